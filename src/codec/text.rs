@@ -1,0 +1,309 @@
+//! Encodings by WHATWG label, strict encoding of outgoing text and lossless-or-U+FFFD
+//! decoding of incoming bytes, including a streaming decoder for TCP byte streams.
+
+use std::fmt;
+
+/// An encoding a session can use. A thin, copyable wrapper over `encoding_rs`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Encoding(&'static encoding_rs::Encoding);
+
+impl fmt::Debug for Encoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Encoding({})", self.label())
+    }
+}
+
+impl Default for Encoding {
+    fn default() -> Self {
+        Encoding::UTF_8
+    }
+}
+
+/// Every encoding offered in the picker, in the order shown, with a friendly name.
+pub const ALL: &[(Encoding, &str)] = &[
+    (Encoding(encoding_rs::UTF_8), "UTF-8"),
+    (Encoding(encoding_rs::GBK), "GBK (简体中文)"),
+    (Encoding(encoding_rs::GB18030), "GB18030 (简体中文)"),
+    (Encoding(encoding_rs::BIG5), "Big5 (繁體中文)"),
+    (Encoding(encoding_rs::SHIFT_JIS), "Shift_JIS (日本語)"),
+    (Encoding(encoding_rs::EUC_JP), "EUC-JP (日本語)"),
+    (Encoding(encoding_rs::ISO_2022_JP), "ISO-2022-JP (日本語)"),
+    (Encoding(encoding_rs::EUC_KR), "EUC-KR (한국어)"),
+    (Encoding(encoding_rs::UTF_16LE), "UTF-16LE"),
+    (Encoding(encoding_rs::UTF_16BE), "UTF-16BE"),
+    (Encoding(encoding_rs::WINDOWS_1252), "Latin-1 (windows-1252)"),
+    (Encoding(encoding_rs::ISO_8859_2), "ISO-8859-2 (Central European)"),
+    (Encoding(encoding_rs::ISO_8859_3), "ISO-8859-3 (South European)"),
+    (Encoding(encoding_rs::ISO_8859_4), "ISO-8859-4 (Baltic)"),
+    (Encoding(encoding_rs::ISO_8859_5), "ISO-8859-5 (Cyrillic)"),
+    (Encoding(encoding_rs::ISO_8859_6), "ISO-8859-6 (Arabic)"),
+    (Encoding(encoding_rs::ISO_8859_7), "ISO-8859-7 (Greek)"),
+    (Encoding(encoding_rs::ISO_8859_8), "ISO-8859-8 (Hebrew)"),
+    (Encoding(encoding_rs::ISO_8859_8_I), "ISO-8859-8-I (Hebrew)"),
+    (Encoding(encoding_rs::ISO_8859_10), "ISO-8859-10 (Nordic)"),
+    (Encoding(encoding_rs::ISO_8859_13), "ISO-8859-13 (Baltic)"),
+    (Encoding(encoding_rs::ISO_8859_14), "ISO-8859-14 (Celtic)"),
+    (Encoding(encoding_rs::ISO_8859_15), "ISO-8859-15 (Latin-9)"),
+    (Encoding(encoding_rs::ISO_8859_16), "ISO-8859-16 (Latin-10)"),
+    (Encoding(encoding_rs::KOI8_R), "KOI8-R (Russian)"),
+    (Encoding(encoding_rs::KOI8_U), "KOI8-U (Ukrainian)"),
+    (Encoding(encoding_rs::IBM866), "IBM866 (DOS Cyrillic)"),
+    (Encoding(encoding_rs::MACINTOSH), "Macintosh (Mac Roman)"),
+    (Encoding(encoding_rs::X_MAC_CYRILLIC), "x-mac-cyrillic"),
+    (Encoding(encoding_rs::WINDOWS_874), "windows-874 (Thai)"),
+    (Encoding(encoding_rs::WINDOWS_1250), "windows-1250 (Central European)"),
+    (Encoding(encoding_rs::WINDOWS_1251), "windows-1251 (Cyrillic)"),
+    (Encoding(encoding_rs::WINDOWS_1253), "windows-1253 (Greek)"),
+    (Encoding(encoding_rs::WINDOWS_1254), "windows-1254 (Turkish)"),
+    (Encoding(encoding_rs::WINDOWS_1255), "windows-1255 (Hebrew)"),
+    (Encoding(encoding_rs::WINDOWS_1256), "windows-1256 (Arabic)"),
+    (Encoding(encoding_rs::WINDOWS_1257), "windows-1257 (Baltic)"),
+    (Encoding(encoding_rs::WINDOWS_1258), "windows-1258 (Vietnamese)"),
+    (Encoding(encoding_rs::X_USER_DEFINED), "x-user-defined (bytes 80–FF as private use)"),
+];
+
+impl Encoding {
+    pub const UTF_8: Encoding = Encoding(encoding_rs::UTF_8);
+    pub const GBK: Encoding = Encoding(encoding_rs::GBK);
+    pub const GB18030: Encoding = Encoding(encoding_rs::GB18030);
+    pub const BIG5: Encoding = Encoding(encoding_rs::BIG5);
+    pub const SHIFT_JIS: Encoding = Encoding(encoding_rs::SHIFT_JIS);
+    pub const EUC_KR: Encoding = Encoding(encoding_rs::EUC_KR);
+    pub const UTF_16LE: Encoding = Encoding(encoding_rs::UTF_16LE);
+    pub const UTF_16BE: Encoding = Encoding(encoding_rs::UTF_16BE);
+    pub const LATIN_1: Encoding = Encoding(encoding_rs::WINDOWS_1252);
+
+    /// Looks an encoding up by any WHATWG label (`gbk`, `GB2312`, `latin1`, `utf-16le`, `sjis`, …).
+    pub fn for_label(label: &str) -> Option<Encoding> {
+        encoding_rs::Encoding::for_label(label.trim().as_bytes())
+            .filter(|e| *e != encoding_rs::REPLACEMENT)
+            .map(Encoding)
+    }
+
+    /// Like [`Encoding::for_label`], with an error message that lists a few valid labels.
+    pub fn parse(label: &str) -> Result<Encoding, String> {
+        Self::for_label(label).ok_or_else(|| {
+            format!(
+                "unknown encoding \"{}\"; try utf-8, gbk, gb18030, big5, shift_jis, euc-kr, utf-16le or latin1",
+                label.trim()
+            )
+        })
+    }
+
+    /// The canonical WHATWG name in lower case, as written to records (`gbk`, `utf-8`).
+    pub fn label(self) -> String {
+        self.0.name().to_ascii_lowercase()
+    }
+
+    /// The friendly name shown in the picker.
+    pub fn display_name(self) -> &'static str {
+        ALL.iter()
+            .find(|(e, _)| *e == self)
+            .map(|(_, n)| *n)
+            .unwrap_or_else(|| self.0.name())
+    }
+
+    pub fn inner(self) -> &'static encoding_rs::Encoding {
+        self.0
+    }
+
+    fn is_utf16(self) -> bool {
+        self.0 == encoding_rs::UTF_16LE || self.0 == encoding_rs::UTF_16BE
+    }
+}
+
+/// A character that the chosen encoding cannot represent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodeError {
+    /// Character index (0-based) of the first unrepresentable character.
+    pub position: usize,
+    pub ch: char,
+    pub encoding: String,
+}
+
+impl fmt::Display for EncodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "character '{}' (U+{:04X}) at position {} cannot be written in {}",
+            self.ch,
+            self.ch as u32,
+            self.position + 1,
+            self.encoding
+        )
+    }
+}
+
+impl std::error::Error for EncodeError {}
+
+/// Encodes text strictly: an unrepresentable character is an error, never a silent `?` or `&#…;`.
+pub fn encode(enc: Encoding, text: &str) -> Result<Vec<u8>, EncodeError> {
+    if enc.is_utf16() {
+        let be = enc.0 == encoding_rs::UTF_16BE;
+        let mut out = Vec::with_capacity(text.len() * 2);
+        for unit in text.encode_utf16() {
+            let b = if be {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            };
+            out.extend_from_slice(&b);
+        }
+        return Ok(out);
+    }
+    if enc.0 == encoding_rs::UTF_8 {
+        return Ok(text.as_bytes().to_vec());
+    }
+    let mut encoder = enc.0.new_encoder();
+    let mut out = Vec::with_capacity(text.len() + 16);
+    let mut consumed = 0usize;
+    loop {
+        let rest = &text[consumed..];
+        let need = encoder
+            .max_buffer_length_from_utf8_without_replacement(rest.len())
+            .unwrap_or(rest.len() * 4 + 16);
+        out.reserve(need);
+        let (result, read) = encoder.encode_from_utf8_to_vec_without_replacement(rest, &mut out, true);
+        consumed += read;
+        match result {
+            encoding_rs::EncoderResult::InputEmpty => return Ok(out),
+            encoding_rs::EncoderResult::OutputFull => continue,
+            encoding_rs::EncoderResult::Unmappable(ch) => {
+                let upto = consumed - ch.len_utf8();
+                return Err(EncodeError {
+                    position: text[..upto].chars().count(),
+                    ch,
+                    encoding: enc.display_name().to_string(),
+                });
+            }
+        }
+    }
+}
+
+/// Decodes a whole message (a datagram, or a chunk seen on its own). Never fails:
+/// invalid bytes become U+FFFD. No BOM sniffing: the user's choice of encoding wins.
+pub fn decode(enc: Encoding, bytes: &[u8]) -> String {
+    enc.0.decode_without_bom_handling(bytes).0.into_owned()
+}
+
+/// Decodes a byte stream that arrives in pieces (TCP), carrying a character that
+/// is split across two pieces over to the next call.
+pub struct StreamDecoder {
+    enc: Encoding,
+    inner: encoding_rs::Decoder,
+}
+
+impl fmt::Debug for StreamDecoder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "StreamDecoder({})", self.enc.label())
+    }
+}
+
+impl StreamDecoder {
+    pub fn new(enc: Encoding) -> Self {
+        StreamDecoder {
+            enc,
+            inner: enc.0.new_decoder_without_bom_handling(),
+        }
+    }
+
+    pub fn encoding(&self) -> Encoding {
+        self.enc
+    }
+
+    /// Decodes the next piece. Bytes of an unfinished character are kept for the next call.
+    pub fn feed(&mut self, bytes: &[u8]) -> String {
+        self.run(bytes, false)
+    }
+
+    /// Ends the stream: an unfinished character left over becomes U+FFFD.
+    pub fn finish(&mut self) -> String {
+        let s = self.run(&[], true);
+        self.inner = self.enc.0.new_decoder_without_bom_handling();
+        s
+    }
+
+    fn run(&mut self, bytes: &[u8], last: bool) -> String {
+        let cap = self
+            .inner
+            .max_utf8_buffer_length(bytes.len())
+            .unwrap_or(bytes.len() * 3 + 16);
+        let mut out = String::with_capacity(cap);
+        let mut read_total = 0;
+        loop {
+            let (result, read, _) =
+                self.inner
+                    .decode_to_string(&bytes[read_total..], &mut out, last);
+            read_total += read;
+            match result {
+                encoding_rs::CoderResult::InputEmpty => return out,
+                encoding_rs::CoderResult::OutputFull => {
+                    out.reserve(bytes.len() - read_total + 16);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gbk_round_trip() {
+        let bytes = encode(Encoding::GBK, "收到啦我反馈").unwrap();
+        assert_eq!(to_hex_local(&bytes), "cad5b5bdc0b2ced2b7b4c0a1");
+        assert_eq!(decode(Encoding::GBK, &bytes), "收到啦我反馈");
+    }
+
+    fn to_hex_local(b: &[u8]) -> String {
+        b.iter().map(|x| format!("{x:02x}")).collect()
+    }
+
+    #[test]
+    fn stream_decoder_carries_split_characters() {
+        let bytes = encode(Encoding::GBK, "收到啦我反馈").unwrap();
+        let mut d = StreamDecoder::new(Encoding::GBK);
+        let mut s = String::new();
+        for b in &bytes {
+            s.push_str(&d.feed(std::slice::from_ref(b)));
+        }
+        s.push_str(&d.finish());
+        assert_eq!(s, "收到啦我反馈");
+    }
+
+    #[test]
+    fn invalid_bytes_become_replacement() {
+        assert_eq!(decode(Encoding::UTF_8, &[0x61, 0xff, 0x62]), "a\u{fffd}b");
+        let mut d = StreamDecoder::new(Encoding::UTF_8);
+        assert_eq!(d.feed(&[0xe6, 0x94]), "");
+        assert_eq!(d.finish(), "\u{fffd}");
+    }
+
+    #[test]
+    fn unmappable_character_is_an_error_with_position() {
+        let e = encode(Encoding::LATIN_1, "ab收c").unwrap_err();
+        assert_eq!(e.position, 2);
+        assert_eq!(e.ch, '收');
+        assert!(e.to_string().contains("position 3"));
+    }
+
+    #[test]
+    fn utf16_encodes_as_utf16_not_utf8() {
+        assert_eq!(encode(Encoding::UTF_16LE, "A收").unwrap(), vec![0x41, 0, 0x36, 0x65]);
+        assert_eq!(encode(Encoding::UTF_16BE, "A").unwrap(), vec![0, 0x41]);
+        assert_eq!(decode(Encoding::UTF_16BE, &[0, 0x41]), "A");
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(Encoding::for_label("GB2312"), Some(Encoding::GBK));
+        assert_eq!(Encoding::for_label("latin1"), Some(Encoding::LATIN_1));
+        assert_eq!(Encoding::GBK.label(), "gbk");
+        assert!(Encoding::parse("klingon").is_err());
+        assert!(Encoding::for_label("replacement").is_none());
+        for (e, _) in ALL {
+            assert_eq!(Encoding::for_label(&e.label()), Some(*e));
+        }
+    }
+}

@@ -1,0 +1,3 @@
+pub mod codec;
+pub mod log;
+pub mod net;

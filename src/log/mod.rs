@@ -1,0 +1,2 @@
+//! Session records: counters, text decoding per stream, the JSON Lines record.
+pub mod counters;

@@ -1,0 +1,275 @@
+//! Addresses as people type them: `host:port`, `[::1]:80`, a bare port, or an empty host
+//! meaning "all interfaces" (the seed's `""`). Checking is instant and never touches DNS;
+//! resolving (which may block) happens only in workers.
+
+use std::fmt;
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+
+/// A problem with an address field, worded for the person who typed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddrError(pub String);
+
+impl fmt::Display for AddrError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for AddrError {}
+
+/// Checks a port field: a number from 1 to 65535 (or 0 when `allow_zero`, meaning "any free port").
+pub fn parse_port(text: &str, allow_zero: bool) -> Result<u16, AddrError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(AddrError("enter a port number (1–65535)".into()));
+    }
+    if !t.chars().all(|c| c.is_ascii_digit()) {
+        return Err(AddrError(format!(
+            "\"{}\" is not a port: use digits only, 1–65535",
+            shorten(t)
+        )));
+    }
+    match t.parse::<u32>() {
+        Ok(0) if allow_zero => Ok(0),
+        Ok(0) => Err(AddrError(
+            "port 0 is not a real port; use 1–65535".into(),
+        )),
+        Ok(p) if p <= 65535 => Ok(p as u16),
+        _ => Err(AddrError(format!(
+            "port {} is out of range: ports go from 1 to 65535",
+            shorten(t)
+        ))),
+    }
+}
+
+/// A hint for a valid port: well-known (needs privileges), registered, or dynamic.
+pub fn port_hint(port: u16) -> Option<&'static str> {
+    match port {
+        0 => Some("0 = let the system pick a free port"),
+        1..=1023 => Some(
+            "well-known port (0–1023): binding it usually needs administrator rights",
+        ),
+        _ => None,
+    }
+}
+
+/// Checks a host field without resolving: an IPv4/IPv6 literal or a plausible host name.
+/// Empty means "all interfaces" when `allow_empty`.
+pub fn check_host(text: &str, allow_empty: bool) -> Result<(), AddrError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return if allow_empty {
+            Ok(())
+        } else {
+            Err(AddrError("enter a host: an IP address such as 127.0.0.1, or a name".into()))
+        };
+    }
+    let inner = t.strip_prefix('[').and_then(|s| s.strip_suffix(']')).unwrap_or(t);
+    if inner.parse::<IpAddr>().is_ok() {
+        return Ok(());
+    }
+    if inner.contains(':') {
+        return Err(AddrError(format!(
+            "\"{}\" is not a valid IPv6 address (example: ::1)",
+            shorten(t)
+        )));
+    }
+    if t.len() > 253 {
+        return Err(AddrError("host name is too long (at most 253 characters)".into()));
+    }
+    let looks_numeric = t.chars().all(|c| c.is_ascii_digit() || c == '.');
+    if looks_numeric {
+        return Err(AddrError(format!(
+            "\"{}\" is not a valid IPv4 address: four numbers 0–255 separated by dots, like 192.168.1.1",
+            shorten(t)
+        )));
+    }
+    for label in t.split('.') {
+        if label.is_empty() || label.len() > 63 {
+            return Err(AddrError(format!("\"{}\" is not a valid host name", shorten(t))));
+        }
+        if let Some(c) = label
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+        {
+            return Err(AddrError(format!(
+                "'{}' cannot appear in a host name",
+                c.escape_debug()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Splits `host:port`, `[v6]:port` or a bare `port` (host then empty).
+pub fn split_host_port(text: &str) -> Result<(String, u16), AddrError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(AddrError("enter an address as HOST:PORT, for example 127.0.0.1:8080".into()));
+    }
+    if t.chars().all(|c| c.is_ascii_digit()) {
+        return Ok((String::new(), parse_port(t, true)?));
+    }
+    if let Some(rest) = t.strip_prefix('[') {
+        let Some(end) = rest.find(']') else {
+            return Err(AddrError("missing ']' after the IPv6 address, as in [::1]:8080".into()));
+        };
+        let host = &rest[..end];
+        let after = &rest[end + 1..];
+        let Some(port) = after.strip_prefix(':') else {
+            return Err(AddrError(format!("missing :PORT after [{host}]")));
+        };
+        check_host(host, false)?;
+        return Ok((host.to_string(), parse_port(port, true)?));
+    }
+    let Some((host, port)) = t.rsplit_once(':') else {
+        return Err(AddrError(format!(
+            "\"{}\" has no port: write HOST:PORT, for example 127.0.0.1:8080",
+            shorten(t)
+        )));
+    };
+    if host.contains(':') {
+        return Err(AddrError(
+            "put an IPv6 address in brackets before the port, as in [::1]:8080".into(),
+        ));
+    }
+    check_host(host, true)?;
+    Ok((host.to_string(), parse_port(port, true)?))
+}
+
+/// Joins a host and port, bracketing IPv6 literals.
+pub fn join_host_port(host: &str, port: u16) -> String {
+    let h = host.trim();
+    if h.contains(':') && !h.starts_with('[') {
+        format!("[{h}]:{port}")
+    } else {
+        format!("{h}:{port}")
+    }
+}
+
+/// Resolves an address for binding: empty host means all IPv4 interfaces.
+pub fn resolve(text: &str) -> Result<Vec<SocketAddr>, AddrError> {
+    let (host, port) = split_host_port(text)?;
+    let host = if host.is_empty() { "0.0.0.0".to_string() } else { host };
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return Ok(vec![SocketAddr::new(ip, port)]);
+    }
+    match (host.as_str(), port).to_socket_addrs() {
+        Ok(it) => {
+            let v: Vec<SocketAddr> = it.collect();
+            if v.is_empty() {
+                Err(AddrError(format!("host \"{host}\" was not found (it has no address)")))
+            } else {
+                Ok(v)
+            }
+        }
+        Err(e) => Err(AddrError(format!(
+            "host \"{host}\" was not found: check the spelling, or use an IP address ({e})"
+        ))),
+    }
+}
+
+fn shorten(s: &str) -> String {
+    if s.chars().count() > 40 {
+        let mut t: String = s.chars().take(40).collect();
+        t.push('…');
+        t
+    } else {
+        s.to_string()
+    }
+}
+
+/// What kind of address this is, in the terms of the lesson.
+pub fn classify(ip: IpAddr) -> &'static str {
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            if v4.is_loopback() {
+                "loopback (this machine only)"
+            } else if v4.is_unspecified() {
+                "all interfaces"
+            } else if v4.is_private() {
+                "private (LAN, 内网)"
+            } else if v4.is_link_local() {
+                "link-local"
+            } else if o[0] == 100 && (o[1] & 0xc0) == 64 {
+                "carrier-grade NAT (100.64/10)"
+            } else if v4.is_broadcast() {
+                "broadcast"
+            } else if v4.is_multicast() {
+                "multicast"
+            } else {
+                "public (Internet, 外网)"
+            }
+        }
+        IpAddr::V6(v6) => {
+            let seg = v6.segments();
+            if v6.is_loopback() {
+                "loopback (this machine only)"
+            } else if v6.is_unspecified() {
+                "all interfaces"
+            } else if v6.is_multicast() {
+                "multicast"
+            } else if (seg[0] & 0xffc0) == 0xfe80 {
+                "link-local"
+            } else if (seg[0] & 0xfe00) == 0xfc00 {
+                "private (unique local)"
+            } else {
+                "public (Internet, 外网)"
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ports() {
+        assert_eq!(parse_port("8080", false), Ok(8080));
+        assert!(parse_port("0", false).is_err());
+        assert_eq!(parse_port("0", true), Ok(0));
+        assert!(parse_port("65536", false).unwrap_err().0.contains("1 to 65535"));
+        assert!(parse_port("-1", false).is_err());
+        assert!(parse_port("999999999999999999999", false).is_err());
+        assert!(parse_port("", false).is_err());
+        assert!(port_hint(80).unwrap().contains("well-known"));
+        assert!(port_hint(8080).is_none());
+    }
+
+    #[test]
+    fn hosts() {
+        assert!(check_host("127.0.0.1", false).is_ok());
+        assert!(check_host("::1", false).is_ok());
+        assert!(check_host("[::1]", false).is_ok());
+        assert!(check_host("localhost", false).is_ok());
+        assert!(check_host("", true).is_ok());
+        assert!(check_host("", false).is_err());
+        assert!(check_host("999.1.1.1", false).is_err());
+        assert!(check_host("::::", false).is_err());
+        assert!(check_host("a b", false).is_err());
+        assert!(check_host("😀", false).is_err());
+    }
+
+    #[test]
+    fn host_port() {
+        assert_eq!(split_host_port("127.0.0.1:8080"), Ok(("127.0.0.1".into(), 8080)));
+        assert_eq!(split_host_port("[::1]:80"), Ok(("::1".into(), 80)));
+        assert_eq!(split_host_port("7890"), Ok(("".into(), 7890)));
+        assert_eq!(split_host_port(":7891"), Ok(("".into(), 7891)));
+        assert!(split_host_port("::1:80").is_err());
+        assert!(split_host_port("host").is_err());
+        assert_eq!(join_host_port("::1", 5), "[::1]:5");
+        assert_eq!(join_host_port("a", 5), "a:5");
+        assert_eq!(resolve(":0").unwrap()[0].to_string(), "0.0.0.0:0");
+    }
+
+    #[test]
+    fn classes() {
+        assert!(classify("127.0.0.1".parse().unwrap()).starts_with("loopback"));
+        assert!(classify("192.168.1.1".parse().unwrap()).starts_with("private"));
+        assert!(classify("100.64.0.1".parse().unwrap()).starts_with("carrier"));
+        assert!(classify("8.8.8.8".parse().unwrap()).starts_with("public"));
+    }
+}

@@ -1,0 +1,197 @@
+//! One TCP connection as both TCP roles use it: non-blocking reads until the kernel is
+//! empty, a queue of outgoing messages written as the socket allows, and the end of the
+//! connection told apart (FIN, RST, or closed here).
+
+use super::error::Op;
+use super::worker::Ctx;
+use super::{ClosedBy, EventKind};
+use std::collections::VecDeque;
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr};
+
+pub(crate) struct Conn {
+    pub stream: mio::net::TcpStream,
+    pub peer: SocketAddr,
+    pub client: Option<u64>,
+    out: VecDeque<Vec<u8>>,
+    out_off: usize,
+    /// shutdown(SHUT_WR) once the queue is empty.
+    pub shutdown_after_flush: bool,
+    pub write_shut: bool,
+    /// The peer sent FIN; with half-close we may keep sending.
+    pub peer_fin: bool,
+}
+
+/// How a read pass ended.
+pub(crate) enum ReadEnd {
+    /// Drained; the connection is still open.
+    Open,
+    /// The connection is over and its end has been reported.
+    Over,
+}
+
+impl Conn {
+    pub fn new(stream: mio::net::TcpStream, peer: SocketAddr, client: Option<u64>) -> Conn {
+        Conn {
+            stream,
+            peer,
+            client,
+            out: VecDeque::new(),
+            out_off: 0,
+            shutdown_after_flush: false,
+            write_shut: false,
+            peer_fin: false,
+        }
+    }
+
+    /// Reads everything the kernel holds, one event per read.
+    pub fn read_ready(&mut self, ctx: &mut Ctx, buf: &mut [u8], keep_open_after_fin: bool) -> ReadEnd {
+        if self.peer_fin {
+            return ReadEnd::Open;
+        }
+        loop {
+            match self.stream.read(buf) {
+                Ok(0) => {
+                    self.peer_fin = true;
+                    if keep_open_after_fin && !self.write_shut {
+                        ctx.emit(
+                            Some(self.peer),
+                            self.client,
+                            EventKind::Info("the peer sent FIN (it will send no more); this side can still send — Disconnect to close".into()),
+                        );
+                        return ReadEnd::Open;
+                    }
+                    ctx.emit(
+                        Some(self.peer),
+                        self.client,
+                        EventKind::Closed {
+                            by: ClosedBy::Peer,
+                            message: "closed by peer (FIN received)".into(),
+                        },
+                    );
+                    return ReadEnd::Over;
+                }
+                Ok(n) => {
+                    if !ctx.emit(Some(self.peer), self.client, EventKind::Rx(buf[..n].to_vec())) {
+                        return ReadEnd::Over;
+                    }
+                    if ctx.stop_seen {
+                        return ReadEnd::Open;
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return ReadEnd::Open,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.report_failure(ctx, &e, Op::Recv);
+                    return ReadEnd::Over;
+                }
+            }
+        }
+    }
+
+    /// Reports a failed read or write as a reset or an error.
+    pub fn report_failure(&self, ctx: &mut Ctx, e: &io::Error, op: Op) {
+        if matches!(
+            e.kind(),
+            io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted | io::ErrorKind::BrokenPipe
+        ) {
+            ctx.emit(
+                Some(self.peer),
+                self.client,
+                EventKind::Reset {
+                    message: "connection reset by peer (RST)".into(),
+                },
+            );
+        } else {
+            ctx.io_error(Some(self.peer), self.client, e, op, &self.peer.to_string());
+        }
+    }
+
+    pub fn queue(&mut self, bytes: Vec<u8>) {
+        self.out.push_back(bytes);
+    }
+
+    pub fn has_pending(&self) -> bool {
+        !self.out.is_empty()
+    }
+
+    /// Writes as much of the queue as the socket takes. A message is reported as sent once
+    /// all its bytes are handed to the kernel. Returns Over if the connection failed.
+    pub fn flush(&mut self, ctx: &mut Ctx) -> ReadEnd {
+        while let Some(front) = self.out.front() {
+            match self.stream.write(&front[self.out_off..]) {
+                Ok(0) => break,
+                Ok(n) => {
+                    self.out_off += n;
+                    if self.out_off == front.len() {
+                        self.out_off = 0;
+                        if let Some(msg) = self.out.pop_front() {
+                            ctx.emit(Some(self.peer), self.client, EventKind::Tx(msg));
+                        }
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return ReadEnd::Open,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.report_failure(ctx, &e, Op::Send);
+                    return ReadEnd::Over;
+                }
+            }
+        }
+        if self.out.is_empty() && self.shutdown_after_flush && !self.write_shut {
+            self.shutdown_after_flush = false;
+            self.write_shut = true;
+            let _ = self.stream.shutdown(Shutdown::Write);
+            ctx.emit(
+                Some(self.peer),
+                self.client,
+                EventKind::Info("shutdown(SHUT_WR): sent FIN; still receiving until the peer closes".into()),
+            );
+            if self.peer_fin {
+                ctx.emit(
+                    Some(self.peer),
+                    self.client,
+                    EventKind::Closed {
+                        by: ClosedBy::Local,
+                        message: "both sides have sent FIN".into(),
+                    },
+                );
+                return ReadEnd::Over;
+            }
+        }
+        ReadEnd::Open
+    }
+
+    /// Closes from this side after a last attempt to flush what is queued.
+    pub fn close_local(mut self, ctx: &mut Ctx, message: &str) {
+        let _ = self.stream.set_nodelay(true);
+        if self.has_pending() {
+            // Best effort: a short blocking flush so a send just before Stop still goes out.
+            let deadline = std::time::Instant::now() + std::time::Duration::from_millis(200);
+            while self.has_pending() && std::time::Instant::now() < deadline {
+                if let ReadEnd::Over = self.flush(ctx) {
+                    return;
+                }
+                if self.has_pending() {
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                }
+            }
+            if self.has_pending() {
+                ctx.emit(
+                    Some(self.peer),
+                    self.client,
+                    EventKind::Info(format!("{} queued message(s) were not sent before closing", self.out.len())),
+                );
+            }
+        }
+        let _ = self.stream.shutdown(Shutdown::Both);
+        ctx.emit(
+            Some(self.peer),
+            self.client,
+            EventKind::Closed {
+                by: ClosedBy::Local,
+                message: message.into(),
+            },
+        );
+    }
+}

@@ -1,0 +1,344 @@
+//! The socket workers. Each running session (UDP sender, UDP receiver, TCP client,
+//! TCP server) is one thread that owns its sockets, takes [`Command`]s and reports
+//! [`Event`]s over crossbeam channels. Plain std + socket2 + mio: no GUI in here.
+//!
+//! ```no_run
+//! use socket_tester::net::{Session, SessionConfig, Role, Command, Payload, Target};
+//! let s = Session::start(SessionConfig::new(Role::UdpReceiver, "127.0.0.1:8080"), None);
+//! for ev in s.events().iter() { println!("{ev:?}"); }
+//! ```
+
+pub mod addr;
+pub mod error;
+mod conn;
+mod tcp_client;
+mod tcp_server;
+mod udp;
+mod worker;
+
+use crate::codec::Encoding;
+use crossbeam_channel::{Receiver, Sender};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+pub use error::ErrorKind;
+
+/// Which of the four programs a session plays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Role {
+    #[serde(rename = "udp-send")]
+    UdpSender,
+    #[serde(rename = "udp-recv")]
+    UdpReceiver,
+    #[serde(rename = "tcp-client")]
+    TcpClient,
+    #[serde(rename = "tcp-server")]
+    TcpServer,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [
+        Role::UdpSender,
+        Role::UdpReceiver,
+        Role::TcpClient,
+        Role::TcpServer,
+    ];
+
+    /// The name used in records and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::UdpSender => "udp-send",
+            Role::UdpReceiver => "udp-recv",
+            Role::TcpClient => "tcp-client",
+            Role::TcpServer => "tcp-server",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn is_tcp(self) -> bool {
+        matches!(self, Role::TcpClient | Role::TcpServer)
+    }
+}
+
+/// Everything needed to start a session.
+#[derive(Clone, Debug)]
+pub struct SessionConfig {
+    pub role: Role,
+    /// UDP sender: destination `HOST:PORT`. UDP receiver: the address to bind.
+    /// TCP client: `HOST:PORT` to connect to. TCP server: the address to listen on.
+    pub address: String,
+    /// UDP sender only: local address or port to bind (`7890`, `0.0.0.0:7890`). None = OS picks.
+    pub bind: Option<String>,
+    pub encoding: Encoding,
+    /// UDP: enable SO_BROADCAST.
+    pub broadcast: bool,
+    /// TCP client: how long to wait for the handshake.
+    pub connect_timeout: Duration,
+    /// TCP server: listen backlog (the seed uses 128).
+    pub backlog: i32,
+    /// TCP server: more clients than this are accepted and closed at once.
+    pub max_clients: usize,
+    /// TCP: after the peer's FIN, keep the connection open for sending (half-close).
+    pub keep_open_after_peer_fin: bool,
+    /// Capacity of the event channel. When the reader falls behind, the worker waits
+    /// (TCP then pushes back on the peer) instead of growing memory without bound.
+    pub event_capacity: usize,
+}
+
+impl SessionConfig {
+    pub fn new(role: Role, address: impl Into<String>) -> Self {
+        SessionConfig {
+            role,
+            address: address.into(),
+            bind: None,
+            encoding: Encoding::UTF_8,
+            broadcast: false,
+            connect_timeout: Duration::from_secs(5),
+            backlog: 128,
+            max_clients: 1000,
+            keep_open_after_peer_fin: false,
+            event_capacity: 65_536,
+        }
+    }
+
+    pub fn encoding(mut self, enc: Encoding) -> Self {
+        self.encoding = enc;
+        self
+    }
+
+    pub fn bind(mut self, bind: impl Into<String>) -> Self {
+        self.bind = Some(bind.into());
+        self
+    }
+}
+
+/// What to send: bytes as they are, or text to encode in the session's encoding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Payload {
+    Bytes(Vec<u8>),
+    Text(String),
+}
+
+/// Where a send goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// UDP sender: its destination. UDP receiver: the last sender. TCP client: the server.
+    /// TCP server: every client.
+    Default,
+    /// UDP: this address.
+    Peer(SocketAddr),
+    /// UDP: this `HOST:PORT`, resolved by the worker.
+    Host(String),
+    /// TCP server: one client.
+    Client(u64),
+    /// TCP server: every client.
+    AllClients,
+}
+
+/// Requests to a worker.
+#[derive(Clone, Debug)]
+pub enum Command {
+    Send { payload: Payload, to: Target },
+    SetEncoding(Encoding),
+    /// UDP sender: change the destination.
+    SetDestination(String),
+    /// TCP client: shutdown(SHUT_WR) — send FIN, keep reading.
+    ShutdownWrite,
+    /// TCP server: close one client.
+    Disconnect(u64),
+    /// TCP server: close the listening socket, keep connected clients.
+    StopListening,
+    /// End the session.
+    Stop,
+}
+
+/// Who ended a connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClosedBy {
+    Peer,
+    Local,
+}
+
+/// What happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    /// The socket is bound (UDP) — `local` is the real address.
+    Bound,
+    /// The server socket listens.
+    Listening { backlog: i32 },
+    /// A connect attempt to `peer` started.
+    Connecting,
+    /// The handshake finished.
+    Connected,
+    /// A client connected to the server.
+    Accepted,
+    Rx(Vec<u8>),
+    Tx(Vec<u8>),
+    /// A connection (or, with no peer, the session) ended in order.
+    Closed { by: ClosedBy, message: String },
+    /// The peer reset the connection (RST).
+    Reset { message: String },
+    Error { kind: ErrorKind, message: String },
+    Info(String),
+}
+
+impl EventKind {
+    /// The record's `event` field.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::Bound => "bound",
+            EventKind::Listening { .. } => "listening",
+            EventKind::Connecting => "connecting",
+            EventKind::Connected => "connected",
+            EventKind::Accepted => "accepted",
+            EventKind::Rx(_) => "rx",
+            EventKind::Tx(_) => "tx",
+            EventKind::Closed { .. } => "closed",
+            EventKind::Reset { .. } => "reset",
+            EventKind::Error { .. } => "error",
+            EventKind::Info(_) => "info",
+        }
+    }
+
+    pub fn data(&self) -> Option<&[u8]> {
+        match self {
+            EventKind::Rx(d) | EventKind::Tx(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            EventKind::Closed { message, .. }
+            | EventKind::Reset { message }
+            | EventKind::Error { message, .. } => Some(message),
+            EventKind::Info(m) => Some(m),
+            _ => None,
+        }
+    }
+}
+
+/// One thing that happened in a session, stamped with wall-clock time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    /// Microseconds since the Unix epoch.
+    pub ts_us: i64,
+    pub role: Role,
+    pub local: Option<SocketAddr>,
+    pub peer: Option<SocketAddr>,
+    /// TCP server: which client this is about.
+    pub client: Option<u64>,
+    pub kind: EventKind,
+}
+
+/// Called by a worker after it has sent events (the GUI passes `request_repaint`).
+pub type Notifier = Arc<dyn Fn() + Send + Sync>;
+
+/// A running session: the worker thread plus its two channels.
+pub struct Session {
+    role: Role,
+    commands: Sender<Command>,
+    events: Receiver<Event>,
+    waker: Option<Arc<mio::Waker>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Session {
+    /// Starts the worker. Never fails: problems (a bad address, a port in use) arrive as
+    /// an [`EventKind::Error`], after which the worker ends and the event channel closes.
+    pub fn start(config: SessionConfig, notify: Option<Notifier>) -> Session {
+        let (cmd_tx, cmd_rx) = crossbeam_channel::unbounded();
+        let (ev_tx, ev_rx) = crossbeam_channel::bounded(config.event_capacity.max(16));
+        let role = config.role;
+        let poll = mio::Poll::new();
+        let (poll, waker) = match poll {
+            Ok(p) => match mio::Waker::new(p.registry(), worker::WAKER) {
+                Ok(w) => (Ok(p), Some(Arc::new(w))),
+                Err(e) => (Err(e), None),
+            },
+            Err(e) => (Err(e), None),
+        };
+        let ctx = worker::Ctx::new(role, config.encoding, ev_tx, cmd_rx, notify);
+        let thread = std::thread::Builder::new()
+            .name(format!("session-{}", role.as_str()))
+            .spawn(move || worker::run(config, poll, ctx));
+        let thread = match thread {
+            Ok(t) => Some(t),
+            Err(_) => None,
+        };
+        Session {
+            role,
+            commands: cmd_tx,
+            events: ev_rx,
+            waker,
+            thread,
+        }
+    }
+
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// Sends a command and wakes the worker. Returns false if the worker has ended.
+    pub fn send(&self, cmd: Command) -> bool {
+        let ok = self.commands.send(cmd).is_ok();
+        if let Some(w) = &self.waker {
+            let _ = w.wake();
+        }
+        ok
+    }
+
+    /// The raw command sender. Prefer [`Session::send`], which also wakes the worker at once;
+    /// commands sent here are still picked up within ~50 ms.
+    pub fn commands(&self) -> &Sender<Command> {
+        &self.commands
+    }
+
+    pub fn events(&self) -> &Receiver<Event> {
+        &self.events
+    }
+
+    /// True once the worker thread has ended (its events may still be queued).
+    pub fn is_finished(&self) -> bool {
+        self.thread.as_ref().is_none_or(|t| t.is_finished())
+    }
+
+    /// Asks the worker to stop and waits for its thread to end, returning every event
+    /// that was still queued (so nothing is lost, and a full channel cannot deadlock).
+    pub fn stop_and_join(&mut self) -> Vec<Event> {
+        self.send(Command::Stop);
+        let mut rest = Vec::new();
+        loop {
+            match self.events.recv_timeout(Duration::from_millis(20)) {
+                Ok(ev) => rest.push(ev),
+                Err(crossbeam_channel::RecvTimeoutError::Disconnected) => break,
+                Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
+            }
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        rest
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.send(Command::Stop);
+    }
+}
+
+/// Microseconds since the Unix epoch, now.
+pub fn now_us() -> i64 {
+    let d = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    d.as_micros() as i64
+}

@@ -1,0 +1,200 @@
+//! The TCP client: connect (non-blocking, with a timeout, trying each resolved address),
+//! then exchange bytes until the peer closes, resets, or we close.
+
+use super::addr;
+use super::conn::{Conn, ReadEnd};
+use super::error::{ErrorKind, Op};
+use super::worker::{Ctx, TICK, WAKER};
+use super::{Command, EventKind, SessionConfig};
+use mio::{Events, Interest, Poll, Token};
+use std::io;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+const SOCK: Token = Token(1);
+
+enum Connect {
+    Done(mio::net::TcpStream),
+    Failed(io::Error),
+    Stopped,
+}
+
+pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
+    let targets = match addr::resolve(&cfg.address) {
+        Ok(v) => v,
+        Err(e) => {
+            ctx.error(None, None, ErrorKind::HostNotFound, format!("cannot connect to {}: {e}", cfg.address));
+            return;
+        }
+    };
+    let mut events = Events::with_capacity(64);
+    let mut stream = None;
+    let mut last_err: Option<(SocketAddr, io::Error)> = None;
+    for target in targets {
+        ctx.emit(Some(target), None, EventKind::Connecting);
+        ctx.flush_notify();
+        match connect(target, cfg, &mut poll, &mut events, ctx) {
+            Connect::Done(s) => {
+                stream = Some((s, target));
+                break;
+            }
+            Connect::Failed(e) => last_err = Some((target, e)),
+            Connect::Stopped => {
+                ctx.emit(
+                    Some(target),
+                    None,
+                    EventKind::Closed {
+                        by: super::ClosedBy::Local,
+                        message: "connect cancelled".into(),
+                    },
+                );
+                return;
+            }
+        }
+    }
+    let Some((stream, peer)) = stream else {
+        if let Some((t, e)) = last_err {
+            let timeout = e.kind() == io::ErrorKind::TimedOut;
+            let (kind, mut msg) = super::error::describe(&e, Op::Connect, &t.to_string());
+            if timeout {
+                msg = format!(
+                    "cannot connect to {t}: timed out after {:.1} s with no answer to the SYN (is the host up? a firewall may drop it)",
+                    cfg.connect_timeout.as_secs_f64()
+                );
+            }
+            ctx.error(Some(t), None, kind, msg);
+        }
+        return;
+    };
+    let _ = stream.set_nodelay(true);
+    ctx.local = stream.local_addr().ok();
+    ctx.emit(Some(peer), None, EventKind::Connected);
+    let mut conn = Conn::new(stream, peer, None);
+    let mut buf = vec![0u8; 64 * 1024];
+    // Data may already be waiting (edge-triggered readiness was consumed by connect).
+    if let ReadEnd::Over = conn.read_ready(ctx, &mut buf, cfg.keep_open_after_peer_fin) {
+        ctx.flush_notify();
+        return;
+    }
+    loop {
+        while let Some(cmd) = ctx.next_command() {
+            match cmd {
+                Command::Stop => {
+                    conn.close_local(ctx, "closed locally (close())");
+                    return;
+                }
+                Command::SetEncoding(e) => ctx.encoding = e,
+                Command::Send { payload, .. } => {
+                    if conn.write_shut {
+                        ctx.error(Some(peer), None, ErrorKind::NotConnected, "not sent: this side already sent FIN (shutdown write)".into());
+                        continue;
+                    }
+                    if let Some(b) = ctx.payload_bytes(payload) {
+                        conn.queue(b);
+                    }
+                }
+                Command::ShutdownWrite => conn.shutdown_after_flush = true,
+                Command::Disconnect(_) => {
+                    conn.close_local(ctx, "closed locally (close())");
+                    return;
+                }
+                Command::SetDestination(_) | Command::StopListening => {
+                    ctx.info("that command does not apply to a TCP client");
+                }
+            }
+            if ctx.gone {
+                return;
+            }
+        }
+        if let ReadEnd::Over = conn.flush(ctx) {
+            ctx.flush_notify();
+            return;
+        }
+        ctx.flush_notify();
+        if ctx.gone {
+            return;
+        }
+        if ctx.stop_seen {
+            continue;
+        }
+        if let Err(e) = poll.poll(&mut events, Some(TICK)) {
+            if e.kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            ctx.error(Some(peer), None, ErrorKind::Internal, format!("poll failed: {e}"));
+            return;
+        }
+        let mut readable = false;
+        for ev in events.iter() {
+            if ev.token() == WAKER {
+                continue;
+            }
+            if ev.is_readable() || ev.is_read_closed() || ev.is_error() {
+                readable = true;
+            }
+        }
+        if readable {
+            if let ReadEnd::Over = conn.read_ready(ctx, &mut buf, cfg.keep_open_after_peer_fin) {
+                ctx.flush_notify();
+                return;
+            }
+        }
+    }
+}
+
+fn connect(target: SocketAddr, cfg: &SessionConfig, poll: &mut Poll, events: &mut Events, ctx: &mut Ctx) -> Connect {
+    let mut s = match mio::net::TcpStream::connect(target) {
+        Ok(s) => s,
+        Err(e) => return Connect::Failed(e),
+    };
+    if let Err(e) = poll
+        .registry()
+        .register(&mut s, SOCK, Interest::READABLE | Interest::WRITABLE)
+    {
+        return Connect::Failed(e);
+    }
+    let deadline = Instant::now() + cfg.connect_timeout;
+    loop {
+        // Sends wait in the queue until the handshake is done; only Stop cancels the connect.
+        if ctx.pull_commands(|c| matches!(c, Command::Stop | Command::Disconnect(_))) {
+            let _ = poll.registry().deregister(&mut s);
+            return Connect::Stopped;
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            let _ = poll.registry().deregister(&mut s);
+            return Connect::Failed(io::Error::from(io::ErrorKind::TimedOut));
+        }
+        let wait = (deadline - now).min(TICK);
+        if let Err(e) = poll.poll(events, Some(wait)) {
+            if e.kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Connect::Failed(e);
+        }
+        let mut ready = false;
+        for ev in events.iter() {
+            if ev.token() == SOCK {
+                ready = true;
+            }
+        }
+        if !ready {
+            continue;
+        }
+        match s.take_error() {
+            Ok(Some(e)) | Err(e) => {
+                let _ = poll.registry().deregister(&mut s);
+                return Connect::Failed(e);
+            }
+            Ok(None) => {}
+        }
+        match s.peer_addr() {
+            Ok(_) => return Connect::Done(s),
+            Err(e) if e.kind() == io::ErrorKind::NotConnected => continue,
+            Err(e) => {
+                let _ = poll.registry().deregister(&mut s);
+                return Connect::Failed(e);
+            }
+        }
+    }
+}

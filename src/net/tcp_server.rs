@@ -1,0 +1,247 @@
+//! The TCP server: listen with a backlog, accept any number of clients on one thread
+//! (mio readiness, no thread per client), give each an id and its own events, send to
+//! one or all, kick one, stop listening while keeping clients, or stop everything.
+
+use super::addr;
+use super::conn::{Conn, ReadEnd};
+use super::error::{ErrorKind, Op};
+use super::worker::{Ctx, TICK, WAKER};
+use super::{ClosedBy, Command, EventKind, SessionConfig, Target};
+use mio::{Events, Interest, Poll, Token};
+use socket2::{Domain, Protocol, Socket, Type};
+use std::collections::{BTreeMap, HashMap};
+use std::io;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+const LISTENER: Token = Token(1);
+const FIRST_CLIENT: usize = 2;
+
+pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
+    let listen_addr = match addr::resolve(&cfg.address) {
+        Ok(v) => v[0],
+        Err(e) => {
+            ctx.error(None, None, ErrorKind::BadAddress, format!("cannot listen on {}: {e}", cfg.address));
+            return;
+        }
+    };
+    let listener = match open(listen_addr, cfg.backlog) {
+        Ok(l) => l,
+        Err(e) => {
+            ctx.io_error(None, None, &e, Op::Listen, &listen_addr.to_string());
+            return;
+        }
+    };
+    let mut listener = Some(mio::net::TcpListener::from_std(listener));
+    if let Some(l) = listener.as_mut() {
+        if let Err(e) = poll.registry().register(l, LISTENER, Interest::READABLE) {
+            ctx.error(None, None, ErrorKind::Internal, format!("cannot watch the socket: {e}"));
+            return;
+        }
+        ctx.local = l.local_addr().ok();
+    }
+    ctx.emit(None, None, EventKind::Listening { backlog: cfg.backlog });
+
+    // Clients by token; ids by token for lookups from commands (ids are what users see).
+    let mut clients: HashMap<Token, Conn> = HashMap::new();
+    let mut by_id: BTreeMap<u64, Token> = BTreeMap::new();
+    let mut next_id: u64 = 1;
+    let mut next_token: usize = FIRST_CLIENT;
+    let mut refused: u64 = 0;
+    let mut accept_backoff = false;
+    let mut events = Events::with_capacity(1024);
+    let mut buf = vec![0u8; 64 * 1024];
+
+    loop {
+        // Commands.
+        while let Some(cmd) = ctx.next_command() {
+            match cmd {
+                Command::Stop => {
+                    let n = clients.len();
+                    for (_, c) in std::mem::take(&mut clients) {
+                        c.close_local(ctx, "closed locally: the server stopped");
+                    }
+                    ctx.emit(
+                        None,
+                        None,
+                        EventKind::Closed {
+                            by: ClosedBy::Local,
+                            message: format!("server stopped; {n} client(s) closed"),
+                        },
+                    );
+                    return;
+                }
+                Command::SetEncoding(e) => ctx.encoding = e,
+                Command::Send { payload, to } => {
+                    let Some(bytes) = ctx.payload_bytes(payload) else { continue };
+                    match to {
+                        Target::Client(id) => match by_id.get(&id).and_then(|t| clients.get_mut(t)) {
+                            Some(c) => c.queue(bytes),
+                            None => ctx.error(None, Some(id), ErrorKind::NotConnected, format!("not sent: client #{id} is not connected")),
+                        },
+                        _ => {
+                            if clients.is_empty() {
+                                ctx.error(None, None, ErrorKind::NotConnected, "not sent: no client is connected".into());
+                            }
+                            for t in by_id.values() {
+                                if let Some(c) = clients.get_mut(t) {
+                                    c.queue(bytes.clone());
+                                }
+                            }
+                        }
+                    }
+                }
+                Command::Disconnect(id) => match by_id.remove(&id).and_then(|t| clients.remove(&t)) {
+                    Some(mut c) => {
+                        let _ = poll.registry().deregister(&mut c.stream);
+                        c.close_local(ctx, "disconnected by the server");
+                    }
+                    None => ctx.error(None, Some(id), ErrorKind::NotConnected, format!("client #{id} is not connected")),
+                },
+                Command::StopListening => {
+                    if let Some(mut l) = listener.take() {
+                        let _ = poll.registry().deregister(&mut l);
+                        drop(l);
+                        ctx.info(format!(
+                            "stopped listening (listening socket closed); {} client(s) stay connected",
+                            clients.len()
+                        ));
+                    }
+                }
+                Command::ShutdownWrite => {
+                    for c in clients.values_mut() {
+                        c.shutdown_after_flush = true;
+                    }
+                }
+                Command::SetDestination(_) => ctx.info("that command does not apply to a TCP server"),
+            }
+            if ctx.gone {
+                return;
+            }
+        }
+        // Writes.
+        let mut dead: Vec<Token> = Vec::new();
+        for (t, c) in clients.iter_mut() {
+            if c.has_pending() || c.shutdown_after_flush {
+                if let ReadEnd::Over = c.flush(ctx) {
+                    dead.push(*t);
+                }
+            }
+        }
+        remove(&mut clients, &mut by_id, &poll, dead);
+        ctx.flush_notify();
+        if ctx.gone {
+            return;
+        }
+        if ctx.stop_seen {
+            continue;
+        }
+        let timeout = if accept_backoff { Duration::from_millis(10) } else { TICK };
+        if let Err(e) = poll.poll(&mut events, Some(timeout)) {
+            if e.kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            ctx.error(None, None, ErrorKind::Internal, format!("poll failed: {e}"));
+            return;
+        }
+        let mut accept_now = accept_backoff;
+        let mut ready: Vec<Token> = Vec::new();
+        for ev in events.iter() {
+            match ev.token() {
+                WAKER => {}
+                LISTENER => accept_now = true,
+                t => ready.push(t),
+            }
+        }
+        if accept_now {
+            accept_backoff = false;
+            if let Some(l) = listener.as_ref() {
+                loop {
+                    match l.accept() {
+                        Ok((mut stream, peer)) => {
+                            if clients.len() >= cfg.max_clients {
+                                refused += 1;
+                                drop(stream);
+                                ctx.emit(
+                                    Some(peer),
+                                    None,
+                                    EventKind::Info(format!(
+                                        "refused a client: the limit of {} clients is reached ({refused} refused so far)",
+                                        cfg.max_clients
+                                    )),
+                                );
+                                continue;
+                            }
+                            let token = Token(next_token);
+                            next_token += 1;
+                            let id = next_id;
+                            next_id += 1;
+                            if let Err(e) = poll.registry().register(&mut stream, token, Interest::READABLE | Interest::WRITABLE) {
+                                ctx.error(Some(peer), Some(id), ErrorKind::Internal, format!("cannot watch client: {e}"));
+                                continue;
+                            }
+                            let _ = stream.set_nodelay(true);
+                            ctx.emit(Some(peer), Some(id), EventKind::Accepted);
+                            clients.insert(token, Conn::new(stream, peer, Some(id)));
+                            by_id.insert(id, token);
+                            ready.push(token);
+                        }
+                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(e) if e.kind() == io::ErrorKind::ConnectionAborted => {}
+                        Err(e) => {
+                            // Out of file descriptors and the like: say so, and try again shortly.
+                            let local = ctx.local.map(|a| a.to_string()).unwrap_or_default();
+                            ctx.io_error(None, None, &e, Op::Accept, &local);
+                            accept_backoff = true;
+                            std::thread::sleep(Duration::from_millis(20));
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        let mut dead: Vec<Token> = Vec::new();
+        for t in ready {
+            if let Some(c) = clients.get_mut(&t) {
+                if let ReadEnd::Over = c.read_ready(ctx, &mut buf, cfg.keep_open_after_peer_fin) {
+                    dead.push(t);
+                } else if c.has_pending() {
+                    if let ReadEnd::Over = c.flush(ctx) {
+                        dead.push(t);
+                    }
+                }
+            }
+            if ctx.gone {
+                return;
+            }
+        }
+        remove(&mut clients, &mut by_id, &poll, dead);
+    }
+}
+
+fn remove(clients: &mut HashMap<Token, Conn>, by_id: &mut BTreeMap<u64, Token>, poll: &Poll, dead: Vec<Token>) {
+    for t in dead {
+        if let Some(mut c) = clients.remove(&t) {
+            let _ = poll.registry().deregister(&mut c.stream);
+            if let Some(id) = c.client {
+                by_id.remove(&id);
+            }
+        }
+    }
+}
+
+fn open(addr: SocketAddr, backlog: i32) -> io::Result<std::net::TcpListener> {
+    let s = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    // Lets a stopped server listen again at once (TIME_WAIT), while a live listener still
+    // makes a second bind fail with "address in use".
+    #[cfg(unix)]
+    s.set_reuse_address(true)?;
+    if addr.is_ipv6() {
+        let _ = s.set_only_v6(false);
+    }
+    s.bind(&addr.into())?;
+    s.listen(backlog)?;
+    s.set_nonblocking(true)?;
+    Ok(s.into())
+}
