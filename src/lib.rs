@@ -1,3 +1,7 @@
+pub mod cli;
 pub mod codec;
+pub mod headless;
+pub mod launch;
 pub mod log;
 pub mod net;
+pub mod ui;

@@ -7,7 +7,10 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EscapeError {
     /// A backslash sequence that is not understood, at this character index (0-based).
-    Bad { position: usize, reason: String },
+    Bad {
+        position: usize,
+        reason: String,
+    },
     Encode(EncodeError),
 }
 

@@ -16,7 +16,11 @@ pub struct HexError {
 impl fmt::Display for HexError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.line > 1 {
-            write!(f, "line {}, column {}: {}", self.line, self.column, self.reason)
+            write!(
+                f,
+                "line {}, column {}: {}",
+                self.line, self.column, self.reason
+            )
         } else {
             write!(f, "column {}: {}", self.column, self.reason)
         }
@@ -38,7 +42,13 @@ pub fn parse_hex(input: &str) -> Result<Vec<u8>, HexError> {
     let err = |pos: usize, reason: String| {
         let before = &chars[..pos];
         let line = before.iter().filter(|&&c| c == '\n').count() + 1;
-        let column = pos - before.iter().rposition(|&c| c == '\n').map(|p| p + 1).unwrap_or(0) + 1;
+        let column = pos
+            - before
+                .iter()
+                .rposition(|&c| c == '\n')
+                .map(|p| p + 1)
+                .unwrap_or(0)
+            + 1;
         HexError {
             position: pos,
             line,
@@ -69,7 +79,10 @@ pub fn parse_hex(input: &str) -> Result<Vec<u8>, HexError> {
                 None => {
                     return Err(err(
                         i,
-                        format!("'{}' is not a hex digit (use 0-9 and a-f)", c.escape_debug()),
+                        format!(
+                            "'{}' is not a hex digit (use 0-9 and a-f)",
+                            c.escape_debug()
+                        ),
                     ));
                 }
             }
@@ -185,7 +198,7 @@ mod tests {
         assert_eq!(to_hex_spaced(&[0xca, 0xd5]), "CA D5");
         let d = hexdump(b"Hello, world!\x00\x01\x02\x03");
         assert!(d.starts_with("00000000  48 65 6c"), "{d}");
-        assert!(d.contains("|Hello, world!....|"), "{d}");
+        assert!(d.contains("|Hello, world!...|"), "{d}");
         assert!(d.contains("00000010  03"), "{d}");
     }
 }

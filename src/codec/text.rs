@@ -31,9 +31,18 @@ pub const ALL: &[(Encoding, &str)] = &[
     (Encoding(encoding_rs::EUC_KR), "EUC-KR (한국어)"),
     (Encoding(encoding_rs::UTF_16LE), "UTF-16LE"),
     (Encoding(encoding_rs::UTF_16BE), "UTF-16BE"),
-    (Encoding(encoding_rs::WINDOWS_1252), "Latin-1 (windows-1252)"),
-    (Encoding(encoding_rs::ISO_8859_2), "ISO-8859-2 (Central European)"),
-    (Encoding(encoding_rs::ISO_8859_3), "ISO-8859-3 (South European)"),
+    (
+        Encoding(encoding_rs::WINDOWS_1252),
+        "Latin-1 (windows-1252)",
+    ),
+    (
+        Encoding(encoding_rs::ISO_8859_2),
+        "ISO-8859-2 (Central European)",
+    ),
+    (
+        Encoding(encoding_rs::ISO_8859_3),
+        "ISO-8859-3 (South European)",
+    ),
     (Encoding(encoding_rs::ISO_8859_4), "ISO-8859-4 (Baltic)"),
     (Encoding(encoding_rs::ISO_8859_5), "ISO-8859-5 (Cyrillic)"),
     (Encoding(encoding_rs::ISO_8859_6), "ISO-8859-6 (Arabic)"),
@@ -51,15 +60,30 @@ pub const ALL: &[(Encoding, &str)] = &[
     (Encoding(encoding_rs::MACINTOSH), "Macintosh (Mac Roman)"),
     (Encoding(encoding_rs::X_MAC_CYRILLIC), "x-mac-cyrillic"),
     (Encoding(encoding_rs::WINDOWS_874), "windows-874 (Thai)"),
-    (Encoding(encoding_rs::WINDOWS_1250), "windows-1250 (Central European)"),
-    (Encoding(encoding_rs::WINDOWS_1251), "windows-1251 (Cyrillic)"),
+    (
+        Encoding(encoding_rs::WINDOWS_1250),
+        "windows-1250 (Central European)",
+    ),
+    (
+        Encoding(encoding_rs::WINDOWS_1251),
+        "windows-1251 (Cyrillic)",
+    ),
     (Encoding(encoding_rs::WINDOWS_1253), "windows-1253 (Greek)"),
-    (Encoding(encoding_rs::WINDOWS_1254), "windows-1254 (Turkish)"),
+    (
+        Encoding(encoding_rs::WINDOWS_1254),
+        "windows-1254 (Turkish)",
+    ),
     (Encoding(encoding_rs::WINDOWS_1255), "windows-1255 (Hebrew)"),
     (Encoding(encoding_rs::WINDOWS_1256), "windows-1256 (Arabic)"),
     (Encoding(encoding_rs::WINDOWS_1257), "windows-1257 (Baltic)"),
-    (Encoding(encoding_rs::WINDOWS_1258), "windows-1258 (Vietnamese)"),
-    (Encoding(encoding_rs::X_USER_DEFINED), "x-user-defined (bytes 80–FF as private use)"),
+    (
+        Encoding(encoding_rs::WINDOWS_1258),
+        "windows-1258 (Vietnamese)",
+    ),
+    (
+        Encoding(encoding_rs::X_USER_DEFINED),
+        "x-user-defined (bytes 80–FF as private use)",
+    ),
 ];
 
 impl Encoding {
@@ -163,7 +187,8 @@ pub fn encode(enc: Encoding, text: &str) -> Result<Vec<u8>, EncodeError> {
             .max_buffer_length_from_utf8_without_replacement(rest.len())
             .unwrap_or(rest.len() * 4 + 16);
         out.reserve(need);
-        let (result, read) = encoder.encode_from_utf8_to_vec_without_replacement(rest, &mut out, true);
+        let (result, read) =
+            encoder.encode_from_utf8_to_vec_without_replacement(rest, &mut out, true);
         consumed += read;
         match result {
             encoding_rs::EncoderResult::InputEmpty => return Ok(out),
@@ -290,7 +315,10 @@ mod tests {
 
     #[test]
     fn utf16_encodes_as_utf16_not_utf8() {
-        assert_eq!(encode(Encoding::UTF_16LE, "A收").unwrap(), vec![0x41, 0, 0x36, 0x65]);
+        assert_eq!(
+            encode(Encoding::UTF_16LE, "A收").unwrap(),
+            vec![0x41, 0, 0x36, 0x65]
+        );
         assert_eq!(encode(Encoding::UTF_16BE, "A").unwrap(), vec![0, 0x41]);
         assert_eq!(decode(Encoding::UTF_16BE, &[0, 0x41]), "A");
     }

@@ -1,2 +1,13 @@
-//! Session records: counters, text decoding per stream, the JSON Lines record.
+//! The session record: counters, text decoding that follows each byte stream, the
+//! JSON Lines record (one writer for `--record`, the spool and the export), and the
+//! bounded in-memory store the log view shows.
+
 pub mod counters;
+pub mod record;
+pub mod store;
+pub mod text;
+
+pub use counters::Counters;
+pub use record::{Record, RecordWriter};
+pub use store::{Direction, Entry, LogStore};
+pub use text::Decoders;

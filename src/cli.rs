@@ -1,0 +1,382 @@
+//! The command line (clap): no arguments opens the window; a role subcommand opens it on
+//! that tab with the session configured and already started, or runs it `--headless`.
+//! Every argument is checked here, so a bad one exits with code 2 before any window opens.
+
+use crate::codec::{self, Encoding};
+use crate::launch::Launch;
+use crate::net::addr;
+use crate::net::auto::AutoPlan;
+use crate::net::{Payload, Role, SessionConfig};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::time::Duration;
+
+const EXAMPLES: &str = "\
+Examples (the seed notes' four programs):
+  socket-tester udp-recv   --bind 127.0.0.1:8080 --encoding gbk
+  socket-tester udp-send   --to 127.0.0.1:8080 --bind 7890 --send 你好 --encoding gbk
+  socket-tester tcp-server --listen 0.0.0.0:7891 --reply 收到啦我反馈 --encoding gbk
+  socket-tester tcp-client --connect 127.0.0.1:7891 --send 你好 --encoding gbk
+
+More:
+  socket-tester tcp-client --connect 127.0.0.1:502 --hex --send '00 01 00 00 00 06 01 03 00 00 00 0a' --every 1s
+  socket-tester udp-recv --bind 0.0.0.0:9000 --headless --record session.jsonl
+  socket-tester udp-send --to 127.0.0.1:9000 --send 'ping' --every 100ms --count 50 --headless";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "socket-tester",
+    version,
+    about = "Try out UDP and TCP sockets: send, receive, listen, record — with a window or headless.",
+    long_about = "Socket Tester opens a window with four tabs: UDP Sender, UDP Receiver, TCP Client and TCP Server.\n\
+With no arguments it opens with the remembered settings. With a role subcommand it opens on that tab\n\
+with the session configured and already started (or, with --headless, prints events to stdout).",
+    after_help = EXAMPLES
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<RoleCommand>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RoleCommand {
+    /// UDP sender: send datagrams to HOST:PORT (and show replies).
+    #[command(name = "udp-send", after_help = EXAMPLES)]
+    UdpSend {
+        /// Destination, HOST:PORT (IPv6 as [::1]:8080).
+        #[arg(long, value_name = "HOST:PORT", value_parser = parse_addr)]
+        to: String,
+        /// Local address or port to send from (the seed uses 7890). Default: the OS picks.
+        #[arg(long, value_name = "ADDR:PORT", value_parser = parse_bind)]
+        bind: Option<String>,
+        /// Allow sending to broadcast addresses (SO_BROADCAST).
+        #[arg(long)]
+        broadcast: bool,
+        #[command(flatten)]
+        send: SendArgs,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// UDP receiver: bind ADDR:PORT and show every datagram.
+    #[command(name = "udp-recv", after_help = EXAMPLES)]
+    UdpRecv {
+        /// Address to bind, ADDR:PORT (0.0.0.0 = all interfaces; 127.0.0.1 = this machine only).
+        #[arg(long, value_name = "ADDR:PORT", value_parser = parse_bind)]
+        bind: String,
+        /// Answer every datagram with TEXT.
+        #[arg(long, value_name = "TEXT")]
+        reply: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// TCP client: connect to HOST:PORT.
+    #[command(name = "tcp-client", after_help = EXAMPLES)]
+    TcpClient {
+        /// Server to connect to, HOST:PORT.
+        #[arg(long, value_name = "HOST:PORT", value_parser = parse_addr)]
+        connect: String,
+        /// Give up connecting after this long.
+        #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
+        timeout: Duration,
+        /// Answer every message received with TEXT.
+        #[arg(long, value_name = "TEXT")]
+        reply: Option<String>,
+        #[command(flatten)]
+        send: SendArgs,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// TCP server: listen on ADDR:PORT and accept any number of clients.
+    #[command(name = "tcp-server", after_help = EXAMPLES)]
+    TcpServer {
+        /// Address to listen on, ADDR:PORT (the seed uses port 7891 on all interfaces).
+        #[arg(long, value_name = "ADDR:PORT", value_parser = parse_bind)]
+        listen: String,
+        /// Answer every message with TEXT (the seed's server answers 收到啦我反馈 in GBK).
+        #[arg(long, value_name = "TEXT")]
+        reply: Option<String>,
+        /// listen() backlog.
+        #[arg(long, default_value_t = 128, value_parser = clap::value_parser!(i32).range(1..=65535))]
+        backlog: i32,
+        /// Refuse clients beyond this many.
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
+        max_clients: u32,
+        #[command(flatten)]
+        send: SendArgs,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct SendArgs {
+    /// Send TEXT once the session is ready (a server: to each client as it connects).
+    #[arg(long, value_name = "TEXT")]
+    pub send: Option<String>,
+    /// Repeat --send every DURATION (e.g. 500ms, 2s).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, requires = "send")]
+    pub every: Option<Duration>,
+    /// Send --send N times (with --every), then stop sending.
+    #[arg(long, value_name = "N", requires = "send", value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Common {
+    /// Text encoding, any WHATWG label: utf-8, gbk, gb18030, big5, shift_jis, euc-kr, utf-16le, latin1, …
+    #[arg(long, value_name = "LABEL", default_value = "utf-8", value_parser = parse_encoding)]
+    pub encoding: Encoding,
+    /// TEXT arguments are hex bytes, e.g. "48 65 6c 6c 6f".
+    #[arg(long)]
+    pub hex: bool,
+    /// TEXT arguments understand escapes: \r \n \t \\ \0 \xNN.
+    #[arg(long, conflicts_with = "hex")]
+    pub escapes: bool,
+    /// Stream this session's events to FILE as JSON Lines, from the first event on.
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+    /// No window: print events to stdout, one line each, until Ctrl-C, --duration, or
+    /// until --count sends are done and 1 s has passed with nothing received.
+    #[arg(long)]
+    pub headless: bool,
+    /// Headless: stop after DURATION.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub duration: Option<Duration>,
+}
+
+fn parse_addr(s: &str) -> Result<String, String> {
+    let (host, port) = addr::split_host_port(s).map_err(|e| e.to_string())?;
+    if host.is_empty() {
+        return Err("give a host too, as in 127.0.0.1:8080".into());
+    }
+    if port == 0 {
+        return Err("port 0 cannot be a destination; use 1–65535".into());
+    }
+    Ok(s.trim().to_string())
+}
+
+fn parse_bind(s: &str) -> Result<String, String> {
+    addr::split_host_port(s).map_err(|e| e.to_string())?;
+    Ok(s.trim().to_string())
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let d = humantime::parse_duration(s.trim())
+        .map_err(|e| format!("\"{s}\" is not a duration ({e}); write e.g. 500ms, 2s, 1m"))?;
+    if d.is_zero() {
+        return Err("the duration must be more than zero".into());
+    }
+    Ok(d)
+}
+
+fn parse_encoding(s: &str) -> Result<Encoding, String> {
+    Encoding::parse(s)
+}
+
+/// A validation error that clap did not catch (payload text vs encoding, hex digits).
+#[derive(Debug)]
+pub struct ArgError(pub String);
+
+fn payload(arg: &str, text: &str, c: &Common) -> Result<Payload, ArgError> {
+    let bytes = if c.hex {
+        codec::parse_hex(text).map_err(|e| ArgError(format!("{arg}: bad hex, {e}")))?
+    } else if c.escapes {
+        codec::parse_escapes(text, c.encoding).map_err(|e| ArgError(format!("{arg}: {e}")))?
+    } else {
+        codec::encode(c.encoding, text).map_err(|e| ArgError(format!("{arg}: {e}")))?
+    };
+    Ok(Payload::Bytes(bytes))
+}
+
+impl RoleCommand {
+    pub fn common(&self) -> &Common {
+        match self {
+            RoleCommand::UdpSend { common, .. }
+            | RoleCommand::UdpRecv { common, .. }
+            | RoleCommand::TcpClient { common, .. }
+            | RoleCommand::TcpServer { common, .. } => common,
+        }
+    }
+
+    /// Turns the arguments into a launch, checking payloads against the encoding.
+    pub fn to_launch(&self) -> Result<Launch, ArgError> {
+        let c = self.common();
+        let opt = |arg: &str, t: &Option<String>| -> Result<Option<Payload>, ArgError> {
+            t.as_deref().map(|t| payload(arg, t, c)).transpose()
+        };
+        let (config, send, reply) = match self {
+            RoleCommand::UdpSend {
+                to,
+                bind,
+                broadcast,
+                send,
+                ..
+            } => {
+                let mut cfg = SessionConfig::new(Role::UdpSender, to.clone());
+                cfg.bind = bind.clone();
+                cfg.broadcast = *broadcast;
+                (cfg, Some(send), None)
+            }
+            RoleCommand::UdpRecv { bind, reply, .. } => (
+                SessionConfig::new(Role::UdpReceiver, bind.clone()),
+                None,
+                opt("--reply", reply)?,
+            ),
+            RoleCommand::TcpClient {
+                connect,
+                timeout,
+                reply,
+                send,
+                ..
+            } => {
+                let mut cfg = SessionConfig::new(Role::TcpClient, connect.clone());
+                cfg.connect_timeout = *timeout;
+                (cfg, Some(send), opt("--reply", reply)?)
+            }
+            RoleCommand::TcpServer {
+                listen,
+                reply,
+                backlog,
+                max_clients,
+                send,
+                ..
+            } => {
+                let mut cfg = SessionConfig::new(Role::TcpServer, listen.clone());
+                cfg.backlog = *backlog;
+                cfg.max_clients = *max_clients as usize;
+                (cfg, Some(send), opt("--reply", reply)?)
+            }
+        };
+        let mut auto = AutoPlan {
+            reply,
+            ..AutoPlan::default()
+        };
+        if let Some(s) = send {
+            auto.send = opt("--send", &s.send)?;
+            auto.every = s.every;
+            auto.count = s.count;
+        }
+        Ok(Launch {
+            config: config.encoding(c.encoding),
+            auto,
+            record: c.record.clone(),
+            hex: c.hex,
+            duration: c.duration,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    fn launch(args: &[&str]) -> Result<Launch, String> {
+        let cli = Cli::try_parse_from(args).map_err(|e| e.to_string())?;
+        cli.command
+            .ok_or("no command".to_string())?
+            .to_launch()
+            .map_err(|e| e.0)
+    }
+
+    #[test]
+    fn seed_programs_parse() {
+        let l = launch(&[
+            "st",
+            "tcp-server",
+            "--listen",
+            "0.0.0.0:7891",
+            "--reply",
+            "收到啦我反馈",
+            "--encoding",
+            "gbk",
+        ])
+        .unwrap();
+        assert_eq!(l.config.role, Role::TcpServer);
+        assert_eq!(
+            l.auto.reply,
+            Some(Payload::Bytes(
+                codec::parse_hex("cad5b5bdc0b2ced2b7b4c0a1").unwrap()
+            ))
+        );
+        let l = launch(&[
+            "st",
+            "udp-send",
+            "--to",
+            "127.0.0.1:8080",
+            "--bind",
+            "7890",
+            "--send",
+            "hi",
+            "--every",
+            "500ms",
+            "--count",
+            "3",
+        ])
+        .unwrap();
+        assert_eq!(l.config.bind.as_deref(), Some("7890"));
+        assert_eq!(l.auto.every, Some(Duration::from_millis(500)));
+        assert_eq!(l.auto.count, Some(3));
+    }
+
+    #[test]
+    fn bad_arguments_are_refused() {
+        assert!(
+            launch(&["st", "udp-recv", "--bind", "127.0.0.1:70000"])
+                .unwrap_err()
+                .contains("65535")
+        );
+        assert!(launch(&["st", "tcp-client", "--connect", "127.0.0.1"]).is_err());
+        assert!(
+            launch(&["st", "udp-recv", "--bind", ":1", "--encoding", "klingon"])
+                .unwrap_err()
+                .contains("unknown encoding")
+        );
+        assert!(
+            launch(&[
+                "st",
+                "tcp-client",
+                "--connect",
+                "a:1",
+                "--hex",
+                "--send",
+                "4G"
+            ])
+            .unwrap_err()
+            .contains("not a hex digit")
+        );
+        assert!(
+            launch(&[
+                "st",
+                "tcp-client",
+                "--connect",
+                "a:1",
+                "--encoding",
+                "latin1",
+                "--send",
+                "收"
+            ])
+            .unwrap_err()
+            .contains("cannot be written")
+        );
+        assert!(
+            launch(&[
+                "st",
+                "tcp-client",
+                "--connect",
+                "a:1",
+                "--send",
+                "x",
+                "--every",
+                "soon"
+            ])
+            .is_err()
+        );
+        assert!(launch(&["st", "tcp-client", "--connect", "a:1", "--every", "1s"]).is_err());
+    }
+}

@@ -1,0 +1,246 @@
+//! The JSON Lines record: one object per event, written and flushed as it happens.
+//! The same writer serves `--record FILE`, the spool and the JSONL export.
+
+use super::text::Decoders;
+use crate::codec::{Encoding, to_hex};
+use crate::net::{ClosedBy, Event, EventKind};
+use serde::{Deserialize, Serialize};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::Path;
+
+/// One line of the record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    /// RFC 3339 UTC with microseconds: `2026-11-25T17:03:16.123456Z`.
+    pub ts: String,
+    pub session: String,
+    pub event: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub len: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hex: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+}
+
+/// Formats microseconds since the epoch as RFC 3339 UTC with six decimals.
+pub fn format_ts(ts_us: i64) -> String {
+    match chrono::DateTime::from_timestamp_micros(ts_us) {
+        Some(t) => t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
+        None => format!("@{ts_us}us"),
+    }
+}
+
+/// Parses a record timestamp back to microseconds since the epoch.
+pub fn parse_ts(ts: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(ts)
+        .ok()
+        .map(|t| t.timestamp_micros())
+}
+
+impl Record {
+    /// Builds the record of an event; `text` is its decoded text (rx/tx only).
+    pub fn from_event(ev: &Event, text: Option<String>, enc: Encoding) -> Record {
+        let data = ev.kind.data();
+        Record {
+            ts: format_ts(ev.ts_us),
+            session: ev.role.as_str().to_string(),
+            event: ev.kind.name().to_string(),
+            local: ev.local.map(|a| a.to_string()),
+            peer: ev.peer.map(|a| a.to_string()),
+            client: ev.client,
+            len: data.map(|d| d.len()),
+            hex: data.map(to_hex),
+            text: data.map(|_| text.unwrap_or_default()),
+            encoding: data.map(|_| enc.label()),
+            message: match &ev.kind {
+                EventKind::Listening { backlog } => Some(format!("listen(backlog={backlog})")),
+                k => k.message().map(str::to_string),
+            },
+            by: match &ev.kind {
+                EventKind::Closed { by, .. } => Some(
+                    match by {
+                        ClosedBy::Peer => "peer",
+                        ClosedBy::Local => "local",
+                    }
+                    .into(),
+                ),
+                _ => None,
+            },
+        }
+    }
+
+    /// The raw bytes of an rx/tx record (from `hex`).
+    pub fn bytes(&self) -> Option<Vec<u8>> {
+        self.hex
+            .as_deref()
+            .and_then(|h| crate::codec::parse_hex(h).ok())
+    }
+}
+
+/// Streams records to a file (or any writer), one flushed line per event.
+pub struct RecordWriter<W: Write = BufWriter<File>> {
+    out: W,
+    decoders: Decoders,
+    line: Vec<u8>,
+    /// Flush after every event (the default: nothing lost on a kill). Off for bulk export.
+    pub flush_each: bool,
+    pub written: u64,
+}
+
+impl RecordWriter<BufWriter<File>> {
+    /// Creates (truncates) `path`.
+    pub fn create(path: &Path, enc: Encoding) -> io::Result<Self> {
+        let f = File::create(path)?;
+        Ok(RecordWriter::new(
+            BufWriter::with_capacity(256 * 1024, f),
+            enc,
+        ))
+    }
+}
+
+impl<W: Write> RecordWriter<W> {
+    pub fn new(out: W, enc: Encoding) -> Self {
+        RecordWriter {
+            out,
+            decoders: Decoders::new(enc),
+            line: Vec::with_capacity(512),
+            flush_each: true,
+            written: 0,
+        }
+    }
+
+    pub fn set_encoding(&mut self, enc: Encoding) {
+        self.decoders.set_encoding(enc);
+    }
+
+    pub fn write_event(&mut self, ev: &Event) -> io::Result<()> {
+        let text = self.decoders.text(ev);
+        let rec = Record::from_event(ev, text, self.decoders.encoding());
+        self.write_record(&rec)
+    }
+
+    pub fn write_record(&mut self, rec: &Record) -> io::Result<()> {
+        self.line.clear();
+        serde_json::to_writer(&mut self.line, rec).map_err(io::Error::other)?;
+        self.line.push(b'\n');
+        self.out.write_all(&self.line)?;
+        if self.flush_each {
+            self.out.flush()?;
+        }
+        self.written += 1;
+        Ok(())
+    }
+
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+}
+
+/// A record line that could not be read, with its line number.
+#[derive(Debug)]
+pub struct ReadError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+/// Reads a record file line by line. Blank lines are skipped; a bad line is an error naming it.
+pub fn read_records<R: io::Read>(r: R) -> impl Iterator<Item = Result<Record, ReadError>> {
+    BufReader::new(r)
+        .lines()
+        .enumerate()
+        .filter_map(|(i, line)| match line {
+            Err(e) => Some(Err(ReadError {
+                line: i + 1,
+                message: e.to_string(),
+            })),
+            Ok(l) if l.trim().is_empty() => None,
+            Ok(l) => Some(serde_json::from_str::<Record>(&l).map_err(|e| ReadError {
+                line: i + 1,
+                message: e.to_string(),
+            })),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::Role;
+
+    #[test]
+    fn record_line_matches_the_documented_layout() {
+        let ev = Event {
+            ts_us: 1_795_000_000_123_456,
+            role: Role::TcpServer,
+            local: Some("0.0.0.0:7891".parse().unwrap()),
+            peer: Some("127.0.0.1:50123".parse().unwrap()),
+            client: Some(3),
+            kind: EventKind::Rx(vec![
+                0xca, 0xd5, 0xb5, 0xbd, 0xc0, 0xb2, 0xce, 0xd2, 0xb7, 0xb4, 0xc0, 0xa1,
+            ]),
+        };
+        let mut w = RecordWriter::new(Vec::new(), Encoding::GBK);
+        w.write_event(&ev).unwrap();
+        let out = String::from_utf8(w.into_inner()).unwrap();
+        assert!(out.ends_with('\n'));
+        let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+        assert_eq!(v["session"], "tcp-server");
+        assert_eq!(v["event"], "rx");
+        assert_eq!(v["client"], 3);
+        assert_eq!(v["len"], 12);
+        assert_eq!(v["hex"], "cad5b5bdc0b2ced2b7b4c0a1");
+        assert_eq!(v["text"], "收到啦我反馈");
+        assert_eq!(v["encoding"], "gbk");
+        assert!(v["ts"].as_str().unwrap().ends_with(".123456Z"));
+        assert!(v.get("message").is_none());
+        let back: Vec<_> = read_records(out.as_bytes()).collect();
+        assert_eq!(back.len(), 1);
+        let r = back.into_iter().next().unwrap().unwrap();
+        assert_eq!(parse_ts(&r.ts), Some(ev.ts_us));
+        assert_eq!(r.bytes().unwrap().len(), 12);
+    }
+
+    #[test]
+    fn closed_has_by_and_message() {
+        let ev = Event {
+            ts_us: 0,
+            role: Role::TcpClient,
+            local: None,
+            peer: None,
+            client: None,
+            kind: EventKind::Closed {
+                by: ClosedBy::Peer,
+                message: "closed by peer".into(),
+            },
+        };
+        let r = Record::from_event(&ev, None, Encoding::UTF_8);
+        assert_eq!(r.by.as_deref(), Some("peer"));
+        assert_eq!(r.message.as_deref(), Some("closed by peer"));
+        assert!(r.hex.is_none() && r.len.is_none());
+        let bad: Vec<_> = read_records("{}\nnot json\n".as_bytes()).collect();
+        assert!(bad[0].is_err() && bad[1].as_ref().unwrap_err().line == 2);
+    }
+}

@@ -1,0 +1,265 @@
+//! The in-memory log a view shows: the newest events, bounded by row count and payload
+//! bytes, each keeping its raw bytes so a change of encoding re-decodes what is shown.
+
+use super::counters::Counters;
+use super::text::Decoders;
+use crate::codec::Encoding;
+use crate::net::{Event, EventKind};
+use std::collections::{BTreeMap, VecDeque};
+use std::net::SocketAddr;
+
+/// Arrow shown in the direction column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// → sent
+    Tx,
+    /// ← received
+    Rx,
+    /// • state change or information
+    Info,
+    /// ⚠ error or reset
+    Warn,
+}
+
+impl Direction {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Direction::Tx => "→",
+            Direction::Rx => "←",
+            Direction::Info => "•",
+            Direction::Warn => "⚠",
+        }
+    }
+}
+
+/// One row of the log.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// Sequence number in the session (0-based, counts evicted rows too).
+    pub seq: u64,
+    pub event: Event,
+    /// Decoded text for rx/tx; the message otherwise.
+    pub text: String,
+}
+
+impl Entry {
+    pub fn direction(&self) -> Direction {
+        match self.event.kind {
+            EventKind::Rx(_) => Direction::Rx,
+            EventKind::Tx(_) => Direction::Tx,
+            EventKind::Error { .. } | EventKind::Reset { .. } => Direction::Warn,
+            _ => Direction::Info,
+        }
+    }
+
+    pub fn data(&self) -> Option<&[u8]> {
+        self.event.kind.data()
+    }
+}
+
+/// Per-TCP-client summary, for the server's client list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientInfo {
+    pub id: u64,
+    pub peer: Option<SocketAddr>,
+    pub connected_us: i64,
+    pub counters: Counters,
+    pub open: bool,
+}
+
+/// A bounded log of one session.
+#[derive(Debug)]
+pub struct LogStore {
+    rows: VecDeque<Entry>,
+    bytes: usize,
+    pub max_rows: usize,
+    pub max_bytes: usize,
+    total: u64,
+    decoders: Decoders,
+    pub counters: Counters,
+    pub clients: BTreeMap<u64, ClientInfo>,
+}
+
+impl LogStore {
+    pub const DEFAULT_ROWS: usize = 200_000;
+    pub const DEFAULT_BYTES: usize = 256 << 20;
+
+    pub fn new(enc: Encoding) -> Self {
+        LogStore {
+            rows: VecDeque::new(),
+            bytes: 0,
+            max_rows: Self::DEFAULT_ROWS,
+            max_bytes: Self::DEFAULT_BYTES,
+            total: 0,
+            decoders: Decoders::new(enc),
+            counters: Counters::default(),
+            clients: BTreeMap::new(),
+        }
+    }
+
+    pub fn push(&mut self, ev: Event) {
+        self.counters.apply(&ev);
+        if let Some(id) = ev.client {
+            match &ev.kind {
+                EventKind::Accepted => {
+                    self.clients.insert(
+                        id,
+                        ClientInfo {
+                            id,
+                            peer: ev.peer,
+                            connected_us: ev.ts_us,
+                            counters: Counters::default(),
+                            open: true,
+                        },
+                    );
+                }
+                EventKind::Closed { .. } | EventKind::Reset { .. } => {
+                    if let Some(c) = self.clients.get_mut(&id) {
+                        c.open = false;
+                    }
+                }
+                _ => {
+                    if let Some(c) = self.clients.get_mut(&id) {
+                        c.counters.apply(&ev);
+                    }
+                }
+            }
+        }
+        let text = match self.decoders.text(&ev) {
+            Some(t) => t,
+            None => describe(&ev),
+        };
+        let size = ev.kind.data().map_or(0, |d| d.len()) + text.len() + 64;
+        self.bytes += size;
+        self.rows.push_back(Entry {
+            seq: self.total,
+            event: ev,
+            text,
+        });
+        self.total += 1;
+        while self.rows.len() > self.max_rows
+            || (self.bytes > self.max_bytes && self.rows.len() > 1)
+        {
+            if let Some(old) = self.rows.pop_front() {
+                self.bytes -= old.event.kind.data().map_or(0, |d| d.len()) + old.text.len() + 64;
+            }
+        }
+    }
+
+    /// Rows currently held.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Events seen in this session, including rows no longer held in memory.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    pub fn get(&self, i: usize) -> Option<&Entry> {
+        self.rows.get(i)
+    }
+
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Entry> + ExactSizeIterator {
+        self.rows.iter()
+    }
+
+    pub fn encoding(&self) -> Encoding {
+        self.decoders.encoding()
+    }
+
+    /// Re-decodes every row in a new encoding (streams are decoded again in order).
+    pub fn set_encoding(&mut self, enc: Encoding) {
+        if enc == self.decoders.encoding() {
+            return;
+        }
+        self.decoders.set_encoding(enc);
+        let mut bytes = 0;
+        for row in self.rows.iter_mut() {
+            if let Some(t) = self.decoders.text(&row.event) {
+                row.text = t;
+            }
+            bytes += row.event.kind.data().map_or(0, |d| d.len()) + row.text.len() + 64;
+        }
+        self.bytes = bytes;
+        // Streams decoded during the replay continue into new events.
+    }
+
+    /// Forgets every row and counter.
+    pub fn clear(&mut self) {
+        let enc = self.decoders.encoding();
+        *self = LogStore {
+            max_rows: self.max_rows,
+            max_bytes: self.max_bytes,
+            ..LogStore::new(enc)
+        };
+    }
+}
+
+/// The text shown for a non-data event.
+pub fn describe(ev: &Event) -> String {
+    let peer = ev.peer.map(|p| p.to_string()).unwrap_or_default();
+    let local = ev.local.map(|p| p.to_string()).unwrap_or_default();
+    match &ev.kind {
+        EventKind::Bound => format!("socket() + bind() → bound to {local}"),
+        EventKind::Listening { backlog } => {
+            format!("socket() + bind() + listen({backlog}) → listening on {local}")
+        }
+        EventKind::Connecting => format!("connect() to {peer}: SYN sent…"),
+        EventKind::Connected => format!("connected {local} → {peer} (handshake done)"),
+        EventKind::Accepted => match ev.client {
+            Some(id) => format!("accept() → client #{id} from {peer}"),
+            None => format!("accept() → {peer}"),
+        },
+        EventKind::Rx(_) | EventKind::Tx(_) => String::new(),
+        k => k.message().unwrap_or_default().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::Role;
+
+    fn rx(role: Role, bytes: &[u8]) -> Event {
+        Event {
+            ts_us: 1,
+            role,
+            local: None,
+            peer: None,
+            client: None,
+            kind: EventKind::Rx(bytes.to_vec()),
+        }
+    }
+
+    #[test]
+    fn bounded_and_counts_everything() {
+        let mut s = LogStore::new(Encoding::UTF_8);
+        s.max_rows = 3;
+        for i in 0..10u8 {
+            s.push(rx(Role::UdpReceiver, &[b'a' + i]));
+        }
+        assert_eq!(s.len(), 3);
+        assert_eq!(s.total(), 10);
+        assert_eq!(s.counters.rx_msgs, 10);
+        assert_eq!(s.get(0).unwrap().text, "h");
+        assert_eq!(s.get(0).unwrap().seq, 7);
+    }
+
+    #[test]
+    fn redecodes_streams_on_encoding_change() {
+        let gbk = crate::codec::encode(Encoding::GBK, "收到啦").unwrap();
+        let mut s = LogStore::new(Encoding::UTF_8);
+        for b in &gbk {
+            s.push(rx(Role::TcpClient, &[*b]));
+        }
+        assert!(s.iter().any(|e| e.text.contains('\u{fffd}')));
+        s.set_encoding(Encoding::GBK);
+        let joined: String = s.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(joined, "收到啦");
+    }
+}

@@ -1,0 +1,67 @@
+//! Text for each rx/tx event in the session's encoding. UDP datagrams decode on their own
+//! (message boundaries); a TCP direction is one stream, so a character split across two
+//! reads is carried over to the next event instead of turning into U+FFFD.
+
+use crate::codec::{self, Encoding, StreamDecoder};
+use crate::net::{Event, EventKind, Role};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+type StreamKey = (Option<u64>, Option<SocketAddr>, bool);
+
+/// Decoding state for one session.
+#[derive(Debug)]
+pub struct Decoders {
+    encoding: Encoding,
+    streams: HashMap<StreamKey, StreamDecoder>,
+}
+
+impl Decoders {
+    pub fn new(encoding: Encoding) -> Self {
+        Decoders {
+            encoding,
+            streams: HashMap::new(),
+        }
+    }
+
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    /// Switches encoding; open streams start afresh.
+    pub fn set_encoding(&mut self, enc: Encoding) {
+        self.encoding = enc;
+        self.streams.clear();
+    }
+
+    /// The text of an rx/tx event (None for other events). Also ends streams on
+    /// connection boundaries so one connection's leftovers never leak into the next.
+    pub fn text(&mut self, ev: &Event) -> Option<String> {
+        match &ev.kind {
+            EventKind::Rx(d) | EventKind::Tx(d) => {
+                if !ev.role.is_tcp() {
+                    return Some(codec::decode(self.encoding, d));
+                }
+                let key = (ev.client, ev.peer, matches!(ev.kind, EventKind::Rx(_)));
+                let enc = self.encoding;
+                let dec = self
+                    .streams
+                    .entry(key)
+                    .or_insert_with(|| StreamDecoder::new(enc));
+                Some(dec.feed(d))
+            }
+            EventKind::Closed { .. }
+            | EventKind::Reset { .. }
+            | EventKind::Connected
+            | EventKind::Accepted => {
+                if ev.role == Role::TcpServer && ev.client.is_some() {
+                    self.streams.retain(|k, _| k.0 != ev.client);
+                } else {
+                    self.streams.clear();
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+}
