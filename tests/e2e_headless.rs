@@ -1,0 +1,228 @@
+//! End-to-end: the built binary in `--headless` mode with `--record`, in every role,
+//! against std::net peers on loopback. The GBK reply 收到啦我反馈 must come back in the
+//! record with the right text and hex.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream, UdpSocket};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+const REPLY: &str = "收到啦我反馈";
+const REPLY_HEX: &str = "cad5b5bdc0b2ced2b7b4c0a1";
+const HELLO_GBK: [u8; 4] = [0xc4, 0xe3, 0xba, 0xc3]; // 你好
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_socket-tester"))
+}
+
+/// Starts the binary; returns the child and a channel of its stdout lines.
+fn spawn(args: &[&str]) -> (Child, mpsc::Receiver<String>) {
+    let mut child = bin()
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start socket-tester");
+    let out = child.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (child, rx)
+}
+
+/// Waits for a stdout line containing `needle`.
+fn wait_line(rx: &mpsc::Receiver<String>, needle: &str) -> String {
+    loop {
+        match rx.recv_timeout(Duration::from_secs(10)) {
+            Ok(l) if l.contains(needle) => return l,
+            Ok(_) => {}
+            Err(e) => panic!("no line containing {needle:?}: {e}"),
+        }
+    }
+}
+
+/// The port in "local=127.0.0.1:PORT".
+fn local_port(line: &str) -> u16 {
+    let at = line.find("local=").expect("local= in line") + "local=".len();
+    let addr: std::net::SocketAddr = line[at..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    addr.port()
+}
+
+fn wait_exit(child: &mut Child) -> i32 {
+    for _ in 0..200 {
+        if let Some(st) = child.try_wait().unwrap() {
+            return st.code().unwrap_or(-1);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    panic!("socket-tester did not exit in 10 s");
+}
+
+fn records(path: &Path) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(path).expect("record file");
+    text.lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect()
+}
+
+fn assert_reply_recorded(recs: &[serde_json::Value], event: &str, session: &str) {
+    let r = recs
+        .iter()
+        .find(|r| r["event"] == event && r["hex"] == REPLY_HEX)
+        .unwrap_or_else(|| panic!("no {event} record of the reply in {recs:#?}"));
+    assert_eq!(r["text"], REPLY);
+    assert_eq!(r["encoding"], "gbk");
+    assert_eq!(r["len"], 12);
+    assert_eq!(r["session"], session);
+    let ts = r["ts"].as_str().unwrap();
+    assert!(ts.ends_with('Z') && ts.len() == 27, "timestamp {ts}");
+    assert!(r["peer"].as_str().unwrap().starts_with("127.0.0.1:"));
+}
+
+#[test]
+fn tcp_client_records_the_gbk_reply() {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = dir.path().join("client.jsonl");
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let peer = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        let mut buf = [0u8; 4];
+        s.read_exact(&mut buf).unwrap();
+        s.write_all(&encoding_rs::GBK.encode(REPLY).0).unwrap();
+        buf
+    });
+    let (mut child, _lines) = spawn(&[
+        "tcp-client", "--connect", &format!("127.0.0.1:{port}"), "--send", "你好", "--encoding", "gbk",
+        "--headless", "--record", rec.to_str().unwrap(),
+    ]);
+    assert_eq!(peer.join().unwrap(), HELLO_GBK);
+    assert_eq!(wait_exit(&mut child), 0);
+    let recs = records(&rec);
+    assert_eq!(recs[0]["event"], "connecting");
+    assert!(recs.iter().any(|r| r["event"] == "connected"));
+    assert!(recs.iter().any(|r| r["event"] == "tx" && r["hex"] == "c4e3bac3" && r["text"] == "你好"));
+    assert_reply_recorded(&recs, "rx", "tcp-client");
+    assert!(recs.iter().any(|r| r["event"] == "closed" && r["by"] == "peer"));
+}
+
+#[test]
+fn tcp_server_records_the_gbk_reply() {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = dir.path().join("server.jsonl");
+    let (mut child, lines) = spawn(&[
+        "tcp-server", "--listen", "127.0.0.1:0", "--reply", REPLY, "--encoding", "gbk", "--headless",
+        "--duration", "3s", "--record", rec.to_str().unwrap(),
+    ]);
+    let port = local_port(&wait_line(&lines, "listening"));
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.write_all(&HELLO_GBK).unwrap();
+    let mut got = [0u8; 12];
+    s.read_exact(&mut got).unwrap();
+    assert_eq!(encoding_rs::GBK.decode(&got).0, REPLY);
+    drop(s);
+    wait_line(&lines, "closed");
+    assert_eq!(wait_exit(&mut child), 0);
+    let recs = records(&rec);
+    assert_eq!(recs[0]["event"], "listening");
+    let acc = recs.iter().find(|r| r["event"] == "accepted").expect("accepted");
+    assert_eq!(acc["client"], 1);
+    assert!(recs.iter().any(|r| r["event"] == "rx" && r["text"] == "你好" && r["client"] == 1));
+    assert_reply_recorded(&recs, "tx", "tcp-server");
+}
+
+#[test]
+fn udp_receiver_records_the_gbk_reply() {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = dir.path().join("udp-recv.jsonl");
+    let (mut child, lines) = spawn(&[
+        "udp-recv", "--bind", "127.0.0.1:0", "--reply", REPLY, "--encoding", "gbk", "--headless",
+        "--duration", "3s", "--record", rec.to_str().unwrap(),
+    ]);
+    let port = local_port(&wait_line(&lines, "bound"));
+    let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
+    peer.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    peer.send_to(&HELLO_GBK, ("127.0.0.1", port)).unwrap();
+    let mut buf = [0u8; 2048];
+    let (n, _) = peer.recv_from(&mut buf).unwrap();
+    assert_eq!(encoding_rs::GBK.decode(&buf[..n]).0, REPLY);
+    assert_eq!(wait_exit(&mut child), 0);
+    let recs = records(&rec);
+    let rx = recs.iter().find(|r| r["event"] == "rx").expect("rx");
+    assert_eq!(rx["text"], "你好");
+    assert_eq!(rx["peer"], peer.local_addr().unwrap().to_string());
+    assert_reply_recorded(&recs, "tx", "udp-recv");
+}
+
+#[test]
+fn udp_sender_records_the_gbk_reply() {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = dir.path().join("udp-send.jsonl");
+    let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
+    peer.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let port = peer.local_addr().unwrap().port();
+    let (mut child, _lines) = spawn(&[
+        "udp-send", "--to", &format!("127.0.0.1:{port}"), "--send", "你好", "--count", "1", "--encoding",
+        "gbk", "--headless", "--record", rec.to_str().unwrap(),
+    ]);
+    let mut buf = [0u8; 2048];
+    let (n, from) = peer.recv_from(&mut buf).unwrap();
+    assert_eq!(&buf[..n], HELLO_GBK);
+    peer.send_to(&encoding_rs::GBK.encode(REPLY).0, from).unwrap();
+    // Exits by itself: the count is done and 1 s passes with nothing received.
+    assert_eq!(wait_exit(&mut child), 0);
+    let recs = records(&rec);
+    assert_eq!(recs[0]["event"], "bound");
+    assert_reply_recorded(&recs, "rx", "udp-send");
+}
+
+#[test]
+fn bad_arguments_exit_2_with_a_message() {
+    for args in [
+        &["udp-recv", "--bind", "127.0.0.1:70000"][..],
+        &["tcp-client", "--connect", "127.0.0.1:1", "--hex", "--send", "4G"],
+        &["tcp-server", "--listen", "127.0.0.1:0", "--encoding", "klingon"],
+        &["udp-send", "--to", "nowhere"],
+    ] {
+        let out = bin().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("error"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn refused_connection_exits_1_and_says_why() {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    drop(l);
+    let out = bin()
+        .args(["tcp-client", "--connect", &format!("127.0.0.1:{port}"), "--headless"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("refused"));
+}
+
+#[test]
+fn help_and_version() {
+    let out = bin().arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("udp-send") && help.contains("tcp-server") && help.contains("Examples"));
+    let out = bin().arg("--version").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains(env!("CARGO_PKG_VERSION")));
+}
