@@ -40,6 +40,19 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum RoleCommand {
+    /// Convert a JSON Lines record to txt, csv, jsonl, pcapng (Wireshark) or html.
+    #[command(after_help = "Example:\n  socket-tester export session.jsonl --to session.pcapng")]
+    Export {
+        /// The record to read (written by --record, or by Save log… as .jsonl).
+        #[arg(value_name = "RECORD.jsonl")]
+        input: PathBuf,
+        /// Output file; its extension picks the format: .txt .csv .jsonl .pcapng .html
+        #[arg(long, value_name = "OUT")]
+        to: PathBuf,
+        /// Decode text again from the raw bytes in this encoding (default: as recorded).
+        #[arg(long, value_name = "LABEL", value_parser = parse_encoding)]
+        encoding: Option<Encoding>,
+    },
     /// UDP sender: send datagrams to HOST:PORT (and show replies).
     #[command(name = "udp-send", after_help = EXAMPLES)]
     UdpSend {
@@ -189,22 +202,29 @@ fn payload(arg: &str, text: &str, c: &Common) -> Result<Payload, ArgError> {
 }
 
 impl RoleCommand {
-    pub fn common(&self) -> &Common {
-        match self {
+    /// The options shared by the role subcommands (None for `export`).
+    pub fn common(&self) -> Option<&Common> {
+        Some(match self {
+            RoleCommand::Export { .. } => return None,
             RoleCommand::UdpSend { common, .. }
             | RoleCommand::UdpRecv { common, .. }
             | RoleCommand::TcpClient { common, .. }
             | RoleCommand::TcpServer { common, .. } => common,
-        }
+        })
     }
 
     /// Turns the arguments into a launch, checking payloads against the encoding.
     pub fn to_launch(&self) -> Result<Launch, ArgError> {
-        let c = self.common();
+        let Some(c) = self.common() else {
+            return Err(ArgError("export does not start a session".into()));
+        };
         let opt = |arg: &str, t: &Option<String>| -> Result<Option<Payload>, ArgError> {
             t.as_deref().map(|t| payload(arg, t, c)).transpose()
         };
         let (config, send, reply) = match self {
+            RoleCommand::Export { .. } => {
+                return Err(ArgError("export does not start a session".into()));
+            }
             RoleCommand::UdpSend {
                 to,
                 bind,

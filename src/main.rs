@@ -1,14 +1,23 @@
-//! Starts Socket Tester: parses the command line, then opens the window or runs headless.
+//! Starts Socket Tester: parses the command line, then opens the window, runs headless,
+//! or exports a record.
 
 use clap::Parser;
-use socket_tester::cli::Cli;
+use socket_tester::cli::{Cli, RoleCommand};
 
 fn main() {
     let cli = Cli::parse();
+    if let Some(RoleCommand::Export {
+        input,
+        to,
+        encoding,
+    }) = &cli.command
+    {
+        std::process::exit(socket_tester::log::export::run_cli(input, to, *encoding));
+    }
     let launch = match &cli.command {
         None => None,
         Some(cmd) => match cmd.to_launch() {
-            Ok(l) => Some((l, cmd.common().headless)),
+            Ok(l) => Some((l, cmd.common().is_some_and(|c| c.headless))),
             Err(e) => {
                 eprintln!("error: {}", e.0);
                 std::process::exit(2);

@@ -3,6 +3,7 @@
 //! bounded in-memory store the log view shows.
 
 pub mod counters;
+pub mod export;
 pub mod record;
 pub mod store;
 pub mod text;
