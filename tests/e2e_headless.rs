@@ -106,17 +106,31 @@ fn tcp_client_records_the_gbk_reply() {
         buf
     });
     let (mut child, _lines) = spawn(&[
-        "tcp-client", "--connect", &format!("127.0.0.1:{port}"), "--send", "你好", "--encoding", "gbk",
-        "--headless", "--record", rec.to_str().unwrap(),
+        "tcp-client",
+        "--connect",
+        &format!("127.0.0.1:{port}"),
+        "--send",
+        "你好",
+        "--encoding",
+        "gbk",
+        "--headless",
+        "--record",
+        rec.to_str().unwrap(),
     ]);
     assert_eq!(peer.join().unwrap(), HELLO_GBK);
     assert_eq!(wait_exit(&mut child), 0);
     let recs = records(&rec);
     assert_eq!(recs[0]["event"], "connecting");
     assert!(recs.iter().any(|r| r["event"] == "connected"));
-    assert!(recs.iter().any(|r| r["event"] == "tx" && r["hex"] == "c4e3bac3" && r["text"] == "你好"));
+    assert!(
+        recs.iter()
+            .any(|r| r["event"] == "tx" && r["hex"] == "c4e3bac3" && r["text"] == "你好")
+    );
     assert_reply_recorded(&recs, "rx", "tcp-client");
-    assert!(recs.iter().any(|r| r["event"] == "closed" && r["by"] == "peer"));
+    assert!(
+        recs.iter()
+            .any(|r| r["event"] == "closed" && r["by"] == "peer")
+    );
 }
 
 #[test]
@@ -124,8 +138,18 @@ fn tcp_server_records_the_gbk_reply() {
     let dir = tempfile::tempdir().unwrap();
     let rec = dir.path().join("server.jsonl");
     let (mut child, lines) = spawn(&[
-        "tcp-server", "--listen", "127.0.0.1:0", "--reply", REPLY, "--encoding", "gbk", "--headless",
-        "--duration", "3s", "--record", rec.to_str().unwrap(),
+        "tcp-server",
+        "--listen",
+        "127.0.0.1:0",
+        "--reply",
+        REPLY,
+        "--encoding",
+        "gbk",
+        "--headless",
+        "--duration",
+        "3s",
+        "--record",
+        rec.to_str().unwrap(),
     ]);
     let port = local_port(&wait_line(&lines, "listening"));
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
@@ -139,9 +163,15 @@ fn tcp_server_records_the_gbk_reply() {
     assert_eq!(wait_exit(&mut child), 0);
     let recs = records(&rec);
     assert_eq!(recs[0]["event"], "listening");
-    let acc = recs.iter().find(|r| r["event"] == "accepted").expect("accepted");
+    let acc = recs
+        .iter()
+        .find(|r| r["event"] == "accepted")
+        .expect("accepted");
     assert_eq!(acc["client"], 1);
-    assert!(recs.iter().any(|r| r["event"] == "rx" && r["text"] == "你好" && r["client"] == 1));
+    assert!(
+        recs.iter()
+            .any(|r| r["event"] == "rx" && r["text"] == "你好" && r["client"] == 1)
+    );
     assert_reply_recorded(&recs, "tx", "tcp-server");
 }
 
@@ -150,8 +180,18 @@ fn udp_receiver_records_the_gbk_reply() {
     let dir = tempfile::tempdir().unwrap();
     let rec = dir.path().join("udp-recv.jsonl");
     let (mut child, lines) = spawn(&[
-        "udp-recv", "--bind", "127.0.0.1:0", "--reply", REPLY, "--encoding", "gbk", "--headless",
-        "--duration", "3s", "--record", rec.to_str().unwrap(),
+        "udp-recv",
+        "--bind",
+        "127.0.0.1:0",
+        "--reply",
+        REPLY,
+        "--encoding",
+        "gbk",
+        "--headless",
+        "--duration",
+        "3s",
+        "--record",
+        rec.to_str().unwrap(),
     ]);
     let port = local_port(&wait_line(&lines, "bound"));
     let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
@@ -173,16 +213,28 @@ fn udp_sender_records_the_gbk_reply() {
     let dir = tempfile::tempdir().unwrap();
     let rec = dir.path().join("udp-send.jsonl");
     let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
-    peer.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    peer.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
     let port = peer.local_addr().unwrap().port();
     let (mut child, _lines) = spawn(&[
-        "udp-send", "--to", &format!("127.0.0.1:{port}"), "--send", "你好", "--count", "1", "--encoding",
-        "gbk", "--headless", "--record", rec.to_str().unwrap(),
+        "udp-send",
+        "--to",
+        &format!("127.0.0.1:{port}"),
+        "--send",
+        "你好",
+        "--count",
+        "1",
+        "--encoding",
+        "gbk",
+        "--headless",
+        "--record",
+        rec.to_str().unwrap(),
     ]);
     let mut buf = [0u8; 2048];
     let (n, from) = peer.recv_from(&mut buf).unwrap();
     assert_eq!(&buf[..n], HELLO_GBK);
-    peer.send_to(&encoding_rs::GBK.encode(REPLY).0, from).unwrap();
+    peer.send_to(&encoding_rs::GBK.encode(REPLY).0, from)
+        .unwrap();
     // Exits by itself: the count is done and 1 s passes with nothing received.
     assert_eq!(wait_exit(&mut child), 0);
     let recs = records(&rec);
@@ -194,8 +246,21 @@ fn udp_sender_records_the_gbk_reply() {
 fn bad_arguments_exit_2_with_a_message() {
     for args in [
         &["udp-recv", "--bind", "127.0.0.1:70000"][..],
-        &["tcp-client", "--connect", "127.0.0.1:1", "--hex", "--send", "4G"],
-        &["tcp-server", "--listen", "127.0.0.1:0", "--encoding", "klingon"],
+        &[
+            "tcp-client",
+            "--connect",
+            "127.0.0.1:1",
+            "--hex",
+            "--send",
+            "4G",
+        ],
+        &[
+            "tcp-server",
+            "--listen",
+            "127.0.0.1:0",
+            "--encoding",
+            "klingon",
+        ],
         &["udp-send", "--to", "nowhere"],
     ] {
         let out = bin().args(args).output().unwrap();
@@ -211,7 +276,12 @@ fn refused_connection_exits_1_and_says_why() {
     let port = l.local_addr().unwrap().port();
     drop(l);
     let out = bin()
-        .args(["tcp-client", "--connect", &format!("127.0.0.1:{port}"), "--headless"])
+        .args([
+            "tcp-client",
+            "--connect",
+            &format!("127.0.0.1:{port}"),
+            "--headless",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
