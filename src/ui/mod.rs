@@ -1,6 +1,50 @@
-//! The window (egui).
+//! The window (egui/eframe): four tabs — UDP Sender, UDP Receiver, TCP Client and
+//! TCP Server — each owning its own session, log and send box. [`run`] opens it.
 
-/// Opens the window. (Placeholder until the UI lands: the UI engineer replaces this file.)
-pub fn run(_launch: Option<crate::launch::Launch>) -> Result<(), String> {
-    Err("the window is not built yet".into())
+mod address_field;
+mod app;
+mod encoding_picker;
+mod log_view;
+mod send_box;
+mod session_panel;
+mod tcp_client;
+mod tcp_server;
+mod udp_receiver;
+mod udp_sender;
+
+pub use app::{App, Persisted, install_cjk_font, tab_name};
+pub use log_view::{DisplayMode, format_row_text, write_log};
+pub use send_box::LineEnding;
+pub use session_panel::{ConnState, SessionPanel, TabSettings};
+
+use crate::launch::Launch;
+
+/// The name of the window and of its settings file.
+pub const APP_NAME: &str = "Socket Tester";
+
+/// Opens the window. With a launch (from the command line), it opens on that role's tab
+/// with its fields filled in, starts the session at once and runs its automation.
+pub fn run(launch: Option<Launch>) -> eframe::Result<()> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title(APP_NAME)
+            .with_app_id("socket-tester")
+            .with_inner_size([1100.0, 720.0])
+            .with_min_inner_size([720.0, 460.0]),
+        persist_window: true,
+        ..Default::default()
+    };
+    eframe::run_native(
+        APP_NAME,
+        options,
+        Box::new(move |cc| {
+            let cjk = install_cjk_font(&cc.egui_ctx);
+            let persisted: Option<Persisted> = cc
+                .storage
+                .and_then(|s| eframe::get_value(s, eframe::APP_KEY));
+            let mut app = App::new(persisted, launch);
+            app.set_fonts_installed(cjk);
+            Ok(Box::new(app))
+        }),
+    )
 }

@@ -1,0 +1,292 @@
+//! The application: the tab bar over the four session tabs, the status line, keyboard
+//! shortcuts, draining every session's events each frame, persistence of the fields,
+//! the CJK font fallback, and opening on a command-line launch.
+
+use super::session_panel::{ConnState, SessionPanel, TabSettings};
+use crate::launch::Launch;
+use crate::net::{Notifier, Role};
+use egui::{Key, Modifiers, RichText};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Most events drained per frame (all tabs together), and the time budget.
+pub const DRAIN_CAP: usize = 50_000;
+pub const DRAIN_BUDGET: Duration = Duration::from_millis(8);
+
+/// What is saved between runs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Persisted {
+    pub tab: Role,
+    pub udp_sender: TabSettings,
+    pub udp_receiver: TabSettings,
+    pub tcp_client: TabSettings,
+    pub tcp_server: TabSettings,
+}
+
+impl Default for Persisted {
+    fn default() -> Self {
+        Persisted {
+            tab: Role::UdpSender,
+            udp_sender: TabSettings::seed(Role::UdpSender),
+            udp_receiver: TabSettings::seed(Role::UdpReceiver),
+            tcp_client: TabSettings::seed(Role::TcpClient),
+            tcp_server: TabSettings::seed(Role::TcpServer),
+        }
+    }
+}
+
+/// Font files tried, in order, for Chinese/Japanese/Korean text: (path, face index).
+const CJK_FONTS: &[(&str, u32)] = &[
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
+    ("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc", 2),
+    ("/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc", 2),
+    ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+    ("/usr/share/fonts/wenquanyi/wqy-microhei/wqy-microhei.ttc", 0),
+    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
+    ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", 0),
+    ("/usr/share/fonts/google-droid/DroidSansFallback.ttf", 0),
+    ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
+    ("C:\\Windows\\Fonts\\msyh.ttc", 0),
+    ("C:\\Windows\\Fonts\\simsun.ttc", 0),
+    ("/System/Library/Fonts/PingFang.ttc", 0),
+    ("/System/Library/Fonts/STHeiti Light.ttc", 0),
+    ("/Library/Fonts/Arial Unicode.ttf", 0),
+];
+
+/// Adds a CJK font (the first one found on this machine, or the file named by
+/// `SOCKET_TESTER_CJK_FONT`) as a fallback for proportional and monospace text.
+/// Returns false when none was found; the window then runs with boxes for such text.
+pub fn install_cjk_font(ctx: &egui::Context) -> bool {
+    let from_env = std::env::var("SOCKET_TESTER_CJK_FONT").ok();
+    let env_entry = from_env.as_deref().map(|p| (p, 0u32));
+    for (path, index) in env_entry.into_iter().chain(CJK_FONTS.iter().copied()) {
+        let Ok(bytes) = std::fs::read(path) else {
+            continue;
+        };
+        if bytes.len() < 12 {
+            continue;
+        }
+        let mut data = egui::FontData::from_owned(bytes);
+        data.index = index;
+        ctx.add_font(egui::epaint::text::FontInsert::new(
+            "cjk-fallback",
+            data,
+            vec![
+                egui::epaint::text::InsertFontFamily {
+                    family: egui::FontFamily::Proportional,
+                    priority: egui::epaint::text::FontPriority::Lowest,
+                },
+                egui::epaint::text::InsertFontFamily {
+                    family: egui::FontFamily::Monospace,
+                    priority: egui::epaint::text::FontPriority::Lowest,
+                },
+            ],
+        ));
+        return true;
+    }
+    false
+}
+
+/// The whole window's state.
+pub struct App {
+    /// The tab shown.
+    pub tab: Role,
+    panels: Vec<SessionPanel>,
+    launch: Option<Launch>,
+    notify: Option<Notifier>,
+    fonts_done: bool,
+    /// Whether a CJK font was found.
+    pub cjk_font: bool,
+}
+
+fn index(role: Role) -> usize {
+    match role {
+        Role::UdpSender => 0,
+        Role::UdpReceiver => 1,
+        Role::TcpClient => 2,
+        Role::TcpServer => 3,
+    }
+}
+
+impl App {
+    /// A window state from saved settings (or the seed defaults) and an optional launch.
+    pub fn new(persisted: Option<Persisted>, launch: Option<Launch>) -> App {
+        let p = persisted.unwrap_or_default();
+        let mut panels = vec![
+            SessionPanel::new(Role::UdpSender, p.udp_sender),
+            SessionPanel::new(Role::UdpReceiver, p.udp_receiver),
+            SessionPanel::new(Role::TcpClient, p.tcp_client),
+            SessionPanel::new(Role::TcpServer, p.tcp_server),
+        ];
+        let mut tab = p.tab;
+        if let Some(l) = &launch {
+            tab = l.config.role;
+            let panel = &mut panels[index(tab)];
+            panel.settings.apply_config(&l.config);
+            panel.store.set_encoding(l.config.encoding);
+            if l.hex {
+                panel.settings.display = super::DisplayMode::Both;
+            }
+        }
+        App {
+            tab,
+            panels,
+            launch,
+            notify: None,
+            fonts_done: false,
+            cjk_font: false,
+        }
+    }
+
+    pub fn panel(&self, role: Role) -> &SessionPanel {
+        &self.panels[index(role)]
+    }
+
+    pub fn panel_mut(&mut self, role: Role) -> &mut SessionPanel {
+        &mut self.panels[index(role)]
+    }
+
+    /// The settings to save.
+    pub fn persisted(&self) -> Persisted {
+        Persisted {
+            tab: self.tab,
+            udp_sender: self.panel(Role::UdpSender).settings.clone(),
+            udp_receiver: self.panel(Role::UdpReceiver).settings.clone(),
+            tcp_client: self.panel(Role::TcpClient).settings.clone(),
+            tcp_server: self.panel(Role::TcpServer).settings.clone(),
+        }
+    }
+
+    /// Marks fonts as installed already (done by [`super::run`] before the first frame).
+    pub fn set_fonts_installed(&mut self, cjk: bool) {
+        self.fonts_done = true;
+        self.cjk_font = cjk;
+    }
+
+    /// Per-frame work outside drawing: fonts once, the launch once, and draining every
+    /// session's events (all tabs, not only the visible one), within a budget.
+    pub fn pump(&mut self, ctx: &egui::Context) {
+        if !self.fonts_done {
+            self.fonts_done = true;
+            self.cjk_font = install_cjk_font(ctx);
+        }
+        if self.notify.is_none() {
+            let c = ctx.clone();
+            self.notify = Some(Arc::new(move || c.request_repaint()));
+        }
+        if let Some(l) = self.launch.take() {
+            let notify = self.notify.clone();
+            let role = l.config.role;
+            self.panel_mut(role)
+                .start_launch(l.config, l.auto, l.record, notify);
+        }
+        let now = Instant::now();
+        let deadline = now + DRAIN_BUDGET;
+        let mut budget = DRAIN_CAP;
+        let mut more = false;
+        let mut next: Option<Instant> = None;
+        for p in &mut self.panels {
+            if budget == 0 {
+                more |= p.is_running();
+                continue;
+            }
+            let (n, m, due) = p.pump(budget, deadline);
+            budget = budget.saturating_sub(n);
+            more |= m;
+            // A stopping or ended worker may close its channel without a wake-up.
+            let waiting = p.is_running() && p.state == ConnState::Stopping;
+            let due = if waiting {
+                Some(now + Duration::from_millis(50))
+            } else {
+                due
+            };
+            next = match (next, due) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
+        if more {
+            ctx.request_repaint();
+        } else if let Some(at) = next {
+            ctx.request_repaint_after(at.saturating_duration_since(Instant::now()));
+        }
+    }
+
+    /// Draws the window.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let (send_key, save_key, clear_key) = ui.input_mut(|i| {
+            (
+                i.consume_key(Modifiers::COMMAND, Key::Enter),
+                i.consume_key(Modifiers::COMMAND, Key::S),
+                i.consume_key(Modifiers::COMMAND, Key::L),
+            )
+        });
+        egui::Panel::top("tabs").show(ui, |ui| {
+            ui.add_space(2.0);
+            ui.horizontal(|ui| {
+                ui.label(RichText::new("Socket Tester").strong());
+                ui.separator();
+                for role in Role::ALL {
+                    let name = tab_name(role);
+                    ui.selectable_value(&mut self.tab, role, RichText::new(name).size(15.0));
+                    if self.panel(role).is_running() {
+                        ui.label(RichText::new("●").color(egui::Color32::from_rgb(0x3c, 0xa0, 0x50)))
+                            .on_hover_text(format!("{name} is running"));
+                    }
+                }
+            });
+            ui.add_space(2.0);
+        });
+        let tab = self.tab;
+        let notify = self.notify.clone();
+        let panel = &mut self.panels[index(tab)];
+        if clear_key {
+            panel.clear_log();
+        }
+        if save_key {
+            panel.save_log(ui.ctx());
+        }
+        egui::Panel::bottom("status").show(ui, |ui| {
+            ui.add_space(2.0);
+            panel.status_ui(ui);
+            ui.add_space(2.0);
+        });
+        egui::CentralPanel::default().show(ui, |ui| {
+            panel.ui(ui, send_key, &notify);
+        });
+    }
+
+    /// One frame: [`App::pump`] then [`App::show`] (what tests call).
+    pub fn frame(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.pump(&ctx);
+        self.show(ui);
+    }
+}
+
+/// The label of a role's tab.
+pub fn tab_name(role: Role) -> &'static str {
+    match role {
+        Role::UdpSender => "UDP Sender",
+        Role::UdpReceiver => "UDP Receiver",
+        Role::TcpClient => "TCP Client",
+        Role::TcpServer => "TCP Server",
+    }
+}
+
+impl eframe::App for App {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.pump(ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.persisted());
+    }
+}

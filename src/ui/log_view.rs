@@ -1,0 +1,430 @@
+//! The log view: a virtualised table of a session's events (only the visible rows are
+//! laid out, so a million rows cost one screenful) with time, direction, peer, length
+//! and data as text, hex or both; row selection, Clear, Copy, Save log… and, for the TCP
+//! server, a per-client filter.
+
+use crate::codec::{Encoding, to_hex_spaced};
+use crate::log::{Direction, Entry, LogStore, RecordWriter};
+use egui::{Color32, RichText, Sense, TextStyle, Ui};
+use egui_extras::{Column, TableBuilder};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+/// Longest text shown in one cell (the full text is in Copy and Save).
+pub const MAX_CELL_CHARS: usize = 2_000;
+/// Most bytes shown as hex in one cell.
+pub const MAX_CELL_HEX_BYTES: usize = 700;
+
+/// How the data column shows payloads.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DisplayMode {
+    #[default]
+    Text,
+    Hex,
+    Both,
+}
+
+/// Selection and filter of one log view (not persisted).
+#[derive(Debug, Default)]
+pub struct LogViewState {
+    /// Selected rows, by sequence number.
+    pub selected: BTreeSet<u64>,
+    anchor: Option<u64>,
+    /// TCP server: show only this client's rows.
+    pub client_filter: Option<u64>,
+    filtered: Vec<u64>,
+    filter_for: Option<u64>,
+    scanned_total: u64,
+}
+
+impl LogViewState {
+    /// Forgets selection and the filter cache (after Clear).
+    pub fn reset(&mut self) {
+        self.selected.clear();
+        self.anchor = None;
+        self.filtered.clear();
+        self.filter_for = None;
+        self.scanned_total = 0;
+    }
+
+    /// Keeps the list of rows that pass the client filter up to date, scanning only new rows.
+    fn refresh_filter(&mut self, store: &LogStore) {
+        let Some(id) = self.client_filter else {
+            self.filtered.clear();
+            self.filter_for = None;
+            return;
+        };
+        let first = store.get(0).map_or(store.total(), |e| e.seq);
+        if self.filter_for != Some(id) || store.total() < self.scanned_total {
+            self.filtered.clear();
+            self.filter_for = Some(id);
+            self.scanned_total = first;
+        }
+        let gone = self.filtered.partition_point(|s| *s < first);
+        self.filtered.drain(..gone);
+        let start = self.scanned_total.max(first);
+        let start_idx = usize::try_from(start - first).unwrap_or(usize::MAX);
+        for i in start_idx..store.len() {
+            if let Some(e) = store.get(i)
+                && e.event.client == Some(id)
+            {
+                self.filtered.push(e.seq);
+            }
+        }
+        self.scanned_total = store.total();
+    }
+}
+
+/// What the user asked for in the toolbar.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct LogActions {
+    pub clear: bool,
+    pub save: bool,
+}
+
+/// Local time of day, `HH:MM:SS.mmm`.
+pub fn format_time(ts_us: i64) -> String {
+    match chrono::DateTime::from_timestamp_micros(ts_us) {
+        Some(t) => t
+            .with_timezone(&chrono::Local)
+            .format("%H:%M:%S%.3f")
+            .to_string(),
+        None => "--:--:--.---".into(),
+    }
+}
+
+/// Text with control characters made visible (`\r`, `\n`, `\t`, `\xNN`), cut at `max` chars.
+pub fn visible(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max + 8));
+    for (n, c) in text.chars().enumerate() {
+        if n >= max {
+            out.push_str(" …");
+            break;
+        }
+        match c {
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\0' => out.push_str("\\0"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The peer column: `#id addr` for a server's client, else the address.
+pub fn peer_text(e: &Entry) -> String {
+    let peer = e.event.peer.map(|p| p.to_string()).unwrap_or_default();
+    match e.event.client {
+        Some(id) => format!("#{id} {peer}"),
+        None => peer,
+    }
+}
+
+/// One row as a text line: `time  dir  peer  len  text` (for Copy and .txt saves).
+pub fn format_row_text(e: &Entry) -> String {
+    let len = e.data().map(|d| d.len().to_string()).unwrap_or_default();
+    format!(
+        "{}  {}  {}  {}  {}",
+        format_time(e.event.ts_us),
+        e.direction().symbol(),
+        peer_text(e),
+        len,
+        visible(&e.text, usize::MAX)
+    )
+}
+
+/// Writes rows to `path`: text lines for `.txt`, otherwise JSON Lines records.
+pub fn write_log(path: &Path, rows: &[Entry], enc: Encoding) -> io::Result<usize> {
+    let txt = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("txt"));
+    let mut f = BufWriter::new(std::fs::File::create(path)?);
+    if txt {
+        for r in rows {
+            writeln!(f, "{}", format_row_text(r))?;
+        }
+        f.flush()?;
+    } else {
+        let mut w = RecordWriter::new(f, enc);
+        w.flush_each = false;
+        for r in rows {
+            w.write_event(&r.event)?;
+        }
+        w.flush()?;
+    }
+    Ok(rows.len())
+}
+
+fn dir_color(d: Direction, ui: &Ui) -> Color32 {
+    match d {
+        Direction::Rx => Color32::from_rgb(0x3c, 0xa0, 0x50),
+        Direction::Tx => Color32::from_rgb(0x40, 0x80, 0xe0),
+        Direction::Warn => super::address_field::ERROR_RED,
+        Direction::Info => ui.visuals().weak_text_color(),
+    }
+}
+
+fn hex_cell(e: &Entry) -> String {
+    match e.data() {
+        Some(d) if d.len() > MAX_CELL_HEX_BYTES => {
+            format!("{} …", to_hex_spaced(&d[..MAX_CELL_HEX_BYTES]))
+        }
+        Some(d) => to_hex_spaced(d),
+        None => String::new(),
+    }
+}
+
+/// Shows the toolbar and the table.
+pub fn show(
+    ui: &mut Ui,
+    store: &LogStore,
+    st: &mut LogViewState,
+    display: &mut DisplayMode,
+    server: bool,
+    id_salt: &str,
+) -> LogActions {
+    let mut actions = LogActions::default();
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("Log").strong());
+        ui.label("Show:");
+        ui.selectable_value(display, DisplayMode::Text, "Text");
+        ui.selectable_value(display, DisplayMode::Hex, "Hex view");
+        ui.selectable_value(display, DisplayMode::Both, "Text + Hex");
+        ui.separator();
+        if ui
+            .button("Clear")
+            .on_hover_text("Forget all rows and counters (Ctrl+L)")
+            .clicked()
+        {
+            actions.clear = true;
+        }
+        let copy_label = if st.selected.is_empty() {
+            "Copy all".to_string()
+        } else {
+            format!("Copy selected ({})", st.selected.len())
+        };
+        if ui
+            .add_enabled(!store.is_empty(), egui::Button::new(copy_label))
+            .clicked()
+        {
+            let lines: Vec<String> = store
+                .iter()
+                .filter(|e| st.selected.is_empty() || st.selected.contains(&e.seq))
+                .filter(|e| st.client_filter.is_none() || e.event.client == st.client_filter)
+                .map(format_row_text)
+                .collect();
+            ui.ctx().copy_text(lines.join("\n"));
+        }
+        if !st.selected.is_empty() && ui.button("Select none").clicked() {
+            st.selected.clear();
+            st.anchor = None;
+        }
+        if ui
+            .add_enabled(!store.is_empty(), egui::Button::new("Save log…"))
+            .on_hover_text("Save the rows as JSON Lines (.jsonl) or text (.txt) (Ctrl+S)")
+            .clicked()
+        {
+            actions.save = true;
+        }
+        if server {
+            ui.separator();
+            let current = match st.client_filter {
+                Some(id) => format!("#{id}"),
+                None => "all".into(),
+            };
+            egui::ComboBox::new(("client_filter", id_salt), "Show client")
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut st.client_filter, None, "all");
+                    for id in store.clients.keys() {
+                        ui.selectable_value(&mut st.client_filter, Some(*id), format!("#{id}"));
+                    }
+                });
+        }
+    });
+
+    st.refresh_filter(store);
+    let first_seq = store.get(0).map_or(0, |e| e.seq);
+    let n = if st.client_filter.is_some() {
+        st.filtered.len()
+    } else {
+        store.len()
+    };
+    let row_index = |i: usize| -> Option<usize> {
+        if st.client_filter.is_some() {
+            let seq = *st.filtered.get(i)?;
+            usize::try_from(seq.checked_sub(first_seq)?).ok()
+        } else {
+            Some(i)
+        }
+    };
+
+    let modifiers = ui.input(|i| i.modifiers);
+    let row_h = ui.text_style_height(&TextStyle::Monospace).max(16.0) + 2.0;
+    let mut clicked: Option<u64> = None;
+    let mode = *display;
+    let mut table = TableBuilder::new(ui)
+        .id_salt(("log_table", id_salt, mode))
+        .striped(true)
+        .stick_to_bottom(true)
+        .resizable(true)
+        .sense(Sense::click())
+        .auto_shrink([false, false])
+        .column(Column::exact(92.0))
+        .column(Column::exact(18.0))
+        .column(Column::initial(if server { 190.0 } else { 160.0 }).at_least(60.0).clip(true))
+        .column(Column::exact(52.0));
+    table = match mode {
+        DisplayMode::Both => table
+            .column(Column::initial(300.0).at_least(80.0).clip(true))
+            .column(Column::remainder().at_least(80.0).clip(true)),
+        _ => table.column(Column::remainder().at_least(80.0).clip(true)),
+    };
+    table
+        .header(20.0, |mut h| {
+            h.col(|ui| {
+                ui.strong("Time");
+            });
+            h.col(|ui| {
+                ui.strong("");
+            });
+            h.col(|ui| {
+                ui.strong("Peer");
+            });
+            h.col(|ui| {
+                ui.strong("Len");
+            });
+            match mode {
+                DisplayMode::Text => {
+                    h.col(|ui| {
+                        ui.strong("Data (text)");
+                    });
+                }
+                DisplayMode::Hex => {
+                    h.col(|ui| {
+                        ui.strong("Data (hex)");
+                    });
+                }
+                DisplayMode::Both => {
+                    h.col(|ui| {
+                        ui.strong("Text");
+                    });
+                    h.col(|ui| {
+                        ui.strong("Hex");
+                    });
+                }
+            }
+        })
+        .body(|body| {
+            body.rows(row_h, n, |mut row| {
+                let Some(e) = row_index(row.index()).and_then(|i| store.get(i)) else {
+                    return;
+                };
+                row.set_selected(st.selected.contains(&e.seq));
+                let dir = e.direction();
+                row.col(|ui| {
+                    ui.add(
+                        egui::Label::new(RichText::new(format_time(e.event.ts_us)).monospace())
+                            .selectable(false),
+                    );
+                });
+                row.col(|ui| {
+                    ui.add(
+                        egui::Label::new(RichText::new(dir.symbol()).color(dir_color(dir, ui)))
+                            .selectable(false),
+                    );
+                });
+                row.col(|ui| {
+                    ui.add(egui::Label::new(peer_text(e)).selectable(false).truncate());
+                });
+                row.col(|ui| {
+                    let len = e.data().map(|d| d.len().to_string()).unwrap_or_default();
+                    ui.add(egui::Label::new(len).selectable(false));
+                });
+                let text_cell = |ui: &mut Ui| {
+                    let t = visible(&e.text, MAX_CELL_CHARS);
+                    let rt = if e.data().is_some() {
+                        RichText::new(t).monospace()
+                    } else {
+                        RichText::new(t).color(dir_color(dir, ui))
+                    };
+                    ui.add(egui::Label::new(rt).selectable(false).truncate());
+                };
+                let hex = |ui: &mut Ui| {
+                    if e.data().is_some() {
+                        ui.add(
+                            egui::Label::new(RichText::new(hex_cell(e)).monospace())
+                                .selectable(false)
+                                .truncate(),
+                        );
+                    } else {
+                        ui.add(
+                            egui::Label::new(RichText::new(&e.text).color(dir_color(dir, ui)))
+                                .selectable(false)
+                                .truncate(),
+                        );
+                    }
+                };
+                match mode {
+                    DisplayMode::Text => {
+                        row.col(text_cell);
+                    }
+                    DisplayMode::Hex => {
+                        row.col(hex);
+                    }
+                    DisplayMode::Both => {
+                        row.col(text_cell);
+                        row.col(|ui| {
+                            if e.data().is_some() {
+                                ui.add(
+                                    egui::Label::new(RichText::new(hex_cell(e)).monospace())
+                                        .selectable(false)
+                                        .truncate(),
+                                );
+                            }
+                        });
+                    }
+                }
+                if row.response().clicked() {
+                    clicked = Some(e.seq);
+                }
+            });
+        });
+
+    if let Some(seq) = clicked {
+        if modifiers.shift
+            && let Some(a) = st.anchor
+        {
+            let (lo, hi) = if a <= seq { (a, seq) } else { (seq, a) };
+            if !modifiers.command {
+                st.selected.clear();
+            }
+            for e in store.iter().filter(|e| e.seq >= lo && e.seq <= hi) {
+                if st.client_filter.is_none() || e.event.client == st.client_filter {
+                    st.selected.insert(e.seq);
+                }
+            }
+        } else if modifiers.command {
+            if !st.selected.remove(&seq) {
+                st.selected.insert(seq);
+            }
+            st.anchor = Some(seq);
+        } else {
+            if st.selected.len() == 1 && st.selected.contains(&seq) {
+                st.selected.clear();
+            } else {
+                st.selected.clear();
+                st.selected.insert(seq);
+            }
+            st.anchor = Some(seq);
+        }
+    }
+    actions
+}

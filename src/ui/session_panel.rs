@@ -1,0 +1,680 @@
+//! One tab's session, whatever its role: the persisted fields, the Start/Stop state
+//! machine, draining the worker's events into a [`LogStore`] (plus automation and the
+//! `--record` stream), the status line, and the tab's layout (fields, send box, log).
+//! The worker is reached only through its channels.
+
+use super::address_field::ERROR_RED;
+use super::log_view::{self, DisplayMode, LogViewState};
+use super::send_box::{self, SendState};
+use super::{encoding_picker, tcp_client, tcp_server, udp_receiver, udp_sender};
+use crate::codec::Encoding;
+use crate::log::{LogStore, RecordWriter};
+use crate::net::auto::{Auto, AutoPlan};
+use crate::net::{
+    ClosedBy, Command, Event, EventKind, Notifier, Payload, Role, Session, SessionConfig, Target,
+};
+use crossbeam_channel::{Receiver, Sender, TryRecvError};
+use egui::{Color32, RichText, Ui};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// The persisted fields of one tab.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TabSettings {
+    /// Destination (UDP sender), bind (UDP receiver), server (TCP client) or listen host.
+    pub host: String,
+    pub port: String,
+    /// UDP sender: local port or `HOST:PORT` to bind; empty = the OS picks.
+    pub local: String,
+    /// TCP server: listen backlog.
+    pub backlog: String,
+    /// Encoding label (`utf-8`, `gbk`, …).
+    pub encoding: String,
+    pub display: DisplayMode,
+    pub send: SendState,
+}
+
+impl Default for TabSettings {
+    fn default() -> Self {
+        TabSettings::seed(Role::UdpReceiver)
+    }
+}
+
+impl TabSettings {
+    /// The defaults of each role (the lesson's addresses).
+    pub fn seed(role: Role) -> TabSettings {
+        let (host, port, local) = match role {
+            Role::UdpSender => ("127.0.0.1", "8080", "7890"),
+            Role::UdpReceiver => ("127.0.0.1", "8080", ""),
+            Role::TcpClient => ("127.0.0.1", "7891", ""),
+            Role::TcpServer => ("0.0.0.0", "7891", ""),
+        };
+        TabSettings {
+            host: host.into(),
+            port: port.into(),
+            local: local.into(),
+            backlog: "128".into(),
+            encoding: "utf-8".into(),
+            display: DisplayMode::Text,
+            send: SendState::default(),
+        }
+    }
+
+    /// Fills the fields from a session config (for a command-line launch).
+    pub fn apply_config(&mut self, cfg: &SessionConfig) {
+        if let Ok((host, port)) = crate::net::addr::split_host_port(&cfg.address) {
+            self.host = host;
+            self.port = port.to_string();
+        }
+        if cfg.role == Role::UdpSender {
+            self.local = cfg.bind.clone().unwrap_or_default();
+        }
+        self.backlog = cfg.backlog.to_string();
+        self.encoding = cfg.encoding.label();
+    }
+}
+
+/// Where a session stands, for the status line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConnState {
+    Idle,
+    Starting,
+    Connecting,
+    Connected,
+    Bound,
+    Listening,
+    Stopping,
+    Stopped,
+    ClosedByPeer(String),
+    Closed(String),
+    Reset(String),
+    Error(String),
+}
+
+impl ConnState {
+    pub fn text(&self) -> String {
+        match self {
+            ConnState::Idle => "idle".into(),
+            ConnState::Starting => "starting…".into(),
+            ConnState::Connecting => "connecting…".into(),
+            ConnState::Connected => "connected".into(),
+            ConnState::Bound => "bound".into(),
+            ConnState::Listening => "listening".into(),
+            ConnState::Stopping => "stopping…".into(),
+            ConnState::Stopped => "stopped".into(),
+            ConnState::ClosedByPeer(m) => with_msg("closed by peer", m),
+            ConnState::Closed(m) => with_msg("closed", m),
+            ConnState::Reset(m) => with_msg("reset", m),
+            ConnState::Error(m) => with_msg("error", m),
+        }
+    }
+
+    fn color(&self) -> Color32 {
+        match self {
+            ConnState::Connected | ConnState::Bound | ConnState::Listening => {
+                Color32::from_rgb(0x3c, 0xa0, 0x50)
+            }
+            ConnState::Reset(_) | ConnState::Error(_) => ERROR_RED,
+            ConnState::ClosedByPeer(_) => Color32::from_rgb(0xd0, 0x90, 0x20),
+            _ => Color32::GRAY,
+        }
+    }
+}
+
+fn with_msg(what: &str, msg: &str) -> String {
+    if msg.is_empty() || msg == what {
+        what.to_string()
+    } else {
+        format!("{what}: {msg}")
+    }
+}
+
+enum RecMsg {
+    Event(Box<Event>),
+    Encoding(Encoding),
+}
+
+/// Streams a session's events to a JSON Lines file on its own thread.
+struct Recorder {
+    tx: Sender<RecMsg>,
+    errors: Receiver<String>,
+}
+
+impl Recorder {
+    fn start(path: PathBuf, enc: Encoding) -> Recorder {
+        let (tx, rx) = crossbeam_channel::unbounded::<RecMsg>();
+        let (etx, erx) = crossbeam_channel::bounded(1);
+        let spawned = std::thread::Builder::new()
+            .name("record-writer".into())
+            .spawn(move || {
+                let mut w = match RecordWriter::create(&path, enc) {
+                    Ok(w) => w,
+                    Err(e) => {
+                        let _ = etx.send(format!("{}: {e}", path.display()));
+                        return;
+                    }
+                };
+                for msg in rx {
+                    match msg {
+                        RecMsg::Encoding(e) => w.set_encoding(e),
+                        RecMsg::Event(ev) => {
+                            if let Err(e) = w.write_event(&ev) {
+                                let _ = etx.send(format!("{}: {e}", path.display()));
+                                return;
+                            }
+                        }
+                    }
+                }
+            });
+        let (tx, errors) = match spawned {
+            Ok(_) => (tx, erx),
+            Err(e) => {
+                let (etx, erx) = crossbeam_channel::bounded(1);
+                let _ = etx.send(format!("cannot start the writer: {e}"));
+                (tx, erx)
+            }
+        };
+        Recorder { tx, errors }
+    }
+}
+
+/// One tab: its settings, its session (if running), its log.
+pub struct SessionPanel {
+    pub role: Role,
+    pub settings: TabSettings,
+    pub store: LogStore,
+    pub log: LogViewState,
+    pub state: ConnState,
+    /// The real local address reported by the worker.
+    pub local: Option<SocketAddr>,
+    /// A message for the status line (save result, record error); true = error.
+    pub notice: Option<(String, bool)>,
+    /// UDP: sources seen in received datagrams (newest last).
+    pub senders: Vec<SocketAddr>,
+    pub last_sender: Option<SocketAddr>,
+    /// UDP receiver: reply to this source (None = the last sender).
+    pub reply_to: Option<SocketAddr>,
+    /// TCP server: the selected client (None = all clients).
+    pub selected_client: Option<u64>,
+    /// TCP server: the listening socket was closed, clients kept.
+    pub listen_stopped: bool,
+    session: Option<Session>,
+    auto: Option<Auto>,
+    recorder: Option<Recorder>,
+    record_path: Option<PathBuf>,
+    saves: Vec<Receiver<Option<Result<String, String>>>>,
+}
+
+impl SessionPanel {
+    pub fn new(role: Role, settings: TabSettings) -> SessionPanel {
+        let enc = encoding_picker::from_label(&settings.encoding);
+        SessionPanel {
+            role,
+            settings,
+            store: LogStore::new(enc),
+            log: LogViewState::default(),
+            state: ConnState::Idle,
+            local: None,
+            notice: None,
+            senders: Vec::new(),
+            last_sender: None,
+            reply_to: None,
+            selected_client: None,
+            listen_stopped: false,
+            session: None,
+            auto: None,
+            recorder: None,
+            record_path: None,
+            saves: Vec::new(),
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.session.is_some()
+    }
+
+    pub fn encoding(&self) -> Encoding {
+        encoding_picker::from_label(&self.settings.encoding)
+    }
+
+    /// The session config the fields describe, or None if a field is bad.
+    pub fn config_from_fields(&self) -> Option<SessionConfig> {
+        let cfg = match self.role {
+            Role::UdpSender => udp_sender::config(&self.settings),
+            Role::UdpReceiver => udp_receiver::config(&self.settings),
+            Role::TcpClient => tcp_client::config(&self.settings),
+            Role::TcpServer => tcp_server::config(&self.settings),
+        }?;
+        Some(cfg.encoding(self.encoding()))
+    }
+
+    /// Starts a session with this config (stopping nothing: call only when idle).
+    pub fn start(&mut self, cfg: SessionConfig, notify: Option<Notifier>) {
+        if self.session.is_some() {
+            return;
+        }
+        self.state = ConnState::Starting;
+        self.local = None;
+        self.listen_stopped = false;
+        self.notice = None;
+        self.session = Some(Session::start(cfg, notify));
+        if let Some(p) = self.record_path.clone() {
+            self.recorder = Some(Recorder::start(p, self.encoding()));
+        }
+    }
+
+    /// Starts from the fields (the main button).
+    pub fn start_from_fields(&mut self, notify: Option<Notifier>) -> bool {
+        match self.config_from_fields() {
+            Some(cfg) => {
+                self.start(cfg, notify);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Starts a launch's session: its config, automation and record file.
+    pub fn start_launch(&mut self, cfg: SessionConfig, plan: AutoPlan, record: Option<PathBuf>, notify: Option<Notifier>) {
+        self.record_path = record;
+        self.start(cfg, notify);
+        if plan != AutoPlan::default() {
+            self.auto = Some(Auto::new(plan));
+        }
+    }
+
+    /// Asks the worker to stop; events keep draining until its channel closes.
+    pub fn stop(&mut self) {
+        if let Some(s) = &self.session {
+            s.send(Command::Stop);
+            self.state = ConnState::Stopping;
+        }
+        if let Some(a) = &mut self.auto {
+            a.cancel();
+        }
+    }
+
+    pub fn send_command(&self, cmd: Command) -> bool {
+        self.session.as_ref().is_some_and(|s| s.send(cmd))
+    }
+
+    /// Changes the encoding of sending, the log and the record.
+    pub fn set_encoding(&mut self, enc: Encoding) {
+        self.settings.encoding = enc.label();
+        self.store.set_encoding(enc);
+        self.send_command(Command::SetEncoding(enc));
+        if let Some(r) = &self.recorder {
+            let _ = r.tx.send(RecMsg::Encoding(enc));
+        }
+    }
+
+    pub fn clear_log(&mut self) {
+        self.store.clear();
+        self.log.reset();
+        self.senders.clear();
+        self.last_sender = None;
+    }
+
+    /// Where a send goes now.
+    pub fn target(&self) -> Target {
+        match self.role {
+            Role::UdpReceiver => self.reply_to.map_or(Target::Default, Target::Peer),
+            Role::TcpServer => self.selected_client.map_or(Target::AllClients, Target::Client),
+            _ => Target::Default,
+        }
+    }
+
+    /// Why sending is impossible now (None: it is possible).
+    pub fn send_blocked(&self) -> Option<String> {
+        if self.session.is_none() || self.state == ConnState::Stopping {
+            return Some(match self.role {
+                Role::UdpSender | Role::UdpReceiver => "press Bind first".into(),
+                Role::TcpClient => "press Connect first".into(),
+                Role::TcpServer => "press Listen first".into(),
+            });
+        }
+        match self.role {
+            Role::UdpSender => (self.state != ConnState::Bound).then(|| "not bound yet".into()),
+            Role::UdpReceiver => {
+                if self.state != ConnState::Bound {
+                    Some("not bound yet".into())
+                } else if self.reply_to.is_none() && self.last_sender.is_none() {
+                    Some("no one has sent a datagram yet — replies go to the last sender".into())
+                } else {
+                    None
+                }
+            }
+            Role::TcpClient => (self.state != ConnState::Connected).then(|| "not connected".into()),
+            Role::TcpServer => match self.selected_client {
+                Some(id) if !self.store.clients.get(&id).is_some_and(|c| c.open) => {
+                    Some(format!("client #{id} is not connected"))
+                }
+                Some(_) => None,
+                None if !self.store.clients.values().any(|c| c.open) => {
+                    Some("no client is connected".into())
+                }
+                None => None,
+            },
+        }
+    }
+
+    /// Sends bytes to the current target.
+    pub fn send_bytes(&mut self, bytes: Vec<u8>) {
+        let to = self.target();
+        self.send_command(Command::Send {
+            payload: Payload::Bytes(bytes),
+            to,
+        });
+    }
+
+    /// Drains events until the channel is empty, `cap` events were taken or `deadline`
+    /// passed. Returns (events taken, more may remain, next automation time).
+    pub fn pump(&mut self, cap: usize, deadline: Instant) -> (usize, bool, Option<Instant>) {
+        self.poll_background();
+        let Some(session) = self.session.take() else {
+            return (0, false, None);
+        };
+        let mut n = 0;
+        let mut more = false;
+        let mut ended = false;
+        loop {
+            if n >= cap || (n % 256 == 255 && Instant::now() >= deadline) {
+                more = true;
+                break;
+            }
+            match session.events().try_recv() {
+                Ok(ev) => {
+                    n += 1;
+                    if let Some(a) = &mut self.auto {
+                        a.on_event(&ev, &session, Instant::now());
+                    }
+                    self.on_event(ev);
+                }
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    ended = true;
+                    break;
+                }
+            }
+        }
+        let mut next = None;
+        if ended {
+            self.on_ended();
+        } else {
+            if let Some(a) = &mut self.auto {
+                next = a.tick(&session, Instant::now());
+            }
+            self.session = Some(session);
+        }
+        (n, more, next)
+    }
+
+    fn poll_background(&mut self) {
+        if let Some(r) = &self.recorder
+            && let Ok(e) = r.errors.try_recv()
+        {
+            self.notice = Some((format!("record stopped: {e}"), true));
+            self.recorder = None;
+            self.record_path = None;
+        }
+        self.saves.retain(|rx| match rx.try_recv() {
+            Ok(res) => {
+                match res {
+                    Some(Ok(m)) => self.notice = Some((m, false)),
+                    Some(Err(m)) => self.notice = Some((m, true)),
+                    None => {}
+                }
+                false
+            }
+            Err(TryRecvError::Empty) => true,
+            Err(TryRecvError::Disconnected) => false,
+        });
+    }
+
+    fn on_ended(&mut self) {
+        self.auto = None;
+        self.recorder = None;
+        self.state = match &self.state {
+            ConnState::ClosedByPeer(_)
+            | ConnState::Closed(_)
+            | ConnState::Reset(_)
+            | ConnState::Error(_) => self.state.clone(),
+            _ => ConnState::Stopped,
+        };
+    }
+
+    fn on_event(&mut self, ev: Event) {
+        let own = ev.client.is_none();
+        if own && let Some(l) = ev.local {
+            self.local = Some(l);
+        }
+        match &ev.kind {
+            EventKind::Bound if own => self.state = ConnState::Bound,
+            EventKind::Listening { .. } => self.state = ConnState::Listening,
+            EventKind::Connecting if own => self.state = ConnState::Connecting,
+            EventKind::Connected if own => self.state = ConnState::Connected,
+            EventKind::Closed { by, message } if own => {
+                self.state = match by {
+                    ClosedBy::Peer => ConnState::ClosedByPeer(message.clone()),
+                    ClosedBy::Local => ConnState::Closed(message.clone()),
+                }
+            }
+            EventKind::Reset { message } if own => self.state = ConnState::Reset(message.clone()),
+            EventKind::Error { message, .. } if own => {
+                self.state = ConnState::Error(message.clone())
+            }
+            EventKind::Rx(_) if !self.role.is_tcp() => {
+                if let Some(p) = ev.peer {
+                    self.last_sender = Some(p);
+                    if !self.senders.contains(&p) {
+                        self.senders.push(p);
+                        if self.senders.len() > 100 {
+                            self.senders.remove(0);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        if let Some(r) = &self.recorder {
+            let _ = r.tx.send(RecMsg::Event(Box::new(ev.clone())));
+        }
+        self.store.push(ev);
+    }
+
+    /// Asks where to save and writes the rows, both off the UI thread.
+    pub fn save_log(&mut self, ctx: &egui::Context) {
+        if self.store.is_empty() {
+            self.notice = Some(("nothing to save: the log is empty".into(), false));
+            return;
+        }
+        let rows: Vec<crate::log::Entry> = self.store.iter().cloned().collect();
+        let enc = self.store.encoding();
+        let name = format!("{}-log.jsonl", self.role.as_str());
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("save-log".into())
+            .spawn(move || {
+                let path = rfd::FileDialog::new()
+                    .set_title("Save log")
+                    .set_file_name(&name)
+                    .add_filter("JSON Lines (*.jsonl)", &["jsonl"])
+                    .add_filter("Text (*.txt)", &["txt"])
+                    .save_file();
+                let res = path.map(|p| match log_view::write_log(&p, &rows, enc) {
+                    Ok(n) => Ok(format!("saved {n} rows to {}", p.display())),
+                    Err(e) => Err(format!("save failed: {}: {e}", p.display())),
+                });
+                let _ = tx.send(res);
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => self.saves.push(rx),
+            Err(e) => self.notice = Some((format!("save failed: {e}"), true)),
+        }
+    }
+
+    /// The status line: state, local address, counters, rows shown, notice.
+    pub fn status_ui(&self, ui: &mut Ui) {
+        ui.horizontal_wrapped(|ui| {
+            let mut state = self.state.text();
+            if self.role == Role::TcpServer && self.listen_stopped && self.is_running() {
+                state = "not listening (clients kept)".into();
+            }
+            ui.label(RichText::new(state).color(self.state.color()).strong());
+            if let Some(l) = self.local {
+                ui.separator();
+                ui.label(format!("local {l}"));
+            }
+            ui.separator();
+            let c = &self.store.counters;
+            ui.label(format!(
+                "Rx {} B / {} msgs · Tx {} B / {} msgs",
+                c.rx_bytes, c.rx_msgs, c.tx_bytes, c.tx_msgs
+            ));
+            ui.separator();
+            ui.label(format!(
+                "showing {} of {} events",
+                self.store.len(),
+                self.store.total()
+            ));
+            if self.recorder.is_some() {
+                ui.separator();
+                ui.label("● recording");
+            }
+            if let Some((m, err)) = &self.notice {
+                ui.separator();
+                if *err {
+                    ui.label(RichText::new(m).color(ERROR_RED));
+                } else {
+                    ui.label(m);
+                }
+            }
+        });
+    }
+
+    /// The tab's body. `force_send` is Ctrl+Enter; `notify` wakes the window.
+    pub fn ui(&mut self, ui: &mut Ui, force_send: bool, notify: &Option<Notifier>) {
+        let salt = self.role.as_str();
+        let (hint, more) = match self.role {
+            Role::UdpSender => udp_sender::HINT,
+            Role::UdpReceiver => udp_receiver::HINT,
+            Role::TcpClient => tcp_client::HINT,
+            Role::TcpServer => tcp_server::HINT,
+        };
+        ui.label(RichText::new(format!("About sockets: {hint}")).weak())
+            .on_hover_text(more);
+        let editable = !self.is_running();
+        let mut valid = false;
+        ui.horizontal_wrapped(|ui| {
+            valid = match self.role {
+                Role::UdpSender => udp_sender::fields(ui, &mut self.settings, editable),
+                Role::UdpReceiver => udp_receiver::fields(ui, &mut self.settings, editable),
+                Role::TcpClient => tcp_client::fields(ui, &mut self.settings, editable),
+                Role::TcpServer => tcp_server::fields(ui, &mut self.settings, editable),
+            };
+        });
+        ui.horizontal_wrapped(|ui| {
+            let (start, stop) = match self.role {
+                Role::UdpSender | Role::UdpReceiver => ("Bind", "Unbind"),
+                Role::TcpClient => ("Connect", "Disconnect"),
+                Role::TcpServer => ("Listen", "Stop"),
+            };
+            let big = |t: &str| egui::Button::new(RichText::new(t).strong()).min_size(egui::vec2(100.0, 0.0));
+            if self.state == ConnState::Stopping {
+                ui.add_enabled(false, big("Stopping…"));
+            } else if self.is_running() {
+                if ui.add(big(stop)).clicked() {
+                    self.stop();
+                }
+            } else {
+                let b = ui.add_enabled(valid, big(start));
+                if !valid {
+                    b.on_disabled_hover_text("fix the fields marked in red first");
+                } else if b.clicked() {
+                    self.start_from_fields(notify.clone());
+                }
+            }
+            ui.separator();
+            if let Some(enc) = encoding_picker::show(ui, salt, self.encoding()) {
+                self.set_encoding(enc);
+            }
+            if self.role == Role::TcpServer {
+                tcp_server::server_buttons(ui, self);
+            }
+            if self.role == Role::TcpClient && self.state == ConnState::Connected {
+                if ui
+                    .button("Half-close (FIN)")
+                    .on_hover_text("shutdown(SHUT_WR): send FIN, keep reading")
+                    .clicked()
+                {
+                    self.send_command(Command::ShutdownWrite);
+                }
+            }
+        });
+        ui.separator();
+
+        let blocked = self.send_blocked();
+        egui::Panel::bottom(("send_panel", salt))
+            .resizable(false)
+            .show(ui, |ui| {
+                ui.add_space(4.0);
+                let enc = self.encoding();
+                let SessionPanel {
+                    settings,
+                    store,
+                    senders,
+                    reply_to,
+                    last_sender,
+                    selected_client,
+                    role,
+                    ..
+                } = self;
+                let role = *role;
+                let bytes = send_box::show(
+                    ui,
+                    &mut settings.send,
+                    enc,
+                    salt,
+                    blocked.as_deref(),
+                    force_send,
+                    |ui| match role {
+                        Role::UdpReceiver => {
+                            udp_receiver::reply_target_ui(ui, senders, reply_to, *last_sender)
+                        }
+                        Role::TcpServer => tcp_server::target_ui(ui, store, selected_client),
+                        _ => {}
+                    },
+                );
+                if let Some(b) = bytes {
+                    self.send_bytes(b);
+                }
+            });
+        if self.role == Role::TcpServer {
+            egui::Panel::right(("clients", salt))
+                .resizable(true)
+                .default_size(330.0)
+                .show(ui, |ui| tcp_server::client_list_ui(ui, self));
+        }
+        egui::CentralPanel::no_frame().show(ui, |ui| {
+            let actions = log_view::show(
+                ui,
+                &self.store,
+                &mut self.log,
+                &mut self.settings.display,
+                self.role == Role::TcpServer,
+                salt,
+            );
+            if actions.clear {
+                self.clear_log();
+            }
+            if actions.save {
+                self.save_log(ui.ctx());
+            }
+        });
+    }
+}

@@ -1,0 +1,41 @@
+//! The UDP Sender tab: a destination HOST:PORT and an optional local port; Bind opens
+//! the socket, and each send is one datagram (`sendto()`). Replies show up in the log.
+
+use super::address_field;
+use super::session_panel::TabSettings;
+use crate::net::{Role, SessionConfig, addr};
+use egui::Ui;
+
+/// One line about the socket calls, and a longer tooltip.
+pub const HINT: (&str, &str) = (
+    "socket(AF_INET, SOCK_DGRAM) + bind(local port), then sendto(destination) — each send is one datagram",
+    "UDP has no connection: every datagram carries its own destination address. \
+     Binding a local port (7890 here) lets the receiver reply to a fixed address; \
+     leave it empty and the operating system picks a free port.",
+);
+
+/// The address fields. Returns true when they are all acceptable.
+pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
+    let h = address_field::host_field(ui, "Destination host", &mut s.host, false, editable);
+    let p = address_field::port_field(ui, "Port", &mut s.port, false, editable).is_some();
+    ui.separator();
+    let l = address_field::optional_bind_field(ui, "Local port", &mut s.local, editable);
+    h && p && l
+}
+
+/// The session the fields describe.
+pub fn config(s: &TabSettings) -> Option<SessionConfig> {
+    addr::check_host(&s.host, false).ok()?;
+    let port = addr::parse_port(&s.port, false).ok()?;
+    let mut cfg = SessionConfig::new(Role::UdpSender, addr::join_host_port(&s.host, port));
+    let local = s.local.trim();
+    if !local.is_empty() {
+        if local.chars().all(|c| c.is_ascii_digit()) {
+            addr::parse_port(local, true).ok()?;
+        } else {
+            addr::split_host_port(local).ok()?;
+        }
+        cfg = cfg.bind(local);
+    }
+    Some(cfg)
+}
