@@ -5,6 +5,7 @@
 pub mod counters;
 pub mod export;
 pub mod record;
+pub mod spool;
 pub mod store;
 pub mod text;
 

@@ -1,0 +1,339 @@
+//! The on-disk side of a session log: a writer thread that streams every event to a JSON
+//! Lines file as it happens, so the in-memory view can stay bounded while nothing is lost.
+//! Used both for the automatic spool (removed when the session is cleared or the app
+//! exits normally, recoverable after a crash) and for `--record FILE` (kept).
+
+use super::record::RecordWriter;
+use crate::codec::Encoding;
+use crate::net::Event;
+use crossbeam_channel::{Receiver, Sender, TryRecvError, unbounded};
+use std::fs::File;
+use std::io::{self, BufWriter};
+use std::path::{Path, PathBuf};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+enum Msg {
+    Event(Box<Event>),
+    SetEncoding(Encoding),
+    /// Flush to disk, then answer.
+    Sync(Sender<()>),
+    /// Drop everything written so far (the user cleared the log).
+    Truncate,
+}
+
+/// What the writer reports back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SpoolStatus {
+    /// Events written so far (sent after each batch).
+    Written(u64),
+    /// Writing failed; nothing more will be written.
+    Stopped(String),
+}
+
+/// A file that receives every event of a session.
+pub struct Spool {
+    path: PathBuf,
+    tx: Option<Sender<Msg>>,
+    status: Receiver<SpoolStatus>,
+    thread: Option<JoinHandle<()>>,
+    remove_on_drop: bool,
+    written: u64,
+    error: Option<String>,
+}
+
+impl Spool {
+    /// Starts writing to `path` (created or truncated). `keep`: leave the file when dropped
+    /// (a `--record` file); otherwise it is removed on drop (a spool).
+    pub fn create(path: &Path, enc: Encoding, keep: bool) -> io::Result<Spool> {
+        if let Some(dir) = path.parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir)?;
+            }
+        }
+        let file = File::create(path)?;
+        let (tx, rx) = unbounded::<Msg>();
+        let (st_tx, st_rx) = unbounded();
+        let p = path.to_path_buf();
+        let thread = std::thread::Builder::new()
+            .name("spool-writer".into())
+            .spawn(move || writer_loop(file, p, enc, rx, st_tx))?;
+        Ok(Spool {
+            path: path.to_path_buf(),
+            tx: Some(tx),
+            status: st_rx,
+            thread: Some(thread),
+            remove_on_drop: !keep,
+            written: 0,
+            error: None,
+        })
+    }
+
+    /// Creates a new spool file for a session in `dir`, named so a later start can tell
+    /// whether its writer is still alive (`spool-<pid>-<name>-<millis>.jsonl`).
+    pub fn in_dir(dir: &Path, name: &str, enc: Encoding) -> io::Result<Spool> {
+        let ms = crate::net::now_us() / 1000;
+        let path = dir.join(format!(
+            "spool-{}-{}-{}.jsonl",
+            std::process::id(),
+            name,
+            ms
+        ));
+        Spool::create(&path, enc, false)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Queues an event for writing. Never blocks.
+    pub fn write(&mut self, ev: &Event) {
+        if let Some(tx) = &self.tx {
+            if tx.send(Msg::Event(Box::new(ev.clone()))).is_err() {
+                self.tx = None;
+            }
+        }
+    }
+
+    pub fn set_encoding(&self, enc: Encoding) {
+        if let Some(tx) = &self.tx {
+            let _ = tx.send(Msg::SetEncoding(enc));
+        }
+    }
+
+    /// Empties the file (the log was cleared).
+    pub fn truncate(&self) {
+        if let Some(tx) = &self.tx {
+            let _ = tx.send(Msg::Truncate);
+        }
+    }
+
+    /// A handle that waits until everything queued so far is on disk (for exports,
+    /// run from a background thread). Returns false if the writer has stopped.
+    pub fn syncer(&self) -> impl FnOnce() -> bool + Send + 'static {
+        let tx = self.tx.clone();
+        move || {
+            let Some(tx) = tx else { return false };
+            let (ack_tx, ack_rx) = crossbeam_channel::bounded(1);
+            if tx.send(Msg::Sync(ack_tx)).is_err() {
+                return false;
+            }
+            ack_rx.recv_timeout(Duration::from_secs(60)).is_ok()
+        }
+    }
+
+    /// Reads status reports; returns (events written, error if writing stopped).
+    pub fn poll(&mut self) -> (u64, Option<&str>) {
+        while let Ok(s) = self.status.try_recv() {
+            match s {
+                SpoolStatus::Written(n) => self.written = n,
+                SpoolStatus::Stopped(e) => {
+                    self.error = Some(e);
+                    self.tx = None;
+                }
+            }
+        }
+        (self.written, self.error.as_deref())
+    }
+
+    /// Stops the writer after it has written everything queued, and waits for it.
+    pub fn finish(&mut self) {
+        self.tx = None;
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        self.poll();
+    }
+}
+
+impl Drop for Spool {
+    fn drop(&mut self) {
+        self.finish();
+        if self.remove_on_drop {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+fn writer_loop(
+    file: File,
+    path: PathBuf,
+    enc: Encoding,
+    rx: Receiver<Msg>,
+    status: Sender<SpoolStatus>,
+) {
+    let mut w = RecordWriter::new(BufWriter::with_capacity(1 << 20, file), enc);
+    w.flush_each = false;
+    let fail = |e: io::Error, status: &Sender<SpoolStatus>| {
+        let _ = status.send(SpoolStatus::Stopped(format!(
+            "record stopped: cannot write {}: {e}",
+            path.display()
+        )));
+    };
+    loop {
+        // Block for the first message, then take everything queued, then flush once:
+        // a kill loses at most what was still in the channel.
+        let Ok(first) = rx.recv() else { break };
+        let mut next = Some(first);
+        while let Some(msg) = next.take() {
+            let r = match msg {
+                Msg::Event(ev) => w.write_event(&ev),
+                Msg::SetEncoding(e) => {
+                    w.set_encoding(e);
+                    Ok(())
+                }
+                Msg::Sync(ack) => {
+                    let r = w.flush();
+                    let _ = ack.send(());
+                    r
+                }
+                Msg::Truncate => w.flush().and_then(|_| {
+                    let f = File::create(&path)?;
+                    w = RecordWriter::new(BufWriter::with_capacity(1 << 20, f), enc);
+                    w.flush_each = false;
+                    Ok(())
+                }),
+            };
+            if let Err(e) = r {
+                fail(e, &status);
+                // Drain and drop the rest; answer syncs so nobody waits forever.
+                for m in rx.iter() {
+                    if let Msg::Sync(ack) = m {
+                        let _ = ack.send(());
+                    }
+                }
+                return;
+            }
+            next = match rx.try_recv() {
+                Ok(m) => Some(m),
+                Err(TryRecvError::Empty) | Err(TryRecvError::Disconnected) => None,
+            };
+        }
+        if let Err(e) = w.flush() {
+            fail(e, &status);
+            for m in rx.iter() {
+                if let Msg::Sync(ack) = m {
+                    let _ = ack.send(());
+                }
+            }
+            return;
+        }
+        let _ = status.send(SpoolStatus::Written(w.written));
+    }
+    if let Err(e) = w.flush() {
+        fail(e, &status);
+    } else {
+        let _ = status.send(SpoolStatus::Written(w.written));
+    }
+}
+
+/// Spool files in `dir` left by a process that is no longer running (a crash or a kill).
+pub fn orphans(dir: &Path) -> Vec<PathBuf> {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let me = std::process::id();
+    let mut v: Vec<PathBuf> = rd
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| {
+            let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
+                return false;
+            };
+            let Some(rest) = name.strip_prefix("spool-") else {
+                return false;
+            };
+            if !name.ends_with(".jsonl") {
+                return false;
+            }
+            let pid: Option<u32> = rest.split('-').next().and_then(|s| s.parse().ok());
+            match pid {
+                Some(pid) if pid == me => false,
+                Some(pid) => !process_alive(pid),
+                None => false,
+            }
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn process_alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new(&format!("/proc/{pid}")).exists()
+    } else {
+        // Without a cheap check, treat only old files as orphans (see `orphans` callers).
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::log::record::read_records;
+    use crate::net::{EventKind, Role};
+
+    fn ev(i: u8) -> Event {
+        Event {
+            ts_us: 1_000_000 + i as i64,
+            role: Role::UdpReceiver,
+            local: None,
+            peer: Some("127.0.0.1:9".parse().unwrap()),
+            client: None,
+            kind: EventKind::Rx(vec![i; 3]),
+        }
+    }
+
+    #[test]
+    fn writes_everything_and_removes_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Spool::in_dir(dir.path(), "udp-recv", Encoding::UTF_8).unwrap();
+        for i in 0..100 {
+            s.write(&ev(i));
+        }
+        assert!((s.syncer())());
+        let path = s.path().to_path_buf();
+        let recs: Vec<_> = read_records(File::open(&path).unwrap()).collect();
+        assert_eq!(recs.len(), 100);
+        s.truncate();
+        s.write(&ev(7));
+        assert!((s.syncer())());
+        assert_eq!(read_records(File::open(&path).unwrap()).count(), 1);
+        drop(s);
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn disk_full_is_reported() {
+        if !Path::new("/dev/full").exists() {
+            return;
+        }
+        let mut s = Spool::create(Path::new("/dev/full"), Encoding::UTF_8, true).unwrap();
+        s.write(&ev(1));
+        let _ = (s.syncer())();
+        s.finish();
+        let (_, err) = s.poll();
+        assert!(
+            err.unwrap_or_default().contains("record stopped"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn orphans_are_files_of_dead_processes() {
+        let dir = tempfile::tempdir().unwrap();
+        // pid 0 never names a user process, and u32::MAX is never alive.
+        std::fs::write(
+            dir.path()
+                .join(format!("spool-{}-tcp-client-1.jsonl", u32::MAX)),
+            "{}\n",
+        )
+        .unwrap();
+        let mine = Spool::in_dir(dir.path(), "udp-send", Encoding::UTF_8).unwrap();
+        std::fs::write(dir.path().join("other.jsonl"), "").unwrap();
+        let o = orphans(dir.path());
+        assert_eq!(o.len(), 1, "{o:?}");
+        assert!(o[0].to_string_lossy().contains("tcp-client"));
+        drop(mine);
+    }
+}
