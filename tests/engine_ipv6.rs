@@ -21,7 +21,10 @@ fn udp_receiver_on_ipv6_loopback() {
     need_ipv6!();
     let mut w = Watch::start(SessionConfig::new(Role::UdpReceiver, "[::1]:0"));
     let local = w.wait_local();
-    assert!(local.is_ipv6() && local.ip().is_loopback() && local.port() != 0, "{local}");
+    assert!(
+        local.is_ipv6() && local.ip().is_loopback() && local.port() != 0,
+        "{local}"
+    );
     let p = UdpSocket::bind("[::1]:0").unwrap();
     p.set_read_timeout(Some(WAIT)).unwrap();
     p.send_to(&REPLY_GBK, local).unwrap();
@@ -47,7 +50,10 @@ fn udp_sender_to_ipv6_loopback() {
     let dest = r.local_addr().unwrap();
     let mut w = Watch::start(SessionConfig::new(Role::UdpSender, dest.to_string()));
     let local = w.wait_local();
-    assert!(local.is_ipv6(), "an IPv6 destination binds an IPv6 socket: {local}");
+    assert!(
+        local.is_ipv6(),
+        "an IPv6 destination binds an IPv6 socket: {local}"
+    );
     w.send(Command::Send {
         payload: Payload::Bytes(b"to v6".to_vec()),
         to: Target::Default,

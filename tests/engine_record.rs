@@ -14,7 +14,9 @@ use std::net::TcpListener;
 fn tcp_exchange_round_trips_through_the_record() {
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     let server = l.local_addr().unwrap();
-    let mut w = Watch::start(SessionConfig::new(Role::TcpClient, server.to_string()).encoding(Encoding::GBK));
+    let mut w = Watch::start(
+        SessionConfig::new(Role::TcpClient, server.to_string()).encoding(Encoding::GBK),
+    );
     let (mut peer, _) = l.accept().unwrap();
     w.wait("connected", |e| e.kind == EventKind::Connected);
     w.send(Command::Send {
@@ -62,10 +64,21 @@ fn tcp_exchange_round_trips_through_the_record() {
     assert_eq!(tx.hex.as_deref(), Some(codec::to_hex(&hello).as_str()));
     assert_eq!(tx.text.as_deref(), Some("你好"));
     assert_eq!(tx.encoding.as_deref(), Some("gbk"));
-    let rx_hex: String = records.iter().filter(|r| r.event == "rx").filter_map(|r| r.hex.clone()).collect();
+    let rx_hex: String = records
+        .iter()
+        .filter(|r| r.event == "rx")
+        .filter_map(|r| r.hex.clone())
+        .collect();
     assert_eq!(rx_hex, "cad5b5bdc0b2ced2b7b4c0a1");
-    let rx_text: String = records.iter().filter(|r| r.event == "rx").filter_map(|r| r.text.clone()).collect();
-    assert_eq!(rx_text, REPLY_TEXT, "a character split across reads is decoded whole");
+    let rx_text: String = records
+        .iter()
+        .filter(|r| r.event == "rx")
+        .filter_map(|r| r.text.clone())
+        .collect();
+    assert_eq!(
+        rx_text, REPLY_TEXT,
+        "a character split across reads is decoded whole"
+    );
     let closed = records.last().unwrap();
     assert_eq!(closed.by.as_deref(), Some("peer"));
 }

@@ -14,7 +14,10 @@ fn timed_stop(w: &mut Watch, what: &str) -> Vec<socket_tester::net::Event> {
     let t = Instant::now();
     let rest = w.session.stop_and_join();
     let took = t.elapsed();
-    println!("stop latency, {what}: {:.1} ms", took.as_secs_f64() * 1000.0);
+    println!(
+        "stop latency, {what}: {:.1} ms",
+        took.as_secs_f64() * 1000.0
+    );
     assert!(took < BOUND, "{what}: stop took {took:?}");
     assert!(w.session.is_finished());
     rest
@@ -27,7 +30,13 @@ fn udp_receiver_blocked_in_recv() {
     // Let it settle into its wait for datagrams.
     std::thread::sleep(Duration::from_millis(200));
     let rest = timed_stop(&mut w, "UDP receiver in recv");
-    assert!(rest.iter().any(|e| matches!(e.kind, EventKind::Closed { by: ClosedBy::Local, .. })));
+    assert!(rest.iter().any(|e| matches!(
+        e.kind,
+        EventKind::Closed {
+            by: ClosedBy::Local,
+            ..
+        }
+    )));
     // The port is free again at once.
     let again = UdpSocket::bind(local).expect("the UDP port is free after Stop");
     drop(again);
@@ -39,7 +48,10 @@ fn udp_receiver_blocked_in_recv() {
 #[test]
 fn udp_sender_idle() {
     let r = UdpSocket::bind("127.0.0.1:0").unwrap();
-    let mut w = Watch::start(SessionConfig::new(Role::UdpSender, r.local_addr().unwrap().to_string()).bind("127.0.0.1:0"));
+    let mut w = Watch::start(
+        SessionConfig::new(Role::UdpSender, r.local_addr().unwrap().to_string())
+            .bind("127.0.0.1:0"),
+    );
     let local = w.wait_local();
     std::thread::sleep(Duration::from_millis(200));
     timed_stop(&mut w, "UDP sender idle");
@@ -82,7 +94,13 @@ fn tcp_client_connected_and_idle() {
     w.wait("connected", |e| e.kind == EventKind::Connected);
     std::thread::sleep(Duration::from_millis(200));
     let rest = timed_stop(&mut w, "TCP client connected, idle");
-    assert!(rest.iter().any(|e| matches!(e.kind, EventKind::Closed { by: ClosedBy::Local, .. })));
+    assert!(rest.iter().any(|e| matches!(
+        e.kind,
+        EventKind::Closed {
+            by: ClosedBy::Local,
+            ..
+        }
+    )));
     assert!(reads_eof(&mut peer), "the server side sees our FIN");
     // The client's own port is in TIME_WAIT (it closed first), as TCP requires; the
     // server's port is what a user restarts on, and it can listen again at once.
@@ -96,4 +114,44 @@ fn reads_eof(s: &mut TcpStream) -> bool {
     s.set_read_timeout(Some(WAIT)).unwrap();
     let mut b = [0u8; 16];
     matches!(s.read(&mut b), Ok(0))
+}
+
+/// Clients that never read: the server's queue to each stays full. Stop may try a short
+/// last flush, but the whole stop must stay bounded however many clients are stuck.
+#[test]
+fn tcp_server_with_stuck_clients_stops_promptly() {
+    let mut w = Watch::start(SessionConfig::new(Role::TcpServer, "127.0.0.1:0"));
+    let local = w.wait_local();
+    let clients: Vec<TcpStream> = (0..8).map(|_| TcpStream::connect(local).unwrap()).collect();
+    w.wait_n("accepted", clients.len(), |e| e.kind == EventKind::Accepted);
+    let big = vec![b'x'; 16 << 20];
+    w.send(socket_tester::net::Command::Send {
+        payload: socket_tester::net::Payload::Bytes(big),
+        to: socket_tester::net::Target::AllClients,
+    });
+    // Give the worker time to fill the socket buffers (not an assertion).
+    std::thread::sleep(Duration::from_millis(300));
+    let rest = timed_stop(&mut w, "TCP server, 8 clients not reading 16 MiB each");
+    assert!(
+        rest.iter()
+            .any(|e| e.client.is_none() && matches!(e.kind, EventKind::Closed { .. }))
+    );
+    drop(clients);
+}
+
+#[test]
+fn tcp_client_with_a_stuck_peer_stops_promptly() {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut w = Watch::start(SessionConfig::new(
+        Role::TcpClient,
+        l.local_addr().unwrap().to_string(),
+    ));
+    let (_peer, _) = l.accept().unwrap();
+    w.wait("connected", |e| e.kind == EventKind::Connected);
+    w.send(socket_tester::net::Command::Send {
+        payload: socket_tester::net::Payload::Bytes(vec![b'y'; 32 << 20]),
+        to: socket_tester::net::Target::Default,
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    timed_stop(&mut w, "TCP client, peer not reading 32 MiB");
 }

@@ -3,10 +3,12 @@
 mod common;
 
 use common::*;
-use socket2::Socket;
 use socket_tester::codec::{self, Encoding};
 use socket_tester::log::{Decoders, LogStore};
-use socket_tester::net::{ClosedBy, Command, ErrorKind, EventKind, Payload, Role, SessionConfig, Target};
+use socket_tester::net::{
+    ClosedBy, Command, ErrorKind, EventKind, Payload, Role, SessionConfig, Target,
+};
+use socket2::Socket;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::Duration;
@@ -21,7 +23,11 @@ fn connected(enc: Encoding) -> (Watch, TcpStream, SocketAddr) {
     let (peer, from) = l.accept().unwrap();
     let ev = w.wait("connected", |e| e.kind == EventKind::Connected);
     assert_eq!(ev.peer, Some(addr), "Connected names the server");
-    assert_eq!(ev.local, Some(from), "Connected names our real local address");
+    assert_eq!(
+        ev.local,
+        Some(from),
+        "Connected names our real local address"
+    );
     peer.set_read_timeout(Some(WAIT)).unwrap();
     (w, peer, addr)
 }
@@ -56,7 +62,10 @@ fn gbk_text_both_ways_including_byte_by_byte_reply() {
         rx_events.push(ev);
     }
     assert_eq!(got, [REPLY_GBK, REPLY_GBK].concat());
-    println!("the 24 reply bytes arrived in {} Rx events", rx_events.len());
+    println!(
+        "the 24 reply bytes arrived in {} Rx events",
+        rx_events.len()
+    );
 
     // Streaming decode follows the byte stream: no U+FFFD at the split points.
     let mut d = Decoders::new(Encoding::GBK);
@@ -81,14 +90,20 @@ fn gbk_text_both_ways_including_byte_by_byte_reply() {
 fn peer_close_is_closed_by_peer() {
     let (mut w, peer, addr) = connected(Encoding::UTF_8);
     drop(peer);
-    let ev = w.wait("closed", |e| matches!(e.kind, EventKind::Closed { .. } | EventKind::Reset { .. }));
+    let ev = w.wait("closed", |e| {
+        matches!(e.kind, EventKind::Closed { .. } | EventKind::Reset { .. })
+    });
     match &ev.kind {
         EventKind::Closed { by, .. } => assert_eq!(*by, ClosedBy::Peer),
         k => panic!("expected Closed by peer, got {k:?}"),
     }
     assert_eq!(ev.peer, Some(addr));
     let rest = w.wait_end();
-    assert!(!rest.iter().any(|e| matches!(e.kind, EventKind::Reset { .. })));
+    assert!(
+        !rest
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::Reset { .. }))
+    );
 }
 
 #[test]
@@ -97,14 +112,22 @@ fn peer_reset_is_reset_not_closed() {
     let s = Socket::from(peer);
     s.set_linger(Some(Duration::ZERO)).unwrap();
     drop(s);
-    let ev = w.wait("reset", |e| matches!(e.kind, EventKind::Closed { .. } | EventKind::Reset { .. }));
+    let ev = w.wait("reset", |e| {
+        matches!(e.kind, EventKind::Closed { .. } | EventKind::Reset { .. })
+    });
     match &ev.kind {
         EventKind::Reset { message } => assert!(message.contains("reset"), "{message}"),
         k => panic!("expected Reset, got {k:?}"),
     }
     w.wait_end();
     assert!(
-        !w.seen.iter().any(|e| matches!(e.kind, EventKind::Closed { by: ClosedBy::Peer, .. })),
+        !w.seen.iter().any(|e| matches!(
+            e.kind,
+            EventKind::Closed {
+                by: ClosedBy::Peer,
+                ..
+            }
+        )),
         "a reset is not reported as an orderly close"
     );
 }
@@ -144,17 +167,26 @@ fn shutdown_write_half_close_keeps_receiving() {
 #[test]
 fn refused_connection_says_refused() {
     let port = free_tcp_port();
-    let mut w = Watch::start(SessionConfig::new(Role::TcpClient, format!("127.0.0.1:{port}")));
+    let mut w = Watch::start(SessionConfig::new(
+        Role::TcpClient,
+        format!("127.0.0.1:{port}"),
+    ));
     let (kind, message) = w.wait_error();
     assert_eq!(kind, ErrorKind::Refused, "{message}");
     assert!(message.contains("refused"), "{message}");
-    assert!(message.contains(&port.to_string()), "the message names the address: {message}");
+    assert!(
+        message.contains(&port.to_string()),
+        "the message names the address: {message}"
+    );
     w.wait_end();
 }
 
 #[test]
 fn unknown_host_is_host_not_found() {
-    let mut w = Watch::start(SessionConfig::new(Role::TcpClient, "no-such-host.invalid:7891"));
+    let mut w = Watch::start(SessionConfig::new(
+        Role::TcpClient,
+        "no-such-host.invalid:7891",
+    ));
     let (kind, message) = w.wait_error();
     assert_eq!(kind, ErrorKind::HostNotFound, "{message}");
     assert!(message.contains("no-such-host.invalid"), "{message}");
@@ -166,7 +198,8 @@ fn unknown_host_is_host_not_found() {
 fn full_listener() -> (Socket, Vec<TcpStream>, bool) {
     use socket2::{Domain, Protocol, Type};
     let s = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).unwrap();
-    s.bind(&"127.0.0.1:0".parse::<SocketAddr>().unwrap().into()).unwrap();
+    s.bind(&"127.0.0.1:0".parse::<SocketAddr>().unwrap().into())
+        .unwrap();
     s.listen(0).unwrap();
     let addr = s.local_addr().unwrap().as_socket().unwrap();
     let mut fill = Vec::new();
@@ -215,7 +248,13 @@ fn stop_cancels_a_hanging_connect() {
     println!("stop while connecting: {ms:.1} ms");
     assert!(ms < 1000.0, "stop took {ms:.1} ms");
     assert!(
-        rest.iter().any(|e| matches!(e.kind, EventKind::Closed { by: ClosedBy::Local, .. })),
+        rest.iter().any(|e| matches!(
+            e.kind,
+            EventKind::Closed {
+                by: ClosedBy::Local,
+                ..
+            }
+        )),
         "{rest:?}"
     );
 }
@@ -223,7 +262,10 @@ fn stop_cancels_a_hanging_connect() {
 #[test]
 fn send_queued_before_connect_finishes_goes_out() {
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    let w = Watch::start(SessionConfig::new(Role::TcpClient, l.local_addr().unwrap().to_string()));
+    let w = Watch::start(SessionConfig::new(
+        Role::TcpClient,
+        l.local_addr().unwrap().to_string(),
+    ));
     // Sent at once, possibly before the handshake: it waits in the queue.
     w.send(Command::Send {
         payload: Payload::Bytes(b"early".to_vec()),

@@ -5,7 +5,9 @@ mod common;
 use common::*;
 use socket_tester::codec::Encoding;
 use socket_tester::log::LogStore;
-use socket_tester::net::{ClosedBy, Command, ErrorKind, EventKind, Payload, Role, SessionConfig, Target};
+use socket_tester::net::{
+    ClosedBy, Command, ErrorKind, EventKind, Payload, Role, SessionConfig, Target,
+};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -14,8 +16,11 @@ use std::sync::{Arc, Barrier};
 const N: usize = 50;
 
 fn server() -> (Watch, SocketAddr) {
-    let mut w = Watch::start(SessionConfig::new(Role::TcpServer, "127.0.0.1:0").encoding(Encoding::GBK));
-    let ev = w.wait("listening", |e| matches!(e.kind, EventKind::Listening { .. }));
+    let mut w =
+        Watch::start(SessionConfig::new(Role::TcpServer, "127.0.0.1:0").encoding(Encoding::GBK));
+    let ev = w.wait("listening", |e| {
+        matches!(e.kind, EventKind::Listening { .. })
+    });
     assert_eq!(ev.kind, EventKind::Listening { backlog: 128 });
     let local = ev.local.unwrap();
     assert_ne!(local.port(), 0);
@@ -59,14 +64,20 @@ fn fifty_clients_ids_broadcast_unicast_disconnect_stoplistening_stop() {
     let mut id_of: HashMap<SocketAddr, u64> = HashMap::new();
     for ev in &accepted {
         let id = ev.client.expect("Accepted carries a client id");
-        assert!(id_of.insert(ev.peer.unwrap(), id).is_none(), "duplicate peer address");
+        assert!(
+            id_of.insert(ev.peer.unwrap(), id).is_none(),
+            "duplicate peer address"
+        );
         assert_eq!(ev.local, Some(addr));
     }
     let ids: HashSet<u64> = id_of.values().copied().collect();
     assert_eq!(ids.len(), N, "client ids are distinct");
     let mine: HashSet<SocketAddr> = clients.iter().map(|c| c.local_addr().unwrap()).collect();
     assert_eq!(mine, id_of.keys().copied().collect::<HashSet<_>>());
-    let ids_in_order: Vec<u64> = clients.iter().map(|c| id_of[&c.local_addr().unwrap()]).collect();
+    let ids_in_order: Vec<u64> = clients
+        .iter()
+        .map(|c| id_of[&c.local_addr().unwrap()])
+        .collect();
 
     // Each client says who it is; each Rx carries the right client id.
     for (i, c) in clients.iter_mut().enumerate() {
@@ -76,7 +87,11 @@ fn fifty_clients_ids_broadcast_unicast_disconnect_stoplistening_stop() {
     while got.values().map(|v| v.len()).sum::<usize>() < N * 9 {
         let ev = w.wait("rx", is_rx);
         let id = ev.client.expect("Rx carries the client id");
-        assert_eq!(id_of.get(&ev.peer.unwrap()), Some(&id), "Rx id matches its peer");
+        assert_eq!(
+            id_of.get(&ev.peer.unwrap()),
+            Some(&id),
+            "Rx id matches its peer"
+        );
         got.entry(id).or_default().extend_from_slice(rx_bytes(&ev));
     }
     for (i, id) in ids_in_order.iter().enumerate() {
@@ -92,7 +107,12 @@ fn fifty_clients_ids_broadcast_unicast_disconnect_stoplistening_stop() {
         assert_eq!(read_n(c, 12), REPLY_GBK);
     }
     let txs = w.wait_n("tx", N, is_tx);
-    assert_eq!(txs.iter().map(|e| e.client.unwrap()).collect::<HashSet<_>>(), ids);
+    assert_eq!(
+        txs.iter()
+            .map(|e| e.client.unwrap())
+            .collect::<HashSet<_>>(),
+        ids
+    );
 
     // Unicast to client #7 only: the others' next bytes are the following broadcast.
     let seventh = ids_in_order[7];
@@ -115,10 +135,19 @@ fn fifty_clients_ids_broadcast_unicast_disconnect_stoplistening_stop() {
     // Disconnect #3: that client reads EOF; Closed{Local} with its id.
     let third = ids_in_order[3];
     w.send(Command::Disconnect(third));
-    assert!(reads_eof(&mut clients[3]), "the disconnected client reads EOF");
+    assert!(
+        reads_eof(&mut clients[3]),
+        "the disconnected client reads EOF"
+    );
     let closed = w.wait("closed", |e| matches!(e.kind, EventKind::Closed { .. }));
     assert_eq!(closed.client, Some(third));
-    assert!(matches!(closed.kind, EventKind::Closed { by: ClosedBy::Local, .. }));
+    assert!(matches!(
+        closed.kind,
+        EventKind::Closed {
+            by: ClosedBy::Local,
+            ..
+        }
+    ));
     // It is gone: a send to it is an error; others still get a broadcast.
     w.send(Command::Send {
         payload: Payload::Bytes(b"x".to_vec()),
@@ -146,13 +175,18 @@ fn fifty_clients_ids_broadcast_unicast_disconnect_stoplistening_stop() {
 
     // StopListening: existing clients keep working, new connects are refused.
     w.send(Command::StopListening);
-    w.wait("info", |e| matches!(&e.kind, EventKind::Info(m) if m.contains("stopped listening")));
+    w.wait(
+        "info",
+        |e| matches!(&e.kind, EventKind::Info(m) if m.contains("stopped listening")),
+    );
     let err = TcpStream::connect(addr).expect_err("no one listens any more");
     assert_eq!(err.kind(), std::io::ErrorKind::ConnectionRefused);
     clients[10].write_all(b"still here").unwrap();
     let mut still = Vec::new();
     while still.len() < 10 {
-        let ev = w.wait("rx from client 10", |e| is_rx(e) && e.client == Some(ids_in_order[10]));
+        let ev = w.wait("rx from client 10", |e| {
+            is_rx(e) && e.client == Some(ids_in_order[10])
+        });
         still.extend_from_slice(rx_bytes(&ev));
     }
     assert_eq!(still, b"still here");
@@ -171,12 +205,21 @@ fn fifty_clients_ids_broadcast_unicast_disconnect_stoplistening_stop() {
     }
     let closed: HashSet<u64> = rest
         .iter()
-        .filter(|e| matches!(e.kind, EventKind::Closed { by: ClosedBy::Local, .. }))
+        .filter(|e| {
+            matches!(
+                e.kind,
+                EventKind::Closed {
+                    by: ClosedBy::Local,
+                    ..
+                }
+            )
+        })
         .filter_map(|e| e.client)
         .collect();
     assert_eq!(closed.len(), N - 1, "every remaining client is closed");
     assert!(
-        rest.iter().any(|e| e.client.is_none() && matches!(e.kind, EventKind::Closed { .. })),
+        rest.iter()
+            .any(|e| e.client.is_none() && matches!(e.kind, EventKind::Closed { .. })),
         "the server itself reports closing"
     );
 }
@@ -185,20 +228,44 @@ fn fifty_clients_ids_broadcast_unicast_disconnect_stoplistening_stop() {
 fn client_close_and_reset_are_told_apart_per_client() {
     let (mut w, addr) = server();
     let a = TcpStream::connect(addr).unwrap();
-    let a_id = w.wait("accepted a", |e| e.kind == EventKind::Accepted).client.unwrap();
+    let a_id = w
+        .wait("accepted a", |e| e.kind == EventKind::Accepted)
+        .client
+        .unwrap();
     let b = TcpStream::connect(addr).unwrap();
-    let b_id = w.wait("accepted b", |e| e.kind == EventKind::Accepted).client.unwrap();
+    let b_id = w
+        .wait("accepted b", |e| e.kind == EventKind::Accepted)
+        .client
+        .unwrap();
     drop(a);
-    let ev = w.wait("a ends", |e| e.client == Some(a_id) && matches!(e.kind, EventKind::Closed { .. } | EventKind::Reset { .. }));
-    assert!(matches!(ev.kind, EventKind::Closed { by: ClosedBy::Peer, .. }), "{ev:?}");
+    let ev = w.wait("a ends", |e| {
+        e.client == Some(a_id)
+            && matches!(e.kind, EventKind::Closed { .. } | EventKind::Reset { .. })
+    });
+    assert!(
+        matches!(
+            ev.kind,
+            EventKind::Closed {
+                by: ClosedBy::Peer,
+                ..
+            }
+        ),
+        "{ev:?}"
+    );
     let s = socket2::Socket::from(b);
     s.set_linger(Some(std::time::Duration::ZERO)).unwrap();
     drop(s);
-    let ev = w.wait("b ends", |e| e.client == Some(b_id) && matches!(e.kind, EventKind::Closed { .. } | EventKind::Reset { .. }));
+    let ev = w.wait("b ends", |e| {
+        e.client == Some(b_id)
+            && matches!(e.kind, EventKind::Closed { .. } | EventKind::Reset { .. })
+    });
     assert!(matches!(ev.kind, EventKind::Reset { .. }), "{ev:?}");
     // The server keeps listening.
     let mut c = TcpStream::connect(addr).unwrap();
-    let c_id = w.wait("accepted c", |e| e.kind == EventKind::Accepted).client.unwrap();
+    let c_id = w
+        .wait("accepted c", |e| e.kind == EventKind::Accepted)
+        .client
+        .unwrap();
     assert!(c_id != a_id && c_id != b_id);
     w.send(Command::Send {
         payload: Payload::Bytes(b"hi c".to_vec()),

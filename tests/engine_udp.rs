@@ -22,7 +22,8 @@ fn recv(s: &UdpSocket) -> (Vec<u8>, SocketAddr) {
 }
 
 fn receiver() -> (Watch, SocketAddr) {
-    let mut w = Watch::start(SessionConfig::new(Role::UdpReceiver, "127.0.0.1:0").encoding(Encoding::GBK));
+    let mut w =
+        Watch::start(SessionConfig::new(Role::UdpReceiver, "127.0.0.1:0").encoding(Encoding::GBK));
     let local = w.wait_local();
     assert_eq!(local.ip().to_string(), "127.0.0.1");
     assert_ne!(local.port(), 0, "Bound reports the real port, not 0");
@@ -76,9 +77,13 @@ fn receiver_replies_to_last_sender_and_to_a_chosen_peer() {
     let a = peer();
     let b = peer();
     a.send_to(b"from a", local).unwrap();
-    w.wait("rx from a", |e| is_rx(e) && e.peer == Some(a.local_addr().unwrap()));
+    w.wait("rx from a", |e| {
+        is_rx(e) && e.peer == Some(a.local_addr().unwrap())
+    });
     b.send_to(b"from b", local).unwrap();
-    w.wait("rx from b", |e| is_rx(e) && e.peer == Some(b.local_addr().unwrap()));
+    w.wait("rx from b", |e| {
+        is_rx(e) && e.peer == Some(b.local_addr().unwrap())
+    });
 
     // Default = the last sender (b).
     w.send(Command::Send {
@@ -86,7 +91,10 @@ fn receiver_replies_to_last_sender_and_to_a_chosen_peer() {
         to: Target::Default,
     });
     let (data, from) = recv(&b);
-    assert_eq!(data, REPLY_GBK, "text goes out in the session's encoding (GBK)");
+    assert_eq!(
+        data, REPLY_GBK,
+        "text goes out in the session's encoding (GBK)"
+    );
     assert_eq!(from, local, "the reply comes from the bound port");
     let tx = w.wait("tx", is_tx);
     assert_eq!(tx.peer, Some(b.local_addr().unwrap()));
@@ -157,7 +165,10 @@ fn sender_sends_and_gets_the_reply() {
     let rx = w.wait("rx", is_rx);
     assert_eq!(rx_bytes(&rx), REPLY_GBK);
     assert_eq!(rx.peer, Some(dest), "the Rx names the replier");
-    assert_eq!(Decoders::new(Encoding::GBK).text(&rx).as_deref(), Some(REPLY_TEXT));
+    assert_eq!(
+        Decoders::new(Encoding::GBK).text(&rx).as_deref(),
+        Some(REPLY_TEXT)
+    );
     w.session.stop_and_join();
 }
 
@@ -187,7 +198,9 @@ fn sender_set_destination_switches_peer() {
         to: Target::Default,
     });
     assert_eq!(recv(&r1).0, b"one");
-    w.send(Command::SetDestination(r2.local_addr().unwrap().to_string()));
+    w.send(Command::SetDestination(
+        r2.local_addr().unwrap().to_string(),
+    ));
     w.send(Command::Send {
         payload: Payload::Bytes(b"two".to_vec()),
         to: Target::Default,
@@ -209,7 +222,10 @@ fn sender_set_destination_switches_peer() {
 fn sender_with_broadcast_flag_binds_and_sends_to_loopback() {
     let r = peer();
     let (mut w, _) = sender(r.local_addr().unwrap(), None, true);
-    let info = w.wait("broadcast info", |e| matches!(&e.kind, EventKind::Info(m) if m.contains("SO_BROADCAST")));
+    let info = w.wait(
+        "broadcast info",
+        |e| matches!(&e.kind, EventKind::Info(m) if m.contains("SO_BROADCAST")),
+    );
     assert!(info.kind.message().unwrap().contains("SO_BROADCAST"));
     w.send(Command::Send {
         payload: Payload::Bytes(b"bcast-flag".to_vec()),
@@ -232,7 +248,10 @@ fn unencodable_text_is_bad_payload_nothing_sent_session_continues() {
     });
     let (kind, message) = w.wait_error();
     assert_eq!(kind, ErrorKind::BadPayload, "{message}");
-    assert!(message.contains('收'), "the message names the character: {message}");
+    assert!(
+        message.contains('收'),
+        "the message names the character: {message}"
+    );
     w.send(Command::Send {
         payload: Payload::Text("café".into()),
         to: Target::Default,

@@ -8,6 +8,16 @@ use super::{ClosedBy, EventKind};
 use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr};
+use std::time::{Duration, Instant};
+
+/// How long closing from this side may keep trying to send what is still queued (in
+/// total, however many connections close at once). Short: Stop should take ~100 ms.
+pub(crate) const CLOSE_FLUSH_BUDGET: Duration = Duration::from_millis(50);
+
+/// The deadline for [`Conn::close_local`] calls starting now.
+pub(crate) fn close_deadline() -> Instant {
+    Instant::now() + CLOSE_FLUSH_BUDGET
+}
 
 pub(crate) struct Conn {
     pub stream: mio::net::TcpStream,
@@ -45,7 +55,12 @@ impl Conn {
     }
 
     /// Reads everything the kernel holds, one event per read.
-    pub fn read_ready(&mut self, ctx: &mut Ctx, buf: &mut [u8], keep_open_after_fin: bool) -> ReadEnd {
+    pub fn read_ready(
+        &mut self,
+        ctx: &mut Ctx,
+        buf: &mut [u8],
+        keep_open_after_fin: bool,
+    ) -> ReadEnd {
         if self.peer_fin {
             return ReadEnd::Open;
         }
@@ -72,7 +87,11 @@ impl Conn {
                     return ReadEnd::Over;
                 }
                 Ok(n) => {
-                    if !ctx.emit(Some(self.peer), self.client, EventKind::Rx(buf[..n].to_vec())) {
+                    if !ctx.emit(
+                        Some(self.peer),
+                        self.client,
+                        EventKind::Rx(buf[..n].to_vec()),
+                    ) {
                         return ReadEnd::Over;
                     }
                     if ctx.stop_seen {
@@ -93,7 +112,9 @@ impl Conn {
     pub fn report_failure(&self, ctx: &mut Ctx, e: &io::Error, op: Op) {
         if matches!(
             e.kind(),
-            io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted | io::ErrorKind::BrokenPipe
+            io::ErrorKind::ConnectionReset
+                | io::ErrorKind::ConnectionAborted
+                | io::ErrorKind::BrokenPipe
         ) {
             ctx.emit(
                 Some(self.peer),
@@ -145,7 +166,9 @@ impl Conn {
             ctx.emit(
                 Some(self.peer),
                 self.client,
-                EventKind::Info("shutdown(SHUT_WR): sent FIN; still receiving until the peer closes".into()),
+                EventKind::Info(
+                    "shutdown(SHUT_WR): sent FIN; still receiving until the peer closes".into(),
+                ),
             );
             if self.peer_fin {
                 ctx.emit(
@@ -163,26 +186,31 @@ impl Conn {
     }
 
     /// Closes from this side after a last attempt to flush what is queued.
-    pub fn close_local(mut self, ctx: &mut Ctx, message: &str) {
+    ///
+    /// Always tries one non-blocking flush (so a send just before Stop still goes out),
+    /// then keeps trying only until `deadline`. The caller passes one deadline for all the
+    /// connections it closes, so a server with many clients that stopped reading still
+    /// stops within [`CLOSE_FLUSH_BUDGET`] instead of that budget once per client.
+    pub fn close_local(mut self, ctx: &mut Ctx, message: &str, deadline: Instant) {
         let _ = self.stream.set_nodelay(true);
+        loop {
+            if let ReadEnd::Over = self.flush(ctx) {
+                return;
+            }
+            if !self.has_pending() || Instant::now() >= deadline {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
         if self.has_pending() {
-            // Best effort: a short blocking flush so a send just before Stop still goes out.
-            let deadline = std::time::Instant::now() + std::time::Duration::from_millis(200);
-            while self.has_pending() && std::time::Instant::now() < deadline {
-                if let ReadEnd::Over = self.flush(ctx) {
-                    return;
-                }
-                if self.has_pending() {
-                    std::thread::sleep(std::time::Duration::from_millis(2));
-                }
-            }
-            if self.has_pending() {
-                ctx.emit(
-                    Some(self.peer),
-                    self.client,
-                    EventKind::Info(format!("{} queued message(s) were not sent before closing", self.out.len())),
-                );
-            }
+            ctx.emit(
+                Some(self.peer),
+                self.client,
+                EventKind::Info(format!(
+                    "{} queued message(s) were not sent before closing",
+                    self.out.len()
+                )),
+            );
         }
         let _ = self.stream.shutdown(Shutdown::Both);
         ctx.emit(

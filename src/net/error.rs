@@ -47,6 +47,17 @@ impl Op {
     }
 }
 
+/// The kind of a failed [`super::addr::resolve`]: an address that is not even well formed
+/// (no port, a missing `]`) is [`ErrorKind::BadAddress`]; a well-formed name that cannot
+/// be looked up is [`ErrorKind::HostNotFound`]. (`resolve` reports both as one error type.)
+pub(crate) fn resolve_failure_kind(text: &str) -> ErrorKind {
+    if super::addr::split_host_port(text).is_ok() {
+        ErrorKind::HostNotFound
+    } else {
+        ErrorKind::BadAddress
+    }
+}
+
 /// Turns an I/O error into a kind and a message naming the address.
 pub fn describe(err: &io::Error, op: Op, addr: &str) -> (ErrorKind, String) {
     use io::ErrorKind as K;
@@ -116,7 +127,10 @@ mod tests {
         let e = io::Error::from(io::ErrorKind::AddrInUse);
         let (k, m) = describe(&e, Op::Bind, "127.0.0.1:8080");
         assert_eq!(k, ErrorKind::AddrInUse);
-        assert!(m.contains("127.0.0.1:8080") && m.contains("already in use"), "{m}");
+        assert!(
+            m.contains("127.0.0.1:8080") && m.contains("already in use"),
+            "{m}"
+        );
         let e = io::Error::from(io::ErrorKind::PermissionDenied);
         let (k, m) = describe(&e, Op::Bind, "0.0.0.0:80");
         assert_eq!(k, ErrorKind::PermissionDenied);

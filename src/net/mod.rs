@@ -9,8 +9,9 @@
 //! ```
 
 pub mod addr;
-pub mod error;
+pub mod auto;
 mod conn;
+pub mod error;
 mod tcp_client;
 mod tcp_server;
 mod udp;
@@ -144,7 +145,10 @@ pub enum Target {
 /// Requests to a worker.
 #[derive(Clone, Debug)]
 pub enum Command {
-    Send { payload: Payload, to: Target },
+    Send {
+        payload: Payload,
+        to: Target,
+    },
     SetEncoding(Encoding),
     /// UDP sender: change the destination.
     SetDestination(String),
@@ -172,7 +176,9 @@ pub enum EventKind {
     /// The socket is bound (UDP) — `local` is the real address.
     Bound,
     /// The server socket listens.
-    Listening { backlog: i32 },
+    Listening {
+        backlog: i32,
+    },
     /// A connect attempt to `peer` started.
     Connecting,
     /// The handshake finished.
@@ -182,10 +188,18 @@ pub enum EventKind {
     Rx(Vec<u8>),
     Tx(Vec<u8>),
     /// A connection (or, with no peer, the session) ended in order.
-    Closed { by: ClosedBy, message: String },
+    Closed {
+        by: ClosedBy,
+        message: String,
+    },
     /// The peer reset the connection (RST).
-    Reset { message: String },
-    Error { kind: ErrorKind, message: String },
+    Reset {
+        message: String,
+    },
+    Error {
+        kind: ErrorKind,
+        message: String,
+    },
     Info(String),
 }
 
@@ -269,10 +283,7 @@ impl Session {
         let thread = std::thread::Builder::new()
             .name(format!("session-{}", role.as_str()))
             .spawn(move || worker::run(config, poll, ctx));
-        let thread = match thread {
-            Ok(t) => Some(t),
-            Err(_) => None,
-        };
+        let thread = thread.ok();
         Session {
             role,
             commands: cmd_tx,

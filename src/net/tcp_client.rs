@@ -2,8 +2,8 @@
 //! then exchange bytes until the peer closes, resets, or we close.
 
 use super::addr;
-use super::conn::{Conn, ReadEnd};
-use super::error::{ErrorKind, Op};
+use super::conn::{Conn, ReadEnd, close_deadline};
+use super::error::{ErrorKind, Op, resolve_failure_kind};
 use super::worker::{Ctx, TICK, WAKER};
 use super::{Command, EventKind, SessionConfig};
 use mio::{Events, Interest, Poll, Token};
@@ -23,7 +23,12 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
     let targets = match addr::resolve(&cfg.address) {
         Ok(v) => v,
         Err(e) => {
-            ctx.error(None, None, ErrorKind::HostNotFound, format!("cannot connect to {}: {e}", cfg.address));
+            ctx.error(
+                None,
+                None,
+                resolve_failure_kind(&cfg.address),
+                format!("cannot connect to {}: {e}", cfg.address),
+            );
             return;
         }
     };
@@ -80,13 +85,18 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
         while let Some(cmd) = ctx.next_command() {
             match cmd {
                 Command::Stop => {
-                    conn.close_local(ctx, "closed locally (close())");
+                    conn.close_local(ctx, "closed locally (close())", close_deadline());
                     return;
                 }
                 Command::SetEncoding(e) => ctx.encoding = e,
                 Command::Send { payload, .. } => {
                     if conn.write_shut {
-                        ctx.error(Some(peer), None, ErrorKind::NotConnected, "not sent: this side already sent FIN (shutdown write)".into());
+                        ctx.error(
+                            Some(peer),
+                            None,
+                            ErrorKind::NotConnected,
+                            "not sent: this side already sent FIN (shutdown write)".into(),
+                        );
                         continue;
                     }
                     if let Some(b) = ctx.payload_bytes(payload) {
@@ -95,7 +105,7 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                 }
                 Command::ShutdownWrite => conn.shutdown_after_flush = true,
                 Command::Disconnect(_) => {
-                    conn.close_local(ctx, "closed locally (close())");
+                    conn.close_local(ctx, "closed locally (close())", close_deadline());
                     return;
                 }
                 Command::SetDestination(_) | Command::StopListening => {
@@ -121,7 +131,12 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
             if e.kind() == io::ErrorKind::Interrupted {
                 continue;
             }
-            ctx.error(Some(peer), None, ErrorKind::Internal, format!("poll failed: {e}"));
+            ctx.error(
+                Some(peer),
+                None,
+                ErrorKind::Internal,
+                format!("poll failed: {e}"),
+            );
             return;
         }
         let mut readable = false;
@@ -133,16 +148,22 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                 readable = true;
             }
         }
-        if readable {
-            if let ReadEnd::Over = conn.read_ready(ctx, &mut buf, cfg.keep_open_after_peer_fin) {
-                ctx.flush_notify();
-                return;
-            }
+        if readable
+            && let ReadEnd::Over = conn.read_ready(ctx, &mut buf, cfg.keep_open_after_peer_fin)
+        {
+            ctx.flush_notify();
+            return;
         }
     }
 }
 
-fn connect(target: SocketAddr, cfg: &SessionConfig, poll: &mut Poll, events: &mut Events, ctx: &mut Ctx) -> Connect {
+fn connect(
+    target: SocketAddr,
+    cfg: &SessionConfig,
+    poll: &mut Poll,
+    events: &mut Events,
+    ctx: &mut Ctx,
+) -> Connect {
     let mut s = match mio::net::TcpStream::connect(target) {
         Ok(s) => s,
         Err(e) => return Connect::Failed(e),

@@ -3,7 +3,7 @@
 //! one or all, kick one, stop listening while keeping clients, or stop everything.
 
 use super::addr;
-use super::conn::{Conn, ReadEnd};
+use super::conn::{Conn, ReadEnd, close_deadline};
 use super::error::{ErrorKind, Op};
 use super::worker::{Ctx, TICK, WAKER};
 use super::{ClosedBy, Command, EventKind, SessionConfig, Target};
@@ -21,7 +21,12 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
     let listen_addr = match addr::resolve(&cfg.address) {
         Ok(v) => v[0],
         Err(e) => {
-            ctx.error(None, None, ErrorKind::BadAddress, format!("cannot listen on {}: {e}", cfg.address));
+            ctx.error(
+                None,
+                None,
+                ErrorKind::BadAddress,
+                format!("cannot listen on {}: {e}", cfg.address),
+            );
             return;
         }
     };
@@ -35,12 +40,23 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
     let mut listener = Some(mio::net::TcpListener::from_std(listener));
     if let Some(l) = listener.as_mut() {
         if let Err(e) = poll.registry().register(l, LISTENER, Interest::READABLE) {
-            ctx.error(None, None, ErrorKind::Internal, format!("cannot watch the socket: {e}"));
+            ctx.error(
+                None,
+                None,
+                ErrorKind::Internal,
+                format!("cannot watch the socket: {e}"),
+            );
             return;
         }
         ctx.local = l.local_addr().ok();
     }
-    ctx.emit(None, None, EventKind::Listening { backlog: cfg.backlog });
+    ctx.emit(
+        None,
+        None,
+        EventKind::Listening {
+            backlog: cfg.backlog,
+        },
+    );
 
     // Clients by token; ids by token for lookups from commands (ids are what users see).
     let mut clients: HashMap<Token, Conn> = HashMap::new();
@@ -58,8 +74,9 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
             match cmd {
                 Command::Stop => {
                     let n = clients.len();
+                    let deadline = close_deadline();
                     for (_, c) in std::mem::take(&mut clients) {
-                        c.close_local(ctx, "closed locally: the server stopped");
+                        c.close_local(ctx, "closed locally: the server stopped", deadline);
                     }
                     ctx.emit(
                         None,
@@ -73,15 +90,28 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                 }
                 Command::SetEncoding(e) => ctx.encoding = e,
                 Command::Send { payload, to } => {
-                    let Some(bytes) = ctx.payload_bytes(payload) else { continue };
+                    let Some(bytes) = ctx.payload_bytes(payload) else {
+                        continue;
+                    };
                     match to {
-                        Target::Client(id) => match by_id.get(&id).and_then(|t| clients.get_mut(t)) {
+                        Target::Client(id) => match by_id.get(&id).and_then(|t| clients.get_mut(t))
+                        {
                             Some(c) => c.queue(bytes),
-                            None => ctx.error(None, Some(id), ErrorKind::NotConnected, format!("not sent: client #{id} is not connected")),
+                            None => ctx.error(
+                                None,
+                                Some(id),
+                                ErrorKind::NotConnected,
+                                format!("not sent: client #{id} is not connected"),
+                            ),
                         },
                         _ => {
                             if clients.is_empty() {
-                                ctx.error(None, None, ErrorKind::NotConnected, "not sent: no client is connected".into());
+                                ctx.error(
+                                    None,
+                                    None,
+                                    ErrorKind::NotConnected,
+                                    "not sent: no client is connected".into(),
+                                );
                             }
                             for t in by_id.values() {
                                 if let Some(c) = clients.get_mut(t) {
@@ -91,12 +121,18 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                         }
                     }
                 }
-                Command::Disconnect(id) => match by_id.remove(&id).and_then(|t| clients.remove(&t)) {
+                Command::Disconnect(id) => match by_id.remove(&id).and_then(|t| clients.remove(&t))
+                {
                     Some(mut c) => {
                         let _ = poll.registry().deregister(&mut c.stream);
-                        c.close_local(ctx, "disconnected by the server");
+                        c.close_local(ctx, "disconnected by the server", close_deadline());
                     }
-                    None => ctx.error(None, Some(id), ErrorKind::NotConnected, format!("client #{id} is not connected")),
+                    None => ctx.error(
+                        None,
+                        Some(id),
+                        ErrorKind::NotConnected,
+                        format!("client #{id} is not connected"),
+                    ),
                 },
                 Command::StopListening => {
                     if let Some(mut l) = listener.take() {
@@ -113,7 +149,9 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                         c.shutdown_after_flush = true;
                     }
                 }
-                Command::SetDestination(_) => ctx.info("that command does not apply to a TCP server"),
+                Command::SetDestination(_) => {
+                    ctx.info("that command does not apply to a TCP server")
+                }
             }
             if ctx.gone {
                 return;
@@ -122,10 +160,10 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
         // Writes.
         let mut dead: Vec<Token> = Vec::new();
         for (t, c) in clients.iter_mut() {
-            if c.has_pending() || c.shutdown_after_flush {
-                if let ReadEnd::Over = c.flush(ctx) {
-                    dead.push(*t);
-                }
+            if (c.has_pending() || c.shutdown_after_flush)
+                && let ReadEnd::Over = c.flush(ctx)
+            {
+                dead.push(*t);
             }
         }
         remove(&mut clients, &mut by_id, &poll, dead);
@@ -136,7 +174,11 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
         if ctx.stop_seen {
             continue;
         }
-        let timeout = if accept_backoff { Duration::from_millis(10) } else { TICK };
+        let timeout = if accept_backoff {
+            Duration::from_millis(10)
+        } else {
+            TICK
+        };
         if let Err(e) = poll.poll(&mut events, Some(timeout)) {
             if e.kind() == io::ErrorKind::Interrupted {
                 continue;
@@ -176,8 +218,17 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                             next_token += 1;
                             let id = next_id;
                             next_id += 1;
-                            if let Err(e) = poll.registry().register(&mut stream, token, Interest::READABLE | Interest::WRITABLE) {
-                                ctx.error(Some(peer), Some(id), ErrorKind::Internal, format!("cannot watch client: {e}"));
+                            if let Err(e) = poll.registry().register(
+                                &mut stream,
+                                token,
+                                Interest::READABLE | Interest::WRITABLE,
+                            ) {
+                                ctx.error(
+                                    Some(peer),
+                                    Some(id),
+                                    ErrorKind::Internal,
+                                    format!("cannot watch client: {e}"),
+                                );
                                 continue;
                             }
                             let _ = stream.set_nodelay(true);
@@ -206,10 +257,10 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
             if let Some(c) = clients.get_mut(&t) {
                 if let ReadEnd::Over = c.read_ready(ctx, &mut buf, cfg.keep_open_after_peer_fin) {
                     dead.push(t);
-                } else if c.has_pending() {
-                    if let ReadEnd::Over = c.flush(ctx) {
-                        dead.push(t);
-                    }
+                } else if c.has_pending()
+                    && let ReadEnd::Over = c.flush(ctx)
+                {
+                    dead.push(t);
                 }
             }
             if ctx.gone {
@@ -220,7 +271,12 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
     }
 }
 
-fn remove(clients: &mut HashMap<Token, Conn>, by_id: &mut BTreeMap<u64, Token>, poll: &Poll, dead: Vec<Token>) {
+fn remove(
+    clients: &mut HashMap<Token, Conn>,
+    by_id: &mut BTreeMap<u64, Token>,
+    poll: &Poll,
+    dead: Vec<Token>,
+) {
     for t in dead {
         if let Some(mut c) = clients.remove(&t) {
             let _ = poll.registry().deregister(&mut c.stream);

@@ -3,7 +3,7 @@
 //! address and can reply to whoever sent to it. Every datagram is one event.
 
 use super::addr;
-use super::error::{ErrorKind, Op};
+use super::error::{ErrorKind, Op, resolve_failure_kind};
 use super::worker::{Ctx, TICK, WAKER};
 use super::{ClosedBy, Command, EventKind, Role, SessionConfig, Target};
 use mio::{Events, Interest, Poll, Token};
@@ -23,7 +23,12 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
         match addr::resolve(&cfg.address) {
             Ok(v) => dest = v.first().copied(),
             Err(e) => {
-                ctx.error(None, None, ErrorKind::HostNotFound, format!("destination {}: {e}", cfg.address));
+                ctx.error(
+                    None,
+                    None,
+                    resolve_failure_kind(&cfg.address),
+                    format!("destination {}: {e}", cfg.address),
+                );
                 return;
             }
         }
@@ -36,7 +41,12 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
     let bind_addr = match bind_address(&bind_text, dest) {
         Ok(a) => a,
         Err(e) => {
-            ctx.error(None, None, ErrorKind::BadAddress, format!("local address {bind_text}: {e}"));
+            ctx.error(
+                None,
+                None,
+                ErrorKind::BadAddress,
+                format!("local address {bind_text}: {e}"),
+            );
             return;
         }
     };
@@ -48,8 +58,16 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
         }
     };
     let mut socket = mio::net::UdpSocket::from_std(socket);
-    if let Err(e) = poll.registry().register(&mut socket, SOCK, Interest::READABLE) {
-        ctx.error(None, None, ErrorKind::Internal, format!("cannot watch the socket: {e}"));
+    if let Err(e) = poll
+        .registry()
+        .register(&mut socket, SOCK, Interest::READABLE)
+    {
+        ctx.error(
+            None,
+            None,
+            ErrorKind::Internal,
+            format!("cannot watch the socket: {e}"),
+        );
         return;
     }
     ctx.local = socket.local_addr().ok();
@@ -73,7 +91,12 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                         dest = v.first().copied();
                         ctx.info(format!("destination is now {d}"));
                     }
-                    Err(e) => ctx.error(None, None, ErrorKind::HostNotFound, format!("destination {d}: {e}")),
+                    Err(e) => ctx.error(
+                        None,
+                        None,
+                        resolve_failure_kind(&d),
+                        format!("destination {d}: {e}"),
+                    ),
                 },
                 Command::Send { payload, to } => {
                     let target = match to {
@@ -81,12 +104,21 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                         Target::Host(h) => match addr::resolve(&h) {
                             Ok(v) => v.first().copied(),
                             Err(e) => {
-                                ctx.error(None, None, ErrorKind::HostNotFound, format!("not sent: {e}"));
+                                ctx.error(
+                                    None,
+                                    None,
+                                    resolve_failure_kind(&h),
+                                    format!("not sent: {e}"),
+                                );
                                 continue;
                             }
                         },
                         Target::Default | Target::AllClients | Target::Client(_) => {
-                            if sender { dest } else { last_sender }
+                            if sender {
+                                dest
+                            } else {
+                                last_sender
+                            }
                         }
                     };
                     let Some(target) = target else {
@@ -105,7 +137,9 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                         Ok(()) => {
                             ctx.emit(Some(target), None, EventKind::Tx(bytes));
                         }
-                        Err(e) => ctx.io_error(Some(target), None, &e, Op::Send, &target.to_string()),
+                        Err(e) => {
+                            ctx.io_error(Some(target), None, &e, Op::Send, &target.to_string())
+                        }
                     }
                 }
                 Command::ShutdownWrite | Command::Disconnect(_) | Command::StopListening => {
@@ -157,7 +191,14 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
         }
         ctx.flush_notify();
     }
-    ctx.emit(None, None, EventKind::Closed { by: ClosedBy::Local, message: closing_message });
+    ctx.emit(
+        None,
+        None,
+        EventKind::Closed {
+            by: ClosedBy::Local,
+            message: closing_message,
+        },
+    );
 }
 
 /// The address to bind: the given text, or (empty) any port on the destination's family.
@@ -165,11 +206,19 @@ fn bind_address(text: &str, dest: Option<SocketAddr>) -> Result<SocketAddr, addr
     let t = text.trim();
     let v6 = dest.is_some_and(|d| d.is_ipv6());
     if t.is_empty() {
-        return Ok(if v6 { "[::]:0".parse().unwrap_or_else(|_| any_v4()) } else { any_v4() });
+        return Ok(if v6 {
+            "[::]:0".parse().unwrap_or_else(|_| any_v4())
+        } else {
+            any_v4()
+        });
     }
     let (host, port) = addr::split_host_port(t)?;
     if host.is_empty() {
-        let ip = if v6 { "::".parse().ok() } else { "0.0.0.0".parse().ok() };
+        let ip = if v6 {
+            "::".parse().ok()
+        } else {
+            "0.0.0.0".parse().ok()
+        };
         return Ok(SocketAddr::new(ip.unwrap_or_else(|| any_v4().ip()), port));
     }
     addr::resolve(&addr::join_host_port(&host, port))?

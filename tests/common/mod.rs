@@ -34,7 +34,10 @@ fn wait_in(
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
-            panic!("timed out after {timeout:?} waiting for {what}; seen: {:#?}", brief(seen));
+            panic!(
+                "timed out after {timeout:?} waiting for {what}; seen: {:#?}",
+                brief(seen)
+            );
         }
         match session.events().recv_timeout(left) {
             Ok(ev) => {
@@ -45,7 +48,10 @@ fn wait_in(
             }
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => {
-                panic!("the session ended while waiting for {what}; seen: {:#?}", brief(seen))
+                panic!(
+                    "the session ended while waiting for {what}; seen: {:#?}",
+                    brief(seen)
+                )
             }
         }
     }
@@ -88,7 +94,12 @@ impl Watch {
     }
 
     /// The next `n` events matching `pred`.
-    pub fn wait_n(&mut self, what: &str, n: usize, mut pred: impl FnMut(&Event) -> bool) -> Vec<Event> {
+    pub fn wait_n(
+        &mut self,
+        what: &str,
+        n: usize,
+        mut pred: impl FnMut(&Event) -> bool,
+    ) -> Vec<Event> {
         (0..n)
             .map(|i| {
                 wait_in(
@@ -104,7 +115,10 @@ impl Watch {
 
     /// Waits for the next error event and returns its kind and message.
     pub fn wait_error(&mut self) -> (socket_tester::net::ErrorKind, String) {
-        match self.wait("an error", |e| matches!(e.kind, EventKind::Error { .. })).kind {
+        match self
+            .wait("an error", |e| matches!(e.kind, EventKind::Error { .. }))
+            .kind
+        {
             EventKind::Error { kind, message } => (kind, message),
             _ => unreachable!(),
         }
@@ -127,7 +141,11 @@ impl Watch {
         let mut rest = Vec::new();
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            assert!(!left.is_zero(), "the worker did not end; seen: {:#?}", brief(&self.seen));
+            assert!(
+                !left.is_zero(),
+                "the worker did not end; seen: {:#?}",
+                brief(&self.seen)
+            );
             match self.session.events().recv_timeout(left) {
                 Ok(ev) => {
                     self.seen.push(ev.clone());
