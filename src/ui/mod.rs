@@ -4,6 +4,7 @@
 mod address_field;
 mod app;
 mod encoding_picker;
+pub mod icon;
 mod log_view;
 mod send_box;
 mod session_panel;
