@@ -26,7 +26,11 @@ pub fn host_field(
         TextEdit::singleline(host)
             .desired_width(150.0)
             .interactive(editable)
-            .hint_text(if allow_empty { "all interfaces" } else { "127.0.0.1" }),
+            .hint_text(if allow_empty {
+                "all interfaces"
+            } else {
+                "127.0.0.1"
+            }),
     )
     .labelled_by(l.id);
     match addr::check_host(host, allow_empty) {

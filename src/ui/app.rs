@@ -41,12 +41,21 @@ impl Default for Persisted {
 const CJK_FONTS: &[(&str, u32)] = &[
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
     ("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc", 2),
-    ("/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc", 2),
+    (
+        "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+        2,
+    ),
     ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),
     ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
-    ("/usr/share/fonts/wenquanyi/wqy-microhei/wqy-microhei.ttc", 0),
+    (
+        "/usr/share/fonts/wenquanyi/wqy-microhei/wqy-microhei.ttc",
+        0,
+    ),
     ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
-    ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", 0),
+    (
+        "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+        0,
+    ),
     ("/usr/share/fonts/google-droid/DroidSansFallback.ttf", 0),
     ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
     ("C:\\Windows\\Fonts\\msyh.ttc", 0),
@@ -60,34 +69,59 @@ const CJK_FONTS: &[(&str, u32)] = &[
 /// `SOCKET_TESTER_CJK_FONT`) as a fallback for proportional and monospace text.
 /// Returns false when none was found; the window then runs with boxes for such text.
 pub fn install_cjk_font(ctx: &egui::Context) -> bool {
+    // A wide symbol font first (U+FFFD, ☺, box drawing…) when one is around.
+    for path in SYMBOL_FONTS {
+        if let Some(data) = read_font(path, 0) {
+            ctx.add_font(fallback("symbol-fallback", data));
+            break;
+        }
+    }
     let from_env = std::env::var("SOCKET_TESTER_CJK_FONT").ok();
     let env_entry = from_env.as_deref().map(|p| (p, 0u32));
     for (path, index) in env_entry.into_iter().chain(CJK_FONTS.iter().copied()) {
-        let Ok(bytes) = std::fs::read(path) else {
+        let Some(data) = read_font(path, index) else {
             continue;
         };
-        if bytes.len() < 12 {
-            continue;
-        }
-        let mut data = egui::FontData::from_owned(bytes);
-        data.index = index;
-        ctx.add_font(egui::epaint::text::FontInsert::new(
-            "cjk-fallback",
-            data,
-            vec![
-                egui::epaint::text::InsertFontFamily {
-                    family: egui::FontFamily::Proportional,
-                    priority: egui::epaint::text::FontPriority::Lowest,
-                },
-                egui::epaint::text::InsertFontFamily {
-                    family: egui::FontFamily::Monospace,
-                    priority: egui::epaint::text::FontPriority::Lowest,
-                },
-            ],
-        ));
+        ctx.add_font(fallback("cjk-fallback", data));
         return true;
     }
     false
+}
+
+/// Fonts with many symbols, tried as a fallback before the CJK font.
+const SYMBOL_FONTS: &[&str] = &[
+    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSansMono.ttf",
+    "/usr/share/fonts/TTF/DejaVuSansMono.ttf",
+    "/usr/share/fonts/dejavu-sans-mono-fonts/DejaVuSansMono.ttf",
+];
+
+fn read_font(path: &str, index: u32) -> Option<egui::FontData> {
+    let bytes = std::fs::read(path).ok()?;
+    if bytes.len() < 12 {
+        return None;
+    }
+    let mut data = egui::FontData::from_owned(bytes);
+    data.index = index;
+    Some(data)
+}
+
+fn fallback(name: &str, data: egui::FontData) -> egui::epaint::text::FontInsert {
+    use egui::epaint::text::{FontInsert, FontPriority, InsertFontFamily};
+    FontInsert::new(
+        name,
+        data,
+        vec![
+            InsertFontFamily {
+                family: egui::FontFamily::Proportional,
+                priority: FontPriority::Lowest,
+            },
+            InsertFontFamily {
+                family: egui::FontFamily::Monospace,
+                priority: FontPriority::Lowest,
+            },
+        ],
+    )
 }
 
 /// The whole window's state.
@@ -233,8 +267,10 @@ impl App {
                     let name = tab_name(role);
                     ui.selectable_value(&mut self.tab, role, RichText::new(name).size(15.0));
                     if self.panel(role).is_running() {
-                        ui.label(RichText::new("●").color(egui::Color32::from_rgb(0x3c, 0xa0, 0x50)))
-                            .on_hover_text(format!("{name} is running"));
+                        ui.label(
+                            RichText::new("●").color(egui::Color32::from_rgb(0x3c, 0xa0, 0x50)),
+                        )
+                        .on_hover_text(format!("{name} is running"));
                     }
                 }
             });

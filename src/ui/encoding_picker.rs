@@ -16,7 +16,9 @@ pub fn show(ui: &mut Ui, id_salt: &str, current: Encoding) -> Option<Encoding> {
             }
         })
         .response
-        .on_hover_text("How text is turned into bytes when sending, and bytes into text in the log");
+        .on_hover_text(
+            "How text is turned into bytes when sending, and bytes into text in the log",
+        );
     (chosen != current).then_some(chosen)
 }
 

@@ -97,7 +97,7 @@ pub fn format_time(ts_us: i64) -> String {
 
 /// Text with control characters made visible (`\r`, `\n`, `\t`, `\xNN`), cut at `max` chars.
 pub fn visible(text: &str, max: usize) -> String {
-    let mut out = String::with_capacity(text.len().min(max + 8));
+    let mut out = String::with_capacity(text.len().min(max.saturating_add(8)));
     for (n, c) in text.chars().enumerate() {
         if n >= max {
             out.push_str(" …");
@@ -279,7 +279,11 @@ pub fn show(
         .auto_shrink([false, false])
         .column(Column::exact(92.0))
         .column(Column::exact(18.0))
-        .column(Column::initial(if server { 190.0 } else { 160.0 }).at_least(60.0).clip(true))
+        .column(
+            Column::initial(if server { 190.0 } else { 160.0 })
+                .at_least(60.0)
+                .clip(true),
+        )
         .column(Column::exact(52.0));
     table = match mode {
         DisplayMode::Both => table

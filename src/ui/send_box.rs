@@ -104,7 +104,7 @@ pub fn show(
 ) -> Option<Vec<u8>> {
     let mut want_send = force_send;
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new("Message").strong());
+        ui.label(RichText::new("Outgoing").strong());
         ui.checkbox(&mut st.hex, "Hex")
             .on_hover_text("Type bytes as hex, such as 48 65 6c 6c 6f or 0x48,0x65");
         ui.add_enabled_ui(!st.hex, |ui| {
@@ -164,7 +164,7 @@ pub fn show(
     }
     ui.horizontal(|ui| {
         let button_w = 90.0;
-        let l = ui.label("Text");
+        let l = ui.label("Message");
         ui.add(
             TextEdit::multiline(&mut st.text)
                 .id(te_id)
@@ -198,7 +198,9 @@ pub fn show(
             ui.label(RichText::new(format!("{} bytes · {why}", p.len())).weak());
         }
         (Ok(p), None) => {
-            ui.label(RichText::new(format!("{} bytes · Enter or Ctrl+Enter sends", p.len())).weak());
+            ui.label(
+                RichText::new(format!("{} bytes · Enter or Ctrl+Enter sends", p.len())).weak(),
+            );
         }
     }
     if want_send && can_send {

@@ -278,7 +278,13 @@ impl SessionPanel {
     }
 
     /// Starts a launch's session: its config, automation and record file.
-    pub fn start_launch(&mut self, cfg: SessionConfig, plan: AutoPlan, record: Option<PathBuf>, notify: Option<Notifier>) {
+    pub fn start_launch(
+        &mut self,
+        cfg: SessionConfig,
+        plan: AutoPlan,
+        record: Option<PathBuf>,
+        notify: Option<Notifier>,
+    ) {
         self.record_path = record;
         self.start(cfg, notify);
         if plan != AutoPlan::default() {
@@ -322,7 +328,9 @@ impl SessionPanel {
     pub fn target(&self) -> Target {
         match self.role {
             Role::UdpReceiver => self.reply_to.map_or(Target::Default, Target::Peer),
-            Role::TcpServer => self.selected_client.map_or(Target::AllClients, Target::Client),
+            Role::TcpServer => self
+                .selected_client
+                .map_or(Target::AllClients, Target::Client),
             _ => Target::Default,
         }
     }
@@ -584,7 +592,9 @@ impl SessionPanel {
                 Role::TcpClient => ("Connect", "Disconnect"),
                 Role::TcpServer => ("Listen", "Stop"),
             };
-            let big = |t: &str| egui::Button::new(RichText::new(t).strong()).min_size(egui::vec2(100.0, 0.0));
+            let big = |t: &str| {
+                egui::Button::new(RichText::new(t).strong()).min_size(egui::vec2(100.0, 0.0))
+            };
             if self.state == ConnState::Stopping {
                 ui.add_enabled(false, big("Stopping…"));
             } else if self.is_running() {
@@ -606,14 +616,14 @@ impl SessionPanel {
             if self.role == Role::TcpServer {
                 tcp_server::server_buttons(ui, self);
             }
-            if self.role == Role::TcpClient && self.state == ConnState::Connected {
-                if ui
+            if self.role == Role::TcpClient
+                && self.state == ConnState::Connected
+                && ui
                     .button("Half-close (FIN)")
                     .on_hover_text("shutdown(SHUT_WR): send FIN, keep reading")
                     .clicked()
-                {
-                    self.send_command(Command::ShutdownWrite);
-                }
+            {
+                self.send_command(Command::ShutdownWrite);
             }
         });
         ui.separator();

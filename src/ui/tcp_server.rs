@@ -33,7 +33,10 @@ pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
 }
 
 fn parse_backlog(s: &str) -> Option<i32> {
-    s.trim().parse::<i32>().ok().filter(|b| (1..=65535).contains(b))
+    s.trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|b| (1..=65535).contains(b))
 }
 
 pub fn config(s: &TabSettings) -> Option<SessionConfig> {
@@ -48,7 +51,10 @@ pub fn config(s: &TabSettings) -> Option<SessionConfig> {
 pub fn server_buttons(ui: &mut Ui, p: &mut SessionPanel) {
     let listening = p.state == ConnState::Listening && !p.listen_stopped;
     if ui
-        .add_enabled(listening, egui::Button::new("Stop listening (keep clients)"))
+        .add_enabled(
+            listening,
+            egui::Button::new("Stop listening (keep clients)"),
+        )
         .on_hover_text("close() the listening socket; connected clients stay")
         .clicked()
         && p.send_command(Command::StopListening)
@@ -95,7 +101,10 @@ pub fn client_list_ui(ui: &mut Ui, p: &mut SessionPanel) {
             p.send_command(Command::Disconnect(id));
         }
         if ui
-            .add_enabled(p.selected_client.is_some(), egui::Button::new("Send to all"))
+            .add_enabled(
+                p.selected_client.is_some(),
+                egui::Button::new("Send to all"),
+            )
             .on_hover_text("Unselect the client so sends go to every client")
             .clicked()
         {
