@@ -1,12 +1,19 @@
 //! Turning text into bytes and bytes into text: the encodings a user can pick,
-//! hex parsing and formatting, and escape sequences in typed payloads.
+//! hex parsing and formatting, escape sequences and variables in typed payloads,
+//! checksums to append, and framing of received TCP streams for display.
 //!
 //! Nothing here touches a socket; the workers and the log both build on it.
 
+pub mod checksum;
 pub mod escape;
+pub mod framing;
 pub mod hex;
+pub mod template;
 pub mod text;
 
+pub use checksum::Checksum;
 pub use escape::parse_escapes;
+pub use framing::{Frame, Framer, Framing};
 pub use hex::{HexError, parse_hex, to_hex, to_hex_spaced};
+pub use template::{Template, TemplateCtx, TemplateError};
 pub use text::{EncodeError, Encoding, StreamDecoder, decode, encode};

@@ -1,0 +1,544 @@
+//! Payload templates: variables that expand each time a payload is sent.
+//!
+//! | Written        | Sends                                                              |
+//! |----------------|--------------------------------------------------------------------|
+//! | `{seq}`        | the per-session send counter in decimal (`{seq:04}` zero-pads to 4, `{seq:4}` space-pads) |
+//! | `{time}`       | local time `HH:MM:SS.mmm`                                          |
+//! | `{unix_ms}`    | milliseconds since the Unix epoch                                  |
+//! | `{rand:N}`     | N random bytes (N ≤ 65535)                                         |
+//! | `{hex:01 02}`  | the bytes written in hex (any form [`parse_hex`] accepts)          |
+//! | `{{` and `}}`  | a literal `{` and `}`                                              |
+//!
+//! Text between variables is encoded in the session's encoding, with escape sequences
+//! (`\r \n \t \\ \0 \xNN`) when the context asks for them. In hex mode
+//! ([`Template::parse_hex`]) the text between variables is itself hex.
+//! Every error names its position (1-based character column in messages).
+
+use super::escape::{EscapeError, parse_escapes};
+use super::hex::parse_hex;
+use super::text::{Encoding, encode};
+use std::fmt;
+
+/// The most one `{rand:N}` may ask for.
+pub const MAX_RAND: usize = 65_535;
+/// The most bytes a template may produce, so a typo cannot make a 4 GiB payload.
+pub const MAX_OUTPUT: usize = 16 * 1024 * 1024;
+/// The widest `{seq:N}` padding.
+pub const MAX_WIDTH: usize = 64;
+
+/// What is wrong with a template, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateError {
+    /// 0-based character index into the template text.
+    pub position: usize,
+    pub reason: String,
+}
+
+impl fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "position {}: {}", self.position + 1, self.reason)
+    }
+}
+
+impl std::error::Error for TemplateError {}
+
+/// Plain text between variables: the text with `{{`/`}}` folded, where it starts in the
+/// template, and the text indexes at which a doubled brace was folded (to map positions back).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct TextPart {
+    text: String,
+    start: usize,
+    folds: Vec<usize>,
+}
+
+impl TextPart {
+    /// The template position of character `i` of this part's text.
+    fn source_pos(&self, i: usize) -> usize {
+        self.start + i + self.folds.iter().filter(|&&f| f < i).count()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    Text(TextPart),
+    Bytes(Vec<u8>),
+    Seq { width: usize, zero: bool },
+    Time,
+    UnixMs,
+    Rand(usize),
+}
+
+/// A parsed payload template. Parse once, render on every send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    source: String,
+    hex_mode: bool,
+    parts: Vec<Part>,
+}
+
+/// What a render needs: the counter (advanced by one per render), the encoding, and
+/// whether text parts understand escape sequences.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateCtx {
+    /// The value `{seq}` renders as next.
+    pub seq: u64,
+    pub enc: Encoding,
+    pub escapes: bool,
+}
+
+impl TemplateCtx {
+    /// A context whose first `{seq}` is 1.
+    pub fn new(enc: Encoding, escapes: bool) -> TemplateCtx {
+        TemplateCtx {
+            seq: 1,
+            enc,
+            escapes,
+        }
+    }
+}
+
+impl Default for TemplateCtx {
+    fn default() -> Self {
+        TemplateCtx::new(Encoding::UTF_8, false)
+    }
+}
+
+fn err(position: usize, reason: impl Into<String>) -> TemplateError {
+    TemplateError {
+        position,
+        reason: reason.into(),
+    }
+}
+
+const VARIABLES: &str =
+    "use {seq}, {seq:04}, {time}, {unix_ms}, {rand:N}, {hex:..}, or {{ and }} for literal braces";
+
+impl Template {
+    /// Parses a text-mode template.
+    pub fn parse(source: &str) -> Result<Template, TemplateError> {
+        Self::parse_mode(source, false)
+    }
+
+    /// Parses a hex-mode template: the text between variables is hex bytes,
+    /// as in `01 03 {hex:00 00} {rand:2}`.
+    pub fn parse_hex(source: &str) -> Result<Template, TemplateError> {
+        Self::parse_mode(source, true)
+    }
+
+    /// A template holding plain text with no variables (braces are not special).
+    pub fn literal_text(text: &str) -> Template {
+        Template {
+            source: text.replace('{', "{{").replace('}', "}}"),
+            hex_mode: false,
+            parts: vec![Part::Text(TextPart {
+                text: text.to_string(),
+                start: 0,
+                folds: Vec::new(),
+            })],
+        }
+    }
+
+    /// A template that always renders these bytes.
+    pub fn literal_bytes(bytes: &[u8]) -> Template {
+        Template {
+            source: format!("{{hex:{}}}", super::hex::to_hex_spaced(bytes)),
+            hex_mode: false,
+            parts: vec![Part::Bytes(bytes.to_vec())],
+        }
+    }
+
+    fn parse_mode(source: &str, hex_mode: bool) -> Result<Template, TemplateError> {
+        let chars: Vec<char> = source.chars().collect();
+        let mut parts = Vec::new();
+        let mut text = TextPart {
+            text: String::new(),
+            start: 0,
+            folds: Vec::new(),
+        };
+        let mut fixed_size = 0usize;
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            match c {
+                '{' if chars.get(i + 1) == Some(&'{') => {
+                    if text.text.is_empty() {
+                        text.start = i;
+                    }
+                    text.folds.push(text.text.chars().count());
+                    text.text.push('{');
+                    i += 2;
+                }
+                '}' if chars.get(i + 1) == Some(&'}') => {
+                    if text.text.is_empty() {
+                        text.start = i;
+                    }
+                    text.folds.push(text.text.chars().count());
+                    text.text.push('}');
+                    i += 2;
+                }
+                '}' => {
+                    return Err(err(i, "a lone '}'; write }} for a literal brace"));
+                }
+                '{' => {
+                    let Some(close) = chars[i + 1..].iter().position(|&c| c == '}') else {
+                        return Err(err(i, "'{' is never closed; write {{ for a literal brace"));
+                    };
+                    let close = i + 1 + close;
+                    let body: String = chars[i + 1..close].iter().collect();
+                    let part = Self::variable(&body, i + 1)?;
+                    fixed_size = fixed_size.saturating_add(match &part {
+                        Part::Rand(n) => *n,
+                        Part::Bytes(b) => b.len(),
+                        Part::Seq { width, .. } => *width,
+                        _ => 0,
+                    });
+                    if fixed_size > MAX_OUTPUT {
+                        return Err(err(
+                            i,
+                            format!("the payload would be larger than {MAX_OUTPUT} bytes"),
+                        ));
+                    }
+                    Self::push_text(&mut parts, &mut text, hex_mode)?;
+                    parts.push(part);
+                    i = close + 1;
+                }
+                _ => {
+                    if text.text.is_empty() {
+                        text.start = i;
+                    }
+                    text.text.push(c);
+                    i += 1;
+                }
+            }
+        }
+        Self::push_text(&mut parts, &mut text, hex_mode)?;
+        Ok(Template {
+            source: source.to_string(),
+            hex_mode,
+            parts,
+        })
+    }
+
+    fn push_text(
+        parts: &mut Vec<Part>,
+        text: &mut TextPart,
+        hex_mode: bool,
+    ) -> Result<(), TemplateError> {
+        if text.text.is_empty() {
+            return Ok(());
+        }
+        let t = std::mem::replace(
+            text,
+            TextPart {
+                text: String::new(),
+                start: 0,
+                folds: Vec::new(),
+            },
+        );
+        if hex_mode {
+            let bytes = parse_hex(&t.text)
+                .map_err(|e| err(t.source_pos(e.position), format!("bad hex: {}", e.reason)))?;
+            parts.push(Part::Bytes(bytes));
+        } else {
+            parts.push(Part::Text(t));
+        }
+        Ok(())
+    }
+
+    /// Parses the inside of `{...}`; `at` is the template position of its first character.
+    fn variable(body: &str, at: usize) -> Result<Part, TemplateError> {
+        let (name, arg) = match body.split_once(':') {
+            Some((n, a)) => (n, Some(a)),
+            None => (body, None),
+        };
+        let arg_at = at + name.chars().count() + 1;
+        match (name, arg) {
+            ("seq", None) => Ok(Part::Seq {
+                width: 0,
+                zero: false,
+            }),
+            ("seq", Some(a)) => {
+                let zero = a.starts_with('0') && a.len() > 1;
+                let width: usize = a.parse().map_err(|_| {
+                    err(
+                        arg_at,
+                        format!("\"{a}\" is not a width; write {{seq:04}} for 0001"),
+                    )
+                })?;
+                if width > MAX_WIDTH {
+                    return Err(err(
+                        arg_at,
+                        format!("width {width} is more than {MAX_WIDTH}"),
+                    ));
+                }
+                Ok(Part::Seq { width, zero })
+            }
+            ("time", None) => Ok(Part::Time),
+            ("unix_ms", None) => Ok(Part::UnixMs),
+            ("rand", Some(a)) => {
+                let n: usize = a.trim().parse().map_err(|_| {
+                    err(
+                        arg_at,
+                        format!("\"{a}\" is not a byte count; write e.g. {{rand:4}}"),
+                    )
+                })?;
+                if n > MAX_RAND {
+                    return Err(err(
+                        arg_at,
+                        format!("{{rand:{n}}} asks for more than {MAX_RAND} bytes"),
+                    ));
+                }
+                Ok(Part::Rand(n))
+            }
+            ("rand", None) => Err(err(at, "{rand} needs a byte count, as in {rand:4}")),
+            ("hex", Some(a)) => parse_hex(a)
+                .map(Part::Bytes)
+                .map_err(|e| err(arg_at + e.position, format!("bad hex: {}", e.reason))),
+            ("time" | "unix_ms", Some(_)) => {
+                Err(err(arg_at, format!("{{{name}}} takes no argument")))
+            }
+            _ => Err(err(at, format!("unknown variable {{{body}}}; {VARIABLES}"))),
+        }
+    }
+
+    /// The text it was parsed from.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// True for a template parsed with [`Template::parse_hex`].
+    pub fn is_hex_mode(&self) -> bool {
+        self.hex_mode
+    }
+
+    /// True if any variable changes from one render to the next.
+    pub fn has_variables(&self) -> bool {
+        self.parts.iter().any(|p| {
+            matches!(
+                p,
+                Part::Seq { .. } | Part::Time | Part::UnixMs | Part::Rand(_)
+            )
+        })
+    }
+
+    /// True if the template uses `{seq}`.
+    pub fn uses_seq(&self) -> bool {
+        self.parts.iter().any(|p| matches!(p, Part::Seq { .. }))
+    }
+
+    /// Expands the template into bytes and advances `ctx.seq` by one.
+    /// Fails only when text cannot be written in the encoding or has a bad escape.
+    pub fn render(&self, ctx: &mut TemplateCtx) -> Result<Vec<u8>, TemplateError> {
+        let mut out = Vec::new();
+        for part in &self.parts {
+            match part {
+                Part::Text(t) => out.extend(Self::render_text(t, ctx)?),
+                Part::Bytes(b) => out.extend_from_slice(b),
+                Part::Seq { width, zero } => {
+                    let s = if *zero {
+                        format!("{:0w$}", ctx.seq, w = *width)
+                    } else {
+                        format!("{:w$}", ctx.seq, w = *width)
+                    };
+                    out.extend(ascii(ctx.enc, &s));
+                }
+                Part::Time => {
+                    let s = chrono::Local::now().format("%H:%M:%S%.3f").to_string();
+                    out.extend(ascii(ctx.enc, &s));
+                }
+                Part::UnixMs => {
+                    let ms = crate::net::now_us().div_euclid(1000);
+                    out.extend(ascii(ctx.enc, &ms.to_string()));
+                }
+                Part::Rand(n) => {
+                    let start = out.len();
+                    out.resize(start + n, 0);
+                    fastrand::fill(&mut out[start..]);
+                }
+            }
+        }
+        ctx.seq = ctx.seq.wrapping_add(1);
+        Ok(out)
+    }
+
+    fn render_text(t: &TextPart, ctx: &TemplateCtx) -> Result<Vec<u8>, TemplateError> {
+        if ctx.escapes {
+            parse_escapes(&t.text, ctx.enc).map_err(|e| match e {
+                EscapeError::Bad { position, reason } => err(t.source_pos(position), reason),
+                EscapeError::Encode(e) => {
+                    let i = t.text.chars().position(|c| c == e.ch).unwrap_or(0);
+                    err(t.source_pos(i), encode_reason(&e))
+                }
+            })
+        } else {
+            encode(ctx.enc, &t.text).map_err(|e| err(t.source_pos(e.position), encode_reason(&e)))
+        }
+    }
+}
+
+fn encode_reason(e: &super::text::EncodeError) -> String {
+    format!(
+        "character '{}' (U+{:04X}) cannot be written in {}",
+        e.ch, e.ch as u32, e.encoding
+    )
+}
+
+/// Digits and punctuation in the session's encoding (so `{seq}` is right in UTF-16 too).
+/// Every encoding offered writes ASCII digits, so the fallback is never taken.
+fn ascii(enc: Encoding, s: &str) -> Vec<u8> {
+    encode(enc, s).unwrap_or_else(|_| s.as_bytes().to_vec())
+}
+
+impl fmt::Display for Template {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.source)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(src: &str) -> Vec<u8> {
+        Template::parse(src)
+            .unwrap()
+            .render(&mut TemplateCtx::default())
+            .unwrap()
+    }
+
+    #[test]
+    fn plain_text_and_braces() {
+        assert_eq!(render("hello"), b"hello");
+        assert_eq!(render("{{a}} {{"), b"{a} {");
+        assert_eq!(render(""), b"");
+        assert!(!Template::parse("a{{b}}").unwrap().has_variables());
+    }
+
+    #[test]
+    fn seq_counts_and_pads() {
+        let t = Template::parse("n={seq} z={seq:04} s={seq:3}|").unwrap();
+        assert!(t.uses_seq());
+        let mut ctx = TemplateCtx::default();
+        assert_eq!(t.render(&mut ctx).unwrap(), b"n=1 z=0001 s=  1|");
+        assert_eq!(t.render(&mut ctx).unwrap(), b"n=2 z=0002 s=  2|");
+        ctx.seq = 12345;
+        assert_eq!(t.render(&mut ctx).unwrap(), b"n=12345 z=12345 s=12345|");
+        assert_eq!(ctx.seq, 12346);
+    }
+
+    #[test]
+    fn time_and_unix_ms() {
+        let out = String::from_utf8(render("{time}|{unix_ms}")).unwrap();
+        let (time, ms) = out.split_once('|').unwrap();
+        let b = time.as_bytes();
+        assert_eq!(b.len(), 12, "{time}");
+        assert_eq!((b[2], b[5], b[8]), (b':', b':', b'.'), "{time}");
+        let ms: i64 = ms.parse().unwrap();
+        assert!((crate::net::now_us() / 1000 - ms).abs() < 60_000);
+    }
+
+    #[test]
+    fn rand_and_hex() {
+        let out = render("<{rand:16}>{hex:01 02 0xff}");
+        assert_eq!(out.len(), 1 + 16 + 1 + 3);
+        assert_eq!(&out[17..], &[b'>', 1, 2, 0xff]);
+        assert_eq!(render("{rand:0}"), b"");
+        let a = render("{rand:32}");
+        let b = render("{rand:32}");
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn encodings_and_escapes() {
+        let t = Template::parse(r"收{seq}\r\n").unwrap();
+        let mut ctx = TemplateCtx::new(Encoding::GBK, true);
+        assert_eq!(
+            t.render(&mut ctx).unwrap(),
+            vec![0xca, 0xd5, b'1', b'\r', b'\n']
+        );
+        let mut ctx = TemplateCtx::new(Encoding::GBK, false);
+        assert_eq!(t.render(&mut ctx).unwrap(), b"\xca\xd51\\r\\n");
+        let mut ctx = TemplateCtx::new(Encoding::UTF_16LE, false);
+        assert_eq!(
+            Template::parse("A{seq}").unwrap().render(&mut ctx).unwrap(),
+            vec![b'A', 0, b'1', 0]
+        );
+    }
+
+    #[test]
+    fn hex_mode() {
+        let t = Template::parse_hex("01 03 {hex:00 00} 00 0A {seq:02}").unwrap();
+        let out = t.render(&mut TemplateCtx::default()).unwrap();
+        assert_eq!(out, vec![1, 3, 0, 0, 0, 0x0a, b'0', b'1']);
+        let e = Template::parse_hex("01 0G").unwrap_err();
+        assert_eq!(e.position, 4);
+    }
+
+    #[test]
+    fn errors_name_the_position() {
+        let e = Template::parse("ab{nope}").unwrap_err();
+        assert_eq!(e.position, 3);
+        assert!(e.to_string().contains("unknown variable {nope}"), "{e}");
+        assert!(e.to_string().starts_with("position 4:"), "{e}");
+        assert_eq!(Template::parse("ab{seq").unwrap_err().position, 2);
+        assert_eq!(Template::parse("a}b").unwrap_err().position, 1);
+        assert_eq!(Template::parse("{seq:x}").unwrap_err().position, 5);
+        assert_eq!(Template::parse("{seq:99}").unwrap_err().position, 5);
+        assert!(Template::parse("{rand:65536}").is_err());
+        assert!(Template::parse("{rand:65535}").is_ok());
+        assert!(Template::parse("{rand}").is_err());
+        assert!(Template::parse("{time:1}").is_err());
+        let e = Template::parse("x{hex:01 0z}").unwrap_err();
+        assert_eq!(e.position, 10, "{e}");
+        let many = "{rand:65535}".repeat(300);
+        assert!(
+            Template::parse(&many)
+                .unwrap_err()
+                .reason
+                .contains("larger")
+        );
+    }
+
+    #[test]
+    fn render_errors_name_the_position() {
+        // Position after a folded brace: "{{" counts as two characters of the template.
+        let t = Template::parse("{{ab收").unwrap();
+        let e = t
+            .render(&mut TemplateCtx::new(Encoding::LATIN_1, false))
+            .unwrap_err();
+        assert_eq!(e.position, 4, "{e}");
+        let t = Template::parse(r"{seq}a\q").unwrap();
+        let e = t
+            .render(&mut TemplateCtx::new(Encoding::UTF_8, true))
+            .unwrap_err();
+        assert_eq!(e.position, 6, "{e}");
+        let t = Template::parse(r"{seq}a\n收").unwrap();
+        let e = t
+            .render(&mut TemplateCtx::new(Encoding::LATIN_1, true))
+            .unwrap_err();
+        assert_eq!(e.position, 8, "{e}");
+    }
+
+    #[test]
+    fn literals() {
+        let mut ctx = TemplateCtx::default();
+        let t = Template::literal_text("{seq}");
+        assert_eq!(t.render(&mut ctx).unwrap(), b"{seq}");
+        assert_eq!(
+            Template::parse(t.source())
+                .unwrap()
+                .render(&mut ctx)
+                .unwrap(),
+            b"{seq}"
+        );
+        let t = Template::literal_bytes(&[0, 0xff]);
+        assert_eq!(t.render(&mut ctx).unwrap(), vec![0, 0xff]);
+        assert_eq!(
+            Template::parse(t.source())
+                .unwrap()
+                .render(&mut ctx)
+                .unwrap(),
+            vec![0, 0xff]
+        );
+    }
+}
