@@ -277,3 +277,25 @@ fn send_queued_before_connect_finishes_goes_out() {
     w.wait("tx", is_tx);
     w.session.stop_and_join();
 }
+
+/// `localhost` may resolve to ::1 first; with the server only on 127.0.0.1 the client
+/// must try the next address instead of giving up on the first refusal.
+#[test]
+fn localhost_tries_each_resolved_address() {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let mut w = Watch::start(SessionConfig::new(
+        Role::TcpClient,
+        format!("localhost:{port}"),
+    ));
+    let (_peer, _) = l.accept().unwrap();
+    let ev = w.wait("connected", |e| e.kind == EventKind::Connected);
+    assert_eq!(ev.peer, Some(l.local_addr().unwrap()));
+    let tries = w
+        .seen
+        .iter()
+        .filter(|e| e.kind == EventKind::Connecting)
+        .count();
+    println!("localhost: {tries} connect attempt(s)");
+    w.session.stop_and_join();
+}
