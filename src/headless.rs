@@ -87,11 +87,11 @@ pub fn run(launch: Launch) -> i32 {
                       out: &mut std::io::StdoutLock<'_>,
                       record: &mut Option<RecordWriter>,
                       failed: &mut bool| {
-        if let Some(w) = record.as_mut() {
-            if let Err(e) = w.write_event(&ev) {
-                eprintln!("socket-tester: record stopped: {e}");
-                *record = None;
-            }
+        if let Some(w) = record.as_mut()
+            && let Err(e) = w.write_event(&ev)
+        {
+            eprintln!("socket-tester: record stopped: {e}");
+            *record = None;
         }
         let text = decoders.text(&ev);
         let _ = writeln!(out, "{}", format_line(&ev, text.as_deref(), launch.hex));

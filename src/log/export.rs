@@ -228,11 +228,11 @@ impl<W: Write> Sink<W> for Txt {
             len,
             body
         )?;
-        if let (Some(bytes), Some(t)) = (rec.bytes(), &rec.text) {
-            if !is_text(t) || bytes.len() != 0 && t.is_empty() {
-                for line in hexdump(&bytes).lines() {
-                    writeln!(out, "    {line}")?;
-                }
+        if let (Some(bytes), Some(t)) = (rec.bytes(), &rec.text)
+            && (!is_text(t) || !bytes.is_empty() && t.is_empty())
+        {
+            for line in hexdump(&bytes).lines() {
+                writeln!(out, "    {line}")?;
             }
         }
         Ok(0)
@@ -523,10 +523,10 @@ impl Pcap {
         packets: &mut u64,
     ) -> io::Result<Option<(SocketAddr, SocketAddr)>> {
         let Some(peer) = ev.peer else { return Ok(None) };
-        if let Some(f) = self.flows.get(&key) {
-            if !f.closed {
-                return Ok(Some((f.a, f.b)));
-            }
+        if let Some(f) = self.flows.get(&key)
+            && !f.closed
+        {
+            return Ok(Some((f.a, f.b)));
         }
         let (local, peer) = fix_addrs(ev.local, peer);
         // The client (A) opens the connection: us for tcp-client, the peer for tcp-server.

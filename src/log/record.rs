@@ -185,6 +185,56 @@ pub fn read_records<R: io::Read>(r: R) -> impl Iterator<Item = Result<Record, Re
         })
 }
 
+impl Record {
+    /// Rebuilds the event a record was made from (for re-decoding and packet export).
+    /// `None` for records that are not session events (unknown `event` or `session`).
+    pub fn to_event(&self) -> Option<Event> {
+        use crate::net::Role;
+        let role = Role::from_name(&self.session)?;
+        let msg = || self.message.clone().unwrap_or_default();
+        let kind = match self.event.as_str() {
+            "bound" => EventKind::Bound,
+            "listening" => EventKind::Listening {
+                backlog: self
+                    .message
+                    .as_deref()
+                    .and_then(|m| m.strip_prefix("listen(backlog="))
+                    .and_then(|m| m.strip_suffix(')'))
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or(0),
+            },
+            "connecting" => EventKind::Connecting,
+            "connected" => EventKind::Connected,
+            "accepted" => EventKind::Accepted,
+            "rx" => EventKind::Rx(self.bytes()?),
+            "tx" => EventKind::Tx(self.bytes()?),
+            "closed" => EventKind::Closed {
+                by: if self.by.as_deref() == Some("peer") {
+                    ClosedBy::Peer
+                } else {
+                    ClosedBy::Local
+                },
+                message: msg(),
+            },
+            "reset" => EventKind::Reset { message: msg() },
+            "error" => EventKind::Error {
+                kind: crate::net::ErrorKind::Io,
+                message: msg(),
+            },
+            "info" | "note" => EventKind::Info(msg()),
+            _ => return None,
+        };
+        Some(Event {
+            ts_us: parse_ts(&self.ts)?,
+            role,
+            local: self.local.as_deref().and_then(|a| a.parse().ok()),
+            peer: self.peer.as_deref().and_then(|a| a.parse().ok()),
+            client: self.client,
+            kind,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,55 +292,5 @@ mod tests {
         assert!(r.hex.is_none() && r.len.is_none());
         let bad: Vec<_> = read_records("{}\nnot json\n".as_bytes()).collect();
         assert!(bad[0].is_err() && bad[1].as_ref().unwrap_err().line == 2);
-    }
-}
-
-impl Record {
-    /// Rebuilds the event a record was made from (for re-decoding and packet export).
-    /// `None` for records that are not session events (unknown `event` or `session`).
-    pub fn to_event(&self) -> Option<Event> {
-        use crate::net::Role;
-        let role = Role::from_name(&self.session)?;
-        let msg = || self.message.clone().unwrap_or_default();
-        let kind = match self.event.as_str() {
-            "bound" => EventKind::Bound,
-            "listening" => EventKind::Listening {
-                backlog: self
-                    .message
-                    .as_deref()
-                    .and_then(|m| m.strip_prefix("listen(backlog="))
-                    .and_then(|m| m.strip_suffix(')'))
-                    .and_then(|n| n.parse().ok())
-                    .unwrap_or(0),
-            },
-            "connecting" => EventKind::Connecting,
-            "connected" => EventKind::Connected,
-            "accepted" => EventKind::Accepted,
-            "rx" => EventKind::Rx(self.bytes()?),
-            "tx" => EventKind::Tx(self.bytes()?),
-            "closed" => EventKind::Closed {
-                by: if self.by.as_deref() == Some("peer") {
-                    ClosedBy::Peer
-                } else {
-                    ClosedBy::Local
-                },
-                message: msg(),
-            },
-            "reset" => EventKind::Reset { message: msg() },
-            "error" => EventKind::Error {
-                kind: crate::net::ErrorKind::Io,
-                message: msg(),
-            },
-            "info" | "note" => EventKind::Info(msg()),
-            _ => return None,
-        };
-        Some(Event {
-            ts_us: parse_ts(&self.ts)?,
-            role,
-            local: self.local.as_deref().and_then(|a| a.parse().ok()),
-            peer: self.peer.as_deref().and_then(|a| a.parse().ok()),
-            client: self.client,
-            kind,
-        })
     }
 }

@@ -46,10 +46,10 @@ impl Spool {
     /// Starts writing to `path` (created or truncated). `keep`: leave the file when dropped
     /// (a `--record` file); otherwise it is removed on drop (a spool).
     pub fn create(path: &Path, enc: Encoding, keep: bool) -> io::Result<Spool> {
-        if let Some(dir) = path.parent() {
-            if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir)?;
-            }
+        if let Some(dir) = path.parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir)?;
         }
         let file = File::create(path)?;
         let (tx, rx) = unbounded::<Msg>();
@@ -88,10 +88,10 @@ impl Spool {
 
     /// Queues an event for writing. Never blocks.
     pub fn write(&mut self, ev: &Event) {
-        if let Some(tx) = &self.tx {
-            if tx.send(Msg::Event(Box::new(ev.clone()))).is_err() {
-                self.tx = None;
-            }
+        if let Some(tx) = &self.tx
+            && tx.send(Msg::Event(Box::new(ev.clone()))).is_err()
+        {
+            self.tx = None;
         }
     }
 

@@ -60,24 +60,25 @@ impl Auto {
     /// Looks at an event; may send.
     pub fn on_event(&mut self, ev: &Event, session: &Session, now: Instant) {
         match &ev.kind {
-            EventKind::Bound | EventKind::Connected if ev.client.is_none() => {
-                if ev.role != Role::UdpReceiver {
-                    self.ready = true;
-                    self.fire(session, Target::Default, now);
-                }
+            EventKind::Bound | EventKind::Connected
+                if ev.client.is_none() && ev.role != Role::UdpReceiver =>
+            {
+                self.ready = true;
+                self.fire(session, Target::Default, now);
             }
             EventKind::Accepted => {
-                if let (Some(p), Some(id)) = (&self.plan.send, ev.client) {
-                    if self.plan.every.is_none() && !self.limit_reached() {
-                        session.send(Command::Send {
-                            payload: p.clone(),
-                            to: Target::Client(id),
-                        });
-                        if self.plan.count.is_some() {
-                            self.sent += 1;
-                        }
-                        return;
+                if let (Some(p), Some(id)) = (&self.plan.send, ev.client)
+                    && self.plan.every.is_none()
+                    && !self.limit_reached()
+                {
+                    session.send(Command::Send {
+                        payload: p.clone(),
+                        to: Target::Client(id),
+                    });
+                    if self.plan.count.is_some() {
+                        self.sent += 1;
                     }
+                    return;
                 }
                 if !self.ready {
                     self.ready = true;

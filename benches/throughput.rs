@@ -1,0 +1,423 @@
+//! `cargo bench --bench throughput`: how the engine keeps up with loopback traffic.
+//! Every figure is printed as
+//! `BENCH <name> <value> <unit> baseline <value> <unit> ratio <r>`,
+//! with the baseline measured in the same run so the ratio holds on a noisy machine.
+//! Only loopback addresses are used. Set BENCH_QUICK=1 for a shorter run.
+
+use socket_tester::codec::Encoding;
+use socket_tester::log::LogStore;
+use socket_tester::log::export::{Format, export_file};
+use socket_tester::log::spool::Spool;
+use socket_tester::net::{Command, EventKind, Payload, Role, Session, SessionConfig, Target};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream, UdpSocket};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+fn quick() -> bool {
+    std::env::var_os("BENCH_QUICK").is_some()
+}
+
+fn report(name: &str, value: f64, unit: &str, base: f64, base_unit: &str) {
+    let ratio = if base > 0.0 { value / base } else { 0.0 };
+    println!("BENCH {name} {value:.1} {unit} baseline {base:.1} {base_unit} ratio {ratio:.3}");
+}
+
+fn info(name: &str, value: f64, unit: &str) {
+    println!("BENCH {name} {value:.1} {unit} baseline - - ratio -");
+}
+
+/// Peak resident memory of this process so far, in MiB (Linux; 0 elsewhere).
+fn peak_rss_mib() -> f64 {
+    status_kib("VmHWM:") / 1024.0
+}
+
+fn rss_mib() -> f64 {
+    status_kib("VmRSS:") / 1024.0
+}
+
+fn status_kib(key: &str) -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0.0)
+}
+
+/// Blasts 64-byte datagrams at `to` until `stop`; returns how many were sent.
+fn blast(to: std::net::SocketAddr, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<u64> {
+    std::thread::spawn(move || {
+        let s = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let buf = [b'x'; 64];
+        let mut n = 0u64;
+        while !stop.load(Ordering::Relaxed) {
+            if s.send_to(&buf, to).is_ok() {
+                n += 1;
+            }
+        }
+        n
+    })
+}
+
+fn udp_baseline(secs: f64) -> f64 {
+    let sock = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::DGRAM, None).unwrap();
+    let _ = sock.set_recv_buffer_size(8 << 20);
+    sock.bind(
+        &"127.0.0.1:0"
+            .parse::<std::net::SocketAddr>()
+            .unwrap()
+            .into(),
+    )
+    .unwrap();
+    let sock: UdpSocket = sock.into();
+    sock.set_read_timeout(Some(Duration::from_millis(100)))
+        .unwrap();
+    let to = sock.local_addr().unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let sender = blast(to, stop.clone());
+    let mut buf = vec![0u8; 65536];
+    let mut n = 0u64;
+    let t = Instant::now();
+    while t.elapsed().as_secs_f64() < secs {
+        if let Ok((len, _)) = sock.recv_from(&mut buf) {
+            // Same minimal work the engine must do at least: keep the bytes.
+            std::hint::black_box(buf[..len].to_vec());
+            n += 1;
+        }
+    }
+    let el = t.elapsed().as_secs_f64();
+    stop.store(true, Ordering::Relaxed);
+    let _ = sender.join();
+    n as f64 / el
+}
+
+/// Drains a session into the view model and the spool, the way the window does.
+fn consume(session: &Session, store: &mut LogStore, spool: &mut Spool, until: Instant) -> u64 {
+    let mut n = 0u64;
+    while Instant::now() < until {
+        match session.events().recv_timeout(Duration::from_millis(50)) {
+            Ok(ev) => {
+                if matches!(ev.kind, EventKind::Rx(_)) {
+                    n += 1;
+                }
+                spool.write(&ev);
+                store.push(ev);
+            }
+            Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
+            Err(_) => break,
+        }
+    }
+    n
+}
+
+fn udp_engine(secs: f64, dir: &std::path::Path) -> f64 {
+    let mut s = Session::start(SessionConfig::new(Role::UdpReceiver, "127.0.0.1:0"), None);
+    let bound = s.events().recv_timeout(Duration::from_secs(5)).unwrap();
+    let to = bound.local.unwrap();
+    let mut store = LogStore::new(Encoding::UTF_8);
+    let mut spool = Spool::in_dir(dir, "bench-udp", Encoding::UTF_8).unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let sender = blast(to, stop.clone());
+    let t = Instant::now();
+    let n = consume(
+        &s,
+        &mut store,
+        &mut spool,
+        t + Duration::from_secs_f64(secs),
+    );
+    let el = t.elapsed().as_secs_f64();
+    stop.store(true, Ordering::Relaxed);
+    let _ = sender.join();
+    s.stop_and_join();
+    assert_eq!(store.counters.rx_msgs, n);
+    n as f64 / el
+}
+
+fn udp_loss(rate: u64, secs: u64, dir: &std::path::Path) -> (u64, u64) {
+    let mut s = Session::start(SessionConfig::new(Role::UdpReceiver, "127.0.0.1:0"), None);
+    let to = s
+        .events()
+        .recv_timeout(Duration::from_secs(5))
+        .unwrap()
+        .local
+        .unwrap();
+    let mut store = LogStore::new(Encoding::UTF_8);
+    let mut spool = Spool::in_dir(dir, "bench-loss", Encoding::UTF_8).unwrap();
+    let sent = Arc::new(AtomicU64::new(0));
+    let sent2 = sent.clone();
+    let sender = std::thread::spawn(move || {
+        let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let buf = [b'y'; 64];
+        let t = Instant::now();
+        let total = rate * secs;
+        let mut n = 0u64;
+        while n < total {
+            // Pace in 1 ms slots.
+            let due = (t.elapsed().as_secs_f64() * rate as f64) as u64;
+            while n < due.min(total) {
+                if sock.send_to(&buf, to).is_ok() {
+                    n += 1;
+                }
+            }
+            std::thread::sleep(Duration::from_micros(500));
+        }
+        sent2.store(n, Ordering::Relaxed);
+    });
+    let got = consume(
+        &s,
+        &mut store,
+        &mut spool,
+        Instant::now() + Duration::from_secs(secs + 2),
+    );
+    let _ = sender.join();
+    s.stop_and_join();
+    (sent.load(Ordering::Relaxed), got)
+}
+
+fn tcp_server_stream(total: u64) -> (std::net::SocketAddr, std::thread::JoinHandle<()>) {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    let h = std::thread::spawn(move || {
+        let (mut s, _) = l.accept().unwrap();
+        // Printable text, as a line protocol would send.
+        let chunk: Vec<u8> = (0..65536u32).map(|i| b'a' + (i % 26) as u8).collect();
+        let mut left = total;
+        while left > 0 {
+            let n = left.min(chunk.len() as u64) as usize;
+            if s.write_all(&chunk[..n]).is_err() {
+                return;
+            }
+            left -= n as u64;
+        }
+    });
+    (addr, h)
+}
+
+fn tcp_baseline(total: u64) -> f64 {
+    let (addr, h) = tcp_server_stream(total);
+    let mut s = TcpStream::connect(addr).unwrap();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut got = 0u64;
+    let t = Instant::now();
+    while got < total {
+        match s.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => got += n as u64,
+        }
+    }
+    let el = t.elapsed().as_secs_f64();
+    let _ = h.join();
+    got as f64 / el / (1 << 20) as f64
+}
+
+fn tcp_engine(total: u64, dir: &std::path::Path) -> (f64, f64, f64) {
+    let rss0 = rss_mib();
+    let (addr, h) = tcp_server_stream(total);
+    let mut s = Session::start(SessionConfig::new(Role::TcpClient, addr.to_string()), None);
+    let mut store = LogStore::new(Encoding::UTF_8);
+    let mut spool = Spool::in_dir(dir, "bench-tcp", Encoding::UTF_8).unwrap();
+    let t = Instant::now();
+    let mut got = 0u64;
+    let mut peak = 0f64;
+    loop {
+        match s.events().recv_timeout(Duration::from_secs(10)) {
+            Ok(ev) => {
+                if let EventKind::Rx(d) = &ev.kind {
+                    got += d.len() as u64;
+                }
+                let end = matches!(ev.kind, EventKind::Closed { .. } | EventKind::Reset { .. });
+                spool.write(&ev);
+                store.push(ev);
+                if store.total() % 1024 == 0 {
+                    peak = peak.max(rss_mib());
+                }
+                if end || got >= total {
+                    break;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    // Recording must be complete too.
+    let synced = (spool.syncer())();
+    let el = t.elapsed().as_secs_f64();
+    assert!(synced);
+    assert_eq!(got, total);
+    let _ = h.join();
+    s.stop_and_join();
+    peak = peak.max(rss_mib());
+    (
+        got as f64 / el / (1 << 20) as f64,
+        peak - rss0,
+        peak_rss_mib(),
+    )
+}
+
+fn server_clients(n: usize) -> (f64, f64, u64, u64) {
+    let _ = rlimit::increase_nofile_limit(u64::from(u32::MAX));
+    let mut cfg = SessionConfig::new(Role::TcpServer, "127.0.0.1:0");
+    cfg.max_clients = n + 10;
+    cfg.backlog = 4096;
+    let mut s = Session::start(cfg, None);
+    let addr = s
+        .events()
+        .recv_timeout(Duration::from_secs(5))
+        .unwrap()
+        .local
+        .unwrap();
+    let rounds = 10usize;
+    // Echo everything back from a driver thread, as the app's echo rule does.
+    let events = s.events().clone();
+    let cmds = s.commands().clone();
+    let done = Arc::new(AtomicBool::new(false));
+    let done2 = done.clone();
+    let echo = std::thread::spawn(move || {
+        let (mut rx, mut accepted) = (0u64, 0u64);
+        while !done2.load(Ordering::Relaxed) {
+            if let Ok(ev) = events.recv_timeout(Duration::from_millis(50)) {
+                match ev.kind {
+                    EventKind::Accepted => accepted += 1,
+                    EventKind::Rx(d) => {
+                        rx += 1;
+                        let _ = cmds.send(Command::Send {
+                            payload: Payload::Bytes(d),
+                            to: Target::Client(ev.client.unwrap_or(0)),
+                        });
+                    }
+                    _ => {}
+                }
+            }
+        }
+        (rx, accepted)
+    });
+    let t = Instant::now();
+    let mut clients = Vec::with_capacity(n);
+    for _ in 0..n {
+        let c = TcpStream::connect(addr).unwrap();
+        c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        c.set_nodelay(true).unwrap();
+        clients.push(c);
+    }
+    let connect_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let mut echoed = 0u64;
+    let msg = [b'm'; 32];
+    for _ in 0..rounds {
+        for c in clients.iter_mut() {
+            c.write_all(&msg).unwrap();
+        }
+        for c in clients.iter_mut() {
+            let mut b = [0u8; 32];
+            if c.read_exact(&mut b).is_ok() && b == msg {
+                echoed += 1;
+            }
+        }
+    }
+    let el = t.elapsed().as_secs_f64();
+    done.store(true, Ordering::Relaxed);
+    let (rx, _acc) = echo.join().unwrap();
+    drop(clients);
+    s.stop_and_join();
+    (connect_s, echoed as f64 / el, echoed, rx)
+}
+
+fn export_bench(n: usize, dir: &std::path::Path) {
+    use socket_tester::log::RecordWriter;
+    use socket_tester::net::Event;
+    let rec = dir.join("export-in.jsonl");
+    {
+        let mut w = RecordWriter::create(&rec, Encoding::UTF_8).unwrap();
+        w.flush_each = false;
+        for i in 0..n {
+            let ev = Event {
+                ts_us: 1_795_000_000_000_000 + i as i64,
+                role: if i % 2 == 0 {
+                    Role::UdpReceiver
+                } else {
+                    Role::UdpSender
+                },
+                local: Some("127.0.0.1:8080".parse().unwrap()),
+                peer: Some("127.0.0.1:7890".parse().unwrap()),
+                client: None,
+                kind: if i % 2 == 0 {
+                    EventKind::Rx(format!("message {i}").into_bytes())
+                } else {
+                    EventKind::Tx(format!("reply {i}").into_bytes())
+                },
+            };
+            w.write_event(&ev).unwrap();
+        }
+        w.flush().unwrap();
+    }
+    let size = std::fs::metadata(&rec).unwrap().len();
+    // Baseline: copy the same number of bytes raw.
+    let t = Instant::now();
+    let mut inp = std::fs::File::open(&rec).unwrap();
+    let mut out = std::io::BufWriter::new(std::fs::File::create(dir.join("raw.copy")).unwrap());
+    std::io::copy(&mut inp, &mut out).unwrap();
+    out.flush().unwrap();
+    let base = n as f64 / t.elapsed().as_secs_f64();
+    for f in [Format::Csv, Format::Pcapng] {
+        let out = dir.join(format!("export-out.{}", f.extension()));
+        let t = Instant::now();
+        let r = export_file(&rec, &out, None).unwrap();
+        let rate = r.events as f64 / t.elapsed().as_secs_f64();
+        assert_eq!(r.events as usize, n);
+        report(
+            &format!("export_{}", f.extension()),
+            rate,
+            "events/s",
+            base,
+            "events/s(raw copy)",
+        );
+    }
+    let _ = size;
+}
+
+fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = quick();
+    println!(
+        "# socket-tester throughput bench ({} mode); loopback only",
+        if q { "quick" } else { "full" }
+    );
+
+    let secs = if q { 1.0 } else { 2.0 };
+    let base = udp_baseline(secs);
+    let ours = udp_engine(secs, dir.path());
+    report("udp_ingest", ours, "datagrams/s", base, "datagrams/s");
+
+    let (sent, got) = udp_loss(100_000, if q { 1 } else { 2 }, dir.path());
+    println!(
+        "BENCH udp_loss {} lost baseline {} sent ratio {:.6}",
+        sent.saturating_sub(got),
+        sent,
+        got as f64 / sent.max(1) as f64
+    );
+
+    let total: u64 = if q { 256 << 20 } else { 1 << 30 };
+    let base = tcp_baseline(total);
+    let (ours, growth, peak) = tcp_engine(total, dir.path());
+    report("tcp_ingest", ours, "MiB/s", base, "MiB/s");
+    info("tcp_ingest_rss_growth", growth, "MiB");
+    info("tcp_ingest_peak_rss", peak, "MiB");
+
+    let n = if q { 200 } else { 1000 };
+    let (connect_s, mps, echoed, rx) = server_clients(n);
+    info("server_clients_connect_time", connect_s * 1000.0, "ms");
+    info("server_clients_echo_rate", mps, "messages/s");
+    println!(
+        "BENCH server_clients {} served baseline {} expected ratio {:.3}",
+        echoed,
+        n * 10,
+        echoed as f64 / (n * 10) as f64
+    );
+    info("server_clients_rx_events", rx as f64, "events");
+    info("server_clients_peak_rss", peak_rss_mib(), "MiB");
+
+    export_bench(if q { 100_000 } else { 1_000_000 }, dir.path());
+}
