@@ -12,6 +12,8 @@ pub mod addr;
 pub mod auto;
 mod conn;
 pub mod error;
+pub mod expect;
+pub mod rules;
 mod tcp_client;
 mod tcp_server;
 mod udp;

@@ -1,0 +1,646 @@
+//! Expectations: send X, expect a reply matching Y within T, repeat N times, and report
+//! pass or fail and the latency of each try, with min/p50/p95/max and a CSV export.
+//!
+//! Like [`super::auto::Auto`] it owns no thread: feed it every event with
+//! [`Expect::on_event`] and call [`Expect::tick`] when it asks to be called; both return
+//! the commands to give the session. The window's Expect panel and headless
+//! `--expect` drive it the same way.
+//!
+//! A try's latency runs from the worker's `tx` event of the request to the `rx` event of
+//! the matching reply (both stamped by the worker). On TCP the reply may arrive in pieces,
+//! so the bytes received since the request are matched together; on UDP each datagram is
+//! matched alone. A reply that comes after its try timed out is not counted for it.
+
+use super::rules::{CompiledMatcher, MatchError, Matcher, brief_hex};
+use super::{Command, Event, EventKind, Payload, Role, Target};
+use crate::codec::{Encoding, Template, TemplateCtx, TemplateError};
+use std::fmt;
+use std::time::{Duration, Instant};
+
+/// TCP: at most this many reply bytes are kept per try for matching.
+pub const MAX_REPLY: usize = 1024 * 1024;
+/// At most this many bytes of a reply are kept in each try's result.
+pub const KEEP_REPLY: usize = 256;
+
+/// What to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExpectPlan {
+    /// The request (may use `{seq}` and the other variables).
+    pub send: Template,
+    /// Text parts of the request understand escapes.
+    pub escapes: bool,
+    /// What a good reply looks like.
+    pub expect: Matcher,
+    /// How long to wait for it.
+    pub timeout: Duration,
+    /// How many tries.
+    pub count: u64,
+    /// Pause between the end of one try and the next request.
+    pub gap: Duration,
+    /// Where the request goes.
+    pub to: Target,
+}
+
+impl ExpectPlan {
+    pub fn new(send: Template, expect: Matcher) -> ExpectPlan {
+        ExpectPlan {
+            send,
+            escapes: false,
+            expect,
+            timeout: Duration::from_secs(1),
+            count: 1,
+            gap: Duration::ZERO,
+            to: Target::Default,
+        }
+    }
+}
+
+/// Why a plan cannot run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExpectError {
+    Send(TemplateError),
+    Expect(MatchError),
+}
+
+impl fmt::Display for ExpectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExpectError::Send(e) => write!(f, "send: {e}"),
+            ExpectError::Expect(e) => write!(f, "expect: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ExpectError {}
+
+/// The outcome of one try.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TryResult {
+    /// 1-based.
+    pub n: u64,
+    /// When the request went out, microseconds since the Unix epoch.
+    pub sent_us: i64,
+    pub passed: bool,
+    /// Request to matching reply (passed tries only).
+    pub latency: Option<Duration>,
+    /// The start of what was received during the try (up to [`KEEP_REPLY`] bytes).
+    pub reply: Vec<u8>,
+    /// Bytes received during the try.
+    pub reply_len: usize,
+    /// Why it failed, empty if it passed.
+    pub note: String,
+}
+
+/// Totals and latency figures over the tries so far.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub planned: u64,
+    pub tries: u64,
+    pub passed: u64,
+    pub failed: u64,
+    pub min: Option<Duration>,
+    pub p50: Option<Duration>,
+    pub p95: Option<Duration>,
+    pub max: Option<Duration>,
+}
+
+impl Summary {
+    /// True when every planned try ran and passed.
+    pub fn all_passed(&self) -> bool {
+        self.planned > 0 && self.tries == self.planned && self.passed == self.tries
+    }
+}
+
+/// Milliseconds with enough digits for loopback (0.087 ms) and for slow links (1234 ms).
+pub fn fmt_ms(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms < 10.0 {
+        format!("{ms:.3} ms")
+    } else if ms < 1000.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{ms:.0} ms")
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {}/{} passed, {} failed",
+            if self.all_passed() { "PASS" } else { "FAIL" },
+            self.passed,
+            self.planned,
+            self.failed
+        )?;
+        if self.tries < self.planned {
+            write!(f, ", {} not run", self.planned - self.tries)?;
+        }
+        if let (Some(min), Some(p50), Some(p95), Some(max)) =
+            (self.min, self.p50, self.p95, self.max)
+        {
+            write!(
+                f,
+                "; latency min {} p50 {} p95 {} max {}",
+                fmt_ms(min),
+                fmt_ms(p50),
+                fmt_ms(p95),
+                fmt_ms(max)
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// The nearest-rank percentile of sorted values (`p` in 0..=100).
+fn percentile(sorted: &[Duration], p: u32) -> Option<Duration> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = (u64::from(p) * sorted.len() as u64).div_ceil(100).max(1) as usize;
+    sorted.get(rank - 1).copied()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum State {
+    /// The session is not ready yet.
+    Waiting,
+    /// The next request goes out at this instant.
+    Idle(Instant),
+    /// A request is out.
+    Pending {
+        issued: Instant,
+        issued_us: i64,
+        deadline: Instant,
+        tx_us: Option<i64>,
+    },
+    Done,
+}
+
+/// Runs an [`ExpectPlan`].
+#[derive(Debug)]
+pub struct Expect {
+    plan: ExpectPlan,
+    matcher: CompiledMatcher,
+    ctx: TemplateCtx,
+    state: State,
+    results: Vec<TryResult>,
+    /// Bytes received during the current try (TCP: all of them, for matching).
+    got: Vec<u8>,
+    got_len: usize,
+    /// Why the run ended early, if it did.
+    stopped: Option<String>,
+}
+
+impl Expect {
+    /// Checks the plan: the request must render in `enc`, the matcher must compile.
+    pub fn new(plan: ExpectPlan, enc: Encoding) -> Result<Expect, ExpectError> {
+        let matcher = plan.expect.compile().map_err(ExpectError::Expect)?;
+        let ctx = TemplateCtx::new(enc, plan.escapes);
+        plan.send
+            .render(&mut ctx.clone())
+            .map_err(ExpectError::Send)?;
+        let state = if plan.count == 0 {
+            State::Done
+        } else {
+            State::Waiting
+        };
+        Ok(Expect {
+            plan,
+            matcher,
+            ctx,
+            state,
+            results: Vec::new(),
+            got: Vec::new(),
+            got_len: 0,
+            stopped: None,
+        })
+    }
+
+    pub fn plan(&self) -> &ExpectPlan {
+        &self.plan
+    }
+
+    /// The session is already connected (the window starts a run on a live session):
+    /// the first request goes out at the next tick.
+    pub fn start(&mut self, now: Instant) {
+        if self.state == State::Waiting {
+            self.state = State::Idle(now);
+        }
+    }
+
+    /// Ends the run; the try in progress, if any, fails as cancelled.
+    pub fn cancel(&mut self, now: Instant) {
+        if matches!(self.state, State::Pending { .. }) {
+            self.finish_try(false, None, "cancelled".into(), now);
+        }
+        self.stopped.get_or_insert_with(|| "cancelled".into());
+        self.state = State::Done;
+    }
+
+    /// The session is gone (its event channel closed): the try in progress fails, the
+    /// rest do not run.
+    pub fn session_ended(&mut self, why: String, now: Instant) {
+        if matches!(self.state, State::Pending { .. }) {
+            self.finish_try(false, None, why.clone(), now);
+        }
+        if self.state != State::Done {
+            self.stopped = Some(why);
+            self.state = State::Done;
+        }
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.state == State::Done
+    }
+
+    /// Why the run ended before all tries ran (session closed, cancelled), if it did.
+    pub fn stopped(&self) -> Option<&str> {
+        self.stopped.as_deref()
+    }
+
+    pub fn results(&self) -> &[TryResult] {
+        &self.results
+    }
+
+    /// True when every planned try ran and passed.
+    pub fn all_passed(&self) -> bool {
+        self.summary().all_passed()
+    }
+
+    /// Looks at an event; returns the commands to send (the first request once ready).
+    pub fn on_event(&mut self, ev: &Event, now: Instant) -> Vec<Command> {
+        match &ev.kind {
+            EventKind::Bound | EventKind::Connected
+                if ev.client.is_none() && ev.role != Role::UdpReceiver =>
+            {
+                self.start(now);
+            }
+            EventKind::Accepted => self.start(now),
+            EventKind::Tx(_) => {
+                if let State::Pending {
+                    tx_us: t @ None, ..
+                } = &mut self.state
+                {
+                    *t = Some(ev.ts_us);
+                }
+            }
+            EventKind::Rx(data) => self.on_rx(ev, data, now),
+            EventKind::Error { message, .. } => {
+                // A failed send fails the try; the run goes on (a UDP peer may come back).
+                // If the session itself ended, the caller says so with `session_ended`.
+                if matches!(self.state, State::Pending { .. }) {
+                    self.finish_try(false, None, format!("error: {message}"), now);
+                }
+            }
+            EventKind::Closed { message, .. } | EventKind::Reset { message }
+                if ev.client.is_none() || ev.role != Role::TcpServer =>
+            {
+                self.session_ended(format!("session ended: {message}"), now);
+            }
+            _ => {}
+        }
+        self.tick(now).0
+    }
+
+    fn on_rx(&mut self, ev: &Event, data: &[u8], now: Instant) {
+        let State::Pending {
+            issued,
+            issued_us,
+            tx_us,
+            ..
+        } = self.state
+        else {
+            return;
+        };
+        self.got_len += data.len();
+        let matched = if ev.role.is_tcp() {
+            let room = MAX_REPLY.saturating_sub(self.got.len());
+            self.got.extend_from_slice(&data[..room.min(data.len())]);
+            self.matcher.is_match(&self.got, self.ctx.enc)
+        } else {
+            if self.got.len() < KEEP_REPLY {
+                let room = KEEP_REPLY - self.got.len();
+                self.got.extend_from_slice(&data[..room.min(data.len())]);
+            }
+            self.matcher.is_match(data, self.ctx.enc)
+        };
+        if matched {
+            let from = tx_us.unwrap_or(issued_us);
+            let latency = match u64::try_from(ev.ts_us - from) {
+                Ok(us) if tx_us.is_some() => Duration::from_micros(us),
+                _ => now.saturating_duration_since(issued),
+            };
+            self.finish_try(true, Some(latency), String::new(), now);
+        }
+    }
+
+    fn finish_try(&mut self, passed: bool, latency: Option<Duration>, note: String, now: Instant) {
+        let State::Pending { issued_us, .. } = self.state else {
+            return;
+        };
+        let mut reply = std::mem::take(&mut self.got);
+        reply.truncate(KEEP_REPLY);
+        self.results.push(TryResult {
+            n: self.results.len() as u64 + 1,
+            sent_us: issued_us,
+            passed,
+            latency,
+            reply,
+            reply_len: std::mem::take(&mut self.got_len),
+            note,
+        });
+        self.state = if self.results.len() as u64 >= self.plan.count {
+            State::Done
+        } else {
+            State::Idle(now + self.plan.gap)
+        };
+    }
+
+    /// Sends what is due and times out a try whose deadline passed. Returns the commands
+    /// to give the session and when to call again (None: done, or waiting for an event).
+    pub fn tick(&mut self, now: Instant) -> (Vec<Command>, Option<Instant>) {
+        let mut out = Vec::new();
+        loop {
+            match self.state {
+                State::Waiting | State::Done => return (out, None),
+                State::Idle(at) if at > now => return (out, Some(at)),
+                State::Idle(_) => {
+                    let payload = match self.plan.send.render(&mut self.ctx) {
+                        Ok(b) => b,
+                        Err(e) => {
+                            // Only if the encoding changed since the check; stop rather than loop.
+                            self.stopped = Some(format!("send: {e}"));
+                            self.state = State::Done;
+                            return (out, None);
+                        }
+                    };
+                    self.got.clear();
+                    self.got_len = 0;
+                    self.state = State::Pending {
+                        issued: now,
+                        issued_us: super::now_us(),
+                        deadline: now + self.plan.timeout,
+                        tx_us: None,
+                    };
+                    out.push(Command::Send {
+                        payload: Payload::Bytes(payload),
+                        to: self.plan.to.clone(),
+                    });
+                }
+                State::Pending { deadline, .. } if deadline > now => {
+                    return (out, Some(deadline));
+                }
+                State::Pending { .. } => {
+                    let note = if self.got_len == 0 {
+                        format!("no reply within {}", fmt_ms(self.plan.timeout))
+                    } else {
+                        format!(
+                            "no matching reply within {}; got {} bytes: {}",
+                            fmt_ms(self.plan.timeout),
+                            self.got_len,
+                            brief_hex(&self.got)
+                        )
+                    };
+                    self.finish_try(false, None, note, now);
+                }
+            }
+        }
+    }
+
+    /// Totals and latency figures over the passed tries.
+    pub fn summary(&self) -> Summary {
+        let mut lat: Vec<Duration> = self.results.iter().filter_map(|r| r.latency).collect();
+        lat.sort();
+        let passed = self.results.iter().filter(|r| r.passed).count() as u64;
+        Summary {
+            planned: self.plan.count,
+            tries: self.results.len() as u64,
+            passed,
+            failed: self.results.len() as u64 - passed,
+            min: lat.first().copied(),
+            p50: percentile(&lat, 50),
+            p95: percentile(&lat, 95),
+            max: lat.last().copied(),
+        }
+    }
+
+    /// The report as CSV: one row per try, then the summary as `#` comment lines.
+    pub fn to_csv(&self) -> String {
+        let mut s = String::from("try,sent_at,result,latency_ms,reply_bytes,reply_hex,note\n");
+        for r in &self.results {
+            s.push_str(&format!(
+                "{},{},{},{},{},{},{}\n",
+                r.n,
+                crate::log::record::format_ts(r.sent_us),
+                if r.passed { "pass" } else { "fail" },
+                r.latency
+                    .map(|d| format!("{:.3}", d.as_secs_f64() * 1000.0))
+                    .unwrap_or_default(),
+                r.reply_len,
+                crate::codec::to_hex(&r.reply),
+                csv_field(&r.note)
+            ));
+        }
+        s.push_str(&format!("# {}\n", csv_comment(&self.summary().to_string())));
+        s.push_str(&format!(
+            "# send {} expect {} timeout {}\n",
+            csv_comment(self.plan.send.source()),
+            csv_comment(&self.plan.expect.describe()),
+            fmt_ms(self.plan.timeout)
+        ));
+        if let Some(why) = &self.stopped {
+            s.push_str(&format!("# stopped: {}\n", csv_comment(why)));
+        }
+        s
+    }
+
+    /// Writes [`Expect::to_csv`] to a file.
+    pub fn write_csv(&self, path: &std::path::Path) -> std::io::Result<()> {
+        std::fs::write(path, self.to_csv())
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn csv_comment(s: &str) -> String {
+    s.replace(['\r', '\n'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(role: Role, kind: EventKind, ts_us: i64) -> Event {
+        Event {
+            ts_us,
+            role,
+            local: None,
+            peer: None,
+            client: None,
+            kind,
+        }
+    }
+
+    fn plan(count: u64) -> ExpectPlan {
+        let mut p = ExpectPlan::new(
+            Template::parse("PING {seq}").unwrap(),
+            Matcher::Contains("PONG".into()),
+        );
+        p.count = count;
+        p.timeout = Duration::from_millis(100);
+        p
+    }
+
+    fn payload(cmds: &[Command]) -> Vec<u8> {
+        match cmds {
+            [
+                Command::Send {
+                    payload: Payload::Bytes(b),
+                    ..
+                },
+            ] => b.clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn passes_fails_and_summarises() {
+        let mut x = Expect::new(plan(3), Encoding::UTF_8).unwrap();
+        let t0 = Instant::now();
+        let role = Role::TcpClient;
+        assert!(x.tick(t0).0.is_empty());
+        let cmds = x.on_event(&ev(role, EventKind::Connected, 0), t0);
+        assert_eq!(payload(&cmds), b"PING 1");
+        x.on_event(&ev(role, EventKind::Tx(b"PING 1".to_vec()), 1_000), t0);
+        // The reply arrives in two pieces; matched together.
+        assert!(
+            x.on_event(&ev(role, EventKind::Rx(b"PO".to_vec()), 1_200), t0)
+                .is_empty()
+        );
+        let cmds = x.on_event(&ev(role, EventKind::Rx(b"NG\n".to_vec()), 1_500), t0);
+        assert_eq!(payload(&cmds), b"PING 2");
+        assert_eq!(x.results()[0].latency, Some(Duration::from_micros(500)));
+        // Try 2 gets a wrong answer and times out.
+        x.on_event(&ev(role, EventKind::Rx(b"ERR".to_vec()), 2_000), t0);
+        let (cmds, next) = x.tick(t0 + Duration::from_millis(50));
+        assert!(cmds.is_empty());
+        assert_eq!(next, Some(t0 + Duration::from_millis(100)));
+        let (cmds, _) = x.tick(t0 + Duration::from_millis(100));
+        assert_eq!(payload(&cmds), b"PING 3");
+        let r2 = &x.results()[1];
+        assert!(!r2.passed);
+        assert!(r2.note.contains("got 3 bytes: 45 52 52"), "{}", r2.note);
+        // Try 3 passes with no tx seen: latency from the clock.
+        let t1 = t0 + Duration::from_millis(100);
+        x.on_event(
+            &ev(role, EventKind::Rx(b"PONG".to_vec()), 9_000),
+            t1 + Duration::from_millis(2),
+        );
+        assert!(x.is_done());
+        let s = x.summary();
+        assert_eq!((s.tries, s.passed, s.failed), (3, 2, 1));
+        assert_eq!(s.min, Some(Duration::from_micros(500)));
+        assert_eq!(s.max, Some(Duration::from_millis(2)));
+        assert!(!x.all_passed());
+        assert!(
+            s.to_string()
+                .starts_with("FAIL 2/3 passed, 1 failed; latency min 0.500 ms"),
+            "{s}"
+        );
+        let csv = x.to_csv();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(
+            lines[0],
+            "try,sent_at,result,latency_ms,reply_bytes,reply_hex,note"
+        );
+        assert!(lines[1].contains(",pass,0.500,5,504f4e470a,"), "{csv}");
+        assert!(
+            lines[2].contains(",fail,,3,455252,no matching reply"),
+            "{csv}"
+        );
+        assert!(lines[4].starts_with("# FAIL 2/3"), "{csv}");
+    }
+
+    #[test]
+    fn udp_matches_each_datagram_and_closing_stops() {
+        let mut p = plan(5);
+        p.expect = Matcher::Equals("PONG".into());
+        let mut x = Expect::new(p, Encoding::UTF_8).unwrap();
+        let t0 = Instant::now();
+        let role = Role::UdpSender;
+        x.on_event(&ev(role, EventKind::Bound, 0), t0);
+        x.on_event(&ev(role, EventKind::Rx(b"PO".to_vec()), 0), t0);
+        x.on_event(&ev(role, EventKind::Rx(b"NG".to_vec()), 0), t0);
+        assert!(x.results().is_empty());
+        let cmds = x.on_event(&ev(role, EventKind::Rx(b"PONG".to_vec()), 0), t0);
+        assert_eq!(payload(&cmds), b"PING 2");
+        let err = EventKind::Error {
+            kind: crate::net::ErrorKind::Refused,
+            message: "refused".into(),
+        };
+        let cmds = x.on_event(&ev(role, err, 0), t0);
+        assert_eq!(payload(&cmds), b"PING 3");
+        assert!(x.results()[1].note.contains("error: refused"));
+        let closed = EventKind::Closed {
+            by: crate::net::ClosedBy::Local,
+            message: "gone".into(),
+        };
+        x.on_event(&ev(role, closed, 0), t0);
+        assert!(x.is_done());
+        assert_eq!(x.results().len(), 3);
+        assert!(x.results()[2].note.contains("gone"));
+        let s = x.summary();
+        assert!(s.to_string().contains("2 not run"), "{s}");
+        assert!(x.to_csv().contains("# stopped: session ended: gone"));
+    }
+
+    #[test]
+    fn gap_and_cancel() {
+        let mut p = plan(2);
+        p.gap = Duration::from_millis(30);
+        let mut x = Expect::new(p, Encoding::UTF_8).unwrap();
+        let t0 = Instant::now();
+        x.start(t0);
+        assert_eq!(payload(&x.tick(t0).0), b"PING 1");
+        let (cmds, _) = x.tick(t0 + Duration::from_millis(100));
+        assert!(cmds.is_empty());
+        let (cmds, next) = x.tick(t0 + Duration::from_millis(100));
+        assert!(cmds.is_empty());
+        assert_eq!(next, Some(t0 + Duration::from_millis(130)));
+        x.cancel(t0 + Duration::from_millis(110));
+        assert!(x.is_done());
+        assert_eq!(x.stopped(), Some("cancelled"));
+    }
+
+    #[test]
+    fn percentiles() {
+        let v: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
+        assert_eq!(percentile(&v, 50), Some(Duration::from_millis(50)));
+        assert_eq!(percentile(&v, 95), Some(Duration::from_millis(95)));
+        assert_eq!(percentile(&v[..1], 95), Some(Duration::from_millis(1)));
+        assert_eq!(percentile(&[], 50), None);
+    }
+
+    #[test]
+    fn bad_plans() {
+        let mut p = plan(1);
+        p.expect = Matcher::Regex("(".into());
+        assert!(matches!(
+            Expect::new(p, Encoding::UTF_8),
+            Err(ExpectError::Expect(_))
+        ));
+        let mut p = plan(1);
+        p.send = Template::parse("收").unwrap();
+        assert!(matches!(
+            Expect::new(p, Encoding::LATIN_1),
+            Err(ExpectError::Send(_))
+        ));
+    }
+}

@@ -1,0 +1,779 @@
+//! Auto-reply rules: match what a session receives and answer it, after an optional delay.
+//!
+//! A [`Matcher`] tests received bytes ("contains text", "equals text", "starts with hex",
+//! "contains hex", a regex on the decoded text, or a byte regex). A [`Rule`] pairs a
+//! matcher with a reply [`Template`] (so replies can use `{seq}`, `{time}`, …). A
+//! [`RuleSet`] holds the rules in order plus the echo switch, and is what the GUI saves.
+//!
+//! [`Responder`] runs a rule set without owning a thread or a session: give it every
+//! received event with [`Responder::on_rx`] and it returns the replies with the instant
+//! each is due, addressed to where the message came from (UDP: the sender; TCP server:
+//! that client; TCP client: the server). [`Outbox`] holds them until they are due.
+//!
+//! Rules are tried in order and the first enabled rule that matches answers. With echo on,
+//! a message that no rule answered is sent back as it came. On TCP the stream can be cut
+//! into frames first ([`RuleSet::framing`]), so a rule sees whole lines rather than chunks.
+
+use super::{Command, Event, EventKind, Payload, Role, Target};
+use crate::codec::{
+    Encoding, Framer, Framing, Template, TemplateCtx, decode, encode, parse_hex, to_hex_spaced,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fmt;
+use std::time::{Duration, Instant};
+
+/// How received data is tested.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Matcher {
+    /// Everything matches.
+    Any,
+    /// The decoded text contains this.
+    Contains(String),
+    /// The decoded text is exactly this.
+    Equals(String),
+    /// The bytes start with these, written in hex.
+    StartsWithHex(String),
+    /// The bytes contain these, written in hex.
+    ContainsHex(String),
+    /// The regex (Rust `regex` syntax) matches somewhere in the decoded text.
+    Regex(String),
+    /// The byte regex (`regex::bytes`, e.g. `(?-u)^\x01\x03`) matches the raw bytes.
+    BytesRegex(String),
+}
+
+impl Default for Matcher {
+    fn default() -> Self {
+        Matcher::Contains(String::new())
+    }
+}
+
+impl Matcher {
+    /// The kinds in the order the GUI offers them, with their names.
+    pub const KINDS: [&'static str; 7] = [
+        "contains text",
+        "equals text",
+        "starts with hex",
+        "contains hex",
+        "regex (text)",
+        "regex (bytes)",
+        "anything",
+    ];
+
+    /// Checks and compiles the matcher. The error names the character position.
+    pub fn compile(&self) -> Result<CompiledMatcher, MatchError> {
+        let inner = match self {
+            Matcher::Any => Inner::Any,
+            Matcher::Contains(t) => Inner::Contains(t.clone()),
+            Matcher::Equals(t) => Inner::Equals(t.clone()),
+            Matcher::StartsWithHex(h) => Inner::StartsWith(hex(h)?),
+            Matcher::ContainsHex(h) => {
+                let b = hex(h)?;
+                if b.is_empty() {
+                    Inner::Any
+                } else {
+                    Inner::ContainsBytes(b)
+                }
+            }
+            Matcher::Regex(r) => Inner::Regex(
+                regex::RegexBuilder::new(r)
+                    .size_limit(1 << 20)
+                    .build()
+                    .map_err(regex_error)?,
+            ),
+            Matcher::BytesRegex(r) => Inner::Bytes(
+                regex::bytes::RegexBuilder::new(r)
+                    .size_limit(1 << 20)
+                    .build()
+                    .map_err(regex_error)?,
+            ),
+        };
+        Ok(CompiledMatcher(inner))
+    }
+
+    /// A one-line description: `contains "OK"`, `starts with 01 03`.
+    pub fn describe(&self) -> String {
+        match self {
+            Matcher::Any => "anything".into(),
+            Matcher::Contains(t) => format!("contains {t:?}"),
+            Matcher::Equals(t) => format!("equals {t:?}"),
+            Matcher::StartsWithHex(h) => format!("starts with {}", h.trim()),
+            Matcher::ContainsHex(h) => format!("contains {}", h.trim()),
+            Matcher::Regex(r) => format!("matches /{r}/"),
+            Matcher::BytesRegex(r) => format!("matches bytes /{r}/"),
+        }
+    }
+
+    /// The index into [`Matcher::KINDS`].
+    pub fn kind_index(&self) -> usize {
+        match self {
+            Matcher::Contains(_) => 0,
+            Matcher::Equals(_) => 1,
+            Matcher::StartsWithHex(_) => 2,
+            Matcher::ContainsHex(_) => 3,
+            Matcher::Regex(_) => 4,
+            Matcher::BytesRegex(_) => 5,
+            Matcher::Any => 6,
+        }
+    }
+
+    /// The matcher's text (pattern, hex or text); empty for `Any`.
+    pub fn value(&self) -> &str {
+        match self {
+            Matcher::Any => "",
+            Matcher::Contains(s)
+            | Matcher::Equals(s)
+            | Matcher::StartsWithHex(s)
+            | Matcher::ContainsHex(s)
+            | Matcher::Regex(s)
+            | Matcher::BytesRegex(s) => s,
+        }
+    }
+
+    /// Builds a matcher of kind `index` (see [`Matcher::KINDS`]) holding `value`.
+    pub fn from_kind(index: usize, value: String) -> Matcher {
+        match index {
+            0 => Matcher::Contains(value),
+            1 => Matcher::Equals(value),
+            2 => Matcher::StartsWithHex(value),
+            3 => Matcher::ContainsHex(value),
+            4 => Matcher::Regex(value),
+            5 => Matcher::BytesRegex(value),
+            _ => Matcher::Any,
+        }
+    }
+}
+
+/// A matcher that does not compile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MatchError {
+    /// 0-based character position in the matcher's text, when known.
+    pub position: Option<usize>,
+    pub reason: String,
+}
+
+impl fmt::Display for MatchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position {
+            Some(p) => write!(f, "position {}: {}", p + 1, self.reason),
+            None => f.write_str(&self.reason),
+        }
+    }
+}
+
+impl std::error::Error for MatchError {}
+
+fn hex(h: &str) -> Result<Vec<u8>, MatchError> {
+    parse_hex(h).map_err(|e| MatchError {
+        position: Some(e.position),
+        reason: format!("bad hex: {}", e.reason),
+    })
+}
+
+fn regex_error(e: regex::Error) -> MatchError {
+    let reason = match &e {
+        regex::Error::Syntax(s) => {
+            // The syntax error's last line says what is wrong; keep the message short.
+            let last = s.lines().rev().find(|l| !l.trim().is_empty());
+            format!(
+                "bad regex: {}",
+                last.unwrap_or(s).trim_start_matches("error: ")
+            )
+        }
+        regex::Error::CompiledTooBig(_) => "the regex is too big".into(),
+        other => format!("bad regex: {other}"),
+    };
+    MatchError {
+        position: None,
+        reason,
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Inner {
+    Any,
+    Contains(String),
+    Equals(String),
+    StartsWith(Vec<u8>),
+    ContainsBytes(Vec<u8>),
+    Regex(regex::Regex),
+    Bytes(regex::bytes::Regex),
+}
+
+/// A checked matcher, ready to test data.
+#[derive(Clone, Debug)]
+pub struct CompiledMatcher(Inner);
+
+impl CompiledMatcher {
+    /// Tests `data`; text matchers decode it with `enc` first (bad bytes become U+FFFD).
+    pub fn is_match(&self, data: &[u8], enc: Encoding) -> bool {
+        match &self.0 {
+            Inner::Any => true,
+            Inner::Contains(t) => decode(enc, data).contains(t.as_str()),
+            Inner::Equals(t) => decode(enc, data) == *t,
+            Inner::StartsWith(b) => data.starts_with(b),
+            Inner::ContainsBytes(b) => data.windows(b.len()).any(|w| w == b.as_slice()),
+            Inner::Regex(r) => r.is_match(&decode(enc, data)),
+            Inner::Bytes(r) => r.is_match(data),
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// One auto-reply rule, as saved.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rule {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    pub matcher: Matcher,
+    /// The reply, a template (`OK {seq}\r\n`, or hex with `reply_hex`).
+    pub reply: String,
+    /// The reply is hex bytes (variables still work: `01 {rand:2}`).
+    #[serde(default)]
+    pub reply_hex: bool,
+    /// The reply text understands `\r \n \t \\ \0 \xNN`.
+    #[serde(default)]
+    pub escapes: bool,
+    /// Wait this long before answering.
+    #[serde(default)]
+    pub delay_ms: u64,
+}
+
+impl Rule {
+    /// An enabled rule answering `reply` (text) to what `matcher` matches.
+    pub fn new(matcher: Matcher, reply: impl Into<String>) -> Rule {
+        Rule {
+            name: String::new(),
+            enabled: true,
+            matcher,
+            reply: reply.into(),
+            reply_hex: false,
+            escapes: false,
+            delay_ms: 0,
+        }
+    }
+
+    pub fn delay(mut self, d: Duration) -> Rule {
+        self.delay_ms = d.as_millis().min(u128::from(u64::MAX)) as u64;
+        self
+    }
+
+    pub fn hex(mut self) -> Rule {
+        self.reply_hex = true;
+        self
+    }
+
+    pub fn escapes(mut self) -> Rule {
+        self.escapes = true;
+        self
+    }
+
+    /// The reply as a template.
+    pub fn template(&self) -> Result<Template, crate::codec::TemplateError> {
+        if self.reply_hex {
+            Template::parse_hex(&self.reply)
+        } else {
+            Template::parse(&self.reply)
+        }
+    }
+}
+
+/// Everything the auto-reply panel holds: the echo switch, the rules in order, framing.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleSet {
+    /// Send back every message that no rule answered, as it came.
+    #[serde(default)]
+    pub echo: bool,
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+    /// TCP: cut the stream into frames before matching (default: each received chunk).
+    #[serde(default)]
+    pub framing: Framing,
+}
+
+impl RuleSet {
+    pub fn echo() -> RuleSet {
+        RuleSet {
+            echo: true,
+            ..RuleSet::default()
+        }
+    }
+
+    /// True if nothing would ever be answered.
+    pub fn is_idle(&self) -> bool {
+        !self.echo && !self.rules.iter().any(|r| r.enabled)
+    }
+}
+
+/// A rule that cannot be used, and which one (0-based).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleError {
+    pub rule: usize,
+    /// Which field: "match" or "reply".
+    pub field: &'static str,
+    pub position: Option<usize>,
+    pub reason: String,
+}
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "rule {}, {}: ", self.rule + 1, self.field)?;
+        match self.position {
+            Some(p) => write!(f, "position {}: {}", p + 1, self.reason),
+            None => f.write_str(&self.reason),
+        }
+    }
+}
+
+impl std::error::Error for RuleError {}
+
+#[derive(Debug)]
+struct Compiled {
+    matcher: CompiledMatcher,
+    reply: Template,
+}
+
+/// Runs a [`RuleSet`] against received events. Owns no thread and no session.
+#[derive(Debug)]
+pub struct Responder {
+    set: RuleSet,
+    compiled: Vec<Compiled>,
+    fired: Vec<u64>,
+    echoed: u64,
+    ctx: TemplateCtx,
+    framers: HashMap<Option<u64>, Framer>,
+    /// The last reply that could not be rendered (an encoding change after the check).
+    pub last_error: Option<String>,
+}
+
+impl Responder {
+    /// Checks every rule (also the disabled ones, so the GUI can flag them) and compiles it.
+    pub fn new(set: RuleSet, enc: Encoding) -> Result<Responder, RuleError> {
+        let mut compiled = Vec::with_capacity(set.rules.len());
+        for (i, r) in set.rules.iter().enumerate() {
+            let matcher = r.matcher.compile().map_err(|e| RuleError {
+                rule: i,
+                field: "match",
+                position: e.position,
+                reason: e.reason,
+            })?;
+            let reply = r.template().map_err(|e| RuleError {
+                rule: i,
+                field: "reply",
+                position: Some(e.position),
+                reason: e.reason,
+            })?;
+            // A trial render catches text the encoding cannot write.
+            reply
+                .render(&mut TemplateCtx::new(enc, r.escapes))
+                .map_err(|e| RuleError {
+                    rule: i,
+                    field: "reply",
+                    position: Some(e.position),
+                    reason: e.reason,
+                })?;
+            compiled.push(Compiled { matcher, reply });
+        }
+        Ok(Responder {
+            fired: vec![0; set.rules.len()],
+            set,
+            compiled,
+            echoed: 0,
+            ctx: TemplateCtx::new(enc, false),
+            framers: HashMap::new(),
+            last_error: None,
+        })
+    }
+
+    pub fn rule_set(&self) -> &RuleSet {
+        &self.set
+    }
+
+    pub fn encoding(&self) -> Encoding {
+        self.ctx.enc
+    }
+
+    /// The session's encoding changed.
+    pub fn set_encoding(&mut self, enc: Encoding) {
+        self.ctx.enc = enc;
+    }
+
+    /// Turns rule `i` on or off (keeps its count). Out-of-range indexes are ignored.
+    pub fn set_enabled(&mut self, i: usize, on: bool) {
+        if let Some(r) = self.set.rules.get_mut(i) {
+            r.enabled = on;
+        }
+    }
+
+    pub fn set_echo(&mut self, on: bool) {
+        self.set.echo = on;
+    }
+
+    /// How many times each rule fired, by index.
+    pub fn fired(&self) -> &[u64] {
+        &self.fired
+    }
+
+    /// How many messages echo sent back.
+    pub fn echoed(&self) -> u64 {
+        self.echoed
+    }
+
+    pub fn reset_counts(&mut self) {
+        self.fired.iter_mut().for_each(|c| *c = 0);
+        self.echoed = 0;
+    }
+
+    /// Where a reply to this event goes.
+    pub fn reply_target(ev: &Event) -> Target {
+        match (ev.role, ev.client, ev.peer) {
+            (Role::TcpServer, Some(id), _) => Target::Client(id),
+            (Role::UdpSender | Role::UdpReceiver, _, Some(p)) => Target::Peer(p),
+            _ => Target::Default,
+        }
+    }
+
+    /// Looks at an event. For received data returns the replies to send, each with the
+    /// instant it is due (`now` plus the rule's delay). Other events only tidy up
+    /// (a closed connection forgets its unfinished frame).
+    pub fn on_rx(&mut self, ev: &Event, now: Instant) -> Vec<(Instant, Command)> {
+        let data = match &ev.kind {
+            EventKind::Rx(d) => d,
+            EventKind::Closed { .. } | EventKind::Reset { .. } | EventKind::Connected => {
+                self.framers.remove(&ev.client);
+                return Vec::new();
+            }
+            _ => return Vec::new(),
+        };
+        if self.set.is_idle() {
+            return Vec::new();
+        }
+        let to = Self::reply_target(ev);
+        let messages: Vec<Vec<u8>> = if ev.role.is_tcp() && self.set.framing != Framing::Raw {
+            let framing = self.set.framing.clone();
+            let framer = self
+                .framers
+                .entry(ev.client)
+                .or_insert_with(|| Framer::new(framing));
+            framer.push(data).into_iter().map(|f| f.data).collect()
+        } else {
+            vec![data.clone()]
+        };
+        let mut out = Vec::new();
+        for msg in messages {
+            if let Some(reply) = self.answer(&msg, now, &to) {
+                out.push(reply);
+            }
+        }
+        out
+    }
+
+    fn answer(&mut self, msg: &[u8], now: Instant, to: &Target) -> Option<(Instant, Command)> {
+        let enc = self.ctx.enc;
+        let hit = self
+            .set
+            .rules
+            .iter()
+            .zip(&self.compiled)
+            .position(|(r, c)| r.enabled && c.matcher.is_match(msg, enc));
+        if let Some(i) = hit {
+            let rule = &self.set.rules[i];
+            self.ctx.escapes = rule.escapes;
+            let bytes = match self.compiled[i].reply.render(&mut self.ctx) {
+                Ok(b) => b,
+                Err(e) => {
+                    self.last_error = Some(format!("rule {}, reply: {e}", i + 1));
+                    return None;
+                }
+            };
+            self.fired[i] += 1;
+            let at = now + Duration::from_millis(rule.delay_ms);
+            return Some((
+                at,
+                Command::Send {
+                    payload: Payload::Bytes(bytes),
+                    to: to.clone(),
+                },
+            ));
+        }
+        if self.set.echo {
+            self.echoed += 1;
+            return Some((
+                now,
+                Command::Send {
+                    payload: Payload::Bytes(msg.to_vec()),
+                    to: to.clone(),
+                },
+            ));
+        }
+        None
+    }
+}
+
+/// Replies waiting for their time. Call [`Outbox::due`] when [`Outbox::next_at`] passes.
+#[derive(Debug, Default)]
+pub struct Outbox {
+    queue: Vec<(Instant, u64, Command)>,
+    order: u64,
+}
+
+impl Outbox {
+    pub fn new() -> Outbox {
+        Outbox::default()
+    }
+
+    pub fn schedule(&mut self, items: impl IntoIterator<Item = (Instant, Command)>) {
+        for (at, cmd) in items {
+            self.queue.push((at, self.order, cmd));
+            self.order += 1;
+        }
+    }
+
+    /// Takes the commands due at `now`, earliest first (same instant: in scheduling order).
+    pub fn due(&mut self, now: Instant) -> Vec<Command> {
+        let mut ready: Vec<(Instant, u64, Command)> = Vec::new();
+        let mut i = 0;
+        while i < self.queue.len() {
+            if self.queue[i].0 <= now {
+                ready.push(self.queue.swap_remove(i));
+            } else {
+                i += 1;
+            }
+        }
+        ready.sort_by_key(|(at, n, _)| (*at, *n));
+        ready.into_iter().map(|(_, _, c)| c).collect()
+    }
+
+    /// When the next command is due.
+    pub fn next_at(&self) -> Option<Instant> {
+        self.queue.iter().map(|(at, _, _)| *at).min()
+    }
+
+    pub fn len(&self) -> usize {
+        self.queue.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.queue.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.queue.clear();
+    }
+}
+
+/// A short form of bytes for messages: hex, cut after 32 bytes.
+pub fn brief_hex(b: &[u8]) -> String {
+    if b.len() > 32 {
+        format!("{} … ({} bytes)", to_hex_spaced(&b[..32]), b.len())
+    } else {
+        to_hex_spaced(b)
+    }
+}
+
+/// Encodes `text` for a [`Matcher::ContainsHex`] in the given encoding (for callers that
+/// want byte-exact text matching).
+pub fn text_as_hex(text: &str, enc: Encoding) -> Result<String, crate::codec::EncodeError> {
+    encode(enc, text).map(|b| crate::codec::to_hex(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::SocketAddr;
+
+    fn rx(role: Role, data: &[u8]) -> Event {
+        let peer: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        Event {
+            ts_us: 0,
+            role,
+            local: None,
+            peer: Some(peer),
+            client: if role == Role::TcpServer {
+                Some(7)
+            } else {
+                None
+            },
+            kind: EventKind::Rx(data.to_vec()),
+        }
+    }
+
+    fn sent(out: &[(Instant, Command)]) -> Vec<(Vec<u8>, Target)> {
+        out.iter()
+            .map(|(_, c)| match c {
+                Command::Send {
+                    payload: Payload::Bytes(b),
+                    to,
+                } => (b.clone(), to.clone()),
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn matchers() {
+        let enc = Encoding::UTF_8;
+        let m = |m: Matcher, d: &[u8]| m.compile().unwrap().is_match(d, enc);
+        assert!(m(Matcher::Contains("OK".into()), b"xxOKxx"));
+        assert!(!m(Matcher::Contains("OK".into()), b"xxokxx"));
+        assert!(m(Matcher::Equals("PING".into()), b"PING"));
+        assert!(!m(Matcher::Equals("PING".into()), b"PING\n"));
+        assert!(m(Matcher::StartsWithHex("01 03".into()), &[1, 3, 0]));
+        assert!(!m(Matcher::StartsWithHex("01 03".into()), &[1]));
+        assert!(m(Matcher::ContainsHex("0d0a".into()), b"a\r\n"));
+        assert!(m(Matcher::Regex(r"^T=(\d+)C$".into()), b"T=21C"));
+        assert!(!m(Matcher::Regex(r"^T=(\d+)C$".into()), b"T=C"));
+        assert!(m(
+            Matcher::BytesRegex(r"(?-u)^\x01[\x03\x04]".into()),
+            &[1, 4, 0xff]
+        ));
+        assert!(m(Matcher::Any, b""));
+        let gbk = Matcher::Contains("收到".into()).compile().unwrap();
+        assert!(gbk.is_match(&[0xca, 0xd5, 0xb5, 0xbd], Encoding::GBK));
+        for k in 0..Matcher::KINDS.len() {
+            assert_eq!(Matcher::from_kind(k, "x".into()).kind_index(), k);
+        }
+    }
+
+    #[test]
+    fn bad_matchers_say_why() {
+        let e = Matcher::StartsWithHex("01 0G".into())
+            .compile()
+            .unwrap_err();
+        assert_eq!(e.position, Some(4));
+        let e = Matcher::Regex("a(b".into()).compile().unwrap_err();
+        assert!(e.reason.contains("bad regex"), "{e}");
+        let set = RuleSet {
+            rules: vec![
+                Rule::new(Matcher::Any, "ok"),
+                Rule::new(Matcher::Any, "x{nope}"),
+            ],
+            ..RuleSet::default()
+        };
+        let e = Responder::new(set, Encoding::UTF_8).unwrap_err();
+        assert_eq!((e.rule, e.field, e.position), (1, "reply", Some(2)));
+        assert!(
+            e.to_string().starts_with("rule 2, reply: position 3"),
+            "{e}"
+        );
+        let set = RuleSet {
+            rules: vec![Rule::new(Matcher::Any, "收")],
+            ..RuleSet::default()
+        };
+        assert!(Responder::new(set, Encoding::LATIN_1).is_err());
+    }
+
+    #[test]
+    fn first_enabled_rule_answers_and_counts() {
+        let set = RuleSet {
+            echo: true,
+            rules: vec![
+                Rule::new(Matcher::Contains("PING".into()), "PONG {seq}"),
+                Rule::new(Matcher::Regex(r"^GET \w+$".into()), "VALUE")
+                    .delay(Duration::from_millis(50)),
+                Rule::new(Matcher::Any, "never"),
+            ],
+            framing: Framing::Raw,
+        };
+        let mut r = Responder::new(set, Encoding::UTF_8).unwrap();
+        r.set_enabled(2, false);
+        let now = Instant::now();
+        let out = r.on_rx(&rx(Role::UdpReceiver, b"PING"), now);
+        let peer: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        assert_eq!(sent(&out), vec![(b"PONG 1".to_vec(), Target::Peer(peer))]);
+        assert_eq!(out[0].0, now);
+        let out = r.on_rx(&rx(Role::TcpServer, b"GET temp"), now);
+        assert_eq!(sent(&out), vec![(b"VALUE".to_vec(), Target::Client(7))]);
+        assert_eq!(out[0].0, now + Duration::from_millis(50));
+        let out = r.on_rx(&rx(Role::TcpClient, b"other"), now);
+        assert_eq!(sent(&out), vec![(b"other".to_vec(), Target::Default)]);
+        let out = r.on_rx(&rx(Role::UdpReceiver, b"PING again"), now);
+        // One counter for the whole responder: VALUE took 2.
+        assert_eq!(sent(&out)[0].0, b"PONG 3");
+        assert_eq!(r.fired(), &[2, 1, 0]);
+        assert_eq!(r.echoed(), 1);
+        r.set_echo(false);
+        assert!(r.on_rx(&rx(Role::UdpReceiver, b"zzz"), now).is_empty());
+        r.reset_counts();
+        assert_eq!(r.fired(), &[0, 0, 0]);
+    }
+
+    #[test]
+    fn tcp_framing_before_matching() {
+        let set = RuleSet {
+            echo: false,
+            rules: vec![Rule::new(Matcher::Equals("PING".into()), r"PONG\r\n").escapes()],
+            framing: Framing::crlf(),
+        };
+        let mut r = Responder::new(set, Encoding::UTF_8).unwrap();
+        let now = Instant::now();
+        assert!(r.on_rx(&rx(Role::TcpClient, b"PI"), now).is_empty());
+        let out = r.on_rx(&rx(Role::TcpClient, b"NG\r\nPING\r\nX\r\n"), now);
+        assert_eq!(sent(&out).len(), 2);
+        assert_eq!(sent(&out)[0].0, b"PONG\r\n");
+    }
+
+    #[test]
+    fn hex_reply_with_variables() {
+        let set = RuleSet {
+            rules: vec![
+                Rule::new(
+                    Matcher::StartsWithHex("01 03".into()),
+                    "01 03 02 {hex:00 2A}",
+                )
+                .hex(),
+            ],
+            ..RuleSet::default()
+        };
+        let mut r = Responder::new(set, Encoding::UTF_8).unwrap();
+        let out = r.on_rx(&rx(Role::UdpReceiver, &[1, 3, 0, 0]), Instant::now());
+        assert_eq!(sent(&out)[0].0, vec![1, 3, 2, 0, 0x2a]);
+    }
+
+    #[test]
+    fn rules_serialise() {
+        let set = RuleSet {
+            echo: true,
+            rules: vec![
+                Rule::new(Matcher::Regex(r"\d+".into()), "n={seq}").delay(Duration::from_secs(1)),
+                Rule::new(Matcher::StartsWithHex("7e".into()), "7e").hex(),
+            ],
+            framing: Framing::lf(),
+        };
+        let j = serde_json::to_string_pretty(&set).unwrap();
+        assert_eq!(serde_json::from_str::<RuleSet>(&j).unwrap(), set);
+        let minimal: RuleSet =
+            serde_json::from_str(r#"{"rules":[{"matcher":{"kind":"any"},"reply":"hi"}]}"#).unwrap();
+        assert!(minimal.rules[0].enabled);
+        assert_eq!(minimal.framing, Framing::Raw);
+    }
+
+    #[test]
+    fn outbox_releases_in_order() {
+        let mut o = Outbox::new();
+        let t = Instant::now();
+        let cmd = |s: &str| Command::Send {
+            payload: Payload::Text(s.into()),
+            to: Target::Default,
+        };
+        o.schedule([
+            (t + Duration::from_millis(20), cmd("late")),
+            (t, cmd("a")),
+            (t, cmd("b")),
+        ]);
+        assert_eq!(o.next_at(), Some(t));
+        let due = o.due(t);
+        assert_eq!(due.len(), 2);
+        assert!(matches!(&due[0], Command::Send { payload: Payload::Text(s), .. } if s == "a"));
+        assert_eq!(o.len(), 1);
+        assert!(o.due(t + Duration::from_millis(19)).is_empty());
+        assert_eq!(o.due(t + Duration::from_millis(20)).len(), 1);
+        assert!(o.is_empty());
+    }
+}
