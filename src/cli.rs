@@ -3,9 +3,12 @@
 //! Every argument is checked here, so a bad one exits with code 2 before any window opens.
 
 use crate::codec::{self, Encoding};
+use crate::codec::{Template, TemplateCtx};
 use crate::launch::Launch;
 use crate::net::addr;
-use crate::net::auto::AutoPlan;
+use crate::net::auto::{AutoPlan, AutoTemplates};
+use crate::net::expect::{Expect, ExpectPlan};
+use crate::net::rules::Matcher;
 use crate::net::{Payload, Role, SessionConfig};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -21,7 +24,9 @@ Examples (the seed notes' four programs):
 More:
   socket-tester tcp-client --connect 127.0.0.1:502 --hex --send '00 01 00 00 00 06 01 03 00 00 00 0a' --every 1s
   socket-tester udp-recv --bind 0.0.0.0:9000 --headless --record session.jsonl
-  socket-tester udp-send --to 127.0.0.1:9000 --send 'ping' --every 100ms --count 50 --headless";
+  socket-tester udp-send --to 127.0.0.1:9000 --send 'ping' --every 100ms --count 50 --headless
+  socket-tester tcp-client --connect 127.0.0.1:7 --send 'PING {seq}' --template --expect PING --count 100 --headless
+  socket-tester udp-send --to 192.168.1.20:502 --hex --send '01 03 00 00 00 0a c5 cd' --expect '01 03' --expect-timeout 500ms --count 10 --headless";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -68,6 +73,8 @@ pub enum RoleCommand {
         #[command(flatten)]
         send: SendArgs,
         #[command(flatten)]
+        expect: ExpectArgs,
+        #[command(flatten)]
         common: Common,
     },
     /// UDP receiver: bind ADDR:PORT and show every datagram.
@@ -96,6 +103,8 @@ pub enum RoleCommand {
         reply: Option<String>,
         #[command(flatten)]
         send: SendArgs,
+        #[command(flatten)]
+        expect: ExpectArgs,
         #[command(flatten)]
         common: Common,
     },
@@ -135,6 +144,21 @@ pub struct SendArgs {
 }
 
 #[derive(Args, Debug, Clone)]
+pub struct ExpectArgs {
+    /// After each --send, expect a reply containing TEXT (hex bytes with --hex). With
+    /// --count N it runs N tries (--every is the pause between them), prints a summary
+    /// line and exits 0 only if every try passed.
+    #[arg(long, value_name = "TEXT", requires = "send")]
+    pub expect: Option<String>,
+    /// How long each try waits for the expected reply.
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration)]
+    pub expect_timeout: Duration,
+    /// Write the --expect report (one row per try) to FILE as CSV.
+    #[arg(long, value_name = "FILE", requires = "expect")]
+    pub expect_report: Option<PathBuf>,
+}
+
+#[derive(Args, Debug, Clone)]
 pub struct Common {
     /// Text encoding, any WHATWG label: utf-8, gbk, gb18030, big5, shift_jis, euc-kr, utf-16le, latin1, …
     #[arg(long, value_name = "LABEL", default_value = "utf-8", value_parser = parse_encoding)]
@@ -145,6 +169,10 @@ pub struct Common {
     /// TEXT arguments understand escapes: \r \n \t \\ \0 \xNN.
     #[arg(long, conflicts_with = "hex")]
     pub escapes: bool,
+    /// TEXT arguments (--send, --reply) expand variables at each send: {seq} {seq:04}
+    /// {time} {unix_ms} {rand:N} {hex:..}; write {{ and }} for literal braces.
+    #[arg(long)]
+    pub template: bool,
     /// Stream this session's events to FILE as JSON Lines, from the first event on.
     #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
@@ -201,6 +229,42 @@ fn payload(arg: &str, text: &str, c: &Common) -> Result<Payload, ArgError> {
     Ok(Payload::Bytes(bytes))
 }
 
+/// A TEXT argument as a template (with --template), checked by rendering it once.
+fn template(arg: &str, text: &str, c: &Common) -> Result<Template, ArgError> {
+    let t = if c.template {
+        if c.hex {
+            Template::parse_hex(text)
+        } else {
+            Template::parse(text)
+        }
+        .map_err(|e| ArgError(format!("{arg}: {e}")))?
+    } else {
+        match payload(arg, text, c)? {
+            Payload::Bytes(b) => Template::literal_bytes(&b),
+            Payload::Text(t) => Template::literal_text(&t),
+        }
+    };
+    t.render(&mut TemplateCtx::new(c.encoding, c.escapes))
+        .map_err(|e| ArgError(format!("{arg}: {e}")))?;
+    Ok(t)
+}
+
+/// What --expect TEXT matches: the bytes with --hex or --escapes, else the decoded text.
+fn expect_matcher(text: &str, c: &Common) -> Result<Matcher, ArgError> {
+    let m = if c.hex {
+        Matcher::ContainsHex(text.to_string())
+    } else if c.escapes {
+        let b = codec::parse_escapes(text, c.encoding)
+            .map_err(|e| ArgError(format!("--expect: {e}")))?;
+        Matcher::ContainsHex(codec::to_hex(&b))
+    } else {
+        Matcher::Contains(text.to_string())
+    };
+    m.compile()
+        .map_err(|e| ArgError(format!("--expect: {e}")))?;
+    Ok(m)
+}
+
 impl RoleCommand {
     /// The options shared by the role subcommands (None for `export`).
     pub fn common(&self) -> Option<&Common> {
@@ -218,9 +282,22 @@ impl RoleCommand {
         let Some(c) = self.common() else {
             return Err(ArgError("export does not start a session".into()));
         };
+        // With --template the payload is a preview (the first render); Auto renders each send.
         let opt = |arg: &str, t: &Option<String>| -> Result<Option<Payload>, ArgError> {
-            t.as_deref().map(|t| payload(arg, t, c)).transpose()
+            t.as_deref()
+                .map(|t| {
+                    if c.template {
+                        template(arg, t, c)?
+                            .render(&mut TemplateCtx::new(c.encoding, c.escapes))
+                            .map(Payload::Bytes)
+                            .map_err(|e| ArgError(format!("{arg}: {e}")))
+                    } else {
+                        payload(arg, t, c)
+                    }
+                })
+                .transpose()
         };
+        let mut expect_args: Option<&ExpectArgs> = None;
         let (config, send, reply) = match self {
             RoleCommand::Export { .. } => {
                 return Err(ArgError("export does not start a session".into()));
@@ -230,8 +307,10 @@ impl RoleCommand {
                 bind,
                 broadcast,
                 send,
+                expect,
                 ..
             } => {
+                expect_args = Some(expect);
                 let mut cfg = SessionConfig::new(Role::UdpSender, to.clone());
                 cfg.bind = bind.clone();
                 cfg.broadcast = *broadcast;
@@ -247,8 +326,10 @@ impl RoleCommand {
                 timeout,
                 reply,
                 send,
+                expect,
                 ..
             } => {
+                expect_args = Some(expect);
                 let mut cfg = SessionConfig::new(Role::TcpClient, connect.clone());
                 cfg.connect_timeout = *timeout;
                 (cfg, Some(send), opt("--reply", reply)?)
@@ -275,6 +356,41 @@ impl RoleCommand {
             auto.send = opt("--send", &s.send)?;
             auto.every = s.every;
             auto.count = s.count;
+        }
+        if c.template {
+            let tpl = |arg: &str, t: &Option<String>| -> Result<Option<Template>, ArgError> {
+                t.as_deref().map(|t| template(arg, t, c)).transpose()
+            };
+            let templates = AutoTemplates {
+                send: tpl("--send", &send.and_then(|s| s.send.clone()))?,
+                reply: match self {
+                    RoleCommand::UdpRecv { reply, .. }
+                    | RoleCommand::TcpClient { reply, .. }
+                    | RoleCommand::TcpServer { reply, .. } => tpl("--reply", reply)?,
+                    _ => None,
+                },
+                ctx: TemplateCtx::new(c.encoding, c.escapes),
+            };
+            auto.templates = Some(templates);
+        }
+        if let (Some(x), Some(s)) = (expect_args, send)
+            && let (Some(want), Some(text)) = (&x.expect, &s.send)
+        {
+            let mut plan = ExpectPlan::new(template("--send", text, c)?, expect_matcher(want, c)?);
+            plan.escapes = c.template && c.escapes;
+            plan.timeout = x.expect_timeout;
+            plan.count = s.count.unwrap_or(1);
+            plan.gap = s.every.unwrap_or(Duration::ZERO);
+            plan.report = x.expect_report.clone();
+            Expect::new(plan.clone(), c.encoding).map_err(|e| ArgError(e.to_string()))?;
+            // The expectation run does the sending.
+            auto.send = None;
+            auto.every = None;
+            auto.count = None;
+            if let Some(t) = auto.templates.as_mut() {
+                t.send = None;
+            }
+            auto.expect = Some(plan);
         }
         Ok(Launch {
             config: config.encoding(c.encoding),
@@ -342,6 +458,83 @@ mod tests {
         assert_eq!(l.config.bind.as_deref(), Some("7890"));
         assert_eq!(l.auto.every, Some(Duration::from_millis(500)));
         assert_eq!(l.auto.count, Some(3));
+    }
+
+    #[test]
+    fn templates_and_expect_parse() {
+        let l = launch(&[
+            "st",
+            "tcp-client",
+            "--connect",
+            "a:1",
+            "--send",
+            "n={seq:02}",
+            "--template",
+            "--reply",
+            "r{seq}",
+        ])
+        .unwrap();
+        assert_eq!(l.auto.send, Some(Payload::Bytes(b"n=01".to_vec())));
+        let t = l.auto.templates.unwrap();
+        assert_eq!(t.send.unwrap().source(), "n={seq:02}");
+        assert_eq!(t.reply.unwrap().source(), "r{seq}");
+        // Without --template, braces are plain text.
+        let l = launch(&["st", "tcp-client", "--connect", "a:1", "--send", "{seq}"]).unwrap();
+        assert_eq!(l.auto.send, Some(Payload::Bytes(b"{seq}".to_vec())));
+        assert!(l.auto.templates.is_none());
+        let l = launch(&[
+            "st",
+            "udp-send",
+            "--to",
+            "h:1",
+            "--send",
+            "PING",
+            "--expect",
+            "PONG",
+            "--count",
+            "7",
+            "--every",
+            "5ms",
+            "--expect-timeout",
+            "250ms",
+        ])
+        .unwrap();
+        assert_eq!(l.auto.send, None, "the expectation run sends");
+        let x = l.auto.expect.unwrap();
+        assert_eq!(
+            (x.count, x.gap, x.timeout),
+            (7, Duration::from_millis(5), Duration::from_millis(250))
+        );
+        assert_eq!(x.expect, Matcher::Contains("PONG".into()));
+        let l = launch(&[
+            "st",
+            "udp-send",
+            "--to",
+            "h:1",
+            "--escapes",
+            "--send",
+            "a",
+            "--expect",
+            r"OK\r\n",
+        ])
+        .unwrap();
+        assert_eq!(
+            l.auto.expect.unwrap().expect,
+            Matcher::ContainsHex("4f4b0d0a".into())
+        );
+        assert!(
+            launch(&[
+                "st",
+                "udp-send",
+                "--to",
+                "h:1",
+                "--template",
+                "--send",
+                "{x}"
+            ])
+            .is_err()
+        );
+        assert!(launch(&["st", "udp-send", "--to", "h:1", "--expect", "x"]).is_err());
     }
 
     #[test]

@@ -1,11 +1,14 @@
 //! Headless mode: run one session with no window, print each event as one line on stdout,
 //! optionally record it, and stop on Ctrl-C, after `--duration`, or once the planned sends
 //! are done and 1 s has passed quietly. Returns the process exit code.
+//! With `--expect` it runs the tries, prints one line per try and a summary, and exits 0
+//! only if every try passed.
 
 use crate::codec::to_hex;
 use crate::launch::Launch;
 use crate::log::{Decoders, RecordWriter, record::format_ts, store::describe};
 use crate::net::auto::Auto;
+use crate::net::expect::{Expect, fmt_ms};
 use crate::net::{Event, EventKind, Role, Session};
 use crossbeam_channel::{RecvTimeoutError, bounded};
 use std::io::Write;
@@ -76,6 +79,15 @@ pub fn run(launch: Launch) -> i32 {
     let role = launch.config.role;
     let session = Session::start(launch.config.clone(), None);
     let mut auto = Auto::new(launch.auto.clone());
+    let mut expect = match launch.auto.expect.clone().map(|p| Expect::new(p, enc)) {
+        Some(Ok(x)) => Some(x),
+        Some(Err(e)) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+        None => None,
+    };
+    let mut expect_printed = 0usize;
     let mut decoders = Decoders::new(enc);
     let started = Instant::now();
     let end_at = launch.duration.map(|d| started + d);
@@ -103,7 +115,21 @@ pub fn run(launch: Launch) -> i32 {
 
     loop {
         let now = Instant::now();
-        let next_auto = auto.tick(&session, now);
+        let mut next_auto = auto.tick(&session, now);
+        if let Some(x) = expect.as_mut() {
+            let (cmds, next) = x.tick(now);
+            for c in cmds {
+                session.send(c);
+            }
+            print_tries(x, &mut expect_printed, &mut out);
+            if x.is_done() {
+                break;
+            }
+            next_auto = match (next_auto, next) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
         let quiet_exit = auto.plan.send.is_some()
             && auto.sends_done()
             && (count_given || role != Role::TcpServer)
@@ -125,13 +151,28 @@ pub fn run(launch: Launch) -> i32 {
                     failed = false;
                 }
                 auto.on_event(&ev, &session, last_activity);
+                let cmds = expect
+                    .as_mut()
+                    .map(|x| x.on_event(&ev, last_activity))
+                    .unwrap_or_default();
                 handle(ev, &mut out, &mut record, &mut failed);
+                for c in cmds {
+                    session.send(c);
+                }
+                if let Some(x) = &expect {
+                    print_tries(x, &mut expect_printed, &mut out);
+                }
             }
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => {
                 // The worker ended by itself (error, or the connection closed).
                 if let Some(w) = record.as_mut() {
                     let _ = w.flush();
+                }
+                if let Some(x) = expect.as_mut() {
+                    x.session_ended("the session ended".into(), Instant::now());
+                    print_tries(x, &mut expect_printed, &mut out);
+                    return finish_expect(x, &mut out);
                 }
                 return i32::from(failed);
             }
@@ -143,5 +184,44 @@ pub fn run(launch: Launch) -> i32 {
     if let Some(w) = record.as_mut() {
         let _ = w.flush();
     }
+    if let Some(x) = expect.as_mut() {
+        if !x.is_done() {
+            x.cancel(Instant::now());
+            print_tries(x, &mut expect_printed, &mut out);
+        }
+        return finish_expect(x, &mut out);
+    }
     0
+}
+
+/// Prints one line for each try finished since the last call.
+fn print_tries(x: &Expect, printed: &mut usize, out: &mut impl Write) {
+    for r in x.results().iter().skip(*printed) {
+        let line = match (r.passed, r.latency) {
+            (true, Some(l)) => format!("expect #{} pass {}", r.n, fmt_ms(l)),
+            (true, None) => format!("expect #{} pass", r.n),
+            (false, _) => format!("expect #{} FAIL {}", r.n, r.note),
+        };
+        let _ = writeln!(out, "{line}");
+    }
+    *printed = x.results().len();
+    let _ = out.flush();
+}
+
+/// Prints the summary, writes the CSV report if asked, and gives the exit code.
+fn finish_expect(x: &Expect, out: &mut impl Write) -> i32 {
+    let _ = writeln!(out, "expect: {}", x.summary());
+    if let Some(why) = x.stopped() {
+        let _ = writeln!(out, "expect: stopped early: {why}");
+    }
+    let _ = out.flush();
+    if let Some(path) = &x.plan().report
+        && let Err(e) = x.write_csv(path)
+    {
+        eprintln!(
+            "socket-tester: cannot write the report {}: {e}",
+            path.display()
+        );
+    }
+    i32::from(!x.all_passed())
 }

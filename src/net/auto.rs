@@ -1,8 +1,12 @@
 //! Automatic sending, shared by the window and headless mode: send once when the session
 //! is ready (for a server, once per accepted client), repeat every interval up to a count,
 //! and answer every received message. Driven by events and a clock; it owns no thread.
+//! With [`AutoTemplates`], the send and the reply are templates rendered at each send
+//! (`{seq}`, `{time}`, …); an expectation run ([`AutoPlan::expect`]) is driven by the caller.
 
+use super::expect::ExpectPlan;
 use super::{Command, Event, EventKind, Payload, Role, Session, Target};
+use crate::codec::{Template, TemplateCtx};
 use std::time::{Duration, Instant};
 
 /// What to send by itself.
@@ -15,6 +19,21 @@ pub struct AutoPlan {
     pub count: Option<u64>,
     /// Sent back to the sender of every received message.
     pub reply: Option<Payload>,
+    /// Render `send`/`reply` from templates at each send (`send`/`reply` then hold a preview
+    /// and still say whether there is anything to send).
+    pub templates: Option<AutoTemplates>,
+    /// Send, expect a reply, repeat (headless `--expect`); run by the caller with
+    /// [`super::expect::Expect`], not by [`Auto`].
+    pub expect: Option<ExpectPlan>,
+}
+
+/// Templates for [`AutoPlan::send`] and [`AutoPlan::reply`], with the context they render in
+/// (one `{seq}` counter for both).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AutoTemplates {
+    pub send: Option<Template>,
+    pub reply: Option<Template>,
+    pub ctx: TemplateCtx,
 }
 
 /// Runs an [`AutoPlan`] against a session.
@@ -67,12 +86,13 @@ impl Auto {
                 self.fire(session, Target::Default, now);
             }
             EventKind::Accepted => {
-                if let (Some(p), Some(id)) = (&self.plan.send, ev.client)
+                if let (Some(_), Some(id)) = (&self.plan.send, ev.client)
                     && self.plan.every.is_none()
                     && !self.limit_reached()
+                    && let Some(payload) = self.next_send()
                 {
                     session.send(Command::Send {
-                        payload: p.clone(),
+                        payload,
                         to: Target::Client(id),
                     });
                     if self.plan.count.is_some() {
@@ -86,16 +106,13 @@ impl Auto {
                 }
             }
             EventKind::Rx(_) => {
-                if let Some(r) = &self.plan.reply {
+                if let Some(r) = self.next_reply() {
                     let to = match (ev.role, ev.client, ev.peer) {
                         (Role::TcpServer, Some(id), _) => Target::Client(id),
                         (Role::UdpSender | Role::UdpReceiver, _, Some(p)) => Target::Peer(p),
                         _ => Target::Default,
                     };
-                    session.send(Command::Send {
-                        payload: r.clone(),
-                        to,
-                    });
+                    session.send(Command::Send { payload: r, to });
                     self.replies += 1;
                 }
             }
@@ -112,15 +129,35 @@ impl Auto {
         }
     }
 
+    /// The next `send` payload: rendered from its template, or the fixed one.
+    fn next_send(&mut self) -> Option<Payload> {
+        if let Some(t) = self.plan.templates.as_mut()
+            && let Some(tpl) = &t.send
+        {
+            // Checked when the plan was made; a failure here (encoding changed) skips the send.
+            return tpl.render(&mut t.ctx).ok().map(Payload::Bytes);
+        }
+        self.plan.send.clone()
+    }
+
+    /// The next `reply` payload: rendered from its template, or the fixed one.
+    fn next_reply(&mut self) -> Option<Payload> {
+        if let Some(t) = self.plan.templates.as_mut()
+            && let Some(tpl) = &t.reply
+        {
+            return tpl.render(&mut t.ctx).ok().map(Payload::Bytes);
+        }
+        self.plan.reply.clone()
+    }
+
     fn fire(&mut self, session: &Session, to: Target, now: Instant) {
-        let Some(p) = &self.plan.send else { return };
-        if self.limit_reached() {
+        if self.plan.send.is_none() || self.limit_reached() {
             return;
         }
-        session.send(Command::Send {
-            payload: p.clone(),
-            to,
-        });
+        let Some(payload) = self.next_send() else {
+            return;
+        };
+        session.send(Command::Send { payload, to });
         self.sent += 1;
         self.next_at = match self.plan.every {
             Some(d) if !self.limit_reached() => Some(now + d),

@@ -39,6 +39,8 @@ pub struct ExpectPlan {
     pub gap: Duration,
     /// Where the request goes.
     pub to: Target,
+    /// Headless: write the CSV report here when the run ends.
+    pub report: Option<std::path::PathBuf>,
 }
 
 impl ExpectPlan {
@@ -51,6 +53,7 @@ impl ExpectPlan {
             count: 1,
             gap: Duration::ZERO,
             to: Target::Default,
+            report: None,
         }
     }
 }
