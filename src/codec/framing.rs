@@ -35,10 +35,11 @@ impl PrefixWidth {
 }
 
 /// How to cut the stream.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "mode", rename_all = "snake_case")]
 pub enum Framing {
     /// Each received chunk is one frame, as the socket delivered it.
+    #[default]
     Raw,
     /// Frames end with these bytes (not included in the frame).
     Delimiter { bytes: Vec<u8> },
@@ -52,12 +53,6 @@ pub enum Framing {
         #[serde(default)]
         includes_prefix: bool,
     },
-}
-
-impl Default for Framing {
-    fn default() -> Self {
-        Framing::Raw
-    }
 }
 
 impl Framing {
