@@ -114,7 +114,6 @@ pub fn bind_note(ui: &mut Ui) {
         RichText::new(
             "0.0.0.0 = all interfaces (reachable from the network) · 127.0.0.1 = this machine only",
         )
-        .weak()
-        .small(),
+        .weak(),
     );
 }

@@ -7,7 +7,8 @@ use egui::Ui;
 /// Shows the picker; returns the new encoding when the user picked a different one.
 pub fn show(ui: &mut Ui, id_salt: &str, current: Encoding) -> Option<Encoding> {
     let mut chosen = current;
-    egui::ComboBox::new(("encoding", id_salt), "Encoding")
+    let l = ui.label("Encoding");
+    egui::ComboBox::from_id_salt(("encoding", id_salt))
         .selected_text(current.display_name())
         .height(400.0)
         .show_ui(ui, |ui| {
@@ -16,6 +17,7 @@ pub fn show(ui: &mut Ui, id_salt: &str, current: Encoding) -> Option<Encoding> {
             }
         })
         .response
+        .labelled_by(l.id)
         .on_hover_text(
             "How text is turned into bytes when sending, and bytes into text in the log",
         );

@@ -239,14 +239,17 @@ pub fn show(
                 Some(id) => format!("#{id}"),
                 None => "all".into(),
             };
-            egui::ComboBox::new(("client_filter", id_salt), "Show client")
+            let l = ui.label("Show client");
+            egui::ComboBox::from_id_salt(("client_filter", id_salt))
                 .selected_text(current)
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut st.client_filter, None, "all");
                     for id in store.clients.keys() {
                         ui.selectable_value(&mut st.client_filter, Some(*id), format!("#{id}"));
                     }
-                });
+                })
+                .response
+                .labelled_by(l.id);
         }
     });
 
@@ -277,7 +280,7 @@ pub fn show(
         .resizable(true)
         .sense(Sense::click())
         .auto_shrink([false, false])
-        .column(Column::exact(92.0))
+        .column(Column::exact(108.0))
         .column(Column::exact(18.0))
         .column(
             Column::initial(if server { 190.0 } else { 160.0 })

@@ -26,12 +26,16 @@ pub const APP_NAME: &str = "Socket Tester";
 /// Opens the window. With a launch (from the command line), it opens on that role's tab
 /// with its fields filled in, starts the session at once and runs its automation.
 pub fn run(launch: Option<Launch>) -> eframe::Result<()> {
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title(APP_NAME)
+        .with_app_id("socket-tester")
+        .with_inner_size([1100.0, 720.0])
+        .with_min_inner_size([720.0, 460.0]);
+    if let Some(icon) = icon::app_icon() {
+        viewport = viewport.with_icon(std::sync::Arc::new(icon));
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title(APP_NAME)
-            .with_app_id("socket-tester")
-            .with_inner_size([1100.0, 720.0])
-            .with_min_inner_size([720.0, 460.0]),
+        viewport,
         persist_window: true,
         ..Default::default()
     };

@@ -110,17 +110,21 @@ pub fn show(
         ui.add_enabled_ui(!st.hex, |ui| {
             ui.checkbox(&mut st.escapes, "Escapes")
                 .on_hover_text("Understand \\r \\n \\t \\\\ \\0 and \\xNN (a raw byte)");
-            egui::ComboBox::new(("line_ending", id_salt), "Line ending")
+            let l = ui.label("Line ending");
+            egui::ComboBox::from_id_salt(("line_ending", id_salt))
                 .selected_text(st.line_ending.label())
                 .show_ui(ui, |ui| {
                     for le in LineEnding::ALL {
                         ui.selectable_value(&mut st.line_ending, le, le.label());
                     }
-                });
+                })
+                .response
+                .labelled_by(l.id);
         });
         let mut picked: Option<HistoryItem> = None;
         ui.add_enabled_ui(!st.history.is_empty(), |ui| {
-            egui::ComboBox::new(("history", id_salt), "History")
+            let l = ui.label("History");
+            egui::ComboBox::from_id_salt(("history", id_salt))
                 .selected_text(format!("{} sent", st.history.len()))
                 .width(90.0)
                 .show_ui(ui, |ui| {
@@ -141,7 +145,9 @@ pub fn show(
                             picked = Some(h.clone());
                         }
                     }
-                });
+                })
+                .response
+                .labelled_by(l.id);
         });
         if let Some(h) = picked {
             st.text = h.text;

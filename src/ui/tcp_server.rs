@@ -70,7 +70,8 @@ pub fn target_ui(ui: &mut Ui, store: &LogStore, selected: &mut Option<u64>) {
         Some(id) => format!("client #{id}"),
         None => "all clients".to_string(),
     };
-    egui::ComboBox::new("send_to", "Send to")
+    let l = ui.label("Send to");
+    egui::ComboBox::from_id_salt("send_to")
         .selected_text(current)
         .show_ui(ui, |ui| {
             ui.selectable_value(selected, None, "all clients");
@@ -78,7 +79,9 @@ pub fn target_ui(ui: &mut Ui, store: &LogStore, selected: &mut Option<u64>) {
                 let peer = c.peer.map(|p| p.to_string()).unwrap_or_default();
                 ui.selectable_value(selected, Some(c.id), format!("client #{} {peer}", c.id));
             }
-        });
+        })
+        .response
+        .labelled_by(l.id);
 }
 
 /// The client list with per-client counters.

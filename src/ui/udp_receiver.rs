@@ -45,12 +45,15 @@ pub fn reply_target_ui(
         Some(a) => a.to_string(),
         None => last_text.clone(),
     };
-    egui::ComboBox::new("reply_to", "Reply to")
+    let l = ui.label("Reply to");
+    egui::ComboBox::from_id_salt("reply_to")
         .selected_text(current)
         .show_ui(ui, |ui| {
             ui.selectable_value(reply_to, None, last_text);
             for a in senders.iter().rev() {
                 ui.selectable_value(reply_to, Some(*a), a.to_string());
             }
-        });
+        })
+        .response
+        .labelled_by(l.id);
 }
