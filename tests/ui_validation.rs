@@ -266,3 +266,22 @@ fn million_rows_render_one_screenful() {
             .is_some()
     );
 }
+
+#[test]
+fn idle_window_settles_and_ctrl_l_clears_the_log() {
+    use egui::{Key, Modifiers};
+    let mut h = harness(App::new(None, None));
+    open_tab(&mut h, Role::UdpReceiver);
+    set_field(&mut h, "Port", "0");
+    h.get_by_label("Bind").click();
+    wait_for(&mut h, "bound", |a| {
+        a.panel(Role::UdpReceiver).state == ConnState::Bound
+    });
+    assert!(h.state().panel(Role::UdpReceiver).store.len() >= 1);
+    // Nothing is happening: the window stops asking for frames.
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    settle(&mut h);
+    assert_eq!(h.state().panel(Role::UdpReceiver).store.len(), 0);
+    assert!(h.state().panel(Role::UdpReceiver).is_running());
+}
