@@ -277,7 +277,7 @@ fn idle_window_settles_and_ctrl_l_clears_the_log() {
     wait_for(&mut h, "bound", |a| {
         a.panel(Role::UdpReceiver).state == ConnState::Bound
     });
-    assert!(h.state().panel(Role::UdpReceiver).store.len() >= 1);
+    assert!(!h.state().panel(Role::UdpReceiver).store.is_empty());
     // Nothing is happening: the window stops asking for frames.
     h.run();
     h.key_press_modifiers(Modifiers::COMMAND, Key::L);
