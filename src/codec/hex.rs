@@ -108,12 +108,20 @@ const DIGITS: &[u8; 16] = b"0123456789abcdef";
 
 /// Lower-case hex with no separators, as stored in records: `cad5b5bd`.
 pub fn to_hex(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        s.push(DIGITS[(b >> 4) as usize] as char);
-        s.push(DIGITS[(b & 15) as usize] as char);
+    let mut v = Vec::with_capacity(bytes.len() * 2);
+    push_hex(&mut v, bytes);
+    // Only ASCII hex digits were pushed.
+    String::from_utf8(v).unwrap_or_default()
+}
+
+/// Appends lower-case hex of `bytes` to `out` (the fast path of the record writer).
+pub fn push_hex(out: &mut Vec<u8>, bytes: &[u8]) {
+    let start = out.len();
+    out.resize(start + bytes.len() * 2, 0);
+    for (pair, &b) in out[start..].chunks_exact_mut(2).zip(bytes) {
+        pair[0] = DIGITS[(b >> 4) as usize];
+        pair[1] = DIGITS[(b & 15) as usize];
     }
-    s
 }
 
 /// Upper-case hex with spaces, as shown in the log view: `CA D5 B5 BD`.

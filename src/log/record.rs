@@ -129,8 +129,49 @@ impl<W: Write> RecordWriter<W> {
 
     pub fn write_event(&mut self, ev: &Event) -> io::Result<()> {
         let text = self.decoders.text(ev);
+        if let Some(data) = ev.kind.data() {
+            // Fast path for data events (the bulk of any record): the same fields in the
+            // same order as `Record`, with the hex written straight into the line.
+            return self.write_data(ev, data, text.as_deref().unwrap_or_default());
+        }
         let rec = Record::from_event(ev, text, self.decoders.encoding());
         self.write_record(&rec)
+    }
+
+    fn write_data(&mut self, ev: &Event, data: &[u8], text: &str) -> io::Result<()> {
+        use std::io::Write as _;
+        let line = &mut self.line;
+        line.clear();
+        line.reserve(data.len() * 2 + text.len() + 256);
+        line.extend_from_slice(b"{\"ts\":\"");
+        line.extend_from_slice(format_ts(ev.ts_us).as_bytes());
+        line.extend_from_slice(b"\",\"session\":\"");
+        line.extend_from_slice(ev.role.as_str().as_bytes());
+        line.extend_from_slice(b"\",\"event\":\"");
+        line.extend_from_slice(ev.kind.name().as_bytes());
+        line.push(b'"');
+        if let Some(l) = ev.local {
+            write!(line, ",\"local\":\"{l}\"")?;
+        }
+        if let Some(p) = ev.peer {
+            write!(line, ",\"peer\":\"{p}\"")?;
+        }
+        if let Some(c) = ev.client {
+            write!(line, ",\"client\":{c}")?;
+        }
+        write!(line, ",\"len\":{},\"hex\":\"", data.len())?;
+        crate::codec::hex::push_hex(line, data);
+        line.extend_from_slice(b"\",\"text\":");
+        serde_json::to_writer(&mut *line, text).map_err(io::Error::other)?;
+        line.extend_from_slice(b",\"encoding\":\"");
+        line.extend_from_slice(self.decoders.encoding().label().as_bytes());
+        line.extend_from_slice(b"\"}\n");
+        self.out.write_all(&self.line)?;
+        if self.flush_each {
+            self.out.flush()?;
+        }
+        self.written += 1;
+        Ok(())
     }
 
     pub fn write_record(&mut self, rec: &Record) -> io::Result<()> {

@@ -101,6 +101,21 @@ impl Spool {
         }
     }
 
+    /// Messages queued and not yet written. Readers of a session should stop taking new
+    /// events while this is high, so the worker (and, for TCP, the peer) slows down instead
+    /// of memory growing: see [`Spool::BACKLOG_LIMIT`].
+    pub fn backlog(&self) -> usize {
+        self.tx.as_ref().map_or(0, |t| t.len())
+    }
+
+    /// Above this backlog a reader should pause taking events.
+    pub const BACKLOG_LIMIT: usize = 64;
+
+    /// True while the writer is far behind (see [`Spool::backlog`]).
+    pub fn is_behind(&self) -> bool {
+        self.backlog() > Self::BACKLOG_LIMIT
+    }
+
     /// Empties the file (the log was cleared).
     pub fn truncate(&self) {
         if let Some(tx) = &self.tx {

@@ -126,7 +126,7 @@ impl LogStore {
             }
         }
         let text = match self.decoders.text(&ev) {
-            Some(t) => t,
+            Some(t) => cap_text(t),
             None => describe(&ev),
         };
         let size = ev.kind.data().map_or(0, |d| d.len()) + text.len() + 64;
@@ -181,7 +181,7 @@ impl LogStore {
         let mut bytes = 0;
         for row in self.rows.iter_mut() {
             if let Some(t) = self.decoders.text(&row.event) {
-                row.text = t;
+                row.text = cap_text(t);
             }
             bytes += row.event.kind.data().map_or(0, |d| d.len()) + row.text.len() + 64;
         }
@@ -198,6 +198,25 @@ impl LogStore {
             ..LogStore::new(enc)
         };
     }
+}
+
+/// Text kept per row for display, in bytes. A view shows a few thousand characters of a
+/// cell at most; the raw bytes stay whole (and the spool and exports decode all of them).
+pub const TEXT_CAP: usize = 8 * 1024;
+
+fn cap_text(mut t: String) -> String {
+    if t.len() > TEXT_CAP {
+        let mut cut = TEXT_CAP;
+        while !t.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let rest = t.len() - cut;
+        t.truncate(cut);
+        t.push_str(&format!(" … [{rest} more bytes of text]"));
+    }
+    // Decoders reserve for the worst case (3 bytes per input byte); keep only what is used.
+    t.shrink_to_fit();
+    t
 }
 
 /// The text shown for a non-data event.

@@ -106,7 +106,9 @@ impl SessionConfig {
             backlog: 128,
             max_clients: 1000,
             keep_open_after_peer_fin: false,
-            event_capacity: 65_536,
+            // TCP events can carry 64 KiB each: a smaller queue keeps memory bounded
+            // (16 MiB at most) before back-pressure reaches the peer.
+            event_capacity: if role.is_tcp() { 256 } else { 16_384 },
         }
     }
 
