@@ -262,7 +262,8 @@ impl Record {
                 kind: crate::net::ErrorKind::Io,
                 message: msg(),
             },
-            "info" | "note" => EventKind::Info(msg()),
+            "info" => EventKind::Info(msg()),
+            "note" => EventKind::Note(msg()),
             _ => return None,
         };
         Some(Event {

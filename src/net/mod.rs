@@ -205,6 +205,8 @@ pub enum EventKind {
         message: String,
     },
     Info(String),
+    /// A note the user attached to this moment ("device rebooted"). Never from a worker.
+    Note(String),
 }
 
 impl EventKind {
@@ -222,6 +224,7 @@ impl EventKind {
             EventKind::Reset { .. } => "reset",
             EventKind::Error { .. } => "error",
             EventKind::Info(_) => "info",
+            EventKind::Note(_) => "note",
         }
     }
 
@@ -237,7 +240,7 @@ impl EventKind {
             EventKind::Closed { message, .. }
             | EventKind::Reset { message }
             | EventKind::Error { message, .. } => Some(message),
-            EventKind::Info(m) => Some(m),
+            EventKind::Info(m) | EventKind::Note(m) => Some(m),
             _ => None,
         }
     }
