@@ -253,13 +253,9 @@ fn million_rows_render_one_screenful() {
         }
     }
     let mut h = harness(app);
-    let t = std::time::Instant::now();
+    // How fast this is, is measured by the `log_frame` figure of `cargo bench --bench
+    // throughput`; here we only check that the newest rows and the counts are shown.
     settle(&mut h);
-    assert!(
-        t.elapsed() < Duration::from_secs(5),
-        "3 frames took {:?}",
-        t.elapsed()
-    );
     assert!(h.query_by_label("999999").is_some());
     assert!(
         h.query_by_label("showing 1000000 of 1000000 events")
