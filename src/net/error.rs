@@ -76,6 +76,10 @@ pub fn describe(err: &io::Error, op: Op, addr: &str) -> (ErrorKind, String) {
             ErrorKind::AddrNotAvailable,
             "this address does not belong to this machine; use 0.0.0.0 (all interfaces), 127.0.0.1, or one of this machine's addresses".to_string(),
         ),
+        K::PermissionDenied if matches!(op, Op::Send) => (
+            ErrorKind::PermissionDenied,
+            "permission denied: sending to a broadcast address needs SO_BROADCAST — turn on Broadcast (or a firewall rule refused it)".to_string(),
+        ),
         K::PermissionDenied if port_below_1024 => (
             ErrorKind::PermissionDenied,
             "permission denied: ports 0–1023 are well-known ports and need administrator (root) rights; use a port from 1024 to 65535".to_string(),

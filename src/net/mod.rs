@@ -13,6 +13,8 @@ pub mod auto;
 mod conn;
 pub mod error;
 pub mod expect;
+pub mod file_send;
+pub mod pacer;
 pub mod rules;
 mod tcp_client;
 mod tcp_server;
@@ -162,6 +164,10 @@ pub enum Command {
     Disconnect(u64),
     /// TCP server: close the listening socket, keep connected clients.
     StopListening,
+    /// Stream a file from disk in chunks (UDP: one datagram each); progress in the spec.
+    SendFile(Box<file_send::FileSpec>),
+    /// Stop the file being sent.
+    CancelFile,
     /// End the session.
     Stop,
 }
@@ -304,6 +310,15 @@ impl Session {
         self.role
     }
 
+    /// A cloneable handle that sends commands and wakes the worker (for other threads,
+    /// such as the auto-send [`pacer`]).
+    pub fn handle(&self) -> SessionHandle {
+        SessionHandle {
+            commands: self.commands.clone(),
+            waker: self.waker.clone(),
+        }
+    }
+
     /// Sends a command and wakes the worker. Returns false if the worker has ended.
     pub fn send(&self, cmd: Command) -> bool {
         let ok = self.commands.send(cmd).is_ok();
@@ -344,6 +359,24 @@ impl Session {
             let _ = t.join();
         }
         rest
+    }
+}
+
+/// Sends commands to a running session from any thread (see [`Session::handle`]).
+#[derive(Clone)]
+pub struct SessionHandle {
+    commands: Sender<Command>,
+    waker: Option<Arc<mio::Waker>>,
+}
+
+impl SessionHandle {
+    /// Sends a command and wakes the worker. Returns false if the worker has ended.
+    pub fn send(&self, cmd: Command) -> bool {
+        let ok = self.commands.send(cmd).is_ok();
+        if let Some(w) = &self.waker {
+            let _ = w.wake();
+        }
+        ok
     }
 }
 

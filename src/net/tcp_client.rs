@@ -4,6 +4,7 @@
 use super::addr;
 use super::conn::{Conn, ReadEnd, close_deadline};
 use super::error::{ErrorKind, Op, resolve_failure_kind};
+use super::file_send::{self, FileSend, Step};
 use super::worker::{Ctx, TICK, WAKER};
 use super::{Command, EventKind, SessionConfig};
 use mio::{Events, Interest, Poll, Token};
@@ -81,6 +82,7 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
         ctx.flush_notify();
         return;
     }
+    let mut file: Option<FileSend> = None;
     loop {
         while let Some(cmd) = ctx.next_command() {
             match cmd {
@@ -108,12 +110,22 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                     conn.close_local(ctx, "closed locally (close())", close_deadline());
                     return;
                 }
+                Command::SendFile(spec) => file_send::start(ctx, &mut file, *spec),
+                Command::CancelFile => file_send::cancel(ctx, &mut file),
                 Command::SetDestination(_) | Command::StopListening => {
                     ctx.info("that command does not apply to a TCP client");
                 }
             }
             if ctx.gone {
                 return;
+            }
+        }
+        // A file: the next chunk only once the previous ones have left.
+        if let Some(f) = file.as_mut() {
+            match f.step(ctx, Instant::now(), !conn.has_pending()) {
+                Step::Chunk(b) => conn.queue(b),
+                Step::Wait => {}
+                Step::Over => file = None,
             }
         }
         if let ReadEnd::Over = conn.flush(ctx) {
@@ -127,7 +139,10 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
         if ctx.stop_seen {
             continue;
         }
-        if let Err(e) = poll.poll(&mut events, Some(TICK)) {
+        let timeout = file
+            .as_ref()
+            .map_or(TICK, |f| f.wait(Instant::now(), !conn.has_pending(), TICK));
+        if let Err(e) = poll.poll(&mut events, Some(timeout)) {
             if e.kind() == io::ErrorKind::Interrupted {
                 continue;
             }

@@ -5,6 +5,7 @@
 use super::addr;
 use super::conn::{Conn, ReadEnd, close_deadline};
 use super::error::{ErrorKind, Op};
+use super::file_send::{self, FileSend, Step};
 use super::worker::{Ctx, TICK, WAKER};
 use super::{ClosedBy, Command, EventKind, SessionConfig, Target};
 use mio::{Events, Interest, Poll, Token};
@@ -12,7 +13,7 @@ use socket2::{Domain, Protocol, Socket, Type};
 use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const LISTENER: Token = Token(1);
 const FIRST_CLIENT: usize = 2;
@@ -67,6 +68,7 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
     let mut accept_backoff = false;
     let mut events = Events::with_capacity(1024);
     let mut buf = vec![0u8; 64 * 1024];
+    let mut file: Option<FileSend> = None;
 
     loop {
         // Commands.
@@ -152,9 +154,46 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                 Command::SetDestination(_) => {
                     ctx.info("that command does not apply to a TCP server")
                 }
+                Command::SendFile(spec) => {
+                    if clients.is_empty() {
+                        file_send::start_failed(ctx, *spec, "no client is connected".into());
+                    } else {
+                        file_send::start(ctx, &mut file, *spec);
+                    }
+                }
+                Command::CancelFile => file_send::cancel(ctx, &mut file),
             }
             if ctx.gone {
                 return;
+            }
+        }
+        // A file: the next chunk once every target client's queue is empty.
+        if let Some(f) = file.as_mut() {
+            let targets: Vec<Token> = match f.spec.to {
+                Target::Client(id) => by_id.get(&id).copied().into_iter().collect(),
+                _ => by_id.values().copied().collect(),
+            };
+            if targets.is_empty() {
+                f.fail(
+                    ctx,
+                    "file send stopped: the client it was going to is gone".into(),
+                );
+                file = None;
+            } else {
+                let idle = targets
+                    .iter()
+                    .all(|t| clients.get(t).is_none_or(|c| !c.has_pending()));
+                match f.step(ctx, Instant::now(), idle) {
+                    Step::Chunk(b) => {
+                        for t in &targets {
+                            if let Some(c) = clients.get_mut(t) {
+                                c.queue(b.clone());
+                            }
+                        }
+                    }
+                    Step::Wait => {}
+                    Step::Over => file = None,
+                }
             }
         }
         // Writes.
@@ -174,11 +213,15 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
         if ctx.stop_seen {
             continue;
         }
-        let timeout = if accept_backoff {
+        let mut timeout = if accept_backoff {
             Duration::from_millis(10)
         } else {
             TICK
         };
+        if let Some(f) = &file {
+            let idle = !clients.values().any(|c| c.has_pending());
+            timeout = timeout.min(f.wait(Instant::now(), idle, TICK));
+        }
         if let Err(e) = poll.poll(&mut events, Some(timeout)) {
             if e.kind() == io::ErrorKind::Interrupted {
                 continue;

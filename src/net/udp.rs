@@ -3,13 +3,15 @@
 //! address and can reply to whoever sent to it. Every datagram is one event.
 
 use super::addr;
-use super::error::{ErrorKind, Op, resolve_failure_kind};
+use super::error::{ErrorKind, Op, describe, resolve_failure_kind};
+use super::file_send::{self, FileSend, Step};
 use super::worker::{Ctx, TICK, WAKER};
 use super::{ClosedBy, Command, EventKind, Role, SessionConfig, Target};
 use mio::{Events, Interest, Poll, Token};
 use socket2::{Domain, Protocol, Socket, Type};
 use std::io;
 use std::net::SocketAddr;
+use std::time::Instant;
 
 const SOCK: Token = Token(1);
 /// Large enough for any datagram (the IPv4 maximum payload is 65,507 bytes), so none is cut.
@@ -80,6 +82,8 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
     let mut events = Events::with_capacity(64);
     let mut buf = vec![0u8; MAX_DATAGRAM];
     let mut closing_message = "socket closed (close())".to_string();
+    let mut file: Option<FileSend> = None;
+    let mut file_to: SocketAddr = any_v4();
     'outer: loop {
         // Commands first.
         while let Some(cmd) = ctx.next_command() {
@@ -142,6 +146,18 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                         }
                     }
                 }
+                Command::SendFile(spec) => {
+                    let spec = *spec;
+                    let fallback = if sender { dest } else { last_sender };
+                    match file_target(&spec.to, fallback) {
+                        Ok(t) => {
+                            file_send::start(ctx, &mut file, spec);
+                            file_to = t;
+                        }
+                        Err(m) => file_send::start_failed(ctx, spec, m),
+                    }
+                }
+                Command::CancelFile => file_send::cancel(ctx, &mut file),
                 Command::ShutdownWrite | Command::Disconnect(_) | Command::StopListening => {
                     ctx.info("that command is for TCP sessions; UDP has no connection to close");
                 }
@@ -154,7 +170,28 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
         if ctx.stop_seen || ctx.gone {
             break;
         }
-        if let Err(e) = poll.poll(&mut events, Some(TICK)) {
+        // A file: up to 64 datagrams per pass, so commands (Cancel, Stop) stay responsive.
+        for _ in 0..64 {
+            let Some(f) = file.as_mut() else { break };
+            match f.step(ctx, Instant::now(), true) {
+                Step::Chunk(bytes) => match send_to(&socket, &bytes, file_to) {
+                    Ok(()) => {
+                        ctx.emit(Some(file_to), None, EventKind::Tx(bytes));
+                    }
+                    Err(e) => {
+                        let (_, m) = describe(&e, Op::Send, &file_to.to_string());
+                        f.fail(ctx, format!("file send stopped: {m}"));
+                        file = None;
+                    }
+                },
+                Step::Wait => break,
+                Step::Over => file = None,
+            }
+        }
+        let timeout = file
+            .as_ref()
+            .map_or(TICK, |f| f.wait(Instant::now(), true, TICK));
+        if let Err(e) = poll.poll(&mut events, Some(timeout)) {
             if e.kind() == io::ErrorKind::Interrupted {
                 continue;
             }
@@ -225,6 +262,21 @@ fn bind_address(text: &str, dest: Option<SocketAddr>) -> Result<SocketAddr, addr
         .first()
         .copied()
         .ok_or_else(|| addr::AddrError(format!("{t} has no address")))
+}
+
+/// Where a file's datagrams go.
+fn file_target(to: &Target, fallback: Option<SocketAddr>) -> Result<SocketAddr, String> {
+    match to {
+        Target::Peer(a) => Ok(*a),
+        Target::Host(h) => addr::resolve(h)
+            .map_err(|e| e.to_string())?
+            .first()
+            .copied()
+            .ok_or_else(|| format!("{h} has no address")),
+        _ => fallback.ok_or_else(|| {
+            "nobody has sent a datagram to this receiver yet, so there is no one to send to".into()
+        }),
+    }
 }
 
 fn any_v4() -> SocketAddr {

@@ -1,13 +1,16 @@
 //! The send box: a multi-line message (Enter sends, Shift+Enter adds a line), a Hex
 //! toggle checked as you type, escape sequences, a line ending, and the last sends in a
 //! history list. Text is encoded here, so an unencodable character shows before sending.
+//! With Variables on, the message is a template (`{seq}`, `{time}`, `{unix_ms}`,
+//! `{rand:N}`, `{hex:..}`) checked as you type; a checksum can be appended and its value
+//! is shown before sending.
 
-use crate::codec::{self, Encoding};
+use crate::codec::{self, Checksum, Encoding, Template, TemplateCtx};
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, TextEdit, Ui};
 use serde::{Deserialize, Serialize};
 
 /// How many sent messages each tab remembers.
-pub const HISTORY_MAX: usize = 20;
+pub const HISTORY_MAX: usize = 50;
 
 /// What goes after a text message.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,6 +48,68 @@ pub struct HistoryItem {
     pub hex: bool,
     pub escapes: bool,
     pub line_ending: LineEnding,
+    #[serde(default)]
+    pub variables: bool,
+    #[serde(default)]
+    pub checksum: Option<Checksum>,
+}
+
+/// Everything that turns typed text into bytes (the send box, a saved payload, auto-send).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PayloadForm {
+    pub text: String,
+    pub hex: bool,
+    pub escapes: bool,
+    pub line_ending: LineEnding,
+    /// The text is a template with variables.
+    pub variables: bool,
+    /// Appended after the data (before the line ending).
+    pub checksum: Option<Checksum>,
+}
+
+impl PayloadForm {
+    /// The bytes this stands for. With variables, `seq` is the `{seq}` value and advances
+    /// by one. The error names the position of the problem.
+    pub fn bytes(&self, enc: Encoding, seq: &mut u64) -> Result<Vec<u8>, String> {
+        let mut bytes = self.data(enc, seq)?;
+        if let Some(c) = self.checksum {
+            c.append(&mut bytes);
+        }
+        let end = self.line_ending.text();
+        if !self.hex && !end.is_empty() {
+            bytes.extend(codec::encode(enc, end).map_err(|e| e.to_string())?);
+        }
+        Ok(bytes)
+    }
+
+    /// The data before the checksum and line ending.
+    pub fn data(&self, enc: Encoding, seq: &mut u64) -> Result<Vec<u8>, String> {
+        if self.variables {
+            let t = if self.hex {
+                Template::parse_hex(&self.text)
+            } else {
+                Template::parse(&self.text)
+            }
+            .map_err(|e| format!("variables: {e}"))?;
+            let mut ctx = TemplateCtx {
+                seq: *seq,
+                enc,
+                escapes: self.escapes && !self.hex,
+            };
+            let b = t.render(&mut ctx).map_err(|e| format!("variables: {e}"))?;
+            *seq = ctx.seq;
+            return Ok(b);
+        }
+        if self.hex {
+            return codec::parse_hex(&self.text).map_err(|e| format!("hex: {e}"));
+        }
+        if self.escapes {
+            codec::parse_escapes(&self.text, enc).map_err(|e| e.to_string())
+        } else {
+            codec::encode(enc, &self.text).map_err(|e| e.to_string())
+        }
+    }
 }
 
 /// The send box of one tab (persisted).
@@ -56,24 +121,53 @@ pub struct SendState {
     pub escapes: bool,
     pub line_ending: LineEnding,
     pub history: Vec<HistoryItem>,
+    /// The message is a template (`{seq}`, `{time}`, …).
+    pub variables: bool,
+    pub checksum: Option<Checksum>,
+    /// The next `{seq}` of this tab's sends (not saved: each run starts at 1).
+    #[serde(skip)]
+    pub seq: u64,
 }
 
 impl SendState {
-    /// The bytes the message stands for, or what is wrong with it.
+    /// The form of the current message.
+    pub fn form(&self) -> PayloadForm {
+        PayloadForm {
+            text: self.text.clone(),
+            hex: self.hex,
+            escapes: self.escapes,
+            line_ending: self.line_ending,
+            variables: self.variables,
+            checksum: self.checksum,
+        }
+    }
+
+    /// Puts a saved or remembered form in the box.
+    pub fn load(&mut self, f: &PayloadForm) {
+        self.text = f.text.clone();
+        self.hex = f.hex;
+        self.escapes = f.escapes;
+        self.line_ending = f.line_ending;
+        self.variables = f.variables;
+        self.checksum = f.checksum;
+    }
+
+    /// The `{seq}` the next send uses.
+    pub fn next_seq(&self) -> u64 {
+        self.seq.max(1)
+    }
+
+    /// The bytes the message stands for (a preview: `{seq}` does not advance).
     pub fn payload(&self, enc: Encoding) -> Result<Vec<u8>, String> {
-        if self.hex {
-            return codec::parse_hex(&self.text).map_err(|e| format!("hex: {e}"));
-        }
-        let mut bytes = if self.escapes {
-            codec::parse_escapes(&self.text, enc).map_err(|e| e.to_string())?
-        } else {
-            codec::encode(enc, &self.text).map_err(|e| e.to_string())?
-        };
-        let end = self.line_ending.text();
-        if !end.is_empty() {
-            bytes.extend(codec::encode(enc, end).map_err(|e| e.to_string())?);
-        }
-        Ok(bytes)
+        self.form().bytes(enc, &mut self.next_seq())
+    }
+
+    /// The bytes to send now: `{seq}` advances.
+    pub fn take_payload(&mut self, enc: Encoding) -> Result<Vec<u8>, String> {
+        let mut seq = self.next_seq();
+        let b = self.form().bytes(enc, &mut seq)?;
+        self.seq = seq;
+        Ok(b)
     }
 
     /// Puts the current message at the top of the history.
@@ -83,6 +177,8 @@ impl SendState {
             hex: self.hex,
             escapes: self.escapes,
             line_ending: self.line_ending,
+            variables: self.variables,
+            checksum: self.checksum,
         };
         self.history.retain(|h| *h != item);
         self.history.insert(0, item);
@@ -121,6 +217,22 @@ pub fn show(
                 .response
                 .labelled_by(l.id);
         });
+        ui.checkbox(&mut st.variables, "Variables").on_hover_text(
+            "Expand {seq} {seq:04} {time} {unix_ms} {rand:N} {hex:01 02} at each send; {{ and }} are literal braces",
+        );
+        let l = ui.label("Checksum");
+        egui::ComboBox::from_id_salt(("checksum", id_salt))
+            .selected_text(st.checksum.map_or("none", |c| c.name()))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut st.checksum, None, "none");
+                for c in Checksum::ALL {
+                    ui.selectable_value(&mut st.checksum, Some(c), c.name())
+                        .on_hover_text(c.description());
+                }
+            })
+            .response
+            .labelled_by(l.id)
+            .on_hover_text("Appended after the data, before the line ending");
         let mut picked: Option<HistoryItem> = None;
         ui.add_enabled_ui(!st.history.is_empty(), |ui| {
             let l = ui.label("History");
@@ -150,10 +262,14 @@ pub fn show(
                 .labelled_by(l.id);
         });
         if let Some(h) = picked {
-            st.text = h.text;
-            st.hex = h.hex;
-            st.escapes = h.escapes;
-            st.line_ending = h.line_ending;
+            st.load(&PayloadForm {
+                text: h.text,
+                hex: h.hex,
+                escapes: h.escapes,
+                line_ending: h.line_ending,
+                variables: h.variables,
+                checksum: h.checksum,
+            });
         }
         extra(ui);
     });
@@ -200,19 +316,38 @@ pub fn show(
         (Err(e), _) => {
             super::address_field::error_label(ui, e);
         }
-        (Ok(p), Some(why)) => {
-            ui.label(RichText::new(format!("{} bytes · {why}", p.len())).weak());
-        }
-        (Ok(p), None) => {
-            ui.label(
-                RichText::new(format!("{} bytes · Enter or Ctrl+Enter sends", p.len())).weak(),
-            );
+        (Ok(p), why) => {
+            let why = why.unwrap_or("Enter or Ctrl+Enter sends");
+            ui.label(RichText::new(format!("{} · {why}", describe(st, enc, p))).weak());
         }
     }
     if want_send && can_send {
+        let out = st.take_payload(enc).ok();
         st.remember();
-        payload.ok()
+        out
     } else {
         None
     }
+}
+
+/// "8 bytes (CRC-16/MODBUS = C5 CD)" for the preview line.
+fn describe(st: &SendState, enc: Encoding, bytes: &[u8]) -> String {
+    let mut s = format!("{} bytes", bytes.len());
+    if let Some(c) = st.checksum {
+        // The checksum sits before the line ending (text mode only).
+        let end = if st.hex {
+            0
+        } else {
+            codec::encode(enc, st.line_ending.text()).map_or(0, |e| e.len())
+        };
+        let stop = bytes.len().saturating_sub(end);
+        let start = stop.saturating_sub(c.width());
+        if let Some(sum) = bytes.get(start..stop) {
+            s.push_str(&format!(" ({} = {})", c.name(), codec::to_hex_spaced(sum)));
+        }
+    }
+    if st.variables {
+        s.push_str(&format!(" · next {{seq}} = {}", st.next_seq()));
+    }
+    s
 }
