@@ -392,6 +392,59 @@ fn export_bench(n: usize, dir: &std::path::Path) {
     let _ = size;
 }
 
+/// One frame of the real window's log view holding `rows` rows, at the bottom and in the
+/// middle, driven by egui_kittest with no GPU. Returns (bottom ms, middle ms) per frame.
+fn log_frame(rows: u32) -> (f64, f64) {
+    use egui_kittest::Harness;
+    use socket_tester::net::Event;
+    use socket_tester::ui::App;
+    let mut app = App::new(None, None);
+    app.tab = Role::UdpReceiver;
+    {
+        let p = app.panel_mut(Role::UdpReceiver);
+        p.store.max_rows = rows as usize + 1;
+        for i in 0..rows {
+            p.store.push(Event {
+                ts_us: 1_795_000_000_000_000 + i as i64,
+                role: Role::UdpReceiver,
+                local: None,
+                peer: Some("127.0.0.1:5000".parse().unwrap()),
+                client: None,
+                kind: EventKind::Rx(format!("datagram number {i}").into_bytes()),
+            });
+        }
+    }
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 820.0))
+        .build_ui_state(|ui, app: &mut App| app.frame(ui), app);
+    for _ in 0..5 {
+        h.step();
+    }
+    let time = |h: &mut Harness<'_, App>| {
+        let n = 20;
+        let t = Instant::now();
+        for _ in 0..n {
+            h.step();
+        }
+        t.elapsed().as_secs_f64() * 1000.0 / n as f64
+    };
+    let bottom = time(&mut h);
+    // Scroll up by half the log (rows are about 20 px high).
+    h.event(egui::Event::PointerMoved(egui::pos2(640.0, 400.0)));
+    h.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(0.0, rows as f32 * 10.0),
+        modifiers: egui::Modifiers::NONE,
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+    });
+    for _ in 0..5 {
+        h.step();
+    }
+    let middle = time(&mut h);
+    (bottom, middle)
+}
+
 fn main() {
     let dir = tempfile::tempdir().unwrap();
     let q = quick();
@@ -438,4 +491,21 @@ fn main() {
     info("server_clients_peak_rss", peak_rss_mib(), "MiB");
 
     export_bench(if q { 100_000 } else { 1_000_000 }, dir.path());
+
+    let (base_bottom, base_middle) = log_frame(100);
+    let (bottom, middle) = log_frame(if q { 200_000 } else { 1_000_000 });
+    report(
+        "log_frame_bottom",
+        bottom,
+        "ms/frame",
+        base_bottom,
+        "ms/frame(100 rows)",
+    );
+    report(
+        "log_frame_middle",
+        middle,
+        "ms/frame",
+        base_middle,
+        "ms/frame(100 rows)",
+    );
 }
