@@ -38,10 +38,22 @@ pub struct Record {
 
 /// Formats microseconds since the epoch as RFC 3339 UTC with six decimals.
 pub fn format_ts(ts_us: i64) -> String {
-    match chrono::DateTime::from_timestamp_micros(ts_us) {
-        Some(t) => t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
-        None => format!("@{ts_us}us"),
-    }
+    use std::cell::RefCell;
+    // Events come in bursts within one second: format the date and time once per second
+    // and only the microseconds per event (this is on the recording hot path).
+    thread_local!(static LAST: RefCell<(i64, String)> = const { RefCell::new((i64::MIN, String::new())) });
+    let sec = ts_us.div_euclid(1_000_000);
+    let micros = ts_us.rem_euclid(1_000_000);
+    LAST.with(|cell| {
+        let mut last = cell.borrow_mut();
+        if last.0 != sec {
+            let Some(t) = chrono::DateTime::from_timestamp(sec, 0) else {
+                return format!("@{ts_us}us");
+            };
+            *last = (sec, t.format("%Y-%m-%dT%H:%M:%S").to_string());
+        }
+        format!("{}.{micros:06}Z", last.1)
+    })
 }
 
 /// Parses a record timestamp back to microseconds since the epoch.
@@ -307,6 +319,11 @@ mod tests {
         assert_eq!(v["text"], "收到啦我反馈");
         assert_eq!(v["encoding"], "gbk");
         assert!(v["ts"].as_str().unwrap().ends_with(".123456Z"));
+        assert_eq!(
+            format_ts(1_795_000_000_000_001),
+            "2026-11-18T09:46:40.000001Z"
+        );
+        assert_eq!(format_ts(-1), "1969-12-31T23:59:59.999999Z");
         assert!(v.get("message").is_none());
         let back: Vec<_> = read_records(out.as_bytes()).collect();
         assert_eq!(back.len(), 1);
