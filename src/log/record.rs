@@ -321,7 +321,7 @@ mod tests {
         assert!(v["ts"].as_str().unwrap().ends_with(".123456Z"));
         assert_eq!(
             format_ts(1_795_000_000_000_001),
-            "2026-11-18T09:46:40.000001Z"
+            "2026-11-18T11:06:40.000001Z"
         );
         assert_eq!(format_ts(-1), "1969-12-31T23:59:59.999999Z");
         assert!(v.get("message").is_none());
