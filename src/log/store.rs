@@ -5,7 +5,7 @@ use super::counters::Counters;
 use super::text::Decoders;
 use crate::codec::Encoding;
 use crate::net::{Event, EventKind};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::SocketAddr;
 
 /// Arrow shown in the direction column.
@@ -40,6 +40,8 @@ pub struct Entry {
     pub event: Event,
     /// Decoded text for rx/tx; the message otherwise.
     pub text: String,
+    /// Rx only: microseconds since the previous rx from the same peer (None for the first).
+    pub gap_us: Option<i64>,
 }
 
 impl Entry {
@@ -78,7 +80,12 @@ pub struct LogStore {
     decoders: Decoders,
     pub counters: Counters,
     pub clients: BTreeMap<u64, ClientInfo>,
+    /// Time of the last rx from each peer (for [`Entry::gap_us`]).
+    last_rx: HashMap<(Option<u64>, Option<SocketAddr>), i64>,
 }
+
+/// Most peers remembered for inter-arrival times (then the memory starts over).
+const MAX_GAP_PEERS: usize = 10_000;
 
 impl LogStore {
     pub const DEFAULT_ROWS: usize = 200_000;
@@ -94,6 +101,7 @@ impl LogStore {
             decoders: Decoders::new(enc),
             counters: Counters::default(),
             clients: BTreeMap::new(),
+            last_rx: HashMap::new(),
         }
     }
 
@@ -129,19 +137,44 @@ impl LogStore {
             Some(t) => cap_text(t),
             None => describe(&ev),
         };
+        let gap_us = match ev.kind {
+            EventKind::Rx(_) => {
+                if self.last_rx.len() >= MAX_GAP_PEERS {
+                    self.last_rx.clear();
+                }
+                self.last_rx
+                    .insert((ev.client, ev.peer), ev.ts_us)
+                    .map(|prev| ev.ts_us.saturating_sub(prev))
+            }
+            _ => None,
+        };
         let size = ev.kind.data().map_or(0, |d| d.len()) + text.len() + 64;
         self.bytes += size;
         self.rows.push_back(Entry {
             seq: self.total,
             event: ev,
             text,
+            gap_us,
         });
         self.total += 1;
+        self.evict();
+    }
+
+    /// Changes the caps, dropping the oldest rows over them at once.
+    pub fn set_caps(&mut self, max_rows: usize, max_bytes: usize) {
+        self.max_rows = max_rows.max(1);
+        self.max_bytes = max_bytes;
+        self.evict();
+    }
+
+    fn evict(&mut self) {
         while self.rows.len() > self.max_rows
             || (self.bytes > self.max_bytes && self.rows.len() > 1)
         {
             if let Some(old) = self.rows.pop_front() {
                 self.bytes -= old.event.kind.data().map_or(0, |d| d.len()) + old.text.len() + 64;
+            } else {
+                break;
             }
         }
     }
@@ -277,6 +310,8 @@ mod tests {
             s.push(rx(Role::TcpClient, &[*b]));
         }
         assert!(s.iter().any(|e| e.text.contains('\u{fffd}')));
+        assert_eq!(s.get(0).unwrap().gap_us, None);
+        assert_eq!(s.get(1).unwrap().gap_us, Some(0));
         s.set_encoding(Encoding::GBK);
         let joined: String = s.iter().map(|e| e.text.as_str()).collect();
         assert_eq!(joined, "收到啦");

@@ -13,6 +13,7 @@ pub mod auto;
 mod conn;
 pub mod error;
 pub mod expect;
+pub mod interfaces;
 pub mod file_send;
 pub mod pacer;
 pub mod rules;

@@ -34,7 +34,12 @@ pub fn host_field(
     )
     .labelled_by(l.id);
     match addr::check_host(host, allow_empty) {
-        Ok(()) => true,
+        Ok(()) => {
+            if allow_empty {
+                super::classroom::bind_reach_note(ui, host);
+            }
+            true
+        }
         Err(e) => {
             error_label(ui, &e.0);
             false
@@ -60,9 +65,7 @@ pub fn port_field(
     .labelled_by(l.id);
     match addr::parse_port(port, allow_zero) {
         Ok(p) => {
-            if let Some(h) = addr::port_hint(p) {
-                ui.label(RichText::new(h).weak().small());
-            }
+            super::classroom::port_class_note(ui, p);
             Some(p)
         }
         Err(e) => {
@@ -96,9 +99,7 @@ pub fn optional_bind_field(ui: &mut Ui, label: &str, text: &mut String, editable
     };
     match res {
         Ok(p) => {
-            if let Some(h) = addr::port_hint(p) {
-                ui.label(RichText::new(h).weak().small());
-            }
+            super::classroom::port_class_note(ui, p);
             true
         }
         Err(e) => {

@@ -2,6 +2,8 @@
 //! shortcuts, draining every session's events each frame, persistence of the fields,
 //! the CJK font fallback, and opening on a command-line launch.
 
+use super::log_settings::{self, LogSettings};
+use super::recovery::Recovery;
 use super::session_panel::{ConnState, SessionPanel, TabSettings};
 use crate::launch::Launch;
 use crate::net::{Notifier, Role};
@@ -23,6 +25,10 @@ pub struct Persisted {
     pub udp_receiver: TabSettings,
     pub tcp_client: TabSettings,
     pub tcp_server: TabSettings,
+    /// Language, theme, zoom and panels of classroom mode.
+    pub classroom: super::classroom::ClassroomSettings,
+    /// The in-memory cap of every log.
+    pub log: LogSettings,
 }
 
 impl Default for Persisted {
@@ -33,6 +39,8 @@ impl Default for Persisted {
             udp_receiver: TabSettings::seed(Role::UdpReceiver),
             tcp_client: TabSettings::seed(Role::TcpClient),
             tcp_server: TabSettings::seed(Role::TcpServer),
+            classroom: Default::default(),
+            log: LogSettings::default(),
         }
     }
 }
@@ -134,6 +142,14 @@ pub struct App {
     fonts_done: bool,
     /// Whether a CJK font was found.
     pub cjk_font: bool,
+    /// Classroom mode: language, menus, Network panel, timeline, diagram, labs.
+    pub classroom: super::classroom::Classroom,
+    /// The in-memory cap of every log (Settings menu).
+    pub log_settings: LogSettings,
+    /// Where spool files live.
+    pub data_dir: std::path::PathBuf,
+    /// The offer to recover spools left by a crash.
+    pub recovery: Recovery,
 }
 
 fn index(role: Role) -> usize {
@@ -155,6 +171,9 @@ impl App {
             SessionPanel::new(Role::TcpClient, p.tcp_client),
             SessionPanel::new(Role::TcpServer, p.tcp_server),
         ];
+        for panel in &mut panels {
+            p.log.apply(&mut panel.store);
+        }
         let mut tab = p.tab;
         if let Some(l) = &launch {
             tab = l.config.role;
@@ -172,7 +191,21 @@ impl App {
             notify: None,
             fonts_done: false,
             cjk_font: false,
+            classroom: super::classroom::Classroom::new(p.classroom),
+            log_settings: p.log,
+            data_dir: super::save::default_data_dir(),
+            recovery: Recovery::default(),
         }
+    }
+
+    /// Uses `dir` for spool files and for looking for those a crash left (call before
+    /// the first frame).
+    pub fn with_data_dir(mut self, dir: impl Into<std::path::PathBuf>) -> App {
+        self.data_dir = dir.into();
+        for p in &mut self.panels {
+            p.spool_dir = self.data_dir.clone();
+        }
+        self
     }
 
     pub fn panel(&self, role: Role) -> &SessionPanel {
@@ -183,6 +216,11 @@ impl App {
         &mut self.panels[index(role)]
     }
 
+    /// What wakes the window when a worker has news (None before the first frame).
+    pub fn notifier(&self) -> Option<Notifier> {
+        self.notify.clone()
+    }
+
     /// The settings to save.
     pub fn persisted(&self) -> Persisted {
         Persisted {
@@ -191,6 +229,8 @@ impl App {
             udp_receiver: self.panel(Role::UdpReceiver).settings.clone(),
             tcp_client: self.panel(Role::TcpClient).settings.clone(),
             tcp_server: self.panel(Role::TcpServer).settings.clone(),
+            classroom: self.classroom.settings.clone(),
+            log: self.log_settings,
         }
     }
 
@@ -207,6 +247,7 @@ impl App {
             self.fonts_done = true;
             self.cjk_font = install_cjk_font(ctx);
         }
+        self.recovery.start(&self.data_dir, ctx);
         if self.notify.is_none() {
             let c = ctx.clone();
             self.notify = Some(Arc::new(move || c.request_repaint()));
@@ -251,6 +292,7 @@ impl App {
 
     /// Draws the window.
     pub fn show(&mut self, ui: &mut egui::Ui) {
+        super::classroom::begin_frame(self, ui);
         let (send_key, save_key, clear_key) = ui.input_mut(|i| {
             (
                 i.consume_key(Modifiers::COMMAND, Key::Enter),
@@ -261,21 +303,40 @@ impl App {
         egui::Panel::top("tabs").show(ui, |ui| {
             ui.add_space(2.0);
             ui.horizontal(|ui| {
-                ui.label(RichText::new("Socket Tester").strong());
+                ui.label(RichText::new(super::classroom::t(ui, "app.title")).strong());
+                super::classroom::menus(ui, self);
+                ui.separator();
+                let mut settings = self.log_settings;
+                ui.menu_button("⚙ Settings", |ui| {
+                    if log_settings::ui(ui, &mut settings) {
+                        for p in &mut self.panels {
+                            settings.apply(&mut p.store);
+                        }
+                    }
+                });
+                self.log_settings = settings;
                 ui.separator();
                 for role in Role::ALL {
-                    let name = tab_name(role);
+                    let lang = self.classroom.lang;
+                    let name = super::classroom::tab_label(lang, role);
                     ui.selectable_value(&mut self.tab, role, RichText::new(name).size(15.0));
                     if self.panel(role).is_running() {
                         ui.label(
                             RichText::new("●").color(egui::Color32::from_rgb(0x3c, 0xa0, 0x50)),
                         )
-                        .on_hover_text(format!("{name} is running"));
+                        .on_hover_text(crate::i18n::trf(
+                            lang,
+                            "tab.running",
+                            &[("name", name)],
+                        ));
                     }
                 }
             });
             ui.add_space(2.0);
         });
+        if super::classroom::show_split(self, ui) {
+            return;
+        }
         let tab = self.tab;
         let notify = self.notify.clone();
         let panel = &mut self.panels[index(tab)];
@@ -290,9 +351,11 @@ impl App {
             panel.status_ui(ui);
             ui.add_space(2.0);
         });
+        super::classroom::session_panels(ui, &mut self.classroom, panel);
         egui::CentralPanel::default().show(ui, |ui| {
             panel.ui(ui, send_key, &notify);
         });
+        self.recovery.show(ui.ctx());
     }
 
     /// One frame: [`App::pump`] then [`App::show`] (what tests call).

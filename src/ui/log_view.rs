@@ -5,6 +5,7 @@
 
 use crate::codec::{Encoding, to_hex_spaced};
 use crate::log::{Direction, Entry, LogStore, RecordWriter};
+use super::search::Matches;
 use egui::{Color32, RichText, Sense, TextStyle, Ui};
 use egui_extras::{Column, TableBuilder};
 use serde::{Deserialize, Serialize};
@@ -34,9 +35,12 @@ pub struct LogViewState {
     anchor: Option<u64>,
     /// TCP server: show only this client's rows.
     pub client_filter: Option<u64>,
-    filtered: Vec<u64>,
-    filter_for: Option<u64>,
-    scanned_total: u64,
+    /// The search/filter box (text, hex bytes, peer, → / ←).
+    pub search: String,
+    /// Rows passing the client filter and the search, kept up to date incrementally.
+    pub matches: Matches,
+    /// The note being written (Note… popup).
+    pub note: String,
 }
 
 impl LogViewState {
@@ -44,44 +48,34 @@ impl LogViewState {
     pub fn reset(&mut self) {
         self.selected.clear();
         self.anchor = None;
-        self.filtered.clear();
-        self.filter_for = None;
-        self.scanned_total = 0;
+        self.matches.reset();
     }
 
-    /// Keeps the list of rows that pass the client filter up to date, scanning only new rows.
-    fn refresh_filter(&mut self, store: &LogStore) {
-        let Some(id) = self.client_filter else {
-            self.filtered.clear();
-            self.filter_for = None;
-            return;
+    /// The "k of n match" text, or None without a search.
+    pub fn match_text(&self, store: &LogStore) -> Option<String> {
+        if self.search.trim().is_empty() {
+            return None;
+        }
+        let more = if self.matches.done {
+            ""
+        } else {
+            " (searching…)"
         };
-        let first = store.get(0).map_or(store.total(), |e| e.seq);
-        if self.filter_for != Some(id) || store.total() < self.scanned_total {
-            self.filtered.clear();
-            self.filter_for = Some(id);
-            self.scanned_total = first;
-        }
-        let gone = self.filtered.partition_point(|s| *s < first);
-        self.filtered.drain(..gone);
-        let start = self.scanned_total.max(first);
-        let start_idx = usize::try_from(start - first).unwrap_or(usize::MAX);
-        for i in start_idx..store.len() {
-            if let Some(e) = store.get(i)
-                && e.event.client == Some(id)
-            {
-                self.filtered.push(e.seq);
-            }
-        }
-        self.scanned_total = store.total();
+        Some(format!(
+            "{} of {} match{more}",
+            self.matches.seqs.len(),
+            store.len()
+        ))
     }
 }
 
 /// What the user asked for in the toolbar.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct LogActions {
     pub clear: bool,
     pub save: bool,
+    /// Add this note at this moment.
+    pub note: Option<String>,
 }
 
 /// Local time of day, `HH:MM:SS.mmm`.
@@ -171,6 +165,15 @@ fn dir_color(d: Direction, ui: &Ui) -> Color32 {
     }
 }
 
+/// The inter-arrival column: milliseconds since the previous rx from the same peer.
+pub fn gap_text(e: &Entry) -> String {
+    match e.gap_us {
+        Some(us) if us < 10_000_000 => format!("{:.3}", us as f64 / 1000.0),
+        Some(us) => format!("{:.0}", us as f64 / 1000.0),
+        None => String::new(),
+    }
+}
+
 fn hex_cell(e: &Entry) -> String {
     match e.data() {
         Some(d) if d.len() > MAX_CELL_HEX_BYTES => {
@@ -217,7 +220,7 @@ pub fn show(
             let lines: Vec<String> = store
                 .iter()
                 .filter(|e| st.selected.is_empty() || st.selected.contains(&e.seq))
-                .filter(|e| st.client_filter.is_none() || e.event.client == st.client_filter)
+                .filter(|e| st.matches.passes(e))
                 .map(format_row_text)
                 .collect();
             ui.ctx().copy_text(lines.join("\n"));
@@ -228,11 +231,33 @@ pub fn show(
         }
         if ui
             .add_enabled(!store.is_empty(), egui::Button::new("Save log…"))
-            .on_hover_text("Save the rows as JSON Lines (.jsonl) or text (.txt) (Ctrl+S)")
+            .on_hover_text(
+                "Save the whole session (every event, also those no longer in memory) as \
+                 .jsonl, .txt, .csv, .pcapng or .html (Ctrl+S)",
+            )
             .clicked()
         {
             actions.save = true;
         }
+        let note_btn = ui
+            .menu_button("Note…", |ui| {
+                let l = ui.label("Note text");
+                let r = ui.add(
+                    egui::TextEdit::singleline(&mut st.note)
+                        .hint_text("e.g. device rebooted")
+                        .desired_width(240.0),
+                );
+                let r = r.labelled_by(l.id);
+                let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                let ok = !st.note.trim().is_empty();
+                if (ui.add_enabled(ok, egui::Button::new("Add note")).clicked() || enter) && ok {
+                    actions.note = Some(st.note.trim().to_string());
+                    st.note.clear();
+                    ui.close();
+                }
+            })
+            .response;
+        note_btn.on_hover_text("Attach a note to this moment (saved in the record as \"note\")");
         if server {
             ui.separator();
             let current = match st.client_filter {
@@ -253,16 +278,35 @@ pub fn show(
         }
     });
 
-    st.refresh_filter(store);
+    ui.horizontal(|ui| {
+        let l = ui.label("Filter");
+        ui.add(
+            egui::TextEdit::singleline(&mut st.search)
+                .hint_text("text, hex bytes (ca d5), peer, → / ← (tx / rx), note")
+                .desired_width(320.0),
+        )
+        .labelled_by(l.id);
+        if !st.search.is_empty() && ui.small_button("✖").on_hover_text("Clear the filter").clicked() {
+            st.search.clear();
+        }
+        if let Some(t) = st.match_text(store) {
+            ui.label(t);
+        }
+    });
+
+    if st.matches.refresh(store, st.client_filter, &st.search) {
+        ui.ctx().request_repaint();
+    }
     let first_seq = store.get(0).map_or(0, |e| e.seq);
-    let n = if st.client_filter.is_some() {
-        st.filtered.len()
+    let filtering = st.matches.active();
+    let n = if filtering {
+        st.matches.seqs.len()
     } else {
         store.len()
     };
     let row_index = |i: usize| -> Option<usize> {
-        if st.client_filter.is_some() {
-            let seq = *st.filtered.get(i)?;
+        if filtering {
+            let seq = *st.matches.seqs.get(i)?;
             usize::try_from(seq.checked_sub(first_seq)?).ok()
         } else {
             Some(i)
@@ -287,7 +331,8 @@ pub fn show(
                 .at_least(60.0)
                 .clip(true),
         )
-        .column(Column::exact(52.0));
+        .column(Column::exact(52.0))
+        .column(Column::exact(64.0));
     table = match mode {
         DisplayMode::Both => table
             .column(Column::initial(300.0).at_least(80.0).clip(true))
@@ -307,6 +352,12 @@ pub fn show(
             });
             h.col(|ui| {
                 ui.strong("Len");
+            });
+            h.col(|ui| {
+                ui.strong("Δt ms").on_hover_text(
+                    "Inter-arrival time: milliseconds since the previous datagram or read \
+                     from the same peer",
+                );
             });
             match mode {
                 DisplayMode::Text => {
@@ -354,6 +405,12 @@ pub fn show(
                 row.col(|ui| {
                     let len = e.data().map(|d| d.len().to_string()).unwrap_or_default();
                     ui.add(egui::Label::new(len).selectable(false));
+                });
+                row.col(|ui| {
+                    ui.add(
+                        egui::Label::new(RichText::new(gap_text(e)).monospace().weak())
+                            .selectable(false),
+                    );
                 });
                 let text_cell = |ui: &mut Ui| {
                     let t = visible(&e.text, MAX_CELL_CHARS);
@@ -414,7 +471,7 @@ pub fn show(
                 st.selected.clear();
             }
             for e in store.iter().filter(|e| e.seq >= lo && e.seq <= hi) {
-                if st.client_filter.is_none() || e.event.client == st.client_filter {
+                if st.matches.passes(e) {
                     st.selected.insert(e.seq);
                 }
             }

@@ -1,0 +1,552 @@
+//! The user-visible words of the classroom features, in English and 简体中文: one table
+//! per language, keyed by stable ids. No GUI in here, so the tables can be tested alone.
+//!
+//! ```
+//! use socket_tester::i18n::{Lang, tr};
+//! assert_eq!(tr(Lang::Zh, "menu.language"), "语言");
+//! ```
+
+use crate::net::ErrorKind;
+use serde::{Deserialize, Serialize};
+
+/// A language of the user interface.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    #[serde(rename = "en")]
+    En,
+    #[serde(rename = "zh-CN")]
+    Zh,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
+
+    /// The language's own name, as shown in the language menu.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Zh => "简体中文",
+        }
+    }
+
+    /// The language a locale name (`zh_CN.UTF-8`, `zh-Hans-CN`, `en_US`) asks for.
+    pub fn from_locale(locale: &str) -> Lang {
+        let l = locale.trim().to_ascii_lowercase();
+        if l.starts_with("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+
+    /// The system's language: `LC_ALL`, `LC_MESSAGES` or `LANG` when set (the first
+    /// non-empty one, as the C library reads them), else the platform's locale.
+    pub fn detect() -> Lang {
+        for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let Ok(v) = std::env::var(var)
+                && !v.is_empty()
+            {
+                return Lang::from_locale(&v);
+            }
+        }
+        sys_locale::get_locale().map_or(Lang::En, |l| Lang::from_locale(&l))
+    }
+
+    fn table(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Lang::En => EN,
+            Lang::Zh => ZH,
+        }
+    }
+}
+
+/// The text of `key` in `lang`; the English text when that language lacks it, and the key
+/// itself when no table has it (so a missing entry shows up, but nothing breaks).
+pub fn tr(lang: Lang, key: &'static str) -> &'static str {
+    lookup(lang, key)
+        .or_else(|| lookup(Lang::En, key))
+        .unwrap_or(key)
+}
+
+fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
+    lang.table()
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| *v)
+}
+
+/// [`tr`] with `{name}` placeholders filled in.
+pub fn trf(lang: Lang, key: &'static str, args: &[(&str, &str)]) -> String {
+    let mut s = tr(lang, key).to_string();
+    for (name, value) in args {
+        s = s.replace(&format!("{{{name}}}"), value);
+    }
+    s
+}
+
+/// Every key of a language's table.
+pub fn keys(lang: Lang) -> impl Iterator<Item = &'static str> {
+    lang.table().iter().map(|(k, _)| *k)
+}
+
+/// The key of the sentence that explains an engine error kind.
+pub fn error_key(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::AddrInUse => "err.addr_in_use",
+        ErrorKind::AddrNotAvailable => "err.addr_not_available",
+        ErrorKind::PermissionDenied => "err.permission_denied",
+        ErrorKind::Refused => "err.refused",
+        ErrorKind::TimedOut => "err.timed_out",
+        ErrorKind::HostNotFound => "err.host_not_found",
+        ErrorKind::Unreachable => "err.unreachable",
+        ErrorKind::Reset => "err.reset",
+        ErrorKind::BadAddress => "err.bad_address",
+        ErrorKind::BadPayload => "err.bad_payload",
+        ErrorKind::NotConnected => "err.not_connected",
+        ErrorKind::MessageTooLong => "err.message_too_long",
+        ErrorKind::Internal => "err.internal",
+        ErrorKind::Io => "err.io",
+    }
+}
+
+/// An engine error kind as one sentence in `lang`.
+pub fn error_sentence(lang: Lang, kind: ErrorKind) -> &'static str {
+    tr(lang, error_key(kind))
+}
+
+const EN: &[(&str, &str)] = &[
+    // Tabs and top bar.
+    ("app.title", "Socket Tester"),
+    ("tab.udp_sender", "UDP Sender"),
+    ("tab.udp_receiver", "UDP Receiver"),
+    ("tab.tcp_client", "TCP Client"),
+    ("tab.tcp_server", "TCP Server"),
+    ("tab.running", "{name} is running"),
+    // Menus.
+    ("menu.view", "View"),
+    ("menu.language", "Language"),
+    ("menu.labs", "Labs"),
+    ("menu.network_panel", "Network panel"),
+    ("menu.timeline", "Timeline"),
+    ("menu.tcp_diagram", "TCP diagram"),
+    ("menu.theme", "Theme"),
+    ("theme.system", "Follow the system"),
+    ("theme.light", "Light"),
+    ("theme.dark", "Dark"),
+    ("theme.high_contrast", "High contrast"),
+    ("menu.zoom_in", "Zoom in (Ctrl +)"),
+    ("menu.zoom_out", "Zoom out (Ctrl -)"),
+    ("menu.zoom_reset", "Actual size (Ctrl 0)"),
+    ("menu.zoom_now", "Zoom: {pct}%"),
+    ("menu.lab_udp", "Loopback lab: UDP sender → receiver"),
+    ("menu.lab_tcp", "Loopback lab: TCP client ↔ server"),
+    ("menu.lab_close", "Close the split view"),
+    ("menu.preset_save", "Save preset…"),
+    ("menu.preset_load", "Open preset…"),
+    // Network panel.
+    ("net.title", "This machine's network"),
+    ("net.refresh", "Refresh"),
+    ("net.none", "No network interfaces were found."),
+    ("net.error", "Cannot list the interfaces: {err}"),
+    (
+        "net.click_hint",
+        "Click an address to put it into the current tab's host field.",
+    ),
+    ("net.filled", "{addr} → {tab}"),
+    ("net.all_interfaces", "All interfaces"),
+    ("class.loopback", "loopback"),
+    ("class.private", "private (内网)"),
+    ("class.link_local", "link-local"),
+    ("class.cgnat", "CGNAT (100.64/10)"),
+    ("class.public", "public (外网)"),
+    ("class.unspecified", "all interfaces"),
+    ("class.multicast", "multicast"),
+    ("class.broadcast", "broadcast"),
+    ("class.unique_local", "private (unique local)"),
+    (
+        "explain.loopback",
+        "This machine only: programs on this computer reach it, other computers never do.",
+    ),
+    (
+        "explain.private",
+        "A private address of the local network (内网): unique on this LAN, not routed on the Internet; the router shares one public address for the whole LAN.",
+    ),
+    (
+        "explain.link_local",
+        "Valid only on this one network link, assigned automatically when nothing else is; other networks cannot reach it.",
+    ),
+    (
+        "explain.cgnat",
+        "Your provider's shared address space (carrier-grade NAT): like a private address, but on the provider's side; the Internet does not see it.",
+    ),
+    (
+        "explain.public",
+        "A public address (外网): globally unique and routed on the Internet, so other networks can reach it directly.",
+    ),
+    (
+        "explain.unspecified",
+        "Not one address but every interface of this machine: a socket bound here is reachable on all of them.",
+    ),
+    (
+        "explain.multicast",
+        "A group address: one datagram reaches every member of the group.",
+    ),
+    (
+        "explain.broadcast",
+        "Every computer on the local network segment receives datagrams sent here.",
+    ),
+    (
+        "explain.unique_local",
+        "An IPv6 private address (fc00::/7) for the local network (内网), not routed on the Internet.",
+    ),
+    // Address and port fields.
+    ("port.well_known", "well-known port (0–1023)"),
+    ("port.registered", "registered port (1024–49151)"),
+    ("port.dynamic", "dynamic port (49152–65535)"),
+    (
+        "port.well_known_tip",
+        "Ports 0–1023 belong to well-known services (80 = HTTP, 53 = DNS); binding one usually needs administrator rights.",
+    ),
+    (
+        "port.registered_tip",
+        "Ports 1024–49151 are registered for applications; any program may use a free one.",
+    ),
+    (
+        "port.dynamic_tip",
+        "Ports 49152–65535 are dynamic (ephemeral): the operating system picks from here when you leave the port empty or 0.",
+    ),
+    (
+        "bind.loopback_warning",
+        "⚠ bound to 127.0.0.1: other computers cannot reach it — use 0.0.0.0 for that",
+    ),
+    ("bind.all_badge", "● reachable from the network"),
+    (
+        "bind.all_tip",
+        "0.0.0.0 / :: (the lesson's \"\") means every interface: other computers can reach this socket through any of this machine's addresses.",
+    ),
+    // Timeline.
+    ("tl.title", "Socket calls"),
+    (
+        "tl.empty",
+        "Nothing yet: press the start button and the socket calls appear here.",
+    ),
+    ("tl.client", "client"),
+    ("tl.fin_from_peer", "ended: FIN from the peer"),
+    ("tl.rst", "ended: RST (reset)"),
+    ("tl.closed_local", "ended: closed by this side"),
+    ("tl.error", "failed"),
+    ("tl.bytes", "{n} B"),
+    ("tl.times", "×{n}"),
+    // TCP diagram.
+    ("dg.title", "TCP connection"),
+    ("dg.client", "Client (host A)"),
+    ("dg.server", "Server (host B)"),
+    ("dg.handshake", "Three-way handshake"),
+    ("dg.data", "Data"),
+    ("dg.teardown", "Four-way teardown"),
+    ("dg.waiting", "not connected yet"),
+    ("dg.reset", "RST: the connection was aborted"),
+    ("dg.syn", "\"May I send you data?\""),
+    ("dg.synack", "\"Yes — when will you send?\""),
+    ("dg.ack", "\"Sending now!\""),
+    ("dg.fin1", "FIN: \"I am done sending\""),
+    ("dg.ack1", "ACK of the FIN"),
+    ("dg.fin2", "FIN in the other direction"),
+    ("dg.ack2", "ACK: both directions closed"),
+    ("dg.no_client", "select a client to see its connection"),
+    // Presets.
+    ("preset.saved", "preset saved to {path}"),
+    ("preset.loaded", "preset loaded from {path}"),
+    ("preset.failed", "preset not loaded: {err}"),
+    ("preset.filter", "Socket Tester preset"),
+    // Labs.
+    (
+        "lab.note",
+        "Loopback lab: both ends on 127.0.0.1 port {port}. Send from one side and watch the other.",
+    ),
+    // Engine errors.
+    (
+        "err.addr_in_use",
+        "The address is already in use: another program (or session) holds this port.",
+    ),
+    (
+        "err.addr_not_available",
+        "This address does not belong to this machine.",
+    ),
+    (
+        "err.permission_denied",
+        "Permission denied: well-known ports (0–1023) need administrator rights.",
+    ),
+    (
+        "err.refused",
+        "Connection refused: nothing listens on that port (the peer answered with RST).",
+    ),
+    (
+        "err.timed_out",
+        "Timed out: no answer came back (host down, or a firewall drops the packets).",
+    ),
+    (
+        "err.host_not_found",
+        "Host not found: the name cannot be resolved.",
+    ),
+    (
+        "err.unreachable",
+        "Network unreachable: no route to that address.",
+    ),
+    ("err.reset", "Connection reset by the peer (RST)."),
+    ("err.bad_address", "The address is not well formed."),
+    ("err.bad_payload", "The message cannot be encoded."),
+    ("err.not_connected", "Not connected."),
+    (
+        "err.message_too_long",
+        "Message too long for one UDP datagram.",
+    ),
+    ("err.internal", "Internal error."),
+    ("err.io", "Input/output error."),
+];
+
+const ZH: &[(&str, &str)] = &[
+    ("app.title", "Socket 测试工具"),
+    ("tab.udp_sender", "UDP 发送端"),
+    ("tab.udp_receiver", "UDP 接收端"),
+    ("tab.tcp_client", "TCP 客户端"),
+    ("tab.tcp_server", "TCP 服务端"),
+    ("tab.running", "{name} 正在运行"),
+    ("menu.view", "视图"),
+    ("menu.language", "语言"),
+    ("menu.labs", "实验"),
+    ("menu.network_panel", "网络面板"),
+    ("menu.timeline", "时间线"),
+    ("menu.tcp_diagram", "TCP 示意图"),
+    ("menu.theme", "主题"),
+    ("theme.system", "跟随系统"),
+    ("theme.light", "浅色"),
+    ("theme.dark", "深色"),
+    ("theme.high_contrast", "高对比度"),
+    ("menu.zoom_in", "放大 (Ctrl +)"),
+    ("menu.zoom_out", "缩小 (Ctrl -)"),
+    ("menu.zoom_reset", "原始大小 (Ctrl 0)"),
+    ("menu.zoom_now", "缩放:{pct}%"),
+    ("menu.lab_udp", "本机回环实验:UDP 发送端 → 接收端"),
+    ("menu.lab_tcp", "本机回环实验:TCP 客户端 ↔ 服务端"),
+    ("menu.lab_close", "关闭分屏"),
+    ("menu.preset_save", "保存预设…"),
+    ("menu.preset_load", "打开预设…"),
+    ("net.title", "本机网络"),
+    ("net.refresh", "刷新"),
+    ("net.none", "没有找到网络接口。"),
+    ("net.error", "无法列出网络接口:{err}"),
+    (
+        "net.click_hint",
+        "点击一个地址,把它填入当前标签页的主机栏。",
+    ),
+    ("net.filled", "{addr} → {tab}"),
+    ("net.all_interfaces", "所有接口"),
+    ("class.loopback", "回环地址"),
+    ("class.private", "私有地址(内网)"),
+    ("class.link_local", "链路本地地址"),
+    ("class.cgnat", "运营商级 NAT(100.64/10)"),
+    ("class.public", "公有地址(外网)"),
+    ("class.unspecified", "所有接口"),
+    ("class.multicast", "组播地址"),
+    ("class.broadcast", "广播地址"),
+    ("class.unique_local", "私有地址(唯一本地)"),
+    (
+        "explain.loopback",
+        "只代表本机:本机上的程序能访问它,其他电脑永远访问不到。",
+    ),
+    (
+        "explain.private",
+        "局域网(内网)的私有地址:在本局域网内唯一,不能直接上网;局域网里所有电脑通过路由器共用一个外网 IP。",
+    ),
+    (
+        "explain.link_local",
+        "只在这一条网络链路上有效,没有其他地址时自动分配;别的网络访问不到。",
+    ),
+    (
+        "explain.cgnat",
+        "运营商的共享地址(运营商级 NAT):像私有地址一样,只是在运营商那一侧;互联网上看不到它。",
+    ),
+    (
+        "explain.public",
+        "公有地址(外网):全球唯一,在互联网上可路由,其他网络可以直接访问它。",
+    ),
+    (
+        "explain.unspecified",
+        "不是某一个地址,而是本机的所有接口:绑定在这里的套接字从每个接口都能访问。",
+    ),
+    (
+        "explain.multicast",
+        "组地址:一个数据报会送到组里的每个成员。",
+    ),
+    (
+        "explain.broadcast",
+        "本网段的每台电脑都会收到发往这里的数据报。",
+    ),
+    (
+        "explain.unique_local",
+        "IPv6 的私有地址(fc00::/7),用于局域网(内网),不在互联网上路由。",
+    ),
+    ("port.well_known", "知名端口(0–1023)"),
+    ("port.registered", "注册端口(1024–49151)"),
+    ("port.dynamic", "动态端口(49152–65535)"),
+    (
+        "port.well_known_tip",
+        "0–1023 是知名端口(80 = HTTP,53 = DNS),编程时一般不能使用,绑定通常需要管理员权限。",
+    ),
+    (
+        "port.registered_tip",
+        "1024–49151 是注册端口,留给应用程序;任何程序都可以使用空闲的端口。",
+    ),
+    (
+        "port.dynamic_tip",
+        "49152–65535 是动态(临时)端口:端口留空或填 0 时,操作系统从这里随机分配。",
+    ),
+    (
+        "bind.loopback_warning",
+        "⚠ 绑定在 127.0.0.1:其他电脑无法访问 —— 要让别人访问请用 0.0.0.0",
+    ),
+    ("bind.all_badge", "● 网络上的其他电脑可以访问"),
+    (
+        "bind.all_tip",
+        "0.0.0.0 / ::(课上的空字符串 \"\")表示本机所有接口:其他电脑通过本机任何一个地址都能访问这个套接字。",
+    ),
+    ("tl.title", "套接字调用"),
+    (
+        "tl.empty",
+        "还没有调用:按下开始按钮,套接字的调用会显示在这里。",
+    ),
+    ("tl.client", "客户端"),
+    ("tl.fin_from_peer", "结束:对方发来 FIN"),
+    ("tl.rst", "结束:RST(连接被重置)"),
+    ("tl.closed_local", "结束:由本端关闭"),
+    ("tl.error", "失败"),
+    ("tl.bytes", "{n} 字节"),
+    ("tl.times", "×{n}"),
+    ("dg.title", "TCP 连接"),
+    ("dg.client", "客户端(主机 A)"),
+    ("dg.server", "服务端(主机 B)"),
+    ("dg.handshake", "三次握手"),
+    ("dg.data", "数据"),
+    ("dg.teardown", "四次挥手(断开)"),
+    ("dg.waiting", "尚未连接"),
+    ("dg.reset", "RST:连接被中止"),
+    ("dg.syn", "“我想给你发数据,可以吗?”"),
+    ("dg.synack", "“可以,你什么时候发?”"),
+    ("dg.ack", "“我现在就发,你接着吧!”"),
+    ("dg.fin1", "FIN:“我的数据发完了”"),
+    ("dg.ack1", "对 FIN 的确认(ACK)"),
+    ("dg.fin2", "反方向的 FIN"),
+    ("dg.ack2", "ACK:双向都已关闭"),
+    ("dg.no_client", "选择一个客户端以查看它的连接"),
+    ("preset.saved", "预设已保存到 {path}"),
+    ("preset.loaded", "已从 {path} 载入预设"),
+    ("preset.failed", "预设未载入:{err}"),
+    ("preset.filter", "Socket 测试工具预设"),
+    (
+        "lab.note",
+        "本机回环实验:两端都在 127.0.0.1 端口 {port}。从一端发送,看另一端收到。",
+    ),
+    (
+        "err.addr_in_use",
+        "地址已被占用:另一个程序(或会话)正在使用这个端口。",
+    ),
+    ("err.addr_not_available", "这个地址不属于本机。"),
+    (
+        "err.permission_denied",
+        "权限不足:知名端口(0–1023)需要管理员权限。",
+    ),
+    (
+        "err.refused",
+        "连接被拒绝:那个端口上没有程序在监听(对方回了 RST)。",
+    ),
+    (
+        "err.timed_out",
+        "超时:没有收到回应(对方主机可能关机,或防火墙丢弃了数据包)。",
+    ),
+    ("err.host_not_found", "找不到主机:无法解析这个名字。"),
+    ("err.unreachable", "网络不可达:没有通往该地址的路由。"),
+    ("err.reset", "连接被对方重置(RST)。"),
+    ("err.bad_address", "地址格式不正确。"),
+    ("err.bad_payload", "消息无法编码。"),
+    ("err.not_connected", "尚未连接。"),
+    ("err.message_too_long", "消息太长,一个 UDP 数据报装不下。"),
+    ("err.internal", "内部错误。"),
+    ("err.io", "输入/输出错误。"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_key_is_in_every_language() {
+        let sets: Vec<(Lang, HashSet<&str>)> =
+            Lang::ALL.iter().map(|&l| (l, keys(l).collect())).collect();
+        for (l, set) in &sets {
+            assert_eq!(set.len(), l.table().len(), "{l:?} has a key twice");
+            for (other, oset) in &sets {
+                let missing: Vec<_> = oset.difference(set).collect();
+                assert!(
+                    missing.is_empty(),
+                    "{l:?} lacks keys that {other:?} has: {missing:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn placeholders_match_across_languages() {
+        let names = |s: &str| -> Vec<String> {
+            let mut v: Vec<String> = s
+                .split('{')
+                .skip(1)
+                .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string()))
+                .collect();
+            v.sort();
+            v
+        };
+        for (k, en) in EN {
+            let zh = tr(Lang::Zh, k);
+            assert_eq!(names(en), names(zh), "placeholders of {k}");
+        }
+    }
+
+    #[test]
+    fn every_error_kind_has_a_sentence() {
+        use ErrorKind::*;
+        for k in [
+            AddrInUse,
+            AddrNotAvailable,
+            PermissionDenied,
+            Refused,
+            TimedOut,
+            HostNotFound,
+            Unreachable,
+            Reset,
+            BadAddress,
+            BadPayload,
+            NotConnected,
+            MessageTooLong,
+            Internal,
+            Io,
+        ] {
+            for l in Lang::ALL {
+                assert!(lookup(l, error_key(k)).is_some(), "{l:?} {k:?}");
+            }
+        }
+        assert!(error_sentence(Lang::Zh, AddrInUse).contains("占用"));
+    }
+
+    #[test]
+    fn locales() {
+        assert_eq!(Lang::from_locale("zh_CN.UTF-8"), Lang::Zh);
+        assert_eq!(Lang::from_locale("zh-Hans-CN"), Lang::Zh);
+        assert_eq!(Lang::from_locale("en_US.UTF-8"), Lang::En);
+        assert_eq!(Lang::from_locale("C"), Lang::En);
+        assert_eq!(trf(Lang::En, "tl.bytes", &[("n", "5")]), "5 B");
+        assert_eq!(tr(Lang::Zh, "no.such.key"), "no.such.key");
+    }
+}

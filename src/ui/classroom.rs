@@ -1,0 +1,547 @@
+//! Classroom mode: the language (English / 简体中文) and the menus of the top bar, themes
+//! and zoom for projectors, the Network panel, the timeline strip and TCP diagram of the
+//! tab shown, the loopback lab (a matched pair side by side on 127.0.0.1) and presets.
+//! [`super::App`] calls in here at a few places of its frame; everything else lives here.
+
+use super::app::App;
+use super::network_panel::{self, NetworkPanel};
+use super::session_panel::{ConnState, SessionPanel};
+use super::{preset, tcp_diagram, timeline};
+use crate::i18n::{Lang, error_sentence, tr, trf};
+use crate::net::Role;
+use egui::{Color32, Context, Id, RichText, Stroke, Ui, Visuals};
+use serde::{Deserialize, Serialize};
+
+/// The language of the frame being drawn (set by [`begin_frame`]).
+pub fn lang(ctx: &Context) -> Lang {
+    ctx.data(|d| d.get_temp::<Lang>(lang_id()))
+        .unwrap_or_default()
+}
+
+fn lang_id() -> Id {
+    Id::unique("socket-tester-lang")
+}
+
+/// The text of `key` in the frame's language.
+pub fn t(ui: &Ui, key: &'static str) -> &'static str {
+    tr(lang(ui.ctx()), key)
+}
+
+/// The label of a role's tab in `lang`.
+pub fn tab_label(lang: Lang, role: Role) -> &'static str {
+    tr(
+        lang,
+        match role {
+            Role::UdpSender => "tab.udp_sender",
+            Role::UdpReceiver => "tab.udp_receiver",
+            Role::TcpClient => "tab.tcp_client",
+            Role::TcpServer => "tab.tcp_server",
+        },
+    )
+}
+
+/// Light, dark (or the system's) and high contrast, for projectors.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Theme {
+    #[default]
+    System,
+    Light,
+    Dark,
+    HighContrast,
+}
+
+/// What classroom mode remembers between runs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ClassroomSettings {
+    /// None = the system's language.
+    pub lang: Option<Lang>,
+    pub theme: Theme,
+    /// Zoom in percent (Ctrl +/-).
+    pub zoom_pct: u16,
+    pub network_panel: bool,
+    pub timeline: bool,
+    pub tcp_diagram: bool,
+}
+
+impl Default for ClassroomSettings {
+    fn default() -> Self {
+        ClassroomSettings {
+            lang: None,
+            theme: Theme::System,
+            zoom_pct: 100,
+            network_panel: false,
+            timeline: true,
+            tcp_diagram: true,
+        }
+    }
+}
+
+/// A loopback lab being set up: stop both tabs, configure them, start the receiving end,
+/// then (once it listens) the sending end.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lab {
+    /// The receiving end (UDP receiver or TCP server), started first.
+    pub first: Role,
+    /// The sending end (UDP sender or TCP client).
+    pub second: Role,
+    pub port: u16,
+    stage: LabStage,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LabStage {
+    Stopping,
+    WaitFirst,
+    Done,
+}
+
+/// Classroom mode's state in the window.
+#[derive(Default)]
+pub struct Classroom {
+    pub settings: ClassroomSettings,
+    /// The language in use.
+    pub lang: Lang,
+    pub network: NetworkPanel,
+    /// Two tabs side by side (the loopback lab).
+    pub split: Option<(Role, Role)>,
+    pub lab: Option<Lab>,
+    /// A message for the user (preset saved, lab failed…); true = error.
+    pub notice: Option<(String, bool)>,
+    applied_theme: Option<Theme>,
+    zoom_applied: bool,
+    pub(super) preset_io: preset::PresetIo,
+}
+
+impl Classroom {
+    pub fn new(settings: ClassroomSettings) -> Classroom {
+        Classroom {
+            lang: settings.lang.unwrap_or_else(Lang::detect),
+            settings,
+            ..Classroom::default()
+        }
+    }
+
+    /// Switches the language (and remembers the choice).
+    pub fn set_lang(&mut self, lang: Lang) {
+        self.lang = lang;
+        self.settings.lang = Some(lang);
+    }
+}
+
+fn high_contrast() -> Visuals {
+    let mut v = Visuals::dark();
+    let white = Stroke::new(1.5, Color32::WHITE);
+    v.override_text_color = Some(Color32::WHITE);
+    v.panel_fill = Color32::BLACK;
+    v.window_fill = Color32::BLACK;
+    v.extreme_bg_color = Color32::BLACK;
+    v.faint_bg_color = Color32::from_gray(24);
+    v.window_stroke = white;
+    v.widgets.noninteractive.bg_stroke = white;
+    v.widgets.noninteractive.fg_stroke = white;
+    for w in [&mut v.widgets.inactive, &mut v.widgets.active] {
+        w.bg_fill = Color32::from_gray(30);
+        w.weak_bg_fill = Color32::from_gray(30);
+        w.bg_stroke = white;
+        w.fg_stroke = white;
+    }
+    v.widgets.hovered.bg_stroke = Stroke::new(2.0, Color32::YELLOW);
+    v.widgets.hovered.fg_stroke = Stroke::new(2.0, Color32::YELLOW);
+    v.selection.bg_fill = Color32::from_rgb(0x00, 0x50, 0xc0);
+    v.selection.stroke = Stroke::new(2.0, Color32::YELLOW);
+    v.hyperlink_color = Color32::YELLOW;
+    v
+}
+
+fn apply_theme(ctx: &Context, theme: Theme) {
+    use egui::ThemePreference as P;
+    ctx.set_visuals_of(egui::Theme::Dark, Visuals::dark());
+    ctx.set_visuals_of(egui::Theme::Light, Visuals::light());
+    match theme {
+        Theme::System => ctx.set_theme(P::System),
+        Theme::Light => ctx.set_theme(P::Light),
+        Theme::Dark => ctx.set_theme(P::Dark),
+        Theme::HighContrast => {
+            ctx.set_visuals_of(egui::Theme::Dark, high_contrast());
+            ctx.set_theme(P::Dark);
+        }
+    }
+}
+
+/// Zoom steps of the menu (Ctrl +/- are egui's own).
+const ZOOM_MIN: f32 = 0.5;
+const ZOOM_MAX: f32 = 3.0;
+
+/// At the start of each frame: the language, theme and zoom, and the loopback lab.
+pub fn begin_frame(app: &mut App, ui: &Ui) {
+    let ctx = ui.ctx();
+    let c = &mut app.classroom;
+    ctx.data_mut(|d| d.insert_temp(lang_id(), c.lang));
+    if c.applied_theme != Some(c.settings.theme) {
+        apply_theme(ctx, c.settings.theme);
+        c.applied_theme = Some(c.settings.theme);
+    }
+    if !c.zoom_applied {
+        c.zoom_applied = true;
+        let z = (f32::from(c.settings.zoom_pct) / 100.0).clamp(ZOOM_MIN, ZOOM_MAX);
+        if (ctx.zoom_factor() - z).abs() > 0.001 {
+            ctx.set_zoom_factor(z);
+        }
+    } else {
+        c.settings.zoom_pct = (ctx.zoom_factor() * 100.0).round().clamp(10.0, 1000.0) as u16;
+    }
+    preset::poll(app, ctx);
+    pump_lab(app);
+}
+
+fn zoom_by(ctx: &Context, delta: f32) {
+    let z = (ctx.zoom_factor() + delta).clamp(ZOOM_MIN, ZOOM_MAX);
+    ctx.set_zoom_factor((z * 10.0).round() / 10.0);
+}
+
+/// The menus of the top bar: View, Language, Labs.
+pub fn menus(ui: &mut Ui, app: &mut App) {
+    let lang = app.classroom.lang;
+    ui.menu_button(tr(lang, "menu.view"), |ui| {
+        let s = &mut app.classroom.settings;
+        ui.checkbox(&mut s.network_panel, tr(lang, "menu.network_panel"));
+        ui.checkbox(&mut s.timeline, tr(lang, "menu.timeline"));
+        ui.checkbox(&mut s.tcp_diagram, tr(lang, "menu.tcp_diagram"));
+        ui.separator();
+        ui.label(RichText::new(tr(lang, "menu.theme")).strong());
+        for (theme, key) in [
+            (Theme::System, "theme.system"),
+            (Theme::Light, "theme.light"),
+            (Theme::Dark, "theme.dark"),
+            (Theme::HighContrast, "theme.high_contrast"),
+        ] {
+            ui.radio_value(&mut s.theme, theme, tr(lang, key));
+        }
+        ui.separator();
+        ui.label(trf(
+            lang,
+            "menu.zoom_now",
+            &[("pct", &s.zoom_pct.to_string())],
+        ));
+        let ctx = ui.ctx().clone();
+        if ui.button(tr(lang, "menu.zoom_in")).clicked() {
+            zoom_by(&ctx, 0.1);
+        }
+        if ui.button(tr(lang, "menu.zoom_out")).clicked() {
+            zoom_by(&ctx, -0.1);
+        }
+        if ui.button(tr(lang, "menu.zoom_reset")).clicked() {
+            ctx.set_zoom_factor(1.0);
+        }
+    });
+    ui.menu_button(format!("🌐 {}", tr(lang, "menu.language")), |ui| {
+        for l in Lang::ALL {
+            if ui.radio(app.classroom.lang == l, l.native_name()).clicked() {
+                app.classroom.set_lang(l);
+                ui.close();
+            }
+        }
+    });
+    ui.menu_button(tr(lang, "menu.labs"), |ui| {
+        if ui.button(tr(lang, "menu.lab_udp")).clicked() {
+            start_lab(app, false);
+            ui.close();
+        }
+        if ui.button(tr(lang, "menu.lab_tcp")).clicked() {
+            start_lab(app, true);
+            ui.close();
+        }
+        if app.classroom.split.is_some() && ui.button(tr(lang, "menu.lab_close")).clicked() {
+            close_split(app);
+            ui.close();
+        }
+        ui.separator();
+        if ui.button(tr(lang, "menu.preset_save")).clicked() {
+            preset::save_dialog(app, ui.ctx());
+            ui.close();
+        }
+        if ui.button(tr(lang, "menu.preset_load")).clicked() {
+            preset::open_dialog(app, ui.ctx());
+            ui.close();
+        }
+    });
+    if let Some((m, err)) = &app.classroom.notice {
+        let text = RichText::new(m).small();
+        ui.label(if *err {
+            text.color(super::address_field::ERROR_RED)
+        } else {
+            text.weak()
+        });
+    }
+}
+
+/// The Network panel (left), the TCP diagram (right, TCP tabs) and the timeline strip
+/// (bottom) of the tab shown. Call before the central panel.
+pub fn session_panels(ui: &mut Ui, c: &mut Classroom, panel: &mut SessionPanel) {
+    let lang = c.lang;
+    if c.settings.network_panel {
+        egui::Panel::left("network_panel")
+            .resizable(true)
+            .default_size(300.0)
+            .show(ui, |ui| {
+                if let Some(ip) = network_panel::show(ui, &mut c.network, lang) {
+                    fill_host(c, panel, ip);
+                }
+            });
+    }
+    if c.settings.tcp_diagram && panel.role.is_tcp() {
+        egui::Panel::right(("tcp_diagram", panel.role.as_str()))
+            .resizable(true)
+            .default_size(340.0)
+            .show(ui, |ui| tcp_diagram::show(ui, panel, lang));
+    }
+    if c.settings.timeline {
+        egui::Panel::bottom(("timeline", panel.role.as_str()))
+            .resizable(false)
+            .show(ui, |ui| {
+                ui.add_space(2.0);
+                timeline::show(ui, &panel.timeline, lang, panel.role.as_str());
+                ui.add_space(2.0);
+            });
+    }
+}
+
+fn fill_host(c: &mut Classroom, panel: &mut SessionPanel, ip: std::net::IpAddr) {
+    let tab = tab_label(c.lang, panel.role);
+    if panel.is_running() {
+        c.network.last_fill = Some(format!("{ip} ✗ {tab}"));
+        return;
+    }
+    panel.settings.host = ip.to_string();
+    c.network.last_fill = Some(trf(
+        c.lang,
+        "net.filled",
+        &[("addr", &ip.to_string()), ("tab", tab)],
+    ));
+}
+
+/// A translated sentence for the session's last error, when the language is not English
+/// (the engine's own message is English). For the status line.
+pub fn error_note(ui: &mut Ui, panel: &SessionPanel) {
+    let lang = lang(ui.ctx());
+    if lang == Lang::En || !matches!(panel.state, ConnState::Error(_)) {
+        return;
+    }
+    if let Some(k) = panel.timeline.last_error {
+        ui.separator();
+        ui.label(RichText::new(error_sentence(lang, k)).color(super::address_field::ERROR_RED));
+    }
+}
+
+fn free_port(tcp: bool) -> std::io::Result<u16> {
+    if tcp {
+        Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port())
+    } else {
+        Ok(std::net::UdpSocket::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port())
+    }
+}
+
+/// Opens the loopback lab: UDP sender → receiver, or TCP client ↔ server, side by side,
+/// wired together on 127.0.0.1 with a free port.
+pub fn start_lab(app: &mut App, tcp: bool) {
+    let (first, second) = if tcp {
+        (Role::TcpServer, Role::TcpClient)
+    } else {
+        (Role::UdpReceiver, Role::UdpSender)
+    };
+    let port = match free_port(tcp) {
+        Ok(p) => p,
+        Err(e) => {
+            app.classroom.notice = Some((e.to_string(), true));
+            return;
+        }
+    };
+    app.classroom.lab = Some(Lab {
+        first,
+        second,
+        port,
+        stage: LabStage::Stopping,
+    });
+    app.classroom.split = Some((second, first));
+    app.classroom.notice = None;
+    pump_lab(app);
+}
+
+fn close_split(app: &mut App) {
+    if let Some((a, _)) = app.classroom.split.take() {
+        app.tab = a;
+    }
+    app.classroom.lab = None;
+}
+
+fn configure_lab(app: &mut App, lab: &Lab) {
+    let lang = app.classroom.lang;
+    let port = lab.port.to_string();
+    for role in [lab.first, lab.second] {
+        let p = app.panel_mut(role);
+        p.settings.host = "127.0.0.1".into();
+        p.settings.port = port.clone();
+        if role == Role::UdpSender {
+            p.settings.local.clear();
+        }
+    }
+    let sender = app.panel_mut(lab.second);
+    if sender.settings.send.text.trim().is_empty() || sender.settings.send.hex {
+        sender.settings.send.hex = false;
+        sender.settings.send.text = if lang == Lang::Zh {
+            "你好,这是本机回环实验!".into()
+        } else {
+            "Hello from the loopback lab!".into()
+        };
+    }
+}
+
+/// Moves the lab on: called every frame.
+pub fn pump_lab(app: &mut App) {
+    let Some(mut lab) = app.classroom.lab.clone() else {
+        return;
+    };
+    let notify = app.notifier();
+    match lab.stage {
+        LabStage::Stopping => {
+            let mut running = false;
+            for role in [lab.first, lab.second] {
+                let p = app.panel_mut(role);
+                if p.is_running() {
+                    running = true;
+                    if p.state != ConnState::Stopping {
+                        p.stop();
+                    }
+                }
+            }
+            if !running {
+                configure_lab(app, &lab);
+                if app.panel_mut(lab.first).start_from_fields(notify) {
+                    lab.stage = LabStage::WaitFirst;
+                } else {
+                    lab.stage = LabStage::Done;
+                }
+            }
+        }
+        LabStage::WaitFirst => {
+            let state = app.panel(lab.first).state.clone();
+            match state {
+                ConnState::Bound | ConnState::Listening => {
+                    app.panel_mut(lab.second).start_from_fields(notify);
+                    lab.stage = LabStage::Done;
+                }
+                ConnState::Starting => {}
+                _ if !app.panel(lab.first).is_running() => lab.stage = LabStage::Done,
+                _ => {}
+            }
+        }
+        LabStage::Done => {}
+    }
+    app.classroom.lab = Some(lab);
+}
+
+/// Draws the split view (the loopback lab) instead of one tab. Returns false when there
+/// is no split view.
+pub fn show_split(app: &mut App, ui: &mut Ui) -> bool {
+    let Some((left, right)) = app.classroom.split else {
+        return false;
+    };
+    let lang = app.classroom.lang;
+    let notify = app.notifier();
+    if app.classroom.settings.network_panel {
+        egui::Panel::left("network_panel")
+            .resizable(true)
+            .default_size(300.0)
+            .show(ui, |ui| {
+                if let Some(ip) = network_panel::show(ui, &mut app.classroom.network, lang) {
+                    let tab = app.tab;
+                    let p = app.panel_mut(tab);
+                    if !p.is_running() {
+                        p.settings.host = ip.to_string();
+                    }
+                }
+            });
+    }
+    egui::Panel::top("lab_bar").show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            if let Some(lab) = &app.classroom.lab {
+                ui.label(trf(lang, "lab.note", &[("port", &lab.port.to_string())]));
+            }
+            if ui.button(tr(lang, "menu.lab_close")).clicked() {
+                close_split(app);
+            }
+        });
+    });
+    if app.classroom.split.is_none() {
+        return true;
+    }
+    let show_timeline = app.classroom.settings.timeline;
+    egui::CentralPanel::default().show(ui, |ui| {
+        ui.columns(2, |cols| {
+            for (col, role) in cols.iter_mut().zip([left, right]) {
+                col.push_id(("split", role.as_str()), |ui| {
+                    let panel = app.panel_mut(role);
+                    ui.label(RichText::new(tab_label(lang, role)).heading().strong());
+                    panel.status_ui(ui);
+                    if show_timeline {
+                        timeline::show(ui, &panel.timeline, lang, role.as_str());
+                    }
+                    ui.separator();
+                    panel.ui(ui, false, &notify);
+                });
+            }
+        });
+    });
+    true
+}
+
+/// Beside a port field: the range the port is in (well-known, registered, dynamic), with
+/// what that means on hover; port 0 says the system picks.
+pub fn port_class_note(ui: &mut Ui, port: u16) {
+    use crate::net::interfaces::PortClass;
+    let lang = lang(ui.ctx());
+    if port == 0 {
+        if let Some(h) = crate::net::addr::port_hint(0) {
+            ui.label(RichText::new(h).weak().small());
+        }
+        return;
+    }
+    let (label, tip) = match PortClass::of(port) {
+        PortClass::WellKnown => ("port.well_known", "port.well_known_tip"),
+        PortClass::Registered => ("port.registered", "port.registered_tip"),
+        PortClass::Dynamic => ("port.dynamic", "port.dynamic_tip"),
+    };
+    ui.label(RichText::new(tr(lang, label)).weak().small())
+        .on_hover_text(tr(lang, tip));
+}
+
+/// Beside a bind host: a warning for 127.0.0.1 (other computers cannot reach it), a
+/// badge for 0.0.0.0 / :: (reachable from the network).
+pub fn bind_reach_note(ui: &mut Ui, host: &str) {
+    use crate::net::interfaces::{BindReach, bind_reach};
+    let lang = lang(ui.ctx());
+    match bind_reach(host) {
+        BindReach::ThisMachineOnly => {
+            ui.label(
+                RichText::new(tr(lang, "bind.loopback_warning"))
+                    .color(Color32::from_rgb(0xd0, 0x90, 0x20)),
+            )
+            .on_hover_text(tr(lang, "explain.loopback"));
+        }
+        BindReach::AllInterfaces => {
+            ui.label(
+                RichText::new(tr(lang, "bind.all_badge"))
+                    .color(Color32::from_rgb(0x3c, 0xa0, 0x50))
+                    .strong(),
+            )
+            .on_hover_text(tr(lang, "bind.all_tip"));
+        }
+        BindReach::OneAddress => {}
+    }
+}

@@ -1,0 +1,83 @@
+//! How much of each session's log is kept in memory (the rest stays in its file on disk
+//! and is in every Save log…). Persisted with the window's settings.
+
+use crate::log::LogStore;
+use egui::Ui;
+use serde::{Deserialize, Serialize};
+
+/// The in-memory cap of every tab's log: rows or MiB of payload, whichever comes first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LogSettings {
+    pub max_rows: usize,
+    pub max_mib: usize,
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        LogSettings {
+            max_rows: LogStore::DEFAULT_ROWS,
+            max_mib: LogStore::DEFAULT_BYTES >> 20,
+        }
+    }
+}
+
+impl LogSettings {
+    pub const MIN_ROWS: usize = 100;
+    pub const MAX_ROWS: usize = 10_000_000;
+    pub const MIN_MIB: usize = 1;
+    pub const MAX_MIB: usize = 16 * 1024;
+
+    /// The caps within their bounds.
+    pub fn clamped(self) -> LogSettings {
+        LogSettings {
+            max_rows: self.max_rows.clamp(Self::MIN_ROWS, Self::MAX_ROWS),
+            max_mib: self.max_mib.clamp(Self::MIN_MIB, Self::MAX_MIB),
+        }
+    }
+
+    pub fn max_bytes(self) -> usize {
+        self.clamped().max_mib.saturating_mul(1 << 20)
+    }
+
+    /// Sets a store's caps; rows over the new cap are dropped from memory (not from disk).
+    pub fn apply(self, store: &mut LogStore) {
+        let c = self.clamped();
+        store.set_caps(c.max_rows, self.max_bytes());
+    }
+}
+
+/// The settings menu's contents. Returns true when something changed.
+pub fn ui(ui: &mut Ui, s: &mut LogSettings) -> bool {
+    let before = *s;
+    ui.label(egui::RichText::new("Log memory").strong());
+    ui.label(
+        egui::RichText::new(
+            "Each tab keeps its newest rows in memory. Every event is also saved to a file \
+             on disk, and Save log… writes all of them.",
+        )
+        .weak(),
+    );
+    egui::Grid::new("log_settings").num_columns(2).show(ui, |ui| {
+        let l = ui.label("Rows kept in memory");
+        ui.add(
+            egui::DragValue::new(&mut s.max_rows)
+                .range(LogSettings::MIN_ROWS..=LogSettings::MAX_ROWS)
+                .speed(1000.0),
+        )
+        .labelled_by(l.id);
+        ui.end_row();
+        let l = ui.label("Payload kept in memory (MiB)");
+        ui.add(
+            egui::DragValue::new(&mut s.max_mib)
+                .range(LogSettings::MIN_MIB..=LogSettings::MAX_MIB)
+                .speed(4.0),
+        )
+        .labelled_by(l.id);
+        ui.end_row();
+    });
+    if ui.button("Reset to defaults").clicked() {
+        *s = LogSettings::default();
+    }
+    *s != before
+}

@@ -1,0 +1,324 @@
+//! After a crash or a kill: spool files left in the data directory by a process that is
+//! gone are offered back, each with its session, size and event count, to save (in any
+//! export format) or discard. Listing and counting run on a background thread.
+
+use super::save::{self, human_size, thousands};
+use crate::log::spool;
+use crossbeam_channel::{Receiver, TryRecvError};
+use egui::{RichText, Ui};
+use std::io::{self, BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+/// One left-over spool file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Orphan {
+    pub path: PathBuf,
+    /// The session it recorded (`tcp-client`, …).
+    pub session: String,
+    pub size: u64,
+    /// Complete lines (events), once counted.
+    pub events: Option<u64>,
+    /// The result of the last save or discard (true = error).
+    pub status: Option<(String, bool)>,
+}
+
+/// The session named in a spool file name: `spool-<pid>-<session>-<millis>.jsonl`.
+pub fn session_name(path: &Path) -> String {
+    let name = path
+        .file_stem()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let rest = name.strip_prefix("spool-").unwrap_or(name);
+    let rest = rest.split_once('-').map_or(rest, |(_, r)| r);
+    rest.rsplit_once('-').map_or(rest, |(s, _)| s).to_string()
+}
+
+/// The orphan spools in `dir` with their sizes (not counted yet).
+pub fn list(dir: &Path) -> Vec<Orphan> {
+    spool::orphans(dir)
+        .into_iter()
+        .map(|path| Orphan {
+            session: session_name(&path),
+            size: std::fs::metadata(&path).map_or(0, |m| m.len()),
+            path,
+            events: None,
+            status: None,
+        })
+        .collect()
+}
+
+/// Complete lines in a file (a line cut by the kill is not counted).
+pub fn count_events(path: &Path) -> io::Result<u64> {
+    let mut r = BufReader::with_capacity(1 << 20, std::fs::File::open(path)?);
+    let mut n = 0u64;
+    loop {
+        let buf = r.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(n);
+        }
+        n += buf.iter().filter(|b| **b == b'\n').count() as u64;
+        let len = buf.len();
+        r.consume(len);
+    }
+}
+
+/// Deletes a left-over spool.
+pub fn discard(path: &Path) -> io::Result<()> {
+    std::fs::remove_file(path)
+}
+
+enum Found {
+    List(Vec<Orphan>),
+    Count(PathBuf, u64),
+}
+
+/// The recovery offer: scanning, the list, and save jobs.
+#[derive(Default)]
+pub struct Recovery {
+    dir: Option<PathBuf>,
+    scan: Option<Receiver<Found>>,
+    pub items: Vec<Orphan>,
+    jobs: Vec<(PathBuf, Receiver<Option<Result<String, String>>>)>,
+    /// The user closed the window.
+    pub dismissed: bool,
+}
+
+impl Recovery {
+    /// Starts looking for orphan spools in `dir` (once).
+    pub fn start(&mut self, dir: &Path, ctx: &egui::Context) {
+        if self.dir.is_some() {
+            return;
+        }
+        self.dir = Some(dir.to_path_buf());
+        let (tx, rx) = crossbeam_channel::unbounded();
+        let dir = dir.to_path_buf();
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("find-orphan-spools".into())
+            .spawn(move || {
+                let items = list(&dir);
+                let paths: Vec<PathBuf> = items.iter().map(|o| o.path.clone()).collect();
+                if tx.send(Found::List(items)).is_err() {
+                    return;
+                }
+                ctx.request_repaint();
+                for p in paths {
+                    if let Ok(n) = count_events(&p) {
+                        let _ = tx.send(Found::Count(p, n));
+                        ctx.request_repaint();
+                    }
+                }
+            });
+        if spawned.is_ok() {
+            self.scan = Some(rx);
+        }
+    }
+
+    /// Takes what the background threads found.
+    pub fn poll(&mut self) {
+        if let Some(rx) = &self.scan {
+            loop {
+                match rx.try_recv() {
+                    Ok(Found::List(v)) => self.items = v,
+                    Ok(Found::Count(p, n)) => {
+                        if let Some(o) = self.items.iter_mut().find(|o| o.path == p) {
+                            o.events = Some(n);
+                        }
+                    }
+                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Disconnected) => {
+                        self.scan = None;
+                        break;
+                    }
+                }
+            }
+        }
+        let items = &mut self.items;
+        self.jobs.retain(|(p, rx)| match rx.try_recv() {
+            Ok(res) => {
+                if let (Some(r), Some(o)) = (res, items.iter_mut().find(|o| &o.path == p)) {
+                    o.status = Some(match r {
+                        Ok(m) => (m, false),
+                        Err(m) => (m, true),
+                    });
+                }
+                false
+            }
+            Err(TryRecvError::Empty) => true,
+            Err(TryRecvError::Disconnected) => false,
+        });
+    }
+
+    /// True while the window should show.
+    pub fn is_open(&self) -> bool {
+        !self.dismissed && !self.items.is_empty()
+    }
+
+    /// Exports one orphan to `output` on a background thread (what "Save as…" does after
+    /// its dialog).
+    pub fn save_to(&mut self, path: &Path, output: Option<PathBuf>, ctx: &egui::Context) {
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        let input = path.to_path_buf();
+        let ctx = ctx.clone();
+        let name = format!("recovered-{}", save::suggested_name(&session_name(path)));
+        let spawned = std::thread::Builder::new()
+            .name("recover-spool".into())
+            .spawn(move || {
+                let out = output.or_else(|| save::ask_path("Save recovered log", &name));
+                let res = out.map(|o| {
+                    let o = save::with_format(o);
+                    match crate::log::export::export_file(&input, &o, None) {
+                        Ok(r) if r.bad_lines.is_empty() => Ok(format!(
+                            "saved {} events to {}",
+                            thousands(r.events),
+                            o.display()
+                        )),
+                        Ok(r) => Err(format!(
+                            "saved {} events to {} · {} unreadable line(s) skipped ({})",
+                            thousands(r.events),
+                            o.display(),
+                            r.bad_lines.len(),
+                            r.bad_lines
+                                .iter()
+                                .take(3)
+                                .map(|b| b.to_string())
+                                .collect::<Vec<_>>()
+                                .join("; ")
+                        )),
+                        Err(e) => Err(format!("save failed: {e}")),
+                    }
+                });
+                let _ = tx.send(res);
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => self.jobs.push((path.to_path_buf(), rx)),
+            Err(e) => {
+                if let Some(o) = self.items.iter_mut().find(|o| o.path == path) {
+                    o.status = Some((format!("save failed: {e}"), true));
+                }
+            }
+        }
+    }
+
+    /// Deletes one orphan and drops it from the list.
+    pub fn discard(&mut self, path: &Path) {
+        match discard(path) {
+            Ok(()) => self.items.retain(|o| o.path != path),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                self.items.retain(|o| o.path != path)
+            }
+            Err(e) => {
+                if let Some(o) = self.items.iter_mut().find(|o| o.path == path) {
+                    o.status = Some((format!("cannot delete: {e}"), true));
+                }
+            }
+        }
+    }
+
+    /// The window offering the orphans.
+    pub fn show(&mut self, ctx: &egui::Context) {
+        self.poll();
+        if !self.is_open() {
+            return;
+        }
+        let mut open = true;
+        let mut save: Option<PathBuf> = None;
+        let mut drop: Option<PathBuf> = None;
+        egui::Window::new("Recover session logs")
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(true)
+            .default_width(560.0)
+            .show(ctx, |ui: &mut Ui| {
+                ui.label(
+                    "Socket Tester did not close normally last time. These sessions were \
+                     being saved to disk and can be recovered:",
+                );
+                ui.add_space(4.0);
+                egui::Grid::new("orphans")
+                    .striped(true)
+                    .spacing([12.0, 6.0])
+                    .show(ui, |ui| {
+                        for o in &self.items {
+                            ui.label(RichText::new(&o.session).strong());
+                            ui.label(human_size(o.size));
+                            ui.label(match o.events {
+                                Some(n) => format!(
+                                    "{} event{}",
+                                    thousands(n),
+                                    if n == 1 { "" } else { "s" }
+                                ),
+                                None => "counting…".into(),
+                            });
+                            let busy = self.jobs.iter().any(|(p, _)| *p == o.path);
+                            if ui
+                                .add_enabled(!busy, egui::Button::new("Save as…"))
+                                .on_hover_text(o.path.display().to_string())
+                                .clicked()
+                            {
+                                save = Some(o.path.clone());
+                            }
+                            if ui
+                                .add_enabled(!busy, egui::Button::new("Discard"))
+                                .on_hover_text("Delete this file")
+                                .clicked()
+                            {
+                                drop = Some(o.path.clone());
+                            }
+                            ui.end_row();
+                            if let Some((m, err)) = &o.status {
+                                ui.label("");
+                                let t = RichText::new(m);
+                                ui.label(if *err {
+                                    t.color(super::address_field::ERROR_RED)
+                                } else {
+                                    t
+                                });
+                                ui.end_row();
+                            }
+                        }
+                    });
+                ui.add_space(4.0);
+                ui.label(
+                    RichText::new("Close this window to decide later: the files stay until discarded.")
+                        .weak(),
+                );
+            });
+        if !open {
+            self.dismissed = true;
+        }
+        if let Some(p) = save {
+            self.save_to(&p, None, ctx);
+        }
+        if let Some(p) = drop {
+            self.discard(&p);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_counts() {
+        assert_eq!(
+            session_name(Path::new("/x/spool-4294967295-tcp-client-1.jsonl")),
+            "tcp-client"
+        );
+        assert_eq!(
+            session_name(Path::new("spool-12-udp-recv-1700000000000.jsonl")),
+            "udp-recv"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("spool-4294967295-udp-send-1.jsonl");
+        std::fs::write(&p, "{}\n{}\n{\"ts\"").unwrap();
+        assert_eq!(count_events(&p).unwrap(), 2);
+        let l = list(dir.path());
+        assert_eq!(l.len(), 1);
+        assert_eq!(l[0].session, "udp-send");
+        discard(&p).unwrap();
+        assert!(list(dir.path()).is_empty());
+    }
+}

@@ -1,0 +1,227 @@
+//! Save log…: exports a whole session from its spool file (every event, not only those
+//! still in memory) to txt, csv, jsonl, pcapng or html, on a background thread; and the
+//! data directory where spools live.
+
+use crate::codec::Encoding;
+use crate::log::Entry;
+use crate::log::export::{self, ExportReport, Format};
+use crate::log::record::{ReadError, Record, read_records};
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+/// The window's app id (as given to the viewport): eframe stores its settings under it.
+pub const APP_ID: &str = "socket-tester";
+
+/// Where spool files live: `SOCKET_TESTER_DATA_DIR` if set, else eframe's data directory
+/// for the app, else a folder in the temporary directory.
+pub fn default_data_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("SOCKET_TESTER_DATA_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(d);
+    }
+    eframe::storage_dir(APP_ID).unwrap_or_else(|| std::env::temp_dir().join(APP_ID))
+}
+
+/// What an export reads: the spool (synced first) or, when there is none, the rows in memory.
+pub enum Source {
+    Spool {
+        path: PathBuf,
+        sync: Box<dyn FnOnce() -> bool + Send>,
+    },
+    Memory {
+        rows: Vec<Entry>,
+        why: String,
+    },
+}
+
+/// A file name for the save dialog.
+pub fn suggested_name(role: &str) -> String {
+    let t = chrono::Local::now().format("%Y%m%d-%H%M%S");
+    format!("{role}-{t}.jsonl")
+}
+
+/// Asks where to save (one filter per format, JSON Lines first). Blocks: call it off the
+/// UI thread.
+pub fn ask_path(title: &str, name: &str) -> Option<PathBuf> {
+    let mut d = rfd::FileDialog::new().set_title(title).set_file_name(name);
+    let order = [
+        Format::Jsonl,
+        Format::Txt,
+        Format::Csv,
+        Format::Pcapng,
+        Format::Html,
+    ];
+    for f in order {
+        d = d.add_filter(
+            format!("{} (*.{})", f.description(), f.extension()),
+            &[f.extension()],
+        );
+    }
+    d.save_file()
+}
+
+/// Adds `.jsonl` to a path whose extension names no format.
+pub fn with_format(p: PathBuf) -> PathBuf {
+    if Format::from_path(&p).is_some() {
+        p
+    } else {
+        let mut s = p.into_os_string();
+        s.push(".jsonl");
+        PathBuf::from(s)
+    }
+}
+
+/// The end of the last complete line within the first `len` bytes of `f` (a writer may
+/// be appending after the sync point; a half-written line is left for the next save).
+fn complete_prefix(f: &mut File, len: u64) -> io::Result<u64> {
+    let mut end = len;
+    let mut buf = vec![0u8; 64 * 1024];
+    while end > 0 {
+        let start = end.saturating_sub(buf.len() as u64);
+        let n = usize::try_from(end - start).unwrap_or(buf.len());
+        f.seek(SeekFrom::Start(start))?;
+        f.read_exact(&mut buf[..n])?;
+        if let Some(i) = buf[..n].iter().rposition(|b| *b == b'\n') {
+            f.seek(SeekFrom::Start(0))?;
+            return Ok(start + i as u64 + 1);
+        }
+        end = start;
+    }
+    f.seek(SeekFrom::Start(0))?;
+    Ok(0)
+}
+
+fn write_out(
+    records: impl Iterator<Item = Result<Record, ReadError>>,
+    output: &Path,
+    format: Format,
+    enc: Encoding,
+) -> Result<ExportReport, String> {
+    let out =
+        File::create(output).map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+    let mut w = BufWriter::with_capacity(1 << 20, out);
+    let report = export::export(records, &mut w, format, Some(enc))
+        .and_then(|r| w.flush().map(|_| r))
+        .map_err(|e| format!("writing {} failed: {e}", output.display()))?;
+    w.into_inner()
+        .map_err(|e| format!("writing {} failed: {}", output.display(), e.error()))?
+        .sync_all()
+        .map_err(|e| format!("writing {} failed: {e}", output.display()))?;
+    Ok(report)
+}
+
+/// Exports a session to `output` (its extension names the format), decoding text in
+/// `enc`. Returns the status-line message: Ok for a full save, Err for a failure or a
+/// save that skipped something. Blocks: run it off the UI thread.
+pub fn export_session(source: Source, output: &Path, enc: Encoding) -> Result<String, String> {
+    let format = Format::from_path(output).ok_or_else(|| {
+        format!(
+            "save failed: cannot tell the format of {}: end the name with .txt, .csv, .jsonl, .pcapng or .html",
+            output.display()
+        )
+    })?;
+    let (report, caveat) = match source {
+        Source::Spool { path, sync } => {
+            let synced = sync();
+            let mut f = File::open(&path)
+                .map_err(|e| format!("save failed: cannot read {}: {e}", path.display()))?;
+            let len = f
+                .metadata()
+                .map_err(|e| format!("save failed: {}: {e}", path.display()))?
+                .len();
+            let cut = complete_prefix(&mut f, len)
+                .map_err(|e| format!("save failed: {}: {e}", path.display()))?;
+            let report = write_out(read_records(f.take(cut)), output, format, enc)
+                .map_err(|e| format!("save failed: {e}"))?;
+            let caveat = (!synced).then(|| {
+                "the session's disk copy had stopped, so the newest events may be missing"
+                    .to_string()
+            });
+            (report, caveat)
+        }
+        Source::Memory { rows, why } => {
+            let records = rows
+                .iter()
+                .map(|e| Ok(Record::from_event(&e.event, Some(e.text.clone()), enc)));
+            let report =
+                write_out(records, output, format, enc).map_err(|e| format!("save failed: {e}"))?;
+            (report, Some(format!("only the rows in memory: {why}")))
+        }
+    };
+    let mut msg = format!(
+        "saved {} events to {}",
+        thousands(report.events),
+        output.display()
+    );
+    let bad = report.bad_lines.len();
+    if bad > 0 {
+        let first: Vec<String> = report
+            .bad_lines
+            .iter()
+            .take(3)
+            .map(|b| b.to_string())
+            .collect();
+        msg.push_str(&format!(
+            " · {bad} unreadable line{} skipped ({})",
+            if bad == 1 { "" } else { "s" },
+            first.join("; ")
+        ));
+    }
+    match caveat {
+        Some(c) => Err(format!("{msg} · {c}")),
+        None if bad > 0 => Err(msg),
+        None => Ok(msg),
+    }
+}
+
+/// `3412118` → `3,412,118`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `1536` → `1.5 KiB`.
+pub fn human_size(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut v = n as f64 / 1024.0;
+    let mut u = 0;
+    while v >= 1024.0 && u + 1 < UNITS.len() {
+        v /= 1024.0;
+        u += 1;
+    }
+    format!("{v:.1} {}", UNITS[u])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(3_412_118), "3,412,118");
+        assert_eq!(human_size(1536), "1.5 KiB");
+    }
+
+    #[test]
+    fn half_written_last_line_is_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a");
+        std::fs::write(&p, b"one\ntwo\nthr").unwrap();
+        let mut f = File::open(&p).unwrap();
+        assert_eq!(complete_prefix(&mut f, 11).unwrap(), 8);
+        assert_eq!(complete_prefix(&mut f, 3).unwrap(), 0);
+    }
+}
