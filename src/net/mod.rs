@@ -17,6 +17,7 @@ pub mod interfaces;
 pub mod file_send;
 pub mod pacer;
 pub mod rules;
+mod rxq;
 mod tcp_client;
 mod tcp_server;
 mod udp;

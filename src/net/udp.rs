@@ -81,6 +81,7 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
     let mut last_sender: Option<SocketAddr> = None;
     let mut events = Events::with_capacity(64);
     let mut buf = vec![0u8; MAX_DATAGRAM];
+    let mut drops = super::rxq::Drops::new(&socket);
     let mut closing_message = "socket closed (close())".to_string();
     let mut file: Option<FileSend> = None;
     let mut file_to: SocketAddr = any_v4();
@@ -206,7 +207,7 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
         }
         // Drain every datagram waiting (edge-triggered).
         loop {
-            match socket.recv_from(&mut buf) {
+            match super::rxq::recv_from(&socket, &mut buf, &mut drops) {
                 Ok((n, from)) => {
                     last_sender = Some(from);
                     if !ctx.emit(Some(from), None, EventKind::Rx(buf[..n].to_vec())) {
@@ -226,7 +227,13 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                 }
             }
         }
+        if let Some(m) = drops.due(std::time::Instant::now(), false) {
+            ctx.info(m);
+        }
         ctx.flush_notify();
+    }
+    if let Some(m) = drops.due(std::time::Instant::now(), true) {
+        ctx.info(m);
     }
     ctx.emit(
         None,
