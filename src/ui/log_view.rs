@@ -156,6 +156,9 @@ pub fn write_log(path: &Path, rows: &[Entry], enc: Encoding) -> io::Result<usize
     Ok(rows.len())
 }
 
+/// The colour of a user's note in the log.
+const NOTE_COLOR: Color32 = Color32::from_rgb(0xd0, 0x90, 0x20);
+
 fn dir_color(d: Direction, ui: &Ui) -> Color32 {
     match d {
         Direction::Rx => Color32::from_rgb(0x3c, 0xa0, 0x50),
@@ -168,7 +171,8 @@ fn dir_color(d: Direction, ui: &Ui) -> Color32 {
 /// The inter-arrival column: milliseconds since the previous rx from the same peer.
 pub fn gap_text(e: &Entry) -> String {
     match e.gap_us {
-        Some(us) if us < 10_000_000 => format!("{:.3}", us as f64 / 1000.0),
+        Some(us) if us < 10_000 => format!("{:.3}", us as f64 / 1000.0),
+        Some(us) if us < 1_000_000 => format!("{:.1}", us as f64 / 1000.0),
         Some(us) => format!("{:.0}", us as f64 / 1000.0),
         None => String::new(),
     }
@@ -416,6 +420,10 @@ pub fn show(
                     let t = visible(&e.text, MAX_CELL_CHARS);
                     let rt = if e.data().is_some() {
                         RichText::new(t).monospace()
+                    } else if matches!(e.event.kind, crate::net::EventKind::Note(_)) {
+                        RichText::new(format!("Note: {t}"))
+                            .strong()
+                            .color(NOTE_COLOR)
                     } else {
                         RichText::new(t).color(dir_color(dir, ui))
                     };

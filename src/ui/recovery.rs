@@ -67,6 +67,9 @@ pub fn discard(path: &Path) -> io::Result<()> {
     std::fs::remove_file(path)
 }
 
+/// A save's outcome (None: the dialog was cancelled).
+type SaveResult = Option<Result<String, String>>;
+
 enum Found {
     List(Vec<Orphan>),
     Count(PathBuf, u64),
@@ -78,7 +81,7 @@ pub struct Recovery {
     dir: Option<PathBuf>,
     scan: Option<Receiver<Found>>,
     pub items: Vec<Orphan>,
-    jobs: Vec<(PathBuf, Receiver<Option<Result<String, String>>>)>,
+    jobs: Vec<(PathBuf, Receiver<SaveResult>)>,
     /// The user closed the window.
     pub dismissed: bool,
 }
@@ -230,6 +233,8 @@ impl Recovery {
             .collapsible(false)
             .resizable(true)
             .default_width(560.0)
+            .pivot(egui::Align2::CENTER_CENTER)
+            .default_pos(ctx.content_rect().center())
             .show(ctx, |ui: &mut Ui| {
                 ui.label(
                     "Socket Tester did not close normally last time. These sessions were \
