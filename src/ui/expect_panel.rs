@@ -1,0 +1,185 @@
+//! The Expect tool: send X, expect a reply matching Y within T ms, N times; pass or fail
+//! per try with latency min/p50/p95/max, and the report exported as CSV.
+
+use super::session_panel::SessionPanel;
+use super::toolkit::{Dialog, field, parse_num};
+use crate::codec::Template;
+use crate::net::Target;
+use crate::net::expect::{ExpectPlan, fmt_ms};
+use crate::net::rules::Matcher;
+use egui::{Color32, RichText, Ui};
+use serde::{Deserialize, Serialize};
+use std::time::{Duration, Instant};
+
+/// The Expect panel's fields (saved with the tab).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExpectForm {
+    /// The request, a template (variables and escapes work).
+    pub send: String,
+    pub hex: bool,
+    pub escapes: bool,
+    /// Index into [`Matcher::KINDS`] and its value.
+    pub kind: usize,
+    pub value: String,
+    pub timeout_ms: String,
+    pub count: String,
+    pub gap_ms: String,
+}
+
+impl Default for ExpectForm {
+    fn default() -> Self {
+        ExpectForm {
+            send: "PING {seq}\\n".into(),
+            hex: false,
+            escapes: true,
+            kind: 0,
+            value: "PONG".into(),
+            timeout_ms: "500".into(),
+            count: "10".into(),
+            gap_ms: "0".into(),
+        }
+    }
+}
+
+impl ExpectForm {
+    /// The plan the fields describe, or what is wrong with them.
+    pub fn plan(&self, to: Target) -> Result<ExpectPlan, String> {
+        let send = if self.hex {
+            Template::parse_hex(&self.send)
+        } else {
+            Template::parse(&self.send)
+        }
+        .map_err(|e| format!("send: {e}"))?;
+        let matcher = Matcher::from_kind(self.kind, self.value.clone());
+        matcher.compile().map_err(|e| format!("expect: {e}"))?;
+        let timeout = parse_num(&self.timeout_ms, 1, 3_600_000)
+            .ok_or("timeout: a number of milliseconds from 1 to 3600000")?;
+        let count =
+            parse_num(&self.count, 1, 1_000_000).ok_or("tries: a number from 1 to 1000000")?;
+        let gap = parse_num(&self.gap_ms, 0, 3_600_000)
+            .ok_or("gap: a number of milliseconds from 0 to 3600000")?;
+        let mut plan = ExpectPlan::new(send, matcher);
+        plan.escapes = self.escapes && !self.hex;
+        plan.timeout = Duration::from_millis(timeout);
+        plan.count = count;
+        plan.gap = Duration::from_millis(gap);
+        plan.to = to;
+        Ok(plan)
+    }
+}
+
+pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
+    let salt = p.role.as_str();
+    let running = p.kit.expect.as_ref().is_some_and(|x| !x.is_done());
+    let f = &mut p.settings.kit.expect;
+    ui.add_enabled_ui(!running, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            field(ui, "Send", &mut f.send, 180.0)
+                .on_hover_text("The request; {seq} and the other variables work");
+            ui.checkbox(&mut f.hex, "Hex");
+            ui.checkbox(&mut f.escapes, "Escapes");
+            let l = ui.label("Expect");
+            egui::ComboBox::from_id_salt(("expect_kind", salt))
+                .width(110.0)
+                .selected_text(Matcher::KINDS.get(f.kind).copied().unwrap_or("?"))
+                .show_ui(ui, |ui| {
+                    for (k, name) in Matcher::KINDS.iter().enumerate() {
+                        ui.selectable_value(&mut f.kind, k, *name);
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            field(ui, "Expected", &mut f.value, 120.0);
+        });
+        ui.horizontal_wrapped(|ui| {
+            field(ui, "Within (ms)", &mut f.timeout_ms, 60.0);
+            field(ui, "Tries", &mut f.count, 60.0);
+            field(ui, "Gap (ms)", &mut f.gap_ms, 50.0);
+        });
+    });
+    let plan_err = f.plan(Target::Default).err();
+    ui.horizontal_wrapped(|ui| {
+        if running {
+            if ui.button("Cancel run").clicked()
+                && let Some(x) = &mut p.kit.expect
+            {
+                x.cancel(Instant::now());
+            }
+        } else {
+            let blocked = p.send_blocked();
+            let b = ui.add_enabled(
+                blocked.is_none() && plan_err.is_none(),
+                egui::Button::new("Run"),
+            );
+            if let Some(why) = &blocked {
+                b.clone().on_disabled_hover_text(why);
+            }
+            if b.clicked() {
+                p.kit.expect_error = p.start_expect().err();
+            }
+        }
+        let has = p.kit.expect.as_ref().is_some_and(|x| !x.results().is_empty());
+        if ui
+            .add_enabled(has && !running, egui::Button::new("Export CSV…"))
+            .clicked()
+        {
+            let ctx = ui.ctx().clone();
+            p.kit
+                .open_dialog(Dialog::ExportExpect, &ctx, &format!("{salt}-expect.csv"));
+        }
+    });
+    if let Some(e) = plan_err.as_ref().or(p.kit.expect_error.as_ref()) {
+        super::address_field::error_label(ui, e);
+    }
+    let Some(x) = &p.kit.expect else {
+        return;
+    };
+    let s = x.summary();
+    let color = if s.all_passed() {
+        Color32::from_rgb(0x3c, 0xa0, 0x50)
+    } else if running {
+        Color32::GRAY
+    } else {
+        super::address_field::ERROR_RED
+    };
+    let status = if running {
+        format!("running: {}/{} tried", s.tries, s.planned)
+    } else {
+        s.to_string()
+    };
+    ui.label(RichText::new(status).color(color).strong());
+    let fig = |d: Option<Duration>| d.map(fmt_ms).unwrap_or_else(|| "–".into());
+    ui.label(format!(
+        "latency min {} · p50 {} · p95 {} · max {}",
+        fig(s.min),
+        fig(s.p50),
+        fig(s.p95),
+        fig(s.max)
+    ));
+    if let Some(why) = x.stopped() {
+        ui.label(RichText::new(format!("stopped early: {why}")).weak());
+    }
+    egui::Grid::new(("expect_results", salt))
+        .striped(true)
+        .num_columns(4)
+        .show(ui, |ui| {
+            for h in ["Try", "Result", "Latency", "Note"] {
+                ui.label(RichText::new(h).strong());
+            }
+            ui.end_row();
+            // The newest 200 tries.
+            let res = x.results();
+            for r in res.iter().rev().take(200) {
+                ui.label(r.n.to_string());
+                if r.passed {
+                    ui.label(RichText::new("pass").color(Color32::from_rgb(0x3c, 0xa0, 0x50)));
+                } else {
+                    ui.label(RichText::new("FAIL").color(super::address_field::ERROR_RED));
+                }
+                ui.label(r.latency.map(fmt_ms).unwrap_or_default());
+                ui.label(&r.note);
+                ui.end_row();
+            }
+        });
+}

@@ -1,0 +1,243 @@
+//! Saved payloads per tab: a name, the text (or hex), its options, an encoding and a line
+//! ending; each has a quick-send button. They persist with the tab and can be exported
+//! to and imported from a JSON file (parsed as data, never evaluated).
+
+use super::send_box::{LineEnding, PayloadForm};
+use super::session_panel::SessionPanel;
+use super::toolkit::Dialog;
+use egui::{RichText, Ui};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// The largest file accepted by Import.
+pub const MAX_IMPORT_BYTES: u64 = 4 * 1024 * 1024;
+/// The most payloads one file may hold.
+pub const MAX_IMPORT_COUNT: usize = 1000;
+/// The format tag of an export file.
+pub const FORMAT: &str = "socket-tester-payloads";
+
+/// One saved payload.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SavedPayload {
+    pub name: String,
+    pub form: PayloadForm,
+    /// Encoding label; empty = the tab's encoding.
+    pub encoding: String,
+}
+
+impl SavedPayload {
+    /// A short view of the payload for tooltips.
+    pub fn preview(&self) -> String {
+        let mut t: String = self.form.text.chars().take(80).collect();
+        if self.form.text.chars().count() > 80 {
+            t.push('…');
+        }
+        let kind = if self.form.hex { "hex" } else { "text" };
+        format!("[{kind}] {t}")
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct ExportFile {
+    format: String,
+    version: u32,
+    payloads: Vec<SavedPayload>,
+}
+
+/// Writes the payloads as JSON. Returns how many were written.
+pub fn export(path: &Path, list: &[SavedPayload]) -> Result<usize, String> {
+    let file = ExportFile {
+        format: FORMAT.into(),
+        version: 1,
+        payloads: list.to_vec(),
+    };
+    let json = serde_json::to_string_pretty(&file).map_err(|e| format!("export failed: {e}"))?;
+    std::fs::write(path, json).map_err(|e| format!("export failed: {}: {e}", path.display()))?;
+    Ok(list.len())
+}
+
+/// Reads payloads from a JSON file written by [`export`].
+pub fn import(path: &Path) -> Result<Vec<SavedPayload>, String> {
+    let name = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| format!("import failed: {name}: {e}"))?;
+    if meta.len() > MAX_IMPORT_BYTES {
+        return Err(format!(
+            "import failed: {name} is {} bytes; a payload file is at most {MAX_IMPORT_BYTES}",
+            meta.len()
+        ));
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("import failed: {name}: {e} (is it a text file?)"))?;
+    parse(&text).map_err(|e| format!("import failed: {name}: {e}"))
+}
+
+/// Parses the text of a payload file.
+pub fn parse(text: &str) -> Result<Vec<SavedPayload>, String> {
+    let file: ExportFile = serde_json::from_str(text).map_err(|e| {
+        format!(
+            "not a payload file (line {}, column {}: {e})",
+            e.line(),
+            e.column()
+        )
+    })?;
+    if file.format != FORMAT {
+        return Err(format!(
+            "not a payload file: format is {:?}, expected {FORMAT:?}",
+            file.format
+        ));
+    }
+    if file.version != 1 {
+        return Err(format!(
+            "payload file version {} is newer than this program understands (1)",
+            file.version
+        ));
+    }
+    if file.payloads.len() > MAX_IMPORT_COUNT {
+        return Err(format!(
+            "{} payloads; at most {MAX_IMPORT_COUNT} per file",
+            file.payloads.len()
+        ));
+    }
+    let mut out = file.payloads;
+    for (i, p) in out.iter_mut().enumerate() {
+        if p.name.trim().is_empty() {
+            p.name = format!("payload {}", i + 1);
+        }
+        p.name = p.name.chars().take(60).collect();
+    }
+    Ok(out)
+}
+
+/// The Saved payloads tool.
+pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
+    let salt = p.role.as_str();
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .button("Save current message")
+            .on_hover_text("Adds the message in the box, with its options, to this list")
+            .clicked()
+        {
+            let n = p.settings.kit.saved.len() + 1;
+            let form = p.settings.send.form();
+            let name = form
+                .text
+                .lines()
+                .next()
+                .map(|l| l.chars().take(20).collect::<String>())
+                .filter(|l| !l.trim().is_empty())
+                .unwrap_or_else(|| format!("payload {n}"));
+            p.settings.kit.saved.push(SavedPayload {
+                name,
+                form,
+                encoding: String::new(),
+            });
+        }
+        let ctx = ui.ctx().clone();
+        if ui.button("Import…").clicked() {
+            p.kit.open_dialog(Dialog::ImportPayloads, &ctx, "");
+        }
+        if ui
+            .add_enabled(
+                !p.settings.kit.saved.is_empty(),
+                egui::Button::new("Export…"),
+            )
+            .clicked()
+        {
+            p.kit
+                .open_dialog(Dialog::ExportPayloads, &ctx, &format!("{salt}-payloads.json"));
+        }
+    });
+    if p.settings.kit.saved.is_empty() {
+        ui.label(RichText::new("No saved payloads yet.").weak());
+        return;
+    }
+    let enc = p.encoding();
+    let mut remove = None;
+    let mut load = None;
+    let mut send = None;
+    for (i, s) in p.settings.kit.saved.iter_mut().enumerate() {
+        ui.horizontal_wrapped(|ui| {
+            let n = i + 1;
+            let l = ui.label(format!("{n}."));
+            ui.add(egui::TextEdit::singleline(&mut s.name).desired_width(110.0))
+                .labelled_by(l.id)
+                .on_hover_text(format!("Name of payload {n}"));
+            let l = ui.label("data");
+            ui.add(
+                egui::TextEdit::singleline(&mut s.form.text)
+                    .desired_width(220.0)
+                    .code_editor(),
+            )
+            .labelled_by(l.id);
+            ui.checkbox(&mut s.form.hex, "Hex");
+            ui.checkbox(&mut s.form.variables, "Vars");
+            let l = ui.label("end");
+            egui::ComboBox::from_id_salt(("saved_le", salt, i))
+                .width(70.0)
+                .selected_text(s.form.line_ending.label())
+                .show_ui(ui, |ui| {
+                    for le in LineEnding::ALL {
+                        ui.selectable_value(&mut s.form.line_ending, le, le.label());
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            let l = ui.label("enc");
+            let shown = if s.encoding.is_empty() {
+                "tab's".to_string()
+            } else {
+                s.encoding.clone()
+            };
+            egui::ComboBox::from_id_salt(("saved_enc", salt, i))
+                .width(70.0)
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut s.encoding, String::new(), "tab's");
+                    for (e, name) in crate::codec::text::ALL {
+                        ui.selectable_value(&mut s.encoding, e.label(), *name);
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            let e = if s.encoding.is_empty() {
+                enc
+            } else {
+                super::encoding_picker::from_label(&s.encoding)
+            };
+            match s.form.bytes(e, &mut 1) {
+                Ok(b) => {
+                    ui.label(RichText::new(format!("{} B", b.len())).weak());
+                }
+                Err(err) => super::address_field::error_label(ui, &err),
+            }
+            if ui.small_button(format!("Send #{n}")).clicked() {
+                send = Some(i);
+            }
+            if ui
+                .small_button(format!("Load #{n}"))
+                .on_hover_text("Put it in the send box")
+                .clicked()
+            {
+                load = Some(i);
+            }
+            if ui.small_button(format!("Delete #{n}")).clicked() {
+                remove = Some(i);
+            }
+        });
+    }
+    if let Some(i) = send
+        && let Err(e) = p.quick_send(i)
+    {
+        p.kit.note = Some((e, true));
+    }
+    if let Some(i) = load
+        && let Some(s) = p.settings.kit.saved.get(i)
+    {
+        let f = s.form.clone();
+        p.settings.send.load(&f);
+    }
+    if let Some(i) = remove {
+        p.settings.kit.saved.remove(i);
+    }
+}

@@ -1,0 +1,661 @@
+//! The tools under each tab's send box: saved payloads (quick-send), auto-send, send
+//! file, auto-reply rules, the UDP senders table, the rate chart and the Expect panel.
+//! [`KitSettings`] is saved with the tab; [`Toolkit`] is the running part, fed every event
+//! of the session by [`super::SessionPanel`].
+
+use super::payloads::{self, SavedPayload};
+use super::send_box::PayloadForm;
+use super::session_panel::SessionPanel;
+use super::{expect_panel, rate_chart, rules_panel, senders_table};
+use crate::codec::Encoding;
+use crate::net::expect::Expect;
+use crate::net::file_send::{FileSpec, FileState};
+use crate::net::pacer::{Pacer, PacerEnd, PacerPlan};
+use crate::net::rules::{Outbox, Responder, RuleSet};
+use crate::net::{Command, Event, EventKind, Notifier, Role, Session, SessionConfig};
+use crossbeam_channel::Receiver;
+use egui::{RichText, Ui};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// Which tool is open under the send box.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Tool {
+    #[default]
+    None,
+    Payloads,
+    AutoSend,
+    File,
+    Rules,
+    Senders,
+    Rates,
+    Expect,
+}
+
+impl Tool {
+    fn label(self) -> &'static str {
+        match self {
+            Tool::None => "",
+            Tool::Payloads => "Saved payloads",
+            Tool::AutoSend => "Auto-send",
+            Tool::File => "Send file",
+            Tool::Rules => "Auto-reply",
+            Tool::Senders => "Senders",
+            Tool::Rates => "Rate chart",
+            Tool::Expect => "Expect",
+        }
+    }
+
+    fn offered(role: Role) -> Vec<Tool> {
+        let mut v = vec![Tool::Payloads, Tool::AutoSend, Tool::File, Tool::Rules];
+        if !role.is_tcp() {
+            v.push(Tool::Senders);
+        }
+        v.extend([Tool::Rates, Tool::Expect]);
+        v
+    }
+}
+
+/// The saved part of a tab's tools.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct KitSettings {
+    pub tool: Tool,
+    pub saved: Vec<SavedPayload>,
+    /// Auto-send interval in ms and count (empty: until stopped).
+    pub auto_every: String,
+    pub auto_count: String,
+    /// File send: chunk size in bytes and delay between chunks in ms.
+    pub file_chunk: String,
+    pub file_delay: String,
+    /// UDP: SO_BROADCAST.
+    pub broadcast: bool,
+    pub rules: RuleSet,
+    pub expect: expect_panel::ExpectForm,
+}
+
+impl Default for KitSettings {
+    fn default() -> Self {
+        KitSettings {
+            tool: Tool::None,
+            saved: Vec::new(),
+            auto_every: "1000".into(),
+            auto_count: "10".into(),
+            file_chunk: "1024".into(),
+            file_delay: "0".into(),
+            broadcast: false,
+            rules: RuleSet::default(),
+            expect: expect_panel::ExpectForm::default(),
+        }
+    }
+}
+
+/// Applies the tools' socket options to a session config (UDP broadcast).
+pub fn apply_config(k: &KitSettings, mut cfg: SessionConfig) -> SessionConfig {
+    if !cfg.role.is_tcp() {
+        cfg.broadcast = k.broadcast;
+    }
+    cfg
+}
+
+/// A file dialog running on its own thread, and what to do with its answer.
+pub(crate) enum Dialog {
+    SendFile,
+    ImportPayloads,
+    ExportPayloads,
+    ExportExpect,
+}
+
+/// The running part of a tab's tools.
+#[derive(Default)]
+pub struct Toolkit {
+    pub pacer: Option<Pacer>,
+    /// Why auto-send stopped (shown next to its controls); true = an error.
+    pub auto_note: Option<(String, bool)>,
+    pub file: Option<FileSpec>,
+    pub file_name: String,
+    pub responder: Option<Responder>,
+    pub rules_error: Option<String>,
+    pub outbox: Outbox,
+    pub rates: rate_chart::Rates,
+    pub senders: senders_table::Senders,
+    pub expect: Option<Expect>,
+    pub expect_error: Option<String>,
+    /// A message for the tools (import/export results); true = an error.
+    pub note: Option<(String, bool)>,
+    pub(crate) dialog: Option<(Dialog, Receiver<Option<PathBuf>>)>,
+}
+
+impl Toolkit {
+    /// Looks at one event of the session (every event, every frame, visible or not).
+    pub fn on_event(&mut self, ev: &Event, session: &Session, now: Instant) {
+        self.rates.push(ev);
+        if let (EventKind::Rx(d), Some(p)) = (&ev.kind, ev.peer)
+            && !ev.role.is_tcp()
+        {
+            self.senders.push(p, d.len(), ev.ts_us);
+        }
+        if let Some(r) = &mut self.responder {
+            let replies = r.on_rx(ev, now);
+            self.outbox.schedule(replies);
+        }
+        if let Some(x) = &mut self.expect {
+            for c in x.on_event(ev, now) {
+                session.send(c);
+            }
+        }
+        let own_end = ev.client.is_none()
+            && matches!(ev.kind, EventKind::Closed { .. } | EventKind::Reset { .. });
+        if own_end {
+            self.stop_auto("the connection closed");
+        }
+    }
+
+    /// Sends what is due (auto-replies, expectation tries). Returns when to call again.
+    pub fn tick(&mut self, session: &Session, now: Instant) -> Option<Instant> {
+        for c in self.outbox.due(now) {
+            session.send(c);
+        }
+        let mut next = self.outbox.next_at();
+        if let Some(x) = &mut self.expect {
+            let (cmds, at) = x.tick(now);
+            for c in cmds {
+                session.send(c);
+            }
+            next = earliest(next, at);
+        }
+        if let Some(p) = &self.pacer {
+            if p.is_running() {
+                // Progress updates ten times a second.
+                next = earliest(next, Some(now + Duration::from_millis(100)));
+            } else {
+                self.finish_auto();
+            }
+        }
+        if self.file.as_ref().is_some_and(|f| !f.progress.is_over()) {
+            next = earliest(next, Some(now + Duration::from_millis(100)));
+        }
+        next
+    }
+
+    /// The session is over.
+    pub fn on_ended(&mut self) {
+        self.stop_auto("the session ended");
+        self.outbox.clear();
+        if let Some(x) = &mut self.expect {
+            x.session_ended("the session ended".into(), Instant::now());
+        }
+    }
+
+    fn stop_auto(&mut self, why: &str) {
+        if let Some(p) = self.pacer.take() {
+            p.stop();
+            if p.is_running() || p.plan().count.is_none_or(|n| p.sent() < n) {
+                self.auto_note = Some((
+                    format!("auto-send stopped: {why} ({})", p.progress_text()),
+                    true,
+                ));
+            }
+        }
+    }
+
+    fn finish_auto(&mut self) {
+        if let Some(p) = self.pacer.take() {
+            let text = p.progress_text();
+            self.auto_note = Some(match p.end() {
+                Some(PacerEnd::Done) => (format!("auto-send done: {text}"), false),
+                Some(PacerEnd::Stopped) | None => (format!("auto-send stopped: {text}"), false),
+                Some(PacerEnd::SessionGone) => (
+                    format!("auto-send stopped: the session ended ({text})"),
+                    true,
+                ),
+                Some(PacerEnd::Failed(m)) => (format!("auto-send stopped: {m} ({text})"), true),
+            });
+        }
+    }
+
+    /// Keeps the responder in step with the edited rules: flags and echo change in place
+    /// (counts kept); any other edit rebuilds it.
+    pub fn sync_rules(&mut self, rules: &RuleSet, enc: Encoding) {
+        if let Some(r) = &mut self.responder {
+            let cur = r.rule_set();
+            if cur == rules && r.encoding() == enc {
+                return;
+            }
+            let same_shape = cur.rules.len() == rules.rules.len()
+                && cur.framing == rules.framing
+                && cur.rules.iter().zip(&rules.rules).all(|(a, b)| {
+                    a.matcher == b.matcher
+                        && a.reply == b.reply
+                        && a.reply_hex == b.reply_hex
+                        && a.escapes == b.escapes
+                        && a.delay_ms == b.delay_ms
+                        && a.name == b.name
+                });
+            if same_shape && r.encoding() == enc {
+                r.set_echo(rules.echo);
+                for (i, rule) in rules.rules.iter().enumerate() {
+                    r.set_enabled(i, rule.enabled);
+                }
+                return;
+            }
+        } else if rules.is_idle() && self.rules_error.is_none() {
+            return;
+        }
+        match Responder::new(rules.clone(), enc) {
+            Ok(r) => {
+                self.responder = Some(r);
+                self.rules_error = None;
+            }
+            Err(e) => {
+                self.responder = None;
+                self.rules_error = Some(e.to_string());
+            }
+        }
+    }
+
+    /// Opens a file dialog on its own thread.
+    pub(crate) fn open_dialog(&mut self, kind: Dialog, ctx: &egui::Context, name: &str) {
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        let ctx = ctx.clone();
+        let name = name.to_string();
+        let save = matches!(kind, Dialog::ExportPayloads | Dialog::ExportExpect);
+        let (title, filter, ext) = match kind {
+            Dialog::SendFile => ("Send file", "Any file", ""),
+            Dialog::ImportPayloads => ("Import payloads", "JSON (*.json)", "json"),
+            Dialog::ExportPayloads => ("Export payloads", "JSON (*.json)", "json"),
+            Dialog::ExportExpect => ("Export report", "CSV (*.csv)", "csv"),
+        };
+        let spawned = std::thread::Builder::new()
+            .name("file-dialog".into())
+            .spawn(move || {
+                let mut d = rfd::FileDialog::new().set_title(title);
+                if !ext.is_empty() {
+                    d = d.add_filter(filter, &[ext]);
+                }
+                let path = if save {
+                    d.set_file_name(&name).save_file()
+                } else {
+                    d.pick_file()
+                };
+                let _ = tx.send(path);
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => self.dialog = Some((kind, rx)),
+            Err(e) => self.note = Some((format!("cannot open a file dialog: {e}"), true)),
+        }
+    }
+}
+
+fn earliest(a: Option<Instant>, b: Option<Instant>) -> Option<Instant> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Parses a whole number in a range, for the tools' fields.
+pub fn parse_num(s: &str, min: u64, max: u64) -> Option<u64> {
+    s.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|n| (min..=max).contains(n))
+}
+
+/// A labelled single-line field; returns its response.
+pub fn field(ui: &mut Ui, label: &str, text: &mut String, width: f32) -> egui::Response {
+    let l = ui.label(label);
+    ui.add(egui::TextEdit::singleline(text).desired_width(width))
+        .labelled_by(l.id)
+}
+
+impl SessionPanel {
+    /// Starts auto-sending the send box's message with the tools' interval and count.
+    pub fn start_auto_send(&mut self, notify: Option<Notifier>) -> Result<(), String> {
+        let k = &self.settings.kit;
+        let every = parse_num(&k.auto_every, 1, 86_400_000)
+            .ok_or("interval: a number of milliseconds from 1 to 86400000")?;
+        let count = if k.auto_count.trim().is_empty() {
+            None
+        } else {
+            Some(
+                parse_num(&k.auto_count, 1, u64::MAX)
+                    .ok_or("count: a number from 1 up, or empty to send until stopped")?,
+            )
+        };
+        if let Some(why) = self.send_blocked() {
+            return Err(why);
+        }
+        let handle = self.handle().ok_or("the session is not running")?;
+        let enc = self.encoding();
+        let form: PayloadForm = self.settings.send.form();
+        let mut seq = self.settings.send.next_seq();
+        form.bytes(enc, &mut seq.clone())?;
+        let plan = PacerPlan {
+            every: Duration::from_millis(every),
+            count,
+            to: self.target(),
+        };
+        let pacer = Pacer::start(handle, plan, move || form.bytes(enc, &mut seq), notify);
+        self.kit.auto_note = None;
+        if let Some(old) = self.kit.pacer.replace(pacer) {
+            old.stop();
+        }
+        Ok(())
+    }
+
+    /// Stops auto-send.
+    pub fn stop_auto_send(&mut self) {
+        if let Some(p) = &self.kit.pacer {
+            p.stop();
+        }
+    }
+
+    /// Starts sending a file with the tools' chunk size and delay.
+    pub fn send_file(&mut self, path: PathBuf) -> Result<(), String> {
+        let k = &self.settings.kit;
+        let max = if self.role.is_tcp() { 16 << 20 } else { 65_507 };
+        let chunk = parse_num(&k.file_chunk, 1, max)
+            .ok_or(format!("chunk size: a number of bytes from 1 to {max}"))?;
+        let delay = parse_num(&k.file_delay, 0, 3_600_000)
+            .ok_or("delay: a number of milliseconds from 0 to 3600000")?;
+        if let Some(why) = self.send_blocked() {
+            return Err(why);
+        }
+        let spec = FileSpec::new(
+            path.clone(),
+            chunk as usize,
+            Duration::from_millis(delay),
+            self.target(),
+        );
+        self.kit.file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if !self.send_command(Command::SendFile(Box::new(spec.clone()))) {
+            return Err("the session is not running".into());
+        }
+        self.kit.file = Some(spec);
+        Ok(())
+    }
+
+    /// Starts an expectation run from the Expect panel's fields.
+    pub fn start_expect(&mut self) -> Result<(), String> {
+        if let Some(why) = self.send_blocked() {
+            return Err(why);
+        }
+        let plan = self.settings.kit.expect.plan(self.target())?;
+        let mut x = Expect::new(plan, self.encoding()).map_err(|e| e.to_string())?;
+        let now = Instant::now();
+        x.start(now);
+        self.kit.expect = Some(x);
+        Ok(())
+    }
+
+    /// Sends a saved payload.
+    pub fn quick_send(&mut self, i: usize) -> Result<(), String> {
+        let Some(p) = self.settings.kit.saved.get(i) else {
+            return Err("no such payload".into());
+        };
+        if let Some(why) = self.send_blocked() {
+            return Err(why);
+        }
+        let enc = if p.encoding.is_empty() {
+            self.encoding()
+        } else {
+            super::encoding_picker::from_label(&p.encoding)
+        };
+        let mut seq = self.settings.send.next_seq();
+        let bytes = p.form.bytes(enc, &mut seq)?;
+        if p.form.variables {
+            self.settings.send.seq = seq;
+        }
+        self.send_bytes(bytes);
+        Ok(())
+    }
+
+    /// Acts on a finished file dialog.
+    fn poll_dialog(&mut self) {
+        let Some((_, rx)) = &self.kit.dialog else {
+            return;
+        };
+        let Ok(answer) = rx.try_recv() else {
+            return;
+        };
+        let Some((kind, _)) = self.kit.dialog.take() else {
+            return;
+        };
+        let Some(path) = answer else {
+            return;
+        };
+        let res = match kind {
+            Dialog::SendFile => self.send_file(path).map(|_| None),
+            Dialog::ImportPayloads => payloads::import(&path).map(|list| {
+                let n = list.len();
+                self.settings.kit.saved.extend(list);
+                Some(format!("imported {n} payload(s) from {}", path.display()))
+            }),
+            Dialog::ExportPayloads => payloads::export(&path, &self.settings.kit.saved)
+                .map(|n| Some(format!("exported {n} payload(s) to {}", path.display()))),
+            Dialog::ExportExpect => match &self.kit.expect {
+                Some(x) => x
+                    .write_csv(&path)
+                    .map(|_| Some(format!("report saved to {}", path.display())))
+                    .map_err(|e| format!("{}: {e}", path.display())),
+                None => Err("no expectation run to export".into()),
+            },
+        };
+        match res {
+            Ok(Some(m)) => self.kit.note = Some((m, false)),
+            Ok(None) => {}
+            Err(e) => self.kit.note = Some((e, true)),
+        }
+    }
+}
+
+/// The tool bar and the open tool, under the send box.
+pub fn show(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
+    p.poll_dialog();
+    let enc = p.encoding();
+    p.kit.sync_rules(&p.settings.kit.rules, enc);
+    quick_send_row(ui, p);
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("Tools").strong());
+        for t in Tool::offered(p.role) {
+            let on = p.settings.kit.tool == t;
+            let mut text = t.label().to_string();
+            match t {
+                Tool::AutoSend if p.kit.pacer.is_some() => text.push_str(" ●"),
+                Tool::File if p.kit.file.as_ref().is_some_and(|f| !f.progress.is_over()) => {
+                    text.push_str(" ●")
+                }
+                Tool::Rules if p.kit.responder.as_ref().is_some_and(|r| !r.rule_set().is_idle()) => {
+                    text.push_str(" ●")
+                }
+                _ => {}
+            }
+            if ui.selectable_label(on, text).clicked() {
+                p.settings.kit.tool = if on { Tool::None } else { t };
+            }
+        }
+        if !p.role.is_tcp() {
+            ui.separator();
+            let running = p.is_running();
+            ui.add_enabled_ui(!running, |ui| {
+                ui.checkbox(&mut p.settings.kit.broadcast, "Broadcast")
+                    .on_hover_text("SO_BROADCAST: allow sending to 255.255.255.255 or a subnet's broadcast address")
+                    .on_disabled_hover_text("unbind to change");
+            });
+        }
+        if let Some((m, err)) = &p.kit.note {
+            ui.separator();
+            if *err {
+                super::address_field::error_label(ui, m);
+            } else {
+                ui.label(m);
+            }
+        }
+    });
+    let tool = p.settings.kit.tool;
+    if tool == Tool::None {
+        return;
+    }
+    ui.separator();
+    egui::ScrollArea::vertical()
+        .id_salt(("tool", p.role.as_str()))
+        .max_height(240.0)
+        .show(ui, |ui| match tool {
+            Tool::None => {}
+            Tool::Payloads => payloads::show(ui, p),
+            Tool::AutoSend => auto_send_ui(ui, p, notify),
+            Tool::File => file_ui(ui, p),
+            Tool::Rules => rules_panel::show(ui, p),
+            Tool::Senders => senders_table::show(ui, p),
+            Tool::Rates => rate_chart::show(ui, p),
+            Tool::Expect => expect_panel::show(ui, p),
+        });
+}
+
+fn quick_send_row(ui: &mut Ui, p: &mut SessionPanel) {
+    if p.settings.kit.saved.is_empty() {
+        return;
+    }
+    let blocked = p.send_blocked();
+    let mut clicked = None;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("Quick send").weak());
+        for (i, s) in p.settings.kit.saved.iter().enumerate() {
+            let b = ui
+                .add_enabled(blocked.is_none(), egui::Button::new(&s.name).small())
+                .on_hover_text(s.preview());
+            if let Some(why) = &blocked {
+                b.clone().on_disabled_hover_text(why);
+            }
+            if b.clicked() {
+                clicked = Some(i);
+            }
+        }
+    });
+    if let Some(i) = clicked
+        && let Err(e) = p.quick_send(i)
+    {
+        p.kit.note = Some((e, true));
+    }
+}
+
+fn auto_send_ui(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
+    ui.label(
+        RichText::new("Sends the message in the box every interval (variables expand each time).")
+            .weak(),
+    );
+    let running = p.kit.pacer.as_ref().is_some_and(|x| x.is_running());
+    ui.horizontal_wrapped(|ui| {
+        ui.add_enabled_ui(!running, |ui| {
+            field(ui, "Every (ms)", &mut p.settings.kit.auto_every, 70.0);
+            field(ui, "Times", &mut p.settings.kit.auto_count, 70.0)
+                .on_hover_text("empty: until stopped");
+        });
+        if running {
+            if ui.button("Stop auto-send").clicked() {
+                p.stop_auto_send();
+            }
+        } else {
+            let blocked = p.send_blocked();
+            let b = ui.add_enabled(blocked.is_none(), egui::Button::new("Start auto-send"));
+            if let Some(why) = &blocked {
+                b.clone().on_disabled_hover_text(why);
+            }
+            if b.clicked()
+                && let Err(e) = p.start_auto_send(notify.clone())
+            {
+                p.kit.auto_note = Some((e, true));
+            }
+        }
+        if let Some(x) = &p.kit.pacer {
+            ui.label(RichText::new(x.progress_text()).strong());
+            if let Some(n) = x.plan().count {
+                ui.add(
+                    egui::ProgressBar::new(x.sent() as f32 / n.max(1) as f32)
+                        .desired_width(160.0),
+                );
+            }
+        }
+    });
+    if parse_num(&p.settings.kit.auto_every, 1, 86_400_000).is_none() {
+        super::address_field::error_label(ui, "interval: a number of milliseconds from 1 up");
+    }
+    if let Some((m, err)) = &p.kit.auto_note {
+        if *err {
+            super::address_field::error_label(ui, m);
+        } else {
+            ui.label(m);
+        }
+    }
+}
+
+fn file_ui(ui: &mut Ui, p: &mut SessionPanel) {
+    ui.label(
+        RichText::new(if p.role.is_tcp() {
+            "Streams a file from disk in chunks; a chunk is read only when the previous one has gone."
+        } else {
+            "Sends a file as datagrams of the chunk size (at most 65507 bytes each)."
+        })
+        .weak(),
+    );
+    let active = p.kit.file.as_ref().is_some_and(|f| !f.progress.is_over());
+    ui.horizontal_wrapped(|ui| {
+        ui.add_enabled_ui(!active, |ui| {
+            field(
+                ui,
+                if p.role.is_tcp() {
+                    "Chunk (bytes)"
+                } else {
+                    "Datagram (bytes)"
+                },
+                &mut p.settings.kit.file_chunk,
+                70.0,
+            );
+            field(ui, "Delay (ms)", &mut p.settings.kit.file_delay, 60.0);
+        });
+        if active {
+            if ui.button("Cancel").clicked() {
+                p.send_command(Command::CancelFile);
+            }
+        } else {
+            let blocked = p.send_blocked();
+            let b = ui.add_enabled(blocked.is_none(), egui::Button::new("Send file…"));
+            if let Some(why) = &blocked {
+                b.clone().on_disabled_hover_text(why);
+            }
+            if b.clicked() {
+                let ctx = ui.ctx().clone();
+                p.kit.open_dialog(Dialog::SendFile, &ctx, "");
+            }
+        }
+    });
+    if let Some(f) = &p.kit.file {
+        let pr = &f.progress;
+        let state = match pr.state() {
+            FileState::Pending => "starting",
+            FileState::Running => "sending",
+            FileState::Done => "sent",
+            FileState::Failed => "failed",
+            FileState::Cancelled => "cancelled",
+        };
+        ui.horizontal(|ui| {
+            ui.label(format!("{} — {state}", p.kit.file_name));
+            ui.add(
+                egui::ProgressBar::new(pr.fraction())
+                    .desired_width(260.0)
+                    .text(format!(
+                        "{} / {} bytes ({} chunks)",
+                        pr.sent(),
+                        pr.total(),
+                        pr.chunks()
+                    )),
+            );
+        });
+    }
+}
