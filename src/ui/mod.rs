@@ -3,23 +3,35 @@
 
 mod address_field;
 mod app;
+mod classroom;
 mod encoding_picker;
 mod expect_panel;
 pub mod icon;
+pub mod log_settings;
 mod log_view;
+mod network_panel;
 mod payloads;
+pub mod preset;
 mod rate_chart;
+pub mod recovery;
 mod rules_panel;
+pub mod save;
+pub mod search;
 mod send_box;
 mod senders_table;
 mod session_panel;
 mod tcp_client;
+mod tcp_diagram;
 mod tcp_server;
+mod timeline;
 mod toolkit;
 mod udp_receiver;
 mod udp_sender;
 
 pub use app::{App, Persisted, install_cjk_font, tab_name};
+pub use classroom::{Classroom, ClassroomSettings, Theme, start_lab, tab_label};
+pub use timeline::{Step, Timeline};
+pub use log_settings::LogSettings;
 pub use log_view::{DisplayMode, format_row_text, write_log};
 pub use payloads::{SavedPayload, export as export_payloads, import as import_payloads};
 pub use send_box::{LineEnding, PayloadForm};
@@ -36,7 +48,7 @@ pub const APP_NAME: &str = "Socket Tester";
 pub fn run(launch: Option<Launch>) -> eframe::Result<()> {
     let mut viewport = egui::ViewportBuilder::default()
         .with_title(APP_NAME)
-        .with_app_id("socket-tester")
+        .with_app_id(save::APP_ID)
         .with_inner_size([1100.0, 720.0])
         .with_min_inner_size([720.0, 460.0]);
     if let Some(icon) = icon::app_icon() {

@@ -5,15 +5,17 @@
 
 use super::address_field::ERROR_RED;
 use super::log_view::{self, DisplayMode, LogViewState};
+use super::save::{self, thousands};
 use super::send_box::{self, SendState};
 use super::{encoding_picker, tcp_client, tcp_server, udp_receiver, udp_sender};
 use crate::codec::Encoding;
-use crate::log::{LogStore, RecordWriter};
+use crate::log::LogStore;
+use crate::log::spool::Spool;
 use crate::net::auto::{Auto, AutoPlan};
 use crate::net::{
     ClosedBy, Command, Event, EventKind, Notifier, Payload, Role, Session, SessionConfig, Target,
 };
-use crossbeam_channel::{Receiver, Sender, TryRecvError};
+use crossbeam_channel::{Receiver, TryRecvError};
 use egui::{Color32, RichText, Ui};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
@@ -135,55 +137,6 @@ fn with_msg(what: &str, msg: &str) -> String {
     }
 }
 
-enum RecMsg {
-    Event(Box<Event>),
-    Encoding(Encoding),
-}
-
-/// Streams a session's events to a JSON Lines file on its own thread.
-struct Recorder {
-    tx: Sender<RecMsg>,
-    errors: Receiver<String>,
-}
-
-impl Recorder {
-    fn start(path: PathBuf, enc: Encoding) -> Recorder {
-        let (tx, rx) = crossbeam_channel::unbounded::<RecMsg>();
-        let (etx, erx) = crossbeam_channel::bounded(1);
-        let spawned = std::thread::Builder::new()
-            .name("record-writer".into())
-            .spawn(move || {
-                let mut w = match RecordWriter::create(&path, enc) {
-                    Ok(w) => w,
-                    Err(e) => {
-                        let _ = etx.send(format!("{}: {e}", path.display()));
-                        return;
-                    }
-                };
-                for msg in rx {
-                    match msg {
-                        RecMsg::Encoding(e) => w.set_encoding(e),
-                        RecMsg::Event(ev) => {
-                            if let Err(e) = w.write_event(&ev) {
-                                let _ = etx.send(format!("{}: {e}", path.display()));
-                                return;
-                            }
-                        }
-                    }
-                }
-            });
-        let (tx, errors) = match spawned {
-            Ok(_) => (tx, erx),
-            Err(e) => {
-                let (etx, erx) = crossbeam_channel::bounded(1);
-                let _ = etx.send(format!("cannot start the writer: {e}"));
-                (tx, erx)
-            }
-        };
-        Recorder { tx, errors }
-    }
-}
-
 /// One tab: its settings, its session (if running), its log.
 pub struct SessionPanel {
     pub role: Role,
@@ -204,13 +157,23 @@ pub struct SessionPanel {
     pub selected_client: Option<u64>,
     /// TCP server: the listening socket was closed, clients kept.
     pub listen_stopped: bool,
+    /// The socket calls so far (classroom mode's timeline strip).
+    pub timeline: super::timeline::Timeline,
     /// The running part of the tools (auto-send, file, rules, rates, expect).
     pub kit: super::toolkit::Toolkit,
     session: Option<Session>,
     auto: Option<Auto>,
-    recorder: Option<Recorder>,
+    /// `--record FILE`: the same writer as the spool, keeping its file.
+    recorder: Option<Spool>,
     record_path: Option<PathBuf>,
     saves: Vec<Receiver<Option<Result<String, String>>>>,
+    /// Every event of this log, on disk (created with the first event; removed on drop).
+    spool: Option<Spool>,
+    /// Where spools go (the app's data directory).
+    pub spool_dir: PathBuf,
+    /// Why there is no spool (creating or writing it failed).
+    spool_error: Option<String>,
+    spool_written: u64,
 }
 
 impl SessionPanel {
@@ -229,12 +192,17 @@ impl SessionPanel {
             reply_to: None,
             selected_client: None,
             listen_stopped: false,
+            timeline: super::timeline::Timeline::new(role),
             kit: Default::default(),
             session: None,
             auto: None,
             recorder: None,
             record_path: None,
             saves: Vec::new(),
+            spool: None,
+            spool_dir: save::default_data_dir(),
+            spool_error: None,
+            spool_written: 0,
         }
     }
 
@@ -265,10 +233,20 @@ impl SessionPanel {
         self.state = ConnState::Starting;
         self.local = None;
         self.listen_stopped = false;
+        self.timeline = super::timeline::Timeline::new(self.role);
         self.notice = None;
         self.session = Some(Session::start(cfg, notify));
         if let Some(p) = self.record_path.clone() {
-            self.recorder = Some(Recorder::start(p, self.encoding()));
+            match Spool::create(&p, self.encoding(), true) {
+                Ok(r) => self.recorder = Some(r),
+                Err(e) => {
+                    self.notice = Some((
+                        format!("record stopped: cannot write {}: {e}", p.display()),
+                        true,
+                    ));
+                    self.record_path = None;
+                }
+            }
         }
     }
 
@@ -324,11 +302,18 @@ impl SessionPanel {
         self.store.set_encoding(enc);
         self.send_command(Command::SetEncoding(enc));
         if let Some(r) = &self.recorder {
-            let _ = r.tx.send(RecMsg::Encoding(enc));
+            r.set_encoding(enc);
+        }
+        if let Some(s) = &self.spool {
+            s.set_encoding(enc);
         }
     }
 
     pub fn clear_log(&mut self) {
+        if let Some(s) = &self.spool {
+            s.truncate();
+        }
+        self.spool_written = 0;
         self.store.clear();
         self.log.reset();
         self.senders.clear();
@@ -399,9 +384,16 @@ impl SessionPanel {
         let mut n = 0;
         let mut more = false;
         let mut ended = false;
+        let mut behind = false;
         loop {
             if n >= cap || (n % 256 == 255 && Instant::now() >= deadline) {
                 more = true;
+                break;
+            }
+            // The disk writer is far behind: take no more for now, so the worker's queue
+            // fills and (for TCP) the peer is slowed down, instead of memory growing.
+            if n % 16 == 0 && self.writers_behind() {
+                behind = true;
                 break;
             }
             match session.events().try_recv() {
@@ -420,12 +412,15 @@ impl SessionPanel {
                 }
             }
         }
-        let mut next = None;
+        let mut next = behind.then(|| Instant::now() + std::time::Duration::from_millis(5));
         if ended {
             self.on_ended();
         } else {
             if let Some(a) = &mut self.auto {
-                next = a.tick(&session, Instant::now());
+                next = match (next, a.tick(&session, Instant::now())) {
+                    (Some(x), Some(y)) => Some(x.min(y)),
+                    (x, y) => x.or(y),
+                };
             }
             next = match (next, self.kit.tick(&session, Instant::now())) {
                 (Some(x), Some(y)) => Some(x.min(y)),
@@ -436,13 +431,25 @@ impl SessionPanel {
         (n, more, next)
     }
 
+    fn writers_behind(&self) -> bool {
+        self.spool.as_ref().is_some_and(Spool::is_behind)
+            || self.recorder.as_ref().is_some_and(Spool::is_behind)
+    }
+
     fn poll_background(&mut self) {
-        if let Some(r) = &self.recorder
-            && let Ok(e) = r.errors.try_recv()
+        if let Some(r) = &mut self.recorder
+            && let (_, Some(e)) = r.poll()
         {
-            self.notice = Some((format!("record stopped: {e}"), true));
+            self.notice = Some((e.to_string(), true));
             self.recorder = None;
             self.record_path = None;
+        }
+        if let Some(s) = &mut self.spool {
+            let (written, err) = s.poll();
+            self.spool_written = written;
+            if let Some(e) = err {
+                self.spool_error = Some(e.to_string());
+            }
         }
         self.saves.retain(|rx| match rx.try_recv() {
             Ok(res) => {
@@ -504,43 +511,126 @@ impl SessionPanel {
             }
             _ => {}
         }
-        if let Some(r) = &self.recorder {
-            let _ = r.tx.send(RecMsg::Event(Box::new(ev.clone())));
+        self.push_event(ev);
+    }
+
+    /// Adds an event to the log, the spool and the record.
+    fn push_event(&mut self, ev: Event) {
+        if self.spool.is_none() && self.spool_error.is_none() {
+            match Spool::in_dir(&self.spool_dir, self.role.as_str(), self.store.encoding()) {
+                Ok(s) => self.spool = Some(s),
+                Err(e) => {
+                    self.spool_error = Some(format!(
+                        "cannot save to {}: {e}",
+                        self.spool_dir.display()
+                    ))
+                }
+            }
         }
+        if let Some(s) = &mut self.spool {
+            s.write(&ev);
+        }
+        if let Some(r) = &mut self.recorder {
+            r.write(&ev);
+        }
+        self.timeline.on_event(&ev);
         self.store.push(ev);
     }
 
-    /// Asks where to save and writes the rows, both off the UI thread.
+    /// Attaches a note to this moment (in the log, the spool and the record).
+    pub fn add_note(&mut self, text: &str) {
+        let text = text.trim();
+        if text.is_empty() {
+            return;
+        }
+        self.push_event(Event {
+            ts_us: crate::net::now_us(),
+            role: self.role,
+            local: self.local,
+            peer: None,
+            client: None,
+            kind: EventKind::Note(text.to_string()),
+        });
+    }
+
+    /// The spool file of this log, if there is one.
+    pub fn spool_path(&self) -> Option<&std::path::Path> {
+        self.spool.as_ref().map(|s| s.path())
+    }
+
+    /// What a save reads: the spool, or the rows in memory when there is no spool.
+    fn save_source(&self) -> save::Source {
+        match (&self.spool, &self.spool_error) {
+            (Some(s), None) => save::Source::Spool {
+                path: s.path().to_path_buf(),
+                sync: Box::new(s.syncer()),
+            },
+            (_, err) => save::Source::Memory {
+                rows: self.store.iter().cloned().collect(),
+                why: err.clone().unwrap_or_else(|| "no disk copy".into()),
+            },
+        }
+    }
+
+    /// Asks where to save (rfd, one filter per format) and exports the whole session
+    /// from the spool in the encoding chosen now, both off the UI thread.
     pub fn save_log(&mut self, ctx: &egui::Context) {
-        if self.store.is_empty() {
+        self.start_save(None, ctx);
+    }
+
+    /// What Save log… does once it has a path: exports the whole session to `output` on a
+    /// background thread; the result arrives in [`SessionPanel::notice`].
+    pub fn save_log_to(&mut self, output: PathBuf, ctx: &egui::Context) {
+        self.start_save(Some(output), ctx);
+    }
+
+    fn start_save(&mut self, output: Option<PathBuf>, ctx: &egui::Context) {
+        if self.store.total() == 0 {
             self.notice = Some(("nothing to save: the log is empty".into(), false));
             return;
         }
-        let rows: Vec<crate::log::Entry> = self.store.iter().cloned().collect();
-        let enc = self.store.encoding();
-        let name = format!("{}-log.jsonl", self.role.as_str());
+        let source = self.save_source();
+        let enc = self.encoding();
+        let name = save::suggested_name(self.role.as_str());
         let (tx, rx) = crossbeam_channel::bounded(1);
         let ctx = ctx.clone();
         let spawned = std::thread::Builder::new()
             .name("save-log".into())
             .spawn(move || {
-                let path = rfd::FileDialog::new()
-                    .set_title("Save log")
-                    .set_file_name(&name)
-                    .add_filter("JSON Lines (*.jsonl)", &["jsonl"])
-                    .add_filter("Text (*.txt)", &["txt"])
-                    .save_file();
-                let res = path.map(|p| match log_view::write_log(&p, &rows, enc) {
-                    Ok(n) => Ok(format!("saved {n} rows to {}", p.display())),
-                    Err(e) => Err(format!("save failed: {}: {e}", p.display())),
-                });
+                let path = output.or_else(|| save::ask_path("Save log", &name));
+                let res = path.map(|p| save::export_session(source, &save::with_format(p), enc));
                 let _ = tx.send(res);
                 ctx.request_repaint();
             });
         match spawned {
-            Ok(_) => self.saves.push(rx),
+            Ok(_) => {
+                self.notice = Some(("saving…".into(), false));
+                self.saves.push(rx);
+            }
             Err(e) => self.notice = Some((format!("save failed: {e}"), true)),
         }
+    }
+
+    /// What the status line says about the log: rows held, events seen, what is on disk.
+    /// The bool is true when it is an error.
+    pub fn held_text(&self) -> (String, bool) {
+        let total = self.store.total();
+        let mut t = format!(
+            "showing {} of {} events",
+            thousands(self.store.len() as u64),
+            thousands(total)
+        );
+        if let Some(e) = &self.spool_error {
+            t.push_str(&format!(" · {e}"));
+            return (t, true);
+        }
+        let pending = total.saturating_sub(self.spool_written);
+        if pending == 0 {
+            t.push_str(" · all saved");
+        } else {
+            t.push_str(&format!(" · {} not yet saved", thousands(pending)));
+        }
+        (t, false)
     }
 
     /// The status line: state, local address, counters, rows shown, notice.
@@ -551,6 +641,7 @@ impl SessionPanel {
                 state = "not listening (clients kept)".into();
             }
             ui.label(RichText::new(state).color(self.state.color()).strong());
+            super::classroom::error_note(ui, self);
             if let Some(l) = self.local {
                 ui.separator();
                 ui.label(format!("local {l}"));
@@ -562,11 +653,15 @@ impl SessionPanel {
                 c.rx_bytes, c.rx_msgs, c.tx_bytes, c.tx_msgs
             ));
             ui.separator();
-            ui.label(format!(
-                "showing {} of {} events",
-                self.store.len(),
-                self.store.total()
-            ));
+            let (held, err) = self.held_text();
+            if err {
+                ui.label(RichText::new(held).color(ERROR_RED));
+            } else {
+                ui.label(held).on_hover_text(
+                    "Rows beyond the memory cap (Settings) stay in this session's file on \
+                     disk; Save log… writes every event.",
+                );
+            }
             if self.recorder.is_some() {
                 ui.separator();
                 ui.label("● recording");
@@ -702,6 +797,9 @@ impl SessionPanel {
             }
             if actions.save {
                 self.save_log(ui.ctx());
+            }
+            if let Some(n) = actions.note {
+                self.add_note(&n);
             }
         });
     }
