@@ -198,10 +198,18 @@ impl App {
         }
     }
 
+    /// Offers to recover the spools a crash left in the data directory (what the real
+    /// window does; call before the first frame).
+    pub fn with_recovery(mut self) -> App {
+        self.recovery.enabled = true;
+        self
+    }
+
     /// Uses `dir` for spool files and for looking for those a crash left (call before
     /// the first frame).
     pub fn with_data_dir(mut self, dir: impl Into<std::path::PathBuf>) -> App {
         self.data_dir = dir.into();
+        self.recovery.enabled = true;
         for p in &mut self.panels {
             p.spool_dir = self.data_dir.clone();
         }

@@ -67,7 +67,7 @@ pub fn run(launch: Option<Launch>) -> eframe::Result<()> {
             let persisted: Option<Persisted> = cc
                 .storage
                 .and_then(|s| eframe::get_value(s, eframe::APP_KEY));
-            let mut app = App::new(persisted, launch);
+            let mut app = App::new(persisted, launch).with_recovery();
             app.set_fonts_installed(cjk);
             Ok(Box::new(app))
         }),

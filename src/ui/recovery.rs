@@ -84,12 +84,14 @@ pub struct Recovery {
     jobs: Vec<(PathBuf, Receiver<SaveResult>)>,
     /// The user closed the window.
     pub dismissed: bool,
+    /// Look for orphans at all (the real window, and tests that give a data directory).
+    pub enabled: bool,
 }
 
 impl Recovery {
     /// Starts looking for orphan spools in `dir` (once).
     pub fn start(&mut self, dir: &Path, ctx: &egui::Context) {
-        if self.dir.is_some() {
+        if self.dir.is_some() || !self.enabled {
             return;
         }
         self.dir = Some(dir.to_path_buf());
