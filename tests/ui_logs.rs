@@ -128,7 +128,9 @@ fn save_log_writes_every_event_beyond_the_memory_cap() {
     settle(&mut h);
     assert_eq!(h.state().panel(Role::UdpReceiver).store.total(), 0);
     h.get_by_label("Unbind").click();
-    wait_for(&mut h, "stopped", |a| !a.panel(Role::UdpReceiver).is_running());
+    wait_for(&mut h, "stopped", |a| {
+        !a.panel(Role::UdpReceiver).is_running()
+    });
     let t = std::time::Instant::now();
     while std::fs::metadata(&spool).map_or(1, |m| m.len()) > 200 {
         assert!(t.elapsed() < Duration::from_secs(5), "spool not truncated");
@@ -202,7 +204,10 @@ fn a_note_goes_to_the_log_and_the_spool() {
     let recs: Vec<_> = read_records(std::fs::File::open(&spool).unwrap())
         .map(|r| r.unwrap())
         .collect();
-    let note = recs.iter().find(|r| r.event == "note").expect("note record");
+    let note = recs
+        .iter()
+        .find(|r| r.event == "note")
+        .expect("note record");
     assert_eq!(note.message.as_deref(), Some("device rebooted"));
     assert_eq!(note.session, "udp-recv");
 
@@ -237,13 +242,20 @@ fn recovery_offers_an_orphan_spool() {
     h.state_mut()
         .recovery
         .save_to(&orphan, Some(csv.clone()), &ctx);
-    wait_for(&mut h, "saved", |a| {
-        a.recovery.items[0].status.is_some()
-    });
+    wait_for(&mut h, "saved", |a| a.recovery.items[0].status.is_some());
     let (m, _) = h.state().recovery.items[0].status.clone().unwrap();
     assert!(m.starts_with("saved 3 events to"), "{m}");
-    assert!(m.contains("unreadable line"), "the cut line is reported: {m}");
-    assert_eq!(std::fs::read_to_string(&csv).unwrap().matches(",hi").count(), 3);
+    assert!(
+        m.contains("unreadable line"),
+        "the cut line is reported: {m}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&csv)
+            .unwrap()
+            .matches(",hi")
+            .count(),
+        3
+    );
 
     h.get_by_label("Discard").click();
     settle(&mut h);

@@ -58,24 +58,26 @@ pub fn ui(ui: &mut Ui, s: &mut LogSettings) -> bool {
         )
         .weak(),
     );
-    egui::Grid::new("log_settings").num_columns(2).show(ui, |ui| {
-        let l = ui.label("Rows kept in memory");
-        ui.add(
-            egui::DragValue::new(&mut s.max_rows)
-                .range(LogSettings::MIN_ROWS..=LogSettings::MAX_ROWS)
-                .speed(1000.0),
-        )
-        .labelled_by(l.id);
-        ui.end_row();
-        let l = ui.label("Payload kept in memory (MiB)");
-        ui.add(
-            egui::DragValue::new(&mut s.max_mib)
-                .range(LogSettings::MIN_MIB..=LogSettings::MAX_MIB)
-                .speed(4.0),
-        )
-        .labelled_by(l.id);
-        ui.end_row();
-    });
+    egui::Grid::new("log_settings")
+        .num_columns(2)
+        .show(ui, |ui| {
+            let l = ui.label("Rows kept in memory");
+            ui.add(
+                egui::DragValue::new(&mut s.max_rows)
+                    .range(LogSettings::MIN_ROWS..=LogSettings::MAX_ROWS)
+                    .speed(1000.0),
+            )
+            .labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label("Payload kept in memory (MiB)");
+            ui.add(
+                egui::DragValue::new(&mut s.max_mib)
+                    .range(LogSettings::MIN_MIB..=LogSettings::MAX_MIB)
+                    .speed(4.0),
+            )
+            .labelled_by(l.id);
+            ui.end_row();
+        });
     if ui.button("Reset to defaults").clicked() {
         *s = LogSettings::default();
     }

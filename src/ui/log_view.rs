@@ -3,9 +3,9 @@
 //! and data as text, hex or both; row selection, Clear, Copy, Save log… and, for the TCP
 //! server, a per-client filter.
 
+use super::search::Matches;
 use crate::codec::{Encoding, to_hex_spaced};
 use crate::log::{Direction, Entry, LogStore, RecordWriter};
-use super::search::Matches;
 use egui::{Color32, RichText, Sense, TextStyle, Ui};
 use egui_extras::{Column, TableBuilder};
 use serde::{Deserialize, Serialize};
@@ -290,7 +290,12 @@ pub fn show(
                 .desired_width(320.0),
         )
         .labelled_by(l.id);
-        if !st.search.is_empty() && ui.small_button("✖").on_hover_text("Clear the filter").clicked() {
+        if !st.search.is_empty()
+            && ui
+                .small_button("✖")
+                .on_hover_text("Clear the filter")
+                .clicked()
+        {
             st.search.clear();
         }
         if let Some(t) = st.match_text(store) {

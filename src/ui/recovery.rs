@@ -210,9 +210,7 @@ impl Recovery {
     pub fn discard(&mut self, path: &Path) {
         match discard(path) {
             Ok(()) => self.items.retain(|o| o.path != path),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                self.items.retain(|o| o.path != path)
-            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => self.items.retain(|o| o.path != path),
             Err(e) => {
                 if let Some(o) = self.items.iter_mut().find(|o| o.path == path) {
                     o.status = Some((format!("cannot delete: {e}"), true));
@@ -288,8 +286,10 @@ impl Recovery {
                     });
                 ui.add_space(4.0);
                 ui.label(
-                    RichText::new("Close this window to decide later: the files stay until discarded.")
-                        .weak(),
+                    RichText::new(
+                        "Close this window to decide later: the files stay until discarded.",
+                    )
+                    .weak(),
                 );
             });
         if !open {

@@ -520,10 +520,8 @@ impl SessionPanel {
             match Spool::in_dir(&self.spool_dir, self.role.as_str(), self.store.encoding()) {
                 Ok(s) => self.spool = Some(s),
                 Err(e) => {
-                    self.spool_error = Some(format!(
-                        "cannot save to {}: {e}",
-                        self.spool_dir.display()
-                    ))
+                    self.spool_error =
+                        Some(format!("cannot save to {}: {e}", self.spool_dir.display()))
                 }
             }
         }
