@@ -396,4 +396,11 @@ impl eframe::App for App {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, eframe::APP_KEY, &self.persisted());
     }
+
+    /// A normal exit: the spool files go (only a crash or a kill leaves them behind).
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        for p in &mut self.panels {
+            p.remove_spool();
+        }
+    }
 }

@@ -551,6 +551,12 @@ impl SessionPanel {
         });
     }
 
+    /// Stops the spool writer and deletes its file (a normal exit).
+    pub fn remove_spool(&mut self) {
+        self.spool = None;
+        self.spool_written = 0;
+    }
+
     /// The spool file of this log, if there is one.
     pub fn spool_path(&self) -> Option<&std::path::Path> {
         self.spool.as_ref().map(|s| s.path())
