@@ -55,9 +55,10 @@ fn tcp_client_streams_a_file_and_the_peer_gets_identical_bytes() {
     assert_eq!(spec.progress.total(), data.len() as u64);
     assert_eq!(spec.progress.chunks(), data.len().div_ceil(60_000) as u64);
     assert!((spec.progress.fraction() - 1.0).abs() < f32::EPSILON);
-    w.wait("the 'file sent' note", |e| {
-        matches!(&e.kind, EventKind::Info(m) if m.starts_with("file sent"))
-    });
+    w.wait(
+        "the 'file sent' note",
+        |e| matches!(&e.kind, EventKind::Info(m) if m.starts_with("file sent")),
+    );
     w.send(Command::Stop);
     w.wait_end();
     let got = reader.join().unwrap();
@@ -76,7 +77,8 @@ fn tcp_client_streams_a_file_and_the_peer_gets_identical_bytes() {
 fn udp_sender_sends_a_file_as_datagrams_of_the_chunk_size() {
     let (_dir, path, data) = make_file(10 * 1000 + 7);
     let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
-    peer.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    peer.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
     let mut w = Watch::start(SessionConfig::new(
         Role::UdpSender,
         peer.local_addr().unwrap().to_string(),
@@ -117,9 +119,10 @@ fn a_file_send_can_be_cancelled_and_a_missing_file_is_a_clear_error() {
     w.send(Command::CancelFile);
     wait_state(&spec, FileState::Cancelled);
     assert!(spec.progress.sent() < 100_000);
-    w.wait("the cancel note", |e| {
-        matches!(&e.kind, EventKind::Info(m) if m.contains("cancelled after"))
-    });
+    w.wait(
+        "the cancel note",
+        |e| matches!(&e.kind, EventKind::Info(m) if m.contains("cancelled after")),
+    );
 
     let missing = FileSpec::new(
         path.with_file_name("nope.bin"),
@@ -129,7 +132,10 @@ fn a_file_send_can_be_cancelled_and_a_missing_file_is_a_clear_error() {
     );
     w.send(Command::SendFile(Box::new(missing.clone())));
     let (_, msg) = w.wait_error();
-    assert!(msg.contains("cannot open") && msg.contains("nope.bin"), "{msg}");
+    assert!(
+        msg.contains("cannot open") && msg.contains("nope.bin"),
+        "{msg}"
+    );
     assert_eq!(missing.progress.state(), FileState::Failed);
 }
 

@@ -158,7 +158,11 @@ impl FileSend {
         let file = match File::open(&spec.path) {
             Ok(f) => f,
             Err(e) => {
-                fail(ctx, &spec, format!("file not sent: cannot open {name}: {e}"));
+                fail(
+                    ctx,
+                    &spec,
+                    format!("file not sent: cannot open {name}: {e}"),
+                );
                 return None;
             }
         };
@@ -208,10 +212,7 @@ impl FileSend {
                 Ok(k) => n += k,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
-                    self.fail(
-                        ctx,
-                        format!("file send stopped: cannot read the file: {e}"),
-                    );
+                    self.fail(ctx, format!("file send stopped: cannot read the file: {e}"));
                     return Step::Over;
                 }
             }

@@ -30,13 +30,13 @@ mod udp_sender;
 
 pub use app::{App, Persisted, install_cjk_font, tab_name};
 pub use classroom::{Classroom, ClassroomSettings, Theme, start_lab, tab_label};
-pub use timeline::{Step, Timeline};
 pub use log_settings::LogSettings;
 pub use log_view::{DisplayMode, format_row_text, write_log};
 pub use payloads::{SavedPayload, export as export_payloads, import as import_payloads};
 pub use send_box::{LineEnding, PayloadForm};
-pub use toolkit::{KitSettings, Tool, Toolkit};
 pub use session_panel::{ConnState, SessionPanel, TabSettings};
+pub use timeline::{Step, Timeline};
+pub use toolkit::{KitSettings, Tool, Toolkit};
 
 use crate::launch::Launch;
 

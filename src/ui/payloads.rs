@@ -144,8 +144,11 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
             )
             .clicked()
         {
-            p.kit
-                .open_dialog(Dialog::ExportPayloads, &ctx, &format!("{salt}-payloads.json"));
+            p.kit.open_dialog(
+                Dialog::ExportPayloads,
+                &ctx,
+                &format!("{salt}-payloads.json"),
+            );
         }
     });
     if p.settings.kit.saved.is_empty() {

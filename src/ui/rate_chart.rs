@@ -127,5 +127,6 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
             });
         }
     });
-    ui.ctx().request_repaint_after(std::time::Duration::from_secs(1));
+    ui.ctx()
+        .request_repaint_after(std::time::Duration::from_secs(1));
 }

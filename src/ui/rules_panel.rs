@@ -66,7 +66,9 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
                     .code_editor(),
             )
             .labelled_by(l.id)
-            .on_hover_text(format!("Rule {n}: the answer; variables such as {{seq}} work"));
+            .on_hover_text(format!(
+                "Rule {n}: the answer; variables such as {{seq}} work"
+            ));
             ui.checkbox(&mut r.reply_hex, "Hex");
             ui.checkbox(&mut r.escapes, "Esc");
             let l = ui.label("delay ms");

@@ -87,11 +87,12 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
         }
     });
     let mut picked = None;
+    let receiver = p.role == crate::net::Role::UdpReceiver;
     egui::Grid::new(("senders", p.role.as_str()))
         .striped(true)
-        .num_columns(5)
+        .num_columns(6)
         .show(ui, |ui| {
-            for h in ["Source", "Datagrams", "Bytes", "Rate", "Last seen"] {
+            for h in ["Source", "Datagrams", "Bytes", "Rate", "Last seen", ""] {
                 ui.label(RichText::new(h).strong());
             }
             ui.end_row();
@@ -106,6 +107,16 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
                 ui.label(s.bytes.to_string());
                 ui.label(format!("{} B/s", s.rate(now)));
                 ui.label(format_time(s.last_us));
+                if receiver
+                    && ui
+                        .add_enabled(
+                            !selected,
+                            egui::Button::new(format!("Reply to {a}")).small(),
+                        )
+                        .clicked()
+                {
+                    picked = Some(*a);
+                }
                 ui.end_row();
             }
         });

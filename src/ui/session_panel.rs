@@ -781,6 +781,7 @@ impl SessionPanel {
                 }
                 super::toolkit::show(ui, self, notify);
             });
+        super::toolkit::tool_panel(ui, self, notify);
         if self.role == Role::TcpServer {
             egui::Panel::right(("clients", salt))
                 .resizable(true)

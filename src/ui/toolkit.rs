@@ -498,24 +498,40 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
             }
         }
     });
+}
+
+/// The open tool, in its own resizable panel between the log and the send box.
+pub fn tool_panel(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
     let tool = p.settings.kit.tool;
     if tool == Tool::None {
         return;
     }
-    ui.separator();
-    egui::ScrollArea::vertical()
-        .id_salt(("tool", p.role.as_str()))
-        .max_height(240.0)
-        .show(ui, |ui| match tool {
-            Tool::None => {}
-            Tool::Payloads => payloads::show(ui, p),
-            Tool::AutoSend => auto_send_ui(ui, p, notify),
-            Tool::File => file_ui(ui, p),
-            Tool::Rules => rules_panel::show(ui, p),
-            Tool::Senders => senders_table::show(ui, p),
-            Tool::Rates => rate_chart::show(ui, p),
-            Tool::Expect => expect_panel::show(ui, p),
+    let salt = p.role.as_str();
+    egui::Panel::bottom(("tool_panel", salt))
+        .resizable(true)
+        .default_size(220.0)
+        .min_size(80.0)
+        .show(ui, |ui| {
+            ui.add_space(4.0);
+            ui.label(RichText::new(tool.label()).strong());
+            egui::ScrollArea::vertical()
+                .id_salt(("tool", salt))
+                .auto_shrink([false, false])
+                .show(ui, |ui| show_tool(ui, p, tool, notify));
         });
+}
+
+fn show_tool(ui: &mut Ui, p: &mut SessionPanel, tool: Tool, notify: &Option<Notifier>) {
+    match tool {
+        Tool::None => {}
+        Tool::Payloads => payloads::show(ui, p),
+        Tool::AutoSend => auto_send_ui(ui, p, notify),
+        Tool::File => file_ui(ui, p),
+        Tool::Rules => rules_panel::show(ui, p),
+        Tool::Senders => senders_table::show(ui, p),
+        Tool::Rates => rate_chart::show(ui, p),
+        Tool::Expect => expect_panel::show(ui, p),
+    }
 }
 
 fn quick_send_row(ui: &mut Ui, p: &mut SessionPanel) {
@@ -577,8 +593,7 @@ fn auto_send_ui(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
             ui.label(RichText::new(x.progress_text()).strong());
             if let Some(n) = x.plan().count {
                 ui.add(
-                    egui::ProgressBar::new(x.sent() as f32 / n.max(1) as f32)
-                        .desired_width(160.0),
+                    egui::ProgressBar::new(x.sent() as f32 / n.max(1) as f32).desired_width(160.0),
                 );
             }
         }
