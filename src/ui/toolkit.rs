@@ -455,8 +455,9 @@ impl SessionPanel {
     }
 }
 
-/// The tool bar and the open tool, under the send box.
-pub fn show(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
+/// Quick-send buttons and the tool bar, under the send box (the open tool is drawn by
+/// [`tool_panel`]).
+pub fn show(ui: &mut Ui, p: &mut SessionPanel, _notify: &Option<Notifier>) {
     p.poll_dialog();
     let enc = p.encoding();
     p.kit.sync_rules(&p.settings.kit.rules, enc);
