@@ -114,7 +114,7 @@ fn consume(
             "not finished in {deadline:?}: {} bytes read",
             c.rx_bytes
         );
-        if c.events % 16 == 0 {
+        if c.events.is_multiple_of(16) {
             c.max_rss = c.max_rss.max(rss());
         }
         if spool.is_behind() {
