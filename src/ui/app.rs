@@ -391,6 +391,15 @@ impl eframe::App for App {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
+        // For measuring cold start: `SOCKET_TESTER_EXIT_AFTER_FIRST_FRAME=1 socket-tester`
+        // prints the time from process start to the end of the first frame, then quits.
+        if std::env::var_os("SOCKET_TESTER_EXIT_AFTER_FIRST_FRAME").is_some() {
+            eprintln!(
+                "first frame after {:.3} s",
+                crate::ui::process_uptime_secs()
+            );
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

@@ -73,3 +73,30 @@ pub fn run(launch: Option<Launch>) -> eframe::Result<()> {
         }),
     )
 }
+
+/// Seconds since this process started (Linux: from /proc; elsewhere since the first call).
+pub fn process_uptime_secs() -> f64 {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    let since_first = START
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_secs_f64();
+    // /proc/self/stat field 22 is the start time in clock ticks after boot; /proc/uptime is now.
+    let stat = std::fs::read_to_string("/proc/self/stat").ok();
+    let uptime = std::fs::read_to_string("/proc/uptime").ok();
+    match (stat, uptime) {
+        (Some(stat), Some(up)) => {
+            let after_comm = stat.rsplit(')').next().unwrap_or_default();
+            let start_ticks: Option<f64> = after_comm
+                .split_whitespace()
+                .nth(19)
+                .and_then(|v| v.parse().ok());
+            let now: Option<f64> = up.split_whitespace().next().and_then(|v| v.parse().ok());
+            match (start_ticks, now) {
+                (Some(t), Some(n)) => n - t / 100.0,
+                _ => since_first,
+            }
+        }
+        _ => since_first,
+    }
+}
