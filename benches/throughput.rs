@@ -246,7 +246,7 @@ fn tcp_engine_opts(total: u64, dir: &std::path::Path, record: bool) -> (f64, f64
                     spool.write(&ev);
                 }
                 store.push(ev);
-                if store.total() % 1024 == 0 {
+                if store.total().is_multiple_of(1024) {
                     peak = peak.max(rss_mib());
                 }
                 if end || got >= total {
@@ -443,6 +443,82 @@ fn log_frame(rows: u32) -> (f64, f64) {
     }
     let middle = time(&mut h);
     (bottom, middle)
+}
+
+/// CPU use of the real window, idle for 10 s under Xvfb (percent of one core), and the
+/// time from start to the first frame. None when Xvfb is not installed.
+fn window_figures() -> Option<(f64, f64)> {
+    use std::process::{Command as Proc, Stdio};
+    let have_xvfb = Proc::new("sh")
+        .args(["-c", "command -v Xvfb"])
+        .output()
+        .ok()?
+        .status
+        .success();
+    if !have_xvfb {
+        return None;
+    }
+    let display = format!(":{}", 150 + std::process::id() % 50);
+    let mut xvfb = Proc::new("Xvfb")
+        .args([
+            display.as_str(),
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    std::thread::sleep(Duration::from_secs(1));
+    let exe = env!("CARGO_BIN_EXE_socket-tester");
+    let data = tempfile::tempdir().ok()?;
+    // Cold start: the app prints the time to its first frame and quits.
+    let out = Proc::new(exe)
+        .env("DISPLAY", &display)
+        .env("SOCKET_TESTER_DATA_DIR", data.path())
+        .env("SOCKET_TESTER_EXIT_AFTER_FIRST_FRAME", "1")
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stderr);
+    let first = text
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("first frame after ")?
+                .strip_suffix(" s")?
+                .parse::<f64>()
+                .ok()
+        })
+        .unwrap_or(f64::NAN);
+    // Idle CPU: start, let it settle, then count its CPU ticks over 10 s.
+    let mut app = Proc::new(exe)
+        .env("DISPLAY", &display)
+        .env("SOCKET_TESTER_DATA_DIR", data.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    std::thread::sleep(Duration::from_secs(3));
+    let ticks = |pid: u32| -> Option<f64> {
+        let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        let f: Vec<&str> = s.rsplit(')').next()?.split_whitespace().collect();
+        Some(f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?)
+    };
+    let t0 = ticks(app.id());
+    let secs = if quick() { 5 } else { 10 };
+    std::thread::sleep(Duration::from_secs(secs));
+    let t1 = ticks(app.id());
+    let _ = app.kill();
+    let _ = app.wait();
+    let _ = xvfb.kill();
+    let _ = xvfb.wait();
+    let cpu = match (t0, t1) {
+        (Some(a), Some(b)) => (b - a) / 100.0 / secs as f64 * 100.0,
+        _ => f64::NAN,
+    };
+    Some((cpu, first))
 }
 
 fn main() {

@@ -205,7 +205,7 @@ fn check_pcap(bytes: &[u8], payloads: &[Vec<u8>]) {
                     }
                     next_seq.insert(src, t.sequence_number().wrapping_add(payload.len() as u32));
                     // The client (first SYN sender) side.
-                    if flags.first().is_some() && t.destination_port() > src {
+                    if !flags.is_empty() && t.destination_port() > src {
                         tcp_b_to_a.extend_from_slice(payload);
                     } else {
                         tcp_a_to_b.extend_from_slice(payload);
