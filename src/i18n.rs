@@ -3,7 +3,7 @@
 //!
 //! ```
 //! use socket_tester::i18n::{Lang, tr};
-//! assert_eq!(tr(Lang::Zh, "menu.language"), "语言");
+//! assert_eq!(tr(Lang::Zh, "menu.view"), "视图");
 //! ```
 
 use crate::net::ErrorKind;
@@ -314,7 +314,7 @@ const ZH: &[(&str, &str)] = &[
     ("tab.tcp_server", "TCP 服务端"),
     ("tab.running", "{name} 正在运行"),
     ("menu.view", "视图"),
-    ("menu.language", "语言"),
+    ("menu.language", "语言 (Language)"),
     ("menu.labs", "实验"),
     ("menu.network_panel", "网络面板"),
     ("menu.timeline", "时间线"),

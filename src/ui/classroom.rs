@@ -236,7 +236,7 @@ pub fn menus(ui: &mut Ui, app: &mut App) {
             ctx.set_zoom_factor(1.0);
         }
     });
-    ui.menu_button(format!("🌐 {}", tr(lang, "menu.language")), |ui| {
+    ui.menu_button(tr(lang, "menu.language"), |ui| {
         for l in Lang::ALL {
             if ui.radio(app.classroom.lang == l, l.native_name()).clicked() {
                 app.classroom.set_lang(l);
