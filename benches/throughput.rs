@@ -584,4 +584,12 @@ fn main() {
         base_middle,
         "ms/frame(100 rows)",
     );
+
+    match window_figures() {
+        Some((cpu, first)) => {
+            info("idle_cpu", cpu, "%");
+            info("cold_start_first_frame", first * 1000.0, "ms");
+        }
+        None => println!("# idle_cpu: skipped, Xvfb is not installed (apt-get install xvfb)"),
+    }
 }
