@@ -41,6 +41,9 @@ with the session configured and already started (or, with --headless, prints eve
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<RoleCommand>,
+    /// Open the window set up from a preset (TOML: tabs, addresses, encodings, payloads).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub preset: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -14,6 +14,17 @@ fn main() {
     {
         std::process::exit(socket_tester::log::export::run_cli(input, to, *encoding));
     }
+    // A bad preset stops here, before anything opens.
+    let preset = match &cli.preset {
+        Some(path) => match socket_tester::ui::preset::load(path) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                eprintln!("error: bad preset: {e}");
+                std::process::exit(2);
+            }
+        },
+        None => None,
+    };
     let launch = match &cli.command {
         None => None,
         Some(cmd) => match cmd.to_launch() {
@@ -27,7 +38,7 @@ fn main() {
     match launch {
         Some((l, true)) => std::process::exit(socket_tester::headless::run(l)),
         other => {
-            if let Err(e) = socket_tester::ui::run(other.map(|(l, _)| l)) {
+            if let Err(e) = socket_tester::ui::run_with_preset(other.map(|(l, _)| l), preset) {
                 eprintln!("socket-tester: cannot open the window: {e}");
                 std::process::exit(1);
             }

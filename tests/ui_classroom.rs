@@ -238,3 +238,72 @@ fn theme_and_zoom_are_remembered() {
         egui::Color32::BLACK
     );
 }
+
+#[test]
+fn preset_round_trips_through_the_window() {
+    use socket_tester::ui::preset::{self, Preset};
+    let mut app = english_app();
+    app.tab = Role::TcpServer;
+    {
+        let p = app.panel_mut(Role::UdpReceiver);
+        p.settings.host = "0.0.0.0".into();
+        p.settings.port = "9000".into();
+        p.set_encoding(socket_tester::codec::Encoding::GBK);
+        p.settings.send.text = "收到啦我反馈".into();
+        p.settings.send.remember();
+    }
+    app.panel_mut(Role::TcpServer).settings.backlog = "5".into();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lab1.toml");
+    preset::save(&app, &path).unwrap();
+
+    let mut fresh = english_app();
+    preset::apply(&mut fresh, preset::load(&path).unwrap()).unwrap();
+    assert_eq!(Preset::from_app(&fresh), Preset::from_app(&app));
+    assert_eq!(fresh.tab, Role::TcpServer);
+    assert_eq!(
+        fresh.panel(Role::UdpReceiver).encoding(),
+        socket_tester::codec::Encoding::GBK
+    );
+    assert_eq!(
+        fresh.panel(Role::UdpReceiver).settings.send.history.len(),
+        1
+    );
+
+    // A bad preset changes nothing and names the line.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let bad = text.replacen("backlog = \"5\"", "backlog = \"0\"", 1);
+    let line = bad
+        .lines()
+        .position(|l| l.contains("backlog = \"0\""))
+        .unwrap()
+        + 1;
+    std::fs::write(&path, &bad).unwrap();
+    let err = preset::load(&path).unwrap_err();
+    assert!(err.contains(&format!("line {line}")), "{err}");
+    assert!(err.contains("[tcp_server] backlog"), "{err}");
+}
+
+#[test]
+fn bad_preset_on_the_command_line_exits_2_naming_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    std::fs::write(
+        &path,
+        "tab = \"udp-recv\"\n[udp_receiver]\nport = \"70000\"\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_socket-tester"))
+        .arg("--preset")
+        .arg(&path)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("line 3") && err.contains("out of range"),
+        "{err}"
+    );
+}

@@ -46,6 +46,14 @@ pub const APP_NAME: &str = "Socket Tester";
 /// Opens the window. With a launch (from the command line), it opens on that role's tab
 /// with its fields filled in, starts the session at once and runs its automation.
 pub fn run(launch: Option<Launch>) -> eframe::Result<()> {
+    run_with_preset(launch, None)
+}
+
+/// [`run`], with a preset's tabs over the remembered settings (`--preset FILE`).
+pub fn run_with_preset(
+    launch: Option<Launch>,
+    preset: Option<preset::Preset>,
+) -> eframe::Result<()> {
     let mut viewport = egui::ViewportBuilder::default()
         .with_title(APP_NAME)
         .with_app_id(save::APP_ID)
@@ -67,6 +75,10 @@ pub fn run(launch: Option<Launch>) -> eframe::Result<()> {
             let persisted: Option<Persisted> = cc
                 .storage
                 .and_then(|s| eframe::get_value(s, eframe::APP_KEY));
+            let persisted = match preset {
+                Some(p) => Some(p.over(persisted.unwrap_or_default())),
+                None => persisted,
+            };
             let mut app = App::new(persisted, launch).with_recovery();
             app.set_fonts_installed(cjk);
             Ok(Box::new(app))

@@ -1,10 +1,333 @@
-//! Presets (work in progress).
+//! Presets: the whole window's setup — the tab shown and every tab's fields (addresses,
+//! encodings, display, send box and its history, the tab's tools such as saved payloads
+//! and auto-replies) — saved to and loaded from a small TOML file. A teacher hands one to
+//! the class: `socket-tester --preset lab1.toml`. A bad preset is refused as a whole with
+//! an error naming the line; nothing is half-configured.
 
-use super::app::App;
+use super::app::{App, Persisted};
+use super::classroom::lang;
+use super::session_panel::{SessionPanel, TabSettings};
+use crate::i18n::trf;
+use crate::net::{Role, addr};
+use crossbeam_channel::{Receiver, TryRecvError};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
 
+/// What a preset file holds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Preset {
+    /// The tab shown first.
+    pub tab: Role,
+    pub udp_sender: TabSettings,
+    pub udp_receiver: TabSettings,
+    pub tcp_client: TabSettings,
+    pub tcp_server: TabSettings,
+}
+
+impl Default for Preset {
+    fn default() -> Self {
+        Preset::from_persisted(&Persisted::default())
+    }
+}
+
+/// Why a preset was refused: the message names the line when it can.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PresetError {
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for PresetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "line {l}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+const SECTIONS: [(&str, Role); 4] = [
+    ("udp_sender", Role::UdpSender),
+    ("udp_receiver", Role::UdpReceiver),
+    ("tcp_client", Role::TcpClient),
+    ("tcp_server", Role::TcpServer),
+];
+
+impl Preset {
+    pub fn from_persisted(p: &Persisted) -> Preset {
+        Preset {
+            tab: p.tab,
+            udp_sender: p.udp_sender.clone(),
+            udp_receiver: p.udp_receiver.clone(),
+            tcp_client: p.tcp_client.clone(),
+            tcp_server: p.tcp_server.clone(),
+        }
+    }
+
+    /// The window's current setup.
+    pub fn from_app(app: &App) -> Preset {
+        Preset::from_persisted(&app.persisted())
+    }
+
+    pub fn settings(&self, role: Role) -> &TabSettings {
+        match role {
+            Role::UdpSender => &self.udp_sender,
+            Role::UdpReceiver => &self.udp_receiver,
+            Role::TcpClient => &self.tcp_client,
+            Role::TcpServer => &self.tcp_server,
+        }
+    }
+
+    /// Saved settings with this preset's tabs over them (language, theme and the like stay).
+    pub fn over(self, mut p: Persisted) -> Persisted {
+        p.tab = self.tab;
+        p.udp_sender = self.udp_sender;
+        p.udp_receiver = self.udp_receiver;
+        p.tcp_client = self.tcp_client;
+        p.tcp_server = self.tcp_server;
+        p
+    }
+
+    /// The preset as TOML.
+    pub fn to_toml(&self) -> Result<String, String> {
+        let body = toml::to_string_pretty(self).map_err(|e| e.to_string())?;
+        Ok(format!(
+            "# Socket Tester preset: open with `socket-tester --preset FILE`.\n{body}"
+        ))
+    }
+
+    /// Reads and checks a preset. Every tab's fields must be valid, or nothing is taken.
+    pub fn parse(text: &str) -> Result<Preset, PresetError> {
+        let preset: Preset = toml::from_str(text).map_err(|e| PresetError {
+            line: e.span().map(|s| line_of_offset(text, s.start)),
+            message: e.message().trim().to_string(),
+        })?;
+        for (section, role) in SECTIONS {
+            if let Err((key, why)) = check_tab(role, preset.settings(role)) {
+                return Err(PresetError {
+                    line: line_of_key(text, section, key),
+                    message: format!("[{section}] {key}: {why}"),
+                });
+            }
+        }
+        Ok(preset)
+    }
+}
+
+fn line_of_offset(text: &str, offset: usize) -> usize {
+    text.get(..offset.min(text.len()))
+        .map_or(1, |s| s.matches('\n').count() + 1)
+}
+
+/// The line of `key = …` inside `[section]` (1-based), or of the section header.
+fn line_of_key(text: &str, section: &str, key: &str) -> Option<usize> {
+    let mut current = String::new();
+    let mut header = None;
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if let Some(name) = t.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+            current = name.trim().to_string();
+            if current == section {
+                header = Some(i + 1);
+            }
+            continue;
+        }
+        if current == section
+            && let Some((k, _)) = t.split_once('=')
+            && k.trim().trim_matches('"') == key
+        {
+            return Some(i + 1);
+        }
+    }
+    header
+}
+
+/// Checks one tab's fields the way its Start button does: (field, reason) on failure.
+fn check_tab(role: Role, s: &TabSettings) -> Result<(), (&'static str, String)> {
+    let bind_side = matches!(role, Role::UdpReceiver | Role::TcpServer);
+    addr::check_host(&s.host, bind_side).map_err(|e| ("host", e.0))?;
+    addr::parse_port(&s.port, bind_side).map_err(|e| ("port", e.0))?;
+    if role == Role::UdpSender {
+        let l = s.local.trim();
+        if !l.is_empty() {
+            let r = if l.chars().all(|c| c.is_ascii_digit()) {
+                addr::parse_port(l, true).map(|_| ())
+            } else {
+                addr::split_host_port(l).map(|_| ())
+            };
+            r.map_err(|e| ("local", e.0))?;
+        }
+    }
+    if role == Role::TcpServer {
+        let ok = s
+            .backlog
+            .trim()
+            .parse::<i32>()
+            .is_ok_and(|b| (1..=65535).contains(&b));
+        if !ok {
+            return Err(("backlog", "a number from 1 to 65535".into()));
+        }
+    }
+    if crate::codec::Encoding::for_label(&s.encoding).is_none() {
+        return Err(("encoding", format!("unknown encoding \"{}\"", s.encoding)));
+    }
+    if SessionPanel::new(role, s.clone())
+        .config_from_fields()
+        .is_none()
+    {
+        return Err(("host", "the fields do not make a valid session".into()));
+    }
+    Ok(())
+}
+
+/// Reads a preset file; the error names the file and the line.
+pub fn load(path: &Path) -> Result<Preset, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Preset::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Writes the window's setup to a preset file.
+pub fn save(app: &App, path: &Path) -> Result<(), String> {
+    let text = Preset::from_app(app).to_toml()?;
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Puts a preset into the window: every tab's fields and the tab shown. Refused while a
+/// session runs (its fields cannot change under it).
+pub fn apply(app: &mut App, preset: Preset) -> Result<(), String> {
+    if Role::ALL.iter().any(|r| app.panel(*r).is_running()) {
+        return Err("stop the running sessions first".into());
+    }
+    app.classroom.split = None;
+    app.classroom.lab = None;
+    app.tab = preset.tab;
+    for role in Role::ALL {
+        let s = preset.settings(role).clone();
+        let p = app.panel_mut(role);
+        let enc = super::encoding_picker::from_label(&s.encoding);
+        p.settings = s;
+        p.set_encoding(enc);
+    }
+    Ok(())
+}
+
+enum Msg {
+    Saved(PathBuf),
+    Open(PathBuf),
+}
+
+/// File dialogs run off the UI thread; their answers arrive here.
 #[derive(Default)]
-pub struct PresetIo {}
+pub struct PresetIo {
+    pending: Vec<Receiver<Option<Msg>>>,
+}
 
-pub fn poll(_app: &mut App, _ctx: &egui::Context) {}
-pub fn save_dialog(_app: &mut App, _ctx: &egui::Context) {}
-pub fn open_dialog(_app: &mut App, _ctx: &egui::Context) {}
+fn dialog(app: &mut App, ctx: &egui::Context, save: bool) {
+    let (tx, rx) = crossbeam_channel::bounded(1);
+    let ctx2 = ctx.clone();
+    let filter = crate::i18n::tr(lang(ctx), "preset.filter");
+    let spawned = std::thread::Builder::new()
+        .name("preset-dialog".into())
+        .spawn(move || {
+            let d = rfd::FileDialog::new().add_filter(filter, &["toml"]);
+            let msg = if save {
+                d.set_file_name("lab.toml").save_file().map(Msg::Saved)
+            } else {
+                d.pick_file().map(Msg::Open)
+            };
+            let _ = tx.send(msg);
+            ctx2.request_repaint();
+        });
+    match spawned {
+        Ok(_) => app.classroom.preset_io.pending.push(rx),
+        Err(e) => app.classroom.notice = Some((e.to_string(), true)),
+    }
+}
+
+pub fn save_dialog(app: &mut App, ctx: &egui::Context) {
+    dialog(app, ctx, true);
+}
+
+pub fn open_dialog(app: &mut App, ctx: &egui::Context) {
+    dialog(app, ctx, false);
+}
+
+/// Takes the dialogs' answers: saves or loads (every frame).
+pub fn poll(app: &mut App, ctx: &egui::Context) {
+    let lang = lang(ctx);
+    let mut done = Vec::new();
+    app.classroom
+        .preset_io
+        .pending
+        .retain(|rx| match rx.try_recv() {
+            Ok(m) => {
+                done.extend(m);
+                false
+            }
+            Err(TryRecvError::Empty) => true,
+            Err(TryRecvError::Disconnected) => false,
+        });
+    for m in done {
+        let notice = match m {
+            Msg::Saved(path) => match save(app, &path) {
+                Ok(()) => (
+                    trf(
+                        lang,
+                        "preset.saved",
+                        &[("path", &path.display().to_string())],
+                    ),
+                    false,
+                ),
+                Err(e) => (e, true),
+            },
+            Msg::Open(path) => match load(&path).and_then(|p| apply(app, p)) {
+                Ok(()) => (
+                    trf(
+                        lang,
+                        "preset.loaded",
+                        &[("path", &path.display().to_string())],
+                    ),
+                    false,
+                ),
+                Err(e) => (trf(lang, "preset.failed", &[("err", &e)]), true),
+            },
+        };
+        app.classroom.notice = Some(notice);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_errors_name_the_line() {
+        let mut p = Preset::default();
+        p.tab = Role::TcpServer;
+        p.udp_receiver.port = "9999".into();
+        p.udp_receiver.encoding = "gbk".into();
+        p.udp_sender.send.text = "你好".into();
+        let text = p.to_toml().unwrap();
+        assert_eq!(Preset::parse(&text).unwrap(), p);
+
+        let bad = text.replacen("port = \"9999\"", "port = \"99999\"", 1);
+        let e = Preset::parse(&bad).unwrap_err();
+        let line = bad.lines().position(|l| l.contains("99999")).map(|i| i + 1);
+        assert_eq!(e.line, line, "{e}");
+        assert!(e.message.contains("[udp_receiver] port"), "{e}");
+
+        let e = Preset::parse("tab = \"udp-recv\"\n\n[tcp_client\nhost = 1\n").unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+        let e = Preset::parse("tab = \"nope\"\n").unwrap_err();
+        assert_eq!(e.line, Some(1), "{e}");
+        let e = Preset::parse("tabs = 1\n").unwrap_err();
+        assert_eq!(e.line, Some(1), "{e}");
+        // A short preset fills in the rest from the seeds.
+        let short =
+            Preset::parse("tab = \"tcp-client\"\n[tcp_client]\nhost = \"::1\"\nport = \"7\"\n")
+                .unwrap();
+        assert_eq!(short.tcp_client.host, "::1");
+        assert_eq!(short.udp_sender.local, "7890");
+    }
+}
