@@ -218,7 +218,11 @@ const EN: &[(&str, &str)] = &[
     ),
     (
         "bind.loopback_warning",
-        "⚠ bound to 127.0.0.1: other computers cannot reach it — use 0.0.0.0 for that",
+        "⚠ 127.0.0.1: other computers cannot reach it",
+    ),
+    (
+        "bind.loopback_tip",
+        "Bound to 127.0.0.1 (loopback), only programs on this computer can reach the socket. Bind 0.0.0.0 (all interfaces) so that other computers can reach it.",
     ),
     ("bind.all_badge", "● reachable from the network"),
     (
@@ -403,9 +407,10 @@ const ZH: &[(&str, &str)] = &[
         "port.dynamic_tip",
         "49152–65535 是动态(临时)端口:端口留空或填 0 时,操作系统从这里随机分配。",
     ),
+    ("bind.loopback_warning", "⚠ 127.0.0.1:其他电脑无法访问"),
     (
-        "bind.loopback_warning",
-        "⚠ 绑定在 127.0.0.1:其他电脑无法访问 —— 要让别人访问请用 0.0.0.0",
+        "bind.loopback_tip",
+        "绑定在 127.0.0.1(回环地址)时,只有本机上的程序能访问这个套接字。要让其他电脑访问,请绑定 0.0.0.0(所有接口)。",
     ),
     ("bind.all_badge", "● 网络上的其他电脑可以访问"),
     (

@@ -167,7 +167,7 @@ pub struct IfaceAddr {
     pub class: AddrClass,
 }
 
-/// This machine's interface addresses, IPv4 first, then by interface name.
+/// This machine's interface addresses, by interface name, IPv4 before IPv6.
 pub fn list() -> std::io::Result<Vec<IfaceAddr>> {
     let mut v: Vec<IfaceAddr> = if_addrs::get_if_addrs()?
         .into_iter()
@@ -184,7 +184,7 @@ pub fn list() -> std::io::Result<Vec<IfaceAddr>> {
             }
         })
         .collect();
-    v.sort_by(|a, b| (a.ip.is_ipv6(), &a.name, a.ip).cmp(&(b.ip.is_ipv6(), &b.name, b.ip)));
+    v.sort_by(|a, b| (&a.name, a.ip.is_ipv6(), a.ip).cmp(&(&b.name, b.ip.is_ipv6(), b.ip)));
     Ok(v)
 }
 

@@ -532,7 +532,7 @@ pub fn bind_reach_note(ui: &mut Ui, host: &str) {
                 RichText::new(tr(lang, "bind.loopback_warning"))
                     .color(Color32::from_rgb(0xd0, 0x90, 0x20)),
             )
-            .on_hover_text(tr(lang, "explain.loopback"));
+            .on_hover_text(tr(lang, "bind.loopback_tip"));
         }
         BindReach::AllInterfaces => {
             ui.label(

@@ -303,8 +303,10 @@ mod tests {
 
     #[test]
     fn round_trip_and_errors_name_the_line() {
-        let mut p = Preset::default();
-        p.tab = Role::TcpServer;
+        let mut p = Preset {
+            tab: Role::TcpServer,
+            ..Preset::default()
+        };
         p.udp_receiver.port = "9999".into();
         p.udp_receiver.encoding = "gbk".into();
         p.udp_sender.send.text = "你好".into();
