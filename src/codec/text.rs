@@ -194,9 +194,13 @@ pub fn encode(enc: Encoding, text: &str) -> Result<Vec<u8>, EncodeError> {
             encoding_rs::EncoderResult::InputEmpty => return Ok(out),
             encoding_rs::EncoderResult::OutputFull => continue,
             encoding_rs::EncoderResult::Unmappable(ch) => {
-                let upto = consumed - ch.len_utf8();
+                // The unmappable character is the last one read. Take it from the text:
+                // ISO-2022-JP reports U+FFFD for SO, SI and ESC, so `ch` may differ from it
+                // (and be longer: subtracting its length underflowed; found by fuzzing).
+                let read_part = text.get(..consumed).unwrap_or(text);
+                let (upto, ch) = read_part.char_indices().next_back().unwrap_or((0, ch));
                 return Err(EncodeError {
-                    position: text[..upto].chars().count(),
+                    position: read_part[..upto].chars().count(),
                     ch,
                     encoding: enc.display_name().to_string(),
                 });
