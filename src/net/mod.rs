@@ -26,7 +26,7 @@ mod worker;
 use crate::codec::Encoding;
 use crossbeam_channel::{Receiver, Sender};
 use serde::{Deserialize, Serialize};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -96,6 +96,39 @@ pub struct SessionConfig {
     /// Capacity of the event channel. When the reader falls behind, the worker waits
     /// (TCP then pushes back on the peer) instead of growing memory without bound.
     pub event_capacity: usize,
+    /// UDP: join (receiver) or send to (sender) a multicast group. None = plain unicast.
+    pub multicast: Option<MulticastConfig>,
+}
+
+/// UDP multicast options. The receiver joins `group` (binding the wildcard address of the
+/// group's family on the session's port); the sender sets TTL / hop limit, loopback and
+/// the outgoing interface.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MulticastConfig {
+    /// The group (224.0.0.0/4 or ff00::/8). Must be a multicast address.
+    pub group: IpAddr,
+    /// IPv4: the address of the interface to use (None = the OS chooses, INADDR_ANY).
+    /// Ignored for IPv6 groups, which use `interface_index`.
+    pub interface: Option<IpAddr>,
+    /// IPv6: the interface index (0 = the OS chooses).
+    pub interface_index: u32,
+    /// Sender: IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS (1 = this link only).
+    pub ttl: u32,
+    /// Sender: IP_MULTICAST_LOOP / IPV6_MULTICAST_LOOP (deliver to this host's own receivers).
+    pub loopback: bool,
+}
+
+impl MulticastConfig {
+    /// A group with the defaults: any interface, TTL 1, loopback on.
+    pub fn new(group: IpAddr) -> MulticastConfig {
+        MulticastConfig {
+            group,
+            interface: None,
+            interface_index: 0,
+            ttl: 1,
+            loopback: true,
+        }
+    }
 }
 
 impl SessionConfig {
@@ -113,6 +146,7 @@ impl SessionConfig {
             // TCP events can carry 64 KiB each: a smaller queue keeps memory bounded
             // (16 MiB at most) before back-pressure reaches the peer.
             event_capacity: if role.is_tcp() { 256 } else { 16_384 },
+            multicast: None,
         }
     }
 
@@ -123,6 +157,11 @@ impl SessionConfig {
 
     pub fn bind(mut self, bind: impl Into<String>) -> Self {
         self.bind = Some(bind.into());
+        self
+    }
+
+    pub fn multicast(mut self, m: MulticastConfig) -> Self {
+        self.multicast = Some(m);
         self
     }
 }

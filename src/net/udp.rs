@@ -6,11 +6,11 @@ use super::addr;
 use super::error::{ErrorKind, Op, describe, resolve_failure_kind};
 use super::file_send::{self, FileSend, Step};
 use super::worker::{Ctx, TICK, WAKER};
-use super::{ClosedBy, Command, EventKind, Role, SessionConfig, Target};
+use super::{ClosedBy, Command, EventKind, MulticastConfig, Role, SessionConfig, Target};
 use mio::{Events, Interest, Poll, Token};
 use socket2::{Domain, Protocol, Socket, Type};
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Instant;
 
 const SOCK: Token = Token(1);
@@ -40,7 +40,13 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
     } else {
         cfg.address.clone()
     };
-    let bind_addr = match bind_address(&bind_text, dest) {
+    if let Some(m) = &cfg.multicast
+        && let Err(message) = check_multicast(m)
+    {
+        ctx.error(None, None, ErrorKind::BadAddress, message);
+        return;
+    }
+    let mut bind_addr = match bind_address(&bind_text, dest) {
         Ok(a) => a,
         Err(e) => {
             ctx.error(
@@ -52,13 +58,34 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
             return;
         }
     };
-    let socket = match open(bind_addr, cfg.broadcast) {
+    // A multicast receiver binds the wildcard address of the group's family on the port:
+    // datagrams to the group carry the group as destination, not an interface address.
+    if !sender && let Some(m) = &cfg.multicast {
+        bind_addr = SocketAddr::new(wildcard(m.group), bind_addr.port());
+    }
+    let socket = match open(bind_addr, cfg.broadcast, !sender && cfg.multicast.is_some()) {
         Ok(s) => s,
         Err(e) => {
             ctx.io_error(None, None, &e, Op::Bind, &bind_addr.to_string());
             return;
         }
     };
+    if let Some(m) = &cfg.multicast {
+        let res = if sender {
+            set_sender_options(&socket, m)
+        } else {
+            join(&socket, m)
+        };
+        match res {
+            Ok(note) => ctx.info(note),
+            Err((e, what)) => {
+                let (kind, _) = describe(&e, Op::Bind, &bind_addr.to_string());
+                ctx.error(None, None, kind, format!("{what}: {e}"));
+                return;
+            }
+        }
+    }
+    let socket: std::net::UdpSocket = socket.into();
     let mut socket = mio::net::UdpSocket::from_std(socket);
     if let Err(e) = poll
         .registry()
@@ -290,17 +317,126 @@ fn any_v4() -> SocketAddr {
     SocketAddr::from(([0, 0, 0, 0], 0))
 }
 
-fn open(bind: SocketAddr, broadcast: bool) -> io::Result<std::net::UdpSocket> {
+/// Checks a multicast config before anything is bound: the group must be a multicast
+/// address, and an IPv4 group needs an IPv4 interface address.
+pub(crate) fn check_multicast(m: &MulticastConfig) -> Result<(), String> {
+    if !m.group.is_multicast() {
+        return Err(format!(
+            "{} is not a multicast address: multicast groups are 224.0.0.0–239.255.255.255 (IPv4) or ff00::/8 (IPv6)",
+            m.group
+        ));
+    }
+    if m.group.is_ipv4()
+        && let Some(IpAddr::V6(i)) = m.interface
+    {
+        return Err(format!(
+            "interface {i} has no IPv4 address: an IPv4 group is joined on an interface's IPv4 address (such as 127.0.0.1 or 192.168.1.10)"
+        ));
+    }
+    Ok(())
+}
+
+fn wildcard(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+    }
+}
+
+fn iface_v4(m: &MulticastConfig) -> Ipv4Addr {
+    match m.interface {
+        Some(IpAddr::V4(i)) => i,
+        _ => Ipv4Addr::UNSPECIFIED,
+    }
+}
+
+fn iface_text(m: &MulticastConfig) -> String {
+    match (m.group, m.interface) {
+        (IpAddr::V4(_), Some(i)) => format!("interface {i}"),
+        (IpAddr::V4(_), None) => "the default interface".into(),
+        (IpAddr::V6(_), _) if m.interface_index != 0 => {
+            format!("interface #{}", m.interface_index)
+        }
+        (IpAddr::V6(_), _) => "the default interface".into(),
+    }
+}
+
+/// The receiver joins the group (IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP).
+fn join(s: &Socket, m: &MulticastConfig) -> Result<String, (io::Error, String)> {
+    let on = iface_text(m);
+    let res = match m.group {
+        IpAddr::V4(g) => s.join_multicast_v4(&g, &iface_v4(m)),
+        IpAddr::V6(g) => s.join_multicast_v6(&g, m.interface_index),
+    };
+    res.map_err(|e| {
+        let hint = match e.raw_os_error() {
+            Some(19) => " (no interface has that address, or it cannot do multicast)",
+            Some(101) | Some(113) => " (no multicast route on that interface)",
+            _ => "",
+        };
+        (
+            e,
+            format!("cannot join multicast group {} on {on}{hint}", m.group),
+        )
+    })?;
+    Ok(format!("joined multicast group {} on {on}", m.group))
+}
+
+/// The sender sets TTL / hop limit, loopback and (when given) the outgoing interface.
+fn set_sender_options(s: &Socket, m: &MulticastConfig) -> Result<String, (io::Error, String)> {
+    let on = iface_text(m);
+    let fail = |what: &str| {
+        let what = what.to_string();
+        move |e: io::Error| (e, format!("cannot set {what}"))
+    };
+    match m.group {
+        IpAddr::V4(_) => {
+            if let Some(IpAddr::V4(i)) = m.interface {
+                s.set_multicast_if_v4(&i)
+                    .map_err(fail(&format!("the multicast interface to {i}")))?;
+            }
+            s.set_multicast_ttl_v4(m.ttl)
+                .map_err(fail(&format!("the multicast TTL to {}", m.ttl)))?;
+            s.set_multicast_loop_v4(m.loopback)
+                .map_err(fail("multicast loopback"))?;
+        }
+        IpAddr::V6(_) => {
+            if m.interface_index != 0 {
+                s.set_multicast_if_v6(m.interface_index)
+                    .map_err(fail(&format!(
+                        "the multicast interface to #{}",
+                        m.interface_index
+                    )))?;
+            }
+            s.set_multicast_hops_v6(m.ttl)
+                .map_err(fail(&format!("the multicast hop limit to {}", m.ttl)))?;
+            s.set_multicast_loop_v6(m.loopback)
+                .map_err(fail("multicast loopback"))?;
+        }
+    }
+    Ok(format!(
+        "multicast to {} via {on}: TTL {}, loopback {}",
+        m.group,
+        m.ttl,
+        if m.loopback { "on" } else { "off" }
+    ))
+}
+
+fn open(bind: SocketAddr, broadcast: bool, reuse: bool) -> io::Result<Socket> {
     let s = Socket::new(Domain::for_address(bind), Type::DGRAM, Some(Protocol::UDP))?;
     if broadcast {
         s.set_broadcast(true)?;
+    }
+    if reuse {
+        // Several receivers on one machine may join the same group and port.
+        s.set_reuse_address(true)?;
     }
     // A big receive buffer rides out bursts while the UI is busy.
     let _ = s.set_recv_buffer_size(8 << 20);
     let _ = s.set_send_buffer_size(4 << 20);
     s.bind(&bind.into())?;
     s.set_nonblocking(true)?;
-    Ok(s.into())
+    Ok(s)
 }
 
 fn send_to(socket: &mio::net::UdpSocket, bytes: &[u8], to: SocketAddr) -> io::Result<()> {
