@@ -80,6 +80,10 @@ pub struct LogStore {
     decoders: Decoders,
     pub counters: Counters,
     pub clients: BTreeMap<u64, ClientInfo>,
+    /// TCP server: clients refused because the "max clients" limit was reached.
+    pub refused: u64,
+    /// UDP: datagrams the kernel dropped before the app could read them (Linux, SO_RXQ_OVFL).
+    pub kernel_dropped: u64,
     /// Time of the last rx from each peer (for [`Entry::gap_us`]).
     last_rx: HashMap<(Option<u64>, Option<SocketAddr>), i64>,
 }
@@ -101,12 +105,17 @@ impl LogStore {
             decoders: Decoders::new(enc),
             counters: Counters::default(),
             clients: BTreeMap::new(),
+            refused: 0,
+            kernel_dropped: 0,
             last_rx: HashMap::new(),
         }
     }
 
     pub fn push(&mut self, ev: Event) {
         self.counters.apply(&ev);
+        if let EventKind::Info(m) = &ev.kind {
+            self.note_engine_counts(m);
+        }
         if let Some(id) = ev.client {
             match &ev.kind {
                 EventKind::Accepted => {
@@ -176,6 +185,21 @@ impl LogStore {
             } else {
                 break;
             }
+        }
+    }
+
+    /// Picks the counts the workers report in words: "refused a client: … (N refused so far)"
+    /// (TCP server) and "kernel dropped: N datagrams so far …" (UDP). Both texts are the
+    /// engine's own, so the numbers are read back exactly.
+    fn note_engine_counts(&mut self, m: &str) {
+        if m.starts_with("refused a client") {
+            self.refused += 1;
+        } else if let Some(n) = m
+            .strip_prefix("kernel dropped: ")
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+        {
+            self.kernel_dropped = self.kernel_dropped.max(n);
         }
     }
 
@@ -286,6 +310,30 @@ mod tests {
             client: None,
             kind: EventKind::Rx(bytes.to_vec()),
         }
+    }
+
+    #[test]
+    fn engine_counts_are_read_from_their_messages() {
+        let mut s = LogStore::new(Encoding::UTF_8);
+        let info = |m: &str| Event {
+            ts_us: 1,
+            role: Role::TcpServer,
+            local: None,
+            peer: None,
+            client: None,
+            kind: EventKind::Info(m.into()),
+        };
+        s.push(info(
+            "refused a client: the limit of 2 clients is reached (1 refused so far)",
+        ));
+        s.push(info(
+            "refused a client: the limit of 2 clients is reached (2 refused so far)",
+        ));
+        s.push(info(
+            "kernel dropped: 16360 datagrams so far (the socket's receive buffer was full)",
+        ));
+        s.push(info("something else"));
+        assert_eq!((s.refused, s.kernel_dropped), (2, 16360));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use super::save::{self, thousands};
 use super::send_box::{self, SendState};
 use super::{encoding_picker, tcp_client, tcp_server, udp_receiver, udp_sender};
 use crate::codec::Encoding;
+use crate::i18n::{Lang, tr, trf};
 use crate::log::LogStore;
 use crate::log::spool::Spool;
 use crate::net::auto::{Auto, AutoPlan};
@@ -100,20 +101,33 @@ pub enum ConnState {
 }
 
 impl ConnState {
+    /// The status text in English.
     pub fn text(&self) -> String {
+        self.text_in(Lang::En)
+    }
+
+    /// The status text in `lang` (an engine message stays as the engine wrote it).
+    pub fn text_in(&self, lang: Lang) -> String {
+        let key = match self {
+            ConnState::Idle => "state.idle",
+            ConnState::Starting => "state.starting",
+            ConnState::Connecting => "state.connecting",
+            ConnState::Connected => "state.connected",
+            ConnState::Bound => "state.bound",
+            ConnState::Listening => "state.listening",
+            ConnState::Stopping => "state.stopping",
+            ConnState::Stopped => "state.stopped",
+            ConnState::ClosedByPeer(_) => "state.closed_by_peer",
+            ConnState::Closed(_) => "state.closed",
+            ConnState::Reset(_) => "state.reset",
+            ConnState::Error(_) => "state.error",
+        };
         match self {
-            ConnState::Idle => "idle".into(),
-            ConnState::Starting => "starting…".into(),
-            ConnState::Connecting => "connecting…".into(),
-            ConnState::Connected => "connected".into(),
-            ConnState::Bound => "bound".into(),
-            ConnState::Listening => "listening".into(),
-            ConnState::Stopping => "stopping…".into(),
-            ConnState::Stopped => "stopped".into(),
-            ConnState::ClosedByPeer(m) => with_msg("closed by peer", m),
-            ConnState::Closed(m) => with_msg("closed", m),
-            ConnState::Reset(m) => with_msg("reset", m),
-            ConnState::Error(m) => with_msg("error", m),
+            ConnState::ClosedByPeer(m)
+            | ConnState::Closed(m)
+            | ConnState::Reset(m)
+            | ConnState::Error(m) => with_msg(tr(lang, key), tr(Lang::En, key), m),
+            _ => tr(lang, key).to_string(),
         }
     }
 
@@ -129,8 +143,8 @@ impl ConnState {
     }
 }
 
-fn with_msg(what: &str, msg: &str) -> String {
-    if msg.is_empty() || msg == what {
+fn with_msg(what: &str, english: &str, msg: &str) -> String {
+    if msg.is_empty() || msg == english {
         what.to_string()
     } else {
         format!("{what}: {msg}")
@@ -140,6 +154,8 @@ fn with_msg(what: &str, msg: &str) -> String {
 /// One tab: its settings, its session (if running), its log.
 pub struct SessionPanel {
     pub role: Role,
+    /// The language of the texts this panel makes (set each frame from the window's).
+    pub lang: Lang,
     pub settings: TabSettings,
     pub store: LogStore,
     pub log: LogViewState,
@@ -181,6 +197,7 @@ impl SessionPanel {
         let enc = encoding_picker::from_label(&settings.encoding);
         SessionPanel {
             role,
+            lang: Lang::En,
             settings,
             store: LogStore::new(enc),
             log: LogViewState::default(),
@@ -241,7 +258,11 @@ impl SessionPanel {
                 Ok(r) => self.recorder = Some(r),
                 Err(e) => {
                     self.notice = Some((
-                        format!("record stopped: cannot write {}: {e}", p.display()),
+                        trf(
+                            self.lang,
+                            "notice.record_stopped",
+                            &[("path", &p.display().to_string()), ("err", &e.to_string())],
+                        ),
                         true,
                     ));
                     self.record_path = None;
@@ -333,33 +354,36 @@ impl SessionPanel {
 
     /// Why sending is impossible now (None: it is possible).
     pub fn send_blocked(&self) -> Option<String> {
+        let t = |key| tr(self.lang, key).to_string();
         if self.session.is_none() || self.state == ConnState::Stopping {
             return Some(match self.role {
-                Role::UdpSender | Role::UdpReceiver => "press Bind first".into(),
-                Role::TcpClient => "press Connect first".into(),
-                Role::TcpServer => "press Listen first".into(),
+                Role::UdpSender | Role::UdpReceiver => t("send.blocked_bind"),
+                Role::TcpClient => t("send.blocked_connect"),
+                Role::TcpServer => t("send.blocked_listen"),
             });
         }
         match self.role {
-            Role::UdpSender => (self.state != ConnState::Bound).then(|| "not bound yet".into()),
+            Role::UdpSender => (self.state != ConnState::Bound).then(|| t("send.not_bound")),
             Role::UdpReceiver => {
                 if self.state != ConnState::Bound {
-                    Some("not bound yet".into())
+                    Some(t("send.not_bound"))
                 } else if self.reply_to.is_none() && self.last_sender.is_none() {
-                    Some("no one has sent a datagram yet — replies go to the last sender".into())
+                    Some(t("send.no_sender"))
                 } else {
                     None
                 }
             }
-            Role::TcpClient => (self.state != ConnState::Connected).then(|| "not connected".into()),
+            Role::TcpClient => {
+                (self.state != ConnState::Connected).then(|| t("send.not_connected"))
+            }
             Role::TcpServer => match self.selected_client {
-                Some(id) if !self.store.clients.get(&id).is_some_and(|c| c.open) => {
-                    Some(format!("client #{id} is not connected"))
-                }
+                Some(id) if !self.store.clients.get(&id).is_some_and(|c| c.open) => Some(trf(
+                    self.lang,
+                    "send.client_not_connected",
+                    &[("id", &id.to_string())],
+                )),
                 Some(_) => None,
-                None if !self.store.clients.values().any(|c| c.open) => {
-                    Some("no client is connected".into())
-                }
+                None if !self.store.clients.values().any(|c| c.open) => Some(t("send.no_client")),
                 None => None,
             },
         }
@@ -520,8 +544,14 @@ impl SessionPanel {
             match Spool::in_dir(&self.spool_dir, self.role.as_str(), self.store.encoding()) {
                 Ok(s) => self.spool = Some(s),
                 Err(e) => {
-                    self.spool_error =
-                        Some(format!("cannot save to {}: {e}", self.spool_dir.display()))
+                    self.spool_error = Some(trf(
+                        self.lang,
+                        "notice.cannot_save_to",
+                        &[
+                            ("dir", &self.spool_dir.display().to_string()),
+                            ("err", &e.to_string()),
+                        ],
+                    ))
                 }
             }
         }
@@ -590,7 +620,7 @@ impl SessionPanel {
 
     fn start_save(&mut self, output: Option<PathBuf>, ctx: &egui::Context) {
         if self.store.total() == 0 {
-            self.notice = Some(("nothing to save: the log is empty".into(), false));
+            self.notice = Some((tr(self.lang, "notice.nothing_to_save").into(), false));
             return;
         }
         let source = self.save_source();
@@ -598,20 +628,26 @@ impl SessionPanel {
         let name = save::suggested_name(self.role.as_str());
         let (tx, rx) = crossbeam_channel::bounded(1);
         let ctx = ctx.clone();
+        let title = tr(self.lang, "save.dialog_title");
         let spawned = std::thread::Builder::new()
             .name("save-log".into())
             .spawn(move || {
-                let path = output.or_else(|| save::ask_path("Save log", &name));
+                let path = output.or_else(|| save::ask_path(title, &name));
                 let res = path.map(|p| save::export_session(source, &save::with_format(p), enc));
                 let _ = tx.send(res);
                 ctx.request_repaint();
             });
         match spawned {
             Ok(_) => {
-                self.notice = Some(("saving…".into(), false));
+                self.notice = Some((tr(self.lang, "notice.saving").into(), false));
                 self.saves.push(rx);
             }
-            Err(e) => self.notice = Some((format!("save failed: {e}"), true)),
+            Err(e) => {
+                self.notice = Some((
+                    trf(self.lang, "notice.save_failed", &[("err", &e.to_string())]),
+                    true,
+                ))
+            }
         }
     }
 
@@ -619,10 +655,13 @@ impl SessionPanel {
     /// The bool is true when it is an error.
     pub fn held_text(&self) -> (String, bool) {
         let total = self.store.total();
-        let mut t = format!(
-            "showing {} of {} events",
-            thousands(self.store.len() as u64),
-            thousands(total)
+        let mut t = trf(
+            self.lang,
+            "held.showing",
+            &[
+                ("shown", &thousands(self.store.len() as u64)),
+                ("total", &thousands(total)),
+            ],
         );
         if let Some(e) = &self.spool_error {
             t.push_str(&format!(" · {e}"));
@@ -630,45 +669,65 @@ impl SessionPanel {
         }
         let pending = total.saturating_sub(self.spool_written);
         if pending == 0 {
-            t.push_str(" · all saved");
+            t.push_str(&format!(" · {}", tr(self.lang, "held.all_saved")));
         } else {
-            t.push_str(&format!(" · {} not yet saved", thousands(pending)));
+            let n = trf(self.lang, "held.pending", &[("n", &thousands(pending))]);
+            t.push_str(&format!(" · {n}"));
         }
         (t, false)
     }
 
     /// The status line: state, local address, counters, rows shown, notice.
     pub fn status_ui(&self, ui: &mut Ui) {
+        let lang = self.lang;
         ui.horizontal_wrapped(|ui| {
-            let mut state = self.state.text();
+            let mut state = self.state.text_in(lang);
             if self.role == Role::TcpServer && self.listen_stopped && self.is_running() {
-                state = "not listening (clients kept)".into();
+                state = tr(lang, "state.not_listening").into();
             }
             ui.label(RichText::new(state).color(self.state.color()).strong());
             super::classroom::error_note(ui, self);
             if let Some(l) = self.local {
                 ui.separator();
-                ui.label(format!("local {l}"));
+                ui.label(trf(lang, "status.local", &[("addr", &l.to_string())]));
             }
             ui.separator();
             let c = &self.store.counters;
-            ui.label(format!(
-                "Rx {} B / {} msgs · Tx {} B / {} msgs",
-                c.rx_bytes, c.rx_msgs, c.tx_bytes, c.tx_msgs
+            ui.label(trf(
+                lang,
+                "status.counters",
+                &[
+                    ("rx_b", &c.rx_bytes.to_string()),
+                    ("rx_m", &c.rx_msgs.to_string()),
+                    ("tx_b", &c.tx_bytes.to_string()),
+                    ("tx_m", &c.tx_msgs.to_string()),
+                ],
             ));
             ui.separator();
             let (held, err) = self.held_text();
             if err {
                 ui.label(RichText::new(held).color(ERROR_RED));
             } else {
-                ui.label(held).on_hover_text(
-                    "Rows beyond the memory cap (Settings) stay in this session's file on \
-                     disk; Save log… writes every event.",
-                );
+                ui.label(held).on_hover_text(tr(lang, "held.tip"));
+            }
+            if self.store.refused > 0 {
+                ui.separator();
+                let n = thousands(self.store.refused);
+                ui.label(RichText::new(trf(lang, "status.refused", &[("n", &n)])).color(ERROR_RED))
+                    .on_hover_text(tr(lang, "status.refused_tip"));
+            }
+            if self.store.kernel_dropped > 0 {
+                ui.separator();
+                let n = thousands(self.store.kernel_dropped);
+                ui.label(
+                    RichText::new(trf(lang, "status.kernel_dropped", &[("n", &n)]))
+                        .color(ERROR_RED),
+                )
+                .on_hover_text(tr(lang, "status.kernel_dropped_tip"));
             }
             if self.recorder.is_some() {
                 ui.separator();
-                ui.label("● recording");
+                ui.label(tr(lang, "status.recording"));
             }
             if let Some((m, err)) = &self.notice {
                 ui.separator();
@@ -684,14 +743,17 @@ impl SessionPanel {
     /// The tab's body. `force_send` is Ctrl+Enter; `notify` wakes the window.
     pub fn ui(&mut self, ui: &mut Ui, force_send: bool, notify: &Option<Notifier>) {
         let salt = self.role.as_str();
+        self.lang = super::classroom::lang(ui.ctx());
+        let lang = self.lang;
         let (hint, more) = match self.role {
-            Role::UdpSender => udp_sender::HINT,
-            Role::UdpReceiver => udp_receiver::HINT,
-            Role::TcpClient => tcp_client::HINT,
-            Role::TcpServer => tcp_server::HINT,
+            Role::UdpSender => ("about.udp_sender", "about.udp_sender_more"),
+            Role::UdpReceiver => ("about.udp_receiver", "about.udp_receiver_more"),
+            Role::TcpClient => ("about.tcp_client", "about.tcp_client_more"),
+            Role::TcpServer => ("about.tcp_server", "about.tcp_server_more"),
         };
-        ui.label(RichText::new(format!("About sockets: {hint}")).weak())
-            .on_hover_text(more);
+        let about = trf(lang, "about.prefix", &[("hint", tr(lang, hint))]);
+        ui.label(RichText::new(about).weak())
+            .on_hover_text(tr(lang, more));
         let editable = !self.is_running();
         let mut valid = false;
         ui.horizontal_wrapped(|ui| {
@@ -704,15 +766,16 @@ impl SessionPanel {
         });
         ui.horizontal_wrapped(|ui| {
             let (start, stop) = match self.role {
-                Role::UdpSender | Role::UdpReceiver => ("Bind", "Unbind"),
-                Role::TcpClient => ("Connect", "Disconnect"),
-                Role::TcpServer => ("Listen", "Stop"),
+                Role::UdpSender | Role::UdpReceiver => ("btn.bind", "btn.unbind"),
+                Role::TcpClient => ("btn.connect", "btn.disconnect"),
+                Role::TcpServer => ("btn.listen", "btn.stop"),
             };
+            let (start, stop) = (tr(lang, start), tr(lang, stop));
             let big = |t: &str| {
                 egui::Button::new(RichText::new(t).strong()).min_size(egui::vec2(100.0, 0.0))
             };
             if self.state == ConnState::Stopping {
-                ui.add_enabled(false, big("Stopping…"));
+                ui.add_enabled(false, big(tr(lang, "btn.stopping")));
             } else if self.is_running() {
                 if ui.add(big(stop)).clicked() {
                     self.stop();
@@ -720,7 +783,7 @@ impl SessionPanel {
             } else {
                 let b = ui.add_enabled(valid, big(start));
                 if !valid {
-                    b.on_disabled_hover_text("fix the fields marked in red first");
+                    b.on_disabled_hover_text(tr(lang, "btn.fix_fields"));
                 } else if b.clicked() {
                     self.start_from_fields(notify.clone());
                 }
@@ -735,8 +798,8 @@ impl SessionPanel {
             if self.role == Role::TcpClient
                 && self.state == ConnState::Connected
                 && ui
-                    .button("Half-close (FIN)")
-                    .on_hover_text("shutdown(SHUT_WR): send FIN, keep reading")
+                    .button(tr(lang, "btn.half_close"))
+                    .on_hover_text(tr(lang, "btn.half_close_tip"))
                     .clicked()
             {
                 self.send_command(Command::ShutdownWrite);
