@@ -63,6 +63,8 @@ pub struct ClassroomSettings {
     pub network_panel: bool,
     pub timeline: bool,
     pub tcp_diagram: bool,
+    /// The Learn window (TCP against UDP, terms).
+    pub learn: bool,
 }
 
 impl Default for ClassroomSettings {
@@ -74,6 +76,7 @@ impl Default for ClassroomSettings {
             network_panel: false,
             timeline: true,
             tcp_diagram: true,
+            learn: false,
         }
     }
 }
@@ -204,11 +207,15 @@ fn zoom_by(ctx: &Context, delta: f32) {
 /// The menus of the top bar: View, Language, Labs.
 pub fn menus(ui: &mut Ui, app: &mut App) {
     let lang = app.classroom.lang;
+    if app.classroom.settings.learn {
+        super::learn::show(ui.ctx(), &mut app.classroom.settings.learn, lang);
+    }
     ui.menu_button(tr(lang, "menu.view"), |ui| {
         let s = &mut app.classroom.settings;
         ui.checkbox(&mut s.network_panel, tr(lang, "menu.network_panel"));
         ui.checkbox(&mut s.timeline, tr(lang, "menu.timeline"));
         ui.checkbox(&mut s.tcp_diagram, tr(lang, "menu.tcp_diagram"));
+        ui.checkbox(&mut s.learn, tr(lang, "menu.learn"));
         ui.separator();
         ui.label(RichText::new(tr(lang, "menu.theme")).strong());
         for (theme, key) in [
@@ -507,9 +514,11 @@ pub fn port_class_note(ui: &mut Ui, port: u16) {
     use crate::net::interfaces::PortClass;
     let lang = lang(ui.ctx());
     if port == 0 {
-        if let Some(h) = crate::net::addr::port_hint(0) {
-            ui.label(RichText::new(h).weak().small());
-        }
+        ui.label(
+            RichText::new(tr(lang, "addr.port_zero_hint"))
+                .weak()
+                .small(),
+        );
         return;
     }
     let (label, tip) = match PortClass::of(port) {

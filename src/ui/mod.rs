@@ -7,6 +7,7 @@ mod classroom;
 mod encoding_picker;
 mod expect_panel;
 pub mod icon;
+pub mod learn;
 pub mod log_settings;
 mod log_view;
 mod network_panel;

@@ -1,0 +1,22 @@
+//! The Learn window opens from the View menu and compares TCP with UDP.
+
+#[path = "ui_support.rs"]
+mod ui_support;
+
+use egui_kittest::kittest::Queryable;
+use socket_tester::ui::App;
+use ui_support::*;
+
+#[test]
+fn learn_window_compares_tcp_and_udp() {
+    let mut h = harness(App::new(None, None));
+    settle(&mut h);
+    h.get_by_label("View").click();
+    settle(&mut h);
+    h.get_by_label("Learn: TCP and UDP").click();
+    settle(&mut h);
+    assert!(h.query_by_label("8-byte header").is_some());
+    assert!(h.query_by_label("20-byte header (at least)").is_some());
+    assert!(h.query_by_label("listen backlog").is_some());
+    assert!(h.state().classroom.settings.learn);
+}
