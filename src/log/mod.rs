@@ -4,6 +4,7 @@
 
 pub mod counters;
 pub mod export;
+pub mod frames;
 pub mod record;
 pub mod spool;
 pub mod store;

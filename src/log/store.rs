@@ -42,6 +42,8 @@ pub struct Entry {
     pub text: String,
     /// Rx only: microseconds since the previous rx from the same peer (None for the first).
     pub gap_us: Option<i64>,
+    /// A TCP frame (display framing) longer than the frame cap: `text` ends in "(truncated)".
+    pub truncated: bool,
 }
 
 impl Entry {
@@ -142,10 +144,14 @@ impl LogStore {
                 }
             }
         }
-        let text = match self.decoders.text(&ev) {
-            Some(t) => cap_text(t),
-            None => describe(&ev),
-        };
+        self.push_row(ev, false);
+    }
+
+    /// Adds a row without counting it: a frame cut from received TCP data for display
+    /// (the raw chunk was counted with [`LogStore::count_rx`]). `truncated` marks a frame
+    /// longer than the frame cap.
+    pub fn push_row(&mut self, ev: Event, truncated: bool) {
+        let text = row_text(&mut self.decoders, &ev, truncated);
         let gap_us = match ev.kind {
             EventKind::Rx(_) => {
                 if self.last_rx.len() >= MAX_GAP_PEERS {
@@ -164,9 +170,20 @@ impl LogStore {
             event: ev,
             text,
             gap_us,
+            truncated,
         });
         self.total += 1;
         self.evict();
+    }
+
+    /// Counts received data shown as frames (rows are added with [`LogStore::push_row`]).
+    pub fn count_rx(&mut self, raw: &Event) {
+        self.counters.apply(raw);
+        if let Some(id) = raw.client
+            && let Some(c) = self.clients.get_mut(&id)
+        {
+            c.counters.apply(raw);
+        }
     }
 
     /// Changes the caps, dropping the oldest rows over them at once.
@@ -237,8 +254,8 @@ impl LogStore {
         self.decoders.set_encoding(enc);
         let mut bytes = 0;
         for row in self.rows.iter_mut() {
-            if let Some(t) = self.decoders.text(&row.event) {
-                row.text = cap_text(t);
+            if row.event.kind.data().is_some() {
+                row.text = row_text(&mut self.decoders, &row.event, row.truncated);
             }
             bytes += row.event.kind.data().map_or(0, |d| d.len()) + row.text.len() + 64;
         }
@@ -274,6 +291,15 @@ fn cap_text(mut t: String) -> String {
     // Decoders reserve for the worst case (3 bytes per input byte); keep only what is used.
     t.shrink_to_fit();
     t
+}
+
+/// The text of a row: the decoded data (marked when truncated) or the event's message.
+fn row_text(decoders: &mut Decoders, ev: &Event, truncated: bool) -> String {
+    match decoders.text(ev) {
+        Some(t) if truncated => cap_text(t) + " (truncated)",
+        Some(t) => cap_text(t),
+        None => describe(ev),
+    }
 }
 
 /// The text shown for a non-data event.
