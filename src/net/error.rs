@@ -119,6 +119,16 @@ pub fn describe(err: &io::Error, op: Op, addr: &str) -> (ErrorKind, String) {
         ),
         _ => (ErrorKind::Io, err.to_string()),
     };
+    let mut why = why;
+    if kind == ErrorKind::AddrInUse
+        && let Some(port) = addr.rsplit(':').next().and_then(|p| p.parse::<u16>().ok())
+        && let Some(o) = super::port_owner::find(port, matches!(op, Op::Listen | Op::Accept))
+    {
+        why.push_str(&format!(
+            " (port {port} is held by \"{}\", process {})",
+            o.name, o.pid
+        ));
+    }
     (kind, format!("cannot {} {}: {}", op.verb(), addr, why))
 }
 

@@ -16,6 +16,7 @@ pub mod expect;
 pub mod file_send;
 pub mod interfaces;
 pub mod pacer;
+pub mod port_owner;
 pub mod rules;
 mod rxq;
 mod tcp_client;

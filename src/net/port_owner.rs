@@ -1,0 +1,99 @@
+//! Which local program holds a port, where the OS tells us: on Linux, the socket's inode
+//! from /proc/net/{tcp,tcp6,udp,udp6}, then the process whose /proc/PID/fd links to it.
+//! Processes of other users may be unreadable; then we only know that the port is in use.
+
+/// A process that has the port open.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Owner {
+    pub pid: u32,
+    pub name: String,
+}
+
+/// The program that has `port` open for TCP listening (`tcp`) or UDP, if it can be found.
+pub fn find(port: u16, tcp: bool) -> Option<Owner> {
+    if !cfg!(target_os = "linux") {
+        return None;
+    }
+    let tables: [&str; 2] = if tcp {
+        ["/proc/net/tcp", "/proc/net/tcp6"]
+    } else {
+        ["/proc/net/udp", "/proc/net/udp6"]
+    };
+    let inodes: Vec<u64> = tables
+        .iter()
+        .filter_map(|t| std::fs::read_to_string(t).ok())
+        .flat_map(|text| inodes_for(&text, port, tcp))
+        .collect();
+    if inodes.is_empty() {
+        return None;
+    }
+    let wanted: Vec<String> = inodes.iter().map(|i| format!("socket:[{i}]")).collect();
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(fds) = std::fs::read_dir(entry.path().join("fd")) else {
+            continue;
+        };
+        for fd in fds.flatten() {
+            let Ok(link) = std::fs::read_link(fd.path()) else {
+                continue;
+            };
+            if wanted.iter().any(|w| link.as_os_str() == w.as_str()) {
+                let name = std::fs::read_to_string(entry.path().join("comm"))
+                    .map(|s| s.trim().to_string())
+                    .unwrap_or_default();
+                return Some(Owner { pid, name });
+            }
+        }
+    }
+    None
+}
+
+/// Inodes of sockets bound to `port` in one /proc/net table (TCP: listening ones only).
+fn inodes_for(table: &str, port: u16, tcp: bool) -> Vec<u64> {
+    table
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            let local = f.get(1)?;
+            let p = u16::from_str_radix(local.rsplit(':').next()?, 16).ok()?;
+            // State 0A is LISTEN for TCP.
+            if p != port || (tcp && *f.get(3)? != "0A") {
+                return None;
+            }
+            f.get(9)?.parse::<u64>().ok().filter(|i| *i != 0)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_this_process_holding_a_port() {
+        if !cfg!(target_os = "linux") {
+            return;
+        }
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        let o = find(port, true).expect("the owner of our own listener");
+        assert_eq!(o.pid, std::process::id());
+        let u = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let o = find(u.local_addr().unwrap().port(), false).expect("our UDP socket");
+        assert_eq!(o.pid, std::process::id());
+    }
+
+    #[test]
+    fn parses_proc_net_lines() {
+        let t = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 12345 1 0000000000000000 100 0 0 10 0\n   1: 0100007F:1F90 0100007F:C000 01 00000000:00000000 00:00000000 00000000     0        0 999 1\n";
+        assert_eq!(inodes_for(t, 8080, true), vec![12345]);
+        assert_eq!(inodes_for(t, 8081, true), Vec::<u64>::new());
+    }
+}
