@@ -626,6 +626,47 @@ const EN: &[(&str, &str)] = &[
     ("log.col_text", "Text"),
     ("log.col_hex", "Hex"),
     ("log.note_row", "Note: {text}"),
+    ("send.outgoing", "Outgoing"),
+    ("send.hex", "Hex"),
+    (
+        "send.hex_tip",
+        "Type bytes as hex, such as 48 65 6c 6c 6f or 0x48,0x65",
+    ),
+    ("send.escapes", "Escapes"),
+    (
+        "send.escapes_tip",
+        "Understand \\r \\n \\t \\\\ \\0 and \\xNN (a raw byte)",
+    ),
+    ("send.line_ending", "Line ending"),
+    ("send.le_none", "None"),
+    ("send.variables", "Variables"),
+    (
+        "send.variables_tip",
+        "Expand {seq} {seq:04} {time} {unix_ms} {rand:N} {hex:01 02} at each send; {{ and }} are literal braces",
+    ),
+    ("send.checksum", "Checksum"),
+    ("send.checksum_none", "none"),
+    (
+        "send.checksum_tip",
+        "Appended after the data, before the line ending",
+    ),
+    ("send.history", "History"),
+    ("send.history_count", "{n} sent"),
+    ("send.message", "Message"),
+    ("send.hint_hex", "hex bytes, e.g. 48 65 6c 6c 6f"),
+    (
+        "send.hint_text",
+        "type a message — Enter sends, Shift+Enter adds a line",
+    ),
+    ("send.send", "Send"),
+    ("send.enter_sends", "Enter or Ctrl+Enter sends"),
+    ("send.bytes", "{n} bytes"),
+    ("send.next_seq", "next {seq} = {n}"),
+    ("enc.label", "Encoding"),
+    (
+        "enc.tip",
+        "How text is turned into bytes when sending, and bytes into text in the log",
+    ),
 ];
 
 const ZH: &[(&str, &str)] = &[
@@ -1091,6 +1132,41 @@ const ZH: &[(&str, &str)] = &[
     ("log.col_text", "文本"),
     ("log.col_hex", "十六进制"),
     ("log.note_row", "备注：{text}"),
+    ("send.outgoing", "发出"),
+    ("send.hex", "十六进制 (Hex)"),
+    (
+        "send.hex_tip",
+        "以十六进制输入字节，如 48 65 6c 6c 6f 或 0x48,0x65",
+    ),
+    ("send.escapes", "转义"),
+    (
+        "send.escapes_tip",
+        "识别 \\r \\n \\t \\\\ \\0 和 \\xNN（一个原始字节）",
+    ),
+    ("send.line_ending", "行尾"),
+    ("send.le_none", "无"),
+    ("send.variables", "变量"),
+    (
+        "send.variables_tip",
+        "每次发送时展开 {seq} {seq:04} {time} {unix_ms} {rand:N} {hex:01 02}；{{ 和 }} 表示花括号本身",
+    ),
+    ("send.checksum", "校验和"),
+    ("send.checksum_none", "无"),
+    ("send.checksum_tip", "附加在数据之后、行尾之前"),
+    ("send.history", "历史"),
+    ("send.history_count", "已发 {n} 条"),
+    ("send.message", "消息"),
+    ("send.hint_hex", "十六进制字节，如 48 65 6c 6c 6f"),
+    ("send.hint_text", "输入消息——Enter 发送，Shift+Enter 换行"),
+    ("send.send", "发送"),
+    ("send.enter_sends", "按 Enter 或 Ctrl+Enter 发送"),
+    ("send.bytes", "{n} 字节"),
+    ("send.next_seq", "下一个 {seq} = {n}"),
+    ("enc.label", "编码"),
+    (
+        "enc.tip",
+        "发送时文本如何变成字节，以及日志中字节如何变回文本",
+    ),
 ];
 
 #[cfg(test)]
@@ -1117,6 +1193,8 @@ mod tests {
     #[test]
     fn placeholders_match_across_languages() {
         let names = |s: &str| -> Vec<String> {
+            // `{{` and `}}` are literal braces, not placeholders.
+            let s = s.replace("{{", "").replace("}}", "");
             let mut v: Vec<String> = s
                 .split('{')
                 .skip(1)

@@ -1,6 +1,8 @@
 //! Host and port text fields that are checked as you type (no DNS): a bad value shows
 //! the reason in red right beside the field, and the caller disables its Start button.
 
+use super::classroom::t;
+use crate::i18n::{Lang, trf};
 use crate::net::addr;
 use egui::{Color32, RichText, TextEdit, Ui};
 
@@ -12,25 +14,69 @@ pub fn error_label(ui: &mut Ui, text: &str) {
     ui.label(RichText::new(text).color(ERROR_RED));
 }
 
+/// An address parser message in `lang`: the parser writes English; the common cases
+/// (empty, not a number, out of range, bad IPv4/IPv6, bad name) are translated here, and
+/// anything else is shown as the parser wrote it.
+pub fn addr_error_text(lang: Lang, msg: &str) -> String {
+    if lang == Lang::En {
+        return msg.to_string();
+    }
+    // The value the parser quoted, if any ("…" or the word after "port ").
+    let quoted = msg.split('"').nth(1).unwrap_or("");
+    let key = if msg.starts_with("enter a port number") {
+        "addr.port_empty"
+    } else if msg.contains("\" is not a port") {
+        "addr.port_not_number"
+    } else if msg.starts_with("port 0 is not") {
+        "addr.port_zero"
+    } else if msg.contains("is out of range") {
+        let value = msg
+            .strip_prefix("port ")
+            .and_then(|r| r.split(' ').next())
+            .unwrap_or("");
+        return trf(lang, "addr.port_range", &[("value", value)]);
+    } else if msg.starts_with("enter a host") {
+        "addr.host_empty"
+    } else if msg.contains("is not a valid IPv6 address") {
+        "addr.bad_ipv6"
+    } else if msg.contains("is not a valid IPv4 address") {
+        "addr.bad_ipv4"
+    } else if msg.contains("is not a valid host name") {
+        "addr.bad_name"
+    } else if msg.starts_with("enter an address as HOST:PORT") {
+        "addr.hostport_empty"
+    } else {
+        return msg.to_string();
+    };
+    trf(lang, key, &[("value", quoted)])
+}
+
+/// Shows an address parser message in red, in the frame's language.
+fn addr_error(ui: &mut Ui, msg: &str) {
+    let text = addr_error_text(super::classroom::lang(ui.ctx()), msg);
+    error_label(ui, &text);
+}
+
 /// A host field (`127.0.0.1`, `::1`, `localhost`). Empty is allowed when `allow_empty`.
-/// Returns true when the value is acceptable.
+/// `label` is an i18n key. Returns true when the value is acceptable.
 pub fn host_field(
     ui: &mut Ui,
-    label: &str,
+    label: &'static str,
     host: &mut String,
     allow_empty: bool,
     editable: bool,
 ) -> bool {
-    let l = ui.label(label);
+    let l = ui.label(t(ui, label));
+    let hint = if allow_empty {
+        t(ui, "field.all_interfaces")
+    } else {
+        "127.0.0.1"
+    };
     ui.add(
         TextEdit::singleline(host)
             .desired_width(150.0)
             .interactive(editable)
-            .hint_text(if allow_empty {
-                "all interfaces"
-            } else {
-                "127.0.0.1"
-            }),
+            .hint_text(hint),
     )
     .labelled_by(l.id);
     match addr::check_host(host, allow_empty) {
@@ -41,21 +87,22 @@ pub fn host_field(
             true
         }
         Err(e) => {
-            error_label(ui, &e.0);
+            addr_error(ui, &e.0);
             false
         }
     }
 }
 
-/// A port field. Returns the port when it is acceptable; well-known ports get a hint.
+/// A port field (`label` is an i18n key). Returns the port when it is acceptable;
+/// well-known ports get a hint.
 pub fn port_field(
     ui: &mut Ui,
-    label: &str,
+    label: &'static str,
     port: &mut String,
     allow_zero: bool,
     editable: bool,
 ) -> Option<u16> {
-    let l = ui.label(label);
+    let l = ui.label(t(ui, label));
     ui.add(
         TextEdit::singleline(port)
             .desired_width(60.0)
@@ -69,33 +116,39 @@ pub fn port_field(
             Some(p)
         }
         Err(e) => {
-            error_label(ui, &e.0);
+            addr_error(ui, &e.0);
             None
         }
     }
 }
 
 /// An optional local bind: empty (the OS picks), a port (`7890`) or `HOST:PORT`.
-/// Returns true when acceptable.
-pub fn optional_bind_field(ui: &mut Ui, label: &str, text: &mut String, editable: bool) -> bool {
-    let l = ui.label(label);
+/// `label` is an i18n key. Returns true when acceptable.
+pub fn optional_bind_field(
+    ui: &mut Ui,
+    label: &'static str,
+    text: &mut String,
+    editable: bool,
+) -> bool {
+    let l = ui.label(t(ui, label));
+    let hint = t(ui, "field.os_picks");
     ui.add(
         TextEdit::singleline(text)
             .desired_width(110.0)
             .interactive(editable)
-            .hint_text("OS picks"),
+            .hint_text(hint),
     )
     .labelled_by(l.id)
-    .on_hover_text("Leave empty to let the operating system pick a free local port");
-    let t = text.trim();
-    if t.is_empty() {
-        ui.label(RichText::new("(OS picks a port)").weak().small());
+    .on_hover_text(t(ui, "field.os_picks_tip"));
+    let v = text.trim();
+    if v.is_empty() {
+        ui.label(RichText::new(t(ui, "field.os_picks_note")).weak().small());
         return true;
     }
-    let res = if t.chars().all(|c| c.is_ascii_digit()) {
-        addr::parse_port(t, true)
+    let res = if v.chars().all(|c| c.is_ascii_digit()) {
+        addr::parse_port(v, true)
     } else {
-        addr::split_host_port(t).map(|(_, p)| p)
+        addr::split_host_port(v).map(|(_, p)| p)
     };
     match res {
         Ok(p) => {
@@ -103,7 +156,7 @@ pub fn optional_bind_field(ui: &mut Ui, label: &str, text: &mut String, editable
             true
         }
         Err(e) => {
-            error_label(ui, &e.0);
+            addr_error(ui, &e.0);
             false
         }
     }
@@ -111,10 +164,26 @@ pub fn optional_bind_field(ui: &mut Ui, label: &str, text: &mut String, editable
 
 /// A short note on what a bind host means.
 pub fn bind_note(ui: &mut Ui) {
-    ui.label(
-        RichText::new(
-            "0.0.0.0 = all interfaces (reachable from the network) · 127.0.0.1 = this machine only",
-        )
-        .weak(),
-    );
+    ui.label(RichText::new(t(ui, "field.bind_note")).weak());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parser_messages_are_translated() {
+        for (text, zero) in [("", false), ("8o", false), ("0", false), ("70000", false)] {
+            let msg = addr::parse_port(text, zero).unwrap_err().0;
+            assert_eq!(addr_error_text(Lang::En, &msg), msg);
+            let zh = addr_error_text(Lang::Zh, &msg);
+            assert!(!zh.is_ascii(), "{msg} -> {zh}");
+        }
+        assert!(addr_error_text(Lang::Zh, "port 70000 is out of range: x").contains("70000"));
+        for host in ["", "1.2.3.999", "fe80::zz", "a..b"] {
+            let msg = addr::check_host(host, false).unwrap_err().0;
+            let zh = addr_error_text(Lang::Zh, &msg);
+            assert!(!zh.is_ascii(), "{msg} -> {zh}");
+        }
+    }
 }

@@ -7,7 +7,8 @@ use egui::Ui;
 /// Shows the picker; returns the new encoding when the user picked a different one.
 pub fn show(ui: &mut Ui, id_salt: &str, current: Encoding) -> Option<Encoding> {
     let mut chosen = current;
-    let l = ui.label("Encoding");
+    let l = ui.label(super::classroom::t(ui, "enc.label"));
+    let tip = super::classroom::t(ui, "enc.tip");
     egui::ComboBox::from_id_salt(("encoding", id_salt))
         .selected_text(current.display_name())
         .height(400.0)
@@ -18,9 +19,7 @@ pub fn show(ui: &mut Ui, id_salt: &str, current: Encoding) -> Option<Encoding> {
         })
         .response
         .labelled_by(l.id)
-        .on_hover_text(
-            "How text is turned into bytes when sending, and bytes into text in the log",
-        );
+        .on_hover_text(tip);
     (chosen != current).then_some(chosen)
 }
 

@@ -5,6 +5,7 @@
 
 use super::search::Matches;
 use crate::codec::{Encoding, to_hex_spaced};
+use crate::i18n::{Lang, tr, trf};
 use crate::log::{Direction, Entry, LogStore, RecordWriter};
 use egui::{Color32, RichText, Sense, TextStyle, Ui};
 use egui_extras::{Column, TableBuilder};
@@ -52,19 +53,23 @@ impl LogViewState {
     }
 
     /// The "k of n match" text, or None without a search.
-    pub fn match_text(&self, store: &LogStore) -> Option<String> {
+    pub fn match_text(&self, store: &LogStore, lang: Lang) -> Option<String> {
         if self.search.trim().is_empty() {
             return None;
         }
         let more = if self.matches.done {
             ""
         } else {
-            " (searching…)"
+            tr(lang, "log.searching")
         };
-        Some(format!(
-            "{} of {} match{more}",
-            self.matches.seqs.len(),
-            store.len()
+        Some(trf(
+            lang,
+            "log.match_count",
+            &[
+                ("k", &self.matches.seqs.len().to_string()),
+                ("n", &store.len().to_string()),
+                ("more", more),
+            ],
         ))
     }
 }
@@ -198,24 +203,30 @@ pub fn show(
     id_salt: &str,
 ) -> LogActions {
     let mut actions = LogActions::default();
+    let lang = super::classroom::lang(ui.ctx());
+    let t = |key| tr(lang, key);
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new("Log").strong());
-        ui.label("Show:");
-        ui.selectable_value(display, DisplayMode::Text, "Text");
-        ui.selectable_value(display, DisplayMode::Hex, "Hex view");
-        ui.selectable_value(display, DisplayMode::Both, "Text + Hex");
+        ui.label(RichText::new(t("log.title")).strong());
+        ui.label(t("log.show"));
+        ui.selectable_value(display, DisplayMode::Text, t("log.text"));
+        ui.selectable_value(display, DisplayMode::Hex, t("log.hex_view"));
+        ui.selectable_value(display, DisplayMode::Both, t("log.both"));
         ui.separator();
         if ui
-            .button("Clear")
-            .on_hover_text("Forget all rows and counters (Ctrl+L)")
+            .button(t("log.clear"))
+            .on_hover_text(t("log.clear_tip"))
             .clicked()
         {
             actions.clear = true;
         }
         let copy_label = if st.selected.is_empty() {
-            "Copy all".to_string()
+            t("log.copy_all").to_string()
         } else {
-            format!("Copy selected ({})", st.selected.len())
+            trf(
+                lang,
+                "log.copy_selected",
+                &[("n", &st.selected.len().to_string())],
+            )
         };
         if ui
             .add_enabled(!store.is_empty(), egui::Button::new(copy_label))
@@ -229,50 +240,52 @@ pub fn show(
                 .collect();
             ui.ctx().copy_text(lines.join("\n"));
         }
-        if !st.selected.is_empty() && ui.button("Select none").clicked() {
+        if !st.selected.is_empty() && ui.button(t("log.select_none")).clicked() {
             st.selected.clear();
             st.anchor = None;
         }
         if ui
-            .add_enabled(!store.is_empty(), egui::Button::new("Save log…"))
-            .on_hover_text(
-                "Save the whole session (every event, also those no longer in memory) as \
-                 .jsonl, .txt, .csv, .pcapng or .html (Ctrl+S)",
-            )
+            .add_enabled(!store.is_empty(), egui::Button::new(t("log.save")))
+            .on_hover_text(t("log.save_tip"))
             .clicked()
         {
             actions.save = true;
         }
         let note_btn = ui
-            .menu_button("Note…", |ui| {
-                let l = ui.label("Note text");
+            .menu_button(t("log.note"), |ui| {
+                let l = ui.label(t("log.note_text"));
                 let r = ui.add(
                     egui::TextEdit::singleline(&mut st.note)
-                        .hint_text("e.g. device rebooted")
+                        .hint_text(t("log.note_hint"))
                         .desired_width(240.0),
                 );
                 let r = r.labelled_by(l.id);
                 let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 let ok = !st.note.trim().is_empty();
-                if (ui.add_enabled(ok, egui::Button::new("Add note")).clicked() || enter) && ok {
+                if (ui
+                    .add_enabled(ok, egui::Button::new(t("log.add_note")))
+                    .clicked()
+                    || enter)
+                    && ok
+                {
                     actions.note = Some(st.note.trim().to_string());
                     st.note.clear();
                     ui.close();
                 }
             })
             .response;
-        note_btn.on_hover_text("Attach a note to this moment (saved in the record as \"note\")");
+        note_btn.on_hover_text(t("log.note_tip"));
         if server {
             ui.separator();
             let current = match st.client_filter {
                 Some(id) => format!("#{id}"),
-                None => "all".into(),
+                None => t("log.all").into(),
             };
-            let l = ui.label("Show client");
+            let l = ui.label(t("log.show_client"));
             egui::ComboBox::from_id_salt(("client_filter", id_salt))
                 .selected_text(current)
                 .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut st.client_filter, None, "all");
+                    ui.selectable_value(&mut st.client_filter, None, t("log.all"));
                     for id in store.clients.keys() {
                         ui.selectable_value(&mut st.client_filter, Some(*id), format!("#{id}"));
                     }
@@ -283,22 +296,22 @@ pub fn show(
     });
 
     ui.horizontal(|ui| {
-        let l = ui.label("Filter");
+        let l = ui.label(t("log.filter"));
         ui.add(
             egui::TextEdit::singleline(&mut st.search)
-                .hint_text("text, hex bytes (ca d5), peer, → / ← (tx / rx), note")
+                .hint_text(t("log.filter_hint"))
                 .desired_width(320.0),
         )
         .labelled_by(l.id);
         if !st.search.is_empty()
             && ui
                 .small_button("✖")
-                .on_hover_text("Clear the filter")
+                .on_hover_text(t("log.clear_filter"))
                 .clicked()
         {
             st.search.clear();
         }
-        if let Some(t) = st.match_text(store) {
+        if let Some(t) = st.match_text(store, lang) {
             ui.label(t);
         }
     });
@@ -351,40 +364,38 @@ pub fn show(
     table
         .header(20.0, |mut h| {
             h.col(|ui| {
-                ui.strong("Time");
+                ui.strong(t("log.col_time"));
             });
             h.col(|ui| {
                 ui.strong("");
             });
             h.col(|ui| {
-                ui.strong("Peer");
+                ui.strong(t("log.col_peer"));
             });
             h.col(|ui| {
-                ui.strong("Len");
+                ui.strong(t("log.col_len"));
             });
             h.col(|ui| {
-                ui.strong("Δt ms").on_hover_text(
-                    "Inter-arrival time: milliseconds since the previous datagram or read \
-                     from the same peer",
-                );
+                ui.strong(t("log.col_dt"))
+                    .on_hover_text(t("log.col_dt_tip"));
             });
             match mode {
                 DisplayMode::Text => {
                     h.col(|ui| {
-                        ui.strong("Data (text)");
+                        ui.strong(t("log.col_data_text"));
                     });
                 }
                 DisplayMode::Hex => {
                     h.col(|ui| {
-                        ui.strong("Data (hex)");
+                        ui.strong(t("log.col_data_hex"));
                     });
                 }
                 DisplayMode::Both => {
                     h.col(|ui| {
-                        ui.strong("Text");
+                        ui.strong(t("log.col_text"));
                     });
                     h.col(|ui| {
-                        ui.strong("Hex");
+                        ui.strong(t("log.col_hex"));
                     });
                 }
             }
@@ -426,7 +437,7 @@ pub fn show(
                     let rt = if e.data().is_some() {
                         RichText::new(t).monospace()
                     } else if matches!(e.event.kind, crate::net::EventKind::Note(_)) {
-                        RichText::new(format!("Note: {t}"))
+                        RichText::new(trf(lang, "log.note_row", &[("text", &t)]))
                             .strong()
                             .color(NOTE_COLOR)
                     } else {

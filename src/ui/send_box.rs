@@ -6,6 +6,7 @@
 //! is shown before sending.
 
 use crate::codec::{self, Checksum, Encoding, Template, TemplateCtx};
+use crate::i18n::{Lang, tr, trf};
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, TextEdit, Ui};
 use serde::{Deserialize, Serialize};
 
@@ -199,32 +200,37 @@ pub fn show(
     extra: impl FnOnce(&mut Ui),
 ) -> Option<Vec<u8>> {
     let mut want_send = force_send;
+    let lang = super::classroom::lang(ui.ctx());
+    let t = |key| tr(lang, key);
+    let le_label = |le: LineEnding| match le {
+        LineEnding::None => t("send.le_none"),
+        _ => le.label(),
+    };
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new("Outgoing").strong());
-        ui.checkbox(&mut st.hex, "Hex")
-            .on_hover_text("Type bytes as hex, such as 48 65 6c 6c 6f or 0x48,0x65");
+        ui.label(RichText::new(t("send.outgoing")).strong());
+        ui.checkbox(&mut st.hex, t("send.hex"))
+            .on_hover_text(t("send.hex_tip"));
         ui.add_enabled_ui(!st.hex, |ui| {
-            ui.checkbox(&mut st.escapes, "Escapes")
-                .on_hover_text("Understand \\r \\n \\t \\\\ \\0 and \\xNN (a raw byte)");
-            let l = ui.label("Line ending");
+            ui.checkbox(&mut st.escapes, t("send.escapes"))
+                .on_hover_text(t("send.escapes_tip"));
+            let l = ui.label(t("send.line_ending"));
             egui::ComboBox::from_id_salt(("line_ending", id_salt))
-                .selected_text(st.line_ending.label())
+                .selected_text(le_label(st.line_ending))
                 .show_ui(ui, |ui| {
                     for le in LineEnding::ALL {
-                        ui.selectable_value(&mut st.line_ending, le, le.label());
+                        ui.selectable_value(&mut st.line_ending, le, le_label(le));
                     }
                 })
                 .response
                 .labelled_by(l.id);
         });
-        ui.checkbox(&mut st.variables, "Variables").on_hover_text(
-            "Expand {seq} {seq:04} {time} {unix_ms} {rand:N} {hex:01 02} at each send; {{ and }} are literal braces",
-        );
-        let l = ui.label("Checksum");
+        ui.checkbox(&mut st.variables, t("send.variables"))
+            .on_hover_text(t("send.variables_tip"));
+        let l = ui.label(t("send.checksum"));
         egui::ComboBox::from_id_salt(("checksum", id_salt))
-            .selected_text(st.checksum.map_or("none", |c| c.name()))
+            .selected_text(st.checksum.map_or(t("send.checksum_none"), |c| c.name()))
             .show_ui(ui, |ui| {
-                ui.selectable_value(&mut st.checksum, None, "none");
+                ui.selectable_value(&mut st.checksum, None, t("send.checksum_none"));
                 for c in Checksum::ALL {
                     ui.selectable_value(&mut st.checksum, Some(c), c.name())
                         .on_hover_text(c.description());
@@ -232,12 +238,16 @@ pub fn show(
             })
             .response
             .labelled_by(l.id)
-            .on_hover_text("Appended after the data, before the line ending");
+            .on_hover_text(t("send.checksum_tip"));
         let mut picked: Option<HistoryItem> = None;
         ui.add_enabled_ui(!st.history.is_empty(), |ui| {
-            let l = ui.label("History");
+            let l = ui.label(t("send.history"));
             egui::ComboBox::from_id_salt(("history", id_salt))
-                .selected_text(format!("{} sent", st.history.len()))
+                .selected_text(trf(
+                    lang,
+                    "send.history_count",
+                    &[("n", &st.history.len().to_string())],
+                ))
                 .width(90.0)
                 .show_ui(ui, |ui| {
                     for h in &st.history {
@@ -286,7 +296,7 @@ pub fn show(
     }
     ui.horizontal(|ui| {
         let button_w = 90.0;
-        let l = ui.label("Message");
+        let l = ui.label(t("send.message"));
         ui.add(
             TextEdit::multiline(&mut st.text)
                 .id(te_id)
@@ -295,15 +305,15 @@ pub fn show(
                 .code_editor()
                 .return_key(KeyboardShortcut::new(Modifiers::SHIFT, Key::Enter))
                 .hint_text(if st.hex {
-                    "hex bytes, e.g. 48 65 6c 6c 6f"
+                    t("send.hint_hex")
                 } else {
-                    "type a message — Enter sends, Shift+Enter adds a line"
+                    t("send.hint_text")
                 }),
         )
         .labelled_by(l.id);
         let b = ui.add_enabled(
             can_send,
-            egui::Button::new("Send").min_size(egui::vec2(button_w - 12.0, 40.0)),
+            egui::Button::new(t("send.send")).min_size(egui::vec2(button_w - 12.0, 40.0)),
         );
         if b.clicked() {
             want_send = true;
@@ -317,8 +327,9 @@ pub fn show(
             super::address_field::error_label(ui, e);
         }
         (Ok(p), why) => {
-            let why = why.unwrap_or("Enter or Ctrl+Enter sends");
-            ui.label(RichText::new(format!("{} · {why}", describe(st, enc, p))).weak());
+            let why = why.unwrap_or(t("send.enter_sends"));
+            let text = format!("{} · {why}", describe(st, enc, p, lang));
+            ui.label(RichText::new(text).weak());
         }
     }
     if want_send && can_send {
@@ -331,8 +342,8 @@ pub fn show(
 }
 
 /// "8 bytes (CRC-16/MODBUS = C5 CD)" for the preview line.
-fn describe(st: &SendState, enc: Encoding, bytes: &[u8]) -> String {
-    let mut s = format!("{} bytes", bytes.len());
+fn describe(st: &SendState, enc: Encoding, bytes: &[u8], lang: Lang) -> String {
+    let mut s = trf(lang, "send.bytes", &[("n", &bytes.len().to_string())]);
     if let Some(c) = st.checksum {
         // The checksum sits before the line ending (text mode only).
         let end = if st.hex {
@@ -347,7 +358,9 @@ fn describe(st: &SendState, enc: Encoding, bytes: &[u8]) -> String {
         }
     }
     if st.variables {
-        s.push_str(&format!(" · next {{seq}} = {}", st.next_seq()));
+        let next = st.next_seq().to_string();
+        let text = trf(lang, "send.next_seq", &[("n", &next)]);
+        s.push_str(&format!(" · {text}"));
     }
     s
 }

@@ -2,22 +2,18 @@
 //! counters, send to one or all, disconnect one, or stop listening but keep the clients.
 
 use super::address_field;
+use super::classroom::t;
 use super::log_view::format_time;
 use super::session_panel::{ConnState, SessionPanel, TabSettings};
+use crate::i18n::trf;
 use crate::log::LogStore;
 use crate::net::{Command, Role, SessionConfig, addr};
 use egui::{RichText, Ui};
 
-pub const HINT: (&str, &str) = (
-    "socket(AF_INET, SOCK_STREAM) + bind() + listen(backlog), then accept() — one new socket per client",
-    "The listening socket only accepts; every accept() returns a new connected socket for one client. \
-     The backlog is how many finished handshakes may wait to be accepted.",
-);
-
 pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
-    let h = address_field::host_field(ui, "Listen host", &mut s.host, true, editable);
-    let p = address_field::port_field(ui, "Port", &mut s.port, true, editable).is_some();
-    let l = ui.label("Backlog");
+    let h = address_field::host_field(ui, "field.listen_host", &mut s.host, true, editable);
+    let p = address_field::port_field(ui, "field.port", &mut s.port, true, editable).is_some();
+    let l = ui.label(t(ui, "field.backlog"));
     ui.add(
         egui::TextEdit::singleline(&mut s.backlog)
             .desired_width(50.0)
@@ -26,7 +22,8 @@ pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
     .labelled_by(l.id);
     let b = parse_backlog(&s.backlog).is_some();
     if !b {
-        address_field::error_label(ui, "backlog: a number from 1 to 65535");
+        let e = t(ui, "field.backlog_error");
+        address_field::error_label(ui, e);
     }
     address_field::bind_note(ui);
     h && p && b
@@ -50,12 +47,10 @@ pub fn config(s: &TabSettings) -> Option<SessionConfig> {
 /// Buttons next to Listen/Stop.
 pub fn server_buttons(ui: &mut Ui, p: &mut SessionPanel) {
     let listening = p.state == ConnState::Listening && !p.listen_stopped;
+    let (text, tip) = (t(ui, "srv.stop_listening"), t(ui, "srv.stop_listening_tip"));
     if ui
-        .add_enabled(
-            listening,
-            egui::Button::new("Stop listening (keep clients)"),
-        )
-        .on_hover_text("close() the listening socket; connected clients stay")
+        .add_enabled(listening, egui::Button::new(text))
+        .on_hover_text(tip)
         .clicked()
         && p.send_command(Command::StopListening)
     {
@@ -66,18 +61,25 @@ pub fn server_buttons(ui: &mut Ui, p: &mut SessionPanel) {
 /// "Send to": all clients or one.
 pub fn target_ui(ui: &mut Ui, store: &LogStore, selected: &mut Option<u64>) {
     ui.separator();
+    let lang = super::classroom::lang(ui.ctx());
+    let all = crate::i18n::tr(lang, "srv.all_clients");
     let current = match selected {
-        Some(id) => format!("client #{id}"),
-        None => "all clients".to_string(),
+        Some(id) => trf(lang, "srv.client", &[("id", &id.to_string())]),
+        None => all.to_string(),
     };
-    let l = ui.label("Send to");
+    let l = ui.label(t(ui, "srv.send_to"));
     egui::ComboBox::from_id_salt("send_to")
         .selected_text(current)
         .show_ui(ui, |ui| {
-            ui.selectable_value(selected, None, "all clients");
+            ui.selectable_value(selected, None, all);
             for c in store.clients.values().filter(|c| c.open) {
                 let peer = c.peer.map(|p| p.to_string()).unwrap_or_default();
-                ui.selectable_value(selected, Some(c.id), format!("client #{} {peer}", c.id));
+                let text = trf(
+                    lang,
+                    "srv.client_peer",
+                    &[("id", &c.id.to_string()), ("peer", &peer)],
+                );
+                ui.selectable_value(selected, Some(c.id), text);
             }
         })
         .response
@@ -87,9 +89,17 @@ pub fn target_ui(ui: &mut Ui, store: &LogStore, selected: &mut Option<u64>) {
 /// The client list with per-client counters.
 pub fn client_list_ui(ui: &mut Ui, p: &mut SessionPanel) {
     let open = p.store.clients.values().filter(|c| c.open).count();
+    let lang = super::classroom::lang(ui.ctx());
     ui.horizontal(|ui| {
-        ui.label(RichText::new("Clients").strong());
-        ui.label(format!("{open} connected, {} seen", p.store.clients.len()));
+        ui.label(RichText::new(t(ui, "srv.clients")).strong());
+        ui.label(trf(
+            lang,
+            "srv.clients_count",
+            &[
+                ("open", &open.to_string()),
+                ("seen", &p.store.clients.len().to_string()),
+            ],
+        ));
     });
     ui.horizontal_wrapped(|ui| {
         let sel_open = p
@@ -97,18 +107,19 @@ pub fn client_list_ui(ui: &mut Ui, p: &mut SessionPanel) {
             .and_then(|id| p.store.clients.get(&id))
             .is_some_and(|c| c.open);
         if ui
-            .add_enabled(sel_open, egui::Button::new("Disconnect selected"))
+            .add_enabled(
+                sel_open,
+                egui::Button::new(t(ui, "srv.disconnect_selected")),
+            )
             .clicked()
             && let Some(id) = p.selected_client
         {
             p.send_command(Command::Disconnect(id));
         }
+        let (text, tip) = (t(ui, "srv.send_to_all"), t(ui, "srv.send_to_all_tip"));
         if ui
-            .add_enabled(
-                p.selected_client.is_some(),
-                egui::Button::new("Send to all"),
-            )
-            .on_hover_text("Unselect the client so sends go to every client")
+            .add_enabled(p.selected_client.is_some(), egui::Button::new(text))
+            .on_hover_text(tip)
             .clicked()
         {
             p.selected_client = None;
@@ -121,17 +132,22 @@ pub fn client_list_ui(ui: &mut Ui, p: &mut SessionPanel) {
         .auto_shrink([false, false])
         .show(ui, |ui| {
             if p.store.clients.is_empty() {
-                ui.label(RichText::new("no clients yet").weak());
+                ui.label(RichText::new(t(ui, "srv.no_clients")).weak());
             }
             for c in p.store.clients.values().rev() {
                 let peer = c.peer.map(|a| a.to_string()).unwrap_or_default();
-                let state = if c.open { "open" } else { "closed" };
-                let text = format!(
-                    "#{} {peer} [{state}]\n  since {} · in {} B / out {} B",
-                    c.id,
-                    format_time(c.connected_us),
-                    c.counters.rx_bytes,
-                    c.counters.tx_bytes
+                let state = t(ui, if c.open { "srv.open" } else { "srv.closed" });
+                let text = trf(
+                    lang,
+                    "srv.client_row",
+                    &[
+                        ("id", &c.id.to_string()),
+                        ("peer", &peer),
+                        ("state", state),
+                        ("since", &format_time(c.connected_us)),
+                        ("rx", &c.counters.rx_bytes.to_string()),
+                        ("tx", &c.counters.tx_bytes.to_string()),
+                    ],
                 );
                 let mut rt = RichText::new(text);
                 if !c.open {

@@ -7,15 +7,9 @@ use crate::net::{Role, SessionConfig, addr};
 use egui::Ui;
 use std::net::SocketAddr;
 
-pub const HINT: (&str, &str) = (
-    "socket(AF_INET, SOCK_DGRAM) + bind() a port, then recvfrom() each datagram — one row per datagram",
-    "recvfrom() also tells who sent the datagram, so a reply with sendto() can go straight back. \
-     Bind 127.0.0.1 to hear only this machine, 0.0.0.0 to hear every network interface.",
-);
-
 pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
-    let h = address_field::host_field(ui, "Bind host", &mut s.host, true, editable);
-    let p = address_field::port_field(ui, "Port", &mut s.port, true, editable).is_some();
+    let h = address_field::host_field(ui, "field.bind_host", &mut s.host, true, editable);
+    let p = address_field::port_field(ui, "field.port", &mut s.port, true, editable).is_some();
     address_field::bind_note(ui);
     h && p
 }
@@ -37,15 +31,16 @@ pub fn reply_target_ui(
     last: Option<SocketAddr>,
 ) {
     ui.separator();
+    let lang = super::classroom::lang(ui.ctx());
     let last_text = match last {
-        Some(a) => format!("last sender ({a})"),
-        None => "last sender".to_string(),
+        Some(a) => crate::i18n::trf(lang, "rx.last_sender_addr", &[("addr", &a.to_string())]),
+        None => crate::i18n::tr(lang, "rx.last_sender").to_string(),
     };
     let current = match reply_to {
         Some(a) => a.to_string(),
         None => last_text.clone(),
     };
-    let l = ui.label("Reply to");
+    let l = ui.label(crate::i18n::tr(lang, "rx.reply_to"));
     egui::ComboBox::from_id_salt("reply_to")
         .selected_text(current)
         .show_ui(ui, |ui| {

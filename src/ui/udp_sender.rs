@@ -6,20 +6,12 @@ use super::session_panel::TabSettings;
 use crate::net::{Role, SessionConfig, addr};
 use egui::Ui;
 
-/// One line about the socket calls, and a longer tooltip.
-pub const HINT: (&str, &str) = (
-    "socket(AF_INET, SOCK_DGRAM) + bind(local port), then sendto(destination) — each send is one datagram",
-    "UDP has no connection: every datagram carries its own destination address. \
-     Binding a local port (7890 here) lets the receiver reply to a fixed address; \
-     leave it empty and the operating system picks a free port.",
-);
-
 /// The address fields. Returns true when they are all acceptable.
 pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
-    let h = address_field::host_field(ui, "Destination host", &mut s.host, false, editable);
-    let p = address_field::port_field(ui, "Port", &mut s.port, false, editable).is_some();
+    let h = address_field::host_field(ui, "field.destination_host", &mut s.host, false, editable);
+    let p = address_field::port_field(ui, "field.port", &mut s.port, false, editable).is_some();
     ui.separator();
-    let l = address_field::optional_bind_field(ui, "Local port", &mut s.local, editable);
+    let l = address_field::optional_bind_field(ui, "field.local_port", &mut s.local, editable);
     h && p && l
 }
 
