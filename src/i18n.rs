@@ -667,6 +667,71 @@ const EN: &[(&str, &str)] = &[
         "enc.tip",
         "How text is turned into bytes when sending, and bytes into text in the log",
     ),
+    // Multicast (UDP tabs).
+    ("mc.title", "Multicast"),
+    ("mc.enable", "Use multicast"),
+    ("mc.group", "Group"),
+    ("mc.interface", "Interface address"),
+    ("mc.interface_hint", "any"),
+    ("mc.ttl", "TTL"),
+    ("mc.loopback", "Loopback"),
+    (
+        "mc.loopback_hint",
+        "IP_MULTICAST_LOOP: members of the group on this machine get the datagrams too",
+    ),
+    (
+        "mc.hint_recv",
+        "Binds the port above on all addresses and joins the group (IP_ADD_MEMBERSHIP). Interface: an IPv4 address of this machine, or an interface index for an IPv6 group; empty = the system's choice.",
+    ),
+    (
+        "mc.hint_send",
+        "Sends to the destination above, which must be a multicast group. TTL (hop limit) 1 = this network only; interface: the IPv4 address to send from, or an index for IPv6.",
+    ),
+    (
+        "mc.err_not_multicast",
+        "{value} is not a multicast address (groups are 224.0.0.0–239.255.255.255 or ff00::/8)",
+    ),
+    (
+        "mc.err_dest_not_ip",
+        "for multicast the destination must be a group's IP address, such as 239.255.0.1 (not \"{value}\")",
+    ),
+    (
+        "mc.err_group_bad",
+        "group: \"{value}\" is not an IP address (such as 239.255.0.1 or ff02::1)",
+    ),
+    (
+        "mc.err_iface_v6",
+        "interface {value} has no IPv4 address: an IPv4 group is joined on an interface's IPv4 address",
+    ),
+    (
+        "mc.err_iface_bad",
+        "interface: \"{value}\" is not an IPv4 address of this machine (such as 127.0.0.1); leave it empty for any",
+    ),
+    (
+        "mc.err_iface_index",
+        "interface: for an IPv6 group, an interface index (a number; empty = any), not \"{value}\"",
+    ),
+    ("mc.err_ttl", "TTL: a number from 0 to 255, not \"{value}\""),
+    // Display framing (TCP tabs).
+    ("fr.label", "Framing"),
+    ("fr.raw", "Raw chunks"),
+    ("fr.lf", "Lines (LF)"),
+    ("fr.crlf", "Lines (CRLF)"),
+    ("fr.hex", "Delimiter (hex)"),
+    ("fr.fixed", "Fixed length"),
+    ("fr.prefix1", "1-byte length prefix"),
+    ("fr.prefix2be", "2-byte length prefix, big-endian"),
+    ("fr.prefix2le", "2-byte length prefix, little-endian"),
+    ("fr.prefix4be", "4-byte length prefix, big-endian"),
+    ("fr.prefix4le", "4-byte length prefix, little-endian"),
+    ("fr.delimiter", "Delimiter"),
+    ("fr.length", "Length (bytes)"),
+    (
+        "fr.hint",
+        "How received TCP data is cut into rows in this view. The saved log keeps the raw bytes as they arrived.",
+    ),
+    ("fr.err_hex", "delimiter: hex bytes such as 0D 0A or 03"),
+    ("fr.err_len", "length: a number of bytes from 1 to 1048576"),
 ];
 
 const ZH: &[(&str, &str)] = &[
@@ -1167,6 +1232,71 @@ const ZH: &[(&str, &str)] = &[
         "enc.tip",
         "发送时文本如何变成字节，以及日志中字节如何变回文本",
     ),
+    // 组播(UDP 标签页)。
+    ("mc.title", "组播"),
+    ("mc.enable", "使用组播"),
+    ("mc.group", "组地址"),
+    ("mc.interface", "接口地址"),
+    ("mc.interface_hint", "任意"),
+    ("mc.ttl", "TTL"),
+    ("mc.loopback", "本机回环"),
+    (
+        "mc.loopback_hint",
+        "IP_MULTICAST_LOOP：本机上的组成员也能收到这些数据报",
+    ),
+    (
+        "mc.hint_recv",
+        "在所有地址上绑定上面的端口并加入该组（IP_ADD_MEMBERSHIP）。接口：本机的一个 IPv4 地址；IPv6 组填接口编号；留空由系统选择。",
+    ),
+    (
+        "mc.hint_send",
+        "发送到上面的目标地址，它必须是一个组播组。TTL（跳数限制）为 1 表示只在本网络内；接口：发送所用的 IPv4 地址，IPv6 填接口编号。",
+    ),
+    (
+        "mc.err_not_multicast",
+        "{value} 不是组播地址（组播组为 224.0.0.0–239.255.255.255 或 ff00::/8）",
+    ),
+    (
+        "mc.err_dest_not_ip",
+        "使用组播时，目标必须是组的 IP 地址，例如 239.255.0.1（而不是“{value}”）",
+    ),
+    (
+        "mc.err_group_bad",
+        "组地址：“{value}”不是 IP 地址（例如 239.255.0.1 或 ff02::1）",
+    ),
+    (
+        "mc.err_iface_v6",
+        "接口 {value} 没有 IPv4 地址：IPv4 组要在接口的 IPv4 地址上加入",
+    ),
+    (
+        "mc.err_iface_bad",
+        "接口：“{value}”不是本机的 IPv4 地址（例如 127.0.0.1）；留空表示任意",
+    ),
+    (
+        "mc.err_iface_index",
+        "接口：IPv6 组要填接口编号（一个数字；留空表示任意），而不是“{value}”",
+    ),
+    ("mc.err_ttl", "TTL：0 到 255 之间的数字，而不是“{value}”"),
+    // 显示分帧(TCP 标签页)。
+    ("fr.label", "分帧"),
+    ("fr.raw", "原始数据块"),
+    ("fr.lf", "按行（LF）"),
+    ("fr.crlf", "按行（CRLF）"),
+    ("fr.hex", "分隔符（十六进制）"),
+    ("fr.fixed", "固定长度"),
+    ("fr.prefix1", "1 字节长度前缀"),
+    ("fr.prefix2be", "2 字节长度前缀，大端"),
+    ("fr.prefix2le", "2 字节长度前缀，小端"),
+    ("fr.prefix4be", "4 字节长度前缀，大端"),
+    ("fr.prefix4le", "4 字节长度前缀，小端"),
+    ("fr.delimiter", "分隔符"),
+    ("fr.length", "长度（字节）"),
+    (
+        "fr.hint",
+        "收到的 TCP 数据在这个视图中如何切成行。保存的日志仍是收到时的原始字节。",
+    ),
+    ("fr.err_hex", "分隔符：十六进制字节，例如 0D 0A 或 03"),
+    ("fr.err_len", "长度：1 到 1048576 之间的字节数"),
 ];
 
 #[cfg(test)]

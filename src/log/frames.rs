@@ -216,5 +216,12 @@ mod tests {
         let rows = v.split(ev(None, EventKind::Rx(b"abcd\nok\n".to_vec())));
         assert_eq!(datas(&rows), vec![b"ab".to_vec(), b"ok".to_vec()]);
         assert_eq!((rows[0].truncated, rows[1].truncated), (true, false));
+        let mut store = crate::log::LogStore::new(crate::codec::Encoding::UTF_8);
+        for r in rows {
+            store.push_row(r.event, r.truncated);
+        }
+        let texts: Vec<&str> = store.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(texts, vec!["ab (truncated)", "ok"]);
+        assert_eq!(store.counters.rx_msgs, 0, "rows are not counted twice");
     }
 }

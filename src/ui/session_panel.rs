@@ -11,6 +11,7 @@ use super::{encoding_picker, tcp_client, tcp_server, udp_receiver, udp_sender};
 use crate::codec::Encoding;
 use crate::i18n::{Lang, tr, trf};
 use crate::log::LogStore;
+use crate::log::frames::ViewFramer;
 use crate::log::spool::Spool;
 use crate::net::auto::{Auto, AutoPlan};
 use crate::net::{
@@ -40,6 +41,10 @@ pub struct TabSettings {
     pub send: SendState,
     /// The tools under the send box (saved payloads, auto-send, rules, expect…).
     pub kit: super::toolkit::KitSettings,
+    /// TCP: how received data is cut into rows in the log view (display only).
+    pub framing: super::framing_picker::FramingForm,
+    /// UDP: the Multicast section.
+    pub multicast: super::multicast::MulticastForm,
 }
 
 impl Default for TabSettings {
@@ -66,6 +71,8 @@ impl TabSettings {
             display: DisplayMode::Text,
             send: SendState::default(),
             kit: Default::default(),
+            framing: Default::default(),
+            multicast: Default::default(),
         }
     }
 
@@ -190,6 +197,11 @@ pub struct SessionPanel {
     /// Why there is no spool (creating or writing it failed).
     spool_error: Option<String>,
     spool_written: u64,
+    /// TCP display framing: cuts received chunks into one row per frame (the spool and
+    /// the record keep the raw chunks).
+    view: ViewFramer,
+    /// Events given to the spool (with framing, the rows in memory differ from the events).
+    spooled: u64,
 }
 
 impl SessionPanel {
@@ -220,6 +232,8 @@ impl SessionPanel {
             spool_dir: save::default_data_dir(),
             spool_error: None,
             spool_written: 0,
+            view: ViewFramer::default(),
+            spooled: 0,
         }
     }
 
@@ -239,6 +253,7 @@ impl SessionPanel {
             Role::TcpClient => tcp_client::config(&self.settings),
             Role::TcpServer => tcp_server::config(&self.settings),
         }?;
+        let cfg = super::multicast::apply(&self.settings.multicast, &self.settings.host, cfg)?;
         Some(super::toolkit::apply_config(&self.settings.kit, cfg).encoding(self.encoding()))
     }
 
@@ -251,6 +266,7 @@ impl SessionPanel {
         self.local = None;
         self.listen_stopped = false;
         self.timeline = super::timeline::Timeline::new(self.role);
+        self.view.reset();
         self.notice = None;
         self.session = Some(Session::start(cfg, notify));
         if let Some(p) = self.record_path.clone() {
@@ -335,6 +351,8 @@ impl SessionPanel {
             s.truncate();
         }
         self.spool_written = 0;
+        self.spooled = 0;
+        self.view.reset();
         self.store.clear();
         self.log.reset();
         self.senders.clear();
@@ -402,6 +420,7 @@ impl SessionPanel {
     /// passed. Returns (events taken, more may remain, next automation time).
     pub fn pump(&mut self, cap: usize, deadline: Instant) -> (usize, bool, Option<Instant>) {
         self.poll_background();
+        self.sync_view_framing();
         let Some(session) = self.session.take() else {
             return (0, false, None);
         };
@@ -489,9 +508,33 @@ impl SessionPanel {
         });
     }
 
+    /// Follows the tab's framing picker (a bad field keeps the last good framing).
+    fn sync_view_framing(&mut self) {
+        let framing = if self.role.is_tcp() {
+            self.settings.framing.framing().ok()
+        } else {
+            Some(crate::codec::Framing::Raw)
+        };
+        if let Some(f) = framing {
+            self.view.set_framing(f);
+        }
+    }
+
     fn on_ended(&mut self) {
         self.auto = None;
         self.kit.on_ended();
+        // Unfinished frames of connections that ended without a close event.
+        let template = Event {
+            ts_us: crate::net::now_us(),
+            role: self.role,
+            local: self.local,
+            peer: None,
+            client: None,
+            kind: EventKind::Info(String::new()),
+        };
+        for row in self.view.flush_all(&template) {
+            self.store.push_row(row.event, row.truncated);
+        }
         self.recorder = None;
         self.state = match &self.state {
             ConnState::ClosedByPeer(_)
@@ -557,12 +600,27 @@ impl SessionPanel {
         }
         if let Some(s) = &mut self.spool {
             s.write(&ev);
+            self.spooled += 1;
         }
         if let Some(r) = &mut self.recorder {
             r.write(&ev);
         }
         self.timeline.on_event(&ev);
-        self.store.push(ev);
+        if self.view.is_raw() {
+            self.store.push(ev);
+            return;
+        }
+        // Display framing: the raw chunk is counted, its frames become the rows.
+        if matches!(ev.kind, EventKind::Rx(_)) {
+            self.store.count_rx(&ev);
+        }
+        for row in self.view.split(ev) {
+            if row.frame {
+                self.store.push_row(row.event, row.truncated);
+            } else {
+                self.store.push(row.event);
+            }
+        }
     }
 
     /// Attaches a note to this moment (in the log, the spool and the record).
@@ -667,7 +725,7 @@ impl SessionPanel {
             t.push_str(&format!(" · {e}"));
             return (t, true);
         }
-        let pending = total.saturating_sub(self.spool_written);
+        let pending = self.spooled.saturating_sub(self.spool_written);
         if pending == 0 {
             t.push_str(&format!(" · {}", tr(self.lang, "held.all_saved")));
         } else {
@@ -764,6 +822,10 @@ impl SessionPanel {
                 Role::TcpServer => tcp_server::fields(ui, &mut self.settings, editable),
             };
         });
+        if !self.role.is_tcp() {
+            let s = &mut self.settings;
+            valid &= super::multicast::section(ui, &mut s.multicast, self.role, &s.host, editable);
+        }
         ui.horizontal_wrapped(|ui| {
             let (start, stop) = match self.role {
                 Role::UdpSender | Role::UdpReceiver => ("btn.bind", "btn.unbind"),
@@ -791,6 +853,10 @@ impl SessionPanel {
             ui.separator();
             if let Some(enc) = encoding_picker::show(ui, salt, self.encoding()) {
                 self.set_encoding(enc);
+            }
+            if self.role.is_tcp() {
+                ui.separator();
+                super::framing_picker::show(ui, salt, &mut self.settings.framing);
             }
             if self.role == Role::TcpServer {
                 tcp_server::server_buttons(ui, self);
