@@ -1,6 +1,7 @@
 //! How much of each session's log is kept in memory (the rest stays in its file on disk
 //! and is in every Save log…). Persisted with the window's settings.
 
+use super::classroom::t;
 use crate::log::LogStore;
 use egui::Ui;
 use serde::{Deserialize, Serialize};
@@ -50,18 +51,12 @@ impl LogSettings {
 /// The settings menu's contents. Returns true when something changed.
 pub fn ui(ui: &mut Ui, s: &mut LogSettings) -> bool {
     let before = *s;
-    ui.label(egui::RichText::new("Log memory").strong());
-    ui.label(
-        egui::RichText::new(
-            "Each tab keeps its newest rows in memory. Every event is also saved to a file \
-             on disk, and Save log… writes all of them.",
-        )
-        .weak(),
-    );
+    ui.label(egui::RichText::new(t(ui, "logset.title")).strong());
+    ui.label(egui::RichText::new(t(ui, "logset.explain")).weak());
     egui::Grid::new("log_settings")
         .num_columns(2)
         .show(ui, |ui| {
-            let l = ui.label("Rows kept in memory");
+            let l = ui.label(t(ui, "logset.rows"));
             ui.add(
                 egui::DragValue::new(&mut s.max_rows)
                     .range(LogSettings::MIN_ROWS..=LogSettings::MAX_ROWS)
@@ -69,7 +64,7 @@ pub fn ui(ui: &mut Ui, s: &mut LogSettings) -> bool {
             )
             .labelled_by(l.id);
             ui.end_row();
-            let l = ui.label("Payload kept in memory (MiB)");
+            let l = ui.label(t(ui, "logset.mib"));
             ui.add(
                 egui::DragValue::new(&mut s.max_mib)
                     .range(LogSettings::MIN_MIB..=LogSettings::MAX_MIB)
@@ -78,7 +73,7 @@ pub fn ui(ui: &mut Ui, s: &mut LogSettings) -> bool {
             .labelled_by(l.id);
             ui.end_row();
         });
-    if ui.button("Reset to defaults").clicked() {
+    if ui.button(t(ui, "logset.reset")).clicked() {
         *s = LogSettings::default();
     }
     *s != before

@@ -87,24 +87,33 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     let now_sec = crate::net::now_us().div_euclid(1_000_000);
     let r = &p.kit.rates;
     let last = r.at(now_sec - 1);
-    ui.label(format!(
-        "last second: in {} B/s, {} msg/s · out {} B/s, {} msg/s",
-        last.rx_bytes, last.rx_msgs, last.tx_bytes, last.tx_msgs
+    let lang = super::classroom::lang(ui.ctx());
+    ui.label(crate::i18n::trf(
+        lang,
+        "rate.last_second",
+        &[
+            ("rx_b", &last.rx_bytes.to_string()),
+            ("rx_m", &last.rx_msgs.to_string()),
+            ("tx_b", &last.tx_bytes.to_string()),
+            ("tx_m", &last.tx_msgs.to_string()),
+        ],
     ));
     let salt = p.role.as_str();
     let w = (ui.available_width() / 2.0 - 8.0).max(200.0);
     ui.horizontal(|ui| {
         for (title, rx_f, tx_f) in [
             (
-                "bytes/s",
+                "rate.bytes",
                 (|b: &Bucket| b.rx_bytes) as fn(&Bucket) -> u64,
                 (|b: &Bucket| b.tx_bytes) as fn(&Bucket) -> u64,
             ),
-            ("messages/s", |b: &Bucket| b.rx_msgs, |b: &Bucket| b.tx_msgs),
+            ("rate.msgs", |b: &Bucket| b.rx_msgs, |b: &Bucket| b.tx_msgs),
         ] {
+            let key = title;
+            let title = crate::i18n::tr(lang, key);
             ui.vertical(|ui| {
                 ui.label(title);
-                Plot::new(("rate", salt, title))
+                Plot::new(("rate", salt, key))
                     .height(150.0)
                     .width(w)
                     .legend(Legend::default())
@@ -116,11 +125,11 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
                     .allow_scroll(false)
                     .show(ui, |plot| {
                         plot.line(Line::new(
-                            format!("in {title}"),
+                            crate::i18n::trf(lang, "rate.in", &[("title", title)]),
                             PlotPoints::from(r.series(now_sec, rx_f)),
                         ));
                         plot.line(Line::new(
-                            format!("out {title}"),
+                            crate::i18n::trf(lang, "rate.out", &[("title", title)]),
                             PlotPoints::from(r.series(now_sec, tx_f)),
                         ));
                     });

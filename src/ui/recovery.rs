@@ -3,6 +3,7 @@
 //! export format) or discard. Listing and counting run on a background thread.
 
 use super::save::{self, human_size, thousands};
+use crate::i18n::{Lang, tr, trf};
 use crate::log::spool;
 use crossbeam_channel::{Receiver, TryRecvError};
 use egui::{RichText, Ui};
@@ -86,6 +87,8 @@ pub struct Recovery {
     pub dismissed: bool,
     /// Look for orphans at all (the real window, and tests that give a data directory).
     pub enabled: bool,
+    /// The language of the last frame (for messages made outside it).
+    lang: Lang,
 }
 
 impl Recovery {
@@ -166,31 +169,43 @@ impl Recovery {
         let input = path.to_path_buf();
         let ctx = ctx.clone();
         let name = format!("recovered-{}", save::suggested_name(&session_name(path)));
+        let lang = super::classroom::lang(&ctx);
+        let title = tr(lang, "rec.dialog_title");
         let spawned = std::thread::Builder::new()
             .name("recover-spool".into())
             .spawn(move || {
-                let out = output.or_else(|| save::ask_path("Save recovered log", &name));
+                let out = output.or_else(|| save::ask_path(title, &name));
                 let res = out.map(|o| {
                     let o = save::with_format(o);
                     match crate::log::export::export_file(&input, &o, None) {
-                        Ok(r) if r.bad_lines.is_empty() => Ok(format!(
-                            "saved {} events to {}",
-                            thousands(r.events),
-                            o.display()
+                        Ok(r) if r.bad_lines.is_empty() => Ok(trf(
+                            lang,
+                            "rec.saved",
+                            &[
+                                ("n", &thousands(r.events)),
+                                ("path", &o.display().to_string()),
+                            ],
                         )),
-                        Ok(r) => Err(format!(
-                            "saved {} events to {} · {} unreadable line(s) skipped ({})",
-                            thousands(r.events),
-                            o.display(),
-                            r.bad_lines.len(),
-                            r.bad_lines
+                        Ok(r) => {
+                            let lines = r
+                                .bad_lines
                                 .iter()
                                 .take(3)
                                 .map(|b| b.to_string())
                                 .collect::<Vec<_>>()
-                                .join("; ")
-                        )),
-                        Err(e) => Err(format!("save failed: {e}")),
+                                .join("; ");
+                            Err(trf(
+                                lang,
+                                "rec.saved_bad",
+                                &[
+                                    ("n", &thousands(r.events)),
+                                    ("path", &o.display().to_string()),
+                                    ("bad", &r.bad_lines.len().to_string()),
+                                    ("lines", &lines),
+                                ],
+                            ))
+                        }
+                        Err(e) => Err(trf(lang, "rec.save_failed", &[("err", &e.to_string())])),
                     }
                 });
                 let _ = tx.send(res);
@@ -200,7 +215,10 @@ impl Recovery {
             Ok(_) => self.jobs.push((path.to_path_buf(), rx)),
             Err(e) => {
                 if let Some(o) = self.items.iter_mut().find(|o| o.path == path) {
-                    o.status = Some((format!("save failed: {e}"), true));
+                    o.status = Some((
+                        trf(lang, "rec.save_failed", &[("err", &e.to_string())]),
+                        true,
+                    ));
                 }
             }
         }
@@ -213,7 +231,10 @@ impl Recovery {
             Err(e) if e.kind() == io::ErrorKind::NotFound => self.items.retain(|o| o.path != path),
             Err(e) => {
                 if let Some(o) = self.items.iter_mut().find(|o| o.path == path) {
-                    o.status = Some((format!("cannot delete: {e}"), true));
+                    o.status = Some((
+                        trf(self.lang, "rec.cannot_delete", &[("err", &e.to_string())]),
+                        true,
+                    ));
                 }
             }
         }
@@ -228,7 +249,10 @@ impl Recovery {
         let mut open = true;
         let mut save: Option<PathBuf> = None;
         let mut drop: Option<PathBuf> = None;
-        egui::Window::new("Recover session logs")
+        let lang = super::classroom::lang(ctx);
+        self.lang = lang;
+        let t = |key| tr(lang, key);
+        egui::Window::new(t("rec.title"))
             .open(&mut open)
             .collapsible(false)
             .resizable(true)
@@ -236,10 +260,7 @@ impl Recovery {
             .pivot(egui::Align2::CENTER_CENTER)
             .default_pos(ctx.content_rect().center())
             .show(ctx, |ui: &mut Ui| {
-                ui.label(
-                    "Socket Tester did not close normally last time. These sessions were \
-                     being saved to disk and can be recovered:",
-                );
+                ui.label(t("rec.explain"));
                 ui.add_space(4.0);
                 egui::Grid::new("orphans")
                     .striped(true)
@@ -249,24 +270,28 @@ impl Recovery {
                             ui.label(RichText::new(&o.session).strong());
                             ui.label(human_size(o.size));
                             ui.label(match o.events {
-                                Some(n) => format!(
-                                    "{} event{}",
-                                    thousands(n),
-                                    if n == 1 { "" } else { "s" }
+                                Some(n) => trf(
+                                    lang,
+                                    if n == 1 {
+                                        "rec.events_one"
+                                    } else {
+                                        "rec.events"
+                                    },
+                                    &[("n", &thousands(n))],
                                 ),
-                                None => "counting…".into(),
+                                None => t("rec.counting").into(),
                             });
                             let busy = self.jobs.iter().any(|(p, _)| *p == o.path);
                             if ui
-                                .add_enabled(!busy, egui::Button::new("Save as…"))
+                                .add_enabled(!busy, egui::Button::new(t("rec.save_as")))
                                 .on_hover_text(o.path.display().to_string())
                                 .clicked()
                             {
                                 save = Some(o.path.clone());
                             }
                             if ui
-                                .add_enabled(!busy, egui::Button::new("Discard"))
-                                .on_hover_text("Delete this file")
+                                .add_enabled(!busy, egui::Button::new(t("rec.discard")))
+                                .on_hover_text(t("rec.discard_tip"))
                                 .clicked()
                             {
                                 drop = Some(o.path.clone());
@@ -285,12 +310,7 @@ impl Recovery {
                         }
                     });
                 ui.add_space(4.0);
-                ui.label(
-                    RichText::new(
-                        "Close this window to decide later: the files stay until discarded.",
-                    )
-                    .weak(),
-                );
+                ui.label(RichText::new(t("rec.later")).weak());
             });
         if !open {
             self.dismissed = true;

@@ -3,6 +3,7 @@
 //! delay; an echo switch; each rule enabled on its own, with how often it fired.
 
 use super::session_panel::SessionPanel;
+use crate::i18n::{tr, trf};
 use crate::net::rules::{Matcher, Rule};
 use egui::{RichText, Ui};
 
@@ -16,17 +17,20 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
         .unwrap_or_default();
     let echoed = p.kit.responder.as_ref().map_or(0, |r| r.echoed());
     let rules = &mut p.settings.kit.rules;
+    let lang = super::classroom::lang(ui.ctx());
+    let t = |key| tr(lang, key);
+    let tn = |key, n: &dyn ToString| trf(lang, key, &[("n", &n.to_string())]);
     ui.horizontal_wrapped(|ui| {
-        ui.checkbox(&mut rules.echo, "Echo")
-            .on_hover_text("Send back every message that no rule answered");
-        ui.label(RichText::new(format!("echoed {echoed}")).weak());
-        if ui.button("Add rule").clicked() {
+        ui.checkbox(&mut rules.echo, t("rules.echo"))
+            .on_hover_text(t("rules.echo_tip"));
+        ui.label(RichText::new(tn("rules.echoed", &echoed)).weak());
+        if ui.button(t("rules.add")).clicked() {
             let mut r = Rule::new(Matcher::Contains("PING".into()), "PONG {seq}");
             r.name = format!("rule {}", rules.rules.len() + 1);
             rules.rules.push(r);
         }
         if let Some(r) = &mut p.kit.responder
-            && ui.button("Reset counts").clicked()
+            && ui.button(t("rules.reset_counts")).clicked()
         {
             r.reset_counts();
         }
@@ -38,8 +42,8 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     for (i, r) in rules.rules.iter_mut().enumerate() {
         let n = i + 1;
         ui.horizontal_wrapped(|ui| {
-            ui.checkbox(&mut r.enabled, format!("Rule {n}"));
-            let l = ui.label("when");
+            ui.checkbox(&mut r.enabled, tn("rules.rule", &n));
+            let l = ui.label(t("rules.when"));
             let mut kind = r.matcher.kind_index();
             egui::ComboBox::from_id_salt(("rule_kind", salt, i))
                 .width(110.0)
@@ -52,26 +56,24 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
                 .response
                 .labelled_by(l.id);
             let mut value = r.matcher.value().to_string();
-            let l = ui.label("match");
+            let l = ui.label(t("rules.match"));
             ui.add(egui::TextEdit::singleline(&mut value).desired_width(140.0))
                 .labelled_by(l.id)
-                .on_hover_text(format!("Rule {n}: what to look for"));
+                .on_hover_text(tn("rules.match_tip", &n));
             if kind != r.matcher.kind_index() || value != r.matcher.value() {
                 r.matcher = Matcher::from_kind(kind, value);
             }
-            let l = ui.label("reply");
+            let l = ui.label(t("rules.reply"));
             ui.add(
                 egui::TextEdit::singleline(&mut r.reply)
                     .desired_width(160.0)
                     .code_editor(),
             )
             .labelled_by(l.id)
-            .on_hover_text(format!(
-                "Rule {n}: the answer; variables such as {{seq}} work"
-            ));
-            ui.checkbox(&mut r.reply_hex, "Hex");
-            ui.checkbox(&mut r.escapes, "Esc");
-            let l = ui.label("delay ms");
+            .on_hover_text(tn("rules.reply_tip", &n));
+            ui.checkbox(&mut r.reply_hex, t("rules.hex"));
+            ui.checkbox(&mut r.escapes, t("rules.esc"));
+            let l = ui.label(t("rules.delay"));
             let mut d = r.delay_ms.to_string();
             if ui
                 .add(egui::TextEdit::singleline(&mut d).desired_width(50.0))
@@ -81,9 +83,9 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
                 r.delay_ms = d.trim().parse().unwrap_or(0).min(3_600_000);
             }
             ui.label(
-                RichText::new(format!("fired {}", fired.get(i).copied().unwrap_or(0))).strong(),
+                RichText::new(tn("rules.fired", &fired.get(i).copied().unwrap_or(0))).strong(),
             );
-            if ui.small_button("Delete").clicked() {
+            if ui.small_button(t("rules.delete")).clicked() {
                 remove = Some(i);
             }
         });
@@ -92,6 +94,6 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
         rules.rules.remove(i);
     }
     if rules.rules.is_empty() && !rules.echo {
-        ui.label(RichText::new("No rules: add one, or turn on Echo.").weak());
+        ui.label(RichText::new(t("rules.none")).weak());
     }
 }

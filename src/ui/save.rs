@@ -3,6 +3,7 @@
 //! data directory where spools live.
 
 use crate::codec::Encoding;
+use crate::i18n::{Lang, tr, trf};
 use crate::log::Entry;
 use crate::log::export::{self, ExportReport, Format};
 use crate::log::record::{ReadError, Record, read_records};
@@ -96,62 +97,74 @@ fn write_out(
     output: &Path,
     format: Format,
     enc: Encoding,
+    lang: Lang,
 ) -> Result<ExportReport, String> {
-    let out =
-        File::create(output).map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+    let path = output.display().to_string();
+    let err = |key, e: &dyn std::fmt::Display| {
+        trf(lang, key, &[("path", &path), ("err", &e.to_string())])
+    };
+    let out = File::create(output).map_err(|e| err("save.cannot_write", &e))?;
     let mut w = BufWriter::with_capacity(1 << 20, out);
     let report = export::export(records, &mut w, format, Some(enc))
         .and_then(|r| w.flush().map(|_| r))
-        .map_err(|e| format!("writing {} failed: {e}", output.display()))?;
+        .map_err(|e| err("save.write_failed", &e))?;
     w.into_inner()
-        .map_err(|e| format!("writing {} failed: {}", output.display(), e.error()))?
+        .map_err(|e| err("save.write_failed", e.error()))?
         .sync_all()
-        .map_err(|e| format!("writing {} failed: {e}", output.display()))?;
+        .map_err(|e| err("save.write_failed", &e))?;
     Ok(report)
 }
 
 /// Exports a session to `output` (its extension names the format), decoding text in
 /// `enc`. Returns the status-line message: Ok for a full save, Err for a failure or a
 /// save that skipped something. Blocks: run it off the UI thread.
-pub fn export_session(source: Source, output: &Path, enc: Encoding) -> Result<String, String> {
+/// The messages are in `lang`.
+pub fn export_session(
+    source: Source,
+    output: &Path,
+    enc: Encoding,
+    lang: Lang,
+) -> Result<String, String> {
+    let failed = |e: &dyn std::fmt::Display| trf(lang, "save.failed", &[("err", &e.to_string())]);
     let format = Format::from_path(output).ok_or_else(|| {
-        format!(
-            "save failed: cannot tell the format of {}: end the name with .txt, .csv, .jsonl, .pcapng or .html",
-            output.display()
+        trf(
+            lang,
+            "save.unknown_format",
+            &[("path", &output.display().to_string())],
         )
     })?;
     let (report, caveat) = match source {
         Source::Spool { path, sync } => {
             let synced = sync();
-            let mut f = File::open(&path)
-                .map_err(|e| format!("save failed: cannot read {}: {e}", path.display()))?;
-            let len = f
-                .metadata()
-                .map_err(|e| format!("save failed: {}: {e}", path.display()))?
-                .len();
-            let cut = complete_prefix(&mut f, len)
-                .map_err(|e| format!("save failed: {}: {e}", path.display()))?;
-            let report = write_out(read_records(f.take(cut)), output, format, enc)
-                .map_err(|e| format!("save failed: {e}"))?;
-            let caveat = (!synced).then(|| {
-                "the session's disk copy had stopped, so the newest events may be missing"
-                    .to_string()
-            });
+            let p = path.display().to_string();
+            let err =
+                |key, e: std::io::Error| trf(lang, key, &[("path", &p), ("err", &e.to_string())]);
+            let mut f = File::open(&path).map_err(|e| err("save.cannot_read", e))?;
+            let len = f.metadata().map_err(|e| err("save.failed_path", e))?.len();
+            let cut = complete_prefix(&mut f, len).map_err(|e| err("save.failed_path", e))?;
+            let report = write_out(read_records(f.take(cut)), output, format, enc, lang)
+                .map_err(|e| failed(&e))?;
+            let caveat = (!synced).then(|| tr(lang, "save.disk_stopped").to_string());
             (report, caveat)
         }
         Source::Memory { rows, why } => {
             let records = rows
                 .iter()
                 .map(|e| Ok(Record::from_event(&e.event, Some(e.text.clone()), enc)));
-            let report =
-                write_out(records, output, format, enc).map_err(|e| format!("save failed: {e}"))?;
-            (report, Some(format!("only the rows in memory: {why}")))
+            let report = write_out(records, output, format, enc, lang).map_err(|e| failed(&e))?;
+            (
+                report,
+                Some(trf(lang, "save.memory_only", &[("why", &why)])),
+            )
         }
     };
-    let mut msg = format!(
-        "saved {} events to {}",
-        thousands(report.events),
-        output.display()
+    let mut msg = trf(
+        lang,
+        "save.saved",
+        &[
+            ("n", &thousands(report.events)),
+            ("path", &output.display().to_string()),
+        ],
     );
     let bad = report.bad_lines.len();
     if bad > 0 {
@@ -161,10 +174,14 @@ pub fn export_session(source: Source, output: &Path, enc: Encoding) -> Result<St
             .take(3)
             .map(|b| b.to_string())
             .collect();
-        msg.push_str(&format!(
-            " · {bad} unreadable line{} skipped ({})",
-            if bad == 1 { "" } else { "s" },
-            first.join("; ")
+        msg.push_str(&trf(
+            lang,
+            if bad == 1 {
+                "save.bad_one"
+            } else {
+                "save.bad_many"
+            },
+            &[("bad", &bad.to_string()), ("lines", &first.join("; "))],
         ));
     }
     match caveat {

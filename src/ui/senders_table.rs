@@ -77,13 +77,20 @@ impl Senders {
 
 pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     let now = crate::net::now_us();
+    let lang = super::classroom::lang(ui.ctx());
+    let t = |key| crate::i18n::tr(lang, key);
+    let tf = |key, name, v: String| crate::i18n::trf(lang, key, &[(name, &v)]);
     ui.horizontal(|ui| {
-        ui.label(format!("{} source(s)", p.kit.senders.by_addr.len()));
-        if ui.small_button("Clear").clicked() {
+        ui.label(tf(
+            "senders.count",
+            "n",
+            p.kit.senders.by_addr.len().to_string(),
+        ));
+        if ui.small_button(t("senders.clear")).clicked() {
             p.kit.senders.clear();
         }
         if p.role == crate::net::Role::UdpReceiver {
-            ui.label(RichText::new("click a row to reply to it").weak());
+            ui.label(RichText::new(t("senders.click_hint")).weak());
         }
     });
     let mut picked = None;
@@ -92,8 +99,17 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
         .striped(true)
         .num_columns(6)
         .show(ui, |ui| {
-            for h in ["Source", "Datagrams", "Bytes", "Rate", "Last seen", ""] {
-                ui.label(RichText::new(h).strong());
+            for h in [
+                "senders.source",
+                "senders.datagrams",
+                "senders.bytes",
+                "senders.rate",
+                "senders.last_seen",
+            ] {
+                ui.label(RichText::new(t(h)).strong());
+            }
+            {
+                ui.label("");
             }
             ui.end_row();
             let mut rows: Vec<_> = p.kit.senders.by_addr.iter().collect();
@@ -105,13 +121,14 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
                 }
                 ui.label(s.count.to_string());
                 ui.label(s.bytes.to_string());
-                ui.label(format!("{} B/s", s.rate(now)));
+                ui.label(tf("senders.rate_value", "n", s.rate(now).to_string()));
                 ui.label(format_time(s.last_us));
                 if receiver
                     && ui
                         .add_enabled(
                             !selected,
-                            egui::Button::new(format!("Reply to {a}")).small(),
+                            egui::Button::new(tf("senders.reply_to", "addr", a.to_string()))
+                                .small(),
                         )
                         .clicked()
                 {

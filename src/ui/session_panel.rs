@@ -659,7 +659,9 @@ impl SessionPanel {
             },
             (_, err) => save::Source::Memory {
                 rows: self.store.iter().cloned().collect(),
-                why: err.clone().unwrap_or_else(|| "no disk copy".into()),
+                why: err
+                    .clone()
+                    .unwrap_or_else(|| tr(self.lang, "save.no_disk_copy").into()),
             },
         }
     }
@@ -686,12 +688,13 @@ impl SessionPanel {
         let name = save::suggested_name(self.role.as_str());
         let (tx, rx) = crossbeam_channel::bounded(1);
         let ctx = ctx.clone();
-        let title = tr(self.lang, "save.dialog_title");
+        let (title, lang) = (tr(self.lang, "save.dialog_title"), self.lang);
         let spawned = std::thread::Builder::new()
             .name("save-log".into())
             .spawn(move || {
                 let path = output.or_else(|| save::ask_path(title, &name));
-                let res = path.map(|p| save::export_session(source, &save::with_format(p), enc));
+                let res =
+                    path.map(|p| save::export_session(source, &save::with_format(p), enc, lang));
                 let _ = tx.send(res);
                 ctx.request_repaint();
             });
