@@ -167,3 +167,72 @@ fn joining_on_an_address_no_interface_has_gives_the_os_error() {
         _ => println!("skipping: this machine has an interface with 192.0.2.1"),
     }
 }
+
+/// The loopback interface's index (Linux), if it can be read.
+fn lo_index() -> Option<u32> {
+    std::fs::read_to_string("/sys/class/net/lo/ifindex")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+#[test]
+fn an_ipv6_group_on_the_loopback_interface_where_the_kernel_allows_it() {
+    if !have_ipv6() {
+        println!("skipping: no IPv6 on this machine");
+        return;
+    }
+    let Some(lo) = lo_index() else {
+        println!("skipping: cannot find the loopback interface's index");
+        return;
+    };
+    let g: IpAddr = "ff02::7777:42".parse().unwrap();
+    let m = MulticastConfig {
+        interface_index: lo,
+        ttl: 1,
+        loopback: true,
+        ..MulticastConfig::new(g)
+    };
+    let mut rx =
+        Watch::start(SessionConfig::new(Role::UdpReceiver, "[::1]:0").multicast(m.clone()));
+    let ev = rx.wait("bound or error", bound_or_error);
+    if let EventKind::Error { message, .. } = &ev.kind {
+        println!("skipping: the kernel will not join {g} on the loopback interface: {message}");
+        return;
+    }
+    let port = ev.local.expect("bound reports its address").port();
+    let mut tx = Watch::start(
+        SessionConfig::new(Role::UdpSender, format!("[{g}]:{port}"))
+            .bind("[::1]:0")
+            .multicast(m),
+    );
+    let ev = tx.wait("sender bound or error", bound_or_error);
+    if let EventKind::Error { message, .. } = &ev.kind {
+        println!("skipping: the sender cannot use {g} on the loopback interface: {message}");
+        return;
+    }
+    tx.send(Command::Send {
+        payload: Payload::Bytes(b"hello v6 group".to_vec()),
+        to: Target::Default,
+    });
+    let sent = tx.wait("tx or error", |e| {
+        matches!(e.kind, EventKind::Tx(_) | EventKind::Error { .. })
+    });
+    if let EventKind::Error { message, .. } = &sent.kind {
+        println!("skipping: the kernel will not send to {g} on the loopback interface: {message}");
+        return;
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+        match rx.session.events().recv_timeout(left) {
+            Ok(ev) if is_rx(&ev) => {
+                assert_eq!(rx_bytes(&ev), b"hello v6 group");
+                return;
+            }
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    println!("skipping: the kernel did not deliver {g} on the loopback interface");
+}
