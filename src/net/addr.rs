@@ -31,9 +31,7 @@ pub fn parse_port(text: &str, allow_zero: bool) -> Result<u16, AddrError> {
     }
     match t.parse::<u32>() {
         Ok(0) if allow_zero => Ok(0),
-        Ok(0) => Err(AddrError(
-            "port 0 is not a real port; use 1–65535".into(),
-        )),
+        Ok(0) => Err(AddrError("port 0 is not a real port; use 1–65535".into())),
         Ok(p) if p <= 65535 => Ok(p as u16),
         _ => Err(AddrError(format!(
             "port {} is out of range: ports go from 1 to 65535",
@@ -46,9 +44,7 @@ pub fn parse_port(text: &str, allow_zero: bool) -> Result<u16, AddrError> {
 pub fn port_hint(port: u16) -> Option<&'static str> {
     match port {
         0 => Some("0 = let the system pick a free port"),
-        1..=1023 => Some(
-            "well-known port (0–1023): binding it usually needs administrator rights",
-        ),
+        1..=1023 => Some("well-known port (0–1023): binding it usually needs administrator rights"),
         _ => None,
     }
 }
@@ -61,10 +57,15 @@ pub fn check_host(text: &str, allow_empty: bool) -> Result<(), AddrError> {
         return if allow_empty {
             Ok(())
         } else {
-            Err(AddrError("enter a host: an IP address such as 127.0.0.1, or a name".into()))
+            Err(AddrError(
+                "enter a host: an IP address such as 127.0.0.1, or a name".into(),
+            ))
         };
     }
-    let inner = t.strip_prefix('[').and_then(|s| s.strip_suffix(']')).unwrap_or(t);
+    let inner = t
+        .strip_prefix('[')
+        .and_then(|s| s.strip_suffix(']'))
+        .unwrap_or(t);
     if inner.parse::<IpAddr>().is_ok() {
         return Ok(());
     }
@@ -75,7 +76,9 @@ pub fn check_host(text: &str, allow_empty: bool) -> Result<(), AddrError> {
         )));
     }
     if t.len() > 253 {
-        return Err(AddrError("host name is too long (at most 253 characters)".into()));
+        return Err(AddrError(
+            "host name is too long (at most 253 characters)".into(),
+        ));
     }
     let looks_numeric = t.chars().all(|c| c.is_ascii_digit() || c == '.');
     if looks_numeric {
@@ -86,7 +89,10 @@ pub fn check_host(text: &str, allow_empty: bool) -> Result<(), AddrError> {
     }
     for label in t.split('.') {
         if label.is_empty() || label.len() > 63 {
-            return Err(AddrError(format!("\"{}\" is not a valid host name", shorten(t))));
+            return Err(AddrError(format!(
+                "\"{}\" is not a valid host name",
+                shorten(t)
+            )));
         }
         if let Some(c) = label
             .chars()
@@ -105,14 +111,18 @@ pub fn check_host(text: &str, allow_empty: bool) -> Result<(), AddrError> {
 pub fn split_host_port(text: &str) -> Result<(String, u16), AddrError> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(AddrError("enter an address as HOST:PORT, for example 127.0.0.1:8080".into()));
+        return Err(AddrError(
+            "enter an address as HOST:PORT, for example 127.0.0.1:8080".into(),
+        ));
     }
     if t.chars().all(|c| c.is_ascii_digit()) {
         return Ok((String::new(), parse_port(t, true)?));
     }
     if let Some(rest) = t.strip_prefix('[') {
         let Some(end) = rest.find(']') else {
-            return Err(AddrError("missing ']' after the IPv6 address, as in [::1]:8080".into()));
+            return Err(AddrError(
+                "missing ']' after the IPv6 address, as in [::1]:8080".into(),
+            ));
         };
         let host = &rest[..end];
         let after = &rest[end + 1..];
@@ -150,7 +160,11 @@ pub fn join_host_port(host: &str, port: u16) -> String {
 /// Resolves an address for binding: empty host means all IPv4 interfaces.
 pub fn resolve(text: &str) -> Result<Vec<SocketAddr>, AddrError> {
     let (host, port) = split_host_port(text)?;
-    let host = if host.is_empty() { "0.0.0.0".to_string() } else { host };
+    let host = if host.is_empty() {
+        "0.0.0.0".to_string()
+    } else {
+        host
+    };
     if let Ok(ip) = host.parse::<IpAddr>() {
         return Ok(vec![SocketAddr::new(ip, port)]);
     }
@@ -158,7 +172,9 @@ pub fn resolve(text: &str) -> Result<Vec<SocketAddr>, AddrError> {
         Ok(it) => {
             let v: Vec<SocketAddr> = it.collect();
             if v.is_empty() {
-                Err(AddrError(format!("host \"{host}\" was not found (it has no address)")))
+                Err(AddrError(format!(
+                    "host \"{host}\" was not found (it has no address)"
+                )))
             } else {
                 Ok(v)
             }
@@ -230,7 +246,12 @@ mod tests {
         assert_eq!(parse_port("8080", false), Ok(8080));
         assert!(parse_port("0", false).is_err());
         assert_eq!(parse_port("0", true), Ok(0));
-        assert!(parse_port("65536", false).unwrap_err().0.contains("1 to 65535"));
+        assert!(
+            parse_port("65536", false)
+                .unwrap_err()
+                .0
+                .contains("1 to 65535")
+        );
         assert!(parse_port("-1", false).is_err());
         assert!(parse_port("999999999999999999999", false).is_err());
         assert!(parse_port("", false).is_err());
@@ -254,7 +275,10 @@ mod tests {
 
     #[test]
     fn host_port() {
-        assert_eq!(split_host_port("127.0.0.1:8080"), Ok(("127.0.0.1".into(), 8080)));
+        assert_eq!(
+            split_host_port("127.0.0.1:8080"),
+            Ok(("127.0.0.1".into(), 8080))
+        );
         assert_eq!(split_host_port("[::1]:80"), Ok(("::1".into(), 80)));
         assert_eq!(split_host_port("7890"), Ok(("".into(), 7890)));
         assert_eq!(split_host_port(":7891"), Ok(("".into(), 7891)));

@@ -105,11 +105,24 @@ impl Ctx {
         }
     }
 
-    pub fn error(&mut self, peer: Option<SocketAddr>, client: Option<u64>, kind: ErrorKind, message: String) {
+    pub fn error(
+        &mut self,
+        peer: Option<SocketAddr>,
+        client: Option<u64>,
+        kind: ErrorKind,
+        message: String,
+    ) {
         self.emit(peer, client, EventKind::Error { kind, message });
     }
 
-    pub fn io_error(&mut self, peer: Option<SocketAddr>, client: Option<u64>, e: &std::io::Error, op: Op, addr: &str) {
+    pub fn io_error(
+        &mut self,
+        peer: Option<SocketAddr>,
+        client: Option<u64>,
+        e: &std::io::Error,
+        op: Op,
+        addr: &str,
+    ) {
         let (kind, message) = describe(e, op, addr);
         self.error(peer, client, kind, message);
     }
@@ -176,7 +189,12 @@ pub(crate) fn run(config: SessionConfig, poll: std::io::Result<mio::Poll>, mut c
     let poll = match poll {
         Ok(p) => p,
         Err(e) => {
-            ctx.error(None, None, ErrorKind::Internal, format!("cannot start the session: {e}"));
+            ctx.error(
+                None,
+                None,
+                ErrorKind::Internal,
+                format!("cannot start the session: {e}"),
+            );
             ctx.flush_notify();
             return;
         }
@@ -208,7 +226,9 @@ pub(crate) fn run(config: SessionConfig, poll: std::io::Result<mio::Poll>, mut c
                 client: None,
                 kind: EventKind::Error {
                     kind: ErrorKind::Internal,
-                    message: format!("internal error (a bug; please report it): the worker stopped: {what}"),
+                    message: format!(
+                        "internal error (a bug; please report it): the worker stopped: {what}"
+                    ),
                 },
             },
             Duration::from_secs(1),
