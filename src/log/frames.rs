@@ -7,6 +7,11 @@ use crate::codec::{Framer, Framing};
 use crate::net::{Event, EventKind};
 use std::collections::HashMap;
 
+/// The most bytes of one frame a view keeps (the rest is counted and the row is marked
+/// truncated): with up to a thousand TCP clients each holding an unfinished frame, the
+/// view's buffers stay within about 128 MiB even when every peer sends endless data.
+pub const VIEW_MAX_FRAME: usize = 64 * 1024;
+
 /// One row to show: an event (for a frame, an Rx event carrying the frame's bytes with the
 /// chunk's time, peer and client) and whether the frame was cut at the frame cap.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,7 +50,7 @@ impl ViewFramer {
         }
     }
 
-    /// A splitter keeping at most `max_frame` bytes of any frame (the rest is marked truncated).
+    /// A splitter keeping at most `max_frame` bytes of any frame (default [`VIEW_MAX_FRAME`]).
     pub fn with_max_frame(framing: Framing, max_frame: usize) -> ViewFramer {
         ViewFramer {
             max_frame: Some(max_frame),
@@ -150,9 +155,8 @@ impl ViewFramer {
     fn framer(&mut self, key: Option<u64>) -> &mut Framer {
         let framing = &self.framing;
         let max = self.max_frame;
-        self.framers.entry(key).or_insert_with(|| match max {
-            Some(m) => Framer::with_max_frame(framing.clone(), m),
-            None => Framer::new(framing.clone()),
+        self.framers.entry(key).or_insert_with(|| {
+            Framer::with_max_frame(framing.clone(), max.unwrap_or(VIEW_MAX_FRAME))
         })
     }
 }
