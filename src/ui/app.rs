@@ -315,7 +315,7 @@ impl App {
                 super::classroom::menus(ui, self);
                 ui.separator();
                 let mut settings = self.log_settings;
-                ui.menu_button("⚙ Settings", |ui| {
+                ui.menu_button(super::classroom::t(ui, "menu.settings"), |ui| {
                     if log_settings::ui(ui, &mut settings) {
                         for p in &mut self.panels {
                             settings.apply(&mut p.store);

@@ -4,6 +4,7 @@
 use super::session_panel::SessionPanel;
 use super::toolkit::{Dialog, field, parse_num};
 use crate::codec::Template;
+use crate::i18n::{tr, trf};
 use crate::net::Target;
 use crate::net::expect::{ExpectPlan, fmt_ms};
 use crate::net::rules::Matcher;
@@ -73,13 +74,14 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     let salt = p.role.as_str();
     let running = p.kit.expect.as_ref().is_some_and(|x| !x.is_done());
     let f = &mut p.settings.kit.expect;
+    let lang = super::classroom::lang(ui.ctx());
+    let t = |key| tr(lang, key);
     ui.add_enabled_ui(!running, |ui| {
         ui.horizontal_wrapped(|ui| {
-            field(ui, "Send", &mut f.send, 180.0)
-                .on_hover_text("The request; {seq} and the other variables work");
-            ui.checkbox(&mut f.hex, "Hex");
-            ui.checkbox(&mut f.escapes, "Escapes");
-            let l = ui.label("Expect");
+            field(ui, t("exp.send"), &mut f.send, 180.0).on_hover_text(t("exp.send_tip"));
+            ui.checkbox(&mut f.hex, t("exp.hex"));
+            ui.checkbox(&mut f.escapes, t("exp.escapes"));
+            let l = ui.label(t("exp.expect"));
             egui::ComboBox::from_id_salt(("expect_kind", salt))
                 .width(110.0)
                 .selected_text(Matcher::KINDS.get(f.kind).copied().unwrap_or("?"))
@@ -90,18 +92,18 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
                 })
                 .response
                 .labelled_by(l.id);
-            field(ui, "Expected", &mut f.value, 120.0);
+            field(ui, t("exp.expected"), &mut f.value, 120.0);
         });
         ui.horizontal_wrapped(|ui| {
-            field(ui, "Within (ms)", &mut f.timeout_ms, 60.0);
-            field(ui, "Tries", &mut f.count, 60.0);
-            field(ui, "Gap (ms)", &mut f.gap_ms, 50.0);
+            field(ui, t("exp.within"), &mut f.timeout_ms, 60.0);
+            field(ui, t("exp.tries"), &mut f.count, 60.0);
+            field(ui, t("exp.gap"), &mut f.gap_ms, 50.0);
         });
     });
     let plan_err = f.plan(Target::Default).err();
     ui.horizontal_wrapped(|ui| {
         if running {
-            if ui.button("Cancel run").clicked()
+            if ui.button(t("exp.cancel")).clicked()
                 && let Some(x) = &mut p.kit.expect
             {
                 x.cancel(Instant::now());
@@ -110,7 +112,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
             let blocked = p.send_blocked();
             let b = ui.add_enabled(
                 blocked.is_none() && plan_err.is_none(),
-                egui::Button::new("Run"),
+                egui::Button::new(t("exp.run")),
             );
             if let Some(why) = &blocked {
                 b.clone().on_disabled_hover_text(why);
@@ -125,7 +127,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
             .as_ref()
             .is_some_and(|x| !x.results().is_empty());
         if ui
-            .add_enabled(has && !running, egui::Button::new("Export CSV…"))
+            .add_enabled(has && !running, egui::Button::new(t("exp.export_csv")))
             .clicked()
         {
             let ctx = ui.ctx().clone();
@@ -148,28 +150,43 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
         super::address_field::ERROR_RED
     };
     let status = if running {
-        format!("running: {}/{} tried", s.tries, s.planned)
+        trf(
+            lang,
+            "exp.running",
+            &[
+                ("n", &s.tries.to_string()),
+                ("total", &s.planned.to_string()),
+            ],
+        )
     } else {
         s.to_string()
     };
     ui.label(RichText::new(status).color(color).strong());
     let fig = |d: Option<Duration>| d.map(fmt_ms).unwrap_or_else(|| "–".into());
-    ui.label(format!(
-        "latency min {} · p50 {} · p95 {} · max {}",
-        fig(s.min),
-        fig(s.p50),
-        fig(s.p95),
-        fig(s.max)
+    ui.label(trf(
+        lang,
+        "exp.latency",
+        &[
+            ("min", &fig(s.min)),
+            ("p50", &fig(s.p50)),
+            ("p95", &fig(s.p95)),
+            ("max", &fig(s.max)),
+        ],
     ));
     if let Some(why) = x.stopped() {
-        ui.label(RichText::new(format!("stopped early: {why}")).weak());
+        ui.label(RichText::new(trf(lang, "exp.stopped_early", &[("why", why)])).weak());
     }
     egui::Grid::new(("expect_results", salt))
         .striped(true)
         .num_columns(4)
         .show(ui, |ui| {
-            for h in ["Try", "Result", "Latency", "Note"] {
-                ui.label(RichText::new(h).strong());
+            for h in [
+                "exp.col_try",
+                "exp.col_result",
+                "exp.col_latency",
+                "exp.col_note",
+            ] {
+                ui.label(RichText::new(t(h)).strong());
             }
             ui.end_row();
             // The newest 200 tries.
@@ -177,9 +194,11 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
             for r in res.iter().rev().take(200) {
                 ui.label(r.n.to_string());
                 if r.passed {
-                    ui.label(RichText::new("pass").color(Color32::from_rgb(0x3c, 0xa0, 0x50)));
+                    ui.label(
+                        RichText::new(t("exp.pass")).color(Color32::from_rgb(0x3c, 0xa0, 0x50)),
+                    );
                 } else {
-                    ui.label(RichText::new("FAIL").color(super::address_field::ERROR_RED));
+                    ui.label(RichText::new(t("exp.fail")).color(super::address_field::ERROR_RED));
                 }
                 ui.label(r.latency.map(fmt_ms).unwrap_or_default());
                 ui.label(&r.note);

@@ -5,6 +5,7 @@
 use super::send_box::{LineEnding, PayloadForm};
 use super::session_panel::SessionPanel;
 use super::toolkit::Dialog;
+use crate::i18n::{tr, trf};
 use egui::{RichText, Ui};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -112,10 +113,13 @@ pub fn parse(text: &str) -> Result<Vec<SavedPayload>, String> {
 /// The Saved payloads tool.
 pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     let salt = p.role.as_str();
+    let lang = super::classroom::lang(ui.ctx());
+    let t = |key| tr(lang, key);
+    let tn = |key, n: usize| trf(lang, key, &[("n", &n.to_string())]);
     ui.horizontal_wrapped(|ui| {
         if ui
-            .button("Save current message")
-            .on_hover_text("Adds the message in the box, with its options, to this list")
+            .button(t("pay.save_current"))
+            .on_hover_text(t("pay.save_current_tip"))
             .clicked()
         {
             let n = p.settings.kit.saved.len() + 1;
@@ -126,7 +130,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
                 .next()
                 .map(|l| l.chars().take(20).collect::<String>())
                 .filter(|l| !l.trim().is_empty())
-                .unwrap_or_else(|| format!("payload {n}"));
+                .unwrap_or_else(|| tn("pay.default_name", n));
             p.settings.kit.saved.push(SavedPayload {
                 name,
                 form,
@@ -134,13 +138,13 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
             });
         }
         let ctx = ui.ctx().clone();
-        if ui.button("Import…").clicked() {
+        if ui.button(t("pay.import")).clicked() {
             p.kit.open_dialog(Dialog::ImportPayloads, &ctx, "");
         }
         if ui
             .add_enabled(
                 !p.settings.kit.saved.is_empty(),
-                egui::Button::new("Export…"),
+                egui::Button::new(t("pay.export")),
             )
             .clicked()
         {
@@ -152,7 +156,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
         }
     });
     if p.settings.kit.saved.is_empty() {
-        ui.label(RichText::new("No saved payloads yet.").weak());
+        ui.label(RichText::new(t("pay.none")).weak());
         return;
     }
     let enc = p.encoding();
@@ -165,17 +169,17 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
             let l = ui.label(format!("{n}."));
             ui.add(egui::TextEdit::singleline(&mut s.name).desired_width(110.0))
                 .labelled_by(l.id)
-                .on_hover_text(format!("Name of payload {n}"));
-            let l = ui.label("data");
+                .on_hover_text(tn("pay.name_tip", n));
+            let l = ui.label(t("pay.data"));
             ui.add(
                 egui::TextEdit::singleline(&mut s.form.text)
                     .desired_width(220.0)
                     .code_editor(),
             )
             .labelled_by(l.id);
-            ui.checkbox(&mut s.form.hex, "Hex");
-            ui.checkbox(&mut s.form.variables, "Vars");
-            let l = ui.label("end");
+            ui.checkbox(&mut s.form.hex, t("pay.hex"));
+            ui.checkbox(&mut s.form.variables, t("pay.vars"));
+            let l = ui.label(t("pay.end"));
             egui::ComboBox::from_id_salt(("saved_le", salt, i))
                 .width(70.0)
                 .selected_text(s.form.line_ending.label())
@@ -186,9 +190,9 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
                 })
                 .response
                 .labelled_by(l.id);
-            let l = ui.label("enc");
+            let l = ui.label(t("pay.enc"));
             let shown = if s.encoding.is_empty() {
-                "tab's".to_string()
+                t("pay.tabs_enc").to_string()
             } else {
                 s.encoding.clone()
             };
@@ -196,7 +200,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
                 .width(70.0)
                 .selected_text(shown)
                 .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut s.encoding, String::new(), "tab's");
+                    ui.selectable_value(&mut s.encoding, String::new(), t("pay.tabs_enc"));
                     for (e, name) in crate::codec::text::ALL {
                         ui.selectable_value(&mut s.encoding, e.label(), *name);
                     }
@@ -210,21 +214,21 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
             };
             match s.form.bytes(e, &mut 1) {
                 Ok(b) => {
-                    ui.label(RichText::new(format!("{} B", b.len())).weak());
+                    ui.label(RichText::new(tn("pay.bytes", b.len())).weak());
                 }
                 Err(err) => super::address_field::error_label(ui, &err),
             }
-            if ui.small_button(format!("Send #{n}")).clicked() {
+            if ui.small_button(tn("pay.send", n)).clicked() {
                 send = Some(i);
             }
             if ui
-                .small_button(format!("Load #{n}"))
-                .on_hover_text("Put it in the send box")
+                .small_button(tn("pay.load", n))
+                .on_hover_text(t("pay.load_tip"))
                 .clicked()
             {
                 load = Some(i);
             }
-            if ui.small_button(format!("Delete #{n}")).clicked() {
+            if ui.small_button(tn("pay.delete", n)).clicked() {
                 remove = Some(i);
             }
         });

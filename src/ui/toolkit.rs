@@ -34,17 +34,19 @@ pub enum Tool {
 }
 
 impl Tool {
-    fn label(self) -> &'static str {
-        match self {
-            Tool::None => "",
-            Tool::Payloads => "Saved payloads",
-            Tool::AutoSend => "Auto-send",
-            Tool::File => "Send file",
-            Tool::Rules => "Auto-reply",
-            Tool::Senders => "Senders",
-            Tool::Rates => "Rate chart",
-            Tool::Expect => "Expect",
-        }
+    /// The tool's name in `lang`.
+    fn label(self, lang: crate::i18n::Lang) -> &'static str {
+        let key = match self {
+            Tool::None => return "",
+            Tool::Payloads => "tool.payloads",
+            Tool::AutoSend => "tool.auto_send",
+            Tool::File => "tool.file",
+            Tool::Rules => "tool.rules",
+            Tool::Senders => "tool.senders",
+            Tool::Rates => "tool.rates",
+            Tool::Expect => "tool.expect",
+        };
+        crate::i18n::tr(lang, key)
     }
 
     fn offered(role: Role) -> Vec<Tool> {
@@ -463,16 +465,22 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, _notify: &Option<Notifier>) {
     p.kit.sync_rules(&p.settings.kit.rules, enc);
     quick_send_row(ui, p);
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new("Tools").strong());
+        let lang = super::classroom::lang(ui.ctx());
+        ui.label(RichText::new(crate::i18n::tr(lang, "tool.tools")).strong());
         for t in Tool::offered(p.role) {
             let on = p.settings.kit.tool == t;
-            let mut text = t.label().to_string();
+            let mut text = t.label(lang).to_string();
             match t {
                 Tool::AutoSend if p.kit.pacer.is_some() => text.push_str(" ●"),
                 Tool::File if p.kit.file.as_ref().is_some_and(|f| !f.progress.is_over()) => {
                     text.push_str(" ●")
                 }
-                Tool::Rules if p.kit.responder.as_ref().is_some_and(|r| !r.rule_set().is_idle()) => {
+                Tool::Rules
+                    if p.kit
+                        .responder
+                        .as_ref()
+                        .is_some_and(|r| !r.rule_set().is_idle()) =>
+                {
                     text.push_str(" ●")
                 }
                 _ => {}
@@ -485,9 +493,12 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, _notify: &Option<Notifier>) {
             ui.separator();
             let running = p.is_running();
             ui.add_enabled_ui(!running, |ui| {
-                ui.checkbox(&mut p.settings.kit.broadcast, "Broadcast")
-                    .on_hover_text("SO_BROADCAST: allow sending to 255.255.255.255 or a subnet's broadcast address")
-                    .on_disabled_hover_text("unbind to change");
+                ui.checkbox(
+                    &mut p.settings.kit.broadcast,
+                    crate::i18n::tr(lang, "tool.broadcast"),
+                )
+                .on_hover_text(crate::i18n::tr(lang, "tool.broadcast_tip"))
+                .on_disabled_hover_text(crate::i18n::tr(lang, "tool.unbind_to_change"));
             });
         }
         if let Some((m, err)) = &p.kit.note {
@@ -514,7 +525,7 @@ pub fn tool_panel(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) 
         .min_size(80.0)
         .show(ui, |ui| {
             ui.add_space(4.0);
-            ui.label(RichText::new(tool.label()).strong());
+            ui.label(RichText::new(tool.label(super::classroom::lang(ui.ctx()))).strong());
             egui::ScrollArea::vertical()
                 .id_salt(("tool", salt))
                 .auto_shrink([false, false])
@@ -542,7 +553,7 @@ fn quick_send_row(ui: &mut Ui, p: &mut SessionPanel) {
     let blocked = p.send_blocked();
     let mut clicked = None;
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new("Quick send").weak());
+        ui.label(RichText::new(super::classroom::t(ui, "tool.quick_send")).weak());
         for (i, s) in p.settings.kit.saved.iter().enumerate() {
             let b = ui
                 .add_enabled(blocked.is_none(), egui::Button::new(&s.name).small())
@@ -563,24 +574,23 @@ fn quick_send_row(ui: &mut Ui, p: &mut SessionPanel) {
 }
 
 fn auto_send_ui(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
-    ui.label(
-        RichText::new("Sends the message in the box every interval (variables expand each time).")
-            .weak(),
-    );
+    let lang = super::classroom::lang(ui.ctx());
+    let t = |key| crate::i18n::tr(lang, key);
+    ui.label(RichText::new(t("auto.explain")).weak());
     let running = p.kit.pacer.as_ref().is_some_and(|x| x.is_running());
     ui.horizontal_wrapped(|ui| {
         ui.add_enabled_ui(!running, |ui| {
-            field(ui, "Every (ms)", &mut p.settings.kit.auto_every, 70.0);
-            field(ui, "Times", &mut p.settings.kit.auto_count, 70.0)
-                .on_hover_text("empty: until stopped");
+            field(ui, t("auto.every"), &mut p.settings.kit.auto_every, 70.0);
+            field(ui, t("auto.times"), &mut p.settings.kit.auto_count, 70.0)
+                .on_hover_text(t("auto.times_tip"));
         });
         if running {
-            if ui.button("Stop auto-send").clicked() {
+            if ui.button(t("auto.stop")).clicked() {
                 p.stop_auto_send();
             }
         } else {
             let blocked = p.send_blocked();
-            let b = ui.add_enabled(blocked.is_none(), egui::Button::new("Start auto-send"));
+            let b = ui.add_enabled(blocked.is_none(), egui::Button::new(t("auto.start")));
             if let Some(why) = &blocked {
                 b.clone().on_disabled_hover_text(why);
             }
@@ -600,7 +610,7 @@ fn auto_send_ui(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
         }
     });
     if parse_num(&p.settings.kit.auto_every, 1, 86_400_000).is_none() {
-        super::address_field::error_label(ui, "interval: a number of milliseconds from 1 up");
+        super::address_field::error_label(ui, t("auto.interval_error"));
     }
     if let Some((m, err)) = &p.kit.auto_note {
         if *err {
@@ -612,11 +622,13 @@ fn auto_send_ui(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
 }
 
 fn file_ui(ui: &mut Ui, p: &mut SessionPanel) {
+    let lang = super::classroom::lang(ui.ctx());
+    let t = |key| crate::i18n::tr(lang, key);
     ui.label(
         RichText::new(if p.role.is_tcp() {
-            "Streams a file from disk in chunks; a chunk is read only when the previous one has gone."
+            t("file.explain_tcp")
         } else {
-            "Sends a file as datagrams of the chunk size (at most 65507 bytes each)."
+            t("file.explain_udp")
         })
         .weak(),
     );
@@ -626,22 +638,22 @@ fn file_ui(ui: &mut Ui, p: &mut SessionPanel) {
             field(
                 ui,
                 if p.role.is_tcp() {
-                    "Chunk (bytes)"
+                    t("file.chunk")
                 } else {
-                    "Datagram (bytes)"
+                    t("file.datagram")
                 },
                 &mut p.settings.kit.file_chunk,
                 70.0,
             );
-            field(ui, "Delay (ms)", &mut p.settings.kit.file_delay, 60.0);
+            field(ui, t("file.delay"), &mut p.settings.kit.file_delay, 60.0);
         });
         if active {
-            if ui.button("Cancel").clicked() {
+            if ui.button(t("file.cancel")).clicked() {
                 p.send_command(Command::CancelFile);
             }
         } else {
             let blocked = p.send_blocked();
-            let b = ui.add_enabled(blocked.is_none(), egui::Button::new("Send file…"));
+            let b = ui.add_enabled(blocked.is_none(), egui::Button::new(t("file.send")));
             if let Some(why) = &blocked {
                 b.clone().on_disabled_hover_text(why);
             }
@@ -654,22 +666,25 @@ fn file_ui(ui: &mut Ui, p: &mut SessionPanel) {
     if let Some(f) = &p.kit.file {
         let pr = &f.progress;
         let state = match pr.state() {
-            FileState::Pending => "starting",
-            FileState::Running => "sending",
-            FileState::Done => "sent",
-            FileState::Failed => "failed",
-            FileState::Cancelled => "cancelled",
+            FileState::Pending => t("file.starting"),
+            FileState::Running => t("file.sending"),
+            FileState::Done => t("file.sent"),
+            FileState::Failed => t("file.failed"),
+            FileState::Cancelled => t("file.cancelled"),
         };
         ui.horizontal(|ui| {
             ui.label(format!("{} — {state}", p.kit.file_name));
             ui.add(
                 egui::ProgressBar::new(pr.fraction())
                     .desired_width(260.0)
-                    .text(format!(
-                        "{} / {} bytes ({} chunks)",
-                        pr.sent(),
-                        pr.total(),
-                        pr.chunks()
+                    .text(crate::i18n::trf(
+                        lang,
+                        "file.progress",
+                        &[
+                            ("sent", &pr.sent().to_string()),
+                            ("total", &pr.total().to_string()),
+                            ("chunks", &pr.chunks().to_string()),
+                        ],
                     )),
             );
         });
