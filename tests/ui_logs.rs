@@ -262,3 +262,37 @@ fn recovery_offers_an_orphan_spool() {
     assert!(!orphan.exists());
     assert!(h.query_by_label("Recover session logs").is_none());
 }
+
+#[test]
+fn closing_the_window_stops_its_workers_and_removes_its_spool() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(app_in(dir.path(), 1000));
+    let local = bind_receiver(&mut h);
+    let msgs: Vec<Vec<u8>> = (0..50).map(|i| format!("m{i}").into_bytes()).collect();
+    send_all(&mut h, local, &msgs);
+    wait_for(&mut h, "all saved", |a| {
+        a.panel(Role::UdpReceiver)
+            .held_text()
+            .0
+            .ends_with("· all saved")
+    });
+    let spool = h
+        .state()
+        .panel(Role::UdpReceiver)
+        .spool_path()
+        .unwrap()
+        .to_path_buf();
+    let t = std::time::Instant::now();
+    // The window goes away: its sessions are told to stop and its spools are flushed and removed.
+    drop(h);
+    assert!(!spool.exists(), "the spool outlived the window");
+    // The worker lets go of its port (bounded wait; the figure is printed, not asserted).
+    while UdpSocket::bind(local).is_err() {
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "the worker still holds its port"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    println!("window closed, port free after {:?}", t.elapsed());
+}
