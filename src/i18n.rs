@@ -921,6 +921,42 @@ const EN: &[(&str, &str)] = &[
     ("file.cancelled", "cancelled"),
     ("file.progress", "{sent} / {total} bytes ({chunks} chunks)"),
     ("menu.settings", "⚙ Settings"),
+    ("auto.why_closed", "the connection closed"),
+    ("auto.why_ended", "the session ended"),
+    ("auto.stopped_why", "auto-send stopped: {why} ({progress})"),
+    ("auto.done", "auto-send done: {progress}"),
+    ("auto.stopped", "auto-send stopped: {progress}"),
+    (
+        "auto.stopped_ended",
+        "auto-send stopped: the session ended ({progress})",
+    ),
+    (
+        "auto.stopped_failed",
+        "auto-send stopped: {err} ({progress})",
+    ),
+    (
+        "auto.bad_interval",
+        "interval: a number of milliseconds from 1 to 86400000",
+    ),
+    (
+        "auto.bad_count",
+        "count: a number from 1 up, or empty to send until stopped",
+    ),
+    ("tool.dialog_failed", "cannot open a file dialog: {err}"),
+    ("tool.not_running", "the session is not running"),
+    (
+        "file.bad_chunk",
+        "chunk size: a number of bytes from 1 to {max}",
+    ),
+    (
+        "file.bad_delay",
+        "delay: a number of milliseconds from 0 to 3600000",
+    ),
+    ("pay.no_such", "no such payload"),
+    ("pay.imported", "imported {n} payload(s) from {path}"),
+    ("pay.exported", "exported {n} payload(s) to {path}"),
+    ("exp.report_saved", "report saved to {path}"),
+    ("exp.nothing_to_export", "no expectation run to export"),
 ];
 
 const ZH: &[(&str, &str)] = &[
@@ -1666,6 +1702,30 @@ const ZH: &[(&str, &str)] = &[
     ("file.cancelled", "已取消"),
     ("file.progress", "{sent} / {total} 字节（{chunks} 块）"),
     ("menu.settings", "⚙ 设置"),
+    ("auto.why_closed", "连接已关闭"),
+    ("auto.why_ended", "会话已结束"),
+    ("auto.stopped_why", "自动发送已停止：{why}（{progress}）"),
+    ("auto.done", "自动发送完成：{progress}"),
+    ("auto.stopped", "自动发送已停止：{progress}"),
+    (
+        "auto.stopped_ended",
+        "自动发送已停止：会话已结束（{progress}）",
+    ),
+    ("auto.stopped_failed", "自动发送已停止：{err}（{progress}）"),
+    ("auto.bad_interval", "间隔：1 到 86400000 之间的毫秒数"),
+    (
+        "auto.bad_count",
+        "次数：从 1 起的数字，留空则一直发送直到停止",
+    ),
+    ("tool.dialog_failed", "无法打开文件对话框：{err}"),
+    ("tool.not_running", "会话没有在运行"),
+    ("file.bad_chunk", "块大小：1 到 {max} 之间的字节数"),
+    ("file.bad_delay", "延迟：0 到 3600000 之间的毫秒数"),
+    ("pay.no_such", "没有这条消息"),
+    ("pay.imported", "从 {path} 导入了 {n} 条消息"),
+    ("pay.exported", "已导出 {n} 条消息到 {path}"),
+    ("exp.report_saved", "报告已保存到 {path}"),
+    ("exp.nothing_to_export", "没有可导出的期望测试结果"),
 ];
 
 #[cfg(test)]

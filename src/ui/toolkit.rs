@@ -127,6 +127,8 @@ pub struct Toolkit {
     /// A message for the tools (import/export results); true = an error.
     pub note: Option<(String, bool)>,
     pub(crate) dialog: Option<(Dialog, Receiver<Option<PathBuf>>)>,
+    /// The language of the tab's last frame (for messages made between frames).
+    pub lang: crate::i18n::Lang,
 }
 
 impl Toolkit {
@@ -150,7 +152,7 @@ impl Toolkit {
         let own_end = ev.client.is_none()
             && matches!(ev.kind, EventKind::Closed { .. } | EventKind::Reset { .. });
         if own_end {
-            self.stop_auto("the connection closed");
+            self.stop_auto(crate::i18n::tr(self.lang, "auto.why_closed"));
         }
     }
 
@@ -183,10 +185,11 @@ impl Toolkit {
 
     /// The session is over.
     pub fn on_ended(&mut self) {
-        self.stop_auto("the session ended");
+        let why = crate::i18n::tr(self.lang, "auto.why_ended");
+        self.stop_auto(why);
         self.outbox.clear();
         if let Some(x) = &mut self.expect {
-            x.session_ended("the session ended".into(), Instant::now());
+            x.session_ended(why.into(), Instant::now());
         }
     }
 
@@ -195,7 +198,11 @@ impl Toolkit {
             p.stop();
             if p.is_running() || p.plan().count.is_none_or(|n| p.sent() < n) {
                 self.auto_note = Some((
-                    format!("auto-send stopped: {why} ({})", p.progress_text()),
+                    crate::i18n::trf(
+                        self.lang,
+                        "auto.stopped_why",
+                        &[("why", why), ("progress", &p.progress_text())],
+                    ),
                     true,
                 ));
             }
@@ -205,14 +212,20 @@ impl Toolkit {
     fn finish_auto(&mut self) {
         if let Some(p) = self.pacer.take() {
             let text = p.progress_text();
+            let lang = self.lang;
+            let msg = |key| crate::i18n::trf(lang, key, &[("progress", &text)]);
             self.auto_note = Some(match p.end() {
-                Some(PacerEnd::Done) => (format!("auto-send done: {text}"), false),
-                Some(PacerEnd::Stopped) | None => (format!("auto-send stopped: {text}"), false),
-                Some(PacerEnd::SessionGone) => (
-                    format!("auto-send stopped: the session ended ({text})"),
+                Some(PacerEnd::Done) => (msg("auto.done"), false),
+                Some(PacerEnd::Stopped) | None => (msg("auto.stopped"), false),
+                Some(PacerEnd::SessionGone) => (msg("auto.stopped_ended"), true),
+                Some(PacerEnd::Failed(m)) => (
+                    crate::i18n::trf(
+                        lang,
+                        "auto.stopped_failed",
+                        &[("err", &m), ("progress", &text)],
+                    ),
                     true,
                 ),
-                Some(PacerEnd::Failed(m)) => (format!("auto-send stopped: {m} ({text})"), true),
             });
         }
     }
@@ -286,7 +299,11 @@ impl Toolkit {
             });
         match spawned {
             Ok(_) => self.dialog = Some((kind, rx)),
-            Err(e) => self.note = Some((format!("cannot open a file dialog: {e}"), true)),
+            Err(e) => {
+                let m =
+                    crate::i18n::trf(self.lang, "tool.dialog_failed", &[("err", &e.to_string())]);
+                self.note = Some((m, true))
+            }
         }
     }
 }
@@ -317,20 +334,17 @@ impl SessionPanel {
     /// Starts auto-sending the send box's message with the tools' interval and count.
     pub fn start_auto_send(&mut self, notify: Option<Notifier>) -> Result<(), String> {
         let k = &self.settings.kit;
-        let every = parse_num(&k.auto_every, 1, 86_400_000)
-            .ok_or("interval: a number of milliseconds from 1 to 86400000")?;
+        let t = |key| crate::i18n::tr(self.lang, key);
+        let every = parse_num(&k.auto_every, 1, 86_400_000).ok_or(t("auto.bad_interval"))?;
         let count = if k.auto_count.trim().is_empty() {
             None
         } else {
-            Some(
-                parse_num(&k.auto_count, 1, u64::MAX)
-                    .ok_or("count: a number from 1 up, or empty to send until stopped")?,
-            )
+            Some(parse_num(&k.auto_count, 1, u64::MAX).ok_or(t("auto.bad_count"))?)
         };
         if let Some(why) = self.send_blocked() {
             return Err(why);
         }
-        let handle = self.handle().ok_or("the session is not running")?;
+        let handle = self.handle().ok_or(t("tool.not_running"))?;
         let enc = self.encoding();
         let form: PayloadForm = self.settings.send.form();
         let mut seq = self.settings.send.next_seq();
@@ -359,10 +373,12 @@ impl SessionPanel {
     pub fn send_file(&mut self, path: PathBuf) -> Result<(), String> {
         let k = &self.settings.kit;
         let max = if self.role.is_tcp() { 16 << 20 } else { 65_507 };
-        let chunk = parse_num(&k.file_chunk, 1, max)
-            .ok_or(format!("chunk size: a number of bytes from 1 to {max}"))?;
+        let lang = self.lang;
+        let chunk = parse_num(&k.file_chunk, 1, max).ok_or_else(|| {
+            crate::i18n::trf(lang, "file.bad_chunk", &[("max", &max.to_string())])
+        })?;
         let delay = parse_num(&k.file_delay, 0, 3_600_000)
-            .ok_or("delay: a number of milliseconds from 0 to 3600000")?;
+            .ok_or(crate::i18n::tr(lang, "file.bad_delay"))?;
         if let Some(why) = self.send_blocked() {
             return Err(why);
         }
@@ -377,7 +393,7 @@ impl SessionPanel {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         if !self.send_command(Command::SendFile(Box::new(spec.clone()))) {
-            return Err("the session is not running".into());
+            return Err(crate::i18n::tr(lang, "tool.not_running").into());
         }
         self.kit.file = Some(spec);
         Ok(())
@@ -399,7 +415,7 @@ impl SessionPanel {
     /// Sends a saved payload.
     pub fn quick_send(&mut self, i: usize) -> Result<(), String> {
         let Some(p) = self.settings.kit.saved.get(i) else {
-            return Err("no such payload".into());
+            return Err(crate::i18n::tr(self.lang, "pay.no_such").into());
         };
         if let Some(why) = self.send_blocked() {
             return Err(why);
@@ -432,21 +448,27 @@ impl SessionPanel {
         let Some(path) = answer else {
             return;
         };
+        let lang = self.lang;
+        let done = |key, n: usize| {
+            let (n, path) = (n.to_string(), path.display().to_string());
+            Some(crate::i18n::trf(lang, key, &[("n", &n), ("path", &path)]))
+        };
         let res = match kind {
-            Dialog::SendFile => self.send_file(path).map(|_| None),
+            Dialog::SendFile => self.send_file(path.clone()).map(|_| None),
             Dialog::ImportPayloads => payloads::import(&path).map(|list| {
                 let n = list.len();
                 self.settings.kit.saved.extend(list);
-                Some(format!("imported {n} payload(s) from {}", path.display()))
+                done("pay.imported", n)
             }),
-            Dialog::ExportPayloads => payloads::export(&path, &self.settings.kit.saved)
-                .map(|n| Some(format!("exported {n} payload(s) to {}", path.display()))),
+            Dialog::ExportPayloads => {
+                payloads::export(&path, &self.settings.kit.saved).map(|n| done("pay.exported", n))
+            }
             Dialog::ExportExpect => match &self.kit.expect {
                 Some(x) => x
                     .write_csv(&path)
-                    .map(|_| Some(format!("report saved to {}", path.display())))
+                    .map(|_| done("exp.report_saved", 0))
                     .map_err(|e| format!("{}: {e}", path.display())),
-                None => Err("no expectation run to export".into()),
+                None => Err(crate::i18n::tr(lang, "exp.nothing_to_export").into()),
             },
         };
         match res {
@@ -460,6 +482,7 @@ impl SessionPanel {
 /// Quick-send buttons and the tool bar, under the send box (the open tool is drawn by
 /// [`tool_panel`]).
 pub fn show(ui: &mut Ui, p: &mut SessionPanel, _notify: &Option<Notifier>) {
+    p.kit.lang = p.lang;
     p.poll_dialog();
     let enc = p.encoding();
     p.kit.sync_rules(&p.settings.kit.rules, enc);
