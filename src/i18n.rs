@@ -957,6 +957,28 @@ const EN: &[(&str, &str)] = &[
     ("pay.exported", "exported {n} payload(s) to {path}"),
     ("exp.report_saved", "report saved to {path}"),
     ("exp.nothing_to_export", "no expectation run to export"),
+    ("exp.bad_send", "send: {err}"),
+    ("exp.bad_expect", "expect: {err}"),
+    (
+        "exp.bad_timeout",
+        "timeout: a number of milliseconds from 1 to 3600000",
+    ),
+    ("exp.bad_tries", "tries: a number from 1 to 1000000"),
+    (
+        "exp.bad_gap",
+        "gap: a number of milliseconds from 0 to 3600000",
+    ),
+    ("pay.export_failed", "export failed: {err}"),
+    ("pay.export_failed_path", "export failed: {path}: {err}"),
+    ("pay.import_failed", "import failed: {path}: {err}"),
+    (
+        "pay.import_too_big",
+        "import failed: {path} is {n} bytes; a payload file is at most {max}",
+    ),
+    (
+        "pay.import_not_text",
+        "import failed: {path}: {err} (is it a text file?)",
+    ),
 ];
 
 const ZH: &[(&str, &str)] = &[
@@ -1726,6 +1748,22 @@ const ZH: &[(&str, &str)] = &[
     ("pay.exported", "已导出 {n} 条消息到 {path}"),
     ("exp.report_saved", "报告已保存到 {path}"),
     ("exp.nothing_to_export", "没有可导出的期望测试结果"),
+    ("exp.bad_send", "发送内容：{err}"),
+    ("exp.bad_expect", "期望：{err}"),
+    ("exp.bad_timeout", "时限：1 到 3600000 之间的毫秒数"),
+    ("exp.bad_tries", "次数：1 到 1000000 之间的数字"),
+    ("exp.bad_gap", "间隔：0 到 3600000 之间的毫秒数"),
+    ("pay.export_failed", "导出失败：{err}"),
+    ("pay.export_failed_path", "导出失败：{path}：{err}"),
+    ("pay.import_failed", "导入失败：{path}：{err}"),
+    (
+        "pay.import_too_big",
+        "导入失败：{path} 有 {n} 字节；消息文件最多 {max} 字节",
+    ),
+    (
+        "pay.import_not_text",
+        "导入失败：{path}：{err}（是文本文件吗？）",
+    ),
 ];
 
 #[cfg(test)]

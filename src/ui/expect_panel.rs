@@ -4,7 +4,7 @@
 use super::session_panel::SessionPanel;
 use super::toolkit::{Dialog, field, parse_num};
 use crate::codec::Template;
-use crate::i18n::{tr, trf};
+use crate::i18n::{Lang, tr, trf};
 use crate::net::Target;
 use crate::net::expect::{ExpectPlan, fmt_ms};
 use crate::net::rules::Matcher;
@@ -44,22 +44,26 @@ impl Default for ExpectForm {
 }
 
 impl ExpectForm {
-    /// The plan the fields describe, or what is wrong with them.
+    /// The plan the fields describe, or what is wrong with them (in English).
     pub fn plan(&self, to: Target) -> Result<ExpectPlan, String> {
+        self.plan_in(to, Lang::En)
+    }
+
+    /// [`ExpectForm::plan`] with what is wrong in `lang`.
+    pub fn plan_in(&self, to: Target, lang: Lang) -> Result<ExpectPlan, String> {
+        let err = |key, e: &dyn std::fmt::Display| trf(lang, key, &[("err", &e.to_string())]);
         let send = if self.hex {
             Template::parse_hex(&self.send)
         } else {
             Template::parse(&self.send)
         }
-        .map_err(|e| format!("send: {e}"))?;
+        .map_err(|e| err("exp.bad_send", &e))?;
         let matcher = Matcher::from_kind(self.kind, self.value.clone());
-        matcher.compile().map_err(|e| format!("expect: {e}"))?;
-        let timeout = parse_num(&self.timeout_ms, 1, 3_600_000)
-            .ok_or("timeout: a number of milliseconds from 1 to 3600000")?;
-        let count =
-            parse_num(&self.count, 1, 1_000_000).ok_or("tries: a number from 1 to 1000000")?;
-        let gap = parse_num(&self.gap_ms, 0, 3_600_000)
-            .ok_or("gap: a number of milliseconds from 0 to 3600000")?;
+        matcher.compile().map_err(|e| err("exp.bad_expect", &e))?;
+        let timeout =
+            parse_num(&self.timeout_ms, 1, 3_600_000).ok_or(tr(lang, "exp.bad_timeout"))?;
+        let count = parse_num(&self.count, 1, 1_000_000).ok_or(tr(lang, "exp.bad_tries"))?;
+        let gap = parse_num(&self.gap_ms, 0, 3_600_000).ok_or(tr(lang, "exp.bad_gap"))?;
         let mut plan = ExpectPlan::new(send, matcher);
         plan.escapes = self.escapes && !self.hex;
         plan.timeout = Duration::from_millis(timeout);
@@ -100,7 +104,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
             field(ui, t("exp.gap"), &mut f.gap_ms, 50.0);
         });
     });
-    let plan_err = f.plan(Target::Default).err();
+    let plan_err = f.plan_in(Target::Default, lang).err();
     ui.horizontal_wrapped(|ui| {
         if running {
             if ui.button(t("exp.cancel")).clicked()

@@ -5,7 +5,7 @@
 use super::send_box::{LineEnding, PayloadForm};
 use super::session_panel::SessionPanel;
 use super::toolkit::Dialog;
-use crate::i18n::{tr, trf};
+use crate::i18n::{Lang, tr, trf};
 use egui::{RichText, Ui};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -48,29 +48,54 @@ struct ExportFile {
 
 /// Writes the payloads as JSON. Returns how many were written.
 pub fn export(path: &Path, list: &[SavedPayload]) -> Result<usize, String> {
+    export_in(path, list, Lang::En)
+}
+
+/// [`export`] with its error in `lang`.
+pub fn export_in(path: &Path, list: &[SavedPayload], lang: Lang) -> Result<usize, String> {
     let file = ExportFile {
         format: FORMAT.into(),
         version: 1,
         payloads: list.to_vec(),
     };
-    let json = serde_json::to_string_pretty(&file).map_err(|e| format!("export failed: {e}"))?;
-    std::fs::write(path, json).map_err(|e| format!("export failed: {}: {e}", path.display()))?;
+    let name = path.display().to_string();
+    let json = serde_json::to_string_pretty(&file)
+        .map_err(|e| trf(lang, "pay.export_failed", &[("err", &e.to_string())]))?;
+    std::fs::write(path, json).map_err(|e| {
+        trf(
+            lang,
+            "pay.export_failed_path",
+            &[("path", &name), ("err", &e.to_string())],
+        )
+    })?;
     Ok(list.len())
 }
 
 /// Reads payloads from a JSON file written by [`export`].
 pub fn import(path: &Path) -> Result<Vec<SavedPayload>, String> {
-    let name = path.display();
-    let meta = std::fs::metadata(path).map_err(|e| format!("import failed: {name}: {e}"))?;
+    import_in(path, Lang::En)
+}
+
+/// [`import`] with its error in `lang`.
+pub fn import_in(path: &Path, lang: Lang) -> Result<Vec<SavedPayload>, String> {
+    let name = path.display().to_string();
+    let err = |key, e: &dyn std::fmt::Display| {
+        trf(lang, key, &[("path", &name), ("err", &e.to_string())])
+    };
+    let meta = std::fs::metadata(path).map_err(|e| err("pay.import_failed", &e))?;
     if meta.len() > MAX_IMPORT_BYTES {
-        return Err(format!(
-            "import failed: {name} is {} bytes; a payload file is at most {MAX_IMPORT_BYTES}",
-            meta.len()
+        return Err(trf(
+            lang,
+            "pay.import_too_big",
+            &[
+                ("path", &name),
+                ("n", &meta.len().to_string()),
+                ("max", &MAX_IMPORT_BYTES.to_string()),
+            ],
         ));
     }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("import failed: {name}: {e} (is it a text file?)"))?;
-    parse(&text).map_err(|e| format!("import failed: {name}: {e}"))
+    let text = std::fs::read_to_string(path).map_err(|e| err("pay.import_not_text", &e))?;
+    parse(&text).map_err(|e| err("pay.import_failed", &e))
 }
 
 /// Parses the text of a payload file.

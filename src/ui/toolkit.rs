@@ -455,14 +455,13 @@ impl SessionPanel {
         };
         let res = match kind {
             Dialog::SendFile => self.send_file(path.clone()).map(|_| None),
-            Dialog::ImportPayloads => payloads::import(&path).map(|list| {
+            Dialog::ImportPayloads => payloads::import_in(&path, lang).map(|list| {
                 let n = list.len();
                 self.settings.kit.saved.extend(list);
                 done("pay.imported", n)
             }),
-            Dialog::ExportPayloads => {
-                payloads::export(&path, &self.settings.kit.saved).map(|n| done("pay.exported", n))
-            }
+            Dialog::ExportPayloads => payloads::export_in(&path, &self.settings.kit.saved, lang)
+                .map(|n| done("pay.exported", n)),
             Dialog::ExportExpect => match &self.kit.expect {
                 Some(x) => x
                     .write_csv(&path)
