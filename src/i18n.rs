@@ -979,6 +979,13 @@ const EN: &[(&str, &str)] = &[
         "pay.import_not_text",
         "import failed: {path}: {err} (is it a text file?)",
     ),
+    ("match.contains_text", "contains text"),
+    ("match.equals_text", "equals text"),
+    ("match.starts_hex", "starts with hex"),
+    ("match.contains_hex", "contains hex"),
+    ("match.regex_text", "regex (text)"),
+    ("match.regex_bytes", "regex (bytes)"),
+    ("match.anything", "anything"),
 ];
 
 const ZH: &[(&str, &str)] = &[
@@ -1764,6 +1771,13 @@ const ZH: &[(&str, &str)] = &[
         "pay.import_not_text",
         "导入失败：{path}：{err}（是文本文件吗？）",
     ),
+    ("match.contains_text", "包含文本"),
+    ("match.equals_text", "等于文本"),
+    ("match.starts_hex", "以十六进制开头"),
+    ("match.contains_hex", "包含十六进制"),
+    ("match.regex_text", "正则（文本）"),
+    ("match.regex_bytes", "正则（字节）"),
+    ("match.anything", "任意内容"),
 ];
 
 #[cfg(test)]

@@ -88,10 +88,10 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
             let l = ui.label(t("exp.expect"));
             egui::ComboBox::from_id_salt(("expect_kind", salt))
                 .width(110.0)
-                .selected_text(Matcher::KINDS.get(f.kind).copied().unwrap_or("?"))
+                .selected_text(super::rules_panel::kind_name(lang, f.kind))
                 .show_ui(ui, |ui| {
-                    for (k, name) in Matcher::KINDS.iter().enumerate() {
-                        ui.selectable_value(&mut f.kind, k, *name);
+                    for k in 0..Matcher::KINDS.len() {
+                        ui.selectable_value(&mut f.kind, k, super::rules_panel::kind_name(lang, k));
                     }
                 })
                 .response

@@ -7,6 +7,22 @@ use crate::i18n::{tr, trf};
 use crate::net::rules::{Matcher, Rule};
 use egui::{RichText, Ui};
 
+/// The i18n keys of [`Matcher::KINDS`], in the same order.
+pub const MATCH_KIND_KEYS: [&str; 7] = [
+    "match.contains_text",
+    "match.equals_text",
+    "match.starts_hex",
+    "match.contains_hex",
+    "match.regex_text",
+    "match.regex_bytes",
+    "match.anything",
+];
+
+/// A matcher kind's name in `lang`.
+pub fn kind_name(lang: crate::i18n::Lang, kind: usize) -> &'static str {
+    MATCH_KIND_KEYS.get(kind).map_or("?", |k| tr(lang, k))
+}
+
 pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     let salt = p.role.as_str();
     let fired: Vec<u64> = p
@@ -47,10 +63,10 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
             let mut kind = r.matcher.kind_index();
             egui::ComboBox::from_id_salt(("rule_kind", salt, i))
                 .width(110.0)
-                .selected_text(Matcher::KINDS.get(kind).copied().unwrap_or("?"))
+                .selected_text(kind_name(lang, kind))
                 .show_ui(ui, |ui| {
-                    for (k, name) in Matcher::KINDS.iter().enumerate() {
-                        ui.selectable_value(&mut kind, k, *name);
+                    for k in 0..Matcher::KINDS.len() {
+                        ui.selectable_value(&mut kind, k, kind_name(lang, k));
                     }
                 })
                 .response
@@ -95,5 +111,17 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     }
     if rules.rules.is_empty() && !rules.echo {
         ui.label(RichText::new(t("rules.none")).weak());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kind_keys_follow_the_engine_kinds() {
+        for (k, name) in Matcher::KINDS.iter().enumerate() {
+            assert_eq!(kind_name(crate::i18n::Lang::En, k), *name);
+        }
     }
 }
