@@ -100,3 +100,26 @@ fn tcp_server_tab_is_in_chinese() {
         assert!(h.query_by_label(label).is_some(), "no label {label}");
     }
 }
+
+#[test]
+fn tool_panels_are_in_chinese() {
+    let Some(app) = chinese_app(Role::UdpReceiver) else {
+        return;
+    };
+    let mut h = harness(app);
+    settle(&mut h);
+    for label in ["工具", "已存消息", "自动发送", "自动回复", "速率图", "广播"] {
+        assert!(h.query_by_label(label).is_some(), "no label {label}");
+    }
+    h.get_by_label("自动回复").click();
+    settle(&mut h);
+    assert!(h.query_by_label("添加规则").is_some());
+    h.get_by_label("添加规则").click();
+    settle(&mut h);
+    assert!(h.query_by_label("规则 1").is_some());
+    assert!(h.query_by_label("条件").is_some());
+    h.get_by_label("自动发送").click();
+    settle(&mut h);
+    assert!(h.query_by_label("开始自动发送").is_some());
+    assert!(is_disabled(&h, "开始自动发送"));
+}
