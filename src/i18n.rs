@@ -986,6 +986,7 @@ const EN: &[(&str, &str)] = &[
     ("match.regex_text", "regex (text)"),
     ("match.regex_bytes", "regex (bytes)"),
     ("match.anything", "anything"),
+    ("state.with_msg", "{what}: {msg}"),
 ];
 
 const ZH: &[(&str, &str)] = &[
@@ -1778,6 +1779,7 @@ const ZH: &[(&str, &str)] = &[
     ("match.regex_text", "正则（文本）"),
     ("match.regex_bytes", "正则（字节）"),
     ("match.anything", "任意内容"),
+    ("state.with_msg", "{what}：{msg}"),
 ];
 
 #[cfg(test)]

@@ -133,7 +133,7 @@ impl ConnState {
             ConnState::ClosedByPeer(m)
             | ConnState::Closed(m)
             | ConnState::Reset(m)
-            | ConnState::Error(m) => with_msg(tr(lang, key), tr(Lang::En, key), m),
+            | ConnState::Error(m) => with_msg(lang, key, m),
             _ => tr(lang, key).to_string(),
         }
     }
@@ -150,11 +150,13 @@ impl ConnState {
     }
 }
 
-fn with_msg(what: &str, english: &str, msg: &str) -> String {
-    if msg.is_empty() || msg == english {
+/// A state word with the engine's message (left out when it only repeats the word).
+fn with_msg(lang: Lang, key: &'static str, msg: &str) -> String {
+    let what = tr(lang, key);
+    if msg.is_empty() || msg == tr(Lang::En, key) {
         what.to_string()
     } else {
-        format!("{what}: {msg}")
+        trf(lang, "state.with_msg", &[("what", what), ("msg", msg)])
     }
 }
 
