@@ -987,6 +987,17 @@ const EN: &[(&str, &str)] = &[
     ("match.regex_bytes", "regex (bytes)"),
     ("match.anything", "anything"),
     ("state.with_msg", "{what}: {msg}"),
+    ("cksum.sum8", "1 byte: sum of all bytes modulo 256"),
+    ("cksum.xor8", "1 byte: XOR of all bytes"),
+    ("cksum.crc16_modbus", "2 bytes, low byte first (Modbus RTU)"),
+    (
+        "cksum.crc16_ccitt",
+        "2 bytes, high byte first (poly 0x1021, init 0xFFFF)",
+    ),
+    (
+        "cksum.crc32",
+        "4 bytes, low byte first (zlib/Ethernet CRC-32)",
+    ),
 ];
 
 const ZH: &[(&str, &str)] = &[
@@ -1780,6 +1791,14 @@ const ZH: &[(&str, &str)] = &[
     ("match.regex_bytes", "正则（字节）"),
     ("match.anything", "任意内容"),
     ("state.with_msg", "{what}：{msg}"),
+    ("cksum.sum8", "1 字节：所有字节之和对 256 取模"),
+    ("cksum.xor8", "1 字节：所有字节的异或"),
+    ("cksum.crc16_modbus", "2 字节，低字节在前 (Modbus RTU)"),
+    (
+        "cksum.crc16_ccitt",
+        "2 字节，高字节在前（多项式 0x1021，初值 0xFFFF）",
+    ),
+    ("cksum.crc32", "4 字节，低字节在前（zlib/以太网 CRC-32）"),
 ];
 
 #[cfg(test)]

@@ -233,7 +233,7 @@ pub fn show(
                 ui.selectable_value(&mut st.checksum, None, t("send.checksum_none"));
                 for c in Checksum::ALL {
                     ui.selectable_value(&mut st.checksum, Some(c), c.name())
-                        .on_hover_text(c.description());
+                        .on_hover_text(checksum_tip(lang, c));
                 }
             })
             .response
@@ -341,6 +341,20 @@ pub fn show(
     }
 }
 
+/// What a checksum appends, in `lang` (the engine's [`Checksum::description`] in English).
+fn checksum_tip(lang: Lang, c: Checksum) -> &'static str {
+    tr(
+        lang,
+        match c {
+            Checksum::Sum8 => "cksum.sum8",
+            Checksum::Xor8 => "cksum.xor8",
+            Checksum::Crc16Modbus => "cksum.crc16_modbus",
+            Checksum::Crc16Ccitt => "cksum.crc16_ccitt",
+            Checksum::Crc32 => "cksum.crc32",
+        },
+    )
+}
+
 /// "8 bytes (CRC-16/MODBUS = C5 CD)" for the preview line.
 fn describe(st: &SendState, enc: Encoding, bytes: &[u8], lang: Lang) -> String {
     let mut s = trf(lang, "send.bytes", &[("n", &bytes.len().to_string())]);
@@ -363,4 +377,16 @@ fn describe(st: &SendState, enc: Encoding, bytes: &[u8], lang: Lang) -> String {
         s.push_str(&format!(" · {text}"));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checksum_tips_match_the_engine_in_english() {
+        for c in Checksum::ALL {
+            assert_eq!(checksum_tip(Lang::En, c), c.description());
+        }
+    }
 }
