@@ -584,6 +584,18 @@ const EN: &[(&str, &str)] = &[
     ("log.match_count", "{k} of {n} match{more}"),
     ("log.title", "Log"),
     ("log.show", "Show:"),
+    (
+        "rows.udp",
+        "One row = one datagram: UDP keeps message boundaries, so each sendto() arrives whole, as its own row.",
+    ),
+    (
+        "rows.tcp_raw",
+        "One row = one recv() chunk: TCP is a byte stream, so two sends can arrive as one chunk (or one send as two). Pick a framing to split it into messages.",
+    ),
+    (
+        "rows.tip",
+        "Compare the two in the Learn window (View menu).",
+    ),
     ("log.text", "Text"),
     ("log.hex_view", "Hex view"),
     ("log.both", "Text + Hex"),
@@ -1421,6 +1433,15 @@ const ZH: &[(&str, &str)] = &[
     ("log.match_count", "{n} 行中 {k} 行匹配{more}"),
     ("log.title", "日志"),
     ("log.show", "显示："),
+    (
+        "rows.udp",
+        "一行 = 一个数据报: UDP 保留消息边界, 每次 sendto() 都完整到达, 各占一行。",
+    ),
+    (
+        "rows.tcp_raw",
+        "一行 = 一次 recv() 收到的数据块: TCP 是字节流, 两次发送可能合成一块到达 (一次发送也可能分成两块)。选择分帧方式可按消息拆分。",
+    ),
+    ("rows.tip", "在“学习”窗口 (视图菜单) 中比较两者。"),
     ("log.text", "文本"),
     ("log.hex_view", "十六进制"),
     ("log.both", "文本 + 十六进制"),

@@ -20,3 +20,19 @@ fn learn_window_compares_tcp_and_udp() {
     assert!(h.query_by_label("listen backlog").is_some());
     assert!(h.state().classroom.settings.learn);
 }
+
+#[test]
+fn the_log_says_what_one_row_is() {
+    use socket_tester::net::Role;
+    let mut h = harness(App::new(None, None));
+    open_tab(&mut h, Role::UdpReceiver);
+    assert!(
+        h.query_by_label_contains("One row = one datagram")
+            .is_some()
+    );
+    open_tab(&mut h, Role::TcpClient);
+    assert!(
+        h.query_by_label_contains("TCP is a byte stream, so two sends can arrive as one chunk")
+            .is_some()
+    );
+}

@@ -923,6 +923,23 @@ impl SessionPanel {
                 .show(ui, |ui| tcp_server::client_list_ui(ui, self));
         }
         egui::CentralPanel::no_frame().show(ui, |ui| {
+            // What one row is: the lesson's point about message boundaries against a stream.
+            let raw_tcp = self.role.is_tcp()
+                && matches!(
+                    self.settings.framing.framing(),
+                    Ok(crate::codec::Framing::Raw)
+                );
+            let rows_key = if !self.role.is_tcp() {
+                Some("rows.udp")
+            } else if raw_tcp {
+                Some("rows.tcp_raw")
+            } else {
+                None
+            };
+            if let Some(k) = rows_key {
+                ui.label(RichText::new(tr(lang, k)).weak().small())
+                    .on_hover_text(tr(lang, "rows.tip"));
+            }
             let actions = log_view::show(
                 ui,
                 &self.store,
