@@ -112,3 +112,27 @@ proptest! {
         prop_assert!(bytes.is_empty() || !t.is_empty() || ALL[i].0 == Encoding::UTF_16LE || ALL[i].0 == Encoding::UTF_16BE);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// Presets are parsed, never evaluated: any text either loads or names a line inside it.
+    #[test]
+    fn presets_never_panic(s in prop_oneof![
+        any::<String>(),
+        "(\\[[a-z_.]{0,12}\\]\\n|[a-z_]{1,10} = (\"[^\"\\n]{0,12}\"|[0-9-]{1,6}|true|\\[\\])\\n){0,8}",
+    ]) {
+        match socket_tester::ui::preset::Preset::parse(&s) {
+            Ok(p) => {
+                // What loads can be written back and loaded again.
+                let text = p.to_toml().unwrap();
+                prop_assert!(socket_tester::ui::preset::Preset::parse(&text).is_ok());
+            }
+            Err(e) => {
+                if let Some(line) = e.line {
+                    prop_assert!(line >= 1 && line <= s.split('\n').count(), "{e}");
+                }
+            }
+        }
+    }
+}
