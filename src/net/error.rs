@@ -62,11 +62,8 @@ pub(crate) fn resolve_failure_kind(text: &str) -> ErrorKind {
 pub fn describe(err: &io::Error, op: Op, addr: &str) -> (ErrorKind, String) {
     use io::ErrorKind as K;
     let raw = err.raw_os_error();
-    let port_below_1024 = addr
-        .rsplit(':')
-        .next()
-        .and_then(|p| p.parse::<u16>().ok())
-        .is_some_and(|p| p != 0 && p < 1024);
+    let port = addr.rsplit(':').next().and_then(|p| p.parse::<u16>().ok());
+    let port_below_1024 = port.is_some_and(|p| p != 0 && p < 1024);
     let (kind, why) = match err.kind() {
         K::AddrInUse => (
             ErrorKind::AddrInUse,
@@ -121,7 +118,7 @@ pub fn describe(err: &io::Error, op: Op, addr: &str) -> (ErrorKind, String) {
     };
     let mut why = why;
     if kind == ErrorKind::AddrInUse
-        && let Some(port) = addr.rsplit(':').next().and_then(|p| p.parse::<u16>().ok())
+        && let Some(port) = port
         && let Some(o) = super::port_owner::find(port, matches!(op, Op::Listen | Op::Accept))
     {
         why.push_str(&format!(

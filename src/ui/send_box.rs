@@ -42,18 +42,8 @@ impl LineEnding {
     }
 }
 
-/// One remembered send.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HistoryItem {
-    pub text: String,
-    pub hex: bool,
-    pub escapes: bool,
-    pub line_ending: LineEnding,
-    #[serde(default)]
-    pub variables: bool,
-    #[serde(default)]
-    pub checksum: Option<Checksum>,
-}
+/// One remembered send: the same form a saved payload holds.
+pub type HistoryItem = PayloadForm;
 
 /// Everything that turns typed text into bytes (the send box, a saved payload, auto-send).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -173,14 +163,7 @@ impl SendState {
 
     /// Puts the current message at the top of the history.
     pub fn remember(&mut self) {
-        let item = HistoryItem {
-            text: self.text.clone(),
-            hex: self.hex,
-            escapes: self.escapes,
-            line_ending: self.line_ending,
-            variables: self.variables,
-            checksum: self.checksum,
-        };
+        let item = self.form();
         self.history.retain(|h| *h != item);
         self.history.insert(0, item);
         self.history.truncate(HISTORY_MAX);
@@ -272,14 +255,7 @@ pub fn show(
                 .labelled_by(l.id);
         });
         if let Some(h) = picked {
-            st.load(&PayloadForm {
-                text: h.text,
-                hex: h.hex,
-                escapes: h.escapes,
-                line_ending: h.line_ending,
-                variables: h.variables,
-                checksum: h.checksum,
-            });
+            st.load(&h);
         }
         extra(ui);
     });
