@@ -378,8 +378,10 @@ impl Template {
 
 fn encode_reason(e: &super::text::EncodeError) -> String {
     format!(
-        "character '{}' (U+{:04X}) cannot be written in {}",
-        e.ch, e.ch as u32, e.encoding
+        "character '{}' (U+{:04X}) {}",
+        e.ch,
+        e.ch as u32,
+        e.reason()
     )
 }
 

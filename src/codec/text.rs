@@ -143,18 +143,47 @@ pub struct EncodeError {
     pub position: usize,
     pub ch: char,
     pub encoding: String,
+    /// Set when the encoding does write the character, but as bytes that read back as
+    /// something else (Shift_JIS writes `¥` as 0x5C, which reads back as `\`): the bytes
+    /// in hex and the text they read back as.
+    pub becomes: Option<(String, String)>,
 }
 
 impl fmt::Display for EncodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "character '{}' (U+{:04X}) at position {} cannot be written in {}",
+            "character '{}' (U+{:04X}) at position {} ",
             self.ch,
             self.ch as u32,
             self.position + 1,
-            self.encoding
-        )
+        )?;
+        self.write_reason(f)
+    }
+}
+
+impl EncodeError {
+    /// The reason without the position: "cannot be written in …", or what it would become.
+    pub fn reason(&self) -> String {
+        struct R<'a>(&'a EncodeError);
+        impl fmt::Display for R<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.write_reason(f)
+            }
+        }
+        R(self).to_string()
+    }
+
+    fn write_reason(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.becomes {
+            None => write!(f, "cannot be written in {}", self.encoding),
+            Some((hex, back)) => write!(
+                f,
+                "would be sent in {} as {hex}, which reads back as '{back}'; \
+                 send those bytes as hex if that is what you mean",
+                self.encoding
+            ),
+        }
     }
 }
 
@@ -191,7 +220,7 @@ pub fn encode(enc: Encoding, text: &str) -> Result<Vec<u8>, EncodeError> {
             encoder.encode_from_utf8_to_vec_without_replacement(rest, &mut out, true);
         consumed += read;
         match result {
-            encoding_rs::EncoderResult::InputEmpty => return Ok(out),
+            encoding_rs::EncoderResult::InputEmpty => return check_round_trip(enc, text, out),
             encoding_rs::EncoderResult::OutputFull => continue,
             encoding_rs::EncoderResult::Unmappable(ch) => {
                 // The unmappable character is the last one read. Take it from the text:
@@ -203,10 +232,37 @@ pub fn encode(enc: Encoding, text: &str) -> Result<Vec<u8>, EncodeError> {
                     position: read_part[..upto].chars().count(),
                     ch,
                     encoding: enc.display_name().to_string(),
+                    becomes: None,
                 });
             }
         }
     }
+}
+
+/// Strict also means no silent change: a few WHATWG encoders write a character as
+/// bytes that decode to a different one (Shift_JIS and EUC-JP write `¥` as `\\` and
+/// `‾` as `~`, and `−` as the full-width `－`). The text must read back as it was written.
+fn check_round_trip(enc: Encoding, text: &str, out: Vec<u8>) -> Result<Vec<u8>, EncodeError> {
+    if enc.0.decode_without_bom_handling(&out).0 == text {
+        return Ok(out);
+    }
+    // Find the first character that does not survive on its own.
+    for (position, ch) in text.chars().enumerate() {
+        let mut buf = [0u8; 4];
+        let one = ch.encode_utf8(&mut buf);
+        let (bytes, _, _) = enc.0.encode(one);
+        let back = enc.0.decode_without_bom_handling(&bytes).0;
+        if back != *one {
+            return Err(EncodeError {
+                position,
+                ch,
+                encoding: enc.display_name().to_string(),
+                becomes: Some((super::hex::to_hex_spaced(&bytes), back.into_owned())),
+            });
+        }
+    }
+    // Every character survives alone, so the whole text does too; keep the bytes.
+    Ok(out)
 }
 
 /// Decodes a whole message (a datagram, or a chunk seen on its own). Never fails:
@@ -315,6 +371,26 @@ mod tests {
         assert_eq!(e.position, 2);
         assert_eq!(e.ch, '收');
         assert!(e.to_string().contains("position 3"));
+    }
+
+    #[test]
+    fn characters_that_would_read_back_differently_are_refused() {
+        let sjis = Encoding::for_label("shift_jis").unwrap();
+        let e = encode(sjis, "a¥b").unwrap_err();
+        assert_eq!(e.position, 1);
+        assert_eq!(e.ch, '¥');
+        let (hex, back) = e.becomes.clone().unwrap();
+        assert_eq!(hex, "5C");
+        assert_eq!(back, "\\");
+        assert!(e.to_string().contains("reads back as '\\'"), "{e}");
+        assert_eq!(encode(sjis, "a\\b").unwrap(), b"a\\b");
+        let eucjp = Encoding::for_label("euc-jp").unwrap();
+        assert_eq!(encode(eucjp, "x−").unwrap_err().position, 1);
+        // GBK's one-byte euro sign reads back as the euro sign: allowed.
+        assert_eq!(
+            decode(Encoding::GBK, &encode(Encoding::GBK, "€").unwrap()),
+            "€"
+        );
     }
 
     #[test]
