@@ -5,4 +5,5 @@ pub mod i18n;
 pub mod launch;
 pub mod log;
 pub mod net;
+pub mod sys;
 pub mod ui;

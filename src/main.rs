@@ -5,6 +5,7 @@ use clap::Parser;
 use socket_tester::cli::{Cli, RoleCommand};
 
 fn main() {
+    socket_tester::sys::tune_allocator();
     let cli = Cli::parse();
     if let Some(RoleCommand::Export {
         input,
