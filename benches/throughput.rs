@@ -299,6 +299,20 @@ fn disk_write_baseline(bytes: u64, dir: &std::path::Path) -> f64 {
     bytes as f64 / el / (1 << 20) as f64
 }
 
+/// Reports rounds of a figure against their baselines: the medians of both, and the
+/// median of the per-round ratios (each round's pair ran back to back, so its ratio is the
+/// steadier number on a noisy machine).
+fn report_rounds(name: &str, ours: &[f64], bases: &[f64], unit: &str, base_unit: &str) {
+    let ratios: Vec<f64> = ours.iter().zip(bases).map(|(o, b)| o / b).collect();
+    println!("# {name} per-round ratios: {ratios:.3?}");
+    println!(
+        "BENCH {name} {:.1} {unit} baseline {:.1} {base_unit} ratio {:.3}",
+        median(ours.to_vec()),
+        median(bases.to_vec()),
+        median(ratios)
+    );
+}
+
 /// Median of a few values (the figures below are noisy on a shared 2-core machine, so
 /// each is measured in several rounds, alternating with its baseline).
 fn median(mut v: Vec<f64>) -> f64 {
@@ -576,15 +590,7 @@ fn main() {
             bases.push(udp_baseline(secs));
             ours.push(udp_engine(secs, dir.path()));
         }
-        let ratios: Vec<f64> = ours.iter().zip(&bases).map(|(o, b)| o / b).collect();
-        println!("# udp_ingest per-round ratios: {ratios:.3?}");
-        report(
-            "udp_ingest",
-            median(ours),
-            "datagrams/s",
-            median(bases),
-            "datagrams/s",
-        );
+        report_rounds("udp_ingest", &ours, &bases, "datagrams/s", "datagrams/s");
 
         let (sent, got) = udp_loss(100_000, if q { 1 } else { 2 }, dir.path());
         println!(
@@ -609,18 +615,16 @@ fn main() {
             wrote.push(w as f64 / (total as f64 / o));
             disk.push(disk_write_baseline(w, dir.path()));
         }
-        let ratios: Vec<f64> = ours.iter().zip(&bases).map(|(o, b)| o / b).collect();
-        println!("# tcp_ingest per-round ratios: {ratios:.3?}");
-        report("tcp_ingest", median(ours), "MiB/s", median(bases), "MiB/s");
+        report_rounds("tcp_ingest", &ours, &bases, "MiB/s", "MiB/s");
         info("tcp_ingest_rss_growth", growth, "MiB");
         info("tcp_ingest_peak_rss", peak, "MiB");
         // The record holds hex and text for every byte (about 3 bytes written per byte
         // received), so the disk bounds it: the spool's write rate against a bare write loop.
-        report(
+        report_rounds(
             "tcp_record_write",
-            median(wrote),
+            &wrote,
+            &disk,
             "MiB/s",
-            median(disk),
             "MiB/s(bare write)",
         );
     }
@@ -631,13 +635,7 @@ fn main() {
             bases.push(tcp_baseline(total));
             ours.push(tcp_engine_opts(total, dir.path(), false).0);
         }
-        report(
-            "tcp_ingest_no_record",
-            median(ours),
-            "MiB/s",
-            median(bases),
-            "MiB/s",
-        );
+        report_rounds("tcp_ingest_no_record", &ours, &bases, "MiB/s", "MiB/s");
     }
     if wanted("server") {
         let n = if q { 200 } else { 1000 };

@@ -103,6 +103,20 @@ impl Record {
     }
 }
 
+/// Appends `text` as a JSON string. Text with nothing to escape (the usual case for
+/// received data) is copied in one go; otherwise serde_json escapes it.
+fn push_json_str(line: &mut Vec<u8>, text: &str) -> io::Result<()> {
+    let b = text.as_bytes();
+    if b.iter().all(|&c| c >= 0x20 && c != b'"' && c != b'\\') {
+        line.push(b'"');
+        line.extend_from_slice(b);
+        line.push(b'"');
+        Ok(())
+    } else {
+        serde_json::to_writer(&mut *line, text).map_err(io::Error::other)
+    }
+}
+
 /// Streams records to a file (or any writer), one flushed line per event.
 pub struct RecordWriter<W: Write = BufWriter<File>> {
     out: W,
@@ -174,7 +188,7 @@ impl<W: Write> RecordWriter<W> {
         write!(line, ",\"len\":{},\"hex\":\"", data.len())?;
         crate::codec::hex::push_hex(line, data);
         line.extend_from_slice(b"\",\"text\":");
-        serde_json::to_writer(&mut *line, text).map_err(io::Error::other)?;
+        push_json_str(line, text)?;
         line.extend_from_slice(b",\"encoding\":\"");
         line.extend_from_slice(self.decoders.encoding().label().as_bytes());
         line.extend_from_slice(b"\"}\n");
@@ -330,6 +344,25 @@ mod tests {
         let r = back.into_iter().next().unwrap().unwrap();
         assert_eq!(parse_ts(&r.ts), Some(ev.ts_us));
         assert_eq!(r.bytes().unwrap().len(), 12);
+    }
+
+    #[test]
+    fn fast_json_strings_match_serde_json() {
+        for t in [
+            "",
+            "abc",
+            "收到啦我反馈",
+            "a\"b",
+            "back\\slash",
+            "nul\0",
+            "tab\t",
+            "del\u{7f}",
+            "\u{2028}",
+        ] {
+            let mut fast = Vec::new();
+            push_json_str(&mut fast, t).unwrap();
+            assert_eq!(fast, serde_json::to_vec(t).unwrap(), "{t:?}");
+        }
     }
 
     #[test]
