@@ -117,11 +117,31 @@ fn push_json_str(line: &mut Vec<u8>, text: &str) -> io::Result<()> {
     }
 }
 
+/// The last address written and its text: a session's lines repeat the same local address,
+/// and mostly the same peer, so formatting it once saves the writer's hottest `fmt` call.
+#[derive(Default)]
+struct AddrText {
+    addr: Option<std::net::SocketAddr>,
+    text: String,
+}
+
+impl AddrText {
+    fn get(&mut self, a: std::net::SocketAddr) -> &[u8] {
+        if self.addr != Some(a) {
+            self.addr = Some(a);
+            self.text = a.to_string();
+        }
+        self.text.as_bytes()
+    }
+}
+
 /// Streams records to a file (or any writer), one flushed line per event.
 pub struct RecordWriter<W: Write = BufWriter<File>> {
     out: W,
     decoders: Decoders,
     line: Vec<u8>,
+    local_text: AddrText,
+    peer_text: AddrText,
     /// Flush after every event (the default: nothing lost on a kill). Off for bulk export.
     pub flush_each: bool,
     pub written: u64,
@@ -144,6 +164,8 @@ impl<W: Write> RecordWriter<W> {
             out,
             decoders: Decoders::new(enc),
             line: Vec::with_capacity(512),
+            local_text: AddrText::default(),
+            peer_text: AddrText::default(),
             flush_each: true,
             written: 0,
         }
@@ -177,10 +199,14 @@ impl<W: Write> RecordWriter<W> {
         line.extend_from_slice(ev.kind.name().as_bytes());
         line.push(b'"');
         if let Some(l) = ev.local {
-            write!(line, ",\"local\":\"{l}\"")?;
+            line.extend_from_slice(b",\"local\":\"");
+            line.extend_from_slice(self.local_text.get(l));
+            line.push(b'"');
         }
         if let Some(p) = ev.peer {
-            write!(line, ",\"peer\":\"{p}\"")?;
+            line.extend_from_slice(b",\"peer\":\"");
+            line.extend_from_slice(self.peer_text.get(p));
+            line.push(b'"');
         }
         if let Some(c) = ev.client {
             write!(line, ",\"client\":{c}")?;
