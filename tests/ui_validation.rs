@@ -67,6 +67,24 @@ fn unencodable_text_is_an_error_before_sending() {
 }
 
 #[test]
+fn text_that_would_read_back_differently_is_refused_before_sending() {
+    // Shift_JIS writes '¥' as 0x5C, which reads back as '\\': say so, with the bytes.
+    let mut h = harness(App::new(None, None));
+    open_tab(&mut h, Role::UdpSender);
+    let sjis = Encoding::for_label("shift_jis").unwrap();
+    h.state_mut().panel_mut(Role::UdpSender).set_encoding(sjis);
+    h.get_by_label("Message").focus();
+    h.step();
+    h.get_by_label("Message").type_text("a\u{a5}b");
+    settle(&mut h);
+    assert!(h.query_by_label_contains("reads back as").is_some());
+    assert!(h.query_by_label_contains("5C").is_some());
+    assert!(is_disabled(&h, "Send"));
+    let p = h.state().panel(Role::UdpSender);
+    assert!(p.settings.send.payload(sjis).is_err());
+}
+
+#[test]
 fn settings_round_trip_through_persistence() {
     let mut app = App::new(None, None);
     app.tab = Role::TcpServer;
