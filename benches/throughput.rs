@@ -19,8 +19,8 @@ fn quick() -> bool {
     std::env::var_os("BENCH_QUICK").is_some()
 }
 
-/// `BENCH_ONLY=udp,tcp` runs only the named groups (udp, tcp, server, export, frame,
-/// window); unset runs them all.
+/// `BENCH_ONLY=udp,tcp` runs only the named groups (udp, tcp, tcp_norec, server, export,
+/// frame, window); unset runs them all.
 fn wanted(group: &str) -> bool {
     match std::env::var("BENCH_ONLY") {
         Ok(v) if !v.trim().is_empty() => v.split(',').any(|g| g.trim() == group),
@@ -228,7 +228,7 @@ fn tcp_baseline(total: u64) -> f64 {
 }
 
 /// Returns (MiB/s received, RSS growth MiB, peak RSS MiB, bytes the record wrote).
-fn tcp_engine_opts(total: u64, dir: &std::path::Path, record: bool) -> (f64, f64, f64, u64) {
+fn tcp_engine(total: u64, dir: &std::path::Path, record: bool) -> (f64, f64, f64, u64) {
     let rss0 = rss_mib();
     let (addr, h) = tcp_server_stream(total);
     let mut s = Session::start(SessionConfig::new(Role::TcpClient, addr.to_string()), None);
@@ -607,7 +607,7 @@ fn main() {
         let (mut growth, mut peak) = (0f64, 0f64);
         for _ in 0..rounds {
             bases.push(tcp_baseline(total));
-            let (o, g, p, w) = tcp_engine_opts(total, dir.path(), true);
+            let (o, g, p, w) = tcp_engine(total, dir.path(), true);
             ours.push(o);
             growth = growth.max(g);
             peak = peak.max(p);
@@ -633,7 +633,7 @@ fn main() {
         let (mut bases, mut ours) = (vec![], vec![]);
         for _ in 0..rounds {
             bases.push(tcp_baseline(total));
-            ours.push(tcp_engine_opts(total, dir.path(), false).0);
+            ours.push(tcp_engine(total, dir.path(), false).0);
         }
         report_rounds("tcp_ingest_no_record", &ours, &bases, "MiB/s", "MiB/s");
     }
