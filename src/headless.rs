@@ -1,17 +1,19 @@
-//! Headless mode: run one session with no window, print each event as one line on stdout,
-//! optionally record it, and stop on Ctrl-C, after `--duration`, or once the planned sends
-//! are done and 1 s has passed quietly. Returns the process exit code.
-//! With `--expect` it runs the tries, prints one line per try and a summary, and exits 0
-//! only if every try passed.
+//! Headless mode: a thin printer over a session runtime (the same pipeline as the window:
+//! record, automation, Expect). It prints each event as one line on stdout and stops on
+//! Ctrl-C, after `--duration`, or once the planned sends are done and 1 s has passed
+//! quietly. With `--expect` it prints one line per try and a summary, and exits 0 only if
+//! every try passed. There is no spool: the `--record` file and stdout are the output.
 
 use crate::codec::to_hex;
 use crate::launch::Launch;
-use crate::log::{Decoders, RecordWriter, record::format_ts, store::describe};
-use crate::net::auto::Auto;
-use crate::net::expect::{Expect, fmt_ms};
-use crate::net::{Event, EventKind, Role, Session};
-use crossbeam_channel::{RecvTimeoutError, bounded};
+use crate::log::{Decoders, record::format_ts, store::describe};
+use crate::net::expect::{Expect, TryResult, fmt_ms};
+use crate::net::{Event, EventKind, Role};
+use crate::session::{Control, Output, Runtime, RuntimeOptions};
+use crossbeam_channel::bounded;
 use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 const QUIET: Duration = Duration::from_secs(1);
@@ -52,34 +54,47 @@ pub fn format_line(ev: &Event, text: Option<&str>, show_hex: bool) -> String {
     s
 }
 
-/// Runs the launch to completion. Exit code 0, or 1 if the session failed.
+/// Prints each event the runtime takes, and each finished Expect try, on stdout.
+struct Printer {
+    decoders: Decoders,
+    hex: bool,
+    /// The last event was an error (a later event clears it).
+    failed: Arc<AtomicBool>,
+}
+
+impl Output for Printer {
+    fn event(&mut self, ev: &Event) {
+        let text = self.decoders.text(ev);
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{}", format_line(ev, text.as_deref(), self.hex));
+        let _ = out.flush();
+        let err = matches!(ev.kind, EventKind::Error { .. });
+        self.failed.store(err, Ordering::Relaxed);
+    }
+
+    fn expect_try(&mut self, r: &TryResult) {
+        let line = match (r.passed, r.latency) {
+            (true, Some(l)) => format!("expect #{} pass {}", r.n, fmt_ms(l)),
+            (true, None) => format!("expect #{} pass", r.n),
+            (false, _) => format!("expect #{} FAIL {}", r.n, r.note),
+        };
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{line}");
+        let _ = out.flush();
+    }
+}
+
+/// Runs the launch to completion in a session runtime (the same one the window uses),
+/// printing what it takes. Exit code 0, or 1 if the session failed; with `--expect`, 0
+/// only if every try passed (2 for a bad plan).
 pub fn run(launch: Launch) -> i32 {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
     let (int_tx, int_rx) = bounded::<()>(1);
     // Only one handler can be set per process; a second call (tests) just has no Ctrl-C.
     let _ = ctrlc::set_handler(move || {
         let _ = int_tx.try_send(());
     });
     let enc = launch.config.encoding;
-    let mut record = match &launch.record {
-        Some(p) => match RecordWriter::create(p, enc) {
-            Ok(w) => Some(w),
-            Err(e) => {
-                eprintln!(
-                    "socket-tester: cannot write the record {}: {e}; going on without it",
-                    p.display()
-                );
-                None
-            }
-        },
-        None => None,
-    };
-    let count_given = launch.auto.count.is_some();
-    let role = launch.config.role;
-    let session = Session::start(launch.config.clone(), None);
-    let mut auto = Auto::new(launch.auto.clone());
-    let mut expect = match launch.auto.expect.clone().map(|p| Expect::new(p, enc)) {
+    let expect = match launch.auto.expect.clone().map(|p| Expect::new(p, enc)) {
         Some(Ok(x)) => Some(x),
         Some(Err(e)) => {
             eprintln!("error: {e}");
@@ -87,125 +102,68 @@ pub fn run(launch: Launch) -> i32 {
         }
         None => None,
     };
-    let mut expect_printed = 0usize;
-    let mut decoders = Decoders::new(enc);
+    let failed = Arc::new(AtomicBool::new(false));
+    let printer = Printer {
+        decoders: Decoders::new(enc),
+        hex: launch.hex,
+        failed: failed.clone(),
+    };
+    let role = launch.config.role;
+    let opts = RuntimeOptions {
+        spool_dir: None,
+        notify: None,
+        encoding: Some(enc),
+    };
+    let mut rt = Runtime::with_output(role, opts, Some(Box::new(printer)));
+    let has_expect = expect.is_some();
+    if let Some(x) = expect {
+        rt.send(Control::StartExpect(Box::new(x)));
+    }
+    let count_given = launch.auto.count.is_some();
+    let sends = launch.auto.send.is_some();
+    rt.start(launch.config.clone(), launch.auto.clone(), launch.record.clone());
     let started = Instant::now();
     let end_at = launch.duration.map(|d| started + d);
-    let mut last_activity = Instant::now();
-    let mut failed = false;
-    let mut session = session;
-
-    let mut handle = |ev: Event,
-                      out: &mut std::io::StdoutLock<'_>,
-                      record: &mut Option<RecordWriter>,
-                      failed: &mut bool| {
-        if let Some(w) = record.as_mut()
-            && let Err(e) = w.write_event(&ev)
+    let mut record_told = false;
+    let ended_by_itself = loop {
+        let interrupted = int_rx.recv_timeout(Duration::from_millis(10)).is_ok();
+        let now = Instant::now();
+        let st = rt.status();
+        if let Some(e) = &st.record_error
+            && !record_told
         {
-            eprintln!("socket-tester: record stopped: {e}");
-            *record = None;
+            record_told = true;
+            eprintln!("socket-tester: {e}; going on without it");
         }
-        let text = decoders.text(&ev);
-        let _ = writeln!(out, "{}", format_line(&ev, text.as_deref(), launch.hex));
-        let _ = out.flush();
-        if matches!(ev.kind, EventKind::Error { .. }) {
-            *failed = true;
+        if interrupted || end_at.is_some_and(|e| now >= e) {
+            break false;
+        }
+        if !st.running {
+            break true;
+        }
+        if has_expect && st.expect.as_ref().is_some_and(Expect::is_done) {
+            break false;
+        }
+        let quiet_exit =
+            sends && st.plan_done && (count_given || role != Role::TcpServer) && st.plan_sent > 0;
+        let last = st.last_event.unwrap_or(started);
+        if quiet_exit && now >= last + QUIET {
+            break false;
         }
     };
-
-    loop {
-        let now = Instant::now();
-        let mut next_auto = auto.tick(&session, now);
-        if let Some(x) = expect.as_mut() {
-            let (cmds, next) = x.tick(now);
-            for c in cmds {
-                session.send(c);
-            }
-            print_tries(x, &mut expect_printed, &mut out);
-            if x.is_done() {
-                break;
-            }
-            next_auto = match (next_auto, next) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-        }
-        let quiet_exit = auto.plan.send.is_some()
-            && auto.sends_done()
-            && (count_given || role != Role::TcpServer)
-            && auto.sent() > 0;
-        if quiet_exit && now >= last_activity + QUIET {
-            break;
-        }
-        if end_at.is_some_and(|e| now >= e) || int_rx.try_recv().is_ok() {
-            break;
-        }
-        let mut wait = Duration::from_millis(100);
-        if let Some(n) = next_auto {
-            wait = wait.min(n.saturating_duration_since(now));
-        }
-        match session.events().recv_timeout(wait) {
-            Ok(ev) => {
-                last_activity = Instant::now();
-                if !matches!(ev.kind, EventKind::Error { .. }) {
-                    failed = false;
-                }
-                auto.on_event(&ev, &session, last_activity);
-                let cmds = expect
-                    .as_mut()
-                    .map(|x| x.on_event(&ev, last_activity))
-                    .unwrap_or_default();
-                handle(ev, &mut out, &mut record, &mut failed);
-                for c in cmds {
-                    session.send(c);
-                }
-                if let Some(x) = &expect {
-                    print_tries(x, &mut expect_printed, &mut out);
-                }
-            }
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => {
-                // The worker ended by itself (error, or the connection closed).
-                if let Some(w) = record.as_mut() {
-                    let _ = w.flush();
-                }
-                if let Some(x) = expect.as_mut() {
-                    x.session_ended("the session ended".into(), Instant::now());
-                    print_tries(x, &mut expect_printed, &mut out);
-                    return finish_expect(x, &mut out);
-                }
-                return i32::from(failed);
-            }
-        }
+    if has_expect && !ended_by_itself {
+        rt.send(Control::CancelExpect);
     }
-    for ev in session.stop_and_join() {
-        handle(ev, &mut out, &mut record, &mut failed);
+    rt.shutdown();
+    let st = rt.status();
+    if let Some(x) = &st.expect {
+        return finish_expect(x, &mut std::io::stdout().lock());
     }
-    if let Some(w) = record.as_mut() {
-        let _ = w.flush();
+    if ended_by_itself {
+        i32::from(failed.load(Ordering::Relaxed))
+    } else {
+        0
     }
-    if let Some(x) = expect.as_mut() {
-        if !x.is_done() {
-            x.cancel(Instant::now());
-            print_tries(x, &mut expect_printed, &mut out);
-        }
-        return finish_expect(x, &mut out);
-    }
-    0
-}
-
-/// Prints one line for each try finished since the last call.
-fn print_tries(x: &Expect, printed: &mut usize, out: &mut impl Write) {
-    for r in x.results().iter().skip(*printed) {
-        let line = match (r.passed, r.latency) {
-            (true, Some(l)) => format!("expect #{} pass {}", r.n, fmt_ms(l)),
-            (true, None) => format!("expect #{} pass", r.n),
-            (false, _) => format!("expect #{} FAIL {}", r.n, r.note),
-        };
-        let _ = writeln!(out, "{line}");
-    }
-    *printed = x.results().len();
-    let _ = out.flush();
 }
 
 /// Prints the summary, writes the CSV report if asked, and gives the exit code.

@@ -5,5 +5,6 @@ pub mod i18n;
 pub mod launch;
 pub mod log;
 pub mod net;
+pub mod session;
 pub mod sys;
 pub mod ui;

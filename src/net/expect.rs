@@ -181,7 +181,7 @@ enum State {
 }
 
 /// Runs an [`ExpectPlan`].
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Expect {
     plan: ExpectPlan,
     matcher: CompiledMatcher,

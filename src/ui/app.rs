@@ -4,17 +4,12 @@
 
 use super::log_settings::{self, LogSettings};
 use super::recovery::Recovery;
-use super::session_panel::{ConnState, SessionPanel, TabSettings};
+use super::session_panel::{SessionPanel, TabSettings};
 use crate::launch::Launch;
 use crate::net::{Notifier, Role};
 use egui::{Key, Modifiers, RichText};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-/// Most events drained per frame (all tabs together), and the time budget.
-pub const DRAIN_CAP: usize = 50_000;
-pub const DRAIN_BUDGET: Duration = Duration::from_millis(8);
 
 /// What is saved between runs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -172,14 +167,15 @@ impl App {
             SessionPanel::new(Role::TcpServer, p.tcp_server),
         ];
         for panel in &mut panels {
-            p.log.apply(&mut panel.store);
+            let (rows, bytes) = p.log.caps();
+            panel.set_caps(rows, bytes);
         }
         let mut tab = p.tab;
         if let Some(l) = &launch {
             tab = l.config.role;
             let panel = &mut panels[index(tab)];
             panel.settings.apply_config(&l.config);
-            panel.store.set_encoding(l.config.encoding);
+            panel.set_encoding(l.config.encoding);
             if l.hex {
                 panel.settings.display = super::DisplayMode::Both;
             }
@@ -211,7 +207,7 @@ impl App {
         self.data_dir = dir.into();
         self.recovery.enabled = true;
         for p in &mut self.panels {
-            p.spool_dir = self.data_dir.clone();
+            p.set_spool_dir(self.data_dir.clone());
         }
         self
     }
@@ -248,8 +244,9 @@ impl App {
         self.cjk_font = cjk;
     }
 
-    /// Per-frame work outside drawing: fonts once, the launch once, and draining every
-    /// session's events (all tabs, not only the visible one), within a budget.
+    /// Per-frame work outside drawing: fonts once, the launch once, and the runtimes'
+    /// wake-up (set once). The runtimes take every event on their own threads; the frame
+    /// only reads their views.
     pub fn pump(&mut self, ctx: &egui::Context) {
         if !self.fonts_done {
             self.fonts_done = true;
@@ -258,7 +255,11 @@ impl App {
         self.recovery.start(&self.data_dir, ctx);
         if self.notify.is_none() {
             let c = ctx.clone();
-            self.notify = Some(Arc::new(move || c.request_repaint()));
+            let n: Notifier = Arc::new(move || c.request_repaint());
+            for p in &mut self.panels {
+                p.set_notify(n.clone());
+            }
+            self.notify = Some(n);
         }
         if let Some(l) = self.launch.take() {
             let notify = self.notify.clone();
@@ -266,35 +267,8 @@ impl App {
             self.panel_mut(role)
                 .start_launch(l.config, l.auto, l.record, notify);
         }
-        let now = Instant::now();
-        let deadline = now + DRAIN_BUDGET;
-        let mut budget = DRAIN_CAP;
-        let mut more = false;
-        let mut next: Option<Instant> = None;
         for p in &mut self.panels {
-            if budget == 0 {
-                more |= p.is_running();
-                continue;
-            }
-            let (n, m, due) = p.pump(budget, deadline);
-            budget = budget.saturating_sub(n);
-            more |= m;
-            // A stopping or ended worker may close its channel without a wake-up.
-            let waiting = p.is_running() && p.state == ConnState::Stopping;
-            let due = if waiting {
-                Some(now + Duration::from_millis(50))
-            } else {
-                due
-            };
-            next = match (next, due) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-        }
-        if more {
-            ctx.request_repaint();
-        } else if let Some(at) = next {
-            ctx.request_repaint_after(at.saturating_duration_since(Instant::now()));
+            p.refresh();
         }
     }
 
@@ -317,8 +291,9 @@ impl App {
                 let mut settings = self.log_settings;
                 ui.menu_button(super::classroom::t(ui, "menu.settings"), |ui| {
                     if log_settings::ui(ui, &mut settings) {
+                        let (rows, bytes) = settings.caps();
                         for p in &mut self.panels {
-                            settings.apply(&mut p.store);
+                            p.set_caps(rows, bytes);
                         }
                     }
                 });
@@ -409,7 +384,7 @@ impl eframe::App for App {
     /// A normal exit: the spool files go (only a crash or a kill leaves them behind).
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         for p in &mut self.panels {
-            p.remove_spool();
+            p.shutdown();
         }
     }
 }

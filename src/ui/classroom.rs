@@ -309,7 +309,7 @@ pub fn session_panels(ui: &mut Ui, c: &mut Classroom, panel: &mut SessionPanel) 
             .resizable(false)
             .show(ui, |ui| {
                 ui.add_space(2.0);
-                timeline::show(ui, &panel.timeline, lang, panel.role.as_str());
+                timeline::show(ui, &panel.st.timeline, lang, panel.role.as_str());
                 ui.add_space(2.0);
             });
     }
@@ -333,10 +333,10 @@ fn fill_host(c: &mut Classroom, panel: &mut SessionPanel, ip: std::net::IpAddr) 
 /// (the engine's own message is English). For the status line.
 pub fn error_note(ui: &mut Ui, panel: &SessionPanel) {
     let lang = lang(ui.ctx());
-    if lang == Lang::En || !matches!(panel.state, ConnState::Error(_)) {
+    if lang == Lang::En || !matches!(panel.st.state, ConnState::Error(_)) {
         return;
     }
-    if let Some(k) = panel.timeline.last_error {
+    if let Some(k) = panel.st.timeline.last_error {
         ui.separator();
         ui.label(RichText::new(error_sentence(lang, k)).color(super::address_field::ERROR_RED));
     }
@@ -422,7 +422,7 @@ pub fn pump_lab(app: &mut App) {
                 let p = app.panel_mut(role);
                 if p.is_running() {
                     running = true;
-                    if p.state != ConnState::Stopping {
+                    if p.st.state != ConnState::Stopping {
                         p.stop();
                     }
                 }
@@ -437,7 +437,7 @@ pub fn pump_lab(app: &mut App) {
             }
         }
         LabStage::WaitFirst => {
-            let state = app.panel(lab.first).state.clone();
+            let state = app.panel(lab.first).st.state.clone();
             match state {
                 ConnState::Bound | ConnState::Listening => {
                     app.panel_mut(lab.second).start_from_fields(notify);
@@ -497,7 +497,7 @@ pub fn show_split(app: &mut App, ui: &mut Ui) -> bool {
                     ui.label(RichText::new(tab_label(lang, role)).heading().strong());
                     panel.status_ui(ui);
                     if show_timeline {
-                        timeline::show(ui, &panel.timeline, lang, role.as_str());
+                        timeline::show(ui, &panel.st.timeline, lang, role.as_str());
                     }
                     ui.separator();
                     panel.ui(ui, false, &notify);

@@ -10,7 +10,7 @@ use crate::net::expect::{ExpectPlan, fmt_ms};
 use crate::net::rules::Matcher;
 use egui::{Color32, RichText, Ui};
 use serde::{Deserialize, Serialize};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The Expect panel's fields (saved with the tab).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,7 +76,7 @@ impl ExpectForm {
 
 pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     let salt = p.role.as_str();
-    let running = p.kit.expect.as_ref().is_some_and(|x| !x.is_done());
+    let running = p.st.expect.as_ref().is_some_and(|x| !x.is_done());
     let f = &mut p.settings.kit.expect;
     let lang = super::classroom::lang(ui.ctx());
     let t = |key| tr(lang, key);
@@ -107,10 +107,8 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     let plan_err = f.plan_in(Target::Default, lang).err();
     ui.horizontal_wrapped(|ui| {
         if running {
-            if ui.button(t("exp.cancel")).clicked()
-                && let Some(x) = &mut p.kit.expect
-            {
-                x.cancel(Instant::now());
+            if ui.button(t("exp.cancel")).clicked() {
+                p.runtime().send(crate::session::Control::CancelExpect);
             }
         } else {
             let blocked = p.send_blocked();
@@ -126,7 +124,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
             }
         }
         let has = p
-            .kit
+            .st
             .expect
             .as_ref()
             .is_some_and(|x| !x.results().is_empty());
@@ -142,7 +140,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     if let Some(e) = plan_err.as_ref().or(p.kit.expect_error.as_ref()) {
         super::address_field::error_label(ui, e);
     }
-    let Some(x) = &p.kit.expect else {
+    let Some(x) = &p.st.expect else {
         return;
     };
     let s = x.summary();

@@ -43,8 +43,13 @@ impl LogSettings {
 
     /// Sets a store's caps; rows over the new cap are dropped from memory (not from disk).
     pub fn apply(self, store: &mut LogStore) {
-        let c = self.clamped();
-        store.set_caps(c.max_rows, self.max_bytes());
+        let (rows, bytes) = self.caps();
+        store.set_caps(rows, bytes);
+    }
+
+    /// The caps these settings give: (rows, payload bytes).
+    pub fn caps(self) -> (usize, usize) {
+        (self.clamped().max_rows, self.max_bytes())
     }
 }
 

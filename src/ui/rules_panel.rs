@@ -25,13 +25,11 @@ pub fn kind_name(lang: crate::i18n::Lang, kind: usize) -> &'static str {
 
 pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     let salt = p.role.as_str();
-    let fired: Vec<u64> = p
-        .kit
-        .responder
-        .as_ref()
-        .map(|r| r.fired().to_vec())
-        .unwrap_or_default();
-    let echoed = p.kit.responder.as_ref().map_or(0, |r| r.echoed());
+    let fired = p.st.rules.fired.clone();
+    let echoed = p.st.rules.echoed;
+    let active = p.st.rules.active;
+    let error = p.st.rules.error.clone();
+    let mut reset = false;
     let rules = &mut p.settings.kit.rules;
     let lang = super::classroom::lang(ui.ctx());
     let t = |key| tr(lang, key);
@@ -45,13 +43,9 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
             r.name = format!("rule {}", rules.rules.len() + 1);
             rules.rules.push(r);
         }
-        if let Some(r) = &mut p.kit.responder
-            && ui.button(t("rules.reset_counts")).clicked()
-        {
-            r.reset_counts();
-        }
+        reset = active && ui.button(t("rules.reset_counts")).clicked();
     });
-    if let Some(e) = &p.kit.rules_error {
+    if let Some(e) = &error {
         super::address_field::error_label(ui, e);
     }
     let mut remove = None;
@@ -111,6 +105,9 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     }
     if rules.rules.is_empty() && !rules.echo {
         ui.label(RichText::new(t("rules.none")).weak());
+    }
+    if reset {
+        p.runtime().send(crate::session::Control::ResetRuleCounts);
     }
 }
 

@@ -1,7 +1,6 @@
-//! One tab's session, whatever its role: the persisted fields, the Start/Stop state
-//! machine, draining the worker's events into a [`LogStore`] (plus automation and the
-//! `--record` stream), the status line, and the tab's layout (fields, send box, log).
-//! The worker is reached only through its channels.
+//! One tab, whatever its role: the persisted fields, the status line and the tab's layout
+//! (fields, send box, log). The session itself runs in the tab's [`Runtime`] (its own
+//! thread): the panel reads the runtime's view each frame and sends it controls.
 
 use super::address_field::ERROR_RED;
 use super::log_view::{self, DisplayMode, LogViewState};
@@ -10,19 +9,16 @@ use super::send_box::{self, SendState};
 use super::{encoding_picker, tcp_client, tcp_server, udp_receiver, udp_sender};
 use crate::codec::Encoding;
 use crate::i18n::{Lang, tr, trf};
-use crate::log::LogStore;
-use crate::log::frames::ViewFramer;
-use crate::log::spool::Spool;
-use crate::net::auto::{Auto, AutoPlan};
-use crate::net::{
-    ClosedBy, Command, Event, EventKind, Notifier, Payload, Role, Session, SessionConfig, Target,
-};
+use crate::net::auto::AutoPlan;
+use crate::net::rules::RuleSet;
+use crate::net::{Command, Notifier, Payload, Role, SessionConfig, Target};
+use crate::session::{Control, Runtime, RuntimeOptions, Status, View};
 use crossbeam_channel::{Receiver, TryRecvError};
 use egui::{Color32, RichText, Ui};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::time::Instant;
+use std::sync::MutexGuard;
 
 /// The persisted fields of one tab.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,22 +86,7 @@ impl TabSettings {
     }
 }
 
-/// Where a session stands, for the status line.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ConnState {
-    Idle,
-    Starting,
-    Connecting,
-    Connected,
-    Bound,
-    Listening,
-    Stopping,
-    Stopped,
-    ClosedByPeer(String),
-    Closed(String),
-    Reset(String),
-    Error(String),
-}
+pub use crate::session::ConnState;
 
 impl ConnState {
     /// The status text in English.
@@ -160,87 +141,98 @@ fn with_msg(lang: Lang, key: &'static str, msg: &str) -> String {
     }
 }
 
-/// One tab: its settings, its session (if running), its log.
+/// One tab: its settings, the window's own state, and the tab's session runtime, which
+/// owns the log, the spool and the automation. The panel reads the runtime's view and
+/// sends it controls; it never touches a socket or drains a worker.
 pub struct SessionPanel {
     pub role: Role,
     /// The language of the texts this panel makes (set each frame from the window's).
     pub lang: Lang,
     pub settings: TabSettings,
-    pub store: LogStore,
     pub log: LogViewState,
-    pub state: ConnState,
-    /// The real local address reported by the worker.
-    pub local: Option<SocketAddr>,
-    /// A message for the status line (save result, record error); true = error.
+    /// The runtime's status, copied at the start of each frame (see [`SessionPanel::refresh`]).
+    pub st: Status,
+    /// A message for the status line (save result); true = error.
     pub notice: Option<(String, bool)>,
-    /// UDP: sources seen in received datagrams (newest last).
-    pub senders: Vec<SocketAddr>,
-    pub last_sender: Option<SocketAddr>,
     /// UDP receiver: reply to this source (None = the last sender).
     pub reply_to: Option<SocketAddr>,
     /// TCP server: the selected client (None = all clients).
     pub selected_client: Option<u64>,
     /// TCP server: the listening socket was closed, clients kept.
     pub listen_stopped: bool,
-    /// The socket calls so far (classroom mode's timeline strip).
-    pub timeline: super::timeline::Timeline,
-    /// The running part of the tools (auto-send, file, rules, rates, expect).
+    /// The window's part of the tools (dialogs, notes, the file being sent).
     pub kit: super::toolkit::Toolkit,
-    session: Option<Session>,
-    auto: Option<Auto>,
-    /// `--record FILE`: the same writer as the spool, keeping its file.
-    recorder: Option<Spool>,
-    record_path: Option<PathBuf>,
+    runtime: Runtime,
     saves: Vec<Receiver<Option<Result<String, String>>>>,
-    /// Every event of this log, on disk (created with the first event; removed on drop).
-    spool: Option<Spool>,
     /// Where spools go (the app's data directory).
-    pub spool_dir: PathBuf,
-    /// Why there is no spool (creating or writing it failed).
-    spool_error: Option<String>,
-    spool_written: u64,
-    /// TCP display framing: cuts received chunks into one row per frame (the spool and
-    /// the record keep the raw chunks).
-    view: ViewFramer,
-    /// Events given to the spool (with framing, the rows in memory differ from the events).
-    spooled: u64,
+    spool_dir: PathBuf,
+    notify: Option<Notifier>,
+    /// What the runtime was last given (sent again only when the fields change).
+    sent_rules: Option<(RuleSet, Encoding)>,
+    sent_framing: Option<crate::codec::Framing>,
 }
 
 impl SessionPanel {
     pub fn new(role: Role, settings: TabSettings) -> SessionPanel {
         let enc = encoding_picker::from_label(&settings.encoding);
+        let spool_dir = save::default_data_dir();
+        let runtime = Runtime::new(
+            role,
+            RuntimeOptions {
+                spool_dir: Some(spool_dir.clone()),
+                notify: None,
+                encoding: Some(enc),
+            },
+        );
         SessionPanel {
             role,
             lang: Lang::En,
             settings,
-            store: LogStore::new(enc),
             log: LogViewState::default(),
-            state: ConnState::Idle,
-            local: None,
+            st: runtime.status(),
             notice: None,
-            senders: Vec::new(),
-            last_sender: None,
             reply_to: None,
             selected_client: None,
             listen_stopped: false,
-            timeline: super::timeline::Timeline::new(role),
             kit: Default::default(),
-            session: None,
-            auto: None,
-            recorder: None,
-            record_path: None,
+            runtime,
             saves: Vec::new(),
-            spool: None,
-            spool_dir: save::default_data_dir(),
-            spool_error: None,
-            spool_written: 0,
-            view: ViewFramer::default(),
-            spooled: 0,
+            spool_dir,
+            notify: None,
+            sent_rules: None,
+            sent_framing: None,
         }
     }
 
+    /// The runtime's view, locked (keep it short; tests and exports).
+    pub fn view(&self) -> MutexGuard<'_, View> {
+        self.runtime.view()
+    }
+
+    /// The tab's runtime.
+    pub fn runtime(&self) -> &Runtime {
+        &self.runtime
+    }
+
+    /// Where this tab's spool goes (takes effect for a spool not created yet).
+    pub fn set_spool_dir(&mut self, dir: PathBuf) {
+        self.spool_dir = dir.clone();
+        self.runtime.send(Control::SetSpoolDir(dir));
+    }
+
+    /// What wakes the window when the runtime has news.
+    pub fn set_notify(&mut self, n: Notifier) {
+        self.notify = Some(n.clone());
+        self.runtime.send(Control::SetNotify(n));
+    }
+
+    /// The log's memory caps.
+    pub fn set_caps(&self, rows: usize, bytes: usize) {
+        self.runtime.send(Control::SetCaps { rows, bytes });
+    }
+
     pub fn is_running(&self) -> bool {
-        self.session.is_some()
+        self.st.running
     }
 
     pub fn encoding(&self) -> Encoding {
@@ -259,34 +251,9 @@ impl SessionPanel {
         Some(super::toolkit::apply_config(&self.settings.kit, cfg).encoding(self.encoding()))
     }
 
-    /// Starts a session with this config (stopping nothing: call only when idle).
+    /// Starts a session with this config (only when idle).
     pub fn start(&mut self, cfg: SessionConfig, notify: Option<Notifier>) {
-        if self.session.is_some() {
-            return;
-        }
-        self.state = ConnState::Starting;
-        self.local = None;
-        self.listen_stopped = false;
-        self.timeline = super::timeline::Timeline::new(self.role);
-        self.view.reset();
-        self.notice = None;
-        self.session = Some(Session::start(cfg, notify));
-        if let Some(p) = self.record_path.clone() {
-            match Spool::create(&p, self.encoding(), true) {
-                Ok(r) => self.recorder = Some(r),
-                Err(e) => {
-                    self.notice = Some((
-                        trf(
-                            self.lang,
-                            "notice.record_stopped",
-                            &[("path", &p.display().to_string()), ("err", &e.to_string())],
-                        ),
-                        true,
-                    ));
-                    self.record_path = None;
-                }
-            }
-        }
+        self.start_launch(cfg, AutoPlan::default(), None, notify);
     }
 
     /// Starts from the fields (the main button).
@@ -308,57 +275,66 @@ impl SessionPanel {
         record: Option<PathBuf>,
         notify: Option<Notifier>,
     ) {
-        self.record_path = record;
-        self.start(cfg, notify);
-        if plan != AutoPlan::default() {
-            self.auto = Some(Auto::new(plan));
+        if self.is_running() {
+            return;
         }
+        if let Some(n) = notify
+            && self.notify.is_none()
+        {
+            self.set_notify(n);
+        }
+        self.sync_runtime();
+        self.listen_stopped = false;
+        self.notice = None;
+        self.runtime.start(cfg, plan, record);
+        self.st = self.runtime.status();
     }
 
-    /// Asks the worker to stop; events keep draining until its channel closes.
+    /// Asks the worker to stop; the runtime takes its last events.
     pub fn stop(&mut self) {
-        if let Some(s) = &self.session {
-            s.send(Command::Stop);
-            self.state = ConnState::Stopping;
-        }
-        if let Some(a) = &mut self.auto {
-            a.cancel();
-        }
+        self.runtime.stop();
+        self.st = self.runtime.status();
     }
 
-    /// A handle for sending commands from another thread (auto-send).
-    pub fn handle(&self) -> Option<crate::net::SessionHandle> {
-        self.session.as_ref().map(Session::handle)
-    }
-
+    /// Sends a command to the worker. False if no session runs.
     pub fn send_command(&self, cmd: Command) -> bool {
-        self.session.as_ref().is_some_and(|s| s.send(cmd))
+        self.is_running() && self.runtime.command(cmd)
     }
 
     /// Changes the encoding of sending, the log and the record.
     pub fn set_encoding(&mut self, enc: Encoding) {
         self.settings.encoding = enc.label();
-        self.store.set_encoding(enc);
-        self.send_command(Command::SetEncoding(enc));
-        if let Some(r) = &self.recorder {
-            r.set_encoding(enc);
-        }
-        if let Some(s) = &self.spool {
-            s.set_encoding(enc);
-        }
+        self.runtime.send(Control::SetEncoding(enc));
     }
 
     pub fn clear_log(&mut self) {
-        if let Some(s) = &self.spool {
-            s.truncate();
-        }
-        self.spool_written = 0;
-        self.spooled = 0;
-        self.view.reset();
-        self.store.clear();
+        self.runtime.send(Control::Clear);
         self.log.reset();
-        self.senders.clear();
-        self.last_sender = None;
+    }
+
+    /// Gives the runtime the tab's rules and framing when they changed.
+    pub fn sync_runtime(&mut self) {
+        let enc = self.encoding();
+        let rules = &self.settings.kit.rules;
+        if self
+            .sent_rules
+            .as_ref()
+            .is_none_or(|(r, e)| r != rules || *e != enc)
+        {
+            self.sent_rules = Some((rules.clone(), enc));
+            self.runtime.send(Control::SetRules(Box::new(rules.clone())));
+        }
+        let framing = if self.role.is_tcp() {
+            self.settings.framing.framing().ok()
+        } else {
+            Some(crate::codec::Framing::Raw)
+        };
+        if let Some(f) = framing
+            && self.sent_framing.as_ref() != Some(&f)
+        {
+            self.sent_framing = Some(f.clone());
+            self.runtime.send(Control::SetFraming(f));
+        }
     }
 
     /// Where a send goes now.
@@ -375,7 +351,8 @@ impl SessionPanel {
     /// Why sending is impossible now (None: it is possible).
     pub fn send_blocked(&self) -> Option<String> {
         let t = |key| tr(self.lang, key).to_string();
-        if self.session.is_none() || self.state == ConnState::Stopping {
+        let state = &self.st.state;
+        if !self.is_running() || *state == ConnState::Stopping {
             return Some(match self.role {
                 Role::UdpSender | Role::UdpReceiver => t("send.blocked_bind"),
                 Role::TcpClient => t("send.blocked_connect"),
@@ -383,29 +360,30 @@ impl SessionPanel {
             });
         }
         match self.role {
-            Role::UdpSender => (self.state != ConnState::Bound).then(|| t("send.not_bound")),
+            Role::UdpSender => (*state != ConnState::Bound).then(|| t("send.not_bound")),
             Role::UdpReceiver => {
-                if self.state != ConnState::Bound {
+                if *state != ConnState::Bound {
                     Some(t("send.not_bound"))
-                } else if self.reply_to.is_none() && self.last_sender.is_none() {
+                } else if self.reply_to.is_none() && self.st.last_sender.is_none() {
                     Some(t("send.no_sender"))
                 } else {
                     None
                 }
             }
-            Role::TcpClient => {
-                (self.state != ConnState::Connected).then(|| t("send.not_connected"))
+            Role::TcpClient => (*state != ConnState::Connected).then(|| t("send.not_connected")),
+            Role::TcpServer => {
+                let v = self.view();
+                match self.selected_client {
+                    Some(id) if !v.store.clients.get(&id).is_some_and(|c| c.open) => Some(trf(
+                        self.lang,
+                        "send.client_not_connected",
+                        &[("id", &id.to_string())],
+                    )),
+                    Some(_) => None,
+                    None if !v.store.clients.values().any(|c| c.open) => Some(t("send.no_client")),
+                    None => None,
+                }
             }
-            Role::TcpServer => match self.selected_client {
-                Some(id) if !self.store.clients.get(&id).is_some_and(|c| c.open) => Some(trf(
-                    self.lang,
-                    "send.client_not_connected",
-                    &[("id", &id.to_string())],
-                )),
-                Some(_) => None,
-                None if !self.store.clients.values().any(|c| c.open) => Some(t("send.no_client")),
-                None => None,
-            },
         }
     }
 
@@ -418,84 +396,10 @@ impl SessionPanel {
         });
     }
 
-    /// Drains events until the channel is empty, `cap` events were taken or `deadline`
-    /// passed. Returns (events taken, more may remain, next automation time).
-    pub fn pump(&mut self, cap: usize, deadline: Instant) -> (usize, bool, Option<Instant>) {
-        self.poll_background();
-        self.sync_view_framing();
-        let Some(session) = self.session.take() else {
-            return (0, false, None);
-        };
-        let mut n = 0;
-        let mut more = false;
-        let mut ended = false;
-        let mut behind = false;
-        loop {
-            if n >= cap || (n % 256 == 255 && Instant::now() >= deadline) {
-                more = true;
-                break;
-            }
-            // The disk writer is far behind: take no more for now, so the worker's queue
-            // fills and (for TCP) the peer is slowed down, instead of memory growing.
-            if n % 16 == 0 && self.writers_behind() {
-                behind = true;
-                break;
-            }
-            match session.events().try_recv() {
-                Ok(ev) => {
-                    n += 1;
-                    if let Some(a) = &mut self.auto {
-                        a.on_event(&ev, &session, Instant::now());
-                    }
-                    self.kit.on_event(&ev, &session, Instant::now());
-                    self.on_event(ev);
-                }
-                Err(TryRecvError::Empty) => break,
-                Err(TryRecvError::Disconnected) => {
-                    ended = true;
-                    break;
-                }
-            }
-        }
-        let mut next = behind.then(|| Instant::now() + std::time::Duration::from_millis(5));
-        if ended {
-            self.on_ended();
-        } else {
-            if let Some(a) = &mut self.auto {
-                next = match (next, a.tick(&session, Instant::now())) {
-                    (Some(x), Some(y)) => Some(x.min(y)),
-                    (x, y) => x.or(y),
-                };
-            }
-            next = match (next, self.kit.tick(&session, Instant::now())) {
-                (Some(x), Some(y)) => Some(x.min(y)),
-                (x, y) => x.or(y),
-            };
-            self.session = Some(session);
-        }
-        (n, more, next)
-    }
-
-    fn writers_behind(&self) -> bool {
-        self.spool.as_ref().is_some_and(Spool::is_behind)
-            || self.recorder.as_ref().is_some_and(Spool::is_behind)
-    }
-
-    fn poll_background(&mut self) {
-        if let Some(r) = &mut self.recorder
-            && let (_, Some(e)) = r.poll()
-        {
-            self.notice = Some((e.to_string(), true));
-            self.recorder = None;
-            self.record_path = None;
-        }
-        if let Some(s) = &mut self.spool {
-            let (written, err) = s.poll();
-            self.spool_written = written;
-            if let Some(e) = err {
-                self.spool_error = Some(e.to_string());
-            }
-        }
+    /// Copies the runtime's status for this frame and collects finished saves. Reads
+    /// only: the runtime has already taken every event.
+    pub fn refresh(&mut self) {
+        self.st = self.runtime.status();
         self.saves.retain(|rx| match rx.try_recv() {
             Ok(res) => {
                 match res {
@@ -510,157 +414,35 @@ impl SessionPanel {
         });
     }
 
-    /// Follows the tab's framing picker (a bad field keeps the last good framing).
-    fn sync_view_framing(&mut self) {
-        let framing = if self.role.is_tcp() {
-            self.settings.framing.framing().ok()
-        } else {
-            Some(crate::codec::Framing::Raw)
-        };
-        if let Some(f) = framing {
-            self.view.set_framing(f);
-        }
-    }
-
-    fn on_ended(&mut self) {
-        self.auto = None;
-        self.kit.on_ended();
-        // Unfinished frames of connections that ended without a close event.
-        let template = Event {
-            ts_us: crate::net::now_us(),
-            role: self.role,
-            local: self.local,
-            peer: None,
-            client: None,
-            kind: EventKind::Info(String::new()),
-        };
-        for row in self.view.flush_all(&template) {
-            self.store.push_row(row.event, row.truncated);
-        }
-        self.recorder = None;
-        self.state = match &self.state {
-            ConnState::ClosedByPeer(_)
-            | ConnState::Closed(_)
-            | ConnState::Reset(_)
-            | ConnState::Error(_) => self.state.clone(),
-            _ => ConnState::Stopped,
-        };
-    }
-
-    fn on_event(&mut self, ev: Event) {
-        let own = ev.client.is_none();
-        if own && let Some(l) = ev.local {
-            self.local = Some(l);
-        }
-        match &ev.kind {
-            EventKind::Bound if own => self.state = ConnState::Bound,
-            EventKind::Listening { .. } => self.state = ConnState::Listening,
-            EventKind::Connecting if own => self.state = ConnState::Connecting,
-            EventKind::Connected if own => self.state = ConnState::Connected,
-            EventKind::Closed { by, message } if own => {
-                self.state = match by {
-                    ClosedBy::Peer => ConnState::ClosedByPeer(message.clone()),
-                    ClosedBy::Local => ConnState::Closed(message.clone()),
-                }
-            }
-            EventKind::Reset { message } if own => self.state = ConnState::Reset(message.clone()),
-            EventKind::Error { message, .. } if own => {
-                self.state = ConnState::Error(message.clone())
-            }
-            EventKind::Rx(_) if !self.role.is_tcp() => {
-                if let Some(p) = ev.peer {
-                    self.last_sender = Some(p);
-                    if !self.senders.contains(&p) {
-                        self.senders.push(p);
-                        if self.senders.len() > 100 {
-                            self.senders.remove(0);
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-        self.push_event(ev);
-    }
-
-    /// Adds an event to the log, the spool and the record.
-    fn push_event(&mut self, ev: Event) {
-        if self.spool.is_none() && self.spool_error.is_none() {
-            match Spool::in_dir(&self.spool_dir, self.role.as_str(), self.store.encoding()) {
-                Ok(s) => self.spool = Some(s),
-                Err(e) => {
-                    self.spool_error = Some(trf(
-                        self.lang,
-                        "notice.cannot_save_to",
-                        &[
-                            ("dir", &self.spool_dir.display().to_string()),
-                            ("err", &e.to_string()),
-                        ],
-                    ))
-                }
-            }
-        }
-        if let Some(s) = &mut self.spool {
-            s.write(&ev);
-            self.spooled += 1;
-        }
-        if let Some(r) = &mut self.recorder {
-            r.write(&ev);
-        }
-        self.timeline.on_event(&ev);
-        if self.view.is_raw() {
-            self.store.push(ev);
-            return;
-        }
-        // Display framing: the raw chunk is counted, its frames become the rows.
-        if matches!(ev.kind, EventKind::Rx(_)) {
-            self.store.count_rx(&ev);
-        }
-        for row in self.view.split(ev) {
-            if row.frame {
-                self.store.push_row(row.event, row.truncated);
-            } else {
-                self.store.push(row.event);
-            }
-        }
-    }
-
     /// Attaches a note to this moment (in the log, the spool and the record).
     pub fn add_note(&mut self, text: &str) {
         let text = text.trim();
-        if text.is_empty() {
-            return;
+        if !text.is_empty() {
+            self.runtime.send(Control::Note(text.to_string()));
         }
-        self.push_event(Event {
-            ts_us: crate::net::now_us(),
-            role: self.role,
-            local: self.local,
-            peer: None,
-            client: None,
-            kind: EventKind::Note(text.to_string()),
-        });
     }
 
-    /// Stops the spool writer and deletes its file (a normal exit).
-    pub fn remove_spool(&mut self) {
-        self.spool = None;
-        self.spool_written = 0;
+    /// Ends the runtime: stops the worker, finishes the writers, deletes the spool (a
+    /// normal exit).
+    pub fn shutdown(&mut self) {
+        self.runtime.shutdown();
+        self.st = self.runtime.status();
     }
 
     /// The spool file of this log, if there is one.
-    pub fn spool_path(&self) -> Option<&std::path::Path> {
-        self.spool.as_ref().map(|s| s.path())
+    pub fn spool_path(&self) -> Option<PathBuf> {
+        self.st.spool_path.clone()
     }
 
     /// What a save reads: the spool, or the rows in memory when there is no spool.
     fn save_source(&self) -> save::Source {
-        match (&self.spool, &self.spool_error) {
-            (Some(s), None) => save::Source::Spool {
-                path: s.path().to_path_buf(),
-                sync: Box::new(s.syncer()),
+        match (&self.st.spool_path, &self.st.spool_error) {
+            (Some(p), None) => save::Source::Spool {
+                path: p.clone(),
+                sync: Box::new(self.runtime.syncer(std::time::Duration::from_secs(60))),
             },
             (_, err) => save::Source::Memory {
-                rows: self.store.iter().cloned().collect(),
+                rows: self.view().store.iter().cloned().collect(),
                 why: err
                     .clone()
                     .unwrap_or_else(|| tr(self.lang, "save.no_disk_copy").into()),
@@ -681,7 +463,7 @@ impl SessionPanel {
     }
 
     fn start_save(&mut self, output: Option<PathBuf>, ctx: &egui::Context) {
-        if self.store.total() == 0 {
+        if self.view().store.total() == 0 {
             self.notice = Some((tr(self.lang, "notice.nothing_to_save").into(), false));
             return;
         }
@@ -717,20 +499,20 @@ impl SessionPanel {
     /// What the status line says about the log: rows held, events seen, what is on disk.
     /// The bool is true when it is an error.
     pub fn held_text(&self) -> (String, bool) {
-        let total = self.store.total();
+        let (shown, total) = {
+            let v = self.view();
+            (v.store.len() as u64, v.store.total())
+        };
         let mut t = trf(
             self.lang,
             "held.showing",
-            &[
-                ("shown", &thousands(self.store.len() as u64)),
-                ("total", &thousands(total)),
-            ],
+            &[("shown", &thousands(shown)), ("total", &thousands(total))],
         );
-        if let Some(e) = &self.spool_error {
+        if let Some(e) = &self.st.spool_error {
             t.push_str(&format!(" · {e}"));
             return (t, true);
         }
-        let pending = self.spooled.saturating_sub(self.spool_written);
+        let pending = self.st.unsaved();
         if pending == 0 {
             t.push_str(&format!(" · {}", tr(self.lang, "held.all_saved")));
         } else {
@@ -744,18 +526,21 @@ impl SessionPanel {
     pub fn status_ui(&self, ui: &mut Ui) {
         let lang = self.lang;
         ui.horizontal_wrapped(|ui| {
-            let mut state = self.state.text_in(lang);
+            let mut state = self.st.state.text_in(lang);
             if self.role == Role::TcpServer && self.listen_stopped && self.is_running() {
                 state = tr(lang, "state.not_listening").into();
             }
-            ui.label(RichText::new(state).color(self.state.color()).strong());
+            ui.label(RichText::new(state).color(self.st.state.color()).strong());
             super::classroom::error_note(ui, self);
-            if let Some(l) = self.local {
+            if let Some(l) = self.st.local {
                 ui.separator();
                 ui.label(trf(lang, "status.local", &[("addr", &l.to_string())]));
             }
             ui.separator();
-            let c = &self.store.counters;
+            let (c, refused, dropped) = {
+                let v = self.view();
+                (v.store.counters.clone(), v.store.refused, v.store.kernel_dropped)
+            };
             ui.label(trf(
                 lang,
                 "status.counters",
@@ -773,24 +558,28 @@ impl SessionPanel {
             } else {
                 ui.label(held).on_hover_text(tr(lang, "held.tip"));
             }
-            if self.store.refused > 0 {
+            if refused > 0 {
                 ui.separator();
-                let n = thousands(self.store.refused);
+                let n = thousands(refused);
                 ui.label(RichText::new(trf(lang, "status.refused", &[("n", &n)])).color(ERROR_RED))
                     .on_hover_text(tr(lang, "status.refused_tip"));
             }
-            if self.store.kernel_dropped > 0 {
+            if dropped > 0 {
                 ui.separator();
-                let n = thousands(self.store.kernel_dropped);
+                let n = thousands(dropped);
                 ui.label(
                     RichText::new(trf(lang, "status.kernel_dropped", &[("n", &n)]))
                         .color(ERROR_RED),
                 )
                 .on_hover_text(tr(lang, "status.kernel_dropped_tip"));
             }
-            if self.recorder.is_some() {
+            if self.st.recording.is_some() {
                 ui.separator();
                 ui.label(tr(lang, "status.recording"));
+            }
+            if let Some(e) = &self.st.record_error {
+                ui.separator();
+                ui.label(RichText::new(e).color(ERROR_RED));
             }
             if let Some((m, err)) = &self.notice {
                 ui.separator();
@@ -807,6 +596,8 @@ impl SessionPanel {
     pub fn ui(&mut self, ui: &mut Ui, force_send: bool, notify: &Option<Notifier>) {
         let salt = self.role.as_str();
         self.lang = super::classroom::lang(ui.ctx());
+        self.refresh();
+        self.sync_runtime();
         let lang = self.lang;
         let (hint, more) = match self.role {
             Role::UdpSender => ("about.udp_sender", "about.udp_sender_more"),
@@ -841,7 +632,7 @@ impl SessionPanel {
             let big = |t: &str| {
                 egui::Button::new(RichText::new(t).strong()).min_size(egui::vec2(100.0, 0.0))
             };
-            if self.state == ConnState::Stopping {
+            if self.st.state == ConnState::Stopping {
                 ui.add_enabled(false, big(tr(lang, "btn.stopping")));
             } else if self.is_running() {
                 if ui.add(big(stop)).clicked() {
@@ -867,7 +658,7 @@ impl SessionPanel {
                 tcp_server::server_buttons(ui, self);
             }
             if self.role == Role::TcpClient
-                && self.state == ConnState::Connected
+                && self.st.state == ConnState::Connected
                 && ui
                     .button(tr(lang, "btn.half_close"))
                     .on_hover_text(tr(lang, "btn.half_close_tip"))
@@ -886,10 +677,9 @@ impl SessionPanel {
                 let enc = self.encoding();
                 let SessionPanel {
                     settings,
-                    store,
-                    senders,
+                    st,
+                    runtime,
                     reply_to,
-                    last_sender,
                     selected_client,
                     role,
                     ..
@@ -904,9 +694,11 @@ impl SessionPanel {
                     force_send,
                     |ui| match role {
                         Role::UdpReceiver => {
-                            udp_receiver::reply_target_ui(ui, senders, reply_to, *last_sender)
+                            udp_receiver::reply_target_ui(ui, &st.senders, reply_to, st.last_sender)
                         }
-                        Role::TcpServer => tcp_server::target_ui(ui, store, selected_client),
+                        Role::TcpServer => {
+                            tcp_server::target_ui(ui, &runtime.view().store, selected_client)
+                        }
                         _ => {}
                     },
                 );
@@ -940,14 +732,18 @@ impl SessionPanel {
                 ui.label(RichText::new(tr(lang, k)).weak().small())
                     .on_hover_text(tr(lang, "rows.tip"));
             }
-            let actions = log_view::show(
-                ui,
-                &self.store,
-                &mut self.log,
-                &mut self.settings.display,
-                self.role == Role::TcpServer,
-                salt,
-            );
+            let actions = {
+                let view = self.runtime.shared();
+                let v = crate::session::lock(&view);
+                log_view::show(
+                    ui,
+                    &v.store,
+                    &mut self.log,
+                    &mut self.settings.display,
+                    self.role == Role::TcpServer,
+                    salt,
+                )
+            };
             if actions.clear {
                 self.clear_log();
             }

@@ -129,7 +129,7 @@ fn endpoint(a: Option<SocketAddr>) -> String {
 
 /// Draws the diagram of the panel's connection.
 pub fn show(ui: &mut Ui, panel: &SessionPanel, lang: Lang) {
-    let f = flow(&panel.timeline, panel.role, panel.selected_client);
+    let f = flow(&panel.st.timeline, panel.role, panel.selected_client);
     ui.heading(tr(lang, "dg.title"));
     ui.horizontal(|ui| {
         ui.label(

@@ -46,7 +46,7 @@ pub fn config(s: &TabSettings) -> Option<SessionConfig> {
 
 /// Buttons next to Listen/Stop.
 pub fn server_buttons(ui: &mut Ui, p: &mut SessionPanel) {
-    let listening = p.state == ConnState::Listening && !p.listen_stopped;
+    let listening = p.st.state == ConnState::Listening && !p.listen_stopped;
     let (text, tip) = (t(ui, "srv.stop_listening"), t(ui, "srv.stop_listening_tip"));
     if ui
         .add_enabled(listening, egui::Button::new(text))
@@ -88,7 +88,10 @@ pub fn target_ui(ui: &mut Ui, store: &LogStore, selected: &mut Option<u64>) {
 
 /// The client list with per-client counters.
 pub fn client_list_ui(ui: &mut Ui, p: &mut SessionPanel) {
-    let open = p.store.clients.values().filter(|c| c.open).count();
+    let shared = p.runtime().shared();
+    let view = crate::session::lock(&shared);
+    let clients = &view.store.clients;
+    let open = clients.values().filter(|c| c.open).count();
     let lang = super::classroom::lang(ui.ctx());
     ui.horizontal(|ui| {
         ui.label(RichText::new(t(ui, "srv.clients")).strong());
@@ -97,14 +100,14 @@ pub fn client_list_ui(ui: &mut Ui, p: &mut SessionPanel) {
             "srv.clients_count",
             &[
                 ("open", &open.to_string()),
-                ("seen", &p.store.clients.len().to_string()),
+                ("seen", &clients.len().to_string()),
             ],
         ));
     });
     ui.horizontal_wrapped(|ui| {
         let sel_open = p
             .selected_client
-            .and_then(|id| p.store.clients.get(&id))
+            .and_then(|id| clients.get(&id))
             .is_some_and(|c| c.open);
         if ui
             .add_enabled(
@@ -131,10 +134,10 @@ pub fn client_list_ui(ui: &mut Ui, p: &mut SessionPanel) {
         .id_salt("client_list")
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            if p.store.clients.is_empty() {
+            if clients.is_empty() {
                 ui.label(RichText::new(t(ui, "srv.no_clients")).weak());
             }
-            for c in p.store.clients.values().rev() {
+            for c in clients.values().rev() {
                 let peer = c.peer.map(|a| a.to_string()).unwrap_or_default();
                 let state = t(ui, if c.open { "srv.open" } else { "srv.closed" });
                 let text = trf(

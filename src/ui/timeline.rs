@@ -1,273 +1,16 @@
-//! The timeline strip of a session: the socket API calls as they happen, with the real
-//! addresses — `socket()`, `bind()`, `listen(backlog)`, `accept() → client`, `connect()`,
-//! `send()`/`recv()` with byte counts (consecutive ones merged), `shutdown()`, `close()` —
-//! and how a connection ended (FIN from the peer, or RST). Built from the session's
-//! events; the model has no GUI, [`show`] draws it.
+//! Draws and words a session's timeline strip (the model is `crate::session::timeline`):
+//! each socket call as one short text in the UI's language.
 
+pub use crate::session::timeline::{End, Step, Timeline};
 use crate::i18n::{Lang, error_sentence, tr, trf};
-use crate::net::{ClosedBy, ErrorKind, Event, EventKind, Role};
+
 use egui::{Color32, RichText, Ui};
 use std::net::SocketAddr;
 
-/// Most steps kept; older ones are dropped (and counted).
-pub const MAX_STEPS: usize = 300;
-
-/// How a connection (or the session) ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum End {
-    /// The peer sent FIN.
-    PeerFin,
-    /// The connection was reset (RST).
-    Rst,
-    /// This side closed.
-    Local,
-}
-
-/// One socket API call (or a merged run of sends or receives).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Step {
-    Socket {
-        stream: bool,
-        v6: bool,
-    },
-    Bind(Option<SocketAddr>),
-    Listen {
-        backlog: i32,
-    },
-    Accept {
-        client: u64,
-        peer: Option<SocketAddr>,
-    },
-    /// `done` once the handshake finished.
-    Connect {
-        to: Option<SocketAddr>,
-        done: bool,
-    },
-    Send {
-        client: Option<u64>,
-        peer: Option<SocketAddr>,
-        bytes: u64,
-        calls: u64,
-    },
-    Recv {
-        client: Option<u64>,
-        peer: Option<SocketAddr>,
-        bytes: u64,
-        calls: u64,
-    },
-    /// shutdown(SHUT_WR) from this side.
-    Shutdown {
-        client: Option<u64>,
-    },
-    /// The peer's FIN arrived; the connection stays half open.
-    PeerFin {
-        client: Option<u64>,
-    },
-    Close {
-        client: Option<u64>,
-        end: End,
-    },
-    Failed {
-        call: &'static str,
-        kind: ErrorKind,
-    },
-}
-
-/// The steps of one session.
-#[derive(Clone, Debug, Default)]
-pub struct Timeline {
-    role: Option<Role>,
-    pub steps: Vec<Step>,
-    /// Steps dropped from the front to stay within [`MAX_STEPS`].
-    pub dropped: u64,
-    /// The session's own local address, once known.
-    pub local: Option<SocketAddr>,
-    /// The session's own peer (TCP client: the server).
-    pub peer: Option<SocketAddr>,
-    /// The last error of the session itself.
-    pub last_error: Option<ErrorKind>,
-}
-
 impl Timeline {
-    /// An empty timeline for a session about to start in `role`.
-    pub fn new(role: Role) -> Timeline {
-        Timeline {
-            role: Some(role),
-            ..Timeline::default()
-        }
-    }
-
-    fn push(&mut self, s: Step) {
-        if self.steps.len() >= MAX_STEPS {
-            self.steps.remove(0);
-            self.dropped += 1;
-        }
-        self.steps.push(s);
-    }
-
-    fn has_socket(&self) -> bool {
-        self.dropped > 0 || self.steps.iter().any(|s| matches!(s, Step::Socket { .. }))
-    }
-
-    fn socket(&mut self, role: Role, addr: Option<SocketAddr>) {
-        if !self.has_socket() {
-            self.push(Step::Socket {
-                stream: role.is_tcp(),
-                v6: addr.is_some_and(|a| a.is_ipv6()),
-            });
-        }
-    }
-
-    /// Adds what an event shows.
-    pub fn on_event(&mut self, ev: &Event) {
-        let role = *self.role.get_or_insert(ev.role);
-        let own = ev.client.is_none();
-        if own && let Some(l) = ev.local {
-            self.local = Some(l);
-        }
-        match &ev.kind {
-            EventKind::Bound => {
-                self.socket(role, ev.local);
-                self.push(Step::Bind(ev.local));
-            }
-            EventKind::Listening { backlog } => {
-                self.socket(role, ev.local);
-                self.push(Step::Bind(ev.local));
-                self.push(Step::Listen { backlog: *backlog });
-            }
-            EventKind::Connecting => {
-                self.peer = ev.peer;
-                self.socket(role, ev.peer);
-                self.push(Step::Connect {
-                    to: ev.peer,
-                    done: false,
-                });
-            }
-            EventKind::Connected => {
-                if let Some(Step::Connect { done, to }) = self
-                    .steps
-                    .iter_mut()
-                    .rev()
-                    .find(|s| matches!(s, Step::Connect { .. }))
-                {
-                    *done = true;
-                    if ev.peer.is_some() {
-                        *to = ev.peer;
-                    }
-                } else {
-                    self.socket(role, ev.peer);
-                    self.push(Step::Connect {
-                        to: ev.peer,
-                        done: true,
-                    });
-                }
-                self.peer = ev.peer;
-            }
-            EventKind::Accepted => {
-                if let Some(client) = ev.client {
-                    self.push(Step::Accept {
-                        client,
-                        peer: ev.peer,
-                    });
-                }
-            }
-            EventKind::Tx(d) => self.data(true, ev, d.len() as u64),
-            EventKind::Rx(d) => self.data(false, ev, d.len() as u64),
-            EventKind::Info(m) if m.starts_with("shutdown(") => {
-                self.push(Step::Shutdown { client: ev.client })
-            }
-            EventKind::Info(m) if m.starts_with("the peer sent FIN") => {
-                self.push(Step::PeerFin { client: ev.client })
-            }
-            EventKind::Closed { by, .. } => {
-                let end = match by {
-                    ClosedBy::Peer => End::PeerFin,
-                    ClosedBy::Local => End::Local,
-                };
-                self.push(Step::Close {
-                    client: ev.client,
-                    end,
-                });
-            }
-            EventKind::Reset { .. } => self.push(Step::Close {
-                client: ev.client,
-                end: End::Rst,
-            }),
-            EventKind::Error { kind, .. } if own => {
-                self.last_error = Some(*kind);
-                let call = self.failed_call(role, *kind);
-                self.socket(role, ev.peer.or(ev.local));
-                self.push(Step::Failed { call, kind: *kind });
-            }
-            _ => {}
-        }
-    }
-
-    fn failed_call(&self, role: Role, kind: ErrorKind) -> &'static str {
-        let bound = self
-            .steps
-            .iter()
-            .any(|s| matches!(s, Step::Bind(_) | Step::Connect { done: true, .. }));
-        if bound {
-            return match kind {
-                ErrorKind::BadPayload | ErrorKind::MessageTooLong => "send",
-                _ => "recv",
-            };
-        }
-        match role {
-            Role::TcpClient => "connect",
-            Role::TcpServer if kind == ErrorKind::Internal => "listen",
-            _ => "bind",
-        }
-    }
-
-    fn data(&mut self, send: bool, ev: &Event, bytes: u64) {
-        let (client, peer) = (ev.client, ev.peer);
-        if let Some(last) = self.steps.last_mut() {
-            match last {
-                Step::Send {
-                    client: c,
-                    peer: p,
-                    bytes: b,
-                    calls,
-                } if send && *c == client && *p == peer => {
-                    *b += bytes;
-                    *calls += 1;
-                    return;
-                }
-                Step::Recv {
-                    client: c,
-                    peer: p,
-                    bytes: b,
-                    calls,
-                } if !send && *c == client && *p == peer => {
-                    *b += bytes;
-                    *calls += 1;
-                    return;
-                }
-                _ => {}
-            }
-        }
-        self.push(if send {
-            Step::Send {
-                client,
-                peer,
-                bytes,
-                calls: 1,
-            }
-        } else {
-            Step::Recv {
-                client,
-                peer,
-                bytes,
-                calls: 1,
-            }
-        });
-    }
-
     /// The steps as text, one per step (what the strip shows, and what tests read).
     pub fn texts(&self, lang: Lang) -> Vec<String> {
-        let udp = self.role.is_some_and(|r| !r.is_tcp());
+        let udp = self.role().is_some_and(|r| !r.is_tcp());
         self.steps.iter().map(|s| step_text(s, lang, udp)).collect()
     }
 }
@@ -389,7 +132,7 @@ pub fn show(ui: &mut Ui, t: &Timeline, lang: Lang, salt: &str) {
             ui.label(RichText::new(tr(lang, "tl.empty")).weak());
             return;
         }
-        let udp = t.role.is_some_and(|r| !r.is_tcp());
+        let udp = t.role().is_some_and(|r| !r.is_tcp());
         egui::ScrollArea::horizontal()
             .id_salt(("timeline", salt))
             .stick_to_right(true)
@@ -430,6 +173,8 @@ pub fn show(ui: &mut Ui, t: &Timeline, lang: Lang, salt: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::net::{Event, EventKind, Role};
+    use crate::session::timeline::MAX_STEPS;
 
     fn ev(role: Role, kind: EventKind, peer: Option<&str>, client: Option<u64>) -> Event {
         Event {

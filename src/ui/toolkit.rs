@@ -7,17 +7,17 @@ use super::payloads::{self, SavedPayload};
 use super::send_box::PayloadForm;
 use super::session_panel::SessionPanel;
 use super::{expect_panel, rate_chart, rules_panel, senders_table};
-use crate::codec::Encoding;
 use crate::net::expect::Expect;
 use crate::net::file_send::{FileSpec, FileState};
-use crate::net::pacer::{Pacer, PacerEnd, PacerPlan};
-use crate::net::rules::{Outbox, Responder, RuleSet};
-use crate::net::{Command, Event, EventKind, Notifier, Role, Session, SessionConfig};
+use crate::net::pacer::{PacerEnd, PacerPlan};
+use crate::net::rules::RuleSet;
+use crate::net::{Command, Notifier, Role, SessionConfig};
+use crate::session::{AutoNote, Control};
 use crossbeam_channel::Receiver;
 use egui::{RichText, Ui};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Which tool is open under the send box.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,20 +109,14 @@ pub(crate) enum Dialog {
     ExportExpect,
 }
 
-/// The running part of a tab's tools.
+/// The window's part of a tab's tools (the running part is in the session runtime).
 #[derive(Default)]
 pub struct Toolkit {
-    pub pacer: Option<Pacer>,
-    /// Why auto-send stopped (shown next to its controls); true = an error.
-    pub auto_note: Option<(String, bool)>,
+    /// Why auto-send could not start (shown next to its controls).
+    pub auto_error: Option<String>,
     pub file: Option<FileSpec>,
     pub file_name: String,
-    pub responder: Option<Responder>,
-    pub rules_error: Option<String>,
-    pub outbox: Outbox,
-    pub rates: rate_chart::Rates,
-    pub senders: senders_table::Senders,
-    pub expect: Option<Expect>,
+    /// Why an Expect run could not start.
     pub expect_error: Option<String>,
     /// A message for the tools (import/export results); true = an error.
     pub note: Option<(String, bool)>,
@@ -132,144 +126,6 @@ pub struct Toolkit {
 }
 
 impl Toolkit {
-    /// Looks at one event of the session (every event, every frame, visible or not).
-    pub fn on_event(&mut self, ev: &Event, session: &Session, now: Instant) {
-        self.rates.push(ev);
-        if let (EventKind::Rx(d), Some(p)) = (&ev.kind, ev.peer)
-            && !ev.role.is_tcp()
-        {
-            self.senders.push(p, d.len(), ev.ts_us);
-        }
-        if let Some(r) = &mut self.responder {
-            let replies = r.on_rx(ev, now);
-            self.outbox.schedule(replies);
-        }
-        if let Some(x) = &mut self.expect {
-            for c in x.on_event(ev, now) {
-                session.send(c);
-            }
-        }
-        let own_end = ev.client.is_none()
-            && matches!(ev.kind, EventKind::Closed { .. } | EventKind::Reset { .. });
-        if own_end {
-            self.stop_auto(crate::i18n::tr(self.lang, "auto.why_closed"));
-        }
-    }
-
-    /// Sends what is due (auto-replies, expectation tries). Returns when to call again.
-    pub fn tick(&mut self, session: &Session, now: Instant) -> Option<Instant> {
-        for c in self.outbox.due(now) {
-            session.send(c);
-        }
-        let mut next = self.outbox.next_at();
-        if let Some(x) = &mut self.expect {
-            let (cmds, at) = x.tick(now);
-            for c in cmds {
-                session.send(c);
-            }
-            next = earliest(next, at);
-        }
-        if let Some(p) = &self.pacer {
-            if p.is_running() {
-                // Progress updates ten times a second.
-                next = earliest(next, Some(now + Duration::from_millis(100)));
-            } else {
-                self.finish_auto();
-            }
-        }
-        if self.file.as_ref().is_some_and(|f| !f.progress.is_over()) {
-            next = earliest(next, Some(now + Duration::from_millis(100)));
-        }
-        next
-    }
-
-    /// The session is over.
-    pub fn on_ended(&mut self) {
-        let why = crate::i18n::tr(self.lang, "auto.why_ended");
-        self.stop_auto(why);
-        self.outbox.clear();
-        if let Some(x) = &mut self.expect {
-            x.session_ended(why.into(), Instant::now());
-        }
-    }
-
-    fn stop_auto(&mut self, why: &str) {
-        if let Some(p) = self.pacer.take() {
-            p.stop();
-            if p.is_running() || p.plan().count.is_none_or(|n| p.sent() < n) {
-                self.auto_note = Some((
-                    crate::i18n::trf(
-                        self.lang,
-                        "auto.stopped_why",
-                        &[("why", why), ("progress", &p.progress_text())],
-                    ),
-                    true,
-                ));
-            }
-        }
-    }
-
-    fn finish_auto(&mut self) {
-        if let Some(p) = self.pacer.take() {
-            let text = p.progress_text();
-            let lang = self.lang;
-            let msg = |key| crate::i18n::trf(lang, key, &[("progress", &text)]);
-            self.auto_note = Some(match p.end() {
-                Some(PacerEnd::Done) => (msg("auto.done"), false),
-                Some(PacerEnd::Stopped) | None => (msg("auto.stopped"), false),
-                Some(PacerEnd::SessionGone) => (msg("auto.stopped_ended"), true),
-                Some(PacerEnd::Failed(m)) => (
-                    crate::i18n::trf(
-                        lang,
-                        "auto.stopped_failed",
-                        &[("err", &m), ("progress", &text)],
-                    ),
-                    true,
-                ),
-            });
-        }
-    }
-
-    /// Keeps the responder in step with the edited rules: flags and echo change in place
-    /// (counts kept); any other edit rebuilds it.
-    pub fn sync_rules(&mut self, rules: &RuleSet, enc: Encoding) {
-        if let Some(r) = &mut self.responder {
-            let cur = r.rule_set();
-            if cur == rules && r.encoding() == enc {
-                return;
-            }
-            let same_shape = cur.rules.len() == rules.rules.len()
-                && cur.framing == rules.framing
-                && cur.rules.iter().zip(&rules.rules).all(|(a, b)| {
-                    a.matcher == b.matcher
-                        && a.reply == b.reply
-                        && a.reply_hex == b.reply_hex
-                        && a.escapes == b.escapes
-                        && a.delay_ms == b.delay_ms
-                        && a.name == b.name
-                });
-            if same_shape && r.encoding() == enc {
-                r.set_echo(rules.echo);
-                for (i, rule) in rules.rules.iter().enumerate() {
-                    r.set_enabled(i, rule.enabled);
-                }
-                return;
-            }
-        } else if rules.is_idle() && self.rules_error.is_none() {
-            return;
-        }
-        match Responder::new(rules.clone(), enc) {
-            Ok(r) => {
-                self.responder = Some(r);
-                self.rules_error = None;
-            }
-            Err(e) => {
-                self.responder = None;
-                self.rules_error = Some(e.to_string());
-            }
-        }
-    }
-
     /// Opens a file dialog on its own thread.
     pub(crate) fn open_dialog(&mut self, kind: Dialog, ctx: &egui::Context, name: &str) {
         let (tx, rx) = crossbeam_channel::bounded(1);
@@ -308,10 +164,37 @@ impl Toolkit {
     }
 }
 
-fn earliest(a: Option<Instant>, b: Option<Instant>) -> Option<Instant> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
+/// The auto-send note in `lang`: why it stopped; true = an error.
+pub fn auto_note_text(n: &AutoNote, lang: crate::i18n::Lang) -> (String, bool) {
+    use crate::i18n::{tr, trf};
+    match n {
+        AutoNote::Ended { end, progress } => {
+            let msg = |key| trf(lang, key, &[("progress", progress)]);
+            match end {
+                PacerEnd::Done => (msg("auto.done"), false),
+                PacerEnd::Stopped => (msg("auto.stopped"), false),
+                PacerEnd::SessionGone => (msg("auto.stopped_ended"), true),
+                PacerEnd::Failed(m) => (
+                    trf(
+                        lang,
+                        "auto.stopped_failed",
+                        &[("err", m), ("progress", progress)],
+                    ),
+                    true,
+                ),
+            }
+        }
+        AutoNote::Interrupted { ended, progress } => {
+            let why = tr(lang, if *ended { "auto.why_ended" } else { "auto.why_closed" });
+            (
+                trf(
+                    lang,
+                    "auto.stopped_why",
+                    &[("why", why), ("progress", progress)],
+                ),
+                true,
+            )
+        }
     }
 }
 
@@ -332,7 +215,7 @@ pub fn field(ui: &mut Ui, label: &str, text: &mut String, width: f32) -> egui::R
 
 impl SessionPanel {
     /// Starts auto-sending the send box's message with the tools' interval and count.
-    pub fn start_auto_send(&mut self, notify: Option<Notifier>) -> Result<(), String> {
+    pub fn start_auto_send(&mut self) -> Result<(), String> {
         let k = &self.settings.kit;
         let t = |key| crate::i18n::tr(self.lang, key);
         let every = parse_num(&k.auto_every, 1, 86_400_000).ok_or(t("auto.bad_interval"))?;
@@ -344,7 +227,6 @@ impl SessionPanel {
         if let Some(why) = self.send_blocked() {
             return Err(why);
         }
-        let handle = self.handle().ok_or(t("tool.not_running"))?;
         let enc = self.encoding();
         let form: PayloadForm = self.settings.send.form();
         let mut seq = self.settings.send.next_seq();
@@ -354,19 +236,17 @@ impl SessionPanel {
             count,
             to: self.target(),
         };
-        let pacer = Pacer::start(handle, plan, move || form.bytes(enc, &mut seq), notify);
-        self.kit.auto_note = None;
-        if let Some(old) = self.kit.pacer.replace(pacer) {
-            old.stop();
+        let make = Box::new(move || form.bytes(enc, &mut seq));
+        if !self.runtime().send(Control::StartAutoSend(plan, make)) {
+            return Err(t("tool.not_running").into());
         }
+        self.kit.auto_error = None;
         Ok(())
     }
 
     /// Stops auto-send.
     pub fn stop_auto_send(&mut self) {
-        if let Some(p) = &self.kit.pacer {
-            p.stop();
-        }
+        self.runtime().send(Control::StopAutoSend);
     }
 
     /// Starts sending a file with the tools' chunk size and delay.
@@ -406,9 +286,11 @@ impl SessionPanel {
         }
         let plan = self.settings.kit.expect.plan(self.target())?;
         let mut x = Expect::new(plan, self.encoding()).map_err(|e| e.to_string())?;
-        let now = Instant::now();
-        x.start(now);
-        self.kit.expect = Some(x);
+        // The session is ready: the first request goes out at once.
+        x.start(std::time::Instant::now());
+        if !self.runtime().send(Control::StartExpect(Box::new(x))) {
+            return Err(crate::i18n::tr(self.lang, "tool.not_running").into());
+        }
         Ok(())
     }
 
@@ -462,7 +344,7 @@ impl SessionPanel {
             }),
             Dialog::ExportPayloads => payloads::export_in(&path, &self.settings.kit.saved, lang)
                 .map(|n| done("pay.exported", n)),
-            Dialog::ExportExpect => match &self.kit.expect {
+            Dialog::ExportExpect => match &self.st.expect {
                 Some(x) => x
                     .write_csv(&path)
                     .map(|_| done("exp.report_saved", 0))
@@ -483,8 +365,6 @@ impl SessionPanel {
 pub fn show(ui: &mut Ui, p: &mut SessionPanel, _notify: &Option<Notifier>) {
     p.kit.lang = p.lang;
     p.poll_dialog();
-    let enc = p.encoding();
-    p.kit.sync_rules(&p.settings.kit.rules, enc);
     quick_send_row(ui, p);
     ui.horizontal_wrapped(|ui| {
         let lang = super::classroom::lang(ui.ctx());
@@ -493,18 +373,13 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, _notify: &Option<Notifier>) {
             let on = p.settings.kit.tool == t;
             let mut text = t.label(lang).to_string();
             match t {
-                Tool::AutoSend if p.kit.pacer.is_some() => text.push_str(" ●"),
+                Tool::AutoSend if p.st.auto.as_ref().is_some_and(|a| a.running) => {
+                    text.push_str(" ●")
+                }
                 Tool::File if p.kit.file.as_ref().is_some_and(|f| !f.progress.is_over()) => {
                     text.push_str(" ●")
                 }
-                Tool::Rules
-                    if p.kit
-                        .responder
-                        .as_ref()
-                        .is_some_and(|r| !r.rule_set().is_idle()) =>
-                {
-                    text.push_str(" ●")
-                }
+                Tool::Rules if p.st.rules.active => text.push_str(" ●"),
                 _ => {}
             }
             if ui.selectable_label(on, text).clicked() {
@@ -595,11 +470,11 @@ fn quick_send_row(ui: &mut Ui, p: &mut SessionPanel) {
     }
 }
 
-fn auto_send_ui(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
+fn auto_send_ui(ui: &mut Ui, p: &mut SessionPanel, _notify: &Option<Notifier>) {
     let lang = super::classroom::lang(ui.ctx());
     let t = |key| crate::i18n::tr(lang, key);
     ui.label(RichText::new(t("auto.explain")).weak());
-    let running = p.kit.pacer.as_ref().is_some_and(|x| x.is_running());
+    let running = p.st.auto.as_ref().is_some_and(|x| x.running);
     ui.horizontal_wrapped(|ui| {
         ui.add_enabled_ui(!running, |ui| {
             field(ui, t("auto.every"), &mut p.settings.kit.auto_every, 70.0);
@@ -617,16 +492,16 @@ fn auto_send_ui(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
                 b.clone().on_disabled_hover_text(why);
             }
             if b.clicked()
-                && let Err(e) = p.start_auto_send(notify.clone())
+                && let Err(e) = p.start_auto_send()
             {
-                p.kit.auto_note = Some((e, true));
+                p.kit.auto_error = Some(e);
             }
         }
-        if let Some(x) = &p.kit.pacer {
-            ui.label(RichText::new(x.progress_text()).strong());
-            if let Some(n) = x.plan().count {
+        if let Some(x) = &p.st.auto {
+            ui.label(RichText::new(x.progress()).strong());
+            if let Some(n) = x.count {
                 ui.add(
-                    egui::ProgressBar::new(x.sent() as f32 / n.max(1) as f32).desired_width(160.0),
+                    egui::ProgressBar::new(x.sent as f32 / n.max(1) as f32).desired_width(160.0),
                 );
             }
         }
@@ -634,9 +509,14 @@ fn auto_send_ui(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
     if parse_num(&p.settings.kit.auto_every, 1, 86_400_000).is_none() {
         super::address_field::error_label(ui, t("auto.interval_error"));
     }
-    if let Some((m, err)) = &p.kit.auto_note {
-        if *err {
-            super::address_field::error_label(ui, m);
+    let note = match (&p.kit.auto_error, &p.st.auto_note) {
+        (Some(e), _) => Some((e.clone(), true)),
+        (None, Some(n)) if !running => Some(auto_note_text(n, lang)),
+        _ => None,
+    };
+    if let Some((m, err)) = note {
+        if err {
+            super::address_field::error_label(ui, &m);
         } else {
             ui.label(m);
         }

@@ -1,0 +1,573 @@
+//! The runtime thread's loop: wait for the worker's events, the window's controls or the
+//! clock; take events in batches (spool, record, automation, output first, lock-free);
+//! then hand them to the view in one short critical section, and wake the window at most
+//! about 60 times a second. When the view is locked by a reader, events wait in a bounded
+//! queue instead of the runtime waiting: a slow frame never slows receiving.
+
+use super::tools::{Tools, earliest};
+use super::view::View;
+use super::{Control, Output, RuntimeOptions, SharedView, lock};
+use crate::codec::Encoding;
+use crate::log::frames::{ViewFramer, ViewRow};
+use crate::log::spool::Spool;
+use crate::net::{Command, Event, EventKind, Role, Session};
+use crossbeam_channel::{Receiver, TryRecvError, never};
+use std::path::PathBuf;
+use std::sync::TryLockError;
+use std::time::{Duration, Instant};
+
+/// Most events taken from the worker in one batch.
+const BATCH: usize = 4096;
+/// The view is waited for (not tried) once this much is queued for it.
+const PENDING_BYTES: usize = 32 << 20;
+const PENDING_ITEMS: usize = 200_000;
+/// Shortest time between two wake-ups of the window (about 60 a second).
+const NOTIFY_EVERY: Duration = Duration::from_millis(16);
+/// How soon to try the view again when a reader held it.
+const RETRY: Duration = Duration::from_millis(2);
+/// How often the writers' progress is read while something is not yet on disk.
+const POLL_WRITERS: Duration = Duration::from_millis(20);
+
+/// Something for the view, in the order it happened.
+enum Item {
+    /// An event shown as one row.
+    Event(Event),
+    /// Received data cut into frames for display (the raw chunk is counted).
+    Framed { raw: Event, rows: Vec<ViewRow> },
+    /// Rows flushed from the framer at the end.
+    Rows(Vec<ViewRow>),
+    /// The worker ended.
+    Ended,
+}
+
+impl Item {
+    fn size(&self) -> usize {
+        let ev = |e: &Event| e.kind.data().map_or(0, <[u8]>::len) + 96;
+        match self {
+            Item::Event(e) => ev(e),
+            Item::Framed { raw, rows } => ev(raw) + rows.iter().map(|r| ev(&r.event)).sum::<usize>(),
+            Item::Rows(rows) => rows.iter().map(|r| ev(&r.event)).sum(),
+            Item::Ended => 0,
+        }
+    }
+}
+
+pub(super) struct Runner {
+    role: Role,
+    view: SharedView,
+    control: Receiver<Control>,
+    opts: RuntimeOptions,
+    output: Option<Box<dyn Output>>,
+    session: Option<Session>,
+    enc: Encoding,
+    local: Option<std::net::SocketAddr>,
+    spool: Option<Spool>,
+    spool_error: Option<String>,
+    spooled: u64,
+    spool_written: u64,
+    recorder: Option<Spool>,
+    record_path: Option<PathBuf>,
+    record_error: Option<String>,
+    framer: ViewFramer,
+    tools: Tools,
+    pending: Vec<Item>,
+    pending_bytes: usize,
+    /// The status changed since it was last copied into the view.
+    dirty: bool,
+    last_event: Option<Instant>,
+    /// The view changed since the window was last woken.
+    news: bool,
+    last_notify: Option<Instant>,
+    next_tick: Option<Instant>,
+    retry_at: Option<Instant>,
+    expect_printed: usize,
+}
+
+impl Runner {
+    pub(super) fn new(
+        role: Role,
+        view: SharedView,
+        control: Receiver<Control>,
+        opts: RuntimeOptions,
+        output: Option<Box<dyn Output>>,
+    ) -> Runner {
+        Runner {
+            role,
+            view,
+            control,
+            enc: opts.encoding.unwrap_or(Encoding::UTF_8),
+            opts,
+            output,
+            session: None,
+            local: None,
+            spool: None,
+            spool_error: None,
+            spooled: 0,
+            spool_written: 0,
+            recorder: None,
+            record_path: None,
+            record_error: None,
+            framer: ViewFramer::default(),
+            tools: Tools::default(),
+            pending: Vec::new(),
+            pending_bytes: 0,
+            dirty: false,
+            last_event: None,
+            news: false,
+            last_notify: None,
+            next_tick: None,
+            retry_at: None,
+            expect_printed: 0,
+        }
+    }
+
+    pub(super) fn run(mut self) {
+        let control = self.control.clone();
+        loop {
+            let now = Instant::now();
+            let behind = self.writers_behind();
+            let events = match (&self.session, behind) {
+                (Some(s), false) => s.events().clone(),
+                _ => never(),
+            };
+            let wait = self.wait_until(now, behind).saturating_duration_since(now);
+            crossbeam_channel::select! {
+                recv(events) -> m => match m {
+                    Ok(ev) => self.take_batch(ev, &events),
+                    Err(_) => self.worker_ended(),
+                },
+                recv(control) -> c => match c {
+                    Ok(Control::Shutdown) | Err(_) => break,
+                    Ok(c) => self.on_control(c),
+                },
+                default(wait) => {}
+            }
+            self.after_wake();
+        }
+        self.finish();
+    }
+
+    /// When to wake at the latest.
+    fn wait_until(&self, now: Instant, behind: bool) -> Instant {
+        let mut at = Some(now + Duration::from_millis(500));
+        at = earliest(at, self.next_tick);
+        at = earliest(at, self.retry_at);
+        if self.news {
+            at = earliest(at, self.last_notify.map(|t| t + NOTIFY_EVERY));
+        }
+        let unsaved = self.spooled > self.spool_written || self.recorder.is_some();
+        if behind || (unsaved && self.spool.is_some()) {
+            at = earliest(at, Some(now + if behind { RETRY } else { POLL_WRITERS }));
+        }
+        at.unwrap_or(now)
+    }
+
+    fn writers_behind(&self) -> bool {
+        self.spool.as_ref().is_some_and(Spool::is_behind)
+            || self.recorder.as_ref().is_some_and(Spool::is_behind)
+    }
+
+    fn take_batch(&mut self, first: Event, events: &Receiver<Event>) {
+        let now = Instant::now();
+        self.on_event(first, now);
+        for i in 0..BATCH {
+            if i % 64 == 63 && self.writers_behind() {
+                break;
+            }
+            match events.try_recv() {
+                Ok(ev) => self.on_event(ev, now),
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    self.worker_ended();
+                    break;
+                }
+            }
+        }
+    }
+
+    /// One event: spool, record, automation and output now; the view later.
+    fn on_event(&mut self, ev: Event, now: Instant) {
+        if ev.client.is_none()
+            && let Some(l) = ev.local
+        {
+            self.local = Some(l);
+        }
+        self.ensure_spool();
+        if let Some(s) = &mut self.spool {
+            s.write(&ev);
+            self.spooled += 1;
+        }
+        if let Some(r) = &mut self.recorder {
+            r.write(&ev);
+        }
+        if let Some(s) = &self.session {
+            self.tools.on_event(&ev, s, now);
+        }
+        if let Some(o) = &mut self.output {
+            o.event(&ev);
+        }
+        self.last_event = Some(now);
+        let item = if self.framer.is_raw() {
+            Item::Event(ev)
+        } else {
+            let raw = ev.clone();
+            Item::Framed {
+                raw,
+                rows: self.framer.split(ev),
+            }
+        };
+        self.queue(item);
+    }
+
+    fn queue(&mut self, item: Item) {
+        self.pending_bytes += item.size();
+        self.pending.push(item);
+    }
+
+    fn ensure_spool(&mut self) {
+        if self.spool.is_some() || self.spool_error.is_some() {
+            return;
+        }
+        let Some(dir) = &self.opts.spool_dir else {
+            return;
+        };
+        match Spool::in_dir(dir, self.role.as_str(), self.enc) {
+            Ok(s) => self.spool = Some(s),
+            Err(e) => {
+                self.spool_error = Some(format!("cannot save to {}: {e}", dir.display()));
+            }
+        }
+        self.dirty = true;
+    }
+
+    fn worker_ended(&mut self) {
+        let Some(session) = self.session.take() else {
+            return;
+        };
+        drop(session);
+        self.tools.on_ended();
+        let template = Event {
+            ts_us: crate::net::now_us(),
+            role: self.role,
+            local: self.local,
+            peer: None,
+            client: None,
+            kind: EventKind::Info(String::new()),
+        };
+        let rows = self.framer.flush_all(&template);
+        if !rows.is_empty() {
+            self.queue(Item::Rows(rows));
+        }
+        if let Some(mut r) = self.recorder.take() {
+            r.finish();
+            if let (_, Some(e)) = r.poll() {
+                self.record_error = Some(e.to_string());
+            }
+        }
+        self.queue(Item::Ended);
+        self.dirty = true;
+    }
+
+    fn on_control(&mut self, c: Control) {
+        let now = Instant::now();
+        match c {
+            Control::Start {
+                config,
+                plan,
+                record,
+            } => {
+                if self.session.is_some() {
+                    return;
+                }
+                if config.encoding != self.enc {
+                    self.set_encoding(config.encoding);
+                }
+                self.flush(true);
+                lock(&self.view).status.on_start();
+                self.framer.reset();
+                self.local = None;
+                self.tools.on_start(*plan);
+                self.record_error = None;
+                self.record_path = None;
+                if let Some(p) = record {
+                    match Spool::create(&p, self.enc, true) {
+                        Ok(r) => {
+                            self.recorder = Some(r);
+                            self.record_path = Some(p);
+                        }
+                        Err(e) => {
+                            self.record_error =
+                                Some(format!("cannot write the record {}: {e}", p.display()))
+                        }
+                    }
+                }
+                self.session = Some(Session::start(*config, None));
+            }
+            Control::Worker(cmd) => {
+                if let Some(s) = &self.session {
+                    s.send(cmd);
+                }
+            }
+            Control::Stop => {
+                if let Some(s) = &self.session {
+                    s.send(Command::Stop);
+                }
+                self.tools.stop_auto_send();
+            }
+            Control::SetEncoding(enc) => self.set_encoding(enc),
+            Control::SetFraming(f) => {
+                if self.framer.framing() != &f {
+                    self.framer.set_framing(f);
+                }
+            }
+            Control::SetRules(rules) => self.tools.set_rules(&rules, self.enc),
+            Control::ResetRuleCounts => self.tools.reset_rule_counts(),
+            Control::StartExpect(x) => {
+                self.expect_printed = 0;
+                self.tools.start_expect(*x);
+            }
+            Control::CancelExpect => self.tools.cancel_expect(now),
+            Control::StartAutoSend(plan, make) => {
+                if let Some(s) = &self.session {
+                    self.tools.start_auto_send(s, plan, make);
+                }
+            }
+            Control::StopAutoSend => self.tools.stop_auto_send(),
+            Control::Note(text) => {
+                let ev = Event {
+                    ts_us: crate::net::now_us(),
+                    role: self.role,
+                    local: self.local,
+                    peer: None,
+                    client: None,
+                    kind: EventKind::Note(text),
+                };
+                self.on_event(ev, now);
+            }
+            Control::Clear => {
+                self.pending.clear();
+                self.pending_bytes = 0;
+                if let Some(s) = &self.spool {
+                    s.truncate();
+                }
+                self.spooled = 0;
+                self.spool_written = 0;
+                self.framer.reset();
+                let mut v = lock(&self.view);
+                v.store.clear();
+                v.status.on_clear();
+                v.status.generation += 1;
+                self.news = true;
+            }
+            Control::SetCaps { rows, bytes } => {
+                self.flush(true);
+                lock(&self.view).store.set_caps(rows, bytes);
+                self.news = true;
+            }
+            Control::SyncSpool(ack) => match &self.spool {
+                Some(s) => {
+                    let sync = s.syncer();
+                    let spawned = std::thread::Builder::new()
+                        .name("spool-sync".into())
+                        .spawn(move || {
+                            let _ = ack.send(sync());
+                        });
+                    if let Err(e) = spawned {
+                        self.spool_error = Some(format!("cannot wait for the spool: {e}"));
+                    }
+                }
+                None => {
+                    let _ = ack.send(self.spool_error.is_none());
+                }
+            },
+            Control::ClearSenders => {
+                lock(&self.view).status.udp_senders.clear();
+                self.news = true;
+            }
+            Control::SetSpoolDir(dir) => {
+                if self.spool.is_none() {
+                    self.opts.spool_dir = Some(dir);
+                    self.spool_error = None;
+                }
+            }
+            Control::SetNotify(n) => self.opts.notify = Some(n),
+            Control::Shutdown => {}
+        }
+        self.dirty = true;
+    }
+
+    fn set_encoding(&mut self, enc: Encoding) {
+        self.enc = enc;
+        self.flush(true);
+        lock(&self.view).store.set_encoding(enc);
+        if let Some(s) = &self.spool {
+            s.set_encoding(enc);
+        }
+        if let Some(r) = &self.recorder {
+            r.set_encoding(enc);
+        }
+        if let Some(s) = &self.session {
+            s.send(Command::SetEncoding(enc));
+        }
+        self.tools.set_encoding(enc);
+        self.news = true;
+    }
+
+    /// After any wake-up: automation that is due, the writers' progress, the view, the window.
+    fn after_wake(&mut self) {
+        let now = Instant::now();
+        self.next_tick = match &self.session {
+            Some(s) => self.tools.tick(s, now),
+            None => None,
+        };
+        self.poll_writers();
+        self.print_expect();
+        self.flush(false);
+        self.wake_window(now);
+    }
+
+    fn poll_writers(&mut self) {
+        if let Some(s) = &mut self.spool {
+            let (written, err) = s.poll();
+            if written != self.spool_written {
+                self.spool_written = written;
+                self.dirty = true;
+            }
+            if let Some(e) = err
+                && self.spool_error.is_none()
+            {
+                self.spool_error = Some(e.to_string());
+                self.dirty = true;
+            }
+        }
+        if let Some(r) = &mut self.recorder
+            && let (_, Some(e)) = r.poll()
+        {
+            self.record_error = Some(e.to_string());
+            self.recorder = None;
+            self.record_path = None;
+            self.dirty = true;
+        }
+    }
+
+    fn print_expect(&mut self) {
+        let (Some(o), Some(x)) = (&mut self.output, self.tools.expect()) else {
+            return;
+        };
+        for r in x.results().iter().skip(self.expect_printed) {
+            o.expect_try(r);
+        }
+        self.expect_printed = x.results().len();
+    }
+
+    /// Hands what is queued to the view: at once if it is free, else later, unless so much
+    /// is queued (or `force`) that the runtime waits for it.
+    fn flush(&mut self, force: bool) {
+        if self.pending.is_empty() && !self.dirty {
+            self.retry_at = None;
+            return;
+        }
+        let must = force || self.pending_bytes > PENDING_BYTES || self.pending.len() > PENDING_ITEMS;
+        let view = self.view.clone();
+        let mut guard = if must {
+            lock(&view)
+        } else {
+            match view.try_lock() {
+                Ok(g) => g,
+                Err(TryLockError::Poisoned(e)) => e.into_inner(),
+                Err(TryLockError::WouldBlock) => {
+                    self.retry_at = Some(Instant::now() + RETRY);
+                    return;
+                }
+            }
+        };
+        self.retry_at = None;
+        let v: &mut View = &mut guard;
+        for item in self.pending.drain(..) {
+            apply(v, item);
+        }
+        self.pending_bytes = 0;
+        let st = &mut v.status;
+        self.tools.publish(st);
+        st.spooled = self.spooled;
+        st.spool_written = self.spool_written;
+        st.spool_error = self.spool_error.clone();
+        st.spool_path = self.spool.as_ref().map(|s| s.path().to_path_buf());
+        st.recording = self.record_path.clone();
+        st.record_error = self.record_error.clone();
+        st.last_event = self.last_event;
+        if let Some(a) = self.tools.auto() {
+            st.plan_sent = a.sent();
+            st.plan_done = a.sends_done();
+        }
+        st.generation += 1;
+        self.dirty = false;
+        self.news = true;
+    }
+
+    /// Wakes the window if the view changed, at most every [`NOTIFY_EVERY`].
+    fn wake_window(&mut self, now: Instant) {
+        if !self.news {
+            return;
+        }
+        if self
+            .last_notify
+            .is_some_and(|t| now.saturating_duration_since(t) < NOTIFY_EVERY)
+        {
+            return;
+        }
+        self.news = false;
+        self.last_notify = Some(now);
+        if let Some(n) = &self.opts.notify {
+            n();
+        }
+    }
+
+    /// The runtime ends: the worker's last events are taken, the writers finish.
+    fn finish(&mut self) {
+        if let Some(mut s) = self.session.take() {
+            let now = Instant::now();
+            for ev in s.stop_and_join() {
+                self.on_event(ev, now);
+            }
+            self.session = Some(s);
+            self.worker_ended();
+        }
+        self.recorder = None;
+        self.spool = None;
+        self.print_expect();
+        self.flush(true);
+        if let Some(n) = &self.opts.notify {
+            n();
+        }
+    }
+}
+
+/// Applies one queued item to the view.
+fn apply(v: &mut View, item: Item) {
+    match item {
+        Item::Event(ev) => {
+            v.status.on_event(&ev);
+            v.store.push(ev);
+        }
+        Item::Framed { raw, rows } => {
+            v.status.on_event(&raw);
+            if matches!(raw.kind, EventKind::Rx(_)) {
+                v.store.count_rx(&raw);
+            }
+            push_rows(v, rows);
+        }
+        Item::Rows(rows) => push_rows(v, rows),
+        Item::Ended => v.status.on_ended(),
+    }
+}
+
+fn push_rows(v: &mut View, rows: Vec<ViewRow>) {
+    for row in rows {
+        if row.frame {
+            v.store.push_row(row.event, row.truncated);
+        } else {
+            v.store.push(row.event);
+        }
+    }
+}

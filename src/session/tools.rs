@@ -1,0 +1,257 @@
+//! The automation a session runs on its runtime thread: the launch plan (`--send`,
+//! `--every`, `--reply`), auto-reply rules with their delayed replies, an Expect run, and
+//! auto-send (a [`Pacer`] thread). Fed every event, ticked by the clock; never by a window.
+
+use super::view::{AutoNote, AutoView, RulesView, Status};
+use crate::codec::Encoding;
+use crate::net::auto::{Auto, AutoPlan};
+use crate::net::expect::Expect;
+use crate::net::pacer::{Pacer, PacerPlan};
+use crate::net::rules::{Outbox, Responder, RuleSet};
+use crate::net::{Event, EventKind, Session};
+use std::time::{Duration, Instant};
+
+/// Builds each auto-send payload (variables, checksums); an error ends the run.
+pub type MakePayload = Box<dyn FnMut() -> Result<Vec<u8>, String> + Send>;
+
+/// The running automation of one session.
+#[derive(Default)]
+pub struct Tools {
+    auto: Option<Auto>,
+    responder: Option<Responder>,
+    rules_error: Option<String>,
+    outbox: Outbox,
+    expect: Option<Expect>,
+    /// The Expect run changed since it was last copied into the view.
+    expect_dirty: bool,
+    pacer: Option<Pacer>,
+    /// Set when auto-send stopped early or ended; copied into the view.
+    auto_note: Option<AutoNote>,
+}
+
+impl Tools {
+    /// A new session: the launch plan replaces the last one.
+    pub fn on_start(&mut self, plan: AutoPlan) {
+        self.auto = (plan != AutoPlan::default()).then(|| Auto::new(plan));
+        self.outbox.clear();
+        self.auto_note = None;
+    }
+
+    /// The launch plan, while it runs (headless reads its progress).
+    pub fn auto(&self) -> Option<&Auto> {
+        self.auto.as_ref()
+    }
+
+    /// Looks at one event; may send.
+    pub fn on_event(&mut self, ev: &Event, session: &Session, now: Instant) {
+        if let Some(a) = &mut self.auto {
+            a.on_event(ev, session, now);
+        }
+        if let Some(r) = &mut self.responder {
+            let replies = r.on_rx(ev, now);
+            if !replies.is_empty() {
+                self.outbox.schedule(replies);
+                // Replies without a delay go out now, not at the next tick.
+                for c in self.outbox.due(now) {
+                    session.send(c);
+                }
+            }
+        }
+        if let Some(x) = &mut self.expect {
+            let cmds = x.on_event(ev, now);
+            self.expect_dirty |= !cmds.is_empty() || ev.kind.data().is_some();
+            for c in cmds {
+                session.send(c);
+            }
+        }
+        let own_end = ev.client.is_none()
+            && matches!(ev.kind, EventKind::Closed { .. } | EventKind::Reset { .. });
+        if own_end {
+            self.interrupt_auto(false);
+        }
+    }
+
+    /// Sends what is due. Returns when to call again.
+    pub fn tick(&mut self, session: &Session, now: Instant) -> Option<Instant> {
+        let mut next = self.auto.as_mut().and_then(|a| a.tick(session, now));
+        for c in self.outbox.due(now) {
+            session.send(c);
+        }
+        next = earliest(next, self.outbox.next_at());
+        if let Some(x) = &mut self.expect {
+            let (cmds, at) = x.tick(now);
+            self.expect_dirty |= !cmds.is_empty();
+            for c in cmds {
+                session.send(c);
+            }
+            next = earliest(next, at);
+        }
+        if let Some(p) = &self.pacer {
+            if p.is_running() {
+                // Progress is copied into the view ten times a second.
+                next = earliest(next, Some(now + Duration::from_millis(100)));
+            } else if let Some(p) = self.pacer.take() {
+                let progress = progress(&p);
+                if let Some(end) = p.end() {
+                    self.auto_note = Some(AutoNote::Ended { end, progress });
+                }
+            }
+        }
+        next
+    }
+
+    /// The session is over.
+    pub fn on_ended(&mut self) {
+        self.interrupt_auto(true);
+        self.outbox.clear();
+        if let Some(a) = &mut self.auto {
+            a.cancel();
+        }
+        if let Some(x) = &mut self.expect {
+            x.session_ended("the session ended".into(), Instant::now());
+            self.expect_dirty = true;
+        }
+    }
+
+    fn interrupt_auto(&mut self, ended: bool) {
+        if let Some(p) = self.pacer.take() {
+            p.stop();
+            if p.is_running() || p.plan().count.is_none_or(|n| p.sent() < n) {
+                let progress = progress(&p);
+                self.auto_note = Some(AutoNote::Interrupted { ended, progress });
+            }
+        }
+    }
+
+    /// Starts auto-send (replacing a running one).
+    pub fn start_auto_send(&mut self, session: &Session, plan: PacerPlan, make: MakePayload) {
+        let pacer = Pacer::start(session.handle(), plan, make, None);
+        self.auto_note = None;
+        if let Some(old) = self.pacer.replace(pacer) {
+            old.stop();
+        }
+    }
+
+    pub fn stop_auto_send(&mut self) {
+        if let Some(p) = &self.pacer {
+            p.stop();
+        }
+    }
+
+    /// Runs an Expect (replacing the last one). A run not started with
+    /// [`Expect::start`] sends its first request once the session is ready.
+    pub fn start_expect(&mut self, x: Expect) {
+        self.expect = Some(x);
+        self.expect_dirty = true;
+    }
+
+    pub fn cancel_expect(&mut self, now: Instant) {
+        if let Some(x) = &mut self.expect {
+            x.cancel(now);
+            self.expect_dirty = true;
+        }
+    }
+
+    /// Keeps the responder in step with the edited rules: enabling, disabling and echo
+    /// change in place (counts kept); any other edit rebuilds it.
+    pub fn set_rules(&mut self, rules: &RuleSet, enc: Encoding) {
+        if let Some(r) = &mut self.responder {
+            let cur = r.rule_set();
+            if cur == rules && r.encoding() == enc {
+                return;
+            }
+            let same_shape = cur.rules.len() == rules.rules.len()
+                && cur.framing == rules.framing
+                && cur.rules.iter().zip(&rules.rules).all(|(a, b)| {
+                    a.matcher == b.matcher
+                        && a.reply == b.reply
+                        && a.reply_hex == b.reply_hex
+                        && a.escapes == b.escapes
+                        && a.delay_ms == b.delay_ms
+                        && a.name == b.name
+                });
+            if same_shape {
+                if r.encoding() != enc {
+                    r.set_encoding(enc);
+                }
+                r.set_echo(rules.echo);
+                for (i, rule) in rules.rules.iter().enumerate() {
+                    r.set_enabled(i, rule.enabled);
+                }
+                return;
+            }
+        } else if rules.is_idle() && self.rules_error.is_none() {
+            return;
+        }
+        match Responder::new(rules.clone(), enc) {
+            Ok(r) => {
+                self.responder = Some(r);
+                self.rules_error = None;
+            }
+            Err(e) => {
+                self.responder = None;
+                self.rules_error = Some(e.to_string());
+            }
+        }
+    }
+
+    /// The encoding changed: the rules match and reply in the new one.
+    pub fn set_encoding(&mut self, enc: Encoding) {
+        if let Some(r) = &mut self.responder {
+            r.set_encoding(enc);
+        }
+    }
+
+    pub fn reset_rule_counts(&mut self) {
+        if let Some(r) = &mut self.responder {
+            r.reset_counts();
+        }
+    }
+
+    /// Copies what the window shows into `st`.
+    pub fn publish(&mut self, st: &mut Status) {
+        st.rules = RulesView {
+            active: self
+                .responder
+                .as_ref()
+                .is_some_and(|r| !r.rule_set().is_idle()),
+            fired: self
+                .responder
+                .as_ref()
+                .map(|r| r.fired().to_vec())
+                .unwrap_or_default(),
+            echoed: self.responder.as_ref().map_or(0, |r| r.echoed()),
+            error: self.rules_error.clone(),
+        };
+        if self.expect_dirty {
+            st.expect = self.expect.clone();
+            self.expect_dirty = false;
+        }
+        st.auto = self.pacer.as_ref().map(|p| AutoView {
+            sent: p.sent(),
+            count: p.plan().count,
+            running: p.is_running(),
+        });
+        st.auto_note = self.auto_note.clone();
+    }
+
+    /// The Expect run, for headless printing.
+    pub fn expect(&self) -> Option<&Expect> {
+        self.expect.as_ref()
+    }
+}
+
+fn progress(p: &Pacer) -> String {
+    match p.plan().count {
+        Some(n) => format!("{} / {n}", p.sent()),
+        None => p.sent().to_string(),
+    }
+}
+
+/// The earlier of two optional times.
+pub fn earliest(a: Option<Instant>, b: Option<Instant>) -> Option<Instant> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}

@@ -1,0 +1,228 @@
+//! What a session shows: the bounded log ([`LogStore`]) and a small [`Status`] (state,
+//! addresses, timeline, rates, tool progress, spool state). The runtime thread writes it
+//! in short critical sections; the window reads it each frame. No GUI in here.
+
+use super::stats::{Rates, Senders};
+use super::timeline::Timeline;
+use crate::log::LogStore;
+use crate::net::expect::Expect;
+use crate::net::pacer::PacerEnd;
+use crate::net::{ClosedBy, Event, EventKind, Role};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Where a session stands, for the status line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConnState {
+    Idle,
+    Starting,
+    Connecting,
+    Connected,
+    Bound,
+    Listening,
+    Stopping,
+    Stopped,
+    ClosedByPeer(String),
+    Closed(String),
+    Reset(String),
+    Error(String),
+}
+
+/// The auto-reply rules as the runtime runs them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RulesView {
+    /// Rules are compiled and armed (some rule enabled, or echo on).
+    pub active: bool,
+    /// Times each rule fired, in rule order.
+    pub fired: Vec<u64>,
+    pub echoed: u64,
+    /// Why the rules could not be compiled (the engine's words).
+    pub error: Option<String>,
+}
+
+/// Auto-send progress.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AutoView {
+    pub sent: u64,
+    pub count: Option<u64>,
+    pub running: bool,
+}
+
+impl AutoView {
+    /// "37 / 100" or "37".
+    pub fn progress(&self) -> String {
+        match self.count {
+            Some(n) => format!("{} / {n}", self.sent),
+            None => self.sent.to_string(),
+        }
+    }
+}
+
+/// Why auto-send stopped, for the note beside its controls (the window words it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AutoNote {
+    /// It ended by itself: done, stopped by the user, the session went, or it failed.
+    Ended { end: PacerEnd, progress: String },
+    /// The connection closed (or the session ended) while it was still sending.
+    Interrupted { ended: bool, progress: String },
+}
+
+/// The small part of the view, cloned by the window each frame.
+#[derive(Clone, Debug)]
+pub struct Status {
+    pub role: Role,
+    /// A worker is running (started, not yet ended).
+    pub running: bool,
+    pub state: ConnState,
+    /// The real local address reported by the worker.
+    pub local: Option<SocketAddr>,
+    /// TCP server: the listening socket was closed, clients kept.
+    pub listen_stopped: bool,
+    /// UDP: sources seen in received datagrams (newest last, at most 100).
+    pub senders: Vec<SocketAddr>,
+    pub last_sender: Option<SocketAddr>,
+    /// The socket calls so far (classroom mode's timeline strip and TCP diagram).
+    pub timeline: Timeline,
+    pub rates: Rates,
+    /// UDP: per-source counts (the senders table).
+    pub udp_senders: Senders,
+    pub rules: RulesView,
+    /// The Expect panel's run (a copy, refreshed when it changes).
+    pub expect: Option<Expect>,
+    pub expect_error: Option<String>,
+    pub auto: Option<AutoView>,
+    pub auto_note: Option<AutoNote>,
+    /// Events given to the spool, and how many of them are on disk.
+    pub spooled: u64,
+    pub spool_written: u64,
+    /// Why there is no spool, or why it stopped (the engine's words).
+    pub spool_error: Option<String>,
+    pub spool_path: Option<PathBuf>,
+    /// `--record FILE` in progress.
+    pub recording: Option<PathBuf>,
+    /// Why the record stopped.
+    pub record_error: Option<String>,
+    /// When the last event arrived.
+    pub last_event: Option<Instant>,
+    /// The launch plan (`--send`/`--every`/`--count`): sends so far, and whether all are done.
+    pub plan_sent: u64,
+    pub plan_done: bool,
+    /// Bumped at every change (the window can tell that something happened).
+    pub generation: u64,
+}
+
+impl Status {
+    pub fn new(role: Role) -> Status {
+        Status {
+            role,
+            running: false,
+            state: ConnState::Idle,
+            local: None,
+            listen_stopped: false,
+            senders: Vec::new(),
+            last_sender: None,
+            timeline: Timeline::new(role),
+            rates: Rates::default(),
+            udp_senders: Senders::default(),
+            rules: RulesView::default(),
+            expect: None,
+            expect_error: None,
+            auto: None,
+            auto_note: None,
+            spooled: 0,
+            spool_written: 0,
+            spool_error: None,
+            spool_path: None,
+            recording: None,
+            record_error: None,
+            last_event: None,
+            plan_sent: 0,
+            plan_done: false,
+            generation: 0,
+        }
+    }
+
+    /// Events given to the spool and not yet on disk.
+    pub fn unsaved(&self) -> u64 {
+        self.spooled.saturating_sub(self.spool_written)
+    }
+
+    /// A new session starts: the state and the per-connection views start over.
+    pub fn on_start(&mut self) {
+        self.running = true;
+        self.state = ConnState::Starting;
+        self.local = None;
+        self.listen_stopped = false;
+        self.timeline = Timeline::new(self.role);
+        self.auto_note = None;
+    }
+
+    /// Follows one event (state machine, sources, timeline, rates).
+    pub fn on_event(&mut self, ev: &Event) {
+        let own = ev.client.is_none();
+        if own && let Some(l) = ev.local {
+            self.local = Some(l);
+        }
+        match &ev.kind {
+            EventKind::Bound if own => self.state = ConnState::Bound,
+            EventKind::Listening { .. } => self.state = ConnState::Listening,
+            EventKind::Connecting if own => self.state = ConnState::Connecting,
+            EventKind::Connected if own => self.state = ConnState::Connected,
+            EventKind::Closed { by, message } if own => {
+                self.state = match by {
+                    ClosedBy::Peer => ConnState::ClosedByPeer(message.clone()),
+                    ClosedBy::Local => ConnState::Closed(message.clone()),
+                }
+            }
+            EventKind::Reset { message } if own => self.state = ConnState::Reset(message.clone()),
+            EventKind::Error { message, .. } if own => {
+                self.state = ConnState::Error(message.clone())
+            }
+            EventKind::Rx(d) if !self.role.is_tcp() => {
+                if let Some(p) = ev.peer {
+                    self.last_sender = Some(p);
+                    if !self.senders.contains(&p) {
+                        self.senders.push(p);
+                        if self.senders.len() > 100 {
+                            self.senders.remove(0);
+                        }
+                    }
+                    self.udp_senders.push(p, d.len(), ev.ts_us);
+                }
+            }
+            _ => {}
+        }
+        self.rates.push(ev);
+        self.timeline.on_event(ev);
+    }
+
+    /// The worker ended.
+    pub fn on_ended(&mut self) {
+        self.running = false;
+        self.state = match &self.state {
+            ConnState::ClosedByPeer(_)
+            | ConnState::Closed(_)
+            | ConnState::Reset(_)
+            | ConnState::Error(_) => self.state.clone(),
+            _ => ConnState::Stopped,
+        };
+    }
+
+    /// The log was cleared: what was counted from its events starts over.
+    pub fn on_clear(&mut self) {
+        self.senders.clear();
+        self.last_sender = None;
+        self.udp_senders.clear();
+        self.rates = Rates::default();
+        self.spooled = 0;
+        self.spool_written = 0;
+    }
+}
+
+/// Everything a session shows.
+#[derive(Debug)]
+pub struct View {
+    pub store: LogStore,
+    pub status: Status,
+}
