@@ -121,10 +121,15 @@ pub fn run(launch: Launch) -> i32 {
     }
     let count_given = launch.auto.count.is_some();
     let sends = launch.auto.send.is_some();
-    rt.start(launch.config.clone(), launch.auto.clone(), launch.record.clone());
+    rt.start(
+        launch.config.clone(),
+        launch.auto.clone(),
+        launch.record.clone(),
+    );
     let started = Instant::now();
     let end_at = launch.duration.map(|d| started + d);
     let mut record_told = false;
+    let mut expect_done = false;
     let ended_by_itself = loop {
         let interrupted = int_rx.recv_timeout(Duration::from_millis(10)).is_ok();
         let now = Instant::now();
@@ -142,6 +147,7 @@ pub fn run(launch: Launch) -> i32 {
             break true;
         }
         if has_expect && st.expect.as_ref().is_some_and(Expect::is_done) {
+            expect_done = true;
             break false;
         }
         let quiet_exit =
@@ -151,7 +157,7 @@ pub fn run(launch: Launch) -> i32 {
             break false;
         }
     };
-    if has_expect && !ended_by_itself {
+    if has_expect && !ended_by_itself && !expect_done {
         rt.send(Control::CancelExpect);
     }
     rt.shutdown();

@@ -127,15 +127,15 @@ fn udp_loopback_lab_exchanges_a_message() {
     h.get_by_label("Loopback lab: UDP sender → receiver")
         .click();
     wait_for(&mut h, "both ends bound", |a| {
-        a.panel(Role::UdpReceiver).state == ConnState::Bound
-            && a.panel(Role::UdpSender).state == ConnState::Bound
+        a.panel(Role::UdpReceiver).st.state == ConnState::Bound
+            && a.panel(Role::UdpSender).st.state == ConnState::Bound
     });
     let app = h.state();
     assert_eq!(
         app.classroom.split,
         Some((Role::UdpSender, Role::UdpReceiver))
     );
-    let port = app.panel(Role::UdpReceiver).local.unwrap().port();
+    let port = app.panel(Role::UdpReceiver).st.local.unwrap().port();
     assert_ne!(port, 0);
     assert_eq!(app.panel(Role::UdpSender).settings.port, port.to_string());
     assert_eq!(app.panel(Role::UdpSender).settings.host, "127.0.0.1");
@@ -172,8 +172,9 @@ fn tcp_loopback_lab_exchanges_a_message_and_draws_the_handshake() {
     socket_tester::ui::start_lab(&mut app, true);
     let mut h = harness(app);
     wait_for(&mut h, "client connected and accepted", |a| {
-        a.panel(Role::TcpClient).state == ConnState::Connected
+        a.panel(Role::TcpClient).st.state == ConnState::Connected
             && a.panel(Role::TcpServer)
+                .view()
                 .store
                 .clients
                 .values()
@@ -185,7 +186,7 @@ fn tcp_loopback_lab_exchanges_a_message_and_draws_the_handshake() {
     wait_for(&mut h, "data at the server", |a| {
         has_row(a, Role::TcpServer, "ping over tcp")
     });
-    let steps = h.state().panel(Role::TcpServer).timeline.texts(Lang::En);
+    let steps = h.state().panel(Role::TcpServer).st.timeline.texts(Lang::En);
     assert!(steps.iter().any(|s| s.starts_with("listen(")), "{steps:?}");
     assert!(
         steps
@@ -197,7 +198,7 @@ fn tcp_loopback_lab_exchanges_a_message_and_draws_the_handshake() {
     h.state_mut().classroom.split = None;
     h.state_mut().tab = Role::TcpClient;
     settle(&mut h);
-    let server_port = h.state().panel(Role::TcpServer).local.unwrap().port();
+    let server_port = h.state().panel(Role::TcpServer).st.local.unwrap().port();
     assert!(h.query_by_label("Three-way handshake").is_some());
     assert!(
         h.query_all_by_label_contains(&format!(":{server_port}"))
@@ -209,7 +210,7 @@ fn tcp_loopback_lab_exchanges_a_message_and_draws_the_handshake() {
     wait_for(&mut h, "client stopped", |a| {
         !a.panel(Role::TcpClient).is_running()
     });
-    let steps = h.state().panel(Role::TcpClient).timeline.texts(Lang::En);
+    let steps = h.state().panel(Role::TcpClient).st.timeline.texts(Lang::En);
     assert!(
         steps.last().is_some_and(|s| s.contains("close()")),
         "{steps:?}"

@@ -37,7 +37,11 @@ fn refused_clients_are_counted_in_the_status_line() {
             if matches!(&ev.kind, EventKind::Info(m) if m.starts_with("refused a client")) {
                 refused += 1;
             }
-            h.state_mut().panel_mut(Role::TcpServer).store.push(ev);
+            h.state_mut()
+                .panel_mut(Role::TcpServer)
+                .view()
+                .store
+                .push(ev);
         }
     }
     assert_eq!(refused, 2);
@@ -55,7 +59,7 @@ fn kernel_drops_are_shown_when_reported() {
     use socket_tester::net::Event;
     let mut app = App::new(None, None);
     app.tab = Role::UdpReceiver;
-    app.panel_mut(Role::UdpReceiver).store.push(Event {
+    app.panel_mut(Role::UdpReceiver).view().store.push(Event {
         ts_us: 1,
         role: Role::UdpReceiver,
         local: None,

@@ -14,7 +14,7 @@ const WAIT: Duration = Duration::from_secs(10);
 fn pump_until(p: &mut SessionPanel, what: &str, mut done: impl FnMut(&SessionPanel) -> bool) {
     let deadline = Instant::now() + WAIT;
     loop {
-        p.pump(10_000, Instant::now() + Duration::from_millis(50));
+        p.refresh();
         if done(p) {
             return;
         }
@@ -24,7 +24,8 @@ fn pump_until(p: &mut SessionPanel, what: &str, mut done: impl FnMut(&SessionPan
 }
 
 fn rx_rows(p: &SessionPanel) -> Vec<String> {
-    p.store
+    p.view()
+        .store
         .iter()
         .filter(|e| matches!(e.event.kind, EventKind::Rx(_)))
         .map(|e| e.text.clone())
@@ -37,7 +38,7 @@ fn client_tab(dir: &std::path::Path, port: u16, mode: FramingMode) -> SessionPan
     s.port = port.to_string();
     s.framing.mode = mode;
     let mut p = SessionPanel::new(Role::TcpClient, s);
-    p.spool_dir = dir.to_path_buf();
+    p.set_spool_dir(dir.to_path_buf());
     let cfg = p.config_from_fields().expect("the fields are valid");
     p.start(cfg, None);
     p
@@ -51,7 +52,7 @@ fn lines_show_one_row_each_while_the_spool_keeps_raw_chunks() {
     let mut p = client_tab(dir.path(), port, FramingMode::Lf);
     let (mut peer, _) = listener.accept().unwrap();
     pump_until(&mut p, "connected", |p| {
-        p.store.counters.rx_msgs == 0 && p.local.is_some()
+        p.view().store.counters.rx_msgs == 0 && p.st.local.is_some()
     });
 
     let chunks: [&[u8]; 4] = [b"a", b"\nb", b"b\n", b"c"];
@@ -61,18 +62,28 @@ fn lines_show_one_row_each_while_the_spool_keeps_raw_chunks() {
         peer.flush().unwrap();
         sent += c.len() as u64;
         // Wait for each chunk so the socket delivers them as separate reads.
-        pump_until(&mut p, "a chunk", |p| p.store.counters.rx_bytes == sent);
+        pump_until(&mut p, "a chunk", |p| {
+            p.view().store.counters.rx_bytes == sent
+        });
     }
     assert_eq!(rx_rows(&p), vec!["a", "bb"], "\"c\" waits for its newline");
-    assert_eq!(p.store.counters.rx_bytes, 6, "the raw bytes are counted");
-    assert_eq!(p.store.counters.rx_msgs, 4, "the raw chunks are counted");
+    assert_eq!(
+        p.view().store.counters.rx_bytes,
+        6,
+        "the raw bytes are counted"
+    );
+    assert_eq!(
+        p.view().store.counters.rx_msgs,
+        4,
+        "the raw chunks are counted"
+    );
 
     peer.shutdown(Shutdown::Both).unwrap();
     drop(peer);
     pump_until(&mut p, "the close", |p| rx_rows(p).len() == 3);
     assert_eq!(rx_rows(&p), vec!["a", "bb", "c"], "the tail shows on close");
     // The tail comes before the close row.
-    let kinds: Vec<&str> = p.store.iter().map(|e| e.event.kind.name()).collect();
+    let kinds: Vec<&str> = p.view().store.iter().map(|e| e.event.kind.name()).collect();
     let c_at = kinds.iter().rposition(|k| *k == "rx").unwrap();
     assert!(kinds[c_at + 1..].contains(&"closed"), "{kinds:?}");
 
@@ -100,15 +111,19 @@ fn raw_chunks_then_a_length_prefix_chosen_mid_session() {
     let port = listener.local_addr().unwrap().port();
     let mut p = client_tab(dir.path(), port, FramingMode::Raw);
     let (mut peer, _) = listener.accept().unwrap();
-    pump_until(&mut p, "connected", |p| p.local.is_some());
+    pump_until(&mut p, "connected", |p| p.st.local.is_some());
     peer.write_all(b"x\ny").unwrap();
-    pump_until(&mut p, "raw chunk", |p| p.store.counters.rx_bytes == 3);
+    pump_until(&mut p, "raw chunk", |p| {
+        p.view().store.counters.rx_bytes == 3
+    });
     assert_eq!(rx_rows(&p), vec!["x\ny"]);
 
     // Switching to a 2-byte big-endian length prefix mid-session: frames from now on.
     p.settings.framing.mode = FramingMode::Prefix2Be;
     peer.write_all(b"\x00\x02hi\x00\x01").unwrap();
-    pump_until(&mut p, "prefixed frame", |p| p.store.counters.rx_bytes == 9);
+    pump_until(&mut p, "prefixed frame", |p| {
+        p.view().store.counters.rx_bytes == 9
+    });
     peer.write_all(b"!").unwrap();
     pump_until(&mut p, "second frame", |p| rx_rows(p).len() == 3);
     assert_eq!(rx_rows(&p), vec!["x\ny", "hi", "!"]);

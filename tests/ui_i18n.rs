@@ -53,7 +53,7 @@ fn udp_receiver_tab_is_in_chinese_and_binds() {
     assert!(is_disabled(&h, "发送"));
     h.get_by_label("绑定").click();
     wait_for(&mut h, "bound", |a| {
-        a.panel(Role::UdpReceiver).state == ConnState::Bound
+        a.panel(Role::UdpReceiver).st.state == ConnState::Bound
     });
     assert!(h.query_by_label("已绑定").is_some());
     assert!(h.query_by_label("解除绑定").is_some());

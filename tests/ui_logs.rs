@@ -31,9 +31,9 @@ fn bind_receiver(h: &mut egui_kittest::Harness<'_, App>) -> SocketAddr {
     set_field(h, "Port", "0");
     h.get_by_label("Bind").click();
     wait_for(h, "bound", |a| {
-        a.panel(Role::UdpReceiver).state == ConnState::Bound
+        a.panel(Role::UdpReceiver).st.state == ConnState::Bound
     });
-    h.state().panel(Role::UdpReceiver).local.unwrap()
+    h.state().panel(Role::UdpReceiver).st.local.unwrap()
 }
 
 /// Sends datagrams in small batches, waiting for each batch to arrive (loopback UDP
@@ -41,13 +41,19 @@ fn bind_receiver(h: &mut egui_kittest::Harness<'_, App>) -> SocketAddr {
 fn send_all(h: &mut egui_kittest::Harness<'_, App>, to: SocketAddr, msgs: &[Vec<u8>]) {
     let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
     for chunk in msgs.chunks(50) {
-        let before = h.state().panel(Role::UdpReceiver).store.counters.rx_msgs;
+        let before = h
+            .state()
+            .panel(Role::UdpReceiver)
+            .view()
+            .store
+            .counters
+            .rx_msgs;
         for m in chunk {
             peer.send_to(m, to).unwrap();
         }
         let want = before + chunk.len() as u64;
         wait_for(h, "datagrams", |a| {
-            a.panel(Role::UdpReceiver).store.counters.rx_msgs >= want
+            a.panel(Role::UdpReceiver).view().store.counters.rx_msgs >= want
         });
     }
 }
@@ -79,8 +85,8 @@ fn save_log_writes_every_event_beyond_the_memory_cap() {
             .ends_with("· all saved")
     });
     let p = h.state().panel(Role::UdpReceiver);
-    assert_eq!(p.store.len(), 100);
-    assert_eq!(p.store.total(), 501);
+    assert_eq!(p.view().store.len(), 100);
+    assert_eq!(p.view().store.total(), 501);
     h.get_by_label("showing 100 of 501 events · all saved");
     let spool = p.spool_path().unwrap().to_path_buf();
     assert!(spool.starts_with(dir.path()));
@@ -126,7 +132,7 @@ fn save_log_writes_every_event_beyond_the_memory_cap() {
     // Clear empties the spool too.
     h.get_by_label("Clear").click();
     settle(&mut h);
-    assert_eq!(h.state().panel(Role::UdpReceiver).store.total(), 0);
+    assert_eq!(h.state().panel(Role::UdpReceiver).view().store.total(), 0);
     h.get_by_label("Unbind").click();
     wait_for(&mut h, "stopped", |a| {
         !a.panel(Role::UdpReceiver).is_running()

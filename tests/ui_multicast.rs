@@ -42,11 +42,11 @@ fn receiver_tab_checks_the_group_then_joins_it_on_loopback() {
     h.get_by_label("Bind").click();
     wait_for(&mut h, "bound or an error", |a| {
         matches!(
-            a.panel(Role::UdpReceiver).state,
+            a.panel(Role::UdpReceiver).st.state,
             ConnState::Bound | ConnState::Error(_)
         )
     });
-    if let ConnState::Error(m) = &h.state().panel(Role::UdpReceiver).state {
+    if let ConnState::Error(m) = &h.state().panel(Role::UdpReceiver).st.state {
         if m.contains("os error 19") || m.contains("os error 101") {
             println!("skipping: the kernel will not join a group on the loopback interface: {m}");
             return;
@@ -55,12 +55,13 @@ fn receiver_tab_checks_the_group_then_joins_it_on_loopback() {
     }
     let p = h.state().panel(Role::UdpReceiver);
     assert!(
-        p.store
+        p.view()
+            .store
             .iter()
             .any(|e| e.text == "joined multicast group 239.255.77.60 on interface 127.0.0.1"),
         "the log says which group was joined"
     );
-    let port = p.local.unwrap().port();
+    let port = p.st.local.unwrap().port();
     // The peer sends on the loopback interface only: IP_MULTICAST_IF 127.0.0.1, TTL 1.
     let peer = socket2::Socket::new(
         socket2::Domain::IPV4,

@@ -61,5 +61,5 @@ pub fn is_disabled(h: &Harness<'_, App>, label: &str) -> bool {
 
 /// True if some row of the role's log has exactly this text.
 pub fn has_row(app: &App, role: Role, text: &str) -> bool {
-    app.panel(role).store.iter().any(|e| e.text == text)
+    app.panel(role).view().store.iter().any(|e| e.text == text)
 }

@@ -31,7 +31,7 @@ fn udp_sender_sends_a_datagram_and_shows_the_reply() {
     set_field(&mut h, "Local port", "");
     h.get_by_label("Bind").click();
     wait_for(&mut h, "bound", |a| {
-        a.panel(Role::UdpSender).state == ConnState::Bound
+        a.panel(Role::UdpSender).st.state == ConnState::Bound
     });
     h.get_by_label("Unbind");
 
@@ -51,8 +51,8 @@ fn udp_sender_sends_a_datagram_and_shows_the_reply() {
     peer.send_to(b"got it", from).unwrap();
     wait_for(&mut h, "rx row", |a| has_row(a, Role::UdpSender, "got it"));
     let p = h.state().panel(Role::UdpSender);
-    assert_eq!(p.local.map(|l| l.port()), Some(from.port()));
-    assert_eq!(p.store.counters.tx_bytes, 9);
+    assert_eq!(p.st.local.map(|l| l.port()), Some(from.port()));
+    assert_eq!(p.view().store.counters.tx_bytes, 9);
     assert_eq!(p.settings.send.history.len(), 1);
 
     h.get_by_label("Unbind").click();
@@ -69,9 +69,9 @@ fn udp_receiver_shows_datagrams_and_replies_to_the_last_sender() {
     set_field(&mut h, "Port", "0");
     h.get_by_label("Bind").click();
     wait_for(&mut h, "bound", |a| {
-        a.panel(Role::UdpReceiver).state == ConnState::Bound
+        a.panel(Role::UdpReceiver).st.state == ConnState::Bound
     });
-    let local = h.state().panel(Role::UdpReceiver).local.unwrap();
+    let local = h.state().panel(Role::UdpReceiver).st.local.unwrap();
     assert_ne!(local.port(), 0);
 
     // Sending is blocked until someone has sent something.
@@ -84,6 +84,7 @@ fn udp_receiver_shows_datagrams_and_replies_to_the_last_sender() {
     assert!(
         h.state()
             .panel(Role::UdpReceiver)
+            .view()
             .store
             .iter()
             .any(|e| e.direction() == Direction::Rx)
@@ -119,7 +120,7 @@ fn tcp_client_connects_sends_and_receives() {
     let (mut conn, _) = listener.accept().unwrap();
     conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     wait_for(&mut h, "connected", |a| {
-        a.panel(Role::TcpClient).state == ConnState::Connected
+        a.panel(Role::TcpClient).st.state == ConnState::Connected
     });
 
     h.get_by_label("Message").focus();
@@ -140,8 +141,10 @@ fn tcp_client_connects_sends_and_receives() {
 
     drop(conn);
     wait_for(&mut h, "closed by peer", |a| {
-        matches!(a.panel(Role::TcpClient).state, ConnState::ClosedByPeer(_))
-            || !a.panel(Role::TcpClient).is_running()
+        matches!(
+            a.panel(Role::TcpClient).st.state,
+            ConnState::ClosedByPeer(_)
+        ) || !a.panel(Role::TcpClient).is_running()
     });
 }
 
@@ -153,9 +156,9 @@ fn tcp_server_accepts_lists_sends_and_disconnects_a_client() {
     set_field(&mut h, "Port", "0");
     h.get_by_label("Listen").click();
     wait_for(&mut h, "listening", |a| {
-        a.panel(Role::TcpServer).state == ConnState::Listening
+        a.panel(Role::TcpServer).st.state == ConnState::Listening
     });
-    let local = h.state().panel(Role::TcpServer).local.unwrap();
+    let local = h.state().panel(Role::TcpServer).st.local.unwrap();
 
     let mut client = TcpStream::connect(local).unwrap();
     client
@@ -163,6 +166,7 @@ fn tcp_server_accepts_lists_sends_and_disconnects_a_client() {
         .unwrap();
     wait_for(&mut h, "client listed", |a| {
         a.panel(Role::TcpServer)
+            .view()
             .store
             .clients
             .values()
@@ -183,19 +187,23 @@ fn tcp_server_accepts_lists_sends_and_disconnects_a_client() {
     wait_for(&mut h, "rx row", |a| {
         has_row(a, Role::TcpServer, "from client")
     });
-    let p = h.state().panel(Role::TcpServer);
-    let c = p.store.clients.values().next().unwrap();
-    assert_eq!(c.counters.rx_bytes, 11);
-    assert_eq!(c.counters.tx_bytes, 6);
+    let id = {
+        let p = h.state().panel(Role::TcpServer);
+        let v = p.view();
+        let c = v.store.clients.values().next().unwrap();
+        assert_eq!(c.counters.rx_bytes, 11);
+        assert_eq!(c.counters.tx_bytes, 6);
+        c.id
+    };
 
     // Select the client in the list, then disconnect it.
-    let id = c.id;
     h.get_by_label_contains("[open]").click();
     settle(&mut h);
     assert_eq!(h.state().panel(Role::TcpServer).selected_client, Some(id));
     h.get_by_label("Disconnect selected").click();
     wait_for(&mut h, "client closed", |a| {
         a.panel(Role::TcpServer)
+            .view()
             .store
             .clients
             .values()
@@ -217,16 +225,16 @@ fn background_tabs_keep_draining() {
     set_field(&mut h, "Port", "0");
     h.get_by_label("Bind").click();
     wait_for(&mut h, "bound", |a| {
-        a.panel(Role::UdpReceiver).state == ConnState::Bound
+        a.panel(Role::UdpReceiver).st.state == ConnState::Bound
     });
-    let local = h.state().panel(Role::UdpReceiver).local.unwrap();
+    let local = h.state().panel(Role::UdpReceiver).st.local.unwrap();
     open_tab(&mut h, Role::TcpClient);
     let peer = udp_peer();
     for i in 0..50 {
         peer.send_to(format!("bg {i}").as_bytes(), local).unwrap();
     }
     wait_for(&mut h, "50 rows in the hidden tab", |a| {
-        a.panel(Role::UdpReceiver).store.counters.rx_msgs == 50
+        a.panel(Role::UdpReceiver).view().store.counters.rx_msgs == 50
     });
     assert!(h.state().panel(Role::UdpReceiver).is_running());
 }

@@ -33,7 +33,7 @@ fn bound_sender(peer: &UdpSocket) -> egui_kittest::Harness<'static, App> {
     set_field(&mut h, "Local port", "");
     h.get_by_label("Bind").click();
     wait_for(&mut h, "bound", |a| {
-        a.panel(Role::UdpSender).state == ConnState::Bound
+        a.panel(Role::UdpSender).st.state == ConnState::Bound
     });
     h
 }
@@ -186,7 +186,8 @@ fn auto_send_every_millisecond_shows_progress() {
         assert_eq!(recv(&peer), i.to_string().as_bytes());
     }
     wait_for(&mut h, "auto-send done", |a| {
-        a.panel(Role::UdpSender).kit.pacer.is_none()
+        let st = &a.panel(Role::UdpSender).st;
+        st.auto.is_none() && st.auto_note.is_some()
     });
     h.get_by_label_contains("auto-send done: 100 / 100");
 }
@@ -203,7 +204,7 @@ fn auto_send_stops_on_disconnect_with_a_message() {
     settle(&mut h);
     let (mut conn, _) = listener.accept().unwrap();
     wait_for(&mut h, "connected", |a| {
-        a.panel(Role::TcpClient).state == ConnState::Connected
+        a.panel(Role::TcpClient).st.state == ConnState::Connected
     });
     type_message(&mut h, "x");
     h.get_by_label("Auto-send").click();
@@ -217,7 +218,8 @@ fn auto_send_stops_on_disconnect_with_a_message() {
     conn.read_exact(&mut b).unwrap();
     drop(conn);
     wait_for(&mut h, "auto-send stopped", |a| {
-        a.panel(Role::TcpClient).kit.pacer.is_none()
+        let st = &a.panel(Role::TcpClient).st;
+        st.auto.is_none() && st.auto_note.is_some()
     });
     h.get_by_label_contains("auto-send stopped");
 }
@@ -238,7 +240,7 @@ fn send_file_streams_it_with_a_progress_bar() {
     settle(&mut h);
     let (mut conn, _) = listener.accept().unwrap();
     wait_for(&mut h, "connected", |a| {
-        a.panel(Role::TcpClient).state == ConnState::Connected
+        a.panel(Role::TcpClient).st.state == ConnState::Connected
     });
     h.get_by_label("Send file").click();
     settle(&mut h);
@@ -280,9 +282,9 @@ fn auto_reply_rule_answers_and_counts() {
     }
     h.get_by_label("Bind").click();
     wait_for(&mut h, "bound", |a| {
-        a.panel(Role::UdpReceiver).local.is_some()
+        a.panel(Role::UdpReceiver).st.local.is_some()
     });
-    let local = h.state().panel(Role::UdpReceiver).local.unwrap();
+    let local = h.state().panel(Role::UdpReceiver).st.local.unwrap();
     let peer = udp_peer();
     peer.send_to(b"PING 7", local).unwrap();
     assert_eq!(recv_stepping(&mut h, &peer), b"PONG 1");
@@ -306,20 +308,20 @@ fn senders_table_lists_sources_and_a_click_sets_the_reply_target() {
     set_field(&mut h, "Port", "0");
     h.get_by_label("Bind").click();
     wait_for(&mut h, "bound", |a| {
-        a.panel(Role::UdpReceiver).local.is_some()
+        a.panel(Role::UdpReceiver).st.local.is_some()
     });
-    let local = h.state().panel(Role::UdpReceiver).local.unwrap();
+    let local = h.state().panel(Role::UdpReceiver).st.local.unwrap();
     let a = udp_peer();
     let b = udp_peer();
     a.send_to(b"one", local).unwrap();
     a.send_to(b"two", local).unwrap();
     b.send_to(b"three", local).unwrap();
     wait_for(&mut h, "three datagrams", |app| {
-        app.panel(Role::UdpReceiver).store.counters.rx_msgs == 3
+        app.panel(Role::UdpReceiver).view().store.counters.rx_msgs == 3
     });
     h.get_by_label("Senders").click();
     settle(&mut h);
-    let s = &h.state().panel(Role::UdpReceiver).kit.senders.by_addr;
+    let s = &h.state().panel(Role::UdpReceiver).st.udp_senders.by_addr;
     let sa = &s[&a.local_addr().unwrap()];
     assert_eq!((sa.count, sa.bytes), (2, 6));
     h.get_by_label(&format!("Reply to {}", a.local_addr().unwrap()))
@@ -347,10 +349,10 @@ fn rate_chart_counts_traffic() {
     }
     h.get_by_label("Rate chart").click();
     wait_for(&mut h, "tx counted", |a| {
-        let r = &a.panel(Role::UdpSender).kit.rates;
+        let r = &a.panel(Role::UdpSender).st.rates;
         r.buckets.iter().map(|b| b.tx_msgs).sum::<u64>() == 3
     });
-    let r = &h.state().panel(Role::UdpSender).kit.rates;
+    let r = &h.state().panel(Role::UdpSender).st.rates;
     assert_eq!(r.buckets.iter().map(|b| b.tx_bytes).sum::<u64>(), 15);
     h.get_by_label("bytes/s");
     h.get_by_label("messages/s");
@@ -376,7 +378,7 @@ fn expect_panel_passes_against_an_echo_peer_and_fails_without_one() {
     set_field(&mut h, "Local port", "");
     h.get_by_label("Bind").click();
     wait_for(&mut h, "bound", |a| {
-        a.panel(Role::UdpSender).state == ConnState::Bound
+        a.panel(Role::UdpSender).st.state == ConnState::Bound
     });
     h.get_by_label("Expect").click();
     settle(&mut h);
@@ -385,7 +387,7 @@ fn expect_panel_passes_against_an_echo_peer_and_fails_without_one() {
     settle(&mut h);
     wait_for(&mut h, "expect done", |a| {
         a.panel(Role::UdpSender)
-            .kit
+            .st
             .expect
             .as_ref()
             .is_some_and(|x| x.is_done())
@@ -402,18 +404,12 @@ fn expect_panel_passes_against_an_echo_peer_and_fails_without_one() {
     settle(&mut h);
     wait_for(&mut h, "expect failed", |a| {
         a.panel(Role::UdpSender)
-            .kit
+            .st
             .expect
             .as_ref()
-            .is_some_and(|x| x.is_done())
+            .is_some_and(|x| x.is_done() && x.plan().count == 2)
     });
-    let x = h
-        .state()
-        .panel(Role::UdpSender)
-        .kit
-        .expect
-        .as_ref()
-        .unwrap();
+    let x = h.state().panel(Role::UdpSender).st.expect.as_ref().unwrap();
     eprintln!(
         "summary: {} stopped {:?} results {:?}",
         x.summary(),
@@ -434,12 +430,13 @@ fn broadcast_without_the_toggle_is_refused_clearly() {
     assert!(!h.state().panel(Role::UdpSender).settings.kit.broadcast);
     h.get_by_label("Bind").click();
     wait_for(&mut h, "bound", |a| {
-        a.panel(Role::UdpSender).state == ConnState::Bound
+        a.panel(Role::UdpSender).st.state == ConnState::Bound
     });
     type_message(&mut h, "hi");
     h.get_by_label("Send").click();
     wait_for(&mut h, "refused", |a| {
         a.panel(Role::UdpSender)
+            .view()
             .store
             .iter()
             .any(|e| e.text.contains("turn on Broadcast"))

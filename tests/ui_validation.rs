@@ -131,9 +131,9 @@ fn launch_opens_the_role_tab_starts_and_records() {
     let mut h = harness(App::new(None, Some(launch)));
     assert_eq!(h.state().tab, Role::UdpReceiver);
     wait_for(&mut h, "bound", |a| {
-        a.panel(Role::UdpReceiver).state == ConnState::Bound
+        a.panel(Role::UdpReceiver).st.state == ConnState::Bound
     });
-    let local = h.state().panel(Role::UdpReceiver).local.unwrap();
+    let local = h.state().panel(Role::UdpReceiver).st.local.unwrap();
     let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
     peer.send_to(b"recorded", local).unwrap();
     wait_for(&mut h, "rx row", |a| {
@@ -167,7 +167,7 @@ fn launch_with_auto_send_sends_on_ready() {
     };
     let mut h = harness(App::new(None, Some(launch)));
     wait_for(&mut h, "bound", |a| {
-        a.panel(Role::UdpSender).state == ConnState::Bound
+        a.panel(Role::UdpSender).st.state == ConnState::Bound
     });
     let mut buf = [0u8; 64];
     let (n, _) = peer.recv_from(&mut buf).unwrap();
@@ -189,9 +189,9 @@ fn chinese_text_in_gbk_shows_decoded() {
     settle(&mut h);
     h.get_by_label("Bind").click();
     wait_for(&mut h, "bound", |a| {
-        a.panel(Role::UdpReceiver).state == ConnState::Bound
+        a.panel(Role::UdpReceiver).st.state == ConnState::Bound
     });
-    let local = h.state().panel(Role::UdpReceiver).local.unwrap();
+    let local = h.state().panel(Role::UdpReceiver).st.local.unwrap();
     let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
     let gbk = socket_tester::codec::encode(Encoding::GBK, "收到啦").unwrap();
     peer.send_to(&gbk, local).unwrap();
@@ -258,9 +258,9 @@ fn million_rows_render_one_screenful() {
     app.tab = Role::UdpReceiver;
     {
         let p = app.panel_mut(Role::UdpReceiver);
-        p.store.max_rows = 1_000_000;
+        p.view().store.max_rows = 1_000_000;
         for i in 0..1_000_000u32 {
-            p.store.push(Event {
+            p.view().store.push(Event {
                 ts_us: i as i64,
                 role: Role::UdpReceiver,
                 local: None,
@@ -289,13 +289,13 @@ fn idle_window_settles_and_ctrl_l_clears_the_log() {
     set_field(&mut h, "Port", "0");
     h.get_by_label("Bind").click();
     wait_for(&mut h, "bound", |a| {
-        a.panel(Role::UdpReceiver).state == ConnState::Bound
+        a.panel(Role::UdpReceiver).st.state == ConnState::Bound
     });
-    assert!(!h.state().panel(Role::UdpReceiver).store.is_empty());
+    assert!(!h.state().panel(Role::UdpReceiver).view().store.is_empty());
     // Nothing is happening: the window stops asking for frames.
     h.run();
     h.key_press_modifiers(Modifiers::COMMAND, Key::L);
     settle(&mut h);
-    assert_eq!(h.state().panel(Role::UdpReceiver).store.len(), 0);
+    assert_eq!(h.state().panel(Role::UdpReceiver).view().store.len(), 0);
     assert!(h.state().panel(Role::UdpReceiver).is_running());
 }

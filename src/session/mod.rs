@@ -59,7 +59,10 @@ pub enum Control {
     /// Forget the log: rows, counters and the spool's contents.
     Clear,
     /// The log's memory caps.
-    SetCaps { rows: usize, bytes: usize },
+    SetCaps {
+        rows: usize,
+        bytes: usize,
+    },
     /// Answer once everything queued so far is on disk (true) or the spool stopped (false).
     SyncSpool(Sender<bool>),
     /// Forget the UDP senders table.

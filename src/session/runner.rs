@@ -45,7 +45,9 @@ impl Item {
         let ev = |e: &Event| e.kind.data().map_or(0, <[u8]>::len) + 96;
         match self {
             Item::Event(e) => ev(e),
-            Item::Framed { raw, rows } => ev(raw) + rows.iter().map(|r| ev(&r.event)).sum::<usize>(),
+            Item::Framed { raw, rows } => {
+                ev(raw) + rows.iter().map(|r| ev(&r.event)).sum::<usize>()
+            }
             Item::Rows(rows) => rows.iter().map(|r| ev(&r.event)).sum(),
             Item::Ended => 0,
         }
@@ -367,11 +369,12 @@ impl Runner {
             Control::SyncSpool(ack) => match &self.spool {
                 Some(s) => {
                     let sync = s.syncer();
-                    let spawned = std::thread::Builder::new()
-                        .name("spool-sync".into())
-                        .spawn(move || {
-                            let _ = ack.send(sync());
-                        });
+                    let spawned =
+                        std::thread::Builder::new()
+                            .name("spool-sync".into())
+                            .spawn(move || {
+                                let _ = ack.send(sync());
+                            });
                     if let Err(e) = spawned {
                         self.spool_error = Some(format!("cannot wait for the spool: {e}"));
                     }
@@ -463,11 +466,12 @@ impl Runner {
     /// Hands what is queued to the view: at once if it is free, else later, unless so much
     /// is queued (or `force`) that the runtime waits for it.
     fn flush(&mut self, force: bool) {
-        if self.pending.is_empty() && !self.dirty {
+        if self.pending.is_empty() && !self.dirty && !self.tools.needs_publish() {
             self.retry_at = None;
             return;
         }
-        let must = force || self.pending_bytes > PENDING_BYTES || self.pending.len() > PENDING_ITEMS;
+        let must =
+            force || self.pending_bytes > PENDING_BYTES || self.pending.len() > PENDING_ITEMS;
         let view = self.view.clone();
         let mut guard = if must {
             lock(&view)

@@ -148,4 +148,3 @@ impl Senders {
         self.by_addr.clear();
     }
 }
-

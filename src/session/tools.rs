@@ -27,6 +27,7 @@ pub struct Tools {
     pacer: Option<Pacer>,
     /// Set when auto-send stopped early or ended; copied into the view.
     auto_note: Option<AutoNote>,
+    note_dirty: bool,
 }
 
 impl Tools {
@@ -79,8 +80,9 @@ impl Tools {
         }
         next = earliest(next, self.outbox.next_at());
         if let Some(x) = &mut self.expect {
+            let before = (x.results().len(), x.is_done());
             let (cmds, at) = x.tick(now);
-            self.expect_dirty |= !cmds.is_empty();
+            self.expect_dirty |= !cmds.is_empty() || before != (x.results().len(), x.is_done());
             for c in cmds {
                 session.send(c);
             }
@@ -94,6 +96,7 @@ impl Tools {
                 let progress = progress(&p);
                 if let Some(end) = p.end() {
                     self.auto_note = Some(AutoNote::Ended { end, progress });
+                    self.note_dirty = true;
                 }
             }
         }
@@ -119,6 +122,7 @@ impl Tools {
             if p.is_running() || p.plan().count.is_none_or(|n| p.sent() < n) {
                 let progress = progress(&p);
                 self.auto_note = Some(AutoNote::Interrupted { ended, progress });
+                self.note_dirty = true;
             }
         }
     }
@@ -233,6 +237,13 @@ impl Tools {
             running: p.is_running(),
         });
         st.auto_note = self.auto_note.clone();
+        self.note_dirty = false;
+    }
+
+    /// Something the window shows changed since the last [`Tools::publish`] (auto-send
+    /// progress counts as a change while it runs).
+    pub fn needs_publish(&self) -> bool {
+        self.expect_dirty || self.pacer.is_some() || self.note_dirty
     }
 
     /// The Expect run, for headless printing.

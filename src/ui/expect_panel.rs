@@ -123,11 +123,10 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
                 p.kit.expect_error = p.start_expect().err();
             }
         }
-        let has = p
-            .st
-            .expect
-            .as_ref()
-            .is_some_and(|x| !x.results().is_empty());
+        let has =
+            p.st.expect
+                .as_ref()
+                .is_some_and(|x| !x.results().is_empty());
         if ui
             .add_enabled(has && !running, egui::Button::new(t("exp.export_csv")))
             .clicked()

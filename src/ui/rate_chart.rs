@@ -2,10 +2,9 @@
 //! 60 s, drawn with egui_plot from one-second buckets filled by the session's events.
 
 use super::session_panel::SessionPanel;
+use crate::session::stats::{Bucket, WINDOW_SECS};
 use egui::Ui;
 use egui_plot::{Legend, Line, Plot, PlotPoints};
-use crate::session::stats::{Bucket, WINDOW_SECS};
-
 
 pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     let now_sec = crate::net::now_us().div_euclid(1_000_000);

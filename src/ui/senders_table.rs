@@ -6,7 +6,6 @@ use super::log_view::format_time;
 use super::session_panel::SessionPanel;
 use egui::{RichText, Ui};
 
-
 pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     let now = crate::net::now_us();
     let lang = super::classroom::lang(ui.ctx());

@@ -322,7 +322,8 @@ impl SessionPanel {
             .is_none_or(|(r, e)| r != rules || *e != enc)
         {
             self.sent_rules = Some((rules.clone(), enc));
-            self.runtime.send(Control::SetRules(Box::new(rules.clone())));
+            self.runtime
+                .send(Control::SetRules(Box::new(rules.clone())));
         }
         let framing = if self.role.is_tcp() {
             self.settings.framing.framing().ok()
@@ -539,7 +540,11 @@ impl SessionPanel {
             ui.separator();
             let (c, refused, dropped) = {
                 let v = self.view();
-                (v.store.counters.clone(), v.store.refused, v.store.kernel_dropped)
+                (
+                    v.store.counters.clone(),
+                    v.store.refused,
+                    v.store.kernel_dropped,
+                )
             };
             ui.label(trf(
                 lang,

@@ -1,8 +1,8 @@
 //! Draws and words a session's timeline strip (the model is `crate::session::timeline`):
 //! each socket call as one short text in the UI's language.
 
-pub use crate::session::timeline::{End, Step, Timeline};
 use crate::i18n::{Lang, error_sentence, tr, trf};
+pub use crate::session::timeline::{End, Step, Timeline};
 
 use egui::{Color32, RichText, Ui};
 use std::net::SocketAddr;
@@ -173,7 +173,7 @@ pub fn show(ui: &mut Ui, t: &Timeline, lang: Lang, salt: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::net::{Event, EventKind, Role};
+    use crate::net::{ClosedBy, ErrorKind, Event, EventKind, Role};
     use crate::session::timeline::MAX_STEPS;
 
     fn ev(role: Role, kind: EventKind, peer: Option<&str>, client: Option<u64>) -> Event {

@@ -185,7 +185,14 @@ pub fn auto_note_text(n: &AutoNote, lang: crate::i18n::Lang) -> (String, bool) {
             }
         }
         AutoNote::Interrupted { ended, progress } => {
-            let why = tr(lang, if *ended { "auto.why_ended" } else { "auto.why_closed" });
+            let why = tr(
+                lang,
+                if *ended {
+                    "auto.why_ended"
+                } else {
+                    "auto.why_closed"
+                },
+            );
             (
                 trf(
                     lang,
