@@ -120,6 +120,8 @@ fn raw_chunks_then_a_length_prefix_chosen_mid_session() {
 
     // Switching to a 2-byte big-endian length prefix mid-session: frames from now on.
     p.settings.framing.mode = FramingMode::Prefix2Be;
+    // The next frame gives the runtime the new framing.
+    p.refresh();
     peer.write_all(b"\x00\x02hi\x00\x01").unwrap();
     pump_until(&mut p, "prefixed frame", |p| {
         p.view().store.counters.rx_bytes == 9

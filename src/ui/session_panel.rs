@@ -400,6 +400,7 @@ impl SessionPanel {
     /// Copies the runtime's status for this frame and collects finished saves. Reads
     /// only: the runtime has already taken every event.
     pub fn refresh(&mut self) {
+        self.sync_runtime();
         self.st = self.runtime.status();
         self.saves.retain(|rx| match rx.try_recv() {
             Ok(res) => {
@@ -602,7 +603,6 @@ impl SessionPanel {
         let salt = self.role.as_str();
         self.lang = super::classroom::lang(ui.ctx());
         self.refresh();
-        self.sync_runtime();
         let lang = self.lang;
         let (hint, more) = match self.role {
             Role::UdpSender => ("about.udp_sender", "about.udp_sender_more"),
