@@ -7,7 +7,7 @@ use crate::i18n::{Lang, tr, trf};
 use crate::log::spool;
 use crossbeam_channel::{Receiver, TryRecvError};
 use egui::{RichText, Ui};
-use std::io::{self, BufRead, BufReader};
+use std::io;
 use std::path::{Path, PathBuf};
 
 /// One left-over spool file.
@@ -23,7 +23,8 @@ pub struct Orphan {
     pub status: Option<(String, bool)>,
 }
 
-/// The session named in a spool file name: `spool-<pid>-<session>-<millis>.jsonl`.
+/// The session named in a spool file name: `spool-<pid>-<session>-<millis>.stspool`
+/// (or `.jsonl`, from versions before the binary spool).
 pub fn session_name(path: &Path) -> String {
     let name = path
         .file_stem()
@@ -48,19 +49,10 @@ pub fn list(dir: &Path) -> Vec<Orphan> {
         .collect()
 }
 
-/// Complete lines in a file (a line cut by the kill is not counted).
+/// Events in a spool: intact records of a binary spool, or complete lines of an old JSON
+/// Lines one (a record torn by the kill is not counted).
 pub fn count_events(path: &Path) -> io::Result<u64> {
-    let mut r = BufReader::with_capacity(1 << 20, std::fs::File::open(path)?);
-    let mut n = 0u64;
-    loop {
-        let buf = r.fill_buf()?;
-        if buf.is_empty() {
-            return Ok(n);
-        }
-        n += buf.iter().filter(|b| **b == b'\n').count() as u64;
-        let len = buf.len();
-        r.consume(len);
-    }
+    crate::log::input::count_events(path)
 }
 
 /// Deletes a left-over spool.
