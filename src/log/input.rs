@@ -110,5 +110,7 @@ pub fn count_events(path: &std::path::Path) -> io::Result<u64> {
 
 /// Decodes a recorded encoding label (UTF-8 if unknown).
 pub fn encoding_of(label: Option<&str>) -> Encoding {
-    label.and_then(Encoding::for_label).unwrap_or(Encoding::UTF_8)
+    label
+        .and_then(Encoding::for_label)
+        .unwrap_or(Encoding::UTF_8)
 }

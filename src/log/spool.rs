@@ -5,8 +5,8 @@
 //! `--record FILE` (kept) is the documented JSON Lines record.
 
 use super::record::RecordWriter;
-pub use super::spool_format::{Cut, Header, SpoolReader, is_spool};
 use super::spool_format::SpoolWriter;
+pub use super::spool_format::{Cut, Header, SpoolReader, is_spool};
 use crate::codec::Encoding;
 use crate::net::{Event, Role};
 use crossbeam_channel::{Receiver, Sender, TryRecvError, unbounded};
@@ -411,7 +411,11 @@ mod tests {
         s.write(&ev(7));
         assert!((s.syncer())());
         let mut r = read_events(&path).unwrap();
-        assert_eq!(r.header().encoding_label, "gbk", "truncate keeps the encoding");
+        assert_eq!(
+            r.header().encoding_label,
+            "gbk",
+            "truncate keeps the encoding"
+        );
         assert_eq!(r.next(), Some(ev(7)));
         assert_eq!(r.next(), None);
         assert!(r.cut().is_none());
