@@ -251,6 +251,10 @@ impl<W: Write> SpoolWriter<W> {
         self.out.flush()
     }
 
+    pub fn get_ref(&self) -> &W {
+        &self.out
+    }
+
     pub fn into_inner(self) -> W {
         self.out
     }
