@@ -4,7 +4,6 @@
 use super::record::{ReadError, Record, read_records};
 use super::spool_format::{MAGIC, SpoolReader, is_spool};
 use super::text::Decoders;
-use crate::codec::Encoding;
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 
@@ -54,7 +53,7 @@ impl<R: Read> Iterator for SpoolRecords<R> {
             return None;
         }
         Some(Err(ReadError {
-            line: usize::try_from(self.reader.records + 1).unwrap_or(usize::MAX),
+            line: 0,
             message: format!("spool record {}: {cut}", self.reader.records + 1),
         }))
     }
@@ -106,11 +105,4 @@ pub fn count_events(path: &std::path::Path) -> io::Result<u64> {
         let len = buf.len();
         r.consume(len);
     }
-}
-
-/// Decodes a recorded encoding label (UTF-8 if unknown).
-pub fn encoding_of(label: Option<&str>) -> Encoding {
-    label
-        .and_then(Encoding::for_label)
-        .unwrap_or(Encoding::UTF_8)
 }

@@ -276,13 +276,19 @@ impl<W: Write> RecordWriter<W> {
 /// A record line that could not be read, with its line number.
 #[derive(Debug)]
 pub struct ReadError {
+    /// 1-based; 0 for what is not one line (the cut tail of a binary spool).
     pub line: usize,
     pub message: String,
 }
 
 impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}: {}", self.line, self.message)
+        // Line 0: not about one line (a binary spool's cut tail says where it is itself).
+        if self.line == 0 {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "line {}: {}", self.line, self.message)
+        }
     }
 }
 

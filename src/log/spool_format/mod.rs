@@ -18,7 +18,8 @@
 //! (event head, then the `EventKind` as serde JSON, so new kinds need no format change).
 //! The event head is `flags:u8` (1 local, 2 peer, 4 client), `ts delta:zigzag` (from the
 //! previous event; the first from `start_us`), then the local and peer address indices and
-//! the client id as varints when their flag is set.
+//! the client id as varints when their flag is set. A data event larger than [`MAX_DATA`]
+//! (only an API caller can send one) is written as several of that size.
 
 mod reader;
 
@@ -34,8 +35,12 @@ use std::net::SocketAddr;
 pub const MAGIC: &[u8; 8] = b"STSPOOL\0";
 /// The format version this code writes and reads.
 pub const VERSION: u8 = 1;
-/// Largest record body a reader accepts (a longer length is corruption).
-pub const MAX_BODY: u64 = 1 << 30;
+/// Largest record body a reader accepts (a longer length is corruption), which bounds what
+/// a damaged length can make a reader buffer.
+pub const MAX_BODY: u64 = 64 << 20;
+/// Data events larger than this (more than any read or file chunk gives) are written as
+/// several events of this size, with the same time and addresses.
+pub const MAX_DATA: usize = 32 << 20;
 /// Addresses interned before the table starts again (bounds memory under a spoofed flood).
 pub const MAX_ADDRS: usize = 1 << 16;
 
@@ -230,21 +235,32 @@ impl<W: Write> SpoolWriter<W> {
                 (TAG_EVENT, &json)
             }
         };
-        let h = &mut self.head;
-        h.clear();
-        h.push(
-            local.map_or(0, |_| F_LOCAL)
-                | peer.map_or(0, |_| F_PEER)
-                | ev.client.map_or(0, |_| F_CLIENT),
-        );
-        push_varint(h, zigzag(ev.ts_us.wrapping_sub(self.last_ts)));
-        for v in [local, peer, ev.client].into_iter().flatten() {
-            push_varint(h, v);
+        let flags = local.map_or(0, |_| F_LOCAL)
+            | peer.map_or(0, |_| F_PEER)
+            | ev.client.map_or(0, |_| F_CLIENT);
+        let mut rest = data;
+        loop {
+            let n = if tag == TAG_EVENT {
+                rest.len()
+            } else {
+                rest.len().min(MAX_DATA)
+            };
+            let (part, more) = rest.split_at(n);
+            let h = &mut self.head;
+            h.clear();
+            h.push(flags);
+            push_varint(h, zigzag(ev.ts_us.wrapping_sub(self.last_ts)));
+            for v in [local, peer, ev.client].into_iter().flatten() {
+                push_varint(h, v);
+            }
+            self.record(tag, part)?;
+            self.last_ts = ev.ts_us;
+            self.written += 1;
+            if more.is_empty() {
+                return Ok(());
+            }
+            rest = more;
         }
-        self.record(tag, data)?;
-        self.last_ts = ev.ts_us;
-        self.written += 1;
-        Ok(())
     }
 
     pub fn flush(&mut self) -> io::Result<()> {
@@ -278,5 +294,32 @@ mod tests {
         let mut h = header(Encoding::GBK, Some(Role::TcpServer), 5);
         h[8] = VERSION + 1;
         assert!(SpoolReader::new(&h[..]).is_err());
+    }
+
+    #[test]
+    fn huge_data_is_split_into_events_a_reader_accepts() {
+        let data: Vec<u8> = (0..MAX_DATA + 10).map(|i| (i % 253) as u8).collect();
+        let ev = Event {
+            ts_us: 7,
+            role: Role::TcpClient,
+            local: None,
+            peer: Some(([127, 0, 0, 1], 9).into()),
+            client: None,
+            kind: EventKind::Tx(data.clone()),
+        };
+        let mut w = SpoolWriter::new(Vec::new(), Encoding::UTF_8, None, 0).unwrap();
+        w.write_event(&ev).unwrap();
+        assert_eq!(w.written, 2);
+        let bytes = w.into_inner();
+        let mut r = SpoolReader::new(&bytes[..]).unwrap();
+        let evs: Vec<Event> = r.by_ref().collect();
+        assert!(r.cut().is_none());
+        assert_eq!(evs.len(), 2);
+        let mut joined = Vec::new();
+        for e in &evs {
+            assert_eq!((e.ts_us, e.peer), (ev.ts_us, ev.peer));
+            joined.extend_from_slice(e.kind.data().unwrap());
+        }
+        assert_eq!(joined, data);
     }
 }
