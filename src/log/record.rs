@@ -125,7 +125,7 @@ pub fn reads_as_text(t: &str) -> bool {
     // Fast scan over bytes: ASCII controls, then (rarely) multi-byte chars for U+FFFD and C1.
     let b = t.as_bytes();
     if b.iter()
-        .all(|&c| (c >= 0x20 && c < 0x7f) || c == b'\t' || c == b'\r' || c == b'\n')
+        .all(|&c| (0x20..0x7f).contains(&c) || c == b'\t' || c == b'\r' || c == b'\n')
     {
         return true;
     }

@@ -220,7 +220,7 @@ impl<R: Read> SpoolReader<R> {
             rd.stop(0, Bad::Corrupt("header checksum mismatch".into()));
             return Ok(rd);
         }
-        let label = String::from_utf8_lossy(&label).into_owned();
+        let label = String::from_utf8_lossy(label).into_owned();
         let start_us = i64::from_le_bytes(fixed[10..18].try_into().unwrap_or_default());
         rd.encoding = Encoding::for_label(&label).unwrap_or(Encoding::UTF_8);
         rd.role = role_from(fixed[9]);
