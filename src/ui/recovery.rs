@@ -339,5 +339,36 @@ mod tests {
         assert_eq!(l[0].session, "udp-send");
         discard(&p).unwrap();
         assert!(list(dir.path()).is_empty());
+
+        // A binary spool: its intact records are counted, a torn last one is not.
+        assert_eq!(
+            session_name(Path::new("spool-12-tcp-server-1700000000000.stspool")),
+            "tcp-server"
+        );
+        let p = dir.path().join("spool-4294967295-tcp-server-2.stspool");
+        let mut w = crate::log::spool_format::SpoolWriter::new(
+            Vec::new(),
+            crate::codec::Encoding::UTF_8,
+            None,
+            0,
+        )
+        .unwrap();
+        for i in 0..3 {
+            let ev = crate::net::Event {
+                ts_us: i,
+                role: crate::net::Role::TcpServer,
+                local: None,
+                peer: None,
+                client: Some(1),
+                kind: crate::net::EventKind::Rx(vec![1, 2, 3]),
+            };
+            w.write_event(&ev).unwrap();
+        }
+        let bytes = w.into_inner();
+        std::fs::write(&p, &bytes[..bytes.len() - 1]).unwrap();
+        assert_eq!(count_events(&p).unwrap(), 2);
+        let l = list(dir.path());
+        assert_eq!(l.len(), 1);
+        assert_eq!(l[0].session, "tcp-server");
     }
 }
