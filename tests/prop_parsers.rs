@@ -263,3 +263,47 @@ mod spool {
         }
     }
 }
+
+mod record_text {
+    use proptest::prelude::*;
+    use socket_tester::codec::text::ALL;
+    use socket_tester::log::Decoders;
+    use socket_tester::log::record::reads_as_text;
+    use socket_tester::net::{Event, EventKind, Role};
+
+    fn chunk() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            proptest::collection::vec(any::<u8>(), 0..24),
+            proptest::collection::vec(prop_oneof![0x20u8..0x7f, 0x80u8..=0xff], 0..24),
+            "[a-z收啦😀\\n]{0,8}".prop_map(|s| s.into_bytes()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// Skipping the decoding of binary chunks never changes the text of any chunk that
+        /// reads as text, in any encoding, over a TCP stream.
+        #[test]
+        fn skipping_binary_chunks_keeps_the_stream_in_step(
+            chunks in proptest::collection::vec(chunk(), 0..12),
+            i in 0usize..ALL.len(),
+        ) {
+            let enc = ALL[i].0;
+            let (mut fast, mut full) = (Decoders::new(enc), Decoders::new(enc));
+            for c in chunks {
+                let ev = Event {
+                    ts_us: 0,
+                    role: Role::TcpClient,
+                    local: None,
+                    peer: None,
+                    client: None,
+                    kind: EventKind::Rx(c),
+                };
+                let want = full.text(&ev).filter(|t| reads_as_text(t));
+                let got = fast.text_unless_binary(&ev).filter(|t| reads_as_text(t));
+                prop_assert_eq!(got, want, "{}", enc.label());
+            }
+        }
+    }
+}

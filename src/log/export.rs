@@ -164,7 +164,9 @@ pub fn export<W: Write>(
         };
         let enc = match encoding {
             Some(e) => Some(e),
-            None if rec.hex.is_some() || !decoders.is_empty() => Some(recorded()),
+            None if rec.hex.is_some() && rec.text.is_none() => Some(recorded()),
+            // Connection boundaries end the streams of the decoders in use.
+            None if rec.hex.is_none() && !decoders.is_empty() => Some(recorded()),
             None => None,
         };
         if let Some(enc) = enc

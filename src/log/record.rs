@@ -196,7 +196,7 @@ impl<W: Write> RecordWriter<W> {
     }
 
     pub fn write_event(&mut self, ev: &Event) -> io::Result<()> {
-        let text = self.decoders.text(ev);
+        let text = self.decoders.text_unless_binary(ev);
         if let Some(data) = ev.kind.data() {
             // Fast path for data events (the bulk of any record): the same fields in the
             // same order as `Record`, with the hex written straight into the line.

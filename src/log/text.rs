@@ -34,6 +34,33 @@ impl Decoders {
         self.streams.clear();
     }
 
+    /// Like [`Decoders::text`], but None for data that cannot read as text because it holds
+    /// a control byte (other than tab, CR, LF) in an encoding where such a byte is always
+    /// that control character (every ASCII-compatible one): its decoding is skipped, which
+    /// is what lets the record keep up with binary data. The stream stays in step: a control
+    /// byte is a character boundary there, so the decoder restarts after the last one.
+    pub fn text_unless_binary(&mut self, ev: &Event) -> Option<String> {
+        let (EventKind::Rx(d) | EventKind::Tx(d)) = &ev.kind else {
+            return self.text(ev);
+        };
+        if !self.encoding.inner().is_ascii_compatible() {
+            return self.text(ev);
+        }
+        let Some(last) = d
+            .iter()
+            .rposition(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+        else {
+            return self.text(ev);
+        };
+        if ev.role.is_tcp() {
+            let key = (ev.client, ev.peer, matches!(ev.kind, EventKind::Rx(_)));
+            let mut dec = StreamDecoder::new(self.encoding);
+            let _ = dec.feed(&d[last + 1..]);
+            self.streams.insert(key, dec);
+        }
+        None
+    }
+
     /// The text of an rx/tx event (None for other events). Also ends streams on
     /// connection boundaries so one connection's leftovers never leak into the next.
     pub fn text(&mut self, ev: &Event) -> Option<String> {
