@@ -107,7 +107,7 @@ impl Record {
 /// received data) is copied in one go; otherwise serde_json escapes it.
 fn push_json_str(line: &mut Vec<u8>, text: &str) -> io::Result<()> {
     let b = text.as_bytes();
-    if b.iter().all(|&c| c >= 0x20 && c != b'"' && c != b'\\') {
+    if !super::text::any_byte(b, |c| (c < 0x20) | (c == b'"') | (c == b'\\')) {
         line.push(b'"');
         line.extend_from_slice(b);
         line.push(b'"');
@@ -124,9 +124,7 @@ fn push_json_str(line: &mut Vec<u8>, text: &str) -> io::Result<()> {
 pub fn reads_as_text(t: &str) -> bool {
     // Fast scan over bytes: ASCII controls, then (rarely) multi-byte chars for U+FFFD and C1.
     let b = t.as_bytes();
-    if b.iter()
-        .all(|&c| (0x20..0x7f).contains(&c) || c == b'\t' || c == b'\r' || c == b'\n')
-    {
+    if !super::text::any_byte(b, |c| super::text::is_ctl(c) | (c >= 0x7f)) {
         return true;
     }
     !t.chars()
