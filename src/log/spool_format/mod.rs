@@ -131,6 +131,9 @@ pub struct SpoolWriter<W: Write> {
     role: Option<Role>,
     last_ts: i64,
     addrs: HashMap<SocketAddr, u64>,
+    /// The last event's local and peer addresses with their indices: most events repeat
+    /// them, and this skips hashing.
+    recent: [Option<(SocketAddr, u64)>; 2],
     head: Vec<u8>,
     frame: Vec<u8>,
     /// Events written.
@@ -148,6 +151,7 @@ impl<W: Write> SpoolWriter<W> {
             role,
             last_ts: start_us,
             addrs: HashMap::new(),
+            recent: [None; 2],
             head: Vec::with_capacity(64),
             frame: Vec::with_capacity(64),
             written: 0,
@@ -200,8 +204,8 @@ impl<W: Write> SpoolWriter<W> {
 
     /// The index of an address, defining it first if it is new.
     fn addr(&mut self, a: SocketAddr) -> io::Result<u64> {
-        if let Some(i) = self.addrs.get(&a) {
-            return Ok(*i);
+        if let Some(i) = self.known(a) {
+            return Ok(i);
         }
         let i = self.addrs.len() as u64;
         self.head.clear();
@@ -211,21 +215,33 @@ impl<W: Write> SpoolWriter<W> {
         Ok(i)
     }
 
+    /// The index of an address already defined.
+    fn known(&self, a: SocketAddr) -> Option<u64> {
+        for (r, i) in self.recent.iter().flatten() {
+            if *r == a {
+                return Some(*i);
+            }
+        }
+        self.addrs.get(&a).copied()
+    }
+
     pub fn write_event(&mut self, ev: &Event) -> io::Result<()> {
         if self.role != Some(ev.role) {
             self.head.clear();
             self.record(TAG_ROLE, &[role_byte(Some(ev.role))])?;
             self.role = Some(ev.role);
         }
-        let new = ev.local.is_some_and(|a| !self.addrs.contains_key(&a)) as usize
-            + ev.peer.is_some_and(|a| !self.addrs.contains_key(&a)) as usize;
+        let new = ev.local.is_some_and(|a| self.known(a).is_none()) as usize
+            + ev.peer.is_some_and(|a| self.known(a).is_none()) as usize;
         if new > 0 && self.addrs.len() + new > MAX_ADDRS {
             self.head.clear();
             self.record(TAG_ADDR_RESET, &[])?;
             self.addrs.clear();
+            self.recent = [None; 2];
         }
         let local = ev.local.map(|a| self.addr(a)).transpose()?;
         let peer = ev.peer.map(|a| self.addr(a)).transpose()?;
+        self.recent = [ev.local.zip(local), ev.peer.zip(peer)];
         let json;
         let (tag, data): (u8, &[u8]) = match &ev.kind {
             EventKind::Rx(d) => (TAG_RX, d),
@@ -294,6 +310,32 @@ mod tests {
         let mut h = header(Encoding::GBK, Some(Role::TcpServer), 5);
         h[8] = VERSION + 1;
         assert!(SpoolReader::new(&h[..]).is_err());
+    }
+
+    #[test]
+    fn the_address_table_starts_again_when_full() {
+        // Every event from a new peer, and the local address repeating: past MAX_ADDRS the
+        // writer resets the table; the reader follows.
+        let evs: Vec<Event> = (0..MAX_ADDRS as u32 + 5000)
+            .map(|i| Event {
+                ts_us: i as i64,
+                role: Role::UdpReceiver,
+                local: Some(([127, 0, 0, 1], 7000).into()),
+                peer: Some((std::net::Ipv4Addr::from(0x0a00_0000 + i), 9).into()),
+                client: None,
+                kind: EventKind::Rx(vec![i as u8]),
+            })
+            .collect();
+        let mut w = SpoolWriter::new(Vec::new(), Encoding::UTF_8, None, 0).unwrap();
+        for e in &evs {
+            w.write_event(e).unwrap();
+        }
+        assert!(w.addrs.len() < MAX_ADDRS, "the table was reset");
+        let bytes = w.into_inner();
+        let mut r = SpoolReader::new(&bytes[..]).unwrap();
+        let got: Vec<Event> = r.by_ref().collect();
+        assert!(r.cut().is_none(), "{:?}", r.cut());
+        assert!(got == evs, "every event, addresses and all");
     }
 
     #[test]
