@@ -48,11 +48,12 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum RoleCommand {
-    /// Convert a JSON Lines record to txt, csv, jsonl, pcapng (Wireshark) or html.
+    /// Convert a JSON Lines record or a binary spool to txt, csv, jsonl, pcapng (Wireshark) or html.
     #[command(after_help = "Example:\n  socket-tester export session.jsonl --to session.pcapng")]
     Export {
-        /// The record to read (written by --record, or by Save log… as .jsonl).
-        #[arg(value_name = "RECORD.jsonl")]
+        /// The log to read: a JSON Lines record (written by --record, or by Save log… as
+        /// .jsonl) or a session's binary spool (.stspool); told apart by the spool's magic.
+        #[arg(value_name = "RECORD")]
         input: PathBuf,
         /// Output file; its extension picks the format: .txt .csv .jsonl .pcapng .html
         #[arg(long, value_name = "OUT")]

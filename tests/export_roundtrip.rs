@@ -1,9 +1,12 @@
-//! Record a real loopback session, export it to every format, and find every payload
-//! byte in each export; read the pcapng back and check addresses and TCP sequence numbers.
+//! Record a real loopback session (as a JSON Lines record and as the binary spool), export
+//! it to every format, and find every payload byte in each export; read the pcapng back and
+//! check addresses and TCP sequence numbers, and that the spool's exports hold exactly the
+//! bytes sent.
 
 use socket_tester::codec::{Encoding, to_hex};
 use socket_tester::log::RecordWriter;
 use socket_tester::log::export::{Format, csv_cell, export_file, html_escape};
+use socket_tester::log::spool::Spool;
 use socket_tester::net::{Command, EventKind, Payload, Role, Session, SessionConfig, Target};
 use std::io::{Read, Write};
 use std::net::{TcpListener, UdpSocket};
@@ -13,12 +16,17 @@ use std::time::{Duration, Instant};
 /// What a hostile peer might send: a spreadsheet formula and markup.
 const EVIL: &[u8] = b"=cmd|' /C calc'!A0,<script>alert(1)</script>\r\n";
 
-/// Drains events into the record until `done` says so (bounded by 10 s).
-fn pump(s: &Session, w: &mut RecordWriter, mut done: impl FnMut(&EventKind) -> bool) {
+/// Drains events into the record and the spool until `done` says so (bounded by 10 s).
+fn pump(
+    s: &Session,
+    (w, spool): (&mut RecordWriter, &mut Spool),
+    mut done: impl FnMut(&EventKind) -> bool,
+) {
     let end = Instant::now() + Duration::from_secs(10);
     while Instant::now() < end {
         if let Ok(ev) = s.events().recv_timeout(Duration::from_millis(50)) {
             w.write_event(&ev).unwrap();
+            spool.write(&ev);
             if done(&ev.kind) {
                 return;
             }
@@ -28,9 +36,14 @@ fn pump(s: &Session, w: &mut RecordWriter, mut done: impl FnMut(&EventKind) -> b
 }
 
 /// A TCP client session talking to a std server that replies in GBK, and a UDP exchange.
-fn record_session(dir: &Path) -> (PathBuf, Vec<Vec<u8>>) {
+/// Returns the JSON Lines record, a copy of the binary spool of the same events, and the
+/// payloads: TCP sent, TCP received (reply, then the big block; `EVIL` follows), UDP sent,
+/// UDP received.
+fn record_session(dir: &Path) -> (PathBuf, PathBuf, Vec<Vec<u8>>) {
     let path = dir.join("session.jsonl");
     let mut w = RecordWriter::create(&path, Encoding::GBK).unwrap();
+    let mut spool = Spool::in_dir(dir, "tcp-client", Encoding::GBK).unwrap();
+    let w = (&mut w, &mut spool);
     let mut payloads = Vec::new();
 
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -51,14 +64,16 @@ fn record_session(dir: &Path) -> (PathBuf, Vec<Vec<u8>>) {
         SessionConfig::new(Role::TcpClient, format!("127.0.0.1:{port}")).encoding(Encoding::GBK),
         None,
     );
-    pump(&s, &mut w, |k| matches!(k, EventKind::Connected));
+    pump(&s, (&mut *w.0, &mut *w.1), |k| {
+        matches!(k, EventKind::Connected)
+    });
     s.send(Command::Send {
         payload: Payload::Text("你好".into()),
         to: Target::Default,
     });
     let mut got = 0usize;
     let want = reply.len() + big.len() + EVIL.len();
-    pump(&s, &mut w, |k| {
+    pump(&s, (&mut *w.0, &mut *w.1), |k| {
         if let EventKind::Rx(d) = k {
             got += d.len();
         }
@@ -75,7 +90,9 @@ fn record_session(dir: &Path) -> (PathBuf, Vec<Vec<u8>>) {
         SessionConfig::new(Role::UdpSender, udp_peer.local_addr().unwrap().to_string()),
         None,
     );
-    pump(&u, &mut w, |k| matches!(k, EventKind::Bound));
+    pump(&u, (&mut *w.0, &mut *w.1), |k| {
+        matches!(k, EventKind::Bound)
+    });
     u.send(Command::Send {
         payload: Payload::Bytes(vec![0, 1, 2, 0xff, b'x']),
         to: Target::Default,
@@ -83,21 +100,30 @@ fn record_session(dir: &Path) -> (PathBuf, Vec<Vec<u8>>) {
     let mut buf = [0u8; 100];
     let (n, from) = udp_peer.recv_from(&mut buf).unwrap();
     udp_peer.send_to(b"pong \x00 datagram", from).unwrap();
-    pump(&u, &mut w, |k| matches!(k, EventKind::Rx(_)));
+    pump(&u, (&mut *w.0, &mut *w.1), |k| {
+        matches!(k, EventKind::Rx(_))
+    });
     payloads.push(buf[..n].to_vec());
     payloads.push(b"pong \x00 datagram".to_vec());
-    w.flush().unwrap();
-    (path, payloads)
+    w.0.flush().unwrap();
+    assert!((w.1.syncer())());
+    // The spool is removed when dropped: keep a copy.
+    let copy = dir.join("session.stspool");
+    std::fs::copy(w.1.path(), &copy).unwrap();
+    (path, copy, payloads)
 }
 
 #[test]
 fn every_format_holds_every_payload() {
     let dir = tempfile::tempdir().unwrap();
-    let (rec, payloads) = record_session(dir.path());
-    for f in Format::ALL {
+    let (jsonl, spool, payloads) = record_session(dir.path());
+    for (rec, f) in [&jsonl, &spool]
+        .into_iter()
+        .flat_map(|r| Format::ALL.map(|f| (r, f)))
+    {
         let out = dir.path().join(format!("out.{}", f.extension()));
-        let report = export_file(&rec, &out, None).unwrap();
-        assert!(report.bad_lines.is_empty());
+        let report = export_file(rec, &out, None).unwrap();
+        assert!(report.bad_lines.is_empty(), "{:?}", report.bad_lines);
         assert!(report.events > 5, "{f:?}");
         let bytes = std::fs::read(&out).unwrap();
         match f {
@@ -241,7 +267,7 @@ fn tshark_reads_the_pcapng_if_installed() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let (rec, _) = record_session(dir.path());
+    let (rec, _, _) = record_session(dir.path());
     let out = dir.path().join("s.pcapng");
     export_file(&rec, &out, None).unwrap();
     let o = std::process::Command::new("tshark")
@@ -261,7 +287,7 @@ fn tshark_reads_the_pcapng_if_installed() {
 #[test]
 fn corrupt_lines_are_reported_and_the_rest_converts() {
     let dir = tempfile::tempdir().unwrap();
-    let (rec, _) = record_session(dir.path());
+    let (rec, _, _) = record_session(dir.path());
     let mut text = std::fs::read_to_string(&rec).unwrap();
     let lines = text.lines().count();
     text.push_str("{\"ts\":\"2026-11-25T17:03:16.1");
@@ -275,7 +301,7 @@ fn corrupt_lines_are_reported_and_the_rest_converts() {
 #[test]
 fn unwritable_outputs_give_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let (rec, _) = record_session(dir.path());
+    let (rec, _, _) = record_session(dir.path());
     let e = export_file(&rec, Path::new("/nonexistent-dir/x.csv"), None).unwrap_err();
     assert!(
         e.to_string()
@@ -296,7 +322,7 @@ fn unwritable_outputs_give_clear_errors() {
 #[test]
 fn export_can_redecode_in_another_encoding() {
     let dir = tempfile::tempdir().unwrap();
-    let (rec, _) = record_session(dir.path());
+    let (rec, _, _) = record_session(dir.path());
     let out = dir.path().join("utf8.jsonl");
     export_file(&rec, &out, Some(Encoding::UTF_8)).unwrap();
     let text = std::fs::read_to_string(out).unwrap();
@@ -351,4 +377,82 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
         }
     }
     rows
+}
+
+/// The data of every rx/tx row of a JSON Lines export, by (session, event), in order.
+fn data_by_direction(jsonl: &str) -> std::collections::BTreeMap<(String, String), Vec<u8>> {
+    let mut m: std::collections::BTreeMap<(String, String), Vec<u8>> = Default::default();
+    for l in jsonl.lines() {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        if let Some(h) = v["hex"].as_str() {
+            let key = (
+                v["session"].as_str().unwrap().to_string(),
+                v["event"].as_str().unwrap().to_string(),
+            );
+            let bytes = socket_tester::codec::parse_hex(h).unwrap();
+            assert_eq!(v["len"].as_u64(), Some(bytes.len() as u64));
+            m.entry(key).or_default().extend(bytes);
+        }
+    }
+    m
+}
+
+#[test]
+fn the_spool_exports_exactly_the_bytes_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let (jsonl, spool, payloads) = record_session(dir.path());
+    assert!(
+        socket_tester::log::input::file_is_spool(&mut std::fs::File::open(&spool).unwrap())
+            .unwrap()
+    );
+    let out = dir.path().join("from-spool.jsonl");
+    let report = export_file(&spool, &out, None).unwrap();
+    assert!(report.bad_lines.is_empty(), "{:?}", report.bad_lines);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let m = data_by_direction(&text);
+    let k = |s: &str, e: &str| (s.to_string(), e.to_string());
+    assert_eq!(m[&k("tcp-client", "tx")], payloads[0]);
+    assert_eq!(
+        m[&k("tcp-client", "rx")],
+        [payloads[1].as_slice(), payloads[2].as_slice(), EVIL].concat()
+    );
+    assert_eq!(m[&k("udp-send", "tx")], payloads[3]);
+    assert_eq!(m[&k("udp-send", "rx")], payloads[4]);
+    assert_eq!(m.len(), 4);
+    // Text decoded in the spool's encoding (GBK), as the session showed it.
+    assert!(text.contains("收到啦我反馈"));
+
+    // The same events as the JSON Lines record, field for field, when both re-decode.
+    let (a, b) = (dir.path().join("a.jsonl"), dir.path().join("b.jsonl"));
+    export_file(&jsonl, &a, Some(Encoding::GBK)).unwrap();
+    export_file(&spool, &b, Some(Encoding::GBK)).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&a).unwrap(),
+        std::fs::read_to_string(&b).unwrap()
+    );
+
+    // pcapng from the spool: every TCP byte exactly once, the datagrams as sent.
+    let pcap = dir.path().join("from-spool.pcapng");
+    export_file(&spool, &pcap, None).unwrap();
+    check_pcap(&std::fs::read(&pcap).unwrap(), &payloads);
+}
+
+#[test]
+fn a_torn_spool_exports_what_is_intact_and_reports_the_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, spool, _) = record_session(dir.path());
+    let whole = std::fs::read(&spool).unwrap();
+    let all = export_file(&spool, &dir.path().join("all.csv"), None)
+        .unwrap()
+        .events;
+    // Cut the last 3 bytes (inside the last record's checksum).
+    std::fs::write(&spool, &whole[..whole.len() - 3]).unwrap();
+    let r = export_file(&spool, &dir.path().join("cut.csv"), None).unwrap();
+    assert_eq!(r.events, all - 1);
+    assert_eq!(r.bad_lines.len(), 1);
+    let m = r.bad_lines[0].to_string();
+    assert!(m.contains("cut") && m.contains("torn"), "{m}");
+    // The CLI says so and exits 3 (done, something skipped).
+    let code = socket_tester::log::export::run_cli(&spool, &dir.path().join("cli.txt"), None);
+    assert_eq!(code, 3);
 }

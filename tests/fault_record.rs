@@ -8,6 +8,7 @@ use common::*;
 use socket_tester::codec::Encoding;
 use socket_tester::log::export::{Format, export_file};
 use socket_tester::log::spool::Spool;
+use socket_tester::log::spool_format::SpoolWriter;
 use socket_tester::log::{LogStore, RecordWriter};
 use socket_tester::net::{EventKind, Role, SessionConfig};
 use std::net::UdpSocket;
@@ -168,8 +169,17 @@ fn export_to_a_full_disk_is_an_error() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
+    // The same events as a JSON Lines record and as a binary spool.
     let input = dir.path().join("in.jsonl");
+    let spool = dir.path().join("in.stspool");
     let mut w = RecordWriter::create(&input, Encoding::UTF_8).unwrap();
+    let mut sw = SpoolWriter::new(
+        std::io::BufWriter::new(std::fs::File::create(&spool).unwrap()),
+        Encoding::UTF_8,
+        None,
+        0,
+    )
+    .unwrap();
     for i in 0..2000u32 {
         let ev = socket_tester::net::Event {
             ts_us: 1_700_000_000_000_000 + i as i64,
@@ -180,15 +190,38 @@ fn export_to_a_full_disk_is_an_error() {
             kind: EventKind::Rx(format!("row {i} ").repeat(50).into_bytes()),
         };
         w.write_event(&ev).unwrap();
+        sw.write_event(&ev).unwrap();
     }
     drop(w);
-    for f in Format::ALL {
+    sw.flush().unwrap();
+    drop(sw);
+    for (input, f) in [&input, &spool]
+        .into_iter()
+        .flat_map(|i| Format::ALL.map(|f| (i, f)))
+    {
         // The extension picks the format; the symlink sends the bytes to /dev/full.
         let out = dir.path().join(format!("out.{}", f.extension()));
+        let _ = std::fs::remove_file(&out);
         std::os::unix::fs::symlink("/dev/full", &out).unwrap();
-        let e = export_file(&input, &out, None).unwrap_err().to_string();
+        let e = export_file(input, &out, None).unwrap_err().to_string();
         assert!(e.contains("failed") && e.contains("out."), "{f:?}: {e}");
     }
+}
+
+#[test]
+fn a_binary_spool_on_a_full_disk_is_refused_at_once() {
+    if !have_dev_full() {
+        eprintln!("skipped: no /dev/full");
+        return;
+    }
+    // The header is written and flushed when the spool starts, so a full disk is an error
+    // the caller sees then (and runs without a spool), not a panic later.
+    let e = Spool::binary_at(Path::new("/dev/full"), Encoding::UTF_8, None).err();
+    assert_eq!(e.and_then(|e| e.raw_os_error()), Some(28), "ENOSPC");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plain-file");
+    std::fs::write(&file, "x").unwrap();
+    assert!(Spool::in_dir(&file, "udp-recv", Encoding::UTF_8).is_err());
 }
 
 fn headless(args: &[&str]) -> std::process::Child {

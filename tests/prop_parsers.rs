@@ -135,3 +135,175 @@ proptest! {
         }
     }
 }
+
+mod spool {
+    use proptest::prelude::*;
+    use socket_tester::codec::Encoding;
+    use socket_tester::log::spool::SpoolReader;
+    use socket_tester::log::spool_format::SpoolWriter;
+    use socket_tester::net::{ClosedBy, Event, EventKind, Role};
+    use std::net::SocketAddr;
+
+    fn addr() -> impl Strategy<Value = Option<SocketAddr>> {
+        prop_oneof![
+            Just(None),
+            (any::<[u8; 4]>(), any::<u16>()).prop_map(|(ip, p)| Some((ip, p).into())),
+            (any::<[u8; 16]>(), any::<u16>()).prop_map(|(ip, p)| Some((ip, p).into())),
+            (0u8..3).prop_map(|i| Some(SocketAddr::from(([10, 0, 0, i], 80)))),
+        ]
+    }
+
+    fn kind() -> impl Strategy<Value = EventKind> {
+        prop_oneof![
+            proptest::collection::vec(any::<u8>(), 0..300).prop_map(EventKind::Rx),
+            proptest::collection::vec(any::<u8>(), 0..40).prop_map(EventKind::Tx),
+            any::<String>().prop_map(EventKind::Info),
+            any::<String>().prop_map(|message| EventKind::Closed {
+                by: ClosedBy::Peer,
+                message
+            }),
+            Just(EventKind::Connected),
+            any::<i32>().prop_map(|backlog| EventKind::Listening { backlog }),
+        ]
+    }
+
+    fn event() -> impl Strategy<Value = Event> {
+        (
+            any::<i64>(),
+            0usize..4,
+            addr(),
+            addr(),
+            proptest::option::of(any::<u64>()),
+            kind(),
+        )
+            .prop_map(|(ts_us, r, local, peer, client, kind)| Event {
+                ts_us,
+                role: Role::ALL[r],
+                local,
+                peer,
+                client,
+                kind,
+            })
+    }
+
+    /// The spool bytes of `evs` and the offset after the header and after each event.
+    fn write(evs: &[Event]) -> (Vec<u8>, Vec<usize>) {
+        let mut w =
+            SpoolWriter::new(Vec::new(), Encoding::GBK, None, 1_700_000_000_000_000).unwrap();
+        let mut ends = vec![w.get_ref().len()];
+        for e in evs {
+            w.write_event(e).unwrap();
+            ends.push(w.get_ref().len());
+        }
+        (w.into_inner(), ends)
+    }
+
+    /// Reads `bytes`: the events, and the cut's (offset, bytes) if any.
+    fn read(bytes: &[u8]) -> (Vec<Event>, Option<(u64, u64)>) {
+        let mut r = SpoolReader::new(bytes).unwrap();
+        let evs: Vec<Event> = r.by_ref().collect();
+        (evs, r.cut().map(|c| (c.offset, c.bytes)))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn spool_round_trips(evs in proptest::collection::vec(event(), 0..20)) {
+            let (bytes, _) = write(&evs);
+            let (got, cut) = read(&bytes);
+            prop_assert_eq!(got, evs);
+            prop_assert_eq!(cut, None);
+        }
+
+        #[test]
+        fn a_torn_spool_keeps_every_whole_event(
+            evs in proptest::collection::vec(event(), 1..12),
+            at in any::<prop::sample::Index>(),
+        ) {
+            let (bytes, ends) = write(&evs);
+            let k = ends[0] + at.index(bytes.len() - ends[0] + 1);
+            let (got, cut) = read(&bytes[..k]);
+            let whole = ends.iter().filter(|e| **e <= k).count() - 1;
+            prop_assert_eq!(&got[..], &evs[..whole]);
+            if let Some((off, n)) = cut {
+                prop_assert!(off as usize >= ends[whole] && off as usize + n as usize == k);
+            } else {
+                prop_assert!(k == ends[whole] || whole < evs.len());
+            }
+        }
+
+        #[test]
+        fn a_flipped_bit_keeps_every_event_before_it(
+            evs in proptest::collection::vec(event(), 1..12),
+            at in any::<prop::sample::Index>(),
+            bit in 0u8..8,
+        ) {
+            let (mut bytes, ends) = write(&evs);
+            let p = ends[0] + at.index(bytes.len() - ends[0]);
+            bytes[p] ^= 1 << bit;
+            let (got, cut) = read(&bytes);
+            let before = ends.iter().filter(|e| **e <= p).count() - 1;
+            prop_assert_eq!(&got[..], &evs[..before]);
+            let (off, n) = cut.expect("the damage is reported");
+            prop_assert!(off as usize >= ends[before] && off as usize <= p);
+            prop_assert_eq!(off + n, bytes.len() as u64);
+        }
+
+        #[test]
+        fn any_bytes_after_a_header_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let (mut bytes, _) = write(&[]);
+            let header = bytes.len();
+            bytes.extend_from_slice(&tail);
+            let (_, cut) = read(&bytes);
+            if let Some((off, n)) = cut {
+                prop_assert!(off as usize >= header);
+                prop_assert_eq!(off + n, bytes.len() as u64);
+            }
+        }
+    }
+}
+
+mod record_text {
+    use proptest::prelude::*;
+    use socket_tester::codec::text::ALL;
+    use socket_tester::log::Decoders;
+    use socket_tester::log::record::reads_as_text;
+    use socket_tester::net::{Event, EventKind, Role};
+
+    fn chunk() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            proptest::collection::vec(any::<u8>(), 0..24),
+            proptest::collection::vec(prop_oneof![0x20u8..0x7f, 0x80u8..=0xff], 0..24),
+            "[a-z收啦😀\\n]{0,8}".prop_map(|s| s.into_bytes()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// Skipping the decoding of binary chunks never changes the text of any chunk that
+        /// reads as text, in any encoding, over a TCP stream.
+        #[test]
+        fn skipping_binary_chunks_keeps_the_stream_in_step(
+            chunks in proptest::collection::vec(chunk(), 0..12),
+            i in 0usize..ALL.len(),
+        ) {
+            let enc = ALL[i].0;
+            let (mut fast, mut full) = (Decoders::new(enc), Decoders::new(enc));
+            for c in chunks {
+                let ev = Event {
+                    ts_us: 0,
+                    role: Role::TcpClient,
+                    local: None,
+                    peer: None,
+                    client: None,
+                    kind: EventKind::Rx(c),
+                };
+                let want = full.text(&ev).filter(|t| reads_as_text(t));
+                let got = fast.text_unless_binary(&ev).filter(|t| reads_as_text(t));
+                prop_assert_eq!(got, want, "{}", enc.label());
+            }
+        }
+    }
+}

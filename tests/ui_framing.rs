@@ -2,7 +2,7 @@
 //! with "Lines (LF)" the view shows one row per line ("c" only once the stream ends),
 //! while the spool keeps the raw chunks exactly as they arrived.
 
-use socket_tester::log::record::read_records;
+use socket_tester::log::spool::read_events;
 use socket_tester::net::{EventKind, Role};
 use socket_tester::ui::{FramingMode, SessionPanel, TabSettings};
 use std::io::Write;
@@ -91,12 +91,15 @@ fn lines_show_one_row_each_while_the_spool_keeps_raw_chunks() {
         !p.is_running() && p.held_text().0.contains("all saved")
     });
     let path = p.spool_path().expect("a spool").to_path_buf();
-    let file = std::fs::File::open(&path).unwrap();
-    let raw: Vec<Vec<u8>> = read_records(file)
-        .filter_map(Result::ok)
-        .filter(|r| r.event == "rx")
-        .filter_map(|r| r.bytes())
+    let mut spool = read_events(&path).unwrap();
+    let raw: Vec<Vec<u8>> = spool
+        .by_ref()
+        .filter_map(|e| match e.kind {
+            EventKind::Rx(d) => Some(d),
+            _ => None,
+        })
         .collect();
+    assert!(spool.cut().is_none(), "{:?}", spool.cut());
     assert_eq!(
         raw,
         chunks.iter().map(|c| c.to_vec()).collect::<Vec<_>>(),

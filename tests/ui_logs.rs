@@ -6,7 +6,8 @@ mod support;
 
 use egui_kittest::kittest::Queryable;
 use socket_tester::log::record::read_records;
-use socket_tester::net::Role;
+use socket_tester::log::spool::read_events;
+use socket_tester::net::{EventKind, Role};
 use socket_tester::ui::{App, ConnState, LogSettings, Persisted};
 use std::net::{SocketAddr, UdpSocket};
 use std::path::Path;
@@ -207,15 +208,15 @@ fn a_note_goes_to_the_log_and_the_spool() {
         .spool_path()
         .unwrap()
         .to_path_buf();
-    let recs: Vec<_> = read_records(std::fs::File::open(&spool).unwrap())
-        .map(|r| r.unwrap())
-        .collect();
-    let note = recs
+    let mut r = read_events(&spool).unwrap();
+    let evs: Vec<_> = r.by_ref().collect();
+    assert!(r.cut().is_none(), "{:?}", r.cut());
+    let note = evs
         .iter()
-        .find(|r| r.event == "note")
+        .find(|e| matches!(e.kind, EventKind::Note(_)))
         .expect("note record");
-    assert_eq!(note.message.as_deref(), Some("device rebooted"));
-    assert_eq!(note.session, "udp-recv");
+    assert_eq!(note.kind, EventKind::Note("device rebooted".into()));
+    assert_eq!(note.role, Role::UdpReceiver);
 
     // The filter finds notes by their kind.
     set_field(&mut h, "Filter", "note");
@@ -267,6 +268,59 @@ fn recovery_offers_an_orphan_spool() {
     settle(&mut h);
     assert!(!orphan.exists());
     assert!(h.query_by_label("Recover session logs").is_none());
+}
+
+#[test]
+fn recovery_offers_a_binary_spool_cut_by_the_kill() {
+    use socket_tester::codec::Encoding;
+    use socket_tester::log::spool_format::SpoolWriter;
+    let dir = tempfile::tempdir().unwrap();
+    let orphan = dir
+        .path()
+        .join(format!("spool-{}-udp-recv-1.stspool", u32::MAX));
+    let mut w = SpoolWriter::new(
+        Vec::new(),
+        Encoding::UTF_8,
+        Some(Role::UdpReceiver),
+        1_795_000_000_000_000,
+    )
+    .unwrap();
+    for i in 0..4u8 {
+        let ev = socket_tester::net::Event {
+            ts_us: 1_795_000_000_000_000 + i as i64,
+            role: Role::UdpReceiver,
+            local: Some("127.0.0.1:7000".parse().unwrap()),
+            peer: Some("[2001:db8::5]:40000".parse().unwrap()),
+            client: None,
+            kind: EventKind::Rx(format!("hi{i}").into_bytes()),
+        };
+        w.write_event(&ev).unwrap();
+    }
+    let bytes = w.into_inner();
+    // Three whole events and one cut by the kill.
+    std::fs::write(&orphan, &bytes[..bytes.len() - 5]).unwrap();
+
+    let mut h = harness(App::new(None, None).with_data_dir(dir.path()));
+    wait_for(&mut h, "offer", |a| {
+        a.recovery.items.first().is_some_and(|o| o.events.is_some())
+    });
+    h.get_by_label("udp-recv");
+    h.get_by_label("3 events");
+    let out = tempfile::tempdir().unwrap();
+    let csv = out.path().join("recovered.csv");
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .recovery
+        .save_to(&orphan, Some(csv.clone()), &ctx);
+    wait_for(&mut h, "saved", |a| a.recovery.items[0].status.is_some());
+    let (m, err) = h.state().recovery.items[0].status.clone().unwrap();
+    assert!(m.starts_with("saved 3 events to"), "{m}");
+    assert!(err && m.contains("cut 8 bytes"), "the cut is reported: {m}");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    for i in 0..3 {
+        assert!(text.contains(&format!(",hi{i},")), "{text}");
+    }
+    assert!(text.contains("[2001:db8::5]:40000"));
 }
 
 #[test]

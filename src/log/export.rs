@@ -1,9 +1,9 @@
-//! Exports a JSON Lines record to other formats: plain text (with hex dumps), CSV safe
+//! Exports a session log (a binary spool or a JSON Lines record) to other formats: plain text (with hex dumps), CSV safe
 //! for spreadsheets, the JSONL itself, pcapng that Wireshark opens as real packets
 //! (UDP datagrams, and TCP streams with a synthesised handshake and teardown), and a
 //! self-contained HTML table. Bad record lines are reported by number; the rest converts.
 
-use super::record::{ReadError, Record, read_records};
+use super::record::{ReadError, Record};
 use super::text::Decoders;
 use crate::codec::{Encoding, hex::hexdump};
 use crate::net::{ClosedBy, Event, EventKind, Role};
@@ -92,7 +92,8 @@ impl fmt::Display for ExportError {
 
 impl std::error::Error for ExportError {}
 
-/// Exports the record file `input` to `output`, in the format its extension names.
+/// Exports the log file `input` (a binary spool or a JSON Lines record, told apart by the
+/// spool's magic) to `output`, in the format its extension names.
 /// With `encoding`, text is decoded again from the raw bytes in that encoding.
 pub fn export_file(
     input: &Path,
@@ -106,11 +107,12 @@ pub fn export_file(
         ))
     })?;
     let inp = File::open(input)
+        .and_then(|f| super::input::open_records(f, u64::MAX, true))
         .map_err(|e| ExportError::Input(format!("cannot read {}: {e}", input.display())))?;
     let out = File::create(output)
         .map_err(|e| ExportError::Output(format!("cannot write {}: {e}", output.display())))?;
     let mut w = BufWriter::with_capacity(1 << 20, out);
-    let report = export(read_records(inp), &mut w, format, encoding)
+    let report = export(inp, &mut w, format, encoding)
         .and_then(|r| w.flush().map(|_| r))
         .map_err(|e| ExportError::Output(format!("writing {} failed: {e}", output.display())))?;
     w.into_inner()
@@ -151,12 +153,34 @@ pub fn export<W: Write>(
                 continue;
             }
         };
-        // Re-decode text from the bytes if asked, following each TCP stream.
-        if let (Some(enc), Some(ev)) = (encoding, rec.to_event()) {
+        // Re-decode text from the bytes if asked, following each TCP stream. Without an
+        // encoding, data records the record left without `text` (bytes that were not
+        // valid text) get it decoded in their recorded encoding, as the view shows them.
+        let recorded = || {
+            rec.encoding
+                .as_deref()
+                .and_then(Encoding::for_label)
+                .unwrap_or(Encoding::UTF_8)
+        };
+        let enc = match encoding {
+            Some(e) => Some(e),
+            None if rec.hex.is_some() && rec.text.is_none() => Some(recorded()),
+            // Connection boundaries end the streams of the decoders in use.
+            None if rec.hex.is_none() && !decoders.is_empty() => Some(recorded()),
+            None => None,
+        };
+        if let Some(enc) = enc
+            && let Some(ev) = rec.to_event()
+        {
             let d = decoders
                 .entry(rec.session.clone())
                 .or_insert_with(|| Decoders::new(enc));
-            if let Some(t) = d.text(&ev) {
+            if d.encoding() != enc && rec.hex.is_some() {
+                d.set_encoding(enc);
+            }
+            if let Some(t) = d.text(&ev)
+                && (encoding.is_some() || rec.text.is_none())
+            {
                 rec.text = Some(t);
                 rec.encoding = Some(enc.label());
             }

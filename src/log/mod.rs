@@ -1,12 +1,14 @@
 //! The session record: counters, text decoding that follows each byte stream, the
-//! JSON Lines record (one writer for `--record`, the spool and the export), and the
-//! bounded in-memory store the log view shows.
+//! JSON Lines record (one writer for `--record` and the export), the binary spool, and
+//! the bounded in-memory store the log view shows.
 
 pub mod counters;
 pub mod export;
 pub mod frames;
+pub mod input;
 pub mod record;
 pub mod spool;
+pub mod spool_format;
 pub mod store;
 pub mod text;
 

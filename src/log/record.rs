@@ -107,7 +107,7 @@ impl Record {
 /// received data) is copied in one go; otherwise serde_json escapes it.
 fn push_json_str(line: &mut Vec<u8>, text: &str) -> io::Result<()> {
     let b = text.as_bytes();
-    if b.iter().all(|&c| c >= 0x20 && c != b'"' && c != b'\\') {
+    if !super::text::any_byte(b, |c| (c < 0x20) | (c == b'"') | (c == b'\\')) {
         line.push(b'"');
         line.extend_from_slice(b);
         line.push(b'"');
@@ -115,6 +115,20 @@ fn push_json_str(line: &mut Vec<u8>, text: &str) -> io::Result<()> {
     } else {
         serde_json::to_writer(&mut *line, text).map_err(io::Error::other)
     }
+}
+
+/// True if decoded text is worth a `text` field in the record: no U+FFFD (bytes that are
+/// not valid in the encoding) and no control characters but tab, CR and LF. Anything else
+/// would be a lossy copy of `hex`, and escaping it (`\u0000`, six bytes a byte) is what
+/// kept the record from keeping up with binary data.
+pub fn reads_as_text(t: &str) -> bool {
+    // Fast scan over bytes: ASCII controls, then (rarely) multi-byte chars for U+FFFD and C1.
+    let b = t.as_bytes();
+    if !super::text::any_byte(b, |c| super::text::is_ctl(c) | (c >= 0x7f)) {
+        return true;
+    }
+    !t.chars()
+        .any(|c| c == '\u{fffd}' || (c.is_control() && !matches!(c, '\t' | '\r' | '\n')))
 }
 
 /// The last address written and its text: a session's lines repeat the same local address,
@@ -175,22 +189,29 @@ impl<W: Write> RecordWriter<W> {
         self.decoders.set_encoding(enc);
     }
 
+    pub fn encoding(&self) -> Encoding {
+        self.decoders.encoding()
+    }
+
     pub fn write_event(&mut self, ev: &Event) -> io::Result<()> {
-        let text = self.decoders.text(ev);
+        let text = self.decoders.text_unless_binary(ev);
         if let Some(data) = ev.kind.data() {
             // Fast path for data events (the bulk of any record): the same fields in the
             // same order as `Record`, with the hex written straight into the line.
-            return self.write_data(ev, data, text.as_deref().unwrap_or_default());
+            // Bytes that do not read as text in the encoding get no `text` (only `hex`):
+            // see `reads_as_text`.
+            let text = text.as_deref().filter(|t| reads_as_text(t));
+            return self.write_data(ev, data, text);
         }
         let rec = Record::from_event(ev, text, self.decoders.encoding());
         self.write_record(&rec)
     }
 
-    fn write_data(&mut self, ev: &Event, data: &[u8], text: &str) -> io::Result<()> {
+    fn write_data(&mut self, ev: &Event, data: &[u8], text: Option<&str>) -> io::Result<()> {
         use std::io::Write as _;
         let line = &mut self.line;
         line.clear();
-        line.reserve(data.len() * 2 + text.len() + 256);
+        line.reserve(data.len() * 2 + text.map_or(0, str::len) + 256);
         line.extend_from_slice(b"{\"ts\":\"");
         line.extend_from_slice(format_ts(ev.ts_us).as_bytes());
         line.extend_from_slice(b"\",\"session\":\"");
@@ -213,8 +234,11 @@ impl<W: Write> RecordWriter<W> {
         }
         write!(line, ",\"len\":{},\"hex\":\"", data.len())?;
         crate::codec::hex::push_hex(line, data);
-        line.extend_from_slice(b"\",\"text\":");
-        push_json_str(line, text)?;
+        line.push(b'"');
+        if let Some(text) = text {
+            line.extend_from_slice(b",\"text\":");
+            push_json_str(line, text)?;
+        }
         line.extend_from_slice(b",\"encoding\":\"");
         line.extend_from_slice(self.decoders.encoding().label().as_bytes());
         line.extend_from_slice(b"\"}\n");
@@ -250,13 +274,19 @@ impl<W: Write> RecordWriter<W> {
 /// A record line that could not be read, with its line number.
 #[derive(Debug)]
 pub struct ReadError {
+    /// 1-based; 0 for what is not one line (the cut tail of a binary spool).
     pub line: usize,
     pub message: String,
 }
 
 impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}: {}", self.line, self.message)
+        // Line 0: not about one line (a binary spool's cut tail says where it is itself).
+        if self.line == 0 {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "line {}: {}", self.line, self.message)
+        }
     }
 }
 

@@ -1,17 +1,23 @@
-//! The on-disk side of a session log: a writer thread that streams every event to a JSON
-//! Lines file as it happens, so the in-memory view can stay bounded while nothing is lost.
-//! Used both for the automatic spool (removed when the session is cleared or the app
-//! exits normally, recoverable after a crash) and for `--record FILE` (kept).
+//! The on-disk side of a session log: a writer thread that streams every event to a file
+//! as it happens, so the in-memory view can stay bounded while nothing is lost.
+//! The automatic spool (removed when the session is cleared or the app exits normally,
+//! recoverable after a crash) is the compact binary format of [`super::spool_format`];
+//! `--record FILE` (kept) is the documented JSON Lines record.
 
 use super::record::RecordWriter;
+use super::spool_format::SpoolWriter;
+pub use super::spool_format::{Cut, Header, SpoolReader, is_spool};
 use crate::codec::Encoding;
-use crate::net::Event;
+use crate::net::{Event, Role};
 use crossbeam_channel::{Receiver, Sender, TryRecvError, unbounded};
 use std::fs::File;
-use std::io::{self, BufWriter};
+use std::io::{self, BufReader, BufWriter};
 use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
 use std::time::Duration;
+
+/// The file name extension of binary spools.
+pub const EXTENSION: &str = "stspool";
 
 enum Msg {
     Event(Box<Event>),
@@ -31,6 +37,78 @@ pub enum SpoolStatus {
     Stopped(String),
 }
 
+/// Which format a writer thread writes.
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    /// JSON Lines (`--record`).
+    Jsonl,
+    /// The binary spool; the role written in its header, if known.
+    Binary(Option<Role>),
+}
+
+/// A writer of either format, owned by the writer thread.
+enum Sink {
+    Jsonl(RecordWriter<BufWriter<File>>),
+    Binary(SpoolWriter<BufWriter<File>>),
+}
+
+impl Sink {
+    /// Creates (truncates) `path` and writes the binary header.
+    fn open(kind: Kind, path: &Path, enc: Encoding) -> io::Result<Sink> {
+        let f = BufWriter::with_capacity(1 << 20, File::create(path)?);
+        Ok(match kind {
+            Kind::Jsonl => {
+                let mut w = RecordWriter::new(f, enc);
+                w.flush_each = false;
+                Sink::Jsonl(w)
+            }
+            Kind::Binary(role) => {
+                let mut w = SpoolWriter::new(f, enc, role, crate::net::now_us())?;
+                w.flush()?;
+                Sink::Binary(w)
+            }
+        })
+    }
+
+    fn write_event(&mut self, ev: &Event) -> io::Result<()> {
+        match self {
+            Sink::Jsonl(w) => w.write_event(ev),
+            Sink::Binary(w) => w.write_event(ev),
+        }
+    }
+
+    fn set_encoding(&mut self, enc: Encoding) -> io::Result<()> {
+        match self {
+            Sink::Jsonl(w) => {
+                w.set_encoding(enc);
+                Ok(())
+            }
+            Sink::Binary(w) => w.set_encoding(enc),
+        }
+    }
+
+    fn encoding(&self) -> Encoding {
+        match self {
+            Sink::Jsonl(w) => w.encoding(),
+            Sink::Binary(w) => w.encoding(),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Jsonl(w) => w.flush(),
+            Sink::Binary(w) => w.flush(),
+        }
+    }
+
+    fn written(&self) -> u64 {
+        match self {
+            Sink::Jsonl(w) => w.written,
+            Sink::Binary(w) => w.written,
+        }
+    }
+}
+
 /// A file that receives every event of a session.
 pub struct Spool {
     path: PathBuf,
@@ -43,21 +121,19 @@ pub struct Spool {
 }
 
 impl Spool {
-    /// Starts writing to `path` (created or truncated). `keep`: leave the file when dropped
-    /// (a `--record` file); otherwise it is removed on drop (a spool).
-    pub fn create(path: &Path, enc: Encoding, keep: bool) -> io::Result<Spool> {
+    fn start(path: &Path, kind: Kind, enc: Encoding, keep: bool) -> io::Result<Spool> {
         if let Some(dir) = path.parent()
             && !dir.as_os_str().is_empty()
         {
             std::fs::create_dir_all(dir)?;
         }
-        let file = File::create(path)?;
+        let sink = Sink::open(kind, path, enc)?;
         let (tx, rx) = unbounded::<Msg>();
         let (st_tx, st_rx) = unbounded();
         let p = path.to_path_buf();
         let thread = std::thread::Builder::new()
             .name("spool-writer".into())
-            .spawn(move || writer_loop(file, p, enc, rx, st_tx))?;
+            .spawn(move || writer_loop(sink, kind, p, rx, st_tx))?;
         Ok(Spool {
             path: path.to_path_buf(),
             tx: Some(tx),
@@ -69,19 +145,37 @@ impl Spool {
         })
     }
 
-    /// Creates a new spool file for a session in `dir`, named so a later start can tell
-    /// whether its writer is still alive (`spool-<pid>-<name>-<millis>.jsonl`).
+    /// Starts a JSON Lines record at `path` (created or truncated), kept when dropped:
+    /// what `--record FILE` writes.
+    pub fn record(path: &Path, enc: Encoding) -> io::Result<Spool> {
+        Spool::start(path, Kind::Jsonl, enc, true)
+    }
+
+    /// Starts a JSON Lines file at `path` (created or truncated). `keep`: leave the file
+    /// when dropped; otherwise it is removed on drop. Prefer [`Spool::record`] (JSONL) or
+    /// [`Spool::in_dir`] (the binary spool).
+    pub fn create(path: &Path, enc: Encoding, keep: bool) -> io::Result<Spool> {
+        Spool::start(path, Kind::Jsonl, enc, keep)
+    }
+
+    /// Starts a binary spool at exactly `path` (created or truncated), removed on drop.
+    /// `role`: the session's role for the header, if known.
+    pub fn binary_at(path: &Path, enc: Encoding, role: Option<Role>) -> io::Result<Spool> {
+        Spool::start(path, Kind::Binary(role), enc, false)
+    }
+
+    /// Creates a new binary spool file for a session in `dir`, named so a later start can
+    /// tell whether its writer is still alive (`spool-<pid>-<name>-<millis>.stspool`).
     pub fn in_dir(dir: &Path, name: &str, enc: Encoding) -> io::Result<Spool> {
         let ms = crate::net::now_us() / 1000;
         let path = dir.join(format!(
-            "spool-{}-{}-{}.jsonl",
+            "spool-{}-{}-{}.{EXTENSION}",
             std::process::id(),
             name,
             ms
         ));
-        Spool::create(&path, enc, false)
+        Spool::binary_at(&path, enc, Role::from_name(name))
     }
-
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -170,21 +264,27 @@ impl Drop for Spool {
     }
 }
 
+/// Tells the owner writing stopped, then drains the queue (answering syncs so nobody
+/// waits forever).
+fn give_up(e: io::Error, path: &Path, rx: &Receiver<Msg>, status: &Sender<SpoolStatus>) {
+    let _ = status.send(SpoolStatus::Stopped(format!(
+        "record stopped: cannot write {}: {e}",
+        path.display()
+    )));
+    for m in rx.iter() {
+        if let Msg::Sync(ack) = m {
+            let _ = ack.send(());
+        }
+    }
+}
+
 fn writer_loop(
-    file: File,
+    mut w: Sink,
+    kind: Kind,
     path: PathBuf,
-    enc: Encoding,
     rx: Receiver<Msg>,
     status: Sender<SpoolStatus>,
 ) {
-    let mut w = RecordWriter::new(BufWriter::with_capacity(1 << 20, file), enc);
-    w.flush_each = false;
-    let fail = |e: io::Error, status: &Sender<SpoolStatus>| {
-        let _ = status.send(SpoolStatus::Stopped(format!(
-            "record stopped: cannot write {}: {e}",
-            path.display()
-        )));
-    };
     loop {
         // Block for the first message, then take everything queued, then flush once:
         // a kill loses at most what was still in the channel.
@@ -193,30 +293,19 @@ fn writer_loop(
         while let Some(msg) = next.take() {
             let r = match msg {
                 Msg::Event(ev) => w.write_event(&ev),
-                Msg::SetEncoding(e) => {
-                    w.set_encoding(e);
-                    Ok(())
-                }
+                Msg::SetEncoding(e) => w.set_encoding(e),
                 Msg::Sync(ack) => {
                     let r = w.flush();
                     let _ = ack.send(());
                     r
                 }
                 Msg::Truncate => w.flush().and_then(|_| {
-                    let f = File::create(&path)?;
-                    w = RecordWriter::new(BufWriter::with_capacity(1 << 20, f), enc);
-                    w.flush_each = false;
+                    w = Sink::open(kind, &path, w.encoding())?;
                     Ok(())
                 }),
             };
             if let Err(e) = r {
-                fail(e, &status);
-                // Drain and drop the rest; answer syncs so nobody waits forever.
-                for m in rx.iter() {
-                    if let Msg::Sync(ack) = m {
-                        let _ = ack.send(());
-                    }
-                }
+                give_up(e, &path, &rx, &status);
                 return;
             }
             next = match rx.try_recv() {
@@ -225,21 +314,26 @@ fn writer_loop(
             };
         }
         if let Err(e) = w.flush() {
-            fail(e, &status);
-            for m in rx.iter() {
-                if let Msg::Sync(ack) = m {
-                    let _ = ack.send(());
-                }
-            }
+            give_up(e, &path, &rx, &status);
             return;
         }
-        let _ = status.send(SpoolStatus::Written(w.written));
+        let _ = status.send(SpoolStatus::Written(w.written()));
     }
     if let Err(e) = w.flush() {
-        fail(e, &status);
+        give_up(e, &path, &rx, &status);
     } else {
-        let _ = status.send(SpoolStatus::Written(w.written));
+        let _ = status.send(SpoolStatus::Written(w.written()));
     }
+}
+
+/// A binary spool being read: its events in order (an iterator), then
+/// [`SpoolReader::cut`] says whether the end was torn or damaged and what was left out.
+pub type SpoolRead = SpoolReader<BufReader<File>>;
+
+/// Opens a binary spool for reading. An error if the file cannot be opened or is not a
+/// spool; a torn or damaged tail is not an error (see [`SpoolReader::cut`]).
+pub fn read_events(path: &Path) -> io::Result<SpoolRead> {
+    SpoolReader::new(BufReader::with_capacity(1 << 20, File::open(path)?))
 }
 
 /// Spool files in `dir` left by a process that is no longer running (a crash or a kill).
@@ -258,7 +352,8 @@ pub fn orphans(dir: &Path) -> Vec<PathBuf> {
             let Some(rest) = name.strip_prefix("spool-") else {
                 return false;
             };
-            if !name.ends_with(".jsonl") {
+            // Binary spools, and JSON Lines ones from versions before the binary format.
+            if !name.ends_with(&format!(".{EXTENSION}")) && !name.ends_with(".jsonl") {
                 return false;
             }
             let pid: Option<u32> = rest.split('-').next().and_then(|s| s.parse().ok());
@@ -286,7 +381,7 @@ fn process_alive(pid: u32) -> bool {
 mod tests {
     use super::*;
     use crate::log::record::read_records;
-    use crate::net::{EventKind, Role};
+    use crate::net::EventKind;
 
     fn ev(i: u8) -> Event {
         Event {
@@ -303,19 +398,49 @@ mod tests {
     fn writes_everything_and_removes_itself() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = Spool::in_dir(dir.path(), "udp-recv", Encoding::UTF_8).unwrap();
+        assert!(s.path().to_string_lossy().ends_with(".stspool"));
         for i in 0..100 {
             s.write(&ev(i));
         }
         assert!((s.syncer())());
         let path = s.path().to_path_buf();
-        let recs: Vec<_> = read_records(File::open(&path).unwrap()).collect();
-        assert_eq!(recs.len(), 100);
+        let evs: Vec<Event> = read_events(&path).unwrap().collect();
+        assert_eq!(evs, (0..100).map(ev).collect::<Vec<_>>());
+        s.set_encoding(Encoding::GBK);
         s.truncate();
         s.write(&ev(7));
         assert!((s.syncer())());
-        assert_eq!(read_records(File::open(&path).unwrap()).count(), 1);
+        let mut r = read_events(&path).unwrap();
+        assert_eq!(
+            r.header().encoding_label,
+            "gbk",
+            "truncate keeps the encoding"
+        );
+        assert_eq!(r.next(), Some(ev(7)));
+        assert_eq!(r.next(), None);
+        assert!(r.cut().is_none());
+        assert_eq!(s.poll().0, 1);
         drop(s);
         assert!(!path.exists());
+    }
+
+    #[test]
+    fn the_jsonl_record_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rec.jsonl");
+        let mut s = Spool::record(&path, Encoding::UTF_8).unwrap();
+        for i in 0..10 {
+            s.write(&ev(i));
+        }
+        drop(s);
+        let recs: Vec<_> = read_records(File::open(&path).unwrap()).collect();
+        assert_eq!(recs.len(), 10);
+        assert_eq!(
+            recs[3].as_ref().unwrap().to_event(),
+            Some(ev(3)),
+            "bytes 03 03 03 are no text: only hex, still read back"
+        );
+        assert!(recs[3].as_ref().unwrap().text.is_none());
     }
 
     #[test]
@@ -332,6 +457,8 @@ mod tests {
             err.unwrap_or_default().contains("record stopped"),
             "{err:?}"
         );
+        // The binary spool writes its header at once: a full disk fails at the start.
+        assert!(Spool::binary_at(Path::new("/dev/full"), Encoding::UTF_8, None).is_err());
     }
 
     #[test]
@@ -345,10 +472,18 @@ mod tests {
         )
         .unwrap();
         let mine = Spool::in_dir(dir.path(), "udp-send", Encoding::UTF_8).unwrap();
+        std::fs::write(
+            dir.path()
+                .join(format!("spool-{}-udp-recv-2.stspool", u32::MAX)),
+            super::super::spool_format::MAGIC,
+        )
+        .unwrap();
         std::fs::write(dir.path().join("other.jsonl"), "").unwrap();
+        std::fs::write(dir.path().join("other.stspool"), "").unwrap();
         let o = orphans(dir.path());
-        assert_eq!(o.len(), 1, "{o:?}");
+        assert_eq!(o.len(), 2, "{o:?}");
         assert!(o[0].to_string_lossy().contains("tcp-client"));
+        assert!(o[1].to_string_lossy().ends_with("udp-recv-2.stspool"));
         drop(mine);
     }
 }

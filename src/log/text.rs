@@ -7,6 +7,26 @@ use crate::net::{Event, EventKind, Role};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
+/// True if any byte matches `f`: a branch-free fold over 64-byte blocks, so the compiler
+/// can vectorise it (the record writer scans every byte received). `f` should combine its
+/// comparisons with `&` and `|`, not `&&` and `||`.
+#[inline]
+pub(crate) fn any_byte(d: &[u8], f: impl Fn(u8) -> bool) -> bool {
+    let mut blocks = d.chunks_exact(64);
+    for c in &mut blocks {
+        if c.iter().fold(false, |acc, &b| acc | f(b)) {
+            return true;
+        }
+    }
+    blocks.remainder().iter().any(|&b| f(b))
+}
+
+/// A control byte other than tab, LF and CR.
+#[inline]
+pub(crate) fn is_ctl(b: u8) -> bool {
+    (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')
+}
+
 type StreamKey = (Option<u64>, Option<SocketAddr>, bool);
 
 /// Decoding state for one session.
@@ -32,6 +52,33 @@ impl Decoders {
     pub fn set_encoding(&mut self, enc: Encoding) {
         self.encoding = enc;
         self.streams.clear();
+    }
+
+    /// Like [`Decoders::text`], but None for data that cannot read as text because it holds
+    /// a control byte (other than tab, CR, LF) in an encoding where such a byte is always
+    /// that control character (every ASCII-compatible one): its decoding is skipped, which
+    /// is what lets the record keep up with binary data. The stream stays in step: a control
+    /// byte is a character boundary there, so the decoder restarts after the last one.
+    pub fn text_unless_binary(&mut self, ev: &Event) -> Option<String> {
+        let (EventKind::Rx(d) | EventKind::Tx(d)) = &ev.kind else {
+            return self.text(ev);
+        };
+        if !self.encoding.inner().is_ascii_compatible() {
+            return self.text(ev);
+        }
+        if !any_byte(d, is_ctl) {
+            return self.text(ev);
+        }
+        let Some(last) = d.iter().rposition(|&b| is_ctl(b)) else {
+            return self.text(ev);
+        };
+        if ev.role.is_tcp() {
+            let key = (ev.client, ev.peer, matches!(ev.kind, EventKind::Rx(_)));
+            let mut dec = StreamDecoder::new(self.encoding);
+            let _ = dec.feed(&d[last + 1..]);
+            self.streams.insert(key, dec);
+        }
+        None
     }
 
     /// The text of an rx/tx event (None for other events). Also ends streams on

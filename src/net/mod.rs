@@ -223,7 +223,7 @@ pub enum ClosedBy {
 }
 
 /// What happened.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EventKind {
     /// The socket is bound (UDP) — `local` is the real address.
     Bound,

@@ -7,7 +7,7 @@ use crate::i18n::{Lang, tr, trf};
 use crate::log::spool;
 use crossbeam_channel::{Receiver, TryRecvError};
 use egui::{RichText, Ui};
-use std::io::{self, BufRead, BufReader};
+use std::io;
 use std::path::{Path, PathBuf};
 
 /// One left-over spool file.
@@ -23,7 +23,8 @@ pub struct Orphan {
     pub status: Option<(String, bool)>,
 }
 
-/// The session named in a spool file name: `spool-<pid>-<session>-<millis>.jsonl`.
+/// The session named in a spool file name: `spool-<pid>-<session>-<millis>.stspool`
+/// (or `.jsonl`, from versions before the binary spool).
 pub fn session_name(path: &Path) -> String {
     let name = path
         .file_stem()
@@ -48,19 +49,10 @@ pub fn list(dir: &Path) -> Vec<Orphan> {
         .collect()
 }
 
-/// Complete lines in a file (a line cut by the kill is not counted).
+/// Events in a spool: intact records of a binary spool, or complete lines of an old JSON
+/// Lines one (a record torn by the kill is not counted).
 pub fn count_events(path: &Path) -> io::Result<u64> {
-    let mut r = BufReader::with_capacity(1 << 20, std::fs::File::open(path)?);
-    let mut n = 0u64;
-    loop {
-        let buf = r.fill_buf()?;
-        if buf.is_empty() {
-            return Ok(n);
-        }
-        n += buf.iter().filter(|b| **b == b'\n').count() as u64;
-        let len = buf.len();
-        r.consume(len);
-    }
+    crate::log::input::count_events(path)
 }
 
 /// Deletes a left-over spool.
@@ -347,5 +339,36 @@ mod tests {
         assert_eq!(l[0].session, "udp-send");
         discard(&p).unwrap();
         assert!(list(dir.path()).is_empty());
+
+        // A binary spool: its intact records are counted, a torn last one is not.
+        assert_eq!(
+            session_name(Path::new("spool-12-tcp-server-1700000000000.stspool")),
+            "tcp-server"
+        );
+        let p = dir.path().join("spool-4294967295-tcp-server-2.stspool");
+        let mut w = crate::log::spool_format::SpoolWriter::new(
+            Vec::new(),
+            crate::codec::Encoding::UTF_8,
+            None,
+            0,
+        )
+        .unwrap();
+        for i in 0..3 {
+            let ev = crate::net::Event {
+                ts_us: i,
+                role: crate::net::Role::TcpServer,
+                local: None,
+                peer: None,
+                client: Some(1),
+                kind: crate::net::EventKind::Rx(vec![1, 2, 3]),
+            };
+            w.write_event(&ev).unwrap();
+        }
+        let bytes = w.into_inner();
+        std::fs::write(&p, &bytes[..bytes.len() - 1]).unwrap();
+        assert_eq!(count_events(&p).unwrap(), 2);
+        let l = list(dir.path());
+        assert_eq!(l.len(), 1);
+        assert_eq!(l[0].session, "tcp-server");
     }
 }

@@ -1,4 +1,4 @@
-//! Save log…: exports a whole session from its spool file (every event, not only those
+//! Save log…: exports a whole session from its spool file (binary, or JSON Lines; every event, not only those
 //! still in memory) to txt, csv, jsonl, pcapng or html, on a background thread; and the
 //! data directory where spools live.
 
@@ -141,9 +141,18 @@ pub fn export_session(
                 |key, e: std::io::Error| trf(lang, key, &[("path", &p), ("err", &e.to_string())]);
             let mut f = File::open(&path).map_err(|e| err("save.cannot_read", e))?;
             let len = f.metadata().map_err(|e| err("save.failed_path", e))?.len();
-            let cut = complete_prefix(&mut f, len).map_err(|e| err("save.failed_path", e))?;
-            let report = write_out(read_records(f.take(cut)), output, format, enc, lang)
-                .map_err(|e| failed(&e))?;
+            let is_spool =
+                crate::log::input::file_is_spool(&mut f).map_err(|e| err("save.failed_path", e))?;
+            let records = if is_spool {
+                // A record torn at the end is one the writer is still appending: left for
+                // the next save. Damage is reported.
+                crate::log::input::open_records(f, len, false)
+                    .map_err(|e| err("save.failed_path", e))?
+            } else {
+                let cut = complete_prefix(&mut f, len).map_err(|e| err("save.failed_path", e))?;
+                Box::new(read_records(f.take(cut)))
+            };
+            let report = write_out(records, output, format, enc, lang).map_err(|e| failed(&e))?;
             let caveat = (!synced).then(|| tr(lang, "save.disk_stopped").to_string());
             (report, caveat)
         }
