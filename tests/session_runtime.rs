@@ -5,9 +5,10 @@
 
 use socket_tester::codec::{Encoding, Template};
 use socket_tester::log::record::read_records;
+use socket_tester::log::spool::read_events;
 use socket_tester::net::expect::{Expect, ExpectPlan};
 use socket_tester::net::rules::{Matcher, Rule, RuleSet};
-use socket_tester::net::{Role, SessionConfig, Target};
+use socket_tester::net::{EventKind, Role, SessionConfig, Target};
 use socket_tester::session::{ConnState, Control, Runtime, RuntimeOptions, Status};
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, UdpSocket};

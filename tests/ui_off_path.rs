@@ -48,7 +48,9 @@ fn a_window_left_alone_still_receives_answers_and_records() {
     let mut buf = [0u8; 16];
     for i in 0..200u32 {
         peer.send_to(format!("m{i}").as_bytes(), local).unwrap();
-        let (n, _) = peer.recv_from(&mut buf).expect("an auto-reply with no frame drawn");
+        let (n, _) = peer
+            .recv_from(&mut buf)
+            .expect("an auto-reply with no frame drawn");
         assert_eq!(&buf[..n], b"ack");
     }
     let app = h.state();

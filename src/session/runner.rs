@@ -292,7 +292,7 @@ impl Runner {
                 self.record_error = None;
                 self.record_path = None;
                 if let Some(p) = record {
-                    match Spool::create(&p, self.enc, true) {
+                    match Spool::record(&p, self.enc) {
                         Ok(r) => {
                             self.recorder = Some(r);
                             self.record_path = Some(p);
