@@ -451,9 +451,14 @@ fn log_frame(rows: u32) -> (f64, f64) {
     app.tab = Role::UdpReceiver;
     {
         let p = app.panel_mut(Role::UdpReceiver);
-        p.store.max_rows = rows as usize + 1;
+        // The caps go to the tab's runtime, after those the settings gave it.
+        p.set_caps(rows as usize + 1, usize::MAX);
+        while p.view().store.max_rows != rows as usize + 1 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let mut v = p.view();
         for i in 0..rows {
-            p.store.push(Event {
+            v.store.push(Event {
                 ts_us: 1_795_000_000_000_000 + i as i64,
                 role: Role::UdpReceiver,
                 local: None,

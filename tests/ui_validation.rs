@@ -258,7 +258,13 @@ fn million_rows_render_one_screenful() {
     app.tab = Role::UdpReceiver;
     {
         let p = app.panel_mut(Role::UdpReceiver);
-        p.view().store.max_rows = 1_000_000;
+        // The caps go to the tab's runtime (after the ones the settings gave it).
+        p.set_caps(1_000_000, usize::MAX);
+        let t = std::time::Instant::now();
+        while p.view().store.max_rows != 1_000_000 {
+            assert!(t.elapsed() < std::time::Duration::from_secs(10));
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
         for i in 0..1_000_000u32 {
             p.view().store.push(Event {
                 ts_us: i as i64,

@@ -68,6 +68,9 @@ pub(super) struct Runner {
     spooled: u64,
     spool_written: u64,
     recorder: Option<Spool>,
+    /// Events given to the recorder, and how many it has written.
+    recorded: u64,
+    record_written: u64,
     record_path: Option<PathBuf>,
     record_error: Option<String>,
     framer: ViewFramer,
@@ -107,6 +110,8 @@ impl Runner {
             spooled: 0,
             spool_written: 0,
             recorder: None,
+            recorded: 0,
+            record_written: 0,
             record_path: None,
             record_error: None,
             framer: ViewFramer::default(),
@@ -157,8 +162,9 @@ impl Runner {
         if self.news {
             at = earliest(at, self.last_notify.map(|t| t + NOTIFY_EVERY));
         }
-        let unsaved = self.spooled > self.spool_written || self.recorder.is_some();
-        if behind || (unsaved && self.spool.is_some()) {
+        let unsaved = (self.spool.is_some() && self.spooled > self.spool_written)
+            || (self.recorder.is_some() && self.recorded > self.record_written);
+        if behind || unsaved {
             at = earliest(at, Some(now + if behind { RETRY } else { POLL_WRITERS }));
         }
         at.unwrap_or(now)
@@ -201,6 +207,7 @@ impl Runner {
         }
         if let Some(r) = &mut self.recorder {
             r.write(&ev);
+            self.recorded += 1;
         }
         if let Some(s) = &self.session {
             self.tools.on_event(&ev, s, now);
@@ -291,6 +298,8 @@ impl Runner {
                 self.tools.on_start(*plan);
                 self.record_error = None;
                 self.record_path = None;
+                self.recorded = 0;
+                self.record_written = 0;
                 if let Some(p) = record {
                     match Spool::record(&p, self.enc) {
                         Ok(r) => {
@@ -443,9 +452,10 @@ impl Runner {
                 self.dirty = true;
             }
         }
-        if let Some(r) = &mut self.recorder
-            && let (_, Some(e)) = r.poll()
-        {
+        if let Some(r) = &mut self.recorder {
+            let (written, err) = r.poll();
+            self.record_written = written;
+            let Some(e) = err else { return };
             self.record_error = Some(e.to_string());
             self.recorder = None;
             self.record_path = None;

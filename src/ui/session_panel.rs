@@ -541,11 +541,7 @@ impl SessionPanel {
             ui.separator();
             let (c, refused, dropped) = {
                 let v = self.view();
-                (
-                    v.store.counters.clone(),
-                    v.store.refused,
-                    v.store.kernel_dropped,
-                )
+                (v.store.counters, v.store.refused, v.store.kernel_dropped)
             };
             ui.label(trf(
                 lang,
