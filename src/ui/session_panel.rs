@@ -557,15 +557,18 @@ impl SessionPanel {
             EventKind::Listening { .. } => self.state = ConnState::Listening,
             EventKind::Connecting if own => self.state = ConnState::Connecting,
             EventKind::Connected if own => self.state = ConnState::Connected,
-            EventKind::Closed { by, message } if own => {
+            EventKind::Closed { by, .. } if own => {
+                let why = crate::log::store::describe(&ev);
                 self.state = match by {
-                    ClosedBy::Peer => ConnState::ClosedByPeer(message.clone()),
-                    ClosedBy::Local => ConnState::Closed(message.clone()),
+                    ClosedBy::Peer => ConnState::ClosedByPeer(why),
+                    ClosedBy::Local => ConnState::Closed(why),
                 }
             }
-            EventKind::Reset { message } if own => self.state = ConnState::Reset(message.clone()),
-            EventKind::Error { message, .. } if own => {
-                self.state = ConnState::Error(message.clone())
+            EventKind::Reset { .. } if own => {
+                self.state = ConnState::Reset(crate::log::store::describe(&ev))
+            }
+            EventKind::Error { detail, .. } if own => {
+                self.state = ConnState::Error(detail.clone())
             }
             EventKind::Rx(_) if !self.role.is_tcp() => {
                 if let Some(p) = ev.peer {

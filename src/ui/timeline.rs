@@ -173,12 +173,8 @@ impl Timeline {
             }
             EventKind::Tx(d) => self.data(true, ev, d.len() as u64),
             EventKind::Rx(d) => self.data(false, ev, d.len() as u64),
-            EventKind::Info(m) if m.starts_with("shutdown(") => {
-                self.push(Step::Shutdown { client: ev.client })
-            }
-            EventKind::Info(m) if m.starts_with("the peer sent FIN") => {
-                self.push(Step::PeerFin { client: ev.client })
-            }
+            EventKind::FinSent => self.push(Step::Shutdown { client: ev.client }),
+            EventKind::PeerFinHalfOpen => self.push(Step::PeerFin { client: ev.client }),
             EventKind::Closed { by, .. } => {
                 let end = match by {
                     ClosedBy::Peer => End::PeerFin,
@@ -457,7 +453,7 @@ mod tests {
                 r,
                 EventKind::Closed {
                     by: ClosedBy::Peer,
-                    message: String::new(),
+                    reason: crate::net::CloseReason::PeerFin,
                 },
                 c,
                 Some(1),
@@ -501,7 +497,7 @@ mod tests {
             r,
             EventKind::Error {
                 kind: ErrorKind::Refused,
-                message: "x".into(),
+                detail: "x".into(),
             },
             Some("127.0.0.1:1"),
             None,
