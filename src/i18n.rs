@@ -1018,7 +1018,7 @@ const EN: &[(&str, &str)] = &[
     ("ev.connected", "connected {local} → {peer} (handshake done)"),
     ("ev.accepted_client", "accept() → client #{id} from {peer}"),
     ("ev.accepted", "accept() → {peer}"),
-    ("ev.error", "{detail}"),
+    ("ev.error", "{sentence} ({detail})"),
     ("ev.closed.peer_fin", "closed by peer (FIN received)"),
     ("ev.closed.both_fin", "both sides have sent FIN"),
     ("ev.closed.local_close", "closed locally (close())"),

@@ -29,6 +29,9 @@ pub fn describe_in(lang: Lang, ev: &Event) -> String {
         EventKind::Rx(_) | EventKind::Tx(_) => String::new(),
         EventKind::Closed { reason, .. } => close_reason(lang, *reason),
         EventKind::Reset { reason } => tr(lang, reset_key(*reason)).to_string(),
+        // The detail is the worker's English explanation: in English it says it all; other
+        // languages lead with their own sentence for the kind.
+        EventKind::Error { detail, .. } if lang == Lang::En => detail.clone(),
         EventKind::Error { kind, detail } => f(
             "ev.error",
             &[("sentence", error_sentence(lang, *kind)), ("detail", detail)],
