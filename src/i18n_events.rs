@@ -34,7 +34,10 @@ pub fn describe_in(lang: Lang, ev: &Event) -> String {
         EventKind::Error { detail, .. } if lang == Lang::En => detail.clone(),
         EventKind::Error { kind, detail } => f(
             "ev.error",
-            &[("sentence", error_sentence(lang, *kind)), ("detail", detail)],
+            &[
+                ("sentence", error_sentence(lang, *kind)),
+                ("detail", detail),
+            ],
         ),
         EventKind::Refused { limit, total } => f(
             "ev.refused",
@@ -201,7 +204,10 @@ mod tests {
             "refused a client: the limit of 2 clients is reached (7 refused so far)"
         );
         let zh = describe_in(Lang::Zh, &refused);
-        assert!(zh.contains('2') && zh.contains('7') && !zh.contains("refused"), "{zh}");
+        assert!(
+            zh.contains('2') && zh.contains('7') && !zh.contains("refused"),
+            "{zh}"
+        );
     }
 
     #[test]
@@ -262,7 +268,10 @@ mod tests {
         for k in kinds {
             for lang in Lang::ALL {
                 let s = describe_in(lang, &ev(Role::TcpServer, k.clone()));
-                assert!(!s.is_empty() && !s.contains("ev.") && !s.contains('{'), "{lang:?} {k:?}: {s}");
+                assert!(
+                    !s.is_empty() && !s.contains("ev.") && !s.contains('{'),
+                    "{lang:?} {k:?}: {s}"
+                );
             }
         }
     }

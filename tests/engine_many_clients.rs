@@ -56,9 +56,9 @@ fn two_thousand_clients_are_all_served() {
                             to,
                         });
                     }
-                    EventKind::Error { .. } | EventKind::Reset { .. } | EventKind::Refused { .. } => {
-                        problems.push(ev)
-                    }
+                    EventKind::Error { .. }
+                    | EventKind::Reset { .. }
+                    | EventKind::Refused { .. } => problems.push(ev),
                     _ => {}
                 }
             }

@@ -6,8 +6,8 @@ use common::*;
 use socket_tester::codec::{self, Encoding};
 use socket_tester::log::{Decoders, LogStore};
 use socket_tester::net::{
-    CloseReason, ClosedBy, Command, ErrorKind, EventKind, Payload, ResetReason, Role, SessionConfig,
-    Target,
+    CloseReason, ClosedBy, Command, ErrorKind, EventKind, Payload, ResetReason, Role,
+    SessionConfig, Target,
 };
 use socket2::Socket;
 use std::io::{Read, Write};

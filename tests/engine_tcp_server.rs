@@ -6,8 +6,8 @@ use common::*;
 use socket_tester::codec::Encoding;
 use socket_tester::log::LogStore;
 use socket_tester::net::{
-    CloseReason, ClosedBy, Command, ErrorKind, EventKind, Payload, ResetReason, Role, SessionConfig,
-    Target,
+    CloseReason, ClosedBy, Command, ErrorKind, EventKind, Payload, ResetReason, Role,
+    SessionConfig, Target,
 };
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{Read, Write};

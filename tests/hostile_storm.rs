@@ -59,7 +59,9 @@ fn storm(connects: usize, max_clients: usize) {
                         g.last_refusal = Some((limit, total));
                     }
                     EventKind::Rx(d) => g.rx.push((ev.client.unwrap_or(0), d)),
-                    EventKind::Error { detail: message, .. } => g.errors.push(message),
+                    EventKind::Error {
+                        detail: message, ..
+                    } => g.errors.push(message),
                     _ => {}
                 }
             }

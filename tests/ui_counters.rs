@@ -90,5 +90,8 @@ fn engine_rows_are_shown_in_the_window_language() {
     let mut h = harness(app);
     settle(&mut h);
     assert!(h.query_by_label(&zh).is_some(), "the row reads {zh}");
-    assert!(h.query_by_label(&en).is_none(), "not the English record text");
+    assert!(
+        h.query_by_label(&en).is_none(),
+        "not the English record text"
+    );
 }

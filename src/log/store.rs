@@ -339,10 +339,22 @@ mod tests {
             client: None,
             kind,
         };
-        s.push(ev(Role::TcpServer, EventKind::Refused { limit: 2, total: 1 }));
-        s.push(ev(Role::TcpServer, EventKind::Refused { limit: 2, total: 2 }));
-        s.push(ev(Role::UdpReceiver, EventKind::KernelDrops { total: 16360 }));
-        s.push(ev(Role::UdpReceiver, EventKind::KernelDrops { total: 57502 }));
+        s.push(ev(
+            Role::TcpServer,
+            EventKind::Refused { limit: 2, total: 1 },
+        ));
+        s.push(ev(
+            Role::TcpServer,
+            EventKind::Refused { limit: 2, total: 2 },
+        ));
+        s.push(ev(
+            Role::UdpReceiver,
+            EventKind::KernelDrops { total: 16360 },
+        ));
+        s.push(ev(
+            Role::UdpReceiver,
+            EventKind::KernelDrops { total: 57502 },
+        ));
         // A later, smaller figure (never sent by a worker) does not lower the count.
         s.push(ev(Role::UdpReceiver, EventKind::KernelDrops { total: 10 }));
         // Words that look like a count are not counted: only typed events are.

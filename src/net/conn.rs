@@ -69,11 +69,7 @@ impl Conn {
                 Ok(0) => {
                     self.peer_fin = true;
                     if keep_open_after_fin && !self.write_shut {
-                        ctx.emit(
-                            Some(self.peer),
-                            self.client,
-                            EventKind::PeerFinHalfOpen,
-                        );
+                        ctx.emit(Some(self.peer), self.client, EventKind::PeerFinHalfOpen);
                         return ReadEnd::Open;
                     }
                     ctx.emit(
@@ -161,11 +157,7 @@ impl Conn {
             self.shutdown_after_flush = false;
             self.write_shut = true;
             let _ = self.stream.shutdown(Shutdown::Write);
-            ctx.emit(
-                Some(self.peer),
-                self.client,
-                EventKind::FinSent,
-            );
+            ctx.emit(Some(self.peer), self.client, EventKind::FinSent);
             if self.peer_fin {
                 ctx.emit(
                     Some(self.peer),

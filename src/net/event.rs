@@ -61,7 +61,9 @@ pub enum EventKind {
     /// The socket is bound (UDP) — `local` is the real address.
     Bound,
     /// The server socket listens.
-    Listening { backlog: i32 },
+    Listening {
+        backlog: i32,
+    },
     /// A connect attempt to `peer` started.
     Connecting,
     /// The handshake finished.
@@ -71,32 +73,51 @@ pub enum EventKind {
     Rx(Vec<u8>),
     Tx(Vec<u8>),
     /// A connection (or, with no peer, the session) ended in order.
-    Closed { by: ClosedBy, reason: CloseReason },
+    Closed {
+        by: ClosedBy,
+        reason: CloseReason,
+    },
     /// The connection was reset (RST).
-    Reset { reason: ResetReason },
+    Reset {
+        reason: ResetReason,
+    },
     /// Something failed. `detail` is the worker's explanation with the OS error text; it is
     /// shown, never parsed.
-    Error { kind: ErrorKind, detail: String },
+    Error {
+        kind: ErrorKind,
+        detail: String,
+    },
     /// TCP server: a client (in `Event::peer`) was accepted and closed at once because
     /// `limit` clients are connected; `total` refused so far in this session.
-    Refused { limit: u64, total: u64 },
+    Refused {
+        limit: u64,
+        total: u64,
+    },
     /// UDP: datagrams the kernel dropped on this socket since the session started
     /// (cumulative; Linux only).
-    KernelDrops { total: u64 },
+    KernelDrops {
+        total: u64,
+    },
     /// TCP: the peer sent FIN and the connection stays open for sending (half-close).
     PeerFinHalfOpen,
     /// TCP: shutdown(SHUT_WR) — this side sent FIN and still receives.
     FinSent,
     /// TCP: this many queued messages were not sent before closing.
-    Unsent { messages: u64 },
+    Unsent {
+        messages: u64,
+    },
     /// TCP server: the listening socket closed; `clients` stay connected.
-    StoppedListening { clients: u64 },
+    StoppedListening {
+        clients: u64,
+    },
     /// A command that does not apply to this session's role was ignored.
     NotApplicable,
     /// UDP: SO_BROADCAST is on.
     BroadcastOn,
     /// UDP sender: the destination changed to what the user typed.
-    Destination { to: String },
+    Destination {
+        to: String,
+    },
     /// UDP receiver: joined a multicast group (IPv4: on `interface`; IPv6: on `index`).
     MulticastJoined {
         group: IpAddr,
@@ -119,9 +140,16 @@ pub enum EventKind {
         delay_ms: u64,
     },
     /// The whole file went out.
-    FileSent { bytes: u64, chunks: u64, micros: u64 },
+    FileSent {
+        bytes: u64,
+        chunks: u64,
+        micros: u64,
+    },
     /// The user cancelled the file after `sent` of `total` bytes.
-    FileCancelled { sent: u64, total: u64 },
+    FileCancelled {
+        sent: u64,
+        total: u64,
+    },
     /// Cancel, with no file being sent.
     NoFileBeingSent,
     /// Words with no typed form: an `info` record read back from a file. Never from a worker.

@@ -34,7 +34,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 pub use error::ErrorKind;
-pub use event::{ClosedBy, CloseReason, Event, EventKind, ResetReason};
+pub use event::{CloseReason, ClosedBy, Event, EventKind, ResetReason};
 
 /// Which of the four programs a session plays.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -41,7 +41,11 @@ impl Drops {
     /// most every 200 ms while running; always at the `last` call). Reads the counter
     /// from the socket first when ~100 ms have passed since the last read (or `last`).
     pub fn due<S: CountsDrops>(&mut self, sock: &S, now: Instant, last: bool) -> Option<u64> {
-        if last || self.read_at.is_none_or(|t| now.duration_since(t) >= READ_EVERY) {
+        if last
+            || self
+                .read_at
+                .is_none_or(|t| now.duration_since(t) >= READ_EVERY)
+        {
             self.read_at = Some(now);
             if let Some(d) = sock.kernel_drops() {
                 self.dropped = self.dropped.max(d);

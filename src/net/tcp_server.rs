@@ -149,9 +149,7 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                         c.shutdown_after_flush = true;
                     }
                 }
-                Command::SetDestination(_) => {
-                    ctx.info(EventKind::NotApplicable)
-                }
+                Command::SetDestination(_) => ctx.info(EventKind::NotApplicable),
                 Command::SendFile(spec) => {
                     if clients.is_empty() {
                         file_send::start_failed(ctx, *spec, "no client is connected".into());

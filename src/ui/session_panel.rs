@@ -567,9 +567,7 @@ impl SessionPanel {
             EventKind::Reset { .. } if own => {
                 self.state = ConnState::Reset(crate::log::store::describe(&ev))
             }
-            EventKind::Error { detail, .. } if own => {
-                self.state = ConnState::Error(detail.clone())
-            }
+            EventKind::Error { detail, .. } if own => self.state = ConnState::Error(detail.clone()),
             EventKind::Rx(_) if !self.role.is_tcp() => {
                 if let Some(p) = ev.peer {
                     self.last_sender = Some(p);
