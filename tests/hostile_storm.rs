@@ -98,7 +98,7 @@ fn storm(connects: usize, max_clients: usize) {
     }
     let (accepted, refused, last) = {
         let g = seen.lock().unwrap();
-        (g.accepted.clone(), g.refused, g.last_refusal.clone())
+        (g.accepted.clone(), g.refused, g.last_refusal)
     };
     println!(
         "storm: {connects} connects in {burst:?}; served {}, refused {refused}; last: {last:?}",
