@@ -2,11 +2,16 @@
 //! way `benches/throughput.rs` (group `server`) drives it: connect N clients, echo 10
 //! rounds of 32 bytes from a driver thread, stop. Linux only (reads /proc/self/status).
 //!
-//! `cargo run --profile bench --example server_rss -- 10000`
+//! `cargo run --profile bench --example server_rss -- 10000 [store]`
+//!
+//! With `store`, the driver also keeps every event in a [`LogStore`] as the window does,
+//! so the figures include the log's per-client state.
 //!
 //! The clients run in a child process (this program with `clients ADDR N`), so the
 //! figures are the server's alone and 10,000 clients fit in a 20,000-descriptor limit.
 
+use socket_tester::codec::Encoding;
+use socket_tester::log::LogStore;
 use socket_tester::net::{Command, EventKind, Payload, Role, Session, SessionConfig, Target};
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -102,20 +107,26 @@ fn main() {
     let cmds = s.commands().clone();
     let done = Arc::new(AtomicBool::new(false));
     let done2 = done.clone();
+    let keep = std::env::args().nth(2).as_deref() == Some("store");
     let echo = std::thread::spawn(move || {
         let mut rx = 0u64;
+        let mut store = keep.then(|| LogStore::new(Encoding::UTF_8));
         while !done2.load(Ordering::Relaxed) {
-            if let Ok(ev) = events.recv_timeout(Duration::from_millis(50))
-                && let EventKind::Rx(d) = ev.kind
-            {
+            let Ok(ev) = events.recv_timeout(Duration::from_millis(50)) else {
+                continue;
+            };
+            if let EventKind::Rx(d) = &ev.kind {
                 rx += 1;
                 let _ = cmds.send(Command::Send {
-                    payload: Payload::Bytes(d),
+                    payload: Payload::Bytes(d.clone()),
                     to: Target::Client(ev.client.unwrap_or(0)),
                 });
             }
+            if let Some(s) = store.as_mut() {
+                s.push(ev);
+            }
         }
-        rx
+        (rx, store.map_or(0, |s| s.len()))
     });
     let t = Instant::now();
     let exe = std::env::current_exe().unwrap_or_else(|_| "server_rss".into());
@@ -125,8 +136,11 @@ fn main() {
     println!("clients done in {:?}: {child:?}", t.elapsed());
     stage("echoed");
     done.store(true, Ordering::Relaxed);
-    let rx = echo.join().unwrap_or(0);
+    let (rx, rows) = echo.join().unwrap_or((0, 0));
     s.stop_and_join();
-    println!("server saw {rx} rx events (of {} sent)", n * 10);
+    println!(
+        "server saw {rx} rx events (of {} sent); log rows kept: {rows}",
+        n * 10
+    );
     stage("stopped");
 }
