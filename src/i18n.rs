@@ -6,6 +6,7 @@
 //! assert_eq!(tr(Lang::Zh, "menu.view"), "视图");
 //! ```
 
+pub use crate::i18n_events::describe_in;
 use crate::net::ErrorKind;
 use serde::{Deserialize, Serialize};
 
@@ -1010,6 +1011,114 @@ const EN: &[(&str, &str)] = &[
         "cksum.crc32",
         "4 bytes, low byte first (zlib/Ethernet CRC-32)",
     ),
+    // Engine events, rendered by src/i18n_events.rs.
+    ("ev.bound", "socket() + bind() → bound to {local}"),
+    (
+        "ev.listening",
+        "socket() + bind() + listen({backlog}) → listening on {local}",
+    ),
+    ("ev.connecting", "connect() to {peer}: SYN sent…"),
+    (
+        "ev.connected",
+        "connected {local} → {peer} (handshake done)",
+    ),
+    ("ev.accepted_client", "accept() → client #{id} from {peer}"),
+    ("ev.accepted", "accept() → {peer}"),
+    ("ev.error", "{sentence} ({detail})"),
+    ("ev.closed.peer_fin", "closed by peer (FIN received)"),
+    ("ev.closed.both_fin", "both sides have sent FIN"),
+    ("ev.closed.local_close", "closed locally (close())"),
+    (
+        "ev.closed.server_stopped",
+        "closed locally: the server stopped",
+    ),
+    ("ev.closed.kicked", "disconnected by the server"),
+    ("ev.closed.connect_cancelled", "connect cancelled"),
+    (
+        "ev.closed.server_ended",
+        "server stopped; {n} client(s) closed",
+    ),
+    ("ev.closed.socket_closed", "socket closed (close())"),
+    (
+        "ev.closed.internal_error",
+        "socket closed after an internal error",
+    ),
+    ("ev.closed.unknown", "closed"),
+    ("ev.reset.peer", "connection reset by peer (RST)"),
+    ("ev.reset.aborted", "connection aborted (RST)"),
+    (
+        "ev.reset.broken_pipe",
+        "broken pipe: the peer had already reset the connection (RST)",
+    ),
+    ("ev.reset.unknown", "connection reset (RST)"),
+    (
+        "ev.refused",
+        "refused a client: the limit of {limit} clients is reached ({total} refused so far)",
+    ),
+    (
+        "ev.kernel_drops",
+        "kernel dropped: {total} datagrams so far (the socket's receive buffer was full, so they never reached the app)",
+    ),
+    (
+        "ev.peer_fin_half_open",
+        "the peer sent FIN (it will send no more); this side can still send — Disconnect to close",
+    ),
+    (
+        "ev.fin_sent",
+        "shutdown(SHUT_WR): sent FIN; still receiving until the peer closes",
+    ),
+    (
+        "ev.unsent",
+        "{n} queued message(s) were not sent before closing",
+    ),
+    (
+        "ev.stopped_listening",
+        "stopped listening (listening socket closed); {n} client(s) stay connected",
+    ),
+    (
+        "ev.not_applicable.tcp_client",
+        "that command does not apply to a TCP client",
+    ),
+    (
+        "ev.not_applicable.tcp_server",
+        "that command does not apply to a TCP server",
+    ),
+    (
+        "ev.not_applicable.udp",
+        "that command is for TCP sessions; UDP has no connection to close",
+    ),
+    (
+        "ev.broadcast_on",
+        "SO_BROADCAST is on: this socket may send to broadcast addresses",
+    ),
+    ("ev.destination", "destination is now {to}"),
+    ("ev.mc_joined", "joined multicast group {group} on {on}"),
+    (
+        "ev.mc_options",
+        "multicast to {group} via {on}: TTL {ttl}, loopback {loop}",
+    ),
+    ("ev.iface", "interface {i}"),
+    ("ev.iface_index", "interface #{i}"),
+    ("ev.iface_default", "the default interface"),
+    ("ev.on", "on"),
+    ("ev.off", "off"),
+    (
+        "ev.file_started",
+        "sending file {name} ({bytes} bytes) in chunks of {chunk} bytes",
+    ),
+    (
+        "ev.file_started_delay",
+        "sending file {name} ({bytes} bytes) in chunks of {chunk} bytes, {ms} ms apart",
+    ),
+    (
+        "ev.file_sent",
+        "file sent: {bytes} bytes in {chunks} chunk(s), {secs} s",
+    ),
+    (
+        "ev.file_cancelled",
+        "file send cancelled after {sent} of {total} bytes",
+    ),
+    ("ev.no_file", "no file is being sent"),
 ];
 
 const ZH: &[(&str, &str)] = &[
@@ -1820,6 +1929,96 @@ const ZH: &[(&str, &str)] = &[
         "2 字节，高字节在前（多项式 0x1021，初值 0xFFFF）",
     ),
     ("cksum.crc32", "4 字节，低字节在前（zlib/以太网 CRC-32）"),
+    // Engine events, rendered by src/i18n_events.rs.
+    ("ev.bound", "socket() + bind() → 已绑定到 {local}"),
+    (
+        "ev.listening",
+        "socket() + bind() + listen({backlog}) → 正在 {local} 上监听",
+    ),
+    ("ev.connecting", "connect() 到 {peer}:已发送 SYN…"),
+    ("ev.connected", "已连接 {local} → {peer}(握手完成)"),
+    ("ev.accepted_client", "accept() → 客户端 #{id},来自 {peer}"),
+    ("ev.accepted", "accept() → {peer}"),
+    ("ev.error", "{sentence}({detail})"),
+    ("ev.closed.peer_fin", "对方关闭了连接(收到 FIN)"),
+    ("ev.closed.both_fin", "双方都已发送 FIN"),
+    ("ev.closed.local_close", "本端关闭(close())"),
+    ("ev.closed.server_stopped", "本端关闭:服务器已停止"),
+    ("ev.closed.kicked", "被服务器断开"),
+    ("ev.closed.connect_cancelled", "连接已取消"),
+    ("ev.closed.server_ended", "服务器已停止;关闭了 {n} 个客户端"),
+    ("ev.closed.socket_closed", "套接字已关闭(close())"),
+    ("ev.closed.internal_error", "内部错误后套接字已关闭"),
+    ("ev.closed.unknown", "已关闭"),
+    ("ev.reset.peer", "连接被对方重置(RST)"),
+    ("ev.reset.aborted", "连接被中止(RST)"),
+    ("ev.reset.broken_pipe", "管道已断开:对方已重置连接(RST)"),
+    ("ev.reset.unknown", "连接被重置(RST)"),
+    (
+        "ev.refused",
+        "拒绝了一个客户端:已达到 {limit} 个客户端的上限(至今已拒绝 {total} 个)",
+    ),
+    (
+        "ev.kernel_drops",
+        "内核丢弃:至今 {total} 个数据报(套接字接收缓冲区已满,它们没有到达程序)",
+    ),
+    (
+        "ev.peer_fin_half_open",
+        "对方发送了 FIN(它不会再发送);本端仍可发送 — 点“断开”关闭",
+    ),
+    (
+        "ev.fin_sent",
+        "shutdown(SHUT_WR):已发送 FIN;继续接收,直到对方关闭",
+    ),
+    ("ev.unsent", "关闭前有 {n} 条排队的消息没有发出"),
+    (
+        "ev.stopped_listening",
+        "已停止监听(监听套接字已关闭);{n} 个客户端保持连接",
+    ),
+    (
+        "ev.not_applicable.tcp_client",
+        "这个命令不适用于 TCP 客户端",
+    ),
+    (
+        "ev.not_applicable.tcp_server",
+        "这个命令不适用于 TCP 服务器",
+    ),
+    (
+        "ev.not_applicable.udp",
+        "这个命令用于 TCP 会话;UDP 没有可关闭的连接",
+    ),
+    (
+        "ev.broadcast_on",
+        "SO_BROADCAST 已开启:这个套接字可以发送到广播地址",
+    ),
+    ("ev.destination", "目标地址现在是 {to}"),
+    ("ev.mc_joined", "已加入组播组 {group},使用{on}"),
+    (
+        "ev.mc_options",
+        "组播到 {group},经由{on}:TTL {ttl},回环 {loop}",
+    ),
+    ("ev.iface", "接口 {i}"),
+    ("ev.iface_index", "接口 #{i}"),
+    ("ev.iface_default", "默认接口"),
+    ("ev.on", "开"),
+    ("ev.off", "关"),
+    (
+        "ev.file_started",
+        "正在发送文件 {name}({bytes} 字节),每块 {chunk} 字节",
+    ),
+    (
+        "ev.file_started_delay",
+        "正在发送文件 {name}({bytes} 字节),每块 {chunk} 字节,间隔 {ms} 毫秒",
+    ),
+    (
+        "ev.file_sent",
+        "文件已发送:{bytes} 字节,共 {chunks} 块,用时 {secs} 秒",
+    ),
+    (
+        "ev.file_cancelled",
+        "文件发送已取消:已发送 {sent} / {total} 字节",
+    ),
+    ("ev.no_file", "当前没有正在发送的文件"),
 ];
 
 #[cfg(test)]

@@ -2,6 +2,7 @@ pub mod cli;
 pub mod codec;
 pub mod headless;
 pub mod i18n;
+mod i18n_events;
 pub mod launch;
 pub mod log;
 pub mod net;

@@ -55,10 +55,16 @@ fn tcp_client_streams_a_file_and_the_peer_gets_identical_bytes() {
     assert_eq!(spec.progress.total(), data.len() as u64);
     assert_eq!(spec.progress.chunks(), data.len().div_ceil(60_000) as u64);
     assert!((spec.progress.fraction() - 1.0).abs() < f32::EPSILON);
-    w.wait(
-        "the 'file sent' note",
-        |e| matches!(&e.kind, EventKind::Info(m) if m.starts_with("file sent")),
-    );
+    let sent = w.wait("the 'file sent' note", |e| {
+        matches!(e.kind, EventKind::FileSent { .. })
+    });
+    match sent.kind {
+        EventKind::FileSent { bytes, chunks, .. } => {
+            assert_eq!(bytes, data.len() as u64);
+            assert_eq!(chunks, data.len().div_ceil(60_000) as u64);
+        }
+        k => panic!("{k:?}"),
+    }
     w.send(Command::Stop);
     w.wait_end();
     let got = reader.join().unwrap();
@@ -119,10 +125,16 @@ fn a_file_send_can_be_cancelled_and_a_missing_file_is_a_clear_error() {
     w.send(Command::CancelFile);
     wait_state(&spec, FileState::Cancelled);
     assert!(spec.progress.sent() < 100_000);
-    w.wait(
-        "the cancel note",
-        |e| matches!(&e.kind, EventKind::Info(m) if m.contains("cancelled after")),
-    );
+    let note = w.wait("the cancel note", |e| {
+        matches!(e.kind, EventKind::FileCancelled { .. })
+    });
+    match note.kind {
+        EventKind::FileCancelled { sent, total } => {
+            assert!(sent < total, "{sent} of {total}");
+            assert_eq!(sent, spec.progress.sent());
+        }
+        k => panic!("{k:?}"),
+    }
 
     let missing = FileSpec::new(
         path.with_file_name("nope.bin"),

@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use socket_tester::net::{
-    ClosedBy, Command, ErrorKind, EventKind, Payload, Role, SessionConfig, Target,
+    CloseReason, ClosedBy, Command, ErrorKind, EventKind, Payload, Role, SessionConfig, Target,
 };
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};
@@ -46,10 +46,10 @@ fn clients_over_the_limit_are_closed_at_once() {
     let _b = TcpStream::connect(addr).unwrap();
     w.wait_n("accepted", 2, |e| e.kind == EventKind::Accepted);
     let mut c = TcpStream::connect(addr).unwrap();
-    let info = w.wait(
-        "refused info",
-        |e| matches!(&e.kind, EventKind::Info(m) if m.contains("limit")),
-    );
+    let info = w.wait("refused info", |e| {
+        matches!(e.kind, EventKind::Refused { .. })
+    });
+    assert_eq!(info.kind, EventKind::Refused { limit: 2, total: 1 });
     assert_eq!(info.peer, Some(c.local_addr().unwrap()));
     c.set_read_timeout(Some(WAIT)).unwrap();
     let mut b = [0u8; 8];
@@ -115,10 +115,7 @@ fn tcp_client_keeps_sending_after_peer_fin_when_asked() {
         got.extend_from_slice(rx_bytes(&w.wait("rx", is_rx)));
     }
     assert_eq!(got, b"bye");
-    w.wait(
-        "fin info",
-        |e| matches!(&e.kind, EventKind::Info(m) if m.contains("FIN")),
-    );
+    w.wait("fin info", |e| e.kind == EventKind::PeerFinHalfOpen);
     // We may still send; the peer reads it.
     w.send(Command::Send {
         payload: Payload::Bytes(b"after your FIN".to_vec()),
@@ -128,11 +125,15 @@ fn tcp_client_keeps_sending_after_peer_fin_when_asked() {
     // Our own FIN ends it: both sides have closed.
     w.send(Command::ShutdownWrite);
     let ev = w.wait("closed", |e| matches!(e.kind, EventKind::Closed { .. }));
+    assert!(
+        w.seen.iter().any(|e| e.kind == EventKind::FinSent),
+        "shutdown(SHUT_WR) is reported before the close"
+    );
     assert!(matches!(
         ev.kind,
         EventKind::Closed {
             by: ClosedBy::Local,
-            ..
+            reason: CloseReason::BothFin,
         }
     ));
     let mut rest = Vec::new();
@@ -155,7 +156,7 @@ fn tcp_server_half_close_keeps_the_client() {
     c.write_all(b"request").unwrap();
     c.shutdown(std::net::Shutdown::Write).unwrap();
     w.wait("fin info", |e| {
-        e.client == Some(id) && matches!(&e.kind, EventKind::Info(m) if m.contains("FIN"))
+        e.client == Some(id) && e.kind == EventKind::PeerFinHalfOpen
     });
     w.send(Command::Send {
         payload: Payload::Bytes(b"response".to_vec()),
@@ -170,7 +171,7 @@ fn tcp_server_half_close_keeps_the_client() {
         ev.kind,
         EventKind::Closed {
             by: ClosedBy::Local,
-            ..
+            reason: CloseReason::Kicked,
         }
     ));
     w.session.stop_and_join();

@@ -47,7 +47,10 @@ fn a_sender_session_reaches_a_receiver_session_through_a_group_on_loopback() {
         SessionConfig::new(Role::UdpReceiver, "127.0.0.1:0").multicast(on_loopback(g)),
     );
     let ev = rx.wait("bound or error", bound_or_error);
-    if let EventKind::Error { message, .. } = &ev.kind {
+    if let EventKind::Error {
+        detail: message, ..
+    } = &ev.kind
+    {
         if refused_by_kernel(message) {
             println!("skipping: the kernel will not join {g} on the loopback interface: {message}");
             return;
@@ -59,10 +62,12 @@ fn a_sender_session_reaches_a_receiver_session_through_a_group_on_loopback() {
         rx.seen
             .iter()
             .chain(std::iter::once(&ev))
-            .any(|e| matches!(&e.kind, EventKind::Info(m) if m.contains("joined multicast group 239.255.77.42")))
+            .any(|e| matches!(&e.kind, EventKind::MulticastJoined { group, .. } if *group == g))
             || {
-                let info = rx.wait("join note", |e| matches!(e.kind, EventKind::Info(_)));
-                matches!(&info.kind, EventKind::Info(m) if m.contains("joined multicast group"))
+                let info = rx.wait("join note", |e| {
+                    matches!(e.kind, EventKind::MulticastJoined { .. })
+                });
+                matches!(&info.kind, EventKind::MulticastJoined { group, .. } if *group == g)
             },
         "the receiver says which group it joined"
     );
@@ -73,7 +78,10 @@ fn a_sender_session_reaches_a_receiver_session_through_a_group_on_loopback() {
             .multicast(on_loopback(g)),
     );
     let ev = tx.wait("sender bound or error", bound_or_error);
-    if let EventKind::Error { message, .. } = &ev.kind {
+    if let EventKind::Error {
+        detail: message, ..
+    } = &ev.kind
+    {
         panic!("the sender could not set its multicast options: {message}");
     }
     tx.send(Command::Send {
@@ -83,7 +91,10 @@ fn a_sender_session_reaches_a_receiver_session_through_a_group_on_loopback() {
     let sent = tx.wait("tx or error", |e| {
         matches!(e.kind, EventKind::Tx(_) | EventKind::Error { .. })
     });
-    if let EventKind::Error { message, .. } = &sent.kind {
+    if let EventKind::Error {
+        detail: message, ..
+    } = &sent.kind
+    {
         if refused_by_kernel(message) {
             println!(
                 "skipping: the kernel will not send to {g} on the loopback interface: {message}"
@@ -153,7 +164,9 @@ fn joining_on_an_address_no_interface_has_gives_the_os_error() {
     let mut w = Watch::start(SessionConfig::new(Role::UdpReceiver, "127.0.0.1:0").multicast(m));
     let ev = w.wait("bound or error", bound_or_error);
     match &ev.kind {
-        EventKind::Error { message, .. } => {
+        EventKind::Error {
+            detail: message, ..
+        } => {
             assert!(
                 message
                     .contains("cannot join multicast group 239.255.77.44 on interface 192.0.2.1"),
@@ -197,7 +210,10 @@ fn an_ipv6_group_on_the_loopback_interface_where_the_kernel_allows_it() {
     let mut rx =
         Watch::start(SessionConfig::new(Role::UdpReceiver, "[::1]:0").multicast(m.clone()));
     let ev = rx.wait("bound or error", bound_or_error);
-    if let EventKind::Error { message, .. } = &ev.kind {
+    if let EventKind::Error {
+        detail: message, ..
+    } = &ev.kind
+    {
         println!("skipping: the kernel will not join {g} on the loopback interface: {message}");
         return;
     }
@@ -208,7 +224,10 @@ fn an_ipv6_group_on_the_loopback_interface_where_the_kernel_allows_it() {
             .multicast(m),
     );
     let ev = tx.wait("sender bound or error", bound_or_error);
-    if let EventKind::Error { message, .. } = &ev.kind {
+    if let EventKind::Error {
+        detail: message, ..
+    } = &ev.kind
+    {
         println!("skipping: the sender cannot use {g} on the loopback interface: {message}");
         return;
     }
@@ -219,7 +238,10 @@ fn an_ipv6_group_on_the_loopback_interface_where_the_kernel_allows_it() {
     let sent = tx.wait("tx or error", |e| {
         matches!(e.kind, EventKind::Tx(_) | EventKind::Error { .. })
     });
-    if let EventKind::Error { message, .. } = &sent.kind {
+    if let EventKind::Error {
+        detail: message, ..
+    } = &sent.kind
+    {
         println!("skipping: the kernel will not send to {g} on the loopback interface: {message}");
         return;
     }

@@ -8,7 +8,11 @@ fn first_error(role: Role, addr: String) -> (ErrorKind, String) {
     loop {
         match s.events().recv_timeout(Duration::from_secs(10)) {
             Ok(ev) => {
-                if let EventKind::Error { kind, message } = ev.kind {
+                if let EventKind::Error {
+                    kind,
+                    detail: message,
+                } = ev.kind
+                {
                     return (kind, message);
                 }
             }

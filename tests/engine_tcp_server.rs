@@ -6,7 +6,8 @@ use common::*;
 use socket_tester::codec::Encoding;
 use socket_tester::log::LogStore;
 use socket_tester::net::{
-    ClosedBy, Command, ErrorKind, EventKind, Payload, Role, SessionConfig, Target,
+    CloseReason, ClosedBy, Command, ErrorKind, EventKind, Payload, ResetReason, Role,
+    SessionConfig, Target,
 };
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{Read, Write};
@@ -145,7 +146,7 @@ fn fifty_clients_ids_broadcast_unicast_disconnect_stoplistening_stop() {
         closed.kind,
         EventKind::Closed {
             by: ClosedBy::Local,
-            ..
+            reason: CloseReason::Kicked,
         }
     ));
     // It is gone: a send to it is an error; others still get a broadcast.
@@ -175,9 +176,15 @@ fn fifty_clients_ids_broadcast_unicast_disconnect_stoplistening_stop() {
 
     // StopListening: existing clients keep working, new connects are refused.
     w.send(Command::StopListening);
-    w.wait(
-        "info",
-        |e| matches!(&e.kind, EventKind::Info(m) if m.contains("stopped listening")),
+    let info = w.wait("stopped listening", |e| {
+        matches!(e.kind, EventKind::StoppedListening { .. })
+    });
+    assert_eq!(
+        info.kind,
+        EventKind::StoppedListening {
+            clients: N as u64 - 1
+        },
+        "every client but the disconnected one stays"
     );
     let err = TcpStream::connect(addr).expect_err("no one listens any more");
     assert_eq!(err.kind(), std::io::ErrorKind::ConnectionRefused);
@@ -247,7 +254,7 @@ fn client_close_and_reset_are_told_apart_per_client() {
             ev.kind,
             EventKind::Closed {
                 by: ClosedBy::Peer,
-                ..
+                reason: CloseReason::PeerFin,
             }
         ),
         "{ev:?}"
@@ -259,7 +266,15 @@ fn client_close_and_reset_are_told_apart_per_client() {
         e.client == Some(b_id)
             && matches!(e.kind, EventKind::Closed { .. } | EventKind::Reset { .. })
     });
-    assert!(matches!(ev.kind, EventKind::Reset { .. }), "{ev:?}");
+    assert!(
+        matches!(
+            ev.kind,
+            EventKind::Reset {
+                reason: ResetReason::PeerReset
+            }
+        ),
+        "{ev:?}"
+    );
     // The server keeps listening.
     let mut c = TcpStream::connect(addr).unwrap();
     let c_id = w

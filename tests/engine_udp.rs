@@ -222,11 +222,13 @@ fn sender_set_destination_switches_peer() {
 fn sender_with_broadcast_flag_binds_and_sends_to_loopback() {
     let r = peer();
     let (mut w, _) = sender(r.local_addr().unwrap(), None, true);
-    let info = w.wait(
-        "broadcast info",
-        |e| matches!(&e.kind, EventKind::Info(m) if m.contains("SO_BROADCAST")),
+    let info = w.wait("broadcast info", |e| {
+        matches!(e.kind, EventKind::BroadcastOn)
+    });
+    assert!(
+        socket_tester::log::store::describe(&info).contains("SO_BROADCAST"),
+        "{info:?}"
     );
-    assert!(info.kind.message().unwrap().contains("SO_BROADCAST"));
     w.send(Command::Send {
         payload: Payload::Bytes(b"bcast-flag".to_vec()),
         to: Target::Default,

@@ -47,8 +47,8 @@ fn internal_error(evs: &[Event]) -> Option<&str> {
     evs.iter().find_map(|e| match &e.kind {
         EventKind::Error {
             kind: ErrorKind::Internal,
-            message,
-        } => Some(message.as_str()),
+            detail,
+        } => Some(detail.as_str()),
         _ => None,
     })
 }
@@ -183,7 +183,7 @@ fn the_internal_error_is_written_to_a_record() {
         client: None,
         kind: EventKind::Error {
             kind: ErrorKind::Internal,
-            message: "internal error (a bug; please report it): the worker stopped: x".into(),
+            detail: "internal error (a bug; please report it): the worker stopped: x".into(),
         },
     };
     let mut w = RecordWriter::new(Vec::new(), Encoding::UTF_8);

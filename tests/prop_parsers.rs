@@ -141,7 +141,7 @@ mod spool {
     use socket_tester::codec::Encoding;
     use socket_tester::log::spool::SpoolReader;
     use socket_tester::log::spool_format::SpoolWriter;
-    use socket_tester::net::{ClosedBy, Event, EventKind, Role};
+    use socket_tester::net::{CloseReason, ClosedBy, Event, EventKind, Role};
     use std::net::SocketAddr;
 
     fn addr() -> impl Strategy<Value = Option<SocketAddr>> {
@@ -158,9 +158,14 @@ mod spool {
             proptest::collection::vec(any::<u8>(), 0..300).prop_map(EventKind::Rx),
             proptest::collection::vec(any::<u8>(), 0..40).prop_map(EventKind::Tx),
             any::<String>().prop_map(EventKind::Info),
-            any::<String>().prop_map(|message| EventKind::Closed {
-                by: ClosedBy::Peer,
-                message
+            any::<u64>().prop_map(|clients| EventKind::Closed {
+                by: ClosedBy::Local,
+                reason: CloseReason::ServerEnded { clients }
+            }),
+            any::<u64>().prop_map(|total| EventKind::KernelDrops { total }),
+            (any::<u64>(), any::<String>()).prop_map(|(n, detail)| EventKind::Error {
+                kind: socket_tester::net::ErrorKind::Io,
+                detail: format!("{n} {detail}")
             }),
             Just(EventKind::Connected),
             any::<i32>().prop_map(|backlog| EventKind::Listening { backlog }),

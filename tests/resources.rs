@@ -34,7 +34,9 @@ fn wait_ready(s: &Session) {
         match s.events().recv_timeout(left) {
             Ok(ev) => match ev.kind {
                 EventKind::Bound | EventKind::Listening { .. } | EventKind::Connected => return,
-                EventKind::Error { message, .. } => panic!("{:?}: {message}", s.role()),
+                EventKind::Error {
+                    detail: message, ..
+                } => panic!("{:?}: {message}", s.role()),
                 _ => {}
             },
             Err(e) => panic!("{:?}: {e}", s.role()),

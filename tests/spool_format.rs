@@ -5,7 +5,7 @@
 
 use socket_tester::codec::Encoding;
 use socket_tester::log::spool::{Spool, read_events};
-use socket_tester::net::{ClosedBy, ErrorKind, Event, EventKind, Role};
+use socket_tester::net::{CloseReason, ClosedBy, ErrorKind, Event, EventKind, ResetReason, Role};
 use std::net::SocketAddr;
 use std::path::Path;
 
@@ -54,14 +54,14 @@ fn every_kind() -> Vec<Event> {
             Role::TcpServer,
             EventKind::Closed {
                 by: ClosedBy::Peer,
-                message: "closed by peer".into(),
+                reason: CloseReason::PeerFin,
             },
         ),
         at(
             t0 + 11,
             Role::TcpServer,
             EventKind::Reset {
-                message: "reset".into(),
+                reason: ResetReason::PeerReset,
             },
         ),
         at(
@@ -69,7 +69,7 @@ fn every_kind() -> Vec<Event> {
             Role::TcpServer,
             EventKind::Error {
                 kind: ErrorKind::AddrInUse,
-                message: "port in use".into(),
+                detail: "port in use".into(),
             },
         ),
         at(
@@ -77,9 +77,20 @@ fn every_kind() -> Vec<Event> {
             Role::TcpServer,
             EventKind::Closed {
                 by: ClosedBy::Local,
-                message: String::new(),
+                reason: CloseReason::ServerEnded { clients: 3 },
             },
         ),
+        at(
+            t0 + 13,
+            Role::TcpServer,
+            EventKind::Refused { limit: 2, total: 7 },
+        ),
+        at(
+            t0 + 14,
+            Role::UdpReceiver,
+            EventKind::KernelDrops { total: 16_360 },
+        ),
+        at(t0 + 15, Role::TcpClient, EventKind::PeerFinHalfOpen),
         at(t0 + 5_000_000_001, Role::UdpReceiver, EventKind::Bound),
         at(
             t0 + 5_000_000_002,

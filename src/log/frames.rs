@@ -196,7 +196,7 @@ mod tests {
         assert!(rows.iter().all(|r| r.frame && r.event.client == Some(1)));
         let closed = EventKind::Closed {
             by: ClosedBy::Peer,
-            message: String::new(),
+            reason: crate::net::CloseReason::PeerFin,
         };
         let rows = v.split(ev(Some(1), closed));
         assert_eq!(rows.len(), 2);

@@ -80,7 +80,7 @@ impl Record {
             encoding: data.map(|_| enc.label()),
             message: match &ev.kind {
                 EventKind::Listening { backlog } => Some(format!("listen(backlog={backlog})")),
-                k => k.message().map(str::to_string),
+                _ => super::store::message(ev),
             },
             by: match &ev.kind {
                 EventKind::Closed { by, .. } => Some(
@@ -337,12 +337,14 @@ impl Record {
                 } else {
                     ClosedBy::Local
                 },
-                message: msg(),
+                reason: crate::net::CloseReason::Unknown,
             },
-            "reset" => EventKind::Reset { message: msg() },
+            "reset" => EventKind::Reset {
+                reason: crate::net::ResetReason::Unknown,
+            },
             "error" => EventKind::Error {
                 kind: crate::net::ErrorKind::Io,
-                message: msg(),
+                detail: msg(),
             },
             "info" => EventKind::Info(msg()),
             "note" => EventKind::Note(msg()),
@@ -431,12 +433,12 @@ mod tests {
             client: None,
             kind: EventKind::Closed {
                 by: ClosedBy::Peer,
-                message: "closed by peer".into(),
+                reason: crate::net::CloseReason::PeerFin,
             },
         };
         let r = Record::from_event(&ev, None, Encoding::UTF_8);
         assert_eq!(r.by.as_deref(), Some("peer"));
-        assert_eq!(r.message.as_deref(), Some("closed by peer"));
+        assert_eq!(r.message.as_deref(), Some("closed by peer (FIN received)"));
         assert!(r.hex.is_none() && r.len.is_none());
         let bad: Vec<_> = read_records("{}\nnot json\n".as_bytes()).collect();
         assert!(bad[0].is_err() && bad[1].as_ref().unwrap_err().line == 2);

@@ -115,8 +115,12 @@ impl LogStore {
 
     pub fn push(&mut self, ev: Event) {
         self.counters.apply(&ev);
-        if let EventKind::Info(m) = &ev.kind {
-            self.note_engine_counts(m);
+        match ev.kind {
+            EventKind::Refused { .. } => self.refused += 1,
+            EventKind::KernelDrops { total } => {
+                self.kernel_dropped = self.kernel_dropped.max(total)
+            }
+            _ => {}
         }
         if let Some(id) = ev.client {
             match &ev.kind {
@@ -205,21 +209,6 @@ impl LogStore {
         }
     }
 
-    /// Picks the counts the workers report in words: "refused a client: … (N refused so far)"
-    /// (TCP server) and "kernel dropped: N datagrams so far …" (UDP). Both texts are the
-    /// engine's own, so the numbers are read back exactly.
-    fn note_engine_counts(&mut self, m: &str) {
-        if m.starts_with("refused a client") {
-            self.refused += 1;
-        } else if let Some(n) = m
-            .strip_prefix("kernel dropped: ")
-            .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|n| n.parse().ok())
-        {
-            self.kernel_dropped = self.kernel_dropped.max(n);
-        }
-    }
-
     /// Rows currently held.
     pub fn len(&self) -> usize {
         self.rows.len()
@@ -302,23 +291,24 @@ fn row_text(decoders: &mut Decoders, ev: &Event, truncated: bool) -> String {
     }
 }
 
-/// The text shown for a non-data event.
+/// The English line for a non-data event (records, headless output, exports); the
+/// window shows [`crate::i18n::describe_in`] in its own language.
 pub fn describe(ev: &Event) -> String {
-    let peer = ev.peer.map(|p| p.to_string()).unwrap_or_default();
-    let local = ev.local.map(|p| p.to_string()).unwrap_or_default();
-    match &ev.kind {
-        EventKind::Bound => format!("socket() + bind() → bound to {local}"),
-        EventKind::Listening { backlog } => {
-            format!("socket() + bind() + listen({backlog}) → listening on {local}")
-        }
-        EventKind::Connecting => format!("connect() to {peer}: SYN sent…"),
-        EventKind::Connected => format!("connected {local} → {peer} (handshake done)"),
-        EventKind::Accepted => match ev.client {
-            Some(id) => format!("accept() → client #{id} from {peer}"),
-            None => format!("accept() → {peer}"),
-        },
-        EventKind::Rx(_) | EventKind::Tx(_) => String::new(),
-        k => k.message().unwrap_or_default().to_string(),
+    crate::i18n::describe_in(crate::i18n::Lang::En, ev)
+}
+
+/// A record's `message`: the English line of a close, reset, error, info or note (None
+/// for the kinds a record describes with its other fields).
+pub fn message(ev: &Event) -> Option<String> {
+    match ev.kind {
+        EventKind::Bound
+        | EventKind::Listening { .. }
+        | EventKind::Connecting
+        | EventKind::Connected
+        | EventKind::Accepted
+        | EventKind::Rx(_)
+        | EventKind::Tx(_) => None,
+        _ => Some(describe(ev)),
     }
 }
 
@@ -339,27 +329,52 @@ mod tests {
     }
 
     #[test]
-    fn engine_counts_are_read_from_their_messages() {
+    fn engine_counts_come_from_typed_events() {
         let mut s = LogStore::new(Encoding::UTF_8);
-        let info = |m: &str| Event {
+        let ev = |role, kind| Event {
             ts_us: 1,
-            role: Role::TcpServer,
+            role,
             local: None,
-            peer: None,
+            peer: Some("127.0.0.1:9".parse().unwrap()),
             client: None,
-            kind: EventKind::Info(m.into()),
+            kind,
         };
-        s.push(info(
-            "refused a client: the limit of 2 clients is reached (1 refused so far)",
+        s.push(ev(
+            Role::TcpServer,
+            EventKind::Refused { limit: 2, total: 1 },
         ));
-        s.push(info(
-            "refused a client: the limit of 2 clients is reached (2 refused so far)",
+        s.push(ev(
+            Role::TcpServer,
+            EventKind::Refused { limit: 2, total: 2 },
         ));
-        s.push(info(
-            "kernel dropped: 16360 datagrams so far (the socket's receive buffer was full)",
+        s.push(ev(
+            Role::UdpReceiver,
+            EventKind::KernelDrops { total: 16360 },
         ));
-        s.push(info("something else"));
-        assert_eq!((s.refused, s.kernel_dropped), (2, 16360));
+        s.push(ev(
+            Role::UdpReceiver,
+            EventKind::KernelDrops { total: 57502 },
+        ));
+        // A later, smaller figure (never sent by a worker) does not lower the count.
+        s.push(ev(Role::UdpReceiver, EventKind::KernelDrops { total: 10 }));
+        // Words that look like a count are not counted: only typed events are.
+        s.push(ev(
+            Role::TcpServer,
+            EventKind::Note("refused a client: kernel dropped: 5".into()),
+        ));
+        assert_eq!((s.refused, s.kernel_dropped), (2, 57502));
+        let row = s.get(0).unwrap();
+        assert_eq!(
+            row.text,
+            "refused a client: the limit of 2 clients is reached (1 refused so far)"
+        );
+        assert_eq!(row.direction(), Direction::Info);
+        assert_eq!(
+            message(&s.get(2).unwrap().event).as_deref(),
+            Some(
+                "kernel dropped: 16360 datagrams so far (the socket's receive buffer was full, so they never reached the app)"
+            )
+        );
     }
 
     #[test]

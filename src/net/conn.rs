@@ -4,7 +4,7 @@
 
 use super::error::Op;
 use super::worker::Ctx;
-use super::{ClosedBy, EventKind};
+use super::{CloseReason, ClosedBy, EventKind, ResetReason};
 use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr};
@@ -69,11 +69,7 @@ impl Conn {
                 Ok(0) => {
                     self.peer_fin = true;
                     if keep_open_after_fin && !self.write_shut {
-                        ctx.emit(
-                            Some(self.peer),
-                            self.client,
-                            EventKind::Info("the peer sent FIN (it will send no more); this side can still send — Disconnect to close".into()),
-                        );
+                        ctx.emit(Some(self.peer), self.client, EventKind::PeerFinHalfOpen);
                         return ReadEnd::Open;
                     }
                     ctx.emit(
@@ -81,7 +77,11 @@ impl Conn {
                         self.client,
                         EventKind::Closed {
                             by: ClosedBy::Peer,
-                            message: "closed by peer (FIN received)".into(),
+                            reason: if self.write_shut {
+                                CloseReason::BothFin
+                            } else {
+                                CloseReason::PeerFin
+                            },
                         },
                     );
                     return ReadEnd::Over;
@@ -110,22 +110,16 @@ impl Conn {
 
     /// Reports a failed read or write as a reset or an error.
     pub fn report_failure(&self, ctx: &mut Ctx, e: &io::Error, op: Op) {
-        if matches!(
-            e.kind(),
-            io::ErrorKind::ConnectionReset
-                | io::ErrorKind::ConnectionAborted
-                | io::ErrorKind::BrokenPipe
-        ) {
-            ctx.emit(
-                Some(self.peer),
-                self.client,
-                EventKind::Reset {
-                    message: "connection reset by peer (RST)".into(),
-                },
-            );
-        } else {
-            ctx.io_error(Some(self.peer), self.client, e, op, &self.peer.to_string());
-        }
+        let reason = match e.kind() {
+            io::ErrorKind::ConnectionReset => ResetReason::PeerReset,
+            io::ErrorKind::ConnectionAborted => ResetReason::Aborted,
+            io::ErrorKind::BrokenPipe => ResetReason::BrokenPipe,
+            _ => {
+                ctx.io_error(Some(self.peer), self.client, e, op, &self.peer.to_string());
+                return;
+            }
+        };
+        ctx.emit(Some(self.peer), self.client, EventKind::Reset { reason });
     }
 
     pub fn queue(&mut self, bytes: Vec<u8>) {
@@ -163,20 +157,14 @@ impl Conn {
             self.shutdown_after_flush = false;
             self.write_shut = true;
             let _ = self.stream.shutdown(Shutdown::Write);
-            ctx.emit(
-                Some(self.peer),
-                self.client,
-                EventKind::Info(
-                    "shutdown(SHUT_WR): sent FIN; still receiving until the peer closes".into(),
-                ),
-            );
+            ctx.emit(Some(self.peer), self.client, EventKind::FinSent);
             if self.peer_fin {
                 ctx.emit(
                     Some(self.peer),
                     self.client,
                     EventKind::Closed {
                         by: ClosedBy::Local,
-                        message: "both sides have sent FIN".into(),
+                        reason: CloseReason::BothFin,
                     },
                 );
                 return ReadEnd::Over;
@@ -191,7 +179,7 @@ impl Conn {
     /// then keeps trying only until `deadline`. The caller passes one deadline for all the
     /// connections it closes, so a server with many clients that stopped reading still
     /// stops within [`CLOSE_FLUSH_BUDGET`] instead of that budget once per client.
-    pub fn close_local(mut self, ctx: &mut Ctx, message: &str, deadline: Instant) {
+    pub fn close_local(mut self, ctx: &mut Ctx, reason: CloseReason, deadline: Instant) {
         let _ = self.stream.set_nodelay(true);
         loop {
             if let ReadEnd::Over = self.flush(ctx) {
@@ -206,10 +194,9 @@ impl Conn {
             ctx.emit(
                 Some(self.peer),
                 self.client,
-                EventKind::Info(format!(
-                    "{} queued message(s) were not sent before closing",
-                    self.out.len()
-                )),
+                EventKind::Unsent {
+                    messages: self.out.len() as u64,
+                },
             );
         }
         let _ = self.stream.shutdown(Shutdown::Both);
@@ -218,7 +205,7 @@ impl Conn {
             self.client,
             EventKind::Closed {
                 by: ClosedBy::Local,
-                message: message.into(),
+                reason,
             },
         );
     }

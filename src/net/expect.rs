@@ -289,17 +289,18 @@ impl Expect {
                 }
             }
             EventKind::Rx(data) => self.on_rx(ev, data, now),
-            EventKind::Error { message, .. } => {
+            EventKind::Error { detail, .. } => {
                 // A failed send fails the try; the run goes on (a UDP peer may come back).
                 // If the session itself ended, the caller says so with `session_ended`.
                 if matches!(self.state, State::Pending { .. }) {
-                    self.finish_try(false, None, format!("error: {message}"), now);
+                    self.finish_try(false, None, format!("error: {detail}"), now);
                 }
             }
-            EventKind::Closed { message, .. } | EventKind::Reset { message }
+            EventKind::Closed { .. } | EventKind::Reset { .. }
                 if ev.client.is_none() || ev.role != Role::TcpServer =>
             {
-                self.session_ended(format!("session ended: {message}"), now);
+                let why = crate::log::store::describe(ev);
+                self.session_ended(format!("session ended: {why}"), now);
             }
             _ => {}
         }
@@ -586,22 +587,25 @@ mod tests {
         assert_eq!(payload(&cmds), b"PING 2");
         let err = EventKind::Error {
             kind: crate::net::ErrorKind::Refused,
-            message: "refused".into(),
+            detail: "refused".into(),
         };
         let cmds = x.on_event(&ev(role, err, 0), t0);
         assert_eq!(payload(&cmds), b"PING 3");
         assert!(x.results()[1].note.contains("error: refused"));
         let closed = EventKind::Closed {
             by: crate::net::ClosedBy::Local,
-            message: "gone".into(),
+            reason: crate::net::CloseReason::SocketClosed,
         };
         x.on_event(&ev(role, closed, 0), t0);
         assert!(x.is_done());
         assert_eq!(x.results().len(), 3);
-        assert!(x.results()[2].note.contains("gone"));
+        assert!(x.results()[2].note.contains("socket closed (close())"));
         let s = x.summary();
         assert!(s.to_string().contains("2 not run"), "{s}");
-        assert!(x.to_csv().contains("# stopped: session ended: gone"));
+        assert!(
+            x.to_csv()
+                .contains("# stopped: session ended: socket closed (close())")
+        );
     }
 
     #[test]

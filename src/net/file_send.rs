@@ -177,15 +177,12 @@ impl FileSend {
         spec.progress.total.store(total, Ordering::Relaxed);
         spec.progress.sent.store(0, Ordering::Relaxed);
         spec.progress.set_state(FileState::Running);
-        ctx.info(format!(
-            "sending file {name} ({total} bytes) in chunks of {} bytes{}",
-            spec.chunk,
-            if spec.delay.is_zero() {
-                String::new()
-            } else {
-                format!(", {} ms apart", spec.delay.as_millis())
-            }
-        ));
+        ctx.info(EventKind::FileStarted {
+            name,
+            bytes: total,
+            chunk: spec.chunk as u64,
+            delay_ms: u64::try_from(spec.delay.as_millis()).unwrap_or(u64::MAX),
+        });
         let now = Instant::now();
         Some(FileSend {
             file,
@@ -221,12 +218,11 @@ impl FileSend {
             self.over = true;
             self.spec.progress.set_state(FileState::Done);
             let p = &self.spec.progress;
-            ctx.info(format!(
-                "file sent: {} bytes in {} chunk(s), {:.2} s",
-                p.sent(),
-                p.chunks(),
-                self.started.elapsed().as_secs_f64()
-            ));
+            ctx.info(EventKind::FileSent {
+                bytes: p.sent(),
+                chunks: p.chunks(),
+                micros: u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX),
+            });
             return Step::Over;
         }
         buf.truncate(n);
@@ -261,11 +257,10 @@ impl FileSend {
         if !self.over {
             self.over = true;
             self.spec.progress.set_state(FileState::Cancelled);
-            ctx.info(format!(
-                "file send cancelled after {} of {} bytes",
-                self.spec.progress.sent(),
-                self.spec.progress.total()
-            ));
+            ctx.info(EventKind::FileCancelled {
+                sent: self.spec.progress.sent(),
+                total: self.spec.progress.total(),
+            });
         }
     }
 }
@@ -302,7 +297,7 @@ pub(crate) fn cancel(ctx: &mut Ctx, current: &mut Option<FileSend>) {
     match current.take() {
         Some(mut f) => f.cancel(ctx),
         None => {
-            ctx.emit(None, None, EventKind::Info("no file is being sent".into()));
+            ctx.info(EventKind::NoFileBeingSent);
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod addr;
 pub mod auto;
 mod conn;
 pub mod error;
+mod event;
 pub mod expect;
 pub mod file_send;
 pub mod interfaces;
@@ -33,6 +34,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 pub use error::ErrorKind;
+pub use event::{CloseReason, ClosedBy, Event, EventKind, ResetReason};
 
 /// Which of the four programs a session plays.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -212,99 +214,6 @@ pub enum Command {
     CancelFile,
     /// End the session.
     Stop,
-}
-
-/// Who ended a connection.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ClosedBy {
-    Peer,
-    Local,
-}
-
-/// What happened.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum EventKind {
-    /// The socket is bound (UDP) — `local` is the real address.
-    Bound,
-    /// The server socket listens.
-    Listening {
-        backlog: i32,
-    },
-    /// A connect attempt to `peer` started.
-    Connecting,
-    /// The handshake finished.
-    Connected,
-    /// A client connected to the server.
-    Accepted,
-    Rx(Vec<u8>),
-    Tx(Vec<u8>),
-    /// A connection (or, with no peer, the session) ended in order.
-    Closed {
-        by: ClosedBy,
-        message: String,
-    },
-    /// The peer reset the connection (RST).
-    Reset {
-        message: String,
-    },
-    Error {
-        kind: ErrorKind,
-        message: String,
-    },
-    Info(String),
-    /// A note the user attached to this moment ("device rebooted"). Never from a worker.
-    Note(String),
-}
-
-impl EventKind {
-    /// The record's `event` field.
-    pub fn name(&self) -> &'static str {
-        match self {
-            EventKind::Bound => "bound",
-            EventKind::Listening { .. } => "listening",
-            EventKind::Connecting => "connecting",
-            EventKind::Connected => "connected",
-            EventKind::Accepted => "accepted",
-            EventKind::Rx(_) => "rx",
-            EventKind::Tx(_) => "tx",
-            EventKind::Closed { .. } => "closed",
-            EventKind::Reset { .. } => "reset",
-            EventKind::Error { .. } => "error",
-            EventKind::Info(_) => "info",
-            EventKind::Note(_) => "note",
-        }
-    }
-
-    pub fn data(&self) -> Option<&[u8]> {
-        match self {
-            EventKind::Rx(d) | EventKind::Tx(d) => Some(d),
-            _ => None,
-        }
-    }
-
-    pub fn message(&self) -> Option<&str> {
-        match self {
-            EventKind::Closed { message, .. }
-            | EventKind::Reset { message }
-            | EventKind::Error { message, .. } => Some(message),
-            EventKind::Info(m) | EventKind::Note(m) => Some(m),
-            _ => None,
-        }
-    }
-}
-
-/// One thing that happened in a session, stamped with wall-clock time.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Event {
-    /// Microseconds since the Unix epoch.
-    pub ts_us: i64,
-    pub role: Role,
-    pub local: Option<SocketAddr>,
-    pub peer: Option<SocketAddr>,
-    /// TCP server: which client this is about.
-    pub client: Option<u64>,
-    pub kind: EventKind,
 }
 
 /// Called by a worker after it has sent events (the GUI passes `request_repaint`).

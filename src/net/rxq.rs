@@ -1,14 +1,15 @@
 //! Datagrams the kernel dropped before the app could read them.
 //!
-//! On Linux, `SO_RXQ_OVFL` makes every `recvmsg` carry the socket's drop counter (the
-//! datagrams discarded because its receive buffer was full) as ancillary data. The UDP
-//! worker reads through [`recv_from`] and reports the counter as "kernel dropped: N", so
-//! the user knows loss happened before the app saw anything. Elsewhere the counter is
-//! simply never reported and [`recv_from`] is a plain `recv_from`.
+//! On Linux the socket's drop counter (datagrams discarded because its receive buffer was
+//! full) is read two ways: `SO_RXQ_OVFL` makes every `recvmsg` carry it as ancillary data,
+//! and `getsockopt(SO_MEMINFO)` reads it directly, so the figure is exact shortly after a
+//! flood ends even when no datagram follows. The UDP worker reads through [`recv_from`],
+//! calls [`Drops::due`] each pass, and reports the total as `EventKind::KernelDrops`.
+//! Elsewhere the counter is simply never read and [`recv_from`] is a plain `recv_from`.
 
 use std::time::{Duration, Instant};
 
-/// The kernel's drop counter, as last seen on a received datagram.
+/// The kernel's drop counter, as last seen.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Drops {
     /// True once the option is on: the counter below is meaningful.
@@ -18,10 +19,14 @@ pub(crate) struct Drops {
     /// The count last reported to the user, and when.
     shown: u64,
     shown_at: Option<Instant>,
+    /// When the counter was last read with SO_MEMINFO.
+    read_at: Option<Instant>,
 }
 
 /// How often a growing count is reported (and once more when the socket closes).
-const REPORT_EVERY: Duration = Duration::from_secs(1);
+const REPORT_EVERY: Duration = Duration::from_millis(200);
+/// How often the counter is read directly (SO_MEMINFO) while the session runs.
+const READ_EVERY: Duration = Duration::from_millis(100);
 
 impl Drops {
     /// Turns the counter on for `sock` where the system has one.
@@ -32,9 +37,20 @@ impl Drops {
         }
     }
 
-    /// "kernel dropped: N …" when the count grew since the last report and a report is due
-    /// (at most once a second while running; always at the `last` call).
-    pub fn due(&mut self, now: Instant, last: bool) -> Option<String> {
+    /// The total to report, when it grew since the last report and a report is due (at
+    /// most every 200 ms while running; always at the `last` call). Reads the counter
+    /// from the socket first when ~100 ms have passed since the last read (or `last`).
+    pub fn due<S: CountsDrops>(&mut self, sock: &S, now: Instant, last: bool) -> Option<u64> {
+        if last
+            || self
+                .read_at
+                .is_none_or(|t| now.duration_since(t) >= READ_EVERY)
+        {
+            self.read_at = Some(now);
+            if let Some(d) = sock.kernel_drops() {
+                self.dropped = self.dropped.max(d);
+            }
+        }
         if self.dropped <= self.shown {
             return None;
         }
@@ -47,22 +63,24 @@ impl Drops {
         }
         self.shown = self.dropped;
         self.shown_at = Some(now);
-        Some(format!(
-            "kernel dropped: {} datagrams so far (the socket's receive buffer was full, so they never reached the app)",
-            self.dropped
-        ))
+        Some(self.dropped)
     }
 }
 
-/// Sockets the counter can be turned on for (all of them: a no-op off Linux).
+/// Sockets the counter can be turned on for and read (all of them: a no-op off Linux).
 pub(crate) trait CountsDrops {
     fn enable_rxq_ovfl(&self) -> bool;
+    /// The socket's drop counter read now (SO_MEMINFO), if the system has one.
+    fn kernel_drops(&self) -> Option<u64>;
 }
 
 #[cfg(target_os = "linux")]
 impl<T: std::os::fd::AsRawFd> CountsDrops for T {
     fn enable_rxq_ovfl(&self) -> bool {
         enable(self)
+    }
+    fn kernel_drops(&self) -> Option<u64> {
+        imp::meminfo_drops(self).map(u64::from)
     }
 }
 
@@ -71,6 +89,9 @@ impl<T> CountsDrops for T {
     fn enable_rxq_ovfl(&self) -> bool {
         false
     }
+    fn kernel_drops(&self) -> Option<u64> {
+        None
+    }
 }
 
 #[cfg(target_os = "linux")]
@@ -78,9 +99,39 @@ mod imp {
     use super::Drops;
     use socket2::{MaybeUninitSlice, MsgHdrMut, SockAddr, SockRef};
     use std::io;
-    use std::mem::{MaybeUninit, size_of};
+    use std::mem::{MaybeUninit, size_of, size_of_val};
     use std::net::SocketAddr;
     use std::os::fd::{AsFd, AsRawFd};
+
+    /// SO_MEMINFO (not in the libc crate): 55 in asm-generic; SPARC numbers it 0x39.
+    #[cfg(not(any(target_arch = "sparc", target_arch = "sparc64")))]
+    const SO_MEMINFO: libc::c_int = 55;
+    #[cfg(any(target_arch = "sparc", target_arch = "sparc64"))]
+    const SO_MEMINFO: libc::c_int = 0x39;
+    /// SK_MEMINFO_VARS: the length of the u32 array SO_MEMINFO fills.
+    const MEMINFO_VARS: usize = 9;
+
+    /// The socket's drop counter (`SK_MEMINFO_DROPS`), or None if the kernel will not say.
+    pub fn meminfo_drops(sock: &impl AsRawFd) -> Option<u32> {
+        let mut info = [0u32; MEMINFO_VARS];
+        let mut len = size_of_val(&info) as libc::socklen_t;
+        // SAFETY: a valid descriptor; the kernel writes at most `len` bytes into `info`
+        // and stores the length it wrote in `len`.
+        let r = unsafe {
+            libc::getsockopt(
+                sock.as_raw_fd(),
+                libc::SOL_SOCKET,
+                SO_MEMINFO,
+                info.as_mut_ptr().cast(),
+                &mut len,
+            )
+        };
+        let drops = libc::SK_MEMINFO_DROPS as usize;
+        if r != 0 || (len as usize) < (drops + 1) * size_of::<u32>() {
+            return None;
+        }
+        info.get(drops).copied()
+    }
 
     /// Turns the option on. Returns false if the kernel refused (the counter stays unknown).
     pub fn enable(sock: &impl AsRawFd) -> bool {
@@ -254,14 +305,15 @@ mod tests {
         );
         assert_eq!(got + drops.dropped, n + 1, "received + dropped = sent");
         let now = Instant::now();
-        let m = drops.due(now, false).unwrap();
-        assert!(
-            m.starts_with(&format!("kernel dropped: {} ", drops.dropped)),
-            "{m}"
+        assert_eq!(
+            rx.kernel_drops(),
+            Some(drops.dropped),
+            "SO_MEMINFO reads the same counter"
         );
-        assert_eq!(drops.due(now, true), None, "reported once per change");
+        assert_eq!(drops.due(&rx, now, false), Some(drops.dropped));
+        assert_eq!(drops.due(&rx, now, true), None, "reported once per change");
         drops.dropped += 1;
-        assert_eq!(drops.due(now, false), None, "not twice a second");
-        assert!(drops.due(now, true).is_some(), "but always at the end");
+        assert_eq!(drops.due(&rx, now, false), None, "not twice in 200 ms");
+        assert!(drops.due(&rx, now, true).is_some(), "but always at the end");
     }
 }

@@ -51,7 +51,7 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                     None,
                     EventKind::Closed {
                         by: super::ClosedBy::Local,
-                        message: "connect cancelled".into(),
+                        reason: super::CloseReason::ConnectCancelled,
                     },
                 );
                 return;
@@ -87,7 +87,7 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
         while let Some(cmd) = ctx.next_command() {
             match cmd {
                 Command::Stop => {
-                    conn.close_local(ctx, "closed locally (close())", close_deadline());
+                    conn.close_local(ctx, super::CloseReason::LocalClose, close_deadline());
                     return;
                 }
                 Command::SetEncoding(e) => ctx.encoding = e,
@@ -107,13 +107,13 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                 }
                 Command::ShutdownWrite => conn.shutdown_after_flush = true,
                 Command::Disconnect(_) => {
-                    conn.close_local(ctx, "closed locally (close())", close_deadline());
+                    conn.close_local(ctx, super::CloseReason::LocalClose, close_deadline());
                     return;
                 }
                 Command::SendFile(spec) => file_send::start(ctx, &mut file, *spec),
                 Command::CancelFile => file_send::cancel(ctx, &mut file),
                 Command::SetDestination(_) | Command::StopListening => {
-                    ctx.info("that command does not apply to a TCP client");
+                    ctx.info(EventKind::NotApplicable);
                 }
             }
             if ctx.gone {

@@ -7,7 +7,7 @@ use super::conn::{Conn, ReadEnd, close_deadline};
 use super::error::{ErrorKind, Op};
 use super::file_send::{self, FileSend, Step};
 use super::worker::{Ctx, TICK, WAKER};
-use super::{ClosedBy, Command, EventKind, SessionConfig, Target};
+use super::{CloseReason, ClosedBy, Command, EventKind, SessionConfig, Target};
 use mio::{Events, Interest, Poll, Token};
 use socket2::{Domain, Protocol, Socket, Type};
 use std::collections::{BTreeMap, HashMap};
@@ -78,14 +78,14 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                     let n = clients.len();
                     let deadline = close_deadline();
                     for (_, c) in std::mem::take(&mut clients) {
-                        c.close_local(ctx, "closed locally: the server stopped", deadline);
+                        c.close_local(ctx, CloseReason::ServerStopped, deadline);
                     }
                     ctx.emit(
                         None,
                         None,
                         EventKind::Closed {
                             by: ClosedBy::Local,
-                            message: format!("server stopped; {n} client(s) closed"),
+                            reason: CloseReason::ServerEnded { clients: n as u64 },
                         },
                     );
                     return;
@@ -127,7 +127,7 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                 {
                     Some(mut c) => {
                         let _ = poll.registry().deregister(&mut c.stream);
-                        c.close_local(ctx, "disconnected by the server", close_deadline());
+                        c.close_local(ctx, CloseReason::Kicked, close_deadline());
                     }
                     None => ctx.error(
                         None,
@@ -140,10 +140,8 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                     if let Some(mut l) = listener.take() {
                         let _ = poll.registry().deregister(&mut l);
                         drop(l);
-                        ctx.info(format!(
-                            "stopped listening (listening socket closed); {} client(s) stay connected",
-                            clients.len()
-                        ));
+                        let clients = clients.len() as u64;
+                        ctx.info(EventKind::StoppedListening { clients });
                     }
                 }
                 Command::ShutdownWrite => {
@@ -151,9 +149,7 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                         c.shutdown_after_flush = true;
                     }
                 }
-                Command::SetDestination(_) => {
-                    ctx.info("that command does not apply to a TCP server")
-                }
+                Command::SetDestination(_) => ctx.info(EventKind::NotApplicable),
                 Command::SendFile(spec) => {
                     if clients.is_empty() {
                         file_send::start_failed(ctx, *spec, "no client is connected".into());
@@ -250,10 +246,10 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                                 ctx.emit(
                                     Some(peer),
                                     None,
-                                    EventKind::Info(format!(
-                                        "refused a client: the limit of {} clients is reached ({refused} refused so far)",
-                                        cfg.max_clients
-                                    )),
+                                    EventKind::Refused {
+                                        limit: cfg.max_clients as u64,
+                                        total: refused,
+                                    },
                                 );
                                 continue;
                             }

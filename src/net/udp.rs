@@ -6,7 +6,9 @@ use super::addr;
 use super::error::{ErrorKind, Op, describe, resolve_failure_kind};
 use super::file_send::{self, FileSend, Step};
 use super::worker::{Ctx, TICK, WAKER};
-use super::{ClosedBy, Command, EventKind, MulticastConfig, Role, SessionConfig, Target};
+use super::{
+    CloseReason, ClosedBy, Command, EventKind, MulticastConfig, Role, SessionConfig, Target,
+};
 use mio::{Events, Interest, Poll, Token};
 use socket2::{Domain, Protocol, Socket, Type};
 use std::io;
@@ -102,14 +104,14 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
     ctx.local = socket.local_addr().ok();
     ctx.emit(None, None, EventKind::Bound);
     if cfg.broadcast {
-        ctx.info("SO_BROADCAST is on: this socket may send to broadcast addresses");
+        ctx.info(EventKind::BroadcastOn);
     }
 
     let mut last_sender: Option<SocketAddr> = None;
     let mut events = Events::with_capacity(64);
     let mut buf = vec![0u8; MAX_DATAGRAM];
     let mut drops = super::rxq::Drops::new(&socket);
-    let mut closing_message = "socket closed (close())".to_string();
+    let mut closing = CloseReason::SocketClosed;
     let mut file: Option<FileSend> = None;
     let mut file_to: SocketAddr = any_v4();
     'outer: loop {
@@ -121,7 +123,7 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                 Command::SetDestination(d) => match addr::resolve(&d) {
                     Ok(v) => {
                         dest = v.first().copied();
-                        ctx.info(format!("destination is now {d}"));
+                        ctx.info(EventKind::Destination { to: d });
                     }
                     Err(e) => ctx.error(
                         None,
@@ -187,7 +189,7 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                 }
                 Command::CancelFile => file_send::cancel(ctx, &mut file),
                 Command::ShutdownWrite | Command::Disconnect(_) | Command::StopListening => {
-                    ctx.info("that command is for TCP sessions; UDP has no connection to close");
+                    ctx.info(EventKind::NotApplicable);
                 }
             }
             if ctx.gone {
@@ -224,7 +226,7 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                 continue;
             }
             ctx.error(None, None, ErrorKind::Internal, format!("poll failed: {e}"));
-            closing_message = "socket closed after an internal error".into();
+            closing = CloseReason::InternalError;
             break;
         }
         for ev in events.iter() {
@@ -254,20 +256,22 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                 }
             }
         }
-        if let Some(m) = drops.due(std::time::Instant::now(), false) {
-            ctx.info(m);
+        // Idle (or a tick): the counter is read directly, so the total is exact soon after
+        // a flood ends even if no datagram follows it.
+        if let Some(total) = drops.due(&socket, Instant::now(), false) {
+            ctx.info(EventKind::KernelDrops { total });
         }
         ctx.flush_notify();
     }
-    if let Some(m) = drops.due(std::time::Instant::now(), true) {
-        ctx.info(m);
+    if let Some(total) = drops.due(&socket, Instant::now(), true) {
+        ctx.info(EventKind::KernelDrops { total });
     }
     ctx.emit(
         None,
         None,
         EventKind::Closed {
             by: ClosedBy::Local,
-            message: closing_message,
+            reason: closing,
         },
     );
 }
@@ -362,7 +366,7 @@ fn iface_text(m: &MulticastConfig) -> String {
 }
 
 /// The receiver joins the group (IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP).
-fn join(s: &Socket, m: &MulticastConfig) -> Result<String, (io::Error, String)> {
+fn join(s: &Socket, m: &MulticastConfig) -> Result<EventKind, (io::Error, String)> {
     let on = iface_text(m);
     let res = match m.group {
         IpAddr::V4(g) => s.join_multicast_v4(&g, &iface_v4(m)),
@@ -379,12 +383,15 @@ fn join(s: &Socket, m: &MulticastConfig) -> Result<String, (io::Error, String)> 
             format!("cannot join multicast group {} on {on}{hint}", m.group),
         )
     })?;
-    Ok(format!("joined multicast group {} on {on}", m.group))
+    Ok(EventKind::MulticastJoined {
+        group: m.group,
+        interface: m.interface,
+        index: m.interface_index,
+    })
 }
 
 /// The sender sets TTL / hop limit, loopback and (when given) the outgoing interface.
-fn set_sender_options(s: &Socket, m: &MulticastConfig) -> Result<String, (io::Error, String)> {
-    let on = iface_text(m);
+fn set_sender_options(s: &Socket, m: &MulticastConfig) -> Result<EventKind, (io::Error, String)> {
     let fail = |what: &str| {
         let what = what.to_string();
         move |e: io::Error| (e, format!("cannot set {what}"))
@@ -414,12 +421,13 @@ fn set_sender_options(s: &Socket, m: &MulticastConfig) -> Result<String, (io::Er
                 .map_err(fail("multicast loopback"))?;
         }
     }
-    Ok(format!(
-        "multicast to {} via {on}: TTL {}, loopback {}",
-        m.group,
-        m.ttl,
-        if m.loopback { "on" } else { "off" }
-    ))
+    Ok(EventKind::MulticastOptions {
+        group: m.group,
+        interface: m.interface,
+        index: m.interface_index,
+        ttl: m.ttl,
+        loopback: m.loopback,
+    })
 }
 
 fn open(bind: SocketAddr, broadcast: bool, reuse: bool) -> io::Result<Socket> {

@@ -110,9 +110,9 @@ impl Ctx {
         peer: Option<SocketAddr>,
         client: Option<u64>,
         kind: ErrorKind,
-        message: String,
+        detail: String,
     ) {
-        self.emit(peer, client, EventKind::Error { kind, message });
+        self.emit(peer, client, EventKind::Error { kind, detail });
     }
 
     pub fn io_error(
@@ -123,12 +123,13 @@ impl Ctx {
         op: Op,
         addr: &str,
     ) {
-        let (kind, message) = describe(e, op, addr);
-        self.error(peer, client, kind, message);
+        let (kind, detail) = describe(e, op, addr);
+        self.error(peer, client, kind, detail);
     }
 
-    pub fn info(&mut self, message: impl Into<String>) {
-        self.emit(None, None, EventKind::Info(message.into()));
+    /// Emits a session-wide fact (no peer, no client).
+    pub fn info(&mut self, kind: EventKind) {
+        self.emit(None, None, kind);
     }
 
     /// The next command, if any, without waiting.
@@ -226,7 +227,7 @@ pub(crate) fn run(config: SessionConfig, poll: std::io::Result<mio::Poll>, mut c
                 client: None,
                 kind: EventKind::Error {
                     kind: ErrorKind::Internal,
-                    message: format!(
+                    detail: format!(
                         "internal error (a bug; please report it): the worker stopped: {what}"
                     ),
                 },

@@ -176,12 +176,8 @@ impl Timeline {
             }
             EventKind::Tx(d) => self.data(true, ev, d.len() as u64),
             EventKind::Rx(d) => self.data(false, ev, d.len() as u64),
-            EventKind::Info(m) if m.starts_with("shutdown(") => {
-                self.push(Step::Shutdown { client: ev.client })
-            }
-            EventKind::Info(m) if m.starts_with("the peer sent FIN") => {
-                self.push(Step::PeerFin { client: ev.client })
-            }
+            EventKind::FinSent => self.push(Step::Shutdown { client: ev.client }),
+            EventKind::PeerFinHalfOpen => self.push(Step::PeerFin { client: ev.client }),
             EventKind::Closed { by, .. } => {
                 let end = match by {
                     ClosedBy::Peer => End::PeerFin,

@@ -23,10 +23,12 @@ pub enum ConnState {
     Listening,
     Stopping,
     Stopped,
-    ClosedByPeer(String),
-    Closed(String),
-    Reset(String),
-    Error(String),
+    /// The session (or its connection) ended with this event: a `Closed`, `Reset` or
+    /// `Error`, typed, so the window words it in its own language.
+    ClosedByPeer(Box<Event>),
+    Closed(Box<Event>),
+    Reset(Box<Event>),
+    Error(Box<Event>),
 }
 
 /// The auto-reply rules as the runtime runs them.
@@ -169,16 +171,14 @@ impl Status {
             EventKind::Listening { .. } => self.state = ConnState::Listening,
             EventKind::Connecting if own => self.state = ConnState::Connecting,
             EventKind::Connected if own => self.state = ConnState::Connected,
-            EventKind::Closed { by, message } if own => {
+            EventKind::Closed { by, .. } if own => {
                 self.state = match by {
-                    ClosedBy::Peer => ConnState::ClosedByPeer(message.clone()),
-                    ClosedBy::Local => ConnState::Closed(message.clone()),
+                    ClosedBy::Peer => ConnState::ClosedByPeer(Box::new(ev.clone())),
+                    ClosedBy::Local => ConnState::Closed(Box::new(ev.clone())),
                 }
             }
-            EventKind::Reset { message } if own => self.state = ConnState::Reset(message.clone()),
-            EventKind::Error { message, .. } if own => {
-                self.state = ConnState::Error(message.clone())
-            }
+            EventKind::Reset { .. } if own => self.state = ConnState::Reset(Box::new(ev.clone())),
+            EventKind::Error { .. } if own => self.state = ConnState::Error(Box::new(ev.clone())),
             EventKind::Rx(d) if !self.role.is_tcp() => {
                 if let Some(p) = ev.peer {
                     self.last_sender = Some(p);

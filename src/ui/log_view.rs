@@ -432,8 +432,14 @@ pub fn show(
                             .selectable(false),
                     );
                 });
+                // Non-data rows in the window's language (the stored text is English).
+                let shown: std::borrow::Cow<str> = if e.data().is_some() {
+                    e.text.as_str().into()
+                } else {
+                    crate::i18n::describe_in(lang, &e.event).into()
+                };
                 let text_cell = |ui: &mut Ui| {
-                    let t = visible(&e.text, MAX_CELL_CHARS);
+                    let t = visible(&shown, MAX_CELL_CHARS);
                     let rt = if e.data().is_some() {
                         RichText::new(t).monospace()
                     } else if matches!(e.event.kind, crate::net::EventKind::Note(_)) {
@@ -454,7 +460,7 @@ pub fn show(
                         );
                     } else {
                         ui.add(
-                            egui::Label::new(RichText::new(&e.text).color(dir_color(dir, ui)))
+                            egui::Label::new(RichText::new(&*shown).color(dir_color(dir, ui)))
                                 .selectable(false)
                                 .truncate(),
                         );

@@ -94,7 +94,8 @@ impl ConnState {
         self.text_in(Lang::En)
     }
 
-    /// The status text in `lang` (an engine message stays as the engine wrote it).
+    /// The status text in `lang`: a state word, or how the session ended (the typed
+    /// reason in `lang`; an error adds the engine's detail).
     pub fn text_in(&self, lang: Lang) -> String {
         let key = match self {
             ConnState::Idle => "state.idle",
@@ -111,10 +112,10 @@ impl ConnState {
             ConnState::Error(_) => "state.error",
         };
         match self {
-            ConnState::ClosedByPeer(m)
-            | ConnState::Closed(m)
-            | ConnState::Reset(m)
-            | ConnState::Error(m) => with_msg(lang, key, m),
+            ConnState::ClosedByPeer(ev) | ConnState::Closed(ev) | ConnState::Reset(ev) => {
+                crate::i18n::describe_in(lang, ev)
+            }
+            ConnState::Error(ev) => with_msg(lang, key, &crate::i18n::describe_in(lang, ev)),
             _ => tr(lang, key).to_string(),
         }
     }

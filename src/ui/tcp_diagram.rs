@@ -338,7 +338,7 @@ mod tests {
         t.on_event(&ev(
             EventKind::Closed {
                 by: ClosedBy::Peer,
-                message: String::new(),
+                reason: crate::net::CloseReason::PeerFin,
             },
             Some(1),
         ));

@@ -202,7 +202,7 @@ mod tests {
                 r,
                 EventKind::Closed {
                     by: ClosedBy::Peer,
-                    message: String::new(),
+                    reason: crate::net::CloseReason::PeerFin,
                 },
                 c,
                 Some(1),
@@ -246,7 +246,7 @@ mod tests {
             r,
             EventKind::Error {
                 kind: ErrorKind::Refused,
-                message: "x".into(),
+                detail: "x".into(),
             },
             Some("127.0.0.1:1"),
             None,

@@ -119,7 +119,10 @@ impl Watch {
             .wait("an error", |e| matches!(e.kind, EventKind::Error { .. }))
             .kind
         {
-            EventKind::Error { kind, message } => (kind, message),
+            EventKind::Error {
+                kind,
+                detail: message,
+            } => (kind, message),
             _ => unreachable!(),
         }
     }

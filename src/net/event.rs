@@ -1,0 +1,204 @@
+//! What a worker reports: [`Event`]s whose [`EventKind`] is data, never prose. A close
+//! carries a [`CloseReason`], a reset a [`ResetReason`], counts are numbers; the words
+//! come from rendering (`crate::log::store::describe` in English for records and exports,
+//! `crate::i18n::describe_in` in the window's language).
+
+use super::{ErrorKind, Role};
+use serde::{Deserialize, Serialize};
+use std::net::{IpAddr, SocketAddr};
+
+/// Who ended a connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClosedBy {
+    Peer,
+    Local,
+}
+
+/// Why a connection (or, with no peer, the session) ended in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CloseReason {
+    /// The peer sent FIN (read returned 0) and this side does not keep half-open.
+    PeerFin,
+    /// Both sides have sent FIN: ours after the peer's, or the peer's after ours.
+    BothFin,
+    /// close() here: a TCP client stopped or disconnected.
+    LocalClose,
+    /// A TCP server's client, closed because the server stopped.
+    ServerStopped,
+    /// A TCP server's client, disconnected by the user (Disconnect).
+    Kicked,
+    /// A TCP client stopped while its connect was still under way.
+    ConnectCancelled,
+    /// A TCP server session ended, closing this many clients.
+    ServerEnded { clients: u64 },
+    /// A UDP socket closed (close()) when the session stopped.
+    SocketClosed,
+    /// A UDP socket closed after an internal error (poll failed).
+    InternalError,
+    /// Read back from a record, which keeps words, not the reason.
+    Unknown,
+}
+
+/// Why a connection was reset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ResetReason {
+    /// ECONNRESET: the peer sent RST.
+    PeerReset,
+    /// ECONNABORTED: the connection was aborted.
+    Aborted,
+    /// EPIPE: writing to a connection the peer has already torn down.
+    BrokenPipe,
+    /// Read back from a record, which keeps words, not the reason.
+    Unknown,
+}
+
+/// What happened.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EventKind {
+    /// The socket is bound (UDP) — `local` is the real address.
+    Bound,
+    /// The server socket listens.
+    Listening {
+        backlog: i32,
+    },
+    /// A connect attempt to `peer` started.
+    Connecting,
+    /// The handshake finished.
+    Connected,
+    /// A client connected to the server.
+    Accepted,
+    Rx(Vec<u8>),
+    Tx(Vec<u8>),
+    /// A connection (or, with no peer, the session) ended in order.
+    Closed {
+        by: ClosedBy,
+        reason: CloseReason,
+    },
+    /// The connection was reset (RST).
+    Reset {
+        reason: ResetReason,
+    },
+    /// Something failed. `detail` is the worker's explanation with the OS error text; it is
+    /// shown, never parsed.
+    Error {
+        kind: ErrorKind,
+        detail: String,
+    },
+    /// TCP server: a client (in `Event::peer`) was accepted and closed at once because
+    /// `limit` clients are connected; `total` refused so far in this session.
+    Refused {
+        limit: u64,
+        total: u64,
+    },
+    /// UDP: datagrams the kernel dropped on this socket since the session started
+    /// (cumulative; Linux only).
+    KernelDrops {
+        total: u64,
+    },
+    /// TCP: the peer sent FIN and the connection stays open for sending (half-close).
+    PeerFinHalfOpen,
+    /// TCP: shutdown(SHUT_WR) — this side sent FIN and still receives.
+    FinSent,
+    /// TCP: this many queued messages were not sent before closing.
+    Unsent {
+        messages: u64,
+    },
+    /// TCP server: the listening socket closed; `clients` stay connected.
+    StoppedListening {
+        clients: u64,
+    },
+    /// A command that does not apply to this session's role was ignored.
+    NotApplicable,
+    /// UDP: SO_BROADCAST is on.
+    BroadcastOn,
+    /// UDP sender: the destination changed to what the user typed.
+    Destination {
+        to: String,
+    },
+    /// UDP receiver: joined a multicast group (IPv4: on `interface`; IPv6: on `index`).
+    MulticastJoined {
+        group: IpAddr,
+        interface: Option<IpAddr>,
+        index: u32,
+    },
+    /// UDP sender: multicast options set.
+    MulticastOptions {
+        group: IpAddr,
+        interface: Option<IpAddr>,
+        index: u32,
+        ttl: u32,
+        loopback: bool,
+    },
+    /// A file started: `bytes` long, in `chunk`-byte pieces, `delay_ms` apart.
+    FileStarted {
+        name: String,
+        bytes: u64,
+        chunk: u64,
+        delay_ms: u64,
+    },
+    /// The whole file went out.
+    FileSent {
+        bytes: u64,
+        chunks: u64,
+        micros: u64,
+    },
+    /// The user cancelled the file after `sent` of `total` bytes.
+    FileCancelled {
+        sent: u64,
+        total: u64,
+    },
+    /// Cancel, with no file being sent.
+    NoFileBeingSent,
+    /// Words with no typed form: an `info` record read back from a file. Never from a worker.
+    Info(String),
+    /// A note the user attached to this moment ("device rebooted"). Never from a worker.
+    Note(String),
+}
+
+impl EventKind {
+    /// The record's `event` field.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::Bound => "bound",
+            EventKind::Listening { .. } => "listening",
+            EventKind::Connecting => "connecting",
+            EventKind::Connected => "connected",
+            EventKind::Accepted => "accepted",
+            EventKind::Rx(_) => "rx",
+            EventKind::Tx(_) => "tx",
+            EventKind::Closed { .. } => "closed",
+            EventKind::Reset { .. } => "reset",
+            EventKind::Error { .. } => "error",
+            EventKind::Note(_) => "note",
+            _ => "info",
+        }
+    }
+
+    pub fn data(&self) -> Option<&[u8]> {
+        match self {
+            EventKind::Rx(d) | EventKind::Tx(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// True for the kinds a record calls `info` (facts and notices from a worker).
+    pub fn is_info(&self) -> bool {
+        self.name() == "info"
+    }
+}
+
+/// One thing that happened in a session, stamped with wall-clock time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// Microseconds since the Unix epoch.
+    pub ts_us: i64,
+    pub role: Role,
+    pub local: Option<SocketAddr>,
+    pub peer: Option<SocketAddr>,
+    /// TCP server: which client this is about.
+    pub client: Option<u64>,
+    pub kind: EventKind,
+}
