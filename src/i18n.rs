@@ -447,6 +447,10 @@ const EN: &[(&str, &str)] = &[
     ),
     ("status.kernel_dropped", "kernel dropped: {n}"),
     (
+        "status.kernel_dropped_since_clear",
+        "kernel dropped since Clear: {n}",
+    ),
+    (
         "status.kernel_dropped_tip",
         "Datagrams the operating system dropped because the socket's receive buffer was full: they never reached this app",
     ),
@@ -1406,6 +1410,7 @@ const ZH: &[(&str, &str)] = &[
     ("status.refused", "已拒绝: {n}"),
     ("status.refused_tip", "因达到“最大客户端数”而被拒绝的客户端"),
     ("status.kernel_dropped", "内核丢弃: {n}"),
+    ("status.kernel_dropped_since_clear", "清空后内核丢弃: {n}"),
     (
         "status.kernel_dropped_tip",
         "套接字接收缓冲区已满, 操作系统丢弃的数据报: 它们从未到达本程序",

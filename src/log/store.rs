@@ -84,8 +84,15 @@ pub struct LogStore {
     pub clients: BTreeMap<u64, ClientInfo>,
     /// TCP server: clients refused because the "max clients" limit was reached.
     pub refused: u64,
-    /// UDP: datagrams the kernel dropped before the app could read them (Linux, SO_RXQ_OVFL).
+    /// UDP: datagrams the kernel dropped before the app could read them (Linux: SO_MEMINFO
+    /// and SO_RXQ_OVFL), in this session since it started — or since the log was cleared.
     pub kernel_dropped: u64,
+    /// The log was cleared while the session ran: `kernel_dropped` counts from then.
+    pub drops_since_clear: bool,
+    /// The engine's own total for this session (drops since the socket opened), and what it
+    /// was at the last clear.
+    drops_engine: u64,
+    drops_base: u64,
     /// Time of the last rx from each peer (for [`Entry::gap_us`]).
     last_rx: HashMap<(Option<u64>, Option<SocketAddr>), i64>,
 }
@@ -109,6 +116,9 @@ impl LogStore {
             clients: BTreeMap::new(),
             refused: 0,
             kernel_dropped: 0,
+            drops_since_clear: false,
+            drops_engine: 0,
+            drops_base: 0,
             last_rx: HashMap::new(),
         }
     }
@@ -118,7 +128,8 @@ impl LogStore {
         match ev.kind {
             EventKind::Refused { .. } => self.refused += 1,
             EventKind::KernelDrops { total } => {
-                self.kernel_dropped = self.kernel_dropped.max(total)
+                self.drops_engine = self.drops_engine.max(total);
+                self.kernel_dropped = self.drops_engine.saturating_sub(self.drops_base);
             }
             _ => {}
         }
@@ -255,11 +266,24 @@ impl LogStore {
     /// Forgets every row and counter.
     pub fn clear(&mut self) {
         let enc = self.decoders.encoding();
+        let running_drops = self.drops_engine;
         *self = LogStore {
             max_rows: self.max_rows,
             max_bytes: self.max_bytes,
             ..LogStore::new(enc)
         };
+        // Kernel drops are counted again from here (the engine's total goes on).
+        self.drops_engine = running_drops;
+        self.drops_base = running_drops;
+        self.drops_since_clear = true;
+    }
+
+    /// A new session starts: its socket's drop count starts at zero.
+    pub fn new_session(&mut self) {
+        self.kernel_dropped = 0;
+        self.drops_engine = 0;
+        self.drops_base = 0;
+        self.drops_since_clear = false;
     }
 }
 
@@ -375,6 +399,29 @@ mod tests {
                 "kernel dropped: 16360 datagrams so far (the socket's receive buffer was full, so they never reached the app)"
             )
         );
+    }
+
+    #[test]
+    fn kernel_drops_count_from_the_session_start_or_the_last_clear() {
+        let drops = |total| Event {
+            ts_us: 1,
+            role: Role::UdpReceiver,
+            local: None,
+            peer: None,
+            client: None,
+            kind: EventKind::KernelDrops { total },
+        };
+        let mut s = LogStore::new(Encoding::UTF_8);
+        s.push(drops(100));
+        s.push(drops(250));
+        assert_eq!((s.kernel_dropped, s.drops_since_clear), (250, false));
+        s.clear();
+        assert_eq!((s.kernel_dropped, s.drops_since_clear), (0, true));
+        s.push(drops(260));
+        assert_eq!(s.kernel_dropped, 10, "only the drops after Clear");
+        s.new_session();
+        s.push(drops(3));
+        assert_eq!((s.kernel_dropped, s.drops_since_clear), (3, false));
     }
 
     #[test]

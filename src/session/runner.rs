@@ -292,7 +292,11 @@ impl Runner {
                     self.set_encoding(config.encoding);
                 }
                 self.flush(true);
-                lock(&self.view).status.on_start();
+                {
+                    let mut v = lock(&self.view);
+                    v.status.on_start();
+                    v.store.new_session();
+                }
                 self.framer.reset();
                 self.local = None;
                 self.tools.on_start(*plan);

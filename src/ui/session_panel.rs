@@ -540,9 +540,10 @@ impl SessionPanel {
                 ui.label(trf(lang, "status.local", &[("addr", &l.to_string())]));
             }
             ui.separator();
-            let (c, refused, dropped) = {
+            let (c, refused, dropped, since_clear) = {
                 let v = self.view();
-                (v.store.counters, v.store.refused, v.store.kernel_dropped)
+                let s = &v.store;
+                (s.counters, s.refused, s.kernel_dropped, s.drops_since_clear)
             };
             ui.label(trf(
                 lang,
@@ -571,8 +572,16 @@ impl SessionPanel {
                 ui.separator();
                 let n = thousands(dropped);
                 ui.label(
-                    RichText::new(trf(lang, "status.kernel_dropped", &[("n", &n)]))
-                        .color(ERROR_RED),
+                    RichText::new(trf(
+                        lang,
+                        if since_clear {
+                            "status.kernel_dropped_since_clear"
+                        } else {
+                            "status.kernel_dropped"
+                        },
+                        &[("n", &n)],
+                    ))
+                    .color(ERROR_RED),
                 )
                 .on_hover_text(tr(lang, "status.kernel_dropped_tip"));
             }
