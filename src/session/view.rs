@@ -79,8 +79,6 @@ pub struct Status {
     pub state: ConnState,
     /// The real local address reported by the worker.
     pub local: Option<SocketAddr>,
-    /// TCP server: the listening socket was closed, clients kept.
-    pub listen_stopped: bool,
     /// UDP: sources seen in received datagrams (newest last, at most 100).
     pub senders: Vec<SocketAddr>,
     pub last_sender: Option<SocketAddr>,
@@ -121,7 +119,6 @@ impl Status {
             running: false,
             state: ConnState::Idle,
             local: None,
-            listen_stopped: false,
             senders: Vec::new(),
             last_sender: None,
             timeline: Timeline::new(role),
@@ -155,7 +152,6 @@ impl Status {
         self.running = true;
         self.state = ConnState::Starting;
         self.local = None;
-        self.listen_stopped = false;
         self.timeline = Timeline::new(self.role);
         self.auto_note = None;
     }
