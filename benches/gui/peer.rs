@@ -34,7 +34,10 @@ pub fn peer_main() -> Option<i32> {
     let kv: HashMap<String, String> = args
         .iter()
         .skip(3)
-        .filter_map(|a| a.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
+        .filter_map(|a| {
+            a.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+        })
         .collect();
     let to: SocketAddr = match kv.get("to").and_then(|t| t.parse().ok()) {
         Some(a) => a,
@@ -117,9 +120,7 @@ fn tcp_send(to: SocketAddr, bytes: u64, chunk: u64) -> Result<String, String> {
     let mut s = TcpStream::connect_timeout(&to, Duration::from_secs(5))
         .map_err(|e| format!("connect {to}: {e}"))?;
     let connect_us = now_us();
-    let buf: Vec<u8> = (0..chunk.max(1))
-        .map(|i| b'a' + (i % 26) as u8)
-        .collect();
+    let buf: Vec<u8> = (0..chunk.max(1)).map(|i| b'a' + (i % 26) as u8).collect();
     let mut left = bytes;
     while left > 0 {
         let n = left.min(buf.len() as u64) as usize;
@@ -136,7 +137,12 @@ fn tcp_send(to: SocketAddr, bytes: u64, chunk: u64) -> Result<String, String> {
     ))
 }
 
-fn udp_latency(to: SocketAddr, requests: u64, gap_ms: u64, flood_rate: u64) -> Result<String, String> {
+fn udp_latency(
+    to: SocketAddr,
+    requests: u64,
+    gap_ms: u64,
+    flood_rate: u64,
+) -> Result<String, String> {
     let stop = Arc::new(AtomicBool::new(false));
     let stop2 = stop.clone();
     let flood_sock = UdpSocket::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
