@@ -357,10 +357,10 @@ impl Peer {
     }
 }
 
-fn get<T: std::str::FromStr>(m: &std::collections::HashMap<String, String>, k: &str) -> T
-where
-    T: Default,
-{
+fn get<T: std::str::FromStr + Default>(
+    m: &std::collections::HashMap<String, String>,
+    k: &str,
+) -> T {
     m.get(k).and_then(|v| v.parse().ok()).unwrap_or_default()
 }
 
