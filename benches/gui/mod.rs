@@ -720,7 +720,12 @@ fn mtime(p: &Path) -> Option<SystemTime> {
 /// strips). `BENCH_GUI_EXE=PATH` picks a binary. Err: a message saying what to do.
 fn release_exe() -> Result<PathBuf, String> {
     if let Some(p) = std::env::var_os("BENCH_GUI_EXE") {
-        return Ok(PathBuf::from(p));
+        let p = PathBuf::from(p);
+        return if p.is_file() {
+            Ok(p)
+        } else {
+            Err(format!("BENCH_GUI_EXE={} is not a file", p.display()))
+        };
     }
     let me = std::env::current_exe().map_err(|e| e.to_string())?;
     let deps = me.parent().ok_or("no deps dir")?.to_path_buf();
