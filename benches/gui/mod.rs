@@ -446,6 +446,7 @@ fn until_quiet(
 
 struct Kept {
     sent: u64,
+    peer_secs: f64,
     kept: u64,
     drops: u64,
 }
@@ -488,6 +489,7 @@ fn udp_kept(ctx: &Ctx, mode: Mode, rate: u64, count: u64) -> Result<Kept, String
     }
     Ok(Kept {
         sent: get(&r, "sent"),
+        peer_secs: get(&r, "secs"),
         kept,
         drops,
     })
@@ -873,8 +875,8 @@ pub fn run() {
                 let hk = h.kept as f64 / h.sent.max(1) as f64;
                 println!(
                     "# gui_udp_kept_{tag}: {count} datagrams at {rate}/s: window spooled {} of {} \
-                     sent, headless recorded {} of {}",
-                    w.kept, w.sent, h.kept, h.sent
+                     sent (peer sent for {:.2} s), headless recorded {} of {} ({:.2} s)",
+                    w.kept, w.sent, w.peer_secs, h.kept, h.sent, h.peer_secs
                 );
                 line(
                     &format!("gui_udp_kept_{tag}"),
