@@ -20,8 +20,14 @@
 //!   VmHWM (goal < 200 MiB).
 //! - `gui_reply_latency_p50`, `_p95`: `udp-recv --reply`, request→reply at the peer while
 //!   it floods 20,000/s other datagrams; ratio window / headless (goal p95 ≤ 1.5×, < 5 ms).
-//! - `gui_settle_udp`, `gui_settle_tcp`: from the peer's last send (10,000 datagrams) or
-//!   its close (TCP) until the `--record` file holds that datagram or the close (< 250 ms).
+//!   A request with no reply within 1 s counts as 1 s; `gui_reply_lost` counts them.
+//! - `gui_settle_udp`, `gui_settle_tcp`: from the peer's last send (10,000 datagrams at
+//!   20,000/s) or its close (64 KiB, then close; median of 3 rounds) until the `--record`
+//!   file holds the newest datagram or the close (goal < 250 ms).
+//!
+//! `BENCH_QUICK=1` halves the datagrams, sends 128 MiB over TCP and 200 requests (and
+//! says so). `BENCH_GUI_ONLY=kept,tcp,latency,settle` picks figures; `BENCH_GUI_EXE=PATH`
+//! picks the binary.
 //!
 //! The spool is read only through [`spool_rx_count`] (and sized by [`spool_bytes`]), so a
 //! new spool format changes one function. The window deletes its spool on a normal exit,
