@@ -25,6 +25,10 @@
 //!   20,000/s) or its close (64 KiB, then close; median of 3 rounds) until the `--record`
 //!   file holds the newest datagram or the close (goal < 250 ms).
 //!
+//! Each window run waits until its spool stops growing, so a slow window makes a long run:
+//! against the window of 2026-12-01 (it drains about 1,000 datagrams/s) the group took
+//! about 10 minutes; with a window that keeps up it takes about 3.
+//!
 //! `BENCH_QUICK=1` halves the datagrams, sends 128 MiB over TCP and 200 requests (and
 //! says so). `BENCH_GUI_ONLY=kept,tcp,latency,settle` picks figures; `BENCH_GUI_EXE=PATH`
 //! picks the binary.
