@@ -27,7 +27,8 @@
 //!
 //! Each window run waits until its spool stops growing, so a slow window makes a long run:
 //! against the window of 2026-12-01 (it drains about 1,000 datagrams/s) the group took
-//! about 10 minutes; with a window that keeps up it takes about 3.
+//! about 10 minutes; with a window that keeps up it should take 2–3 (an estimate from the
+//! headless runs).
 //!
 //! `BENCH_QUICK=1` halves the datagrams, sends 128 MiB over TCP and 200 requests (and
 //! says so). `BENCH_GUI_ONLY=kept,tcp,latency,settle` picks figures; `BENCH_GUI_EXE=PATH`
