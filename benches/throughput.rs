@@ -3,6 +3,8 @@
 //! `BENCH <name> <value> <unit> baseline <value> <unit> ratio <r>`,
 //! with the baseline measured in the same run so the ratio holds on a noisy machine.
 //! Only loopback addresses are used. Set BENCH_QUICK=1 for a shorter run.
+//! The `gui` group (benches/gui/mod.rs) runs the real window of the release build under
+//! Xvfb against a peer process (this executable started as `gui-peer`).
 
 use socket_tester::codec::Encoding;
 use socket_tester::log::export::{Format, export_file};
@@ -14,12 +16,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+#[path = "gui/mod.rs"]
+mod gui;
+
 fn quick() -> bool {
     std::env::var_os("BENCH_QUICK").is_some()
 }
 
 /// `BENCH_ONLY=udp,tcp` runs only the named groups (udp, tcp, tcp_norec, server, export,
-/// frame, window); unset runs them all.
+/// frame, window, gui); unset runs them all.
 fn wanted(group: &str) -> bool {
     match std::env::var("BENCH_ONLY") {
         Ok(v) if !v.trim().is_empty() => v.split(',').any(|g| g.trim() == group),
@@ -557,6 +562,10 @@ fn window_figures() -> Option<(f64, f64)> {
 }
 
 fn main() {
+    // Started as the gui group's peer process: run that and nothing else.
+    if let Some(code) = gui::peer_main() {
+        std::process::exit(code);
+    }
     // As the app does at start (see `socket_tester::sys`); BENCH_NO_TUNE=1 shows without.
     if std::env::var_os("BENCH_NO_TUNE").is_none() {
         socket_tester::sys::tune_allocator();
@@ -674,6 +683,9 @@ fn main() {
             base_middle,
             "ms/frame(100 rows)",
         );
+    }
+    if wanted("gui") {
+        gui::run();
     }
     if !wanted("window") {
         return;
