@@ -58,12 +58,29 @@ use std::time::{Duration, Instant, SystemTime};
 pub fn spool_rx_count(dir: &Path) -> (u64, u64) {
     let (mut n, mut bytes) = (0u64, 0u64);
     for path in spool_files(dir) {
-        if path.extension().and_then(|e| e.to_str()) != Some("jsonl") {
-            continue;
-        }
-        let (a, b) = jsonl_rx_count(&path);
+        let (a, b) = match path.extension().and_then(|e| e.to_str()) {
+            Some("jsonl") => jsonl_rx_count(&path),
+            Some("stspool") => binary_rx_count(&path),
+            _ => continue,
+        };
         n += a;
         bytes += b;
+    }
+    (n, bytes)
+}
+
+/// rx events and bytes in a binary spool (the window's always-on spool); a torn last
+/// record (the app is still writing) is simply not counted yet.
+fn binary_rx_count(path: &Path) -> (u64, u64) {
+    let Ok(read) = socket_tester::log::spool::read_events(path) else {
+        return (0, 0);
+    };
+    let (mut n, mut bytes) = (0u64, 0u64);
+    for ev in read {
+        if let socket_tester::net::EventKind::Rx(d) = &ev.kind {
+            n += 1;
+            bytes += d.len() as u64;
+        }
     }
     (n, bytes)
 }
