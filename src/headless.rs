@@ -56,6 +56,7 @@ pub fn format_line(ev: &Event, text: Option<&str>, show_hex: bool) -> String {
 
 /// Prints each event the runtime takes, and each finished Expect try, on stdout.
 struct Printer {
+    out: std::io::BufWriter<std::io::Stdout>,
     decoders: Decoders,
     hex: bool,
     /// The last event was an error (a later event clears it).
@@ -65,9 +66,7 @@ struct Printer {
 impl Output for Printer {
     fn event(&mut self, ev: &Event) {
         let text = self.decoders.text(ev);
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{}", format_line(ev, text.as_deref(), self.hex));
-        let _ = out.flush();
+        let _ = writeln!(self.out, "{}", format_line(ev, text.as_deref(), self.hex));
         let err = matches!(ev.kind, EventKind::Error { .. });
         self.failed.store(err, Ordering::Relaxed);
     }
@@ -78,9 +77,11 @@ impl Output for Printer {
             (true, None) => format!("expect #{} pass", r.n),
             (false, _) => format!("expect #{} FAIL {}", r.n, r.note),
         };
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{line}");
-        let _ = out.flush();
+        let _ = writeln!(self.out, "{line}");
+    }
+
+    fn batch_done(&mut self) {
+        let _ = self.out.flush();
     }
 }
 
@@ -104,6 +105,7 @@ pub fn run(launch: Launch) -> i32 {
     };
     let failed = Arc::new(AtomicBool::new(false));
     let printer = Printer {
+        out: std::io::BufWriter::with_capacity(64 << 10, std::io::stdout()),
         decoders: Decoders::new(enc),
         hex: launch.hex,
         failed: failed.clone(),

@@ -81,6 +81,8 @@ pub trait Output: Send {
     fn event(&mut self, ev: &Event);
     /// An Expect try finished (headless `--expect` prints one line each).
     fn expect_try(&mut self, _r: &TryResult) {}
+    /// A batch of events is done (a printer flushes here, not per event).
+    fn batch_done(&mut self) {}
 }
 
 /// How a runtime is set up.

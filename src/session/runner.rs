@@ -438,6 +438,9 @@ impl Runner {
         };
         self.poll_writers();
         self.print_expect();
+        if let Some(o) = &mut self.output {
+            o.batch_done();
+        }
         self.flush(false);
         self.wake_window(now);
     }
@@ -554,6 +557,9 @@ impl Runner {
         self.recorder = None;
         self.spool = None;
         self.print_expect();
+        if let Some(o) = &mut self.output {
+            o.batch_done();
+        }
         self.flush(true);
         if let Some(n) = &self.opts.notify {
             n();
