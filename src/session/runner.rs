@@ -27,6 +27,9 @@ const NOTIFY_EVERY: Duration = Duration::from_millis(16);
 const RETRY: Duration = Duration::from_millis(2);
 /// How often the writers' progress is read while something is not yet on disk.
 const POLL_WRITERS: Duration = Duration::from_millis(20);
+/// Shortest time between two hand-overs to the view under a flood (the window draws at
+/// most 60 times a second; this keeps the lock and the status copy off the per-event path).
+const FLUSH_EVERY: Duration = Duration::from_millis(1);
 
 /// Something for the view, in the order it happened.
 enum Item {
@@ -85,6 +88,7 @@ pub(super) struct Runner {
     last_notify: Option<Instant>,
     next_tick: Option<Instant>,
     retry_at: Option<Instant>,
+    last_flush: Option<Instant>,
     expect_printed: usize,
 }
 
@@ -124,6 +128,7 @@ impl Runner {
             last_notify: None,
             next_tick: None,
             retry_at: None,
+            last_flush: None,
             expect_printed: 0,
         }
     }
@@ -489,6 +494,14 @@ impl Runner {
         }
         let must =
             force || self.pending_bytes > PENDING_BYTES || self.pending.len() > PENDING_ITEMS;
+        let now = Instant::now();
+        if !must
+            && let Some(t) = self.last_flush
+            && now.saturating_duration_since(t) < FLUSH_EVERY
+        {
+            self.retry_at = Some(t + FLUSH_EVERY);
+            return;
+        }
         let view = self.view.clone();
         let mut guard = if must {
             lock(&view)
@@ -503,6 +516,7 @@ impl Runner {
             }
         };
         self.retry_at = None;
+        self.last_flush = Some(now);
         let v: &mut View = &mut guard;
         for item in self.pending.drain(..) {
             apply(v, item);
@@ -512,10 +526,18 @@ impl Runner {
         self.tools.publish(st);
         st.spooled = self.spooled;
         st.spool_written = self.spool_written;
-        st.spool_error = self.spool_error.clone();
-        st.spool_path = self.spool.as_ref().map(|s| s.path().to_path_buf());
-        st.recording = self.record_path.clone();
-        st.record_error = self.record_error.clone();
+        if st.spool_error != self.spool_error {
+            st.spool_error = self.spool_error.clone();
+        }
+        if st.spool_path.as_deref() != self.spool.as_ref().map(|s| s.path()) {
+            st.spool_path = self.spool.as_ref().map(|s| s.path().to_path_buf());
+        }
+        if st.recording != self.record_path {
+            st.recording = self.record_path.clone();
+        }
+        if st.record_error != self.record_error {
+            st.record_error = self.record_error.clone();
+        }
         st.last_event = self.last_event;
         if let Some(a) = self.tools.auto() {
             st.plan_sent = a.sent();

@@ -36,6 +36,7 @@ impl Tools {
         self.auto = (plan != AutoPlan::default()).then(|| Auto::new(plan));
         self.outbox.clear();
         self.auto_note = None;
+        self.note_dirty = true;
     }
 
     /// The launch plan, while it runs (headless reads its progress).
@@ -131,6 +132,7 @@ impl Tools {
     pub fn start_auto_send(&mut self, session: &Session, plan: PacerPlan, make: MakePayload) {
         let pacer = Pacer::start(session.handle(), plan, make, None);
         self.auto_note = None;
+        self.note_dirty = true;
         if let Some(old) = self.pacer.replace(pacer) {
             old.stop();
         }
@@ -214,6 +216,29 @@ impl Tools {
 
     /// Copies what the window shows into `st`.
     pub fn publish(&mut self, st: &mut Status) {
+        if self.responder.is_none() && self.rules_error.is_none() {
+            if st.rules != RulesView::default() {
+                st.rules = RulesView::default();
+            }
+        } else {
+            self.publish_rules(st);
+        }
+        if self.expect_dirty {
+            st.expect = self.expect.clone();
+            self.expect_dirty = false;
+        }
+        st.auto = self.pacer.as_ref().map(|p| AutoView {
+            sent: p.sent(),
+            count: p.plan().count,
+            running: p.is_running(),
+        });
+        if self.note_dirty {
+            st.auto_note = self.auto_note.clone();
+            self.note_dirty = false;
+        }
+    }
+
+    fn publish_rules(&self, st: &mut Status) {
         st.rules = RulesView {
             active: self
                 .responder
@@ -227,17 +252,6 @@ impl Tools {
             echoed: self.responder.as_ref().map_or(0, |r| r.echoed()),
             error: self.rules_error.clone(),
         };
-        if self.expect_dirty {
-            st.expect = self.expect.clone();
-            self.expect_dirty = false;
-        }
-        st.auto = self.pacer.as_ref().map(|p| AutoView {
-            sent: p.sent(),
-            count: p.plan().count,
-            running: p.is_running(),
-        });
-        st.auto_note = self.auto_note.clone();
-        self.note_dirty = false;
     }
 
     /// Something the window shows changed since the last [`Tools::publish`] (auto-send
