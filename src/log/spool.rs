@@ -13,6 +13,8 @@ use crossbeam_channel::{Receiver, Sender, TryRecvError, unbounded};
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -21,6 +23,8 @@ pub const EXTENSION: &str = "stspool";
 
 enum Msg {
     Event(Box<Event>),
+    /// A batch of events (one wake-up of the writer for many).
+    Events(Vec<Event>),
     SetEncoding(Encoding),
     /// Flush to disk, then answer.
     Sync(Sender<()>),
@@ -113,6 +117,8 @@ impl Sink {
 pub struct Spool {
     path: PathBuf,
     tx: Option<Sender<Msg>>,
+    /// Payload bytes of batches queued and not yet written.
+    queued: Arc<AtomicUsize>,
     status: Receiver<SpoolStatus>,
     thread: Option<JoinHandle<()>>,
     remove_on_drop: bool,
@@ -131,12 +137,15 @@ impl Spool {
         let (tx, rx) = unbounded::<Msg>();
         let (st_tx, st_rx) = unbounded();
         let p = path.to_path_buf();
+        let queued = Arc::new(AtomicUsize::new(0));
+        let q = queued.clone();
         let thread = std::thread::Builder::new()
             .name("spool-writer".into())
-            .spawn(move || writer_loop(sink, kind, p, rx, st_tx))?;
+            .spawn(move || writer_loop(sink, kind, p, rx, st_tx, q))?;
         Ok(Spool {
             path: path.to_path_buf(),
             tx: Some(tx),
+            queued,
             status: st_rx,
             thread: Some(thread),
             remove_on_drop: !keep,
@@ -205,9 +214,29 @@ impl Spool {
     /// Above this backlog a reader should pause taking events.
     pub const BACKLOG_LIMIT: usize = 64;
 
+    /// Above this many payload bytes queued in batches a reader should pause too.
+    pub const BACKLOG_BYTES: usize = 8 << 20;
+
     /// True while the writer is far behind (see [`Spool::backlog`]).
     pub fn is_behind(&self) -> bool {
-        self.backlog() > Self::BACKLOG_LIMIT
+        // A writer that stopped (an error) holds nothing back.
+        self.tx.is_some()
+            && (self.backlog() > Self::BACKLOG_LIMIT
+                || self.queued.load(Ordering::Relaxed) > Self::BACKLOG_BYTES)
+    }
+
+    /// Queues a batch of events for writing, in order, as one message. Never blocks.
+    pub fn write_all(&mut self, evs: Vec<Event>) {
+        if evs.is_empty() {
+            return;
+        }
+        let bytes = batch_bytes(&evs);
+        self.queued.fetch_add(bytes, Ordering::Relaxed);
+        if let Some(tx) = &self.tx
+            && tx.send(Msg::Events(evs)).is_err()
+        {
+            self.tx = None;
+        }
     }
 
     /// Empties the file (the log was cleared).
@@ -284,6 +313,7 @@ fn writer_loop(
     path: PathBuf,
     rx: Receiver<Msg>,
     status: Sender<SpoolStatus>,
+    queued: Arc<AtomicUsize>,
 ) {
     loop {
         // Block for the first message, then take everything queued, then flush once:
@@ -293,6 +323,11 @@ fn writer_loop(
         while let Some(msg) = next.take() {
             let r = match msg {
                 Msg::Event(ev) => w.write_event(&ev),
+                Msg::Events(evs) => {
+                    let r = evs.iter().try_for_each(|ev| w.write_event(ev));
+                    queued.fetch_sub(batch_bytes(&evs), Ordering::Relaxed);
+                    r
+                }
                 Msg::SetEncoding(e) => w.set_encoding(e),
                 Msg::Sync(ack) => {
                     let r = w.flush();
@@ -375,6 +410,13 @@ fn process_alive(pid: u32) -> bool {
         // Without a cheap check, treat only old files as orphans (see `orphans` callers).
         false
     }
+}
+
+/// What a batch holds, for the writer's backlog: payload bytes plus a little per event.
+fn batch_bytes(evs: &[Event]) -> usize {
+    evs.iter()
+        .map(|e| e.kind.data().map_or(0, <[u8]>::len) + 64)
+        .sum()
 }
 
 #[cfg(test)]

@@ -77,6 +77,9 @@ pub(super) struct Runner {
     record_path: Option<PathBuf>,
     record_error: Option<String>,
     framer: ViewFramer,
+    /// This batch's events for the spool and the record, handed over once per batch.
+    to_spool: Vec<Event>,
+    to_record: Vec<Event>,
     tools: Tools,
     pending: Vec<Item>,
     pending_bytes: usize,
@@ -119,6 +122,8 @@ impl Runner {
             record_path: None,
             record_error: None,
             framer: ViewFramer::default(),
+            to_spool: Vec::new(),
+            to_record: Vec::new(),
             tools: Tools::default(),
             pending: Vec::new(),
             pending_bytes: 0,
@@ -206,12 +211,12 @@ impl Runner {
             self.local = Some(l);
         }
         self.ensure_spool();
-        if let Some(s) = &mut self.spool {
-            s.write(&ev);
+        if self.spool.is_some() {
+            self.to_spool.push(ev.clone());
             self.spooled += 1;
         }
-        if let Some(r) = &mut self.recorder {
-            r.write(&ev);
+        if self.recorder.is_some() {
+            self.to_record.push(ev.clone());
             self.recorded += 1;
         }
         if let Some(s) = &self.session {
@@ -258,6 +263,7 @@ impl Runner {
         let Some(session) = self.session.take() else {
             return;
         };
+        self.write_out();
         drop(session);
         self.tools.on_ended();
         let template = Event {
@@ -434,8 +440,19 @@ impl Runner {
         self.news = true;
     }
 
+    /// Hands this batch's events to the writers (one message each).
+    fn write_out(&mut self) {
+        if let Some(s) = &mut self.spool {
+            s.write_all(std::mem::take(&mut self.to_spool));
+        }
+        if let Some(r) = &mut self.recorder {
+            r.write_all(std::mem::take(&mut self.to_record));
+        }
+    }
+
     /// After any wake-up: automation that is due, the writers' progress, the view, the window.
     fn after_wake(&mut self) {
+        self.write_out();
         let now = Instant::now();
         self.next_tick = match &self.session {
             Some(s) => self.tools.tick(s, now),
@@ -576,6 +593,7 @@ impl Runner {
             self.session = Some(s);
             self.worker_ended();
         }
+        self.write_out();
         self.recorder = None;
         self.spool = None;
         self.print_expect();
