@@ -16,8 +16,10 @@ use std::path::PathBuf;
 use std::sync::TryLockError;
 use std::time::{Duration, Instant};
 
-/// Most events taken from the worker in one batch.
+/// Most events taken from the worker in one batch, and most payload bytes (the batch is
+/// copied for the writers before their backlog is checked again).
 const BATCH: usize = 4096;
+const BATCH_BYTES: usize = 2 << 20;
 /// The view is waited for (not tried) once this much is queued for it.
 const PENDING_BYTES: usize = 32 << 20;
 const PENDING_ITEMS: usize = 200_000;
@@ -187,13 +189,17 @@ impl Runner {
 
     fn take_batch(&mut self, first: Event, events: &Receiver<Event>) {
         let now = Instant::now();
+        let mut bytes = first.kind.data().map_or(0, <[u8]>::len);
         self.on_event(first, now);
-        for i in 0..BATCH {
-            if i % 64 == 63 && self.writers_behind() {
+        for _ in 0..BATCH {
+            if bytes > BATCH_BYTES {
                 break;
             }
             match events.try_recv() {
-                Ok(ev) => self.on_event(ev, now),
+                Ok(ev) => {
+                    bytes += ev.kind.data().map_or(0, <[u8]>::len);
+                    self.on_event(ev, now);
+                }
                 Err(TryRecvError::Empty) => break,
                 Err(TryRecvError::Disconnected) => {
                     self.worker_ended();
