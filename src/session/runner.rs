@@ -308,6 +308,8 @@ impl Runner {
                 if config.encoding != self.enc {
                     self.set_encoding(config.encoding);
                 }
+                // `Runtime::start` already said `Starting`; say it again after the last
+                // session's queued events (its end among them) have reached the view.
                 self.flush(true);
                 {
                     let mut v = lock(&self.view);

@@ -227,11 +227,7 @@ impl Tools {
             st.expect = self.expect.clone();
             self.expect_dirty = false;
         }
-        st.auto = self.pacer.as_ref().map(|p| AutoView {
-            sent: p.sent(),
-            count: p.plan().count,
-            running: p.is_running(),
-        });
+        st.auto = self.pacer.as_ref().map(auto_view);
         if self.note_dirty {
             st.auto_note = self.auto_note.clone();
             self.note_dirty = false;
@@ -266,11 +262,16 @@ impl Tools {
     }
 }
 
-fn progress(p: &Pacer) -> String {
-    match p.plan().count {
-        Some(n) => format!("{} / {n}", p.sent()),
-        None => p.sent().to_string(),
+fn auto_view(p: &Pacer) -> AutoView {
+    AutoView {
+        sent: p.sent(),
+        count: p.plan().count,
+        running: p.is_running(),
     }
+}
+
+fn progress(p: &Pacer) -> String {
+    auto_view(p).progress()
 }
 
 /// The earlier of two optional times.

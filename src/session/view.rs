@@ -90,7 +90,6 @@ pub struct Status {
     pub rules: RulesView,
     /// The Expect panel's run (a copy, refreshed when it changes).
     pub expect: Option<Expect>,
-    pub expect_error: Option<String>,
     pub auto: Option<AutoView>,
     pub auto_note: Option<AutoNote>,
     /// Events given to the spool, and how many of them are on disk.
@@ -126,7 +125,6 @@ impl Status {
             udp_senders: Senders::default(),
             rules: RulesView::default(),
             expect: None,
-            expect_error: None,
             auto: None,
             auto_note: None,
             spooled: 0,
