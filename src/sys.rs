@@ -111,3 +111,35 @@ pub fn thread_nice() -> i32 {
         0
     }
 }
+
+/// Raises the soft limit of open descriptors to the hard limit (at most 1,048,576), so the
+/// TCP Server tab takes thousands of clients where the default soft limit is 1,024.
+/// Returns the soft limit now in force (None where unknown).
+pub fn raise_fd_limit() -> Option<u64> {
+    #[cfg(target_os = "linux")]
+    // SAFETY: getrlimit/setrlimit read and write the struct passed by pointer only.
+    unsafe {
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+            return None;
+        }
+        let want = lim.rlim_max.min(1 << 20);
+        if want > lim.rlim_cur {
+            let new = libc::rlimit {
+                rlim_cur: want,
+                rlim_max: lim.rlim_max,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &new) == 0 {
+                lim.rlim_cur = want;
+            }
+        }
+        Some(lim.rlim_cur)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        None
+    }
+}

@@ -1,4 +1,4 @@
-//! Drawing yields to receiving: a thread started with `sys::spawn_data_thread` from a
+//! Process tuning (src/sys.rs). Drawing yields to receiving: a thread started with `sys::spawn_data_thread` from a
 //! lowered (window) thread keeps the process's normal priority (Linux: nice is per thread).
 
 #[cfg(target_os = "linux")]
@@ -39,4 +39,14 @@ fn data_threads_keep_the_normal_priority_under_a_lowered_window_thread() {
         plain_nice, window_nice,
         "a plain thread inherits the window's"
     );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_descriptor_limit_is_raised_to_the_hard_limit() {
+    let (_, hard) = rlimit::getrlimit(rlimit::Resource::NOFILE).expect("getrlimit");
+    let soft = socket_tester::sys::raise_fd_limit().expect("a limit");
+    assert_eq!(soft, hard.min(1 << 20));
+    let (now, _) = rlimit::getrlimit(rlimit::Resource::NOFILE).expect("getrlimit");
+    assert_eq!(now, soft);
 }
