@@ -8,7 +8,12 @@
 
 pub use crate::i18n_events::describe_in;
 use crate::net::ErrorKind;
+use i18n_embed::LanguageLoader;
+use i18n_embed::fluent::FluentLanguageLoader;
+use i18n_embed::unic_langid::LanguageIdentifier;
+use rust_embed::RustEmbed;
 use serde::{Deserialize, Serialize};
+use std::sync::LazyLock;
 
 /// A language of the user interface.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -54,12 +59,56 @@ impl Lang {
         sys_locale::get_locale().map_or(Lang::En, |l| Lang::from_locale(&l))
     }
 
+    /// The language's tag, the name of its folder under `i18n/`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh-CN",
+        }
+    }
+
     fn table(self) -> &'static [(&'static str, &'static str)] {
         match self {
             Lang::En => EN,
             Lang::Zh => ZH,
         }
     }
+}
+
+/// The Fluent files, built into the binary so that it runs from any directory.
+#[derive(RustEmbed)]
+#[folder = "i18n/"]
+struct Localizations;
+
+/// The Fluent domain: every language's file is `i18n/<tag>/socket_tester.ftl`.
+const DOMAIN: &str = "socket_tester";
+
+static LOADERS: LazyLock<[FluentLanguageLoader; 2]> = LazyLock::new(|| Lang::ALL.map(build));
+
+/// The loader of `lang`'s words, with English for any message it lacks. Use it with
+/// `fl!(loader(lang), "menu-view")`, which checks the id against the English file.
+pub fn loader(lang: Lang) -> &'static FluentLanguageLoader {
+    &LOADERS[match lang {
+        Lang::En => 0,
+        Lang::Zh => 1,
+    }]
+}
+
+fn langid(tag: &str) -> LanguageIdentifier {
+    tag.parse().unwrap_or_default()
+}
+
+fn build(lang: Lang) -> FluentLanguageLoader {
+    let loader = FluentLanguageLoader::new(DOMAIN, langid(Lang::En.tag()));
+    // The files are part of the binary and checked by the tests; should one fail to load
+    // anyway, its messages show as their ids.
+    if let Err(e) = loader.load_languages(&Localizations, &[langid(lang.tag())]) {
+        eprintln!("socket-tester: the {} texts did not load: {e}", lang.tag());
+    }
+    // No Unicode isolation marks (U+2068, U+2069) around arguments: fonts show them as
+    // boxes, and copied addresses would carry them.
+    loader.set_use_isolating(false);
+    loader
 }
 
 /// The text of `key` in `lang`; the English text when that language lacks it, and the key
@@ -2090,6 +2139,26 @@ mod tests {
             }
         }
         assert!(error_sentence(Lang::Zh, AddrInUse).contains("占用"));
+    }
+
+    #[test]
+    fn ftl_files_say_what_the_tables_said() {
+        use std::collections::HashMap;
+        for l in Lang::ALL {
+            for (k, v) in l.table() {
+                let id = k.replace(['.', '_'], "-");
+                let mut args: HashMap<String, String> = HashMap::new();
+                if *k != "send.variables_tip" {
+                    for p in v.split('{').skip(1) {
+                        if let Some((n, _)) = p.split_once('}') {
+                            args.insert(n.to_string(), format!("{{{n}}}"));
+                        }
+                    }
+                }
+                let got = loader(l).get_args(&id, args);
+                assert_eq!(&got, v, "{l:?} {k}");
+            }
+        }
     }
 
     #[test]
