@@ -332,8 +332,11 @@ send-hint-hex = hex bytes, e.g. 48 65 6c 6c 6f
 send-hint-text = type a message — Enter sends, Shift+Enter adds a line
 send-send = Send
 send-enter-sends = Enter or Ctrl+Enter sends
-send-bytes = { $n } bytes
-send-next-seq = next { $seq } = { $n }
+send-bytes = { $n ->
+    [one] { $n } byte
+   *[other] { $n } bytes
+}
+send-next-seq = next {"{"}seq{"}"} = { $n }
 enc-label = Encoding
 enc-tip = How text is turned into bytes when sending, and bytes into text in the log
 
@@ -382,16 +385,27 @@ logset-mib = Payload kept in memory (MiB)
 logset-reset = Reset to defaults
 rec-title = Recover session logs
 rec-explain = Socket Tester did not close normally last time. These sessions were being saved to disk and can be recovered:
-rec-events-one = { $n } event
-rec-events = { $n } events
+rec-events = { $count ->
+    [one] { $n } event
+   *[other] { $n } events
+}
 rec-counting = counting…
 rec-save-as = Save as…
 rec-discard = Discard
 rec-discard-tip = Delete this file
 rec-later = Close this window to decide later: the files stay until discarded.
 rec-dialog-title = Save recovered log
-rec-saved = saved { $n } events to { $path }
-rec-saved-bad = saved { $n } events to { $path } · { $bad } unreadable line(s) skipped ({ $lines })
+rec-saved = saved { $n } { $count ->
+    [one] event
+   *[other] events
+} to { $path }
+rec-saved-bad = saved { $n } { $count ->
+    [one] event
+   *[other] events
+} to { $path } · { $bad ->
+    [one] { $bad } unreadable line
+   *[other] { $bad } unreadable lines
+} skipped ({ $lines })
 rec-save-failed = save failed: { $err }
 rec-cannot-delete = cannot delete: { $err }
 save-cannot-write = cannot write { $path }: { $err }
@@ -403,9 +417,14 @@ save-failed = save failed: { $err }
 save-disk-stopped = the session's disk copy had stopped, so the newest events may be missing
 save-memory-only = only the rows in memory: { $why }
 save-no-disk-copy = no disk copy
-save-saved = saved { $n } events to { $path }
-save-bad-one = {" "}· { $bad } unreadable line skipped ({ $lines })
-save-bad-many = {" "}· { $bad } unreadable lines skipped ({ $lines })
+save-saved = saved { $n } { $count ->
+    [one] event
+   *[other] events
+} to { $path }
+save-bad-lines = {" "}· { $bad ->
+    [one] { $bad } unreadable line
+   *[other] { $bad } unreadable lines
+} skipped ({ $lines })
 rules-echo = Echo
 rules-echo-tip = Send back every message that no rule answered
 rules-echoed = echoed { $n }
@@ -416,7 +435,7 @@ rules-when = when
 rules-match = match
 rules-match-tip = Rule { $n }: what to look for
 rules-reply = reply
-rules-reply-tip = Rule { $n }: the answer; variables such as { $seq } work
+rules-reply-tip = Rule { $n }: the answer; variables such as {"{"}seq{"}"} work
 rules-hex = Hex
 rules-esc = Esc
 rules-delay = delay ms
@@ -428,7 +447,10 @@ rate-bytes = bytes/s
 rate-msgs = messages/s
 rate-in = in { $title }
 rate-out = out { $title }
-senders-count = { $n } source(s)
+senders-count = { $n ->
+    [one] { $n } source
+   *[other] { $n } sources
+}
 senders-clear = Clear
 senders-click-hint = click a row to reply to it
 senders-source = Source
@@ -457,7 +479,7 @@ pay-load = Load #{ $n }
 pay-load-tip = Put it in the send box
 pay-delete = Delete #{ $n }
 exp-send = Send
-exp-send-tip = The request; { $seq } and the other variables work
+exp-send-tip = The request; {"{"}seq{"}"} and the other variables work
 exp-hex = Hex
 exp-escapes = Escapes
 exp-expect = Expect
@@ -524,8 +546,14 @@ tool-not-running = the session is not running
 file-bad-chunk = chunk size: a number of bytes from 1 to { $max }
 file-bad-delay = delay: a number of milliseconds from 0 to 3600000
 pay-no-such = no such payload
-pay-imported = imported { $n } payload(s) from { $path }
-pay-exported = exported { $n } payload(s) to { $path }
+pay-imported = imported { $n ->
+    [one] { $n } payload
+   *[other] { $n } payloads
+} from { $path }
+pay-exported = exported { $n ->
+    [one] { $n } payload
+   *[other] { $n } payloads
+} to { $path }
 exp-report-saved = report saved to { $path }
 exp-nothing-to-export = no expectation run to export
 exp-bad-send = send: { $err }
@@ -560,14 +588,16 @@ ev-connecting = connect() to { $peer }: SYN sent…
 ev-connected = connected { $local } → { $peer } (handshake done)
 ev-accepted-client = accept() → client #{ $id } from { $peer }
 ev-accepted = accept() → { $peer }
-ev-error = { $sentence } ({ $detail })
 ev-closed-peer-fin = closed by peer (FIN received)
 ev-closed-both-fin = both sides have sent FIN
 ev-closed-local-close = closed locally (close())
 ev-closed-server-stopped = closed locally: the server stopped
 ev-closed-kicked = disconnected by the server
 ev-closed-connect-cancelled = connect cancelled
-ev-closed-server-ended = server stopped; { $n } client(s) closed
+ev-closed-server-ended = server stopped; { $n ->
+    [one] { $n } client closed
+   *[other] { $n } clients closed
+}
 ev-closed-socket-closed = socket closed (close())
 ev-closed-internal-error = socket closed after an internal error
 ev-closed-unknown = closed
@@ -575,19 +605,31 @@ ev-reset-peer = connection reset by peer (RST)
 ev-reset-aborted = connection aborted (RST)
 ev-reset-broken-pipe = broken pipe: the peer had already reset the connection (RST)
 ev-reset-unknown = connection reset (RST)
-ev-refused = refused a client: the limit of { $limit } clients is reached ({ $total } refused so far)
-ev-kernel-drops = kernel dropped: { $total } datagrams so far (the socket's receive buffer was full, so they never reached the app)
+ev-refused = refused a client: the limit of { $limit ->
+    [one] { $limit } client
+   *[other] { $limit } clients
+} is reached ({ $total } refused so far)
+ev-kernel-drops = kernel dropped: { $total ->
+    [one] { $total } datagram
+   *[other] { $total } datagrams
+} so far (the socket's receive buffer was full, so they never reached the app)
 ev-peer-fin-half-open = the peer sent FIN (it will send no more); this side can still send — Disconnect to close
 ev-fin-sent = shutdown(SHUT_WR): sent FIN; still receiving until the peer closes
-ev-unsent = { $n } queued message(s) were not sent before closing
-ev-stopped-listening = stopped listening (listening socket closed); { $n } client(s) stay connected
+ev-unsent = { $n ->
+    [one] { $n } queued message was
+   *[other] { $n } queued messages were
+} not sent before closing
+ev-stopped-listening = stopped listening (listening socket closed); { $n ->
+    [one] { $n } client stays
+   *[other] { $n } clients stay
+} connected
 ev-not-applicable-tcp-client = that command does not apply to a TCP client
 ev-not-applicable-tcp-server = that command does not apply to a TCP server
 ev-not-applicable-udp = that command is for TCP sessions; UDP has no connection to close
 ev-broadcast-on = SO_BROADCAST is on: this socket may send to broadcast addresses
 ev-destination = destination is now { $to }
 ev-mc-joined = joined multicast group { $group } on { $on }
-ev-mc-options = multicast to { $group } via { $on }: TTL { $ttl }, loopback { $loop }
+ev-mc-options = multicast to { $group } via { $on }: TTL { $ttl }, loopback { $looped }
 ev-iface = interface { $i }
 ev-iface-index = interface #{ $i }
 ev-iface-default = the default interface
@@ -595,6 +637,9 @@ ev-on = on
 ev-off = off
 ev-file-started = sending file { $name } ({ $bytes } bytes) in chunks of { $chunk } bytes
 ev-file-started-delay = sending file { $name } ({ $bytes } bytes) in chunks of { $chunk } bytes, { $ms } ms apart
-ev-file-sent = file sent: { $bytes } bytes in { $chunks } chunk(s), { $secs } s
+ev-file-sent = file sent: { $bytes } bytes in { $chunks ->
+    [one] { $chunks } chunk
+   *[other] { $chunks } chunks
+}, { $secs } s
 ev-file-cancelled = file send cancelled after { $sent } of { $total } bytes
 ev-no-file = no file is being sent

@@ -305,7 +305,7 @@ send-hint-text = 输入消息——Enter 发送，Shift+Enter 换行
 send-send = 发送
 send-enter-sends = 按 Enter 或 Ctrl+Enter 发送
 send-bytes = { $n } 字节
-send-next-seq = 下一个 { $seq } = { $n }
+send-next-seq = 下一个 {"{"}seq{"}"} = { $n }
 enc-label = 编码
 enc-tip = 发送时文本如何变成字节，以及日志中字节如何变回文本
 
@@ -354,16 +354,21 @@ logset-mib = 内存中保留的数据量 (MiB)
 logset-reset = 恢复默认值
 rec-title = 恢复会话日志
 rec-explain = Socket 测试工具上次没有正常关闭。以下会话当时正在保存到磁盘，可以恢复：
-rec-events-one = { $n } 个事件
-rec-events = { $n } 个事件
+rec-events = { $count ->
+   *[other] { $n } 个事件
+}
 rec-counting = 正在计数…
 rec-save-as = 另存为…
 rec-discard = 丢弃
 rec-discard-tip = 删除这个文件
 rec-later = 关闭此窗口可以稍后再决定：文件会一直保留，直到被丢弃。
 rec-dialog-title = 保存恢复的日志
-rec-saved = 已将 { $n } 个事件保存到 { $path }
-rec-saved-bad = 已将 { $n } 个事件保存到 { $path } · 跳过了 { $bad } 行无法读取的内容（{ $lines }）
+rec-saved = { $count ->
+   *[other] 已将 { $n } 个事件保存到 { $path }
+}
+rec-saved-bad = { $count ->
+   *[other] 已将 { $n } 个事件保存到 { $path }
+} · 跳过了 { $bad } 行无法读取的内容（{ $lines }）
 rec-save-failed = 保存失败：{ $err }
 rec-cannot-delete = 无法删除：{ $err }
 save-cannot-write = 无法写入 { $path }：{ $err }
@@ -375,9 +380,10 @@ save-failed = 保存失败：{ $err }
 save-disk-stopped = 本会话的磁盘副本已停止写入，最新的事件可能缺失
 save-memory-only = 只有内存中的行：{ $why }
 save-no-disk-copy = 没有磁盘副本
-save-saved = 已将 { $n } 个事件保存到 { $path }
-save-bad-one = {" "}· 跳过了 { $bad } 行无法读取的内容（{ $lines }）
-save-bad-many = {" "}· 跳过了 { $bad } 行无法读取的内容（{ $lines }）
+save-saved = { $count ->
+   *[other] 已将 { $n } 个事件保存到 { $path }
+}
+save-bad-lines = {" "}· 跳过了 { $bad } 行无法读取的内容（{ $lines }）
 rules-echo = 回显
 rules-echo-tip = 把没有规则回答的每条消息原样发回
 rules-echoed = 已回显 { $n }
@@ -388,7 +394,7 @@ rules-when = 条件
 rules-match = 匹配
 rules-match-tip = 规则 { $n }：要查找的内容
 rules-reply = 回复
-rules-reply-tip = 规则 { $n }：回复内容；可以使用 { $seq } 等变量
+rules-reply-tip = 规则 { $n }：回复内容；可以使用 {"{"}seq{"}"} 等变量
 rules-hex = 十六进制
 rules-esc = 转义
 rules-delay = 延迟 毫秒
@@ -429,7 +435,7 @@ pay-load = 载入 #{ $n }
 pay-load-tip = 放进发送框
 pay-delete = 删除 #{ $n }
 exp-send = 发送内容
-exp-send-tip = 请求内容；可以使用 { $seq } 等变量
+exp-send-tip = 请求内容；可以使用 {"{"}seq{"}"} 等变量
 exp-hex = 十六进制
 exp-escapes = 转义
 exp-expect = 期望
@@ -532,7 +538,6 @@ ev-connecting = connect() 到 { $peer }:已发送 SYN…
 ev-connected = 已连接 { $local } → { $peer }(握手完成)
 ev-accepted-client = accept() → 客户端 #{ $id },来自 { $peer }
 ev-accepted = accept() → { $peer }
-ev-error = { $sentence }({ $detail })
 ev-closed-peer-fin = 对方关闭了连接(收到 FIN)
 ev-closed-both-fin = 双方都已发送 FIN
 ev-closed-local-close = 本端关闭(close())
@@ -559,7 +564,7 @@ ev-not-applicable-udp = 这个命令用于 TCP 会话;UDP 没有可关闭的连�
 ev-broadcast-on = SO_BROADCAST 已开启:这个套接字可以发送到广播地址
 ev-destination = 目标地址现在是 { $to }
 ev-mc-joined = 已加入组播组 { $group },使用{ $on }
-ev-mc-options = 组播到 { $group },经由{ $on }:TTL { $ttl },回环 { $loop }
+ev-mc-options = 组播到 { $group },经由{ $on }:TTL { $ttl },回环 { $looped }
 ev-iface = 接口 { $i }
 ev-iface-index = 接口 #{ $i }
 ev-iface-default = 默认接口
