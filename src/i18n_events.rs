@@ -29,7 +29,7 @@ pub fn describe_in(lang: Lang, ev: &Event) -> String {
         EventKind::Closed { reason, .. } => close_reason(lang, *reason),
         EventKind::Reset { reason } => reset_reason(lang, *reason),
         // The detail is the worker's English explanation: in English it says it all; other
-        // languages say their own sentence for the kind ([`error_detail`] has the rest).
+        // languages say their own sentence for the kind (records keep the detail).
         EventKind::Error { detail, .. } if lang == Lang::En => detail.clone(),
         EventKind::Error { kind, .. } => error_sentence(lang, *kind),
         EventKind::Refused { limit, total } => {
@@ -122,15 +122,6 @@ pub fn describe_in(lang: Lang, ev: &Event) -> String {
         }
         EventKind::NoFileBeingSent => fl!(l, "ev-no-file"),
         EventKind::Info(m) | EventKind::Note(m) => m.clone(),
-    }
-}
-
-/// The worker's own (English) explanation of an error event, for a hover in languages
-/// whose line says only the translated sentence; None for other events and in English.
-pub fn error_detail(lang: Lang, ev: &Event) -> Option<&str> {
-    match &ev.kind {
-        EventKind::Error { detail, .. } if lang != Lang::En && !detail.is_empty() => Some(detail),
-        _ => None,
     }
 }
 

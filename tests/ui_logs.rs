@@ -238,7 +238,7 @@ fn recovery_offers_an_orphan_spool() {
         a.recovery.items.first().is_some_and(|o| o.events.is_some())
     });
     h.get_by_label("Recover session logs");
-    h.get_by_label("tcp-client");
+    h.get_by_label("TCP Client");
     h.get_by_label("3 events");
     h.get_by_label("Save as…");
 

@@ -446,11 +446,7 @@ pub fn show(
                     } else {
                         RichText::new(t).color(dir_color(dir, ui))
                     };
-                    let r = ui.add(egui::Label::new(rt).selectable(false).truncate());
-                    // A translated error row keeps the engine's own detail on hover.
-                    if let Some(detail) = crate::i18n_events::error_detail(lang, &e.event) {
-                        r.on_hover_text(detail);
-                    }
+                    ui.add(egui::Label::new(rt).selectable(false).truncate());
                 };
                 let hex = |ui: &mut Ui| {
                     if e.data().is_some() {

@@ -257,7 +257,10 @@ impl Recovery {
                     .spacing([12.0, 6.0])
                     .show(ui, |ui| {
                         for o in &self.items {
-                            ui.label(RichText::new(&o.session).strong());
+                            // A tab's session by the tab's name in the window's language.
+                            let session = crate::net::Role::from_name(&o.session)
+                                .map_or_else(|| o.session.clone(), |r| super::tab_label(lang, r));
+                            ui.label(RichText::new(session).strong());
                             ui.label(human_size(o.size));
                             ui.label(match o.events {
                                 Some(n) => {

@@ -540,13 +540,7 @@ impl SessionPanel {
             if self.role == Role::TcpServer && self.listen_stopped && self.is_running() {
                 state = fl!(loader(lang), "state-not-listening").into();
             }
-            let shown = ui.label(RichText::new(state).color(self.st.state.color()).strong());
-            // The engine's own (English) detail of an error, when the line is translated.
-            if let ConnState::Error(ev) = &self.st.state
-                && let Some(detail) = crate::i18n_events::error_detail(lang, ev)
-            {
-                shown.on_hover_text(detail);
-            }
+            ui.label(RichText::new(state).color(self.st.state.color()).strong());
             if let Some(l) = self.st.local {
                 ui.separator();
                 ui.label(fl!(loader(lang), "status-local", addr = l.to_string()));
