@@ -144,7 +144,7 @@ fn english_words(text: &str, names: &BTreeSet<String>) -> Vec<String> {
 fn texts(h: &Harness<'_, App>) -> Vec<String> {
     let root = h.root();
     let mut out = Vec::new();
-    for n in std::iter::once(root.clone()).chain(root.children_recursive()) {
+    for n in std::iter::once(root).chain(root.children_recursive()) {
         let a = n.accesskit_node();
         out.extend(a.label());
         out.extend(a.value());

@@ -218,7 +218,7 @@ pub fn show(
             actions.clear = true;
         }
         let copy_label = if st.selected.is_empty() {
-            fl!(loader(lang), "log-copy-all").to_string()
+            fl!(loader(lang), "log-copy-all")
         } else {
             fl!(loader(lang), "log-copy-selected", n = st.selected.len())
         };
@@ -276,7 +276,7 @@ pub fn show(
             ui.separator();
             let current = match st.client_filter {
                 Some(id) => format!("#{id}"),
-                None => fl!(loader(lang), "log-all").into(),
+                None => fl!(loader(lang), "log-all"),
             };
             let l = ui.label(fl!(loader(lang), "log-show-client"));
             egui::ComboBox::from_id_salt(("client_filter", id_salt))

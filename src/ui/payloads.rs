@@ -233,7 +233,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
                 .labelled_by(l.id);
             let l = ui.label(fl!(loader(lang), "pay-enc"));
             let shown = if s.encoding.is_empty() {
-                fl!(loader(lang), "pay-tabs-enc").to_string()
+                fl!(loader(lang), "pay-tabs-enc")
             } else {
                 s.encoding.clone()
             };

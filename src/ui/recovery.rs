@@ -266,7 +266,7 @@ impl Recovery {
                                 Some(n) => {
                                     fl!(loader(lang), "rec-events", n = thousands(n), count = n)
                                 }
-                                None => fl!(loader(lang), "rec-counting").into(),
+                                None => fl!(loader(lang), "rec-counting"),
                             });
                             let busy = self.jobs.iter().any(|(p, _)| *p == o.path);
                             if ui

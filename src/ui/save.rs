@@ -213,7 +213,7 @@ pub fn export_session(
                 Box::new(read_records(f.take(cut)))
             };
             let report = write_out(records, output, format, enc, lang).map_err(|e| failed(&e))?;
-            let caveat = (!synced).then(|| fl!(loader(lang), "save-disk-stopped").to_string());
+            let caveat = (!synced).then(|| fl!(loader(lang), "save-disk-stopped"));
             (report, caveat)
         }
         Source::Memory { rows, why } => {

@@ -451,7 +451,7 @@ impl SessionPanel {
                 rows: self.view().store.iter().cloned().collect(),
                 why: err
                     .clone()
-                    .unwrap_or_else(|| fl!(loader(self.lang), "save-no-disk-copy").into()),
+                    .unwrap_or_else(|| fl!(loader(self.lang), "save-no-disk-copy")),
             },
         }
     }
@@ -470,10 +470,7 @@ impl SessionPanel {
 
     fn start_save(&mut self, output: Option<PathBuf>, ctx: &egui::Context) {
         if self.view().store.total() == 0 {
-            self.notice = Some((
-                fl!(loader(self.lang), "notice-nothing-to-save").into(),
-                false,
-            ));
+            self.notice = Some((fl!(loader(self.lang), "notice-nothing-to-save"), false));
             return;
         }
         let source = self.save_source();
@@ -493,7 +490,7 @@ impl SessionPanel {
             });
         match spawned {
             Ok(_) => {
-                self.notice = Some((fl!(loader(self.lang), "notice-saving").into(), false));
+                self.notice = Some((fl!(loader(self.lang), "notice-saving"), false));
                 self.saves.push(rx);
             }
             Err(e) => {
@@ -538,7 +535,7 @@ impl SessionPanel {
         ui.horizontal_wrapped(|ui| {
             let mut state = self.st.state.text_in(lang);
             if self.role == Role::TcpServer && self.listen_stopped && self.is_running() {
-                state = fl!(loader(lang), "state-not-listening").into();
+                state = fl!(loader(lang), "state-not-listening");
             }
             ui.label(RichText::new(state).color(self.st.state.color()).strong());
             if let Some(l) = self.st.local {

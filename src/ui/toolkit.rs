@@ -243,7 +243,7 @@ impl SessionPanel {
         };
         let make = Box::new(move || form.bytes(enc, &mut seq));
         if !self.runtime().send(Control::StartAutoSend(plan, make)) {
-            return Err(fl!(loader(lang), "tool-not-running").into());
+            return Err(fl!(loader(lang), "tool-not-running"));
         }
         self.kit.auto_error = None;
         Ok(())
@@ -277,7 +277,7 @@ impl SessionPanel {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         if !self.send_command(Command::SendFile(Box::new(spec.clone()))) {
-            return Err(fl!(loader(lang), "tool-not-running").into());
+            return Err(fl!(loader(lang), "tool-not-running"));
         }
         self.kit.file = Some(spec);
         Ok(())
@@ -293,7 +293,7 @@ impl SessionPanel {
         // The session is ready: the first request goes out at once.
         x.start(std::time::Instant::now());
         if !self.runtime().send(Control::StartExpect(Box::new(x))) {
-            return Err(fl!(loader(self.lang), "tool-not-running").into());
+            return Err(fl!(loader(self.lang), "tool-not-running"));
         }
         Ok(())
     }
@@ -301,7 +301,7 @@ impl SessionPanel {
     /// Sends a saved payload.
     pub fn quick_send(&mut self, i: usize) -> Result<(), String> {
         let Some(p) = self.settings.kit.saved.get(i) else {
-            return Err(fl!(loader(self.lang), "pay-no-such").into());
+            return Err(fl!(loader(self.lang), "pay-no-such"));
         };
         if let Some(why) = self.send_blocked() {
             return Err(why);
@@ -362,7 +362,7 @@ impl SessionPanel {
                     .write_csv(&path)
                     .map(|_| Some(fl!(loader(lang), "exp-report-saved", path = shown.as_str())))
                     .map_err(|e| format!("{}: {e}", path.display())),
-                None => Err(fl!(loader(lang), "exp-nothing-to-export").into()),
+                None => Err(fl!(loader(lang), "exp-nothing-to-export")),
             },
         };
         match res {

@@ -50,7 +50,7 @@ pub fn reply_target_ui(
     let lang = super::classroom::lang(ui.ctx());
     let last_text = match last {
         Some(a) => fl!(loader(lang), "rx-last-sender-addr", addr = a.to_string()),
-        None => fl!(loader(lang), "rx-last-sender").to_string(),
+        None => fl!(loader(lang), "rx-last-sender"),
     };
     let current = match reply_to {
         Some(a) => a.to_string(),
