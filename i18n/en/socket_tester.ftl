@@ -643,3 +643,13 @@ ev-file-sent = file sent: { $bytes } bytes in { $chunks ->
 }, { $secs } s
 ev-file-cancelled = file send cancelled after { $sent } of { $total } bytes
 ev-no-file = no file is being sent
+
+## File dialogs of the tools, and texts found by the Chinese walk-through.
+
+dialog-send-file = Send file
+dialog-import-payloads = Import payloads
+dialog-export-payloads = Export payloads
+dialog-export-report = Export report
+pay-kind-hex = hex
+pay-kind-text = text
+preset-stop-first = stop the running sessions first

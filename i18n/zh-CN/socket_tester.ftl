@@ -575,3 +575,13 @@ ev-file-started-delay = 正在发送文件 { $name }({ $bytes } 字节),每块 {
 ev-file-sent = 文件已发送:{ $bytes } 字节,共 { $chunks } 块,用时 { $secs } 秒
 ev-file-cancelled = 文件发送已取消:已发送 { $sent } / { $total } 字节
 ev-no-file = 当前没有正在发送的文件
+
+## 工具的文件对话框，以及中文界面检查中发现的文字。
+
+dialog-send-file = 发送文件
+dialog-import-payloads = 导入消息
+dialog-export-payloads = 导出消息
+dialog-export-report = 导出报告
+pay-kind-hex = hex
+pay-kind-text = 文本
+preset-stop-first = 请先停止正在运行的会话

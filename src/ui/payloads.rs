@@ -30,12 +30,16 @@ pub struct SavedPayload {
 
 impl SavedPayload {
     /// A short view of the payload for tooltips.
-    pub fn preview(&self) -> String {
+    pub fn preview(&self, lang: Lang) -> String {
         let mut t: String = self.form.text.chars().take(80).collect();
         if self.form.text.chars().count() > 80 {
             t.push('…');
         }
-        let kind = if self.form.hex { "hex" } else { "text" };
+        let kind = if self.form.hex {
+            fl!(loader(lang), "pay-kind-hex")
+        } else {
+            fl!(loader(lang), "pay-kind-text")
+        };
         format!("[{kind}] {t}")
     }
 }

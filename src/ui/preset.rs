@@ -198,7 +198,7 @@ pub fn save(app: &App, path: &Path) -> Result<(), String> {
 /// session runs (its fields cannot change under it).
 pub fn apply(app: &mut App, preset: Preset) -> Result<(), String> {
     if Role::ALL.iter().any(|r| app.panel(*r).is_running()) {
-        return Err("stop the running sessions first".into());
+        return Err(fl!(loader(app.classroom.lang), "preset-stop-first"));
     }
     app.classroom.split = None;
     app.classroom.lab = None;

@@ -548,14 +548,16 @@ impl SessionPanel {
                 let s = &v.store;
                 (s.counters, s.refused, s.kernel_dropped, s.drops_since_clear)
             };
-            ui.label(fl!(
+            // One piece: wrapped, Chinese breaks between any two characters ("字 / 节").
+            let counters = fl!(
                 loader(lang),
                 "status-counters",
                 rx_b = c.rx_bytes,
                 rx_m = c.rx_msgs,
                 tx_b = c.tx_bytes,
                 tx_m = c.tx_msgs
-            ));
+            );
+            ui.add(egui::Label::new(counters).wrap_mode(egui::TextWrapMode::Extend));
             ui.separator();
             let (held, err) = self.held_text();
             if err {

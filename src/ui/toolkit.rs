@@ -134,18 +134,27 @@ impl Toolkit {
         let ctx = ctx.clone();
         let name = name.to_string();
         let save = matches!(kind, Dialog::ExportPayloads | Dialog::ExportExpect);
+        let l = loader(self.lang);
         let (title, filter, ext) = match kind {
-            Dialog::SendFile => ("Send file", "Any file", ""),
-            Dialog::ImportPayloads => ("Import payloads", "JSON (*.json)", "json"),
-            Dialog::ExportPayloads => ("Export payloads", "JSON (*.json)", "json"),
-            Dialog::ExportExpect => ("Export report", "CSV (*.csv)", "csv"),
+            Dialog::SendFile => (fl!(l, "dialog-send-file"), String::new(), ""),
+            Dialog::ImportPayloads => (
+                fl!(l, "dialog-import-payloads"),
+                "JSON (*.json)".into(),
+                "json",
+            ),
+            Dialog::ExportPayloads => (
+                fl!(l, "dialog-export-payloads"),
+                "JSON (*.json)".into(),
+                "json",
+            ),
+            Dialog::ExportExpect => (fl!(l, "dialog-export-report"), "CSV (*.csv)".into(), "csv"),
         };
         let spawned = std::thread::Builder::new()
             .name("file-dialog".into())
             .spawn(move || {
                 let mut d = rfd::FileDialog::new().set_title(title);
                 if !ext.is_empty() {
-                    d = d.add_filter(filter, &[ext]);
+                    d = d.add_filter(&filter, &[ext]);
                 }
                 let path = if save {
                     d.set_file_name(&name).save_file()
@@ -467,7 +476,7 @@ fn quick_send_row(ui: &mut Ui, p: &mut SessionPanel) {
         for (i, s) in p.settings.kit.saved.iter().enumerate() {
             let b = ui
                 .add_enabled(blocked.is_none(), egui::Button::new(&s.name).small())
-                .on_hover_text(s.preview());
+                .on_hover_text(s.preview(p.lang));
             if let Some(why) = &blocked {
                 b.clone().on_disabled_hover_text(why);
             }
