@@ -1,171 +1,185 @@
 //! Engine events in words: one line per non-data [`Event`], in any UI language, from the
-//! `ev.*` keys of the [`crate::i18n`] tables. The English line is also what records,
-//! headless output and exports carry (`crate::log::store::describe`).
+//! `ev-*` and `err-*` messages of the Fluent files (`i18n/<lang>/socket_tester.ftl`). Every
+//! message is named with `fl!`, so its id and arguments are checked when the program is
+//! built. The English line is also what records, headless output and exports carry
+//! (`crate::log::store::describe`).
 
-use crate::i18n::{Lang, error_sentence, tr, trf};
-use crate::net::{CloseReason, Event, EventKind, ResetReason, Role};
+use crate::i18n::{Lang, loader};
+use crate::net::{CloseReason, ErrorKind, Event, EventKind, ResetReason, Role};
+use i18n_embed_fl::fl;
 use std::net::IpAddr;
 
 /// The one-line description of `ev` in `lang` (empty for rx/tx: their text is the data).
 pub fn describe_in(lang: Lang, ev: &Event) -> String {
+    let l = loader(lang);
     let peer = ev.peer.map(|p| p.to_string()).unwrap_or_default();
     let local = ev.local.map(|p| p.to_string()).unwrap_or_default();
-    let f = |key: &'static str, args: &[(&str, &str)]| trf(lang, key, args);
     match &ev.kind {
-        EventKind::Bound => f("ev.bound", &[("local", &local)]),
-        EventKind::Listening { backlog } => f(
-            "ev.listening",
-            &[("backlog", &backlog.to_string()), ("local", &local)],
-        ),
-        EventKind::Connecting => f("ev.connecting", &[("peer", &peer)]),
-        EventKind::Connected => f("ev.connected", &[("local", &local), ("peer", &peer)]),
+        EventKind::Bound => fl!(l, "ev-bound", local = local),
+        EventKind::Listening { backlog } => {
+            fl!(l, "ev-listening", backlog = backlog, local = local)
+        }
+        EventKind::Connecting => fl!(l, "ev-connecting", peer = peer),
+        EventKind::Connected => fl!(l, "ev-connected", local = local, peer = peer),
         EventKind::Accepted => match ev.client {
-            Some(id) => f(
-                "ev.accepted_client",
-                &[("id", &id.to_string()), ("peer", &peer)],
-            ),
-            None => f("ev.accepted", &[("peer", &peer)]),
+            Some(id) => fl!(l, "ev-accepted-client", id = id, peer = peer),
+            None => fl!(l, "ev-accepted", peer = peer),
         },
         EventKind::Rx(_) | EventKind::Tx(_) => String::new(),
         EventKind::Closed { reason, .. } => close_reason(lang, *reason),
-        EventKind::Reset { reason } => tr(lang, reset_key(*reason)).to_string(),
+        EventKind::Reset { reason } => reset_reason(lang, *reason),
         // The detail is the worker's English explanation: in English it says it all; other
-        // languages lead with their own sentence for the kind.
+        // languages say their own sentence for the kind (records keep the detail).
         EventKind::Error { detail, .. } if lang == Lang::En => detail.clone(),
-        EventKind::Error { kind, detail } => f(
-            "ev.error",
-            &[
-                ("sentence", error_sentence(lang, *kind)),
-                ("detail", detail),
-            ],
-        ),
-        EventKind::Refused { limit, total } => f(
-            "ev.refused",
-            &[("limit", &limit.to_string()), ("total", &total.to_string())],
-        ),
-        EventKind::KernelDrops { total } => f("ev.kernel_drops", &[("total", &total.to_string())]),
-        EventKind::PeerFinHalfOpen => tr(lang, "ev.peer_fin_half_open").to_string(),
-        EventKind::FinSent => tr(lang, "ev.fin_sent").to_string(),
-        EventKind::Unsent { messages } => f("ev.unsent", &[("n", &messages.to_string())]),
-        EventKind::StoppedListening { clients } => {
-            f("ev.stopped_listening", &[("n", &clients.to_string())])
+        EventKind::Error { kind, .. } => error_sentence(lang, *kind),
+        EventKind::Refused { limit, total } => {
+            fl!(l, "ev-refused", limit = limit, total = total)
         }
-        EventKind::NotApplicable => tr(
-            lang,
-            match ev.role {
-                Role::TcpClient => "ev.not_applicable.tcp_client",
-                Role::TcpServer => "ev.not_applicable.tcp_server",
-                Role::UdpSender | Role::UdpReceiver => "ev.not_applicable.udp",
-            },
-        )
-        .to_string(),
-        EventKind::BroadcastOn => tr(lang, "ev.broadcast_on").to_string(),
-        EventKind::Destination { to } => f("ev.destination", &[("to", to)]),
+        EventKind::KernelDrops { total } => fl!(l, "ev-kernel-drops", total = total),
+        EventKind::PeerFinHalfOpen => fl!(l, "ev-peer-fin-half-open"),
+        EventKind::FinSent => fl!(l, "ev-fin-sent"),
+        EventKind::Unsent { messages } => fl!(l, "ev-unsent", n = messages),
+        EventKind::StoppedListening { clients } => fl!(l, "ev-stopped-listening", n = clients),
+        EventKind::NotApplicable => match ev.role {
+            Role::TcpClient => fl!(l, "ev-not-applicable-tcp-client"),
+            Role::TcpServer => fl!(l, "ev-not-applicable-tcp-server"),
+            Role::UdpSender | Role::UdpReceiver => fl!(l, "ev-not-applicable-udp"),
+        },
+        EventKind::BroadcastOn => fl!(l, "ev-broadcast-on"),
+        EventKind::Destination { to } => fl!(l, "ev-destination", to = to),
         EventKind::MulticastJoined {
             group,
             interface,
             index,
-        } => f(
-            "ev.mc_joined",
-            &[
-                ("group", &group.to_string()),
-                ("on", &iface(lang, *group, *interface, *index)),
-            ],
-        ),
+        } => {
+            let on = iface(lang, *group, *interface, *index);
+            fl!(l, "ev-mc-joined", group = group.to_string(), on = on)
+        }
         EventKind::MulticastOptions {
             group,
             interface,
             index,
             ttl,
             loopback,
-        } => f(
-            "ev.mc_options",
-            &[
-                ("group", &group.to_string()),
-                ("on", &iface(lang, *group, *interface, *index)),
-                ("ttl", &ttl.to_string()),
-                ("loop", tr(lang, if *loopback { "ev.on" } else { "ev.off" })),
-            ],
-        ),
+        } => {
+            let on = iface(lang, *group, *interface, *index);
+            let looped = if *loopback {
+                fl!(l, "ev-on")
+            } else {
+                fl!(l, "ev-off")
+            };
+            let group = group.to_string();
+            fl!(
+                l,
+                "ev-mc-options",
+                group = group,
+                on = on,
+                ttl = ttl,
+                looped = looped
+            )
+        }
         EventKind::FileStarted {
             name,
             bytes,
             chunk,
             delay_ms,
         } => {
-            let args = [
-                ("name", name.as_str()),
-                ("bytes", &bytes.to_string()),
-                ("chunk", &chunk.to_string()),
-                ("ms", &delay_ms.to_string()),
-            ];
             if *delay_ms == 0 {
-                f("ev.file_started", &args)
+                fl!(
+                    l,
+                    "ev-file-started",
+                    name = name,
+                    bytes = bytes,
+                    chunk = chunk
+                )
             } else {
-                f("ev.file_started_delay", &args)
+                fl!(
+                    l,
+                    "ev-file-started-delay",
+                    name = name,
+                    bytes = bytes,
+                    chunk = chunk,
+                    ms = delay_ms
+                )
             }
         }
         EventKind::FileSent {
             bytes,
             chunks,
             micros,
-        } => f(
-            "ev.file_sent",
-            &[
-                ("bytes", &bytes.to_string()),
-                ("chunks", &chunks.to_string()),
-                ("secs", &format!("{:.2}", *micros as f64 / 1e6)),
-            ],
-        ),
-        EventKind::FileCancelled { sent, total } => f(
-            "ev.file_cancelled",
-            &[("sent", &sent.to_string()), ("total", &total.to_string())],
-        ),
-        EventKind::NoFileBeingSent => tr(lang, "ev.no_file").to_string(),
+        } => {
+            let secs = format!("{:.2}", *micros as f64 / 1e6);
+            fl!(
+                l,
+                "ev-file-sent",
+                bytes = bytes,
+                chunks = chunks,
+                secs = secs
+            )
+        }
+        EventKind::FileCancelled { sent, total } => {
+            fl!(l, "ev-file-cancelled", sent = sent, total = total)
+        }
+        EventKind::NoFileBeingSent => fl!(l, "ev-no-file"),
         EventKind::Info(m) | EventKind::Note(m) => m.clone(),
+    }
+}
+
+/// An engine error kind as one sentence in `lang`.
+pub fn error_sentence(lang: Lang, kind: ErrorKind) -> String {
+    let l = loader(lang);
+    match kind {
+        ErrorKind::AddrInUse => fl!(l, "err-addr-in-use"),
+        ErrorKind::AddrNotAvailable => fl!(l, "err-addr-not-available"),
+        ErrorKind::PermissionDenied => fl!(l, "err-permission-denied"),
+        ErrorKind::Refused => fl!(l, "err-refused"),
+        ErrorKind::TimedOut => fl!(l, "err-timed-out"),
+        ErrorKind::HostNotFound => fl!(l, "err-host-not-found"),
+        ErrorKind::Unreachable => fl!(l, "err-unreachable"),
+        ErrorKind::Reset => fl!(l, "err-reset"),
+        ErrorKind::BadAddress => fl!(l, "err-bad-address"),
+        ErrorKind::BadPayload => fl!(l, "err-bad-payload"),
+        ErrorKind::NotConnected => fl!(l, "err-not-connected"),
+        ErrorKind::MessageTooLong => fl!(l, "err-message-too-long"),
+        ErrorKind::Internal => fl!(l, "err-internal"),
+        ErrorKind::Io => fl!(l, "err-io"),
     }
 }
 
 /// Why a connection ended, in `lang`.
 pub fn close_reason(lang: Lang, reason: CloseReason) -> String {
-    let key = match reason {
-        CloseReason::PeerFin => "ev.closed.peer_fin",
-        CloseReason::BothFin => "ev.closed.both_fin",
-        CloseReason::LocalClose => "ev.closed.local_close",
-        CloseReason::ServerStopped => "ev.closed.server_stopped",
-        CloseReason::Kicked => "ev.closed.kicked",
-        CloseReason::ConnectCancelled => "ev.closed.connect_cancelled",
-        CloseReason::ServerEnded { clients } => {
-            return trf(
-                lang,
-                "ev.closed.server_ended",
-                &[("n", &clients.to_string())],
-            );
-        }
-        CloseReason::SocketClosed => "ev.closed.socket_closed",
-        CloseReason::InternalError => "ev.closed.internal_error",
-        CloseReason::Unknown => "ev.closed.unknown",
-    };
-    tr(lang, key).to_string()
+    let l = loader(lang);
+    match reason {
+        CloseReason::PeerFin => fl!(l, "ev-closed-peer-fin"),
+        CloseReason::BothFin => fl!(l, "ev-closed-both-fin"),
+        CloseReason::LocalClose => fl!(l, "ev-closed-local-close"),
+        CloseReason::ServerStopped => fl!(l, "ev-closed-server-stopped"),
+        CloseReason::Kicked => fl!(l, "ev-closed-kicked"),
+        CloseReason::ConnectCancelled => fl!(l, "ev-closed-connect-cancelled"),
+        CloseReason::ServerEnded { clients } => fl!(l, "ev-closed-server-ended", n = clients),
+        CloseReason::SocketClosed => fl!(l, "ev-closed-socket-closed"),
+        CloseReason::InternalError => fl!(l, "ev-closed-internal-error"),
+        CloseReason::Unknown => fl!(l, "ev-closed-unknown"),
+    }
 }
 
-fn reset_key(reason: ResetReason) -> &'static str {
+fn reset_reason(lang: Lang, reason: ResetReason) -> String {
+    let l = loader(lang);
     match reason {
-        ResetReason::PeerReset => "ev.reset.peer",
-        ResetReason::Aborted => "ev.reset.aborted",
-        ResetReason::BrokenPipe => "ev.reset.broken_pipe",
-        ResetReason::Unknown => "ev.reset.unknown",
+        ResetReason::PeerReset => fl!(l, "ev-reset-peer"),
+        ResetReason::Aborted => fl!(l, "ev-reset-aborted"),
+        ResetReason::BrokenPipe => fl!(l, "ev-reset-broken-pipe"),
+        ResetReason::Unknown => fl!(l, "ev-reset-unknown"),
     }
 }
 
 /// The interface a multicast group is used on: IPv4 by address, IPv6 by index.
 fn iface(lang: Lang, group: IpAddr, interface: Option<IpAddr>, index: u32) -> String {
+    let l = loader(lang);
     match (group, interface) {
-        (IpAddr::V4(_), Some(i)) => trf(lang, "ev.iface", &[("i", &i.to_string())]),
-        (IpAddr::V6(_), _) if index != 0 => {
-            trf(lang, "ev.iface_index", &[("i", &index.to_string())])
-        }
-        _ => tr(lang, "ev.iface_default").to_string(),
+        (IpAddr::V4(_), Some(i)) => fl!(l, "ev-iface", i = i.to_string()),
+        (IpAddr::V6(_), _) if index != 0 => fl!(l, "ev-iface-index", i = index),
+        _ => fl!(l, "ev-iface-default"),
     }
 }
 

@@ -238,7 +238,8 @@ fn recovery_offers_an_orphan_spool() {
         a.recovery.items.first().is_some_and(|o| o.events.is_some())
     });
     h.get_by_label("Recover session logs");
-    h.get_by_label("tcp-client");
+    // The session by its tab's name (the tab bar has one too).
+    assert_eq!(h.query_all_by_label("TCP Client").count(), 2);
     h.get_by_label("3 events");
     h.get_by_label("Save as…");
 
@@ -304,7 +305,7 @@ fn recovery_offers_a_binary_spool_cut_by_the_kill() {
     wait_for(&mut h, "offer", |a| {
         a.recovery.items.first().is_some_and(|o| o.events.is_some())
     });
-    h.get_by_label("udp-recv");
+    assert_eq!(h.query_all_by_label("UDP Receiver").count(), 2);
     h.get_by_label("3 events");
     let out = tempfile::tempdir().unwrap();
     let csv = out.path().join("recovered.csv");

@@ -1,10 +1,11 @@
 //! Host and port text fields that are checked as you type (no DNS): a bad value shows
 //! the reason in red right beside the field, and the caller disables its Start button.
 
-use super::classroom::t;
-use crate::i18n::{Lang, trf};
+use super::classroom::ui_loader;
+use crate::i18n::{Lang, loader};
 use crate::net::addr;
 use egui::{Color32, RichText, TextEdit, Ui};
+use i18n_embed_fl::fl;
 
 /// Red used for every inline error.
 pub const ERROR_RED: Color32 = Color32::from_rgb(0xe0, 0x40, 0x40);
@@ -23,32 +24,32 @@ pub fn addr_error_text(lang: Lang, msg: &str) -> String {
     }
     // The value the parser quoted, if any ("…" or the word after "port ").
     let quoted = msg.split('"').nth(1).unwrap_or("");
-    let key = if msg.starts_with("enter a port number") {
-        "addr.port_empty"
+    let l = loader(lang);
+    if msg.starts_with("enter a port number") {
+        fl!(l, "addr-port-empty")
     } else if msg.contains("\" is not a port") {
-        "addr.port_not_number"
+        fl!(l, "addr-port-not-number", value = quoted)
     } else if msg.starts_with("port 0 is not") {
-        "addr.port_zero"
+        fl!(l, "addr-port-zero")
     } else if msg.contains("is out of range") {
         let value = msg
             .strip_prefix("port ")
             .and_then(|r| r.split(' ').next())
             .unwrap_or("");
-        return trf(lang, "addr.port_range", &[("value", value)]);
+        fl!(l, "addr-port-range", value = value)
     } else if msg.starts_with("enter a host") {
-        "addr.host_empty"
+        fl!(l, "addr-host-empty")
     } else if msg.contains("is not a valid IPv6 address") {
-        "addr.bad_ipv6"
+        fl!(l, "addr-bad-ipv6", value = quoted)
     } else if msg.contains("is not a valid IPv4 address") {
-        "addr.bad_ipv4"
+        fl!(l, "addr-bad-ipv4", value = quoted)
     } else if msg.contains("is not a valid host name") {
-        "addr.bad_name"
+        fl!(l, "addr-bad-name", value = quoted)
     } else if msg.starts_with("enter an address as HOST:PORT") {
-        "addr.hostport_empty"
+        fl!(l, "addr-hostport-empty")
     } else {
-        return msg.to_string();
-    };
-    trf(lang, key, &[("value", quoted)])
+        msg.to_string()
+    }
 }
 
 /// Shows an address parser message in red, in the frame's language.
@@ -58,19 +59,19 @@ fn addr_error(ui: &mut Ui, msg: &str) {
 }
 
 /// A host field (`127.0.0.1`, `::1`, `localhost`). Empty is allowed when `allow_empty`.
-/// `label` is an i18n key. Returns true when the value is acceptable.
+/// Returns true when the value is acceptable.
 pub fn host_field(
     ui: &mut Ui,
-    label: &'static str,
+    label: &str,
     host: &mut String,
     allow_empty: bool,
     editable: bool,
 ) -> bool {
-    let l = ui.label(t(ui, label));
+    let l = ui.label(label);
     let hint = if allow_empty {
-        t(ui, "field.all_interfaces")
+        fl!(ui_loader(ui), "field-all-interfaces")
     } else {
-        "127.0.0.1"
+        "127.0.0.1".to_string()
     };
     ui.add(
         TextEdit::singleline(host)
@@ -93,16 +94,16 @@ pub fn host_field(
     }
 }
 
-/// A port field (`label` is an i18n key). Returns the port when it is acceptable;
+/// A port field. Returns the port when it is acceptable;
 /// well-known ports get a hint.
 pub fn port_field(
     ui: &mut Ui,
-    label: &'static str,
+    label: &str,
     port: &mut String,
     allow_zero: bool,
     editable: bool,
 ) -> Option<u16> {
-    let l = ui.label(t(ui, label));
+    let l = ui.label(label);
     ui.add(
         TextEdit::singleline(port)
             .desired_width(60.0)
@@ -123,15 +124,10 @@ pub fn port_field(
 }
 
 /// An optional local bind: empty (the OS picks), a port (`7890`) or `HOST:PORT`.
-/// `label` is an i18n key. Returns true when acceptable.
-pub fn optional_bind_field(
-    ui: &mut Ui,
-    label: &'static str,
-    text: &mut String,
-    editable: bool,
-) -> bool {
-    let l = ui.label(t(ui, label));
-    let hint = t(ui, "field.os_picks");
+/// Returns true when acceptable.
+pub fn optional_bind_field(ui: &mut Ui, label: &str, text: &mut String, editable: bool) -> bool {
+    let l = ui.label(label);
+    let hint = fl!(ui_loader(ui), "field-os-picks");
     ui.add(
         TextEdit::singleline(text)
             .desired_width(110.0)
@@ -139,10 +135,14 @@ pub fn optional_bind_field(
             .hint_text(hint),
     )
     .labelled_by(l.id)
-    .on_hover_text(t(ui, "field.os_picks_tip"));
+    .on_hover_text(fl!(ui_loader(ui), "field-os-picks-tip"));
     let v = text.trim();
     if v.is_empty() {
-        ui.label(RichText::new(t(ui, "field.os_picks_note")).weak().small());
+        ui.label(
+            RichText::new(fl!(ui_loader(ui), "field-os-picks-note"))
+                .weak()
+                .small(),
+        );
         return true;
     }
     let res = if v.chars().all(|c| c.is_ascii_digit()) {
@@ -164,7 +164,7 @@ pub fn optional_bind_field(
 
 /// A short note on what a bind host means.
 pub fn bind_note(ui: &mut Ui) {
-    ui.label(RichText::new(t(ui, "field.bind_note")).weak());
+    ui.label(RichText::new(fl!(ui_loader(ui), "field-bind-note")).weak());
 }
 
 #[cfg(test)]

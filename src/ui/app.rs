@@ -5,9 +5,11 @@
 use super::log_settings::{self, LogSettings};
 use super::recovery::Recovery;
 use super::session_panel::{SessionPanel, TabSettings};
+use crate::i18n::loader;
 use crate::launch::Launch;
 use crate::net::{Notifier, Role};
 use egui::{Key, Modifiers, RichText};
+use i18n_embed_fl::fl;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -285,32 +287,35 @@ impl App {
         egui::Panel::top("tabs").show(ui, |ui| {
             ui.add_space(2.0);
             ui.horizontal(|ui| {
-                ui.label(RichText::new(super::classroom::t(ui, "app.title")).strong());
+                ui.label(RichText::new(fl!(super::classroom::ui_loader(ui), "app-title")).strong());
                 super::classroom::menus(ui, self);
                 ui.separator();
                 let mut settings = self.log_settings;
-                ui.menu_button(super::classroom::t(ui, "menu.settings"), |ui| {
-                    if log_settings::ui(ui, &mut settings) {
-                        let (rows, bytes) = settings.caps();
-                        for p in &mut self.panels {
-                            p.set_caps(rows, bytes);
+                ui.menu_button(
+                    fl!(super::classroom::ui_loader(ui), "menu-settings"),
+                    |ui| {
+                        if log_settings::ui(ui, &mut settings) {
+                            let (rows, bytes) = settings.caps();
+                            for p in &mut self.panels {
+                                p.set_caps(rows, bytes);
+                            }
                         }
-                    }
-                });
+                    },
+                );
                 self.log_settings = settings;
                 ui.separator();
                 for role in Role::ALL {
                     let lang = self.classroom.lang;
                     let name = super::classroom::tab_label(lang, role);
-                    ui.selectable_value(&mut self.tab, role, RichText::new(name).size(15.0));
+                    ui.selectable_value(&mut self.tab, role, RichText::new(&name).size(15.0));
                     if self.panel(role).is_running() {
                         ui.label(
                             RichText::new("●").color(egui::Color32::from_rgb(0x3c, 0xa0, 0x50)),
                         )
-                        .on_hover_text(crate::i18n::trf(
-                            lang,
-                            "tab.running",
-                            &[("name", name)],
+                        .on_hover_text(fl!(
+                            loader(lang),
+                            "tab-running",
+                            name = name
                         ));
                     }
                 }

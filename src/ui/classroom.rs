@@ -7,9 +7,11 @@ use super::app::App;
 use super::network_panel::{self, NetworkPanel};
 use super::session_panel::{ConnState, SessionPanel};
 use super::{preset, tcp_diagram, timeline};
-use crate::i18n::{Lang, error_sentence, tr, trf};
+use crate::i18n::{Lang, loader};
 use crate::net::Role;
 use egui::{Color32, Context, Id, RichText, Stroke, Ui, Visuals};
+use i18n_embed::fluent::FluentLanguageLoader;
+use i18n_embed_fl::fl;
 use serde::{Deserialize, Serialize};
 
 /// The language of the frame being drawn (set by [`begin_frame`]).
@@ -22,22 +24,19 @@ fn lang_id() -> Id {
     Id::unique("socket-tester-lang")
 }
 
-/// The text of `key` in the frame's language.
-pub fn t(ui: &Ui, key: &'static str) -> &'static str {
-    tr(lang(ui.ctx()), key)
+/// The loader of the frame's language, for `fl!(ui_loader(ui), "id")`.
+pub fn ui_loader(ui: &Ui) -> &'static FluentLanguageLoader {
+    loader(lang(ui.ctx()))
 }
 
 /// The label of a role's tab in `lang`.
-pub fn tab_label(lang: Lang, role: Role) -> &'static str {
-    tr(
-        lang,
-        match role {
-            Role::UdpSender => "tab.udp_sender",
-            Role::UdpReceiver => "tab.udp_receiver",
-            Role::TcpClient => "tab.tcp_client",
-            Role::TcpServer => "tab.tcp_server",
-        },
-    )
+pub fn tab_label(lang: Lang, role: Role) -> String {
+    match role {
+        Role::UdpSender => fl!(loader(lang), "tab-udp-sender"),
+        Role::UdpReceiver => fl!(loader(lang), "tab-udp-receiver"),
+        Role::TcpClient => fl!(loader(lang), "tab-tcp-client"),
+        Role::TcpServer => fl!(loader(lang), "tab-tcp-server"),
+    }
 }
 
 /// Light, dark (or the system's) and high contrast, for projectors.
@@ -210,40 +209,42 @@ pub fn menus(ui: &mut Ui, app: &mut App) {
     if app.classroom.settings.learn {
         super::learn::show(ui.ctx(), &mut app.classroom.settings.learn, lang);
     }
-    ui.menu_button(tr(lang, "menu.view"), |ui| {
+    ui.menu_button(fl!(loader(lang), "menu-view"), |ui| {
         let s = &mut app.classroom.settings;
-        ui.checkbox(&mut s.network_panel, tr(lang, "menu.network_panel"));
-        ui.checkbox(&mut s.timeline, tr(lang, "menu.timeline"));
-        ui.checkbox(&mut s.tcp_diagram, tr(lang, "menu.tcp_diagram"));
-        ui.checkbox(&mut s.learn, tr(lang, "menu.learn"));
+        ui.checkbox(
+            &mut s.network_panel,
+            fl!(loader(lang), "menu-network-panel"),
+        );
+        ui.checkbox(&mut s.timeline, fl!(loader(lang), "menu-timeline"));
+        ui.checkbox(&mut s.tcp_diagram, fl!(loader(lang), "menu-tcp-diagram"));
+        ui.checkbox(&mut s.learn, fl!(loader(lang), "menu-learn"));
         ui.separator();
-        ui.label(RichText::new(tr(lang, "menu.theme")).strong());
-        for (theme, key) in [
-            (Theme::System, "theme.system"),
-            (Theme::Light, "theme.light"),
-            (Theme::Dark, "theme.dark"),
-            (Theme::HighContrast, "theme.high_contrast"),
+        ui.label(RichText::new(fl!(loader(lang), "menu-theme")).strong());
+        for (theme, label) in [
+            (Theme::System, fl!(loader(lang), "theme-system")),
+            (Theme::Light, fl!(loader(lang), "theme-light")),
+            (Theme::Dark, fl!(loader(lang), "theme-dark")),
+            (
+                Theme::HighContrast,
+                fl!(loader(lang), "theme-high-contrast"),
+            ),
         ] {
-            ui.radio_value(&mut s.theme, theme, tr(lang, key));
+            ui.radio_value(&mut s.theme, theme, label);
         }
         ui.separator();
-        ui.label(trf(
-            lang,
-            "menu.zoom_now",
-            &[("pct", &s.zoom_pct.to_string())],
-        ));
+        ui.label(fl!(loader(lang), "menu-zoom-now", pct = s.zoom_pct));
         let ctx = ui.ctx().clone();
-        if ui.button(tr(lang, "menu.zoom_in")).clicked() {
+        if ui.button(fl!(loader(lang), "menu-zoom-in")).clicked() {
             zoom_by(&ctx, 0.1);
         }
-        if ui.button(tr(lang, "menu.zoom_out")).clicked() {
+        if ui.button(fl!(loader(lang), "menu-zoom-out")).clicked() {
             zoom_by(&ctx, -0.1);
         }
-        if ui.button(tr(lang, "menu.zoom_reset")).clicked() {
+        if ui.button(fl!(loader(lang), "menu-zoom-reset")).clicked() {
             ctx.set_zoom_factor(1.0);
         }
     });
-    ui.menu_button(tr(lang, "menu.language"), |ui| {
+    ui.menu_button(fl!(loader(lang), "menu-language"), |ui| {
         for l in Lang::ALL {
             if ui.radio(app.classroom.lang == l, l.native_name()).clicked() {
                 app.classroom.set_lang(l);
@@ -251,25 +252,26 @@ pub fn menus(ui: &mut Ui, app: &mut App) {
             }
         }
     });
-    ui.menu_button(tr(lang, "menu.labs"), |ui| {
-        if ui.button(tr(lang, "menu.lab_udp")).clicked() {
+    ui.menu_button(fl!(loader(lang), "menu-labs"), |ui| {
+        if ui.button(fl!(loader(lang), "menu-lab-udp")).clicked() {
             start_lab(app, false);
             ui.close();
         }
-        if ui.button(tr(lang, "menu.lab_tcp")).clicked() {
+        if ui.button(fl!(loader(lang), "menu-lab-tcp")).clicked() {
             start_lab(app, true);
             ui.close();
         }
-        if app.classroom.split.is_some() && ui.button(tr(lang, "menu.lab_close")).clicked() {
+        if app.classroom.split.is_some() && ui.button(fl!(loader(lang), "menu-lab-close")).clicked()
+        {
             close_split(app);
             ui.close();
         }
         ui.separator();
-        if ui.button(tr(lang, "menu.preset_save")).clicked() {
+        if ui.button(fl!(loader(lang), "menu-preset-save")).clicked() {
             preset::save_dialog(app, ui.ctx());
             ui.close();
         }
-        if ui.button(tr(lang, "menu.preset_load")).clicked() {
+        if ui.button(fl!(loader(lang), "menu-preset-load")).clicked() {
             preset::open_dialog(app, ui.ctx());
             ui.close();
         }
@@ -322,24 +324,12 @@ fn fill_host(c: &mut Classroom, panel: &mut SessionPanel, ip: std::net::IpAddr) 
         return;
     }
     panel.settings.host = ip.to_string();
-    c.network.last_fill = Some(trf(
-        c.lang,
-        "net.filled",
-        &[("addr", &ip.to_string()), ("tab", tab)],
+    c.network.last_fill = Some(fl!(
+        loader(c.lang),
+        "net-filled",
+        addr = ip.to_string(),
+        tab = tab
     ));
-}
-
-/// A translated sentence for the session's last error, when the language is not English
-/// (the engine's own message is English). For the status line.
-pub fn error_note(ui: &mut Ui, panel: &SessionPanel) {
-    let lang = lang(ui.ctx());
-    if lang == Lang::En || !matches!(panel.st.state, ConnState::Error(_)) {
-        return;
-    }
-    if let Some(k) = panel.st.timeline.last_error {
-        ui.separator();
-        ui.label(RichText::new(error_sentence(lang, k)).color(super::address_field::ERROR_RED));
-    }
 }
 
 fn free_port(tcp: bool) -> std::io::Result<u16> {
@@ -478,9 +468,9 @@ pub fn show_split(app: &mut App, ui: &mut Ui) -> bool {
     egui::Panel::top("lab_bar").show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
             if let Some(lab) = &app.classroom.lab {
-                ui.label(trf(lang, "lab.note", &[("port", &lab.port.to_string())]));
+                ui.label(fl!(loader(lang), "lab-note", port = lab.port));
             }
-            if ui.button(tr(lang, "menu.lab_close")).clicked() {
+            if ui.button(fl!(loader(lang), "menu-lab-close")).clicked() {
                 close_split(app);
             }
         });
@@ -515,19 +505,20 @@ pub fn port_class_note(ui: &mut Ui, port: u16) {
     let lang = lang(ui.ctx());
     if port == 0 {
         ui.label(
-            RichText::new(tr(lang, "addr.port_zero_hint"))
+            RichText::new(fl!(loader(lang), "addr-port-zero-hint"))
                 .weak()
                 .small(),
         );
         return;
     }
+    let l = loader(lang);
     let (label, tip) = match PortClass::of(port) {
-        PortClass::WellKnown => ("port.well_known", "port.well_known_tip"),
-        PortClass::Registered => ("port.registered", "port.registered_tip"),
-        PortClass::Dynamic => ("port.dynamic", "port.dynamic_tip"),
+        PortClass::WellKnown => (fl!(l, "port-well-known"), fl!(l, "port-well-known-tip")),
+        PortClass::Registered => (fl!(l, "port-registered"), fl!(l, "port-registered-tip")),
+        PortClass::Dynamic => (fl!(l, "port-dynamic"), fl!(l, "port-dynamic-tip")),
     };
-    ui.label(RichText::new(tr(lang, label)).weak().small())
-        .on_hover_text(tr(lang, tip));
+    ui.label(RichText::new(label).weak().small())
+        .on_hover_text(tip);
 }
 
 /// Beside a bind host: a warning for 127.0.0.1 (other computers cannot reach it), a
@@ -538,18 +529,18 @@ pub fn bind_reach_note(ui: &mut Ui, host: &str) {
     match bind_reach(host) {
         BindReach::ThisMachineOnly => {
             ui.label(
-                RichText::new(tr(lang, "bind.loopback_warning"))
+                RichText::new(fl!(loader(lang), "bind-loopback-warning"))
                     .color(Color32::from_rgb(0xd0, 0x90, 0x20)),
             )
-            .on_hover_text(tr(lang, "bind.loopback_tip"));
+            .on_hover_text(fl!(loader(lang), "bind-loopback-tip"));
         }
         BindReach::AllInterfaces => {
             ui.label(
-                RichText::new(tr(lang, "bind.all_badge"))
+                RichText::new(fl!(loader(lang), "bind-all-badge"))
                     .color(Color32::from_rgb(0x3c, 0xa0, 0x50))
                     .strong(),
             )
-            .on_hover_text(tr(lang, "bind.all_tip"));
+            .on_hover_text(fl!(loader(lang), "bind-all-tip"));
         }
         BindReach::OneAddress => {}
     }

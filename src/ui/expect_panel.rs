@@ -4,11 +4,12 @@
 use super::session_panel::SessionPanel;
 use super::toolkit::{Dialog, field, parse_num};
 use crate::codec::Template;
-use crate::i18n::{Lang, tr, trf};
+use crate::i18n::{Lang, loader};
 use crate::net::Target;
 use crate::net::expect::{ExpectPlan, fmt_ms};
 use crate::net::rules::Matcher;
 use egui::{Color32, RichText, Ui};
+use i18n_embed_fl::fl;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -51,19 +52,21 @@ impl ExpectForm {
 
     /// [`ExpectForm::plan`] with what is wrong in `lang`.
     pub fn plan_in(&self, to: Target, lang: Lang) -> Result<ExpectPlan, String> {
-        let err = |key, e: &dyn std::fmt::Display| trf(lang, key, &[("err", &e.to_string())]);
         let send = if self.hex {
             Template::parse_hex(&self.send)
         } else {
             Template::parse(&self.send)
         }
-        .map_err(|e| err("exp.bad_send", &e))?;
+        .map_err(|e| fl!(loader(lang), "exp-bad-send", err = e.to_string()))?;
         let matcher = Matcher::from_kind(self.kind, self.value.clone());
-        matcher.compile().map_err(|e| err("exp.bad_expect", &e))?;
-        let timeout =
-            parse_num(&self.timeout_ms, 1, 3_600_000).ok_or(tr(lang, "exp.bad_timeout"))?;
-        let count = parse_num(&self.count, 1, 1_000_000).ok_or(tr(lang, "exp.bad_tries"))?;
-        let gap = parse_num(&self.gap_ms, 0, 3_600_000).ok_or(tr(lang, "exp.bad_gap"))?;
+        matcher
+            .compile()
+            .map_err(|e| fl!(loader(lang), "exp-bad-expect", err = e.to_string()))?;
+        let timeout = parse_num(&self.timeout_ms, 1, 3_600_000)
+            .ok_or(fl!(loader(lang), "exp-bad-timeout"))?;
+        let count =
+            parse_num(&self.count, 1, 1_000_000).ok_or(fl!(loader(lang), "exp-bad-tries"))?;
+        let gap = parse_num(&self.gap_ms, 0, 3_600_000).ok_or(fl!(loader(lang), "exp-bad-gap"))?;
         let mut plan = ExpectPlan::new(send, matcher);
         plan.escapes = self.escapes && !self.hex;
         plan.timeout = Duration::from_millis(timeout);
@@ -79,13 +82,13 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     let running = p.st.expect.as_ref().is_some_and(|x| !x.is_done());
     let f = &mut p.settings.kit.expect;
     let lang = super::classroom::lang(ui.ctx());
-    let t = |key| tr(lang, key);
     ui.add_enabled_ui(!running, |ui| {
         ui.horizontal_wrapped(|ui| {
-            field(ui, t("exp.send"), &mut f.send, 180.0).on_hover_text(t("exp.send_tip"));
-            ui.checkbox(&mut f.hex, t("exp.hex"));
-            ui.checkbox(&mut f.escapes, t("exp.escapes"));
-            let l = ui.label(t("exp.expect"));
+            field(ui, &fl!(loader(lang), "exp-send"), &mut f.send, 180.0)
+                .on_hover_text(fl!(loader(lang), "exp-send-tip"));
+            ui.checkbox(&mut f.hex, fl!(loader(lang), "exp-hex"));
+            ui.checkbox(&mut f.escapes, fl!(loader(lang), "exp-escapes"));
+            let l = ui.label(fl!(loader(lang), "exp-expect"));
             egui::ComboBox::from_id_salt(("expect_kind", salt))
                 .width(110.0)
                 .selected_text(super::rules_panel::kind_name(lang, f.kind))
@@ -96,25 +99,30 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
                 })
                 .response
                 .labelled_by(l.id);
-            field(ui, t("exp.expected"), &mut f.value, 120.0);
+            field(ui, &fl!(loader(lang), "exp-expected"), &mut f.value, 120.0);
         });
         ui.horizontal_wrapped(|ui| {
-            field(ui, t("exp.within"), &mut f.timeout_ms, 60.0);
-            field(ui, t("exp.tries"), &mut f.count, 60.0);
-            field(ui, t("exp.gap"), &mut f.gap_ms, 50.0);
+            field(
+                ui,
+                &fl!(loader(lang), "exp-within"),
+                &mut f.timeout_ms,
+                60.0,
+            );
+            field(ui, &fl!(loader(lang), "exp-tries"), &mut f.count, 60.0);
+            field(ui, &fl!(loader(lang), "exp-gap"), &mut f.gap_ms, 50.0);
         });
     });
     let plan_err = f.plan_in(Target::Default, lang).err();
     ui.horizontal_wrapped(|ui| {
         if running {
-            if ui.button(t("exp.cancel")).clicked() {
+            if ui.button(fl!(loader(lang), "exp-cancel")).clicked() {
                 p.runtime().send(crate::session::Control::CancelExpect);
             }
         } else {
             let blocked = p.send_blocked();
             let b = ui.add_enabled(
                 blocked.is_none() && plan_err.is_none(),
-                egui::Button::new(t("exp.run")),
+                egui::Button::new(fl!(loader(lang), "exp-run")),
             );
             if let Some(why) = &blocked {
                 b.clone().on_disabled_hover_text(why);
@@ -128,7 +136,10 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
                 .as_ref()
                 .is_some_and(|x| !x.results().is_empty());
         if ui
-            .add_enabled(has && !running, egui::Button::new(t("exp.export_csv")))
+            .add_enabled(
+                has && !running,
+                egui::Button::new(fl!(loader(lang), "exp-export-csv")),
+            )
             .clicked()
         {
             let ctx = ui.ctx().clone();
@@ -151,43 +162,34 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
         super::address_field::ERROR_RED
     };
     let status = if running {
-        trf(
-            lang,
-            "exp.running",
-            &[
-                ("n", &s.tries.to_string()),
-                ("total", &s.planned.to_string()),
-            ],
-        )
+        fl!(loader(lang), "exp-running", n = s.tries, total = s.planned)
     } else {
         s.to_string()
     };
     ui.label(RichText::new(status).color(color).strong());
     let fig = |d: Option<Duration>| d.map(fmt_ms).unwrap_or_else(|| "–".into());
-    ui.label(trf(
-        lang,
-        "exp.latency",
-        &[
-            ("min", &fig(s.min)),
-            ("p50", &fig(s.p50)),
-            ("p95", &fig(s.p95)),
-            ("max", &fig(s.max)),
-        ],
+    ui.label(fl!(
+        loader(lang),
+        "exp-latency",
+        min = fig(s.min),
+        p50 = fig(s.p50),
+        p95 = fig(s.p95),
+        max = fig(s.max)
     ));
     if let Some(why) = x.stopped() {
-        ui.label(RichText::new(trf(lang, "exp.stopped_early", &[("why", why)])).weak());
+        ui.label(RichText::new(fl!(loader(lang), "exp-stopped-early", why = why)).weak());
     }
     egui::Grid::new(("expect_results", salt))
         .striped(true)
         .num_columns(4)
         .show(ui, |ui| {
             for h in [
-                "exp.col_try",
-                "exp.col_result",
-                "exp.col_latency",
-                "exp.col_note",
+                fl!(loader(lang), "exp-col-try"),
+                fl!(loader(lang), "exp-col-result"),
+                fl!(loader(lang), "exp-col-latency"),
+                fl!(loader(lang), "exp-col-note"),
             ] {
-                ui.label(RichText::new(t(h)).strong());
+                ui.label(RichText::new(h).strong());
             }
             ui.end_row();
             // The newest 200 tries.
@@ -196,10 +198,14 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
                 ui.label(r.n.to_string());
                 if r.passed {
                     ui.label(
-                        RichText::new(t("exp.pass")).color(Color32::from_rgb(0x3c, 0xa0, 0x50)),
+                        RichText::new(fl!(loader(lang), "exp-pass"))
+                            .color(Color32::from_rgb(0x3c, 0xa0, 0x50)),
                     );
                 } else {
-                    ui.label(RichText::new(t("exp.fail")).color(super::address_field::ERROR_RED));
+                    ui.label(
+                        RichText::new(fl!(loader(lang), "exp-fail"))
+                            .color(super::address_field::ERROR_RED),
+                    );
                 }
                 ui.label(r.latency.map(fmt_ms).unwrap_or_default());
                 ui.label(&r.note);

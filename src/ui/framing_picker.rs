@@ -4,9 +4,12 @@
 //! the saved log keep the raw bytes).
 
 use super::address_field::error_label;
-use super::classroom::t;
+use super::classroom::lang;
+use super::classroom::ui_loader;
 use crate::codec::framing::{DEFAULT_MAX_FRAME, Framing, PrefixWidth};
+use crate::i18n::{Lang, loader};
 use egui::{TextEdit, Ui};
+use i18n_embed_fl::fl;
 use serde::{Deserialize, Serialize};
 
 /// The choices of the picker.
@@ -40,19 +43,20 @@ impl FramingMode {
         FramingMode::Prefix4Le,
     ];
 
-    /// The i18n key of its name.
-    pub fn key(self) -> &'static str {
+    /// Its name in `lang`.
+    pub fn name(self, lang: Lang) -> String {
+        let l = loader(lang);
         match self {
-            FramingMode::Raw => "fr.raw",
-            FramingMode::Lf => "fr.lf",
-            FramingMode::Crlf => "fr.crlf",
-            FramingMode::DelimiterHex => "fr.hex",
-            FramingMode::FixedLength => "fr.fixed",
-            FramingMode::Prefix1 => "fr.prefix1",
-            FramingMode::Prefix2Be => "fr.prefix2be",
-            FramingMode::Prefix2Le => "fr.prefix2le",
-            FramingMode::Prefix4Be => "fr.prefix4be",
-            FramingMode::Prefix4Le => "fr.prefix4le",
+            FramingMode::Raw => fl!(l, "fr-raw"),
+            FramingMode::Lf => fl!(l, "fr-lf"),
+            FramingMode::Crlf => fl!(l, "fr-crlf"),
+            FramingMode::DelimiterHex => fl!(l, "fr-hex"),
+            FramingMode::FixedLength => fl!(l, "fr-fixed"),
+            FramingMode::Prefix1 => fl!(l, "fr-prefix1"),
+            FramingMode::Prefix2Be => fl!(l, "fr-prefix2be"),
+            FramingMode::Prefix2Le => fl!(l, "fr-prefix2le"),
+            FramingMode::Prefix4Be => fl!(l, "fr-prefix4be"),
+            FramingMode::Prefix4Le => fl!(l, "fr-prefix4le"),
         }
     }
 }
@@ -79,8 +83,8 @@ impl Default for FramingForm {
 }
 
 impl FramingForm {
-    /// The framing the fields describe, or the i18n key of the problem.
-    pub fn framing(&self) -> Result<Framing, &'static str> {
+    /// The framing the fields describe, or what is wrong with them.
+    pub fn framing(&self) -> Result<Framing, FramingError> {
         let prefix = |width, big_endian| Framing::LengthPrefix {
             width,
             big_endian,
@@ -90,9 +94,8 @@ impl FramingForm {
             FramingMode::Raw => Framing::Raw,
             FramingMode::Lf => Framing::lf(),
             FramingMode::Crlf => Framing::crlf(),
-            FramingMode::DelimiterHex => {
-                Framing::delimiter_hex(&self.delimiter_hex).map_err(|_| "fr.err_hex")?
-            }
+            FramingMode::DelimiterHex => Framing::delimiter_hex(&self.delimiter_hex)
+                .map_err(|_| FramingError::BadDelimiter)?,
             FramingMode::FixedLength => Framing::FixedLength {
                 len: self
                     .length
@@ -100,7 +103,7 @@ impl FramingForm {
                     .parse::<usize>()
                     .ok()
                     .filter(|n| (1..=DEFAULT_MAX_FRAME).contains(n))
-                    .ok_or("fr.err_len")?,
+                    .ok_or(FramingError::BadLength)?,
             },
             FramingMode::Prefix1 => prefix(PrefixWidth::One, true),
             FramingMode::Prefix2Be => prefix(PrefixWidth::Two, true),
@@ -111,26 +114,49 @@ impl FramingForm {
     }
 }
 
+/// What is wrong with the framing fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FramingError {
+    /// The delimiter is not hex bytes.
+    BadDelimiter,
+    /// The fixed length is not a number in range.
+    BadLength,
+}
+
+impl FramingError {
+    /// The problem as a sentence in `lang`.
+    pub fn text(self, lang: Lang) -> String {
+        match self {
+            FramingError::BadDelimiter => fl!(loader(lang), "fr-err-hex"),
+            FramingError::BadLength => fl!(loader(lang), "fr-err-len"),
+        }
+    }
+}
+
 /// The picker (a combo box, plus the delimiter or length field when needed).
 pub fn show(ui: &mut Ui, salt: &str, form: &mut FramingForm) {
-    let l = ui.label(t(ui, "fr.label"));
+    let l = ui.label(fl!(ui_loader(ui), "fr-label"));
     egui::ComboBox::from_id_salt(("framing", salt))
-        .selected_text(t(ui, form.mode.key()))
+        .selected_text(form.mode.name(lang(ui.ctx())))
         .show_ui(ui, |ui| {
             for m in FramingMode::ALL {
-                ui.selectable_value(&mut form.mode, m, t(ui, m.key()));
+                ui.selectable_value(&mut form.mode, m, m.name(lang(ui.ctx())));
             }
         })
         .response
         .labelled_by(l.id)
-        .on_hover_text(t(ui, "fr.hint"));
+        .on_hover_text(fl!(ui_loader(ui), "fr-hint"));
     let field = match form.mode {
-        FramingMode::DelimiterHex => Some(("fr.delimiter", &mut form.delimiter_hex, "0D 0A")),
-        FramingMode::FixedLength => Some(("fr.length", &mut form.length, "8")),
+        FramingMode::DelimiterHex => Some((
+            fl!(ui_loader(ui), "fr-delimiter"),
+            &mut form.delimiter_hex,
+            "0D 0A",
+        )),
+        FramingMode::FixedLength => Some((fl!(ui_loader(ui), "fr-length"), &mut form.length, "8")),
         _ => None,
     };
-    if let Some((key, text, hint)) = field {
-        let l = ui.label(t(ui, key));
+    if let Some((label, text, hint)) = field {
+        let l = ui.label(label);
         ui.add(
             TextEdit::singleline(text)
                 .desired_width(60.0)
@@ -138,8 +164,8 @@ pub fn show(ui: &mut Ui, salt: &str, form: &mut FramingForm) {
         )
         .labelled_by(l.id);
     }
-    if let Err(key) = form.framing() {
-        error_label(ui, t(ui, key));
+    if let Err(e) = form.framing() {
+        error_label(ui, &e.text(lang(ui.ctx())));
     }
 }
 
@@ -156,12 +182,12 @@ mod tests {
         }
         f.mode = FramingMode::DelimiterHex;
         f.delimiter_hex = "zz".into();
-        assert_eq!(f.framing(), Err("fr.err_hex"));
+        assert_eq!(f.framing(), Err(FramingError::BadDelimiter));
         f.delimiter_hex = "0d 0a".into();
         assert_eq!(f.framing(), Ok(Framing::crlf()));
         f.mode = FramingMode::FixedLength;
         f.length = "0".into();
-        assert_eq!(f.framing(), Err("fr.err_len"));
+        assert_eq!(f.framing(), Err(FramingError::BadLength));
         f.mode = FramingMode::Prefix2Le;
         assert_eq!(
             f.framing(),

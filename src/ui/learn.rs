@@ -1,68 +1,65 @@
 //! The Learn window: TCP against UDP as the lesson compares them (connection, reliability,
 //! ordering, message boundaries, header overhead), the socket calls of each side, and the
-//! lesson's terms with a hover tip each. All text comes from the i18n tables.
+//! lesson's terms with a hover tip each. All text comes from the Fluent files (`learn-*`, `term-*`).
 
-use crate::i18n::{Lang, tr};
+use crate::i18n::{Lang, loader};
 use egui::{Context, RichText};
+use i18n_embed_fl::fl;
 
-/// Rows of the comparison: (aspect, UDP, TCP) keys.
-const ROWS: [(&str, &str, &str); 6] = [
-    (
-        "learn.connection",
-        "learn.udp.connection",
-        "learn.tcp.connection",
-    ),
-    (
-        "learn.reliability",
-        "learn.udp.reliability",
-        "learn.tcp.reliability",
-    ),
-    ("learn.ordering", "learn.udp.ordering", "learn.tcp.ordering"),
-    (
-        "learn.boundaries",
-        "learn.udp.boundaries",
-        "learn.tcp.boundaries",
-    ),
-    ("learn.overhead", "learn.udp.overhead", "learn.tcp.overhead"),
-    ("learn.uses", "learn.udp.uses", "learn.tcp.uses"),
-];
+/// Rows of the comparison: (aspect, UDP, TCP).
+fn rows(lang: Lang) -> [(String, String, String); 6] {
+    let l = loader(lang);
+    [
+        (
+            fl!(l, "learn-connection"),
+            fl!(l, "learn-udp-connection"),
+            fl!(l, "learn-tcp-connection"),
+        ),
+        (
+            fl!(l, "learn-reliability"),
+            fl!(l, "learn-udp-reliability"),
+            fl!(l, "learn-tcp-reliability"),
+        ),
+        (
+            fl!(l, "learn-ordering"),
+            fl!(l, "learn-udp-ordering"),
+            fl!(l, "learn-tcp-ordering"),
+        ),
+        (
+            fl!(l, "learn-boundaries"),
+            fl!(l, "learn-udp-boundaries"),
+            fl!(l, "learn-tcp-boundaries"),
+        ),
+        (
+            fl!(l, "learn-overhead"),
+            fl!(l, "learn-udp-overhead"),
+            fl!(l, "learn-tcp-overhead"),
+        ),
+        (
+            fl!(l, "learn-uses"),
+            fl!(l, "learn-udp-uses"),
+            fl!(l, "learn-tcp-uses"),
+        ),
+    ]
+}
 
-/// Terms with a hover tip: (term, tip) keys.
-const TERMS: [(&str, &str); 7] = [
-    ("term.port", "term.port.tip"),
-    ("term.bind", "term.bind.tip"),
-    ("term.backlog", "term.backlog.tip"),
-    ("term.datagram", "term.datagram.tip"),
-    ("term.stream", "term.stream.tip"),
-    ("term.fin", "term.fin.tip"),
-    ("term.rst", "term.rst.tip"),
-];
-
-/// Every key the window uses (the i18n tests check them in both languages).
-pub fn keys() -> Vec<&'static str> {
-    let mut k = vec![
-        "learn.title",
-        "learn.aspect",
-        "learn.udp",
-        "learn.tcp",
-        "learn.calls",
-        "learn.udp.calls",
-        "learn.tcp.server_calls",
-        "learn.tcp.client_calls",
-        "learn.terms",
-    ];
-    for (a, b, c) in ROWS {
-        k.extend([a, b, c]);
-    }
-    for (a, b) in TERMS {
-        k.extend([a, b]);
-    }
-    k
+/// Terms with a hover tip: (term, tip).
+fn terms(lang: Lang) -> [(String, String); 7] {
+    let l = loader(lang);
+    [
+        (fl!(l, "term-port"), fl!(l, "term-port-tip")),
+        (fl!(l, "term-bind"), fl!(l, "term-bind-tip")),
+        (fl!(l, "term-backlog"), fl!(l, "term-backlog-tip")),
+        (fl!(l, "term-datagram"), fl!(l, "term-datagram-tip")),
+        (fl!(l, "term-stream"), fl!(l, "term-stream-tip")),
+        (fl!(l, "term-fin"), fl!(l, "term-fin-tip")),
+        (fl!(l, "term-rst"), fl!(l, "term-rst-tip")),
+    ]
 }
 
 /// Shows the window while `open` is true.
 pub fn show(ctx: &Context, open: &mut bool, lang: Lang) {
-    egui::Window::new(tr(lang, "learn.title"))
+    egui::Window::new(fl!(loader(lang), "learn-title"))
         .open(open)
         .default_width(640.0)
         .vscroll(true)
@@ -72,47 +69,32 @@ pub fn show(ctx: &Context, open: &mut bool, lang: Lang) {
                 .num_columns(3)
                 .spacing([16.0, 6.0])
                 .show(ui, |ui| {
-                    ui.label(RichText::new(tr(lang, "learn.aspect")).strong());
-                    ui.label(RichText::new(tr(lang, "learn.udp")).strong());
-                    ui.label(RichText::new(tr(lang, "learn.tcp")).strong());
+                    ui.label(RichText::new(fl!(loader(lang), "learn-aspect")).strong());
+                    ui.label(RichText::new(fl!(loader(lang), "learn-udp")).strong());
+                    ui.label(RichText::new(fl!(loader(lang), "learn-tcp")).strong());
                     ui.end_row();
-                    for (aspect, udp, tcp) in ROWS {
-                        ui.label(RichText::new(tr(lang, aspect)).strong());
-                        ui.label(tr(lang, udp));
-                        ui.label(tr(lang, tcp));
+                    for (aspect, udp, tcp) in rows(lang) {
+                        ui.label(RichText::new(aspect).strong());
+                        ui.label(udp);
+                        ui.label(tcp);
                         ui.end_row();
                     }
                 });
             ui.separator();
-            ui.label(RichText::new(tr(lang, "learn.calls")).strong());
-            for k in [
-                "learn.udp.calls",
-                "learn.tcp.server_calls",
-                "learn.tcp.client_calls",
+            ui.label(RichText::new(fl!(loader(lang), "learn-calls")).strong());
+            for calls in [
+                fl!(loader(lang), "learn-udp-calls"),
+                fl!(loader(lang), "learn-tcp-server-calls"),
+                fl!(loader(lang), "learn-tcp-client-calls"),
             ] {
-                ui.label(RichText::new(tr(lang, k)).monospace());
+                ui.label(RichText::new(calls).monospace());
             }
             ui.separator();
-            ui.label(RichText::new(tr(lang, "learn.terms")).strong());
+            ui.label(RichText::new(fl!(loader(lang), "learn-terms")).strong());
             ui.horizontal_wrapped(|ui| {
-                for (term, tip) in TERMS {
-                    ui.label(RichText::new(tr(lang, term)).underline())
-                        .on_hover_text(tr(lang, tip));
+                for (term, tip) in terms(lang) {
+                    ui.label(RichText::new(term).underline()).on_hover_text(tip);
                 }
             });
         });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_learn_key_is_translated() {
-        for k in keys() {
-            for lang in [Lang::En, Lang::Zh] {
-                assert_ne!(tr(lang, k), k, "{k} missing in {lang:?}");
-            }
-        }
-    }
 }

@@ -1,9 +1,10 @@
 //! How much of each session's log is kept in memory (the rest stays in its file on disk
 //! and is in every Save log…). Persisted with the window's settings.
 
-use super::classroom::t;
+use super::classroom::ui_loader;
 use crate::log::LogStore;
 use egui::Ui;
+use i18n_embed_fl::fl;
 use serde::{Deserialize, Serialize};
 
 /// The in-memory cap of every tab's log: rows or MiB of payload, whichever comes first.
@@ -56,12 +57,12 @@ impl LogSettings {
 /// The settings menu's contents. Returns true when something changed.
 pub fn ui(ui: &mut Ui, s: &mut LogSettings) -> bool {
     let before = *s;
-    ui.label(egui::RichText::new(t(ui, "logset.title")).strong());
-    ui.label(egui::RichText::new(t(ui, "logset.explain")).weak());
+    ui.label(egui::RichText::new(fl!(ui_loader(ui), "logset-title")).strong());
+    ui.label(egui::RichText::new(fl!(ui_loader(ui), "logset-explain")).weak());
     egui::Grid::new("log_settings")
         .num_columns(2)
         .show(ui, |ui| {
-            let l = ui.label(t(ui, "logset.rows"));
+            let l = ui.label(fl!(ui_loader(ui), "logset-rows"));
             ui.add(
                 egui::DragValue::new(&mut s.max_rows)
                     .range(LogSettings::MIN_ROWS..=LogSettings::MAX_ROWS)
@@ -69,7 +70,7 @@ pub fn ui(ui: &mut Ui, s: &mut LogSettings) -> bool {
             )
             .labelled_by(l.id);
             ui.end_row();
-            let l = ui.label(t(ui, "logset.mib"));
+            let l = ui.label(fl!(ui_loader(ui), "logset-mib"));
             ui.add(
                 egui::DragValue::new(&mut s.max_mib)
                     .range(LogSettings::MIN_MIB..=LogSettings::MAX_MIB)
@@ -78,7 +79,7 @@ pub fn ui(ui: &mut Ui, s: &mut LogSettings) -> bool {
             .labelled_by(l.id);
             ui.end_row();
         });
-    if ui.button(t(ui, "logset.reset")).clicked() {
+    if ui.button(fl!(ui_loader(ui), "logset-reset")).clicked() {
         *s = LogSettings::default();
     }
     *s != before

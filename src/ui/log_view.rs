@@ -5,10 +5,11 @@
 
 use super::search::Matches;
 use crate::codec::{Encoding, to_hex_spaced};
-use crate::i18n::{Lang, tr, trf};
+use crate::i18n::{Lang, loader};
 use crate::log::{Direction, Entry, LogStore, RecordWriter};
 use egui::{Color32, RichText, Sense, TextStyle, Ui};
 use egui_extras::{Column, TableBuilder};
+use i18n_embed_fl::fl;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::io::{self, BufWriter, Write};
@@ -58,18 +59,16 @@ impl LogViewState {
             return None;
         }
         let more = if self.matches.done {
-            ""
+            String::new()
         } else {
-            tr(lang, "log.searching")
+            fl!(loader(lang), "log-searching")
         };
-        Some(trf(
-            lang,
-            "log.match_count",
-            &[
-                ("k", &self.matches.seqs.len().to_string()),
-                ("n", &store.len().to_string()),
-                ("more", more),
-            ],
+        Some(fl!(
+            loader(lang),
+            "log-match-count",
+            k = self.matches.seqs.len(),
+            n = store.len(),
+            more = more
         ))
     }
 }
@@ -204,29 +203,24 @@ pub fn show(
 ) -> LogActions {
     let mut actions = LogActions::default();
     let lang = super::classroom::lang(ui.ctx());
-    let t = |key| tr(lang, key);
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(t("log.title")).strong());
-        ui.label(t("log.show"));
-        ui.selectable_value(display, DisplayMode::Text, t("log.text"));
-        ui.selectable_value(display, DisplayMode::Hex, t("log.hex_view"));
-        ui.selectable_value(display, DisplayMode::Both, t("log.both"));
+        ui.label(RichText::new(fl!(loader(lang), "log-title")).strong());
+        ui.label(fl!(loader(lang), "log-show"));
+        ui.selectable_value(display, DisplayMode::Text, fl!(loader(lang), "log-text"));
+        ui.selectable_value(display, DisplayMode::Hex, fl!(loader(lang), "log-hex-view"));
+        ui.selectable_value(display, DisplayMode::Both, fl!(loader(lang), "log-both"));
         ui.separator();
         if ui
-            .button(t("log.clear"))
-            .on_hover_text(t("log.clear_tip"))
+            .button(fl!(loader(lang), "log-clear"))
+            .on_hover_text(fl!(loader(lang), "log-clear-tip"))
             .clicked()
         {
             actions.clear = true;
         }
         let copy_label = if st.selected.is_empty() {
-            t("log.copy_all").to_string()
+            fl!(loader(lang), "log-copy-all")
         } else {
-            trf(
-                lang,
-                "log.copy_selected",
-                &[("n", &st.selected.len().to_string())],
-            )
+            fl!(loader(lang), "log-copy-selected", n = st.selected.len())
         };
         if ui
             .add_enabled(!store.is_empty(), egui::Button::new(copy_label))
@@ -240,30 +234,33 @@ pub fn show(
                 .collect();
             ui.ctx().copy_text(lines.join("\n"));
         }
-        if !st.selected.is_empty() && ui.button(t("log.select_none")).clicked() {
+        if !st.selected.is_empty() && ui.button(fl!(loader(lang), "log-select-none")).clicked() {
             st.selected.clear();
             st.anchor = None;
         }
         if ui
-            .add_enabled(!store.is_empty(), egui::Button::new(t("log.save")))
-            .on_hover_text(t("log.save_tip"))
+            .add_enabled(
+                !store.is_empty(),
+                egui::Button::new(fl!(loader(lang), "log-save")),
+            )
+            .on_hover_text(fl!(loader(lang), "log-save-tip"))
             .clicked()
         {
             actions.save = true;
         }
         let note_btn = ui
-            .menu_button(t("log.note"), |ui| {
-                let l = ui.label(t("log.note_text"));
+            .menu_button(fl!(loader(lang), "log-note"), |ui| {
+                let l = ui.label(fl!(loader(lang), "log-note-text"));
                 let r = ui.add(
                     egui::TextEdit::singleline(&mut st.note)
-                        .hint_text(t("log.note_hint"))
+                        .hint_text(fl!(loader(lang), "log-note-hint"))
                         .desired_width(240.0),
                 );
                 let r = r.labelled_by(l.id);
                 let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 let ok = !st.note.trim().is_empty();
                 if (ui
-                    .add_enabled(ok, egui::Button::new(t("log.add_note")))
+                    .add_enabled(ok, egui::Button::new(fl!(loader(lang), "log-add-note")))
                     .clicked()
                     || enter)
                     && ok
@@ -274,18 +271,18 @@ pub fn show(
                 }
             })
             .response;
-        note_btn.on_hover_text(t("log.note_tip"));
+        note_btn.on_hover_text(fl!(loader(lang), "log-note-tip"));
         if server {
             ui.separator();
             let current = match st.client_filter {
                 Some(id) => format!("#{id}"),
-                None => t("log.all").into(),
+                None => fl!(loader(lang), "log-all"),
             };
-            let l = ui.label(t("log.show_client"));
+            let l = ui.label(fl!(loader(lang), "log-show-client"));
             egui::ComboBox::from_id_salt(("client_filter", id_salt))
                 .selected_text(current)
                 .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut st.client_filter, None, t("log.all"));
+                    ui.selectable_value(&mut st.client_filter, None, fl!(loader(lang), "log-all"));
                     for id in store.clients.keys() {
                         ui.selectable_value(&mut st.client_filter, Some(*id), format!("#{id}"));
                     }
@@ -296,17 +293,17 @@ pub fn show(
     });
 
     ui.horizontal(|ui| {
-        let l = ui.label(t("log.filter"));
+        let l = ui.label(fl!(loader(lang), "log-filter"));
         ui.add(
             egui::TextEdit::singleline(&mut st.search)
-                .hint_text(t("log.filter_hint"))
+                .hint_text(fl!(loader(lang), "log-filter-hint"))
                 .desired_width(320.0),
         )
         .labelled_by(l.id);
         if !st.search.is_empty()
             && ui
                 .small_button("✖")
-                .on_hover_text(t("log.clear_filter"))
+                .on_hover_text(fl!(loader(lang), "log-clear-filter"))
                 .clicked()
         {
             st.search.clear();
@@ -364,38 +361,38 @@ pub fn show(
     table
         .header(20.0, |mut h| {
             h.col(|ui| {
-                ui.strong(t("log.col_time"));
+                ui.strong(fl!(loader(lang), "log-col-time"));
             });
             h.col(|ui| {
                 ui.strong("");
             });
             h.col(|ui| {
-                ui.strong(t("log.col_peer"));
+                ui.strong(fl!(loader(lang), "log-col-peer"));
             });
             h.col(|ui| {
-                ui.strong(t("log.col_len"));
+                ui.strong(fl!(loader(lang), "log-col-len"));
             });
             h.col(|ui| {
-                ui.strong(t("log.col_dt"))
-                    .on_hover_text(t("log.col_dt_tip"));
+                ui.strong(fl!(loader(lang), "log-col-dt"))
+                    .on_hover_text(fl!(loader(lang), "log-col-dt-tip"));
             });
             match mode {
                 DisplayMode::Text => {
                     h.col(|ui| {
-                        ui.strong(t("log.col_data_text"));
+                        ui.strong(fl!(loader(lang), "log-col-data-text"));
                     });
                 }
                 DisplayMode::Hex => {
                     h.col(|ui| {
-                        ui.strong(t("log.col_data_hex"));
+                        ui.strong(fl!(loader(lang), "log-col-data-hex"));
                     });
                 }
                 DisplayMode::Both => {
                     h.col(|ui| {
-                        ui.strong(t("log.col_text"));
+                        ui.strong(fl!(loader(lang), "log-col-text"));
                     });
                     h.col(|ui| {
-                        ui.strong(t("log.col_hex"));
+                        ui.strong(fl!(loader(lang), "log-col-hex"));
                     });
                 }
             }
@@ -443,7 +440,7 @@ pub fn show(
                     let rt = if e.data().is_some() {
                         RichText::new(t).monospace()
                     } else if matches!(e.event.kind, crate::net::EventKind::Note(_)) {
-                        RichText::new(trf(lang, "log.note_row", &[("text", &t)]))
+                        RichText::new(fl!(loader(lang), "log-note-row", text = t.as_str()))
                             .strong()
                             .color(NOTE_COLOR)
                     } else {

@@ -3,10 +3,12 @@
 //! loopback and the outgoing interface. Every field is checked as you type.
 
 use super::address_field::error_label;
-use super::classroom::{lang, t};
-use crate::i18n::trf;
+use super::classroom::lang;
+use super::classroom::ui_loader;
+use crate::i18n::{Lang, loader};
 use crate::net::{MulticastConfig, Role};
 use egui::{RichText, TextEdit, Ui};
+use i18n_embed_fl::fl;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
@@ -37,16 +39,44 @@ impl Default for MulticastForm {
     }
 }
 
-/// A field's problem: an i18n key and the value it quotes.
+/// What is wrong with a field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Problem {
+    DestNotIp,
+    GroupBad,
+    NotMulticast,
+    IfaceV6,
+    IfaceBad,
+    IfaceIndex,
+    Ttl,
+}
+
+/// A field's problem and the value it quotes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FormError {
-    pub key: &'static str,
+    pub problem: Problem,
     pub value: String,
 }
 
-fn err(key: &'static str, value: &str) -> FormError {
+impl FormError {
+    /// The problem as a sentence in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        let (l, value) = (loader(lang), self.value.as_str());
+        match self.problem {
+            Problem::DestNotIp => fl!(l, "mc-err-dest-not-ip", value = value),
+            Problem::GroupBad => fl!(l, "mc-err-group-bad", value = value),
+            Problem::NotMulticast => fl!(l, "mc-err-not-multicast", value = value),
+            Problem::IfaceV6 => fl!(l, "mc-err-iface-v6", value = value),
+            Problem::IfaceBad => fl!(l, "mc-err-iface-bad", value = value),
+            Problem::IfaceIndex => fl!(l, "mc-err-iface-index", value = value),
+            Problem::Ttl => fl!(l, "mc-err-ttl", value = value),
+        }
+    }
+}
+
+fn err(problem: Problem, value: &str) -> FormError {
     FormError {
-        key,
+        problem,
         value: value.to_string(),
     }
 }
@@ -63,14 +93,14 @@ fn parse_ip(text: &str) -> Option<IpAddr> {
 impl MulticastForm {
     /// The group: the receiver's Group field, or the sender's destination host.
     fn group_ip(&self, role: Role, dest_host: &str) -> Result<IpAddr, FormError> {
-        let (text, bad_key) = if role == Role::UdpSender {
-            (dest_host, "mc.err_dest_not_ip")
+        let (text, bad) = if role == Role::UdpSender {
+            (dest_host, Problem::DestNotIp)
         } else {
-            (self.group.as_str(), "mc.err_group_bad")
+            (self.group.as_str(), Problem::GroupBad)
         };
-        let ip = parse_ip(text).ok_or_else(|| err(bad_key, text.trim()))?;
+        let ip = parse_ip(text).ok_or_else(|| err(bad, text.trim()))?;
         if !ip.is_multicast() {
-            return Err(err("mc.err_not_multicast", &ip.to_string()));
+            return Err(err(Problem::NotMulticast, &ip.to_string()));
         }
         Ok(ip)
     }
@@ -92,14 +122,14 @@ impl MulticastForm {
                 match parse_ip(iface) {
                     Some(IpAddr::V4(v4)) => m.interface = Some(IpAddr::V4(v4)),
                     Some(IpAddr::V6(v6)) => {
-                        return Err(err("mc.err_iface_v6", &v6.to_string()));
+                        return Err(err(Problem::IfaceV6, &v6.to_string()));
                     }
-                    None => return Err(err("mc.err_iface_bad", iface)),
+                    None => return Err(err(Problem::IfaceBad, iface)),
                 }
             } else {
                 m.interface_index = iface
                     .parse::<u32>()
-                    .map_err(|_| err("mc.err_iface_index", iface))?;
+                    .map_err(|_| err(Problem::IfaceIndex, iface))?;
             }
         }
         m.ttl = self
@@ -108,7 +138,7 @@ impl MulticastForm {
             .parse::<u32>()
             .ok()
             .filter(|t| *t <= 255)
-            .ok_or_else(|| err("mc.err_ttl", self.ttl.trim()))?;
+            .ok_or_else(|| err(Problem::Ttl, self.ttl.trim()))?;
         m.loopback = self.loopback;
         Ok(Some(m))
     }
@@ -138,36 +168,39 @@ pub fn section(
 ) -> bool {
     let mut ok = true;
     let salt = role.as_str();
-    egui::CollapsingHeader::new(RichText::new(t(ui, "mc.title")).strong())
+    egui::CollapsingHeader::new(RichText::new(fl!(ui_loader(ui), "mc-title")).strong())
         .id_salt(("multicast", salt))
         .default_open(true)
         .show(ui, |ui| {
             ui.add_enabled_ui(editable, |ui| {
                 ui.horizontal_wrapped(|ui| {
-                    ui.checkbox(&mut form.enabled, t(ui, "mc.enable"))
-                        .on_hover_text(t(
-                            ui,
-                            if role == Role::UdpSender {
-                                "mc.hint_send"
-                            } else {
-                                "mc.hint_recv"
-                            },
-                        ));
+                    ui.checkbox(&mut form.enabled, fl!(ui_loader(ui), "mc-enable"))
+                        .on_hover_text(if role == Role::UdpSender {
+                            fl!(ui_loader(ui), "mc-hint-send")
+                        } else {
+                            fl!(ui_loader(ui), "mc-hint-recv")
+                        });
                     ui.add_enabled_ui(form.enabled, |ui| {
                         if role == Role::UdpReceiver {
-                            text_field(ui, "mc.group", &mut form.group, 130.0, "239.255.0.1");
+                            text_field(
+                                ui,
+                                fl!(ui_loader(ui), "mc-group"),
+                                &mut form.group,
+                                130.0,
+                                "239.255.0.1",
+                            );
                         }
                         text_field(
                             ui,
-                            "mc.interface",
+                            fl!(ui_loader(ui), "mc-interface"),
                             &mut form.interface,
                             110.0,
-                            t(ui, "mc.interface_hint"),
+                            &fl!(ui_loader(ui), "mc-interface-hint"),
                         );
                         if role == Role::UdpSender {
-                            text_field(ui, "mc.ttl", &mut form.ttl, 40.0, "1");
-                            ui.checkbox(&mut form.loopback, t(ui, "mc.loopback"))
-                                .on_hover_text(t(ui, "mc.loopback_hint"));
+                            text_field(ui, fl!(ui_loader(ui), "mc-ttl"), &mut form.ttl, 40.0, "1");
+                            ui.checkbox(&mut form.loopback, fl!(ui_loader(ui), "mc-loopback"))
+                                .on_hover_text(fl!(ui_loader(ui), "mc-loopback-hint"));
                         }
                     });
                 });
@@ -175,12 +208,12 @@ pub fn section(
             if form.enabled {
                 if let Err(e) = form.config(role, dest_host) {
                     ok = false;
-                    let text = trf(lang(ui.ctx()), e.key, &[("value", &e.value)]);
+                    let text = e.text(lang(ui.ctx()));
                     error_label(ui, &text);
                 } else if role == Role::UdpSender {
-                    ui.label(RichText::new(t(ui, "mc.hint_send")).weak());
+                    ui.label(RichText::new(fl!(ui_loader(ui), "mc-hint-send")).weak());
                 } else {
-                    ui.label(RichText::new(t(ui, "mc.hint_recv")).weak());
+                    ui.label(RichText::new(fl!(ui_loader(ui), "mc-hint-recv")).weak());
                 }
             }
         });
@@ -191,8 +224,8 @@ pub fn section(
     ok
 }
 
-fn text_field(ui: &mut Ui, key: &'static str, text: &mut String, width: f32, hint: &str) {
-    let l = ui.label(t(ui, key));
+fn text_field(ui: &mut Ui, label: String, text: &mut String, width: f32, hint: &str) {
+    let l = ui.label(label);
     ui.add(
         TextEdit::singleline(text)
             .desired_width(width)
@@ -216,37 +249,37 @@ mod tests {
         assert_eq!((m.ttl, m.loopback, m.interface), (1, true, None));
         f.group = "10.0.0.1".into();
         assert_eq!(
-            f.config(Role::UdpReceiver, "").unwrap_err().key,
-            "mc.err_not_multicast"
+            f.config(Role::UdpReceiver, "").unwrap_err().problem,
+            Problem::NotMulticast
         );
         f.group = "nope".into();
         assert_eq!(
-            f.config(Role::UdpReceiver, "").unwrap_err().key,
-            "mc.err_group_bad"
+            f.config(Role::UdpReceiver, "").unwrap_err().problem,
+            Problem::GroupBad
         );
         f.group = "239.1.2.3".into();
         f.interface = "::1".into();
         assert_eq!(
-            f.config(Role::UdpReceiver, "").unwrap_err().key,
-            "mc.err_iface_v6"
+            f.config(Role::UdpReceiver, "").unwrap_err().problem,
+            Problem::IfaceV6
         );
         f.interface = "127.0.0.1".into();
         f.ttl = "256".into();
         assert_eq!(
-            f.config(Role::UdpSender, "239.1.2.3").unwrap_err().key,
-            "mc.err_ttl"
+            f.config(Role::UdpSender, "239.1.2.3").unwrap_err().problem,
+            Problem::Ttl
         );
         f.ttl = "0".into();
         assert!(f.config(Role::UdpSender, "239.1.2.3").unwrap().is_some());
         assert_eq!(
-            f.config(Role::UdpSender, "127.0.0.1").unwrap_err().key,
-            "mc.err_not_multicast"
+            f.config(Role::UdpSender, "127.0.0.1").unwrap_err().problem,
+            Problem::NotMulticast
         );
         f.group = "ff02::1".into();
         f.interface = "eth0".into();
         assert_eq!(
-            f.config(Role::UdpReceiver, "").unwrap_err().key,
-            "mc.err_iface_index"
+            f.config(Role::UdpReceiver, "").unwrap_err().problem,
+            Problem::IfaceIndex
         );
         f.interface = "2".into();
         let m = f.config(Role::UdpReceiver, "").unwrap().unwrap();

@@ -2,10 +2,11 @@
 //! classified (loopback, private 内网, link-local, CGNAT, public 外网) with one sentence on
 //! what that means. Clicking an address hands it to the caller (to fill the host field).
 
-use super::classroom::t;
-use crate::i18n::{Lang, tr, trf};
+use super::classroom::ui_loader;
+use crate::i18n::{Lang, loader};
 use crate::net::interfaces::{self, AddrClass, IfaceAddr};
 use egui::{Color32, RichText, Ui};
+use i18n_embed_fl::fl;
 use std::net::IpAddr;
 
 /// The panel's state: the list, read once and on Refresh.
@@ -33,33 +34,33 @@ impl NetworkPanel {
     }
 }
 
-/// The key of a class's short name.
-pub fn class_key(c: AddrClass) -> &'static str {
+/// A class's short name in `lang`.
+pub fn class_name(lang: Lang, c: AddrClass) -> String {
     match c {
-        AddrClass::Loopback => "class.loopback",
-        AddrClass::Private => "class.private",
-        AddrClass::UniqueLocal => "class.unique_local",
-        AddrClass::LinkLocal => "class.link_local",
-        AddrClass::Cgnat => "class.cgnat",
-        AddrClass::Unspecified => "class.unspecified",
-        AddrClass::Multicast => "class.multicast",
-        AddrClass::Broadcast => "class.broadcast",
-        AddrClass::Public => "class.public",
+        AddrClass::Loopback => fl!(loader(lang), "class-loopback"),
+        AddrClass::Private => fl!(loader(lang), "class-private"),
+        AddrClass::UniqueLocal => fl!(loader(lang), "class-unique-local"),
+        AddrClass::LinkLocal => fl!(loader(lang), "class-link-local"),
+        AddrClass::Cgnat => fl!(loader(lang), "class-cgnat"),
+        AddrClass::Unspecified => fl!(loader(lang), "class-unspecified"),
+        AddrClass::Multicast => fl!(loader(lang), "class-multicast"),
+        AddrClass::Broadcast => fl!(loader(lang), "class-broadcast"),
+        AddrClass::Public => fl!(loader(lang), "class-public"),
     }
 }
 
-/// The key of a class's one-sentence explanation.
-pub fn explain_key(c: AddrClass) -> &'static str {
+/// A class's one-sentence explanation in `lang`.
+pub fn class_explain(lang: Lang, c: AddrClass) -> String {
     match c {
-        AddrClass::Loopback => "explain.loopback",
-        AddrClass::Private => "explain.private",
-        AddrClass::UniqueLocal => "explain.unique_local",
-        AddrClass::LinkLocal => "explain.link_local",
-        AddrClass::Cgnat => "explain.cgnat",
-        AddrClass::Unspecified => "explain.unspecified",
-        AddrClass::Multicast => "explain.multicast",
-        AddrClass::Broadcast => "explain.broadcast",
-        AddrClass::Public => "explain.public",
+        AddrClass::Loopback => fl!(loader(lang), "explain-loopback"),
+        AddrClass::Private => fl!(loader(lang), "explain-private"),
+        AddrClass::UniqueLocal => fl!(loader(lang), "explain-unique-local"),
+        AddrClass::LinkLocal => fl!(loader(lang), "explain-link-local"),
+        AddrClass::Cgnat => fl!(loader(lang), "explain-cgnat"),
+        AddrClass::Unspecified => fl!(loader(lang), "explain-unspecified"),
+        AddrClass::Multicast => fl!(loader(lang), "explain-multicast"),
+        AddrClass::Broadcast => fl!(loader(lang), "explain-broadcast"),
+        AddrClass::Public => fl!(loader(lang), "explain-public"),
     }
 }
 
@@ -81,18 +82,18 @@ fn address_row(ui: &mut Ui, lang: Lang, ip: IpAddr, suffix: &str, class: AddrCla
         let text = ip.to_string();
         let r = ui
             .add(egui::Button::new(RichText::new(&text).monospace()).small())
-            .on_hover_text(tr(lang, "net.click_hint"));
+            .on_hover_text(fl!(loader(lang), "net-click-hint"));
         clicked = r.clicked();
         if !suffix.is_empty() {
             ui.label(RichText::new(suffix).weak().monospace());
         }
         ui.label(
-            RichText::new(tr(lang, class_key(class)))
+            RichText::new(class_name(lang, class))
                 .color(class_color(class))
                 .strong(),
         );
     });
-    ui.label(RichText::new(tr(lang, explain_key(class))).weak().small());
+    ui.label(RichText::new(class_explain(lang, class)).weak().small());
     clicked
 }
 
@@ -100,12 +101,12 @@ fn address_row(ui: &mut Ui, lang: Lang, ip: IpAddr, suffix: &str, class: AddrCla
 pub fn show(ui: &mut Ui, state: &mut NetworkPanel, lang: Lang) -> Option<IpAddr> {
     let mut picked = None;
     ui.horizontal(|ui| {
-        ui.heading(t(ui, "net.title"));
-        if ui.button(tr(lang, "net.refresh")).clicked() {
+        ui.heading(fl!(ui_loader(ui), "net-title"));
+        if ui.button(fl!(loader(lang), "net-refresh")).clicked() {
             state.refresh();
         }
     });
-    ui.label(RichText::new(tr(lang, "net.click_hint")).small());
+    ui.label(RichText::new(fl!(loader(lang), "net-click-hint")).small());
     ui.separator();
     egui::ScrollArea::vertical()
         .id_salt("network_panel")
@@ -114,10 +115,10 @@ pub fn show(ui: &mut Ui, state: &mut NetworkPanel, lang: Lang) -> Option<IpAddr>
             if state.addresses().is_empty() {
                 match &state.list {
                     Some(Err(e)) => {
-                        ui.label(trf(lang, "net.error", &[("err", e)]));
+                        ui.label(fl!(loader(lang), "net-error", err = e));
                     }
                     _ => {
-                        ui.label(tr(lang, "net.none"));
+                        ui.label(fl!(loader(lang), "net-none"));
                     }
                 }
             }
@@ -136,7 +137,7 @@ pub fn show(ui: &mut Ui, state: &mut NetworkPanel, lang: Lang) -> Option<IpAddr>
             }
             ui.add_space(6.0);
             ui.separator();
-            ui.label(RichText::new(tr(lang, "net.all_interfaces")).strong());
+            ui.label(RichText::new(fl!(loader(lang), "net-all-interfaces")).strong());
             for ip in [
                 IpAddr::from([0u8, 0, 0, 0]),
                 IpAddr::from([0u16, 0, 0, 0, 0, 0, 0, 0]),

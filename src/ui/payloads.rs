@@ -5,8 +5,9 @@
 use super::send_box::{LineEnding, PayloadForm};
 use super::session_panel::SessionPanel;
 use super::toolkit::Dialog;
-use crate::i18n::{Lang, tr, trf};
+use crate::i18n::{Lang, loader};
 use egui::{RichText, Ui};
+use i18n_embed_fl::fl;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -29,12 +30,16 @@ pub struct SavedPayload {
 
 impl SavedPayload {
     /// A short view of the payload for tooltips.
-    pub fn preview(&self) -> String {
+    pub fn preview(&self, lang: Lang) -> String {
         let mut t: String = self.form.text.chars().take(80).collect();
         if self.form.text.chars().count() > 80 {
             t.push('…');
         }
-        let kind = if self.form.hex { "hex" } else { "text" };
+        let kind = if self.form.hex {
+            fl!(loader(lang), "pay-kind-hex")
+        } else {
+            fl!(loader(lang), "pay-kind-text")
+        };
         format!("[{kind}] {t}")
     }
 }
@@ -60,12 +65,13 @@ pub fn export_in(path: &Path, list: &[SavedPayload], lang: Lang) -> Result<usize
     };
     let name = path.display().to_string();
     let json = serde_json::to_string_pretty(&file)
-        .map_err(|e| trf(lang, "pay.export_failed", &[("err", &e.to_string())]))?;
+        .map_err(|e| fl!(loader(lang), "pay-export-failed", err = e.to_string()))?;
     std::fs::write(path, json).map_err(|e| {
-        trf(
-            lang,
-            "pay.export_failed_path",
-            &[("path", &name), ("err", &e.to_string())],
+        fl!(
+            loader(lang),
+            "pay-export-failed-path",
+            path = name.as_str(),
+            err = e.to_string()
         )
     })?;
     Ok(list.len())
@@ -79,23 +85,39 @@ pub fn import(path: &Path) -> Result<Vec<SavedPayload>, String> {
 /// [`import`] with its error in `lang`.
 pub fn import_in(path: &Path, lang: Lang) -> Result<Vec<SavedPayload>, String> {
     let name = path.display().to_string();
-    let err = |key, e: &dyn std::fmt::Display| {
-        trf(lang, key, &[("path", &name), ("err", &e.to_string())])
-    };
-    let meta = std::fs::metadata(path).map_err(|e| err("pay.import_failed", &e))?;
+    let meta = std::fs::metadata(path).map_err(|e| {
+        fl!(
+            loader(lang),
+            "pay-import-failed",
+            path = name.as_str(),
+            err = e.to_string()
+        )
+    })?;
     if meta.len() > MAX_IMPORT_BYTES {
-        return Err(trf(
-            lang,
-            "pay.import_too_big",
-            &[
-                ("path", &name),
-                ("n", &meta.len().to_string()),
-                ("max", &MAX_IMPORT_BYTES.to_string()),
-            ],
+        return Err(fl!(
+            loader(lang),
+            "pay-import-too-big",
+            path = name.as_str(),
+            n = meta.len(),
+            max = MAX_IMPORT_BYTES
         ));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| err("pay.import_not_text", &e))?;
-    parse(&text).map_err(|e| err("pay.import_failed", &e))
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        fl!(
+            loader(lang),
+            "pay-import-not-text",
+            path = name.as_str(),
+            err = e.to_string()
+        )
+    })?;
+    parse(&text).map_err(|e| {
+        fl!(
+            loader(lang),
+            "pay-import-failed",
+            path = name.as_str(),
+            err = e.to_string()
+        )
+    })
 }
 
 /// Parses the text of a payload file.
@@ -139,12 +161,10 @@ pub fn parse(text: &str) -> Result<Vec<SavedPayload>, String> {
 pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     let salt = p.role.as_str();
     let lang = super::classroom::lang(ui.ctx());
-    let t = |key| tr(lang, key);
-    let tn = |key, n: usize| trf(lang, key, &[("n", &n.to_string())]);
     ui.horizontal_wrapped(|ui| {
         if ui
-            .button(t("pay.save_current"))
-            .on_hover_text(t("pay.save_current_tip"))
+            .button(fl!(loader(lang), "pay-save-current"))
+            .on_hover_text(fl!(loader(lang), "pay-save-current-tip"))
             .clicked()
         {
             let n = p.settings.kit.saved.len() + 1;
@@ -155,7 +175,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
                 .next()
                 .map(|l| l.chars().take(20).collect::<String>())
                 .filter(|l| !l.trim().is_empty())
-                .unwrap_or_else(|| tn("pay.default_name", n));
+                .unwrap_or_else(|| fl!(loader(lang), "pay-default-name", n = n));
             p.settings.kit.saved.push(SavedPayload {
                 name,
                 form,
@@ -163,13 +183,13 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
             });
         }
         let ctx = ui.ctx().clone();
-        if ui.button(t("pay.import")).clicked() {
+        if ui.button(fl!(loader(lang), "pay-import")).clicked() {
             p.kit.open_dialog(Dialog::ImportPayloads, &ctx, "");
         }
         if ui
             .add_enabled(
                 !p.settings.kit.saved.is_empty(),
-                egui::Button::new(t("pay.export")),
+                egui::Button::new(fl!(loader(lang), "pay-export")),
             )
             .clicked()
         {
@@ -181,7 +201,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
         }
     });
     if p.settings.kit.saved.is_empty() {
-        ui.label(RichText::new(t("pay.none")).weak());
+        ui.label(RichText::new(fl!(loader(lang), "pay-none")).weak());
         return;
     }
     let enc = p.encoding();
@@ -194,17 +214,17 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
             let l = ui.label(format!("{n}."));
             ui.add(egui::TextEdit::singleline(&mut s.name).desired_width(110.0))
                 .labelled_by(l.id)
-                .on_hover_text(tn("pay.name_tip", n));
-            let l = ui.label(t("pay.data"));
+                .on_hover_text(fl!(loader(lang), "pay-name-tip", n = n));
+            let l = ui.label(fl!(loader(lang), "pay-data"));
             ui.add(
                 egui::TextEdit::singleline(&mut s.form.text)
                     .desired_width(220.0)
                     .code_editor(),
             )
             .labelled_by(l.id);
-            ui.checkbox(&mut s.form.hex, t("pay.hex"));
-            ui.checkbox(&mut s.form.variables, t("pay.vars"));
-            let l = ui.label(t("pay.end"));
+            ui.checkbox(&mut s.form.hex, fl!(loader(lang), "pay-hex"));
+            ui.checkbox(&mut s.form.variables, fl!(loader(lang), "pay-vars"));
+            let l = ui.label(fl!(loader(lang), "pay-end"));
             egui::ComboBox::from_id_salt(("saved_le", salt, i))
                 .width(70.0)
                 .selected_text(s.form.line_ending.label())
@@ -215,9 +235,9 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
                 })
                 .response
                 .labelled_by(l.id);
-            let l = ui.label(t("pay.enc"));
+            let l = ui.label(fl!(loader(lang), "pay-enc"));
             let shown = if s.encoding.is_empty() {
-                t("pay.tabs_enc").to_string()
+                fl!(loader(lang), "pay-tabs-enc")
             } else {
                 s.encoding.clone()
             };
@@ -225,7 +245,11 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
                 .width(70.0)
                 .selected_text(shown)
                 .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut s.encoding, String::new(), t("pay.tabs_enc"));
+                    ui.selectable_value(
+                        &mut s.encoding,
+                        String::new(),
+                        fl!(loader(lang), "pay-tabs-enc"),
+                    );
                     for (e, name) in crate::codec::text::ALL {
                         ui.selectable_value(&mut s.encoding, e.label(), *name);
                     }
@@ -239,21 +263,27 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
             };
             match s.form.bytes(e, &mut 1) {
                 Ok(b) => {
-                    ui.label(RichText::new(tn("pay.bytes", b.len())).weak());
+                    ui.label(RichText::new(fl!(loader(lang), "pay-bytes", n = b.len())).weak());
                 }
                 Err(err) => super::address_field::error_label(ui, &err),
             }
-            if ui.small_button(tn("pay.send", n)).clicked() {
+            if ui
+                .small_button(fl!(loader(lang), "pay-send", n = n))
+                .clicked()
+            {
                 send = Some(i);
             }
             if ui
-                .small_button(tn("pay.load", n))
-                .on_hover_text(t("pay.load_tip"))
+                .small_button(fl!(loader(lang), "pay-load", n = n))
+                .on_hover_text(fl!(loader(lang), "pay-load-tip"))
                 .clicked()
             {
                 load = Some(i);
             }
-            if ui.small_button(tn("pay.delete", n)).clicked() {
+            if ui
+                .small_button(fl!(loader(lang), "pay-delete", n = n))
+                .clicked()
+            {
                 remove = Some(i);
             }
         });

@@ -7,9 +7,10 @@
 use super::app::{App, Persisted};
 use super::classroom::lang;
 use super::session_panel::{SessionPanel, TabSettings};
-use crate::i18n::trf;
+use crate::i18n::loader;
 use crate::net::{Role, addr};
 use crossbeam_channel::{Receiver, TryRecvError};
+use i18n_embed_fl::fl;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -197,7 +198,7 @@ pub fn save(app: &App, path: &Path) -> Result<(), String> {
 /// session runs (its fields cannot change under it).
 pub fn apply(app: &mut App, preset: Preset) -> Result<(), String> {
     if Role::ALL.iter().any(|r| app.panel(*r).is_running()) {
-        return Err("stop the running sessions first".into());
+        return Err(fl!(loader(app.classroom.lang), "preset-stop-first"));
     }
     app.classroom.split = None;
     app.classroom.lab = None;
@@ -226,7 +227,7 @@ pub struct PresetIo {
 fn dialog(app: &mut App, ctx: &egui::Context, save: bool) {
     let (tx, rx) = crossbeam_channel::bounded(1);
     let ctx2 = ctx.clone();
-    let filter = crate::i18n::tr(lang(ctx), "preset.filter");
+    let filter = fl!(loader(lang(ctx)), "preset-filter");
     let spawned = std::thread::Builder::new()
         .name("preset-dialog".into())
         .spawn(move || {
@@ -272,10 +273,10 @@ pub fn poll(app: &mut App, ctx: &egui::Context) {
         let notice = match m {
             Msg::Saved(path) => match save(app, &path) {
                 Ok(()) => (
-                    trf(
-                        lang,
-                        "preset.saved",
-                        &[("path", &path.display().to_string())],
+                    fl!(
+                        loader(lang),
+                        "preset-saved",
+                        path = path.display().to_string()
                     ),
                     false,
                 ),
@@ -283,14 +284,14 @@ pub fn poll(app: &mut App, ctx: &egui::Context) {
             },
             Msg::Open(path) => match load(&path).and_then(|p| apply(app, p)) {
                 Ok(()) => (
-                    trf(
-                        lang,
-                        "preset.loaded",
-                        &[("path", &path.display().to_string())],
+                    fl!(
+                        loader(lang),
+                        "preset-loaded",
+                        path = path.display().to_string()
                     ),
                     false,
                 ),
-                Err(e) => (trf(lang, "preset.failed", &[("err", &e)]), true),
+                Err(e) => (fl!(loader(lang), "preset-failed", err = e.as_str()), true),
             },
         };
         app.classroom.notice = Some(notice);

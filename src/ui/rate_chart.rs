@@ -2,40 +2,43 @@
 //! 60 s, drawn with egui_plot from one-second buckets filled by the session's events.
 
 use super::session_panel::SessionPanel;
+use crate::i18n::loader;
 use crate::session::stats::{Bucket, WINDOW_SECS};
 use egui::Ui;
 use egui_plot::{Legend, Line, Plot, PlotPoints};
+use i18n_embed_fl::fl;
 
 pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     let now_sec = crate::net::now_us().div_euclid(1_000_000);
     let r = &p.st.rates;
     let last = r.at(now_sec - 1);
     let lang = super::classroom::lang(ui.ctx());
-    ui.label(crate::i18n::trf(
-        lang,
-        "rate.last_second",
-        &[
-            ("rx_b", &last.rx_bytes.to_string()),
-            ("rx_m", &last.rx_msgs.to_string()),
-            ("tx_b", &last.tx_bytes.to_string()),
-            ("tx_m", &last.tx_msgs.to_string()),
-        ],
+    ui.label(fl!(
+        loader(lang),
+        "rate-last-second",
+        rx_b = last.rx_bytes,
+        rx_m = last.rx_msgs,
+        tx_b = last.tx_bytes,
+        tx_m = last.tx_msgs
     ));
     let salt = p.role.as_str();
     let w = (ui.available_width() / 2.0 - 8.0).max(200.0);
     ui.horizontal(|ui| {
         for (title, rx_f, tx_f) in [
             (
-                "rate.bytes",
+                ("rate.bytes", fl!(loader(lang), "rate-bytes")),
                 (|b: &Bucket| b.rx_bytes) as fn(&Bucket) -> u64,
                 (|b: &Bucket| b.tx_bytes) as fn(&Bucket) -> u64,
             ),
-            ("rate.msgs", |b: &Bucket| b.rx_msgs, |b: &Bucket| b.tx_msgs),
+            (
+                ("rate.msgs", fl!(loader(lang), "rate-msgs")),
+                |b: &Bucket| b.rx_msgs,
+                |b: &Bucket| b.tx_msgs,
+            ),
         ] {
-            let key = title;
-            let title = crate::i18n::tr(lang, key);
+            let (key, title) = title;
             ui.vertical(|ui| {
-                ui.label(title);
+                ui.label(&title);
                 Plot::new(("rate", salt, key))
                     .height(150.0)
                     .width(w)
@@ -48,11 +51,11 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
                     .allow_scroll(false)
                     .show(ui, |plot| {
                         plot.line(Line::new(
-                            crate::i18n::trf(lang, "rate.in", &[("title", title)]),
+                            fl!(loader(lang), "rate-in", title = title.as_str()),
                             PlotPoints::from(r.series(now_sec, rx_f)),
                         ));
                         plot.line(Line::new(
-                            crate::i18n::trf(lang, "rate.out", &[("title", title)]),
+                            fl!(loader(lang), "rate-out", title = title.as_str()),
                             PlotPoints::from(r.series(now_sec, tx_f)),
                         ));
                     });

@@ -3,10 +3,11 @@
 //! export format) or discard. Listing and counting run on a background thread.
 
 use super::save::{self, human_size, thousands};
-use crate::i18n::{Lang, tr, trf};
+use crate::i18n::{Lang, loader};
 use crate::log::spool;
 use crossbeam_channel::{Receiver, TryRecvError};
 use egui::{RichText, Ui};
+use i18n_embed_fl::fl;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -162,21 +163,20 @@ impl Recovery {
         let ctx = ctx.clone();
         let name = format!("recovered-{}", save::suggested_name(&session_name(path)));
         let lang = super::classroom::lang(&ctx);
-        let title = tr(lang, "rec.dialog_title");
+        let title = fl!(loader(lang), "rec-dialog-title");
         let spawned = std::thread::Builder::new()
             .name("recover-spool".into())
             .spawn(move || {
-                let out = output.or_else(|| save::ask_path(title, &name));
+                let out = output.or_else(|| save::ask_path(&title, &name));
                 let res = out.map(|o| {
                     let o = save::with_format(o);
                     match crate::log::export::export_file(&input, &o, None) {
-                        Ok(r) if r.bad_lines.is_empty() => Ok(trf(
-                            lang,
-                            "rec.saved",
-                            &[
-                                ("n", &thousands(r.events)),
-                                ("path", &o.display().to_string()),
-                            ],
+                        Ok(r) if r.bad_lines.is_empty() => Ok(fl!(
+                            loader(lang),
+                            "rec-saved",
+                            n = thousands(r.events),
+                            count = r.events,
+                            path = o.display().to_string()
                         )),
                         Ok(r) => {
                             let lines = r
@@ -186,18 +186,17 @@ impl Recovery {
                                 .map(|b| b.to_string())
                                 .collect::<Vec<_>>()
                                 .join("; ");
-                            Err(trf(
-                                lang,
-                                "rec.saved_bad",
-                                &[
-                                    ("n", &thousands(r.events)),
-                                    ("path", &o.display().to_string()),
-                                    ("bad", &r.bad_lines.len().to_string()),
-                                    ("lines", &lines),
-                                ],
+                            Err(fl!(
+                                loader(lang),
+                                "rec-saved-bad",
+                                n = thousands(r.events),
+                                count = r.events,
+                                path = o.display().to_string(),
+                                bad = r.bad_lines.len(),
+                                lines = lines.as_str()
                             ))
                         }
-                        Err(e) => Err(trf(lang, "rec.save_failed", &[("err", &e.to_string())])),
+                        Err(e) => Err(fl!(loader(lang), "rec-save-failed", err = e.to_string())),
                     }
                 });
                 let _ = tx.send(res);
@@ -208,7 +207,7 @@ impl Recovery {
             Err(e) => {
                 if let Some(o) = self.items.iter_mut().find(|o| o.path == path) {
                     o.status = Some((
-                        trf(lang, "rec.save_failed", &[("err", &e.to_string())]),
+                        fl!(loader(lang), "rec-save-failed", err = e.to_string()),
                         true,
                     ));
                 }
@@ -224,7 +223,7 @@ impl Recovery {
             Err(e) => {
                 if let Some(o) = self.items.iter_mut().find(|o| o.path == path) {
                     o.status = Some((
-                        trf(self.lang, "rec.cannot_delete", &[("err", &e.to_string())]),
+                        fl!(loader(self.lang), "rec-cannot-delete", err = e.to_string()),
                         true,
                     ));
                 }
@@ -243,8 +242,7 @@ impl Recovery {
         let mut drop: Option<PathBuf> = None;
         let lang = super::classroom::lang(ctx);
         self.lang = lang;
-        let t = |key| tr(lang, key);
-        egui::Window::new(t("rec.title"))
+        egui::Window::new(fl!(loader(lang), "rec-title"))
             .open(&mut open)
             .collapsible(false)
             .resizable(true)
@@ -252,38 +250,41 @@ impl Recovery {
             .pivot(egui::Align2::CENTER_CENTER)
             .default_pos(ctx.content_rect().center())
             .show(ctx, |ui: &mut Ui| {
-                ui.label(t("rec.explain"));
+                ui.label(fl!(loader(lang), "rec-explain"));
                 ui.add_space(4.0);
                 egui::Grid::new("orphans")
                     .striped(true)
                     .spacing([12.0, 6.0])
                     .show(ui, |ui| {
                         for o in &self.items {
-                            ui.label(RichText::new(&o.session).strong());
+                            // A tab's session by the tab's name in the window's language.
+                            let session = crate::net::Role::from_name(&o.session)
+                                .map_or_else(|| o.session.clone(), |r| super::tab_label(lang, r));
+                            ui.label(RichText::new(session).strong());
                             ui.label(human_size(o.size));
                             ui.label(match o.events {
-                                Some(n) => trf(
-                                    lang,
-                                    if n == 1 {
-                                        "rec.events_one"
-                                    } else {
-                                        "rec.events"
-                                    },
-                                    &[("n", &thousands(n))],
-                                ),
-                                None => t("rec.counting").into(),
+                                Some(n) => {
+                                    fl!(loader(lang), "rec-events", n = thousands(n), count = n)
+                                }
+                                None => fl!(loader(lang), "rec-counting"),
                             });
                             let busy = self.jobs.iter().any(|(p, _)| *p == o.path);
                             if ui
-                                .add_enabled(!busy, egui::Button::new(t("rec.save_as")))
+                                .add_enabled(
+                                    !busy,
+                                    egui::Button::new(fl!(loader(lang), "rec-save-as")),
+                                )
                                 .on_hover_text(o.path.display().to_string())
                                 .clicked()
                             {
                                 save = Some(o.path.clone());
                             }
                             if ui
-                                .add_enabled(!busy, egui::Button::new(t("rec.discard")))
-                                .on_hover_text(t("rec.discard_tip"))
+                                .add_enabled(
+                                    !busy,
+                                    egui::Button::new(fl!(loader(lang), "rec-discard")),
+                                )
+                                .on_hover_text(fl!(loader(lang), "rec-discard-tip"))
                                 .clicked()
                             {
                                 drop = Some(o.path.clone());
@@ -302,7 +303,7 @@ impl Recovery {
                         }
                     });
                 ui.add_space(4.0);
-                ui.label(RichText::new(t("rec.later")).weak());
+                ui.label(RichText::new(fl!(loader(lang), "rec-later")).weak());
             });
         if !open {
             self.dismissed = true;

@@ -3,24 +3,24 @@
 //! delay; an echo switch; each rule enabled on its own, with how often it fired.
 
 use super::session_panel::SessionPanel;
-use crate::i18n::{tr, trf};
+use crate::i18n::loader;
 use crate::net::rules::{Matcher, Rule};
 use egui::{RichText, Ui};
+use i18n_embed_fl::fl;
 
-/// The i18n keys of [`Matcher::KINDS`], in the same order.
-pub const MATCH_KIND_KEYS: [&str; 7] = [
-    "match.contains_text",
-    "match.equals_text",
-    "match.starts_hex",
-    "match.contains_hex",
-    "match.regex_text",
-    "match.regex_bytes",
-    "match.anything",
-];
-
-/// A matcher kind's name in `lang`.
-pub fn kind_name(lang: crate::i18n::Lang, kind: usize) -> &'static str {
-    MATCH_KIND_KEYS.get(kind).map_or("?", |k| tr(lang, k))
+/// A matcher kind's name in `lang`, by its index in [`Matcher::KINDS`].
+pub fn kind_name(lang: crate::i18n::Lang, kind: usize) -> String {
+    let l = loader(lang);
+    match kind {
+        0 => fl!(l, "match-contains-text"),
+        1 => fl!(l, "match-equals-text"),
+        2 => fl!(l, "match-starts-hex"),
+        3 => fl!(l, "match-contains-hex"),
+        4 => fl!(l, "match-regex-text"),
+        5 => fl!(l, "match-regex-bytes"),
+        6 => fl!(l, "match-anything"),
+        _ => "?".into(),
+    }
 }
 
 pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
@@ -32,18 +32,16 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     let mut reset = false;
     let rules = &mut p.settings.kit.rules;
     let lang = super::classroom::lang(ui.ctx());
-    let t = |key| tr(lang, key);
-    let tn = |key, n: &dyn ToString| trf(lang, key, &[("n", &n.to_string())]);
     ui.horizontal_wrapped(|ui| {
-        ui.checkbox(&mut rules.echo, t("rules.echo"))
-            .on_hover_text(t("rules.echo_tip"));
-        ui.label(RichText::new(tn("rules.echoed", &echoed)).weak());
-        if ui.button(t("rules.add")).clicked() {
+        ui.checkbox(&mut rules.echo, fl!(loader(lang), "rules-echo"))
+            .on_hover_text(fl!(loader(lang), "rules-echo-tip"));
+        ui.label(RichText::new(fl!(loader(lang), "rules-echoed", n = echoed)).weak());
+        if ui.button(fl!(loader(lang), "rules-add")).clicked() {
             let mut r = Rule::new(Matcher::Contains("PING".into()), "PONG {seq}");
             r.name = format!("rule {}", rules.rules.len() + 1);
             rules.rules.push(r);
         }
-        reset = active && ui.button(t("rules.reset_counts")).clicked();
+        reset = active && ui.button(fl!(loader(lang), "rules-reset-counts")).clicked();
     });
     if let Some(e) = &error {
         super::address_field::error_label(ui, e);
@@ -52,8 +50,8 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     for (i, r) in rules.rules.iter_mut().enumerate() {
         let n = i + 1;
         ui.horizontal_wrapped(|ui| {
-            ui.checkbox(&mut r.enabled, tn("rules.rule", &n));
-            let l = ui.label(t("rules.when"));
+            ui.checkbox(&mut r.enabled, fl!(loader(lang), "rules-rule", n = n));
+            let l = ui.label(fl!(loader(lang), "rules-when"));
             let mut kind = r.matcher.kind_index();
             egui::ComboBox::from_id_salt(("rule_kind", salt, i))
                 .width(110.0)
@@ -66,24 +64,24 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
                 .response
                 .labelled_by(l.id);
             let mut value = r.matcher.value().to_string();
-            let l = ui.label(t("rules.match"));
+            let l = ui.label(fl!(loader(lang), "rules-match"));
             ui.add(egui::TextEdit::singleline(&mut value).desired_width(140.0))
                 .labelled_by(l.id)
-                .on_hover_text(tn("rules.match_tip", &n));
+                .on_hover_text(fl!(loader(lang), "rules-match-tip", n = n));
             if kind != r.matcher.kind_index() || value != r.matcher.value() {
                 r.matcher = Matcher::from_kind(kind, value);
             }
-            let l = ui.label(t("rules.reply"));
+            let l = ui.label(fl!(loader(lang), "rules-reply"));
             ui.add(
                 egui::TextEdit::singleline(&mut r.reply)
                     .desired_width(160.0)
                     .code_editor(),
             )
             .labelled_by(l.id)
-            .on_hover_text(tn("rules.reply_tip", &n));
-            ui.checkbox(&mut r.reply_hex, t("rules.hex"));
-            ui.checkbox(&mut r.escapes, t("rules.esc"));
-            let l = ui.label(t("rules.delay"));
+            .on_hover_text(fl!(loader(lang), "rules-reply-tip", n = n));
+            ui.checkbox(&mut r.reply_hex, fl!(loader(lang), "rules-hex"));
+            ui.checkbox(&mut r.escapes, fl!(loader(lang), "rules-esc"));
+            let l = ui.label(fl!(loader(lang), "rules-delay"));
             let mut d = r.delay_ms.to_string();
             if ui
                 .add(egui::TextEdit::singleline(&mut d).desired_width(50.0))
@@ -93,9 +91,14 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
                 r.delay_ms = d.trim().parse().unwrap_or(0).min(3_600_000);
             }
             ui.label(
-                RichText::new(tn("rules.fired", &fired.get(i).copied().unwrap_or(0))).strong(),
+                RichText::new(fl!(
+                    loader(lang),
+                    "rules-fired",
+                    n = fired.get(i).copied().unwrap_or(0)
+                ))
+                .strong(),
             );
-            if ui.small_button(t("rules.delete")).clicked() {
+            if ui.small_button(fl!(loader(lang), "rules-delete")).clicked() {
                 remove = Some(i);
             }
         });
@@ -104,7 +107,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
         rules.rules.remove(i);
     }
     if rules.rules.is_empty() && !rules.echo {
-        ui.label(RichText::new(t("rules.none")).weak());
+        ui.label(RichText::new(fl!(loader(lang), "rules-none")).weak());
     }
     if reset {
         p.runtime().send(crate::session::Control::ResetRuleCounts);

@@ -3,10 +3,11 @@
 //! data directory where spools live.
 
 use crate::codec::Encoding;
-use crate::i18n::{Lang, tr, trf};
+use crate::i18n::{Lang, loader};
 use crate::log::Entry;
 use crate::log::export::{self, ExportReport, Format};
 use crate::log::record::{ReadError, Record, read_records};
+use i18n_embed_fl::fl;
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -100,18 +101,43 @@ fn write_out(
     lang: Lang,
 ) -> Result<ExportReport, String> {
     let path = output.display().to_string();
-    let err = |key, e: &dyn std::fmt::Display| {
-        trf(lang, key, &[("path", &path), ("err", &e.to_string())])
-    };
-    let out = File::create(output).map_err(|e| err("save.cannot_write", &e))?;
+    let out = File::create(output).map_err(|e| {
+        fl!(
+            loader(lang),
+            "save-cannot-write",
+            path = path.as_str(),
+            err = e.to_string()
+        )
+    })?;
     let mut w = BufWriter::with_capacity(1 << 20, out);
     let report = export::export(records, &mut w, format, Some(enc))
         .and_then(|r| w.flush().map(|_| r))
-        .map_err(|e| err("save.write_failed", &e))?;
+        .map_err(|e| {
+            fl!(
+                loader(lang),
+                "save-write-failed",
+                path = path.as_str(),
+                err = e.to_string()
+            )
+        })?;
     w.into_inner()
-        .map_err(|e| err("save.write_failed", e.error()))?
+        .map_err(|e| {
+            fl!(
+                loader(lang),
+                "save-write-failed",
+                path = path.as_str(),
+                err = e.error().to_string()
+            )
+        })?
         .sync_all()
-        .map_err(|e| err("save.write_failed", &e))?;
+        .map_err(|e| {
+            fl!(
+                loader(lang),
+                "save-write-failed",
+                path = path.as_str(),
+                err = e.to_string()
+            )
+        })?;
     Ok(report)
 }
 
@@ -125,35 +151,69 @@ pub fn export_session(
     enc: Encoding,
     lang: Lang,
 ) -> Result<String, String> {
-    let failed = |e: &dyn std::fmt::Display| trf(lang, "save.failed", &[("err", &e.to_string())]);
+    let failed = |e: &dyn std::fmt::Display| fl!(loader(lang), "save-failed", err = e.to_string());
     let format = Format::from_path(output).ok_or_else(|| {
-        trf(
-            lang,
-            "save.unknown_format",
-            &[("path", &output.display().to_string())],
+        fl!(
+            loader(lang),
+            "save-unknown-format",
+            path = output.display().to_string()
         )
     })?;
     let (report, caveat) = match source {
         Source::Spool { path, sync } => {
             let synced = sync();
             let p = path.display().to_string();
-            let err =
-                |key, e: std::io::Error| trf(lang, key, &[("path", &p), ("err", &e.to_string())]);
-            let mut f = File::open(&path).map_err(|e| err("save.cannot_read", e))?;
-            let len = f.metadata().map_err(|e| err("save.failed_path", e))?.len();
-            let is_spool =
-                crate::log::input::file_is_spool(&mut f).map_err(|e| err("save.failed_path", e))?;
+            let mut f = File::open(&path).map_err(|e| {
+                fl!(
+                    loader(lang),
+                    "save-cannot-read",
+                    path = p.as_str(),
+                    err = e.to_string()
+                )
+            })?;
+            let len = f
+                .metadata()
+                .map_err(|e| {
+                    fl!(
+                        loader(lang),
+                        "save-failed-path",
+                        path = p.as_str(),
+                        err = e.to_string()
+                    )
+                })?
+                .len();
+            let is_spool = crate::log::input::file_is_spool(&mut f).map_err(|e| {
+                fl!(
+                    loader(lang),
+                    "save-failed-path",
+                    path = p.as_str(),
+                    err = e.to_string()
+                )
+            })?;
             let records = if is_spool {
                 // A record torn at the end is one the writer is still appending: left for
                 // the next save. Damage is reported.
-                crate::log::input::open_records(f, len, false)
-                    .map_err(|e| err("save.failed_path", e))?
+                crate::log::input::open_records(f, len, false).map_err(|e| {
+                    fl!(
+                        loader(lang),
+                        "save-failed-path",
+                        path = p.as_str(),
+                        err = e.to_string()
+                    )
+                })?
             } else {
-                let cut = complete_prefix(&mut f, len).map_err(|e| err("save.failed_path", e))?;
+                let cut = complete_prefix(&mut f, len).map_err(|e| {
+                    fl!(
+                        loader(lang),
+                        "save-failed-path",
+                        path = p.as_str(),
+                        err = e.to_string()
+                    )
+                })?;
                 Box::new(read_records(f.take(cut)))
             };
             let report = write_out(records, output, format, enc, lang).map_err(|e| failed(&e))?;
-            let caveat = (!synced).then(|| tr(lang, "save.disk_stopped").to_string());
+            let caveat = (!synced).then(|| fl!(loader(lang), "save-disk-stopped"));
             (report, caveat)
         }
         Source::Memory { rows, why } => {
@@ -163,17 +223,16 @@ pub fn export_session(
             let report = write_out(records, output, format, enc, lang).map_err(|e| failed(&e))?;
             (
                 report,
-                Some(trf(lang, "save.memory_only", &[("why", &why)])),
+                Some(fl!(loader(lang), "save-memory-only", why = why.as_str())),
             )
         }
     };
-    let mut msg = trf(
-        lang,
-        "save.saved",
-        &[
-            ("n", &thousands(report.events)),
-            ("path", &output.display().to_string()),
-        ],
+    let mut msg = fl!(
+        loader(lang),
+        "save-saved",
+        n = thousands(report.events),
+        count = report.events,
+        path = output.display().to_string()
     );
     let bad = report.bad_lines.len();
     if bad > 0 {
@@ -183,14 +242,11 @@ pub fn export_session(
             .take(3)
             .map(|b| b.to_string())
             .collect();
-        msg.push_str(&trf(
-            lang,
-            if bad == 1 {
-                "save.bad_one"
-            } else {
-                "save.bad_many"
-            },
-            &[("bad", &bad.to_string()), ("lines", &first.join("; "))],
+        msg.push_str(&fl!(
+            loader(lang),
+            "save-bad-lines",
+            bad = bad,
+            lines = first.join("; ")
         ));
     }
     match caveat {

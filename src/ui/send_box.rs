@@ -6,8 +6,9 @@
 //! is shown before sending.
 
 use crate::codec::{self, Checksum, Encoding, Template, TemplateCtx};
-use crate::i18n::{Lang, tr, trf};
+use crate::i18n::{Lang, loader};
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, TextEdit, Ui};
+use i18n_embed_fl::fl;
 use serde::{Deserialize, Serialize};
 
 /// How many sent messages each tab remembers.
@@ -184,19 +185,18 @@ pub fn show(
 ) -> Option<Vec<u8>> {
     let mut want_send = force_send;
     let lang = super::classroom::lang(ui.ctx());
-    let t = |key| tr(lang, key);
     let le_label = |le: LineEnding| match le {
-        LineEnding::None => t("send.le_none"),
-        _ => le.label(),
+        LineEnding::None => fl!(loader(lang), "send-le-none"),
+        _ => le.label().to_string(),
     };
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(t("send.outgoing")).strong());
-        ui.checkbox(&mut st.hex, t("send.hex"))
-            .on_hover_text(t("send.hex_tip"));
+        ui.label(RichText::new(fl!(loader(lang), "send-outgoing")).strong());
+        ui.checkbox(&mut st.hex, fl!(loader(lang), "send-hex"))
+            .on_hover_text(fl!(loader(lang), "send-hex-tip"));
         ui.add_enabled_ui(!st.hex, |ui| {
-            ui.checkbox(&mut st.escapes, t("send.escapes"))
-                .on_hover_text(t("send.escapes_tip"));
-            let l = ui.label(t("send.line_ending"));
+            ui.checkbox(&mut st.escapes, fl!(loader(lang), "send-escapes"))
+                .on_hover_text(fl!(loader(lang), "send-escapes-tip"));
+            let l = ui.label(fl!(loader(lang), "send-line-ending"));
             egui::ComboBox::from_id_salt(("line_ending", id_salt))
                 .selected_text(le_label(st.line_ending))
                 .show_ui(ui, |ui| {
@@ -207,13 +207,22 @@ pub fn show(
                 .response
                 .labelled_by(l.id);
         });
-        ui.checkbox(&mut st.variables, t("send.variables"))
-            .on_hover_text(t("send.variables_tip"));
-        let l = ui.label(t("send.checksum"));
+        ui.checkbox(&mut st.variables, fl!(loader(lang), "send-variables"))
+            .on_hover_text(fl!(loader(lang), "send-variables-tip"));
+        let l = ui.label(fl!(loader(lang), "send-checksum"));
         egui::ComboBox::from_id_salt(("checksum", id_salt))
-            .selected_text(st.checksum.map_or(t("send.checksum_none"), |c| c.name()))
+            .selected_text(
+                st.checksum
+                    .map_or(fl!(loader(lang), "send-checksum-none"), |c| {
+                        c.name().to_string()
+                    }),
+            )
             .show_ui(ui, |ui| {
-                ui.selectable_value(&mut st.checksum, None, t("send.checksum_none"));
+                ui.selectable_value(
+                    &mut st.checksum,
+                    None,
+                    fl!(loader(lang), "send-checksum-none"),
+                );
                 for c in Checksum::ALL {
                     ui.selectable_value(&mut st.checksum, Some(c), c.name())
                         .on_hover_text(checksum_tip(lang, c));
@@ -221,15 +230,15 @@ pub fn show(
             })
             .response
             .labelled_by(l.id)
-            .on_hover_text(t("send.checksum_tip"));
+            .on_hover_text(fl!(loader(lang), "send-checksum-tip"));
         let mut picked: Option<HistoryItem> = None;
         ui.add_enabled_ui(!st.history.is_empty(), |ui| {
-            let l = ui.label(t("send.history"));
+            let l = ui.label(fl!(loader(lang), "send-history"));
             egui::ComboBox::from_id_salt(("history", id_salt))
-                .selected_text(trf(
-                    lang,
-                    "send.history_count",
-                    &[("n", &st.history.len().to_string())],
+                .selected_text(fl!(
+                    loader(lang),
+                    "send-history-count",
+                    n = st.history.len()
                 ))
                 .width(90.0)
                 .show_ui(ui, |ui| {
@@ -272,7 +281,7 @@ pub fn show(
     }
     ui.horizontal(|ui| {
         let button_w = 90.0;
-        let l = ui.label(t("send.message"));
+        let l = ui.label(fl!(loader(lang), "send-message"));
         ui.add(
             TextEdit::multiline(&mut st.text)
                 .id(te_id)
@@ -281,15 +290,16 @@ pub fn show(
                 .code_editor()
                 .return_key(KeyboardShortcut::new(Modifiers::SHIFT, Key::Enter))
                 .hint_text(if st.hex {
-                    t("send.hint_hex")
+                    fl!(loader(lang), "send-hint-hex")
                 } else {
-                    t("send.hint_text")
+                    fl!(loader(lang), "send-hint-text")
                 }),
         )
         .labelled_by(l.id);
         let b = ui.add_enabled(
             can_send,
-            egui::Button::new(t("send.send")).min_size(egui::vec2(button_w - 12.0, 40.0)),
+            egui::Button::new(fl!(loader(lang), "send-send"))
+                .min_size(egui::vec2(button_w - 12.0, 40.0)),
         );
         if b.clicked() {
             want_send = true;
@@ -303,7 +313,7 @@ pub fn show(
             super::address_field::error_label(ui, e);
         }
         (Ok(p), why) => {
-            let why = why.unwrap_or(t("send.enter_sends"));
+            let why = why.map_or_else(|| fl!(loader(lang), "send-enter-sends"), str::to_string);
             let text = format!("{} · {why}", describe(st, enc, p, lang));
             ui.label(RichText::new(text).weak());
         }
@@ -318,22 +328,19 @@ pub fn show(
 }
 
 /// What a checksum appends, in `lang` (the engine's [`Checksum::description`] in English).
-fn checksum_tip(lang: Lang, c: Checksum) -> &'static str {
-    tr(
-        lang,
-        match c {
-            Checksum::Sum8 => "cksum.sum8",
-            Checksum::Xor8 => "cksum.xor8",
-            Checksum::Crc16Modbus => "cksum.crc16_modbus",
-            Checksum::Crc16Ccitt => "cksum.crc16_ccitt",
-            Checksum::Crc32 => "cksum.crc32",
-        },
-    )
+fn checksum_tip(lang: Lang, c: Checksum) -> String {
+    match c {
+        Checksum::Sum8 => fl!(loader(lang), "cksum-sum8"),
+        Checksum::Xor8 => fl!(loader(lang), "cksum-xor8"),
+        Checksum::Crc16Modbus => fl!(loader(lang), "cksum-crc16-modbus"),
+        Checksum::Crc16Ccitt => fl!(loader(lang), "cksum-crc16-ccitt"),
+        Checksum::Crc32 => fl!(loader(lang), "cksum-crc32"),
+    }
 }
 
 /// "8 bytes (CRC-16/MODBUS = C5 CD)" for the preview line.
 fn describe(st: &SendState, enc: Encoding, bytes: &[u8], lang: Lang) -> String {
-    let mut s = trf(lang, "send.bytes", &[("n", &bytes.len().to_string())]);
+    let mut s = fl!(loader(lang), "send-bytes", n = bytes.len());
     if let Some(c) = st.checksum {
         // The checksum sits before the line ending (text mode only).
         let end = if st.hex {
@@ -349,7 +356,7 @@ fn describe(st: &SendState, enc: Encoding, bytes: &[u8], lang: Lang) -> String {
     }
     if st.variables {
         let next = st.next_seq().to_string();
-        let text = trf(lang, "send.next_seq", &[("n", &next)]);
+        let text = fl!(loader(lang), "send-next-seq", n = next.as_str());
         s.push_str(&format!(" · {text}"));
     }
     s

@@ -4,24 +4,27 @@
 
 use super::log_view::format_time;
 use super::session_panel::SessionPanel;
+use crate::i18n::loader;
 use egui::{RichText, Ui};
+use i18n_embed_fl::fl;
 
 pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     let now = crate::net::now_us();
     let lang = super::classroom::lang(ui.ctx());
-    let t = |key| crate::i18n::tr(lang, key);
-    let tf = |key, name, v: String| crate::i18n::trf(lang, key, &[(name, &v)]);
     ui.horizontal(|ui| {
-        ui.label(tf(
-            "senders.count",
-            "n",
-            p.st.udp_senders.by_addr.len().to_string(),
+        ui.label(fl!(
+            loader(lang),
+            "senders-count",
+            n = p.st.udp_senders.by_addr.len()
         ));
-        if ui.small_button(t("senders.clear")).clicked() {
+        if ui
+            .small_button(fl!(loader(lang), "senders-clear"))
+            .clicked()
+        {
             p.runtime().send(crate::session::Control::ClearSenders);
         }
         if p.role == crate::net::Role::UdpReceiver {
-            ui.label(RichText::new(t("senders.click_hint")).weak());
+            ui.label(RichText::new(fl!(loader(lang), "senders-click-hint")).weak());
         }
     });
     let mut picked = None;
@@ -31,13 +34,13 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
         .num_columns(6)
         .show(ui, |ui| {
             for h in [
-                "senders.source",
-                "senders.datagrams",
-                "senders.bytes",
-                "senders.rate",
-                "senders.last_seen",
+                fl!(loader(lang), "senders-source"),
+                fl!(loader(lang), "senders-datagrams"),
+                fl!(loader(lang), "senders-bytes"),
+                fl!(loader(lang), "senders-rate"),
+                fl!(loader(lang), "senders-last-seen"),
             ] {
-                ui.label(RichText::new(t(h)).strong());
+                ui.label(RichText::new(h).strong());
             }
             {
                 ui.label("");
@@ -52,14 +55,22 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
                 }
                 ui.label(s.count.to_string());
                 ui.label(s.bytes.to_string());
-                ui.label(tf("senders.rate_value", "n", s.rate(now).to_string()));
+                ui.label(fl!(
+                    loader(lang),
+                    "senders-rate-value",
+                    n = s.rate(now).to_string()
+                ));
                 ui.label(format_time(s.last_us));
                 if receiver
                     && ui
                         .add_enabled(
                             !selected,
-                            egui::Button::new(tf("senders.reply_to", "addr", a.to_string()))
-                                .small(),
+                            egui::Button::new(fl!(
+                                loader(lang),
+                                "senders-reply-to",
+                                addr = a.to_string()
+                            ))
+                            .small(),
                         )
                         .clicked()
                 {

@@ -8,13 +8,14 @@ use super::save::{self, thousands};
 use super::send_box::{self, SendState};
 use super::{encoding_picker, tcp_client, tcp_server, udp_receiver, udp_sender};
 use crate::codec::Encoding;
-use crate::i18n::{Lang, tr, trf};
+use crate::i18n::{Lang, loader};
 use crate::net::auto::AutoPlan;
 use crate::net::rules::RuleSet;
 use crate::net::{Command, Notifier, Payload, Role, SessionConfig, Target};
 use crate::session::{Control, Runtime, RuntimeOptions, Status, View};
 use crossbeam_channel::{Receiver, TryRecvError};
 use egui::{Color32, RichText, Ui};
+use i18n_embed_fl::fl;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -97,26 +98,27 @@ impl ConnState {
     /// The status text in `lang`: a state word, or how the session ended (the typed
     /// reason in `lang`; an error adds the engine's detail).
     pub fn text_in(&self, lang: Lang) -> String {
-        let key = match self {
-            ConnState::Idle => "state.idle",
-            ConnState::Starting => "state.starting",
-            ConnState::Connecting => "state.connecting",
-            ConnState::Connected => "state.connected",
-            ConnState::Bound => "state.bound",
-            ConnState::Listening => "state.listening",
-            ConnState::Stopping => "state.stopping",
-            ConnState::Stopped => "state.stopped",
-            ConnState::ClosedByPeer(_) => "state.closed_by_peer",
-            ConnState::Closed(_) => "state.closed",
-            ConnState::Reset(_) => "state.reset",
-            ConnState::Error(_) => "state.error",
+        let l = loader(lang);
+        let word = match self {
+            ConnState::Idle => fl!(l, "state-idle"),
+            ConnState::Starting => fl!(l, "state-starting"),
+            ConnState::Connecting => fl!(l, "state-connecting"),
+            ConnState::Connected => fl!(l, "state-connected"),
+            ConnState::Bound => fl!(l, "state-bound"),
+            ConnState::Listening => fl!(l, "state-listening"),
+            ConnState::Stopping => fl!(l, "state-stopping"),
+            ConnState::Stopped => fl!(l, "state-stopped"),
+            ConnState::ClosedByPeer(_) => fl!(l, "state-closed-by-peer"),
+            ConnState::Closed(_) => fl!(l, "state-closed"),
+            ConnState::Reset(_) => fl!(l, "state-reset"),
+            ConnState::Error(_) => fl!(l, "state-error"),
         };
         match self {
             ConnState::ClosedByPeer(ev) | ConnState::Closed(ev) | ConnState::Reset(ev) => {
                 crate::i18n::describe_in(lang, ev)
             }
-            ConnState::Error(ev) => with_msg(lang, key, &crate::i18n::describe_in(lang, ev)),
-            _ => tr(lang, key).to_string(),
+            ConnState::Error(ev) => with_msg(lang, word, &crate::i18n::describe_in(lang, ev)),
+            _ => word,
         }
     }
 
@@ -133,12 +135,11 @@ impl ConnState {
 }
 
 /// A state word with the engine's message (left out when it only repeats the word).
-fn with_msg(lang: Lang, key: &'static str, msg: &str) -> String {
-    let what = tr(lang, key);
-    if msg.is_empty() || msg == tr(Lang::En, key) {
-        what.to_string()
+fn with_msg(lang: Lang, what: String, msg: &str) -> String {
+    if msg.is_empty() || msg == fl!(loader(Lang::En), "state-error") {
+        what
     } else {
-        trf(lang, "state.with_msg", &[("what", what), ("msg", msg)])
+        fl!(loader(lang), "state-with-msg", what = what, msg = msg)
     }
 }
 
@@ -352,37 +353,39 @@ impl SessionPanel {
 
     /// Why sending is impossible now (None: it is possible).
     pub fn send_blocked(&self) -> Option<String> {
-        let t = |key| tr(self.lang, key).to_string();
         let state = &self.st.state;
         if !self.is_running() || *state == ConnState::Stopping {
             return Some(match self.role {
-                Role::UdpSender | Role::UdpReceiver => t("send.blocked_bind"),
-                Role::TcpClient => t("send.blocked_connect"),
-                Role::TcpServer => t("send.blocked_listen"),
+                Role::UdpSender | Role::UdpReceiver => fl!(loader(self.lang), "send-blocked-bind"),
+                Role::TcpClient => fl!(loader(self.lang), "send-blocked-connect"),
+                Role::TcpServer => fl!(loader(self.lang), "send-blocked-listen"),
             });
         }
         match self.role {
-            Role::UdpSender => (*state != ConnState::Bound).then(|| t("send.not_bound")),
+            Role::UdpSender => {
+                (*state != ConnState::Bound).then(|| fl!(loader(self.lang), "send-not-bound"))
+            }
             Role::UdpReceiver => {
                 if *state != ConnState::Bound {
-                    Some(t("send.not_bound"))
+                    Some(fl!(loader(self.lang), "send-not-bound"))
                 } else if self.reply_to.is_none() && self.st.last_sender.is_none() {
-                    Some(t("send.no_sender"))
+                    Some(fl!(loader(self.lang), "send-no-sender"))
                 } else {
                     None
                 }
             }
-            Role::TcpClient => (*state != ConnState::Connected).then(|| t("send.not_connected")),
+            Role::TcpClient => (*state != ConnState::Connected)
+                .then(|| fl!(loader(self.lang), "send-not-connected")),
             Role::TcpServer => {
                 let v = self.view();
                 match self.selected_client {
-                    Some(id) if !v.store.clients.get(&id).is_some_and(|c| c.open) => Some(trf(
-                        self.lang,
-                        "send.client_not_connected",
-                        &[("id", &id.to_string())],
-                    )),
+                    Some(id) if !v.store.clients.get(&id).is_some_and(|c| c.open) => {
+                        Some(fl!(loader(self.lang), "send-client-not-connected", id = id))
+                    }
                     Some(_) => None,
-                    None if !v.store.clients.values().any(|c| c.open) => Some(t("send.no_client")),
+                    None if !v.store.clients.values().any(|c| c.open) => {
+                        Some(fl!(loader(self.lang), "send-no-client"))
+                    }
                     None => None,
                 }
             }
@@ -448,7 +451,7 @@ impl SessionPanel {
                 rows: self.view().store.iter().cloned().collect(),
                 why: err
                     .clone()
-                    .unwrap_or_else(|| tr(self.lang, "save.no_disk_copy").into()),
+                    .unwrap_or_else(|| fl!(loader(self.lang), "save-no-disk-copy")),
             },
         }
     }
@@ -467,7 +470,7 @@ impl SessionPanel {
 
     fn start_save(&mut self, output: Option<PathBuf>, ctx: &egui::Context) {
         if self.view().store.total() == 0 {
-            self.notice = Some((tr(self.lang, "notice.nothing_to_save").into(), false));
+            self.notice = Some((fl!(loader(self.lang), "notice-nothing-to-save"), false));
             return;
         }
         let source = self.save_source();
@@ -475,11 +478,11 @@ impl SessionPanel {
         let name = save::suggested_name(self.role.as_str());
         let (tx, rx) = crossbeam_channel::bounded(1);
         let ctx = ctx.clone();
-        let (title, lang) = (tr(self.lang, "save.dialog_title"), self.lang);
+        let (title, lang) = (fl!(loader(self.lang), "save-dialog-title"), self.lang);
         let spawned = std::thread::Builder::new()
             .name("save-log".into())
             .spawn(move || {
-                let path = output.or_else(|| save::ask_path(title, &name));
+                let path = output.or_else(|| save::ask_path(&title, &name));
                 let res =
                     path.map(|p| save::export_session(source, &save::with_format(p), enc, lang));
                 let _ = tx.send(res);
@@ -487,12 +490,12 @@ impl SessionPanel {
             });
         match spawned {
             Ok(_) => {
-                self.notice = Some((tr(self.lang, "notice.saving").into(), false));
+                self.notice = Some((fl!(loader(self.lang), "notice-saving"), false));
                 self.saves.push(rx);
             }
             Err(e) => {
                 self.notice = Some((
-                    trf(self.lang, "notice.save_failed", &[("err", &e.to_string())]),
+                    fl!(loader(self.lang), "notice-save-failed", err = e.to_string()),
                     true,
                 ))
             }
@@ -506,10 +509,11 @@ impl SessionPanel {
             let v = self.view();
             (v.store.len() as u64, v.store.total())
         };
-        let mut t = trf(
-            self.lang,
-            "held.showing",
-            &[("shown", &thousands(shown)), ("total", &thousands(total))],
+        let mut t = fl!(
+            loader(self.lang),
+            "held-showing",
+            shown = thousands(shown),
+            total = thousands(total)
         );
         if let Some(e) = &self.st.spool_error {
             t.push_str(&format!(" · {e}"));
@@ -517,9 +521,9 @@ impl SessionPanel {
         }
         let pending = self.st.unsaved();
         if pending == 0 {
-            t.push_str(&format!(" · {}", tr(self.lang, "held.all_saved")));
+            t.push_str(&format!(" · {}", fl!(loader(self.lang), "held-all-saved")));
         } else {
-            let n = trf(self.lang, "held.pending", &[("n", &thousands(pending))]);
+            let n = fl!(loader(self.lang), "held-pending", n = thousands(pending));
             t.push_str(&format!(" · {n}"));
         }
         (t, false)
@@ -531,13 +535,12 @@ impl SessionPanel {
         ui.horizontal_wrapped(|ui| {
             let mut state = self.st.state.text_in(lang);
             if self.role == Role::TcpServer && self.listen_stopped && self.is_running() {
-                state = tr(lang, "state.not_listening").into();
+                state = fl!(loader(lang), "state-not-listening");
             }
             ui.label(RichText::new(state).color(self.st.state.color()).strong());
-            super::classroom::error_note(ui, self);
             if let Some(l) = self.st.local {
                 ui.separator();
-                ui.label(trf(lang, "status.local", &[("addr", &l.to_string())]));
+                ui.label(fl!(loader(lang), "status-local", addr = l.to_string()));
             }
             ui.separator();
             let (c, refused, dropped, since_clear) = {
@@ -545,49 +548,52 @@ impl SessionPanel {
                 let s = &v.store;
                 (s.counters, s.refused, s.kernel_dropped, s.drops_since_clear)
             };
-            ui.label(trf(
-                lang,
-                "status.counters",
-                &[
-                    ("rx_b", &c.rx_bytes.to_string()),
-                    ("rx_m", &c.rx_msgs.to_string()),
-                    ("tx_b", &c.tx_bytes.to_string()),
-                    ("tx_m", &c.tx_msgs.to_string()),
-                ],
-            ));
+            // One piece: wrapped, Chinese breaks between any two characters ("字 / 节").
+            let counters = fl!(
+                loader(lang),
+                "status-counters",
+                rx_b = c.rx_bytes,
+                rx_m = c.rx_msgs,
+                tx_b = c.tx_bytes,
+                tx_m = c.tx_msgs
+            );
+            ui.add(egui::Label::new(counters).wrap_mode(egui::TextWrapMode::Extend));
             ui.separator();
             let (held, err) = self.held_text();
             if err {
                 ui.label(RichText::new(held).color(ERROR_RED));
             } else {
-                ui.label(held).on_hover_text(tr(lang, "held.tip"));
+                ui.label(held).on_hover_text(fl!(loader(lang), "held-tip"));
             }
             if refused > 0 {
                 ui.separator();
                 let n = thousands(refused);
-                ui.label(RichText::new(trf(lang, "status.refused", &[("n", &n)])).color(ERROR_RED))
-                    .on_hover_text(tr(lang, "status.refused_tip"));
+                ui.label(
+                    RichText::new(fl!(loader(lang), "status-refused", n = n.as_str()))
+                        .color(ERROR_RED),
+                )
+                .on_hover_text(fl!(loader(lang), "status-refused-tip"));
             }
             if dropped > 0 {
                 ui.separator();
                 let n = thousands(dropped);
                 ui.label(
-                    RichText::new(trf(
-                        lang,
-                        if since_clear {
-                            "status.kernel_dropped_since_clear"
-                        } else {
-                            "status.kernel_dropped"
-                        },
-                        &[("n", &n)],
-                    ))
+                    RichText::new(if since_clear {
+                        fl!(
+                            loader(lang),
+                            "status-kernel-dropped-since-clear",
+                            n = n.as_str()
+                        )
+                    } else {
+                        fl!(loader(lang), "status-kernel-dropped", n = n.as_str())
+                    })
                     .color(ERROR_RED),
                 )
-                .on_hover_text(tr(lang, "status.kernel_dropped_tip"));
+                .on_hover_text(fl!(loader(lang), "status-kernel-dropped-tip"));
             }
             if self.st.recording.is_some() {
                 ui.separator();
-                ui.label(tr(lang, "status.recording"));
+                ui.label(fl!(loader(lang), "status-recording"));
             }
             if let Some(e) = &self.st.record_error {
                 ui.separator();
@@ -611,14 +617,25 @@ impl SessionPanel {
         self.refresh();
         let lang = self.lang;
         let (hint, more) = match self.role {
-            Role::UdpSender => ("about.udp_sender", "about.udp_sender_more"),
-            Role::UdpReceiver => ("about.udp_receiver", "about.udp_receiver_more"),
-            Role::TcpClient => ("about.tcp_client", "about.tcp_client_more"),
-            Role::TcpServer => ("about.tcp_server", "about.tcp_server_more"),
+            Role::UdpSender => (
+                fl!(loader(lang), "about-udp-sender"),
+                fl!(loader(lang), "about-udp-sender-more"),
+            ),
+            Role::UdpReceiver => (
+                fl!(loader(lang), "about-udp-receiver"),
+                fl!(loader(lang), "about-udp-receiver-more"),
+            ),
+            Role::TcpClient => (
+                fl!(loader(lang), "about-tcp-client"),
+                fl!(loader(lang), "about-tcp-client-more"),
+            ),
+            Role::TcpServer => (
+                fl!(loader(lang), "about-tcp-server"),
+                fl!(loader(lang), "about-tcp-server-more"),
+            ),
         };
-        let about = trf(lang, "about.prefix", &[("hint", tr(lang, hint))]);
-        ui.label(RichText::new(about).weak())
-            .on_hover_text(tr(lang, more));
+        let about = fl!(loader(lang), "about-prefix", hint = hint);
+        ui.label(RichText::new(about).weak()).on_hover_text(more);
         let editable = !self.is_running();
         let mut valid = false;
         ui.horizontal_wrapped(|ui| {
@@ -635,24 +652,32 @@ impl SessionPanel {
         }
         ui.horizontal_wrapped(|ui| {
             let (start, stop) = match self.role {
-                Role::UdpSender | Role::UdpReceiver => ("btn.bind", "btn.unbind"),
-                Role::TcpClient => ("btn.connect", "btn.disconnect"),
-                Role::TcpServer => ("btn.listen", "btn.stop"),
+                Role::UdpSender | Role::UdpReceiver => (
+                    fl!(loader(lang), "btn-bind"),
+                    fl!(loader(lang), "btn-unbind"),
+                ),
+                Role::TcpClient => (
+                    fl!(loader(lang), "btn-connect"),
+                    fl!(loader(lang), "btn-disconnect"),
+                ),
+                Role::TcpServer => (
+                    fl!(loader(lang), "btn-listen"),
+                    fl!(loader(lang), "btn-stop"),
+                ),
             };
-            let (start, stop) = (tr(lang, start), tr(lang, stop));
             let big = |t: &str| {
                 egui::Button::new(RichText::new(t).strong()).min_size(egui::vec2(100.0, 0.0))
             };
             if self.st.state == ConnState::Stopping {
-                ui.add_enabled(false, big(tr(lang, "btn.stopping")));
+                ui.add_enabled(false, big(&fl!(loader(lang), "btn-stopping")));
             } else if self.is_running() {
-                if ui.add(big(stop)).clicked() {
+                if ui.add(big(&stop)).clicked() {
                     self.stop();
                 }
             } else {
-                let b = ui.add_enabled(valid, big(start));
+                let b = ui.add_enabled(valid, big(&start));
                 if !valid {
-                    b.on_disabled_hover_text(tr(lang, "btn.fix_fields"));
+                    b.on_disabled_hover_text(fl!(loader(lang), "btn-fix-fields"));
                 } else if b.clicked() {
                     self.start_from_fields(notify.clone());
                 }
@@ -671,8 +696,8 @@ impl SessionPanel {
             if self.role == Role::TcpClient
                 && self.st.state == ConnState::Connected
                 && ui
-                    .button(tr(lang, "btn.half_close"))
-                    .on_hover_text(tr(lang, "btn.half_close_tip"))
+                    .button(fl!(loader(lang), "btn-half-close"))
+                    .on_hover_text(fl!(loader(lang), "btn-half-close-tip"))
                     .clicked()
             {
                 self.send_command(Command::ShutdownWrite);
@@ -732,16 +757,16 @@ impl SessionPanel {
                     self.settings.framing.framing(),
                     Ok(crate::codec::Framing::Raw)
                 );
-            let rows_key = if !self.role.is_tcp() {
-                Some("rows.udp")
+            let rows_note = if !self.role.is_tcp() {
+                Some(fl!(loader(lang), "rows-udp"))
             } else if raw_tcp {
-                Some("rows.tcp_raw")
+                Some(fl!(loader(lang), "rows-tcp-raw"))
             } else {
                 None
             };
-            if let Some(k) = rows_key {
-                ui.label(RichText::new(tr(lang, k)).weak().small())
-                    .on_hover_text(tr(lang, "rows.tip"));
+            if let Some(note) = rows_note {
+                ui.label(RichText::new(note).weak().small())
+                    .on_hover_text(fl!(loader(lang), "rows-tip"));
             }
             let actions = {
                 let view = self.runtime.shared();

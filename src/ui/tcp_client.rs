@@ -1,13 +1,28 @@
 //! The TCP Client tab: connect() to HOST:PORT, then send and receive on one byte stream.
 
 use super::address_field;
+use super::classroom::ui_loader;
 use super::session_panel::TabSettings;
 use crate::net::{Role, SessionConfig, addr};
 use egui::Ui;
+use i18n_embed_fl::fl;
 
 pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
-    let h = address_field::host_field(ui, "field.server_host", &mut s.host, false, editable);
-    let p = address_field::port_field(ui, "field.port", &mut s.port, false, editable).is_some();
+    let h = address_field::host_field(
+        ui,
+        &fl!(ui_loader(ui), "field-server-host"),
+        &mut s.host,
+        false,
+        editable,
+    );
+    let p = address_field::port_field(
+        ui,
+        &fl!(ui_loader(ui), "field-port"),
+        &mut s.port,
+        false,
+        editable,
+    )
+    .is_some();
     h && p
 }
 

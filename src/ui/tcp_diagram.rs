@@ -5,9 +5,10 @@
 
 use super::session_panel::SessionPanel;
 use super::timeline::{End, Step, Timeline};
-use crate::i18n::{Lang, tr, trf};
+use crate::i18n::{Lang, loader};
 use crate::net::Role;
 use egui::{Align2, Color32, FontId, Pos2, RichText, Stroke, Ui, pos2, vec2};
+use i18n_embed_fl::fl;
 use std::net::SocketAddr;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,7 +120,7 @@ pub fn flow(t: &Timeline, role: Role, client: Option<u64>) -> Flow {
 struct Arrow {
     from_client: bool,
     name: String,
-    note: &'static str,
+    note: String,
     done: bool,
 }
 
@@ -130,20 +131,29 @@ fn endpoint(a: Option<SocketAddr>) -> String {
 /// Draws the diagram of the panel's connection.
 pub fn show(ui: &mut Ui, panel: &SessionPanel, lang: Lang) {
     let f = flow(&panel.st.timeline, panel.role, panel.selected_client);
-    ui.heading(tr(lang, "dg.title"));
+    ui.heading(fl!(loader(lang), "dg-title"));
     ui.horizontal(|ui| {
         ui.label(
-            RichText::new(format!("{}\n{}", tr(lang, "dg.client"), endpoint(f.client))).strong(),
+            RichText::new(format!(
+                "{}\n{}",
+                fl!(loader(lang), "dg-client"),
+                endpoint(f.client)
+            ))
+            .strong(),
         );
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
             ui.label(
-                RichText::new(format!("{}\n{}", tr(lang, "dg.server"), endpoint(f.server)))
-                    .strong(),
+                RichText::new(format!(
+                    "{}\n{}",
+                    fl!(loader(lang), "dg-server"),
+                    endpoint(f.server)
+                ))
+                .strong(),
             );
         });
     });
     if panel.role == Role::TcpServer && f.client.is_none() {
-        ui.label(RichText::new(tr(lang, "dg.no_client")).weak());
+        ui.label(RichText::new(fl!(loader(lang), "dg-no-client")).weak());
     }
     let client_port = f.client.map_or("?".into(), |a| a.port().to_string());
     let server_port = f.server.map_or("?".into(), |a| a.port().to_string());
@@ -151,33 +161,33 @@ pub fn show(ui: &mut Ui, panel: &SessionPanel, lang: Lang) {
         Arrow {
             from_client: true,
             name: format!("SYN  {client_port} → {server_port}"),
-            note: "dg.syn",
+            note: fl!(loader(lang), "dg-syn"),
             done: f.handshake >= 1,
         },
         Arrow {
             from_client: false,
             name: "SYN + ACK".into(),
-            note: "dg.synack",
+            note: fl!(loader(lang), "dg-synack"),
             done: f.handshake >= 3,
         },
         Arrow {
             from_client: true,
             name: "ACK".into(),
-            note: "dg.ack",
+            note: fl!(loader(lang), "dg-ack"),
             done: f.handshake >= 3,
         },
     ];
     let data = [
         Arrow {
             from_client: true,
-            name: trf(lang, "tl.bytes", &[("n", &f.c2s_bytes.to_string())]),
-            note: "dg.data",
+            name: fl!(loader(lang), "tl-bytes", n = f.c2s_bytes),
+            note: fl!(loader(lang), "dg-data"),
             done: f.c2s_bytes > 0,
         },
         Arrow {
             from_client: false,
-            name: trf(lang, "tl.bytes", &[("n", &f.s2c_bytes.to_string())]),
-            note: "dg.data",
+            name: fl!(loader(lang), "tl-bytes", n = f.s2c_bytes),
+            note: fl!(loader(lang), "dg-data"),
             done: f.s2c_bytes > 0,
         },
     ];
@@ -186,25 +196,25 @@ pub fn show(ui: &mut Ui, panel: &SessionPanel, lang: Lang) {
         Arrow {
             from_client: a,
             name: "FIN".into(),
-            note: "dg.fin1",
+            note: fl!(loader(lang), "dg-fin1"),
             done: f.teardown >= 1,
         },
         Arrow {
             from_client: !a,
             name: "ACK".into(),
-            note: "dg.ack1",
+            note: fl!(loader(lang), "dg-ack1"),
             done: f.teardown >= 2,
         },
         Arrow {
             from_client: !a,
             name: "FIN".into(),
-            note: "dg.fin2",
+            note: fl!(loader(lang), "dg-fin2"),
             done: f.teardown >= 3,
         },
         Arrow {
             from_client: a,
             name: "ACK".into(),
-            note: "dg.ack2",
+            note: fl!(loader(lang), "dg-ack2"),
             done: f.teardown >= 4,
         },
     ];
@@ -221,38 +231,42 @@ pub fn show(ui: &mut Ui, panel: &SessionPanel, lang: Lang) {
     } else {
         None
     };
-    let sections: [(&str, &[Arrow]); 3] = [
-        ("dg.handshake", &hs),
-        ("dg.data", &data),
-        ("dg.teardown", &td),
+    let sections: [(String, &[Arrow]); 3] = [
+        (fl!(loader(lang), "dg-handshake"), &hs),
+        (fl!(loader(lang), "dg-data"), &data),
+        (fl!(loader(lang), "dg-teardown"), &td),
     ];
     egui::ScrollArea::vertical()
         .id_salt(("tcp_diagram", panel.role.as_str()))
         .show(ui, |ui| {
             for (si, (title, arrows)) in sections.iter().enumerate() {
                 ui.add_space(4.0);
-                ui.label(RichText::new(tr(lang, title)).strong());
+                ui.label(RichText::new(title.as_str()).strong());
                 if si == 1 && f.handshake < 3 {
-                    ui.label(RichText::new(tr(lang, "dg.waiting")).weak().small());
+                    ui.label(
+                        RichText::new(fl!(loader(lang), "dg-waiting"))
+                            .weak()
+                            .small(),
+                    );
                 }
                 for (ai, ar) in arrows.iter().enumerate() {
                     let is_current = current == Some((si, ai));
-                    draw_arrow(ui, ar, is_current, lang);
+                    draw_arrow(ui, ar, is_current);
                 }
                 if si == 0 && f.rst {
                     let rst = Arrow {
                         from_client: panel.role == Role::TcpServer,
                         name: "RST".into(),
-                        note: "dg.reset",
+                        note: fl!(loader(lang), "dg-reset"),
                         done: true,
                     };
-                    draw_arrow_colored(ui, &rst, super::address_field::ERROR_RED, 2.5, lang);
+                    draw_arrow_colored(ui, &rst, super::address_field::ERROR_RED, 2.5);
                 }
             }
         });
 }
 
-fn draw_arrow(ui: &mut Ui, ar: &Arrow, current: bool, lang: Lang) {
+fn draw_arrow(ui: &mut Ui, ar: &Arrow, current: bool) {
     let v = ui.visuals();
     let (color, width) = if current {
         (v.selection.stroke.color, 3.0)
@@ -261,10 +275,10 @@ fn draw_arrow(ui: &mut Ui, ar: &Arrow, current: bool, lang: Lang) {
     } else {
         (v.weak_text_color().gamma_multiply(0.6), 1.0)
     };
-    draw_arrow_colored(ui, ar, color, width, lang);
+    draw_arrow_colored(ui, ar, color, width);
 }
 
-fn draw_arrow_colored(ui: &mut Ui, ar: &Arrow, color: Color32, width: f32, lang: Lang) {
+fn draw_arrow_colored(ui: &mut Ui, ar: &Arrow, color: Color32, width: f32) {
     let w = ui.available_width().max(160.0);
     let (rect, _) = ui.allocate_exact_size(vec2(w, 44.0), egui::Sense::hover());
     let p = ui.painter_at(rect);
@@ -292,7 +306,7 @@ fn draw_arrow_colored(ui: &mut Ui, ar: &Arrow, color: Color32, width: f32, lang:
     p.text(
         pos2(mid.x, rect.bottom() - 2.0),
         Align2::CENTER_BOTTOM,
-        tr(lang, ar.note),
+        &ar.note,
         FontId::proportional(11.0),
         color,
     );

@@ -2,18 +2,32 @@
 //! counters, send to one or all, disconnect one, or stop listening but keep the clients.
 
 use super::address_field;
-use super::classroom::t;
+use super::classroom::ui_loader;
 use super::log_view::format_time;
 use super::session_panel::{ConnState, SessionPanel, TabSettings};
-use crate::i18n::trf;
+use crate::i18n::loader;
 use crate::log::LogStore;
 use crate::net::{Command, Role, SessionConfig, addr};
 use egui::{RichText, Ui};
+use i18n_embed_fl::fl;
 
 pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
-    let h = address_field::host_field(ui, "field.listen_host", &mut s.host, true, editable);
-    let p = address_field::port_field(ui, "field.port", &mut s.port, true, editable).is_some();
-    let l = ui.label(t(ui, "field.backlog"));
+    let h = address_field::host_field(
+        ui,
+        &fl!(ui_loader(ui), "field-listen-host"),
+        &mut s.host,
+        true,
+        editable,
+    );
+    let p = address_field::port_field(
+        ui,
+        &fl!(ui_loader(ui), "field-port"),
+        &mut s.port,
+        true,
+        editable,
+    )
+    .is_some();
+    let l = ui.label(fl!(ui_loader(ui), "field-backlog"));
     ui.add(
         egui::TextEdit::singleline(&mut s.backlog)
             .desired_width(50.0)
@@ -22,8 +36,8 @@ pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
     .labelled_by(l.id);
     let b = parse_backlog(&s.backlog).is_some();
     if !b {
-        let e = t(ui, "field.backlog_error");
-        address_field::error_label(ui, e);
+        let e = fl!(ui_loader(ui), "field-backlog-error");
+        address_field::error_label(ui, &e);
     }
     address_field::bind_note(ui);
     h && p && b
@@ -47,7 +61,10 @@ pub fn config(s: &TabSettings) -> Option<SessionConfig> {
 /// Buttons next to Listen/Stop.
 pub fn server_buttons(ui: &mut Ui, p: &mut SessionPanel) {
     let listening = p.st.state == ConnState::Listening && !p.listen_stopped;
-    let (text, tip) = (t(ui, "srv.stop_listening"), t(ui, "srv.stop_listening_tip"));
+    let (text, tip) = (
+        fl!(ui_loader(ui), "srv-stop-listening"),
+        fl!(ui_loader(ui), "srv-stop-listening-tip"),
+    );
     if ui
         .add_enabled(listening, egui::Button::new(text))
         .on_hover_text(tip)
@@ -62,22 +79,23 @@ pub fn server_buttons(ui: &mut Ui, p: &mut SessionPanel) {
 pub fn target_ui(ui: &mut Ui, store: &LogStore, selected: &mut Option<u64>) {
     ui.separator();
     let lang = super::classroom::lang(ui.ctx());
-    let all = crate::i18n::tr(lang, "srv.all_clients");
-    let current = match selected {
-        Some(id) => trf(lang, "srv.client", &[("id", &id.to_string())]),
+    let all = fl!(loader(lang), "srv-all-clients");
+    let current = match *selected {
+        Some(id) => fl!(loader(lang), "srv-client", id = id),
         None => all.to_string(),
     };
-    let l = ui.label(t(ui, "srv.send_to"));
+    let l = ui.label(fl!(ui_loader(ui), "srv-send-to"));
     egui::ComboBox::from_id_salt("send_to")
         .selected_text(current)
         .show_ui(ui, |ui| {
             ui.selectable_value(selected, None, all);
             for c in store.clients.values().filter(|c| c.open) {
                 let peer = c.peer.map(|p| p.to_string()).unwrap_or_default();
-                let text = trf(
-                    lang,
-                    "srv.client_peer",
-                    &[("id", &c.id.to_string()), ("peer", &peer)],
+                let text = fl!(
+                    loader(lang),
+                    "srv-client-peer",
+                    id = c.id,
+                    peer = peer.as_str()
                 );
                 ui.selectable_value(selected, Some(c.id), text);
             }
@@ -94,14 +112,12 @@ pub fn client_list_ui(ui: &mut Ui, p: &mut SessionPanel) {
     let open = clients.values().filter(|c| c.open).count();
     let lang = super::classroom::lang(ui.ctx());
     ui.horizontal(|ui| {
-        ui.label(RichText::new(t(ui, "srv.clients")).strong());
-        ui.label(trf(
-            lang,
-            "srv.clients_count",
-            &[
-                ("open", &open.to_string()),
-                ("seen", &clients.len().to_string()),
-            ],
+        ui.label(RichText::new(fl!(ui_loader(ui), "srv-clients")).strong());
+        ui.label(fl!(
+            loader(lang),
+            "srv-clients-count",
+            open = open,
+            seen = clients.len()
         ));
     });
     ui.horizontal_wrapped(|ui| {
@@ -112,14 +128,17 @@ pub fn client_list_ui(ui: &mut Ui, p: &mut SessionPanel) {
         if ui
             .add_enabled(
                 sel_open,
-                egui::Button::new(t(ui, "srv.disconnect_selected")),
+                egui::Button::new(fl!(ui_loader(ui), "srv-disconnect-selected")),
             )
             .clicked()
             && let Some(id) = p.selected_client
         {
             p.send_command(Command::Disconnect(id));
         }
-        let (text, tip) = (t(ui, "srv.send_to_all"), t(ui, "srv.send_to_all_tip"));
+        let (text, tip) = (
+            fl!(ui_loader(ui), "srv-send-to-all"),
+            fl!(ui_loader(ui), "srv-send-to-all-tip"),
+        );
         if ui
             .add_enabled(p.selected_client.is_some(), egui::Button::new(text))
             .on_hover_text(tip)
@@ -135,22 +154,24 @@ pub fn client_list_ui(ui: &mut Ui, p: &mut SessionPanel) {
         .auto_shrink([false, false])
         .show(ui, |ui| {
             if clients.is_empty() {
-                ui.label(RichText::new(t(ui, "srv.no_clients")).weak());
+                ui.label(RichText::new(fl!(ui_loader(ui), "srv-no-clients")).weak());
             }
             for c in clients.values().rev() {
                 let peer = c.peer.map(|a| a.to_string()).unwrap_or_default();
-                let state = t(ui, if c.open { "srv.open" } else { "srv.closed" });
-                let text = trf(
-                    lang,
-                    "srv.client_row",
-                    &[
-                        ("id", &c.id.to_string()),
-                        ("peer", &peer),
-                        ("state", state),
-                        ("since", &format_time(c.connected_us)),
-                        ("rx", &c.counters.rx_bytes.to_string()),
-                        ("tx", &c.counters.tx_bytes.to_string()),
-                    ],
+                let state = if c.open {
+                    fl!(ui_loader(ui), "srv-open")
+                } else {
+                    fl!(ui_loader(ui), "srv-closed")
+                };
+                let text = fl!(
+                    loader(lang),
+                    "srv-client-row",
+                    id = c.id,
+                    peer = peer.as_str(),
+                    state = state,
+                    since = format_time(c.connected_us),
+                    rx = c.counters.rx_bytes,
+                    tx = c.counters.tx_bytes
                 );
                 let mut rt = RichText::new(text);
                 if !c.open {

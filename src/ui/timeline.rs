@@ -1,8 +1,9 @@
 //! Draws and words a session's timeline strip (the model is `crate::session::timeline`):
 //! each socket call as one short text in the UI's language.
 
-use crate::i18n::{Lang, error_sentence, tr, trf};
+use crate::i18n::{Lang, error_sentence, loader};
 pub use crate::session::timeline::{End, Step, Timeline};
+use i18n_embed_fl::fl;
 
 use egui::{Color32, RichText, Ui};
 use std::net::SocketAddr;
@@ -21,18 +22,15 @@ fn addr(a: &Option<SocketAddr>) -> String {
 
 fn client_tag(lang: Lang, client: &Option<u64>) -> String {
     match client {
-        Some(id) => format!("[{} #{id}] ", tr(lang, "tl.client")),
+        Some(id) => format!("[{} #{id}] ", fl!(loader(lang), "tl-client")),
         None => String::new(),
     }
 }
 
 fn count(lang: Lang, bytes: u64, calls: u64) -> String {
-    let b = trf(lang, "tl.bytes", &[("n", &bytes.to_string())]);
+    let b = fl!(loader(lang), "tl-bytes", n = bytes);
     if calls > 1 {
-        format!(
-            "{b} {}",
-            trf(lang, "tl.times", &[("n", &calls.to_string())])
-        )
+        format!("{b} {}", fl!(loader(lang), "tl-times", n = calls))
     } else {
         b
     }
@@ -50,7 +48,7 @@ pub fn step_text(s: &Step, lang: Lang, udp: bool) -> String {
         Step::Listen { backlog } => format!("listen({backlog})"),
         Step::Accept { client, peer } => format!(
             "accept() → {} #{client} {}",
-            tr(lang, "tl.client"),
+            fl!(loader(lang), "tl-client"),
             addr(peer)
         ),
         Step::Connect { to, done } => {
@@ -98,15 +96,15 @@ pub fn step_text(s: &Step, lang: Lang, udp: bool) -> String {
         }
         Step::Close { client, end } => {
             let how = match end {
-                End::PeerFin => tr(lang, "tl.fin_from_peer"),
-                End::Rst => tr(lang, "tl.rst"),
-                End::Local => tr(lang, "tl.closed_local"),
+                End::PeerFin => fl!(loader(lang), "tl-fin-from-peer"),
+                End::Rst => fl!(loader(lang), "tl-rst"),
+                End::Local => fl!(loader(lang), "tl-closed-local"),
             };
             format!("{}close() — {how}", client_tag(lang, client))
         }
         Step::Failed { call, kind } => format!(
             "{call}() ✗ {}: {}",
-            tr(lang, "tl.error"),
+            fl!(loader(lang), "tl-error"),
             error_sentence(lang, *kind)
         ),
     }
@@ -127,9 +125,9 @@ fn step_color(s: &Step, ui: &Ui) -> Color32 {
 /// Draws the strip: the steps left to right, the newest in view.
 pub fn show(ui: &mut Ui, t: &Timeline, lang: Lang, salt: &str) {
     ui.horizontal(|ui| {
-        ui.label(RichText::new(tr(lang, "tl.title")).strong());
+        ui.label(RichText::new(fl!(loader(lang), "tl-title")).strong());
         if t.steps.is_empty() {
-            ui.label(RichText::new(tr(lang, "tl.empty")).weak());
+            ui.label(RichText::new(fl!(loader(lang), "tl-empty")).weak());
             return;
         }
         let udp = t.role().is_some_and(|r| !r.is_tcp());

@@ -7,6 +7,7 @@ use super::payloads::{self, SavedPayload};
 use super::send_box::PayloadForm;
 use super::session_panel::SessionPanel;
 use super::{expect_panel, rate_chart, rules_panel, senders_table};
+use crate::i18n::loader;
 use crate::net::expect::Expect;
 use crate::net::file_send::{FileSpec, FileState};
 use crate::net::pacer::{PacerEnd, PacerPlan};
@@ -15,6 +16,7 @@ use crate::net::{Command, Notifier, Role, SessionConfig};
 use crate::session::{AutoNote, Control};
 use crossbeam_channel::Receiver;
 use egui::{RichText, Ui};
+use i18n_embed_fl::fl;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -35,18 +37,18 @@ pub enum Tool {
 
 impl Tool {
     /// The tool's name in `lang`.
-    fn label(self, lang: crate::i18n::Lang) -> &'static str {
-        let key = match self {
-            Tool::None => return "",
-            Tool::Payloads => "tool.payloads",
-            Tool::AutoSend => "tool.auto_send",
-            Tool::File => "tool.file",
-            Tool::Rules => "tool.rules",
-            Tool::Senders => "tool.senders",
-            Tool::Rates => "tool.rates",
-            Tool::Expect => "tool.expect",
-        };
-        crate::i18n::tr(lang, key)
+    fn label(self, lang: crate::i18n::Lang) -> String {
+        let l = loader(lang);
+        match self {
+            Tool::None => String::new(),
+            Tool::Payloads => fl!(l, "tool-payloads"),
+            Tool::AutoSend => fl!(l, "tool-auto-send"),
+            Tool::File => fl!(l, "tool-file"),
+            Tool::Rules => fl!(l, "tool-rules"),
+            Tool::Senders => fl!(l, "tool-senders"),
+            Tool::Rates => fl!(l, "tool-rates"),
+            Tool::Expect => fl!(l, "tool-expect"),
+        }
     }
 
     fn offered(role: Role) -> Vec<Tool> {
@@ -132,18 +134,27 @@ impl Toolkit {
         let ctx = ctx.clone();
         let name = name.to_string();
         let save = matches!(kind, Dialog::ExportPayloads | Dialog::ExportExpect);
+        let l = loader(self.lang);
         let (title, filter, ext) = match kind {
-            Dialog::SendFile => ("Send file", "Any file", ""),
-            Dialog::ImportPayloads => ("Import payloads", "JSON (*.json)", "json"),
-            Dialog::ExportPayloads => ("Export payloads", "JSON (*.json)", "json"),
-            Dialog::ExportExpect => ("Export report", "CSV (*.csv)", "csv"),
+            Dialog::SendFile => (fl!(l, "dialog-send-file"), String::new(), ""),
+            Dialog::ImportPayloads => (
+                fl!(l, "dialog-import-payloads"),
+                "JSON (*.json)".into(),
+                "json",
+            ),
+            Dialog::ExportPayloads => (
+                fl!(l, "dialog-export-payloads"),
+                "JSON (*.json)".into(),
+                "json",
+            ),
+            Dialog::ExportExpect => (fl!(l, "dialog-export-report"), "CSV (*.csv)".into(), "csv"),
         };
         let spawned = std::thread::Builder::new()
             .name("file-dialog".into())
             .spawn(move || {
                 let mut d = rfd::FileDialog::new().set_title(title);
                 if !ext.is_empty() {
-                    d = d.add_filter(filter, &[ext]);
+                    d = d.add_filter(&filter, &[ext]);
                 }
                 let path = if save {
                     d.set_file_name(&name).save_file()
@@ -156,8 +167,7 @@ impl Toolkit {
         match spawned {
             Ok(_) => self.dialog = Some((kind, rx)),
             Err(e) => {
-                let m =
-                    crate::i18n::trf(self.lang, "tool.dialog_failed", &[("err", &e.to_string())]);
+                let m = fl!(loader(self.lang), "tool-dialog-failed", err = e.to_string());
                 self.note = Some((m, true))
             }
         }
@@ -166,38 +176,34 @@ impl Toolkit {
 
 /// The auto-send note in `lang`: why it stopped; true = an error.
 pub fn auto_note_text(n: &AutoNote, lang: crate::i18n::Lang) -> (String, bool) {
-    use crate::i18n::{tr, trf};
+    let l = loader(lang);
     match n {
-        AutoNote::Ended { end, progress } => {
-            let msg = |key| trf(lang, key, &[("progress", progress)]);
-            match end {
-                PacerEnd::Done => (msg("auto.done"), false),
-                PacerEnd::Stopped => (msg("auto.stopped"), false),
-                PacerEnd::SessionGone => (msg("auto.stopped_ended"), true),
-                PacerEnd::Failed(m) => (
-                    trf(
-                        lang,
-                        "auto.stopped_failed",
-                        &[("err", m), ("progress", progress)],
-                    ),
-                    true,
+        AutoNote::Ended { end, progress } => match end {
+            PacerEnd::Done => (fl!(l, "auto-done", progress = progress), false),
+            PacerEnd::Stopped => (fl!(l, "auto-stopped", progress = progress), false),
+            PacerEnd::SessionGone => (fl!(l, "auto-stopped-ended", progress = progress), true),
+            PacerEnd::Failed(m) => (
+                fl!(
+                    loader(lang),
+                    "auto-stopped-failed",
+                    err = m,
+                    progress = progress
                 ),
-            }
-        }
+                true,
+            ),
+        },
         AutoNote::Interrupted { ended, progress } => {
-            let why = tr(
-                lang,
-                if *ended {
-                    "auto.why_ended"
-                } else {
-                    "auto.why_closed"
-                },
-            );
+            let why = if *ended {
+                fl!(loader(lang), "auto-why-ended")
+            } else {
+                fl!(loader(lang), "auto-why-closed")
+            };
             (
-                trf(
-                    lang,
-                    "auto.stopped_why",
-                    &[("why", why), ("progress", progress)],
+                fl!(
+                    loader(lang),
+                    "auto-stopped-why",
+                    why = why,
+                    progress = progress
                 ),
                 true,
             )
@@ -224,12 +230,13 @@ impl SessionPanel {
     /// Starts auto-sending the send box's message with the tools' interval and count.
     pub fn start_auto_send(&mut self) -> Result<(), String> {
         let k = &self.settings.kit;
-        let t = |key| crate::i18n::tr(self.lang, key);
-        let every = parse_num(&k.auto_every, 1, 86_400_000).ok_or(t("auto.bad_interval"))?;
+        let lang = self.lang;
+        let every = parse_num(&k.auto_every, 1, 86_400_000)
+            .ok_or(fl!(loader(lang), "auto-bad-interval"))?;
         let count = if k.auto_count.trim().is_empty() {
             None
         } else {
-            Some(parse_num(&k.auto_count, 1, u64::MAX).ok_or(t("auto.bad_count"))?)
+            Some(parse_num(&k.auto_count, 1, u64::MAX).ok_or(fl!(loader(lang), "auto-bad-count"))?)
         };
         if let Some(why) = self.send_blocked() {
             return Err(why);
@@ -245,7 +252,7 @@ impl SessionPanel {
         };
         let make = Box::new(move || form.bytes(enc, &mut seq));
         if !self.runtime().send(Control::StartAutoSend(plan, make)) {
-            return Err(t("tool.not_running").into());
+            return Err(fl!(loader(lang), "tool-not-running"));
         }
         self.kit.auto_error = None;
         Ok(())
@@ -261,11 +268,10 @@ impl SessionPanel {
         let k = &self.settings.kit;
         let max = if self.role.is_tcp() { 16 << 20 } else { 65_507 };
         let lang = self.lang;
-        let chunk = parse_num(&k.file_chunk, 1, max).ok_or_else(|| {
-            crate::i18n::trf(lang, "file.bad_chunk", &[("max", &max.to_string())])
-        })?;
-        let delay = parse_num(&k.file_delay, 0, 3_600_000)
-            .ok_or(crate::i18n::tr(lang, "file.bad_delay"))?;
+        let chunk = parse_num(&k.file_chunk, 1, max)
+            .ok_or_else(|| fl!(loader(lang), "file-bad-chunk", max = max))?;
+        let delay =
+            parse_num(&k.file_delay, 0, 3_600_000).ok_or(fl!(loader(lang), "file-bad-delay"))?;
         if let Some(why) = self.send_blocked() {
             return Err(why);
         }
@@ -280,7 +286,7 @@ impl SessionPanel {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         if !self.send_command(Command::SendFile(Box::new(spec.clone()))) {
-            return Err(crate::i18n::tr(lang, "tool.not_running").into());
+            return Err(fl!(loader(lang), "tool-not-running"));
         }
         self.kit.file = Some(spec);
         Ok(())
@@ -296,7 +302,7 @@ impl SessionPanel {
         // The session is ready: the first request goes out at once.
         x.start(std::time::Instant::now());
         if !self.runtime().send(Control::StartExpect(Box::new(x))) {
-            return Err(crate::i18n::tr(self.lang, "tool.not_running").into());
+            return Err(fl!(loader(self.lang), "tool-not-running"));
         }
         Ok(())
     }
@@ -304,7 +310,7 @@ impl SessionPanel {
     /// Sends a saved payload.
     pub fn quick_send(&mut self, i: usize) -> Result<(), String> {
         let Some(p) = self.settings.kit.saved.get(i) else {
-            return Err(crate::i18n::tr(self.lang, "pay.no_such").into());
+            return Err(fl!(loader(self.lang), "pay-no-such"));
         };
         if let Some(why) = self.send_blocked() {
             return Err(why);
@@ -338,25 +344,34 @@ impl SessionPanel {
             return;
         };
         let lang = self.lang;
-        let done = |key, n: usize| {
-            let (n, path) = (n.to_string(), path.display().to_string());
-            Some(crate::i18n::trf(lang, key, &[("n", &n), ("path", &path)]))
-        };
+        let shown = path.display().to_string();
         let res = match kind {
             Dialog::SendFile => self.send_file(path.clone()).map(|_| None),
             Dialog::ImportPayloads => payloads::import_in(&path, lang).map(|list| {
                 let n = list.len();
                 self.settings.kit.saved.extend(list);
-                done("pay.imported", n)
+                Some(fl!(
+                    loader(lang),
+                    "pay-imported",
+                    n = n,
+                    path = shown.as_str()
+                ))
             }),
             Dialog::ExportPayloads => payloads::export_in(&path, &self.settings.kit.saved, lang)
-                .map(|n| done("pay.exported", n)),
+                .map(|n| {
+                    Some(fl!(
+                        loader(lang),
+                        "pay-exported",
+                        n = n,
+                        path = shown.as_str()
+                    ))
+                }),
             Dialog::ExportExpect => match &self.st.expect {
                 Some(x) => x
                     .write_csv(&path)
-                    .map(|_| done("exp.report_saved", 0))
+                    .map(|_| Some(fl!(loader(lang), "exp-report-saved", path = shown.as_str())))
                     .map_err(|e| format!("{}: {e}", path.display())),
-                None => Err(crate::i18n::tr(lang, "exp.nothing_to_export").into()),
+                None => Err(fl!(loader(lang), "exp-nothing-to-export")),
             },
         };
         match res {
@@ -375,7 +390,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, _notify: &Option<Notifier>) {
     quick_send_row(ui, p);
     ui.horizontal_wrapped(|ui| {
         let lang = super::classroom::lang(ui.ctx());
-        ui.label(RichText::new(crate::i18n::tr(lang, "tool.tools")).strong());
+        ui.label(RichText::new(fl!(loader(lang), "tool-tools")).strong());
         for t in Tool::offered(p.role) {
             let on = p.settings.kit.tool == t;
             let mut text = t.label(lang).to_string();
@@ -399,10 +414,10 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, _notify: &Option<Notifier>) {
             ui.add_enabled_ui(!running, |ui| {
                 ui.checkbox(
                     &mut p.settings.kit.broadcast,
-                    crate::i18n::tr(lang, "tool.broadcast"),
+                    fl!(loader(lang), "tool-broadcast"),
                 )
-                .on_hover_text(crate::i18n::tr(lang, "tool.broadcast_tip"))
-                .on_disabled_hover_text(crate::i18n::tr(lang, "tool.unbind_to_change"));
+                .on_hover_text(fl!(loader(lang), "tool-broadcast-tip"))
+                .on_disabled_hover_text(fl!(loader(lang), "tool-unbind-to-change"));
             });
         }
         if let Some((m, err)) = &p.kit.note {
@@ -457,11 +472,11 @@ fn quick_send_row(ui: &mut Ui, p: &mut SessionPanel) {
     let blocked = p.send_blocked();
     let mut clicked = None;
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(super::classroom::t(ui, "tool.quick_send")).weak());
+        ui.label(RichText::new(fl!(super::classroom::ui_loader(ui), "tool-quick-send")).weak());
         for (i, s) in p.settings.kit.saved.iter().enumerate() {
             let b = ui
                 .add_enabled(blocked.is_none(), egui::Button::new(&s.name).small())
-                .on_hover_text(s.preview());
+                .on_hover_text(s.preview(p.lang));
             if let Some(why) = &blocked {
                 b.clone().on_disabled_hover_text(why);
             }
@@ -479,22 +494,34 @@ fn quick_send_row(ui: &mut Ui, p: &mut SessionPanel) {
 
 fn auto_send_ui(ui: &mut Ui, p: &mut SessionPanel, _notify: &Option<Notifier>) {
     let lang = super::classroom::lang(ui.ctx());
-    let t = |key| crate::i18n::tr(lang, key);
-    ui.label(RichText::new(t("auto.explain")).weak());
+    ui.label(RichText::new(fl!(loader(lang), "auto-explain")).weak());
     let running = p.st.auto.as_ref().is_some_and(|x| x.running);
     ui.horizontal_wrapped(|ui| {
         ui.add_enabled_ui(!running, |ui| {
-            field(ui, t("auto.every"), &mut p.settings.kit.auto_every, 70.0);
-            field(ui, t("auto.times"), &mut p.settings.kit.auto_count, 70.0)
-                .on_hover_text(t("auto.times_tip"));
+            field(
+                ui,
+                &fl!(loader(lang), "auto-every"),
+                &mut p.settings.kit.auto_every,
+                70.0,
+            );
+            field(
+                ui,
+                &fl!(loader(lang), "auto-times"),
+                &mut p.settings.kit.auto_count,
+                70.0,
+            )
+            .on_hover_text(fl!(loader(lang), "auto-times-tip"));
         });
         if running {
-            if ui.button(t("auto.stop")).clicked() {
+            if ui.button(fl!(loader(lang), "auto-stop")).clicked() {
                 p.stop_auto_send();
             }
         } else {
             let blocked = p.send_blocked();
-            let b = ui.add_enabled(blocked.is_none(), egui::Button::new(t("auto.start")));
+            let b = ui.add_enabled(
+                blocked.is_none(),
+                egui::Button::new(fl!(loader(lang), "auto-start")),
+            );
             if let Some(why) = &blocked {
                 b.clone().on_disabled_hover_text(why);
             }
@@ -514,7 +541,7 @@ fn auto_send_ui(ui: &mut Ui, p: &mut SessionPanel, _notify: &Option<Notifier>) {
         }
     });
     if parse_num(&p.settings.kit.auto_every, 1, 86_400_000).is_none() {
-        super::address_field::error_label(ui, t("auto.interval_error"));
+        super::address_field::error_label(ui, &fl!(loader(lang), "auto-interval-error"));
     }
     let note = match (&p.kit.auto_error, &p.st.auto_note) {
         (Some(e), _) => Some((e.clone(), true)),
@@ -532,37 +559,40 @@ fn auto_send_ui(ui: &mut Ui, p: &mut SessionPanel, _notify: &Option<Notifier>) {
 
 fn file_ui(ui: &mut Ui, p: &mut SessionPanel) {
     let lang = super::classroom::lang(ui.ctx());
-    let t = |key| crate::i18n::tr(lang, key);
     ui.label(
         RichText::new(if p.role.is_tcp() {
-            t("file.explain_tcp")
+            fl!(loader(lang), "file-explain-tcp")
         } else {
-            t("file.explain_udp")
+            fl!(loader(lang), "file-explain-udp")
         })
         .weak(),
     );
     let active = p.kit.file.as_ref().is_some_and(|f| !f.progress.is_over());
     ui.horizontal_wrapped(|ui| {
         ui.add_enabled_ui(!active, |ui| {
+            let chunk = if p.role.is_tcp() {
+                fl!(loader(lang), "file-chunk")
+            } else {
+                fl!(loader(lang), "file-datagram")
+            };
+            field(ui, &chunk, &mut p.settings.kit.file_chunk, 70.0);
             field(
                 ui,
-                if p.role.is_tcp() {
-                    t("file.chunk")
-                } else {
-                    t("file.datagram")
-                },
-                &mut p.settings.kit.file_chunk,
-                70.0,
+                &fl!(loader(lang), "file-delay"),
+                &mut p.settings.kit.file_delay,
+                60.0,
             );
-            field(ui, t("file.delay"), &mut p.settings.kit.file_delay, 60.0);
         });
         if active {
-            if ui.button(t("file.cancel")).clicked() {
+            if ui.button(fl!(loader(lang), "file-cancel")).clicked() {
                 p.send_command(Command::CancelFile);
             }
         } else {
             let blocked = p.send_blocked();
-            let b = ui.add_enabled(blocked.is_none(), egui::Button::new(t("file.send")));
+            let b = ui.add_enabled(
+                blocked.is_none(),
+                egui::Button::new(fl!(loader(lang), "file-send")),
+            );
             if let Some(why) = &blocked {
                 b.clone().on_disabled_hover_text(why);
             }
@@ -575,25 +605,23 @@ fn file_ui(ui: &mut Ui, p: &mut SessionPanel) {
     if let Some(f) = &p.kit.file {
         let pr = &f.progress;
         let state = match pr.state() {
-            FileState::Pending => t("file.starting"),
-            FileState::Running => t("file.sending"),
-            FileState::Done => t("file.sent"),
-            FileState::Failed => t("file.failed"),
-            FileState::Cancelled => t("file.cancelled"),
+            FileState::Pending => fl!(loader(lang), "file-starting"),
+            FileState::Running => fl!(loader(lang), "file-sending"),
+            FileState::Done => fl!(loader(lang), "file-sent"),
+            FileState::Failed => fl!(loader(lang), "file-failed"),
+            FileState::Cancelled => fl!(loader(lang), "file-cancelled"),
         };
         ui.horizontal(|ui| {
             ui.label(format!("{} — {state}", p.kit.file_name));
             ui.add(
                 egui::ProgressBar::new(pr.fraction())
                     .desired_width(260.0)
-                    .text(crate::i18n::trf(
-                        lang,
-                        "file.progress",
-                        &[
-                            ("sent", &pr.sent().to_string()),
-                            ("total", &pr.total().to_string()),
-                            ("chunks", &pr.chunks().to_string()),
-                        ],
+                    .text(fl!(
+                        loader(lang),
+                        "file-progress",
+                        sent = pr.sent(),
+                        total = pr.total(),
+                        chunks = pr.chunks()
                     )),
             );
         });

@@ -2,14 +2,30 @@
 //! go to the last sender or to a source chosen from those seen.
 
 use super::address_field;
+use super::classroom::ui_loader;
 use super::session_panel::TabSettings;
+use crate::i18n::loader;
 use crate::net::{Role, SessionConfig, addr};
 use egui::Ui;
+use i18n_embed_fl::fl;
 use std::net::SocketAddr;
 
 pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
-    let h = address_field::host_field(ui, "field.bind_host", &mut s.host, true, editable);
-    let p = address_field::port_field(ui, "field.port", &mut s.port, true, editable).is_some();
+    let h = address_field::host_field(
+        ui,
+        &fl!(ui_loader(ui), "field-bind-host"),
+        &mut s.host,
+        true,
+        editable,
+    );
+    let p = address_field::port_field(
+        ui,
+        &fl!(ui_loader(ui), "field-port"),
+        &mut s.port,
+        true,
+        editable,
+    )
+    .is_some();
     address_field::bind_note(ui);
     h && p
 }
@@ -33,14 +49,14 @@ pub fn reply_target_ui(
     ui.separator();
     let lang = super::classroom::lang(ui.ctx());
     let last_text = match last {
-        Some(a) => crate::i18n::trf(lang, "rx.last_sender_addr", &[("addr", &a.to_string())]),
-        None => crate::i18n::tr(lang, "rx.last_sender").to_string(),
+        Some(a) => fl!(loader(lang), "rx-last-sender-addr", addr = a.to_string()),
+        None => fl!(loader(lang), "rx-last-sender"),
     };
     let current = match reply_to {
         Some(a) => a.to_string(),
         None => last_text.clone(),
     };
-    let l = ui.label(crate::i18n::tr(lang, "rx.reply_to"));
+    let l = ui.label(fl!(loader(lang), "rx-reply-to"));
     egui::ComboBox::from_id_salt("reply_to")
         .selected_text(current)
         .show_ui(ui, |ui| {

@@ -2,16 +2,36 @@
 //! the socket, and each send is one datagram (`sendto()`). Replies show up in the log.
 
 use super::address_field;
+use super::classroom::ui_loader;
 use super::session_panel::TabSettings;
 use crate::net::{Role, SessionConfig, addr};
 use egui::Ui;
+use i18n_embed_fl::fl;
 
 /// The address fields. Returns true when they are all acceptable.
 pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
-    let h = address_field::host_field(ui, "field.destination_host", &mut s.host, false, editable);
-    let p = address_field::port_field(ui, "field.port", &mut s.port, false, editable).is_some();
+    let h = address_field::host_field(
+        ui,
+        &fl!(ui_loader(ui), "field-destination-host"),
+        &mut s.host,
+        false,
+        editable,
+    );
+    let p = address_field::port_field(
+        ui,
+        &fl!(ui_loader(ui), "field-port"),
+        &mut s.port,
+        false,
+        editable,
+    )
+    .is_some();
     ui.separator();
-    let l = address_field::optional_bind_field(ui, "field.local_port", &mut s.local, editable);
+    let l = address_field::optional_bind_field(
+        ui,
+        &fl!(ui_loader(ui), "field-local-port"),
+        &mut s.local,
+        editable,
+    );
     h && p && l
 }
 

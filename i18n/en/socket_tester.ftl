@@ -1,0 +1,655 @@
+# Socket Tester: the words of the user interface, in English (the fallback language).
+# Every message here must also be in i18n/zh-CN/socket_tester.ftl, with the same $arguments;
+# `fl!` checks ids and arguments against this file when the program is built.
+
+## Tabs and top bar.
+
+app-title = Socket Tester
+tab-udp-sender = UDP Sender
+tab-udp-receiver = UDP Receiver
+tab-tcp-client = TCP Client
+tab-tcp-server = TCP Server
+tab-running = { $name } is running
+
+## Menus.
+
+menu-view = View
+menu-language = Language
+menu-labs = Labs
+menu-network-panel = Network panel
+menu-timeline = Timeline
+menu-tcp-diagram = TCP diagram
+menu-learn = Learn: TCP and UDP
+learn-title = Learn: TCP and UDP
+learn-aspect = Aspect
+learn-udp = UDP (SOCK_DGRAM)
+learn-tcp = TCP (SOCK_STREAM)
+learn-connection = Connection
+learn-udp-connection = None: each sendto() names the receiver
+learn-tcp-connection = Set up first: three-way handshake (SYN, SYN+ACK, ACK)
+learn-reliability = Reliability
+learn-udp-reliability = Best effort: a lost datagram is simply gone
+learn-tcp-reliability = Acknowledged and re-sent until it arrives
+learn-ordering = Ordering
+learn-udp-ordering = Datagrams may arrive out of order
+learn-tcp-ordering = Bytes arrive in the order they were sent
+learn-boundaries = Message boundaries
+learn-udp-boundaries = Kept: one sendto() = one datagram = one row
+learn-tcp-boundaries = None: a byte stream; two sends may arrive as one chunk
+learn-overhead = Header overhead
+learn-udp-overhead = 8-byte header
+learn-tcp-overhead = 20-byte header (at least)
+learn-uses = Typical uses
+learn-udp-uses = DNS, streaming, games, device discovery
+learn-tcp-uses = Web, e-mail, file transfer, remote login
+learn-calls = Socket calls
+learn-udp-calls = UDP: socket() → bind() → sendto() / recvfrom() → close()
+learn-tcp-server-calls = TCP server: socket() → bind() → listen(backlog) → accept() → recv()/send() → close()
+learn-tcp-client-calls = TCP client: socket() → connect() → send()/recv() → close()
+learn-terms = Terms (point at one)
+term-port = port
+term-port-tip = A number (0–65535) that names one program's socket on a computer; 0–1023 are well-known ports
+term-bind = bind
+term-bind-tip = Give a socket its local address and port, so others know where to send
+term-backlog = listen backlog
+term-backlog-tip = How many finished handshakes may wait for accept() before new ones are refused
+term-datagram = datagram
+term-datagram-tip = One UDP message: sent whole, received whole, or lost whole
+term-stream = stream
+term-stream-tip = TCP's data: an ordered flow of bytes with no message boundaries
+term-fin = FIN
+term-fin-tip = "I have finished sending": one side's orderly close; the other may still send
+term-rst = RST
+term-rst-tip = Reset: the connection is aborted at once, e.g. nothing listens on that port
+menu-theme = Theme
+theme-system = Follow the system
+theme-light = Light
+theme-dark = Dark
+theme-high-contrast = High contrast
+menu-zoom-in = Zoom in (Ctrl +)
+menu-zoom-out = Zoom out (Ctrl -)
+menu-zoom-reset = Actual size (Ctrl 0)
+menu-zoom-now = Zoom: { $pct }%
+menu-lab-udp = Loopback lab: UDP sender → receiver
+menu-lab-tcp = Loopback lab: TCP client ↔ server
+menu-lab-close = Close the split view
+menu-preset-save = Save preset…
+menu-preset-load = Open preset…
+
+## Network panel.
+
+net-title = This machine's network
+net-refresh = Refresh
+net-none = No network interfaces were found.
+net-error = Cannot list the interfaces: { $err }
+net-click-hint = Click an address to put it into the current tab's host field.
+net-filled = { $addr } → { $tab }
+net-all-interfaces = All interfaces
+class-loopback = loopback
+class-private = private (内网)
+class-link-local = link-local
+class-cgnat = CGNAT (100.64/10)
+class-public = public (外网)
+class-unspecified = all interfaces
+class-multicast = multicast
+class-broadcast = broadcast
+class-unique-local = private (unique local)
+explain-loopback = This machine only: programs on this computer reach it, other computers never do.
+explain-private = A private address of the local network (内网): unique on this LAN, not routed on the Internet; the router shares one public address for the whole LAN.
+explain-link-local = Valid only on this one network link, assigned automatically when nothing else is; other networks cannot reach it.
+explain-cgnat = Your provider's shared address space (carrier-grade NAT): like a private address, but on the provider's side; the Internet does not see it.
+explain-public = A public address (外网): globally unique and routed on the Internet, so other networks can reach it directly.
+explain-unspecified = Not one address but every interface of this machine: a socket bound here is reachable on all of them.
+explain-multicast = A group address: one datagram reaches every member of the group.
+explain-broadcast = Every computer on the local network segment receives datagrams sent here.
+explain-unique-local = An IPv6 private address (fc00::/7) for the local network (内网), not routed on the Internet.
+
+## Address and port fields.
+
+port-well-known = well-known port (0–1023)
+port-registered = registered port (1024–49151)
+port-dynamic = dynamic port (49152–65535)
+port-well-known-tip = Ports 0–1023 belong to well-known services (80 = HTTP, 53 = DNS); binding one usually needs administrator rights.
+port-registered-tip = Ports 1024–49151 are registered for applications; any program may use a free one.
+port-dynamic-tip = Ports 49152–65535 are dynamic (ephemeral): the operating system picks from here when you leave the port empty or 0.
+bind-loopback-warning = ⚠ 127.0.0.1: other computers cannot reach it
+bind-loopback-tip = Bound to 127.0.0.1 (loopback), only programs on this computer can reach the socket. Bind 0.0.0.0 (all interfaces) so that other computers can reach it.
+bind-all-badge = ● reachable from the network
+bind-all-tip = 0.0.0.0 / :: (the lesson's "") means every interface: other computers can reach this socket through any of this machine's addresses.
+
+## Timeline.
+
+tl-title = Socket calls
+tl-empty = Nothing yet: press the start button and the socket calls appear here.
+tl-client = client
+tl-fin-from-peer = ended: FIN from the peer
+tl-rst = ended: RST (reset)
+tl-closed-local = ended: closed by this side
+tl-error = failed
+tl-bytes = { $n } B
+tl-times = ×{ $n }
+
+## TCP diagram.
+
+dg-title = TCP connection
+dg-client = Client (host A)
+dg-server = Server (host B)
+dg-handshake = Three-way handshake
+dg-data = Data
+dg-teardown = Four-way teardown
+dg-waiting = not connected yet
+dg-reset = RST: the connection was aborted
+dg-syn = "May I send you data?"
+dg-synack = "Yes — when will you send?"
+dg-ack = "Sending now!"
+dg-fin1 = FIN: "I am done sending"
+dg-ack1 = ACK of the FIN
+dg-fin2 = FIN in the other direction
+dg-ack2 = ACK: both directions closed
+dg-no-client = select a client to see its connection
+
+## Presets.
+
+preset-saved = preset saved to { $path }
+preset-loaded = preset loaded from { $path }
+preset-failed = preset not loaded: { $err }
+preset-filter = Socket Tester preset
+
+## Labs.
+
+lab-note = Loopback lab: both ends on 127.0.0.1 port { $port }. Send from one side and watch the other.
+
+## Engine errors.
+
+err-addr-in-use = The address is already in use: another program (or session) holds this port.
+err-addr-not-available = This address does not belong to this machine.
+err-permission-denied = Permission denied: well-known ports (0–1023) need administrator rights.
+err-refused = Connection refused: nothing listens on that port (the peer answered with RST).
+err-timed-out = Timed out: no answer came back (host down, or a firewall drops the packets).
+err-host-not-found = Host not found: the name cannot be resolved.
+err-unreachable = Network unreachable: no route to that address.
+err-reset = Connection reset by the peer (RST).
+err-bad-address = The address is not well formed.
+err-bad-payload = The message cannot be encoded.
+err-not-connected = Not connected.
+err-message-too-long = Message too long for one UDP datagram.
+err-internal = Internal error.
+err-io = Input/output error.
+state-idle = idle
+state-starting = starting…
+state-connecting = connecting…
+state-connected = connected
+state-bound = bound
+state-listening = listening
+state-stopping = stopping…
+state-stopped = stopped
+state-closed-by-peer = closed by peer
+state-closed = closed
+state-reset = reset
+state-error = error
+state-not-listening = not listening (clients kept)
+send-blocked-bind = press Bind first
+send-blocked-connect = press Connect first
+send-blocked-listen = press Listen first
+send-not-bound = not bound yet
+send-no-sender = no one has sent a datagram yet — replies go to the last sender
+send-not-connected = not connected
+send-client-not-connected = client #{ $id } is not connected
+send-no-client = no client is connected
+notice-record-stopped = record stopped: cannot write { $path }: { $err }
+notice-cannot-save-to = cannot save to { $dir }: { $err }
+notice-nothing-to-save = nothing to save: the log is empty
+notice-saving = saving…
+notice-save-failed = save failed: { $err }
+save-dialog-title = Save log
+held-showing = showing { $shown } of { $total } events
+held-all-saved = all saved
+status-refused = refused: { $n }
+status-refused-tip = Clients turned away because the "max clients" limit was reached
+status-kernel-dropped = kernel dropped: { $n }
+status-kernel-dropped-since-clear = kernel dropped since Clear: { $n }
+status-kernel-dropped-tip = Datagrams the operating system dropped because the socket's receive buffer was full: they never reached this app
+held-pending = { $n } not yet saved
+held-tip = Rows beyond the memory cap (Settings) stay in this session's file on disk; Save log… writes every event.
+status-local = local { $addr }
+status-counters = Rx { $rx_b } B / { $rx_m } msgs · Tx { $tx_b } B / { $tx_m } msgs
+status-recording = ● recording
+about-prefix = About sockets: { $hint }
+about-udp-sender = socket(AF_INET, SOCK_DGRAM) + bind(local port), then sendto(destination) — each send is one datagram
+about-udp-sender-more = UDP has no connection: every datagram carries its own destination address. Binding a local port (7890 here) lets the receiver reply to a fixed address; leave it empty and the operating system picks a free port.
+about-udp-receiver = socket(AF_INET, SOCK_DGRAM) + bind() a port, then recvfrom() each datagram — one row per datagram
+about-udp-receiver-more = recvfrom() also tells who sent the datagram, so a reply with sendto() can go straight back. Bind 127.0.0.1 to hear only this machine, 0.0.0.0 to hear every network interface.
+about-tcp-client = socket(AF_INET, SOCK_STREAM) + connect() — a three-way handshake, then one byte stream both ways
+about-tcp-client-more = TCP is a stream, not messages: what one send() writes may arrive split or merged in several recv() calls. Disconnect closes the socket (FIN); a reset (RST) means the peer refused or aborted.
+about-tcp-server = socket(AF_INET, SOCK_STREAM) + bind() + listen(backlog), then accept() — one new socket per client
+about-tcp-server-more = The listening socket only accepts; every accept() returns a new connected socket for one client. The backlog is how many finished handshakes may wait to be accepted.
+btn-bind = Bind
+btn-unbind = Unbind
+btn-connect = Connect
+btn-disconnect = Disconnect
+btn-listen = Listen
+btn-stop = Stop
+btn-stopping = Stopping…
+btn-fix-fields = fix the fields marked in red first
+btn-half-close = Half-close (FIN)
+btn-half-close-tip = shutdown(SHUT_WR): send FIN, keep reading
+field-destination-host = Destination host
+field-port = Port
+field-local-port = Local port
+field-server-host = Server host
+field-bind-host = Bind host
+field-listen-host = Listen host
+field-backlog = Backlog
+field-backlog-error = backlog: a number from 1 to 65535
+field-all-interfaces = all interfaces
+field-os-picks = OS picks
+field-os-picks-tip = Leave empty to let the operating system pick a free local port
+field-os-picks-note = (OS picks a port)
+field-bind-note = 0.0.0.0 = all interfaces (reachable from the network) · 127.0.0.1 = this machine only
+addr-port-empty = enter a port number (1–65535)
+addr-port-not-number = "{ $value }" is not a port: use digits only, 1–65535
+addr-port-zero = port 0 is not a real port; use 1–65535
+addr-port-range = port { $value } is out of range: ports go from 1 to 65535
+addr-host-empty = enter a host: an IP address such as 127.0.0.1, or a name
+addr-bad-ipv6 = "{ $value }" is not a valid IPv6 address (example: ::1)
+addr-bad-ipv4 = "{ $value }" is not a valid IPv4 address: four numbers 0–255 separated by dots, like 192.168.1.1
+addr-bad-name = "{ $value }" is not a valid host name
+addr-hostport-empty = enter an address as HOST:PORT, for example 127.0.0.1:8080
+addr-port-zero-hint = 0 = let the system pick a free port
+srv-stop-listening = Stop listening (keep clients)
+srv-stop-listening-tip = close() the listening socket; connected clients stay
+srv-client = client #{ $id }
+srv-client-peer = client #{ $id } { $peer }
+srv-all-clients = all clients
+srv-send-to = Send to
+srv-clients = Clients
+srv-clients-count = { $open } connected, { $seen } seen
+srv-disconnect-selected = Disconnect selected
+srv-send-to-all = Send to all
+srv-send-to-all-tip = Unselect the client so sends go to every client
+srv-no-clients = no clients yet
+srv-open = open
+srv-closed = closed
+srv-client-row =
+    #{ $id } { $peer } [{ $state }]
+    {"  "}since { $since } · in { $rx } B / out { $tx } B
+rx-last-sender = last sender
+rx-last-sender-addr = last sender ({ $addr })
+rx-reply-to = Reply to
+log-searching = {" "}(searching…)
+log-match-count = { $k } of { $n } match{ $more }
+log-title = Log
+log-show = Show:
+rows-udp = One row = one datagram: UDP keeps message boundaries, so each sendto() arrives whole, as its own row.
+rows-tcp-raw = One row = one recv() chunk: TCP is a byte stream, so two sends can arrive as one chunk (or one send as two). Pick a framing to split it into messages.
+rows-tip = Compare the two in the Learn window (View menu).
+log-text = Text
+log-hex-view = Hex view
+log-both = Text + Hex
+log-clear = Clear
+log-clear-tip = Forget all rows and counters (Ctrl+L)
+log-copy-all = Copy all
+log-copy-selected = Copy selected ({ $n })
+log-select-none = Select none
+log-save = Save log…
+log-save-tip = Save the whole session (every event, also those no longer in memory) as .jsonl, .txt, .csv, .pcapng or .html (Ctrl+S)
+log-note = Note…
+log-note-text = Note text
+log-note-hint = e.g. device rebooted
+log-add-note = Add note
+log-note-tip = Attach a note to this moment (saved in the record as "note")
+log-all = all
+log-show-client = Show client
+log-filter = Filter
+log-filter-hint = text, hex bytes (ca d5), peer, → / ← (tx / rx), note
+log-clear-filter = Clear the filter
+log-col-time = Time
+log-col-peer = Peer
+log-col-len = Len
+log-col-dt = Δt ms
+log-col-dt-tip = Inter-arrival time: milliseconds since the previous datagram or read from the same peer
+log-col-data-text = Data (text)
+log-col-data-hex = Data (hex)
+log-col-text = Text
+log-col-hex = Hex
+log-note-row = Note: { $text }
+send-outgoing = Outgoing
+send-hex = Hex
+send-hex-tip = Type bytes as hex, such as 48 65 6c 6c 6f or 0x48,0x65
+send-escapes = Escapes
+send-escapes-tip = Understand \r \n \t \\ \0 and \xNN (a raw byte)
+send-line-ending = Line ending
+send-le-none = None
+send-variables = Variables
+send-variables-tip = Expand {"{"}seq{"}"} {"{"}seq:04{"}"} {"{"}time{"}"} {"{"}unix_ms{"}"} {"{"}rand:N{"}"} {"{"}hex:01 02{"}"} at each send; {"{"}{"{"} and {"}"}{"}"} are literal braces
+send-checksum = Checksum
+send-checksum-none = none
+send-checksum-tip = Appended after the data, before the line ending
+send-history = History
+send-history-count = { $n } sent
+send-message = Message
+send-hint-hex = hex bytes, e.g. 48 65 6c 6c 6f
+send-hint-text = type a message — Enter sends, Shift+Enter adds a line
+send-send = Send
+send-enter-sends = Enter or Ctrl+Enter sends
+send-bytes = { $n ->
+    [one] { $n } byte
+   *[other] { $n } bytes
+}
+send-next-seq = next {"{"}seq{"}"} = { $n }
+enc-label = Encoding
+enc-tip = How text is turned into bytes when sending, and bytes into text in the log
+
+## Multicast (UDP tabs).
+
+mc-title = Multicast
+mc-enable = Use multicast
+mc-group = Group
+mc-interface = Interface address
+mc-interface-hint = any
+mc-ttl = TTL
+mc-loopback = Loopback
+mc-loopback-hint = IP_MULTICAST_LOOP: members of the group on this machine get the datagrams too
+mc-hint-recv = Binds the port above on all addresses and joins the group (IP_ADD_MEMBERSHIP). Interface: an IPv4 address of this machine, or an interface index for an IPv6 group; empty = the system's choice.
+mc-hint-send = Sends to the destination above, which must be a multicast group. TTL (hop limit) 1 = this network only; interface: the IPv4 address to send from, or an index for IPv6.
+mc-err-not-multicast = { $value } is not a multicast address (groups are 224.0.0.0–239.255.255.255 or ff00::/8)
+mc-err-dest-not-ip = for multicast the destination must be a group's IP address, such as 239.255.0.1 (not "{ $value }")
+mc-err-group-bad = group: "{ $value }" is not an IP address (such as 239.255.0.1 or ff02::1)
+mc-err-iface-v6 = interface { $value } has no IPv4 address: an IPv4 group is joined on an interface's IPv4 address
+mc-err-iface-bad = interface: "{ $value }" is not an IPv4 address of this machine (such as 127.0.0.1); leave it empty for any
+mc-err-iface-index = interface: for an IPv6 group, an interface index (a number; empty = any), not "{ $value }"
+mc-err-ttl = TTL: a number from 0 to 255, not "{ $value }"
+
+## Display framing (TCP tabs).
+
+fr-label = Framing
+fr-raw = Raw chunks
+fr-lf = Lines (LF)
+fr-crlf = Lines (CRLF)
+fr-hex = Delimiter (hex)
+fr-fixed = Fixed length
+fr-prefix1 = 1-byte length prefix
+fr-prefix2be = 2-byte length prefix, big-endian
+fr-prefix2le = 2-byte length prefix, little-endian
+fr-prefix4be = 4-byte length prefix, big-endian
+fr-prefix4le = 4-byte length prefix, little-endian
+fr-delimiter = Delimiter
+fr-length = Length (bytes)
+fr-hint = How received TCP data is cut into rows in this view. The saved log keeps the raw bytes as they arrived.
+fr-err-hex = delimiter: hex bytes such as 0D 0A or 03
+fr-err-len = length: a number of bytes from 1 to 1048576
+logset-title = Log memory
+logset-explain = Each tab keeps its newest rows in memory. Every event is also saved to a file on disk, and Save log… writes all of them.
+logset-rows = Rows kept in memory
+logset-mib = Payload kept in memory (MiB)
+logset-reset = Reset to defaults
+rec-title = Recover session logs
+rec-explain = Socket Tester did not close normally last time. These sessions were being saved to disk and can be recovered:
+rec-events = { $count ->
+    [one] { $n } event
+   *[other] { $n } events
+}
+rec-counting = counting…
+rec-save-as = Save as…
+rec-discard = Discard
+rec-discard-tip = Delete this file
+rec-later = Close this window to decide later: the files stay until discarded.
+rec-dialog-title = Save recovered log
+rec-saved = saved { $n } { $count ->
+    [one] event
+   *[other] events
+} to { $path }
+rec-saved-bad = saved { $n } { $count ->
+    [one] event
+   *[other] events
+} to { $path } · { $bad ->
+    [one] { $bad } unreadable line
+   *[other] { $bad } unreadable lines
+} skipped ({ $lines })
+rec-save-failed = save failed: { $err }
+rec-cannot-delete = cannot delete: { $err }
+save-cannot-write = cannot write { $path }: { $err }
+save-write-failed = writing { $path } failed: { $err }
+save-unknown-format = save failed: cannot tell the format of { $path }: end the name with .txt, .csv, .jsonl, .pcapng or .html
+save-cannot-read = save failed: cannot read { $path }: { $err }
+save-failed-path = save failed: { $path }: { $err }
+save-failed = save failed: { $err }
+save-disk-stopped = the session's disk copy had stopped, so the newest events may be missing
+save-memory-only = only the rows in memory: { $why }
+save-no-disk-copy = no disk copy
+save-saved = saved { $n } { $count ->
+    [one] event
+   *[other] events
+} to { $path }
+save-bad-lines = {" "}· { $bad ->
+    [one] { $bad } unreadable line
+   *[other] { $bad } unreadable lines
+} skipped ({ $lines })
+rules-echo = Echo
+rules-echo-tip = Send back every message that no rule answered
+rules-echoed = echoed { $n }
+rules-add = Add rule
+rules-reset-counts = Reset counts
+rules-rule = Rule { $n }
+rules-when = when
+rules-match = match
+rules-match-tip = Rule { $n }: what to look for
+rules-reply = reply
+rules-reply-tip = Rule { $n }: the answer; variables such as {"{"}seq{"}"} work
+rules-hex = Hex
+rules-esc = Esc
+rules-delay = delay ms
+rules-fired = fired { $n }
+rules-delete = Delete
+rules-none = No rules: add one, or turn on Echo.
+rate-last-second = last second: in { $rx_b } B/s, { $rx_m } msg/s · out { $tx_b } B/s, { $tx_m } msg/s
+rate-bytes = bytes/s
+rate-msgs = messages/s
+rate-in = in { $title }
+rate-out = out { $title }
+senders-count = { $n ->
+    [one] { $n } source
+   *[other] { $n } sources
+}
+senders-clear = Clear
+senders-click-hint = click a row to reply to it
+senders-source = Source
+senders-datagrams = Datagrams
+senders-bytes = Bytes
+senders-rate = Rate
+senders-last-seen = Last seen
+senders-rate-value = { $n } B/s
+senders-reply-to = Reply to { $addr }
+pay-save-current = Save current message
+pay-save-current-tip = Adds the message in the box, with its options, to this list
+pay-default-name = payload { $n }
+pay-import = Import…
+pay-export = Export…
+pay-none = No saved payloads yet.
+pay-name-tip = Name of payload { $n }
+pay-data = data
+pay-hex = Hex
+pay-vars = Vars
+pay-end = end
+pay-enc = enc
+pay-tabs-enc = tab's
+pay-bytes = { $n } B
+pay-send = Send #{ $n }
+pay-load = Load #{ $n }
+pay-load-tip = Put it in the send box
+pay-delete = Delete #{ $n }
+exp-send = Send
+exp-send-tip = The request; {"{"}seq{"}"} and the other variables work
+exp-hex = Hex
+exp-escapes = Escapes
+exp-expect = Expect
+exp-expected = Expected
+exp-within = Within (ms)
+exp-tries = Tries
+exp-gap = Gap (ms)
+exp-cancel = Cancel run
+exp-run = Run
+exp-export-csv = Export CSV…
+exp-running = running: { $n }/{ $total } tried
+exp-latency = latency min { $min } · p50 { $p50 } · p95 { $p95 } · max { $max }
+exp-stopped-early = stopped early: { $why }
+exp-col-try = Try
+exp-col-result = Result
+exp-col-latency = Latency
+exp-col-note = Note
+exp-pass = pass
+exp-fail = FAIL
+tool-payloads = Saved payloads
+tool-auto-send = Auto-send
+tool-file = Send file
+tool-rules = Auto-reply
+tool-senders = Senders
+tool-rates = Rate chart
+tool-expect = Expect
+tool-tools = Tools
+tool-broadcast = Broadcast
+tool-broadcast-tip = SO_BROADCAST: allow sending to 255.255.255.255 or a subnet's broadcast address
+tool-unbind-to-change = unbind to change
+tool-quick-send = Quick send
+auto-explain = Sends the message in the box every interval (variables expand each time).
+auto-every = Every (ms)
+auto-times = Times
+auto-times-tip = empty: until stopped
+auto-stop = Stop auto-send
+auto-start = Start auto-send
+auto-interval-error = interval: a number of milliseconds from 1 up
+file-explain-tcp = Streams a file from disk in chunks; a chunk is read only when the previous one has gone.
+file-explain-udp = Sends a file as datagrams of the chunk size (at most 65507 bytes each).
+file-chunk = Chunk (bytes)
+file-datagram = Datagram (bytes)
+file-delay = Delay (ms)
+file-cancel = Cancel
+file-send = Send file…
+file-starting = starting
+file-sending = sending
+file-sent = sent
+file-failed = failed
+file-cancelled = cancelled
+file-progress = { $sent } / { $total } bytes ({ $chunks } chunks)
+menu-settings = ⚙ Settings
+auto-why-closed = the connection closed
+auto-why-ended = the session ended
+auto-stopped-why = auto-send stopped: { $why } ({ $progress })
+auto-done = auto-send done: { $progress }
+auto-stopped = auto-send stopped: { $progress }
+auto-stopped-ended = auto-send stopped: the session ended ({ $progress })
+auto-stopped-failed = auto-send stopped: { $err } ({ $progress })
+auto-bad-interval = interval: a number of milliseconds from 1 to 86400000
+auto-bad-count = count: a number from 1 up, or empty to send until stopped
+tool-dialog-failed = cannot open a file dialog: { $err }
+tool-not-running = the session is not running
+file-bad-chunk = chunk size: a number of bytes from 1 to { $max }
+file-bad-delay = delay: a number of milliseconds from 0 to 3600000
+pay-no-such = no such payload
+pay-imported = imported { $n ->
+    [one] { $n } payload
+   *[other] { $n } payloads
+} from { $path }
+pay-exported = exported { $n ->
+    [one] { $n } payload
+   *[other] { $n } payloads
+} to { $path }
+exp-report-saved = report saved to { $path }
+exp-nothing-to-export = no expectation run to export
+exp-bad-send = send: { $err }
+exp-bad-expect = expect: { $err }
+exp-bad-timeout = timeout: a number of milliseconds from 1 to 3600000
+exp-bad-tries = tries: a number from 1 to 1000000
+exp-bad-gap = gap: a number of milliseconds from 0 to 3600000
+pay-export-failed = export failed: { $err }
+pay-export-failed-path = export failed: { $path }: { $err }
+pay-import-failed = import failed: { $path }: { $err }
+pay-import-too-big = import failed: { $path } is { $n } bytes; a payload file is at most { $max }
+pay-import-not-text = import failed: { $path }: { $err } (is it a text file?)
+match-contains-text = contains text
+match-equals-text = equals text
+match-starts-hex = starts with hex
+match-contains-hex = contains hex
+match-regex-text = regex (text)
+match-regex-bytes = regex (bytes)
+match-anything = anything
+state-with-msg = { $what }: { $msg }
+cksum-sum8 = 1 byte: sum of all bytes modulo 256
+cksum-xor8 = 1 byte: XOR of all bytes
+cksum-crc16-modbus = 2 bytes, low byte first (Modbus RTU)
+cksum-crc16-ccitt = 2 bytes, high byte first (poly 0x1021, init 0xFFFF)
+cksum-crc32 = 4 bytes, low byte first (zlib/Ethernet CRC-32)
+
+## Engine events, rendered by src/i18n_events.rs.
+
+ev-bound = socket() + bind() → bound to { $local }
+ev-listening = socket() + bind() + listen({ $backlog }) → listening on { $local }
+ev-connecting = connect() to { $peer }: SYN sent…
+ev-connected = connected { $local } → { $peer } (handshake done)
+ev-accepted-client = accept() → client #{ $id } from { $peer }
+ev-accepted = accept() → { $peer }
+ev-closed-peer-fin = closed by peer (FIN received)
+ev-closed-both-fin = both sides have sent FIN
+ev-closed-local-close = closed locally (close())
+ev-closed-server-stopped = closed locally: the server stopped
+ev-closed-kicked = disconnected by the server
+ev-closed-connect-cancelled = connect cancelled
+ev-closed-server-ended = server stopped; { $n ->
+    [one] { $n } client closed
+   *[other] { $n } clients closed
+}
+ev-closed-socket-closed = socket closed (close())
+ev-closed-internal-error = socket closed after an internal error
+ev-closed-unknown = closed
+ev-reset-peer = connection reset by peer (RST)
+ev-reset-aborted = connection aborted (RST)
+ev-reset-broken-pipe = broken pipe: the peer had already reset the connection (RST)
+ev-reset-unknown = connection reset (RST)
+ev-refused = refused a client: the limit of { $limit ->
+    [one] { $limit } client
+   *[other] { $limit } clients
+} is reached ({ $total } refused so far)
+ev-kernel-drops = kernel dropped: { $total ->
+    [one] { $total } datagram
+   *[other] { $total } datagrams
+} so far (the socket's receive buffer was full, so they never reached the app)
+ev-peer-fin-half-open = the peer sent FIN (it will send no more); this side can still send — Disconnect to close
+ev-fin-sent = shutdown(SHUT_WR): sent FIN; still receiving until the peer closes
+ev-unsent = { $n ->
+    [one] { $n } queued message was
+   *[other] { $n } queued messages were
+} not sent before closing
+ev-stopped-listening = stopped listening (listening socket closed); { $n ->
+    [one] { $n } client stays
+   *[other] { $n } clients stay
+} connected
+ev-not-applicable-tcp-client = that command does not apply to a TCP client
+ev-not-applicable-tcp-server = that command does not apply to a TCP server
+ev-not-applicable-udp = that command is for TCP sessions; UDP has no connection to close
+ev-broadcast-on = SO_BROADCAST is on: this socket may send to broadcast addresses
+ev-destination = destination is now { $to }
+ev-mc-joined = joined multicast group { $group } on { $on }
+ev-mc-options = multicast to { $group } via { $on }: TTL { $ttl }, loopback { $looped }
+ev-iface = interface { $i }
+ev-iface-index = interface #{ $i }
+ev-iface-default = the default interface
+ev-on = on
+ev-off = off
+ev-file-started = sending file { $name } ({ $bytes } bytes) in chunks of { $chunk } bytes
+ev-file-started-delay = sending file { $name } ({ $bytes } bytes) in chunks of { $chunk } bytes, { $ms } ms apart
+ev-file-sent = file sent: { $bytes } bytes in { $chunks ->
+    [one] { $chunks } chunk
+   *[other] { $chunks } chunks
+}, { $secs } s
+ev-file-cancelled = file send cancelled after { $sent } of { $total } bytes
+ev-no-file = no file is being sent
+
+## File dialogs of the tools, and texts found by the Chinese walk-through.
+
+dialog-send-file = Send file
+dialog-import-payloads = Import payloads
+dialog-export-payloads = Export payloads
+dialog-export-report = Export report
+pay-kind-hex = hex
+pay-kind-text = text
+preset-stop-first = stop the running sessions first

@@ -1,0 +1,493 @@
+//! The window in 简体中文 shows no English words: every tab with each of its tools, the
+//! Network panel, the timeline, the TCP diagram, the Learn window, the menus, the log with
+//! a row of every engine event, live sessions on loopback and the recovery offer. The
+//! test walks the accessibility tree (labels, values, descriptions, hints), splits the
+//! text into words and allows only what is not English: API and protocol names, encoding
+//! labels, hex, addresses, numbers and units.
+
+#[path = "ui_support.rs"]
+mod support;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use regex::Regex;
+use socket_tester::i18n::Lang;
+use socket_tester::net::{CloseReason, ClosedBy, ErrorKind, Event, EventKind, ResetReason, Role};
+use socket_tester::ui::{App, ConnState, Tool};
+use std::collections::BTreeSet;
+use std::net::IpAddr;
+use std::sync::LazyLock;
+use support::*;
+
+/// Words that are not English to a Chinese reader of this program: protocol and header
+/// names, encodings, checksums, units, key names. C constants (`SOCK_DGRAM`, `AF_INET`)
+/// pass by their form, socket calls only as calls (`bind(`), hex by its digits.
+#[rustfmt::skip]
+const ALLOWED: &[&str] = &[
+    // Protocols, flags and address kinds.
+    "TCP", "UDP", "IP", "IPv4", "IPv6", "FIN", "RST", "ACK", "SYN", "TTL", "ICMP", "MTU",
+    "DNS", "NAT", "CGNAT", "LAN", "HTTP", "HTTPS", "SSH", "DHCP", "IANA", "RFC", "ULA",
+    "PING", "PONG", "localhost", "Socket",
+    // listen()'s argument, as the man page names it.
+    "backlog",
+    // Encodings and formats.
+    "UTF", "GBK", "GB18030", "Big5", "Shift_JIS", "EUC", "KR", "JP", "Latin1", "latin1",
+    "ASCII", "hex", "JSON", "jsonl", "csv", "CSV", "txt", "html", "pcapng", "LF", "CRLF",
+    "CR", "BE", "LE", "regex",
+    // Checksums.
+    "sum8", "xor8", "CRC", "MODBUS", "CCITT", "FALSE",
+    // Template variables of the send box (`{seq}`, `{time}`…), as the user types them.
+    "seq", "time", "unix_ms", "rand", "xNN",
+    // Units.
+    "KiB", "MiB", "GiB", "ms",
+    // Keys.
+    "Ctrl", "Shift", "Alt", "Enter", "Esc", "Tab",
+];
+
+/// Socket calls: allowed when written as a call, `bind(` or `connect()`.
+#[rustfmt::skip]
+const CALLS: &[&str] = &[
+    "socket", "bind", "listen", "accept", "connect", "send", "sendto", "recv", "recvfrom",
+    "close", "shutdown", "setsockopt",
+];
+
+/// Whole texts that stay as they are: the language menu names itself in English too, so
+/// that someone who cannot read the current language finds the way back, and lists each
+/// language by its own name; the product's name is a name. egui names the handles and
+/// buttons of windows and panels for screen readers in English ("Close window", "Resize
+/// panel", "Hide"); they are never drawn and are not this program's text.
+const ALLOWED_TEXTS: &[&str] = &[
+    "语言 (Language)",
+    "English",
+    "Socket Tester",
+    "Close window",
+    "Hide",
+    "Show",
+    "Resize panel",
+];
+
+fn chinese_app() -> Option<App> {
+    if !socket_tester::ui::install_cjk_font(&egui::Context::default()) {
+        eprintln!("skipped: no CJK font on this machine (install fonts-noto-cjk)");
+        return None;
+    }
+    let mut app = App::new(None, None);
+    app.classroom.set_lang(Lang::Zh);
+    let s = &mut app.classroom.settings;
+    s.network_panel = true;
+    s.timeline = true;
+    s.tcp_diagram = true;
+    s.learn = true;
+    Some(app)
+}
+
+/// Names of this machine's interfaces (the Network panel lists them: they are names).
+fn interface_names() -> BTreeSet<String> {
+    if_addrs::get_if_addrs()
+        .map(|v| v.into_iter().map(|i| i.name).collect())
+        .unwrap_or_default()
+}
+
+fn is_allowed_word(w: &str, names: &BTreeSet<String>) -> bool {
+    let has_letter = w.chars().any(|c| c.is_ascii_alphabetic());
+    let hex_digits = w.chars().all(|c| c.is_ascii_hexdigit());
+    let constant = w.contains('_')
+        && w.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    !has_letter
+        || w.len() == 1
+        || (hex_digits && (w.len() <= 2 || w.chars().any(|c| c.is_ascii_digit())))
+        || constant
+        || (w.len() > 2 && w.starts_with("0x") && w[2..].chars().all(|c| c.is_ascii_hexdigit()))
+        || ALLOWED.contains(&w)
+        || names.contains(w)
+}
+
+/// The English words in `text`, if any.
+fn english_words(text: &str, names: &BTreeSet<String>) -> Vec<String> {
+    let text = text.trim();
+    if ALLOWED_TEXTS.contains(&text) || text.starts_with("Resize window ") {
+        return Vec::new();
+    }
+    // Addresses, paths and file names are data, not words; so is a record field's value
+    // in quotes ("note").
+    static DATA: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+        [
+            r"\[?(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}\]?(?::\d+)?(?:/\d+)?",
+            r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?(?:/\d+)?",
+            r"(?:/[\w.\-]+){2,}",
+            r"[\w\-]+\.(?:jsonl|txt|csv|html|pcapng|json)\b",
+            r#""[a-z_]+""#,
+        ]
+        .iter()
+        .map(|d| Regex::new(d).expect("a valid pattern"))
+        .collect()
+    });
+    let mut rest = text.to_string();
+    for re in DATA.iter() {
+        rest = re.replace_all(&rest, " ").into_owned();
+    }
+    static WORD: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"[A-Za-z0-9_]+").expect("a valid pattern"));
+    let mut words = Vec::new();
+    for m in WORD.find_iter(&rest) {
+        let w = m.as_str();
+        let call = rest[m.end()..].starts_with('(');
+        if !(is_allowed_word(w, names) || (call && CALLS.contains(&w))) {
+            words.push(w.to_string());
+        }
+    }
+    words
+}
+
+/// Every piece of text the window shows now, with where it was found.
+fn texts(h: &Harness<'_, App>) -> Vec<String> {
+    let root = h.root();
+    let mut out = Vec::new();
+    for n in std::iter::once(root).chain(root.children_recursive()) {
+        let a = n.accesskit_node();
+        out.extend(a.label());
+        out.extend(a.value());
+        out.extend(a.description());
+        out.extend(a.placeholder().map(str::to_string));
+    }
+    out
+}
+
+/// Fails, naming the words and their texts, if the window shows English.
+fn assert_no_english(h: &Harness<'_, App>, when: &str) {
+    let names = interface_names();
+    let mut bad = BTreeSet::new();
+    for t in texts(h) {
+        let words = english_words(&t, &names);
+        if !words.is_empty() {
+            bad.insert(format!("{words:?} in {t:?}"));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "English in the Chinese window ({when}):\n{}",
+        {
+            let v: Vec<_> = bad.into_iter().collect();
+            v.join("\n")
+        }
+    );
+}
+
+fn ev(role: Role, kind: EventKind) -> Event {
+    Event {
+        ts_us: 1_000_000,
+        role,
+        local: Some("127.0.0.1:40000".parse().unwrap()),
+        peer: Some("127.0.0.1:7891".parse().unwrap()),
+        client: if role == Role::TcpServer {
+            Some(1)
+        } else {
+            None
+        },
+        kind,
+    }
+}
+
+/// One of every non-data engine event, as the log shows them.
+fn every_event(role: Role) -> Vec<Event> {
+    use EventKind as K;
+    let g: IpAddr = "239.1.2.3".parse().unwrap();
+    let closes = [
+        CloseReason::PeerFin,
+        CloseReason::BothFin,
+        CloseReason::LocalClose,
+        CloseReason::ServerStopped,
+        CloseReason::Kicked,
+        CloseReason::ConnectCancelled,
+        CloseReason::ServerEnded { clients: 1 },
+        CloseReason::SocketClosed,
+        CloseReason::InternalError,
+        CloseReason::Unknown,
+    ];
+    let resets = [
+        ResetReason::PeerReset,
+        ResetReason::Aborted,
+        ResetReason::BrokenPipe,
+        ResetReason::Unknown,
+    ];
+    let errors = [
+        ErrorKind::AddrInUse,
+        ErrorKind::AddrNotAvailable,
+        ErrorKind::PermissionDenied,
+        ErrorKind::Refused,
+        ErrorKind::TimedOut,
+        ErrorKind::HostNotFound,
+        ErrorKind::Unreachable,
+        ErrorKind::Reset,
+        ErrorKind::BadAddress,
+        ErrorKind::BadPayload,
+        ErrorKind::NotConnected,
+        ErrorKind::MessageTooLong,
+        ErrorKind::Internal,
+        ErrorKind::Io,
+    ];
+    let mut kinds = vec![
+        K::Bound,
+        K::Listening { backlog: 128 },
+        K::Connecting,
+        K::Connected,
+        K::Accepted,
+        K::Refused { limit: 1, total: 3 },
+        K::KernelDrops { total: 1234 },
+        K::PeerFinHalfOpen,
+        K::FinSent,
+        K::Unsent { messages: 1 },
+        K::StoppedListening { clients: 2 },
+        K::NotApplicable,
+        K::BroadcastOn,
+        K::Destination {
+            to: "127.0.0.1:7891".into(),
+        },
+        K::MulticastJoined {
+            group: g,
+            interface: Some("127.0.0.1".parse().unwrap()),
+            index: 0,
+        },
+        K::MulticastOptions {
+            group: g,
+            interface: None,
+            index: 0,
+            ttl: 1,
+            loopback: true,
+        },
+        K::FileStarted {
+            name: "测试.jsonl".into(),
+            bytes: 1000,
+            chunk: 512,
+            delay_ms: 5,
+        },
+        K::FileStarted {
+            name: "测试.jsonl".into(),
+            bytes: 1000,
+            chunk: 512,
+            delay_ms: 0,
+        },
+        K::FileSent {
+            bytes: 1000,
+            chunks: 2,
+            micros: 1_500_000,
+        },
+        K::FileCancelled {
+            sent: 512,
+            total: 1000,
+        },
+        K::NoFileBeingSent,
+    ];
+    kinds.extend(closes.into_iter().map(|reason| K::Closed {
+        by: ClosedBy::Local,
+        reason,
+    }));
+    kinds.extend(resets.into_iter().map(|reason| K::Reset { reason }));
+    kinds.extend(errors.into_iter().map(|kind| K::Error {
+        kind,
+        detail: "cannot connect to 127.0.0.1:9: Connection refused (os error 111)".into(),
+    }));
+    kinds.into_iter().map(|k| ev(role, k)).collect()
+}
+
+#[test]
+fn every_tab_tool_and_panel_is_chinese() {
+    let Some(mut app) = chinese_app() else {
+        return;
+    };
+    // The Learn window would cover buttons this test clicks; menus_are_chinese has it.
+    app.classroom.settings.learn = false;
+    for role in Role::ALL {
+        let store = &mut app.panel_mut(role).view().store;
+        for e in every_event(role) {
+            store.push(e);
+        }
+    }
+    let mut h = harness(app);
+    settle(&mut h);
+    for role in Role::ALL {
+        h.state_mut().tab = role;
+        settle(&mut h);
+        assert_no_english(&h, &format!("{role:?}"));
+        for tool in [
+            Tool::Payloads,
+            Tool::AutoSend,
+            Tool::File,
+            Tool::Rules,
+            Tool::Senders,
+            Tool::Rates,
+            Tool::Expect,
+        ] {
+            h.state_mut().panel_mut(role).settings.kit.tool = tool;
+            settle(&mut h);
+            assert_no_english(&h, &format!("{role:?} with {tool:?}"));
+        }
+        // A rule and a saved payload, so their rows show too.
+        h.state_mut().panel_mut(role).settings.kit.tool = Tool::Rules;
+        settle(&mut h);
+        h.get_by_label("添加规则").click();
+        settle(&mut h);
+        assert_no_english(&h, &format!("{role:?} with a rule"));
+        h.state_mut().panel_mut(role).settings.kit.tool = Tool::None;
+    }
+}
+
+#[test]
+fn menus_are_chinese() {
+    let Some(app) = chinese_app() else {
+        return;
+    };
+    let mut h = harness(app);
+    settle(&mut h);
+    for menu in ["视图", "语言 (Language)", "实验", "⚙ 设置"] {
+        h.get_by_label(menu).click();
+        settle(&mut h);
+        assert_no_english(&h, menu);
+        h.key_press(egui::Key::Escape);
+        settle(&mut h);
+    }
+    h.get_by_label("备注…").click();
+    settle(&mut h);
+    assert_no_english(&h, "the note menu");
+}
+
+#[test]
+fn live_sessions_are_chinese() {
+    let Some(mut app) = chinese_app() else {
+        return;
+    };
+    app.classroom.settings.learn = false;
+    for role in [Role::UdpReceiver, Role::TcpServer] {
+        app.panel_mut(role).settings.port = "0".into();
+    }
+    let mut h = harness(app);
+    settle(&mut h);
+    // A UDP receiver and a sender that sends it a datagram.
+    h.state_mut().tab = Role::UdpReceiver;
+    settle(&mut h);
+    h.get_by_label("绑定").click();
+    wait_for(&mut h, "bound", |a| {
+        a.panel(Role::UdpReceiver).st.state == ConnState::Bound
+    });
+    let port = h.state().panel(Role::UdpReceiver).st.local.unwrap().port();
+    h.state_mut().tab = Role::UdpSender;
+    {
+        let s = &mut h.state_mut().panel_mut(Role::UdpSender).settings;
+        s.host = "127.0.0.1".into();
+        s.port = port.to_string();
+    }
+    settle(&mut h);
+    h.get_by_label("绑定").click();
+    wait_for(&mut h, "sender bound", |a| {
+        a.panel(Role::UdpSender).st.state == ConnState::Bound
+    });
+    h.get_by_label("发送").click();
+    wait_for(&mut h, "datagram", |a| {
+        a.panel(Role::UdpReceiver).view().store.len() >= 2
+    });
+    assert_no_english(&h, "UDP sender bound");
+    h.state_mut().tab = Role::UdpReceiver;
+    settle(&mut h);
+    assert_no_english(&h, "UDP receiver with a datagram");
+
+    // A TCP server, a client that connects, sends and disconnects.
+    h.state_mut().tab = Role::TcpServer;
+    settle(&mut h);
+    h.get_by_label("监听").click();
+    wait_for(&mut h, "listening", |a| {
+        a.panel(Role::TcpServer).st.state == ConnState::Listening
+    });
+    let port = h.state().panel(Role::TcpServer).st.local.unwrap().port();
+    h.state_mut().tab = Role::TcpClient;
+    {
+        let s = &mut h.state_mut().panel_mut(Role::TcpClient).settings;
+        s.host = "127.0.0.1".into();
+        s.port = port.to_string();
+    }
+    settle(&mut h);
+    h.get_by_label("连接").click();
+    wait_for(&mut h, "connected", |a| {
+        a.panel(Role::TcpClient).st.state == ConnState::Connected
+    });
+    h.get_by_label("发送").click();
+    settle(&mut h);
+    assert_no_english(&h, "TCP client connected");
+    h.state_mut().tab = Role::TcpServer;
+    settle(&mut h);
+    assert_no_english(&h, "TCP server with a client");
+    h.state_mut().tab = Role::TcpClient;
+    settle(&mut h);
+    h.get_by_label("断开").click();
+    wait_for(&mut h, "closed", |a| !a.panel(Role::TcpClient).is_running());
+    assert_no_english(&h, "TCP client closed");
+    h.state_mut().tab = Role::TcpServer;
+    settle(&mut h);
+    assert_no_english(&h, "TCP server after the client left");
+    h.get_by_label("停止").click();
+    wait_for(&mut h, "server stopped", |a| {
+        !a.panel(Role::TcpServer).is_running()
+    });
+    assert_no_english(&h, "TCP server stopped");
+
+    // A connection nobody accepts: the error line.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    h.state_mut().tab = Role::TcpClient;
+    h.state_mut().panel_mut(Role::TcpClient).settings.port = port.to_string();
+    settle(&mut h);
+    h.get_by_label("连接").click();
+    wait_for(&mut h, "refused", |a| {
+        matches!(a.panel(Role::TcpClient).st.state, ConnState::Error(_))
+    });
+    assert_no_english(&h, "TCP client refused");
+    for role in [Role::UdpSender, Role::UdpReceiver] {
+        h.state_mut().panel_mut(role).stop();
+    }
+}
+
+#[test]
+fn recovery_offer_is_chinese() {
+    if chinese_app().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let orphan = dir
+        .path()
+        .join(format!("spool-{}-tcp-client-1.jsonl", u32::MAX));
+    let line = r#"{"ts":"2026-11-25T17:32:34.562986Z","session":"tcp-client","event":"rx","local":"127.0.0.1:38592","peer":"127.0.0.1:17891","len":2,"hex":"6869","text":"hi","encoding":"utf-8"}"#;
+    std::fs::write(&orphan, format!("{line}\n{line}\n")).unwrap();
+    let mut app = App::new(None, None).with_data_dir(dir.path());
+    app.classroom.set_lang(Lang::Zh);
+    let mut h = harness(app);
+    wait_for(&mut h, "offer", |a| {
+        a.recovery.items.first().is_some_and(|o| o.events.is_some())
+    });
+    assert_no_english(&h, "the recovery offer");
+}
+
+#[test]
+fn the_word_splitter_finds_english_and_spares_the_rest() {
+    let names = BTreeSet::new();
+    let none = Vec::<String>::new();
+    assert_eq!(
+        english_words("closed locally: the server stopped", &names).len(),
+        5
+    );
+    assert_eq!(english_words("发 4 字节 / 3 条", &names), none);
+    assert_eq!(
+        english_words("connect() 到 127.0.0.1:7891:已发送 SYN…", &names),
+        none
+    );
+    assert_eq!(
+        english_words("组播到 ff02::1 经由 [::1]:80 0D 0A KiB/s", &names),
+        none
+    );
+    assert_eq!(
+        english_words("socket(AF_INET, SOCK_DGRAM) (Ctrl+S)", &names),
+        none
+    );
+    assert_eq!(english_words("保存中 saving…", &names), vec!["saving"]);
+    assert_eq!(english_words("关闭 close 了", &names), vec!["close"]);
+}
