@@ -5,6 +5,7 @@
 use crate::codec::Encoding;
 use crate::i18n::{Lang, tr, trf};
 use crate::log::Entry;
+use crate::log::atomic::{AtomicFile, same_file};
 use crate::log::export::{self, ExportReport, Format};
 use crate::log::record::{ReadError, Record, read_records};
 use std::fs::File;
@@ -103,14 +104,19 @@ fn write_out(
     let err = |key, e: &dyn std::fmt::Display| {
         trf(lang, key, &[("path", &path), ("err", &e.to_string())])
     };
-    let out = File::create(output).map_err(|e| err("save.cannot_write", &e))?;
+    // Written beside the target and renamed over it when complete: a failed save leaves
+    // an existing file as it was.
+    let out = AtomicFile::create(output).map_err(|e| err("save.cannot_write", &e))?;
     let mut w = BufWriter::with_capacity(1 << 20, out);
     let report = export::export(records, &mut w, format, Some(enc))
         .and_then(|r| w.flush().map(|_| r))
         .map_err(|e| err("save.write_failed", &e))?;
+    if let Some(bad) = report.unreadable() {
+        return Err(err("save.failed_path", bad));
+    }
     w.into_inner()
         .map_err(|e| err("save.write_failed", e.error()))?
-        .sync_all()
+        .commit()
         .map_err(|e| err("save.write_failed", &e))?;
     Ok(report)
 }
@@ -135,6 +141,13 @@ pub fn export_session(
     })?;
     let (report, caveat) = match source {
         Source::Spool { path, sync } => {
+            if same_file(&path, output) {
+                let e = export::ExportError::SameFile {
+                    input: path,
+                    output: output.to_path_buf(),
+                };
+                return Err(failed(&e));
+            }
             let synced = sync();
             let p = path.display().to_string();
             let err =
