@@ -1,6 +1,7 @@
 //! The Network panel: this machine's interfaces with their IPv4 and IPv6 addresses, each
-//! classified (loopback, private 内网, link-local, CGNAT, public 外网) with one sentence on
-//! what that means. Clicking an address hands it to the caller (to fill the host field).
+//! classified by the IANA special-purpose registries (loopback, private 内网, link-local,
+//! CGNAT, documentation, public 外网, …; `net::addr_class`) with one sentence on what that
+//! means. Clicking an address hands it to the caller (to fill the host field).
 
 use super::classroom::t;
 use crate::i18n::{Lang, tr, trf};
@@ -33,7 +34,8 @@ impl NetworkPanel {
     }
 }
 
-/// The key of a class's short name.
+/// The key of a class's short name. The classes from the IANA registries that have no
+/// text yet show their key until the texts are added.
 pub fn class_key(c: AddrClass) -> &'static str {
     match c {
         AddrClass::Loopback => "class.loopback",
@@ -42,9 +44,22 @@ pub fn class_key(c: AddrClass) -> &'static str {
         AddrClass::LinkLocal => "class.link_local",
         AddrClass::Cgnat => "class.cgnat",
         AddrClass::Unspecified => "class.unspecified",
-        AddrClass::Multicast => "class.multicast",
+        AddrClass::Multicast(_) => "class.multicast",
         AddrClass::Broadcast => "class.broadcast",
         AddrClass::Public => "class.public",
+        AddrClass::ThisNetwork => "class.this_network",
+        AddrClass::Documentation => "class.documentation",
+        AddrClass::Benchmarking => "class.benchmarking",
+        AddrClass::IetfProtocol => "class.ietf_protocol",
+        AddrClass::Service => "class.service",
+        AddrClass::Relay6to4 => "class.relay_6to4",
+        AddrClass::SixToFour => "class.six_to_four",
+        AddrClass::Teredo => "class.teredo",
+        AddrClass::Nat64 => "class.nat64",
+        AddrClass::Orchid => "class.orchid",
+        AddrClass::DiscardOnly => "class.discard_only",
+        AddrClass::SegmentRouting => "class.segment_routing",
+        AddrClass::Reserved => "class.reserved",
     }
 }
 
@@ -57,9 +72,22 @@ pub fn explain_key(c: AddrClass) -> &'static str {
         AddrClass::LinkLocal => "explain.link_local",
         AddrClass::Cgnat => "explain.cgnat",
         AddrClass::Unspecified => "explain.unspecified",
-        AddrClass::Multicast => "explain.multicast",
+        AddrClass::Multicast(_) => "explain.multicast",
         AddrClass::Broadcast => "explain.broadcast",
         AddrClass::Public => "explain.public",
+        AddrClass::ThisNetwork => "explain.this_network",
+        AddrClass::Documentation => "explain.documentation",
+        AddrClass::Benchmarking => "explain.benchmarking",
+        AddrClass::IetfProtocol => "explain.ietf_protocol",
+        AddrClass::Service => "explain.service",
+        AddrClass::Relay6to4 => "explain.relay_6to4",
+        AddrClass::SixToFour => "explain.six_to_four",
+        AddrClass::Teredo => "explain.teredo",
+        AddrClass::Nat64 => "explain.nat64",
+        AddrClass::Orchid => "explain.orchid",
+        AddrClass::DiscardOnly => "explain.discard_only",
+        AddrClass::SegmentRouting => "explain.segment_routing",
+        AddrClass::Reserved => "explain.reserved",
     }
 }
 
