@@ -49,13 +49,17 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum RoleCommand {
     /// Convert a JSON Lines record or a binary spool to txt, csv, jsonl, pcapng (Wireshark) or html.
-    #[command(after_help = "Example:\n  socket-tester export session.jsonl --to session.pcapng")]
+    #[command(
+        after_help = "Example:\n  socket-tester export session.jsonl --to session.pcapng\n\nExit codes: 0 exported; 1 the input could not be read or the output not written (an existing output is left as it was); 2 bad usage, e.g. the output is the input file itself (also through a link); 3 exported, but some lines were unreadable and skipped."
+    )]
     Export {
         /// The log to read: a JSON Lines record (written by --record, or by Save log… as
         /// .jsonl) or a session's binary spool (.stspool); told apart by the spool's magic.
         #[arg(value_name = "RECORD")]
         input: PathBuf,
-        /// Output file; its extension picks the format: .txt .csv .jsonl .pcapng .html
+        /// Output file; its extension picks the format: .txt .csv .jsonl .pcapng .html.
+        /// Written whole or not at all: an existing file is replaced only once the export
+        /// is complete. Never the input file itself.
         #[arg(long, value_name = "OUT")]
         to: PathBuf,
         /// Decode text again from the raw bytes in this encoding (default: as recorded).

@@ -356,6 +356,71 @@ fn rate_chart_counts_traffic() {
     assert_eq!(r.buckets.iter().map(|b| b.tx_bytes).sum::<u64>(), 15);
     h.get_by_label("bytes/s");
     h.get_by_label("messages/s");
+    // With traffic in the last minute the chart slides: it asks for the next second.
+    h.step();
+    let d = repaint_delay(&h);
+    assert!(d <= Duration::from_millis(1005), "{d:?}");
+}
+
+/// How long until the window asked to be drawn again after the last frame (MAX: never,
+/// until something happens).
+fn repaint_delay(h: &egui_kittest::Harness<'static, App>) -> Duration {
+    h.output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map_or(Duration::ZERO, |v| v.repaint_delay)
+}
+
+#[test]
+fn an_idle_rate_chart_asks_for_no_frames() {
+    let mut h = harness(App::new(None, None));
+    open_tab(&mut h, Role::UdpReceiver);
+    for _ in 0..5 {
+        h.step();
+    }
+    assert_eq!(repaint_delay(&h), Duration::MAX, "idle without the chart");
+    h.get_by_label("Rate chart").click();
+    settle(&mut h);
+    h.get_by_label("bytes/s");
+    for _ in 0..5 {
+        h.step();
+        // The chart was asking for a frame every second, forever (3.8 % CPU at idle).
+        assert_eq!(repaint_delay(&h), Duration::MAX, "idle with the chart");
+    }
+}
+
+#[test]
+fn a_rate_chart_whose_traffic_has_slid_out_asks_for_no_frames() {
+    let mut h = harness(App::new(None, None));
+    open_tab(&mut h, Role::UdpReceiver);
+    h.get_by_label("Rate chart").click();
+    settle(&mut h);
+    // Traffic 61 s ago and 30 s ago, as the runtime counts it.
+    let now = socket_tester::net::now_us();
+    let count_rx = |h: &egui_kittest::Harness<'static, App>, ago_s: i64| {
+        let ev = socket_tester::net::Event {
+            ts_us: now - ago_s * 1_000_000,
+            role: Role::UdpReceiver,
+            local: None,
+            peer: None,
+            client: None,
+            kind: socket_tester::net::EventKind::Rx(b"x".to_vec()),
+        };
+        let mut view = h.state().panel(Role::UdpReceiver).view();
+        view.status.rates.push(&ev);
+    };
+    count_rx(&h, 61);
+    for _ in 0..3 {
+        h.step();
+    }
+    assert_eq!(repaint_delay(&h), Duration::MAX, "61 s ago: not drawn");
+    count_rx(&h, 30);
+    h.step();
+    let d = repaint_delay(&h);
+    assert!(
+        d <= Duration::from_millis(1005),
+        "30 s ago: it slides, {d:?}"
+    );
 }
 
 #[test]

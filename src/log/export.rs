@@ -3,6 +3,7 @@
 //! (UDP datagrams, and TCP streams with a synthesised handshake and teardown), and a
 //! self-contained HTML table. Bad record lines are reported by number; the rest converts.
 
+use super::atomic::{AtomicFile, same_file};
 use super::record::{ReadError, Record};
 use super::text::Decoders;
 use crate::codec::{Encoding, hex::hexdump};
@@ -12,7 +13,7 @@ use std::fmt;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// An export format, chosen by file extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,16 +77,41 @@ pub struct ExportReport {
     pub bad_lines: Vec<ReadError>,
 }
 
+impl ExportReport {
+    /// The read error that cut the input short, if one did: the export is incomplete and
+    /// must not replace anything.
+    pub fn unreadable(&self) -> Option<&ReadError> {
+        self.bad_lines.iter().find(|b| b.fatal)
+    }
+}
+
 #[derive(Debug)]
 pub enum ExportError {
     Input(String),
     Output(String),
+    /// The output names the input file itself (the same path, a symlink or a hard link
+    /// to it): refused before anything is opened for writing.
+    SameFile {
+        input: PathBuf,
+        output: PathBuf,
+    },
 }
 
 impl fmt::Display for ExportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ExportError::Input(m) | ExportError::Output(m) => f.write_str(m),
+            ExportError::SameFile { input, output } if input == output => write!(
+                f,
+                "{} is the input file: exporting onto it would destroy it; choose another output file",
+                output.display()
+            ),
+            ExportError::SameFile { input, output } => write!(
+                f,
+                "{} is the input file {} (another name for it): exporting onto it would destroy it; choose another output file",
+                output.display(),
+                input.display()
+            ),
         }
     }
 }
@@ -95,6 +121,9 @@ impl std::error::Error for ExportError {}
 /// Exports the log file `input` (a binary spool or a JSON Lines record, told apart by the
 /// spool's magic) to `output`, in the format its extension names.
 /// With `encoding`, text is decoded again from the raw bytes in that encoding.
+/// The output is written beside its target and renamed over it when complete
+/// ([`AtomicFile`]): a failed export leaves an existing `output` as it was. An `output` that
+/// is the input itself is refused ([`ExportError::SameFile`]).
 pub fn export_file(
     input: &Path,
     output: &Path,
@@ -106,25 +135,34 @@ pub fn export_file(
             output.display()
         ))
     })?;
+    if same_file(input, output) {
+        return Err(ExportError::SameFile {
+            input: input.to_path_buf(),
+            output: output.to_path_buf(),
+        });
+    }
     let inp = File::open(input)
         .and_then(|f| super::input::open_records(f, u64::MAX, true))
         .map_err(|e| ExportError::Input(format!("cannot read {}: {e}", input.display())))?;
-    let out = File::create(output)
+    let out = AtomicFile::create(output)
         .map_err(|e| ExportError::Output(format!("cannot write {}: {e}", output.display())))?;
+    let failed = |e: &dyn fmt::Display| {
+        ExportError::Output(format!("writing {} failed: {e}", output.display()))
+    };
     let mut w = BufWriter::with_capacity(1 << 20, out);
     let report = export(inp, &mut w, format, encoding)
         .and_then(|r| w.flush().map(|_| r))
-        .map_err(|e| ExportError::Output(format!("writing {} failed: {e}", output.display())))?;
+        .map_err(|e| failed(&e))?;
+    if let Some(bad) = report.unreadable() {
+        return Err(ExportError::Input(format!(
+            "reading {} failed, so nothing was written: {bad}",
+            input.display()
+        )));
+    }
     w.into_inner()
-        .map_err(|e| {
-            ExportError::Output(format!(
-                "writing {} failed: {}",
-                output.display(),
-                e.error()
-            ))
-        })?
-        .sync_all()
-        .map_err(|e| ExportError::Output(format!("writing {} failed: {e}", output.display())))?;
+        .map_err(|e| failed(e.error()))?
+        .commit()
+        .map_err(|e| failed(&e))?;
     Ok(report)
 }
 
@@ -719,7 +757,8 @@ impl<W: Write> Sink<W> for Pcap {
 }
 
 /// `socket-tester export`: converts, prints a summary (and bad lines) to stderr, returns
-/// the exit code: 0 done, 1 output or input failed, 3 done but some lines were unreadable.
+/// the exit code: 0 done, 1 output or input failed (an existing output is left as it
+/// was), 2 refused because the output is the input, 3 done but some lines were unreadable.
 pub fn run_cli(input: &Path, output: &Path, encoding: Option<Encoding>) -> i32 {
     match export_file(input, output, encoding) {
         Ok(r) => {
@@ -737,6 +776,10 @@ pub fn run_cli(input: &Path, output: &Path, encoding: Option<Encoding>) -> i32 {
                 eprintln!("warning: skipped unreadable record {b}");
             }
             if r.bad_lines.is_empty() { 0 } else { 3 }
+        }
+        Err(e @ ExportError::SameFile { .. }) => {
+            eprintln!("error: {e}");
+            2
         }
         Err(e) => {
             eprintln!("error: {e}");

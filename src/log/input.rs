@@ -55,6 +55,7 @@ impl<R: Read> Iterator for SpoolRecords<R> {
         Some(Err(ReadError {
             line: 0,
             message: format!("spool record {}: {cut}", self.reader.records + 1),
+            fatal: cut.io,
         }))
     }
 }

@@ -1,7 +1,9 @@
 //! The session record: counters, text decoding that follows each byte stream, the
 //! JSON Lines record (one writer for `--record` and the export), the binary spool, and
-//! the bounded in-memory store the log view shows.
+//! the bounded in-memory store the log view shows; and [`atomic`], how every file the
+//! user chose is written without destroying the one that was there.
 
+pub mod atomic;
 pub mod counters;
 pub mod export;
 pub mod frames;

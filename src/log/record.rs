@@ -277,6 +277,9 @@ pub struct ReadError {
     /// 1-based; 0 for what is not one line (the cut tail of a binary spool).
     pub line: usize,
     pub message: String,
+    /// The file could not be read any further (an I/O error, not a bad line): the records
+    /// end here, and an export built from them is incomplete, so it is not saved.
+    pub fatal: bool,
 }
 
 impl std::fmt::Display for ReadError {
@@ -291,21 +294,41 @@ impl std::fmt::Display for ReadError {
 }
 
 /// Reads a record file line by line. Blank lines are skipped; a bad line is an error naming it.
+/// A read error of the file itself is a `fatal` error, and the last item.
 pub fn read_records<R: io::Read>(r: R) -> impl Iterator<Item = Result<Record, ReadError>> {
+    let mut ended = false;
     BufReader::new(r)
         .lines()
         .enumerate()
-        .filter_map(|(i, line)| match line {
-            Err(e) => Some(Err(ReadError {
-                line: i + 1,
-                message: e.to_string(),
-            })),
-            Ok(l) if l.trim().is_empty() => None,
-            Ok(l) => Some(serde_json::from_str::<Record>(&l).map_err(|e| ReadError {
-                line: i + 1,
-                message: e.to_string(),
-            })),
+        .map_while(move |(i, line)| {
+            if ended {
+                return None;
+            }
+            Some(match line {
+                // Not UTF-8: that line is bad, the reader is past it.
+                Err(e) if e.kind() == io::ErrorKind::InvalidData => Some(Err(ReadError {
+                    line: i + 1,
+                    message: e.to_string(),
+                    fatal: false,
+                })),
+                // The file itself failed: nothing after this can be trusted (or read).
+                Err(e) => {
+                    ended = true;
+                    Some(Err(ReadError {
+                        line: i + 1,
+                        message: e.to_string(),
+                        fatal: true,
+                    }))
+                }
+                Ok(l) if l.trim().is_empty() => None,
+                Ok(l) => Some(serde_json::from_str::<Record>(&l).map_err(|e| ReadError {
+                    line: i + 1,
+                    message: e.to_string(),
+                    fatal: false,
+                })),
+            })
         })
+        .flatten()
 }
 
 impl Record {

@@ -195,48 +195,6 @@ fn shorten(s: &str) -> String {
     }
 }
 
-/// What kind of address this is, in the terms of the lesson.
-pub fn classify(ip: IpAddr) -> &'static str {
-    match ip {
-        IpAddr::V4(v4) => {
-            let o = v4.octets();
-            if v4.is_loopback() {
-                "loopback (this machine only)"
-            } else if v4.is_unspecified() {
-                "all interfaces"
-            } else if v4.is_private() {
-                "private (LAN, 内网)"
-            } else if v4.is_link_local() {
-                "link-local"
-            } else if o[0] == 100 && (o[1] & 0xc0) == 64 {
-                "carrier-grade NAT (100.64/10)"
-            } else if v4.is_broadcast() {
-                "broadcast"
-            } else if v4.is_multicast() {
-                "multicast"
-            } else {
-                "public (Internet, 外网)"
-            }
-        }
-        IpAddr::V6(v6) => {
-            let seg = v6.segments();
-            if v6.is_loopback() {
-                "loopback (this machine only)"
-            } else if v6.is_unspecified() {
-                "all interfaces"
-            } else if v6.is_multicast() {
-                "multicast"
-            } else if (seg[0] & 0xffc0) == 0xfe80 {
-                "link-local"
-            } else if (seg[0] & 0xfe00) == 0xfc00 {
-                "private (unique local)"
-            } else {
-                "public (Internet, 外网)"
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,13 +245,5 @@ mod tests {
         assert_eq!(join_host_port("::1", 5), "[::1]:5");
         assert_eq!(join_host_port("a", 5), "a:5");
         assert_eq!(resolve(":0").unwrap()[0].to_string(), "0.0.0.0:0");
-    }
-
-    #[test]
-    fn classes() {
-        assert!(classify("127.0.0.1".parse().unwrap()).starts_with("loopback"));
-        assert!(classify("192.168.1.1".parse().unwrap()).starts_with("private"));
-        assert!(classify("100.64.0.1".parse().unwrap()).starts_with("carrier"));
-        assert!(classify("8.8.8.8".parse().unwrap()).starts_with("public"));
     }
 }

@@ -459,9 +459,10 @@ impl Expect {
         s
     }
 
-    /// Writes [`Expect::to_csv`] to a file.
+    /// Writes [`Expect::to_csv`] to a file (in place of it when complete: a failure leaves
+    /// an existing file as it was).
     pub fn write_csv(&self, path: &std::path::Path) -> std::io::Result<()> {
-        std::fs::write(path, self.to_csv())
+        crate::log::atomic::write(path, self.to_csv().as_bytes())
     }
 }
 

@@ -1,99 +1,16 @@
-//! This machine's network interfaces and their addresses, each classified in the terms
-//! of the lesson (loopback, private 内网, link-local, CGNAT, public 外网), plus the
-//! classes of port numbers. No GUI in here.
+//! This machine's network interfaces and their addresses, each classified by the IANA
+//! special-purpose registries ([`super::addr_class`]: loopback, private 内网, link-local,
+//! CGNAT, documentation, public 外网, …), plus the classes of port numbers. No GUI in here.
 
 use std::net::IpAddr;
 
-/// What kind of address an IP address is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum AddrClass {
-    /// 127.0.0.0/8, ::1 — this machine only.
-    Loopback,
-    /// 10/8, 172.16/12, 192.168/16 — a LAN (内网) address.
-    Private,
-    /// fc00::/7 — IPv6's private (unique local) addresses.
-    UniqueLocal,
-    /// 169.254/16, fe80::/10.
-    LinkLocal,
-    /// 100.64/10 — the provider's shared address space.
-    Cgnat,
-    /// 0.0.0.0, :: — every interface.
-    Unspecified,
-    Multicast,
-    /// 255.255.255.255.
-    Broadcast,
-    /// Routed on the Internet (外网).
-    Public,
-}
+pub use super::addr_class::{AddrClass, AddrInfo, Flag, McScope};
 
-impl AddrClass {
-    /// The stable id of the class's name in the i18n tables (`class.*`); its explanation
-    /// is under the same suffix in `explain.*`.
-    pub fn id(self) -> &'static str {
-        match self {
-            AddrClass::Loopback => "loopback",
-            AddrClass::Private => "private",
-            AddrClass::UniqueLocal => "unique_local",
-            AddrClass::LinkLocal => "link_local",
-            AddrClass::Cgnat => "cgnat",
-            AddrClass::Unspecified => "unspecified",
-            AddrClass::Multicast => "multicast",
-            AddrClass::Broadcast => "broadcast",
-            AddrClass::Public => "public",
-        }
-    }
-
-    /// True when other computers can never reach an address of this class directly
-    /// from the Internet.
-    pub fn is_local_only(self) -> bool {
-        !matches!(self, AddrClass::Public)
-    }
-}
-
-/// Classifies an address. IPv4-mapped IPv6 addresses (`::ffff:10.0.0.1`) are classified
-/// as the IPv4 address they carry.
+/// The class of an address (see [`super::addr_class`]: the IANA special-purpose registries).
+/// IPv4-mapped IPv6 addresses (`::ffff:10.0.0.1`) are classified as the IPv4 address they
+/// carry.
 pub fn classify(ip: IpAddr) -> AddrClass {
-    match ip {
-        IpAddr::V4(v4) => {
-            let o = v4.octets();
-            if v4.is_loopback() {
-                AddrClass::Loopback
-            } else if v4.is_unspecified() {
-                AddrClass::Unspecified
-            } else if v4.is_private() {
-                AddrClass::Private
-            } else if v4.is_link_local() {
-                AddrClass::LinkLocal
-            } else if o[0] == 100 && (o[1] & 0xc0) == 64 {
-                AddrClass::Cgnat
-            } else if v4.is_broadcast() {
-                AddrClass::Broadcast
-            } else if v4.is_multicast() {
-                AddrClass::Multicast
-            } else {
-                AddrClass::Public
-            }
-        }
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return classify(IpAddr::V4(v4));
-            }
-            let seg0 = v6.segments()[0];
-            if v6.is_loopback() {
-                AddrClass::Loopback
-            } else if v6.is_unspecified() {
-                AddrClass::Unspecified
-            } else if v6.is_multicast() {
-                AddrClass::Multicast
-            } else if (seg0 & 0xffc0) == 0xfe80 {
-                AddrClass::LinkLocal
-            } else if (seg0 & 0xfe00) == 0xfc00 {
-                AddrClass::UniqueLocal
-            } else {
-                AddrClass::Public
-            }
-        }
-    }
+    super::addr_class::classify(ip).class
 }
 
 /// The range a port number falls in.
@@ -213,12 +130,14 @@ mod tests {
             ("100.63.255.255", AddrClass::Public),
             ("100.128.0.0", AddrClass::Public),
             ("8.8.8.8", AddrClass::Public),
-            ("2001:db8::1", AddrClass::Public),
+            ("2001:db8::1", AddrClass::Documentation),
+            ("192.0.2.2", AddrClass::Documentation),
+            ("2606:4700::1111", AddrClass::Public),
             ("fd12:3456::1", AddrClass::UniqueLocal),
             ("0.0.0.0", AddrClass::Unspecified),
             ("::", AddrClass::Unspecified),
-            ("224.0.0.1", AddrClass::Multicast),
-            ("ff02::1", AddrClass::Multicast),
+            ("224.0.0.1", AddrClass::Multicast(McScope::LinkLocal)),
+            ("ff02::1", AddrClass::Multicast(McScope::LinkLocal)),
             ("255.255.255.255", AddrClass::Broadcast),
             ("::ffff:192.168.0.5", AddrClass::Private),
         ];

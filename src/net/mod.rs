@@ -9,6 +9,7 @@
 //! ```
 
 pub mod addr;
+pub mod addr_class;
 pub mod auto;
 mod conn;
 pub mod error;

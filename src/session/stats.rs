@@ -70,15 +70,34 @@ impl Rates {
             })
     }
 
-    /// Points for the last 60 s as (seconds ago, value), for one field.
+    /// Points for the last 60 complete seconds as (seconds ago, value), for one field,
+    /// oldest first: -60 … -1. The second still running is left out: it is only partly
+    /// counted, and drawn as a rate it would always dip towards 0 at the newest point.
     pub fn series(&self, now_sec: i64, f: impl Fn(&Bucket) -> u64) -> Vec<[f64; 2]> {
-        (0..WINDOW_SECS)
+        (1..=WINDOW_SECS)
             .rev()
             .map(|ago| {
                 let b = self.at(now_sec - ago);
                 [-(ago as f64), f(&b) as f64]
             })
             .collect()
+    }
+
+    /// The largest value of one field over the seconds [`Rates::series`] shows.
+    pub fn peak(&self, now_sec: i64, f: impl Fn(&Bucket) -> u64) -> u64 {
+        self.buckets
+            .iter()
+            .filter(|b| (now_sec - WINDOW_SECS..now_sec).contains(&b.sec))
+            .map(f)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// True if the chart drawn at `now_sec` changes when the next second starts: some
+    /// second it shows, or the one running now, had traffic. False once the last traffic
+    /// has slid out of the window, so an idle chart needs no more frames.
+    pub fn moves_at_next_second(&self, now_sec: i64) -> bool {
+        self.buckets.iter().any(|b| b.sec >= now_sec - WINDOW_SECS)
     }
 }
 
@@ -146,5 +165,49 @@ impl Senders {
 
     pub fn clear(&mut self) {
         self.by_addr.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::Role;
+
+    fn rx_at(ts_us: i64, len: usize) -> Event {
+        Event {
+            ts_us,
+            role: Role::UdpReceiver,
+            local: None,
+            peer: None,
+            client: None,
+            kind: EventKind::Rx(vec![0; len]),
+        }
+    }
+
+    #[test]
+    fn the_chart_shows_complete_seconds_and_stops_moving_when_traffic_leaves_it() {
+        let s = 1_000_000i64;
+        let mut r = Rates::default();
+        assert!(!r.moves_at_next_second(s));
+        for i in 0..3 {
+            r.push(&rx_at(s * 1_000_000 + i * 1000, 100));
+        }
+        // During second s: it is not drawn yet, but it will be.
+        let series = r.series(s, |b| b.rx_bytes);
+        assert_eq!(series.len(), WINDOW_SECS as usize);
+        assert_eq!(series.first(), Some(&[-60.0, 0.0]));
+        assert_eq!(series.last(), Some(&[-1.0, 0.0]));
+        assert_eq!(r.peak(s, |b| b.rx_bytes), 0);
+        assert!(r.moves_at_next_second(s));
+        // One second later it is the newest point.
+        assert_eq!(r.series(s + 1, |b| b.rx_bytes).last(), Some(&[-1.0, 300.0]));
+        assert_eq!(r.peak(s + 1, |b| b.rx_msgs), 3);
+        // It slides to the oldest point, then out.
+        assert_eq!(r.series(s + 60, |b| b.rx_bytes)[0], [-60.0, 300.0]);
+        assert!(r.moves_at_next_second(s + 60));
+        assert_eq!(r.peak(s + 61, |b| b.rx_bytes), 0);
+        assert!(r.series(s + 61, |b| b.rx_bytes).iter().all(|p| p[1] == 0.0));
+        assert!(!r.moves_at_next_second(s + 61));
+        assert!(!r.moves_at_next_second(s + 10_000));
     }
 }

@@ -143,20 +143,21 @@ pub fn write_log(path: &Path, rows: &[Entry], enc: Encoding) -> io::Result<usize
     let txt = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("txt"));
-    let mut f = BufWriter::new(std::fs::File::create(path)?);
+    // Renamed over `path` only when complete: a failure leaves an existing file as it was.
+    let mut f = BufWriter::new(crate::log::atomic::AtomicFile::create(path)?);
     if txt {
         for r in rows {
             writeln!(f, "{}", format_row_text(r))?;
         }
-        f.flush()?;
     } else {
-        let mut w = RecordWriter::new(f, enc);
+        let mut w = RecordWriter::new(&mut f, enc);
         w.flush_each = false;
         for r in rows {
             w.write_event(&r.event)?;
         }
         w.flush()?;
     }
+    f.into_inner().map_err(|e| e.into_error())?.commit()?;
     Ok(rows.len())
 }
 

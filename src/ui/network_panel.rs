@@ -1,6 +1,7 @@
 //! The Network panel: this machine's interfaces with their IPv4 and IPv6 addresses, each
-//! classified (loopback, private 内网, link-local, CGNAT, public 外网) with one sentence on
-//! what that means. Clicking an address hands it to the caller (to fill the host field).
+//! classified by the IANA special-purpose registries (loopback, private 内网, link-local,
+//! CGNAT, documentation, public 外网, …; `net::addr_class`) with one sentence on what that
+//! means. Clicking an address hands it to the caller (to fill the host field).
 
 use super::classroom::ui_loader;
 use crate::i18n::{Lang, loader};
@@ -43,9 +44,22 @@ pub fn class_name(lang: Lang, c: AddrClass) -> String {
         AddrClass::LinkLocal => fl!(loader(lang), "class-link-local"),
         AddrClass::Cgnat => fl!(loader(lang), "class-cgnat"),
         AddrClass::Unspecified => fl!(loader(lang), "class-unspecified"),
-        AddrClass::Multicast => fl!(loader(lang), "class-multicast"),
+        AddrClass::Multicast(_) => fl!(loader(lang), "class-multicast"),
         AddrClass::Broadcast => fl!(loader(lang), "class-broadcast"),
         AddrClass::Public => fl!(loader(lang), "class-public"),
+        AddrClass::ThisNetwork => fl!(loader(lang), "class-this-network"),
+        AddrClass::Documentation => fl!(loader(lang), "class-documentation"),
+        AddrClass::Benchmarking => fl!(loader(lang), "class-benchmarking"),
+        AddrClass::IetfProtocol => fl!(loader(lang), "class-ietf-protocol"),
+        AddrClass::Service => fl!(loader(lang), "class-service"),
+        AddrClass::Relay6to4 => fl!(loader(lang), "class-relay-6to4"),
+        AddrClass::SixToFour => fl!(loader(lang), "class-six-to-four"),
+        AddrClass::Teredo => fl!(loader(lang), "class-teredo"),
+        AddrClass::Nat64 => fl!(loader(lang), "class-nat64"),
+        AddrClass::Orchid => fl!(loader(lang), "class-orchid"),
+        AddrClass::DiscardOnly => fl!(loader(lang), "class-discard-only"),
+        AddrClass::SegmentRouting => fl!(loader(lang), "class-segment-routing"),
+        AddrClass::Reserved => fl!(loader(lang), "class-reserved"),
     }
 }
 
@@ -58,9 +72,22 @@ pub fn class_explain(lang: Lang, c: AddrClass) -> String {
         AddrClass::LinkLocal => fl!(loader(lang), "explain-link-local"),
         AddrClass::Cgnat => fl!(loader(lang), "explain-cgnat"),
         AddrClass::Unspecified => fl!(loader(lang), "explain-unspecified"),
-        AddrClass::Multicast => fl!(loader(lang), "explain-multicast"),
+        AddrClass::Multicast(_) => fl!(loader(lang), "explain-multicast"),
         AddrClass::Broadcast => fl!(loader(lang), "explain-broadcast"),
         AddrClass::Public => fl!(loader(lang), "explain-public"),
+        AddrClass::ThisNetwork => fl!(loader(lang), "explain-this-network"),
+        AddrClass::Documentation => fl!(loader(lang), "explain-documentation"),
+        AddrClass::Benchmarking => fl!(loader(lang), "explain-benchmarking"),
+        AddrClass::IetfProtocol => fl!(loader(lang), "explain-ietf-protocol"),
+        AddrClass::Service => fl!(loader(lang), "explain-service"),
+        AddrClass::Relay6to4 => fl!(loader(lang), "explain-relay-6to4"),
+        AddrClass::SixToFour => fl!(loader(lang), "explain-six-to-four"),
+        AddrClass::Teredo => fl!(loader(lang), "explain-teredo"),
+        AddrClass::Nat64 => fl!(loader(lang), "explain-nat64"),
+        AddrClass::Orchid => fl!(loader(lang), "explain-orchid"),
+        AddrClass::DiscardOnly => fl!(loader(lang), "explain-discard-only"),
+        AddrClass::SegmentRouting => fl!(loader(lang), "explain-segment-routing"),
+        AddrClass::Reserved => fl!(loader(lang), "explain-reserved"),
     }
 }
 
@@ -93,7 +120,7 @@ fn address_row(ui: &mut Ui, lang: Lang, ip: IpAddr, suffix: &str, class: AddrCla
                 .strong(),
         );
     });
-    ui.label(RichText::new(class_explain(lang, class)).weak().small());
+    ui.label(RichText::new(class_explain(lang, class)).weak());
     clicked
 }
 

@@ -191,7 +191,7 @@ pub fn load(path: &Path) -> Result<Preset, String> {
 /// Writes the window's setup to a preset file.
 pub fn save(app: &App, path: &Path) -> Result<(), String> {
     let text = Preset::from_app(app).to_toml()?;
-    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+    crate::log::atomic::write(path, text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Puts a preset into the window: every tab's fields and the tab shown. Refused while a

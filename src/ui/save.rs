@@ -5,6 +5,7 @@
 use crate::codec::Encoding;
 use crate::i18n::{Lang, loader};
 use crate::log::Entry;
+use crate::log::atomic::{AtomicFile, same_file};
 use crate::log::export::{self, ExportReport, Format};
 use crate::log::record::{ReadError, Record, read_records};
 use i18n_embed_fl::fl;
@@ -101,43 +102,28 @@ fn write_out(
     lang: Lang,
 ) -> Result<ExportReport, String> {
     let path = output.display().to_string();
-    let out = File::create(output).map_err(|e| {
-        fl!(
-            loader(lang),
-            "save-cannot-write",
-            path = path.as_str(),
-            err = e.to_string()
-        )
-    })?;
+    let msg = |id: &str, e: &dyn std::fmt::Display| {
+        let (path, err) = (path.as_str(), e.to_string());
+        match id {
+            "cannot_write" => fl!(loader(lang), "save-cannot-write", path = path, err = err),
+            "failed_path" => fl!(loader(lang), "save-failed-path", path = path, err = err),
+            _ => fl!(loader(lang), "save-write-failed", path = path, err = err),
+        }
+    };
+    // Written beside the target and renamed over it when complete: a failed save leaves
+    // an existing file as it was.
+    let out = AtomicFile::create(output).map_err(|e| msg("cannot_write", &e))?;
     let mut w = BufWriter::with_capacity(1 << 20, out);
     let report = export::export(records, &mut w, format, Some(enc))
         .and_then(|r| w.flush().map(|_| r))
-        .map_err(|e| {
-            fl!(
-                loader(lang),
-                "save-write-failed",
-                path = path.as_str(),
-                err = e.to_string()
-            )
-        })?;
+        .map_err(|e| msg("write_failed", &e))?;
+    if let Some(bad) = report.unreadable() {
+        return Err(msg("failed_path", bad));
+    }
     w.into_inner()
-        .map_err(|e| {
-            fl!(
-                loader(lang),
-                "save-write-failed",
-                path = path.as_str(),
-                err = e.error().to_string()
-            )
-        })?
-        .sync_all()
-        .map_err(|e| {
-            fl!(
-                loader(lang),
-                "save-write-failed",
-                path = path.as_str(),
-                err = e.to_string()
-            )
-        })?;
+        .map_err(|e| msg("write_failed", e.error()))?
+        .commit()
+        .map_err(|e| msg("write_failed", &e))?;
     Ok(report)
 }
 
@@ -161,6 +147,13 @@ pub fn export_session(
     })?;
     let (report, caveat) = match source {
         Source::Spool { path, sync } => {
+            if same_file(&path, output) {
+                let e = export::ExportError::SameFile {
+                    input: path,
+                    output: output.to_path_buf(),
+                };
+                return Err(failed(&e));
+            }
             let synced = sync();
             let p = path.display().to_string();
             let mut f = File::open(&path).map_err(|e| {

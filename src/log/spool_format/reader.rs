@@ -25,6 +25,8 @@ pub struct Cut {
     /// True if the file simply ends inside a record (a crash while writing, or a writer
     /// still appending); false for a record that is there but damaged.
     pub torn: bool,
+    /// True if reading failed (an I/O error from the file, not damage in it).
+    pub io: bool,
     pub reason: String,
 }
 
@@ -252,6 +254,7 @@ impl<R: Read> SpoolReader<R> {
     fn stop(&mut self, start: u64, bad: Bad) {
         self.done = true;
         let rest = io::copy(&mut self.r, &mut io::sink()).unwrap_or(0);
+        let io = matches!(bad, Bad::Io(_));
         let (torn, reason) = match bad {
             Bad::Torn(what) => (true, format!("the file ends inside a {what} (torn write)")),
             Bad::Corrupt(m) => (false, m),
@@ -261,6 +264,7 @@ impl<R: Read> SpoolReader<R> {
             offset: start,
             bytes: self.offset + rest - start,
             torn,
+            io,
             reason,
         });
     }
