@@ -254,7 +254,7 @@ fn save_log_refuses_to_write_over_its_own_spool() {
             socket_tester::i18n::Lang::En,
         );
         let e = r.unwrap_err();
-        assert!(e.contains("is the input file"), "{e}");
+        assert!(e.contains("is this session's own log file"), "{e}");
         assert_eq!(std::fs::read(&spool).unwrap(), before);
     }
     // To another file it saves every event.

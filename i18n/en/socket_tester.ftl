@@ -681,3 +681,4 @@ class-segment-routing = SRv6 segment ID
 explain-segment-routing = A segment identifier of IPv6 segment routing (5f00::/16), meaningful only inside one operator's domain.
 class-reserved = reserved
 explain-reserved = Reserved for future use (240.0.0.0/4; IPv6 outside 2000::/3 that is not assigned); hosts and routers do not use it.
+save-same-file = save failed: { $path } is this session's own log file; choose another file

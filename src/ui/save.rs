@@ -148,11 +148,11 @@ pub fn export_session(
     let (report, caveat) = match source {
         Source::Spool { path, sync } => {
             if same_file(&path, output) {
-                let e = export::ExportError::SameFile {
-                    input: path,
-                    output: output.to_path_buf(),
-                };
-                return Err(failed(&e));
+                return Err(fl!(
+                    loader(lang),
+                    "save-same-file",
+                    path = output.display().to_string()
+                ));
             }
             let synced = sync();
             let p = path.display().to_string();
