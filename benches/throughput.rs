@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 
 #[path = "gui/mod.rs"]
 mod gui;
+mod server_app;
 
 fn quick() -> bool {
     std::env::var_os("BENCH_QUICK").is_some()
@@ -374,6 +375,41 @@ fn server_clients(n: usize) -> (f64, f64, u64, u64) {
     (connect_s, echoed as f64 / el, echoed, rx)
 }
 
+/// The real app's server (headless, its runtime and log store) with `n` clients.
+fn server_app_figures(n: usize) {
+    let exe = match gui::release_exe() {
+        Ok(e) => e,
+        Err(e) => {
+            println!("# server_app: skipped: {e}");
+            return;
+        }
+    };
+    match server_app::run(&exe, n, 10) {
+        Ok(r) => {
+            println!(
+                "# server_app: {} of {n} clients connected in {:.0} ms; {:.0} replies/s",
+                r.connected,
+                r.connect_s * 1000.0,
+                r.replies_per_s
+            );
+            println!(
+                "BENCH server_app_clients {} replies baseline {} expected ratio {:.3}",
+                r.replies,
+                r.expected,
+                r.replies as f64 / r.expected.max(1) as f64
+            );
+            report(
+                "server_app_peak_rss",
+                r.peak_rss_mib,
+                "MiB",
+                r.idle_rss_mib,
+                "MiB(listening, no client)",
+            );
+        }
+        Err(e) => println!("# server_app: failed: {e}"),
+    }
+}
+
 fn export_bench(n: usize, dir: &std::path::Path) {
     use socket_tester::log::RecordWriter;
     use socket_tester::net::Event;
@@ -660,6 +696,7 @@ fn main() {
         );
         info("server_clients_rx_events", rx as f64, "events");
         info("server_clients_peak_rss", peak_rss_mib(), "MiB");
+        server_app_figures(if q { 1000 } else { 10_000 });
     }
 
     if wanted("export") {

@@ -6,6 +6,7 @@ use socket_tester::cli::{Cli, RoleCommand};
 
 fn main() {
     socket_tester::sys::tune_allocator();
+    socket_tester::sys::raise_fd_limit();
     let cli = Cli::parse();
     if let Some(RoleCommand::Export {
         input,

@@ -50,11 +50,9 @@ use std::time::{Duration, Instant, SystemTime};
 // ---------------------------------------------------------------------------------------
 // Reading what the app wrote. THE place that knows the spool's format.
 
-/// Datagrams (rx events) and their bytes in the window's spool file(s) in `dir`.
-/// Today's spool is JSON Lines (`spool-<pid>-<role>-<ms>.jsonl`, read with
-/// `read_records`); when the binary spool lands, read it here with
-/// `socket_tester::log::spool::read_events(path)` instead. A torn last line (the app is
-/// still writing) is skipped.
+/// Datagrams (rx events) and their bytes in the window's spool file(s) in `dir`: the
+/// binary spool (`.stspool`, read with `socket_tester::log::spool::read_events`), or JSON
+/// Lines from older builds. A torn last record (the app is still writing) is skipped.
 pub fn spool_rx_count(dir: &Path) -> (u64, u64) {
     let (mut n, mut bytes) = (0u64, 0u64);
     for path in spool_files(dir) {
@@ -748,7 +746,7 @@ fn mtime(p: &Path) -> Option<SystemTime> {
 /// with the bench profile (no LTO, not stripped), so when that file has a symbol table the
 /// release profile's own copy in `target/release/deps/` is used (the release profile
 /// strips). `BENCH_GUI_EXE=PATH` picks a binary. Err: a message saying what to do.
-fn release_exe() -> Result<PathBuf, String> {
+pub fn release_exe() -> Result<PathBuf, String> {
     if let Some(p) = std::env::var_os("BENCH_GUI_EXE") {
         let p = PathBuf::from(p);
         return if p.is_file() {

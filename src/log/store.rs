@@ -102,9 +102,9 @@ const MAX_GAP_PEERS: usize = 10_000;
 
 impl LogStore {
     pub const DEFAULT_ROWS: usize = 200_000;
-    /// 64 MiB of payload: with the text and row overhead, a flooded tab stays well under
+    /// 32 MiB of payload, decoded text and row overhead: a flooded window stays under
     /// 200 MiB resident; everything older is in the spool (and in every Save log…).
-    pub const DEFAULT_BYTES: usize = 64 << 20;
+    pub const DEFAULT_BYTES: usize = 32 << 20;
 
     pub fn new(enc: Encoding) -> Self {
         LogStore {

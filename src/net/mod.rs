@@ -148,7 +148,7 @@ impl SessionConfig {
             keep_open_after_peer_fin: false,
             // TCP events can carry 64 KiB each: a smaller queue keeps memory bounded
             // (16 MiB at most) before back-pressure reaches the peer.
-            event_capacity: if role.is_tcp() { 256 } else { 16_384 },
+            event_capacity: if role.is_tcp() { 64 } else { 16_384 },
             multicast: None,
         }
     }

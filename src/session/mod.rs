@@ -127,9 +127,11 @@ impl Runtime {
         }));
         let (tx, rx) = crossbeam_channel::unbounded();
         let runner = runner::Runner::new(role, view.clone(), rx, opts, output);
-        let thread = std::thread::Builder::new()
-            .name(format!("runtime-{}", role.as_str()))
-            .spawn(move || runner.run())
+        // At the normal priority even when called from the (lowered) window thread.
+        let thread =
+            crate::sys::spawn_data_thread(format!("runtime-{}", role.as_str()), move || {
+                runner.run()
+            })
             .ok();
         Runtime {
             role,

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 const BATCH: usize = 4096;
 const BATCH_BYTES: usize = 2 << 20;
 /// The view is waited for (not tried) once this much is queued for it.
-const PENDING_BYTES: usize = 32 << 20;
+const PENDING_BYTES: usize = 8 << 20;
 const PENDING_ITEMS: usize = 200_000;
 /// Shortest time between two wake-ups of the window (about 60 a second).
 const NOTIFY_EVERY: Duration = Duration::from_millis(16);

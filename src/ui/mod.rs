@@ -72,6 +72,9 @@ pub fn run_with_preset(
         persist_window: true,
         ..Default::default()
     };
+    // Drawing yields to receiving: the sessions' threads keep the normal priority.
+    crate::sys::start_data_spawner();
+    crate::sys::lower_ui_priority();
     eframe::run_native(
         APP_NAME,
         options,
