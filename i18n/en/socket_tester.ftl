@@ -643,3 +643,7 @@ ev-file-sent = file sent: { $bytes } bytes in { $chunks ->
 }, { $secs } s
 ev-file-cancelled = file send cancelled after { $sent } of { $total } bytes
 ev-no-file = no file is being sent
+
+## Layout: panel headers.
+panel-hide = Hide
+panel-hide-tip = Hide this panel (the View menu shows it again)

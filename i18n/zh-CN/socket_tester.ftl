@@ -575,3 +575,7 @@ ev-file-started-delay = 正在发送文件 { $name }({ $bytes } 字节),每块 {
 ev-file-sent = 文件已发送:{ $bytes } 字节,共 { $chunks } 块,用时 { $secs } 秒
 ev-file-cancelled = 文件发送已取消:已发送 { $sent } / { $total } 字节
 ev-no-file = 当前没有正在发送的文件
+
+## Layout: panel headers.
+panel-hide = 隐藏
+panel-hide-tip = 隐藏此面板（可在“视图”菜单中重新打开）
