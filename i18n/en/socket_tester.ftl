@@ -682,3 +682,6 @@ explain-segment-routing = A segment identifier of IPv6 segment routing (5f00::/1
 class-reserved = reserved
 explain-reserved = Reserved for future use (240.0.0.0/4; IPv6 outside 2000::/3 that is not assigned); hosts and routers do not use it.
 save-same-file = save failed: { $path } is this session's own log file; choose another file
+## Layout: panel headers.
+panel-hide = Hide
+panel-hide-tip = Hide this panel (the View menu shows it again)

@@ -614,3 +614,6 @@ explain-segment-routing = IPv6 段路由的段标识（5f00::/16），只在一�
 class-reserved = 保留地址
 explain-reserved = 保留供将来使用（240.0.0.0/4；2000::/3 之外未分配的 IPv6）；主机和路由器都不使用。
 save-same-file = 保存失败：{ $path } 就是本会话自己的日志文件；请选择另一个文件
+## Layout: panel headers.
+panel-hide = 隐藏
+panel-hide-tip = 隐藏此面板（可在“视图”菜单中重新打开）

@@ -1,5 +1,5 @@
 //! Host and port text fields that are checked as you type (no DNS): a bad value shows
-//! the reason in red right beside the field, and the caller disables its Start button.
+//! the reason in red right below the field, and the caller disables its Start button.
 
 use super::classroom::ui_loader;
 use crate::i18n::{Lang, loader};
@@ -67,31 +67,55 @@ pub fn host_field(
     allow_empty: bool,
     editable: bool,
 ) -> bool {
-    let l = ui.label(label);
     let hint = if allow_empty {
         fl!(ui_loader(ui), "field-all-interfaces")
     } else {
         "127.0.0.1".to_string()
     };
-    ui.add(
-        TextEdit::singleline(host)
-            .desired_width(150.0)
-            .interactive(editable)
-            .hint_text(hint),
-    )
-    .labelled_by(l.id);
-    match addr::check_host(host, allow_empty) {
-        Ok(()) => {
-            if allow_empty {
-                super::classroom::bind_reach_note(ui, host);
+    field_cell(
+        ui,
+        host,
+        |ui, host| {
+            let l = ui.label(label);
+            ui.add(
+                TextEdit::singleline(host)
+                    .desired_width(150.0)
+                    .interactive(editable)
+                    .hint_text(hint),
+            )
+            .labelled_by(l.id);
+        },
+        |ui, host| match addr::check_host(host, allow_empty) {
+            Ok(()) => {
+                if allow_empty {
+                    super::classroom::bind_reach_note(ui, host);
+                }
+                true
             }
-            true
-        }
-        Err(e) => {
-            addr_error(ui, &e.0);
-            false
-        }
-    }
+            Err(e) => {
+                addr_error(ui, &e.0);
+                false
+            }
+        },
+    )
+}
+
+/// A field as a cell: its label and input on one row, and its note or error *below* it,
+/// wrapped to the row's width, so an error never pushes the next field aside.
+fn field_cell<R>(
+    ui: &mut Ui,
+    value: &mut String,
+    row: impl FnOnce(&mut Ui, &mut String),
+    note: impl FnOnce(&mut Ui, &str) -> R,
+) -> R {
+    ui.vertical(|ui| {
+        let w = ui.horizontal(|ui| row(ui, value)).response.rect.width();
+        ui.set_max_width(w.max(120.0));
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Wrap);
+        ui.spacing_mut().item_spacing.y = 0.0;
+        note(ui, value)
+    })
+    .inner
 }
 
 /// A port field. Returns the port when it is acceptable;
@@ -103,63 +127,78 @@ pub fn port_field(
     allow_zero: bool,
     editable: bool,
 ) -> Option<u16> {
-    let l = ui.label(label);
-    ui.add(
-        TextEdit::singleline(port)
-            .desired_width(60.0)
-            .interactive(editable)
-            .hint_text("1–65535"),
+    field_cell(
+        ui,
+        port,
+        |ui, port| {
+            let l = ui.label(label);
+            ui.add(
+                TextEdit::singleline(port)
+                    .desired_width(60.0)
+                    .interactive(editable)
+                    .hint_text("1–65535"),
+            )
+            .labelled_by(l.id);
+        },
+        |ui, port| match addr::parse_port(port, allow_zero) {
+            Ok(p) => {
+                super::classroom::port_class_note(ui, p);
+                Some(p)
+            }
+            Err(e) => {
+                addr_error(ui, &e.0);
+                None
+            }
+        },
     )
-    .labelled_by(l.id);
-    match addr::parse_port(port, allow_zero) {
-        Ok(p) => {
-            super::classroom::port_class_note(ui, p);
-            Some(p)
-        }
-        Err(e) => {
-            addr_error(ui, &e.0);
-            None
-        }
-    }
 }
 
 /// An optional local bind: empty (the OS picks), a port (`7890`) or `HOST:PORT`.
 /// Returns true when acceptable.
 pub fn optional_bind_field(ui: &mut Ui, label: &str, text: &mut String, editable: bool) -> bool {
-    let l = ui.label(label);
     let hint = fl!(ui_loader(ui), "field-os-picks");
-    ui.add(
-        TextEdit::singleline(text)
-            .desired_width(110.0)
-            .interactive(editable)
-            .hint_text(hint),
+    let tip = fl!(ui_loader(ui), "field-os-picks-tip");
+    field_cell(
+        ui,
+        text,
+        |ui, text| {
+            let l = ui.label(label);
+            ui.add(
+                TextEdit::singleline(text)
+                    .desired_width(110.0)
+                    .interactive(editable)
+                    .hint_text(hint),
+            )
+            .labelled_by(l.id)
+            .on_hover_text(tip);
+        },
+        |ui, text| {
+            let v = text.trim();
+            if v.is_empty() {
+                ui.label(
+                    RichText::new(fl!(ui_loader(ui), "field-os-picks-note"))
+                        .weak()
+                        .small(),
+                );
+                return true;
+            }
+            let res = if v.chars().all(|c| c.is_ascii_digit()) {
+                addr::parse_port(v, true)
+            } else {
+                addr::split_host_port(v).map(|(_, p)| p)
+            };
+            match res {
+                Ok(p) => {
+                    super::classroom::port_class_note(ui, p);
+                    true
+                }
+                Err(e) => {
+                    addr_error(ui, &e.0);
+                    false
+                }
+            }
+        },
     )
-    .labelled_by(l.id)
-    .on_hover_text(fl!(ui_loader(ui), "field-os-picks-tip"));
-    let v = text.trim();
-    if v.is_empty() {
-        ui.label(
-            RichText::new(fl!(ui_loader(ui), "field-os-picks-note"))
-                .weak()
-                .small(),
-        );
-        return true;
-    }
-    let res = if v.chars().all(|c| c.is_ascii_digit()) {
-        addr::parse_port(v, true)
-    } else {
-        addr::split_host_port(v).map(|(_, p)| p)
-    };
-    match res {
-        Ok(p) => {
-            super::classroom::port_class_note(ui, p);
-            true
-        }
-        Err(e) => {
-            addr_error(ui, &e.0);
-            false
-        }
-    }
 }
 
 /// A short note on what a bind host means.

@@ -290,11 +290,18 @@ pub fn menus(ui: &mut Ui, app: &mut App) {
 /// (bottom) of the tab shown. Call before the central panel.
 pub fn session_panels(ui: &mut Ui, c: &mut Classroom, panel: &mut SessionPanel) {
     let lang = c.lang;
+    // Side panels share the width with the log: each keeps to its range of the window's
+    // width, so the log (and its Data column) always keeps the larger part.
+    let w = ui.available_width();
     if c.settings.network_panel {
         egui::Panel::left("network_panel")
             .resizable(true)
-            .default_size(300.0)
+            .default_size((0.28 * w).clamp(160.0, 300.0))
+            .size_range(side_range(w))
             .show(ui, |ui| {
+                if super::layout::panel_header(ui, &fl!(loader(lang), "menu-network-panel")) {
+                    c.settings.network_panel = false;
+                }
                 if let Some(ip) = network_panel::show(ui, &mut c.network, lang) {
                     fill_host(c, panel, ip);
                 }
@@ -303,8 +310,14 @@ pub fn session_panels(ui: &mut Ui, c: &mut Classroom, panel: &mut SessionPanel) 
     if c.settings.tcp_diagram && panel.role.is_tcp() {
         egui::Panel::right(("tcp_diagram", panel.role.as_str()))
             .resizable(true)
-            .default_size(340.0)
-            .show(ui, |ui| tcp_diagram::show(ui, panel, lang));
+            .default_size((0.3 * w).clamp(200.0, 340.0))
+            .size_range(side_range(w))
+            .show(ui, |ui| {
+                if super::layout::panel_header(ui, &fl!(loader(lang), "menu-tcp-diagram")) {
+                    c.settings.tcp_diagram = false;
+                }
+                tcp_diagram::show(ui, panel, lang)
+            });
     }
     if c.settings.timeline {
         egui::Panel::bottom(("timeline", panel.role.as_str()))
@@ -315,6 +328,12 @@ pub fn session_panels(ui: &mut Ui, c: &mut Classroom, panel: &mut SessionPanel) 
                 ui.add_space(2.0);
             });
     }
+}
+
+/// The width range of a side panel in a window `w` wide: at most 40 % of it.
+fn side_range(w: f32) -> std::ops::RangeInclusive<f32> {
+    let max = (0.4 * w).max(160.0);
+    160.0_f32.min(max)..=max
 }
 
 fn fill_host(c: &mut Classroom, panel: &mut SessionPanel, ip: std::net::IpAddr) {

@@ -337,27 +337,33 @@ pub fn show(
     let row_h = ui.text_style_height(&TextStyle::Monospace).max(16.0) + 2.0;
     let mut clicked: Option<u64> = None;
     let mode = *display;
+    // Time, direction, peer, length, Δt: together at most 60 % of the width (scaled down
+    // on a narrow log), each resizable within that, so Data always keeps 40 %.
+    // Each column also takes the item spacing beside it.
+    let avail = ui.available_width() - ui.spacing().item_spacing.x * (natural_cols(mode) as f32);
+    let natural = [108.0, 18.0, if server { 190.0 } else { 160.0 }, 52.0, 64.0];
+    let floors = [96.0, 14.0, 50.0, 30.0, 36.0];
+    let meta = super::layout::meta_columns(avail, &natural, &floors, 0.6);
     let mut table = TableBuilder::new(ui)
         .id_salt(("log_table", id_salt, mode))
         .striped(true)
         .stick_to_bottom(true)
         .resizable(true)
         .sense(Sense::click())
-        .auto_shrink([false, false])
-        .column(Column::exact(108.0))
-        .column(Column::exact(18.0))
-        .column(
-            Column::initial(if server { 190.0 } else { 160.0 })
-                .at_least(60.0)
-                .clip(true),
-        )
-        .column(Column::exact(52.0))
-        .column(Column::exact(64.0));
+        .auto_shrink([false, false]);
+    for (w, max) in meta {
+        table = table.column(Column::initial(w).range(w.min(14.0)..=max).clip(true));
+    }
+    let data_min = (0.4 * avail).max(40.0);
     table = match mode {
         DisplayMode::Both => table
-            .column(Column::initial(300.0).at_least(80.0).clip(true))
-            .column(Column::remainder().at_least(80.0).clip(true)),
-        _ => table.column(Column::remainder().at_least(80.0).clip(true)),
+            .column(
+                Column::initial(data_min / 2.0)
+                    .range((data_min / 4.0)..=(data_min * 0.75))
+                    .clip(true),
+            )
+            .column(Column::remainder().at_least(data_min / 4.0).clip(true)),
+        _ => table.column(Column::remainder().at_least(data_min).clip(true)),
     };
     table
         .header(20.0, |mut h| {
@@ -519,4 +525,12 @@ pub fn show(
         }
     }
     actions
+}
+
+/// How many columns the log shows in `mode`.
+fn natural_cols(mode: DisplayMode) -> usize {
+    match mode {
+        DisplayMode::Both => 7,
+        _ => 6,
+    }
 }

@@ -8,6 +8,7 @@ mod encoding_picker;
 mod expect_panel;
 mod framing_picker;
 pub mod icon;
+mod layout;
 pub mod learn;
 pub mod log_settings;
 mod log_view;

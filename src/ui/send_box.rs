@@ -172,8 +172,9 @@ impl SendState {
 }
 
 /// Shows the send box. `blocked` says why sending is not possible now (None: it is).
-/// `force_send` is a send requested from elsewhere (Ctrl+Enter). `extra` adds controls to
-/// the options row (such as the target). Returns the bytes to send when the user sends.
+/// `force_send` is a send requested from elsewhere (Ctrl+Enter). `extra` adds controls (a
+/// target picker) in a column between the message and Send. Returns the bytes to send
+/// when the user sends.
 pub fn show(
     ui: &mut Ui,
     st: &mut SendState,
@@ -181,7 +182,7 @@ pub fn show(
     id_salt: &str,
     blocked: Option<&str>,
     force_send: bool,
-    extra: impl FnOnce(&mut Ui),
+    extra: Option<impl FnOnce(&mut Ui)>,
 ) -> Option<Vec<u8>> {
     let mut want_send = force_send;
     let lang = super::classroom::lang(ui.ctx());
@@ -190,6 +191,8 @@ pub fn show(
         _ => le.label().to_string(),
     };
     ui.horizontal_wrapped(|ui| {
+        // A label that does not fit moves to the next line whole, never split mid-word.
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
         ui.label(RichText::new(fl!(loader(lang), "send-outgoing")).strong());
         ui.checkbox(&mut st.hex, fl!(loader(lang), "send-hex"))
             .on_hover_text(fl!(loader(lang), "send-hex-tip"));
@@ -266,7 +269,6 @@ pub fn show(
         if let Some(h) = picked {
             st.load(&h);
         }
-        extra(ui);
     });
 
     let payload = st.payload(enc);
@@ -280,33 +282,50 @@ pub fn show(
         want_send = true;
     }
     ui.horizontal(|ui| {
-        let button_w = 90.0;
         let l = ui.label(fl!(loader(lang), "send-message"));
-        ui.add(
-            TextEdit::multiline(&mut st.text)
-                .id(te_id)
-                .desired_rows(3)
-                .desired_width((ui.available_width() - button_w).max(120.0))
-                .code_editor()
-                .return_key(KeyboardShortcut::new(Modifiers::SHIFT, Key::Enter))
-                .hint_text(if st.hex {
-                    fl!(loader(lang), "send-hint-hex")
-                } else {
-                    fl!(loader(lang), "send-hint-text")
-                }),
-        )
-        .labelled_by(l.id);
-        let b = ui.add_enabled(
-            can_send,
-            egui::Button::new(fl!(loader(lang), "send-send"))
-                .min_size(egui::vec2(button_w - 12.0, 40.0)),
-        );
-        if b.clicked() {
-            want_send = true;
-        }
-        if let Some(why) = blocked {
-            b.on_disabled_hover_text(why);
-        }
+        // The Send button first, from the right, so it is never clipped; the text field
+        // takes what is left.
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let b = ui.add_enabled(
+                can_send,
+                egui::Button::new(fl!(loader(lang), "send-send"))
+                    .wrap_mode(egui::TextWrapMode::Extend)
+                    .min_size(egui::vec2(78.0, 40.0)),
+            );
+            if b.clicked() {
+                want_send = true;
+            }
+            if let Some(why) = blocked {
+                b.on_disabled_hover_text(why);
+            }
+            if let Some(extra) = extra {
+                let size = egui::vec2(170.0, 44.0);
+                ui.allocate_ui_with_layout(size, egui::Layout::top_down(egui::Align::Min), |ui| {
+                    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+                    extra(ui);
+                });
+            }
+            // Two lines on a short window, three otherwise.
+            let rows = if ui.ctx().content_rect().height() < 700.0 {
+                2
+            } else {
+                3
+            };
+            ui.add(
+                TextEdit::multiline(&mut st.text)
+                    .id(te_id)
+                    .desired_rows(rows)
+                    .desired_width(ui.available_width().max(80.0))
+                    .code_editor()
+                    .return_key(KeyboardShortcut::new(Modifiers::SHIFT, Key::Enter))
+                    .hint_text(if st.hex {
+                        fl!(loader(lang), "send-hint-hex")
+                    } else {
+                        fl!(loader(lang), "send-hint-text")
+                    }),
+            )
+            .labelled_by(l.id);
+        });
     });
     match (&payload, blocked) {
         (Err(e), _) => {

@@ -613,6 +613,7 @@ impl SessionPanel {
     /// The tab's body. `force_send` is Ctrl+Enter; `notify` wakes the window.
     pub fn ui(&mut self, ui: &mut Ui, force_send: bool, notify: &Option<Notifier>) {
         let salt = self.role.as_str();
+        let tab_h = ui.available_height();
         self.lang = super::classroom::lang(ui.ctx());
         self.refresh();
         let lang = self.lang;
@@ -728,26 +729,35 @@ impl SessionPanel {
                     salt,
                     blocked.as_deref(),
                     force_send,
-                    |ui| match role {
-                        Role::UdpReceiver => {
-                            udp_receiver::reply_target_ui(ui, &st.senders, reply_to, st.last_sender)
+                    matches!(role, Role::UdpReceiver | Role::TcpServer).then_some(|ui: &mut Ui| {
+                        match role {
+                            Role::UdpReceiver => udp_receiver::reply_target_ui(
+                                ui,
+                                &st.senders,
+                                reply_to,
+                                st.last_sender,
+                            ),
+                            Role::TcpServer => {
+                                tcp_server::target_ui(ui, &runtime.view().store, selected_client)
+                            }
+                            _ => {}
                         }
-                        Role::TcpServer => {
-                            tcp_server::target_ui(ui, &runtime.view().store, selected_client)
-                        }
-                        _ => {}
-                    },
+                    }),
                 );
                 if let Some(b) = bytes {
                     self.send_bytes(b);
                 }
                 super::toolkit::show(ui, self, notify);
             });
-        super::toolkit::tool_panel(ui, self, notify);
+        super::toolkit::tool_panel(ui, self, notify, tab_h);
         if self.role == Role::TcpServer {
+            // The client list shares the log's width: at most 45 % of it.
+            let w = ui.available_width();
+            let max = (0.45 * w).max(160.0);
             egui::Panel::right(("clients", salt))
                 .resizable(true)
-                .default_size(330.0)
+                .default_size((0.35 * w).clamp(160.0, 330.0))
+                .size_range(160.0_f32.min(max)..=max)
                 .show(ui, |ui| tcp_server::client_list_ui(ui, self));
         }
         egui::CentralPanel::no_frame().show(ui, |ui| {

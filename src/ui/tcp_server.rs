@@ -77,7 +77,6 @@ pub fn server_buttons(ui: &mut Ui, p: &mut SessionPanel) {
 
 /// "Send to": all clients or one.
 pub fn target_ui(ui: &mut Ui, store: &LogStore, selected: &mut Option<u64>) {
-    ui.separator();
     let lang = super::classroom::lang(ui.ctx());
     let all = fl!(loader(lang), "srv-all-clients");
     let current = match *selected {

@@ -432,19 +432,25 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, _notify: &Option<Notifier>) {
 }
 
 /// The open tool, in its own resizable panel between the log and the send box.
-pub fn tool_panel(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
+/// The open tool's panel, above the send box: resizable, never taller than what leaves the
+/// log its minimum height of the tab's `tab_h`, with a Hide button.
+pub fn tool_panel(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>, tab_h: f32) {
     let tool = p.settings.kit.tool;
     if tool == Tool::None {
         return;
     }
     let salt = p.role.as_str();
+    let max = super::layout::bottom_panel_max(ui.available_height(), tab_h, 80.0);
     egui::Panel::bottom(("tool_panel", salt))
         .resizable(true)
-        .default_size(220.0)
-        .min_size(80.0)
+        .default_size(220.0_f32.min(max))
+        .size_range(80.0_f32.min(max)..=max)
         .show(ui, |ui| {
             ui.add_space(4.0);
-            ui.label(RichText::new(tool.label(super::classroom::lang(ui.ctx()))).strong());
+            let title = tool.label(super::classroom::lang(ui.ctx()));
+            if super::layout::panel_header(ui, &title) {
+                p.settings.kit.tool = Tool::None;
+            }
             egui::ScrollArea::vertical()
                 .id_salt(("tool", salt))
                 .auto_shrink([false, false])

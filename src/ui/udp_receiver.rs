@@ -46,7 +46,6 @@ pub fn reply_target_ui(
     reply_to: &mut Option<SocketAddr>,
     last: Option<SocketAddr>,
 ) {
-    ui.separator();
     let lang = super::classroom::lang(ui.ctx());
     let last_text = match last {
         Some(a) => fl!(loader(lang), "rx-last-sender-addr", addr = a.to_string()),

@@ -1,0 +1,103 @@
+//! Layout rules shared by the tab's parts, so that the log always keeps room: the header
+//! of a collapsible panel, the height the log keeps under bottom panels, and the widths of
+//! the log's columns (Data keeps at least 40 % of the log's width).
+
+use egui::{RichText, Ui};
+use i18n_embed_fl::fl;
+
+/// The smallest height the log keeps when bottom panels (send box, tool panel, timeline)
+/// share the tab's height `h`: a toolbar, a header and a few rows, or 30 % of the tab.
+pub fn log_min_height(h: f32) -> f32 {
+    (0.3 * h).max(140.0)
+}
+
+/// The largest height of a resizable bottom panel with `avail` height left for it and the
+/// log: what leaves the log [`log_min_height`] of the tab height `tab_h`, at least `min`.
+pub fn bottom_panel_max(avail: f32, tab_h: f32, min: f32) -> f32 {
+    (avail - log_min_height(tab_h)).max(min)
+}
+
+/// A panel's title row with a Hide button on the right. True when Hide was clicked.
+pub fn panel_header(ui: &mut Ui, title: &str) -> bool {
+    let l = super::classroom::ui_loader(ui);
+    let mut hide = false;
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(title).strong());
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            hide = ui
+                .small_button(fl!(l, "panel-hide"))
+                .on_hover_text(fl!(l, "panel-hide-tip"))
+                .clicked();
+        });
+    });
+    hide
+}
+
+/// Widths of the log's columns before Data for a log `avail` wide: `natural` widths, cut
+/// down towards their `floors` (each by the same share of what it can give) when together
+/// they would take more than `share` of the width. Returns (initial width, largest width)
+/// per column; the largest widths add up to at most `share` of `avail` (or the floors, on
+/// a very narrow log), so the remaining Data column keeps the rest even when the user
+/// drags a column wider.
+pub fn meta_columns(avail: f32, natural: &[f32], floors: &[f32], share: f32) -> Vec<(f32, f32)> {
+    let budget = (avail * share).max(0.0);
+    let floor = |i: usize| floors.get(i).copied().unwrap_or(0.0).min(natural[i]);
+    let sum: f32 = natural.iter().sum();
+    let give: f32 = (0..natural.len()).map(|i| natural[i] - floor(i)).sum();
+    let cut = if sum > budget && give > 0.0 {
+        ((sum - budget) / give).min(1.0)
+    } else {
+        0.0
+    };
+    let widths: Vec<f32> = (0..natural.len())
+        .map(|i| natural[i] - (natural[i] - floor(i)) * cut)
+        .collect();
+    // What is left of the budget lets each column grow by its share when dragged.
+    let slack = (budget - widths.iter().sum::<f32>()).max(0.0);
+    widths
+        .iter()
+        .zip(natural)
+        .map(|(&w, &n)| (w, w + slack * n / sum.max(1.0)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meta_columns_leave_data_its_share_at_any_width() {
+        let natural = [108.0, 18.0, 190.0, 52.0, 64.0];
+        let floors = [96.0, 14.0, 50.0, 30.0, 36.0];
+        for avail in [300.0_f32, 340.0, 500.0, 700.0, 1000.0, 1600.0] {
+            let cols = meta_columns(avail, &natural, &floors, 0.6);
+            let max_sum: f32 = cols.iter().map(|c| c.1).sum();
+            let init_sum: f32 = cols.iter().map(|c| c.0).sum();
+            // Floors may take a little more on a very narrow log; never past 60 % + floors.
+            let floor_sum: f32 = floors.iter().sum();
+            // Only the floors may take more than 60 %, on a log too narrow for them.
+            let limit = (avail * 0.6).max(floor_sum) + 0.01;
+            assert!(init_sum <= limit, "{avail}: initial {init_sum}");
+            assert!(max_sum <= limit, "{avail}: max {max_sum}");
+            for (((w, max), n), f) in cols.iter().zip(natural).zip(floors) {
+                assert!(
+                    w <= max && *w <= n + 0.01 && *w >= f - 0.01,
+                    "{avail}: {w} {max} {n}"
+                );
+            }
+            // The time keeps its floor however narrow the log is.
+            assert!(cols[0].0 >= 96.0 - 0.01);
+        }
+        // A wide log keeps the natural widths.
+        let cols = meta_columns(2000.0, &natural, &[0.0; 5], 0.6);
+        assert_eq!(cols[2].0, 190.0);
+    }
+
+    #[test]
+    fn bottom_panels_leave_the_log_its_minimum() {
+        // 1024×600: the tab body is about 420 px tall, 300 px left after the send box.
+        let max = bottom_panel_max(300.0, 420.0, 80.0);
+        assert!(300.0 - max >= log_min_height(420.0) - 0.01);
+        assert_eq!(bottom_panel_max(100.0, 420.0, 80.0), 80.0);
+    }
+}
