@@ -164,9 +164,23 @@ fn tcp_server_sends_a_file_to_a_client() {
     let id = acc.client.unwrap();
     let spec = FileSpec::new(&path, 4096, Duration::ZERO, Target::Client(id));
     w.send(Command::SendFile(Box::new(spec.clone())));
-    let got = common::read_exact_timeout(&mut client, data.len());
+    // The client reads on its own thread while this one keeps taking the session's events,
+    // as the runtime does: a worker whose event channel is full waits (back-pressure).
+    let want = data.len();
+    let reader = std::thread::spawn(move || {
+        let got = common::read_exact_timeout(&mut client, want);
+        (client, got)
+    });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !reader.is_finished() && Instant::now() < deadline {
+        let _ = w.session.events().recv_timeout(Duration::from_millis(20));
+    }
+    let (mut client, got) = reader.join().unwrap();
     assert!(got == data);
-    wait_state(&spec, FileState::Done);
+    while spec.progress.state() != FileState::Done && Instant::now() < deadline {
+        let _ = w.session.events().recv_timeout(Duration::from_millis(20));
+    }
+    assert_eq!(spec.progress.state(), FileState::Done);
     client.write_all(b"bye").unwrap();
 }
 
