@@ -133,6 +133,8 @@ fn fallback(name: &str, data: egui::FontData) -> egui::epaint::text::FontInsert 
 pub struct App {
     /// The tab shown.
     pub tab: Role,
+    /// The window's size at the last frame (a change asks for one more frame).
+    last_size: Option<egui::Vec2>,
     panels: Vec<SessionPanel>,
     launch: Option<Launch>,
     notify: Option<Notifier>,
@@ -183,6 +185,7 @@ impl App {
             }
         }
         App {
+            last_size: None,
             tab,
             panels,
             launch,
@@ -367,6 +370,13 @@ pub fn tab_name(role: Role) -> &'static str {
 impl eframe::App for App {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.pump(ctx);
+        // A new window size lays the log's columns out again on the next frame; ask for it,
+        // or the Data column keeps the old width until something else wakes the window.
+        let size = ctx.content_rect().size();
+        if self.last_size != Some(size) {
+            self.last_size = Some(size);
+            ctx.request_repaint();
+        }
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
