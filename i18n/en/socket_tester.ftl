@@ -685,3 +685,13 @@ save-same-file = save failed: { $path } is this session's own log file; choose a
 ## Layout: panel headers.
 panel-hide = Hide
 panel-hide-tip = Hide this panel (the View menu shows it again)
+
+## The in-window file dialog (where the desktop has no file dialog of its own).
+fd-open = Open
+fd-save = Save
+fd-cancel = Cancel
+fd-parent = Parent folder
+fd-file = File:
+fd-folder = Folder
+fd-empty = (no files here)
+fd-cannot-read = cannot read this folder: { $err }

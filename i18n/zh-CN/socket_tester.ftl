@@ -617,3 +617,13 @@ save-same-file = 保存失败：{ $path } 就是本会话自己的日志文件�
 ## Layout: panel headers.
 panel-hide = 隐藏
 panel-hide-tip = 隐藏此面板（可在“视图”菜单中重新打开）
+
+## The in-window file dialog (where the desktop has no file dialog of its own).
+fd-open = 打开
+fd-save = 保存
+fd-cancel = 取消
+fd-parent = 上一级文件夹
+fd-file = 文件：
+fd-folder = 文件夹
+fd-empty = （这里没有文件）
+fd-cannot-read = 无法读取此文件夹：{ $err }

@@ -6,6 +6,8 @@ mod app;
 mod classroom;
 mod encoding_picker;
 mod expect_panel;
+mod file_dialog;
+mod file_window;
 mod framing_picker;
 pub mod icon;
 mod layout;
@@ -34,6 +36,7 @@ mod udp_sender;
 
 pub use app::{App, Persisted, install_cjk_font, tab_name};
 pub use classroom::{Classroom, ClassroomSettings, Theme, start_lab, tab_label};
+pub use file_dialog::use_in_window as use_in_window_file_dialogs;
 pub use framing_picker::{FramingForm, FramingMode};
 pub use log_settings::LogSettings;
 pub use log_view::{DisplayMode, format_row_text, write_log};

@@ -6,10 +6,10 @@
 
 use super::app::{App, Persisted};
 use super::classroom::lang;
+use super::file_dialog::{Answer, FileRequest, PendingDialog};
 use super::session_panel::{SessionPanel, TabSettings};
 use crate::i18n::loader;
 use crate::net::{Role, addr};
-use crossbeam_channel::{Receiver, TryRecvError};
 use i18n_embed_fl::fl;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -218,32 +218,23 @@ enum Msg {
     Open(PathBuf),
 }
 
-/// File dialogs run off the UI thread; their answers arrive here.
+/// The preset file dialogs that are open (true: Save preset…); their answers arrive here.
 #[derive(Default)]
 pub struct PresetIo {
-    pending: Vec<Receiver<Option<Msg>>>,
+    pending: Vec<(bool, PendingDialog)>,
 }
 
 fn dialog(app: &mut App, ctx: &egui::Context, save: bool) {
-    let (tx, rx) = crossbeam_channel::bounded(1);
-    let ctx2 = ctx.clone();
-    let filter = fl!(loader(lang(ctx)), "preset-filter");
-    let spawned = std::thread::Builder::new()
-        .name("preset-dialog".into())
-        .spawn(move || {
-            let d = rfd::FileDialog::new().add_filter(filter, &["toml"]);
-            let msg = if save {
-                d.set_file_name("lab.toml").save_file().map(Msg::Saved)
-            } else {
-                d.pick_file().map(Msg::Open)
-            };
-            let _ = tx.send(msg);
-            ctx2.request_repaint();
-        });
-    match spawned {
-        Ok(_) => app.classroom.preset_io.pending.push(rx),
-        Err(e) => app.classroom.notice = Some((e.to_string(), true)),
-    }
+    let req = FileRequest {
+        title: fl!(loader(lang(ctx)), "preset-filter"),
+        save,
+        file_name: "lab.toml".into(),
+        filters: vec![(fl!(loader(lang(ctx)), "preset-filter"), vec!["toml"])],
+    };
+    app.classroom
+        .preset_io
+        .pending
+        .push((save, PendingDialog::open(req, ctx)));
 }
 
 pub fn save_dialog(app: &mut App, ctx: &egui::Context) {
@@ -261,13 +252,12 @@ pub fn poll(app: &mut App, ctx: &egui::Context) {
     app.classroom
         .preset_io
         .pending
-        .retain(|rx| match rx.try_recv() {
-            Ok(m) => {
-                done.extend(m);
+        .retain_mut(|(save, d)| match d.poll(ctx) {
+            Answer::Done(path) => {
+                done.extend(path.map(|p| if *save { Msg::Saved(p) } else { Msg::Open(p) }));
                 false
             }
-            Err(TryRecvError::Empty) => true,
-            Err(TryRecvError::Disconnected) => false,
+            Answer::Waiting => true,
         });
     for m in done {
         let notice = match m {

@@ -2,6 +2,7 @@
 //! gone are offered back, each with its session, size and event count, to save (in any
 //! export format) or discard. Listing and counting run on a background thread.
 
+use super::file_dialog::{Answer, PendingDialog};
 use super::save::{self, human_size, thousands};
 use crate::i18n::{Lang, loader};
 use crate::log::spool;
@@ -82,6 +83,25 @@ pub struct Recovery {
     pub enabled: bool,
     /// The language of the last frame (for messages made outside it).
     lang: Lang,
+    /// Save as…'s file dialog for an orphan, while it is open.
+    dialog: Option<(PathBuf, PendingDialog)>,
+}
+
+impl Recovery {
+    /// Shows Save as…'s file dialog while it is open, and saves once it has a file.
+    fn poll_dialog(&mut self, ctx: &egui::Context) {
+        let Some((input, d)) = &mut self.dialog else {
+            return;
+        };
+        let Answer::Done(path) = d.poll(ctx) else {
+            return;
+        };
+        let input = input.clone();
+        self.dialog = None;
+        if let Some(p) = path {
+            self.save_to(&input, Some(p), ctx);
+        }
+    }
 }
 
 impl Recovery {
@@ -158,17 +178,22 @@ impl Recovery {
     /// Exports one orphan to `output` on a background thread (what "Save as…" does after
     /// its dialog).
     pub fn save_to(&mut self, path: &Path, output: Option<PathBuf>, ctx: &egui::Context) {
+        let lang = super::classroom::lang(ctx);
+        let Some(output) = output else {
+            // First the file: the answer comes back through poll_dialog.
+            let name = format!("recovered-{}", save::suggested_name(&session_name(path)));
+            let title = fl!(loader(lang), "rec-dialog-title");
+            let req = save::save_request(&title, &name);
+            self.dialog = Some((path.to_path_buf(), PendingDialog::open(req, ctx)));
+            return;
+        };
         let (tx, rx) = crossbeam_channel::bounded(1);
         let input = path.to_path_buf();
         let ctx = ctx.clone();
-        let name = format!("recovered-{}", save::suggested_name(&session_name(path)));
-        let lang = super::classroom::lang(&ctx);
-        let title = fl!(loader(lang), "rec-dialog-title");
         let spawned = std::thread::Builder::new()
             .name("recover-spool".into())
             .spawn(move || {
-                let out = output.or_else(|| save::ask_path(&title, &name));
-                let res = out.map(|o| {
+                let res = Some(output).map(|o| {
                     let o = save::with_format(o);
                     match crate::log::export::export_file(&input, &o, None) {
                         Ok(r) if r.bad_lines.is_empty() => Ok(fl!(
@@ -233,6 +258,7 @@ impl Recovery {
 
     /// The window offering the orphans.
     pub fn show(&mut self, ctx: &egui::Context) {
+        self.poll_dialog(ctx);
         self.poll();
         if !self.is_open() {
             return;

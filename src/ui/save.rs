@@ -43,10 +43,8 @@ pub fn suggested_name(role: &str) -> String {
     format!("{role}-{t}.jsonl")
 }
 
-/// Asks where to save (one filter per format, JSON Lines first). Blocks: call it off the
-/// UI thread.
-pub fn ask_path(title: &str, name: &str) -> Option<PathBuf> {
-    let mut d = rfd::FileDialog::new().set_title(title).set_file_name(name);
+/// What Save log… asks for: a file to write, one filter per format, JSON Lines first.
+pub fn save_request(title: &str, name: &str) -> super::file_dialog::FileRequest {
     let order = [
         Format::Jsonl,
         Format::Txt,
@@ -54,13 +52,20 @@ pub fn ask_path(title: &str, name: &str) -> Option<PathBuf> {
         Format::Pcapng,
         Format::Html,
     ];
-    for f in order {
-        d = d.add_filter(
-            format!("{} (*.{})", f.description(), f.extension()),
-            &[f.extension()],
-        );
+    super::file_dialog::FileRequest {
+        title: title.to_string(),
+        save: true,
+        file_name: name.to_string(),
+        filters: order
+            .into_iter()
+            .map(|f| {
+                (
+                    format!("{} (*.{})", f.description(), f.extension()),
+                    vec![f.extension()],
+                )
+            })
+            .collect(),
     }
-    d.save_file()
 }
 
 /// Adds `.jsonl` to a path whose extension names no format.

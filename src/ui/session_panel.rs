@@ -166,6 +166,8 @@ pub struct SessionPanel {
     pub kit: super::toolkit::Toolkit,
     runtime: Runtime,
     saves: Vec<Receiver<Option<Result<String, String>>>>,
+    /// Save log…'s file dialog, while it is open.
+    save_dialog: Option<super::file_dialog::PendingDialog>,
     /// Where spools go (the app's data directory).
     spool_dir: PathBuf,
     notify: Option<Notifier>,
@@ -199,6 +201,7 @@ impl SessionPanel {
             kit: Default::default(),
             runtime,
             saves: Vec::new(),
+            save_dialog: None,
             spool_dir,
             notify: None,
             sent_rules: None,
@@ -473,18 +476,28 @@ impl SessionPanel {
             self.notice = Some((fl!(loader(self.lang), "notice-nothing-to-save"), false));
             return;
         }
+        let Some(output) = output else {
+            // First the file: the answer comes back through poll_save_dialog.
+            let name = save::suggested_name(self.role.as_str());
+            let title = fl!(loader(self.lang), "save-dialog-title");
+            let req = save::save_request(&title, &name);
+            self.save_dialog = Some(super::file_dialog::PendingDialog::open(req, ctx));
+            return;
+        };
         let source = self.save_source();
         let enc = self.encoding();
-        let name = save::suggested_name(self.role.as_str());
         let (tx, rx) = crossbeam_channel::bounded(1);
         let ctx = ctx.clone();
-        let (title, lang) = (fl!(loader(self.lang), "save-dialog-title"), self.lang);
+        let lang = self.lang;
         let spawned = std::thread::Builder::new()
             .name("save-log".into())
             .spawn(move || {
-                let path = output.or_else(|| save::ask_path(&title, &name));
-                let res =
-                    path.map(|p| save::export_session(source, &save::with_format(p), enc, lang));
+                let res = Some(save::export_session(
+                    source,
+                    &save::with_format(output),
+                    enc,
+                    lang,
+                ));
                 let _ = tx.send(res);
                 ctx.request_repaint();
             });
@@ -498,6 +511,19 @@ impl SessionPanel {
                     fl!(loader(self.lang), "notice-save-failed", err = e.to_string()),
                     true,
                 ))
+            }
+        }
+    }
+
+    /// Shows Save log…'s file dialog while it is open, and saves once it has a file.
+    fn poll_save_dialog(&mut self, ctx: &egui::Context) {
+        let Some(d) = &mut self.save_dialog else {
+            return;
+        };
+        if let super::file_dialog::Answer::Done(path) = d.poll(ctx) {
+            self.save_dialog = None;
+            if let Some(p) = path {
+                self.start_save(Some(p), ctx);
             }
         }
     }
@@ -614,6 +640,7 @@ impl SessionPanel {
     pub fn ui(&mut self, ui: &mut Ui, force_send: bool, notify: &Option<Notifier>) {
         let salt = self.role.as_str();
         let tab_h = ui.available_height();
+        self.poll_save_dialog(ui.ctx());
         self.lang = super::classroom::lang(ui.ctx());
         self.refresh();
         let lang = self.lang;

@@ -3,6 +3,7 @@
 //! [`KitSettings`] is saved with the tab; [`Toolkit`] is the running part, fed every event
 //! of the session by [`super::SessionPanel`].
 
+use super::file_dialog::{Answer, FileRequest, PendingDialog};
 use super::payloads::{self, SavedPayload};
 use super::send_box::PayloadForm;
 use super::session_panel::SessionPanel;
@@ -14,7 +15,6 @@ use crate::net::pacer::{PacerEnd, PacerPlan};
 use crate::net::rules::RuleSet;
 use crate::net::{Command, Notifier, Role, SessionConfig};
 use crate::session::{AutoNote, Control};
-use crossbeam_channel::Receiver;
 use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
 use serde::{Deserialize, Serialize};
@@ -122,55 +122,38 @@ pub struct Toolkit {
     pub expect_error: Option<String>,
     /// A message for the tools (import/export results); true = an error.
     pub note: Option<(String, bool)>,
-    pub(crate) dialog: Option<(Dialog, Receiver<Option<PathBuf>>)>,
+    pub(crate) dialog: Option<(Dialog, PendingDialog)>,
     /// The language of the tab's last frame (for messages made between frames).
     pub lang: crate::i18n::Lang,
 }
 
 impl Toolkit {
-    /// Opens a file dialog on its own thread.
+    /// Opens a file dialog (native, or in the window: see [`super::file_dialog`]).
     pub(crate) fn open_dialog(&mut self, kind: Dialog, ctx: &egui::Context, name: &str) {
-        let (tx, rx) = crossbeam_channel::bounded(1);
-        let ctx = ctx.clone();
-        let name = name.to_string();
         let save = matches!(kind, Dialog::ExportPayloads | Dialog::ExportExpect);
         let l = loader(self.lang);
-        let (title, filter, ext) = match kind {
-            Dialog::SendFile => (fl!(l, "dialog-send-file"), String::new(), ""),
+        let (title, filters) = match kind {
+            Dialog::SendFile => (fl!(l, "dialog-send-file"), vec![]),
             Dialog::ImportPayloads => (
                 fl!(l, "dialog-import-payloads"),
-                "JSON (*.json)".into(),
-                "json",
+                vec![("JSON (*.json)".to_string(), vec!["json"])],
             ),
             Dialog::ExportPayloads => (
                 fl!(l, "dialog-export-payloads"),
-                "JSON (*.json)".into(),
-                "json",
+                vec![("JSON (*.json)".to_string(), vec!["json"])],
             ),
-            Dialog::ExportExpect => (fl!(l, "dialog-export-report"), "CSV (*.csv)".into(), "csv"),
+            Dialog::ExportExpect => (
+                fl!(l, "dialog-export-report"),
+                vec![("CSV (*.csv)".to_string(), vec!["csv"])],
+            ),
         };
-        let spawned = std::thread::Builder::new()
-            .name("file-dialog".into())
-            .spawn(move || {
-                let mut d = rfd::FileDialog::new().set_title(title);
-                if !ext.is_empty() {
-                    d = d.add_filter(&filter, &[ext]);
-                }
-                let path = if save {
-                    d.set_file_name(&name).save_file()
-                } else {
-                    d.pick_file()
-                };
-                let _ = tx.send(path);
-                ctx.request_repaint();
-            });
-        match spawned {
-            Ok(_) => self.dialog = Some((kind, rx)),
-            Err(e) => {
-                let m = fl!(loader(self.lang), "tool-dialog-failed", err = e.to_string());
-                self.note = Some((m, true))
-            }
-        }
+        let req = FileRequest {
+            title,
+            save,
+            file_name: name.to_string(),
+            filters,
+        };
+        self.dialog = Some((kind, PendingDialog::open(req, ctx)));
     }
 }
 
@@ -330,11 +313,11 @@ impl SessionPanel {
     }
 
     /// Acts on a finished file dialog.
-    fn poll_dialog(&mut self) {
-        let Some((_, rx)) = &self.kit.dialog else {
+    fn poll_dialog(&mut self, ctx: &egui::Context) {
+        let Some((_, d)) = &mut self.kit.dialog else {
             return;
         };
-        let Ok(answer) = rx.try_recv() else {
+        let Answer::Done(answer) = d.poll(ctx) else {
             return;
         };
         let Some((kind, _)) = self.kit.dialog.take() else {
@@ -386,7 +369,7 @@ impl SessionPanel {
 /// [`tool_panel`]).
 pub fn show(ui: &mut Ui, p: &mut SessionPanel, _notify: &Option<Notifier>) {
     p.kit.lang = p.lang;
-    p.poll_dialog();
+    p.poll_dialog(ui.ctx());
     quick_send_row(ui, p);
     ui.horizontal_wrapped(|ui| {
         let lang = super::classroom::lang(ui.ctx());

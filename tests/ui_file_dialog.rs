@@ -1,0 +1,78 @@
+//! A file dialog always appears: where the desktop has no native dialog (no XDG portal,
+//! no zenity, as on this test machine and in CI) Save log… opens the in-window dialog, in
+//! the window's language, Cancel closes it without saving,
+//! and a file chosen in it is saved.
+
+#[path = "ui_support.rs"]
+mod support;
+
+use egui_kittest::kittest::Queryable;
+use socket_tester::net::Role;
+use socket_tester::ui::{App, ConnState, Persisted};
+use std::net::UdpSocket;
+use support::*;
+
+#[test]
+fn save_log_opens_the_in_window_dialog_and_cancel_closes_it() {
+    socket_tester::ui::use_in_window_file_dialogs();
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::new(Some(Persisted::default()), None).with_data_dir(dir.path());
+    let mut h = harness(app);
+    open_tab(&mut h, Role::UdpReceiver);
+    set_field(&mut h, "Bind host", "127.0.0.1");
+    set_field(&mut h, "Port", "0");
+    h.get_by_label("Bind").click();
+    wait_for(&mut h, "bound", |a| {
+        a.panel(Role::UdpReceiver).st.state == ConnState::Bound
+    });
+    let to = h.state().panel(Role::UdpReceiver).st.local.unwrap();
+    UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .send_to(b"hello", to)
+        .unwrap();
+    wait_for(&mut h, "the datagram", |a| {
+        a.panel(Role::UdpReceiver).view().store.counters.rx_msgs == 1
+    });
+    assert!(h.query_by_label("Cancel").is_none());
+    h.get_by_label("Save log…").click();
+    for _ in 0..4 {
+        h.run();
+    }
+    // The in-window dialog: its own Save and Cancel buttons, and the suggested file name.
+    assert!(h.query_by_label("Cancel").is_some(), "no dialog appeared");
+    assert!(h.query_all_by_label("Save").count() >= 1);
+    h.get_by_label("Cancel").click();
+    for _ in 0..4 {
+        h.run();
+    }
+    assert!(
+        h.query_by_label("Cancel").is_none(),
+        "the dialog stayed open"
+    );
+    let notice = h.state().panel(Role::UdpReceiver).notice.clone();
+    assert!(
+        notice.as_ref().is_none_or(|(m, _)| !m.contains("saving")),
+        "{notice:?}"
+    );
+
+    // Again, and this time save: a file name with its folder, then Save.
+    h.get_by_label("Save log…").click();
+    for _ in 0..4 {
+        h.run();
+    }
+    let out = dir.path().join("chosen-in-window.csv");
+    set_field(&mut h, "File:", out.to_str().unwrap());
+    h.get_by_label("Save").click();
+    wait_for(&mut h, "saved", |a| {
+        a.panel(Role::UdpReceiver)
+            .notice
+            .as_ref()
+            .is_some_and(|(m, _)| m.starts_with("saved"))
+    });
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.contains("hello"), "{csv}");
+    assert!(
+        h.query_by_label("Cancel").is_none(),
+        "the dialog stayed open"
+    );
+}
