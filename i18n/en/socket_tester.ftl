@@ -695,3 +695,4 @@ fd-file = File:
 fd-folder = Folder
 fd-empty = (no files here)
 fd-cannot-read = cannot read this folder: { $err }
+fd-formats = the ending picks the format: { $list }

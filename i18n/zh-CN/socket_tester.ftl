@@ -627,3 +627,4 @@ fd-file = 文件：
 fd-folder = 文件夹
 fd-empty = （这里没有文件）
 fd-cannot-read = 无法读取此文件夹：{ $err }
+fd-formats = 扩展名决定格式：{ $list }

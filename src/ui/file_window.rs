@@ -169,6 +169,15 @@ impl FileWindow {
             let lab = ui.label(fl!(l, "fd-file"));
             ui.add(egui::TextEdit::singleline(&mut self.name).desired_width(300.0))
                 .labelled_by(lab.id);
+            if self.save && !self.exts.is_empty() {
+                let list = self
+                    .exts
+                    .iter()
+                    .map(|e| format!(".{e}"))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                ui.label(RichText::new(fl!(l, "fd-formats", list = list)).weak());
+            }
         });
         ui.horizontal(|ui| {
             let ok = if self.save {
