@@ -238,3 +238,44 @@ fn background_tabs_keep_draining() {
     });
     assert!(h.state().panel(Role::UdpReceiver).is_running());
 }
+
+/// Binding needs no destination: the UDP Sender binds with its destination fields empty,
+/// refuses to send until they are valid, then sends to whatever they name at that moment
+/// (the destination stays editable while bound, as each sendto() names one).
+#[test]
+fn udp_sender_binds_without_a_destination_and_follows_the_fields() {
+    let a = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let b = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    for s in [&a, &b] {
+        s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .unwrap();
+    }
+    let mut h = harness(App::new(None, None));
+    open_tab(&mut h, Role::UdpSender);
+    set_field(&mut h, "Destination host", "");
+    set_field(&mut h, "Local port", "");
+    assert!(!is_disabled(&h, "Bind"), "Bind needs no destination");
+    h.get_by_label("Bind").click();
+    wait_for(&mut h, "bound", |a| {
+        a.panel(Role::UdpSender).st.state == ConnState::Bound
+    });
+    let p = h.state().panel(Role::UdpSender);
+    assert_eq!(
+        p.send_blocked().as_deref(),
+        Some("enter a valid destination host and port to send")
+    );
+    let mut buf = [0u8; 64];
+    for (peer, msg) in [(&a, "to a"), (&b, "to b")] {
+        set_field(&mut h, "Destination host", "127.0.0.1");
+        set_field(
+            &mut h,
+            "Port",
+            &peer.local_addr().unwrap().port().to_string(),
+        );
+        set_field(&mut h, "Message", msg);
+        h.get_by_label("Send").click();
+        settle(&mut h);
+        let (n, _) = peer.recv_from(&mut buf).unwrap();
+        assert_eq!(&buf[..n], msg.as_bytes());
+    }
+}

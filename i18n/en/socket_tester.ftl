@@ -696,3 +696,4 @@ fd-folder = Folder
 fd-empty = (no files here)
 fd-cannot-read = cannot read this folder: { $err }
 fd-formats = the ending picks the format: { $list }
+send-no-destination = enter a valid destination host and port to send

@@ -23,7 +23,8 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
     let sender = cfg.role == Role::UdpSender;
     // Resolve the destination (sender) first: it decides IPv4 or IPv6 for the bind.
     let mut dest: Option<SocketAddr> = None;
-    if sender {
+    // A sender may bind with no destination yet (SetDestination names one later).
+    if sender && !cfg.address.trim().is_empty() {
         match addr::resolve(&cfg.address) {
             Ok(v) => dest = v.first().copied(),
             Err(e) => {
@@ -156,12 +157,12 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                         }
                     };
                     let Some(target) = target else {
-                        ctx.error(
-                            None,
-                            None,
-                            ErrorKind::NotConnected,
-                            "not sent: nobody has sent a datagram to this receiver yet, so there is no one to reply to".into(),
-                        );
+                        let why = if sender {
+                            "not sent: no destination yet: enter a destination host and port"
+                        } else {
+                            "not sent: nobody has sent a datagram to this receiver yet, so there is no one to reply to"
+                        };
+                        ctx.error(None, None, ErrorKind::NotConnected, why.into());
                         continue;
                     };
                     let Some(bytes) = ctx.payload_bytes(payload) else {

@@ -168,6 +168,10 @@ pub struct SessionPanel {
     saves: Vec<Receiver<Option<Result<String, String>>>>,
     /// Save log…'s file dialog, while it is open.
     save_dialog: Option<super::file_dialog::PendingDialog>,
+    /// UDP Sender: the destination the session was started with, and the one last handed
+    /// to the worker.
+    started_dest: Option<String>,
+    dest_applied: Option<String>,
     /// Where spools go (the app's data directory).
     spool_dir: PathBuf,
     notify: Option<Notifier>,
@@ -202,6 +206,8 @@ impl SessionPanel {
             runtime,
             saves: Vec::new(),
             save_dialog: None,
+            started_dest: None,
+            dest_applied: None,
             spool_dir,
             notify: None,
             sent_rules: None,
@@ -283,6 +289,8 @@ impl SessionPanel {
         if self.is_running() {
             return;
         }
+        self.started_dest = Some(cfg.address.clone()).filter(|a| !a.is_empty());
+        self.dest_applied = None;
         if let Some(n) = notify
             && self.notify.is_none()
         {
@@ -366,7 +374,13 @@ impl SessionPanel {
         }
         match self.role {
             Role::UdpSender => {
-                (*state != ConnState::Bound).then(|| fl!(loader(self.lang), "send-not-bound"))
+                if *state != ConnState::Bound {
+                    Some(fl!(loader(self.lang), "send-not-bound"))
+                } else if udp_sender::destination(&self.settings).is_none() {
+                    Some(fl!(loader(self.lang), "send-no-destination"))
+                } else {
+                    None
+                }
             }
             Role::UdpReceiver => {
                 if *state != ConnState::Bound {
@@ -513,6 +527,27 @@ impl SessionPanel {
                 ))
             }
         }
+    }
+
+    /// A bound UDP sender sends to what its destination fields say now: a new valid
+    /// destination is handed to the worker once.
+    fn follow_destination(&mut self) {
+        if self.role != Role::UdpSender || self.st.state != ConnState::Bound {
+            self.dest_applied = None;
+            return;
+        }
+        let Some(d) = udp_sender::destination(&self.settings) else {
+            return;
+        };
+        if self.dest_applied.as_deref() == Some(d.as_str()) {
+            return;
+        }
+        // The destination the session was started with needs no command.
+        let started = self.dest_applied.is_none() && self.started_dest.as_deref() == Some(&d);
+        if !started {
+            self.send_command(Command::SetDestination(d.clone()));
+        }
+        self.dest_applied = Some(d);
     }
 
     /// Shows Save log…'s file dialog while it is open, and saves once it has a file.
@@ -678,6 +713,7 @@ impl SessionPanel {
             let s = &mut self.settings;
             valid &= super::multicast::section(ui, &mut s.multicast, self.role, &s.host, editable);
         }
+        self.follow_destination();
         ui.horizontal_wrapped(|ui| {
             let (start, stop) = match self.role {
                 Role::UdpSender | Role::UdpReceiver => (
