@@ -120,7 +120,9 @@ bind-all-tip = 0.0.0.0 / :: (the lesson's "") means every interface: other compu
 ## Timeline.
 
 tl-title = Socket calls
-tl-empty = Nothing yet: press the start button and the socket calls appear here.
+tl-empty = Nothing yet: press { $button } and the socket calls appear here.
+tl-earlier = … { $n } earlier
+tl-cleared = cleared: the next calls appear here
 tl-client = client
 tl-fin-from-peer = ended: FIN from the peer
 tl-rst = ended: RST (reset)

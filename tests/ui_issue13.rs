@@ -1,0 +1,108 @@
+//! The walk-through of issue 13 in the real window (kittest, real loopback sockets with
+//! OS-assigned ports): the socket-calls strip, the Send to all button, the TCP server's
+//! selection after a kick, rule counts over encoding switches, the per-connection
+//! counters, and the status text of a peer's close.
+
+#[path = "ui_support.rs"]
+mod support;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use socket_tester::i18n::Lang;
+use socket_tester::net::Role;
+use socket_tester::ui::{App, ConnState};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::time::Duration;
+use support::*;
+
+fn english_app() -> App {
+    let mut app = App::new(None, None);
+    app.classroom.set_lang(Lang::En);
+    app
+}
+
+fn harness_sized(app: App, w: f32) -> Harness<'static, App> {
+    Harness::builder()
+        .with_size(egui::vec2(w, 820.0))
+        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
+}
+
+/// A TCP server tab listening on 127.0.0.1 with an OS-assigned port.
+fn listening_server(h: &mut Harness<'static, App>) -> std::net::SocketAddr {
+    h.state_mut().tab = Role::TcpServer;
+    settle(h);
+    set_field(h, "Listen host", "127.0.0.1");
+    set_field(h, "Port", "0");
+    h.get_by_label("Listen").click();
+    wait_for(h, "listening", |a| {
+        a.panel(Role::TcpServer).st.state == ConnState::Listening
+    });
+    h.state()
+        .panel(Role::TcpServer)
+        .st
+        .local
+        .expect("a listening server knows its address")
+}
+
+fn open_clients(a: &App) -> usize {
+    a.panel(Role::TcpServer)
+        .view()
+        .store
+        .clients
+        .values()
+        .filter(|c| c.open)
+        .count()
+}
+
+fn client(addr: std::net::SocketAddr) -> TcpStream {
+    let c = TcpStream::connect(addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    c
+}
+
+#[test]
+fn socket_calls_strip_shows_the_newest_calls_whole_and_clear_resets_it() {
+    let mut app = english_app();
+    app.tab = Role::TcpServer;
+    let mut h = harness_sized(app, 520.0);
+    settle(&mut h);
+    // Before anything: the hint names this tab's button.
+    assert!(
+        h.query_by_label("Nothing yet: press Listen and the socket calls appear here.")
+            .is_some()
+    );
+    let addr = listening_server(&mut h);
+    let _c = client(addr);
+    wait_for(&mut h, "accepted", |a| open_clients(a) == 1);
+    let width = 520.0;
+    // The newest call is there in full, inside the window.
+    let newest = h.get_by_label_contains("accept() → client #1 127.0.0.1:");
+    let r = newest.rect();
+    assert!(r.min.x >= 0.0 && r.max.x <= width, "{r:?}");
+    // The earlier ones that do not fit are counted at the left, not cut mid-word.
+    let earlier = h.get_by_label_contains("earlier");
+    assert!(earlier.rect().min.x >= 0.0);
+    for text in ["socket(AF_INET, SOCK_STREAM)", "listen(128)"] {
+        if let Some(n) = h.query_by_label(text) {
+            let r = n.rect();
+            assert!(r.min.x >= 0.0 && r.max.x <= width, "{text} cut: {r:?}");
+        }
+    }
+    assert!(
+        h.query_by_label_contains("_STREAM)")
+            .is_none_or(|n| n.rect().min.x >= 0.0)
+    );
+
+    // Clear starts the strip over.
+    h.get_by_label("Clear").click();
+    settle(&mut h);
+    wait_for(&mut h, "the strip cleared", |a| {
+        a.panel(Role::TcpServer).st.timeline.steps.is_empty()
+    });
+    assert!(h.query_by_label_contains("accept() →").is_none());
+    assert!(
+        h.query_by_label("cleared: the next calls appear here")
+            .is_some()
+    );
+}
