@@ -106,3 +106,27 @@ fn socket_calls_strip_shows_the_newest_calls_whole_and_clear_resets_it() {
             .is_some()
     );
 }
+
+#[test]
+fn tcp_diagram_highlights_only_what_happened() {
+    let mut app = english_app();
+    app.tab = Role::TcpClient;
+    let mut h = harness_sized(app, 1280.0);
+    settle(&mut h);
+    let flow = |a: &App, role: Role| {
+        let p = a.panel(role);
+        socket_tester::ui::tcp_flow(&p.st.timeline, role, p.selected_client)
+    };
+    // Idle: no SYN highlighted.
+    assert_eq!(flow(h.state(), Role::TcpClient).last, None);
+    let addr = listening_server(&mut h);
+    assert_eq!(flow(h.state(), Role::TcpServer).last, None);
+    let mut c = client(addr);
+    wait_for(&mut h, "accepted", |a| open_clients(a) == 1);
+    // Connected, nothing sent: the handshake's last ACK, not server → client data.
+    let f = flow(h.state(), Role::TcpServer);
+    assert_eq!((f.last, f.s2c_bytes), (Some((0, 2)), 0));
+    c.write_all(b"abc").unwrap();
+    wait_for(&mut h, "data", |a| has_row(a, Role::TcpServer, "abc"));
+    assert_eq!(flow(h.state(), Role::TcpServer).last, Some((1, 0)));
+}

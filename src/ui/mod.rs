@@ -41,6 +41,7 @@ pub use multicast::MulticastForm;
 pub use payloads::{SavedPayload, export as export_payloads, import as import_payloads};
 pub use send_box::{LineEnding, PayloadForm};
 pub use session_panel::{ConnState, SessionPanel, TabSettings};
+pub use tcp_diagram::{Flow, flow as tcp_flow};
 pub use timeline::{Step, Timeline};
 pub use toolkit::{KitSettings, Tool, Toolkit};
 
