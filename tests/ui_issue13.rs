@@ -7,12 +7,12 @@
 mod support;
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use socket_tester::i18n::Lang;
 use socket_tester::net::Role;
 use socket_tester::ui::{App, ConnState};
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::time::Duration;
 use support::*;
 
@@ -129,4 +129,70 @@ fn tcp_diagram_highlights_only_what_happened() {
     c.write_all(b"abc").unwrap();
     wait_for(&mut h, "data", |a| has_row(a, Role::TcpServer, "abc"));
     assert_eq!(flow(h.state(), Role::TcpServer).last, Some((1, 0)));
+}
+
+/// Clicks client `id`'s row in the client list.
+fn click_client_row(h: &mut Harness<'static, App>, id: u64) {
+    let head = format!("#{id} 127.0.0.1:");
+    h.query_all_by_label_contains("[open]")
+        .find(|n| {
+            n.accesskit_node()
+                .label()
+                .is_some_and(|l| l.starts_with(&head))
+        })
+        .expect("the client's row")
+        .click();
+}
+
+fn read_n(c: &mut TcpStream, n: usize) -> Vec<u8> {
+    let mut buf = vec![0u8; n];
+    c.read_exact(&mut buf).unwrap();
+    buf
+}
+
+#[test]
+fn send_to_all_sends_the_message_to_every_client() {
+    let mut h = harness(english_app());
+    let addr = listening_server(&mut h);
+    let mut a = client(addr);
+    let mut b = client(addr);
+    wait_for(&mut h, "two clients", |a| open_clients(a) == 2);
+    h.get_by_label("Message").focus();
+    h.step();
+    h.get_by_label("Message").type_text("to everyone");
+    settle(&mut h);
+    // Even with one client selected, Send to all goes to both.
+    click_client_row(&mut h, 1);
+    settle(&mut h);
+    assert_eq!(h.state().panel(Role::TcpServer).selected_client, Some(1));
+    h.get_by_label("Send to all").click();
+    settle(&mut h);
+    assert_eq!(read_n(&mut a, 11), b"to everyone");
+    assert_eq!(read_n(&mut b, 11), b"to everyone");
+}
+
+#[test]
+fn kicking_the_selected_client_sends_to_all_again() {
+    let mut h = harness(english_app());
+    let addr = listening_server(&mut h);
+    let _a = client(addr);
+    let mut b = client(addr);
+    wait_for(&mut h, "two clients", |a| open_clients(a) == 2);
+    click_client_row(&mut h, 1);
+    settle(&mut h);
+    assert_eq!(h.state().panel(Role::TcpServer).selected_client, Some(1));
+    h.get_by_label("Disconnect selected").click();
+    wait_for(&mut h, "client 1 closed", |a| open_clients(a) == 1);
+    settle(&mut h);
+    // Back to all clients, and Send works.
+    assert_eq!(h.state().panel(Role::TcpServer).selected_client, None);
+    assert!(h.query_by_label("client #1").is_none());
+    h.get_by_label("Message").focus();
+    h.step();
+    h.get_by_label("Message").type_text("still here");
+    settle(&mut h);
+    assert!(!is_disabled(&h, "Send"));
+    h.get_by_label("Send").click();
+    settle(&mut h);
+    assert_eq!(read_n(&mut b, 10), b"still here");
 }

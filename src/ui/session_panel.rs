@@ -160,6 +160,8 @@ pub struct SessionPanel {
     pub reply_to: Option<SocketAddr>,
     /// TCP server: the selected client (None = all clients).
     pub selected_client: Option<u64>,
+    /// TCP server: the selected client was open at the last frame.
+    pub selected_was_open: bool,
     /// TCP server: the listening socket was closed, clients kept.
     pub listen_stopped: bool,
     /// The window's part of the tools (dialogs, notes, the file being sent).
@@ -195,6 +197,7 @@ impl SessionPanel {
             notice: None,
             reply_to: None,
             selected_client: None,
+            selected_was_open: false,
             listen_stopped: false,
             kit: Default::default(),
             runtime,
@@ -616,25 +619,11 @@ impl SessionPanel {
         let tab_h = ui.available_height();
         self.lang = super::classroom::lang(ui.ctx());
         self.refresh();
+        if self.role == Role::TcpServer {
+            tcp_server::follow_selection(self);
+        }
         let lang = self.lang;
-        let (hint, more) = match self.role {
-            Role::UdpSender => (
-                fl!(loader(lang), "about-udp-sender"),
-                fl!(loader(lang), "about-udp-sender-more"),
-            ),
-            Role::UdpReceiver => (
-                fl!(loader(lang), "about-udp-receiver"),
-                fl!(loader(lang), "about-udp-receiver-more"),
-            ),
-            Role::TcpClient => (
-                fl!(loader(lang), "about-tcp-client"),
-                fl!(loader(lang), "about-tcp-client-more"),
-            ),
-            Role::TcpServer => (
-                fl!(loader(lang), "about-tcp-server"),
-                fl!(loader(lang), "about-tcp-server-more"),
-            ),
-        };
+        let (hint, more) = super::learn::about(lang, self.role);
         let about = fl!(loader(lang), "about-prefix", hint = hint);
         ui.label(RichText::new(about).weak()).on_hover_text(more);
         let editable = !self.is_running();
