@@ -196,3 +196,82 @@ fn kicking_the_selected_client_sends_to_all_again() {
     settle(&mut h);
     assert_eq!(read_n(&mut b, 10), b"still here");
 }
+
+#[test]
+fn a_rules_count_survives_encoding_switches() {
+    use socket_tester::codec::Encoding;
+    use socket_tester::net::rules::{Matcher, Rule};
+    let mut app = english_app();
+    app.tab = Role::UdpReceiver;
+    {
+        let p = app.panel_mut(Role::UdpReceiver);
+        p.settings.host = "127.0.0.1".into();
+        p.settings.port = "0".into();
+        p.settings
+            .kit
+            .rules
+            .rules
+            .push(Rule::new(Matcher::Contains("PING".into()), "PONG"));
+        p.settings.kit.tool = socket_tester::ui::Tool::Rules;
+    }
+    let mut h = harness(app);
+    settle(&mut h);
+    h.get_by_label("Bind").click();
+    wait_for(&mut h, "bound", |a| {
+        a.panel(Role::UdpReceiver).st.local.is_some()
+    });
+    let local = h.state().panel(Role::UdpReceiver).st.local.unwrap();
+    let peer = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    peer.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    peer.send_to(b"PING", local).unwrap();
+    wait_for(&mut h, "fired 1", |a| {
+        a.panel(Role::UdpReceiver).st.rules.fired == [1]
+    });
+    let mut buf = [0u8; 64];
+    let (n, _) = peer.recv_from(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"PONG");
+    for enc in [
+        Encoding::GBK,
+        Encoding::UTF_16LE,
+        Encoding::LATIN_1,
+        Encoding::UTF_8,
+    ] {
+        h.state_mut().panel_mut(Role::UdpReceiver).set_encoding(enc);
+        for _ in 0..10 {
+            h.step();
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(
+            h.state().panel(Role::UdpReceiver).st.rules.fired,
+            [1],
+            "after switching to {enc:?}"
+        );
+    }
+    assert!(h.query_by_label_contains("fired 1").is_some());
+    // Adding a rule, and a spell of an invalid one, leave the first rule's count alone.
+    let fired =
+        |h: &Harness<'static, App>| h.state().panel(Role::UdpReceiver).st.rules.fired.clone();
+    h.state_mut()
+        .panel_mut(Role::UdpReceiver)
+        .settings
+        .kit
+        .rules
+        .rules
+        .push(Rule::new(Matcher::Regex("(".into()), "bad"));
+    wait_for(&mut h, "the rule error", |a| {
+        a.panel(Role::UdpReceiver).st.rules.error.is_some()
+    });
+    h.state_mut()
+        .panel_mut(Role::UdpReceiver)
+        .settings
+        .kit
+        .rules
+        .rules[1]
+        .matcher = Matcher::Regex("^HELLO$".into());
+    wait_for(&mut h, "two rules", |a| {
+        a.panel(Role::UdpReceiver).st.rules.fired.len() == 2
+    });
+    assert_eq!(fired(&h), [1, 0]);
+    assert!(h.query_by_label_contains("fired 1").is_some());
+}
