@@ -275,3 +275,92 @@ fn a_rules_count_survives_encoding_switches() {
     assert_eq!(fired(&h), [1, 0]);
     assert!(h.query_by_label_contains("fired 1").is_some());
 }
+
+/// Accepts one connection while the window keeps running (at most 20 s).
+fn accept_stepping(h: &mut Harness<'static, App>, server: &std::net::TcpListener) -> TcpStream {
+    let t = std::time::Instant::now();
+    loop {
+        match server.accept() {
+            Ok((c, _)) => {
+                c.set_nonblocking(false).unwrap();
+                return c;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                assert!(t.elapsed() < Duration::from_secs(20), "nobody connected");
+                h.step();
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(e) => panic!("accept: {e}"),
+        }
+    }
+}
+
+/// The words of a text, each at most once ("closed by peer: closed by peer" fails).
+fn assert_no_repeat(text: &str) {
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() > 2)
+        .collect();
+    for (i, w) in words.iter().enumerate() {
+        assert!(!words[i + 1..].contains(w), "\"{w}\" twice in \"{text}\"");
+    }
+}
+
+#[test]
+fn counters_say_they_are_totals_over_reconnects_and_a_peer_close_is_said_once() {
+    let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    server.set_nonblocking(true).unwrap();
+    let port = server.local_addr().unwrap().port();
+    let mut app = english_app();
+    app.tab = Role::TcpClient;
+    {
+        let p = app.panel_mut(Role::TcpClient);
+        p.settings.host = "127.0.0.1".into();
+        p.settings.port = port.to_string();
+    }
+    let mut h = harness(app);
+    settle(&mut h);
+    for round in 1..=2u64 {
+        h.get_by_label("Connect").click();
+        let mut conn = accept_stepping(&mut h, &server);
+        wait_for(&mut h, "connected", |a| {
+            a.panel(Role::TcpClient).st.state == ConnState::Connected
+        });
+        conn.write_all(b"hello").unwrap();
+        drop(conn);
+        wait_for(&mut h, "closed by peer", |a| {
+            matches!(
+                a.panel(Role::TcpClient).st.state,
+                ConnState::ClosedByPeer(_)
+            ) && a.panel(Role::TcpClient).view().store.counters.rx_bytes == 5 * round
+        });
+        wait_for(&mut h, "ended", |a| !a.panel(Role::TcpClient).is_running());
+        // The reconnect adds to the counters, and the label says so.
+        let want = format!("Since Clear: Rx {} B / {round} msgs", 5 * round);
+        assert!(h.query_by_label_contains(&want).is_some(), "no {want}");
+        // The peer's close, said once in the status and once in its log row.
+        let state = h.state().panel(Role::TcpClient).st.state.text_in(Lang::En);
+        assert_no_repeat(&state);
+        assert!(
+            h.query_all_by_label(&state).next().is_some(),
+            "status {state}"
+        );
+        let rows: Vec<String> = h
+            .state()
+            .panel(Role::TcpClient)
+            .view()
+            .store
+            .iter()
+            .filter(|r| r.text.contains("closed by peer"))
+            .map(|r| r.text.clone())
+            .collect();
+        assert_eq!(rows.len(), round as usize, "{rows:?}");
+        rows.iter().for_each(|r| assert_no_repeat(r));
+    }
+    h.get_by_label("Clear").click();
+    settle(&mut h);
+    wait_for(&mut h, "cleared", |a| {
+        a.panel(Role::TcpClient).view().store.counters.rx_bytes == 0
+    });
+    assert!(h.query_by_label_contains("Since Clear: Rx 0 B").is_some());
+}

@@ -560,7 +560,8 @@ impl SessionPanel {
                 tx_b = c.tx_bytes,
                 tx_m = c.tx_msgs
             );
-            ui.add(egui::Label::new(counters).wrap_mode(egui::TextWrapMode::Extend));
+            ui.add(egui::Label::new(counters).wrap_mode(egui::TextWrapMode::Extend))
+                .on_hover_text(fl!(loader(lang), "status-counters-tip"));
             ui.separator();
             let (held, err) = self.held_text();
             if err {
