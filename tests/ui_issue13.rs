@@ -364,3 +364,125 @@ fn counters_say_they_are_totals_over_reconnects_and_a_peer_close_is_said_once() 
     });
     assert!(h.query_by_label_contains("Since Clear: Rx 0 B").is_some());
 }
+
+fn rx_data(a: &App, role: Role) -> Vec<Vec<u8>> {
+    a.panel(role)
+        .view()
+        .store
+        .iter()
+        .filter(|e| matches!(e.event.kind, socket_tester::net::EventKind::Rx(_)))
+        .filter_map(|e| e.data().map(<[u8]>::to_vec))
+        .collect()
+}
+
+#[test]
+fn a_lab_starts_clean_and_leaves_the_users_tabs_as_they_were() {
+    use socket_tester::codec::Checksum;
+    use socket_tester::net::rules::{Matcher, Rule};
+    use socket_tester::ui::LineEnding;
+    let mut app = english_app();
+    {
+        let s = &mut app.panel_mut(Role::UdpSender).settings;
+        s.send.checksum = Some(Checksum::Crc16Modbus);
+        s.send.line_ending = LineEnding::CrLf;
+        s.send.text = "mine".into();
+    }
+    let r = app.panel_mut(Role::UdpReceiver);
+    r.settings
+        .kit
+        .rules
+        .rules
+        .push(Rule::new(Matcher::Contains("Hello".into()), "rule reply"));
+    r.add_note("my own row");
+    app.panel_mut(Role::TcpServer).settings.framing.mode = socket_tester::ui::FramingMode::Lf;
+    let before = app.persisted();
+    let mut h = harness(app);
+    wait_for(&mut h, "the user's row", |a| {
+        a.panel(Role::UdpReceiver).view().store.iter().count() == 1
+    });
+
+    h.get_by_label("Labs").click();
+    settle(&mut h);
+    h.get_by_label("Loopback lab: UDP sender → receiver")
+        .click();
+    wait_for(&mut h, "both ends bound", |a| {
+        a.panel(Role::UdpReceiver).st.state == ConnState::Bound
+            && a.panel(Role::UdpSender).st.state == ConnState::Bound
+    });
+    // Clean: no checksum, line ending, rules or old rows.
+    {
+        let a = h.state();
+        let s = &a.panel(Role::UdpSender).settings;
+        assert_eq!(
+            (s.send.checksum, s.send.line_ending),
+            (None, LineEnding::None)
+        );
+        assert!(
+            a.panel(Role::UdpReceiver)
+                .settings
+                .kit
+                .rules
+                .rules
+                .is_empty()
+        );
+        assert!(
+            !a.panel(Role::UdpReceiver)
+                .view()
+                .store
+                .iter()
+                .any(|e| e.text == "my own row")
+        );
+    }
+    // The lab's Send (the sender's; the receiver's has nobody to answer yet).
+    let send = h
+        .query_all_by_label("Send")
+        .find(|n| !n.accesskit_node().is_disabled())
+        .expect("the lab sender's Send");
+    send.click();
+    wait_for(&mut h, "the lab's datagram", |a| {
+        !rx_data(a, Role::UdpReceiver).is_empty()
+    });
+    assert_eq!(
+        rx_data(h.state(), Role::UdpReceiver),
+        [b"Hello from the loopback lab!".to_vec()],
+        "sent without the user's CRC and CR LF, answered by no old rule"
+    );
+
+    h.get_by_label("Close the split view").click();
+    settle(&mut h);
+    assert_eq!(h.state().classroom.split, None);
+    // The user's tabs as they were: settings, remembered ports, rows.
+    let after = h.state().persisted();
+    assert_eq!(after.udp_sender, before.udp_sender);
+    assert_eq!(after.udp_receiver, before.udp_receiver);
+    assert_eq!(after.tcp_client, before.tcp_client);
+    assert_eq!(after.tcp_server, before.tcp_server);
+    assert_eq!(after.udp_sender.port, "8080");
+    assert_eq!(after.udp_sender.local, "7890");
+    assert_eq!(after.udp_receiver.port, "8080");
+    let a = h.state();
+    assert!(!a.panel(Role::UdpReceiver).is_running());
+    assert!(
+        a.panel(Role::UdpReceiver)
+            .view()
+            .store
+            .iter()
+            .any(|e| e.text == "my own row")
+    );
+    assert!(rx_data(a, Role::UdpReceiver).is_empty());
+
+    // The TCP lab too: the user's 7891 stays.
+    socket_tester::ui::start_lab(h.state_mut(), true);
+    wait_for(&mut h, "client connected", |a| {
+        a.panel(Role::TcpClient).st.state == ConnState::Connected
+    });
+    let lab_port = h.state().panel(Role::TcpServer).st.local.map(|l| l.port());
+    assert_ne!(lab_port, Some(7891));
+    assert_eq!(h.state().persisted().tcp_server.port, "7891");
+    h.get_by_label("Close the split view").click();
+    settle(&mut h);
+    let after = h.state().persisted();
+    assert_eq!(after.tcp_client, before.tcp_client);
+    assert_eq!(after.tcp_server, before.tcp_server);
+    assert!(!h.state().panel(Role::TcpClient).is_running());
+}

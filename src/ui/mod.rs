@@ -8,6 +8,7 @@ mod encoding_picker;
 mod expect_panel;
 mod framing_picker;
 pub mod icon;
+mod lab_panels;
 mod layout;
 pub mod learn;
 pub mod log_settings;
