@@ -425,6 +425,34 @@ impl Responder {
         self.echoed
     }
 
+    /// Takes over the counts of `old` for every rule that is unchanged (enabled or not;
+    /// the same place first, else where it moved), and the echo count: an edit of one
+    /// rule, or a rebuild for any other reason, does not zero the others.
+    pub fn carry_counts(&mut self, old: &Responder) {
+        let same = |a: &Rule, b: &Rule| {
+            a.name == b.name
+                && a.matcher == b.matcher
+                && a.reply == b.reply
+                && a.reply_hex == b.reply_hex
+                && a.escapes == b.escapes
+                && a.delay_ms == b.delay_ms
+        };
+        let mut used = vec![false; old.set.rules.len()];
+        for (i, rule) in self.set.rules.iter().enumerate() {
+            let at = |j: usize| used.get(j) == Some(&false) && same(&old.set.rules[j], rule);
+            let j = if i < old.set.rules.len() && at(i) {
+                Some(i)
+            } else {
+                (0..old.set.rules.len()).find(|&j| at(j))
+            };
+            if let Some(j) = j {
+                used[j] = true;
+                self.fired[i] = old.fired.get(j).copied().unwrap_or(0);
+            }
+        }
+        self.echoed = old.echoed;
+    }
+
     pub fn reset_counts(&mut self) {
         self.fired.iter_mut().for_each(|c| *c = 0);
         self.echoed = 0;

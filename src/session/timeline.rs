@@ -100,6 +100,12 @@ impl Timeline {
         self.role
     }
 
+    /// Forgets the steps (Clear): the strip starts over; the addresses stay known.
+    pub fn clear(&mut self) {
+        self.steps.clear();
+        self.dropped = 0;
+    }
+
     fn push(&mut self, s: Step) {
         if self.steps.len() >= MAX_STEPS {
             self.steps.remove(0);

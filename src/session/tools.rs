@@ -19,6 +19,8 @@ pub type MakePayload = Box<dyn FnMut() -> Result<Vec<u8>, String> + Send>;
 pub struct Tools {
     auto: Option<Auto>,
     responder: Option<Responder>,
+    /// The last working responder while the rules have an error (its counts).
+    stale: Option<Responder>,
     rules_error: Option<String>,
     outbox: Outbox,
     expect: Option<Expect>,
@@ -158,8 +160,9 @@ impl Tools {
         }
     }
 
-    /// Keeps the responder in step with the edited rules: enabling, disabling and echo
-    /// change in place (counts kept); any other edit rebuilds it.
+    /// Keeps the responder in step with the edited rules: enabling, disabling, echo and
+    /// the encoding change in place; any other edit rebuilds it, and the rules that did
+    /// not change keep their counts (also across a spell of invalid rules).
     pub fn set_rules(&mut self, rules: &RuleSet, enc: Encoding) {
         if let Some(r) = &mut self.responder {
             let cur = r.rule_set();
@@ -190,12 +193,18 @@ impl Tools {
             return;
         }
         match Responder::new(rules.clone(), enc) {
-            Ok(r) => {
+            Ok(mut r) => {
+                if let Some(old) = self.responder.take().or_else(|| self.stale.take()) {
+                    r.carry_counts(&old);
+                }
                 self.responder = Some(r);
                 self.rules_error = None;
             }
             Err(e) => {
-                self.responder = None;
+                // Kept for its counts, which come back when the rules are fixed.
+                if let Some(old) = self.responder.take() {
+                    self.stale = Some(old);
+                }
                 self.rules_error = Some(e.to_string());
             }
         }
@@ -209,7 +218,7 @@ impl Tools {
     }
 
     pub fn reset_rule_counts(&mut self) {
-        if let Some(r) = &mut self.responder {
+        for r in self.responder.iter_mut().chain(self.stale.iter_mut()) {
             r.reset_counts();
         }
     }

@@ -203,12 +203,14 @@ impl Status {
         };
     }
 
-    /// The log was cleared: what was counted from its events starts over.
+    /// The log was cleared: what was counted from its events (and the timeline strip)
+    /// starts over.
     pub fn on_clear(&mut self) {
         self.senders.clear();
         self.last_sender = None;
         self.udp_senders.clear();
         self.rates = Rates::default();
+        self.timeline.clear();
         self.spooled = 0;
         self.spool_written = 0;
     }

@@ -136,6 +136,8 @@ pub struct App {
     /// The window's size at the last frame (a change asks for one more frame).
     last_size: Option<egui::Vec2>,
     panels: Vec<SessionPanel>,
+    /// The user's own panels while a loopback lab shows fresh ones in their place.
+    pub(super) lab_stash: Vec<SessionPanel>,
     launch: Option<Launch>,
     notify: Option<Notifier>,
     fonts_done: bool,
@@ -188,6 +190,7 @@ impl App {
             last_size: None,
             tab,
             panels,
+            lab_stash: Vec::new(),
             launch,
             notify: None,
             fonts_done: false,
@@ -225,6 +228,24 @@ impl App {
         &mut self.panels[index(role)]
     }
 
+    /// Puts `panel` in its role's place and returns the one that was there.
+    pub(super) fn swap_panel(&mut self, panel: SessionPanel) -> SessionPanel {
+        std::mem::replace(&mut self.panels[index(panel.role)], panel)
+    }
+
+    /// The user's own panel of a role (not a lab's).
+    fn user_panel(&self, role: Role) -> &SessionPanel {
+        self.lab_stash
+            .iter()
+            .find(|p| p.role == role)
+            .unwrap_or_else(|| self.panel(role))
+    }
+
+    /// Every panel, the user's put aside by a lab too.
+    fn all_panels(&mut self) -> impl Iterator<Item = &mut SessionPanel> {
+        self.panels.iter_mut().chain(self.lab_stash.iter_mut())
+    }
+
     /// What wakes the window when a worker has news (None before the first frame).
     pub fn notifier(&self) -> Option<Notifier> {
         self.notify.clone()
@@ -234,10 +255,10 @@ impl App {
     pub fn persisted(&self) -> Persisted {
         Persisted {
             tab: self.tab,
-            udp_sender: self.panel(Role::UdpSender).settings.clone(),
-            udp_receiver: self.panel(Role::UdpReceiver).settings.clone(),
-            tcp_client: self.panel(Role::TcpClient).settings.clone(),
-            tcp_server: self.panel(Role::TcpServer).settings.clone(),
+            udp_sender: self.user_panel(Role::UdpSender).settings.clone(),
+            udp_receiver: self.user_panel(Role::UdpReceiver).settings.clone(),
+            tcp_client: self.user_panel(Role::TcpClient).settings.clone(),
+            tcp_server: self.user_panel(Role::TcpServer).settings.clone(),
             classroom: self.classroom.settings.clone(),
             log: self.log_settings,
         }
@@ -261,7 +282,7 @@ impl App {
         if self.notify.is_none() {
             let c = ctx.clone();
             let n: Notifier = Arc::new(move || c.request_repaint());
-            for p in &mut self.panels {
+            for p in self.all_panels() {
                 p.set_notify(n.clone());
             }
             self.notify = Some(n);
@@ -272,7 +293,7 @@ impl App {
             self.panel_mut(role)
                 .start_launch(l.config, l.auto, l.record, notify);
         }
-        for p in &mut self.panels {
+        for p in self.all_panels() {
             p.refresh();
         }
     }
@@ -299,7 +320,7 @@ impl App {
                     |ui| {
                         if log_settings::ui(ui, &mut settings) {
                             let (rows, bytes) = settings.caps();
-                            for p in &mut self.panels {
+                            for p in self.all_panels() {
                                 p.set_caps(rows, bytes);
                             }
                         }
@@ -398,7 +419,7 @@ impl eframe::App for App {
 
     /// A normal exit: the spool files go (only a crash or a kill leaves them behind).
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
-        for p in &mut self.panels {
+        for p in self.all_panels() {
             p.shutdown();
         }
     }

@@ -378,6 +378,10 @@ pub fn start_lab(app: &mut App, tcp: bool) {
             return;
         }
     };
+    // The lab runs on fresh panels of its own: none of the user's settings, rows or
+    // clients, and the user's tabs (their sessions, ports and tools) as they were after.
+    super::lab_panels::put_back(app);
+    super::lab_panels::put_aside(app, [first, second]);
     app.classroom.lab = Some(Lab {
         first,
         second,
@@ -394,6 +398,7 @@ fn close_split(app: &mut App) {
         app.tab = a;
     }
     app.classroom.lab = None;
+    super::lab_panels::put_back(app);
 }
 
 fn configure_lab(app: &mut App, lab: &Lab) {

@@ -164,7 +164,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     let status = if running {
         fl!(loader(lang), "exp-running", n = s.tries, total = s.planned)
     } else {
-        s.to_string()
+        verdict(lang, &s)
     };
     ui.label(RichText::new(status).color(color).strong());
     let fig = |d: Option<Duration>| d.map(fmt_ms).unwrap_or_else(|| "–".into());
@@ -212,4 +212,28 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
                 ui.end_row();
             }
         });
+}
+
+/// The result line: pass or fail and the counts. The latencies are on their own line
+/// (`exp-latency`), so they are not said twice.
+pub fn verdict(lang: Lang, s: &crate::net::expect::Summary) -> String {
+    let word = if s.all_passed() {
+        fl!(loader(lang), "exp-verdict-pass")
+    } else {
+        fl!(loader(lang), "exp-verdict-fail")
+    };
+    let line = fl!(
+        loader(lang),
+        "exp-summary",
+        verdict = word,
+        passed = s.passed,
+        planned = s.planned,
+        failed = s.failed
+    );
+    if s.tries < s.planned {
+        let n = s.planned - s.tries;
+        fl!(loader(lang), "exp-summary-not-run", summary = line, n = n)
+    } else {
+        line
+    }
 }

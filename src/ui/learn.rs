@@ -98,3 +98,26 @@ pub fn show(ctx: &Context, open: &mut bool, lang: Lang) {
             });
         });
 }
+
+/// The one-line "About sockets" hint of a tab and its longer text on hover.
+pub fn about(lang: Lang, role: crate::net::Role) -> (String, String) {
+    use crate::net::Role;
+    match role {
+        Role::UdpSender => (
+            fl!(loader(lang), "about-udp-sender"),
+            fl!(loader(lang), "about-udp-sender-more"),
+        ),
+        Role::UdpReceiver => (
+            fl!(loader(lang), "about-udp-receiver"),
+            fl!(loader(lang), "about-udp-receiver-more"),
+        ),
+        Role::TcpClient => (
+            fl!(loader(lang), "about-tcp-client"),
+            fl!(loader(lang), "about-tcp-client-more"),
+        ),
+        Role::TcpServer => (
+            fl!(loader(lang), "about-tcp-server"),
+            fl!(loader(lang), "about-tcp-server-more"),
+        ),
+    }
+}

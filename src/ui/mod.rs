@@ -10,6 +10,7 @@ mod file_dialog;
 mod file_window;
 mod framing_picker;
 pub mod icon;
+mod lab_panels;
 mod layout;
 pub mod learn;
 pub mod log_settings;
@@ -44,6 +45,7 @@ pub use multicast::MulticastForm;
 pub use payloads::{SavedPayload, export as export_payloads, import as import_payloads};
 pub use send_box::{LineEnding, PayloadForm};
 pub use session_panel::{ConnState, SessionPanel, TabSettings};
+pub use tcp_diagram::{Flow, flow as tcp_flow};
 pub use timeline::{Step, Timeline};
 pub use toolkit::{KitSettings, Tool, Toolkit};
 

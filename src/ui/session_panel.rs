@@ -160,6 +160,8 @@ pub struct SessionPanel {
     pub reply_to: Option<SocketAddr>,
     /// TCP server: the selected client (None = all clients).
     pub selected_client: Option<u64>,
+    /// TCP server: the selected client was open at the last frame.
+    pub selected_was_open: bool,
     /// TCP server: the listening socket was closed, clients kept.
     pub listen_stopped: bool,
     /// The window's part of the tools (dialogs, notes, the file being sent).
@@ -201,6 +203,7 @@ impl SessionPanel {
             notice: None,
             reply_to: None,
             selected_client: None,
+            selected_was_open: false,
             listen_stopped: false,
             kit: Default::default(),
             runtime,
@@ -618,7 +621,8 @@ impl SessionPanel {
                 tx_b = c.tx_bytes,
                 tx_m = c.tx_msgs
             );
-            ui.add(egui::Label::new(counters).wrap_mode(egui::TextWrapMode::Extend));
+            ui.add(egui::Label::new(counters).wrap_mode(egui::TextWrapMode::Extend))
+                .on_hover_text(fl!(loader(lang), "status-counters-tip"));
             ui.separator();
             let (held, err) = self.held_text();
             if err {
@@ -678,25 +682,11 @@ impl SessionPanel {
         self.poll_save_dialog(ui.ctx());
         self.lang = super::classroom::lang(ui.ctx());
         self.refresh();
+        if self.role == Role::TcpServer {
+            tcp_server::follow_selection(self);
+        }
         let lang = self.lang;
-        let (hint, more) = match self.role {
-            Role::UdpSender => (
-                fl!(loader(lang), "about-udp-sender"),
-                fl!(loader(lang), "about-udp-sender-more"),
-            ),
-            Role::UdpReceiver => (
-                fl!(loader(lang), "about-udp-receiver"),
-                fl!(loader(lang), "about-udp-receiver-more"),
-            ),
-            Role::TcpClient => (
-                fl!(loader(lang), "about-tcp-client"),
-                fl!(loader(lang), "about-tcp-client-more"),
-            ),
-            Role::TcpServer => (
-                fl!(loader(lang), "about-tcp-server"),
-                fl!(loader(lang), "about-tcp-server-more"),
-            ),
-        };
+        let (hint, more) = super::learn::about(lang, self.role);
         let about = fl!(loader(lang), "about-prefix", hint = hint);
         ui.label(RichText::new(about).weak()).on_hover_text(more);
         let editable = !self.is_running();

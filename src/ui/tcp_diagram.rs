@@ -31,9 +31,23 @@ pub struct Flow {
     /// Teardown segments done (0–4).
     pub teardown: u8,
     pub rst: bool,
+    /// The step that happened last, as (section, arrow): 0 handshake, 1 data (0 client →
+    /// server, 1 back), 2 teardown. None before anything happened (and after an RST).
+    pub last: Option<(usize, usize)>,
 }
 
 impl Flow {
+    /// `bytes` went from `from` to the other side.
+    fn data(&mut self, from: Side, bytes: u64) {
+        if from == Side::Client {
+            self.c2s_bytes += bytes;
+            self.last = Some((1, 0));
+        } else {
+            self.s2c_bytes += bytes;
+            self.last = Some((1, 1));
+        }
+    }
+
     fn fin(&mut self, by: Side, both: bool) {
         let by_client = by == Side::Client;
         match self.fin_by_client {
@@ -43,6 +57,9 @@ impl Flow {
             }
             Some(first) if first != by_client || both => self.teardown = 4,
             Some(_) => {}
+        }
+        if self.teardown > 0 {
+            self.last = Some((2, usize::from(self.teardown) - 1));
         }
     }
 }
@@ -85,29 +102,31 @@ pub fn flow(t: &Timeline, role: Role, client: Option<u64>) -> Flow {
             Step::Connect { to, done } => {
                 f.server = *to;
                 f.handshake = if *done { 3 } else { 1 };
+                f.last = Some((0, if *done { 2 } else { 0 }));
             }
             Step::Accept { client, peer } if Some(*client) == id => {
                 f.client = *peer;
                 f.handshake = 3;
+                f.last = Some((0, 2));
             }
-            Step::Send { client, bytes, .. } if mine(client) => match me {
-                Side::Client => f.c2s_bytes += bytes,
-                Side::Server => f.s2c_bytes += bytes,
-            },
-            Step::Recv { client, bytes, .. } if mine(client) => match me {
-                Side::Client => f.s2c_bytes += bytes,
-                Side::Server => f.c2s_bytes += bytes,
-            },
+            Step::Send { client, bytes, .. } if mine(client) => f.data(me, *bytes),
+            Step::Recv { client, bytes, .. } if mine(client) => f.data(peer_side, *bytes),
             Step::Shutdown { client } if mine(client) => f.fin(me, false),
             Step::PeerFin { client } if mine(client) => f.fin(peer_side, false),
             Step::Close { client, end } if mine(client) => match end {
                 End::Local => f.fin(me, true),
                 End::PeerFin => f.fin(peer_side, true),
-                End::Rst => f.rst = true,
+                End::Rst => {
+                    f.rst = true;
+                    f.last = None;
+                }
             },
             Step::Failed {
                 call: "connect", ..
-            } => f.rst = true,
+            } => {
+                f.rst = true;
+                f.last = None;
+            }
             _ => {}
         }
     }
@@ -218,19 +237,8 @@ pub fn show(ui: &mut Ui, panel: &SessionPanel, lang: Lang) {
             done: f.teardown >= 4,
         },
     ];
-    // The current step: the first one not done (data counts as done once the handshake
-    // is, so the highlight moves on to the teardown when it starts).
-    let current: Option<(usize, usize)> = if f.rst {
-        None
-    } else if f.handshake < 3 {
-        Some((0, f.handshake as usize))
-    } else if f.teardown == 0 {
-        Some((1, if f.c2s_bytes > 0 { 0 } else { 1 }))
-    } else if f.teardown < 4 {
-        Some((2, f.teardown as usize))
-    } else {
-        None
-    };
+    // The highlight: the step that happened last; none before anything happened.
+    let current = f.last;
     let sections: [(String, &[Arrow]); 3] = [
         (fl!(loader(lang), "dg-handshake"), &hs),
         (fl!(loader(lang), "dg-data"), &data),
@@ -358,5 +366,33 @@ mod tests {
         ));
         let f = flow(&t, Role::TcpServer, None);
         assert_eq!((f.fin_by_client, f.teardown), (Some(true), 4));
+    }
+
+    #[test]
+    fn only_what_happened_is_highlighted() {
+        let mut t = Timeline::new(Role::TcpServer);
+        // Idle: nothing, not SYN.
+        assert_eq!(flow(&t, Role::TcpServer, None).last, None);
+        t.on_event(&ev(EventKind::Listening { backlog: 5 }, None));
+        assert_eq!(flow(&t, Role::TcpServer, None).last, None);
+        t.on_event(&ev(EventKind::Accepted, Some(1)));
+        // Connected, no data: the last ACK of the handshake, not server → client data.
+        assert_eq!(flow(&t, Role::TcpServer, None).last, Some((0, 2)));
+        t.on_event(&ev(EventKind::Rx(vec![0; 4]), Some(1)));
+        assert_eq!(flow(&t, Role::TcpServer, None).last, Some((1, 0)));
+        t.on_event(&ev(EventKind::Tx(vec![0; 2]), Some(1)));
+        assert_eq!(flow(&t, Role::TcpServer, None).last, Some((1, 1)));
+        t.on_event(&ev(
+            EventKind::Closed {
+                by: ClosedBy::Peer,
+                reason: crate::net::CloseReason::PeerFin,
+            },
+            Some(1),
+        ));
+        assert_eq!(flow(&t, Role::TcpServer, None).last, Some((2, 3)));
+
+        // A client that has not connected: nothing highlighted.
+        let t = Timeline::new(Role::TcpClient);
+        assert_eq!(flow(&t, Role::TcpClient, None).last, None);
     }
 }

@@ -7,7 +7,7 @@ use super::log_view::format_time;
 use super::session_panel::{ConnState, SessionPanel, TabSettings};
 use crate::i18n::loader;
 use crate::log::LogStore;
-use crate::net::{Command, Role, SessionConfig, addr};
+use crate::net::{Command, Payload, Role, SessionConfig, Target, addr};
 use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
 
@@ -138,12 +138,13 @@ pub fn client_list_ui(ui: &mut Ui, p: &mut SessionPanel) {
             fl!(ui_loader(ui), "srv-send-to-all"),
             fl!(ui_loader(ui), "srv-send-to-all-tip"),
         );
+        let can = p.is_running() && open > 0 && p.settings.send.payload(p.encoding()).is_ok();
         if ui
-            .add_enabled(p.selected_client.is_some(), egui::Button::new(text))
+            .add_enabled(can, egui::Button::new(text))
             .on_hover_text(tip)
             .clicked()
         {
-            p.selected_client = None;
+            send_to_all(p);
         }
     });
     ui.separator();
@@ -191,4 +192,32 @@ pub fn client_list_ui(ui: &mut Ui, p: &mut SessionPanel) {
             Some(id)
         };
     }
+}
+
+/// Send to all: the message box's payload (the same bytes Send would send, `{seq}`
+/// advancing) to every connected client, whoever is selected.
+pub fn send_to_all(p: &mut SessionPanel) {
+    let enc = p.encoding();
+    match p.settings.send.take_payload(enc) {
+        Ok(bytes) => {
+            p.settings.send.remember();
+            p.send_command(Command::Send {
+                payload: Payload::Bytes(bytes),
+                to: Target::AllClients,
+            });
+        }
+        Err(e) => p.notice = Some((e, true)),
+    }
+}
+
+/// The selected client closed (kicked, or it left): Send to goes back to all clients.
+/// A closed client picked afterwards in the list stays selected (its diagram).
+pub fn follow_selection(p: &mut SessionPanel) {
+    let open = p
+        .selected_client
+        .is_some_and(|id| p.view().store.clients.get(&id).is_some_and(|c| c.open));
+    if p.selected_was_open && !open {
+        p.selected_client = None;
+    }
+    p.selected_was_open = open;
 }

@@ -5,6 +5,7 @@ use crate::i18n::{Lang, error_sentence, loader};
 pub use crate::session::timeline::{End, Step, Timeline};
 use i18n_embed_fl::fl;
 
+use crate::net::Role;
 use egui::{Color32, RichText, Ui};
 use std::net::SocketAddr;
 
@@ -122,49 +123,103 @@ fn step_color(s: &Step, ui: &Ui) -> Color32 {
     }
 }
 
-/// Draws the strip: the steps left to right, the newest in view.
-pub fn show(ui: &mut Ui, t: &Timeline, lang: Lang, salt: &str) {
+/// What the empty strip says: press the tab's own start button (Bind, Connect, Listen).
+pub fn empty_hint(lang: Lang, role: Option<Role>) -> String {
+    let button = match role {
+        Some(Role::TcpClient) => fl!(loader(lang), "btn-connect"),
+        Some(Role::TcpServer) => fl!(loader(lang), "btn-listen"),
+        _ => fl!(loader(lang), "btn-bind"),
+    };
+    fl!(loader(lang), "tl-empty", button = button)
+}
+
+/// How many of the newest steps fit in `width`: `widths` are the steps' drawn widths
+/// (oldest first), `gap` the arrow between two, `marker` the "… earlier" label shown when
+/// some are left out. At least the newest one.
+pub fn fitting(widths: &[f32], gap: f32, marker: f32, width: f32) -> usize {
+    let mut used = 0.0;
+    let mut n = 0;
+    for (i, w) in widths.iter().enumerate().rev() {
+        let add = if n == 0 { *w } else { w + gap };
+        // Room for the marker too, unless this is the oldest step.
+        let need = if i == 0 { 0.0 } else { marker + gap };
+        if n > 0 && used + add + need > width {
+            break;
+        }
+        used += add;
+        n += 1;
+    }
+    n.max(usize::from(!widths.is_empty()))
+}
+
+/// Draws the strip: the newest steps in full, left to right; the earlier ones that do
+/// not fit are counted in a "… N earlier" label at the left (hover lists them).
+pub fn show(ui: &mut Ui, t: &Timeline, lang: Lang, _salt: &str) {
     ui.horizontal(|ui| {
         ui.label(RichText::new(fl!(loader(lang), "tl-title")).strong());
         if t.steps.is_empty() {
-            ui.label(RichText::new(fl!(loader(lang), "tl-empty")).weak());
+            let text = if t.local.is_some() {
+                fl!(loader(lang), "tl-cleared")
+            } else {
+                empty_hint(lang, t.role())
+            };
+            ui.label(RichText::new(text).weak());
             return;
         }
-        let udp = t.role().is_some_and(|r| !r.is_tcp());
-        egui::ScrollArea::horizontal()
-            .id_salt(("timeline", salt))
-            .stick_to_right(true)
-            .auto_shrink([false, true])
-            .show(ui, |ui| {
-                ui.horizontal(|ui| {
-                    if t.dropped > 0 {
-                        ui.label(RichText::new(format!("… +{}", t.dropped)).weak());
-                    }
-                    for (i, s) in t.steps.iter().enumerate() {
-                        if i > 0 || t.dropped > 0 {
-                            ui.label(RichText::new("→").weak());
-                        }
-                        let text = RichText::new(step_text(s, lang, udp))
-                            .monospace()
-                            .color(step_color(s, ui));
-                        let last = i + 1 == t.steps.len();
-                        egui::Frame::new()
-                            .stroke(egui::Stroke::new(
-                                if last { 2.0 } else { 1.0 },
-                                if last {
-                                    ui.visuals().selection.stroke.color
-                                } else {
-                                    ui.visuals().widgets.noninteractive.bg_stroke.color
-                                },
-                            ))
-                            .corner_radius(4.0)
-                            .inner_margin(egui::Margin::symmetric(6, 2))
-                            .show(ui, |ui| {
-                                ui.label(text);
-                            });
-                    }
+        let texts = t.texts(lang);
+        let font = egui::TextStyle::Monospace.resolve(ui.style());
+        let body = egui::TextStyle::Body.resolve(ui.style());
+        let spacing = ui.spacing().item_spacing.x;
+        let measure = |ui: &Ui, s: &str, f: &egui::FontId| {
+            ui.fonts_mut(|fonts| {
+                fonts
+                    .layout_no_wrap(s.to_string(), f.clone(), Color32::WHITE)
+                    .size()
+                    .x
+            })
+        };
+        // A framed step: its text, the inner margin and the stroke.
+        let widths: Vec<f32> = texts
+            .iter()
+            .map(|s| measure(ui, s, &font) + 12.0 + 4.0)
+            .collect();
+        let gap = measure(ui, "→", &body) + 2.0 * spacing;
+        let most = t.dropped + texts.len() as u64;
+        let probe = fl!(loader(lang), "tl-earlier", n = most);
+        let marker = measure(ui, &probe, &body) + spacing;
+        let n = fitting(&widths, gap, marker, ui.available_width());
+        let hidden = texts.len() - n;
+        let earlier = t.dropped + hidden as u64;
+        if earlier > 0 {
+            let list = texts[hidden.saturating_sub(30)..hidden].join(" → ");
+            let r = ui.label(RichText::new(fl!(loader(lang), "tl-earlier", n = earlier)).weak());
+            if !list.is_empty() {
+                r.on_hover_text(list);
+            }
+        }
+        for (i, (s, text)) in t.steps.iter().zip(&texts).enumerate().skip(hidden) {
+            if i > hidden {
+                ui.label(RichText::new("→").weak());
+            }
+            let rich = RichText::new(text.as_str())
+                .monospace()
+                .color(step_color(s, ui));
+            let last = i + 1 == t.steps.len();
+            egui::Frame::new()
+                .stroke(egui::Stroke::new(
+                    if last { 2.0 } else { 1.0 },
+                    if last {
+                        ui.visuals().selection.stroke.color
+                    } else {
+                        ui.visuals().widgets.noninteractive.bg_stroke.color
+                    },
+                ))
+                .corner_radius(4.0)
+                .inner_margin(egui::Margin::symmetric(6, 2))
+                .show(ui, |ui| {
+                    ui.label(rich);
                 });
-            });
+        }
     });
 }
 
@@ -265,5 +320,26 @@ mod tests {
         }
         assert_eq!(t.steps.len(), MAX_STEPS);
         assert!(t.dropped > 0);
+    }
+
+    #[test]
+    fn the_newest_steps_fit_whole_and_the_earlier_are_counted() {
+        // Everything fits: all shown.
+        assert_eq!(fitting(&[10.0, 10.0, 10.0], 5.0, 20.0, 100.0), 3);
+        // 100 wide: the newest two (40 + 5 + 40) and the marker (20 + 5) do not all fit.
+        assert_eq!(fitting(&[40.0, 40.0, 40.0], 5.0, 20.0, 100.0), 1);
+        assert_eq!(fitting(&[40.0, 40.0, 40.0], 5.0, 20.0, 115.0), 2);
+        // The newest is shown even when it alone is wider.
+        assert_eq!(fitting(&[40.0, 400.0], 5.0, 20.0, 100.0), 1);
+        assert_eq!(fitting(&[], 5.0, 20.0, 100.0), 0);
+    }
+
+    #[test]
+    fn the_empty_strip_names_the_tabs_button() {
+        assert!(empty_hint(Lang::En, Some(Role::TcpServer)).contains("Listen"));
+        assert!(empty_hint(Lang::En, Some(Role::TcpClient)).contains("Connect"));
+        assert!(empty_hint(Lang::En, Some(Role::UdpReceiver)).contains("Bind"));
+        assert!(!empty_hint(Lang::En, Some(Role::UdpSender)).contains("start button"));
+        assert!(empty_hint(Lang::Zh, Some(Role::TcpServer)).contains("监听"));
     }
 }
