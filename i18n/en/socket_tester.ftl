@@ -258,6 +258,14 @@ addr-bad-ipv6 = "{ $value }" is not a valid IPv6 address (example: ::1)
 addr-bad-ipv4 = "{ $value }" is not a valid IPv4 address: four numbers 0–255 separated by dots, like 192.168.1.1
 addr-bad-name = "{ $value }" is not a valid host name
 addr-hostport-empty = enter an address as HOST:PORT, for example 127.0.0.1:8080
+addr-host-too-long = host name is too long (at most 253 characters)
+addr-bad-char = '{ $ch }' cannot appear in a host name
+addr-missing-bracket = missing ']' after the IPv6 address, as in [::1]:8080
+addr-missing-port-v6 = missing :PORT after [{ $host }]
+addr-no-port = "{ $value }" has no port: write HOST:PORT, for example 127.0.0.1:8080
+addr-v6-brackets = put an IPv6 address in brackets before the port, as in [::1]:8080
+addr-not-found = host "{ $host }" was not found: check the spelling, or use an IP address
+addr-no-address = host "{ $host }" was not found (it has no address)
 addr-port-zero-hint = 0 = let the system pick a free port
 srv-stop-listening = Stop listening (keep clients)
 srv-stop-listening-tip = close() the listening socket; connected clients stay

@@ -230,6 +230,14 @@ addr-bad-ipv6 = “{ $value }”不是有效的 IPv6 地址（例如 ::1）
 addr-bad-ipv4 = “{ $value }”不是有效的 IPv4 地址：用点分隔的四个 0–255 的数字，如 192.168.1.1
 addr-bad-name = “{ $value }”不是有效的主机名
 addr-hostport-empty = 请按 主机:端口 输入地址，例如 127.0.0.1:8080
+addr-host-too-long = 主机名太长（最多 253 个字符）
+addr-bad-char = 主机名中不能出现“{ $ch }”
+addr-missing-bracket = IPv6 地址后缺少“]”，应写成 [::1]:8080
+addr-missing-port-v6 = [{ $host }] 后缺少 :端口
+addr-no-port = “{ $value }”没有端口：请写成 主机:端口，例如 127.0.0.1:8080
+addr-v6-brackets = 端口前的 IPv6 地址要加方括号，例如 [::1]:8080
+addr-not-found = 找不到主机“{ $host }”：请检查拼写，或直接使用 IP 地址
+addr-no-address = 找不到主机“{ $host }”（它没有地址）
 addr-port-zero-hint = 0 = 由系统挑选一个空闲端口
 srv-stop-listening = 停止监听（保留客户端）
 srv-stop-listening-tip = close() 关闭监听套接字；已连接的客户端保留

@@ -5,9 +5,70 @@
 use std::fmt;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 
-/// A problem with an address field, worded for the person who typed it.
+/// A problem with an address field: the English words for the person who typed it (records,
+/// headless output) and the typed problem, which the window words in its own language.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AddrError(pub String);
+pub struct AddrError(pub String, pub AddrProblem);
+
+/// What is wrong with an address, typed (values are shortened to 40 characters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddrProblem {
+    PortEmpty,
+    PortNotNumber(String),
+    PortZero,
+    PortRange(String),
+    HostEmpty,
+    BadIpv6(String),
+    HostTooLong,
+    BadIpv4(String),
+    BadHostName(String),
+    BadHostChar(char),
+    HostPortEmpty,
+    MissingBracket,
+    MissingPortAfterV6(String),
+    NoPort(String),
+    V6NeedsBrackets,
+    HostNotFound(String),
+    HostNoAddress(String),
+}
+
+impl AddrProblem {
+    /// The English sentence.
+    pub fn english(&self) -> String {
+        use AddrProblem::*;
+        match self {
+            PortEmpty => "enter a port number (1–65535)".into(),
+            PortNotNumber(v) => format!("\"{v}\" is not a port: use digits only, 1–65535"),
+            PortZero => "port 0 is not a real port; use 1–65535".into(),
+            PortRange(v) => format!("port {v} is out of range: ports go from 1 to 65535"),
+            HostEmpty => "enter a host: an IP address such as 127.0.0.1, or a name".into(),
+            BadIpv6(v) => format!("\"{v}\" is not a valid IPv6 address (example: ::1)"),
+            HostTooLong => "host name is too long (at most 253 characters)".into(),
+            BadIpv4(v) => format!(
+                "\"{v}\" is not a valid IPv4 address: four numbers 0–255 separated by dots, like 192.168.1.1"
+            ),
+            BadHostName(v) => format!("\"{v}\" is not a valid host name"),
+            BadHostChar(c) => format!("'{}' cannot appear in a host name", c.escape_debug()),
+            HostPortEmpty => "enter an address as HOST:PORT, for example 127.0.0.1:8080".into(),
+            MissingBracket => "missing ']' after the IPv6 address, as in [::1]:8080".into(),
+            MissingPortAfterV6(h) => format!("missing :PORT after [{h}]"),
+            NoPort(v) => {
+                format!("\"{v}\" has no port: write HOST:PORT, for example 127.0.0.1:8080")
+            }
+            V6NeedsBrackets => {
+                "put an IPv6 address in brackets before the port, as in [::1]:8080".into()
+            }
+            HostNotFound(h) => {
+                format!("host \"{h}\" was not found: check the spelling, or use an IP address")
+            }
+            HostNoAddress(h) => format!("host \"{h}\" was not found (it has no address)"),
+        }
+    }
+}
+
+fn err(p: AddrProblem) -> AddrError {
+    AddrError(p.english(), p)
+}
 
 impl fmt::Display for AddrError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -21,22 +82,16 @@ impl std::error::Error for AddrError {}
 pub fn parse_port(text: &str, allow_zero: bool) -> Result<u16, AddrError> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(AddrError("enter a port number (1–65535)".into()));
+        return Err(err(AddrProblem::PortEmpty));
     }
     if !t.chars().all(|c| c.is_ascii_digit()) {
-        return Err(AddrError(format!(
-            "\"{}\" is not a port: use digits only, 1–65535",
-            shorten(t)
-        )));
+        return Err(err(AddrProblem::PortNotNumber(shorten(t))));
     }
     match t.parse::<u32>() {
         Ok(0) if allow_zero => Ok(0),
-        Ok(0) => Err(AddrError("port 0 is not a real port; use 1–65535".into())),
+        Ok(0) => Err(err(AddrProblem::PortZero)),
         Ok(p) if p <= 65535 => Ok(p as u16),
-        _ => Err(AddrError(format!(
-            "port {} is out of range: ports go from 1 to 65535",
-            shorten(t)
-        ))),
+        _ => Err(err(AddrProblem::PortRange(shorten(t)))),
     }
 }
 
@@ -57,9 +112,7 @@ pub fn check_host(text: &str, allow_empty: bool) -> Result<(), AddrError> {
         return if allow_empty {
             Ok(())
         } else {
-            Err(AddrError(
-                "enter a host: an IP address such as 127.0.0.1, or a name".into(),
-            ))
+            Err(err(AddrProblem::HostEmpty))
         };
     }
     let inner = t
@@ -70,38 +123,24 @@ pub fn check_host(text: &str, allow_empty: bool) -> Result<(), AddrError> {
         return Ok(());
     }
     if inner.contains(':') {
-        return Err(AddrError(format!(
-            "\"{}\" is not a valid IPv6 address (example: ::1)",
-            shorten(t)
-        )));
+        return Err(err(AddrProblem::BadIpv6(shorten(t))));
     }
     if t.len() > 253 {
-        return Err(AddrError(
-            "host name is too long (at most 253 characters)".into(),
-        ));
+        return Err(err(AddrProblem::HostTooLong));
     }
     let looks_numeric = t.chars().all(|c| c.is_ascii_digit() || c == '.');
     if looks_numeric {
-        return Err(AddrError(format!(
-            "\"{}\" is not a valid IPv4 address: four numbers 0–255 separated by dots, like 192.168.1.1",
-            shorten(t)
-        )));
+        return Err(err(AddrProblem::BadIpv4(shorten(t))));
     }
     for label in t.split('.') {
         if label.is_empty() || label.len() > 63 {
-            return Err(AddrError(format!(
-                "\"{}\" is not a valid host name",
-                shorten(t)
-            )));
+            return Err(err(AddrProblem::BadHostName(shorten(t))));
         }
         if let Some(c) = label
             .chars()
             .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
         {
-            return Err(AddrError(format!(
-                "'{}' cannot appear in a host name",
-                c.escape_debug()
-            )));
+            return Err(err(AddrProblem::BadHostChar(c)));
         }
     }
     Ok(())
@@ -111,37 +150,28 @@ pub fn check_host(text: &str, allow_empty: bool) -> Result<(), AddrError> {
 pub fn split_host_port(text: &str) -> Result<(String, u16), AddrError> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(AddrError(
-            "enter an address as HOST:PORT, for example 127.0.0.1:8080".into(),
-        ));
+        return Err(err(AddrProblem::HostPortEmpty));
     }
     if t.chars().all(|c| c.is_ascii_digit()) {
         return Ok((String::new(), parse_port(t, true)?));
     }
     if let Some(rest) = t.strip_prefix('[') {
         let Some(end) = rest.find(']') else {
-            return Err(AddrError(
-                "missing ']' after the IPv6 address, as in [::1]:8080".into(),
-            ));
+            return Err(err(AddrProblem::MissingBracket));
         };
         let host = &rest[..end];
         let after = &rest[end + 1..];
         let Some(port) = after.strip_prefix(':') else {
-            return Err(AddrError(format!("missing :PORT after [{host}]")));
+            return Err(err(AddrProblem::MissingPortAfterV6(host.to_string())));
         };
         check_host(host, false)?;
         return Ok((host.to_string(), parse_port(port, true)?));
     }
     let Some((host, port)) = t.rsplit_once(':') else {
-        return Err(AddrError(format!(
-            "\"{}\" has no port: write HOST:PORT, for example 127.0.0.1:8080",
-            shorten(t)
-        )));
+        return Err(err(AddrProblem::NoPort(shorten(t))));
     };
     if host.contains(':') {
-        return Err(AddrError(
-            "put an IPv6 address in brackets before the port, as in [::1]:8080".into(),
-        ));
+        return Err(err(AddrProblem::V6NeedsBrackets));
     }
     check_host(host, true)?;
     Ok((host.to_string(), parse_port(port, true)?))
@@ -172,16 +202,15 @@ pub fn resolve(text: &str) -> Result<Vec<SocketAddr>, AddrError> {
         Ok(it) => {
             let v: Vec<SocketAddr> = it.collect();
             if v.is_empty() {
-                Err(AddrError(format!(
-                    "host \"{host}\" was not found (it has no address)"
-                )))
+                Err(err(AddrProblem::HostNoAddress(shorten(&host))))
             } else {
                 Ok(v)
             }
         }
-        Err(e) => Err(AddrError(format!(
-            "host \"{host}\" was not found: check the spelling, or use an IP address ({e})"
-        ))),
+        Err(e) => {
+            let p = AddrProblem::HostNotFound(shorten(&host));
+            Err(AddrError(format!("{} ({e})", p.english()), p))
+        }
     }
 }
 

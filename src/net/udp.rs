@@ -300,7 +300,10 @@ fn bind_address(text: &str, dest: Option<SocketAddr>) -> Result<SocketAddr, addr
     addr::resolve(&addr::join_host_port(&host, port))?
         .first()
         .copied()
-        .ok_or_else(|| addr::AddrError(format!("{t} has no address")))
+        .ok_or_else(|| {
+            let p = addr::AddrProblem::HostNoAddress(t.to_string());
+            addr::AddrError(p.english(), p)
+        })
 }
 
 /// Where a file's datagrams go.

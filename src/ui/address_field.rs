@@ -15,46 +15,34 @@ pub fn error_label(ui: &mut Ui, text: &str) {
     ui.label(RichText::new(text).color(ERROR_RED));
 }
 
-/// An address parser message in `lang`: the parser writes English; the common cases
-/// (empty, not a number, out of range, bad IPv4/IPv6, bad name) are translated here, and
-/// anything else is shown as the parser wrote it.
-pub fn addr_error_text(lang: Lang, msg: &str) -> String {
-    if lang == Lang::En {
-        return msg.to_string();
-    }
-    // The value the parser quoted, if any ("…" or the word after "port ").
-    let quoted = msg.split('"').nth(1).unwrap_or("");
+/// An address problem in `lang`, from its type (the parser's English is never read back).
+pub fn addr_error_text(lang: Lang, e: &addr::AddrError) -> String {
+    use addr::AddrProblem::*;
     let l = loader(lang);
-    if msg.starts_with("enter a port number") {
-        fl!(l, "addr-port-empty")
-    } else if msg.contains("\" is not a port") {
-        fl!(l, "addr-port-not-number", value = quoted)
-    } else if msg.starts_with("port 0 is not") {
-        fl!(l, "addr-port-zero")
-    } else if msg.contains("is out of range") {
-        let value = msg
-            .strip_prefix("port ")
-            .and_then(|r| r.split(' ').next())
-            .unwrap_or("");
-        fl!(l, "addr-port-range", value = value)
-    } else if msg.starts_with("enter a host") {
-        fl!(l, "addr-host-empty")
-    } else if msg.contains("is not a valid IPv6 address") {
-        fl!(l, "addr-bad-ipv6", value = quoted)
-    } else if msg.contains("is not a valid IPv4 address") {
-        fl!(l, "addr-bad-ipv4", value = quoted)
-    } else if msg.contains("is not a valid host name") {
-        fl!(l, "addr-bad-name", value = quoted)
-    } else if msg.starts_with("enter an address as HOST:PORT") {
-        fl!(l, "addr-hostport-empty")
-    } else {
-        msg.to_string()
+    match &e.1 {
+        PortEmpty => fl!(l, "addr-port-empty"),
+        PortNotNumber(v) => fl!(l, "addr-port-not-number", value = v.as_str()),
+        PortZero => fl!(l, "addr-port-zero"),
+        PortRange(v) => fl!(l, "addr-port-range", value = v.as_str()),
+        HostEmpty => fl!(l, "addr-host-empty"),
+        BadIpv6(v) => fl!(l, "addr-bad-ipv6", value = v.as_str()),
+        HostTooLong => fl!(l, "addr-host-too-long"),
+        BadIpv4(v) => fl!(l, "addr-bad-ipv4", value = v.as_str()),
+        BadHostName(v) => fl!(l, "addr-bad-name", value = v.as_str()),
+        BadHostChar(c) => fl!(l, "addr-bad-char", ch = c.escape_debug().to_string()),
+        HostPortEmpty => fl!(l, "addr-hostport-empty"),
+        MissingBracket => fl!(l, "addr-missing-bracket"),
+        MissingPortAfterV6(h) => fl!(l, "addr-missing-port-v6", host = h.as_str()),
+        NoPort(v) => fl!(l, "addr-no-port", value = v.as_str()),
+        V6NeedsBrackets => fl!(l, "addr-v6-brackets"),
+        HostNotFound(h) => fl!(l, "addr-not-found", host = h.as_str()),
+        HostNoAddress(h) => fl!(l, "addr-no-address", host = h.as_str()),
     }
 }
 
-/// Shows an address parser message in red, in the frame's language.
-fn addr_error(ui: &mut Ui, msg: &str) {
-    let text = addr_error_text(super::classroom::lang(ui.ctx()), msg);
+/// Shows an address problem in red, in the frame's language.
+fn addr_error(ui: &mut Ui, e: &addr::AddrError) {
+    let text = addr_error_text(super::classroom::lang(ui.ctx()), e);
     error_label(ui, &text);
 }
 
@@ -93,7 +81,7 @@ pub fn host_field(
                 true
             }
             Err(e) => {
-                addr_error(ui, &e.0);
+                addr_error(ui, &e);
                 false
             }
         },
@@ -146,7 +134,7 @@ pub fn port_field(
                 Some(p)
             }
             Err(e) => {
-                addr_error(ui, &e.0);
+                addr_error(ui, &e);
                 None
             }
         },
@@ -193,7 +181,7 @@ pub fn optional_bind_field(ui: &mut Ui, label: &str, text: &mut String, editable
                     true
                 }
                 Err(e) => {
-                    addr_error(ui, &e.0);
+                    addr_error(ui, &e);
                     false
                 }
             }
@@ -211,18 +199,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parser_messages_are_translated() {
-        for (text, zero) in [("", false), ("8o", false), ("0", false), ("70000", false)] {
-            let msg = addr::parse_port(text, zero).unwrap_err().0;
-            assert_eq!(addr_error_text(Lang::En, &msg), msg);
-            let zh = addr_error_text(Lang::Zh, &msg);
-            assert!(!zh.is_ascii(), "{msg} -> {zh}");
+    fn every_address_problem_is_worded_in_both_languages() {
+        let mut errs: Vec<addr::AddrError> = ["", "8o", "0", "70000"]
+            .iter()
+            .map(|t| addr::parse_port(t, false).unwrap_err())
+            .collect();
+        for host in ["", "1.2.3.999", "fe80::zz", "a..b", "a b", &"x".repeat(300)] {
+            errs.push(addr::check_host(host, false).unwrap_err());
         }
-        assert!(addr_error_text(Lang::Zh, "port 70000 is out of range: x").contains("70000"));
-        for host in ["", "1.2.3.999", "fe80::zz", "a..b"] {
-            let msg = addr::check_host(host, false).unwrap_err().0;
-            let zh = addr_error_text(Lang::Zh, &msg);
-            assert!(!zh.is_ascii(), "{msg} -> {zh}");
+        for hp in ["", "[::1", "[::1]", "host", "::1:80"] {
+            errs.push(addr::split_host_port(hp).unwrap_err());
         }
+        for e in &errs {
+            // The English window says what the parser says.
+            assert_eq!(addr_error_text(Lang::En, e), e.0, "{:?}", e.1);
+            let zh = addr_error_text(Lang::Zh, e);
+            assert!(!zh.is_ascii(), "{:?} -> {zh}", e.1);
+        }
+        let e = addr::parse_port("70000", false).unwrap_err();
+        assert!(addr_error_text(Lang::Zh, &e).contains("70000"));
     }
 }
