@@ -282,3 +282,25 @@ fn a_reader_holding_the_view_never_stops_the_spool() {
     );
     wait(&rt, "the view catches up", |_, rx| rx == 5_000);
 }
+
+/// A spool that cannot be made is a typed error (the window words it in its language) and
+/// the session goes on: the folder given is a regular file.
+#[test]
+fn a_spool_that_cannot_be_made_is_a_typed_error_and_receiving_goes_on() {
+    use socket_tester::session::WriterFailure;
+    let dir = tempfile::tempdir().unwrap();
+    let not_a_dir = dir.path().join("file");
+    std::fs::write(&not_a_dir, b"x").unwrap();
+    let mut rt = runtime(Role::UdpReceiver, Some(&not_a_dir));
+    let to = bound_udp_receiver(&rt, None);
+    UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .send_to(b"still here", to)
+        .unwrap();
+    let st = wait(&rt, "the datagram", |_, rx| rx >= 1);
+    let e = st.spool_error.clone().expect("a spool error");
+    assert_eq!(e.what, WriterFailure::CannotCreate);
+    assert_eq!(e.path, not_a_dir.display().to_string());
+    assert!(e.to_string().starts_with("cannot save to "), "{e}");
+    rt.shutdown();
+}

@@ -712,3 +712,4 @@ fd-empty = (no files here)
 fd-cannot-read = cannot read this folder: { $err }
 fd-formats = the ending picks the format: { $list }
 send-no-destination = enter a valid destination host and port to send
+notice-cannot-wait-spool = cannot wait for the log file to be written: { $err }

@@ -644,3 +644,4 @@ fd-empty = （这里没有文件）
 fd-cannot-read = 无法读取此文件夹：{ $err }
 fd-formats = 扩展名决定格式：{ $list }
 send-no-destination = 请填写有效的目的主机和端口后再发送
+notice-cannot-wait-spool = 无法等待日志文件写完：{ $err }

@@ -18,7 +18,9 @@ pub mod tools;
 pub mod view;
 
 pub use tools::MakePayload;
-pub use view::{AutoNote, AutoView, ConnState, RulesView, Status, View};
+pub use view::{
+    AutoNote, AutoView, ConnState, RulesView, Status, View, WriterError, WriterFailure,
+};
 
 use crate::codec::{Encoding, Framing};
 use crate::log::LogStore;

@@ -5,7 +5,7 @@
 //! queue instead of the runtime waiting: a slow frame never slows receiving.
 
 use super::tools::{Tools, earliest};
-use super::view::View;
+use super::view::{View, WriterError, WriterFailure};
 use super::{Control, Output, RuntimeOptions, SharedView, lock};
 use crate::codec::Encoding;
 use crate::log::frames::{ViewFramer, ViewRow};
@@ -69,7 +69,7 @@ pub(super) struct Runner {
     enc: Encoding,
     local: Option<std::net::SocketAddr>,
     spool: Option<Spool>,
-    spool_error: Option<String>,
+    spool_error: Option<WriterError>,
     spooled: u64,
     spool_written: u64,
     recorder: Option<Spool>,
@@ -77,7 +77,7 @@ pub(super) struct Runner {
     recorded: u64,
     record_written: u64,
     record_path: Option<PathBuf>,
-    record_error: Option<String>,
+    record_error: Option<WriterError>,
     framer: ViewFramer,
     /// This batch's events for the spool and the record, handed over once per batch.
     to_spool: Vec<Event>,
@@ -259,7 +259,7 @@ impl Runner {
         match Spool::in_dir(dir, self.role.as_str(), self.enc) {
             Ok(s) => self.spool = Some(s),
             Err(e) => {
-                self.spool_error = Some(format!("cannot save to {}: {e}", dir.display()));
+                self.spool_error = Some(writer_error(WriterFailure::CannotCreate, dir, e));
             }
         }
         self.dirty = true;
@@ -286,8 +286,9 @@ impl Runner {
         }
         if let Some(mut r) = self.recorder.take() {
             r.finish();
+            let path = r.path().to_path_buf();
             if let (_, Some(e)) = r.poll() {
-                self.record_error = Some(e.to_string());
+                self.record_error = Some(writer_error(WriterFailure::Stopped, &path, e));
             }
         }
         self.queue(Item::Ended);
@@ -331,7 +332,7 @@ impl Runner {
                         }
                         Err(e) => {
                             self.record_error =
-                                Some(format!("cannot write the record {}: {e}", p.display()))
+                                Some(writer_error(WriterFailure::CannotCreate, &p, e))
                         }
                     }
                 }
@@ -408,7 +409,8 @@ impl Runner {
                                 let _ = ack.send(sync());
                             });
                     if let Err(e) = spawned {
-                        self.spool_error = Some(format!("cannot wait for the spool: {e}"));
+                        self.spool_error =
+                            Some(writer_error(WriterFailure::CannotWait, s.path(), e));
                     }
                 }
                 None => {
@@ -477,6 +479,7 @@ impl Runner {
 
     fn poll_writers(&mut self) {
         if let Some(s) = &mut self.spool {
+            let path = s.path().to_path_buf();
             let (written, err) = s.poll();
             if written != self.spool_written {
                 self.spool_written = written;
@@ -485,15 +488,17 @@ impl Runner {
             if let Some(e) = err
                 && self.spool_error.is_none()
             {
-                self.spool_error = Some(e.to_string());
+                let e = writer_error(WriterFailure::Stopped, &path, e);
+                self.spool_error = Some(e);
                 self.dirty = true;
             }
         }
         if let Some(r) = &mut self.recorder {
+            let path = r.path().to_path_buf();
             let (written, err) = r.poll();
             self.record_written = written;
             let Some(e) = err else { return };
-            self.record_error = Some(e.to_string());
+            self.record_error = Some(writer_error(WriterFailure::Stopped, &path, e));
             self.recorder = None;
             self.record_path = None;
             self.dirty = true;
@@ -641,5 +646,17 @@ fn push_rows(v: &mut View, rows: Vec<ViewRow>) {
         } else {
             v.store.push(row.event);
         }
+    }
+}
+
+fn writer_error(
+    what: WriterFailure,
+    path: &std::path::Path,
+    e: impl std::fmt::Display,
+) -> WriterError {
+    WriterError {
+        what,
+        path: path.display().to_string(),
+        detail: e.to_string(),
     }
 }

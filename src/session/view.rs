@@ -95,13 +95,13 @@ pub struct Status {
     /// Events given to the spool, and how many of them are on disk.
     pub spooled: u64,
     pub spool_written: u64,
-    /// Why there is no spool, or why it stopped (the engine's words).
-    pub spool_error: Option<String>,
+    /// Why there is no spool, or why it stopped.
+    pub spool_error: Option<WriterError>,
     pub spool_path: Option<PathBuf>,
     /// `--record FILE` in progress.
     pub recording: Option<PathBuf>,
     /// Why the record stopped.
-    pub record_error: Option<String>,
+    pub record_error: Option<WriterError>,
     /// When the last event arrived.
     pub last_event: Option<Instant>,
     /// The launch plan (`--send`/`--every`/`--count`): sends so far, and whether all are done.
@@ -221,4 +221,36 @@ impl Status {
 pub struct View {
     pub store: LogStore,
     pub status: Status,
+}
+
+/// Why a writer (the spool or `--record`) could not start or stopped, typed so the window
+/// words it in its own language; `detail` is the system's own message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WriterError {
+    pub what: WriterFailure,
+    /// The file, or the folder it was to be made in.
+    pub path: String,
+    pub detail: String,
+}
+
+/// What went wrong with a writer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriterFailure {
+    /// The file could not be made.
+    CannotCreate,
+    /// Writing failed; the writer stopped (what was written before stays).
+    Stopped,
+    /// The runtime could not wait for the writer (no thread).
+    CannotWait,
+}
+
+impl std::fmt::Display for WriterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (p, d) = (&self.path, &self.detail);
+        match self.what {
+            WriterFailure::CannotCreate => write!(f, "cannot save to {p}: {d}"),
+            WriterFailure::Stopped => write!(f, "recording stopped: cannot write {p}: {d}"),
+            WriterFailure::CannotWait => write!(f, "cannot wait for the spool: {d}"),
+        }
+    }
 }

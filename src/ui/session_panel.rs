@@ -469,9 +469,10 @@ impl SessionPanel {
             },
             (_, err) => save::Source::Memory {
                 rows: self.view().store.iter().cloned().collect(),
-                why: err
-                    .clone()
-                    .unwrap_or_else(|| fl!(loader(self.lang), "save-no-disk-copy")),
+                why: err.as_ref().map_or_else(
+                    || fl!(loader(self.lang), "save-no-disk-copy"),
+                    |e| writer_error_text(self.lang, e),
+                ),
             },
         }
     }
@@ -580,7 +581,7 @@ impl SessionPanel {
             total = thousands(total)
         );
         if let Some(e) = &self.st.spool_error {
-            t.push_str(&format!(" · {e}"));
+            t.push_str(&format!(" · {}", writer_error_text(self.lang, e)));
             return (t, true);
         }
         let pending = self.st.unsaved();
@@ -662,7 +663,7 @@ impl SessionPanel {
             }
             if let Some(e) = &self.st.record_error {
                 ui.separator();
-                ui.label(RichText::new(e).color(ERROR_RED));
+                ui.label(RichText::new(writer_error_text(lang, e)).color(ERROR_RED));
             }
             if let Some((m, err)) = &self.notice {
                 ui.separator();
@@ -853,5 +854,16 @@ impl SessionPanel {
                 self.add_note(&n);
             }
         });
+    }
+}
+
+/// A writer's failure in `lang` (the system's own detail at the end).
+pub fn writer_error_text(lang: Lang, e: &crate::session::WriterError) -> String {
+    use crate::session::WriterFailure;
+    let (l, path, err) = (loader(lang), e.path.as_str(), e.detail.as_str());
+    match e.what {
+        WriterFailure::CannotCreate => fl!(l, "notice-cannot-save-to", dir = path, err = err),
+        WriterFailure::Stopped => fl!(l, "notice-record-stopped", path = path, err = err),
+        WriterFailure::CannotWait => fl!(l, "notice-cannot-wait-spool", err = err),
     }
 }
