@@ -713,3 +713,4 @@ fd-cannot-read = cannot read this folder: { $err }
 fd-formats = the ending picks the format: { $list }
 send-no-destination = enter a valid destination host and port to send
 notice-cannot-wait-spool = cannot wait for the log file to be written: { $err }
+notice-cannot-write-record = cannot write the record { $path }: { $err }

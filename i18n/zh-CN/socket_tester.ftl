@@ -645,3 +645,4 @@ fd-cannot-read = 无法读取此文件夹：{ $err }
 fd-formats = 扩展名决定格式：{ $list }
 send-no-destination = 请填写有效的目的主机和端口后再发送
 notice-cannot-wait-spool = 无法等待日志文件写完：{ $err }
+notice-cannot-write-record = 无法写入录制文件 { $path }：{ $err }

@@ -332,7 +332,7 @@ impl Runner {
                         }
                         Err(e) => {
                             self.record_error =
-                                Some(writer_error(WriterFailure::CannotCreate, &p, e))
+                                Some(writer_error(WriterFailure::CannotCreateRecord, &p, e))
                         }
                     }
                 }

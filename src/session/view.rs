@@ -236,8 +236,10 @@ pub struct WriterError {
 /// What went wrong with a writer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WriterFailure {
-    /// The file could not be made.
+    /// The spool could not be made in its folder.
     CannotCreate,
+    /// The `--record` file could not be made.
+    CannotCreateRecord,
     /// Writing failed; the writer stopped (what was written before stays).
     Stopped,
     /// The runtime could not wait for the writer (no thread).
@@ -249,7 +251,8 @@ impl std::fmt::Display for WriterError {
         let (p, d) = (&self.path, &self.detail);
         match self.what {
             WriterFailure::CannotCreate => write!(f, "cannot save to {p}: {d}"),
-            WriterFailure::Stopped => write!(f, "recording stopped: cannot write {p}: {d}"),
+            WriterFailure::CannotCreateRecord => write!(f, "cannot write the record {p}: {d}"),
+            WriterFailure::Stopped => write!(f, "record stopped: cannot write {p}: {d}"),
             WriterFailure::CannotWait => write!(f, "cannot wait for the spool: {d}"),
         }
     }

@@ -863,6 +863,9 @@ pub fn writer_error_text(lang: Lang, e: &crate::session::WriterError) -> String 
     let (l, path, err) = (loader(lang), e.path.as_str(), e.detail.as_str());
     match e.what {
         WriterFailure::CannotCreate => fl!(l, "notice-cannot-save-to", dir = path, err = err),
+        WriterFailure::CannotCreateRecord => {
+            fl!(l, "notice-cannot-write-record", path = path, err = err)
+        }
         WriterFailure::Stopped => fl!(l, "notice-record-stopped", path = path, err = err),
         WriterFailure::CannotWait => fl!(l, "notice-cannot-wait-spool", err = err),
     }
