@@ -107,28 +107,42 @@ fn write_out(
     lang: Lang,
 ) -> Result<ExportReport, String> {
     let path = output.display().to_string();
-    let msg = |id: &str, e: &dyn std::fmt::Display| {
-        let (path, err) = (path.as_str(), e.to_string());
-        match id {
-            "cannot_write" => fl!(loader(lang), "save-cannot-write", path = path, err = err),
-            "failed_path" => fl!(loader(lang), "save-failed-path", path = path, err = err),
-            _ => fl!(loader(lang), "save-write-failed", path = path, err = err),
-        }
+    let path = path.as_str();
+    let cannot_write = |e: &dyn std::fmt::Display| {
+        fl!(
+            loader(lang),
+            "save-cannot-write",
+            path = path,
+            err = e.to_string()
+        )
+    };
+    let write_failed = |e: &dyn std::fmt::Display| {
+        fl!(
+            loader(lang),
+            "save-write-failed",
+            path = path,
+            err = e.to_string()
+        )
     };
     // Written beside the target and renamed over it when complete: a failed save leaves
     // an existing file as it was.
-    let out = AtomicFile::create(output).map_err(|e| msg("cannot_write", &e))?;
+    let out = AtomicFile::create(output).map_err(|e| cannot_write(&e))?;
     let mut w = BufWriter::with_capacity(1 << 20, out);
     let report = export::export(records, &mut w, format, Some(enc))
         .and_then(|r| w.flush().map(|_| r))
-        .map_err(|e| msg("write_failed", &e))?;
+        .map_err(|e| write_failed(&e))?;
     if let Some(bad) = report.unreadable() {
-        return Err(msg("failed_path", bad));
+        return Err(fl!(
+            loader(lang),
+            "save-failed-path",
+            path = path,
+            err = bad.to_string()
+        ));
     }
     w.into_inner()
-        .map_err(|e| msg("write_failed", e.error()))?
+        .map_err(|e| write_failed(e.error()))?
         .commit()
-        .map_err(|e| msg("write_failed", &e))?;
+        .map_err(|e| write_failed(&e))?;
     Ok(report)
 }
 
@@ -161,6 +175,14 @@ pub fn export_session(
             }
             let synced = sync();
             let p = path.display().to_string();
+            let failed_path = |e: io::Error| {
+                fl!(
+                    loader(lang),
+                    "save-failed-path",
+                    path = p.as_str(),
+                    err = e.to_string()
+                )
+            };
             let mut f = File::open(&path).map_err(|e| {
                 fl!(
                     loader(lang),
@@ -169,45 +191,14 @@ pub fn export_session(
                     err = e.to_string()
                 )
             })?;
-            let len = f
-                .metadata()
-                .map_err(|e| {
-                    fl!(
-                        loader(lang),
-                        "save-failed-path",
-                        path = p.as_str(),
-                        err = e.to_string()
-                    )
-                })?
-                .len();
-            let is_spool = crate::log::input::file_is_spool(&mut f).map_err(|e| {
-                fl!(
-                    loader(lang),
-                    "save-failed-path",
-                    path = p.as_str(),
-                    err = e.to_string()
-                )
-            })?;
+            let len = f.metadata().map_err(failed_path)?.len();
+            let is_spool = crate::log::input::file_is_spool(&mut f).map_err(failed_path)?;
             let records = if is_spool {
                 // A record torn at the end is one the writer is still appending: left for
                 // the next save. Damage is reported.
-                crate::log::input::open_records(f, len, false).map_err(|e| {
-                    fl!(
-                        loader(lang),
-                        "save-failed-path",
-                        path = p.as_str(),
-                        err = e.to_string()
-                    )
-                })?
+                crate::log::input::open_records(f, len, false).map_err(failed_path)?
             } else {
-                let cut = complete_prefix(&mut f, len).map_err(|e| {
-                    fl!(
-                        loader(lang),
-                        "save-failed-path",
-                        path = p.as_str(),
-                        err = e.to_string()
-                    )
-                })?;
+                let cut = complete_prefix(&mut f, len).map_err(failed_path)?;
                 Box::new(read_records(f.take(cut)))
             };
             let report = write_out(records, output, format, enc, lang).map_err(|e| failed(&e))?;
