@@ -52,14 +52,20 @@ fn rss_mib() -> f64 {
 }
 
 fn status_kib(key: &str) -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(key))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        })
-        .unwrap_or(0.0)
+    proc_status_kib(None, key).unwrap_or(0.0)
+}
+
+/// A field of `/proc/<pid>/status` (this process's for None) in KiB, e.g. `VmHWM:`;
+/// None when it cannot be read (not Linux, the process is gone).
+pub fn proc_status_kib(pid: Option<u32>, key: &str) -> Option<f64> {
+    let path = pid.map_or("/proc/self/status".to_string(), |p| {
+        format!("/proc/{p}/status")
+    });
+    std::fs::read_to_string(path).ok().and_then(|s| {
+        s.lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+    })
 }
 
 /// Blasts 64-byte datagrams at `to` until `stop`; returns how many were sent.

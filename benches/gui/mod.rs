@@ -264,14 +264,7 @@ impl App {
 
     /// Peak resident memory of the app (VmHWM), MiB.
     fn peak_rss_mib(&self) -> f64 {
-        std::fs::read_to_string(format!("/proc/{}/status", self.proc.pid()))
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find(|l| l.starts_with("VmHWM:"))
-                    .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-            })
-            .map_or(f64::NAN, |kib| kib / 1024.0)
+        crate::proc_status_kib(Some(self.proc.pid()), "VmHWM:").map_or(f64::NAN, |kib| kib / 1024.0)
     }
 
     fn stderr_tail(&self) -> String {

@@ -23,15 +23,7 @@ pub struct ServerRun {
 }
 
 fn status_mib(pid: u32, key: &str) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(key))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .unwrap_or(0.0)
-        / 1024.0
+    crate::proc_status_kib(Some(pid), key).unwrap_or(0.0) / 1024.0
 }
 
 /// Runs `exe tcp-server` headless with `n` clients × `rounds` request/reply rounds.
