@@ -8,7 +8,7 @@ mod support;
 
 use egui_kittest::kittest::Queryable;
 use socket_tester::net::Role;
-use socket_tester::ui::{App, ConnState, Persisted};
+use socket_tester::ui::{App, Persisted};
 use std::net::UdpSocket;
 use support::*;
 
@@ -18,14 +18,7 @@ fn save_log_opens_the_in_window_dialog_and_cancel_closes_it() {
     let dir = tempfile::tempdir().unwrap();
     let app = App::new(Some(Persisted::default()), None).with_data_dir(dir.path());
     let mut h = harness(app);
-    open_tab(&mut h, Role::UdpReceiver);
-    set_field(&mut h, "Bind host", "127.0.0.1");
-    set_field(&mut h, "Port", "0");
-    h.get_by_label("Bind").click();
-    wait_for(&mut h, "bound", |a| {
-        a.panel(Role::UdpReceiver).st.state == ConnState::Bound
-    });
-    let to = h.state().panel(Role::UdpReceiver).st.local.unwrap();
+    let to = bind_udp_receiver(&mut h);
     UdpSocket::bind("127.0.0.1:0")
         .unwrap()
         .send_to(b"hello", to)

@@ -8,7 +8,7 @@ use egui_kittest::kittest::Queryable;
 use socket_tester::log::record::read_records;
 use socket_tester::log::spool::read_events;
 use socket_tester::net::{EventKind, Role};
-use socket_tester::ui::{App, ConnState, LogSettings, Persisted};
+use socket_tester::ui::{App, LogSettings, Persisted};
 use std::net::{SocketAddr, UdpSocket};
 use std::path::Path;
 use std::time::Duration;
@@ -23,18 +23,6 @@ fn app_in(dir: &Path, max_rows: usize) -> App {
         ..Persisted::default()
     };
     App::new(Some(p), None).with_data_dir(dir)
-}
-
-/// Binds the UDP receiver tab on 127.0.0.1 with an OS-assigned port.
-fn bind_receiver(h: &mut egui_kittest::Harness<'_, App>) -> SocketAddr {
-    open_tab(h, Role::UdpReceiver);
-    set_field(h, "Bind host", "127.0.0.1");
-    set_field(h, "Port", "0");
-    h.get_by_label("Bind").click();
-    wait_for(h, "bound", |a| {
-        a.panel(Role::UdpReceiver).st.state == ConnState::Bound
-    });
-    h.state().panel(Role::UdpReceiver).st.local.unwrap()
 }
 
 /// Sends datagrams in small batches, waiting for each batch to arrive (loopback UDP
@@ -75,7 +63,7 @@ fn wait_notice(h: &mut egui_kittest::Harness<'_, App>, prefix: &str) -> String {
 fn save_log_writes_every_event_beyond_the_memory_cap() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(app_in(dir.path(), 100));
-    let local = bind_receiver(&mut h);
+    let local = bind_udp_receiver(&mut h);
     let msgs: Vec<Vec<u8>> = (0..500).map(|i| format!("msg {i}").into_bytes()).collect();
     send_all(&mut h, local, &msgs);
     // 1 "bound" event + 500 datagrams; only the newest 100 rows stay in memory.
@@ -153,7 +141,7 @@ fn save_log_writes_every_event_beyond_the_memory_cap() {
 fn search_box_filters_and_counts_matches() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(app_in(dir.path(), 1000));
-    let local = bind_receiver(&mut h);
+    let local = bind_udp_receiver(&mut h);
     let msgs: Vec<Vec<u8>> = vec![
         b"apple one".to_vec(),
         b"banana".to_vec(),
@@ -183,7 +171,7 @@ fn search_box_filters_and_counts_matches() {
 fn a_note_goes_to_the_log_and_the_spool() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(app_in(dir.path(), 1000));
-    let local = bind_receiver(&mut h);
+    let local = bind_udp_receiver(&mut h);
     send_all(&mut h, local, &[b"before".to_vec()]);
 
     h.get_by_label("Note…").click();
@@ -328,7 +316,7 @@ fn recovery_offers_a_binary_spool_cut_by_the_kill() {
 fn closing_the_window_stops_its_workers_and_removes_its_spool() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(app_in(dir.path(), 1000));
-    let local = bind_receiver(&mut h);
+    let local = bind_udp_receiver(&mut h);
     let msgs: Vec<Vec<u8>> = (0..50).map(|i| format!("m{i}").into_bytes()).collect();
     send_all(&mut h, local, &msgs);
     wait_for(&mut h, "all saved", |a| {

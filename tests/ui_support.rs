@@ -63,3 +63,16 @@ pub fn is_disabled(h: &Harness<'_, App>, label: &str) -> bool {
 pub fn has_row(app: &App, role: Role, text: &str) -> bool {
     app.panel(role).view().store.iter().any(|e| e.text == text)
 }
+
+/// Binds the UDP Receiver tab on 127.0.0.1 with an OS-assigned port; returns its address.
+pub fn bind_udp_receiver(h: &mut Harness<'_, App>) -> std::net::SocketAddr {
+    open_tab(h, Role::UdpReceiver);
+    set_field(h, "Bind host", "127.0.0.1");
+    set_field(h, "Port", "0");
+    h.get_by_label("Bind").click();
+    wait_for(h, "bound", |a| {
+        a.panel(Role::UdpReceiver).st.state == socket_tester::ui::ConnState::Bound
+    });
+    let local = h.state().panel(Role::UdpReceiver).st.local;
+    local.expect("a bound receiver knows its address")
+}
