@@ -1,19 +1,13 @@
 //! Host and port text fields that are checked as you type (no DNS): a bad value shows
 //! the reason in red right below the field, and the caller disables its Start button.
 
-use super::classroom::ui_loader;
+use super::lang::ui_loader;
 use crate::i18n::{Lang, loader};
 use crate::net::addr;
-use egui::{Color32, RichText, TextEdit, Ui};
+use egui::{RichText, TextEdit, Ui};
 use i18n_embed_fl::fl;
 
-/// Red used for every inline error.
-pub const ERROR_RED: Color32 = Color32::from_rgb(0xe0, 0x40, 0x40);
-
-/// Shows an inline error in red.
-pub fn error_label(ui: &mut Ui, text: &str) {
-    ui.label(RichText::new(text).color(ERROR_RED));
-}
+pub use super::style::{ERROR_RED, error_label};
 
 /// An address problem in `lang`, from its type (the parser's English is never read back).
 pub fn addr_error_text(lang: Lang, e: &addr::AddrError) -> String {
@@ -42,7 +36,7 @@ pub fn addr_error_text(lang: Lang, e: &addr::AddrError) -> String {
 
 /// Shows an address problem in red, in the frame's language.
 fn addr_error(ui: &mut Ui, e: &addr::AddrError) {
-    let text = addr_error_text(super::classroom::lang(ui.ctx()), e);
+    let text = addr_error_text(super::lang::lang(ui.ctx()), e);
     error_label(ui, &text);
 }
 
@@ -76,7 +70,7 @@ pub fn host_field(
         |ui, host| match addr::check_host(host, allow_empty) {
             Ok(()) => {
                 if allow_empty {
-                    super::classroom::bind_reach_note(ui, host);
+                    bind_reach_note(ui, host);
                 }
                 true
             }
@@ -130,7 +124,7 @@ pub fn port_field(
         },
         |ui, port| match addr::parse_port(port, allow_zero) {
             Ok(p) => {
-                super::classroom::port_class_note(ui, p);
+                port_class_note(ui, p);
                 Some(p)
             }
             Err(e) => {
@@ -177,7 +171,7 @@ pub fn optional_bind_field(ui: &mut Ui, label: &str, text: &mut String, editable
             };
             match res {
                 Ok(p) => {
-                    super::classroom::port_class_note(ui, p);
+                    port_class_note(ui, p);
                     true
                 }
                 Err(e) => {
@@ -218,5 +212,53 @@ mod tests {
         }
         let e = addr::parse_port("70000", false).unwrap_err();
         assert!(addr_error_text(Lang::Zh, &e).contains("70000"));
+    }
+}
+
+/// Beside a port field: the range the port is in (well-known, registered, dynamic), with
+/// what that means on hover; port 0 says the system picks.
+pub fn port_class_note(ui: &mut Ui, port: u16) {
+    use crate::net::interfaces::PortClass;
+    let lang = super::lang::lang(ui.ctx());
+    if port == 0 {
+        ui.label(
+            RichText::new(fl!(loader(lang), "addr-port-zero-hint"))
+                .weak()
+                .small(),
+        );
+        return;
+    }
+    let l = loader(lang);
+    let (label, tip) = match PortClass::of(port) {
+        PortClass::WellKnown => (fl!(l, "port-well-known"), fl!(l, "port-well-known-tip")),
+        PortClass::Registered => (fl!(l, "port-registered"), fl!(l, "port-registered-tip")),
+        PortClass::Dynamic => (fl!(l, "port-dynamic"), fl!(l, "port-dynamic-tip")),
+    };
+    ui.label(RichText::new(label).weak().small())
+        .on_hover_text(tip);
+}
+
+/// Beside a bind host: a warning for 127.0.0.1 (other computers cannot reach it), a
+/// badge for 0.0.0.0 / :: (reachable from the network).
+pub fn bind_reach_note(ui: &mut Ui, host: &str) {
+    use crate::net::interfaces::{BindReach, bind_reach};
+    let lang = super::lang::lang(ui.ctx());
+    match bind_reach(host) {
+        BindReach::ThisMachineOnly => {
+            ui.label(
+                RichText::new(fl!(loader(lang), "bind-loopback-warning"))
+                    .color(super::style::NOTE_AMBER),
+            )
+            .on_hover_text(fl!(loader(lang), "bind-loopback-tip"));
+        }
+        BindReach::AllInterfaces => {
+            ui.label(
+                RichText::new(fl!(loader(lang), "bind-all-badge"))
+                    .color(super::style::GOOD_GREEN)
+                    .strong(),
+            )
+            .on_hover_text(fl!(loader(lang), "bind-all-tip"));
+        }
+        BindReach::OneAddress => {}
     }
 }

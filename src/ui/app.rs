@@ -311,12 +311,12 @@ impl App {
         egui::Panel::top("tabs").show(ui, |ui| {
             ui.add_space(2.0);
             ui.horizontal(|ui| {
-                ui.label(RichText::new(fl!(super::classroom::ui_loader(ui), "app-title")).strong());
+                ui.label(RichText::new(fl!(super::lang::ui_loader(ui), "app-title")).strong());
                 super::classroom::menus(ui, self);
                 ui.separator();
                 let mut settings = self.log_settings;
                 ui.menu_button(
-                    fl!(super::classroom::ui_loader(ui), "menu-settings"),
+                    fl!(super::lang::ui_loader(ui), "menu-settings"),
                     |ui| {
                         if log_settings::ui(ui, &mut settings) {
                             let (rows, bytes) = settings.caps();
@@ -330,11 +330,11 @@ impl App {
                 ui.separator();
                 for role in Role::ALL {
                     let lang = self.classroom.lang;
-                    let name = super::classroom::tab_label(lang, role);
+                    let name = super::lang::tab_label(lang, role);
                     ui.selectable_value(&mut self.tab, role, RichText::new(&name).size(15.0));
                     if self.panel(role).is_running() {
                         ui.label(
-                            RichText::new("●").color(egui::Color32::from_rgb(0x3c, 0xa0, 0x50)),
+                            RichText::new("●").color(super::style::GOOD_GREEN),
                         )
                         .on_hover_text(fl!(
                             loader(lang),

@@ -6,49 +6,14 @@
 use super::app::App;
 use super::network_panel::{self, NetworkPanel};
 use super::session_panel::{ConnState, SessionPanel};
+use super::lang::tab_label;
+use super::style::Theme;
 use super::{preset, tcp_diagram, timeline};
 use crate::i18n::{Lang, loader};
 use crate::net::Role;
-use egui::{Color32, Context, Id, RichText, Stroke, Ui, Visuals};
-use i18n_embed::fluent::FluentLanguageLoader;
+use egui::{Context, RichText, Ui};
 use i18n_embed_fl::fl;
 use serde::{Deserialize, Serialize};
-
-/// The language of the frame being drawn (set by [`begin_frame`]).
-pub fn lang(ctx: &Context) -> Lang {
-    ctx.data(|d| d.get_temp::<Lang>(lang_id()))
-        .unwrap_or_default()
-}
-
-fn lang_id() -> Id {
-    Id::unique("socket-tester-lang")
-}
-
-/// The loader of the frame's language, for `fl!(ui_loader(ui), "id")`.
-pub fn ui_loader(ui: &Ui) -> &'static FluentLanguageLoader {
-    loader(lang(ui.ctx()))
-}
-
-/// The label of a role's tab in `lang`.
-pub fn tab_label(lang: Lang, role: Role) -> String {
-    match role {
-        Role::UdpSender => fl!(loader(lang), "tab-udp-sender"),
-        Role::UdpReceiver => fl!(loader(lang), "tab-udp-receiver"),
-        Role::TcpClient => fl!(loader(lang), "tab-tcp-client"),
-        Role::TcpServer => fl!(loader(lang), "tab-tcp-server"),
-    }
-}
-
-/// Light, dark (or the system's) and high contrast, for projectors.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Theme {
-    #[default]
-    System,
-    Light,
-    Dark,
-    HighContrast,
-}
 
 /// What classroom mode remembers between runs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,46 +97,6 @@ impl Classroom {
     }
 }
 
-fn high_contrast() -> Visuals {
-    let mut v = Visuals::dark();
-    let white = Stroke::new(1.5, Color32::WHITE);
-    v.override_text_color = Some(Color32::WHITE);
-    v.panel_fill = Color32::BLACK;
-    v.window_fill = Color32::BLACK;
-    v.extreme_bg_color = Color32::BLACK;
-    v.faint_bg_color = Color32::from_gray(24);
-    v.window_stroke = white;
-    v.widgets.noninteractive.bg_stroke = white;
-    v.widgets.noninteractive.fg_stroke = white;
-    for w in [&mut v.widgets.inactive, &mut v.widgets.active] {
-        w.bg_fill = Color32::from_gray(30);
-        w.weak_bg_fill = Color32::from_gray(30);
-        w.bg_stroke = white;
-        w.fg_stroke = white;
-    }
-    v.widgets.hovered.bg_stroke = Stroke::new(2.0, Color32::YELLOW);
-    v.widgets.hovered.fg_stroke = Stroke::new(2.0, Color32::YELLOW);
-    v.selection.bg_fill = Color32::from_rgb(0x00, 0x50, 0xc0);
-    v.selection.stroke = Stroke::new(2.0, Color32::YELLOW);
-    v.hyperlink_color = Color32::YELLOW;
-    v
-}
-
-fn apply_theme(ctx: &Context, theme: Theme) {
-    use egui::ThemePreference as P;
-    ctx.set_visuals_of(egui::Theme::Dark, Visuals::dark());
-    ctx.set_visuals_of(egui::Theme::Light, Visuals::light());
-    match theme {
-        Theme::System => ctx.set_theme(P::System),
-        Theme::Light => ctx.set_theme(P::Light),
-        Theme::Dark => ctx.set_theme(P::Dark),
-        Theme::HighContrast => {
-            ctx.set_visuals_of(egui::Theme::Dark, high_contrast());
-            ctx.set_theme(P::Dark);
-        }
-    }
-}
-
 /// Zoom steps of the menu (Ctrl +/- are egui's own).
 const ZOOM_MIN: f32 = 0.5;
 const ZOOM_MAX: f32 = 3.0;
@@ -180,9 +105,9 @@ const ZOOM_MAX: f32 = 3.0;
 pub fn begin_frame(app: &mut App, ui: &Ui) {
     let ctx = ui.ctx();
     let c = &mut app.classroom;
-    ctx.data_mut(|d| d.insert_temp(lang_id(), c.lang));
+    super::lang::set_frame_lang(ctx, c.lang);
     if c.applied_theme != Some(c.settings.theme) {
-        apply_theme(ctx, c.settings.theme);
+        super::style::apply_theme(ctx, c.settings.theme);
         c.applied_theme = Some(c.settings.theme);
     }
     if !c.zoom_applied {
@@ -520,52 +445,4 @@ pub fn show_split(app: &mut App, ui: &mut Ui) -> bool {
         });
     });
     true
-}
-
-/// Beside a port field: the range the port is in (well-known, registered, dynamic), with
-/// what that means on hover; port 0 says the system picks.
-pub fn port_class_note(ui: &mut Ui, port: u16) {
-    use crate::net::interfaces::PortClass;
-    let lang = lang(ui.ctx());
-    if port == 0 {
-        ui.label(
-            RichText::new(fl!(loader(lang), "addr-port-zero-hint"))
-                .weak()
-                .small(),
-        );
-        return;
-    }
-    let l = loader(lang);
-    let (label, tip) = match PortClass::of(port) {
-        PortClass::WellKnown => (fl!(l, "port-well-known"), fl!(l, "port-well-known-tip")),
-        PortClass::Registered => (fl!(l, "port-registered"), fl!(l, "port-registered-tip")),
-        PortClass::Dynamic => (fl!(l, "port-dynamic"), fl!(l, "port-dynamic-tip")),
-    };
-    ui.label(RichText::new(label).weak().small())
-        .on_hover_text(tip);
-}
-
-/// Beside a bind host: a warning for 127.0.0.1 (other computers cannot reach it), a
-/// badge for 0.0.0.0 / :: (reachable from the network).
-pub fn bind_reach_note(ui: &mut Ui, host: &str) {
-    use crate::net::interfaces::{BindReach, bind_reach};
-    let lang = lang(ui.ctx());
-    match bind_reach(host) {
-        BindReach::ThisMachineOnly => {
-            ui.label(
-                RichText::new(fl!(loader(lang), "bind-loopback-warning"))
-                    .color(Color32::from_rgb(0xd0, 0x90, 0x20)),
-            )
-            .on_hover_text(fl!(loader(lang), "bind-loopback-tip"));
-        }
-        BindReach::AllInterfaces => {
-            ui.label(
-                RichText::new(fl!(loader(lang), "bind-all-badge"))
-                    .color(Color32::from_rgb(0x3c, 0xa0, 0x50))
-                    .strong(),
-            )
-            .on_hover_text(fl!(loader(lang), "bind-all-tip"));
-        }
-        BindReach::OneAddress => {}
-    }
 }

@@ -8,8 +8,8 @@ use i18n_embed_fl::fl;
 /// Shows the picker; returns the new encoding when the user picked a different one.
 pub fn show(ui: &mut Ui, id_salt: &str, current: Encoding) -> Option<Encoding> {
     let mut chosen = current;
-    let l = ui.label(fl!(super::classroom::ui_loader(ui), "enc-label"));
-    let tip = fl!(super::classroom::ui_loader(ui), "enc-tip");
+    let l = ui.label(fl!(super::lang::ui_loader(ui), "enc-label"));
+    let tip = fl!(super::lang::ui_loader(ui), "enc-tip");
     egui::ComboBox::from_id_salt(("encoding", id_salt))
         .selected_text(current.display_name())
         .height(400.0)

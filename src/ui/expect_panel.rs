@@ -81,7 +81,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     let salt = p.role.as_str();
     let running = p.st.expect.as_ref().is_some_and(|x| !x.is_done());
     let f = &mut p.settings.kit.expect;
-    let lang = super::classroom::lang(ui.ctx());
+    let lang = super::lang::lang(ui.ctx());
     ui.add_enabled_ui(!running, |ui| {
         ui.horizontal_wrapped(|ui| {
             field(ui, &fl!(loader(lang), "exp-send"), &mut f.send, 180.0)
@@ -155,7 +155,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     };
     let s = x.summary();
     let color = if s.all_passed() {
-        Color32::from_rgb(0x3c, 0xa0, 0x50)
+        super::style::GOOD_GREEN
     } else if running {
         Color32::GRAY
     } else {
@@ -199,7 +199,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
                 if r.passed {
                     ui.label(
                         RichText::new(fl!(loader(lang), "exp-pass"))
-                            .color(Color32::from_rgb(0x3c, 0xa0, 0x50)),
+                            .color(super::style::GOOD_GREEN),
                     );
                 } else {
                     ui.label(

@@ -86,7 +86,7 @@ impl FileWindow {
 
     /// Draws the dialog (a window over the app) and says what the user did.
     pub fn show(&mut self, ctx: &egui::Context) -> Outcome {
-        let l = loader(super::classroom::lang(ctx));
+        let l = loader(super::lang::lang(ctx));
         let mut out = Outcome::Open;
         let mut open = true;
         egui::Window::new(RichText::new(&self.title).strong())

@@ -4,8 +4,8 @@
 //! the saved log keep the raw bytes).
 
 use super::address_field::error_label;
-use super::classroom::lang;
-use super::classroom::ui_loader;
+use super::lang::lang;
+use super::lang::ui_loader;
 use crate::codec::framing::{DEFAULT_MAX_FRAME, Framing, PrefixWidth};
 use crate::i18n::{Lang, loader};
 use egui::{TextEdit, Ui};

@@ -19,7 +19,7 @@ pub fn bottom_panel_max(avail: f32, tab_h: f32, min: f32) -> f32 {
 
 /// A panel's title row with a Hide button on the right. True when Hide was clicked.
 pub fn panel_header(ui: &mut Ui, title: &str) -> bool {
-    let l = super::classroom::ui_loader(ui);
+    let l = super::lang::ui_loader(ui);
     let mut hide = false;
     ui.horizontal(|ui| {
         ui.label(RichText::new(title).strong());

@@ -1,7 +1,7 @@
 //! How much of each session's log is kept in memory (the rest stays in its file on disk
 //! and is in every Save log…). Persisted with the window's settings.
 
-use super::classroom::ui_loader;
+use super::lang::ui_loader;
 use crate::log::LogStore;
 use egui::Ui;
 use i18n_embed_fl::fl;

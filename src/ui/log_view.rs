@@ -162,12 +162,12 @@ pub fn write_log(path: &Path, rows: &[Entry], enc: Encoding) -> io::Result<usize
 }
 
 /// The colour of a user's note in the log.
-const NOTE_COLOR: Color32 = Color32::from_rgb(0xd0, 0x90, 0x20);
+const NOTE_COLOR: Color32 = super::style::NOTE_AMBER;
 
 fn dir_color(d: Direction, ui: &Ui) -> Color32 {
     match d {
-        Direction::Rx => Color32::from_rgb(0x3c, 0xa0, 0x50),
-        Direction::Tx => Color32::from_rgb(0x40, 0x80, 0xe0),
+        Direction::Rx => super::style::GOOD_GREEN,
+        Direction::Tx => super::style::SENT_BLUE,
         Direction::Warn => super::address_field::ERROR_RED,
         Direction::Info => ui.visuals().weak_text_color(),
     }
@@ -203,7 +203,7 @@ pub fn show(
     id_salt: &str,
 ) -> LogActions {
     let mut actions = LogActions::default();
-    let lang = super::classroom::lang(ui.ctx());
+    let lang = super::lang::lang(ui.ctx());
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(fl!(loader(lang), "log-title")).strong());
         ui.label(fl!(loader(lang), "log-show"));

@@ -3,8 +3,8 @@
 //! loopback and the outgoing interface. Every field is checked as you type.
 
 use super::address_field::error_label;
-use super::classroom::lang;
-use super::classroom::ui_loader;
+use super::lang::lang;
+use super::lang::ui_loader;
 use crate::i18n::{Lang, loader};
 use crate::net::{MulticastConfig, Role};
 use egui::{RichText, TextEdit, Ui};

@@ -3,7 +3,7 @@
 //! CGNAT, documentation, public 外网, …; `net::addr_class`) with one sentence on what that
 //! means. Clicking an address hands it to the caller (to fill the host field).
 
-use super::classroom::ui_loader;
+use super::lang::ui_loader;
 use crate::i18n::{Lang, loader};
 use crate::net::interfaces::{self, AddrClass, IfaceAddr};
 use egui::{Color32, RichText, Ui};
@@ -95,7 +95,7 @@ pub fn class_explain(lang: Lang, c: AddrClass) -> String {
 pub fn class_color(c: AddrClass) -> Color32 {
     match c {
         AddrClass::Loopback => Color32::from_rgb(0x80, 0x80, 0xd0),
-        AddrClass::Private | AddrClass::UniqueLocal => Color32::from_rgb(0x3c, 0xa0, 0x50),
+        AddrClass::Private | AddrClass::UniqueLocal => super::style::GOOD_GREEN,
         AddrClass::LinkLocal => Color32::from_rgb(0x90, 0x90, 0x90),
         AddrClass::Cgnat => Color32::from_rgb(0xb0, 0x80, 0x30),
         AddrClass::Public => Color32::from_rgb(0xd0, 0x60, 0x30),

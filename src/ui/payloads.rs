@@ -160,7 +160,7 @@ pub fn parse(text: &str) -> Result<Vec<SavedPayload>, String> {
 /// The Saved payloads tool.
 pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     let salt = p.role.as_str();
-    let lang = super::classroom::lang(ui.ctx());
+    let lang = super::lang::lang(ui.ctx());
     ui.horizontal_wrapped(|ui| {
         if ui
             .button(fl!(loader(lang), "pay-save-current"))

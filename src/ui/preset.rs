@@ -5,7 +5,7 @@
 //! an error naming the line; nothing is half-configured.
 
 use super::app::{App, Persisted};
-use super::classroom::lang;
+use super::lang::lang;
 use super::file_dialog::{Answer, FileRequest, PendingDialog};
 use super::session_panel::{SessionPanel, TabSettings};
 use crate::i18n::loader;

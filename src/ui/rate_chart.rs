@@ -32,7 +32,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     let now_sec = now_us.div_euclid(1_000_000);
     let r = &p.st.rates;
     let last = r.at(now_sec - 1);
-    let lang = super::classroom::lang(ui.ctx());
+    let lang = super::lang::lang(ui.ctx());
     ui.label(fl!(
         loader(lang),
         "rate-last-second",

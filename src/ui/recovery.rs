@@ -178,7 +178,7 @@ impl Recovery {
     /// Exports one orphan to `output` on a background thread (what "Save as…" does after
     /// its dialog).
     pub fn save_to(&mut self, path: &Path, output: Option<PathBuf>, ctx: &egui::Context) {
-        let lang = super::classroom::lang(ctx);
+        let lang = super::lang::lang(ctx);
         let Some(output) = output else {
             // First the file: the answer comes back through poll_dialog.
             let name = format!("recovered-{}", save::suggested_name(&session_name(path)));
@@ -266,7 +266,7 @@ impl Recovery {
         let mut open = true;
         let mut save: Option<PathBuf> = None;
         let mut drop: Option<PathBuf> = None;
-        let lang = super::classroom::lang(ctx);
+        let lang = super::lang::lang(ctx);
         self.lang = lang;
         egui::Window::new(fl!(loader(lang), "rec-title"))
             .open(&mut open)

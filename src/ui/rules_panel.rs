@@ -31,7 +31,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     let error = p.st.rules.error.clone();
     let mut reset = false;
     let rules = &mut p.settings.kit.rules;
-    let lang = super::classroom::lang(ui.ctx());
+    let lang = super::lang::lang(ui.ctx());
     ui.horizontal_wrapped(|ui| {
         ui.checkbox(&mut rules.echo, fl!(loader(lang), "rules-echo"))
             .on_hover_text(fl!(loader(lang), "rules-echo-tip"));

@@ -185,7 +185,7 @@ pub fn show(
     extra: Option<impl FnOnce(&mut Ui)>,
 ) -> Option<Vec<u8>> {
     let mut want_send = force_send;
-    let lang = super::classroom::lang(ui.ctx());
+    let lang = super::lang::lang(ui.ctx());
     let le_label = |le: LineEnding| match le {
         LineEnding::None => fl!(loader(lang), "send-le-none"),
         _ => le.label().to_string(),

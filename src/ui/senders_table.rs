@@ -10,7 +10,7 @@ use i18n_embed_fl::fl;
 
 pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     let now = crate::net::now_us();
-    let lang = super::classroom::lang(ui.ctx());
+    let lang = super::lang::lang(ui.ctx());
     ui.horizontal(|ui| {
         ui.label(fl!(
             loader(lang),

@@ -14,7 +14,7 @@ use crate::net::rules::RuleSet;
 use crate::net::{Command, Notifier, Payload, Role, SessionConfig, Target};
 use crate::session::{Control, Runtime, RuntimeOptions, Status, View};
 use crossbeam_channel::{Receiver, TryRecvError};
-use egui::{Color32, RichText, Ui};
+use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
@@ -119,17 +119,6 @@ impl ConnState {
             }
             ConnState::Error(ev) => with_msg(lang, word, &crate::i18n::describe_in(lang, ev)),
             _ => word,
-        }
-    }
-
-    fn color(&self) -> Color32 {
-        match self {
-            ConnState::Connected | ConnState::Bound | ConnState::Listening => {
-                Color32::from_rgb(0x3c, 0xa0, 0x50)
-            }
-            ConnState::Reset(_) | ConnState::Error(_) => ERROR_RED,
-            ConnState::ClosedByPeer(_) => Color32::from_rgb(0xd0, 0x90, 0x20),
-            _ => Color32::GRAY,
         }
     }
 }
@@ -602,7 +591,7 @@ impl SessionPanel {
             if self.role == Role::TcpServer && self.listen_stopped && self.is_running() {
                 state = fl!(loader(lang), "state-not-listening");
             }
-            ui.label(RichText::new(state).color(self.st.state.color()).strong());
+            ui.label(RichText::new(state).color(super::style::state_color(&self.st.state)).strong());
             if let Some(l) = self.st.local {
                 ui.separator();
                 ui.label(fl!(loader(lang), "status-local", addr = l.to_string()));
@@ -681,7 +670,7 @@ impl SessionPanel {
         let salt = self.role.as_str();
         let tab_h = ui.available_height();
         self.poll_save_dialog(ui.ctx());
-        self.lang = super::classroom::lang(ui.ctx());
+        self.lang = super::lang::lang(ui.ctx());
         self.refresh();
         if self.role == Role::TcpServer {
             tcp_server::follow_selection(self);

@@ -1,7 +1,7 @@
 //! The TCP Client tab: connect() to HOST:PORT, then send and receive on one byte stream.
 
 use super::address_field;
-use super::classroom::ui_loader;
+use super::lang::ui_loader;
 use super::session_panel::TabSettings;
 use crate::net::{Role, SessionConfig, addr};
 use egui::Ui;

@@ -2,7 +2,7 @@
 //! counters, send to one or all, disconnect one, or stop listening but keep the clients.
 
 use super::address_field;
-use super::classroom::ui_loader;
+use super::lang::ui_loader;
 use super::log_view::format_time;
 use super::session_panel::{ConnState, SessionPanel, TabSettings};
 use crate::i18n::loader;
@@ -77,7 +77,7 @@ pub fn server_buttons(ui: &mut Ui, p: &mut SessionPanel) {
 
 /// "Send to": all clients or one.
 pub fn target_ui(ui: &mut Ui, store: &LogStore, selected: &mut Option<u64>) {
-    let lang = super::classroom::lang(ui.ctx());
+    let lang = super::lang::lang(ui.ctx());
     let all = fl!(loader(lang), "srv-all-clients");
     let current = match *selected {
         Some(id) => fl!(loader(lang), "srv-client", id = id),
@@ -109,7 +109,7 @@ pub fn client_list_ui(ui: &mut Ui, p: &mut SessionPanel) {
     let view = crate::session::lock(&shared);
     let clients = &view.store.clients;
     let open = clients.values().filter(|c| c.open).count();
-    let lang = super::classroom::lang(ui.ctx());
+    let lang = super::lang::lang(ui.ctx());
     ui.horizontal(|ui| {
         ui.label(RichText::new(fl!(ui_loader(ui), "srv-clients")).strong());
         ui.label(fl!(

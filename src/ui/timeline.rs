@@ -117,7 +117,7 @@ fn step_color(s: &Step, ui: &Ui) -> Color32 {
         Step::Close {
             end: End::PeerFin, ..
         }
-        | Step::PeerFin { .. } => Color32::from_rgb(0xd0, 0x90, 0x20),
+        | Step::PeerFin { .. } => super::style::NOTE_AMBER,
         Step::Send { .. } | Step::Recv { .. } => ui.visuals().text_color(),
         _ => ui.visuals().strong_text_color(),
     }

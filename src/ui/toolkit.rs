@@ -372,7 +372,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, _notify: &Option<Notifier>) {
     p.poll_dialog(ui.ctx());
     quick_send_row(ui, p);
     ui.horizontal_wrapped(|ui| {
-        let lang = super::classroom::lang(ui.ctx());
+        let lang = super::lang::lang(ui.ctx());
         ui.label(RichText::new(fl!(loader(lang), "tool-tools")).strong());
         for t in Tool::offered(p.role) {
             let on = p.settings.kit.tool == t;
@@ -430,7 +430,7 @@ pub fn tool_panel(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>, 
         .size_range(80.0_f32.min(max)..=max)
         .show(ui, |ui| {
             ui.add_space(4.0);
-            let title = tool.label(super::classroom::lang(ui.ctx()));
+            let title = tool.label(super::lang::lang(ui.ctx()));
             if super::layout::panel_header(ui, &title) {
                 p.settings.kit.tool = Tool::None;
             }
@@ -461,7 +461,7 @@ fn quick_send_row(ui: &mut Ui, p: &mut SessionPanel) {
     let blocked = p.send_blocked();
     let mut clicked = None;
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(fl!(super::classroom::ui_loader(ui), "tool-quick-send")).weak());
+        ui.label(RichText::new(fl!(super::lang::ui_loader(ui), "tool-quick-send")).weak());
         for (i, s) in p.settings.kit.saved.iter().enumerate() {
             let b = ui
                 .add_enabled(blocked.is_none(), egui::Button::new(&s.name).small())
@@ -482,7 +482,7 @@ fn quick_send_row(ui: &mut Ui, p: &mut SessionPanel) {
 }
 
 fn auto_send_ui(ui: &mut Ui, p: &mut SessionPanel, _notify: &Option<Notifier>) {
-    let lang = super::classroom::lang(ui.ctx());
+    let lang = super::lang::lang(ui.ctx());
     ui.label(RichText::new(fl!(loader(lang), "auto-explain")).weak());
     let running = p.st.auto.as_ref().is_some_and(|x| x.running);
     ui.horizontal_wrapped(|ui| {
@@ -547,7 +547,7 @@ fn auto_send_ui(ui: &mut Ui, p: &mut SessionPanel, _notify: &Option<Notifier>) {
 }
 
 fn file_ui(ui: &mut Ui, p: &mut SessionPanel) {
-    let lang = super::classroom::lang(ui.ctx());
+    let lang = super::lang::lang(ui.ctx());
     ui.label(
         RichText::new(if p.role.is_tcp() {
             fl!(loader(lang), "file-explain-tcp")

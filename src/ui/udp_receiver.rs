@@ -2,7 +2,7 @@
 //! go to the last sender or to a source chosen from those seen.
 
 use super::address_field;
-use super::classroom::ui_loader;
+use super::lang::ui_loader;
 use super::session_panel::TabSettings;
 use crate::i18n::loader;
 use crate::net::{Role, SessionConfig, addr};
@@ -46,7 +46,7 @@ pub fn reply_target_ui(
     reply_to: &mut Option<SocketAddr>,
     last: Option<SocketAddr>,
 ) {
-    let lang = super::classroom::lang(ui.ctx());
+    let lang = super::lang::lang(ui.ctx());
     let last_text = match last {
         Some(a) => fl!(loader(lang), "rx-last-sender-addr", addr = a.to_string()),
         None => fl!(loader(lang), "rx-last-sender"),

@@ -3,7 +3,7 @@
 //! destination of that moment (`sendto()`). Replies show up in the log.
 
 use super::address_field;
-use super::classroom::ui_loader;
+use super::lang::ui_loader;
 use super::session_panel::TabSettings;
 use crate::net::{Role, SessionConfig, addr};
 use egui::Ui;
