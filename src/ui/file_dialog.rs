@@ -7,7 +7,7 @@
 //!
 //! `SOCKET_TESTER_FILE_DIALOG=native` or `=window` forces one of them.
 
-use crossbeam_channel::Receiver;
+use super::background::{Background, Poll};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -36,7 +36,7 @@ pub struct PendingDialog {
 }
 
 enum Inner {
-    Native(Receiver<Option<PathBuf>>),
+    Native(Background<Option<PathBuf>>),
     InWindow(Box<super::file_window::FileWindow>),
     /// The dialog could not be started; it answers "nothing chosen" once.
     Failed,
@@ -103,10 +103,10 @@ impl PendingDialog {
     /// Shows the in-window dialog (call once a frame) and says whether it has answered.
     pub fn poll(&mut self, ctx: &egui::Context) -> Answer {
         match &mut self.inner {
-            Inner::Native(rx) => match rx.try_recv() {
-                Ok(p) => Answer::Done(p),
-                Err(crossbeam_channel::TryRecvError::Empty) => Answer::Waiting,
-                Err(crossbeam_channel::TryRecvError::Disconnected) => Answer::Done(None),
+            Inner::Native(job) => match job.poll() {
+                Poll::Ready(p) => Answer::Done(p),
+                Poll::Waiting => Answer::Waiting,
+                Poll::Finished => Answer::Done(None),
             },
             Inner::InWindow(d) => match d.show(ctx) {
                 super::file_window::Outcome::Open => Answer::Waiting,
@@ -119,25 +119,19 @@ impl PendingDialog {
 }
 
 fn native(req: FileRequest, ctx: &egui::Context) -> Inner {
-    let (tx, rx) = crossbeam_channel::bounded(1);
-    let ctx2 = ctx.clone();
-    let spawned = std::thread::Builder::new()
-        .name("file-dialog".into())
-        .spawn(move || {
-            let mut d = rfd::FileDialog::new().set_title(&req.title);
-            for (label, exts) in &req.filters {
-                d = d.add_filter(label, exts);
-            }
-            let path = if req.save {
-                d.set_file_name(&req.file_name).save_file()
-            } else {
-                d.pick_file()
-            };
-            let _ = tx.send(path);
-            ctx2.request_repaint();
-        });
-    match spawned {
-        Ok(_) => Inner::Native(rx),
+    let job = Background::once("file-dialog", ctx, move || {
+        let mut d = rfd::FileDialog::new().set_title(&req.title);
+        for (label, exts) in &req.filters {
+            d = d.add_filter(label, exts);
+        }
+        if req.save {
+            d.set_file_name(&req.file_name).save_file()
+        } else {
+            d.pick_file()
+        }
+    });
+    match job {
+        Ok(job) => Inner::Native(job),
         // No thread for the native dialog: the in-window one needs none.
         Err(_) => Inner::Failed,
     }

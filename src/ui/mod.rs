@@ -2,6 +2,7 @@
 //! TCP Server — each owning its own session, log and send box. [`run`] opens it.
 
 mod address_field;
+mod background;
 mod app;
 mod classroom;
 mod encoding_picker;

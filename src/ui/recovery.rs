@@ -6,7 +6,7 @@ use super::file_dialog::{Answer, PendingDialog};
 use super::save::{self, human_size, thousands};
 use crate::i18n::{Lang, loader};
 use crate::log::spool;
-use crossbeam_channel::{Receiver, TryRecvError};
+use super::background::{Background, Poll};
 use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
 use std::io;
@@ -62,8 +62,8 @@ pub fn discard(path: &Path) -> io::Result<()> {
     std::fs::remove_file(path)
 }
 
-/// A save's outcome (None: the dialog was cancelled).
-type SaveResult = Option<Result<String, String>>;
+/// A save's outcome: the message for the list; Err = an error.
+type SaveResult = Result<String, String>;
 
 enum Found {
     List(Vec<Orphan>),
@@ -74,9 +74,9 @@ enum Found {
 #[derive(Default)]
 pub struct Recovery {
     dir: Option<PathBuf>,
-    scan: Option<Receiver<Found>>,
+    scan: Option<Background<Found>>,
     pub items: Vec<Orphan>,
-    jobs: Vec<(PathBuf, Receiver<SaveResult>)>,
+    jobs: Vec<(PathBuf, Background<SaveResult>)>,
     /// The user closed the window.
     pub dismissed: bool,
     /// Look for orphans at all (the real window, and tests that give a data directory).
@@ -111,43 +111,35 @@ impl Recovery {
             return;
         }
         self.dir = Some(dir.to_path_buf());
-        let (tx, rx) = crossbeam_channel::unbounded();
         let dir = dir.to_path_buf();
-        let ctx = ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("find-orphan-spools".into())
-            .spawn(move || {
-                let items = list(&dir);
-                let paths: Vec<PathBuf> = items.iter().map(|o| o.path.clone()).collect();
-                if tx.send(Found::List(items)).is_err() {
-                    return;
+        let scan = Background::spawn("find-orphan-spools", ctx, move |r| {
+            let items = list(&dir);
+            let paths: Vec<PathBuf> = items.iter().map(|o| o.path.clone()).collect();
+            if !r.send(Found::List(items)) {
+                return;
+            }
+            for p in paths {
+                if let Ok(n) = count_events(&p) {
+                    r.send(Found::Count(p, n));
                 }
-                ctx.request_repaint();
-                for p in paths {
-                    if let Ok(n) = count_events(&p) {
-                        let _ = tx.send(Found::Count(p, n));
-                        ctx.request_repaint();
-                    }
-                }
-            });
-        if spawned.is_ok() {
-            self.scan = Some(rx);
-        }
+            }
+        });
+        self.scan = scan.ok();
     }
 
     /// Takes what the background threads found.
     pub fn poll(&mut self) {
-        if let Some(rx) = &self.scan {
+        if let Some(scan) = &self.scan {
             loop {
-                match rx.try_recv() {
-                    Ok(Found::List(v)) => self.items = v,
-                    Ok(Found::Count(p, n)) => {
+                match scan.poll() {
+                    Poll::Ready(Found::List(v)) => self.items = v,
+                    Poll::Ready(Found::Count(p, n)) => {
                         if let Some(o) = self.items.iter_mut().find(|o| o.path == p) {
                             o.events = Some(n);
                         }
                     }
-                    Err(TryRecvError::Empty) => break,
-                    Err(TryRecvError::Disconnected) => {
+                    Poll::Waiting => break,
+                    Poll::Finished => {
                         self.scan = None;
                         break;
                     }
@@ -155,9 +147,9 @@ impl Recovery {
             }
         }
         let items = &mut self.items;
-        self.jobs.retain(|(p, rx)| match rx.try_recv() {
-            Ok(res) => {
-                if let (Some(r), Some(o)) = (res, items.iter_mut().find(|o| &o.path == p)) {
+        self.jobs.retain(|(p, job)| match job.poll() {
+            Poll::Ready(r) => {
+                if let Some(o) = items.iter_mut().find(|o| &o.path == p) {
                     o.status = Some(match r {
                         Ok(m) => (m, false),
                         Err(m) => (m, true),
@@ -165,8 +157,8 @@ impl Recovery {
                 }
                 false
             }
-            Err(TryRecvError::Empty) => true,
-            Err(TryRecvError::Disconnected) => false,
+            Poll::Waiting => true,
+            Poll::Finished => false,
         });
     }
 
@@ -187,48 +179,40 @@ impl Recovery {
             self.dialog = Some((path.to_path_buf(), PendingDialog::open(req, ctx)));
             return;
         };
-        let (tx, rx) = crossbeam_channel::bounded(1);
         let input = path.to_path_buf();
-        let ctx = ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("recover-spool".into())
-            .spawn(move || {
-                let res = Some(output).map(|o| {
-                    let o = save::with_format(o);
-                    match crate::log::export::export_file(&input, &o, None) {
-                        Ok(r) if r.bad_lines.is_empty() => Ok(fl!(
-                            loader(lang),
-                            "rec-saved",
-                            n = thousands(r.events),
-                            count = r.events,
-                            path = o.display().to_string()
-                        )),
-                        Ok(r) => {
-                            let lines = r
-                                .bad_lines
-                                .iter()
-                                .take(3)
-                                .map(|b| b.to_string())
-                                .collect::<Vec<_>>()
-                                .join("; ");
-                            Err(fl!(
-                                loader(lang),
-                                "rec-saved-bad",
-                                n = thousands(r.events),
-                                count = r.events,
-                                path = o.display().to_string(),
-                                bad = r.bad_lines.len(),
-                                lines = lines.as_str()
-                            ))
-                        }
-                        Err(e) => Err(fl!(loader(lang), "rec-save-failed", err = e.to_string())),
-                    }
-                });
-                let _ = tx.send(res);
-                ctx.request_repaint();
-            });
+        let spawned = Background::once("recover-spool", ctx, move || {
+            let o = save::with_format(output);
+            match crate::log::export::export_file(&input, &o, None) {
+                Ok(r) if r.bad_lines.is_empty() => Ok(fl!(
+                    loader(lang),
+                    "rec-saved",
+                    n = thousands(r.events),
+                    count = r.events,
+                    path = o.display().to_string()
+                )),
+                Ok(r) => {
+                    let lines = r
+                        .bad_lines
+                        .iter()
+                        .take(3)
+                        .map(|b| b.to_string())
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    Err(fl!(
+                        loader(lang),
+                        "rec-saved-bad",
+                        n = thousands(r.events),
+                        count = r.events,
+                        path = o.display().to_string(),
+                        bad = r.bad_lines.len(),
+                        lines = lines.as_str()
+                    ))
+                }
+                Err(e) => Err(fl!(loader(lang), "rec-save-failed", err = e.to_string())),
+            }
+});
         match spawned {
-            Ok(_) => self.jobs.push((path.to_path_buf(), rx)),
+            Ok(job) => self.jobs.push((path.to_path_buf(), job)),
             Err(e) => {
                 if let Some(o) = self.items.iter_mut().find(|o| o.path == path) {
                     o.status = Some((

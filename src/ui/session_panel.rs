@@ -13,7 +13,7 @@ use crate::net::auto::AutoPlan;
 use crate::net::rules::RuleSet;
 use crate::net::{Command, Notifier, Payload, Role, SessionConfig, Target};
 use crate::session::{Control, Runtime, RuntimeOptions, Status, View};
-use crossbeam_channel::{Receiver, TryRecvError};
+use super::background::{Background, Poll};
 use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
 use serde::{Deserialize, Serialize};
@@ -156,7 +156,7 @@ pub struct SessionPanel {
     /// The window's part of the tools (dialogs, notes, the file being sent).
     pub kit: super::toolkit::Toolkit,
     runtime: Runtime,
-    saves: Vec<Receiver<Option<Result<String, String>>>>,
+    saves: Vec<Background<Result<String, String>>>,
     /// Save log…'s file dialog, while it is open.
     save_dialog: Option<super::file_dialog::PendingDialog>,
     /// UDP Sender: the destination the session was started with, and the one last handed
@@ -415,17 +415,16 @@ impl SessionPanel {
     pub fn refresh(&mut self) {
         self.sync_runtime();
         self.st = self.runtime.status();
-        self.saves.retain(|rx| match rx.try_recv() {
-            Ok(res) => {
-                match res {
-                    Some(Ok(m)) => self.notice = Some((m, false)),
-                    Some(Err(m)) => self.notice = Some((m, true)),
-                    None => {}
-                }
+        self.saves.retain(|job| match job.poll() {
+            Poll::Ready(res) => {
+                self.notice = Some(match res {
+                    Ok(m) => (m, false),
+                    Err(m) => (m, true),
+                });
                 false
             }
-            Err(TryRecvError::Empty) => true,
-            Err(TryRecvError::Disconnected) => false,
+            Poll::Waiting => true,
+            Poll::Finished => false,
         });
     }
 
@@ -493,25 +492,14 @@ impl SessionPanel {
         };
         let source = self.save_source();
         let enc = self.encoding();
-        let (tx, rx) = crossbeam_channel::bounded(1);
-        let ctx = ctx.clone();
         let lang = self.lang;
-        let spawned = std::thread::Builder::new()
-            .name("save-log".into())
-            .spawn(move || {
-                let res = Some(save::export_session(
-                    source,
-                    &save::with_format(output),
-                    enc,
-                    lang,
-                ));
-                let _ = tx.send(res);
-                ctx.request_repaint();
-            });
+        let spawned = Background::once("save-log", ctx, move || {
+            save::export_session(source, &save::with_format(output), enc, lang)
+        });
         match spawned {
-            Ok(_) => {
+            Ok(job) => {
                 self.notice = Some((fl!(loader(self.lang), "notice-saving"), false));
-                self.saves.push(rx);
+                self.saves.push(job);
             }
             Err(e) => {
                 self.notice = Some((
