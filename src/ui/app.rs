@@ -4,43 +4,14 @@
 
 use super::log_settings::{self, LogSettings};
 use super::recovery::Recovery;
-use super::session_panel::{SessionPanel, TabSettings};
+use super::session_panel::SessionPanel;
+use super::settings::Persisted;
 use crate::i18n::loader;
 use crate::launch::Launch;
 use crate::net::{Notifier, Role};
 use egui::{Key, Modifiers, RichText};
 use i18n_embed_fl::fl;
-use serde::{Deserialize, Serialize};
 use std::sync::Arc;
-
-/// What is saved between runs.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Persisted {
-    pub tab: Role,
-    pub udp_sender: TabSettings,
-    pub udp_receiver: TabSettings,
-    pub tcp_client: TabSettings,
-    pub tcp_server: TabSettings,
-    /// Language, theme, zoom and panels of classroom mode.
-    pub classroom: super::classroom::ClassroomSettings,
-    /// The in-memory cap of every log.
-    pub log: LogSettings,
-}
-
-impl Default for Persisted {
-    fn default() -> Self {
-        Persisted {
-            tab: Role::UdpSender,
-            udp_sender: TabSettings::seed(Role::UdpSender),
-            udp_receiver: TabSettings::seed(Role::UdpReceiver),
-            tcp_client: TabSettings::seed(Role::TcpClient),
-            tcp_server: TabSettings::seed(Role::TcpServer),
-            classroom: Default::default(),
-            log: LogSettings::default(),
-        }
-    }
-}
 
 /// Font files tried, in order, for Chinese/Japanese/Korean text: (path, face index).
 const CJK_FONTS: &[(&str, u32)] = &[
@@ -315,17 +286,14 @@ impl App {
                 super::classroom::menus(ui, self);
                 ui.separator();
                 let mut settings = self.log_settings;
-                ui.menu_button(
-                    fl!(super::lang::ui_loader(ui), "menu-settings"),
-                    |ui| {
-                        if log_settings::ui(ui, &mut settings) {
-                            let (rows, bytes) = settings.caps();
-                            for p in self.all_panels() {
-                                p.set_caps(rows, bytes);
-                            }
+                ui.menu_button(fl!(super::lang::ui_loader(ui), "menu-settings"), |ui| {
+                    if log_settings::ui(ui, &mut settings) {
+                        let (rows, bytes) = settings.caps();
+                        for p in self.all_panels() {
+                            p.set_caps(rows, bytes);
                         }
-                    },
-                );
+                    }
+                });
                 self.log_settings = settings;
                 ui.separator();
                 for role in Role::ALL {
@@ -333,14 +301,8 @@ impl App {
                     let name = super::lang::tab_label(lang, role);
                     ui.selectable_value(&mut self.tab, role, RichText::new(&name).size(15.0));
                     if self.panel(role).is_running() {
-                        ui.label(
-                            RichText::new("●").color(super::style::GOOD_GREEN),
-                        )
-                        .on_hover_text(fl!(
-                            loader(lang),
-                            "tab-running",
-                            name = name
-                        ));
+                        ui.label(RichText::new("●").color(super::style::GOOD_GREEN))
+                            .on_hover_text(fl!(loader(lang), "tab-running", name = name));
                     }
                 }
             });

@@ -4,46 +4,16 @@
 //! [`super::App`] calls in here at a few places of its frame; everything else lives here.
 
 use super::app::App;
+use super::lang::tab_label;
 use super::network_panel::{self, NetworkPanel};
 use super::session_panel::{ConnState, SessionPanel};
-use super::lang::tab_label;
+use super::settings::ClassroomSettings;
 use super::style::Theme;
 use super::{preset, tcp_diagram, timeline};
 use crate::i18n::{Lang, loader};
 use crate::net::Role;
 use egui::{Context, RichText, Ui};
 use i18n_embed_fl::fl;
-use serde::{Deserialize, Serialize};
-
-/// What classroom mode remembers between runs.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ClassroomSettings {
-    /// None = the system's language.
-    pub lang: Option<Lang>,
-    pub theme: Theme,
-    /// Zoom in percent (Ctrl +/-).
-    pub zoom_pct: u16,
-    pub network_panel: bool,
-    pub timeline: bool,
-    pub tcp_diagram: bool,
-    /// The Learn window (TCP against UDP, terms).
-    pub learn: bool,
-}
-
-impl Default for ClassroomSettings {
-    fn default() -> Self {
-        ClassroomSettings {
-            lang: None,
-            theme: Theme::System,
-            zoom_pct: 100,
-            network_panel: false,
-            timeline: true,
-            tcp_diagram: true,
-            learn: false,
-        }
-    }
-}
 
 /// A loopback lab being set up: stop both tabs, configure them, start the receiving end,
 /// then (once it listens) the sending end.

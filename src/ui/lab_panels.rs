@@ -4,7 +4,8 @@
 //! when it closes.
 
 use super::App;
-use super::session_panel::{SessionPanel, TabSettings};
+use super::session_panel::SessionPanel;
+use super::settings::TabSettings;
 use crate::net::Role;
 
 /// A fresh panel for a lab: seed settings, the window's log caps, spool place and wake-up.

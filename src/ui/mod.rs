@@ -2,8 +2,8 @@
 //! TCP Server — each owning its own session, log and send box. [`run`] opens it.
 
 mod address_field;
-mod background;
 mod app;
+mod background;
 mod classroom;
 mod encoding_picker;
 mod expect_panel;
@@ -28,8 +28,9 @@ pub mod save;
 pub mod search;
 mod send_box;
 mod senders_table;
-mod style;
 mod session_panel;
+mod settings;
+mod style;
 mod tcp_client;
 mod tcp_diagram;
 mod tcp_server;
@@ -38,21 +39,22 @@ mod toolkit;
 mod udp_receiver;
 mod udp_sender;
 
-pub use app::{App, Persisted, install_cjk_font, tab_name};
-pub use classroom::{Classroom, ClassroomSettings, start_lab};
-pub use lang::tab_label;
-pub use style::Theme;
+pub use app::{App, install_cjk_font, tab_name};
+pub use classroom::{Classroom, start_lab};
 pub use file_dialog::use_in_window as use_in_window_file_dialogs;
 pub use framing_picker::{FramingForm, FramingMode};
+pub use lang::tab_label;
 pub use log_settings::LogSettings;
 pub use log_view::{DisplayMode, format_row_text, write_log};
 pub use multicast::MulticastForm;
 pub use payloads::{SavedPayload, export as export_payloads, import as import_payloads};
 pub use send_box::{LineEnding, PayloadForm};
-pub use session_panel::{ConnState, SessionPanel, TabSettings};
+pub use session_panel::{ConnState, SessionPanel};
+pub use settings::{ClassroomSettings, KitSettings, Persisted, TabSettings, Tool};
+pub use style::Theme;
 pub use tcp_diagram::{Flow, flow as tcp_flow};
 pub use timeline::{Step, Timeline};
-pub use toolkit::{KitSettings, Tool, Toolkit};
+pub use toolkit::Toolkit;
 
 use crate::launch::Launch;
 

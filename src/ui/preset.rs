@@ -4,10 +4,11 @@
 //! the class: `socket-tester --preset lab1.toml`. A bad preset is refused as a whole with
 //! an error naming the line; nothing is half-configured.
 
-use super::app::{App, Persisted};
-use super::lang::lang;
+use super::app::App;
 use super::file_dialog::{Answer, FileRequest, PendingDialog};
-use super::session_panel::{SessionPanel, TabSettings};
+use super::lang::lang;
+use super::session_panel::SessionPanel;
+use super::settings::{Persisted, TabSettings};
 use crate::i18n::loader;
 use crate::net::{Role, addr};
 use i18n_embed_fl::fl;

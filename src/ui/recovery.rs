@@ -2,11 +2,11 @@
 //! gone are offered back, each with its session, size and event count, to save (in any
 //! export format) or discard. Listing and counting run on a background thread.
 
+use super::background::{Background, Poll};
 use super::file_dialog::{Answer, PendingDialog};
 use super::save::{self, human_size, thousands};
 use crate::i18n::{Lang, loader};
 use crate::log::spool;
-use super::background::{Background, Poll};
 use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
 use std::io;
@@ -210,7 +210,7 @@ impl Recovery {
                 }
                 Err(e) => Err(fl!(loader(lang), "rec-save-failed", err = e.to_string())),
             }
-});
+        });
         match spawned {
             Ok(job) => self.jobs.push((path.to_path_buf(), job)),
             Err(e) => {

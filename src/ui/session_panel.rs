@@ -3,9 +3,11 @@
 //! thread): the panel reads the runtime's view each frame and sends it controls.
 
 use super::address_field::ERROR_RED;
-use super::log_view::{self, DisplayMode, LogViewState};
+use super::background::{Background, Poll};
+use super::log_view::{self, LogViewState};
 use super::save::{self, thousands};
-use super::send_box::{self, SendState};
+use super::send_box;
+use super::settings::TabSettings;
 use super::{encoding_picker, tcp_client, tcp_server, udp_receiver, udp_sender};
 use crate::codec::Encoding;
 use crate::i18n::{Lang, loader};
@@ -13,79 +15,11 @@ use crate::net::auto::AutoPlan;
 use crate::net::rules::RuleSet;
 use crate::net::{Command, Notifier, Payload, Role, SessionConfig, Target};
 use crate::session::{Control, Runtime, RuntimeOptions, Status, View};
-use super::background::{Background, Poll};
 use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
-use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::MutexGuard;
-
-/// The persisted fields of one tab.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct TabSettings {
-    /// Destination (UDP sender), bind (UDP receiver), server (TCP client) or listen host.
-    pub host: String,
-    pub port: String,
-    /// UDP sender: local port or `HOST:PORT` to bind; empty = the OS picks.
-    pub local: String,
-    /// TCP server: listen backlog.
-    pub backlog: String,
-    /// Encoding label (`utf-8`, `gbk`, …).
-    pub encoding: String,
-    pub display: DisplayMode,
-    pub send: SendState,
-    /// The tools under the send box (saved payloads, auto-send, rules, expect…).
-    pub kit: super::toolkit::KitSettings,
-    /// TCP: how received data is cut into rows in the log view (display only).
-    pub framing: super::framing_picker::FramingForm,
-    /// UDP: the Multicast section.
-    pub multicast: super::multicast::MulticastForm,
-}
-
-impl Default for TabSettings {
-    fn default() -> Self {
-        TabSettings::seed(Role::UdpReceiver)
-    }
-}
-
-impl TabSettings {
-    /// The defaults of each role (the lesson's addresses).
-    pub fn seed(role: Role) -> TabSettings {
-        let (host, port, local) = match role {
-            Role::UdpSender => ("127.0.0.1", "8080", "7890"),
-            Role::UdpReceiver => ("127.0.0.1", "8080", ""),
-            Role::TcpClient => ("127.0.0.1", "7891", ""),
-            Role::TcpServer => ("0.0.0.0", "7891", ""),
-        };
-        TabSettings {
-            host: host.into(),
-            port: port.into(),
-            local: local.into(),
-            backlog: "128".into(),
-            encoding: "utf-8".into(),
-            display: DisplayMode::Text,
-            send: SendState::default(),
-            kit: Default::default(),
-            framing: Default::default(),
-            multicast: Default::default(),
-        }
-    }
-
-    /// Fills the fields from a session config (for a command-line launch).
-    pub fn apply_config(&mut self, cfg: &SessionConfig) {
-        if let Ok((host, port)) = crate::net::addr::split_host_port(&cfg.address) {
-            self.host = host;
-            self.port = port.to_string();
-        }
-        if cfg.role == Role::UdpSender {
-            self.local = cfg.bind.clone().unwrap_or_default();
-        }
-        self.backlog = cfg.backlog.to_string();
-        self.encoding = cfg.encoding.label();
-    }
-}
 
 pub use crate::session::ConnState;
 
@@ -251,7 +185,12 @@ impl SessionPanel {
             Role::TcpServer => tcp_server::config(&self.settings),
         }?;
         let cfg = super::multicast::apply(&self.settings.multicast, &self.settings.host, cfg)?;
-        Some(super::toolkit::apply_config(&self.settings.kit, cfg).encoding(self.encoding()))
+        Some(
+            self.settings
+                .kit
+                .apply_config(cfg)
+                .encoding(self.encoding()),
+        )
     }
 
     /// Starts a session with this config (only when idle).
@@ -579,7 +518,11 @@ impl SessionPanel {
             if self.role == Role::TcpServer && self.listen_stopped && self.is_running() {
                 state = fl!(loader(lang), "state-not-listening");
             }
-            ui.label(RichText::new(state).color(super::style::state_color(&self.st.state)).strong());
+            ui.label(
+                RichText::new(state)
+                    .color(super::style::state_color(&self.st.state))
+                    .strong(),
+            );
             if let Some(l) = self.st.local {
                 ui.separator();
                 ui.label(fl!(loader(lang), "status-local", addr = l.to_string()));

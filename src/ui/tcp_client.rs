@@ -2,7 +2,7 @@
 
 use super::address_field;
 use super::lang::ui_loader;
-use super::session_panel::TabSettings;
+use super::settings::TabSettings;
 use crate::net::{Role, SessionConfig, addr};
 use egui::Ui;
 use i18n_embed_fl::fl;

@@ -4,7 +4,8 @@
 use super::address_field;
 use super::lang::ui_loader;
 use super::log_view::format_time;
-use super::session_panel::{ConnState, SessionPanel, TabSettings};
+use super::session_panel::{ConnState, SessionPanel};
+use super::settings::TabSettings;
 use crate::i18n::loader;
 use crate::log::LogStore;
 use crate::net::{Command, Payload, Role, SessionConfig, Target, addr};

@@ -4,36 +4,21 @@
 //! of the session by [`super::SessionPanel`].
 
 use super::file_dialog::{Answer, FileRequest, PendingDialog};
-use super::payloads::{self, SavedPayload};
+use super::payloads::{self};
 use super::send_box::PayloadForm;
 use super::session_panel::SessionPanel;
+use super::settings::Tool;
 use super::{expect_panel, rate_chart, rules_panel, senders_table};
 use crate::i18n::loader;
 use crate::net::expect::Expect;
 use crate::net::file_send::{FileSpec, FileState};
 use crate::net::pacer::{PacerEnd, PacerPlan};
-use crate::net::rules::RuleSet;
-use crate::net::{Command, Notifier, Role, SessionConfig};
+use crate::net::{Command, Notifier, Role};
 use crate::session::{AutoNote, Control};
 use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
-use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::time::Duration;
-
-/// Which tool is open under the send box.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Tool {
-    #[default]
-    None,
-    Payloads,
-    AutoSend,
-    File,
-    Rules,
-    Senders,
-    Rates,
-    Expect,
-}
 
 impl Tool {
     /// The tool's name in `lang`.
@@ -59,48 +44,6 @@ impl Tool {
         v.extend([Tool::Rates, Tool::Expect]);
         v
     }
-}
-
-/// The saved part of a tab's tools.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct KitSettings {
-    pub tool: Tool,
-    pub saved: Vec<SavedPayload>,
-    /// Auto-send interval in ms and count (empty: until stopped).
-    pub auto_every: String,
-    pub auto_count: String,
-    /// File send: chunk size in bytes and delay between chunks in ms.
-    pub file_chunk: String,
-    pub file_delay: String,
-    /// UDP: SO_BROADCAST.
-    pub broadcast: bool,
-    pub rules: RuleSet,
-    pub expect: expect_panel::ExpectForm,
-}
-
-impl Default for KitSettings {
-    fn default() -> Self {
-        KitSettings {
-            tool: Tool::None,
-            saved: Vec::new(),
-            auto_every: "1000".into(),
-            auto_count: "10".into(),
-            file_chunk: "1024".into(),
-            file_delay: "0".into(),
-            broadcast: false,
-            rules: RuleSet::default(),
-            expect: expect_panel::ExpectForm::default(),
-        }
-    }
-}
-
-/// Applies the tools' socket options to a session config (UDP broadcast).
-pub fn apply_config(k: &KitSettings, mut cfg: SessionConfig) -> SessionConfig {
-    if !cfg.role.is_tcp() {
-        cfg.broadcast = k.broadcast;
-    }
-    cfg
 }
 
 /// A file dialog running on its own thread, and what to do with its answer.

@@ -3,7 +3,7 @@
 
 use super::address_field;
 use super::lang::ui_loader;
-use super::session_panel::TabSettings;
+use super::settings::TabSettings;
 use crate::i18n::loader;
 use crate::net::{Role, SessionConfig, addr};
 use egui::Ui;
