@@ -249,7 +249,7 @@ fn theme_and_zoom_are_remembered() {
 
 #[test]
 fn preset_round_trips_through_the_window() {
-    use socket_tester::ui::preset::{self, Preset};
+    use socket_tester::ui::preset;
     let mut app = english_app();
     app.tab = Role::TcpServer;
     {
@@ -263,11 +263,11 @@ fn preset_round_trips_through_the_window() {
     app.panel_mut(Role::TcpServer).settings.backlog = "5".into();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("lab1.toml");
-    preset::save(&app, &path).unwrap();
+    preset::save(&app.preset(), &path).unwrap();
 
     let mut fresh = english_app();
-    preset::apply(&mut fresh, preset::load(&path).unwrap()).unwrap();
-    assert_eq!(Preset::from_app(&fresh), Preset::from_app(&app));
+    fresh.apply_preset(preset::load(&path).unwrap()).unwrap();
+    assert_eq!(fresh.preset(), app.preset());
     assert_eq!(fresh.tab, Role::TcpServer);
     assert_eq!(
         fresh.panel(Role::UdpReceiver).encoding(),

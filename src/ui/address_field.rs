@@ -188,33 +188,6 @@ pub fn bind_note(ui: &mut Ui) {
     ui.label(RichText::new(fl!(ui_loader(ui), "field-bind-note")).weak());
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_address_problem_is_worded_in_both_languages() {
-        let mut errs: Vec<addr::AddrError> = ["", "8o", "0", "70000"]
-            .iter()
-            .map(|t| addr::parse_port(t, false).unwrap_err())
-            .collect();
-        for host in ["", "1.2.3.999", "fe80::zz", "a..b", "a b", &"x".repeat(300)] {
-            errs.push(addr::check_host(host, false).unwrap_err());
-        }
-        for hp in ["", "[::1", "[::1]", "host", "::1:80"] {
-            errs.push(addr::split_host_port(hp).unwrap_err());
-        }
-        for e in &errs {
-            // The English window says what the parser says.
-            assert_eq!(addr_error_text(Lang::En, e), e.0, "{:?}", e.1);
-            let zh = addr_error_text(Lang::Zh, e);
-            assert!(!zh.is_ascii(), "{:?} -> {zh}", e.1);
-        }
-        let e = addr::parse_port("70000", false).unwrap_err();
-        assert!(addr_error_text(Lang::Zh, &e).contains("70000"));
-    }
-}
-
 /// Beside a port field: the range the port is in (well-known, registered, dynamic), with
 /// what that means on hover; port 0 says the system picks.
 pub fn port_class_note(ui: &mut Ui, port: u16) {
@@ -260,5 +233,32 @@ pub fn bind_reach_note(ui: &mut Ui, host: &str) {
             .on_hover_text(fl!(loader(lang), "bind-all-tip"));
         }
         BindReach::OneAddress => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_address_problem_is_worded_in_both_languages() {
+        let mut errs: Vec<addr::AddrError> = ["", "8o", "0", "70000"]
+            .iter()
+            .map(|t| addr::parse_port(t, false).unwrap_err())
+            .collect();
+        for host in ["", "1.2.3.999", "fe80::zz", "a..b", "a b", &"x".repeat(300)] {
+            errs.push(addr::check_host(host, false).unwrap_err());
+        }
+        for hp in ["", "[::1", "[::1]", "host", "::1:80"] {
+            errs.push(addr::split_host_port(hp).unwrap_err());
+        }
+        for e in &errs {
+            // The English window says what the parser says.
+            assert_eq!(addr_error_text(Lang::En, e), e.0, "{:?}", e.1);
+            let zh = addr_error_text(Lang::Zh, e);
+            assert!(!zh.is_ascii(), "{:?} -> {zh}", e.1);
+        }
+        let e = addr::parse_port("70000", false).unwrap_err();
+        assert!(addr_error_text(Lang::Zh, &e).contains("70000"));
     }
 }

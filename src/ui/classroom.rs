@@ -3,12 +3,12 @@
 //! tab shown, the loopback lab (a matched pair side by side on 127.0.0.1) and presets.
 //! [`super::App`] calls in here at a few places of its frame; everything else lives here.
 
-use super::app::App;
+use super::command::AppCommand;
 use super::lang::tab_label;
 use super::network_panel::{self, NetworkPanel};
-use super::session_panel::{ConnState, SessionPanel};
 use super::settings::ClassroomSettings;
 use super::style::Theme;
+use super::tab::SessionPanel;
 use super::{preset, tcp_diagram, timeline};
 use crate::i18n::{Lang, loader};
 use crate::net::Role;
@@ -24,11 +24,11 @@ pub struct Lab {
     /// The sending end (UDP sender or TCP client).
     pub second: Role,
     pub port: u16,
-    stage: LabStage,
+    pub(in crate::ui) stage: LabStage,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum LabStage {
+pub(in crate::ui) enum LabStage {
     Stopping,
     WaitFirst,
     Done,
@@ -72,9 +72,7 @@ const ZOOM_MIN: f32 = 0.5;
 const ZOOM_MAX: f32 = 3.0;
 
 /// At the start of each frame: the language, theme and zoom, and the loopback lab.
-pub fn begin_frame(app: &mut App, ui: &Ui) {
-    let ctx = ui.ctx();
-    let c = &mut app.classroom;
+pub fn begin_frame(c: &mut Classroom, ctx: &Context) {
     super::lang::set_frame_lang(ctx, c.lang);
     if c.applied_theme != Some(c.settings.theme) {
         super::style::apply_theme(ctx, c.settings.theme);
@@ -89,8 +87,6 @@ pub fn begin_frame(app: &mut App, ui: &Ui) {
     } else {
         c.settings.zoom_pct = (ctx.zoom_factor() * 100.0).round().clamp(10.0, 1000.0) as u16;
     }
-    preset::poll(app, ctx);
-    pump_lab(app);
 }
 
 fn zoom_by(ctx: &Context, delta: f32) {
@@ -99,13 +95,14 @@ fn zoom_by(ctx: &Context, delta: f32) {
 }
 
 /// The menus of the top bar: View, Language, Labs.
-pub fn menus(ui: &mut Ui, app: &mut App) {
-    let lang = app.classroom.lang;
-    if app.classroom.settings.learn {
-        super::learn::show(ui.ctx(), &mut app.classroom.settings.learn, lang);
+pub fn menus(ui: &mut Ui, c: &mut Classroom) -> Option<AppCommand> {
+    let lang = c.lang;
+    let mut cmd = None;
+    if c.settings.learn {
+        super::learn::show(ui.ctx(), &mut c.settings.learn, lang);
     }
     ui.menu_button(fl!(loader(lang), "menu-view"), |ui| {
-        let s = &mut app.classroom.settings;
+        let s = &mut c.settings;
         ui.checkbox(
             &mut s.network_panel,
             fl!(loader(lang), "menu-network-panel"),
@@ -141,37 +138,36 @@ pub fn menus(ui: &mut Ui, app: &mut App) {
     });
     ui.menu_button(fl!(loader(lang), "menu-language"), |ui| {
         for l in Lang::ALL {
-            if ui.radio(app.classroom.lang == l, l.native_name()).clicked() {
-                app.classroom.set_lang(l);
+            if ui.radio(c.lang == l, l.native_name()).clicked() {
+                c.set_lang(l);
                 ui.close();
             }
         }
     });
     ui.menu_button(fl!(loader(lang), "menu-labs"), |ui| {
         if ui.button(fl!(loader(lang), "menu-lab-udp")).clicked() {
-            start_lab(app, false);
+            cmd = Some(AppCommand::StartLab { tcp: false });
             ui.close();
         }
         if ui.button(fl!(loader(lang), "menu-lab-tcp")).clicked() {
-            start_lab(app, true);
+            cmd = Some(AppCommand::StartLab { tcp: true });
             ui.close();
         }
-        if app.classroom.split.is_some() && ui.button(fl!(loader(lang), "menu-lab-close")).clicked()
-        {
-            close_split(app);
+        if c.split.is_some() && ui.button(fl!(loader(lang), "menu-lab-close")).clicked() {
+            cmd = Some(AppCommand::CloseLab);
             ui.close();
         }
         ui.separator();
         if ui.button(fl!(loader(lang), "menu-preset-save")).clicked() {
-            preset::save_dialog(app, ui.ctx());
+            cmd = Some(AppCommand::AskSavePreset);
             ui.close();
         }
         if ui.button(fl!(loader(lang), "menu-preset-load")).clicked() {
-            preset::open_dialog(app, ui.ctx());
+            cmd = Some(AppCommand::AskOpenPreset);
             ui.close();
         }
     });
-    if let Some((m, err)) = &app.classroom.notice {
+    if let Some((m, err)) = &c.notice {
         let text = RichText::new(m).small();
         ui.label(if *err {
             text.color(super::address_field::ERROR_RED)
@@ -179,6 +175,7 @@ pub fn menus(ui: &mut Ui, app: &mut App) {
             text.weak()
         });
     }
+    cmd
 }
 
 /// The Network panel (left), the TCP diagram (right, TCP tabs) and the timeline strip
@@ -211,7 +208,13 @@ pub fn session_panels(ui: &mut Ui, c: &mut Classroom, panel: &mut SessionPanel) 
                 if super::layout::panel_header(ui, &fl!(loader(lang), "menu-tcp-diagram")) {
                     c.settings.tcp_diagram = false;
                 }
-                tcp_diagram::show(ui, panel, lang)
+                tcp_diagram::show(
+                    ui,
+                    &panel.st.timeline,
+                    panel.role,
+                    panel.selected_client,
+                    lang,
+                )
             });
     }
     if c.settings.timeline {
@@ -244,175 +247,4 @@ fn fill_host(c: &mut Classroom, panel: &mut SessionPanel, ip: std::net::IpAddr) 
         addr = ip.to_string(),
         tab = tab
     ));
-}
-
-fn free_port(tcp: bool) -> std::io::Result<u16> {
-    if tcp {
-        Ok(std::net::TcpListener::bind("127.0.0.1:0")?
-            .local_addr()?
-            .port())
-    } else {
-        Ok(std::net::UdpSocket::bind("127.0.0.1:0")?
-            .local_addr()?
-            .port())
-    }
-}
-
-/// Opens the loopback lab: UDP sender → receiver, or TCP client ↔ server, side by side,
-/// wired together on 127.0.0.1 with a free port.
-pub fn start_lab(app: &mut App, tcp: bool) {
-    let (first, second) = if tcp {
-        (Role::TcpServer, Role::TcpClient)
-    } else {
-        (Role::UdpReceiver, Role::UdpSender)
-    };
-    let port = match free_port(tcp) {
-        Ok(p) => p,
-        Err(e) => {
-            app.classroom.notice = Some((e.to_string(), true));
-            return;
-        }
-    };
-    // The lab runs on fresh panels of its own: none of the user's settings, rows or
-    // clients, and the user's tabs (their sessions, ports and tools) as they were after.
-    super::lab_panels::put_back(app);
-    super::lab_panels::put_aside(app, [first, second]);
-    app.classroom.lab = Some(Lab {
-        first,
-        second,
-        port,
-        stage: LabStage::Stopping,
-    });
-    app.classroom.split = Some((second, first));
-    app.classroom.notice = None;
-    pump_lab(app);
-}
-
-fn close_split(app: &mut App) {
-    if let Some((a, _)) = app.classroom.split.take() {
-        app.tab = a;
-    }
-    app.classroom.lab = None;
-    super::lab_panels::put_back(app);
-}
-
-fn configure_lab(app: &mut App, lab: &Lab) {
-    let lang = app.classroom.lang;
-    let port = lab.port.to_string();
-    for role in [lab.first, lab.second] {
-        let p = app.panel_mut(role);
-        p.settings.host = "127.0.0.1".into();
-        p.settings.port = port.clone();
-        if role == Role::UdpSender {
-            p.settings.local.clear();
-        }
-    }
-    let sender = app.panel_mut(lab.second);
-    if sender.settings.send.text.trim().is_empty() || sender.settings.send.hex {
-        sender.settings.send.hex = false;
-        sender.settings.send.text = if lang == Lang::Zh {
-            "你好,这是本机回环实验!".into()
-        } else {
-            "Hello from the loopback lab!".into()
-        };
-    }
-}
-
-/// Moves the lab on: called every frame.
-pub fn pump_lab(app: &mut App) {
-    let Some(mut lab) = app.classroom.lab.clone() else {
-        return;
-    };
-    let notify = app.notifier();
-    match lab.stage {
-        LabStage::Stopping => {
-            let mut running = false;
-            for role in [lab.first, lab.second] {
-                let p = app.panel_mut(role);
-                if p.is_running() {
-                    running = true;
-                    if p.st.state != ConnState::Stopping {
-                        p.stop();
-                    }
-                }
-            }
-            if !running {
-                configure_lab(app, &lab);
-                if app.panel_mut(lab.first).start_from_fields(notify) {
-                    lab.stage = LabStage::WaitFirst;
-                } else {
-                    lab.stage = LabStage::Done;
-                }
-            }
-        }
-        LabStage::WaitFirst => {
-            let state = app.panel(lab.first).st.state.clone();
-            match state {
-                ConnState::Bound | ConnState::Listening => {
-                    app.panel_mut(lab.second).start_from_fields(notify);
-                    lab.stage = LabStage::Done;
-                }
-                ConnState::Starting => {}
-                _ if !app.panel(lab.first).is_running() => lab.stage = LabStage::Done,
-                _ => {}
-            }
-        }
-        LabStage::Done => {}
-    }
-    app.classroom.lab = Some(lab);
-}
-
-/// Draws the split view (the loopback lab) instead of one tab. Returns false when there
-/// is no split view.
-pub fn show_split(app: &mut App, ui: &mut Ui) -> bool {
-    let Some((left, right)) = app.classroom.split else {
-        return false;
-    };
-    let lang = app.classroom.lang;
-    let notify = app.notifier();
-    if app.classroom.settings.network_panel {
-        egui::Panel::left("network_panel")
-            .resizable(true)
-            .default_size(300.0)
-            .show(ui, |ui| {
-                if let Some(ip) = network_panel::show(ui, &mut app.classroom.network, lang) {
-                    let tab = app.tab;
-                    let p = app.panel_mut(tab);
-                    if !p.is_running() {
-                        p.settings.host = ip.to_string();
-                    }
-                }
-            });
-    }
-    egui::Panel::top("lab_bar").show(ui, |ui| {
-        ui.horizontal_wrapped(|ui| {
-            if let Some(lab) = &app.classroom.lab {
-                ui.label(fl!(loader(lang), "lab-note", port = lab.port));
-            }
-            if ui.button(fl!(loader(lang), "menu-lab-close")).clicked() {
-                close_split(app);
-            }
-        });
-    });
-    if app.classroom.split.is_none() {
-        return true;
-    }
-    let show_timeline = app.classroom.settings.timeline;
-    egui::CentralPanel::default().show(ui, |ui| {
-        ui.columns(2, |cols| {
-            for (col, role) in cols.iter_mut().zip([left, right]) {
-                col.push_id(("split", role.as_str()), |ui| {
-                    let panel = app.panel_mut(role);
-                    ui.label(RichText::new(tab_label(lang, role)).heading().strong());
-                    panel.status_ui(ui);
-                    if show_timeline {
-                        timeline::show(ui, &panel.st.timeline, lang, role.as_str());
-                    }
-                    ui.separator();
-                    panel.ui(ui, false, &notify);
-                });
-            }
-        });
-    });
-    true
 }

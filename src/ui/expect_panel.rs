@@ -1,13 +1,14 @@
 //! The Expect tool: send X, expect a reply matching Y within T ms, N times; pass or fail
 //! per try with latency min/p50/p95/max, and the report exported as CSV.
 
-use super::session_panel::SessionPanel;
-use super::toolkit::{Dialog, field, parse_num};
+use super::action::{Dialog, PanelAction};
+use super::field::{field, parse_num};
 use crate::codec::Template;
 use crate::i18n::{Lang, loader};
 use crate::net::Target;
-use crate::net::expect::{ExpectPlan, fmt_ms};
+use crate::net::expect::{Expect, ExpectPlan, fmt_ms};
 use crate::net::rules::Matcher;
+use crate::session::Control;
 use egui::{Color32, RichText, Ui};
 use i18n_embed_fl::fl;
 use serde::{Deserialize, Serialize};
@@ -77,10 +78,22 @@ impl ExpectForm {
     }
 }
 
-pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
-    let salt = p.role.as_str();
-    let running = p.st.expect.as_ref().is_some_and(|x| !x.is_done());
-    let f = &mut p.settings.kit.expect;
+/// What the Expect tool shows besides its own fields.
+pub struct ExpectView<'a> {
+    /// The runtime's current or last run.
+    pub run: Option<&'a Expect>,
+    /// Why the last run could not start.
+    pub error: Option<&'a str>,
+    /// Why nothing can be sent now.
+    pub blocked: Option<&'a str>,
+    pub salt: &'a str,
+}
+
+/// The Expect tool: edits `f`, shows the run, and asks to start, cancel or export.
+pub fn show(ui: &mut Ui, f: &mut ExpectForm, v: &ExpectView) -> Option<PanelAction> {
+    let salt = v.salt;
+    let mut action = None;
+    let running = v.run.is_some_and(|x| !x.is_done());
     let lang = super::lang::lang(ui.ctx());
     ui.add_enabled_ui(!running, |ui| {
         ui.horizontal_wrapped(|ui| {
@@ -116,25 +129,22 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     ui.horizontal_wrapped(|ui| {
         if running {
             if ui.button(fl!(loader(lang), "exp-cancel")).clicked() {
-                p.runtime().send(crate::session::Control::CancelExpect);
+                action = Some(PanelAction::Control(Control::CancelExpect));
             }
         } else {
-            let blocked = p.send_blocked();
+            let blocked = v.blocked;
             let b = ui.add_enabled(
                 blocked.is_none() && plan_err.is_none(),
                 egui::Button::new(fl!(loader(lang), "exp-run")),
             );
-            if let Some(why) = &blocked {
+            if let Some(why) = blocked {
                 b.clone().on_disabled_hover_text(why);
             }
             if b.clicked() {
-                p.kit.expect_error = p.start_expect().err();
+                action = Some(PanelAction::StartExpect);
             }
         }
-        let has =
-            p.st.expect
-                .as_ref()
-                .is_some_and(|x| !x.results().is_empty());
+        let has = v.run.is_some_and(|x| !x.results().is_empty());
         if ui
             .add_enabled(
                 has && !running,
@@ -142,16 +152,15 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
             )
             .clicked()
         {
-            let ctx = ui.ctx().clone();
-            p.kit
-                .open_dialog(Dialog::ExportExpect, &ctx, &format!("{salt}-expect.csv"));
+            let name = format!("{salt}-expect.csv");
+            action = Some(PanelAction::OpenDialog(Dialog::ExportExpect, name));
         }
     });
-    if let Some(e) = plan_err.as_ref().or(p.kit.expect_error.as_ref()) {
+    if let Some(e) = plan_err.as_deref().or(v.error) {
         super::address_field::error_label(ui, e);
     }
-    let Some(x) = &p.st.expect else {
-        return;
+    let Some(x) = v.run else {
+        return action;
     };
     let s = x.summary();
     let color = if s.all_passed() {
@@ -212,6 +221,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
                 ui.end_row();
             }
         });
+    action
 }
 
 /// The result line: pass or fail and the counts. The latencies are on their own line

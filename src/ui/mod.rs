@@ -1,17 +1,19 @@
 //! The window (egui/eframe): four tabs — UDP Sender, UDP Receiver, TCP Client and
 //! TCP Server — each owning its own session, log and send box. [`run`] opens it.
 
+mod action;
 mod address_field;
 mod app;
 mod background;
 mod classroom;
+mod command;
 mod encoding_picker;
 mod expect_panel;
+mod field;
 mod file_dialog;
 mod file_window;
 mod framing_picker;
 pub mod icon;
-mod lab_panels;
 mod lang;
 mod layout;
 pub mod learn;
@@ -30,7 +32,11 @@ mod send_box;
 mod senders_table;
 mod session_panel;
 mod settings;
+mod status_words;
 mod style;
+mod tab;
+mod tab_config;
+mod tab_tools;
 mod tcp_client;
 mod tcp_diagram;
 mod tcp_server;
@@ -39,8 +45,8 @@ mod toolkit;
 mod udp_receiver;
 mod udp_sender;
 
-pub use app::{App, install_cjk_font, tab_name};
-pub use classroom::{Classroom, start_lab};
+pub use app::{App, install_cjk_font, start_lab, tab_name};
+pub use classroom::Classroom;
 pub use file_dialog::use_in_window as use_in_window_file_dialogs;
 pub use framing_picker::{FramingForm, FramingMode};
 pub use lang::tab_label;
@@ -49,12 +55,13 @@ pub use log_view::{DisplayMode, format_row_text, write_log};
 pub use multicast::MulticastForm;
 pub use payloads::{SavedPayload, export as export_payloads, import as import_payloads};
 pub use send_box::{LineEnding, PayloadForm};
-pub use session_panel::{ConnState, SessionPanel};
 pub use settings::{ClassroomSettings, KitSettings, Persisted, TabSettings, Tool};
+pub use status_words::ConnState;
 pub use style::Theme;
+pub use tab::SessionPanel;
+pub use tab::Toolkit;
 pub use tcp_diagram::{Flow, flow as tcp_flow};
 pub use timeline::{Step, Timeline};
-pub use toolkit::Toolkit;
 
 use crate::launch::Launch;
 

@@ -2,9 +2,9 @@
 //! ending; each has a quick-send button. They persist with the tab and can be exported
 //! to and imported from a JSON file (parsed as data, never evaluated).
 
-use super::send_box::{LineEnding, PayloadForm};
-use super::session_panel::SessionPanel;
-use super::toolkit::Dialog;
+use super::action::{Dialog, PanelAction};
+use super::send_box::{LineEnding, PayloadForm, SendState};
+use crate::codec::Encoding;
 use crate::i18n::{Lang, loader};
 use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
@@ -158,8 +158,17 @@ pub fn parse(text: &str) -> Result<Vec<SavedPayload>, String> {
 }
 
 /// The Saved payloads tool.
-pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
-    let salt = p.role.as_str();
+///
+/// Edits `saved`; "load" puts a payload into the send box's `send`. `enc` is the tab's
+/// encoding (for payloads that use it), `salt` keeps ids apart from other tabs'.
+pub fn show(
+    ui: &mut Ui,
+    saved: &mut Vec<SavedPayload>,
+    send: &mut SendState,
+    enc: Encoding,
+    salt: &str,
+) -> Option<PanelAction> {
+    let mut action = None;
     let lang = super::lang::lang(ui.ctx());
     ui.horizontal_wrapped(|ui| {
         if ui
@@ -167,8 +176,8 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
             .on_hover_text(fl!(loader(lang), "pay-save-current-tip"))
             .clicked()
         {
-            let n = p.settings.kit.saved.len() + 1;
-            let form = p.settings.send.form();
+            let n = saved.len() + 1;
+            let form = send.form();
             let name = form
                 .text
                 .lines()
@@ -176,39 +185,37 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
                 .map(|l| l.chars().take(20).collect::<String>())
                 .filter(|l| !l.trim().is_empty())
                 .unwrap_or_else(|| fl!(loader(lang), "pay-default-name", n = n));
-            p.settings.kit.saved.push(SavedPayload {
+            saved.push(SavedPayload {
                 name,
                 form,
                 encoding: String::new(),
             });
         }
-        let ctx = ui.ctx().clone();
         if ui.button(fl!(loader(lang), "pay-import")).clicked() {
-            p.kit.open_dialog(Dialog::ImportPayloads, &ctx, "");
+            action = Some(PanelAction::OpenDialog(
+                Dialog::ImportPayloads,
+                String::new(),
+            ));
         }
         if ui
             .add_enabled(
-                !p.settings.kit.saved.is_empty(),
+                !saved.is_empty(),
                 egui::Button::new(fl!(loader(lang), "pay-export")),
             )
             .clicked()
         {
-            p.kit.open_dialog(
-                Dialog::ExportPayloads,
-                &ctx,
-                &format!("{salt}-payloads.json"),
-            );
+            let name = format!("{salt}-payloads.json");
+            action = Some(PanelAction::OpenDialog(Dialog::ExportPayloads, name));
         }
     });
-    if p.settings.kit.saved.is_empty() {
+    if saved.is_empty() {
         ui.label(RichText::new(fl!(loader(lang), "pay-none")).weak());
-        return;
+        return action;
     }
-    let enc = p.encoding();
     let mut remove = None;
     let mut load = None;
-    let mut send = None;
-    for (i, s) in p.settings.kit.saved.iter_mut().enumerate() {
+    let mut send_now = None;
+    for (i, s) in saved.iter_mut().enumerate() {
         ui.horizontal_wrapped(|ui| {
             let n = i + 1;
             let l = ui.label(format!("{n}."));
@@ -271,7 +278,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
                 .small_button(fl!(loader(lang), "pay-send", n = n))
                 .clicked()
             {
-                send = Some(i);
+                send_now = Some(i);
             }
             if ui
                 .small_button(fl!(loader(lang), "pay-load", n = n))
@@ -288,18 +295,13 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
             }
         });
     }
-    if let Some(i) = send
-        && let Err(e) = p.quick_send(i)
-    {
-        p.kit.note = Some((e, true));
-    }
     if let Some(i) = load
-        && let Some(s) = p.settings.kit.saved.get(i)
+        && let Some(s) = saved.get(i)
     {
-        let f = s.form.clone();
-        p.settings.send.load(&f);
+        send.load(&s.form);
     }
     if let Some(i) = remove {
-        p.settings.kit.saved.remove(i);
+        saved.remove(i);
     }
+    send_now.map(PanelAction::QuickSend).or(action)
 }

@@ -4,10 +4,8 @@
 //! the class: `socket-tester --preset lab1.toml`. A bad preset is refused as a whole with
 //! an error naming the line; nothing is half-configured.
 
-use super::app::App;
 use super::file_dialog::{Answer, FileRequest, PendingDialog};
 use super::lang::lang;
-use super::session_panel::SessionPanel;
 use super::settings::{Persisted, TabSettings};
 use crate::i18n::loader;
 use crate::net::{Role, addr};
@@ -65,11 +63,6 @@ impl Preset {
             tcp_client: p.tcp_client.clone(),
             tcp_server: p.tcp_server.clone(),
         }
-    }
-
-    /// The window's current setup.
-    pub fn from_app(app: &App) -> Preset {
-        Preset::from_persisted(&app.persisted())
     }
 
     pub fn settings(&self, role: Role) -> &TabSettings {
@@ -174,10 +167,7 @@ fn check_tab(role: Role, s: &TabSettings) -> Result<(), (&'static str, String)> 
     if crate::codec::Encoding::for_label(&s.encoding).is_none() {
         return Err(("encoding", format!("unknown encoding \"{}\"", s.encoding)));
     }
-    if SessionPanel::new(role, s.clone())
-        .config_from_fields()
-        .is_none()
-    {
+    if super::tab_config::config_of(role, s).is_none() {
         return Err(("host", "the fields do not make a valid session".into()));
     }
     Ok(())
@@ -189,103 +179,42 @@ pub fn load(path: &Path) -> Result<Preset, String> {
     Preset::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Writes the window's setup to a preset file.
-pub fn save(app: &App, path: &Path) -> Result<(), String> {
-    let text = Preset::from_app(app).to_toml()?;
+/// Writes a preset file.
+pub fn save(preset: &Preset, path: &Path) -> Result<(), String> {
+    let text = preset.to_toml()?;
     crate::log::atomic::write(path, text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Puts a preset into the window: every tab's fields and the tab shown. Refused while a
-/// session runs (its fields cannot change under it).
-pub fn apply(app: &mut App, preset: Preset) -> Result<(), String> {
-    if Role::ALL.iter().any(|r| app.panel(*r).is_running()) {
-        return Err(fl!(loader(app.classroom.lang), "preset-stop-first"));
-    }
-    app.classroom.split = None;
-    app.classroom.lab = None;
-    app.tab = preset.tab;
-    for role in Role::ALL {
-        let s = preset.settings(role).clone();
-        let p = app.panel_mut(role);
-        let enc = super::encoding_picker::from_label(&s.encoding);
-        p.settings = s;
-        p.set_encoding(enc);
-    }
-    Ok(())
-}
-
-enum Msg {
-    Saved(PathBuf),
-    Open(PathBuf),
-}
-
-/// The preset file dialogs that are open (true: Save preset…); their answers arrive here.
+/// The preset file dialogs that are open (true: Save preset…).
 #[derive(Default)]
 pub struct PresetIo {
     pending: Vec<(bool, PendingDialog)>,
 }
 
-fn dialog(app: &mut App, ctx: &egui::Context, save: bool) {
-    let req = FileRequest {
-        title: fl!(loader(lang(ctx)), "preset-filter"),
-        save,
-        file_name: "lab.toml".into(),
-        filters: vec![(fl!(loader(lang(ctx)), "preset-filter"), vec!["toml"])],
-    };
-    app.classroom
-        .preset_io
-        .pending
-        .push((save, PendingDialog::open(req, ctx)));
-}
+impl PresetIo {
+    /// Opens Save preset… (`save`) or Open preset…'s file dialog.
+    pub fn ask(&mut self, ctx: &egui::Context, save: bool) {
+        let l = loader(lang(ctx));
+        let req = FileRequest {
+            title: fl!(l, "preset-filter"),
+            save,
+            file_name: "lab.toml".into(),
+            filters: vec![(fl!(l, "preset-filter"), vec!["toml"])],
+        };
+        self.pending.push((save, PendingDialog::open(req, ctx)));
+    }
 
-pub fn save_dialog(app: &mut App, ctx: &egui::Context) {
-    dialog(app, ctx, true);
-}
-
-pub fn open_dialog(app: &mut App, ctx: &egui::Context) {
-    dialog(app, ctx, false);
-}
-
-/// Takes the dialogs' answers: saves or loads (every frame).
-pub fn poll(app: &mut App, ctx: &egui::Context) {
-    let lang = lang(ctx);
-    let mut done = Vec::new();
-    app.classroom
-        .preset_io
-        .pending
-        .retain_mut(|(save, d)| match d.poll(ctx) {
+    /// The dialogs' answers (every frame): (true = save to, false = open) and the file.
+    pub fn poll(&mut self, ctx: &egui::Context) -> Vec<(bool, PathBuf)> {
+        let mut done = Vec::new();
+        self.pending.retain_mut(|(save, d)| match d.poll(ctx) {
             Answer::Done(path) => {
-                done.extend(path.map(|p| if *save { Msg::Saved(p) } else { Msg::Open(p) }));
+                done.extend(path.map(|p| (*save, p)));
                 false
             }
             Answer::Waiting => true,
         });
-    for m in done {
-        let notice = match m {
-            Msg::Saved(path) => match save(app, &path) {
-                Ok(()) => (
-                    fl!(
-                        loader(lang),
-                        "preset-saved",
-                        path = path.display().to_string()
-                    ),
-                    false,
-                ),
-                Err(e) => (e, true),
-            },
-            Msg::Open(path) => match load(&path).and_then(|p| apply(app, p)) {
-                Ok(()) => (
-                    fl!(
-                        loader(lang),
-                        "preset-loaded",
-                        path = path.display().to_string()
-                    ),
-                    false,
-                ),
-                Err(e) => (fl!(loader(lang), "preset-failed", err = e.as_str()), true),
-            },
-        };
-        app.classroom.notice = Some(notice);
+        done
     }
 }
 

@@ -3,7 +3,6 @@
 //! session's events. Fixed bounds (60 s back to 1 s ago, 0 to just above the peak), and a
 //! frame only when the next second changes the picture: an idle chart costs nothing.
 
-use super::session_panel::SessionPanel;
 use crate::i18n::loader;
 use crate::session::stats::{Bucket, WINDOW_SECS};
 use egui::Ui;
@@ -27,10 +26,10 @@ pub fn next_frame(r: &crate::session::stats::Rates, now_us: i64) -> Option<Durat
     })
 }
 
-pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
+/// The chart of a tab's rates (`salt` keeps its ids apart from other tabs').
+pub fn show(ui: &mut Ui, r: &crate::session::stats::Rates, salt: &str) {
     let now_us = crate::net::now_us();
     let now_sec = now_us.div_euclid(1_000_000);
-    let r = &p.st.rates;
     let last = r.at(now_sec - 1);
     let lang = super::lang::lang(ui.ctx());
     ui.label(fl!(
@@ -41,7 +40,6 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
         tx_b = last.tx_bytes,
         tx_m = last.tx_msgs
     ));
-    let salt = p.role.as_str();
     let w = (ui.available_width() / 2.0 - 8.0).max(200.0);
     ui.horizontal(|ui| {
         for (title, rx_f, tx_f) in [

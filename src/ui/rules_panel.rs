@@ -2,9 +2,12 @@
 //! starts with hex, regex…) with a payload that may use variables, after an optional
 //! delay; an echo switch; each rule enabled on its own, with how often it fired.
 
-use super::session_panel::SessionPanel;
+use super::action::PanelAction;
 use crate::i18n::loader;
+use crate::net::rules::RuleSet;
 use crate::net::rules::{Matcher, Rule};
+use crate::session::Control;
+use crate::session::view::RulesView;
 use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
 
@@ -23,14 +26,13 @@ pub fn kind_name(lang: crate::i18n::Lang, kind: usize) -> String {
     }
 }
 
-pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
-    let salt = p.role.as_str();
-    let fired = p.st.rules.fired.clone();
-    let echoed = p.st.rules.echoed;
-    let active = p.st.rules.active;
-    let error = p.st.rules.error.clone();
+/// The auto-reply tool: edits `rules`; `view` is what the runtime reports of them.
+pub fn show(ui: &mut Ui, rules: &mut RuleSet, view: &RulesView, salt: &str) -> Option<PanelAction> {
+    let fired = &view.fired;
+    let echoed = view.echoed;
+    let active = view.active;
+    let error = &view.error;
     let mut reset = false;
-    let rules = &mut p.settings.kit.rules;
     let lang = super::lang::lang(ui.ctx());
     ui.horizontal_wrapped(|ui| {
         ui.checkbox(&mut rules.echo, fl!(loader(lang), "rules-echo"))
@@ -109,9 +111,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     if rules.rules.is_empty() && !rules.echo {
         ui.label(RichText::new(fl!(loader(lang), "rules-none")).weak());
     }
-    if reset {
-        p.runtime().send(crate::session::Control::ResetRuleCounts);
-    }
+    reset.then_some(PanelAction::Control(Control::ResetRuleCounts))
 }
 
 #[cfg(test)]

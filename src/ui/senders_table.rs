@@ -2,34 +2,45 @@
 //! the rate over the last second, and when it was last heard. Clicking a row makes it the
 //! reply target.
 
+use super::action::PanelAction;
 use super::log_view::format_time;
-use super::session_panel::SessionPanel;
 use crate::i18n::loader;
+use crate::net::Role;
+use crate::session::Control;
+use crate::session::stats::Senders;
 use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
+use std::net::SocketAddr;
 
-pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
+/// The table of `senders`; on the UDP receiver a click sets `reply_to`.
+pub fn show(
+    ui: &mut Ui,
+    senders: &Senders,
+    role: Role,
+    reply_to: &mut Option<SocketAddr>,
+) -> Option<PanelAction> {
+    let mut action = None;
     let now = crate::net::now_us();
     let lang = super::lang::lang(ui.ctx());
     ui.horizontal(|ui| {
         ui.label(fl!(
             loader(lang),
             "senders-count",
-            n = p.st.udp_senders.by_addr.len()
+            n = senders.by_addr.len()
         ));
         if ui
             .small_button(fl!(loader(lang), "senders-clear"))
             .clicked()
         {
-            p.runtime().send(crate::session::Control::ClearSenders);
+            action = Some(PanelAction::Control(Control::ClearSenders));
         }
-        if p.role == crate::net::Role::UdpReceiver {
+        if role == Role::UdpReceiver {
             ui.label(RichText::new(fl!(loader(lang), "senders-click-hint")).weak());
         }
     });
     let mut picked = None;
-    let receiver = p.role == crate::net::Role::UdpReceiver;
-    egui::Grid::new(("senders", p.role.as_str()))
+    let receiver = role == Role::UdpReceiver;
+    egui::Grid::new(("senders", role.as_str()))
         .striped(true)
         .num_columns(6)
         .show(ui, |ui| {
@@ -46,10 +57,10 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
                 ui.label("");
             }
             ui.end_row();
-            let mut rows: Vec<_> = p.st.udp_senders.by_addr.iter().collect();
+            let mut rows: Vec<_> = senders.by_addr.iter().collect();
             rows.sort_by_key(|(_, s)| std::cmp::Reverse(s.last_us));
             for (a, s) in rows {
-                let selected = p.reply_to == Some(*a);
+                let selected = *reply_to == Some(*a);
                 if ui.selectable_label(selected, a.to_string()).clicked() {
                     picked = Some(*a);
                 }
@@ -80,8 +91,9 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
             }
         });
     if let Some(a) = picked
-        && p.role == crate::net::Role::UdpReceiver
+        && receiver
     {
-        p.reply_to = Some(a);
+        *reply_to = Some(a);
     }
+    action
 }

@@ -3,7 +3,6 @@
 //! server (host B), with the session's real addresses and the current step highlighted.
 //! What has happened comes from the session's [`Timeline`]; drawn with egui's painter.
 
-use super::session_panel::SessionPanel;
 use super::timeline::{End, Step, Timeline};
 use crate::i18n::{Lang, loader};
 use crate::net::Role;
@@ -147,9 +146,9 @@ fn endpoint(a: Option<SocketAddr>) -> String {
     a.map(|a| a.to_string()).unwrap_or_else(|| "?".into())
 }
 
-/// Draws the diagram of the panel's connection.
-pub fn show(ui: &mut Ui, panel: &SessionPanel, lang: Lang) {
-    let f = flow(&panel.st.timeline, panel.role, panel.selected_client);
+/// Draws the diagram of a tab's connection (on the TCP server: of the selected client).
+pub fn show(ui: &mut Ui, t: &Timeline, role: Role, client: Option<u64>, lang: Lang) {
+    let f = flow(t, role, client);
     ui.heading(fl!(loader(lang), "dg-title"));
     ui.horizontal(|ui| {
         ui.label(
@@ -171,7 +170,7 @@ pub fn show(ui: &mut Ui, panel: &SessionPanel, lang: Lang) {
             );
         });
     });
-    if panel.role == Role::TcpServer && f.client.is_none() {
+    if role == Role::TcpServer && f.client.is_none() {
         ui.label(RichText::new(fl!(loader(lang), "dg-no-client")).weak());
     }
     let client_port = f.client.map_or("?".into(), |a| a.port().to_string());
@@ -245,7 +244,7 @@ pub fn show(ui: &mut Ui, panel: &SessionPanel, lang: Lang) {
         (fl!(loader(lang), "dg-teardown"), &td),
     ];
     egui::ScrollArea::vertical()
-        .id_salt(("tcp_diagram", panel.role.as_str()))
+        .id_salt(("tcp_diagram", role.as_str()))
         .show(ui, |ui| {
             for (si, (title, arrows)) in sections.iter().enumerate() {
                 ui.add_space(4.0);
@@ -263,7 +262,7 @@ pub fn show(ui: &mut Ui, panel: &SessionPanel, lang: Lang) {
                 }
                 if si == 0 && f.rst {
                     let rst = Arrow {
-                        from_client: panel.role == Role::TcpServer,
+                        from_client: role == Role::TcpServer,
                         name: "RST".into(),
                         note: fl!(loader(lang), "dg-reset"),
                         done: true,

@@ -1,14 +1,14 @@
 //! The TCP Server tab: listen on HOST:PORT, accept() clients, list them with their
 //! counters, send to one or all, disconnect one, or stop listening but keep the clients.
 
+use super::action::PanelAction;
 use super::address_field;
 use super::lang::ui_loader;
 use super::log_view::format_time;
-use super::session_panel::{ConnState, SessionPanel};
 use super::settings::TabSettings;
 use crate::i18n::loader;
 use crate::log::LogStore;
-use crate::net::{Command, Payload, Role, SessionConfig, Target, addr};
+use crate::net::{Command, Role, SessionConfig, addr};
 use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
 
@@ -59,21 +59,16 @@ pub fn config(s: &TabSettings) -> Option<SessionConfig> {
     Some(cfg)
 }
 
-/// Buttons next to Listen/Stop.
-pub fn server_buttons(ui: &mut Ui, p: &mut SessionPanel) {
-    let listening = p.st.state == ConnState::Listening && !p.listen_stopped;
+/// Buttons next to Listen/Stop (`listening`: the listening socket is open).
+pub fn server_buttons(ui: &mut Ui, listening: bool) -> Option<PanelAction> {
     let (text, tip) = (
         fl!(ui_loader(ui), "srv-stop-listening"),
         fl!(ui_loader(ui), "srv-stop-listening-tip"),
     );
-    if ui
-        .add_enabled(listening, egui::Button::new(text))
+    ui.add_enabled(listening, egui::Button::new(text))
         .on_hover_text(tip)
         .clicked()
-        && p.send_command(Command::StopListening)
-    {
-        p.listen_stopped = true;
-    }
+        .then_some(PanelAction::StopListening)
 }
 
 /// "Send to": all clients or one.
@@ -104,11 +99,16 @@ pub fn target_ui(ui: &mut Ui, store: &LogStore, selected: &mut Option<u64>) {
         .labelled_by(l.id);
 }
 
-/// The client list with per-client counters.
-pub fn client_list_ui(ui: &mut Ui, p: &mut SessionPanel) {
-    let shared = p.runtime().shared();
-    let view = crate::session::lock(&shared);
-    let clients = &view.store.clients;
+/// The client list with per-client counters; a click selects a client. `can_send_all`:
+/// a session runs and the send box holds a valid message.
+pub fn client_list_ui(
+    ui: &mut Ui,
+    store: &LogStore,
+    selected: &mut Option<u64>,
+    can_send_all: bool,
+) -> Option<PanelAction> {
+    let mut action = None;
+    let clients = &store.clients;
     let open = clients.values().filter(|c| c.open).count();
     let lang = super::lang::lang(ui.ctx());
     ui.horizontal(|ui| {
@@ -121,8 +121,7 @@ pub fn client_list_ui(ui: &mut Ui, p: &mut SessionPanel) {
         ));
     });
     ui.horizontal_wrapped(|ui| {
-        let sel_open = p
-            .selected_client
+        let sel_open = selected
             .and_then(|id| clients.get(&id))
             .is_some_and(|c| c.open);
         if ui
@@ -131,21 +130,20 @@ pub fn client_list_ui(ui: &mut Ui, p: &mut SessionPanel) {
                 egui::Button::new(fl!(ui_loader(ui), "srv-disconnect-selected")),
             )
             .clicked()
-            && let Some(id) = p.selected_client
+            && let Some(id) = *selected
         {
-            p.send_command(Command::Disconnect(id));
+            action = Some(PanelAction::Command(Command::Disconnect(id)));
         }
         let (text, tip) = (
             fl!(ui_loader(ui), "srv-send-to-all"),
             fl!(ui_loader(ui), "srv-send-to-all-tip"),
         );
-        let can = p.is_running() && open > 0 && p.settings.send.payload(p.encoding()).is_ok();
         if ui
-            .add_enabled(can, egui::Button::new(text))
+            .add_enabled(can_send_all && open > 0, egui::Button::new(text))
             .on_hover_text(tip)
             .clicked()
         {
-            send_to_all(p);
+            action = Some(PanelAction::SendToAll);
         }
     });
     ui.separator();
@@ -178,47 +176,17 @@ pub fn client_list_ui(ui: &mut Ui, p: &mut SessionPanel) {
                 if !c.open {
                     rt = rt.weak();
                 }
-                if ui
-                    .selectable_label(p.selected_client == Some(c.id), rt)
-                    .clicked()
-                {
+                if ui.selectable_label(*selected == Some(c.id), rt).clicked() {
                     clicked = Some(c.id);
                 }
             }
         });
     if let Some(id) = clicked {
-        p.selected_client = if p.selected_client == Some(id) {
+        *selected = if *selected == Some(id) {
             None
         } else {
             Some(id)
         };
     }
-}
-
-/// Send to all: the message box's payload (the same bytes Send would send, `{seq}`
-/// advancing) to every connected client, whoever is selected.
-pub fn send_to_all(p: &mut SessionPanel) {
-    let enc = p.encoding();
-    match p.settings.send.take_payload(enc) {
-        Ok(bytes) => {
-            p.settings.send.remember();
-            p.send_command(Command::Send {
-                payload: Payload::Bytes(bytes),
-                to: Target::AllClients,
-            });
-        }
-        Err(e) => p.notice = Some((e, true)),
-    }
-}
-
-/// The selected client closed (kicked, or it left): Send to goes back to all clients.
-/// A closed client picked afterwards in the list stays selected (its diagram).
-pub fn follow_selection(p: &mut SessionPanel) {
-    let open = p
-        .selected_client
-        .is_some_and(|id| p.view().store.clients.get(&id).is_some_and(|c| c.open));
-    if p.selected_was_open && !open {
-        p.selected_client = None;
-    }
-    p.selected_was_open = open;
+    action
 }

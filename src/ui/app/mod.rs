@@ -2,103 +2,24 @@
 //! shortcuts, draining every session's events each frame, persistence of the fields,
 //! the CJK font fallback, and opening on a command-line launch.
 
+mod commands;
+mod fonts;
+mod lab;
+
+pub use fonts::install_cjk_font;
+pub use lab::start_lab;
+
+use super::command::AppCommand;
 use super::log_settings::{self, LogSettings};
 use super::recovery::Recovery;
-use super::session_panel::SessionPanel;
 use super::settings::Persisted;
+use super::tab::SessionPanel;
 use crate::i18n::loader;
 use crate::launch::Launch;
 use crate::net::{Notifier, Role};
 use egui::{Key, Modifiers, RichText};
 use i18n_embed_fl::fl;
 use std::sync::Arc;
-
-/// Font files tried, in order, for Chinese/Japanese/Korean text: (path, face index).
-const CJK_FONTS: &[(&str, u32)] = &[
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
-    ("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc", 2),
-    (
-        "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
-        2,
-    ),
-    ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),
-    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
-    (
-        "/usr/share/fonts/wenquanyi/wqy-microhei/wqy-microhei.ttc",
-        0,
-    ),
-    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
-    (
-        "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-        0,
-    ),
-    ("/usr/share/fonts/google-droid/DroidSansFallback.ttf", 0),
-    ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
-    ("C:\\Windows\\Fonts\\msyh.ttc", 0),
-    ("C:\\Windows\\Fonts\\simsun.ttc", 0),
-    ("/System/Library/Fonts/PingFang.ttc", 0),
-    ("/System/Library/Fonts/STHeiti Light.ttc", 0),
-    ("/Library/Fonts/Arial Unicode.ttf", 0),
-];
-
-/// Adds a CJK font (the first one found on this machine, or the file named by
-/// `SOCKET_TESTER_CJK_FONT`) as a fallback for proportional and monospace text.
-/// Returns false when none was found; the window then runs with boxes for such text.
-pub fn install_cjk_font(ctx: &egui::Context) -> bool {
-    // A wide symbol font first (U+FFFD, ☺, box drawing…) when one is around.
-    for path in SYMBOL_FONTS {
-        if let Some(data) = read_font(path, 0) {
-            ctx.add_font(fallback("symbol-fallback", data));
-            break;
-        }
-    }
-    let from_env = std::env::var("SOCKET_TESTER_CJK_FONT").ok();
-    let env_entry = from_env.as_deref().map(|p| (p, 0u32));
-    for (path, index) in env_entry.into_iter().chain(CJK_FONTS.iter().copied()) {
-        let Some(data) = read_font(path, index) else {
-            continue;
-        };
-        ctx.add_font(fallback("cjk-fallback", data));
-        return true;
-    }
-    false
-}
-
-/// Fonts with many symbols, tried as a fallback before the CJK font.
-const SYMBOL_FONTS: &[&str] = &[
-    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
-    "/usr/share/fonts/dejavu/DejaVuSansMono.ttf",
-    "/usr/share/fonts/TTF/DejaVuSansMono.ttf",
-    "/usr/share/fonts/dejavu-sans-mono-fonts/DejaVuSansMono.ttf",
-];
-
-fn read_font(path: &str, index: u32) -> Option<egui::FontData> {
-    let bytes = std::fs::read(path).ok()?;
-    if bytes.len() < 12 {
-        return None;
-    }
-    let mut data = egui::FontData::from_owned(bytes);
-    data.index = index;
-    Some(data)
-}
-
-fn fallback(name: &str, data: egui::FontData) -> egui::epaint::text::FontInsert {
-    use egui::epaint::text::{FontInsert, FontPriority, InsertFontFamily};
-    FontInsert::new(
-        name,
-        data,
-        vec![
-            InsertFontFamily {
-                family: egui::FontFamily::Proportional,
-                priority: FontPriority::Lowest,
-            },
-            InsertFontFamily {
-                family: egui::FontFamily::Monospace,
-                priority: FontPriority::Lowest,
-            },
-        ],
-    )
-}
 
 /// The whole window's state.
 pub struct App {
@@ -108,7 +29,7 @@ pub struct App {
     last_size: Option<egui::Vec2>,
     panels: Vec<SessionPanel>,
     /// The user's own panels while a loopback lab shows fresh ones in their place.
-    pub(super) lab_stash: Vec<SessionPanel>,
+    lab_stash: Vec<SessionPanel>,
     launch: Option<Launch>,
     notify: Option<Notifier>,
     fonts_done: bool,
@@ -200,7 +121,7 @@ impl App {
     }
 
     /// Puts `panel` in its role's place and returns the one that was there.
-    pub(super) fn swap_panel(&mut self, panel: SessionPanel) -> SessionPanel {
+    fn swap_panel(&mut self, panel: SessionPanel) -> SessionPanel {
         std::mem::replace(&mut self.panels[index(panel.role)], panel)
     }
 
@@ -271,7 +192,10 @@ impl App {
 
     /// Draws the window.
     pub fn show(&mut self, ui: &mut egui::Ui) {
-        super::classroom::begin_frame(self, ui);
+        let ctx = ui.ctx().clone();
+        super::classroom::begin_frame(&mut self.classroom, &ctx);
+        self.poll_presets(&ctx);
+        lab::pump_lab(self);
         let (send_key, save_key, clear_key) = ui.input_mut(|i| {
             (
                 i.consume_key(Modifiers::COMMAND, Key::Enter),
@@ -279,22 +203,22 @@ impl App {
                 i.consume_key(Modifiers::COMMAND, Key::L),
             )
         });
+        let mut commands = Vec::new();
         egui::Panel::top("tabs").show(ui, |ui| {
             ui.add_space(2.0);
             ui.horizontal(|ui| {
                 ui.label(RichText::new(fl!(super::lang::ui_loader(ui), "app-title")).strong());
-                super::classroom::menus(ui, self);
+                if let Some(cmd) = super::classroom::menus(ui, &mut self.classroom) {
+                    commands.push(cmd);
+                }
                 ui.separator();
-                let mut settings = self.log_settings;
+                let settings = &mut self.log_settings;
                 ui.menu_button(fl!(super::lang::ui_loader(ui), "menu-settings"), |ui| {
-                    if log_settings::ui(ui, &mut settings) {
+                    if log_settings::ui(ui, settings) {
                         let (rows, bytes) = settings.caps();
-                        for p in self.all_panels() {
-                            p.set_caps(rows, bytes);
-                        }
+                        commands.push(AppCommand::SetLogCaps(rows, bytes));
                     }
                 });
-                self.log_settings = settings;
                 ui.separator();
                 for role in Role::ALL {
                     let lang = self.classroom.lang;
@@ -308,7 +232,10 @@ impl App {
             });
             ui.add_space(2.0);
         });
-        if super::classroom::show_split(self, ui) {
+        for cmd in commands {
+            self.apply(cmd, &ctx);
+        }
+        if lab::show_split(self, ui) {
             return;
         }
         let tab = self.tab;
@@ -322,12 +249,12 @@ impl App {
         }
         egui::Panel::bottom("status").show(ui, |ui| {
             ui.add_space(2.0);
-            panel.status_ui(ui);
+            super::session_panel::status_line(ui, panel);
             ui.add_space(2.0);
         });
         super::classroom::session_panels(ui, &mut self.classroom, panel);
         egui::CentralPanel::default().show(ui, |ui| {
-            panel.ui(ui, send_key, &notify);
+            super::session_panel::show(ui, panel, send_key, &notify);
         });
         self.recovery.show(ui.ctx());
     }

@@ -1,0 +1,83 @@
+//! The one place the app's state changes on request: [`App::apply`] carries out an
+//! [`AppCommand`] from a menu or a dialog. Presets are read and written here too, since
+//! a preset is the whole window's setup.
+
+use super::{App, lab};
+use crate::i18n::loader;
+use crate::net::Role;
+use crate::ui::command::AppCommand;
+use crate::ui::preset::{self, Preset};
+use i18n_embed_fl::fl;
+
+impl App {
+    /// Carries out one request.
+    pub fn apply(&mut self, cmd: AppCommand, ctx: &egui::Context) {
+        let lang = self.classroom.lang;
+        match cmd {
+            AppCommand::StartLab { tcp } => lab::start_lab(self, tcp),
+            AppCommand::CloseLab => lab::close_split(self),
+            AppCommand::AskSavePreset => self.classroom.preset_io.ask(ctx, true),
+            AppCommand::AskOpenPreset => self.classroom.preset_io.ask(ctx, false),
+            AppCommand::SavePreset(path) => {
+                let shown = path.display().to_string();
+                self.classroom.notice = Some(match preset::save(&self.preset(), &path) {
+                    Ok(()) => (fl!(loader(lang), "preset-saved", path = shown), false),
+                    Err(e) => (e, true),
+                });
+            }
+            AppCommand::ApplyPreset(p, path) => {
+                let shown = path.display().to_string();
+                self.classroom.notice = Some(match self.apply_preset(*p) {
+                    Ok(()) => (fl!(loader(lang), "preset-loaded", path = shown), false),
+                    Err(e) => (fl!(loader(lang), "preset-failed", err = e.as_str()), true),
+                });
+            }
+            AppCommand::SetLogCaps(rows, bytes) => {
+                for p in self.all_panels() {
+                    p.set_caps(rows, bytes);
+                }
+            }
+        }
+    }
+
+    /// The window's setup as a preset.
+    pub fn preset(&self) -> Preset {
+        Preset::from_persisted(&self.persisted())
+    }
+
+    /// Puts a preset into the window: every tab's fields and the tab shown. Refused while a
+    /// session runs (its fields cannot change under it).
+    pub fn apply_preset(&mut self, preset: Preset) -> Result<(), String> {
+        if Role::ALL.iter().any(|r| self.panel(*r).is_running()) {
+            return Err(fl!(loader(self.classroom.lang), "preset-stop-first"));
+        }
+        lab::close_split(self);
+        self.tab = preset.tab;
+        for role in Role::ALL {
+            let s = preset.settings(role).clone();
+            let p = self.panel_mut(role);
+            let enc = crate::ui::encoding_picker::from_label(&s.encoding);
+            p.settings = s;
+            p.set_encoding(enc);
+        }
+        Ok(())
+    }
+
+    /// Takes the preset dialogs' answers (every frame).
+    pub(super) fn poll_presets(&mut self, ctx: &egui::Context) {
+        let lang = self.classroom.lang;
+        for (save, path) in self.classroom.preset_io.poll(ctx) {
+            if save {
+                self.apply(AppCommand::SavePreset(path), ctx);
+                continue;
+            }
+            match preset::load(&path) {
+                Ok(p) => self.apply(AppCommand::ApplyPreset(Box::new(p), path), ctx),
+                Err(e) => {
+                    let err = fl!(loader(lang), "preset-failed", err = e.as_str());
+                    self.classroom.notice = Some((err, true));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! The loopback labs: a matched pair (UDP sender → receiver, or TCP client ↔ server) side
+//! by side on 127.0.0.1 with a free port. A lab runs on panels of its own: fresh ones
+//! (seed settings, no rows, no tools, no clients) take the user's places while it is open,
+//! and the user's panels — their settings, remembered ports, logs and running sessions —
+//! come back untouched when it closes.
+
+use super::App;
+use crate::i18n::{Lang, loader};
+use crate::net::Role;
+use crate::ui::classroom::{Lab, LabStage};
+use crate::ui::lang::tab_label;
+use crate::ui::settings::TabSettings;
+use crate::ui::status_words::ConnState;
+use crate::ui::tab::SessionPanel;
+use crate::ui::{network_panel, session_panel, timeline};
+use egui::{RichText, Ui};
+use i18n_embed_fl::fl;
+
+fn free_port(tcp: bool) -> std::io::Result<u16> {
+    if tcp {
+        Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port())
+    } else {
+        Ok(std::net::UdpSocket::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port())
+    }
+}
+
+/// Opens the loopback lab: UDP sender → receiver, or TCP client ↔ server, side by side,
+/// wired together on 127.0.0.1 with a free port.
+pub fn start_lab(app: &mut App, tcp: bool) {
+    let (first, second) = if tcp {
+        (Role::TcpServer, Role::TcpClient)
+    } else {
+        (Role::UdpReceiver, Role::UdpSender)
+    };
+    let port = match free_port(tcp) {
+        Ok(p) => p,
+        Err(e) => {
+            app.classroom.notice = Some((e.to_string(), true));
+            return;
+        }
+    };
+    // The lab runs on fresh panels of its own: none of the user's settings, rows or
+    // clients, and the user's tabs (their sessions, ports and tools) as they were after.
+    put_back(app);
+    put_aside(app, [first, second]);
+    app.classroom.lab = Some(Lab {
+        first,
+        second,
+        port,
+        stage: LabStage::Stopping,
+    });
+    app.classroom.split = Some((second, first));
+    app.classroom.notice = None;
+    pump_lab(app);
+}
+
+pub(super) fn close_split(app: &mut App) {
+    if let Some((a, _)) = app.classroom.split.take() {
+        app.tab = a;
+    }
+    app.classroom.lab = None;
+    put_back(app);
+}
+
+fn configure_lab(app: &mut App, lab: &Lab) {
+    let lang = app.classroom.lang;
+    let port = lab.port.to_string();
+    for role in [lab.first, lab.second] {
+        let p = app.panel_mut(role);
+        p.settings.host = "127.0.0.1".into();
+        p.settings.port = port.clone();
+        if role == Role::UdpSender {
+            p.settings.local.clear();
+        }
+    }
+    let sender = app.panel_mut(lab.second);
+    if sender.settings.send.text.trim().is_empty() || sender.settings.send.hex {
+        sender.settings.send.hex = false;
+        sender.settings.send.text = if lang == Lang::Zh {
+            "你好,这是本机回环实验!".into()
+        } else {
+            "Hello from the loopback lab!".into()
+        };
+    }
+}
+
+/// Moves the lab on: called every frame.
+pub fn pump_lab(app: &mut App) {
+    let Some(mut lab) = app.classroom.lab.clone() else {
+        return;
+    };
+    let notify = app.notifier();
+    match lab.stage {
+        LabStage::Stopping => {
+            let mut running = false;
+            for role in [lab.first, lab.second] {
+                let p = app.panel_mut(role);
+                if p.is_running() {
+                    running = true;
+                    if p.st.state != ConnState::Stopping {
+                        p.stop();
+                    }
+                }
+            }
+            if !running {
+                configure_lab(app, &lab);
+                if app.panel_mut(lab.first).start_from_fields(notify) {
+                    lab.stage = LabStage::WaitFirst;
+                } else {
+                    lab.stage = LabStage::Done;
+                }
+            }
+        }
+        LabStage::WaitFirst => {
+            let state = app.panel(lab.first).st.state.clone();
+            match state {
+                ConnState::Bound | ConnState::Listening => {
+                    app.panel_mut(lab.second).start_from_fields(notify);
+                    lab.stage = LabStage::Done;
+                }
+                ConnState::Starting => {}
+                _ if !app.panel(lab.first).is_running() => lab.stage = LabStage::Done,
+                _ => {}
+            }
+        }
+        LabStage::Done => {}
+    }
+    app.classroom.lab = Some(lab);
+}
+
+/// Draws the split view (the loopback lab) instead of one tab. Returns false when there
+/// is no split view.
+pub fn show_split(app: &mut App, ui: &mut Ui) -> bool {
+    let Some((left, right)) = app.classroom.split else {
+        return false;
+    };
+    let lang = app.classroom.lang;
+    let notify = app.notifier();
+    if app.classroom.settings.network_panel {
+        egui::Panel::left("network_panel")
+            .resizable(true)
+            .default_size(300.0)
+            .show(ui, |ui| {
+                if let Some(ip) = network_panel::show(ui, &mut app.classroom.network, lang) {
+                    let tab = app.tab;
+                    let p = app.panel_mut(tab);
+                    if !p.is_running() {
+                        p.settings.host = ip.to_string();
+                    }
+                }
+            });
+    }
+    egui::Panel::top("lab_bar").show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            if let Some(lab) = &app.classroom.lab {
+                ui.label(fl!(loader(lang), "lab-note", port = lab.port));
+            }
+            if ui.button(fl!(loader(lang), "menu-lab-close")).clicked() {
+                close_split(app);
+            }
+        });
+    });
+    if app.classroom.split.is_none() {
+        return true;
+    }
+    let show_timeline = app.classroom.settings.timeline;
+    egui::CentralPanel::default().show(ui, |ui| {
+        ui.columns(2, |cols| {
+            for (col, role) in cols.iter_mut().zip([left, right]) {
+                col.push_id(("split", role.as_str()), |ui| {
+                    let panel = app.panel_mut(role);
+                    ui.label(RichText::new(tab_label(lang, role)).heading().strong());
+                    session_panel::status_line(ui, panel);
+                    if show_timeline {
+                        timeline::show(ui, &panel.st.timeline, lang, role.as_str());
+                    }
+                    ui.separator();
+                    session_panel::show(ui, panel, false, &notify);
+                });
+            }
+        });
+    });
+    true
+}
+
+/// A fresh panel for a lab: seed settings, the window's log caps, spool place and wake-up.
+fn fresh(app: &App, role: Role) -> SessionPanel {
+    let mut p = SessionPanel::new(role, TabSettings::seed(role));
+    let (rows, bytes) = app.log_settings.caps();
+    p.set_caps(rows, bytes);
+    p.set_spool_dir(app.data_dir.clone());
+    if let Some(n) = app.notifier() {
+        p.set_notify(n);
+    }
+    p
+}
+
+/// Puts the user's panels of `roles` aside and fresh ones in their place.
+fn put_aside(app: &mut App, roles: [Role; 2]) {
+    for role in roles {
+        let p = fresh(app, role);
+        let user = app.swap_panel(p);
+        app.lab_stash.push(user);
+    }
+}
+
+/// Ends the lab's panels (their sessions and spools) and gives the user's back.
+pub(super) fn put_back(app: &mut App) {
+    for user in std::mem::take(&mut app.lab_stash) {
+        let mut lab = app.swap_panel(user);
+        lab.shutdown();
+    }
+}

@@ -1,0 +1,24 @@
+//! What the window's menus and dialogs ask of the app. They edit their own state and
+//! return an [`AppCommand`]; the app applies it in one place (`App::apply`), as egui's
+//! demo app does, so no menu needs the whole window.
+
+use super::preset::Preset;
+use std::path::PathBuf;
+
+/// One request to the app.
+pub enum AppCommand {
+    /// Open a loopback lab (true: TCP client ↔ server; false: UDP sender → receiver).
+    StartLab { tcp: bool },
+    /// Close the lab's split view and give the user's tabs back.
+    CloseLab,
+    /// Ask where to save the window's setup as a preset.
+    AskSavePreset,
+    /// Ask which preset to open.
+    AskOpenPreset,
+    /// Save the window's setup to this preset file.
+    SavePreset(PathBuf),
+    /// Put this preset into the window (read from this file).
+    ApplyPreset(Box<Preset>, PathBuf),
+    /// Every log's memory caps changed (rows, bytes).
+    SetLogCaps(usize, usize),
+}

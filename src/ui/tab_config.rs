@@ -1,0 +1,20 @@
+//! The session a tab's fields describe: each role's address fields, the multicast section,
+//! the tools' socket options and the encoding, put together into a [`SessionConfig`]
+//! (None while a field is bad). The Start buttons and the preset checker both use it.
+
+use super::settings::TabSettings;
+use super::{encoding_picker, multicast, tcp_client, tcp_server, udp_receiver, udp_sender};
+use crate::net::{Role, SessionConfig};
+
+/// The session config `s` describes for `role`, or None if a field is bad.
+pub fn config_of(role: Role, s: &TabSettings) -> Option<SessionConfig> {
+    let cfg = match role {
+        Role::UdpSender => udp_sender::config(s),
+        Role::UdpReceiver => udp_receiver::config(s),
+        Role::TcpClient => tcp_client::config(s),
+        Role::TcpServer => tcp_server::config(s),
+    }?;
+    let cfg = multicast::apply(&s.multicast, &s.host, cfg)?;
+    let enc = encoding_picker::from_label(&s.encoding);
+    Some(s.kit.apply_config(cfg).encoding(enc))
+}
