@@ -4,16 +4,15 @@
 //! them. Files 0600, folders 0700; a data directory open to others is tightened.
 #![cfg(unix)]
 
-use socket_tester::codec::Encoding;
 use socket_tester::log::export::Format;
-use socket_tester::net::{Role, SessionConfig};
-use socket_tester::session::{ConnState, Runtime, RuntimeOptions, Status};
+use socket_tester::net::Role;
 use std::io::{BufRead, BufReader};
 use std::net::UdpSocket;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+
+mod common;
 
 /// Where the child run (below) works; set only by the parent test.
 const CHILD_DIR: &str = "SOCKET_TESTER_PRIVACY_CHILD_DIR";
@@ -40,18 +39,6 @@ fn bin() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_socket-tester"))
 }
 
-fn wait(rt: &Runtime, what: &str, done: impl Fn(&Status) -> bool) -> Status {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let st = rt.view().status.clone();
-        if done(&st) {
-            return st;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
 /// Run by the parent test in a child process whose umask is 000 (a test binary cannot
 /// change the umask of its own process without racing the other tests): a UDP receiver
 /// session spooling into a new data directory and into an existing one left at 0755,
@@ -68,26 +55,13 @@ fn child_writes_with_umask_000() {
     std::fs::create_dir(&loose).unwrap();
     std::fs::set_permissions(&loose, std::fs::Permissions::from_mode(0o755)).unwrap();
     for dir in [base.join("new/data"), loose] {
-        let mut rt = Runtime::new(
-            Role::UdpReceiver,
-            RuntimeOptions {
-                spool_dir: Some(dir.clone()),
-                notify: None,
-                encoding: Some(Encoding::UTF_8),
-            },
-        );
-        rt.start(
-            SessionConfig::new(Role::UdpReceiver, "127.0.0.1:0"),
-            Default::default(),
-            None,
-        );
-        let st = wait(&rt, "bound", |st| st.state == ConnState::Bound);
-        let to = st.local.expect("bound address");
+        let mut rt = common::runtime(Role::UdpReceiver, Some(&dir));
+        let to = common::bound_udp_receiver(&rt, None);
         UdpSocket::bind("127.0.0.1:0")
             .unwrap()
             .send_to(b"password=hunter2", to)
             .unwrap();
-        let st = wait(&rt, "the datagram on disk", |st| {
+        let st = common::wait_runtime(&rt, "the datagram on disk", |st, _| {
             st.spool_written >= 2 && st.unsaved() == 0
         });
         let spool = st.spool_path.clone().expect("a spool");
@@ -203,22 +177,7 @@ fn record_and_every_export_of_the_binary_are_private_with_umask_000() {
     }
     for f in Format::ALL {
         let out = t.path().join(format!("out.{}", f.extension()));
-        let st = with_umask_000(
-            bin(),
-            &[
-                "export",
-                rec.to_str().unwrap(),
-                "--to",
-                out.to_str().unwrap(),
-            ],
-        )
-        .output()
-        .unwrap();
-        assert!(
-            st.status.success(),
-            "{f:?}: {}",
-            String::from_utf8_lossy(&st.stderr)
-        );
+        common::run_export(with_umask_000(bin(), &[]), &rec, &out);
         assert!(std::fs::metadata(&out).unwrap().len() > 0);
         assert_eq!(mode(&out), 0o600, "export to {f:?}");
     }
