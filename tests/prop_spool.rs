@@ -271,6 +271,7 @@ proptest! {
         flips in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..8), 1..5),
     ) {
         let (bytes, evs, ends) = write(&ops);
+        prop_assume!(bytes.len() > ends[0], "something after the header to damage");
         let mut bad = bytes.clone();
         for (at, bit) in flips {
             bad[ends[0] + at.index(bytes.len() - ends[0])] ^= 1 << bit;
@@ -287,6 +288,7 @@ proptest! {
         len in 1usize..200,
     ) {
         let (bytes, evs, ends) = write(&ops);
+        prop_assume!(bytes.len() > ends[0], "something after the header to damage");
         let mut bad = bytes.clone();
         let p = ends[0] + at.index(bytes.len() - ends[0]);
         let q = (p + len).min(bad.len());
