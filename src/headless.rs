@@ -36,22 +36,16 @@ pub fn format_line(ev: &Event, text: Option<&str>, show_hex: bool) -> String {
                 s.push_str(&to_hex(d));
                 s.push(' ');
             }
-            for ch in text.unwrap_or_default().chars() {
-                match ch {
-                    '\r' => s.push_str("\\r"),
-                    '\n' => s.push_str("\\n"),
-                    '\t' => s.push_str("\\t"),
-                    c if c.is_control() => s.push_str(&format!("\\x{:02x}", c as u32)),
-                    c => s.push(c),
-                }
-            }
+            s.push_str(text.unwrap_or_default());
         }
         None => {
             s.push(' ');
             s.push_str(&describe(ev));
         }
     }
-    s
+    // A peer's control characters (ESC sequences, BEL, CR, C1, bidi overrides) are shown
+    // escaped, never passed to the terminal.
+    crate::codec::visible(&s).into_owned()
 }
 
 /// Prints each event the runtime takes, and each finished Expect try, on stdout.

@@ -9,51 +9,13 @@ use socket_tester::log::spool::read_events;
 use socket_tester::net::expect::{Expect, ExpectPlan};
 use socket_tester::net::rules::{Matcher, Rule, RuleSet};
 use socket_tester::net::{EventKind, Role, SessionConfig, Target};
-use socket_tester::session::{ConnState, Control, Runtime, RuntimeOptions, Status};
+use socket_tester::session::{ConnState, Control, Runtime};
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, UdpSocket};
 use std::time::{Duration, Instant};
 
-const WAIT: Duration = Duration::from_secs(60);
-
-fn runtime(role: Role, spool: Option<&std::path::Path>) -> Runtime {
-    Runtime::new(
-        role,
-        RuntimeOptions {
-            spool_dir: spool.map(|p| p.to_path_buf()),
-            notify: None,
-            encoding: Some(Encoding::UTF_8),
-        },
-    )
-}
-
-fn wait(rt: &Runtime, what: &str, mut done: impl FnMut(&Status, u64) -> bool) -> Status {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let (st, rx) = {
-            let v = rt.view();
-            (v.status.clone(), v.store.counters.rx_msgs)
-        };
-        if done(&st, rx) {
-            return st;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what}: {st:?}"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-fn bound_udp_receiver(rt: &Runtime, record: Option<std::path::PathBuf>) -> SocketAddr {
-    rt.start(
-        SessionConfig::new(Role::UdpReceiver, "127.0.0.1:0"),
-        Default::default(),
-        record,
-    );
-    let st = wait(rt, "bound", |st, _| st.state == ConnState::Bound);
-    st.local.expect("a bound receiver knows its address")
-}
+mod common;
+use common::{bound_udp_receiver, runtime, wait_runtime as wait};
 
 /// Sends `n` numbered datagrams, never more than `window` ahead of what the runtime has
 /// taken (so the kernel never has to drop one), and waits for all of them.

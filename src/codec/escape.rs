@@ -1,7 +1,12 @@
 //! Escape sequences in typed text payloads: `\r \n \t \\ \0 \xNN`.
 //! Text between escapes is encoded in the session's encoding; `\xNN` is a raw byte.
+//!
+//! And the other way, [`visible`]: a peer's text made inert for a terminal or a text
+//! viewer, the one escaping used by headless output, the txt, csv and html exports and
+//! the window's Copy / Copy all.
 
 use super::text::{EncodeError, Encoding, encode};
+use std::borrow::Cow;
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,9 +98,77 @@ pub fn parse_escapes(text: &str, enc: Encoding) -> Result<Vec<u8>, EscapeError> 
     Ok(out)
 }
 
+/// True for a character a terminal or viewer would act on instead of showing: control
+/// characters (C0 such as ESC and BEL, DEL, and C1 such as U+009B CSI, which some
+/// terminals take as ESC `[`), the bidirectional embeddings, overrides and isolates
+/// (U+202A–U+202E, U+2066–U+2069, which reorder what is shown after them) and the line
+/// and paragraph separators U+2028, U+2029 (a line break in some viewers).
+pub fn is_hostile(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+}
+
+/// Appends `c`, escaped if [`is_hostile`]: `\r \n \t \0`, `\xNN` for the other C0
+/// characters and DEL, `\u{N}` (hex) for the rest.
+pub fn push_visible(out: &mut String, c: char) {
+    use std::fmt::Write;
+    match c {
+        '\r' => out.push_str("\\r"),
+        '\n' => out.push_str("\\n"),
+        '\t' => out.push_str("\\t"),
+        '\0' => out.push_str("\\0"),
+        c if (c as u32) < 0x20 || c == '\u{7f}' => {
+            let _ = write!(out, "\\x{:02x}", c as u32);
+        }
+        c if is_hostile(c) => {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+        c => out.push(c),
+    }
+}
+
+/// `text` with every [`is_hostile`] character escaped (see [`push_visible`]), so the
+/// result holds no control or bidi character at all. Backslashes are left as they are.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    visible_keeping(text, |_| false)
+}
+
+/// [`visible`], but keeping the characters `keep` says (the CSV export keeps tab, CR and
+/// LF, which its quoting holds).
+pub fn visible_keeping(text: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(|c| is_hostile(c) && !keep(c)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if keep(c) {
+            out.push(c);
+        } else {
+            push_visible(&mut out, c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn visible_leaves_no_control_or_bidi_character() {
+        let hostile = "a\x1b[31mred\x07\r\n\t\0\x7f\u{9b}2J\u{202e}txt.exe\u{2066}\u{2028}z";
+        let v = visible(hostile);
+        assert_eq!(
+            v,
+            "a\\x1b[31mred\\x07\\r\\n\\t\\0\\x7f\\u{9b}2J\\u{202e}txt.exe\\u{2066}\\u{2028}z"
+        );
+        assert!(!v.chars().any(is_hostile));
+        assert!(matches!(visible("plain 收到 😀 \\x41"), Cow::Borrowed(_)));
+        // Joiners in emoji and right-to-left letters are text, not controls.
+        assert_eq!(visible("👩\u{200d}💻 שלום"), "👩\u{200d}💻 שלום");
+        let csv = visible_keeping("a\tb\r\n\x1b", |c| matches!(c, '\t' | '\r' | '\n'));
+        assert_eq!(csv, "a\tb\r\n\\x1b");
+    }
 
     #[test]
     fn escapes() {

@@ -12,7 +12,7 @@ pub mod template;
 pub mod text;
 
 pub use checksum::Checksum;
-pub use escape::parse_escapes;
+pub use escape::{parse_escapes, visible};
 pub use framing::{Frame, Framer, Framing};
 pub use hex::{HexError, parse_hex, to_hex, to_hex_spaced};
 pub use template::{Template, TemplateCtx, TemplateError};

@@ -6,8 +6,10 @@
 //! [`same_file`] tells when an output would be the input itself (through a symlink or a
 //! hard link too), so an export can refuse instead of truncating what it reads.
 //!
-//! What the rename means: the target gets a new inode. Its mode bits are copied from the
-//! old file (never widened); its owner is the writer's. A target that is a symlink keeps
+//! What the rename means: the target gets a new inode. The temporary file is created with
+//! mode 0600 ([`super::private`]), so a new target is private to the user from its first
+//! byte; a target that existed gets the old file's mode bits copied (never widened);
+//! its owner is the writer's. A target that is a symlink keeps
 //! the link: the file it points to is replaced. Another hard link to the old file keeps the
 //! old contents. A target that exists and is not a regular file (`/dev/full`, a FIFO) is
 //! written directly, since there is nothing there to destroy and nothing to rename over.
@@ -155,7 +157,7 @@ fn resolve_links(target: &Path) -> io::Result<PathBuf> {
     Err(io::Error::other("too many levels of symbolic links"))
 }
 
-/// A new, empty file in `dest`'s directory, named after it.
+/// A new, empty file in `dest`'s directory, named after it, mode 0600 from its creation.
 fn create_temp_beside(dest: &Path) -> io::Result<(File, PathBuf)> {
     let dir = match dest.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -172,7 +174,7 @@ fn create_temp_beside(dest: &Path) -> io::Result<(File, PathBuf)> {
             std::process::id(),
             fastrand::u32(..)
         ));
-        match OpenOptions::new().write(true).create_new(true).open(&tmp) {
+        match super::private::create_new_file(&tmp) {
             Ok(f) => return Ok((f, tmp)),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = Some(e),
             Err(e) => return Err(e),
@@ -270,6 +272,23 @@ mod tests {
         std::os::unix::fs::symlink("made.csv", &dangling).unwrap();
         write(&dangling, b"made").unwrap();
         assert_eq!(fs::read(dir.path().join("made.csv")).unwrap(), b"made");
+    }
+
+    /// The temporary file is private from its creation (the mode is given to open(2)),
+    /// before a byte is written, and a new target keeps it.
+    #[cfg(unix)]
+    #[test]
+    fn the_temporary_file_is_0600_from_its_creation() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("new.csv");
+        let f = AtomicFile::create(&p).unwrap();
+        let tmp = dir.path().join(&leftovers(dir.path())[0]);
+        let mode = fs::metadata(&tmp).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the temporary file as created");
+        f.commit().unwrap();
+        let mode = fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
     }
 
     #[test]

@@ -6,7 +6,8 @@
 use super::atomic::{AtomicFile, same_file};
 use super::record::{ReadError, Record};
 use super::text::Decoders;
-use crate::codec::{Encoding, hex::hexdump};
+use crate::codec::escape::visible_keeping;
+use crate::codec::{Encoding, hex::hexdump, visible};
 use crate::net::{ClosedBy, Event, EventKind, Role};
 use std::collections::HashMap;
 use std::fmt;
@@ -256,12 +257,6 @@ fn is_text(t: &str) -> bool {
         .any(|c| c == '\u{fffd}' || (c.is_control() && !matches!(c, '\t' | '\r' | '\n')))
 }
 
-fn visible(t: &str) -> String {
-    t.replace('\r', "\\r")
-        .replace('\n', "\\n")
-        .replace('\t', "\\t")
-}
-
 struct Txt;
 
 impl<W: Write> Sink<W> for Txt {
@@ -277,19 +272,14 @@ impl<W: Write> Sink<W> for Txt {
         };
         let len = rec.len.map(|l| l.to_string()).unwrap_or_else(|| "-".into());
         let body = match (&rec.text, &rec.message) {
-            (Some(t), _) => visible(t),
+            (Some(t), _) => t.clone(),
             (None, Some(m)) => format!("[{}] {m}", rec.event),
             (None, None) => format!("[{}]", rec.event),
         };
-        writeln!(
-            out,
-            "{}  {}  {}  {}  {}",
-            rec.ts,
-            arrow(rec),
-            peer,
-            len,
-            body
-        )?;
+        // Every field escaped (a record file may come from anywhere, not only the text):
+        // `cat` of the export never hands a peer's ESC, BEL or bidi override to a terminal.
+        let line = format!("{}  {}  {}  {}  {}", rec.ts, arrow(rec), peer, len, body);
+        writeln!(out, "{}", visible(&line))?;
         if let (Some(bytes), Some(t)) = (rec.bytes(), &rec.text)
             && (!is_text(t) || !bytes.is_empty() && t.is_empty())
         {
@@ -343,7 +333,11 @@ impl<W: Write> Sink<W> for Csv {
             o(&r.message),
             o(&r.by),
         ];
-        let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        // Control characters shown escaped, but for tab, CR and LF, which quoting holds.
+        let line: Vec<String> = cells
+            .iter()
+            .map(|c| csv_cell(&visible_keeping(c, |c| matches!(c, '\t' | '\r' | '\n'))))
+            .collect();
         write!(out, "{}\r\n", line.join(","))?;
         Ok(0)
     }

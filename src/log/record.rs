@@ -162,9 +162,9 @@ pub struct RecordWriter<W: Write = BufWriter<File>> {
 }
 
 impl RecordWriter<BufWriter<File>> {
-    /// Creates (truncates) `path`.
+    /// Creates (truncates) `path`, mode 0600 when new.
     pub fn create(path: &Path, enc: Encoding) -> io::Result<Self> {
-        let f = File::create(path)?;
+        let f = super::private::create_file(path)?;
         Ok(RecordWriter::new(
             BufWriter::with_capacity(256 * 1024, f),
             enc,

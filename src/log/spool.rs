@@ -57,9 +57,10 @@ enum Sink {
 }
 
 impl Sink {
-    /// Creates (truncates) `path` and writes the binary header.
+    /// Creates (truncates) `path`, private to the user (mode 0600 when new), and writes
+    /// the binary header.
     fn open(kind: Kind, path: &Path, enc: Encoding) -> io::Result<Sink> {
-        let f = BufWriter::with_capacity(1 << 20, File::create(path)?);
+        let f = BufWriter::with_capacity(1 << 20, super::private::create_file(path)?);
         Ok(match kind {
             Kind::Jsonl => {
                 let mut w = RecordWriter::new(f, enc);
@@ -131,7 +132,7 @@ impl Spool {
         if let Some(dir) = path.parent()
             && !dir.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(dir)?;
+            super::private::create_dir_all(dir)?;
         }
         let sink = Sink::open(kind, path, enc)?;
         let (tx, rx) = unbounded::<Msg>();
@@ -175,7 +176,9 @@ impl Spool {
 
     /// Creates a new binary spool file for a session in `dir`, named so a later start can
     /// tell whether its writer is still alive (`spool-<pid>-<name>-<millis>.stspool`).
+    /// `dir` is the data directory: made (or tightened to) mode 0700 first.
     pub fn in_dir(dir: &Path, name: &str, enc: Encoding) -> io::Result<Spool> {
+        super::private::secure_data_dir(dir)?;
         let ms = crate::net::now_us() / 1000;
         let path = dir.join(format!(
             "spool-{}-{}-{}.{EXTENSION}",

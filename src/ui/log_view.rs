@@ -93,7 +93,8 @@ pub fn format_time(ts_us: i64) -> String {
     }
 }
 
-/// Text with control characters made visible (`\r`, `\n`, `\t`, `\xNN`), cut at `max` chars.
+/// Text with control and bidi characters made visible (`\r`, `\n`, `\t`, `\xNN`, `\u{N}`:
+/// [`crate::codec::escape::push_visible`]), cut at `max` chars.
 pub fn visible(text: &str, max: usize) -> String {
     let mut out = String::with_capacity(text.len().min(max.saturating_add(8)));
     for (n, c) in text.chars().enumerate() {
@@ -101,17 +102,7 @@ pub fn visible(text: &str, max: usize) -> String {
             out.push_str(" …");
             break;
         }
-        match c {
-            '\r' => out.push_str("\\r"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\0' => out.push_str("\\0"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
+        crate::codec::escape::push_visible(&mut out, c);
     }
     out
 }
@@ -128,14 +119,15 @@ pub fn peer_text(e: &Entry) -> String {
 /// One row as a text line: `time  dir  peer  len  text` (for Copy and .txt saves).
 pub fn format_row_text(e: &Entry) -> String {
     let len = e.data().map(|d| d.len().to_string()).unwrap_or_default();
-    format!(
+    let line = format!(
         "{}  {}  {}  {}  {}",
         format_time(e.event.ts_us),
         e.direction().symbol(),
         peer_text(e),
         len,
-        visible(&e.text, usize::MAX)
-    )
+        e.text
+    );
+    crate::codec::visible(&line).into_owned()
 }
 
 /// Writes rows to `path`: text lines for `.txt`, otherwise JSON Lines records.

@@ -214,3 +214,86 @@ pub fn read_exact_timeout(s: &mut std::net::TcpStream, want: usize) -> Vec<u8> {
     s.read_exact(&mut buf).unwrap();
     buf
 }
+
+/// How long a session runtime may take to reach what a test waits for (the heavy tests
+/// move 256 MiB).
+pub const RUNTIME_WAIT: Duration = Duration::from_secs(60);
+
+/// A session runtime of `role`, spooling into `spool` if given, UTF-8.
+pub fn runtime(
+    role: socket_tester::net::Role,
+    spool: Option<&std::path::Path>,
+) -> socket_tester::session::Runtime {
+    socket_tester::session::Runtime::new(
+        role,
+        socket_tester::session::RuntimeOptions {
+            spool_dir: spool.map(|p| p.to_path_buf()),
+            notify: None,
+            encoding: Some(socket_tester::codec::Encoding::UTF_8),
+        },
+    )
+}
+
+/// Waits until `done` holds for a session runtime's status and its rx message count.
+/// Panics after [`RUNTIME_WAIT`].
+pub fn wait_runtime(
+    rt: &socket_tester::session::Runtime,
+    what: &str,
+    mut done: impl FnMut(&socket_tester::session::Status, u64) -> bool,
+) -> socket_tester::session::Status {
+    let deadline = Instant::now() + RUNTIME_WAIT;
+    loop {
+        let (st, rx) = {
+            let v = rt.view();
+            (v.status.clone(), v.store.counters.rx_msgs)
+        };
+        if done(&st, rx) {
+            return st;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}: {st:?}"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Starts a UDP receiver on 127.0.0.1 (an OS-assigned port) in `rt`, recording to
+/// `record` if given; returns its address once bound.
+pub fn bound_udp_receiver(
+    rt: &socket_tester::session::Runtime,
+    record: Option<std::path::PathBuf>,
+) -> SocketAddr {
+    use socket_tester::net::Role;
+    rt.start(
+        SessionConfig::new(Role::UdpReceiver, "127.0.0.1:0"),
+        Default::default(),
+        record,
+    );
+    let st = wait_runtime(rt, "bound", |st, _| {
+        st.state == socket_tester::session::ConnState::Bound
+    });
+    st.local.expect("a bound receiver knows its address")
+}
+
+/// Runs `socket-tester export INPUT --to OUTPUT` through `cmd` (the binary, or a shell
+/// that execs it) and asserts it succeeded.
+pub fn run_export(
+    mut cmd: std::process::Command,
+    input: &std::path::Path,
+    output: &std::path::Path,
+) {
+    let o = cmd
+        .arg("export")
+        .arg(input)
+        .arg("--to")
+        .arg(output)
+        .output()
+        .expect("run socket-tester export");
+    assert!(
+        o.status.success(),
+        "export to {}: {}",
+        output.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
