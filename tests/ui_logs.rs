@@ -19,6 +19,7 @@ fn app_in(dir: &Path, max_rows: usize) -> App {
         log: LogSettings {
             max_rows,
             max_mib: 256,
+            ..LogSettings::default()
         },
         ..Persisted::default()
     };

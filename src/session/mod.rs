@@ -11,12 +11,14 @@
 //! rt.start(SessionConfig::new(Role::UdpReceiver, "127.0.0.1:8080"), Default::default(), None);
 //! ```
 
+pub mod budget;
 mod runner;
 pub mod stats;
 pub mod timeline;
 pub mod tools;
 pub mod view;
 
+pub use budget::SpoolBudget;
 pub use tools::MakePayload;
 pub use view::{
     AutoNote, AutoView, ConnState, RulesView, Status, View, WriterError, WriterFailure,
@@ -73,6 +75,8 @@ pub enum Control {
     SetSpoolDir(PathBuf),
     /// What wakes the window.
     SetNotify(Notifier),
+    /// The cap on all spools together: recording stops when it is reached.
+    SetSpoolBudget(budget::SpoolBudget),
     /// End the runtime: stop the worker, finish the writers, remove the spool.
     Shutdown,
 }

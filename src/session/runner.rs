@@ -4,6 +4,7 @@
 //! about 60 times a second. When the view is locked by a reader, events wait in a bounded
 //! queue instead of the runtime waiting: a slow frame never slows receiving.
 
+use super::budget::BudgetShare;
 use super::tools::{Tools, earliest};
 use super::view::{View, WriterError, WriterFailure};
 use super::{Control, Output, RuntimeOptions, SharedView, lock};
@@ -29,6 +30,8 @@ const NOTIFY_EVERY: Duration = Duration::from_millis(16);
 const RETRY: Duration = Duration::from_millis(2);
 /// How often the writers' progress is read while something is not yet on disk.
 const POLL_WRITERS: Duration = Duration::from_millis(20);
+/// How often a spool's size is checked against the cap on all spools.
+const BUDGET_EVERY: Duration = Duration::from_millis(250);
 /// Shortest time between two hand-overs to the view under a flood (the window draws at
 /// most 60 times a second; this keeps the lock and the status copy off the per-event path).
 const FLUSH_EVERY: Duration = Duration::from_millis(1);
@@ -72,6 +75,9 @@ pub(super) struct Runner {
     spool_error: Option<WriterError>,
     spooled: u64,
     spool_written: u64,
+    /// This runtime's part of the cap on all spools, and when its size was last checked.
+    budget: Option<BudgetShare>,
+    budget_checked: Option<Instant>,
     recorder: Option<Spool>,
     /// Events given to the recorder, and how many it has written.
     recorded: u64,
@@ -118,6 +124,8 @@ impl Runner {
             spool_error: None,
             spooled: 0,
             spool_written: 0,
+            budget: None,
+            budget_checked: None,
             recorder: None,
             recorded: 0,
             record_written: 0,
@@ -217,7 +225,9 @@ impl Runner {
             self.local = Some(l);
         }
         self.ensure_spool();
-        if self.spool.is_some() {
+        // A spool that stopped (disk full, or the cap) takes nothing more: `spooled` is
+        // then exactly what was handed to it.
+        if self.spool.is_some() && self.spool_error.is_none() {
             self.to_spool.push(ev.clone());
             self.spooled += 1;
         }
@@ -385,6 +395,20 @@ impl Runner {
                 if let Some(s) = &self.spool {
                     s.truncate();
                 }
+                if let Some(b) = &self.budget {
+                    b.report(0);
+                }
+                // An empty spool is under the cap again: recording goes on.
+                if matches!(
+                    self.spool_error,
+                    Some(WriterError {
+                        what: WriterFailure::CapReached(_),
+                        ..
+                    })
+                ) {
+                    self.spool_error = None;
+                    self.dirty = true;
+                }
                 self.spooled = 0;
                 self.spool_written = 0;
                 self.framer.reset();
@@ -428,6 +452,7 @@ impl Runner {
                 }
             }
             Control::SetNotify(n) => self.opts.notify = Some(n),
+            Control::SetSpoolBudget(b) => self.budget = Some(b.share()),
             Control::Shutdown => {}
         }
         self.dirty = true;
@@ -492,6 +517,7 @@ impl Runner {
                 self.spool_error = Some(e);
                 self.dirty = true;
             }
+            self.check_budget(&path);
         }
         if let Some(r) = &mut self.recorder {
             let path = r.path().to_path_buf();
@@ -501,6 +527,29 @@ impl Runner {
             self.record_error = Some(writer_error(WriterFailure::Stopped, &path, e));
             self.recorder = None;
             self.record_path = None;
+            self.dirty = true;
+        }
+    }
+
+    /// Reports the spool's size to the shared cap (a few times a second) and stops
+    /// recording once all spools together have reached it.
+    fn check_budget(&mut self, path: &std::path::Path) {
+        let Some(b) = &self.budget else { return };
+        let now = Instant::now();
+        if self
+            .budget_checked
+            .is_some_and(|t| now.duration_since(t) < BUDGET_EVERY)
+        {
+            return;
+        }
+        self.budget_checked = Some(now);
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        if !b.report(size) && self.spool_error.is_none() {
+            self.spool_error = Some(WriterError {
+                what: WriterFailure::CapReached(b.budget().cap()),
+                path: path.display().to_string(),
+                detail: String::new(),
+            });
             self.dirty = true;
         }
     }
@@ -609,6 +658,9 @@ impl Runner {
         self.write_out();
         self.recorder = None;
         self.spool = None;
+        if let Some(b) = &self.budget {
+            b.release();
+        }
         self.print_expect();
         if let Some(o) = &mut self.output {
             o.batch_done();

@@ -244,6 +244,9 @@ pub enum WriterFailure {
     Stopped,
     /// The runtime could not wait for the writer (no thread).
     CannotWait,
+    /// The spools together reached their cap (bytes): recording stopped, nothing was
+    /// dropped.
+    CapReached(u64),
 }
 
 impl std::fmt::Display for WriterError {
@@ -254,6 +257,11 @@ impl std::fmt::Display for WriterError {
             WriterFailure::CannotCreateRecord => write!(f, "cannot write the record {p}: {d}"),
             WriterFailure::Stopped => write!(f, "record stopped: cannot write {p}: {d}"),
             WriterFailure::CannotWait => write!(f, "cannot wait for the spool: {d}"),
+            WriterFailure::CapReached(cap) => write!(
+                f,
+                "recording stopped: the spools reached their cap of {} MiB ({p})",
+                cap >> 20
+            ),
         }
     }
 }

@@ -19,6 +19,6 @@ pub enum AppCommand {
     SavePreset(PathBuf),
     /// Put this preset into the window (read from this file).
     ApplyPreset(Box<Preset>, PathBuf),
-    /// Every log's memory caps changed (rows, bytes).
-    SetLogCaps(usize, usize),
+    /// The log settings changed: every log's memory caps and the cap on all log files.
+    SetLogSettings(super::log_settings::LogSettings),
 }

@@ -1,5 +1,6 @@
 //! How much of each session's log is kept in memory (the rest stays in its file on disk
-//! and is in every Save log…). Persisted with the window's settings.
+//! and is in every Save log…), and how large the log files on disk may grow together.
+//! Persisted with the window's settings.
 
 use super::lang::ui_loader;
 use crate::log::LogStore;
@@ -13,6 +14,8 @@ use serde::{Deserialize, Serialize};
 pub struct LogSettings {
     pub max_rows: usize,
     pub max_mib: usize,
+    /// The cap on all log files (spools) together, in GiB: recording stops there.
+    pub spool_cap_gib: u64,
 }
 
 impl Default for LogSettings {
@@ -20,6 +23,7 @@ impl Default for LogSettings {
         LogSettings {
             max_rows: LogStore::DEFAULT_ROWS,
             max_mib: LogStore::DEFAULT_BYTES >> 20,
+            spool_cap_gib: crate::session::budget::DEFAULT_CAP >> 30,
         }
     }
 }
@@ -29,12 +33,17 @@ impl LogSettings {
     pub const MAX_ROWS: usize = 10_000_000;
     pub const MIN_MIB: usize = 1;
     pub const MAX_MIB: usize = 16 * 1024;
+    pub const MIN_CAP_GIB: u64 = 1;
+    pub const MAX_CAP_GIB: u64 = 64 * 1024;
 
     /// The caps within their bounds.
     pub fn clamped(self) -> LogSettings {
         LogSettings {
             max_rows: self.max_rows.clamp(Self::MIN_ROWS, Self::MAX_ROWS),
             max_mib: self.max_mib.clamp(Self::MIN_MIB, Self::MAX_MIB),
+            spool_cap_gib: self
+                .spool_cap_gib
+                .clamp(Self::MIN_CAP_GIB, Self::MAX_CAP_GIB),
         }
     }
 
@@ -46,6 +55,11 @@ impl LogSettings {
     pub fn apply(self, store: &mut LogStore) {
         let (rows, bytes) = self.caps();
         store.set_caps(rows, bytes);
+    }
+
+    /// The cap on all spools together, in bytes.
+    pub fn spool_cap(self) -> u64 {
+        self.clamped().spool_cap_gib.saturating_mul(1 << 30)
     }
 
     /// The caps these settings give: (rows, payload bytes).
@@ -77,6 +91,15 @@ pub fn ui(ui: &mut Ui, s: &mut LogSettings) -> bool {
                     .speed(4.0),
             )
             .labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label(fl!(ui_loader(ui), "logset-spool-cap"));
+            ui.add(
+                egui::DragValue::new(&mut s.spool_cap_gib)
+                    .range(LogSettings::MIN_CAP_GIB..=LogSettings::MAX_CAP_GIB)
+                    .speed(1.0),
+            )
+            .labelled_by(l.id)
+            .on_hover_text(fl!(ui_loader(ui), "logset-spool-cap-tip"));
             ui.end_row();
         });
     if ui.button(fl!(ui_loader(ui), "logset-reset")).clicked() {

@@ -35,6 +35,16 @@ pub enum Source {
         rows: Vec<Entry>,
         why: String,
     },
+    /// Recording stopped (`why`: disk full, the cap…): the spool up to where it stopped,
+    /// then the rows in memory that came after it. `evicted`: memory has let go of rows,
+    /// so some of those after the stop may be gone.
+    Stopped {
+        path: PathBuf,
+        sync: Box<dyn FnOnce() -> bool + Send>,
+        rows: Vec<Entry>,
+        evicted: bool,
+        why: String,
+    },
 }
 
 /// A file name for the save dialog.
@@ -165,6 +175,13 @@ pub fn export_session(
         )
     })?;
     let (report, caveat) = match source {
+        Source::Stopped {
+            path,
+            sync,
+            rows,
+            evicted,
+            why,
+        } => return export_stopped(path, sync, rows, evicted, &why, output, format, enc, lang),
         Source::Spool { path, sync } => {
             if same_file(&path, output) {
                 return Err(fl!(
@@ -243,6 +260,97 @@ pub fn export_session(
         None if bad > 0 => Err(msg),
         None => Ok(msg),
     }
+}
+
+/// Save log… after recording stopped: what the spool holds, then the rows in memory
+/// newer than its last event, and what may be missing between them.
+#[allow(clippy::too_many_arguments)]
+fn export_stopped(
+    path: PathBuf,
+    sync: Box<dyn FnOnce() -> bool + Send>,
+    rows: Vec<Entry>,
+    evicted: bool,
+    why: &str,
+    output: &Path,
+    format: Format,
+    enc: Encoding,
+    lang: Lang,
+) -> Result<String, String> {
+    use std::cell::{Cell, RefCell};
+    let failed = |e: &dyn std::fmt::Display| fl!(loader(lang), "save-failed", err = e.to_string());
+    if same_file(&path, output) {
+        return Err(fl!(
+            loader(lang),
+            "save-same-file",
+            path = output.display().to_string()
+        ));
+    }
+    // Whatever the writer still had queued (the cap stops taking events, not writing).
+    sync();
+    let from_disk: Box<dyn Iterator<Item = Result<Record, ReadError>>> = match File::open(&path)
+        .and_then(|mut f| {
+            let len = f.metadata()?.len();
+            if crate::log::input::file_is_spool(&mut f)? {
+                crate::log::input::open_records(f, len, false)
+            } else {
+                let cut = complete_prefix(&mut f, len)?;
+                Ok(Box::new(read_records(f.take(cut))))
+            }
+        }) {
+        Ok(r) => r,
+        // No readable disk copy: the rows in memory are all there is.
+        Err(_) => Box::new(std::iter::empty()),
+    };
+    let last_ts: RefCell<Option<String>> = RefCell::new(None);
+    let (disk, memory) = (Cell::new(0u64), Cell::new(0u64));
+    let disk_part = from_disk.inspect(|r| {
+        if let Ok(rec) = r {
+            disk.set(disk.get() + 1);
+            *last_ts.borrow_mut() = Some(rec.ts.clone());
+        }
+    });
+    let first_kept = RefCell::new(None);
+    let memory_part = rows
+        .iter()
+        .map(|e| Record::from_event(&e.event, Some(e.text.clone()), enc))
+        .filter(|r| {
+            let newer = last_ts.borrow().as_ref().is_none_or(|t| r.ts > *t);
+            if newer {
+                memory.set(memory.get() + 1);
+                first_kept.borrow_mut().get_or_insert_with(|| r.ts.clone());
+            }
+            newer
+        })
+        .map(Ok);
+    let report = write_out(disk_part.chain(memory_part), output, format, enc, lang)
+        .map_err(|e| failed(&e))?;
+    let mut msg = fl!(
+        loader(lang),
+        "save-saved",
+        n = thousands(report.events),
+        count = report.events,
+        path = output.display().to_string()
+    );
+    msg.push_str(" · ");
+    msg.push_str(&fl!(
+        loader(lang),
+        "save-stopped-parts",
+        disk = thousands(disk.get()),
+        memory = thousands(memory.get()),
+        why = why
+    ));
+    if evicted {
+        let after = last_ts.borrow().clone().unwrap_or_default();
+        let before = first_kept.borrow().clone().unwrap_or_default();
+        msg.push_str(" · ");
+        msg.push_str(&fl!(
+            loader(lang),
+            "save-stopped-gap",
+            after = after,
+            before = before
+        ));
+    }
+    Err(msg)
 }
 
 /// `3412118` → `3,412,118`.

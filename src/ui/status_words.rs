@@ -63,6 +63,13 @@ pub fn writer_error_text(lang: Lang, e: &crate::session::WriterError) -> String 
         }
         WriterFailure::Stopped => fl!(l, "notice-record-stopped", path = path, err = err),
         WriterFailure::CannotWait => fl!(l, "notice-cannot-wait-spool", err = err),
+        WriterFailure::CapReached(cap) => {
+            fl!(
+                l,
+                "notice-spool-cap-reached",
+                cap = super::save::human_size(cap)
+            )
+        }
     }
 }
 
@@ -100,5 +107,28 @@ pub fn auto_note_text(n: &AutoNote, lang: Lang) -> (String, bool) {
                 true,
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::{WriterError, WriterFailure};
+
+    #[test]
+    fn the_cap_is_worded_in_each_language() {
+        let e = WriterError {
+            what: WriterFailure::CapReached(10 << 30),
+            path: "/data/spool-1-udp-recv-2.stspool".into(),
+            detail: String::new(),
+        };
+        let en = writer_error_text(Lang::En, &e);
+        assert!(
+            en.contains("10.0 GiB") && en.contains("recording stopped"),
+            "{en}"
+        );
+        let zh = writer_error_text(Lang::Zh, &e);
+        assert!(zh.contains("10.0 GiB") && zh.contains("录制已停止"), "{zh}");
+        assert!(!zh.contains("recording"), "{zh}");
     }
 }

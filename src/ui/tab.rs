@@ -120,6 +120,11 @@ impl SessionPanel {
         self.runtime.send(Control::SetNotify(n));
     }
 
+    /// The cap on all spools together that this tab's spool counts against.
+    pub fn set_spool_budget(&self, b: &crate::session::SpoolBudget) {
+        self.runtime.send(Control::SetSpoolBudget(b.clone()));
+    }
+
     /// The log's memory caps.
     pub fn set_caps(&self, rows: usize, bytes: usize) {
         self.runtime.send(Control::SetCaps { rows, bytes });
@@ -339,6 +344,20 @@ impl SessionPanel {
                 path: p.clone(),
                 sync: Box::new(self.runtime.syncer(std::time::Duration::from_secs(60))),
             },
+            (Some(p), Some(e)) => {
+                let (rows, evicted) = {
+                    let v = self.view();
+                    let rows: Vec<_> = v.store.iter().cloned().collect();
+                    (rows, v.store.total() > v.store.len() as u64)
+                };
+                save::Source::Stopped {
+                    path: p.clone(),
+                    sync: Box::new(self.runtime.syncer(std::time::Duration::from_secs(60))),
+                    rows,
+                    evicted,
+                    why: writer_error_text(self.lang, e),
+                }
+            }
             (_, err) => save::Source::Memory {
                 rows: self.view().store.iter().cloned().collect(),
                 why: err.as_ref().map_or_else(

@@ -32,10 +32,13 @@ impl App {
                     Err(e) => (fl!(loader(lang), "preset-failed", err = e.as_str()), true),
                 });
             }
-            AppCommand::SetLogCaps(rows, bytes) => {
+            AppCommand::SetLogSettings(s) => {
+                self.log_settings = s;
+                let (rows, bytes) = s.caps();
                 for p in self.all_panels() {
                     p.set_caps(rows, bytes);
                 }
+                self.spool_budget.set_cap(s.spool_cap());
             }
         }
     }

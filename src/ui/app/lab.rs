@@ -192,6 +192,7 @@ fn fresh(app: &App, role: Role) -> SessionPanel {
     let mut p = SessionPanel::new(role, TabSettings::seed(role));
     let (rows, bytes) = app.log_settings.caps();
     p.set_caps(rows, bytes);
+    p.set_spool_budget(&app.spool_budget);
     p.set_spool_dir(app.data_dir.clone());
     if let Some(n) = app.notifier() {
         p.set_notify(n);

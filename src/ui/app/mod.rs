@@ -17,6 +17,7 @@ use super::tab::SessionPanel;
 use crate::i18n::loader;
 use crate::launch::Launch;
 use crate::net::{Notifier, Role};
+use crate::session::SpoolBudget;
 use egui::{Key, Modifiers, RichText};
 use i18n_embed_fl::fl;
 use std::sync::Arc;
@@ -43,6 +44,8 @@ pub struct App {
     pub data_dir: std::path::PathBuf,
     /// The offer to recover spools left by a crash.
     pub recovery: Recovery,
+    /// The cap on all spools together (this window's tabs and the left-over ones).
+    pub spool_budget: SpoolBudget,
 }
 
 fn index(role: Role) -> usize {
@@ -58,6 +61,7 @@ impl App {
     /// A window state from saved settings (or the seed defaults) and an optional launch.
     pub fn new(persisted: Option<Persisted>, launch: Option<Launch>) -> App {
         let p = persisted.unwrap_or_default();
+        let spool_budget = SpoolBudget::new(p.log.spool_cap());
         let mut panels = vec![
             SessionPanel::new(Role::UdpSender, p.udp_sender),
             SessionPanel::new(Role::UdpReceiver, p.udp_receiver),
@@ -67,6 +71,7 @@ impl App {
         for panel in &mut panels {
             let (rows, bytes) = p.log.caps();
             panel.set_caps(rows, bytes);
+            panel.set_spool_budget(&spool_budget);
         }
         let mut tab = p.tab;
         if let Some(l) = &launch {
@@ -91,6 +96,7 @@ impl App {
             log_settings: p.log,
             data_dir: super::save::default_data_dir(),
             recovery: Recovery::default(),
+            spool_budget,
         }
     }
 
@@ -171,6 +177,9 @@ impl App {
             self.cjk_font = install_cjk_font(ctx);
         }
         self.recovery.start(&self.data_dir, ctx);
+        self.recovery.poll();
+        self.spool_budget
+            .set_left_over(self.recovery.items.iter().map(|o| o.size).sum());
         if self.notify.is_none() {
             let c = ctx.clone();
             let n: Notifier = Arc::new(move || c.request_repaint());
@@ -212,11 +221,10 @@ impl App {
                     commands.push(cmd);
                 }
                 ui.separator();
-                let settings = &mut self.log_settings;
+                let mut settings = self.log_settings;
                 ui.menu_button(fl!(super::lang::ui_loader(ui), "menu-settings"), |ui| {
-                    if log_settings::ui(ui, settings) {
-                        let (rows, bytes) = settings.caps();
-                        commands.push(AppCommand::SetLogCaps(rows, bytes));
+                    if log_settings::ui(ui, &mut settings) {
+                        commands.push(AppCommand::SetLogSettings(settings));
                     }
                 });
                 ui.separator();
