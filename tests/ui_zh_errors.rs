@@ -20,9 +20,15 @@ use zh::*;
 
 /// The one text on screen containing `needle`; fails if it has English words.
 fn chinese_text(h: &Harness<'_, App>, needle: &str) -> String {
-    let found: Vec<String> = texts(h).into_iter().filter(|t| t.contains(needle)).collect();
+    let found: Vec<String> = texts(h)
+        .into_iter()
+        .filter(|t| t.contains(needle))
+        .collect();
     let Some(t) = found.first() else {
-        panic!("no text contains {needle:?}; the window shows:\n{:#?}", texts(h));
+        panic!(
+            "no text contains {needle:?}; the window shows:\n{:#?}",
+            texts(h)
+        );
     };
     let words = english_words(t, &BTreeSet::new());
     assert!(words.is_empty(), "English {words:?} in {t:?}");
@@ -65,7 +71,11 @@ fn send_box_errors_are_chinese_and_name_the_position() {
     // The words follow the window's language (worded when drawn, not when typed).
     h.state_mut().classroom.set_lang(Lang::En);
     settle(&mut h);
-    assert!(texts(&h).iter().any(|t| t.starts_with("hex: column 4: odd number")));
+    assert!(
+        texts(&h)
+            .iter()
+            .any(|t| t.starts_with("hex: column 4: odd number"))
+    );
     h.state_mut().classroom.set_lang(Lang::Zh);
     settle(&mut h);
     chinese_text(&h, "第 4 列");
@@ -87,7 +97,10 @@ fn send_box_errors_are_chinese_and_name_the_position() {
     send_options(&mut h, false, false, true);
     type_message(&mut h, "ab{序号}");
     let t = chinese_text(&h, "第 4 个字符");
-    assert!(t.starts_with("变量：") && t.contains("未知变量 {序号}"), "{t}");
+    assert!(
+        t.starts_with("变量：") && t.contains("未知变量 {序号}"),
+        "{t}"
+    );
     assert_no_english(&h, "unknown variable");
 
     // A character GBK cannot write.

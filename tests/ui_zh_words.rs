@@ -10,15 +10,12 @@ mod support;
 #[path = "ui_zh_support.rs"]
 mod zh;
 
-use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
-use regex::Regex;
+use egui_kittest::kittest::Queryable;
 use socket_tester::i18n::Lang;
 use socket_tester::net::{CloseReason, ClosedBy, ErrorKind, Event, EventKind, ResetReason, Role};
 use socket_tester::ui::{App, ConnState, Tool};
 use std::collections::BTreeSet;
 use std::net::IpAddr;
-use std::sync::LazyLock;
 use support::*;
 use zh::*;
 

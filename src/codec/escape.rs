@@ -151,7 +151,10 @@ mod tests {
             }
         );
         let e = parse_escapes("ab\\", Encoding::UTF_8).unwrap_err();
-        assert_eq!(e.to_string(), r"position 3: a lone backslash at the end; write \\ for a backslash");
+        assert_eq!(
+            e.to_string(),
+            r"position 3: a lone backslash at the end; write \\ for a backslash"
+        );
         match parse_escapes("a收", Encoding::LATIN_1) {
             Err(EscapeError::Encode(e)) => assert_eq!((e.position, e.ch), (1, '收')),
             other => panic!("{other:?}"),

@@ -14,8 +14,8 @@ pub mod text;
 
 pub use checksum::Checksum;
 pub use escape::parse_escapes;
-pub use framing::{Frame, Framer, Framing};
 pub use escape::{EscapeError, EscapeProblem};
+pub use framing::{Frame, Framer, Framing};
 pub use hex::{HexError, HexProblem, parse_hex, to_hex, to_hex_spaced};
 pub use payload::PayloadError;
 pub use template::{Template, TemplateCtx, TemplateError, TemplateProblem};

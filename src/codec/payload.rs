@@ -72,9 +72,15 @@ mod tests {
             "hex: column 4: odd number of hex digits in \"6\": every byte needs two digits"
         );
         let e = PayloadError::from(Template::parse("ab{nope}").unwrap_err());
-        assert!(e.to_string().starts_with("variables: position 4: unknown variable {nope}"));
+        assert!(
+            e.to_string()
+                .starts_with("variables: position 4: unknown variable {nope}")
+        );
         let e = PayloadError::from(parse_escapes(r"a\q", Encoding::UTF_8).unwrap_err());
-        assert!(e.to_string().starts_with(r"position 2: unknown escape \q"), "{e}");
+        assert!(
+            e.to_string().starts_with(r"position 2: unknown escape \q"),
+            "{e}"
+        );
         let e = PayloadError::from(encode(Encoding::GBK, "ab😀").unwrap_err());
         assert!(
             e.to_string()

@@ -579,7 +579,10 @@ mod tests {
             .render(&mut TemplateCtx::new(Encoding::UTF_8, true))
             .unwrap_err();
         assert_eq!(e.position, 6, "{e}");
-        assert_eq!(e.problem, TemplateProblem::Escape(EscapeProblem::Unknown('q')));
+        assert_eq!(
+            e.problem,
+            TemplateProblem::Escape(EscapeProblem::Unknown('q'))
+        );
         let t = Template::parse(r"{seq}a\n收").unwrap();
         let e = t
             .render(&mut TemplateCtx::new(Encoding::LATIN_1, true))

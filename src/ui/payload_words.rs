@@ -6,8 +6,7 @@
 
 use crate::codec::text::EncodeError;
 use crate::codec::{
-    EscapeError, EscapeProblem, HexError, HexProblem, PayloadError, TemplateError,
-    TemplateProblem,
+    EscapeError, EscapeProblem, HexError, HexProblem, PayloadError, TemplateError, TemplateProblem,
 };
 use crate::i18n::{Lang, loader};
 use crate::net::rules::{MatchError, MatchProblem, RuleError, RuleProblem};
@@ -57,11 +56,9 @@ pub fn hex_problem_text(lang: Lang, p: &HexProblem) -> String {
 /// An escape error (or the encode error of the text around the escapes).
 pub fn escape_error_text(lang: Lang, e: &EscapeError) -> String {
     match e {
-        EscapeError::Bad { position, problem } => at_position(
-            lang,
-            *position,
-            escape_problem_text(lang, problem),
-        ),
+        EscapeError::Bad { position, problem } => {
+            at_position(lang, *position, escape_problem_text(lang, problem))
+        }
         EscapeError::Encode(e) => encode_error_text(lang, e),
     }
 }
@@ -230,16 +227,42 @@ mod tests {
             .iter()
             .map(|e| payload_error_text(Lang::Zh, e))
             .collect();
-        assert_eq!(zh[0], "十六进制：第 4 列：“6”的十六进制数字个数是奇数：每个字节要两位数字");
-        assert!(zh[1].starts_with("十六进制：第 2 行第 2 列：“G”"), "{}", zh[1]);
-        assert!(zh[3].starts_with("第 3 个字符：无法识别的转义 \\q"), "{}", zh[3]);
-        assert!(zh[6].starts_with("第 3 个字符：字符“😀”（U+1F600）无法用 GBK"), "{}", zh[6]);
+        assert_eq!(
+            zh[0],
+            "十六进制：第 4 列：“6”的十六进制数字个数是奇数：每个字节要两位数字"
+        );
+        assert!(
+            zh[1].starts_with("十六进制：第 2 行第 2 列：“G”"),
+            "{}",
+            zh[1]
+        );
+        assert!(
+            zh[3].starts_with("第 3 个字符：无法识别的转义 \\q"),
+            "{}",
+            zh[3]
+        );
+        assert!(
+            zh[6].starts_with("第 3 个字符：字符“😀”（U+1F600）无法用 GBK"),
+            "{}",
+            zh[6]
+        );
         assert!(zh[7].contains("5C"), "{}", zh[7]);
-        assert!(zh[8].starts_with("变量：第 4 个字符：未知变量 {nope}"), "{}", zh[8]);
+        assert!(
+            zh[8].starts_with("变量：第 4 个字符：未知变量 {nope}"),
+            "{}",
+            zh[8]
+        );
         assert!(zh[9].contains("65535"), "{}", zh[9]);
-        assert!(zh[12].starts_with("变量：第 3 个字符：字符“收”"), "{}", zh[12]);
+        assert!(
+            zh[12].starts_with("变量：第 3 个字符：字符“收”"),
+            "{}",
+            zh[12]
+        );
         for t in &zh {
-            assert!(t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{t}");
+            assert!(
+                t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{t}"
+            );
         }
     }
 }

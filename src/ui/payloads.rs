@@ -366,8 +366,10 @@ mod tests {
             e.to_string(),
             "not a payload file: format is \"x\", expected \"socket-tester-payloads\""
         );
-        let e = parse(&format!(r#"{{"format": "{FORMAT}", "version": 2, "payloads": []}}"#))
-            .unwrap_err();
+        let e = parse(&format!(
+            r#"{{"format": "{FORMAT}", "version": 2, "payloads": []}}"#
+        ))
+        .unwrap_err();
         assert_eq!(e, ImportProblem::TooNew(2));
         assert!(e.text(Lang::Zh).contains("版本 2"), "{}", e.text(Lang::Zh));
     }

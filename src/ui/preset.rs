@@ -370,7 +370,10 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let zh = e.text(Lang::Zh);
-        assert!(zh.starts_with(&format!("第 {} 行：", line.unwrap_or(0))), "{zh}");
+        assert!(
+            zh.starts_with(&format!("第 {} 行：", line.unwrap_or(0))),
+            "{zh}"
+        );
         assert!(zh.contains("99999"), "{zh}");
         let bad = text.replacen("encoding = \"gbk\"", "encoding = \"klingon\"", 1);
         let e = Preset::parse(&bad).unwrap_err();
