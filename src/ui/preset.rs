@@ -131,7 +131,10 @@ pub enum LoadError {
     /// The file could not be read (the system's words).
     Read { path: PathBuf, detail: String },
     /// The file was read and refused.
-    Bad { path: PathBuf, error: PresetError },
+    Bad {
+        path: PathBuf,
+        error: Box<PresetError>,
+    },
 }
 
 impl LoadError {
@@ -297,7 +300,7 @@ pub fn load(path: &Path) -> Result<Preset, LoadError> {
     })?;
     Preset::parse(&text).map_err(|error| LoadError::Bad {
         path: path.to_path_buf(),
-        error,
+        error: Box::new(error),
     })
 }
 
