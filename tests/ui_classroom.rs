@@ -287,7 +287,7 @@ fn preset_round_trips_through_the_window() {
         .unwrap()
         + 1;
     std::fs::write(&path, &bad).unwrap();
-    let err = preset::load(&path).unwrap_err();
+    let err = preset::load(&path).unwrap_err().to_string();
     assert!(err.contains(&format!("line {line}")), "{err}");
     assert!(err.contains("[tcp_server] backlog"), "{err}");
 }

@@ -14,16 +14,43 @@ pub enum EscapeError {
     /// A backslash sequence that is not understood, at this character index (0-based).
     Bad {
         position: usize,
-        reason: String,
+        problem: EscapeProblem,
     },
     Encode(EncodeError),
+}
+
+/// What is wrong with a backslash sequence, typed (the window words it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EscapeProblem {
+    /// A backslash with nothing after it.
+    LoneBackslash,
+    /// `\x` without two hex digits after it.
+    ShortHex,
+    /// `\` followed by this character, which is no escape.
+    Unknown(char),
+}
+
+impl EscapeProblem {
+    /// The English sentence.
+    pub fn english(&self) -> String {
+        match self {
+            EscapeProblem::LoneBackslash => {
+                "a lone backslash at the end; write \\\\ for a backslash".into()
+            }
+            EscapeProblem::ShortHex => "\\x needs exactly two hex digits, as in \\x0D".into(),
+            EscapeProblem::Unknown(c) => format!(
+                "unknown escape \\{}; use \\r \\n \\t \\\\ \\0 or \\xNN",
+                c.escape_debug()
+            ),
+        }
+    }
 }
 
 impl fmt::Display for EscapeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            EscapeError::Bad { position, reason } => {
-                write!(f, "position {}: {}", position + 1, reason)
+            EscapeError::Bad { position, problem } => {
+                write!(f, "position {}: {}", position + 1, problem.english())
             }
             EscapeError::Encode(e) => e.fmt(f),
         }
@@ -55,7 +82,7 @@ pub fn parse_escapes(text: &str, enc: Encoding) -> Result<Vec<u8>, EscapeError> 
         let Some(&next) = chars.get(i + 1) else {
             return Err(EscapeError::Bad {
                 position: i,
-                reason: "a lone backslash at the end; write \\\\ for a backslash".into(),
+                problem: EscapeProblem::LoneBackslash,
             });
         };
         match next {
@@ -77,7 +104,7 @@ pub fn parse_escapes(text: &str, enc: Encoding) -> Result<Vec<u8>, EscapeError> 
                     _ => {
                         return Err(EscapeError::Bad {
                             position: i,
-                            reason: "\\x needs exactly two hex digits, as in \\x0D".into(),
+                            problem: EscapeProblem::ShortHex,
                         });
                     }
                 }
@@ -85,10 +112,7 @@ pub fn parse_escapes(text: &str, enc: Encoding) -> Result<Vec<u8>, EscapeError> 
             other => {
                 return Err(EscapeError::Bad {
                     position: i,
-                    reason: format!(
-                        "unknown escape \\{}; use \\r \\n \\t \\\\ \\0 or \\xNN",
-                        other.escape_debug()
-                    ),
+                    problem: EscapeProblem::Unknown(other),
                 });
             }
         }
@@ -185,10 +209,28 @@ mod tests {
     #[test]
     fn bad_escapes_name_position() {
         match parse_escapes(r"ab\q", Encoding::UTF_8) {
-            Err(EscapeError::Bad { position, .. }) => assert_eq!(position, 2),
+            Err(EscapeError::Bad { position, problem }) => {
+                assert_eq!(position, 2);
+                assert_eq!(problem, EscapeProblem::Unknown('q'));
+            }
             other => panic!("{other:?}"),
         }
-        assert!(parse_escapes(r"\x4", Encoding::UTF_8).is_err());
-        assert!(parse_escapes("\\", Encoding::UTF_8).is_err());
+        let e = parse_escapes(r"\x4", Encoding::UTF_8).unwrap_err();
+        assert_eq!(
+            e,
+            EscapeError::Bad {
+                position: 0,
+                problem: EscapeProblem::ShortHex
+            }
+        );
+        let e = parse_escapes("ab\\", Encoding::UTF_8).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            r"position 3: a lone backslash at the end; write \\ for a backslash"
+        );
+        match parse_escapes("a收", Encoding::LATIN_1) {
+            Err(EscapeError::Encode(e)) => assert_eq!((e.position, e.ch), (1, '收')),
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -7,7 +7,7 @@
 //! and the rest of it is counted and skipped — even a 100 MiB "line" costs 1 MiB.
 //! Framing is for display only; the raw bytes are still what is recorded.
 
-use super::hex::{HexError, parse_hex, to_hex_spaced};
+use super::hex::{HexError, HexProblem, parse_hex, to_hex_spaced};
 use serde::{Deserialize, Serialize};
 
 /// The default maximum frame size.
@@ -76,7 +76,7 @@ impl Framing {
                 position: 0,
                 line: 1,
                 column: 1,
-                reason: "the delimiter needs at least one byte".into(),
+                problem: HexProblem::NoBytes,
             });
         }
         Ok(Framing::Delimiter { bytes })

@@ -10,7 +10,44 @@ pub struct HexError {
     pub position: usize,
     pub line: usize,
     pub column: usize,
-    pub reason: String,
+    pub problem: HexProblem,
+}
+
+/// What is wrong with a hex string, typed (the window words it in its language).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HexProblem {
+    /// `0x` with no digits after it.
+    PrefixOnly,
+    /// A character that is not a hex digit.
+    NotDigit(char),
+    /// A group with an odd number of digits (the group as written).
+    OddDigits(String),
+    /// No bytes where at least one is needed (a framing delimiter).
+    NoBytes,
+}
+
+impl HexProblem {
+    /// The English sentence.
+    pub fn english(&self) -> String {
+        match self {
+            HexProblem::PrefixOnly => "\"0x\" with no hex digits after it".into(),
+            HexProblem::NotDigit(c) => format!(
+                "'{}' is not a hex digit (use 0-9 and a-f)",
+                c.escape_debug()
+            ),
+            HexProblem::OddDigits(g) => {
+                format!("odd number of hex digits in \"{g}\": every byte needs two digits")
+            }
+            HexProblem::NoBytes => "the delimiter needs at least one byte".into(),
+        }
+    }
+}
+
+impl HexError {
+    /// What is wrong, in English, without the position.
+    pub fn reason(&self) -> String {
+        self.problem.english()
+    }
 }
 
 impl fmt::Display for HexError {
@@ -19,10 +56,12 @@ impl fmt::Display for HexError {
             write!(
                 f,
                 "line {}, column {}: {}",
-                self.line, self.column, self.reason
+                self.line,
+                self.column,
+                self.reason()
             )
         } else {
-            write!(f, "column {}: {}", self.column, self.reason)
+            write!(f, "column {}: {}", self.column, self.reason())
         }
     }
 }
@@ -39,7 +78,7 @@ fn is_sep(c: char) -> bool {
 pub fn parse_hex(input: &str) -> Result<Vec<u8>, HexError> {
     let chars: Vec<char> = input.chars().collect();
     let mut out = Vec::with_capacity(chars.len() / 2);
-    let err = |pos: usize, reason: String| {
+    let err = |pos: usize, problem: HexProblem| {
         let before = &chars[..pos];
         let line = before.iter().filter(|&&c| c == '\n').count() + 1;
         let column = pos
@@ -53,7 +92,7 @@ pub fn parse_hex(input: &str) -> Result<Vec<u8>, HexError> {
             position: pos,
             line,
             column,
-            reason,
+            problem,
         }
     };
     let mut i = 0;
@@ -68,7 +107,7 @@ pub fn parse_hex(input: &str) -> Result<Vec<u8>, HexError> {
             i += 2;
             start = i;
             if i >= chars.len() || is_sep(chars[i]) {
-                return Err(err(start - 2, "\"0x\" with no hex digits after it".into()));
+                return Err(err(start - 2, HexProblem::PrefixOnly));
             }
         }
         let mut digits: Vec<u8> = Vec::new();
@@ -77,25 +116,14 @@ pub fn parse_hex(input: &str) -> Result<Vec<u8>, HexError> {
             match c.to_digit(16) {
                 Some(d) => digits.push(d as u8),
                 None => {
-                    return Err(err(
-                        i,
-                        format!(
-                            "'{}' is not a hex digit (use 0-9 and a-f)",
-                            c.escape_debug()
-                        ),
-                    ));
+                    return Err(err(i, HexProblem::NotDigit(c)));
                 }
             }
             i += 1;
         }
         if digits.len() % 2 == 1 {
-            return Err(err(
-                i - 1,
-                format!(
-                    "odd number of hex digits in \"{}\": every byte needs two digits",
-                    chars[start..i].iter().collect::<String>()
-                ),
-            ));
+            let group = chars[start..i].iter().collect::<String>();
+            return Err(err(i - 1, HexProblem::OddDigits(group)));
         }
         for pair in digits.chunks(2) {
             out.push(pair[0] << 4 | pair[1]);
@@ -197,7 +225,12 @@ mod tests {
         let e = parse_hex("48 6").unwrap_err();
         assert_eq!(e.position, 3);
         assert_eq!(e.column, 4);
-        assert!(e.reason.contains("odd"), "{e}");
+        assert_eq!(e.problem, HexProblem::OddDigits("6".into()));
+        assert!(e.reason().contains("odd"), "{e}");
+        assert_eq!(
+            parse_hex("0x12 0x").unwrap_err().problem,
+            HexProblem::PrefixOnly
+        );
     }
 
     #[test]
@@ -207,6 +240,8 @@ mod tests {
         assert!(e.to_string().contains("'G' is not a hex digit"), "{e}");
         let e = parse_hex("48\nzz").unwrap_err();
         assert_eq!((e.line, e.column), (2, 1));
+        assert_eq!(e.problem, HexProblem::NotDigit('z'));
+        assert!(e.to_string().starts_with("line 2, column 1: "), "{e}");
         assert!(parse_hex("0x").is_err());
         assert!(parse_hex("收").is_err());
     }

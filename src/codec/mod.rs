@@ -8,12 +8,15 @@ pub mod checksum;
 pub mod escape;
 pub mod framing;
 pub mod hex;
+pub mod payload;
 pub mod template;
 pub mod text;
 
 pub use checksum::Checksum;
+pub use escape::{EscapeError, EscapeProblem};
 pub use escape::{parse_escapes, visible};
 pub use framing::{Frame, Framer, Framing};
-pub use hex::{HexError, parse_hex, to_hex, to_hex_spaced};
-pub use template::{Template, TemplateCtx, TemplateError};
+pub use hex::{HexError, HexProblem, parse_hex, to_hex, to_hex_spaced};
+pub use payload::PayloadError;
+pub use template::{Template, TemplateCtx, TemplateError, TemplateProblem};
 pub use text::{EncodeError, Encoding, StreamDecoder, decode, encode};

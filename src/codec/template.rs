@@ -14,9 +14,9 @@
 //! ([`Template::parse_hex`]) the text between variables is itself hex.
 //! Every error names its position (1-based character column in messages).
 
-use super::escape::{EscapeError, parse_escapes};
-use super::hex::parse_hex;
-use super::text::{Encoding, encode};
+use super::escape::{EscapeError, EscapeProblem, parse_escapes};
+use super::hex::{HexProblem, parse_hex};
+use super::text::{EncodeError, Encoding, encode};
 use std::fmt;
 
 /// The most one `{rand:N}` may ask for.
@@ -31,12 +31,77 @@ pub const MAX_WIDTH: usize = 64;
 pub struct TemplateError {
     /// 0-based character index into the template text.
     pub position: usize,
-    pub reason: String,
+    pub problem: TemplateProblem,
+}
+
+/// What is wrong with a template, typed (the window words it in its language).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplateProblem {
+    /// A `}` with no `{` before it.
+    LoneClose,
+    /// A `{` that is never closed.
+    Unclosed,
+    /// The fixed parts alone would be more than this many bytes.
+    TooLarge { max: usize },
+    /// `{seq:…}` with an argument that is not a width (as written).
+    BadWidth(String),
+    /// `{seq:N}` wider than `max`.
+    WidthTooBig { width: usize, max: usize },
+    /// `{rand:…}` with an argument that is not a byte count (as written).
+    BadCount(String),
+    /// `{rand:N}` asking for more than `max` bytes.
+    RandTooBig { n: usize, max: usize },
+    /// `{rand}` without a count.
+    RandNeedsCount,
+    /// A variable that takes no argument was given one (its name).
+    NoArgument(String),
+    /// A `{…}` that is no variable (what was inside the braces).
+    UnknownVariable(String),
+    /// Hex (in hex mode, or in `{hex:…}`) that does not parse.
+    Hex(HexProblem),
+    /// A bad escape sequence.
+    Escape(EscapeProblem),
+    /// Text the encoding cannot write; the error's position is the template's.
+    Encode(EncodeError),
+}
+
+impl TemplateProblem {
+    /// The English sentence.
+    pub fn english(&self) -> String {
+        use TemplateProblem::*;
+        match self {
+            LoneClose => "a lone '}'; write }} for a literal brace".into(),
+            Unclosed => "'{' is never closed; write {{ for a literal brace".into(),
+            TooLarge { max } => format!("the payload would be larger than {max} bytes"),
+            BadWidth(a) => format!("\"{a}\" is not a width; write {{seq:04}} for 0001"),
+            WidthTooBig { width, max } => format!("width {width} is more than {max}"),
+            BadCount(a) => format!("\"{a}\" is not a byte count; write e.g. {{rand:4}}"),
+            RandTooBig { n, max } => format!("{{rand:{n}}} asks for more than {max} bytes"),
+            RandNeedsCount => "{rand} needs a byte count, as in {rand:4}".into(),
+            NoArgument(name) => format!("{{{name}}} takes no argument"),
+            UnknownVariable(body) => format!("unknown variable {{{body}}}; {VARIABLES}"),
+            Hex(h) => format!("bad hex: {}", h.english()),
+            Escape(e) => e.english(),
+            Encode(e) => format!(
+                "character '{}' (U+{:04X}) {}",
+                e.ch,
+                e.ch as u32,
+                e.reason()
+            ),
+        }
+    }
+}
+
+impl TemplateError {
+    /// What is wrong, in English, without the position.
+    pub fn reason(&self) -> String {
+        self.problem.english()
+    }
 }
 
 impl fmt::Display for TemplateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "position {}: {}", self.position + 1, self.reason)
+        write!(f, "position {}: {}", self.position + 1, self.reason())
     }
 }
 
@@ -103,11 +168,8 @@ impl Default for TemplateCtx {
     }
 }
 
-fn err(position: usize, reason: impl Into<String>) -> TemplateError {
-    TemplateError {
-        position,
-        reason: reason.into(),
-    }
+fn err(position: usize, problem: TemplateProblem) -> TemplateError {
+    TemplateError { position, problem }
 }
 
 const VARIABLES: &str =
@@ -177,11 +239,11 @@ impl Template {
                     i += 2;
                 }
                 '}' => {
-                    return Err(err(i, "a lone '}'; write }} for a literal brace"));
+                    return Err(err(i, TemplateProblem::LoneClose));
                 }
                 '{' => {
                     let Some(close) = chars[i + 1..].iter().position(|&c| c == '}') else {
-                        return Err(err(i, "'{' is never closed; write {{ for a literal brace"));
+                        return Err(err(i, TemplateProblem::Unclosed));
                     };
                     let close = i + 1 + close;
                     let body: String = chars[i + 1..close].iter().collect();
@@ -193,10 +255,7 @@ impl Template {
                         _ => 0,
                     });
                     if fixed_size > MAX_OUTPUT {
-                        return Err(err(
-                            i,
-                            format!("the payload would be larger than {MAX_OUTPUT} bytes"),
-                        ));
+                        return Err(err(i, TemplateProblem::TooLarge { max: MAX_OUTPUT }));
                     }
                     Self::push_text(&mut parts, &mut text, hex_mode)?;
                     parts.push(part);
@@ -237,7 +296,7 @@ impl Template {
         );
         if hex_mode {
             let bytes = parse_hex(&t.text)
-                .map_err(|e| err(t.source_pos(e.position), format!("bad hex: {}", e.reason)))?;
+                .map_err(|e| err(t.source_pos(e.position), TemplateProblem::Hex(e.problem)))?;
             parts.push(Part::Bytes(bytes));
         } else {
             parts.push(Part::Text(t));
@@ -259,45 +318,36 @@ impl Template {
             }),
             ("seq", Some(a)) => {
                 let zero = a.starts_with('0') && a.len() > 1;
-                let width: usize = a.parse().map_err(|_| {
-                    err(
-                        arg_at,
-                        format!("\"{a}\" is not a width; write {{seq:04}} for 0001"),
-                    )
-                })?;
+                let width: usize = a
+                    .parse()
+                    .map_err(|_| err(arg_at, TemplateProblem::BadWidth(a.into())))?;
                 if width > MAX_WIDTH {
-                    return Err(err(
-                        arg_at,
-                        format!("width {width} is more than {MAX_WIDTH}"),
-                    ));
+                    let max = MAX_WIDTH;
+                    return Err(err(arg_at, TemplateProblem::WidthTooBig { width, max }));
                 }
                 Ok(Part::Seq { width, zero })
             }
             ("time", None) => Ok(Part::Time),
             ("unix_ms", None) => Ok(Part::UnixMs),
             ("rand", Some(a)) => {
-                let n: usize = a.trim().parse().map_err(|_| {
-                    err(
-                        arg_at,
-                        format!("\"{a}\" is not a byte count; write e.g. {{rand:4}}"),
-                    )
-                })?;
+                let n: usize = a
+                    .trim()
+                    .parse()
+                    .map_err(|_| err(arg_at, TemplateProblem::BadCount(a.into())))?;
                 if n > MAX_RAND {
-                    return Err(err(
-                        arg_at,
-                        format!("{{rand:{n}}} asks for more than {MAX_RAND} bytes"),
-                    ));
+                    let max = MAX_RAND;
+                    return Err(err(arg_at, TemplateProblem::RandTooBig { n, max }));
                 }
                 Ok(Part::Rand(n))
             }
-            ("rand", None) => Err(err(at, "{rand} needs a byte count, as in {rand:4}")),
+            ("rand", None) => Err(err(at, TemplateProblem::RandNeedsCount)),
             ("hex", Some(a)) => parse_hex(a)
                 .map(Part::Bytes)
-                .map_err(|e| err(arg_at + e.position, format!("bad hex: {}", e.reason))),
+                .map_err(|e| err(arg_at + e.position, TemplateProblem::Hex(e.problem))),
             ("time" | "unix_ms", Some(_)) => {
-                Err(err(arg_at, format!("{{{name}}} takes no argument")))
+                Err(err(arg_at, TemplateProblem::NoArgument(name.into())))
             }
-            _ => Err(err(at, format!("unknown variable {{{body}}}; {VARIABLES}"))),
+            _ => Err(err(at, TemplateProblem::UnknownVariable(body.into()))),
         }
     }
 
@@ -364,24 +414,25 @@ impl Template {
     fn render_text(t: &TextPart, ctx: &TemplateCtx) -> Result<Vec<u8>, TemplateError> {
         if ctx.escapes {
             parse_escapes(&t.text, ctx.enc).map_err(|e| match e {
-                EscapeError::Bad { position, reason } => err(t.source_pos(position), reason),
+                EscapeError::Bad { position, problem } => {
+                    err(t.source_pos(position), TemplateProblem::Escape(problem))
+                }
                 EscapeError::Encode(e) => {
                     let i = t.text.chars().position(|c| c == e.ch).unwrap_or(0);
-                    err(t.source_pos(i), encode_reason(&e))
+                    encode_err(t.source_pos(i), e)
                 }
             })
         } else {
-            encode(ctx.enc, &t.text).map_err(|e| err(t.source_pos(e.position), encode_reason(&e)))
+            encode(ctx.enc, &t.text).map_err(|e| encode_err(t.source_pos(e.position), e))
         }
     }
 }
 
-fn encode_reason(e: &super::text::EncodeError) -> String {
-    format!(
-        "character '{}' (U+{:04X}) {}",
-        e.ch,
-        e.ch as u32,
-        e.reason()
+/// An encode error at template position `position` (the error's own position too).
+fn encode_err(position: usize, e: EncodeError) -> TemplateError {
+    err(
+        position,
+        TemplateProblem::Encode(EncodeError { position, ..e }),
     )
 }
 
@@ -482,6 +533,18 @@ mod tests {
         assert_eq!(e.position, 3);
         assert!(e.to_string().contains("unknown variable {nope}"), "{e}");
         assert!(e.to_string().starts_with("position 4:"), "{e}");
+        assert_eq!(e.problem, TemplateProblem::UnknownVariable("nope".into()));
+        assert_eq!(
+            Template::parse("{rand:70000}").unwrap_err().problem,
+            TemplateProblem::RandTooBig {
+                n: 70000,
+                max: MAX_RAND
+            }
+        );
+        assert_eq!(
+            Template::parse("{time:1}").unwrap_err().problem,
+            TemplateProblem::NoArgument("time".into())
+        );
         assert_eq!(Template::parse("ab{seq").unwrap_err().position, 2);
         assert_eq!(Template::parse("a}b").unwrap_err().position, 1);
         assert_eq!(Template::parse("{seq:x}").unwrap_err().position, 5);
@@ -492,13 +555,11 @@ mod tests {
         assert!(Template::parse("{time:1}").is_err());
         let e = Template::parse("x{hex:01 0z}").unwrap_err();
         assert_eq!(e.position, 10, "{e}");
+        assert_eq!(e.problem, TemplateProblem::Hex(HexProblem::NotDigit('z')));
         let many = "{rand:65535}".repeat(300);
-        assert!(
-            Template::parse(&many)
-                .unwrap_err()
-                .reason
-                .contains("larger")
-        );
+        let e = Template::parse(&many).unwrap_err();
+        assert_eq!(e.problem, TemplateProblem::TooLarge { max: MAX_OUTPUT });
+        assert!(e.reason().contains("larger"), "{e}");
     }
 
     #[test]
@@ -509,11 +570,19 @@ mod tests {
             .render(&mut TemplateCtx::new(Encoding::LATIN_1, false))
             .unwrap_err();
         assert_eq!(e.position, 4, "{e}");
+        match &e.problem {
+            TemplateProblem::Encode(x) => assert_eq!((x.position, x.ch), (4, '收')),
+            other => panic!("{other:?}"),
+        }
         let t = Template::parse(r"{seq}a\q").unwrap();
         let e = t
             .render(&mut TemplateCtx::new(Encoding::UTF_8, true))
             .unwrap_err();
         assert_eq!(e.position, 6, "{e}");
+        assert_eq!(
+            e.problem,
+            TemplateProblem::Escape(EscapeProblem::Unknown('q'))
+        );
         let t = Template::parse(r"{seq}a\n收").unwrap();
         let e = t
             .render(&mut TemplateCtx::new(Encoding::LATIN_1, true))

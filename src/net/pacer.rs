@@ -4,6 +4,7 @@
 //! It stops by itself when the session ends (its commands no longer go anywhere).
 
 use super::{Command, Notifier, Payload, SessionHandle, Target};
+use crate::codec::PayloadError;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread::JoinHandle;
@@ -31,7 +32,9 @@ pub enum PacerEnd {
     Stopped,
     /// The session ended.
     SessionGone,
-    /// The payload could not be made (the message says why).
+    /// The payload could not be made.
+    BadPayload(PayloadError),
+    /// The thread could not start (the system's words).
     Failed(String),
 }
 
@@ -54,7 +57,7 @@ impl Pacer {
     pub fn start(
         handle: SessionHandle,
         plan: PacerPlan,
-        mut make: impl FnMut() -> Result<Vec<u8>, String> + Send + 'static,
+        mut make: impl FnMut() -> Result<Vec<u8>, PayloadError> + Send + 'static,
         notify: Option<Notifier>,
     ) -> Pacer {
         let shared = Arc::new(Shared {
@@ -80,7 +83,7 @@ impl Pacer {
             Ok(t) => Some(t),
             Err(e) => {
                 if let Ok(mut end) = shared.end.lock() {
-                    *end = Some(PacerEnd::Failed(format!("cannot start auto-send: {e}")));
+                    *end = Some(PacerEnd::Failed(e.to_string()));
                 }
                 None
             }
@@ -145,7 +148,7 @@ fn run(
     handle: &SessionHandle,
     plan: &PacerPlan,
     every: Duration,
-    make: &mut dyn FnMut() -> Result<Vec<u8>, String>,
+    make: &mut dyn FnMut() -> Result<Vec<u8>, PayloadError>,
     sh: &Shared,
 ) -> PacerEnd {
     let mut next = Instant::now();
@@ -170,7 +173,7 @@ fn run(
         }
         let bytes = match make() {
             Ok(b) => b,
-            Err(e) => return PacerEnd::Failed(e),
+            Err(e) => return PacerEnd::BadPayload(e),
         };
         let cmd = Command::Send {
             payload: Payload::Bytes(bytes),

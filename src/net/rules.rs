@@ -18,6 +18,7 @@ use super::{Command, Event, EventKind, Payload, Role, Target};
 use crate::codec::{
     Encoding, Framer, Framing, Template, TemplateCtx, decode, encode, parse_hex, to_hex_spaced,
 };
+use crate::codec::{hex::HexProblem, template::TemplateProblem};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt;
@@ -150,14 +151,43 @@ impl Matcher {
 pub struct MatchError {
     /// 0-based character position in the matcher's text, when known.
     pub position: Option<usize>,
-    pub reason: String,
+    pub problem: MatchProblem,
+}
+
+/// Why a matcher does not compile, typed (the window words it in its language).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MatchProblem {
+    /// The hex to match does not parse.
+    Hex(HexProblem),
+    /// The regex does not parse: the regex library's own (English) words.
+    Regex(String),
+    /// The regex compiles to more than the size limit.
+    RegexTooBig,
+}
+
+impl MatchProblem {
+    /// The English sentence.
+    pub fn english(&self) -> String {
+        match self {
+            MatchProblem::Hex(h) => format!("bad hex: {}", h.english()),
+            MatchProblem::Regex(detail) => format!("bad regex: {detail}"),
+            MatchProblem::RegexTooBig => "the regex is too big".into(),
+        }
+    }
+}
+
+impl MatchError {
+    /// What is wrong, in English, without the position.
+    pub fn reason(&self) -> String {
+        self.problem.english()
+    }
 }
 
 impl fmt::Display for MatchError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.position {
-            Some(p) => write!(f, "position {}: {}", p + 1, self.reason),
-            None => f.write_str(&self.reason),
+            Some(p) => write!(f, "position {}: {}", p + 1, self.reason()),
+            None => f.write_str(&self.reason()),
         }
     }
 }
@@ -167,26 +197,23 @@ impl std::error::Error for MatchError {}
 fn hex(h: &str) -> Result<Vec<u8>, MatchError> {
     parse_hex(h).map_err(|e| MatchError {
         position: Some(e.position),
-        reason: format!("bad hex: {}", e.reason),
+        problem: MatchProblem::Hex(e.problem),
     })
 }
 
 fn regex_error(e: regex::Error) -> MatchError {
-    let reason = match &e {
+    let problem = match &e {
         regex::Error::Syntax(s) => {
             // The syntax error's last line says what is wrong; keep the message short.
             let last = s.lines().rev().find(|l| !l.trim().is_empty());
-            format!(
-                "bad regex: {}",
-                last.unwrap_or(s).trim_start_matches("error: ")
-            )
+            MatchProblem::Regex(last.unwrap_or(s).trim_start_matches("error: ").into())
         }
-        regex::Error::CompiledTooBig(_) => "the regex is too big".into(),
-        other => format!("bad regex: {other}"),
+        regex::Error::CompiledTooBig(_) => MatchProblem::RegexTooBig,
+        other => MatchProblem::Regex(other.to_string()),
     };
     MatchError {
         position: None,
-        reason,
+        problem,
     }
 }
 
@@ -315,18 +342,44 @@ impl RuleSet {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuleError {
     pub rule: usize,
-    /// Which field: "match" or "reply".
-    pub field: &'static str,
+    /// 0-based character position in the field, when known.
     pub position: Option<usize>,
-    pub reason: String,
+    pub problem: RuleProblem,
+}
+
+/// What is wrong with a rule, and in which field, typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RuleProblem {
+    /// The match field.
+    Match(MatchProblem),
+    /// The reply field (a template).
+    Reply(TemplateProblem),
+}
+
+impl RuleError {
+    /// Which field: "match" or "reply".
+    pub fn field(&self) -> &'static str {
+        match self.problem {
+            RuleProblem::Match(_) => "match",
+            RuleProblem::Reply(_) => "reply",
+        }
+    }
+
+    /// What is wrong, in English, without the rule and position.
+    pub fn reason(&self) -> String {
+        match &self.problem {
+            RuleProblem::Match(m) => m.english(),
+            RuleProblem::Reply(t) => t.english(),
+        }
+    }
 }
 
 impl fmt::Display for RuleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "rule {}, {}: ", self.rule + 1, self.field)?;
+        write!(f, "rule {}, {}: ", self.rule + 1, self.field())?;
         match self.position {
-            Some(p) => write!(f, "position {}: {}", p + 1, self.reason),
-            None => f.write_str(&self.reason),
+            Some(p) => write!(f, "position {}: {}", p + 1, self.reason()),
+            None => f.write_str(&self.reason()),
         }
     }
 }
@@ -359,24 +412,21 @@ impl Responder {
         for (i, r) in set.rules.iter().enumerate() {
             let matcher = r.matcher.compile().map_err(|e| RuleError {
                 rule: i,
-                field: "match",
                 position: e.position,
-                reason: e.reason,
+                problem: RuleProblem::Match(e.problem),
             })?;
             let reply = r.template().map_err(|e| RuleError {
                 rule: i,
-                field: "reply",
                 position: Some(e.position),
-                reason: e.reason,
+                problem: RuleProblem::Reply(e.problem),
             })?;
             // A trial render catches text the encoding cannot write.
             reply
                 .render(&mut TemplateCtx::new(enc, r.escapes))
                 .map_err(|e| RuleError {
                     rule: i,
-                    field: "reply",
                     position: Some(e.position),
-                    reason: e.reason,
+                    problem: RuleProblem::Reply(e.problem),
                 })?;
             compiled.push(Compiled { matcher, reply });
         }
@@ -676,7 +726,8 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.position, Some(4));
         let e = Matcher::Regex("a(b".into()).compile().unwrap_err();
-        assert!(e.reason.contains("bad regex"), "{e}");
+        assert!(e.reason().contains("bad regex"), "{e}");
+        assert!(matches!(e.problem, MatchProblem::Regex(_)), "{e}");
         let set = RuleSet {
             rules: vec![
                 Rule::new(Matcher::Any, "ok"),
@@ -685,7 +736,11 @@ mod tests {
             ..RuleSet::default()
         };
         let e = Responder::new(set, Encoding::UTF_8).unwrap_err();
-        assert_eq!((e.rule, e.field, e.position), (1, "reply", Some(2)));
+        assert_eq!((e.rule, e.field(), e.position), (1, "reply", Some(2)));
+        assert_eq!(
+            e.problem,
+            RuleProblem::Reply(TemplateProblem::UnknownVariable("nope".into()))
+        );
         assert!(
             e.to_string().starts_with("rule 2, reply: position 3"),
             "{e}"

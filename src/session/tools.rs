@@ -7,12 +7,12 @@ use crate::codec::Encoding;
 use crate::net::auto::{Auto, AutoPlan};
 use crate::net::expect::Expect;
 use crate::net::pacer::{Pacer, PacerPlan};
-use crate::net::rules::{Outbox, Responder, RuleSet};
+use crate::net::rules::{Outbox, Responder, RuleError, RuleSet};
 use crate::net::{Event, EventKind, Session};
 use std::time::{Duration, Instant};
 
 /// Builds each auto-send payload (variables, checksums); an error ends the run.
-pub type MakePayload = Box<dyn FnMut() -> Result<Vec<u8>, String> + Send>;
+pub type MakePayload = Box<dyn FnMut() -> Result<Vec<u8>, crate::codec::PayloadError> + Send>;
 
 /// The running automation of one session.
 #[derive(Default)]
@@ -21,7 +21,7 @@ pub struct Tools {
     responder: Option<Responder>,
     /// The last working responder while the rules have an error (its counts).
     stale: Option<Responder>,
-    rules_error: Option<String>,
+    rules_error: Option<RuleError>,
     outbox: Outbox,
     expect: Option<Expect>,
     /// The Expect run changed since it was last copied into the view.
@@ -205,7 +205,7 @@ impl Tools {
                 if let Some(old) = self.responder.take() {
                     self.stale = Some(old);
                 }
-                self.rules_error = Some(e.to_string());
+                self.rules_error = Some(e);
             }
         }
     }

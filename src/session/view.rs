@@ -39,8 +39,8 @@ pub struct RulesView {
     /// Times each rule fired, in rule order.
     pub fired: Vec<u64>,
     pub echoed: u64,
-    /// Why the rules could not be compiled (the engine's words).
-    pub error: Option<String>,
+    /// Why the rules could not be compiled (typed: the window words it).
+    pub error: Option<crate::net::rules::RuleError>,
 }
 
 /// Auto-send progress.

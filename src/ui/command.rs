@@ -17,6 +17,8 @@ pub enum AppCommand {
     AskOpenPreset,
     /// Save the window's setup to this preset file.
     SavePreset(PathBuf),
+    /// Read this preset file and put it into the window (Open preset…'s answer).
+    OpenPreset(PathBuf),
     /// Put this preset into the window (read from this file).
     ApplyPreset(Box<Preset>, PathBuf),
     /// The log settings changed: every log's memory caps and the cap on all log files.

@@ -6,7 +6,7 @@ use super::field::{field, parse_num};
 use crate::codec::Template;
 use crate::i18n::{Lang, loader};
 use crate::net::Target;
-use crate::net::expect::{Expect, ExpectPlan, fmt_ms};
+use crate::net::expect::{Expect, ExpectError, ExpectPlan, fmt_ms};
 use crate::net::rules::Matcher;
 use crate::session::Control;
 use egui::{Color32, RichText, Ui};
@@ -58,11 +58,11 @@ impl ExpectForm {
         } else {
             Template::parse(&self.send)
         }
-        .map_err(|e| fl!(loader(lang), "exp-bad-send", err = e.to_string()))?;
+        .map_err(|e| expect_error_text(lang, &ExpectError::Send(e)))?;
         let matcher = Matcher::from_kind(self.kind, self.value.clone());
         matcher
             .compile()
-            .map_err(|e| fl!(loader(lang), "exp-bad-expect", err = e.to_string()))?;
+            .map_err(|e| expect_error_text(lang, &ExpectError::Expect(e)))?;
         let timeout = parse_num(&self.timeout_ms, 1, 3_600_000)
             .ok_or(fl!(loader(lang), "exp-bad-timeout"))?;
         let count =
@@ -75,6 +75,20 @@ impl ExpectForm {
         plan.gap = Duration::from_millis(gap);
         plan.to = to;
         Ok(plan)
+    }
+}
+
+/// Why a plan cannot run, in `lang`, naming the field and the position.
+pub fn expect_error_text(lang: Lang, e: &ExpectError) -> String {
+    match e {
+        ExpectError::Send(e) => {
+            let err = super::payload_words::template_error_text(lang, e);
+            fl!(loader(lang), "exp-bad-send", err = err)
+        }
+        ExpectError::Expect(e) => {
+            let err = super::payload_words::match_error_text(lang, e);
+            fl!(loader(lang), "exp-bad-expect", err = err)
+        }
     }
 }
 

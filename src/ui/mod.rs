@@ -21,6 +21,7 @@ pub mod log_settings;
 mod log_view;
 mod multicast;
 mod network_panel;
+mod payload_words;
 mod payloads;
 pub mod preset;
 mod rate_chart;
@@ -47,6 +48,7 @@ mod udp_sender;
 
 pub use app::{App, install_cjk_font, start_lab, tab_name};
 pub use classroom::Classroom;
+pub use command::AppCommand;
 pub use file_dialog::use_in_window as use_in_window_file_dialogs;
 pub use framing_picker::{FramingForm, FramingMode};
 pub use lang::tab_label;

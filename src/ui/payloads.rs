@@ -115,37 +115,79 @@ pub fn import_in(path: &Path, lang: Lang) -> Result<Vec<SavedPayload>, String> {
             loader(lang),
             "pay-import-failed",
             path = name.as_str(),
-            err = e.to_string()
+            err = e.text(lang)
         )
     })
 }
 
+/// Why a payload file's text is refused, typed (`Display` is English).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportProblem {
+    /// Not JSON of the right shape: where, and the JSON reader's own (English) words.
+    NotJson {
+        line: usize,
+        column: usize,
+        detail: String,
+    },
+    /// JSON with another format tag.
+    WrongFormat(String),
+    /// A version this program does not understand.
+    TooNew(u32),
+    /// More than [`MAX_IMPORT_COUNT`] payloads.
+    TooMany(usize),
+}
+
+impl ImportProblem {
+    /// The problem in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        let l = loader(lang);
+        match self {
+            ImportProblem::NotJson {
+                line,
+                column,
+                detail,
+            } => fl!(
+                l,
+                "pay-import-not-json",
+                line = line,
+                column = column,
+                detail = detail.as_str()
+            ),
+            ImportProblem::WrongFormat(f) => fl!(
+                l,
+                "pay-import-wrong-format",
+                format = f.as_str(),
+                expected = FORMAT
+            ),
+            ImportProblem::TooNew(v) => fl!(l, "pay-import-too-new", version = v),
+            ImportProblem::TooMany(n) => {
+                fl!(l, "pay-import-too-many", n = n, max = MAX_IMPORT_COUNT)
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for ImportProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(Lang::En))
+    }
+}
+
 /// Parses the text of a payload file.
-pub fn parse(text: &str) -> Result<Vec<SavedPayload>, String> {
-    let file: ExportFile = serde_json::from_str(text).map_err(|e| {
-        format!(
-            "not a payload file (line {}, column {}: {e})",
-            e.line(),
-            e.column()
-        )
+pub fn parse(text: &str) -> Result<Vec<SavedPayload>, ImportProblem> {
+    let file: ExportFile = serde_json::from_str(text).map_err(|e| ImportProblem::NotJson {
+        line: e.line(),
+        column: e.column(),
+        detail: e.to_string(),
     })?;
     if file.format != FORMAT {
-        return Err(format!(
-            "not a payload file: format is {:?}, expected {FORMAT:?}",
-            file.format
-        ));
+        return Err(ImportProblem::WrongFormat(file.format));
     }
     if file.version != 1 {
-        return Err(format!(
-            "payload file version {} is newer than this program understands (1)",
-            file.version
-        ));
+        return Err(ImportProblem::TooNew(file.version));
     }
     if file.payloads.len() > MAX_IMPORT_COUNT {
-        return Err(format!(
-            "{} payloads; at most {MAX_IMPORT_COUNT} per file",
-            file.payloads.len()
-        ));
+        return Err(ImportProblem::TooMany(file.payloads.len()));
     }
     let mut out = file.payloads;
     for (i, p) in out.iter_mut().enumerate() {
@@ -272,7 +314,10 @@ pub fn show(
                 Ok(b) => {
                     ui.label(RichText::new(fl!(loader(lang), "pay-bytes", n = b.len())).weak());
                 }
-                Err(err) => super::address_field::error_label(ui, &err),
+                Err(err) => {
+                    let text = super::payload_words::payload_error_text(lang, &err);
+                    super::address_field::error_label(ui, &text);
+                }
             }
             if ui
                 .small_button(fl!(loader(lang), "pay-send", n = n))
@@ -304,4 +349,28 @@ pub fn show(
         saved.remove(i);
     }
     send_now.map(PanelAction::QuickSend).or(action)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn import_problems_are_typed_and_worded_in_the_language() {
+        let e = parse("not json").unwrap_err();
+        assert!(matches!(e, ImportProblem::NotJson { line: 1, .. }), "{e}");
+        assert!(e.text(Lang::Zh).starts_with("不是载荷文件（第 1 行"), "{e}");
+        let e = parse(r#"{"format": "x", "version": 1, "payloads": []}"#).unwrap_err();
+        assert_eq!(e, ImportProblem::WrongFormat("x".into()));
+        assert_eq!(
+            e.to_string(),
+            "not a payload file: format is \"x\", expected \"socket-tester-payloads\""
+        );
+        let e = parse(&format!(
+            r#"{{"format": "{FORMAT}", "version": 2, "payloads": []}}"#
+        ))
+        .unwrap_err();
+        assert_eq!(e, ImportProblem::TooNew(2));
+        assert!(e.text(Lang::Zh).contains("版本 2"), "{}", e.text(Lang::Zh));
+    }
 }

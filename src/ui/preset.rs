@@ -7,7 +7,7 @@
 use super::file_dialog::{Answer, FileRequest, PendingDialog};
 use super::lang::lang;
 use super::settings::{Persisted, TabSettings};
-use crate::i18n::loader;
+use crate::i18n::{Lang, loader};
 use crate::net::{Role, addr};
 use i18n_embed_fl::fl;
 use serde::{Deserialize, Serialize};
@@ -31,21 +31,135 @@ impl Default for Preset {
     }
 }
 
-/// Why a preset was refused: the message names the line when it can.
+/// Why a preset was refused, and on which line when known.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PresetError {
     pub line: Option<usize>,
-    pub message: String,
+    pub problem: PresetProblem,
+}
+
+/// What is wrong with a preset, typed (the window words it; `Display` is English).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PresetProblem {
+    /// The file is not TOML a preset is made of: the TOML reader's own (English) words.
+    Toml(String),
+    /// A tab's field that its Start button would refuse: `[section] key`.
+    Field {
+        section: &'static str,
+        key: &'static str,
+        problem: FieldProblem,
+    },
+}
+
+/// Why one field of a preset's tab is refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldProblem {
+    /// The host, port or local address (worded like the address fields).
+    Addr(addr::AddrError),
+    /// The backlog is not a number from 1 to 65535.
+    Backlog,
+    /// An encoding label no encoding has.
+    Encoding(String),
+    /// The fields do not make a session.
+    NoSession,
+}
+
+impl PresetError {
+    /// The problem in English, without the line (`[tcp_server] backlog: …`).
+    pub fn message(&self) -> String {
+        match &self.problem {
+            PresetProblem::Toml(detail) => detail.clone(),
+            PresetProblem::Field {
+                section,
+                key,
+                problem,
+            } => {
+                let why = match problem {
+                    FieldProblem::Addr(e) => e.0.clone(),
+                    FieldProblem::Backlog => "a number from 1 to 65535".into(),
+                    FieldProblem::Encoding(name) => format!("unknown encoding \"{name}\""),
+                    FieldProblem::NoSession => "the fields do not make a valid session".into(),
+                };
+                format!("[{section}] {key}: {why}")
+            }
+        }
+    }
+
+    /// The problem in `lang`, with the line.
+    pub fn text(&self, lang: Lang) -> String {
+        let l = loader(lang);
+        let err = match &self.problem {
+            PresetProblem::Toml(detail) => fl!(l, "preset-not-toml", detail = detail.as_str()),
+            PresetProblem::Field {
+                section,
+                key,
+                problem,
+            } => {
+                let why = match problem {
+                    FieldProblem::Addr(e) => super::address_field::addr_error_text(lang, e),
+                    FieldProblem::Backlog => fl!(l, "preset-bad-backlog"),
+                    FieldProblem::Encoding(name) => {
+                        fl!(l, "preset-unknown-encoding", name = name.as_str())
+                    }
+                    FieldProblem::NoSession => fl!(l, "preset-no-session"),
+                };
+                let (section, key): (&str, &str) = (section, key);
+                fl!(l, "preset-field", section = section, key = key, err = why)
+            }
+        };
+        match self.line {
+            Some(line) => fl!(l, "preset-at-line", line = line, err = err),
+            None => err,
+        }
+    }
 }
 
 impl std::fmt::Display for PresetError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.line {
-            Some(l) => write!(f, "line {l}: {}", self.message),
-            None => f.write_str(&self.message),
+            Some(l) => write!(f, "line {l}: {}", self.message()),
+            None => f.write_str(&self.message()),
         }
     }
 }
+
+impl std::error::Error for PresetError {}
+
+/// Why a preset file was not loaded: it could not be read, or it was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoadError {
+    /// The file could not be read (the system's words).
+    Read { path: PathBuf, detail: String },
+    /// The file was read and refused.
+    Bad {
+        path: PathBuf,
+        error: Box<PresetError>,
+    },
+}
+
+impl LoadError {
+    /// What went wrong in `lang`, naming the file (and the line).
+    pub fn text(&self, lang: Lang) -> String {
+        let l = loader(lang);
+        let (path, err) = match self {
+            LoadError::Read { path, detail } => (path, detail.clone()),
+            LoadError::Bad { path, error } => (path, error.text(lang)),
+        };
+        let path = path.display().to_string();
+        fl!(l, "preset-in-file", path = path, err = err)
+    }
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Read { path, detail } => write!(f, "{}: {detail}", path.display()),
+            LoadError::Bad { path, error } => write!(f, "{}: {error}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
 
 const SECTIONS: [(&str, Role); 4] = [
     ("udp_sender", Role::UdpSender),
@@ -96,13 +210,17 @@ impl Preset {
     pub fn parse(text: &str) -> Result<Preset, PresetError> {
         let preset: Preset = toml::from_str(text).map_err(|e| PresetError {
             line: e.span().map(|s| line_of_offset(text, s.start)),
-            message: e.message().trim().to_string(),
+            problem: PresetProblem::Toml(e.message().trim().to_string()),
         })?;
         for (section, role) in SECTIONS {
-            if let Err((key, why)) = check_tab(role, preset.settings(role)) {
+            if let Err((key, problem)) = check_tab(role, preset.settings(role)) {
                 return Err(PresetError {
                     line: line_of_key(text, section, key),
-                    message: format!("[{section}] {key}: {why}"),
+                    problem: PresetProblem::Field {
+                        section,
+                        key,
+                        problem,
+                    },
                 });
             }
         }
@@ -138,11 +256,12 @@ fn line_of_key(text: &str, section: &str, key: &str) -> Option<usize> {
     header
 }
 
-/// Checks one tab's fields the way its Start button does: (field, reason) on failure.
-fn check_tab(role: Role, s: &TabSettings) -> Result<(), (&'static str, String)> {
+/// Checks one tab's fields the way its Start button does: (field, problem) on failure.
+fn check_tab(role: Role, s: &TabSettings) -> Result<(), (&'static str, FieldProblem)> {
     let bind_side = matches!(role, Role::UdpReceiver | Role::TcpServer);
-    addr::check_host(&s.host, bind_side).map_err(|e| ("host", e.0))?;
-    addr::parse_port(&s.port, bind_side).map_err(|e| ("port", e.0))?;
+    let bad = |key: &'static str| move |e| (key, FieldProblem::Addr(e));
+    addr::check_host(&s.host, bind_side).map_err(bad("host"))?;
+    addr::parse_port(&s.port, bind_side).map_err(bad("port"))?;
     if role == Role::UdpSender {
         let l = s.local.trim();
         if !l.is_empty() {
@@ -151,7 +270,7 @@ fn check_tab(role: Role, s: &TabSettings) -> Result<(), (&'static str, String)> 
             } else {
                 addr::split_host_port(l).map(|_| ())
             };
-            r.map_err(|e| ("local", e.0))?;
+            r.map_err(bad("local"))?;
         }
     }
     if role == Role::TcpServer {
@@ -161,22 +280,28 @@ fn check_tab(role: Role, s: &TabSettings) -> Result<(), (&'static str, String)> 
             .parse::<i32>()
             .is_ok_and(|b| (1..=65535).contains(&b));
         if !ok {
-            return Err(("backlog", "a number from 1 to 65535".into()));
+            return Err(("backlog", FieldProblem::Backlog));
         }
     }
     if crate::codec::Encoding::for_label(&s.encoding).is_none() {
-        return Err(("encoding", format!("unknown encoding \"{}\"", s.encoding)));
+        return Err(("encoding", FieldProblem::Encoding(s.encoding.clone())));
     }
     if super::tab_config::config_of(role, s).is_none() {
-        return Err(("host", "the fields do not make a valid session".into()));
+        return Err(("host", FieldProblem::NoSession));
     }
     Ok(())
 }
 
 /// Reads a preset file; the error names the file and the line.
-pub fn load(path: &Path) -> Result<Preset, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    Preset::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+pub fn load(path: &Path) -> Result<Preset, LoadError> {
+    let text = std::fs::read_to_string(path).map_err(|e| LoadError::Read {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    })?;
+    Preset::parse(&text).map_err(|error| LoadError::Bad {
+        path: path.to_path_buf(),
+        error: Box::new(error),
+    })
 }
 
 /// Writes a preset file.
@@ -238,7 +363,28 @@ mod tests {
         let e = Preset::parse(&bad).unwrap_err();
         let line = bad.lines().position(|l| l.contains("99999")).map(|i| i + 1);
         assert_eq!(e.line, line, "{e}");
-        assert!(e.message.contains("[udp_receiver] port"), "{e}");
+        assert!(e.message().contains("[udp_receiver] port"), "{e}");
+        match &e.problem {
+            PresetProblem::Field {
+                section: "udp_receiver",
+                key: "port",
+                problem: FieldProblem::Addr(a),
+            } => assert_eq!(a.1, addr::AddrProblem::PortRange("99999".into())),
+            other => panic!("{other:?}"),
+        }
+        let zh = e.text(Lang::Zh);
+        assert!(
+            zh.starts_with(&format!("第 {} 行：", line.unwrap_or(0))),
+            "{zh}"
+        );
+        assert!(zh.contains("99999"), "{zh}");
+        let bad = text.replacen("encoding = \"gbk\"", "encoding = \"klingon\"", 1);
+        let e = Preset::parse(&bad).unwrap_err();
+        let want = FieldProblem::Encoding("klingon".into());
+        assert!(
+            matches!(&e.problem, PresetProblem::Field { key: "encoding", problem, .. } if *problem == want),
+            "{e}"
+        );
 
         let e = Preset::parse("tab = \"udp-recv\"\n\n[tcp_client\nhost = 1\n").unwrap_err();
         assert_eq!(e.line, Some(3), "{e}");

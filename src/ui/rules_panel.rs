@@ -46,7 +46,8 @@ pub fn show(ui: &mut Ui, rules: &mut RuleSet, view: &RulesView, salt: &str) -> O
         reset = active && ui.button(fl!(loader(lang), "rules-reset-counts")).clicked();
     });
     if let Some(e) = &error {
-        super::address_field::error_label(ui, e);
+        let text = super::payload_words::rule_error_text(lang, e);
+        super::address_field::error_label(ui, &text);
     }
     let mut remove = None;
     for (i, r) in rules.rules.iter_mut().enumerate() {

@@ -5,7 +5,7 @@
 //! `{rand:N}`, `{hex:..}`) checked as you type; a checksum can be appended and its value
 //! is shown before sending.
 
-use crate::codec::{self, Checksum, Encoding, Template, TemplateCtx};
+use crate::codec::{self, Checksum, Encoding, PayloadError, Template, TemplateCtx};
 use crate::i18n::{Lang, loader};
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, TextEdit, Ui};
 use i18n_embed_fl::fl;
@@ -62,44 +62,44 @@ pub struct PayloadForm {
 
 impl PayloadForm {
     /// The bytes this stands for. With variables, `seq` is the `{seq}` value and advances
-    /// by one. The error names the position of the problem.
-    pub fn bytes(&self, enc: Encoding, seq: &mut u64) -> Result<Vec<u8>, String> {
+    /// by one. The error is typed and names the position of the problem; the window
+    /// words it with [`super::payload_words::payload_error_text`].
+    pub fn bytes(&self, enc: Encoding, seq: &mut u64) -> Result<Vec<u8>, PayloadError> {
         let mut bytes = self.data(enc, seq)?;
         if let Some(c) = self.checksum {
             c.append(&mut bytes);
         }
         let end = self.line_ending.text();
         if !self.hex && !end.is_empty() {
-            bytes.extend(codec::encode(enc, end).map_err(|e| e.to_string())?);
+            bytes.extend(codec::encode(enc, end)?);
         }
         Ok(bytes)
     }
 
     /// The data before the checksum and line ending.
-    pub fn data(&self, enc: Encoding, seq: &mut u64) -> Result<Vec<u8>, String> {
+    pub fn data(&self, enc: Encoding, seq: &mut u64) -> Result<Vec<u8>, PayloadError> {
         if self.variables {
             let t = if self.hex {
                 Template::parse_hex(&self.text)
             } else {
                 Template::parse(&self.text)
-            }
-            .map_err(|e| format!("variables: {e}"))?;
+            }?;
             let mut ctx = TemplateCtx {
                 seq: *seq,
                 enc,
                 escapes: self.escapes && !self.hex,
             };
-            let b = t.render(&mut ctx).map_err(|e| format!("variables: {e}"))?;
+            let b = t.render(&mut ctx)?;
             *seq = ctx.seq;
             return Ok(b);
         }
         if self.hex {
-            return codec::parse_hex(&self.text).map_err(|e| format!("hex: {e}"));
+            return Ok(codec::parse_hex(&self.text)?);
         }
         if self.escapes {
-            codec::parse_escapes(&self.text, enc).map_err(|e| e.to_string())
+            Ok(codec::parse_escapes(&self.text, enc)?)
         } else {
-            codec::encode(enc, &self.text).map_err(|e| e.to_string())
+            Ok(codec::encode(enc, &self.text)?)
         }
     }
 }
@@ -150,12 +150,12 @@ impl SendState {
     }
 
     /// The bytes the message stands for (a preview: `{seq}` does not advance).
-    pub fn payload(&self, enc: Encoding) -> Result<Vec<u8>, String> {
+    pub fn payload(&self, enc: Encoding) -> Result<Vec<u8>, PayloadError> {
         self.form().bytes(enc, &mut self.next_seq())
     }
 
     /// The bytes to send now: `{seq}` advances.
-    pub fn take_payload(&mut self, enc: Encoding) -> Result<Vec<u8>, String> {
+    pub fn take_payload(&mut self, enc: Encoding) -> Result<Vec<u8>, PayloadError> {
         let mut seq = self.next_seq();
         let b = self.form().bytes(enc, &mut seq)?;
         self.seq = seq;
@@ -329,7 +329,8 @@ pub fn show(
     });
     match (&payload, blocked) {
         (Err(e), _) => {
-            super::address_field::error_label(ui, e);
+            let text = super::payload_words::payload_error_text(lang, e);
+            super::address_field::error_label(ui, &text);
         }
         (Ok(p), why) => {
             let why = why.map_or_else(|| fl!(loader(lang), "send-enter-sends"), str::to_string);

@@ -81,15 +81,16 @@ pub fn auto_note_text(n: &AutoNote, lang: Lang) -> (String, bool) {
             PacerEnd::Done => (fl!(l, "auto-done", progress = progress), false),
             PacerEnd::Stopped => (fl!(l, "auto-stopped", progress = progress), false),
             PacerEnd::SessionGone => (fl!(l, "auto-stopped-ended", progress = progress), true),
-            PacerEnd::Failed(m) => (
-                fl!(
-                    loader(lang),
-                    "auto-stopped-failed",
-                    err = m,
-                    progress = progress
-                ),
-                true,
-            ),
+            PacerEnd::BadPayload(e) => {
+                let err = super::payload_words::payload_error_text(lang, e);
+                let text = fl!(l, "auto-stopped-failed", err = err, progress = progress);
+                (text, true)
+            }
+            PacerEnd::Failed(m) => {
+                let err = fl!(l, "auto-no-thread", err = m.as_str());
+                let text = fl!(l, "auto-stopped-failed", err = err, progress = progress);
+                (text, true)
+            }
         },
         AutoNote::Interrupted { ended, progress } => {
             let why = if *ended {

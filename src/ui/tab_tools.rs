@@ -6,6 +6,7 @@
 use super::action::{Dialog, PanelAction};
 use super::field::parse_num;
 use super::file_dialog::Answer;
+use super::payload_words::payload_error_text;
 use super::payloads;
 use super::send_box::PayloadForm;
 use super::tab::SessionPanel;
@@ -37,7 +38,8 @@ impl SessionPanel {
         let enc = self.encoding();
         let form: PayloadForm = self.settings.send.form();
         let mut seq = self.settings.send.next_seq();
-        form.bytes(enc, &mut seq.clone())?;
+        form.bytes(enc, &mut seq.clone())
+            .map_err(|e| payload_error_text(lang, &e))?;
         let plan = PacerPlan {
             every: Duration::from_millis(every),
             count,
@@ -85,8 +87,9 @@ impl SessionPanel {
         if let Some(why) = self.send_blocked() {
             return Err(why);
         }
-        let plan = self.settings.kit.expect.plan(self.target())?;
-        let mut x = Expect::new(plan, self.encoding()).map_err(|e| e.to_string())?;
+        let plan = self.settings.kit.expect.plan_in(self.target(), self.lang)?;
+        let mut x = Expect::new(plan, self.encoding())
+            .map_err(|e| super::expect_panel::expect_error_text(self.lang, &e))?;
         // The session is ready: the first request goes out at once.
         x.start(std::time::Instant::now());
         if !self.runtime().send(Control::StartExpect(Box::new(x))) {
@@ -109,7 +112,10 @@ impl SessionPanel {
             super::encoding_picker::from_label(&p.encoding)
         };
         let mut seq = self.settings.send.next_seq();
-        let bytes = p.form.bytes(enc, &mut seq)?;
+        let bytes = p
+            .form
+            .bytes(enc, &mut seq)
+            .map_err(|e| payload_error_text(self.lang, &e))?;
         if p.form.variables {
             self.settings.send.seq = seq;
         }
@@ -181,7 +187,7 @@ impl SessionPanel {
                     to: Target::AllClients,
                 });
             }
-            Err(e) => self.notice = Some((e, true)),
+            Err(e) => self.notice = Some((payload_error_text(self.lang, &e), true)),
         }
     }
 

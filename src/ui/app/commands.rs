@@ -25,6 +25,13 @@ impl App {
                     Err(e) => (e, true),
                 });
             }
+            AppCommand::OpenPreset(path) => match preset::load(&path) {
+                Ok(p) => self.apply(AppCommand::ApplyPreset(Box::new(p), path), ctx),
+                Err(e) => {
+                    let err = fl!(loader(lang), "preset-failed", err = e.text(lang));
+                    self.classroom.notice = Some((err, true));
+                }
+            },
             AppCommand::ApplyPreset(p, path) => {
                 let shown = path.display().to_string();
                 self.classroom.notice = Some(match self.apply_preset(*p) {
@@ -68,19 +75,13 @@ impl App {
 
     /// Takes the preset dialogs' answers (every frame).
     pub(super) fn poll_presets(&mut self, ctx: &egui::Context) {
-        let lang = self.classroom.lang;
         for (save, path) in self.classroom.preset_io.poll(ctx) {
-            if save {
-                self.apply(AppCommand::SavePreset(path), ctx);
-                continue;
-            }
-            match preset::load(&path) {
-                Ok(p) => self.apply(AppCommand::ApplyPreset(Box::new(p), path), ctx),
-                Err(e) => {
-                    let err = fl!(loader(lang), "preset-failed", err = e.as_str());
-                    self.classroom.notice = Some((err, true));
-                }
-            }
+            let cmd = if save {
+                AppCommand::SavePreset(path)
+            } else {
+                AppCommand::OpenPreset(path)
+            };
+            self.apply(cmd, ctx);
         }
     }
 }
