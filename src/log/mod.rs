@@ -18,5 +18,5 @@ pub mod text;
 
 pub use counters::Counters;
 pub use record::{Record, RecordWriter};
-pub use store::{Direction, Entry, LogStore};
+pub use store::{ClientInfo, Direction, Entry, LogStore};
 pub use text::Decoders;

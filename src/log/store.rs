@@ -82,6 +82,11 @@ pub struct LogStore {
     decoders: Decoders,
     pub counters: Counters,
     pub clients: BTreeMap<u64, ClientInfo>,
+    /// TCP server: closed clients, oldest first; past [`LogStore::MAX_CLOSED_CLIENTS`] the
+    /// oldest leave [`LogStore::clients`] (a server running for hours stays the same size).
+    closed_clients: VecDeque<u64>,
+    /// Closed clients no longer listed.
+    pub clients_forgotten: u64,
     /// TCP server: clients refused because the "max clients" limit was reached.
     pub refused: u64,
     /// UDP: datagrams the kernel dropped before the app could read them (Linux: SO_MEMINFO
@@ -101,6 +106,9 @@ pub struct LogStore {
 const MAX_GAP_PEERS: usize = 10_000;
 
 impl LogStore {
+    /// Closed TCP clients kept in the client list (the newest); open ones are all kept.
+    pub const MAX_CLOSED_CLIENTS: usize = 1000;
+
     pub const DEFAULT_ROWS: usize = 200_000;
     /// 32 MiB of payload, decoded text and row overhead: a flooded window stays under
     /// 200 MiB resident; everything older is in the spool (and in every Save log…).
@@ -116,6 +124,8 @@ impl LogStore {
             decoders: Decoders::new(enc),
             counters: Counters::default(),
             clients: BTreeMap::new(),
+            closed_clients: VecDeque::new(),
+            clients_forgotten: 0,
             refused: 0,
             kernel_dropped: 0,
             drops_since_clear: false,
@@ -150,8 +160,18 @@ impl LogStore {
                     );
                 }
                 EventKind::Closed { .. } | EventKind::Reset { .. } => {
-                    if let Some(c) = self.clients.get_mut(&id) {
+                    if let Some(c) = self.clients.get_mut(&id)
+                        && c.open
+                    {
                         c.open = false;
+                        self.closed_clients.push_back(id);
+                    }
+                    while self.closed_clients.len() > Self::MAX_CLOSED_CLIENTS {
+                        if let Some(old) = self.closed_clients.pop_front()
+                            && self.clients.remove(&old).is_some()
+                        {
+                            self.clients_forgotten += 1;
+                        }
                     }
                 }
                 _ => {
@@ -342,6 +362,37 @@ pub fn message(ev: &Event) -> Option<String> {
 mod tests {
     use super::*;
     use crate::net::Role;
+
+    #[test]
+    fn a_server_running_for_hours_keeps_open_clients_and_the_newest_closed() {
+        use crate::net::{CloseReason, ClosedBy};
+        let mut s = LogStore::new(crate::codec::Encoding::UTF_8);
+        let ev = |id: u64, kind: EventKind| Event {
+            ts_us: id as i64,
+            role: Role::TcpServer,
+            local: None,
+            peer: None,
+            client: Some(id),
+            kind,
+        };
+        // Client 0 stays; 1..=1500 come and go.
+        s.push(ev(0, EventKind::Accepted));
+        for id in 1..=1500 {
+            s.push(ev(id, EventKind::Accepted));
+            s.push(ev(
+                id,
+                EventKind::Closed {
+                    by: ClosedBy::Peer,
+                    reason: CloseReason::PeerFin,
+                },
+            ));
+        }
+        assert_eq!(s.clients.len(), 1 + LogStore::MAX_CLOSED_CLIENTS);
+        assert_eq!(s.clients_forgotten, 500);
+        assert!(s.clients[&0].open, "an open client is never forgotten");
+        assert!(!s.clients.contains_key(&500) && s.clients.contains_key(&501));
+        assert!(s.clients.contains_key(&1500));
+    }
 
     fn rx(role: Role, bytes: &[u8]) -> Event {
         Event {

@@ -117,7 +117,7 @@ pub fn client_list_ui(
             loader(lang),
             "srv-clients-count",
             open = open,
-            seen = clients.len()
+            seen = (clients.len() as u64).saturating_add(store.clients_forgotten)
         ));
     });
     ui.horizontal_wrapped(|ui| {
@@ -147,15 +147,27 @@ pub fn client_list_ui(
         }
     });
     ui.separator();
+    if store.clients_forgotten > 0 {
+        let n = store.clients_forgotten;
+        ui.label(RichText::new(fl!(loader(lang), "srv-clients-forgotten", n = n)).weak())
+            .on_hover_text(fl!(loader(lang), "srv-clients-forgotten-tip"));
+    }
+    if clients.is_empty() {
+        ui.label(RichText::new(fl!(ui_loader(ui), "srv-no-clients")).weak());
+    }
     let mut clicked = None;
+    // Only the rows in view are laid out: thousands of clients cost what a screenful does.
+    let list: Vec<&crate::log::ClientInfo> = clients.values().rev().collect();
+    // A row is two lines of text (see `srv-client-row`) in a selectable label.
+    let row_h =
+        2.0 * ui.text_style_height(&egui::TextStyle::Body) + 2.0 * ui.spacing().button_padding.y;
     egui::ScrollArea::vertical()
         .id_salt("client_list")
         .auto_shrink([false, false])
-        .show(ui, |ui| {
-            if clients.is_empty() {
-                ui.label(RichText::new(fl!(ui_loader(ui), "srv-no-clients")).weak());
-            }
-            for c in clients.values().rev() {
+        .show_rows(ui, row_h, list.len(), |ui, range| {
+            // One line a row (show_rows needs equal heights): long rows are cut, whole on hover.
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+            for c in &list[range] {
                 let peer = c.peer.map(|a| a.to_string()).unwrap_or_default();
                 let state = if c.open {
                     fl!(ui_loader(ui), "srv-open")
@@ -176,7 +188,11 @@ pub fn client_list_ui(
                 if !c.open {
                     rt = rt.weak();
                 }
-                if ui.selectable_label(*selected == Some(c.id), rt).clicked() {
+                if ui
+                    .selectable_label(*selected == Some(c.id), rt.clone())
+                    .on_hover_text(rt)
+                    .clicked()
+                {
                     clicked = Some(c.id);
                 }
             }
