@@ -69,3 +69,43 @@ fn save_log_opens_the_in_window_dialog_and_cancel_closes_it() {
         "the dialog stayed open"
     );
 }
+
+#[test]
+fn an_open_dialog_stays_when_another_tab_is_shown() {
+    socket_tester::ui::use_in_window_file_dialogs();
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::new(Some(Persisted::default()), None).with_data_dir(dir.path());
+    let mut h = harness(app);
+    let to = bind_udp_receiver(&mut h);
+    UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .send_to(b"kept", to)
+        .unwrap();
+    wait_for(&mut h, "the datagram", |a| {
+        a.panel(Role::UdpReceiver).view().store.counters.rx_msgs == 1
+    });
+    h.get_by_label("Save log…").click();
+    for _ in 0..4 {
+        h.run();
+    }
+    assert!(h.query_by_label("Cancel").is_some(), "no dialog appeared");
+    // Another tab: the UDP Receiver's dialog is still there, and still saves its log.
+    open_tab(&mut h, Role::TcpClient);
+    for _ in 0..4 {
+        h.run();
+    }
+    assert!(
+        h.query_by_label("Cancel").is_some(),
+        "the dialog went away with its tab"
+    );
+    let out = dir.path().join("from-another-tab.jsonl");
+    set_field(&mut h, "File:", out.to_str().unwrap());
+    h.get_by_label("Save").click();
+    wait_for(&mut h, "saved", |a| {
+        a.panel(Role::UdpReceiver)
+            .notice
+            .as_ref()
+            .is_some_and(|(m, _)| m.starts_with("saved"))
+    });
+    assert!(std::fs::read_to_string(&out).unwrap().contains("kept"));
+}

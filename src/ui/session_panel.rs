@@ -104,10 +104,8 @@ pub fn status_line(ui: &mut Ui, p: &SessionPanel) {
 pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option<Notifier>) {
     let salt = p.role.as_str();
     let tab_h = ui.available_height();
-    p.poll_save_dialog(ui.ctx());
     p.lang = super::lang::lang(ui.ctx());
     p.kit.lang = p.lang;
-    p.poll_dialog(ui.ctx());
     p.refresh();
     if p.role == Role::TcpServer {
         p.follow_selection();

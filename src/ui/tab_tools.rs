@@ -124,7 +124,17 @@ impl SessionPanel {
     }
 
     /// Acts on a finished file dialog.
-    pub(super) fn poll_dialog(&mut self, ctx: &egui::Context) {
+    /// Shows this tab's open file dialogs (Save log…, the tools') and acts on their answers.
+    /// Called every frame for every tab, shown or not, so a dialog never vanishes with its
+    /// tab.
+    pub fn poll_dialogs(&mut self, ctx: &egui::Context) {
+        self.lang = super::lang::lang(ctx);
+        self.kit.lang = self.lang;
+        self.poll_save_dialog(ctx);
+        self.poll_dialog(ctx);
+    }
+
+    fn poll_dialog(&mut self, ctx: &egui::Context) {
         let Some((_, d)) = &mut self.kit.dialog else {
             return;
         };

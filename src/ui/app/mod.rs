@@ -243,6 +243,9 @@ impl App {
         for cmd in commands {
             self.apply(cmd, &ctx);
         }
+        for p in self.all_panels() {
+            p.poll_dialogs(&ctx);
+        }
         if lab::show_split(self, ui) {
             return;
         }
