@@ -256,13 +256,15 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
         p.apply(a, ui.ctx());
     }
     if p.role == Role::TcpServer {
-        // The client list shares the log's width: at most 45 % of it.
+        // The client list shares the log's width: at most 45 % of it, and by default less in
+        // a narrow pane (a lab's half window), where the log's Data column needs the room.
         let w = ui.available_width();
-        let max = (0.45 * w).max(160.0);
+        let max = (0.45 * w).max(140.0);
+        let share = if w < 800.0 { 0.28 } else { 0.35 };
         egui::Panel::right(("clients", salt))
             .resizable(true)
-            .default_size((0.35 * w).clamp(160.0, 330.0))
-            .size_range(160.0_f32.min(max)..=max)
+            .default_size((share * w).clamp(140.0, 330.0))
+            .size_range(140.0_f32.min(max)..=max)
             .show(ui, |ui| {
                 let can_send_all = p.is_running() && p.settings.send.payload(p.encoding()).is_ok();
                 let shared = p.runtime().shared();

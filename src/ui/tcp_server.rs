@@ -161,12 +161,14 @@ pub fn client_list_ui(
     // A row is two lines of text (see `srv-client-row`) in a selectable label.
     let row_h =
         2.0 * ui.text_style_height(&egui::TextStyle::Body) + 2.0 * ui.spacing().button_padding.y;
-    egui::ScrollArea::vertical()
+    // Both ways: a row longer than the list scrolls sideways instead of widening the panel.
+    egui::ScrollArea::both()
         .id_salt("client_list")
         .auto_shrink([false, false])
         .show_rows(ui, row_h, list.len(), |ui, range| {
-            // One line a row (show_rows needs equal heights): long rows are cut, whole on hover.
-            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+            // Every row its two lines and no more (show_rows needs equal heights): a narrow
+            // list cuts them at its edge, the whole row is on hover.
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
             for c in &list[range] {
                 let peer = c.peer.map(|a| a.to_string()).unwrap_or_default();
                 let state = if c.open {
