@@ -174,6 +174,16 @@ pub fn export_session(
             path = output.display().to_string()
         )
     })?;
+    // A save never reads the spool it writes to.
+    if let Source::Spool { path, .. } | Source::Stopped { path, .. } = &source
+        && same_file(path, output)
+    {
+        return Err(fl!(
+            loader(lang),
+            "save-same-file",
+            path = output.display().to_string()
+        ));
+    }
     let (report, caveat) = match source {
         Source::Stopped {
             path,
@@ -181,15 +191,15 @@ pub fn export_session(
             rows,
             evicted,
             why,
-        } => return export_stopped(path, sync, rows, evicted, &why, output, format, enc, lang),
+        } => {
+            // Whatever the writer still had queued (the cap stops taking events, not writing).
+            sync();
+            let (report, caveat) =
+                export_stopped(&path, rows, evicted, &why, output, format, enc, lang)
+                    .map_err(|e| failed(&e))?;
+            (report, Some(caveat))
+        }
         Source::Spool { path, sync } => {
-            if same_file(&path, output) {
-                return Err(fl!(
-                    loader(lang),
-                    "save-same-file",
-                    path = output.display().to_string()
-                ));
-            }
             let synced = sync();
             let p = path.display().to_string();
             let failed_path = |e: io::Error| {
@@ -200,7 +210,7 @@ pub fn export_session(
                     err = e.to_string()
                 )
             };
-            let mut f = File::open(&path).map_err(|e| {
+            let f = File::open(&path).map_err(|e| {
                 fl!(
                     loader(lang),
                     "save-cannot-read",
@@ -208,16 +218,7 @@ pub fn export_session(
                     err = e.to_string()
                 )
             })?;
-            let len = f.metadata().map_err(failed_path)?.len();
-            let is_spool = crate::log::input::file_is_spool(&mut f).map_err(failed_path)?;
-            let records = if is_spool {
-                // A record torn at the end is one the writer is still appending: left for
-                // the next save. Damage is reported.
-                crate::log::input::open_records(f, len, false).map_err(failed_path)?
-            } else {
-                let cut = complete_prefix(&mut f, len).map_err(failed_path)?;
-                Box::new(read_records(f.take(cut)))
-            };
+            let records = spool_records(f).map_err(failed_path)?;
             let report = write_out(records, output, format, enc, lang).map_err(|e| failed(&e))?;
             let caveat = (!synced).then(|| fl!(loader(lang), "save-disk-stopped"));
             (report, caveat)
@@ -262,12 +263,27 @@ pub fn export_session(
     }
 }
 
+/// The events of a spool file (binary, or JSON Lines from older versions). A record torn
+/// at the end is one the writer is still appending: left for the next save. Damage is
+/// reported.
+fn spool_records(mut f: File) -> io::Result<Records> {
+    let len = f.metadata()?.len();
+    if crate::log::input::file_is_spool(&mut f)? {
+        crate::log::input::open_records(f, len, false)
+    } else {
+        let cut = complete_prefix(&mut f, len)?;
+        Ok(Box::new(read_records(f.take(cut))))
+    }
+}
+
+type Records = Box<dyn Iterator<Item = Result<Record, ReadError>> + Send>;
+
 /// Save log… after recording stopped: what the spool holds, then the rows in memory
-/// newer than its last event, and what may be missing between them.
+/// newer than its last event. Returns the report and what to say about the two parts and
+/// what may be missing between them.
 #[allow(clippy::too_many_arguments)]
 fn export_stopped(
-    path: PathBuf,
-    sync: Box<dyn FnOnce() -> bool + Send>,
+    path: &Path,
     rows: Vec<Entry>,
     evicted: bool,
     why: &str,
@@ -275,32 +291,12 @@ fn export_stopped(
     format: Format,
     enc: Encoding,
     lang: Lang,
-) -> Result<String, String> {
+) -> Result<(ExportReport, String), String> {
     use std::cell::{Cell, RefCell};
-    let failed = |e: &dyn std::fmt::Display| fl!(loader(lang), "save-failed", err = e.to_string());
-    if same_file(&path, output) {
-        return Err(fl!(
-            loader(lang),
-            "save-same-file",
-            path = output.display().to_string()
-        ));
-    }
-    // Whatever the writer still had queued (the cap stops taking events, not writing).
-    sync();
-    let from_disk: Box<dyn Iterator<Item = Result<Record, ReadError>>> = match File::open(&path)
-        .and_then(|mut f| {
-            let len = f.metadata()?.len();
-            if crate::log::input::file_is_spool(&mut f)? {
-                crate::log::input::open_records(f, len, false)
-            } else {
-                let cut = complete_prefix(&mut f, len)?;
-                Ok(Box::new(read_records(f.take(cut))))
-            }
-        }) {
-        Ok(r) => r,
-        // No readable disk copy: the rows in memory are all there is.
-        Err(_) => Box::new(std::iter::empty()),
-    };
+    // No readable disk copy: the rows in memory are all there is.
+    let from_disk: Records = File::open(path)
+        .and_then(spool_records)
+        .unwrap_or_else(|_| Box::new(std::iter::empty()));
     let last_ts: RefCell<Option<String>> = RefCell::new(None);
     let (disk, memory) = (Cell::new(0u64), Cell::new(0u64));
     let disk_part = from_disk.inspect(|r| {
@@ -322,35 +318,26 @@ fn export_stopped(
             newer
         })
         .map(Ok);
-    let report = write_out(disk_part.chain(memory_part), output, format, enc, lang)
-        .map_err(|e| failed(&e))?;
-    let mut msg = fl!(
-        loader(lang),
-        "save-saved",
-        n = thousands(report.events),
-        count = report.events,
-        path = output.display().to_string()
-    );
-    msg.push_str(" · ");
-    msg.push_str(&fl!(
+    let report = write_out(disk_part.chain(memory_part), output, format, enc, lang)?;
+    let mut caveat = fl!(
         loader(lang),
         "save-stopped-parts",
         disk = thousands(disk.get()),
         memory = thousands(memory.get()),
         why = why
-    ));
+    );
     if evicted {
         let after = last_ts.borrow().clone().unwrap_or_default();
         let before = first_kept.borrow().clone().unwrap_or_default();
-        msg.push_str(" · ");
-        msg.push_str(&fl!(
+        caveat.push_str(" · ");
+        caveat.push_str(&fl!(
             loader(lang),
             "save-stopped-gap",
             after = after,
             before = before
         ));
     }
-    Err(msg)
+    Ok((report, caveat))
 }
 
 /// `3412118` → `3,412,118`.

@@ -177,7 +177,8 @@ impl App {
             self.cjk_font = install_cjk_font(ctx);
         }
         self.recovery.start(&self.data_dir, ctx);
-        self.recovery.poll();
+        // The recovery window's list (taken by its own poll each frame) counts against
+        // the cap on all spools until each left-over one is saved or discarded.
         self.spool_budget
             .set_left_over(self.recovery.items.iter().map(|o| o.size).sum());
         if self.notify.is_none() {
