@@ -12,8 +12,10 @@ use socket_tester::ui::{App, Persisted};
 use std::net::UdpSocket;
 use support::*;
 
-#[test]
-fn save_log_opens_the_in_window_dialog_and_cancel_closes_it() {
+/// In-window dialogs, the UDP Receiver bound and one datagram `data` received.
+fn receiver_with_one_datagram(
+    data: &[u8],
+) -> (tempfile::TempDir, egui_kittest::Harness<'static, App>) {
     socket_tester::ui::use_in_window_file_dialogs();
     let dir = tempfile::tempdir().unwrap();
     let app = App::new(Some(Persisted::default()), None).with_data_dir(dir.path());
@@ -21,11 +23,17 @@ fn save_log_opens_the_in_window_dialog_and_cancel_closes_it() {
     let to = bind_udp_receiver(&mut h);
     UdpSocket::bind("127.0.0.1:0")
         .unwrap()
-        .send_to(b"hello", to)
+        .send_to(data, to)
         .unwrap();
     wait_for(&mut h, "the datagram", |a| {
         a.panel(Role::UdpReceiver).view().store.counters.rx_msgs == 1
     });
+    (dir, h)
+}
+
+#[test]
+fn save_log_opens_the_in_window_dialog_and_cancel_closes_it() {
+    let (dir, mut h) = receiver_with_one_datagram(b"hello");
     assert!(h.query_by_label("Cancel").is_none());
     h.get_by_label("Save log…").click();
     for _ in 0..4 {
@@ -72,18 +80,7 @@ fn save_log_opens_the_in_window_dialog_and_cancel_closes_it() {
 
 #[test]
 fn an_open_dialog_stays_when_another_tab_is_shown() {
-    socket_tester::ui::use_in_window_file_dialogs();
-    let dir = tempfile::tempdir().unwrap();
-    let app = App::new(Some(Persisted::default()), None).with_data_dir(dir.path());
-    let mut h = harness(app);
-    let to = bind_udp_receiver(&mut h);
-    UdpSocket::bind("127.0.0.1:0")
-        .unwrap()
-        .send_to(b"kept", to)
-        .unwrap();
-    wait_for(&mut h, "the datagram", |a| {
-        a.panel(Role::UdpReceiver).view().store.counters.rx_msgs == 1
-    });
+    let (dir, mut h) = receiver_with_one_datagram(b"kept");
     h.get_by_label("Save log…").click();
     for _ in 0..4 {
         h.run();
