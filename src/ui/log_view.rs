@@ -340,6 +340,9 @@ pub fn show(
         .id_salt(("log_table", id_salt, mode))
         .striped(true)
         .stick_to_bottom(true)
+        // The body is never taller than the room left (egui_extras' default floor of 200 px
+        // would run the newest rows under a tool panel or the send box).
+        .min_scrolled_height(0.0)
         .resizable(true)
         .sense(Sense::click())
         .auto_shrink([false, false]);

@@ -135,6 +135,9 @@ pub fn tool_panel(ui: &mut Ui, e: ToolsEdit, v: &ToolsView, tab_h: f32) -> Optio
             egui::ScrollArea::vertical()
                 .id_salt(("tool", salt))
                 .auto_shrink([false, false])
+                // Never taller than the panel: egui's 64 px floor would push the panel's
+                // content past its edge, and egui then reserves the wrong strip for it.
+                .min_scrolled_height(0.0)
                 .show(ui, |ui| action = show_tool(ui, tool, e, v));
         });
     action
