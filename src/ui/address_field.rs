@@ -185,7 +185,8 @@ pub fn optional_bind_field(ui: &mut Ui, label: &str, text: &mut String, editable
 
 /// A short note on what a bind host means.
 pub fn bind_note(ui: &mut Ui) {
-    ui.label(RichText::new(fl!(ui_loader(ui), "field-bind-note")).weak());
+    let note = RichText::new(fl!(ui_loader(ui), "field-bind-note")).weak();
+    super::layout::one_line_note(ui, note);
 }
 
 /// Beside a port field: the range the port is in (well-known, registered, dynamic), with
@@ -218,9 +219,13 @@ pub fn bind_reach_note(ui: &mut Ui, host: &str) {
     let lang = super::lang::lang(ui.ctx());
     match bind_reach(host) {
         BindReach::ThisMachineOnly => {
-            ui.label(
-                RichText::new(fl!(loader(lang), "bind-loopback-warning"))
-                    .color(super::style::NOTE_AMBER),
+            // One line under the field, cut to its width: the tip says it all.
+            let warning = RichText::new(fl!(loader(lang), "bind-loopback-warning"))
+                .color(super::style::NOTE_AMBER);
+            ui.add(
+                egui::Label::new(warning)
+                    .truncate()
+                    .show_tooltip_when_elided(false),
             )
             .on_hover_text(fl!(loader(lang), "bind-loopback-tip"));
         }

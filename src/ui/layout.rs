@@ -33,6 +33,25 @@ pub fn panel_header(ui: &mut Ui, title: &str) -> bool {
     hide
 }
 
+/// A one-line note in a wrapped row: it starts a new row when it does not fit in what is
+/// left of this one, then is cut to the row's width with "…" (the full text on hover), so
+/// it never takes two or three lines from the log.
+pub fn one_line_note(ui: &mut Ui, text: RichText) -> egui::Response {
+    let width = egui::WidgetText::from(text.clone())
+        .into_galley(
+            ui,
+            Some(egui::TextWrapMode::Extend),
+            f32::INFINITY,
+            egui::TextStyle::Body,
+        )
+        .size()
+        .x;
+    if width > ui.available_width() && ui.layout().main_wrap() {
+        ui.end_row();
+    }
+    ui.add(egui::Label::new(text).truncate())
+}
+
 /// Widths of the log's columns before Data for a log `avail` wide: `natural` widths, cut
 /// down towards their `floors` (each by the same share of what it can give) when together
 /// they would take more than `share` of the width. Returns (initial width, largest width)
@@ -58,6 +77,53 @@ pub fn meta_columns(avail: f32, natural: &[f32], floors: &[f32], share: f32) -> 
         .iter()
         .zip(natural)
         .map(|(&w, &n)| (w, w + slack * n / sum.max(1.0)))
+        .collect()
+}
+
+/// One of the log's columns before Data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MetaCol {
+    Time,
+    Dir,
+    Peer,
+    Len,
+    Dt,
+}
+
+/// The columns before Data for a log `full` wide (gaps of `gap` beside each column,
+/// `data_cols` data columns), each with its (initial, largest) width. Together they take at
+/// most 60 % of the whole width, gaps included, so Data keeps 40 %. A log too narrow for
+/// every column's floor drops Δt, then Len, then Peer (the time's tooltip shows them);
+/// Time and the direction always stay.
+pub fn log_columns(
+    full: f32,
+    gap: f32,
+    data_cols: usize,
+    server: bool,
+) -> Vec<(MetaCol, f32, f32)> {
+    let peer = if server { 190.0 } else { 160.0 };
+    let all = [
+        (MetaCol::Time, 108.0, 96.0),
+        (MetaCol::Dir, 18.0, 14.0),
+        (MetaCol::Peer, peer, 50.0),
+        (MetaCol::Len, 52.0, 30.0),
+        (MetaCol::Dt, 64.0, 36.0),
+    ];
+    let mut keep = all.len();
+    // The meta columns' budget, their own gaps taken off.
+    let budget = |k: usize| 0.6 * full - gap * k as f32;
+    while keep > 2 && all[..keep].iter().map(|c| c.2).sum::<f32>() > budget(keep) {
+        keep -= 1;
+    }
+    let cols = &all[..keep];
+    let avail = (full - gap * (keep + data_cols) as f32).max(1.0);
+    let share = (budget(keep) / avail).clamp(0.0, 0.6);
+    let natural: Vec<f32> = cols.iter().map(|c| c.1).collect();
+    let floors: Vec<f32> = cols.iter().map(|c| c.2).collect();
+    meta_columns(avail, &natural, &floors, share)
+        .into_iter()
+        .zip(cols)
+        .map(|((w, max), c)| (c.0, w, max))
         .collect()
 }
 
@@ -91,6 +157,36 @@ mod tests {
         // A wide log keeps the natural widths.
         let cols = meta_columns(2000.0, &natural, &[0.0; 5], 0.6);
         assert_eq!(cols[2].0, 190.0);
+    }
+
+    #[test]
+    fn log_columns_leave_data_40_percent_and_drop_the_least_needed_first() {
+        for server in [false, true] {
+            for data_cols in [1, 2] {
+                for full in [200.0_f32, 237.0, 320.0, 446.0, 600.0, 1000.0, 1600.0] {
+                    let cols = log_columns(full, 8.0, data_cols, server);
+                    let taken: f32 = cols.iter().map(|c| c.2 + 8.0).sum();
+                    let what = format!("{full} server {server} data {data_cols}");
+                    // Below about 230 px only Time and the direction are left, at their floors.
+                    if full >= 230.0 {
+                        assert!(taken <= 0.6 * full + 0.01, "{what}: {taken}");
+                    }
+                    assert_eq!(&cols[0].0, &MetaCol::Time, "{what}");
+                    assert_eq!(&cols[1].0, &MetaCol::Dir, "{what}");
+                    let order = [MetaCol::Time, MetaCol::Dir, MetaCol::Peer, MetaCol::Len];
+                    for (c, want) in cols.iter().zip(order) {
+                        assert_eq!(c.0, want, "{what}: dropped out of order");
+                    }
+                }
+            }
+        }
+        // A wide log keeps all five at their natural widths.
+        let cols = log_columns(1600.0, 8.0, 1, true);
+        assert_eq!(cols.len(), 5);
+        assert_eq!(cols[2].1, 190.0);
+        // A half-window lab pane drops Δt before Data goes under 40 %.
+        assert_eq!(log_columns(400.0, 8.0, 1, true).len(), 4);
+        assert_eq!(log_columns(320.0, 8.0, 1, true).len(), 3);
     }
 
     #[test]

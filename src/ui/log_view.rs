@@ -3,15 +3,14 @@
 //! and data as text, hex or both; row selection, Clear, Copy, Save log… and, for the TCP
 //! server, a per-client filter.
 
-use super::search::Matches;
+use super::layout::MetaCol;
+pub use super::log_state::{DisplayMode, LogActions, LogViewState};
 use crate::codec::{Encoding, to_hex_spaced};
 use crate::i18n::{Lang, loader};
 use crate::log::{Direction, Entry, LogStore, RecordWriter};
 use egui::{Color32, RichText, Sense, TextStyle, Ui};
 use egui_extras::{Column, TableBuilder};
 use i18n_embed_fl::fl;
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
@@ -19,68 +18,6 @@ use std::path::Path;
 pub const MAX_CELL_CHARS: usize = 2_000;
 /// Most bytes shown as hex in one cell.
 pub const MAX_CELL_HEX_BYTES: usize = 700;
-
-/// How the data column shows payloads.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum DisplayMode {
-    #[default]
-    Text,
-    Hex,
-    Both,
-}
-
-/// Selection and filter of one log view (not persisted).
-#[derive(Debug, Default)]
-pub struct LogViewState {
-    /// Selected rows, by sequence number.
-    pub selected: BTreeSet<u64>,
-    anchor: Option<u64>,
-    /// TCP server: show only this client's rows.
-    pub client_filter: Option<u64>,
-    /// The search/filter box (text, hex bytes, peer, → / ←).
-    pub search: String,
-    /// Rows passing the client filter and the search, kept up to date incrementally.
-    pub matches: Matches,
-    /// The note being written (Note… popup).
-    pub note: String,
-}
-
-impl LogViewState {
-    /// Forgets selection and the filter cache (after Clear).
-    pub fn reset(&mut self) {
-        self.selected.clear();
-        self.anchor = None;
-        self.matches.reset();
-    }
-
-    /// The "k of n match" text, or None without a search.
-    pub fn match_text(&self, store: &LogStore, lang: Lang) -> Option<String> {
-        if self.search.trim().is_empty() {
-            return None;
-        }
-        let more = if self.matches.done {
-            String::new()
-        } else {
-            fl!(loader(lang), "log-searching")
-        };
-        Some(fl!(
-            loader(lang),
-            "log-match-count",
-            k = self.matches.seqs.len(),
-            n = store.len(),
-            more = more
-        ))
-    }
-}
-
-/// What the user asked for in the toolbar.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct LogActions {
-    pub clear: bool,
-    pub save: bool,
-    /// Add this note at this moment.
-    pub note: Option<String>,
-}
 
 /// Local time of day, `HH:MM:SS.mmm`.
 pub fn format_time(ts_us: i64) -> String {
@@ -196,115 +133,16 @@ pub fn show(
 ) -> LogActions {
     let mut actions = LogActions::default();
     let lang = super::lang::lang(ui.ctx());
-    ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(fl!(loader(lang), "log-title")).strong());
-        ui.label(fl!(loader(lang), "log-show"));
-        ui.selectable_value(display, DisplayMode::Text, fl!(loader(lang), "log-text"));
-        ui.selectable_value(display, DisplayMode::Hex, fl!(loader(lang), "log-hex-view"));
-        ui.selectable_value(display, DisplayMode::Both, fl!(loader(lang), "log-both"));
-        ui.separator();
-        if ui
-            .button(fl!(loader(lang), "log-clear"))
-            .on_hover_text(fl!(loader(lang), "log-clear-tip"))
-            .clicked()
-        {
-            actions.clear = true;
-        }
-        let copy_label = if st.selected.is_empty() {
-            fl!(loader(lang), "log-copy-all")
-        } else {
-            fl!(loader(lang), "log-copy-selected", n = st.selected.len())
-        };
-        if ui
-            .add_enabled(!store.is_empty(), egui::Button::new(copy_label))
-            .clicked()
-        {
-            let lines: Vec<String> = store
-                .iter()
-                .filter(|e| st.selected.is_empty() || st.selected.contains(&e.seq))
-                .filter(|e| st.matches.passes(e))
-                .map(format_row_text)
-                .collect();
-            ui.ctx().copy_text(lines.join("\n"));
-        }
-        if !st.selected.is_empty() && ui.button(fl!(loader(lang), "log-select-none")).clicked() {
-            st.selected.clear();
-            st.anchor = None;
-        }
-        if ui
-            .add_enabled(
-                !store.is_empty(),
-                egui::Button::new(fl!(loader(lang), "log-save")),
-            )
-            .on_hover_text(fl!(loader(lang), "log-save-tip"))
-            .clicked()
-        {
-            actions.save = true;
-        }
-        let note_btn = ui
-            .menu_button(fl!(loader(lang), "log-note"), |ui| {
-                let l = ui.label(fl!(loader(lang), "log-note-text"));
-                let r = ui.add(
-                    egui::TextEdit::singleline(&mut st.note)
-                        .hint_text(fl!(loader(lang), "log-note-hint"))
-                        .desired_width(240.0),
-                );
-                let r = r.labelled_by(l.id);
-                let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                let ok = !st.note.trim().is_empty();
-                if (ui
-                    .add_enabled(ok, egui::Button::new(fl!(loader(lang), "log-add-note")))
-                    .clicked()
-                    || enter)
-                    && ok
-                {
-                    actions.note = Some(st.note.trim().to_string());
-                    st.note.clear();
-                    ui.close();
-                }
-            })
-            .response;
-        note_btn.on_hover_text(fl!(loader(lang), "log-note-tip"));
-        if server {
-            ui.separator();
-            let current = match st.client_filter {
-                Some(id) => format!("#{id}"),
-                None => fl!(loader(lang), "log-all"),
-            };
-            let l = ui.label(fl!(loader(lang), "log-show-client"));
-            egui::ComboBox::from_id_salt(("client_filter", id_salt))
-                .selected_text(current)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut st.client_filter, None, fl!(loader(lang), "log-all"));
-                    for id in store.clients.keys() {
-                        ui.selectable_value(&mut st.client_filter, Some(*id), format!("#{id}"));
-                    }
-                })
-                .response
-                .labelled_by(l.id);
-        }
-    });
-
-    ui.horizontal(|ui| {
-        let l = ui.label(fl!(loader(lang), "log-filter"));
-        ui.add(
-            egui::TextEdit::singleline(&mut st.search)
-                .hint_text(fl!(loader(lang), "log-filter-hint"))
-                .desired_width(320.0),
-        )
-        .labelled_by(l.id);
-        if !st.search.is_empty()
-            && ui
-                .small_button("✖")
-                .on_hover_text(fl!(loader(lang), "log-clear-filter"))
-                .clicked()
-        {
-            st.search.clear();
-        }
-        if let Some(t) = st.match_text(store, lang) {
-            ui.label(t);
-        }
-    });
+    super::log_toolbar::show(ui, store, st, display, server, id_salt, &mut actions);
+    if actions.copy {
+        let lines: Vec<String> = store
+            .iter()
+            .filter(|e| st.selected.is_empty() || st.selected.contains(&e.seq))
+            .filter(|e| st.matches.passes(e))
+            .map(format_row_text)
+            .collect();
+        ui.ctx().copy_text(lines.join("\n"));
+    }
 
     if st.matches.refresh(store, st.client_filter, &st.search) {
         ui.ctx().request_repaint();
@@ -329,15 +167,16 @@ pub fn show(
     let row_h = ui.text_style_height(&TextStyle::Monospace).max(16.0) + 2.0;
     let mut clicked: Option<u64> = None;
     let mode = *display;
-    // Time, direction, peer, length, Δt: together at most 60 % of the width (scaled down
-    // on a narrow log), each resizable within that, so Data always keeps 40 %.
-    // Each column also takes the item spacing beside it.
-    let avail = ui.available_width() - ui.spacing().item_spacing.x * (natural_cols(mode) as f32);
-    let natural = [108.0, 18.0, if server { 190.0 } else { 160.0 }, 52.0, 64.0];
-    let floors = [96.0, 14.0, 50.0, 30.0, 36.0];
-    let meta = super::layout::meta_columns(avail, &natural, &floors, 0.6);
+    // Time, direction, peer, length, Δt: at most 60 % of the whole width, each resizable
+    // within that; a narrow log drops the least needed (see `layout::log_columns`).
+    let full = ui.available_width();
+    let gap = ui.spacing().item_spacing.x;
+    let data_cols = if mode == DisplayMode::Both { 2 } else { 1 };
+    let meta = super::layout::log_columns(full, gap, data_cols, server);
+    let has = |c: MetaCol| meta.iter().any(|m| m.0 == c);
+    let shown_cols = meta.len();
     let mut table = TableBuilder::new(ui)
-        .id_salt(("log_table", id_salt, mode))
+        .id_salt(("log_table", id_salt, mode, shown_cols))
         .striped(true)
         .stick_to_bottom(true)
         // The body is never taller than the room left (egui_extras' default floor of 200 px
@@ -346,10 +185,10 @@ pub fn show(
         .resizable(true)
         .sense(Sense::click())
         .auto_shrink([false, false]);
-    for (w, max) in meta {
+    for &(_, w, max) in &meta {
         table = table.column(Column::initial(w).range(w.min(14.0)..=max).clip(true));
     }
-    let data_min = (0.4 * avail).max(40.0);
+    let data_min = (0.4 * full - gap * data_cols as f32).max(40.0);
     table = match mode {
         DisplayMode::Both => table
             .column(
@@ -362,22 +201,20 @@ pub fn show(
     };
     table
         .header(20.0, |mut h| {
-            h.col(|ui| {
-                ui.strong(fl!(loader(lang), "log-col-time"));
-            });
-            h.col(|ui| {
-                ui.strong("");
-            });
-            h.col(|ui| {
-                ui.strong(fl!(loader(lang), "log-col-peer"));
-            });
-            h.col(|ui| {
-                ui.strong(fl!(loader(lang), "log-col-len"));
-            });
-            h.col(|ui| {
-                ui.strong(fl!(loader(lang), "log-col-dt"))
-                    .on_hover_text(fl!(loader(lang), "log-col-dt-tip"));
-            });
+            for &(c, _, _) in &meta {
+                h.col(|ui| {
+                    let l = loader(lang);
+                    match c {
+                        MetaCol::Time => ui.strong(fl!(l, "log-col-time")),
+                        MetaCol::Dir => ui.strong(""),
+                        MetaCol::Peer => ui.strong(fl!(l, "log-col-peer")),
+                        MetaCol::Len => ui.strong(fl!(l, "log-col-len")),
+                        MetaCol::Dt => ui
+                            .strong(fl!(l, "log-col-dt"))
+                            .on_hover_text(fl!(l, "log-col-dt-tip")),
+                    };
+                });
+            }
             match mode {
                 DisplayMode::Text => {
                     h.col(|ui| {
@@ -406,31 +243,32 @@ pub fn show(
                 };
                 row.set_selected(st.selected.contains(&e.seq));
                 let dir = e.direction();
-                row.col(|ui| {
-                    ui.add(
-                        egui::Label::new(RichText::new(format_time(e.event.ts_us)).monospace())
-                            .selectable(false),
-                    );
-                });
-                row.col(|ui| {
-                    ui.add(
-                        egui::Label::new(RichText::new(dir.symbol()).color(dir_color(dir, ui)))
-                            .selectable(false),
-                    );
-                });
-                row.col(|ui| {
-                    ui.add(egui::Label::new(peer_text(e)).selectable(false).truncate());
-                });
-                row.col(|ui| {
-                    let len = e.data().map(|d| d.len().to_string()).unwrap_or_default();
-                    ui.add(egui::Label::new(len).selectable(false));
-                });
-                row.col(|ui| {
-                    ui.add(
-                        egui::Label::new(RichText::new(gap_text(e)).monospace().weak())
-                            .selectable(false),
-                    );
-                });
+                for &(c, _, _) in &meta {
+                    row.col(|ui| match c {
+                        MetaCol::Time => {
+                            ui.add(
+                                egui::Label::new(
+                                    RichText::new(format_time(e.event.ts_us)).monospace(),
+                                )
+                                .selectable(false),
+                            );
+                        }
+                        MetaCol::Dir => {
+                            let rt = RichText::new(dir.symbol()).color(dir_color(dir, ui));
+                            ui.add(egui::Label::new(rt).selectable(false));
+                        }
+                        MetaCol::Peer => {
+                            ui.add(egui::Label::new(peer_text(e)).selectable(false).truncate());
+                        }
+                        MetaCol::Len => {
+                            ui.add(egui::Label::new(len_text(e)).selectable(false));
+                        }
+                        MetaCol::Dt => {
+                            let rt = RichText::new(gap_text(e)).monospace().weak();
+                            ui.add(egui::Label::new(rt).selectable(false));
+                        }
+                    });
+                }
                 // Non-data rows in the window's language (the stored text is English).
                 let shown: std::borrow::Cow<str> = if e.data().is_some() {
                     e.text.as_str().into()
@@ -485,7 +323,16 @@ pub fn show(
                         });
                     }
                 }
-                if row.response().clicked() {
+                let mut response = row.response();
+                // The columns a narrow log left out, on the row's tooltip.
+                if meta.len() < 5 {
+                    response = response.on_hover_ui(|ui| {
+                        if let Some(tip) = hidden_columns_tip(e, lang, &has) {
+                            ui.label(tip);
+                        }
+                    });
+                }
+                if response.clicked() {
                     clicked = Some(e.seq);
                 }
             });
@@ -523,9 +370,69 @@ pub fn show(
 }
 
 /// How many columns the log shows in `mode`.
-fn natural_cols(mode: DisplayMode) -> usize {
-    match mode {
-        DisplayMode::Both => 7,
-        _ => 6,
+fn len_text(e: &Entry) -> String {
+    e.data().map(|d| d.len().to_string()).unwrap_or_default()
+}
+
+/// The time's tooltip on a log too narrow for every column: the ones left out, each on
+/// its own line.
+fn hidden_columns_tip(e: &Entry, lang: Lang, has: &impl Fn(MetaCol) -> bool) -> Option<String> {
+    let l = loader(lang);
+    let mut lines = Vec::new();
+    if !has(MetaCol::Peer) {
+        lines.push(format!("{}: {}", fl!(l, "log-col-peer"), peer_text(e)));
+    }
+    if !has(MetaCol::Len) && e.data().is_some() {
+        lines.push(format!("{}: {}", fl!(l, "log-col-len"), len_text(e)));
+    }
+    let dt = gap_text(e);
+    if !has(MetaCol::Dt) && !dt.is_empty() {
+        lines.push(fl!(l, "log-time-dt-tip", dt = dt));
+    }
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::{Event, EventKind, Role};
+
+    fn store_with_two_reads() -> LogStore {
+        let mut store = LogStore::new(Encoding::UTF_8);
+        for (ts, data) in [
+            (1_000_000, b"first".to_vec()),
+            (1_250_000, b"ping over tcp".to_vec()),
+        ] {
+            store.push(Event {
+                ts_us: ts,
+                role: Role::TcpServer,
+                local: "127.0.0.1:7891".parse().ok(),
+                peer: "127.0.0.1:40000".parse().ok(),
+                client: Some(1),
+                kind: EventKind::Rx(data),
+            });
+        }
+        store
+    }
+
+    #[test]
+    fn a_narrow_logs_tooltip_carries_exactly_the_columns_it_left_out() {
+        let store = store_with_two_reads();
+        let e = store.get(1).expect("the second read");
+        // Only Time, direction and Peer shown: Len and Δt go to the tooltip.
+        let shown = [MetaCol::Time, MetaCol::Dir, MetaCol::Peer];
+        let tip = hidden_columns_tip(e, Lang::En, &|c| shown.contains(&c)).expect("a tooltip");
+        assert!(tip.contains("Len: 13"), "{tip}");
+        assert!(tip.contains("250"), "the 250 ms gap: {tip}");
+        assert!(!tip.contains("Peer"), "{tip}");
+        // Only Time and direction: Peer too.
+        let tip = hidden_columns_tip(e, Lang::En, &|c| matches!(c, MetaCol::Time | MetaCol::Dir))
+            .expect("a tooltip");
+        assert!(tip.starts_with("Peer: "), "{tip}");
+        // All shown: none.
+        assert_eq!(hidden_columns_tip(e, Lang::En, &|_| true), None);
+        // In Chinese the words are Chinese.
+        let tip = hidden_columns_tip(e, Lang::Zh, &|c| shown.contains(&c)).expect("a tooltip");
+        assert!(tip.contains("毫秒"), "{tip}");
     }
 }

@@ -18,6 +18,8 @@ mod lang;
 mod layout;
 pub mod learn;
 pub mod log_settings;
+mod log_state;
+mod log_toolbar;
 mod log_view;
 mod multicast;
 mod network_panel;

@@ -17,87 +17,90 @@ use i18n_embed_fl::fl;
 
 /// The status line: state, local address, counters, rows shown, notice.
 pub fn status_line(ui: &mut Ui, p: &SessionPanel) {
+    ui.horizontal_wrapped(|ui| status_items(ui, p));
+}
+
+/// The status line's parts, in a row the caller opened (a lab pane puts its title first).
+pub fn status_items(ui: &mut Ui, p: &SessionPanel) {
     let lang = p.lang;
-    ui.horizontal_wrapped(|ui| {
-        let mut state = p.st.state.text_in(lang);
-        if p.role == Role::TcpServer && p.listen_stopped && p.is_running() {
-            state = fl!(loader(lang), "state-not-listening");
-        }
+    let mut state = p.st.state.text_in(lang);
+    if p.role == Role::TcpServer && p.listen_stopped && p.is_running() {
+        state = fl!(loader(lang), "state-not-listening");
+    }
+    ui.label(
+        RichText::new(state)
+            .color(super::style::state_color(&p.st.state))
+            .strong(),
+    );
+    if let Some(l) = p.st.local {
+        ui.separator();
+        ui.label(fl!(loader(lang), "status-local", addr = l.to_string()));
+    }
+    ui.separator();
+    let (c, refused, dropped, since_clear) = {
+        let v = p.view();
+        let s = &v.store;
+        (s.counters, s.refused, s.kernel_dropped, s.drops_since_clear)
+    };
+    // One piece: wrapped, Chinese breaks between any two characters ("字 / 节").
+    let counters = fl!(
+        loader(lang),
+        "status-counters",
+        rx_b = c.rx_bytes,
+        rx_m = c.rx_msgs,
+        tx_b = c.tx_bytes,
+        tx_m = c.tx_msgs
+    );
+    ui.add(egui::Label::new(counters).wrap_mode(egui::TextWrapMode::Extend))
+        .on_hover_text(fl!(loader(lang), "status-counters-tip"));
+    ui.separator();
+    let (held, err) = p.held_text();
+    if err {
+        ui.label(RichText::new(held).color(ERROR_RED));
+    } else {
+        ui.label(held).on_hover_text(fl!(loader(lang), "held-tip"));
+    }
+    if refused > 0 {
+        ui.separator();
+        let n = thousands(refused);
         ui.label(
-            RichText::new(state)
-                .color(super::style::state_color(&p.st.state))
-                .strong(),
-        );
-        if let Some(l) = p.st.local {
-            ui.separator();
-            ui.label(fl!(loader(lang), "status-local", addr = l.to_string()));
-        }
+            RichText::new(fl!(loader(lang), "status-refused", n = n.as_str())).color(ERROR_RED),
+        )
+        .on_hover_text(fl!(loader(lang), "status-refused-tip"));
+    }
+    if dropped > 0 {
         ui.separator();
-        let (c, refused, dropped, since_clear) = {
-            let v = p.view();
-            let s = &v.store;
-            (s.counters, s.refused, s.kernel_dropped, s.drops_since_clear)
-        };
-        // One piece: wrapped, Chinese breaks between any two characters ("字 / 节").
-        let counters = fl!(
-            loader(lang),
-            "status-counters",
-            rx_b = c.rx_bytes,
-            rx_m = c.rx_msgs,
-            tx_b = c.tx_bytes,
-            tx_m = c.tx_msgs
-        );
-        ui.add(egui::Label::new(counters).wrap_mode(egui::TextWrapMode::Extend))
-            .on_hover_text(fl!(loader(lang), "status-counters-tip"));
-        ui.separator();
-        let (held, err) = p.held_text();
-        if err {
-            ui.label(RichText::new(held).color(ERROR_RED));
-        } else {
-            ui.label(held).on_hover_text(fl!(loader(lang), "held-tip"));
-        }
-        if refused > 0 {
-            ui.separator();
-            let n = thousands(refused);
-            ui.label(
-                RichText::new(fl!(loader(lang), "status-refused", n = n.as_str())).color(ERROR_RED),
-            )
-            .on_hover_text(fl!(loader(lang), "status-refused-tip"));
-        }
-        if dropped > 0 {
-            ui.separator();
-            let n = thousands(dropped);
-            ui.label(
-                RichText::new(if since_clear {
-                    fl!(
-                        loader(lang),
-                        "status-kernel-dropped-since-clear",
-                        n = n.as_str()
-                    )
-                } else {
-                    fl!(loader(lang), "status-kernel-dropped", n = n.as_str())
-                })
-                .color(ERROR_RED),
-            )
-            .on_hover_text(fl!(loader(lang), "status-kernel-dropped-tip"));
-        }
-        if p.st.recording.is_some() {
-            ui.separator();
-            ui.label(fl!(loader(lang), "status-recording"));
-        }
-        if let Some(e) = &p.st.record_error {
-            ui.separator();
-            ui.label(RichText::new(writer_error_text(lang, e)).color(ERROR_RED));
-        }
-        if let Some((m, err)) = &p.notice {
-            ui.separator();
-            if *err {
-                ui.label(RichText::new(m).color(ERROR_RED));
+        let n = thousands(dropped);
+        ui.label(
+            RichText::new(if since_clear {
+                fl!(
+                    loader(lang),
+                    "status-kernel-dropped-since-clear",
+                    n = n.as_str()
+                )
             } else {
-                ui.label(m);
-            }
+                fl!(loader(lang), "status-kernel-dropped", n = n.as_str())
+            })
+            .color(ERROR_RED),
+        )
+        .on_hover_text(fl!(loader(lang), "status-kernel-dropped-tip"));
+    }
+    if p.st.recording.is_some() {
+        ui.separator();
+        ui.label(fl!(loader(lang), "status-recording"));
+    }
+    if let Some(e) = &p.st.record_error {
+        ui.separator();
+        ui.label(RichText::new(writer_error_text(lang, e)).color(ERROR_RED));
+    }
+    if let Some((m, err)) = &p.notice {
+        ui.separator();
+        if *err {
+            ui.label(RichText::new(m).color(ERROR_RED));
+        } else {
+            ui.label(m);
         }
-    });
+    }
 }
 
 /// The tab's body. `force_send` is Ctrl+Enter; `notify` wakes the window.
@@ -113,7 +116,12 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
     let lang = p.lang;
     let (hint, more) = super::learn::about(lang, p.role);
     let about = fl!(loader(lang), "about-prefix", hint = hint);
-    ui.label(RichText::new(about).weak()).on_hover_text(more);
+    // One line, cut to the width on a narrow pane; the whole text and more on hover.
+    let about_line = egui::Label::new(RichText::new(&about).weak())
+        .truncate()
+        .show_tooltip_when_elided(false);
+    ui.add(about_line)
+        .on_hover_text(format!("{about}\n\n{more}"));
     let editable = !p.is_running();
     let mut valid = false;
     ui.horizontal_wrapped(|ui| {
@@ -294,8 +302,12 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
             None
         };
         if let Some(note) = rows_note {
-            ui.label(RichText::new(note).weak().small())
-                .on_hover_text(fl!(loader(lang), "rows-tip"));
+            // One line, cut on a narrow pane; all of it and the tip on hover.
+            let line = egui::Label::new(RichText::new(&note).weak().small())
+                .truncate()
+                .show_tooltip_when_elided(false);
+            let tip = fl!(loader(lang), "rows-tip");
+            ui.add(line).on_hover_text(format!("{note}\n\n{tip}"));
         }
         let actions = {
             let view = p.runtime.shared();

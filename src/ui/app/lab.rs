@@ -173,8 +173,11 @@ pub fn show_split(app: &mut App, ui: &mut Ui) -> bool {
             for (col, role) in cols.iter_mut().zip([left, right]) {
                 col.push_id(("split", role.as_str()), |ui| {
                     let panel = app.panel_mut(role);
-                    ui.label(RichText::new(tab_label(lang, role)).heading().strong());
-                    session_panel::status_line(ui, panel);
+                    // The pane's title opens its status row, so the log keeps the height.
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(RichText::new(tab_label(lang, role)).size(17.0).strong());
+                        session_panel::status_items(ui, panel);
+                    });
                     if show_timeline {
                         timeline::show(ui, &panel.st.timeline, lang, role.as_str());
                     }

@@ -1,0 +1,177 @@
+//! The log's toolbar: the display mode, Clear, Copy, Save log…, Note…, the TCP server's
+//! client filter, and the search box. On a narrow log (a lab's half window) the display
+//! mode is one box, the actions fold into one "⋯" menu and the client filter joins the
+//! search row, so the toolbar keeps to two rows and the log's rows keep the height.
+
+use super::log_state::{DisplayMode, LogActions, LogViewState};
+use crate::i18n::{Lang, loader};
+use crate::log::LogStore;
+use egui::{RichText, Ui};
+use i18n_embed_fl::fl;
+
+/// Below this width the actions go into the "⋯" menu.
+const NARROW: f32 = 640.0;
+
+/// Draws the toolbar's two rows; what the user asked for goes into `actions`.
+pub fn show(
+    ui: &mut Ui,
+    store: &LogStore,
+    st: &mut LogViewState,
+    display: &mut DisplayMode,
+    server: bool,
+    id_salt: &str,
+    actions: &mut LogActions,
+) {
+    let lang = super::lang::lang(ui.ctx());
+    let narrow = ui.available_width() < NARROW;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(fl!(loader(lang), "log-title")).strong());
+        let l = ui.label(fl!(loader(lang), "log-show"));
+        let modes = [
+            (DisplayMode::Text, fl!(loader(lang), "log-text")),
+            (DisplayMode::Hex, fl!(loader(lang), "log-hex-view")),
+            (DisplayMode::Both, fl!(loader(lang), "log-both")),
+        ];
+        if narrow {
+            // One box instead of three buttons, so the row stays one row.
+            let current = modes.iter().find(|m| m.0 == *display).map(|m| m.1.clone());
+            egui::ComboBox::from_id_salt(("display_mode", id_salt))
+                .width(80.0)
+                .selected_text(current.unwrap_or_default())
+                .show_ui(ui, |ui| {
+                    for (mode, name) in &modes {
+                        ui.selectable_value(display, *mode, name);
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+        } else {
+            for (mode, name) in &modes {
+                ui.selectable_value(display, *mode, name);
+            }
+        }
+        ui.separator();
+        if narrow {
+            ui.menu_button("⋯", |ui| action_buttons(ui, store, st, lang, actions))
+                .response
+                .on_hover_text(fl!(loader(lang), "log-actions-tip"));
+        } else {
+            action_buttons(ui, store, st, lang, actions);
+            if server {
+                ui.separator();
+                client_filter(ui, store, st, lang, id_salt);
+            }
+        }
+    });
+
+    ui.horizontal(|ui| {
+        if narrow && server {
+            client_filter(ui, store, st, lang, id_salt);
+            ui.separator();
+        }
+        let l = ui.label(fl!(loader(lang), "log-filter"));
+        ui.add(
+            egui::TextEdit::singleline(&mut st.search)
+                .hint_text(fl!(loader(lang), "log-filter-hint"))
+                .desired_width(ui.available_width().clamp(80.0, 320.0) - 30.0),
+        )
+        .labelled_by(l.id);
+        if !st.search.is_empty()
+            && ui
+                .small_button("✖")
+                .on_hover_text(fl!(loader(lang), "log-clear-filter"))
+                .clicked()
+        {
+            st.search.clear();
+        }
+        if let Some(t) = st.match_text(store, lang) {
+            ui.label(t);
+        }
+    });
+}
+
+/// Clear, Copy all / Copy selected, Select none, Save log…, Note….
+fn action_buttons(
+    ui: &mut Ui,
+    store: &LogStore,
+    st: &mut LogViewState,
+    lang: Lang,
+    actions: &mut LogActions,
+) {
+    if ui
+        .button(fl!(loader(lang), "log-clear"))
+        .on_hover_text(fl!(loader(lang), "log-clear-tip"))
+        .clicked()
+    {
+        actions.clear = true;
+    }
+    let copy_label = if st.selected.is_empty() {
+        fl!(loader(lang), "log-copy-all")
+    } else {
+        fl!(loader(lang), "log-copy-selected", n = st.selected.len())
+    };
+    if ui
+        .add_enabled(!store.is_empty(), egui::Button::new(copy_label))
+        .clicked()
+    {
+        actions.copy = true;
+    }
+    if !st.selected.is_empty() && ui.button(fl!(loader(lang), "log-select-none")).clicked() {
+        st.selected.clear();
+        st.anchor = None;
+    }
+    if ui
+        .add_enabled(
+            !store.is_empty(),
+            egui::Button::new(fl!(loader(lang), "log-save")),
+        )
+        .on_hover_text(fl!(loader(lang), "log-save-tip"))
+        .clicked()
+    {
+        actions.save = true;
+    }
+    let note_btn = ui
+        .menu_button(fl!(loader(lang), "log-note"), |ui| {
+            let l = ui.label(fl!(loader(lang), "log-note-text"));
+            let r = ui.add(
+                egui::TextEdit::singleline(&mut st.note)
+                    .hint_text(fl!(loader(lang), "log-note-hint"))
+                    .desired_width(240.0),
+            );
+            let r = r.labelled_by(l.id);
+            let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            let ok = !st.note.trim().is_empty();
+            if (ui
+                .add_enabled(ok, egui::Button::new(fl!(loader(lang), "log-add-note")))
+                .clicked()
+                || enter)
+                && ok
+            {
+                actions.note = Some(st.note.trim().to_string());
+                st.note.clear();
+                ui.close();
+            }
+        })
+        .response;
+    note_btn.on_hover_text(fl!(loader(lang), "log-note-tip"));
+}
+
+/// TCP server: show every client's rows or one client's.
+fn client_filter(ui: &mut Ui, store: &LogStore, st: &mut LogViewState, lang: Lang, salt: &str) {
+    let current = match st.client_filter {
+        Some(id) => format!("#{id}"),
+        None => fl!(loader(lang), "log-all"),
+    };
+    let l = ui.label(fl!(loader(lang), "log-show-client"));
+    egui::ComboBox::from_id_salt(("client_filter", salt))
+        .width(64.0)
+        .selected_text(current)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut st.client_filter, None, fl!(loader(lang), "log-all"));
+            for id in store.clients.keys() {
+                ui.selectable_value(&mut st.client_filter, Some(*id), format!("#{id}"));
+            }
+        })
+        .response
+        .labelled_by(l.id);
+}
