@@ -96,7 +96,7 @@ fn network_panel_lists_loopback_and_fills_the_host() {
     );
     // The receiver bound to 127.0.0.1 warns that other computers cannot reach it.
     assert!(
-        h.query_by_label_contains("other computers cannot reach it")
+        h.query_by_label_contains("127.0.0.1: this computer only")
             .is_some()
     );
 }

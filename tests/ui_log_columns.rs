@@ -1,7 +1,7 @@
 //! The log's Data column keeps at least 40 % of the log's width (egui_kittest): on the TCP
 //! Server tab beside its client list at 1024 and 1280 px, with the Network panel and the
 //! TCP diagram open, and in both panes of the TCP loopback lab (real sockets on 127.0.0.1,
-//! OS-assigned port).
+//! OS-assigned port); and nothing in the send box runs under the diagram or off the window.
 
 #[path = "ui_support.rs"]
 mod support;
@@ -66,6 +66,16 @@ fn data_keeps_its_share_beside_the_client_list_and_the_classroom_panels() {
             let data = lefts(&h, "Data (text)")[0];
             assert!(left < data && data < right, "{what}: {left} {data} {right}");
             assert_share(&what, data, left, right);
+            // Nothing in the send box runs under the diagram or off the window.
+            let edge = if diagram {
+                lefts(&h, "TCP diagram")[0]
+            } else {
+                w
+            };
+            for label in ["Send", "History"] {
+                let r = h.get_by_label(label).rect();
+                assert!(r.max.x <= edge, "{what}: {label} ends at {} past {edge}", r.max.x);
+            }
         }
     }
 }

@@ -112,7 +112,7 @@ port-dynamic = dynamic port (49152–65535)
 port-well-known-tip = Ports 0–1023 belong to well-known services (80 = HTTP, 53 = DNS); binding one usually needs administrator rights.
 port-registered-tip = Ports 1024–49151 are registered for applications; any program may use a free one.
 port-dynamic-tip = Ports 49152–65535 are dynamic (ephemeral): the operating system picks from here when you leave the port empty or 0.
-bind-loopback-warning = ⚠ 127.0.0.1: other computers cannot reach it
+bind-loopback-warning = ⚠ 127.0.0.1: this computer only
 bind-loopback-tip = Bound to 127.0.0.1 (loopback), only programs on this computer can reach the socket. Bind 0.0.0.0 (all interfaces) so that other computers can reach it.
 bind-all-badge = ● reachable from the network
 bind-all-tip = 0.0.0.0 / :: (the lesson's "") means every interface: other computers can reach this socket through any of this machine's addresses.

@@ -235,7 +235,12 @@ pub fn show(
             .labelled_by(l.id)
             .on_hover_text(fl!(loader(lang), "send-checksum-tip"));
         let mut picked: Option<HistoryItem> = None;
-        ui.add_enabled_ui(!st.history.is_empty(), |ui| {
+        // History is the row's last item, so disabling the rest of the row disables just it;
+        // in a sub-scope the label and the box would wrap inside it and overflow the panel.
+        if st.history.is_empty() {
+            ui.disable();
+        }
+        {
             let l = ui.label(fl!(loader(lang), "send-history"));
             egui::ComboBox::from_id_salt(("history", id_salt))
                 .selected_text(fl!(
@@ -265,7 +270,7 @@ pub fn show(
                 })
                 .response
                 .labelled_by(l.id);
-        });
+        }
         if let Some(h) = picked {
             st.load(&h);
         }
