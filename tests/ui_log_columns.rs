@@ -74,7 +74,11 @@ fn data_keeps_its_share_beside_the_client_list_and_the_classroom_panels() {
             };
             for label in ["Send", "History"] {
                 let r = h.get_by_label(label).rect();
-                assert!(r.max.x <= edge, "{what}: {label} ends at {} past {edge}", r.max.x);
+                assert!(
+                    r.max.x <= edge,
+                    "{what}: {label} ends at {} past {edge}",
+                    r.max.x
+                );
             }
         }
     }

@@ -111,7 +111,7 @@ impl TabSettings {
 }
 
 /// Which tool is open under the send box.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Tool {
     #[default]
     None,

@@ -123,9 +123,16 @@ pub fn tool_panel(ui: &mut Ui, e: ToolsEdit, v: &ToolsView, tab_h: f32) -> Optio
     let salt = v.role.as_str();
     let max = super::layout::bottom_panel_max(ui.available_height(), tab_h, 80.0);
     let mut action = None;
-    egui::Panel::bottom(("tool_panel", salt))
+    // Each tool has its own panel (and remembered height), starting at what it needs, so a
+    // short form does not take the log's rows.
+    let natural: f32 = match tool {
+        Tool::AutoSend | Tool::Payloads => 130.0,
+        Tool::File | Tool::Expect => 150.0,
+        Tool::None | Tool::Rules | Tool::Senders | Tool::Rates => 220.0,
+    };
+    egui::Panel::bottom(("tool_panel", salt, tool))
         .resizable(true)
-        .default_size(220.0_f32.min(max))
+        .default_size(natural.min(max))
         .size_range(80.0_f32.min(max)..=max)
         .show(ui, |ui| {
             ui.add_space(4.0);
