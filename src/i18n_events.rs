@@ -169,6 +169,7 @@ fn reset_reason(lang: Lang, reason: ResetReason) -> String {
         ResetReason::PeerReset => fl!(l, "ev-reset-peer"),
         ResetReason::Aborted => fl!(l, "ev-reset-aborted"),
         ResetReason::BrokenPipe => fl!(l, "ev-reset-broken-pipe"),
+        ResetReason::ResetHere => fl!(l, "ev-reset-here"),
         ResetReason::Unknown => fl!(l, "ev-reset-unknown"),
     }
 }

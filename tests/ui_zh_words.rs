@@ -55,6 +55,7 @@ fn every_event(role: Role) -> Vec<Event> {
         ResetReason::Aborted,
         ResetReason::BrokenPipe,
         ResetReason::Unknown,
+        ResetReason::ResetHere,
     ];
     let errors = [
         ErrorKind::AddrInUse,

@@ -236,6 +236,8 @@ btn-stopping = Stopping…
 btn-fix-fields = fix the fields marked in red first
 btn-half-close = Half-close (FIN)
 btn-half-close-tip = shutdown(SHUT_WR): send FIN, keep reading
+btn-reset = Reset (RST)
+btn-reset-tip = Abort the connection: SO_LINGER 0, then close() sends RST instead of FIN. Anything still queued is dropped, and the peer's next read fails with "connection reset by peer".
 field-destination-host = Destination host
 field-port = Port
 field-local-port = Local port
@@ -278,6 +280,7 @@ srv-clients-count = { $open } connected, { $seen } seen
 srv-clients-forgotten = { $n } older closed clients not listed
 srv-clients-forgotten-tip = The list keeps every open client and the newest 1,000 closed ones, so a server left running for hours stays the same size. Their rows are still in the log and in every Save log….
 srv-disconnect-selected = Disconnect selected
+srv-reset-selected = Reset selected (RST)
 srv-send-to-all = Send to all
 srv-send-to-all-tip = Send the message box to every connected client now
 srv-no-clients = no clients yet
@@ -628,6 +631,7 @@ ev-reset-peer = connection reset by peer (RST)
 ev-reset-aborted = connection aborted (RST)
 ev-reset-broken-pipe = broken pipe: the peer had already reset the connection (RST)
 ev-reset-unknown = connection reset (RST)
+ev-reset-here = reset from here: SO_LINGER 0, then close() sent RST instead of FIN
 ev-refused = refused a client: the limit of { $limit ->
     [one] { $limit } client
    *[other] { $limit } clients

@@ -173,6 +173,36 @@ impl Conn {
         ReadEnd::Open
     }
 
+    /// Aborts from this side: SO_LINGER 0, then close() sends RST instead of FIN and drops
+    /// whatever is still queued (told as unsent).
+    pub fn abort(self, ctx: &mut Ctx) {
+        if socket2::SockRef::from(&self.stream)
+            .set_linger(Some(Duration::ZERO))
+            .is_err()
+        {
+            // Without SO_LINGER 0 close() would send FIN: close normally and say so.
+            return self.close_local(ctx, CloseReason::LocalClose, close_deadline());
+        }
+        if self.has_pending() {
+            ctx.emit(
+                Some(self.peer),
+                self.client,
+                EventKind::Unsent {
+                    messages: self.out.len() as u64,
+                },
+            );
+        }
+        let (peer, client) = (self.peer, self.client);
+        drop(self.stream);
+        ctx.emit(
+            Some(peer),
+            client,
+            EventKind::Reset {
+                reason: ResetReason::ResetHere,
+            },
+        );
+    }
+
     /// Closes from this side after a last attempt to flush what is queued.
     ///
     /// Always tries one non-blocking flush (so a send just before Stop still goes out),

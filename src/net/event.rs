@@ -51,6 +51,8 @@ pub enum ResetReason {
     Aborted,
     /// EPIPE: writing to a connection the peer has already torn down.
     BrokenPipe,
+    /// This side aborted it: SO_LINGER 0 and close() sent RST (Reset connection).
+    ResetHere,
     /// Read back from a record, which keeps words, not the reason.
     Unknown,
 }

@@ -207,6 +207,9 @@ pub enum Command {
     ShutdownWrite,
     /// TCP server: close one client.
     Disconnect(u64),
+    /// TCP: abort with RST instead of FIN (SO_LINGER 0, then close): the TCP client's
+    /// connection (the id is ignored), one server client, or (None) every server client.
+    Reset(Option<u64>),
     /// TCP server: close the listening socket, keep connected clients.
     StopListening,
     /// Stream a file from disk in chunks (UDP: one datagram each); progress in the spec.

@@ -110,6 +110,10 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                     conn.close_local(ctx, super::CloseReason::LocalClose, close_deadline());
                     return;
                 }
+                Command::Reset(_) => {
+                    conn.abort(ctx);
+                    return;
+                }
                 Command::SendFile(spec) => file_send::start(ctx, &mut file, *spec),
                 Command::CancelFile => file_send::cancel(ctx, &mut file),
                 Command::SetDestination(_) | Command::StopListening => {

@@ -136,6 +136,27 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                         format!("client #{id} is not connected"),
                     ),
                 },
+                Command::Reset(Some(id)) => {
+                    match by_id.remove(&id).and_then(|t| clients.remove(&t)) {
+                        Some(mut c) => {
+                            let _ = poll.registry().deregister(&mut c.stream);
+                            c.abort(ctx);
+                        }
+                        None => ctx.error(
+                            None,
+                            Some(id),
+                            ErrorKind::NotConnected,
+                            format!("client #{id} is not connected"),
+                        ),
+                    }
+                }
+                Command::Reset(None) => {
+                    by_id.clear();
+                    for (_, mut c) in std::mem::take(&mut clients) {
+                        let _ = poll.registry().deregister(&mut c.stream);
+                        c.abort(ctx);
+                    }
+                }
                 Command::StopListening => {
                     if let Some(mut l) = listener.take() {
                         let _ = poll.registry().deregister(&mut l);

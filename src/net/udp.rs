@@ -189,7 +189,10 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                     }
                 }
                 Command::CancelFile => file_send::cancel(ctx, &mut file),
-                Command::ShutdownWrite | Command::Disconnect(_) | Command::StopListening => {
+                Command::ShutdownWrite
+                | Command::Disconnect(_)
+                | Command::Reset(_)
+                | Command::StopListening => {
                     ctx.info(EventKind::NotApplicable);
                 }
             }

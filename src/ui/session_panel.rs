@@ -191,6 +191,15 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
         {
             p.send_command(Command::ShutdownWrite);
         }
+        if p.role == Role::TcpClient
+            && p.st.state == ConnState::Connected
+            && ui
+                .button(fl!(loader(lang), "btn-reset"))
+                .on_hover_text(fl!(loader(lang), "btn-reset-tip"))
+                .clicked()
+        {
+            p.send_command(Command::Reset(None));
+        }
     });
     ui.separator();
 

@@ -134,6 +134,17 @@ pub fn client_list_ui(
         {
             action = Some(PanelAction::Command(Command::Disconnect(id)));
         }
+        if ui
+            .add_enabled(
+                sel_open,
+                egui::Button::new(fl!(ui_loader(ui), "srv-reset-selected")),
+            )
+            .on_hover_text(fl!(ui_loader(ui), "btn-reset-tip"))
+            .clicked()
+            && let Some(id) = *selected
+        {
+            action = Some(PanelAction::Command(Command::Reset(Some(id))));
+        }
         let (text, tip) = (
             fl!(ui_loader(ui), "srv-send-to-all"),
             fl!(ui_loader(ui), "srv-send-to-all-tip"),
