@@ -3,6 +3,7 @@
 //! connection told apart (FIN, RST, or closed here).
 
 use super::error::Op;
+use super::shaping::{Unit, WriteShaping};
 use super::worker::Ctx;
 use super::{CloseReason, ClosedBy, EventKind, ResetReason};
 use std::collections::VecDeque;
@@ -23,8 +24,15 @@ pub(crate) struct Conn {
     pub stream: mio::net::TcpStream,
     pub peer: SocketAddr,
     pub client: Option<u64>,
-    out: VecDeque<Vec<u8>>,
+    /// Write units (one message, or several sent in one write), and how far the front
+    /// one has been written.
+    out: VecDeque<Unit>,
     out_off: usize,
+    shaping: WriteShaping,
+    /// Messages held until `shaping.coalesce` of them can go in one write.
+    held: Unit,
+    /// A split message's next piece waits until then.
+    next_write: Option<Instant>,
     /// shutdown(SHUT_WR) once the queue is empty.
     pub shutdown_after_flush: bool,
     pub write_shut: bool,
@@ -41,13 +49,22 @@ pub(crate) enum ReadEnd {
 }
 
 impl Conn {
-    pub fn new(stream: mio::net::TcpStream, peer: SocketAddr, client: Option<u64>) -> Conn {
+    pub fn new(
+        stream: mio::net::TcpStream,
+        peer: SocketAddr,
+        client: Option<u64>,
+        shaping: WriteShaping,
+    ) -> Conn {
+        let _ = stream.set_nodelay(shaping.nodelay);
         Conn {
             stream,
             peer,
             client,
             out: VecDeque::new(),
             out_off: 0,
+            shaping,
+            held: Unit::default(),
+            next_write: None,
             shutdown_after_flush: false,
             write_shut: false,
             peer_fin: false,
@@ -122,27 +139,94 @@ impl Conn {
         ctx.emit(Some(self.peer), self.client, EventKind::Reset { reason });
     }
 
+    /// Queues one message: in its own write, or held until the batch of
+    /// `shaping.coalesce` is full.
     pub fn queue(&mut self, bytes: Vec<u8>) {
-        self.out.push_back(bytes);
+        if self.shaping.batch() <= 1 {
+            self.out.push_back(Unit::one(bytes));
+            return;
+        }
+        self.held.push(&bytes);
+        if self.held.lens.len() >= self.shaping.batch() {
+            self.release_held();
+        }
+    }
+
+    /// Queues a file's chunk in its own write, after any held messages (order is kept).
+    pub fn queue_chunk(&mut self, bytes: Vec<u8>) {
+        self.release_held();
+        self.out.push_back(Unit::one(bytes));
+    }
+
+    /// Sends the held messages as one write, however many there are.
+    fn release_held(&mut self) {
+        if !self.held.lens.is_empty() {
+            let unit = std::mem::take(&mut self.held);
+            self.out.push_back(unit);
+        }
+    }
+
+    /// New shaping: TCP_NODELAY set now; held messages released when batches shrink.
+    pub fn set_shaping(&mut self, shaping: WriteShaping) {
+        let _ = self.stream.set_nodelay(shaping.nodelay);
+        self.shaping = shaping;
+        if self.held.lens.len() >= shaping.batch() {
+            self.release_held();
+        }
+        if shaping.split == 0 || shaping.split_gap.is_zero() {
+            self.next_write = None;
+        }
     }
 
     pub fn has_pending(&self) -> bool {
         !self.out.is_empty()
     }
 
-    /// Writes as much of the queue as the socket takes. A message is reported as sent once
-    /// all its bytes are handed to the kernel. Returns Over if the connection failed.
+    /// How long until a split message's next piece is due (None: nothing waits on time).
+    pub fn next_write_in(&self, now: Instant) -> Option<Duration> {
+        self.next_write
+            .filter(|_| !self.out.is_empty())
+            .map(|t| t.saturating_duration_since(now))
+    }
+
+    /// Writes as much of the queue as the socket (and the shaping) allows. A message is
+    /// reported as sent once all its bytes are handed to the kernel. Returns Over if the
+    /// connection failed.
     pub fn flush(&mut self, ctx: &mut Ctx) -> ReadEnd {
+        let now = Instant::now();
+        if self.next_write.is_some_and(|t| t > now) {
+            return ReadEnd::Open;
+        }
+        self.next_write = None;
+        // A FIN waits for nothing: what is held goes out first.
+        if self.shutdown_after_flush {
+            self.release_held();
+        }
         while let Some(front) = self.out.front() {
-            match self.stream.write(&front[self.out_off..]) {
-                Ok(0) => break,
+            let rest = &front.bytes[self.out_off..];
+            let piece = match self.shaping.split {
+                0 => rest,
+                n => &rest[..rest.len().min(n)],
+            };
+            match self.stream.write(piece) {
+                Ok(0) if !piece.is_empty() => break,
                 Ok(n) => {
                     self.out_off += n;
-                    if self.out_off == front.len() {
+                    let done = self.out_off == front.bytes.len();
+                    if done {
                         self.out_off = 0;
-                        if let Some(msg) = self.out.pop_front() {
-                            ctx.emit(Some(self.peer), self.client, EventKind::Tx(msg));
+                        if let Some(unit) = self.out.pop_front() {
+                            for msg in unit.into_messages() {
+                                ctx.emit(Some(self.peer), self.client, EventKind::Tx(msg));
+                            }
                         }
+                    }
+                    // A split message pauses between its pieces (and before the next one).
+                    if self.shaping.split > 0 && !self.shaping.split_gap.is_zero() {
+                        if !self.out.is_empty() {
+                            self.next_write = Some(Instant::now() + self.shaping.split_gap);
+                        }
+                        return ReadEnd::Open;
                     }
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return ReadEnd::Open,
@@ -175,7 +259,7 @@ impl Conn {
 
     /// Aborts from this side: SO_LINGER 0, then close() sends RST instead of FIN and drops
     /// whatever is still queued (told as unsent).
-    pub fn abort(self, ctx: &mut Ctx) {
+    pub fn abort(mut self, ctx: &mut Ctx) {
         if socket2::SockRef::from(&self.stream)
             .set_linger(Some(Duration::ZERO))
             .is_err()
@@ -183,14 +267,10 @@ impl Conn {
             // Without SO_LINGER 0 close() would send FIN: close normally and say so.
             return self.close_local(ctx, CloseReason::LocalClose, close_deadline());
         }
+        self.release_held();
         if self.has_pending() {
-            ctx.emit(
-                Some(self.peer),
-                self.client,
-                EventKind::Unsent {
-                    messages: self.out.len() as u64,
-                },
-            );
+            let messages = self.out.iter().map(|u| u.lens.len() as u64).sum();
+            ctx.emit(Some(self.peer), self.client, EventKind::Unsent { messages });
         }
         let (peer, client) = (self.peer, self.client);
         drop(self.stream);
@@ -211,6 +291,10 @@ impl Conn {
     /// stops within [`CLOSE_FLUSH_BUDGET`] instead of that budget once per client.
     pub fn close_local(mut self, ctx: &mut Ctx, reason: CloseReason, deadline: Instant) {
         let _ = self.stream.set_nodelay(true);
+        // What is held or split goes out now, whole: closing does not wait for the shaping.
+        self.release_held();
+        self.shaping.split = 0;
+        self.next_write = None;
         loop {
             if let ReadEnd::Over = self.flush(ctx) {
                 return;
@@ -221,13 +305,8 @@ impl Conn {
             std::thread::sleep(Duration::from_millis(2));
         }
         if self.has_pending() {
-            ctx.emit(
-                Some(self.peer),
-                self.client,
-                EventKind::Unsent {
-                    messages: self.out.len() as u64,
-                },
-            );
+            let messages = self.out.iter().map(|u| u.lens.len() as u64).sum();
+            ctx.emit(Some(self.peer), self.client, EventKind::Unsent { messages });
         }
         let _ = self.stream.shutdown(Shutdown::Both);
         ctx.emit(

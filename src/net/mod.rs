@@ -21,6 +21,7 @@ pub mod pacer;
 pub mod port_owner;
 pub mod rules;
 mod rxq;
+pub mod shaping;
 mod tcp_client;
 mod tcp_server;
 mod udp;
@@ -102,6 +103,8 @@ pub struct SessionConfig {
     pub event_capacity: usize,
     /// UDP: join (receiver) or send to (sender) a multicast group. None = plain unicast.
     pub multicast: Option<MulticastConfig>,
+    /// TCP: how messages are cut into writes, and TCP_NODELAY.
+    pub shaping: shaping::WriteShaping,
 }
 
 /// UDP multicast options. The receiver joins `group` (binding the wildcard address of the
@@ -151,6 +154,7 @@ impl SessionConfig {
             // (16 MiB at most) before back-pressure reaches the peer.
             event_capacity: if role.is_tcp() { 64 } else { 16_384 },
             multicast: None,
+            shaping: shaping::WriteShaping::default(),
         }
     }
 
@@ -161,6 +165,11 @@ impl SessionConfig {
 
     pub fn bind(mut self, bind: impl Into<String>) -> Self {
         self.bind = Some(bind.into());
+        self
+    }
+
+    pub fn shaping(mut self, s: shaping::WriteShaping) -> Self {
+        self.shaping = s;
         self
     }
 
@@ -207,6 +216,9 @@ pub enum Command {
     ShutdownWrite,
     /// TCP server: close one client.
     Disconnect(u64),
+    /// TCP: change how messages are cut into writes (and TCP_NODELAY), for the
+    /// connection and, on a server, every client and the ones still to come.
+    SetShaping(shaping::WriteShaping),
     /// TCP: abort with RST instead of FIN (SO_LINGER 0, then close): the TCP client's
     /// connection (the id is ignored), one server client, or (None) every server client.
     Reset(Option<u64>),

@@ -72,10 +72,9 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
         }
         return;
     };
-    let _ = stream.set_nodelay(true);
     ctx.local = stream.local_addr().ok();
     ctx.emit(Some(peer), None, EventKind::Connected);
-    let mut conn = Conn::new(stream, peer, None);
+    let mut conn = Conn::new(stream, peer, None, cfg.shaping);
     let mut buf = vec![0u8; 64 * 1024];
     // Data may already be waiting (edge-triggered readiness was consumed by connect).
     if let ReadEnd::Over = conn.read_ready(ctx, &mut buf, cfg.keep_open_after_peer_fin) {
@@ -114,6 +113,7 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                     conn.abort(ctx);
                     return;
                 }
+                Command::SetShaping(s) => conn.set_shaping(s),
                 Command::SendFile(spec) => file_send::start(ctx, &mut file, *spec),
                 Command::CancelFile => file_send::cancel(ctx, &mut file),
                 Command::SetDestination(_) | Command::StopListening => {
@@ -127,7 +127,7 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
         // A file: the next chunk only once the previous ones have left.
         if let Some(f) = file.as_mut() {
             match f.step(ctx, Instant::now(), !conn.has_pending()) {
-                Step::Chunk(b) => conn.queue(b),
+                Step::Chunk(b) => conn.queue_chunk(b),
                 Step::Wait => {}
                 Step::Over => file = None,
             }
@@ -143,9 +143,11 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
         if ctx.stop_seen {
             continue;
         }
+        let now = Instant::now();
         let timeout = file
             .as_ref()
-            .map_or(TICK, |f| f.wait(Instant::now(), !conn.has_pending(), TICK));
+            .map_or(TICK, |f| f.wait(now, !conn.has_pending(), TICK))
+            .min(conn.next_write_in(now).unwrap_or(TICK));
         if let Err(e) = poll.poll(&mut events, Some(timeout)) {
             if e.kind() == io::ErrorKind::Interrupted {
                 continue;

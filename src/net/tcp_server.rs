@@ -66,6 +66,7 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
     let mut next_token: usize = FIRST_CLIENT;
     let mut refused: u64 = 0;
     let mut accept_backoff = false;
+    let mut shaping = cfg.shaping;
     let mut events = Events::with_capacity(1024);
     let mut buf = vec![0u8; 64 * 1024];
     let mut file: Option<FileSend> = None;
@@ -150,6 +151,12 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                         ),
                     }
                 }
+                Command::SetShaping(s) => {
+                    shaping = s;
+                    for c in clients.values_mut() {
+                        c.set_shaping(s);
+                    }
+                }
                 Command::Reset(None) => {
                     by_id.clear();
                     for (_, mut c) in std::mem::take(&mut clients) {
@@ -204,7 +211,7 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                     Step::Chunk(b) => {
                         for t in &targets {
                             if let Some(c) = clients.get_mut(t) {
-                                c.queue(b.clone());
+                                c.queue_chunk(b.clone());
                             }
                         }
                     }
@@ -235,9 +242,14 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
         } else {
             TICK
         };
+        let now = Instant::now();
         if let Some(f) = &file {
             let idle = !clients.values().any(|c| c.has_pending());
-            timeout = timeout.min(f.wait(Instant::now(), idle, TICK));
+            timeout = timeout.min(f.wait(now, idle, TICK));
+        }
+        // A split message's next piece.
+        if let Some(d) = clients.values().filter_map(|c| c.next_write_in(now)).min() {
+            timeout = timeout.min(d);
         }
         if let Err(e) = poll.poll(&mut events, Some(timeout)) {
             if e.kind() == io::ErrorKind::Interrupted {
@@ -291,9 +303,8 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                                 );
                                 continue;
                             }
-                            let _ = stream.set_nodelay(true);
                             ctx.emit(Some(peer), Some(id), EventKind::Accepted);
-                            clients.insert(token, Conn::new(stream, peer, Some(id)));
+                            clients.insert(token, Conn::new(stream, peer, Some(id), shaping));
                             by_id.insert(id, token);
                             ready.push(token);
                         }

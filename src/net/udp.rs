@@ -192,6 +192,7 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                 Command::ShutdownWrite
                 | Command::Disconnect(_)
                 | Command::Reset(_)
+                | Command::SetShaping(_)
                 | Command::StopListening => {
                     ctx.info(EventKind::NotApplicable);
                 }
