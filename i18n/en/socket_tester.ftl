@@ -771,3 +771,24 @@ pay-import-wrong-format = not a payload file: format is "{ $format }", expected 
 pay-import-too-new = payload file version { $version } is newer than this program understands (1)
 pay-import-too-many = { $n } payloads; at most { $max } per file
 auto-no-thread = cannot start auto-send: { $err }
+
+## Writes menu (TCP write shaping)
+wr-label = Writes
+wr-tip = How this side cuts its messages into write() calls. TCP is a stream: the peer's recv() may return two sends as one chunk (粘包) or one send as several (拆包). Framing on the receiving side is the fix.
+wr-intro = TCP keeps no message boundaries. Shape the writes here, and watch the peer's raw chunks.
+wr-nodelay = TCP_NODELAY (Nagle off)
+wr-nodelay-tip = On: each write() goes out at once. Off: Nagle's algorithm may wait to fill a segment, so small writes can merge on the wire.
+wr-split = Split each message into writes (拆包)
+wr-split-tip = Each message goes out in pieces of this many bytes, with a pause between them, so a reader that keeps up sees several chunks for one message.
+wr-split-bytes = Bytes per write
+wr-split-gap = Pause (ms)
+wr-coalesce = Send several messages in one write (粘包)
+wr-coalesce-tip = Messages are held until this many are queued, then written with one write(): the peer gets them as one chunk. Changing this, Half-close, Disconnect or Reset sends what is held.
+wr-coalesce-count = Messages per write
+wr-bad-split = bytes per write: a whole number from 1 to 65536
+wr-bad-gap = pause: a whole number of milliseconds, at most 60000
+wr-bad-coalesce = messages per write: a whole number from 2 to 1000
+wr-summary-whole = whole
+wr-summary-split = { $n } B / { $ms } ms
+wr-summary-coalesce = { $k } in one
+wr-summary-bad = check the fields

@@ -703,3 +703,24 @@ pay-import-wrong-format = 不是载荷文件：格式为“{ $format }”，应�
 pay-import-too-new = 载荷文件的版本 { $version } 比本程序能读的版本（1）更新
 pay-import-too-many = 共 { $n } 个载荷；每个文件最多 { $max } 个
 auto-no-thread = 无法启动自动发送：{ $err }
+
+## 写入方式（TCP 写入整形）
+wr-label = 写入
+wr-tip = 本端把消息切成几次 write() 调用。TCP 是字节流：对方的 recv() 可能把两次发送合成一块收到（粘包），也可能把一次发送分成几块收到（拆包）。解决办法是在接收端分帧。
+wr-intro = TCP 不保留消息边界。在这里调整写入方式，然后看对方收到的原始数据块。
+wr-nodelay = TCP_NODELAY（关闭 Nagle）
+wr-nodelay-tip = 开：每次 write() 立即发出。关：Nagle 算法可能等凑满一个报文段再发，小的写入会在线路上合并。
+wr-split = 把每条消息分几次写入（拆包）
+wr-split-tip = 每条消息按这么多字节一段发出，段与段之间停顿，跟得上的接收方会把一条消息收成几块。
+wr-split-bytes = 每次写入字节数
+wr-split-gap = 停顿（毫秒）
+wr-coalesce = 几条消息合成一次写入（粘包）
+wr-coalesce-tip = 消息先攒着，攒够这么多条再用一次 write() 发出：对方收到的是一整块。修改此项、半关闭、断开或重置时，攒着的消息会发出。
+wr-coalesce-count = 每次写入消息数
+wr-bad-split = 每次写入字节数：1 到 65536 的整数
+wr-bad-gap = 停顿：不超过 60000 的整数毫秒
+wr-bad-coalesce = 每次写入消息数：2 到 1000 的整数
+wr-summary-whole = 整条
+wr-summary-split = { $n } 字节 / { $ms } 毫秒
+wr-summary-coalesce = { $k } 条合一
+wr-summary-bad = 请检查字段

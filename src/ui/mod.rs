@@ -47,6 +47,7 @@ mod timeline;
 mod toolkit;
 mod udp_receiver;
 mod udp_sender;
+mod writes_picker;
 
 pub use app::{App, install_cjk_font, start_lab, tab_name};
 pub use classroom::Classroom;

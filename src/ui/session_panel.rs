@@ -135,6 +135,9 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
     if !p.role.is_tcp() {
         let s = &mut p.settings;
         valid &= super::multicast::section(ui, &mut s.multicast, p.role, &s.host, editable);
+    } else {
+        // A bad field in the Writes menu (named there) keeps Connect / Listen off.
+        valid &= p.settings.writes.shaping().is_ok();
     }
     p.follow_destination();
     ui.horizontal_wrapped(|ui| {
@@ -175,6 +178,12 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
         if p.role.is_tcp() {
             ui.separator();
             super::framing_picker::show(ui, salt, &mut p.settings.framing);
+            ui.separator();
+            if let Some(shaping) = super::writes_picker::show(ui, &mut p.settings.writes)
+                && p.is_running()
+            {
+                p.send_command(Command::SetShaping(shaping));
+            }
         }
         if p.role == Role::TcpServer {
             let listening = p.st.state == ConnState::Listening && !p.listen_stopped;

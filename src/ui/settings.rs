@@ -65,6 +65,8 @@ pub struct TabSettings {
     pub framing: FramingForm,
     /// UDP: the Multicast section.
     pub multicast: MulticastForm,
+    /// TCP: how this side cuts messages into writes, and TCP_NODELAY.
+    pub writes: super::writes_picker::WritesForm,
 }
 
 impl Default for TabSettings {
@@ -93,6 +95,7 @@ impl TabSettings {
             kit: Default::default(),
             framing: Default::default(),
             multicast: Default::default(),
+            writes: Default::default(),
         }
     }
 

@@ -16,5 +16,10 @@ pub fn config_of(role: Role, s: &TabSettings) -> Option<SessionConfig> {
     }?;
     let cfg = multicast::apply(&s.multicast, &s.host, cfg)?;
     let enc = encoding_picker::from_label(&s.encoding);
+    let cfg = if role.is_tcp() {
+        cfg.shaping(s.writes.shaping().ok()?)
+    } else {
+        cfg
+    };
     Some(s.kit.apply_config(cfg).encoding(enc))
 }
