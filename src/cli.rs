@@ -114,6 +114,8 @@ pub enum RoleCommand {
         #[command(flatten)]
         expect: ExpectArgs,
         #[command(flatten)]
+        writes: WritesArgs,
+        #[command(flatten)]
         common: Common,
     },
     /// TCP server: listen on ADDR:PORT and accept any number of clients.
@@ -134,8 +136,39 @@ pub enum RoleCommand {
         #[command(flatten)]
         send: SendArgs,
         #[command(flatten)]
+        writes: WritesArgs,
+        #[command(flatten)]
         common: Common,
     },
+}
+
+/// TCP: how this side cuts its messages into write() calls (TCP is a stream: 拆包 / 粘包).
+#[derive(Args, Debug, Clone, Default)]
+pub struct WritesArgs {
+    /// Leave Nagle's algorithm on (TCP_NODELAY off): small writes may wait and merge.
+    #[arg(long)]
+    pub nagle: bool,
+    /// Split each message into writes of at most BYTES (拆包).
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub split: Option<u32>,
+    /// The pause between the pieces of a split message (needs --split).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, requires = "split")]
+    pub split_gap: Option<Duration>,
+    /// Send K messages in one write (粘包); they are held until K are queued.
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(2..=1000))]
+    pub coalesce: Option<u32>,
+}
+
+impl WritesArgs {
+    /// The engine's write shaping these flags describe.
+    pub fn shaping(&self) -> crate::net::shaping::WriteShaping {
+        crate::net::shaping::WriteShaping {
+            nodelay: !self.nagle,
+            split: self.split.map_or(0, |n| n as usize),
+            split_gap: self.split_gap.unwrap_or(Duration::ZERO),
+            coalesce: self.coalesce.map_or(1, |k| k as usize),
+        }
+    }
 }
 
 #[derive(Args, Debug, Clone)]
@@ -335,11 +368,13 @@ impl RoleCommand {
                 reply,
                 send,
                 expect,
+                writes,
                 ..
             } => {
                 expect_args = Some(expect);
                 let mut cfg = SessionConfig::new(Role::TcpClient, connect.clone());
                 cfg.connect_timeout = *timeout;
+                cfg.shaping = writes.shaping();
                 (cfg, Some(send), opt("--reply", reply)?)
             }
             RoleCommand::TcpServer {
@@ -348,9 +383,11 @@ impl RoleCommand {
                 backlog,
                 max_clients,
                 send,
+                writes,
                 ..
             } => {
                 let mut cfg = SessionConfig::new(Role::TcpServer, listen.clone());
+                cfg.shaping = writes.shaping();
                 cfg.backlog = *backlog;
                 cfg.max_clients = *max_clients as usize;
                 (cfg, Some(send), opt("--reply", reply)?)

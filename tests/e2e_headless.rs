@@ -296,3 +296,65 @@ fn help_and_version() {
     let out = bin().arg("--version").output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains(env!("CARGO_PKG_VERSION")));
 }
+
+/// `--coalesce 3`: three auto-sends held and written at once, so the peer's one read gets
+/// all three (粘包); `--split 2 --split-gap 80ms`: one send read as 2-byte chunks (拆包).
+#[test]
+fn tcp_client_write_shaping_flags_reach_the_wire() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (mut child, _lines) = spawn(&[
+        "tcp-client",
+        "--connect",
+        &format!("127.0.0.1:{port}"),
+        "--send",
+        "abc",
+        "--every",
+        "20ms",
+        "--count",
+        "3",
+        "--coalesce",
+        "3",
+        "--headless",
+    ]);
+    let (mut conn, _) = listener.accept().unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(400));
+    let mut buf = [0u8; 64];
+    let n = conn.read(&mut buf).unwrap();
+    assert_eq!(
+        &buf[..n],
+        b"abcabcabc",
+        "three messages, one write, one read"
+    );
+    drop(conn);
+    assert_eq!(wait_exit(&mut child), 0);
+
+    let (mut child, _lines) = spawn(&[
+        "tcp-client",
+        "--connect",
+        &format!("127.0.0.1:{port}"),
+        "--send",
+        "abcdef",
+        "--split",
+        "2",
+        "--split-gap",
+        "80ms",
+        "--headless",
+    ]);
+    let (mut conn, _) = listener.accept().unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut chunks = Vec::new();
+    let mut total = 0;
+    while total < 6 {
+        let n = conn.read(&mut buf).unwrap();
+        assert!(n > 0, "EOF after {total} bytes");
+        chunks.push(buf[..n].to_vec());
+        total += n;
+    }
+    assert_eq!(chunks, vec![b"ab".to_vec(), b"cd".to_vec(), b"ef".to_vec()]);
+    drop(conn);
+    assert_eq!(wait_exit(&mut child), 0);
+}

@@ -110,6 +110,9 @@ impl TabSettings {
         }
         self.backlog = cfg.backlog.to_string();
         self.encoding = cfg.encoding.label();
+        if cfg.role.is_tcp() {
+            self.writes = super::writes_picker::WritesForm::from_shaping(&cfg.shaping);
+        }
     }
 }
 

@@ -48,6 +48,31 @@ pub enum WritesProblem {
 }
 
 impl WritesForm {
+    /// The fields that give `s` (a command-line launch).
+    pub fn from_shaping(s: &WriteShaping) -> WritesForm {
+        let d = WritesForm::default();
+        WritesForm {
+            nodelay: s.nodelay,
+            split_on: s.split > 0,
+            split: if s.split > 0 {
+                s.split.to_string()
+            } else {
+                d.split
+            },
+            gap_ms: if s.split > 0 {
+                s.split_gap.as_millis().to_string()
+            } else {
+                d.gap_ms
+            },
+            coalesce_on: s.coalesce > 1,
+            coalesce: if s.coalesce > 1 {
+                s.coalesce.to_string()
+            } else {
+                d.coalesce
+            },
+        }
+    }
+
     /// The engine's shaping, or the first bad field (only switched-on parts are checked).
     pub fn shaping(&self) -> Result<WriteShaping, WritesProblem> {
         let mut s = WriteShaping {
@@ -141,5 +166,46 @@ pub fn show(ui: &mut Ui, form: &mut WritesForm) -> Option<WriteShaping> {
         form.shaping().ok()
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_form_and_the_shaping_round_trip_and_bad_fields_are_named() {
+        let shapes = [
+            WriteShaping::default(),
+            WriteShaping {
+                nodelay: false,
+                split: 4,
+                split_gap: Duration::from_millis(100),
+                coalesce: 1,
+            },
+            WriteShaping {
+                coalesce: 3,
+                ..WriteShaping::default()
+            },
+        ];
+        for s in shapes {
+            assert_eq!(WritesForm::from_shaping(&s).shaping(), Ok(s));
+        }
+        let mut f = WritesForm {
+            split_on: true,
+            split: "0".into(),
+            ..WritesForm::default()
+        };
+        assert_eq!(f.shaping(), Err(WritesProblem::Split));
+        f.split = "4".into();
+        f.gap_ms = "-1".into();
+        assert_eq!(f.shaping(), Err(WritesProblem::Gap));
+        f.gap_ms = "0".into();
+        f.coalesce_on = true;
+        f.coalesce = "1".into();
+        assert_eq!(f.shaping(), Err(WritesProblem::Coalesce));
+        // A switched-off part is not checked.
+        f.coalesce_on = false;
+        assert!(f.shaping().is_ok());
     }
 }
