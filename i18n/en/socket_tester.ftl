@@ -72,6 +72,8 @@ menu-zoom-reset = Actual size (Ctrl 0)
 menu-zoom-now = Zoom: { $pct }%
 menu-lab-udp = Loopback lab: UDP sender → receiver
 menu-lab-tcp = Loopback lab: TCP client ↔ server
+menu-lab-stream = Loopback lab: TCP is a stream (粘包)
+menu-lab-stream-tip = Three messages sent back to back arrive as one chunk; framing by lines makes them three rows again
 menu-lab-close = Close the split view
 menu-preset-save = Save preset…
 menu-preset-load = Open preset…
@@ -160,6 +162,12 @@ preset-filter = Socket Tester preset
 ## Labs.
 
 lab-note = Loopback lab: both ends on 127.0.0.1 port { $port }. Send from one side and watch the other.
+lab-stream-note = TCP is a stream (port { $port }): ① send three messages, and the server gets one chunk; ② split by lines, then ① again: three rows.
+lab-stream-send = ① Send three messages
+lab-stream-send-tip = The client writes "one", "two" and "three" (each ending in a line feed) in one write (Writes: 3 in one). TCP keeps no boundaries, so the server's recv() returns them as one chunk: 粘包.
+lab-stream-frame = ② Split by lines (LF framing)
+lab-stream-frame-tip = The server cuts what it receives at each line feed, so each message is its own row again. Framing (a delimiter, a length prefix or a fixed size) is how protocols over TCP find their messages.
+lab-stream-raw = Back to raw chunks
 
 ## Engine errors.
 

@@ -24,6 +24,9 @@ pub struct Lab {
     /// The sending end (UDP sender or TCP client).
     pub second: Role,
     pub port: u16,
+    /// The "TCP is a stream" lab: the client writes three messages at once, the server
+    /// shows them as one chunk, then LF framing makes them three rows.
+    pub stream: bool,
     pub(in crate::ui) stage: LabStage,
 }
 
@@ -151,6 +154,14 @@ pub fn menus(ui: &mut Ui, c: &mut Classroom) -> Option<AppCommand> {
         }
         if ui.button(fl!(loader(lang), "menu-lab-tcp")).clicked() {
             cmd = Some(AppCommand::StartLab { tcp: true });
+            ui.close();
+        }
+        if ui
+            .button(fl!(loader(lang), "menu-lab-stream"))
+            .on_hover_text(fl!(loader(lang), "menu-lab-stream-tip"))
+            .clicked()
+        {
+            cmd = Some(AppCommand::StartStreamLab);
             ui.close();
         }
         if c.split.is_some() && ui.button(fl!(loader(lang), "menu-lab-close")).clicked() {

@@ -9,6 +9,8 @@ use std::path::PathBuf;
 pub enum AppCommand {
     /// Open a loopback lab (true: TCP client ↔ server; false: UDP sender → receiver).
     StartLab { tcp: bool },
+    /// The "TCP is a stream" lab (粘包 made visible, then fixed by framing).
+    StartStreamLab,
     /// Close the lab's split view and give the user's tabs back.
     CloseLab,
     /// Ask where to save the window's setup as a preset.

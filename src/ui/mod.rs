@@ -49,7 +49,7 @@ mod udp_receiver;
 mod udp_sender;
 mod writes_picker;
 
-pub use app::{App, install_cjk_font, start_lab, tab_name};
+pub use app::{App, install_cjk_font, start_lab, start_stream_lab, tab_name};
 pub use classroom::Classroom;
 pub use command::AppCommand;
 pub use file_dialog::use_in_window as use_in_window_file_dialogs;

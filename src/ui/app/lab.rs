@@ -51,11 +51,61 @@ pub fn start_lab(app: &mut App, tcp: bool) {
         first,
         second,
         port,
+        stream: false,
         stage: LabStage::Stopping,
     });
     app.classroom.split = Some((second, first));
     app.classroom.notice = None;
     pump_lab(app);
+}
+
+/// Opens the "TCP is a stream" lab: the TCP pair, with the client writing three messages
+/// in one write (Writes: 3 in one) and the server showing raw chunks, so that "Send three
+/// messages" arrives as one chunk; "Split by lines" then turns on LF framing.
+pub fn start_stream_lab(app: &mut App) {
+    start_lab(app, true);
+    if let Some(lab) = app.classroom.lab.as_mut() {
+        lab.stream = true;
+    }
+    // Set before the client starts (it starts once the server listens).
+    let client = app.panel_mut(Role::TcpClient);
+    client.settings.writes.coalesce_on = true;
+    client.settings.writes.coalesce = "3".into();
+    pump_lab(app);
+}
+
+/// The stream lab's three messages, back to back.
+const STREAM_MESSAGES: [&str; 3] = ["one\n", "two\n", "three\n"];
+
+/// The stream lab's steps in its bar: send the three messages; frame by lines; back to
+/// raw chunks.
+fn stream_steps(app: &mut App, ui: &mut Ui) {
+    let lang = app.classroom.lang;
+    let l = loader(lang);
+    let connected = app.panel(Role::TcpClient).st.state == ConnState::Connected;
+    if ui
+        .add_enabled(connected, egui::Button::new(fl!(l, "lab-stream-send")))
+        .on_hover_text(fl!(l, "lab-stream-send-tip"))
+        .clicked()
+    {
+        let client = app.panel_mut(Role::TcpClient);
+        for m in STREAM_MESSAGES {
+            client.send_bytes(m.as_bytes().to_vec());
+        }
+    }
+    use crate::ui::framing_picker::FramingMode;
+    let framing = &mut app.panel_mut(Role::TcpServer).settings.framing.mode;
+    if *framing == FramingMode::Raw {
+        if ui
+            .button(fl!(l, "lab-stream-frame"))
+            .on_hover_text(fl!(l, "lab-stream-frame-tip"))
+            .clicked()
+        {
+            *framing = FramingMode::Lf;
+        }
+    } else if ui.button(fl!(l, "lab-stream-raw")).clicked() {
+        *framing = FramingMode::Raw;
+    }
 }
 
 pub(super) fn close_split(app: &mut App) {
@@ -156,8 +206,13 @@ pub fn show_split(app: &mut App, ui: &mut Ui) -> bool {
     }
     egui::Panel::top("lab_bar").show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
-            if let Some(lab) = &app.classroom.lab {
-                ui.label(fl!(loader(lang), "lab-note", port = lab.port));
+            if let Some(lab) = app.classroom.lab.clone() {
+                if lab.stream {
+                    ui.label(fl!(loader(lang), "lab-stream-note", port = lab.port));
+                    stream_steps(app, ui);
+                } else {
+                    ui.label(fl!(loader(lang), "lab-note", port = lab.port));
+                }
             }
             if ui.button(fl!(loader(lang), "menu-lab-close")).clicked() {
                 close_split(app);

@@ -7,7 +7,7 @@ mod fonts;
 mod lab;
 
 pub use fonts::install_cjk_font;
-pub use lab::start_lab;
+pub use lab::{start_lab, start_stream_lab};
 
 use super::command::AppCommand;
 use super::log_settings::{self, LogSettings};
