@@ -18,6 +18,9 @@ fn learn_window_compares_tcp_and_udp() {
     assert!(h.query_by_label("8-byte header").is_some());
     assert!(h.query_by_label("20-byte header (at least)").is_some());
     assert!(h.query_by_label("listen backlog").is_some());
+    // TCP is a stream: 粘包 / 拆包 and the fix.
+    assert!(h.query_by_label_contains("粘包 (sticky packets)").is_some());
+    assert!(h.query_by_label_contains("The fix is framing").is_some());
     assert!(h.state().classroom.settings.learn);
 }
 

@@ -20,6 +20,8 @@ const ALLOWED: &[&str] = &[
     "TCP", "UDP", "IP", "IPv4", "IPv6", "FIN", "RST", "ACK", "SYN", "TTL", "ICMP", "MTU",
     "DNS", "NAT", "CGNAT", "LAN", "HTTP", "HTTPS", "SSH", "DHCP", "IANA", "RFC", "ULA",
     "PING", "PONG", "localhost", "Socket",
+    // Nagle's algorithm, which TCP_NODELAY switches off: a name.
+    "Nagle",
     // listen()'s argument, as the man page names it.
     "backlog",
     // Encodings and formats.
@@ -40,7 +42,7 @@ const ALLOWED: &[&str] = &[
 #[rustfmt::skip]
 const CALLS: &[&str] = &[
     "socket", "bind", "listen", "accept", "connect", "send", "sendto", "recv", "recvfrom",
-    "close", "shutdown", "setsockopt",
+    "close", "shutdown", "setsockopt", "write",
 ];
 
 /// Whole texts that stay as they are: the language menu names itself in English too, so

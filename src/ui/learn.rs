@@ -90,6 +90,18 @@ pub fn show(ctx: &Context, open: &mut bool, lang: Lang) {
                 ui.label(RichText::new(calls).monospace());
             }
             ui.separator();
+            // TCP is a stream: 粘包 / 拆包, and why the fix is framing.
+            ui.label(RichText::new(fl!(loader(lang), "learn-stream")).strong());
+            for id in [
+                fl!(loader(lang), "learn-stream-sticky"),
+                fl!(loader(lang), "learn-stream-split"),
+                fl!(loader(lang), "learn-stream-why"),
+                fl!(loader(lang), "learn-stream-fix"),
+                fl!(loader(lang), "learn-stream-try"),
+            ] {
+                ui.label(id);
+            }
+            ui.separator();
             ui.label(RichText::new(fl!(loader(lang), "learn-terms")).strong());
             ui.horizontal_wrapped(|ui| {
                 for (term, tip) in terms(lang) {

@@ -74,8 +74,13 @@ pub fn start_stream_lab(app: &mut App) {
     pump_lab(app);
 }
 
-/// The stream lab's three messages, back to back.
-const STREAM_MESSAGES: [&str; 3] = ["one\n", "two\n", "three\n"];
+/// The stream lab's three messages, back to back, in the window's language.
+fn stream_messages(lang: Lang) -> [&'static str; 3] {
+    match lang {
+        Lang::Zh => ["你好\n", "在吗\n", "再见\n"],
+        _ => ["one\n", "two\n", "three\n"],
+    }
+}
 
 /// The stream lab's steps in its bar: send the three messages; frame by lines; back to
 /// raw chunks.
@@ -89,7 +94,7 @@ fn stream_steps(app: &mut App, ui: &mut Ui) {
         .clicked()
     {
         let client = app.panel_mut(Role::TcpClient);
-        for m in STREAM_MESSAGES {
+        for m in stream_messages(lang) {
             client.send_bytes(m.as_bytes().to_vec());
         }
     }
