@@ -23,6 +23,7 @@ pub mod rules;
 mod rxq;
 pub mod shaping;
 mod tcp_client;
+pub mod tcp_info;
 mod tcp_server;
 mod udp;
 mod worker;
@@ -242,6 +243,7 @@ pub struct Session {
     events: Receiver<Event>,
     waker: Option<Arc<mio::Waker>>,
     thread: Option<JoinHandle<()>>,
+    stats: tcp_info::StatsBoard,
 }
 
 impl Session {
@@ -260,6 +262,7 @@ impl Session {
             Err(e) => (Err(e), None),
         };
         let ctx = worker::Ctx::new(role, config.encoding, ev_tx, cmd_rx, notify);
+        let stats = ctx.stats.clone();
         let thread = std::thread::Builder::new()
             .name(format!("session-{}", role.as_str()))
             .spawn(move || worker::run(config, poll, ctx));
@@ -270,7 +273,14 @@ impl Session {
             events: ev_rx,
             waker,
             thread,
+            stats,
         }
+    }
+
+    /// TCP: the kernel's newest sample of each open connection, by client id (0 for the
+    /// TCP client), updated about 4 times a second.
+    pub fn tcp_stats(&self) -> tcp_info::StatsBoard {
+        self.stats.clone()
     }
 
     pub fn role(&self) -> Role {

@@ -82,7 +82,16 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
         return;
     }
     let mut file: Option<FileSend> = None;
+    let mut sampled: Option<Instant> = None;
     loop {
+        if sampled.is_none_or(|t| t.elapsed() >= super::tcp_info::SAMPLE_EVERY) {
+            sampled = Some(Instant::now());
+            let now: std::collections::BTreeMap<u64, _> = super::tcp_info::sample(&conn.stream)
+                .map(|s| (0, s))
+                .into_iter()
+                .collect();
+            super::tcp_info::publish(&ctx.stats, now);
+        }
         while let Some(cmd) = ctx.next_command() {
             match cmd {
                 Command::Stop => {

@@ -67,6 +67,7 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
     let mut refused: u64 = 0;
     let mut accept_backoff = false;
     let mut shaping = cfg.shaping;
+    let mut sampled: Option<Instant> = None;
     let mut events = Events::with_capacity(1024);
     let mut buf = vec![0u8; 64 * 1024];
     let mut file: Option<FileSend> = None;
@@ -219,6 +220,15 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                     Step::Over => file = None,
                 }
             }
+        }
+        // The kernel's view of each open client, a few times a second.
+        if sampled.is_none_or(|t| t.elapsed() >= super::tcp_info::SAMPLE_EVERY) {
+            sampled = Some(Instant::now());
+            let now = clients
+                .values()
+                .filter_map(|c| Some((c.client?, super::tcp_info::sample(&c.stream)?)))
+                .collect();
+            super::tcp_info::publish(&ctx.stats, now);
         }
         // Writes.
         let mut dead: Vec<Token> = Vec::new();

@@ -29,6 +29,8 @@ pub(crate) struct Ctx {
     pub gone: bool,
     /// A Stop command was seen while waiting on a full channel.
     pub stop_seen: bool,
+    /// TCP: the newest kernel sample of each open connection (see [`super::tcp_info`]).
+    pub stats: super::tcp_info::StatsBoard,
 }
 
 impl Ctx {
@@ -50,6 +52,7 @@ impl Ctx {
             dirty: false,
             gone: false,
             stop_seen: false,
+            stats: Default::default(),
         }
     }
 
@@ -203,6 +206,7 @@ pub(crate) fn run(config: SessionConfig, poll: std::io::Result<mio::Poll>, mut c
     let notify = ctx.notify.clone();
     let events = ctx.events.clone();
     let role = ctx.role;
+    let stats = ctx.stats.clone();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
         let mut ctx = ctx;
         match config.role {
@@ -212,6 +216,8 @@ pub(crate) fn run(config: SessionConfig, poll: std::io::Result<mio::Poll>, mut c
         }
         ctx.flush_notify();
     }));
+    // No connection is open any more.
+    super::tcp_info::publish(&stats, Default::default());
     if let Err(panic) = result {
         let what = panic
             .downcast_ref::<&str>()
