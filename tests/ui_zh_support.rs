@@ -20,8 +20,9 @@ const ALLOWED: &[&str] = &[
     "TCP", "UDP", "IP", "IPv4", "IPv6", "FIN", "RST", "ACK", "SYN", "TTL", "ICMP", "MTU",
     "DNS", "NAT", "CGNAT", "LAN", "HTTP", "HTTPS", "SSH", "DHCP", "IANA", "RFC", "ULA",
     "PING", "PONG", "localhost", "Socket",
-    // Nagle's algorithm, which TCP_NODELAY switches off: a name.
-    "Nagle",
+    // Nagle's algorithm, which TCP_NODELAY switches off: a name. The ioctls that read a
+    // socket's queues.
+    "Nagle", "SIOCINQ", "SIOCOUTQ",
     // listen()'s argument, as the man page names it.
     "backlog",
     // Encodings and formats.

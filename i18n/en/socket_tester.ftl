@@ -806,3 +806,25 @@ wr-summary-whole = whole
 wr-summary-split = { $n } B / { $ms } ms
 wr-summary-coalesce = { $k } in one
 wr-summary-bad = check the fields
+
+## The kernel's view of a TCP connection (TCP_INFO)
+ks-title = Kernel's view (TCP_INFO)
+ks-tip = What the operating system itself measures for this connection, sampled 4 times a second while it is open.
+ks-unavailable = not available on this system (Linux only)
+ks-none = no open connection selected
+ks-rtt = Round trip
+ks-rtt-value = { $rtt } ms ± { $var }
+ks-rtt-tip = Smoothed round-trip time: how long a segment takes to be acknowledged, and its mean deviation. Loopback is a few microseconds; a LAN well under a millisecond.
+ks-cwnd = Congestion window
+ks-cwnd-value = { $cwnd } segments × { $mss } B
+ks-cwnd-tip = How many segments the sender may have in flight before waiting for ACKs; it grows while all goes well and shrinks after a loss.
+ks-retrans = Retransmits
+ks-retrans-tip = Segments sent again because no ACK came in time, over the connection's life.
+ks-unacked = Unacknowledged
+ks-unacked-tip = Segments sent and not yet acknowledged by the peer.
+ks-sendq = Send queue
+ks-sendq-tip = Bytes written by this side that the peer has not acknowledged yet (SIOCOUTQ). It grows when the peer stops reading.
+ks-recvq = Receive queue
+ks-recvq-tip = Bytes that arrived and that this side has not read yet (SIOCINQ).
+ks-bytes = { $n } B
+ks-line = RTT { $rtt } ms · cwnd { $cwnd } · send queue { $sendq } B · receive queue { $recvq } B

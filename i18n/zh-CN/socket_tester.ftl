@@ -738,3 +738,25 @@ wr-summary-whole = 整条
 wr-summary-split = { $n } 字节 / { $ms } 毫秒
 wr-summary-coalesce = { $k } 条合一
 wr-summary-bad = 请检查字段
+
+## 内核眼中的 TCP 连接（TCP_INFO）
+ks-title = 内核视角（TCP_INFO）
+ks-tip = 操作系统自己为这条连接测得的数据，连接打开期间每秒采样 4 次。
+ks-unavailable = 本系统不支持（仅 Linux）
+ks-none = 没有选中已打开的连接
+ks-rtt = 往返时间
+ks-rtt-value = { $rtt } 毫秒 ± { $var }
+ks-rtt-tip = 平滑往返时间：一个报文段从发出到被确认所用的时间，以及它的平均偏差。本机回环只有几微秒；局域网远低于一毫秒。
+ks-cwnd = 拥塞窗口
+ks-cwnd-value = { $cwnd } 个报文段 × { $mss } 字节
+ks-cwnd-tip = 发送方在等待 ACK 之前最多可以发出多少个报文段；一切顺利时增大，丢包后减小。
+ks-retrans = 重传次数
+ks-retrans-tip = 因为没有按时收到 ACK 而重新发送的报文段数（整个连接期间）。
+ks-unacked = 未确认
+ks-unacked-tip = 已发出、对方还没确认的报文段数。
+ks-sendq = 发送队列
+ks-sendq-tip = 本端已写入、对方还没确认的字节数（SIOCOUTQ）。对方不读取时会增长。
+ks-recvq = 接收队列
+ks-recvq-tip = 已经到达、本端还没读取的字节数（SIOCINQ）。
+ks-bytes = { $n } 字节
+ks-line = 往返 { $rtt } 毫秒 · 拥塞窗口 { $cwnd } · 发送队列 { $sendq } 字节 · 接收队列 { $recvq } 字节

@@ -130,6 +130,7 @@ impl Runtime {
         let view = Arc::new(Mutex::new(View {
             store: LogStore::new(enc),
             status: Status::new(role),
+            tcp_stats: Default::default(),
         }));
         let (tx, rx) = crossbeam_channel::unbounded();
         let runner = runner::Runner::new(role, view.clone(), rx, opts, output);

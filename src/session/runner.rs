@@ -346,7 +346,9 @@ impl Runner {
                         }
                     }
                 }
-                self.session = Some(Session::start(*config, None));
+                let session = Session::start(*config, None);
+                lock(&self.view).tcp_stats = session.tcp_stats();
+                self.session = Some(session);
             }
             Control::Worker(cmd) => {
                 if let Some(s) = &self.session {

@@ -221,6 +221,8 @@ impl Status {
 pub struct View {
     pub store: LogStore,
     pub status: Status,
+    /// TCP: the kernel's newest sample of each open connection (the worker's board).
+    pub tcp_stats: crate::net::tcp_info::StatsBoard,
 }
 
 /// Why a writer (the spool or `--record`) could not start or stopped, typed so the window

@@ -219,6 +219,17 @@ pub fn session_panels(ui: &mut Ui, c: &mut Classroom, panel: &mut SessionPanel) 
                 if super::layout::panel_header(ui, &fl!(loader(lang), "menu-tcp-diagram")) {
                     c.settings.tcp_diagram = false;
                 }
+                // The kernel's view of the connection the diagram shows.
+                let key = match panel.role {
+                    Role::TcpServer => panel.selected_client,
+                    _ => Some(0),
+                };
+                let stats = {
+                    let v = panel.view();
+                    crate::net::tcp_info::read(&v.tcp_stats)
+                };
+                super::tcp_stats_view::show(ui, key.and_then(|k| stats.get(&k).copied()));
+                ui.separator();
                 tcp_diagram::show(
                     ui,
                     &panel.st.timeline,

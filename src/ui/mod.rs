@@ -43,6 +43,7 @@ mod tab_tools;
 mod tcp_client;
 mod tcp_diagram;
 mod tcp_server;
+mod tcp_stats_view;
 mod timeline;
 mod toolkit;
 mod udp_receiver;

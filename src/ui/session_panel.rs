@@ -296,9 +296,11 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
                 let shared = p.runtime().shared();
                 let action = {
                     let view = crate::session::lock(&shared);
+                    let stats = crate::net::tcp_info::read(&view.tcp_stats);
                     tcp_server::client_list_ui(
                         ui,
                         &view.store,
+                        &stats,
                         &mut p.selected_client,
                         can_send_all,
                     )

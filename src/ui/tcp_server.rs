@@ -104,6 +104,7 @@ pub fn target_ui(ui: &mut Ui, store: &LogStore, selected: &mut Option<u64>) {
 pub fn client_list_ui(
     ui: &mut Ui,
     store: &LogStore,
+    stats: &std::collections::BTreeMap<u64, crate::net::tcp_info::TcpStats>,
     selected: &mut Option<u64>,
     can_send_all: bool,
 ) -> Option<PanelAction> {
@@ -157,6 +158,11 @@ pub fn client_list_ui(
             action = Some(PanelAction::SendToAll);
         }
     });
+    // The kernel's view of the selected client.
+    if let Some(id) = selected.filter(|id| clients.get(id).is_some_and(|c| c.open)) {
+        ui.separator();
+        super::tcp_stats_view::show(ui, stats.get(&id).copied());
+    }
     ui.separator();
     if store.clients_forgotten > 0 {
         let n = store.clients_forgotten;
@@ -201,9 +207,17 @@ pub fn client_list_ui(
                 if !c.open {
                     rt = rt.weak();
                 }
+                let tip = match stats.get(&c.id).filter(|_| c.open) {
+                    Some(s) => format!(
+                        "{}\n{}",
+                        rt.text(),
+                        super::tcp_stats_view::one_line(s, lang)
+                    ),
+                    None => rt.text().to_string(),
+                };
                 if ui
-                    .selectable_label(*selected == Some(c.id), rt.clone())
-                    .on_hover_text(rt)
+                    .selectable_label(*selected == Some(c.id), rt)
+                    .on_hover_text(tip)
                     .clicked()
                 {
                     clicked = Some(c.id);
