@@ -152,7 +152,7 @@ pub struct WritesArgs {
     #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u32).range(1..=65536))]
     pub split: Option<u32>,
     /// The pause between the pieces of a split message (needs --split).
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, requires = "split")]
+    #[arg(long, value_name = "DURATION", value_parser = parse_split_gap, requires = "split")]
     pub split_gap: Option<Duration>,
     /// Send K messages in one write (粘包); they are held until K are queued.
     #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(2..=1000))]
@@ -247,6 +247,15 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
         .map_err(|e| format!("\"{s}\" is not a duration ({e}); write e.g. 500ms, 2s, 1m"))?;
     if d.is_zero() {
         return Err("the duration must be more than zero".into());
+    }
+    Ok(d)
+}
+
+/// A split message's pause: a duration of at most a minute (what the window allows too).
+fn parse_split_gap(s: &str) -> Result<Duration, String> {
+    let d = parse_duration(s)?;
+    if d > Duration::from_secs(60) {
+        return Err(format!("\"{s}\" is too long: the pause is at most 60s"));
     }
     Ok(d)
 }

@@ -298,7 +298,7 @@ fn help_and_version() {
 }
 
 /// `--coalesce 3`: three auto-sends held and written at once, so the peer's one read gets
-/// all three (粘包); `--split 2 --split-gap 80ms`: one send read as 2-byte chunks (拆包).
+/// all three (粘包); `--split 2 --split-gap 300ms`: one send read as 2-byte chunks (拆包).
 #[test]
 fn tcp_client_write_shaping_flags_reach_the_wire() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -340,7 +340,7 @@ fn tcp_client_write_shaping_flags_reach_the_wire() {
         "--split",
         "2",
         "--split-gap",
-        "80ms",
+        "300ms",
         "--headless",
     ]);
     let (mut conn, _) = listener.accept().unwrap();

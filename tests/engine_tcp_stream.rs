@@ -1,6 +1,7 @@
 //! TCP is a stream (the lesson's 粘包 / 拆包), on loopback with OS-assigned ports against
 //! independent std::net peers: the sender's write shaping (K messages in one write; each
-//! message split into N-byte writes G ms apart; changed live) and the receiver's raw
+//! message split into N-byte writes G ms apart (pauses of 300 ms, so that a
+//! loaded machine's reader still keeps up); changed live) and the receiver's raw
 //! chunks, which show exactly what each recv() returned. Message boundaries stay in the
 //! log: one tx row per message, whatever the writes were.
 
@@ -88,7 +89,7 @@ fn three_messages_in_one_write_arrive_as_one_chunk_but_stay_three_tx_rows() {
 fn a_split_message_arrives_as_n_byte_chunks_when_the_reader_keeps_up() {
     let shaping = WriteShaping {
         split: 4,
-        split_gap: Duration::from_millis(60),
+        split_gap: Duration::from_millis(300),
         ..WriteShaping::default()
     };
     let (mut w, mut peer) = client(shaping);
@@ -100,8 +101,8 @@ fn a_split_message_arrives_as_n_byte_chunks_when_the_reader_keeps_up() {
         vec![b"0123".to_vec(), b"4567".to_vec(), b"89ab".to_vec()]
     );
     assert!(
-        t.elapsed() >= Duration::from_millis(110),
-        "two gaps of 60 ms: {:?}",
+        t.elapsed() >= Duration::from_millis(590),
+        "two pauses of 300 ms: {:?}",
         t.elapsed()
     );
     // One message, one tx row, told once its last piece is written.
@@ -123,10 +124,10 @@ fn shaping_changes_while_connected_and_a_batch_is_released_by_the_change() {
     std::thread::sleep(Duration::from_millis(200));
     assert_eq!(reads(&mut peer, 4), vec![b"a\nb\n".to_vec()]);
     w.wait_n("two tx rows", 2, is_tx);
-    // Then split: two pieces of 1 byte, 80 ms apart.
+    // Then split: two pieces of 1 byte, 300 ms apart.
     w.send(Command::SetShaping(WriteShaping {
         split: 1,
-        split_gap: Duration::from_millis(80),
+        split_gap: Duration::from_millis(300),
         ..WriteShaping::default()
     }));
     send(&w, "xy");
@@ -150,11 +151,27 @@ fn the_server_shows_a_peers_one_write_as_one_chunk_and_split_writes_as_several()
     // 拆包: one message, three writes with pauses.
     for piece in [&b"he"[..], b"ll", b"o\n"] {
         c.write_all(piece).unwrap();
-        std::thread::sleep(Duration::from_millis(80));
+        std::thread::sleep(Duration::from_millis(300));
     }
     let rx = w.wait_n("three chunks", 3, is_rx);
     let got: Vec<&[u8]> = rx.iter().map(rx_bytes).collect();
     assert_eq!(got, vec![&b"he"[..], b"ll", b"o\n"]);
     w.send(Command::Stop);
+    w.wait_end();
+}
+
+#[test]
+fn held_messages_are_told_as_unsent_when_the_peer_closes() {
+    let shaping = WriteShaping {
+        coalesce: 5,
+        ..WriteShaping::default()
+    };
+    let (mut w, peer) = client(shaping);
+    send(&w, "a");
+    send(&w, "b");
+    std::thread::sleep(Duration::from_millis(100));
+    drop(peer);
+    let ev = w.wait("unsent", |e| matches!(e.kind, EventKind::Unsent { .. }));
+    assert_eq!(ev.kind, EventKind::Unsent { messages: 2 });
     w.wait_end();
 }

@@ -11,7 +11,27 @@ use socket_tester::i18n::Lang;
 use socket_tester::net::{Role, tcp_info};
 use socket_tester::ui::{App, ConnState};
 use std::net::{TcpListener, TcpStream};
+use std::time::Duration;
 use support::*;
+
+/// Accepts one connection within 10 s (a failed connect fails the test, not hangs it).
+fn accept_within(l: &TcpListener) -> TcpStream {
+    l.set_nonblocking(true).unwrap();
+    let t = std::time::Instant::now();
+    loop {
+        match l.accept() {
+            Ok((s, _)) => {
+                s.set_nonblocking(false).unwrap();
+                return s;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                assert!(t.elapsed() < Duration::from_secs(10), "no connection came");
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(e) => panic!("accept: {e}"),
+        }
+    }
+}
 
 #[test]
 fn the_diagram_panel_and_the_client_list_show_the_kernels_view() {
@@ -31,7 +51,7 @@ fn the_diagram_panel_and_the_client_list_show_the_kernels_view() {
     set_field(&mut h, "Port", &port.to_string());
     h.get_by_label("Connect").click();
     settle(&mut h);
-    let (_peer, _) = listener.accept().unwrap();
+    let _peer = accept_within(&listener);
     wait_for(&mut h, "connected", |a| {
         a.panel(Role::TcpClient).st.state == ConnState::Connected
     });

@@ -11,9 +11,28 @@ use socket_tester::i18n::Lang;
 use socket_tester::net::Role;
 use socket_tester::ui::{App, ConnState};
 use std::io::Read;
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
 use support::*;
+
+/// Accepts one connection within 10 s (a failed connect fails the test, not hangs it).
+fn accept_within(l: &TcpListener) -> TcpStream {
+    l.set_nonblocking(true).unwrap();
+    let t = std::time::Instant::now();
+    loop {
+        match l.accept() {
+            Ok((s, _)) => {
+                s.set_nonblocking(false).unwrap();
+                return s;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                assert!(t.elapsed() < Duration::from_secs(10), "no connection came");
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(e) => panic!("accept: {e}"),
+        }
+    }
+}
 
 fn english() -> App {
     let mut app = App::new(None, None);
@@ -31,7 +50,7 @@ fn two_sends_in_one_write_arrive_as_one_chunk() {
     set_field(&mut h, "Port", &port.to_string());
     h.get_by_label("Connect").click();
     settle(&mut h);
-    let (mut conn, _) = listener.accept().unwrap();
+    let mut conn = accept_within(&listener);
     wait_for(&mut h, "connected", |a| {
         a.panel(Role::TcpClient).st.state == ConnState::Connected
     });

@@ -727,13 +727,15 @@ impl<W: Write> Sink<W> for Pcap {
                     f.closed = true;
                 }
             }
-            EventKind::Reset { .. } if ev.peer.is_some() => {
+            EventKind::Reset { reason } if ev.peer.is_some() => {
                 let Some(f) = self.flows.get(&key).filter(|f| !f.closed) else {
                     return Ok(0);
                 };
                 let (a, b, sa, sb) = (f.a, f.b, f.seq_a, f.seq_b);
-                // The peer sent the RST.
-                let (src, dst, seq, ack) = if ev.role == Role::TcpClient {
+                // The peer sent the RST, or this side did (Reset).
+                let from_client =
+                    (ev.role == Role::TcpClient) == (*reason == crate::net::ResetReason::ResetHere);
+                let (src, dst, seq, ack) = if !from_client {
                     (b, a, sb, sa)
                 } else {
                     (a, b, sa, sb)

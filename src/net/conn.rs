@@ -89,6 +89,7 @@ impl Conn {
                         ctx.emit(Some(self.peer), self.client, EventKind::PeerFinHalfOpen);
                         return ReadEnd::Open;
                     }
+                    self.report_unsent(ctx);
                     ctx.emit(
                         Some(self.peer),
                         self.client,
@@ -125,8 +126,21 @@ impl Conn {
         }
     }
 
+    /// The connection ended from the other side (or failed) with messages still queued or
+    /// held: says how many will never be sent.
+    fn report_unsent(&mut self, ctx: &mut Ctx) {
+        self.release_held();
+        if self.has_pending() {
+            let messages = self.out.iter().map(|u| u.lens.len() as u64).sum();
+            ctx.emit(Some(self.peer), self.client, EventKind::Unsent { messages });
+            self.out.clear();
+            self.out_off = 0;
+        }
+    }
+
     /// Reports a failed read or write as a reset or an error.
-    pub fn report_failure(&self, ctx: &mut Ctx, e: &io::Error, op: Op) {
+    pub fn report_failure(&mut self, ctx: &mut Ctx, e: &io::Error, op: Op) {
+        self.report_unsent(ctx);
         let reason = match e.kind() {
             io::ErrorKind::ConnectionReset => ResetReason::PeerReset,
             io::ErrorKind::ConnectionAborted => ResetReason::Aborted,
@@ -155,7 +169,9 @@ impl Conn {
     /// Queues a file's chunk in its own write, after any held messages (order is kept).
     pub fn queue_chunk(&mut self, bytes: Vec<u8>) {
         self.release_held();
-        self.out.push_back(Unit::one(bytes));
+        let mut unit = Unit::one(bytes);
+        unit.whole = true;
+        self.out.push_back(unit);
     }
 
     /// Sends the held messages as one write, however many there are.
@@ -175,6 +191,10 @@ impl Conn {
         }
         if shaping.split == 0 || shaping.split_gap.is_zero() {
             self.next_write = None;
+        } else if let Some(t) = self.next_write {
+            // A shorter pause applies to the piece already waiting.
+            let sooner = Instant::now().checked_add(shaping.split_gap);
+            self.next_write = sooner.map_or(Some(t), |s| Some(t.min(s)));
         }
     }
 
@@ -204,7 +224,8 @@ impl Conn {
         }
         while let Some(front) = self.out.front() {
             let rest = &front.bytes[self.out_off..];
-            let piece = match self.shaping.split {
+            let split = if front.whole { 0 } else { self.shaping.split };
+            let piece = match split {
                 0 => rest,
                 n => &rest[..rest.len().min(n)],
             };
@@ -222,9 +243,9 @@ impl Conn {
                         }
                     }
                     // A split message pauses between its pieces (and before the next one).
-                    if self.shaping.split > 0 && !self.shaping.split_gap.is_zero() {
+                    if split > 0 && !self.shaping.split_gap.is_zero() {
                         if !self.out.is_empty() {
-                            self.next_write = Some(Instant::now() + self.shaping.split_gap);
+                            self.next_write = Instant::now().checked_add(self.shaping.split_gap);
                         }
                         return ReadEnd::Open;
                     }

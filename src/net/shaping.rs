@@ -43,12 +43,18 @@ impl WriteShaping {
 pub(crate) struct Unit {
     pub bytes: Vec<u8>,
     pub lens: Vec<usize>,
+    /// Written whole whatever the split (a file's chunk: the file send paces itself).
+    pub whole: bool,
 }
 
 impl Unit {
     pub fn one(bytes: Vec<u8>) -> Unit {
         let lens = vec![bytes.len()];
-        Unit { bytes, lens }
+        Unit {
+            bytes,
+            lens,
+            whole: false,
+        }
     }
 
     pub fn push(&mut self, bytes: &[u8]) {

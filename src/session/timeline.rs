@@ -15,8 +15,10 @@ pub const MAX_STEPS: usize = 300;
 pub enum End {
     /// The peer sent FIN.
     PeerFin,
-    /// The connection was reset (RST).
+    /// The connection was reset (RST) by the peer, or it failed.
     Rst,
+    /// This side reset it (Reset: SO_LINGER 0, then close()).
+    RstSent,
     /// This side closed.
     Local,
 }
@@ -194,9 +196,13 @@ impl Timeline {
                     end,
                 });
             }
-            EventKind::Reset { .. } => self.push(Step::Close {
+            EventKind::Reset { reason } => self.push(Step::Close {
                 client: ev.client,
-                end: End::Rst,
+                end: if *reason == crate::net::ResetReason::ResetHere {
+                    End::RstSent
+                } else {
+                    End::Rst
+                },
             }),
             EventKind::Error { kind, .. } if own => {
                 self.last_error = Some(*kind);

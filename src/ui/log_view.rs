@@ -174,9 +174,10 @@ pub fn show(
     let data_cols = if mode == DisplayMode::Both { 2 } else { 1 };
     let meta = super::layout::log_columns(full, gap, data_cols, server);
     let has = |c: MetaCol| meta.iter().any(|m| m.0 == c);
-    let shown_cols = meta.len();
     let mut table = TableBuilder::new(ui)
-        .id_salt(("log_table", id_salt, mode, shown_cols))
+        // One id whatever the columns, so a narrow log that drops one keeps its scroll
+        // position (egui_extras starts the widths over when the count changes).
+        .id_salt(("log_table", id_salt, mode))
         .striped(true)
         .stick_to_bottom(true)
         // The body is never taller than the room left (egui_extras' default floor of 200 px
@@ -325,12 +326,11 @@ pub fn show(
                 }
                 let mut response = row.response();
                 // The columns a narrow log left out, on the row's tooltip.
-                if meta.len() < 5 {
-                    response = response.on_hover_ui(|ui| {
-                        if let Some(tip) = hidden_columns_tip(e, lang, &has) {
-                            ui.label(tip);
-                        }
-                    });
+                if meta.len() < 5
+                    && response.hovered()
+                    && let Some(tip) = hidden_columns_tip(e, lang, &has)
+                {
+                    response = response.on_hover_text(tip);
                 }
                 if response.clicked() {
                     clicked = Some(e.seq);

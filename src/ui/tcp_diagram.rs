@@ -30,6 +30,8 @@ pub struct Flow {
     /// Teardown segments done (0–4).
     pub teardown: u8,
     pub rst: bool,
+    /// The RST came from this side (Reset), not from the peer.
+    pub rst_here: bool,
     /// The step that happened last, as (section, arrow): 0 handshake, 1 data (0 client →
     /// server, 1 back), 2 teardown. None before anything happened (and after an RST).
     pub last: Option<(usize, usize)>,
@@ -115,8 +117,9 @@ pub fn flow(t: &Timeline, role: Role, client: Option<u64>) -> Flow {
             Step::Close { client, end } if mine(client) => match end {
                 End::Local => f.fin(me, true),
                 End::PeerFin => f.fin(peer_side, true),
-                End::Rst => {
+                End::Rst | End::RstSent => {
                     f.rst = true;
+                    f.rst_here = *end == End::RstSent;
                     f.last = None;
                 }
             },
@@ -261,8 +264,14 @@ pub fn show(ui: &mut Ui, t: &Timeline, role: Role, client: Option<u64>, lang: La
                     draw_arrow(ui, ar, is_current);
                 }
                 if si == 0 && f.rst {
+                    // From the side that sent it: the peer, or this side after Reset.
+                    let this_side_is_client = role == Role::TcpClient;
                     let rst = Arrow {
-                        from_client: role == Role::TcpServer,
+                        from_client: if f.rst_here {
+                            this_side_is_client
+                        } else {
+                            !this_side_is_client
+                        },
                         name: "RST".into(),
                         note: fl!(loader(lang), "dg-reset"),
                         done: true,

@@ -99,6 +99,7 @@ pub fn step_text(s: &Step, lang: Lang, udp: bool) -> String {
             let how = match end {
                 End::PeerFin => fl!(loader(lang), "tl-fin-from-peer"),
                 End::Rst => fl!(loader(lang), "tl-rst"),
+                End::RstSent => fl!(loader(lang), "tl-rst-sent"),
                 End::Local => fl!(loader(lang), "tl-closed-local"),
             };
             format!("{}close() — {how}", client_tag(lang, client))
@@ -113,7 +114,11 @@ pub fn step_text(s: &Step, lang: Lang, udp: bool) -> String {
 
 fn step_color(s: &Step, ui: &Ui) -> Color32 {
     match s {
-        Step::Failed { .. } | Step::Close { end: End::Rst, .. } => super::address_field::ERROR_RED,
+        Step::Failed { .. }
+        | Step::Close {
+            end: End::Rst | End::RstSent,
+            ..
+        } => super::address_field::ERROR_RED,
         Step::Close {
             end: End::PeerFin, ..
         }

@@ -64,13 +64,17 @@ pub fn start_lab(app: &mut App, tcp: bool) {
 /// messages" arrives as one chunk; "Split by lines" then turns on LF framing.
 pub fn start_stream_lab(app: &mut App) {
     start_lab(app, true);
-    if let Some(lab) = app.classroom.lab.as_mut() {
-        lab.stream = true;
+    match app.classroom.lab.as_mut() {
+        Some(lab) => lab.stream = true,
+        // No lab (no free port): the notice says why; the user's tabs stay as they were.
+        None => return,
     }
     // Set before the client starts (it starts once the server listens).
     let client = app.panel_mut(Role::TcpClient);
     client.settings.writes.coalesce_on = true;
     client.settings.writes.coalesce = "3".into();
+    // An empty send box: a message sent by hand would be held and join the lab's three.
+    client.settings.send.text = String::new();
     pump_lab(app);
 }
 
