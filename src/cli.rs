@@ -116,6 +116,8 @@ pub enum RoleCommand {
         #[command(flatten)]
         writes: WritesArgs,
         #[command(flatten)]
+        tls: TlsArgs,
+        #[command(flatten)]
         common: Common,
     },
     /// TCP server: listen on ADDR:PORT and accept any number of clients.
@@ -138,8 +140,59 @@ pub enum RoleCommand {
         #[command(flatten)]
         writes: WritesArgs,
         #[command(flatten)]
+        tls: TlsArgs,
+        #[command(flatten)]
         common: Common,
     },
+}
+
+/// TCP: speak TLS (rustls) on the connection.
+#[derive(Args, Debug, Clone, Default)]
+pub struct TlsArgs {
+    /// Speak TLS. A server without --cert uses a self-signed certificate made on first
+    /// use and kept in the data folder (its SHA-256 fingerprint is printed).
+    #[arg(long)]
+    pub tls: bool,
+    /// Server: its certificate chain (PEM). Client: a certificate for mutual TLS.
+    #[arg(long, value_name = "FILE", requires = "tls")]
+    pub cert: Option<PathBuf>,
+    /// The private key (PEM) for --cert (default: the --cert file itself).
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    pub key: Option<PathBuf>,
+    /// Client: trust these CA certificates (PEM) instead of the system's. Server: require
+    /// a client certificate issued by them (mutual TLS).
+    #[arg(long, value_name = "FILE", requires = "tls")]
+    pub ca: Option<PathBuf>,
+    /// Client: the server name to send (SNI) and check (default: the host of --connect).
+    #[arg(long, value_name = "NAME", requires = "tls")]
+    pub sni: Option<String>,
+    /// ALPN protocols, comma-separated, in order of preference (e.g. h2,http/1.1).
+    #[arg(long, value_name = "LIST", requires = "tls", value_delimiter = ',')]
+    pub alpn: Vec<String>,
+    /// Client: accept any server certificate (a device with a self-signed one). The
+    /// traffic is still encrypted, but nobody checks who is on the other end.
+    #[arg(long, requires = "tls", conflicts_with = "ca")]
+    pub insecure: bool,
+}
+
+impl TlsArgs {
+    /// The engine's TLS options (None without --tls).
+    pub fn options(&self) -> Option<crate::net::tls::TlsOptions> {
+        self.tls.then(|| crate::net::tls::TlsOptions {
+            cert: self.cert.clone(),
+            key: self.key.clone(),
+            ca: self.ca.clone(),
+            sni: self.sni.clone(),
+            alpn: self
+                .alpn
+                .iter()
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect(),
+            insecure: self.insecure,
+            self_signed_dir: Some(crate::ui::save::default_data_dir()),
+        })
+    }
 }
 
 /// TCP: how this side cuts its messages into write() calls (TCP is a stream: 拆包 / 粘包).
@@ -378,12 +431,14 @@ impl RoleCommand {
                 send,
                 expect,
                 writes,
+                tls,
                 ..
             } => {
                 expect_args = Some(expect);
                 let mut cfg = SessionConfig::new(Role::TcpClient, connect.clone());
                 cfg.connect_timeout = *timeout;
                 cfg.shaping = writes.shaping();
+                cfg.tls = tls.options();
                 (cfg, Some(send), opt("--reply", reply)?)
             }
             RoleCommand::TcpServer {
@@ -393,10 +448,17 @@ impl RoleCommand {
                 max_clients,
                 send,
                 writes,
+                tls,
                 ..
             } => {
+                if tls.insecure || tls.sni.is_some() {
+                    return Err(ArgError(
+                        "--insecure and --sni are for tcp-client: a server checks client certificates only with --ca".into(),
+                    ));
+                }
                 let mut cfg = SessionConfig::new(Role::TcpServer, listen.clone());
                 cfg.shaping = writes.shaping();
+                cfg.tls = tls.options();
                 cfg.backlog = *backlog;
                 cfg.max_clients = *max_clients as usize;
                 (cfg, Some(send), opt("--reply", reply)?)

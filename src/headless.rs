@@ -61,7 +61,7 @@ impl Output for Printer {
     fn event(&mut self, ev: &Event) {
         let text = self.decoders.text(ev);
         let _ = writeln!(self.out, "{}", format_line(ev, text.as_deref(), self.hex));
-        let err = matches!(ev.kind, EventKind::Error { .. });
+        let err = matches!(ev.kind, EventKind::Error { .. } | EventKind::TlsFailed(_));
         self.failed.store(err, Ordering::Relaxed);
     }
 

@@ -39,6 +39,12 @@ pub fn describe_in(lang: Lang, ev: &Event) -> String {
         EventKind::PeerFinHalfOpen => fl!(l, "ev-peer-fin-half-open"),
         EventKind::FinSent => fl!(l, "ev-fin-sent"),
         EventKind::Unsent { messages } => fl!(l, "ev-unsent", n = messages),
+        EventKind::TlsReady(info) => crate::i18n_tls::ready(lang, info),
+        EventKind::TlsServerCert { cert, source } => {
+            crate::i18n_tls::server_cert(lang, cert, source)
+        }
+        EventKind::TlsFailed(p) => crate::i18n_tls::problem(lang, p),
+        EventKind::TlsOnPlainPort => fl!(l, "ev-tls-on-plain-port"),
         EventKind::StoppedListening { clients } => fl!(l, "ev-stopped-listening", n = clients),
         EventKind::NotApplicable => match ev.role {
             Role::TcpClient => fl!(l, "ev-not-applicable-tcp-client"),
@@ -156,6 +162,7 @@ pub fn close_reason(lang: Lang, reason: CloseReason) -> String {
         CloseReason::ServerStopped => fl!(l, "ev-closed-server-stopped"),
         CloseReason::Kicked => fl!(l, "ev-closed-kicked"),
         CloseReason::ConnectCancelled => fl!(l, "ev-closed-connect-cancelled"),
+        CloseReason::TlsFailed => fl!(l, "ev-closed-tls-failed"),
         CloseReason::ServerEnded { clients } => fl!(l, "ev-closed-server-ended", n = clients),
         CloseReason::SocketClosed => fl!(l, "ev-closed-socket-closed"),
         CloseReason::InternalError => fl!(l, "ev-closed-internal-error"),
@@ -279,6 +286,8 @@ mod tests {
             },
             K::FileCancelled { sent: 1, total: 2 },
             K::NoFileBeingSent,
+            K::TlsOnPlainPort,
+            K::TlsFailed(crate::net::tls::TlsProblem::NotTls),
         ];
         for k in kinds {
             for lang in Lang::ALL {

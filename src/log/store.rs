@@ -51,7 +51,9 @@ impl Entry {
         match self.event.kind {
             EventKind::Rx(_) => Direction::Rx,
             EventKind::Tx(_) => Direction::Tx,
-            EventKind::Error { .. } | EventKind::Reset { .. } => Direction::Warn,
+            EventKind::Error { .. } | EventKind::Reset { .. } | EventKind::TlsFailed(_) => {
+                Direction::Warn
+            }
             _ => Direction::Info,
         }
     }

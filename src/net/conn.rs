@@ -1,9 +1,11 @@
 //! One TCP connection as both TCP roles use it: non-blocking reads until the kernel is
 //! empty, a queue of outgoing messages written as the socket allows, and the end of the
-//! connection told apart (FIN, RST, or closed here).
+//! connection told apart (FIN, RST, or closed here). With TLS the same queue and shaping
+//! go through [`TlsStream`]: plaintext in the events, records on the wire.
 
 use super::error::Op;
 use super::shaping::{Unit, WriteShaping};
+use super::tls::{TlsStream, stream::TlsRead};
 use super::worker::Ctx;
 use super::{CloseReason, ClosedBy, EventKind, ResetReason};
 use std::collections::VecDeque;
@@ -38,6 +40,19 @@ pub(crate) struct Conn {
     pub write_shut: bool,
     /// The peer sent FIN; with half-close we may keep sending.
     pub peer_fin: bool,
+    /// TLS on this connection (None: plaintext).
+    tls: Option<Box<TlsStream>>,
+    /// Plaintext: something has been received (the first read is checked for a TLS hello).
+    rx_seen: bool,
+}
+
+/// What one read of the connection gave.
+enum Got {
+    Data(usize),
+    WouldBlock,
+    Eof,
+    Failed(super::tls::TlsProblem),
+    Io(io::Error),
 }
 
 /// How a read pass ended.
@@ -68,7 +83,81 @@ impl Conn {
             shutdown_after_flush: false,
             write_shut: false,
             peer_fin: false,
+            tls: None,
+            rx_seen: false,
         }
+    }
+
+    /// Speaks TLS on this connection; a client's hello goes out at once.
+    pub fn with_tls(mut self, tls: TlsStream) -> Conn {
+        let mut tls = Box::new(tls);
+        let _ = tls.write_out(&mut self.stream);
+        self.tls = Some(tls);
+        self
+    }
+
+    /// One read: plaintext from the socket, or from TLS (which reads records as needed).
+    fn read_some(&mut self, ctx: &mut Ctx, buf: &mut [u8]) -> Got {
+        let Some(tls) = self.tls.as_mut() else {
+            loop {
+                return match self.stream.read(buf) {
+                    Ok(0) => Got::Eof,
+                    Ok(n) => Got::Data(n),
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => Got::WouldBlock,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => Got::Io(e),
+                };
+            }
+        };
+        let got = match tls.read(&mut self.stream, buf) {
+            TlsRead::Data(n) => Got::Data(n),
+            TlsRead::WouldBlock => Got::WouldBlock,
+            TlsRead::Eof => Got::Eof,
+            TlsRead::Failed(p) => Got::Failed(p),
+            TlsRead::Io(e) => Got::Io(e),
+        };
+        if let Some(info) = tls.just_ready() {
+            ctx.emit(
+                Some(self.peer),
+                self.client,
+                EventKind::TlsReady(Box::new(info)),
+            );
+        }
+        got
+    }
+
+    /// TLS: the handshake failed or took too long. Tells why; the caller drops the
+    /// connection (a server's client is told closed here).
+    fn tls_failed(&mut self, ctx: &mut Ctx, p: super::tls::TlsProblem) -> ReadEnd {
+        self.report_unsent(ctx);
+        ctx.emit(Some(self.peer), self.client, EventKind::TlsFailed(p));
+        if self.client.is_some() {
+            let _ = self.stream.shutdown(Shutdown::Both);
+            ctx.emit(
+                Some(self.peer),
+                self.client,
+                EventKind::Closed {
+                    by: ClosedBy::Local,
+                    reason: CloseReason::TlsFailed,
+                },
+            );
+        }
+        ReadEnd::Over
+    }
+
+    /// TLS: ends the connection if its handshake has taken too long.
+    pub fn check_handshake(&mut self, ctx: &mut Ctx, now: Instant) -> ReadEnd {
+        match self.tls.as_ref().and_then(|t| t.timed_out(now)) {
+            Some(p) => self.tls_failed(ctx, p),
+            None => ReadEnd::Open,
+        }
+    }
+
+    /// Something is still to be written: messages, TLS records, or a FIN.
+    pub fn wants_flush(&self) -> bool {
+        self.has_pending()
+            || self.shutdown_after_flush
+            || self.tls.as_ref().is_some_and(|t| t.wants_write())
     }
 
     /// Reads everything the kernel holds, one event per read.
@@ -82,8 +171,8 @@ impl Conn {
             return ReadEnd::Open;
         }
         loop {
-            match self.stream.read(buf) {
-                Ok(0) => {
+            match self.read_some(ctx, buf) {
+                Got::Eof => {
                     self.peer_fin = true;
                     if keep_open_after_fin && !self.write_shut {
                         ctx.emit(Some(self.peer), self.client, EventKind::PeerFinHalfOpen);
@@ -104,7 +193,13 @@ impl Conn {
                     );
                     return ReadEnd::Over;
                 }
-                Ok(n) => {
+                Got::Data(n) => {
+                    if self.tls.is_none() && !self.rx_seen {
+                        self.rx_seen = true;
+                        if super::tls::looks_like_tls(&buf[..n]) {
+                            ctx.emit(Some(self.peer), self.client, EventKind::TlsOnPlainPort);
+                        }
+                    }
                     if !ctx.emit(
                         Some(self.peer),
                         self.client,
@@ -116,9 +211,9 @@ impl Conn {
                         return ReadEnd::Open;
                     }
                 }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return ReadEnd::Open,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
+                Got::WouldBlock => return ReadEnd::Open,
+                Got::Failed(p) => return self.tls_failed(ctx, p),
+                Got::Io(e) => {
                     self.report_failure(ctx, &e, Op::Recv);
                     return ReadEnd::Over;
                 }
@@ -229,7 +324,11 @@ impl Conn {
                 0 => rest,
                 n => &rest[..rest.len().min(n)],
             };
-            match self.stream.write(piece) {
+            let wrote = match self.tls.as_mut() {
+                Some(t) => t.write(&mut self.stream, piece),
+                None => self.stream.write(piece),
+            };
+            match wrote {
                 Ok(0) if !piece.is_empty() => break,
                 Ok(n) => {
                     self.out_off += n;
@@ -258,9 +357,19 @@ impl Conn {
                 }
             }
         }
+        // TLS records still waiting for the socket.
+        if let Some(t) = self.tls.as_mut()
+            && let Err(e) = t.write_out(&mut self.stream)
+        {
+            self.report_failure(ctx, &e, Op::Send);
+            return ReadEnd::Over;
+        }
         if self.out.is_empty() && self.shutdown_after_flush && !self.write_shut {
             self.shutdown_after_flush = false;
             self.write_shut = true;
+            if let Some(t) = self.tls.as_mut() {
+                t.close_notify(&mut self.stream);
+            }
             let _ = self.stream.shutdown(Shutdown::Write);
             ctx.emit(Some(self.peer), self.client, EventKind::FinSent);
             if self.peer_fin {
@@ -320,7 +429,8 @@ impl Conn {
             if let ReadEnd::Over = self.flush(ctx) {
                 return;
             }
-            if !self.has_pending() || Instant::now() >= deadline {
+            let tls_waits = self.tls.as_ref().is_some_and(|t| t.wants_write());
+            if (!self.has_pending() && !tls_waits) || Instant::now() >= deadline {
                 break;
             }
             std::thread::sleep(Duration::from_millis(2));
@@ -328,6 +438,11 @@ impl Conn {
         if self.has_pending() {
             let messages = self.out.iter().map(|u| u.lens.len() as u64).sum();
             ctx.emit(Some(self.peer), self.client, EventKind::Unsent { messages });
+        }
+        if let Some(t) = self.tls.as_mut()
+            && !self.write_shut
+        {
+            t.close_notify(&mut self.stream);
         }
         let _ = self.stream.shutdown(Shutdown::Both);
         ctx.emit(

@@ -31,6 +31,8 @@ pub enum CloseReason {
     Kicked,
     /// A TCP client stopped while its connect was still under way.
     ConnectCancelled,
+    /// TLS: closed here because the handshake failed (the problem was told just before).
+    TlsFailed,
     /// A TCP server session ended, closing this many clients.
     ServerEnded { clients: u64 },
     /// A UDP socket closed (close()) when the session stopped.
@@ -154,6 +156,18 @@ pub enum EventKind {
     },
     /// Cancel, with no file being sent.
     NoFileBeingSent,
+    /// TLS: the handshake finished with this version, suite, ALPN and peer certificate.
+    TlsReady(Box<super::tls::TlsInfo>),
+    /// TLS server: listening with this certificate (its fingerprint, for students to compare).
+    TlsServerCert {
+        cert: Box<super::tls::CertInfo>,
+        source: super::tls::CertSource,
+    },
+    /// TLS failed: a file, the handshake, or the peer's certificate. A server's client is
+    /// then closed; a client's session ends.
+    TlsFailed(super::tls::TlsProblem),
+    /// A plaintext connection received what looks like a TLS handshake: the peer speaks TLS.
+    TlsOnPlainPort,
     /// Words with no typed form: an `info` record read back from a file. Never from a worker.
     Info(String),
     /// A note the user attached to this moment ("device rebooted"). Never from a worker.
@@ -173,7 +187,7 @@ impl EventKind {
             EventKind::Tx(_) => "tx",
             EventKind::Closed { .. } => "closed",
             EventKind::Reset { .. } => "reset",
-            EventKind::Error { .. } => "error",
+            EventKind::Error { .. } | EventKind::TlsFailed(_) => "error",
             EventKind::Note(_) => "note",
             _ => "info",
         }

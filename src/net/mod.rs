@@ -25,6 +25,7 @@ pub mod shaping;
 mod tcp_client;
 pub mod tcp_info;
 mod tcp_server;
+pub mod tls;
 mod udp;
 mod worker;
 
@@ -106,6 +107,8 @@ pub struct SessionConfig {
     pub multicast: Option<MulticastConfig>,
     /// TCP: how messages are cut into writes, and TCP_NODELAY.
     pub shaping: shaping::WriteShaping,
+    /// TCP: speak TLS on the connection (None: plaintext).
+    pub tls: Option<tls::TlsOptions>,
 }
 
 /// UDP multicast options. The receiver joins `group` (binding the wildcard address of the
@@ -156,6 +159,7 @@ impl SessionConfig {
             event_capacity: if role.is_tcp() { 64 } else { 16_384 },
             multicast: None,
             shaping: shaping::WriteShaping::default(),
+            tls: None,
         }
     }
 
@@ -171,6 +175,11 @@ impl SessionConfig {
 
     pub fn shaping(mut self, s: shaping::WriteShaping) -> Self {
         self.shaping = s;
+        self
+    }
+
+    pub fn tls(mut self, t: tls::TlsOptions) -> Self {
+        self.tls = Some(t);
         self
     }
 

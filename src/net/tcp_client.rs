@@ -33,6 +33,22 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
             return;
         }
     };
+    // TLS: files and names are checked before connecting, so a bad one says so at once.
+    let tls = match &cfg.tls {
+        Some(opts) => {
+            let host = addr::split_host_port(&cfg.address)
+                .map(|(h, _)| h.to_string())
+                .unwrap_or_default();
+            match super::tls::build(opts, false, &host) {
+                Ok(b) => Some(b),
+                Err(p) => {
+                    ctx.emit(None, None, EventKind::TlsFailed(p));
+                    return;
+                }
+            }
+        }
+        None => None,
+    };
     let mut events = Events::with_capacity(64);
     let mut stream = None;
     let mut last_err: Option<(SocketAddr, io::Error)> = None;
@@ -75,6 +91,15 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
     ctx.local = stream.local_addr().ok();
     ctx.emit(Some(peer), None, EventKind::Connected);
     let mut conn = Conn::new(stream, peer, None, cfg.shaping);
+    if let Some(built) = &tls {
+        match super::tls::TlsStream::new(built, cfg.connect_timeout) {
+            Ok(t) => conn = conn.with_tls(t),
+            Err(p) => {
+                ctx.emit(Some(peer), None, EventKind::TlsFailed(p));
+                return;
+            }
+        }
+    }
     let mut buf = vec![0u8; 64 * 1024];
     // Data may already be waiting (edge-triggered readiness was consumed by connect).
     if let ReadEnd::Over = conn.read_ready(ctx, &mut buf, cfg.keep_open_after_peer_fin) {
@@ -142,6 +167,10 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
             }
         }
         if let ReadEnd::Over = conn.flush(ctx) {
+            ctx.flush_notify();
+            return;
+        }
+        if let ReadEnd::Over = conn.check_handshake(ctx, Instant::now()) {
             ctx.flush_notify();
             return;
         }

@@ -17,6 +17,8 @@ use std::time::{Duration, Instant};
 
 const LISTENER: Token = Token(1);
 const FIRST_CLIENT: usize = 2;
+/// A client that has not finished its TLS handshake by then is closed.
+const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
     let listen_addr = match addr::resolve(&cfg.address) {
@@ -30,6 +32,17 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
             );
             return;
         }
+    };
+    // TLS: the certificate (the user's, or the self-signed one) before listening.
+    let tls = match &cfg.tls {
+        Some(opts) => match super::tls::build(opts, true, "") {
+            Ok(b) => Some(b),
+            Err(p) => {
+                ctx.emit(None, None, EventKind::TlsFailed(p));
+                return;
+            }
+        },
+        None => None,
     };
     let listener = match open(listen_addr, cfg.backlog) {
         Ok(l) => l,
@@ -58,6 +71,16 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
             backlog: cfg.backlog,
         },
     );
+    if let Some(super::tls::Built::Server { cert, source, .. }) = &tls {
+        ctx.emit(
+            None,
+            None,
+            EventKind::TlsServerCert {
+                cert: cert.clone(),
+                source: source.clone(),
+            },
+        );
+    }
 
     // Clients by token; ids by token for lookups from commands (ids are what users see).
     let mut clients: HashMap<Token, Conn> = HashMap::new();
@@ -232,10 +255,11 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
         }
         // Writes.
         let mut dead: Vec<Token> = Vec::new();
+        let now = Instant::now();
         for (t, c) in clients.iter_mut() {
-            if (c.has_pending() || c.shutdown_after_flush)
-                && let ReadEnd::Over = c.flush(ctx)
-            {
+            if c.wants_flush() && let ReadEnd::Over = c.flush(ctx) {
+                dead.push(*t);
+            } else if let ReadEnd::Over = c.check_handshake(ctx, now) {
                 dead.push(*t);
             }
         }
@@ -314,7 +338,23 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                                 continue;
                             }
                             ctx.emit(Some(peer), Some(id), EventKind::Accepted);
-                            clients.insert(token, Conn::new(stream, peer, Some(id), shaping));
+                            let mut conn = Conn::new(stream, peer, Some(id), shaping);
+                            if let Some(built) = &tls {
+                                match super::tls::TlsStream::new(built, TLS_HANDSHAKE_TIMEOUT) {
+                                    Ok(t) => conn = conn.with_tls(t),
+                                    Err(p) => {
+                                        ctx.emit(Some(peer), Some(id), EventKind::TlsFailed(p));
+                                        let _ = poll.registry().deregister(&mut conn.stream);
+                                        conn.close_local(
+                                            ctx,
+                                            CloseReason::TlsFailed,
+                                            close_deadline(),
+                                        );
+                                        continue;
+                                    }
+                                }
+                            }
+                            clients.insert(token, conn);
                             by_id.insert(id, token);
                             ready.push(token);
                         }
@@ -338,7 +378,7 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
             if let Some(c) = clients.get_mut(&t) {
                 if let ReadEnd::Over = c.read_ready(ctx, &mut buf, cfg.keep_open_after_peer_fin) {
                     dead.push(t);
-                } else if c.has_pending()
+                } else if c.wants_flush()
                     && let ReadEnd::Over = c.flush(ctx)
                 {
                     dead.push(t);

@@ -172,7 +172,9 @@ impl Status {
                 }
             }
             EventKind::Reset { .. } if own => self.state = ConnState::Reset(Box::new(ev.clone())),
-            EventKind::Error { .. } if own => self.state = ConnState::Error(Box::new(ev.clone())),
+            EventKind::Error { .. } | EventKind::TlsFailed(_) if own => {
+                self.state = ConnState::Error(Box::new(ev.clone()))
+            }
             EventKind::Rx(d) if !self.role.is_tcp() => {
                 if let Some(p) = ev.peer {
                     self.last_sender = Some(p);
