@@ -19,7 +19,12 @@ fn bin() -> Command {
 
 /// Starts the binary; returns the child and a channel of its stdout lines.
 fn spawn(args: &[&str]) -> (Child, mpsc::Receiver<String>) {
-    let mut child = bin()
+    spawn_cmd(bin(), args)
+}
+
+/// [`spawn`] with a command already set up (an environment variable, say).
+fn spawn_cmd(mut cmd: Command, args: &[&str]) -> (Child, mpsc::Receiver<String>) {
+    let mut child = cmd
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -357,4 +362,108 @@ fn tcp_client_write_shaping_flags_reach_the_wire() {
     assert_eq!(chunks, vec![b"ab".to_vec(), b"cd".to_vec(), b"ef".to_vec()]);
     drop(conn);
     assert_eq!(wait_exit(&mut child), 0);
+}
+
+/// `--tls` end to end: the binary as a TLS server (its self-signed certificate made in
+/// the data folder) answers the binary as a TLS client (trusting that certificate with
+/// --ca) in GBK; both records hold the plaintext, and both print the handshake.
+#[test]
+fn tls_server_and_client_exchange_gbk_and_record_plaintext() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let srv_rec = dir.path().join("srv.jsonl");
+    let cli_rec = dir.path().join("cli.jsonl");
+    let mut server = bin();
+    server.env("SOCKET_TESTER_DATA_DIR", &data);
+    let (mut srv, srv_lines) = spawn_cmd(
+        server,
+        &[
+            "tcp-server",
+            "--listen",
+            "127.0.0.1:0",
+            "--tls",
+            "--reply",
+            REPLY,
+            "--encoding",
+            "gbk",
+            "--headless",
+            "--duration",
+            "4s",
+            "--record",
+            srv_rec.to_str().unwrap(),
+        ],
+    );
+    let port = local_port(&wait_line(&srv_lines, "listening"));
+    let cert_line = wait_line(&srv_lines, "TLS on");
+    assert!(cert_line.contains("SHA-256"), "{cert_line}");
+    let ca = data.join("tls-cert.pem");
+    let (mut cli, cli_lines) = spawn(&[
+        "tcp-client",
+        "--connect",
+        &format!("127.0.0.1:{port}"),
+        "--tls",
+        "--ca",
+        ca.to_str().unwrap(),
+        "--sni",
+        "localhost",
+        "--send",
+        "你好",
+        "--encoding",
+        "gbk",
+        "--headless",
+        "--duration",
+        "2s",
+        "--record",
+        cli_rec.to_str().unwrap(),
+    ]);
+    let ready = wait_line(&cli_lines, "TLS ready");
+    assert!(ready.contains("TLSv1.3"), "{ready}");
+    wait_line(&cli_lines, REPLY);
+    assert_eq!(wait_exit(&mut cli), 0);
+    assert_eq!(wait_exit(&mut srv), 0);
+    assert_reply_recorded(&records(&cli_rec), "rx", "tcp-client");
+    let recs = records(&srv_rec);
+    assert!(
+        recs.iter()
+            .any(|r| r["event"] == "rx" && r["text"] == "你好")
+    );
+    assert_reply_recorded(&recs, "tx", "tcp-server");
+}
+
+#[test]
+fn tls_flags_out_of_place_exit_2() {
+    for args in [
+        // --key needs --cert; --cert needs --tls.
+        &[
+            "tcp-client",
+            "--connect",
+            "127.0.0.1:1",
+            "--tls",
+            "--key",
+            "k.pem",
+        ][..],
+        &["tcp-client", "--connect", "127.0.0.1:1", "--cert", "c.pem"][..],
+        // A server does not check its own name or skip checks.
+        &[
+            "tcp-server",
+            "--listen",
+            "127.0.0.1:0",
+            "--tls",
+            "--insecure",
+            "--headless",
+        ][..],
+        &[
+            "tcp-client",
+            "--connect",
+            "127.0.0.1:1",
+            "--tls",
+            "--insecure",
+            "--ca",
+            "x",
+        ][..],
+    ] {
+        let out = bin().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(!out.stderr.is_empty(), "{args:?} says why");
+    }
 }

@@ -10,7 +10,6 @@ use socket_tester::net::{Command, EventKind, Payload, ResetReason, Role, Session
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Command as Proc, Stdio};
-use std::time::Duration;
 
 /// A Python TCP server on 127.0.0.1 (OS-assigned port) that accepts one client, reads
 /// until the connection ends and prints how it ended: "EOF" for a FIN, "RESET" for an RST.

@@ -257,7 +257,9 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
         let mut dead: Vec<Token> = Vec::new();
         let now = Instant::now();
         for (t, c) in clients.iter_mut() {
-            if c.wants_flush() && let ReadEnd::Over = c.flush(ctx) {
+            if c.wants_flush()
+                && let ReadEnd::Over = c.flush(ctx)
+            {
                 dead.push(*t);
             } else if let ReadEnd::Over = c.check_handshake(ctx, now) {
                 dead.push(*t);

@@ -90,7 +90,11 @@ fn build_client(
         .sni
         .clone()
         .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| host.trim_start_matches('[').trim_end_matches(']').to_string());
+        .unwrap_or_else(|| {
+            host.trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_string()
+        });
     let name = ServerName::try_from(name_text.clone())
         .map_err(|_| TlsProblem::BadName { name: name_text })?;
     let builder = ClientConfig::builder_with_provider(provider.clone())

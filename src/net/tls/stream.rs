@@ -145,11 +145,11 @@ impl TlsStream {
 
     /// The handshake took too long.
     pub fn timed_out(&self, now: Instant) -> Option<TlsProblem> {
-        (self.conn.is_handshaking() && now.duration_since(self.started) > self.timeout).then(
-            || TlsProblem::HandshakeTimeout {
+        (self.conn.is_handshaking() && now.duration_since(self.started) > self.timeout).then(|| {
+            TlsProblem::HandshakeTimeout {
                 secs: self.timeout.as_secs().max(1),
-            },
-        )
+            }
+        })
     }
 
     /// The handshake's result, once, when it has just finished.
