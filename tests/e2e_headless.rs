@@ -428,6 +428,48 @@ fn tls_server_and_client_exchange_gbk_and_record_plaintext() {
             .any(|r| r["event"] == "rx" && r["text"] == "你好")
     );
     assert_reply_recorded(&recs, "tx", "tcp-server");
+    let ready = recs
+        .iter()
+        .find(|r| r["tls"].is_object())
+        .expect("a TLS record");
+    assert_eq!(ready["tls"]["version"], "TLSv1.3");
+
+    // The pcapng export says, on each data packet, that its bytes are decrypted TLS.
+    let pcap = dir.path().join("cli.pcapng");
+    let o = bin()
+        .arg("export")
+        .arg(&cli_rec)
+        .arg("--to")
+        .arg(&pcap)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let bytes = std::fs::read(&pcap).unwrap();
+    let mut reader = pcap_file::pcapng::PcapNgReader::new(&bytes[..]).unwrap();
+    let (mut data, mut commented) = (0, 0);
+    while let Some(block) = reader.next_block() {
+        let Some(epb) = block.unwrap().into_enhanced_packet() else {
+            continue;
+        };
+        let p = etherparse::SlicedPacket::from_ip(&epb.data).unwrap();
+        let Some(etherparse::TransportSlice::Tcp(t)) = p.transport else {
+            continue;
+        };
+        if t.payload().is_empty() {
+            continue;
+        }
+        data += 1;
+        commented += epb.options.iter().any(|o| {
+            matches!(o,
+            pcap_file::pcapng::blocks::enhanced_packet::EnhancedPacketOption::Comment(c)
+                if c.contains("TLS-decrypted") && c.contains("TLSv1.3"))
+        }) as usize;
+    }
+    assert_eq!(
+        (data, commented),
+        (2, 2),
+        "the request and the reply, both marked"
+    );
 }
 
 #[test]

@@ -456,12 +456,16 @@ struct TcpFlow {
     seq_a: u32,
     seq_b: u32,
     closed: bool,
+    /// TLS: the comment each data packet carries (its bytes are decrypted plaintext).
+    tls: Option<String>,
 }
 
 #[derive(Default)]
 struct Pcap {
     started: bool,
     flows: HashMap<(String, Option<u64>, Option<String>), TcpFlow>,
+    /// The comment for the next packet written.
+    comment: Option<String>,
 }
 
 /// Makes the two ends of a packet the same family (IPv4-mapped IPv6 when they differ) and
@@ -524,7 +528,16 @@ impl Pcap {
             timestamp: std::time::Duration::from_micros(ts_us.max(0) as u64),
             original_len: data.len() as u32,
             data: std::borrow::Cow::Owned(data),
-            options: vec![],
+            options: self
+                .comment
+                .take()
+                .map(|c| {
+                    pcap_file::pcapng::blocks::enhanced_packet::EnhancedPacketOption::Comment(
+                        c.into(),
+                    )
+                })
+                .into_iter()
+                .collect(),
         };
         write_block(out, pcap_file::pcapng::Block::EnhancedPacket(block))
     }
@@ -605,6 +618,7 @@ impl Pcap {
                 seq_a: isn_a + 1,
                 seq_b: isn_b + 1,
                 closed: false,
+                tls: None,
             },
         );
         Ok(Some((a, b)))
@@ -673,10 +687,19 @@ impl<W: Write> Sink<W> for Pcap {
                 }
                 self.flow(out, &ev, key, &mut packets)?;
             }
+            EventKind::TlsReady(info) => {
+                if let Some(f) = self.flows.get_mut(&key).filter(|f| !f.closed) {
+                    f.tls = Some(format!(
+                        "TLS-decrypted application data ({}, {}): on the wire these bytes were encrypted TLS records, and the handshake's packets are not shown",
+                        info.version, info.cipher
+                    ));
+                }
+            }
             EventKind::Rx(d) | EventKind::Tx(d) => {
                 let Some((a, b)) = self.flow(out, &ev, key.clone(), &mut packets)? else {
                     return Ok(packets);
                 };
+                let tls = self.flows.get(&key).and_then(|f| f.tls.clone());
                 // Does this data go from A (the client) to B?
                 let from_a = matches!(
                     (ev.role, &ev.kind),
@@ -689,6 +712,7 @@ impl<W: Write> Sink<W> for Pcap {
                         None => break,
                     };
                     let (src, dst) = if from_a { (a, b) } else { (b, a) };
+                    self.comment = tls.clone();
                     self.tcp(out, ev.ts_us, src, dst, seq, ack, Flags::PshAck, chunk)?;
                     packets += 1;
                     if let Some(f) = self.flows.get_mut(&key) {

@@ -34,6 +34,10 @@ pub struct Record {
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
+    /// A finished TLS handshake (an `info` record): version, suite, ALPN, peer
+    /// certificate, so an export knows the connection's data is decrypted TLS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<Box<crate::net::tls::TlsInfo>>,
 }
 
 /// Formats microseconds since the epoch as RFC 3339 UTC with six decimals.
@@ -90,6 +94,10 @@ impl Record {
                     }
                     .into(),
                 ),
+                _ => None,
+            },
+            tls: match &ev.kind {
+                EventKind::TlsReady(info) => Some(info.clone()),
                 _ => None,
             },
         }
@@ -369,7 +377,10 @@ impl Record {
                 kind: crate::net::ErrorKind::Io,
                 detail: msg(),
             },
-            "info" => EventKind::Info(msg()),
+            "info" => match &self.tls {
+                Some(info) => EventKind::TlsReady(info.clone()),
+                None => EventKind::Info(msg()),
+            },
             "note" => EventKind::Note(msg()),
             _ => return None,
         };
