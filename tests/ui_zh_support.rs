@@ -23,6 +23,10 @@ const ALLOWED: &[&str] = &[
     // Nagle's algorithm, which TCP_NODELAY switches off: a name. The ioctls that read a
     // socket's queues.
     "Nagle", "SIOCINQ", "SIOCOUTQ",
+    // TLS: the protocol, its extensions and versions, certificate fields and formats, an
+    // alert's name as the RFC writes it, ALPN ids (h2, http/1.1), the library.
+    "TLS", "TLSv1", "SNI", "ALPN", "SHA", "CA", "PEM", "CN", "h2", "handshake_failure",
+    "rustls", "ncat", "ssl", "http",
     // listen()'s argument, as the man page names it.
     "backlog",
     // Encodings and formats.

@@ -12,6 +12,7 @@ mod zh;
 
 use egui_kittest::kittest::Queryable;
 use socket_tester::i18n::Lang;
+use socket_tester::net::tls::{CertInfo, CertSource, TlsFile, TlsInfo, TlsProblem};
 use socket_tester::net::{CloseReason, ClosedBy, ErrorKind, Event, EventKind, ResetReason, Role};
 use socket_tester::ui::{App, ConnState, Tool};
 use std::collections::BTreeSet;
@@ -31,6 +32,24 @@ fn ev(role: Role, kind: EventKind) -> Event {
             None
         },
         kind,
+    }
+}
+
+/// A finished handshake as the TCP client sees it.
+fn tls_info() -> TlsInfo {
+    TlsInfo {
+        version: "TLSv1.3".into(),
+        cipher: "TLS13_AES_256_GCM_SHA384".into(),
+        alpn: Some("h2".into()),
+        peer_cert: Some(CertInfo {
+            subject: "CN=localhost".into(),
+            issuer: "CN=localhost".into(),
+            not_before: "2026-12-05T00:00:00Z".into(),
+            not_after: "4096-01-01T00:00:00Z".into(),
+            sha256: "AB:CD:EF".into(),
+            names: vec!["localhost".into()],
+        }),
+        unverified: true,
     }
 }
 
@@ -124,7 +143,44 @@ fn every_event(role: Role) -> Vec<Event> {
             total: 1000,
         },
         K::NoFileBeingSent,
+        K::TlsOnPlainPort,
+        K::TlsReady(Box::new(tls_info())),
+        K::TlsServerCert {
+            cert: Box::new(tls_info().peer_cert.unwrap()),
+            source: CertSource::Generated {
+                path: "/home/lab/socket-tester/tls-cert.pem".into(),
+            },
+        },
+        K::Closed {
+            by: ClosedBy::Local,
+            reason: CloseReason::TlsFailed,
+        },
     ];
+    kinds.extend(
+        [
+            TlsProblem::UnknownIssuer,
+            TlsProblem::Expired,
+            TlsProblem::NotYetValid,
+            TlsProblem::NameMismatch {
+                name: "localhost".into(),
+            },
+            TlsProblem::ClientCertRequired,
+            TlsProblem::NoClientCert,
+            TlsProblem::Alert {
+                alert: "handshake_failure".into(),
+            },
+            TlsProblem::NotTls,
+            TlsProblem::ClosedInHandshake,
+            TlsProblem::HandshakeTimeout { secs: 5 },
+            TlsProblem::File {
+                file: TlsFile::Key,
+                path: "/home/lab/key.pem".into(),
+                why: "1".into(),
+            },
+        ]
+        .into_iter()
+        .map(K::TlsFailed),
+    );
     kinds.extend(closes.into_iter().map(|reason| K::Closed {
         by: ClosedBy::Local,
         reason,
@@ -196,6 +252,48 @@ fn menus_are_chinese() {
     h.get_by_label("备注…").click();
     settle(&mut h);
     assert_no_english(&h, "the note menu");
+}
+
+#[test]
+fn the_tls_menu_is_chinese() {
+    let Some(mut app) = chinese_app() else {
+        return;
+    };
+    // The Learn window would cover the menu's button.
+    app.classroom.settings.learn = false;
+    let mut h = harness(app);
+    settle(&mut h);
+    // The TLS menu of both TCP tabs, every field shown, with a bad file named and the
+    // accept-any warning in the status line.
+    for role in [Role::TcpClient, Role::TcpServer] {
+        h.state_mut().tab = role;
+        {
+            let t = &mut h.state_mut().panel_mut(role).settings.tls;
+            t.on = true;
+            t.ca = "/no/such/ca.pem".into();
+        }
+        settle(&mut h);
+        h.get_by_label("TLS：请检查各项 ▾").click();
+        settle(&mut h);
+        assert!(h.query_by_label("文件不存在").is_some());
+        assert_no_english(&h, &format!("the TLS menu of {role:?}"));
+        h.key_press(egui::Key::Escape);
+        settle(&mut h);
+    }
+    h.state_mut().tab = Role::TcpClient;
+    h.state_mut()
+        .panel_mut(Role::TcpClient)
+        .settings
+        .tls
+        .insecure = true;
+    settle(&mut h);
+    h.get_by_label("⚠ TLS：接受任何证书 ▾").click();
+    settle(&mut h);
+    assert!(
+        h.query_by_label("⚠ 接受任何证书").is_some(),
+        "the status line warns"
+    );
+    assert_no_english(&h, "accepting any certificate");
 }
 
 #[test]

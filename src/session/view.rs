@@ -109,6 +109,10 @@ pub struct Status {
     pub plan_done: bool,
     /// Bumped at every change (the window can tell that something happened).
     pub generation: u64,
+    /// TLS client: what the connection's handshake negotiated.
+    pub tls: Option<Box<crate::net::tls::TlsInfo>>,
+    /// TLS server: its certificate, and where it came from.
+    pub tls_cert: Option<(Box<crate::net::tls::CertInfo>, crate::net::tls::CertSource)>,
 }
 
 impl Status {
@@ -137,6 +141,8 @@ impl Status {
             plan_sent: 0,
             plan_done: false,
             generation: 0,
+            tls: None,
+            tls_cert: None,
         }
     }
 
@@ -152,6 +158,8 @@ impl Status {
         self.local = None;
         self.timeline = Timeline::new(self.role);
         self.auto_note = None;
+        self.tls = None;
+        self.tls_cert = None;
     }
 
     /// Follows one event (state machine, sources, timeline, rates).
@@ -164,7 +172,14 @@ impl Status {
             EventKind::Bound if own => self.state = ConnState::Bound,
             EventKind::Listening { .. } => self.state = ConnState::Listening,
             EventKind::Connecting if own => self.state = ConnState::Connecting,
-            EventKind::Connected if own => self.state = ConnState::Connected,
+            EventKind::Connected if own => {
+                self.state = ConnState::Connected;
+                self.tls = None;
+            }
+            EventKind::TlsReady(info) if own => self.tls = Some(info.clone()),
+            EventKind::TlsServerCert { cert, source } => {
+                self.tls_cert = Some((cert.clone(), source.clone()));
+            }
             EventKind::Closed { by, .. } if own => {
                 self.state = match by {
                     ClosedBy::Peer => ConnState::ClosedByPeer(Box::new(ev.clone())),

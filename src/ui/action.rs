@@ -12,6 +12,8 @@ pub enum Dialog {
     ImportPayloads,
     ExportPayloads,
     ExportExpect,
+    /// A certificate, key or CA file for the TLS menu.
+    TlsFile(super::tls_picker::TlsField),
 }
 
 /// One request from a widget to its tab.

@@ -45,6 +45,8 @@ mod tcp_diagram;
 mod tcp_server;
 mod tcp_stats_view;
 mod timeline;
+mod tls_picker;
+mod tls_status;
 mod toolkit;
 mod udp_receiver;
 mod udp_sender;

@@ -2,6 +2,7 @@
 //! main button, the send box with the tools under it, the TCP server's client list, the
 //! log, and the status line. The tab's state is [`SessionPanel`] (in [`super::tab`]).
 
+use super::action::{Dialog, PanelAction};
 use super::address_field::ERROR_RED;
 use super::log_view;
 use super::save::thousands;
@@ -36,6 +37,7 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) {
         ui.separator();
         ui.label(fl!(loader(lang), "status-local", addr = l.to_string()));
     }
+    super::tls_status::items(ui, p);
     ui.separator();
     let (c, refused, dropped, since_clear) = {
         let v = p.view();
@@ -136,8 +138,9 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
         let s = &mut p.settings;
         valid &= super::multicast::section(ui, &mut s.multicast, p.role, &s.host, editable);
     } else {
-        // A bad field in the Writes menu (named there) keeps Connect / Listen off.
+        // A bad field in the Writes or TLS menu (named there) keeps Connect / Listen off.
         valid &= p.settings.writes.shaping().is_ok();
+        valid &= p.settings.tls.options(p.role).is_ok();
     }
     p.follow_destination();
     ui.horizontal_wrapped(|ui| {
@@ -183,6 +186,14 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
                 && p.is_running()
             {
                 p.send_command(Command::SetShaping(shaping));
+            }
+            ui.separator();
+            let role = p.role;
+            if let Some(super::tls_picker::TlsAction::Browse(field)) =
+                super::tls_picker::show(ui, &mut p.settings.tls, role, editable)
+            {
+                let open = PanelAction::OpenDialog(Dialog::TlsFile(field), String::new());
+                p.apply(open, ui.ctx());
             }
         }
         if p.role == Role::TcpServer {

@@ -67,6 +67,8 @@ pub struct TabSettings {
     pub multicast: MulticastForm,
     /// TCP: how this side cuts messages into writes, and TCP_NODELAY.
     pub writes: super::writes_picker::WritesForm,
+    /// TCP: TLS, and its files and names.
+    pub tls: super::tls_picker::TlsForm,
 }
 
 impl Default for TabSettings {
@@ -96,6 +98,7 @@ impl TabSettings {
             framing: Default::default(),
             multicast: Default::default(),
             writes: Default::default(),
+            tls: Default::default(),
         }
     }
 
@@ -112,6 +115,7 @@ impl TabSettings {
         self.encoding = cfg.encoding.label();
         if cfg.role.is_tcp() {
             self.writes = super::writes_picker::WritesForm::from_shaping(&cfg.shaping);
+            self.tls = super::tls_picker::TlsForm::from_options(cfg.tls.as_ref());
         }
     }
 }

@@ -170,6 +170,13 @@ impl SessionPanel {
         if self.is_running() {
             return;
         }
+        // TLS: a server without a certificate keeps its self-signed one with the spools.
+        let mut cfg = cfg;
+        if let Some(t) = cfg.tls.as_mut()
+            && t.self_signed_dir.is_none()
+        {
+            t.self_signed_dir = Some(self.spool_dir.clone());
+        }
         self.started_dest = Some(cfg.address.clone()).filter(|a| !a.is_empty());
         self.dest_applied = None;
         if let Some(n) = notify
@@ -510,6 +517,7 @@ impl Toolkit {
                 fl!(l, "dialog-export-report"),
                 vec![("CSV (*.csv)".to_string(), vec!["csv"])],
             ),
+            Dialog::TlsFile(_) => (fl!(l, "dialog-tls-file"), vec![]),
         };
         let req = FileRequest {
             title,

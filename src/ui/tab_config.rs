@@ -17,7 +17,9 @@ pub fn config_of(role: Role, s: &TabSettings) -> Option<SessionConfig> {
     let cfg = multicast::apply(&s.multicast, &s.host, cfg)?;
     let enc = encoding_picker::from_label(&s.encoding);
     let cfg = if role.is_tcp() {
-        cfg.shaping(s.writes.shaping().ok()?)
+        let mut cfg = cfg.shaping(s.writes.shaping().ok()?);
+        cfg.tls = s.tls.options(role).ok()?;
+        cfg
     } else {
         cfg
     };

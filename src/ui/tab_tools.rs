@@ -151,6 +151,16 @@ impl SessionPanel {
         let shown = path.display().to_string();
         let res = match kind {
             Dialog::SendFile => self.send_file(path.clone()).map(|_| None),
+            Dialog::TlsFile(field) => {
+                use super::tls_picker::TlsField;
+                let t = &mut self.settings.tls;
+                match field {
+                    TlsField::Cert => t.cert = shown.clone(),
+                    TlsField::Key => t.key = shown.clone(),
+                    TlsField::Ca => t.ca = shown.clone(),
+                }
+                Ok(None)
+            }
             Dialog::ImportPayloads => payloads::import_in(&path, lang).map(|list| {
                 let n = list.len();
                 self.settings.kit.saved.extend(list);

@@ -206,8 +206,20 @@ fn self_signed(dir: Option<&Path>) -> Result<Pair, TlsProblem> {
             names.push(h.to_string());
         }
     }
-    let made = rcgen::generate_simple_self_signed(names)
-        .map_err(|e| file_problem(TlsFile::SelfSigned, &cert_path, e))?;
+    // Named after this machine (a subject is what students compare besides the
+    // fingerprint), not rcgen's default "rcgen self signed cert".
+    let cn = names.last().cloned().unwrap_or_else(|| "localhost".into());
+    let made = (|| {
+        let mut params = rcgen::CertificateParams::new(names)?;
+        params.distinguished_name = rcgen::DistinguishedName::new();
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, cn);
+        let signing_key = rcgen::KeyPair::generate()?;
+        let cert = params.self_signed(&signing_key)?;
+        Ok::<_, rcgen::Error>(rcgen::CertifiedKey { cert, signing_key })
+    })()
+    .map_err(|e| file_problem(TlsFile::SelfSigned, &cert_path, e))?;
     let problem = |e: std::io::Error| file_problem(TlsFile::SelfSigned, &cert_path, e);
     crate::log::private::create_dir_all(&dir).map_err(problem)?;
     crate::log::atomic::write(&key_path, made.signing_key.serialize_pem().as_bytes())

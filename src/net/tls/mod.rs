@@ -157,6 +157,12 @@ impl TlsProblem {
     }
 }
 
+/// True if `name` can be sent as SNI and checked against a certificate: a DNS name or an
+/// IP address.
+pub fn valid_server_name(name: &str) -> bool {
+    rustls::pki_types::ServerName::try_from(name.to_string()).is_ok()
+}
+
 /// A TLS record header at the start of `b`: a plaintext side sees a TLS peer.
 pub fn looks_like_tls(b: &[u8]) -> bool {
     // ContentType handshake (22) or alert (21), legacy version 3.x, x <= 4.

@@ -1,0 +1,58 @@
+//! TLS in a tab's status line: the negotiated version (everything the handshake told on
+//! hover: suite, ALPN, the peer's certificate and its fingerprint), the server's own
+//! certificate fingerprint for students to compare, and a warning while the client
+//! accepts any certificate.
+
+use super::style::{ERROR_RED, GOOD_GREEN};
+use super::tab::SessionPanel;
+use crate::i18n::loader;
+use crate::net::Role;
+use egui::{RichText, Ui};
+use i18n_embed_fl::fl;
+
+/// The fingerprint's first four bytes, enough to compare by eye ("AB:CD:EF:01…").
+fn short(sha: &str) -> String {
+    let head: Vec<&str> = sha.split(':').take(4).collect();
+    format!("{}…", head.join(":"))
+}
+
+/// The status line's TLS items (nothing on a plaintext tab).
+pub fn items(ui: &mut Ui, p: &SessionPanel) {
+    let lang = p.lang;
+    let l = loader(lang);
+    if p.settings.tls.warns(p.role) {
+        ui.separator();
+        ui.label(RichText::new(fl!(l, "tls-status-any")).color(ERROR_RED))
+            .on_hover_text(fl!(l, "tls-insecure-warning"));
+    }
+    if !p.is_running() {
+        return;
+    }
+    if let Some(info) = &p.st.tls {
+        ui.separator();
+        let text = fl!(l, "tls-status-ready", version = info.version.as_str());
+        let color = if info.unverified {
+            ERROR_RED
+        } else {
+            GOOD_GREEN
+        };
+        ui.label(RichText::new(text).color(color))
+            .on_hover_text(crate::i18n_tls::ready(lang, info));
+    }
+    if p.role == Role::TcpServer
+        && let Some((cert, source)) = &p.st.tls_cert
+    {
+        ui.separator();
+        let text = fl!(l, "tls-status-cert", sha = short(&cert.sha256));
+        ui.label(RichText::new(text).color(GOOD_GREEN))
+            .on_hover_text(crate::i18n_tls::server_cert(lang, cert, source));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_short_fingerprint_is_its_first_four_bytes() {
+        assert_eq!(super::short("AB:CD:EF:01:23:45"), "AB:CD:EF:01…");
+    }
+}
