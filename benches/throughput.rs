@@ -272,6 +272,75 @@ fn tcp_engine(total: u64, dir: &std::path::Path, record: bool) -> (f64, f64, f64
     )
 }
 
+/// A TLS server (rustls, blocking, on its own thread) that streams `total` bytes of the
+/// same printable text as [`tcp_server_stream`], with a fresh self-signed certificate
+/// whose PEM is written to `dir` for the client to trust.
+fn tls_server_stream(
+    total: u64,
+    dir: &std::path::Path,
+) -> (
+    std::net::SocketAddr,
+    std::path::PathBuf,
+    std::thread::JoinHandle<()>,
+) {
+    use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+    let made = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string()]).unwrap();
+    let ca = dir.join("bench-tls.pem");
+    std::fs::write(&ca, made.cert.pem()).unwrap();
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(made.signing_key.serialize_der()));
+    #[allow(deprecated)]
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![made.cert.der().clone()], key)
+        .unwrap();
+    let config = std::sync::Arc::new(config);
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    let h = std::thread::spawn(move || {
+        let (s, _) = l.accept().unwrap();
+        let conn = rustls::ServerConnection::new(config).unwrap();
+        let mut tls = rustls::StreamOwned::new(conn, s);
+        let chunk: Vec<u8> = (0..65536u32).map(|i| b'a' + (i % 26) as u8).collect();
+        let mut left = total;
+        while left > 0 {
+            let n = left.min(chunk.len() as u64) as usize;
+            if tls.write_all(&chunk[..n]).is_err() {
+                return;
+            }
+            left -= n as u64;
+        }
+        let _ = tls.flush();
+        tls.conn.send_close_notify();
+        let _ = tls.flush();
+    });
+    (addr, ca, h)
+}
+
+/// [`tcp_engine`] over TLS, recorded: MiB/s of plaintext into the view and the spool.
+fn tls_engine(total: u64, dir: &std::path::Path) -> f64 {
+    let (addr, ca, h) = tls_server_stream(total, dir);
+    let t = Instant::now();
+    let cfg = SessionConfig::new(Role::TcpClient, addr.to_string()).tls(
+        socket_tester::net::tls::TlsOptions {
+            ca: Some(ca),
+            ..Default::default()
+        },
+    );
+    let rt = runtime(cfg, Some(dir));
+    let limit = t + Duration::from_secs(240);
+    while rt.view().store.counters.rx_bytes < total && Instant::now() < limit {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    assert!((rt.syncer(Duration::from_secs(60)))());
+    let el = t.elapsed().as_secs_f64();
+    assert_eq!(rt.view().store.counters.rx_bytes, total);
+    let _ = h.join();
+    total as f64 / el / (1 << 20) as f64
+}
+
 /// The ceiling the disk sets on recording: a bare loop writing `bytes` to a file in `dir`
 /// in 1 MiB writes, then fsync-free close (as the spool does). MiB/s.
 fn disk_write_baseline(bytes: u64, dir: &std::path::Path) -> f64 {
@@ -679,6 +748,16 @@ fn main() {
             "MiB/s",
             "MiB/s(bare write)",
         );
+    }
+    if wanted("tls") {
+        // TLS against plain TCP, both recorded, back to back in each round: what the
+        // record layer (AES-GCM or ChaCha20 on this CPU, with rustls and ring) costs.
+        let (mut plain, mut tls) = (vec![], vec![]);
+        for _ in 0..rounds {
+            plain.push(tcp_engine(total, dir.path(), true).0);
+            tls.push(tls_engine(total, dir.path()));
+        }
+        report_rounds("tls_ingest", &tls, &plain, "MiB/s", "MiB/s(tcp_ingest)");
     }
     if wanted("tcp") || wanted("tcp_norec") {
         // The same stream into the view model only (no recording), to show the spool's share.
