@@ -277,6 +277,56 @@ pub struct Common {
     /// Headless: stop after DURATION.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub duration: Option<Duration>,
+    #[command(flatten)]
+    pub sock: SockArgs,
+}
+
+/// Socket options, set before bind / connect / listen and read back from the kernel
+/// (the window's log and headless output show what it really set).
+#[derive(Args, Debug, Clone, Default)]
+pub struct SockArgs {
+    /// SO_RCVBUF in bytes (Linux doubles it and caps it at net.core.rmem_max).
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u32).range(1..=1_073_741_824))]
+    pub rcvbuf: Option<u32>,
+    /// SO_SNDBUF in bytes (Linux doubles it and caps it at net.core.wmem_max).
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u32).range(1..=1_073_741_824))]
+    pub sndbuf: Option<u32>,
+    /// IP TTL (IPv6: the unicast hop limit), 1–255.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=255))]
+    pub ttl: Option<u32>,
+    /// TCP keep-alive: the first probe after SECS of silence.
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u32).range(1..=32767))]
+    pub keepalive: Option<u32>,
+    /// TCP keep-alive: seconds between probes (needs --keepalive; default 75).
+    #[arg(long, value_name = "SECS", requires = "keepalive", value_parser = clap::value_parser!(u32).range(1..=32767))]
+    pub keepalive_interval: Option<u32>,
+    /// TCP keep-alive: unanswered probes before the connection is dropped (needs
+    /// --keepalive; default 9).
+    #[arg(long, value_name = "N", requires = "keepalive", value_parser = clap::value_parser!(u32).range(1..=127))]
+    pub keepalive_count: Option<u32>,
+}
+
+impl SockArgs {
+    /// The engine's options for `role` (keep-alive is TCP's).
+    pub fn opts(&self, role: Role) -> Result<crate::net::sockopts::SockOpts, ArgError> {
+        if self.keepalive.is_some() && !role.is_tcp() {
+            return Err(ArgError(
+                "--keepalive is for tcp-client and tcp-server".into(),
+            ));
+        }
+        Ok(crate::net::sockopts::SockOpts {
+            rcvbuf: self.rcvbuf,
+            sndbuf: self.sndbuf,
+            ttl: self.ttl,
+            keepalive: self
+                .keepalive
+                .map(|idle_s| crate::net::sockopts::Keepalive {
+                    idle_s,
+                    interval_s: self.keepalive_interval.unwrap_or(75),
+                    count: self.keepalive_count.unwrap_or(9),
+                }),
+        })
+    }
 }
 
 fn parse_addr(s: &str) -> Result<String, String> {
@@ -464,6 +514,8 @@ impl RoleCommand {
                 (cfg, Some(send), opt("--reply", reply)?)
             }
         };
+        let mut config = config;
+        config.sockopts = c.sock.opts(config.role)?;
         let mut auto = AutoPlan {
             reply,
             ..AutoPlan::default()

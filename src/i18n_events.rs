@@ -45,6 +45,7 @@ pub fn describe_in(lang: Lang, ev: &Event) -> String {
         }
         EventKind::TlsFailed(p) => crate::i18n_tls::problem(lang, p),
         EventKind::TlsOnPlainPort => fl!(l, "ev-tls-on-plain-port"),
+        EventKind::SocketOptions(r) => crate::i18n_sockopts::report(lang, r),
         EventKind::StoppedListening { clients } => fl!(l, "ev-stopped-listening", n = clients),
         EventKind::NotApplicable => match ev.role {
             Role::TcpClient => fl!(l, "ev-not-applicable-tcp-client"),

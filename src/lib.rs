@@ -3,6 +3,7 @@ pub mod codec;
 pub mod headless;
 pub mod i18n;
 mod i18n_events;
+pub mod i18n_sockopts;
 pub mod i18n_tls;
 pub mod launch;
 pub mod log;

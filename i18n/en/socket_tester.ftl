@@ -894,3 +894,14 @@ tls-bad-alpn = a protocol name is at most 255 bytes
 tls-status-any = ⚠ any certificate accepted
 tls-status-ready = encrypted: { $version }
 tls-status-cert = certificate SHA-256 { $sha }
+
+## Socket options (net/sockopts.rs, i18n_sockopts.rs, ui/sockopts_picker.rs)
+so-report = socket options as the kernel holds them: { $items }
+so-val-asked = { $actual } (asked { $asked })
+so-val-doubled = { $actual } (asked { $asked }; Linux doubles it for its own bookkeeping)
+so-rcvbuf = SO_RCVBUF { $v }
+so-sndbuf = SO_SNDBUF { $v }
+so-ttl = TTL { $v }
+so-hops = hop limit { $v }
+so-keepalive-on = keep-alive on: a probe after { $idle } s of silence, then every { $interval } s, giving up after { $count }
+so-keepalive-off = keep-alive off

@@ -826,3 +826,14 @@ tls-bad-alpn = 协议名最多 255 字节
 tls-status-any = ⚠ 接受任何证书
 tls-status-ready = 已加密：{ $version }
 tls-status-cert = 证书 SHA-256 { $sha }
+
+## Socket options (net/sockopts.rs, i18n_sockopts.rs, ui/sockopts_picker.rs)
+so-report = 内核中的套接字选项：{ $items }
+so-val-asked = { $actual }（设置的是 { $asked }）
+so-val-doubled = { $actual }（设置的是 { $asked }；Linux 会把它翻倍，留作内核自己的记账）
+so-rcvbuf = SO_RCVBUF { $v }
+so-sndbuf = SO_SNDBUF { $v }
+so-ttl = TTL { $v }
+so-hops = 跳数限制 { $v }
+so-keepalive-on = 保活已开：静默 { $idle } 秒后探测，之后每 { $interval } 秒一次，{ $count } 次无应答即放弃
+so-keepalive-off = 保活未开

@@ -168,6 +168,8 @@ pub enum EventKind {
     TlsFailed(super::tls::TlsProblem),
     /// A plaintext connection received what looks like a TLS handshake: the peer speaks TLS.
     TlsOnPlainPort,
+    /// The socket options the user set, as the kernel holds them (read back).
+    SocketOptions(Box<super::sockopts::SockReport>),
     /// Words with no typed form: an `info` record read back from a file. Never from a worker.
     Info(String),
     /// A note the user attached to this moment ("device rebooted"). Never from a worker.

@@ -22,6 +22,7 @@ pub mod port_owner;
 pub mod rules;
 mod rxq;
 pub mod shaping;
+pub mod sockopts;
 mod tcp_client;
 pub mod tcp_info;
 mod tcp_server;
@@ -109,6 +110,8 @@ pub struct SessionConfig {
     pub shaping: shaping::WriteShaping,
     /// TCP: speak TLS on the connection (None: plaintext).
     pub tls: Option<tls::TlsOptions>,
+    /// SO_RCVBUF, SO_SNDBUF, TTL and (TCP) keep-alive; read back and told once set.
+    pub sockopts: sockopts::SockOpts,
 }
 
 /// UDP multicast options. The receiver joins `group` (binding the wildcard address of the
@@ -160,6 +163,7 @@ impl SessionConfig {
             multicast: None,
             shaping: shaping::WriteShaping::default(),
             tls: None,
+            sockopts: sockopts::SockOpts::default(),
         }
     }
 

@@ -90,6 +90,11 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
     };
     ctx.local = stream.local_addr().ok();
     ctx.emit(Some(peer), None, EventKind::Connected);
+    if !cfg.sockopts.is_empty() {
+        let r = socket2::SockRef::from(&stream);
+        let report = super::sockopts::report(&r, &cfg.sockopts, true, peer.is_ipv6());
+        ctx.emit(Some(peer), None, EventKind::SocketOptions(Box::new(report)));
+    }
     let mut conn = Conn::new(stream, peer, None, cfg.shaping);
     if let Some(built) = &tls {
         match super::tls::TlsStream::new(built, cfg.connect_timeout) {
@@ -223,7 +228,7 @@ fn connect(
     events: &mut Events,
     ctx: &mut Ctx,
 ) -> Connect {
-    let mut s = match mio::net::TcpStream::connect(target) {
+    let mut s = match open(target, &cfg.sockopts) {
         Ok(s) => s,
         Err(e) => return Connect::Failed(e),
     };
@@ -278,3 +283,30 @@ fn connect(
         }
     }
 }
+
+/// A non-blocking socket with the user's options set (before the SYN, so the receive
+/// buffer decides the window scale), its connect() to `target` under way.
+fn open(target: SocketAddr, opts: &super::sockopts::SockOpts) -> io::Result<mio::net::TcpStream> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let s = Socket::new(
+        Domain::for_address(target),
+        Type::STREAM,
+        Some(Protocol::TCP),
+    )?;
+    s.set_nonblocking(true)?;
+    super::sockopts::apply(&socket2::SockRef::from(&s), opts, true, target.is_ipv6());
+    match s.connect(&target.into()) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+        #[cfg(unix)]
+        Err(e) if e.raw_os_error() == Some(EINPROGRESS) => {}
+        Err(e) => return Err(e),
+    }
+    Ok(mio::net::TcpStream::from_std(s.into()))
+}
+
+/// connect() on a non-blocking socket: the handshake goes on (Linux, the BSDs and macOS).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const EINPROGRESS: i32 = 115;
+#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
+const EINPROGRESS: i32 = 36;

@@ -44,7 +44,7 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
         },
         None => None,
     };
-    let listener = match open(listen_addr, cfg.backlog) {
+    let listener = match open(listen_addr, cfg.backlog, &cfg.sockopts) {
         Ok(l) => l,
         Err(e) => {
             ctx.io_error(None, None, &e, Op::Listen, &listen_addr.to_string());
@@ -71,6 +71,13 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
             backlog: cfg.backlog,
         },
     );
+    if !cfg.sockopts.is_empty()
+        && let Some(l) = listener.as_ref()
+    {
+        let r = socket2::SockRef::from(l);
+        let report = super::sockopts::report(&r, &cfg.sockopts, true, listen_addr.is_ipv6());
+        ctx.info(EventKind::SocketOptions(Box::new(report)));
+    }
     if let Some(super::tls::Built::Server { cert, source, .. }) = &tls {
         ctx.emit(
             None,
@@ -410,7 +417,11 @@ fn remove(
     }
 }
 
-fn open(addr: SocketAddr, backlog: i32) -> io::Result<std::net::TcpListener> {
+fn open(
+    addr: SocketAddr,
+    backlog: i32,
+    opts: &super::sockopts::SockOpts,
+) -> io::Result<std::net::TcpListener> {
     let s = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
     // Lets a stopped server listen again at once (TIME_WAIT), while a live listener still
     // makes a second bind fail with "address in use".
@@ -419,6 +430,9 @@ fn open(addr: SocketAddr, backlog: i32) -> io::Result<std::net::TcpListener> {
     if addr.is_ipv6() {
         let _ = s.set_only_v6(false);
     }
+    // Before listen(): accepted sockets inherit them, and the buffer sizes decide the
+    // window scale offered in the SYN-ACK.
+    super::sockopts::apply(&socket2::SockRef::from(&s), opts, true, addr.is_ipv6());
     s.bind(&addr.into())?;
     s.listen(backlog)?;
     s.set_nonblocking(true)?;

@@ -66,7 +66,12 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
     if !sender && let Some(m) = &cfg.multicast {
         bind_addr = SocketAddr::new(wildcard(m.group), bind_addr.port());
     }
-    let socket = match open(bind_addr, cfg.broadcast, !sender && cfg.multicast.is_some()) {
+    let socket = match open(
+        bind_addr,
+        cfg.broadcast,
+        !sender && cfg.multicast.is_some(),
+        &cfg.sockopts,
+    ) {
         Ok(s) => s,
         Err(e) => {
             ctx.io_error(None, None, &e, Op::Bind, &bind_addr.to_string());
@@ -104,6 +109,12 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
     }
     ctx.local = socket.local_addr().ok();
     ctx.emit(None, None, EventKind::Bound);
+    if !cfg.sockopts.is_empty() {
+        let r = socket2::SockRef::from(&socket);
+        let v6 = bind_addr.is_ipv6();
+        let report = super::sockopts::report(&r, &cfg.sockopts, false, v6);
+        ctx.info(EventKind::SocketOptions(Box::new(report)));
+    }
     if cfg.broadcast {
         ctx.info(EventKind::BroadcastOn);
     }
@@ -438,7 +449,12 @@ fn set_sender_options(s: &Socket, m: &MulticastConfig) -> Result<EventKind, (io:
     })
 }
 
-fn open(bind: SocketAddr, broadcast: bool, reuse: bool) -> io::Result<Socket> {
+fn open(
+    bind: SocketAddr,
+    broadcast: bool,
+    reuse: bool,
+    opts: &super::sockopts::SockOpts,
+) -> io::Result<Socket> {
     let s = Socket::new(Domain::for_address(bind), Type::DGRAM, Some(Protocol::UDP))?;
     if broadcast {
         s.set_broadcast(true)?;
@@ -450,6 +466,8 @@ fn open(bind: SocketAddr, broadcast: bool, reuse: bool) -> io::Result<Socket> {
     // A big receive buffer rides out bursts while the UI is busy.
     let _ = s.set_recv_buffer_size(8 << 20);
     let _ = s.set_send_buffer_size(4 << 20);
+    // The user's own choices replace those defaults.
+    super::sockopts::apply(&socket2::SockRef::from(&s), opts, false, bind.is_ipv6());
     s.bind(&bind.into())?;
     s.set_nonblocking(true)?;
     Ok(s)
