@@ -12,6 +12,7 @@ mod zh;
 
 use egui_kittest::kittest::Queryable;
 use socket_tester::i18n::Lang;
+use socket_tester::net::sockopts::{SockReport, Val};
 use socket_tester::net::tls::{CertInfo, CertSource, TlsFile, TlsInfo, TlsProblem};
 use socket_tester::net::{CloseReason, ClosedBy, ErrorKind, Event, EventKind, ResetReason, Role};
 use socket_tester::ui::{App, ConnState, Tool};
@@ -144,6 +145,28 @@ fn every_event(role: Role) -> Vec<Event> {
         },
         K::NoFileBeingSent,
         K::TlsOnPlainPort,
+        K::SocketOptions(Box::new(SockReport {
+            rcvbuf: Some(Val {
+                asked: Some(100_000),
+                actual: 200_000,
+            }),
+            sndbuf: Some(Val {
+                asked: Some(1000),
+                actual: 4608,
+            }),
+            ttl: Some(Val {
+                asked: None,
+                actual: 64,
+            }),
+            ipv6: true,
+            keepalive: Some(true),
+            keepalive_idle_s: Some(Val {
+                asked: Some(7),
+                actual: 7,
+            }),
+            keepalive_interval_s: None,
+            keepalive_count: None,
+        })),
         K::TlsReady(Box::new(tls_info())),
         K::TlsServerCert {
             cert: Box::new(tls_info().peer_cert.unwrap()),
@@ -255,7 +278,7 @@ fn menus_are_chinese() {
 }
 
 #[test]
-fn the_tls_menu_is_chinese() {
+fn the_tls_and_socket_option_menus_are_chinese() {
     let Some(mut app) = chinese_app() else {
         return;
     };
@@ -294,6 +317,24 @@ fn the_tls_menu_is_chinese() {
         "the status line warns"
     );
     assert_no_english(&h, "accepting any certificate");
+    h.key_press(egui::Key::Escape);
+    settle(&mut h);
+    // Socket options, with keep-alive (TCP) and a bad field.
+    h.state_mut()
+        .panel_mut(Role::TcpClient)
+        .settings
+        .sockopts
+        .keepalive = true;
+    h.state_mut()
+        .panel_mut(Role::TcpClient)
+        .settings
+        .sockopts
+        .ttl = "0".into();
+    settle(&mut h);
+    h.get_by_label("套接字选项：请检查各项 ▾").click();
+    settle(&mut h);
+    assert!(h.query_by_label("1 到 255 的整数").is_some());
+    assert_no_english(&h, "the socket options menu");
 }
 
 #[test]

@@ -109,6 +109,8 @@ pub struct Status {
     pub plan_done: bool,
     /// Bumped at every change (the window can tell that something happened).
     pub generation: u64,
+    /// The socket options the user set, as the kernel holds them.
+    pub sockopts: Option<Box<crate::net::sockopts::SockReport>>,
     /// TLS client: what the connection's handshake negotiated.
     pub tls: Option<Box<crate::net::tls::TlsInfo>>,
     /// TLS server: its certificate, and where it came from.
@@ -143,6 +145,7 @@ impl Status {
             generation: 0,
             tls: None,
             tls_cert: None,
+            sockopts: None,
         }
     }
 
@@ -160,6 +163,7 @@ impl Status {
         self.auto_note = None;
         self.tls = None;
         self.tls_cert = None;
+        self.sockopts = None;
     }
 
     /// Follows one event (state machine, sources, timeline, rates).
@@ -177,6 +181,7 @@ impl Status {
                 self.tls = None;
             }
             EventKind::TlsReady(info) if own => self.tls = Some(info.clone()),
+            EventKind::SocketOptions(r) if own => self.sockopts = Some(r.clone()),
             EventKind::TlsServerCert { cert, source } => {
                 self.tls_cert = Some((cert.clone(), source.clone()));
             }

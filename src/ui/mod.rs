@@ -35,6 +35,7 @@ mod send_box;
 mod senders_table;
 mod session_panel;
 mod settings;
+mod sockopts_picker;
 mod status_words;
 mod style;
 mod tab;

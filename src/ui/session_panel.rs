@@ -142,6 +142,8 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
         valid &= p.settings.writes.shaping().is_ok();
         valid &= p.settings.tls.options(p.role).is_ok();
     }
+    // A bad socket option (named in its menu) keeps the main button off.
+    valid &= p.settings.sockopts.opts(p.role).is_ok();
     p.follow_destination();
     ui.horizontal_wrapped(|ui| {
         let (start, stop) = match p.role {
@@ -178,6 +180,10 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
         if let Some(enc) = encoding_picker::show(ui, salt, p.encoding()) {
             p.set_encoding(enc);
         }
+        ui.separator();
+        let (role, kernel) = (p.role, p.st.sockopts.clone());
+        let shown = kernel.as_deref().filter(|_| p.is_running());
+        super::sockopts_picker::show(ui, &mut p.settings.sockopts, role, editable, shown, lang);
         if p.role.is_tcp() {
             ui.separator();
             super::framing_picker::show(ui, salt, &mut p.settings.framing);

@@ -69,6 +69,8 @@ pub struct TabSettings {
     pub writes: super::writes_picker::WritesForm,
     /// TCP: TLS, and its files and names.
     pub tls: super::tls_picker::TlsForm,
+    /// Socket options (buffers, TTL, keep-alive).
+    pub sockopts: super::sockopts_picker::SockForm,
 }
 
 impl Default for TabSettings {
@@ -99,6 +101,7 @@ impl TabSettings {
             multicast: Default::default(),
             writes: Default::default(),
             tls: Default::default(),
+            sockopts: Default::default(),
         }
     }
 
@@ -113,6 +116,7 @@ impl TabSettings {
         }
         self.backlog = cfg.backlog.to_string();
         self.encoding = cfg.encoding.label();
+        self.sockopts = super::sockopts_picker::SockForm::from_opts(&cfg.sockopts);
         if cfg.role.is_tcp() {
             self.writes = super::writes_picker::WritesForm::from_shaping(&cfg.shaping);
             self.tls = super::tls_picker::TlsForm::from_options(cfg.tls.as_ref());

@@ -16,6 +16,8 @@ pub fn config_of(role: Role, s: &TabSettings) -> Option<SessionConfig> {
     }?;
     let cfg = multicast::apply(&s.multicast, &s.host, cfg)?;
     let enc = encoding_picker::from_label(&s.encoding);
+    let mut cfg = cfg;
+    cfg.sockopts = s.sockopts.opts(role).ok()?;
     let cfg = if role.is_tcp() {
         let mut cfg = cfg.shaping(s.writes.shaping().ok()?);
         cfg.tls = s.tls.options(role).ok()?;
