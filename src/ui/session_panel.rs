@@ -37,7 +37,8 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) {
         ui.separator();
         ui.label(fl!(loader(lang), "status-local", addr = l.to_string()));
     }
-    super::tls_status::items(ui, p);
+    let warn = p.settings.tls.warns(p.role);
+    super::tls_status::items(ui, lang, warn, &p.st);
     ui.separator();
     let (c, refused, dropped, since_clear) = {
         let v = p.view();

@@ -4,9 +4,9 @@
 //! accepts any certificate.
 
 use super::style::{ERROR_RED, GOOD_GREEN};
-use super::tab::SessionPanel;
-use crate::i18n::loader;
+use crate::i18n::{Lang, loader};
 use crate::net::Role;
+use crate::session::Status;
 use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
 
@@ -16,19 +16,19 @@ fn short(sha: &str) -> String {
     format!("{}…", head.join(":"))
 }
 
-/// The status line's TLS items (nothing on a plaintext tab).
-pub fn items(ui: &mut Ui, p: &SessionPanel) {
-    let lang = p.lang;
+/// The status line's TLS items (nothing on a plaintext tab). `warn`: the TLS menu
+/// accepts any certificate; `st`: the runtime's status.
+pub fn items(ui: &mut Ui, lang: Lang, warn: bool, st: &Status) {
     let l = loader(lang);
-    if p.settings.tls.warns(p.role) {
+    if warn {
         ui.separator();
         ui.label(RichText::new(fl!(l, "tls-status-any")).color(ERROR_RED))
             .on_hover_text(fl!(l, "tls-insecure-warning"));
     }
-    if !p.is_running() {
+    if !st.running {
         return;
     }
-    if let Some(info) = &p.st.tls {
+    if let Some(info) = &st.tls {
         ui.separator();
         let text = fl!(l, "tls-status-ready", version = info.version.as_str());
         let color = if info.unverified {
@@ -39,8 +39,8 @@ pub fn items(ui: &mut Ui, p: &SessionPanel) {
         ui.label(RichText::new(text).color(color))
             .on_hover_text(crate::i18n_tls::ready(lang, info));
     }
-    if p.role == Role::TcpServer
-        && let Some((cert, source)) = &p.st.tls_cert
+    if st.role == Role::TcpServer
+        && let Some((cert, source)) = &st.tls_cert
     {
         ui.separator();
         let text = fl!(l, "tls-status-cert", sha = short(&cert.sha256));
