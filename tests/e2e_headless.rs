@@ -421,7 +421,12 @@ fn tls_server_and_client_exchange_gbk_and_record_plaintext() {
     wait_line(&cli_lines, REPLY);
     assert_eq!(wait_exit(&mut cli), 0);
     assert_eq!(wait_exit(&mut srv), 0);
-    assert_reply_recorded(&records(&cli_rec), "rx", "tcp-client");
+    let cli = records(&cli_rec);
+    assert_reply_recorded(&cli, "rx", "tcp-client");
+    // --send went out on connect, but is told sent only after the handshake.
+    let ready_at = cli.iter().position(|r| r["tls"].is_object()).expect("tls");
+    let tx_at = cli.iter().position(|r| r["event"] == "tx").expect("tx");
+    assert!(ready_at < tx_at, "the handshake's row comes first");
     let recs = records(&srv_rec);
     assert!(
         recs.iter()

@@ -313,6 +313,17 @@ impl Conn {
             return ReadEnd::Open;
         }
         self.next_write = None;
+        // TLS: messages wait for the handshake, so each is told sent once it is on its way
+        // (encrypted), after the handshake's row; only the handshake's records go now.
+        if let Some(t) = self.tls.as_mut()
+            && t.handshaking()
+        {
+            if let Err(e) = t.write_out(&mut self.stream) {
+                self.report_failure(ctx, &e, Op::Send);
+                return ReadEnd::Over;
+            }
+            return ReadEnd::Open;
+        }
         // A FIN waits for nothing: what is held goes out first.
         if self.shutdown_after_flush {
             self.release_held();

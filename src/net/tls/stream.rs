@@ -132,6 +132,11 @@ impl TlsStream {
         Ok(())
     }
 
+    /// The handshake is still under way.
+    pub fn handshaking(&self) -> bool {
+        self.conn.is_handshaking()
+    }
+
     /// TLS output is still waiting for the socket.
     pub fn wants_write(&self) -> bool {
         self.conn.wants_write()
