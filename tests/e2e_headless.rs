@@ -514,3 +514,58 @@ fn tls_flags_out_of_place_exit_2() {
         assert!(!out.stderr.is_empty(), "{args:?} says why");
     }
 }
+
+/// Expect and auto-reply over TLS: the client's three tries each pass against the
+/// server's --reply, through TLS, and the exit code says so.
+#[test]
+fn expect_passes_over_tls() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut server = bin();
+    server.env("SOCKET_TESTER_DATA_DIR", &data);
+    let (mut srv, srv_lines) = spawn_cmd(
+        server,
+        &[
+            "tcp-server",
+            "--listen",
+            "127.0.0.1:0",
+            "--tls",
+            "--reply",
+            "pong",
+            "--headless",
+            "--duration",
+            "5s",
+        ],
+    );
+    let port = local_port(&wait_line(&srv_lines, "listening"));
+    wait_line(&srv_lines, "TLS on");
+    let ca = data.join("tls-cert.pem");
+    let out = bin()
+        .args([
+            "tcp-client",
+            "--connect",
+            &format!("127.0.0.1:{port}"),
+            "--tls",
+            "--ca",
+            ca.to_str().unwrap(),
+            "--sni",
+            "localhost",
+            "--send",
+            "ping",
+            "--every",
+            "100ms",
+            "--count",
+            "3",
+            "--expect",
+            "pong",
+            "--headless",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert_eq!(text.matches("expect #").count(), 3, "{text}");
+    assert!(!text.contains("FAIL"), "{text}");
+    let _ = srv.kill();
+    let _ = srv.wait();
+}
