@@ -71,6 +71,7 @@ pub fn problem(lang: Lang, p: &TlsProblem) -> String {
         TlsProblem::UnknownIssuer => fl!(l, "tls-err-unknown-issuer"),
         TlsProblem::Expired => fl!(l, "tls-err-expired"),
         TlsProblem::NotYetValid => fl!(l, "tls-err-not-yet-valid"),
+        TlsProblem::WrongSigner => fl!(l, "tls-err-wrong-signer"),
         TlsProblem::NameMismatch { name } => fl!(l, "tls-err-name", name = name.as_str()),
         TlsProblem::BadCertificate { why } => fl!(l, "tls-err-bad-cert", why = why.as_str()),
         TlsProblem::ClientCertRequired => fl!(l, "tls-err-client-cert-required"),
@@ -109,6 +110,7 @@ mod tests {
             TlsProblem::UnknownIssuer,
             TlsProblem::Expired,
             TlsProblem::NotYetValid,
+            TlsProblem::WrongSigner,
             TlsProblem::NameMismatch { name: "h".into() },
             TlsProblem::BadCertificate { why: "w".into() },
             TlsProblem::ClientCertRequired,
@@ -136,7 +138,7 @@ mod tests {
             // The Chinese sentence is Chinese, not the English one.
             assert_ne!(problem(Lang::Zh, p), problem(Lang::En, p));
         }
-        assert!(problem(Lang::Zh, &all[10]).contains("5"));
-        assert!(problem(Lang::En, &all[7]).contains("handshake_failure"));
+        assert!(problem(Lang::Zh, &all[11]).contains("5"));
+        assert!(problem(Lang::En, &all[8]).contains("handshake_failure"));
     }
 }

@@ -443,3 +443,34 @@ fn a_bad_file_names_itself_and_ends_the_session() {
     ));
     w.wait_end();
 }
+
+#[test]
+fn a_new_self_signed_certificate_with_the_old_name_is_told_apart() {
+    // Two servers' self-signed certificates: the same name, different keys.
+    let (old_dir, new_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (mut old, _) = server(TlsOptions {
+        self_signed_dir: Some(old_dir.path().to_path_buf()),
+        ..TlsOptions::default()
+    });
+    old.wait("the first certificate", |e| {
+        matches!(e.kind, EventKind::TlsServerCert { .. })
+    });
+    let (mut new, port) = server(TlsOptions {
+        self_signed_dir: Some(new_dir.path().to_path_buf()),
+        ..TlsOptions::default()
+    });
+    new.wait("the second certificate", |e| {
+        matches!(e.kind, EventKind::TlsServerCert { .. })
+    });
+    // The client still trusts the first one.
+    let mut c = client(
+        port,
+        TlsOptions {
+            ca: Some(old_dir.path().join("tls-cert.pem")),
+            sni: Some("localhost".into()),
+            ..TlsOptions::default()
+        },
+    );
+    assert_eq!(problem(&mut c), TlsProblem::WrongSigner);
+    c.wait_end();
+}

@@ -926,3 +926,4 @@ so-bad-secs = a whole number of seconds from 1 to 32767
 so-bad-count = a whole number from 1 to 127
 so-next-start = Stop first: these apply at the next start.
 so-kernel = What the kernel set
+tls-err-wrong-signer = TLS: the peer's certificate names the CA given as its issuer, but that CA did not sign it (a new certificate with the same name? give the current one)

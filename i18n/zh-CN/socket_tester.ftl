@@ -858,3 +858,4 @@ so-bad-secs = 1 到 32767 的整数秒
 so-bad-count = 1 到 127 的整数
 so-next-start = 请先停止：这些设置在下次开始时生效。
 so-kernel = 内核实际设置的值
+tls-err-wrong-signer = TLS：对方证书写的签发者是所给的 CA，但并不是它签的（是不是重新生成过同名证书？请给出现在的那份）

@@ -8,6 +8,7 @@ use super::log_view;
 use super::save::thousands;
 use super::send_box;
 use super::status_words::{ConnState, writer_error_text};
+use super::style::whole;
 use super::tab::SessionPanel;
 use super::toolkit::{self, ToolsEdit, ToolsView};
 use super::{encoding_picker, tcp_client, tcp_server, udp_receiver, udp_sender};
@@ -28,14 +29,14 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) {
     if p.role == Role::TcpServer && p.listen_stopped && p.is_running() {
         state = fl!(loader(lang), "state-not-listening");
     }
-    ui.label(
-        RichText::new(state)
-            .color(super::style::state_color(&p.st.state))
-            .strong(),
-    );
+    // The state may be a long error: cut, whole on hover.
+    let state = RichText::new(state)
+        .color(super::style::state_color(&p.st.state))
+        .strong();
+    super::style::shortened(ui, state, 0.45);
     if let Some(l) = p.st.local {
         ui.separator();
-        ui.label(fl!(loader(lang), "status-local", addr = l.to_string()));
+        whole(ui, fl!(loader(lang), "status-local", addr = l.to_string()));
     }
     let warn = p.settings.tls.warns(p.role);
     super::tls_status::items(ui, lang, warn, &p.st);
@@ -59,14 +60,15 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) {
     ui.separator();
     let (held, err) = p.held_text();
     if err {
-        ui.label(RichText::new(held).color(ERROR_RED));
+        whole(ui, RichText::new(held).color(ERROR_RED));
     } else {
-        ui.label(held).on_hover_text(fl!(loader(lang), "held-tip"));
+        whole(ui, held).on_hover_text(fl!(loader(lang), "held-tip"));
     }
     if refused > 0 {
         ui.separator();
         let n = thousands(refused);
-        ui.label(
+        whole(
+            ui,
             RichText::new(fl!(loader(lang), "status-refused", n = n.as_str())).color(ERROR_RED),
         )
         .on_hover_text(fl!(loader(lang), "status-refused-tip"));
@@ -74,7 +76,8 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) {
     if dropped > 0 {
         ui.separator();
         let n = thousands(dropped);
-        ui.label(
+        whole(
+            ui,
             RichText::new(if since_clear {
                 fl!(
                     loader(lang),
@@ -90,18 +93,19 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) {
     }
     if p.st.recording.is_some() {
         ui.separator();
-        ui.label(fl!(loader(lang), "status-recording"));
+        whole(ui, fl!(loader(lang), "status-recording"));
     }
     if let Some(e) = &p.st.record_error {
         ui.separator();
-        ui.label(RichText::new(writer_error_text(lang, e)).color(ERROR_RED));
+        let text = RichText::new(writer_error_text(lang, e)).color(ERROR_RED);
+        super::style::shortened(ui, text, 0.45);
     }
     if let Some((m, err)) = &p.notice {
         ui.separator();
         if *err {
-            ui.label(RichText::new(m).color(ERROR_RED));
+            super::style::shortened(ui, RichText::new(m).color(ERROR_RED), 0.45);
         } else {
-            ui.label(m);
+            super::style::shortened(ui, RichText::new(m), 0.45);
         }
     }
 }

@@ -14,6 +14,28 @@ pub const NOTE_AMBER: Color32 = Color32::from_rgb(0xd0, 0x90, 0x20);
 /// Sent data.
 pub const SENT_BLUE: Color32 = Color32::from_rgb(0x40, 0x80, 0xe0);
 
+/// A status-line item that never breaks inside (it moves to the next line whole).
+pub fn whole(ui: &mut Ui, text: impl Into<egui::WidgetText>) -> egui::Response {
+    ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend))
+}
+
+/// A status-line item that may be long (an error, a notice): at most `frac` of the line's
+/// width, cut with "…", the whole text on hover.
+pub fn shortened(ui: &mut Ui, text: RichText, frac: f32) -> egui::Response {
+    let full = text.text().to_string();
+    let max = (ui.available_width().max(ui.max_rect().width()) * frac).max(120.0);
+    ui.scope(|ui| {
+        ui.set_max_width(max);
+        ui.add(
+            egui::Label::new(text)
+                .truncate()
+                .show_tooltip_when_elided(false),
+        )
+        .on_hover_text(full)
+    })
+    .inner
+}
+
 /// Shows an inline error in red.
 pub fn error_label(ui: &mut Ui, text: &str) {
     ui.label(RichText::new(text).color(ERROR_RED));

@@ -3,7 +3,7 @@
 //! certificate fingerprint for students to compare, and a warning while the client
 //! accepts any certificate.
 
-use super::style::{ERROR_RED, GOOD_GREEN};
+use super::style::{ERROR_RED, GOOD_GREEN, whole};
 use crate::i18n::{Lang, loader};
 use crate::net::Role;
 use crate::session::Status;
@@ -22,7 +22,7 @@ pub fn items(ui: &mut Ui, lang: Lang, warn: bool, st: &Status) {
     let l = loader(lang);
     if warn {
         ui.separator();
-        ui.label(RichText::new(fl!(l, "tls-status-any")).color(ERROR_RED))
+        whole(ui, RichText::new(fl!(l, "tls-status-any")).color(ERROR_RED))
             .on_hover_text(fl!(l, "tls-insecure-warning"));
     }
     if !st.running {
@@ -36,7 +36,7 @@ pub fn items(ui: &mut Ui, lang: Lang, warn: bool, st: &Status) {
         } else {
             GOOD_GREEN
         };
-        ui.label(RichText::new(text).color(color))
+        whole(ui, RichText::new(text).color(color))
             .on_hover_text(crate::i18n_tls::ready(lang, info));
     }
     if st.role == Role::TcpServer
@@ -44,7 +44,7 @@ pub fn items(ui: &mut Ui, lang: Lang, warn: bool, st: &Status) {
     {
         ui.separator();
         let text = fl!(l, "tls-status-cert", sha = short(&cert.sha256));
-        ui.label(RichText::new(text).color(GOOD_GREEN))
+        whole(ui, RichText::new(text).color(GOOD_GREEN))
             .on_hover_text(crate::i18n_tls::server_cert(lang, cert, source));
     }
 }

@@ -99,6 +99,9 @@ pub enum TlsProblem {
     Expired,
     /// The peer's certificate is not valid yet.
     NotYetValid,
+    /// The certificate's signature does not verify against the CA that names it as its
+    /// issuer: a different certificate with the same name (a server that made a new one).
+    WrongSigner,
     /// The certificate is not for the name the client asked for.
     NameMismatch { name: String },
     /// Some other problem with the peer's certificate (rustls' words).
@@ -134,6 +137,7 @@ impl TlsProblem {
             TlsProblem::UnknownIssuer => "TLS: the peer's certificate is signed by an unknown issuer (self-signed or a private CA: give its CA file, or accept any certificate)".into(),
             TlsProblem::Expired => "TLS: the peer's certificate has expired".into(),
             TlsProblem::NotYetValid => "TLS: the peer's certificate is not valid yet (check both clocks)".into(),
+            TlsProblem::WrongSigner => "TLS: the peer's certificate is not signed by the CA given, though it names it (a new certificate with the same name?)".into(),
             TlsProblem::NameMismatch { name } => format!("TLS: the certificate is not for \"{name}\" (set SNI to a name the certificate lists)"),
             TlsProblem::BadCertificate { why } => format!("TLS: the peer's certificate was rejected: {why}"),
             TlsProblem::ClientCertRequired => "TLS: the server requires a client certificate (give --cert and --key)".into(),

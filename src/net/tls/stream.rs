@@ -211,6 +211,7 @@ pub(crate) fn problem(e: Error, handshaking: bool, name: &str) -> TlsProblem {
             CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
                 TlsProblem::NotYetValid
             }
+            CertificateError::BadSignature => TlsProblem::WrongSigner,
             CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
                 TlsProblem::NameMismatch { name: name.into() }
             }
