@@ -9,6 +9,7 @@ pub mod counters;
 pub mod export;
 pub mod frames;
 pub mod input;
+pub mod pcap;
 pub mod private;
 pub mod record;
 pub mod spool;
