@@ -48,19 +48,28 @@ enum Kind {
     Jsonl,
     /// The binary spool; the role written in its header, if known.
     Binary(Option<Role>),
+    /// pcapng for Wireshark (`--record FILE.pcapng`), into a file or a FIFO.
+    Pcapng,
 }
 
 /// A writer of either format, owned by the writer thread.
 enum Sink {
     Jsonl(RecordWriter<BufWriter<File>>),
     Binary(SpoolWriter<BufWriter<File>>),
+    /// pcapng keeps no text: the encoding is only remembered.
+    Pcapng(super::pcap::PcapWriter<BufWriter<File>>, Encoding),
 }
 
 impl Sink {
     /// Creates (truncates) `path`, private to the user (mode 0600 when new), and writes
     /// the binary header.
     fn open(kind: Kind, path: &Path, enc: Encoding) -> io::Result<Sink> {
-        let f = BufWriter::with_capacity(1 << 20, super::private::create_file(path)?);
+        Sink::on(kind, super::private::create_file(path)?, enc)
+    }
+
+    /// A writer of `kind` on a file already open.
+    fn on(kind: Kind, f: File, enc: Encoding) -> io::Result<Sink> {
+        let f = BufWriter::with_capacity(1 << 20, f);
         Ok(match kind {
             Kind::Jsonl => {
                 let mut w = RecordWriter::new(f, enc);
@@ -72,6 +81,11 @@ impl Sink {
                 w.flush()?;
                 Sink::Binary(w)
             }
+            Kind::Pcapng => {
+                let mut w = super::pcap::PcapWriter::new(f)?;
+                w.flush()?;
+                Sink::Pcapng(w, enc)
+            }
         })
     }
 
@@ -79,6 +93,7 @@ impl Sink {
         match self {
             Sink::Jsonl(w) => w.write_event(ev),
             Sink::Binary(w) => w.write_event(ev),
+            Sink::Pcapng(w, _) => w.write_event(ev),
         }
     }
 
@@ -89,6 +104,10 @@ impl Sink {
                 Ok(())
             }
             Sink::Binary(w) => w.set_encoding(enc),
+            Sink::Pcapng(_, e) => {
+                *e = enc;
+                Ok(())
+            }
         }
     }
 
@@ -96,6 +115,7 @@ impl Sink {
         match self {
             Sink::Jsonl(w) => w.encoding(),
             Sink::Binary(w) => w.encoding(),
+            Sink::Pcapng(_, e) => *e,
         }
     }
 
@@ -103,6 +123,7 @@ impl Sink {
         match self {
             Sink::Jsonl(w) => w.flush(),
             Sink::Binary(w) => w.flush(),
+            Sink::Pcapng(w, _) => w.flush(),
         }
     }
 
@@ -110,6 +131,7 @@ impl Sink {
         match self {
             Sink::Jsonl(w) => w.written,
             Sink::Binary(w) => w.written,
+            Sink::Pcapng(w, _) => w.written,
         }
     }
 }
@@ -134,7 +156,14 @@ impl Spool {
         {
             super::private::create_dir_all(dir)?;
         }
-        let sink = Sink::open(kind, path, enc)?;
+        // A FIFO opens only once a reader (Wireshark) does: the writer thread waits for
+        // that, and events queue meanwhile. Anything else opens now, so a bad path fails
+        // at once.
+        let sink = if is_fifo(path) {
+            None
+        } else {
+            Some(Sink::open(kind, path, enc)?)
+        };
         let (tx, rx) = unbounded::<Msg>();
         let (st_tx, st_rx) = unbounded();
         let p = path.to_path_buf();
@@ -142,7 +171,21 @@ impl Spool {
         let q = queued.clone();
         let thread = std::thread::Builder::new()
             .name("spool-writer".into())
-            .spawn(move || writer_loop(sink, kind, p, rx, st_tx, q))?;
+            .spawn(move || {
+                let (sink, early) = match sink {
+                    Some(s) => (s, Vec::new()),
+                    None => match wait_for_reader(&p, &rx) {
+                        Ok(Some((f, early))) => match Sink::on(kind, f, enc) {
+                            Ok(s) => (s, early),
+                            Err(e) => return give_up(e, &p, &rx, &st_tx),
+                        },
+                        // The session ended before anyone read the pipe.
+                        Ok(None) => return,
+                        Err(e) => return give_up(e, &p, &rx, &st_tx),
+                    },
+                };
+                writer_loop(sink, early, kind, p, rx, st_tx, q)
+            })?;
         Ok(Spool {
             path: path.to_path_buf(),
             tx: Some(tx),
@@ -155,10 +198,16 @@ impl Spool {
         })
     }
 
-    /// Starts a JSON Lines record at `path` (created or truncated), kept when dropped:
-    /// what `--record FILE` writes.
+    /// Starts a record at `path` (created or truncated), kept when dropped: what
+    /// `--record FILE` writes. JSON Lines, or pcapng for a `.pcapng` name or a FIFO (a
+    /// live feed into `wireshark -k -i FIFO`), flushed after every batch of events.
     pub fn record(path: &Path, enc: Encoding) -> io::Result<Spool> {
-        Spool::start(path, Kind::Jsonl, enc, true)
+        let pcapng = is_fifo(path)
+            || path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("pcapng"));
+        let kind = if pcapng { Kind::Pcapng } else { Kind::Jsonl };
+        Spool::start(path, kind, enc, true)
     }
 
     /// Starts a JSON Lines file at `path` (created or truncated). `keep`: leave the file
@@ -310,18 +359,82 @@ fn give_up(e: io::Error, path: &Path, rx: &Receiver<Msg>, status: &Sender<SpoolS
     }
 }
 
+/// True for a named pipe (mkfifo).
+fn is_fifo(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
+}
+
+/// Opens a FIFO for writing once a reader has opened it, keeping the messages that
+/// arrive meanwhile (None: the session ended first). Linux: polls a non-blocking open
+/// (ENXIO while nobody reads); elsewhere a plain, blocking open.
+fn wait_for_reader(path: &Path, rx: &Receiver<Msg>) -> io::Result<Option<(File, Vec<Msg>)>> {
+    let mut early = Vec::new();
+    #[cfg(target_os = "linux")]
+    loop {
+        use std::os::unix::fs::OpenOptionsExt;
+        let opened = std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path);
+        match opened {
+            Ok(f) => {
+                use std::os::fd::AsRawFd;
+                // Blocking from now on: a slow reader slows the writer, never drops.
+                // SAFETY: fcntl on a descriptor this function owns.
+                unsafe {
+                    let fd = f.as_raw_fd();
+                    let flags = libc::fcntl(fd, libc::F_GETFL);
+                    libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK);
+                }
+                return Ok(Some((f, early)));
+            }
+            Err(e) if e.raw_os_error() == Some(libc::ENXIO) => {
+                match rx.recv_timeout(std::time::Duration::from_millis(100)) {
+                    Ok(m) => early.push(m),
+                    Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
+                    Err(crossbeam_channel::RecvTimeoutError::Disconnected) => return Ok(None),
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = rx;
+        let f = std::fs::OpenOptions::new().write(true).open(path)?;
+        Ok(Some((f, std::mem::take(&mut early))))
+    }
+}
+
 fn writer_loop(
     mut w: Sink,
+    early: Vec<Msg>,
     kind: Kind,
     path: PathBuf,
     rx: Receiver<Msg>,
     status: Sender<SpoolStatus>,
     queued: Arc<AtomicUsize>,
 ) {
+    let mut early = early.into_iter();
     loop {
         // Block for the first message, then take everything queued, then flush once:
         // a kill loses at most what was still in the channel.
-        let Ok(first) = rx.recv() else { break };
+        let first = match early.next() {
+            Some(m) => m,
+            None => match rx.recv() {
+                Ok(m) => m,
+                Err(_) => break,
+            },
+        };
         let mut next = Some(first);
         while let Some(msg) = next.take() {
             let r = match msg {
@@ -337,6 +450,8 @@ fn writer_loop(
                     let _ = ack.send(());
                     r
                 }
+                // A live feed cannot be taken back: pcapng goes on after a Clear.
+                Msg::Truncate if matches!(kind, Kind::Pcapng) => w.flush(),
                 Msg::Truncate => w.flush().and_then(|_| {
                     w = Sink::open(kind, &path, w.encoding())?;
                     Ok(())
@@ -346,7 +461,7 @@ fn writer_loop(
                 give_up(e, &path, &rx, &status);
                 return;
             }
-            next = match rx.try_recv() {
+            next = match early.next().map(Ok).unwrap_or_else(|| rx.try_recv()) {
                 Ok(m) => Some(m),
                 Err(TryRecvError::Empty) | Err(TryRecvError::Disconnected) => None,
             };
