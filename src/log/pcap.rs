@@ -256,7 +256,7 @@ impl Pcap {
                 if let Some(f) = self.flows.get_mut(&key) {
                     f.closed = true;
                 }
-                self.flow(out, &ev, key, &mut packets)?;
+                self.flow(out, ev, key, &mut packets)?;
             }
             EventKind::TlsReady(info) => {
                 if let Some(f) = self.flows.get_mut(&key).filter(|f| !f.closed) {
@@ -267,7 +267,7 @@ impl Pcap {
                 }
             }
             EventKind::Rx(d) | EventKind::Tx(d) => {
-                let Some((a, b)) = self.flow(out, &ev, key.clone(), &mut packets)? else {
+                let Some((a, b)) = self.flow(out, ev, key.clone(), &mut packets)? else {
                     return Ok(packets);
                 };
                 let tls = self.flows.get(&key).and_then(|f| f.tls.clone());
