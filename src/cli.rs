@@ -66,6 +66,34 @@ pub enum RoleCommand {
         #[arg(long, value_name = "LABEL", value_parser = parse_encoding)]
         encoding: Option<Encoding>,
     },
+    /// Send a recorded session's payloads again to HOST:PORT, with their original spacing;
+    /// with --check, compare each reply with the recorded one (a regression test).
+    #[command(
+        after_help = "Examples:\n  socket-tester replay session.jsonl --to 192.168.1.20:502 --check\n  socket-tester replay capture.stspool --to 127.0.0.1:7891 --speed max\n\nExit codes: 0 replayed (with --check: every reply as recorded); 1 a reply differed or the connection failed; 2 bad usage or an unreadable record."
+    )]
+    Replay {
+        /// A JSON Lines record (--record, Save log… as .jsonl) or a binary spool.
+        #[arg(value_name = "RECORD")]
+        input: PathBuf,
+        /// Where to send: HOST:PORT (TCP or UDP, as recorded).
+        #[arg(long, value_name = "HOST:PORT", value_parser = parse_addr)]
+        to: String,
+        /// 1x keeps the recorded spacing, 2x halves it, max sends without waiting.
+        #[arg(long, value_name = "SPEED", default_value = "1x", value_parser = crate::replay::parse_speed)]
+        speed: crate::replay::Speed,
+        /// tx: what the recorded session sent; rx: what it received (a peer's requests).
+        #[arg(long, value_enum, default_value = "tx")]
+        side: crate::replay::Side,
+        /// Compare each reply with the recorded reply; differences as a hex diff.
+        #[arg(long)]
+        check: bool,
+        /// How long to wait for each reply with --check.
+        #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = parse_duration, requires = "check")]
+        reply_timeout: Duration,
+        /// A TCP server's record: replay this client (default: the first with data).
+        #[arg(long, value_name = "ID")]
+        client: Option<u64>,
+    },
     /// UDP sender: send datagrams to HOST:PORT (and show replies).
     #[command(name = "udp-send", after_help = EXAMPLES)]
     UdpSend {
@@ -422,7 +450,7 @@ impl RoleCommand {
     /// The options shared by the role subcommands (None for `export`).
     pub fn common(&self) -> Option<&Common> {
         Some(match self {
-            RoleCommand::Export { .. } => return None,
+            RoleCommand::Export { .. } | RoleCommand::Replay { .. } => return None,
             RoleCommand::UdpSend { common, .. }
             | RoleCommand::UdpRecv { common, .. }
             | RoleCommand::TcpClient { common, .. }
@@ -452,8 +480,8 @@ impl RoleCommand {
         };
         let mut expect_args: Option<&ExpectArgs> = None;
         let (config, send, reply) = match self {
-            RoleCommand::Export { .. } => {
-                return Err(ArgError("export does not start a session".into()));
+            RoleCommand::Export { .. } | RoleCommand::Replay { .. } => {
+                return Err(ArgError("export and replay do not open a tab".into()));
             }
             RoleCommand::UdpSend {
                 to,

@@ -8,6 +8,7 @@ pub mod i18n_tls;
 pub mod launch;
 pub mod log;
 pub mod net;
+pub mod replay;
 pub mod session;
 pub mod sys;
 pub mod ui;

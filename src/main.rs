@@ -1,5 +1,5 @@
 //! Starts Socket Tester: parses the command line, then opens the window, runs headless,
-//! or exports a record.
+//! exports a record, or replays one.
 
 use clap::Parser;
 use socket_tester::cli::{Cli, RoleCommand};
@@ -15,6 +15,27 @@ fn main() {
     }) = &cli.command
     {
         std::process::exit(socket_tester::log::export::run_cli(input, to, *encoding));
+    }
+    if let Some(RoleCommand::Replay {
+        input,
+        to,
+        speed,
+        side,
+        check,
+        reply_timeout,
+        client,
+    }) = &cli.command
+    {
+        let args = socket_tester::replay::ReplayArgs {
+            input,
+            to,
+            speed: *speed,
+            side: *side,
+            check: *check,
+            client: *client,
+            timeout: *reply_timeout,
+        };
+        std::process::exit(socket_tester::replay::run_cli(&args));
     }
     // A bad preset stops here, before anything opens.
     let preset = match &cli.preset {

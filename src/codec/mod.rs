@@ -5,6 +5,7 @@
 //! Nothing here touches a socket; the workers and the log both build on it.
 
 pub mod checksum;
+pub mod diff;
 pub mod escape;
 pub mod framing;
 pub mod hex;
