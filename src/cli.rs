@@ -94,6 +94,22 @@ pub enum RoleCommand {
         #[arg(long, value_name = "ID")]
         client: Option<u64>,
     },
+    /// Run a test sequence (TOML: send, wait, expect with captures, repeat, connect,
+    /// close) against a device; one line per step, a JUnit report for CI.
+    #[command(
+        after_help = "Example:\n  socket-tester run login.toml --to 192.168.1.20:7891 --junit report.xml\n\nExit codes: 0 every step passed; 1 a step failed (the rest are skipped); 2 a bad file (its line is named) or bad arguments."
+    )]
+    Run {
+        /// The sequence file (TOML).
+        #[arg(value_name = "SEQ.toml")]
+        file: PathBuf,
+        /// Where to connect or send: HOST:PORT (default: the file's `to`).
+        #[arg(long, value_name = "HOST:PORT", value_parser = parse_addr)]
+        to: Option<String>,
+        /// Write a JUnit XML report (one test case per step) to FILE.
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+    },
     /// UDP sender: send datagrams to HOST:PORT (and show replies).
     #[command(name = "udp-send", after_help = EXAMPLES)]
     UdpSend {
@@ -450,7 +466,9 @@ impl RoleCommand {
     /// The options shared by the role subcommands (None for `export`).
     pub fn common(&self) -> Option<&Common> {
         Some(match self {
-            RoleCommand::Export { .. } | RoleCommand::Replay { .. } => return None,
+            RoleCommand::Export { .. } | RoleCommand::Replay { .. } | RoleCommand::Run { .. } => {
+                return None;
+            }
             RoleCommand::UdpSend { common, .. }
             | RoleCommand::UdpRecv { common, .. }
             | RoleCommand::TcpClient { common, .. }
@@ -480,8 +498,8 @@ impl RoleCommand {
         };
         let mut expect_args: Option<&ExpectArgs> = None;
         let (config, send, reply) = match self {
-            RoleCommand::Export { .. } | RoleCommand::Replay { .. } => {
-                return Err(ArgError("export and replay do not open a tab".into()));
+            RoleCommand::Export { .. } | RoleCommand::Replay { .. } | RoleCommand::Run { .. } => {
+                return Err(ArgError("export, replay and run do not open a tab".into()));
             }
             RoleCommand::UdpSend {
                 to,

@@ -9,6 +9,7 @@ pub mod launch;
 pub mod log;
 pub mod net;
 pub mod replay;
+pub mod sequence;
 pub mod session;
 pub mod sys;
 pub mod ui;

@@ -37,6 +37,13 @@ fn main() {
         };
         std::process::exit(socket_tester::replay::run_cli(&args));
     }
+    if let Some(RoleCommand::Run { file, to, junit }) = &cli.command {
+        std::process::exit(socket_tester::sequence::cli::run_cli(
+            file,
+            to.as_deref(),
+            junit.as_deref(),
+        ));
+    }
     // A bad preset stops here, before anything opens.
     let preset = match &cli.preset {
         Some(path) => match socket_tester::ui::preset::load(path) {

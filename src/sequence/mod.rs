@@ -1,0 +1,340 @@
+//! Test sequences: an ordered list of steps — send (text, hex or a template), wait,
+//! expect (any matcher an auto-reply rule has, with a timeout; a regex can capture named
+//! groups into variables that later sends use as `{name}`), repeat N { … }, and on TCP
+//! connect / close — read from TOML, checked with the line of each problem, and flattened
+//! into what [`run::SequenceRun`] steps through. `socket-tester run` hosts it headless
+//! (`cli`), with a JUnit report for CI.
+//!
+//! ```toml
+//! name = "login"
+//! protocol = "tcp"          # or "udp"
+//! to = "127.0.0.1:7891"     # --to overrides
+//! encoding = "utf-8"
+//!
+//! [[step]]
+//! send = "HELLO"
+//! [[step]]
+//! expect_regex = "TOKEN=(?P<token>\\w+)"
+//! timeout = "1s"
+//! [[step]]
+//! send = "AUTH {token}\n"
+//! [[step]]
+//! repeat = 3
+//! steps = [ { send = "PING\n" }, { expect = "PONG" } ]
+//! ```
+
+pub mod cli;
+pub mod run;
+
+use crate::net::rules::Matcher;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+use toml::Spanned;
+
+/// The transport a sequence talks over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Proto {
+    Tcp,
+    Udp,
+}
+
+/// A sequence file as written.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileDef {
+    name: Option<String>,
+    protocol: Proto,
+    to: Option<String>,
+    encoding: Option<String>,
+    #[serde(rename = "step", default)]
+    steps: Vec<Spanned<StepDef>>,
+}
+
+/// One step as written: exactly one action.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StepDef {
+    name: Option<String>,
+    send: Option<String>,
+    #[serde(default)]
+    hex: bool,
+    #[serde(default)]
+    template: bool,
+    wait: Option<String>,
+    expect: Option<String>,
+    expect_equals: Option<String>,
+    expect_hex: Option<String>,
+    expect_regex: Option<String>,
+    expect_bytes_regex: Option<String>,
+    #[serde(default)]
+    expect_any: bool,
+    timeout: Option<String>,
+    repeat: Option<u32>,
+    steps: Option<Vec<Spanned<StepDef>>>,
+    #[serde(default)]
+    connect: bool,
+    #[serde(default)]
+    close: bool,
+}
+
+/// What a step does.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Text (or hex) to send; `{name}` takes a captured variable; `template` also
+    /// expands `{seq}`, `{time}`…
+    Send {
+        text: String,
+        hex: bool,
+        template: bool,
+    },
+    Wait(Duration),
+    Expect {
+        matcher: Matcher,
+        timeout: Duration,
+    },
+    Connect,
+    Close,
+}
+
+/// A step of the flattened sequence: its label ("3", "4.2 (round 2)"), its line in the
+/// file, and its action.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    pub label: String,
+    pub name: Option<String>,
+    pub line: usize,
+    pub action: Action,
+}
+
+/// A checked sequence, repeats unrolled.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sequence {
+    pub name: String,
+    pub proto: Proto,
+    pub to: Option<String>,
+    pub encoding: crate::codec::Encoding,
+    pub steps: Vec<Step>,
+}
+
+/// A bad sequence file: the line (1-based, 0 when unknown) and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeqError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for SeqError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line > 0 {
+            write!(f, "line {}: {}", self.line, self.message)
+        } else {
+            f.write_str(&self.message)
+        }
+    }
+}
+
+/// No more steps than this after repeats are unrolled.
+pub const MAX_STEPS: usize = 100_000;
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+fn duration(s: &str, line: usize, what: &str) -> Result<Duration, SeqError> {
+    humantime::parse_duration(s.trim()).map_err(|e| SeqError {
+        line,
+        message: format!("{what} \"{s}\": {e} (write it as 500ms, 2s, 1m)"),
+    })
+}
+
+impl Sequence {
+    /// Reads and checks a sequence file's text.
+    pub fn parse(text: &str) -> Result<Sequence, SeqError> {
+        let def: FileDef = toml::from_str(text).map_err(|e| SeqError {
+            line: e.span().map_or(0, |s| line_of(text, s.start)),
+            message: e.message().trim().to_string(),
+        })?;
+        let encoding = match &def.encoding {
+            Some(label) => crate::codec::Encoding::parse(label).map_err(|m| SeqError {
+                line: 0,
+                message: format!("encoding: {m}"),
+            })?,
+            None => crate::codec::Encoding::UTF_8,
+        };
+        let mut steps = Vec::new();
+        flatten(text, &def.steps, "", def.protocol, &mut steps)?;
+        if steps.is_empty() {
+            return Err(SeqError {
+                line: 0,
+                message: "the sequence has no [[step]]".into(),
+            });
+        }
+        Ok(Sequence {
+            name: def.name.unwrap_or_else(|| "sequence".into()),
+            proto: def.protocol,
+            to: def.to,
+            encoding,
+            steps,
+        })
+    }
+}
+
+fn flatten(
+    text: &str,
+    defs: &[Spanned<StepDef>],
+    prefix: &str,
+    proto: Proto,
+    out: &mut Vec<Step>,
+) -> Result<(), SeqError> {
+    for (i, d) in defs.iter().enumerate() {
+        let line = line_of(text, d.span().start);
+        let s = d.get_ref();
+        let label = format!("{prefix}{}", i + 1);
+        let err = |message: String| SeqError { line, message };
+        let expects = [
+            s.expect.clone().map(Matcher::Contains),
+            s.expect_equals.clone().map(Matcher::Equals),
+            s.expect_hex.clone().map(Matcher::ContainsHex),
+            s.expect_regex.clone().map(Matcher::Regex),
+            s.expect_bytes_regex.clone().map(Matcher::BytesRegex),
+            s.expect_any.then_some(Matcher::Any),
+        ];
+        let n_expect = expects.iter().flatten().count();
+        let actions = s.send.is_some() as usize
+            + s.wait.is_some() as usize
+            + n_expect
+            + s.repeat.is_some() as usize
+            + s.connect as usize
+            + s.close as usize;
+        if actions != 1 {
+            return Err(err(format!(
+                "step {label}: give exactly one of send, wait, expect (expect, expect_equals, expect_hex, expect_regex, expect_bytes_regex, expect_any), repeat, connect, close; found {actions}"
+            )));
+        }
+        if (s.connect || s.close) && proto == Proto::Udp {
+            return Err(err(format!(
+                "step {label}: connect and close are for TCP (UDP has no connection)"
+            )));
+        }
+        if s.timeout.is_some() && n_expect == 0 {
+            return Err(err(format!(
+                "step {label}: timeout belongs to an expect step"
+            )));
+        }
+        if s.steps.is_some() && s.repeat.is_none() {
+            return Err(err(format!("step {label}: steps belong to a repeat step")));
+        }
+        if let Some(times) = s.repeat {
+            let inner = s.steps.as_deref().unwrap_or_default();
+            if inner.is_empty() || times == 0 {
+                return Err(err(format!(
+                    "step {label}: repeat needs a count of 1 or more and steps = [ … ]"
+                )));
+            }
+            for round in 1..=times {
+                let at = out.len();
+                flatten(text, inner, &format!("{label}."), proto, out)?;
+                for st in &mut out[at..] {
+                    st.label = format!("{} (round {round})", st.label);
+                }
+                if out.len() > MAX_STEPS {
+                    return Err(err(format!(
+                        "step {label}: more than {MAX_STEPS} steps once repeated"
+                    )));
+                }
+            }
+            continue;
+        }
+        let action = if let Some(text) = &s.send {
+            if s.hex && s.template {
+                return Err(err(format!(
+                    "step {label}: hex and template exclude each other"
+                )));
+            }
+            Action::Send {
+                text: text.clone(),
+                hex: s.hex,
+                template: s.template,
+            }
+        } else if let Some(w) = &s.wait {
+            Action::Wait(duration(w, line, "wait")?)
+        } else if s.connect {
+            Action::Connect
+        } else if s.close {
+            Action::Close
+        } else {
+            let matcher = expects.into_iter().flatten().next().unwrap_or(Matcher::Any);
+            if let Err(e) = matcher.compile() {
+                return Err(err(format!("step {label}: {}", e)));
+            }
+            let timeout = match &s.timeout {
+                Some(t) => duration(t, line, "timeout")?,
+                None => Duration::from_secs(1),
+            };
+            Action::Expect { matcher, timeout }
+        };
+        out.push(Step {
+            label,
+            name: s.name.clone(),
+            line,
+            action,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sequence_parses_and_repeats_unroll() {
+        let s = Sequence::parse(
+            r#"
+name = "t"
+protocol = "tcp"
+[[step]]
+send = "HI"
+[[step]]
+expect_regex = "T=(?P<t>\\d+)"
+timeout = "300ms"
+[[step]]
+repeat = 2
+steps = [ { send = "P" }, { expect = "Q" } ]
+[[step]]
+close = true
+"#,
+        )
+        .unwrap();
+        assert_eq!(s.steps.len(), 1 + 1 + 4 + 1);
+        assert_eq!(s.steps[3].label, "3.2 (round 1)");
+        assert_eq!(s.steps[5].label, "3.2 (round 2)");
+        assert_eq!(s.steps[1].line, 6);
+        assert_eq!(
+            s.steps[1].action,
+            Action::Expect {
+                matcher: Matcher::Regex("T=(?P<t>\\d+)".into()),
+                timeout: Duration::from_millis(300)
+            }
+        );
+    }
+
+    #[test]
+    fn bad_files_name_the_line() {
+        let e = Sequence::parse("protocol = \"tcp\"\n[[step]]\nsend = \"a\"\nwait = \"1s\"\n")
+            .unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        assert!(e.message.contains("exactly one"), "{e}");
+        let e = Sequence::parse("protocol = \"udp\"\n\n[[step]]\nclose = true\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        let e = Sequence::parse("protocol = \"tcp\"\n[[step]]\nwait = \"soon\"\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        let e =
+            Sequence::parse("protocol = \"tcp\"\n[[step]]\nsend = 'x'\nbogus = 1\n").unwrap_err();
+        assert!(e.line >= 2 && e.message.contains("bogus"), "{e}");
+        let e =
+            Sequence::parse("protocol = \"tcp\"\n[[step]]\nexpect_regex = \"(\"\n").unwrap_err();
+        assert_eq!(e.line, 2);
+    }
+}

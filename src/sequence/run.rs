@@ -1,0 +1,416 @@
+//! Stepping through a sequence, with no socket of its own: the host (headless `run`, or
+//! a session runtime) feeds it what happened — received bytes, connected, closed, a
+//! failure — and does the I/O it asks for ([`Need`]). Each step ends passed, failed or
+//! skipped, with its latency; a failed expect carries a hex diff of what was expected
+//! against what arrived. The first failure ends the run (the rest are skipped).
+
+use super::{Action, Sequence, Step};
+use crate::codec::diff::hex_diff;
+use crate::codec::{Template, TemplateCtx, encode, parse_hex};
+use crate::net::rules::Matcher;
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+/// I/O the host must do now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Need {
+    Send(Vec<u8>),
+    Connect,
+    Close,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Passed,
+    Failed,
+    Skipped,
+}
+
+/// How one step went.
+#[derive(Clone, Debug)]
+pub struct StepResult {
+    pub label: String,
+    pub name: Option<String>,
+    pub line: usize,
+    /// "send 6 bytes", "expect contains \"PONG\"", "wait 500ms".
+    pub what: String,
+    pub outcome: Outcome,
+    /// How long the step took.
+    pub took: Duration,
+    /// Expect: from the last send to the matching bytes.
+    pub latency: Option<Duration>,
+    /// Why it failed.
+    pub detail: Option<String>,
+    /// A failed expect: expected against received, as hex.
+    pub diff: Vec<String>,
+}
+
+/// How long a connect or a close may take.
+const IO_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub struct SequenceRun {
+    seq: Sequence,
+    next: usize,
+    /// The step under way (waiting on time or on the peer) and when it began.
+    current: Option<(usize, Instant)>,
+    /// Bytes received since the last expect matched.
+    rx: Vec<u8>,
+    last_send: Option<Instant>,
+    vars: BTreeMap<String, String>,
+    ctx: TemplateCtx,
+    results: Vec<StepResult>,
+    done: bool,
+}
+
+fn describe(a: &Action) -> String {
+    match a {
+        Action::Send { text, hex, .. } => {
+            if *hex {
+                format!("send hex {text}")
+            } else {
+                format!("send {text:?}")
+            }
+        }
+        Action::Wait(d) => format!("wait {}", humantime::format_duration(*d)),
+        Action::Expect { matcher, timeout } => format!(
+            "expect {} within {}",
+            matcher.describe(),
+            humantime::format_duration(*timeout)
+        ),
+        Action::Connect => "connect".into(),
+        Action::Close => "close".into(),
+    }
+}
+
+impl SequenceRun {
+    pub fn new(seq: Sequence) -> SequenceRun {
+        let ctx = TemplateCtx::new(seq.encoding, false);
+        SequenceRun {
+            seq,
+            next: 0,
+            current: None,
+            rx: Vec::new(),
+            last_send: None,
+            vars: BTreeMap::new(),
+            ctx,
+            results: Vec::new(),
+            done: false,
+        }
+    }
+
+    pub fn sequence(&self) -> &Sequence {
+        &self.seq
+    }
+
+    pub fn results(&self) -> &[StepResult] {
+        &self.results
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// True when every step passed (once done).
+    pub fn passed(&self) -> bool {
+        self.done && self.results.iter().all(|r| r.outcome == Outcome::Passed)
+    }
+
+    /// Variables captured so far.
+    pub fn vars(&self) -> &BTreeMap<String, String> {
+        &self.vars
+    }
+
+    fn step(&self, i: usize) -> &Step {
+        &self.seq.steps[i]
+    }
+
+    fn finish(
+        &mut self,
+        i: usize,
+        outcome: Outcome,
+        began: Instant,
+        now: Instant,
+    ) -> &mut StepResult {
+        let st = self.step(i).clone();
+        self.results.push(StepResult {
+            label: st.label,
+            name: st.name,
+            line: st.line,
+            what: describe(&st.action),
+            outcome,
+            took: now.saturating_duration_since(began),
+            latency: None,
+            detail: None,
+            diff: Vec::new(),
+        });
+        self.current = None;
+        let at = self.results.len() - 1;
+        if outcome == Outcome::Failed {
+            self.skip_rest(i + 1, now);
+        }
+        &mut self.results[at]
+    }
+
+    fn skip_rest(&mut self, from: usize, now: Instant) {
+        for j in from..self.seq.steps.len() {
+            let st = self.step(j).clone();
+            self.results.push(StepResult {
+                label: st.label,
+                name: st.name,
+                line: st.line,
+                what: describe(&st.action),
+                outcome: Outcome::Skipped,
+                took: Duration::ZERO,
+                latency: None,
+                detail: None,
+                diff: Vec::new(),
+            });
+        }
+        let _ = now;
+        self.next = self.seq.steps.len();
+        self.done = true;
+    }
+
+    /// The host lost the connection or could not do what was asked.
+    pub fn on_failure(&mut self, detail: &str, now: Instant) {
+        if self.done {
+            return;
+        }
+        let (i, began) = match self.current {
+            Some(c) => c,
+            None if self.next < self.seq.steps.len() => (self.next, now),
+            None => {
+                self.done = true;
+                return;
+            }
+        };
+        self.next = i + 1;
+        let r = self.finish(i, Outcome::Failed, began, now);
+        r.detail = Some(detail.to_string());
+    }
+
+    pub fn on_rx(&mut self, data: &[u8], now: Instant) {
+        self.rx.extend_from_slice(data);
+        self.check_expect(now);
+    }
+
+    pub fn on_connected(&mut self, now: Instant) {
+        if let Some((i, began)) = self.current
+            && self.step(i).action == Action::Connect
+        {
+            self.rx.clear();
+            self.finish(i, Outcome::Passed, began, now);
+        }
+    }
+
+    pub fn on_closed(&mut self, now: Instant) {
+        if let Some((i, began)) = self.current
+            && self.step(i).action == Action::Close
+        {
+            self.finish(i, Outcome::Passed, began, now);
+        }
+    }
+
+    /// When the host should call [`SequenceRun::poll`] again at the latest.
+    pub fn deadline(&self) -> Option<Instant> {
+        let (i, began) = self.current?;
+        Some(match &self.step(i).action {
+            Action::Wait(d) => began + *d,
+            Action::Expect { timeout, .. } => began + *timeout,
+            _ => began + IO_TIMEOUT,
+        })
+    }
+
+    fn check_expect(&mut self, now: Instant) {
+        let Some((i, began)) = self.current else {
+            return;
+        };
+        let Action::Expect { matcher, .. } = self.step(i).action.clone() else {
+            return;
+        };
+        let Ok(m) = matcher.compile() else {
+            return;
+        };
+        let enc = self.seq.encoding;
+        if !m.is_match(&self.rx, enc) {
+            return;
+        }
+        // Captures: a text regex's named groups become variables.
+        if let Matcher::Regex(r) = &matcher
+            && let Ok(re) = regex::Regex::new(r)
+        {
+            let text = crate::codec::decode(enc, &self.rx);
+            if let Some(c) = re.captures(&text) {
+                for name in re.capture_names().flatten() {
+                    if let Some(v) = c.name(name) {
+                        self.vars.insert(name.to_string(), v.as_str().to_string());
+                    }
+                }
+            }
+        }
+        self.rx.clear();
+        let since = self.last_send.unwrap_or(began);
+        let r = self.finish(i, Outcome::Passed, began, now);
+        r.latency = Some(now.saturating_duration_since(since));
+    }
+
+    /// The bytes a send step puts on the wire: captured `{name}`s filled in, then hex,
+    /// a template, or text in the sequence's encoding.
+    fn bytes(&mut self, text: &str, hex: bool, template: bool) -> Result<Vec<u8>, String> {
+        let mut t = text.to_string();
+        for (k, v) in &self.vars {
+            t = t.replace(&format!("{{{k}}}"), v);
+        }
+        if hex {
+            return parse_hex(&t).map_err(|e| e.to_string());
+        }
+        if template {
+            return Template::parse(&t)
+                .and_then(|tp| tp.render(&mut self.ctx))
+                .map_err(|e| e.to_string());
+        }
+        if let Some(open) = t.find('{')
+            && let Some(len) = t[open..].find('}')
+        {
+            let name = &t[open + 1..open + len];
+            if !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                return Err(format!("{{{name}}} is not a captured variable (yet)"));
+            }
+        }
+        encode(self.seq.encoding, &t).map_err(|e| e.to_string())
+    }
+
+    /// Moves on as far as it can; returns the I/O to do now, in order.
+    pub fn poll(&mut self, now: Instant) -> Vec<Need> {
+        let mut needs = Vec::new();
+        while !self.done {
+            if let Some((i, began)) = self.current {
+                match self.step(i).action.clone() {
+                    Action::Wait(d) if now >= began + d => {
+                        self.finish(i, Outcome::Passed, began, now);
+                        continue;
+                    }
+                    Action::Expect { matcher, timeout } if now >= began + timeout => {
+                        let expected = expected_bytes(&matcher, self.seq.encoding);
+                        let got = std::mem::take(&mut self.rx);
+                        let diff = match expected {
+                            Some(e) => hex_diff(&e, &got),
+                            None => hex_diff(&[], &got),
+                        };
+                        let r = self.finish(i, Outcome::Failed, began, now);
+                        r.detail = Some(format!(
+                            "no reply {} within {} ({} bytes arrived)",
+                            matcher.describe(),
+                            humantime::format_duration(timeout),
+                            got.len()
+                        ));
+                        r.diff = diff;
+                        continue;
+                    }
+                    Action::Connect | Action::Close if now >= began + IO_TIMEOUT => {
+                        let r = self.finish(i, Outcome::Failed, began, now);
+                        r.detail = Some("no answer within 10 s".into());
+                        continue;
+                    }
+                    _ => break,
+                }
+            }
+            if self.next >= self.seq.steps.len() {
+                self.done = true;
+                break;
+            }
+            let i = self.next;
+            self.next += 1;
+            match self.step(i).action.clone() {
+                Action::Send {
+                    text,
+                    hex,
+                    template,
+                } => match self.bytes(&text, hex, template) {
+                    Ok(b) => {
+                        let n = b.len();
+                        needs.push(Need::Send(b));
+                        self.last_send = Some(now);
+                        let r = self.finish(i, Outcome::Passed, now, now);
+                        r.what = format!("{} ({n} bytes)", r.what);
+                    }
+                    Err(e) => {
+                        let r = self.finish(i, Outcome::Failed, now, now);
+                        r.detail = Some(e);
+                    }
+                },
+                Action::Wait(_) => self.current = Some((i, now)),
+                Action::Expect { .. } => {
+                    self.current = Some((i, now));
+                    self.check_expect(now);
+                }
+                Action::Connect => {
+                    self.current = Some((i, now));
+                    needs.push(Need::Connect);
+                }
+                Action::Close => {
+                    self.current = Some((i, now));
+                    needs.push(Need::Close);
+                }
+            }
+        }
+        needs
+    }
+}
+
+/// The bytes a matcher stands for, where it names them (for the diff).
+fn expected_bytes(m: &Matcher, enc: crate::codec::Encoding) -> Option<Vec<u8>> {
+    match m {
+        Matcher::Contains(t) | Matcher::Equals(t) => encode(enc, t).ok(),
+        Matcher::ContainsHex(h) | Matcher::StartsWithHex(h) => parse_hex(h).ok(),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seq(text: &str) -> SequenceRun {
+        SequenceRun::new(Sequence::parse(text).unwrap())
+    }
+
+    #[test]
+    fn a_capture_feeds_a_later_send_and_a_timeout_fails_with_a_diff() {
+        let mut r = seq(r#"
+protocol = "tcp"
+[[step]]
+send = "HELLO"
+[[step]]
+expect_regex = "TOKEN=(?P<token>\\w+)"
+[[step]]
+send = "AUTH {token}"
+[[step]]
+expect = "OK"
+timeout = "100ms"
+[[step]]
+send = "never"
+"#);
+        let t0 = Instant::now();
+        assert_eq!(r.poll(t0), vec![Need::Send(b"HELLO".to_vec())]);
+        assert!(r.poll(t0).is_empty(), "waiting for the token");
+        r.on_rx(b"TOKEN=ab12\n", t0 + Duration::from_millis(3));
+        assert_eq!(r.vars()["token"], "ab12");
+        let t1 = t0 + Duration::from_millis(3);
+        assert_eq!(r.poll(t1), vec![Need::Send(b"AUTH ab12".to_vec())]);
+        r.on_rx(b"NO", t1);
+        assert!(r.poll(t1 + Duration::from_millis(50)).is_empty());
+        r.poll(t1 + Duration::from_millis(101));
+        assert!(r.is_done() && !r.passed());
+        let res = r.results();
+        assert_eq!(res[1].latency, Some(Duration::from_millis(3)));
+        assert_eq!(res[3].outcome, Outcome::Failed);
+        assert!(
+            res[3].diff.iter().any(|l| l.contains("4f 4b")),
+            "{:#?}",
+            res
+        );
+        assert!(res[3].detail.as_deref().unwrap_or("").contains("no reply"));
+        assert_eq!(res[4].outcome, Outcome::Skipped);
+    }
+}

@@ -1,0 +1,210 @@
+//! `socket-tester run SEQ.toml`: scripted device tests on loopback with OS-assigned
+//! ports. A Python "device" hands out a session token that the sequence captures and
+//! sends back, answers PING with PONG in a repeat, and takes a close and a reconnect; a
+//! wrong answer fails with a hex diff and exit 1 (the rest skipped), and the JUnit report
+//! says the same; UDP works datagram by datagram; a bad file exits 2 naming its line.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_socket-tester"))
+}
+
+/// A Python device: per connection, "HELLO" → "TOKEN=<n>" (a new n each time),
+/// "AUTH <n>" → "OK" (or "DENIED"), "PING" → "PONG" (or "PANG" when started with "bad").
+const PY_DEVICE: &str = r#"
+import socket, sys
+bad = len(sys.argv) > 1 and sys.argv[1] == "bad"
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(4)
+print(s.getsockname()[1], flush=True)
+n = 0
+while True:
+    c, _ = s.accept()
+    n += 1
+    token = "t%03d" % (n * 7)
+    buf = b""
+    while True:
+        b = c.recv(4096)
+        if not b:
+            break
+        buf += b
+        while b"\n" in buf:
+            line, buf = buf.split(b"\n", 1)
+            line = line.decode()
+            if line == "HELLO":
+                c.sendall(("TOKEN=%s\n" % token).encode())
+            elif line.startswith("AUTH "):
+                c.sendall(b"OK\n" if line[5:] == token else b"DENIED\n")
+            elif line == "PING":
+                c.sendall(b"PANG\n" if bad else b"PONG\n")
+    c.close()
+"#;
+
+fn device(bad: bool) -> Option<(std::process::Child, u16)> {
+    let mut cmd = Command::new("python3");
+    cmd.args(["-c", PY_DEVICE]);
+    if bad {
+        cmd.arg("bad");
+    }
+    let Ok(mut child) = cmd.stdout(Stdio::piped()).spawn() else {
+        eprintln!("skipped: python3 is not installed");
+        return None;
+    };
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    Some((child, line.trim().parse().unwrap()))
+}
+
+const LOGIN: &str = r#"
+name = "login"
+protocol = "tcp"
+
+[[step]]
+send = "HELLO\n"
+[[step]]
+name = "the token"
+expect_regex = "TOKEN=(?P<token>\\w+)"
+timeout = "2s"
+[[step]]
+send = "AUTH {token}\n"
+[[step]]
+expect_equals = "OK\n"
+[[step]]
+repeat = 3
+steps = [ { send = "PING\n" }, { expect = "PONG", timeout = "1s" } ]
+[[step]]
+close = true
+[[step]]
+wait = "100ms"
+[[step]]
+connect = true
+[[step]]
+send = "HELLO\n"
+[[step]]
+expect_regex = "TOKEN=(?P<token>\\w+)"
+[[step]]
+send = "AUTH {token}\n"
+[[step]]
+expect = "OK"
+"#;
+
+#[test]
+fn a_login_with_a_captured_token_a_repeat_and_a_reconnect_passes() {
+    let Some((mut dev, port)) = device(false) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let seq = dir.path().join("login.toml");
+    std::fs::write(&seq, LOGIN).unwrap();
+    let junit = dir.path().join("report.xml");
+    let out = bin()
+        .arg("run")
+        .arg(&seq)
+        .args(["--to", &format!("127.0.0.1:{port}"), "--junit"])
+        .arg(&junit)
+        .output()
+        .unwrap();
+    let _ = dev.kill();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    // 4 + 3×2 + close, wait, connect + 4 = 17 steps.
+    assert!(
+        text.contains("login: 17 steps, 17 passed, 0 failed, 0 skipped"),
+        "{text}"
+    );
+    assert!(
+        text.contains("step 5.2 (round 3) (line 17) pass expect contains \"PONG\""),
+        "{text}"
+    );
+    // The second token differs from the first, and AUTH used each one.
+    assert!(
+        text.contains("send \"AUTH {token}\\n\" (10 bytes)"),
+        "{text}"
+    );
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains(r#"tests="17" failures="0" skipped="0""#),
+        "{xml}"
+    );
+    assert_eq!(xml.matches("<testcase ").count(), 17);
+}
+
+#[test]
+fn a_wrong_answer_fails_with_a_hex_diff_and_skips_the_rest() {
+    let Some((mut dev, port)) = device(true) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let seq = dir.path().join("login.toml");
+    std::fs::write(
+        &seq,
+        LOGIN.replace(
+            "expect = \"PONG\", timeout = \"1s\"",
+            "expect_equals = \"PONG\\n\", timeout = \"300ms\"",
+        ),
+    )
+    .unwrap();
+    let junit = dir.path().join("report.xml");
+    let out = bin()
+        .arg("run")
+        .arg(&seq)
+        .args(["--to", &format!("127.0.0.1:{port}"), "--junit"])
+        .arg(&junit)
+        .output()
+        .unwrap();
+    let _ = dev.kill();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("step 5.2 (round 1) (line 17) FAIL"), "{text}");
+    // PONG\n against PANG\n: the second byte.
+    assert!(text.contains("expected  50 4f 4e 47 0a"), "{text}");
+    assert!(text.contains("got       50 41 4e 47 0a"), "{text}");
+    assert!(text.contains("1 failed, 11 skipped"), "{text}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.contains(r#"failures="1" skipped="11""#), "{xml}");
+    assert!(xml.contains("<failure message=\"no reply"), "{xml}");
+}
+
+#[test]
+fn udp_sequences_and_bad_files() {
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = sock.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut b = [0u8; 512];
+        while let Ok((n, from)) = sock.recv_from(&mut b) {
+            let _ = sock.send_to(&b[..n].to_ascii_uppercase(), from);
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let seq = dir.path().join("udp.toml");
+    std::fs::write(
+        &seq,
+        format!(
+            "protocol = \"udp\"\nto = \"127.0.0.1:{port}\"\n[[step]]\nsend = \"01 02 0a\"\nhex = true\n[[step]]\nexpect_hex = \"01 02 0a\"\n[[step]]\nsend = \"abc\"\n[[step]]\nexpect_equals = \"ABC\"\n"
+        ),
+    )
+    .unwrap();
+    let out = bin().arg("run").arg(&seq).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("4 passed"), "{text}");
+
+    std::fs::write(&seq, "protocol = \"udp\"\n\n[[step]]\nclose = true\n").unwrap();
+    let out = bin()
+        .arg("run")
+        .arg(&seq)
+        .args(["--to", "127.0.0.1:9"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("line 3: step 1: connect and close are for TCP"),
+        "{err}"
+    );
+}
