@@ -282,6 +282,21 @@ impl SequenceRun {
 
     /// Moves on as far as it can; returns the I/O to do now, in order.
     pub fn poll(&mut self, now: Instant) -> Vec<Need> {
+        self.poll_up_to(now, usize::MAX)
+    }
+
+    /// A step is under way (waiting on time or on the peer).
+    pub fn waiting(&self) -> bool {
+        self.current.is_some()
+    }
+
+    /// Steps started so far.
+    pub fn started(&self) -> usize {
+        self.next
+    }
+
+    /// Like [`SequenceRun::poll`], but starts at most `starts` new steps (step mode).
+    pub fn poll_up_to(&mut self, now: Instant, mut starts: usize) -> Vec<Need> {
         let mut needs = Vec::new();
         while !self.done {
             if let Some((i, began)) = self.current {
@@ -319,6 +334,10 @@ impl SequenceRun {
                 self.done = true;
                 break;
             }
+            if starts == 0 {
+                break;
+            }
+            starts -= 1;
             let i = self.next;
             self.next += 1;
             match self.step(i).action.clone() {

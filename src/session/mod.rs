@@ -12,7 +12,9 @@
 //! ```
 
 pub mod budget;
+
 mod runner;
+pub mod sequence_host;
 pub mod stats;
 pub mod timeline;
 pub mod tools;
@@ -56,6 +58,13 @@ pub enum Control {
     ResetRuleCounts,
     StartExpect(Box<Expect>),
     CancelExpect,
+    /// Run a test sequence on this session (`step`: one step per [`Control::StepSequence`]).
+    StartSequence {
+        run: Box<crate::sequence::run::SequenceRun>,
+        step: bool,
+    },
+    StepSequence,
+    StopSequence,
     StartAutoSend(PacerPlan, MakePayload),
     StopAutoSend,
     /// A note the user attached to this moment.

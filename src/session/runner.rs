@@ -11,6 +11,8 @@ use super::{Control, Output, RuntimeOptions, SharedView, lock};
 use crate::codec::Encoding;
 use crate::log::frames::{ViewFramer, ViewRow};
 use crate::log::spool::Spool;
+use crate::net::SessionConfig;
+use crate::net::auto::AutoPlan;
 use crate::net::{Command, Event, EventKind, Role, Session};
 use crossbeam_channel::{Receiver, TryRecvError, never};
 use std::path::PathBuf;
@@ -69,6 +71,10 @@ pub(super) struct Runner {
     opts: RuntimeOptions,
     output: Option<Box<dyn Output>>,
     session: Option<Session>,
+    /// The last session's config (a sequence's connect step starts it again).
+    last_config: Option<Box<SessionConfig>>,
+    /// Start the session again once the running one has ended.
+    restart_pending: bool,
     enc: Encoding,
     local: Option<std::net::SocketAddr>,
     spool: Option<Spool>,
@@ -119,6 +125,8 @@ impl Runner {
             opts,
             output,
             session: None,
+            last_config: None,
+            restart_pending: false,
             local: None,
             spool: None,
             spool_error: None,
@@ -193,6 +201,60 @@ impl Runner {
     fn writers_behind(&self) -> bool {
         self.spool.as_ref().is_some_and(Spool::is_behind)
             || self.recorder.as_ref().is_some_and(Spool::is_behind)
+    }
+
+    /// Starts a worker (unless one runs): the view and the automation start over, the
+    /// `--record` file opens. The config is kept for a sequence's connect step.
+    fn start(&mut self, config: Box<SessionConfig>, plan: Box<AutoPlan>, record: Option<PathBuf>) {
+        if self.session.is_some() {
+            return;
+        }
+        if config.encoding != self.enc {
+            self.set_encoding(config.encoding);
+        }
+        // `Runtime::start` already said `Starting`; say it again after the last
+        // session's queued events (its end among them) have reached the view.
+        self.flush(true);
+        {
+            let mut v = lock(&self.view);
+            v.status.on_start();
+            v.store.new_session();
+        }
+        self.framer.reset();
+        self.local = None;
+        self.tools.on_start(*plan);
+        self.record_error = None;
+        self.record_path = None;
+        self.recorded = 0;
+        self.record_written = 0;
+        if let Some(p) = record {
+            match Spool::record(&p, self.enc) {
+                Ok(r) => {
+                    self.recorder = Some(r);
+                    self.record_path = Some(p);
+                }
+                Err(e) => {
+                    self.record_error = Some(writer_error(WriterFailure::CannotCreateRecord, &p, e))
+                }
+            }
+        }
+        self.last_config = Some(config.clone());
+        let session = Session::start(*config, None);
+        lock(&self.view).tcp_stats = session.tcp_stats();
+        self.session = Some(session);
+    }
+
+    /// A sequence's connect step: the same session again (after the running one ends).
+    fn restart(&mut self) {
+        let Some(cfg) = self.last_config.clone() else {
+            return;
+        };
+        if let Some(s) = &self.session {
+            s.send(Command::Stop);
+            self.restart_pending = true;
+        } else {
+            self.start(cfg, Box::default(), None);
+        }
     }
 
     fn take_batch(&mut self, first: Event, events: &Receiver<Event>) {
@@ -282,6 +344,11 @@ impl Runner {
         self.write_out();
         drop(session);
         self.tools.on_ended();
+        if std::mem::take(&mut self.restart_pending)
+            && let Some(cfg) = self.last_config.clone()
+        {
+            self.start(cfg, Box::default(), None);
+        }
         let template = Event {
             ts_us: crate::net::now_us(),
             role: self.role,
@@ -312,44 +379,7 @@ impl Runner {
                 config,
                 plan,
                 record,
-            } => {
-                if self.session.is_some() {
-                    return;
-                }
-                if config.encoding != self.enc {
-                    self.set_encoding(config.encoding);
-                }
-                // `Runtime::start` already said `Starting`; say it again after the last
-                // session's queued events (its end among them) have reached the view.
-                self.flush(true);
-                {
-                    let mut v = lock(&self.view);
-                    v.status.on_start();
-                    v.store.new_session();
-                }
-                self.framer.reset();
-                self.local = None;
-                self.tools.on_start(*plan);
-                self.record_error = None;
-                self.record_path = None;
-                self.recorded = 0;
-                self.record_written = 0;
-                if let Some(p) = record {
-                    match Spool::record(&p, self.enc) {
-                        Ok(r) => {
-                            self.recorder = Some(r);
-                            self.record_path = Some(p);
-                        }
-                        Err(e) => {
-                            self.record_error =
-                                Some(writer_error(WriterFailure::CannotCreateRecord, &p, e))
-                        }
-                    }
-                }
-                let session = Session::start(*config, None);
-                lock(&self.view).tcp_stats = session.tcp_stats();
-                self.session = Some(session);
-            }
+            } => self.start(config, plan, record),
             Control::Worker(cmd) => {
                 if let Some(s) = &self.session {
                     s.send(cmd);
@@ -374,6 +404,15 @@ impl Runner {
                 self.tools.start_expect(*x);
             }
             Control::CancelExpect => self.tools.cancel_expect(now),
+            Control::StartSequence { run, step } => {
+                self.tools.seq.start(*run, step);
+                self.after_sequence(now);
+            }
+            Control::StepSequence => {
+                self.tools.seq.step();
+                self.after_sequence(now);
+            }
+            Control::StopSequence => self.tools.seq.stop(),
             Control::StartAutoSend(plan, make) => {
                 if let Some(s) = &self.session {
                     self.tools.start_auto_send(s, plan, make);
@@ -487,14 +526,27 @@ impl Runner {
         }
     }
 
+    /// A sequence moved on outside an event: its I/O now, and a connect step's restart.
+    fn after_sequence(&mut self, now: Instant) {
+        let at = self.tools.seq.tick(self.role, self.session.as_ref(), now);
+        self.next_tick = earliest(self.next_tick, at);
+        if self.tools.seq.take_restart() {
+            self.restart();
+        }
+    }
+
     /// After any wake-up: automation that is due, the writers' progress, the view, the window.
     fn after_wake(&mut self) {
         self.write_out();
         let now = Instant::now();
         self.next_tick = match &self.session {
             Some(s) => self.tools.tick(s, now),
-            None => None,
+            // No session (a sequence between close and connect): only the sequence.
+            None => self.tools.seq.tick(self.role, None, now),
         };
+        if self.tools.seq.take_restart() {
+            self.restart();
+        }
         self.poll_writers();
         self.print_expect();
         if let Some(o) = &mut self.output {

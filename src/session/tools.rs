@@ -30,6 +30,8 @@ pub struct Tools {
     /// Set when auto-send stopped early or ended; copied into the view.
     auto_note: Option<AutoNote>,
     note_dirty: bool,
+    /// A test sequence.
+    pub seq: super::sequence_host::SeqHost,
 }
 
 impl Tools {
@@ -68,6 +70,7 @@ impl Tools {
                 session.send(c);
             }
         }
+        self.seq.on_event(ev, Some(session), now);
         let own_end = ev.client.is_none()
             && matches!(ev.kind, EventKind::Closed { .. } | EventKind::Reset { .. });
         if own_end {
@@ -91,6 +94,7 @@ impl Tools {
             }
             next = earliest(next, at);
         }
+        next = earliest(next, self.seq.tick(session.role(), Some(session), now));
         if let Some(p) = &self.pacer {
             if p.is_running() {
                 // Progress is copied into the view ten times a second.
@@ -241,6 +245,10 @@ impl Tools {
             st.auto_note = self.auto_note.clone();
             self.note_dirty = false;
         }
+        if self.seq.dirty {
+            st.sequence = self.seq.view();
+            self.seq.dirty = false;
+        }
     }
 
     fn publish_rules(&self, st: &mut Status) {
@@ -262,7 +270,7 @@ impl Tools {
     /// Something the window shows changed since the last [`Tools::publish`] (auto-send
     /// progress counts as a change while it runs).
     pub fn needs_publish(&self) -> bool {
-        self.expect_dirty || self.pacer.is_some() || self.note_dirty
+        self.expect_dirty || self.pacer.is_some() || self.note_dirty || self.seq.dirty
     }
 
     /// The Expect run, for headless printing.

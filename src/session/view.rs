@@ -109,6 +109,8 @@ pub struct Status {
     pub plan_done: bool,
     /// Bumped at every change (the window can tell that something happened).
     pub generation: u64,
+    /// The test sequence, if one ran.
+    pub sequence: Option<super::sequence_host::SequenceView>,
     /// The socket options the user set, as the kernel holds them.
     pub sockopts: Option<Box<crate::net::sockopts::SockReport>>,
     /// TLS client: what the connection's handshake negotiated.
@@ -146,6 +148,7 @@ impl Status {
             tls: None,
             tls_cert: None,
             sockopts: None,
+            sequence: None,
         }
     }
 
