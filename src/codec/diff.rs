@@ -2,19 +2,32 @@
 //! (and the lengths, when they do), with `^^` under each byte that is not as expected.
 //! Used by replay's `--check`, where a reply that differs from the recorded one is shown.
 
-/// The lines of the diff; empty when `expected == got`.
+/// The lines of the diff, in English; empty when `expected == got`.
 pub fn hex_diff(expected: &[u8], got: &[u8]) -> Vec<String> {
+    let length = format!(
+        "length: expected {} bytes, got {}",
+        expected.len(),
+        got.len()
+    );
+    hex_diff_in(expected, got, ("expected", "got"), length)
+}
+
+/// [`hex_diff`] with the row labels and the length line in a language of the caller's.
+pub fn hex_diff_in(
+    expected: &[u8],
+    got: &[u8],
+    words: (&str, &str),
+    length: String,
+) -> Vec<String> {
     if expected == got {
         return Vec::new();
     }
     let mut out = Vec::new();
     if expected.len() != got.len() {
-        out.push(format!(
-            "length: expected {} bytes, got {}",
-            expected.len(),
-            got.len()
-        ));
+        out.push(length);
     }
+    let w = words.0.chars().count().max(words.1.chars().count());
+    let pad = |s: &str| format!("{s}{}", " ".repeat(w - s.chars().count()));
     let rows = expected.len().max(got.len()).div_ceil(16);
     let cell = |b: Option<&u8>| b.map_or("  ".to_string(), |b| format!("{b:02x}"));
     for r in 0..rows {
@@ -30,13 +43,20 @@ pub fn hex_diff(expected: &[u8], got: &[u8]) -> Vec<String> {
             .zip(&g)
             .map(|(a, b)| if a == b { "  " } else { "^^" })
             .collect();
-        out.push(format!("{:06x}  expected  {}", r * 16, row(&e).trim_end()));
-        out.push(format!("{:6}  got       {}", "", row(&g).trim_end()));
         out.push(format!(
-            "{:6}            {}",
-            "",
-            marks.join(" ").trim_end()
+            "{:06x}  {}  {}",
+            r * 16,
+            pad(words.0),
+            row(&e).trim_end()
         ));
+        out.push(format!(
+            "{:6}  {}  {}",
+            "",
+            pad(words.1),
+            row(&g).trim_end()
+        ));
+        let blank = " ".repeat(w);
+        out.push(format!("{:6}  {blank}  {}", "", marks.join(" ").trim_end()));
     }
     out
 }

@@ -24,6 +24,7 @@
 //! ```
 
 pub mod cli;
+pub mod outline;
 pub mod run;
 
 use crate::net::rules::Matcher;
@@ -42,40 +43,40 @@ pub enum Proto {
 /// A sequence file as written.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct FileDef {
-    name: Option<String>,
-    protocol: Proto,
-    to: Option<String>,
-    encoding: Option<String>,
+pub(crate) struct FileDef {
+    pub(crate) name: Option<String>,
+    pub(crate) protocol: Proto,
+    pub(crate) to: Option<String>,
+    pub(crate) encoding: Option<String>,
     #[serde(rename = "step", default)]
-    steps: Vec<Spanned<StepDef>>,
+    pub(crate) steps: Vec<Spanned<StepDef>>,
 }
 
 /// One step as written: exactly one action.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct StepDef {
-    name: Option<String>,
-    send: Option<String>,
+pub(crate) struct StepDef {
+    pub(crate) name: Option<String>,
+    pub(crate) send: Option<String>,
     #[serde(default)]
-    hex: bool,
+    pub(crate) hex: bool,
     #[serde(default)]
-    template: bool,
-    wait: Option<String>,
-    expect: Option<String>,
-    expect_equals: Option<String>,
-    expect_hex: Option<String>,
-    expect_regex: Option<String>,
-    expect_bytes_regex: Option<String>,
+    pub(crate) template: bool,
+    pub(crate) wait: Option<String>,
+    pub(crate) expect: Option<String>,
+    pub(crate) expect_equals: Option<String>,
+    pub(crate) expect_hex: Option<String>,
+    pub(crate) expect_regex: Option<String>,
+    pub(crate) expect_bytes_regex: Option<String>,
     #[serde(default)]
-    expect_any: bool,
-    timeout: Option<String>,
-    repeat: Option<u32>,
-    steps: Option<Vec<Spanned<StepDef>>>,
+    pub(crate) expect_any: bool,
+    pub(crate) timeout: Option<String>,
+    pub(crate) repeat: Option<u32>,
+    pub(crate) steps: Option<Vec<Spanned<StepDef>>>,
     #[serde(default)]
-    connect: bool,
+    pub(crate) connect: bool,
     #[serde(default)]
-    close: bool,
+    pub(crate) close: bool,
 }
 
 /// What a step does.
