@@ -117,6 +117,8 @@ pub fn english_words(text: &str, names: &BTreeSet<String>) -> Vec<String> {
             r"(?:/[\w.\-]+){2,}",
             r"[\w\-]+\.(?:jsonl|txt|csv|html|pcapng|json)\b",
             r#""[a-z_]+""#,
+            // Durations as they are typed (humantime): 500ms, 1s, 2m.
+            r"\b\d+(?:ms|s|m|h)\b",
         ]
         .iter()
         .map(|d| Regex::new(d).expect("a valid pattern"))

@@ -243,6 +243,7 @@ fn every_tab_tool_and_panel_is_chinese() {
             Tool::Senders,
             Tool::Rates,
             Tool::Expect,
+            Tool::Sequence,
         ] {
             h.state_mut().panel_mut(role).settings.kit.tool = tool;
             settle(&mut h);

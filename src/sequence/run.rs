@@ -32,8 +32,10 @@ pub struct StepResult {
     pub label: String,
     pub name: Option<String>,
     pub line: usize,
-    /// "send 6 bytes", "expect contains \"PONG\"", "wait 500ms".
+    /// "send 6 bytes", "expect contains \"PONG\"", "wait 500ms" (English).
     pub what: String,
+    /// The step's action (a window words it in its own language).
+    pub action: Action,
     pub outcome: Outcome,
     /// How long the step took.
     pub took: Duration,
@@ -41,8 +43,11 @@ pub struct StepResult {
     pub latency: Option<Duration>,
     /// Why it failed.
     pub detail: Option<String>,
-    /// A failed expect: expected against received, as hex.
+    /// A failed expect: expected against received, as hex (English).
     pub diff: Vec<String>,
+    /// A failed expect: the bytes its matcher names (None for a regex) and what arrived.
+    pub expected: Option<Vec<u8>>,
+    pub received: Vec<u8>,
 }
 
 /// How long a connect or a close may take.
@@ -137,11 +142,14 @@ impl SequenceRun {
             name: st.name,
             line: st.line,
             what: describe(&st.action),
+            action: st.action.clone(),
             outcome,
             took: now.saturating_duration_since(began),
             latency: None,
             detail: None,
             diff: Vec::new(),
+            expected: None,
+            received: Vec::new(),
         });
         self.current = None;
         let at = self.results.len() - 1;
@@ -159,11 +167,14 @@ impl SequenceRun {
                 name: st.name,
                 line: st.line,
                 what: describe(&st.action),
+                action: st.action.clone(),
                 outcome: Outcome::Skipped,
                 took: Duration::ZERO,
                 latency: None,
                 detail: None,
                 diff: Vec::new(),
+                expected: None,
+                received: Vec::new(),
             });
         }
         let _ = now;
@@ -308,8 +319,8 @@ impl SequenceRun {
                     Action::Expect { matcher, timeout } if now >= began + timeout => {
                         let expected = expected_bytes(&matcher, self.seq.encoding);
                         let got = std::mem::take(&mut self.rx);
-                        let diff = match expected {
-                            Some(e) => hex_diff(&e, &got),
+                        let diff = match &expected {
+                            Some(e) => hex_diff(e, &got),
                             None => hex_diff(&[], &got),
                         };
                         let r = self.finish(i, Outcome::Failed, began, now);
@@ -320,6 +331,8 @@ impl SequenceRun {
                             got.len()
                         ));
                         r.diff = diff;
+                        r.expected = expected;
+                        r.received = got;
                         continue;
                     }
                     Action::Connect | Action::Close if now >= began + IO_TIMEOUT => {

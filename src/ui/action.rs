@@ -12,6 +12,9 @@ pub enum Dialog {
     ImportPayloads,
     ExportPayloads,
     ExportExpect,
+    /// A sequence file to load, or to save to.
+    ImportSequence,
+    ExportSequence,
     /// A certificate, key or CA file for the TLS menu.
     TlsFile(super::tls_picker::TlsField),
 }
@@ -26,6 +29,8 @@ pub enum PanelAction {
     StartAutoSend,
     /// Start an Expect run from the Expect tool's fields.
     StartExpect,
+    /// Run the Sequence tool's steps (`step`: one step at a time).
+    StartSequence { step: bool },
     /// Send the saved payload at this index.
     QuickSend(usize),
     /// Open a tool's file dialog, with this file name suggested.

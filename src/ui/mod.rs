@@ -33,6 +33,8 @@ pub mod save;
 pub mod search;
 mod send_box;
 mod senders_table;
+mod sequence_panel;
+mod sequence_tools;
 mod session_panel;
 mod settings;
 mod sockopts_picker;

@@ -136,6 +136,7 @@ pub enum Tool {
     Senders,
     Rates,
     Expect,
+    Sequence,
 }
 
 /// The saved part of a tab's tools.
@@ -154,6 +155,8 @@ pub struct KitSettings {
     pub broadcast: bool,
     pub rules: RuleSet,
     pub expect: ExpectForm,
+    /// The Sequence tool's steps.
+    pub sequence: super::sequence_panel::SequenceForm,
 }
 
 impl Default for KitSettings {
@@ -168,6 +171,7 @@ impl Default for KitSettings {
             broadcast: false,
             rules: RuleSet::default(),
             expect: ExpectForm::default(),
+            sequence: Default::default(),
         }
     }
 }

@@ -491,6 +491,8 @@ pub struct Toolkit {
     pub file_name: String,
     /// Why an Expect run could not start.
     pub expect_error: Option<String>,
+    /// Why a sequence could not start.
+    pub sequence_error: Option<String>,
     /// A message for the tools (import/export results); true = an error.
     pub note: Option<(String, bool)>,
     pub(super) dialog: Option<(Dialog, PendingDialog)>,
@@ -501,7 +503,10 @@ pub struct Toolkit {
 impl Toolkit {
     /// Opens a file dialog (native, or in the window: see [`super::file_dialog`]).
     pub(super) fn open_dialog(&mut self, kind: Dialog, ctx: &egui::Context, name: &str) {
-        let save = matches!(kind, Dialog::ExportPayloads | Dialog::ExportExpect);
+        let save = matches!(
+            kind,
+            Dialog::ExportPayloads | Dialog::ExportExpect | Dialog::ExportSequence
+        );
         let l = loader(self.lang);
         let (title, filters) = match kind {
             Dialog::SendFile => (fl!(l, "dialog-send-file"), vec![]),
@@ -518,6 +523,14 @@ impl Toolkit {
                 vec![("CSV (*.csv)".to_string(), vec!["csv"])],
             ),
             Dialog::TlsFile(_) => (fl!(l, "dialog-tls-file"), vec![]),
+            Dialog::ImportSequence => (
+                fl!(l, "dialog-import-sequence"),
+                vec![("TOML (*.toml)".to_string(), vec!["toml"])],
+            ),
+            Dialog::ExportSequence => (
+                fl!(l, "dialog-export-sequence"),
+                vec![("TOML (*.toml)".to_string(), vec!["toml"])],
+            ),
         };
         let req = FileRequest {
             title,

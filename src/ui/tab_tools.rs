@@ -98,6 +98,21 @@ impl SessionPanel {
         Ok(())
     }
 
+    /// Runs the Sequence tool's steps on the session runtime.
+    pub fn start_sequence(&mut self, step: bool) -> Result<(), String> {
+        if let Some(why) = self.send_blocked() {
+            return Err(why);
+        }
+        let seq =
+            super::sequence_tools::build(&self.settings.kit.sequence, self.role, self.encoding())
+                .map_err(|e| fl!(loader(self.lang), "seq-bad", why = e))?;
+        let run = Box::new(crate::sequence::run::SequenceRun::new(seq));
+        if !self.runtime().send(Control::StartSequence { run, step }) {
+            return Err(fl!(loader(self.lang), "tool-not-running"));
+        }
+        Ok(())
+    }
+
     /// Sends a saved payload.
     pub fn quick_send(&mut self, i: usize) -> Result<(), String> {
         let Some(p) = self.settings.kit.saved.get(i) else {
@@ -151,6 +166,24 @@ impl SessionPanel {
         let shown = path.display().to_string();
         let res = match kind {
             Dialog::SendFile => self.send_file(path.clone()).map(|_| None),
+            Dialog::ImportSequence => {
+                super::sequence_tools::import(&path, lang).map(|(form, n)| {
+                    self.settings.kit.sequence = form;
+                    Some(fl!(
+                        loader(lang),
+                        "seq-loaded",
+                        n = n,
+                        path = shown.as_str()
+                    ))
+                })
+            }
+            Dialog::ExportSequence => super::sequence_tools::export(
+                &path,
+                &self.settings.kit.sequence,
+                self.role,
+                self.encoding(),
+            )
+            .map(|_| Some(fl!(loader(lang), "seq-saved", path = shown.as_str()))),
             Dialog::TlsFile(field) => {
                 use super::tls_picker::TlsField;
                 let t = &mut self.settings.tls;
@@ -234,6 +267,9 @@ impl SessionPanel {
             }
             PanelAction::StartAutoSend => self.kit.auto_error = self.start_auto_send().err(),
             PanelAction::StartExpect => self.kit.expect_error = self.start_expect().err(),
+            PanelAction::StartSequence { step } => {
+                self.kit.sequence_error = self.start_sequence(step).err();
+            }
             PanelAction::QuickSend(i) => {
                 if let Err(e) = self.quick_send(i) {
                     self.kit.note = Some((e, true));

@@ -57,6 +57,7 @@ impl Tool {
             Tool::Senders => fl!(l, "tool-senders"),
             Tool::Rates => fl!(l, "tool-rates"),
             Tool::Expect => fl!(l, "tool-expect"),
+            Tool::Sequence => fl!(l, "tool-sequence"),
         }
     }
 
@@ -65,7 +66,7 @@ impl Tool {
         if !role.is_tcp() {
             v.push(Tool::Senders);
         }
-        v.extend([Tool::Rates, Tool::Expect]);
+        v.extend([Tool::Rates, Tool::Expect, Tool::Sequence]);
         v
     }
 }
@@ -84,6 +85,7 @@ pub fn show(ui: &mut Ui, kit: &mut KitSettings, v: &ToolsView) -> Option<PanelAc
                 Tool::AutoSend => v.st.auto.as_ref().is_some_and(|a| a.running),
                 Tool::File => v.kit.file.as_ref().is_some_and(|f| !f.progress.is_over()),
                 Tool::Rules => v.st.rules.active,
+                Tool::Sequence => v.st.sequence.as_ref().is_some_and(|s| s.running),
                 _ => false,
             };
             if busy {
@@ -128,7 +130,7 @@ pub fn tool_panel(ui: &mut Ui, e: ToolsEdit, v: &ToolsView, tab_h: f32) -> Optio
     let natural: f32 = match tool {
         Tool::AutoSend | Tool::Payloads => 130.0,
         Tool::File | Tool::Expect => 150.0,
-        Tool::None | Tool::Rules | Tool::Senders | Tool::Rates => 220.0,
+        Tool::None | Tool::Rules | Tool::Senders | Tool::Rates | Tool::Sequence => 220.0,
     };
     egui::Panel::bottom(("tool_panel", salt, tool))
         .resizable(true)
@@ -171,6 +173,16 @@ fn show_tool(ui: &mut Ui, tool: Tool, e: ToolsEdit, v: &ToolsView) -> Option<Pan
                 salt,
             };
             expect_panel::show(ui, &mut e.kit.expect, &ev)
+        }
+        Tool::Sequence => {
+            let sv = super::sequence_panel::SequenceUi {
+                run: v.st.sequence.as_ref(),
+                error: v.kit.sequence_error.as_deref(),
+                blocked: v.blocked,
+                role: v.role,
+                lang: v.lang,
+            };
+            super::sequence_panel::show(ui, &mut e.kit.sequence, &sv)
         }
     }
 }
