@@ -13,6 +13,7 @@
 
 pub mod budget;
 
+pub mod roster;
 mod runner;
 pub mod sequence_host;
 pub mod stats;
@@ -65,6 +66,10 @@ pub enum Control {
     },
     StepSequence,
     StopSequence,
+    /// TCP server: check every client against this exchange (a class roster).
+    StartRoster(Box<roster::RosterSpec>),
+    /// Stop checking (the table stays).
+    StopRoster,
     StartAutoSend(PacerPlan, MakePayload),
     StopAutoSend,
     /// A note the user attached to this moment.

@@ -413,6 +413,10 @@ impl Runner {
                 self.after_sequence(now);
             }
             Control::StopSequence => self.tools.seq.stop(),
+            Control::StartRoster(spec) => {
+                let _ = self.tools.start_roster(*spec, self.enc);
+            }
+            Control::StopRoster => self.tools.stop_roster(),
             Control::StartAutoSend(plan, make) => {
                 if let Some(s) = &self.session {
                     self.tools.start_auto_send(s, plan, make);

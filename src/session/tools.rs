@@ -32,6 +32,10 @@ pub struct Tools {
     note_dirty: bool,
     /// A test sequence.
     pub seq: super::sequence_host::SeqHost,
+    /// TCP server: the class roster, while it checks clients.
+    roster: Option<super::roster::Roster>,
+    /// The roster stopped (its last table stays in the view).
+    roster_stopped: bool,
 }
 
 impl Tools {
@@ -71,6 +75,9 @@ impl Tools {
             }
         }
         self.seq.on_event(ev, Some(session), now);
+        if let Some(r) = &mut self.roster {
+            r.on_event(ev, session, now);
+        }
         let own_end = ev.client.is_none()
             && matches!(ev.kind, EventKind::Closed { .. } | EventKind::Reset { .. });
         if own_end {
@@ -95,6 +102,9 @@ impl Tools {
             next = earliest(next, at);
         }
         next = earliest(next, self.seq.tick(session.role(), Some(session), now));
+        if let Some(r) = &mut self.roster {
+            next = earliest(next, r.tick(now));
+        }
         if let Some(p) = &self.pacer {
             if p.is_running() {
                 // Progress is copied into the view ten times a second.
@@ -249,6 +259,18 @@ impl Tools {
             st.sequence = self.seq.view();
             self.seq.dirty = false;
         }
+        if let Some(r) = &mut self.roster
+            && (r.dirty || self.roster_stopped)
+        {
+            let mut v = r.view();
+            v.running = !self.roster_stopped;
+            st.roster = Some(v);
+            r.dirty = false;
+            if self.roster_stopped {
+                self.roster = None;
+                self.roster_stopped = false;
+            }
+        }
     }
 
     fn publish_rules(&self, st: &mut Status) {
@@ -270,7 +292,30 @@ impl Tools {
     /// Something the window shows changed since the last [`Tools::publish`] (auto-send
     /// progress counts as a change while it runs).
     pub fn needs_publish(&self) -> bool {
-        self.expect_dirty || self.pacer.is_some() || self.note_dirty || self.seq.dirty
+        self.expect_dirty
+            || self.pacer.is_some()
+            || self.note_dirty
+            || self.seq.dirty
+            || self.roster.as_ref().is_some_and(|r| r.dirty)
+            || self.roster_stopped
+    }
+
+    /// Starts checking clients against `spec` (a new table).
+    pub fn start_roster(&mut self, spec: super::roster::RosterSpec, enc: Encoding) -> bool {
+        match super::roster::Roster::new(spec, enc) {
+            Ok(r) => {
+                self.roster = Some(r);
+                self.roster_stopped = false;
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    pub fn stop_roster(&mut self) {
+        if self.roster.is_some() {
+            self.roster_stopped = true;
+        }
     }
 
     /// The Expect run, for headless printing.

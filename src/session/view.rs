@@ -109,6 +109,8 @@ pub struct Status {
     pub plan_done: bool,
     /// Bumped at every change (the window can tell that something happened).
     pub generation: u64,
+    /// TCP server: the class roster's table.
+    pub roster: Option<super::roster::RosterView>,
     /// The test sequence, if one ran.
     pub sequence: Option<super::sequence_host::SequenceView>,
     /// The socket options the user set, as the kernel holds them.
@@ -149,6 +151,7 @@ impl Status {
             tls_cert: None,
             sockopts: None,
             sequence: None,
+            roster: None,
         }
     }
 
