@@ -244,6 +244,7 @@ fn every_tab_tool_and_panel_is_chinese() {
             Tool::Rates,
             Tool::Expect,
             Tool::Sequence,
+            Tool::Roster,
         ] {
             h.state_mut().panel_mut(role).settings.kit.tool = tool;
             settle(&mut h);

@@ -12,6 +12,8 @@ pub enum Dialog {
     ImportPayloads,
     ExportPayloads,
     ExportExpect,
+    /// The roster's CSV.
+    ExportRoster,
     /// A sequence file to load, or to save to.
     ImportSequence,
     ExportSequence,

@@ -28,6 +28,7 @@ mod payloads;
 pub mod preset;
 mod rate_chart;
 pub mod recovery;
+mod roster_panel;
 mod rules_panel;
 pub mod save;
 pub mod search;

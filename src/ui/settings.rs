@@ -137,6 +137,7 @@ pub enum Tool {
     Rates,
     Expect,
     Sequence,
+    Roster,
 }
 
 /// The saved part of a tab's tools.
@@ -157,6 +158,8 @@ pub struct KitSettings {
     pub expect: ExpectForm,
     /// The Sequence tool's steps.
     pub sequence: super::sequence_panel::SequenceForm,
+    /// TCP server: the Roster tool's exercise.
+    pub roster: super::roster_panel::RosterForm,
 }
 
 impl Default for KitSettings {
@@ -172,6 +175,7 @@ impl Default for KitSettings {
             rules: RuleSet::default(),
             expect: ExpectForm::default(),
             sequence: Default::default(),
+            roster: Default::default(),
         }
     }
 }

@@ -505,7 +505,10 @@ impl Toolkit {
     pub(super) fn open_dialog(&mut self, kind: Dialog, ctx: &egui::Context, name: &str) {
         let save = matches!(
             kind,
-            Dialog::ExportPayloads | Dialog::ExportExpect | Dialog::ExportSequence
+            Dialog::ExportPayloads
+                | Dialog::ExportExpect
+                | Dialog::ExportSequence
+                | Dialog::ExportRoster
         );
         let l = loader(self.lang);
         let (title, filters) = match kind {
@@ -523,6 +526,10 @@ impl Toolkit {
                 vec![("CSV (*.csv)".to_string(), vec!["csv"])],
             ),
             Dialog::TlsFile(_) => (fl!(l, "dialog-tls-file"), vec![]),
+            Dialog::ExportRoster => (
+                fl!(l, "dialog-export-roster"),
+                vec![("CSV (*.csv)".to_string(), vec!["csv"])],
+            ),
             Dialog::ImportSequence => (
                 fl!(l, "dialog-import-sequence"),
                 vec![("TOML (*.toml)".to_string(), vec!["toml"])],

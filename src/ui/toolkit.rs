@@ -58,6 +58,7 @@ impl Tool {
             Tool::Rates => fl!(l, "tool-rates"),
             Tool::Expect => fl!(l, "tool-expect"),
             Tool::Sequence => fl!(l, "tool-sequence"),
+            Tool::Roster => fl!(l, "tool-roster"),
         }
     }
 
@@ -67,6 +68,9 @@ impl Tool {
             v.push(Tool::Senders);
         }
         v.extend([Tool::Rates, Tool::Expect, Tool::Sequence]);
+        if role == Role::TcpServer {
+            v.push(Tool::Roster);
+        }
         v
     }
 }
@@ -86,6 +90,7 @@ pub fn show(ui: &mut Ui, kit: &mut KitSettings, v: &ToolsView) -> Option<PanelAc
                 Tool::File => v.kit.file.as_ref().is_some_and(|f| !f.progress.is_over()),
                 Tool::Rules => v.st.rules.active,
                 Tool::Sequence => v.st.sequence.as_ref().is_some_and(|s| s.running),
+                Tool::Roster => v.st.roster.as_ref().is_some_and(|r| r.running),
                 _ => false,
             };
             if busy {
@@ -130,7 +135,9 @@ pub fn tool_panel(ui: &mut Ui, e: ToolsEdit, v: &ToolsView, tab_h: f32) -> Optio
     let natural: f32 = match tool {
         Tool::AutoSend | Tool::Payloads => 130.0,
         Tool::File | Tool::Expect => 150.0,
-        Tool::None | Tool::Rules | Tool::Senders | Tool::Rates | Tool::Sequence => 220.0,
+        Tool::None | Tool::Rules | Tool::Senders | Tool::Rates | Tool::Sequence | Tool::Roster => {
+            220.0
+        }
     };
     egui::Panel::bottom(("tool_panel", salt, tool))
         .resizable(true)
@@ -184,6 +191,13 @@ fn show_tool(ui: &mut Ui, tool: Tool, e: ToolsEdit, v: &ToolsView) -> Option<Pan
             };
             super::sequence_panel::show(ui, &mut e.kit.sequence, &sv)
         }
+        Tool::Roster => super::roster_panel::show(
+            ui,
+            &mut e.kit.roster,
+            v.st.roster.as_ref(),
+            v.running,
+            v.lang,
+        ),
     }
 }
 
