@@ -61,6 +61,11 @@ fn a_window_left_alone_still_receives_answers_and_records() {
         let st = a.panel(Role::UdpReceiver).runtime().status();
         st.spooled > 400 && st.unsaved() == 0
     });
+    // The record has a writer thread of its own: wait for it too.
+    wait_undrawn(app, "the record on disk", |_| {
+        let text = std::fs::read_to_string(&rec).unwrap_or_default();
+        text.matches("\"event\":\"tx\"").count() == 200
+    });
     let text = std::fs::read_to_string(&rec).unwrap();
     assert_eq!(text.matches("\"event\":\"rx\"").count(), 200, "the record");
     assert_eq!(text.matches("\"event\":\"tx\"").count(), 200, "the replies");

@@ -1009,3 +1009,11 @@ roster-seconds = { $s } s
 roster-bytes = rx { $rx } / tx { $tx }
 dialog-export-roster = Export the roster (CSV)
 roster-exported = Saved the roster to { $path }
+
+## The live Wireshark feed (ui/live_feed.rs)
+log-live = Wireshark (live)
+log-live-stop = Stop the live feed
+log-live-tip = Watch this tab's traffic live in Wireshark: pcapng is written to a pipe as events happen (the same packets as the pcapng export).
+live-started = Wireshark is starting on the live feed { $path }
+live-command = Wireshark is not installed here. The live feed waits at { $path }: run wireshark -k -i { $path } (or tshark -i { $path })
+live-failed = The live feed could not start: { $why }

@@ -941,3 +941,11 @@ roster-seconds = { $s } 秒
 roster-bytes = 收 { $rx } / 发 { $tx }
 dialog-export-roster = 导出点名表（CSV）
 roster-exported = 点名表已保存到 { $path }
+
+## The live Wireshark feed (ui/live_feed.rs)
+log-live = Wireshark（实时）
+log-live-stop = 停止实时输出
+log-live-tip = 在 Wireshark 里实时观看本页的通信：事件发生时就把 pcapng 写进一个管道（与导出的 pcapng 相同）。
+live-started = 正在用实时输出 { $path } 启动 Wireshark
+live-command = 本机没有安装 Wireshark。实时输出在 { $path } 等待读取：请运行 wireshark -k -i { $path }（或 tshark -i { $path }）
+live-failed = 实时输出无法开始：{ $why }

@@ -359,6 +359,19 @@ fn give_up(e: io::Error, path: &Path, rx: &Receiver<Msg>, status: &Sender<SpoolS
     }
 }
 
+/// A FIFO keeps at most this many payload bytes of messages while it waits for a reader.
+#[cfg(target_os = "linux")]
+const MAX_EARLY_BYTES: usize = 16 << 20;
+
+#[cfg(target_os = "linux")]
+fn msg_bytes(m: &Msg) -> usize {
+    match m {
+        Msg::Event(ev) => ev.kind.data().map_or(64, |d| d.len() + 64),
+        Msg::Events(evs) => batch_bytes(evs) + 64 * evs.len(),
+        _ => 64,
+    }
+}
+
 /// True for a named pipe (mkfifo).
 fn is_fifo(path: &Path) -> bool {
     #[cfg(unix)]
@@ -377,7 +390,9 @@ fn is_fifo(path: &Path) -> bool {
 /// arrive meanwhile (None: the session ended first). Linux: polls a non-blocking open
 /// (ENXIO while nobody reads); elsewhere a plain, blocking open.
 fn wait_for_reader(path: &Path, rx: &Receiver<Msg>) -> io::Result<Option<(File, Vec<Msg>)>> {
-    let mut early = Vec::new();
+    let mut early = std::collections::VecDeque::new();
+    #[cfg(target_os = "linux")]
+    let mut early_bytes = 0usize;
     #[cfg(target_os = "linux")]
     loop {
         use std::os::unix::fs::OpenOptionsExt;
@@ -395,11 +410,22 @@ fn wait_for_reader(path: &Path, rx: &Receiver<Msg>) -> io::Result<Option<(File, 
                     let flags = libc::fcntl(fd, libc::F_GETFL);
                     libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK);
                 }
-                return Ok(Some((f, early)));
+                return Ok(Some((f, early.into())));
             }
             Err(e) if e.raw_os_error() == Some(libc::ENXIO) => {
                 match rx.recv_timeout(std::time::Duration::from_millis(100)) {
-                    Ok(m) => early.push(m),
+                    // A live feed keeps the newest batches until a reader comes (the
+                    // session's own log keeps everything).
+                    Ok(m) => {
+                        early_bytes += msg_bytes(&m);
+                        early.push_back(m);
+                        while early_bytes > MAX_EARLY_BYTES {
+                            match early.pop_front() {
+                                Some(old) => early_bytes -= msg_bytes(&old),
+                                None => break,
+                            }
+                        }
+                    }
                     Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
                     Err(crossbeam_channel::RecvTimeoutError::Disconnected) => return Ok(None),
                 }
@@ -411,7 +437,7 @@ fn wait_for_reader(path: &Path, rx: &Receiver<Msg>) -> io::Result<Option<(File, 
     {
         let _ = rx;
         let f = std::fs::OpenOptions::new().write(true).open(path)?;
-        Ok(Some((f, std::mem::take(&mut early))))
+        Ok(Some((f, std::mem::take(&mut early).into())))
     }
 }
 

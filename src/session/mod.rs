@@ -70,6 +70,9 @@ pub enum Control {
     StartRoster(Box<roster::RosterSpec>),
     /// Stop checking (the table stays).
     StopRoster,
+    /// Feed every event from now on, as pcapng, into this file or FIFO (Wireshark live).
+    StartLive(PathBuf),
+    StopLive,
     StartAutoSend(PacerPlan, MakePayload),
     StopAutoSend,
     /// A note the user attached to this moment.

@@ -94,6 +94,9 @@ pub(super) struct Runner {
     /// This batch's events for the spool and the record, handed over once per batch.
     to_spool: Vec<Event>,
     to_record: Vec<Event>,
+    /// The live pcapng feed (Wireshark), and its events of this batch.
+    live: Option<Spool>,
+    to_live: Vec<Event>,
     tools: Tools,
     pending: Vec<Item>,
     pending_bytes: usize,
@@ -142,6 +145,8 @@ impl Runner {
             framer: ViewFramer::default(),
             to_spool: Vec::new(),
             to_record: Vec::new(),
+            live: None,
+            to_live: Vec::new(),
             tools: Tools::default(),
             pending: Vec::new(),
             pending_bytes: 0,
@@ -295,6 +300,9 @@ impl Runner {
         }
         if self.recorder.is_some() {
             self.to_record.push(ev.clone());
+        }
+        if self.live.is_some() {
+            self.to_live.push(ev.clone());
             self.recorded += 1;
         }
         if let Some(s) = &self.session {
@@ -417,6 +425,23 @@ impl Runner {
                 let _ = self.tools.start_roster(*spec, self.enc);
             }
             Control::StopRoster => self.tools.stop_roster(),
+            Control::StartLive(p) => match Spool::record(&p, self.enc) {
+                Ok(s) => {
+                    self.live = Some(s);
+                    self.dirty = true;
+                }
+                Err(e) => {
+                    self.record_error =
+                        Some(writer_error(WriterFailure::CannotCreateRecord, &p, e));
+                    self.dirty = true;
+                }
+            },
+            Control::StopLive => {
+                if let Some(mut l) = self.live.take() {
+                    l.finish();
+                }
+                self.dirty = true;
+            }
             Control::StartAutoSend(plan, make) => {
                 if let Some(s) = &self.session {
                     self.tools.start_auto_send(s, plan, make);
@@ -528,6 +553,9 @@ impl Runner {
         if let Some(r) = &mut self.recorder {
             r.write_all(std::mem::take(&mut self.to_record));
         }
+        if let Some(l) = &mut self.live {
+            l.write_all(std::mem::take(&mut self.to_live));
+        }
     }
 
     /// A sequence moved on outside an event: its I/O now, and a connect step's restart.
@@ -561,6 +589,13 @@ impl Runner {
     }
 
     fn poll_writers(&mut self) {
+        // The live feed ends when its reader does (Wireshark closed): quietly.
+        if let Some(l) = &mut self.live
+            && l.poll().1.is_some()
+        {
+            self.live = None;
+            self.dirty = true;
+        }
         if let Some(s) = &mut self.spool {
             let path = s.path().to_path_buf();
             let (written, err) = s.poll();
@@ -671,6 +706,10 @@ impl Runner {
         }
         if st.recording != self.record_path {
             st.recording = self.record_path.clone();
+        }
+        let live = self.live.as_ref().map(|l| l.path().to_path_buf());
+        if st.live != live {
+            st.live = live;
         }
         if st.record_error != self.record_error {
             st.record_error = self.record_error.clone();

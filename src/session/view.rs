@@ -100,6 +100,8 @@ pub struct Status {
     pub spool_path: Option<PathBuf>,
     /// `--record FILE` in progress.
     pub recording: Option<PathBuf>,
+    /// The live pcapng feed (Wireshark) in progress.
+    pub live: Option<PathBuf>,
     /// Why the record stopped.
     pub record_error: Option<WriterError>,
     /// When the last event arrived.
@@ -143,6 +145,7 @@ impl Status {
             spool_path: None,
             recording: None,
             record_error: None,
+            live: None,
             last_event: None,
             plan_sent: 0,
             plan_done: false,

@@ -32,6 +32,8 @@ pub struct LogViewState {
     pub matches: Matches,
     /// The note being written (Note… popup).
     pub note: String,
+    /// The live Wireshark feed runs (set by the tab from the runtime's status).
+    pub live_on: bool,
 }
 
 impl LogViewState {
@@ -69,6 +71,8 @@ pub struct LogActions {
     /// Copy the selected rows (all rows passing the filter when none is selected).
     pub copy: bool,
     pub save: bool,
+    /// Start (true) or stop the live feed into Wireshark.
+    pub live: Option<bool>,
     /// Add this note at this moment.
     pub note: Option<String>,
 }

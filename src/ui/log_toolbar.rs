@@ -130,6 +130,19 @@ fn action_buttons(
     {
         actions.save = true;
     }
+    let live_on = st.live_on;
+    let live_label = if live_on {
+        fl!(loader(lang), "log-live-stop")
+    } else {
+        fl!(loader(lang), "log-live")
+    };
+    if ui
+        .button(live_label)
+        .on_hover_text(fl!(loader(lang), "log-live-tip"))
+        .clicked()
+    {
+        actions.live = Some(!live_on);
+    }
     let note_btn = ui
         .menu_button(fl!(loader(lang), "log-note"), |ui| {
             let l = ui.label(fl!(loader(lang), "log-note-text"));

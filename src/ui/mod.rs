@@ -17,6 +17,7 @@ pub mod icon;
 mod lang;
 mod layout;
 pub mod learn;
+mod live_feed;
 pub mod log_settings;
 mod log_state;
 mod log_toolbar;

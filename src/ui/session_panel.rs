@@ -351,6 +351,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
             let tip = fl!(loader(lang), "rows-tip");
             ui.add(line).on_hover_text(format!("{note}\n\n{tip}"));
         }
+        p.log.live_on = p.st.live.is_some();
         let actions = {
             let view = p.runtime.shared();
             let v = crate::session::lock(&view);
@@ -368,6 +369,19 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
         }
         if actions.save {
             p.save_log(ui.ctx());
+        }
+        match actions.live {
+            Some(true) => match super::live_feed::start(p.data_dir(), p.role, p.lang) {
+                Ok((path, notice)) => {
+                    p.runtime().send(crate::session::Control::StartLive(path));
+                    p.notice = Some((notice, false));
+                }
+                Err(e) => p.notice = Some((e, true)),
+            },
+            Some(false) => {
+                p.runtime().send(crate::session::Control::StopLive);
+            }
+            None => {}
         }
         if let Some(n) = actions.note {
             p.add_note(&n);

@@ -104,6 +104,11 @@ impl SessionPanel {
     }
 
     /// The tab's runtime.
+    /// The data folder (spools, the self-signed certificate, the live feed's pipe).
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.spool_dir
+    }
+
     pub fn runtime(&self) -> &Runtime {
         &self.runtime
     }
