@@ -418,9 +418,7 @@ pub fn show(ui: &mut Ui, form: &mut SequenceForm, v: &SequenceUi) -> Option<Pane
     if let Some(e) = v.error {
         super::style::error_label(ui, e);
     }
-    ui.add_enabled_ui(!running, |ui| list(ui, &mut form.steps, "", v, 0));
     if let Some(r) = v.run {
-        ui.separator();
         let done = r.results.len();
         let passed = r
             .results
@@ -448,6 +446,8 @@ pub fn show(ui: &mut Ui, form: &mut SequenceForm, v: &SequenceUi) -> Option<Pane
         for res in &r.results {
             result_row(ui, res, v.lang);
         }
+        ui.separator();
     }
+    ui.add_enabled_ui(!running, |ui| list(ui, &mut form.steps, "", v, 0));
     action
 }
