@@ -94,29 +94,131 @@ fn read_events(path: &Path) -> Result<Vec<Event>, String> {
     Ok(events)
 }
 
+/// What a replay reports, message by message, then once at the end.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Report {
+    /// The record cannot be used (exit 2).
+    BadRecord(String),
+    /// The session failed (exit 1): the OS's words.
+    Failed(String),
+    Sent {
+        n: usize,
+        bytes: usize,
+    },
+    Matched {
+        n: usize,
+        bytes: usize,
+        reply: usize,
+        micros: u64,
+    },
+    Differs {
+        n: usize,
+        expected: Vec<u8>,
+        got: Vec<u8>,
+    },
+    NoReply {
+        n: usize,
+        why: String,
+    },
+    Done {
+        messages: usize,
+        bytes: u64,
+        tcp: bool,
+        micros: u64,
+        checked: bool,
+        matched: u64,
+        differed: u64,
+    },
+}
+
+impl Report {
+    /// The command line's English.
+    pub fn english(&self, to: &str) -> Vec<String> {
+        match self {
+            Report::BadRecord(e) | Report::Failed(e) => vec![format!("error: {e}")],
+            Report::Sent { n, bytes } => vec![format!("#{n} sent {bytes} bytes")],
+            Report::Matched {
+                n,
+                bytes,
+                reply,
+                micros,
+            } => vec![format!(
+                "#{n} ok {bytes} bytes sent, reply as recorded ({reply} bytes, {:.1} ms)",
+                *micros as f64 / 1000.0
+            )],
+            Report::Differs { n, expected, got } => {
+                let mut v = vec![format!("#{n} DIFF the reply is not as recorded")];
+                v.extend(
+                    hex_diff(expected, got)
+                        .into_iter()
+                        .map(|l| format!("    {l}")),
+                );
+                v
+            }
+            Report::NoReply { n, why } => vec![format!("#{n} FAIL {why}")],
+            Report::Done {
+                messages,
+                bytes,
+                tcp,
+                micros,
+                checked,
+                matched,
+                differed,
+            } => {
+                let proto = if *tcp { "TCP" } else { "UDP" };
+                let secs = *micros as f64 / 1e6;
+                let mut line = format!(
+                    "replayed {messages} messages ({bytes} bytes) to {to} over {proto} in {secs:.2} s"
+                );
+                if *checked {
+                    line.push_str(&format!(": {matched} replies as recorded, {differed} not"));
+                }
+                vec![line]
+            }
+        }
+    }
+}
+
 /// Runs the replay, printing one line per message; returns the exit code.
 pub fn run_cli(a: &ReplayArgs) -> i32 {
+    run(a, &mut |r| {
+        for line in r.english(a.to) {
+            if matches!(r, Report::BadRecord(_) | Report::Failed(_)) {
+                eprintln!("{line}");
+            } else {
+                println!("{line}");
+            }
+        }
+    })
+}
+
+/// Runs the replay, reporting as it goes; returns the exit code (0 all well, 1 a
+/// difference or a failure, 2 a bad record).
+pub fn run(a: &ReplayArgs, say: &mut dyn FnMut(&Report)) -> i32 {
     let events = match read_events(a.input) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("error: {e}");
+            say(&Report::BadRecord(e));
             return 2;
         }
     };
     let Some((role, steps)) = steps(&events, a.side, a.client) else {
-        eprintln!("error: {} holds no session events", a.input.display());
+        say(&Report::BadRecord(format!(
+            "{} holds no session events",
+            a.input.display()
+        )));
         return 2;
     };
     if steps.is_empty() {
-        eprintln!(
-            "error: nothing to replay: {} has no {} data",
+        say(&Report::BadRecord(format!(
+            "nothing to replay: {} has no {} data",
             a.input.display(),
             if a.side == Side::Tx {
                 "sent"
             } else {
                 "received"
             }
-        );
+        )));
         return 2;
     }
     let cfg = if role.is_tcp() {
@@ -131,13 +233,15 @@ pub fn run_cli(a: &ReplayArgs) -> i32 {
             Ok(ev) => match ev.kind {
                 EventKind::Connected | EventKind::Bound => break,
                 EventKind::Error { detail, .. } => {
-                    eprintln!("error: {detail}");
+                    say(&Report::Failed(detail));
                     return 1;
                 }
                 _ => {}
             },
             Err(_) => {
-                eprintln!("error: the session ended before it was ready");
+                say(&Report::Failed(
+                    "the session ended before it was ready".into(),
+                ));
                 return 1;
             }
         }
@@ -161,48 +265,46 @@ pub fn run_cli(a: &ReplayArgs) -> i32 {
         let got = collect(&session, a.check.then_some((step.reply.len(), a.timeout)));
         let n = i + 1;
         if !a.check {
-            println!("#{n} sent {} bytes", step.send.len());
+            say(&Report::Sent {
+                n,
+                bytes: step.send.len(),
+            });
             continue;
         }
         match got {
             Err(why) => {
-                println!("#{n} FAIL {why}");
+                say(&Report::NoReply { n, why });
                 differed += 1;
                 break;
             }
             Ok(got) if got == step.reply => {
                 matched += 1;
-                let ms = sent.elapsed().as_secs_f64() * 1000.0;
-                println!(
-                    "#{n} ok {} bytes sent, reply as recorded ({} bytes, {ms:.1} ms)",
-                    step.send.len(),
-                    got.len()
-                );
+                say(&Report::Matched {
+                    n,
+                    bytes: step.send.len(),
+                    reply: got.len(),
+                    micros: sent.elapsed().as_micros() as u64,
+                });
             }
             Ok(got) => {
                 differed += 1;
-                println!("#{n} DIFF the reply is not as recorded");
-                for line in hex_diff(&step.reply, &got) {
-                    println!("    {line}");
-                }
+                say(&Report::Differs {
+                    n,
+                    expected: step.reply.clone(),
+                    got,
+                });
             }
         }
     }
-    let secs = start.elapsed().as_secs_f64();
-    let proto = if role.is_tcp() { "TCP" } else { "UDP" };
-    if a.check {
-        println!(
-            "replayed {} messages ({bytes} bytes) to {} over {proto} in {secs:.2} s: {matched} replies as recorded, {differed} not",
-            steps.len(),
-            a.to
-        );
-    } else {
-        println!(
-            "replayed {} messages ({bytes} bytes) to {} over {proto} in {secs:.2} s",
-            steps.len(),
-            a.to
-        );
-    }
+    say(&Report::Done {
+        messages: steps.len(),
+        bytes,
+        tcp: role.is_tcp(),
+        micros: start.elapsed().as_micros() as u64,
+        checked: a.check,
+        matched,
+        differed,
+    });
     if differed > 0 { 1 } else { 0 }
 }
 

@@ -27,6 +27,8 @@ const ALLOWED: &[&str] = &[
     // alert's name as the RFC writes it, ALPN ids (h2, http/1.1), the library.
     "TLS", "TLSv1", "SNI", "ALPN", "SHA", "CA", "PEM", "CN", "h2", "handshake_failure",
     "rustls", "ncat", "ssl", "http",
+    // Programs named as they are: the live feed opens in Wireshark (or tshark).
+    "Wireshark", "wireshark", "tshark",
     // The roster's regex group name for the student number, as it is typed: (?P<id>…).
     "id",
     // listen()'s argument, as the man page names it.

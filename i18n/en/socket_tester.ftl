@@ -1017,3 +1017,27 @@ log-live-tip = Watch this tab's traffic live in Wireshark: pcapng is written to 
 live-started = Wireshark is starting on the live feed { $path }
 live-command = Wireshark is not installed here. The live feed waits at { $path }: run wireshark -k -i { $path } (or tshark -i { $path })
 live-failed = The live feed could not start: { $why }
+
+## Replay… (ui/replay_window.rs)
+log-replay = Replay…
+log-replay-tip = Send this log's (or a saved record's) messages again, with their spacing, and check the replies.
+replay-title = Replay
+replay-intro = Sends the recorded messages again, over the recorded protocol, with their original spacing. With Check replies, each reply is compared with the recorded one.
+replay-file = Record
+replay-this-log = empty: this tab's log
+replay-to = To (host:port)
+replay-speed = Speed
+replay-side-rx = Send what this session received (a peer's requests)
+replay-side-rx-tip = On a TCP Server's log: the first client's requests, to test another server.
+replay-check = Check replies against the recorded ones
+replay-check-tip = A reply that differs is shown as a hex diff; a capture becomes a regression test.
+replay-go = ▶ Replay
+replay-bad-to = give the address as host:port
+replay-no-log = this tab has no log on disk yet: choose a record file
+replay-error = cannot replay: { $why }
+replay-sent = #{ $n } sent { $bytes } bytes
+replay-matched = #{ $n } sent { $bytes } bytes, reply as recorded ({ $reply } bytes, { $ms } ms)
+replay-differs = #{ $n } the reply is not as recorded:
+replay-no-reply = #{ $n } no reply as recorded: { $why }
+replay-done = replayed { $n } messages in { $secs } s
+replay-checked = { $matched } replies as recorded, { $differed } not

@@ -949,3 +949,27 @@ log-live-tip = 在 Wireshark 里实时观看本页的通信：事件发生时就
 live-started = 正在用实时输出 { $path } 启动 Wireshark
 live-command = 本机没有安装 Wireshark。实时输出在 { $path } 等待读取：请运行 wireshark -k -i { $path }（或 tshark -i { $path }）
 live-failed = 实时输出无法开始：{ $why }
+
+## Replay… (ui/replay_window.rs)
+log-replay = 重放…
+log-replay-tip = 把本日志（或保存的记录）里的消息按原来的间隔再发一遍，并检查回复。
+replay-title = 重放
+replay-intro = 用记录时的协议、按原来的间隔把记录的消息再发一遍。勾选“检查回复”时，每个回复都与记录的回复比较。
+replay-file = 记录
+replay-this-log = 留空：本页的日志
+replay-to = 发往（主机:端口）
+replay-speed = 速度
+replay-side-rx = 发送本会话收到的内容（对方的请求）
+replay-side-rx-tip = 用于 TCP 服务端的日志：第一个客户端的请求，用来测试另一个服务器。
+replay-check = 与记录的回复比较
+replay-check-tip = 不同的回复以十六进制差异显示；一次抓包就成了回归测试。
+replay-go = ▶ 重放
+replay-bad-to = 地址请写成 主机:端口
+replay-no-log = 本页还没有写到磁盘的日志：请选择记录文件
+replay-error = 无法重放：{ $why }
+replay-sent = #{ $n } 已发送 { $bytes } 字节
+replay-matched = #{ $n } 已发送 { $bytes } 字节，回复与记录相同（{ $reply } 字节，{ $ms } 毫秒）
+replay-differs = #{ $n } 回复与记录不同：
+replay-no-reply = #{ $n } 没有记录中的回复：{ $why }
+replay-done = 已重放 { $n } 条消息，用时 { $secs } 秒
+replay-checked = { $matched } 个回复与记录相同，{ $differed } 个不同

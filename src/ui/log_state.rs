@@ -71,6 +71,8 @@ pub struct LogActions {
     /// Copy the selected rows (all rows passing the filter when none is selected).
     pub copy: bool,
     pub save: bool,
+    /// Open the Replay window.
+    pub replay: bool,
     /// Start (true) or stop the live feed into Wireshark.
     pub live: Option<bool>,
     /// Add this note at this moment.

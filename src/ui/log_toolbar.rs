@@ -130,6 +130,13 @@ fn action_buttons(
     {
         actions.save = true;
     }
+    if ui
+        .button(fl!(loader(lang), "log-replay"))
+        .on_hover_text(fl!(loader(lang), "log-replay-tip"))
+        .clicked()
+    {
+        actions.replay = true;
+    }
     let live_on = st.live_on;
     let live_label = if live_on {
         fl!(loader(lang), "log-live-stop")

@@ -29,6 +29,7 @@ mod payloads;
 pub mod preset;
 mod rate_chart;
 pub mod recovery;
+mod replay_window;
 mod roster_panel;
 mod rules_panel;
 pub mod save;

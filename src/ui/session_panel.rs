@@ -370,6 +370,9 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
         if actions.save {
             p.save_log(ui.ctx());
         }
+        if actions.replay {
+            p.replay.open = true;
+        }
         match actions.live {
             Some(true) => match super::live_feed::start(p.data_dir(), p.role, p.lang) {
                 Ok((path, notice)) => {

@@ -69,6 +69,8 @@ pub struct TabSettings {
     pub writes: super::writes_picker::WritesForm,
     /// TCP: TLS, and its files and names.
     pub tls: super::tls_picker::TlsForm,
+    /// The Replay window's fields.
+    pub replay: super::replay_window::ReplayForm,
     /// Socket options (buffers, TTL, keep-alive).
     pub sockopts: super::sockopts_picker::SockForm,
 }
@@ -102,6 +104,7 @@ impl TabSettings {
             writes: Default::default(),
             tls: Default::default(),
             sockopts: Default::default(),
+            replay: Default::default(),
         }
     }
 

@@ -36,6 +36,8 @@ pub struct SessionPanel {
     pub st: Status,
     /// A message for the status line (save result); true = error.
     pub notice: Option<(String, bool)>,
+    /// The Replay window.
+    pub replay: super::replay_window::ReplayState,
     /// UDP receiver: reply to this source (None = the last sender).
     pub reply_to: Option<SocketAddr>,
     /// TCP server: the selected client (None = all clients).
@@ -81,6 +83,7 @@ impl SessionPanel {
             log: LogViewState::default(),
             st: runtime.status(),
             notice: None,
+            replay: Default::default(),
             reply_to: None,
             selected_client: None,
             selected_was_open: false,

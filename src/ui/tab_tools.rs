@@ -147,6 +147,25 @@ impl SessionPanel {
         self.kit.lang = self.lang;
         self.poll_save_dialog(ctx);
         self.poll_dialog(ctx);
+        self.show_replay(ctx);
+    }
+
+    /// The Replay window (drawn each frame, whichever tab is shown, like the dialogs).
+    fn show_replay(&mut self, ctx: &egui::Context) {
+        let spool = self.st.spool_path.clone();
+        let syncer = self.runtime().syncer(std::time::Duration::from_secs(30));
+        let lang = self.lang;
+        let salt = self.role.as_str();
+        super::replay_window::show(
+            ctx,
+            salt,
+            &mut self.settings.replay,
+            &mut self.replay,
+            lang,
+            move || super::replay_window::ReplayCtx {
+                spool: spool.map(|p| (p, Box::new(syncer) as Box<dyn FnOnce() -> bool + Send>)),
+            },
+        );
     }
 
     fn poll_dialog(&mut self, ctx: &egui::Context) {
