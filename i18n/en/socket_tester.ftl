@@ -931,6 +931,7 @@ tls-err-wrong-signer = TLS: the peer's certificate names the CA given as its iss
 ## The Sequence tool (ui/sequence_panel.rs)
 tool-sequence = Sequence
 seq-name = Name
+seq-name-hint = e.g. login test
 seq-run = ▶ Run
 seq-step = Step
 seq-next-step = Next step
@@ -1005,6 +1006,9 @@ roster-col-student = Student
 roster-col-result = Result
 roster-col-time = Time
 roster-col-bytes = Bytes
+roster-ms = { $ms } ms
+roster-checking = Checking: each client sends { $expect }, then takes “{ $reply }”, within { $within } s
+roster-checking-message = Checking: each client sends { $expect }, within { $within } s
 roster-seconds = { $s } s
 roster-bytes = rx { $rx } / tx { $tx }
 dialog-export-roster = Export the roster (CSV)

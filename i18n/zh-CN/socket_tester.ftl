@@ -863,6 +863,7 @@ tls-err-wrong-signer = TLS：对方证书写的签发者是所给的 CA，但并
 ## The Sequence tool (ui/sequence_panel.rs)
 tool-sequence = 测试序列
 seq-name = 名称
+seq-name-hint = 例如 登录测试
 seq-run = ▶ 运行
 seq-step = 单步
 seq-next-step = 下一步
@@ -937,6 +938,9 @@ roster-col-student = 学号
 roster-col-result = 结果
 roster-col-time = 用时
 roster-col-bytes = 字节
+roster-ms = { $ms } 毫秒
+roster-checking = 检查中：每个客户端发送 { $expect }，再收下“{ $reply }”，限时 { $within } 秒
+roster-checking-message = 检查中：每个客户端发送 { $expect }，限时 { $within } 秒
 roster-seconds = { $s } 秒
 roster-bytes = 收 { $rx } / 发 { $tx }
 dialog-export-roster = 导出点名表（CSV）

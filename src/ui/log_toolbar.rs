@@ -1,7 +1,8 @@
-//! The log's toolbar: the display mode, Clear, Copy, Save log…, Note…, the TCP server's
-//! client filter, and the search box. On a narrow log (a lab's half window) the display
-//! mode is one box, the actions fold into one "⋯" menu and the client filter joins the
-//! search row, so the toolbar keeps to two rows and the log's rows keep the height.
+//! The log's toolbar: the display mode, Clear, Copy, Save log…, Replay…, Wireshark (live),
+//! Note…, then a second row with the TCP server's client filter and the search box. When
+//! the first row does not fit (a lab's half window, a side panel open) the display mode is
+//! one box and the actions fold into one "⋯" menu, so the toolbar keeps to two rows and
+//! the log's rows keep the height.
 
 use super::log_state::{DisplayMode, LogActions, LogViewState};
 use crate::i18n::{Lang, loader};
@@ -9,8 +10,45 @@ use crate::log::LogStore;
 use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
 
-/// Below this width the actions go into the "⋯" menu.
-const NARROW: f32 = 640.0;
+/// The width the toolbar's first row takes with every button out, in this language: the
+/// texts' widths plus each button's padding and the spacing between items.
+fn full_row_width(ui: &Ui, lang: Lang, live_on: bool) -> f32 {
+    let l = loader(lang);
+    let live = if live_on { "log-live-stop" } else { "log-live" };
+    let labels = [
+        fl!(l, "log-title"),
+        fl!(l, "log-show"),
+        fl!(l, "log-text"),
+        fl!(l, "log-hex-view"),
+        fl!(l, "log-both"),
+        fl!(l, "log-clear"),
+        fl!(l, "log-copy-all"),
+        fl!(l, "log-save"),
+        fl!(l, "log-replay"),
+        l.get(live),
+        fl!(l, "log-note"),
+    ];
+    let s = ui.spacing();
+    // Every item is spaced; all but the two plain labels are padded buttons.
+    let spacing = s.item_spacing.x * labels.len() as f32
+        + 2.0 * s.button_padding.x * (labels.len() - 2) as f32;
+    let text: f32 = labels
+        .iter()
+        .map(|t| {
+            egui::WidgetText::from(t.as_str())
+                .into_galley(
+                    ui,
+                    Some(egui::TextWrapMode::Extend),
+                    f32::INFINITY,
+                    egui::TextStyle::Button,
+                )
+                .size()
+                .x
+        })
+        .sum();
+    // Two separators and a little slack.
+    text + spacing + 2.0 * s.item_spacing.x + 8.0
+}
 
 /// Draws the toolbar's two rows; what the user asked for goes into `actions`.
 pub fn show(
@@ -23,7 +61,8 @@ pub fn show(
     actions: &mut LogActions,
 ) {
     let lang = super::lang::lang(ui.ctx());
-    let narrow = ui.available_width() < NARROW;
+    // Too narrow for every button on one row: the actions go into the "⋯" menu.
+    let narrow = ui.available_width() < full_row_width(ui, lang, st.live_on);
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(fl!(loader(lang), "log-title")).strong());
         let l = ui.label(fl!(loader(lang), "log-show"));
@@ -57,15 +96,12 @@ pub fn show(
                 .on_hover_text(fl!(loader(lang), "log-actions-tip"));
         } else {
             action_buttons(ui, store, st, lang, actions);
-            if server {
-                ui.separator();
-                client_filter(ui, store, st, lang, id_salt);
-            }
         }
     });
 
     ui.horizontal(|ui| {
-        if narrow && server {
+        // The client filter leads the second row, so the first never wraps it in two.
+        if server {
             client_filter(ui, store, st, lang, id_salt);
             ui.separator();
         }

@@ -77,37 +77,8 @@ pub fn show(
     let l = loader(lang);
     let mut action = None;
     let checking = view.is_some_and(|v| v.running);
-    ui.label(RichText::new(fl!(l, "roster-intro")).weak());
     let problem = form.spec(lang).err();
-    ui.add_enabled_ui(!checking, |ui| {
-        egui::Grid::new("roster-form")
-            .num_columns(2)
-            .show(ui, |ui| {
-                let e = ui.label(fl!(l, "roster-expect"));
-                ui.add(
-                    TextEdit::singleline(&mut form.expect)
-                        .desired_width(260.0)
-                        .font(egui::TextStyle::Monospace),
-                )
-                .labelled_by(e.id);
-                ui.end_row();
-                let r = ui.label(fl!(l, "roster-reply"));
-                ui.add(
-                    TextEdit::singleline(&mut form.reply)
-                        .desired_width(260.0)
-                        .hint_text(fl!(l, "roster-no-reply")),
-                )
-                .labelled_by(r.id);
-                ui.end_row();
-                let w = ui.label(fl!(l, "roster-within"));
-                ui.add(TextEdit::singleline(&mut form.within_s).desired_width(60.0))
-                    .labelled_by(w.id);
-                ui.end_row();
-            });
-    });
-    if let Some(p) = &problem {
-        super::style::error_label(ui, p);
-    }
+    // The buttons first, so Start is in reach in a short panel.
     ui.horizontal_wrapped(|ui| {
         if checking {
             if ui.button(fl!(l, "roster-stop")).clicked() {
@@ -151,6 +122,32 @@ pub fn show(
             );
         }
     });
+    if checking {
+        // While checking, the exercise is one line, so the table gets the panel's rows.
+        let (expect, within) = (form.expect.as_str(), form.within_s.as_str());
+        let line = match form.reply.trim() {
+            "" => fl!(
+                l,
+                "roster-checking-message",
+                expect = expect,
+                within = within
+            ),
+            reply => fl!(
+                l,
+                "roster-checking",
+                expect = expect,
+                reply = reply,
+                within = within
+            ),
+        };
+        super::layout::one_line_note(ui, RichText::new(line).weak());
+    } else {
+        ui.label(RichText::new(fl!(l, "roster-intro")).weak());
+        form_grid(ui, form, lang);
+    }
+    if let Some(p) = &problem {
+        super::style::error_label(ui, p);
+    }
     let Some(v) = view else { return action };
     egui::Grid::new("roster-table")
         .striped(true)
@@ -174,18 +171,49 @@ pub fn show(
                 ui.label(r.student.clone().unwrap_or_else(|| "–".into()));
                 let (text, color) = verdict(lang, &r.verdict);
                 ui.label(RichText::new(text).color(color));
-                let secs = r
-                    .took
-                    .map(|d| format!("{:.2}", d.as_secs_f64()))
-                    .unwrap_or_default();
-                ui.label(if secs.is_empty() {
-                    String::new()
-                } else {
-                    fl!(l, "roster-seconds", s = secs.as_str())
+                ui.label(match r.took {
+                    None => String::new(),
+                    Some(d) if d < Duration::from_secs(1) => {
+                        let ms = d.as_millis() as u64;
+                        fl!(l, "roster-ms", ms = ms)
+                    }
+                    Some(d) => {
+                        let s = format!("{:.2}", d.as_secs_f64());
+                        fl!(l, "roster-seconds", s = s)
+                    }
                 });
                 ui.label(fl!(l, "roster-bytes", rx = r.rx_bytes, tx = r.tx_bytes));
                 ui.end_row();
             }
         });
     action
+}
+
+/// The exercise's three fields.
+fn form_grid(ui: &mut Ui, form: &mut RosterForm, lang: Lang) {
+    let l = loader(lang);
+    egui::Grid::new("roster-form")
+        .num_columns(2)
+        .show(ui, |ui| {
+            let e = ui.label(fl!(l, "roster-expect"));
+            ui.add(
+                TextEdit::singleline(&mut form.expect)
+                    .desired_width(260.0)
+                    .font(egui::TextStyle::Monospace),
+            )
+            .labelled_by(e.id);
+            ui.end_row();
+            let r = ui.label(fl!(l, "roster-reply"));
+            ui.add(
+                TextEdit::singleline(&mut form.reply)
+                    .desired_width(260.0)
+                    .hint_text(fl!(l, "roster-no-reply")),
+            )
+            .labelled_by(r.id);
+            ui.end_row();
+            let w = ui.label(fl!(l, "roster-within"));
+            ui.add(TextEdit::singleline(&mut form.within_s).desired_width(60.0))
+                .labelled_by(w.id);
+            ui.end_row();
+        });
 }

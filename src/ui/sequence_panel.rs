@@ -361,8 +361,12 @@ pub fn show(ui: &mut Ui, form: &mut SequenceForm, v: &SequenceUi) -> Option<Pane
     let running = v.run.is_some_and(|r| r.running);
     ui.horizontal_wrapped(|ui| {
         let name = ui.label(fl!(l, "seq-name"));
-        ui.add(TextEdit::singleline(&mut form.name).desired_width(140.0))
-            .labelled_by(name.id);
+        ui.add(
+            TextEdit::singleline(&mut form.name)
+                .desired_width(140.0)
+                .hint_text(fl!(l, "seq-name-hint")),
+        )
+        .labelled_by(name.id);
         ui.separator();
         let can_run = !running && v.blocked.is_none() && !form.steps.is_empty();
         let run = ui.add_enabled(can_run, egui::Button::new(fl!(l, "seq-run")));
