@@ -76,3 +76,29 @@ pub fn bind_udp_receiver(h: &mut Harness<'_, App>) -> std::net::SocketAddr {
     let local = h.state().panel(Role::UdpReceiver).st.local;
     local.expect("a bound receiver knows its address")
 }
+
+/// Accepts one connection within 10 s (a failed connect fails the test, not hangs it).
+pub fn accept_within(l: &std::net::TcpListener) -> std::net::TcpStream {
+    l.set_nonblocking(true).unwrap();
+    let t = Instant::now();
+    loop {
+        match l.accept() {
+            Ok((s, _)) => {
+                s.set_nonblocking(false).unwrap();
+                return s;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                assert!(t.elapsed() < Duration::from_secs(10), "no connection came");
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(e) => panic!("accept: {e}"),
+        }
+    }
+}
+
+/// A fresh window in English.
+pub fn english() -> App {
+    let mut app = App::new(None, None);
+    app.classroom.set_lang(socket_tester::i18n::Lang::En);
+    app
+}

@@ -7,38 +7,12 @@
 mod support;
 
 use egui_kittest::kittest::Queryable;
-use socket_tester::i18n::Lang;
 use socket_tester::net::Role;
-use socket_tester::ui::{App, ConnState};
+use socket_tester::ui::ConnState;
 use std::io::Read;
 use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
 use support::*;
-
-/// Accepts one connection within 10 s (a failed connect fails the test, not hangs it).
-fn accept_within(l: &TcpListener) -> TcpStream {
-    l.set_nonblocking(true).unwrap();
-    let t = std::time::Instant::now();
-    loop {
-        match l.accept() {
-            Ok((s, _)) => {
-                s.set_nonblocking(false).unwrap();
-                return s;
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                assert!(t.elapsed() < Duration::from_secs(10), "no connection came");
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            Err(e) => panic!("accept: {e}"),
-        }
-    }
-}
-
-fn english() -> App {
-    let mut app = App::new(None, None);
-    app.classroom.set_lang(Lang::En);
-    app
-}
 
 fn reads_reset(c: &mut TcpStream) {
     c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();

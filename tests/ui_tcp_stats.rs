@@ -11,27 +11,7 @@ use socket_tester::i18n::Lang;
 use socket_tester::net::{Role, tcp_info};
 use socket_tester::ui::{App, ConnState};
 use std::net::{TcpListener, TcpStream};
-use std::time::Duration;
 use support::*;
-
-/// Accepts one connection within 10 s (a failed connect fails the test, not hangs it).
-fn accept_within(l: &TcpListener) -> TcpStream {
-    l.set_nonblocking(true).unwrap();
-    let t = std::time::Instant::now();
-    loop {
-        match l.accept() {
-            Ok((s, _)) => {
-                s.set_nonblocking(false).unwrap();
-                return s;
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                assert!(t.elapsed() < Duration::from_secs(10), "no connection came");
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            Err(e) => panic!("accept: {e}"),
-        }
-    }
-}
 
 #[test]
 fn the_diagram_panel_and_the_client_list_show_the_kernels_view() {

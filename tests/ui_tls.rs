@@ -10,16 +10,9 @@
 mod support;
 
 use egui_kittest::kittest::Queryable;
-use socket_tester::i18n::Lang;
 use socket_tester::net::Role;
 use socket_tester::ui::{App, ConnState};
 use support::*;
-
-fn english() -> App {
-    let mut app = App::new(None, None);
-    app.classroom.set_lang(Lang::En);
-    app
-}
 
 fn has_label_containing(h: &egui_kittest::Harness<'_, App>, text: &str) -> bool {
     h.query_by_label_contains(text).is_some()
