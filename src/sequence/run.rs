@@ -50,6 +50,26 @@ pub struct StepResult {
     pub received: Vec<u8>,
 }
 
+impl StepResult {
+    /// A result for `st` with nothing yet said about latency, detail or bytes.
+    fn new(st: Step, outcome: Outcome, took: Duration) -> StepResult {
+        StepResult {
+            what: describe(&st.action),
+            action: st.action,
+            label: st.label,
+            name: st.name,
+            line: st.line,
+            outcome,
+            took,
+            latency: None,
+            detail: None,
+            diff: Vec::new(),
+            expected: None,
+            received: Vec::new(),
+        }
+    }
+}
+
 /// How long a connect or a close may take.
 const IO_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -136,21 +156,9 @@ impl SequenceRun {
         began: Instant,
         now: Instant,
     ) -> &mut StepResult {
-        let st = self.step(i).clone();
-        self.results.push(StepResult {
-            label: st.label,
-            name: st.name,
-            line: st.line,
-            what: describe(&st.action),
-            action: st.action.clone(),
-            outcome,
-            took: now.saturating_duration_since(began),
-            latency: None,
-            detail: None,
-            diff: Vec::new(),
-            expected: None,
-            received: Vec::new(),
-        });
+        let took = now.saturating_duration_since(began);
+        self.results
+            .push(StepResult::new(self.step(i).clone(), outcome, took));
         self.current = None;
         let at = self.results.len() - 1;
         if outcome == Outcome::Failed {
@@ -162,20 +170,8 @@ impl SequenceRun {
     fn skip_rest(&mut self, from: usize, now: Instant) {
         for j in from..self.seq.steps.len() {
             let st = self.step(j).clone();
-            self.results.push(StepResult {
-                label: st.label,
-                name: st.name,
-                line: st.line,
-                what: describe(&st.action),
-                action: st.action.clone(),
-                outcome: Outcome::Skipped,
-                took: Duration::ZERO,
-                latency: None,
-                detail: None,
-                diff: Vec::new(),
-                expected: None,
-                received: Vec::new(),
-            });
+            self.results
+                .push(StepResult::new(st, Outcome::Skipped, Duration::ZERO));
         }
         let _ = now;
         self.next = self.seq.steps.len();
