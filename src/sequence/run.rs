@@ -162,18 +162,17 @@ impl SequenceRun {
         self.current = None;
         let at = self.results.len() - 1;
         if outcome == Outcome::Failed {
-            self.skip_rest(i + 1, now);
+            self.skip_rest(i + 1);
         }
         &mut self.results[at]
     }
 
-    fn skip_rest(&mut self, from: usize, now: Instant) {
+    fn skip_rest(&mut self, from: usize) {
         for j in from..self.seq.steps.len() {
             let st = self.step(j).clone();
             self.results
                 .push(StepResult::new(st, Outcome::Skipped, Duration::ZERO));
         }
-        let _ = now;
         self.next = self.seq.steps.len();
         self.done = true;
     }

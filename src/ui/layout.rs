@@ -37,19 +37,19 @@ pub fn panel_header(ui: &mut Ui, title: &str) -> bool {
 /// left of this one, then is cut to the row's width with "…" (the full text on hover), so
 /// it never takes two or three lines from the log.
 pub fn one_line_note(ui: &mut Ui, text: RichText) -> egui::Response {
-    let width = egui::WidgetText::from(text.clone())
-        .into_galley(
-            ui,
-            Some(egui::TextWrapMode::Extend),
-            f32::INFINITY,
-            egui::TextStyle::Body,
-        )
-        .size()
-        .x;
+    let width = text_width(ui, text.clone(), egui::TextStyle::Body);
     if width > ui.available_width() && ui.layout().main_wrap() {
         ui.end_row();
     }
     ui.add(egui::Label::new(text).truncate())
+}
+
+/// How wide `text` is on one line in `style` (the text's own style wins).
+pub fn text_width(ui: &Ui, text: impl Into<egui::WidgetText>, style: egui::TextStyle) -> f32 {
+    text.into()
+        .into_galley(ui, Some(egui::TextWrapMode::Extend), f32::INFINITY, style)
+        .size()
+        .x
 }
 
 /// Widths of the log's columns before Data for a log `avail` wide: `natural` widths, cut

@@ -34,17 +34,7 @@ fn full_row_width(ui: &Ui, lang: Lang, live_on: bool) -> f32 {
         + 2.0 * s.button_padding.x * (labels.len() - 2) as f32;
     let text: f32 = labels
         .iter()
-        .map(|t| {
-            egui::WidgetText::from(t.as_str())
-                .into_galley(
-                    ui,
-                    Some(egui::TextWrapMode::Extend),
-                    f32::INFINITY,
-                    egui::TextStyle::Button,
-                )
-                .size()
-                .x
-        })
+        .map(|t| super::layout::text_width(ui, t.as_str(), egui::TextStyle::Button))
         .sum();
     // Two separators and a little slack.
     text + spacing + 2.0 * s.item_spacing.x + 8.0

@@ -211,9 +211,7 @@ fn form_grid(ui: &mut Ui, form: &mut RosterForm, lang: Lang) {
             )
             .labelled_by(r.id);
             ui.end_row();
-            let w = ui.label(fl!(l, "roster-within"));
-            ui.add(TextEdit::singleline(&mut form.within_s).desired_width(60.0))
-                .labelled_by(w.id);
+            super::field::field(ui, &fl!(l, "roster-within"), &mut form.within_s, 60.0);
             ui.end_row();
         });
 }
