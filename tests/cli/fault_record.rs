@@ -1,0 +1,293 @@
+//! Faults on the recording side: the record, spool or export path is unwritable, or the
+//! disk is full (`/dev/full`). The session goes on, the in-memory log keeps everything,
+//! and the user is told the record stopped.
+
+use crate::support as common;
+
+use common::*;
+use socket_tester::codec::Encoding;
+use socket_tester::log::export::{Format, export_file};
+use socket_tester::log::spool::Spool;
+use socket_tester::log::spool_format::SpoolWriter;
+use socket_tester::log::{LogStore, RecordWriter};
+use socket_tester::net::{EventKind, Role, SessionConfig};
+use std::net::UdpSocket;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn have_dev_full() -> bool {
+    Path::new("/dev/full").exists()
+}
+
+/// Sends `n` datagrams tagged `tag` to `to`, then reads events from the watch into the store
+/// and the spool until all `n` have arrived.
+fn feed(
+    w: &mut Watch,
+    peer: &UdpSocket,
+    to: std::net::SocketAddr,
+    tag: &str,
+    n: usize,
+    store: &mut LogStore,
+    spool: &mut Spool,
+) {
+    for i in 0..n {
+        peer.send_to(format!("{tag}-{i}").as_bytes(), to).unwrap();
+    }
+    let evs = w.wait_n(tag, n, is_rx);
+    for ev in evs {
+        spool.write(&ev);
+        store.push(ev);
+    }
+}
+
+#[test]
+fn spool_on_a_full_disk_stops_and_the_session_goes_on() {
+    if !have_dev_full() {
+        eprintln!("skipped: no /dev/full");
+        return;
+    }
+    let mut w = Watch::start(SessionConfig::new(Role::UdpReceiver, "127.0.0.1:0"));
+    let local = w.wait_local();
+    let mut spool = Spool::create(Path::new("/dev/full"), Encoding::UTF_8, true).unwrap();
+    let mut store = LogStore::new(Encoding::UTF_8);
+    let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
+
+    feed(&mut w, &peer, local, "before", 20, &mut store, &mut spool);
+    // The writer flushes after each batch: the first flush fails and it reports once.
+    let deadline = Instant::now() + WAIT;
+    let message = loop {
+        if let (_, Some(e)) = spool.poll() {
+            break e.to_string();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the spool never reported the full disk"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert!(message.contains("record stopped"), "{message}");
+    assert!(message.contains("/dev/full"), "names the path: {message}");
+    assert!(
+        message.to_lowercase().contains("no space"),
+        "says why: {message}"
+    );
+
+    // The session is unaffected: more datagrams arrive, the in-memory log keeps them,
+    // and writing to the stopped spool neither blocks nor panics.
+    feed(&mut w, &peer, local, "after", 20, &mut store, &mut spool);
+    assert_eq!(store.len(), 20 + 20, "every datagram, before and after");
+    assert!(store.iter().any(|e| e.text == "after-19"));
+    assert!(!spool.is_behind());
+    let (_, still) = spool.poll();
+    assert_eq!(still, Some(message.as_str()), "the error stays visible");
+    assert!(!w.session.is_finished());
+    spool.finish();
+    let rest = w.session.stop_and_join();
+    assert!(
+        rest.iter()
+            .any(|e| matches!(e.kind, EventKind::Closed { .. })),
+        "the session still ends in order: {rest:?}"
+    );
+}
+
+#[test]
+fn a_spool_sync_on_a_full_disk_does_not_hang() {
+    if !have_dev_full() {
+        eprintln!("skipped: no /dev/full");
+        return;
+    }
+    let mut spool = Spool::create(Path::new("/dev/full"), Encoding::UTF_8, true).unwrap();
+    let ev = socket_tester::net::Event {
+        ts_us: 1,
+        role: Role::TcpClient,
+        local: None,
+        peer: None,
+        client: None,
+        kind: EventKind::Rx(vec![b'x'; 4 << 20]),
+    };
+    // 4 MiB overflows the writer's buffer, so the write itself fails, not only the flush.
+    spool.write(&ev);
+    spool.write(&ev);
+    let sync = spool.syncer();
+    let t = std::thread::spawn(sync);
+    let ok = t.join().unwrap();
+    spool.finish();
+    let (written, err) = spool.poll();
+    assert!(err.is_some_and(|e| e.contains("record stopped")), "{err:?}");
+    assert!(
+        written < 2,
+        "not counted as written: {written} (sync answered {ok})"
+    );
+    // After it stopped, syncs answer at once with false.
+    assert!(!(spool.syncer())());
+}
+
+#[test]
+fn record_writer_on_a_full_disk_returns_an_error() {
+    if !have_dev_full() {
+        eprintln!("skipped: no /dev/full");
+        return;
+    }
+    let mut w = RecordWriter::create(Path::new("/dev/full"), Encoding::UTF_8).unwrap();
+    assert!(w.flush_each, "flushes each event by default");
+    let ev = socket_tester::net::Event {
+        ts_us: 1,
+        role: Role::UdpReceiver,
+        local: None,
+        peer: None,
+        client: None,
+        kind: EventKind::Rx(b"hello".to_vec()),
+    };
+    let e = w.write_event(&ev).unwrap_err();
+    assert_eq!(e.raw_os_error(), Some(28), "ENOSPC: {e}");
+}
+
+#[test]
+fn unwritable_record_paths_are_errors_not_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plain-file");
+    std::fs::write(&file, "x").unwrap();
+    // A directory where the file should be, and a file where a directory should be.
+    let e = Spool::create(dir.path(), Encoding::UTF_8, true).err();
+    assert!(e.is_some(), "a directory is not a record file");
+    let e = Spool::create(&file.join("sub").join("rec.jsonl"), Encoding::UTF_8, true).err();
+    assert!(e.is_some(), "a file is not a directory");
+    assert!(RecordWriter::create(dir.path(), Encoding::UTF_8).is_err());
+    // The export names the path it could not write.
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(&input, "").unwrap();
+    let out = file.join("out.csv");
+    let e = export_file(&input, &out, None).unwrap_err().to_string();
+    assert!(e.contains("cannot write") && e.contains("out.csv"), "{e}");
+}
+
+#[test]
+fn export_to_a_full_disk_is_an_error() {
+    if !have_dev_full() {
+        eprintln!("skipped: no /dev/full");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // The same events as a JSON Lines record and as a binary spool.
+    let input = dir.path().join("in.jsonl");
+    let spool = dir.path().join("in.stspool");
+    let mut w = RecordWriter::create(&input, Encoding::UTF_8).unwrap();
+    let mut sw = SpoolWriter::new(
+        std::io::BufWriter::new(std::fs::File::create(&spool).unwrap()),
+        Encoding::UTF_8,
+        None,
+        0,
+    )
+    .unwrap();
+    for i in 0..2000u32 {
+        let ev = socket_tester::net::Event {
+            ts_us: 1_700_000_000_000_000 + i as i64,
+            role: Role::UdpReceiver,
+            local: None,
+            peer: Some("127.0.0.1:9".parse().unwrap()),
+            client: None,
+            kind: EventKind::Rx(format!("row {i} ").repeat(50).into_bytes()),
+        };
+        w.write_event(&ev).unwrap();
+        sw.write_event(&ev).unwrap();
+    }
+    drop(w);
+    sw.flush().unwrap();
+    drop(sw);
+    for (input, f) in [&input, &spool]
+        .into_iter()
+        .flat_map(|i| Format::ALL.map(|f| (i, f)))
+    {
+        // The extension picks the format; the symlink sends the bytes to /dev/full.
+        let out = dir.path().join(format!("out.{}", f.extension()));
+        let _ = std::fs::remove_file(&out);
+        std::os::unix::fs::symlink("/dev/full", &out).unwrap();
+        let e = export_file(input, &out, None).unwrap_err().to_string();
+        assert!(e.contains("failed") && e.contains("out."), "{f:?}: {e}");
+    }
+}
+
+#[test]
+fn a_binary_spool_on_a_full_disk_is_refused_at_once() {
+    if !have_dev_full() {
+        eprintln!("skipped: no /dev/full");
+        return;
+    }
+    // The header is written and flushed when the spool starts, so a full disk is an error
+    // the caller sees then (and runs without a spool), not a panic later.
+    let e = Spool::binary_at(Path::new("/dev/full"), Encoding::UTF_8, None).err();
+    assert_eq!(e.and_then(|e| e.raw_os_error()), Some(28), "ENOSPC");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plain-file");
+    std::fs::write(&file, "x").unwrap();
+    assert!(Spool::in_dir(&file, "udp-recv", Encoding::UTF_8).is_err());
+}
+
+fn headless(args: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_socket-tester"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start socket-tester")
+}
+
+/// Runs the headless receiver with `--record record`, sends it datagrams, and returns
+/// (exit code, stdout, stderr).
+fn headless_receiver_with_record(record: &str) -> (i32, String, String) {
+    let port = {
+        let s = UdpSocket::bind("127.0.0.1:0").unwrap();
+        s.local_addr().unwrap().port()
+    };
+    let bind = format!("127.0.0.1:{port}");
+    let child = headless(&[
+        "udp-recv",
+        "--bind",
+        &bind,
+        "--headless",
+        "--duration",
+        "1500ms",
+        "--record",
+        record,
+    ]);
+    let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
+    // The receiver binds a moment after start; send for a while so some arrive.
+    for i in 0..40 {
+        let _ = peer.send_to(format!("dgram-{i}").as_bytes(), &bind);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn headless_record_on_a_full_disk_goes_on_and_says_so() {
+    if !have_dev_full() {
+        eprintln!("skipped: no /dev/full");
+        return;
+    }
+    let (code, out, err) = headless_receiver_with_record("/dev/full");
+    assert!(err.contains("record stopped"), "stderr: {err}");
+    assert!(out.contains("dgram-39"), "the session went on: {out}");
+    assert_eq!(code, 0, "stderr: {err}");
+}
+
+#[test]
+fn headless_record_to_an_unwritable_path_goes_on_without_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plain-file");
+    std::fs::write(&file, "x").unwrap();
+    let bad = file.join("rec.jsonl");
+    let (code, out, err) = headless_receiver_with_record(bad.to_str().unwrap());
+    assert!(
+        err.contains("cannot write the record") && err.contains("going on without it"),
+        "stderr: {err}"
+    );
+    assert!(out.contains("dgram-39"), "the session went on: {out}");
+    assert_eq!(code, 0, "stderr: {err}");
+}

@@ -1,0 +1,16 @@
+//! The command-line tests: the built `socket-tester` binary run as a user would (headless
+//! roles, `run`, `replay`, `export`), against real peers on loopback. One binary; each
+//! former test file is a module. Run one group with `cargo test --test cli replay::`.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod e2e_expect;
+mod e2e_headless;
+mod export_safety;
+mod fault_record;
+mod hostile_bytes;
+mod privacy;
+mod record_pcapng;
+mod replay;
+mod sequence_run;

@@ -1,0 +1,40 @@
+//! The Learn window opens from the View menu and compares TCP with UDP.
+
+use crate::support::ui as ui_support;
+
+use egui_kittest::kittest::Queryable;
+use socket_tester::ui::App;
+use ui_support::*;
+
+#[test]
+fn learn_window_compares_tcp_and_udp() {
+    let mut h = harness(App::new(None, None));
+    settle(&mut h);
+    h.get_by_label("View").click();
+    settle(&mut h);
+    h.get_by_label("Learn: TCP and UDP").click();
+    settle(&mut h);
+    assert!(h.query_by_label("8-byte header").is_some());
+    assert!(h.query_by_label("20-byte header (at least)").is_some());
+    assert!(h.query_by_label("listen backlog").is_some());
+    // TCP is a stream: 粘包 / 拆包 and the fix.
+    assert!(h.query_by_label_contains("粘包 (sticky packets)").is_some());
+    assert!(h.query_by_label_contains("The fix is framing").is_some());
+    assert!(h.state().classroom.settings.learn);
+}
+
+#[test]
+fn the_log_says_what_one_row_is() {
+    use socket_tester::net::Role;
+    let mut h = harness(App::new(None, None));
+    open_tab(&mut h, Role::UdpReceiver);
+    assert!(
+        h.query_by_label_contains("One row = one datagram")
+            .is_some()
+    );
+    open_tab(&mut h, Role::TcpClient);
+    assert!(
+        h.query_by_label_contains("TCP is a byte stream, so two sends can arrive as one chunk")
+            .is_some()
+    );
+}

@@ -1,0 +1,37 @@
+//! The window tests: the real UI driven with egui_kittest (no GPU), against real peers on
+//! loopback. One binary; each former `ui_*.rs` file is a module; `support::ui` and
+//! `support::zh` hold the shared helpers. Run one group with `cargo test --test ui roster::`.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod classroom;
+mod counters;
+mod file_dialog;
+mod framing;
+mod hostile;
+mod i18n;
+mod issue13;
+mod learn;
+mod live_feed;
+mod log_columns;
+mod log_follow;
+mod logs;
+mod multicast;
+mod off_path;
+mod replay;
+mod roster;
+mod sequence;
+mod shape;
+mod sockopts;
+mod spool_limits;
+mod stream_lab;
+mod tabs;
+mod tcp_reset;
+mod tcp_stats;
+mod tls;
+mod toolkit;
+mod validation;
+mod writes;
+mod zh_errors;
+mod zh_words;

@@ -1,0 +1,94 @@
+//! Replay… in the window (egui_kittest, the real UI): the TCP Client's own log (its spool)
+//! is sent again to a second std::net device on 127.0.0.1 (OS-assigned ports) with
+//! "Check replies": the reply matches the recorded one; against a device that answers
+//! differently, the window shows the difference as a hex diff.
+
+use crate::support::ui as support;
+
+use egui_kittest::kittest::Queryable;
+use socket_tester::i18n::Lang;
+use socket_tester::net::Role;
+use socket_tester::ui::{App, ConnState};
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use support::*;
+
+/// A device answering each read with `f(read)`, any number of connections.
+fn device(f: fn(&[u8]) -> Vec<u8>) -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for s in l.incoming() {
+            let Ok(mut s) = s else { return };
+            std::thread::spawn(move || {
+                let mut b = [0u8; 1024];
+                while let Ok(n) = s.read(&mut b) {
+                    if n == 0 || s.write_all(&f(&b[..n])).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn the_log_replays_to_another_device_and_checks_the_replies() {
+    let data = tempfile::tempdir().unwrap();
+    let first = device(|b| b.to_ascii_uppercase());
+    let same = device(|b| b.to_ascii_uppercase());
+    let other = device(|b| b.to_ascii_lowercase());
+    let mut app = App::new(None, None).with_data_dir(data.path());
+    app.classroom.set_lang(Lang::En);
+    let mut h = harness(app);
+    open_tab(&mut h, Role::TcpClient);
+    set_field(&mut h, "Server host", "127.0.0.1");
+    set_field(&mut h, "Port", &first.to_string());
+    h.get_by_label("Connect").click();
+    wait_for(&mut h, "connected", |a| {
+        a.panel(Role::TcpClient).st.state == ConnState::Connected
+    });
+    set_field(&mut h, "Message", "Ping");
+    h.get_by_label("Send").click();
+    wait_for(&mut h, "the reply", |a| has_row(a, Role::TcpClient, "PING"));
+
+    h.get_by_label("Replay…").click();
+    settle(&mut h);
+    set_field(&mut h, "To (host:port)", &format!("127.0.0.1:{same}"));
+    h.get_by_label("Check replies against the recorded ones")
+        .click();
+    h.get_by_label("▶ Replay").click();
+    let t = std::time::Instant::now();
+    while h.query_by_label_contains("replies as recorded").is_none() {
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(20),
+            "no summary"
+        );
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(h.query_by_label("1 replies as recorded, 0 not").is_some());
+    assert!(
+        h.query_by_label_contains("#1 sent 4 bytes, reply as recorded (4 bytes")
+            .is_some()
+    );
+
+    set_field(&mut h, "To (host:port)", &format!("127.0.0.1:{other}"));
+    h.get_by_label("▶ Replay").click();
+    let t = std::time::Instant::now();
+    while h.query_by_label("0 replies as recorded, 1 not").is_none() {
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(20),
+            "no second summary"
+        );
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(
+        h.query_by_label("#1 the reply is not as recorded:")
+            .is_some()
+    );
+    assert!(h.query_by_label("000000  expected  50 49 4e 47").is_some());
+    assert!(h.query_by_label("        received  70 69 6e 67").is_some());
+}

@@ -1,0 +1,161 @@
+//! The Sequence tool in the window (egui_kittest, the real UI) on the TCP Client tab,
+//! against a std::net device on 127.0.0.1 (an OS-assigned port) that answers PING with
+//! PONG: Run passes both steps; Step runs one step per click; an expectation the device
+//! does not meet fails with a hex diff of expected against received; the steps are saved
+//! with the tab; Save… and Load… go through a TOML file.
+
+use crate::support::ui as support;
+
+use egui_kittest::kittest::Queryable;
+use socket_tester::i18n::Lang;
+use socket_tester::net::Role;
+use socket_tester::sequence::outline::{ExpectKind, OutlineStep};
+use socket_tester::ui::{App, ConnState, Tool};
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use support::*;
+
+fn device() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let (s, _) = l.accept().unwrap();
+        let mut w = s.try_clone().unwrap();
+        for line in BufReader::new(s).lines().map_while(Result::ok) {
+            let r = if line == "PING" { "PONG\n" } else { "WHAT\n" };
+            if w.write_all(r.as_bytes()).is_err() {
+                return;
+            }
+        }
+    });
+    port
+}
+
+fn seq_done(a: &App) -> bool {
+    a.panel(Role::TcpClient)
+        .st
+        .sequence
+        .as_ref()
+        .is_some_and(|s| !s.running)
+}
+
+#[test]
+fn run_step_and_a_failure_with_its_diff() {
+    let port = device();
+    let mut app = App::new(None, None);
+    app.classroom.set_lang(Lang::En);
+    let mut h = harness(app);
+    open_tab(&mut h, Role::TcpClient);
+    set_field(&mut h, "Server host", "127.0.0.1");
+    set_field(&mut h, "Port", &port.to_string());
+    h.get_by_label("Connect").click();
+    wait_for(&mut h, "connected", |a| {
+        a.panel(Role::TcpClient).st.state == ConnState::Connected
+    });
+    h.get_by_label("Sequence").click();
+    settle(&mut h);
+    assert_eq!(
+        h.state().panel(Role::TcpClient).settings.kit.tool,
+        Tool::Sequence
+    );
+
+    // Run: the default PING / expect PONG passes.
+    h.get_by_label("▶ Run").click();
+    wait_for(&mut h, "the run", seq_done);
+    assert!(h.query_by_label("passed: all 2 steps").is_some());
+
+    // Step: one step per click.
+    h.get_by_label("Step").click();
+    wait_for(&mut h, "paused after one step", |a| {
+        a.panel(Role::TcpClient)
+            .st
+            .sequence
+            .as_ref()
+            .is_some_and(|s| s.paused && s.results.len() == 1)
+    });
+    assert!(h.query_by_label("running: 1 of 2 steps done").is_some());
+    h.get_by_label("Next step").click();
+    wait_for(&mut h, "the second step", |a| {
+        seq_done(a)
+            && a.panel(Role::TcpClient)
+                .st
+                .sequence
+                .as_ref()
+                .unwrap()
+                .results
+                .len()
+                == 2
+    });
+
+    // A reply the device does not give: the diff shows where.
+    {
+        let steps = &mut h
+            .state_mut()
+            .panel_mut(Role::TcpClient)
+            .settings
+            .kit
+            .sequence
+            .steps;
+        steps[1] = OutlineStep::Expect {
+            kind: ExpectKind::Equals,
+            value: "PANG\n".into(),
+            timeout: Some("300ms".into()),
+        };
+    }
+    settle(&mut h);
+    h.get_by_label("▶ Run").click();
+    wait_for(&mut h, "the failing run", |a| {
+        seq_done(a)
+            && !a
+                .panel(Role::TcpClient)
+                .st
+                .sequence
+                .as_ref()
+                .unwrap()
+                .passed
+    });
+    assert!(h.query_by_label("failed: 1 of 2 steps passed").is_some());
+    assert!(
+        h.query_by_label_contains("no matching reply in time (5 bytes arrived)")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label("000000  expected  50 41 4e 47 0a")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label("        received  50 4f 4e 47 0a")
+            .is_some()
+    );
+
+    // Saved with the tab; a TOML file round trip.
+    let form = h
+        .state()
+        .panel(Role::TcpClient)
+        .settings
+        .kit
+        .sequence
+        .clone();
+    assert_eq!(form.steps.len(), 2);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.toml");
+    std::fs::write(
+        &file,
+        socket_tester::sequence::outline::to_toml(
+            &form.name,
+            socket_tester::sequence::Proto::Tcp,
+            None,
+            "utf-8",
+            &form.steps,
+        ),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_socket-tester"))
+        .arg("run")
+        .arg(&file)
+        .args(["--to", "127.0.0.1:1"])
+        .output()
+        .unwrap();
+    // The file is valid (a refused connection is a failure, exit 1, not a bad file, 2).
+    assert_eq!(out.status.code(), Some(1));
+}
