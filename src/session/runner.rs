@@ -228,6 +228,32 @@ impl Runner {
         self.framer.reset();
         self.local = None;
         self.tools.on_start(*plan);
+        // A recorder still open is a sequence's reconnect: it goes on.
+        if record.is_some() || !self.tools.seq.is_running() {
+            self.finish_record();
+        }
+        if self.recorder.is_none() {
+            self.open_record(record);
+        }
+        self.last_config = Some(config.clone());
+        let session = Session::start(*config, None);
+        lock(&self.view).tcp_stats = session.tcp_stats();
+        self.session = Some(session);
+    }
+
+    /// The record is complete: its writer finishes; a write that failed is said.
+    fn finish_record(&mut self) {
+        if let Some(mut r) = self.recorder.take() {
+            r.finish();
+            let path = r.path().to_path_buf();
+            if let (_, Some(e)) = r.poll() {
+                self.record_error = Some(writer_error(WriterFailure::Stopped, &path, e));
+            }
+        }
+    }
+
+    /// `--record FILE`: a new record for a new session.
+    fn open_record(&mut self, record: Option<PathBuf>) {
         self.record_error = None;
         self.record_path = None;
         self.recorded = 0;
@@ -243,10 +269,6 @@ impl Runner {
                 }
             }
         }
-        self.last_config = Some(config.clone());
-        let session = Session::start(*config, None);
-        lock(&self.view).tcp_stats = session.tcp_stats();
-        self.session = Some(session);
     }
 
     /// A sequence's connect step: the same session again (after the running one ends).
@@ -352,11 +374,7 @@ impl Runner {
         self.write_out();
         drop(session);
         self.tools.on_ended();
-        if std::mem::take(&mut self.restart_pending)
-            && let Some(cfg) = self.last_config.clone()
-        {
-            self.start(cfg, Box::default(), None);
-        }
+        let restart = std::mem::take(&mut self.restart_pending);
         let template = Event {
             ts_us: crate::net::now_us(),
             role: self.role,
@@ -369,15 +387,17 @@ impl Runner {
         if !rows.is_empty() {
             self.queue(Item::Rows(rows));
         }
-        if let Some(mut r) = self.recorder.take() {
-            r.finish();
-            let path = r.path().to_path_buf();
-            if let (_, Some(e)) = r.poll() {
-                self.record_error = Some(writer_error(WriterFailure::Stopped, &path, e));
-            }
+        // A running sequence may connect again (a `connect` step): its record goes on.
+        if !restart && !self.tools.seq.is_running() {
+            self.finish_record();
         }
         self.queue(Item::Ended);
         self.dirty = true;
+        // Only now: the view must see this session end before the next one starts (else
+        // it would take the new session for ended, and the tab would drift from its socket).
+        if restart && let Some(cfg) = self.last_config.clone() {
+            self.start(cfg, Box::default(), None);
+        }
     }
 
     fn on_control(&mut self, c: Control) {

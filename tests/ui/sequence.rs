@@ -159,3 +159,120 @@ fn run_step_and_a_failure_with_its_diff() {
     // The file is valid (a refused connection is a failure, exit 1, not a bad file, 2).
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// A device that answers PING with PONG on every connection it gets, counting them.
+fn reconnect_device() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let accepted = std::sync::Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    std::thread::spawn(move || {
+        for s in l.incoming().map_while(Result::ok) {
+            count.fetch_add(1, Ordering::SeqCst);
+            std::thread::spawn(move || {
+                let Ok(mut w) = s.try_clone() else { return };
+                for line in BufReader::new(s).lines().map_while(Result::ok) {
+                    if line == "PING" && w.write_all(b"PONG\n").is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (port, accepted)
+}
+
+/// Issue 22: a sequence that closes and connects again left the tab out of step with
+/// its socket (connected on the wire and in the status line, but the button said
+/// Connect, Send said "press Connect first" and Run was greyed). Twenty runs in a row;
+/// after each, the tab, its buttons and the socket agree.
+#[test]
+fn close_and_connect_twenty_times_leaves_the_tab_in_step() {
+    use std::sync::atomic::Ordering;
+    let (port, accepted) = reconnect_device();
+    let mut app = App::new(None, None);
+    app.classroom.set_lang(Lang::En);
+    let mut h = harness(app);
+    open_tab(&mut h, Role::TcpClient);
+    set_field(&mut h, "Server host", "127.0.0.1");
+    set_field(&mut h, "Port", &port.to_string());
+    h.get_by_label("Connect").click();
+    wait_for(&mut h, "connected", |a| {
+        a.panel(Role::TcpClient).st.state == ConnState::Connected
+    });
+    h.get_by_label("Sequence").click();
+    settle(&mut h);
+    let ping = || OutlineStep::Send {
+        text: "PING\n".into(),
+        hex: false,
+        template: false,
+    };
+    let pong = || OutlineStep::Expect {
+        kind: ExpectKind::Equals,
+        value: "PONG\n".into(),
+        timeout: Some("5s".into()),
+    };
+    for run in 1..=20 {
+        // Odd runs close first; even runs connect while connected (the runtime stops the
+        // running session and starts it again once it has ended: the order that drifted).
+        let reconnect = if run % 2 == 1 {
+            vec![OutlineStep::Close, OutlineStep::Connect]
+        } else {
+            vec![OutlineStep::Connect, OutlineStep::Wait("1ms".into())]
+        };
+        let steps = [vec![ping(), pong()], reconnect, vec![ping(), pong()]].concat();
+        h.state_mut()
+            .panel_mut(Role::TcpClient)
+            .settings
+            .kit
+            .sequence
+            .steps = steps;
+        settle(&mut h);
+        h.get_by_label("▶ Run").click();
+        wait_for(&mut h, "the run", |a| {
+            seq_done(a)
+                && a.panel(Role::TcpClient)
+                    .st
+                    .sequence
+                    .as_ref()
+                    .is_some_and(|s| s.results.len() == 6)
+        });
+        let seq = h
+            .state()
+            .panel(Role::TcpClient)
+            .st
+            .sequence
+            .clone()
+            .unwrap();
+        assert!(seq.passed, "run {run}: {:?}", seq.results);
+        // The runtime says connected and running; the tab draws just that.
+        wait_for(&mut h, "connected again", |a| {
+            let p = a.panel(Role::TcpClient);
+            p.st.running && p.st.state == ConnState::Connected
+        });
+        settle(&mut h);
+        let p = h.state().panel(Role::TcpClient);
+        assert_eq!(p.send_blocked(), None, "run {run}: Send is blocked");
+        assert!(
+            h.query_by_label("Disconnect").is_some(),
+            "run {run}: the button does not read Disconnect"
+        );
+        assert!(h.query_by_label("Connect").is_none(), "run {run}");
+        assert!(!is_disabled(&h, "▶ Run"), "run {run}: Run is greyed");
+        assert_eq!(
+            accepted.load(Ordering::SeqCst),
+            run + 1,
+            "run {run}: connections"
+        );
+    }
+    // And it still works by hand: Disconnect, then Connect.
+    h.get_by_label("Disconnect").click();
+    wait_for(&mut h, "disconnected", |a| {
+        !a.panel(Role::TcpClient).st.running
+    });
+    h.get_by_label("Connect").click();
+    wait_for(&mut h, "connected by hand", |a| {
+        a.panel(Role::TcpClient).st.state == ConnState::Connected
+    });
+}
