@@ -12,6 +12,7 @@ pub mod hex;
 pub mod payload;
 pub mod template;
 pub mod text;
+pub mod window;
 
 pub use checksum::Checksum;
 pub use escape::{EscapeError, EscapeProblem};

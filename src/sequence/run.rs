@@ -6,8 +6,9 @@
 
 use super::{Action, Sequence, Step};
 use crate::codec::diff::hex_diff;
+use crate::codec::window::MatchWindow;
 use crate::codec::{Template, TemplateCtx, encode, parse_hex};
-use crate::net::rules::Matcher;
+use crate::net::rules::{CompiledMatcher, Matcher};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -45,9 +46,12 @@ pub struct StepResult {
     pub detail: Option<String>,
     /// A failed expect: expected against received, as hex (English).
     pub diff: Vec<String>,
-    /// A failed expect: the bytes its matcher names (None for a regex) and what arrived.
+    /// A failed expect: the bytes its matcher names (None for a regex) and the start of
+    /// what it was matched against (at most [`crate::codec::window::KEEP_SHOWN`] bytes).
     pub expected: Option<Vec<u8>>,
     pub received: Vec<u8>,
+    /// A failed expect: how many bytes arrived while it waited (kept or not).
+    pub received_total: u64,
 }
 
 impl StepResult {
@@ -66,6 +70,7 @@ impl StepResult {
             diff: Vec::new(),
             expected: None,
             received: Vec::new(),
+            received_total: 0,
         }
     }
 }
@@ -78,8 +83,11 @@ pub struct SequenceRun {
     next: usize,
     /// The step under way (waiting on time or on the peer) and when it began.
     current: Option<(usize, Instant)>,
-    /// Bytes received since the last expect matched.
-    rx: Vec<u8>,
+    /// Bytes received since the last expect matched: the newest 64 KiB, whatever the
+    /// peer sends (a match is looked for in them, so each chunk costs at most that).
+    rx: MatchWindow,
+    /// The expect step under way, compiled once: its index, matcher and capture regex.
+    expecting: Option<(usize, CompiledMatcher, Option<regex::Regex>)>,
     last_send: Option<Instant>,
     vars: BTreeMap<String, String>,
     ctx: TemplateCtx,
@@ -114,7 +122,8 @@ impl SequenceRun {
             seq,
             next: 0,
             current: None,
-            rx: Vec::new(),
+            rx: MatchWindow::default(),
+            expecting: None,
             last_send: None,
             vars: BTreeMap::new(),
             ctx,
@@ -196,7 +205,7 @@ impl SequenceRun {
     }
 
     pub fn on_rx(&mut self, data: &[u8], now: Instant) {
-        self.rx.extend_from_slice(data);
+        self.rx.push(data);
         self.check_expect(now);
     }
 
@@ -231,21 +240,30 @@ impl SequenceRun {
         let Some((i, began)) = self.current else {
             return;
         };
-        let Action::Expect { matcher, .. } = self.step(i).action.clone() else {
+        let Action::Expect { matcher, .. } = &self.step(i).action else {
             return;
         };
-        let Ok(m) = matcher.compile() else {
+        if self.expecting.as_ref().is_none_or(|(at, ..)| *at != i) {
+            // Checked when the file was read, so it compiles; compiled once per step.
+            let Ok(m) = matcher.compile() else {
+                return;
+            };
+            let re = match matcher {
+                Matcher::Regex(r) => regex::Regex::new(r).ok(),
+                _ => None,
+            };
+            self.expecting = Some((i, m, re));
+        }
+        let Some((_, m, re)) = &self.expecting else {
             return;
         };
         let enc = self.seq.encoding;
-        if !m.is_match(&self.rx, enc) {
+        if !m.is_match(self.rx.bytes(), enc) {
             return;
         }
         // Captures: a text regex's named groups become variables.
-        if let Matcher::Regex(r) = &matcher
-            && let Ok(re) = regex::Regex::new(r)
-        {
-            let text = crate::codec::decode(enc, &self.rx);
+        if let Some(re) = re {
+            let text = crate::codec::decode(enc, self.rx.bytes());
             if let Some(c) = re.captures(&text) {
                 for name in re.capture_names().flatten() {
                     if let Some(v) = c.name(name) {
@@ -255,6 +273,7 @@ impl SequenceRun {
             }
         }
         self.rx.clear();
+        self.expecting = None;
         let since = self.last_send.unwrap_or(began);
         let r = self.finish(i, Outcome::Passed, began, now);
         r.latency = Some(now.saturating_duration_since(since));
@@ -313,21 +332,25 @@ impl SequenceRun {
                     }
                     Action::Expect { matcher, timeout } if now >= began + timeout => {
                         let expected = expected_bytes(&matcher, self.seq.encoding);
-                        let got = std::mem::take(&mut self.rx);
+                        // What is shown is bounded: the start of the window.
+                        let got = self.rx.shown();
+                        let total = self.rx.total();
+                        self.rx.clear();
+                        self.expecting = None;
                         let diff = match &expected {
                             Some(e) => hex_diff(e, &got),
                             None => hex_diff(&[], &got),
                         };
                         let r = self.finish(i, Outcome::Failed, began, now);
                         r.detail = Some(format!(
-                            "no reply {} within {} ({} bytes arrived)",
+                            "no reply {} within {} ({total} bytes arrived)",
                             matcher.describe(),
                             humantime::format_duration(timeout),
-                            got.len()
                         ));
                         r.diff = diff;
                         r.expected = expected;
                         r.received = got;
+                        r.received_total = total;
                         continue;
                     }
                     Action::Connect | Action::Close if now >= began + IO_TIMEOUT => {

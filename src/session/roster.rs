@@ -4,6 +4,7 @@
 //! student number captured from its message (the regex's `id` group), pass or fail with
 //! the reason, how long it took, and its bytes. The table exports to CSV.
 
+use crate::codec::window::MatchWindow;
 use crate::codec::{Encoding, encode};
 use crate::net::rules::{CompiledMatcher, Matcher};
 use crate::net::{Command, Event, EventKind, Payload, Session, Target};
@@ -101,10 +102,15 @@ impl RosterView {
     }
 }
 
+/// What is matched of a waiting client: its newest 16 KiB (an answer is a line or two;
+/// a thousand clients flooding cost at most 32 MiB).
+const ROSTER_WINDOW: usize = 16 * 1024;
+
 struct Client {
     row: RosterRow,
     since: Instant,
-    buf: Vec<u8>,
+    /// What a waiting client sent: its newest 64 KiB (a peer cannot grow it further).
+    buf: MatchWindow,
     /// The reply's bytes, while it is on its way.
     reply: Option<Vec<u8>>,
 }
@@ -161,7 +167,7 @@ impl Roster {
                             connected_us: ev.ts_us,
                         },
                         since: now,
-                        buf: Vec::new(),
+                        buf: MatchWindow::new(ROSTER_WINDOW),
                         reply: None,
                     },
                 );
@@ -175,10 +181,10 @@ impl Roster {
                     self.dirty = true;
                     return;
                 }
-                c.buf.extend_from_slice(d);
-                if self.matcher.is_match(&c.buf, self.enc) {
+                c.buf.push(d);
+                if self.matcher.is_match(c.buf.bytes(), self.enc) {
                     if let Some(re) = &self.id_regex {
-                        let text = crate::codec::decode(self.enc, &c.buf);
+                        let text = crate::codec::decode(self.enc, c.buf.bytes());
                         c.row.student = re
                             .captures(&text)
                             .and_then(|m| m.name("id"))

@@ -331,7 +331,7 @@ fn result_row(ui: &mut Ui, r: &StepResult, lang: Lang) {
     if r.outcome == Outcome::Failed {
         let why = match (&r.action, r.detail.as_deref()) {
             (_, Some("stopped")) => fl!(l, "seq-stopped"),
-            (Action::Expect { .. }, _) => fl!(l, "seq-failed-expect", n = r.received.len()),
+            (Action::Expect { .. }, _) => fl!(l, "seq-failed-expect", n = r.received_total),
             (_, d) => d.unwrap_or_default().to_string(),
         };
         super::style::error_label(ui, &why);
@@ -339,7 +339,7 @@ fn result_row(ui: &mut Ui, r: &StepResult, lang: Lang) {
             l,
             "seq-diff-length",
             expected = r.expected.as_ref().map_or(0, Vec::len),
-            got = r.received.len()
+            got = r.received_total
         );
         let words = (fl!(l, "seq-diff-expected"), fl!(l, "seq-diff-got"));
         let diff = crate::codec::diff::hex_diff_in(

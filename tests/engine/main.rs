@@ -11,6 +11,7 @@ mod errors;
 mod export_roundtrip;
 mod fault_panic;
 mod file_send;
+mod flood_waiting;
 mod fuzz_regressions;
 mod hostile_storm;
 mod hostile_tcp;

@@ -1,0 +1,195 @@
+//! Issue 22: a peer streaming 1 GiB at something that waits for a match (a sequence's
+//! expect step, a class roster's client) on the session runtime, against a std::net peer
+//! on 127.0.0.1 (an OS-assigned port). What waits keeps only a bounded window and matches
+//! a compiled regex over it: the resident memory stays under 100 MiB, the stream is read
+//! whole, and the step still fails at its timeout, saying how much arrived.
+//!
+//! Each test runs in a process of its own (`support::alone`): resident memory is per
+//! process.
+
+use crate::support as common;
+
+use common::*;
+use socket_tester::net::rules::Matcher;
+use socket_tester::net::{Role, SessionConfig};
+use socket_tester::sequence::Sequence;
+use socket_tester::sequence::run::{Outcome, SequenceRun};
+use socket_tester::session::Control;
+use socket_tester::session::roster::{RosterSpec, Verdict};
+use std::io::Write;
+use std::net::{TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+const MIB: u64 = 1 << 20;
+const FLOOD: u64 = 1 << 30;
+const RSS_LIMIT: u64 = 100 * MIB;
+
+/// Resident memory of this process (0 where there is no /proc).
+fn rss() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// Samples the resident memory every 20 ms until stopped; the peak.
+fn rss_watch() -> (Arc<AtomicBool>, std::thread::JoinHandle<u64>) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let s = stop.clone();
+    let h = std::thread::spawn(move || {
+        let mut peak = rss();
+        while !s.load(Ordering::Relaxed) {
+            peak = peak.max(rss());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        peak.max(rss())
+    });
+    (stop, h)
+}
+
+/// Writes `total` bytes that never match (printable, no "PONG", no newline), counting
+/// what the kernel took; the stream stays open afterwards until `hold` ends.
+fn flood(mut s: TcpStream, total: u64, sent: Arc<AtomicU64>, hold: Duration) {
+    let block: Vec<u8> = (0..MIB).map(|i| b'a' + (i % 23) as u8).collect();
+    let mut left = total;
+    while left > 0 {
+        let n = left.min(MIB) as usize;
+        if s.write_all(&block[..n]).is_err() {
+            return;
+        }
+        left -= n as u64;
+        sent.fetch_add(n as u64, Ordering::Relaxed);
+    }
+    std::thread::sleep(hold);
+}
+
+#[test]
+fn a_gib_into_a_waiting_sequence_expect_keeps_memory_bounded() {
+    if !crate::support::alone(&crate::test_path!(
+        "a_gib_into_a_waiting_sequence_expect_keeps_memory_bounded"
+    )) {
+        return;
+    }
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let sent = Arc::new(AtomicU64::new(0));
+    let s2 = sent.clone();
+    std::thread::spawn(move || {
+        if let Ok((s, _)) = l.accept() {
+            flood(s, FLOOD, s2, Duration::from_secs(120));
+        }
+    });
+    let rt = runtime(Role::TcpClient, None);
+    rt.start(
+        SessionConfig::new(Role::TcpClient, format!("127.0.0.1:{port}")),
+        Default::default(),
+        None,
+    );
+    let (stop, watch) = rss_watch();
+    let before = rss();
+    // The step waits 30 s (on a quiet machine the whole GiB arrives before), then fails.
+    let seq = Sequence::parse(
+        r#"
+protocol = "tcp"
+[[step]]
+expect_regex = "PONG (?P<n>\\d+)"
+timeout = "30s"
+[[step]]
+send = "never"
+"#,
+    )
+    .unwrap();
+    let started = Instant::now();
+    rt.send(Control::StartSequence {
+        run: Box::new(SequenceRun::new(seq)),
+        step: false,
+    });
+    let st = wait_runtime(&rt, "the expect's timeout", |st, _| {
+        st.sequence.as_ref().is_some_and(|s| !s.running)
+    });
+    let took = started.elapsed();
+    // The session goes on reading after the step failed: the rest of the GiB.
+    wait_runtime(&rt, "the whole GiB", |_, _| {
+        rt.view().store.counters.rx_bytes >= FLOOD
+    });
+    stop.store(true, Ordering::Relaxed);
+    let peak = watch.join().unwrap();
+    let rx = rt.view().store.counters.rx_bytes;
+    let s = st.sequence.unwrap();
+    eprintln!(
+        "RSS {} MiB before, peak {} MiB; {} MiB read; failed after {took:?}",
+        before / MIB,
+        peak / MIB,
+        rx / MIB
+    );
+    assert_eq!(sent.load(Ordering::Relaxed), FLOOD, "the peer sent it all");
+    assert_eq!(rx, FLOOD, "the runtime read it all");
+    assert_eq!(s.results[0].outcome, Outcome::Failed);
+    let arrived = s.results[0].received_total;
+    assert!(arrived > 0 && arrived <= FLOOD, "{arrived} bytes counted");
+    assert!(
+        s.results[0].received.len() <= 4096,
+        "what is shown is bounded"
+    );
+    assert!(took >= Duration::from_secs(30), "failed at its timeout");
+    assert_eq!(s.results[1].outcome, Outcome::Skipped);
+    if peak > 0 {
+        assert!(peak < RSS_LIMIT, "RSS reached {} MiB", peak / MIB);
+    }
+}
+
+#[test]
+fn a_gib_from_a_roster_client_keeps_memory_bounded() {
+    if !crate::support::alone(&crate::test_path!(
+        "a_gib_from_a_roster_client_keeps_memory_bounded"
+    )) {
+        return;
+    }
+    let rt = runtime(Role::TcpServer, None);
+    rt.start(
+        SessionConfig::new(Role::TcpServer, "127.0.0.1:0"),
+        Default::default(),
+        None,
+    );
+    let st = wait_runtime(&rt, "listening", |st, _| st.local.is_some());
+    let port = st.local.unwrap().port();
+    rt.send(Control::StartRoster(Box::new(RosterSpec {
+        expect: Matcher::Regex(r"^(?P<id>\d{6})\s*PONG".into()),
+        reply: None,
+        within: Duration::from_secs(600),
+    })));
+    wait_runtime(&rt, "the roster", |st, _| st.roster.is_some());
+    let (stop, watch) = rss_watch();
+    let before = rss();
+    let sent = Arc::new(AtomicU64::new(0));
+    let s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let flooder = {
+        let sent = sent.clone();
+        std::thread::spawn(move || flood(s, FLOOD, sent, Duration::ZERO))
+    };
+    let st = wait_runtime(&rt, "the whole GiB", |_, _| {
+        rt.view().store.counters.rx_bytes >= FLOOD
+    });
+    flooder.join().unwrap();
+    stop.store(true, Ordering::Relaxed);
+    let peak = watch.join().unwrap();
+    let roster = st.roster.unwrap();
+    eprintln!("RSS {} MiB before, peak {} MiB", before / MIB, peak / MIB);
+    assert_eq!(sent.load(Ordering::Relaxed), FLOOD);
+    let row = &roster.rows[0];
+    assert!(
+        matches!(row.verdict, Verdict::Waiting | Verdict::LeftEarly),
+        "{:?}",
+        row.verdict
+    );
+    if peak > 0 {
+        assert!(peak < RSS_LIMIT, "RSS reached {} MiB", peak / MIB);
+    }
+}
