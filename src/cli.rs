@@ -109,6 +109,9 @@ pub enum RoleCommand {
         /// Write a JUnit XML report (one test case per step) to FILE.
         #[arg(long, value_name = "FILE")]
         junit: Option<PathBuf>,
+        /// Record the session as the roles do: JSON Lines, or pcapng if FILE ends in .pcapng.
+        #[arg(long, value_name = "FILE")]
+        record: Option<PathBuf>,
     },
     /// UDP sender: send datagrams to HOST:PORT (and show replies).
     #[command(name = "udp-send", after_help = EXAMPLES)]

@@ -19,6 +19,15 @@ use std::time::{Duration, Instant};
 const QUIET: Duration = Duration::from_secs(1);
 
 /// Formats one event as a line: `time event peer [#client] [len] text`.
+/// Prints one line on stdout; a closed pipe (`| head`) or a full disk is not a panic: the
+/// line is dropped and the run goes on to its exit code.
+pub fn print_line(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}
+
 pub fn format_line(ev: &Event, text: Option<&str>, show_hex: bool) -> String {
     let mut s = format!("{} {:<10}", format_ts(ev.ts_us), ev.kind.name());
     match (ev.peer, ev.local) {

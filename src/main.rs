@@ -37,11 +37,20 @@ fn main() {
         };
         std::process::exit(socket_tester::replay::run_cli(&args));
     }
-    if let Some(RoleCommand::Run { file, to, junit }) = &cli.command {
+    if let Some(RoleCommand::Run {
+        file,
+        to,
+        junit,
+        record,
+    }) = &cli.command
+    {
         std::process::exit(socket_tester::sequence::cli::run_cli(
-            file,
-            to.as_deref(),
-            junit.as_deref(),
+            &socket_tester::sequence::cli::RunArgs {
+                file,
+                to: to.as_deref(),
+                junit: junit.as_deref(),
+                record: record.as_deref(),
+            },
         ));
     }
     // A bad preset stops here, before anything opens.

@@ -1,23 +1,19 @@
-//! `socket-tester run SEQ.toml [--to HOST:PORT] [--junit REPORT.xml]`: runs a sequence
-//! headless through the engine (a TCP client or UDP sender session), prints one line per
-//! step as it ends (with a hex diff under a failed expect), writes a JUnit XML report
-//! for CI, and exits 0 when every step passed, 1 on a failure, 2 on a bad file (naming
-//! the line) or bad arguments.
+//! `socket-tester run SEQ.toml [--to HOST:PORT] [--record FILE] [--junit REPORT.xml]`:
+//! runs a sequence headless on the session runtime (the same host as the window's
+//! Sequence tool: a TCP client or UDP sender session), prints one line per step as it
+//! ends (with a hex diff under a failed expect), can record the session like the roles
+//! do, writes a JUnit XML report for CI, and exits 0 when every step passed, 1 on a
+//! failure, 2 on a bad file (naming the line) or bad arguments.
 
-use super::run::{Need, Outcome, SequenceRun, StepResult};
+use super::run::{Failure, Outcome, SequenceRun, StepResult};
 use super::{Proto, Sequence};
-use crate::net::{Command, EventKind, Payload, Role, Session, SessionConfig, Target};
+use crate::net::{Role, SessionConfig};
+use crate::session::{ConnState, Control, Runtime, RuntimeOptions, Status};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// Starts the session the sequence talks through.
-fn open(seq: &Sequence, to: &str) -> Session {
-    let role = match seq.proto {
-        Proto::Tcp => Role::TcpClient,
-        Proto::Udp => Role::UdpSender,
-    };
-    Session::start(SessionConfig::new(role, to).encoding(seq.encoding), None)
-}
+/// How long the session may take to connect (or bind) before the first step fails.
+const READY_WITHIN: Duration = Duration::from_secs(15);
 
 fn print_result(r: &StepResult) {
     let mark = match r.outcome {
@@ -32,141 +28,183 @@ fn print_result(r: &StepResult) {
     if let Some(l) = r.latency {
         line = format!("{line} in {:.1} ms", l.as_secs_f64() * 1000.0);
     }
-    if let Some(d) = &r.detail {
-        line = format!("{line}: {d}");
+    if let Some(f) = &r.failure {
+        line = format!("{line}: {}", f.english());
     }
-    println!("{line}");
+    crate::headless::print_line(&line);
     for d in &r.diff {
-        println!("    {d}");
+        crate::headless::print_line(&format!("    {d}"));
     }
 }
 
-/// Runs `path` against `to` (or the file's `to`); returns the exit code.
-pub fn run_cli(path: &Path, to: Option<&str>, junit: Option<&Path>) -> i32 {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: cannot read {}: {e}", path.display());
-            return 2;
-        }
-    };
-    let seq = match Sequence::parse(&text) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {}: {e}", path.display());
-            return 2;
-        }
-    };
-    let Some(to) = to.map(str::to_string).or_else(|| seq.to.clone()) else {
+/// What the command line asked for.
+pub struct RunArgs<'a> {
+    pub file: &'a Path,
+    pub to: Option<&'a str>,
+    pub junit: Option<&'a Path>,
+    pub record: Option<&'a Path>,
+}
+
+/// Reads and checks the file and the address; `Err(2)` after saying what is wrong.
+fn load(args: &RunArgs) -> Result<(Sequence, String), i32> {
+    let path = args.file;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        eprintln!("error: cannot read {}: {e}", path.display());
+        2
+    })?;
+    let seq = Sequence::parse(&text).map_err(|e| {
+        eprintln!("error: {}: {e}", path.display());
+        2
+    })?;
+    let Some(to) = args.to.map(str::to_string).or_else(|| seq.to.clone()) else {
         eprintln!("error: no address: give --to HOST:PORT, or to = \"HOST:PORT\" in the file");
-        return 2;
+        return Err(2);
     };
     if let Err(e) = crate::net::addr::split_host_port(&to) {
         eprintln!("error: --to {to}: {e}");
-        return 2;
+        return Err(2);
     }
+    Ok((seq, to))
+}
+
+/// Waits (woken by the runtime) until `done` holds for its status, or `until` passes.
+fn wait_status(
+    rt: &Runtime,
+    woken: &crossbeam_channel::Receiver<()>,
+    until: Option<Instant>,
+    mut done: impl FnMut(&Status) -> bool,
+) -> Status {
+    loop {
+        let st = rt.status();
+        if done(&st) || until.is_some_and(|u| Instant::now() >= u) || rt.is_finished() {
+            return st;
+        }
+        let _ = woken.recv_timeout(Duration::from_millis(100));
+    }
+}
+
+/// Runs the sequence; returns the exit code.
+pub fn run_cli(args: &RunArgs) -> i32 {
+    let (seq, to) = match load(args) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
     let started = Instant::now();
-    let mut run = SequenceRun::new(seq.clone());
-    let mut session = Some(open(&seq, &to));
-    let mut ready = false;
-    let mut shown = 0;
+    let role = match seq.proto {
+        Proto::Tcp => Role::TcpClient,
+        Proto::Udp => Role::UdpSender,
+    };
+    let (wake, woken) = crossbeam_channel::bounded(1);
+    let mut rt = Runtime::new(
+        role,
+        RuntimeOptions {
+            spool_dir: None,
+            notify: Some(std::sync::Arc::new(move || {
+                let _ = wake.try_send(());
+            })),
+            encoding: Some(seq.encoding),
+        },
+    );
+    rt.start(
+        SessionConfig::new(role, to.as_str()).encoding(seq.encoding),
+        Default::default(),
+        args.record.map(Path::to_path_buf),
+    );
     // Ready first (connected / bound), then the steps.
-    while !run.is_done() {
-        let now = Instant::now();
-        if ready {
-            for need in run.poll(now) {
-                match need {
-                    Need::Send(b) => match &session {
-                        Some(s) => {
-                            s.send(Command::Send {
-                                payload: Payload::Bytes(b),
-                                to: Target::Default,
-                            });
-                        }
-                        None => run.on_failure("not sent: the connection has ended", now),
-                    },
-                    Need::Connect => {
-                        if let Some(mut old) = session.take() {
-                            old.stop_and_join();
-                        }
-                        session = Some(open(&seq, &to));
-                    }
-                    Need::Close => {
-                        if let Some(s) = &session {
-                            s.send(Command::Disconnect(0));
-                        }
-                    }
-                }
+    let ready = |st: &Status| matches!(st.state, ConnState::Connected | ConnState::Bound);
+    let ended = |st: &Status| !st.running && st.state != ConnState::Starting;
+    let st = wait_status(&rt, &woken, Some(started + READY_WITHIN), |st| {
+        ready(st) || ended(st)
+    });
+    let mut run = SequenceRun::new(seq.clone());
+    let results = if ready(&st) {
+        rt.send(Control::StartSequence {
+            run: Box::new(run),
+            step: false,
+        });
+        follow(&rt, &woken)
+    } else {
+        // It never got ready: the first step fails with why, the rest are skipped.
+        let why = match st.state {
+            ConnState::Error(ev) | ConnState::Reset(ev) | ConnState::ClosedByPeer(ev) => {
+                Failure::Session(ev)
             }
-        }
-        for r in &run.results()[shown..] {
-            print_result(r);
-        }
-        shown = run.results().len();
-        if run.is_done() {
-            break;
-        }
-        let wait = run
-            .deadline()
-            .map_or(Duration::from_millis(50), |d| {
-                d.saturating_duration_since(now)
-            })
-            .clamp(Duration::from_millis(1), Duration::from_millis(50));
-        let Some(s) = &session else {
-            // Closed: a wait or an expect runs out on its own; a connect opens again.
-            std::thread::sleep(wait);
+            _ => Failure::NotReady(READY_WITHIN.as_secs()),
+        };
+        run.on_failure(why, Instant::now());
+        run.results().iter().for_each(print_result);
+        run.results().to_vec()
+    };
+    rt.shutdown();
+    let record_failed = rt
+        .status()
+        .record_error
+        .inspect(|e| eprintln!("error: {e}"));
+    finish(
+        &seq.name,
+        &results,
+        started,
+        args.junit,
+        record_failed.is_some(),
+    )
+}
+
+/// Prints each step as it ends, until the sequence is done; its results.
+fn follow(rt: &Runtime, woken: &crossbeam_channel::Receiver<()>) -> Vec<StepResult> {
+    let mut shown = 0;
+    loop {
+        let st = wait_status(
+            rt,
+            woken,
+            Some(Instant::now() + Duration::from_millis(200)),
+            |st| {
+                st.sequence
+                    .as_ref()
+                    .is_some_and(|s| s.results.len() > shown || !s.running)
+            },
+        );
+        let Some(s) = st.sequence else {
+            if rt.is_finished() {
+                return Vec::new();
+            }
             continue;
         };
-        match s.events().recv_timeout(wait) {
-            Ok(ev) => {
-                let now = Instant::now();
-                match ev.kind {
-                    EventKind::Rx(d) => run.on_rx(&d, now),
-                    EventKind::Connected | EventKind::Bound => {
-                        ready = true;
-                        run.on_connected(now);
-                    }
-                    EventKind::Closed { .. } | EventKind::Reset { .. } => run.on_closed(now),
-                    EventKind::Error { detail, .. } => run.on_failure(&detail, now),
-                    _ => {}
-                }
-            }
-            Err(crossbeam_channel::RecvTimeoutError::Timeout) => {
-                if !ready && started.elapsed() > Duration::from_secs(15) {
-                    run.on_failure("the session did not become ready in 15 s", Instant::now());
-                }
-            }
-            Err(crossbeam_channel::RecvTimeoutError::Disconnected) => {
-                // The session ended (closed, or failed): a connect step may open another.
-                session = None;
-                run.on_closed(Instant::now());
-            }
+        s.results[shown.min(s.results.len())..]
+            .iter()
+            .for_each(print_result);
+        shown = s.results.len();
+        if !s.running {
+            return s.results;
         }
     }
-    for r in &run.results()[shown..] {
-        print_result(r);
-    }
-    if let Some(mut s) = session.take() {
-        s.stop_and_join();
-    }
-    let res = run.results();
+}
+
+/// The summary line, the JUnit report and the exit code.
+fn finish(
+    name: &str,
+    res: &[StepResult],
+    started: Instant,
+    junit: Option<&Path>,
+    record_failed: bool,
+) -> i32 {
     let count = |o: Outcome| res.iter().filter(|r| r.outcome == o).count();
     let secs = started.elapsed().as_secs_f64();
-    println!(
+    crate::headless::print_line(&format!(
         "{}: {} steps, {} passed, {} failed, {} skipped in {secs:.2} s",
-        seq.name,
+        name,
         res.len(),
         count(Outcome::Passed),
         count(Outcome::Failed),
         count(Outcome::Skipped)
-    );
+    ));
     if let Some(j) = junit
-        && let Err(e) = crate::log::atomic::write(j, junit_xml(&seq.name, res, secs).as_bytes())
+        && let Err(e) = crate::log::atomic::write(j, junit_xml(name, res, secs).as_bytes())
     {
         eprintln!("error: cannot write {}: {e}", j.display());
         return 1;
     }
-    if run.passed() { 0 } else { 1 }
+    let passed = !res.is_empty() && res.iter().all(|r| r.outcome == Outcome::Passed);
+    if passed && !record_failed { 0 } else { 1 }
 }
 
 fn xml(s: &str) -> String {
@@ -196,7 +234,10 @@ pub fn junit_xml(name: &str, res: &[StepResult], secs: f64) -> String {
             Outcome::Passed => out.push_str("/>\n"),
             Outcome::Skipped => out.push_str(">\n      <skipped/>\n    </testcase>\n"),
             Outcome::Failed => {
-                let msg = r.detail.clone().unwrap_or_else(|| "failed".into());
+                let msg = r
+                    .failure
+                    .as_ref()
+                    .map_or_else(|| "failed".into(), Failure::english);
                 out.push_str(&format!(
                     ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n",
                     xml(&msg),

@@ -20,6 +20,49 @@ pub enum Need {
     Close,
 }
 
+/// Why a step failed, typed: the command line and JUnit word it in English
+/// ([`Failure::english`]), the window in its own language.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Failure {
+    /// Stopped by the user before it ended.
+    Stopped,
+    /// An expect's time ran out; `arrived`: bytes that came while it waited.
+    NoReply { arrived: u64 },
+    /// A connect or a close had no answer within 10 s.
+    NoAnswer,
+    /// A send step's bytes could not be made.
+    BadPayload(crate::codec::PayloadError),
+    /// A send step names `{name}` before anything captured it.
+    NotCaptured(String),
+    /// Nothing to send through: no session runs (it ended, or never started).
+    NoSession,
+    /// `connect` and `close` are for the TCP client.
+    NotTcpClient,
+    /// The session said it failed (the event, worded where it is shown).
+    Session(Box<crate::net::Event>),
+    /// The session did not become ready (connected, bound) within this many seconds.
+    NotReady(u64),
+}
+
+impl Failure {
+    /// The English sentence (the command line, JUnit reports).
+    pub fn english(&self) -> String {
+        match self {
+            Failure::Stopped => "stopped".into(),
+            Failure::NoReply { arrived } => {
+                format!("no reply in time ({arrived} bytes arrived)")
+            }
+            Failure::NoAnswer => "no answer within 10 s".into(),
+            Failure::BadPayload(e) => e.to_string(),
+            Failure::NotCaptured(name) => format!("{{{name}}} is not a captured variable (yet)"),
+            Failure::NoSession => "not sent: no session runs".into(),
+            Failure::NotTcpClient => "connect and close are for the TCP client".into(),
+            Failure::Session(ev) => crate::log::store::describe(ev),
+            Failure::NotReady(s) => format!("the session did not become ready in {s} s"),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     Passed,
@@ -43,7 +86,7 @@ pub struct StepResult {
     /// Expect: from the last send to the matching bytes.
     pub latency: Option<Duration>,
     /// Why it failed.
-    pub detail: Option<String>,
+    pub failure: Option<Failure>,
     /// A failed expect: expected against received, as hex (English).
     pub diff: Vec<String>,
     /// A failed expect: the bytes its matcher names (None for a regex) and the start of
@@ -66,7 +109,7 @@ impl StepResult {
             outcome,
             took,
             latency: None,
-            detail: None,
+            failure: None,
             diff: Vec::new(),
             expected: None,
             received: Vec::new(),
@@ -187,7 +230,7 @@ impl SequenceRun {
     }
 
     /// The host lost the connection or could not do what was asked.
-    pub fn on_failure(&mut self, detail: &str, now: Instant) {
+    pub fn on_failure(&mut self, why: Failure, now: Instant) {
         if self.done {
             return;
         }
@@ -201,7 +244,7 @@ impl SequenceRun {
         };
         self.next = i + 1;
         let r = self.finish(i, Outcome::Failed, began, now);
-        r.detail = Some(detail.to_string());
+        r.failure = Some(why);
     }
 
     pub fn on_rx(&mut self, data: &[u8], now: Instant) {
@@ -281,28 +324,29 @@ impl SequenceRun {
 
     /// The bytes a send step puts on the wire: captured `{name}`s filled in, then hex,
     /// a template, or text in the sequence's encoding.
-    fn bytes(&mut self, text: &str, hex: bool, template: bool) -> Result<Vec<u8>, String> {
+    fn bytes(&mut self, text: &str, hex: bool, template: bool) -> Result<Vec<u8>, Failure> {
+        use crate::codec::PayloadError;
         let mut t = text.to_string();
         for (k, v) in &self.vars {
             t = t.replace(&format!("{{{k}}}"), v);
         }
         if hex {
-            return parse_hex(&t).map_err(|e| e.to_string());
+            return parse_hex(&t).map_err(|e| Failure::BadPayload(PayloadError::Hex(e)));
         }
         if template {
             return Template::parse(&t)
                 .and_then(|tp| tp.render(&mut self.ctx))
-                .map_err(|e| e.to_string());
+                .map_err(|e| Failure::BadPayload(PayloadError::Template(e)));
         }
         if let Some(open) = t.find('{')
             && let Some(len) = t[open..].find('}')
         {
             let name = &t[open + 1..open + len];
             if !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_') {
-                return Err(format!("{{{name}}} is not a captured variable (yet)"));
+                return Err(Failure::NotCaptured(name.to_string()));
             }
         }
-        encode(self.seq.encoding, &t).map_err(|e| e.to_string())
+        encode(self.seq.encoding, &t).map_err(|e| Failure::BadPayload(PayloadError::Encode(e)))
     }
 
     /// Moves on as far as it can; returns the I/O to do now, in order.
@@ -342,11 +386,7 @@ impl SequenceRun {
                             None => hex_diff(&[], &got),
                         };
                         let r = self.finish(i, Outcome::Failed, began, now);
-                        r.detail = Some(format!(
-                            "no reply {} within {} ({total} bytes arrived)",
-                            matcher.describe(),
-                            humantime::format_duration(timeout),
-                        ));
+                        r.failure = Some(Failure::NoReply { arrived: total });
                         r.diff = diff;
                         r.expected = expected;
                         r.received = got;
@@ -355,7 +395,7 @@ impl SequenceRun {
                     }
                     Action::Connect | Action::Close if now >= began + IO_TIMEOUT => {
                         let r = self.finish(i, Outcome::Failed, began, now);
-                        r.detail = Some("no answer within 10 s".into());
+                        r.failure = Some(Failure::NoAnswer);
                         continue;
                     }
                     _ => break,
@@ -386,7 +426,7 @@ impl SequenceRun {
                     }
                     Err(e) => {
                         let r = self.finish(i, Outcome::Failed, now, now);
-                        r.detail = Some(e);
+                        r.failure = Some(e);
                     }
                 },
                 Action::Wait(_) => self.current = Some((i, now)),
@@ -460,7 +500,7 @@ send = "never"
             "{:#?}",
             res
         );
-        assert!(res[3].detail.as_deref().unwrap_or("").contains("no reply"));
+        assert_eq!(res[3].failure, Some(Failure::NoReply { arrived: 2 }));
         assert_eq!(res[4].outcome, Outcome::Skipped);
     }
 }

@@ -4,7 +4,7 @@
 //! again ([`SeqHost::take_restart`]); a close step disconnects the TCP client.
 
 use crate::net::{Command, Event, EventKind, Payload, Role, Session, Target};
-use crate::sequence::run::{Need, SequenceRun, StepResult};
+use crate::sequence::run::{Failure, Need, SequenceRun, StepResult};
 use std::time::Instant;
 
 /// What the window shows of the sequence.
@@ -53,7 +53,7 @@ impl SeqHost {
         if let Some(r) = &mut self.run
             && !r.is_done()
         {
-            r.on_failure("stopped", Instant::now());
+            r.on_failure(Failure::Stopped, Instant::now());
             self.stopped = true;
         }
         self.dirty = true;
@@ -78,7 +78,9 @@ impl SeqHost {
             EventKind::Rx(d) => r.on_rx(d, now),
             EventKind::Connected | EventKind::Bound if own => r.on_connected(now),
             EventKind::Closed { .. } | EventKind::Reset { .. } if own => r.on_closed(now),
-            EventKind::Error { detail, .. } if own => r.on_failure(detail, now),
+            EventKind::Error { .. } if own => {
+                r.on_failure(Failure::Session(Box::new(ev.clone())), now)
+            }
             _ => return,
         }
         self.dirty = true;
@@ -118,14 +120,12 @@ impl SeqHost {
                         to: Target::Default,
                     });
                 }
-                (Need::Send(_), None) => r.on_failure("not sent: no session runs", now),
+                (Need::Send(_), None) => r.on_failure(Failure::NoSession, now),
                 (Need::Close, Some(s)) if role == Role::TcpClient => {
                     s.send(Command::Disconnect(0));
                 }
                 (Need::Connect, _) if role == Role::TcpClient => self.restart = true,
-                (Need::Close | Need::Connect, _) => {
-                    r.on_failure("connect and close are for the TCP client", now)
-                }
+                (Need::Close | Need::Connect, _) => r.on_failure(Failure::NotTcpClient, now),
             }
         }
         if r.results().len() != before || r.is_done() {

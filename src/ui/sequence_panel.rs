@@ -12,7 +12,7 @@ use crate::net::Role;
 use crate::net::rules::Matcher;
 use crate::sequence::Action;
 use crate::sequence::outline::{ExpectKind, OutlineStep};
-use crate::sequence::run::{Outcome, StepResult};
+use crate::sequence::run::{Failure, Outcome, StepResult};
 use crate::session::Control;
 use crate::session::sequence_host::SequenceView;
 use egui::{RichText, TextEdit, Ui};
@@ -312,6 +312,22 @@ fn describe(lang: Lang, a: &Action) -> String {
     }
 }
 
+/// Why a step failed, in the window's language.
+pub fn failure_text(lang: Lang, f: &Failure) -> String {
+    let l = loader(lang);
+    match f {
+        Failure::Stopped => fl!(l, "seq-stopped"),
+        Failure::NoReply { arrived } => fl!(l, "seq-failed-expect", n = arrived),
+        Failure::NoAnswer => fl!(l, "seq-fail-no-answer"),
+        Failure::BadPayload(e) => super::payload_words::payload_error_text(lang, e),
+        Failure::NotCaptured(name) => fl!(l, "seq-fail-not-captured", name = name.as_str()),
+        Failure::NoSession => fl!(l, "seq-fail-no-session"),
+        Failure::NotTcpClient => fl!(l, "seq-fail-not-tcp-client"),
+        Failure::Session(ev) => crate::i18n::describe_in(lang, ev),
+        Failure::NotReady(s) => fl!(l, "seq-fail-not-ready", s = s),
+    }
+}
+
 fn result_row(ui: &mut Ui, r: &StepResult, lang: Lang) {
     let l = loader(lang);
     let (mark, color) = match r.outcome {
@@ -329,12 +345,13 @@ fn result_row(ui: &mut Ui, r: &StepResult, lang: Lang) {
         }
     });
     if r.outcome == Outcome::Failed {
-        let why = match (&r.action, r.detail.as_deref()) {
-            (_, Some("stopped")) => fl!(l, "seq-stopped"),
-            (Action::Expect { .. }, _) => fl!(l, "seq-failed-expect", n = r.received_total),
-            (_, d) => d.unwrap_or_default().to_string(),
+        let Some(failure) = &r.failure else {
+            return;
         };
-        super::style::error_label(ui, &why);
+        super::style::error_label(ui, &failure_text(lang, failure));
+        if !matches!(failure, Failure::NoReply { .. }) {
+            return;
+        }
         let length = fl!(
             l,
             "seq-diff-length",

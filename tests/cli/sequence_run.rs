@@ -102,16 +102,33 @@ fn a_login_with_a_captured_token_a_repeat_and_a_reconnect_passes() {
     let seq = dir.path().join("login.toml");
     std::fs::write(&seq, LOGIN).unwrap();
     let junit = dir.path().join("report.xml");
+    let record = dir.path().join("run.jsonl");
     let out = bin()
         .arg("run")
         .arg(&seq)
         .args(["--to", &format!("127.0.0.1:{port}"), "--junit"])
         .arg(&junit)
+        .arg("--record")
+        .arg(&record)
         .output()
         .unwrap();
     let _ = dev.kill();
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{text}");
+    // `--record` records like the roles do, across the reconnect; `export` reads it.
+    let csv = dir.path().join("run.csv");
+    let exported = bin()
+        .arg("export")
+        .arg(&record)
+        .arg("--to")
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert_eq!(exported.status.code(), Some(0), "{exported:?}");
+    let table = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(table.matches("TOKEN=").count(), 2, "{table}");
+    assert_eq!(table.matches("HELLO").count(), 2, "{table}");
+    assert_eq!(table.matches("PONG").count(), 3, "{table}");
     // 4 + 3×2 + close, wait, connect + 4 = 17 steps.
     assert!(
         text.contains("login: 17 steps, 17 passed, 0 failed, 0 skipped"),
@@ -206,5 +223,31 @@ fn udp_sequences_and_bad_files() {
     assert!(
         err.contains("line 3: step 1: connect and close are for TCP"),
         "{err}"
+    );
+}
+
+/// Nothing listens: the first step fails with the session's own reason, exit 1.
+#[test]
+fn a_refused_connection_fails_the_first_step_with_its_reason() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let seq = dir.path().join("login.toml");
+    std::fs::write(&seq, LOGIN).unwrap();
+    let out = bin()
+        .arg("run")
+        .arg(&seq)
+        .args(["--to", &format!("127.0.0.1:{port}")])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("step 1 (line 5) FAIL send"), "{text}");
+    assert!(text.to_lowercase().contains("refused"), "{text}");
+    assert!(
+        text.contains("login: 17 steps, 0 passed, 1 failed, 16 skipped"),
+        "{text}"
     );
 }
