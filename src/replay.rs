@@ -1,14 +1,16 @@
 //! `socket-tester replay`: sends a recorded session's payloads again, to HOST:PORT, with
 //! their original spacing (or faster), over the recorded protocol (TCP or UDP), through
-//! the same engine as everything else. With `--check` each reply is compared with the
+//! the session runtime as everything else (`session::replay_host`). With `--check` each reply is compared with the
 //! reply in the record, and a difference is shown as a hex diff: a capture becomes a
 //! regression test (exit 0 all matched, 1 a difference or a failure, 2 bad usage).
 
 use crate::codec::diff::hex_diff;
 use crate::log::input::open_records;
-use crate::net::{Command, Event, EventKind, Payload, Role, Session, SessionConfig, Target};
+use crate::net::{Event, EventKind, Role};
+use crate::session::replay_host::ReplayJob;
+use crate::session::{Control, Output, Runtime, RuntimeOptions};
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How fast to replay.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -81,26 +83,82 @@ pub struct ReplayArgs<'a> {
     pub timeout: Duration,
 }
 
-fn read_events(path: &Path) -> Result<Vec<Event>, String> {
-    let f =
-        std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let records = open_records(f, u64::MAX, false)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+/// Why a record cannot be replayed (exit 2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RecordProblem {
+    /// It cannot be read: the file and the system's (or the reader's) words.
+    Unreadable { path: String, detail: String },
+    /// It holds no session events.
+    NoEvents(String),
+    /// It holds no data in the direction asked for.
+    NothingToReplay { path: String, side: Side },
+}
+
+impl RecordProblem {
+    pub fn english(&self) -> String {
+        match self {
+            RecordProblem::Unreadable { path, detail } => format!("cannot read {path}: {detail}"),
+            RecordProblem::NoEvents(path) => format!("{path} holds no session events"),
+            RecordProblem::NothingToReplay { path, side } => format!(
+                "nothing to replay: {path} has no {} data",
+                if *side == Side::Tx {
+                    "sent"
+                } else {
+                    "received"
+                }
+            ),
+        }
+    }
+}
+
+/// Why a reply (or the whole replay) did not come.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NoReply {
+    /// The session failed: its event (worded where it is shown).
+    Session(Box<Event>),
+    /// The connection ended after `got` of the `want` reply bytes.
+    Ended { got: usize, want: usize },
+    /// The session did not connect (or bind) within this many seconds.
+    NotReady(u64),
+    /// Stopped by the user.
+    Stopped,
+}
+
+impl NoReply {
+    pub fn english(&self) -> String {
+        match self {
+            NoReply::Session(ev) => crate::log::store::describe(ev),
+            NoReply::Ended { got, want } => {
+                format!("the connection ended after {got} of {want} reply bytes")
+            }
+            NoReply::NotReady(s) => format!("the session was not ready within {s} s"),
+            NoReply::Stopped => "stopped".into(),
+        }
+    }
+}
+
+fn read_events(path: &Path) -> Result<Vec<Event>, RecordProblem> {
+    let problem = |detail: String| RecordProblem::Unreadable {
+        path: path.display().to_string(),
+        detail,
+    };
+    let f = std::fs::File::open(path).map_err(|e| problem(e.to_string()))?;
+    let records = open_records(f, u64::MAX, false).map_err(|e| problem(e.to_string()))?;
     let mut events = Vec::new();
     for r in records {
-        let r = r.map_err(|e| format!("{}: {e}", path.display()))?;
+        let r = r.map_err(|e| problem(e.to_string()))?;
         events.extend(r.to_event());
     }
     Ok(events)
 }
 
 /// What a replay reports, message by message, then once at the end.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Report {
     /// The record cannot be used (exit 2).
-    BadRecord(String),
-    /// The session failed (exit 1): the OS's words.
-    Failed(String),
+    BadRecord(RecordProblem),
+    /// The session failed (exit 1).
+    Failed(NoReply),
     Sent {
         n: usize,
         bytes: usize,
@@ -118,7 +176,7 @@ pub enum Report {
     },
     NoReply {
         n: usize,
-        why: String,
+        why: NoReply,
     },
     Done {
         messages: usize,
@@ -135,7 +193,8 @@ impl Report {
     /// The command line's English.
     pub fn english(&self, to: &str) -> Vec<String> {
         match self {
-            Report::BadRecord(e) | Report::Failed(e) => vec![format!("error: {e}")],
+            Report::BadRecord(e) => vec![format!("error: {}", e.english())],
+            Report::Failed(e) => vec![format!("error: {}", e.english())],
             Report::Sent { n, bytes } => vec![format!("#{n} sent {bytes} bytes")],
             Report::Matched {
                 n,
@@ -155,7 +214,7 @@ impl Report {
                 );
                 v
             }
-            Report::NoReply { n, why } => vec![format!("#{n} FAIL {why}")],
+            Report::NoReply { n, why } => vec![format!("#{n} FAIL {}", why.english())],
             Report::Done {
                 messages,
                 bytes,
@@ -179,171 +238,81 @@ impl Report {
     }
 }
 
-/// Runs the replay, printing one line per message; returns the exit code.
-pub fn run_cli(a: &ReplayArgs) -> i32 {
-    run(a, &mut |r| {
-        for line in r.english(a.to) {
-            if matches!(r, Report::BadRecord(_) | Report::Failed(_)) {
-                eprintln!("{line}");
-            } else {
-                println!("{line}");
-            }
-        }
+/// Reads the record and makes the job: what to send, where and how.
+pub fn load(a: &ReplayArgs) -> Result<ReplayJob, RecordProblem> {
+    let events = read_events(a.input)?;
+    let path = a.input.display().to_string();
+    let Some((role, steps)) = steps(&events, a.side, a.client) else {
+        return Err(RecordProblem::NoEvents(path));
+    };
+    if steps.is_empty() {
+        return Err(RecordProblem::NothingToReplay { path, side: a.side });
+    }
+    Ok(ReplayJob {
+        role,
+        steps,
+        to: a.to.to_string(),
+        speed: a.speed,
+        check: a.check,
+        timeout: a.timeout,
     })
 }
 
-/// Runs the replay, reporting as it goes; returns the exit code (0 all well, 1 a
-/// difference or a failure, 2 a bad record).
-pub fn run(a: &ReplayArgs, say: &mut dyn FnMut(&Report)) -> i32 {
-    let events = match read_events(a.input) {
-        Ok(e) => e,
+/// Prints each report as the runtime hands it over (none is lost to a slow reader).
+struct Printer {
+    to: String,
+}
+
+impl Output for Printer {
+    fn event(&mut self, _ev: &Event) {}
+
+    fn replay_report(&mut self, r: &Report) {
+        for line in r.english(&self.to) {
+            if matches!(r, Report::Failed(_)) {
+                eprintln!("{line}");
+            } else {
+                crate::headless::print_line(&line);
+            }
+        }
+    }
+}
+
+/// Runs the replay on a session runtime, printing one line per message; returns the
+/// exit code (0 all well, 1 a difference or a failure, 2 a bad record).
+pub fn run_cli(a: &ReplayArgs) -> i32 {
+    let job = match load(a) {
+        Ok(j) => j,
         Err(e) => {
-            say(&Report::BadRecord(e));
+            eprintln!("error: {}", e.english());
             return 2;
         }
     };
-    let Some((role, steps)) = steps(&events, a.side, a.client) else {
-        say(&Report::BadRecord(format!(
-            "{} holds no session events",
-            a.input.display()
-        )));
-        return 2;
+    let (wake, woken) = crossbeam_channel::bounded(1);
+    let mut rt = Runtime::with_output(
+        job.role,
+        RuntimeOptions {
+            spool_dir: None,
+            notify: Some(std::sync::Arc::new(move || {
+                let _ = wake.try_send(());
+            })),
+            encoding: None,
+        },
+        Some(Box::new(Printer {
+            to: a.to.to_string(),
+        })),
+    );
+    rt.send(Control::StartReplay(Box::new(job)));
+    let code = loop {
+        let _ = woken.recv_timeout(Duration::from_millis(200));
+        if let Some(code) = rt.status().replay.and_then(|v| v.code) {
+            break code;
+        }
+        if rt.is_finished() {
+            break 1;
+        }
     };
-    if steps.is_empty() {
-        say(&Report::BadRecord(format!(
-            "nothing to replay: {} has no {} data",
-            a.input.display(),
-            if a.side == Side::Tx {
-                "sent"
-            } else {
-                "received"
-            }
-        )));
-        return 2;
-    }
-    let cfg = if role.is_tcp() {
-        SessionConfig::new(Role::TcpClient, a.to)
-    } else {
-        SessionConfig::new(Role::UdpSender, a.to)
-    };
-    let session = Session::start(cfg, None);
-    // Ready: connected or bound; an error ends it.
-    loop {
-        match session.events().recv_timeout(Duration::from_secs(30)) {
-            Ok(ev) => match ev.kind {
-                EventKind::Connected | EventKind::Bound => break,
-                EventKind::Error { detail, .. } => {
-                    say(&Report::Failed(detail));
-                    return 1;
-                }
-                _ => {}
-            },
-            Err(_) => {
-                say(&Report::Failed(
-                    "the session ended before it was ready".into(),
-                ));
-                return 1;
-            }
-        }
-    }
-    let start = Instant::now();
-    let first = steps[0].at_us;
-    let (mut matched, mut differed, mut bytes) = (0u64, 0u64, 0u64);
-    for (i, step) in steps.iter().enumerate() {
-        if let Speed::Times(k) = a.speed {
-            let due = Duration::from_secs_f64(((step.at_us - first).max(0) as f64 / 1e6) / k);
-            if let Some(wait) = due.checked_sub(start.elapsed()) {
-                std::thread::sleep(wait);
-            }
-        }
-        session.send(Command::Send {
-            payload: Payload::Bytes(step.send.clone()),
-            to: Target::Default,
-        });
-        bytes += step.send.len() as u64;
-        let sent = Instant::now();
-        let got = collect(&session, a.check.then_some((step.reply.len(), a.timeout)));
-        let n = i + 1;
-        if !a.check {
-            say(&Report::Sent {
-                n,
-                bytes: step.send.len(),
-            });
-            continue;
-        }
-        match got {
-            Err(why) => {
-                say(&Report::NoReply { n, why });
-                differed += 1;
-                break;
-            }
-            Ok(got) if got == step.reply => {
-                matched += 1;
-                say(&Report::Matched {
-                    n,
-                    bytes: step.send.len(),
-                    reply: got.len(),
-                    micros: sent.elapsed().as_micros() as u64,
-                });
-            }
-            Ok(got) => {
-                differed += 1;
-                say(&Report::Differs {
-                    n,
-                    expected: step.reply.clone(),
-                    got,
-                });
-            }
-        }
-    }
-    say(&Report::Done {
-        messages: steps.len(),
-        bytes,
-        tcp: role.is_tcp(),
-        micros: start.elapsed().as_micros() as u64,
-        checked: a.check,
-        matched,
-        differed,
-    });
-    if differed > 0 { 1 } else { 0 }
-}
-
-/// Drains the session's events; with `want` = (bytes, timeout), gathers received bytes
-/// until there are that many (or more), the timeout passes, or the connection ends.
-fn collect(session: &Session, want: Option<(usize, Duration)>) -> Result<Vec<u8>, String> {
-    let mut got = Vec::new();
-    let Some((len, timeout)) = want else {
-        while session.events().try_recv().is_ok() {}
-        return Ok(got);
-    };
-    let deadline = Instant::now() + timeout;
-    // A reply recorded as empty: wait briefly for anything unexpected.
-    let deadline = if len == 0 {
-        Instant::now() + timeout.min(Duration::from_millis(200))
-    } else {
-        deadline
-    };
-    while got.len() < len || len == 0 {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            break;
-        }
-        match session.events().recv_timeout(left) {
-            Ok(ev) => match ev.kind {
-                EventKind::Rx(d) => got.extend_from_slice(&d),
-                EventKind::Error { detail, .. } => return Err(detail),
-                EventKind::Closed { .. } | EventKind::Reset { .. } if got.len() < len => {
-                    return Err(format!(
-                        "the connection ended after {} of {len} reply bytes",
-                        got.len()
-                    ));
-                }
-                _ => {}
-            },
-            Err(_) => break,
-        }
-    }
-    Ok(got)
+    rt.shutdown();
+    code
 }
 
 /// `--speed 1x`, `2x`, `0.5x` or `max`.

@@ -13,6 +13,7 @@
 
 pub mod budget;
 
+pub mod replay_host;
 pub mod roster;
 mod runner;
 pub mod sequence_host;
@@ -66,6 +67,10 @@ pub enum Control {
     },
     StepSequence,
     StopSequence,
+    /// Replay a record to HOST:PORT through a session of its own; its traffic joins this
+    /// runtime's log, spool and record.
+    StartReplay(Box<replay_host::ReplayJob>),
+    StopReplay,
     /// TCP server: check every client against this exchange (a class roster).
     StartRoster(Box<roster::RosterSpec>),
     /// Stop checking (the table stays).
@@ -104,6 +109,8 @@ pub trait Output: Send {
     fn event(&mut self, ev: &Event);
     /// An Expect try finished (headless `--expect` prints one line each).
     fn expect_try(&mut self, _r: &TryResult) {}
+    /// A replay reported (the command line prints each one).
+    fn replay_report(&mut self, _r: &crate::replay::Report) {}
     /// A batch of events is done (a printer flushes here, not per event).
     fn batch_done(&mut self) {}
 }
@@ -183,6 +190,11 @@ impl Runtime {
     /// A copy of the status (cheap: no log rows).
     pub fn status(&self) -> Status {
         self.view().status.clone()
+    }
+
+    /// A way to send controls from another thread (a window's background job).
+    pub fn sender(&self) -> Sender<Control> {
+        self.control.clone()
     }
 
     /// Sends a control. Returns false once the runtime has ended.

@@ -5,6 +5,7 @@
 //! queue instead of the runtime waiting: a slow frame never slows receiving.
 
 use super::budget::BudgetShare;
+use super::replay_host::ReplaySlot;
 use super::tools::{Tools, earliest};
 use super::view::{View, WriterError, WriterFailure};
 use super::{Control, Output, RuntimeOptions, SharedView, lock};
@@ -48,13 +49,15 @@ enum Item {
     Rows(Vec<ViewRow>),
     /// The worker ended.
     Ended,
+    /// An event of a replay's own session: a row in the log, not the tab's state.
+    Replay(Event),
 }
 
 impl Item {
     fn size(&self) -> usize {
         let ev = |e: &Event| e.kind.data().map_or(0, <[u8]>::len) + 96;
         match self {
-            Item::Event(e) => ev(e),
+            Item::Event(e) | Item::Replay(e) => ev(e),
             Item::Framed { raw, rows } => {
                 ev(raw) + rows.iter().map(|r| ev(&r.event)).sum::<usize>()
             }
@@ -98,6 +101,7 @@ pub(super) struct Runner {
     live: Option<Spool>,
     to_live: Vec<Event>,
     tools: Tools,
+    replay: ReplaySlot,
     pending: Vec<Item>,
     pending_bytes: usize,
     /// The status changed since it was last copied into the view.
@@ -148,6 +152,7 @@ impl Runner {
             live: None,
             to_live: Vec::new(),
             tools: Tools::default(),
+            replay: ReplaySlot::default(),
             pending: Vec::new(),
             pending_bytes: 0,
             dirty: false,
@@ -170,11 +175,20 @@ impl Runner {
                 (Some(s), false) => s.events().clone(),
                 _ => never(),
             };
+            let replayed = if behind {
+                never()
+            } else {
+                self.replay.events()
+            };
             let wait = self.wait_until(now, behind).saturating_duration_since(now);
             crossbeam_channel::select! {
                 recv(events) -> m => match m {
                     Ok(ev) => self.take_batch(ev, &events),
                     Err(_) => self.worker_ended(),
+                },
+                recv(replayed) -> m => match m {
+                    Ok(ev) => self.on_replay_event(ev),
+                    Err(_) => self.replay.session_ended(self.output.as_mut()),
                 },
                 recv(control) -> c => match c {
                     Ok(Control::Shutdown) | Err(_) => break,
@@ -313,20 +327,7 @@ impl Runner {
         {
             self.local = Some(l);
         }
-        self.ensure_spool();
-        // A spool that stopped (disk full, or the cap) takes nothing more: `spooled` is
-        // then exactly what was handed to it.
-        if self.spool.is_some() && self.spool_error.is_none() {
-            self.to_spool.push(ev.clone());
-            self.spooled += 1;
-        }
-        if self.recorder.is_some() {
-            self.to_record.push(ev.clone());
-        }
-        if self.live.is_some() {
-            self.to_live.push(ev.clone());
-            self.recorded += 1;
-        }
+        self.hand_to_writers(&ev);
         if let Some(s) = &self.session {
             self.tools.on_event(&ev, s, now);
         }
@@ -344,6 +345,34 @@ impl Runner {
             }
         };
         self.queue(item);
+    }
+
+    /// The spool, the record and the live feed take every event, in order.
+    fn hand_to_writers(&mut self, ev: &Event) {
+        self.ensure_spool();
+        // A spool that stopped (disk full, or the cap) takes nothing more: `spooled` is
+        // then exactly what was handed to it.
+        if self.spool.is_some() && self.spool_error.is_none() {
+            self.to_spool.push(ev.clone());
+            self.spooled += 1;
+        }
+        if self.recorder.is_some() {
+            self.to_record.push(ev.clone());
+        }
+        if self.live.is_some() {
+            self.to_live.push(ev.clone());
+            self.recorded += 1;
+        }
+    }
+
+    /// An event of the replay's session: written and shown like the tab's own, fed to
+    /// the replay; the tab's state and automation do not see it.
+    fn on_replay_event(&mut self, ev: Event) {
+        let now = Instant::now();
+        self.hand_to_writers(&ev);
+        self.replay.on_event(&ev, now, self.output.as_mut());
+        self.last_event = Some(now);
+        self.queue(Item::Replay(ev));
     }
 
     fn queue(&mut self, item: Item) {
@@ -441,6 +470,8 @@ impl Runner {
                 self.after_sequence(now);
             }
             Control::StopSequence => self.tools.seq.stop(),
+            Control::StartReplay(job) => self.replay.start(*job, now, self.output.as_mut()),
+            Control::StopReplay => self.replay.stop(self.output.as_mut()),
             Control::StartRoster(spec) => {
                 let _ = self.tools.start_roster(*spec, self.enc);
             }
@@ -599,6 +630,11 @@ impl Runner {
         if self.tools.seq.take_restart() {
             self.restart();
         }
+        let at = self.replay.tick(now, self.output.as_mut());
+        self.next_tick = earliest(self.next_tick, at);
+        if self.replay.changed() {
+            self.dirty = true;
+        }
         self.poll_writers();
         self.print_expect();
         if let Some(o) = &mut self.output {
@@ -716,6 +752,7 @@ impl Runner {
         self.pending_bytes = 0;
         let st = &mut v.status;
         self.tools.publish(st);
+        self.replay.publish(st);
         st.spooled = self.spooled;
         st.spool_written = self.spool_written;
         if st.spool_error != self.spool_error {
@@ -805,6 +842,7 @@ fn apply(v: &mut View, item: Item) {
         }
         Item::Rows(rows) => push_rows(v, rows),
         Item::Ended => v.status.on_ended(),
+        Item::Replay(ev) => v.store.push(ev),
     }
 }
 

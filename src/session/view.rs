@@ -115,6 +115,8 @@ pub struct Status {
     pub roster: Option<super::roster::RosterView>,
     /// The test sequence, if one ran.
     pub sequence: Option<super::sequence_host::SequenceView>,
+    /// The replay, if one ran.
+    pub replay: Option<super::replay_host::ReplayView>,
     /// The socket options the user set, as the kernel holds them.
     pub sockopts: Option<Box<crate::net::sockopts::SockReport>>,
     /// TLS client: what the connection's handshake negotiated.
@@ -154,6 +156,7 @@ impl Status {
             tls_cert: None,
             sockopts: None,
             sequence: None,
+            replay: None,
             roster: None,
         }
     }

@@ -1,12 +1,16 @@
 //! Replay… from the log's toolbar: this tab's log (its spool, synced first) or a saved
 //! record sent again to HOST:PORT with its spacing (or faster), and with "Check replies"
-//! each reply compared with the recorded one — a difference as a hex diff. The replay
-//! runs on a thread of its own through the engine (`crate::replay`, as the command line
-//! does); its reports are worded here in the window's language.
+//! each reply compared with the recorded one — a difference as a hex diff. The record is
+//! read on a background thread; the replay then runs on this tab's session runtime
+//! (`session::replay_host`, as the command line's does), so its traffic appears in this
+//! tab's log, spool and record. Its typed reports are worded here in the window's language.
 
 use super::background::{Background, Poll};
 use crate::i18n::{Lang, loader};
-use crate::replay::{Report, Side, Speed};
+use crate::replay::{NoReply, RecordProblem, Report, Side, Speed};
+use crate::session::Control;
+use crate::session::replay_host::ReplayView;
+use crossbeam_channel::Sender;
 use egui::{RichText, TextEdit, Ui};
 use i18n_embed_fl::fl;
 use serde::{Deserialize, Serialize};
@@ -27,19 +31,20 @@ pub struct ReplayForm {
     pub check: bool,
 }
 
-/// What the replay thread sends: a report, or the exit code at the end.
+/// What the loading thread sends: the replay started on the runtime, or why not.
 pub enum Msg {
-    Report(Report),
-    End(i32),
+    Started,
+    Bad(RecordProblem),
 }
 
-/// The window's state (not saved).
+/// The window's state (not saved). The replay's progress is the runtime's, in its status.
 #[derive(Default)]
 pub struct ReplayState {
     pub open: bool,
+    /// Reading the record (before the runtime has the replay).
     job: Option<Background<Msg>>,
-    reports: Vec<Report>,
-    code: Option<i32>,
+    /// The record could not be used.
+    bad: Option<RecordProblem>,
     /// A field's problem.
     problem: Option<String>,
 }
@@ -48,13 +53,49 @@ pub struct ReplayState {
 pub struct ReplayCtx {
     /// The tab's spool and a way to sync it (None: no log on disk yet).
     pub spool: Option<(PathBuf, Box<dyn FnOnce() -> bool + Send>)>,
+    /// The tab's runtime, which runs the replay.
+    pub control: Sender<Control>,
+}
+
+/// Why a record cannot be replayed, in the window's language.
+fn record_problem_text(lang: Lang, p: &RecordProblem) -> String {
+    let l = loader(lang);
+    match p {
+        RecordProblem::Unreadable { path, detail } => fl!(
+            l,
+            "replay-bad-unreadable",
+            path = path.as_str(),
+            detail = detail.as_str()
+        ),
+        RecordProblem::NoEvents(path) => fl!(l, "replay-bad-no-events", path = path.as_str()),
+        RecordProblem::NothingToReplay { path, side } => match side {
+            Side::Tx => fl!(l, "replay-bad-nothing-sent", path = path.as_str()),
+            Side::Rx => fl!(l, "replay-bad-nothing-received", path = path.as_str()),
+        },
+    }
+}
+
+/// Why a reply did not come, in the window's language.
+fn no_reply_text(lang: Lang, why: &NoReply) -> String {
+    let l = loader(lang);
+    match why {
+        NoReply::Session(ev) => crate::i18n::describe_in(lang, ev),
+        NoReply::Ended { got, want } => fl!(l, "replay-why-ended", got = got, want = want),
+        NoReply::NotReady(s) => fl!(l, "replay-why-not-ready", s = s),
+        NoReply::Stopped => fl!(l, "seq-stopped"),
+    }
 }
 
 fn words(lang: Lang, r: &Report) -> Vec<(String, bool)> {
     let l = loader(lang);
     match r {
-        Report::BadRecord(e) | Report::Failed(e) => {
-            vec![(fl!(l, "replay-error", why = e.as_str()), true)]
+        Report::BadRecord(p) => {
+            let why = record_problem_text(lang, p);
+            vec![(fl!(l, "replay-error", why = why.as_str()), true)]
+        }
+        Report::Failed(e) => {
+            let why = no_reply_text(lang, e);
+            vec![(fl!(l, "replay-error", why = why.as_str()), true)]
         }
         Report::Sent { n, bytes } => vec![(fl!(l, "replay-sent", n = n, bytes = bytes), false)],
         Report::Matched {
@@ -91,6 +132,7 @@ fn words(lang: Lang, r: &Report) -> Vec<(String, bool)> {
             v
         }
         Report::NoReply { n, why } => {
+            let why = no_reply_text(lang, why);
             vec![(fl!(l, "replay-no-reply", n = n, why = why.as_str()), true)]
         }
         Report::Done {
@@ -117,21 +159,23 @@ fn words(lang: Lang, r: &Report) -> Vec<(String, bool)> {
     }
 }
 
-/// The Replay window, while open. `ctx_for_start` is asked only when Replay is clicked.
+/// The Replay window, while open. `start` is asked only when Replay is clicked; `view`
+/// is the runtime's replay (its reports).
 pub fn show(
     ctx: &egui::Context,
     salt: &str,
     form: &mut ReplayForm,
     st: &mut ReplayState,
     lang: Lang,
+    view: Option<&ReplayView>,
     start: impl FnOnce() -> ReplayCtx,
 ) {
-    // Take what the thread reported.
+    // Take what the loading thread reported.
     if let Some(job) = &st.job {
         loop {
             match job.poll() {
-                Poll::Ready(Msg::Report(r)) => st.reports.push(r),
-                Poll::Ready(Msg::End(code)) => st.code = Some(code),
+                Poll::Ready(Msg::Started) => {}
+                Poll::Ready(Msg::Bad(p)) => st.bad = Some(p),
                 Poll::Waiting => break,
                 Poll::Finished => {
                     st.job = None;
@@ -194,7 +238,7 @@ pub fn show(
             if let Some(p) = &st.problem {
                 super::style::error_label(ui, p);
             }
-            let busy = st.job.is_some() && st.code.is_none();
+            let busy = st.job.is_some() || view.is_some_and(|v| v.running);
             if ui
                 .add_enabled(!busy, egui::Button::new(fl!(l, "replay-go")))
                 .clicked()
@@ -205,7 +249,13 @@ pub fn show(
             egui::ScrollArea::vertical()
                 .max_height(240.0)
                 .show(ui, |ui| {
-                    for r in &st.reports {
+                    let bad = st.bad.clone().map(Report::BadRecord);
+                    let reports = match (&bad, view) {
+                        (Some(b), _) => std::slice::from_ref(b),
+                        (None, Some(v)) => v.reports.as_slice(),
+                        (None, None) => &[],
+                    };
+                    for r in reports {
                         for (line, bad) in words(lang, r) {
                             let mut t = RichText::new(line);
                             if matches!(r, Report::Differs { .. }) && !bad {
@@ -260,8 +310,8 @@ fn start_job(
             (PathBuf::from(form.file.trim()), None)
         };
     let (side, check) = (if form.side_rx { Side::Rx } else { Side::Tx }, form.check);
-    st.reports.clear();
-    st.code = None;
+    st.bad = None;
+    let control = rc.control;
     st.job = Background::spawn("replay", ctx, move |rep| {
         if let Some(sync) = sync {
             let _ = sync();
@@ -275,10 +325,15 @@ fn start_job(
             client: None,
             timeout: Duration::from_secs(2),
         };
-        let code = crate::replay::run(&args, &mut |r| {
-            rep.send(Msg::Report(r.clone()));
-        });
-        rep.send(Msg::End(code));
+        match crate::replay::load(&args) {
+            Ok(job) => {
+                let _ = control.send(Control::StartReplay(Box::new(job)));
+                rep.send(Msg::Started);
+            }
+            Err(p) => {
+                rep.send(Msg::Bad(p));
+            }
+        }
     })
     .ok();
 }

@@ -154,6 +154,7 @@ impl SessionPanel {
     fn show_replay(&mut self, ctx: &egui::Context) {
         let spool = self.st.spool_path.clone();
         let syncer = self.runtime().syncer(std::time::Duration::from_secs(30));
+        let control = self.runtime().sender();
         let lang = self.lang;
         let salt = self.role.as_str();
         super::replay_window::show(
@@ -162,8 +163,10 @@ impl SessionPanel {
             &mut self.settings.replay,
             &mut self.replay,
             lang,
+            self.st.replay.as_ref(),
             move || super::replay_window::ReplayCtx {
                 spool: spool.map(|p| (p, Box::new(syncer) as Box<dyn FnOnce() -> bool + Send>)),
+                control,
             },
         );
     }

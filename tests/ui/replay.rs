@@ -1,7 +1,8 @@
 //! Replay… in the window (egui_kittest, the real UI): the TCP Client's own log (its spool)
 //! is sent again to a second std::net device on 127.0.0.1 (OS-assigned ports) with
 //! "Check replies": the reply matches the recorded one; against a device that answers
-//! differently, the window shows the difference as a hex diff.
+//! differently, the window shows the difference as a hex diff. The replay runs on the
+//! tab's runtime: its traffic joins the tab's log, and the tab stays connected.
 
 use crate::support::ui as support;
 
@@ -74,10 +75,22 @@ fn the_log_replays_to_another_device_and_checks_the_replies() {
             .is_some()
     );
 
+    // The replay ran on this tab's runtime: its traffic is in this tab's log (a second
+    // "Ping" sent and a second "PING" received), while the tab's own state is untouched.
+    wait_for(&mut h, "the replay's rows", |a| {
+        let c = &a.panel(Role::TcpClient).view().store.counters;
+        c.tx_msgs == 2 && c.rx_msgs == 2
+    });
+    assert_eq!(
+        h.state().panel(Role::TcpClient).st.state,
+        ConnState::Connected
+    );
+
+    // Replayed again, the log now holds both sends: each reply differs.
     set_field(&mut h, "To (host:port)", &format!("127.0.0.1:{other}"));
     h.get_by_label("▶ Replay").click();
     let t = std::time::Instant::now();
-    while h.query_by_label("0 replies as recorded, 1 not").is_none() {
+    while h.query_by_label("0 replies as recorded, 2 not").is_none() {
         assert!(
             t.elapsed() < std::time::Duration::from_secs(20),
             "no second summary"
@@ -89,6 +102,10 @@ fn the_log_replays_to_another_device_and_checks_the_replies() {
         h.query_by_label("#1 the reply is not as recorded:")
             .is_some()
     );
-    assert!(h.query_by_label("000000  expected  50 49 4e 47").is_some());
-    assert!(h.query_by_label("        received  70 69 6e 67").is_some());
+    assert!(
+        h.query_by_label("#2 the reply is not as recorded:")
+            .is_some()
+    );
+    assert_eq!(h.query_all_by_label("000000  expected  50 49 4e 47").count(), 2);
+    assert_eq!(h.query_all_by_label("        received  70 69 6e 67").count(), 2);
 }
