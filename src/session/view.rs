@@ -77,6 +77,8 @@ pub struct Status {
     /// A worker is running (started, not yet ended).
     pub running: bool,
     pub state: ConnState,
+    /// TCP server: the listening socket was closed (its clients kept).
+    pub listen_stopped: bool,
     /// The real local address reported by the worker.
     pub local: Option<SocketAddr>,
     /// UDP: sources seen in received datagrams (newest last, at most 100).
@@ -131,6 +133,7 @@ impl Status {
             role,
             running: false,
             state: ConnState::Idle,
+            listen_stopped: false,
             local: None,
             senders: Vec::new(),
             last_sender: None,
@@ -170,6 +173,7 @@ impl Status {
     pub fn on_start(&mut self) {
         self.running = true;
         self.state = ConnState::Starting;
+        self.listen_stopped = false;
         self.local = None;
         self.timeline = Timeline::new(self.role);
         self.auto_note = None;
@@ -187,6 +191,7 @@ impl Status {
         match &ev.kind {
             EventKind::Bound if own => self.state = ConnState::Bound,
             EventKind::Listening { .. } => self.state = ConnState::Listening,
+            EventKind::StoppedListening { .. } => self.listen_stopped = true,
             EventKind::Connecting if own => self.state = ConnState::Connecting,
             EventKind::Connected if own => {
                 self.state = ConnState::Connected;

@@ -26,7 +26,7 @@ pub fn status_line(ui: &mut Ui, p: &SessionPanel) {
 pub fn status_items(ui: &mut Ui, p: &SessionPanel) {
     let lang = p.lang;
     let mut state = p.st.state.text_in(lang);
-    if p.role == Role::TcpServer && p.listen_stopped && p.is_running() {
+    if p.role == Role::TcpServer && p.st.listen_stopped && p.is_running() {
         state = fl!(loader(lang), "state-not-listening");
     }
     // The state may be a long error: cut, whole on hover.
@@ -208,7 +208,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
             }
         }
         if p.role == Role::TcpServer {
-            let listening = p.st.state == ConnState::Listening && !p.listen_stopped;
+            let listening = p.st.state == ConnState::Listening && !p.st.listen_stopped;
             if let Some(a) = tcp_server::server_buttons(ui, listening) {
                 p.apply(a, ui.ctx());
             }

@@ -44,8 +44,6 @@ pub struct SessionPanel {
     pub selected_client: Option<u64>,
     /// TCP server: the selected client was open at the last frame.
     pub selected_was_open: bool,
-    /// TCP server: the listening socket was closed, clients kept.
-    pub listen_stopped: bool,
     /// The window's part of the tools (dialogs, notes, the file being sent).
     pub kit: Toolkit,
     pub(super) runtime: Runtime,
@@ -87,7 +85,6 @@ impl SessionPanel {
             reply_to: None,
             selected_client: None,
             selected_was_open: false,
-            listen_stopped: false,
             kit: Default::default(),
             runtime,
             saves: Vec::new(),
@@ -193,7 +190,6 @@ impl SessionPanel {
             self.set_notify(n);
         }
         self.sync_runtime();
-        self.listen_stopped = false;
         self.notice = None;
         self.runtime.start(cfg, plan, record);
         self.st = self.runtime.status();

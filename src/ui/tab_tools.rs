@@ -306,9 +306,8 @@ impl SessionPanel {
             PanelAction::OpenDialog(kind, name) => self.kit.open_dialog(kind, ctx, &name),
             PanelAction::SendToAll => self.send_to_all(),
             PanelAction::StopListening => {
-                if self.send_command(Command::StopListening) {
-                    self.listen_stopped = true;
-                }
+                // The runtime says when it stopped (Status::listen_stopped).
+                self.send_command(Command::StopListening);
             }
         }
     }

@@ -106,6 +106,14 @@ fn the_log_replays_to_another_device_and_checks_the_replies() {
         h.query_by_label("#2 the reply is not as recorded:")
             .is_some()
     );
-    assert_eq!(h.query_all_by_label("000000  expected  50 49 4e 47").count(), 2);
-    assert_eq!(h.query_all_by_label("        received  70 69 6e 67").count(), 2);
+    assert_eq!(
+        h.query_all_by_label("000000  expected  50 49 4e 47")
+            .count(),
+        2
+    );
+    assert_eq!(
+        h.query_all_by_label("        received  70 69 6e 67")
+            .count(),
+        2
+    );
 }

@@ -211,6 +211,21 @@ fn tcp_server_accepts_lists_sends_and_disconnects_a_client() {
     let mut rest = Vec::new();
     let _ = client.read_to_end(&mut rest);
 
+    // Stop listening: the runtime says so (the tab keeps no copy), new connects fail.
+    h.get_by_label("Stop listening (keep clients)").click();
+    wait_for(&mut h, "not listening", |a| {
+        a.panel(Role::TcpServer).st.listen_stopped
+    });
+    settle(&mut h);
+    assert!(
+        h.query_by_label_contains("not listening (clients kept)")
+            .is_some()
+    );
+    assert!(
+        TcpStream::connect(local).is_err(),
+        "the listening socket is closed"
+    );
+
     h.get_by_label("Stop").click();
     wait_for(&mut h, "stopped", |a| {
         !a.panel(Role::TcpServer).is_running()
