@@ -34,6 +34,21 @@ pub struct Record {
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
+    /// `listening`: the backlog given to listen().
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backlog: Option<i32>,
+    /// `closed`: why, typed (`peer-fin`, `local-close`, `kicked`, `{"server-ended":{"clients":3}}`…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub close_reason: Option<crate::net::CloseReason>,
+    /// `reset`: why, typed (`peer-reset`, `aborted`, `broken-pipe`, `reset-here`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reset_reason: Option<crate::net::ResetReason>,
+    /// `error`: the kind, typed (`refused`, `addr-in-use`, `timed-out`…), and the
+    /// system's own words (`message` has the sentence shown to people).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_kind: Option<crate::net::ErrorKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
     /// A finished TLS handshake (an `info` record): version, suite, ALPN, peer
     /// certificate, so an export knows the connection's data is decrypted TLS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -85,6 +100,26 @@ impl Record {
             message: match &ev.kind {
                 EventKind::Listening { backlog } => Some(format!("listen(backlog={backlog})")),
                 _ => super::store::message(ev),
+            },
+            backlog: match &ev.kind {
+                EventKind::Listening { backlog } => Some(*backlog),
+                _ => None,
+            },
+            close_reason: match &ev.kind {
+                EventKind::Closed { reason, .. } => Some(*reason),
+                _ => None,
+            },
+            reset_reason: match &ev.kind {
+                EventKind::Reset { reason } => Some(*reason),
+                _ => None,
+            },
+            error_kind: match &ev.kind {
+                EventKind::Error { kind, .. } => Some(*kind),
+                _ => None,
+            },
+            detail: match &ev.kind {
+                EventKind::Error { detail, .. } => Some(detail.clone()),
+                _ => None,
             },
             by: match &ev.kind {
                 EventKind::Closed { by, .. } => Some(
@@ -349,13 +384,7 @@ impl Record {
         let kind = match self.event.as_str() {
             "bound" => EventKind::Bound,
             "listening" => EventKind::Listening {
-                backlog: self
-                    .message
-                    .as_deref()
-                    .and_then(|m| m.strip_prefix("listen(backlog="))
-                    .and_then(|m| m.strip_suffix(')'))
-                    .and_then(|n| n.parse().ok())
-                    .unwrap_or(0),
+                backlog: self.backlog.unwrap_or(0),
             },
             "connecting" => EventKind::Connecting,
             "connected" => EventKind::Connected,
@@ -368,14 +397,18 @@ impl Record {
                 } else {
                     ClosedBy::Local
                 },
-                reason: crate::net::CloseReason::Unknown,
+                reason: self
+                    .close_reason
+                    .unwrap_or(crate::net::CloseReason::Unknown),
             },
             "reset" => EventKind::Reset {
-                reason: crate::net::ResetReason::Unknown,
+                reason: self
+                    .reset_reason
+                    .unwrap_or(crate::net::ResetReason::Unknown),
             },
             "error" => EventKind::Error {
-                kind: crate::net::ErrorKind::Io,
-                detail: msg(),
+                kind: self.error_kind.unwrap_or(crate::net::ErrorKind::Io),
+                detail: self.detail.clone().unwrap_or_else(msg),
             },
             "info" => match &self.tls {
                 Some(info) => EventKind::TlsReady(info.clone()),
@@ -436,6 +469,56 @@ mod tests {
         let r = back.into_iter().next().unwrap().unwrap();
         assert_eq!(parse_ts(&r.ts), Some(ev.ts_us));
         assert_eq!(r.bytes().unwrap().len(), 12);
+    }
+
+    #[test]
+    fn reasons_and_kinds_are_typed_fields_and_read_back_whole() {
+        use crate::net::{CloseReason, ErrorKind, ResetReason};
+        let kinds = [
+            EventKind::Listening { backlog: 128 },
+            EventKind::Closed {
+                by: ClosedBy::Local,
+                reason: CloseReason::ServerEnded { clients: 3 },
+            },
+            EventKind::Closed {
+                by: ClosedBy::Peer,
+                reason: CloseReason::Kicked,
+            },
+            EventKind::Reset {
+                reason: ResetReason::BrokenPipe,
+            },
+            EventKind::Error {
+                kind: ErrorKind::Refused,
+                detail: "connection refused".into(),
+            },
+        ];
+        let mut w = RecordWriter::new(Vec::new(), Encoding::UTF_8);
+        for (i, kind) in kinds.iter().enumerate() {
+            let ev = Event {
+                ts_us: 1_795_000_000_000_000 + i as i64,
+                role: Role::TcpServer,
+                local: Some("127.0.0.1:7".parse().unwrap()),
+                peer: None,
+                client: None,
+                kind: kind.clone(),
+            };
+            w.write_event(&ev).unwrap();
+        }
+        let out = String::from_utf8(w.into_inner()).unwrap();
+        let lines: Vec<serde_json::Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines[0]["backlog"], 128);
+        assert_eq!(lines[1]["close_reason"]["server-ended"]["clients"], 3);
+        assert_eq!(lines[2]["close_reason"], "kicked");
+        assert_eq!(lines[3]["reset_reason"], "broken-pipe");
+        assert_eq!(lines[4]["error_kind"], "refused");
+        assert_eq!(lines[4]["detail"], "connection refused");
+        let back: Vec<EventKind> = read_records(out.as_bytes())
+            .map(|r| r.unwrap().to_event().unwrap().kind)
+            .collect();
+        assert_eq!(back, kinds);
     }
 
     #[test]

@@ -39,7 +39,7 @@ pub enum CloseReason {
     SocketClosed,
     /// A UDP socket closed after an internal error (poll failed).
     InternalError,
-    /// Read back from a record, which keeps words, not the reason.
+    /// Read back from a record that does not say why (made before reasons were recorded).
     Unknown,
 }
 
@@ -55,7 +55,7 @@ pub enum ResetReason {
     BrokenPipe,
     /// This side aborted it: SO_LINGER 0 and close() sent RST (Reset connection).
     ResetHere,
-    /// Read back from a record, which keeps words, not the reason.
+    /// Read back from a record that does not say why (made before reasons were recorded).
     Unknown,
 }
 
