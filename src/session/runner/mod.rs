@@ -4,6 +4,12 @@
 //! about 60 times a second. When the view is locked by a reader, events wait in a bounded
 //! queue instead of the runtime waiting: a slow frame never slows receiving.
 
+mod control;
+mod publish;
+mod writers;
+
+use writers::writer_error;
+
 use super::budget::BudgetShare;
 use super::replay_host::ReplaySlot;
 use super::tools::{Tools, earliest};
@@ -217,11 +223,6 @@ impl Runner {
         at.unwrap_or(now)
     }
 
-    fn writers_behind(&self) -> bool {
-        self.spool.as_ref().is_some_and(Spool::is_behind)
-            || self.recorder.as_ref().is_some_and(Spool::is_behind)
-    }
-
     /// Starts a worker (unless one runs): the view and the automation start over, the
     /// `--record` file opens. The config is kept for a sequence's connect step.
     fn start(&mut self, config: Box<SessionConfig>, plan: Box<AutoPlan>, record: Option<PathBuf>) {
@@ -253,36 +254,6 @@ impl Runner {
         let session = Session::start(*config, None);
         lock(&self.view).tcp_stats = session.tcp_stats();
         self.session = Some(session);
-    }
-
-    /// The record is complete: its writer finishes; a write that failed is said.
-    fn finish_record(&mut self) {
-        if let Some(mut r) = self.recorder.take() {
-            r.finish();
-            let path = r.path().to_path_buf();
-            if let (_, Some(e)) = r.poll() {
-                self.record_error = Some(writer_error(WriterFailure::Stopped, &path, e));
-            }
-        }
-    }
-
-    /// `--record FILE`: a new record for a new session.
-    fn open_record(&mut self, record: Option<PathBuf>) {
-        self.record_error = None;
-        self.record_path = None;
-        self.recorded = 0;
-        self.record_written = 0;
-        if let Some(p) = record {
-            match Spool::record(&p, self.enc) {
-                Ok(r) => {
-                    self.recorder = Some(r);
-                    self.record_path = Some(p);
-                }
-                Err(e) => {
-                    self.record_error = Some(writer_error(WriterFailure::CannotCreateRecord, &p, e))
-                }
-            }
-        }
     }
 
     /// A sequence's connect step: the same session again (after the running one ends).
@@ -347,24 +318,6 @@ impl Runner {
         self.queue(item);
     }
 
-    /// The spool, the record and the live feed take every event, in order.
-    fn hand_to_writers(&mut self, ev: &Event) {
-        self.ensure_spool();
-        // A spool that stopped (disk full, or the cap) takes nothing more: `spooled` is
-        // then exactly what was handed to it.
-        if self.spool.is_some() && self.spool_error.is_none() {
-            self.to_spool.push(ev.clone());
-            self.spooled += 1;
-        }
-        if self.recorder.is_some() {
-            self.to_record.push(ev.clone());
-        }
-        if self.live.is_some() {
-            self.to_live.push(ev.clone());
-            self.recorded += 1;
-        }
-    }
-
     /// An event of the replay's session: written and shown like the tab's own, fed to
     /// the replay; the tab's state and automation do not see it.
     fn on_replay_event(&mut self, ev: Event) {
@@ -378,22 +331,6 @@ impl Runner {
     fn queue(&mut self, item: Item) {
         self.pending_bytes += item.size();
         self.pending.push(item);
-    }
-
-    fn ensure_spool(&mut self) {
-        if self.spool.is_some() || self.spool_error.is_some() {
-            return;
-        }
-        let Some(dir) = &self.opts.spool_dir else {
-            return;
-        };
-        match Spool::in_dir(dir, self.role.as_str(), self.enc) {
-            Ok(s) => self.spool = Some(s),
-            Err(e) => {
-                self.spool_error = Some(writer_error(WriterFailure::CannotCreate, dir, e));
-            }
-        }
-        self.dirty = true;
     }
 
     fn worker_ended(&mut self) {
@@ -429,156 +366,6 @@ impl Runner {
         }
     }
 
-    fn on_control(&mut self, c: Control) {
-        let now = Instant::now();
-        match c {
-            Control::Start {
-                config,
-                plan,
-                record,
-            } => self.start(config, plan, record),
-            Control::Worker(cmd) => {
-                if let Some(s) = &self.session {
-                    s.send(cmd);
-                }
-            }
-            Control::Stop => {
-                if let Some(s) = &self.session {
-                    s.send(Command::Stop);
-                }
-                self.tools.stop_auto_send();
-            }
-            Control::SetEncoding(enc) => self.set_encoding(enc),
-            Control::SetFraming(f) => {
-                if self.framer.framing() != &f {
-                    self.framer.set_framing(f);
-                }
-            }
-            Control::SetRules(rules) => self.tools.set_rules(&rules, self.enc),
-            Control::ResetRuleCounts => self.tools.reset_rule_counts(),
-            Control::StartExpect(x) => {
-                self.expect_printed = 0;
-                self.tools.start_expect(*x);
-            }
-            Control::CancelExpect => self.tools.cancel_expect(now),
-            Control::StartSequence { run, step } => {
-                self.tools.seq.start(*run, step);
-                self.after_sequence(now);
-            }
-            Control::StepSequence => {
-                self.tools.seq.step();
-                self.after_sequence(now);
-            }
-            Control::StopSequence => self.tools.seq.stop(),
-            Control::StartReplay(job) => self.replay.start(*job, now, self.output.as_mut()),
-            Control::StopReplay => self.replay.stop(self.output.as_mut()),
-            Control::StartRoster(spec) => {
-                let _ = self.tools.start_roster(*spec, self.enc);
-            }
-            Control::StopRoster => self.tools.stop_roster(),
-            Control::StartLive(p) => match Spool::record(&p, self.enc) {
-                Ok(s) => {
-                    self.live = Some(s);
-                    self.dirty = true;
-                }
-                Err(e) => {
-                    self.record_error =
-                        Some(writer_error(WriterFailure::CannotCreateRecord, &p, e));
-                    self.dirty = true;
-                }
-            },
-            Control::StopLive => {
-                if let Some(mut l) = self.live.take() {
-                    l.finish();
-                }
-                self.dirty = true;
-            }
-            Control::StartAutoSend(plan, make) => {
-                if let Some(s) = &self.session {
-                    self.tools.start_auto_send(s, plan, make);
-                }
-            }
-            Control::StopAutoSend => self.tools.stop_auto_send(),
-            Control::Note(text) => {
-                let ev = Event {
-                    ts_us: crate::net::now_us(),
-                    role: self.role,
-                    local: self.local,
-                    peer: None,
-                    client: None,
-                    kind: EventKind::Note(text),
-                };
-                self.on_event(ev, now);
-            }
-            Control::Clear => {
-                self.pending.clear();
-                self.pending_bytes = 0;
-                if let Some(s) = &self.spool {
-                    s.truncate();
-                }
-                if let Some(b) = &self.budget {
-                    b.report(0);
-                }
-                // An empty spool is under the cap again: recording goes on.
-                if matches!(
-                    self.spool_error,
-                    Some(WriterError {
-                        what: WriterFailure::CapReached(_),
-                        ..
-                    })
-                ) {
-                    self.spool_error = None;
-                    self.dirty = true;
-                }
-                self.spooled = 0;
-                self.spool_written = 0;
-                self.framer.reset();
-                let mut v = lock(&self.view);
-                v.store.clear();
-                v.status.on_clear();
-                v.status.generation += 1;
-                self.news = true;
-            }
-            Control::SetCaps { rows, bytes } => {
-                self.flush(true);
-                lock(&self.view).store.set_caps(rows, bytes);
-                self.news = true;
-            }
-            Control::SyncSpool(ack) => match &self.spool {
-                Some(s) => {
-                    let sync = s.syncer();
-                    let spawned =
-                        std::thread::Builder::new()
-                            .name("spool-sync".into())
-                            .spawn(move || {
-                                let _ = ack.send(sync());
-                            });
-                    if let Err(e) = spawned {
-                        self.spool_error =
-                            Some(writer_error(WriterFailure::CannotWait, s.path(), e));
-                    }
-                }
-                None => {
-                    let _ = ack.send(self.spool_error.is_none());
-                }
-            },
-            Control::ClearSenders => {
-                lock(&self.view).status.udp_senders.clear();
-                self.news = true;
-            }
-            Control::SetSpoolDir(dir) => {
-                if self.spool.is_none() {
-                    self.opts.spool_dir = Some(dir);
-                    self.spool_error = None;
-                }
-            }
-            Control::SetNotify(n) => self.opts.notify = Some(n),
-            Control::SetSpoolBudget(b) => self.budget = Some(b.share()),
-            Control::Shutdown => {}
-        }
-        self.dirty = true;
-    }
-
     fn set_encoding(&mut self, enc: Encoding) {
         self.enc = enc;
         self.flush(true);
@@ -594,19 +381,6 @@ impl Runner {
         }
         self.tools.set_encoding(enc);
         self.news = true;
-    }
-
-    /// Hands this batch's events to the writers (one message each).
-    fn write_out(&mut self) {
-        if let Some(s) = &mut self.spool {
-            s.write_all(std::mem::take(&mut self.to_spool));
-        }
-        if let Some(r) = &mut self.recorder {
-            r.write_all(std::mem::take(&mut self.to_record));
-        }
-        if let Some(l) = &mut self.live {
-            l.write_all(std::mem::take(&mut self.to_live));
-        }
     }
 
     /// A sequence moved on outside an event: its I/O now, and a connect step's restart.
@@ -644,161 +418,6 @@ impl Runner {
         self.wake_window(now);
     }
 
-    fn poll_writers(&mut self) {
-        // The live feed ends when its reader does (Wireshark closed): quietly.
-        if let Some(l) = &mut self.live
-            && l.poll().1.is_some()
-        {
-            self.live = None;
-            self.dirty = true;
-        }
-        if let Some(s) = &mut self.spool {
-            let path = s.path().to_path_buf();
-            let (written, err) = s.poll();
-            if written != self.spool_written {
-                self.spool_written = written;
-                self.dirty = true;
-            }
-            if let Some(e) = err
-                && self.spool_error.is_none()
-            {
-                let e = writer_error(WriterFailure::Stopped, &path, e);
-                self.spool_error = Some(e);
-                self.dirty = true;
-            }
-            self.check_budget(&path);
-        }
-        if let Some(r) = &mut self.recorder {
-            let path = r.path().to_path_buf();
-            let (written, err) = r.poll();
-            self.record_written = written;
-            let Some(e) = err else { return };
-            self.record_error = Some(writer_error(WriterFailure::Stopped, &path, e));
-            self.recorder = None;
-            self.record_path = None;
-            self.dirty = true;
-        }
-    }
-
-    /// Reports the spool's size to the shared cap (a few times a second) and stops
-    /// recording once all spools together have reached it.
-    fn check_budget(&mut self, path: &std::path::Path) {
-        let Some(b) = &self.budget else { return };
-        let now = Instant::now();
-        if self
-            .budget_checked
-            .is_some_and(|t| now.duration_since(t) < BUDGET_EVERY)
-        {
-            return;
-        }
-        self.budget_checked = Some(now);
-        let size = std::fs::metadata(path).map_or(0, |m| m.len());
-        if !b.report(size) && self.spool_error.is_none() {
-            self.spool_error = Some(WriterError {
-                what: WriterFailure::CapReached(b.budget().cap()),
-                path: path.display().to_string(),
-                detail: String::new(),
-            });
-            self.dirty = true;
-        }
-    }
-
-    fn print_expect(&mut self) {
-        let (Some(o), Some(x)) = (&mut self.output, self.tools.expect()) else {
-            return;
-        };
-        for r in x.results().iter().skip(self.expect_printed) {
-            o.expect_try(r);
-        }
-        self.expect_printed = x.results().len();
-    }
-
-    /// Hands what is queued to the view: at once if it is free, else later, unless so much
-    /// is queued (or `force`) that the runtime waits for it.
-    fn flush(&mut self, force: bool) {
-        if self.pending.is_empty() && !self.dirty && !self.tools.needs_publish() {
-            self.retry_at = None;
-            return;
-        }
-        let must =
-            force || self.pending_bytes > PENDING_BYTES || self.pending.len() > PENDING_ITEMS;
-        let now = Instant::now();
-        if !must
-            && let Some(t) = self.last_flush
-            && now.saturating_duration_since(t) < FLUSH_EVERY
-        {
-            self.retry_at = Some(t + FLUSH_EVERY);
-            return;
-        }
-        let view = self.view.clone();
-        let mut guard = if must {
-            lock(&view)
-        } else {
-            match view.try_lock() {
-                Ok(g) => g,
-                Err(TryLockError::Poisoned(e)) => e.into_inner(),
-                Err(TryLockError::WouldBlock) => {
-                    self.retry_at = Some(Instant::now() + RETRY);
-                    return;
-                }
-            }
-        };
-        self.retry_at = None;
-        self.last_flush = Some(now);
-        let v: &mut View = &mut guard;
-        for item in self.pending.drain(..) {
-            apply(v, item);
-        }
-        self.pending_bytes = 0;
-        let st = &mut v.status;
-        self.tools.publish(st);
-        self.replay.publish(st);
-        st.spooled = self.spooled;
-        st.spool_written = self.spool_written;
-        if st.spool_error != self.spool_error {
-            st.spool_error = self.spool_error.clone();
-        }
-        if st.spool_path.as_deref() != self.spool.as_ref().map(|s| s.path()) {
-            st.spool_path = self.spool.as_ref().map(|s| s.path().to_path_buf());
-        }
-        if st.recording != self.record_path {
-            st.recording = self.record_path.clone();
-        }
-        let live = self.live.as_ref().map(|l| l.path().to_path_buf());
-        if st.live != live {
-            st.live = live;
-        }
-        if st.record_error != self.record_error {
-            st.record_error = self.record_error.clone();
-        }
-        st.last_event = self.last_event;
-        if let Some(a) = self.tools.auto() {
-            st.plan_sent = a.sent();
-            st.plan_done = a.sends_done();
-        }
-        st.generation += 1;
-        self.dirty = false;
-        self.news = true;
-    }
-
-    /// Wakes the window if the view changed, at most every [`NOTIFY_EVERY`].
-    fn wake_window(&mut self, now: Instant) {
-        if !self.news {
-            return;
-        }
-        if self
-            .last_notify
-            .is_some_and(|t| now.saturating_duration_since(t) < NOTIFY_EVERY)
-        {
-            return;
-        }
-        self.news = false;
-        self.last_notify = Some(now);
-        if let Some(n) = &self.opts.notify {
-            n();
-        }
-    }
-
     /// The runtime ends: the worker's last events are taken, the writers finish.
     fn finish(&mut self) {
         if let Some(mut s) = self.session.take() {
@@ -823,47 +442,5 @@ impl Runner {
         if let Some(n) = &self.opts.notify {
             n();
         }
-    }
-}
-
-/// Applies one queued item to the view.
-fn apply(v: &mut View, item: Item) {
-    match item {
-        Item::Event(ev) => {
-            v.status.on_event(&ev);
-            v.store.push(ev);
-        }
-        Item::Framed { raw, rows } => {
-            v.status.on_event(&raw);
-            if matches!(raw.kind, EventKind::Rx(_)) {
-                v.store.count_rx(&raw);
-            }
-            push_rows(v, rows);
-        }
-        Item::Rows(rows) => push_rows(v, rows),
-        Item::Ended => v.status.on_ended(),
-        Item::Replay(ev) => v.store.push(ev),
-    }
-}
-
-fn push_rows(v: &mut View, rows: Vec<ViewRow>) {
-    for row in rows {
-        if row.frame {
-            v.store.push_row(row.event, row.truncated);
-        } else {
-            v.store.push(row.event);
-        }
-    }
-}
-
-fn writer_error(
-    what: WriterFailure,
-    path: &std::path::Path,
-    e: impl std::fmt::Display,
-) -> WriterError {
-    WriterError {
-        what,
-        path: path.display().to_string(),
-        detail: e.to_string(),
     }
 }
