@@ -3,7 +3,7 @@
 //! every refusal in an info event, and keeps serving the clients it has.
 //!
 //! The suite runs 1,500 connects with a limit of 500; the full 5,000 with the default
-//! limit of 1,000 is `#[ignore]`d: `cargo test --release --test hostile_storm -- --ignored`.
+//! limit of 1,000 is `#[ignore]`d: `cargo test --release --test engine hostile_storm:: -- --ignored`.
 
 use crate::support as common;
 

@@ -5,7 +5,7 @@
 //! growing). Memory stays bounded and the spool holds every byte (checked with SHA-256).
 //!
 //! The suite runs scaled-down versions. The full sizes are `#[ignore]`d; run them with
-//! `cargo test --release --test hostile_tcp -- --ignored --nocapture`.
+//! `cargo test --release --test engine hostile_tcp:: -- --ignored --nocapture`.
 
 use crate::support as common;
 

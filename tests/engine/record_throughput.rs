@@ -1,7 +1,7 @@
 //! How fast the writers keep up, in MiB/s of payload: the `--record` JSON Lines record and
 //! the binary spool, fed 64 KiB TCP chunks of every byte value (00–FF) and of ASCII text.
 //! A timing, not a pass/fail check on a shared machine: run it optimised with
-//! `cargo test --profile bench --test record_throughput -- --ignored --nocapture`
+//! `cargo test --profile bench --test engine record_throughput:: -- --ignored --nocapture`
 //! (the official figures come from `cargo bench --bench throughput`).
 
 use socket_tester::codec::Encoding;

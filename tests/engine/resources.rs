@@ -2,7 +2,7 @@
 //! where they began (Linux: /proc/self/task and /proc/self/fd).
 //!
 //! The suite runs 200 cycles of each role; 1,000 are `#[ignore]`d:
-//! `cargo test --release --test resources -- --ignored`.
+//! `cargo test --release --test engine resources:: -- --ignored`.
 //! Each test runs in a process of its own (`support::alone`): the counts are per process.
 
 use socket_tester::net::{EventKind, Role, Session, SessionConfig};

@@ -3,8 +3,8 @@
 //! self-signed certificate and its fingerprint, mutual TLS, and every typed failure
 //! (unknown issuer, expired, name mismatch, an alert, client certificate missing,
 //! plaintext on a TLS port and TLS on a plaintext port, a silent peer, a bad file).
-//! The 64 MiB transfer is in tests/engine_tls_bulk.rs; openssl s_server / s_client in
-//! tests/engine_tls_openssl.rs.
+//! The 64 MiB transfer is in tests/engine/tls_bulk.rs; openssl s_server / s_client in
+//! tests/engine/tls_openssl.rs.
 
 use crate::support as common;
 use crate::support::tls as tls_support;
