@@ -174,7 +174,7 @@ fn follow(rt: &Runtime, woken: &crossbeam_channel::Receiver<()>) -> Vec<StepResu
             .for_each(print_result);
         shown = s.results.len();
         if !s.running {
-            return s.results;
+            return s.results.clone();
         }
     }
 }

@@ -401,7 +401,7 @@ impl ReplaySlot {
         if !std::mem::take(&mut self.changed) {
             return false;
         }
-        st.replay = self.view.clone();
+        st.replay = self.view.clone().map(std::sync::Arc::new);
         true
     }
 

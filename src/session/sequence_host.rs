@@ -83,7 +83,8 @@ impl SeqHost {
             }
             _ => return,
         }
-        self.dirty = true;
+        // Only a step that ended changes what is shown (advance says so): the bytes of a
+        // flood into a waiting expect do not copy the view.
         self.advance(ev.role, session, now);
     }
 

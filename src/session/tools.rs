@@ -256,7 +256,7 @@ impl Tools {
             self.note_dirty = false;
         }
         if self.seq.dirty {
-            st.sequence = self.seq.view();
+            st.sequence = self.seq.view().map(std::sync::Arc::new);
             self.seq.dirty = false;
         }
         if let Some(r) = &mut self.roster
@@ -264,7 +264,7 @@ impl Tools {
         {
             let mut v = r.view();
             v.running = !self.roster_stopped;
-            st.roster = Some(v);
+            st.roster = Some(std::sync::Arc::new(v));
             r.dirty = false;
             if self.roster_stopped {
                 self.roster = None;

@@ -10,6 +10,7 @@ use crate::net::pacer::PacerEnd;
 use crate::net::{ClosedBy, Event, EventKind, Role};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Where a session stands, for the status line.
@@ -113,12 +114,14 @@ pub struct Status {
     pub plan_done: bool,
     /// Bumped at every change (the window can tell that something happened).
     pub generation: u64,
-    /// TCP server: the class roster's table.
-    pub roster: Option<super::roster::RosterView>,
+    /// TCP server: the class roster's table. The big parts of the status are shared
+    /// (`Arc`): a window copies the status of every tab each frame, and that copies none of
+    /// them; the runtime makes a new one only when it changed.
+    pub roster: Option<Arc<super::roster::RosterView>>,
     /// The test sequence, if one ran.
-    pub sequence: Option<super::sequence_host::SequenceView>,
+    pub sequence: Option<Arc<super::sequence_host::SequenceView>>,
     /// The replay, if one ran.
-    pub replay: Option<super::replay_host::ReplayView>,
+    pub replay: Option<Arc<super::replay_host::ReplayView>>,
     /// The socket options the user set, as the kernel holds them.
     pub sockopts: Option<Box<crate::net::sockopts::SockReport>>,
     /// TLS client: what the connection's handshake negotiated.

@@ -163,7 +163,7 @@ impl SessionPanel {
             &mut self.settings.replay,
             &mut self.replay,
             lang,
-            self.st.replay.as_ref(),
+            self.st.replay.as_deref(),
             move || super::replay_window::ReplayCtx {
                 spool: spool.map(|p| (p, Box::new(syncer) as Box<dyn FnOnce() -> bool + Send>)),
                 control,

@@ -183,7 +183,7 @@ fn show_tool(ui: &mut Ui, tool: Tool, e: ToolsEdit, v: &ToolsView) -> Option<Pan
         }
         Tool::Sequence => {
             let sv = super::sequence_panel::SequenceUi {
-                run: v.st.sequence.as_ref(),
+                run: v.st.sequence.as_deref(),
                 error: v.kit.sequence_error.as_deref(),
                 blocked: v.blocked,
                 role: v.role,
@@ -194,7 +194,7 @@ fn show_tool(ui: &mut Ui, tool: Tool, e: ToolsEdit, v: &ToolsView) -> Option<Pan
         Tool::Roster => super::roster_panel::show(
             ui,
             &mut e.kit.roster,
-            v.st.roster.as_ref(),
+            v.st.roster.as_deref(),
             v.running,
             v.lang,
         ),
