@@ -1,5 +1,6 @@
 pub mod cli;
 pub mod codec;
+pub mod files;
 pub mod headless;
 pub mod i18n;
 mod i18n_events;

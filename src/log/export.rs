@@ -3,11 +3,11 @@
 //! (UDP datagrams, and TCP streams with a synthesised handshake and teardown), and a
 //! self-contained HTML table. Bad record lines are reported by number; the rest converts.
 
-use super::atomic::{AtomicFile, same_file};
 use super::record::{ReadError, Record};
 use super::text::Decoders;
 use crate::codec::escape::visible_keeping;
 use crate::codec::{Encoding, hex::hexdump, visible};
+use crate::files::atomic::{AtomicFile, same_file};
 use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;

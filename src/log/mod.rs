@@ -1,16 +1,13 @@
 //! The session record: counters, text decoding that follows each byte stream, the
 //! JSON Lines record (one writer for `--record` and the export), the binary spool, and
-//! the bounded in-memory store the log view shows; [`atomic`], how every file the
-//! user chose is written without destroying the one that was there; and [`private`], the
-//! modes (0600 files, 0700 folders) every file and folder the app creates is given.
+//! the bounded in-memory store the log view shows. Its files are written through
+//! [`crate::files`] (atomic replacement, private modes).
 
-pub mod atomic;
 pub mod counters;
 pub mod export;
 pub mod frames;
 pub mod input;
 pub mod pcap;
-pub mod private;
 pub mod record;
 pub mod spool;
 pub mod spool_format;

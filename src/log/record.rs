@@ -207,7 +207,7 @@ pub struct RecordWriter<W: Write = BufWriter<File>> {
 impl RecordWriter<BufWriter<File>> {
     /// Creates (truncates) `path`, mode 0600 when new.
     pub fn create(path: &Path, enc: Encoding) -> io::Result<Self> {
-        let f = super::private::create_file(path)?;
+        let f = crate::files::private::create_file(path)?;
         Ok(RecordWriter::new(
             BufWriter::with_capacity(256 * 1024, f),
             enc,

@@ -64,7 +64,7 @@ impl Sink {
     /// Creates (truncates) `path`, private to the user (mode 0600 when new), and writes
     /// the binary header.
     fn open(kind: Kind, path: &Path, enc: Encoding) -> io::Result<Sink> {
-        Sink::on(kind, super::private::create_file(path)?, enc)
+        Sink::on(kind, crate::files::private::create_file(path)?, enc)
     }
 
     /// A writer of `kind` on a file already open.
@@ -154,7 +154,7 @@ impl Spool {
         if let Some(dir) = path.parent()
             && !dir.as_os_str().is_empty()
         {
-            super::private::create_dir_all(dir)?;
+            crate::files::private::create_dir_all(dir)?;
         }
         // A FIFO opens only once a reader (Wireshark) does: the writer thread waits for
         // that, and events queue meanwhile. Anything else opens now, so a bad path fails
@@ -227,7 +227,7 @@ impl Spool {
     /// tell whether its writer is still alive (`spool-<pid>-<name>-<millis>.stspool`).
     /// `dir` is the data directory: made (or tightened to) mode 0700 first.
     pub fn in_dir(dir: &Path, name: &str, enc: Encoding) -> io::Result<Spool> {
-        super::private::secure_data_dir(dir)?;
+        crate::files::private::secure_data_dir(dir)?;
         let ms = crate::net::now_us() / 1000;
         let path = dir.join(format!(
             "spool-{}-{}-{}.{EXTENSION}",

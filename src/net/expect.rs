@@ -462,7 +462,7 @@ impl Expect {
     /// Writes [`Expect::to_csv`] to a file (in place of it when complete: a failure leaves
     /// an existing file as it was).
     pub fn write_csv(&self, path: &std::path::Path) -> std::io::Result<()> {
-        crate::log::atomic::write(path, self.to_csv().as_bytes())
+        crate::files::atomic::write(path, self.to_csv().as_bytes())
     }
 }
 

@@ -198,7 +198,7 @@ fn finish(
         count(Outcome::Skipped)
     ));
     if let Some(j) = junit
-        && let Err(e) = crate::log::atomic::write(j, junit_xml(name, res, secs).as_bytes())
+        && let Err(e) = crate::files::atomic::write(j, junit_xml(name, res, secs).as_bytes())
     {
         eprintln!("error: cannot write {}: {e}", j.display());
         return 1;

@@ -41,7 +41,7 @@ fn make_pipe(path: &Path) -> std::io::Result<()> {
 pub fn start(dir: &Path, role: Role, lang: Lang) -> Result<(PathBuf, String), String> {
     let l = loader(lang);
     let live = dir.join("live");
-    crate::log::private::create_dir_all(&live)
+    crate::files::private::create_dir_all(&live)
         .map_err(|e| fl!(l, "live-failed", why = e.to_string()))?;
     let path = live.join(format!("{}-{}.pcapng", role.as_str(), std::process::id()));
     make_pipe(&path).map_err(|e| fl!(l, "live-failed", why = e.to_string()))?;

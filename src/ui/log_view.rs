@@ -73,7 +73,7 @@ pub fn write_log(path: &Path, rows: &[Entry], enc: Encoding) -> io::Result<usize
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("txt"));
     // Renamed over `path` only when complete: a failure leaves an existing file as it was.
-    let mut f = BufWriter::new(crate::log::atomic::AtomicFile::create(path)?);
+    let mut f = BufWriter::new(crate::files::atomic::AtomicFile::create(path)?);
     if txt {
         for r in rows {
             writeln!(f, "{}", format_row_text(r))?;

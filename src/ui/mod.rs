@@ -108,9 +108,9 @@ pub fn run_with_preset(
     };
     // Captures stay private: the data directory 0700, the settings (payloads) file 0600.
     // Best effort: a folder that cannot be made is reported where a spool needs it.
-    let _ = crate::log::private::secure_data_dir(&save::default_data_dir());
+    let _ = crate::files::private::secure_data_dir(&save::default_data_dir());
     if let Some(dir) = eframe::storage_dir(save::APP_ID) {
-        let _ = crate::log::private::secure_settings_file(&dir.join("app.ron"));
+        let _ = crate::files::private::secure_settings_file(&dir.join("app.ron"));
     }
     // Drawing yields to receiving: the sessions' threads keep the normal priority.
     crate::sys::start_data_spawner();

@@ -66,7 +66,7 @@ pub fn export_in(path: &Path, list: &[SavedPayload], lang: Lang) -> Result<usize
     let name = path.display().to_string();
     let json = serde_json::to_string_pretty(&file)
         .map_err(|e| fl!(loader(lang), "pay-export-failed", err = e.to_string()))?;
-    crate::log::atomic::write(path, json.as_bytes()).map_err(|e| {
+    crate::files::atomic::write(path, json.as_bytes()).map_err(|e| {
         fl!(
             loader(lang),
             "pay-export-failed-path",

@@ -307,7 +307,8 @@ pub fn load(path: &Path) -> Result<Preset, LoadError> {
 /// Writes a preset file.
 pub fn save(preset: &Preset, path: &Path) -> Result<(), String> {
     let text = preset.to_toml()?;
-    crate::log::atomic::write(path, text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))
+    crate::files::atomic::write(path, text.as_bytes())
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// The preset file dialogs that are open (true: Save preset…).

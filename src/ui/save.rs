@@ -3,9 +3,9 @@
 //! data directory where spools live.
 
 use crate::codec::Encoding;
+use crate::files::atomic::{AtomicFile, same_file};
 use crate::i18n::{Lang, loader};
 use crate::log::Entry;
-use crate::log::atomic::{AtomicFile, same_file};
 use crate::log::export::{self, ExportReport, Format};
 use crate::log::record::{ReadError, Record, read_records};
 use i18n_embed_fl::fl;

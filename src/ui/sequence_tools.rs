@@ -47,7 +47,7 @@ pub fn import(path: &Path, _lang: Lang) -> Result<(SequenceForm, usize), String>
 
 /// Writes the form as a sequence file (whole, or the old file stays).
 pub fn export(path: &Path, form: &SequenceForm, role: Role, enc: Encoding) -> Result<(), String> {
-    crate::log::atomic::write(path, text(form, role, enc).as_bytes())
+    crate::files::atomic::write(path, text(form, role, enc).as_bytes())
         .map_err(|e| format!("{}: {e}", path.display()))
 }
 

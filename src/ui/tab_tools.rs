@@ -189,7 +189,7 @@ impl SessionPanel {
         let res = match kind {
             Dialog::SendFile => self.send_file(path.clone()).map(|_| None),
             Dialog::ExportRoster => match &self.st.roster {
-                Some(r) => crate::log::atomic::write(&path, r.csv().as_bytes())
+                Some(r) => crate::files::atomic::write(&path, r.csv().as_bytes())
                     .map(|_| Some(fl!(loader(lang), "roster-exported", path = shown.as_str())))
                     .map_err(|e| format!("{}: {e}", path.display())),
                 None => Ok(None),

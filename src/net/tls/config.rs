@@ -221,10 +221,10 @@ fn self_signed(dir: Option<&Path>) -> Result<Pair, TlsProblem> {
     })()
     .map_err(|e| file_problem(TlsFile::SelfSigned, &cert_path, e))?;
     let problem = |e: std::io::Error| file_problem(TlsFile::SelfSigned, &cert_path, e);
-    crate::log::private::create_dir_all(&dir).map_err(problem)?;
-    crate::log::atomic::write(&key_path, made.signing_key.serialize_pem().as_bytes())
+    crate::files::private::create_dir_all(&dir).map_err(problem)?;
+    crate::files::atomic::write(&key_path, made.signing_key.serialize_pem().as_bytes())
         .map_err(problem)?;
-    crate::log::atomic::write(&cert_path, made.cert.pem().as_bytes()).map_err(problem)?;
+    crate::files::atomic::write(&cert_path, made.cert.pem().as_bytes()).map_err(problem)?;
     let chain = vec![made.cert.der().clone()];
     let key = PrivateKeyDer::try_from(made.signing_key.serialize_der())
         .map_err(|e| file_problem(TlsFile::SelfSigned, &key_path, e))?;
