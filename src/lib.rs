@@ -1,4 +1,5 @@
 pub mod cli;
+pub mod clock;
 pub mod codec;
 pub mod files;
 pub mod headless;

@@ -397,7 +397,7 @@ impl Template {
                     out.extend(ascii(ctx.enc, &s));
                 }
                 Part::UnixMs => {
-                    let ms = crate::net::now_us().div_euclid(1000);
+                    let ms = crate::clock::now_us().div_euclid(1000);
                     out.extend(ascii(ctx.enc, &ms.to_string()));
                 }
                 Part::Rand(n) => {
@@ -487,7 +487,7 @@ mod tests {
         assert_eq!(b.len(), 12, "{time}");
         assert_eq!((b[2], b[5], b[8]), (b':', b':', b'.'), "{time}");
         let ms: i64 = ms.parse().unwrap();
-        assert!((crate::net::now_us() / 1000 - ms).abs() < 60_000);
+        assert!((crate::clock::now_us() / 1000 - ms).abs() < 60_000);
     }
 
     #[test]

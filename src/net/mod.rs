@@ -38,6 +38,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+pub use crate::clock::now_us;
 pub use error::ErrorKind;
 pub use event::{CloseReason, ClosedBy, Event, EventKind, ResetReason};
 
@@ -374,12 +375,4 @@ impl Drop for Session {
     fn drop(&mut self) {
         self.send(Command::Stop);
     }
-}
-
-/// Microseconds since the Unix epoch, now.
-pub fn now_us() -> i64 {
-    let d = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    d.as_micros() as i64
 }
