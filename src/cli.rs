@@ -237,7 +237,7 @@ impl TlsArgs {
                 .filter(|p| !p.is_empty())
                 .collect(),
             insecure: self.insecure,
-            self_signed_dir: Some(crate::ui::save::default_data_dir()),
+            self_signed_dir: Some(crate::files::default_data_dir()),
         })
     }
 }

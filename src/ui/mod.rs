@@ -95,7 +95,7 @@ pub fn run_with_preset(
 ) -> eframe::Result<()> {
     let mut viewport = egui::ViewportBuilder::default()
         .with_title(APP_NAME)
-        .with_app_id(save::APP_ID)
+        .with_app_id(crate::files::APP_ID)
         .with_inner_size([1100.0, 720.0])
         .with_min_inner_size([720.0, 460.0]);
     if let Some(icon) = icon::app_icon() {
@@ -108,8 +108,8 @@ pub fn run_with_preset(
     };
     // Captures stay private: the data directory 0700, the settings (payloads) file 0600.
     // Best effort: a folder that cannot be made is reported where a spool needs it.
-    let _ = crate::files::private::secure_data_dir(&save::default_data_dir());
-    if let Some(dir) = eframe::storage_dir(save::APP_ID) {
+    let _ = crate::files::private::secure_data_dir(&crate::files::default_data_dir());
+    if let Some(dir) = eframe::storage_dir(crate::files::APP_ID) {
         let _ = crate::files::private::secure_settings_file(&dir.join("app.ron"));
     }
     // Drawing yields to receiving: the sessions' threads keep the normal priority.

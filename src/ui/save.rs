@@ -13,18 +13,6 @@ use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-/// The window's app id (as given to the viewport): eframe stores its settings under it.
-pub const APP_ID: &str = "socket-tester";
-
-/// Where spool files live: `SOCKET_TESTER_DATA_DIR` if set, else eframe's data directory
-/// for the app, else a folder in the temporary directory.
-pub fn default_data_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("SOCKET_TESTER_DATA_DIR").filter(|d| !d.is_empty()) {
-        return PathBuf::from(d);
-    }
-    eframe::storage_dir(APP_ID).unwrap_or_else(|| std::env::temp_dir().join(APP_ID))
-}
-
 /// What an export reads: the spool (synced first) or, when there is none, the rows in memory.
 pub enum Source {
     Spool {

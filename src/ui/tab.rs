@@ -65,7 +65,7 @@ pub struct SessionPanel {
 impl SessionPanel {
     pub fn new(role: Role, settings: TabSettings) -> SessionPanel {
         let enc = encoding_picker::from_label(&settings.encoding);
-        let spool_dir = save::default_data_dir();
+        let spool_dir = crate::files::default_data_dir();
         let runtime = Runtime::new(
             role,
             RuntimeOptions {

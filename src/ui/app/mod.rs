@@ -94,7 +94,7 @@ impl App {
             cjk_font: false,
             classroom: super::classroom::Classroom::new(p.classroom),
             log_settings: p.log,
-            data_dir: super::save::default_data_dir(),
+            data_dir: crate::files::default_data_dir(),
             recovery: Recovery::default(),
             spool_budget,
         }
