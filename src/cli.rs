@@ -2,13 +2,13 @@
 //! that tab with the session configured and already started, or runs it `--headless`.
 //! Every argument is checked here, so a bad one exits with code 2 before any window opens.
 
+use crate::auto::auto_send::{AutoPlan, AutoTemplates};
+use crate::auto::expect::{Expect, ExpectPlan};
+use crate::auto::rules::Matcher;
 use crate::codec::{self, Encoding};
 use crate::codec::{Template, TemplateCtx};
 use crate::launch::Launch;
 use crate::net::addr;
-use crate::net::auto::{AutoPlan, AutoTemplates};
-use crate::net::expect::{Expect, ExpectPlan};
-use crate::net::rules::Matcher;
 use crate::net::{Payload, Role, SessionConfig};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;

@@ -4,10 +4,10 @@
 //! quietly. With `--expect` it prints one line per try and a summary, and exits 0 only if
 //! every try passed. There is no spool: the `--record` file and stdout are the output.
 
+use crate::auto::expect::{Expect, TryResult, fmt_ms};
 use crate::codec::to_hex;
 use crate::launch::Launch;
 use crate::log::{Decoders, record::format_ts, store::describe};
-use crate::net::expect::{Expect, TryResult, fmt_ms};
 use crate::net::{Event, EventKind, Role};
 use crate::session::{Control, Output, Runtime, RuntimeOptions};
 use crossbeam_channel::bounded;

@@ -2,8 +2,8 @@
 //! start at once, what to send by itself, and where to record. Shared by the window
 //! and headless mode.
 
+use crate::auto::auto_send::AutoPlan;
 use crate::net::SessionConfig;
-use crate::net::auto::AutoPlan;
 use std::path::PathBuf;
 use std::time::Duration;
 

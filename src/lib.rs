@@ -1,3 +1,4 @@
+pub mod auto;
 pub mod cli;
 pub mod clock;
 pub mod codec;

@@ -9,8 +9,8 @@
 //! run; the warm-up is then a quarter of it, at most 2 minutes). Without `--ignored` it
 //! says it was skipped. It has no test harness, so the window owns the main thread.
 
+use socket_tester::auto::rules::{Matcher, Rule};
 use socket_tester::net::Role;
-use socket_tester::net::rules::{Matcher, Rule};
 use socket_tester::ui::{App, ConnState, LogSettings, Persisted};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};

@@ -10,16 +10,12 @@
 
 pub mod addr;
 pub mod addr_class;
-pub mod auto;
 mod conn;
 pub mod error;
 mod event;
-pub mod expect;
 pub mod file_send;
 pub mod interfaces;
-pub mod pacer;
 pub mod port_owner;
-pub mod rules;
 mod rxq;
 pub mod shaping;
 pub mod sockopts;

@@ -27,7 +27,7 @@ pub mod cli;
 pub mod outline;
 pub mod run;
 
-use crate::net::rules::Matcher;
+use crate::auto::rules::Matcher;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use toml::Spanned;

@@ -5,10 +5,10 @@
 //! against what arrived. The first failure ends the run (the rest are skipped).
 
 use super::{Action, Sequence, Step};
+use crate::auto::rules::{CompiledMatcher, Matcher};
 use crate::codec::diff::hex_diff;
 use crate::codec::window::MatchWindow;
 use crate::codec::{Template, TemplateCtx, encode, parse_hex};
-use crate::net::rules::{CompiledMatcher, Matcher};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 

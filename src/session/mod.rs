@@ -28,12 +28,12 @@ pub use view::{
     AutoNote, AutoView, ConnState, RulesView, Status, View, WriterError, WriterFailure,
 };
 
+use crate::auto::auto_send::AutoPlan;
+use crate::auto::expect::{Expect, TryResult};
+use crate::auto::pacer::PacerPlan;
+use crate::auto::rules::RuleSet;
 use crate::codec::{Encoding, Framing};
 use crate::log::LogStore;
-use crate::net::auto::AutoPlan;
-use crate::net::expect::{Expect, TryResult};
-use crate::net::pacer::PacerPlan;
-use crate::net::rules::RuleSet;
 use crate::net::{Command, Event, Notifier, Role, SessionConfig};
 use crossbeam_channel::Sender;
 use std::path::PathBuf;

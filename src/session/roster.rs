@@ -4,9 +4,9 @@
 //! student number captured from its message (the regex's `id` group), pass or fail with
 //! the reason, how long it took, and its bytes. The table exports to CSV.
 
+use crate::auto::rules::{CompiledMatcher, Matcher};
 use crate::codec::window::MatchWindow;
 use crate::codec::{Encoding, encode};
-use crate::net::rules::{CompiledMatcher, Matcher};
 use crate::net::{Command, Event, EventKind, Payload, Session, Target};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -126,7 +126,7 @@ pub struct Roster {
 }
 
 impl Roster {
-    pub fn new(spec: RosterSpec, enc: Encoding) -> Result<Roster, crate::net::rules::MatchError> {
+    pub fn new(spec: RosterSpec, enc: Encoding) -> Result<Roster, crate::auto::rules::MatchError> {
         let matcher = spec.expect.compile()?;
         let id_regex = match &spec.expect {
             Matcher::Regex(r) => regex::Regex::new(r)

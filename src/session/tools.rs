@@ -3,11 +3,11 @@
 //! auto-send (a [`Pacer`] thread). Fed every event, ticked by the clock; never by a window.
 
 use super::view::{AutoNote, AutoView, RulesView, Status};
+use crate::auto::auto_send::{Auto, AutoPlan};
+use crate::auto::expect::Expect;
+use crate::auto::pacer::{Pacer, PacerPlan};
+use crate::auto::rules::{Outbox, Responder, RuleError, RuleSet};
 use crate::codec::Encoding;
-use crate::net::auto::{Auto, AutoPlan};
-use crate::net::expect::Expect;
-use crate::net::pacer::{Pacer, PacerPlan};
-use crate::net::rules::{Outbox, Responder, RuleError, RuleSet};
 use crate::net::{Event, EventKind, Session};
 use std::time::{Duration, Instant};
 

@@ -4,9 +4,9 @@
 
 use super::stats::{Rates, Senders};
 use super::timeline::Timeline;
+use crate::auto::expect::Expect;
+use crate::auto::pacer::PacerEnd;
 use crate::log::LogStore;
-use crate::net::expect::Expect;
-use crate::net::pacer::PacerEnd;
 use crate::net::{ClosedBy, Event, EventKind, Role};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -41,7 +41,7 @@ pub struct RulesView {
     pub fired: Vec<u64>,
     pub echoed: u64,
     /// Why the rules could not be compiled (typed: the window words it).
-    pub error: Option<crate::net::rules::RuleError>,
+    pub error: Option<crate::auto::rules::RuleError>,
 }
 
 /// Auto-send progress.

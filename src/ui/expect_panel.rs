@@ -3,11 +3,11 @@
 
 use super::action::{Dialog, PanelAction};
 use super::field::{field, parse_num};
+use crate::auto::expect::{Expect, ExpectError, ExpectPlan, fmt_ms};
+use crate::auto::rules::Matcher;
 use crate::codec::Template;
 use crate::i18n::{Lang, loader};
 use crate::net::Target;
-use crate::net::expect::{Expect, ExpectError, ExpectPlan, fmt_ms};
-use crate::net::rules::Matcher;
 use crate::session::Control;
 use egui::{Color32, RichText, Ui};
 use i18n_embed_fl::fl;
@@ -240,7 +240,7 @@ pub fn show(ui: &mut Ui, f: &mut ExpectForm, v: &ExpectView) -> Option<PanelActi
 
 /// The result line: pass or fail and the counts. The latencies are on their own line
 /// (`exp-latency`), so they are not said twice.
-pub fn verdict(lang: Lang, s: &crate::net::expect::Summary) -> String {
+pub fn verdict(lang: Lang, s: &crate::auto::expect::Summary) -> String {
     let word = if s.all_passed() {
         fl!(loader(lang), "exp-verdict-pass")
     } else {

@@ -4,12 +4,12 @@
 //! kinds with their positions ([`PayloadError`] and the kinds inside it); this is the one
 //! place they become words, so switching the language re-words an error on screen.
 
+use crate::auto::rules::{MatchError, MatchProblem, RuleError, RuleProblem};
 use crate::codec::text::EncodeError;
 use crate::codec::{
     EscapeError, EscapeProblem, HexError, HexProblem, PayloadError, TemplateError, TemplateProblem,
 };
 use crate::i18n::{Lang, loader};
-use crate::net::rules::{MatchError, MatchProblem, RuleError, RuleProblem};
 use i18n_embed_fl::fl;
 
 /// Why the payload could not be made, naming the position.
@@ -178,8 +178,8 @@ fn at_position(lang: Lang, position: usize, what: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auto::rules::{Matcher, Responder, Rule, RuleSet};
     use crate::codec::{Encoding, Template, TemplateCtx, encode, parse_escapes, parse_hex};
-    use crate::net::rules::{Matcher, Responder, Rule, RuleSet};
 
     fn errors() -> Vec<PayloadError> {
         let bad_render = Template::parse("ab收")

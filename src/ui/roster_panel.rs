@@ -6,8 +6,8 @@
 
 use super::action::{Dialog, PanelAction};
 use super::field::parse_num;
+use crate::auto::rules::Matcher;
 use crate::i18n::{Lang, loader};
-use crate::net::rules::Matcher;
 use crate::session::Control;
 use crate::session::roster::{RosterSpec, RosterView, Verdict};
 use egui::{RichText, TextEdit, Ui};

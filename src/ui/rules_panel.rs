@@ -3,9 +3,9 @@
 //! delay; an echo switch; each rule enabled on its own, with how often it fired.
 
 use super::action::PanelAction;
+use crate::auto::rules::RuleSet;
+use crate::auto::rules::{Matcher, Rule};
 use crate::i18n::loader;
-use crate::net::rules::RuleSet;
-use crate::net::rules::{Matcher, Rule};
 use crate::session::Control;
 use crate::session::view::RulesView;
 use egui::{RichText, Ui};

@@ -7,9 +7,9 @@
 //! `socket-tester run` also reads.
 
 use super::action::{Dialog, PanelAction};
+use crate::auto::rules::Matcher;
 use crate::i18n::{Lang, loader};
 use crate::net::Role;
-use crate::net::rules::Matcher;
 use crate::sequence::Action;
 use crate::sequence::outline::{ExpectKind, OutlineStep};
 use crate::sequence::run::{Failure, Outcome, StepResult};

@@ -10,8 +10,8 @@ use super::multicast::MulticastForm;
 use super::payloads::SavedPayload;
 use super::send_box::SendState;
 use super::style::Theme;
+use crate::auto::rules::RuleSet;
 use crate::i18n::Lang;
-use crate::net::rules::RuleSet;
 use crate::net::{Role, SessionConfig};
 use serde::{Deserialize, Serialize};
 

@@ -2,8 +2,8 @@
 //! ended, a spool or record writer's failure, and why auto-send stopped. Everything here
 //! arrives typed from the runtime; nothing parses the engine's English.
 
+use crate::auto::pacer::PacerEnd;
 use crate::i18n::{Lang, loader};
-use crate::net::pacer::PacerEnd;
 use crate::session::AutoNote;
 use i18n_embed_fl::fl;
 

@@ -5,8 +5,8 @@
 use crate::support as common;
 
 use common::{Watch, is_tx};
+use socket_tester::auto::pacer::{Pacer, PacerEnd, PacerPlan};
 use socket_tester::net::file_send::{FileSpec, FileState};
-use socket_tester::net::pacer::{Pacer, PacerEnd, PacerPlan};
 use socket_tester::net::{Command, EventKind, Payload, Role, SessionConfig, Target};
 use std::io::{Read, Write};
 use std::net::{TcpListener, UdpSocket};

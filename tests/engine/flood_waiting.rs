@@ -10,7 +10,7 @@
 use crate::support as common;
 
 use common::*;
-use socket_tester::net::rules::Matcher;
+use socket_tester::auto::rules::Matcher;
 use socket_tester::net::{Role, SessionConfig};
 use socket_tester::sequence::Sequence;
 use socket_tester::sequence::run::{Outcome, SequenceRun};

@@ -3,10 +3,10 @@
 //! vectors, framing of a real TCP stream, auto-reply rules (regex, hex, delay, echo) driven
 //! by a Responder on a live session, and expectations passing and failing.
 
+use socket_tester::auto::expect::{Expect, ExpectPlan};
+use socket_tester::auto::rules::{Matcher, Outbox, Responder, Rule, RuleSet};
 use socket_tester::codec::framing::PrefixWidth;
 use socket_tester::codec::{Checksum, Encoding, Framer, Framing, Template, TemplateCtx};
-use socket_tester::net::expect::{Expect, ExpectPlan};
-use socket_tester::net::rules::{Matcher, Outbox, Responder, Rule, RuleSet};
 use socket_tester::net::{
     Command, Event, EventKind, Payload, Role, Session, SessionConfig, Target,
 };

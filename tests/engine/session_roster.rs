@@ -7,8 +7,8 @@
 use crate::support as common;
 
 use common::*;
+use socket_tester::auto::rules::Matcher;
 use socket_tester::codec::Encoding;
-use socket_tester::net::rules::Matcher;
 use socket_tester::net::{Role, SessionConfig};
 use socket_tester::session::Control;
 use socket_tester::session::roster::{RosterSpec, Verdict};

@@ -3,11 +3,11 @@
 //! Expect, and keeps the spool complete — all on its own thread, with nobody reading.
 //! Heavy sizes (1,000,000 events, 256 MiB): `cargo test --release -- --ignored`.
 
+use socket_tester::auto::expect::{Expect, ExpectPlan};
+use socket_tester::auto::rules::{Matcher, Rule, RuleSet};
 use socket_tester::codec::{Encoding, Template};
 use socket_tester::log::record::read_records;
 use socket_tester::log::spool::read_events;
-use socket_tester::net::expect::{Expect, ExpectPlan};
-use socket_tester::net::rules::{Matcher, Rule, RuleSet};
 use socket_tester::net::{EventKind, Role, SessionConfig, Target};
 use socket_tester::session::{ConnState, Control, Runtime};
 use std::io::Write;

@@ -200,8 +200,8 @@ fn kicking_the_selected_client_sends_to_all_again() {
 
 #[test]
 fn a_rules_count_survives_encoding_switches() {
+    use socket_tester::auto::rules::{Matcher, Rule};
     use socket_tester::codec::Encoding;
-    use socket_tester::net::rules::{Matcher, Rule};
     let mut app = english_app();
     app.tab = Role::UdpReceiver;
     {
@@ -378,8 +378,8 @@ fn rx_data(a: &App, role: Role) -> Vec<Vec<u8>> {
 
 #[test]
 fn a_lab_starts_clean_and_leaves_the_users_tabs_as_they_were() {
+    use socket_tester::auto::rules::{Matcher, Rule};
     use socket_tester::codec::Checksum;
-    use socket_tester::net::rules::{Matcher, Rule};
     use socket_tester::ui::LineEnding;
     let mut app = english_app();
     {

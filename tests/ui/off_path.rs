@@ -4,7 +4,7 @@
 
 use crate::support::ui as support;
 
-use socket_tester::net::auto::AutoPlan;
+use socket_tester::auto::auto_send::AutoPlan;
 use socket_tester::net::{Payload, Role, SessionConfig};
 use socket_tester::ui::{App, ConnState};
 use std::io::Write;

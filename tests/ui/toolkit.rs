@@ -6,10 +6,10 @@
 use crate::support::ui as support;
 
 use egui_kittest::kittest::Queryable;
+use socket_tester::auto::rules::{Matcher, Rule};
 use socket_tester::codec::Checksum;
 use socket_tester::net::Role;
 use socket_tester::net::file_send::FileState;
-use socket_tester::net::rules::{Matcher, Rule};
 use socket_tester::ui::{App, ConnState, PayloadForm, SavedPayload, Tool};
 use std::io::{Read, Write};
 use std::net::{TcpListener, UdpSocket};

@@ -4,8 +4,8 @@
 use crate::support::ui as support;
 
 use egui_kittest::kittest::Queryable;
+use socket_tester::auto::auto_send::AutoPlan;
 use socket_tester::codec::Encoding;
-use socket_tester::net::auto::AutoPlan;
 use socket_tester::net::{Role, SessionConfig};
 use socket_tester::ui::{App, ConnState, DisplayMode, LineEnding, Persisted};
 use std::net::UdpSocket;

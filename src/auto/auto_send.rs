@@ -5,8 +5,8 @@
 //! (`{seq}`, `{time}`, …); an expectation run ([`AutoPlan::expect`]) is driven by the caller.
 
 use super::expect::ExpectPlan;
-use super::{Command, Event, EventKind, Payload, Role, Session, Target};
 use crate::codec::{Template, TemplateCtx};
+use crate::net::{Command, Event, EventKind, Payload, Role, Session, Target};
 use std::time::{Duration, Instant};
 
 /// What to send by itself.

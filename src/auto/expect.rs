@@ -1,7 +1,7 @@
 //! Expectations: send X, expect a reply matching Y within T, repeat N times, and report
 //! pass or fail and the latency of each try, with min/p50/p95/max and a CSV export.
 //!
-//! Like [`super::auto::Auto`] it owns no thread: feed it every event with
+//! Like [`super::auto_send::Auto`] it owns no thread: feed it every event with
 //! [`Expect::on_event`] and call [`Expect::tick`] when it asks to be called; both return
 //! the commands to give the session. The window's Expect panel and headless
 //! `--expect` drive it the same way.
@@ -12,8 +12,8 @@
 //! matched alone. A reply that comes after its try timed out is not counted for it.
 
 use super::rules::{CompiledMatcher, MatchError, Matcher, brief_hex};
-use super::{Command, Event, EventKind, Payload, Role, Target};
 use crate::codec::{Encoding, Template, TemplateCtx, TemplateError};
+use crate::net::{Command, Event, EventKind, Payload, Role, Target};
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -383,7 +383,7 @@ impl Expect {
                     self.got_len = 0;
                     self.state = State::Pending {
                         issued: now,
-                        issued_us: super::now_us(),
+                        issued_us: crate::clock::now_us(),
                         deadline: now + self.plan.timeout,
                         tx_us: None,
                     };

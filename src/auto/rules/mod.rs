@@ -14,239 +14,17 @@
 //! a message that no rule answered is sent back as it came. On TCP the stream can be cut
 //! into frames first ([`RuleSet::framing`]), so a rule sees whole lines rather than chunks.
 
-use super::{Command, Event, EventKind, Payload, Role, Target};
-use crate::codec::{
-    Encoding, Framer, Framing, Template, TemplateCtx, decode, encode, parse_hex, to_hex_spaced,
-};
-use crate::codec::{hex::HexProblem, template::TemplateProblem};
+mod matcher;
+
+pub use matcher::{CompiledMatcher, MatchError, MatchProblem, Matcher, brief_hex, text_as_hex};
+
+use crate::codec::template::TemplateProblem;
+use crate::codec::{Encoding, Framer, Framing, Template, TemplateCtx};
+use crate::net::{Command, Event, EventKind, Payload, Role, Target};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt;
 use std::time::{Duration, Instant};
-
-/// How received data is tested.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
-pub enum Matcher {
-    /// Everything matches.
-    Any,
-    /// The decoded text contains this.
-    Contains(String),
-    /// The decoded text is exactly this.
-    Equals(String),
-    /// The bytes start with these, written in hex.
-    StartsWithHex(String),
-    /// The bytes contain these, written in hex.
-    ContainsHex(String),
-    /// The regex (Rust `regex` syntax) matches somewhere in the decoded text.
-    Regex(String),
-    /// The byte regex (`regex::bytes`, e.g. `(?-u)^\x01\x03`) matches the raw bytes.
-    BytesRegex(String),
-}
-
-impl Default for Matcher {
-    fn default() -> Self {
-        Matcher::Contains(String::new())
-    }
-}
-
-impl Matcher {
-    /// The kinds in the order the GUI offers them, with their names.
-    pub const KINDS: [&'static str; 7] = [
-        "contains text",
-        "equals text",
-        "starts with hex",
-        "contains hex",
-        "regex (text)",
-        "regex (bytes)",
-        "anything",
-    ];
-
-    /// Checks and compiles the matcher. The error names the character position.
-    pub fn compile(&self) -> Result<CompiledMatcher, MatchError> {
-        let inner = match self {
-            Matcher::Any => Inner::Any,
-            Matcher::Contains(t) => Inner::Contains(t.clone()),
-            Matcher::Equals(t) => Inner::Equals(t.clone()),
-            Matcher::StartsWithHex(h) => Inner::StartsWith(hex(h)?),
-            Matcher::ContainsHex(h) => {
-                let b = hex(h)?;
-                if b.is_empty() {
-                    Inner::Any
-                } else {
-                    Inner::ContainsBytes(b)
-                }
-            }
-            Matcher::Regex(r) => Inner::Regex(
-                regex::RegexBuilder::new(r)
-                    .size_limit(1 << 20)
-                    .build()
-                    .map_err(regex_error)?,
-            ),
-            Matcher::BytesRegex(r) => Inner::Bytes(
-                regex::bytes::RegexBuilder::new(r)
-                    .size_limit(1 << 20)
-                    .build()
-                    .map_err(regex_error)?,
-            ),
-        };
-        Ok(CompiledMatcher(inner))
-    }
-
-    /// A one-line description: `contains "OK"`, `starts with 01 03`.
-    pub fn describe(&self) -> String {
-        match self {
-            Matcher::Any => "anything".into(),
-            Matcher::Contains(t) => format!("contains {t:?}"),
-            Matcher::Equals(t) => format!("equals {t:?}"),
-            Matcher::StartsWithHex(h) => format!("starts with {}", h.trim()),
-            Matcher::ContainsHex(h) => format!("contains {}", h.trim()),
-            Matcher::Regex(r) => format!("matches /{r}/"),
-            Matcher::BytesRegex(r) => format!("matches bytes /{r}/"),
-        }
-    }
-
-    /// The index into [`Matcher::KINDS`].
-    pub fn kind_index(&self) -> usize {
-        match self {
-            Matcher::Contains(_) => 0,
-            Matcher::Equals(_) => 1,
-            Matcher::StartsWithHex(_) => 2,
-            Matcher::ContainsHex(_) => 3,
-            Matcher::Regex(_) => 4,
-            Matcher::BytesRegex(_) => 5,
-            Matcher::Any => 6,
-        }
-    }
-
-    /// The matcher's text (pattern, hex or text); empty for `Any`.
-    pub fn value(&self) -> &str {
-        match self {
-            Matcher::Any => "",
-            Matcher::Contains(s)
-            | Matcher::Equals(s)
-            | Matcher::StartsWithHex(s)
-            | Matcher::ContainsHex(s)
-            | Matcher::Regex(s)
-            | Matcher::BytesRegex(s) => s,
-        }
-    }
-
-    /// Builds a matcher of kind `index` (see [`Matcher::KINDS`]) holding `value`.
-    pub fn from_kind(index: usize, value: String) -> Matcher {
-        match index {
-            0 => Matcher::Contains(value),
-            1 => Matcher::Equals(value),
-            2 => Matcher::StartsWithHex(value),
-            3 => Matcher::ContainsHex(value),
-            4 => Matcher::Regex(value),
-            5 => Matcher::BytesRegex(value),
-            _ => Matcher::Any,
-        }
-    }
-}
-
-/// A matcher that does not compile.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MatchError {
-    /// 0-based character position in the matcher's text, when known.
-    pub position: Option<usize>,
-    pub problem: MatchProblem,
-}
-
-/// Why a matcher does not compile, typed (the window words it in its language).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum MatchProblem {
-    /// The hex to match does not parse.
-    Hex(HexProblem),
-    /// The regex does not parse: the regex library's own (English) words.
-    Regex(String),
-    /// The regex compiles to more than the size limit.
-    RegexTooBig,
-}
-
-impl MatchProblem {
-    /// The English sentence.
-    pub fn english(&self) -> String {
-        match self {
-            MatchProblem::Hex(h) => format!("bad hex: {}", h.english()),
-            MatchProblem::Regex(detail) => format!("bad regex: {detail}"),
-            MatchProblem::RegexTooBig => "the regex is too big".into(),
-        }
-    }
-}
-
-impl MatchError {
-    /// What is wrong, in English, without the position.
-    pub fn reason(&self) -> String {
-        self.problem.english()
-    }
-}
-
-impl fmt::Display for MatchError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.position {
-            Some(p) => write!(f, "position {}: {}", p + 1, self.reason()),
-            None => f.write_str(&self.reason()),
-        }
-    }
-}
-
-impl std::error::Error for MatchError {}
-
-fn hex(h: &str) -> Result<Vec<u8>, MatchError> {
-    parse_hex(h).map_err(|e| MatchError {
-        position: Some(e.position),
-        problem: MatchProblem::Hex(e.problem),
-    })
-}
-
-fn regex_error(e: regex::Error) -> MatchError {
-    let problem = match &e {
-        regex::Error::Syntax(s) => {
-            // The syntax error's last line says what is wrong; keep the message short.
-            let last = s.lines().rev().find(|l| !l.trim().is_empty());
-            MatchProblem::Regex(last.unwrap_or(s).trim_start_matches("error: ").into())
-        }
-        regex::Error::CompiledTooBig(_) => MatchProblem::RegexTooBig,
-        other => MatchProblem::Regex(other.to_string()),
-    };
-    MatchError {
-        position: None,
-        problem,
-    }
-}
-
-#[derive(Clone, Debug)]
-enum Inner {
-    Any,
-    Contains(String),
-    Equals(String),
-    StartsWith(Vec<u8>),
-    ContainsBytes(Vec<u8>),
-    Regex(regex::Regex),
-    Bytes(regex::bytes::Regex),
-}
-
-/// A checked matcher, ready to test data.
-#[derive(Clone, Debug)]
-pub struct CompiledMatcher(Inner);
-
-impl CompiledMatcher {
-    /// Tests `data`; text matchers decode it with `enc` first (bad bytes become U+FFFD).
-    pub fn is_match(&self, data: &[u8], enc: Encoding) -> bool {
-        match &self.0 {
-            Inner::Any => true,
-            Inner::Contains(t) => decode(enc, data).contains(t.as_str()),
-            Inner::Equals(t) => decode(enc, data) == *t,
-            Inner::StartsWith(b) => data.starts_with(b),
-            Inner::ContainsBytes(b) => data.windows(b.len()).any(|w| w == b.as_slice()),
-            Inner::Regex(r) => r.is_match(&decode(enc, data)),
-            Inner::Bytes(r) => r.is_match(data),
-        }
-    }
-}
-
 fn yes() -> bool {
     true
 }
@@ -646,21 +424,6 @@ impl Outbox {
     }
 }
 
-/// A short form of bytes for messages: hex, cut after 32 bytes.
-pub fn brief_hex(b: &[u8]) -> String {
-    if b.len() > 32 {
-        format!("{} … ({} bytes)", to_hex_spaced(&b[..32]), b.len())
-    } else {
-        to_hex_spaced(b)
-    }
-}
-
-/// Encodes `text` for a [`Matcher::ContainsHex`] in the given encoding (for callers that
-/// want byte-exact text matching).
-pub fn text_as_hex(text: &str, enc: Encoding) -> Result<String, crate::codec::EncodeError> {
-    encode(enc, text).map(|b| crate::codec::to_hex(&b))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -695,39 +458,7 @@ mod tests {
     }
 
     #[test]
-    fn matchers() {
-        let enc = Encoding::UTF_8;
-        let m = |m: Matcher, d: &[u8]| m.compile().unwrap().is_match(d, enc);
-        assert!(m(Matcher::Contains("OK".into()), b"xxOKxx"));
-        assert!(!m(Matcher::Contains("OK".into()), b"xxokxx"));
-        assert!(m(Matcher::Equals("PING".into()), b"PING"));
-        assert!(!m(Matcher::Equals("PING".into()), b"PING\n"));
-        assert!(m(Matcher::StartsWithHex("01 03".into()), &[1, 3, 0]));
-        assert!(!m(Matcher::StartsWithHex("01 03".into()), &[1]));
-        assert!(m(Matcher::ContainsHex("0d0a".into()), b"a\r\n"));
-        assert!(m(Matcher::Regex(r"^T=(\d+)C$".into()), b"T=21C"));
-        assert!(!m(Matcher::Regex(r"^T=(\d+)C$".into()), b"T=C"));
-        assert!(m(
-            Matcher::BytesRegex(r"(?-u)^\x01[\x03\x04]".into()),
-            &[1, 4, 0xff]
-        ));
-        assert!(m(Matcher::Any, b""));
-        let gbk = Matcher::Contains("收到".into()).compile().unwrap();
-        assert!(gbk.is_match(&[0xca, 0xd5, 0xb5, 0xbd], Encoding::GBK));
-        for k in 0..Matcher::KINDS.len() {
-            assert_eq!(Matcher::from_kind(k, "x".into()).kind_index(), k);
-        }
-    }
-
-    #[test]
-    fn bad_matchers_say_why() {
-        let e = Matcher::StartsWithHex("01 0G".into())
-            .compile()
-            .unwrap_err();
-        assert_eq!(e.position, Some(4));
-        let e = Matcher::Regex("a(b".into()).compile().unwrap_err();
-        assert!(e.reason().contains("bad regex"), "{e}");
-        assert!(matches!(e.problem, MatchProblem::Regex(_)), "{e}");
+    fn bad_rules_say_why() {
         let set = RuleSet {
             rules: vec![
                 Rule::new(Matcher::Any, "ok"),

@@ -3,8 +3,8 @@
 //! the rate stays exact even when one sleep overshoots: a late tick sends what is due.
 //! It stops by itself when the session ends (its commands no longer go anywhere).
 
-use super::{Command, Notifier, Payload, SessionHandle, Target};
 use crate::codec::PayloadError;
+use crate::net::{Command, Notifier, Payload, SessionHandle, Target};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread::JoinHandle;
