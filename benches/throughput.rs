@@ -490,7 +490,8 @@ fn export_bench(n: usize, dir: &std::path::Path) {
     use socket_tester::net::Event;
     let rec = dir.join("export-in.jsonl");
     {
-        let mut w = RecordWriter::create(&rec, Encoding::UTF_8).unwrap();
+        let mut w =
+            RecordWriter::create(&rec, Encoding::UTF_8, socket_tester::i18n::english).unwrap();
         w.flush_each = false;
         for i in 0..n {
             let ev = Event {
@@ -524,7 +525,7 @@ fn export_bench(n: usize, dir: &std::path::Path) {
     for f in [Format::Csv, Format::Pcapng] {
         let out = dir.join(format!("export-out.{}", f.extension()));
         let t = Instant::now();
-        let r = export_file(&rec, &out, None).unwrap();
+        let r = export_file(&rec, &out, None, socket_tester::i18n::english).unwrap();
         let rate = r.events as f64 / t.elapsed().as_secs_f64();
         assert_eq!(r.events as usize, n);
         report(

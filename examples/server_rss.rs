@@ -110,7 +110,7 @@ fn main() {
     let keep = std::env::args().nth(2).as_deref() == Some("store");
     let echo = std::thread::spawn(move || {
         let mut rx = 0u64;
-        let mut store = keep.then(|| LogStore::new(Encoding::UTF_8));
+        let mut store = keep.then(|| LogStore::new(Encoding::UTF_8, socket_tester::i18n::english));
         while !done2.load(Ordering::Relaxed) {
             let Ok(ev) = events.recv_timeout(Duration::from_millis(50)) else {
                 continue;

@@ -599,7 +599,8 @@ impl RoleCommand {
             plan.count = s.count.unwrap_or(1);
             plan.gap = s.every.unwrap_or(Duration::ZERO);
             plan.report = x.expect_report.clone();
-            Expect::new(plan.clone(), c.encoding).map_err(|e| ArgError(e.to_string()))?;
+            Expect::new(plan.clone(), c.encoding, crate::i18n::english)
+                .map_err(|e| ArgError(e.to_string()))?;
             // The expectation run does the sending.
             auto.send = None;
             auto.every = None;

@@ -6,8 +6,9 @@
 
 use crate::auto::expect::{Expect, TryResult, fmt_ms};
 use crate::codec::to_hex;
+use crate::i18n::english;
 use crate::launch::Launch;
-use crate::log::{Decoders, record::format_ts, store::describe};
+use crate::log::{Decoders, record::format_ts};
 use crate::net::{Event, EventKind, Role};
 use crate::session::{Control, Output, Runtime, RuntimeOptions};
 use crossbeam_channel::bounded;
@@ -49,7 +50,7 @@ pub fn format_line(ev: &Event, text: Option<&str>, show_hex: bool) -> String {
         }
         None => {
             s.push(' ');
-            s.push_str(&describe(ev));
+            s.push_str(&english(ev));
         }
     }
     // A peer's control characters (ESC sequences, BEL, CR, C1, bidi overrides) are shown
@@ -98,7 +99,12 @@ pub fn run(launch: Launch) -> i32 {
         let _ = int_tx.try_send(());
     });
     let enc = launch.config.encoding;
-    let expect = match launch.auto.expect.clone().map(|p| Expect::new(p, enc)) {
+    let expect = match launch
+        .auto
+        .expect
+        .clone()
+        .map(|p| Expect::new(p, enc, crate::i18n::english))
+    {
         Some(Ok(x)) => Some(x),
         Some(Err(e)) => {
             eprintln!("error: {e}");

@@ -1,13 +1,19 @@
 //! Engine events in words: one line per non-data [`Event`], in any UI language, from the
 //! `ev-*` and `err-*` messages of the Fluent files (`i18n/<lang>/socket_tester.ftl`). Every
 //! message is named with `fl!`, so its id and arguments are checked when the program is
-//! built. The English line is also what records, headless output and exports carry
-//! (`crate::log::store::describe`).
+//! built. The English line ([`english`]) is also what records, headless output and exports
+//! carry: their callers give it to the log, which knows no language.
 
 use crate::i18n::{Lang, loader};
 use crate::net::{CloseReason, ErrorKind, Event, EventKind, ResetReason, Role};
 use i18n_embed_fl::fl;
 use std::net::IpAddr;
+
+/// The English line of `ev`: what records, exports, headless output and the rows of the
+/// log say (the [`crate::log::Describe`] every caller of the log gives it).
+pub fn english(ev: &Event) -> String {
+    describe_in(Lang::En, ev)
+}
 
 /// The one-line description of `ev` in `lang` (empty for rx/tx: their text is the data).
 pub fn describe_in(lang: Lang, ev: &Event) -> String {

@@ -14,7 +14,12 @@ fn main() {
         encoding,
     }) = &cli.command
     {
-        std::process::exit(socket_tester::log::export::run_cli(input, to, *encoding));
+        std::process::exit(socket_tester::log::export::run_cli(
+            input,
+            to,
+            *encoding,
+            socket_tester::i18n::english,
+        ));
     }
     if let Some(RoleCommand::Replay {
         input,

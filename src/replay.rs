@@ -127,7 +127,7 @@ pub enum NoReply {
 impl NoReply {
     pub fn english(&self) -> String {
         match self {
-            NoReply::Session(ev) => crate::log::store::describe(ev),
+            NoReply::Session(ev) => crate::i18n::english(ev),
             NoReply::Ended { got, want } => {
                 format!("the connection ended after {got} of {want} reply bytes")
             }
@@ -143,7 +143,8 @@ fn read_events(path: &Path) -> Result<Vec<Event>, RecordProblem> {
         detail,
     };
     let f = std::fs::File::open(path).map_err(|e| problem(e.to_string()))?;
-    let records = open_records(f, u64::MAX, false).map_err(|e| problem(e.to_string()))?;
+    let records = open_records(f, u64::MAX, false, crate::i18n::english)
+        .map_err(|e| problem(e.to_string()))?;
     let mut events = Vec::new();
     for r in records {
         let r = r.map_err(|e| problem(e.to_string()))?;

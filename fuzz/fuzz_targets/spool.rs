@@ -94,7 +94,8 @@ fuzz_target!(|data: &[u8]| {
         for f in Format::ALL {
             if let Ok(r) = SpoolReader::new(input) {
                 let mut out = Vec::new();
-                let _ = export(SpoolRecords::new(r, true), &mut out, f, None);
+                let records = SpoolRecords::new(r, true, socket_tester::i18n::english);
+                let _ = export(records, &mut out, f, None);
             }
         }
     }

@@ -13,6 +13,7 @@
 
 use super::rules::{CompiledMatcher, MatchError, Matcher, brief_hex};
 use crate::codec::{Encoding, Template, TemplateCtx, TemplateError};
+use crate::log::Describe;
 use crate::net::{Command, Event, EventKind, Payload, Role, Target};
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -193,11 +194,14 @@ pub struct Expect {
     got_len: usize,
     /// Why the run ended early, if it did.
     stopped: Option<String>,
+    /// The words for the close or reset that ends a run early.
+    describe: Describe,
 }
 
 impl Expect {
     /// Checks the plan: the request must render in `enc`, the matcher must compile.
-    pub fn new(plan: ExpectPlan, enc: Encoding) -> Result<Expect, ExpectError> {
+    /// `describe` words the close or reset that stops a run (the report says why).
+    pub fn new(plan: ExpectPlan, enc: Encoding, describe: Describe) -> Result<Expect, ExpectError> {
         let matcher = plan.expect.compile().map_err(ExpectError::Expect)?;
         let ctx = TemplateCtx::new(enc, plan.escapes);
         plan.send
@@ -217,6 +221,7 @@ impl Expect {
             got: Vec::new(),
             got_len: 0,
             stopped: None,
+            describe,
         })
     }
 
@@ -299,7 +304,7 @@ impl Expect {
             EventKind::Closed { .. } | EventKind::Reset { .. }
                 if ev.client.is_none() || ev.role != Role::TcpServer =>
             {
-                let why = crate::log::store::describe(ev);
+                let why = (self.describe)(ev);
                 self.session_ended(format!("session ended: {why}"), now);
             }
             _ => {}
@@ -517,7 +522,7 @@ mod tests {
 
     #[test]
     fn passes_fails_and_summarises() {
-        let mut x = Expect::new(plan(3), Encoding::UTF_8).unwrap();
+        let mut x = Expect::new(plan(3), Encoding::UTF_8, crate::i18n::english).unwrap();
         let t0 = Instant::now();
         let role = Role::TcpClient;
         assert!(x.tick(t0).0.is_empty());
@@ -577,7 +582,7 @@ mod tests {
     fn udp_matches_each_datagram_and_closing_stops() {
         let mut p = plan(5);
         p.expect = Matcher::Equals("PONG".into());
-        let mut x = Expect::new(p, Encoding::UTF_8).unwrap();
+        let mut x = Expect::new(p, Encoding::UTF_8, crate::i18n::english).unwrap();
         let t0 = Instant::now();
         let role = Role::UdpSender;
         x.on_event(&ev(role, EventKind::Bound, 0), t0);
@@ -613,7 +618,7 @@ mod tests {
     fn gap_and_cancel() {
         let mut p = plan(2);
         p.gap = Duration::from_millis(30);
-        let mut x = Expect::new(p, Encoding::UTF_8).unwrap();
+        let mut x = Expect::new(p, Encoding::UTF_8, crate::i18n::english).unwrap();
         let t0 = Instant::now();
         x.start(t0);
         assert_eq!(payload(&x.tick(t0).0), b"PING 1");
@@ -641,13 +646,13 @@ mod tests {
         let mut p = plan(1);
         p.expect = Matcher::Regex("(".into());
         assert!(matches!(
-            Expect::new(p, Encoding::UTF_8),
+            Expect::new(p, Encoding::UTF_8, crate::i18n::english),
             Err(ExpectError::Expect(_))
         ));
         let mut p = plan(1);
         p.send = Template::parse("收").unwrap();
         assert!(matches!(
-            Expect::new(p, Encoding::LATIN_1),
+            Expect::new(p, Encoding::LATIN_1, crate::i18n::english),
             Err(ExpectError::Send(_))
         ));
     }

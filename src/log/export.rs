@@ -3,6 +3,7 @@
 //! (UDP datagrams, and TCP streams with a synthesised handshake and teardown), and a
 //! self-contained HTML table. Bad record lines are reported by number; the rest converts.
 
+use super::Describe;
 use super::record::{ReadError, Record};
 use super::text::Decoders;
 use crate::codec::escape::visible_keeping;
@@ -120,6 +121,7 @@ impl std::error::Error for ExportError {}
 /// Exports the log file `input` (a binary spool or a JSON Lines record, told apart by the
 /// spool's magic) to `output`, in the format its extension names.
 /// With `encoding`, text is decoded again from the raw bytes in that encoding.
+/// `describe` words the messages of a spool's events (`crate::i18n::english`).
 /// The output is written beside its target and renamed over it when complete
 /// ([`AtomicFile`]): a failed export leaves an existing `output` as it was. An `output` that
 /// is the input itself is refused ([`ExportError::SameFile`]).
@@ -127,6 +129,7 @@ pub fn export_file(
     input: &Path,
     output: &Path,
     encoding: Option<Encoding>,
+    describe: Describe,
 ) -> Result<ExportReport, ExportError> {
     let format = Format::from_path(output).ok_or_else(|| {
         ExportError::Output(format!(
@@ -141,7 +144,7 @@ pub fn export_file(
         });
     }
     let inp = File::open(input)
-        .and_then(|f| super::input::open_records(f, u64::MAX, true))
+        .and_then(|f| super::input::open_records(f, u64::MAX, true, describe))
         .map_err(|e| ExportError::Input(format!("cannot read {}: {e}", input.display())))?;
     let out = AtomicFile::create(output)
         .map_err(|e| ExportError::Output(format!("cannot write {}: {e}", output.display())))?;
@@ -455,8 +458,8 @@ impl<W: Write> Sink<W> for super::pcap::Pcap {
 /// `socket-tester export`: converts, prints a summary (and bad lines) to stderr, returns
 /// the exit code: 0 done, 1 output or input failed (an existing output is left as it
 /// was), 2 refused because the output is the input, 3 done but some lines were unreadable.
-pub fn run_cli(input: &Path, output: &Path, encoding: Option<Encoding>) -> i32 {
-    match export_file(input, output, encoding) {
+pub fn run_cli(input: &Path, output: &Path, encoding: Option<Encoding>, describe: Describe) -> i32 {
+    match export_file(input, output, encoding, describe) {
         Ok(r) => {
             eprintln!(
                 "exported {} events{} to {}",

@@ -220,7 +220,10 @@ mod tests {
         let rows = v.split(ev(None, EventKind::Rx(b"abcd\nok\n".to_vec())));
         assert_eq!(datas(&rows), vec![b"ab".to_vec(), b"ok".to_vec()]);
         assert_eq!((rows[0].truncated, rows[1].truncated), (true, false));
-        let mut store = crate::log::LogStore::new(crate::codec::Encoding::UTF_8);
+        let mut store = crate::log::LogStore::new(
+            crate::codec::Encoding::UTF_8,
+            crate::log::store::tests::words,
+        );
         for r in rows {
             store.push_row(r.event, r.truncated);
         }

@@ -1,6 +1,7 @@
 //! Reading a session log in either of its formats as records, for the exports, Save log…
 //! and crash recovery: the binary spool (detected by its magic) or a JSON Lines record.
 
+use super::Describe;
 use super::record::{ReadError, Record, read_records};
 use super::spool_format::{MAGIC, SpoolReader, is_spool};
 use super::text::Decoders;
@@ -16,16 +17,19 @@ pub type Records = Box<dyn Iterator<Item = Result<Record, ReadError>> + Send>;
 pub struct SpoolRecords<R: Read> {
     reader: SpoolReader<R>,
     decoders: Decoders,
+    describe: Describe,
     torn_is_error: bool,
     reported: bool,
 }
 
 impl<R: Read> SpoolRecords<R> {
-    pub fn new(reader: SpoolReader<R>, torn_is_error: bool) -> Self {
+    /// `describe` words the records' messages.
+    pub fn new(reader: SpoolReader<R>, torn_is_error: bool, describe: Describe) -> Self {
         let enc = reader.encoding();
         SpoolRecords {
             reader,
             decoders: Decoders::new(enc),
+            describe,
             torn_is_error,
             reported: false,
         }
@@ -42,7 +46,7 @@ impl<R: Read> Iterator for SpoolRecords<R> {
                 self.decoders.set_encoding(enc);
             }
             let text = self.decoders.text(&ev);
-            return Some(Ok(Record::from_event(&ev, text, enc)));
+            return Some(Ok(Record::from_event(&ev, text, enc, self.describe)));
         }
         if self.reported {
             return None;
@@ -78,10 +82,16 @@ pub fn file_is_spool(f: &mut File) -> io::Result<bool> {
 
 /// The records of a file in either format: a binary spool (by its magic) or JSON Lines.
 /// `limit`: read no further than this many bytes (a writer may still be appending).
-pub fn open_records(mut f: File, limit: u64, torn_is_error: bool) -> io::Result<Records> {
+/// `describe` words the messages of a spool's events (a JSON Lines record has its own).
+pub fn open_records(
+    mut f: File,
+    limit: u64,
+    torn_is_error: bool,
+    describe: Describe,
+) -> io::Result<Records> {
     if file_is_spool(&mut f)? {
         let r = SpoolReader::new(BufReader::with_capacity(1 << 20, f.take(limit)))?;
-        Ok(Box::new(SpoolRecords::new(r, torn_is_error)))
+        Ok(Box::new(SpoolRecords::new(r, torn_is_error, describe)))
     } else {
         Ok(Box::new(read_records(f.take(limit))))
     }

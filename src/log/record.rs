@@ -1,6 +1,7 @@
 //! The JSON Lines record: one object per event, written and flushed as it happens.
 //! The same writer serves `--record FILE`, the spool and the JSONL export.
 
+use super::Describe;
 use super::text::Decoders;
 use crate::codec::{Encoding, to_hex};
 use crate::net::{ClosedBy, Event, EventKind};
@@ -83,8 +84,14 @@ pub fn parse_ts(ts: &str) -> Option<i64> {
 }
 
 impl Record {
-    /// Builds the record of an event; `text` is its decoded text (rx/tx only).
-    pub fn from_event(ev: &Event, text: Option<String>, enc: Encoding) -> Record {
+    /// Builds the record of an event; `text` is its decoded text (rx/tx only), `describe`
+    /// words its `message`.
+    pub fn from_event(
+        ev: &Event,
+        text: Option<String>,
+        enc: Encoding,
+        describe: Describe,
+    ) -> Record {
         let data = ev.kind.data();
         Record {
             ts: format_ts(ev.ts_us),
@@ -99,7 +106,7 @@ impl Record {
             encoding: data.map(|_| enc.label()),
             message: match &ev.kind {
                 EventKind::Listening { backlog } => Some(format!("listen(backlog={backlog})")),
-                _ => super::store::message(ev),
+                _ => super::store::message(ev, describe),
             },
             backlog: match &ev.kind {
                 EventKind::Listening { backlog } => Some(*backlog),
@@ -196,6 +203,7 @@ impl AddrText {
 pub struct RecordWriter<W: Write = BufWriter<File>> {
     out: W,
     decoders: Decoders,
+    describe: Describe,
     line: Vec<u8>,
     local_text: AddrText,
     peer_text: AddrText,
@@ -206,20 +214,23 @@ pub struct RecordWriter<W: Write = BufWriter<File>> {
 
 impl RecordWriter<BufWriter<File>> {
     /// Creates (truncates) `path`, mode 0600 when new.
-    pub fn create(path: &Path, enc: Encoding) -> io::Result<Self> {
+    pub fn create(path: &Path, enc: Encoding, describe: Describe) -> io::Result<Self> {
         let f = crate::files::private::create_file(path)?;
         Ok(RecordWriter::new(
             BufWriter::with_capacity(256 * 1024, f),
             enc,
+            describe,
         ))
     }
 }
 
 impl<W: Write> RecordWriter<W> {
-    pub fn new(out: W, enc: Encoding) -> Self {
+    /// A writer whose messages are worded by `describe`.
+    pub fn new(out: W, enc: Encoding, describe: Describe) -> Self {
         RecordWriter {
             out,
             decoders: Decoders::new(enc),
+            describe,
             line: Vec::with_capacity(512),
             local_text: AddrText::default(),
             peer_text: AddrText::default(),
@@ -246,7 +257,7 @@ impl<W: Write> RecordWriter<W> {
             let text = text.as_deref().filter(|t| reads_as_text(t));
             return self.write_data(ev, data, text);
         }
-        let rec = Record::from_event(ev, text, self.decoders.encoding());
+        let rec = Record::from_event(ev, text, self.decoders.encoding(), self.describe);
         self.write_record(&rec)
     }
 
@@ -431,6 +442,7 @@ impl Record {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::log::store::tests::words;
     use crate::net::Role;
 
     #[test]
@@ -445,7 +457,7 @@ mod tests {
                 0xca, 0xd5, 0xb5, 0xbd, 0xc0, 0xb2, 0xce, 0xd2, 0xb7, 0xb4, 0xc0, 0xa1,
             ]),
         };
-        let mut w = RecordWriter::new(Vec::new(), Encoding::GBK);
+        let mut w = RecordWriter::new(Vec::new(), Encoding::GBK, words);
         w.write_event(&ev).unwrap();
         let out = String::from_utf8(w.into_inner()).unwrap();
         assert!(out.ends_with('\n'));
@@ -492,7 +504,7 @@ mod tests {
                 detail: "connection refused".into(),
             },
         ];
-        let mut w = RecordWriter::new(Vec::new(), Encoding::UTF_8);
+        let mut w = RecordWriter::new(Vec::new(), Encoding::UTF_8, words);
         for (i, kind) in kinds.iter().enumerate() {
             let ev = Event {
                 ts_us: 1_795_000_000_000_000 + i as i64,
@@ -553,9 +565,12 @@ mod tests {
                 reason: crate::net::CloseReason::PeerFin,
             },
         };
-        let r = Record::from_event(&ev, None, Encoding::UTF_8);
+        let r = Record::from_event(&ev, None, Encoding::UTF_8, words);
         assert_eq!(r.by.as_deref(), Some("peer"));
-        assert_eq!(r.message.as_deref(), Some("closed by peer (FIN received)"));
+        assert_eq!(
+            r.message.as_deref(),
+            Some("Closed { by: Peer, reason: PeerFin }")
+        );
         assert!(r.hex.is_none() && r.len.is_none());
         let bad: Vec<_> = read_records("{}\nnot json\n".as_bytes()).collect();
         assert!(bad[0].is_err() && bad[1].as_ref().unwrap_err().line == 2);

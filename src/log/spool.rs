@@ -4,6 +4,7 @@
 //! recoverable after a crash) is the compact binary format of [`super::spool_format`];
 //! `--record FILE` (kept) is the documented JSON Lines record.
 
+use super::Describe;
 use super::record::RecordWriter;
 use super::spool_format::SpoolWriter;
 pub use super::spool_format::{Cut, Header, SpoolReader, is_spool};
@@ -44,8 +45,8 @@ pub enum SpoolStatus {
 /// Which format a writer thread writes.
 #[derive(Clone, Copy, Debug)]
 enum Kind {
-    /// JSON Lines (`--record`).
-    Jsonl,
+    /// JSON Lines (`--record`), its messages worded by the function.
+    Jsonl(Describe),
     /// The binary spool; the role written in its header, if known.
     Binary(Option<Role>),
     /// pcapng for Wireshark (`--record FILE.pcapng`), into a file or a FIFO.
@@ -71,8 +72,8 @@ impl Sink {
     fn on(kind: Kind, f: File, enc: Encoding) -> io::Result<Sink> {
         let f = BufWriter::with_capacity(1 << 20, f);
         Ok(match kind {
-            Kind::Jsonl => {
-                let mut w = RecordWriter::new(f, enc);
+            Kind::Jsonl(describe) => {
+                let mut w = RecordWriter::new(f, enc, describe);
                 w.flush_each = false;
                 Sink::Jsonl(w)
             }
@@ -201,20 +202,25 @@ impl Spool {
     /// Starts a record at `path` (created or truncated), kept when dropped: what
     /// `--record FILE` writes. JSON Lines, or pcapng for a `.pcapng` name or a FIFO (a
     /// live feed into `wireshark -k -i FIFO`), flushed after every batch of events.
-    pub fn record(path: &Path, enc: Encoding) -> io::Result<Spool> {
+    /// `describe` words the JSON Lines messages.
+    pub fn record_with(path: &Path, enc: Encoding, describe: Describe) -> io::Result<Spool> {
         let pcapng = is_fifo(path)
             || path
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("pcapng"));
-        let kind = if pcapng { Kind::Pcapng } else { Kind::Jsonl };
+        let kind = if pcapng {
+            Kind::Pcapng
+        } else {
+            Kind::Jsonl(describe)
+        };
         Spool::start(path, kind, enc, true)
     }
 
     /// Starts a JSON Lines file at `path` (created or truncated). `keep`: leave the file
-    /// when dropped; otherwise it is removed on drop. Prefer [`Spool::record`] (JSONL) or
-    /// [`Spool::in_dir`] (the binary spool).
-    pub fn create(path: &Path, enc: Encoding, keep: bool) -> io::Result<Spool> {
-        Spool::start(path, Kind::Jsonl, enc, keep)
+    /// when dropped; otherwise it is removed on drop. Prefer [`Spool::record_with`] (JSONL) or
+    /// [`Spool::in_dir`] (the binary spool). `describe` words the messages.
+    pub fn create(path: &Path, enc: Encoding, keep: bool, describe: Describe) -> io::Result<Spool> {
+        Spool::start(path, Kind::Jsonl(describe), enc, keep)
     }
 
     /// Starts a binary spool at exactly `path` (created or truncated), removed on drop.
@@ -614,7 +620,8 @@ mod tests {
     fn the_jsonl_record_is_kept() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("rec.jsonl");
-        let mut s = Spool::record(&path, Encoding::UTF_8).unwrap();
+        let mut s =
+            Spool::record_with(&path, Encoding::UTF_8, crate::log::store::tests::words).unwrap();
         for i in 0..10 {
             s.write(&ev(i));
         }
@@ -634,7 +641,13 @@ mod tests {
         if !Path::new("/dev/full").exists() {
             return;
         }
-        let mut s = Spool::create(Path::new("/dev/full"), Encoding::UTF_8, true).unwrap();
+        let mut s = Spool::create(
+            Path::new("/dev/full"),
+            Encoding::UTF_8,
+            true,
+            crate::log::store::tests::words,
+        )
+        .unwrap();
         s.write(&ev(1));
         let _ = (s.syncer())();
         s.finish();

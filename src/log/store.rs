@@ -1,6 +1,7 @@
 //! The in-memory log a view shows: the newest events, bounded by row count and payload
 //! bytes, each keeping its raw bytes so a change of encoding re-decodes what is shown.
 
+use super::Describe;
 use super::counters::Counters;
 use super::text::Decoders;
 use crate::codec::Encoding;
@@ -82,6 +83,8 @@ pub struct LogStore {
     pub max_bytes: usize,
     total: u64,
     decoders: Decoders,
+    /// The words for non-data rows.
+    describe: Describe,
     pub counters: Counters,
     pub clients: BTreeMap<u64, ClientInfo>,
     /// TCP server: closed clients, oldest first; past [`LogStore::MAX_CLOSED_CLIENTS`] the
@@ -116,7 +119,8 @@ impl LogStore {
     /// 200 MiB resident; everything older is in the spool (and in every Save log…).
     pub const DEFAULT_BYTES: usize = 32 << 20;
 
-    pub fn new(enc: Encoding) -> Self {
+    /// An empty log whose non-data rows are worded by `describe`.
+    pub fn new(enc: Encoding, describe: Describe) -> Self {
         LogStore {
             rows: VecDeque::new(),
             bytes: 0,
@@ -124,6 +128,7 @@ impl LogStore {
             max_bytes: Self::DEFAULT_BYTES,
             total: 0,
             decoders: Decoders::new(enc),
+            describe,
             counters: Counters::default(),
             clients: BTreeMap::new(),
             closed_clients: VecDeque::new(),
@@ -190,7 +195,7 @@ impl LogStore {
     /// (the raw chunk was counted with [`LogStore::count_rx`]). `truncated` marks a frame
     /// longer than the frame cap.
     pub fn push_row(&mut self, ev: Event, truncated: bool) {
-        let text = row_text(&mut self.decoders, &ev, truncated);
+        let text = row_text(&mut self.decoders, self.describe, &ev, truncated);
         let gap_us = match ev.kind {
             EventKind::Rx(_) => {
                 if self.last_rx.len() >= MAX_GAP_PEERS {
@@ -279,7 +284,7 @@ impl LogStore {
         let mut bytes = 0;
         for row in self.rows.iter_mut() {
             if row.event.kind.data().is_some() {
-                row.text = row_text(&mut self.decoders, &row.event, row.truncated);
+                row.text = row_text(&mut self.decoders, self.describe, &row.event, row.truncated);
             }
             bytes += row.event.kind.data().map_or(0, |d| d.len()) + row.text.len() + 64;
         }
@@ -294,7 +299,7 @@ impl LogStore {
         *self = LogStore {
             max_rows: self.max_rows,
             max_bytes: self.max_bytes,
-            ..LogStore::new(enc)
+            ..LogStore::new(enc, self.describe)
         };
         // Kernel drops are counted again from here (the engine's total goes on).
         self.drops_engine = running_drops;
@@ -331,7 +336,7 @@ fn cap_text(mut t: String) -> String {
 }
 
 /// The text of a row: the decoded data (marked when truncated) or the event's message.
-fn row_text(decoders: &mut Decoders, ev: &Event, truncated: bool) -> String {
+fn row_text(decoders: &mut Decoders, describe: Describe, ev: &Event, truncated: bool) -> String {
     match decoders.text(ev) {
         Some(t) if truncated => cap_text(t) + " (truncated)",
         Some(t) => cap_text(t),
@@ -339,15 +344,9 @@ fn row_text(decoders: &mut Decoders, ev: &Event, truncated: bool) -> String {
     }
 }
 
-/// The English line for a non-data event (records, headless output, exports); the
-/// window shows [`crate::i18n::describe_in`] in its own language.
-pub fn describe(ev: &Event) -> String {
-    crate::i18n::describe_in(crate::i18n::Lang::En, ev)
-}
-
-/// A record's `message`: the English line of a close, reset, error, info or note (None
-/// for the kinds a record describes with its other fields).
-pub fn message(ev: &Event) -> Option<String> {
+/// A record's `message`: the line `describe` gives a close, reset, error, info or note
+/// (None for the kinds a record describes with its other fields).
+pub fn message(ev: &Event, describe: Describe) -> Option<String> {
     match ev.kind {
         EventKind::Bound
         | EventKind::Listening { .. }
@@ -361,14 +360,20 @@ pub fn message(ev: &Event) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::net::Role;
+
+    /// Stand-in words (the English ones come from i18n, above log: `tests/engine/record.rs`
+    /// checks them).
+    pub(crate) fn words(ev: &Event) -> String {
+        format!("{:?}", ev.kind)
+    }
 
     #[test]
     fn a_server_running_for_hours_keeps_open_clients_and_the_newest_closed() {
         use crate::net::{CloseReason, ClosedBy};
-        let mut s = LogStore::new(crate::codec::Encoding::UTF_8);
+        let mut s = LogStore::new(crate::codec::Encoding::UTF_8, words);
         let ev = |id: u64, kind: EventKind| Event {
             ts_us: id as i64,
             role: Role::TcpServer,
@@ -409,7 +414,7 @@ mod tests {
 
     #[test]
     fn engine_counts_come_from_typed_events() {
-        let mut s = LogStore::new(Encoding::UTF_8);
+        let mut s = LogStore::new(Encoding::UTF_8, words);
         let ev = |role, kind| Event {
             ts_us: 1,
             role,
@@ -443,16 +448,11 @@ mod tests {
         ));
         assert_eq!((s.refused, s.kernel_dropped), (2, 57502));
         let row = s.get(0).unwrap();
-        assert_eq!(
-            row.text,
-            "refused a client: the limit of 2 clients is reached (1 refused so far)"
-        );
+        assert_eq!(row.text, "Refused { limit: 2, total: 1 }");
         assert_eq!(row.direction(), Direction::Info);
         assert_eq!(
-            message(&s.get(2).unwrap().event).as_deref(),
-            Some(
-                "kernel dropped: 16360 datagrams so far (the socket's receive buffer was full, so they never reached the app)"
-            )
+            message(&s.get(2).unwrap().event, words).as_deref(),
+            Some("KernelDrops { total: 16360 }")
         );
     }
 
@@ -466,7 +466,7 @@ mod tests {
             client: None,
             kind: EventKind::KernelDrops { total },
         };
-        let mut s = LogStore::new(Encoding::UTF_8);
+        let mut s = LogStore::new(Encoding::UTF_8, words);
         s.push(drops(100));
         s.push(drops(250));
         assert_eq!((s.kernel_dropped, s.drops_since_clear), (250, false));
@@ -481,7 +481,7 @@ mod tests {
 
     #[test]
     fn bounded_and_counts_everything() {
-        let mut s = LogStore::new(Encoding::UTF_8);
+        let mut s = LogStore::new(Encoding::UTF_8, words);
         s.max_rows = 3;
         for i in 0..10u8 {
             s.push(rx(Role::UdpReceiver, &[b'a' + i]));
@@ -496,7 +496,7 @@ mod tests {
     #[test]
     fn redecodes_streams_on_encoding_change() {
         let gbk = crate::codec::encode(Encoding::GBK, "收到啦").unwrap();
-        let mut s = LogStore::new(Encoding::UTF_8);
+        let mut s = LogStore::new(Encoding::UTF_8, words);
         for b in &gbk {
             s.push(rx(Role::TcpClient, &[*b]));
         }

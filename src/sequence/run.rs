@@ -57,7 +57,7 @@ impl Failure {
             Failure::NotCaptured(name) => format!("{{{name}}} is not a captured variable (yet)"),
             Failure::NoSession => "not sent: no session runs".into(),
             Failure::NotTcpClient => "connect and close are for the TCP client".into(),
-            Failure::Session(ev) => crate::log::store::describe(ev),
+            Failure::Session(ev) => crate::i18n::english(ev),
             Failure::NotReady(s) => format!("the session did not become ready in {s} s"),
         }
     }

@@ -79,7 +79,7 @@ pub fn write_log(path: &Path, rows: &[Entry], enc: Encoding) -> io::Result<usize
             writeln!(f, "{}", format_row_text(r))?;
         }
     } else {
-        let mut w = RecordWriter::new(&mut f, enc);
+        let mut w = RecordWriter::new(&mut f, enc, crate::i18n::english);
         w.flush_each = false;
         for r in rows {
             w.write_event(&r.event)?;
@@ -398,7 +398,7 @@ mod tests {
     use crate::net::{Event, EventKind, Role};
 
     fn store_with_two_reads() -> LogStore {
-        let mut store = LogStore::new(Encoding::UTF_8);
+        let mut store = LogStore::new(Encoding::UTF_8, crate::i18n::english);
         for (ts, data) in [
             (1_000_000, b"first".to_vec()),
             (1_250_000, b"ping over tcp".to_vec()),

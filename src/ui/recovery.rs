@@ -182,7 +182,7 @@ impl Recovery {
         let input = path.to_path_buf();
         let spawned = Background::once("recover-spool", ctx, move || {
             let o = save::with_format(output);
-            match crate::log::export::export_file(&input, &o, None) {
+            match crate::log::export::export_file(&input, &o, None, crate::i18n::english) {
                 Ok(r) if r.bad_lines.is_empty() => Ok(fl!(
                     loader(lang),
                     "rec-saved",

@@ -4,7 +4,7 @@
 
 use crate::codec::Encoding;
 use crate::files::atomic::{AtomicFile, same_file};
-use crate::i18n::{Lang, loader};
+use crate::i18n::{Lang, english, loader};
 use crate::log::Entry;
 use crate::log::export::{self, ExportReport, Format};
 use crate::log::record::{ReadError, Record, read_records};
@@ -212,9 +212,14 @@ pub fn export_session(
             (report, caveat)
         }
         Source::Memory { rows, why } => {
-            let records = rows
-                .iter()
-                .map(|e| Ok(Record::from_event(&e.event, Some(e.text.clone()), enc)));
+            let records = rows.iter().map(|e| {
+                Ok(Record::from_event(
+                    &e.event,
+                    Some(e.text.clone()),
+                    enc,
+                    english,
+                ))
+            });
             let report = write_out(records, output, format, enc, lang).map_err(|e| failed(&e))?;
             (
                 report,
@@ -257,7 +262,7 @@ pub fn export_session(
 fn spool_records(mut f: File) -> io::Result<Records> {
     let len = f.metadata()?.len();
     if crate::log::input::file_is_spool(&mut f)? {
-        crate::log::input::open_records(f, len, false)
+        crate::log::input::open_records(f, len, false, english)
     } else {
         let cut = complete_prefix(&mut f, len)?;
         Ok(Box::new(read_records(f.take(cut))))
@@ -296,7 +301,7 @@ fn export_stopped(
     let first_kept = RefCell::new(None);
     let memory_part = rows
         .iter()
-        .map(|e| Record::from_event(&e.event, Some(e.text.clone()), enc))
+        .map(|e| Record::from_event(&e.event, Some(e.text.clone()), enc, english))
         .filter(|r| {
             let newer = last_ts.borrow().as_ref().is_none_or(|t| r.ts > *t);
             if newer {

@@ -185,7 +185,7 @@ mod tests {
     }
 
     fn store() -> LogStore {
-        let mut s = LogStore::new(Encoding::UTF_8);
+        let mut s = LogStore::new(Encoding::UTF_8, crate::i18n::english);
         s.push(ev(EventKind::Rx(b"Hello".to_vec()), 5000));
         s.push(ev(EventKind::Tx(vec![0xca, 0xd5, 0x01]), 5001));
         s.push(ev(EventKind::Note("device rebooted".into()), 5002));

@@ -88,7 +88,7 @@ impl SessionPanel {
             return Err(why);
         }
         let plan = self.settings.kit.expect.plan_in(self.target(), self.lang)?;
-        let mut x = Expect::new(plan, self.encoding())
+        let mut x = Expect::new(plan, self.encoding(), crate::i18n::english)
             .map_err(|e| super::expect_panel::expect_error_text(self.lang, &e))?;
         // The session is ready: the first request goes out at once.
         x.start(std::time::Instant::now());

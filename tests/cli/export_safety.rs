@@ -16,7 +16,7 @@ use std::process::{Command, Output};
 
 /// A JSON Lines record of `n` received datagrams, each naming its number.
 fn record(path: &Path, n: u32) {
-    let mut w = RecordWriter::create(path, Encoding::UTF_8).unwrap();
+    let mut w = RecordWriter::create(path, Encoding::UTF_8, socket_tester::i18n::english).unwrap();
     for i in 0..n {
         w.write_event(&Event {
             ts_us: 1_700_000_000_000_000 + i64::from(i),

@@ -49,8 +49,14 @@ fn spool_on_a_full_disk_stops_and_the_session_goes_on() {
     }
     let mut w = Watch::start(SessionConfig::new(Role::UdpReceiver, "127.0.0.1:0"));
     let local = w.wait_local();
-    let mut spool = Spool::create(Path::new("/dev/full"), Encoding::UTF_8, true).unwrap();
-    let mut store = LogStore::new(Encoding::UTF_8);
+    let mut spool = Spool::create(
+        Path::new("/dev/full"),
+        Encoding::UTF_8,
+        true,
+        socket_tester::i18n::english,
+    )
+    .unwrap();
+    let mut store = LogStore::new(Encoding::UTF_8, socket_tester::i18n::english);
     let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
 
     feed(&mut w, &peer, local, "before", 20, &mut store, &mut spool);
@@ -97,7 +103,13 @@ fn a_spool_sync_on_a_full_disk_does_not_hang() {
         eprintln!("skipped: no /dev/full");
         return;
     }
-    let mut spool = Spool::create(Path::new("/dev/full"), Encoding::UTF_8, true).unwrap();
+    let mut spool = Spool::create(
+        Path::new("/dev/full"),
+        Encoding::UTF_8,
+        true,
+        socket_tester::i18n::english,
+    )
+    .unwrap();
     let ev = socket_tester::net::Event {
         ts_us: 1,
         role: Role::TcpClient,
@@ -129,7 +141,12 @@ fn record_writer_on_a_full_disk_returns_an_error() {
         eprintln!("skipped: no /dev/full");
         return;
     }
-    let mut w = RecordWriter::create(Path::new("/dev/full"), Encoding::UTF_8).unwrap();
+    let mut w = RecordWriter::create(
+        Path::new("/dev/full"),
+        Encoding::UTF_8,
+        socket_tester::i18n::english,
+    )
+    .unwrap();
     assert!(w.flush_each, "flushes each event by default");
     let ev = socket_tester::net::Event {
         ts_us: 1,
@@ -149,16 +166,32 @@ fn unwritable_record_paths_are_errors_not_panics() {
     let file = dir.path().join("plain-file");
     std::fs::write(&file, "x").unwrap();
     // A directory where the file should be, and a file where a directory should be.
-    let e = Spool::create(dir.path(), Encoding::UTF_8, true).err();
+    let e = Spool::create(
+        dir.path(),
+        Encoding::UTF_8,
+        true,
+        socket_tester::i18n::english,
+    )
+    .err();
     assert!(e.is_some(), "a directory is not a record file");
-    let e = Spool::create(&file.join("sub").join("rec.jsonl"), Encoding::UTF_8, true).err();
+    let e = Spool::create(
+        &file.join("sub").join("rec.jsonl"),
+        Encoding::UTF_8,
+        true,
+        socket_tester::i18n::english,
+    )
+    .err();
     assert!(e.is_some(), "a file is not a directory");
-    assert!(RecordWriter::create(dir.path(), Encoding::UTF_8).is_err());
+    assert!(
+        RecordWriter::create(dir.path(), Encoding::UTF_8, socket_tester::i18n::english).is_err()
+    );
     // The export names the path it could not write.
     let input = dir.path().join("in.jsonl");
     std::fs::write(&input, "").unwrap();
     let out = file.join("out.csv");
-    let e = export_file(&input, &out, None).unwrap_err().to_string();
+    let e = export_file(&input, &out, None, socket_tester::i18n::english)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("cannot write") && e.contains("out.csv"), "{e}");
 }
 
@@ -172,7 +205,8 @@ fn export_to_a_full_disk_is_an_error() {
     // The same events as a JSON Lines record and as a binary spool.
     let input = dir.path().join("in.jsonl");
     let spool = dir.path().join("in.stspool");
-    let mut w = RecordWriter::create(&input, Encoding::UTF_8).unwrap();
+    let mut w =
+        RecordWriter::create(&input, Encoding::UTF_8, socket_tester::i18n::english).unwrap();
     let mut sw = SpoolWriter::new(
         std::io::BufWriter::new(std::fs::File::create(&spool).unwrap()),
         Encoding::UTF_8,
@@ -203,7 +237,9 @@ fn export_to_a_full_disk_is_an_error() {
         let out = dir.path().join(format!("out.{}", f.extension()));
         let _ = std::fs::remove_file(&out);
         std::os::unix::fs::symlink("/dev/full", &out).unwrap();
-        let e = export_file(input, &out, None).unwrap_err().to_string();
+        let e = export_file(input, &out, None, socket_tester::i18n::english)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("failed") && e.contains("out."), "{f:?}: {e}");
     }
 }

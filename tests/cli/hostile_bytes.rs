@@ -89,7 +89,7 @@ fn a_udp_peer_cannot_drive_a_terminal_through_copy_or_the_exports() {
 
     // The spool exported (what Save log… writes).
     let txt = dir.path().join("out.txt");
-    export_file(&spool, &txt, None).unwrap();
+    export_file(&spool, &txt, None, socket_tester::i18n::english).unwrap();
     let txt = std::fs::read_to_string(txt).unwrap();
     assert_inert("txt export", &txt);
     assert_shows_every_escape("txt export", &txt);
@@ -100,7 +100,7 @@ fn a_udp_peer_cannot_drive_a_terminal_through_copy_or_the_exports() {
 /// CSV: no cell starts a formula, no raw ESC; HTML: the script is text, not a tag.
 fn check_csv_and_html(input: &Path, dir: &Path) {
     let csv = dir.join("out.csv");
-    export_file(input, &csv, None).unwrap();
+    export_file(input, &csv, None, socket_tester::i18n::english).unwrap();
     let csv = std::fs::read_to_string(csv).unwrap();
     assert!(
         csv.contains("'=HYPERLINK("),
@@ -122,7 +122,7 @@ fn check_csv_and_html(input: &Path, dir: &Path) {
         "ESC shown escaped in the text cell"
     );
     let html = dir.join("out.html");
-    export_file(input, &html, None).unwrap();
+    export_file(input, &html, None, socket_tester::i18n::english).unwrap();
     let html = std::fs::read_to_string(html).unwrap();
     assert!(!html.contains("<script>alert"), "a live script tag");
     assert!(html.contains("&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt;"));

@@ -41,7 +41,7 @@ fn pump(
 /// UDP received.
 fn record_session(dir: &Path) -> (PathBuf, PathBuf, Vec<Vec<u8>>) {
     let path = dir.join("session.jsonl");
-    let mut w = RecordWriter::create(&path, Encoding::GBK).unwrap();
+    let mut w = RecordWriter::create(&path, Encoding::GBK, socket_tester::i18n::english).unwrap();
     let mut spool = Spool::in_dir(dir, "tcp-client", Encoding::GBK).unwrap();
     let w = (&mut w, &mut spool);
     let mut payloads = Vec::new();
@@ -122,7 +122,7 @@ fn every_format_holds_every_payload() {
         .flat_map(|r| Format::ALL.map(|f| (r, f)))
     {
         let out = dir.path().join(format!("out.{}", f.extension()));
-        let report = export_file(rec, &out, None).unwrap();
+        let report = export_file(rec, &out, None, socket_tester::i18n::english).unwrap();
         assert!(report.bad_lines.is_empty(), "{:?}", report.bad_lines);
         assert!(report.events > 5, "{f:?}");
         let bytes = std::fs::read(&out).unwrap();
@@ -269,7 +269,7 @@ fn tshark_reads_the_pcapng_if_installed() {
     let dir = tempfile::tempdir().unwrap();
     let (rec, _, _) = record_session(dir.path());
     let out = dir.path().join("s.pcapng");
-    export_file(&rec, &out, None).unwrap();
+    export_file(&rec, &out, None, socket_tester::i18n::english).unwrap();
     let o = std::process::Command::new("tshark")
         .arg("-r")
         .arg(&out)
@@ -292,7 +292,13 @@ fn corrupt_lines_are_reported_and_the_rest_converts() {
     let lines = text.lines().count();
     text.push_str("{\"ts\":\"2026-11-25T17:03:16.1");
     std::fs::write(&rec, text).unwrap();
-    let report = export_file(&rec, &dir.path().join("o.csv"), None).unwrap();
+    let report = export_file(
+        &rec,
+        &dir.path().join("o.csv"),
+        None,
+        socket_tester::i18n::english,
+    )
+    .unwrap();
     assert_eq!(report.bad_lines.len(), 1);
     assert_eq!(report.bad_lines[0].line, lines + 1);
     assert_eq!(report.events as usize, lines);
@@ -302,19 +308,31 @@ fn corrupt_lines_are_reported_and_the_rest_converts() {
 fn unwritable_outputs_give_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
     let (rec, _, _) = record_session(dir.path());
-    let e = export_file(&rec, Path::new("/nonexistent-dir/x.csv"), None).unwrap_err();
+    let e = export_file(
+        &rec,
+        Path::new("/nonexistent-dir/x.csv"),
+        None,
+        socket_tester::i18n::english,
+    )
+    .unwrap_err();
     assert!(
         e.to_string()
             .contains("cannot write /nonexistent-dir/x.csv"),
         "{e}"
     );
-    let e = export_file(&rec, &dir.path().join("x.doc"), None).unwrap_err();
+    let e = export_file(
+        &rec,
+        &dir.path().join("x.doc"),
+        None,
+        socket_tester::i18n::english,
+    )
+    .unwrap_err();
     assert!(e.to_string().contains(".pcapng"), "{e}");
     if Path::new("/dev/full").exists() {
         // /dev/full has no extension; link a name with one to it.
         let link = dir.path().join("full.jsonl");
         std::os::unix::fs::symlink("/dev/full", &link).unwrap();
-        let e = export_file(&rec, &link, None).unwrap_err();
+        let e = export_file(&rec, &link, None, socket_tester::i18n::english).unwrap_err();
         assert!(e.to_string().contains("failed"), "{e}");
     }
 }
@@ -324,7 +342,13 @@ fn export_can_redecode_in_another_encoding() {
     let dir = tempfile::tempdir().unwrap();
     let (rec, _, _) = record_session(dir.path());
     let out = dir.path().join("utf8.jsonl");
-    export_file(&rec, &out, Some(Encoding::UTF_8)).unwrap();
+    export_file(
+        &rec,
+        &out,
+        Some(Encoding::UTF_8),
+        socket_tester::i18n::english,
+    )
+    .unwrap();
     let text = std::fs::read_to_string(out).unwrap();
     assert!(
         !text.contains("收到啦我反馈"),
@@ -406,7 +430,7 @@ fn the_spool_exports_exactly_the_bytes_sent() {
             .unwrap()
     );
     let out = dir.path().join("from-spool.jsonl");
-    let report = export_file(&spool, &out, None).unwrap();
+    let report = export_file(&spool, &out, None, socket_tester::i18n::english).unwrap();
     assert!(report.bad_lines.is_empty(), "{:?}", report.bad_lines);
     let text = std::fs::read_to_string(&out).unwrap();
     let m = data_by_direction(&text);
@@ -424,8 +448,20 @@ fn the_spool_exports_exactly_the_bytes_sent() {
 
     // The same events as the JSON Lines record, field for field, when both re-decode.
     let (a, b) = (dir.path().join("a.jsonl"), dir.path().join("b.jsonl"));
-    export_file(&jsonl, &a, Some(Encoding::GBK)).unwrap();
-    export_file(&spool, &b, Some(Encoding::GBK)).unwrap();
+    export_file(
+        &jsonl,
+        &a,
+        Some(Encoding::GBK),
+        socket_tester::i18n::english,
+    )
+    .unwrap();
+    export_file(
+        &spool,
+        &b,
+        Some(Encoding::GBK),
+        socket_tester::i18n::english,
+    )
+    .unwrap();
     assert_eq!(
         std::fs::read_to_string(&a).unwrap(),
         std::fs::read_to_string(&b).unwrap()
@@ -433,7 +469,7 @@ fn the_spool_exports_exactly_the_bytes_sent() {
 
     // pcapng from the spool: every TCP byte exactly once, the datagrams as sent.
     let pcap = dir.path().join("from-spool.pcapng");
-    export_file(&spool, &pcap, None).unwrap();
+    export_file(&spool, &pcap, None, socket_tester::i18n::english).unwrap();
     check_pcap(&std::fs::read(&pcap).unwrap(), &payloads);
 }
 
@@ -442,17 +478,33 @@ fn a_torn_spool_exports_what_is_intact_and_reports_the_cut() {
     let dir = tempfile::tempdir().unwrap();
     let (_, spool, _) = record_session(dir.path());
     let whole = std::fs::read(&spool).unwrap();
-    let all = export_file(&spool, &dir.path().join("all.csv"), None)
-        .unwrap()
-        .events;
+    let all = export_file(
+        &spool,
+        &dir.path().join("all.csv"),
+        None,
+        socket_tester::i18n::english,
+    )
+    .unwrap()
+    .events;
     // Cut the last 3 bytes (inside the last record's checksum).
     std::fs::write(&spool, &whole[..whole.len() - 3]).unwrap();
-    let r = export_file(&spool, &dir.path().join("cut.csv"), None).unwrap();
+    let r = export_file(
+        &spool,
+        &dir.path().join("cut.csv"),
+        None,
+        socket_tester::i18n::english,
+    )
+    .unwrap();
     assert_eq!(r.events, all - 1);
     assert_eq!(r.bad_lines.len(), 1);
     let m = r.bad_lines[0].to_string();
     assert!(m.contains("cut") && m.contains("torn"), "{m}");
     // The CLI says so and exits 3 (done, something skipped).
-    let code = socket_tester::log::export::run_cli(&spool, &dir.path().join("cli.txt"), None);
+    let code = socket_tester::log::export::run_cli(
+        &spool,
+        &dir.path().join("cli.txt"),
+        None,
+        socket_tester::i18n::english,
+    );
     assert_eq!(code, 3);
 }

@@ -57,8 +57,14 @@ fn internal_error(evs: &[Event]) -> Option<&str> {
 fn a_panicking_udp_worker_is_caught_reported_and_recorded() {
     let dir = tempfile::tempdir().unwrap();
     let rec_path = dir.path().join("panic.jsonl");
-    let mut spool = Spool::create(&rec_path, Encoding::UTF_8, true).unwrap();
-    let mut store = LogStore::new(Encoding::UTF_8);
+    let mut spool = Spool::create(
+        &rec_path,
+        Encoding::UTF_8,
+        true,
+        socket_tester::i18n::english,
+    )
+    .unwrap();
+    let mut store = LogStore::new(Encoding::UTF_8, socket_tester::i18n::english);
 
     let arm = Arc::new(AtomicBool::new(false));
     let calls = Arc::new(AtomicUsize::new(0));
@@ -186,7 +192,7 @@ fn the_internal_error_is_written_to_a_record() {
             detail: "internal error (a bug; please report it): the worker stopped: x".into(),
         },
     };
-    let mut w = RecordWriter::new(Vec::new(), Encoding::UTF_8);
+    let mut w = RecordWriter::new(Vec::new(), Encoding::UTF_8, socket_tester::i18n::english);
     w.write_event(&ev).unwrap();
     let out = w.into_inner();
     let r = read_records(&out[..]).next().unwrap().unwrap();

@@ -226,7 +226,7 @@ fn flood(total: u64, deadline: Duration) {
     // The app's spool (binary); `long_line` below checks the JSON Lines record.
     let path = dir.path().join("flood.stspool");
     let mut spool = Spool::binary_at(&path, Encoding::UTF_8, Some(Role::TcpServer)).unwrap();
-    let mut store = LogStore::new(Encoding::UTF_8);
+    let mut store = LogStore::new(Encoding::UTF_8, socket_tester::i18n::english);
     let rss_before = rss();
 
     let mut w = Watch::start(SessionConfig::new(Role::TcpServer, "127.0.0.1:0"));
@@ -287,8 +287,9 @@ fn long_line(total: u64, max_frame: usize, deadline: Duration) {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("line.jsonl");
-    let mut spool = Spool::create(&path, Encoding::UTF_8, false).unwrap();
-    let mut store = LogStore::new(Encoding::UTF_8);
+    let mut spool =
+        Spool::create(&path, Encoding::UTF_8, false, socket_tester::i18n::english).unwrap();
+    let mut store = LogStore::new(Encoding::UTF_8, socket_tester::i18n::english);
 
     // This time the session is the client and the hostile peer is the server.
     let l = TcpListener::bind("127.0.0.1:0").unwrap();

@@ -379,7 +379,7 @@ fn tcp_echo(prefix: &'static [u8]) -> SocketAddr {
 /// Runs an expectation plan on a TCP client session to `addr` until done.
 fn run_expect(addr: SocketAddr, plan: ExpectPlan) -> Expect {
     let mut s = Session::start(SessionConfig::new(Role::TcpClient, addr.to_string()), None);
-    let mut x = Expect::new(plan, Encoding::UTF_8).unwrap();
+    let mut x = Expect::new(plan, Encoding::UTF_8, socket_tester::i18n::english).unwrap();
     let start = Instant::now();
     while !x.is_done() {
         assert!(start.elapsed() < WAIT * 2, "the run did not finish");

@@ -228,9 +228,14 @@ fn check_recovery_path(
     prop_assert_eq!(count_events(&path).unwrap(), evs.len() as u64);
     for torn_is_error in [true, false] {
         let f = std::fs::File::open(&path).unwrap();
-        let recs: Vec<_> = open_records(f, bytes.len() as u64, torn_is_error)
-            .unwrap()
-            .collect();
+        let recs: Vec<_> = open_records(
+            f,
+            bytes.len() as u64,
+            torn_is_error,
+            socket_tester::i18n::english,
+        )
+        .unwrap()
+        .collect();
         let (ok, bad): (Vec<_>, Vec<_>) = recs.into_iter().partition(Result::is_ok);
         prop_assert_eq!(ok.len(), evs.len());
         for (r, ev) in ok.into_iter().flatten().zip(evs) {

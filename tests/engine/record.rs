@@ -39,7 +39,7 @@ fn tcp_exchange_round_trips_through_the_record() {
     w.wait("closed", |e| matches!(e.kind, EventKind::Closed { .. }));
     w.wait_end();
 
-    let mut rec = RecordWriter::new(Vec::new(), Encoding::GBK);
+    let mut rec = RecordWriter::new(Vec::new(), Encoding::GBK, socket_tester::i18n::english);
     for ev in &w.seen {
         rec.write_event(ev).unwrap();
     }
@@ -81,4 +81,49 @@ fn tcp_exchange_round_trips_through_the_record() {
     );
     let closed = records.last().unwrap();
     assert_eq!(closed.by.as_deref(), Some("peer"));
+}
+
+/// The log knows no language: rows and records say what their caller's `Describe` says.
+/// With `i18n::english` (every caller's) they carry the same English lines as before.
+#[test]
+fn rows_and_records_carry_the_english_words_they_are_given() {
+    use socket_tester::i18n::english;
+    use socket_tester::log::{LogStore, Record, store::message};
+    use socket_tester::net::{CloseReason, ClosedBy, Event};
+    let ev = |role, kind| Event {
+        ts_us: 1,
+        role,
+        local: None,
+        peer: Some("127.0.0.1:9".parse().unwrap()),
+        client: None,
+        kind,
+    };
+    let mut s = LogStore::new(Encoding::UTF_8, english);
+    s.push(ev(
+        Role::TcpServer,
+        EventKind::Refused { limit: 2, total: 1 },
+    ));
+    s.push(ev(
+        Role::UdpReceiver,
+        EventKind::KernelDrops { total: 16360 },
+    ));
+    assert_eq!(
+        s.get(0).unwrap().text,
+        "refused a client: the limit of 2 clients is reached (1 refused so far)"
+    );
+    assert_eq!(
+        message(&s.get(1).unwrap().event, english).as_deref(),
+        Some(
+            "kernel dropped: 16360 datagrams so far (the socket's receive buffer was full, so they never reached the app)"
+        )
+    );
+    let closed = ev(
+        Role::TcpClient,
+        EventKind::Closed {
+            by: ClosedBy::Peer,
+            reason: CloseReason::PeerFin,
+        },
+    );
+    let r = Record::from_event(&closed, None, Encoding::UTF_8, english);
+    assert_eq!(r.message.as_deref(), Some("closed by peer (FIN received)"));
 }

@@ -77,14 +77,19 @@ fn record_and_spool_throughput() {
     for (what, chunk) in [("bytes 00-ff", &bytes), ("ascii text", &text)] {
         run(
             &format!("--record jsonl, {what}"),
-            Spool::record(std::path::Path::new("/dev/null"), Encoding::UTF_8).unwrap(),
+            Spool::record_with(
+                std::path::Path::new("/dev/null"),
+                Encoding::UTF_8,
+                socket_tester::i18n::english,
+            )
+            .unwrap(),
             chunk,
             total,
         );
         let p = dir.path().join("rec.jsonl");
         run(
             &format!("--record jsonl, {what}"),
-            Spool::record(&p, Encoding::UTF_8).unwrap(),
+            Spool::record_with(&p, Encoding::UTF_8, socket_tester::i18n::english).unwrap(),
             chunk,
             total,
         );

@@ -193,7 +193,7 @@ fn runs_an_expectation_with_no_window() {
     plan.count = 5;
     plan.timeout = Duration::from_secs(5);
     plan.to = Target::Default;
-    let x = Expect::new(plan, Encoding::UTF_8).unwrap();
+    let x = Expect::new(plan, Encoding::UTF_8, socket_tester::i18n::english).unwrap();
     // Not started: the first request goes out once the session is bound.
     rt.send(Control::StartExpect(Box::new(x)));
     rt.start(

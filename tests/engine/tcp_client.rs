@@ -72,7 +72,7 @@ fn gbk_text_both_ways_including_byte_by_byte_reply() {
     let mut d = Decoders::new(Encoding::GBK);
     let text: String = rx_events.iter().filter_map(|e| d.text(e)).collect();
     assert_eq!(text, format!("{REPLY_TEXT}{REPLY_TEXT}"));
-    let mut store = LogStore::new(Encoding::GBK);
+    let mut store = LogStore::new(Encoding::GBK, socket_tester::i18n::english);
     for ev in &w.seen {
         store.push(ev.clone());
     }

@@ -158,7 +158,7 @@ fn fifty_clients_ids_broadcast_unicast_disconnect_stoplistening_stop() {
     assert_eq!(kind, ErrorKind::NotConnected, "{message}");
 
     // Per-client counters.
-    let mut store = LogStore::new(Encoding::GBK);
+    let mut store = LogStore::new(Encoding::GBK, socket_tester::i18n::english);
     for ev in &w.seen {
         store.push(ev.clone());
     }

@@ -226,7 +226,7 @@ fn sender_with_broadcast_flag_binds_and_sends_to_loopback() {
         matches!(e.kind, EventKind::BroadcastOn)
     });
     assert!(
-        socket_tester::log::store::describe(&info).contains("SO_BROADCAST"),
+        socket_tester::i18n::english(&info).contains("SO_BROADCAST"),
         "{info:?}"
     );
     w.send(Command::Send {

@@ -84,7 +84,7 @@ fn engine_rows_are_shown_in_the_window_language() {
         kind: EventKind::KernelDrops { total: 77 },
     };
     let zh = describe_in(Lang::Zh, &ev);
-    let en = socket_tester::log::store::describe(&ev);
+    let en = socket_tester::i18n::english(&ev);
     assert!(zh.contains("77") && zh != en, "{zh}");
     let mut app = App::new(None, None);
     app.classroom.set_lang(Lang::Zh);

@@ -46,7 +46,7 @@ fn receiver_tab_checks_the_group_then_joins_it_on_loopback() {
         )
     });
     if let ConnState::Error(ev) = &h.state().panel(Role::UdpReceiver).st.state {
-        let m = socket_tester::log::store::describe(ev);
+        let m = socket_tester::i18n::english(ev);
         if m.contains("os error 19") || m.contains("os error 101") {
             println!("skipping: the kernel will not join a group on the loopback interface: {m}");
             return;

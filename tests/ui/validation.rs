@@ -211,7 +211,7 @@ fn chinese_text_in_gbk_shows_decoded() {
 fn log_export_writes_jsonl_and_text() {
     use socket_tester::log::LogStore;
     use socket_tester::net::{Event, EventKind};
-    let mut store = LogStore::new(Encoding::UTF_8);
+    let mut store = LogStore::new(Encoding::UTF_8, socket_tester::i18n::english);
     for (i, kind) in [EventKind::Bound, EventKind::Rx(b"a\r\nb".to_vec())]
         .into_iter()
         .enumerate()
