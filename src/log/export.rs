@@ -121,7 +121,7 @@ impl std::error::Error for ExportError {}
 /// Exports the log file `input` (a binary spool or a JSON Lines record, told apart by the
 /// spool's magic) to `output`, in the format its extension names.
 /// With `encoding`, text is decoded again from the raw bytes in that encoding.
-/// `describe` words the messages of a spool's events (`crate::i18n::english`).
+/// `describe` words the messages of a spool's events (callers give i18n's `english`).
 /// The output is written beside its target and renamed over it when complete
 /// ([`AtomicFile`]): a failed export leaves an existing `output` as it was. An `output` that
 /// is the input itself is refused ([`ExportError::SameFile`]).

@@ -17,8 +17,8 @@ pub mod text;
 use crate::net::Event;
 
 /// How a non-data event (a close, a reset, an error, a note…) is put in words. The log
-/// knows no language: its callers give the wording — `crate::i18n::english` for the
-/// records, exports, headless output and the rows the window keeps — and it is used for
+/// knows no language: its callers give the wording — i18n's `english` for the records,
+/// exports, headless output and the rows the window keeps — and it is used for
 /// the row text of [`LogStore`] and the `message` of a [`Record`].
 pub type Describe = fn(&Event) -> String;
 

@@ -1,7 +1,7 @@
 //! What a worker reports: [`Event`]s whose [`EventKind`] is data, never prose. A close
 //! carries a [`CloseReason`], a reset a [`ResetReason`], counts are numbers; the words
-//! come from rendering (`crate::i18n::english` for records and exports, given to the log as
-//! its `Describe`; `crate::i18n::describe_in` in the window's language).
+//! come from rendering, above this layer (i18n's `english` for records and exports, given
+//! to the log as its `Describe`; i18n's `describe_in` in the window's language).
 
 use super::{ErrorKind, Role};
 use serde::{Deserialize, Serialize};

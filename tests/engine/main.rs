@@ -18,6 +18,7 @@ mod hostile_tcp;
 mod hostile_udp;
 mod i18n_ftl;
 mod ipv6;
+mod layers;
 mod limits;
 mod many_clients;
 mod multicast;
