@@ -298,7 +298,7 @@ impl Session {
     }
 
     /// A cloneable handle that sends commands and wakes the worker (for other threads,
-    /// such as the auto-send [`pacer`]).
+    /// such as the auto-send pacer).
     pub fn handle(&self) -> SessionHandle {
         SessionHandle {
             commands: self.commands.clone(),

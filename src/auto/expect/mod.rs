@@ -10,6 +10,11 @@
 //! the matching reply (both stamped by the worker). On TCP the reply may arrive in pieces,
 //! so the bytes received since the request are matched together; on UDP each datagram is
 //! matched alone. A reply that comes after its try timed out is not counted for it.
+//! The report (each try, the summary, the CSV) is in `report.rs`.
+
+mod report;
+
+pub use report::{Summary, TryResult, fmt_ms};
 
 use super::rules::{CompiledMatcher, MatchError, Matcher, brief_hex};
 use crate::codec::{Encoding, Template, TemplateCtx, TemplateError};
@@ -76,94 +81,6 @@ impl fmt::Display for ExpectError {
 }
 
 impl std::error::Error for ExpectError {}
-
-/// The outcome of one try.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TryResult {
-    /// 1-based.
-    pub n: u64,
-    /// When the request went out, microseconds since the Unix epoch.
-    pub sent_us: i64,
-    pub passed: bool,
-    /// Request to matching reply (passed tries only).
-    pub latency: Option<Duration>,
-    /// The start of what was received during the try (up to [`KEEP_REPLY`] bytes).
-    pub reply: Vec<u8>,
-    /// Bytes received during the try.
-    pub reply_len: usize,
-    /// Why it failed, empty if it passed.
-    pub note: String,
-}
-
-/// Totals and latency figures over the tries so far.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Summary {
-    pub planned: u64,
-    pub tries: u64,
-    pub passed: u64,
-    pub failed: u64,
-    pub min: Option<Duration>,
-    pub p50: Option<Duration>,
-    pub p95: Option<Duration>,
-    pub max: Option<Duration>,
-}
-
-impl Summary {
-    /// True when every planned try ran and passed.
-    pub fn all_passed(&self) -> bool {
-        self.planned > 0 && self.tries == self.planned && self.passed == self.tries
-    }
-}
-
-/// Milliseconds with enough digits for loopback (0.087 ms) and for slow links (1234 ms).
-pub fn fmt_ms(d: Duration) -> String {
-    let ms = d.as_secs_f64() * 1000.0;
-    if ms < 10.0 {
-        format!("{ms:.3} ms")
-    } else if ms < 1000.0 {
-        format!("{ms:.1} ms")
-    } else {
-        format!("{ms:.0} ms")
-    }
-}
-
-impl fmt::Display for Summary {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {}/{} passed, {} failed",
-            if self.all_passed() { "PASS" } else { "FAIL" },
-            self.passed,
-            self.planned,
-            self.failed
-        )?;
-        if self.tries < self.planned {
-            write!(f, ", {} not run", self.planned - self.tries)?;
-        }
-        if let (Some(min), Some(p50), Some(p95), Some(max)) =
-            (self.min, self.p50, self.p95, self.max)
-        {
-            write!(
-                f,
-                "; latency min {} p50 {} p95 {} max {}",
-                fmt_ms(min),
-                fmt_ms(p50),
-                fmt_ms(p95),
-                fmt_ms(max)
-            )?;
-        }
-        Ok(())
-    }
-}
-
-/// The nearest-rank percentile of sorted values (`p` in 0..=100).
-fn percentile(sorted: &[Duration], p: u32) -> Option<Duration> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let rank = (u64::from(p) * sorted.len() as u64).div_ceil(100).max(1) as usize;
-    sorted.get(rank - 1).copied()
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum State {
@@ -416,71 +333,6 @@ impl Expect {
             }
         }
     }
-
-    /// Totals and latency figures over the passed tries.
-    pub fn summary(&self) -> Summary {
-        let mut lat: Vec<Duration> = self.results.iter().filter_map(|r| r.latency).collect();
-        lat.sort();
-        let passed = self.results.iter().filter(|r| r.passed).count() as u64;
-        Summary {
-            planned: self.plan.count,
-            tries: self.results.len() as u64,
-            passed,
-            failed: self.results.len() as u64 - passed,
-            min: lat.first().copied(),
-            p50: percentile(&lat, 50),
-            p95: percentile(&lat, 95),
-            max: lat.last().copied(),
-        }
-    }
-
-    /// The report as CSV: one row per try, then the summary as `#` comment lines.
-    pub fn to_csv(&self) -> String {
-        let mut s = String::from("try,sent_at,result,latency_ms,reply_bytes,reply_hex,note\n");
-        for r in &self.results {
-            s.push_str(&format!(
-                "{},{},{},{},{},{},{}\n",
-                r.n,
-                crate::log::record::format_ts(r.sent_us),
-                if r.passed { "pass" } else { "fail" },
-                r.latency
-                    .map(|d| format!("{:.3}", d.as_secs_f64() * 1000.0))
-                    .unwrap_or_default(),
-                r.reply_len,
-                crate::codec::to_hex(&r.reply),
-                csv_field(&r.note)
-            ));
-        }
-        s.push_str(&format!("# {}\n", csv_comment(&self.summary().to_string())));
-        s.push_str(&format!(
-            "# send {} expect {} timeout {}\n",
-            csv_comment(self.plan.send.source()),
-            csv_comment(&self.plan.expect.describe()),
-            fmt_ms(self.plan.timeout)
-        ));
-        if let Some(why) = &self.stopped {
-            s.push_str(&format!("# stopped: {}\n", csv_comment(why)));
-        }
-        s
-    }
-
-    /// Writes [`Expect::to_csv`] to a file (in place of it when complete: a failure leaves
-    /// an existing file as it was).
-    pub fn write_csv(&self, path: &std::path::Path) -> std::io::Result<()> {
-        crate::files::atomic::write(path, self.to_csv().as_bytes())
-    }
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-fn csv_comment(s: &str) -> String {
-    s.replace(['\r', '\n'], " ")
 }
 
 #[cfg(test)]
@@ -632,15 +484,6 @@ mod tests {
         x.cancel(t0 + Duration::from_millis(110));
         assert!(x.is_done());
         assert_eq!(x.stopped(), Some("cancelled"));
-    }
-
-    #[test]
-    fn percentiles() {
-        let v: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
-        assert_eq!(percentile(&v, 50), Some(Duration::from_millis(50)));
-        assert_eq!(percentile(&v, 95), Some(Duration::from_millis(95)));
-        assert_eq!(percentile(&v[..1], 95), Some(Duration::from_millis(1)));
-        assert_eq!(percentile(&[], 50), None);
     }
 
     #[test]
