@@ -23,6 +23,7 @@ pub struct Lab {
     pub first: Role,
     /// The sending end (UDP sender or TCP client).
     pub second: Role,
+    /// The port the receiving end was given by the system (0 until it has bound).
     pub port: u16,
     /// The "TCP is a stream" lab: the client writes three messages at once, the server
     /// shows them as one chunk, then LF framing makes them three rows.

@@ -1,8 +1,10 @@
 //! The loopback labs: a matched pair (UDP sender → receiver, or TCP client ↔ server) side
-//! by side on 127.0.0.1 with a free port. A lab runs on panels of its own: fresh ones
-//! (seed settings, no rows, no tools, no clients) take the user's places while it is open,
-//! and the user's panels — their settings, remembered ports, logs and running sessions —
-//! come back untouched when it closes.
+//! by side on 127.0.0.1 with a free port: the receiving end binds port 0, the system picks
+//! the port, and the sending end is pointed at the one its worker reports (the window binds
+//! no socket of its own to find a port). A lab runs on panels of its own: fresh ones (seed
+//! settings, no rows, no tools, no clients) take the user's places while it is open, and
+//! the user's panels — their settings, remembered ports, logs and running sessions — come
+//! back untouched when it closes.
 
 use super::App;
 use crate::i18n::{Lang, loader};
@@ -16,18 +18,6 @@ use crate::ui::{network_panel, session_panel, timeline};
 use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
 
-fn free_port(tcp: bool) -> std::io::Result<u16> {
-    if tcp {
-        Ok(std::net::TcpListener::bind("127.0.0.1:0")?
-            .local_addr()?
-            .port())
-    } else {
-        Ok(std::net::UdpSocket::bind("127.0.0.1:0")?
-            .local_addr()?
-            .port())
-    }
-}
-
 /// Opens the loopback lab: UDP sender → receiver, or TCP client ↔ server, side by side,
 /// wired together on 127.0.0.1 with a free port.
 pub fn start_lab(app: &mut App, tcp: bool) {
@@ -36,13 +26,6 @@ pub fn start_lab(app: &mut App, tcp: bool) {
     } else {
         (Role::UdpReceiver, Role::UdpSender)
     };
-    let port = match free_port(tcp) {
-        Ok(p) => p,
-        Err(e) => {
-            app.classroom.notice = Some((e.to_string(), true));
-            return;
-        }
-    };
     // The lab runs on fresh panels of its own: none of the user's settings, rows or
     // clients, and the user's tabs (their sessions, ports and tools) as they were after.
     put_back(app);
@@ -50,7 +33,7 @@ pub fn start_lab(app: &mut App, tcp: bool) {
     app.classroom.lab = Some(Lab {
         first,
         second,
-        port,
+        port: 0,
         stream: false,
         stage: LabStage::Stopping,
     });
@@ -64,11 +47,10 @@ pub fn start_lab(app: &mut App, tcp: bool) {
 /// messages" arrives as one chunk; "Split by lines" then turns on LF framing.
 pub fn start_stream_lab(app: &mut App) {
     start_lab(app, true);
-    match app.classroom.lab.as_mut() {
-        Some(lab) => lab.stream = true,
-        // No lab (no free port): the notice says why; the user's tabs stay as they were.
-        None => return,
-    }
+    let Some(lab) = app.classroom.lab.as_mut() else {
+        return;
+    };
+    lab.stream = true;
     // Set before the client starts (it starts once the server listens).
     let client = app.panel_mut(Role::TcpClient);
     client.settings.writes.coalesce_on = true;
@@ -125,13 +107,14 @@ pub(super) fn close_split(app: &mut App) {
     put_back(app);
 }
 
+/// Both ends on 127.0.0.1; the receiving end on port 0 (the system picks a free one: the
+/// sending end gets it once the worker reports it, see [`pump_lab`]).
 fn configure_lab(app: &mut App, lab: &Lab) {
     let lang = app.classroom.lang;
-    let port = lab.port.to_string();
     for role in [lab.first, lab.second] {
         let p = app.panel_mut(role);
         p.settings.host = "127.0.0.1".into();
-        p.settings.port = port.clone();
+        p.settings.port = "0".into();
         if role == Role::UdpSender {
             p.settings.local.clear();
         }
@@ -175,13 +158,22 @@ pub fn pump_lab(app: &mut App) {
             }
         }
         LabStage::WaitFirst => {
-            let state = app.panel(lab.first).st.state.clone();
-            match state {
-                ConnState::Bound | ConnState::Listening => {
+            let first = app.panel(lab.first);
+            let state = first.st.state.clone();
+            // The port the system gave the receiving end, as its worker reported it.
+            let bound = first.st.local.map(|a| a.port()).filter(|&p| p != 0);
+            match (state, bound) {
+                (ConnState::Bound | ConnState::Listening, Some(port)) => {
+                    lab.port = port;
+                    // Both fields show the port in use (the first end's said 0 to bind).
+                    for role in [lab.first, lab.second] {
+                        app.panel_mut(role).settings.port = port.to_string();
+                    }
                     app.panel_mut(lab.second).start_from_fields(notify);
                     lab.stage = LabStage::Done;
                 }
-                ConnState::Starting => {}
+                (ConnState::Bound | ConnState::Listening, None) => {}
+                (ConnState::Starting, _) => {}
                 _ if !app.panel(lab.first).is_running() => lab.stage = LabStage::Done,
                 _ => {}
             }
@@ -215,7 +207,8 @@ pub fn show_split(app: &mut App, ui: &mut Ui) -> bool {
     }
     egui::Panel::top("lab_bar").show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
-            if let Some(lab) = app.classroom.lab.clone() {
+            // The port is known once the receiving end has bound (a frame or so).
+            if let Some(lab) = app.classroom.lab.clone().filter(|l| l.port != 0) {
                 if lab.stream {
                     ui.label(fl!(loader(lang), "lab-stream-note", port = lab.port));
                     stream_steps(app, ui);
