@@ -24,17 +24,6 @@ pub mod view;
 
 pub use budget::SpoolBudget;
 
-/// `Spool::record(path, enc)` for the runtime: a `--record` file or a live feed whose
-/// messages are in English, as every record's are (the log takes its words from above).
-pub trait RecordInEnglish: Sized {
-    fn record(path: &std::path::Path, enc: Encoding) -> std::io::Result<Self>;
-}
-
-impl RecordInEnglish for crate::log::spool::Spool {
-    fn record(path: &std::path::Path, enc: Encoding) -> std::io::Result<Self> {
-        Self::record_with(path, enc, crate::i18n::english)
-    }
-}
 pub use tools::MakePayload;
 pub use view::{
     AutoNote, AutoView, ConnState, RulesView, Status, View, WriterError, WriterFailure,

@@ -143,7 +143,7 @@ impl Runner {
 
     /// Wireshark (live): every event from now on, as pcapng, into `p`.
     fn start_live(&mut self, p: std::path::PathBuf) {
-        match Spool::record(&p, self.enc) {
+        match Spool::record_with(&p, self.enc, crate::i18n::english) {
             Ok(s) => {
                 self.live = Some(s);
                 self.dirty = true;

@@ -14,7 +14,7 @@ use super::budget::BudgetShare;
 use super::replay_host::ReplaySlot;
 use super::tools::{Tools, earliest};
 use super::view::{View, WriterError, WriterFailure};
-use super::{Control, Output, RecordInEnglish, RuntimeOptions, SharedView, lock};
+use super::{Control, Output, RuntimeOptions, SharedView, lock};
 use crate::auto::auto_send::AutoPlan;
 use crate::codec::Encoding;
 use crate::log::frames::{ViewFramer, ViewRow};

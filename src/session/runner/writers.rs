@@ -28,7 +28,7 @@ impl Runner {
         self.recorded = 0;
         self.record_written = 0;
         if let Some(p) = record {
-            match Spool::record(&p, self.enc) {
+            match Spool::record_with(&p, self.enc, crate::i18n::english) {
                 Ok(r) => {
                     self.recorder = Some(r);
                     self.record_path = Some(p);
