@@ -157,7 +157,7 @@ pub fn run(launch: Launch) -> i32 {
         if !st.running {
             break true;
         }
-        if has_expect && st.expect.as_ref().is_some_and(Expect::is_done) {
+        if has_expect && st.expect.as_deref().is_some_and(Expect::is_done) {
             expect_done = true;
             break false;
         }

@@ -68,8 +68,11 @@ impl Tools {
             }
         }
         if let Some(x) = &mut self.expect {
+            let before = (x.results().len(), x.is_done());
             let cmds = x.on_event(ev, now);
-            self.expect_dirty |= !cmds.is_empty() || ev.kind.data().is_some();
+            // Only a try that ended (or a request sent) changes what is shown: the bytes
+            // of a flood into a waiting try do not copy the run.
+            self.expect_dirty |= !cmds.is_empty() || before != (x.results().len(), x.is_done());
             for c in cmds {
                 session.send(c);
             }
@@ -247,7 +250,10 @@ impl Tools {
             self.publish_rules(st);
         }
         if self.expect_dirty {
-            st.expect = self.expect.clone();
+            st.expect = self
+                .expect
+                .as_ref()
+                .map(|x| std::sync::Arc::new(x.snapshot()));
             self.expect_dirty = false;
         }
         st.auto = self.pacer.as_ref().map(auto_view);

@@ -92,7 +92,7 @@ pub struct Status {
     pub udp_senders: Senders,
     pub rules: RulesView,
     /// The Expect panel's run (a copy, refreshed when it changes).
-    pub expect: Option<Expect>,
+    pub expect: Option<Arc<Expect>>,
     pub auto: Option<AutoView>,
     pub auto_note: Option<AutoNote>,
     /// Events given to the spool, and how many of them are on disk.

@@ -174,7 +174,7 @@ fn show_tool(ui: &mut Ui, tool: Tool, e: ToolsEdit, v: &ToolsView) -> Option<Pan
         }
         Tool::Expect => {
             let ev = expect_panel::ExpectView {
-                run: v.st.expect.as_ref(),
+                run: v.st.expect.as_deref(),
                 error: v.kit.expect_error.as_deref(),
                 blocked: v.blocked,
                 salt,

@@ -1,4 +1,4 @@
-//! Issue 22: a peer streaming 1 GiB at something that waits for a match (a sequence's
+//! Issue 22: a peer streaming 1 GiB at something that waits for a match (an Expect try, a sequence's
 //! expect step, a class roster's client) on the session runtime, against a std::net peer
 //! on 127.0.0.1 (an OS-assigned port). What waits keeps only a bounded window and matches
 //! a compiled regex over it: the resident memory stays under 100 MiB, the stream is read
@@ -189,6 +189,62 @@ fn a_gib_from_a_roster_client_keeps_memory_bounded() {
         "{:?}",
         row.verdict
     );
+    if peak > 0 {
+        assert!(peak < RSS_LIMIT, "RSS reached {} MiB", peak / MIB);
+    }
+}
+
+#[test]
+fn a_gib_into_a_waiting_expect_try_keeps_memory_bounded() {
+    use socket_tester::auto::expect::{Expect, ExpectPlan};
+    use socket_tester::codec::{Encoding, Template};
+    if !crate::support::alone(&crate::test_path!(
+        "a_gib_into_a_waiting_expect_try_keeps_memory_bounded"
+    )) {
+        return;
+    }
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let sent = Arc::new(AtomicU64::new(0));
+    let s2 = sent.clone();
+    std::thread::spawn(move || {
+        if let Ok((s, _)) = l.accept() {
+            flood(s, FLOOD, s2, Duration::from_secs(120));
+        }
+    });
+    let rt = runtime(Role::TcpClient, None);
+    rt.start(
+        SessionConfig::new(Role::TcpClient, format!("127.0.0.1:{port}")),
+        Default::default(),
+        None,
+    );
+    wait_runtime(&rt, "connected", |st, _| {
+        st.state == socket_tester::session::ConnState::Connected
+    });
+    let (stop, watch) = rss_watch();
+    let mut plan = ExpectPlan::new(
+        Template::parse("READ\n").unwrap(),
+        Matcher::Regex(r"PONG (?P<n>\d+)".into()),
+    );
+    plan.count = 1;
+    plan.timeout = Duration::from_secs(30);
+    let mut x = Expect::new(plan, Encoding::UTF_8, socket_tester::i18n::english).unwrap();
+    // Connected already: the request goes out at once (as the window starts a run).
+    x.start(Instant::now());
+    rt.send(Control::StartExpect(Box::new(x)));
+    let st = wait_runtime(&rt, "the try's timeout", |st, _| {
+        st.expect.as_deref().is_some_and(Expect::is_done)
+    });
+    wait_runtime(&rt, "the whole GiB", |_, _| {
+        rt.view().store.counters.rx_bytes >= FLOOD
+    });
+    stop.store(true, Ordering::Relaxed);
+    let peak = watch.join().unwrap();
+    eprintln!("RSS peak {} MiB", peak / MIB);
+    let x = st.expect.unwrap();
+    let r = &x.results()[0];
+    assert!(!r.passed);
+    assert!(r.reply.len() <= 256 && r.reply_len > 0, "{}", r.reply_len);
     if peak > 0 {
         assert!(peak < RSS_LIMIT, "RSS reached {} MiB", peak / MIB);
     }

@@ -13,18 +13,19 @@
 //! The report (each try, the summary, the CSV) is in `report.rs`.
 
 mod report;
+mod tries;
 
 pub use report::{Summary, TryResult, fmt_ms};
+pub use tries::Tries;
 
 use super::rules::{CompiledMatcher, MatchError, Matcher, brief_hex};
+use crate::codec::window::MatchWindow;
 use crate::codec::{Encoding, Template, TemplateCtx, TemplateError};
 use crate::log::Describe;
 use crate::net::{Command, Event, EventKind, Payload, Role, Target};
 use std::fmt;
 use std::time::{Duration, Instant};
 
-/// TCP: at most this many reply bytes are kept per try for matching.
-pub const MAX_REPLY: usize = 1024 * 1024;
 /// At most this many bytes of a reply are kept in each try's result.
 pub const KEEP_REPLY: usize = 256;
 
@@ -105,9 +106,12 @@ pub struct Expect {
     matcher: CompiledMatcher,
     ctx: TemplateCtx,
     state: State,
-    results: Vec<TryResult>,
-    /// Bytes received during the current try (TCP: all of them, for matching).
+    results: Tries,
+    /// The start of what the current try received (at most [`KEEP_REPLY`] bytes, shown).
     got: Vec<u8>,
+    /// TCP: the newest bytes of the current try, matched as they come (bounded, so a
+    /// peer's flood costs at most the window per chunk).
+    window: MatchWindow,
     got_len: usize,
     /// Why the run ended early, if it did.
     stopped: Option<String>,
@@ -134,8 +138,9 @@ impl Expect {
             matcher,
             ctx,
             state,
-            results: Vec::new(),
+            results: Tries::default(),
             got: Vec::new(),
+            window: MatchWindow::default(),
             got_len: 0,
             stopped: None,
             describe,
@@ -184,7 +189,24 @@ impl Expect {
         self.stopped.as_deref()
     }
 
-    pub fn results(&self) -> &[TryResult] {
+    /// A copy for the window to read: the run without the bytes the current try is
+    /// matching (the tries are shared, not copied: see [`Tries`]).
+    pub fn snapshot(&self) -> Expect {
+        Expect {
+            plan: self.plan.clone(),
+            matcher: self.matcher.clone(),
+            ctx: self.ctx.clone(),
+            state: self.state.clone(),
+            results: self.results.clone(),
+            got: self.got.clone(),
+            window: MatchWindow::new(1),
+            got_len: self.got_len,
+            stopped: self.stopped.clone(),
+            describe: self.describe,
+        }
+    }
+
+    pub fn results(&self) -> &Tries {
         &self.results
     }
 
@@ -240,15 +262,14 @@ impl Expect {
             return;
         };
         self.got_len += data.len();
-        let matched = if ev.role.is_tcp() {
-            let room = MAX_REPLY.saturating_sub(self.got.len());
+        if self.got.len() < KEEP_REPLY {
+            let room = KEEP_REPLY - self.got.len();
             self.got.extend_from_slice(&data[..room.min(data.len())]);
-            self.matcher.is_match(&self.got, self.ctx.enc)
+        }
+        let matched = if ev.role.is_tcp() {
+            self.window.push(data);
+            self.matcher.is_match(self.window.bytes(), self.ctx.enc)
         } else {
-            if self.got.len() < KEEP_REPLY {
-                let room = KEEP_REPLY - self.got.len();
-                self.got.extend_from_slice(&data[..room.min(data.len())]);
-            }
             self.matcher.is_match(data, self.ctx.enc)
         };
         if matched {
@@ -267,6 +288,7 @@ impl Expect {
         };
         let mut reply = std::mem::take(&mut self.got);
         reply.truncate(KEEP_REPLY);
+        self.window.clear();
         self.results.push(TryResult {
             n: self.results.len() as u64 + 1,
             sent_us: issued_us,
@@ -302,6 +324,7 @@ impl Expect {
                         }
                     };
                     self.got.clear();
+                    self.window.clear();
                     self.got_len = 0;
                     self.state = State::Pending {
                         issued: now,

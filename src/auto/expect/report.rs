@@ -114,7 +114,7 @@ impl Expect {
     /// The report as CSV: one row per try, then the summary as `#` comment lines.
     pub fn to_csv(&self) -> String {
         let mut s = String::from("try,sent_at,result,latency_ms,reply_bytes,reply_hex,note\n");
-        for r in &self.results {
+        for r in self.results.iter() {
             s.push_str(&format!(
                 "{},{},{},{},{},{},{}\n",
                 r.n,
