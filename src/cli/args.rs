@@ -1,0 +1,231 @@
+//! The options the role subcommands share (TLS, writes, sends, Expect, common, socket
+//! options) and the parsers clap checks each value with.
+
+use super::launch::ArgError;
+use crate::codec::Encoding;
+use crate::net::Role;
+use crate::net::addr;
+use clap::Args;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// TCP: speak TLS (rustls) on the connection.
+#[derive(Args, Debug, Clone, Default)]
+pub struct TlsArgs {
+    /// Speak TLS. A server without --cert uses a self-signed certificate made on first
+    /// use and kept in the data folder (its SHA-256 fingerprint is printed).
+    #[arg(long)]
+    pub tls: bool,
+    /// Server: its certificate chain (PEM). Client: a certificate for mutual TLS.
+    #[arg(long, value_name = "FILE", requires = "tls")]
+    pub cert: Option<PathBuf>,
+    /// The private key (PEM) for --cert (default: the --cert file itself).
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    pub key: Option<PathBuf>,
+    /// Client: trust these CA certificates (PEM) instead of the system's. Server: require
+    /// a client certificate issued by them (mutual TLS).
+    #[arg(long, value_name = "FILE", requires = "tls")]
+    pub ca: Option<PathBuf>,
+    /// Client: the server name to send (SNI) and check (default: the host of --connect).
+    #[arg(long, value_name = "NAME", requires = "tls")]
+    pub sni: Option<String>,
+    /// ALPN protocols, comma-separated, in order of preference (e.g. h2,http/1.1).
+    #[arg(long, value_name = "LIST", requires = "tls", value_delimiter = ',')]
+    pub alpn: Vec<String>,
+    /// Client: accept any server certificate (a device with a self-signed one). The
+    /// traffic is still encrypted, but nobody checks who is on the other end.
+    #[arg(long, requires = "tls", conflicts_with = "ca")]
+    pub insecure: bool,
+}
+
+impl TlsArgs {
+    /// The engine's TLS options (None without --tls).
+    pub fn options(&self) -> Option<crate::net::tls::TlsOptions> {
+        self.tls.then(|| crate::net::tls::TlsOptions {
+            cert: self.cert.clone(),
+            key: self.key.clone(),
+            ca: self.ca.clone(),
+            sni: self.sni.clone(),
+            alpn: self
+                .alpn
+                .iter()
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect(),
+            insecure: self.insecure,
+            self_signed_dir: Some(crate::files::default_data_dir()),
+        })
+    }
+}
+
+/// TCP: how this side cuts its messages into write() calls (TCP is a stream: 拆包 / 粘包).
+#[derive(Args, Debug, Clone, Default)]
+pub struct WritesArgs {
+    /// Leave Nagle's algorithm on (TCP_NODELAY off): small writes may wait and merge.
+    #[arg(long)]
+    pub nagle: bool,
+    /// Split each message into writes of at most BYTES (拆包).
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub split: Option<u32>,
+    /// The pause between the pieces of a split message (needs --split).
+    #[arg(long, value_name = "DURATION", value_parser = parse_split_gap, requires = "split")]
+    pub split_gap: Option<Duration>,
+    /// Send K messages in one write (粘包); they are held until K are queued.
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(2..=1000))]
+    pub coalesce: Option<u32>,
+}
+
+impl WritesArgs {
+    /// The engine's write shaping these flags describe.
+    pub fn shaping(&self) -> crate::net::shaping::WriteShaping {
+        crate::net::shaping::WriteShaping {
+            nodelay: !self.nagle,
+            split: self.split.map_or(0, |n| n as usize),
+            split_gap: self.split_gap.unwrap_or(Duration::ZERO),
+            coalesce: self.coalesce.map_or(1, |k| k as usize),
+        }
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct SendArgs {
+    /// Send TEXT once the session is ready (a server: to each client as it connects).
+    #[arg(long, value_name = "TEXT")]
+    pub send: Option<String>,
+    /// Repeat --send every DURATION (e.g. 500ms, 2s).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, requires = "send")]
+    pub every: Option<Duration>,
+    /// Send --send N times (with --every), then stop sending.
+    #[arg(long, value_name = "N", requires = "send", value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ExpectArgs {
+    /// After each --send, expect a reply containing TEXT (hex bytes with --hex). With
+    /// --count N it runs N tries (--every is the pause between them), prints a summary
+    /// line and exits 0 only if every try passed.
+    #[arg(long, value_name = "TEXT", requires = "send")]
+    pub expect: Option<String>,
+    /// How long each try waits for the expected reply.
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration)]
+    pub expect_timeout: Duration,
+    /// Write the --expect report (one row per try) to FILE as CSV.
+    #[arg(long, value_name = "FILE", requires = "expect")]
+    pub expect_report: Option<PathBuf>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Common {
+    /// Text encoding, any WHATWG label: utf-8, gbk, gb18030, big5, shift_jis, euc-kr, utf-16le, latin1, …
+    #[arg(long, value_name = "LABEL", default_value = "utf-8", value_parser = parse_encoding)]
+    pub encoding: Encoding,
+    /// TEXT arguments are hex bytes, e.g. "48 65 6c 6c 6f".
+    #[arg(long)]
+    pub hex: bool,
+    /// TEXT arguments understand escapes: \r \n \t \\ \0 \xNN.
+    #[arg(long, conflicts_with = "hex")]
+    pub escapes: bool,
+    /// TEXT arguments (--send, --reply) expand variables at each send: {seq} {seq:04}
+    /// {time} {unix_ms} {rand:N} {hex:..}; write {{ and }} for literal braces.
+    #[arg(long)]
+    pub template: bool,
+    /// Stream this session's events to FILE as JSON Lines, from the first event on.
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+    /// No window: print events to stdout, one line each, until Ctrl-C, --duration, or
+    /// until --count sends are done and 1 s has passed with nothing received.
+    #[arg(long)]
+    pub headless: bool,
+    /// Headless: stop after DURATION.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub duration: Option<Duration>,
+    #[command(flatten)]
+    pub sock: SockArgs,
+}
+
+/// Socket options, set before bind / connect / listen and read back from the kernel
+/// (the window's log and headless output show what it really set).
+#[derive(Args, Debug, Clone, Default)]
+pub struct SockArgs {
+    /// SO_RCVBUF in bytes (Linux doubles it and caps it at net.core.rmem_max).
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u32).range(1..=1_073_741_824))]
+    pub rcvbuf: Option<u32>,
+    /// SO_SNDBUF in bytes (Linux doubles it and caps it at net.core.wmem_max).
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u32).range(1..=1_073_741_824))]
+    pub sndbuf: Option<u32>,
+    /// IP TTL (IPv6: the unicast hop limit), 1–255.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=255))]
+    pub ttl: Option<u32>,
+    /// TCP keep-alive: the first probe after SECS of silence.
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u32).range(1..=32767))]
+    pub keepalive: Option<u32>,
+    /// TCP keep-alive: seconds between probes (needs --keepalive; default 75).
+    #[arg(long, value_name = "SECS", requires = "keepalive", value_parser = clap::value_parser!(u32).range(1..=32767))]
+    pub keepalive_interval: Option<u32>,
+    /// TCP keep-alive: unanswered probes before the connection is dropped (needs
+    /// --keepalive; default 9).
+    #[arg(long, value_name = "N", requires = "keepalive", value_parser = clap::value_parser!(u32).range(1..=127))]
+    pub keepalive_count: Option<u32>,
+}
+
+impl SockArgs {
+    /// The engine's options for `role` (keep-alive is TCP's).
+    pub fn opts(&self, role: Role) -> Result<crate::net::sockopts::SockOpts, ArgError> {
+        if self.keepalive.is_some() && !role.is_tcp() {
+            return Err(ArgError(
+                "--keepalive is for tcp-client and tcp-server".into(),
+            ));
+        }
+        Ok(crate::net::sockopts::SockOpts {
+            rcvbuf: self.rcvbuf,
+            sndbuf: self.sndbuf,
+            ttl: self.ttl,
+            keepalive: self
+                .keepalive
+                .map(|idle_s| crate::net::sockopts::Keepalive {
+                    idle_s,
+                    interval_s: self.keepalive_interval.unwrap_or(75),
+                    count: self.keepalive_count.unwrap_or(9),
+                }),
+        })
+    }
+}
+
+pub(super) fn parse_addr(s: &str) -> Result<String, String> {
+    let (host, port) = addr::split_host_port(s).map_err(|e| e.to_string())?;
+    if host.is_empty() {
+        return Err("give a host too, as in 127.0.0.1:8080".into());
+    }
+    if port == 0 {
+        return Err("port 0 cannot be a destination; use 1–65535".into());
+    }
+    Ok(s.trim().to_string())
+}
+
+pub(super) fn parse_bind(s: &str) -> Result<String, String> {
+    addr::split_host_port(s).map_err(|e| e.to_string())?;
+    Ok(s.trim().to_string())
+}
+
+pub(super) fn parse_duration(s: &str) -> Result<Duration, String> {
+    let d = humantime::parse_duration(s.trim())
+        .map_err(|e| format!("\"{s}\" is not a duration ({e}); write e.g. 500ms, 2s, 1m"))?;
+    if d.is_zero() {
+        return Err("the duration must be more than zero".into());
+    }
+    Ok(d)
+}
+
+/// A split message's pause: a duration of at most a minute (what the window allows too).
+pub(super) fn parse_split_gap(s: &str) -> Result<Duration, String> {
+    let d = parse_duration(s)?;
+    if d > Duration::from_secs(60) {
+        return Err(format!("\"{s}\" is too long: the pause is at most 60s"));
+    }
+    Ok(d)
+}
+
+pub(super) fn parse_encoding(s: &str) -> Result<Encoding, String> {
+    Encoding::parse(s)
+}

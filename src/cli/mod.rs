@@ -1,0 +1,197 @@
+//! The command line (clap): no arguments opens the window; a role subcommand opens it on
+//! that tab with the session configured and already started, or runs it `--headless`.
+//! Every argument is checked here, so a bad one exits with code 2 before any window opens.
+
+use crate::codec::Encoding;
+use crate::net::Role;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::time::Duration;
+
+mod args;
+mod launch;
+#[cfg(test)]
+mod tests;
+
+pub use args::*;
+use args::{parse_addr, parse_bind, parse_duration, parse_encoding};
+pub use launch::ArgError;
+
+const EXAMPLES: &str = "\
+Examples (the seed notes' four programs):
+  socket-tester udp-recv   --bind 127.0.0.1:8080 --encoding gbk
+  socket-tester udp-send   --to 127.0.0.1:8080 --bind 7890 --send 你好 --encoding gbk
+  socket-tester tcp-server --listen 0.0.0.0:7891 --reply 收到啦我反馈 --encoding gbk
+  socket-tester tcp-client --connect 127.0.0.1:7891 --send 你好 --encoding gbk
+
+More:
+  socket-tester tcp-client --connect 127.0.0.1:502 --hex --send '00 01 00 00 00 06 01 03 00 00 00 0a' --every 1s
+  socket-tester udp-recv --bind 0.0.0.0:9000 --headless --record session.jsonl
+  socket-tester udp-send --to 127.0.0.1:9000 --send 'ping' --every 100ms --count 50 --headless
+  socket-tester tcp-client --connect 127.0.0.1:7 --send 'PING {seq}' --template --expect PING --count 100 --headless
+  socket-tester udp-send --to 192.168.1.20:502 --hex --send '01 03 00 00 00 0a c5 cd' --expect '01 03' --expect-timeout 500ms --count 10 --headless";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "socket-tester",
+    version,
+    about = "Try out UDP and TCP sockets: send, receive, listen, record — with a window or headless.",
+    long_about = "Socket Tester opens a window with four tabs: UDP Sender, UDP Receiver, TCP Client and TCP Server.\n\
+With no arguments it opens with the remembered settings. With a role subcommand it opens on that tab\n\
+with the session configured and already started (or, with --headless, prints events to stdout).",
+    after_help = EXAMPLES
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<RoleCommand>,
+    /// Open the window set up from a preset (TOML: tabs, addresses, encodings, payloads).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub preset: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RoleCommand {
+    /// Convert a JSON Lines record or a binary spool to txt, csv, jsonl, pcapng (Wireshark) or html.
+    #[command(
+        after_help = "Example:\n  socket-tester export session.jsonl --to session.pcapng\n\nExit codes: 0 exported; 1 the input could not be read or the output not written (an existing output is left as it was); 2 bad usage, e.g. the output is the input file itself (also through a link); 3 exported, but some lines were unreadable and skipped."
+    )]
+    Export {
+        /// The log to read: a JSON Lines record (written by --record, or by Save log… as
+        /// .jsonl) or a session's binary spool (.stspool); told apart by the spool's magic.
+        #[arg(value_name = "RECORD")]
+        input: PathBuf,
+        /// Output file; its extension picks the format: .txt .csv .jsonl .pcapng .html.
+        /// Written whole or not at all: an existing file is replaced only once the export
+        /// is complete. Never the input file itself.
+        #[arg(long, value_name = "OUT")]
+        to: PathBuf,
+        /// Decode text again from the raw bytes in this encoding (default: as recorded).
+        #[arg(long, value_name = "LABEL", value_parser = parse_encoding)]
+        encoding: Option<Encoding>,
+    },
+    /// Send a recorded session's payloads again to HOST:PORT, with their original spacing;
+    /// with --check, compare each reply with the recorded one (a regression test).
+    #[command(
+        after_help = "Examples:\n  socket-tester replay session.jsonl --to 192.168.1.20:502 --check\n  socket-tester replay capture.stspool --to 127.0.0.1:7891 --speed max\n\nExit codes: 0 replayed (with --check: every reply as recorded); 1 a reply differed or the connection failed; 2 bad usage or an unreadable record."
+    )]
+    Replay {
+        /// A JSON Lines record (--record, Save log… as .jsonl) or a binary spool.
+        #[arg(value_name = "RECORD")]
+        input: PathBuf,
+        /// Where to send: HOST:PORT (TCP or UDP, as recorded).
+        #[arg(long, value_name = "HOST:PORT", value_parser = parse_addr)]
+        to: String,
+        /// 1x keeps the recorded spacing, 2x halves it, max sends without waiting.
+        #[arg(long, value_name = "SPEED", default_value = "1x", value_parser = crate::replay::parse_speed)]
+        speed: crate::replay::Speed,
+        /// tx: what the recorded session sent; rx: what it received (a peer's requests).
+        #[arg(long, value_enum, default_value = "tx")]
+        side: crate::replay::Side,
+        /// Compare each reply with the recorded reply; differences as a hex diff.
+        #[arg(long)]
+        check: bool,
+        /// How long to wait for each reply with --check.
+        #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = parse_duration, requires = "check")]
+        reply_timeout: Duration,
+        /// A TCP server's record: replay this client (default: the first with data).
+        #[arg(long, value_name = "ID")]
+        client: Option<u64>,
+    },
+    /// Run a test sequence (TOML: send, wait, expect with captures, repeat, connect,
+    /// close) against a device; one line per step, a JUnit report for CI.
+    #[command(
+        after_help = "Example:\n  socket-tester run login.toml --to 192.168.1.20:7891 --junit report.xml\n\nExit codes: 0 every step passed; 1 a step failed (the rest are skipped); 2 a bad file (its line is named) or bad arguments."
+    )]
+    Run {
+        /// The sequence file (TOML).
+        #[arg(value_name = "SEQ.toml")]
+        file: PathBuf,
+        /// Where to connect or send: HOST:PORT (default: the file's `to`).
+        #[arg(long, value_name = "HOST:PORT", value_parser = parse_addr)]
+        to: Option<String>,
+        /// Write a JUnit XML report (one test case per step) to FILE.
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+        /// Record the session as the roles do: JSON Lines, or pcapng if FILE ends in .pcapng.
+        #[arg(long, value_name = "FILE")]
+        record: Option<PathBuf>,
+    },
+    /// UDP sender: send datagrams to HOST:PORT (and show replies).
+    #[command(name = "udp-send", after_help = EXAMPLES)]
+    UdpSend {
+        /// Destination, HOST:PORT (IPv6 as [::1]:8080).
+        #[arg(long, value_name = "HOST:PORT", value_parser = parse_addr)]
+        to: String,
+        /// Local address or port to send from (the seed uses 7890). Default: the OS picks.
+        #[arg(long, value_name = "ADDR:PORT", value_parser = parse_bind)]
+        bind: Option<String>,
+        /// Allow sending to broadcast addresses (SO_BROADCAST).
+        #[arg(long)]
+        broadcast: bool,
+        #[command(flatten)]
+        send: SendArgs,
+        #[command(flatten)]
+        expect: ExpectArgs,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// UDP receiver: bind ADDR:PORT and show every datagram.
+    #[command(name = "udp-recv", after_help = EXAMPLES)]
+    UdpRecv {
+        /// Address to bind, ADDR:PORT (0.0.0.0 = all interfaces; 127.0.0.1 = this machine only).
+        #[arg(long, value_name = "ADDR:PORT", value_parser = parse_bind)]
+        bind: String,
+        /// Answer every datagram with TEXT.
+        #[arg(long, value_name = "TEXT")]
+        reply: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// TCP client: connect to HOST:PORT.
+    #[command(name = "tcp-client", after_help = EXAMPLES)]
+    TcpClient {
+        /// Server to connect to, HOST:PORT.
+        #[arg(long, value_name = "HOST:PORT", value_parser = parse_addr)]
+        connect: String,
+        /// Give up connecting after this long.
+        #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
+        timeout: Duration,
+        /// Answer every message received with TEXT.
+        #[arg(long, value_name = "TEXT")]
+        reply: Option<String>,
+        #[command(flatten)]
+        send: SendArgs,
+        #[command(flatten)]
+        expect: ExpectArgs,
+        #[command(flatten)]
+        writes: WritesArgs,
+        #[command(flatten)]
+        tls: TlsArgs,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// TCP server: listen on ADDR:PORT and accept any number of clients.
+    #[command(name = "tcp-server", after_help = EXAMPLES)]
+    TcpServer {
+        /// Address to listen on, ADDR:PORT (the seed uses port 7891 on all interfaces).
+        #[arg(long, value_name = "ADDR:PORT", value_parser = parse_bind)]
+        listen: String,
+        /// Answer every message with TEXT (the seed's server answers 收到啦我反馈 in GBK).
+        #[arg(long, value_name = "TEXT")]
+        reply: Option<String>,
+        /// listen() backlog.
+        #[arg(long, default_value_t = 128, value_parser = clap::value_parser!(i32).range(1..=65535))]
+        backlog: i32,
+        /// Refuse clients beyond this many.
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
+        max_clients: u32,
+        #[command(flatten)]
+        send: SendArgs,
+        #[command(flatten)]
+        writes: WritesArgs,
+        #[command(flatten)]
+        tls: TlsArgs,
+        #[command(flatten)]
+        common: Common,
+    },
+}
