@@ -234,7 +234,7 @@ impl TlsArgs {
                 .filter(|p| !p.is_empty())
                 .collect(),
             insecure: self.insecure,
-            self_signed_dir: Some(crate::ui::save::default_data_dir()),
+            self_signed_dir: Some(crate::ui::default_data_dir()),
         })
     }
 }
