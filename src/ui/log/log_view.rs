@@ -9,7 +9,7 @@ use crate::i18n::{Lang, loader};
 use crate::log::{Direction, Entry, LogStore, RecordWriter};
 use crate::ui::common::layout::MetaCol;
 use egui::{Color32, RichText, Sense, TextStyle, Ui};
-use egui_extras::{Column, TableBuilder};
+use egui_extras::{Column, TableBuilder, TableRow};
 use i18n_embed_fl::fl;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
@@ -132,21 +132,41 @@ pub fn show(
     id_salt: &str,
 ) -> LogActions {
     let mut actions = LogActions::default();
-    let lang = crate::ui::common::lang::lang(ui.ctx());
     super::log_toolbar::show(ui, store, st, display, server, id_salt, &mut actions);
     if actions.copy {
-        let lines: Vec<String> = store
-            .iter()
-            .filter(|e| st.selected.is_empty() || st.selected.contains(&e.seq))
-            .filter(|e| st.matches.passes(e))
-            .map(format_row_text)
-            .collect();
-        ui.ctx().copy_text(lines.join("\n"));
+        copy_rows(ui, store, st);
     }
-
     if st.matches.refresh(store, st.client_filter, &st.search) {
         ui.ctx().request_repaint();
     }
+    let modifiers = ui.input(|i| i.modifiers);
+    if let Some(seq) = table(ui, store, st, *display, server, id_salt) {
+        select(store, st, seq, modifiers);
+    }
+    actions
+}
+
+/// Copy: the selected rows (or all), as far as the search lets them through, as text.
+fn copy_rows(ui: &Ui, store: &LogStore, st: &LogViewState) {
+    let lines: Vec<String> = store
+        .iter()
+        .filter(|e| st.selected.is_empty() || st.selected.contains(&e.seq))
+        .filter(|e| st.matches.passes(e))
+        .map(format_row_text)
+        .collect();
+    ui.ctx().copy_text(lines.join("\n"));
+}
+
+/// The table of the rows the search lets through (all without one); the row clicked.
+fn table(
+    ui: &mut Ui,
+    store: &LogStore,
+    st: &LogViewState,
+    mode: DisplayMode,
+    server: bool,
+    id_salt: &str,
+) -> Option<u64> {
+    let lang = crate::ui::common::lang::lang(ui.ctx());
     let first_seq = store.get(0).map_or(0, |e| e.seq);
     let filtering = st.matches.active();
     let n = if filtering {
@@ -163,17 +183,14 @@ pub fn show(
         }
     };
 
-    let modifiers = ui.input(|i| i.modifiers);
     let row_h = ui.text_style_height(&TextStyle::Monospace).max(16.0) + 2.0;
     let mut clicked: Option<u64> = None;
-    let mode = *display;
     // Time, direction, peer, length, Δt: at most 60 % of the whole width, each resizable
     // within that; a narrow log drops the least needed (see `layout::log_columns`).
     let full = ui.available_width();
     let gap = ui.spacing().item_spacing.x;
     let data_cols = if mode == DisplayMode::Both { 2 } else { 1 };
     let meta = crate::ui::common::layout::log_columns(full, gap, data_cols, server);
-    let has = |c: MetaCol| meta.iter().any(|m| m.0 == c);
     let mut table = TableBuilder::new(ui)
         // One id whatever the columns, so a narrow log that drops one keeps its scroll
         // position (egui_extras starts the widths over when the count changes).
@@ -201,175 +218,203 @@ pub fn show(
         _ => table.column(Column::remainder().at_least(data_min).clip(true)),
     };
     table
-        .header(20.0, |mut h| {
-            for &(c, _, _) in &meta {
-                h.col(|ui| {
-                    let l = loader(lang);
-                    match c {
-                        MetaCol::Time => ui.strong(fl!(l, "log-col-time")),
-                        MetaCol::Dir => ui.strong(""),
-                        MetaCol::Peer => ui.strong(fl!(l, "log-col-peer")),
-                        MetaCol::Len => ui.strong(fl!(l, "log-col-len")),
-                        MetaCol::Dt => ui
-                            .strong(fl!(l, "log-col-dt"))
-                            .on_hover_text(fl!(l, "log-col-dt-tip")),
-                    };
-                });
-            }
-            match mode {
-                DisplayMode::Text => {
-                    h.col(|ui| {
-                        ui.strong(fl!(loader(lang), "log-col-data-text"));
-                    });
-                }
-                DisplayMode::Hex => {
-                    h.col(|ui| {
-                        ui.strong(fl!(loader(lang), "log-col-data-hex"));
-                    });
-                }
-                DisplayMode::Both => {
-                    h.col(|ui| {
-                        ui.strong(fl!(loader(lang), "log-col-text"));
-                    });
-                    h.col(|ui| {
-                        ui.strong(fl!(loader(lang), "log-col-hex"));
-                    });
-                }
-            }
-        })
+        .header(20.0, |h| header(h, &meta, mode, lang))
         .body(|body| {
-            body.rows(row_h, n, |mut row| {
+            body.rows(row_h, n, |row| {
                 let Some(e) = row_index(row.index()).and_then(|i| store.get(i)) else {
                     return;
                 };
-                row.set_selected(st.selected.contains(&e.seq));
-                let dir = e.direction();
-                for &(c, _, _) in &meta {
-                    row.col(|ui| match c {
-                        MetaCol::Time => {
-                            ui.add(
-                                egui::Label::new(
-                                    RichText::new(format_time(e.event.ts_us)).monospace(),
-                                )
-                                .selectable(false),
-                            );
-                        }
-                        MetaCol::Dir => {
-                            let rt = RichText::new(dir.symbol()).color(dir_color(dir, ui));
-                            ui.add(egui::Label::new(rt).selectable(false));
-                        }
-                        MetaCol::Peer => {
-                            ui.add(egui::Label::new(peer_text(e)).selectable(false).truncate());
-                        }
-                        MetaCol::Len => {
-                            ui.add(egui::Label::new(len_text(e)).selectable(false));
-                        }
-                        MetaCol::Dt => {
-                            let rt = RichText::new(gap_text(e)).monospace().weak();
-                            ui.add(egui::Label::new(rt).selectable(false));
-                        }
-                    });
-                }
-                // Non-data rows in the window's language (the stored text is English).
-                let shown: std::borrow::Cow<str> = if e.data().is_some() {
-                    e.text.as_str().into()
-                } else {
-                    crate::i18n::describe_in(lang, &e.event).into()
-                };
-                let text_cell = |ui: &mut Ui| {
-                    let t = visible(&shown, MAX_CELL_CHARS);
-                    let rt = if e.data().is_some() {
-                        RichText::new(t).monospace()
-                    } else if matches!(e.event.kind, crate::net::EventKind::Note(_)) {
-                        RichText::new(fl!(loader(lang), "log-note-row", text = t.as_str()))
-                            .strong()
-                            .color(NOTE_COLOR)
-                    } else {
-                        RichText::new(t).color(dir_color(dir, ui))
-                    };
-                    ui.add(egui::Label::new(rt).selectable(false).truncate());
-                };
-                let hex = |ui: &mut Ui| {
-                    if e.data().is_some() {
-                        ui.add(
-                            egui::Label::new(RichText::new(hex_cell(e)).monospace())
-                                .selectable(false)
-                                .truncate(),
-                        );
-                    } else {
-                        ui.add(
-                            egui::Label::new(RichText::new(&*shown).color(dir_color(dir, ui)))
-                                .selectable(false)
-                                .truncate(),
-                        );
-                    }
-                };
-                match mode {
-                    DisplayMode::Text => {
-                        row.col(text_cell);
-                    }
-                    DisplayMode::Hex => {
-                        row.col(hex);
-                    }
-                    DisplayMode::Both => {
-                        row.col(text_cell);
-                        row.col(|ui| {
-                            if e.data().is_some() {
-                                ui.add(
-                                    egui::Label::new(RichText::new(hex_cell(e)).monospace())
-                                        .selectable(false)
-                                        .truncate(),
-                                );
-                            }
-                        });
-                    }
-                }
-                let mut response = row.response();
-                // The columns a narrow log left out, on the row's tooltip.
-                if meta.len() < 5
-                    && response.hovered()
-                    && let Some(tip) = hidden_columns_tip(e, lang, &has)
-                {
-                    response = response.on_hover_text(tip);
-                }
-                if response.clicked() {
-                    clicked = Some(e.seq);
+                if let Some(seq) = table_row(row, e, st, &meta, mode, lang) {
+                    clicked = Some(seq);
                 }
             });
         });
-
-    if let Some(seq) = clicked {
-        if modifiers.shift
-            && let Some(a) = st.anchor
-        {
-            let (lo, hi) = if a <= seq { (a, seq) } else { (seq, a) };
-            if !modifiers.command {
-                st.selected.clear();
-            }
-            for e in store.iter().filter(|e| e.seq >= lo && e.seq <= hi) {
-                if st.matches.passes(e) {
-                    st.selected.insert(e.seq);
-                }
-            }
-        } else if modifiers.command {
-            if !st.selected.remove(&seq) {
-                st.selected.insert(seq);
-            }
-            st.anchor = Some(seq);
-        } else {
-            if st.selected.len() == 1 && st.selected.contains(&seq) {
-                st.selected.clear();
-            } else {
-                st.selected.clear();
-                st.selected.insert(seq);
-            }
-            st.anchor = Some(seq);
-        }
-    }
-    actions
+    clicked
 }
 
-/// How many columns the log shows in `mode`.
+/// The table's header: the meta columns shown, then the data column(s) of the mode.
+fn header(mut h: TableRow<'_, '_>, meta: &[(MetaCol, f32, f32)], mode: DisplayMode, lang: Lang) {
+    for &(c, _, _) in meta {
+        h.col(|ui| {
+            let l = loader(lang);
+            match c {
+                MetaCol::Time => ui.strong(fl!(l, "log-col-time")),
+                MetaCol::Dir => ui.strong(""),
+                MetaCol::Peer => ui.strong(fl!(l, "log-col-peer")),
+                MetaCol::Len => ui.strong(fl!(l, "log-col-len")),
+                MetaCol::Dt => ui
+                    .strong(fl!(l, "log-col-dt"))
+                    .on_hover_text(fl!(l, "log-col-dt-tip")),
+            };
+        });
+    }
+    match mode {
+        DisplayMode::Text => {
+            h.col(|ui| {
+                ui.strong(fl!(loader(lang), "log-col-data-text"));
+            });
+        }
+        DisplayMode::Hex => {
+            h.col(|ui| {
+                ui.strong(fl!(loader(lang), "log-col-data-hex"));
+            });
+        }
+        DisplayMode::Both => {
+            h.col(|ui| {
+                ui.strong(fl!(loader(lang), "log-col-text"));
+            });
+            h.col(|ui| {
+                ui.strong(fl!(loader(lang), "log-col-hex"));
+            });
+        }
+    }
+}
+
+/// One event's row; its sequence number when it was clicked.
+fn table_row(
+    mut row: TableRow<'_, '_>,
+    e: &Entry,
+    st: &LogViewState,
+    meta: &[(MetaCol, f32, f32)],
+    mode: DisplayMode,
+    lang: Lang,
+) -> Option<u64> {
+    row.set_selected(st.selected.contains(&e.seq));
+    for &(c, _, _) in meta {
+        row.col(|ui| meta_cell(ui, c, e));
+    }
+    data_cells(&mut row, e, mode, lang);
+    let mut response = row.response();
+    // The columns a narrow log left out, on the row's tooltip.
+    let has = |c: MetaCol| meta.iter().any(|m| m.0 == c);
+    if meta.len() < 5
+        && response.hovered()
+        && let Some(tip) = hidden_columns_tip(e, lang, &has)
+    {
+        response = response.on_hover_text(tip);
+    }
+    response.clicked().then_some(e.seq)
+}
+
+/// One of a row's meta columns: time, direction, peer, length or Δt.
+fn meta_cell(ui: &mut Ui, c: MetaCol, e: &Entry) {
+    let dir = e.direction();
+    match c {
+        MetaCol::Time => {
+            ui.add(
+                egui::Label::new(RichText::new(format_time(e.event.ts_us)).monospace())
+                    .selectable(false),
+            );
+        }
+        MetaCol::Dir => {
+            let rt = RichText::new(dir.symbol()).color(dir_color(dir, ui));
+            ui.add(egui::Label::new(rt).selectable(false));
+        }
+        MetaCol::Peer => {
+            ui.add(egui::Label::new(peer_text(e)).selectable(false).truncate());
+        }
+        MetaCol::Len => {
+            ui.add(egui::Label::new(len_text(e)).selectable(false));
+        }
+        MetaCol::Dt => {
+            let rt = RichText::new(gap_text(e)).monospace().weak();
+            ui.add(egui::Label::new(rt).selectable(false));
+        }
+    }
+}
+
+/// A row's data: as text, as hex, or both; a non-data row as its words.
+fn data_cells(row: &mut TableRow<'_, '_>, e: &Entry, mode: DisplayMode, lang: Lang) {
+    let dir = e.direction();
+    // Non-data rows in the window's language (the stored text is English).
+    let shown: std::borrow::Cow<str> = if e.data().is_some() {
+        e.text.as_str().into()
+    } else {
+        crate::i18n::describe_in(lang, &e.event).into()
+    };
+    let text_cell = |ui: &mut Ui| {
+        let t = visible(&shown, MAX_CELL_CHARS);
+        let rt = if e.data().is_some() {
+            RichText::new(t).monospace()
+        } else if matches!(e.event.kind, crate::net::EventKind::Note(_)) {
+            RichText::new(fl!(loader(lang), "log-note-row", text = t.as_str()))
+                .strong()
+                .color(NOTE_COLOR)
+        } else {
+            RichText::new(t).color(dir_color(dir, ui))
+        };
+        ui.add(egui::Label::new(rt).selectable(false).truncate());
+    };
+    let hex = |ui: &mut Ui| {
+        if e.data().is_some() {
+            ui.add(
+                egui::Label::new(RichText::new(hex_cell(e)).monospace())
+                    .selectable(false)
+                    .truncate(),
+            );
+        } else {
+            ui.add(
+                egui::Label::new(RichText::new(&*shown).color(dir_color(dir, ui)))
+                    .selectable(false)
+                    .truncate(),
+            );
+        }
+    };
+    match mode {
+        DisplayMode::Text => {
+            row.col(text_cell);
+        }
+        DisplayMode::Hex => {
+            row.col(hex);
+        }
+        DisplayMode::Both => {
+            row.col(text_cell);
+            row.col(|ui| {
+                if e.data().is_some() {
+                    ui.add(
+                        egui::Label::new(RichText::new(hex_cell(e)).monospace())
+                            .selectable(false)
+                            .truncate(),
+                    );
+                }
+            });
+        }
+    }
+}
+
+/// A click on a row: alone it selects the row (or clears a selection of just that row);
+/// with Ctrl / Cmd it toggles the row; with Shift it selects the run from the last click
+/// (added to the selection with Ctrl / Cmd too), as far as the search lets rows through.
+fn select(store: &LogStore, st: &mut LogViewState, seq: u64, modifiers: egui::Modifiers) {
+    if modifiers.shift
+        && let Some(a) = st.anchor
+    {
+        let (lo, hi) = if a <= seq { (a, seq) } else { (seq, a) };
+        if !modifiers.command {
+            st.selected.clear();
+        }
+        for e in store.iter().filter(|e| e.seq >= lo && e.seq <= hi) {
+            if st.matches.passes(e) {
+                st.selected.insert(e.seq);
+            }
+        }
+    } else if modifiers.command {
+        if !st.selected.remove(&seq) {
+            st.selected.insert(seq);
+        }
+        st.anchor = Some(seq);
+    } else {
+        if st.selected.len() == 1 && st.selected.contains(&seq) {
+            st.selected.clear();
+        } else {
+            st.selected.clear();
+            st.selected.insert(seq);
+        }
+        st.anchor = Some(seq);
+    }
+}
+
+/// The length column: how many bytes a data row carries (empty for other rows).
 fn len_text(e: &Entry) -> String {
     e.data().map(|d| d.len().to_string()).unwrap_or_default()
 }
