@@ -210,46 +210,10 @@ pub fn show(
     enc: Encoding,
     salt: &str,
 ) -> Option<PanelAction> {
-    let mut action = None;
     let lang = crate::ui::common::lang::lang(ui.ctx());
-    ui.horizontal_wrapped(|ui| {
-        if ui
-            .button(fl!(loader(lang), "pay-save-current"))
-            .on_hover_text(fl!(loader(lang), "pay-save-current-tip"))
-            .clicked()
-        {
-            let n = saved.len() + 1;
-            let form = send.form();
-            let name = form
-                .text
-                .lines()
-                .next()
-                .map(|l| l.chars().take(20).collect::<String>())
-                .filter(|l| !l.trim().is_empty())
-                .unwrap_or_else(|| fl!(loader(lang), "pay-default-name", n = n));
-            saved.push(SavedPayload {
-                name,
-                form,
-                encoding: String::new(),
-            });
-        }
-        if ui.button(fl!(loader(lang), "pay-import")).clicked() {
-            action = Some(PanelAction::OpenDialog(
-                Dialog::ImportPayloads,
-                String::new(),
-            ));
-        }
-        if ui
-            .add_enabled(
-                !saved.is_empty(),
-                egui::Button::new(fl!(loader(lang), "pay-export")),
-            )
-            .clicked()
-        {
-            let name = format!("{salt}-payloads.json");
-            action = Some(PanelAction::OpenDialog(Dialog::ExportPayloads, name));
-        }
-    });
+    let action = ui
+        .horizontal_wrapped(|ui| buttons(ui, saved, send, salt, lang))
+        .inner;
     if saved.is_empty() {
         ui.label(RichText::new(fl!(loader(lang), "pay-none")).weak());
         return action;
@@ -258,87 +222,13 @@ pub fn show(
     let mut load = None;
     let mut send_now = None;
     for (i, s) in saved.iter_mut().enumerate() {
-        ui.horizontal_wrapped(|ui| {
-            let n = i + 1;
-            let l = ui.label(format!("{n}."));
-            ui.add(egui::TextEdit::singleline(&mut s.name).desired_width(110.0))
-                .labelled_by(l.id)
-                .on_hover_text(fl!(loader(lang), "pay-name-tip", n = n));
-            let l = ui.label(fl!(loader(lang), "pay-data"));
-            ui.add(
-                egui::TextEdit::singleline(&mut s.form.text)
-                    .desired_width(220.0)
-                    .code_editor(),
-            )
-            .labelled_by(l.id);
-            ui.checkbox(&mut s.form.hex, fl!(loader(lang), "pay-hex"));
-            ui.checkbox(&mut s.form.variables, fl!(loader(lang), "pay-vars"));
-            let l = ui.label(fl!(loader(lang), "pay-end"));
-            egui::ComboBox::from_id_salt(("saved_le", salt, i))
-                .width(70.0)
-                .selected_text(s.form.line_ending.label())
-                .show_ui(ui, |ui| {
-                    for le in LineEnding::ALL {
-                        ui.selectable_value(&mut s.form.line_ending, le, le.label());
-                    }
-                })
-                .response
-                .labelled_by(l.id);
-            let l = ui.label(fl!(loader(lang), "pay-enc"));
-            let shown = if s.encoding.is_empty() {
-                fl!(loader(lang), "pay-tabs-enc")
-            } else {
-                s.encoding.clone()
-            };
-            egui::ComboBox::from_id_salt(("saved_enc", salt, i))
-                .width(70.0)
-                .selected_text(shown)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(
-                        &mut s.encoding,
-                        String::new(),
-                        fl!(loader(lang), "pay-tabs-enc"),
-                    );
-                    for (e, name) in crate::codec::text::ALL {
-                        ui.selectable_value(&mut s.encoding, e.label(), *name);
-                    }
-                })
-                .response
-                .labelled_by(l.id);
-            let e = if s.encoding.is_empty() {
-                enc
-            } else {
-                crate::ui::pickers::encoding_picker::from_label(&s.encoding)
-            };
-            match s.form.bytes(e, &mut 1) {
-                Ok(b) => {
-                    ui.label(RichText::new(fl!(loader(lang), "pay-bytes", n = b.len())).weak());
-                }
-                Err(err) => {
-                    let text = crate::ui::common::payload_words::payload_error_text(lang, &err);
-                    crate::ui::common::address_field::error_label(ui, &text);
-                }
-            }
-            if ui
-                .small_button(fl!(loader(lang), "pay-send", n = n))
-                .clicked()
-            {
-                send_now = Some(i);
-            }
-            if ui
-                .small_button(fl!(loader(lang), "pay-load", n = n))
-                .on_hover_text(fl!(loader(lang), "pay-load-tip"))
-                .clicked()
-            {
-                load = Some(i);
-            }
-            if ui
-                .small_button(fl!(loader(lang), "pay-delete", n = n))
-                .clicked()
-            {
-                remove = Some(i);
-            }
-        });
+        let row = PayloadRow { i, enc, salt, lang };
+        match ui.horizontal_wrapped(|ui| payload_row(ui, s, &row)).inner {
+            Some(RowClick::Send) => send_now = Some(i),
+            Some(RowClick::Load) => load = Some(i),
+            Some(RowClick::Delete) => remove = Some(i),
+            None => {}
+        }
     }
     if let Some(i) = load
         && let Some(s) = saved.get(i)
@@ -349,6 +239,156 @@ pub fn show(
         saved.remove(i);
     }
     send_now.map(PanelAction::QuickSend).or(action)
+}
+
+/// The tool's buttons: Save current (the send box as a new payload), Import…, Export….
+fn buttons(
+    ui: &mut Ui,
+    saved: &mut Vec<SavedPayload>,
+    send: &SendState,
+    salt: &str,
+    lang: Lang,
+) -> Option<PanelAction> {
+    let mut action = None;
+    if ui
+        .button(fl!(loader(lang), "pay-save-current"))
+        .on_hover_text(fl!(loader(lang), "pay-save-current-tip"))
+        .clicked()
+    {
+        let n = saved.len() + 1;
+        let form = send.form();
+        let name = form
+            .text
+            .lines()
+            .next()
+            .map(|l| l.chars().take(20).collect::<String>())
+            .filter(|l| !l.trim().is_empty())
+            .unwrap_or_else(|| fl!(loader(lang), "pay-default-name", n = n));
+        saved.push(SavedPayload {
+            name,
+            form,
+            encoding: String::new(),
+        });
+    }
+    if ui.button(fl!(loader(lang), "pay-import")).clicked() {
+        action = Some(PanelAction::OpenDialog(
+            Dialog::ImportPayloads,
+            String::new(),
+        ));
+    }
+    if ui
+        .add_enabled(
+            !saved.is_empty(),
+            egui::Button::new(fl!(loader(lang), "pay-export")),
+        )
+        .clicked()
+    {
+        let name = format!("{salt}-payloads.json");
+        action = Some(PanelAction::OpenDialog(Dialog::ExportPayloads, name));
+    }
+    action
+}
+
+/// A payload row's buttons.
+enum RowClick {
+    Send,
+    Load,
+    Delete,
+}
+
+/// Where a payload row is drawn: its index, the tab's encoding, the tab's id salt, the language.
+struct PayloadRow<'a> {
+    i: usize,
+    enc: Encoding,
+    salt: &'a str,
+    lang: Lang,
+}
+
+/// One saved payload, edited in place: name, data, Hex, variables, line ending and
+/// encoding, its size (or what is wrong with it), and Send / Load / Delete.
+fn payload_row(ui: &mut Ui, s: &mut SavedPayload, row: &PayloadRow<'_>) -> Option<RowClick> {
+    let PayloadRow { i, enc, salt, lang } = *row;
+    let mut click = None;
+    let n = i + 1;
+    let l = ui.label(format!("{n}."));
+    ui.add(egui::TextEdit::singleline(&mut s.name).desired_width(110.0))
+        .labelled_by(l.id)
+        .on_hover_text(fl!(loader(lang), "pay-name-tip", n = n));
+    let l = ui.label(fl!(loader(lang), "pay-data"));
+    ui.add(
+        egui::TextEdit::singleline(&mut s.form.text)
+            .desired_width(220.0)
+            .code_editor(),
+    )
+    .labelled_by(l.id);
+    ui.checkbox(&mut s.form.hex, fl!(loader(lang), "pay-hex"));
+    ui.checkbox(&mut s.form.variables, fl!(loader(lang), "pay-vars"));
+    let l = ui.label(fl!(loader(lang), "pay-end"));
+    egui::ComboBox::from_id_salt(("saved_le", salt, i))
+        .width(70.0)
+        .selected_text(s.form.line_ending.label())
+        .show_ui(ui, |ui| {
+            for le in LineEnding::ALL {
+                ui.selectable_value(&mut s.form.line_ending, le, le.label());
+            }
+        })
+        .response
+        .labelled_by(l.id);
+    let l = ui.label(fl!(loader(lang), "pay-enc"));
+    let shown = if s.encoding.is_empty() {
+        fl!(loader(lang), "pay-tabs-enc")
+    } else {
+        s.encoding.clone()
+    };
+    egui::ComboBox::from_id_salt(("saved_enc", salt, i))
+        .width(70.0)
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(
+                &mut s.encoding,
+                String::new(),
+                fl!(loader(lang), "pay-tabs-enc"),
+            );
+            for (e, name) in crate::codec::text::ALL {
+                ui.selectable_value(&mut s.encoding, e.label(), *name);
+            }
+        })
+        .response
+        .labelled_by(l.id);
+    let e = if s.encoding.is_empty() {
+        enc
+    } else {
+        crate::ui::pickers::encoding_picker::from_label(&s.encoding)
+    };
+    match s.form.bytes(e, &mut 1) {
+        Ok(b) => {
+            ui.label(RichText::new(fl!(loader(lang), "pay-bytes", n = b.len())).weak());
+        }
+        Err(err) => {
+            let text = crate::ui::common::payload_words::payload_error_text(lang, &err);
+            crate::ui::common::address_field::error_label(ui, &text);
+        }
+    }
+    if ui
+        .small_button(fl!(loader(lang), "pay-send", n = n))
+        .clicked()
+    {
+        click = Some(RowClick::Send);
+    }
+    if ui
+        .small_button(fl!(loader(lang), "pay-load", n = n))
+        .on_hover_text(fl!(loader(lang), "pay-load-tip"))
+        .clicked()
+    {
+        click = Some(RowClick::Load);
+    }
+    if ui
+        .small_button(fl!(loader(lang), "pay-delete", n = n))
+        .clicked()
+    {
+        click = Some(RowClick::Delete);
+    }
+    click
 }
 
 #[cfg(test)]

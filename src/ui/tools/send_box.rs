@@ -186,95 +186,7 @@ pub fn show(
 ) -> Option<Vec<u8>> {
     let mut want_send = force_send;
     let lang = crate::ui::common::lang::lang(ui.ctx());
-    let le_label = |le: LineEnding| match le {
-        LineEnding::None => fl!(loader(lang), "send-le-none"),
-        _ => le.label().to_string(),
-    };
-    ui.horizontal_wrapped(|ui| {
-        // A label that does not fit moves to the next line whole, never split mid-word.
-        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
-        ui.label(RichText::new(fl!(loader(lang), "send-outgoing")).strong());
-        ui.checkbox(&mut st.hex, fl!(loader(lang), "send-hex"))
-            .on_hover_text(fl!(loader(lang), "send-hex-tip"));
-        ui.add_enabled_ui(!st.hex, |ui| {
-            ui.checkbox(&mut st.escapes, fl!(loader(lang), "send-escapes"))
-                .on_hover_text(fl!(loader(lang), "send-escapes-tip"));
-            let l = ui.label(fl!(loader(lang), "send-line-ending"));
-            egui::ComboBox::from_id_salt(("line_ending", id_salt))
-                .selected_text(le_label(st.line_ending))
-                .show_ui(ui, |ui| {
-                    for le in LineEnding::ALL {
-                        ui.selectable_value(&mut st.line_ending, le, le_label(le));
-                    }
-                })
-                .response
-                .labelled_by(l.id);
-        });
-        ui.checkbox(&mut st.variables, fl!(loader(lang), "send-variables"))
-            .on_hover_text(fl!(loader(lang), "send-variables-tip"));
-        let l = ui.label(fl!(loader(lang), "send-checksum"));
-        egui::ComboBox::from_id_salt(("checksum", id_salt))
-            .selected_text(
-                st.checksum
-                    .map_or(fl!(loader(lang), "send-checksum-none"), |c| {
-                        c.name().to_string()
-                    }),
-            )
-            .show_ui(ui, |ui| {
-                ui.selectable_value(
-                    &mut st.checksum,
-                    None,
-                    fl!(loader(lang), "send-checksum-none"),
-                );
-                for c in Checksum::ALL {
-                    ui.selectable_value(&mut st.checksum, Some(c), c.name())
-                        .on_hover_text(checksum_tip(lang, c));
-                }
-            })
-            .response
-            .labelled_by(l.id)
-            .on_hover_text(fl!(loader(lang), "send-checksum-tip"));
-        let mut picked: Option<HistoryItem> = None;
-        // History is the row's last item, so disabling the rest of the row disables just it;
-        // in a sub-scope the label and the box would wrap inside it and overflow the panel.
-        if st.history.is_empty() {
-            ui.disable();
-        }
-        {
-            let l = ui.label(fl!(loader(lang), "send-history"));
-            egui::ComboBox::from_id_salt(("history", id_salt))
-                .selected_text(fl!(
-                    loader(lang),
-                    "send-history-count",
-                    n = st.history.len()
-                ))
-                .width(90.0)
-                .show_ui(ui, |ui| {
-                    for h in &st.history {
-                        let mut label: String = h
-                            .text
-                            .chars()
-                            .take(60)
-                            .map(|c| if c.is_control() { ' ' } else { c })
-                            .collect();
-                        if h.text.chars().count() > 60 {
-                            label.push('…');
-                        }
-                        if h.hex {
-                            label = format!("[hex] {label}");
-                        }
-                        if ui.selectable_label(false, label).clicked() {
-                            picked = Some(h.clone());
-                        }
-                    }
-                })
-                .response
-                .labelled_by(l.id);
-        }
-        if let Some(h) = picked {
-            st.load(&h);
-        }
-    });
+    ui.horizontal_wrapped(|ui| options_row(ui, st, id_salt, lang));
 
     let payload = st.payload(enc);
     let can_send = blocked.is_none() && payload.is_ok();
@@ -286,52 +198,15 @@ pub fn show(
     {
         want_send = true;
     }
-    ui.horizontal(|ui| {
-        let l = ui.label(fl!(loader(lang), "send-message"));
-        // The Send button first, from the right, so it is never clipped; the text field
-        // takes what is left.
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            let b = ui.add_enabled(
-                can_send,
-                egui::Button::new(fl!(loader(lang), "send-send"))
-                    .wrap_mode(egui::TextWrapMode::Extend)
-                    .min_size(egui::vec2(78.0, 40.0)),
-            );
-            if b.clicked() {
-                want_send = true;
-            }
-            if let Some(why) = blocked {
-                b.on_disabled_hover_text(why);
-            }
-            if let Some(extra) = extra {
-                let size = egui::vec2(170.0, 44.0);
-                ui.allocate_ui_with_layout(size, egui::Layout::top_down(egui::Align::Min), |ui| {
-                    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
-                    extra(ui);
-                });
-            }
-            // Two lines on a short window, three otherwise.
-            let rows = if ui.ctx().content_rect().height() < 700.0 {
-                2
-            } else {
-                3
-            };
-            ui.add(
-                TextEdit::multiline(&mut st.text)
-                    .id(te_id)
-                    .desired_rows(rows)
-                    .desired_width(ui.available_width().max(80.0))
-                    .code_editor()
-                    .return_key(KeyboardShortcut::new(Modifiers::SHIFT, Key::Enter))
-                    .hint_text(if st.hex {
-                        fl!(loader(lang), "send-hint-hex")
-                    } else {
-                        fl!(loader(lang), "send-hint-text")
-                    }),
-            )
-            .labelled_by(l.id);
-        });
-    });
+    let message = MessageRow {
+        te_id,
+        can_send,
+        blocked,
+        lang,
+    };
+    want_send |= ui
+        .horizontal(|ui| message_row(ui, st, &message, extra))
+        .inner;
     match (&payload, blocked) {
         (Err(e), _) => {
             let text = crate::ui::common::payload_words::payload_error_text(lang, e);
@@ -350,6 +225,171 @@ pub fn show(
     } else {
         None
     }
+}
+
+/// The row over the message: Hex, escapes and the line ending, variables, the checksum
+/// and the history.
+fn options_row(ui: &mut Ui, st: &mut SendState, id_salt: &str, lang: Lang) {
+    let le_label = |le: LineEnding| match le {
+        LineEnding::None => fl!(loader(lang), "send-le-none"),
+        _ => le.label().to_string(),
+    };
+    // A label that does not fit moves to the next line whole, never split mid-word.
+    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+    ui.label(RichText::new(fl!(loader(lang), "send-outgoing")).strong());
+    ui.checkbox(&mut st.hex, fl!(loader(lang), "send-hex"))
+        .on_hover_text(fl!(loader(lang), "send-hex-tip"));
+    ui.add_enabled_ui(!st.hex, |ui| {
+        ui.checkbox(&mut st.escapes, fl!(loader(lang), "send-escapes"))
+            .on_hover_text(fl!(loader(lang), "send-escapes-tip"));
+        let l = ui.label(fl!(loader(lang), "send-line-ending"));
+        egui::ComboBox::from_id_salt(("line_ending", id_salt))
+            .selected_text(le_label(st.line_ending))
+            .show_ui(ui, |ui| {
+                for le in LineEnding::ALL {
+                    ui.selectable_value(&mut st.line_ending, le, le_label(le));
+                }
+            })
+            .response
+            .labelled_by(l.id);
+    });
+    ui.checkbox(&mut st.variables, fl!(loader(lang), "send-variables"))
+        .on_hover_text(fl!(loader(lang), "send-variables-tip"));
+    checksum_box(ui, st, id_salt, lang);
+    // History is the row's last item, so disabling the rest of the row disables just it;
+    // in a sub-scope the label and the box would wrap inside it and overflow the panel.
+    if st.history.is_empty() {
+        ui.disable();
+    }
+    if let Some(h) = history_box(ui, st, id_salt, lang) {
+        st.load(&h);
+    }
+}
+
+/// The checksum appended to each message (none, or one of [`Checksum::ALL`]).
+fn checksum_box(ui: &mut Ui, st: &mut SendState, id_salt: &str, lang: Lang) {
+    let l = ui.label(fl!(loader(lang), "send-checksum"));
+    egui::ComboBox::from_id_salt(("checksum", id_salt))
+        .selected_text(
+            st.checksum
+                .map_or(fl!(loader(lang), "send-checksum-none"), |c| {
+                    c.name().to_string()
+                }),
+        )
+        .show_ui(ui, |ui| {
+            ui.selectable_value(
+                &mut st.checksum,
+                None,
+                fl!(loader(lang), "send-checksum-none"),
+            );
+            for c in Checksum::ALL {
+                ui.selectable_value(&mut st.checksum, Some(c), c.name())
+                    .on_hover_text(checksum_tip(lang, c));
+            }
+        })
+        .response
+        .labelled_by(l.id)
+        .on_hover_text(fl!(loader(lang), "send-checksum-tip"));
+}
+
+/// The last sends, each cut to 60 characters; the one picked.
+fn history_box(ui: &mut Ui, st: &SendState, id_salt: &str, lang: Lang) -> Option<HistoryItem> {
+    let mut picked: Option<HistoryItem> = None;
+    let l = ui.label(fl!(loader(lang), "send-history"));
+    egui::ComboBox::from_id_salt(("history", id_salt))
+        .selected_text(fl!(
+            loader(lang),
+            "send-history-count",
+            n = st.history.len()
+        ))
+        .width(90.0)
+        .show_ui(ui, |ui| {
+            for h in &st.history {
+                let mut label: String = h
+                    .text
+                    .chars()
+                    .take(60)
+                    .map(|c| if c.is_control() { ' ' } else { c })
+                    .collect();
+                if h.text.chars().count() > 60 {
+                    label.push('…');
+                }
+                if h.hex {
+                    label = format!("[hex] {label}");
+                }
+                if ui.selectable_label(false, label).clicked() {
+                    picked = Some(h.clone());
+                }
+            }
+        })
+        .response
+        .labelled_by(l.id);
+    picked
+}
+
+/// What the message row needs to know besides the message.
+struct MessageRow<'a> {
+    /// The text field's id (Enter sends while it has the focus).
+    te_id: egui::Id,
+    can_send: bool,
+    blocked: Option<&'a str>,
+    lang: Lang,
+}
+
+/// The message, the caller's extra column and Send; whether Send was clicked.
+fn message_row(
+    ui: &mut Ui,
+    st: &mut SendState,
+    m: &MessageRow<'_>,
+    extra: Option<impl FnOnce(&mut Ui)>,
+) -> bool {
+    let lang = m.lang;
+    let mut clicked = false;
+    let l = ui.label(fl!(loader(lang), "send-message"));
+    // The Send button first, from the right, so it is never clipped; the text field
+    // takes what is left.
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        let b = ui.add_enabled(
+            m.can_send,
+            egui::Button::new(fl!(loader(lang), "send-send"))
+                .wrap_mode(egui::TextWrapMode::Extend)
+                .min_size(egui::vec2(78.0, 40.0)),
+        );
+        if b.clicked() {
+            clicked = true;
+        }
+        if let Some(why) = m.blocked {
+            b.on_disabled_hover_text(why);
+        }
+        if let Some(extra) = extra {
+            let size = egui::vec2(170.0, 44.0);
+            ui.allocate_ui_with_layout(size, egui::Layout::top_down(egui::Align::Min), |ui| {
+                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+                extra(ui);
+            });
+        }
+        // Two lines on a short window, three otherwise.
+        let rows = if ui.ctx().content_rect().height() < 700.0 {
+            2
+        } else {
+            3
+        };
+        ui.add(
+            TextEdit::multiline(&mut st.text)
+                .id(m.te_id)
+                .desired_rows(rows)
+                .desired_width(ui.available_width().max(80.0))
+                .code_editor()
+                .return_key(KeyboardShortcut::new(Modifiers::SHIFT, Key::Enter))
+                .hint_text(if st.hex {
+                    fl!(loader(lang), "send-hint-hex")
+                } else {
+                    fl!(loader(lang), "send-hint-text")
+                }),
+        )
+        .labelled_by(l.id);
+    });
+    clicked
 }
 
 /// What a checksum appends, in `lang` (the engine's [`Checksum::description`] in English).
