@@ -105,77 +105,98 @@ pub struct ExpectView<'a> {
 
 /// The Expect tool: edits `f`, shows the run, and asks to start, cancel or export.
 pub fn show(ui: &mut Ui, f: &mut ExpectForm, v: &ExpectView) -> Option<PanelAction> {
-    let salt = v.salt;
-    let mut action = None;
     let running = v.run.is_some_and(|x| !x.is_done());
     let lang = crate::ui::common::lang::lang(ui.ctx());
-    ui.add_enabled_ui(!running, |ui| {
-        ui.horizontal_wrapped(|ui| {
-            field(ui, &fl!(loader(lang), "exp-send"), &mut f.send, 180.0)
-                .on_hover_text(fl!(loader(lang), "exp-send-tip"));
-            ui.checkbox(&mut f.hex, fl!(loader(lang), "exp-hex"));
-            ui.checkbox(&mut f.escapes, fl!(loader(lang), "exp-escapes"));
-            let l = ui.label(fl!(loader(lang), "exp-expect"));
-            egui::ComboBox::from_id_salt(("expect_kind", salt))
-                .width(110.0)
-                .selected_text(super::rules_panel::kind_name(lang, f.kind))
-                .show_ui(ui, |ui| {
-                    for k in 0..Matcher::KINDS.len() {
-                        ui.selectable_value(&mut f.kind, k, super::rules_panel::kind_name(lang, k));
-                    }
-                })
-                .response
-                .labelled_by(l.id);
-            field(ui, &fl!(loader(lang), "exp-expected"), &mut f.value, 120.0);
-        });
-        ui.horizontal_wrapped(|ui| {
-            field(
-                ui,
-                &fl!(loader(lang), "exp-within"),
-                &mut f.timeout_ms,
-                60.0,
-            );
-            field(ui, &fl!(loader(lang), "exp-tries"), &mut f.count, 60.0);
-            field(ui, &fl!(loader(lang), "exp-gap"), &mut f.gap_ms, 50.0);
-        });
-    });
+    ui.add_enabled_ui(!running, |ui| form(ui, f, v.salt, lang));
     let plan_err = f.plan_in(Target::Default, lang).err();
-    ui.horizontal_wrapped(|ui| {
-        if running {
-            if ui.button(fl!(loader(lang), "exp-cancel")).clicked() {
-                action = Some(PanelAction::Control(Control::CancelExpect));
-            }
-        } else {
-            let blocked = v.blocked;
-            let b = ui.add_enabled(
-                blocked.is_none() && plan_err.is_none(),
-                egui::Button::new(fl!(loader(lang), "exp-run")),
-            );
-            if let Some(why) = blocked {
-                b.clone().on_disabled_hover_text(why);
-            }
-            if b.clicked() {
-                action = Some(PanelAction::StartExpect);
-            }
-        }
-        let has = v.run.is_some_and(|x| !x.results().is_empty());
-        if ui
-            .add_enabled(
-                has && !running,
-                egui::Button::new(fl!(loader(lang), "exp-export-csv")),
-            )
-            .clicked()
-        {
-            let name = format!("{salt}-expect.csv");
-            action = Some(PanelAction::OpenDialog(Dialog::ExportExpect, name));
-        }
-    });
+    let action = ui
+        .horizontal_wrapped(|ui| buttons(ui, v, running, plan_err.is_none(), lang))
+        .inner;
     if let Some(e) = plan_err.as_deref().or(v.error) {
         crate::ui::common::address_field::error_label(ui, e);
     }
-    let Some(x) = v.run else {
-        return action;
-    };
+    if let Some(x) = v.run {
+        results(ui, x, running, v.salt, lang);
+    }
+    action
+}
+
+/// The test's fields: what to send, what to expect, within how long, how many tries.
+fn form(ui: &mut Ui, f: &mut ExpectForm, salt: &str, lang: Lang) {
+    ui.horizontal_wrapped(|ui| {
+        field(ui, &fl!(loader(lang), "exp-send"), &mut f.send, 180.0)
+            .on_hover_text(fl!(loader(lang), "exp-send-tip"));
+        ui.checkbox(&mut f.hex, fl!(loader(lang), "exp-hex"));
+        ui.checkbox(&mut f.escapes, fl!(loader(lang), "exp-escapes"));
+        let l = ui.label(fl!(loader(lang), "exp-expect"));
+        egui::ComboBox::from_id_salt(("expect_kind", salt))
+            .width(110.0)
+            .selected_text(super::rules_panel::kind_name(lang, f.kind))
+            .show_ui(ui, |ui| {
+                for k in 0..Matcher::KINDS.len() {
+                    ui.selectable_value(&mut f.kind, k, super::rules_panel::kind_name(lang, k));
+                }
+            })
+            .response
+            .labelled_by(l.id);
+        field(ui, &fl!(loader(lang), "exp-expected"), &mut f.value, 120.0);
+    });
+    ui.horizontal_wrapped(|ui| {
+        field(
+            ui,
+            &fl!(loader(lang), "exp-within"),
+            &mut f.timeout_ms,
+            60.0,
+        );
+        field(ui, &fl!(loader(lang), "exp-tries"), &mut f.count, 60.0);
+        field(ui, &fl!(loader(lang), "exp-gap"), &mut f.gap_ms, 50.0);
+    });
+}
+
+/// Run (or Cancel while it runs) and Export CSV.
+fn buttons(
+    ui: &mut Ui,
+    v: &ExpectView,
+    running: bool,
+    plan_ok: bool,
+    lang: Lang,
+) -> Option<PanelAction> {
+    let salt = v.salt;
+    let mut action = None;
+    if running {
+        if ui.button(fl!(loader(lang), "exp-cancel")).clicked() {
+            action = Some(PanelAction::Control(Control::CancelExpect));
+        }
+    } else {
+        let blocked = v.blocked;
+        let b = ui.add_enabled(
+            blocked.is_none() && plan_ok,
+            egui::Button::new(fl!(loader(lang), "exp-run")),
+        );
+        if let Some(why) = blocked {
+            b.clone().on_disabled_hover_text(why);
+        }
+        if b.clicked() {
+            action = Some(PanelAction::StartExpect);
+        }
+    }
+    let has = v.run.is_some_and(|x| !x.results().is_empty());
+    if ui
+        .add_enabled(
+            has && !running,
+            egui::Button::new(fl!(loader(lang), "exp-export-csv")),
+        )
+        .clicked()
+    {
+        let name = format!("{salt}-expect.csv");
+        action = Some(PanelAction::OpenDialog(Dialog::ExportExpect, name));
+    }
+    action
+}
+
+/// The run: its verdict (or progress), the latencies, why it stopped early, and the
+/// newest tries.
+fn results(ui: &mut Ui, x: &Expect, running: bool, salt: &str, lang: Lang) {
     let s = x.summary();
     let color = if s.all_passed() {
         crate::ui::common::style::GOOD_GREEN
@@ -235,7 +256,6 @@ pub fn show(ui: &mut Ui, f: &mut ExpectForm, v: &ExpectView) -> Option<PanelActi
                 ui.end_row();
             }
         });
-    action
 }
 
 /// The result line: pass or fail and the counts. The latencies are on their own line
