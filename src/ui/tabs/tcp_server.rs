@@ -2,7 +2,7 @@
 //! counters, send to one or all, disconnect one, or stop listening but keep the clients.
 
 use super::settings::TabSettings;
-use crate::i18n::loader;
+use crate::i18n::{Lang, loader};
 use crate::log::LogStore;
 use crate::net::{Command, Role, SessionConfig, addr};
 use crate::ui::common::address_field;
@@ -104,11 +104,10 @@ pub fn target_ui(ui: &mut Ui, store: &LogStore, selected: &mut Option<u64>) {
 pub fn client_list_ui(
     ui: &mut Ui,
     store: &LogStore,
-    stats: &std::collections::BTreeMap<u64, crate::net::tcp_info::TcpStats>,
+    stats: &Stats,
     selected: &mut Option<u64>,
     can_send_all: bool,
 ) -> Option<PanelAction> {
-    let mut action = None;
     let clients = &store.clients;
     let open = clients.values().filter(|c| c.open).count();
     let lang = crate::ui::common::lang::lang(ui.ctx());
@@ -121,43 +120,13 @@ pub fn client_list_ui(
             seen = (clients.len() as u64).saturating_add(store.clients_forgotten)
         ));
     });
-    ui.horizontal_wrapped(|ui| {
-        let sel_open = selected
-            .and_then(|id| clients.get(&id))
-            .is_some_and(|c| c.open);
-        if ui
-            .add_enabled(
-                sel_open,
-                egui::Button::new(fl!(ui_loader(ui), "srv-disconnect-selected")),
-            )
-            .clicked()
-            && let Some(id) = *selected
-        {
-            action = Some(PanelAction::Command(Command::Disconnect(id)));
-        }
-        if ui
-            .add_enabled(
-                sel_open,
-                egui::Button::new(fl!(ui_loader(ui), "srv-reset-selected")),
-            )
-            .on_hover_text(fl!(ui_loader(ui), "btn-reset-tip"))
-            .clicked()
-            && let Some(id) = *selected
-        {
-            action = Some(PanelAction::Command(Command::Reset(Some(id))));
-        }
-        let (text, tip) = (
-            fl!(ui_loader(ui), "srv-send-to-all"),
-            fl!(ui_loader(ui), "srv-send-to-all-tip"),
-        );
-        if ui
-            .add_enabled(can_send_all && open > 0, egui::Button::new(text))
-            .on_hover_text(tip)
-            .clicked()
-        {
-            action = Some(PanelAction::SendToAll);
-        }
-    });
+    let sel_open = selected
+        .and_then(|id| clients.get(&id))
+        .is_some_and(|c| c.open);
+    let send_all = can_send_all && open > 0;
+    let action = ui
+        .horizontal_wrapped(|ui| client_buttons(ui, *selected, sel_open, send_all))
+        .inner;
     // The kernel's view of the selected client.
     if let Some(id) = selected.filter(|id| clients.get(id).is_some_and(|c| c.open)) {
         ui.separator();
@@ -172,9 +141,73 @@ pub fn client_list_ui(
     if clients.is_empty() {
         ui.label(RichText::new(fl!(ui_loader(ui), "srv-no-clients")).weak());
     }
+    if let Some(id) = client_rows(ui, store, stats, *selected, lang) {
+        *selected = if *selected == Some(id) {
+            None
+        } else {
+            Some(id)
+        };
+    }
+    action
+}
+
+/// The kernel's statistics of the open clients, by client id.
+type Stats = std::collections::BTreeMap<u64, crate::net::tcp_info::TcpStats>;
+
+/// Disconnect and Reset for the selected client (while it is open), and Send to all.
+fn client_buttons(
+    ui: &mut Ui,
+    selected: Option<u64>,
+    sel_open: bool,
+    send_all: bool,
+) -> Option<PanelAction> {
+    let mut action = None;
+    if ui
+        .add_enabled(
+            sel_open,
+            egui::Button::new(fl!(ui_loader(ui), "srv-disconnect-selected")),
+        )
+        .clicked()
+        && let Some(id) = selected
+    {
+        action = Some(PanelAction::Command(Command::Disconnect(id)));
+    }
+    if ui
+        .add_enabled(
+            sel_open,
+            egui::Button::new(fl!(ui_loader(ui), "srv-reset-selected")),
+        )
+        .on_hover_text(fl!(ui_loader(ui), "btn-reset-tip"))
+        .clicked()
+        && let Some(id) = selected
+    {
+        action = Some(PanelAction::Command(Command::Reset(Some(id))));
+    }
+    let (text, tip) = (
+        fl!(ui_loader(ui), "srv-send-to-all"),
+        fl!(ui_loader(ui), "srv-send-to-all-tip"),
+    );
+    if ui
+        .add_enabled(send_all, egui::Button::new(text))
+        .on_hover_text(tip)
+        .clicked()
+    {
+        action = Some(PanelAction::SendToAll);
+    }
+    action
+}
+
+/// The clients, newest first, one selectable row each; the one clicked.
+fn client_rows(
+    ui: &mut Ui,
+    store: &LogStore,
+    stats: &Stats,
+    selected: Option<u64>,
+    lang: Lang,
+) -> Option<u64> {
     let mut clicked = None;
     // Only the rows in view are laid out: thousands of clients cost what a screenful does.
-    let list: Vec<&crate::log::ClientInfo> = clients.values().rev().collect();
+    let list: Vec<&crate::log::ClientInfo> = store.clients.values().rev().collect();
     // A row is two lines of text (see `srv-client-row`) in a selectable label.
     let row_h =
         2.0 * ui.text_style_height(&egui::TextStyle::Body) + 2.0 * ui.spacing().button_padding.y;
@@ -216,7 +249,7 @@ pub fn client_list_ui(
                     None => rt.text().to_string(),
                 };
                 if ui
-                    .selectable_label(*selected == Some(c.id), rt)
+                    .selectable_label(selected == Some(c.id), rt)
                     .on_hover_text(tip)
                     .clicked()
                 {
@@ -224,12 +257,5 @@ pub fn client_list_ui(
                 }
             }
         });
-    if let Some(id) = clicked {
-        *selected = if *selected == Some(id) {
-            None
-        } else {
-            Some(id)
-        };
-    }
-    action
+    clicked
 }
