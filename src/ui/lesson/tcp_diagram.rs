@@ -152,93 +152,12 @@ fn endpoint(a: Option<SocketAddr>) -> String {
 /// Draws the diagram of a tab's connection (on the TCP server: of the selected client).
 pub fn show(ui: &mut Ui, t: &Timeline, role: Role, client: Option<u64>, lang: Lang) {
     let f = flow(t, role, client);
-    ui.heading(fl!(loader(lang), "dg-title"));
-    ui.horizontal(|ui| {
-        ui.label(
-            RichText::new(format!(
-                "{}\n{}",
-                fl!(loader(lang), "dg-client"),
-                endpoint(f.client)
-            ))
-            .strong(),
-        );
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
-            ui.label(
-                RichText::new(format!(
-                    "{}\n{}",
-                    fl!(loader(lang), "dg-server"),
-                    endpoint(f.server)
-                ))
-                .strong(),
-            );
-        });
-    });
-    if role == Role::TcpServer && f.client.is_none() {
-        ui.label(RichText::new(fl!(loader(lang), "dg-no-client")).weak());
-    }
-    let client_port = f.client.map_or("?".into(), |a| a.port().to_string());
-    let server_port = f.server.map_or("?".into(), |a| a.port().to_string());
-    let hs = [
-        Arrow {
-            from_client: true,
-            name: format!("SYN  {client_port} → {server_port}"),
-            note: fl!(loader(lang), "dg-syn"),
-            done: f.handshake >= 1,
-        },
-        Arrow {
-            from_client: false,
-            name: "SYN + ACK".into(),
-            note: fl!(loader(lang), "dg-synack"),
-            done: f.handshake >= 3,
-        },
-        Arrow {
-            from_client: true,
-            name: "ACK".into(),
-            note: fl!(loader(lang), "dg-ack"),
-            done: f.handshake >= 3,
-        },
-    ];
-    let data = [
-        Arrow {
-            from_client: true,
-            name: fl!(loader(lang), "tl-bytes", n = f.c2s_bytes),
-            note: fl!(loader(lang), "dg-data"),
-            done: f.c2s_bytes > 0,
-        },
-        Arrow {
-            from_client: false,
-            name: fl!(loader(lang), "tl-bytes", n = f.s2c_bytes),
-            note: fl!(loader(lang), "dg-data"),
-            done: f.s2c_bytes > 0,
-        },
-    ];
-    let a = f.fin_by_client.unwrap_or(true);
-    let td = [
-        Arrow {
-            from_client: a,
-            name: "FIN".into(),
-            note: fl!(loader(lang), "dg-fin1"),
-            done: f.teardown >= 1,
-        },
-        Arrow {
-            from_client: !a,
-            name: "ACK".into(),
-            note: fl!(loader(lang), "dg-ack1"),
-            done: f.teardown >= 2,
-        },
-        Arrow {
-            from_client: !a,
-            name: "FIN".into(),
-            note: fl!(loader(lang), "dg-fin2"),
-            done: f.teardown >= 3,
-        },
-        Arrow {
-            from_client: a,
-            name: "ACK".into(),
-            note: fl!(loader(lang), "dg-ack2"),
-            done: f.teardown >= 4,
-        },
-    ];
+    ends(ui, &f, role, lang);
+    let (hs, data, td) = (
+        handshake(&f, lang),
+        data_arrows(&f, lang),
+        teardown(&f, lang),
+    );
     // The highlight: the step that happened last; none before anything happened.
     let current = f.last;
     let sections: [(String, &[Arrow]); 3] = [
@@ -264,22 +183,129 @@ pub fn show(ui: &mut Ui, t: &Timeline, role: Role, client: Option<u64>, lang: La
                     draw_arrow(ui, ar, is_current);
                 }
                 if si == 0 && f.rst {
-                    // From the side that sent it: the peer, or this side after Reset.
-                    let this_side_is_client = role == Role::TcpClient;
-                    let rst = Arrow {
-                        from_client: if f.rst_here {
-                            this_side_is_client
-                        } else {
-                            !this_side_is_client
-                        },
-                        name: "RST".into(),
-                        note: fl!(loader(lang), "dg-reset"),
-                        done: true,
-                    };
+                    let rst = reset(&f, role, lang);
                     draw_arrow_colored(ui, &rst, crate::ui::common::address_field::ERROR_RED, 2.5);
                 }
             }
         });
+}
+
+/// The title and the two ends: the client on the left, the server on the right.
+fn ends(ui: &mut Ui, f: &Flow, role: Role, lang: Lang) {
+    ui.heading(fl!(loader(lang), "dg-title"));
+    ui.horizontal(|ui| {
+        ui.label(
+            RichText::new(format!(
+                "{}\n{}",
+                fl!(loader(lang), "dg-client"),
+                endpoint(f.client)
+            ))
+            .strong(),
+        );
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
+            ui.label(
+                RichText::new(format!(
+                    "{}\n{}",
+                    fl!(loader(lang), "dg-server"),
+                    endpoint(f.server)
+                ))
+                .strong(),
+            );
+        });
+    });
+    if role == Role::TcpServer && f.client.is_none() {
+        ui.label(RichText::new(fl!(loader(lang), "dg-no-client")).weak());
+    }
+}
+
+/// The three-way handshake: SYN, SYN + ACK, ACK.
+fn handshake(f: &Flow, lang: Lang) -> [Arrow; 3] {
+    let client_port = f.client.map_or("?".into(), |a| a.port().to_string());
+    let server_port = f.server.map_or("?".into(), |a| a.port().to_string());
+    [
+        Arrow {
+            from_client: true,
+            name: format!("SYN  {client_port} → {server_port}"),
+            note: fl!(loader(lang), "dg-syn"),
+            done: f.handshake >= 1,
+        },
+        Arrow {
+            from_client: false,
+            name: "SYN + ACK".into(),
+            note: fl!(loader(lang), "dg-synack"),
+            done: f.handshake >= 3,
+        },
+        Arrow {
+            from_client: true,
+            name: "ACK".into(),
+            note: fl!(loader(lang), "dg-ack"),
+            done: f.handshake >= 3,
+        },
+    ]
+}
+
+/// The data each way, in bytes.
+fn data_arrows(f: &Flow, lang: Lang) -> [Arrow; 2] {
+    [
+        Arrow {
+            from_client: true,
+            name: fl!(loader(lang), "tl-bytes", n = f.c2s_bytes),
+            note: fl!(loader(lang), "dg-data"),
+            done: f.c2s_bytes > 0,
+        },
+        Arrow {
+            from_client: false,
+            name: fl!(loader(lang), "tl-bytes", n = f.s2c_bytes),
+            note: fl!(loader(lang), "dg-data"),
+            done: f.s2c_bytes > 0,
+        },
+    ]
+}
+
+/// The four-way teardown, from the side that closed first (the client when unknown).
+fn teardown(f: &Flow, lang: Lang) -> [Arrow; 4] {
+    let a = f.fin_by_client.unwrap_or(true);
+    [
+        Arrow {
+            from_client: a,
+            name: "FIN".into(),
+            note: fl!(loader(lang), "dg-fin1"),
+            done: f.teardown >= 1,
+        },
+        Arrow {
+            from_client: !a,
+            name: "ACK".into(),
+            note: fl!(loader(lang), "dg-ack1"),
+            done: f.teardown >= 2,
+        },
+        Arrow {
+            from_client: !a,
+            name: "FIN".into(),
+            note: fl!(loader(lang), "dg-fin2"),
+            done: f.teardown >= 3,
+        },
+        Arrow {
+            from_client: a,
+            name: "ACK".into(),
+            note: fl!(loader(lang), "dg-ack2"),
+            done: f.teardown >= 4,
+        },
+    ]
+}
+
+/// The RST, from the side that sent it: the peer, or this side after Reset.
+fn reset(f: &Flow, role: Role, lang: Lang) -> Arrow {
+    let this_side_is_client = role == Role::TcpClient;
+    Arrow {
+        from_client: if f.rst_here {
+            this_side_is_client
+        } else {
+            !this_side_is_client
+        },
+        name: "RST".into(),
+        note: fl!(loader(lang), "dg-reset"),
+        done: true,
+    }
 }
 
 fn draw_arrow(ui: &mut Ui, ar: &Arrow, current: bool) {
