@@ -83,81 +83,107 @@ pub fn show(
     running: bool,
     lang: Lang,
 ) -> Option<PanelAction> {
-    let l = loader(lang);
-    let mut action = None;
     let checking = view.is_some_and(|v| v.running);
     let problem = form.spec(lang).err();
     // The buttons first, so Start is in reach in a short panel.
-    ui.horizontal_wrapped(|ui| {
-        if checking {
-            if ui.button(fl!(l, "roster-stop")).clicked() {
-                action = Some(PanelAction::Control(Control::StopRoster));
-            }
-        } else {
-            let start = ui.add_enabled(
-                running && problem.is_none(),
-                egui::Button::new(fl!(l, "roster-start")),
-            );
-            if !running {
-                start
-                    .clone()
-                    .on_disabled_hover_text(fl!(l, "roster-listen-first"));
-            }
-            if start.clicked()
-                && let Ok(spec) = form.spec(lang)
-            {
-                action = Some(PanelAction::Control(Control::StartRoster(Box::new(spec))));
-            }
-        }
-        let has_rows = view.is_some_and(|v| !v.rows.is_empty());
-        if ui
-            .add_enabled(has_rows, egui::Button::new(fl!(l, "roster-export")))
-            .clicked()
-        {
-            action = Some(PanelAction::OpenDialog(
-                Dialog::ExportRoster,
-                "roster.csv".into(),
-            ));
-        }
-        if let Some(v) = view {
-            ui.label(
-                RichText::new(fl!(
-                    l,
-                    "roster-summary",
-                    passed = v.passed(),
-                    total = v.rows.len()
-                ))
-                .strong(),
-            );
-        }
-    });
+    let can_start = running && problem.is_none();
+    let action = ui
+        .horizontal_wrapped(|ui| buttons(ui, form, view, running, can_start, lang))
+        .inner;
     if checking {
-        // While checking, the exercise is one line, so the table gets the panel's rows.
-        let (expect, within) = (form.expect.as_str(), form.within_s.as_str());
-        let line = match form.reply.trim() {
-            "" => fl!(
-                l,
-                "roster-checking-message",
-                expect = expect,
-                within = within
-            ),
-            reply => fl!(
-                l,
-                "roster-checking",
-                expect = expect,
-                reply = reply,
-                within = within
-            ),
-        };
-        crate::ui::common::layout::one_line_note(ui, RichText::new(line).weak());
+        checking_note(ui, form, lang);
     } else {
-        ui.label(RichText::new(fl!(l, "roster-intro")).weak());
+        ui.label(RichText::new(fl!(loader(lang), "roster-intro")).weak());
         form_grid(ui, form, lang);
     }
     if let Some(p) = &problem {
         crate::ui::common::style::error_label(ui, p);
     }
-    let Some(v) = view else { return action };
+    if let Some(v) = view {
+        table(ui, v, lang);
+    }
+    action
+}
+
+/// Start (or Stop while checking), Export CSV and the count passed. `can_start`: the
+/// server runs and the exercise is good.
+fn buttons(
+    ui: &mut Ui,
+    form: &RosterForm,
+    view: Option<&RosterView>,
+    running: bool,
+    can_start: bool,
+    lang: Lang,
+) -> Option<PanelAction> {
+    let checking = view.is_some_and(|v| v.running);
+    let l = loader(lang);
+    let mut action = None;
+    if checking {
+        if ui.button(fl!(l, "roster-stop")).clicked() {
+            action = Some(PanelAction::Control(Control::StopRoster));
+        }
+    } else {
+        let start = ui.add_enabled(can_start, egui::Button::new(fl!(l, "roster-start")));
+        if !running {
+            start
+                .clone()
+                .on_disabled_hover_text(fl!(l, "roster-listen-first"));
+        }
+        if start.clicked()
+            && let Ok(spec) = form.spec(lang)
+        {
+            action = Some(PanelAction::Control(Control::StartRoster(Box::new(spec))));
+        }
+    }
+    let has_rows = view.is_some_and(|v| !v.rows.is_empty());
+    if ui
+        .add_enabled(has_rows, egui::Button::new(fl!(l, "roster-export")))
+        .clicked()
+    {
+        action = Some(PanelAction::OpenDialog(
+            Dialog::ExportRoster,
+            "roster.csv".into(),
+        ));
+    }
+    if let Some(v) = view {
+        ui.label(
+            RichText::new(fl!(
+                l,
+                "roster-summary",
+                passed = v.passed(),
+                total = v.rows.len()
+            ))
+            .strong(),
+        );
+    }
+    action
+}
+
+/// While checking, the exercise is one line, so the table gets the panel's rows.
+fn checking_note(ui: &mut Ui, form: &RosterForm, lang: Lang) {
+    let l = loader(lang);
+    let (expect, within) = (form.expect.as_str(), form.within_s.as_str());
+    let line = match form.reply.trim() {
+        "" => fl!(
+            l,
+            "roster-checking-message",
+            expect = expect,
+            within = within
+        ),
+        reply => fl!(
+            l,
+            "roster-checking",
+            expect = expect,
+            reply = reply,
+            within = within
+        ),
+    };
+    crate::ui::common::layout::one_line_note(ui, RichText::new(line).weak());
+}
+
+/// One row per client: its address, student number, verdict, time and bytes.
+fn table(ui: &mut Ui, v: &RosterView, lang: Lang) {
+    let l = loader(lang);
     egui::Grid::new("roster-table")
         .striped(true)
         .num_columns(6)
@@ -195,7 +221,6 @@ pub fn show(
                 ui.end_row();
             }
         });
-    action
 }
 
 /// The exercise's three fields.
