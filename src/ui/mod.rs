@@ -1,10 +1,10 @@
 //! The window (egui/eframe): four tabs — UDP Sender, UDP Receiver, TCP Client and
 //! TCP Server — each owning its own session, log and send box. [`run`] opens it.
 //!
-//! The folders, from the bottom layer up (each uses only the ones above it in this list):
-//! [`common`] pieces, the [`log`] view, file [`dialogs`], the option [`pickers`], the
-//! [`lesson`] views, the send box and its [`tools`], the session [`tabs`], the
-//! [`classroom`] top bar, and the [`app`] over them all.
+//! The folders, from the bottom layer up (each uses only the folders named before it):
+//! `common/` pieces, the `log/` view, file `dialogs/`, the option `pickers/`, the
+//! `lesson/` views, the send box and its `tools/`, the session `tabs/`, the
+//! `classroom/` top bar, and the `app/` over them all.
 
 mod app;
 mod classroom;
