@@ -7,6 +7,7 @@ pub(super) mod settings;
 pub(super) mod status_words;
 pub(super) mod tab;
 pub(super) mod tab_config;
+pub(super) mod tab_save;
 pub(super) mod tab_tools;
 pub(super) mod tcp_client;
 pub(super) mod tcp_server;

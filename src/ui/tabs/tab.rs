@@ -2,7 +2,8 @@
 //! keeps between frames (selection, notices, open dialogs, saves under way) and its
 //! session [`Runtime`], which runs on its own thread. The tab reads the runtime's status
 //! each frame and sends it controls; it never touches a socket. Drawing the tab is
-//! [`super::session_panel`]'s job; the tools' requests are applied in [`super::tab_tools`].
+//! [`super::session_panel`]'s job; the tools' requests are applied in [`super::tab_tools`],
+//! and Save log… is in [`super::tab_save`].
 
 use super::settings::TabSettings;
 use super::status_words::{ConnState, writer_error_text};
@@ -50,9 +51,10 @@ pub struct SessionPanel {
     /// The window's part of the tools (dialogs, notes, the file being sent).
     pub kit: Toolkit,
     pub(in crate::ui) runtime: Runtime,
-    saves: Vec<Background<Result<String, String>>>,
+    /// Saves under way (see `tab_save`).
+    pub(super) saves: Vec<Background<Result<String, String>>>,
     /// Save log…'s file dialog, while it is open.
-    save_dialog: Option<PendingDialog>,
+    pub(super) save_dialog: Option<PendingDialog>,
     /// UDP Sender: the destination the session was started with, and the one last handed
     /// to the worker.
     started_dest: Option<String>,
@@ -353,82 +355,6 @@ impl SessionPanel {
         self.st.spool_path.clone()
     }
 
-    /// What a save reads: the spool, or the rows in memory when there is no spool.
-    fn save_source(&self) -> save::Source {
-        match (&self.st.spool_path, &self.st.spool_error) {
-            (Some(p), None) => save::Source::Spool {
-                path: p.clone(),
-                sync: Box::new(self.runtime.syncer(std::time::Duration::from_secs(60))),
-            },
-            (Some(p), Some(e)) => {
-                let (rows, evicted) = {
-                    let v = self.view();
-                    let rows: Vec<_> = v.store.iter().cloned().collect();
-                    (rows, v.store.total() > v.store.len() as u64)
-                };
-                save::Source::Stopped {
-                    path: p.clone(),
-                    sync: Box::new(self.runtime.syncer(std::time::Duration::from_secs(60))),
-                    rows,
-                    evicted,
-                    why: writer_error_text(self.lang, e),
-                }
-            }
-            (_, err) => save::Source::Memory {
-                rows: self.view().store.iter().cloned().collect(),
-                why: err.as_ref().map_or_else(
-                    || fl!(loader(self.lang), "save-no-disk-copy"),
-                    |e| writer_error_text(self.lang, e),
-                ),
-            },
-        }
-    }
-
-    /// Asks where to save (rfd, one filter per format) and exports the whole session
-    /// from the spool in the encoding chosen now, both off the UI thread.
-    pub fn save_log(&mut self, ctx: &egui::Context) {
-        self.start_save(None, ctx);
-    }
-
-    /// What Save log… does once it has a path: exports the whole session to `output` on a
-    /// background thread; the result arrives in [`SessionPanel::notice`].
-    pub fn save_log_to(&mut self, output: PathBuf, ctx: &egui::Context) {
-        self.start_save(Some(output), ctx);
-    }
-
-    fn start_save(&mut self, output: Option<PathBuf>, ctx: &egui::Context) {
-        if self.view().store.total() == 0 {
-            self.notice = Some((fl!(loader(self.lang), "notice-nothing-to-save"), false));
-            return;
-        }
-        let Some(output) = output else {
-            // First the file: the answer comes back through poll_save_dialog.
-            let name = save::suggested_name(self.role.as_str());
-            let title = fl!(loader(self.lang), "save-dialog-title");
-            let req = save::save_request(&title, &name);
-            self.save_dialog = Some(PendingDialog::open(req, ctx));
-            return;
-        };
-        let source = self.save_source();
-        let enc = self.encoding();
-        let lang = self.lang;
-        let spawned = Background::once("save-log", ctx, move || {
-            save::export_session(source, &save::with_format(output), enc, lang)
-        });
-        match spawned {
-            Ok(job) => {
-                self.notice = Some((fl!(loader(self.lang), "notice-saving"), false));
-                self.saves.push(job);
-            }
-            Err(e) => {
-                self.notice = Some((
-                    fl!(loader(self.lang), "notice-save-failed", err = e.to_string()),
-                    true,
-                ))
-            }
-        }
-    }
-
     /// A bound UDP sender sends to what its destination fields say now: a new valid
     /// destination is handed to the worker once.
     pub(in crate::ui) fn follow_destination(&mut self) {
@@ -448,19 +374,6 @@ impl SessionPanel {
             self.send_command(Command::SetDestination(d.clone()));
         }
         self.dest_applied = Some(d);
-    }
-
-    /// Shows Save log…'s file dialog while it is open, and saves once it has a file.
-    pub(in crate::ui) fn poll_save_dialog(&mut self, ctx: &egui::Context) {
-        let Some(d) = &mut self.save_dialog else {
-            return;
-        };
-        if let crate::ui::dialogs::file_dialog::Answer::Done(path) = d.poll(ctx) {
-            self.save_dialog = None;
-            if let Some(p) = path {
-                self.start_save(Some(p), ctx);
-            }
-        }
     }
 
     /// What the status line says about the log: rows held, events seen, what is on disk.
