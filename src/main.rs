@@ -60,7 +60,7 @@ fn main() {
     }
     // A bad preset stops here, before anything opens.
     let preset = match &cli.preset {
-        Some(path) => match socket_tester::ui::preset::load(path) {
+        Some(path) => match socket_tester::ui::load_preset(path) {
             Ok(p) => Some(p),
             Err(e) => {
                 eprintln!("error: bad preset: {e}");

@@ -1,81 +1,42 @@
 //! The window (egui/eframe): four tabs — UDP Sender, UDP Receiver, TCP Client and
 //! TCP Server — each owning its own session, log and send box. [`run`] opens it.
+//!
+//! The folders, from the bottom layer up (each uses only the folders named before it):
+//! `common/` pieces, the `log/` view, file `dialogs/`, the option `pickers/`, the
+//! `lesson/` views, the send box and its `tools/`, the session `tabs/`, the
+//! `classroom/` top bar, and the `app/` over them all.
 
-mod action;
-mod address_field;
 mod app;
-mod background;
 mod classroom;
-mod command;
-mod encoding_picker;
-mod expect_panel;
-mod field;
-mod file_dialog;
-mod file_window;
-mod framing_picker;
-pub mod icon;
-mod lang;
-mod layout;
-pub mod learn;
-mod live_feed;
-pub mod log_settings;
-mod log_state;
-mod log_toolbar;
-mod log_view;
-mod multicast;
-mod network_panel;
-mod payload_words;
-mod payloads;
-pub mod preset;
-mod rate_chart;
-pub mod recovery;
-mod replay_window;
-mod roster_panel;
-mod rules_panel;
-pub mod save;
-pub mod search;
-mod send_box;
-mod senders_table;
-mod sequence_panel;
-mod sequence_tools;
-mod session_panel;
-mod settings;
-mod sockopts_picker;
-mod status_words;
-mod style;
-mod tab;
-mod tab_config;
-mod tab_tools;
-mod tcp_client;
-mod tcp_diagram;
-mod tcp_server;
-mod tcp_stats_view;
-mod timeline;
-mod tls_picker;
-mod tls_status;
-mod toolkit;
-mod udp_receiver;
-mod udp_sender;
-mod writes_picker;
+mod common;
+mod dialogs;
+mod lesson;
+mod log;
+mod pickers;
+mod tabs;
+mod tools;
 
+pub use crate::files::default_data_dir;
 pub use app::{App, install_cjk_font, start_lab, start_stream_lab, tab_name};
-pub use classroom::Classroom;
-pub use command::AppCommand;
-pub use file_dialog::use_in_window as use_in_window_file_dialogs;
-pub use framing_picker::{FramingForm, FramingMode};
-pub use lang::tab_label;
-pub use log_settings::LogSettings;
-pub use log_view::{DisplayMode, format_row_text, write_log};
-pub use multicast::MulticastForm;
-pub use payloads::{SavedPayload, export as export_payloads, import as import_payloads};
-pub use send_box::{LineEnding, PayloadForm};
-pub use settings::{ClassroomSettings, KitSettings, Persisted, TabSettings, Tool};
-pub use status_words::ConnState;
-pub use style::Theme;
-pub use tab::SessionPanel;
-pub use tab::Toolkit;
-pub use tcp_diagram::{Flow, flow as tcp_flow};
-pub use timeline::{Step, Timeline};
+pub use classroom::command::AppCommand;
+pub use classroom::mode::Classroom;
+pub use classroom::preset::{Preset, load as load_preset, save as save_preset};
+pub use common::lang::tab_label;
+pub use common::style::Theme;
+pub use dialogs::file_dialog::use_in_window as use_in_window_file_dialogs;
+pub use dialogs::save::{Source as ExportSource, export_session};
+pub use lesson::tcp_diagram::{Flow, flow as tcp_flow};
+pub use lesson::timeline::{Step, Timeline};
+pub use log::log_settings::LogSettings;
+pub use log::log_view::{DisplayMode, format_row_text, write_log};
+pub use pickers::framing_picker::{FramingForm, FramingMode};
+pub use pickers::multicast::MulticastForm;
+pub use tabs::settings::{ClassroomSettings, KitSettings, Persisted, TabSettings, Tool};
+pub use tabs::status_words::ConnState;
+pub use tabs::tab::SessionPanel;
+pub use tabs::toolkit::Toolkit;
+pub use tools::payloads::{SavedPayload, export as export_payloads, import as import_payloads};
+pub use tools::send_box::{LineEnding, PayloadForm};
 
 use crate::launch::Launch;
 
@@ -89,16 +50,13 @@ pub fn run(launch: Option<Launch>) -> eframe::Result<()> {
 }
 
 /// [`run`], with a preset's tabs over the remembered settings (`--preset FILE`).
-pub fn run_with_preset(
-    launch: Option<Launch>,
-    preset: Option<preset::Preset>,
-) -> eframe::Result<()> {
+pub fn run_with_preset(launch: Option<Launch>, preset: Option<Preset>) -> eframe::Result<()> {
     let mut viewport = egui::ViewportBuilder::default()
         .with_title(APP_NAME)
         .with_app_id(crate::files::APP_ID)
         .with_inner_size([1100.0, 720.0])
         .with_min_inner_size([720.0, 460.0]);
-    if let Some(icon) = icon::app_icon() {
+    if let Some(icon) = common::icon::app_icon() {
         viewport = viewport.with_icon(std::sync::Arc::new(icon));
     }
     let options = eframe::NativeOptions {

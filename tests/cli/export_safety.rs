@@ -10,7 +10,7 @@ use socket_tester::log::RecordWriter;
 use socket_tester::log::export::{Format, export};
 use socket_tester::log::record::read_records;
 use socket_tester::net::{Event, EventKind, Role};
-use socket_tester::ui::save::{Source, export_session};
+use socket_tester::ui::{ExportSource as Source, export_session};
 use std::path::Path;
 use std::process::{Command, Output};
 

@@ -85,7 +85,7 @@ fn child_writes_with_umask_000() {
     }];
     socket_tester::ui::export_payloads(&base.join("payloads.json"), &payloads).unwrap();
     let app = socket_tester::ui::App::new(None, None);
-    socket_tester::ui::preset::save(&app.preset(), &base.join("lab.toml")).unwrap();
+    socket_tester::ui::save_preset(&app.preset(), &base.join("lab.toml")).unwrap();
     socket_tester::files::private::secure_settings_file(&base.join("settings/app.ron")).unwrap();
 }
 

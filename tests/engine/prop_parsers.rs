@@ -121,11 +121,11 @@ proptest! {
         any::<String>(),
         "(\\[[a-z_.]{0,12}\\]\\n|[a-z_]{1,10} = (\"[^\"\\n]{0,12}\"|[0-9-]{1,6}|true|\\[\\])\\n){0,8}",
     ]) {
-        match socket_tester::ui::preset::Preset::parse(&s) {
+        match socket_tester::ui::Preset::parse(&s) {
             Ok(p) => {
                 // What loads can be written back and loaded again.
                 let text = p.to_toml().unwrap();
-                prop_assert!(socket_tester::ui::preset::Preset::parse(&text).is_ok());
+                prop_assert!(socket_tester::ui::Preset::parse(&text).is_ok());
             }
             Err(e) => {
                 if let Some(line) = e.line {

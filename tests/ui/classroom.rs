@@ -248,7 +248,7 @@ fn theme_and_zoom_are_remembered() {
 
 #[test]
 fn preset_round_trips_through_the_window() {
-    use socket_tester::ui::preset;
+    use socket_tester::ui::{load_preset, save_preset};
     let mut app = english_app();
     app.tab = Role::TcpServer;
     {
@@ -262,10 +262,10 @@ fn preset_round_trips_through_the_window() {
     app.panel_mut(Role::TcpServer).settings.backlog = "5".into();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("lab1.toml");
-    preset::save(&app.preset(), &path).unwrap();
+    save_preset(&app.preset(), &path).unwrap();
 
     let mut fresh = english_app();
-    fresh.apply_preset(preset::load(&path).unwrap()).unwrap();
+    fresh.apply_preset(load_preset(&path).unwrap()).unwrap();
     assert_eq!(fresh.preset(), app.preset());
     assert_eq!(fresh.tab, Role::TcpServer);
     assert_eq!(
@@ -286,7 +286,7 @@ fn preset_round_trips_through_the_window() {
         .unwrap()
         + 1;
     std::fs::write(&path, &bad).unwrap();
-    let err = preset::load(&path).unwrap_err().to_string();
+    let err = load_preset(&path).unwrap_err().to_string();
     assert!(err.contains(&format!("line {line}")), "{err}");
     assert!(err.contains("[tcp_server] backlog"), "{err}");
 }

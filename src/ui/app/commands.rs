@@ -5,8 +5,8 @@
 use super::{App, lab};
 use crate::i18n::loader;
 use crate::net::Role;
-use crate::ui::command::AppCommand;
-use crate::ui::preset::{self, Preset};
+use crate::ui::classroom::command::AppCommand;
+use crate::ui::classroom::preset::{self, Preset};
 use i18n_embed_fl::fl;
 
 impl App {
@@ -67,7 +67,7 @@ impl App {
         for role in Role::ALL {
             let s = preset.settings(role).clone();
             let p = self.panel_mut(role);
-            let enc = crate::ui::encoding_picker::from_label(&s.encoding);
+            let enc = crate::ui::pickers::encoding_picker::from_label(&s.encoding);
             p.settings = s;
             p.set_encoding(enc);
         }

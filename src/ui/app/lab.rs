@@ -9,12 +9,13 @@
 use super::App;
 use crate::i18n::{Lang, loader};
 use crate::net::Role;
-use crate::ui::classroom::{Lab, LabStage};
-use crate::ui::lang::tab_label;
-use crate::ui::settings::TabSettings;
-use crate::ui::status_words::ConnState;
-use crate::ui::tab::SessionPanel;
-use crate::ui::{network_panel, session_panel, timeline};
+use crate::ui::classroom::mode::{Lab, LabStage};
+use crate::ui::common::lang::tab_label;
+use crate::ui::lesson::{network_panel, timeline};
+use crate::ui::tabs::session_panel;
+use crate::ui::tabs::settings::TabSettings;
+use crate::ui::tabs::status_words::ConnState;
+use crate::ui::tabs::tab::SessionPanel;
 use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
 
@@ -84,7 +85,7 @@ fn stream_steps(app: &mut App, ui: &mut Ui) {
             client.send_bytes(m.as_bytes().to_vec());
         }
     }
-    use crate::ui::framing_picker::FramingMode;
+    use crate::ui::pickers::framing_picker::FramingMode;
     let framing = &mut app.panel_mut(Role::TcpServer).settings.framing.mode;
     if *framing == FramingMode::Raw {
         if ui

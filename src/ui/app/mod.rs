@@ -9,15 +9,15 @@ mod lab;
 pub use fonts::install_cjk_font;
 pub use lab::{start_lab, start_stream_lab};
 
-use super::command::AppCommand;
-use super::log_settings::{self, LogSettings};
-use super::recovery::Recovery;
-use super::settings::Persisted;
-use super::tab::SessionPanel;
 use crate::i18n::loader;
 use crate::launch::Launch;
 use crate::net::{Notifier, Role};
 use crate::session::SpoolBudget;
+use crate::ui::classroom::command::AppCommand;
+use crate::ui::dialogs::recovery::Recovery;
+use crate::ui::log::log_settings::{self, LogSettings};
+use crate::ui::tabs::settings::Persisted;
+use crate::ui::tabs::tab::SessionPanel;
 use egui::{Key, Modifiers, RichText};
 use i18n_embed_fl::fl;
 use std::sync::Arc;
@@ -37,7 +37,7 @@ pub struct App {
     /// Whether a CJK font was found.
     pub cjk_font: bool,
     /// Classroom mode: language, menus, Network panel, timeline, diagram, labs.
-    pub classroom: super::classroom::Classroom,
+    pub classroom: crate::ui::classroom::mode::Classroom,
     /// The in-memory cap of every log (Settings menu).
     pub log_settings: LogSettings,
     /// Where spool files live.
@@ -92,7 +92,7 @@ impl App {
             notify: None,
             fonts_done: false,
             cjk_font: false,
-            classroom: super::classroom::Classroom::new(p.classroom),
+            classroom: crate::ui::classroom::mode::Classroom::new(p.classroom),
             log_settings: p.log,
             data_dir: crate::files::default_data_dir(),
             recovery: Recovery::default(),
@@ -203,7 +203,7 @@ impl App {
     /// Draws the window.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        super::classroom::begin_frame(&mut self.classroom, &ctx);
+        crate::ui::classroom::mode::begin_frame(&mut self.classroom, &ctx);
         self.poll_presets(&ctx);
         lab::pump_lab(self);
         let (send_key, save_key, clear_key) = ui.input_mut(|i| {
@@ -217,24 +217,30 @@ impl App {
         egui::Panel::top("tabs").show(ui, |ui| {
             ui.add_space(2.0);
             ui.horizontal(|ui| {
-                ui.label(RichText::new(fl!(super::lang::ui_loader(ui), "app-title")).strong());
-                if let Some(cmd) = super::classroom::menus(ui, &mut self.classroom) {
+                ui.label(
+                    RichText::new(fl!(crate::ui::common::lang::ui_loader(ui), "app-title"))
+                        .strong(),
+                );
+                if let Some(cmd) = crate::ui::classroom::mode::menus(ui, &mut self.classroom) {
                     commands.push(cmd);
                 }
                 ui.separator();
                 let mut settings = self.log_settings;
-                ui.menu_button(fl!(super::lang::ui_loader(ui), "menu-settings"), |ui| {
-                    if log_settings::ui(ui, &mut settings) {
-                        commands.push(AppCommand::SetLogSettings(settings));
-                    }
-                });
+                ui.menu_button(
+                    fl!(crate::ui::common::lang::ui_loader(ui), "menu-settings"),
+                    |ui| {
+                        if log_settings::ui(ui, &mut settings) {
+                            commands.push(AppCommand::SetLogSettings(settings));
+                        }
+                    },
+                );
                 ui.separator();
                 for role in Role::ALL {
                     let lang = self.classroom.lang;
-                    let name = super::lang::tab_label(lang, role);
+                    let name = crate::ui::common::lang::tab_label(lang, role);
                     ui.selectable_value(&mut self.tab, role, RichText::new(&name).size(15.0));
                     if self.panel(role).is_running() {
-                        ui.label(RichText::new("●").color(super::style::GOOD_GREEN))
+                        ui.label(RichText::new("●").color(crate::ui::common::style::GOOD_GREEN))
                             .on_hover_text(fl!(loader(lang), "tab-running", name = name));
                     }
                 }
@@ -261,12 +267,12 @@ impl App {
         }
         egui::Panel::bottom("status").show(ui, |ui| {
             ui.add_space(2.0);
-            super::session_panel::status_line(ui, panel);
+            crate::ui::tabs::session_panel::status_line(ui, panel);
             ui.add_space(2.0);
         });
-        super::classroom::session_panels(ui, &mut self.classroom, panel);
+        crate::ui::classroom::mode::session_panels(ui, &mut self.classroom, panel);
         egui::CentralPanel::default().show(ui, |ui| {
-            super::session_panel::show(ui, panel, send_key, &notify);
+            crate::ui::tabs::session_panel::show(ui, panel, send_key, &notify);
         });
         self.recovery.show(ui.ctx());
     }

@@ -1,0 +1,80 @@
+//! What one log view keeps between frames (selection, filter, search, the note being
+//! written), how its data column shows payloads, and what its toolbar asked for: shared by
+//! the toolbar and the table, which both draw from it.
+
+use super::search::Matches;
+use crate::i18n::{Lang, loader};
+use crate::log::LogStore;
+use i18n_embed_fl::fl;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// How the data column shows payloads.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DisplayMode {
+    #[default]
+    Text,
+    Hex,
+    Both,
+}
+
+/// Selection and filter of one log view (not persisted).
+#[derive(Debug, Default)]
+pub struct LogViewState {
+    /// Selected rows, by sequence number.
+    pub selected: BTreeSet<u64>,
+    pub(in crate::ui) anchor: Option<u64>,
+    /// TCP server: show only this client's rows.
+    pub client_filter: Option<u64>,
+    /// The search/filter box (text, hex bytes, peer, → / ←).
+    pub search: String,
+    /// Rows passing the client filter and the search, kept up to date incrementally.
+    pub matches: Matches,
+    /// The note being written (Note… popup).
+    pub note: String,
+    /// The live Wireshark feed runs (set by the tab from the runtime's status).
+    pub live_on: bool,
+}
+
+impl LogViewState {
+    /// Forgets selection and the filter cache (after Clear).
+    pub fn reset(&mut self) {
+        self.selected.clear();
+        self.anchor = None;
+        self.matches.reset();
+    }
+
+    /// The "k of n match" text, or None without a search.
+    pub fn match_text(&self, store: &LogStore, lang: Lang) -> Option<String> {
+        if self.search.trim().is_empty() {
+            return None;
+        }
+        let more = if self.matches.done {
+            String::new()
+        } else {
+            fl!(loader(lang), "log-searching")
+        };
+        Some(fl!(
+            loader(lang),
+            "log-match-count",
+            k = self.matches.seqs.len(),
+            n = store.len(),
+            more = more
+        ))
+    }
+}
+
+/// What the user asked for in the toolbar.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct LogActions {
+    pub clear: bool,
+    /// Copy the selected rows (all rows passing the filter when none is selected).
+    pub copy: bool,
+    pub save: bool,
+    /// Open the Replay window.
+    pub replay: bool,
+    /// Start (true) or stop the live feed into Wireshark.
+    pub live: Option<bool>,
+    /// Add this note at this moment.
+    pub note: Option<String>,
+}

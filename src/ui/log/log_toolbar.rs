@@ -1,0 +1,223 @@
+//! The log's toolbar: the display mode, Clear, Copy, Save log…, Replay…, Wireshark (live),
+//! Note…, then a second row with the TCP server's client filter and the search box. When
+//! the first row does not fit (a lab's half window, a side panel open) the display mode is
+//! one box and the actions fold into one "⋯" menu, so the toolbar keeps to two rows and
+//! the log's rows keep the height.
+
+use super::log_state::{DisplayMode, LogActions, LogViewState};
+use crate::i18n::{Lang, loader};
+use crate::log::LogStore;
+use egui::{RichText, Ui};
+use i18n_embed_fl::fl;
+
+/// The width the toolbar's first row takes with every button out, in this language: the
+/// texts' widths plus each button's padding and the spacing between items.
+fn full_row_width(ui: &Ui, lang: Lang, live_on: bool) -> f32 {
+    let l = loader(lang);
+    let live = if live_on { "log-live-stop" } else { "log-live" };
+    let labels = [
+        fl!(l, "log-title"),
+        fl!(l, "log-show"),
+        fl!(l, "log-text"),
+        fl!(l, "log-hex-view"),
+        fl!(l, "log-both"),
+        fl!(l, "log-clear"),
+        fl!(l, "log-copy-all"),
+        fl!(l, "log-save"),
+        fl!(l, "log-replay"),
+        l.get(live),
+        fl!(l, "log-note"),
+    ];
+    let s = ui.spacing();
+    // Every item is spaced; all but the two plain labels are padded buttons.
+    let spacing = s.item_spacing.x * labels.len() as f32
+        + 2.0 * s.button_padding.x * (labels.len() - 2) as f32;
+    let text: f32 = labels
+        .iter()
+        .map(|t| crate::ui::common::layout::text_width(ui, t.as_str(), egui::TextStyle::Button))
+        .sum();
+    // Two separators and a little slack.
+    text + spacing + 2.0 * s.item_spacing.x + 8.0
+}
+
+/// Draws the toolbar's two rows; what the user asked for goes into `actions`.
+pub fn show(
+    ui: &mut Ui,
+    store: &LogStore,
+    st: &mut LogViewState,
+    display: &mut DisplayMode,
+    server: bool,
+    id_salt: &str,
+    actions: &mut LogActions,
+) {
+    let lang = crate::ui::common::lang::lang(ui.ctx());
+    // Too narrow for every button on one row: the actions go into the "⋯" menu.
+    let narrow = ui.available_width() < full_row_width(ui, lang, st.live_on);
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(fl!(loader(lang), "log-title")).strong());
+        let l = ui.label(fl!(loader(lang), "log-show"));
+        let modes = [
+            (DisplayMode::Text, fl!(loader(lang), "log-text")),
+            (DisplayMode::Hex, fl!(loader(lang), "log-hex-view")),
+            (DisplayMode::Both, fl!(loader(lang), "log-both")),
+        ];
+        if narrow {
+            // One box instead of three buttons, so the row stays one row.
+            let current = modes.iter().find(|m| m.0 == *display).map(|m| m.1.clone());
+            egui::ComboBox::from_id_salt(("display_mode", id_salt))
+                .width(80.0)
+                .selected_text(current.unwrap_or_default())
+                .show_ui(ui, |ui| {
+                    for (mode, name) in &modes {
+                        ui.selectable_value(display, *mode, name);
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+        } else {
+            for (mode, name) in &modes {
+                ui.selectable_value(display, *mode, name);
+            }
+        }
+        ui.separator();
+        if narrow {
+            ui.menu_button("⋯", |ui| action_buttons(ui, store, st, lang, actions))
+                .response
+                .on_hover_text(fl!(loader(lang), "log-actions-tip"));
+        } else {
+            action_buttons(ui, store, st, lang, actions);
+        }
+    });
+
+    ui.horizontal(|ui| {
+        // The client filter leads the second row, so the first never wraps it in two.
+        if server {
+            client_filter(ui, store, st, lang, id_salt);
+            ui.separator();
+        }
+        let l = ui.label(fl!(loader(lang), "log-filter"));
+        ui.add(
+            egui::TextEdit::singleline(&mut st.search)
+                .hint_text(fl!(loader(lang), "log-filter-hint"))
+                .desired_width(ui.available_width().clamp(80.0, 320.0) - 30.0),
+        )
+        .labelled_by(l.id);
+        if !st.search.is_empty()
+            && ui
+                .small_button("✖")
+                .on_hover_text(fl!(loader(lang), "log-clear-filter"))
+                .clicked()
+        {
+            st.search.clear();
+        }
+        if let Some(t) = st.match_text(store, lang) {
+            ui.label(t);
+        }
+    });
+}
+
+/// Clear, Copy all / Copy selected, Select none, Save log…, Note….
+fn action_buttons(
+    ui: &mut Ui,
+    store: &LogStore,
+    st: &mut LogViewState,
+    lang: Lang,
+    actions: &mut LogActions,
+) {
+    if ui
+        .button(fl!(loader(lang), "log-clear"))
+        .on_hover_text(fl!(loader(lang), "log-clear-tip"))
+        .clicked()
+    {
+        actions.clear = true;
+    }
+    let copy_label = if st.selected.is_empty() {
+        fl!(loader(lang), "log-copy-all")
+    } else {
+        fl!(loader(lang), "log-copy-selected", n = st.selected.len())
+    };
+    if ui
+        .add_enabled(!store.is_empty(), egui::Button::new(copy_label))
+        .clicked()
+    {
+        actions.copy = true;
+    }
+    if !st.selected.is_empty() && ui.button(fl!(loader(lang), "log-select-none")).clicked() {
+        st.selected.clear();
+        st.anchor = None;
+    }
+    if ui
+        .add_enabled(
+            !store.is_empty(),
+            egui::Button::new(fl!(loader(lang), "log-save")),
+        )
+        .on_hover_text(fl!(loader(lang), "log-save-tip"))
+        .clicked()
+    {
+        actions.save = true;
+    }
+    if ui
+        .button(fl!(loader(lang), "log-replay"))
+        .on_hover_text(fl!(loader(lang), "log-replay-tip"))
+        .clicked()
+    {
+        actions.replay = true;
+    }
+    let live_on = st.live_on;
+    let live_label = if live_on {
+        fl!(loader(lang), "log-live-stop")
+    } else {
+        fl!(loader(lang), "log-live")
+    };
+    if ui
+        .button(live_label)
+        .on_hover_text(fl!(loader(lang), "log-live-tip"))
+        .clicked()
+    {
+        actions.live = Some(!live_on);
+    }
+    let note_btn = ui
+        .menu_button(fl!(loader(lang), "log-note"), |ui| {
+            let l = ui.label(fl!(loader(lang), "log-note-text"));
+            let r = ui.add(
+                egui::TextEdit::singleline(&mut st.note)
+                    .hint_text(fl!(loader(lang), "log-note-hint"))
+                    .desired_width(240.0),
+            );
+            let r = r.labelled_by(l.id);
+            let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            let ok = !st.note.trim().is_empty();
+            if (ui
+                .add_enabled(ok, egui::Button::new(fl!(loader(lang), "log-add-note")))
+                .clicked()
+                || enter)
+                && ok
+            {
+                actions.note = Some(st.note.trim().to_string());
+                st.note.clear();
+                ui.close();
+            }
+        })
+        .response;
+    note_btn.on_hover_text(fl!(loader(lang), "log-note-tip"));
+}
+
+/// TCP server: show every client's rows or one client's.
+fn client_filter(ui: &mut Ui, store: &LogStore, st: &mut LogViewState, lang: Lang, salt: &str) {
+    let current = match st.client_filter {
+        Some(id) => format!("#{id}"),
+        None => fl!(loader(lang), "log-all"),
+    };
+    let l = ui.label(fl!(loader(lang), "log-show-client"));
+    egui::ComboBox::from_id_salt(("client_filter", salt))
+        .width(64.0)
+        .selected_text(current)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut st.client_filter, None, fl!(loader(lang), "log-all"));
+            for id in store.clients.keys() {
+                ui.selectable_value(&mut st.client_filter, Some(*id), format!("#{id}"));
+            }
+        })
+        .response
+        .labelled_by(l.id);
+}

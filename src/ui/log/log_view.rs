@@ -1,0 +1,483 @@
+//! The log view: a virtualised table of a session's events (only the visible rows are
+//! laid out, so a million rows cost one screenful) with time, direction, peer, length
+//! and data as text, hex or both; row selection, Clear, Copy, Save log… and, for the TCP
+//! server, a per-client filter.
+
+pub use super::log_state::{DisplayMode, LogActions, LogViewState};
+use crate::codec::{Encoding, to_hex_spaced};
+use crate::i18n::{Lang, loader};
+use crate::log::{Direction, Entry, LogStore, RecordWriter};
+use crate::ui::common::layout::MetaCol;
+use egui::{Color32, RichText, Sense, TextStyle, Ui};
+use egui_extras::{Column, TableBuilder, TableRow};
+use i18n_embed_fl::fl;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+/// Longest text shown in one cell (the full text is in Copy and Save).
+pub const MAX_CELL_CHARS: usize = 2_000;
+/// Most bytes shown as hex in one cell.
+pub const MAX_CELL_HEX_BYTES: usize = 700;
+
+/// Local time of day, `HH:MM:SS.mmm`.
+pub fn format_time(ts_us: i64) -> String {
+    match chrono::DateTime::from_timestamp_micros(ts_us) {
+        Some(t) => t
+            .with_timezone(&chrono::Local)
+            .format("%H:%M:%S%.3f")
+            .to_string(),
+        None => "--:--:--.---".into(),
+    }
+}
+
+/// Text with control and bidi characters made visible (`\r`, `\n`, `\t`, `\xNN`, `\u{N}`:
+/// [`crate::codec::escape::push_visible`]), cut at `max` chars.
+pub fn visible(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max.saturating_add(8)));
+    for (n, c) in text.chars().enumerate() {
+        if n >= max {
+            out.push_str(" …");
+            break;
+        }
+        crate::codec::escape::push_visible(&mut out, c);
+    }
+    out
+}
+
+/// The peer column: `#id addr` for a server's client, else the address.
+pub fn peer_text(e: &Entry) -> String {
+    let peer = e.event.peer.map(|p| p.to_string()).unwrap_or_default();
+    match e.event.client {
+        Some(id) => format!("#{id} {peer}"),
+        None => peer,
+    }
+}
+
+/// One row as a text line: `time  dir  peer  len  text` (for Copy and .txt saves).
+pub fn format_row_text(e: &Entry) -> String {
+    let len = e.data().map(|d| d.len().to_string()).unwrap_or_default();
+    let line = format!(
+        "{}  {}  {}  {}  {}",
+        format_time(e.event.ts_us),
+        e.direction().symbol(),
+        peer_text(e),
+        len,
+        e.text
+    );
+    crate::codec::visible(&line).into_owned()
+}
+
+/// Writes rows to `path`: text lines for `.txt`, otherwise JSON Lines records.
+pub fn write_log(path: &Path, rows: &[Entry], enc: Encoding) -> io::Result<usize> {
+    let txt = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("txt"));
+    // Renamed over `path` only when complete: a failure leaves an existing file as it was.
+    let mut f = BufWriter::new(crate::files::atomic::AtomicFile::create(path)?);
+    if txt {
+        for r in rows {
+            writeln!(f, "{}", format_row_text(r))?;
+        }
+    } else {
+        let mut w = RecordWriter::new(&mut f, enc, crate::i18n::english);
+        w.flush_each = false;
+        for r in rows {
+            w.write_event(&r.event)?;
+        }
+        w.flush()?;
+    }
+    f.into_inner().map_err(|e| e.into_error())?.commit()?;
+    Ok(rows.len())
+}
+
+/// The colour of a user's note in the log.
+const NOTE_COLOR: Color32 = crate::ui::common::style::NOTE_AMBER;
+
+fn dir_color(d: Direction, ui: &Ui) -> Color32 {
+    match d {
+        Direction::Rx => crate::ui::common::style::GOOD_GREEN,
+        Direction::Tx => crate::ui::common::style::SENT_BLUE,
+        Direction::Warn => crate::ui::common::address_field::ERROR_RED,
+        Direction::Info => ui.visuals().weak_text_color(),
+    }
+}
+
+/// The inter-arrival column: milliseconds since the previous rx from the same peer.
+pub fn gap_text(e: &Entry) -> String {
+    match e.gap_us {
+        Some(us) if us < 10_000 => format!("{:.3}", us as f64 / 1000.0),
+        Some(us) if us < 1_000_000 => format!("{:.1}", us as f64 / 1000.0),
+        Some(us) => format!("{:.0}", us as f64 / 1000.0),
+        None => String::new(),
+    }
+}
+
+fn hex_cell(e: &Entry) -> String {
+    match e.data() {
+        Some(d) if d.len() > MAX_CELL_HEX_BYTES => {
+            format!("{} …", to_hex_spaced(&d[..MAX_CELL_HEX_BYTES]))
+        }
+        Some(d) => to_hex_spaced(d),
+        None => String::new(),
+    }
+}
+
+/// Shows the toolbar and the table.
+pub fn show(
+    ui: &mut Ui,
+    store: &LogStore,
+    st: &mut LogViewState,
+    display: &mut DisplayMode,
+    server: bool,
+    id_salt: &str,
+) -> LogActions {
+    let mut actions = LogActions::default();
+    super::log_toolbar::show(ui, store, st, display, server, id_salt, &mut actions);
+    if actions.copy {
+        copy_rows(ui, store, st);
+    }
+    if st.matches.refresh(store, st.client_filter, &st.search) {
+        ui.ctx().request_repaint();
+    }
+    let modifiers = ui.input(|i| i.modifiers);
+    if let Some(seq) = table(ui, store, st, *display, server, id_salt) {
+        select(store, st, seq, modifiers);
+    }
+    actions
+}
+
+/// Copy: the selected rows (or all), as far as the search lets them through, as text.
+fn copy_rows(ui: &Ui, store: &LogStore, st: &LogViewState) {
+    let lines: Vec<String> = store
+        .iter()
+        .filter(|e| st.selected.is_empty() || st.selected.contains(&e.seq))
+        .filter(|e| st.matches.passes(e))
+        .map(format_row_text)
+        .collect();
+    ui.ctx().copy_text(lines.join("\n"));
+}
+
+/// The table of the rows the search lets through (all without one); the row clicked.
+fn table(
+    ui: &mut Ui,
+    store: &LogStore,
+    st: &LogViewState,
+    mode: DisplayMode,
+    server: bool,
+    id_salt: &str,
+) -> Option<u64> {
+    let lang = crate::ui::common::lang::lang(ui.ctx());
+    let first_seq = store.get(0).map_or(0, |e| e.seq);
+    let filtering = st.matches.active();
+    let n = if filtering {
+        st.matches.seqs.len()
+    } else {
+        store.len()
+    };
+    let row_index = |i: usize| -> Option<usize> {
+        if filtering {
+            let seq = *st.matches.seqs.get(i)?;
+            usize::try_from(seq.checked_sub(first_seq)?).ok()
+        } else {
+            Some(i)
+        }
+    };
+
+    let row_h = ui.text_style_height(&TextStyle::Monospace).max(16.0) + 2.0;
+    let mut clicked: Option<u64> = None;
+    // Time, direction, peer, length, Δt: at most 60 % of the whole width, each resizable
+    // within that; a narrow log drops the least needed (see `layout::log_columns`).
+    let full = ui.available_width();
+    let gap = ui.spacing().item_spacing.x;
+    let data_cols = if mode == DisplayMode::Both { 2 } else { 1 };
+    let meta = crate::ui::common::layout::log_columns(full, gap, data_cols, server);
+    let mut table = TableBuilder::new(ui)
+        // One id whatever the columns, so a narrow log that drops one keeps its scroll
+        // position (egui_extras starts the widths over when the count changes).
+        .id_salt(("log_table", id_salt, mode))
+        .striped(true)
+        .stick_to_bottom(true)
+        // The body is never taller than the room left (egui_extras' default floor of 200 px
+        // would run the newest rows under a tool panel or the send box).
+        .min_scrolled_height(0.0)
+        .resizable(true)
+        .sense(Sense::click())
+        .auto_shrink([false, false]);
+    for &(_, w, max) in &meta {
+        table = table.column(Column::initial(w).range(w.min(14.0)..=max).clip(true));
+    }
+    let data_min = (0.4 * full - gap * data_cols as f32).max(40.0);
+    table = match mode {
+        DisplayMode::Both => table
+            .column(
+                Column::initial(data_min / 2.0)
+                    .range((data_min / 4.0)..=(data_min * 0.75))
+                    .clip(true),
+            )
+            .column(Column::remainder().at_least(data_min / 4.0).clip(true)),
+        _ => table.column(Column::remainder().at_least(data_min).clip(true)),
+    };
+    table
+        .header(20.0, |h| header(h, &meta, mode, lang))
+        .body(|body| {
+            body.rows(row_h, n, |row| {
+                let Some(e) = row_index(row.index()).and_then(|i| store.get(i)) else {
+                    return;
+                };
+                if let Some(seq) = table_row(row, e, st, &meta, mode, lang) {
+                    clicked = Some(seq);
+                }
+            });
+        });
+    clicked
+}
+
+/// The table's header: the meta columns shown, then the data column(s) of the mode.
+fn header(mut h: TableRow<'_, '_>, meta: &[(MetaCol, f32, f32)], mode: DisplayMode, lang: Lang) {
+    for &(c, _, _) in meta {
+        h.col(|ui| {
+            let l = loader(lang);
+            match c {
+                MetaCol::Time => ui.strong(fl!(l, "log-col-time")),
+                MetaCol::Dir => ui.strong(""),
+                MetaCol::Peer => ui.strong(fl!(l, "log-col-peer")),
+                MetaCol::Len => ui.strong(fl!(l, "log-col-len")),
+                MetaCol::Dt => ui
+                    .strong(fl!(l, "log-col-dt"))
+                    .on_hover_text(fl!(l, "log-col-dt-tip")),
+            };
+        });
+    }
+    match mode {
+        DisplayMode::Text => {
+            h.col(|ui| {
+                ui.strong(fl!(loader(lang), "log-col-data-text"));
+            });
+        }
+        DisplayMode::Hex => {
+            h.col(|ui| {
+                ui.strong(fl!(loader(lang), "log-col-data-hex"));
+            });
+        }
+        DisplayMode::Both => {
+            h.col(|ui| {
+                ui.strong(fl!(loader(lang), "log-col-text"));
+            });
+            h.col(|ui| {
+                ui.strong(fl!(loader(lang), "log-col-hex"));
+            });
+        }
+    }
+}
+
+/// One event's row; its sequence number when it was clicked.
+fn table_row(
+    mut row: TableRow<'_, '_>,
+    e: &Entry,
+    st: &LogViewState,
+    meta: &[(MetaCol, f32, f32)],
+    mode: DisplayMode,
+    lang: Lang,
+) -> Option<u64> {
+    row.set_selected(st.selected.contains(&e.seq));
+    for &(c, _, _) in meta {
+        row.col(|ui| meta_cell(ui, c, e));
+    }
+    data_cells(&mut row, e, mode, lang);
+    let mut response = row.response();
+    // The columns a narrow log left out, on the row's tooltip.
+    let has = |c: MetaCol| meta.iter().any(|m| m.0 == c);
+    if meta.len() < 5
+        && response.hovered()
+        && let Some(tip) = hidden_columns_tip(e, lang, &has)
+    {
+        response = response.on_hover_text(tip);
+    }
+    response.clicked().then_some(e.seq)
+}
+
+/// One of a row's meta columns: time, direction, peer, length or Δt.
+fn meta_cell(ui: &mut Ui, c: MetaCol, e: &Entry) {
+    let dir = e.direction();
+    match c {
+        MetaCol::Time => {
+            ui.add(
+                egui::Label::new(RichText::new(format_time(e.event.ts_us)).monospace())
+                    .selectable(false),
+            );
+        }
+        MetaCol::Dir => {
+            let rt = RichText::new(dir.symbol()).color(dir_color(dir, ui));
+            ui.add(egui::Label::new(rt).selectable(false));
+        }
+        MetaCol::Peer => {
+            ui.add(egui::Label::new(peer_text(e)).selectable(false).truncate());
+        }
+        MetaCol::Len => {
+            ui.add(egui::Label::new(len_text(e)).selectable(false));
+        }
+        MetaCol::Dt => {
+            let rt = RichText::new(gap_text(e)).monospace().weak();
+            ui.add(egui::Label::new(rt).selectable(false));
+        }
+    }
+}
+
+/// A row's data: as text, as hex, or both; a non-data row as its words.
+fn data_cells(row: &mut TableRow<'_, '_>, e: &Entry, mode: DisplayMode, lang: Lang) {
+    let dir = e.direction();
+    // Non-data rows in the window's language (the stored text is English).
+    let shown: std::borrow::Cow<str> = if e.data().is_some() {
+        e.text.as_str().into()
+    } else {
+        crate::i18n::describe_in(lang, &e.event).into()
+    };
+    let text_cell = |ui: &mut Ui| {
+        let t = visible(&shown, MAX_CELL_CHARS);
+        let rt = if e.data().is_some() {
+            RichText::new(t).monospace()
+        } else if matches!(e.event.kind, crate::net::EventKind::Note(_)) {
+            RichText::new(fl!(loader(lang), "log-note-row", text = t.as_str()))
+                .strong()
+                .color(NOTE_COLOR)
+        } else {
+            RichText::new(t).color(dir_color(dir, ui))
+        };
+        ui.add(egui::Label::new(rt).selectable(false).truncate());
+    };
+    let hex = |ui: &mut Ui| {
+        if e.data().is_some() {
+            ui.add(
+                egui::Label::new(RichText::new(hex_cell(e)).monospace())
+                    .selectable(false)
+                    .truncate(),
+            );
+        } else {
+            ui.add(
+                egui::Label::new(RichText::new(&*shown).color(dir_color(dir, ui)))
+                    .selectable(false)
+                    .truncate(),
+            );
+        }
+    };
+    match mode {
+        DisplayMode::Text => {
+            row.col(text_cell);
+        }
+        DisplayMode::Hex => {
+            row.col(hex);
+        }
+        DisplayMode::Both => {
+            row.col(text_cell);
+            row.col(|ui| {
+                if e.data().is_some() {
+                    ui.add(
+                        egui::Label::new(RichText::new(hex_cell(e)).monospace())
+                            .selectable(false)
+                            .truncate(),
+                    );
+                }
+            });
+        }
+    }
+}
+
+/// A click on a row: alone it selects the row (or clears a selection of just that row);
+/// with Ctrl / Cmd it toggles the row; with Shift it selects the run from the last click
+/// (added to the selection with Ctrl / Cmd too), as far as the search lets rows through.
+fn select(store: &LogStore, st: &mut LogViewState, seq: u64, modifiers: egui::Modifiers) {
+    if modifiers.shift
+        && let Some(a) = st.anchor
+    {
+        let (lo, hi) = if a <= seq { (a, seq) } else { (seq, a) };
+        if !modifiers.command {
+            st.selected.clear();
+        }
+        for e in store.iter().filter(|e| e.seq >= lo && e.seq <= hi) {
+            if st.matches.passes(e) {
+                st.selected.insert(e.seq);
+            }
+        }
+    } else if modifiers.command {
+        if !st.selected.remove(&seq) {
+            st.selected.insert(seq);
+        }
+        st.anchor = Some(seq);
+    } else {
+        if st.selected.len() == 1 && st.selected.contains(&seq) {
+            st.selected.clear();
+        } else {
+            st.selected.clear();
+            st.selected.insert(seq);
+        }
+        st.anchor = Some(seq);
+    }
+}
+
+/// The length column: how many bytes a data row carries (empty for other rows).
+fn len_text(e: &Entry) -> String {
+    e.data().map(|d| d.len().to_string()).unwrap_or_default()
+}
+
+/// The time's tooltip on a log too narrow for every column: the ones left out, each on
+/// its own line.
+fn hidden_columns_tip(e: &Entry, lang: Lang, has: &impl Fn(MetaCol) -> bool) -> Option<String> {
+    let l = loader(lang);
+    let mut lines = Vec::new();
+    if !has(MetaCol::Peer) {
+        lines.push(format!("{}: {}", fl!(l, "log-col-peer"), peer_text(e)));
+    }
+    if !has(MetaCol::Len) && e.data().is_some() {
+        lines.push(format!("{}: {}", fl!(l, "log-col-len"), len_text(e)));
+    }
+    let dt = gap_text(e);
+    if !has(MetaCol::Dt) && !dt.is_empty() {
+        lines.push(fl!(l, "log-time-dt-tip", dt = dt));
+    }
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::{Event, EventKind, Role};
+
+    fn store_with_two_reads() -> LogStore {
+        let mut store = LogStore::new(Encoding::UTF_8, crate::i18n::english);
+        for (ts, data) in [
+            (1_000_000, b"first".to_vec()),
+            (1_250_000, b"ping over tcp".to_vec()),
+        ] {
+            store.push(Event {
+                ts_us: ts,
+                role: Role::TcpServer,
+                local: "127.0.0.1:7891".parse().ok(),
+                peer: "127.0.0.1:40000".parse().ok(),
+                client: Some(1),
+                kind: EventKind::Rx(data),
+            });
+        }
+        store
+    }
+
+    #[test]
+    fn a_narrow_logs_tooltip_carries_exactly_the_columns_it_left_out() {
+        let store = store_with_two_reads();
+        let e = store.get(1).expect("the second read");
+        // Only Time, direction and Peer shown: Len and Δt go to the tooltip.
+        let shown = [MetaCol::Time, MetaCol::Dir, MetaCol::Peer];
+        let tip = hidden_columns_tip(e, Lang::En, &|c| shown.contains(&c)).expect("a tooltip");
+        assert!(tip.contains("Len: 13"), "{tip}");
+        assert!(tip.contains("250"), "the 250 ms gap: {tip}");
+        assert!(!tip.contains("Peer"), "{tip}");
+        // Only Time and direction: Peer too.
+        let tip = hidden_columns_tip(e, Lang::En, &|c| matches!(c, MetaCol::Time | MetaCol::Dir))
+            .expect("a tooltip");
+        assert!(tip.starts_with("Peer: "), "{tip}");
+        // All shown: none.
+        assert_eq!(hidden_columns_tip(e, Lang::En, &|_| true), None);
+        // In Chinese the words are Chinese.
+        let tip = hidden_columns_tip(e, Lang::Zh, &|c| shown.contains(&c)).expect("a tooltip");
+        assert!(tip.contains("毫秒"), "{tip}");
+    }
+}

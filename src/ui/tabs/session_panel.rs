@@ -1,0 +1,454 @@
+//! Drawing one tab, whatever its role: the lesson's hint, the address fields and the
+//! main button, the send box with the tools under it, the TCP server's client list, the
+//! log, and the status line. The tab's state is [`SessionPanel`] (in [`super::tab`]).
+
+use super::status_words::{ConnState, writer_error_text};
+use super::tab::SessionPanel;
+use super::toolkit::{self, ToolsEdit, ToolsView};
+use super::{tcp_client, tcp_server, udp_receiver, udp_sender};
+use crate::i18n::loader;
+use crate::net::{Command, Notifier, Role};
+use crate::ui::common::address_field::ERROR_RED;
+use crate::ui::common::style::whole;
+use crate::ui::dialogs::save::thousands;
+use crate::ui::log::log_view;
+use crate::ui::pickers::encoding_picker;
+use crate::ui::tools::action::{Dialog, PanelAction};
+use crate::ui::tools::send_box;
+use egui::{RichText, Ui};
+use i18n_embed_fl::fl;
+
+/// The status line: state, local address, counters, rows shown, notice.
+pub fn status_line(ui: &mut Ui, p: &SessionPanel) {
+    ui.horizontal_wrapped(|ui| status_items(ui, p));
+}
+
+/// The status line's parts, in a row the caller opened (a lab pane puts its title first).
+pub fn status_items(ui: &mut Ui, p: &SessionPanel) {
+    let lang = p.lang;
+    let mut state = p.st.state.text_in(lang);
+    if p.role == Role::TcpServer && p.st.listen_stopped && p.is_running() {
+        state = fl!(loader(lang), "state-not-listening");
+    }
+    // The state may be a long error: cut, whole on hover.
+    let state = RichText::new(state)
+        .color(crate::ui::common::style::state_color(&p.st.state))
+        .strong();
+    crate::ui::common::style::shortened(ui, state, 0.45);
+    if let Some(l) = p.st.local {
+        ui.separator();
+        whole(ui, fl!(loader(lang), "status-local", addr = l.to_string()));
+    }
+    let warn = p.settings.tls.warns(p.role);
+    super::tls_status::items(ui, lang, warn, &p.st);
+    ui.separator();
+    let (c, refused, dropped, since_clear) = {
+        let v = p.view();
+        let s = &v.store;
+        (s.counters, s.refused, s.kernel_dropped, s.drops_since_clear)
+    };
+    // One piece: wrapped, Chinese breaks between any two characters ("字 / 节").
+    let counters = fl!(
+        loader(lang),
+        "status-counters",
+        rx_b = c.rx_bytes,
+        rx_m = c.rx_msgs,
+        tx_b = c.tx_bytes,
+        tx_m = c.tx_msgs
+    );
+    ui.add(egui::Label::new(counters).wrap_mode(egui::TextWrapMode::Extend))
+        .on_hover_text(fl!(loader(lang), "status-counters-tip"));
+    ui.separator();
+    let (held, err) = p.held_text();
+    if err {
+        whole(ui, RichText::new(held).color(ERROR_RED));
+    } else {
+        whole(ui, held).on_hover_text(fl!(loader(lang), "held-tip"));
+    }
+    if refused > 0 {
+        ui.separator();
+        let n = thousands(refused);
+        whole(
+            ui,
+            RichText::new(fl!(loader(lang), "status-refused", n = n.as_str())).color(ERROR_RED),
+        )
+        .on_hover_text(fl!(loader(lang), "status-refused-tip"));
+    }
+    if dropped > 0 {
+        ui.separator();
+        let n = thousands(dropped);
+        whole(
+            ui,
+            RichText::new(if since_clear {
+                fl!(
+                    loader(lang),
+                    "status-kernel-dropped-since-clear",
+                    n = n.as_str()
+                )
+            } else {
+                fl!(loader(lang), "status-kernel-dropped", n = n.as_str())
+            })
+            .color(ERROR_RED),
+        )
+        .on_hover_text(fl!(loader(lang), "status-kernel-dropped-tip"));
+    }
+    if p.st.recording.is_some() {
+        ui.separator();
+        whole(ui, fl!(loader(lang), "status-recording"));
+    }
+    if let Some(e) = &p.st.record_error {
+        ui.separator();
+        let text = RichText::new(writer_error_text(lang, e)).color(ERROR_RED);
+        crate::ui::common::style::shortened(ui, text, 0.45);
+    }
+    if let Some((m, err)) = &p.notice {
+        ui.separator();
+        if *err {
+            crate::ui::common::style::shortened(ui, RichText::new(m).color(ERROR_RED), 0.45);
+        } else {
+            crate::ui::common::style::shortened(ui, RichText::new(m), 0.45);
+        }
+    }
+}
+
+/// The tab's body. `force_send` is Ctrl+Enter; `notify` wakes the window.
+pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option<Notifier>) {
+    let tab_h = ui.available_height();
+    p.lang = crate::ui::common::lang::lang(ui.ctx());
+    p.kit.lang = p.lang;
+    p.refresh();
+    if p.role == Role::TcpServer {
+        p.follow_selection();
+    }
+    about_line(ui, p);
+    // Whether the fields can be edited, as the frame began (before its main button).
+    let editable = !p.is_running();
+    let valid = fields(ui, p, editable);
+    p.follow_destination();
+    ui.horizontal_wrapped(|ui| controls(ui, p, valid, editable, notify));
+    ui.separator();
+
+    let blocked = p.send_blocked();
+    egui::Panel::bottom(("send_panel", p.role.as_str()))
+        .resizable(false)
+        .show(ui, |ui| send_panel(ui, p, force_send, blocked.as_deref()));
+    let v = ToolsView {
+        role: p.role,
+        lang: p.lang,
+        enc: p.encoding(),
+        running: p.is_running(),
+        blocked: blocked.as_deref(),
+        st: &p.st,
+        kit: &p.kit,
+    };
+    let edit = ToolsEdit {
+        kit: &mut p.settings.kit,
+        send: &mut p.settings.send,
+        reply_to: &mut p.reply_to,
+    };
+    if let Some(a) = toolkit::tool_panel(ui, edit, &v, tab_h) {
+        p.apply(a, ui.ctx());
+    }
+    if p.role == Role::TcpServer {
+        client_panel(ui, p);
+    }
+    egui::CentralPanel::no_frame().show(ui, |ui| log_panel(ui, p));
+}
+
+/// The lesson's hint for this role: one line, cut to the width on a narrow pane; the
+/// whole text and more on hover.
+fn about_line(ui: &mut Ui, p: &SessionPanel) {
+    let (hint, more) = crate::ui::lesson::learn::about(p.lang, p.role);
+    let about = fl!(loader(p.lang), "about-prefix", hint = hint);
+    let about_line = egui::Label::new(RichText::new(&about).weak())
+        .truncate()
+        .show_tooltip_when_elided(false);
+    ui.add(about_line)
+        .on_hover_text(format!("{about}\n\n{more}"));
+}
+
+/// The role's address fields and the multicast section (UDP); whether every field, and
+/// every option in the tab's menus, is good enough to start.
+fn fields(ui: &mut Ui, p: &mut SessionPanel, editable: bool) -> bool {
+    let mut valid = false;
+    ui.horizontal_wrapped(|ui| {
+        valid = match p.role {
+            Role::UdpSender => udp_sender::fields(ui, &mut p.settings, editable),
+            Role::UdpReceiver => udp_receiver::fields(ui, &mut p.settings, editable),
+            Role::TcpClient => tcp_client::fields(ui, &mut p.settings, editable),
+            Role::TcpServer => tcp_server::fields(ui, &mut p.settings, editable),
+        };
+    });
+    if !p.role.is_tcp() {
+        let s = &mut p.settings;
+        valid &=
+            crate::ui::pickers::multicast::section(ui, &mut s.multicast, p.role, &s.host, editable);
+    } else {
+        // A bad field in the Writes or TLS menu (named there) keeps Connect / Listen off.
+        valid &= p.settings.writes.shaping().is_ok();
+        valid &= p.settings.tls.options(p.role).is_ok();
+    }
+    // A bad socket option (named in its menu) keeps the main button off.
+    valid &= p.settings.sockopts.opts(p.role).is_ok();
+    valid
+}
+
+/// The row under the fields: the main button, the encoding, the option menus and the
+/// role's own buttons.
+fn controls(
+    ui: &mut Ui,
+    p: &mut SessionPanel,
+    valid: bool,
+    editable: bool,
+    notify: &Option<Notifier>,
+) {
+    main_button(ui, p, valid, notify);
+    ui.separator();
+    if let Some(enc) = encoding_picker::show(ui, p.role.as_str(), p.encoding()) {
+        p.set_encoding(enc);
+    }
+    ui.separator();
+    option_menus(ui, p, editable);
+    role_buttons(ui, p);
+}
+
+/// Bind / Connect / Listen, or its opposite while the session runs (off while it stops,
+/// and while a field is bad).
+fn main_button(ui: &mut Ui, p: &mut SessionPanel, valid: bool, notify: &Option<Notifier>) {
+    let lang = p.lang;
+    let (start, stop) = match p.role {
+        Role::UdpSender | Role::UdpReceiver => (
+            fl!(loader(lang), "btn-bind"),
+            fl!(loader(lang), "btn-unbind"),
+        ),
+        Role::TcpClient => (
+            fl!(loader(lang), "btn-connect"),
+            fl!(loader(lang), "btn-disconnect"),
+        ),
+        Role::TcpServer => (
+            fl!(loader(lang), "btn-listen"),
+            fl!(loader(lang), "btn-stop"),
+        ),
+    };
+    let big =
+        |t: &str| egui::Button::new(RichText::new(t).strong()).min_size(egui::vec2(100.0, 0.0));
+    if p.st.state == ConnState::Stopping {
+        ui.add_enabled(false, big(&fl!(loader(lang), "btn-stopping")));
+    } else if p.is_running() {
+        if ui.add(big(&stop)).clicked() {
+            p.stop();
+        }
+    } else {
+        let b = ui.add_enabled(valid, big(&start));
+        if !valid {
+            b.on_disabled_hover_text(fl!(loader(lang), "btn-fix-fields"));
+        } else if b.clicked() {
+            p.start_from_fields(notify.clone());
+        }
+    }
+}
+
+/// The menus of the session's options: socket options, and on the TCP tabs the framing,
+/// the writes and TLS.
+fn option_menus(ui: &mut Ui, p: &mut SessionPanel, editable: bool) {
+    let (role, kernel) = (p.role, p.st.sockopts.clone());
+    let shown = kernel.as_deref().filter(|_| p.is_running());
+    crate::ui::pickers::sockopts_picker::show(
+        ui,
+        &mut p.settings.sockopts,
+        role,
+        editable,
+        shown,
+        p.lang,
+    );
+    if p.role.is_tcp() {
+        ui.separator();
+        crate::ui::pickers::framing_picker::show(ui, role.as_str(), &mut p.settings.framing);
+        ui.separator();
+        if let Some(shaping) = crate::ui::pickers::writes_picker::show(ui, &mut p.settings.writes)
+            && p.is_running()
+        {
+            p.send_command(Command::SetShaping(shaping));
+        }
+        ui.separator();
+        if let Some(crate::ui::pickers::tls_picker::TlsAction::Browse(field)) =
+            crate::ui::pickers::tls_picker::show(ui, &mut p.settings.tls, role, editable)
+        {
+            let open = PanelAction::OpenDialog(Dialog::TlsFile(field), String::new());
+            p.apply(open, ui.ctx());
+        }
+    }
+}
+
+/// The TCP server's listening buttons; the TCP client's half-close and reset while connected.
+fn role_buttons(ui: &mut Ui, p: &mut SessionPanel) {
+    let lang = p.lang;
+    if p.role == Role::TcpServer {
+        let listening = p.st.state == ConnState::Listening && !p.st.listen_stopped;
+        if let Some(a) = tcp_server::server_buttons(ui, listening) {
+            p.apply(a, ui.ctx());
+        }
+    }
+    if p.role == Role::TcpClient
+        && p.st.state == ConnState::Connected
+        && ui
+            .button(fl!(loader(lang), "btn-half-close"))
+            .on_hover_text(fl!(loader(lang), "btn-half-close-tip"))
+            .clicked()
+    {
+        p.send_command(Command::ShutdownWrite);
+    }
+    if p.role == Role::TcpClient
+        && p.st.state == ConnState::Connected
+        && ui
+            .button(fl!(loader(lang), "btn-reset"))
+            .on_hover_text(fl!(loader(lang), "btn-reset-tip"))
+            .clicked()
+    {
+        p.send_command(Command::Reset(None));
+    }
+}
+
+/// The bottom panel: the send box (with the reply target of the receiving roles) and the
+/// tools' row under it.
+fn send_panel(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, blocked: Option<&str>) {
+    ui.add_space(4.0);
+    let enc = p.encoding();
+    let SessionPanel {
+        settings,
+        st,
+        runtime,
+        reply_to,
+        selected_client,
+        role,
+        ..
+    } = p;
+    let role = *role;
+    let bytes = send_box::show(
+        ui,
+        &mut settings.send,
+        enc,
+        role.as_str(),
+        blocked,
+        force_send,
+        matches!(role, Role::UdpReceiver | Role::TcpServer).then_some(|ui: &mut Ui| match role {
+            Role::UdpReceiver => {
+                udp_receiver::reply_target_ui(ui, &st.senders, reply_to, st.last_sender)
+            }
+            Role::TcpServer => tcp_server::target_ui(ui, &runtime.view().store, selected_client),
+            _ => {}
+        }),
+    );
+    if let Some(b) = bytes {
+        p.send_bytes(b);
+    }
+    let v = ToolsView {
+        role: p.role,
+        lang: p.lang,
+        enc,
+        running: p.is_running(),
+        blocked,
+        st: &p.st,
+        kit: &p.kit,
+    };
+    let action = toolkit::show(ui, &mut p.settings.kit, &v);
+    if let Some(a) = action {
+        p.apply(a, ui.ctx());
+    }
+}
+
+/// The TCP server's client list, on the right of the log.
+fn client_panel(ui: &mut Ui, p: &mut SessionPanel) {
+    // The client list shares the log's width: at most 45 % of it, and by default less in
+    // a narrow pane (a lab's half window), where the log's Data column needs the room.
+    let w = ui.available_width();
+    let max = (0.45 * w).max(140.0);
+    let share = if w < 800.0 { 0.28 } else { 0.35 };
+    egui::Panel::right(("clients", p.role.as_str()))
+        .resizable(true)
+        .default_size((share * w).clamp(140.0, 330.0))
+        .size_range(140.0_f32.min(max)..=max)
+        .show(ui, |ui| {
+            let can_send_all = p.is_running() && p.settings.send.payload(p.encoding()).is_ok();
+            let shared = p.runtime().shared();
+            let action = {
+                let view = crate::session::lock(&shared);
+                let stats = crate::net::tcp_info::read(&view.tcp_stats);
+                tcp_server::client_list_ui(
+                    ui,
+                    &view.store,
+                    &stats,
+                    &mut p.selected_client,
+                    can_send_all,
+                )
+            };
+            if let Some(a) = action {
+                p.apply(a, ui.ctx());
+            }
+        });
+}
+
+/// The log, with a note on what one row is, and what its toolbar asked for applied.
+fn log_panel(ui: &mut Ui, p: &mut SessionPanel) {
+    rows_note(ui, p);
+    p.log.live_on = p.st.live.is_some();
+    let actions = {
+        let view = p.runtime.shared();
+        let v = crate::session::lock(&view);
+        log_view::show(
+            ui,
+            &v.store,
+            &mut p.log,
+            &mut p.settings.display,
+            p.role == Role::TcpServer,
+            p.role.as_str(),
+        )
+    };
+    if actions.clear {
+        p.clear_log();
+    }
+    if actions.save {
+        p.save_log(ui.ctx());
+    }
+    if actions.replay {
+        p.replay.open = true;
+    }
+    match actions.live {
+        Some(true) => match crate::ui::log::live_feed::start(p.data_dir(), p.role, p.lang) {
+            Ok((path, notice)) => {
+                p.runtime().send(crate::session::Control::StartLive(path));
+                p.notice = Some((notice, false));
+            }
+            Err(e) => p.notice = Some((e, true)),
+        },
+        Some(false) => {
+            p.runtime().send(crate::session::Control::StopLive);
+        }
+        None => {}
+    }
+    if let Some(n) = actions.note {
+        p.add_note(&n);
+    }
+}
+
+/// What one row is: the lesson's point about message boundaries against a stream. One
+/// line, cut on a narrow pane; all of it and the tip on hover.
+fn rows_note(ui: &mut Ui, p: &SessionPanel) {
+    let lang = p.lang;
+    let raw_tcp =
+        p.role.is_tcp() && matches!(p.settings.framing.framing(), Ok(crate::codec::Framing::Raw));
+    let rows_note = if !p.role.is_tcp() {
+        Some(fl!(loader(lang), "rows-udp"))
+    } else if raw_tcp {
+        Some(fl!(loader(lang), "rows-tcp-raw"))
+    } else {
+        None
+    };
+    if let Some(note) = rows_note {
+        let line = egui::Label::new(RichText::new(&note).weak().small())
+            .truncate()
+            .show_tooltip_when_elided(false);
+        let tip = fl!(loader(lang), "rows-tip");
+        ui.add(line).on_hover_text(format!("{note}\n\n{tip}"));
+    }
+}

@@ -1,0 +1,30 @@
+//! The session a tab's fields describe: each role's address fields, the multicast section,
+//! the tools' socket options and the encoding, put together into a [`SessionConfig`]
+//! (None while a field is bad). The Start buttons and the preset checker both use it.
+
+use super::settings::TabSettings;
+use super::{tcp_client, tcp_server, udp_receiver, udp_sender};
+use crate::net::{Role, SessionConfig};
+use crate::ui::pickers::{encoding_picker, multicast};
+
+/// The session config `s` describes for `role`, or None if a field is bad.
+pub fn config_of(role: Role, s: &TabSettings) -> Option<SessionConfig> {
+    let cfg = match role {
+        Role::UdpSender => udp_sender::config(s),
+        Role::UdpReceiver => udp_receiver::config(s),
+        Role::TcpClient => tcp_client::config(s),
+        Role::TcpServer => tcp_server::config(s),
+    }?;
+    let cfg = multicast::apply(&s.multicast, &s.host, cfg)?;
+    let enc = encoding_picker::from_label(&s.encoding);
+    let mut cfg = cfg;
+    cfg.sockopts = s.sockopts.opts(role).ok()?;
+    let cfg = if role.is_tcp() {
+        let mut cfg = cfg.shaping(s.writes.shaping().ok()?);
+        cfg.tls = s.tls.options(role).ok()?;
+        cfg
+    } else {
+        cfg
+    };
+    Some(s.kit.apply_config(cfg).encoding(enc))
+}

@@ -1,0 +1,36 @@
+//! The TCP Client tab: connect() to HOST:PORT, then send and receive on one byte stream.
+
+use super::settings::TabSettings;
+use crate::net::{Role, SessionConfig, addr};
+use crate::ui::common::address_field;
+use crate::ui::common::lang::ui_loader;
+use egui::Ui;
+use i18n_embed_fl::fl;
+
+pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
+    let h = address_field::host_field(
+        ui,
+        &fl!(ui_loader(ui), "field-server-host"),
+        &mut s.host,
+        false,
+        editable,
+    );
+    let p = address_field::port_field(
+        ui,
+        &fl!(ui_loader(ui), "field-port"),
+        &mut s.port,
+        false,
+        editable,
+    )
+    .is_some();
+    h && p
+}
+
+pub fn config(s: &TabSettings) -> Option<SessionConfig> {
+    addr::check_host(&s.host, false).ok()?;
+    let port = addr::parse_port(&s.port, false).ok()?;
+    Some(SessionConfig::new(
+        Role::TcpClient,
+        addr::join_host_port(&s.host, port),
+    ))
+}

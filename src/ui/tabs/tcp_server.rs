@@ -1,0 +1,261 @@
+//! The TCP Server tab: listen on HOST:PORT, accept() clients, list them with their
+//! counters, send to one or all, disconnect one, or stop listening but keep the clients.
+
+use super::settings::TabSettings;
+use crate::i18n::{Lang, loader};
+use crate::log::LogStore;
+use crate::net::{Command, Role, SessionConfig, addr};
+use crate::ui::common::address_field;
+use crate::ui::common::lang::ui_loader;
+use crate::ui::log::log_view::format_time;
+use crate::ui::tools::action::PanelAction;
+use egui::{RichText, Ui};
+use i18n_embed_fl::fl;
+
+pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
+    let h = address_field::host_field(
+        ui,
+        &fl!(ui_loader(ui), "field-listen-host"),
+        &mut s.host,
+        true,
+        editable,
+    );
+    let p = address_field::port_field(
+        ui,
+        &fl!(ui_loader(ui), "field-port"),
+        &mut s.port,
+        true,
+        editable,
+    )
+    .is_some();
+    let l = ui.label(fl!(ui_loader(ui), "field-backlog"));
+    ui.add(
+        egui::TextEdit::singleline(&mut s.backlog)
+            .desired_width(50.0)
+            .interactive(editable),
+    )
+    .labelled_by(l.id);
+    let b = parse_backlog(&s.backlog).is_some();
+    if !b {
+        let e = fl!(ui_loader(ui), "field-backlog-error");
+        address_field::error_label(ui, &e);
+    }
+    address_field::bind_note(ui);
+    h && p && b
+}
+
+fn parse_backlog(s: &str) -> Option<i32> {
+    s.trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|b| (1..=65535).contains(b))
+}
+
+pub fn config(s: &TabSettings) -> Option<SessionConfig> {
+    addr::check_host(&s.host, true).ok()?;
+    let port = addr::parse_port(&s.port, true).ok()?;
+    let mut cfg = SessionConfig::new(Role::TcpServer, addr::join_host_port(&s.host, port));
+    cfg.backlog = parse_backlog(&s.backlog)?;
+    Some(cfg)
+}
+
+/// Buttons next to Listen/Stop (`listening`: the listening socket is open).
+pub fn server_buttons(ui: &mut Ui, listening: bool) -> Option<PanelAction> {
+    let (text, tip) = (
+        fl!(ui_loader(ui), "srv-stop-listening"),
+        fl!(ui_loader(ui), "srv-stop-listening-tip"),
+    );
+    ui.add_enabled(listening, egui::Button::new(text))
+        .on_hover_text(tip)
+        .clicked()
+        .then_some(PanelAction::StopListening)
+}
+
+/// "Send to": all clients or one.
+pub fn target_ui(ui: &mut Ui, store: &LogStore, selected: &mut Option<u64>) {
+    let lang = crate::ui::common::lang::lang(ui.ctx());
+    let all = fl!(loader(lang), "srv-all-clients");
+    let current = match *selected {
+        Some(id) => fl!(loader(lang), "srv-client", id = id),
+        None => all.to_string(),
+    };
+    let l = ui.label(fl!(ui_loader(ui), "srv-send-to"));
+    egui::ComboBox::from_id_salt("send_to")
+        .selected_text(current)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(selected, None, all);
+            for c in store.clients.values().filter(|c| c.open) {
+                let peer = c.peer.map(|p| p.to_string()).unwrap_or_default();
+                let text = fl!(
+                    loader(lang),
+                    "srv-client-peer",
+                    id = c.id,
+                    peer = peer.as_str()
+                );
+                ui.selectable_value(selected, Some(c.id), text);
+            }
+        })
+        .response
+        .labelled_by(l.id);
+}
+
+/// The client list with per-client counters; a click selects a client. `can_send_all`:
+/// a session runs and the send box holds a valid message.
+pub fn client_list_ui(
+    ui: &mut Ui,
+    store: &LogStore,
+    stats: &Stats,
+    selected: &mut Option<u64>,
+    can_send_all: bool,
+) -> Option<PanelAction> {
+    let clients = &store.clients;
+    let open = clients.values().filter(|c| c.open).count();
+    let lang = crate::ui::common::lang::lang(ui.ctx());
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(fl!(ui_loader(ui), "srv-clients")).strong());
+        ui.label(fl!(
+            loader(lang),
+            "srv-clients-count",
+            open = open,
+            seen = (clients.len() as u64).saturating_add(store.clients_forgotten)
+        ));
+    });
+    let sel_open = selected
+        .and_then(|id| clients.get(&id))
+        .is_some_and(|c| c.open);
+    let send_all = can_send_all && open > 0;
+    let action = ui
+        .horizontal_wrapped(|ui| client_buttons(ui, *selected, sel_open, send_all))
+        .inner;
+    // The kernel's view of the selected client.
+    if let Some(id) = selected.filter(|id| clients.get(id).is_some_and(|c| c.open)) {
+        ui.separator();
+        crate::ui::lesson::tcp_stats_view::show(ui, stats.get(&id).copied());
+    }
+    ui.separator();
+    if store.clients_forgotten > 0 {
+        let n = store.clients_forgotten;
+        ui.label(RichText::new(fl!(loader(lang), "srv-clients-forgotten", n = n)).weak())
+            .on_hover_text(fl!(loader(lang), "srv-clients-forgotten-tip"));
+    }
+    if clients.is_empty() {
+        ui.label(RichText::new(fl!(ui_loader(ui), "srv-no-clients")).weak());
+    }
+    if let Some(id) = client_rows(ui, store, stats, *selected, lang) {
+        *selected = if *selected == Some(id) {
+            None
+        } else {
+            Some(id)
+        };
+    }
+    action
+}
+
+/// The kernel's statistics of the open clients, by client id.
+type Stats = std::collections::BTreeMap<u64, crate::net::tcp_info::TcpStats>;
+
+/// Disconnect and Reset for the selected client (while it is open), and Send to all.
+fn client_buttons(
+    ui: &mut Ui,
+    selected: Option<u64>,
+    sel_open: bool,
+    send_all: bool,
+) -> Option<PanelAction> {
+    let mut action = None;
+    if ui
+        .add_enabled(
+            sel_open,
+            egui::Button::new(fl!(ui_loader(ui), "srv-disconnect-selected")),
+        )
+        .clicked()
+        && let Some(id) = selected
+    {
+        action = Some(PanelAction::Command(Command::Disconnect(id)));
+    }
+    if ui
+        .add_enabled(
+            sel_open,
+            egui::Button::new(fl!(ui_loader(ui), "srv-reset-selected")),
+        )
+        .on_hover_text(fl!(ui_loader(ui), "btn-reset-tip"))
+        .clicked()
+        && let Some(id) = selected
+    {
+        action = Some(PanelAction::Command(Command::Reset(Some(id))));
+    }
+    let (text, tip) = (
+        fl!(ui_loader(ui), "srv-send-to-all"),
+        fl!(ui_loader(ui), "srv-send-to-all-tip"),
+    );
+    if ui
+        .add_enabled(send_all, egui::Button::new(text))
+        .on_hover_text(tip)
+        .clicked()
+    {
+        action = Some(PanelAction::SendToAll);
+    }
+    action
+}
+
+/// The clients, newest first, one selectable row each; the one clicked.
+fn client_rows(
+    ui: &mut Ui,
+    store: &LogStore,
+    stats: &Stats,
+    selected: Option<u64>,
+    lang: Lang,
+) -> Option<u64> {
+    let mut clicked = None;
+    // Only the rows in view are laid out: thousands of clients cost what a screenful does.
+    let list: Vec<&crate::log::ClientInfo> = store.clients.values().rev().collect();
+    // A row is two lines of text (see `srv-client-row`) in a selectable label.
+    let row_h =
+        2.0 * ui.text_style_height(&egui::TextStyle::Body) + 2.0 * ui.spacing().button_padding.y;
+    // Both ways: a row longer than the list scrolls sideways instead of widening the panel.
+    egui::ScrollArea::both()
+        .id_salt("client_list")
+        .auto_shrink([false, false])
+        .show_rows(ui, row_h, list.len(), |ui, range| {
+            // Every row its two lines and no more (show_rows needs equal heights): a narrow
+            // list cuts them at its edge, the whole row is on hover.
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+            for c in &list[range] {
+                let peer = c.peer.map(|a| a.to_string()).unwrap_or_default();
+                let state = if c.open {
+                    fl!(ui_loader(ui), "srv-open")
+                } else {
+                    fl!(ui_loader(ui), "srv-closed")
+                };
+                let text = fl!(
+                    loader(lang),
+                    "srv-client-row",
+                    id = c.id,
+                    peer = peer.as_str(),
+                    state = state,
+                    since = format_time(c.connected_us),
+                    rx = c.counters.rx_bytes,
+                    tx = c.counters.tx_bytes
+                );
+                let mut rt = RichText::new(text);
+                if !c.open {
+                    rt = rt.weak();
+                }
+                let tip = match stats.get(&c.id).filter(|_| c.open) {
+                    Some(s) => format!(
+                        "{}\n{}",
+                        rt.text(),
+                        crate::ui::lesson::tcp_stats_view::one_line(s, lang)
+                    ),
+                    None => rt.text().to_string(),
+                };
+                if ui
+                    .selectable_label(selected == Some(c.id), rt)
+                    .on_hover_text(tip)
+                    .clicked()
+                {
+                    clicked = Some(c.id);
+                }
+            }
+        });
+    clicked
+}

@@ -1,0 +1,69 @@
+//! The UDP Receiver tab: bind HOST:PORT and show one row per datagram received; replies
+//! go to the last sender or to a source chosen from those seen.
+
+use super::settings::TabSettings;
+use crate::i18n::loader;
+use crate::net::{Role, SessionConfig, addr};
+use crate::ui::common::address_field;
+use crate::ui::common::lang::ui_loader;
+use egui::Ui;
+use i18n_embed_fl::fl;
+use std::net::SocketAddr;
+
+pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
+    let h = address_field::host_field(
+        ui,
+        &fl!(ui_loader(ui), "field-bind-host"),
+        &mut s.host,
+        true,
+        editable,
+    );
+    let p = address_field::port_field(
+        ui,
+        &fl!(ui_loader(ui), "field-port"),
+        &mut s.port,
+        true,
+        editable,
+    )
+    .is_some();
+    address_field::bind_note(ui);
+    h && p
+}
+
+pub fn config(s: &TabSettings) -> Option<SessionConfig> {
+    addr::check_host(&s.host, true).ok()?;
+    let port = addr::parse_port(&s.port, true).ok()?;
+    Some(SessionConfig::new(
+        Role::UdpReceiver,
+        addr::join_host_port(&s.host, port),
+    ))
+}
+
+/// "Reply to": the last sender, or one of the sources seen.
+pub fn reply_target_ui(
+    ui: &mut Ui,
+    senders: &[SocketAddr],
+    reply_to: &mut Option<SocketAddr>,
+    last: Option<SocketAddr>,
+) {
+    let lang = crate::ui::common::lang::lang(ui.ctx());
+    let last_text = match last {
+        Some(a) => fl!(loader(lang), "rx-last-sender-addr", addr = a.to_string()),
+        None => fl!(loader(lang), "rx-last-sender"),
+    };
+    let current = match reply_to {
+        Some(a) => a.to_string(),
+        None => last_text.clone(),
+    };
+    let l = ui.label(fl!(loader(lang), "rx-reply-to"));
+    egui::ComboBox::from_id_salt("reply_to")
+        .selected_text(current)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(reply_to, None, last_text);
+            for a in senders.iter().rev() {
+                ui.selectable_value(reply_to, Some(*a), a.to_string());
+            }
+        })
+        .response
+        .labelled_by(l.id);
+}

@@ -1,0 +1,59 @@
+//! The UDP Sender tab: a destination HOST:PORT and an optional local port; Bind opens
+//! the socket (with or without a destination), and each send is one datagram to the
+//! destination of that moment (`sendto()`). Replies show up in the log.
+
+use super::settings::TabSettings;
+use crate::net::{Role, SessionConfig, addr};
+use crate::ui::common::address_field;
+use crate::ui::common::lang::ui_loader;
+use egui::Ui;
+use i18n_embed_fl::fl;
+
+/// The address fields. Returns true when Bind can go ahead: binding needs only a valid
+/// local port. The destination stays editable while bound (each `sendto()` names one).
+pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
+    address_field::host_field(
+        ui,
+        &fl!(ui_loader(ui), "field-destination-host"),
+        &mut s.host,
+        false,
+        true,
+    );
+    address_field::port_field(
+        ui,
+        &fl!(ui_loader(ui), "field-port"),
+        &mut s.port,
+        false,
+        true,
+    );
+    ui.separator();
+    address_field::optional_bind_field(
+        ui,
+        &fl!(ui_loader(ui), "field-local-port"),
+        &mut s.local,
+        editable,
+    )
+}
+
+/// The destination the fields name (HOST:PORT), when they are valid.
+pub fn destination(s: &TabSettings) -> Option<String> {
+    addr::check_host(&s.host, false).ok()?;
+    let port = addr::parse_port(&s.port, false).ok()?;
+    Some(addr::join_host_port(&s.host, port))
+}
+
+/// The session the fields describe.
+/// The session the fields describe (with no destination yet when its fields are not valid).
+pub fn config(s: &TabSettings) -> Option<SessionConfig> {
+    let mut cfg = SessionConfig::new(Role::UdpSender, destination(s).unwrap_or_default());
+    let local = s.local.trim();
+    if !local.is_empty() {
+        if local.chars().all(|c| c.is_ascii_digit()) {
+            addr::parse_port(local, true).ok()?;
+        } else {
+            addr::split_host_port(local).ok()?;
+        }
+        cfg = cfg.bind(local);
+    }
+    Some(cfg)
+}
