@@ -16,7 +16,6 @@ mod pickers;
 mod tabs;
 mod tools;
 
-pub use crate::files::default_data_dir;
 pub use app::{App, install_cjk_font, start_lab, start_stream_lab, tab_name};
 pub use classroom::command::AppCommand;
 pub use classroom::mode::Classroom;
