@@ -21,6 +21,9 @@ pub struct SequenceView {
     pub vars: Vec<(String, String)>,
     /// Stopped by the user before the end.
     pub stopped: bool,
+    /// Which run this is (1 for the first on this runtime): a reader can tell a new run
+    /// from the last one's results.
+    pub run: u64,
 }
 
 #[derive(Default)]
@@ -31,6 +34,8 @@ pub struct SeqHost {
     allowance: u32,
     restart: bool,
     stopped: bool,
+    /// Runs started so far.
+    runs: u64,
     pub dirty: bool,
 }
 
@@ -40,6 +45,7 @@ impl SeqHost {
         self.step_mode = step_mode;
         self.allowance = u32::from(step_mode);
         self.stopped = false;
+        self.runs += 1;
         self.dirty = true;
     }
 
@@ -148,6 +154,7 @@ impl SeqHost {
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
             stopped: self.stopped,
+            run: self.runs,
         })
     }
 }

@@ -229,9 +229,22 @@ fn close_and_connect_twenty_times_leaves_the_tab_in_step() {
             .sequence
             .steps = steps;
         settle(&mut h);
+        let last = h
+            .state()
+            .panel(Role::TcpClient)
+            .st
+            .sequence
+            .as_ref()
+            .map_or(0, |s| s.run);
         h.get_by_label("▶ Run").click();
+        // This run's results, not the last one's (still shown until the runtime answers).
         wait_for(&mut h, "the run", |a| {
-            seq_done(a)
+            a.panel(Role::TcpClient)
+                .st
+                .sequence
+                .as_ref()
+                .is_some_and(|s| s.run == last + 1)
+                && seq_done(a)
                 && a.panel(Role::TcpClient)
                     .st
                     .sequence
