@@ -364,8 +364,14 @@ fn open(target: SocketAddr, opts: &super::sockopts::SockOpts) -> io::Result<mio:
     Ok(mio::net::TcpStream::from_std(s.into()))
 }
 
-/// connect() on a non-blocking socket: the handshake goes on (Linux, the BSDs and macOS).
-#[cfg(any(target_os = "linux", target_os = "android"))]
+/// connect() on a non-blocking socket: the handshake goes on. std's `io::ErrorKind` for
+/// it (`InProgress`) is not stable, so the number is compared: libc's on Linux (the only
+/// system the libc dependency is built for), the kernel's own number on Android, and the
+/// BSDs' and macOS's 36 on other Unix systems. Windows says WSAEWOULDBLOCK, which std
+/// reports as `WouldBlock`.
+#[cfg(target_os = "linux")]
+const EINPROGRESS: i32 = libc::EINPROGRESS;
+#[cfg(target_os = "android")]
 const EINPROGRESS: i32 = 115;
 #[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
 const EINPROGRESS: i32 = 36;

@@ -58,10 +58,15 @@ pub(super) fn join(s: &Socket, m: &MulticastConfig) -> Result<EventKind, (io::Er
         IpAddr::V6(g) => s.join_multicast_v6(&g, m.interface_index),
     };
     res.map_err(|e| {
-        let hint = match e.raw_os_error() {
-            Some(19) => " (no interface has that address, or it cannot do multicast)",
-            Some(101) | Some(113) => " (no multicast route on that interface)",
-            _ => "",
+        let hint = if no_such_device(&e) {
+            " (no interface has that address, or it cannot do multicast)"
+        } else if matches!(
+            e.kind(),
+            io::ErrorKind::NetworkUnreachable | io::ErrorKind::HostUnreachable
+        ) {
+            " (no multicast route on that interface)"
+        } else {
+            ""
         };
         (
             e,
@@ -73,6 +78,20 @@ pub(super) fn join(s: &Socket, m: &MulticastConfig) -> Result<EventKind, (io::Er
         interface: m.interface,
         index: m.interface_index,
     })
+}
+
+/// ENODEV from a join: no interface has the address, or it cannot do multicast. std has
+/// no `io::ErrorKind` for it: Linux compares the number, elsewhere there is no hint.
+fn no_such_device(e: &io::Error) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        e.raw_os_error() == Some(libc::ENODEV)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = e;
+        false
+    }
 }
 
 /// The sender sets TTL / hop limit, loopback and (when given) the outgoing interface.
