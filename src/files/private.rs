@@ -68,13 +68,39 @@ pub fn secure_data_dir(dir: &Path) -> io::Result<()> {
         use std::os::unix::fs::{MetadataExt, PermissionsExt};
         let m = std::fs::metadata(dir)?;
         let mode = m.permissions().mode();
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        let me = unsafe { libc::geteuid() };
-        if m.is_dir() && mode & 0o077 != 0 && mode & 0o1000 == 0 && m.uid() == me {
+        if m.is_dir()
+            && mode & 0o077 != 0
+            && mode & 0o1000 == 0
+            && effective_uid(dir) == Some(m.uid())
+        {
             std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode & DIR_MODE))?;
         }
     }
     Ok(())
+}
+
+/// The user this process runs as. Linux asks the kernel (geteuid; the libc dependency
+/// is built for Linux only); other Unix systems read the owner of a file created in `dir`
+/// and removed at once (a new file belongs to the effective user); None if that cannot
+/// be made (the folder is then left as it is).
+#[cfg(unix)]
+fn effective_uid(dir: &Path) -> Option<u32> {
+    #[cfg(target_os = "linux")]
+    {
+        let _ = dir;
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        Some(unsafe { libc::geteuid() })
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let probe = dir.join(format!(".owner-probe-{}", std::process::id()));
+        let f = create_new_file(&probe).ok()?;
+        let uid = f.metadata().map(|m| m.uid()).ok();
+        drop(f);
+        let _ = std::fs::remove_file(&probe);
+        uid
+    }
 }
 
 /// Makes the settings file `file` (eframe's `app.ron`, which holds the payloads typed in

@@ -58,10 +58,24 @@ pub(crate) fn resolve_failure_kind(text: &str) -> ErrorKind {
     }
 }
 
+/// EMSGSIZE: a datagram larger than the socket can send. std has no `io::ErrorKind` for
+/// it, so the number is compared: Linux only (elsewhere the error keeps the system's own
+/// wording, as [`ErrorKind::Io`]).
+fn is_message_too_long(err: &io::Error) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        err.raw_os_error() == Some(libc::EMSGSIZE)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = err;
+        false
+    }
+}
+
 /// Turns an I/O error into a kind and a message naming the address.
 pub fn describe(err: &io::Error, op: Op, addr: &str) -> (ErrorKind, String) {
     use io::ErrorKind as K;
-    let raw = err.raw_os_error();
     let port = addr.rsplit(':').next().and_then(|p| p.parse::<u16>().ok());
     let port_below_1024 = port.is_some_and(|p| p != 0 && p < 1024);
     let (kind, why) = match err.kind() {
@@ -106,13 +120,9 @@ pub fn describe(err: &io::Error, op: Op, addr: &str) -> (ErrorKind, String) {
             "network unreachable: this machine has no route to that address".to_string(),
         ),
         K::NotConnected => (ErrorKind::NotConnected, "not connected".to_string()),
-        _ if raw == Some(90) => (
+        _ if is_message_too_long(err) => (
             ErrorKind::MessageTooLong,
             "message too long for one datagram (UDP carries at most 65,507 bytes over IPv4)".to_string(),
-        ),
-        _ if raw == Some(101) || raw == Some(113) => (
-            ErrorKind::Unreachable,
-            "network unreachable: this machine has no route to that address".to_string(),
         ),
         _ => (ErrorKind::Io, err.to_string()),
     };

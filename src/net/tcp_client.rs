@@ -10,6 +10,7 @@ use super::{Command, EventKind, SessionConfig};
 use mio::{Events, Interest, Poll, Token};
 use std::io;
 use std::net::SocketAddr;
+use std::ops::ControlFlow::{self, Break, Continue};
 use std::time::Instant;
 
 const SOCK: Token = Token(1);
@@ -20,46 +21,237 @@ enum Connect {
     Stopped,
 }
 
-pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
-    let targets = match addr::resolve(&cfg.address) {
-        Ok(v) => v,
-        Err(e) => {
-            ctx.error(
-                None,
-                None,
-                resolve_failure_kind(&cfg.address),
-                format!("cannot connect to {}: {e}", cfg.address),
-            );
-            return;
+pub(crate) fn run(cfg: &SessionConfig, poll: Poll, ctx: &mut Ctx) {
+    if let Some(client) = Client::start(cfg, poll, ctx) {
+        client.serve(ctx);
+    }
+}
+
+/// How the user ends the connection: closed (FIN after what is queued) or reset (RST).
+enum End {
+    Close,
+    Reset,
+}
+
+/// The client's worker once connected: the connection and what the loop remembers.
+struct Client<'a> {
+    cfg: &'a SessionConfig,
+    poll: Poll,
+    events: Events,
+    conn: Conn,
+    peer: SocketAddr,
+    /// The read buffer.
+    buf: Vec<u8>,
+    file: Option<FileSend>,
+    /// When the connection was last sampled (TCP_INFO).
+    sampled: Option<Instant>,
+}
+
+impl<'a> Client<'a> {
+    /// Resolves, builds TLS, connects (each address in turn) and says so; None when any
+    /// of that failed or was cancelled (told).
+    fn start(cfg: &'a SessionConfig, mut poll: Poll, ctx: &mut Ctx) -> Option<Client<'a>> {
+        let targets = match addr::resolve(&cfg.address) {
+            Ok(v) => v,
+            Err(e) => {
+                ctx.error(
+                    None,
+                    None,
+                    resolve_failure_kind(&cfg.address),
+                    format!("cannot connect to {}: {e}", cfg.address),
+                );
+                return None;
+            }
+        };
+        // TLS: files and names are checked before connecting, so a bad one says so at once.
+        let tls = match &cfg.tls {
+            Some(opts) => {
+                let host = addr::split_host_port(&cfg.address)
+                    .map(|(h, _)| h.to_string())
+                    .unwrap_or_default();
+                match super::tls::build(opts, false, &host) {
+                    Ok(b) => Some(b),
+                    Err(p) => {
+                        ctx.emit(None, None, EventKind::TlsFailed(p));
+                        return None;
+                    }
+                }
+            }
+            None => None,
+        };
+        let mut events = Events::with_capacity(64);
+        let (stream, peer) = connect_any(targets, cfg, &mut poll, &mut events, ctx)?;
+        ctx.local = stream.local_addr().ok();
+        ctx.emit(Some(peer), None, EventKind::Connected);
+        if !cfg.sockopts.is_empty() {
+            let r = socket2::SockRef::from(&stream);
+            let report = super::sockopts::report(&r, &cfg.sockopts, true, peer.is_ipv6());
+            ctx.emit(Some(peer), None, EventKind::SocketOptions(Box::new(report)));
         }
-    };
-    // TLS: files and names are checked before connecting, so a bad one says so at once.
-    let tls = match &cfg.tls {
-        Some(opts) => {
-            let host = addr::split_host_port(&cfg.address)
-                .map(|(h, _)| h.to_string())
-                .unwrap_or_default();
-            match super::tls::build(opts, false, &host) {
-                Ok(b) => Some(b),
+        let mut conn = Conn::new(stream, peer, None, cfg.shaping);
+        if let Some(built) = &tls {
+            match super::tls::TlsStream::new(built, cfg.connect_timeout) {
+                Ok(t) => conn = conn.with_tls(t),
                 Err(p) => {
-                    ctx.emit(None, None, EventKind::TlsFailed(p));
-                    return;
+                    ctx.emit(Some(peer), None, EventKind::TlsFailed(p));
+                    return None;
                 }
             }
         }
-        None => None,
-    };
-    let mut events = Events::with_capacity(64);
-    let mut stream = None;
+        Some(Client {
+            cfg,
+            poll,
+            events,
+            conn,
+            peer,
+            buf: vec![0u8; 64 * 1024],
+            file: None,
+            sampled: None,
+        })
+    }
+
+    /// The loop: samples, commands, the file's next chunk, writes, then wait and read.
+    fn serve(mut self, ctx: &mut Ctx) {
+        let keep_open = self.cfg.keep_open_after_peer_fin;
+        // Data may already be waiting (edge-triggered readiness was consumed by connect).
+        if let ReadEnd::Over = self.conn.read_ready(ctx, &mut self.buf, keep_open) {
+            ctx.flush_notify();
+            return;
+        }
+        loop {
+            self.sample(ctx);
+            while let Some(cmd) = ctx.next_command() {
+                if let Break(end) = self.on_command(ctx, cmd) {
+                    return self.end(ctx, end);
+                }
+                if ctx.gone {
+                    return;
+                }
+            }
+            // A file: the next chunk only once the previous ones have left.
+            if let Some(f) = self.file.as_mut() {
+                match f.step(ctx, Instant::now(), !self.conn.has_pending()) {
+                    Step::Chunk(b) => self.conn.queue_chunk(b),
+                    Step::Wait => {}
+                    Step::Over => self.file = None,
+                }
+            }
+            if let ReadEnd::Over = self.conn.flush(ctx) {
+                ctx.flush_notify();
+                return;
+            }
+            if let ReadEnd::Over = self.conn.check_handshake(ctx, Instant::now()) {
+                ctx.flush_notify();
+                return;
+            }
+            ctx.flush_notify();
+            if ctx.gone {
+                return;
+            }
+            if ctx.stop_seen {
+                continue;
+            }
+            let now = Instant::now();
+            let timeout = self
+                .file
+                .as_ref()
+                .map_or(TICK, |f| f.wait(now, !self.conn.has_pending(), TICK))
+                .min(self.conn.next_write_in(now).unwrap_or(TICK));
+            if let Err(e) = self.poll.poll(&mut self.events, Some(timeout)) {
+                if e.kind() == io::ErrorKind::Interrupted {
+                    continue;
+                }
+                ctx.error(
+                    Some(self.peer),
+                    None,
+                    ErrorKind::Internal,
+                    format!("poll failed: {e}"),
+                );
+                return;
+            }
+            let readable = self.events.iter().any(|ev| {
+                ev.token() != WAKER && (ev.is_readable() || ev.is_read_closed() || ev.is_error())
+            });
+            if readable && let ReadEnd::Over = self.conn.read_ready(ctx, &mut self.buf, keep_open) {
+                ctx.flush_notify();
+                return;
+            }
+        }
+    }
+
+    /// The kernel's view of the connection, a few times a second.
+    fn sample(&mut self, ctx: &mut Ctx) {
+        if self
+            .sampled
+            .is_none_or(|t| t.elapsed() >= super::tcp_info::SAMPLE_EVERY)
+        {
+            self.sampled = Some(Instant::now());
+            let now: std::collections::BTreeMap<u64, _> =
+                super::tcp_info::sample(&self.conn.stream)
+                    .map(|s| (0, s))
+                    .into_iter()
+                    .collect();
+            super::tcp_info::publish(&ctx.stats, now);
+        }
+    }
+
+    /// Ends the connection as the user asked.
+    fn end(self, ctx: &mut Ctx, end: End) {
+        match end {
+            End::Close => {
+                self.conn
+                    .close_local(ctx, super::CloseReason::LocalClose, close_deadline());
+            }
+            End::Reset => self.conn.abort(ctx),
+        }
+    }
+
+    /// One command from the session. Break: the user ends the connection.
+    fn on_command(&mut self, ctx: &mut Ctx, cmd: Command) -> ControlFlow<End> {
+        let conn = &mut self.conn;
+        match cmd {
+            Command::Stop | Command::Disconnect(_) => return Break(End::Close),
+            Command::SetEncoding(e) => ctx.encoding = e,
+            Command::Send { payload, .. } => {
+                if conn.write_shut {
+                    ctx.error(
+                        Some(self.peer),
+                        None,
+                        ErrorKind::NotConnected,
+                        "not sent: this side already sent FIN (shutdown write)".into(),
+                    );
+                } else if let Some(b) = ctx.payload_bytes(payload) {
+                    conn.queue(b);
+                }
+            }
+            Command::ShutdownWrite => conn.shutdown_after_flush = true,
+            Command::Reset(_) => return Break(End::Reset),
+            Command::SetShaping(s) => conn.set_shaping(s),
+            Command::SendFile(spec) => file_send::start(ctx, &mut self.file, *spec),
+            Command::CancelFile => file_send::cancel(ctx, &mut self.file),
+            Command::SetDestination(_) | Command::StopListening => {
+                ctx.info(EventKind::NotApplicable);
+            }
+        }
+        Continue(())
+    }
+}
+
+/// Tries each address in turn; the first connection made, or None (the last failure or
+/// the cancel told).
+fn connect_any(
+    targets: Vec<SocketAddr>,
+    cfg: &SessionConfig,
+    poll: &mut Poll,
+    events: &mut Events,
+    ctx: &mut Ctx,
+) -> Option<(mio::net::TcpStream, SocketAddr)> {
     let mut last_err: Option<(SocketAddr, io::Error)> = None;
     for target in targets {
         ctx.emit(Some(target), None, EventKind::Connecting);
         ctx.flush_notify();
-        match connect(target, cfg, &mut poll, &mut events, ctx) {
-            Connect::Done(s) => {
-                stream = Some((s, target));
-                break;
-            }
+        match connect(target, cfg, poll, events, ctx) {
+            Connect::Done(s) => return Some((s, target)),
             Connect::Failed(e) => last_err = Some((target, e)),
             Connect::Stopped => {
                 ctx.emit(
@@ -70,155 +262,22 @@ pub(crate) fn run(cfg: &SessionConfig, mut poll: Poll, ctx: &mut Ctx) {
                         reason: super::CloseReason::ConnectCancelled,
                     },
                 );
-                return;
+                return None;
             }
         }
     }
-    let Some((stream, peer)) = stream else {
-        if let Some((t, e)) = last_err {
-            let timeout = e.kind() == io::ErrorKind::TimedOut;
-            let (kind, mut msg) = super::error::describe(&e, Op::Connect, &t.to_string());
-            if timeout {
-                msg = format!(
-                    "cannot connect to {t}: timed out after {:.1} s with no answer to the SYN (is the host up? a firewall may drop it)",
-                    cfg.connect_timeout.as_secs_f64()
-                );
-            }
-            ctx.error(Some(t), None, kind, msg);
-        }
-        return;
-    };
-    ctx.local = stream.local_addr().ok();
-    ctx.emit(Some(peer), None, EventKind::Connected);
-    if !cfg.sockopts.is_empty() {
-        let r = socket2::SockRef::from(&stream);
-        let report = super::sockopts::report(&r, &cfg.sockopts, true, peer.is_ipv6());
-        ctx.emit(Some(peer), None, EventKind::SocketOptions(Box::new(report)));
-    }
-    let mut conn = Conn::new(stream, peer, None, cfg.shaping);
-    if let Some(built) = &tls {
-        match super::tls::TlsStream::new(built, cfg.connect_timeout) {
-            Ok(t) => conn = conn.with_tls(t),
-            Err(p) => {
-                ctx.emit(Some(peer), None, EventKind::TlsFailed(p));
-                return;
-            }
-        }
-    }
-    let mut buf = vec![0u8; 64 * 1024];
-    // Data may already be waiting (edge-triggered readiness was consumed by connect).
-    if let ReadEnd::Over = conn.read_ready(ctx, &mut buf, cfg.keep_open_after_peer_fin) {
-        ctx.flush_notify();
-        return;
-    }
-    let mut file: Option<FileSend> = None;
-    let mut sampled: Option<Instant> = None;
-    loop {
-        if sampled.is_none_or(|t| t.elapsed() >= super::tcp_info::SAMPLE_EVERY) {
-            sampled = Some(Instant::now());
-            let now: std::collections::BTreeMap<u64, _> = super::tcp_info::sample(&conn.stream)
-                .map(|s| (0, s))
-                .into_iter()
-                .collect();
-            super::tcp_info::publish(&ctx.stats, now);
-        }
-        while let Some(cmd) = ctx.next_command() {
-            match cmd {
-                Command::Stop => {
-                    conn.close_local(ctx, super::CloseReason::LocalClose, close_deadline());
-                    return;
-                }
-                Command::SetEncoding(e) => ctx.encoding = e,
-                Command::Send { payload, .. } => {
-                    if conn.write_shut {
-                        ctx.error(
-                            Some(peer),
-                            None,
-                            ErrorKind::NotConnected,
-                            "not sent: this side already sent FIN (shutdown write)".into(),
-                        );
-                        continue;
-                    }
-                    if let Some(b) = ctx.payload_bytes(payload) {
-                        conn.queue(b);
-                    }
-                }
-                Command::ShutdownWrite => conn.shutdown_after_flush = true,
-                Command::Disconnect(_) => {
-                    conn.close_local(ctx, super::CloseReason::LocalClose, close_deadline());
-                    return;
-                }
-                Command::Reset(_) => {
-                    conn.abort(ctx);
-                    return;
-                }
-                Command::SetShaping(s) => conn.set_shaping(s),
-                Command::SendFile(spec) => file_send::start(ctx, &mut file, *spec),
-                Command::CancelFile => file_send::cancel(ctx, &mut file),
-                Command::SetDestination(_) | Command::StopListening => {
-                    ctx.info(EventKind::NotApplicable);
-                }
-            }
-            if ctx.gone {
-                return;
-            }
-        }
-        // A file: the next chunk only once the previous ones have left.
-        if let Some(f) = file.as_mut() {
-            match f.step(ctx, Instant::now(), !conn.has_pending()) {
-                Step::Chunk(b) => conn.queue_chunk(b),
-                Step::Wait => {}
-                Step::Over => file = None,
-            }
-        }
-        if let ReadEnd::Over = conn.flush(ctx) {
-            ctx.flush_notify();
-            return;
-        }
-        if let ReadEnd::Over = conn.check_handshake(ctx, Instant::now()) {
-            ctx.flush_notify();
-            return;
-        }
-        ctx.flush_notify();
-        if ctx.gone {
-            return;
-        }
-        if ctx.stop_seen {
-            continue;
-        }
-        let now = Instant::now();
-        let timeout = file
-            .as_ref()
-            .map_or(TICK, |f| f.wait(now, !conn.has_pending(), TICK))
-            .min(conn.next_write_in(now).unwrap_or(TICK));
-        if let Err(e) = poll.poll(&mut events, Some(timeout)) {
-            if e.kind() == io::ErrorKind::Interrupted {
-                continue;
-            }
-            ctx.error(
-                Some(peer),
-                None,
-                ErrorKind::Internal,
-                format!("poll failed: {e}"),
+    if let Some((t, e)) = last_err {
+        let timeout = e.kind() == io::ErrorKind::TimedOut;
+        let (kind, mut msg) = super::error::describe(&e, Op::Connect, &t.to_string());
+        if timeout {
+            msg = format!(
+                "cannot connect to {t}: timed out after {:.1} s with no answer to the SYN (is the host up? a firewall may drop it)",
+                cfg.connect_timeout.as_secs_f64()
             );
-            return;
         }
-        let mut readable = false;
-        for ev in events.iter() {
-            if ev.token() == WAKER {
-                continue;
-            }
-            if ev.is_readable() || ev.is_read_closed() || ev.is_error() {
-                readable = true;
-            }
-        }
-        if readable
-            && let ReadEnd::Over = conn.read_ready(ctx, &mut buf, cfg.keep_open_after_peer_fin)
-        {
-            ctx.flush_notify();
-            return;
-        }
+        ctx.error(Some(t), None, kind, msg);
     }
+    None
 }
 
 fn connect(
@@ -305,8 +364,14 @@ fn open(target: SocketAddr, opts: &super::sockopts::SockOpts) -> io::Result<mio:
     Ok(mio::net::TcpStream::from_std(s.into()))
 }
 
-/// connect() on a non-blocking socket: the handshake goes on (Linux, the BSDs and macOS).
-#[cfg(any(target_os = "linux", target_os = "android"))]
+/// connect() on a non-blocking socket: the handshake goes on. std's `io::ErrorKind` for
+/// it (`InProgress`) is not stable, so the number is compared: libc's on Linux (the only
+/// system the libc dependency is built for), the kernel's own number on Android, and the
+/// BSDs' and macOS's 36 on other Unix systems. Windows says WSAEWOULDBLOCK, which std
+/// reports as `WouldBlock`.
+#[cfg(target_os = "linux")]
+const EINPROGRESS: i32 = libc::EINPROGRESS;
+#[cfg(target_os = "android")]
 const EINPROGRESS: i32 = 115;
 #[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
 const EINPROGRESS: i32 = 36;

@@ -99,8 +99,13 @@ pub fn process_uptime_secs() -> f64 {
         .elapsed()
         .as_secs_f64();
     // /proc/self/stat field 22 is the start time in clock ticks after boot; /proc/uptime is now.
-    let stat = std::fs::read_to_string("/proc/self/stat").ok();
-    let uptime = std::fs::read_to_string("/proc/uptime").ok();
+    #[cfg(target_os = "linux")]
+    let (stat, uptime) = (
+        std::fs::read_to_string("/proc/self/stat").ok(),
+        std::fs::read_to_string("/proc/uptime").ok(),
+    );
+    #[cfg(not(target_os = "linux"))]
+    let (stat, uptime): (Option<String>, Option<String>) = (None, None);
     match (stat, uptime) {
         (Some(stat), Some(up)) => {
             let after_comm = stat.rsplit(')').next().unwrap_or_default();

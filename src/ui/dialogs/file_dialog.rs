@@ -8,7 +8,7 @@
 //! `SOCKET_TESTER_FILE_DIALOG=native` or `=window` forces one of them.
 
 use crate::ui::common::background::{Background, Poll};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -67,6 +67,7 @@ pub fn native_available() -> bool {
 
 #[cfg(target_os = "linux")]
 fn desktop_has_dialog() -> bool {
+    use std::path::Path;
     let on_path = |name: &str| {
         std::env::var_os("PATH")
             .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()))

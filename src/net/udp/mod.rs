@@ -1,0 +1,460 @@
+//! The UDP sender and UDP receiver. Both are one datagram socket: the sender binds an
+//! optional local address and sends to its destination; the receiver binds a known
+//! address and can reply to whoever sent to it. Every datagram is one event.
+
+use super::addr;
+use super::error::{ErrorKind, Op, describe, resolve_failure_kind};
+use super::file_send::{self, FileSend, Step};
+use super::worker::{Ctx, TICK};
+use super::{CloseReason, ClosedBy, Command, EventKind, Payload, Role, SessionConfig, Target};
+use mio::{Events, Interest, Poll, Token};
+use socket2::{Domain, Protocol, Socket, Type};
+use std::io;
+use std::net::SocketAddr;
+use std::ops::ControlFlow::{self, Break, Continue};
+use std::time::Instant;
+
+mod multicast;
+
+const SOCK: Token = Token(1);
+/// Large enough for any datagram (the IPv4 maximum payload is 65,507 bytes), so none is cut.
+const MAX_DATAGRAM: usize = 65_536;
+
+pub(crate) fn run(cfg: &SessionConfig, poll: Poll, ctx: &mut Ctx) {
+    let Some(mut udp) = Udp::start(cfg, poll, ctx) else {
+        return;
+    };
+    if let Some(closing) = udp.serve(ctx) {
+        udp.close(ctx, closing);
+    }
+}
+
+/// The sender's or receiver's worker: the socket and what the loop remembers.
+struct Udp {
+    sender: bool,
+    poll: Poll,
+    socket: mio::net::UdpSocket,
+    /// Sender: where datagrams go (None until one is named).
+    dest: Option<SocketAddr>,
+    /// Receiver: who sent last (replies go there).
+    last_sender: Option<SocketAddr>,
+    /// The read buffer, large enough for any datagram.
+    buf: Vec<u8>,
+    drops: super::rxq::Drops,
+    file: Option<FileSend>,
+    file_to: SocketAddr,
+}
+
+impl Udp {
+    /// Resolves the destination (sender), binds, joins or sets up multicast, watches the
+    /// socket and says so; None when any of that failed (told).
+    fn start(cfg: &SessionConfig, poll: Poll, ctx: &mut Ctx) -> Option<Udp> {
+        let sender = cfg.role == Role::UdpSender;
+        // Resolve the destination (sender) first: it decides IPv4 or IPv6 for the bind.
+        let mut dest: Option<SocketAddr> = None;
+        // A sender may bind with no destination yet (SetDestination names one later).
+        if sender && !cfg.address.trim().is_empty() {
+            match addr::resolve(&cfg.address) {
+                Ok(v) => dest = v.first().copied(),
+                Err(e) => {
+                    ctx.error(
+                        None,
+                        None,
+                        resolve_failure_kind(&cfg.address),
+                        format!("destination {}: {e}", cfg.address),
+                    );
+                    return None;
+                }
+            }
+        }
+        let bind_text = if sender {
+            cfg.bind.clone().unwrap_or_default()
+        } else {
+            cfg.address.clone()
+        };
+        if let Some(m) = &cfg.multicast
+            && let Err(message) = multicast::check_multicast(m)
+        {
+            ctx.error(None, None, ErrorKind::BadAddress, message);
+            return None;
+        }
+        let mut bind_addr = match bind_address(&bind_text, dest) {
+            Ok(a) => a,
+            Err(e) => {
+                ctx.error(
+                    None,
+                    None,
+                    ErrorKind::BadAddress,
+                    format!("local address {bind_text}: {e}"),
+                );
+                return None;
+            }
+        };
+        // A multicast receiver binds the wildcard address of the group's family on the
+        // port: datagrams to the group carry the group as destination, not an interface
+        // address.
+        if !sender && let Some(m) = &cfg.multicast {
+            bind_addr = SocketAddr::new(multicast::wildcard(m.group), bind_addr.port());
+        }
+        let socket = bind(cfg, sender, bind_addr, ctx)?;
+        let socket: std::net::UdpSocket = socket.into();
+        let mut socket = mio::net::UdpSocket::from_std(socket);
+        if let Err(e) = poll
+            .registry()
+            .register(&mut socket, SOCK, Interest::READABLE)
+        {
+            ctx.error(
+                None,
+                None,
+                ErrorKind::Internal,
+                format!("cannot watch the socket: {e}"),
+            );
+            return None;
+        }
+        ctx.local = socket.local_addr().ok();
+        ctx.emit(None, None, EventKind::Bound);
+        if !cfg.sockopts.is_empty() {
+            let r = socket2::SockRef::from(&socket);
+            let v6 = bind_addr.is_ipv6();
+            let report = super::sockopts::report(&r, &cfg.sockopts, false, v6);
+            ctx.info(EventKind::SocketOptions(Box::new(report)));
+        }
+        if cfg.broadcast {
+            ctx.info(EventKind::BroadcastOn);
+        }
+        let drops = super::rxq::Drops::new(&socket);
+        Some(Udp {
+            sender,
+            poll,
+            socket,
+            dest,
+            last_sender: None,
+            buf: vec![0u8; MAX_DATAGRAM],
+            drops,
+            file: None,
+            file_to: any_v4(),
+        })
+    }
+
+    /// The loop: commands, the file's next datagrams, then wait and read every datagram
+    /// waiting. The reason to tell when it ends, or None when the session is gone.
+    fn serve(&mut self, ctx: &mut Ctx) -> Option<CloseReason> {
+        let mut events = Events::with_capacity(64);
+        loop {
+            // Commands first.
+            while let Some(cmd) = ctx.next_command() {
+                if let Command::Stop = cmd {
+                    return Some(CloseReason::SocketClosed);
+                }
+                self.on_command(ctx, cmd);
+                if ctx.gone {
+                    return None;
+                }
+            }
+            ctx.flush_notify();
+            if ctx.stop_seen || ctx.gone {
+                return Some(CloseReason::SocketClosed);
+            }
+            self.send_file_chunks(ctx);
+            let timeout = self
+                .file
+                .as_ref()
+                .map_or(TICK, |f| f.wait(Instant::now(), true, TICK));
+            if let Err(e) = self.poll.poll(&mut events, Some(timeout)) {
+                if e.kind() == io::ErrorKind::Interrupted {
+                    continue;
+                }
+                ctx.error(None, None, ErrorKind::Internal, format!("poll failed: {e}"));
+                return Some(CloseReason::InternalError);
+            }
+            // One socket: whatever woke the poll (the socket, the waker or the timeout),
+            // every datagram waiting is read.
+            if self.drain(ctx).is_break() {
+                return None;
+            }
+            // Idle (or a tick): the counter is read directly, so the total is exact soon
+            // after a flood ends even if no datagram follows it.
+            if let Some(total) = self.drops.due(&self.socket, Instant::now(), false) {
+                ctx.info(EventKind::KernelDrops { total });
+            }
+            ctx.flush_notify();
+        }
+    }
+
+    /// The last drop count, then the end.
+    fn close(&mut self, ctx: &mut Ctx, closing: CloseReason) {
+        if let Some(total) = self.drops.due(&self.socket, Instant::now(), true) {
+            ctx.info(EventKind::KernelDrops { total });
+        }
+        ctx.emit(
+            None,
+            None,
+            EventKind::Closed {
+                by: ClosedBy::Local,
+                reason: closing,
+            },
+        );
+    }
+
+    /// One command from the session other than Stop.
+    fn on_command(&mut self, ctx: &mut Ctx, cmd: Command) {
+        match cmd {
+            Command::Stop => {}
+            Command::SetEncoding(e) => ctx.encoding = e,
+            Command::SetDestination(d) => match addr::resolve(&d) {
+                Ok(v) => {
+                    self.dest = v.first().copied();
+                    ctx.info(EventKind::Destination { to: d });
+                }
+                Err(e) => ctx.error(
+                    None,
+                    None,
+                    resolve_failure_kind(&d),
+                    format!("destination {d}: {e}"),
+                ),
+            },
+            Command::Send { payload, to } => self.send(ctx, payload, to),
+            Command::SendFile(spec) => {
+                let spec = *spec;
+                let fallback = if self.sender {
+                    self.dest
+                } else {
+                    self.last_sender
+                };
+                match file_target(&spec.to, fallback) {
+                    Ok(t) => {
+                        file_send::start(ctx, &mut self.file, spec);
+                        self.file_to = t;
+                    }
+                    Err(m) => file_send::start_failed(ctx, spec, m),
+                }
+            }
+            Command::CancelFile => file_send::cancel(ctx, &mut self.file),
+            Command::ShutdownWrite
+            | Command::Disconnect(_)
+            | Command::Reset(_)
+            | Command::SetShaping(_)
+            | Command::StopListening => {
+                ctx.info(EventKind::NotApplicable);
+            }
+        }
+    }
+
+    /// Sends one datagram: to the address given, else the destination (sender) or whoever
+    /// sent last (receiver).
+    fn send(&mut self, ctx: &mut Ctx, payload: Payload, to: Target) {
+        let target = match to {
+            Target::Peer(a) => Some(a),
+            Target::Host(h) => match addr::resolve(&h) {
+                Ok(v) => v.first().copied(),
+                Err(e) => {
+                    ctx.error(
+                        None,
+                        None,
+                        resolve_failure_kind(&h),
+                        format!("not sent: {e}"),
+                    );
+                    return;
+                }
+            },
+            Target::Default | Target::AllClients | Target::Client(_) => {
+                if self.sender {
+                    self.dest
+                } else {
+                    self.last_sender
+                }
+            }
+        };
+        let Some(target) = target else {
+            let why = if self.sender {
+                "not sent: no destination yet: enter a destination host and port"
+            } else {
+                "not sent: nobody has sent a datagram to this receiver yet, so there is no one to reply to"
+            };
+            ctx.error(None, None, ErrorKind::NotConnected, why.into());
+            return;
+        };
+        let Some(bytes) = ctx.payload_bytes(payload) else {
+            return;
+        };
+        match send_to(&self.socket, &bytes, target) {
+            Ok(()) => {
+                ctx.emit(Some(target), None, EventKind::Tx(bytes));
+            }
+            Err(e) => ctx.io_error(Some(target), None, &e, Op::Send, &target.to_string()),
+        }
+    }
+
+    /// A file: up to 64 datagrams per pass, so commands (Cancel, Stop) stay responsive.
+    fn send_file_chunks(&mut self, ctx: &mut Ctx) {
+        for _ in 0..64 {
+            let Some(f) = self.file.as_mut() else { break };
+            match f.step(ctx, Instant::now(), true) {
+                Step::Chunk(bytes) => match send_to(&self.socket, &bytes, self.file_to) {
+                    Ok(()) => {
+                        ctx.emit(Some(self.file_to), None, EventKind::Tx(bytes));
+                    }
+                    Err(e) => {
+                        let (_, m) = describe(&e, Op::Send, &self.file_to.to_string());
+                        f.fail(ctx, format!("file send stopped: {m}"));
+                        self.file = None;
+                    }
+                },
+                Step::Wait => break,
+                Step::Over => self.file = None,
+            }
+        }
+    }
+
+    /// Reads every datagram waiting (edge-triggered). Break: the session is gone.
+    fn drain(&mut self, ctx: &mut Ctx) -> ControlFlow<()> {
+        loop {
+            match super::rxq::recv_from(&self.socket, &mut self.buf, &mut self.drops) {
+                Ok((n, from)) => {
+                    self.last_sender = Some(from);
+                    if !ctx.emit(Some(from), None, EventKind::Rx(self.buf[..n].to_vec())) {
+                        return Break(());
+                    }
+                    if ctx.stop_seen {
+                        break;
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    // e.g. ICMP port unreachable reported on a later call: not fatal for UDP.
+                    let dest_text = self.dest.map(|d| d.to_string()).unwrap_or_default();
+                    ctx.io_error(self.dest, None, &e, Op::Recv, &dest_text);
+                    break;
+                }
+            }
+        }
+        Continue(())
+    }
+}
+
+/// The socket bound to `bind_addr` with the session's options, multicast set up (told);
+/// None when that failed (told).
+fn bind(cfg: &SessionConfig, sender: bool, bind_addr: SocketAddr, ctx: &mut Ctx) -> Option<Socket> {
+    let socket = match open(
+        bind_addr,
+        cfg.broadcast,
+        !sender && cfg.multicast.is_some(),
+        &cfg.sockopts,
+    ) {
+        Ok(s) => s,
+        Err(e) => {
+            ctx.io_error(None, None, &e, Op::Bind, &bind_addr.to_string());
+            return None;
+        }
+    };
+    if let Some(m) = &cfg.multicast {
+        let res = if sender {
+            multicast::set_sender_options(&socket, m)
+        } else {
+            multicast::join(&socket, m)
+        };
+        match res {
+            Ok(note) => ctx.info(note),
+            Err((e, what)) => {
+                let (kind, _) = describe(&e, Op::Bind, &bind_addr.to_string());
+                ctx.error(None, None, kind, format!("{what}: {e}"));
+                return None;
+            }
+        }
+    }
+    Some(socket)
+}
+
+/// The address to bind: the given text, or (empty) any port on the destination's family.
+fn bind_address(text: &str, dest: Option<SocketAddr>) -> Result<SocketAddr, addr::AddrError> {
+    let t = text.trim();
+    let v6 = dest.is_some_and(|d| d.is_ipv6());
+    if t.is_empty() {
+        return Ok(if v6 {
+            "[::]:0".parse().unwrap_or_else(|_| any_v4())
+        } else {
+            any_v4()
+        });
+    }
+    let (host, port) = addr::split_host_port(t)?;
+    if host.is_empty() {
+        let ip = if v6 {
+            "::".parse().ok()
+        } else {
+            "0.0.0.0".parse().ok()
+        };
+        return Ok(SocketAddr::new(ip.unwrap_or_else(|| any_v4().ip()), port));
+    }
+    addr::resolve(&addr::join_host_port(&host, port))?
+        .first()
+        .copied()
+        .ok_or_else(|| {
+            let p = addr::AddrProblem::HostNoAddress(t.to_string());
+            addr::AddrError(p.english(), p)
+        })
+}
+
+/// Where a file's datagrams go.
+fn file_target(to: &Target, fallback: Option<SocketAddr>) -> Result<SocketAddr, String> {
+    match to {
+        Target::Peer(a) => Ok(*a),
+        Target::Host(h) => addr::resolve(h)
+            .map_err(|e| e.to_string())?
+            .first()
+            .copied()
+            .ok_or_else(|| format!("{h} has no address")),
+        _ => fallback.ok_or_else(|| {
+            "nobody has sent a datagram to this receiver yet, so there is no one to send to".into()
+        }),
+    }
+}
+
+fn any_v4() -> SocketAddr {
+    SocketAddr::from(([0, 0, 0, 0], 0))
+}
+
+fn open(
+    bind: SocketAddr,
+    broadcast: bool,
+    reuse: bool,
+    opts: &super::sockopts::SockOpts,
+) -> io::Result<Socket> {
+    let s = Socket::new(Domain::for_address(bind), Type::DGRAM, Some(Protocol::UDP))?;
+    if broadcast {
+        s.set_broadcast(true)?;
+    }
+    if reuse {
+        // Several receivers on one machine may join the same group and port.
+        s.set_reuse_address(true)?;
+    }
+    // A big receive buffer rides out bursts while the UI is busy.
+    let _ = s.set_recv_buffer_size(8 << 20);
+    let _ = s.set_send_buffer_size(4 << 20);
+    // The user's own choices replace those defaults.
+    super::sockopts::apply(&socket2::SockRef::from(&s), opts, false, bind.is_ipv6());
+    s.bind(&bind.into())?;
+    s.set_nonblocking(true)?;
+    Ok(s)
+}
+
+fn send_to(socket: &mio::net::UdpSocket, bytes: &[u8], to: SocketAddr) -> io::Result<()> {
+    let mut tries = 0;
+    loop {
+        match socket.send_to(bytes, to) {
+            Ok(n) if n == bytes.len() => return Ok(()),
+            Ok(n) => {
+                return Err(io::Error::other(format!(
+                    "only {n} of {} bytes went out",
+                    bytes.len()
+                )));
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock && tries < 200 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
