@@ -79,7 +79,7 @@ impl Output for Printer {
         let line = match (r.passed, r.latency) {
             (true, Some(l)) => format!("expect #{} pass {}", r.n, fmt_ms(l)),
             (true, None) => format!("expect #{} pass", r.n),
-            (false, _) => format!("expect #{} FAIL {}", r.n, r.note),
+            (false, _) => format!("expect #{} FAIL {}", r.n, r.note(crate::i18n::english)),
         };
         let _ = writeln!(self.out, "{line}");
     }
@@ -187,6 +187,7 @@ pub fn run(launch: Launch) -> i32 {
 fn finish_expect(x: &Expect, out: &mut impl Write) -> i32 {
     let _ = writeln!(out, "expect: {}", x.summary());
     if let Some(why) = x.stopped() {
+        let why = why.english(crate::i18n::english);
         let _ = writeln!(out, "expect: stopped early: {why}");
     }
     let _ = out.flush();

@@ -131,7 +131,10 @@ impl Tools {
             a.cancel();
         }
         if let Some(x) = &mut self.expect {
-            x.session_ended("the session ended".into(), Instant::now());
+            x.session_ended(
+                crate::auto::expect::TryFailure::SessionEnded(None),
+                Instant::now(),
+            );
             self.expect_dirty = true;
         }
     }

@@ -439,6 +439,11 @@ fn expectations_fail_when_the_reply_does_not_match() {
     assert!(s.to_string().starts_with("FAIL 0/3"), "{s}");
     for r in x.results() {
         assert_eq!(r.reply, b"ERR READ\n");
-        assert!(r.note.contains("no matching reply"), "{}", r.note);
+        let note = r.note(socket_tester::i18n::english);
+        assert!(note.contains("no matching reply"), "{note}");
+        assert!(matches!(
+            r.failure,
+            Some(socket_tester::auto::expect::TryFailure::NoMatch { got: 9, .. })
+        ));
     }
 }

@@ -15,10 +15,10 @@
 mod report;
 mod tries;
 
-pub use report::{Summary, TryResult, fmt_ms};
+pub use report::{Summary, TryFailure, TryResult, fmt_ms};
 pub use tries::Tries;
 
-use super::rules::{CompiledMatcher, MatchError, Matcher, brief_hex};
+use super::rules::{CompiledMatcher, MatchError, Matcher};
 use crate::codec::window::MatchWindow;
 use crate::codec::{Encoding, Template, TemplateCtx, TemplateError};
 use crate::log::Describe;
@@ -114,7 +114,7 @@ pub struct Expect {
     window: MatchWindow,
     got_len: usize,
     /// Why the run ended early, if it did.
-    stopped: Option<String>,
+    stopped: Option<TryFailure>,
     /// The words for the close or reset that ends a run early.
     describe: Describe,
 }
@@ -162,17 +162,17 @@ impl Expect {
     /// Ends the run; the try in progress, if any, fails as cancelled.
     pub fn cancel(&mut self, now: Instant) {
         if matches!(self.state, State::Pending { .. }) {
-            self.finish_try(false, None, "cancelled".into(), now);
+            self.finish_try(false, None, Some(TryFailure::Cancelled), now);
         }
-        self.stopped.get_or_insert_with(|| "cancelled".into());
+        self.stopped.get_or_insert(TryFailure::Cancelled);
         self.state = State::Done;
     }
 
     /// The session is gone (its event channel closed): the try in progress fails, the
     /// rest do not run.
-    pub fn session_ended(&mut self, why: String, now: Instant) {
+    pub fn session_ended(&mut self, why: TryFailure, now: Instant) {
         if matches!(self.state, State::Pending { .. }) {
-            self.finish_try(false, None, why.clone(), now);
+            self.finish_try(false, None, Some(why.clone()), now);
         }
         if self.state != State::Done {
             self.stopped = Some(why);
@@ -185,8 +185,13 @@ impl Expect {
     }
 
     /// Why the run ended before all tries ran (session closed, cancelled), if it did.
-    pub fn stopped(&self) -> Option<&str> {
-        self.stopped.as_deref()
+    pub fn stopped(&self) -> Option<&TryFailure> {
+        self.stopped.as_ref()
+    }
+
+    /// The words the run was given for a session's events (English in records).
+    pub fn describer(&self) -> Describe {
+        self.describe
     }
 
     /// A copy for the window to read: the run without the bytes the current try is
@@ -233,18 +238,19 @@ impl Expect {
                 }
             }
             EventKind::Rx(data) => self.on_rx(ev, data, now),
-            EventKind::Error { detail, .. } => {
+            EventKind::Error { .. } => {
                 // A failed send fails the try; the run goes on (a UDP peer may come back).
                 // If the session itself ended, the caller says so with `session_ended`.
                 if matches!(self.state, State::Pending { .. }) {
-                    self.finish_try(false, None, format!("error: {detail}"), now);
+                    let why = TryFailure::SendFailed(Box::new(ev.clone()));
+                    self.finish_try(false, None, Some(why), now);
                 }
             }
             EventKind::Closed { .. } | EventKind::Reset { .. }
                 if ev.client.is_none() || ev.role != Role::TcpServer =>
             {
-                let why = (self.describe)(ev);
-                self.session_ended(format!("session ended: {why}"), now);
+                let why = TryFailure::SessionEnded(Some(Box::new(ev.clone())));
+                self.session_ended(why, now);
             }
             _ => {}
         }
@@ -278,11 +284,17 @@ impl Expect {
                 Ok(us) if tx_us.is_some() => Duration::from_micros(us),
                 _ => now.saturating_duration_since(issued),
             };
-            self.finish_try(true, Some(latency), String::new(), now);
+            self.finish_try(true, Some(latency), None, now);
         }
     }
 
-    fn finish_try(&mut self, passed: bool, latency: Option<Duration>, note: String, now: Instant) {
+    fn finish_try(
+        &mut self,
+        passed: bool,
+        latency: Option<Duration>,
+        failure: Option<TryFailure>,
+        now: Instant,
+    ) {
         let State::Pending { issued_us, .. } = self.state else {
             return;
         };
@@ -296,7 +308,7 @@ impl Expect {
             latency,
             reply,
             reply_len: std::mem::take(&mut self.got_len),
-            note,
+            failure,
         });
         self.state = if self.results.len() as u64 >= self.plan.count {
             State::Done
@@ -318,7 +330,7 @@ impl Expect {
                         Ok(b) => b,
                         Err(e) => {
                             // Only if the encoding changed since the check; stop rather than loop.
-                            self.stopped = Some(format!("send: {e}"));
+                            self.stopped = Some(TryFailure::BadRequest(e));
                             self.state = State::Done;
                             return (out, None);
                         }
@@ -341,17 +353,17 @@ impl Expect {
                     return (out, Some(deadline));
                 }
                 State::Pending { .. } => {
-                    let note = if self.got_len == 0 {
-                        format!("no reply within {}", fmt_ms(self.plan.timeout))
+                    let within = self.plan.timeout;
+                    let why = if self.got_len == 0 {
+                        TryFailure::NoReply { within }
                     } else {
-                        format!(
-                            "no matching reply within {}; got {} bytes: {}",
-                            fmt_ms(self.plan.timeout),
-                            self.got_len,
-                            brief_hex(&self.got)
-                        )
+                        TryFailure::NoMatch {
+                            within,
+                            got: self.got_len,
+                            start: self.got.clone(),
+                        }
                     };
-                    self.finish_try(false, None, note, now);
+                    self.finish_try(false, None, Some(why), now);
                 }
             }
         }
@@ -426,7 +438,8 @@ mod tests {
         assert_eq!(payload(&cmds), b"PING 3");
         let r2 = &x.results()[1];
         assert!(!r2.passed);
-        assert!(r2.note.contains("got 3 bytes: 45 52 52"), "{}", r2.note);
+        let note = r2.note(x.describer());
+        assert!(note.contains("got 3 bytes: 45 52 52"), "{note}");
         // Try 3 passes with no tx seen: latency from the clock.
         let t1 = t0 + Duration::from_millis(100);
         x.on_event(
@@ -477,7 +490,11 @@ mod tests {
         };
         let cmds = x.on_event(&ev(role, err, 0), t0);
         assert_eq!(payload(&cmds), b"PING 3");
-        assert!(x.results()[1].note.contains("error: refused"));
+        assert!(
+            x.results()[1]
+                .note(x.describer())
+                .contains("error: refused")
+        );
         let closed = EventKind::Closed {
             by: crate::net::ClosedBy::Local,
             reason: crate::net::CloseReason::SocketClosed,
@@ -485,7 +502,7 @@ mod tests {
         x.on_event(&ev(role, closed, 0), t0);
         assert!(x.is_done());
         assert_eq!(x.results().len(), 3);
-        assert!(x.results()[2].note.contains("<closed>"));
+        assert!(x.results()[2].note(x.describer()).contains("<closed>"));
         let s = x.summary();
         assert!(s.to_string().contains("2 not run"), "{s}");
         assert!(x.to_csv().contains("# stopped: session ended: <closed>"));
@@ -506,7 +523,7 @@ mod tests {
         assert_eq!(next, Some(t0 + Duration::from_millis(130)));
         x.cancel(t0 + Duration::from_millis(110));
         assert!(x.is_done());
-        assert_eq!(x.stopped(), Some("cancelled"));
+        assert_eq!(x.stopped(), Some(&TryFailure::Cancelled));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::fmt;
 use std::time::Duration;
 
 /// The outcome of one try.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TryResult {
     /// 1-based.
     pub n: u64,
@@ -19,8 +19,61 @@ pub struct TryResult {
     pub reply: Vec<u8>,
     /// Bytes received during the try.
     pub reply_len: usize,
-    /// Why it failed, empty if it passed.
-    pub note: String,
+    /// Why it failed (None if it passed), typed: worded where it is shown.
+    pub failure: Option<TryFailure>,
+}
+
+impl TryResult {
+    /// Why it failed, in English (empty if it passed).
+    pub fn note(&self, describe: crate::log::Describe) -> String {
+        self.failure
+            .as_ref()
+            .map(|f| f.english(describe))
+            .unwrap_or_default()
+    }
+}
+
+/// Why a try failed, or why a run stopped early.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TryFailure {
+    /// Nothing came back within the time limit.
+    NoReply { within: Duration },
+    /// Bytes came back, none matching: how many, and the first of them.
+    NoMatch {
+        within: Duration,
+        got: usize,
+        start: Vec<u8>,
+    },
+    /// The request could not be sent (the session's error event).
+    SendFailed(Box<crate::net::Event>),
+    /// The connection (or the session) ended: its close or reset, if it said one.
+    SessionEnded(Option<Box<crate::net::Event>>),
+    /// The user cancelled the run.
+    Cancelled,
+    /// The request no longer renders (the encoding changed since the run was checked).
+    BadRequest(crate::codec::TemplateError),
+}
+
+impl TryFailure {
+    /// In English; `describe` words a session's event (the caller's words, as the log's).
+    pub fn english(&self, describe: crate::log::Describe) -> String {
+        match self {
+            TryFailure::NoReply { within } => format!("no reply within {}", fmt_ms(*within)),
+            TryFailure::NoMatch { within, got, start } => format!(
+                "no matching reply within {}; got {got} bytes: {}",
+                fmt_ms(*within),
+                super::super::rules::brief_hex(start)
+            ),
+            TryFailure::SendFailed(ev) => match &ev.kind {
+                crate::net::EventKind::Error { detail, .. } => format!("error: {detail}"),
+                _ => format!("error: {}", describe(ev)),
+            },
+            TryFailure::SessionEnded(Some(ev)) => format!("session ended: {}", describe(ev)),
+            TryFailure::SessionEnded(None) => "the session ended".into(),
+            TryFailure::Cancelled => "cancelled".into(),
+            TryFailure::BadRequest(e) => format!("send: {e}"),
+        }
+    }
 }
 
 /// Totals and latency figures over the tries so far.
@@ -125,7 +178,12 @@ impl Expect {
                     .unwrap_or_default(),
                 r.reply_len,
                 crate::codec::to_hex(&r.reply),
-                csv_field(&r.note)
+                csv_field(
+                    &r.failure
+                        .as_ref()
+                        .map(|f| f.english(self.describe))
+                        .unwrap_or_default()
+                )
             ));
         }
         s.push_str(&format!("# {}\n", csv_comment(&self.summary().to_string())));
@@ -136,7 +194,8 @@ impl Expect {
             fmt_ms(self.plan.timeout)
         ));
         if let Some(why) = &self.stopped {
-            s.push_str(&format!("# stopped: {}\n", csv_comment(why)));
+            let why = why.english(self.describe);
+            s.push_str(&format!("# stopped: {}\n", csv_comment(&why)));
         }
         s
     }

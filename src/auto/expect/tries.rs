@@ -83,7 +83,7 @@ mod tests {
             latency: None,
             reply: Vec::new(),
             reply_len: 0,
-            note: String::new(),
+            failure: None,
         }
     }
 

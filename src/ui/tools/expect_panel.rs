@@ -2,7 +2,7 @@
 //! per try with latency min/p50/p95/max, and the report exported as CSV.
 
 use super::action::{Dialog, PanelAction};
-use crate::auto::expect::{Expect, ExpectError, ExpectPlan, fmt_ms};
+use crate::auto::expect::{Expect, ExpectError, ExpectPlan, TryFailure, fmt_ms};
 use crate::auto::rules::Matcher;
 use crate::codec::Template;
 use crate::i18n::{Lang, loader};
@@ -221,6 +221,7 @@ fn results(ui: &mut Ui, x: &Expect, running: bool, salt: &str, lang: Lang) {
         max = fig(s.max)
     ));
     if let Some(why) = x.stopped() {
+        let why = failure_text(lang, why);
         ui.label(RichText::new(fl!(loader(lang), "exp-stopped-early", why = why)).weak());
     }
     egui::Grid::new(("expect_results", salt))
@@ -252,7 +253,12 @@ fn results(ui: &mut Ui, x: &Expect, running: bool, salt: &str, lang: Lang) {
                     );
                 }
                 ui.label(r.latency.map(fmt_ms).unwrap_or_default());
-                ui.label(&r.note);
+                ui.label(
+                    r.failure
+                        .as_ref()
+                        .map(|f| failure_text(lang, f))
+                        .unwrap_or_default(),
+                );
                 ui.end_row();
             }
         });
@@ -279,5 +285,89 @@ pub fn verdict(lang: Lang, s: &crate::auto::expect::Summary) -> String {
         fl!(loader(lang), "exp-summary-not-run", summary = line, n = n)
     } else {
         line
+    }
+}
+
+/// Why a try failed (or a run stopped), in the window's language.
+pub fn failure_text(lang: Lang, f: &TryFailure) -> String {
+    let l = loader(lang);
+    match f {
+        TryFailure::NoReply { within } => fl!(l, "exp-fail-no-reply", within = fmt_ms(*within)),
+        TryFailure::NoMatch { within, got, start } => fl!(
+            l,
+            "exp-fail-no-match",
+            within = fmt_ms(*within),
+            n = got,
+            hex = crate::auto::rules::brief_hex(start)
+        ),
+        TryFailure::SendFailed(ev) => {
+            fl!(l, "exp-fail-send", why = crate::i18n::describe_in(lang, ev))
+        }
+        TryFailure::SessionEnded(Some(ev)) => fl!(
+            l,
+            "exp-fail-ended",
+            why = crate::i18n::describe_in(lang, ev)
+        ),
+        TryFailure::SessionEnded(None) => fl!(l, "exp-fail-ended-plain"),
+        TryFailure::Cancelled => fl!(l, "exp-fail-cancelled"),
+        TryFailure::BadRequest(e) => fl!(
+            l,
+            "exp-bad-send",
+            err = crate::ui::common::payload_words::template_error_text(lang, e)
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::{Event, EventKind, Role};
+
+    #[test]
+    fn every_failure_is_worded_in_chinese() {
+        let ev = |kind| {
+            Box::new(Event {
+                ts_us: 0,
+                role: Role::TcpClient,
+                local: None,
+                peer: None,
+                client: None,
+                kind,
+            })
+        };
+        let within = Duration::from_millis(200);
+        let all = [
+            TryFailure::NoReply { within },
+            TryFailure::NoMatch {
+                within,
+                got: 3,
+                start: b"ERR".to_vec(),
+            },
+            TryFailure::SendFailed(ev(EventKind::Error {
+                kind: crate::net::ErrorKind::Refused,
+                detail: "connection refused".into(),
+            })),
+            TryFailure::SessionEnded(Some(ev(EventKind::Reset {
+                reason: crate::net::ResetReason::PeerReset,
+            }))),
+            TryFailure::SessionEnded(None),
+            TryFailure::Cancelled,
+        ];
+        for f in &all {
+            let zh = failure_text(Lang::Zh, f);
+            let en = failure_text(Lang::En, f);
+            assert!(
+                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{zh}"
+            );
+            for word in ["reply", "session", "cancelled", "sent", "within"] {
+                assert!(!zh.contains(word), "{zh}");
+            }
+            assert_ne!(zh, en);
+        }
+        assert_eq!(
+            failure_text(Lang::En, &all[1]),
+            "no matching reply within 200.0 ms; got 3 bytes: 45 52 52"
+        );
     }
 }
