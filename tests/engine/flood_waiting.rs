@@ -249,3 +249,49 @@ fn a_gib_into_a_waiting_expect_try_keeps_memory_bounded() {
         assert!(peak < RSS_LIMIT, "RSS reached {} MiB", peak / MIB);
     }
 }
+
+/// Ending a runtime while its peer still floods: the worker's last events are taken as
+/// they come, not piled up (they were: `run` reached 2 GB in the second its session took
+/// to stop under a loopback flood).
+#[test]
+fn ending_the_runtime_under_a_flood_keeps_memory_bounded() {
+    if !crate::support::alone(&crate::test_path!(
+        "ending_the_runtime_under_a_flood_keeps_memory_bounded"
+    )) {
+        return;
+    }
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let sent = Arc::new(AtomicU64::new(0));
+    let s2 = sent.clone();
+    std::thread::spawn(move || {
+        if let Ok((s, _)) = l.accept() {
+            // Without end (until the connection goes).
+            flood(s, u64::MAX, s2, Duration::ZERO);
+        }
+    });
+    let mut rt = runtime(Role::TcpClient, None);
+    rt.start(
+        SessionConfig::new(Role::TcpClient, format!("127.0.0.1:{port}")),
+        Default::default(),
+        None,
+    );
+    let (stop, watch) = rss_watch();
+    wait_runtime(&rt, "256 MiB in", |_, _| {
+        rt.view().store.counters.rx_bytes >= 256 * MIB
+    });
+    let t = Instant::now();
+    rt.shutdown();
+    let took = t.elapsed();
+    stop.store(true, Ordering::Relaxed);
+    let peak = watch.join().unwrap();
+    eprintln!(
+        "ended in {took:?} under the flood; RSS peak {} MiB",
+        peak / MIB
+    );
+    assert!(rt.is_finished());
+    assert!(took < Duration::from_secs(30), "{took:?}");
+    if peak > 0 {
+        assert!(peak < RSS_LIMIT, "RSS reached {} MiB", peak / MIB);
+    }
+}

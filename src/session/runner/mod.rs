@@ -207,6 +207,40 @@ impl Runner {
         self.finish();
     }
 
+    /// Stops the worker and takes its last events as they come, written and handed to the
+    /// view in batches, never piled up: a peer that floods until the worker's close gives up
+    /// costs no more memory than a running session. The session is kept for `worker_ended`.
+    fn drain_and_stop(&mut self, mut s: Session) {
+        s.send(Command::Stop);
+        let events = s.events().clone();
+        let mut taken = 0usize;
+        let waited_since = Instant::now();
+        loop {
+            // Writers behind: wait for them (the worker waits on its full queue, the peer on
+            // TCP), but not forever.
+            if self.writers_behind() && waited_since.elapsed() < Duration::from_secs(10) {
+                std::thread::sleep(RETRY);
+                self.poll_writers();
+                continue;
+            }
+            match events.recv_timeout(Duration::from_millis(20)) {
+                Ok(ev) => {
+                    self.on_event(ev, Instant::now());
+                    taken += 1;
+                    if taken.is_multiple_of(BATCH) || self.pending_bytes > PENDING_BYTES {
+                        self.write_out();
+                        self.flush(false);
+                    }
+                }
+                Err(crossbeam_channel::RecvTimeoutError::Disconnected) => break,
+                Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
+            }
+        }
+        // The channel is closed: nothing is left to take; the thread is joined.
+        let _ = s.stop_and_join();
+        self.session = Some(s);
+    }
+
     /// When to wake at the latest.
     fn wait_until(&self, now: Instant, behind: bool) -> Instant {
         let mut at = Some(now + Duration::from_millis(500));
@@ -420,12 +454,8 @@ impl Runner {
 
     /// The runtime ends: the worker's last events are taken, the writers finish.
     fn finish(&mut self) {
-        if let Some(mut s) = self.session.take() {
-            let now = Instant::now();
-            for ev in s.stop_and_join() {
-                self.on_event(ev, now);
-            }
-            self.session = Some(s);
+        if let Some(s) = self.session.take() {
+            self.drain_and_stop(s);
             self.worker_ended();
         }
         self.write_out();
