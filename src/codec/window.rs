@@ -8,8 +8,8 @@
 /// The default cap: the newest 64 KiB are matched.
 pub const WINDOW: usize = 64 * 1024;
 
-/// How much of what arrived a failed expectation keeps to show (its hex diff).
-pub const KEEP_SHOWN: usize = 4096;
+/// How much of what arrived a failed expectation keeps to show (its hex diff: 16 rows).
+pub const KEEP_SHOWN: usize = 256;
 
 #[derive(Clone, Debug)]
 pub struct MatchWindow {

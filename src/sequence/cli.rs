@@ -22,6 +22,9 @@ fn print_result(r: &StepResult) {
         Outcome::Skipped => "skip",
     };
     let mut line = format!("step {} (line {}) {mark} {}", r.label, r.line, r.what);
+    if let Some(n) = r.sent {
+        line = format!("{line} ({n} bytes)");
+    }
     if let Some(n) = &r.name {
         line = format!("{line} [{n}]");
     }

@@ -6,7 +6,7 @@
 
 use super::{Action, Sequence, Step};
 use crate::auto::rules::{CompiledMatcher, Matcher};
-use crate::codec::diff::hex_diff;
+use crate::codec::diff::hex_diff_in;
 use crate::codec::window::MatchWindow;
 use crate::codec::{Template, TemplateCtx, encode, parse_hex};
 use std::collections::BTreeMap;
@@ -49,8 +49,9 @@ impl Failure {
     pub fn english(&self) -> String {
         match self {
             Failure::Stopped => "stopped".into(),
+            Failure::NoReply { arrived: 0 } => "no reply in time (nothing arrived)".into(),
             Failure::NoReply { arrived } => {
-                format!("no reply in time ({arrived} bytes arrived)")
+                format!("no matching reply in time ({arrived} bytes arrived)")
             }
             Failure::NoAnswer => "no answer within 10 s".into(),
             Failure::BadPayload(e) => e.to_string(),
@@ -76,8 +77,11 @@ pub struct StepResult {
     pub label: String,
     pub name: Option<String>,
     pub line: usize,
-    /// "send 6 bytes", "expect contains \"PONG\"", "wait 500ms" (English).
+    /// "send \"PING\"", "expect contains \"PONG\" within 1s", "wait 500ms" (English): the
+    /// same for the step in every run (a JUnit case name).
     pub what: String,
+    /// A send step: how many bytes it put on the wire.
+    pub sent: Option<usize>,
     /// The step's action (a window words it in its own language).
     pub action: Action,
     pub outcome: Outcome,
@@ -102,6 +106,7 @@ impl StepResult {
     fn new(st: Step, outcome: Outcome, took: Duration) -> StepResult {
         StepResult {
             what: describe(&st.action),
+            sent: None,
             action: st.action,
             label: st.label,
             name: st.name,
@@ -381,10 +386,9 @@ impl SequenceRun {
                         let total = self.rx.total();
                         self.rx.clear();
                         self.expecting = None;
-                        let diff = match &expected {
-                            Some(e) => hex_diff(e, &got),
-                            None => hex_diff(&[], &got),
-                        };
+                        let e = expected.as_deref().unwrap_or_default();
+                        let length = format!("length: expected {} bytes, got {total}", e.len());
+                        let diff = hex_diff_in(e, &got, ("expected", "got"), length);
                         let r = self.finish(i, Outcome::Failed, began, now);
                         r.failure = Some(Failure::NoReply { arrived: total });
                         r.diff = diff;
@@ -422,7 +426,7 @@ impl SequenceRun {
                         needs.push(Need::Send(b));
                         self.last_send = Some(now);
                         let r = self.finish(i, Outcome::Passed, now, now);
-                        r.what = format!("{} ({n} bytes)", r.what);
+                        r.sent = Some(n);
                     }
                     Err(e) => {
                         let r = self.finish(i, Outcome::Failed, now, now);
@@ -448,11 +452,13 @@ impl SequenceRun {
     }
 }
 
-/// The bytes a matcher stands for, where it names them (for the diff).
+/// The bytes a matcher stands for from the first byte, where it names them (for the
+/// diff). A "contains" may match anywhere, so a diff from byte 0 would mislead: the
+/// received bytes are shown alone.
 fn expected_bytes(m: &Matcher, enc: crate::codec::Encoding) -> Option<Vec<u8>> {
     match m {
-        Matcher::Contains(t) | Matcher::Equals(t) => encode(enc, t).ok(),
-        Matcher::ContainsHex(h) | Matcher::StartsWithHex(h) => parse_hex(h).ok(),
+        Matcher::Equals(t) => encode(enc, t).ok(),
+        Matcher::StartsWithHex(h) => parse_hex(h).ok(),
         _ => None,
     }
 }
