@@ -980,6 +980,7 @@ seq-fail-not-tcp-client = connect and close are for the TCP client
 seq-fail-not-ready = the session did not become ready in { $s } s
 seq-diff-expected = expected
 seq-diff-got = received
+seq-diff-received = received { $got } bytes
 seq-diff-length = length: expected { $expected } bytes, received { $got }
 seq-status-running = running: { $done } of { $total } steps done
 seq-status-passed = passed: all { $total } steps

@@ -912,6 +912,7 @@ seq-fail-not-tcp-client = 连接和关闭步骤只用于 TCP 客户端
 seq-fail-not-ready = 会话在 { $s } 秒内没有就绪
 seq-diff-expected = 期望
 seq-diff-got = 收到
+seq-diff-received = 收到 { $got } 字节
 seq-diff-length = 长度：期望 { $expected } 字节，收到 { $got } 字节
 seq-status-running = 运行中：已完成 { $done } / { $total } 步
 seq-status-passed = 通过：全部 { $total } 步

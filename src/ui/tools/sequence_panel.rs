@@ -352,12 +352,15 @@ fn result_row(ui: &mut Ui, r: &StepResult, lang: Lang) {
         if !matches!(failure, Failure::NoReply { .. }) {
             return;
         }
-        let length = fl!(
-            l,
-            "seq-diff-length",
-            expected = r.expected.as_ref().map_or(0, Vec::len),
-            got = r.received_total
-        );
+        let length = match &r.expected {
+            Some(e) => fl!(
+                l,
+                "seq-diff-length",
+                expected = e.len(),
+                got = r.received_total
+            ),
+            None => fl!(l, "seq-diff-received", got = r.received_total),
+        };
         let words = (fl!(l, "seq-diff-expected"), fl!(l, "seq-diff-got"));
         let diff = crate::codec::diff::hex_diff_in(
             r.expected.as_deref().unwrap_or_default(),
