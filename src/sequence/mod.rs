@@ -171,6 +171,7 @@ impl Sequence {
                 message: "the sequence has no [[step]]".into(),
             });
         }
+        check_sends(&steps, encoding)?;
         Ok(Sequence {
             name: def.name.unwrap_or_else(|| "sequence".into()),
             proto: def.protocol,
@@ -179,6 +180,71 @@ impl Sequence {
             steps,
         })
     }
+}
+
+/// Checks every send before anything connects (a bad file is exit 2, not a failed test):
+/// a `{name}` must be captured by an earlier `expect_regex`, hex must parse, a template
+/// must parse, and text must be writable in the encoding.
+fn check_sends(steps: &[Step], enc: crate::codec::Encoding) -> Result<(), SeqError> {
+    let mut captured: Vec<String> = Vec::new();
+    for st in steps {
+        let err = |message: String| SeqError {
+            line: st.line,
+            message: format!("step {}: {message}", st.label),
+        };
+        match &st.action {
+            Action::Expect {
+                matcher: Matcher::Regex(r),
+                ..
+            } => {
+                if let Ok(re) = regex::Regex::new(r) {
+                    captured.extend(re.capture_names().flatten().map(String::from));
+                }
+            }
+            Action::Send {
+                text,
+                hex,
+                template,
+            } => {
+                // Captured values are known only when the step runs: stand-ins here.
+                let mut t = text.clone();
+                for name in &captured {
+                    t = t.replace(&format!("{{{name}}}"), if *hex { "" } else { "x" });
+                }
+                if *hex {
+                    crate::codec::parse_hex(&t).map_err(|e| err(format!("hex: {e}")))?;
+                } else if *template {
+                    crate::codec::Template::parse(&t).map_err(|e| err(e.to_string()))?;
+                } else {
+                    if let Some(name) = unknown_variable(&t) {
+                        return Err(err(format!(
+                            "{{{name}}} is not captured by an earlier expect_regex (a named group (?P<{name}>…))"
+                        )));
+                    }
+                    crate::codec::encode(enc, &t).map_err(|e| err(e.to_string()))?;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The first `{name}` left in a send's text (a letter, digit or `_` name), as the runner
+/// would refuse it.
+fn unknown_variable(t: &str) -> Option<&str> {
+    let mut rest = t;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        if let Some(len) = after.find('}') {
+            let name = &after[..len];
+            if !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                return Some(name);
+            }
+        }
+        rest = after;
+    }
+    None
 }
 
 fn flatten(

@@ -259,3 +259,53 @@ fn a_refused_connection_fails_the_first_step_with_its_reason() {
         "{text}"
     );
 }
+
+/// A send that can never be made is a bad file (exit 2, its line named), found before
+/// anything connects: bad hex, a variable nothing captures, text the encoding cannot write.
+#[test]
+fn sends_that_cannot_be_made_are_a_bad_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for (body, says) in [
+        ("[[step]]\nsend = \"zz 01\"\nhex = true\n", "hex"),
+        (
+            "[[step]]\nsend = \"AUTH {nope}\"\n",
+            "{nope} is not captured",
+        ),
+        (
+            "encoding = \"gbk\"\n[[step]]\nsend = \"\u{1F600}\"\n",
+            "step 1",
+        ),
+        (
+            "[[step]]\nexpect_regex = \"T=(?P<t>\\\\d+)\"\n[[step]]\nsend = \"{t} {u}\"\n",
+            "{u} is not captured",
+        ),
+    ] {
+        let seq = dir.path().join("bad.toml");
+        std::fs::write(&seq, format!("protocol = \"tcp\"\n{body}")).unwrap();
+        // Port 1 on loopback: had it connected first, the exit would be 1 (refused).
+        let out = bin()
+            .arg("run")
+            .arg(&seq)
+            .args(["--to", "127.0.0.1:1"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{body}: {err}");
+        assert!(err.contains(says), "{body}: {err}");
+        assert!(err.contains("line "), "{body}: {err}");
+    }
+    // A captured variable is fine.
+    let seq = dir.path().join("ok.toml");
+    std::fs::write(
+        &seq,
+        "protocol = \"tcp\"\n[[step]]\nexpect_regex = \"T=(?P<t>\\\\d+)\"\n[[step]]\nsend = \"AUTH {t}\"\nhex = false\n",
+    )
+    .unwrap();
+    let out = bin()
+        .arg("run")
+        .arg(&seq)
+        .args(["--to", "127.0.0.1:1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+}
