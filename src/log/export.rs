@@ -87,6 +87,8 @@ impl ExportReport {
 
 #[derive(Debug)]
 pub enum ExportError {
+    /// The output's name gives no format.
+    Usage(String),
     Input(String),
     Output(String),
     /// The output names the input file itself (the same path, a symlink or a hard link
@@ -100,7 +102,9 @@ pub enum ExportError {
 impl fmt::Display for ExportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ExportError::Input(m) | ExportError::Output(m) => f.write_str(m),
+            ExportError::Usage(m) | ExportError::Input(m) | ExportError::Output(m) => {
+                f.write_str(m)
+            }
             ExportError::SameFile { input, output } if input == output => write!(
                 f,
                 "{} is the input file: exporting onto it would destroy it; choose another output file",
@@ -132,7 +136,7 @@ pub fn export_file(
     describe: Describe,
 ) -> Result<ExportReport, ExportError> {
     let format = Format::from_path(output).ok_or_else(|| {
-        ExportError::Output(format!(
+        ExportError::Usage(format!(
             "cannot tell the format of {}: end the name with .txt, .csv, .jsonl, .pcapng or .html",
             output.display()
         ))
@@ -456,8 +460,9 @@ impl<W: Write> Sink<W> for super::pcap::Pcap {
 }
 
 /// `socket-tester export`: converts, prints a summary (and bad lines) to stderr, returns
-/// the exit code: 0 done, 1 output or input failed (an existing output is left as it
-/// was), 2 refused because the output is the input, 3 done but some lines were unreadable.
+/// the exit code: 0 done; 1 writing the output failed (an existing output is left as it
+/// was); 2 bad input or usage — the input cannot be read, the output's name gives no
+/// format, or the output is the input; 3 done but some lines were unreadable.
 pub fn run_cli(input: &Path, output: &Path, encoding: Option<Encoding>, describe: Describe) -> i32 {
     match export_file(input, output, encoding, describe) {
         Ok(r) => {
@@ -476,7 +481,7 @@ pub fn run_cli(input: &Path, output: &Path, encoding: Option<Encoding>, describe
             }
             if r.bad_lines.is_empty() { 0 } else { 3 }
         }
-        Err(e @ ExportError::SameFile { .. }) => {
+        Err(e @ (ExportError::SameFile { .. } | ExportError::Input(_) | ExportError::Usage(_))) => {
             eprintln!("error: {e}");
             2
         }

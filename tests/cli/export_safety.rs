@@ -274,3 +274,23 @@ fn save_log_refuses_to_write_over_its_own_spool() {
     assert_eq!(saved.lines().count(), 20);
     assert!(saved.contains("datagram 00019"));
 }
+
+/// Bad input or usage is exit 2, like `run` and `replay`: a missing input, an output whose
+/// name gives no format. Nothing is written.
+#[test]
+fn a_missing_input_or_an_unknown_format_is_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.jsonl");
+    let out = dir.path().join("out.csv");
+    let o = export_cmd(&missing, &out).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("cannot read"), "{}", stderr(&o));
+    assert!(!out.exists());
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(&input, "").unwrap();
+    let xyz = dir.path().join("out.xyz");
+    let o = export_cmd(&input, &xyz).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("cannot tell the format"), "{}", stderr(&o));
+    assert!(!xyz.exists());
+}
