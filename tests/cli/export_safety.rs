@@ -291,6 +291,10 @@ fn a_missing_input_or_an_unknown_format_is_exit_2() {
     let xyz = dir.path().join("out.xyz");
     let o = export_cmd(&input, &xyz).output().unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("cannot tell the format"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot tell the format"),
+        "{}",
+        stderr(&o)
+    );
     assert!(!xyz.exists());
 }

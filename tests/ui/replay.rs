@@ -56,7 +56,16 @@ fn the_log_replays_to_another_device_and_checks_the_replies() {
 
     h.get_by_label("Replay…").click();
     settle(&mut h);
+    // A bad destination is said under the field as it is typed, in the tab's words.
+    set_field(&mut h, "To (host:port)", "127.0.0.1:70000");
+    settle(&mut h);
+    assert!(
+        h.query_by_label("port 70000 is out of range: ports go from 1 to 65535")
+            .is_some()
+    );
     set_field(&mut h, "To (host:port)", &format!("127.0.0.1:{same}"));
+    settle(&mut h);
+    assert!(h.query_by_label_contains("out of range").is_none());
     h.get_by_label("Check replies against the recorded ones")
         .click();
     h.get_by_label("▶ Replay").click();

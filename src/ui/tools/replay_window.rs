@@ -208,13 +208,25 @@ pub fn show(
                     .labelled_by(f.id);
                     ui.end_row();
                     let t = ui.label(fl!(l, "replay-to"));
-                    ui.add(
-                        TextEdit::singleline(&mut form.to)
-                            .desired_width(180.0)
-                            .hint_text("192.168.1.20:502"),
-                    )
-                    .labelled_by(t.id);
+                    let to = ui
+                        .add(
+                            TextEdit::singleline(&mut form.to)
+                                .desired_width(180.0)
+                                .hint_text("192.168.1.20:502"),
+                        )
+                        .labelled_by(t.id);
+                    if to.changed() {
+                        st.problem = None;
+                    }
                     ui.end_row();
+                    // Checked as it is typed, in the tab's own words, under the field.
+                    if let Some(p) =
+                        to_problem(lang, &form.to).filter(|_| !form.to.trim().is_empty())
+                    {
+                        ui.label("");
+                        crate::ui::common::style::error_label(ui, &p);
+                        ui.end_row();
+                    }
                     let s = ui.label(fl!(l, "replay-speed"));
                     egui::ComboBox::from_id_salt(("replay-speed", salt))
                         .selected_text(if form.speed.is_empty() {
@@ -285,8 +297,8 @@ fn start_job(
     let l = loader(lang);
     st.problem = None;
     let to = form.to.trim().to_string();
-    if crate::net::addr::split_host_port(&to).is_err() {
-        st.problem = Some(fl!(l, "replay-bad-to"));
+    if let Some(p) = to_problem(lang, &to) {
+        st.problem = Some(p);
         return;
     }
     let speed = match crate::replay::parse_speed(if form.speed.is_empty() {
@@ -336,4 +348,15 @@ fn start_job(
         }
     })
     .ok();
+}
+
+/// What is wrong with the replay's destination, in `lang` (None: it will do).
+fn to_problem(lang: Lang, to: &str) -> Option<String> {
+    let l = loader(lang);
+    match crate::net::addr::split_host_port(to) {
+        Err(e) => Some(crate::ui::common::address_field::addr_error_text(lang, &e)),
+        Ok((host, _)) if host.is_empty() => Some(fl!(l, "replay-bad-to")),
+        Ok((_, 0)) => Some(fl!(l, "addr-port-zero")),
+        Ok(_) => None,
+    }
 }
