@@ -200,6 +200,8 @@ impl SessionPanel {
             Dialog::ImportSequence => {
                 crate::ui::tools::sequence_tools::import(&path, lang).map(|(form, n)| {
                     self.settings.kit.sequence = form;
+                    // The last Run's complaint was about the steps that are gone.
+                    self.kit.sequence_error = None;
                     Some(fl!(
                         loader(lang),
                         "seq-loaded",
