@@ -196,53 +196,7 @@ pub fn show(
         .default_width(460.0)
         .show(ctx, |ui: &mut Ui| {
             ui.label(RichText::new(fl!(l, "replay-intro")).weak());
-            egui::Grid::new(("replay-form", salt))
-                .num_columns(2)
-                .show(ui, |ui| {
-                    let f = ui.label(fl!(l, "replay-file"));
-                    ui.add(
-                        TextEdit::singleline(&mut form.file)
-                            .desired_width(300.0)
-                            .hint_text(fl!(l, "replay-this-log")),
-                    )
-                    .labelled_by(f.id);
-                    ui.end_row();
-                    let t = ui.label(fl!(l, "replay-to"));
-                    let to = ui
-                        .add(
-                            TextEdit::singleline(&mut form.to)
-                                .desired_width(180.0)
-                                .hint_text("192.168.1.20:502"),
-                        )
-                        .labelled_by(t.id);
-                    if to.changed() {
-                        st.problem = None;
-                    }
-                    ui.end_row();
-                    // Checked as it is typed, in the tab's own words, under the field.
-                    if let Some(p) =
-                        to_problem(lang, &form.to).filter(|_| !form.to.trim().is_empty())
-                    {
-                        ui.label("");
-                        crate::ui::common::style::error_label(ui, &p);
-                        ui.end_row();
-                    }
-                    let s = ui.label(fl!(l, "replay-speed"));
-                    egui::ComboBox::from_id_salt(("replay-speed", salt))
-                        .selected_text(if form.speed.is_empty() {
-                            "1x"
-                        } else {
-                            form.speed.as_str()
-                        })
-                        .show_ui(ui, |ui| {
-                            for sp in ["1x", "2x", "10x", "max"] {
-                                ui.selectable_value(&mut form.speed, sp.to_string(), sp);
-                            }
-                        })
-                        .response
-                        .labelled_by(s.id);
-                    ui.end_row();
-                });
+            form_grid(ui, salt, form, st, lang);
             ui.checkbox(&mut form.side_rx, fl!(l, "replay-side-rx"))
                 .on_hover_text(fl!(l, "replay-side-rx-tip"));
             ui.checkbox(&mut form.check, fl!(l, "replay-check"))
@@ -359,4 +313,54 @@ fn to_problem(lang: Lang, to: &str) -> Option<String> {
         Ok((_, 0)) => Some(fl!(l, "addr-port-zero")),
         Ok(_) => None,
     }
+}
+
+/// The record, the destination (checked as it is typed) and the speed.
+fn form_grid(ui: &mut Ui, salt: &str, form: &mut ReplayForm, st: &mut ReplayState, lang: Lang) {
+    let l = loader(lang);
+    egui::Grid::new(("replay-form", salt))
+        .num_columns(2)
+        .show(ui, |ui| {
+            let f = ui.label(fl!(l, "replay-file"));
+            ui.add(
+                TextEdit::singleline(&mut form.file)
+                    .desired_width(300.0)
+                    .hint_text(fl!(l, "replay-this-log")),
+            )
+            .labelled_by(f.id);
+            ui.end_row();
+            let t = ui.label(fl!(l, "replay-to"));
+            let to = ui
+                .add(
+                    TextEdit::singleline(&mut form.to)
+                        .desired_width(180.0)
+                        .hint_text("192.168.1.20:502"),
+                )
+                .labelled_by(t.id);
+            if to.changed() {
+                st.problem = None;
+            }
+            ui.end_row();
+            // Checked as it is typed, in the tab's own words, under the field.
+            if let Some(p) = to_problem(lang, &form.to).filter(|_| !form.to.trim().is_empty()) {
+                ui.label("");
+                crate::ui::common::style::error_label(ui, &p);
+                ui.end_row();
+            }
+            let s = ui.label(fl!(l, "replay-speed"));
+            egui::ComboBox::from_id_salt(("replay-speed", salt))
+                .selected_text(if form.speed.is_empty() {
+                    "1x"
+                } else {
+                    form.speed.as_str()
+                })
+                .show_ui(ui, |ui| {
+                    for sp in ["1x", "2x", "10x", "max"] {
+                        ui.selectable_value(&mut form.speed, sp.to_string(), sp);
+                    }
+                })
+                .response
+                .labelled_by(s.id);
+            ui.end_row();
+        });
 }
