@@ -178,11 +178,11 @@ impl Spool {
                     None => match wait_for_reader(&p, &rx) {
                         Ok(Some((f, early))) => match Sink::on(kind, f, enc) {
                             Ok(s) => (s, early),
-                            Err(e) => return give_up(e, &p, &rx, &st_tx),
+                            Err(e) => return give_up(e, &rx, &st_tx),
                         },
                         // The session ended before anyone read the pipe.
                         Ok(None) => return,
-                        Err(e) => return give_up(e, &p, &rx, &st_tx),
+                        Err(e) => return give_up(e, &rx, &st_tx),
                     },
                 };
                 writer_loop(sink, early, kind, p, rx, st_tx, q)
@@ -353,11 +353,10 @@ impl Drop for Spool {
 
 /// Tells the owner writing stopped, then drains the queue (answering syncs so nobody
 /// waits forever).
-fn give_up(e: io::Error, path: &Path, rx: &Receiver<Msg>, status: &Sender<SpoolStatus>) {
-    let _ = status.send(SpoolStatus::Stopped(format!(
-        "record stopped: cannot write {}: {e}",
-        path.display()
-    )));
+fn give_up(e: io::Error, rx: &Receiver<Msg>, status: &Sender<SpoolStatus>) {
+    // The system's words only: the owner says which file and what stopped (it did so twice
+    // when this said it too).
+    let _ = status.send(SpoolStatus::Stopped(e.to_string()));
     for m in rx.iter() {
         if let Msg::Sync(ack) = m {
             let _ = ack.send(());
@@ -490,7 +489,7 @@ fn writer_loop(
                 }),
             };
             if let Err(e) = r {
-                give_up(e, &path, &rx, &status);
+                give_up(e, &rx, &status);
                 return;
             }
             next = match early.next().map(Ok).unwrap_or_else(|| rx.try_recv()) {
@@ -499,13 +498,13 @@ fn writer_loop(
             };
         }
         if let Err(e) = w.flush() {
-            give_up(e, &path, &rx, &status);
+            give_up(e, &rx, &status);
             return;
         }
         let _ = status.send(SpoolStatus::Written(w.written()));
     }
     if let Err(e) = w.flush() {
-        give_up(e, &path, &rx, &status);
+        give_up(e, &rx, &status);
     } else {
         let _ = status.send(SpoolStatus::Written(w.written()));
     }
@@ -657,7 +656,7 @@ mod tests {
         s.finish();
         let (_, err) = s.poll();
         assert!(
-            err.unwrap_or_default().contains("record stopped"),
+            err.unwrap_or_default().contains("No space left on device"),
             "{err:?}"
         );
         // The binary spool writes its header at once: a full disk fails at the start.

@@ -72,11 +72,15 @@ fn spool_on_a_full_disk_stops_and_the_session_goes_on() {
         );
         std::thread::sleep(Duration::from_millis(10));
     };
-    assert!(message.contains("record stopped"), "{message}");
-    assert!(message.contains("/dev/full"), "names the path: {message}");
+    // The spool gives the system's words; its owner names the file and what stopped
+    // (once: the runtime's WriterError).
     assert!(
         message.to_lowercase().contains("no space"),
         "says why: {message}"
+    );
+    assert!(
+        !message.contains("record stopped"),
+        "said once, by the owner: {message}"
     );
 
     // The session is unaffected: more datagrams arrive, the in-memory log keeps them,
@@ -126,7 +130,7 @@ fn a_spool_sync_on_a_full_disk_does_not_hang() {
     let ok = t.join().unwrap();
     spool.finish();
     let (written, err) = spool.poll();
-    assert!(err.is_some_and(|e| e.contains("record stopped")), "{err:?}");
+    assert!(err.is_some_and(|e| e.contains("No space left")), "{err:?}");
     assert!(
         written < 2,
         "not counted as written: {written} (sync answered {ok})"
