@@ -173,13 +173,21 @@ pub fn run(launch: Launch) -> i32 {
     }
     rt.shutdown();
     let st = rt.status();
-    if let Some(x) = &st.expect {
-        return finish_expect(x, &mut std::io::stdout().lock());
-    }
-    if ended_by_itself {
+    // A record that stopped is incomplete: said at the end too, and the exit is 1.
+    let incomplete = st.record_error.as_ref().inspect(|e| {
+        eprintln!("socket-tester: the record is incomplete: {e}");
+    });
+    let code = if let Some(x) = &st.expect {
+        finish_expect(x, &mut std::io::stdout().lock())
+    } else if ended_by_itself {
         i32::from(failed.load(Ordering::Relaxed))
     } else {
         0
+    };
+    if incomplete.is_some() {
+        code.max(1)
+    } else {
+        code
     }
 }
 
