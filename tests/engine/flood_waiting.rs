@@ -70,20 +70,16 @@ fn flood(mut s: TcpStream, total: u64, sent: Arc<AtomicU64>, hold: Duration) {
     std::thread::sleep(hold);
 }
 
-#[test]
-fn a_gib_into_a_waiting_sequence_expect_keeps_memory_bounded() {
-    if !crate::support::alone(&crate::test_path!(
-        "a_gib_into_a_waiting_sequence_expect_keeps_memory_bounded"
-    )) {
-        return;
-    }
+/// A TCP client runtime connected to a peer that sends `total` bytes (then holds the
+/// connection `hold`); the bytes the peer got out.
+fn flooded_client(total: u64, hold: Duration) -> (Arc<AtomicU64>, socket_tester::session::Runtime) {
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = l.local_addr().unwrap().port();
     let sent = Arc::new(AtomicU64::new(0));
     let s2 = sent.clone();
     std::thread::spawn(move || {
         if let Ok((s, _)) = l.accept() {
-            flood(s, FLOOD, s2, Duration::from_secs(120));
+            flood(s, total, s2, hold);
         }
     });
     let rt = runtime(Role::TcpClient, None);
@@ -92,6 +88,17 @@ fn a_gib_into_a_waiting_sequence_expect_keeps_memory_bounded() {
         Default::default(),
         None,
     );
+    (sent, rt)
+}
+
+#[test]
+fn a_gib_into_a_waiting_sequence_expect_keeps_memory_bounded() {
+    if !crate::support::alone(&crate::test_path!(
+        "a_gib_into_a_waiting_sequence_expect_keeps_memory_bounded"
+    )) {
+        return;
+    }
+    let (sent, rt) = flooded_client(FLOOD, Duration::from_secs(120));
     let (stop, watch) = rss_watch();
     let before = rss();
     // The step waits 30 s (on a quiet machine the whole GiB arrives before), then fails.
@@ -203,21 +210,7 @@ fn a_gib_into_a_waiting_expect_try_keeps_memory_bounded() {
     )) {
         return;
     }
-    let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = l.local_addr().unwrap().port();
-    let sent = Arc::new(AtomicU64::new(0));
-    let s2 = sent.clone();
-    std::thread::spawn(move || {
-        if let Ok((s, _)) = l.accept() {
-            flood(s, FLOOD, s2, Duration::from_secs(120));
-        }
-    });
-    let rt = runtime(Role::TcpClient, None);
-    rt.start(
-        SessionConfig::new(Role::TcpClient, format!("127.0.0.1:{port}")),
-        Default::default(),
-        None,
-    );
+    let (sent, rt) = flooded_client(FLOOD, Duration::from_secs(120));
     wait_runtime(&rt, "connected", |st, _| {
         st.state == socket_tester::session::ConnState::Connected
     });
@@ -241,6 +234,7 @@ fn a_gib_into_a_waiting_expect_try_keeps_memory_bounded() {
     stop.store(true, Ordering::Relaxed);
     let peak = watch.join().unwrap();
     eprintln!("RSS peak {} MiB", peak / MIB);
+    assert_eq!(sent.load(Ordering::Relaxed), FLOOD, "the peer sent it all");
     let x = st.expect.unwrap();
     let r = &x.results()[0];
     assert!(!r.passed);
@@ -260,22 +254,7 @@ fn ending_the_runtime_under_a_flood_keeps_memory_bounded() {
     )) {
         return;
     }
-    let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = l.local_addr().unwrap().port();
-    let sent = Arc::new(AtomicU64::new(0));
-    let s2 = sent.clone();
-    std::thread::spawn(move || {
-        if let Ok((s, _)) = l.accept() {
-            // Without end (until the connection goes).
-            flood(s, u64::MAX, s2, Duration::ZERO);
-        }
-    });
-    let mut rt = runtime(Role::TcpClient, None);
-    rt.start(
-        SessionConfig::new(Role::TcpClient, format!("127.0.0.1:{port}")),
-        Default::default(),
-        None,
-    );
+    let (sent, mut rt) = flooded_client(u64::MAX, Duration::ZERO);
     let (stop, watch) = rss_watch();
     wait_runtime(&rt, "256 MiB in", |_, _| {
         rt.view().store.counters.rx_bytes >= 256 * MIB
@@ -290,6 +269,7 @@ fn ending_the_runtime_under_a_flood_keeps_memory_bounded() {
         peak / MIB
     );
     assert!(rt.is_finished());
+    assert!(sent.load(Ordering::Relaxed) >= 256 * MIB, "the peer was flooding");
     assert!(took < Duration::from_secs(30), "{took:?}");
     if peak > 0 {
         assert!(peak < RSS_LIMIT, "RSS reached {} MiB", peak / MIB);
