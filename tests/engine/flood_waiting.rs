@@ -269,7 +269,10 @@ fn ending_the_runtime_under_a_flood_keeps_memory_bounded() {
         peak / MIB
     );
     assert!(rt.is_finished());
-    assert!(sent.load(Ordering::Relaxed) >= 256 * MIB, "the peer was flooding");
+    assert!(
+        sent.load(Ordering::Relaxed) >= 256 * MIB,
+        "the peer was flooding"
+    );
     assert!(took < Duration::from_secs(30), "{took:?}");
     if peak > 0 {
         assert!(peak < RSS_LIMIT, "RSS reached {} MiB", peak / MIB);
