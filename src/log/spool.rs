@@ -351,6 +351,49 @@ impl Drop for Spool {
     }
 }
 
+/// A write failed (a full disk, a file-size limit): the writer goes, a JSON Lines record
+/// is cut back to its last whole line (a reader never meets a torn event), and the owner
+/// is told.
+fn stop_writing(
+    w: Sink,
+    kind: Kind,
+    path: &Path,
+    e: io::Error,
+    rx: &Receiver<Msg>,
+    status: &Sender<SpoolStatus>,
+) {
+    // Dropped first: its buffer's last try to write lands before the cut, not after it.
+    drop(w);
+    if matches!(kind, Kind::Jsonl(_)) && !is_fifo(path) {
+        let _ = cut_torn_line(path);
+    }
+    give_up(e, rx, status);
+}
+
+/// Shortens a JSON Lines file to end at its last newline (truncating needs no space).
+fn cut_torn_line(path: &Path) -> io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)?;
+    let len = f.metadata()?.len();
+    let mut end = len;
+    let mut buf = vec![0u8; 64 << 10];
+    while end > 0 {
+        let start = end.saturating_sub(buf.len() as u64);
+        let chunk = &mut buf[..(end - start) as usize];
+        f.seek(SeekFrom::Start(start))?;
+        f.read_exact(chunk)?;
+        if let Some(i) = chunk.iter().rposition(|&b| b == b'\n') {
+            let keep = start + i as u64 + 1;
+            return if keep < len { f.set_len(keep) } else { Ok(()) };
+        }
+        end = start;
+    }
+    f.set_len(0)
+}
+
 /// Tells the owner writing stopped, then drains the queue (answering syncs so nobody
 /// waits forever).
 fn give_up(e: io::Error, rx: &Receiver<Msg>, status: &Sender<SpoolStatus>) {
@@ -489,8 +532,7 @@ fn writer_loop(
                 }),
             };
             if let Err(e) = r {
-                give_up(e, &rx, &status);
-                return;
+                return stop_writing(w, kind, &path, e, &rx, &status);
             }
             next = match early.next().map(Ok).unwrap_or_else(|| rx.try_recv()) {
                 Ok(m) => Some(m),
@@ -498,13 +540,12 @@ fn writer_loop(
             };
         }
         if let Err(e) = w.flush() {
-            give_up(e, &rx, &status);
-            return;
+            return stop_writing(w, kind, &path, e, &rx, &status);
         }
         let _ = status.send(SpoolStatus::Written(w.written()));
     }
     if let Err(e) = w.flush() {
-        give_up(e, &rx, &status);
+        stop_writing(w, kind, &path, e, &rx, &status);
     } else {
         let _ = status.send(SpoolStatus::Written(w.written()));
     }

@@ -334,3 +334,69 @@ fn headless_record_to_an_unwritable_path_goes_on_without_it() {
     assert!(err.contains("the record is incomplete"), "stderr: {err}");
     assert_eq!(code, 1, "stderr: {err}");
 }
+
+/// Issue 23: a record that hits a file-size limit mid-line is cut back to its last whole
+/// line — every line a reader meets is a whole event — and headless exits 1 saying so.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_record_cut_by_a_size_limit_ends_with_a_whole_line() {
+    use std::os::unix::process::CommandExt;
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("cut.jsonl");
+    let port = {
+        let s = UdpSocket::bind("127.0.0.1:0").unwrap();
+        s.local_addr().unwrap().port()
+    };
+    let bind = format!("127.0.0.1:{port}");
+    let mut c = Command::new(env!("CARGO_BIN_EXE_socket-tester"));
+    c.args([
+        "udp-recv",
+        "--bind",
+        &bind,
+        "--headless",
+        "--duration",
+        "2s",
+        "--record",
+    ])
+    .arg(&record)
+    .stdout(Stdio::null())
+    .stderr(Stdio::piped());
+    // SAFETY: only async-signal-safe calls (signal, setrlimit) between fork and exec.
+    unsafe {
+        c.pre_exec(|| {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let lim = libc::rlimit {
+                rlim_cur: 64 * 1024,
+                rlim_max: 64 * 1024,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let child = c.spawn().unwrap();
+    let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let payload = "x".repeat(900);
+    for i in 0..300 {
+        let _ = peer.send_to(format!("{i:04} {payload}").as_bytes(), &bind);
+        std::thread::sleep(Duration::from_millis(3));
+    }
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("the record is incomplete"), "{err}");
+    let bytes = std::fs::read(&record).unwrap();
+    assert!(
+        !bytes.is_empty() && bytes.len() <= 64 * 1024,
+        "{}",
+        bytes.len()
+    );
+    assert_eq!(bytes.last(), Some(&b'\n'), "a whole last line");
+    let text = String::from_utf8(bytes).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() > 10, "{} lines", lines.len());
+    for l in &lines {
+        serde_json::from_str::<serde_json::Value>(l).unwrap_or_else(|e| panic!("{e}: {l}"));
+    }
+}
