@@ -194,6 +194,7 @@ fn pacer_sends_every_millisecond_and_stops_on_count() {
     ));
     w.wait_local();
     let mut seq = 0u32;
+    let _quiet = common::timing();
     let started = Instant::now();
     let mut p = Pacer::start(
         w.session.handle(),

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 const BOUND: Duration = Duration::from_secs(1);
 
 fn timed_stop(w: &mut Watch, what: &str) -> Vec<socket_tester::net::Event> {
+    let _quiet = common::timing();
     let t = Instant::now();
     let rest = w.session.stop_and_join();
     let took = t.elapsed();

@@ -312,6 +312,9 @@ pub fn alone(test: &str) -> bool {
     if std::env::var_os(ALONE).is_some_and(|t| t == test) {
         return true;
     }
+    // These are the heavy ones (floods, cycles): one at a time, and never beside a test
+    // that times something (see `timing`).
+    let _heavy = LOAD.write().unwrap_or_else(|e| e.into_inner());
     let exe = std::env::current_exe().expect("the test binary's path");
     let out = std::process::Command::new(exe)
         .args([
@@ -333,6 +336,15 @@ pub fn alone(test: &str) -> bool {
     );
     eprint!("{stderr}");
     false
+}
+
+/// Heavy tests (those that run `alone`) and tests that assert a duration do not overlap:
+/// on a 2-core machine a loopback flood beside a stop-latency test made it miss its bound.
+static LOAD: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+/// Held by a test that asserts how long something took: no heavy test runs meanwhile.
+pub fn timing() -> std::sync::RwLockReadGuard<'static, ()> {
+    LOAD.read().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The test's path in this binary, for [`alone`]: `alone_here!("name")`.
