@@ -288,16 +288,10 @@ pub fn run_cli(a: &ReplayArgs) -> i32 {
             return 2;
         }
     };
-    let (wake, woken) = crossbeam_channel::bounded(1);
+    let (opts, woken) = RuntimeOptions::woken(None);
     let mut rt = Runtime::with_output(
         job.role,
-        RuntimeOptions {
-            spool_dir: None,
-            notify: Some(std::sync::Arc::new(move || {
-                let _ = wake.try_send(());
-            })),
-            encoding: None,
-        },
+        opts,
         Some(Box::new(Printer {
             to: a.to.to_string(),
         })),

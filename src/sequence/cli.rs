@@ -97,17 +97,8 @@ pub fn run_cli(args: &RunArgs) -> i32 {
         Proto::Tcp => Role::TcpClient,
         Proto::Udp => Role::UdpSender,
     };
-    let (wake, woken) = crossbeam_channel::bounded(1);
-    let mut rt = Runtime::new(
-        role,
-        RuntimeOptions {
-            spool_dir: None,
-            notify: Some(std::sync::Arc::new(move || {
-                let _ = wake.try_send(());
-            })),
-            encoding: Some(seq.encoding),
-        },
-    );
+    let (opts, woken) = RuntimeOptions::woken(Some(seq.encoding));
+    let mut rt = Runtime::new(role, opts);
     rt.start(
         SessionConfig::new(role, to.as_str()).encoding(seq.encoding),
         Default::default(),

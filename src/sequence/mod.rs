@@ -230,9 +230,9 @@ fn check_sends(steps: &[Step], enc: crate::codec::Encoding) -> Result<(), SeqErr
     Ok(())
 }
 
-/// The first `{name}` left in a send's text (a letter, digit or `_` name), as the runner
-/// would refuse it.
-fn unknown_variable(t: &str) -> Option<&str> {
+/// The first `{name}` left in a send's text (a letter, digit or `_` name): checked when
+/// the file is read, and refused by the runner if a capture did not fill it.
+pub(crate) fn unknown_variable(t: &str) -> Option<&str> {
     let mut rest = t;
     while let Some(open) = rest.find('{') {
         let after = &rest[open + 1..];

@@ -343,13 +343,8 @@ impl SequenceRun {
                 .and_then(|tp| tp.render(&mut self.ctx))
                 .map_err(|e| Failure::BadPayload(PayloadError::Template(e)));
         }
-        if let Some(open) = t.find('{')
-            && let Some(len) = t[open..].find('}')
-        {
-            let name = &t[open + 1..open + len];
-            if !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_') {
-                return Err(Failure::NotCaptured(name.to_string()));
-            }
+        if let Some(name) = super::unknown_variable(&t) {
+            return Err(Failure::NotCaptured(name.to_string()));
         }
         encode(self.seq.encoding, &t).map_err(|e| Failure::BadPayload(PayloadError::Encode(e)))
     }

@@ -128,6 +128,22 @@ pub struct RuntimeOptions {
     pub encoding: Option<Encoding>,
 }
 
+impl RuntimeOptions {
+    /// For a command-line host (`run`, `replay`): no spool, and a channel that the
+    /// runtime pings when its view changed, for the host to wait on.
+    pub fn woken(encoding: Option<Encoding>) -> (RuntimeOptions, crossbeam_channel::Receiver<()>) {
+        let (wake, woken) = crossbeam_channel::bounded(1);
+        let opts = RuntimeOptions {
+            spool_dir: None,
+            notify: Some(Arc::new(move || {
+                let _ = wake.try_send(());
+            })),
+            encoding,
+        };
+        (opts, woken)
+    }
+}
+
 /// The view shared between the runtime thread and its readers.
 pub type SharedView = Arc<Mutex<View>>;
 
