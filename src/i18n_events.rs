@@ -135,7 +135,57 @@ pub fn describe_in(lang: Lang, ev: &Event) -> String {
         }
         EventKind::NoFileBeingSent => fl!(l, "ev-no-file"),
         EventKind::Info(m) | EventKind::Note(m) => m.clone(),
+        EventKind::WriteStopped(f) => file_stopped(lang, f),
     }
+}
+
+/// A file that stopped, in `lang`: which, why, and from which event on it misses what
+/// the session took (the event's local time with milliseconds).
+pub fn file_stopped(lang: Lang, f: &crate::net::FileStopped) -> String {
+    use crate::files::WriteProblem;
+    use crate::net::StoppedFile;
+    let l = loader(lang);
+    let why = match f.stop.problem {
+        WriteProblem::DiskFull => fl!(l, "why-disk-full"),
+        WriteProblem::QuotaExceeded => fl!(l, "why-quota"),
+        WriteProblem::FileTooLarge => fl!(l, "why-too-large"),
+        WriteProblem::DeviceError => fl!(l, "why-device"),
+        WriteProblem::Other => fl!(l, "why-other", err = f.stop.detail.as_str()),
+    };
+    let path = f.path.as_str();
+    let head = match f.file {
+        StoppedFile::Record => fl!(l, "stopped-record", why = why, path = path),
+        StoppedFile::Spool => fl!(l, "stopped-spool", why = why, path = path),
+    };
+    let Some(kept) = f.stop.kept else {
+        return head;
+    };
+    let n = thousands(kept);
+    let next = thousands(kept + 1);
+    let tail = match f.stop.first_missing_us.and_then(local_time) {
+        Some(at) => fl!(l, "stopped-missing-from", kept = n, next = next, at = at),
+        None => fl!(l, "stopped-missing", kept = n, next = next),
+    };
+    format!("{head}; {tail}")
+}
+
+/// Local time of day with milliseconds, as the log shows it.
+fn local_time(ts_us: i64) -> Option<String> {
+    let t = chrono::DateTime::from_timestamp_micros(ts_us)?.with_timezone(&chrono::Local);
+    Some(t.format("%H:%M:%S%.3f").to_string())
+}
+
+/// `3412118` → `3,412,118`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// An engine error kind as one sentence in `lang`.

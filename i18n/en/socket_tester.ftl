@@ -1063,3 +1063,17 @@ replay-differs = #{ $n } the reply is not as recorded:
 replay-no-reply = #{ $n } no reply as recorded: { $why }
 replay-done = replayed { $n } messages in { $secs } s
 replay-checked = { $matched } replies as recorded, { $differed } not
+
+## A file the session writes that stopped growing (issue 23)
+why-disk-full = the disk is full
+why-quota = the disk quota is used up
+why-too-large = the file reached the largest size allowed
+why-device = the device failed (I/O error)
+why-other = { $err }
+stopped-record = the record stopped: { $why } ({ $path })
+stopped-spool = the log's copy on disk stopped: { $why } ({ $path })
+stopped-missing = it holds the first { $kept } events whole; from event { $next } on, nothing more is in it
+stopped-missing-from = it holds the first { $kept } events whole; from event { $next } ({ $at }) on, nothing more is in it
+save-rest = Save the rest…
+save-rest-tip = The log's copy on disk still holds every event the record misses: save them to another place
+save-rest-title = Save the rest of the record

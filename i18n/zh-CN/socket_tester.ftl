@@ -995,3 +995,17 @@ replay-differs = #{ $n } 回复与记录不同：
 replay-no-reply = #{ $n } 没有记录中的回复：{ $why }
 replay-done = 已重放 { $n } 条消息，用时 { $secs } 秒
 replay-checked = { $matched } 个回复与记录相同，{ $differed } 个不同
+
+## 会话写入的文件停止增长（issue 23）
+why-disk-full = 磁盘已满
+why-quota = 磁盘配额已用完
+why-too-large = 文件已达到允许的最大大小
+why-device = 设备故障（I/O 错误）
+why-other = { $err }
+stopped-record = 录制已停止：{ $why }（{ $path }）
+stopped-spool = 日志的磁盘副本已停止：{ $why }（{ $path }）
+stopped-missing = 文件中完整保存了前 { $kept } 个事件；从第 { $next } 个事件起，之后的内容都不在文件中
+stopped-missing-from = 文件中完整保存了前 { $kept } 个事件；从第 { $next } 个事件（{ $at }）起，之后的内容都不在文件中
+save-rest = 保存其余部分…
+save-rest-tip = 日志的磁盘副本仍保存着录制文件缺少的全部事件：把它们保存到别的位置
+save-rest-title = 保存录制的其余部分

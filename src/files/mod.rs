@@ -2,10 +2,14 @@
 //! [`atomic`], how every file the user chose is written without destroying the one that
 //! was there; and [`private`], the modes (0600 files, 0700 folders) every file and folder
 //! the app creates is given; and [`default_data_dir`], where spools, live feeds and the
-//! self-signed certificate live (the window and the command line share it).
+//! self-signed certificate live (the window and the command line share it); and
+//! [`problem`], why a write failed (a full disk, a quota, a size limit), typed.
 
 pub mod atomic;
 pub mod private;
+pub mod problem;
+
+pub use problem::{WriteProblem, WriteStop};
 
 use std::path::PathBuf;
 

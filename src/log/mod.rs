@@ -4,6 +4,7 @@
 //! [`crate::files`] (atomic replacement, private modes).
 
 pub mod counters;
+pub mod cut;
 pub mod export;
 pub mod frames;
 pub mod input;

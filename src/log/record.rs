@@ -54,6 +54,11 @@ pub struct Record {
     /// certificate, so an export knows the connection's data is decrypted TLS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<Box<crate::net::tls::TlsInfo>>,
+    /// A file of the session stopped (an `info` record): which, why, how many events
+    /// are whole in it, and when the first missing one happened. The last line of a
+    /// `--record` cut by a full disk says this of itself, where the space allows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<Box<crate::net::FileStopped>>,
 }
 
 /// Formats microseconds since the epoch as RFC 3339 UTC with six decimals.
@@ -140,6 +145,10 @@ impl Record {
             },
             tls: match &ev.kind {
                 EventKind::TlsReady(info) => Some(info.clone()),
+                _ => None,
+            },
+            stopped: match &ev.kind {
+                EventKind::WriteStopped(f) => Some(f.clone()),
                 _ => None,
             },
         }
@@ -421,9 +430,10 @@ impl Record {
                 kind: self.error_kind.unwrap_or(crate::net::ErrorKind::Io),
                 detail: self.detail.clone().unwrap_or_else(msg),
             },
-            "info" => match &self.tls {
-                Some(info) => EventKind::TlsReady(info.clone()),
-                None => EventKind::Info(msg()),
+            "info" => match (&self.tls, &self.stopped) {
+                (Some(info), _) => EventKind::TlsReady(info.clone()),
+                (None, Some(f)) => EventKind::WriteStopped(f.clone()),
+                (None, None) => EventKind::Info(msg()),
             },
             "note" => EventKind::Note(msg()),
             _ => return None,

@@ -5,6 +5,7 @@
 //! `--record FILE` (kept) is the documented JSON Lines record.
 
 use super::Describe;
+use super::cut::{Counting, Progress};
 use super::record::RecordWriter;
 use super::spool_format::SpoolWriter;
 pub use super::spool_format::{Cut, Header, SpoolReader, is_spool};
@@ -15,7 +16,7 @@ use std::fs::File;
 use std::io::{self, BufReader, BufWriter};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -38,8 +39,8 @@ enum Msg {
 pub enum SpoolStatus {
     /// Events written so far (sent after each batch).
     Written(u64),
-    /// Writing failed; nothing more will be written.
-    Stopped(String),
+    /// Writing failed; nothing more will be written. Says why, and what the file keeps.
+    Stopped(crate::files::WriteStop),
 }
 
 /// Which format a writer thread writes.
@@ -53,12 +54,25 @@ enum Kind {
     Pcapng,
 }
 
-/// A writer of either format, owned by the writer thread.
-enum Sink {
-    Jsonl(RecordWriter<BufWriter<File>>),
-    Binary(SpoolWriter<BufWriter<File>>),
+/// A writer of one of the formats, owned by the writer thread, over a file whose bytes it
+/// counts (so a failed write can be cut back to the last whole event: [`super::cut`]).
+struct Sink {
+    fmt: Fmt,
+    /// Bytes handed to the file so far (its logical length).
+    at: Arc<AtomicU64>,
+    /// Where each event ends, since the last flush.
+    progress: Progress,
+    /// The role and local address of the last event (for the mark a cut record ends with).
+    last: Option<(Role, Option<std::net::SocketAddr>)>,
+}
+
+type Out = Counting<BufWriter<File>>;
+
+enum Fmt {
+    Jsonl(RecordWriter<Out>),
+    Binary(SpoolWriter<Out>),
     /// pcapng keeps no text: the encoding is only remembered.
-    Pcapng(super::pcap::PcapWriter<BufWriter<File>>, Encoding),
+    Pcapng(super::pcap::PcapWriter<Out>, Encoding),
 }
 
 impl Sink {
@@ -68,44 +82,60 @@ impl Sink {
         Sink::on(kind, crate::files::private::create_file(path)?, enc)
     }
 
-    /// A writer of `kind` on a file already open.
+    /// A writer of `kind` on a file already open (and empty).
     fn on(kind: Kind, f: File, enc: Encoding) -> io::Result<Sink> {
-        let f = BufWriter::with_capacity(1 << 20, f);
-        Ok(match kind {
+        let f = Counting::new(BufWriter::with_capacity(1 << 20, f));
+        let at = f.counter();
+        let fmt = match kind {
             Kind::Jsonl(describe) => {
                 let mut w = RecordWriter::new(f, enc, describe);
                 w.flush_each = false;
-                Sink::Jsonl(w)
+                Fmt::Jsonl(w)
             }
             Kind::Binary(role) => {
                 let mut w = SpoolWriter::new(f, enc, role, crate::net::now_us())?;
                 w.flush()?;
-                Sink::Binary(w)
+                Fmt::Binary(w)
             }
             Kind::Pcapng => {
                 let mut w = super::pcap::PcapWriter::new(f)?;
                 w.flush()?;
-                Sink::Pcapng(w, enc)
+                Fmt::Pcapng(w, enc)
             }
+        };
+        let header = at.load(Ordering::Relaxed);
+        Ok(Sink {
+            fmt,
+            at,
+            progress: Progress::new(header),
+            last: None,
         })
     }
 
     fn write_event(&mut self, ev: &Event) -> io::Result<()> {
-        match self {
-            Sink::Jsonl(w) => w.write_event(ev),
-            Sink::Binary(w) => w.write_event(ev),
-            Sink::Pcapng(w, _) => w.write_event(ev),
+        self.progress.before(ev.ts_us);
+        match &mut self.fmt {
+            Fmt::Jsonl(w) => w.write_event(ev),
+            Fmt::Binary(w) => w.write_event(ev),
+            Fmt::Pcapng(w, _) => w.write_event(ev),
+        }?;
+        self.last = Some((ev.role, ev.local));
+        let at = self.at.load(Ordering::Relaxed);
+        self.progress.after(at, self.written());
+        if self.progress.is_long() {
+            self.flush()?;
         }
+        Ok(())
     }
 
     fn set_encoding(&mut self, enc: Encoding) -> io::Result<()> {
-        match self {
-            Sink::Jsonl(w) => {
+        match &mut self.fmt {
+            Fmt::Jsonl(w) => {
                 w.set_encoding(enc);
                 Ok(())
             }
-            Sink::Binary(w) => w.set_encoding(enc),
-            Sink::Pcapng(_, e) => {
+            Fmt::Binary(w) => w.set_encoding(enc),
+            Fmt::Pcapng(_, e) => {
                 *e = enc;
                 Ok(())
             }
@@ -113,26 +143,29 @@ impl Sink {
     }
 
     fn encoding(&self) -> Encoding {
-        match self {
-            Sink::Jsonl(w) => w.encoding(),
-            Sink::Binary(w) => w.encoding(),
-            Sink::Pcapng(_, e) => *e,
+        match &self.fmt {
+            Fmt::Jsonl(w) => w.encoding(),
+            Fmt::Binary(w) => w.encoding(),
+            Fmt::Pcapng(_, e) => *e,
         }
     }
 
+    /// Flushes to the file; what was written so far is then on disk.
     fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Sink::Jsonl(w) => w.flush(),
-            Sink::Binary(w) => w.flush(),
-            Sink::Pcapng(w, _) => w.flush(),
-        }
+        match &mut self.fmt {
+            Fmt::Jsonl(w) => w.flush(),
+            Fmt::Binary(w) => w.flush(),
+            Fmt::Pcapng(w, _) => w.flush(),
+        }?;
+        self.progress.flushed();
+        Ok(())
     }
 
     fn written(&self) -> u64 {
-        match self {
-            Sink::Jsonl(w) => w.written,
-            Sink::Binary(w) => w.written,
-            Sink::Pcapng(w, _) => w.written,
+        match &self.fmt {
+            Fmt::Jsonl(w) => w.written,
+            Fmt::Binary(w) => w.written,
+            Fmt::Pcapng(w, _) => w.written,
         }
     }
 }
@@ -147,7 +180,7 @@ pub struct Spool {
     thread: Option<JoinHandle<()>>,
     remove_on_drop: bool,
     written: u64,
-    error: Option<String>,
+    error: Option<crate::files::WriteStop>,
 }
 
 impl Spool {
@@ -178,11 +211,11 @@ impl Spool {
                     None => match wait_for_reader(&p, &rx) {
                         Ok(Some((f, early))) => match Sink::on(kind, f, enc) {
                             Ok(s) => (s, early),
-                            Err(e) => return give_up(e, &rx, &st_tx),
+                            Err(e) => return give_up(crate::files::WriteStop::of(&e), &rx, &st_tx),
                         },
                         // The session ended before anyone read the pipe.
                         Ok(None) => return,
-                        Err(e) => return give_up(e, &rx, &st_tx),
+                        Err(e) => return give_up(crate::files::WriteStop::of(&e), &rx, &st_tx),
                     },
                 };
                 writer_loop(sink, early, kind, p, rx, st_tx, q)
@@ -318,8 +351,9 @@ impl Spool {
         }
     }
 
-    /// Reads status reports; returns (events written, error if writing stopped).
-    pub fn poll(&mut self) -> (u64, Option<&str>) {
+    /// Reads status reports; returns (events written, why and what was kept if writing
+    /// stopped).
+    pub fn poll(&mut self) -> (u64, Option<&crate::files::WriteStop>) {
         while let Ok(s) = self.status.try_recv() {
             match s {
                 SpoolStatus::Written(n) => self.written = n,
@@ -329,7 +363,7 @@ impl Spool {
                 }
             }
         }
-        (self.written, self.error.as_deref())
+        (self.written, self.error.as_ref())
     }
 
     /// Stops the writer after it has written everything queued, and waits for it.
@@ -351,9 +385,10 @@ impl Drop for Spool {
     }
 }
 
-/// A write failed (a full disk, a file-size limit): the writer goes, a JSON Lines record
-/// is cut back to its last whole line (a reader never meets a torn event), and the owner
-/// is told.
+/// A write failed (a full disk, a file-size limit): the writer goes, the file is cut back
+/// to end after its last whole event (a reader never meets a torn one; a live feed into a
+/// pipe cannot be cut), a JSON Lines record ends with a line saying so where the space
+/// allows, and the owner is told how many events the file keeps.
 fn stop_writing(
     w: Sink,
     kind: Kind,
@@ -362,44 +397,76 @@ fn stop_writing(
     rx: &Receiver<Msg>,
     status: &Sender<SpoolStatus>,
 ) {
+    let mut stop = crate::files::WriteStop::of(&e);
+    let Sink {
+        fmt,
+        progress,
+        last,
+        ..
+    } = w;
+    let enc = match &fmt {
+        Fmt::Jsonl(w) => w.encoding(),
+        _ => Encoding::UTF_8,
+    };
     // Dropped first: its buffer's last try to write lands before the cut, not after it.
-    drop(w);
-    if matches!(kind, Kind::Jsonl(_)) && !is_fifo(path) {
-        let _ = cut_torn_line(path);
+    drop(fmt);
+    // Only a file is cut (never a pipe, a device like /dev/full, or a terminal).
+    let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
+    if regular && let Ok(cut) = progress.cut(path) {
+        stop.kept = Some(cut.kept);
+        stop.first_missing_us = cut.first_missing_us;
+        if let (Kind::Jsonl(describe), Some(last)) = (kind, last) {
+            mark_the_cut(path, describe, enc, last, &stop, cut.len);
+        }
     }
-    give_up(e, rx, status);
+    give_up(stop, rx, status);
 }
 
-/// Shortens a JSON Lines file to end at its last newline (truncating needs no space).
-fn cut_torn_line(path: &Path) -> io::Result<()> {
-    use std::io::{Read, Seek, SeekFrom};
-    let mut f = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(path)?;
-    let len = f.metadata()?.len();
-    let mut end = len;
-    let mut buf = vec![0u8; 64 << 10];
-    while end > 0 {
-        let start = end.saturating_sub(buf.len() as u64);
-        let chunk = &mut buf[..(end - start) as usize];
-        f.seek(SeekFrom::Start(start))?;
-        f.read_exact(chunk)?;
-        if let Some(i) = chunk.iter().rposition(|&b| b == b'\n') {
-            let keep = start + i as u64 + 1;
-            return if keep < len { f.set_len(keep) } else { Ok(()) };
-        }
-        end = start;
+/// Ends a cut JSON Lines record with a line that says it was cut, and why (an `info`
+/// record with `stopped`). If even that does not fit, the file is left as cut.
+fn mark_the_cut(
+    path: &Path,
+    describe: Describe,
+    enc: Encoding,
+    (role, local): (Role, Option<std::net::SocketAddr>),
+    stop: &crate::files::WriteStop,
+    len: u64,
+) {
+    use crate::net::{EventKind, FileStopped, StoppedFile};
+    use std::io::Write;
+    let ev = Event {
+        ts_us: crate::net::now_us(),
+        role,
+        local,
+        peer: None,
+        client: None,
+        kind: EventKind::WriteStopped(Box::new(FileStopped {
+            file: StoppedFile::Record,
+            path: path.display().to_string(),
+            stop: stop.clone(),
+        })),
+    };
+    let mut line = Vec::new();
+    if RecordWriter::new(&mut line, enc, describe)
+        .write_event(&ev)
+        .is_err()
+    {
+        return;
     }
-    f.set_len(0)
+    let Ok(mut f) = std::fs::OpenOptions::new().append(true).open(path) else {
+        return;
+    };
+    if f.write_all(&line).and_then(|_| f.sync_data()).is_err() {
+        let _ = f.set_len(len);
+    }
 }
 
 /// Tells the owner writing stopped, then drains the queue (answering syncs so nobody
 /// waits forever).
-fn give_up(e: io::Error, rx: &Receiver<Msg>, status: &Sender<SpoolStatus>) {
+fn give_up(stop: crate::files::WriteStop, rx: &Receiver<Msg>, status: &Sender<SpoolStatus>) {
     // The system's words only: the owner says which file and what stopped (it did so twice
     // when this said it too).
-    let _ = status.send(SpoolStatus::Stopped(e.to_string()));
+    let _ = status.send(SpoolStatus::Stopped(stop));
     for m in rx.iter() {
         if let Msg::Sync(ack) = m {
             let _ = ack.send(());
@@ -697,7 +764,8 @@ mod tests {
         s.finish();
         let (_, err) = s.poll();
         assert!(
-            err.unwrap_or_default().contains("No space left on device"),
+            err.is_some_and(|e| e.detail.contains("No space left on device")
+                && e.problem == crate::files::WriteProblem::DiskFull),
             "{err:?}"
         );
         // The binary spool writes its header at once: a full disk fails at the start.

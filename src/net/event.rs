@@ -174,6 +174,27 @@ pub enum EventKind {
     Info(String),
     /// A note the user attached to this moment ("device rebooted"). Never from a worker.
     Note(String),
+    /// A file the session writes stopped growing (a full disk, a size limit): which file,
+    /// why, and what is missing from it. Never from a worker: the runtime adds it.
+    WriteStopped(Box<FileStopped>),
+}
+
+/// Which of a session's files stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StoppedFile {
+    /// The `--record` file.
+    Record,
+    /// The session's spool (the window's copy of the whole log on disk).
+    Spool,
+}
+
+/// A file that stopped, and what it holds (see [`crate::files::WriteStop`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileStopped {
+    pub file: StoppedFile,
+    pub path: String,
+    pub stop: crate::files::WriteStop,
 }
 
 impl EventKind {

@@ -36,7 +36,7 @@ use std::time::Duration;
 
 pub use crate::clock::now_us;
 pub use error::ErrorKind;
-pub use event::{CloseReason, ClosedBy, Event, EventKind, ResetReason};
+pub use event::{CloseReason, ClosedBy, Event, EventKind, FileStopped, ResetReason, StoppedFile};
 
 /// Which of the four programs a session plays.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

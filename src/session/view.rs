@@ -275,6 +275,12 @@ pub struct WriterError {
     /// The file, or the folder it was to be made in.
     pub path: String,
     pub detail: String,
+    /// A writer that stopped part way: why, what the file keeps, from which event on it
+    /// misses what the session took.
+    pub stopped: Option<Box<crate::net::FileStopped>>,
+    /// The record stopped while the spool went on: the rest (from this event of the
+    /// spool on) can still be saved elsewhere from it.
+    pub rest_from: Option<u64>,
 }
 
 /// What went wrong with a writer.
@@ -296,6 +302,12 @@ pub enum WriterFailure {
 impl std::fmt::Display for WriterError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (p, d) = (&self.path, &self.detail);
+        if let Some(stopped) = &self.stopped {
+            return f.write_str(&crate::i18n_events::file_stopped(
+                crate::i18n::Lang::En,
+                stopped,
+            ));
+        }
         match self.what {
             WriterFailure::CannotCreate => write!(f, "cannot save to {p}: {d}"),
             WriterFailure::CannotCreateRecord => write!(f, "cannot write the record {p}: {d}"),

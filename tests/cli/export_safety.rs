@@ -248,6 +248,7 @@ fn save_log_refuses_to_write_over_its_own_spool() {
             Source::Spool {
                 path: spool.clone(),
                 sync: Box::new(|| true),
+                skip: 0,
             },
             out,
             Encoding::UTF_8,
@@ -264,6 +265,7 @@ fn save_log_refuses_to_write_over_its_own_spool() {
         Source::Spool {
             path: spool.clone(),
             sync: Box::new(|| true),
+            skip: 0,
         },
         &other,
         Encoding::UTF_8,

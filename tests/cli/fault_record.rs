@@ -64,7 +64,7 @@ fn spool_on_a_full_disk_stops_and_the_session_goes_on() {
     let deadline = Instant::now() + WAIT;
     let message = loop {
         if let (_, Some(e)) = spool.poll() {
-            break e.to_string();
+            break e.detail.clone();
         }
         assert!(
             Instant::now() < deadline,
@@ -90,7 +90,11 @@ fn spool_on_a_full_disk_stops_and_the_session_goes_on() {
     assert!(store.iter().any(|e| e.text == "after-19"));
     assert!(!spool.is_behind());
     let (_, still) = spool.poll();
-    assert_eq!(still, Some(message.as_str()), "the error stays visible");
+    assert_eq!(
+        still.map(|e| e.detail.as_str()),
+        Some(message.as_str()),
+        "the error stays visible"
+    );
     assert!(!w.session.is_finished());
     spool.finish();
     let rest = w.session.stop_and_join();
@@ -130,7 +134,10 @@ fn a_spool_sync_on_a_full_disk_does_not_hang() {
     let ok = t.join().unwrap();
     spool.finish();
     let (written, err) = spool.poll();
-    assert!(err.is_some_and(|e| e.contains("No space left")), "{err:?}");
+    assert!(
+        err.is_some_and(|e| e.detail.contains("No space left")),
+        "{err:?}"
+    );
     assert!(
         written < 2,
         "not counted as written: {written} (sync answered {ok})"
@@ -396,7 +403,36 @@ fn a_record_cut_by_a_size_limit_ends_with_a_whole_line() {
     let text = String::from_utf8(bytes).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines.len() > 10, "{} lines", lines.len());
-    for l in &lines {
-        serde_json::from_str::<serde_json::Value>(l).unwrap_or_else(|e| panic!("{e}: {l}"));
+    let recs: Vec<serde_json::Value> = lines
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    // Typed and counted: why, and how many events the file keeps whole.
+    assert!(
+        err.contains("the file reached the largest size allowed"),
+        "{err}"
+    );
+    let kept: u64 = err
+        .split("it holds the first ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|n| n.replace(',', "").parse().ok())
+        .unwrap_or_else(|| panic!("says how many events are whole: {err}"));
+    assert!(
+        err.contains(&format!("from event {} (", kept + 1)),
+        "says from which event on, and when: {err}"
+    );
+    // The events in the file are exactly the kept ones; a last line marks the cut when
+    // it fits.
+    let marked = recs.last().is_some_and(|r| r.get("stopped").is_some());
+    let events = recs.len() as u64 - u64::from(marked);
+    assert_eq!(events, kept, "{err}");
+    if marked {
+        let stop = &recs[recs.len() - 1]["stopped"];
+        assert_eq!(stop["file"], "record", "{stop}");
+        assert_eq!(stop["stop"]["problem"], "file-too-large", "{stop}");
+        assert_eq!(stop["stop"]["kept"], kept, "{stop}");
     }
+    // Said when it happened and again at the end, not once per event.
+    assert_eq!(err.matches("it holds the first").count(), 2, "{err}");
 }

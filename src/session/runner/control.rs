@@ -110,6 +110,8 @@ impl Runner {
             self.spool_error = None;
             self.dirty = true;
         }
+        // The spool starts again: the record's next event is the spool's first.
+        self.record_offset = -(self.recorded as i64);
         self.spooled = 0;
         self.spool_written = 0;
         self.framer.reset();

@@ -97,6 +97,9 @@ pub(super) struct Runner {
     /// Events given to the recorder, and how many it has written.
     recorded: u64,
     record_written: u64,
+    /// The spool's index of the record's first event (less the events a Clear took from
+    /// the spool): where the rest of a record that stopped is in the spool.
+    record_offset: i64,
     record_path: Option<PathBuf>,
     record_error: Option<WriterError>,
     framer: ViewFramer,
@@ -150,6 +153,7 @@ impl Runner {
             recorder: None,
             recorded: 0,
             record_written: 0,
+            record_offset: 0,
             record_path: None,
             record_error: None,
             framer: ViewFramer::default(),

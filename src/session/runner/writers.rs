@@ -3,6 +3,8 @@
 //! read back, and a failure kept as a typed [`WriterError`].
 
 use super::*;
+use crate::files::WriteStop;
+use crate::net::{FileStopped, StoppedFile};
 
 impl Runner {
     pub(super) fn writers_behind(&self) -> bool {
@@ -15,10 +17,44 @@ impl Runner {
         if let Some(mut r) = self.recorder.take() {
             r.finish();
             let path = r.path().to_path_buf();
-            if let (_, Some(e)) = r.poll() {
-                self.record_error = Some(writer_error(WriterFailure::Stopped, &path, e));
+            if let (_, Some(stop)) = r.poll() {
+                let stop = stop.clone();
+                self.record_stopped(&path, stop);
             }
         }
+    }
+
+    /// The record stopped part way: said in the status and as a row of the log (which the
+    /// spool keeps), with where the rest starts in the spool if it still holds it.
+    fn record_stopped(&mut self, path: &std::path::Path, stop: WriteStop) {
+        let mut e = stopped_error(StoppedFile::Record, path, stop);
+        let kept = e.stopped.as_ref().and_then(|f| f.stop.kept);
+        if let Some(kept) = kept
+            && self.spool.is_some()
+            && self.spool_error.is_none()
+        {
+            e.rest_from = Some((kept as i64 + self.record_offset).max(0) as u64);
+        }
+        self.stopped_row(&e);
+        self.record_error = Some(e);
+        self.recorder = None;
+        self.record_path = None;
+        self.to_record.clear();
+        self.dirty = true;
+    }
+
+    /// A row in the log that says a file stopped.
+    fn stopped_row(&mut self, e: &WriterError) {
+        let Some(f) = &e.stopped else { return };
+        let ev = Event {
+            ts_us: crate::net::now_us(),
+            role: self.role,
+            local: self.local,
+            peer: None,
+            client: None,
+            kind: EventKind::WriteStopped(f.clone()),
+        };
+        self.on_event(ev, Instant::now());
     }
 
     /// `--record FILE`: a new record for a new session.
@@ -27,6 +63,7 @@ impl Runner {
         self.record_path = None;
         self.recorded = 0;
         self.record_written = 0;
+        self.record_offset = self.spooled as i64;
         if let Some(p) = record {
             match Spool::record_with(&p, self.enc, crate::i18n::english) {
                 Ok(r) => {
@@ -51,10 +88,10 @@ impl Runner {
         }
         if self.recorder.is_some() {
             self.to_record.push(ev.clone());
+            self.recorded += 1;
         }
         if self.live.is_some() {
             self.to_live.push(ev.clone());
-            self.recorded += 1;
         }
     }
 
@@ -102,24 +139,21 @@ impl Runner {
                 self.spool_written = written;
                 self.dirty = true;
             }
-            if let Some(e) = err
-                && self.spool_error.is_none()
-            {
-                let e = writer_error(WriterFailure::Stopped, &path, e);
+            let stop = err.filter(|_| self.spool_error.is_none()).cloned();
+            self.check_budget(&path);
+            if let Some(stop) = stop {
+                let e = stopped_error(StoppedFile::Spool, &path, stop);
+                self.stopped_row(&e);
                 self.spool_error = Some(e);
                 self.dirty = true;
             }
-            self.check_budget(&path);
         }
         if let Some(r) = &mut self.recorder {
             let path = r.path().to_path_buf();
             let (written, err) = r.poll();
             self.record_written = written;
-            let Some(e) = err else { return };
-            self.record_error = Some(writer_error(WriterFailure::Stopped, &path, e));
-            self.recorder = None;
-            self.record_path = None;
-            self.dirty = true;
+            let Some(stop) = err.cloned() else { return };
+            self.record_stopped(&path, stop);
         }
     }
 
@@ -141,6 +175,8 @@ impl Runner {
                 what: WriterFailure::CapReached(b.budget().cap()),
                 path: path.display().to_string(),
                 detail: String::new(),
+                stopped: None,
+                rest_from: None,
             });
             self.dirty = true;
         }
@@ -156,5 +192,23 @@ pub(super) fn writer_error(
         what,
         path: path.display().to_string(),
         detail: e.to_string(),
+        stopped: None,
+        rest_from: None,
+    }
+}
+
+/// A writer that stopped part way (`stop` says why and what the file keeps).
+fn stopped_error(file: StoppedFile, path: &std::path::Path, stop: WriteStop) -> WriterError {
+    let path = path.display().to_string();
+    WriterError {
+        what: WriterFailure::Stopped,
+        detail: stop.detail.clone(),
+        stopped: Some(Box::new(FileStopped {
+            file,
+            path: path.clone(),
+            stop,
+        })),
+        path,
+        rest_from: None,
     }
 }

@@ -234,7 +234,9 @@ pub fn show_split(app: &mut App, ui: &mut Ui) -> bool {
                     // The pane's title opens its status row, so the log keeps the height.
                     ui.horizontal_wrapped(|ui| {
                         ui.label(RichText::new(tab_label(lang, role)).size(17.0).strong());
-                        session_panel::status_items(ui, panel);
+                        if session_panel::status_items(ui, panel) {
+                            panel.save_rest(ui.ctx());
+                        }
                     });
                     if show_timeline {
                         timeline::show(ui, &panel.st.timeline, lang, role.as_str());

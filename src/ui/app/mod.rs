@@ -267,7 +267,9 @@ impl App {
         }
         egui::Panel::bottom("status").show(ui, |ui| {
             ui.add_space(2.0);
-            crate::ui::tabs::session_panel::status_line(ui, panel);
+            if crate::ui::tabs::session_panel::status_line(ui, panel) {
+                panel.save_rest(ui.ctx());
+            }
             ui.add_space(2.0);
         });
         crate::ui::classroom::mode::session_panels(ui, &mut self.classroom, panel);

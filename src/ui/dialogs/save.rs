@@ -15,9 +15,12 @@ use std::path::{Path, PathBuf};
 
 /// What an export reads: the spool (synced first) or, when there is none, the rows in memory.
 pub enum Source {
+    /// The spool, from its event `skip` on (0: all of it; more: the rest of a record that
+    /// stopped, which the spool still holds).
     Spool {
         path: PathBuf,
         sync: Box<dyn FnOnce() -> bool + Send>,
+        skip: u64,
     },
     Memory {
         rows: Vec<Entry>,
@@ -187,7 +190,7 @@ pub fn export_session(
                     .map_err(|e| failed(&e))?;
             (report, Some(caveat))
         }
-        Source::Spool { path, sync } => {
+        Source::Spool { path, sync, skip } => {
             let synced = sync();
             let p = path.display().to_string();
             let failed_path = |e: io::Error| {
@@ -207,6 +210,7 @@ pub fn export_session(
                 )
             })?;
             let records = spool_records(f).map_err(failed_path)?;
+            let records = records.skip(usize::try_from(skip).unwrap_or(usize::MAX));
             let report = write_out(records, output, format, enc, lang).map_err(|e| failed(&e))?;
             let caveat = (!synced).then(|| fl!(loader(lang), "save-disk-stopped"));
             (report, caveat)
@@ -333,18 +337,7 @@ fn export_stopped(
     Ok((report, caveat))
 }
 
-/// `3412118` → `3,412,118`.
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::i18n_events::thousands;
 
 /// `1536` → `1.5 KiB`.
 pub fn human_size(n: u64) -> String {

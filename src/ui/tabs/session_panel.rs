@@ -18,13 +18,16 @@ use crate::ui::tools::send_box;
 use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
 
-/// The status line: state, local address, counters, rows shown, notice.
-pub fn status_line(ui: &mut Ui, p: &SessionPanel) {
-    ui.horizontal_wrapped(|ui| status_items(ui, p));
+/// The status line: state, local address, counters, rows shown, notice. True when "Save
+/// the rest…" of a record that stopped was clicked (see [`SessionPanel::save_rest`]).
+pub fn status_line(ui: &mut Ui, p: &SessionPanel) -> bool {
+    ui.horizontal_wrapped(|ui| status_items(ui, p)).inner
 }
 
 /// The status line's parts, in a row the caller opened (a lab pane puts its title first).
-pub fn status_items(ui: &mut Ui, p: &SessionPanel) {
+/// True when "Save the rest…" was clicked.
+pub fn status_items(ui: &mut Ui, p: &SessionPanel) -> bool {
+    let mut save_rest = false;
     let lang = p.lang;
     let mut state = p.st.state.text_in(lang);
     if p.role == Role::TcpServer && p.st.listen_stopped && p.is_running() {
@@ -100,6 +103,13 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) {
         ui.separator();
         let text = RichText::new(writer_error_text(lang, e)).color(ERROR_RED);
         crate::ui::common::style::shortened(ui, text, 0.45);
+        // The spool still holds what the record misses: offered while it does.
+        if e.rest_from.is_some() && p.st.spool_error.is_none() {
+            save_rest = ui
+                .button(fl!(loader(lang), "save-rest"))
+                .on_hover_text(fl!(loader(lang), "save-rest-tip"))
+                .clicked();
+        }
     }
     if let Some((m, err)) = &p.notice {
         ui.separator();
@@ -109,6 +119,7 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) {
             crate::ui::common::style::shortened(ui, RichText::new(m), 0.45);
         }
     }
+    save_rest
 }
 
 /// The tab's body. `force_send` is Ctrl+Enter; `notify` wakes the window.

@@ -56,6 +56,9 @@ fn with_msg(lang: Lang, what: String, msg: &str) -> String {
 pub fn writer_error_text(lang: Lang, e: &crate::session::WriterError) -> String {
     use crate::session::WriterFailure;
     let (l, path, err) = (loader(lang), e.path.as_str(), e.detail.as_str());
+    if let Some(f) = &e.stopped {
+        return crate::i18n_events::file_stopped(lang, f);
+    }
     match e.what {
         WriterFailure::CannotCreate => fl!(l, "notice-cannot-save-to", dir = path, err = err),
         WriterFailure::CannotCreateRecord => {
@@ -122,6 +125,8 @@ mod tests {
             what: WriterFailure::CapReached(10 << 30),
             path: "/data/spool-1-udp-recv-2.stspool".into(),
             detail: String::new(),
+            stopped: None,
+            rest_from: None,
         };
         let en = writer_error_text(Lang::En, &e);
         assert!(

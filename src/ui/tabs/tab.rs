@@ -53,6 +53,9 @@ pub struct SessionPanel {
     pub(super) saves: Vec<Background<Result<String, String>>>,
     /// Save log…'s file dialog, while it is open.
     pub(super) save_dialog: Option<PendingDialog>,
+    /// Save log… is saving the rest of a record that stopped: the spool's events from
+    /// this one on.
+    pub(super) save_rest_from: Option<u64>,
     /// UDP Sender: the destination the session was started with, and the one last handed
     /// to the worker.
     started_dest: Option<String>,
@@ -92,6 +95,7 @@ impl SessionPanel {
             runtime,
             saves: Vec::new(),
             save_dialog: None,
+            save_rest_from: None,
             started_dest: None,
             dest_applied: None,
             spool_dir,

@@ -18,6 +18,7 @@ impl SessionPanel {
             (Some(p), None) => save::Source::Spool {
                 path: p.clone(),
                 sync: Box::new(self.runtime.syncer(std::time::Duration::from_secs(60))),
+                skip: self.save_rest_from.unwrap_or(0),
             },
             (Some(p), Some(e)) => {
                 let (rows, evicted) = {
@@ -43,6 +44,19 @@ impl SessionPanel {
         }
     }
 
+    /// "Save the rest…": the record stopped (a full disk) while the spool went on; asks
+    /// where to save what the record misses, and saves it from the spool.
+    pub fn save_rest(&mut self, ctx: &egui::Context) {
+        let Some(from) = self.st.record_error.as_ref().and_then(|e| e.rest_from) else {
+            return;
+        };
+        self.save_rest_from = Some(from);
+        let name = save::suggested_name(&format!("{}-rest", self.role.as_str()));
+        let title = fl!(loader(self.lang), "save-rest-title");
+        let req = save::save_request(&title, &name);
+        self.save_dialog = Some(PendingDialog::open(req, ctx));
+    }
+
     /// Asks where to save (rfd, one filter per format) and exports the whole session
     /// from the spool in the encoding chosen now, both off the UI thread.
     pub fn save_log(&mut self, ctx: &egui::Context) {
@@ -61,6 +75,7 @@ impl SessionPanel {
             return;
         }
         let Some(output) = output else {
+            self.save_rest_from = None;
             // First the file: the answer comes back through poll_save_dialog.
             let name = save::suggested_name(self.role.as_str());
             let title = fl!(loader(self.lang), "save-dialog-title");
@@ -69,6 +84,7 @@ impl SessionPanel {
             return;
         };
         let source = self.save_source();
+        self.save_rest_from = None;
         let enc = self.encoding();
         let lang = self.lang;
         let spawned = Background::once("save-log", ctx, move || {
@@ -95,8 +111,9 @@ impl SessionPanel {
         };
         if let crate::ui::dialogs::file_dialog::Answer::Done(path) = d.poll(ctx) {
             self.save_dialog = None;
-            if let Some(p) = path {
-                self.start_save(Some(p), ctx);
+            match path {
+                Some(p) => self.start_save(Some(p), ctx),
+                None => self.save_rest_from = None,
             }
         }
     }
