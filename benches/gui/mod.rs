@@ -17,7 +17,10 @@
 //! - `gui_tcp_recorded`: 512 MiB into the TCP Server tab: seconds from the peer's start
 //!   until the spool stopped growing (`gui_tcp_recorded_bytes` says whether it then held
 //!   every byte); ratio headless / window (goal ≥ 0.9). `gui_tcp_peak_rss`: the app's
-//!   VmHWM (goal < 200 MiB).
+//!   VmHWM (goal < 200 MiB). `gui_tcp_rss_growth`: that peak less the idle window's VmRSS
+//!   a second after it is ready (goal ≤ 100 MiB), against the idle window;
+//!   `gui_idle_rss_renderer`: the part of the idle window's RSS that is the renderer's
+//!   libraries (Mesa, LLVM, GL and X; from /proc/PID/smaps).
 //! - `gui_reply_latency_p50`, `_p95`: `udp-recv --reply`, request→reply at the peer while
 //!   it floods 20,000/s other datagrams; ratio window / headless (goal p95 ≤ 1.5×, < 5 ms).
 //!   A request with no reply within 1 s counts as 1 s; `gui_reply_lost` counts them.
@@ -267,6 +270,17 @@ impl App {
         crate::proc_status_kib(Some(self.proc.pid()), "VmHWM:").map_or(f64::NAN, |kib| kib / 1024.0)
     }
 
+    /// Resident memory of the app now (VmRSS), MiB.
+    fn rss_mib(&self) -> f64 {
+        crate::proc_status_kib(Some(self.proc.pid()), "VmRSS:").map_or(f64::NAN, |kib| kib / 1024.0)
+    }
+
+    /// Resident memory of the renderer's libraries (Mesa's software renderer, LLVM, the GL
+    /// and X client libraries), MiB: what drawing at all costs, whatever the app does.
+    fn renderer_rss_mib(&self) -> f64 {
+        renderer_rss_kib(self.proc.pid()).map_or(f64::NAN, |kib| kib / 1024.0)
+    }
+
     fn stderr_tail(&self) -> String {
         let s = std::fs::read_to_string(self.data.path().join("stderr.txt")).unwrap_or_default();
         let lines: Vec<&str> = s.lines().collect();
@@ -514,11 +528,47 @@ fn udp_kept(ctx: &Ctx, mode: Mode, rate: u64, count: u64) -> Result<Kept, String
     })
 }
 
+/// Rss of the mappings of `pid` whose file is a renderer library (`/proc/PID/smaps`).
+fn renderer_rss_kib(pid: u32) -> Option<f64> {
+    const RENDERER: &[&str] = &[
+        "libLLVM",
+        "libgallium",
+        "dri/",
+        "swrast",
+        "libGL",
+        "libEGL",
+        "libglapi",
+        "libX11",
+        "libxcb",
+        "libvulkan",
+        "libdrm",
+    ];
+    let smaps = std::fs::read_to_string(format!("/proc/{pid}/smaps")).ok()?;
+    let (mut total, mut counting) = (0.0, false);
+    for line in smaps.lines() {
+        let first = line.split_whitespace().next().unwrap_or("");
+        if first.contains('-') && first.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            counting = RENDERER.iter().any(|r| line.contains(r));
+        } else if counting && let Some(kib) = line.strip_prefix("Rss:") {
+            total += kib
+                .trim()
+                .trim_end_matches(" kB")
+                .trim()
+                .parse::<f64>()
+                .unwrap_or(0.0);
+        }
+    }
+    Some(total)
+}
+
 struct TcpRun {
     secs: f64,
     bytes: u64,
     peer_secs: f64,
     rss: f64,
+    /// Resident memory of the idle app before the stream, and the renderer's part of it.
+    idle_rss: f64,
+    renderer_rss: f64,
 }
 
 fn tcp_recorded(ctx: &Ctx, mode: Mode, total: u64) -> Result<TcpRun, String> {
@@ -526,6 +576,9 @@ fn tcp_recorded(ctx: &Ctx, mode: Mode, total: u64) -> Result<TcpRun, String> {
     let addr = format!("127.0.0.1:{port}");
     let mut app = ctx.launch(mode, &["tcp-server", "--listen", &addr], false);
     app.wait_ready(Proto::Tcp, port)?;
+    // The idle app, a second after it is ready (its first frames drawn).
+    std::thread::sleep(Duration::from_secs(1));
+    let (idle_rss, renderer_rss) = (app.rss_mib(), app.renderer_rss_mib());
     let t0 = Instant::now();
     let mut peer = ctx.peer(
         "tcp-send",
@@ -552,6 +605,8 @@ fn tcp_recorded(ctx: &Ctx, mode: Mode, total: u64) -> Result<TcpRun, String> {
         bytes,
         peer_secs: get(&r, "secs"),
         rss,
+        idle_rss,
+        renderer_rss,
     })
 }
 
@@ -963,6 +1018,33 @@ pub fn run() {
                     "MiB(headless)",
                     ratio(w.rss, h.rss),
                     1,
+                );
+                // What the stream added to the idle window (goal ≤ 100 MiB), against the
+                // idle window itself; and the renderer's share of the idle window.
+                let growth = w.rss - w.idle_rss;
+                line(
+                    "gui_tcp_rss_growth",
+                    growth,
+                    "MiB",
+                    w.idle_rss,
+                    "MiB(idle window)",
+                    ratio(growth, w.idle_rss),
+                    1,
+                );
+                line(
+                    "gui_idle_rss_renderer",
+                    w.renderer_rss,
+                    "MiB",
+                    w.idle_rss,
+                    "MiB(idle window)",
+                    ratio(w.renderer_rss, w.idle_rss),
+                    1,
+                );
+                println!(
+                    "# gui_tcp_rss_growth: headless idle {:.1} MiB, peak {:.1} MiB (growth {:.1} MiB)",
+                    h.idle_rss,
+                    h.rss,
+                    h.rss - h.idle_rss
                 );
             }
             (w, h) => println!(

@@ -17,6 +17,7 @@ pub mod file_send;
 pub mod interfaces;
 pub mod port_owner;
 mod rxq;
+pub mod sched;
 pub mod shaping;
 pub mod sockopts;
 mod tcp_client;
@@ -275,7 +276,10 @@ impl Session {
         let stats = ctx.stats.clone();
         let thread = std::thread::Builder::new()
             .name(format!("session-{}", role.as_str()))
-            .spawn(move || worker::run(config, poll, ctx));
+            .spawn(move || {
+                sched::quick_wakeups();
+                worker::run(config, poll, ctx)
+            });
         let thread = thread.ok();
         Session {
             role,

@@ -178,6 +178,8 @@ impl Runtime {
         // At the normal priority even when called from the (lowered) window thread.
         let thread =
             crate::sys::spawn_data_thread(format!("runtime-{}", role.as_str()), move || {
+                // A reply is decided here: let this thread in as soon as an event wakes it.
+                crate::net::sched::quick_wakeups();
                 runner.run()
             })
             .ok();
