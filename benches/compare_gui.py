@@ -468,8 +468,9 @@ def main():
         say(f"skipped: {exe} is not built (cargo build --release)")
         return 0
 
-    signal.signal(signal.SIGTERM, _on_signal)
-    signal.signal(signal.SIGHUP, _on_signal)
+    # SIGINT too: a shell starts background jobs with it ignored.
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _on_signal)
     try:
         ps_version = subprocess.run(
             ["dpkg-query", "-W", "-f=${Version}", "packetsender"],
