@@ -438,6 +438,14 @@ def detail(rate, r):
     say(line)
 
 
+def load():
+    """The 1-minute load average: these figures depend on how busy the machine is."""
+    try:
+        return f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
+    except OSError:
+        return "unknown"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rates", default="20000,50000,150000")
@@ -483,7 +491,7 @@ def main():
     say(
         f"ours = {exe} (window); packetsender {ps_version}; 64-byte datagrams for {a.secs:g} s "
         f"per rate; each tool fresh per rate on its own Xvfb 1280x800x24; "
-        f"a queued datagram is charged {charge} B"
+        f"a queued datagram is charged {charge} B; load average {load()}"
     )
     try:
         x_ours, x_ps = Xvfb(), Xvfb()
@@ -504,6 +512,7 @@ def main():
                 f"kept(packetsender) ratio {ratio}",
                 flush=True,
             )
+        say(f"done; load average {load()}")
     except KeyboardInterrupt:
         say("interrupted")
         return 130
