@@ -142,16 +142,9 @@ pub fn describe_in(lang: Lang, ev: &Event) -> String {
 /// A file that stopped, in `lang`: which, why, and from which event on it misses what
 /// the session took (the event's local time with milliseconds).
 pub fn file_stopped(lang: Lang, f: &crate::net::FileStopped) -> String {
-    use crate::files::WriteProblem;
     use crate::net::StoppedFile;
     let l = loader(lang);
-    let why = match f.stop.problem {
-        WriteProblem::DiskFull => fl!(l, "why-disk-full"),
-        WriteProblem::QuotaExceeded => fl!(l, "why-quota"),
-        WriteProblem::FileTooLarge => fl!(l, "why-too-large"),
-        WriteProblem::DeviceError => fl!(l, "why-device"),
-        WriteProblem::Other => fl!(l, "why-other", err = f.stop.detail.as_str()),
-    };
+    let why = write_problem(lang, f.stop.problem, &f.stop.detail);
     let path = f.path.as_str();
     let head = match f.file {
         StoppedFile::Record => fl!(l, "stopped-record", why = why, path = path),
@@ -167,6 +160,20 @@ pub fn file_stopped(lang: Lang, f: &crate::net::FileStopped) -> String {
         None => fl!(l, "stopped-missing", kept = n, next = next),
     };
     format!("{head}; {tail}")
+}
+
+/// Why a write failed, in `lang`: a full disk, a quota, a size limit or a device error in
+/// the UI's words, anything else in the system's (`detail`).
+pub fn write_problem(lang: Lang, problem: crate::files::WriteProblem, detail: &str) -> String {
+    use crate::files::WriteProblem;
+    let l = loader(lang);
+    match problem {
+        WriteProblem::DiskFull => fl!(l, "why-disk-full"),
+        WriteProblem::QuotaExceeded => fl!(l, "why-quota"),
+        WriteProblem::FileTooLarge => fl!(l, "why-too-large"),
+        WriteProblem::DeviceError => fl!(l, "why-device"),
+        WriteProblem::Other => fl!(l, "why-other", err = detail),
+    }
 }
 
 /// Local time of day with milliseconds, as the log shows it.

@@ -245,3 +245,46 @@ fn the_spool_on_a_full_disk_says_so_in_the_log_and_the_session_goes_on() {
     assert!(zh.contains("磁盘已满") && zh.contains("个事件"), "{zh}");
     rt.shutdown();
 }
+
+#[test]
+fn a_save_onto_a_full_disk_says_why_in_the_ui_language_and_keeps_the_old_file() {
+    use socket_tester::codec::Encoding;
+    use socket_tester::log::LogStore;
+    use socket_tester::net::Event;
+    let Some(small) = Tmpfs::mount(64) else {
+        return;
+    };
+    let target = small.path().join("log.txt");
+    std::fs::write(&target, b"the old log\n").unwrap();
+    let mut store = LogStore::new(Encoding::UTF_8, socket_tester::i18n::english);
+    for i in 0..2000u32 {
+        store.push(Event {
+            ts_us: 1_700_000_000_000_000 + i64::from(i),
+            role: Role::UdpReceiver,
+            local: None,
+            peer: Some("127.0.0.1:9".parse().unwrap()),
+            client: None,
+            kind: EventKind::Rx(format!("{i:04} {}", ".".repeat(100)).into_bytes()),
+        });
+    }
+    let rows: Vec<_> = store.iter().cloned().collect();
+    let r = socket_tester::ui::export_session(
+        socket_tester::ui::ExportSource::Memory {
+            rows,
+            why: String::new(),
+        },
+        &target,
+        Encoding::UTF_8,
+        socket_tester::i18n::Lang::Zh,
+    );
+    let msg = r.expect_err("a full disk is an error");
+    assert!(msg.contains("磁盘已满"), "says why, in Chinese: {msg}");
+    assert!(
+        msg.contains("原有的文件保持不变"),
+        "says the old file is kept: {msg}"
+    );
+    assert!(!msg.contains("No space"), "not the system's English: {msg}");
+    assert_eq!(std::fs::read(&target).unwrap(), b"the old log\n");
+    let left: Vec<_> = std::fs::read_dir(small.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "no partial file left beside it");
+}

@@ -109,20 +109,22 @@ fn write_out(
 ) -> Result<ExportReport, String> {
     let path = output.display().to_string();
     let path = path.as_str();
-    let cannot_write = |e: &dyn std::fmt::Display| {
+    let cannot_write = |e: &io::Error| {
         fl!(
             loader(lang),
             "save-cannot-write",
             path = path,
-            err = e.to_string()
+            err = why_not_written(lang, e)
         )
     };
-    let write_failed = |e: &dyn std::fmt::Display| {
+    // A full disk, a quota, a size limit: said in the UI's words, and that the file that
+    // was there is kept.
+    let write_failed = |e: &io::Error| {
         fl!(
             loader(lang),
-            "save-write-failed",
+            "save-write-failed-kept",
             path = path,
-            err = e.to_string()
+            err = why_not_written(lang, e)
         )
     };
     // Written beside the target and renamed over it when complete: a failed save leaves
@@ -145,6 +147,11 @@ fn write_out(
         .commit()
         .map_err(|e| write_failed(&e))?;
     Ok(report)
+}
+
+/// Why a write failed, in `lang` (see [`crate::i18n::write_problem`]).
+pub fn why_not_written(lang: Lang, e: &io::Error) -> String {
+    crate::i18n::write_problem(lang, crate::files::WriteProblem::of(e), &e.to_string())
 }
 
 /// Exports a session to `output` (its extension names the format), decoding text in
