@@ -11,7 +11,7 @@
 //! - `udp-latency to=ADDR requests=N gap_ms=G flood_rate=R`: one thread floods 64-byte
 //!   datagrams at R per second from its own socket, while the main thread sends N requests
 //!   from another socket, one at a time, and times each reply (1 s timeout; a lost request
-//!   counts as 1 s in the percentiles). Prints `n lost p50_us p95_us max_us flood_sent`.
+//!   counts as 1 s in the percentiles). Prints `n lost p50_us p95_us p99_us max_us flood_sent`.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -197,10 +197,11 @@ fn udp_latency(
         }
     };
     Ok(format!(
-        "n={} lost={lost} p50_us={} p95_us={} max_us={} flood_sent={flood_sent}",
+        "n={} lost={lost} p50_us={} p95_us={} p99_us={} max_us={} flood_sent={flood_sent}",
         rtts.len(),
         pct(0.50),
         pct(0.95),
+        pct(0.99),
         pct(1.0)
     ))
 }

@@ -182,8 +182,7 @@ impl App {
         self.spool_budget
             .set_left_over(self.recovery.items.iter().map(|o| o.size).sum());
         if self.notify.is_none() {
-            let c = ctx.clone();
-            let n: Notifier = Arc::new(move || c.request_repaint());
+            let n = repaint_waker(ctx.clone());
             for p in self.all_panels() {
                 p.set_notify(n.clone());
             }
@@ -284,6 +283,30 @@ impl App {
         let ctx = ui.ctx().clone();
         self.pump(&ctx);
         self.show(ui);
+    }
+}
+
+/// What the session runtimes call when their view has news: it never waits. egui's
+/// `request_repaint` takes the context's lock, which the window holds while it lays out and
+/// tessellates a frame (milliseconds with software rendering); a runtime that called it
+/// directly would hold back the next reply by as long. A small thread calls it instead,
+/// woken through a one-slot channel (news already pending is not queued twice).
+fn repaint_waker(ctx: egui::Context) -> Notifier {
+    let (tx, rx) = crossbeam_channel::bounded::<()>(1);
+    let c = ctx.clone();
+    let spawned = std::thread::Builder::new()
+        .name("repaint-waker".into())
+        .spawn(move || {
+            for () in rx {
+                c.request_repaint();
+            }
+        });
+    match spawned {
+        Ok(_) => Arc::new(move || {
+            let _ = tx.try_send(());
+        }),
+        // No thread: the runtimes wake the window themselves.
+        Err(_) => Arc::new(move || ctx.request_repaint()),
     }
 }
 
