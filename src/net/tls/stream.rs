@@ -3,8 +3,9 @@
 //! told once, close_notify on an orderly close, and rustls' errors turned into
 //! [`TlsProblem`]s.
 
+use super::reason::problem;
 use super::{Built, TlsInfo, TlsProblem, config::cert_info};
-use rustls::{CertificateError, Connection, Error};
+use rustls::{Connection, Error};
 use std::io::{self, Read, Write};
 use std::time::{Duration, Instant};
 
@@ -200,41 +201,8 @@ impl TlsStream {
     }
 }
 
-/// rustls' error as a typed problem. `handshaking`: garbage then means a plaintext peer.
-pub(crate) fn problem(e: Error, handshaking: bool, name: &str) -> TlsProblem {
-    match e {
-        Error::InvalidCertificate(c) => match c {
-            CertificateError::UnknownIssuer => TlsProblem::UnknownIssuer,
-            CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
-                TlsProblem::Expired
-            }
-            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
-                TlsProblem::NotYetValid
-            }
-            CertificateError::BadSignature => TlsProblem::WrongSigner,
-            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
-                TlsProblem::NameMismatch { name: name.into() }
-            }
-            other => TlsProblem::BadCertificate {
-                why: Error::InvalidCertificate(other).to_string(),
-            },
-        },
-        Error::NoCertificatesPresented => TlsProblem::NoClientCert,
-        Error::AlertReceived(rustls::AlertDescription::CertificateRequired) => {
-            TlsProblem::ClientCertRequired
-        }
-        Error::AlertReceived(a) => TlsProblem::Alert {
-            alert: alert_name(a),
-        },
-        Error::InvalidMessage(_) if handshaking => TlsProblem::NotTls,
-        other => TlsProblem::Handshake {
-            why: other.to_string(),
-        },
-    }
-}
-
 /// The alert's name as the RFCs write it: handshake_failure, bad_certificate…
-fn alert_name(a: rustls::AlertDescription) -> String {
+pub(super) fn alert_name(a: rustls::AlertDescription) -> String {
     let Some(camel) = a.as_str() else {
         return format!("{a:?}");
     };
