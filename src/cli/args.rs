@@ -23,7 +23,9 @@ pub struct TlsArgs {
     #[arg(long, value_name = "FILE", requires = "cert")]
     pub key: Option<PathBuf>,
     /// Client: trust these CA certificates (PEM) instead of the system's. Server: require
-    /// a client certificate issued by them (mutual TLS).
+    /// a client certificate issued by them (mutual TLS). A certificate of the file that the
+    /// peer presents as it is (a device's self-signed one, CA:TRUE or not) is trusted
+    /// directly, as OpenSSL does, between its dates.
     #[arg(long, value_name = "FILE", requires = "tls")]
     pub ca: Option<PathBuf>,
     /// Client: the server name to send (SNI) and check (default: the host of --connect).
