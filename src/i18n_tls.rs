@@ -46,6 +46,19 @@ fn peer_cert(lang: Lang, c: &CertInfo) -> String {
     )
 }
 
+/// The certificate a TLS client refused: what to compare, and the pin that would trust it.
+pub fn refused_cert(lang: Lang, c: &CertInfo) -> String {
+    fl!(
+        loader(lang),
+        "ev-tls-refused-cert",
+        subject = c.subject.as_str(),
+        issuer = c.issuer.as_str(),
+        from = c.not_before.as_str(),
+        until = c.not_after.as_str(),
+        sha = c.sha256.as_str()
+    )
+}
+
 /// The TLS server's certificate and where it came from.
 pub fn server_cert(lang: Lang, cert: &CertInfo, source: &CertSource) -> String {
     let l = loader(lang);

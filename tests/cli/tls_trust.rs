@@ -54,6 +54,9 @@ fn the_issues_certificate_connects_and_the_wrong_ones_are_refused_in_words() {
     assert_ne!(bad.status.code(), Some(0), "{t}");
     assert!(t.contains("unknown issuer"), "{t}");
     assert_no_debug_text(&t);
+    // The refused certificate is shown, with the fingerprint to pin.
+    let served_fp = fingerprint(&served.cert);
+    assert!(t.contains(&format!("SHA-256 {served_fp}")), "{t}");
 
     let (right, wrong) = (fingerprint(&served.cert), fingerprint(&other.cert));
     let pinned = client(srv.port, &["--pin", &format!("sha256:{right}")]);

@@ -12,7 +12,7 @@ use crate::support::tls as tls_support;
 
 use common::*;
 use socket_tester::i18n::Lang;
-use socket_tester::net::tls::{Pin, TlsOptions, TlsProblem};
+use socket_tester::net::tls::{CertInfo, Pin, TlsOptions, TlsProblem};
 use socket_tester::net::{Command, EventKind, Payload, Role, SessionConfig, Target};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -61,12 +61,27 @@ fn problem(w: &mut Watch) -> TlsProblem {
     }
 }
 
-fn refused(port: u16, tls: TlsOptions) -> TlsProblem {
+/// Our client's refusal: why, and the certificate it refused (told first, for the window
+/// to show and pin).
+fn refused_with_cert(port: u16, tls: TlsOptions) -> (TlsProblem, CertInfo) {
     let mut w = client(port, tls);
+    let cert = match w
+        .wait("the refused certificate", |e| {
+            matches!(e.kind, EventKind::TlsRefusedCert(_))
+        })
+        .kind
+    {
+        EventKind::TlsRefusedCert(c) => *c,
+        _ => unreachable!(),
+    };
     let p = problem(&mut w);
     // A client ends after a failed handshake.
     w.wait_end();
-    p
+    (p, cert)
+}
+
+fn refused(port: u16, tls: TlsOptions) -> TlsProblem {
+    refused_with_cert(port, tls).0
 }
 
 #[test]
@@ -215,8 +230,11 @@ fn another_self_signed_certificate_is_refused_as_an_unknown_issuer() {
     let served = device_cert(dir.path(), "gateway", &[]);
     let other = device_cert(dir.path(), "other", &[]);
     let srv = SServer::start(&served);
-    let p = refused(srv.port, trusting(&other.cert));
+    let (p, cert) = refused_with_cert(srv.port, trusting(&other.cert));
     assert_eq!(p, TlsProblem::UnknownIssuer);
+    // What was refused, to compare and pin: the certificate s_server presented.
+    assert_eq!(cert.sha256, fingerprint(&served.cert));
+    assert_eq!(cert.subject, "CN=gateway.local");
     // No Debug text in either language.
     for lang in [Lang::En, Lang::Zh] {
         let words = socket_tester::i18n_tls::problem(lang, &p);

@@ -3,7 +3,7 @@
 //! "accept any certificate", and the server's self-signed certificate (made with rcgen on
 //! first use and kept in the data folder).
 
-use super::trust::{ClientTrust, Direct, Pinned, ServerTrust};
+use super::trust::{ClientTrust, Direct, Pinned, Seen, ServerTrust};
 use super::{CertInfo, CertSource, TlsFile, TlsOptions, TlsProblem};
 use rustls::crypto::{CryptoProvider, ring};
 use rustls::pki_types::pem::PemObject;
@@ -18,6 +18,8 @@ pub(crate) enum Built {
         config: Arc<ClientConfig>,
         name: ServerName<'static>,
         insecure: bool,
+        /// The certificate the verifier refused, if it did.
+        seen: Seen,
     },
     Server {
         config: Arc<ServerConfig>,
@@ -103,11 +105,17 @@ fn build_client(
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(handshake)?;
+    let seen = Seen::default();
     let verifier: Arc<dyn rustls::client::danger::ServerCertVerifier> = if opts.insecure
         || opts.pin.is_some()
     {
         let pin = if opts.insecure { None } else { opts.pin };
-        Arc::new(Pinned { pin, provider })
+        let seen = seen.clone();
+        Arc::new(Pinned {
+            pin,
+            provider,
+            seen,
+        })
     } else {
         let (roots, direct) = match &opts.ca {
             Some(ca) => roots_from(ca)?,
@@ -132,6 +140,7 @@ fn build_client(
             direct,
             webpki,
             provider,
+            seen: seen.clone(),
         })
     };
     let builder = builder
@@ -152,6 +161,7 @@ fn build_client(
         config: Arc::new(config),
         name,
         insecure: opts.insecure,
+        seen,
     })
 }
 

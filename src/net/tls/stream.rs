@@ -21,6 +21,8 @@ pub(crate) struct TlsStream {
     insecure: bool,
     /// The SNI name (for a name-mismatch problem).
     name: String,
+    /// Client: the certificate its verifier refused, if it did.
+    seen: Option<super::trust::Seen>,
 }
 
 /// What a read gave.
@@ -40,20 +42,22 @@ pub(crate) enum TlsRead {
 impl TlsStream {
     /// A new connection's TLS: a client's or a server's, from the session's [`Built`].
     pub fn new(built: &Built, timeout: Duration) -> Result<TlsStream, TlsProblem> {
-        let (conn, insecure, name): (Connection, bool, String) = match built {
+        let (conn, insecure, name, seen): (Connection, bool, String, _) = match built {
             Built::Client {
                 config,
                 name,
                 insecure,
+                seen,
             } => {
                 let c = rustls::ClientConnection::new(config.clone(), name.clone())
                     .map_err(|e| TlsProblem::Handshake { why: e.to_string() })?;
-                (c.into(), *insecure, name.to_str().into_owned())
+                let name = name.to_str().into_owned();
+                (c.into(), *insecure, name, Some(seen.clone()))
             }
             Built::Server { config, .. } => {
                 let c = rustls::ServerConnection::new(config.clone())
                     .map_err(|e| TlsProblem::Handshake { why: e.to_string() })?;
-                (c.into(), false, String::new())
+                (c.into(), false, String::new(), None)
             }
         };
         let mut conn = conn;
@@ -65,7 +69,15 @@ impl TlsStream {
             told_ready: false,
             insecure,
             name,
+            seen,
         })
+    }
+
+    /// Client: the certificate the server presented and the verifier refused (once).
+    pub fn take_refused(&mut self) -> Option<super::CertInfo> {
+        let seen = self.seen.as_ref()?;
+        let der = seen.lock().ok()?.take()?;
+        cert_info(&der)
     }
 
     /// Plaintext from the peer, pulling TLS records from `sock` as needed.

@@ -15,8 +15,19 @@ use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::{
     CertificateError, DigitallySignedStruct, DistinguishedName, Error, OtherError, SignatureScheme,
 };
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+/// The certificate a client's verifier last refused, for the window to show and pin.
+pub(crate) type Seen = Arc<Mutex<Option<CertificateDer<'static>>>>;
+
+/// Keeps `end_entity` in `seen` and passes the refusal on.
+fn refused(seen: &Seen, end_entity: &CertificateDer<'_>, e: Error) -> Error {
+    if let Ok(mut slot) = seen.lock() {
+        *slot = Some(end_entity.clone().into_owned());
+    }
+    e
+}
 
 /// The SHA-256 of a certificate's DER: the one certificate a pinned client accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -177,6 +188,7 @@ pub(crate) struct ServerTrust {
     pub direct: Direct,
     pub webpki: Option<Arc<WebPkiServerVerifier>>,
     pub provider: Arc<CryptoProvider>,
+    pub seen: Seen,
 }
 
 impl ServerCertVerifier for ServerTrust {
@@ -188,15 +200,17 @@ impl ServerCertVerifier for ServerTrust {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, Error> {
-        if let Some(verdict) = self.direct.check(end_entity, now) {
-            return verdict.map(|()| ServerCertVerified::assertion());
-        }
-        let Some(webpki) = &self.webpki else {
-            return Err(CertificateError::UnknownIssuer.into());
+        let verdict = match (self.direct.check(end_entity, now), &self.webpki) {
+            (Some(verdict), _) => verdict,
+            (None, None) => Err(CertificateError::UnknownIssuer.into()),
+            (None, Some(webpki)) => webpki
+                .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+                .map(|_| ())
+                .map_err(|e| after_webpki(e, end_entity)),
         };
-        webpki
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
-            .map_err(|e| after_webpki(e, end_entity))
+        verdict
+            .map(|()| ServerCertVerified::assertion())
+            .map_err(|e| refused(&self.seen, end_entity, e))
     }
 
     fn verify_tls12_signature(
@@ -291,6 +305,7 @@ impl ClientCertVerifier for ClientTrust {
 pub(crate) struct Pinned {
     pub pin: Option<Pin>,
     pub provider: Arc<CryptoProvider>,
+    pub seen: Seen,
 }
 
 impl ServerCertVerifier for Pinned {
@@ -310,7 +325,8 @@ impl ServerCertVerifier for Pinned {
             return Ok(ServerCertVerified::assertion());
         }
         let why = Arc::new(PinMismatch { expected, actual });
-        Err(CertificateError::Other(OtherError(why)).into())
+        let e = CertificateError::Other(OtherError(why)).into();
+        Err(refused(&self.seen, end_entity, e))
     }
 
     fn verify_tls12_signature(

@@ -6,7 +6,7 @@
 //! named under it, and keeps the main button off.
 
 use crate::net::Role;
-use crate::net::tls::{Pin, PinProblem, TlsOptions};
+use crate::net::tls::{CertInfo, Pin, PinProblem, TlsOptions};
 use crate::ui::common::lang::ui_loader;
 use crate::ui::common::style::{ERROR_RED, error_label};
 use egui::{RichText, TextEdit, Ui};
@@ -191,11 +191,23 @@ fn text_row(ui: &mut Ui, label: &str, hint: &str, text: &mut String, error: Opti
 }
 
 /// The "TLS" menu. `editable`: no session runs (changes apply at the next start).
-pub fn show(ui: &mut Ui, form: &mut TlsForm, role: Role, editable: bool) -> Option<TlsAction> {
+/// `refused`: the certificate the client last refused (shown with "Trust this
+/// certificate").
+pub fn show(
+    ui: &mut Ui,
+    form: &mut TlsForm,
+    role: Role,
+    editable: bool,
+    refused: Option<&CertInfo>,
+) -> Option<TlsAction> {
     let l = ui_loader(ui);
     let problem = form.options(role).err();
+    let refused = refused.filter(|_| form.on && role == Role::TcpClient);
+    let untrusted = refused.is_some_and(|c| !super::tls_refused::pinned(c, &form.pin));
     let summary = if !form.on {
         fl!(l, "tls-summary-off")
+    } else if untrusted {
+        fl!(l, "tls-summary-refused")
     } else if problem.is_some() {
         fl!(l, "tls-summary-bad")
     } else if form.warns(role) {
@@ -204,7 +216,7 @@ pub fn show(ui: &mut Ui, form: &mut TlsForm, role: Role, editable: bool) -> Opti
         fl!(l, "tls-summary-on")
     };
     let mut text = RichText::new(format!("{summary} ▾"));
-    if form.on && (problem.is_some() || form.warns(role)) {
+    if form.on && (problem.is_some() || form.warns(role) || untrusted) {
         text = text.color(ERROR_RED);
     }
     let config = egui::containers::menu::MenuConfig::new()
@@ -220,6 +232,9 @@ pub fn show(ui: &mut Ui, form: &mut TlsForm, role: Role, editable: bool) -> Opti
                     .on_hover_text(fl!(l, "tls-use-tip"));
                 ui.add_enabled_ui(form.on, |ui| {
                     ui.separator();
+                    if let Some(cert) = refused {
+                        super::tls_refused::show(ui, cert, &mut form.pin, &mut form.insecure);
+                    }
                     if role == Role::TcpServer {
                         server_fields(ui, form, problem, &mut action);
                     } else {
