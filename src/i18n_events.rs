@@ -50,6 +50,7 @@ pub fn describe_in(lang: Lang, ev: &Event) -> String {
             crate::i18n_tls::server_cert(lang, cert, source)
         }
         EventKind::TlsFailed(p) => crate::i18n_tls::problem(lang, p),
+        EventKind::TlsRefusedCert(c) => crate::i18n_tls::refused_cert(lang, c),
         EventKind::TlsOnPlainPort => fl!(l, "ev-tls-on-plain-port"),
         EventKind::SocketOptions(r) => crate::i18n_sockopts::report(lang, r),
         EventKind::StoppedListening { clients } => fl!(l, "ev-stopped-listening", n = clients),
@@ -352,6 +353,14 @@ mod tests {
             K::NoFileBeingSent,
             K::TlsOnPlainPort,
             K::TlsFailed(crate::net::tls::TlsProblem::NotTls),
+            K::TlsRefusedCert(Box::new(crate::net::tls::CertInfo {
+                subject: "CN=gateway.local".into(),
+                issuer: "CN=gateway.local".into(),
+                not_before: "2026-01-01T00:00:00Z".into(),
+                not_after: "2026-02-01T00:00:00Z".into(),
+                sha256: "AB:CD".into(),
+                names: vec![],
+            })),
         ];
         for k in kinds {
             for lang in Lang::ALL {

@@ -46,6 +46,19 @@ fn peer_cert(lang: Lang, c: &CertInfo) -> String {
     )
 }
 
+/// The certificate a TLS client refused: what to compare, and the pin that would trust it.
+pub fn refused_cert(lang: Lang, c: &CertInfo) -> String {
+    fl!(
+        loader(lang),
+        "ev-tls-refused-cert",
+        subject = c.subject.as_str(),
+        issuer = c.issuer.as_str(),
+        from = c.not_before.as_str(),
+        until = c.not_after.as_str(),
+        sha = c.sha256.as_str()
+    )
+}
+
 /// The TLS server's certificate and where it came from.
 pub fn server_cert(lang: Lang, cert: &CertInfo, source: &CertSource) -> String {
     let l = loader(lang);
@@ -73,6 +86,20 @@ pub fn problem(lang: Lang, p: &TlsProblem) -> String {
         TlsProblem::NotYetValid => fl!(l, "tls-err-not-yet-valid"),
         TlsProblem::WrongSigner => fl!(l, "tls-err-wrong-signer"),
         TlsProblem::NameMismatch { name } => fl!(l, "tls-err-name", name = name.as_str()),
+        TlsProblem::Revoked => fl!(l, "tls-err-revoked"),
+        TlsProblem::CaAsEndEntity => fl!(l, "tls-err-ca-as-end-entity"),
+        TlsProblem::NotACa => fl!(l, "tls-err-not-a-ca"),
+        TlsProblem::ChainConstraints => fl!(l, "tls-err-chain-constraints"),
+        TlsProblem::WrongPurpose => fl!(l, "tls-err-wrong-purpose"),
+        TlsProblem::BadEncoding => fl!(l, "tls-err-bad-encoding"),
+        TlsProblem::UnsupportedAlgorithm => fl!(l, "tls-err-unsupported-algorithm"),
+        TlsProblem::UnknownCriticalExtension => fl!(l, "tls-err-critical-extension"),
+        TlsProblem::PinMismatch { expected, actual } => fl!(
+            l,
+            "tls-err-pin",
+            expected = expected.as_str(),
+            actual = actual.as_str()
+        ),
         TlsProblem::BadCertificate { why } => fl!(l, "tls-err-bad-cert", why = why.as_str()),
         TlsProblem::ClientCertRequired => fl!(l, "tls-err-client-cert-required"),
         TlsProblem::NoClientCert => fl!(l, "tls-err-no-client-cert"),
@@ -128,6 +155,18 @@ mod tests {
                 why: "w".into(),
             },
             TlsProblem::BadName { name: "a b".into() },
+            TlsProblem::Revoked,
+            TlsProblem::CaAsEndEntity,
+            TlsProblem::NotACa,
+            TlsProblem::ChainConstraints,
+            TlsProblem::WrongPurpose,
+            TlsProblem::BadEncoding,
+            TlsProblem::UnsupportedAlgorithm,
+            TlsProblem::UnknownCriticalExtension,
+            TlsProblem::PinMismatch {
+                expected: "AB:CD".into(),
+                actual: "12:34".into(),
+            },
         ];
         for p in &all {
             for lang in Lang::ALL {
@@ -140,5 +179,7 @@ mod tests {
         }
         assert!(problem(Lang::Zh, &all[11]).contains("5"));
         assert!(problem(Lang::En, &all[8]).contains("handshake_failure"));
+        let pin = problem(Lang::Zh, &all[23]);
+        assert!(pin.contains("AB:CD") && pin.contains("12:34"), "{pin}");
     }
 }

@@ -23,7 +23,9 @@ pub struct TlsArgs {
     #[arg(long, value_name = "FILE", requires = "cert")]
     pub key: Option<PathBuf>,
     /// Client: trust these CA certificates (PEM) instead of the system's. Server: require
-    /// a client certificate issued by them (mutual TLS).
+    /// a client certificate issued by them (mutual TLS). A certificate of the file that the
+    /// peer presents as it is (a device's self-signed one, CA:TRUE or not) is trusted
+    /// directly, as OpenSSL does, between its dates.
     #[arg(long, value_name = "FILE", requires = "tls")]
     pub ca: Option<PathBuf>,
     /// Client: the server name to send (SNI) and check (default: the host of --connect).
@@ -36,6 +38,12 @@ pub struct TlsArgs {
     /// traffic is still encrypted, but nobody checks who is on the other end.
     #[arg(long, requires = "tls", conflicts_with = "ca")]
     pub insecure: bool,
+    /// Client: accept exactly the server certificate with this SHA-256 fingerprint (of its
+    /// DER) and nothing else: sha256:HEX, with or without colons, any case (what `openssl
+    /// x509 -noout -fingerprint -sha256` prints). No CA, name or date is checked; the
+    /// server must still hold the certificate's key.
+    #[arg(long, value_name = "sha256:HEX", requires = "tls", conflicts_with_all = ["ca", "insecure"], value_parser = parse_pin)]
+    pub pin: Option<crate::net::tls::Pin>,
 }
 
 impl TlsArgs {
@@ -53,6 +61,7 @@ impl TlsArgs {
                 .filter(|p| !p.is_empty())
                 .collect(),
             insecure: self.insecure,
+            pin: self.pin,
             self_signed_dir: Some(crate::files::default_data_dir()),
         })
     }
@@ -224,6 +233,18 @@ pub(super) fn parse_split_gap(s: &str) -> Result<Duration, String> {
         return Err(format!("\"{s}\" is too long: the pause is at most 60s"));
     }
     Ok(d)
+}
+
+pub(super) fn parse_pin(s: &str) -> Result<crate::net::tls::Pin, String> {
+    use crate::net::tls::{Pin, PinProblem};
+    Pin::parse(s).map_err(|e| match e {
+        PinProblem::NotHex => {
+            "only hex digits (and colons) may follow sha256:, as in sha256:AB:CD:…".to_string()
+        }
+        PinProblem::Length { digits } => {
+            format!("{digits} hex digits: a SHA-256 fingerprint has 64")
+        }
+    })
 }
 
 pub(super) fn parse_encoding(s: &str) -> Result<Encoding, String> {

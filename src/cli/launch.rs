@@ -196,9 +196,9 @@ impl RoleCommand {
                 tls,
                 ..
             } => {
-                if tls.insecure || tls.sni.is_some() {
+                if tls.insecure || tls.sni.is_some() || tls.pin.is_some() {
                     return Err(ArgError(
-                        "--insecure and --sni are for tcp-client: a server checks client certificates only with --ca".into(),
+                        "--insecure, --pin and --sni are for tcp-client: a server checks client certificates only with --ca".into(),
                     ));
                 }
                 let mut cfg = SessionConfig::new(Role::TcpServer, listen.clone());

@@ -130,6 +130,10 @@ impl Conn {
     /// connection (a server's client is told closed here).
     fn tls_failed(&mut self, ctx: &mut Ctx, p: super::tls::TlsProblem) -> ReadEnd {
         self.report_unsent(ctx);
+        if let Some(cert) = self.tls.as_mut().and_then(|t| t.take_refused()) {
+            let refused = EventKind::TlsRefusedCert(Box::new(cert));
+            ctx.emit(Some(self.peer), self.client, refused);
+        }
         ctx.emit(Some(self.peer), self.client, EventKind::TlsFailed(p));
         if self.client.is_some() {
             let _ = self.stream.shutdown(Shutdown::Both);

@@ -163,6 +163,9 @@ pub enum EventKind {
         cert: Box<super::tls::CertInfo>,
         source: super::tls::CertSource,
     },
+    /// TLS client: the certificate the server presented, which was refused (told just
+    /// before the [`EventKind::TlsFailed`] that says why): to compare, and to pin.
+    TlsRefusedCert(Box<super::tls::CertInfo>),
     /// TLS failed: a file, the handshake, or the peer's certificate. A server's client is
     /// then closed; a client's session ends.
     TlsFailed(super::tls::TlsProblem),

@@ -126,6 +126,8 @@ pub struct Status {
     pub sockopts: Option<Box<crate::net::sockopts::SockReport>>,
     /// TLS client: what the connection's handshake negotiated.
     pub tls: Option<Box<crate::net::tls::TlsInfo>>,
+    /// TLS client: the certificate the server presented and this side refused.
+    pub tls_refused: Option<Box<crate::net::tls::CertInfo>>,
     /// TLS server: its certificate, and where it came from.
     pub tls_cert: Option<(Box<crate::net::tls::CertInfo>, crate::net::tls::CertSource)>,
 }
@@ -159,6 +161,7 @@ impl Status {
             plan_done: false,
             generation: 0,
             tls: None,
+            tls_refused: None,
             tls_cert: None,
             sockopts: None,
             sequence: None,
@@ -181,6 +184,7 @@ impl Status {
         self.timeline = Timeline::new(self.role);
         self.auto_note = None;
         self.tls = None;
+        self.tls_refused = None;
         self.tls_cert = None;
         self.sockopts = None;
     }
@@ -201,6 +205,7 @@ impl Status {
                 self.tls = None;
             }
             EventKind::TlsReady(info) if own => self.tls = Some(info.clone()),
+            EventKind::TlsRefusedCert(c) if own => self.tls_refused = Some(c.clone()),
             EventKind::SocketOptions(r) if own => self.sockopts = Some(r.clone()),
             EventKind::TlsServerCert { cert, source } => {
                 self.tls_cert = Some((cert.clone(), source.clone()));

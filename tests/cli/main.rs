@@ -14,3 +14,4 @@ mod privacy;
 mod record_pcapng;
 mod replay;
 mod sequence_run;
+mod tls_trust;

@@ -45,4 +45,5 @@ mod tcp_stream;
 mod tls;
 mod tls_bulk;
 mod tls_openssl;
+mod tls_trust;
 mod udp;

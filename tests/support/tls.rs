@@ -1,6 +1,7 @@
 //! A test PKI for the TLS tests (rcgen): a CA, server and client certificates signed by
-//! it (valid or expired), written as PEM files in a temporary folder, and a Python `ssl`
-//! peer (an independent TLS implementation: OpenSSL) driven by a small script.
+//! it (valid or expired), written as PEM files in a temporary folder; a Python `ssl`
+//! peer (an independent TLS implementation: OpenSSL) driven by a small script; and the
+//! `openssl` command: certificates made as devices make them, and `openssl s_server`.
 
 #![allow(dead_code)]
 
@@ -9,8 +10,9 @@ use rcgen::{
     KeyPair, KeyUsagePurpose,
 };
 use std::io::{BufRead, BufReader, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::time::{Duration, Instant};
 
 pub struct Pki {
     pub dir: tempfile::TempDir,
@@ -228,6 +230,112 @@ impl Py {
 }
 
 impl Drop for Py {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn have_openssl() -> bool {
+    let ok = Command::new("openssl")
+        .arg("version")
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("skipped: the openssl command is not installed");
+    }
+    ok
+}
+
+pub fn openssl(args: &[&str]) -> String {
+    let out = Command::new("openssl").args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// The certificate of the issue: `openssl req -x509` as devices and tutorials make it
+/// (CA:TRUE with OpenSSL 3), for gateway.local and 127.0.0.1, with `extra` arguments.
+pub fn device_cert(dir: &Path, stem: &str, extra: &[&str]) -> Pair {
+    let pair = Pair {
+        cert: dir.join(format!("{stem}.pem")),
+        key: dir.join(format!("{stem}.key")),
+    };
+    let mut args = vec![
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        s(&pair.key),
+        "-out",
+        s(&pair.cert),
+        "-days",
+        "30",
+        "-subj",
+        "/CN=gateway.local",
+        "-addext",
+        "subjectAltName=DNS:gateway.local,IP:127.0.0.1",
+    ];
+    args.extend_from_slice(extra);
+    openssl(&args);
+    pair
+}
+
+/// SHA-256 of the certificate, as `openssl x509 -fingerprint` prints it (AB:CD:…).
+pub fn fingerprint(cert: &Path) -> String {
+    let out = openssl(&["x509", "-noout", "-fingerprint", "-sha256", "-in", s(cert)]);
+    out.trim().split('=').nth(1).unwrap().to_string()
+}
+
+/// `openssl s_server` serving `pair` on an OS-assigned port.
+pub struct SServer {
+    child: Child,
+    pub port: u16,
+    pub out: BufReader<ChildStdout>,
+    pub input: ChildStdin,
+}
+
+impl SServer {
+    pub fn start(pair: &Pair) -> SServer {
+        let port = super::free_tcp_port();
+        let mut child = Command::new("openssl")
+            .args(["s_server", "-quiet", "-accept", &port.to_string()])
+            .args(["-cert", s(&pair.cert), "-key", s(&pair.key)])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let out = BufReader::new(child.stdout.take().unwrap());
+        let input = child.stdin.take().unwrap();
+        let t = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                t.elapsed() < Duration::from_secs(10),
+                "s_server did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        SServer {
+            child,
+            port,
+            out,
+            input,
+        }
+    }
+}
+
+impl Drop for SServer {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();

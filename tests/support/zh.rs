@@ -27,6 +27,8 @@ const ALLOWED: &[&str] = &[
     // alert's name as the RFC writes it, ALPN ids (h2, http/1.1), the library.
     "TLS", "TLSv1", "SNI", "ALPN", "SHA", "CA", "PEM", "CN", "h2", "handshake_failure",
     "rustls", "ncat", "ssl", "http",
+    // A pin as it is typed (sha256:AB:CD…), and the CA flag as certificates print it.
+    "sha256", "TRUE",
     // Programs named as they are: the live feed opens in Wireshark (or tshark).
     "Wireshark", "wireshark", "tshark",
     // The roster's regex group name for the student number, as it is typed: (?P<id>…).

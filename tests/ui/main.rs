@@ -30,6 +30,7 @@ mod tabs;
 mod tcp_reset;
 mod tcp_stats;
 mod tls;
+mod tls_trust;
 mod toolkit;
 mod validation;
 mod writes;

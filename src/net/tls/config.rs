@@ -1,13 +1,14 @@
 //! Building rustls configurations from [`TlsOptions`]: PEM files, the system's roots or a
-//! CA file, mutual TLS, ALPN, the "accept any certificate" verifier, and the server's
-//! self-signed certificate (made with rcgen on first use and kept in the data folder).
+//! CA file (its certificates also trusted directly, see `trust`), a pin, mutual TLS, ALPN,
+//! "accept any certificate", and the server's self-signed certificate (made with rcgen on
+//! first use and kept in the data folder).
 
+use super::trust::{ClientTrust, Direct, Pinned, Seen, ServerTrust};
 use super::{CertInfo, CertSource, TlsFile, TlsOptions, TlsProblem};
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{CryptoProvider, ring};
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
-use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, ServerConfig, SignatureScheme};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+use rustls::{ClientConfig, RootCertStore, ServerConfig};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -17,6 +18,8 @@ pub(crate) enum Built {
         config: Arc<ClientConfig>,
         name: ServerName<'static>,
         insecure: bool,
+        /// The certificate the verifier refused, if it did.
+        seen: Seen,
     },
     Server {
         config: Arc<ServerConfig>,
@@ -67,14 +70,16 @@ fn read_key(path: &Path) -> Result<PrivateKeyDer<'static>, TlsProblem> {
     PrivateKeyDer::from_pem_slice(&bytes).map_err(|e| file_problem(TlsFile::Key, path, e))
 }
 
-fn roots_from(path: &Path) -> Result<RootCertStore, TlsProblem> {
+/// The CA file's certificates as webpki's roots, and as they are (trusted directly).
+fn roots_from(path: &Path) -> Result<(RootCertStore, Direct), TlsProblem> {
     let mut roots = RootCertStore::empty();
-    for c in read_certs(TlsFile::Ca, path)? {
+    let certs = read_certs(TlsFile::Ca, path)?;
+    for c in &certs {
         roots
-            .add(c)
+            .add(c.clone())
             .map_err(|e| file_problem(TlsFile::Ca, path, e))?;
     }
-    Ok(roots)
+    Ok((roots, Direct::new(certs)))
 }
 
 fn alpn(opts: &TlsOptions) -> Vec<Vec<u8>> {
@@ -100,21 +105,47 @@ fn build_client(
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(handshake)?;
-    let builder = if opts.insecure {
-        builder
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(AcceptAny(provider)))
+    let seen = Seen::default();
+    let verifier: Arc<dyn rustls::client::danger::ServerCertVerifier> = if opts.insecure
+        || opts.pin.is_some()
+    {
+        let pin = if opts.insecure { None } else { opts.pin };
+        let seen = seen.clone();
+        Arc::new(Pinned {
+            pin,
+            provider,
+            seen,
+        })
     } else {
-        let roots = match &opts.ca {
+        let (roots, direct) = match &opts.ca {
             Some(ca) => roots_from(ca)?,
             None => {
                 let mut roots = RootCertStore::empty();
-                roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
-                roots
+                let native = rustls_native_certs::load_native_certs().certs;
+                roots.add_parsable_certificates(native);
+                (roots, Direct::default())
             }
         };
-        builder.with_root_certificates(roots)
+        // No roots at all (a system without any): only direct trust, then
+        // "unknown issuer" for everything else.
+        let webpki = (!roots.is_empty())
+            .then(|| {
+                let roots = Arc::new(roots);
+                rustls::client::WebPkiServerVerifier::builder_with_provider(roots, provider.clone())
+                    .build()
+            })
+            .transpose()
+            .map_err(|e| handshake(rustls::Error::General(e.to_string())))?;
+        Arc::new(ServerTrust {
+            direct,
+            webpki,
+            provider,
+            seen: seen.clone(),
+        })
     };
+    let builder = builder
+        .dangerous()
+        .with_custom_certificate_verifier(verifier);
     let mut config = match (&opts.cert, &opts.key) {
         (Some(cert), key) => {
             let chain = read_certs(TlsFile::Cert, cert)?;
@@ -130,6 +161,7 @@ fn build_client(
         config: Arc::new(config),
         name,
         insecure: opts.insecure,
+        seen,
     })
 }
 
@@ -151,12 +183,12 @@ fn build_server(opts: &TlsOptions, provider: Arc<CryptoProvider>) -> Result<Buil
         .map_err(handshake)?;
     let builder = match &opts.ca {
         Some(ca) => {
-            let roots = Arc::new(roots_from(ca)?);
-            let verifier =
-                rustls::server::WebPkiClientVerifier::builder_with_provider(roots, provider)
+            let (roots, direct) = roots_from(ca)?;
+            let webpki =
+                rustls::server::WebPkiClientVerifier::builder_with_provider(roots.into(), provider)
                     .build()
                     .map_err(|e| file_problem(TlsFile::Ca, ca, e))?;
-            builder.with_client_cert_verifier(verifier)
+            builder.with_client_cert_verifier(Arc::new(ClientTrust { direct, webpki }))
         }
         None => builder.with_no_client_auth(),
     };
@@ -276,54 +308,4 @@ pub(crate) fn cert_info(der: &CertificateDer<'_>) -> Option<CertInfo> {
         sha256,
         names,
     })
-}
-
-/// "Accept any certificate": the signatures of the handshake are still checked (so the
-/// keys match the certificate shown), but nobody vouches for the certificate itself.
-#[derive(Debug)]
-struct AcceptAny(Arc<CryptoProvider>);
-
-impl ServerCertVerifier for AcceptAny {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
-    }
 }

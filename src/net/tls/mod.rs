@@ -5,10 +5,13 @@
 //! socket in `stream`.
 
 mod config;
+mod reason;
 pub(crate) mod stream;
+mod trust;
 
 pub(crate) use config::{Built, build};
 pub(crate) use stream::TlsStream;
+pub use trust::{Pin, PinProblem};
 
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -22,8 +25,13 @@ pub struct TlsOptions {
     /// The private key (PEM) that goes with `cert`.
     pub key: Option<PathBuf>,
     /// Client: verify the server against these CA certificates (PEM) instead of the
-    /// system's roots. Server: ask every client for a certificate issued by these.
+    /// system's roots. Server: ask every client for a certificate issued by these. Either
+    /// way a certificate of this file presented as it is (a device's self-signed one,
+    /// CA:TRUE or not) is trusted directly, as OpenSSL does, between its dates.
     pub ca: Option<PathBuf>,
+    /// Client: accept exactly the certificate with this SHA-256 and nothing else (no CA,
+    /// name or date is checked; the peer must still hold its key).
+    pub pin: Option<Pin>,
     /// Client: the name sent as SNI and checked against the certificate (default: the
     /// host typed in the address).
     pub sni: Option<String>,
@@ -104,7 +112,27 @@ pub enum TlsProblem {
     WrongSigner,
     /// The certificate is not for the name the client asked for.
     NameMismatch { name: String },
-    /// Some other problem with the peer's certificate (rustls' words).
+    /// The peer's certificate has been revoked by its CA.
+    Revoked,
+    /// The peer's certificate is a CA certificate (CA:TRUE) issued by another, used as
+    /// the peer's own, and not trusted directly.
+    CaAsEndEntity,
+    /// A certificate of the peer's chain signs another but is not a CA certificate.
+    NotACa,
+    /// The peer's chain breaks a CA's constraints (names, path length, depth).
+    ChainConstraints,
+    /// The peer's certificate is not for this use (its extended key usage).
+    WrongPurpose,
+    /// The peer's certificate cannot be read (malformed, or a version not supported).
+    BadEncoding,
+    /// The peer's certificate is signed with an algorithm this side does not support.
+    UnsupportedAlgorithm,
+    /// The peer's certificate has a critical extension this side does not know.
+    UnknownCriticalExtension,
+    /// The peer's certificate is not the pinned one. Both as colon-separated hex pairs.
+    PinMismatch { expected: String, actual: String },
+    /// Some other problem with the peer's certificate (rustls' words, never its Debug
+    /// text).
     BadCertificate { why: String },
     /// The server asks for a client certificate and this client has none to give.
     ClientCertRequired,
@@ -134,11 +162,20 @@ impl TlsProblem {
     /// The English sentence (records, exports, headless output).
     pub fn english(&self) -> String {
         match self {
-            TlsProblem::UnknownIssuer => "TLS: the peer's certificate is signed by an unknown issuer (self-signed or a private CA: give its CA file, or accept any certificate)".into(),
+            TlsProblem::UnknownIssuer => "TLS: the peer's certificate is signed by an unknown issuer (self-signed or a private CA): give its CA file (or the certificate itself), pin it, or accept any certificate".into(),
             TlsProblem::Expired => "TLS: the peer's certificate has expired".into(),
             TlsProblem::NotYetValid => "TLS: the peer's certificate is not valid yet (check both clocks)".into(),
             TlsProblem::WrongSigner => "TLS: the peer's certificate is not signed by the CA given, though it names it (a new certificate with the same name?)".into(),
             TlsProblem::NameMismatch { name } => format!("TLS: the certificate is not for \"{name}\" (set SNI to a name the certificate lists)"),
+            TlsProblem::Revoked => "TLS: the peer's certificate has been revoked by its CA".into(),
+            TlsProblem::CaAsEndEntity => "TLS: the peer's certificate is a CA certificate (CA:TRUE) used as its own, and not one trusted directly (give that very certificate as the CA file, or pin it)".into(),
+            TlsProblem::NotACa => "TLS: a certificate in the peer's chain signs another but is not a CA certificate".into(),
+            TlsProblem::ChainConstraints => "TLS: the peer's certificate chain breaks a constraint of its CA (names, path length or depth)".into(),
+            TlsProblem::WrongPurpose => "TLS: the peer's certificate is not for this use (its extended key usage does not allow it)".into(),
+            TlsProblem::BadEncoding => "TLS: the peer's certificate cannot be read (malformed, or a version not supported)".into(),
+            TlsProblem::UnsupportedAlgorithm => "TLS: the peer's certificate is signed with an algorithm this side does not support".into(),
+            TlsProblem::UnknownCriticalExtension => "TLS: the peer's certificate has a critical extension this side does not know".into(),
+            TlsProblem::PinMismatch { expected, actual } => format!("TLS: the peer's certificate is not the pinned one: pinned SHA-256 {expected}, presented SHA-256 {actual}"),
             TlsProblem::BadCertificate { why } => format!("TLS: the peer's certificate was rejected: {why}"),
             TlsProblem::ClientCertRequired => "TLS: the server requires a client certificate (give --cert and --key)".into(),
             TlsProblem::NoClientCert => "TLS: the client sent no certificate, and this server requires one".into(),

@@ -3,8 +3,9 @@
 //! told once, close_notify on an orderly close, and rustls' errors turned into
 //! [`TlsProblem`]s.
 
+use super::reason::problem;
 use super::{Built, TlsInfo, TlsProblem, config::cert_info};
-use rustls::{CertificateError, Connection, Error};
+use rustls::{Connection, Error};
 use std::io::{self, Read, Write};
 use std::time::{Duration, Instant};
 
@@ -20,6 +21,8 @@ pub(crate) struct TlsStream {
     insecure: bool,
     /// The SNI name (for a name-mismatch problem).
     name: String,
+    /// Client: the certificate its verifier refused, if it did.
+    seen: Option<super::trust::Seen>,
 }
 
 /// What a read gave.
@@ -39,20 +42,22 @@ pub(crate) enum TlsRead {
 impl TlsStream {
     /// A new connection's TLS: a client's or a server's, from the session's [`Built`].
     pub fn new(built: &Built, timeout: Duration) -> Result<TlsStream, TlsProblem> {
-        let (conn, insecure, name): (Connection, bool, String) = match built {
+        let (conn, insecure, name, seen): (Connection, bool, String, _) = match built {
             Built::Client {
                 config,
                 name,
                 insecure,
+                seen,
             } => {
                 let c = rustls::ClientConnection::new(config.clone(), name.clone())
                     .map_err(|e| TlsProblem::Handshake { why: e.to_string() })?;
-                (c.into(), *insecure, name.to_str().into_owned())
+                let name = name.to_str().into_owned();
+                (c.into(), *insecure, name, Some(seen.clone()))
             }
             Built::Server { config, .. } => {
                 let c = rustls::ServerConnection::new(config.clone())
                     .map_err(|e| TlsProblem::Handshake { why: e.to_string() })?;
-                (c.into(), false, String::new())
+                (c.into(), false, String::new(), None)
             }
         };
         let mut conn = conn;
@@ -64,7 +69,15 @@ impl TlsStream {
             told_ready: false,
             insecure,
             name,
+            seen,
         })
+    }
+
+    /// Client: the certificate the server presented and the verifier refused (once).
+    pub fn take_refused(&mut self) -> Option<super::CertInfo> {
+        let seen = self.seen.as_ref()?;
+        let der = seen.lock().ok()?.take()?;
+        cert_info(&der)
     }
 
     /// Plaintext from the peer, pulling TLS records from `sock` as needed.
@@ -200,41 +213,8 @@ impl TlsStream {
     }
 }
 
-/// rustls' error as a typed problem. `handshaking`: garbage then means a plaintext peer.
-pub(crate) fn problem(e: Error, handshaking: bool, name: &str) -> TlsProblem {
-    match e {
-        Error::InvalidCertificate(c) => match c {
-            CertificateError::UnknownIssuer => TlsProblem::UnknownIssuer,
-            CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
-                TlsProblem::Expired
-            }
-            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
-                TlsProblem::NotYetValid
-            }
-            CertificateError::BadSignature => TlsProblem::WrongSigner,
-            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
-                TlsProblem::NameMismatch { name: name.into() }
-            }
-            other => TlsProblem::BadCertificate {
-                why: Error::InvalidCertificate(other).to_string(),
-            },
-        },
-        Error::NoCertificatesPresented => TlsProblem::NoClientCert,
-        Error::AlertReceived(rustls::AlertDescription::CertificateRequired) => {
-            TlsProblem::ClientCertRequired
-        }
-        Error::AlertReceived(a) => TlsProblem::Alert {
-            alert: alert_name(a),
-        },
-        Error::InvalidMessage(_) if handshaking => TlsProblem::NotTls,
-        other => TlsProblem::Handshake {
-            why: other.to_string(),
-        },
-    }
-}
-
 /// The alert's name as the RFCs write it: handshake_failure, bad_certificate…
-fn alert_name(a: rustls::AlertDescription) -> String {
+pub(super) fn alert_name(a: rustls::AlertDescription) -> String {
     let Some(camel) = a.as_str() else {
         return format!("{a:?}");
     };

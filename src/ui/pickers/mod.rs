@@ -1,9 +1,11 @@
 //! The forms of a session's options, each a menu or section of its own: the encoding,
-//! the TCP framing of the log, multicast, socket options, TLS and how writes are cut.
+//! the TCP framing of the log, multicast, socket options, TLS (and a refused certificate to trust) and how writes
+//! are cut.
 
 pub(super) mod encoding_picker;
 pub(super) mod framing_picker;
 pub(super) mod multicast;
 pub(super) mod sockopts_picker;
 pub(super) mod tls_picker;
+pub(super) mod tls_refused;
 pub(super) mod writes_picker;

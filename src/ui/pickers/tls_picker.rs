@@ -1,12 +1,12 @@
 //! The TCP tabs' "TLS" menu: turn TLS on, and give the files and names it needs. A
-//! client: the CA file (else the system's roots), SNI, ALPN, a certificate for mutual TLS,
-//! and "accept any certificate" with its warning. A server: its certificate and key (else
+//! client: the CA file (else the system's roots), or a SHA-256 pin instead, SNI, ALPN, a
+//! certificate for mutual TLS, and "accept any certificate" with its warning. A server: its certificate and key (else
 //! a self-signed one, made once and kept), the CA whose client certificates it requires,
 //! and ALPN. Saved with the tab; used at the next Connect / Listen. Each bad field is
 //! named under it, and keeps the main button off.
 
 use crate::net::Role;
-use crate::net::tls::TlsOptions;
+use crate::net::tls::{CertInfo, Pin, PinProblem, TlsOptions};
 use crate::ui::common::lang::ui_loader;
 use crate::ui::common::style::{ERROR_RED, error_label};
 use egui::{RichText, TextEdit, Ui};
@@ -28,6 +28,9 @@ pub struct TlsForm {
     /// Comma-separated protocols.
     pub alpn: String,
     pub insecure: bool,
+    /// Client: the one certificate accepted, `sha256:HEX` (empty: none; then the CA
+    /// field is not used).
+    pub pin: String,
 }
 
 /// A path field of the menu (for its file dialog).
@@ -46,6 +49,7 @@ pub enum TlsFieldProblem {
     KeyWithoutCert,
     Sni,
     Alpn,
+    Pin(PinProblem),
 }
 
 fn path(s: &str) -> Option<PathBuf> {
@@ -68,6 +72,7 @@ impl TlsForm {
             sni: t.sni.clone().unwrap_or_default(),
             alpn: t.alpn.join(","),
             insecure: t.insecure,
+            pin: t.pin.map(|p| p.to_string()).unwrap_or_default(),
         }
     }
 
@@ -78,9 +83,19 @@ impl TlsForm {
             return Ok(None);
         }
         let server = role == Role::TcpServer;
-        // Accepting any certificate, a client trusts no CA file (it is not even read).
+        // Accepting any certificate, or one pinned, a client trusts no CA file (it is not
+        // even read).
         let any = !server && self.insecure;
-        let ca = if any { "" } else { self.ca.as_str() };
+        let pin = match self.pin.trim() {
+            _ if server || any => None,
+            "" => None,
+            t => Some(Pin::parse(t).map_err(TlsFieldProblem::Pin)?),
+        };
+        let ca = if any || pin.is_some() {
+            ""
+        } else {
+            self.ca.as_str()
+        };
         for (field, text) in [
             (TlsField::Cert, self.cert.as_str()),
             (TlsField::Key, self.key.as_str()),
@@ -115,6 +130,7 @@ impl TlsForm {
             sni: (!server && !sni.is_empty()).then(|| sni.to_string()),
             alpn,
             insecure: !server && self.insecure,
+            pin,
             self_signed_dir: None,
         }))
     }
@@ -175,11 +191,23 @@ fn text_row(ui: &mut Ui, label: &str, hint: &str, text: &mut String, error: Opti
 }
 
 /// The "TLS" menu. `editable`: no session runs (changes apply at the next start).
-pub fn show(ui: &mut Ui, form: &mut TlsForm, role: Role, editable: bool) -> Option<TlsAction> {
+/// `refused`: the certificate the client last refused (shown with "Trust this
+/// certificate").
+pub fn show(
+    ui: &mut Ui,
+    form: &mut TlsForm,
+    role: Role,
+    editable: bool,
+    refused: Option<&CertInfo>,
+) -> Option<TlsAction> {
     let l = ui_loader(ui);
     let problem = form.options(role).err();
+    let refused = refused.filter(|_| form.on && role == Role::TcpClient);
+    let untrusted = refused.is_some_and(|c| !super::tls_refused::pinned(c, &form.pin));
     let summary = if !form.on {
         fl!(l, "tls-summary-off")
+    } else if untrusted {
+        fl!(l, "tls-summary-refused")
     } else if problem.is_some() {
         fl!(l, "tls-summary-bad")
     } else if form.warns(role) {
@@ -188,7 +216,7 @@ pub fn show(ui: &mut Ui, form: &mut TlsForm, role: Role, editable: bool) -> Opti
         fl!(l, "tls-summary-on")
     };
     let mut text = RichText::new(format!("{summary} ▾"));
-    if form.on && (problem.is_some() || form.warns(role)) {
+    if form.on && (problem.is_some() || form.warns(role) || untrusted) {
         text = text.color(ERROR_RED);
     }
     let config = egui::containers::menu::MenuConfig::new()
@@ -204,6 +232,9 @@ pub fn show(ui: &mut Ui, form: &mut TlsForm, role: Role, editable: bool) -> Opti
                     .on_hover_text(fl!(l, "tls-use-tip"));
                 ui.add_enabled_ui(form.on, |ui| {
                     ui.separator();
+                    if let Some(cert) = refused {
+                        super::tls_refused::show(ui, cert, &mut form.pin, &mut form.insecure);
+                    }
                     if role == Role::TcpServer {
                         server_fields(ui, form, problem, &mut action);
                     } else {
@@ -264,9 +295,11 @@ fn client_fields(
     let l = ui_loader(ui);
     let ca = fl!(l, "tls-client-ca");
     let roots = fl!(l, "tls-hint-system-roots");
-    ui.add_enabled_ui(!form.insecure, |ui| {
+    let pinned = !form.pin.trim().is_empty();
+    ui.add_enabled_ui(!form.insecure && !pinned, |ui| {
         path_row(ui, &ca, &roots, &mut form.ca, TlsField::Ca, problem, action);
     });
+    ui.add_enabled_ui(!form.insecure, |ui| pin_row(ui, form, problem));
     let sni_error = (problem == Some(TlsFieldProblem::Sni)).then(|| fl!(l, "tls-bad-sni"));
     text_row(
         ui,
@@ -303,6 +336,31 @@ fn client_fields(
         .on_hover_text(fl!(l, "tls-insecure-tip"));
     if form.insecure {
         error_label(ui, &fl!(l, "tls-insecure-warning"));
+    }
+}
+
+/// The pin field, its tip, and under it what is wrong with it.
+fn pin_row(ui: &mut Ui, form: &mut TlsForm, problem: Option<TlsFieldProblem>) {
+    let l = ui_loader(ui);
+    let error = match problem {
+        Some(TlsFieldProblem::Pin(PinProblem::NotHex)) => Some(fl!(l, "tls-bad-pin-hex")),
+        Some(TlsFieldProblem::Pin(PinProblem::Length { digits })) => {
+            Some(fl!(l, "tls-bad-pin-length", digits = digits))
+        }
+        _ => None,
+    };
+    let name = ui
+        .label(fl!(l, "tls-pin"))
+        .on_hover_text(fl!(l, "tls-pin-tip"));
+    ui.add(
+        TextEdit::singleline(&mut form.pin)
+            .hint_text(fl!(l, "tls-hint-pin"))
+            .desired_width(260.0),
+    )
+    .labelled_by(name.id)
+    .on_hover_text(fl!(l, "tls-pin-tip"));
+    if let Some(e) = error {
+        error_label(ui, &e);
     }
 }
 
@@ -360,6 +418,31 @@ mod tests {
             Ok(Some(o))
         );
         assert!(!form.options(Role::TcpServer).unwrap().unwrap().insecure);
+        // A pin: checked as typed, and then the CA file is not used.
+        form.insecure = false;
+        form.pin = "sha256:12".into();
+        assert_eq!(
+            form.options(Role::TcpClient),
+            Err(TlsFieldProblem::Pin(PinProblem::Length { digits: 2 }))
+        );
+        form.pin = "sha256:xyz".into();
+        assert_eq!(
+            form.options(Role::TcpClient),
+            Err(TlsFieldProblem::Pin(PinProblem::NotHex))
+        );
+        form.pin = format!("SHA256:{}", "Ab:".repeat(31) + "Ab");
+        form.ca = "/no/such/ca.pem".into();
+        let o = form.options(Role::TcpClient).unwrap().unwrap();
+        assert_eq!(o.pin, Some(Pin([0xab; 32])));
+        assert_eq!(o.ca, None);
+        assert_eq!(
+            TlsForm::from_options(Some(&o)).options(Role::TcpClient),
+            Ok(Some(o))
+        );
+        // A server has no pin field: it is not read there.
+        form.pin = "junk".into();
+        form.ca = String::new();
+        assert_eq!(form.options(Role::TcpServer).unwrap().unwrap().pin, None);
         let _ = std::fs::remove_file(file);
     }
 }

@@ -283,7 +283,13 @@ fn option_menus(ui: &mut Ui, p: &mut SessionPanel, editable: bool) {
         }
         ui.separator();
         if let Some(crate::ui::pickers::tls_picker::TlsAction::Browse(field)) =
-            crate::ui::pickers::tls_picker::show(ui, &mut p.settings.tls, role, editable)
+            crate::ui::pickers::tls_picker::show(
+                ui,
+                &mut p.settings.tls,
+                role,
+                editable,
+                p.st.tls_refused.as_deref(),
+            )
         {
             let open = PanelAction::OpenDialog(Dialog::TlsFile(field), String::new());
             p.apply(open, ui.ctx());
