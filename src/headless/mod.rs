@@ -1,5 +1,6 @@
 //! Headless mode: a thin printer over a session runtime (the same pipeline as the window:
-//! record, automation, Expect). It prints each event as one line on stdout and stops on
+//! record, automation, Expect). It prints each event as one line on stdout (a data row
+//! shows its first 256 bytes; `--full` all, `--quiet` none: see `print`) and stops on
 //! Ctrl-C, after `--duration`, or once the planned sends are done and 1 s has passed
 //! quietly. With `--expect` it prints one line per try and a summary, and exits 0 only if
 //! every try passed. There is no spool: the `--record` file and stdout are the output.
