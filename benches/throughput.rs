@@ -18,6 +18,8 @@ use std::time::{Duration, Instant};
 
 #[path = "gui/mod.rs"]
 mod gui;
+#[path = "headless_rec/mod.rs"]
+mod headless_rec;
 mod server_app;
 
 fn quick() -> bool {
@@ -25,7 +27,7 @@ fn quick() -> bool {
 }
 
 /// `BENCH_ONLY=udp,tcp` runs only the named groups (udp, tcp, tcp_norec, server, export,
-/// frame, window, gui); unset runs them all.
+/// frame, window, gui, headless); unset runs them all.
 fn wanted(group: &str) -> bool {
     match std::env::var("BENCH_ONLY") {
         Ok(v) if !v.trim().is_empty() => v.split(',').any(|g| g.trim() == group),
@@ -673,6 +675,50 @@ fn window_figures() -> Option<(f64, f64)> {
     Some((cpu, first))
 }
 
+/// `headless_record_binary` (benches/headless_rec): 512 MiB of bytes 00–FF into the release
+/// binary's `tcp-server --headless --record`, stdout to a file, against the window's
+/// `gui_tcp_recorded` rate from this run (or the bare read loop when the gui group did
+/// not run). Also `headless_record_binary_quiet`, the same with `--quiet`, as information.
+fn headless_record_binary(window_mib_s: Option<f64>) {
+    let exe = match gui::release_exe() {
+        Ok(p) => p,
+        Err(e) => {
+            println!("# headless: skipped: {e}");
+            return;
+        }
+    };
+    let total: u64 = if quick() { 128 << 20 } else { 512 << 20 };
+    let (base, base_unit) = match window_mib_s {
+        Some(w) => (w, "MiB/s(window gui_tcp_recorded)"),
+        None => {
+            println!(
+                "# headless_record_binary: the gui group did not run (BENCH_ONLY without gui,                  or no Xvfb): baseline is the bare tcp read loop, not the window"
+            );
+            (tcp_baseline(total), "MiB/s(bare tcp read, no gui)")
+        }
+    };
+    for (name, extra) in [
+        ("headless_record_binary", &[][..]),
+        ("headless_record_binary_quiet", &["--quiet"][..]),
+    ] {
+        match headless_rec::run(&exe, total, extra) {
+            Ok(r) => {
+                println!(
+                    "# {name}: {} MiB in {:.2} s, record holds {} bytes; stdout {} bytes, {} rows \
+                     not shown",
+                    total >> 20,
+                    r.secs,
+                    r.recorded,
+                    r.stdout_bytes,
+                    r.rows_not_shown
+                );
+                report(name, r.mib_s, "MiB/s", base, base_unit);
+            }
+            Err(e) => println!("# {name}: failed: {e}"),
+        }
+    }
+}
+
 fn main() {
     // Started as the gui group's peer process: run that and nothing else.
     if let Some(code) = gui::peer_main() {
@@ -807,8 +853,9 @@ fn main() {
             "ms/frame(100 rows)",
         );
     }
-    if wanted("gui") {
-        gui::run();
+    let window_tcp = if wanted("gui") { gui::run() } else { None };
+    if wanted("headless") {
+        headless_record_binary(window_tcp);
     }
     if !wanted("window") {
         return;

@@ -17,4 +17,22 @@ pub struct Launch {
     pub hex: bool,
     /// Headless: stop after this long.
     pub duration: Option<Duration>,
+    /// Headless: how much of each data row to print.
+    pub print: Print,
 }
+
+/// Headless: what stdout shows of each rx/tx row.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Print {
+    /// The first [`PREVIEW_BYTES`] of each payload, then "… (N more bytes)" (the default).
+    /// A stdout that cannot keep up loses preview rows (counted and said), never the record.
+    #[default]
+    Preview,
+    /// Every byte of every row (`--full`); a slow stdout then slows the session.
+    Full,
+    /// No data rows (`--quiet`): state changes, and a summary at the end.
+    Quiet,
+}
+
+/// How many bytes of a payload a preview row shows.
+pub const PREVIEW_BYTES: usize = 256;

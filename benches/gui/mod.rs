@@ -891,13 +891,15 @@ fn figure(name: &str) -> bool {
     }
 }
 
-/// Runs the group (see the module doc).
-pub fn run() {
+/// Runs the group (see the module doc). Returns the window's `gui_tcp_recorded` rate in
+/// MiB/s when that figure ran (the `headless` group's baseline).
+pub fn run() -> Option<f64> {
+    let mut window_tcp_mib_s = None;
     let exe = match release_exe() {
         Ok(p) => p,
         Err(e) => {
             println!("# gui: skipped: {e}");
-            return;
+            return None;
         }
     };
     if let (Some(bin), Some(src)) = (
@@ -913,11 +915,11 @@ pub fn run() {
     }
     if !have_xvfb() {
         println!("# gui: skipped: Xvfb is not installed (apt-get install xvfb)");
-        return;
+        return None;
     }
     let Some(x) = start_xvfb() else {
         println!("# gui: skipped: Xvfb did not start");
-        return;
+        return None;
     };
     let ctx = Ctx {
         exe,
@@ -986,6 +988,7 @@ pub fn run() {
     if let Some(runs) = tcp {
         match runs {
             (Ok(w), Ok(h)) => {
+                window_tcp_mib_s = Some(total as f64 / w.secs / (1u64 << 20) as f64);
                 println!(
                     "# gui_tcp_recorded: {} MiB: window's spool stopped growing after {:.2} s holding \
                  {} bytes (peer done in {:.2} s); headless record {:.2} s, {} bytes (peer {:.2} s)",
@@ -1119,7 +1122,7 @@ pub fn run() {
 
     // Settling with no input: the record must catch up by itself.
     if !figure("settle") {
-        return;
+        return window_tcp_mib_s;
     }
     match (
         settle_udp(&ctx, Mode::Window),
@@ -1169,4 +1172,5 @@ pub fn run() {
         line("gui_settle_tcp", w, "ms", h, "ms(headless)", ratio(w, h), 1);
     }
     drop(x);
+    window_tcp_mib_s
 }

@@ -149,6 +149,14 @@ pub struct Common {
     /// Headless: stop after DURATION.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub duration: Option<Duration>,
+    /// Headless: print every byte of each rx/tx row (default: the first 256 bytes, then
+    /// "… (N more bytes)"). A stdout slower than the peer then slows the session.
+    #[arg(long, requires = "headless")]
+    pub full: bool,
+    /// Headless: print no rx/tx rows, only state changes (accept, connect, close,
+    /// errors), and at the end a summary: events, bytes in and out, duration.
+    #[arg(long, requires = "headless", conflicts_with = "full")]
+    pub quiet: bool,
     #[command(flatten)]
     pub sock: SockArgs,
 }

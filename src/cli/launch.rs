@@ -6,7 +6,7 @@ use crate::auto::auto_send::{AutoPlan, AutoTemplates};
 use crate::auto::expect::{Expect, ExpectPlan};
 use crate::auto::rules::Matcher;
 use crate::codec::{self, Template, TemplateCtx};
-use crate::launch::Launch;
+use crate::launch::{Launch, Print};
 use crate::net::{Payload, SessionConfig};
 
 /// A validation error that clap did not catch (payload text vs encoding, hex digits).
@@ -127,6 +127,11 @@ impl RoleCommand {
             record: c.record.clone(),
             hex: c.hex,
             duration: c.duration,
+            print: match (c.full, c.quiet) {
+                (true, _) => Print::Full,
+                (_, true) => Print::Quiet,
+                _ => Print::Preview,
+            },
         })
     }
 

@@ -81,6 +81,18 @@ impl Decoders {
         None
     }
 
+    /// Forgets the stream `ev` belongs to (a TCP direction): its next event decodes from a
+    /// fresh start. For a reader that skipped some of the stream's bytes (a preview).
+    pub fn end_stream(&mut self, ev: &Event) {
+        let key = (ev.client, ev.peer, matches!(ev.kind, EventKind::Rx(_)));
+        self.streams.remove(&key);
+    }
+
+    /// Forgets every stream (rows were skipped).
+    pub fn end_streams(&mut self) {
+        self.streams.clear();
+    }
+
     /// The text of an rx/tx event (None for other events). Also ends streams on
     /// connection boundaries so one connection's leftovers never leak into the next.
     pub fn text(&mut self, ev: &Event) -> Option<String> {

@@ -34,6 +34,7 @@ fn a_window_left_alone_still_receives_answers_and_records() {
         record: Some(rec.clone()),
         hex: false,
         duration: None,
+        print: Default::default(),
     };
     let app = App::new(None, Some(launch)).with_data_dir(dir.path());
     let mut h = harness(app);
@@ -78,6 +79,7 @@ fn a_close_is_seen_with_no_frame_drawn() {
         record: None,
         hex: false,
         duration: None,
+        print: Default::default(),
     };
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(App::new(None, Some(launch)).with_data_dir(dir.path()));

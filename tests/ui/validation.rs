@@ -126,6 +126,7 @@ fn launch_opens_the_role_tab_starts_and_records() {
         record: Some(rec.clone()),
         hex: false,
         duration: None,
+        print: Default::default(),
     };
     let mut h = harness(App::new(None, Some(launch)));
     assert_eq!(h.state().tab, Role::UdpReceiver);
@@ -163,6 +164,7 @@ fn launch_with_auto_send_sends_on_ready() {
         record: None,
         hex: false,
         duration: None,
+        print: Default::default(),
     };
     let mut h = harness(App::new(None, Some(launch)));
     wait_for(&mut h, "bound", |a| {

@@ -1,92 +1,33 @@
 //! Headless mode: a thin printer over a session runtime (the same pipeline as the window:
-//! record, automation, Expect). It prints each event as one line on stdout and stops on
+//! record, automation, Expect). It prints each event as one line on stdout (a data row
+//! shows its first 256 bytes; `--full` all, `--quiet` none: see `print`) and stops on
 //! Ctrl-C, after `--duration`, or once the planned sends are done and 1 s has passed
 //! quietly. With `--expect` it prints one line per try and a summary, and exits 0 only if
 //! every try passed. There is no spool: the `--record` file and stdout are the output.
 
-use crate::auto::expect::{Expect, TryResult, fmt_ms};
-use crate::codec::to_hex;
-use crate::i18n::english;
+use crate::auto::expect::Expect;
 use crate::launch::Launch;
-use crate::log::{Decoders, record::format_ts};
-use crate::net::{Event, EventKind, Role};
-use crate::session::{Control, Output, Runtime, RuntimeOptions};
+use crate::log::Decoders;
+use crate::net::Role;
+use crate::session::{Control, Runtime, RuntimeOptions};
 use crossbeam_channel::bounded;
 use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+mod print;
+
+pub use print::{QUEUE_ROWS, format_line, push_line};
+
 const QUIET: Duration = Duration::from_secs(1);
 
-/// Formats one event as a line: `time event peer [#client] [len] text`.
 /// Prints one line on stdout; a closed pipe (`| head`) or a full disk is not a panic: the
 /// line is dropped and the run goes on to its exit code.
 pub fn print_line(line: &str) {
-    use std::io::Write;
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{line}");
     let _ = out.flush();
-}
-
-pub fn format_line(ev: &Event, text: Option<&str>, show_hex: bool) -> String {
-    let mut s = format!("{} {:<10}", format_ts(ev.ts_us), ev.kind.name());
-    match (ev.peer, ev.local) {
-        (Some(p), _) => s.push_str(&format!(" {p}")),
-        (None, Some(l)) => s.push_str(&format!(" local={l}")),
-        _ => {}
-    }
-    if let Some(c) = ev.client {
-        s.push_str(&format!(" #{c}"));
-    }
-    match ev.kind.data() {
-        Some(d) => {
-            s.push_str(&format!(" {} ", d.len()));
-            if show_hex {
-                s.push_str(&to_hex(d));
-                s.push(' ');
-            }
-            s.push_str(text.unwrap_or_default());
-        }
-        None => {
-            s.push(' ');
-            s.push_str(&english(ev));
-        }
-    }
-    // A peer's control characters (ESC sequences, BEL, CR, C1, bidi overrides) are shown
-    // escaped, never passed to the terminal.
-    crate::codec::visible(&s).into_owned()
-}
-
-/// Prints each event the runtime takes, and each finished Expect try, on stdout.
-struct Printer {
-    out: std::io::BufWriter<std::io::Stdout>,
-    decoders: Decoders,
-    hex: bool,
-    /// The last event was an error (a later event clears it).
-    failed: Arc<AtomicBool>,
-}
-
-impl Output for Printer {
-    fn event(&mut self, ev: &Event) {
-        let text = self.decoders.text(ev);
-        let _ = writeln!(self.out, "{}", format_line(ev, text.as_deref(), self.hex));
-        let err = matches!(ev.kind, EventKind::Error { .. } | EventKind::TlsFailed(_));
-        self.failed.store(err, Ordering::Relaxed);
-    }
-
-    fn expect_try(&mut self, r: &TryResult) {
-        let line = match (r.passed, r.latency) {
-            (true, Some(l)) => format!("expect #{} pass {}", r.n, fmt_ms(l)),
-            (true, None) => format!("expect #{} pass", r.n),
-            (false, _) => format!("expect #{} FAIL {}", r.n, r.note(crate::i18n::english)),
-        };
-        let _ = writeln!(self.out, "{line}");
-    }
-
-    fn batch_done(&mut self) {
-        let _ = self.out.flush();
-    }
 }
 
 /// Runs the launch to completion in a session runtime (the same one the window uses),
@@ -113,12 +54,14 @@ pub fn run(launch: Launch) -> i32 {
         None => None,
     };
     let failed = Arc::new(AtomicBool::new(false));
-    let printer = Printer {
-        out: std::io::BufWriter::with_capacity(64 << 10, std::io::stdout()),
-        decoders: Decoders::new(enc),
-        hex: launch.hex,
-        failed: failed.clone(),
-    };
+    let (printer, stdout_thread) =
+        match print::start(launch.print, Decoders::new(enc), launch.hex, failed.clone()) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("socket-tester: cannot start the output thread: {e}");
+                return 1;
+            }
+        };
     let role = launch.config.role;
     let opts = RuntimeOptions {
         spool_dir: None,
@@ -173,6 +116,9 @@ pub fn run(launch: Launch) -> i32 {
     }
     rt.shutdown();
     let st = rt.status();
+    // The runtime is done, and with it the printer: what it queued is written out first.
+    drop(rt);
+    let _ = stdout_thread.join();
     // A record that stopped is incomplete: said at the end too, and the exit is 1.
     let incomplete = st.record_error.as_ref().inspect(|e| {
         eprintln!("socket-tester: the record is incomplete: {e}");

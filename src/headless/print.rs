@@ -1,0 +1,322 @@
+//! Headless stdout. The [`Printer`] is the session runtime's output: it runs on the
+//! runtime thread, so it only counts, copies a row's first bytes and queues them. A
+//! thread of its own decodes, formats and writes the lines, so a slow stdout (a pipe
+//! nobody reads, a slow terminal) never holds up receiving or the `--record` file (which
+//! the runtime's record writer writes, not this). When more than [`QUEUE_ROWS`] preview
+//! rows wait, further ones are dropped and counted, and "… N rows not shown (stdout was
+//! slow)" is printed in their place once there is room. State changes, Expect lines and
+//! the summary are never dropped. With `--full` nothing is dropped: the queue is bounded
+//! and the runtime waits for stdout, as a user asking for every byte wants.
+
+use crate::auto::expect::{TryResult, fmt_ms};
+use crate::codec::escape::{is_hostile, push_visible};
+use crate::i18n::english;
+use crate::launch::{PREVIEW_BYTES, Print};
+use crate::log::{Decoders, record::format_ts};
+use crate::net::{Event, EventKind};
+use crate::session::Output;
+use crossbeam_channel::{Receiver, Sender, TryRecvError};
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Instant;
+
+/// Preview rows waiting for stdout at most; beyond that they are dropped and counted.
+pub const QUEUE_ROWS: usize = 256;
+
+/// What the runtime thread hands the stdout thread.
+enum Item {
+    /// An rx/tx row: the event holding only the bytes to show, and the payload's length.
+    Row(Event, usize),
+    /// Any other event (never dropped).
+    State(Event),
+    /// A line as it is: an Expect try (never dropped).
+    Line(String),
+    /// This many preview rows were dropped here: stdout was slow.
+    Dropped(u64),
+    /// The run's totals, last (`--quiet` prints them).
+    Summary(Totals),
+}
+
+/// Counts for the `--quiet` summary.
+#[derive(Clone, Copy, Debug, Default)]
+struct Totals {
+    events: u64,
+    rx_events: u64,
+    rx_bytes: u64,
+    tx_events: u64,
+    tx_bytes: u64,
+    secs: f64,
+}
+
+impl Totals {
+    fn count(&mut self, ev: &Event) {
+        self.events += 1;
+        match &ev.kind {
+            EventKind::Rx(d) => {
+                self.rx_events += 1;
+                self.rx_bytes += d.len() as u64;
+            }
+            EventKind::Tx(d) => {
+                self.tx_events += 1;
+                self.tx_bytes += d.len() as u64;
+            }
+            _ => {}
+        }
+    }
+
+    fn push(&self, out: &mut String) {
+        let _ = write!(
+            out,
+            "summary: {} events; rx {} bytes in {} events; tx {} bytes in {} events; {:.3} s",
+            self.events, self.rx_bytes, self.rx_events, self.tx_bytes, self.tx_events, self.secs
+        );
+    }
+}
+
+/// The runtime's output in headless mode (see the module doc).
+pub struct Printer {
+    tx: Sender<Item>,
+    /// This batch's items, sent at its end: after the runtime has handed the batch to the
+    /// record writer, so stdout does not run ahead of the `--record` file.
+    batch: Vec<Item>,
+    /// Rows queued and not yet written (the stdout thread counts down).
+    queued: Arc<AtomicUsize>,
+    print: Print,
+    dropped: u64,
+    totals: Totals,
+    started: Instant,
+    /// The last event was an error (a later event clears it).
+    failed: Arc<AtomicBool>,
+}
+
+/// Starts the stdout thread; returns the printer to hand the runtime and the thread to
+/// join once the runtime (and so the printer) is gone.
+pub fn start(
+    print: Print,
+    decoders: Decoders,
+    hex: bool,
+    failed: Arc<AtomicBool>,
+) -> std::io::Result<(Printer, std::thread::JoinHandle<()>)> {
+    // --full waits for stdout (bounded); otherwise rows are capped by `queued` and the
+    // rare state lines always get in.
+    let (tx, rx) = match print {
+        Print::Full => crossbeam_channel::bounded(64),
+        Print::Preview | Print::Quiet => crossbeam_channel::unbounded(),
+    };
+    let queued = Arc::new(AtomicUsize::new(0));
+    let q = queued.clone();
+    let thread = std::thread::Builder::new()
+        .name("stdout".into())
+        .spawn(move || write_loop(&rx, &q, decoders, hex, print))?;
+    let printer = Printer {
+        tx,
+        batch: Vec::new(),
+        queued,
+        print,
+        dropped: 0,
+        totals: Totals::default(),
+        started: Instant::now(),
+        failed,
+    };
+    Ok((printer, thread))
+}
+
+impl Printer {
+    fn send(&mut self, item: Item) {
+        if self.dropped > 0 {
+            let n = std::mem::take(&mut self.dropped);
+            self.batch.push(Item::Dropped(n));
+        }
+        self.batch.push(item);
+    }
+
+    fn send_batch(&mut self) {
+        for item in self.batch.drain(..) {
+            let _ = self.tx.send(item);
+        }
+    }
+
+    fn row(&mut self, ev: &Event, d: &[u8]) {
+        if self.print == Print::Preview && self.queued.load(Ordering::Acquire) >= QUEUE_ROWS {
+            self.dropped += 1;
+            return;
+        }
+        self.queued.fetch_add(1, Ordering::AcqRel);
+        let shown = match self.print {
+            Print::Full => d.to_vec(),
+            _ => d[..d.len().min(PREVIEW_BYTES)].to_vec(),
+        };
+        let kind = match ev.kind {
+            EventKind::Tx(_) => EventKind::Tx(shown),
+            _ => EventKind::Rx(shown),
+        };
+        let row = Event {
+            ts_us: ev.ts_us,
+            role: ev.role,
+            local: ev.local,
+            peer: ev.peer,
+            client: ev.client,
+            kind,
+        };
+        self.send(Item::Row(row, d.len()));
+    }
+}
+
+impl Output for Printer {
+    fn event(&mut self, ev: &Event) {
+        self.totals.count(ev);
+        let err = matches!(ev.kind, EventKind::Error { .. } | EventKind::TlsFailed(_));
+        self.failed.store(err, Ordering::Relaxed);
+        match ev.kind.data() {
+            None => self.send(Item::State(ev.clone())),
+            Some(_) if self.print == Print::Quiet => {}
+            Some(d) => self.row(ev, d),
+        }
+    }
+
+    fn expect_try(&mut self, r: &TryResult) {
+        let line = match (r.passed, r.latency) {
+            (true, Some(l)) => format!("expect #{} pass {}", r.n, fmt_ms(l)),
+            (true, None) => format!("expect #{} pass", r.n),
+            (false, _) => format!("expect #{} FAIL {}", r.n, r.note(english)),
+        };
+        self.send(Item::Line(line));
+    }
+
+    fn batch_done(&mut self) {
+        self.send_batch();
+    }
+}
+
+impl Drop for Printer {
+    fn drop(&mut self) {
+        self.totals.secs = self.started.elapsed().as_secs_f64();
+        let t = self.totals;
+        self.send(Item::Summary(t));
+        self.send_batch();
+    }
+}
+
+/// The stdout thread: formats each item into one reused line and writes it, flushing
+/// whenever the queue is empty. A closed pipe (`| head`) or a full disk ends the writing,
+/// not the run: the queue is still drained.
+fn write_loop(
+    rx: &Receiver<Item>,
+    queued: &AtomicUsize,
+    mut dec: Decoders,
+    hex: bool,
+    print: Print,
+) {
+    let mut out = std::io::BufWriter::with_capacity(64 << 10, std::io::stdout());
+    let mut line = String::with_capacity(2048);
+    let mut broken = false;
+    loop {
+        let item = match rx.try_recv() {
+            Ok(i) => i,
+            Err(TryRecvError::Empty) => {
+                broken = broken || out.flush().is_err();
+                match rx.recv() {
+                    Ok(i) => i,
+                    Err(_) => break,
+                }
+            }
+            Err(TryRecvError::Disconnected) => break,
+        };
+        line.clear();
+        match item {
+            Item::Row(ev, len) => {
+                queued.fetch_sub(1, Ordering::AcqRel);
+                if broken {
+                    continue;
+                }
+                let text = dec.text(&ev);
+                if ev.kind.data().is_some_and(|d| d.len() < len) {
+                    // The rest of the payload was not read: start the stream afresh.
+                    dec.end_stream(&ev);
+                }
+                push_line(&mut line, &ev, text.as_deref(), hex, len);
+            }
+            Item::State(ev) => {
+                // A close or accept ends the streams it is about.
+                let _ = dec.text(&ev);
+                push_line(&mut line, &ev, None, hex, 0);
+            }
+            Item::Line(s) => line.push_str(&s),
+            Item::Dropped(n) => {
+                dec.end_streams();
+                let _ = write!(line, "… {n} rows not shown (stdout was slow)");
+            }
+            Item::Summary(t) if print == Print::Quiet => t.push(&mut line),
+            Item::Summary(_) => continue,
+        }
+        line.push('\n');
+        broken = broken || out.write_all(line.as_bytes()).is_err();
+    }
+    if !broken {
+        let _ = out.flush();
+    }
+}
+
+/// Appends `s`, each control or bidi character escaped (a peer's ESC sequences, BEL, CR,
+/// C1 and bidi overrides never reach the terminal).
+fn push_visible_str(out: &mut String, s: &str) {
+    if !s.chars().any(is_hostile) {
+        out.push_str(s);
+        return;
+    }
+    for c in s.chars() {
+        push_visible(out, c);
+    }
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Appends one event's line (no newline): `time event peer [#client] [len] text`. For
+/// rx/tx, `ev` holds the bytes to show and `len` is the payload's length: a row showing
+/// fewer ends with "… (N more bytes)". `text` is the shown bytes decoded.
+pub fn push_line(out: &mut String, ev: &Event, text: Option<&str>, show_hex: bool, len: usize) {
+    out.push_str(&format_ts(ev.ts_us));
+    let _ = write!(out, " {:<10}", ev.kind.name());
+    match (ev.peer, ev.local) {
+        (Some(p), _) => {
+            let _ = write!(out, " {p}");
+        }
+        (None, Some(l)) => {
+            let _ = write!(out, " local={l}");
+        }
+        _ => {}
+    }
+    if let Some(c) = ev.client {
+        let _ = write!(out, " #{c}");
+    }
+    match ev.kind.data() {
+        Some(d) => {
+            let _ = write!(out, " {} ", len.max(d.len()));
+            if show_hex {
+                out.reserve(d.len() * 2 + 1);
+                for &b in d {
+                    out.push(HEX[(b >> 4) as usize] as char);
+                    out.push(HEX[(b & 15) as usize] as char);
+                }
+                out.push(' ');
+            }
+            push_visible_str(out, text.unwrap_or_default());
+            if len > d.len() {
+                let _ = write!(out, " … ({} more bytes)", len - d.len());
+            }
+        }
+        None => {
+            out.push(' ');
+            push_visible_str(out, &english(ev));
+        }
+    }
+}
+
+/// One event as its whole line: `time event peer [#client] [len] text`.
+pub fn format_line(ev: &Event, text: Option<&str>, show_hex: bool) -> String {
+    let mut s = String::new();
+    push_line(&mut s, ev, text, show_hex, 0);
+    s
+}
