@@ -69,6 +69,9 @@ pub fn run(launch: Launch) -> i32 {
         encoding: Some(enc),
     };
     let mut rt = Runtime::with_output(role, opts, Some(Box::new(printer)));
+    // The printer shows each row as it comes; no window shows them later: the view keeps
+    // its counters only (no text decoded for rows nobody reads).
+    rt.send(Control::SetCaps { rows: 0, bytes: 0 });
     let has_expect = expect.is_some();
     if let Some(x) = expect {
         rt.send(Control::StartExpect(Box::new(x)));

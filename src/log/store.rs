@@ -195,6 +195,10 @@ impl LogStore {
     /// (the raw chunk was counted with [`LogStore::count_rx`]). `truncated` marks a frame
     /// longer than the frame cap.
     pub fn push_row(&mut self, ev: Event, truncated: bool) {
+        if self.max_rows == 0 {
+            self.total += 1;
+            return;
+        }
         let text = row_text(&mut self.decoders, self.describe, &ev, truncated);
         let gap_us = match ev.kind {
             EventKind::Rx(_) => {
@@ -231,8 +235,11 @@ impl LogStore {
     }
 
     /// Changes the caps, dropping the oldest rows over them at once.
+    /// `max_rows` 0 keeps no rows at all, only the counters and the client list (the
+    /// command line, which prints rows as they come and shows none later): no text is
+    /// decoded for the view then.
     pub fn set_caps(&mut self, max_rows: usize, max_bytes: usize) {
-        self.max_rows = max_rows.max(1);
+        self.max_rows = max_rows;
         self.max_bytes = max_bytes;
         self.evict();
     }
