@@ -139,7 +139,7 @@ enum Part {
     Time,
     UnixMs,
     Rand(usize),
-    /// A caller's variable (a regex group), with its template position.
+    /// A caller's variable (a regex group), with the template position of its name.
     Var {
         name: String,
         at: usize,
@@ -299,7 +299,10 @@ impl Template {
                                 && is_var_name(&body)
                                 && known(&body) =>
                         {
-                            Part::Var { name: body, at: i }
+                            Part::Var {
+                                name: body,
+                                at: i + 1,
+                            }
                         }
                         other => other?,
                     };
@@ -427,7 +430,7 @@ impl Template {
     }
 
     /// The caller's variables ([`Template::parse_with`]) in order, each with the template
-    /// position of its `{`.
+    /// position of its name (after the `{`).
     pub fn vars(&self) -> impl Iterator<Item = (&str, usize)> {
         self.parts.iter().filter_map(|p| match p {
             Part::Var { name, at } => Some((name.as_str(), *at)),

@@ -167,7 +167,7 @@ fn literals() {
 fn callers_variables() {
     let known = |n: &str| n == "1" || n == "id";
     let t = Template::parse_with("ACK {1} {id}/{seq}", false, &known).unwrap();
-    assert_eq!(t.vars().collect::<Vec<_>>(), [("1", 4), ("id", 8)]);
+    assert_eq!(t.vars().collect::<Vec<_>>(), [("1", 5), ("id", 9)]);
     assert!(t.has_variables());
     let mut ctx = TemplateCtx::new(Encoding::GBK, false);
     ctx.vars = vec![
@@ -204,7 +204,7 @@ fn callers_variables() {
     let mut ctx = TemplateCtx::new(Encoding::LATIN_1, false);
     ctx.vars = vec![("1".into(), VarValue::Text("收".into()))];
     let e = t.render(&mut ctx).unwrap_err();
-    assert_eq!(e.position, 2);
+    assert_eq!(e.position, 3);
     assert!(matches!(e.problem, TemplateProblem::Encode(_)), "{e}");
     // Values are bounded by the output limit.
     let big = "{1}".repeat(20);
