@@ -17,12 +17,14 @@
 mod error;
 mod matcher;
 mod outbox;
+mod spec;
 
 pub use error::{RuleError, RuleProblem};
 pub use matcher::{
     Captures, CompiledMatcher, MatchError, MatchProblem, Matcher, brief_hex, text_as_hex,
 };
 pub use outbox::Outbox;
+pub use spec::{RuleSpec, RuleSpecError, RuleSpecProblem};
 
 use crate::codec::{Encoding, Framer, Framing, Template, TemplateCtx};
 use crate::net::{Command, Event, EventKind, Payload, Role, Target};
