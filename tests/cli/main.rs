@@ -13,4 +13,5 @@ mod hostile_bytes;
 mod privacy;
 mod record_pcapng;
 mod replay;
+mod rules;
 mod sequence_run;
