@@ -25,6 +25,9 @@ pub struct AutoPlan {
     /// Send, expect a reply, repeat (headless `--expect`); run by the caller with
     /// [`super::expect::Expect`], not by [`Auto`].
     pub expect: Option<ExpectPlan>,
+    /// Auto-reply rules (`--rule`) the session starts with, run by a
+    /// [`super::rules::Responder`] like the window's rules (they replace `reply`).
+    pub rules: Option<super::rules::RuleSet>,
 }
 
 /// Templates for [`AutoPlan::send`] and [`AutoPlan::reply`], with the context they render in

@@ -109,6 +109,20 @@ pub struct SendArgs {
     pub count: Option<u64>,
 }
 
+/// Auto-reply rules, tried in order.
+#[derive(Args, Debug, Clone, Default)]
+pub struct RuleArgs {
+    /// Answer what MATCH matches with REPLY, e.g. 'regex:REQ (?P<n>\d+) => ACK {n}'.
+    /// Repeatable: tried in order, the first match answers (--reply then answers what
+    /// no rule did). MATCH: contains:TEXT, equals:TEXT, regex:RE (on the decoded text),
+    /// bytes:RE (a byte regex, e.g. (?s-u)^\x01\x03(..)), hex:HEX (starts with these
+    /// bytes), contains-hex:HEX, or any. REPLY expands {seq} {time} … and the regex's
+    /// groups, {1} {2} … or {name} for (?P<name>…); a byte regex's group goes in as
+    /// its bytes. With --hex the reply is hex (01 83 {1}); with --escapes it takes \r \n.
+    #[arg(long = "rule", value_name = "MATCH => REPLY")]
+    pub rules: Vec<String>,
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct ExpectArgs {
     /// After each --send, expect a reply containing TEXT (hex bytes with --hex). With

@@ -4,7 +4,7 @@
 use super::*;
 use crate::auto::auto_send::{AutoPlan, AutoTemplates};
 use crate::auto::expect::{Expect, ExpectPlan};
-use crate::auto::rules::Matcher;
+use crate::auto::rules::{Matcher, Responder, Rule, RuleSet, RuleSpec};
 use crate::codec::{self, Template, TemplateCtx};
 use crate::launch::{Launch, Print};
 use crate::net::{Payload, SessionConfig};
@@ -108,6 +108,14 @@ impl RoleCommand {
         }
         if c.template {
             auto.templates = Some(self.templates(c, send)?);
+        }
+        if let Some(set) = self.rule_set(c)? {
+            // --reply answers what no rule did: it is the last rule.
+            auto.rules = Some(set);
+            auto.reply = None;
+            if let Some(t) = auto.templates.as_mut() {
+                t.reply = None;
+            }
         }
         if let (Some(x), Some(s)) = (expect_args, send)
             && let (Some(want), Some(text)) = (&x.expect, &s.send)
@@ -232,6 +240,68 @@ impl RoleCommand {
             },
             ctx: TemplateCtx::new(c.encoding, c.escapes),
         })
+    }
+}
+
+impl RoleCommand {
+    /// `--rule`s (with `--reply` as a last `any` rule), checked as the session will run
+    /// them; None without `--rule`. An error names the rule and the place in it.
+    fn rule_set(&self, c: &Common) -> Result<Option<RuleSet>, ArgError> {
+        let (args, reply) = match self {
+            RoleCommand::UdpSend { rules, .. } => (rules, &None),
+            RoleCommand::UdpRecv { rules, reply, .. }
+            | RoleCommand::TcpClient { rules, reply, .. }
+            | RoleCommand::TcpServer { rules, reply, .. } => (rules, reply),
+            _ => return Ok(None),
+        };
+        if args.rules.is_empty() {
+            return Ok(None);
+        }
+        let mut specs = Vec::with_capacity(args.rules.len());
+        for (i, line) in args.rules.iter().enumerate() {
+            let mut spec =
+                RuleSpec::parse(line).map_err(|e| ArgError(format!("--rule {}: {e}", i + 1)))?;
+            spec.rule.name = format!("rule {}", i + 1);
+            spec.rule.reply_hex = c.hex;
+            spec.rule.escapes = c.escapes;
+            specs.push(spec);
+        }
+        let mut set = RuleSet {
+            rules: specs.iter().map(|s| s.rule.clone()).collect(),
+            ..RuleSet::default()
+        };
+        if let Some(text) = reply {
+            let mut last = if c.template {
+                let mut r = Rule::new(Matcher::Any, text.clone());
+                r.reply_hex = c.hex;
+                r.escapes = c.escapes;
+                r
+            } else {
+                match payload("--reply", text, c)? {
+                    Payload::Bytes(b) => {
+                        Rule::new(Matcher::Any, Template::literal_bytes(&b).source())
+                    }
+                    Payload::Text(t) => {
+                        Rule::new(Matcher::Any, Template::literal_text(&t).source())
+                    }
+                }
+            };
+            last.name = "--reply".into();
+            set.rules.push(last);
+        }
+        match Responder::new(set.clone(), c.encoding) {
+            Ok(_) => Ok(Some(set)),
+            Err(e) => Err(ArgError(match specs.get(e.rule) {
+                Some(spec) => format!(
+                    "--rule {}: position {}: {} (in the {})",
+                    e.rule + 1,
+                    spec.position_of(&e) + 1,
+                    e.reason(),
+                    e.field()
+                ),
+                None => format!("--reply: {e}"),
+            })),
+        }
     }
 }
 

@@ -29,7 +29,9 @@ More:
   socket-tester udp-recv --bind 0.0.0.0:9000 --headless --record session.jsonl
   socket-tester udp-send --to 127.0.0.1:9000 --send 'ping' --every 100ms --count 50 --headless
   socket-tester tcp-client --connect 127.0.0.1:7 --send 'PING {seq}' --template --expect PING --count 100 --headless
-  socket-tester udp-send --to 192.168.1.20:502 --hex --send '01 03 00 00 00 0a c5 cd' --expect '01 03' --expect-timeout 500ms --count 10 --headless";
+  socket-tester udp-send --to 192.168.1.20:502 --hex --send '01 03 00 00 00 0a c5 cd' --expect '01 03' --expect-timeout 500ms --count 10 --headless
+  socket-tester udp-recv --bind 0.0.0.0:9000 --rule 'regex:REQ (?P<n>\\d+) => ACK {n}' --rule 'contains:PING => PONG {seq}' --reply ERR
+  socket-tester tcp-server --listen 0.0.0.0:502 --hex --rule 'bytes:(?s-u)^(..)\\x00\\x00 => {1} 00 00 00 03 01 83 02'";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -133,6 +135,8 @@ pub enum RoleCommand {
         #[command(flatten)]
         expect: ExpectArgs,
         #[command(flatten)]
+        rules: RuleArgs,
+        #[command(flatten)]
         common: Common,
     },
     /// UDP receiver: bind ADDR:PORT and show every datagram.
@@ -144,6 +148,8 @@ pub enum RoleCommand {
         /// Answer every datagram with TEXT.
         #[arg(long, value_name = "TEXT")]
         reply: Option<String>,
+        #[command(flatten)]
+        rules: RuleArgs,
         #[command(flatten)]
         common: Common,
     },
@@ -168,6 +174,8 @@ pub enum RoleCommand {
         #[command(flatten)]
         tls: TlsArgs,
         #[command(flatten)]
+        rules: RuleArgs,
+        #[command(flatten)]
         common: Common,
     },
     /// TCP server: listen on ADDR:PORT and accept any number of clients.
@@ -191,6 +199,8 @@ pub enum RoleCommand {
         writes: WritesArgs,
         #[command(flatten)]
         tls: TlsArgs,
+        #[command(flatten)]
+        rules: RuleArgs,
         #[command(flatten)]
         common: Common,
     },

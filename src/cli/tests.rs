@@ -190,3 +190,71 @@ fn bad_arguments_are_refused() {
     );
     assert!(launch(&["st", "tcp-client", "--connect", "a:1", "--every", "1s"]).is_err());
 }
+
+#[test]
+fn rules_parse_in_order_with_reply_last() {
+    let l = launch(&[
+        "st",
+        "udp-recv",
+        "--bind",
+        "127.0.0.1:0",
+        "--rule",
+        r"regex:REQ (?P<n>\d+) => ACK {n}",
+        "--rule",
+        "contains:PING => PONG",
+        "--reply",
+        "{x}",
+    ])
+    .unwrap();
+    let set = l.auto.rules.unwrap();
+    assert_eq!(l.auto.reply, None);
+    let m: Vec<_> = set.rules.iter().map(|r| r.matcher.clone()).collect();
+    assert_eq!(
+        m,
+        [
+            Matcher::Regex(r"REQ (?P<n>\d+)".into()),
+            Matcher::Contains("PING".into()),
+            Matcher::Any
+        ]
+    );
+    // Without --template, --reply is literal: its braces are not a variable.
+    assert_eq!(set.rules[2].reply, "{hex:7B 78 7D}");
+    // --hex makes the replies hex; every receiving role takes --rule.
+    for role in [
+        &["udp-send", "--to", "127.0.0.1:9"][..],
+        &["tcp-client", "--connect", "127.0.0.1:9"],
+        &["tcp-server", "--listen", "127.0.0.1:0"],
+    ] {
+        let mut args = vec!["st"];
+        args.extend_from_slice(role);
+        args.extend(["--hex", "--rule", r"bytes:(?s-u)^\x01(.) => 02 {1}"]);
+        let l = launch(&args).unwrap();
+        let r = &l.auto.rules.unwrap().rules[0];
+        assert!(r.reply_hex, "{role:?}");
+    }
+}
+
+#[test]
+fn bad_rules_name_the_rule_and_the_place() {
+    let bad = |rule: &str| {
+        launch(&[
+            "st",
+            "udp-recv",
+            "--bind",
+            "127.0.0.1:0",
+            "--rule",
+            "any => ok",
+            "--rule",
+            rule,
+        ])
+        .unwrap_err()
+    };
+    assert_eq!(
+        bad(r"regex:REQ (\d+) => ACK {n}"),
+        "--rule 2: position 25: the regex has no group {n} (in the reply)"
+    );
+    assert!(bad("PING => PONG").starts_with("--rule 2: position 1: \"PING\" is no match kind"));
+    assert!(bad("contains:PING").starts_with("--rule 2: position 14: no \"=>\""));
+    assert!(bad("regex:a( => b").starts_with("--rule 2: position 7: bad regex"));
+    assert!(bad("contains:x => {1}").contains("does not match with a regex"));
+}

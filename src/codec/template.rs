@@ -9,6 +9,11 @@
 //! | `{hex:01 02}`  | the bytes written in hex (any form [`parse_hex`] accepts)          |
 //! | `{{` and `}}`  | a literal `{` and `}`                                              |
 //!
+//! A caller may allow more names ([`Template::parse_with`]): an auto-reply rule's `{1}` or
+//! `{name}` is a regex group of the message it answers, whose value the render takes from
+//! [`TemplateCtx::vars`] (a name with no value renders as nothing). The parser knows
+//! nothing of regexes: it only asks the caller which names it allows.
+//!
 //! Text between variables is encoded in the session's encoding, with escape sequences
 //! (`\r \n \t \\ \0 \xNN`) when the context asks for them. In hex mode
 //! ([`Template::parse_hex`]) the text between variables is itself hex.
@@ -127,10 +132,32 @@ impl TextPart {
 enum Part {
     Text(TextPart),
     Bytes(Vec<u8>),
-    Seq { width: usize, zero: bool },
+    Seq {
+        width: usize,
+        zero: bool,
+    },
     Time,
     UnixMs,
     Rand(usize),
+    /// A caller's variable (a regex group), with the template position of its name.
+    Var {
+        name: String,
+        at: usize,
+    },
+}
+
+/// A caller's variable's value for one render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VarValue {
+    /// Text, written in the render's encoding (a text regex's group).
+    Text(String),
+    /// Bytes, inserted as they are (a byte regex's group).
+    Bytes(Vec<u8>),
+}
+
+/// True for a name a caller's variable may have: letters, digits and `_` (`1`, `id`).
+pub fn is_var_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_')
 }
 
 /// A parsed payload template. Parse once, render on every send.
@@ -149,6 +176,9 @@ pub struct TemplateCtx {
     pub seq: u64,
     pub enc: Encoding,
     pub escapes: bool,
+    /// The values of the caller's variables for the next render (a rule's regex groups),
+    /// by name; a name not here renders as nothing.
+    pub vars: Vec<(String, VarValue)>,
 }
 
 impl TemplateCtx {
@@ -158,6 +188,7 @@ impl TemplateCtx {
             seq: 1,
             enc,
             escapes,
+            vars: Vec::new(),
         }
     }
 }
@@ -178,13 +209,24 @@ const VARIABLES: &str =
 impl Template {
     /// Parses a text-mode template.
     pub fn parse(source: &str) -> Result<Template, TemplateError> {
-        Self::parse_mode(source, false)
+        Self::parse_mode(source, false, &|_| false)
+    }
+
+    /// Parses a template (hex mode with `hex_mode`) in which a `{name}` that is no
+    /// built-in variable is the caller's variable when `known(name)` says so (and
+    /// [`is_var_name`] holds); its value comes from [`TemplateCtx::vars`] at each render.
+    pub fn parse_with(
+        source: &str,
+        hex_mode: bool,
+        known: &dyn Fn(&str) -> bool,
+    ) -> Result<Template, TemplateError> {
+        Self::parse_mode(source, hex_mode, known)
     }
 
     /// Parses a hex-mode template: the text between variables is hex bytes,
     /// as in `01 03 {hex:00 00} {rand:2}`.
     pub fn parse_hex(source: &str) -> Result<Template, TemplateError> {
-        Self::parse_mode(source, true)
+        Self::parse_mode(source, true, &|_| false)
     }
 
     /// A template holding plain text with no variables (braces are not special).
@@ -209,7 +251,11 @@ impl Template {
         }
     }
 
-    fn parse_mode(source: &str, hex_mode: bool) -> Result<Template, TemplateError> {
+    fn parse_mode(
+        source: &str,
+        hex_mode: bool,
+        known: &dyn Fn(&str) -> bool,
+    ) -> Result<Template, TemplateError> {
         let chars: Vec<char> = source.chars().collect();
         let mut parts = Vec::new();
         let mut text = TextPart {
@@ -247,7 +293,19 @@ impl Template {
                     };
                     let close = i + 1 + close;
                     let body: String = chars[i + 1..close].iter().collect();
-                    let part = Self::variable(&body, i + 1)?;
+                    let part = match Self::variable(&body, i + 1) {
+                        Err(e)
+                            if matches!(e.problem, TemplateProblem::UnknownVariable(_))
+                                && is_var_name(&body)
+                                && known(&body) =>
+                        {
+                            Part::Var {
+                                name: body,
+                                at: i + 1,
+                            }
+                        }
+                        other => other?,
+                    };
                     fixed_size = fixed_size.saturating_add(match &part {
                         Part::Rand(n) => *n,
                         Part::Bytes(b) => b.len(),
@@ -366,8 +424,17 @@ impl Template {
         self.parts.iter().any(|p| {
             matches!(
                 p,
-                Part::Seq { .. } | Part::Time | Part::UnixMs | Part::Rand(_)
+                Part::Seq { .. } | Part::Time | Part::UnixMs | Part::Rand(_) | Part::Var { .. }
             )
+        })
+    }
+
+    /// The caller's variables ([`Template::parse_with`]) in order, each with the template
+    /// position of its name (after the `{`).
+    pub fn vars(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Var { name, at } => Some((name.as_str(), *at)),
+            _ => None,
         })
     }
 
@@ -377,7 +444,8 @@ impl Template {
     }
 
     /// Expands the template into bytes and advances `ctx.seq` by one.
-    /// Fails only when text cannot be written in the encoding or has a bad escape.
+    /// Fails only when text (a text variable's too) cannot be written in the encoding, has
+    /// a bad escape, or the variables' values would make it larger than [`MAX_OUTPUT`].
     pub fn render(&self, ctx: &mut TemplateCtx) -> Result<Vec<u8>, TemplateError> {
         let mut out = Vec::new();
         for part in &self.parts {
@@ -404,6 +472,20 @@ impl Template {
                     let start = out.len();
                     out.resize(start + n, 0);
                     fastrand::fill(&mut out[start..]);
+                }
+                Part::Var { name, at } => {
+                    let value = ctx.vars.iter().find(|(n, _)| n == name).map(|(_, v)| v);
+                    let bytes = match value {
+                        None => Vec::new(),
+                        Some(VarValue::Bytes(b)) => b.clone(),
+                        Some(VarValue::Text(t)) => {
+                            encode(ctx.enc, t).map_err(|e| encode_err(*at, e))?
+                        }
+                    };
+                    if out.len().saturating_add(bytes.len()) > MAX_OUTPUT {
+                        return Err(err(*at, TemplateProblem::TooLarge { max: MAX_OUTPUT }));
+                    }
+                    out.extend(bytes);
                 }
             }
         }
@@ -449,167 +531,5 @@ impl fmt::Display for Template {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn render(src: &str) -> Vec<u8> {
-        Template::parse(src)
-            .unwrap()
-            .render(&mut TemplateCtx::default())
-            .unwrap()
-    }
-
-    #[test]
-    fn plain_text_and_braces() {
-        assert_eq!(render("hello"), b"hello");
-        assert_eq!(render("{{a}} {{"), b"{a} {");
-        assert_eq!(render(""), b"");
-        assert!(!Template::parse("a{{b}}").unwrap().has_variables());
-    }
-
-    #[test]
-    fn seq_counts_and_pads() {
-        let t = Template::parse("n={seq} z={seq:04} s={seq:3}|").unwrap();
-        assert!(t.uses_seq());
-        let mut ctx = TemplateCtx::default();
-        assert_eq!(t.render(&mut ctx).unwrap(), b"n=1 z=0001 s=  1|");
-        assert_eq!(t.render(&mut ctx).unwrap(), b"n=2 z=0002 s=  2|");
-        ctx.seq = 12345;
-        assert_eq!(t.render(&mut ctx).unwrap(), b"n=12345 z=12345 s=12345|");
-        assert_eq!(ctx.seq, 12346);
-    }
-
-    #[test]
-    fn time_and_unix_ms() {
-        let out = String::from_utf8(render("{time}|{unix_ms}")).unwrap();
-        let (time, ms) = out.split_once('|').unwrap();
-        let b = time.as_bytes();
-        assert_eq!(b.len(), 12, "{time}");
-        assert_eq!((b[2], b[5], b[8]), (b':', b':', b'.'), "{time}");
-        let ms: i64 = ms.parse().unwrap();
-        assert!((crate::clock::now_us() / 1000 - ms).abs() < 60_000);
-    }
-
-    #[test]
-    fn rand_and_hex() {
-        let out = render("<{rand:16}>{hex:01 02 0xff}");
-        assert_eq!(out.len(), 1 + 16 + 1 + 3);
-        assert_eq!(&out[17..], &[b'>', 1, 2, 0xff]);
-        assert_eq!(render("{rand:0}"), b"");
-        let a = render("{rand:32}");
-        let b = render("{rand:32}");
-        assert_ne!(a, b);
-    }
-
-    #[test]
-    fn encodings_and_escapes() {
-        let t = Template::parse(r"收{seq}\r\n").unwrap();
-        let mut ctx = TemplateCtx::new(Encoding::GBK, true);
-        assert_eq!(
-            t.render(&mut ctx).unwrap(),
-            vec![0xca, 0xd5, b'1', b'\r', b'\n']
-        );
-        let mut ctx = TemplateCtx::new(Encoding::GBK, false);
-        assert_eq!(t.render(&mut ctx).unwrap(), b"\xca\xd51\\r\\n");
-        let mut ctx = TemplateCtx::new(Encoding::UTF_16LE, false);
-        assert_eq!(
-            Template::parse("A{seq}").unwrap().render(&mut ctx).unwrap(),
-            vec![b'A', 0, b'1', 0]
-        );
-    }
-
-    #[test]
-    fn hex_mode() {
-        let t = Template::parse_hex("01 03 {hex:00 00} 00 0A {seq:02}").unwrap();
-        let out = t.render(&mut TemplateCtx::default()).unwrap();
-        assert_eq!(out, vec![1, 3, 0, 0, 0, 0x0a, b'0', b'1']);
-        let e = Template::parse_hex("01 0G").unwrap_err();
-        assert_eq!(e.position, 4);
-    }
-
-    #[test]
-    fn errors_name_the_position() {
-        let e = Template::parse("ab{nope}").unwrap_err();
-        assert_eq!(e.position, 3);
-        assert!(e.to_string().contains("unknown variable {nope}"), "{e}");
-        assert!(e.to_string().starts_with("position 4:"), "{e}");
-        assert_eq!(e.problem, TemplateProblem::UnknownVariable("nope".into()));
-        assert_eq!(
-            Template::parse("{rand:70000}").unwrap_err().problem,
-            TemplateProblem::RandTooBig {
-                n: 70000,
-                max: MAX_RAND
-            }
-        );
-        assert_eq!(
-            Template::parse("{time:1}").unwrap_err().problem,
-            TemplateProblem::NoArgument("time".into())
-        );
-        assert_eq!(Template::parse("ab{seq").unwrap_err().position, 2);
-        assert_eq!(Template::parse("a}b").unwrap_err().position, 1);
-        assert_eq!(Template::parse("{seq:x}").unwrap_err().position, 5);
-        assert_eq!(Template::parse("{seq:99}").unwrap_err().position, 5);
-        assert!(Template::parse("{rand:65536}").is_err());
-        assert!(Template::parse("{rand:65535}").is_ok());
-        assert!(Template::parse("{rand}").is_err());
-        assert!(Template::parse("{time:1}").is_err());
-        let e = Template::parse("x{hex:01 0z}").unwrap_err();
-        assert_eq!(e.position, 10, "{e}");
-        assert_eq!(e.problem, TemplateProblem::Hex(HexProblem::NotDigit('z')));
-        let many = "{rand:65535}".repeat(300);
-        let e = Template::parse(&many).unwrap_err();
-        assert_eq!(e.problem, TemplateProblem::TooLarge { max: MAX_OUTPUT });
-        assert!(e.reason().contains("larger"), "{e}");
-    }
-
-    #[test]
-    fn render_errors_name_the_position() {
-        // Position after a folded brace: "{{" counts as two characters of the template.
-        let t = Template::parse("{{ab收").unwrap();
-        let e = t
-            .render(&mut TemplateCtx::new(Encoding::LATIN_1, false))
-            .unwrap_err();
-        assert_eq!(e.position, 4, "{e}");
-        match &e.problem {
-            TemplateProblem::Encode(x) => assert_eq!((x.position, x.ch), (4, '收')),
-            other => panic!("{other:?}"),
-        }
-        let t = Template::parse(r"{seq}a\q").unwrap();
-        let e = t
-            .render(&mut TemplateCtx::new(Encoding::UTF_8, true))
-            .unwrap_err();
-        assert_eq!(e.position, 6, "{e}");
-        assert_eq!(
-            e.problem,
-            TemplateProblem::Escape(EscapeProblem::Unknown('q'))
-        );
-        let t = Template::parse(r"{seq}a\n收").unwrap();
-        let e = t
-            .render(&mut TemplateCtx::new(Encoding::LATIN_1, true))
-            .unwrap_err();
-        assert_eq!(e.position, 8, "{e}");
-    }
-
-    #[test]
-    fn literals() {
-        let mut ctx = TemplateCtx::default();
-        let t = Template::literal_text("{seq}");
-        assert_eq!(t.render(&mut ctx).unwrap(), b"{seq}");
-        assert_eq!(
-            Template::parse(t.source())
-                .unwrap()
-                .render(&mut ctx)
-                .unwrap(),
-            b"{seq}"
-        );
-        let t = Template::literal_bytes(&[0, 0xff]);
-        assert_eq!(t.render(&mut ctx).unwrap(), vec![0, 0xff]);
-        assert_eq!(
-            Template::parse(t.source())
-                .unwrap()
-                .render(&mut ctx)
-                .unwrap(),
-            vec![0, 0xff]
-        );
-    }
-}
+#[path = "template_tests.rs"]
+mod tests;

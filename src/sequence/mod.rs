@@ -238,7 +238,7 @@ pub(crate) fn unknown_variable(t: &str) -> Option<&str> {
         let after = &rest[open + 1..];
         if let Some(len) = after.find('}') {
             let name = &after[..len];
-            if !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            if crate::codec::is_var_name(name) {
                 return Some(name);
             }
         }

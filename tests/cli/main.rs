@@ -14,5 +14,6 @@ mod hostile_bytes;
 mod privacy;
 mod record_pcapng;
 mod replay;
+mod rules;
 mod sequence_run;
 mod tls_trust;

@@ -31,6 +31,7 @@ mod prop_spool;
 mod record;
 mod record_throughput;
 mod resources;
+mod rule_captures;
 mod session_roster;
 mod session_runtime;
 mod session_sequence;

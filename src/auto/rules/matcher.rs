@@ -2,7 +2,7 @@
 //! checked once ([`Matcher::compile`]) into a [`CompiledMatcher`].
 
 use crate::codec::hex::HexProblem;
-use crate::codec::{Encoding, decode, encode, parse_hex, to_hex_spaced};
+use crate::codec::{Encoding, VarValue, decode, encode, parse_hex, to_hex_spaced};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -227,6 +227,65 @@ impl CompiledMatcher {
             Inner::Bytes(r) => r.is_match(data),
         }
     }
+
+    /// The names a reply may use for the regex's groups: `0` (the whole match), `1`, `2`…
+    /// and each `(?P<name>…)`. None for a matcher that is not a regex.
+    pub fn group_names(&self) -> Option<Vec<String>> {
+        let names: Vec<Option<&str>> = match &self.0 {
+            Inner::Regex(r) => r.capture_names().collect(),
+            Inner::Bytes(r) => r.capture_names().collect(),
+            _ => return None,
+        };
+        let mut out: Vec<String> = (0..names.len()).map(|i| i.to_string()).collect();
+        out.extend(names.into_iter().flatten().map(String::from));
+        Some(out)
+    }
+
+    /// The values of the groups named in `want` (see [`CompiledMatcher::group_names`]) in
+    /// the first match in `data`: a text regex's as text (`data` decoded with `enc`), a byte
+    /// regex's as the bytes. A group that took no part is left out. None when nothing
+    /// matches or the matcher is not a regex.
+    pub fn captures(&self, data: &[u8], enc: Encoding, want: &[String]) -> Option<Captures> {
+        match &self.0 {
+            Inner::Regex(r) => {
+                let text = decode(enc, data);
+                let c = r.captures(&text)?;
+                Some(pick(want, |w| {
+                    group(w, |i| c.get(i), |n| c.name(n))
+                        .map(|m| VarValue::Text(m.as_str().to_string()))
+                }))
+            }
+            Inner::Bytes(r) => {
+                let c = r.captures(data)?;
+                Some(pick(want, |w| {
+                    group(w, |i| c.get(i), |n| c.name(n))
+                        .map(|m| VarValue::Bytes(m.as_bytes().to_vec()))
+                }))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A regex's groups' values by name, for a reply's render.
+pub type Captures = Vec<(String, VarValue)>;
+
+/// The group a reply's name stands for: a number, else a group's name.
+fn group<M>(
+    name: &str,
+    by_index: impl Fn(usize) -> Option<M>,
+    by_name: impl Fn(&str) -> Option<M>,
+) -> Option<M> {
+    match name.parse::<usize>() {
+        Ok(i) => by_index(i),
+        Err(_) => by_name(name),
+    }
+}
+
+fn pick(want: &[String], value: impl Fn(&str) -> Option<VarValue>) -> Captures {
+    want.iter()
+        .filter_map(|w| value(w).map(|v| (w.clone(), v)))
+        .collect()
 }
 
 /// A short form of bytes for messages: hex, cut after 32 bytes.
@@ -271,6 +330,49 @@ mod tests {
         for k in 0..Matcher::KINDS.len() {
             assert_eq!(Matcher::from_kind(k, "x".into()).kind_index(), k);
         }
+    }
+
+    #[test]
+    fn groups_and_captures() {
+        let want = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let m = Matcher::Regex(r"REQ (?P<n>\d+)( x)?".into())
+            .compile()
+            .unwrap();
+        assert_eq!(m.group_names().unwrap(), ["0", "1", "2", "n"]);
+        let c = m.captures(b"REQ 42", Encoding::UTF_8, &want(&["n", "1", "0", "2"]));
+        let t = |s: &str| VarValue::Text(s.into());
+        assert_eq!(
+            c.unwrap(),
+            [
+                ("n".to_string(), t("42")),
+                ("1".to_string(), t("42")),
+                ("0".to_string(), t("REQ 42")),
+            ]
+        );
+        assert!(
+            m.captures(b"nope", Encoding::UTF_8, &want(&["n"]))
+                .is_none()
+        );
+        // A text regex sees the decoded text.
+        let m = Matcher::Regex("收(.)".into()).compile().unwrap();
+        let c = m.captures(&[0xca, 0xd5, 0xb5, 0xbd], Encoding::GBK, &want(&["1"]));
+        assert_eq!(c.unwrap(), [("1".to_string(), t("到"))]);
+        // A byte regex's group is the raw bytes.
+        let m = Matcher::BytesRegex(r"(?s-u)^\x01\x03(..)".into())
+            .compile()
+            .unwrap();
+        let c = m.captures(&[1, 3, 0xff, 0, 9], Encoding::UTF_8, &want(&["1"]));
+        assert_eq!(
+            c.unwrap(),
+            [("1".to_string(), VarValue::Bytes(vec![0xff, 0]))]
+        );
+        assert!(
+            Matcher::Contains("x".into())
+                .compile()
+                .unwrap()
+                .group_names()
+                .is_none()
+        );
     }
 
     #[test]

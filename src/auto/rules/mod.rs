@@ -14,18 +14,22 @@
 //! a message that no rule answered is sent back as it came. On TCP the stream can be cut
 //! into frames first ([`RuleSet::framing`]), so a rule sees whole lines rather than chunks.
 
+mod error;
 mod matcher;
 mod outbox;
+mod spec;
 
-pub use matcher::{CompiledMatcher, MatchError, MatchProblem, Matcher, brief_hex, text_as_hex};
+pub use error::{RuleError, RuleProblem};
+pub use matcher::{
+    Captures, CompiledMatcher, MatchError, MatchProblem, Matcher, brief_hex, text_as_hex,
+};
 pub use outbox::Outbox;
+pub use spec::{RuleSpec, RuleSpecError, RuleSpecProblem};
 
-use crate::codec::template::TemplateProblem;
 use crate::codec::{Encoding, Framer, Framing, Template, TemplateCtx};
 use crate::net::{Command, Event, EventKind, Payload, Role, Target};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::fmt;
 use std::time::{Duration, Instant};
 
 fn yes() -> bool {
@@ -82,13 +86,17 @@ impl Rule {
         self
     }
 
-    /// The reply as a template.
+    /// The reply as a template (no regex groups).
     pub fn template(&self) -> Result<Template, crate::codec::TemplateError> {
-        if self.reply_hex {
-            Template::parse_hex(&self.reply)
-        } else {
-            Template::parse(&self.reply)
-        }
+        self.template_with(&|_| false)
+    }
+
+    /// The reply as a template in which `{name}`s that `known` allows are regex groups.
+    pub fn template_with(
+        &self,
+        known: &dyn Fn(&str) -> bool,
+    ) -> Result<Template, crate::codec::TemplateError> {
+        Template::parse_with(&self.reply, self.reply_hex, known)
     }
 }
 
@@ -119,58 +127,12 @@ impl RuleSet {
     }
 }
 
-/// A rule that cannot be used, and which one (0-based).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RuleError {
-    pub rule: usize,
-    /// 0-based character position in the field, when known.
-    pub position: Option<usize>,
-    pub problem: RuleProblem,
-}
-
-/// What is wrong with a rule, and in which field, typed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RuleProblem {
-    /// The match field.
-    Match(MatchProblem),
-    /// The reply field (a template).
-    Reply(TemplateProblem),
-}
-
-impl RuleError {
-    /// Which field: "match" or "reply".
-    pub fn field(&self) -> &'static str {
-        match self.problem {
-            RuleProblem::Match(_) => "match",
-            RuleProblem::Reply(_) => "reply",
-        }
-    }
-
-    /// What is wrong, in English, without the rule and position.
-    pub fn reason(&self) -> String {
-        match &self.problem {
-            RuleProblem::Match(m) => m.english(),
-            RuleProblem::Reply(t) => t.english(),
-        }
-    }
-}
-
-impl fmt::Display for RuleError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "rule {}, {}: ", self.rule + 1, self.field())?;
-        match self.position {
-            Some(p) => write!(f, "position {}: {}", p + 1, self.reason()),
-            None => f.write_str(&self.reason()),
-        }
-    }
-}
-
-impl std::error::Error for RuleError {}
-
 #[derive(Debug)]
 struct Compiled {
     matcher: CompiledMatcher,
     reply: Template,
+    /// The regex groups the reply uses, each once.
+    groups: Vec<String>,
 }
 
 /// Runs a [`RuleSet`] against received events. Owns no thread and no session.
@@ -191,25 +153,7 @@ impl Responder {
     pub fn new(set: RuleSet, enc: Encoding) -> Result<Responder, RuleError> {
         let mut compiled = Vec::with_capacity(set.rules.len());
         for (i, r) in set.rules.iter().enumerate() {
-            let matcher = r.matcher.compile().map_err(|e| RuleError {
-                rule: i,
-                position: e.position,
-                problem: RuleProblem::Match(e.problem),
-            })?;
-            let reply = r.template().map_err(|e| RuleError {
-                rule: i,
-                position: Some(e.position),
-                problem: RuleProblem::Reply(e.problem),
-            })?;
-            // A trial render catches text the encoding cannot write.
-            reply
-                .render(&mut TemplateCtx::new(enc, r.escapes))
-                .map_err(|e| RuleError {
-                    rule: i,
-                    position: Some(e.position),
-                    problem: RuleProblem::Reply(e.problem),
-                })?;
-            compiled.push(Compiled { matcher, reply });
+            compiled.push(Self::check(i, r, enc)?);
         }
         Ok(Responder {
             fired: vec![0; set.rules.len()],
@@ -219,6 +163,47 @@ impl Responder {
             ctx: TemplateCtx::new(enc, false),
             framers: HashMap::new(),
             last_error: None,
+        })
+    }
+
+    /// Checks and compiles rule `i`: its matcher, its reply, and that each regex group the
+    /// reply names is one the rule's regex has.
+    fn check(i: usize, r: &Rule, enc: Encoding) -> Result<Compiled, RuleError> {
+        let at = |position: Option<usize>, problem: RuleProblem| RuleError {
+            rule: i,
+            position,
+            problem,
+        };
+        let matcher = r
+            .matcher
+            .compile()
+            .map_err(|e| at(e.position, RuleProblem::Match(e.problem)))?;
+        let names = matcher.group_names();
+        // Any group-like name parses, so a wrong one is named as such below; without a
+        // regex, only numbers do (a mistyped `{seqq}` stays an unknown variable).
+        let known = |n: &str| names.is_some() || n.parse::<usize>().is_ok();
+        let reply = r
+            .template_with(&known)
+            .map_err(|e| at(Some(e.position), RuleProblem::Reply(e.problem)))?;
+        let mut groups: Vec<String> = Vec::new();
+        for (name, pos) in reply.vars() {
+            match &names {
+                None => return Err(at(Some(pos), RuleProblem::NotARegex(name.into()))),
+                Some(g) if !g.iter().any(|x| x == name) => {
+                    return Err(at(Some(pos), RuleProblem::NoGroup(name.into())));
+                }
+                Some(_) if !groups.iter().any(|x| x == name) => groups.push(name.into()),
+                Some(_) => {}
+            }
+        }
+        // A trial render catches text the encoding cannot write.
+        reply
+            .render(&mut TemplateCtx::new(enc, r.escapes))
+            .map_err(|e| at(Some(e.position), RuleProblem::Reply(e.problem)))?;
+        Ok(Compiled {
+            matcher,
+            reply,
+            groups,
         })
     }
 
@@ -343,8 +328,14 @@ impl Responder {
             .position(|(r, c)| r.enabled && c.matcher.is_match(msg, enc));
         if let Some(i) = hit {
             let rule = &self.set.rules[i];
+            let c = &self.compiled[i];
             self.ctx.escapes = rule.escapes;
-            let bytes = match self.compiled[i].reply.render(&mut self.ctx) {
+            if !c.groups.is_empty() {
+                self.ctx.vars = c.matcher.captures(msg, enc, &c.groups).unwrap_or_default();
+            }
+            let rendered = c.reply.render(&mut self.ctx);
+            self.ctx.vars.clear();
+            let bytes = match rendered {
                 Ok(b) => b,
                 Err(e) => {
                     self.last_error = Some(format!("rule {}, reply: {e}", i + 1));
@@ -376,146 +367,4 @@ impl Responder {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::net::SocketAddr;
-
-    fn rx(role: Role, data: &[u8]) -> Event {
-        let peer: SocketAddr = "127.0.0.1:5000".parse().unwrap();
-        Event {
-            ts_us: 0,
-            role,
-            local: None,
-            peer: Some(peer),
-            client: if role == Role::TcpServer {
-                Some(7)
-            } else {
-                None
-            },
-            kind: EventKind::Rx(data.to_vec()),
-        }
-    }
-
-    fn sent(out: &[(Instant, Command)]) -> Vec<(Vec<u8>, Target)> {
-        out.iter()
-            .map(|(_, c)| match c {
-                Command::Send {
-                    payload: Payload::Bytes(b),
-                    to,
-                } => (b.clone(), to.clone()),
-                other => panic!("{other:?}"),
-            })
-            .collect()
-    }
-
-    #[test]
-    fn bad_rules_say_why() {
-        let set = RuleSet {
-            rules: vec![
-                Rule::new(Matcher::Any, "ok"),
-                Rule::new(Matcher::Any, "x{nope}"),
-            ],
-            ..RuleSet::default()
-        };
-        let e = Responder::new(set, Encoding::UTF_8).unwrap_err();
-        assert_eq!((e.rule, e.field(), e.position), (1, "reply", Some(2)));
-        assert_eq!(
-            e.problem,
-            RuleProblem::Reply(TemplateProblem::UnknownVariable("nope".into()))
-        );
-        assert!(
-            e.to_string().starts_with("rule 2, reply: position 3"),
-            "{e}"
-        );
-        let set = RuleSet {
-            rules: vec![Rule::new(Matcher::Any, "收")],
-            ..RuleSet::default()
-        };
-        assert!(Responder::new(set, Encoding::LATIN_1).is_err());
-    }
-
-    #[test]
-    fn first_enabled_rule_answers_and_counts() {
-        let set = RuleSet {
-            echo: true,
-            rules: vec![
-                Rule::new(Matcher::Contains("PING".into()), "PONG {seq}"),
-                Rule::new(Matcher::Regex(r"^GET \w+$".into()), "VALUE")
-                    .delay(Duration::from_millis(50)),
-                Rule::new(Matcher::Any, "never"),
-            ],
-            framing: Framing::Raw,
-        };
-        let mut r = Responder::new(set, Encoding::UTF_8).unwrap();
-        r.set_enabled(2, false);
-        let now = Instant::now();
-        let out = r.on_rx(&rx(Role::UdpReceiver, b"PING"), now);
-        let peer: SocketAddr = "127.0.0.1:5000".parse().unwrap();
-        assert_eq!(sent(&out), vec![(b"PONG 1".to_vec(), Target::Peer(peer))]);
-        assert_eq!(out[0].0, now);
-        let out = r.on_rx(&rx(Role::TcpServer, b"GET temp"), now);
-        assert_eq!(sent(&out), vec![(b"VALUE".to_vec(), Target::Client(7))]);
-        assert_eq!(out[0].0, now + Duration::from_millis(50));
-        let out = r.on_rx(&rx(Role::TcpClient, b"other"), now);
-        assert_eq!(sent(&out), vec![(b"other".to_vec(), Target::Default)]);
-        let out = r.on_rx(&rx(Role::UdpReceiver, b"PING again"), now);
-        // One counter for the whole responder: VALUE took 2.
-        assert_eq!(sent(&out)[0].0, b"PONG 3");
-        assert_eq!(r.fired(), &[2, 1, 0]);
-        assert_eq!(r.echoed(), 1);
-        r.set_echo(false);
-        assert!(r.on_rx(&rx(Role::UdpReceiver, b"zzz"), now).is_empty());
-        r.reset_counts();
-        assert_eq!(r.fired(), &[0, 0, 0]);
-    }
-
-    #[test]
-    fn tcp_framing_before_matching() {
-        let set = RuleSet {
-            echo: false,
-            rules: vec![Rule::new(Matcher::Equals("PING".into()), r"PONG\r\n").escapes()],
-            framing: Framing::crlf(),
-        };
-        let mut r = Responder::new(set, Encoding::UTF_8).unwrap();
-        let now = Instant::now();
-        assert!(r.on_rx(&rx(Role::TcpClient, b"PI"), now).is_empty());
-        let out = r.on_rx(&rx(Role::TcpClient, b"NG\r\nPING\r\nX\r\n"), now);
-        assert_eq!(sent(&out).len(), 2);
-        assert_eq!(sent(&out)[0].0, b"PONG\r\n");
-    }
-
-    #[test]
-    fn hex_reply_with_variables() {
-        let set = RuleSet {
-            rules: vec![
-                Rule::new(
-                    Matcher::StartsWithHex("01 03".into()),
-                    "01 03 02 {hex:00 2A}",
-                )
-                .hex(),
-            ],
-            ..RuleSet::default()
-        };
-        let mut r = Responder::new(set, Encoding::UTF_8).unwrap();
-        let out = r.on_rx(&rx(Role::UdpReceiver, &[1, 3, 0, 0]), Instant::now());
-        assert_eq!(sent(&out)[0].0, vec![1, 3, 2, 0, 0x2a]);
-    }
-
-    #[test]
-    fn rules_serialise() {
-        let set = RuleSet {
-            echo: true,
-            rules: vec![
-                Rule::new(Matcher::Regex(r"\d+".into()), "n={seq}").delay(Duration::from_secs(1)),
-                Rule::new(Matcher::StartsWithHex("7e".into()), "7e").hex(),
-            ],
-            framing: Framing::lf(),
-        };
-        let j = serde_json::to_string_pretty(&set).unwrap();
-        assert_eq!(serde_json::from_str::<RuleSet>(&j).unwrap(), set);
-        let minimal: RuleSet =
-            serde_json::from_str(r#"{"rules":[{"matcher":{"kind":"any"},"reply":"hi"}]}"#).unwrap();
-        assert!(minimal.rules[0].enabled);
-        assert_eq!(minimal.framing, Framing::Raw);
-    }
-}
+mod tests;

@@ -280,7 +280,11 @@ impl Runner {
         }
         self.framer.reset();
         self.local = None;
-        self.tools.on_start(*plan);
+        let mut plan = *plan;
+        if let Some(rules) = plan.rules.take() {
+            self.tools.set_rules(&rules, self.enc);
+        }
+        self.tools.on_start(plan);
         // A recorder still open is a sequence's reconnect: it goes on.
         if record.is_some() || !self.tools.seq.is_running() {
             self.finish_record();

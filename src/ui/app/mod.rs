@@ -82,6 +82,11 @@ impl App {
             if l.hex {
                 panel.settings.display = super::DisplayMode::Both;
             }
+            // `--rule`s: the tab's rules, shown in the Auto-reply tool.
+            if let Some(rules) = &l.auto.rules {
+                panel.settings.kit.rules = rules.clone();
+                panel.settings.kit.tool = super::Tool::Rules;
+            }
         }
         App {
             last_size: None,

@@ -160,6 +160,14 @@ pub fn rule_error_text(lang: Lang, e: &RuleError) -> String {
     let (field, what) = match &e.problem {
         RuleProblem::Match(m) => (fl!(l, "parse-rule-match"), match_problem_text(lang, m)),
         RuleProblem::Reply(t) => (fl!(l, "parse-rule-reply"), template_problem_text(lang, t)),
+        RuleProblem::NoGroup(n) => (
+            fl!(l, "parse-rule-reply"),
+            fl!(l, "parse-rule-no-group", name = n.as_str()),
+        ),
+        RuleProblem::NotARegex(n) => (
+            fl!(l, "parse-rule-reply"),
+            fl!(l, "parse-rule-not-regex", name = n.as_str()),
+        ),
     };
     let err = match e.position {
         Some(p) => at_position(lang, p, what),
@@ -264,5 +272,29 @@ mod tests {
                 "{t}"
             );
         }
+    }
+
+    #[test]
+    fn regex_group_errors_in_both_languages() {
+        let rule = |m: Matcher, reply: &str| {
+            let set = RuleSet {
+                rules: vec![Rule::new(m, reply)],
+                ..RuleSet::default()
+            };
+            Responder::new(set, Encoding::UTF_8).unwrap_err()
+        };
+        let e = rule(Matcher::Regex(r"REQ (?P<id>\d+)".into()), "ACK {n}");
+        assert_eq!(rule_error_text(Lang::En, &e), e.to_string());
+        assert_eq!(
+            e.to_string(),
+            "rule 1, reply: position 6: the regex has no group {n}"
+        );
+        assert_eq!(
+            rule_error_text(Lang::Zh, &e),
+            "规则 1 的回复内容：第 6 个字符：正则表达式里没有分组 {n}"
+        );
+        let e = rule(Matcher::Contains("REQ".into()), "ACK {1}");
+        assert_eq!(rule_error_text(Lang::En, &e), e.to_string());
+        assert!(rule_error_text(Lang::Zh, &e).contains("不是用正则表达式匹配的"));
     }
 }

@@ -84,11 +84,8 @@ impl PayloadForm {
             } else {
                 Template::parse(&self.text)
             }?;
-            let mut ctx = TemplateCtx {
-                seq: *seq,
-                enc,
-                escapes: self.escapes && !self.hex,
-            };
+            let mut ctx = TemplateCtx::new(enc, self.escapes && !self.hex);
+            ctx.seq = *seq;
             let b = t.render(&mut ctx)?;
             *seq = ctx.seq;
             return Ok(b);
