@@ -303,7 +303,7 @@ fn utf8_lossy_into<'a>(bytes: &'a [u8], out: &mut String) -> &'a [u8] {
         if cut_short {
             return bad;
         }
-        out.push_str("\u{fffd}");
+        out.push('\u{fffd}');
     }
     &[]
 }
