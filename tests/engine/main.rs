@@ -45,3 +45,4 @@ mod tls;
 mod tls_bulk;
 mod tls_openssl;
 mod udp;
+mod udp_batch;
