@@ -162,10 +162,13 @@ mod imp {
             let n = (n as usize).min(count);
             for m in &msgs[..n] {
                 let h = &m.msg_hdr;
+                // size_t on glibc, socklen_t on musl.
+                #[allow(clippy::unnecessary_cast)]
+                let control_len = h.msg_controllen as usize;
                 self.lens.push((
                     (m.msg_len as usize).min(SLOT),
                     h.msg_namelen as usize,
-                    (h.msg_controllen as usize).min(size_of::<[u64; CONTROL_WORDS]>()),
+                    control_len.min(size_of::<[u64; CONTROL_WORDS]>()),
                 ));
             }
             Ok(n)
