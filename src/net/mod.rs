@@ -16,6 +16,7 @@ mod event;
 pub mod file_send;
 pub mod interfaces;
 pub mod port_owner;
+mod rxbatch;
 mod rxq;
 pub mod sched;
 pub mod shaping;

@@ -1,11 +1,13 @@
 //! Datagrams the kernel dropped before the app could read them.
 //!
 //! On Linux the socket's drop counter (datagrams discarded because its receive buffer was
-//! full) is read two ways: `SO_RXQ_OVFL` makes every `recvmsg` carry it as ancillary data,
-//! and `getsockopt(SO_MEMINFO)` reads it directly, so the figure is exact shortly after a
-//! flood ends even when no datagram follows. The UDP worker reads through [`recv_from`],
-//! calls [`Drops::due`] each pass, and reports the total as `EventKind::KernelDrops`.
-//! Elsewhere the counter is simply never read and [`recv_from`] is a plain `recv_from`.
+//! full) is read two ways: `SO_RXQ_OVFL` makes every datagram received carry it as
+//! ancillary data (read with `parse_drops` by `super::rxbatch`'s `recvmmsg`), and
+//! `getsockopt(SO_MEMINFO)` reads it directly, so the figure is exact shortly after a
+//! flood ends even when no datagram follows. The UDP worker reads through
+//! `super::rxbatch::RecvBatch`, calls [`Drops::due`] each pass, and reports the total as
+//! `EventKind::KernelDrops`. Elsewhere the counter is simply never read and `recv_from`
+//! is a plain `recv_from`.
 
 use std::time::{Duration, Instant};
 
@@ -96,12 +98,8 @@ impl<T> CountsDrops for T {
 
 #[cfg(target_os = "linux")]
 mod imp {
-    use super::Drops;
-    use socket2::{MaybeUninitSlice, MsgHdrMut, SockAddr, SockRef};
-    use std::io;
-    use std::mem::{MaybeUninit, size_of, size_of_val};
-    use std::net::SocketAddr;
-    use std::os::fd::{AsFd, AsRawFd};
+    use std::mem::{size_of, size_of_val};
+    use std::os::fd::AsRawFd;
 
     /// SO_MEMINFO (not in the libc crate): 55 in asm-generic; SPARC numbers it 0x39.
     #[cfg(not(any(target_arch = "sparc", target_arch = "sparc64")))]
@@ -149,65 +147,8 @@ mod imp {
         r == 0
     }
 
-    pub fn recv_from(
-        sock: &impl AsFd,
-        buf: &mut [u8],
-        drops: &mut Drops,
-    ) -> io::Result<(usize, SocketAddr)> {
-        if !drops.enabled {
-            let sock = SockRef::from(sock);
-            let mut addr = empty_addr();
-            let n = recv_plain(&sock, buf, &mut addr)?;
-            return Ok((n, to_std(&addr)?));
-        }
-        let sock = SockRef::from(sock);
-        let mut addr = empty_addr();
-        // Room for a few control messages (one u32 counter is all we ask for).
-        let mut control = [MaybeUninit::<u8>::uninit(); 64];
-        // SAFETY: u8 and MaybeUninit<u8> have the same layout; recvmsg only writes bytes.
-        let uninit = unsafe { &mut *(buf as *mut [u8] as *mut [MaybeUninit<u8>]) };
-        let mut bufs = [MaybeUninitSlice::new(uninit)];
-        let (n, control_len) = {
-            let mut msg = MsgHdrMut::new()
-                .with_addr(&mut addr)
-                .with_buffers(&mut bufs)
-                .with_control(&mut control);
-            let n = sock.recvmsg(&mut msg, 0)?;
-            (n, msg.control_len())
-        };
-        let control_len = control_len.min(control.len());
-        // SAFETY: the kernel initialised the first `control_len` bytes.
-        let control: &[u8] =
-            unsafe { std::slice::from_raw_parts(control.as_ptr().cast::<u8>(), control_len) };
-        if let Some(d) = parse_drops(control) {
-            drops.dropped = drops.dropped.max(u64::from(d));
-        }
-        Ok((n, to_std(&addr)?))
-    }
-
-    fn recv_plain(sock: &SockRef<'_>, buf: &mut [u8], addr: &mut SockAddr) -> io::Result<usize> {
-        // SAFETY: as above.
-        let uninit = unsafe { &mut *(buf as *mut [u8] as *mut [MaybeUninit<u8>]) };
-        let mut bufs = [MaybeUninitSlice::new(uninit)];
-        let mut msg = MsgHdrMut::new().with_addr(addr).with_buffers(&mut bufs);
-        sock.recvmsg(&mut msg, 0)
-    }
-
-    /// Room for any address: recvmsg fills in the sender's.
-    fn empty_addr() -> SockAddr {
-        let storage = socket2::SockAddrStorage::zeroed();
-        let len = storage.size_of();
-        // SAFETY: a zeroed storage with its full size is a valid (AF_UNSPEC) address.
-        unsafe { SockAddr::new(storage, len) }
-    }
-
-    fn to_std(addr: &SockAddr) -> io::Result<SocketAddr> {
-        addr.as_socket()
-            .ok_or_else(|| io::Error::other("a datagram came from a non-IP address"))
-    }
-
     /// Finds the SO_RXQ_OVFL counter in a control buffer (walked by hand, bounds-checked).
-    pub(super) fn parse_drops(control: &[u8]) -> Option<u32> {
+    pub(crate) fn parse_drops(control: &[u8]) -> Option<u32> {
         let align = size_of::<usize>();
         let round = |n: usize| (n + align - 1) & !(align - 1);
         let hdr = size_of::<libc::cmsghdr>();
@@ -238,7 +179,7 @@ mod imp {
 }
 
 #[cfg(target_os = "linux")]
-pub(crate) use imp::{enable, recv_from};
+pub(crate) use imp::{enable, parse_drops};
 
 #[cfg(not(target_os = "linux"))]
 pub(crate) fn recv_from(
@@ -272,48 +213,5 @@ mod tests {
         let mut bad = buf.clone();
         bad[0] = 0xff; // a length past the end
         assert_eq!(imp::parse_drops(&bad), None);
-    }
-
-    #[test]
-    fn counts_real_drops_on_loopback() {
-        let rx = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-        let to = rx.local_addr().unwrap();
-        let sock2 = socket2::SockRef::from(&rx);
-        let _ = sock2.set_recv_buffer_size(4096);
-        let mut drops = Drops::new(&rx);
-        assert!(drops.enabled);
-        let tx = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-        let n = 2000;
-        for _ in 0..n {
-            tx.send_to(&[7u8; 512], to).unwrap();
-        }
-        rx.set_nonblocking(true).unwrap();
-        let mut buf = [0u8; 2048];
-        let mut got = 0u64;
-        while recv_from(&rx, &mut buf, &mut drops).is_ok() {
-            got += 1;
-        }
-        // One more after the drops: it carries the final count.
-        tx.send_to(b"last", to).unwrap();
-        rx.set_nonblocking(false).unwrap();
-        let (len, _) = recv_from(&rx, &mut buf, &mut drops).unwrap();
-        assert_eq!(&buf[..len], b"last");
-        got += 1;
-        assert!(
-            drops.dropped > 0,
-            "a 4 KiB buffer cannot hold {n} datagrams"
-        );
-        assert_eq!(got + drops.dropped, n + 1, "received + dropped = sent");
-        let now = Instant::now();
-        assert_eq!(
-            rx.kernel_drops(),
-            Some(drops.dropped),
-            "SO_MEMINFO reads the same counter"
-        );
-        assert_eq!(drops.due(&rx, now, false), Some(drops.dropped));
-        assert_eq!(drops.due(&rx, now, true), None, "reported once per change");
-        drops.dropped += 1;
-        assert_eq!(drops.due(&rx, now, false), None, "not twice in 200 ms");
-        assert!(drops.due(&rx, now, true).is_some(), "but always at the end");
     }
 }

@@ -142,11 +142,23 @@ fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
+/// The longest wait or timeout a step may give. humantime reads up to ~584 billion years,
+/// and a run adds the step's duration to the instant it began: past ~292 billion years
+/// that addition overflows (a panic in the runner; found by the `sequence` fuzz target).
+pub const MAX_DURATION: Duration = Duration::from_secs(365 * 24 * 60 * 60);
+
 fn duration(s: &str, line: usize, what: &str) -> Result<Duration, SeqError> {
-    humantime::parse_duration(s.trim()).map_err(|e| SeqError {
+    let d = humantime::parse_duration(s.trim()).map_err(|e| SeqError {
         line,
         message: format!("{what} \"{s}\": {e} (write it as 500ms, 2s, 1m)"),
-    })
+    })?;
+    if d > MAX_DURATION {
+        return Err(SeqError {
+            line,
+            message: format!("{what} \"{s}\": longer than 365 days"),
+        });
+    }
+    Ok(d)
 }
 
 impl Sequence {

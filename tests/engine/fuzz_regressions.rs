@@ -27,3 +27,31 @@ fn iso_2022_jp_shift_and_escape_controls_are_errors_not_panics() {
     // Still fine: what ISO-2022-JP can write.
     assert!(encode(enc, "abc 日本").is_ok());
 }
+
+/// A sequence step's wait or timeout is added to the instant the step began: one of
+/// ~300 billion years (humantime reads it) overflowed `Instant + Duration`, a panic in the
+/// runner. Such a file is now refused with its line; a year is still accepted and runs.
+#[test]
+fn a_sequence_wait_too_long_for_an_instant_is_refused_not_a_panic() {
+    use socket_tester::sequence::Sequence;
+    use socket_tester::sequence::run::SequenceRun;
+    use std::time::Instant;
+    for step in [
+        "wait = \"300000000000y\"",
+        "expect = \"x\"\ntimeout = \"300000000000y\"",
+        "wait = \"366days\"",
+    ] {
+        let text = format!("protocol = \"udp\"\n[[step]]\n{step}\n");
+        let e = Sequence::parse(&text).unwrap_err();
+        assert_eq!(e.line, 2, "{step}: {e}");
+        assert!(e.message.contains("longer than 365 days"), "{e}");
+    }
+    let seq = Sequence::parse("protocol = \"udp\"\n[[step]]\nwait = \"365days\"\n").unwrap();
+    let mut run = SequenceRun::new(seq);
+    let now = Instant::now();
+    assert!(run.poll(now).is_empty());
+    assert!(
+        run.deadline().is_some_and(|d| d > now),
+        "a year's wait has a deadline"
+    );
+}

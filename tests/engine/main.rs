@@ -48,3 +48,4 @@ mod tls_bulk;
 mod tls_openssl;
 mod tls_trust;
 mod udp;
+mod udp_batch;

@@ -5,6 +5,7 @@
 use super::addr;
 use super::error::{ErrorKind, Op, describe, resolve_failure_kind};
 use super::file_send::{self, FileSend, Step};
+use super::rxbatch::RecvBatch;
 use super::worker::{Ctx, TICK};
 use super::{CloseReason, ClosedBy, Command, EventKind, Payload, Role, SessionConfig, Target};
 use mio::{Events, Interest, Poll, Token};
@@ -17,8 +18,6 @@ use std::time::Instant;
 mod multicast;
 
 const SOCK: Token = Token(1);
-/// Large enough for any datagram (the IPv4 maximum payload is 65,507 bytes), so none is cut.
-const MAX_DATAGRAM: usize = 65_536;
 
 pub(crate) fn run(cfg: &SessionConfig, poll: Poll, ctx: &mut Ctx) {
     let Some(mut udp) = Udp::start(cfg, poll, ctx) else {
@@ -38,8 +37,8 @@ struct Udp {
     dest: Option<SocketAddr>,
     /// Receiver: who sent last (replies go there).
     last_sender: Option<SocketAddr>,
-    /// The read buffer, large enough for any datagram.
-    buf: Vec<u8>,
+    /// The read buffers, each large enough for any datagram (several per call on Linux).
+    batch: RecvBatch,
     drops: super::rxq::Drops,
     file: Option<FileSend>,
     file_to: SocketAddr,
@@ -129,7 +128,7 @@ impl Udp {
             socket,
             dest,
             last_sender: None,
-            buf: vec![0u8; MAX_DATAGRAM],
+            batch: RecvBatch::new(),
             drops,
             file: None,
             file_to: any_v4(),
@@ -306,17 +305,34 @@ impl Udp {
         }
     }
 
-    /// Reads every datagram waiting (edge-triggered). Break: the session is gone.
+    /// Reads every datagram waiting (edge-triggered), a batch per call, each one an event
+    /// in the order received. Break: the session is gone.
     fn drain(&mut self, ctx: &mut Ctx) -> ControlFlow<()> {
         loop {
-            match super::rxq::recv_from(&self.socket, &mut self.buf, &mut self.drops) {
-                Ok((n, from)) => {
-                    self.last_sender = Some(from);
-                    if !ctx.emit(Some(from), None, EventKind::Rx(self.buf[..n].to_vec())) {
-                        return Break(());
-                    }
-                    if ctx.stop_seen {
-                        break;
+            match self.batch.recv(&self.socket, &mut self.drops) {
+                Ok(n) => {
+                    for i in 0..n {
+                        let Some((bytes, from)) = self.batch.get(i) else {
+                            break;
+                        };
+                        match from {
+                            Ok(from) => {
+                                self.last_sender = Some(*from);
+                                let rx = EventKind::Rx(bytes.to_vec());
+                                if !ctx.emit(Some(*from), None, rx) {
+                                    return Break(());
+                                }
+                            }
+                            Err(e) => {
+                                let dest_text =
+                                    self.dest.map(|d| d.to_string()).unwrap_or_default();
+                                ctx.io_error(self.dest, None, e, Op::Recv, &dest_text);
+                            }
+                        }
+                        // Stop: the rest of the batch goes, as the socket's queue does.
+                        if ctx.stop_seen {
+                            return Continue(());
+                        }
                     }
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
