@@ -232,9 +232,12 @@ impl Framer {
                 if self.buf.is_empty() && self.dropped == 0 {
                     None
                 } else {
+                    // An unfinished prefix is held whole: cut it to the cap too.
+                    let total = self.buf.len() as u64 + self.dropped;
+                    self.buf.truncate(self.max_frame);
                     Some(Frame {
-                        len: self.buf.len() as u64 + self.dropped,
-                        truncated: self.dropped > 0,
+                        len: total,
+                        truncated: total > self.buf.len() as u64,
                         data: std::mem::take(&mut self.buf),
                         partial: true,
                     })

@@ -55,3 +55,23 @@ fn a_sequence_wait_too_long_for_an_instant_is_refused_not_a_panic() {
         "a year's wait has a deadline"
     );
 }
+
+/// fuzz target `framing`, input `03 41 41 00 40 00 00 00 02 01` (base64 `A0FBAEAAAAIB`):
+/// a 4-byte length prefix, frames capped at 1 byte, and the stream ending three bytes into
+/// a prefix. The flushed tail held those three bytes: more than the cap.
+#[test]
+fn a_flushed_unfinished_prefix_keeps_to_the_frame_cap() {
+    use socket_tester::codec::framing::PrefixWidth;
+    use socket_tester::codec::{Framer, Framing};
+    let f = Framing::LengthPrefix {
+        width: PrefixWidth::Four,
+        big_endian: true,
+        includes_prefix: false,
+    };
+    let mut fr = Framer::with_max_frame(f, 1);
+    assert!(fr.push(&[0, 0, 2]).is_empty());
+    let tail = fr.flush().expect("the unfinished prefix");
+    assert_eq!(tail.data, vec![0]);
+    assert_eq!(tail.len, 3);
+    assert!(tail.truncated && tail.partial);
+}
