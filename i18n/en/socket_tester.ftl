@@ -1103,3 +1103,4 @@ save-rest = Save the rest…
 save-rest-tip = The log's copy on disk still holds every event the record misses: save them to another place
 save-rest-title = Save the rest of the record
 save-write-failed-kept = writing { $path } failed: { $err }; nothing was saved, and a file that was there is kept as it was
+fd-no-such-folder = { $dir } is not a folder: type one that exists, or pick one below

@@ -1035,3 +1035,4 @@ save-rest = 保存其余部分…
 save-rest-tip = 日志的磁盘副本仍保存着录制文件缺少的全部事件：把它们保存到别的位置
 save-rest-title = 保存录制的其余部分
 save-write-failed-kept = 写入 { $path } 失败：{ $err }；没有保存任何内容，原有的文件保持不变
+fd-no-such-folder = { $dir } 不是文件夹：请输入一个已存在的文件夹，或在下面选择

@@ -112,7 +112,7 @@ pub struct SendArgs {
 /// Auto-reply rules, tried in order.
 #[derive(Args, Debug, Clone, Default)]
 pub struct RuleArgs {
-    /// Answer what MATCH matches with REPLY, e.g. 'regex:REQ (?P<n>\d+) => ACK {n}'.
+    /// Answer what MATCH matches with REPLY, e.g. 'regex:REQ (?P<id>\d+) => ACK {id}'.
     /// Repeatable: tried in order, the first match answers (--reply then answers what
     /// no rule did). MATCH: contains:TEXT, equals:TEXT, regex:RE (on the decoded text),
     /// bytes:RE (a byte regex, e.g. (?s-u)^\x01\x03(..)), hex:HEX (starts with these

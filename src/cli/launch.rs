@@ -13,6 +13,22 @@ use crate::net::{Payload, SessionConfig};
 #[derive(Debug)]
 pub struct ArgError(pub String);
 
+/// `--record FILE` in a folder that does not exist yet: the folder is made (private, mode
+/// 0700), and said on stderr, so a typo in the path never makes a stray folder without a
+/// word.
+fn record_folder(path: &std::path::Path) -> Result<(), ArgError> {
+    if let Some(dir) = path.parent()
+        && !dir.as_os_str().is_empty()
+        && std::fs::symlink_metadata(dir).is_err()
+    {
+        eprintln!(
+            "socket-tester: the folder {} does not exist: making it for --record",
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
 fn payload(arg: &str, text: &str, c: &Common) -> Result<Payload, ArgError> {
     let bytes = if c.hex {
         codec::parse_hex(text).map_err(|e| ArgError(format!("{arg}: bad hex, {e}")))?
@@ -128,6 +144,9 @@ impl RoleCommand {
             if let Some(t) = auto.templates.as_mut() {
                 t.send = None;
             }
+        }
+        if let Some(r) = &c.record {
+            record_folder(r)?;
         }
         Ok(Launch {
             config: config.encoding(c.encoding),

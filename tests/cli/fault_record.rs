@@ -436,3 +436,29 @@ fn a_record_cut_by_a_size_limit_ends_with_a_whole_line() {
     // Said when it happened and again at the end, not once per event.
     assert_eq!(err.matches("it holds the first").count(), 2, "{err}");
 }
+
+#[test]
+fn a_record_in_a_folder_that_does_not_exist_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("no-such").join("r.jsonl");
+    let out = Command::new(env!("CARGO_BIN_EXE_socket-tester"))
+        .args([
+            "tcp-server",
+            "--listen",
+            "127.0.0.1:0",
+            "--headless",
+            "--duration",
+            "1s",
+            "--record",
+        ])
+        .arg(&record)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("does not exist: making it for --record"),
+        "{err}"
+    );
+    assert!(record.exists(), "the record was made");
+}

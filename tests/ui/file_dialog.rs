@@ -105,3 +105,41 @@ fn an_open_dialog_stays_when_another_tab_is_shown() {
     });
     assert!(std::fs::read_to_string(&out).unwrap().contains("kept"));
 }
+
+#[test]
+fn a_folder_typed_without_enter_is_where_the_file_goes() {
+    let (dir, mut h) = receiver_with_one_datagram(b"there");
+    let sub = dir.path().join("typed");
+    std::fs::create_dir(&sub).unwrap();
+    h.get_by_label("Save log…").click();
+    for _ in 0..4 {
+        h.run();
+    }
+    // A folder that does not exist: said under the field, nothing saved.
+    let missing = dir.path().join("no-such");
+    set_field(&mut h, "Folder", missing.to_str().unwrap());
+    set_field(&mut h, "File:", "here.jsonl");
+    h.get_by_label("Save").click();
+    for _ in 0..4 {
+        h.run();
+    }
+    assert!(
+        h.query_by_label_contains("is not a folder").is_some(),
+        "the wrong folder is said"
+    );
+    assert!(
+        h.query_by_label("Cancel").is_some(),
+        "the dialog stays open"
+    );
+    // The folder typed, then Save at once (no Enter): the file goes there.
+    set_field(&mut h, "Folder", sub.to_str().unwrap());
+    h.get_by_label("Save").click();
+    wait_for(&mut h, "saved", |a| {
+        a.panel(Role::UdpReceiver)
+            .notice
+            .as_ref()
+            .is_some_and(|(m, _)| m.starts_with("saved"))
+    });
+    let text = std::fs::read_to_string(sub.join("here.jsonl")).unwrap();
+    assert!(text.contains("there"), "{text}");
+}

@@ -24,6 +24,8 @@ pub struct FileWindow {
     exts: Vec<String>,
     entries: Result<Vec<Entry>, String>,
     id: egui::Id,
+    /// The folder typed in the Folder field is not a folder (said under the field).
+    bad_dir: bool,
 }
 
 /// What the user did this frame.
@@ -46,9 +48,26 @@ impl FileWindow {
             exts,
             entries: Ok(Vec::new()),
             id: egui::Id::unique(("file_window", fastrand::u64(..))),
+            bad_dir: false,
         };
         w.read_dir();
         w
+    }
+
+    /// Goes to the folder typed in the Folder field, if it changed. False (and said under
+    /// the field) when it is not a folder.
+    fn take_typed_dir(&mut self) -> bool {
+        let typed = PathBuf::from(self.dir_text.trim());
+        if typed == self.dir {
+            return true;
+        }
+        if typed.is_dir() {
+            self.go(typed);
+            true
+        } else {
+            self.bad_dir = true;
+            false
+        }
     }
 
     fn read_dir(&mut self) {
@@ -115,13 +134,19 @@ impl FileWindow {
             let r = ui
                 .add(egui::TextEdit::singleline(&mut self.dir_text).desired_width(f32::INFINITY))
                 .labelled_by(lab.id);
+            if r.changed() {
+                self.bad_dir = false;
+            }
             if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-                let p = PathBuf::from(self.dir_text.trim());
-                if p.is_dir() {
-                    self.go(p);
-                }
+                self.take_typed_dir();
             }
         });
+        if self.bad_dir {
+            crate::ui::common::address_field::error_label(
+                ui,
+                &fl!(l, "fd-no-such-folder", dir = self.dir_text.trim()),
+            );
+        }
         ui.separator();
         let mut go_to: Option<PathBuf> = None;
         let list_h = (ui.available_height() - 70.0).max(80.0);
@@ -189,7 +214,11 @@ impl FileWindow {
             if ui
                 .add_enabled(!name.is_empty(), egui::Button::new(ok))
                 .clicked()
+                // A folder typed (without Enter) is where the file goes; one that is not a
+                // folder is said under the field, and nothing is chosen.
+                && self.take_typed_dir()
             {
+                let name = self.name.trim();
                 let p = Path::new(name);
                 let p = if p.is_absolute() {
                     p.to_path_buf()
