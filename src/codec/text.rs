@@ -278,6 +278,11 @@ pub fn decode(enc: Encoding, bytes: &[u8]) -> String {
 /// and was most of the cost of recording a binary TCP stream. Text takes the fast check
 /// once; only the bytes after its first error are walked sequence by sequence.
 fn utf8_lossy_into<'a>(bytes: &'a [u8], out: &mut String) -> &'a [u8] {
+    utf8_into(bytes, out, false)
+}
+
+/// [`utf8_lossy_into`], or with `escape` each invalid byte as `\xNN` instead of U+FFFD.
+fn utf8_into<'a>(bytes: &'a [u8], out: &mut String, escape: bool) -> &'a [u8] {
     let rest = match std::str::from_utf8(bytes) {
         Ok(s) => {
             out.push_str(s);
@@ -303,9 +308,31 @@ fn utf8_lossy_into<'a>(bytes: &'a [u8], out: &mut String) -> &'a [u8] {
         if cut_short {
             return bad;
         }
-        out.push('\u{fffd}');
+        if escape {
+            push_escaped(out, bad);
+        } else {
+            out.push('\u{fffd}');
+        }
     }
     &[]
+}
+
+/// Each byte as `\xNN` (bytes that are not text in the encoding, shown as what they are).
+fn push_escaped(out: &mut String, bytes: &[u8]) {
+    use std::fmt::Write as _;
+    for b in bytes {
+        let _ = write!(out, "\\x{b:02x}");
+    }
+}
+
+/// Decodes a whole message with each byte that is not text in `enc` written as `\xNN`
+/// (where [`decode`] writes U+FFFD): for output that must tell bytes apart (the command
+/// line's rows).
+pub fn decode_escaped(enc: Encoding, bytes: &[u8]) -> String {
+    let mut d = StreamDecoder::escaping(enc);
+    let mut s = d.feed(bytes);
+    s.push_str(&d.finish());
+    s
 }
 
 /// Decodes a byte stream that arrives in pieces (TCP), carrying a character that
@@ -315,6 +342,8 @@ pub struct StreamDecoder {
     inner: encoding_rs::Decoder,
     /// UTF-8: the start of a character cut by the end of the last piece (at most 3 bytes).
     carry: Vec<u8>,
+    /// Bytes that are not text become `\xNN`, not U+FFFD.
+    escape: bool,
 }
 
 impl fmt::Debug for StreamDecoder {
@@ -329,6 +358,15 @@ impl StreamDecoder {
             enc,
             inner: enc.0.new_decoder_without_bom_handling(),
             carry: Vec::new(),
+            escape: false,
+        }
+    }
+
+    /// A decoder that writes each byte that is not text as `\xNN` (see [`decode_escaped`]).
+    pub fn escaping(enc: Encoding) -> Self {
+        StreamDecoder {
+            escape: true,
+            ..StreamDecoder::new(enc)
         }
     }
 
@@ -352,6 +390,9 @@ impl StreamDecoder {
     fn run(&mut self, bytes: &[u8], last: bool) -> String {
         if self.enc.0 == encoding_rs::UTF_8 {
             return self.run_utf8(bytes, last);
+        }
+        if self.escape {
+            return self.run_escaped(bytes, last);
         }
         let cap = self
             .inner
@@ -385,15 +426,40 @@ impl StreamDecoder {
             joined = j;
             &joined
         };
-        let cut = utf8_lossy_into(input, &mut out);
+        let cut = utf8_into(input, &mut out, self.escape);
         if !cut.is_empty() {
-            if last {
-                out.push('\u{fffd}');
-            } else {
+            if !last {
                 self.carry = cut.to_vec();
+            } else if self.escape {
+                push_escaped(&mut out, cut);
+            } else {
+                out.push('\u{fffd}');
             }
         }
         out
+    }
+
+    /// Any other encoding, each malformed sequence written as `\xNN` bytes (those of it
+    /// in this piece; one begun in the piece before is written from here on).
+    fn run_escaped(&mut self, bytes: &[u8], last: bool) -> String {
+        use encoding_rs::DecoderResult;
+        let mut out = String::with_capacity(bytes.len() * 2 + 16);
+        let mut pos = 0;
+        loop {
+            let (result, read) =
+                self.inner
+                    .decode_to_string_without_replacement(&bytes[pos..], &mut out, last);
+            pos += read;
+            match result {
+                DecoderResult::InputEmpty => return out,
+                DecoderResult::OutputFull => out.reserve(bytes.len() - pos + 16),
+                DecoderResult::Malformed(bad, extra) => {
+                    let end = pos.saturating_sub(usize::from(extra));
+                    let start = end.saturating_sub(usize::from(bad));
+                    push_escaped(&mut out, &bytes[start..end]);
+                }
+            }
+        }
     }
 }
 
@@ -452,6 +518,27 @@ mod tests {
             ours.push_str(&d.finish());
             proptest::prop_assert_eq!(ours, reference_stream(&pieces));
         }
+    }
+
+    #[test]
+    fn bytes_that_are_not_text_can_be_shown_as_what_they_are() {
+        assert_eq!(
+            decode_escaped(Encoding::UTF_8, b"ok\x80\xff \xe5\x8f"),
+            "ok\\x80\\xff \\xe5\\x8f"
+        );
+        assert_eq!(decode_escaped(Encoding::UTF_8, "收".as_bytes()), "收");
+        // GBK: a lead byte with no trail, then text.
+        let mut gbk = vec![0x81, 0x20];
+        gbk.extend_from_slice(&encode(Encoding::GBK, "收到").unwrap());
+        let s = decode_escaped(Encoding::GBK, &gbk);
+        assert!(s.starts_with("\\x81") && s.ends_with("收到"), "{s}");
+        // In pieces: a character cut between them is still carried.
+        let mut d = StreamDecoder::escaping(Encoding::UTF_8);
+        let b = "到".as_bytes();
+        assert_eq!(d.feed(&b[..1]), "");
+        assert_eq!(d.feed(&b[1..]), "到");
+        assert_eq!(d.feed(&[0xe5]), "");
+        assert_eq!(d.finish(), "\\xe5");
     }
 
     #[test]

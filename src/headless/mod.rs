@@ -54,14 +54,18 @@ pub fn run(launch: Launch) -> i32 {
         None => None,
     };
     let failed = Arc::new(AtomicBool::new(false));
-    let (printer, stdout_thread) =
-        match print::start(launch.print, Decoders::new(enc), launch.hex, failed.clone()) {
-            Ok(p) => p,
-            Err(e) => {
-                eprintln!("socket-tester: cannot start the output thread: {e}");
-                return 1;
-            }
-        };
+    let (printer, stdout_thread) = match print::start(
+        launch.print,
+        Decoders::escaping(enc),
+        launch.hex,
+        failed.clone(),
+    ) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("socket-tester: cannot start the output thread: {e}");
+            return 1;
+        }
+    };
     let role = launch.config.role;
     let opts = RuntimeOptions {
         spool_dir: None,

@@ -34,6 +34,8 @@ type StreamKey = (Option<u64>, Option<SocketAddr>, bool);
 pub struct Decoders {
     encoding: Encoding,
     streams: HashMap<StreamKey, StreamDecoder>,
+    /// Bytes that are not text read as `\xNN`, not U+FFFD.
+    escape: bool,
 }
 
 impl Decoders {
@@ -41,6 +43,16 @@ impl Decoders {
         Decoders {
             encoding,
             streams: HashMap::new(),
+            escape: false,
+        }
+    }
+
+    /// Decoders that write each byte that is not text as `\xNN` (the command line's rows,
+    /// where bytes 80–FF must not all read as one U+FFFD).
+    pub fn escaping(encoding: Encoding) -> Self {
+        Decoders {
+            escape: true,
+            ..Decoders::new(encoding)
         }
     }
 
@@ -99,14 +111,21 @@ impl Decoders {
         match &ev.kind {
             EventKind::Rx(d) | EventKind::Tx(d) => {
                 if !ev.role.is_tcp() {
-                    return Some(codec::decode(self.encoding, d));
+                    return Some(if self.escape {
+                        codec::decode_escaped(self.encoding, d)
+                    } else {
+                        codec::decode(self.encoding, d)
+                    });
                 }
                 let key = (ev.client, ev.peer, matches!(ev.kind, EventKind::Rx(_)));
-                let enc = self.encoding;
-                let dec = self
-                    .streams
-                    .entry(key)
-                    .or_insert_with(|| StreamDecoder::new(enc));
+                let (enc, escape) = (self.encoding, self.escape);
+                let dec = self.streams.entry(key).or_insert_with(|| {
+                    if escape {
+                        StreamDecoder::escaping(enc)
+                    } else {
+                        StreamDecoder::new(enc)
+                    }
+                });
                 Some(dec.feed(d))
             }
             EventKind::Closed { .. }

@@ -292,3 +292,17 @@ fn a_stdout_closed_early_is_no_panic_and_the_exit_code_stands() {
     let err = stderr_of(&mut child);
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn bytes_that_are_not_text_print_as_what_they_are() {
+    // 80 and FF are no UTF-8: each shown as its byte, not one U+FFFD for both; text and an
+    // escape sequence (ESC) around them as before.
+    let row = udp_row(&[], b"A\x80\xff\x1b[31m\xe6\x94\xb6");
+    assert!(row.contains(r"A\x80\xff"), "{row}");
+    assert!(row.ends_with("收"), "{row}");
+    assert!(!row.contains('\u{fffd}'), "{row}");
+    assert!(
+        !row.contains('\x1b'),
+        "no raw ESC reaches the terminal: {row}"
+    );
+}
