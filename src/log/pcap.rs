@@ -189,6 +189,21 @@ impl Pcap {
     }
 }
 
+/// A section of its own that says `comment` (pcapng's only mark a reader shows for a whole
+/// file: `capinfos` lists it as a capture comment): what a record cut by a full disk ends
+/// with.
+pub fn comment_section(comment: &str) -> io::Result<Vec<u8>> {
+    use pcap_file::pcapng::blocks::section_header::{SectionHeaderBlock, SectionHeaderOption};
+    let shb = SectionHeaderBlock {
+        endianness: pcap_file::Endianness::Little,
+        options: vec![SectionHeaderOption::Comment(comment.into())],
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    write_block(&mut out, pcap_file::pcapng::Block::SectionHeader(shb))?;
+    Ok(out)
+}
+
 fn write_block<W: Write>(out: &mut W, block: pcap_file::pcapng::Block<'_>) -> io::Result<()> {
     block
         .write_to::<byteorder_slice::LittleEndian, _>(out)

@@ -415,8 +415,12 @@ fn stop_writing(
     if regular && let Ok(cut) = progress.cut(path) {
         stop.kept = Some(cut.kept);
         stop.first_missing_us = cut.first_missing_us;
-        if let (Kind::Jsonl(describe), Some(last)) = (kind, last) {
-            mark_the_cut(path, describe, enc, last, &stop, cut.len);
+        match (kind, last) {
+            (Kind::Jsonl(describe), Some(last)) => {
+                mark_the_cut(path, describe, enc, last, &stop, cut.len);
+            }
+            (Kind::Pcapng, _) => mark_the_pcapng_cut(path, &stop, cut.len),
+            _ => {}
         }
     }
     give_up(stop, rx, status);
@@ -457,6 +461,28 @@ fn mark_the_cut(
         return;
     };
     if f.write_all(&line).and_then(|_| f.sync_data()).is_err() {
+        let _ = f.set_len(len);
+    }
+}
+
+/// Ends a cut pcapng with a section whose comment says it was cut, why and how many
+/// events it keeps (`capinfos` shows it). If even that does not fit, the file is left as cut.
+fn mark_the_pcapng_cut(path: &Path, stop: &crate::files::WriteStop, len: u64) {
+    use std::io::Write;
+    let comment = format!(
+        "socket-tester: the record stopped here: {}; it holds the first {} events whole; \
+         everything after them is missing ({})",
+        stop.problem.english(),
+        stop.kept.unwrap_or(0),
+        stop.detail
+    );
+    let Ok(block) = super::pcap::comment_section(&comment) else {
+        return;
+    };
+    let Ok(mut f) = std::fs::OpenOptions::new().append(true).open(path) else {
+        return;
+    };
+    if f.write_all(&block).and_then(|_| f.sync_data()).is_err() {
         let _ = f.set_len(len);
     }
 }
