@@ -48,6 +48,9 @@ pub enum RuleSpecProblem {
     AnyTakesNothing,
     /// Nothing after the `=>`.
     EmptyReply,
+    /// A kind with nothing to match (`contains:` alone would match every message: say
+    /// `any` for that).
+    EmptyMatch(String),
 }
 
 impl RuleSpecProblem {
@@ -71,6 +74,9 @@ impl RuleSpecProblem {
             ),
             RuleSpecProblem::AnyTakesNothing => "\"any\" takes no text".into(),
             RuleSpecProblem::EmptyReply => "the reply after \"=>\" is empty".into(),
+            RuleSpecProblem::EmptyMatch(k) => format!(
+                "nothing to match after \"{k}:\"; give the text, or write \"any\" to answer everything"
+            ),
         }
     }
 }
@@ -113,6 +119,9 @@ impl RuleSpec {
             None => (body.trim_end(), "", chars(head)),
         };
         let text = text.to_string();
+        if text.is_empty() && kind != "any" && KINDS.contains(&kind) {
+            return Err(err(match_at, RuleSpecProblem::EmptyMatch(kind.to_string())));
+        }
         let matcher = match kind {
             "contains" => Matcher::Contains(text),
             "equals" => Matcher::Equals(text),
@@ -201,6 +210,11 @@ mod tests {
     #[test]
     fn errors_name_the_place() {
         let e = |line: &str| RuleSpec::parse(line).unwrap_err();
+        assert_eq!(
+            e("contains: => X").problem,
+            RuleSpecProblem::EmptyMatch("contains".into())
+        );
+        assert_eq!(e("contains: => X").position, 9);
         assert_eq!(e("contains:x").problem, RuleSpecProblem::NoArrow);
         assert_eq!(e("contains:x").position, 10);
         assert_eq!(e("contains:x =>").problem, RuleSpecProblem::EmptyReply);
