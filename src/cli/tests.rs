@@ -255,6 +255,6 @@ fn bad_rules_name_the_rule_and_the_place() {
     );
     assert!(bad("PING => PONG").starts_with("--rule 2: position 1: \"PING\" is no match kind"));
     assert!(bad("contains:PING").starts_with("--rule 2: position 14: no \"=>\""));
-    assert!(bad("regex:a( => b").starts_with("--rule 2: position 7: bad regex"));
+    assert!(bad("regex:a( => b").starts_with("--rule 2: position 8: bad regex"));
     assert!(bad("contains:x => {1}").contains("does not match with a regex"));
 }

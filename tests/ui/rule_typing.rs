@@ -60,7 +60,7 @@ fn typing_a_regex_and_a_reply_through_errors_keeps_focus_and_every_character() {
     // The regex is invalid now: its error shows (under the rule) while the field keeps
     // the focus, and the typing goes on into it.
     wait_for(&mut h, "the regex's error", rule_error);
-    h.get_by_label_contains("rule 1, match: bad regex");
+    h.get_by_label_contains("rule 1, match: position 5: bad regex");
     assert!(h.get_by_label("match").is_focused());
     type_slowly(&mut h, "match", r"?P<n>\d+");
     settle(&mut h);

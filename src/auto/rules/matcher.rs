@@ -63,13 +63,13 @@ impl Matcher {
                 regex::RegexBuilder::new(r)
                     .size_limit(1 << 20)
                     .build()
-                    .map_err(regex_error)?,
+                    .map_err(|e| regex_error(e, r, true))?,
             ),
             Matcher::BytesRegex(r) => Inner::Bytes(
                 regex::bytes::RegexBuilder::new(r)
                     .size_limit(1 << 20)
                     .build()
-                    .map_err(regex_error)?,
+                    .map_err(|e| regex_error(e, r, false))?,
             ),
         };
         Ok(CompiledMatcher(inner))
@@ -183,7 +183,26 @@ fn hex(h: &str) -> Result<Vec<u8>, MatchError> {
     })
 }
 
-fn regex_error(e: regex::Error) -> MatchError {
+/// The character position in `pattern` where its syntax error is (None when it has none).
+fn regex_position(pattern: &str, utf8: bool) -> Option<usize> {
+    let e = regex_syntax::ParserBuilder::new()
+        .utf8(utf8)
+        .build()
+        .parse(pattern)
+        .err()?;
+    let offset = match &e {
+        regex_syntax::Error::Parse(e) => e.span().start.offset,
+        regex_syntax::Error::Translate(e) => e.span().start.offset,
+        _ => return None,
+    };
+    Some(pattern.get(..offset)?.chars().count())
+}
+
+fn regex_error(e: regex::Error, pattern: &str, utf8: bool) -> MatchError {
+    let position = match &e {
+        regex::Error::Syntax(_) => regex_position(pattern, utf8),
+        _ => None,
+    };
     let problem = match &e {
         regex::Error::Syntax(s) => {
             // The syntax error's last line says what is wrong; keep the message short.
@@ -193,10 +212,7 @@ fn regex_error(e: regex::Error) -> MatchError {
         regex::Error::CompiledTooBig(_) => MatchProblem::RegexTooBig,
         other => MatchProblem::Regex(other.to_string()),
     };
-    MatchError {
-        position: None,
-        problem,
-    }
+    MatchError { position, problem }
 }
 
 #[derive(Clone, Debug)]
@@ -306,6 +322,18 @@ pub fn text_as_hex(text: &str, enc: Encoding) -> Result<String, crate::codec::En
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_regex_error_says_where() {
+        let e = Matcher::Regex(r"REQ (?P<n>\d+".into())
+            .compile()
+            .unwrap_err();
+        assert_eq!(e.position, Some(4), "{e:?}");
+        let e = Matcher::BytesRegex(r"收到 [z-a]".into())
+            .compile()
+            .unwrap_err();
+        assert_eq!(e.position, Some(4), "{e:?}");
+    }
 
     #[test]
     fn matchers() {
