@@ -12,6 +12,7 @@ fn main() {
         input,
         to,
         encoding,
+        skip_bad,
     }) = &cli.command
     {
         std::process::exit(socket_tester::log::export::run_cli(
@@ -19,6 +20,7 @@ fn main() {
             to,
             *encoding,
             socket_tester::i18n::english,
+            *skip_bad,
         ));
     }
     if let Some(RoleCommand::Replay {

@@ -55,7 +55,7 @@ pub struct Cli {
 pub enum RoleCommand {
     /// Convert a JSON Lines record or a binary spool to txt, csv, jsonl, pcapng (Wireshark) or html.
     #[command(
-        after_help = "Example:\n  socket-tester export session.jsonl --to session.pcapng\n\nExit codes: 0 exported; 1 the input could not be read or the output not written (an existing output is left as it was); 2 bad usage, e.g. the output is the input file itself (also through a link); 3 exported, but some lines were unreadable and skipped."
+        after_help = "Example:\n  socket-tester export session.jsonl --to session.pcapng\n\nExit codes: 0 exported; 1 the output could not be written (an existing output is left as it was); 2 bad input or usage: the input cannot be read, a line of it is unreadable (unless --skip-bad) or none is, the output's ending names no format, or the output is the input file itself (also through a link)."
     )]
     Export {
         /// The log to read: a JSON Lines record (written by --record, or by Save log… as
@@ -70,6 +70,10 @@ pub enum RoleCommand {
         /// Decode text again from the raw bytes in this encoding (default: as recorded).
         #[arg(long, value_name = "LABEL", value_parser = parse_encoding)]
         encoding: Option<Encoding>,
+        /// Export a record with unreadable lines without them, naming each one skipped
+        /// (without it such a record is refused, exit 2, and nothing is written).
+        #[arg(long)]
+        skip_bad: bool,
     },
     /// Send a recorded session's payloads again to HOST:PORT, with their original spacing;
     /// with --check, compare each reply with the recorded one (a regression test).

@@ -135,6 +135,19 @@ pub fn export_file(
     encoding: Option<Encoding>,
     describe: Describe,
 ) -> Result<ExportReport, ExportError> {
+    export_file_with(input, output, encoding, describe, true)
+}
+
+/// [`export_file`], and with `skip_bad` false a record with a line that cannot be read is
+/// refused (nothing is written; the error names the line) instead of exported without it.
+/// A file with no readable line at all is refused either way: it is no record.
+pub fn export_file_with(
+    input: &Path,
+    output: &Path,
+    encoding: Option<Encoding>,
+    describe: Describe,
+    skip_bad: bool,
+) -> Result<ExportReport, ExportError> {
     let format = Format::from_path(output).ok_or_else(|| {
         ExportError::Usage(format!(
             "cannot tell the format of {}: end the name with .txt, .csv, .jsonl, .pcapng or .html",
@@ -164,6 +177,21 @@ pub fn export_file(
             "reading {} failed, so nothing was written: {bad}",
             input.display()
         )));
+    }
+    if let Some(first) = report.bad_lines.first() {
+        if report.events == 0 {
+            return Err(ExportError::Input(format!(
+                "{} is not a record: no line of it could be read ({first}); nothing was written",
+                input.display()
+            )));
+        }
+        if !skip_bad {
+            return Err(ExportError::Input(format!(
+                "{}: {} unreadable record(s), the first {first}; nothing was written (give --skip-bad to export the rest and name what was skipped)",
+                input.display(),
+                report.bad_lines.len()
+            )));
+        }
     }
     w.into_inner()
         .map_err(|e| failed(e.error()))?
@@ -459,12 +487,19 @@ impl<W: Write> Sink<W> for super::pcap::Pcap {
     }
 }
 
-/// `socket-tester export`: converts, prints a summary (and bad lines) to stderr, returns
-/// the exit code: 0 done; 1 writing the output failed (an existing output is left as it
-/// was); 2 bad input or usage — the input cannot be read, the output's name gives no
-/// format, or the output is the input; 3 done but some lines were unreadable.
-pub fn run_cli(input: &Path, output: &Path, encoding: Option<Encoding>, describe: Describe) -> i32 {
-    match export_file(input, output, encoding, describe) {
+/// `socket-tester export`: converts, prints a summary (and the lines skipped with
+/// `skip_bad`) to stderr, returns the exit code: 0 done; 1 writing the output failed (an
+/// existing output is left as it was); 2 bad input or usage — the input cannot be read, has
+/// an unreadable line (without `skip_bad`) or none readable, the output's name gives no
+/// format, or the output is the input.
+pub fn run_cli(
+    input: &Path,
+    output: &Path,
+    encoding: Option<Encoding>,
+    describe: Describe,
+    skip_bad: bool,
+) -> i32 {
+    match export_file_with(input, output, encoding, describe, skip_bad) {
         Ok(r) => {
             eprintln!(
                 "exported {} events{} to {}",
@@ -477,9 +512,12 @@ pub fn run_cli(input: &Path, output: &Path, encoding: Option<Encoding>, describe
                 output.display()
             );
             for b in &r.bad_lines {
-                eprintln!("warning: skipped unreadable record {b}");
+                eprintln!("skipped unreadable record {b}");
             }
-            if r.bad_lines.is_empty() { 0 } else { 3 }
+            if !r.bad_lines.is_empty() {
+                eprintln!("skipped {} unreadable record(s)", r.bad_lines.len());
+            }
+            0
         }
         Err(e @ (ExportError::SameFile { .. } | ExportError::Input(_) | ExportError::Usage(_))) => {
             eprintln!("error: {e}");

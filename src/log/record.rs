@@ -384,17 +384,41 @@ pub fn read_records<R: io::Read>(r: R) -> impl Iterator<Item = Result<Record, Re
                     }))
                 }
                 Ok(l) if l.trim().is_empty() => None,
-                Ok(l) => Some(serde_json::from_str::<Record>(&l).map_err(|e| ReadError {
-                    line: i + 1,
-                    message: e.to_string(),
-                    fatal: false,
-                })),
+                Ok(l) => Some(
+                    serde_json::from_str::<Record>(&l)
+                        .map_err(|e| e.to_string())
+                        .and_then(Record::checked)
+                        .map_err(|message| ReadError {
+                            line: i + 1,
+                            message,
+                            fatal: false,
+                        }),
+                ),
             })
         })
         .flatten()
 }
 
 impl Record {
+    /// The record if its bytes are whole: an rx/tx's `hex` is hex and as long as `len` says
+    /// (a damaged line is refused, never exported without its packet or with wrong bytes).
+    fn checked(self) -> Result<Record, String> {
+        if let Some(h) = &self.hex {
+            let Some(b) = self.bytes() else {
+                return Err(format!(
+                    "\"hex\" is not hex: {}",
+                    h.chars().take(16).collect::<String>()
+                ));
+            };
+            if let Some(n) = self.len
+                && n != b.len()
+            {
+                return Err(format!("\"len\" says {n} bytes, \"hex\" holds {}", b.len()));
+            }
+        }
+        Ok(self)
+    }
+
     /// Rebuilds the event a record was made from (for re-decoding and packet export).
     /// `None` for records that are not session events (unknown `event` or `session`).
     pub fn to_event(&self) -> Option<Event> {

@@ -300,3 +300,46 @@ fn a_missing_input_or_an_unknown_format_is_exit_2() {
     );
     assert!(!xyz.exists());
 }
+
+#[test]
+fn a_damaged_record_is_refused_naming_the_line_unless_skip_bad() {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = dir.path().join("r.jsonl");
+    record(&rec, 5);
+    // One line's hex damaged, as a user's editor might.
+    let text = std::fs::read_to_string(&rec).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let at = lines.iter().position(|l| l.contains("\"hex\":\"")).unwrap();
+    let h = lines[at].find("\"hex\":\"").unwrap() + 7;
+    lines[at].replace_range(h..h + 2, "zz");
+    std::fs::write(&rec, lines.join("\n") + "\n").unwrap();
+    let out = dir.path().join("out.csv");
+    let o = export_cmd(&rec, &out).output().unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!("line {}", at + 1)),
+        "names the line: {err}"
+    );
+    assert!(!out.exists(), "nothing written");
+    let o = export_cmd(&rec, &out).arg("--skip-bad").output().unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("skipped 1 unreadable"), "{err}");
+    assert!(out.exists());
+    // Random bytes are no record, even with --skip-bad: nothing written.
+    let junk = dir.path().join("junk.jsonl");
+    std::fs::write(
+        &junk,
+        (0..4096u32)
+            .map(|i| (i * 7919 % 251) as u8)
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    let out2 = dir.path().join("junk.csv");
+    let o = export_cmd(&junk, &out2).arg("--skip-bad").output().unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("is not a record"), "{err}");
+    assert!(!out2.exists(), "no empty file left");
+}

@@ -499,12 +499,20 @@ fn a_torn_spool_exports_what_is_intact_and_reports_the_cut() {
     assert_eq!(r.bad_lines.len(), 1);
     let m = r.bad_lines[0].to_string();
     assert!(m.contains("cut") && m.contains("torn"), "{m}");
-    // The CLI says so and exits 3 (done, something skipped).
+    // The command line refuses it (exit 2, nothing written) unless told to skip what it
+    // cannot read, which it then names (exit 0).
+    let out = dir.path().join("cli.txt");
     let code = socket_tester::log::export::run_cli(
         &spool,
-        &dir.path().join("cli.txt"),
+        &out,
         None,
         socket_tester::i18n::english,
+        false,
     );
-    assert_eq!(code, 3);
+    assert_eq!(code, 2);
+    assert!(!out.exists(), "nothing written");
+    let code =
+        socket_tester::log::export::run_cli(&spool, &out, None, socket_tester::i18n::english, true);
+    assert_eq!(code, 0);
+    assert!(out.exists());
 }
