@@ -204,3 +204,25 @@ fn a_bad_record_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 1"));
 }
+
+#[test]
+fn a_damaged_record_is_bad_input_naming_the_line_not_the_device_s_fault() {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = record_tcp(dir.path());
+    let text = std::fs::read_to_string(&rec).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let at = lines.iter().position(|l| l.contains("\"hex\":\"")).unwrap();
+    let h = lines[at].find("\"hex\":\"").unwrap() + 7;
+    lines[at].replace_range(h..h + 2, "zz");
+    std::fs::write(&rec, lines.join("\n") + "\n").unwrap();
+    let port = device(upper);
+    let o = bin()
+        .arg("replay")
+        .arg(&rec)
+        .args(["--to", &format!("127.0.0.1:{port}"), "--check"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains(&format!("line {}", at + 1)), "{err}");
+}
