@@ -437,7 +437,6 @@ fn mark_the_cut(
     len: u64,
 ) {
     use crate::net::{EventKind, FileStopped, StoppedFile};
-    use std::io::Write;
     let ev = Event {
         ts_us: crate::net::now_us(),
         role,
@@ -457,18 +456,12 @@ fn mark_the_cut(
     {
         return;
     }
-    let Ok(mut f) = std::fs::OpenOptions::new().append(true).open(path) else {
-        return;
-    };
-    if f.write_all(&line).and_then(|_| f.sync_data()).is_err() {
-        let _ = f.set_len(len);
-    }
+    append_or_leave(path, &line, len);
 }
 
 /// Ends a cut pcapng with a section whose comment says it was cut, why and how many
 /// events it keeps (`capinfos` shows it). If even that does not fit, the file is left as cut.
 fn mark_the_pcapng_cut(path: &Path, stop: &crate::files::WriteStop, len: u64) {
-    use std::io::Write;
     let comment = format!(
         "socket-tester: the record stopped here: {}; it holds the first {} events whole; \
          everything after them is missing ({})",
@@ -479,10 +472,17 @@ fn mark_the_pcapng_cut(path: &Path, stop: &crate::files::WriteStop, len: u64) {
     let Ok(block) = super::pcap::comment_section(&comment) else {
         return;
     };
+    append_or_leave(path, &block, len);
+}
+
+/// Appends `mark` to a file cut to `len` bytes, or leaves it as cut when the mark does not
+/// fit (a torn mark is taken back).
+fn append_or_leave(path: &Path, mark: &[u8], len: u64) {
+    use std::io::Write;
     let Ok(mut f) = std::fs::OpenOptions::new().append(true).open(path) else {
         return;
     };
-    if f.write_all(&block).and_then(|_| f.sync_data()).is_err() {
+    if f.write_all(mark).and_then(|_| f.sync_data()).is_err() {
         let _ = f.set_len(len);
     }
 }
