@@ -260,7 +260,7 @@ fn check_round_trip(enc: Encoding, text: &str, out: Vec<u8>) -> Result<Vec<u8>, 
 pub fn decode(enc: Encoding, bytes: &[u8]) -> String {
     if enc.0 == encoding_rs::UTF_8 {
         let mut out = String::with_capacity(bytes.len());
-        if !utf8_lossy_into(bytes, &mut out).is_empty() {
+        if !utf8_into(bytes, &mut out, false).is_empty() {
             // A whole message: a character cut short at its end is one invalid sequence.
             out.push('\u{fffd}');
         }
@@ -277,11 +277,8 @@ pub fn decode(enc: Encoding, bytes: &[u8]) -> String {
 /// byte: on binary data (an invalid sequence every few bytes) that ran at about 70 MiB/s
 /// and was most of the cost of recording a binary TCP stream. Text takes the fast check
 /// once; only the bytes after its first error are walked sequence by sequence.
-fn utf8_lossy_into<'a>(bytes: &'a [u8], out: &mut String) -> &'a [u8] {
-    utf8_into(bytes, out, false)
-}
-
-/// [`utf8_lossy_into`], or with `escape` each invalid byte as `\xNN` instead of U+FFFD.
+///
+/// With `escape`, each invalid byte is written as `\xNN` instead.
 fn utf8_into<'a>(bytes: &'a [u8], out: &mut String, escape: bool) -> &'a [u8] {
     let rest = match std::str::from_utf8(bytes) {
         Ok(s) => {
@@ -414,7 +411,7 @@ impl StreamDecoder {
         }
     }
 
-    /// UTF-8 (see [`utf8_lossy_into`]): the carried start of a character first.
+    /// UTF-8 (see [`utf8_into`]): the carried start of a character first.
     fn run_utf8(&mut self, bytes: &[u8], last: bool) -> String {
         let mut out = String::with_capacity(bytes.len() + self.carry.len());
         let joined;
