@@ -15,3 +15,24 @@ pub(super) mod tls_status;
 pub(super) mod toolkit;
 pub(super) mod udp_receiver;
 pub(super) mod udp_sender;
+
+/// The local address a server or receiver takes: the host field (labelled `host_label`)
+/// and the port, both required. True when both are valid.
+fn local_address_fields(
+    ui: &mut egui::Ui,
+    host_label: &str,
+    s: &mut settings::TabSettings,
+    editable: bool,
+) -> bool {
+    use crate::ui::common::{address_field, lang::ui_loader};
+    let h = address_field::host_field(ui, host_label, &mut s.host, true, editable);
+    let p = address_field::port_field(
+        ui,
+        &i18n_embed_fl::fl!(ui_loader(ui), "field-port"),
+        &mut s.port,
+        true,
+        editable,
+    )
+    .is_some();
+    h && p
+}

@@ -13,21 +13,7 @@ use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
 
 pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
-    let h = address_field::host_field(
-        ui,
-        &fl!(ui_loader(ui), "field-listen-host"),
-        &mut s.host,
-        true,
-        editable,
-    );
-    let p = address_field::port_field(
-        ui,
-        &fl!(ui_loader(ui), "field-port"),
-        &mut s.port,
-        true,
-        editable,
-    )
-    .is_some();
+    let ok = super::local_address_fields(ui, &fl!(ui_loader(ui), "field-listen-host"), s, editable);
     let l = ui.label(fl!(ui_loader(ui), "field-backlog"));
     ui.add(
         egui::TextEdit::singleline(&mut s.backlog)
@@ -41,7 +27,7 @@ pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
         address_field::error_label(ui, &e);
     }
     address_field::bind_note(ui);
-    h && p && b
+    ok && b
 }
 
 fn parse_backlog(s: &str) -> Option<i32> {

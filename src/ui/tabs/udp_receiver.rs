@@ -11,23 +11,9 @@ use i18n_embed_fl::fl;
 use std::net::SocketAddr;
 
 pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
-    let h = address_field::host_field(
-        ui,
-        &fl!(ui_loader(ui), "field-bind-host"),
-        &mut s.host,
-        true,
-        editable,
-    );
-    let p = address_field::port_field(
-        ui,
-        &fl!(ui_loader(ui), "field-port"),
-        &mut s.port,
-        true,
-        editable,
-    )
-    .is_some();
+    let ok = super::local_address_fields(ui, &fl!(ui_loader(ui), "field-bind-host"), s, editable);
     address_field::bind_note(ui);
-    h && p
+    ok
 }
 
 pub fn config(s: &TabSettings) -> Option<SessionConfig> {
