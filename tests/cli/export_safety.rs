@@ -141,7 +141,6 @@ fn a_successful_export_replaces_the_old_file() {
 #[cfg(target_os = "linux")]
 #[test]
 fn an_export_that_fails_half_way_leaves_the_old_file_as_it_was() {
-    use std::os::unix::process::CommandExt;
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.jsonl");
     record(&input, 2000);
@@ -150,20 +149,7 @@ fn an_export_that_fails_half_way_leaves_the_old_file_as_it_was() {
         let old = format!("the previous {name}, which must survive\n").repeat(100);
         std::fs::write(&out, &old).unwrap();
         let mut c = export_cmd(&input, &out);
-        // SAFETY: only async-signal-safe calls (signal, setrlimit) between fork and exec.
-        unsafe {
-            c.pre_exec(|| {
-                libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
-                let lim = libc::rlimit {
-                    rlim_cur: 64 * 1024,
-                    rlim_max: 64 * 1024,
-                };
-                if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
+        crate::support::limit_file_size(&mut c, 64 * 1024);
         let o = c.output().unwrap();
         assert_eq!(o.status.code(), Some(1), "{name}: {}", stderr(&o));
         let e = stderr(&o);

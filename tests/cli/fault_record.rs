@@ -347,7 +347,6 @@ fn headless_record_to_an_unwritable_path_goes_on_without_it() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_record_cut_by_a_size_limit_ends_with_a_whole_line() {
-    use std::os::unix::process::CommandExt;
     let dir = tempfile::tempdir().unwrap();
     let record = dir.path().join("cut.jsonl");
     let port = {
@@ -368,20 +367,7 @@ fn a_record_cut_by_a_size_limit_ends_with_a_whole_line() {
     .arg(&record)
     .stdout(Stdio::null())
     .stderr(Stdio::piped());
-    // SAFETY: only async-signal-safe calls (signal, setrlimit) between fork and exec.
-    unsafe {
-        c.pre_exec(|| {
-            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
-            let lim = libc::rlimit {
-                rlim_cur: 64 * 1024,
-                rlim_max: 64 * 1024,
-            };
-            if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
+    limit_file_size(&mut c, 64 * 1024);
     let child = c.spawn().unwrap();
     let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
     let payload = "x".repeat(900);

@@ -363,3 +363,24 @@ macro_rules! test_path {
 pub mod tls;
 pub mod ui;
 pub mod zh;
+
+/// Runs `c` under a file-size limit of `bytes` (`RLIMIT_FSIZE`, with SIGXFSZ ignored), so a
+/// write past it fails with EFBIG as on a full disk of that size.
+#[cfg(target_os = "linux")]
+pub fn limit_file_size(c: &mut std::process::Command, bytes: u64) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: only async-signal-safe calls (signal, setrlimit) between fork and exec.
+    unsafe {
+        c.pre_exec(move || {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let lim = libc::rlimit {
+                rlim_cur: bytes,
+                rlim_max: bytes,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
