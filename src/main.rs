@@ -31,6 +31,7 @@ fn main() {
         check,
         reply_timeout,
         client,
+        skip_bad,
     }) = &cli.command
     {
         let args = socket_tester::replay::ReplayArgs {
@@ -41,6 +42,7 @@ fn main() {
             check: *check,
             client: *client,
             timeout: *reply_timeout,
+            skip_bad: *skip_bad,
         };
         std::process::exit(socket_tester::replay::run_cli(&args));
     }

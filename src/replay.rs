@@ -6,6 +6,7 @@
 
 use crate::codec::diff::hex_diff;
 use crate::log::input::open_records;
+use crate::log::record::ReadError;
 use crate::net::{Event, EventKind, Role};
 use crate::session::replay_host::ReplayJob;
 use crate::session::{Control, Output, Runtime, RuntimeOptions};
@@ -81,6 +82,9 @@ pub struct ReplayArgs<'a> {
     pub client: Option<u64>,
     /// How long to wait for each reply (with --check).
     pub timeout: Duration,
+    /// Replay a record with unreadable lines without them (each is named); without it
+    /// such a record is refused.
+    pub skip_bad: bool,
 }
 
 /// Why a record cannot be replayed (exit 2).
@@ -88,6 +92,14 @@ pub struct ReplayArgs<'a> {
 pub enum RecordProblem {
     /// It cannot be read: the file and the system's (or the reader's) words.
     Unreadable { path: String, detail: String },
+    /// A line of it cannot be read (without --skip-bad): the first, and how many.
+    BadLines {
+        path: String,
+        first: String,
+        count: usize,
+    },
+    /// Not one line of it can be read: it is no record.
+    NotARecord { path: String, first: String },
     /// It holds no session events.
     NoEvents(String),
     /// It holds no data in the direction asked for.
@@ -98,6 +110,12 @@ impl RecordProblem {
     pub fn english(&self) -> String {
         match self {
             RecordProblem::Unreadable { path, detail } => format!("cannot read {path}: {detail}"),
+            RecordProblem::BadLines { path, first, count } => format!(
+                "{path}: {count} unreadable record(s), the first {first}; nothing was sent (give --skip-bad to replay the rest and name what was skipped)"
+            ),
+            RecordProblem::NotARecord { path, first } => {
+                format!("{path} is not a record: no line of it could be read ({first})")
+            }
             RecordProblem::NoEvents(path) => format!("{path} holds no session events"),
             RecordProblem::NothingToReplay { path, side } => format!(
                 "nothing to replay: {path} has no {} data",
@@ -137,20 +155,41 @@ impl NoReply {
     }
 }
 
-fn read_events(path: &Path) -> Result<Vec<Event>, RecordProblem> {
+fn read_events(path: &Path, skip_bad: bool) -> Result<(Vec<Event>, Vec<ReadError>), RecordProblem> {
+    let p = path.display().to_string();
     let problem = |detail: String| RecordProblem::Unreadable {
-        path: path.display().to_string(),
+        path: p.clone(),
         detail,
     };
     let f = std::fs::File::open(path).map_err(|e| problem(e.to_string()))?;
     let records = open_records(f, u64::MAX, false, crate::i18n::english)
         .map_err(|e| problem(e.to_string()))?;
-    let mut events = Vec::new();
+    let (mut events, mut bad, mut read) = (Vec::new(), Vec::new(), 0usize);
     for r in records {
-        let r = r.map_err(|e| problem(e.to_string()))?;
-        events.extend(r.to_event());
+        match r {
+            Ok(r) => {
+                read += 1;
+                events.extend(r.to_event());
+            }
+            // The file itself cannot be read further: what was read is not the record.
+            Err(e) if e.fatal => return Err(problem(e.to_string())),
+            Err(e) => bad.push(e),
+        }
     }
-    Ok(events)
+    if let Some(first) = bad.first() {
+        let first = first.to_string();
+        if read == 0 {
+            return Err(RecordProblem::NotARecord { path: p, first });
+        }
+        if !skip_bad {
+            return Err(RecordProblem::BadLines {
+                path: p,
+                first,
+                count: bad.len(),
+            });
+        }
+    }
+    Ok((events, bad))
 }
 
 /// What a replay reports, message by message, then once at the end.
@@ -241,7 +280,12 @@ impl Report {
 
 /// Reads the record and makes the job: what to send, where and how.
 pub fn load(a: &ReplayArgs) -> Result<ReplayJob, RecordProblem> {
-    let events = read_events(a.input)?;
+    load_skipping(a).map(|(job, _)| job)
+}
+
+/// [`load`], and the unreadable lines it skipped (only with `skip_bad`).
+pub fn load_skipping(a: &ReplayArgs) -> Result<(ReplayJob, Vec<ReadError>), RecordProblem> {
+    let (events, skipped) = read_events(a.input, a.skip_bad)?;
     let path = a.input.display().to_string();
     let Some((role, steps)) = steps(&events, a.side, a.client) else {
         return Err(RecordProblem::NoEvents(path));
@@ -249,14 +293,15 @@ pub fn load(a: &ReplayArgs) -> Result<ReplayJob, RecordProblem> {
     if steps.is_empty() {
         return Err(RecordProblem::NothingToReplay { path, side: a.side });
     }
-    Ok(ReplayJob {
+    let job = ReplayJob {
         role,
         steps,
         to: a.to.to_string(),
         speed: a.speed,
         check: a.check,
         timeout: a.timeout,
-    })
+    };
+    Ok((job, skipped))
 }
 
 /// Prints each report as the runtime hands it over (none is lost to a slow reader).
@@ -281,8 +326,16 @@ impl Output for Printer {
 /// Runs the replay on a session runtime, printing one line per message; returns the
 /// exit code (0 all well, 1 a difference or a failure, 2 a bad record).
 pub fn run_cli(a: &ReplayArgs) -> i32 {
-    let job = match load(a) {
-        Ok(j) => j,
+    let job = match load_skipping(a) {
+        Ok((job, skipped)) => {
+            for b in &skipped {
+                eprintln!("skipped {b}");
+            }
+            if !skipped.is_empty() {
+                eprintln!("skipped {} unreadable record(s)", skipped.len());
+            }
+            job
+        }
         Err(e) => {
             eprintln!("error: {}", e.english());
             return 2;

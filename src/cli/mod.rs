@@ -31,7 +31,10 @@ More:
   socket-tester tcp-client --connect 127.0.0.1:7 --send 'PING {seq}' --template --expect PING --count 100 --headless
   socket-tester udp-send --to 192.168.1.20:502 --hex --send '01 03 00 00 00 0a c5 cd' --expect '01 03' --expect-timeout 500ms --count 10 --headless
   socket-tester udp-recv --bind 0.0.0.0:9000 --rule 'regex:REQ (?P<id>\\d+) => ACK {id}' --rule 'contains:PING => PONG {seq}' --reply ERR
-  socket-tester tcp-server --listen 0.0.0.0:502 --hex --rule 'bytes:(?s-u)^(..)\\x00\\x00 => {1} 00 00 00 03 01 83 02'";
+  socket-tester tcp-server --listen 0.0.0.0:502 --hex --rule 'bytes:(?s-u)^(..)\\x00\\x00 => {1} 00 00 00 03 01 83 02'
+
+Exit codes (--headless): 0 done; 1 a check failed (an --expect try, the session failed, or the
+--record file stopped early, e.g. a full disk); 2 bad usage or input (said before anything starts).";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -78,7 +81,7 @@ pub enum RoleCommand {
     /// Send a recorded session's payloads again to HOST:PORT, with their original spacing;
     /// with --check, compare each reply with the recorded one (a regression test).
     #[command(
-        after_help = "Examples:\n  socket-tester replay session.jsonl --to 192.168.1.20:502 --check\n  socket-tester replay capture.stspool --to 127.0.0.1:7891 --speed max\n\nExit codes: 0 replayed (with --check: every reply as recorded); 1 a reply differed or the connection failed; 2 bad usage or an unreadable record."
+        after_help = "Examples:\n  socket-tester replay session.jsonl --to 192.168.1.20:502 --check\n  socket-tester replay capture.stspool --to 127.0.0.1:7891 --speed max\n\nExit codes: 0 replayed (with --check: every reply as recorded); 1 a reply differed or the connection failed; 2 bad usage or an unreadable record (a line of it, unless --skip-bad)."
     )]
     Replay {
         /// A JSON Lines record (--record, Save log… as .jsonl) or a binary spool.
@@ -102,6 +105,10 @@ pub enum RoleCommand {
         /// A TCP server's record: replay this client (default: the first with data).
         #[arg(long, value_name = "ID")]
         client: Option<u64>,
+        /// Replay a record with unreadable lines without them, naming each one skipped
+        /// (without it such a record is refused, exit 2, and nothing is sent).
+        #[arg(long)]
+        skip_bad: bool,
     },
     /// Run a test sequence (TOML: send, wait, expect with captures, repeat, connect,
     /// close) against a device; one line per step, a JUnit report for CI.
@@ -183,7 +190,15 @@ pub enum RoleCommand {
         common: Common,
     },
     /// TCP server: listen on ADDR:PORT and accept any number of clients.
-    #[command(name = "tcp-server", after_help = EXAMPLES)]
+    // The client-only TLS options stay accepted (and refused with a reason, exit 2) but
+    // are not listed in the server's --help.
+    #[command(
+        name = "tcp-server",
+        after_help = EXAMPLES,
+        mut_arg("insecure", |a| a.hide(true)),
+        mut_arg("pin", |a| a.hide(true)),
+        mut_arg("sni", |a| a.hide(true))
+    )]
     TcpServer {
         /// Address to listen on, ADDR:PORT (the seed uses port 7891 on all interfaces).
         #[arg(long, value_name = "ADDR:PORT", value_parser = parse_bind)]

@@ -226,3 +226,65 @@ fn a_damaged_record_is_bad_input_naming_the_line_not_the_device_s_fault() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains(&format!("line {}", at + 1)), "{err}");
 }
+
+#[test]
+fn skip_bad_replays_the_rest_and_names_each_line_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = record_tcp(dir.path());
+    let text = std::fs::read_to_string(&rec).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    // Damage the first sent payload: the other two are still replayed and checked.
+    let at = lines
+        .iter()
+        .position(|l| l.contains("\"hex\":\"") && l.contains("\"tx\""))
+        .unwrap_or_else(|| panic!("no tx line in {text}"));
+    let h = lines[at].find("\"hex\":\"").unwrap() + 7;
+    lines[at].replace_range(h..h + 2, "zz");
+    std::fs::write(&rec, lines.join("\n") + "\n").unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let (mut s, _) = l.accept().unwrap();
+        let mut got = Vec::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = s.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            got.extend_from_slice(&buf[..n]);
+            let _ = s.write_all(&buf[..n].to_ascii_uppercase());
+        }
+        let _ = tx.send(got);
+    });
+    let o = bin()
+        .arg("replay")
+        .arg(&rec)
+        .args(["--to", &format!("127.0.0.1:{port}"), "--speed", "max"])
+        .arg("--skip-bad")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains(&format!("skipped line {}", at + 1)), "{err}");
+    assert!(err.contains("skipped 1 unreadable record(s)"), "{err}");
+    let got = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert_eq!(String::from_utf8_lossy(&got), "ping 2ping 3");
+}
+
+#[test]
+fn random_bytes_are_not_a_record_even_with_skip_bad() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.jsonl");
+    let bytes: Vec<u8> = (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect();
+    std::fs::write(&junk, bytes).unwrap();
+    let o = bin()
+        .arg("replay")
+        .arg(&junk)
+        .args(["--to", "127.0.0.1:9", "--skip-bad"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("is not a record"), "{err}");
+}

@@ -67,6 +67,19 @@ fn record_problem_text(lang: Lang, p: &RecordProblem) -> String {
             path = path.as_str(),
             detail = detail.as_str()
         ),
+        RecordProblem::BadLines { path, first, count } => fl!(
+            l,
+            "replay-bad-lines",
+            path = path.as_str(),
+            first = first.as_str(),
+            count = count
+        ),
+        RecordProblem::NotARecord { path, first } => fl!(
+            l,
+            "replay-bad-not-a-record",
+            path = path.as_str(),
+            first = first.as_str()
+        ),
         RecordProblem::NoEvents(path) => fl!(l, "replay-bad-no-events", path = path.as_str()),
         RecordProblem::NothingToReplay { path, side } => match side {
             Side::Tx => fl!(l, "replay-bad-nothing-sent", path = path.as_str()),
@@ -290,6 +303,7 @@ fn start_job(
             check,
             client: None,
             timeout: Duration::from_secs(2),
+            skip_bad: false,
         };
         match crate::replay::load(&args) {
             Ok(job) => {
