@@ -13,14 +13,19 @@ fn main() {
         to,
         encoding,
         skip_bad,
+        lang,
+        utc,
+        no_bom,
     }) = &cli.command
     {
+        let lang = lang.unwrap_or_else(socket_tester::i18n::Lang::detect);
         std::process::exit(socket_tester::log::export::run_cli(
             input,
             to,
             *encoding,
-            socket_tester::i18n::english,
+            socket_tester::i18n_export::describe_fn(lang),
             *skip_bad,
+            &socket_tester::i18n_export::export_style(lang, *utc, *no_bom),
         ));
     }
     if let Some(RoleCommand::Replay {

@@ -1106,3 +1106,22 @@ save-rest-tip = The log's copy on disk still holds every event the record misses
 save-rest-title = Save the rest of the record
 save-write-failed-kept = writing { $path } failed: { $err }; nothing was saved, and a file that was there is kept as it was
 fd-no-such-folder = { $dir } is not a folder: type one that exists, or pick one below
+
+## Exports for people (txt, csv, html): headers and fixed words
+export-h-time = ts
+export-h-time-utc = ts (UTC)
+export-h-session = session
+export-h-event = event
+export-h-local = local
+export-h-peer = peer
+export-h-client = client
+export-h-len = len
+export-h-hex = hex
+export-h-text = text
+export-h-encoding = encoding
+export-h-message = message
+export-h-by = by
+export-h-dir = dir
+export-title = Socket Tester log
+export-events-total = { $n } events.
+export-local = local

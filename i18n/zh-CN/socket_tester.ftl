@@ -1038,3 +1038,22 @@ save-rest-tip = 日志的磁盘副本仍保存着录制文件缺少的全部事�
 save-rest-title = 保存录制的其余部分
 save-write-failed-kept = 写入 { $path } 失败：{ $err }；没有保存任何内容，原有的文件保持不变
 fd-no-such-folder = { $dir } 不是文件夹：请输入一个已存在的文件夹，或在下面选择
+
+## 给人看的导出（txt、csv、html）：表头和固定用语
+export-h-time = 时间
+export-h-time-utc = 时间（UTC）
+export-h-session = 会话
+export-h-event = 事件
+export-h-local = 本地地址
+export-h-peer = 对端
+export-h-client = 客户端
+export-h-len = 长度
+export-h-hex = 十六进制
+export-h-text = 文本
+export-h-encoding = 编码
+export-h-message = 说明
+export-h-by = 关闭方
+export-h-dir = 方向
+export-title = Socket Tester 日志
+export-events-total = 共 { $n } 个事件。
+export-local = 本地

@@ -15,6 +15,18 @@ mod tests;
 
 pub use args::*;
 use args::{parse_addr, parse_bind, parse_duration, parse_encoding};
+
+/// `--lang en|zh-CN` (also zh, zh_CN, en-US …).
+fn parse_lang(s: &str) -> Result<crate::i18n::Lang, String> {
+    let l = s.trim().to_ascii_lowercase();
+    if l.starts_with("zh") {
+        Ok(crate::i18n::Lang::Zh)
+    } else if l.starts_with("en") {
+        Ok(crate::i18n::Lang::En)
+    } else {
+        Err(format!("\"{s}\": give en or zh-CN"))
+    }
+}
 pub use launch::ArgError;
 
 const EXAMPLES: &str = "\
@@ -58,7 +70,7 @@ pub struct Cli {
 pub enum RoleCommand {
     /// Convert a JSON Lines record or a binary spool to txt, csv, jsonl, pcapng (Wireshark) or html.
     #[command(
-        after_help = "Example:\n  socket-tester export session.jsonl --to session.pcapng\n\nExit codes: 0 exported; 1 the output could not be written (an existing output is left as it was); 2 bad input or usage: the input cannot be read, a line of it is unreadable (unless --skip-bad) or none is, the output's ending names no format, or the output is the input file itself (also through a link)."
+        after_help = "Examples:\n  socket-tester export session.jsonl --to session.pcapng\n  socket-tester export session.jsonl --to 课堂.csv --lang zh-CN\n\nExit codes: 0 exported; 1 the output could not be written (an existing output is left as it was); 2 bad input or usage: the input cannot be read, a line of it is unreadable (unless --skip-bad) or none is, the output's ending names no format, or the output is the input file itself (also through a link)."
     )]
     Export {
         /// The log to read: a JSON Lines record (written by --record, or by Save log… as
@@ -77,6 +89,18 @@ pub enum RoleCommand {
         /// (without it such a record is refused, exit 2, and nothing is written).
         #[arg(long)]
         skip_bad: bool,
+        /// The language of the events' words and the headers in .txt, .csv and .html: en
+        /// or zh-CN (default: the system's language). JSON Lines stays English-keyed.
+        #[arg(long, value_name = "LANG", value_parser = parse_lang)]
+        lang: Option<crate::i18n::Lang>,
+        /// Times in UTC, as recorded (default: local time with its UTC offset, e.g.
+        /// 2026-12-06 20:27:12.123456 +08:00). JSON Lines and pcapng are always UTC.
+        #[arg(long)]
+        utc: bool,
+        /// No UTF-8 byte-order mark at the start of a .csv (default: one, so Excel on a
+        /// Chinese or Japanese Windows reads the text as UTF-8).
+        #[arg(long)]
+        no_bom: bool,
     },
     /// Send a recorded session's payloads again to HOST:PORT, with their original spacing;
     /// with --check, compare each reply with the recorded one (a regression test).

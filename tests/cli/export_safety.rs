@@ -32,7 +32,11 @@ fn record(path: &Path, n: u32) {
 
 fn export_cmd(input: &Path, output: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_socket-tester"));
+    // English whatever the machine's language (the words are checked below).
     c.arg("export").arg(input).arg("--to").arg(output);
+    c.env("LANG", "C.UTF-8")
+        .env("LC_ALL", "C.UTF-8")
+        .env_remove("LC_MESSAGES");
     c
 }
 
@@ -130,7 +134,12 @@ fn a_successful_export_replaces_the_old_file() {
     assert!(!csv.contains("stale"));
     let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(lines.len(), 31, "a header and one row per event");
-    assert!(lines[0].starts_with("ts,session,event,"));
+    // A byte-order mark first, so Excel reads the file as UTF-8.
+    assert!(
+        lines[0].starts_with("\u{feff}ts,session,event,"),
+        "{}",
+        lines[0]
+    );
     assert!(lines[1].contains("datagram 00000"));
     assert!(lines[30].contains("datagram 00029"));
     assert!(extra_files(dir.path(), &["in.jsonl", "out.csv"]).is_empty());

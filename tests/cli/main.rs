@@ -7,6 +7,7 @@ mod support;
 
 mod e2e_expect;
 mod e2e_headless;
+mod export_people;
 mod export_safety;
 mod fault_record;
 mod headless_output;

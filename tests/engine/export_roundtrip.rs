@@ -502,17 +502,25 @@ fn a_torn_spool_exports_what_is_intact_and_reports_the_cut() {
     // The command line refuses it (exit 2, nothing written) unless told to skip what it
     // cannot read, which it then names (exit 0).
     let out = dir.path().join("cli.txt");
+    let plain = socket_tester::log::export::style::Style::plain();
     let code = socket_tester::log::export::run_cli(
         &spool,
         &out,
         None,
         socket_tester::i18n::english,
         false,
+        &plain,
     );
     assert_eq!(code, 2);
     assert!(!out.exists(), "nothing written");
-    let code =
-        socket_tester::log::export::run_cli(&spool, &out, None, socket_tester::i18n::english, true);
+    let code = socket_tester::log::export::run_cli(
+        &spool,
+        &out,
+        None,
+        socket_tester::i18n::english,
+        true,
+        &plain,
+    );
     assert_eq!(code, 0);
     assert!(out.exists());
 }

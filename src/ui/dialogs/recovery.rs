@@ -173,7 +173,10 @@ impl Recovery {
         let lang = crate::ui::common::lang::lang(ctx);
         let Some(output) = output else {
             // First the file: the answer comes back through poll_dialog.
-            let name = format!("recovered-{}", save::suggested_name(&session_name(path)));
+            let name = format!(
+                "recovered-{}",
+                save::suggested_name(&session_name(path), crate::log::export::Format::Txt,)
+            );
             let title = fl!(loader(lang), "rec-dialog-title");
             let req = save::save_request(&title, &name);
             self.dialog = Some((path.to_path_buf(), PendingDialog::open(req, ctx)));
@@ -182,7 +185,9 @@ impl Recovery {
         let input = path.to_path_buf();
         let spawned = Background::once("recover-spool", ctx, move || {
             let o = save::with_format(output);
-            match crate::log::export::export_file(&input, &o, None, crate::i18n::english) {
+            let style = crate::i18n_export::export_style(lang, false, false);
+            let words = crate::i18n_export::describe_fn(lang);
+            match crate::log::export::export_file_with(&input, &o, None, words, true, &style) {
                 Ok(r) if r.bad_lines.is_empty() => Ok(fl!(
                     loader(lang),
                     "rec-saved",

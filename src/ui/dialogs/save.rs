@@ -39,17 +39,18 @@ pub enum Source {
 }
 
 /// A file name for the save dialog.
-pub fn suggested_name(role: &str) -> String {
+pub fn suggested_name(role: &str, format: Format) -> String {
     let t = chrono::Local::now().format("%Y%m%d-%H%M%S");
-    format!("{role}-{t}.jsonl")
+    format!("{role}-{t}.{}", format.extension())
 }
 
-/// What Save log… asks for: a file to write, one filter per format, JSON Lines first.
+/// What Save log… asks for: a file to write, one filter per format, plain text first
+/// (what opens anywhere; JSON Lines is for programs).
 pub fn save_request(title: &str, name: &str) -> super::file_dialog::FileRequest {
     let order = [
-        Format::Jsonl,
         Format::Txt,
         Format::Csv,
+        Format::Jsonl,
         Format::Pcapng,
         Format::Html,
     ];
@@ -69,13 +70,13 @@ pub fn save_request(title: &str, name: &str) -> super::file_dialog::FileRequest 
     }
 }
 
-/// Adds `.jsonl` to a path whose extension names no format.
+/// Adds `.txt` to a path whose extension names no format.
 pub fn with_format(p: PathBuf) -> PathBuf {
     if Format::from_path(&p).is_some() {
         p
     } else {
         let mut s = p.into_os_string();
-        s.push(".jsonl");
+        s.push(".txt");
         PathBuf::from(s)
     }
 }
@@ -131,7 +132,10 @@ fn write_out(
     // an existing file as it was.
     let out = AtomicFile::create(output).map_err(|e| cannot_write(&e))?;
     let mut w = BufWriter::with_capacity(1 << 20, out);
-    let report = export::export(records, &mut w, format, Some(enc))
+    // For people in the window's language and local time (CSV with a BOM for Excel);
+    // JSON Lines and pcapng stay as programs read them.
+    let style = crate::i18n_export::export_style(lang, false, false);
+    let report = export::export_styled(records, &mut w, format, Some(enc), &style)
         .and_then(|r| w.flush().map(|_| r))
         .map_err(|e| write_failed(&e))?;
     if let Some(bad) = report.unreadable() {

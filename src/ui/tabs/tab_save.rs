@@ -51,7 +51,11 @@ impl SessionPanel {
             return;
         };
         self.save_rest_from = Some(from);
-        let name = save::suggested_name(&format!("{}-rest", self.role.as_str()));
+        let name = save::suggested_name(
+            &format!("{}-rest", self.role.as_str()),
+            // The rest of a JSON Lines record, in its form, to join it.
+            crate::log::export::Format::Jsonl,
+        );
         let title = fl!(loader(self.lang), "save-rest-title");
         let req = save::save_request(&title, &name);
         self.save_dialog = Some(PendingDialog::open(req, ctx));
@@ -77,7 +81,7 @@ impl SessionPanel {
         let Some(output) = output else {
             self.save_rest_from = None;
             // First the file: the answer comes back through poll_save_dialog.
-            let name = save::suggested_name(self.role.as_str());
+            let name = save::suggested_name(self.role.as_str(), crate::log::export::Format::Txt);
             let title = fl!(loader(self.lang), "save-dialog-title");
             let req = save::save_request(&title, &name);
             self.save_dialog = Some(PendingDialog::open(req, ctx));

@@ -6,14 +6,20 @@
 use super::Describe;
 use super::record::{ReadError, Record};
 use super::text::Decoders;
-use crate::codec::escape::visible_keeping;
-use crate::codec::{Encoding, hex::hexdump, visible};
+use crate::codec::Encoding;
 use crate::files::atomic::{AtomicFile, same_file};
 use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+
+mod sinks;
+pub mod style;
+
+use sinks::{Csv, Html, Jsonl, Txt};
+pub use sinks::{csv_cell, html_escape};
+use style::Style;
 
 /// An export format, chosen by file extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -135,7 +141,7 @@ pub fn export_file(
     encoding: Option<Encoding>,
     describe: Describe,
 ) -> Result<ExportReport, ExportError> {
-    export_file_with(input, output, encoding, describe, true)
+    export_file_with(input, output, encoding, describe, true, &Style::plain())
 }
 
 /// [`export_file`], and with `skip_bad` false a record with a line that cannot be read is
@@ -147,6 +153,7 @@ pub fn export_file_with(
     encoding: Option<Encoding>,
     describe: Describe,
     skip_bad: bool,
+    style: &Style,
 ) -> Result<ExportReport, ExportError> {
     let format = Format::from_path(output).ok_or_else(|| {
         ExportError::Usage(format!(
@@ -169,7 +176,7 @@ pub fn export_file_with(
         ExportError::Output(format!("writing {} failed: {e}", output.display()))
     };
     let mut w = BufWriter::with_capacity(1 << 20, out);
-    let report = export(inp, &mut w, format, encoding)
+    let report = export_styled(inp, &mut w, format, encoding, style)
         .and_then(|r| w.flush().map(|_| r))
         .map_err(|e| failed(&e))?;
     if let Some(bad) = report.unreadable() {
@@ -200,20 +207,31 @@ pub fn export_file_with(
     Ok(report)
 }
 
-/// Exports records to a writer.
+/// Exports records to a writer, in the record's own words and UTC.
 pub fn export<W: Write>(
     records: impl Iterator<Item = Result<Record, ReadError>>,
     out: &mut W,
     format: Format,
     encoding: Option<Encoding>,
 ) -> io::Result<ExportReport> {
+    export_styled(records, out, format, encoding, &Style::plain())
+}
+
+/// Exports records to a writer; txt, csv and html in `style` (words, time, BOM).
+pub fn export_styled<W: Write>(
+    records: impl Iterator<Item = Result<Record, ReadError>>,
+    out: &mut W,
+    format: Format,
+    encoding: Option<Encoding>,
+    style: &Style,
+) -> io::Result<ExportReport> {
     let mut report = ExportReport::default();
     let mut decoders: HashMap<String, Decoders> = HashMap::new();
     let mut sink: Box<dyn Sink<W>> = match format {
-        Format::Txt => Box::new(Txt),
-        Format::Csv => Box::new(Csv),
+        Format::Txt => Box::new(Txt(style.clone())),
+        Format::Csv => Box::new(Csv(style.clone())),
         Format::Jsonl => Box::new(Jsonl),
-        Format::Html => Box::new(Html),
+        Format::Html => Box::new(Html(style.clone())),
         Format::Pcapng => Box::new(super::pcap::Pcap::default()),
     };
     sink.begin(out)?;
@@ -275,208 +293,6 @@ trait Sink<W: Write> {
     }
 }
 
-fn arrow(rec: &Record) -> &'static str {
-    match rec.event.as_str() {
-        "rx" => "←",
-        "tx" => "→",
-        "error" | "reset" => "⚠",
-        _ => "•",
-    }
-}
-
-/// True if decoded text would read well: no U+FFFD, no control characters but \t \r \n.
-fn is_text(t: &str) -> bool {
-    !t.chars()
-        .any(|c| c == '\u{fffd}' || (c.is_control() && !matches!(c, '\t' | '\r' | '\n')))
-}
-
-struct Txt;
-
-impl<W: Write> Sink<W> for Txt {
-    fn record(&mut self, out: &mut W, rec: &Record) -> io::Result<u64> {
-        let peer = match (&rec.peer, rec.client) {
-            (Some(p), Some(c)) => format!("{p} #{c}"),
-            (Some(p), None) => p.clone(),
-            (None, _) => rec
-                .local
-                .clone()
-                .map(|l| format!("local {l}"))
-                .unwrap_or_else(|| "-".into()),
-        };
-        let len = rec.len.map(|l| l.to_string()).unwrap_or_else(|| "-".into());
-        let body = match (&rec.text, &rec.message) {
-            (Some(t), _) => t.clone(),
-            (None, Some(m)) => format!("[{}] {m}", rec.event),
-            (None, None) => format!("[{}]", rec.event),
-        };
-        // Every field escaped (a record file may come from anywhere, not only the text):
-        // `cat` of the export never hands a peer's ESC, BEL or bidi override to a terminal.
-        let line = format!("{}  {}  {}  {}  {}", rec.ts, arrow(rec), peer, len, body);
-        writeln!(out, "{}", visible(&line))?;
-        if let (Some(bytes), Some(t)) = (rec.bytes(), &rec.text)
-            && (!is_text(t) || !bytes.is_empty() && t.is_empty())
-        {
-            for line in hexdump(&bytes).lines() {
-                writeln!(out, "    {line}")?;
-            }
-        }
-        Ok(0)
-    }
-}
-
-struct Csv;
-
-/// One CSV cell: RFC 4180 quoting, and a leading `'` on anything a spreadsheet would run.
-pub fn csv_cell(s: &str) -> String {
-    let mut v = String::with_capacity(s.len() + 2);
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        v.push('\'');
-    }
-    v.push_str(s);
-    if v.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", v.replace('"', "\"\""))
-    } else {
-        v
-    }
-}
-
-const CSV_COLUMNS: [&str; 12] = [
-    "ts", "session", "event", "local", "peer", "client", "len", "hex", "text", "encoding",
-    "message", "by",
-];
-
-impl<W: Write> Sink<W> for Csv {
-    fn begin(&mut self, out: &mut W) -> io::Result<()> {
-        write!(out, "{}\r\n", CSV_COLUMNS.join(","))
-    }
-
-    fn record(&mut self, out: &mut W, r: &Record) -> io::Result<u64> {
-        let o = |x: &Option<String>| x.clone().unwrap_or_default();
-        let cells = [
-            r.ts.clone(),
-            r.session.clone(),
-            r.event.clone(),
-            o(&r.local),
-            o(&r.peer),
-            r.client.map(|c| c.to_string()).unwrap_or_default(),
-            r.len.map(|c| c.to_string()).unwrap_or_default(),
-            o(&r.hex),
-            o(&r.text),
-            o(&r.encoding),
-            o(&r.message),
-            o(&r.by),
-        ];
-        // Control characters shown escaped, but for tab, CR and LF, which quoting holds.
-        let line: Vec<String> = cells
-            .iter()
-            .map(|c| csv_cell(&visible_keeping(c, |c| matches!(c, '\t' | '\r' | '\n'))))
-            .collect();
-        write!(out, "{}\r\n", line.join(","))?;
-        Ok(0)
-    }
-}
-
-struct Jsonl;
-
-impl<W: Write> Sink<W> for Jsonl {
-    fn record(&mut self, out: &mut W, rec: &Record) -> io::Result<u64> {
-        serde_json::to_writer(&mut *out, rec).map_err(io::Error::other)?;
-        out.write_all(b"\n")?;
-        Ok(0)
-    }
-}
-
-struct Html;
-
-/// Escapes text for HTML element content and attribute values.
-pub fn html_escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
-    o
-}
-
-impl<W: Write> Sink<W> for Html {
-    fn begin(&mut self, out: &mut W) -> io::Result<()> {
-        out.write_all(
-            br#"<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>Socket Tester log</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:1em}
-table{border-collapse:collapse;font-size:13px}
-th,td{border:1px solid #ccc;padding:2px 6px;vertical-align:top;text-align:left}
-th{background:#eee;position:sticky;top:0}
-td.data{font-family:ui-monospace,monospace;white-space:pre-wrap;word-break:break-all;max-width:40em}
-tr.rx td.dir{color:#06c} tr.tx td.dir{color:#080} tr.warn{background:#fee}
-</style></head><body>
-<h1>Socket Tester log</h1>
-<table><thead><tr><th>time (UTC)</th><th>session</th><th>dir</th><th>event</th><th>peer</th><th>len</th><th>text</th><th>hex</th></tr></thead><tbody>
-"#,
-        )
-    }
-
-    fn record(&mut self, out: &mut W, r: &Record) -> io::Result<u64> {
-        let class = match r.event.as_str() {
-            "rx" => "rx",
-            "tx" => "tx",
-            "error" | "reset" => "warn",
-            _ => "info",
-        };
-        let peer = match (&r.peer, r.client) {
-            (Some(p), Some(c)) => format!("{p} #{c}"),
-            (Some(p), None) => p.clone(),
-            _ => String::new(),
-        };
-        let text = r
-            .text
-            .clone()
-            .or_else(|| r.message.clone())
-            .unwrap_or_default();
-        let hex = r.hex.as_deref().map(spaced).unwrap_or_default();
-        writeln!(
-            out,
-            "<tr class=\"{class}\"><td>{}</td><td>{}</td><td class=\"dir\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"data\">{}</td><td class=\"data\">{}</td></tr>",
-            html_escape(&r.ts),
-            html_escape(&r.session),
-            arrow(r),
-            html_escape(&r.event),
-            html_escape(&peer),
-            r.len.map(|l| l.to_string()).unwrap_or_default(),
-            html_escape(&visible(&text)),
-            html_escape(&hex),
-        )?;
-        Ok(0)
-    }
-
-    fn end(&mut self, out: &mut W, report: &ExportReport) -> io::Result<()> {
-        writeln!(
-            out,
-            "</tbody></table><p>{} events.</p></body></html>",
-            report.events
-        )
-    }
-}
-
-fn spaced(hex: &str) -> String {
-    let b = hex.as_bytes();
-    let mut s = String::with_capacity(hex.len() * 3 / 2);
-    for (i, pair) in b.chunks(2).enumerate() {
-        if i > 0 {
-            s.push(' ');
-        }
-        s.push_str(std::str::from_utf8(pair).unwrap_or("??"));
-    }
-    s
-}
-
 impl<W: Write> Sink<W> for super::pcap::Pcap {
     fn begin(&mut self, out: &mut W) -> io::Result<()> {
         super::pcap::Pcap::begin(self, out)
@@ -498,8 +314,9 @@ pub fn run_cli(
     encoding: Option<Encoding>,
     describe: Describe,
     skip_bad: bool,
+    style: &Style,
 ) -> i32 {
-    match export_file_with(input, output, encoding, describe, skip_bad) {
+    match export_file_with(input, output, encoding, describe, skip_bad, style) {
         Ok(r) => {
             eprintln!(
                 "exported {} events{} to {}",
