@@ -3,7 +3,9 @@
 
 use crate::i18n::{Lang, describe_in, english, loader};
 use crate::log::Describe;
+use crate::log::export::csv_cell;
 use crate::log::export::style::{Labels, Style};
+use crate::session::roster::{RosterView, Verdict};
 use i18n_embed_fl::fl;
 
 fn chinese(ev: &crate::net::Event) -> String {
@@ -66,6 +68,67 @@ pub fn export_style(lang: Lang, utc: bool, no_bom: bool) -> Style {
         local_time: !utc,
         bom: !no_bom,
     }
+}
+
+/// A roster verdict in `lang`.
+pub fn roster_verdict(lang: Lang, v: &Verdict) -> String {
+    let l = loader(lang);
+    match v {
+        Verdict::Waiting => fl!(l, "roster-waiting"),
+        Verdict::Replying => fl!(l, "roster-replying"),
+        Verdict::Passed => fl!(l, "roster-passed"),
+        Verdict::WrongText => fl!(l, "roster-wrong-text"),
+        Verdict::NoNumber => fl!(l, "roster-no-number"),
+        Verdict::TimedOut => fl!(l, "roster-timed-out"),
+        Verdict::LeftEarly => fl!(l, "roster-left-early"),
+    }
+}
+
+/// The roster's table as CSV for a spreadsheet, in `lang`: a UTF-8 BOM (Excel), headers
+/// and results in that language, what each student sent, and local times with their
+/// UTC offset. One line per client, CRLF as RFC 4180 has it.
+pub fn roster_csv(v: &RosterView, lang: Lang) -> String {
+    let l = loader(lang);
+    let heads = [
+        fl!(l, "roster-col-client"),
+        fl!(l, "roster-col-address"),
+        fl!(l, "roster-col-student"),
+        fl!(l, "roster-col-message"),
+        fl!(l, "roster-col-result"),
+        fl!(l, "roster-col-seconds"),
+        fl!(l, "roster-col-rx"),
+        fl!(l, "roster-col-tx"),
+        fl!(l, "roster-col-connected"),
+    ];
+    let mut out = String::from("\u{feff}");
+    let row = |cells: Vec<String>| {
+        let cells: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        cells.join(",") + "\r\n"
+    };
+    out.push_str(&row(heads.to_vec()));
+    for r in &v.rows {
+        let when = chrono::DateTime::from_timestamp_micros(r.connected_us)
+            .map(|t| {
+                t.with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M:%S%.3f %:z")
+                    .to_string()
+            })
+            .unwrap_or_default();
+        out.push_str(&row(vec![
+            r.client.to_string(),
+            r.peer.map(|p| p.to_string()).unwrap_or_default(),
+            r.student.clone().unwrap_or_default(),
+            r.message.clone().unwrap_or_default(),
+            roster_verdict(lang, &r.verdict),
+            r.took
+                .map(|d| format!("{:.3}", d.as_secs_f64()))
+                .unwrap_or_default(),
+            r.rx_bytes.to_string(),
+            r.tx_bytes.to_string(),
+            when,
+        ]));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -192,9 +192,12 @@ impl SessionPanel {
         let res = match kind {
             Dialog::SendFile => self.send_file(path.clone()).map(|_| None),
             Dialog::ExportRoster => match &self.st.roster {
-                Some(r) => crate::files::atomic::write(&path, r.csv().as_bytes())
-                    .map(|_| Some(fl!(loader(lang), "roster-exported", path = shown.as_str())))
-                    .map_err(|e| format!("{}: {e}", path.display())),
+                Some(r) => {
+                    let csv = crate::i18n_export::roster_csv(r, lang);
+                    crate::files::atomic::write(&path, csv.as_bytes())
+                        .map(|_| Some(fl!(loader(lang), "roster-exported", path = shown.as_str())))
+                        .map_err(|e| format!("{}: {e}", path.display()))
+                }
                 None => Ok(None),
             },
             Dialog::ImportSequence => {

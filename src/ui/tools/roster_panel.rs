@@ -5,10 +5,9 @@
 //! number with pass or fail, time and bytes; Export CSV… saves it.
 
 use super::action::{Dialog, PanelAction};
-use crate::auto::rules::Matcher;
 use crate::i18n::{Lang, loader};
 use crate::session::Control;
-use crate::session::roster::{RosterSpec, RosterView, Verdict};
+use crate::session::roster::{CheckError, RosterCheck, RosterSpec, RosterView, Verdict};
 use crate::ui::common::field::parse_num;
 use egui::{RichText, TextEdit, Ui};
 use i18n_embed_fl::fl;
@@ -19,8 +18,14 @@ use std::time::Duration;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RosterForm {
+    /// The simple form: the text each student sends.
+    pub text: String,
+    /// The simple form: with a student number.
+    pub number: bool,
+    /// 高级: check with `regex` instead.
+    pub use_regex: bool,
     /// A text regex; its `id` group is the student number.
-    pub expect: String,
+    pub regex: String,
     /// Empty: no reply needed.
     pub reply: String,
     /// Seconds each client has.
@@ -30,49 +35,92 @@ pub struct RosterForm {
 impl Default for RosterForm {
     fn default() -> Self {
         RosterForm {
-            expect: r"^(?P<id>\d+)\s*你好".into(),
+            text: "你好".into(),
+            number: true,
+            use_regex: false,
+            regex: r"(?P<id>\d+)\D*你好".into(),
             reply: "收到啦我反馈".into(),
             within_s: "60".into(),
         }
     }
 }
 
+/// What is wrong with the form, by field (in the UI's language).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct FormProblems {
+    pub text: Option<String>,
+    pub regex: Option<String>,
+    pub within: Option<String>,
+}
+
+impl FormProblems {
+    fn any(&self) -> bool {
+        self.text.is_some() || self.regex.is_some() || self.within.is_some()
+    }
+}
+
 impl RosterForm {
-    /// The exercise, or what is wrong with the fields (in `lang`).
-    pub fn spec(&self, lang: Lang) -> Result<RosterSpec, String> {
-        let l = loader(lang);
-        let expect = Matcher::Regex(self.expect.clone());
-        if let Err(e) = expect.compile() {
-            return Err(fl!(l, "roster-bad-expect", why = e.to_string()));
+    fn check(&self) -> RosterCheck {
+        if self.use_regex {
+            RosterCheck::Regex(self.regex.clone())
+        } else {
+            RosterCheck::Text {
+                text: self.text.trim().to_string(),
+                number: self.number,
+            }
         }
-        let secs =
-            parse_num(&self.within_s, 1, 86_400).ok_or_else(|| fl!(l, "roster-bad-within"))?;
-        Ok(RosterSpec {
-            expect,
-            reply: Some(self.reply.clone()).filter(|r| !r.is_empty()),
-            within: Duration::from_secs(secs),
-        })
+    }
+
+    /// The exercise, or what is wrong with each field (in `lang`).
+    pub fn spec(&self, lang: Lang) -> Result<RosterSpec, FormProblems> {
+        let l = loader(lang);
+        let mut p = FormProblems::default();
+        let check = self.check();
+        match check.compile() {
+            Ok(_) => {}
+            Err(CheckError::EmptyText) => p.text = Some(fl!(l, "roster-bad-text")),
+            Err(CheckError::BadRegex(why)) => {
+                p.regex = Some(fl!(l, "roster-bad-expect", why = why))
+            }
+        }
+        let secs = parse_num(&self.within_s, 1, 86_400);
+        if secs.is_none() {
+            p.within = Some(fl!(l, "roster-bad-within"));
+        }
+        match secs {
+            Some(secs) if !p.any() => Ok(RosterSpec {
+                check,
+                reply: Some(self.reply.clone()).filter(|r| !r.is_empty()),
+                within: Duration::from_secs(secs),
+            }),
+            _ => Err(p),
+        }
+    }
+
+    /// The exercise in a few words, for the line shown while checking.
+    fn expect_words(&self, lang: Lang) -> String {
+        let l = loader(lang);
+        let text = self.text.trim();
+        if self.use_regex {
+            self.regex.clone()
+        } else if self.number {
+            fl!(l, "roster-expect-number", text = text)
+        } else {
+            fl!(l, "roster-expect-text", text = text)
+        }
     }
 }
 
 fn verdict(lang: Lang, v: &Verdict) -> (String, egui::Color32) {
-    let l = loader(lang);
-    match v {
-        Verdict::Waiting => (fl!(l, "roster-waiting"), egui::Color32::GRAY),
-        Verdict::Replying => (fl!(l, "roster-replying"), egui::Color32::GRAY),
-        Verdict::Passed => (
-            fl!(l, "roster-passed"),
-            crate::ui::common::style::GOOD_GREEN,
-        ),
-        Verdict::TimedOut => (
-            fl!(l, "roster-timed-out"),
-            crate::ui::common::style::ERROR_RED,
-        ),
-        Verdict::LeftEarly => (
-            fl!(l, "roster-left-early"),
-            crate::ui::common::style::ERROR_RED,
-        ),
-    }
+    let text = crate::i18n_export::roster_verdict(lang, v);
+    let color = match v {
+        Verdict::Waiting | Verdict::Replying => egui::Color32::GRAY,
+        Verdict::Passed => crate::ui::common::style::GOOD_GREEN,
+        Verdict::WrongText | Verdict::NoNumber | Verdict::TimedOut | Verdict::LeftEarly => {
+            crate::ui::common::style::ERROR_RED
+        }
+    };
+    (text, color)
 }
 
 /// The tool. `running`: the server runs; `view`: the runtime's table.
@@ -84,9 +132,9 @@ pub fn show(
     lang: Lang,
 ) -> Option<PanelAction> {
     let checking = view.is_some_and(|v| v.running);
-    let problem = form.spec(lang).err();
+    let problems = form.spec(lang).err().unwrap_or_default();
     // The buttons first, so Start is in reach in a short panel.
-    let can_start = running && problem.is_none();
+    let can_start = running && !problems.any();
     let action = ui
         .horizontal_wrapped(|ui| buttons(ui, form, view, running, can_start, lang))
         .inner;
@@ -94,10 +142,7 @@ pub fn show(
         checking_note(ui, form, lang);
     } else {
         ui.label(RichText::new(fl!(loader(lang), "roster-intro")).weak());
-        form_grid(ui, form, lang);
-    }
-    if let Some(p) = &problem {
-        crate::ui::common::style::error_label(ui, p);
+        form_grid(ui, form, &problems, lang);
     }
     if let Some(v) = view {
         table(ui, v, lang);
@@ -162,7 +207,8 @@ fn buttons(
 /// While checking, the exercise is one line, so the table gets the panel's rows.
 fn checking_note(ui: &mut Ui, form: &RosterForm, lang: Lang) {
     let l = loader(lang);
-    let (expect, within) = (form.expect.as_str(), form.within_s.as_str());
+    let expect = form.expect_words(lang);
+    let (expect, within) = (expect.as_str(), form.within_s.as_str());
     let line = match form.reply.trim() {
         "" => fl!(
             l,
@@ -186,12 +232,13 @@ fn table(ui: &mut Ui, v: &RosterView, lang: Lang) {
     let l = loader(lang);
     egui::Grid::new("roster-table")
         .striped(true)
-        .num_columns(6)
+        .num_columns(7)
         .show(ui, |ui| {
             let heads = [
                 fl!(l, "roster-col-client"),
                 fl!(l, "roster-col-address"),
                 fl!(l, "roster-col-student"),
+                fl!(l, "roster-col-message"),
                 fl!(l, "roster-col-result"),
                 fl!(l, "roster-col-time"),
                 fl!(l, "roster-col-bytes"),
@@ -204,6 +251,9 @@ fn table(ui: &mut Ui, v: &RosterView, lang: Lang) {
                 ui.label(format!("#{}", r.client));
                 ui.label(r.peer.map(|p| p.to_string()).unwrap_or_default());
                 ui.label(r.student.clone().unwrap_or_else(|| "–".into()));
+                let sent = r.message.as_deref().unwrap_or("–");
+                ui.add(egui::Label::new(sent).truncate())
+                    .on_hover_text(sent);
                 let (text, color) = verdict(lang, &r.verdict);
                 ui.label(RichText::new(text).color(color));
                 ui.label(match r.took {
@@ -223,29 +273,62 @@ fn table(ui: &mut Ui, v: &RosterView, lang: Lang) {
         });
 }
 
-/// The exercise's three fields.
-fn form_grid(ui: &mut Ui, form: &mut RosterForm, lang: Lang) {
+/// The exercise's fields, each with its problem under it.
+fn form_grid(ui: &mut Ui, form: &mut RosterForm, problems: &FormProblems, lang: Lang) {
+    use crate::ui::common::style::error_label;
     let l = loader(lang);
     egui::Grid::new("roster-form")
         .num_columns(2)
         .show(ui, |ui| {
             let e = ui.label(fl!(l, "roster-expect"));
-            ui.add(
-                TextEdit::singleline(&mut form.expect)
-                    .desired_width(260.0)
-                    .font(egui::TextStyle::Monospace),
-            )
-            .labelled_by(e.id);
+            ui.vertical(|ui| {
+                ui.add_enabled(
+                    !form.use_regex,
+                    TextEdit::singleline(&mut form.text).desired_width(200.0),
+                )
+                .labelled_by(e.id);
+                ui.add_enabled(
+                    !form.use_regex,
+                    egui::Checkbox::new(&mut form.number, fl!(l, "roster-number")),
+                );
+                if let Some(p) = &problems.text {
+                    error_label(ui, p);
+                }
+            });
             ui.end_row();
             let r = ui.label(fl!(l, "roster-reply"));
             ui.add(
                 TextEdit::singleline(&mut form.reply)
-                    .desired_width(260.0)
+                    .desired_width(200.0)
                     .hint_text(fl!(l, "roster-no-reply")),
             )
             .labelled_by(r.id);
             ui.end_row();
             crate::ui::common::field::field(ui, &fl!(l, "roster-within"), &mut form.within_s, 60.0);
             ui.end_row();
+            if let Some(p) = &problems.within {
+                ui.label("");
+                error_label(ui, p);
+                ui.end_row();
+            }
+        });
+    egui::CollapsingHeader::new(fl!(l, "roster-advanced"))
+        .id_salt("roster-advanced")
+        .default_open(form.use_regex)
+        .show(ui, |ui| {
+            ui.checkbox(&mut form.use_regex, fl!(l, "roster-use-regex"));
+            ui.horizontal(|ui| {
+                let r = ui.label(fl!(l, "roster-regex"));
+                ui.add_enabled(
+                    form.use_regex,
+                    TextEdit::singleline(&mut form.regex)
+                        .desired_width(260.0)
+                        .font(egui::TextStyle::Monospace),
+                )
+                .labelled_by(r.id);
+            });
+            if let Some(p) = &problems.regex {
+                error_label(ui, p);
+            }
         });
 }

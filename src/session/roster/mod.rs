@@ -1,10 +1,14 @@
 //! A class roster on the TCP Server: the teacher's exercise as an expected exchange
 //! ("send your student number and 你好, in GBK, and take the reply"), checked for every
 //! client that connects, on the runtime thread. Each client gets a row: its address, the
-//! student number captured from its message (the regex's `id` group), pass or fail with
-//! the reason, how long it took, and its bytes. The table exports to CSV.
+//! student number found in its message, what it sent, pass or fail with the reason (wrong
+//! text, no number, timed out, left early), how long it took, and its bytes. The window
+//! exports the table to CSV in its language.
 
-use crate::auto::rules::{CompiledMatcher, Matcher};
+mod check;
+
+pub use check::{CheckError, Compiled, Judged, RosterCheck};
+
 use crate::codec::window::MatchWindow;
 use crate::codec::{Encoding, encode};
 use crate::net::{Command, Event, EventKind, Payload, Session, Target};
@@ -16,8 +20,8 @@ use std::time::{Duration, Instant};
 /// The exercise.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RosterSpec {
-    /// What each client must send (a text regex's `id` group is the student number).
-    pub expect: Matcher,
+    /// What each client must send.
+    pub check: RosterCheck,
     /// The reply each client that sent it must take (None: passing on the message alone).
     pub reply: Option<String>,
     /// How long after connecting a client has.
@@ -32,6 +36,11 @@ pub enum Verdict {
     /// Sent the message; the reply is on its way.
     Replying,
     Passed,
+    /// Sent something other than the exercise's text (the row's `message` says what).
+    /// It may still pass by sending the right text.
+    WrongText,
+    /// Sent the text without a student number. It may still pass.
+    NoNumber,
     /// No matching message within the time limit.
     TimedOut,
     /// Closed (or reset) before the exchange was done.
@@ -43,8 +52,11 @@ pub enum Verdict {
 pub struct RosterRow {
     pub client: u64,
     pub peer: Option<SocketAddr>,
-    /// The student number, from the message.
+    /// The student number, from the message (also on failure, where one was found).
     pub student: Option<String>,
+    /// What the student sent, as text (its newest [`MESSAGE_CHARS`] characters,
+    /// control characters shown escaped).
+    pub message: Option<String>,
     pub verdict: Verdict,
     /// From connecting to the verdict.
     pub took: Option<Duration>,
@@ -68,43 +80,15 @@ impl RosterView {
             .filter(|r| r.verdict == Verdict::Passed)
             .count()
     }
-
-    /// The table as CSV: one line per client.
-    pub fn csv(&self) -> String {
-        let mut out =
-            String::from("client,address,student,result,seconds,rx_bytes,tx_bytes,connected\n");
-        for r in &self.rows {
-            let result = match r.verdict {
-                Verdict::Waiting => "waiting",
-                Verdict::Replying => "replying",
-                Verdict::Passed => "passed",
-                Verdict::TimedOut => "failed: no matching message in time",
-                Verdict::LeftEarly => "failed: closed before the exchange was done",
-            };
-            let when = chrono::DateTime::from_timestamp_micros(r.connected_us)
-                .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
-                .unwrap_or_default();
-            out.push_str(&format!(
-                "{},{},{},{},{},{},{},{}\n",
-                r.client,
-                r.peer.map(|p| p.to_string()).unwrap_or_default(),
-                crate::log::export::csv_cell(r.student.as_deref().unwrap_or("")),
-                result,
-                r.took
-                    .map(|d| format!("{:.3}", d.as_secs_f64()))
-                    .unwrap_or_default(),
-                r.rx_bytes,
-                r.tx_bytes,
-                when
-            ));
-        }
-        out
-    }
 }
 
-/// What is matched of a waiting client: its newest 16 KiB (an answer is a line or two;
-/// a thousand clients flooding cost at most 32 MiB).
-const ROSTER_WINDOW: usize = 16 * 1024;
+/// What is judged of a client that has not passed: its newest 4 KiB (an answer is a line
+/// or two; a thousand clients flooding cost at most 8 MiB, and each judgement is linear
+/// in at most this much).
+const ROSTER_WINDOW: usize = 4 * 1024;
+
+/// How much of what a student sent the row keeps.
+pub const MESSAGE_CHARS: usize = 200;
 
 struct Client {
     row: RosterRow,
@@ -118,26 +102,18 @@ struct Client {
 /// The running roster.
 pub struct Roster {
     spec: RosterSpec,
-    matcher: CompiledMatcher,
-    id_regex: Option<regex::Regex>,
+    check: Compiled,
     enc: Encoding,
     clients: BTreeMap<u64, Client>,
     pub dirty: bool,
 }
 
 impl Roster {
-    pub fn new(spec: RosterSpec, enc: Encoding) -> Result<Roster, crate::auto::rules::MatchError> {
-        let matcher = spec.expect.compile()?;
-        let id_regex = match &spec.expect {
-            Matcher::Regex(r) => regex::Regex::new(r)
-                .ok()
-                .filter(|re| re.capture_names().flatten().any(|n| n == "id")),
-            _ => None,
-        };
+    pub fn new(spec: RosterSpec, enc: Encoding) -> Result<Roster, CheckError> {
+        let check = spec.check.compile()?;
         Ok(Roster {
             spec,
-            matcher,
-            id_regex,
+            check,
             enc,
             clients: BTreeMap::new(),
             dirty: true,
@@ -160,6 +136,7 @@ impl Roster {
                             client: id,
                             peer: ev.peer,
                             student: None,
+                            message: None,
                             verdict: Verdict::Waiting,
                             took: None,
                             rx_bytes: 0,
@@ -177,30 +154,11 @@ impl Roster {
                     return;
                 };
                 c.row.rx_bytes += d.len() as u64;
-                if c.row.verdict != Verdict::Waiting {
-                    self.dirty = true;
-                    return;
-                }
-                c.buf.push(d);
-                if self.matcher.is_match(c.buf.bytes(), self.enc) {
-                    if let Some(re) = &self.id_regex {
-                        let text = crate::codec::decode(self.enc, c.buf.bytes());
-                        c.row.student = re
-                            .captures(&text)
-                            .and_then(|m| m.name("id"))
-                            .map(|m| m.as_str().to_string());
-                    }
-                    match self.spec.reply.as_deref().map(|r| encode(self.enc, r)) {
-                        Some(Ok(bytes)) => {
-                            c.row.verdict = Verdict::Replying;
-                            c.reply = Some(bytes.clone());
-                            session.send(Command::Send {
-                                payload: Payload::Bytes(bytes),
-                                to: Target::Client(id),
-                            });
-                        }
-                        _ => Self::done(&mut c.row, Verdict::Passed, c.since, now),
-                    }
+                if matches!(
+                    c.row.verdict,
+                    Verdict::Waiting | Verdict::WrongText | Verdict::NoNumber
+                ) {
+                    judge(c, d, &self.check, &self.spec, self.enc, session, now);
                 }
             }
             EventKind::Tx(d) => {
@@ -217,6 +175,8 @@ impl Roster {
                 let Some(c) = self.clients.get_mut(&id) else {
                     return;
                 };
+                // A wrong text or a missing number stays the reason: it says more than
+                // that the student left.
                 if matches!(c.row.verdict, Verdict::Waiting | Verdict::Replying) {
                     Self::done(&mut c.row, Verdict::LeftEarly, c.since, now);
                 }
@@ -249,5 +209,47 @@ impl Roster {
             running: true,
             rows: self.clients.values().map(|c| c.row.clone()).collect(),
         }
+    }
+}
+
+/// Judges a client's newest bytes `d` (with what it sent before, up to the window): a
+/// pass sends the reply (or passes at once without one); a failure is told, and the
+/// client may still pass with a later message.
+fn judge(
+    c: &mut Client,
+    d: &[u8],
+    check: &Compiled,
+    spec: &RosterSpec,
+    enc: Encoding,
+    session: &Session,
+    now: Instant,
+) {
+    c.buf.push(d);
+    let text = crate::codec::decode(enc, c.buf.bytes());
+    let shown = crate::codec::visible(text.trim_end_matches(['\r', '\n']));
+    let skip = shown.chars().count().saturating_sub(MESSAGE_CHARS);
+    c.row.message = Some(shown.chars().skip(skip).collect());
+    match check.judge(&text) {
+        Judged::Pass(student) => {
+            c.row.student = student.or(c.row.student.take());
+            match spec.reply.as_deref().map(|r| encode(enc, r)) {
+                Some(Ok(bytes)) => {
+                    c.row.verdict = Verdict::Replying;
+                    c.reply = Some(bytes.clone());
+                    session.send(Command::Send {
+                        payload: Payload::Bytes(bytes),
+                        to: Target::Client(c.row.client),
+                    });
+                }
+                _ => Roster::done(&mut c.row, Verdict::Passed, c.since, now),
+            }
+        }
+        Judged::WrongText(student) => {
+            if student.is_some() {
+                c.row.student = student;
+            }
+            Roster::done(&mut c.row, Verdict::WrongText, c.since, now);
+        }
+        Judged::NoNumber => Roster::done(&mut c.row, Verdict::NoNumber, c.since, now),
     }
 }
