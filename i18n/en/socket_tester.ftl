@@ -14,6 +14,10 @@ tab-running = { $name } is running
 ## Menus.
 
 menu-view = View
+menu-simple = Simple mode (for lessons)
+menu-simple-tip = Each tab shows the lesson's fields, the send box and the log; the other options fold behind More, the tools behind Tools.
+tab-more = More ▾
+tab-more-tip = The other options: socket options, framing, writes, TLS, multicast, backlog…
 menu-language = Language
 menu-labs = Labs
 menu-network-panel = Network panel
@@ -553,6 +557,7 @@ tool-senders = Senders
 tool-rates = Rate chart
 tool-expect = Expect
 tool-tools = Tools
+tool-tools-menu = Tools ▾
 tool-broadcast = Broadcast
 tool-broadcast-tip = SO_BROADCAST: allow sending to 255.255.255.255 or a subnet's broadcast address
 tool-unbind-to-change = unbind to change

@@ -79,6 +79,7 @@ const ZOOM_MAX: f32 = 3.0;
 /// At the start of each frame: the language, theme and zoom, and the loopback lab.
 pub fn begin_frame(c: &mut Classroom, ctx: &Context) {
     crate::ui::common::lang::set_frame_lang(ctx, c.lang);
+    crate::ui::common::layout::set_simple(ctx, c.settings.simple(c.lang));
     if c.applied_theme != Some(c.settings.theme) {
         crate::ui::common::style::apply_theme(ctx, c.settings.theme);
         c.applied_theme = Some(c.settings.theme);
@@ -108,6 +109,15 @@ pub fn menus(ui: &mut Ui, c: &mut Classroom) -> Option<AppCommand> {
     }
     ui.menu_button(fl!(loader(lang), "menu-view"), |ui| {
         let s = &mut c.settings;
+        let mut simple = s.simple(lang);
+        if ui
+            .checkbox(&mut simple, fl!(loader(lang), "menu-simple"))
+            .on_hover_text(fl!(loader(lang), "menu-simple-tip"))
+            .changed()
+        {
+            s.simple = Some(simple);
+        }
+        ui.separator();
         ui.checkbox(
             &mut s.network_panel,
             fl!(loader(lang), "menu-network-panel"),

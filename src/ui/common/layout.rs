@@ -5,6 +5,18 @@
 use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
 
+/// Simple mode (see [`crate::ui::tabs::settings::ClassroomSettings::simple`]) for this
+/// frame, as the app set it at its start.
+pub fn set_simple(ctx: &egui::Context, on: bool) {
+    ctx.data_mut(|d| d.insert_temp(egui::Id::unique("socket-tester-simple"), on));
+}
+
+/// Whether this frame is in simple mode.
+pub fn simple(ctx: &egui::Context) -> bool {
+    ctx.data(|d| d.get_temp::<bool>(egui::Id::unique("socket-tester-simple")))
+        .unwrap_or(false)
+}
+
 /// The smallest height the log keeps when bottom panels (send box, tool panel, timeline)
 /// share the tab's height `h`: a toolbar, a header and a few rows, or 30 % of the tab.
 pub fn log_min_height(h: f32) -> f32 {

@@ -122,6 +122,21 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) -> bool {
     save_rest
 }
 
+/// The tools' view of the panel (its fields, so the tools' settings stay free to borrow).
+macro_rules! tools_view {
+    ($p:expr, $blocked:expr) => {
+        ToolsView {
+            role: $p.role,
+            lang: $p.lang,
+            enc: $p.encoding(),
+            running: $p.is_running(),
+            blocked: $blocked,
+            st: &$p.st,
+            kit: &$p.kit,
+        }
+    };
+}
+
 /// The tab's body. `force_send` is Ctrl+Enter; `notify` wakes the window.
 pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option<Notifier>) {
     let tab_h = ui.available_height();
@@ -132,26 +147,24 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
         p.follow_selection();
     }
     about_line(ui, p);
+    // Simple mode: the options fold behind More (open: they show as in full mode).
+    let simple = crate::ui::common::layout::simple(ui.ctx());
+    let compact = simple && !p.more_open;
     // Whether the fields can be edited, as the frame began (before its main button).
     let editable = !p.is_running();
-    let valid = fields(ui, p, editable);
+    let valid = fields(ui, p, editable, compact);
     p.follow_destination();
-    ui.horizontal_wrapped(|ui| controls(ui, p, valid, editable, notify));
+    ui.horizontal_wrapped(|ui| controls(ui, p, valid, editable, notify, simple));
+    if simple && p.more_open {
+        ui.horizontal_wrapped(|ui| more_row(ui, p, editable));
+    }
     ui.separator();
 
     let blocked = p.send_blocked();
     egui::Panel::bottom(("send_panel", p.role.as_str()))
         .resizable(false)
         .show(ui, |ui| send_panel(ui, p, force_send, blocked.as_deref()));
-    let v = ToolsView {
-        role: p.role,
-        lang: p.lang,
-        enc: p.encoding(),
-        running: p.is_running(),
-        blocked: blocked.as_deref(),
-        st: &p.st,
-        kit: &p.kit,
-    };
+    let v = tools_view!(p, blocked.as_deref());
     let edit = ToolsEdit {
         kit: &mut p.settings.kit,
         send: &mut p.settings.send,
@@ -179,21 +192,30 @@ fn about_line(ui: &mut Ui, p: &SessionPanel) {
 }
 
 /// The role's address fields and the multicast section (UDP); whether every field, and
-/// every option in the tab's menus, is good enough to start.
-fn fields(ui: &mut Ui, p: &mut SessionPanel, editable: bool) -> bool {
+/// every option in the tab's menus, is good enough to start. `compact` (simple mode,
+/// More closed): the multicast section only while it is on, the backlog only when wrong.
+fn fields(ui: &mut Ui, p: &mut SessionPanel, editable: bool, compact: bool) -> bool {
     let mut valid = false;
     ui.horizontal_wrapped(|ui| {
         valid = match p.role {
             Role::UdpSender => udp_sender::fields(ui, &mut p.settings, editable),
             Role::UdpReceiver => udp_receiver::fields(ui, &mut p.settings, editable),
             Role::TcpClient => tcp_client::fields(ui, &mut p.settings, editable),
-            Role::TcpServer => tcp_server::fields(ui, &mut p.settings, editable),
+            Role::TcpServer => tcp_server::fields(ui, &mut p.settings, editable, compact),
         };
     });
     if !p.role.is_tcp() {
         let s = &mut p.settings;
-        valid &=
-            crate::ui::pickers::multicast::section(ui, &mut s.multicast, p.role, &s.host, editable);
+        // Off, the section has nothing that could be wrong.
+        if !compact || s.multicast.enabled {
+            valid &= crate::ui::pickers::multicast::section(
+                ui,
+                &mut s.multicast,
+                p.role,
+                &s.host,
+                editable,
+            );
+        }
     } else {
         // A bad field in the Writes or TLS menu (named there) keeps Connect / Listen off.
         valid &= p.settings.writes.shaping().is_ok();
@@ -212,6 +234,7 @@ fn controls(
     valid: bool,
     editable: bool,
     notify: &Option<Notifier>,
+    simple: bool,
 ) {
     main_button(ui, p, valid, notify);
     ui.separator();
@@ -219,8 +242,44 @@ fn controls(
         p.set_encoding(enc);
     }
     ui.separator();
-    option_menus(ui, p, editable);
+    if simple {
+        let l = loader(p.lang);
+        ui.toggle_value(&mut p.more_open, fl!(l, "tab-more"))
+            .on_hover_text(fl!(l, "tab-more-tip"));
+        let blocked = p.send_blocked();
+        let v = tools_view!(p, blocked.as_deref());
+        toolkit::tools_menu(ui, &mut p.settings.kit, &v);
+    } else {
+        option_menus(ui, p, editable);
+        if p.role == Role::TcpServer {
+            stop_listening_button(ui, p);
+        }
+    }
     role_buttons(ui, p);
+}
+
+/// Simple mode's More: the option menus (and the server's backlog and Stop listening).
+fn more_row(ui: &mut Ui, p: &mut SessionPanel, editable: bool) {
+    option_menus(ui, p, editable);
+    if !p.role.is_tcp() {
+        ui.separator();
+        let blocked = p.send_blocked();
+        let v = tools_view!(p, blocked.as_deref());
+        toolkit::broadcast_checkbox(ui, &mut p.settings.kit, &v);
+    }
+    if p.role == Role::TcpServer {
+        ui.separator();
+        tcp_server::backlog_field(ui, &mut p.settings, editable);
+        stop_listening_button(ui, p);
+    }
+}
+
+/// The TCP server's Stop listening (keep the clients).
+fn stop_listening_button(ui: &mut Ui, p: &mut SessionPanel) {
+    let listening = p.st.state == ConnState::Listening && !p.st.listen_stopped;
+    if let Some(a) = tcp_server::server_buttons(ui, listening) {
+        p.apply(a, ui.ctx());
+    }
 }
 
 /// Bind / Connect / Listen, or its opposite while the session runs (off while it stops,
@@ -297,15 +356,9 @@ fn option_menus(ui: &mut Ui, p: &mut SessionPanel, editable: bool) {
     }
 }
 
-/// The TCP server's listening buttons; the TCP client's half-close and reset while connected.
+/// The TCP client's half-close and reset while connected.
 fn role_buttons(ui: &mut Ui, p: &mut SessionPanel) {
     let lang = p.lang;
-    if p.role == Role::TcpServer {
-        let listening = p.st.state == ConnState::Listening && !p.st.listen_stopped;
-        if let Some(a) = tcp_server::server_buttons(ui, listening) {
-            p.apply(a, ui.ctx());
-        }
-    }
     if p.role == Role::TcpClient
         && p.st.state == ConnState::Connected
         && ui
@@ -359,16 +412,9 @@ fn send_panel(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, blocked: Opti
     if let Some(b) = bytes {
         p.send_bytes(b);
     }
-    let v = ToolsView {
-        role: p.role,
-        lang: p.lang,
-        enc,
-        running: p.is_running(),
-        blocked,
-        st: &p.st,
-        kit: &p.kit,
-    };
-    let action = toolkit::show(ui, &mut p.settings.kit, &v);
+    let v = tools_view!(p, blocked);
+    let simple = crate::ui::common::layout::simple(ui.ctx());
+    let action = toolkit::show(ui, &mut p.settings.kit, &v, simple);
     if let Some(a) = action {
         p.apply(a, ui.ctx());
     }

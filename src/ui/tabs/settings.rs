@@ -207,6 +207,17 @@ pub struct ClassroomSettings {
     pub tcp_diagram: bool,
     /// The Learn window (TCP against UDP, terms).
     pub learn: bool,
+    /// Simple mode for lessons: each tab shows the lesson's fields, the send box and the
+    /// log; the rest folds behind More and Tools. None = not chosen yet: on for a first
+    /// start in Chinese (the classroom's language), off otherwise.
+    pub simple: Option<bool>,
+}
+
+impl ClassroomSettings {
+    /// Whether simple mode is on, for a window in `lang`.
+    pub fn simple(&self, lang: Lang) -> bool {
+        self.simple.unwrap_or(lang == Lang::Zh)
+    }
 }
 
 impl Default for ClassroomSettings {
@@ -219,6 +230,7 @@ impl Default for ClassroomSettings {
             timeline: true,
             tcp_diagram: true,
             learn: false,
+            simple: None,
         }
     }
 }

@@ -46,6 +46,8 @@ pub struct SessionPanel {
     pub selected_client: Option<u64>,
     /// TCP server: the selected client was open at the last frame.
     pub selected_was_open: bool,
+    /// Simple mode: the tab's More options are shown.
+    pub more_open: bool,
     /// The window's part of the tools (dialogs, notes, the file being sent).
     pub kit: Toolkit,
     pub(in crate::ui) runtime: Runtime,
@@ -91,6 +93,7 @@ impl SessionPanel {
             reply_to: None,
             selected_client: None,
             selected_was_open: false,
+            more_open: false,
             kit: Default::default(),
             runtime,
             saves: Vec::new(),

@@ -12,8 +12,24 @@ use crate::ui::tools::action::PanelAction;
 use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
 
-pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
+/// The listening address and the backlog (`compact`, simple mode: the backlog only when
+/// it is wrong; it is under More).
+pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool, compact: bool) -> bool {
     let ok = super::local_address_fields(ui, &fl!(ui_loader(ui), "field-listen-host"), s, editable);
+    let b = parse_backlog(&s.backlog).is_some();
+    if !compact || !b {
+        backlog_field(ui, s, editable);
+    }
+    if !b {
+        let e = fl!(ui_loader(ui), "field-backlog-error");
+        address_field::error_label(ui, &e);
+    }
+    address_field::bind_note(ui);
+    ok && b
+}
+
+/// The listen() backlog.
+pub fn backlog_field(ui: &mut Ui, s: &mut TabSettings, editable: bool) {
     let l = ui.label(fl!(ui_loader(ui), "field-backlog"));
     ui.add(
         egui::TextEdit::singleline(&mut s.backlog)
@@ -21,13 +37,6 @@ pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
             .interactive(editable),
     )
     .labelled_by(l.id);
-    let b = parse_backlog(&s.backlog).is_some();
-    if !b {
-        let e = fl!(ui_loader(ui), "field-backlog-error");
-        address_field::error_label(ui, &e);
-    }
-    address_field::bind_note(ui);
-    ok && b
 }
 
 fn parse_backlog(s: &str) -> Option<i32> {
@@ -113,10 +122,16 @@ pub fn client_list_ui(
     let action = ui
         .horizontal_wrapped(|ui| client_buttons(ui, *selected, sel_open, send_all))
         .inner;
-    // The kernel's view of the selected client.
-    if let Some(id) = selected.filter(|id| clients.get(id).is_some_and(|c| c.open)) {
-        ui.separator();
-        crate::ui::lesson::tcp_stats_view::show(ui, stats.get(&id).copied());
+    // The kernel's view of the selected client, on one line so the list keeps its room
+    // (another client stays in reach); the whole of it is in the TCP diagram's panel and
+    // on hover.
+    if let Some(s) = selected
+        .filter(|id| clients.get(id).is_some_and(|c| c.open))
+        .and_then(|id| stats.get(&id))
+    {
+        let line = crate::ui::lesson::tcp_stats_view::one_line(s, lang);
+        ui.add(egui::Label::new(RichText::new(&line).small()).truncate())
+            .on_hover_text(line);
     }
     ui.separator();
     if store.clients_forgotten > 0 {

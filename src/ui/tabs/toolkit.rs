@@ -145,36 +145,22 @@ impl Tool {
 
 /// Quick-send buttons and the tool bar, under the send box (the open tool is drawn by
 /// [`tool_panel`]).
-pub fn show(ui: &mut Ui, kit: &mut KitSettings, v: &ToolsView) -> Option<PanelAction> {
+pub fn show(ui: &mut Ui, kit: &mut KitSettings, v: &ToolsView, simple: bool) -> Option<PanelAction> {
     let lang = v.lang;
     let action = quick_send_row(ui, kit, v);
+    // Simple mode: the tools are behind one button beside More, and broadcast is under
+    // More; only a tool's note is left for this row.
+    if simple && v.kit.note.is_none() {
+        return action;
+    }
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(fl!(loader(lang), "tool-tools")).strong());
-        for t in Tool::offered(v.role) {
-            let on = kit.tool == t;
-            let mut text = t.label(lang);
-            let busy = match t {
-                Tool::AutoSend => v.st.auto.as_ref().is_some_and(|a| a.running),
-                Tool::File => v.kit.file.as_ref().is_some_and(|f| !f.progress.is_over()),
-                Tool::Rules => v.st.rules.active,
-                Tool::Sequence => v.st.sequence.as_ref().is_some_and(|s| s.running),
-                Tool::Roster => v.st.roster.as_ref().is_some_and(|r| r.running),
-                _ => false,
-            };
-            if busy {
-                text.push_str(" ●");
+        if !simple {
+            ui.label(RichText::new(fl!(loader(lang), "tool-tools")).strong());
+            tool_labels(ui, kit, v);
+            if !v.role.is_tcp() {
+                ui.separator();
+                broadcast_checkbox(ui, kit, v);
             }
-            if ui.selectable_label(on, text).clicked() {
-                kit.tool = if on { Tool::None } else { t };
-            }
-        }
-        if !v.role.is_tcp() {
-            ui.separator();
-            ui.add_enabled_ui(!v.running, |ui| {
-                ui.checkbox(&mut kit.broadcast, fl!(loader(lang), "tool-broadcast"))
-                    .on_hover_text(fl!(loader(lang), "tool-broadcast-tip"))
-                    .on_disabled_hover_text(fl!(loader(lang), "tool-unbind-to-change"));
-            });
         }
         if let Some((m, err)) = &v.kit.note {
             ui.separator();
@@ -186,6 +172,49 @@ pub fn show(ui: &mut Ui, kit: &mut KitSettings, v: &ToolsView) -> Option<PanelAc
         }
     });
     action
+}
+
+/// One selectable label per tool of the role (click again: closed), marked ● while busy.
+fn tool_labels(ui: &mut Ui, kit: &mut KitSettings, v: &ToolsView) {
+    for t in Tool::offered(v.role) {
+        let on = kit.tool == t;
+        let mut text = t.label(v.lang);
+        let busy = match t {
+            Tool::AutoSend => v.st.auto.as_ref().is_some_and(|a| a.running),
+            Tool::File => v.kit.file.as_ref().is_some_and(|f| !f.progress.is_over()),
+            Tool::Rules => v.st.rules.active,
+            Tool::Sequence => v.st.sequence.as_ref().is_some_and(|s| s.running),
+            Tool::Roster => v.st.roster.as_ref().is_some_and(|r| r.running),
+            _ => false,
+        };
+        if busy {
+            text.push_str(" ●");
+        }
+        if ui.selectable_label(on, text).clicked() {
+            kit.tool = if on { Tool::None } else { t };
+            ui.close();
+        }
+    }
+}
+
+/// Simple mode's Tools button: the tools in a menu (the open one named on the button).
+pub fn tools_menu(ui: &mut Ui, kit: &mut KitSettings, v: &ToolsView) {
+    let l = loader(v.lang);
+    let title = match kit.tool {
+        Tool::None => fl!(l, "tool-tools-menu"),
+        t => format!("{}: {}", fl!(l, "tool-tools"), t.label(v.lang)),
+    };
+    ui.menu_button(title, |ui| tool_labels(ui, kit, v));
+}
+
+/// The UDP tabs' Broadcast (SO_BROADCAST), set before binding.
+pub fn broadcast_checkbox(ui: &mut Ui, kit: &mut KitSettings, v: &ToolsView) {
+    let l = loader(v.lang);
+    ui.add_enabled_ui(!v.running, |ui| {
+        ui.checkbox(&mut kit.broadcast, fl!(l, "tool-broadcast"))
+            .on_hover_text(fl!(l, "tool-broadcast-tip"))
+            .on_disabled_hover_text(fl!(l, "tool-unbind-to-change"));
+    });
 }
 
 /// The open tool's panel, above the send box: resizable, never taller than what leaves the

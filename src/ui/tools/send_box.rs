@@ -183,10 +183,21 @@ pub fn show(
 ) -> Option<Vec<u8>> {
     let mut want_send = force_send;
     let lang = crate::ui::common::lang::lang(ui.ctx());
-    ui.horizontal_wrapped(|ui| options_row(ui, st, id_salt, lang));
-
+    let simple = crate::ui::common::layout::simple(ui.ctx());
     let payload = st.payload(enc);
     let can_send = blocked.is_none() && payload.is_ok();
+    // What the message is (its bytes, and what Enter does or why it cannot send).
+    let status = payload.as_ref().ok().map(|p| {
+        let why = blocked.map_or_else(|| fl!(loader(lang), "send-enter-sends"), str::to_string);
+        format!("{} · {why}", describe(st, enc, p, lang))
+    });
+    ui.horizontal_wrapped(|ui| {
+        options_row(ui, st, id_salt, lang, simple);
+        // Simple mode: the status ends this row instead of taking one of its own.
+        if simple && let Some(t) = &status {
+            crate::ui::common::layout::one_line_note(ui, RichText::new(t).weak());
+        }
+    });
 
     let te_id = ui.make_persistent_id(("send_text", id_salt));
     // Enter sends; Shift+Enter is left to the text field (a new line).
@@ -204,16 +215,15 @@ pub fn show(
     want_send |= ui
         .horizontal(|ui| message_row(ui, st, &message, extra))
         .inner;
-    match (&payload, blocked) {
+    match (&payload, status) {
         (Err(e), _) => {
             let text = crate::ui::common::payload_words::payload_error_text(lang, e);
             crate::ui::common::address_field::error_label(ui, &text);
         }
-        (Ok(p), why) => {
-            let why = why.map_or_else(|| fl!(loader(lang), "send-enter-sends"), str::to_string);
-            let text = format!("{} · {why}", describe(st, enc, p, lang));
+        (Ok(_), Some(text)) if !simple => {
             ui.label(RichText::new(text).weak());
         }
+        _ => {}
     }
     if want_send && can_send {
         let out = st.take_payload(enc).ok();
@@ -225,8 +235,9 @@ pub fn show(
 }
 
 /// The row over the message: Hex, escapes and the line ending, variables, the checksum
-/// and the history.
-fn options_row(ui: &mut Ui, st: &mut SendState, id_salt: &str, lang: Lang) {
+/// and the history. `simple` (simple mode): Hex and the line ending, and each other
+/// option only while it is on (so nothing that changes the bytes is hidden).
+fn options_row(ui: &mut Ui, st: &mut SendState, id_salt: &str, lang: Lang, simple: bool) {
     let le_label = |le: LineEnding| match le {
         LineEnding::None => fl!(loader(lang), "send-le-none"),
         _ => le.label().to_string(),
@@ -237,8 +248,10 @@ fn options_row(ui: &mut Ui, st: &mut SendState, id_salt: &str, lang: Lang) {
     ui.checkbox(&mut st.hex, fl!(loader(lang), "send-hex"))
         .on_hover_text(fl!(loader(lang), "send-hex-tip"));
     ui.add_enabled_ui(!st.hex, |ui| {
-        ui.checkbox(&mut st.escapes, fl!(loader(lang), "send-escapes"))
-            .on_hover_text(fl!(loader(lang), "send-escapes-tip"));
+        if !simple || st.escapes {
+            ui.checkbox(&mut st.escapes, fl!(loader(lang), "send-escapes"))
+                .on_hover_text(fl!(loader(lang), "send-escapes-tip"));
+        }
         let l = ui.label(fl!(loader(lang), "send-line-ending"));
         egui::ComboBox::from_id_salt(("line_ending", id_salt))
             .selected_text(le_label(st.line_ending))
@@ -250,6 +263,15 @@ fn options_row(ui: &mut Ui, st: &mut SendState, id_salt: &str, lang: Lang) {
             .response
             .labelled_by(l.id);
     });
+    if simple {
+        if st.variables {
+            ui.checkbox(&mut st.variables, fl!(loader(lang), "send-variables"));
+        }
+        if st.checksum.is_some() {
+            checksum_box(ui, st, id_salt, lang);
+        }
+        return;
+    }
     ui.checkbox(&mut st.variables, fl!(loader(lang), "send-variables"))
         .on_hover_text(fl!(loader(lang), "send-variables-tip"));
     checksum_box(ui, st, id_salt, lang);
