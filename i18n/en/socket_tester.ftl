@@ -337,6 +337,7 @@ log-actions-tip = Clear, Copy, Save log… and Note… (folded here on a narrow 
 log-all = all
 log-show-client = Show client
 log-filter = Filter
+log-filter-toggle = Filter…
 log-filter-hint = text, hex bytes (ca d5), peer, → / ← (tx / rx), note
 log-clear-filter = Clear the filter
 log-col-time = Time

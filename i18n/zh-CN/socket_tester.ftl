@@ -309,6 +309,7 @@ log-actions-tip = 清空、复制、保存日志…和备注…（日志较窄�
 log-all = 全部
 log-show-client = 显示客户端
 log-filter = 筛选
+log-filter-toggle = 筛选…
 log-filter-hint = 文本、十六进制 (ca d5)、对端、→/←、备注
 log-clear-filter = 清除筛选
 log-col-time = 时间

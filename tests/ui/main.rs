@@ -16,6 +16,7 @@ mod learn;
 mod live_feed;
 mod log_columns;
 mod log_follow;
+mod log_height;
 mod logs;
 mod multicast;
 mod off_path;

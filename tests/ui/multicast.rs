@@ -23,6 +23,10 @@ fn receiver_tab_checks_the_group_then_joins_it_on_loopback() {
     open_tab(&mut h, Role::UdpReceiver);
     set_field(&mut h, "Bind host", "127.0.0.1");
     set_field(&mut h, "Port", "0");
+    // Closed until it is used.
+    assert!(h.query_by_label("Use multicast").is_none());
+    h.get_by_label("Multicast").click();
+    settle(&mut h);
     h.get_by_label("Use multicast").click();
     settle(&mut h);
     set_field(&mut h, "Group", "10.0.0.1");

@@ -10,7 +10,7 @@ use crate::net::Role;
 use crate::ui::common::lang::tab_label;
 use crate::ui::common::style::Theme;
 use crate::ui::lesson::network_panel::{self, NetworkPanel};
-use crate::ui::lesson::{tcp_diagram, timeline};
+use crate::ui::lesson::{diagram_panel, timeline};
 use crate::ui::tabs::settings::ClassroomSettings;
 use crate::ui::tabs::tab::SessionPanel;
 use egui::{Context, RichText, Ui};
@@ -57,9 +57,13 @@ pub struct Classroom {
 }
 
 impl Classroom {
-    pub fn new(settings: ClassroomSettings) -> Classroom {
+    pub fn new(mut settings: ClassroomSettings) -> Classroom {
+        let lang = settings.lang.unwrap_or_else(Lang::detect);
+        // Simple mode is on at a first start in Chinese (the classroom's language), and
+        // from then on what the user chose: switching the language later keeps it.
+        settings.simple = Some(settings.simple(lang));
         Classroom {
-            lang: settings.lang.unwrap_or_else(Lang::detect),
+            lang,
             settings,
             ..Classroom::default()
         }
@@ -80,6 +84,7 @@ const ZOOM_MAX: f32 = 3.0;
 pub fn begin_frame(c: &mut Classroom, ctx: &Context) {
     crate::ui::common::lang::set_frame_lang(ctx, c.lang);
     crate::ui::common::layout::set_simple(ctx, c.settings.simple(c.lang));
+    crate::ui::common::layout::set_diagram(ctx, c.settings.tcp_diagram);
     if c.applied_theme != Some(c.settings.theme) {
         crate::ui::common::style::apply_theme(ctx, c.settings.theme);
         c.applied_theme = Some(c.settings.theme);
@@ -225,7 +230,9 @@ pub fn session_panels(ui: &mut Ui, c: &mut Classroom, panel: &mut SessionPanel) 
                 }
             });
     }
-    if c.settings.tcp_diagram && panel.role.is_tcp() {
+    // Simple mode draws the diagram in the tab's own column.
+    let simple = crate::ui::common::layout::simple(ui.ctx());
+    if c.settings.tcp_diagram && panel.role.is_tcp() && !simple {
         egui::Panel::right(("tcp_diagram", panel.role.as_str()))
             .resizable(true)
             .default_size((0.3 * w).clamp(200.0, 340.0))
@@ -237,27 +244,12 @@ pub fn session_panels(ui: &mut Ui, c: &mut Classroom, panel: &mut SessionPanel) 
                 ) {
                     c.settings.tcp_diagram = false;
                 }
-                // The kernel's view of the connection the diagram shows.
-                let key = match panel.role {
-                    Role::TcpServer => panel.selected_client,
-                    _ => Some(0),
-                };
                 let stats = {
                     let v = panel.view();
                     crate::net::tcp_info::read(&v.tcp_stats)
                 };
-                crate::ui::lesson::tcp_stats_view::show(
-                    ui,
-                    key.and_then(|k| stats.get(&k).copied()),
-                );
-                ui.separator();
-                tcp_diagram::show(
-                    ui,
-                    &panel.st.timeline,
-                    panel.role,
-                    panel.selected_client,
-                    lang,
-                )
+                let (role, selected) = (panel.role, panel.selected_client);
+                diagram_panel::show(ui, &panel.st.timeline, role, selected, &stats, lang);
             });
     }
     if c.settings.timeline {

@@ -186,6 +186,18 @@ pub fn optional_bind_field(ui: &mut Ui, label: &str, text: &mut String, editable
 /// A short note on what a bind host means.
 pub fn bind_note(ui: &mut Ui) {
     let note = RichText::new(fl!(ui_loader(ui), "field-bind-note")).weak();
+    // Simple mode's column: the whole note, wrapped under the fields (it is the lesson).
+    if super::layout::simple(ui.ctx()) {
+        ui.add(egui::Label::new(note.small()).wrap());
+        return;
+    }
+    // Simple mode or a short tab: only where it fits beside the fields (it never takes a row of its own
+    // from the log); the host field's warning still says what 127.0.0.1 means.
+    if super::layout::compact(ui.ctx())
+        && super::layout::text_width(ui, note.clone(), egui::TextStyle::Body) > ui.available_width()
+    {
+        return;
+    }
     super::layout::one_line_note(ui, note);
 }
 

@@ -17,16 +17,53 @@ pub fn simple(ctx: &egui::Context) -> bool {
         .unwrap_or(false)
 }
 
+/// Whether the TCP diagram is on (View ▸ TCP diagram) in this frame: simple mode draws
+/// it in the tab's column.
+pub fn set_diagram(ctx: &egui::Context, on: bool) {
+    ctx.data_mut(|d| d.insert_temp(egui::Id::unique("socket-tester-diagram"), on));
+}
+
+/// See [`set_diagram`].
+pub fn diagram(ctx: &egui::Context) -> bool {
+    ctx.data(|d| d.get_temp::<bool>(egui::Id::unique("socket-tester-diagram")))
+        .unwrap_or(false)
+}
+
+/// A tab shorter than this (in points) is short: 1024×600 at 100 %, or any zoom above.
+pub const SHORT_TAB: f32 = 560.0;
+
+/// Whether the tab drawn in this frame is compact: simple mode, or a short tab (the
+/// filter row, the tools' row and the multicast section fold so the log keeps its rows).
+pub fn set_compact(ctx: &egui::Context, on: bool) {
+    ctx.data_mut(|d| d.insert_temp(egui::Id::unique("socket-tester-compact"), on));
+}
+
+/// See [`set_compact`].
+pub fn compact(ctx: &egui::Context) -> bool {
+    ctx.data(|d| d.get_temp::<bool>(egui::Id::unique("socket-tester-compact")))
+        .unwrap_or(false)
+}
+
 /// The smallest height the log keeps when bottom panels (send box, tool panel, timeline)
-/// share the tab's height `h`: a toolbar, a header and a few rows, or 30 % of the tab.
-pub fn log_min_height(h: f32) -> f32 {
-    (0.3 * h).max(140.0)
+/// share the tab's height `h`: its toolbar, its header and at least 8 rows of `row_h`, or
+/// 30 % of the tab, whichever is more.
+pub fn log_min_height(h: f32, row_h: f32) -> f32 {
+    (0.3 * h).max(LOG_MIN_ROWS * row_h)
+}
+
+/// The log's toolbar (two lines), the note on what a row is, its header and 8 rows, in
+/// rows.
+const LOG_MIN_ROWS: f32 = 12.5;
+
+/// The height of one line of the log (the body text and the spacing between lines).
+pub fn row_height(ui: &Ui) -> f32 {
+    ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y
 }
 
 /// The largest height of a resizable bottom panel with `avail` height left for it and the
 /// log: what leaves the log [`log_min_height`] of the tab height `tab_h`, at least `min`.
-pub fn bottom_panel_max(avail: f32, tab_h: f32, min: f32) -> f32 {
-    (avail - log_min_height(tab_h)).max(min)
+pub fn bottom_panel_max(avail: f32, tab_h: f32, row_h: f32, min: f32) -> f32 {
+    (avail - log_min_height(tab_h, row_h)).max(min)
 }
 
 /// A panel's title row with a Hide button on the right. True when Hide was clicked.
@@ -204,8 +241,12 @@ mod tests {
     #[test]
     fn bottom_panels_leave_the_log_its_minimum() {
         // 1024×600: the tab body is about 420 px tall, 300 px left after the send box.
-        let max = bottom_panel_max(300.0, 420.0, 80.0);
-        assert!(300.0 - max >= log_min_height(420.0) - 0.01);
-        assert_eq!(bottom_panel_max(100.0, 420.0, 80.0), 80.0);
+        let max = bottom_panel_max(300.0, 420.0, 18.0, 80.0);
+        assert!(300.0 - max >= log_min_height(420.0, 18.0) - 0.01);
+        assert!(
+            log_min_height(420.0, 18.0) >= 12.0 * 18.0,
+            "8 rows and the toolbar"
+        );
+        assert_eq!(bottom_panel_max(100.0, 420.0, 18.0, 80.0), 80.0);
     }
 }

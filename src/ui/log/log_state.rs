@@ -28,6 +28,8 @@ pub struct LogViewState {
     pub client_filter: Option<u64>,
     /// The search/filter box (text, hex bytes, peer, → / ←).
     pub search: String,
+    /// Simple mode: the filter row is shown (it always is while a filter is set).
+    pub filter_open: bool,
     /// Rows passing the client filter and the search, kept up to date incrementally.
     pub matches: Matches,
     /// The note being written (Note… popup).

@@ -53,6 +53,10 @@ pub fn show(
     let lang = crate::ui::common::lang::lang(ui.ctx());
     // Too narrow for every button on one row: the actions go into the "⋯" menu.
     let narrow = ui.available_width() < full_row_width(ui, lang, st.live_on);
+    // Simple mode or a short tab: the filter row only on request (or while a filter is
+    // set).
+    let simple = crate::ui::common::layout::compact(ui.ctx());
+    let filtering = !st.search.is_empty() || st.client_filter.is_some();
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(fl!(loader(lang), "log-title")).strong());
         let l = ui.label(fl!(loader(lang), "log-show"));
@@ -80,6 +84,10 @@ pub fn show(
             }
         }
         ui.separator();
+        if simple && !filtering {
+            ui.toggle_value(&mut st.filter_open, fl!(loader(lang), "log-filter-toggle"))
+                .on_hover_text(fl!(loader(lang), "log-filter-hint"));
+        }
         if narrow {
             ui.menu_button("⋯", |ui| action_buttons(ui, store, st, lang, actions))
                 .response
@@ -89,6 +97,9 @@ pub fn show(
         }
     });
 
+    if simple && !filtering && !st.filter_open {
+        return;
+    }
     ui.horizontal(|ui| {
         // The client filter leads the second row, so the first never wraps it in two.
         if server {

@@ -170,7 +170,8 @@ pub fn section(
     let salt = role.as_str();
     egui::CollapsingHeader::new(RichText::new(fl!(ui_loader(ui), "mc-title")).strong())
         .id_salt(("multicast", salt))
-        .default_open(true)
+        // Closed until it is used: a first lesson has no multicast.
+        .default_open(form.enabled)
         .show(ui, |ui| {
             ui.add_enabled_ui(editable, |ui| {
                 ui.horizontal_wrapped(|ui| {

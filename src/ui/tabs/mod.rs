@@ -2,6 +2,22 @@
 //! each role's fields (UDP sender and receiver, TCP client and server), the drawing of
 //! the whole tab, the tools' row, and what the tools' requests do to the tab.
 
+/// The tools' view of the panel (its fields, so the tools' settings stay free to borrow).
+macro_rules! tools_view {
+    ($p:expr, $blocked:expr) => {
+        ToolsView {
+            role: $p.role,
+            lang: $p.lang,
+            enc: $p.encoding(),
+            running: $p.is_running(),
+            blocked: $blocked,
+            st: &$p.st,
+            kit: &$p.kit,
+        }
+    };
+}
+
+pub(super) mod controls;
 pub(super) mod session_panel;
 pub(super) mod settings;
 pub(super) mod status_words;

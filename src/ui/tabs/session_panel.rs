@@ -2,18 +2,16 @@
 //! main button, the send box with the tools under it, the TCP server's client list, the
 //! log, and the status line. The tab's state is [`SessionPanel`] (in [`super::tab`]).
 
-use super::status_words::{ConnState, writer_error_text};
+use super::status_words::writer_error_text;
 use super::tab::SessionPanel;
 use super::toolkit::{self, ToolsEdit, ToolsView};
-use super::{tcp_client, tcp_server, udp_receiver, udp_sender};
+use super::{tcp_server, udp_receiver};
 use crate::i18n::loader;
-use crate::net::{Command, Notifier, Role};
+use crate::net::{Notifier, Role};
 use crate::ui::common::address_field::ERROR_RED;
 use crate::ui::common::style::whole;
 use crate::ui::dialogs::save::thousands;
 use crate::ui::log::log_view;
-use crate::ui::pickers::encoding_picker;
-use crate::ui::tools::action::{Dialog, PanelAction};
 use crate::ui::tools::send_box;
 use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
@@ -122,21 +120,6 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) -> bool {
     save_rest
 }
 
-/// The tools' view of the panel (its fields, so the tools' settings stay free to borrow).
-macro_rules! tools_view {
-    ($p:expr, $blocked:expr) => {
-        ToolsView {
-            role: $p.role,
-            lang: $p.lang,
-            enc: $p.encoding(),
-            running: $p.is_running(),
-            blocked: $blocked,
-            st: &$p.st,
-            kit: &$p.kit,
-        }
-    };
-}
-
 /// The tab's body. `force_send` is Ctrl+Enter; `notify` wakes the window.
 pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option<Notifier>) {
     let tab_h = ui.available_height();
@@ -146,19 +129,27 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
     if p.role == Role::TcpServer {
         p.follow_selection();
     }
-    about_line(ui, p);
-    // Simple mode: the options fold behind More (open: they show as in full mode).
+    // Simple mode: the lesson's fields in a narrow column on the left (as NetAssist has
+    // them), the options folded behind More; the log gets the height.
     let simple = crate::ui::common::layout::simple(ui.ctx());
-    let compact = simple && !p.more_open;
-    // Whether the fields can be edited, as the frame began (before its main button).
-    let editable = !p.is_running();
-    let valid = fields(ui, p, editable, compact);
-    p.follow_destination();
-    ui.horizontal_wrapped(|ui| controls(ui, p, valid, editable, notify, simple));
-    if simple && p.more_open {
-        ui.horizontal_wrapped(|ui| more_row(ui, p, editable));
+    crate::ui::common::layout::set_compact(
+        ui.ctx(),
+        simple || tab_h < crate::ui::common::layout::SHORT_TAB,
+    );
+    if simple {
+        super::controls::settings_column(ui, p, notify);
+        about_line(ui, p);
+    } else {
+        about_line(ui, p);
+        // Whether the fields can be edited, as the frame began (before its main button).
+        let editable = !p.is_running();
+        let valid = super::controls::fields(ui, p, editable, false);
+        p.follow_destination();
+        ui.horizontal_wrapped(|ui| {
+            super::controls::controls(ui, p, valid, editable, notify, false)
+        });
+        ui.separator();
     }
-    ui.separator();
 
     let blocked = p.send_blocked();
     egui::Panel::bottom(("send_panel", p.role.as_str()))
@@ -189,194 +180,6 @@ fn about_line(ui: &mut Ui, p: &SessionPanel) {
         .show_tooltip_when_elided(false);
     ui.add(about_line)
         .on_hover_text(format!("{about}\n\n{more}"));
-}
-
-/// The role's address fields and the multicast section (UDP); whether every field, and
-/// every option in the tab's menus, is good enough to start. `compact` (simple mode,
-/// More closed): the multicast section only while it is on, the backlog only when wrong.
-fn fields(ui: &mut Ui, p: &mut SessionPanel, editable: bool, compact: bool) -> bool {
-    let mut valid = false;
-    ui.horizontal_wrapped(|ui| {
-        valid = match p.role {
-            Role::UdpSender => udp_sender::fields(ui, &mut p.settings, editable),
-            Role::UdpReceiver => udp_receiver::fields(ui, &mut p.settings, editable),
-            Role::TcpClient => tcp_client::fields(ui, &mut p.settings, editable),
-            Role::TcpServer => tcp_server::fields(ui, &mut p.settings, editable, compact),
-        };
-    });
-    if !p.role.is_tcp() {
-        let s = &mut p.settings;
-        // Off, the section has nothing that could be wrong.
-        if !compact || s.multicast.enabled {
-            valid &= crate::ui::pickers::multicast::section(
-                ui,
-                &mut s.multicast,
-                p.role,
-                &s.host,
-                editable,
-            );
-        }
-    } else {
-        // A bad field in the Writes or TLS menu (named there) keeps Connect / Listen off.
-        valid &= p.settings.writes.shaping().is_ok();
-        valid &= p.settings.tls.options(p.role).is_ok();
-    }
-    // A bad socket option (named in its menu) keeps the main button off.
-    valid &= p.settings.sockopts.opts(p.role).is_ok();
-    valid
-}
-
-/// The row under the fields: the main button, the encoding, the option menus and the
-/// role's own buttons.
-fn controls(
-    ui: &mut Ui,
-    p: &mut SessionPanel,
-    valid: bool,
-    editable: bool,
-    notify: &Option<Notifier>,
-    simple: bool,
-) {
-    main_button(ui, p, valid, notify);
-    ui.separator();
-    if let Some(enc) = encoding_picker::show(ui, p.role.as_str(), p.encoding()) {
-        p.set_encoding(enc);
-    }
-    ui.separator();
-    if simple {
-        let l = loader(p.lang);
-        ui.toggle_value(&mut p.more_open, fl!(l, "tab-more"))
-            .on_hover_text(fl!(l, "tab-more-tip"));
-        let blocked = p.send_blocked();
-        let v = tools_view!(p, blocked.as_deref());
-        toolkit::tools_menu(ui, &mut p.settings.kit, &v);
-    } else {
-        option_menus(ui, p, editable);
-        if p.role == Role::TcpServer {
-            stop_listening_button(ui, p);
-        }
-    }
-    role_buttons(ui, p);
-}
-
-/// Simple mode's More: the option menus (and the server's backlog and Stop listening).
-fn more_row(ui: &mut Ui, p: &mut SessionPanel, editable: bool) {
-    option_menus(ui, p, editable);
-    if !p.role.is_tcp() {
-        ui.separator();
-        let blocked = p.send_blocked();
-        let v = tools_view!(p, blocked.as_deref());
-        toolkit::broadcast_checkbox(ui, &mut p.settings.kit, &v);
-    }
-    if p.role == Role::TcpServer {
-        ui.separator();
-        tcp_server::backlog_field(ui, &mut p.settings, editable);
-        stop_listening_button(ui, p);
-    }
-}
-
-/// The TCP server's Stop listening (keep the clients).
-fn stop_listening_button(ui: &mut Ui, p: &mut SessionPanel) {
-    let listening = p.st.state == ConnState::Listening && !p.st.listen_stopped;
-    if let Some(a) = tcp_server::server_buttons(ui, listening) {
-        p.apply(a, ui.ctx());
-    }
-}
-
-/// Bind / Connect / Listen, or its opposite while the session runs (off while it stops,
-/// and while a field is bad).
-fn main_button(ui: &mut Ui, p: &mut SessionPanel, valid: bool, notify: &Option<Notifier>) {
-    let lang = p.lang;
-    let (start, stop) = match p.role {
-        Role::UdpSender | Role::UdpReceiver => (
-            fl!(loader(lang), "btn-bind"),
-            fl!(loader(lang), "btn-unbind"),
-        ),
-        Role::TcpClient => (
-            fl!(loader(lang), "btn-connect"),
-            fl!(loader(lang), "btn-disconnect"),
-        ),
-        Role::TcpServer => (
-            fl!(loader(lang), "btn-listen"),
-            fl!(loader(lang), "btn-stop"),
-        ),
-    };
-    let big =
-        |t: &str| egui::Button::new(RichText::new(t).strong()).min_size(egui::vec2(100.0, 0.0));
-    if p.st.state == ConnState::Stopping {
-        ui.add_enabled(false, big(&fl!(loader(lang), "btn-stopping")));
-    } else if p.is_running() {
-        if ui.add(big(&stop)).clicked() {
-            p.stop();
-        }
-    } else {
-        let b = ui.add_enabled(valid, big(&start));
-        if !valid {
-            b.on_disabled_hover_text(fl!(loader(lang), "btn-fix-fields"));
-        } else if b.clicked() {
-            p.start_from_fields(notify.clone());
-        }
-    }
-}
-
-/// The menus of the session's options: socket options, and on the TCP tabs the framing,
-/// the writes and TLS.
-fn option_menus(ui: &mut Ui, p: &mut SessionPanel, editable: bool) {
-    let (role, kernel) = (p.role, p.st.sockopts.clone());
-    let shown = kernel.as_deref().filter(|_| p.is_running());
-    crate::ui::pickers::sockopts_picker::show(
-        ui,
-        &mut p.settings.sockopts,
-        role,
-        editable,
-        shown,
-        p.lang,
-    );
-    if p.role.is_tcp() {
-        ui.separator();
-        crate::ui::pickers::framing_picker::show(ui, role.as_str(), &mut p.settings.framing);
-        ui.separator();
-        if let Some(shaping) = crate::ui::pickers::writes_picker::show(ui, &mut p.settings.writes)
-            && p.is_running()
-        {
-            p.send_command(Command::SetShaping(shaping));
-        }
-        ui.separator();
-        if let Some(crate::ui::pickers::tls_picker::TlsAction::Browse(field)) =
-            crate::ui::pickers::tls_picker::show(
-                ui,
-                &mut p.settings.tls,
-                role,
-                editable,
-                p.st.tls_refused.as_deref(),
-            )
-        {
-            let open = PanelAction::OpenDialog(Dialog::TlsFile(field), String::new());
-            p.apply(open, ui.ctx());
-        }
-    }
-}
-
-/// The TCP client's half-close and reset while connected.
-fn role_buttons(ui: &mut Ui, p: &mut SessionPanel) {
-    let lang = p.lang;
-    if p.role == Role::TcpClient
-        && p.st.state == ConnState::Connected
-        && ui
-            .button(fl!(loader(lang), "btn-half-close"))
-            .on_hover_text(fl!(loader(lang), "btn-half-close-tip"))
-            .clicked()
-    {
-        p.send_command(Command::ShutdownWrite);
-    }
-    if p.role == Role::TcpClient
-        && p.st.state == ConnState::Connected
-        && ui
-            .button(fl!(loader(lang), "btn-reset"))
-            .on_hover_text(fl!(loader(lang), "btn-reset-tip"))
-            .clicked()
-    {
-        p.send_command(Command::Reset(None));
-    }
 }
 
 /// The bottom panel: the send box (with the reply target of the receiving roles) and the

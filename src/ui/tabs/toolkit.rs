@@ -145,16 +145,23 @@ impl Tool {
 
 /// Quick-send buttons and the tool bar, under the send box (the open tool is drawn by
 /// [`tool_panel`]).
-pub fn show(ui: &mut Ui, kit: &mut KitSettings, v: &ToolsView, simple: bool) -> Option<PanelAction> {
+pub fn show(
+    ui: &mut Ui,
+    kit: &mut KitSettings,
+    v: &ToolsView,
+    simple: bool,
+) -> Option<PanelAction> {
     let lang = v.lang;
     let action = quick_send_row(ui, kit, v);
     // Simple mode: the tools are behind one button beside More, and broadcast is under
-    // More; only a tool's note is left for this row.
-    if simple && v.kit.note.is_none() {
+    // More; a short tab with a tool open switches tools from the tool's panel. Only a
+    // tool's note is left for this row.
+    let folded = simple || (crate::ui::common::layout::compact(ui.ctx()) && kit.tool != Tool::None);
+    if folded && v.kit.note.is_none() {
         return action;
     }
     ui.horizontal_wrapped(|ui| {
-        if !simple {
+        if !folded {
             ui.label(RichText::new(fl!(loader(lang), "tool-tools")).strong());
             tool_labels(ui, kit, v);
             if !v.role.is_tcp() {
@@ -225,7 +232,14 @@ pub fn tool_panel(ui: &mut Ui, e: ToolsEdit, v: &ToolsView, tab_h: f32) -> Optio
         return None;
     }
     let salt = v.role.as_str();
-    let max = crate::ui::common::layout::bottom_panel_max(ui.available_height(), tab_h, 80.0);
+    let row_h = crate::ui::common::layout::row_height(ui);
+    // A short tab lets the panel shrink to its title and a line (it scrolls).
+    let min = if crate::ui::common::layout::compact(ui.ctx()) {
+        60.0
+    } else {
+        80.0
+    };
+    let max = crate::ui::common::layout::bottom_panel_max(ui.available_height(), tab_h, row_h, min);
     let mut action = None;
     // Each tool has its own panel (and remembered height), starting at what it needs, so a
     // short form does not take the log's rows.
@@ -239,10 +253,28 @@ pub fn tool_panel(ui: &mut Ui, e: ToolsEdit, v: &ToolsView, tab_h: f32) -> Optio
     egui::Panel::bottom(("tool_panel", salt, tool))
         .resizable(true)
         .default_size(natural.min(max))
-        .size_range(80.0_f32.min(max)..=max)
+        .size_range(min.min(max)..=max)
         .show(ui, |ui| {
             ui.add_space(4.0);
-            if crate::ui::common::layout::panel_header(ui, &tool.label(v.lang)) {
+            // A compact tab has no row of tools: this panel's title switches them.
+            if crate::ui::common::layout::compact(ui.ctx()) {
+                let mut hide = false;
+                ui.horizontal(|ui| {
+                    tools_menu(ui, e.kit, v);
+                    if !v.role.is_tcp() && !crate::ui::common::layout::simple(ui.ctx()) {
+                        broadcast_checkbox(ui, e.kit, v);
+                    }
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        hide = ui
+                            .small_button(fl!(loader(v.lang), "panel-hide"))
+                            .on_hover_text(fl!(loader(v.lang), "panel-hide-tip"))
+                            .clicked();
+                    });
+                });
+                if hide {
+                    e.kit.tool = Tool::None;
+                }
+            } else if crate::ui::common::layout::panel_header(ui, &tool.label(v.lang)) {
                 e.kit.tool = Tool::None;
             }
             egui::ScrollArea::vertical()

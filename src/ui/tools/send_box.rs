@@ -184,6 +184,7 @@ pub fn show(
     let mut want_send = force_send;
     let lang = crate::ui::common::lang::lang(ui.ctx());
     let simple = crate::ui::common::layout::simple(ui.ctx());
+    let compact = crate::ui::common::layout::compact(ui.ctx());
     let payload = st.payload(enc);
     let can_send = blocked.is_none() && payload.is_ok();
     // What the message is (its bytes, and what Enter does or why it cannot send).
@@ -193,8 +194,9 @@ pub fn show(
     });
     ui.horizontal_wrapped(|ui| {
         options_row(ui, st, id_salt, lang, simple);
-        // Simple mode: the status ends this row instead of taking one of its own.
-        if simple && let Some(t) = &status {
+        // Simple mode or a short tab: the status ends this row instead of taking one of
+        // its own.
+        if compact && let Some(t) = &status {
             crate::ui::common::layout::one_line_note(ui, RichText::new(t).weak());
         }
     });
@@ -220,7 +222,7 @@ pub fn show(
             let text = crate::ui::common::payload_words::payload_error_text(lang, e);
             crate::ui::common::address_field::error_label(ui, &text);
         }
-        (Ok(_), Some(text)) if !simple => {
+        (Ok(_), Some(text)) if !compact => {
             ui.label(RichText::new(text).weak());
         }
         _ => {}
