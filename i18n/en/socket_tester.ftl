@@ -1104,3 +1104,7 @@ save-rest-tip = The log's copy on disk still holds every event the record misses
 save-rest-title = Save the rest of the record
 save-write-failed-kept = writing { $path } failed: { $err }; nothing was saved, and a file that was there is kept as it was
 fd-no-such-folder = { $dir } is not a folder: type one that exists, or pick one below
+dg-not-attempted = No connection: { $why } No SYN was sent, so there is no handshake to draw.
+dg-refused = The server answered the SYN with RST: connection refused (nothing listens on that port).
+dg-no-answer = The SYN got no answer: { $why }
+dg-tab-counts = The arrows count this connection; the status line counts { $rx } B received, { $tx } B sent (since Start or Clear, earlier connections included).

@@ -1036,3 +1036,7 @@ save-rest-tip = 日志的磁盘副本仍保存着录制文件缺少的全部事�
 save-rest-title = 保存录制的其余部分
 save-write-failed-kept = 写入 { $path } 失败：{ $err }；没有保存任何内容，原有的文件保持不变
 fd-no-such-folder = { $dir } 不是文件夹：请输入一个已存在的文件夹，或在下面选择
+dg-not-attempted = 没有连接:{ $why } 没有发出 SYN,所以没有握手可画。
+dg-refused = 服务端用 RST 回答了 SYN:连接被拒绝(该端口上没有程序在监听)。
+dg-no-answer = SYN 没有得到回答:{ $why }
+dg-tab-counts = 箭头上是这条连接的字节数;状态栏统计的是收到 { $rx } 字节、发送 { $tx } 字节(自启动或清空以来,包括之前的连接)。

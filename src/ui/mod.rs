@@ -24,7 +24,7 @@ pub use common::lang::tab_label;
 pub use common::style::Theme;
 pub use dialogs::file_dialog::use_in_window as use_in_window_file_dialogs;
 pub use dialogs::save::{Source as ExportSource, export_session};
-pub use lesson::tcp_diagram::{Flow, flow as tcp_flow};
+pub use lesson::tcp_diagram::{ConnectFailure, Flow, flow as tcp_flow};
 pub use lesson::timeline::{Step, Timeline};
 pub use log::log_settings::LogSettings;
 pub use log::log_view::{DisplayMode, format_row_text, write_log};

@@ -28,6 +28,7 @@ mod sockopts;
 mod spool_limits;
 mod stream_lab;
 mod tabs;
+mod tcp_diagram;
 mod tcp_reset;
 mod tcp_stats;
 mod tls;

@@ -241,11 +241,25 @@ pub fn session_panels(ui: &mut Ui, c: &mut Classroom, panel: &mut SessionPanel) 
                     key.and_then(|k| stats.get(&k).copied()),
                 );
                 ui.separator();
+                // The counters the diagram's bytes must agree with: the tab's, or (server)
+                // the shown client's.
+                let counts = {
+                    let v = panel.view();
+                    match panel.role {
+                        Role::TcpServer => panel
+                            .selected_client
+                            .or_else(|| panel.st.tcp.clients.keys().next_back().copied())
+                            .and_then(|id| v.store.clients.get(&id))
+                            .map(|c| (c.counters.rx_bytes, c.counters.tx_bytes)),
+                        _ => Some((v.store.counters.rx_bytes, v.store.counters.tx_bytes)),
+                    }
+                };
                 tcp_diagram::show(
                     ui,
-                    &panel.st.timeline,
+                    &panel.st.tcp,
                     panel.role,
                     panel.selected_client,
+                    counts,
                     lang,
                 )
             });
