@@ -34,6 +34,7 @@ pub use tabs::settings::{ClassroomSettings, KitSettings, Persisted, TabSettings,
 pub use tabs::status_words::ConnState;
 pub use tabs::tab::SessionPanel;
 pub use tabs::toolkit::Toolkit;
+pub use tools::diff_view::show as hex_diff_view;
 pub use tools::payloads::{SavedPayload, export as export_payloads, import as import_payloads};
 pub use tools::send_box::{LineEnding, PayloadForm};
 
