@@ -35,6 +35,7 @@ pub use tabs::status_words::ConnState;
 pub use tabs::tab::SessionPanel;
 pub use tabs::toolkit::Toolkit;
 pub use tools::diff_view::show as hex_diff_view;
+pub use tools::packets::{Packet, Protocol as PacketProtocol};
 pub use tools::payloads::{SavedPayload, export as export_payloads, import as import_payloads};
 pub use tools::send_box::{LineEnding, PayloadForm};
 

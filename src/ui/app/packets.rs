@@ -221,10 +221,8 @@ impl App {
         let bytes = match pk.bytes(&mut seq) {
             Ok(b) => b,
             Err(e) => {
-                let e = packets_panel::problem_text(
-                    self.classroom.lang,
-                    &packets::Problem::Payload(e),
-                );
+                let e =
+                    packets_panel::problem_text(self.classroom.lang, &packets::Problem::Payload(e));
                 return self.notice(e, true);
             }
         };
@@ -273,7 +271,12 @@ impl App {
         if client.st.state == ConnState::Connected {
             let s = &client.settings;
             let typed = addr::parse_port(&s.port, false).map(|p| (s.host.trim().to_string(), p));
-            let peer = client.st.tcp.own.server.map(|a| (a.ip().to_string(), a.port()));
+            let peer = client
+                .st
+                .tcp
+                .own
+                .server
+                .map(|a| (a.ip().to_string(), a.port()));
             if typed.is_ok_and(|t| same(&t)) || peer.is_some_and(|p| same(&p)) {
                 return Some((Role::TcpClient, Target::Default));
             }
@@ -333,7 +336,15 @@ impl App {
             return self.notice(fl!(l, "pk-tcp-fields"), true);
         }
         self.wait_then_send(Role::TcpClient, bytes, &pk);
-        self.notice(fl!(l, "pk-connecting", name = pk.name.as_str(), to = pk.to.as_str()), false);
+        self.notice(
+            fl!(
+                l,
+                "pk-connecting",
+                name = pk.name.as_str(),
+                to = pk.to.as_str()
+            ),
+            false,
+        );
     }
 
     fn wait_then_send(&mut self, role: Role, bytes: Vec<u8>, pk: &Packet) {

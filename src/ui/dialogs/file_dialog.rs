@@ -12,8 +12,8 @@
 
 use crate::ui::common::background::{Background, Poll};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 /// Set by [`use_in_window`]: every dialog from now on is the in-window one.
 static IN_WINDOW: AtomicBool = AtomicBool::new(false);

@@ -87,10 +87,16 @@ impl Packet {
 pub fn destination(to: &str) -> Result<(String, u16), AddrError> {
     let (host, port) = addr::split_host_port(to)?;
     if host.is_empty() {
-        return Err(AddrError(AddrProblem::HostEmpty.english(), AddrProblem::HostEmpty));
+        return Err(AddrError(
+            AddrProblem::HostEmpty.english(),
+            AddrProblem::HostEmpty,
+        ));
     }
     if port == 0 {
-        return Err(AddrError(AddrProblem::PortZero.english(), AddrProblem::PortZero));
+        return Err(AddrError(
+            AddrProblem::PortZero.english(),
+            AddrProblem::PortZero,
+        ));
     }
     Ok((host, port))
 }
@@ -362,7 +368,8 @@ mod tests {
             parse(no_host).unwrap_err().problem,
             Problem::Destination(_)
         ));
-        let enc = "[[packet]]\nname = \"a\"\nprotocol = \"udp\"\nto = \"h:1\"\nencoding = \"klingon\"\n";
+        let enc =
+            "[[packet]]\nname = \"a\"\nprotocol = \"udp\"\nto = \"h:1\"\nencoding = \"klingon\"\n";
         assert_eq!(
             parse(enc).unwrap_err().problem,
             Problem::Encoding("klingon".into())

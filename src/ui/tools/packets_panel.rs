@@ -66,7 +66,13 @@ pub fn problem_text(lang: Lang, p: &Problem) -> String {
 pub fn file_problem_text(lang: Lang, path: &str, p: &packets::FileProblem) -> String {
     let err = problem_text(lang, &p.problem);
     match p.line {
-        Some(line) => fl!(loader(lang), "pk-file-line", path = path, line = line, err = err),
+        Some(line) => fl!(
+            loader(lang),
+            "pk-file-line",
+            path = path,
+            line = line,
+            err = err
+        ),
         None => fl!(loader(lang), "pk-file", path = path, err = err),
     }
 }
@@ -159,14 +165,20 @@ fn list(ui: &mut Ui, p: &mut PacketsPanel, lang: Lang) -> Option<PacketAction> {
     let mut delete = None;
     for (i, pk) in p.list.iter().enumerate() {
         ui.horizontal_wrapped(|ui| {
-            let send = ui
-                .button(format!("▶ {}", pk.name))
-                .on_hover_text(fl!(l, "pk-send-tip", to = pk.to.as_str()));
+            let send = ui.button(format!("▶ {}", pk.name)).on_hover_text(fl!(
+                l,
+                "pk-send-tip",
+                to = pk.to.as_str()
+            ));
             if send.clicked() {
                 action = Some(PacketAction::Send(i));
             }
             ui.label(RichText::new(format!("{} {}", pk.protocol.name(), pk.to)).monospace());
-            let kind = if pk.form.hex { "hex" } else { pk.encoding.as_str() };
+            let kind = if pk.form.hex {
+                "hex"
+            } else {
+                pk.encoding.as_str()
+            };
             ui.label(RichText::new(kind).weak());
             if ui.small_button(fl!(l, "pk-edit")).clicked() {
                 p.edit = Some(Edit {
@@ -229,9 +241,7 @@ fn editor(ui: &mut Ui, p: &mut PacketsPanel, lang: Lang) -> Option<PacketAction>
             ui.label("");
             let enc = super::super::pickers::encoding_picker::from_label(&d.encoding);
             ui.horizontal(|ui| {
-                if let Some(e) =
-                    super::super::pickers::encoding_picker::show(ui, "packet", enc)
-                {
+                if let Some(e) = super::super::pickers::encoding_picker::show(ui, "packet", enc) {
                     d.encoding = e.label();
                 }
             });
