@@ -145,7 +145,9 @@ mod tests {
         marks_are_under_the_differing_cells(&gbk_e, &gbk_g);
         // Arbitrary bytes, every value.
         let a: Vec<u8> = (0..=255).collect();
-        let b: Vec<u8> = (0..=255).map(|x: u8| x ^ u8::from(x % 7 == 0)).collect();
+        let b: Vec<u8> = (0..=255)
+            .map(|x: u8| x ^ u8::from(x.is_multiple_of(7)))
+            .collect();
         marks_are_under_the_differing_cells(&a, &b);
     }
 

@@ -275,7 +275,7 @@ fn export_and_import_round_trip_and_a_bad_file_names_its_line() {
         .map(|p| p.name.clone())
         .collect();
     assert_eq!(names, ["a", "b", "a (2)", "b (2)"]);
-    assert_eq!(h.state().packets.panel.list[3].form.hex, true);
+    assert!(h.state().packets.panel.list[3].form.hex);
 
     // A bad file: refused, its line named, nothing lost.
     let bad = files.join("bad.toml");
@@ -294,4 +294,23 @@ fn export_and_import_round_trip_and_a_bad_file_names_its_line() {
     assert_eq!(h.state().packets.panel.list.len(), 4);
     let stored = std::fs::read_to_string(dir.path().join("data/packets.toml")).unwrap();
     assert_eq!(stored.matches("[[packet]]").count(), 4);
+}
+
+#[test]
+fn the_packets_window_speaks_chinese() {
+    let Some(mut app) = crate::support::zh::chinese_app() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    app = app.with_data_dir(dir.path());
+    app.packets.panel.open = true;
+    let mut pk = packet("问候", PacketProtocol::Udp, "127.0.0.1:8080".into(), "你好");
+    pk.encoding = "gbk".into();
+    app.packets.panel.list.push(pk);
+    let mut h = harness(app);
+    settle(&mut h);
+    h.get_by_label("＋ 把发送框存为数据包").click();
+    settle(&mut h);
+    assert!(h.query_by_label("目的地址(主机:端口)").is_some());
+    crate::support::zh::assert_no_english(&h, "the Packets window");
 }

@@ -175,9 +175,9 @@ fn list(ui: &mut Ui, p: &mut PacketsPanel, lang: Lang) -> Option<PacketAction> {
             }
             ui.label(RichText::new(format!("{} {}", pk.protocol.name(), pk.to)).monospace());
             let kind = if pk.form.hex {
-                "hex"
+                fl!(l, "pk-hex")
             } else {
-                pk.encoding.as_str()
+                pk.encoding().display_name().to_string()
             };
             ui.label(RichText::new(kind).weak());
             if ui.small_button(fl!(l, "pk-edit")).clicked() {
@@ -303,16 +303,20 @@ fn editor(ui: &mut Ui, p: &mut PacketsPanel, lang: Lang) -> Option<PacketAction>
 /// Hex, escapes, template and the line ending of a packet's payload.
 fn form_options(ui: &mut Ui, f: &mut PayloadForm, lang: Lang) {
     let l = loader(lang);
+    let le_label = |le: LineEnding| match le {
+        LineEnding::None => fl!(l, "send-le-none"),
+        _ => le.label().to_string(),
+    };
     ui.horizontal_wrapped(|ui| {
         ui.checkbox(&mut f.hex, fl!(l, "pk-hex"));
         ui.checkbox(&mut f.escapes, fl!(l, "pk-escapes"));
         ui.checkbox(&mut f.variables, fl!(l, "pk-template"));
         let le = ui.label(fl!(l, "pk-line-ending"));
         egui::ComboBox::from_id_salt("packet-line-ending")
-            .selected_text(f.line_ending.label())
+            .selected_text(le_label(f.line_ending))
             .show_ui(ui, |ui| {
                 for e in LineEnding::ALL {
-                    ui.selectable_value(&mut f.line_ending, e, e.label());
+                    ui.selectable_value(&mut f.line_ending, e, le_label(e));
                 }
             })
             .response
