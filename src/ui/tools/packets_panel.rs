@@ -308,6 +308,8 @@ fn form_options(ui: &mut Ui, f: &mut PayloadForm, lang: Lang) {
         _ => le.label().to_string(),
     };
     ui.horizontal_wrapped(|ui| {
+        // A label that does not fit moves to the next line whole.
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
         ui.checkbox(&mut f.hex, fl!(l, "pk-hex"));
         ui.checkbox(&mut f.escapes, fl!(l, "pk-escapes"));
         ui.checkbox(&mut f.variables, fl!(l, "pk-template"));
