@@ -18,6 +18,7 @@ pub mod roster;
 mod runner;
 pub mod sequence_host;
 pub mod stats;
+pub mod tcp_flow;
 pub mod timeline;
 pub mod tools;
 pub mod view;

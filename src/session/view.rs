@@ -87,6 +87,8 @@ pub struct Status {
     pub last_sender: Option<SocketAddr>,
     /// The socket calls so far (classroom mode's timeline strip and TCP diagram).
     pub timeline: Timeline,
+    /// TCP: each connection's state, as the TCP diagram draws it.
+    pub tcp: super::tcp_flow::TcpFlows,
     pub rates: Rates,
     /// UDP: per-source counts (the senders table).
     pub udp_senders: Senders,
@@ -143,6 +145,7 @@ impl Status {
             senders: Vec::new(),
             last_sender: None,
             timeline: Timeline::new(role),
+            tcp: Default::default(),
             rates: Rates::default(),
             udp_senders: Senders::default(),
             rules: RulesView::default(),
@@ -182,6 +185,7 @@ impl Status {
         self.listen_stopped = false;
         self.local = None;
         self.timeline = Timeline::new(self.role);
+        self.tcp = Default::default();
         self.auto_note = None;
         self.tls = None;
         self.tls_refused = None;
@@ -236,6 +240,7 @@ impl Status {
         }
         self.rates.push(ev);
         self.timeline.on_event(ev);
+        self.tcp.on_event(self.role, ev);
     }
 
     /// The worker ended.
@@ -258,6 +263,7 @@ impl Status {
         self.udp_senders.clear();
         self.rates = Rates::default();
         self.timeline.clear();
+        self.tcp.on_clear();
         self.spooled = 0;
         self.spool_written = 0;
     }

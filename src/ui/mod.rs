@@ -24,7 +24,7 @@ pub use common::lang::tab_label;
 pub use common::style::Theme;
 pub use dialogs::file_dialog::use_in_window as use_in_window_file_dialogs;
 pub use dialogs::save::{Source as ExportSource, export_session};
-pub use lesson::tcp_diagram::{Flow, flow as tcp_flow};
+pub use lesson::tcp_diagram::{ConnectFailure, Flow, flow as tcp_flow};
 pub use lesson::timeline::{Step, Timeline};
 pub use log::log_settings::LogSettings;
 pub use log::log_view::{DisplayMode, format_row_text, write_log};
@@ -34,6 +34,8 @@ pub use tabs::settings::{ClassroomSettings, KitSettings, Persisted, TabSettings,
 pub use tabs::status_words::ConnState;
 pub use tabs::tab::SessionPanel;
 pub use tabs::toolkit::Toolkit;
+pub use tools::diff_view::show as hex_diff_view;
+pub use tools::packets::{Packet, Protocol as PacketProtocol};
 pub use tools::payloads::{SavedPayload, export as export_payloads, import as import_payloads};
 pub use tools::send_box::{LineEnding, PayloadForm};
 

@@ -116,7 +116,7 @@ fn tcp_diagram_highlights_only_what_happened() {
     settle(&mut h);
     let flow = |a: &App, role: Role| {
         let p = a.panel(role);
-        socket_tester::ui::tcp_flow(&p.st.timeline, role, p.selected_client)
+        socket_tester::ui::tcp_flow(&p.st, role, p.selected_client).unwrap_or_default()
     };
     // Idle: no SYN highlighted.
     assert_eq!(flow(h.state(), Role::TcpClient).last, None);

@@ -115,14 +115,76 @@ fn the_log_replays_to_another_device_and_checks_the_replies() {
         h.query_by_label("#2 the reply is not as recorded:")
             .is_some()
     );
-    assert_eq!(
-        h.query_all_by_label("000000  expected  50 49 4e 47")
-            .count(),
-        2
+    // The grid: offset, label, hex; the marks in the hex column under the bytes.
+    assert_eq!(h.query_all_by_label("000000").count(), 2);
+    assert_eq!(h.query_all_by_label("expected").count(), 2);
+    assert_eq!(h.query_all_by_label("received").count(), 2);
+    let starts = |h: &egui_kittest::Harness<'_, App>, p: &str| {
+        h.query_all_by_label_contains(p)
+            .map(|n| n.rect().min.x)
+            .collect::<Vec<_>>()
+    };
+    let (e, g, m) = (
+        starts(&h, "50 49 4e 47"),
+        starts(&h, "70 69 6e 67"),
+        starts(&h, "^^ ^^ ^^ ^^"),
     );
-    assert_eq!(
-        h.query_all_by_label("        received  70 69 6e 67")
-            .count(),
-        2
-    );
+    assert_eq!((e.len(), g.len(), m.len()), (2, 2, 2));
+    assert_eq!(e, g);
+    assert_eq!(e, m);
+}
+
+/// The diff's marks stay under the bytes they mark: in Chinese (wide labels), with a long
+/// payload (15 rows), in a narrow window (no wrapping: the rows scroll sideways).
+#[test]
+fn the_diff_marks_stay_under_their_bytes() {
+    let expected = "收到啦我反馈".repeat(20).into_bytes();
+    let mut got = expected.clone();
+    got[5] ^= 0x40;
+    got[200] = b'?';
+    got.truncate(230);
+    // Drawn once the CJK font is in (a glyph missing from every font panics).
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(320.0, 900.0))
+        .build_ui_state(
+            |ui, draw: &mut bool| {
+                if *draw {
+                    socket_tester::ui::hex_diff_view(
+                        ui,
+                        "t",
+                        &expected,
+                        &got,
+                        ("期望", "收到"),
+                        "长度：期望 360 字节，收到 230 字节",
+                    );
+                }
+            },
+            false,
+        );
+    if !socket_tester::ui::install_cjk_font(&h.ctx) {
+        eprintln!("skipped: no CJK font installed");
+        return;
+    }
+    h.run();
+    *h.state_mut() = true;
+    h.run();
+    let rows = socket_tester::codec::diff::diff_rows(&expected, &got);
+    assert!(rows.len() >= 3, "{rows:?}");
+    for r in &rows {
+        let node = |text: &str| {
+            h.query_all_by_label(text)
+                .next()
+                .unwrap_or_else(|| panic!("no cell {text:?}"))
+                .rect()
+        };
+        let (e, g, m) = (node(&r.expected), node(&r.got), node(&r.marks));
+        // One column, one line each: a mark's column is its byte's column.
+        assert_eq!(e.min.x, m.min.x, "{r:?}");
+        assert_eq!(g.min.x, m.min.x, "{r:?}");
+        assert!(
+            (e.height() - m.height()).abs() < 0.5 && (e.height() - g.height()).abs() < 0.5,
+            "a wrapped row: {e:?} {g:?} {m:?}"
+        );
+        assert!(e.height() < 25.0, "one line: {e:?}");
+    }
 }

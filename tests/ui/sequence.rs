@@ -119,14 +119,17 @@ fn run_step_and_a_failure_with_its_diff() {
         h.query_by_label_contains("no matching reply in time (5 bytes arrived)")
             .is_some()
     );
-    assert!(
-        h.query_by_label("000000  expected  50 41 4e 47 0a")
-            .is_some()
-    );
-    assert!(
-        h.query_by_label("        received  50 4f 4e 47 0a")
-            .is_some()
-    );
+    // The diff's grid: the label, then the hex; the mark under the one byte that differs.
+    assert!(h.query_by_label("expected").is_some());
+    assert!(h.query_by_label("received").is_some());
+    let x = |t: &str| {
+        h.query_by_label_contains(t)
+            .unwrap_or_else(|| panic!("no {t}"))
+            .rect()
+    };
+    let (e, g, m) = (x("50 41 4e 47 0a"), x("50 4f 4e 47 0a"), x("   ^^"));
+    assert_eq!((e.min.x, g.min.x), (m.min.x, m.min.x));
+    assert!(h.query_by_label("   ^^").is_some(), "only the second byte");
 
     // Saved with the tab; a TOML file round trip.
     let form = h

@@ -313,7 +313,12 @@ impl<'a> Server<'a> {
             );
             return None;
         }
+        // The accepted connection's own local address (the listener's may be 0.0.0.0):
+        // the diagram and the record show the real ends of the connection.
+        let listener_local = ctx.local;
+        ctx.local = stream.local_addr().ok().or(listener_local);
         ctx.emit(Some(peer), Some(id), EventKind::Accepted);
+        ctx.local = listener_local;
         let mut conn = Conn::new(stream, peer, Some(id), self.shaping);
         if let Some(built) = &self.tls {
             match super::tls::TlsStream::new(built, TLS_HANDSHAKE_TIMEOUT) {

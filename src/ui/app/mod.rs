@@ -5,6 +5,7 @@
 mod commands;
 mod fonts;
 mod lab;
+mod packets;
 
 pub use fonts::install_cjk_font;
 pub use lab::{start_lab, start_stream_lab};
@@ -46,6 +47,8 @@ pub struct App {
     pub recovery: Recovery,
     /// The cap on all spools together (this window's tabs and the left-over ones).
     pub spool_budget: SpoolBudget,
+    /// The saved packets and their window.
+    pub packets: packets::Packets,
 }
 
 fn index(role: Role) -> usize {
@@ -62,6 +65,9 @@ impl App {
     pub fn new(persisted: Option<Persisted>, launch: Option<Launch>) -> App {
         let p = persisted.unwrap_or_default();
         let spool_budget = SpoolBudget::new(p.log.spool_cap());
+        if p.last_folder.is_some() {
+            crate::ui::dialogs::file_dialog::set_last_dir(p.last_folder.clone());
+        }
         let mut panels = vec![
             SessionPanel::new(Role::UdpSender, p.udp_sender),
             SessionPanel::new(Role::UdpReceiver, p.udp_receiver),
@@ -102,6 +108,7 @@ impl App {
             data_dir: crate::files::default_data_dir(),
             recovery: Recovery::default(),
             spool_budget,
+            packets: Default::default(),
         }
     }
 
@@ -164,6 +171,7 @@ impl App {
             tcp_server: self.user_panel(Role::TcpServer).settings.clone(),
             classroom: self.classroom.settings.clone(),
             log: self.log_settings,
+            last_folder: crate::ui::dialogs::file_dialog::last_dir(),
         }
     }
 
@@ -238,6 +246,8 @@ impl App {
                         }
                     },
                 );
+                let packets = fl!(crate::ui::common::lang::ui_loader(ui), "pk-title");
+                ui.toggle_value(&mut self.packets.panel.open, packets);
                 ui.separator();
                 for role in Role::ALL {
                     let lang = self.classroom.lang;
@@ -254,6 +264,7 @@ impl App {
         for cmd in commands {
             self.apply(cmd, &ctx);
         }
+        self.packets_frame(&ctx);
         for p in self.all_panels() {
             p.poll_dialogs(&ctx);
         }

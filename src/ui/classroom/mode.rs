@@ -244,12 +244,7 @@ pub fn session_panels(ui: &mut Ui, c: &mut Classroom, panel: &mut SessionPanel) 
                 ) {
                     c.settings.tcp_diagram = false;
                 }
-                let stats = {
-                    let v = panel.view();
-                    crate::net::tcp_info::read(&v.tcp_stats)
-                };
-                let (role, selected) = (panel.role, panel.selected_client);
-                diagram_panel::show(ui, &panel.st.timeline, role, selected, &stats, lang);
+                diagram_panel::show(ui, &panel.diagram_data(), lang);
             });
     }
     if c.settings.timeline {

@@ -6,11 +6,14 @@
 //! dialog would wait for a D-Bus timeout and then show nothing.
 //!
 //! `SOCKET_TESTER_FILE_DIALOG=native` or `=window` forces one of them.
+//!
+//! Every dialog opens in the folder of the last file chosen in any of them (kept between
+//! runs with the window's settings), else in the home folder.
 
 use crate::ui::common::background::{Background, Poll};
-use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 /// Set by [`use_in_window`]: every dialog from now on is the in-window one.
 static IN_WINDOW: AtomicBool = AtomicBool::new(false);
@@ -18,6 +21,32 @@ static IN_WINDOW: AtomicBool = AtomicBool::new(false);
 /// Makes every file dialog from now on the in-window one (the settings' choice, and tests).
 pub fn use_in_window() {
     IN_WINDOW.store(true, Ordering::Relaxed);
+}
+
+/// The folder of the last file chosen in a dialog.
+static LAST_DIR: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// The folder the next dialog opens in (None: none chosen yet, or it is gone).
+pub fn last_dir() -> Option<PathBuf> {
+    let d = LAST_DIR.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    d.filter(|d| d.is_dir())
+}
+
+/// Sets the folder the next dialog opens in (the saved settings' one at start).
+pub fn set_last_dir(dir: Option<PathBuf>) {
+    *LAST_DIR.lock().unwrap_or_else(|e| e.into_inner()) = dir;
+}
+
+/// Remembers the folder of a chosen file.
+fn remember(chosen: &Path) {
+    let dir = if chosen.is_dir() {
+        Some(chosen.to_path_buf())
+    } else {
+        chosen.parent().map(Path::to_path_buf)
+    };
+    if let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
+        set_last_dir(Some(d));
+    }
 }
 
 /// What to ask for.
@@ -103,6 +132,14 @@ impl PendingDialog {
 
     /// Shows the in-window dialog (call once a frame) and says whether it has answered.
     pub fn poll(&mut self, ctx: &egui::Context) -> Answer {
+        let answer = self.poll_inner(ctx);
+        if let Answer::Done(Some(p)) = &answer {
+            remember(p);
+        }
+        answer
+    }
+
+    fn poll_inner(&mut self, ctx: &egui::Context) -> Answer {
         match &mut self.inner {
             Inner::Native(job) => match job.poll() {
                 Poll::Ready(p) => Answer::Done(p),
@@ -120,8 +157,12 @@ impl PendingDialog {
 }
 
 fn native(req: FileRequest, ctx: &egui::Context) -> Inner {
+    let start = last_dir();
     let job = Background::once("file-dialog", ctx, move || {
         let mut d = rfd::FileDialog::new().set_title(&req.title);
+        if let Some(dir) = &start {
+            d = d.set_directory(dir);
+        }
         for (label, exts) in &req.filters {
             d = d.add_filter(label, exts);
         }
@@ -139,9 +180,10 @@ fn native(req: FileRequest, ctx: &egui::Context) -> Inner {
 }
 
 fn in_window(req: FileRequest, ctx: &egui::Context) -> Inner {
-    // Start where the user keeps files: the home folder, else the working directory.
-    let start = std::env::var_os("HOME")
-        .map(PathBuf::from)
+    // Start in the last folder used, else where the user keeps files: the home folder,
+    // else the working directory.
+    let start = last_dir()
+        .or_else(|| std::env::var_os("HOME").map(PathBuf::from))
         .filter(|p| p.is_dir())
         .or_else(|| std::env::current_dir().ok())
         .unwrap_or_else(|| PathBuf::from("."));

@@ -1,142 +1,25 @@
 //! The TCP diagram of the TCP client and server tabs: the three-way handshake, the data,
 //! and the four-way teardown as a sequence diagram between the client (host A) and the
-//! server (host B), with the session's real addresses and the current step highlighted.
-//! What has happened comes from the session's [`Timeline`]; drawn with egui's painter.
+//! server (host B), with the connection's real addresses and the current step
+//! highlighted. What has happened comes from the runtime's typed state of each connection
+//! ([`TcpFlows`], kept in the session's status), never from the timeline strip or the
+//! log; drawn with egui's painter, each arrow carrying its words for screen readers.
 
-use super::timeline::{End, Step, Timeline};
 use crate::i18n::{Lang, loader};
 use crate::net::Role;
+pub use crate::session::tcp_flow::{ConnFlow as Flow, ConnectFailure, TcpFlows};
 use egui::{Align2, Color32, FontId, Pos2, RichText, Stroke, Ui, pos2, vec2};
 use i18n_embed_fl::fl;
 use std::net::SocketAddr;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Side {
-    Client,
-    Server,
+/// The connection the diagram of a tab shows: a TCP client's own, or (server) client
+/// `client`, else the newest accepted one. None: a server with no client yet.
+pub fn flow(st: &crate::session::Status, role: Role, client: Option<u64>) -> Option<Flow> {
+    st.tcp.pick(role, client).cloned()
 }
 
-/// What one connection went through, as the diagram needs it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Flow {
-    pub client: Option<SocketAddr>,
-    pub server: Option<SocketAddr>,
-    /// Handshake segments done: 0, 1 (SYN sent, waiting) or 3.
-    pub handshake: u8,
-    pub c2s_bytes: u64,
-    pub s2c_bytes: u64,
-    /// Who sent the first FIN (true = the client).
-    pub fin_by_client: Option<bool>,
-    /// Teardown segments done (0–4).
-    pub teardown: u8,
-    pub rst: bool,
-    /// The RST came from this side (Reset), not from the peer.
-    pub rst_here: bool,
-    /// The step that happened last, as (section, arrow): 0 handshake, 1 data (0 client →
-    /// server, 1 back), 2 teardown. None before anything happened (and after an RST).
-    pub last: Option<(usize, usize)>,
-}
-
-impl Flow {
-    /// `bytes` went from `from` to the other side.
-    fn data(&mut self, from: Side, bytes: u64) {
-        if from == Side::Client {
-            self.c2s_bytes += bytes;
-            self.last = Some((1, 0));
-        } else {
-            self.s2c_bytes += bytes;
-            self.last = Some((1, 1));
-        }
-    }
-
-    fn fin(&mut self, by: Side, both: bool) {
-        let by_client = by == Side::Client;
-        match self.fin_by_client {
-            None => {
-                self.fin_by_client = Some(by_client);
-                self.teardown = if both { 4 } else { 2 };
-            }
-            Some(first) if first != by_client || both => self.teardown = 4,
-            Some(_) => {}
-        }
-        if self.teardown > 0 {
-            self.last = Some((2, usize::from(self.teardown) - 1));
-        }
-    }
-}
-
-/// The flow of the tab's connection: a TCP client's own, or (server) one client's —
-/// `client` or, when None, the newest accepted.
-pub fn flow(t: &Timeline, role: Role, client: Option<u64>) -> Flow {
-    let mut f = Flow::default();
-    let me = if role == Role::TcpClient {
-        Side::Client
-    } else {
-        Side::Server
-    };
-    let peer_side = if me == Side::Client {
-        Side::Server
-    } else {
-        Side::Client
-    };
-    let id = match role {
-        Role::TcpClient => None,
-        _ => client.or_else(|| {
-            t.steps.iter().rev().find_map(|s| match s {
-                Step::Accept { client, .. } => Some(*client),
-                _ => None,
-            })
-        }),
-    };
-    if role == Role::TcpServer {
-        f.server = t.local;
-        if id.is_none() {
-            return f;
-        }
-    } else {
-        f.client = t.local;
-        f.server = t.peer;
-    }
-    let mine = |c: &Option<u64>| *c == id;
-    for s in &t.steps {
-        match s {
-            Step::Connect { to, done } => {
-                f.server = *to;
-                f.handshake = if *done { 3 } else { 1 };
-                f.last = Some((0, if *done { 2 } else { 0 }));
-            }
-            Step::Accept { client, peer } if Some(*client) == id => {
-                f.client = *peer;
-                f.handshake = 3;
-                f.last = Some((0, 2));
-            }
-            Step::Send { client, bytes, .. } if mine(client) => f.data(me, *bytes),
-            Step::Recv { client, bytes, .. } if mine(client) => f.data(peer_side, *bytes),
-            Step::Shutdown { client } if mine(client) => f.fin(me, false),
-            Step::PeerFin { client } if mine(client) => f.fin(peer_side, false),
-            Step::Close { client, end } if mine(client) => match end {
-                End::Local => f.fin(me, true),
-                End::PeerFin => f.fin(peer_side, true),
-                End::Rst | End::RstSent => {
-                    f.rst = true;
-                    f.rst_here = *end == End::RstSent;
-                    f.last = None;
-                }
-            },
-            Step::Failed {
-                call: "connect", ..
-            } => {
-                f.rst = true;
-                f.last = None;
-            }
-            _ => {}
-        }
-    }
-    if role == Role::TcpClient && t.local.is_some() {
-        f.client = t.local;
-    }
-    f
-}
+/// The tab's counters beside the diagram: (received, sent) bytes.
+pub type Counts = (u64, u64);
 
 struct Arrow {
     from_client: bool,
@@ -150,14 +33,27 @@ fn endpoint(a: Option<SocketAddr>) -> String {
 }
 
 /// Draws the diagram of a tab's connection (on the TCP server: of the selected client).
-pub fn show(ui: &mut Ui, t: &Timeline, role: Role, client: Option<u64>, lang: Lang) {
-    let f = flow(t, role, client);
-    ends(ui, &f, role, lang);
-    let (hs, data, td) = (
-        handshake(&f, lang),
-        data_arrows(&f, lang),
-        teardown(&f, lang),
-    );
+/// `counts`: the tab's (or, on a server, that client's) counters, to say when they count
+/// more than this connection.
+pub fn show(
+    ui: &mut Ui,
+    flows: &TcpFlows,
+    role: Role,
+    client: Option<u64>,
+    counts: Option<Counts>,
+    lang: Lang,
+) {
+    let Some(f) = flows.pick(role, client) else {
+        let server = Flow {
+            server: flows.listening,
+            ..Flow::default()
+        };
+        ends(ui, &server, lang);
+        ui.label(RichText::new(fl!(loader(lang), "dg-no-client")).weak());
+        return;
+    };
+    ends(ui, f, lang);
+    let (hs, data, td) = (handshake(f, lang), data_arrows(f, lang), teardown(f, lang));
     // The highlight: the step that happened last; none before anything happened.
     let current = f.last;
     let sections: [(String, &[Arrow]); 3] = [
@@ -168,10 +64,22 @@ pub fn show(ui: &mut Ui, t: &Timeline, role: Role, client: Option<u64>, lang: La
     egui::ScrollArea::vertical()
         .id_salt(("tcp_diagram", role.as_str()))
         .show(ui, |ui| {
+            if let Some(ConnectFailure::NotAttempted(kind)) = f.failure {
+                // No SYN left this host: no connection to draw at all.
+                let why = crate::i18n::error_sentence(lang, kind);
+                crate::ui::common::style::error_label(
+                    ui,
+                    &fl!(loader(lang), "dg-not-attempted", why = why),
+                );
+                return;
+            }
             for (si, (title, arrows)) in sections.iter().enumerate() {
                 ui.add_space(4.0);
                 ui.label(RichText::new(title.as_str()).strong());
-                if si == 1 && f.handshake < 3 {
+                if si == 0 {
+                    failure_note(ui, f, lang);
+                }
+                if si == 1 && f.handshake < 3 && f.failure.is_none() {
                     ui.label(
                         RichText::new(fl!(loader(lang), "dg-waiting"))
                             .weak()
@@ -183,15 +91,51 @@ pub fn show(ui: &mut Ui, t: &Timeline, role: Role, client: Option<u64>, lang: La
                     draw_arrow(ui, ar, is_current);
                 }
                 if si == 0 && f.rst {
-                    let rst = reset(&f, role, lang);
+                    let rst = reset(f, role, lang);
                     draw_arrow_colored(ui, &rst, crate::ui::common::address_field::ERROR_RED, 2.5);
+                }
+                if si == 1 {
+                    counts_note(ui, f, role, counts, lang);
                 }
             }
         });
 }
 
+/// Why a SYN went out and no connection came of it.
+fn failure_note(ui: &mut Ui, f: &Flow, lang: Lang) {
+    let text = match f.failure {
+        Some(ConnectFailure::Refused) => fl!(loader(lang), "dg-refused"),
+        Some(ConnectFailure::NoAnswer(kind)) => {
+            let why = crate::i18n::error_sentence(lang, kind);
+            fl!(loader(lang), "dg-no-answer", why = why)
+        }
+        _ => return,
+    };
+    crate::ui::common::style::error_label(ui, &text);
+}
+
+/// When the tab's counters count more than this connection (earlier connections, other
+/// clients), says so: the arrows are this connection's bytes.
+fn counts_note(ui: &mut Ui, f: &Flow, role: Role, counts: Option<Counts>, lang: Lang) {
+    let Some((rx, tx)) = counts else {
+        return;
+    };
+    let mine = if role == Role::TcpClient {
+        (f.s2c_bytes, f.c2s_bytes)
+    } else {
+        (f.c2s_bytes, f.s2c_bytes)
+    };
+    if mine != (rx, tx) {
+        ui.label(
+            RichText::new(fl!(loader(lang), "dg-tab-counts", rx = rx, tx = tx))
+                .weak()
+                .small(),
+        );
+    }
+}
+
 /// The title and the two ends: the client on the left, the server on the right.
-fn ends(ui: &mut Ui, f: &Flow, role: Role, lang: Lang) {
+fn ends(ui: &mut Ui, f: &Flow, lang: Lang) {
     ui.heading(fl!(loader(lang), "dg-title"));
     ui.horizontal(|ui| {
         ui.label(
@@ -213,9 +157,6 @@ fn ends(ui: &mut Ui, f: &Flow, role: Role, lang: Lang) {
             );
         });
     });
-    if role == Role::TcpServer && f.client.is_none() {
-        ui.label(RichText::new(fl!(loader(lang), "dg-no-client")).weak());
-    }
 }
 
 /// The three-way handshake: SYN, SYN + ACK, ACK.
@@ -322,7 +263,15 @@ fn draw_arrow(ui: &mut Ui, ar: &Arrow, current: bool) {
 
 fn draw_arrow_colored(ui: &mut Ui, ar: &Arrow, color: Color32, width: f32) {
     let w = ui.available_width().max(160.0);
-    let (rect, _) = ui.allocate_exact_size(vec2(w, 44.0), egui::Sense::hover());
+    let (rect, resp) = ui.allocate_exact_size(vec2(w, 44.0), egui::Sense::hover());
+    // Painted text is not in the accessibility tree: the arrow says its words itself.
+    let words = format!(
+        "{} {}: {}",
+        if ar.from_client { "→" } else { "←" },
+        ar.name,
+        ar.note
+    );
+    resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &words));
     let p = ui.painter_at(rect);
     let lx = rect.left() + 14.0;
     let rx = rect.right() - 14.0;
@@ -361,72 +310,4 @@ fn arrow_head(p: &egui::Painter, from: Pos2, to: Pos2, stroke: Stroke) {
     let b = to - dir * 10.0 - n * 5.0;
     p.line_segment([to, a], stroke);
     p.line_segment([to, b], stroke);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::net::{ClosedBy, Event, EventKind};
-
-    fn ev(kind: EventKind, client: Option<u64>) -> Event {
-        Event {
-            ts_us: 0,
-            role: Role::TcpServer,
-            local: Some("127.0.0.1:7891".parse().unwrap()),
-            peer: Some("127.0.0.1:50000".parse().unwrap()),
-            client,
-            kind,
-        }
-    }
-
-    #[test]
-    fn server_flow_follows_the_client() {
-        let mut t = Timeline::new(Role::TcpServer);
-        t.on_event(&ev(EventKind::Listening { backlog: 5 }, None));
-        assert_eq!(flow(&t, Role::TcpServer, None).handshake, 0);
-        t.on_event(&ev(EventKind::Accepted, Some(1)));
-        t.on_event(&ev(EventKind::Rx(vec![0; 4]), Some(1)));
-        let f = flow(&t, Role::TcpServer, None);
-        assert_eq!(f.handshake, 3);
-        assert_eq!(f.c2s_bytes, 4);
-        assert_eq!(f.client.unwrap().port(), 50000);
-        assert_eq!(f.server.unwrap().port(), 7891);
-        t.on_event(&ev(
-            EventKind::Closed {
-                by: ClosedBy::Peer,
-                reason: crate::net::CloseReason::PeerFin,
-            },
-            Some(1),
-        ));
-        let f = flow(&t, Role::TcpServer, None);
-        assert_eq!((f.fin_by_client, f.teardown), (Some(true), 4));
-    }
-
-    #[test]
-    fn only_what_happened_is_highlighted() {
-        let mut t = Timeline::new(Role::TcpServer);
-        // Idle: nothing, not SYN.
-        assert_eq!(flow(&t, Role::TcpServer, None).last, None);
-        t.on_event(&ev(EventKind::Listening { backlog: 5 }, None));
-        assert_eq!(flow(&t, Role::TcpServer, None).last, None);
-        t.on_event(&ev(EventKind::Accepted, Some(1)));
-        // Connected, no data: the last ACK of the handshake, not server → client data.
-        assert_eq!(flow(&t, Role::TcpServer, None).last, Some((0, 2)));
-        t.on_event(&ev(EventKind::Rx(vec![0; 4]), Some(1)));
-        assert_eq!(flow(&t, Role::TcpServer, None).last, Some((1, 0)));
-        t.on_event(&ev(EventKind::Tx(vec![0; 2]), Some(1)));
-        assert_eq!(flow(&t, Role::TcpServer, None).last, Some((1, 1)));
-        t.on_event(&ev(
-            EventKind::Closed {
-                by: ClosedBy::Peer,
-                reason: crate::net::CloseReason::PeerFin,
-            },
-            Some(1),
-        ));
-        assert_eq!(flow(&t, Role::TcpServer, None).last, Some((2, 3)));
-
-        // A client that has not connected: nothing highlighted.
-        let t = Timeline::new(Role::TcpClient);
-        assert_eq!(flow(&t, Role::TcpClient, None).last, None);
-    }
 }

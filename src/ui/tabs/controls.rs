@@ -38,18 +38,8 @@ pub(super) fn settings_column(ui: &mut Ui, p: &mut SessionPanel, notify: &Option
                     }
                     if p.role.is_tcp() && crate::ui::common::layout::diagram(ui.ctx()) {
                         ui.separator();
-                        let stats = {
-                            let v = p.view();
-                            crate::net::tcp_info::read(&v.tcp_stats)
-                        };
-                        crate::ui::lesson::diagram_panel::show(
-                            ui,
-                            &p.st.timeline,
-                            p.role,
-                            p.selected_client,
-                            &stats,
-                            p.lang,
-                        );
+                        let data = p.diagram_data();
+                        crate::ui::lesson::diagram_panel::show(ui, &data, p.lang);
                     }
                 });
         });

@@ -28,6 +28,8 @@ pub struct Persisted {
     pub classroom: ClassroomSettings,
     /// The in-memory cap of every log.
     pub log: LogSettings,
+    /// The folder the file dialogs open in: the last one used.
+    pub last_folder: Option<std::path::PathBuf>,
 }
 
 impl Default for Persisted {
@@ -40,6 +42,7 @@ impl Default for Persisted {
             tcp_server: TabSettings::seed(Role::TcpServer),
             classroom: Default::default(),
             log: LogSettings::default(),
+            last_folder: None,
         }
     }
 }

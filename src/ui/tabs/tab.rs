@@ -71,6 +71,26 @@ pub struct SessionPanel {
 }
 
 impl SessionPanel {
+    /// What the TCP diagram of this tab shows (see `lesson::diagram_panel`).
+    pub fn diagram_data(&self) -> crate::ui::lesson::diagram_panel::DiagramData<'_> {
+        let v = self.view();
+        let counts = match self.role {
+            Role::TcpServer => self
+                .selected_client
+                .or_else(|| self.st.tcp.clients.keys().next_back().copied())
+                .and_then(|id| v.store.clients.get(&id))
+                .map(|c| (c.counters.rx_bytes, c.counters.tx_bytes)),
+            _ => Some((v.store.counters.rx_bytes, v.store.counters.tx_bytes)),
+        };
+        crate::ui::lesson::diagram_panel::DiagramData {
+            flows: &self.st.tcp,
+            role: self.role,
+            selected: self.selected_client,
+            stats: crate::net::tcp_info::read(&v.tcp_stats),
+            counts,
+        }
+    }
+
     pub fn new(role: Role, settings: TabSettings) -> SessionPanel {
         let enc = encoding_picker::from_label(&settings.encoding);
         let spool_dir = crate::files::default_data_dir();

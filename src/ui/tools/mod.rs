@@ -3,7 +3,10 @@
 //! UDP senders table, and the [`action::PanelAction`] they return to their tab.
 
 pub(super) mod action;
+pub(super) mod diff_view;
 pub(super) mod expect_panel;
+pub(super) mod packets;
+pub(super) mod packets_panel;
 pub(super) mod payloads;
 pub(super) mod rate_chart;
 pub(super) mod replay_window;

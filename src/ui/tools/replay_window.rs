@@ -130,20 +130,8 @@ fn words(lang: Lang, r: &Report) -> Vec<(String, bool)> {
                 false,
             )]
         }
-        Report::Differs { n, expected, got } => {
-            let mut v = vec![(fl!(l, "replay-differs", n = n), true)];
-            let length = fl!(
-                l,
-                "seq-diff-length",
-                expected = expected.len(),
-                got = got.len()
-            );
-            let (e, g) = (fl!(l, "seq-diff-expected"), fl!(l, "seq-diff-got"));
-            for line in crate::codec::diff::hex_diff_in(expected, got, (&e, &g), length) {
-                v.push((line, false));
-            }
-            v
-        }
+        // The diff itself is drawn under it by `super::diff_view`.
+        Report::Differs { n, .. } => vec![(fl!(l, "replay-differs", n = n), true)],
         Report::NoReply { n, why } => {
             let why = no_reply_text(lang, why);
             vec![(fl!(l, "replay-no-reply", n = n, why = why.as_str()), true)]
@@ -234,16 +222,30 @@ pub fn show(
                         (None, Some(v)) => v.reports.as_slice(),
                         (None, None) => &[],
                     };
-                    for r in reports {
+                    for (i, r) in reports.iter().enumerate() {
                         for (line, bad) in words(lang, r) {
                             let mut t = RichText::new(line);
-                            if matches!(r, Report::Differs { .. }) && !bad {
-                                t = t.monospace();
-                            }
                             if bad {
                                 t = t.color(crate::ui::common::style::ERROR_RED);
                             }
                             ui.label(t);
+                        }
+                        if let Report::Differs { expected, got, .. } = r {
+                            let length = fl!(
+                                l,
+                                "seq-diff-length",
+                                expected = expected.len(),
+                                got = got.len()
+                            );
+                            let (e, g) = (fl!(l, "seq-diff-expected"), fl!(l, "seq-diff-got"));
+                            super::diff_view::show(
+                                ui,
+                                ("replay", i),
+                                expected,
+                                got,
+                                (&e, &g),
+                                &length,
+                            );
                         }
                     }
                 });

@@ -362,15 +362,14 @@ fn result_row(ui: &mut Ui, r: &StepResult, lang: Lang) {
             None => fl!(l, "seq-diff-received", got = r.received_total),
         };
         let words = (fl!(l, "seq-diff-expected"), fl!(l, "seq-diff-got"));
-        let diff = crate::codec::diff::hex_diff_in(
+        super::diff_view::show(
+            ui,
+            ("seq", &r.label),
             r.expected.as_deref().unwrap_or_default(),
             &r.received,
             (&words.0, &words.1),
-            length,
+            &length,
         );
-        for line in diff {
-            ui.label(RichText::new(line).monospace());
-        }
     }
 }
 
