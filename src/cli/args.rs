@@ -150,7 +150,9 @@ pub struct Common {
     #[arg(long, conflicts_with = "hex")]
     pub escapes: bool,
     /// TEXT arguments (--send, --reply) expand variables at each send: {seq} {seq:04}
-    /// {time} {unix_ms} {rand:N} {hex:..}; write {{ and }} for literal braces.
+    /// {time} {unix_ms} {rand:N} {hex:..}, binary fields {seq:u16be} {len:u16be}
+    /// {len:u16be:after} and checksums {crc16-modbus} {crc32:be:0..-4}; write {{ and }}
+    /// for literal braces. With --hex the text between them is hex.
     #[arg(long)]
     pub template: bool,
     /// Stream this session's events to FILE as JSON Lines, from the first event on.

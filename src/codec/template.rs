@@ -3,6 +3,9 @@
 //! | Written        | Sends                                                              |
 //! |----------------|--------------------------------------------------------------------|
 //! | `{seq}`        | the per-session send counter in decimal (`{seq:04}` zero-pads to 4, `{seq:4}` space-pads) |
+//! | `{seq:u16be}`  | the counter as raw bytes, wrapping: `u8`, `u16be`, `u16le`, `u32be`, `u32le` |
+//! | `{len:u16be}`  | the length of the whole message, as raw bytes (`{len:u16be:after}`: of the bytes after the field) |
+//! | `{crc16-modbus}` | a checksum of the bytes before it, in the algorithm's order; `{crc32:be}`, `{xor8:1..}`, `{sum8:0..-2}` choose the order and the bytes (see [`super::binfield`]) |
 //! | `{time}`       | local time `HH:MM:SS.mmm`                                          |
 //! | `{unix_ms}`    | milliseconds since the Unix epoch                                  |
 //! | `{rand:N}`     | N random bytes (N ≤ 65535)                                         |
@@ -18,7 +21,13 @@
 //! (`\r \n \t \\ \0 \xNN`) when the context asks for them. In hex mode
 //! ([`Template::parse_hex`]) the text between variables is itself hex.
 //! Every error names its position (1-based character column in messages).
+//!
+//! Length and checksum fields are filled in once every other byte is known: lengths first,
+//! then checksums, each after the checksums inside its range (so an outer CRC covers an
+//! inner one as sent). A range that falls outside the message, or covers its own field,
+//! fails the render naming the field.
 
+use super::binfield::{ChecksumSpec, FieldProblem, IntField};
 use super::escape::{EscapeError, EscapeProblem, parse_escapes};
 use super::hex::{HexProblem, parse_hex};
 use super::text::{EncodeError, Encoding, encode};
@@ -30,6 +39,8 @@ pub const MAX_RAND: usize = 65_535;
 pub const MAX_OUTPUT: usize = 16 * 1024 * 1024;
 /// The widest `{seq:N}` padding.
 pub const MAX_WIDTH: usize = 64;
+/// The most length and checksum fields one template may have.
+pub const MAX_FILLED: usize = 32;
 
 /// What is wrong with a template, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +79,20 @@ pub enum TemplateProblem {
     Escape(EscapeProblem),
     /// Text the encoding cannot write; the error's position is the template's.
     Encode(EncodeError),
+    /// A binary field (`{seq:u16be}`, `{len:…}`, a checksum) written wrong.
+    Field(FieldProblem),
+    /// `{len}` without a width.
+    LenNeedsWidth,
+    /// The length (of the field's token) does not fit its width.
+    LenTooBig { token: String, len: usize, max: u64 },
+    /// The checksum's range (of the field's token) falls outside a message of `len` bytes.
+    RangeOutside { token: String, len: usize },
+    /// The checksum's range covers the checksum itself (the field's token).
+    RangeCoversField(String),
+    /// Checksums whose ranges cover each other (the first such field's token).
+    ChecksumLoop(String),
+    /// More than `max` length and checksum fields.
+    TooManyFields { max: usize },
 }
 
 impl TemplateProblem {
@@ -93,6 +118,19 @@ impl TemplateProblem {
                 e.ch as u32,
                 e.reason()
             ),
+            Field(f) => f.english(),
+            LenNeedsWidth => "{len} needs a width, as in {len:u16be} or {len:u16be:after}".into(),
+            LenTooBig { token, len, max } => {
+                format!("{{{token}}}: the length {len} does not fit (at most {max})")
+            }
+            RangeOutside { token, len } => {
+                format!("{{{token}}}: the range falls outside the {len}-byte message")
+            }
+            RangeCoversField(token) => {
+                format!("{{{token}}}: the range covers the checksum itself")
+            }
+            ChecksumLoop(token) => format!("{{{token}}}: checksums whose ranges cover each other"),
+            TooManyFields { max } => format!("more than {max} length and checksum fields"),
         }
     }
 }
@@ -115,7 +153,7 @@ impl std::error::Error for TemplateError {}
 /// Plain text between variables: the text with `{{`/`}}` folded, where it starts in the
 /// template, and the text indexes at which a doubled brace was folded (to map positions back).
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct TextPart {
+pub(super) struct TextPart {
     text: String,
     start: usize,
     folds: Vec<usize>,
@@ -129,7 +167,7 @@ impl TextPart {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Part {
+pub(super) enum Part {
     Text(TextPart),
     Bytes(Vec<u8>),
     Seq {
@@ -139,6 +177,21 @@ enum Part {
     Time,
     UnixMs,
     Rand(usize),
+    /// `{seq:u16be}`: the counter as raw bytes.
+    SeqBin(IntField),
+    /// `{len:…}`: filled in once the message is known.
+    Len {
+        field: IntField,
+        after: bool,
+        at: usize,
+        token: String,
+    },
+    /// A checksum: filled in once the message is known.
+    Check {
+        spec: ChecksumSpec,
+        at: usize,
+        token: String,
+    },
     /// A caller's variable (a regex group), with the template position of its name.
     Var {
         name: String,
@@ -203,8 +256,11 @@ fn err(position: usize, problem: TemplateProblem) -> TemplateError {
     TemplateError { position, problem }
 }
 
-const VARIABLES: &str =
-    "use {seq}, {seq:04}, {time}, {unix_ms}, {rand:N}, {hex:..}, or {{ and }} for literal braces";
+fn field(p: FieldProblem) -> TemplateProblem {
+    TemplateProblem::Field(p)
+}
+
+const VARIABLES: &str = "use {seq}, {seq:04}, {seq:u16be}, {len:u16be}, {crc16-modbus}, {time}, {unix_ms}, {rand:N}, {hex:..}, or {{ and }} for literal braces";
 
 impl Template {
     /// Parses a text-mode template.
@@ -264,6 +320,7 @@ impl Template {
             folds: Vec::new(),
         };
         let mut fixed_size = 0usize;
+        let mut filled = 0usize;
         let mut i = 0;
         while i < chars.len() {
             let c = chars[i];
@@ -310,8 +367,17 @@ impl Template {
                         Part::Rand(n) => *n,
                         Part::Bytes(b) => b.len(),
                         Part::Seq { width, .. } => *width,
+                        Part::SeqBin(f) | Part::Len { field: f, .. } => f.bytes,
+                        Part::Check { spec, .. } => spec.width(),
                         _ => 0,
                     });
+                    if matches!(part, Part::Len { .. } | Part::Check { .. }) {
+                        filled += 1;
+                        if filled > MAX_FILLED {
+                            let max = MAX_FILLED;
+                            return Err(err(i, TemplateProblem::TooManyFields { max }));
+                        }
+                    }
                     if fixed_size > MAX_OUTPUT {
                         return Err(err(i, TemplateProblem::TooLarge { max: MAX_OUTPUT }));
                     }
@@ -374,6 +440,24 @@ impl Template {
                 width: 0,
                 zero: false,
             }),
+            ("seq", Some(a)) if a.starts_with('u') => IntField::parse(a)
+                .map(Part::SeqBin)
+                .ok_or_else(|| err(arg_at, field(FieldProblem::UnknownInt(a.into())))),
+            ("len", None) => Err(err(at, TemplateProblem::LenNeedsWidth)),
+            ("len", Some(a)) => Self::len_field(a, arg_at, body),
+            (n, _) if super::Checksum::from_name(n).is_some() => ChecksumSpec::parse(body)
+                .map_err(|e| err(at, field(e)))
+                .and_then(|spec| match spec.at {
+                    Some(p) => Err(err(
+                        at,
+                        field(FieldProblem::PositionInTemplate(format!("@{p}"))),
+                    )),
+                    None => Ok(Part::Check {
+                        spec,
+                        at,
+                        token: body.into(),
+                    }),
+                }),
             ("seq", Some(a)) => {
                 let zero = a.starts_with('0') && a.len() > 1;
                 let width: usize = a
@@ -409,6 +493,30 @@ impl Template {
         }
     }
 
+    /// `{len:W}` or `{len:W:after}`; `a` is what follows `len:`, at template position `at`.
+    fn len_field(a: &str, at: usize, body: &str) -> Result<Part, TemplateError> {
+        let (w, rest) = match a.split_once(':') {
+            Some((w, r)) => (w, Some(r)),
+            None => (a, None),
+        };
+        let f = IntField::parse(w.trim())
+            .ok_or_else(|| err(at, field(FieldProblem::UnknownInt(w.into()))))?;
+        let after = match rest.map(str::trim) {
+            None => false,
+            Some("after") => true,
+            Some(r) => {
+                let at = at + w.chars().count() + 1;
+                return Err(err(at, field(FieldProblem::BadLenArg(r.into()))));
+            }
+        };
+        Ok(Part::Len {
+            field: f,
+            after,
+            at: at.saturating_sub(4),
+            token: body.into(),
+        })
+    }
+
     /// The text it was parsed from.
     pub fn source(&self) -> &str {
         &self.source
@@ -424,7 +532,12 @@ impl Template {
         self.parts.iter().any(|p| {
             matches!(
                 p,
-                Part::Seq { .. } | Part::Time | Part::UnixMs | Part::Rand(_) | Part::Var { .. }
+                Part::Seq { .. }
+                    | Part::SeqBin(_)
+                    | Part::Time
+                    | Part::UnixMs
+                    | Part::Rand(_)
+                    | Part::Var { .. }
             )
         })
     }
@@ -440,7 +553,9 @@ impl Template {
 
     /// True if the template uses `{seq}`.
     pub fn uses_seq(&self) -> bool {
-        self.parts.iter().any(|p| matches!(p, Part::Seq { .. }))
+        self.parts
+            .iter()
+            .any(|p| matches!(p, Part::Seq { .. } | Part::SeqBin(_)))
     }
 
     /// Expands the template into bytes and advances `ctx.seq` by one.
@@ -448,6 +563,7 @@ impl Template {
     /// a bad escape, or the variables' values would make it larger than [`MAX_OUTPUT`].
     pub fn render(&self, ctx: &mut TemplateCtx) -> Result<Vec<u8>, TemplateError> {
         let mut out = Vec::new();
+        let mut fills: Vec<(usize, &Part)> = Vec::new();
         for part in &self.parts {
             match part {
                 Part::Text(t) => out.extend(Self::render_text(t, ctx)?),
@@ -473,6 +589,15 @@ impl Template {
                     out.resize(start + n, 0);
                     fastrand::fill(&mut out[start..]);
                 }
+                Part::SeqBin(f) => out.extend(f.bytes_of(ctx.seq)),
+                Part::Len { field: f, .. } => {
+                    fills.push((out.len(), part));
+                    out.resize(out.len() + f.bytes, 0);
+                }
+                Part::Check { spec, .. } => {
+                    fills.push((out.len(), part));
+                    out.resize(out.len() + spec.width(), 0);
+                }
                 Part::Var { name, at } => {
                     let value = ctx.vars.iter().find(|(n, _)| n == name).map(|(_, v)| v);
                     let bytes = match value {
@@ -489,6 +614,7 @@ impl Template {
                 }
             }
         }
+        super::template_fill::fill(&mut out, &fills)?;
         ctx.seq = ctx.seq.wrapping_add(1);
         Ok(out)
     }
