@@ -352,7 +352,7 @@ impl CheckOutcome {
                 Self::hex(got, width),
                 Self::hex(expected, width)
             ),
-            CheckOutcome::TooShort => "checksum wrong: frame too short".into(),
+            CheckOutcome::TooShort => "checksum wrong: the row is too short for it".into(),
         }
     }
 }

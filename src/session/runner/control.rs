@@ -28,6 +28,7 @@ impl Runner {
                     self.framer.set_framing(f);
                 }
             }
+            Control::SetRxCheck(c) => self.rx_check = c,
             Control::SetRules(rules) => self.tools.set_rules(&rules, self.enc),
             Control::ResetRuleCounts => self.tools.reset_rule_counts(),
             Control::StartExpect(x) => {

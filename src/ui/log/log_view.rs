@@ -4,7 +4,8 @@
 //! server, a per-client filter.
 
 pub use super::log_state::{DisplayMode, LogActions, LogViewState};
-use crate::codec::{Encoding, to_hex_spaced};
+use crate::codec::{CheckOutcome, Encoding, to_hex_spaced};
+use crate::ui::common::address_field::ERROR_RED;
 use crate::i18n::{Lang, loader};
 use crate::log::{Direction, Entry, LogStore, RecordWriter};
 use crate::ui::common::layout::MetaCol;
@@ -332,7 +333,15 @@ fn data_cells(row: &mut TableRow<'_, '_>, e: &Entry, mode: DisplayMode, lang: La
     } else {
         crate::i18n::describe_in(lang, &e.event).into()
     };
+    let mark = check_mark(e, lang);
+    let mark_cell = |ui: &mut Ui| {
+        if let Some(m) = &mark {
+            let rt = RichText::new(m).strong().color(ERROR_RED);
+            ui.add(egui::Label::new(rt).selectable(false));
+        }
+    };
     let text_cell = |ui: &mut Ui| {
+        mark_cell(ui);
         let t = visible(&shown, MAX_CELL_CHARS);
         let rt = if e.data().is_some() {
             RichText::new(t).monospace()
@@ -346,6 +355,7 @@ fn data_cells(row: &mut TableRow<'_, '_>, e: &Entry, mode: DisplayMode, lang: La
         ui.add(egui::Label::new(rt).selectable(false).truncate());
     };
     let hex = |ui: &mut Ui| {
+        mark_cell(ui);
         if e.data().is_some() {
             ui.add(
                 egui::Label::new(RichText::new(hex_cell(e)).monospace())
@@ -379,6 +389,25 @@ fn data_cells(row: &mut TableRow<'_, '_>, e: &Entry, mode: DisplayMode, lang: La
                 }
             });
         }
+    }
+}
+
+/// The mark of a row whose checksum is wrong, in the window's language.
+pub fn check_mark(e: &Entry, lang: Lang) -> Option<String> {
+    let l = loader(lang);
+    match e.check? {
+        CheckOutcome::Good => None,
+        CheckOutcome::Bad {
+            got,
+            expected,
+            width,
+        } => Some(fl!(
+            l,
+            "log-check-bad",
+            got = CheckOutcome::hex(got, width),
+            expected = CheckOutcome::hex(expected, width)
+        )),
+        CheckOutcome::TooShort => Some(fl!(l, "log-check-short")),
     }
 }
 

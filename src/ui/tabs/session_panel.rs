@@ -45,10 +45,11 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) -> bool {
     let warn = p.settings.tls.warns(p.role);
     super::tls_status::items(ui, lang, warn, &p.st);
     ui.separator();
-    let (c, refused, dropped, since_clear) = {
+    let (c, refused, dropped, since_clear, checks) = {
         let v = p.view();
         let s = &v.store;
-        (s.counters, s.refused, s.kernel_dropped, s.drops_since_clear)
+        let d = (s.kernel_dropped, s.drops_since_clear);
+        (s.counters, s.refused, d.0, d.1, s.checks)
     };
     // One piece: wrapped, Chinese breaks between any two characters ("字 / 节").
     let counters = fl!(
@@ -67,6 +68,22 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) -> bool {
         whole(ui, RichText::new(held).color(ERROR_RED));
     } else {
         whole(ui, held).on_hover_text(fl!(loader(lang), "held-tip"));
+    }
+    if checks.good + checks.bad > 0 {
+        ui.separator();
+        let (good, bad) = (thousands(checks.good), thousands(checks.bad));
+        let t = fl!(
+            loader(lang),
+            "status-checks",
+            good = good.as_str(),
+            bad = bad.as_str()
+        );
+        let t = if checks.bad > 0 {
+            RichText::new(t).color(ERROR_RED)
+        } else {
+            RichText::new(t)
+        };
+        whole(ui, t).on_hover_text(fl!(loader(lang), "status-checks-tip"));
     }
     if refused > 0 {
         ui.separator();
@@ -259,8 +276,8 @@ fn main_button(ui: &mut Ui, p: &mut SessionPanel, valid: bool, notify: &Option<N
     }
 }
 
-/// The menus of the session's options: socket options, and on the TCP tabs the framing,
-/// the writes and TLS.
+/// The menus of the session's options: socket options, the checksum check of received
+/// rows, and on the TCP tabs the framing (before the check), the writes and TLS.
 fn option_menus(ui: &mut Ui, p: &mut SessionPanel, editable: bool) {
     let (role, kernel) = (p.role, p.st.sockopts.clone());
     let shown = kernel.as_deref().filter(|_| p.is_running());
@@ -275,6 +292,10 @@ fn option_menus(ui: &mut Ui, p: &mut SessionPanel, editable: bool) {
     if p.role.is_tcp() {
         ui.separator();
         crate::ui::pickers::framing_picker::show(ui, role.as_str(), &mut p.settings.framing);
+    }
+    ui.separator();
+    crate::ui::pickers::check_picker::show(ui, role.as_str(), &mut p.settings.rx_check);
+    if p.role.is_tcp() {
         ui.separator();
         if let Some(shaping) = crate::ui::pickers::writes_picker::show(ui, &mut p.settings.writes)
             && p.is_running()
