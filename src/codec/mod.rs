@@ -12,7 +12,9 @@ pub mod framing;
 pub mod hex;
 pub mod payload;
 pub mod template;
+mod template_error;
 mod template_fill;
+mod template_vars;
 pub mod text;
 pub mod window;
 

@@ -27,11 +27,13 @@
 //! inner one as sent). A range that falls outside the message, or covers its own field,
 //! fails the render naming the field.
 
-use super::binfield::{ChecksumSpec, FieldProblem, IntField};
-use super::escape::{EscapeError, EscapeProblem, parse_escapes};
-use super::hex::{HexProblem, parse_hex};
+use super::binfield::{ChecksumSpec, IntField};
+use super::escape::{EscapeError, parse_escapes};
+use super::hex::parse_hex;
 use super::text::{EncodeError, Encoding, encode};
 use std::fmt;
+
+pub use super::template_error::{TemplateError, TemplateProblem};
 
 /// The most one `{rand:N}` may ask for.
 pub const MAX_RAND: usize = 65_535;
@@ -42,113 +44,6 @@ pub const MAX_WIDTH: usize = 64;
 /// The most length and checksum fields one template may have.
 pub const MAX_FILLED: usize = 32;
 
-/// What is wrong with a template, and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TemplateError {
-    /// 0-based character index into the template text.
-    pub position: usize,
-    pub problem: TemplateProblem,
-}
-
-/// What is wrong with a template, typed (the window words it in its language).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TemplateProblem {
-    /// A `}` with no `{` before it.
-    LoneClose,
-    /// A `{` that is never closed.
-    Unclosed,
-    /// The fixed parts alone would be more than this many bytes.
-    TooLarge { max: usize },
-    /// `{seq:…}` with an argument that is not a width (as written).
-    BadWidth(String),
-    /// `{seq:N}` wider than `max`.
-    WidthTooBig { width: usize, max: usize },
-    /// `{rand:…}` with an argument that is not a byte count (as written).
-    BadCount(String),
-    /// `{rand:N}` asking for more than `max` bytes.
-    RandTooBig { n: usize, max: usize },
-    /// `{rand}` without a count.
-    RandNeedsCount,
-    /// A variable that takes no argument was given one (its name).
-    NoArgument(String),
-    /// A `{…}` that is no variable (what was inside the braces).
-    UnknownVariable(String),
-    /// Hex (in hex mode, or in `{hex:…}`) that does not parse.
-    Hex(HexProblem),
-    /// A bad escape sequence.
-    Escape(EscapeProblem),
-    /// Text the encoding cannot write; the error's position is the template's.
-    Encode(EncodeError),
-    /// A binary field (`{seq:u16be}`, `{len:…}`, a checksum) written wrong.
-    Field(FieldProblem),
-    /// `{len}` without a width.
-    LenNeedsWidth,
-    /// The length (of the field's token) does not fit its width.
-    LenTooBig { token: String, len: usize, max: u64 },
-    /// The checksum's range (of the field's token) falls outside a message of `len` bytes.
-    RangeOutside { token: String, len: usize },
-    /// The checksum's range covers the checksum itself (the field's token).
-    RangeCoversField(String),
-    /// Checksums whose ranges cover each other (the first such field's token).
-    ChecksumLoop(String),
-    /// More than `max` length and checksum fields.
-    TooManyFields { max: usize },
-}
-
-impl TemplateProblem {
-    /// The English sentence.
-    pub fn english(&self) -> String {
-        use TemplateProblem::*;
-        match self {
-            LoneClose => "a lone '}'; write }} for a literal brace".into(),
-            Unclosed => "'{' is never closed; write {{ for a literal brace".into(),
-            TooLarge { max } => format!("the payload would be larger than {max} bytes"),
-            BadWidth(a) => format!("\"{a}\" is not a width; write {{seq:04}} for 0001"),
-            WidthTooBig { width, max } => format!("width {width} is more than {max}"),
-            BadCount(a) => format!("\"{a}\" is not a byte count; write e.g. {{rand:4}}"),
-            RandTooBig { n, max } => format!("{{rand:{n}}} asks for more than {max} bytes"),
-            RandNeedsCount => "{rand} needs a byte count, as in {rand:4}".into(),
-            NoArgument(name) => format!("{{{name}}} takes no argument"),
-            UnknownVariable(body) => format!("unknown variable {{{body}}}; {VARIABLES}"),
-            Hex(h) => format!("bad hex: {}", h.english()),
-            Escape(e) => e.english(),
-            Encode(e) => format!(
-                "character '{}' (U+{:04X}) {}",
-                e.ch,
-                e.ch as u32,
-                e.reason()
-            ),
-            Field(f) => f.english(),
-            LenNeedsWidth => "{len} needs a width, as in {len:u16be} or {len:u16be:after}".into(),
-            LenTooBig { token, len, max } => {
-                format!("{{{token}}}: the length {len} does not fit (at most {max})")
-            }
-            RangeOutside { token, len } => {
-                format!("{{{token}}}: the range falls outside the {len}-byte message")
-            }
-            RangeCoversField(token) => {
-                format!("{{{token}}}: the range covers the checksum itself")
-            }
-            ChecksumLoop(token) => format!("{{{token}}}: checksums whose ranges cover each other"),
-            TooManyFields { max } => format!("more than {max} length and checksum fields"),
-        }
-    }
-}
-
-impl TemplateError {
-    /// What is wrong, in English, without the position.
-    pub fn reason(&self) -> String {
-        self.problem.english()
-    }
-}
-
-impl fmt::Display for TemplateError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "position {}: {}", self.position + 1, self.reason())
-    }
-}
-
-impl std::error::Error for TemplateError {}
 
 /// Plain text between variables: the text with `{{`/`}}` folded, where it starts in the
 /// template, and the text indexes at which a doubled brace was folded (to map positions back).
@@ -256,11 +151,6 @@ fn err(position: usize, problem: TemplateProblem) -> TemplateError {
     TemplateError { position, problem }
 }
 
-fn field(p: FieldProblem) -> TemplateProblem {
-    TemplateProblem::Field(p)
-}
-
-const VARIABLES: &str = "use {seq}, {seq:04}, {seq:u16be}, {len:u16be}, {crc16-modbus}, {time}, {unix_ms}, {rand:N}, {hex:..}, or {{ and }} for literal braces";
 
 impl Template {
     /// Parses a text-mode template.
@@ -350,7 +240,7 @@ impl Template {
                     };
                     let close = i + 1 + close;
                     let body: String = chars[i + 1..close].iter().collect();
-                    let part = match Self::variable(&body, i + 1) {
+                    let part = match super::template_vars::variable(&body, i + 1) {
                         Err(e)
                             if matches!(e.problem, TemplateProblem::UnknownVariable(_))
                                 && is_var_name(&body)
@@ -426,95 +316,6 @@ impl Template {
             parts.push(Part::Text(t));
         }
         Ok(())
-    }
-
-    /// Parses the inside of `{...}`; `at` is the template position of its first character.
-    fn variable(body: &str, at: usize) -> Result<Part, TemplateError> {
-        let (name, arg) = match body.split_once(':') {
-            Some((n, a)) => (n, Some(a)),
-            None => (body, None),
-        };
-        let arg_at = at + name.chars().count() + 1;
-        match (name, arg) {
-            ("seq", None) => Ok(Part::Seq {
-                width: 0,
-                zero: false,
-            }),
-            ("seq", Some(a)) if a.starts_with('u') => IntField::parse(a)
-                .map(Part::SeqBin)
-                .ok_or_else(|| err(arg_at, field(FieldProblem::UnknownInt(a.into())))),
-            ("len", None) => Err(err(at, TemplateProblem::LenNeedsWidth)),
-            ("len", Some(a)) => Self::len_field(a, arg_at, body),
-            (n, _) if super::Checksum::from_name(n).is_some() => ChecksumSpec::parse(body)
-                .map_err(|e| err(at, field(e)))
-                .and_then(|spec| match spec.at {
-                    Some(p) => Err(err(
-                        at,
-                        field(FieldProblem::PositionInTemplate(format!("@{p}"))),
-                    )),
-                    None => Ok(Part::Check {
-                        spec,
-                        at,
-                        token: body.into(),
-                    }),
-                }),
-            ("seq", Some(a)) => {
-                let zero = a.starts_with('0') && a.len() > 1;
-                let width: usize = a
-                    .parse()
-                    .map_err(|_| err(arg_at, TemplateProblem::BadWidth(a.into())))?;
-                if width > MAX_WIDTH {
-                    let max = MAX_WIDTH;
-                    return Err(err(arg_at, TemplateProblem::WidthTooBig { width, max }));
-                }
-                Ok(Part::Seq { width, zero })
-            }
-            ("time", None) => Ok(Part::Time),
-            ("unix_ms", None) => Ok(Part::UnixMs),
-            ("rand", Some(a)) => {
-                let n: usize = a
-                    .trim()
-                    .parse()
-                    .map_err(|_| err(arg_at, TemplateProblem::BadCount(a.into())))?;
-                if n > MAX_RAND {
-                    let max = MAX_RAND;
-                    return Err(err(arg_at, TemplateProblem::RandTooBig { n, max }));
-                }
-                Ok(Part::Rand(n))
-            }
-            ("rand", None) => Err(err(at, TemplateProblem::RandNeedsCount)),
-            ("hex", Some(a)) => parse_hex(a)
-                .map(Part::Bytes)
-                .map_err(|e| err(arg_at + e.position, TemplateProblem::Hex(e.problem))),
-            ("time" | "unix_ms", Some(_)) => {
-                Err(err(arg_at, TemplateProblem::NoArgument(name.into())))
-            }
-            _ => Err(err(at, TemplateProblem::UnknownVariable(body.into()))),
-        }
-    }
-
-    /// `{len:W}` or `{len:W:after}`; `a` is what follows `len:`, at template position `at`.
-    fn len_field(a: &str, at: usize, body: &str) -> Result<Part, TemplateError> {
-        let (w, rest) = match a.split_once(':') {
-            Some((w, r)) => (w, Some(r)),
-            None => (a, None),
-        };
-        let f = IntField::parse(w.trim())
-            .ok_or_else(|| err(at, field(FieldProblem::UnknownInt(w.into()))))?;
-        let after = match rest.map(str::trim) {
-            None => false,
-            Some("after") => true,
-            Some(r) => {
-                let at = at + w.chars().count() + 1;
-                return Err(err(at, field(FieldProblem::BadLenArg(r.into()))));
-            }
-        };
-        Ok(Part::Len {
-            field: f,
-            after,
-            at: at.saturating_sub(4),
-            token: body.into(),
-        })
     }
 
     /// The text it was parsed from.

@@ -21,6 +21,7 @@ mod multicast;
 mod off_path;
 mod replay;
 mod roster;
+mod rx_check;
 mod rule_typing;
 mod sequence;
 mod shape;

@@ -171,3 +171,23 @@ impl Runner {
         self.on_event(ev, now);
     }
 }
+
+/// The checksum check of received rows (set by [`Control::SetRxCheck`]).
+impl Runner {
+    /// The checksum check of a received event, when the session checks them.
+    pub(super) fn check(&self, ev: &Event) -> Option<CheckOutcome> {
+        match (&self.rx_check, &ev.kind) {
+            (Some(spec), EventKind::Rx(d)) => Some(spec.check(d)),
+            _ => None,
+        }
+    }
+
+    pub(super) fn check_rows(&self, rows: &mut [ViewRow]) {
+        if self.rx_check.is_none() {
+            return;
+        }
+        for r in rows {
+            r.check = self.check(&r.event);
+        }
+    }
+}

@@ -364,23 +364,6 @@ impl Runner {
         self.queue(item);
     }
 
-    /// The checksum check of a received event, when the session checks them.
-    fn check(&self, ev: &Event) -> Option<CheckOutcome> {
-        match (&self.rx_check, &ev.kind) {
-            (Some(spec), EventKind::Rx(d)) => Some(spec.check(d)),
-            _ => None,
-        }
-    }
-
-    fn check_rows(&self, rows: &mut [ViewRow]) {
-        if self.rx_check.is_none() {
-            return;
-        }
-        for r in rows {
-            r.check = self.check(&r.event);
-        }
-    }
-
     /// An event of the replay's session: written and shown like the tab's own, fed to
     /// the replay; the tab's state and automation do not see it.
     fn on_replay_event(&mut self, ev: Event) {

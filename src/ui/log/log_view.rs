@@ -4,7 +4,7 @@
 //! server, a per-client filter.
 
 pub use super::log_state::{DisplayMode, LogActions, LogViewState};
-use crate::codec::{CheckOutcome, Encoding, to_hex_spaced};
+use crate::codec::{Encoding, to_hex_spaced};
 use crate::ui::common::address_field::ERROR_RED;
 use crate::i18n::{Lang, loader};
 use crate::log::{Direction, Entry, LogStore, RecordWriter};
@@ -333,7 +333,7 @@ fn data_cells(row: &mut TableRow<'_, '_>, e: &Entry, mode: DisplayMode, lang: La
     } else {
         crate::i18n::describe_in(lang, &e.event).into()
     };
-    let mark = check_mark(e, lang);
+    let mark = super::marks::check_mark(e, lang);
     let mark_cell = |ui: &mut Ui| {
         if let Some(m) = &mark {
             let rt = RichText::new(m).strong().color(ERROR_RED);
@@ -389,25 +389,6 @@ fn data_cells(row: &mut TableRow<'_, '_>, e: &Entry, mode: DisplayMode, lang: La
                 }
             });
         }
-    }
-}
-
-/// The mark of a row whose checksum is wrong, in the window's language.
-pub fn check_mark(e: &Entry, lang: Lang) -> Option<String> {
-    let l = loader(lang);
-    match e.check? {
-        CheckOutcome::Good => None,
-        CheckOutcome::Bad {
-            got,
-            expected,
-            width,
-        } => Some(fl!(
-            l,
-            "log-check-bad",
-            got = CheckOutcome::hex(got, width),
-            expected = CheckOutcome::hex(expected, width)
-        )),
-        CheckOutcome::TooShort => Some(fl!(l, "log-check-short")),
     }
 }
 
