@@ -160,7 +160,9 @@ impl FieldProblem {
                 "\"{s}\" is not a checksum; use sum8, xor8, crc16-modbus, crc16-ccitt or crc32"
             ),
             FieldProblem::BadLenArg(s) => {
-                format!("\"{s}\" is not a length option; write {{len:u16be}} or {{len:u16be:after}}")
+                format!(
+                    "\"{s}\" is not a length option; write {{len:u16be}} or {{len:u16be:after}}"
+                )
             }
             FieldProblem::PositionInTemplate(s) => {
                 format!("\"{s}\": a checksum in a message sits where it is written; leave out @N")
@@ -323,7 +325,11 @@ pub enum CheckOutcome {
     Good,
     /// The checksum in the frame (`got`) is not the one its bytes give (`expected`);
     /// `width` is the checksum's size in bytes (for showing the values).
-    Bad { got: u32, expected: u32, width: u8 },
+    Bad {
+        got: u32,
+        expected: u32,
+        width: u8,
+    },
     /// The frame is shorter than the checksum and its range need.
     TooShort,
 }

@@ -39,7 +39,10 @@ fn ranges_parse_and_resolve() {
 #[test]
 fn spec_parses_options_in_any_order() {
     let s = ChecksumSpec::parse("crc16-modbus:le").unwrap();
-    assert_eq!((s.alg, s.order), (Checksum::Crc16Modbus, Some(ByteOrder::Le)));
+    assert_eq!(
+        (s.alg, s.order),
+        (Checksum::Crc16Modbus, Some(ByteOrder::Le))
+    );
     let s = ChecksumSpec::parse("CRC32:0..-4:be").unwrap();
     assert_eq!(s.order, Some(ByteOrder::Be));
     assert_eq!(s.range, ByteRange::parse("0..-4"));
@@ -106,7 +109,10 @@ fn check_good_bad_and_short() {
     assert_eq!(spec.check(&[1]), CheckOutcome::TooShort);
     // STX data XOR ETX: the checksum sits before the last byte and covers the data.
     let spec = ChecksumSpec::parse("xor8:1..-2:@-2").unwrap();
-    assert_eq!(spec.check(&[0x02, 0x31, 0x33, 0x02, 0x03]), CheckOutcome::Good);
+    assert_eq!(
+        spec.check(&[0x02, 0x31, 0x33, 0x02, 0x03]),
+        CheckOutcome::Good
+    );
     assert!(spec.check(&[0x02, 0x31, 0x33, 0x07, 0x03]).is_bad());
     assert_eq!(spec.check(&[0x02]), CheckOutcome::TooShort);
     let at_start = ChecksumSpec::parse("sum8:1..:@0").unwrap();

@@ -44,7 +44,6 @@ pub const MAX_WIDTH: usize = 64;
 /// The most length and checksum fields one template may have.
 pub const MAX_FILLED: usize = 32;
 
-
 /// Plain text between variables: the text with `{{`/`}}` folded, where it starts in the
 /// template, and the text indexes at which a doubled brace was folded (to map positions back).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,7 +149,6 @@ impl Default for TemplateCtx {
 fn err(position: usize, problem: TemplateProblem) -> TemplateError {
     TemplateError { position, problem }
 }
-
 
 impl Template {
     /// Parses a text-mode template.

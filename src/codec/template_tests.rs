@@ -247,10 +247,7 @@ fn binary_seq_in_hex_mode_makes_modbus_tcp_ids() {
 #[test]
 fn length_of_the_whole_message_and_after() {
     let t = Template::parse_hex("{seq:u16be} 00 00 {len:u16be:after} 01 03 00 00 00 0a").unwrap();
-    assert_eq!(
-        render_n(&t, 1)[0],
-        [0, 1, 0, 0, 0, 6, 1, 3, 0, 0, 0, 0x0a]
-    );
+    assert_eq!(render_n(&t, 1)[0], [0, 1, 0, 0, 0, 6, 1, 3, 0, 0, 0, 0x0a]);
     let t = Template::parse("{len:u8}abc{len:u32le}").unwrap();
     assert_eq!(render_n(&t, 1)[0], [8, b'a', b'b', b'c', 8, 0, 0, 0]);
     let t = Template::parse("{len:u16le:after}xy").unwrap();
@@ -292,13 +289,25 @@ fn checksums_anywhere_in_each_order() {
 fn binary_field_errors_name_the_token() {
     use super::super::binfield::FieldProblem as F;
     let e = Template::parse("ab{seq:u24}").unwrap_err();
-    assert_eq!(e.problem, TemplateProblem::Field(F::UnknownInt("u24".into())));
+    assert_eq!(
+        e.problem,
+        TemplateProblem::Field(F::UnknownInt("u24".into()))
+    );
     assert_eq!(e.position, 7);
     let e = Template::parse("{len:u16be:before}").unwrap_err();
-    assert_eq!(e.problem, TemplateProblem::Field(F::BadLenArg("before".into())));
+    assert_eq!(
+        e.problem,
+        TemplateProblem::Field(F::BadLenArg("before".into()))
+    );
     let e = Template::parse("{crc32:0..x}").unwrap_err();
-    assert_eq!(e.problem, TemplateProblem::Field(F::BadRange("0..x".into())));
-    assert!(e.to_string().contains("\"0..x\" is not a byte range"), "{e}");
+    assert_eq!(
+        e.problem,
+        TemplateProblem::Field(F::BadRange("0..x".into()))
+    );
+    assert!(
+        e.to_string().contains("\"0..x\" is not a byte range"),
+        "{e}"
+    );
     let e = Template::parse("{len}").unwrap_err();
     assert_eq!(e.problem, TemplateProblem::LenNeedsWidth);
     let render_err = |s: &str| {
@@ -317,11 +326,24 @@ fn binary_field_errors_name_the_token() {
     );
     assert!(e.to_string().contains("{crc32:7..}"), "{e}");
     let e = render_err("ab{xor8:0..}");
-    assert_eq!(e.problem, TemplateProblem::RangeCoversField("xor8:0..".into()));
+    assert_eq!(
+        e.problem,
+        TemplateProblem::RangeCoversField("xor8:0..".into())
+    );
     let e = render_err("{rand:300}{len:u8}");
-    assert!(matches!(e.problem, TemplateProblem::LenTooBig { len: 301, max: 255, .. }));
+    assert!(matches!(
+        e.problem,
+        TemplateProblem::LenTooBig {
+            len: 301,
+            max: 255,
+            ..
+        }
+    ));
     let e = render_err("{xor8:1..}{xor8:0..1}");
     assert_eq!(e.problem, TemplateProblem::ChecksumLoop("xor8:1..".into()));
     let e = Template::parse(&"{xor8}".repeat(MAX_FILLED + 1)).unwrap_err();
-    assert_eq!(e.problem, TemplateProblem::TooManyFields { max: MAX_FILLED });
+    assert_eq!(
+        e.problem,
+        TemplateProblem::TooManyFields { max: MAX_FILLED }
+    );
 }

@@ -72,9 +72,7 @@ pub(super) fn variable(body: &str, at: usize) -> Result<Part, TemplateError> {
         ("hex", Some(a)) => parse_hex(a)
             .map(Part::Bytes)
             .map_err(|e| err(arg_at + e.position, TemplateProblem::Hex(e.problem))),
-        ("time" | "unix_ms", Some(_)) => {
-            Err(err(arg_at, TemplateProblem::NoArgument(name.into())))
-        }
+        ("time" | "unix_ms", Some(_)) => Err(err(arg_at, TemplateProblem::NoArgument(name.into()))),
         _ => Err(err(at, TemplateProblem::UnknownVariable(body.into()))),
     }
 }

@@ -331,11 +331,6 @@ fn flatten(
             continue;
         }
         let action = if let Some(text) = &s.send {
-            if s.hex && s.template {
-                return Err(err(format!(
-                    "step {label}: hex and template exclude each other"
-                )));
-            }
             Action::Send {
                 text: text.clone(),
                 hex: s.hex,

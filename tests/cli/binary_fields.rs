@@ -129,11 +129,7 @@ fn modbus_ids_length_and_crc_reach_a_python_device_byte_for_byte() {
     let out: Vec<String> = st_out.try_iter().collect();
     assert_eq!(code, 0, "{out:#?}");
     // The device's answers carry the ids back (TCP may join them into one chunk).
-    let rx: String = out
-        .iter()
-        .filter(|l| l.contains(" rx "))
-        .cloned()
-        .collect();
+    let rx: String = out.iter().filter(|l| l.contains(" rx ")).cloned().collect();
     assert!(rx.contains("000100000005010302002a"), "{out:#?}");
     assert!(rx.contains("000200000005010302002a"), "{out:#?}");
 }
@@ -208,7 +204,10 @@ fn a_wrong_checksum_is_marked_on_its_row_and_counted() {
 fn bad_fields_and_specs_exit_2_naming_the_token() {
     let run = |args: &[&str]| {
         let o = bin().args(args).output().expect("run socket-tester");
-        (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
     };
     let (code, err) = run(&[
         "udp-recv",
@@ -243,4 +242,39 @@ fn bad_fields_and_specs_exit_2_naming_the_token() {
     ]);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("\"0..x\" is not a byte range"), "{err}");
+}
+
+#[test]
+fn a_sequence_sends_a_hex_template_with_binary_fields() {
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = sock.local_addr().unwrap().port();
+    let (tx, got) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut b = [0u8; 512];
+        while let Ok((n, from)) = sock.recv_from(&mut b) {
+            let _ = tx.send(b[..n].to_vec());
+            let _ = sock.send_to(&b[..n], from);
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let seq = dir.path().join("modbus.toml");
+    let step = "[[step]]\nsend = \"{seq:u16be} 01 03 00 00 00 0a {crc16-modbus:2..-2}\"\nhex = true\ntemplate = true\n";
+    std::fs::write(
+        &seq,
+        format!(
+            "protocol = \"udp\"\nto = \"127.0.0.1:{port}\"\n{step}[[step]]\nexpect_hex = \"00 01 01 03\"\n{step}[[step]]\nexpect_hex = \"00 02 01 03\"\n"
+        ),
+    )
+    .unwrap();
+    let out = bin().arg("run").arg(&seq).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let sent: Vec<Vec<u8>> = got.try_iter().collect();
+    assert_eq!(
+        sent,
+        vec![
+            vec![0, 1, 1, 3, 0, 0, 0, 0x0a, 0xc5, 0xcd],
+            vec![0, 2, 1, 3, 0, 0, 0, 0x0a, 0xc5, 0xcd],
+        ]
+    );
 }

@@ -85,7 +85,10 @@ fn tcp_frames_in_one_write_are_checked_one_by_one() {
         None,
     );
     let st = wait(&rt, "listening", |st, _| st.state == ConnState::Listening);
-    let port = st.local.expect("a listening server knows its address").port();
+    let port = st
+        .local
+        .expect("a listening server knows its address")
+        .port();
     // Good, bad, good in one write (粘包): three frames of 8 bytes.
     let script = format!(
         r#"
@@ -111,7 +114,10 @@ c.close()
     }
     let m = marks(&rt);
     assert_eq!(m.len(), 3, "{m:?}");
-    assert_eq!(m.iter().filter(|c| c.is_some_and(|c| c.is_bad())).count(), 1);
+    assert_eq!(
+        m.iter().filter(|c| c.is_some_and(|c| c.is_bad())).count(),
+        1
+    );
     assert!(m[1].is_some_and(|c| c.is_bad()), "{m:?}");
     let checks = rt.view().store.checks;
     assert_eq!((checks.good, checks.bad), (2, 1));

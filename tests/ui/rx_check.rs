@@ -26,8 +26,10 @@ fn the_picker_marks_the_wrong_row_in_both_languages_and_counts() {
     // The runtime has the check once the tab synced it (the next frame).
     settle(&mut h);
     let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
-    peer.send_to(&[1, 3, 0, 0, 0, 0x0a, 0xc5, 0xcd], to).unwrap();
-    peer.send_to(&[1, 3, 0, 0, 0, 0x0a, 0xc5, 0xce], to).unwrap();
+    peer.send_to(&[1, 3, 0, 0, 0, 0x0a, 0xc5, 0xcd], to)
+        .unwrap();
+    peer.send_to(&[1, 3, 0, 0, 0, 0x0a, 0xc5, 0xce], to)
+        .unwrap();
     wait_for(&mut h, "two checked rows", |a| {
         let c = a.panel(Role::UdpReceiver).view().store.checks;
         c.good + c.bad == 2

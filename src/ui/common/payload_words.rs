@@ -7,7 +7,8 @@
 use crate::auto::rules::{MatchError, MatchProblem, RuleError, RuleProblem};
 use crate::codec::text::EncodeError;
 use crate::codec::{
-    EscapeError, EscapeProblem, FieldProblem, HexError, HexProblem, PayloadError, TemplateError, TemplateProblem,
+    EscapeError, EscapeProblem, FieldProblem, HexError, HexProblem, PayloadError, TemplateError,
+    TemplateProblem,
 };
 use crate::i18n::{Lang, loader};
 use i18n_embed_fl::fl;
@@ -141,7 +142,12 @@ pub fn template_problem_text(lang: Lang, p: &TemplateProblem) -> String {
             max = max
         ),
         RangeOutside { token, len } => {
-            fl!(l, "parse-var-range-outside", token = token.as_str(), len = len)
+            fl!(
+                l,
+                "parse-var-range-outside",
+                token = token.as_str(),
+                len = len
+            )
         }
         RangeCoversField(token) => {
             fl!(l, "parse-var-range-covers-field", token = token.as_str())

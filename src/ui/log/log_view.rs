@@ -5,9 +5,9 @@
 
 pub use super::log_state::{DisplayMode, LogActions, LogViewState};
 use crate::codec::{Encoding, to_hex_spaced};
-use crate::ui::common::address_field::ERROR_RED;
 use crate::i18n::{Lang, loader};
 use crate::log::{Direction, Entry, LogStore, RecordWriter};
+use crate::ui::common::address_field::ERROR_RED;
 use crate::ui::common::layout::MetaCol;
 use egui::{Color32, RichText, Sense, TextStyle, Ui};
 use egui_extras::{Column, TableBuilder, TableRow};
