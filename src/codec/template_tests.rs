@@ -1,6 +1,7 @@
 //! Tests of payload templates.
 
 use super::*;
+use crate::codec::{EscapeProblem, HexProblem};
 
 fn render(src: &str) -> Vec<u8> {
     Template::parse(src)
@@ -224,8 +225,10 @@ fn render_n(t: &Template, n: usize) -> Vec<Vec<u8>> {
 fn binary_seq_every_width() {
     let t = Template::parse("{seq:u8}{seq:u16be}{seq:u16le}{seq:u32be}{seq:u32le}").unwrap();
     assert!(t.uses_seq() && t.has_variables());
-    let mut ctx = TemplateCtx::default();
-    ctx.seq = 0x0102_0304;
+    let mut ctx = TemplateCtx {
+        seq: 0x0102_0304,
+        ..Default::default()
+    };
     let out = t.render(&mut ctx).unwrap();
     assert_eq!(out, [4, 3, 4, 4, 3, 1, 2, 3, 4, 4, 3, 2, 1]);
     ctx.seq = 256;
