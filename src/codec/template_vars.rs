@@ -30,7 +30,7 @@ pub(super) fn variable(body: &str, at: usize) -> Result<Part, TemplateError> {
             .map(Part::SeqBin)
             .ok_or_else(|| err(arg_at, field(FieldProblem::UnknownInt(a.into())))),
         ("len", None) => Err(err(at, TemplateProblem::LenNeedsWidth)),
-        ("len", Some(a)) => len_field(a, arg_at, body),
+        ("len", Some(a)) => len_field(a, arg_at, at, body),
         (n, _) if super::Checksum::from_name(n).is_some() => ChecksumSpec::parse(body)
             .map_err(|e| err(at, field(e)))
             .and_then(|spec| match spec.at {
@@ -77,8 +77,9 @@ pub(super) fn variable(body: &str, at: usize) -> Result<Part, TemplateError> {
     }
 }
 
-/// `{len:W}` or `{len:W:after}`; `a` is what follows `len:`, at template position `at`.
-fn len_field(a: &str, at: usize, body: &str) -> Result<Part, TemplateError> {
+/// `{len:W}` or `{len:W:after}`; `a` is what follows `len:`, at template position `at`;
+/// the field's name is at `name_at` (where a render error points).
+fn len_field(a: &str, at: usize, name_at: usize, body: &str) -> Result<Part, TemplateError> {
     let (w, rest) = match a.split_once(':') {
         Some((w, r)) => (w, Some(r)),
         None => (a, None),
@@ -96,7 +97,7 @@ fn len_field(a: &str, at: usize, body: &str) -> Result<Part, TemplateError> {
     Ok(Part::Len {
         field: f,
         after,
-        at: at.saturating_sub(4),
+        at: name_at,
         token: body.into(),
     })
 }
