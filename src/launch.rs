@@ -19,6 +19,8 @@ pub struct Launch {
     pub duration: Option<Duration>,
     /// Headless: how much of each data row to print.
     pub print: Print,
+    /// `--check-sum`: check each received row against the checksum in it.
+    pub check: Option<crate::codec::ChecksumSpec>,
 }
 
 /// Headless: what stdout shows of each rx/tx row.

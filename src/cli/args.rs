@@ -2,7 +2,7 @@
 //! options) and the parsers clap checks each value with.
 
 use super::launch::ArgError;
-use crate::codec::Encoding;
+use crate::codec::{ChecksumSpec, Encoding};
 use crate::net::Role;
 use crate::net::addr;
 use clap::Args;
@@ -150,9 +150,16 @@ pub struct Common {
     #[arg(long, conflicts_with = "hex")]
     pub escapes: bool,
     /// TEXT arguments (--send, --reply) expand variables at each send: {seq} {seq:04}
-    /// {time} {unix_ms} {rand:N} {hex:..}; write {{ and }} for literal braces.
+    /// {time} {unix_ms} {rand:N} {hex:..}, binary fields {seq:u16be} {len:u16be}
+    /// {len:u16be:after} and checksums {crc16-modbus} {crc32:be:0..-4}; write {{ and }}
+    /// for literal braces. With --hex the text between them is hex.
     #[arg(long)]
     pub template: bool,
+    /// Check each received row against the checksum in it: ALG[:be|le][:A..B][:@N], e.g.
+    /// crc16-modbus (the last 2 bytes, low byte first, over every byte before them),
+    /// crc32:be, xor8:1..-2:@-2. A wrong one is marked on its row and counted.
+    #[arg(long = "check-sum", value_name = "SPEC", value_parser = parse_check)]
+    pub check_sum: Option<ChecksumSpec>,
     /// Stream this session's events to FILE as JSON Lines, from the first event on.
     #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
@@ -267,6 +274,11 @@ pub(super) fn parse_pin(s: &str) -> Result<crate::net::tls::Pin, String> {
             format!("{digits} hex digits: a SHA-256 fingerprint has 64")
         }
     })
+}
+
+/// `--check-sum`: a checksum spec; the error names what is wrong in it.
+fn parse_check(s: &str) -> Result<ChecksumSpec, String> {
+    ChecksumSpec::parse(s).map_err(|e| e.english())
 }
 
 pub(super) fn parse_encoding(s: &str) -> Result<Encoding, String> {

@@ -159,6 +159,7 @@ impl RoleCommand {
                 (_, true) => Print::Quiet,
                 _ => Print::Preview,
             },
+            check: c.check_sum,
         })
     }
 

@@ -4,6 +4,7 @@
 //!
 //! Nothing here touches a socket; the workers and the log both build on it.
 
+pub mod binfield;
 pub mod checksum;
 pub mod diff;
 pub mod escape;
@@ -11,9 +12,13 @@ pub mod framing;
 pub mod hex;
 pub mod payload;
 pub mod template;
+mod template_error;
+mod template_fill;
+mod template_vars;
 pub mod text;
 pub mod window;
 
+pub use binfield::{ByteOrder, ByteRange, CheckOutcome, ChecksumSpec, FieldProblem, IntField};
 pub use checksum::Checksum;
 pub use escape::{EscapeError, EscapeProblem};
 pub use escape::{parse_escapes, visible};

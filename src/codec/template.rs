@@ -3,6 +3,9 @@
 //! | Written        | Sends                                                              |
 //! |----------------|--------------------------------------------------------------------|
 //! | `{seq}`        | the per-session send counter in decimal (`{seq:04}` zero-pads to 4, `{seq:4}` space-pads) |
+//! | `{seq:u16be}`  | the counter as raw bytes, wrapping: `u8`, `u16be`, `u16le`, `u32be`, `u32le` |
+//! | `{len:u16be}`  | the length of the whole message, as raw bytes (`{len:u16be:after}`: of the bytes after the field) |
+//! | `{crc16-modbus}` | a checksum of the bytes before it, in the algorithm's order; `{crc32:be}`, `{xor8:1..}`, `{sum8:0..-2}` choose the order and the bytes (see [`super::binfield`]) |
 //! | `{time}`       | local time `HH:MM:SS.mmm`                                          |
 //! | `{unix_ms}`    | milliseconds since the Unix epoch                                  |
 //! | `{rand:N}`     | N random bytes (N ≤ 65535)                                         |
@@ -18,11 +21,19 @@
 //! (`\r \n \t \\ \0 \xNN`) when the context asks for them. In hex mode
 //! ([`Template::parse_hex`]) the text between variables is itself hex.
 //! Every error names its position (1-based character column in messages).
+//!
+//! Length and checksum fields are filled in once every other byte is known: lengths first,
+//! then checksums, each after the checksums inside its range (so an outer CRC covers an
+//! inner one as sent). A range that falls outside the message, or covers its own field,
+//! fails the render naming the field.
 
-use super::escape::{EscapeError, EscapeProblem, parse_escapes};
-use super::hex::{HexProblem, parse_hex};
+use super::binfield::{ChecksumSpec, IntField};
+use super::escape::{EscapeError, parse_escapes};
+use super::hex::parse_hex;
 use super::text::{EncodeError, Encoding, encode};
 use std::fmt;
+
+pub use super::template_error::{TemplateError, TemplateProblem};
 
 /// The most one `{rand:N}` may ask for.
 pub const MAX_RAND: usize = 65_535;
@@ -30,92 +41,13 @@ pub const MAX_RAND: usize = 65_535;
 pub const MAX_OUTPUT: usize = 16 * 1024 * 1024;
 /// The widest `{seq:N}` padding.
 pub const MAX_WIDTH: usize = 64;
-
-/// What is wrong with a template, and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TemplateError {
-    /// 0-based character index into the template text.
-    pub position: usize,
-    pub problem: TemplateProblem,
-}
-
-/// What is wrong with a template, typed (the window words it in its language).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TemplateProblem {
-    /// A `}` with no `{` before it.
-    LoneClose,
-    /// A `{` that is never closed.
-    Unclosed,
-    /// The fixed parts alone would be more than this many bytes.
-    TooLarge { max: usize },
-    /// `{seq:…}` with an argument that is not a width (as written).
-    BadWidth(String),
-    /// `{seq:N}` wider than `max`.
-    WidthTooBig { width: usize, max: usize },
-    /// `{rand:…}` with an argument that is not a byte count (as written).
-    BadCount(String),
-    /// `{rand:N}` asking for more than `max` bytes.
-    RandTooBig { n: usize, max: usize },
-    /// `{rand}` without a count.
-    RandNeedsCount,
-    /// A variable that takes no argument was given one (its name).
-    NoArgument(String),
-    /// A `{…}` that is no variable (what was inside the braces).
-    UnknownVariable(String),
-    /// Hex (in hex mode, or in `{hex:…}`) that does not parse.
-    Hex(HexProblem),
-    /// A bad escape sequence.
-    Escape(EscapeProblem),
-    /// Text the encoding cannot write; the error's position is the template's.
-    Encode(EncodeError),
-}
-
-impl TemplateProblem {
-    /// The English sentence.
-    pub fn english(&self) -> String {
-        use TemplateProblem::*;
-        match self {
-            LoneClose => "a lone '}'; write }} for a literal brace".into(),
-            Unclosed => "'{' is never closed; write {{ for a literal brace".into(),
-            TooLarge { max } => format!("the payload would be larger than {max} bytes"),
-            BadWidth(a) => format!("\"{a}\" is not a width; write {{seq:04}} for 0001"),
-            WidthTooBig { width, max } => format!("width {width} is more than {max}"),
-            BadCount(a) => format!("\"{a}\" is not a byte count; write e.g. {{rand:4}}"),
-            RandTooBig { n, max } => format!("{{rand:{n}}} asks for more than {max} bytes"),
-            RandNeedsCount => "{rand} needs a byte count, as in {rand:4}".into(),
-            NoArgument(name) => format!("{{{name}}} takes no argument"),
-            UnknownVariable(body) => format!("unknown variable {{{body}}}; {VARIABLES}"),
-            Hex(h) => format!("bad hex: {}", h.english()),
-            Escape(e) => e.english(),
-            Encode(e) => format!(
-                "character '{}' (U+{:04X}) {}",
-                e.ch,
-                e.ch as u32,
-                e.reason()
-            ),
-        }
-    }
-}
-
-impl TemplateError {
-    /// What is wrong, in English, without the position.
-    pub fn reason(&self) -> String {
-        self.problem.english()
-    }
-}
-
-impl fmt::Display for TemplateError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "position {}: {}", self.position + 1, self.reason())
-    }
-}
-
-impl std::error::Error for TemplateError {}
+/// The most length and checksum fields one template may have.
+pub const MAX_FILLED: usize = 32;
 
 /// Plain text between variables: the text with `{{`/`}}` folded, where it starts in the
 /// template, and the text indexes at which a doubled brace was folded (to map positions back).
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct TextPart {
+pub(super) struct TextPart {
     text: String,
     start: usize,
     folds: Vec<usize>,
@@ -129,7 +61,7 @@ impl TextPart {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Part {
+pub(super) enum Part {
     Text(TextPart),
     Bytes(Vec<u8>),
     Seq {
@@ -139,6 +71,21 @@ enum Part {
     Time,
     UnixMs,
     Rand(usize),
+    /// `{seq:u16be}`: the counter as raw bytes.
+    SeqBin(IntField),
+    /// `{len:…}`: filled in once the message is known.
+    Len {
+        field: IntField,
+        after: bool,
+        at: usize,
+        token: String,
+    },
+    /// A checksum: filled in once the message is known.
+    Check {
+        spec: ChecksumSpec,
+        at: usize,
+        token: String,
+    },
     /// A caller's variable (a regex group), with the template position of its name.
     Var {
         name: String,
@@ -203,9 +150,6 @@ fn err(position: usize, problem: TemplateProblem) -> TemplateError {
     TemplateError { position, problem }
 }
 
-const VARIABLES: &str =
-    "use {seq}, {seq:04}, {time}, {unix_ms}, {rand:N}, {hex:..}, or {{ and }} for literal braces";
-
 impl Template {
     /// Parses a text-mode template.
     pub fn parse(source: &str) -> Result<Template, TemplateError> {
@@ -264,6 +208,7 @@ impl Template {
             folds: Vec::new(),
         };
         let mut fixed_size = 0usize;
+        let mut filled = 0usize;
         let mut i = 0;
         while i < chars.len() {
             let c = chars[i];
@@ -293,7 +238,7 @@ impl Template {
                     };
                     let close = i + 1 + close;
                     let body: String = chars[i + 1..close].iter().collect();
-                    let part = match Self::variable(&body, i + 1) {
+                    let part = match super::template_vars::variable(&body, i + 1) {
                         Err(e)
                             if matches!(e.problem, TemplateProblem::UnknownVariable(_))
                                 && is_var_name(&body)
@@ -310,8 +255,17 @@ impl Template {
                         Part::Rand(n) => *n,
                         Part::Bytes(b) => b.len(),
                         Part::Seq { width, .. } => *width,
+                        Part::SeqBin(f) | Part::Len { field: f, .. } => f.bytes,
+                        Part::Check { spec, .. } => spec.width(),
                         _ => 0,
                     });
+                    if matches!(part, Part::Len { .. } | Part::Check { .. }) {
+                        filled += 1;
+                        if filled > MAX_FILLED {
+                            let max = MAX_FILLED;
+                            return Err(err(i, TemplateProblem::TooManyFields { max }));
+                        }
+                    }
                     if fixed_size > MAX_OUTPUT {
                         return Err(err(i, TemplateProblem::TooLarge { max: MAX_OUTPUT }));
                     }
@@ -362,53 +316,6 @@ impl Template {
         Ok(())
     }
 
-    /// Parses the inside of `{...}`; `at` is the template position of its first character.
-    fn variable(body: &str, at: usize) -> Result<Part, TemplateError> {
-        let (name, arg) = match body.split_once(':') {
-            Some((n, a)) => (n, Some(a)),
-            None => (body, None),
-        };
-        let arg_at = at + name.chars().count() + 1;
-        match (name, arg) {
-            ("seq", None) => Ok(Part::Seq {
-                width: 0,
-                zero: false,
-            }),
-            ("seq", Some(a)) => {
-                let zero = a.starts_with('0') && a.len() > 1;
-                let width: usize = a
-                    .parse()
-                    .map_err(|_| err(arg_at, TemplateProblem::BadWidth(a.into())))?;
-                if width > MAX_WIDTH {
-                    let max = MAX_WIDTH;
-                    return Err(err(arg_at, TemplateProblem::WidthTooBig { width, max }));
-                }
-                Ok(Part::Seq { width, zero })
-            }
-            ("time", None) => Ok(Part::Time),
-            ("unix_ms", None) => Ok(Part::UnixMs),
-            ("rand", Some(a)) => {
-                let n: usize = a
-                    .trim()
-                    .parse()
-                    .map_err(|_| err(arg_at, TemplateProblem::BadCount(a.into())))?;
-                if n > MAX_RAND {
-                    let max = MAX_RAND;
-                    return Err(err(arg_at, TemplateProblem::RandTooBig { n, max }));
-                }
-                Ok(Part::Rand(n))
-            }
-            ("rand", None) => Err(err(at, TemplateProblem::RandNeedsCount)),
-            ("hex", Some(a)) => parse_hex(a)
-                .map(Part::Bytes)
-                .map_err(|e| err(arg_at + e.position, TemplateProblem::Hex(e.problem))),
-            ("time" | "unix_ms", Some(_)) => {
-                Err(err(arg_at, TemplateProblem::NoArgument(name.into())))
-            }
-            _ => Err(err(at, TemplateProblem::UnknownVariable(body.into()))),
-        }
-    }
-
     /// The text it was parsed from.
     pub fn source(&self) -> &str {
         &self.source
@@ -424,7 +331,12 @@ impl Template {
         self.parts.iter().any(|p| {
             matches!(
                 p,
-                Part::Seq { .. } | Part::Time | Part::UnixMs | Part::Rand(_) | Part::Var { .. }
+                Part::Seq { .. }
+                    | Part::SeqBin(_)
+                    | Part::Time
+                    | Part::UnixMs
+                    | Part::Rand(_)
+                    | Part::Var { .. }
             )
         })
     }
@@ -440,7 +352,9 @@ impl Template {
 
     /// True if the template uses `{seq}`.
     pub fn uses_seq(&self) -> bool {
-        self.parts.iter().any(|p| matches!(p, Part::Seq { .. }))
+        self.parts
+            .iter()
+            .any(|p| matches!(p, Part::Seq { .. } | Part::SeqBin(_)))
     }
 
     /// Expands the template into bytes and advances `ctx.seq` by one.
@@ -448,6 +362,7 @@ impl Template {
     /// a bad escape, or the variables' values would make it larger than [`MAX_OUTPUT`].
     pub fn render(&self, ctx: &mut TemplateCtx) -> Result<Vec<u8>, TemplateError> {
         let mut out = Vec::new();
+        let mut fills: Vec<(usize, &Part)> = Vec::new();
         for part in &self.parts {
             match part {
                 Part::Text(t) => out.extend(Self::render_text(t, ctx)?),
@@ -473,6 +388,15 @@ impl Template {
                     out.resize(start + n, 0);
                     fastrand::fill(&mut out[start..]);
                 }
+                Part::SeqBin(f) => out.extend(f.bytes_of(ctx.seq)),
+                Part::Len { field: f, .. } => {
+                    fills.push((out.len(), part));
+                    out.resize(out.len() + f.bytes, 0);
+                }
+                Part::Check { spec, .. } => {
+                    fills.push((out.len(), part));
+                    out.resize(out.len() + spec.width(), 0);
+                }
                 Part::Var { name, at } => {
                     let value = ctx.vars.iter().find(|(n, _)| n == name).map(|(_, v)| v);
                     let bytes = match value {
@@ -489,6 +413,7 @@ impl Template {
                 }
             }
         }
+        super::template_fill::fill(&mut out, &fills)?;
         ctx.seq = ctx.seq.wrapping_add(1);
         Ok(out)
     }

@@ -1,6 +1,7 @@
 //! Tests of payload templates.
 
 use super::*;
+use crate::codec::{EscapeProblem, HexProblem};
 
 fn render(src: &str) -> Vec<u8> {
     Template::parse(src)
@@ -213,4 +214,139 @@ fn callers_variables() {
     let e = t.render(&mut ctx).unwrap_err();
     assert_eq!(e.problem, TemplateProblem::TooLarge { max: MAX_OUTPUT });
     assert!(is_var_name("n_1") && !is_var_name("") && !is_var_name("a:b"));
+}
+
+fn render_n(t: &Template, n: usize) -> Vec<Vec<u8>> {
+    let mut ctx = TemplateCtx::default();
+    (0..n).map(|_| t.render(&mut ctx).unwrap()).collect()
+}
+
+#[test]
+fn binary_seq_every_width() {
+    let t = Template::parse("{seq:u8}{seq:u16be}{seq:u16le}{seq:u32be}{seq:u32le}").unwrap();
+    assert!(t.uses_seq() && t.has_variables());
+    let mut ctx = TemplateCtx {
+        seq: 0x0102_0304,
+        ..Default::default()
+    };
+    let out = t.render(&mut ctx).unwrap();
+    assert_eq!(out, [4, 3, 4, 4, 3, 1, 2, 3, 4, 4, 3, 2, 1]);
+    ctx.seq = 256;
+    assert_eq!(&t.render(&mut ctx).unwrap()[..3], &[0, 1, 0], "u8 wraps");
+    let t = Template::parse("{seq:u16be}").unwrap();
+    assert_eq!(render_n(&t, 2), vec![vec![0, 1], vec![0, 2]]);
+}
+
+#[test]
+fn binary_seq_in_hex_mode_makes_modbus_tcp_ids() {
+    let t = Template::parse_hex("{seq:u16be} 00 00 00 06 01 03 00 00 00 0a").unwrap();
+    let out = render_n(&t, 2);
+    assert_eq!(out[0], [0, 1, 0, 0, 0, 6, 1, 3, 0, 0, 0, 0x0a]);
+    assert_eq!(out[1][..2], [0, 2]);
+    let t = Template::parse_hex("00 {seq:u16be} 00").unwrap();
+    assert_eq!(render_n(&t, 1)[0], [0, 0, 1, 0]);
+}
+
+#[test]
+fn length_of_the_whole_message_and_after() {
+    let t = Template::parse_hex("{seq:u16be} 00 00 {len:u16be:after} 01 03 00 00 00 0a").unwrap();
+    assert_eq!(render_n(&t, 1)[0], [0, 1, 0, 0, 0, 6, 1, 3, 0, 0, 0, 0x0a]);
+    let t = Template::parse("{len:u8}abc{len:u32le}").unwrap();
+    assert_eq!(render_n(&t, 1)[0], [8, b'a', b'b', b'c', 8, 0, 0, 0]);
+    let t = Template::parse("{len:u16le:after}xy").unwrap();
+    assert_eq!(render_n(&t, 1)[0], [2, 0, b'x', b'y']);
+    assert!(!Template::parse("{len:u8}ab").unwrap().has_variables());
+}
+
+#[test]
+fn checksums_anywhere_in_each_order() {
+    let rtu = Template::parse_hex("01 03 00 00 00 0a {crc16-modbus}").unwrap();
+    assert_eq!(
+        render_n(&rtu, 1)[0],
+        [1, 3, 0, 0, 0, 0x0a, 0xC5, 0xCD],
+        "CRC-16/MODBUS goes low byte first"
+    );
+    let le = Template::parse_hex("01 03 00 00 00 0a {crc16-modbus:le}").unwrap();
+    assert_eq!(render_n(&le, 1)[0][6..], [0xC5, 0xCD]);
+    let be = Template::parse_hex("01 03 00 00 00 0a {crc16-modbus:be}").unwrap();
+    assert_eq!(render_n(&be, 1)[0][6..], [0xCD, 0xC5]);
+    // A checksum in the middle over a range, and a trailer after it.
+    let t = Template::parse_hex("02 31 32 {xor8:1..-2} 03").unwrap();
+    assert_eq!(render_n(&t, 1)[0], [2, 0x31, 0x32, 0x31 ^ 0x32, 3]);
+    // CRC-32 over everything but its own last four bytes, big-endian.
+    let t = Template::parse("123456789{crc32:be:0..-4}").unwrap();
+    assert_eq!(render_n(&t, 1)[0][9..], [0xCB, 0xF4, 0x39, 0x26]);
+    // A header checksum over the payload after it.
+    let t = Template::parse_hex("{sum8:1..} ff 02").unwrap();
+    assert_eq!(render_n(&t, 1)[0], [0x01, 0xff, 0x02]);
+    // An outer checksum covers an inner one as sent.
+    let t = Template::parse_hex("{xor8:1..} 05 {sum8:1..2}").unwrap();
+    assert_eq!(render_n(&t, 1)[0], [0x00, 0x05, 0x05]);
+    // Names as checksum.rs knows them.
+    for name in ["sum8", "xor8", "crc16-ccitt", "CRC-16/MODBUS", "crc32"] {
+        assert!(Template::parse(&format!("a{{{name}}}")).is_ok(), "{name}");
+    }
+}
+
+#[test]
+fn binary_field_errors_name_the_token() {
+    use super::super::binfield::FieldProblem as F;
+    let e = Template::parse("ab{seq:u24}").unwrap_err();
+    assert_eq!(
+        e.problem,
+        TemplateProblem::Field(F::UnknownInt("u24".into()))
+    );
+    assert_eq!(e.position, 7);
+    let e = Template::parse("{len:u16be:before}").unwrap_err();
+    assert_eq!(
+        e.problem,
+        TemplateProblem::Field(F::BadLenArg("before".into()))
+    );
+    let e = Template::parse("{crc32:0..x}").unwrap_err();
+    assert_eq!(
+        e.problem,
+        TemplateProblem::Field(F::BadRange("0..x".into()))
+    );
+    assert!(
+        e.to_string().contains("\"0..x\" is not a byte range"),
+        "{e}"
+    );
+    let e = Template::parse("{len}").unwrap_err();
+    assert_eq!(e.problem, TemplateProblem::LenNeedsWidth);
+    let render_err = |s: &str| {
+        Template::parse(s)
+            .unwrap()
+            .render(&mut TemplateCtx::default())
+            .unwrap_err()
+    };
+    let e = render_err("ab{crc32:7..}");
+    assert_eq!(
+        e.problem,
+        TemplateProblem::RangeOutside {
+            token: "crc32:7..".into(),
+            len: 6
+        }
+    );
+    assert!(e.to_string().contains("{crc32:7..}"), "{e}");
+    let e = render_err("ab{xor8:0..}");
+    assert_eq!(
+        e.problem,
+        TemplateProblem::RangeCoversField("xor8:0..".into())
+    );
+    let e = render_err("{rand:300}{len:u8}");
+    assert!(matches!(
+        e.problem,
+        TemplateProblem::LenTooBig {
+            len: 301,
+            max: 255,
+            ..
+        }
+    ));
+    let e = render_err("{xor8:1..}{xor8:0..1}");
+    assert_eq!(e.problem, TemplateProblem::ChecksumLoop("xor8:1..".into()));
+    let e = Template::parse(&"{xor8}".repeat(MAX_FILLED + 1)).unwrap_err();
+    assert_eq!(
+        e.problem,
+        TemplateProblem::TooManyFields { max: MAX_FILLED }
+    );
 }

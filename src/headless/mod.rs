@@ -76,6 +76,9 @@ pub fn run(launch: Launch) -> i32 {
     // The printer shows each row as it comes; no window shows them later: the view keeps
     // its counters only (no text decoded for rows nobody reads).
     rt.send(Control::SetCaps { rows: 0, bytes: 0 });
+    if launch.check.is_some() {
+        rt.send(Control::SetRxCheck(launch.check));
+    }
     let has_expect = expect.is_some();
     if let Some(x) = expect {
         rt.send(Control::StartExpect(Box::new(x)));

@@ -9,6 +9,7 @@
 //! and the runtime waits for stdout, as a user asking for every byte wants.
 
 use crate::auto::expect::{TryResult, fmt_ms};
+use crate::codec::CheckOutcome;
 use crate::codec::escape::{is_hostile, push_visible};
 use crate::i18n::english;
 use crate::launch::{PREVIEW_BYTES, Print};
@@ -27,8 +28,9 @@ pub const QUEUE_ROWS: usize = 256;
 
 /// What the runtime thread hands the stdout thread.
 enum Item {
-    /// An rx/tx row: the event holding only the bytes to show, and the payload's length.
-    Row(Event, usize),
+    /// An rx/tx row: the event holding only the bytes to show, the payload's length, and
+    /// its checksum check (a wrong one is marked at the end of the line).
+    Row(Event, usize, Option<CheckOutcome>),
     /// Any other event (never dropped).
     State(Event),
     /// A line as it is: an Expect try (never dropped).
@@ -48,6 +50,9 @@ struct Totals {
     tx_events: u64,
     tx_bytes: u64,
     secs: f64,
+    /// Received rows whose checksum was checked: right and wrong.
+    check_good: u64,
+    check_bad: u64,
 }
 
 impl Totals {
@@ -64,6 +69,27 @@ impl Totals {
             }
             _ => {}
         }
+    }
+
+    fn check(&mut self, c: Option<CheckOutcome>) {
+        match c {
+            Some(CheckOutcome::Good) => self.check_good += 1,
+            Some(_) => self.check_bad += 1,
+            None => {}
+        }
+    }
+
+    /// "checksum: N ok, M wrong", when any row was checked.
+    fn push_checks(&self, out: &mut String) -> bool {
+        if self.check_good + self.check_bad == 0 {
+            return false;
+        }
+        let _ = write!(
+            out,
+            "checksum: {} ok, {} wrong",
+            self.check_good, self.check_bad
+        );
+        true
     }
 
     fn push(&self, out: &mut String) {
@@ -138,7 +164,7 @@ impl Printer {
         }
     }
 
-    fn row(&mut self, ev: &Event, d: &[u8]) {
+    fn row(&mut self, ev: &Event, d: &[u8], check: Option<CheckOutcome>) {
         if self.print == Print::Preview && self.queued.load(Ordering::Acquire) >= QUEUE_ROWS {
             self.dropped += 1;
             return;
@@ -160,19 +186,24 @@ impl Printer {
             client: ev.client,
             kind,
         };
-        self.send(Item::Row(row, d.len()));
+        self.send(Item::Row(row, d.len(), check));
     }
 }
 
 impl Output for Printer {
     fn event(&mut self, ev: &Event) {
+        self.event_checked(ev, None);
+    }
+
+    fn event_checked(&mut self, ev: &Event, check: Option<CheckOutcome>) {
         self.totals.count(ev);
+        self.totals.check(check);
         let err = matches!(ev.kind, EventKind::Error { .. } | EventKind::TlsFailed(_));
         self.failed.store(err, Ordering::Relaxed);
         match ev.kind.data() {
             None => self.send(Item::State(ev.clone())),
             Some(_) if self.print == Print::Quiet => {}
-            Some(d) => self.row(ev, d),
+            Some(d) => self.row(ev, d, check),
         }
     }
 
@@ -226,7 +257,7 @@ fn write_loop(
         };
         line.clear();
         match item {
-            Item::Row(ev, len) => {
+            Item::Row(ev, len, check) => {
                 queued.fetch_sub(1, Ordering::AcqRel);
                 if broken {
                     continue;
@@ -237,6 +268,9 @@ fn write_loop(
                     dec.end_stream(&ev);
                 }
                 push_line(&mut line, &ev, text.as_deref(), hex, len);
+                if let Some(c) = check.filter(|c| c.is_bad()) {
+                    let _ = write!(line, " [{}]", c.english());
+                }
             }
             Item::State(ev) => {
                 // A close or accept ends the streams it is about.
@@ -248,8 +282,17 @@ fn write_loop(
                 dec.end_streams();
                 let _ = write!(line, "… {n} rows not shown (stdout was slow)");
             }
-            Item::Summary(t) if print == Print::Quiet => t.push(&mut line),
-            Item::Summary(_) => continue,
+            Item::Summary(t) => {
+                let checks = t.push_checks(&mut line);
+                if print == Print::Quiet {
+                    if checks {
+                        line.push('\n');
+                    }
+                    t.push(&mut line);
+                } else if !checks {
+                    continue;
+                }
+            }
         }
         line.push('\n');
         broken = broken || out.write_all(line.as_bytes()).is_err();

@@ -21,6 +21,8 @@ pub struct ViewRow {
     /// True when this row is a frame cut from a received chunk (the chunk is counted, the
     /// row is not).
     pub frame: bool,
+    /// How its checksum came out, when the session checks received frames.
+    pub check: Option<crate::codec::CheckOutcome>,
 }
 
 impl ViewRow {
@@ -29,6 +31,7 @@ impl ViewRow {
             event,
             truncated: false,
             frame: false,
+            check: None,
         }
     }
 }
@@ -96,6 +99,7 @@ impl ViewFramer {
                         },
                         truncated: f.truncated,
                         frame: true,
+                        check: None,
                     })
                     .collect()
             }
@@ -111,6 +115,7 @@ impl ViewFramer {
                         },
                         truncated: tail.truncated,
                         frame: true,
+                        check: None,
                     });
                 }
                 rows.push(ViewRow::plain(ev));
@@ -141,6 +146,7 @@ impl ViewFramer {
                     },
                     truncated: tail.truncated,
                     frame: true,
+                    check: None,
                 });
             }
         }

@@ -25,5 +25,5 @@ pub type Describe = fn(&Event) -> String;
 
 pub use counters::Counters;
 pub use record::{Record, RecordWriter};
-pub use store::{ClientInfo, Direction, Entry, LogStore};
+pub use store::{CheckCounts, ClientInfo, Direction, Entry, LogStore};
 pub use text::Decoders;

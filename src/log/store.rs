@@ -4,7 +4,7 @@
 use super::Describe;
 use super::counters::Counters;
 use super::text::Decoders;
-use crate::codec::Encoding;
+use crate::codec::{CheckOutcome, Encoding};
 use crate::net::{Event, EventKind};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -45,6 +45,15 @@ pub struct Entry {
     pub gap_us: Option<i64>,
     /// A TCP frame (display framing) longer than the frame cap: `text` ends in "(truncated)".
     pub truncated: bool,
+    /// Rx with a checksum check on: how the row's checksum came out.
+    pub check: Option<CheckOutcome>,
+}
+
+/// Received rows whose checksum was checked: how many were right and how many wrong.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CheckCounts {
+    pub good: u64,
+    pub bad: u64,
 }
 
 impl Entry {
@@ -103,6 +112,8 @@ pub struct LogStore {
     /// was at the last clear.
     drops_engine: u64,
     drops_base: u64,
+    /// Received rows checked against their checksum (the tab's checksum check).
+    pub checks: CheckCounts,
     /// Time of the last rx from each peer (for [`Entry::gap_us`]).
     last_rx: HashMap<(Option<u64>, Option<SocketAddr>), i64>,
 }
@@ -138,6 +149,7 @@ impl LogStore {
             drops_since_clear: false,
             drops_engine: 0,
             drops_base: 0,
+            checks: CheckCounts::default(),
             last_rx: HashMap::new(),
         }
     }
@@ -219,9 +231,25 @@ impl LogStore {
             text,
             gap_us,
             truncated,
+            check: None,
         });
         self.total += 1;
         self.evict();
+    }
+
+    /// Marks the row just pushed with its checksum check, and counts it.
+    pub fn mark_check(&mut self, outcome: CheckOutcome) {
+        if outcome.is_bad() {
+            self.checks.bad += 1;
+        } else {
+            self.checks.good += 1;
+        }
+        if self.max_rows > 0
+            && let Some(e) = self.rows.back_mut()
+            && e.seq + 1 == self.total
+        {
+            e.check = Some(outcome);
+        }
     }
 
     /// Counts received data shown as frames (rows are added with [`LogStore::push_row`]).

@@ -223,10 +223,15 @@ fn check_sends(steps: &[Step], enc: crate::codec::Encoding) -> Result<(), SeqErr
                 for name in &captured {
                     t = t.replace(&format!("{{{name}}}"), if *hex { "" } else { "x" });
                 }
-                if *hex {
+                if *template {
+                    let parsed = if *hex {
+                        crate::codec::Template::parse_hex(&t)
+                    } else {
+                        crate::codec::Template::parse(&t)
+                    };
+                    parsed.map_err(|e| err(e.to_string()))?;
+                } else if *hex {
                     crate::codec::parse_hex(&t).map_err(|e| err(format!("hex: {e}")))?;
-                } else if *template {
-                    crate::codec::Template::parse(&t).map_err(|e| err(e.to_string()))?;
                 } else {
                     if let Some(name) = unknown_variable(&t) {
                         return Err(err(format!(
@@ -326,11 +331,6 @@ fn flatten(
             continue;
         }
         let action = if let Some(text) = &s.send {
-            if s.hex && s.template {
-                return Err(err(format!(
-                    "step {label}: hex and template exclude each other"
-                )));
-            }
             Action::Send {
                 text: text.clone(),
                 hex: s.hex,

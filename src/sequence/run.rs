@@ -328,20 +328,25 @@ impl SequenceRun {
     }
 
     /// The bytes a send step puts on the wire: captured `{name}`s filled in, then hex,
-    /// a template, or text in the sequence's encoding.
+    /// a template (in hex with `hex`), or text in the sequence's encoding.
     fn bytes(&mut self, text: &str, hex: bool, template: bool) -> Result<Vec<u8>, Failure> {
         use crate::codec::PayloadError;
         let mut t = text.to_string();
         for (k, v) in &self.vars {
             t = t.replace(&format!("{{{k}}}"), v);
         }
-        if hex {
-            return parse_hex(&t).map_err(|e| Failure::BadPayload(PayloadError::Hex(e)));
-        }
         if template {
-            return Template::parse(&t)
+            let parsed = if hex {
+                Template::parse_hex(&t)
+            } else {
+                Template::parse(&t)
+            };
+            return parsed
                 .and_then(|tp| tp.render(&mut self.ctx))
                 .map_err(|e| Failure::BadPayload(PayloadError::Template(e)));
+        }
+        if hex {
+            return parse_hex(&t).map_err(|e| Failure::BadPayload(PayloadError::Hex(e)));
         }
         if let Some(name) = super::unknown_variable(&t) {
             return Err(Failure::NotCaptured(name.to_string()));

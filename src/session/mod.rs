@@ -34,7 +34,7 @@ use crate::auto::auto_send::AutoPlan;
 use crate::auto::expect::{Expect, TryResult};
 use crate::auto::pacer::PacerPlan;
 use crate::auto::rules::RuleSet;
-use crate::codec::{Encoding, Framing};
+use crate::codec::{CheckOutcome, ChecksumSpec, Encoding, Framing};
 use crate::log::LogStore;
 use crate::net::{Command, Event, Notifier, Role, SessionConfig};
 use crossbeam_channel::Sender;
@@ -58,6 +58,9 @@ pub enum Control {
     SetEncoding(Encoding),
     /// TCP display framing (the spool and the record keep the raw chunks).
     SetFraming(Framing),
+    /// Check each received row (each frame, with a framing) against a checksum in it;
+    /// None: no check. Marks the rows and counts good and bad ones.
+    SetRxCheck(Option<ChecksumSpec>),
     SetRules(Box<RuleSet>),
     ResetRuleCounts,
     StartExpect(Box<Expect>),
@@ -109,6 +112,12 @@ pub enum Control {
 pub trait Output: Send {
     /// Every event, as it is taken from the worker (and notes).
     fn event(&mut self, ev: &Event);
+    /// The same, with its checksum check when the session checks received data and the
+    /// event is shown as it came (not cut into frames). The default ignores the check.
+    fn event_checked(&mut self, ev: &Event, check: Option<CheckOutcome>) {
+        let _ = check;
+        self.event(ev);
+    }
     /// An Expect try finished (headless `--expect` prints one line each).
     fn expect_try(&mut self, _r: &TryResult) {}
     /// A replay reported (the command line prints each one).

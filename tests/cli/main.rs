@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod binary_fields;
 mod e2e_expect;
 mod e2e_headless;
 mod export_people;

@@ -32,6 +32,7 @@ mod record;
 mod record_throughput;
 mod resources;
 mod rule_captures;
+mod rx_check;
 mod session_roster;
 mod session_runtime;
 mod session_sequence;

@@ -24,6 +24,7 @@ mod packets;
 mod replay;
 mod roster;
 mod rule_typing;
+mod rx_check;
 mod sequence;
 mod shape;
 mod sockopts;

@@ -35,6 +35,7 @@ fn a_window_left_alone_still_receives_answers_and_records() {
         hex: false,
         duration: None,
         print: Default::default(),
+        check: None,
     };
     let app = App::new(None, Some(launch)).with_data_dir(dir.path());
     let mut h = harness(app);
@@ -80,6 +81,7 @@ fn a_close_is_seen_with_no_frame_drawn() {
         hex: false,
         duration: None,
         print: Default::default(),
+        check: None,
     };
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(App::new(None, Some(launch)).with_data_dir(dir.path()));

@@ -127,6 +127,7 @@ fn launch_opens_the_role_tab_starts_and_records() {
         hex: false,
         duration: None,
         print: Default::default(),
+        check: None,
     };
     let mut h = harness(App::new(None, Some(launch)));
     assert_eq!(h.state().tab, Role::UdpReceiver);
@@ -165,6 +166,7 @@ fn launch_with_auto_send_sends_on_ready() {
         hex: false,
         duration: None,
         print: Default::default(),
+        check: None,
     };
     let mut h = harness(App::new(None, Some(launch)));
     wait_for(&mut h, "bound", |a| {

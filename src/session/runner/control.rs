@@ -28,6 +28,7 @@ impl Runner {
                     self.framer.set_framing(f);
                 }
             }
+            Control::SetRxCheck(c) => self.rx_check = c,
             Control::SetRules(rules) => self.tools.set_rules(&rules, self.enc),
             Control::ResetRuleCounts => self.tools.reset_rule_counts(),
             Control::StartExpect(x) => {
@@ -168,5 +169,25 @@ impl Runner {
             kind: EventKind::Note(text),
         };
         self.on_event(ev, now);
+    }
+}
+
+/// The checksum check of received rows (set by [`Control::SetRxCheck`]).
+impl Runner {
+    /// The checksum check of a received event, when the session checks them.
+    pub(super) fn check(&self, ev: &Event) -> Option<CheckOutcome> {
+        match (&self.rx_check, &ev.kind) {
+            (Some(spec), EventKind::Rx(d)) => Some(spec.check(d)),
+            _ => None,
+        }
+    }
+
+    pub(super) fn check_rows(&self, rows: &mut [ViewRow]) {
+        if self.rx_check.is_none() {
+            return;
+        }
+        for r in rows {
+            r.check = self.check(&r.event);
+        }
     }
 }

@@ -16,7 +16,7 @@ use super::tools::{Tools, earliest};
 use super::view::{View, WriterError, WriterFailure};
 use super::{Control, Output, RuntimeOptions, SharedView, lock};
 use crate::auto::auto_send::AutoPlan;
-use crate::codec::Encoding;
+use crate::codec::{CheckOutcome, ChecksumSpec, Encoding};
 use crate::log::frames::{ViewFramer, ViewRow};
 use crate::log::spool::Spool;
 use crate::net::SessionConfig;
@@ -47,8 +47,8 @@ const FLUSH_EVERY: Duration = Duration::from_millis(1);
 
 /// Something for the view, in the order it happened.
 enum Item {
-    /// An event shown as one row.
-    Event(Event),
+    /// An event shown as one row, with its checksum check.
+    Event(Event, Option<CheckOutcome>),
     /// Received data cut into frames for display (the raw chunk is counted).
     Framed { raw: Event, rows: Vec<ViewRow> },
     /// Rows flushed from the framer at the end.
@@ -63,7 +63,7 @@ impl Item {
     fn size(&self) -> usize {
         let ev = |e: &Event| e.kind.data().map_or(0, <[u8]>::len) + 96;
         match self {
-            Item::Event(e) | Item::Replay(e) => ev(e),
+            Item::Event(e, _) | Item::Replay(e) => ev(e),
             Item::Framed { raw, rows } => {
                 ev(raw) + rows.iter().map(|r| ev(&r.event)).sum::<usize>()
             }
@@ -103,6 +103,8 @@ pub(super) struct Runner {
     record_path: Option<PathBuf>,
     record_error: Option<WriterError>,
     framer: ViewFramer,
+    /// The checksum check of received rows, if any.
+    rx_check: Option<ChecksumSpec>,
     /// This batch's events for the spool and the record, handed over once per batch.
     to_spool: Vec<Event>,
     to_record: Vec<Event>,
@@ -157,6 +159,7 @@ impl Runner {
             record_path: None,
             record_error: None,
             framer: ViewFramer::default(),
+            rx_check: None,
             to_spool: Vec::new(),
             to_record: Vec::new(),
             live: None,
@@ -344,18 +347,19 @@ impl Runner {
         if let Some(s) = &self.session {
             self.tools.on_event(&ev, s, now);
         }
+        let as_it_came = self.framer.is_raw() || !ev.role.is_tcp();
+        let check = if as_it_came { self.check(&ev) } else { None };
         if let Some(o) = &mut self.output {
-            o.event(&ev);
+            o.event_checked(&ev, check);
         }
         self.last_event = Some(now);
         let item = if self.framer.is_raw() {
-            Item::Event(ev)
+            Item::Event(ev, check)
         } else {
             let raw = ev.clone();
-            Item::Framed {
-                raw,
-                rows: self.framer.split(ev),
-            }
+            let mut rows = self.framer.split(ev);
+            self.check_rows(&mut rows);
+            Item::Framed { raw, rows }
         };
         self.queue(item);
     }
@@ -391,7 +395,8 @@ impl Runner {
             client: None,
             kind: EventKind::Info(String::new()),
         };
-        let rows = self.framer.flush_all(&template);
+        let mut rows = self.framer.flush_all(&template);
+        self.check_rows(&mut rows);
         if !rows.is_empty() {
             self.queue(Item::Rows(rows));
         }

@@ -105,9 +105,12 @@ impl Runner {
 /// Applies one queued item to the view.
 pub(super) fn apply(v: &mut View, item: Item) {
     match item {
-        Item::Event(ev) => {
+        Item::Event(ev, check) => {
             v.status.on_event(&ev);
             v.store.push(ev);
+            if let Some(c) = check {
+                v.store.mark_check(c);
+            }
         }
         Item::Framed { raw, rows } => {
             v.status.on_event(&raw);
@@ -128,6 +131,9 @@ pub(super) fn push_rows(v: &mut View, rows: Vec<ViewRow>) {
             v.store.push_row(row.event, row.truncated);
         } else {
             v.store.push(row.event);
+        }
+        if let Some(c) = row.check {
+            v.store.mark_check(c);
         }
     }
 }

@@ -88,6 +88,9 @@ impl App {
             if l.hex {
                 panel.settings.display = super::DisplayMode::Both;
             }
+            if let Some(c) = &l.check {
+                panel.settings.rx_check = crate::ui::pickers::check_picker::CheckForm::from_spec(c);
+            }
             // `--rule`s: the tab's rules, shown in the Auto-reply tool.
             if let Some(rules) = &l.auto.rules {
                 panel.settings.kit.rules = rules.clone();

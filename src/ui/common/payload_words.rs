@@ -7,7 +7,8 @@
 use crate::auto::rules::{MatchError, MatchProblem, RuleError, RuleProblem};
 use crate::codec::text::EncodeError;
 use crate::codec::{
-    EscapeError, EscapeProblem, HexError, HexProblem, PayloadError, TemplateError, TemplateProblem,
+    EscapeError, EscapeProblem, FieldProblem, HexError, HexProblem, PayloadError, TemplateError,
+    TemplateProblem,
 };
 use crate::i18n::{Lang, loader};
 use i18n_embed_fl::fl;
@@ -131,6 +132,46 @@ pub fn template_problem_text(lang: Lang, p: &TemplateProblem) -> String {
         Hex(h) => fl!(l, "parse-bad-hex", err = hex_problem_text(lang, h)),
         Escape(e) => escape_problem_text(lang, e),
         Encode(e) => encode_problem_text(lang, e),
+        Field(f) => field_problem_text(lang, f),
+        LenNeedsWidth => fl!(l, "parse-var-len-needs-width"),
+        LenTooBig { token, len, max } => fl!(
+            l,
+            "parse-var-len-too-big",
+            token = token.as_str(),
+            len = len,
+            max = max
+        ),
+        RangeOutside { token, len } => {
+            fl!(
+                l,
+                "parse-var-range-outside",
+                token = token.as_str(),
+                len = len
+            )
+        }
+        RangeCoversField(token) => {
+            fl!(l, "parse-var-range-covers-field", token = token.as_str())
+        }
+        ChecksumLoop(token) => fl!(l, "parse-var-checksum-loop", token = token.as_str()),
+        TooManyFields { max } => fl!(l, "parse-var-too-many-fields", max = max),
+    }
+}
+
+/// What is wrong with a binary field's spec (a template's, or a received-frame check's).
+pub fn field_problem_text(lang: Lang, p: &FieldProblem) -> String {
+    let l = loader(lang);
+    match p {
+        FieldProblem::UnknownInt(a) => fl!(l, "parse-field-unknown-int", arg = a.as_str()),
+        FieldProblem::BadRange(a) => fl!(l, "parse-field-bad-range", arg = a.as_str()),
+        FieldProblem::BadArg(a) => fl!(l, "parse-field-bad-arg", arg = a.as_str()),
+        FieldProblem::Twice(a) => fl!(l, "parse-field-twice", arg = a.as_str()),
+        FieldProblem::UnknownChecksum(a) => {
+            fl!(l, "parse-field-unknown-checksum", arg = a.as_str())
+        }
+        FieldProblem::BadLenArg(a) => fl!(l, "parse-field-bad-len-arg", arg = a.as_str()),
+        FieldProblem::PositionInTemplate(a) => {
+            fl!(l, "parse-field-position-in-template", arg = a.as_str())
+        }
     }
 }
 
@@ -189,6 +230,14 @@ mod tests {
     use crate::auto::rules::{Matcher, Responder, Rule, RuleSet};
     use crate::codec::{Encoding, Template, TemplateCtx, encode, parse_escapes, parse_hex};
 
+    fn render_err(t: &str) -> PayloadError {
+        Template::parse(t)
+            .unwrap()
+            .render(&mut TemplateCtx::default())
+            .unwrap_err()
+            .into()
+    }
+
     fn errors() -> Vec<PayloadError> {
         let bad_render = Template::parse("ab收")
             .unwrap()
@@ -208,6 +257,18 @@ mod tests {
             Template::parse("{seq:x}").unwrap_err().into(),
             Template::parse("{hex:0G}").unwrap_err().into(),
             bad_render.into(),
+            Template::parse("{seq:u24}").unwrap_err().into(),
+            Template::parse("{crc32:0..x}").unwrap_err().into(),
+            Template::parse("{crc32:ab}").unwrap_err().into(),
+            Template::parse("{crc32:be:le}").unwrap_err().into(),
+            Template::parse("{len:u8:before}").unwrap_err().into(),
+            Template::parse("{crc32:@-4}").unwrap_err().into(),
+            Template::parse("{len}").unwrap_err().into(),
+            render_err("{rand:300}{len:u8}"),
+            render_err("ab{crc32:7..}"),
+            render_err("ab{xor8:0..}"),
+            render_err("{xor8:1..}{xor8:0..1}"),
+            Template::parse(&"{xor8}".repeat(33)).unwrap_err().into(),
         ]
     }
 

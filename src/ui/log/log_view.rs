@@ -7,6 +7,7 @@ pub use super::log_state::{DisplayMode, LogActions, LogViewState};
 use crate::codec::{Encoding, to_hex_spaced};
 use crate::i18n::{Lang, loader};
 use crate::log::{Direction, Entry, LogStore, RecordWriter};
+use crate::ui::common::address_field::ERROR_RED;
 use crate::ui::common::layout::MetaCol;
 use egui::{Color32, RichText, Sense, TextStyle, Ui};
 use egui_extras::{Column, TableBuilder, TableRow};
@@ -332,7 +333,15 @@ fn data_cells(row: &mut TableRow<'_, '_>, e: &Entry, mode: DisplayMode, lang: La
     } else {
         crate::i18n::describe_in(lang, &e.event).into()
     };
+    let mark = super::marks::check_mark(e, lang);
+    let mark_cell = |ui: &mut Ui| {
+        if let Some(m) = &mark {
+            let rt = RichText::new(m).strong().color(ERROR_RED);
+            ui.add(egui::Label::new(rt).selectable(false));
+        }
+    };
     let text_cell = |ui: &mut Ui| {
+        mark_cell(ui);
         let t = visible(&shown, MAX_CELL_CHARS);
         let rt = if e.data().is_some() {
             RichText::new(t).monospace()
@@ -346,6 +355,7 @@ fn data_cells(row: &mut TableRow<'_, '_>, e: &Entry, mode: DisplayMode, lang: La
         ui.add(egui::Label::new(rt).selectable(false).truncate());
     };
     let hex = |ui: &mut Ui| {
+        mark_cell(ui);
         if e.data().is_some() {
             ui.add(
                 egui::Label::new(RichText::new(hex_cell(e)).monospace())

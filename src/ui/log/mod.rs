@@ -1,5 +1,5 @@
 //! A session's log in the window: the virtualised table of events, its toolbar and
-//! search box, what it keeps between frames, how much of it stays in memory, and the
+//! search box, the marks a row can carry, what it keeps between frames, how much of it stays in memory, and the
 //! live feed to Wireshark.
 
 pub(super) mod live_feed;
@@ -7,4 +7,5 @@ pub(super) mod log_settings;
 pub(super) mod log_state;
 pub(super) mod log_toolbar;
 pub(super) mod log_view;
+pub(super) mod marks;
 pub(super) mod search;

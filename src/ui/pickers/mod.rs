@@ -1,7 +1,8 @@
 //! The forms of a session's options, each a menu or section of its own: the encoding,
-//! the TCP framing of the log, multicast, socket options, TLS (and a refused certificate to trust) and how writes
+//! the TCP framing of the log, the checksum check of received rows, multicast, socket options, TLS (and a refused certificate to trust) and how writes
 //! are cut.
 
+pub(super) mod check_picker;
 pub(super) mod encoding_picker;
 pub(super) mod framing_picker;
 pub(super) mod multicast;

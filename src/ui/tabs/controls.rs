@@ -187,8 +187,8 @@ fn main_button(ui: &mut Ui, p: &mut SessionPanel, valid: bool, notify: &Option<N
     }
 }
 
-/// The menus of the session's options: socket options, and on the TCP tabs the framing,
-/// the writes and TLS.
+/// The menus of the session's options: socket options, the checksum check of received
+/// rows, and on the TCP tabs the framing (before the check), the writes and TLS.
 fn option_menus(ui: &mut Ui, p: &mut SessionPanel, editable: bool) {
     let (role, kernel) = (p.role, p.st.sockopts.clone());
     let shown = kernel.as_deref().filter(|_| p.is_running());
@@ -203,6 +203,10 @@ fn option_menus(ui: &mut Ui, p: &mut SessionPanel, editable: bool) {
     if p.role.is_tcp() {
         ui.separator();
         crate::ui::pickers::framing_picker::show(ui, role.as_str(), &mut p.settings.framing);
+    }
+    ui.separator();
+    crate::ui::pickers::check_picker::show(ui, role.as_str(), &mut p.settings.rx_check);
+    if p.role.is_tcp() {
         ui.separator();
         if let Some(shaping) = crate::ui::pickers::writes_picker::show(ui, &mut p.settings.writes)
             && p.is_running()

@@ -43,10 +43,11 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) -> bool {
     let warn = p.settings.tls.warns(p.role);
     super::tls_status::items(ui, lang, warn, &p.st);
     ui.separator();
-    let (c, refused, dropped, since_clear) = {
+    let (c, refused, dropped, since_clear, checks) = {
         let v = p.view();
         let s = &v.store;
-        (s.counters, s.refused, s.kernel_dropped, s.drops_since_clear)
+        let d = (s.kernel_dropped, s.drops_since_clear);
+        (s.counters, s.refused, d.0, d.1, s.checks)
     };
     // One piece: wrapped, Chinese breaks between any two characters ("字 / 节").
     let counters = fl!(
@@ -65,6 +66,22 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) -> bool {
         whole(ui, RichText::new(held).color(ERROR_RED));
     } else {
         whole(ui, held).on_hover_text(fl!(loader(lang), "held-tip"));
+    }
+    if checks.good + checks.bad > 0 {
+        ui.separator();
+        let (good, bad) = (thousands(checks.good), thousands(checks.bad));
+        let t = fl!(
+            loader(lang),
+            "status-checks",
+            good = good.as_str(),
+            bad = bad.as_str()
+        );
+        let t = if checks.bad > 0 {
+            RichText::new(t).color(ERROR_RED)
+        } else {
+            RichText::new(t)
+        };
+        whole(ui, t).on_hover_text(fl!(loader(lang), "status-checks-tip"));
     }
     if refused > 0 {
         ui.separator();

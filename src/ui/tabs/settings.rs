@@ -66,6 +66,8 @@ pub struct TabSettings {
     pub kit: KitSettings,
     /// TCP: how received data is cut into rows in the log view (display only).
     pub framing: FramingForm,
+    /// The checksum check of received rows.
+    pub rx_check: crate::ui::pickers::check_picker::CheckForm,
     /// UDP: the Multicast section.
     pub multicast: MulticastForm,
     /// TCP: how this side cuts messages into writes, and TCP_NODELAY.
@@ -103,6 +105,7 @@ impl TabSettings {
             send: SendState::default(),
             kit: Default::default(),
             framing: Default::default(),
+            rx_check: Default::default(),
             multicast: Default::default(),
             writes: Default::default(),
             tls: Default::default(),

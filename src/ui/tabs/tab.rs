@@ -68,6 +68,7 @@ pub struct SessionPanel {
     /// What the runtime was last given (sent again only when the fields change).
     sent_rules: Option<(RuleSet, Encoding)>,
     sent_framing: Option<crate::codec::Framing>,
+    sent_check: Option<Option<crate::codec::ChecksumSpec>>,
 }
 
 impl SessionPanel {
@@ -125,6 +126,7 @@ impl SessionPanel {
             notify: None,
             sent_rules: None,
             sent_framing: None,
+            sent_check: None,
         }
     }
 
@@ -247,7 +249,7 @@ impl SessionPanel {
         self.log.reset();
     }
 
-    /// Gives the runtime the tab's rules and framing when they changed.
+    /// Gives the runtime the tab's rules, framing and checksum check when they changed.
     pub fn sync_runtime(&mut self) {
         let enc = self.encoding();
         let rules = &self.settings.kit.rules;
@@ -270,6 +272,12 @@ impl SessionPanel {
         {
             self.sent_framing = Some(f.clone());
             self.runtime.send(Control::SetFraming(f));
+        }
+        if let Ok(c) = self.settings.rx_check.spec()
+            && self.sent_check != Some(c)
+        {
+            self.sent_check = Some(c);
+            self.runtime.send(Control::SetRxCheck(c));
         }
     }
 
