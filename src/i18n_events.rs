@@ -44,6 +44,8 @@ pub fn describe_in(lang: Lang, ev: &Event) -> String {
         EventKind::KernelDrops { total } => fl!(l, "ev-kernel-drops", total = total),
         EventKind::PeerFinHalfOpen => fl!(l, "ev-peer-fin-half-open"),
         EventKind::FinSent => fl!(l, "ev-fin-sent"),
+        EventKind::ReadingPaused => fl!(l, "ev-reading-paused"),
+        EventKind::ReadingResumed => fl!(l, "ev-reading-resumed"),
         EventKind::Unsent { messages } => fl!(l, "ev-unsent", n = messages),
         EventKind::TlsReady(info) => crate::i18n_tls::ready(lang, info),
         EventKind::TlsServerCert { cert, source } => {
@@ -321,6 +323,8 @@ mod tests {
             K::KernelDrops { total: 9 },
             K::PeerFinHalfOpen,
             K::FinSent,
+            K::ReadingPaused,
+            K::ReadingResumed,
             K::Unsent { messages: 4 },
             K::StoppedListening { clients: 1 },
             K::NotApplicable,

@@ -662,6 +662,8 @@ ev-kernel-drops = kernel dropped: { $total ->
 } so far (the socket's receive buffer was full, so they never reached the app)
 ev-peer-fin-half-open = the peer sent FIN (it will send no more); this side can still send — Disconnect to close
 ev-fin-sent = shutdown(SHUT_WR): sent FIN; still receiving until the peer closes
+ev-reading-paused = reading paused: recv() is not called; what arrives waits in the kernel's receive queue (when it is full the window closes and the sender's send queue grows)
+ev-reading-resumed = reading resumed: the next recv() returns everything that piled up
 ev-unsent = { $n ->
     [one] { $n } queued message was
    *[other] { $n } queued messages were

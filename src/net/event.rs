@@ -106,6 +106,11 @@ pub enum EventKind {
     PeerFinHalfOpen,
     /// TCP: shutdown(SHUT_WR) — this side sent FIN and still receives.
     FinSent,
+    /// TCP: this side stopped calling recv() (the TCP client's connection, or every client
+    /// of a server): what arrives waits in the kernel's receive queue.
+    ReadingPaused,
+    /// TCP: recv() again; what piled up comes in the next read.
+    ReadingResumed,
     /// TCP: this many queued messages were not sent before closing.
     Unsent {
         messages: u64,

@@ -45,6 +45,8 @@ struct Client<'a> {
     file: Option<FileSend>,
     /// When the connection was last sampled (TCP_INFO).
     sampled: Option<Instant>,
+    /// Reading was just resumed: read what piled up before waiting again.
+    read_now: bool,
 }
 
 impl<'a> Client<'a> {
@@ -98,6 +100,10 @@ impl<'a> Client<'a> {
                 }
             }
         }
+        if cfg.pause_reading {
+            conn.set_paused(poll.registry(), SOCK, true);
+            ctx.emit(Some(peer), None, EventKind::ReadingPaused);
+        }
         Some(Client {
             cfg,
             poll,
@@ -107,6 +113,7 @@ impl<'a> Client<'a> {
             buf: vec![0u8; 64 * 1024],
             file: None,
             sampled: None,
+            read_now: false,
         })
     }
 
@@ -127,6 +134,12 @@ impl<'a> Client<'a> {
                 if ctx.gone {
                     return;
                 }
+            }
+            if std::mem::take(&mut self.read_now)
+                && let ReadEnd::Over = self.conn.read_ready(ctx, &mut self.buf, keep_open)
+            {
+                ctx.flush_notify();
+                return;
             }
             // A file: the next chunk only once the previous ones have left.
             if let Some(f) = self.file.as_mut() {
@@ -229,6 +242,17 @@ impl<'a> Client<'a> {
             Command::SetShaping(s) => conn.set_shaping(s),
             Command::SendFile(spec) => file_send::start(ctx, &mut self.file, *spec),
             Command::CancelFile => file_send::cancel(ctx, &mut self.file),
+            Command::PauseReading(paused) => {
+                if conn.set_paused(self.poll.registry(), SOCK, paused) {
+                    let kind = if paused {
+                        EventKind::ReadingPaused
+                    } else {
+                        self.read_now = true;
+                        EventKind::ReadingResumed
+                    };
+                    ctx.emit(Some(self.peer), None, kind);
+                }
+            }
             Command::SetDestination(_) | Command::StopListening => {
                 ctx.info(EventKind::NotApplicable);
             }

@@ -24,6 +24,7 @@ mod limits;
 mod many_clients;
 mod multicast;
 mod payloads;
+mod pause_reading;
 mod port_owner;
 mod priority;
 mod prop_parsers;

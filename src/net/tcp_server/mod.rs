@@ -54,6 +54,8 @@ struct Server<'a> {
     file: Option<FileSend>,
     /// The read buffer shared by every client.
     buf: Vec<u8>,
+    /// Reading paused for every client (and those accepted while it is).
+    paused: bool,
 }
 
 impl<'a> Server<'a> {
@@ -115,6 +117,9 @@ impl<'a> Server<'a> {
             let report = super::sockopts::report(&r, &cfg.sockopts, true, listen_addr.is_ipv6());
             ctx.info(EventKind::SocketOptions(Box::new(report)));
         }
+        if cfg.pause_reading {
+            ctx.info(EventKind::ReadingPaused);
+        }
         if let Some(Built::Server { cert, source, .. }) = &tls {
             ctx.emit(
                 None,
@@ -140,6 +145,7 @@ impl<'a> Server<'a> {
             sampled: None,
             file: None,
             buf: vec![0u8; 64 * 1024],
+            paused: cfg.pause_reading,
         })
     }
 
@@ -315,6 +321,9 @@ impl<'a> Server<'a> {
         }
         ctx.emit(Some(peer), Some(id), EventKind::Accepted);
         let mut conn = Conn::new(stream, peer, Some(id), self.shaping);
+        if self.paused {
+            conn.set_paused(self.poll.registry(), token, true);
+        }
         if let Some(built) = &self.tls {
             match super::tls::TlsStream::new(built, TLS_HANDSHAKE_TIMEOUT) {
                 Ok(t) => conn = conn.with_tls(t),
