@@ -138,7 +138,13 @@ tl-rst-sent = ended: RST sent from here (SO_LINGER 0)
 tl-closed-local = ended: closed by this side
 tl-error = failed
 tl-bytes = { $n } B
-tl-times = ×{ $n }
+tl-calls-each = ×{ $calls }, { $each } B each, { $total } B in all
+tl-calls-total = ×{ $calls }, { $total } B in all
+tl-recv-paused = reading paused (data waits in the kernel)
+tl-recv-resumed = reading resumed
+tl-earlier-title = Earlier socket calls
+tl-earlier-dropped = { $n } calls before these are no longer kept
+tl-earlier-tip = Click to list the earlier calls
 
 ## TCP diagram.
 
