@@ -95,7 +95,12 @@ impl Conn {
     /// Pauses or resumes reading: while paused the socket is watched for writing only and
     /// nothing is read. True when this changed anything. After a resume the caller reads
     /// at once ([`Conn::read_ready`]): one recv() then returns what piled up.
-    pub fn set_paused(&mut self, registry: &mio::Registry, token: mio::Token, paused: bool) -> bool {
+    pub fn set_paused(
+        &mut self,
+        registry: &mio::Registry,
+        token: mio::Token,
+        paused: bool,
+    ) -> bool {
         if self.paused == paused {
             return false;
         }

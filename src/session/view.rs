@@ -80,6 +80,8 @@ pub struct Status {
     pub state: ConnState,
     /// TCP server: the listening socket was closed (its clients kept).
     pub listen_stopped: bool,
+    /// TCP: reading is paused (the worker said so; see `Command::PauseReading`).
+    pub reading_paused: bool,
     /// The real local address reported by the worker.
     pub local: Option<SocketAddr>,
     /// UDP: sources seen in received datagrams (newest last, at most 100).
@@ -139,6 +141,7 @@ impl Status {
             running: false,
             state: ConnState::Idle,
             listen_stopped: false,
+            reading_paused: false,
             local: None,
             senders: Vec::new(),
             last_sender: None,
@@ -180,6 +183,7 @@ impl Status {
         self.running = true;
         self.state = ConnState::Starting;
         self.listen_stopped = false;
+        self.reading_paused = false;
         self.local = None;
         self.timeline = Timeline::new(self.role);
         self.auto_note = None;
@@ -199,6 +203,8 @@ impl Status {
             EventKind::Bound if own => self.state = ConnState::Bound,
             EventKind::Listening { .. } => self.state = ConnState::Listening,
             EventKind::StoppedListening { .. } => self.listen_stopped = true,
+            EventKind::ReadingPaused => self.reading_paused = true,
+            EventKind::ReadingResumed => self.reading_paused = false,
             EventKind::Connecting if own => self.state = ConnState::Connecting,
             EventKind::Connected if own => {
                 self.state = ConnState::Connected;

@@ -92,7 +92,11 @@ fn three_python_writes_while_the_server_is_paused_come_out_of_one_read() {
     w.wait("reading resumed", |e| e.kind == EventKind::ReadingResumed);
     let rx = w.wait("the read", is_rx);
     assert_eq!(rx.client, Some(id));
-    assert_eq!(rx_bytes(&rx), b"one\ntwo\nthree\n", "three writes, one read");
+    assert_eq!(
+        rx_bytes(&rx),
+        b"one\ntwo\nthree\n",
+        "three writes, one read"
+    );
     w.expect_none(Duration::from_millis(200), is_rx);
     assert_eq!(rx_events(&w.seen).len(), 1);
     if tcp_info::AVAILABLE {

@@ -19,6 +19,7 @@ mod log_follow;
 mod logs;
 mod multicast;
 mod off_path;
+mod pause_reading;
 mod replay;
 mod roster;
 mod rule_typing;

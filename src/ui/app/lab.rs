@@ -43,21 +43,19 @@ pub fn start_lab(app: &mut App, tcp: bool) {
     pump_lab(app);
 }
 
-/// Opens the "TCP is a stream" lab: the TCP pair, with the client writing three messages
-/// in one write (Writes: 3 in one) and the server showing raw chunks, so that "Send three
-/// messages" arrives as one chunk; "Split by lines" then turns on LF framing.
+/// Opens the "TCP is a stream" lab: the TCP pair, the server showing raw chunks. The
+/// client makes three separate send() calls (its writes are not merged); with the
+/// server's reading paused they pile up in the server's kernel, and on resume one recv()
+/// returns all three: a receiver that reads late is the usual cause of 粘包. "Split by
+/// lines" then turns on LF framing, and the three messages are three rows again.
 pub fn start_stream_lab(app: &mut App) {
     start_lab(app, true);
     let Some(lab) = app.classroom.lab.as_mut() else {
         return;
     };
     lab.stream = true;
-    // Set before the client starts (it starts once the server listens).
-    let client = app.panel_mut(Role::TcpClient);
-    client.settings.writes.coalesce_on = true;
-    client.settings.writes.coalesce = "3".into();
-    // An empty send box: a message sent by hand would be held and join the lab's three.
-    client.settings.send.text = String::new();
+    // The lab's three messages are its own: an empty send box.
+    app.panel_mut(Role::TcpClient).settings.send.text = String::new();
     pump_lab(app);
 }
 
@@ -69,17 +67,40 @@ fn stream_messages(lang: Lang) -> [&'static str; 3] {
     }
 }
 
-/// The stream lab's steps in its bar: send the three messages; frame by lines; back to
-/// raw chunks.
+/// The stream lab's steps in its bar: pause the server's reading; send the three
+/// messages (three send() calls); resume (one recv()); frame by lines; back to raw.
 fn stream_steps(app: &mut App, ui: &mut Ui) {
     let lang = app.classroom.lang;
     let l = loader(lang);
+    let server = app.panel_mut(Role::TcpServer);
+    // The kernel's view of the (first) client: its receive queue while paused.
+    if server.selected_client.is_none() {
+        let first = {
+            let v = server.view();
+            v.store.clients.values().find(|c| c.open).map(|c| c.id)
+        };
+        server.selected_client = first;
+    }
+    let paused = server.reading_paused();
+    let (text, tip) = if paused {
+        (fl!(l, "lab-stream-resume"), fl!(l, "lab-stream-resume-tip"))
+    } else {
+        (fl!(l, "lab-stream-pause"), fl!(l, "lab-stream-pause-tip"))
+    };
+    if ui
+        .add_enabled(server.is_running(), egui::Button::selectable(paused, text))
+        .on_hover_text(tip)
+        .clicked()
+    {
+        server.set_reading_paused(!paused);
+    }
     let connected = app.panel(Role::TcpClient).st.state == ConnState::Connected;
     if ui
         .add_enabled(connected, egui::Button::new(fl!(l, "lab-stream-send")))
         .on_hover_text(fl!(l, "lab-stream-send-tip"))
         .clicked()
     {
+        // Three messages, three send() calls: the client's Writes merge nothing.
         let client = app.panel_mut(Role::TcpClient);
         for m in stream_messages(lang) {
             client.send_bytes(m.as_bytes().to_vec());
@@ -225,7 +246,9 @@ pub fn show_split(app: &mut App, ui: &mut Ui) -> bool {
     if app.classroom.split.is_none() {
         return true;
     }
-    let show_timeline = app.classroom.settings.timeline;
+    // The stream lab is told by its strips: three send(), one recv().
+    let show_timeline =
+        app.classroom.settings.timeline || app.classroom.lab.as_ref().is_some_and(|l| l.stream);
     egui::CentralPanel::default().show(ui, |ui| {
         ui.columns(2, |cols| {
             for (col, role) in cols.iter_mut().zip([left, right]) {

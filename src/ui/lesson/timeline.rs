@@ -35,7 +35,13 @@ pub fn count(lang: Lang, bytes: u64, calls: u64, each: Option<u64>) -> String {
     let l = loader(lang);
     match (calls, each) {
         (0 | 1, _) => fl!(l, "tl-bytes", n = bytes),
-        (_, Some(each)) => fl!(l, "tl-calls-each", calls = calls, each = each, total = bytes),
+        (_, Some(each)) => fl!(
+            l,
+            "tl-calls-each",
+            calls = calls,
+            each = each,
+            total = bytes
+        ),
         (_, None) => fl!(l, "tl-calls-total", calls = calls, total = bytes),
     }
 }
@@ -86,7 +92,7 @@ pub fn step_text(s: &Step, lang: Lang, udp: bool) -> String {
                 format!("{}recv() {n}", client_tag(lang, client))
             }
         }
-        Step::RecvPaused => format!("recv() ⏸ {}", fl!(loader(lang), "tl-recv-paused")),
+        Step::RecvPaused => format!("recv() {}", fl!(loader(lang), "tl-recv-paused")),
         Step::RecvResumed => format!("recv() ▶ {}", fl!(loader(lang), "tl-recv-resumed")),
         Step::Shutdown { client } => format!("{}shutdown(SHUT_WR) → FIN", client_tag(lang, client)),
         Step::PeerFin { client } => {
@@ -254,11 +260,12 @@ fn earlier_window(ui: &mut Ui, t: &Timeline, lang: Lang, id: egui::Id, hidden: u
         .default_size([420.0, 300.0])
         .show(ui.ctx(), |ui| {
             if t.dropped > 0 {
-                ui.label(RichText::new(fl!(loader(lang), "tl-earlier-dropped", n = t.dropped)).weak());
+                ui.label(
+                    RichText::new(fl!(loader(lang), "tl-earlier-dropped", n = t.dropped)).weak(),
+                );
             }
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
-                .stick_to_bottom(true)
                 .show_rows(
                     ui,
                     ui.text_style_height(&egui::TextStyle::Monospace),
@@ -397,7 +404,7 @@ mod tests {
         t.on_event(&ev(r, EventKind::ReadingResumed, p, None));
         t.on_event(&ev(r, EventKind::Rx(vec![0; 21]), p, None));
         let zh = t.texts(Lang::Zh);
-        assert_eq!(zh[2], "recv() ⏸ 暂停接收(数据留在内核里)");
+        assert_eq!(zh[2], "recv() 暂停接收（数据留在内核里）");
         assert_eq!(zh[3], "recv() ▶ 恢复接收");
         assert_eq!(zh[4], "recv() 21 字节");
     }

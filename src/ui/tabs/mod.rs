@@ -2,6 +2,7 @@
 //! each role's fields (UDP sender and receiver, TCP client and server), the drawing of
 //! the whole tab, the tools' row, and what the tools' requests do to the tab.
 
+pub(super) mod pause_toggle;
 pub(super) mod session_panel;
 pub(super) mod settings;
 pub(super) mod status_words;

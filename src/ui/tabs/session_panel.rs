@@ -44,6 +44,7 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) -> bool {
     }
     let warn = p.settings.tls.warns(p.role);
     super::tls_status::items(ui, lang, warn, &p.st);
+    super::pause_toggle::status(ui, p);
     ui.separator();
     let (c, refused, dropped, since_clear) = {
         let v = p.view();
@@ -297,9 +298,11 @@ fn option_menus(ui: &mut Ui, p: &mut SessionPanel, editable: bool) {
     }
 }
 
-/// The TCP server's listening buttons; the TCP client's half-close and reset while connected.
+/// Pause reading (TCP); the TCP server's listening buttons; the TCP client's half-close
+/// and reset while connected.
 fn role_buttons(ui: &mut Ui, p: &mut SessionPanel) {
     let lang = p.lang;
+    super::pause_toggle::show(ui, p);
     if p.role == Role::TcpServer {
         let listening = p.st.state == ConnState::Listening && !p.st.listen_stopped;
         if let Some(a) = tcp_server::server_buttons(ui, listening) {
