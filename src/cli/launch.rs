@@ -208,6 +208,7 @@ impl RoleCommand {
                 send,
                 expect,
                 writes,
+                reading,
                 tls,
                 ..
             } => {
@@ -215,6 +216,7 @@ impl RoleCommand {
                 let mut cfg = SessionConfig::new(Role::TcpClient, connect.clone());
                 cfg.connect_timeout = *timeout;
                 cfg.shaping = writes.shaping();
+                reading.apply(&mut cfg);
                 cfg.tls = tls.options();
                 (cfg, Some(send), opt("--reply", reply)?)
             }
@@ -225,6 +227,7 @@ impl RoleCommand {
                 max_clients,
                 send,
                 writes,
+                reading,
                 tls,
                 ..
             } => {
@@ -235,6 +238,7 @@ impl RoleCommand {
                 }
                 let mut cfg = SessionConfig::new(Role::TcpServer, listen.clone());
                 cfg.shaping = writes.shaping();
+                reading.apply(&mut cfg);
                 cfg.tls = tls.options();
                 cfg.backlog = *backlog;
                 cfg.max_clients = *max_clients as usize;

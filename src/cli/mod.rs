@@ -183,6 +183,8 @@ pub enum RoleCommand {
         #[command(flatten)]
         writes: WritesArgs,
         #[command(flatten)]
+        reading: ReadArgs,
+        #[command(flatten)]
         tls: TlsArgs,
         #[command(flatten)]
         rules: RuleArgs,
@@ -216,6 +218,8 @@ pub enum RoleCommand {
         send: SendArgs,
         #[command(flatten)]
         writes: WritesArgs,
+        #[command(flatten)]
+        reading: ReadArgs,
         #[command(flatten)]
         tls: TlsArgs,
         #[command(flatten)]

@@ -113,6 +113,9 @@ pub struct SessionConfig {
     pub sockopts: sockopts::SockOpts,
     /// TCP: start with reading paused (see [`Command::PauseReading`]).
     pub pause_reading: bool,
+    /// TCP, with `pause_reading`: resume by itself this long after the connection is made
+    /// (client) or the server listens (`--pause-reading-for`).
+    pub resume_reading_after: Option<Duration>,
 }
 
 /// UDP multicast options. The receiver joins `group` (binding the wildcard address of the
@@ -166,6 +169,7 @@ impl SessionConfig {
             tls: None,
             sockopts: sockopts::SockOpts::default(),
             pause_reading: false,
+            resume_reading_after: None,
         }
     }
 

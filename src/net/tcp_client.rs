@@ -47,6 +47,8 @@ struct Client<'a> {
     sampled: Option<Instant>,
     /// Reading was just resumed: read what piled up before waiting again.
     read_now: bool,
+    /// Started paused for a while: resume then.
+    resume_at: Option<Instant>,
 }
 
 impl<'a> Client<'a> {
@@ -114,6 +116,10 @@ impl<'a> Client<'a> {
             file: None,
             sampled: None,
             read_now: false,
+            resume_at: cfg
+                .resume_reading_after
+                .filter(|_| cfg.pause_reading)
+                .and_then(|d| Instant::now().checked_add(d)),
         })
     }
 
@@ -134,6 +140,10 @@ impl<'a> Client<'a> {
                 if ctx.gone {
                     return;
                 }
+            }
+            if self.resume_at.is_some_and(|t| t <= Instant::now()) {
+                self.resume_at = None;
+                let _ = self.on_command(ctx, Command::PauseReading(false));
             }
             if std::mem::take(&mut self.read_now)
                 && let ReadEnd::Over = self.conn.read_ready(ctx, &mut self.buf, keep_open)
@@ -169,7 +179,11 @@ impl<'a> Client<'a> {
                 .file
                 .as_ref()
                 .map_or(TICK, |f| f.wait(now, !self.conn.has_pending(), TICK))
-                .min(self.conn.next_write_in(now).unwrap_or(TICK));
+                .min(self.conn.next_write_in(now).unwrap_or(TICK))
+                .min(
+                    self.resume_at
+                        .map_or(TICK, |t| t.saturating_duration_since(now)),
+                );
             if let Err(e) = self.poll.poll(&mut self.events, Some(timeout)) {
                 if e.kind() == io::ErrorKind::Interrupted {
                     continue;
@@ -243,6 +257,8 @@ impl<'a> Client<'a> {
             Command::SendFile(spec) => file_send::start(ctx, &mut self.file, *spec),
             Command::CancelFile => file_send::cancel(ctx, &mut self.file),
             Command::PauseReading(paused) => {
+                // The user's choice ends a timed pause.
+                self.resume_at = None;
                 if conn.set_paused(self.poll.registry(), SOCK, paused) {
                     let kind = if paused {
                         EventKind::ReadingPaused

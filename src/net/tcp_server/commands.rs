@@ -94,6 +94,8 @@ impl Server<'_> {
     /// Pauses or resumes reading on every client (and those accepted while paused); on
     /// resume each client's queue is read at once.
     fn pause_reading(&mut self, ctx: &mut Ctx, paused: bool) -> ControlFlow<()> {
+        // The user's choice (or the timer's) ends a timed pause.
+        self.resume_at = None;
         if self.paused == paused {
             return Continue(());
         }

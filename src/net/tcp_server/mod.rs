@@ -9,7 +9,7 @@ use super::file_send::FileSend;
 use super::shaping::WriteShaping;
 use super::tls::Built;
 use super::worker::{Ctx, TICK, WAKER};
-use super::{CloseReason, EventKind, SessionConfig};
+use super::{CloseReason, Command, EventKind, SessionConfig};
 use mio::{Events, Interest, Poll, Token};
 use socket2::{Domain, Protocol, Socket, Type};
 use std::collections::{BTreeMap, HashMap};
@@ -56,6 +56,8 @@ struct Server<'a> {
     buf: Vec<u8>,
     /// Reading paused for every client (and those accepted while it is).
     paused: bool,
+    /// Started paused for a while: resume then.
+    resume_at: Option<Instant>,
 }
 
 impl<'a> Server<'a> {
@@ -146,6 +148,10 @@ impl<'a> Server<'a> {
             file: None,
             buf: vec![0u8; 64 * 1024],
             paused: cfg.pause_reading,
+            resume_at: cfg
+                .resume_reading_after
+                .filter(|_| cfg.pause_reading)
+                .and_then(|d| Instant::now().checked_add(d)),
         })
     }
 
@@ -158,6 +164,14 @@ impl<'a> Server<'a> {
                 if self.on_command(ctx, cmd).is_break() || ctx.gone {
                     return;
                 }
+            }
+            if self.resume_at.is_some_and(|t| t <= Instant::now())
+                && (self
+                    .on_command(ctx, Command::PauseReading(false))
+                    .is_break()
+                    || ctx.gone)
+            {
+                return;
             }
             self.step_file(ctx);
             self.sample(ctx);
@@ -248,6 +262,9 @@ impl<'a> Server<'a> {
             .min()
         {
             timeout = timeout.min(d);
+        }
+        if let Some(t) = self.resume_at {
+            timeout = timeout.min(t.saturating_duration_since(now));
         }
         timeout
     }
