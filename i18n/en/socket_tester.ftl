@@ -114,6 +114,8 @@ explain-unique-local = An IPv6 private address (fc00::/7) for the local network 
 
 ## Address and port fields.
 
+field-use-port = Use port { $port }
+port-well-known-warning = ⚠ Well-known port (0–1023): the lesson says programs should not use these; pick one from 1024 to 65535
 port-well-known = well-known port (0–1023)
 port-registered = registered port (1024–49151)
 port-dynamic = dynamic port (49152–65535)
@@ -677,6 +679,10 @@ ev-kernel-drops = kernel dropped: { $total ->
    *[other] { $total } datagrams
 } so far (the socket's receive buffer was full, so they never reached the app)
 ev-peer-fin-half-open = the peer sent FIN (it will send no more); this side can still send — Disconnect to close
+ev-port-held-by = port { $port } is held by "{ $name }" (process { $pid })
+ev-port-free = port { $free } is free on this address: try it
+ev-port-no-free = no free port could be found on this address
+ev-port-sep = {"; "}
 ev-fin-sent = shutdown(SHUT_WR): sent FIN; still receiving until the peer closes
 ev-reading-paused = reading paused: recv() is not called; what arrives waits in the kernel's receive queue (when it is full the window closes and the sender's send queue grows)
 ev-reading-resumed = reading resumed: the next recv() returns everything that piled up

@@ -111,6 +111,14 @@ pub enum EventKind {
     ReadingPaused,
     /// TCP: recv() again; what piled up comes in the next read.
     ReadingResumed,
+    /// bind() / listen() on `port` failed (address in use, permission denied): the
+    /// program holding it where the system tells, and a port free on the same address.
+    /// Told just before the error.
+    PortAdvice {
+        port: u16,
+        owner: Option<super::port_owner::Owner>,
+        free: Option<u16>,
+    },
     /// TCP: this many queued messages were not sent before closing.
     Unsent {
         messages: u64,

@@ -71,6 +71,14 @@ pub enum AutoNote {
     Interrupted { ended: bool, progress: String },
 }
 
+/// What the worker said after bind() / listen() failed on `port`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortAdvice {
+    pub port: u16,
+    pub owner: Option<crate::net::port_owner::Owner>,
+    pub free: Option<u16>,
+}
+
 /// The small part of the view, cloned by the window each frame.
 #[derive(Clone, Debug)]
 pub struct Status {
@@ -82,6 +90,9 @@ pub struct Status {
     pub listen_stopped: bool,
     /// TCP: reading is paused (the worker said so; see `Command::PauseReading`).
     pub reading_paused: bool,
+    /// bind() / listen() failed on this port: its holder and a free port (the worker's
+    /// [`EventKind::PortAdvice`]), for the words under the port field.
+    pub port_advice: Option<PortAdvice>,
     /// The real local address reported by the worker.
     pub local: Option<SocketAddr>,
     /// UDP: sources seen in received datagrams (newest last, at most 100).
@@ -142,6 +153,7 @@ impl Status {
             state: ConnState::Idle,
             listen_stopped: false,
             reading_paused: false,
+            port_advice: None,
             local: None,
             senders: Vec::new(),
             last_sender: None,
@@ -184,6 +196,7 @@ impl Status {
         self.state = ConnState::Starting;
         self.listen_stopped = false;
         self.reading_paused = false;
+        self.port_advice = None;
         self.local = None;
         self.timeline = Timeline::new(self.role);
         self.auto_note = None;
@@ -205,6 +218,13 @@ impl Status {
             EventKind::StoppedListening { .. } => self.listen_stopped = true,
             EventKind::ReadingPaused => self.reading_paused = true,
             EventKind::ReadingResumed => self.reading_paused = false,
+            EventKind::PortAdvice { port, owner, free } if own => {
+                self.port_advice = Some(PortAdvice {
+                    port: *port,
+                    owner: owner.clone(),
+                    free: *free,
+                });
+            }
             EventKind::Connecting if own => self.state = ConnState::Connecting,
             EventKind::Connected if own => {
                 self.state = ConnState::Connected;

@@ -20,6 +20,7 @@ mod logs;
 mod multicast;
 mod off_path;
 mod pause_reading;
+mod port_errors;
 mod replay;
 mod roster;
 mod rule_typing;

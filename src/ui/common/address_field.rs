@@ -135,6 +135,85 @@ pub fn port_field(
     )
 }
 
+/// A bind or listen that failed on the port a local port field holds, worded in the UI's
+/// language (the reason, who holds the port, a free port), and the free port to offer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortFailure {
+    pub text: String,
+    pub free: Option<u16>,
+}
+
+/// The port a server or receiver binds: checked as you type, with a warning for the
+/// well-known ports 0–1023 (in the lesson's words) before Start, and under it the last
+/// bind or listen failure on this port with a button that puts the free port in the field.
+/// Returns the port when it is acceptable.
+pub fn local_port_field(
+    ui: &mut Ui,
+    label: &str,
+    port: &mut String,
+    editable: bool,
+    failure: Option<&PortFailure>,
+) -> Option<u16> {
+    let (ok, take) = field_cell(
+        ui,
+        port,
+        |ui, port| {
+            let l = ui.label(label);
+            ui.add(
+                TextEdit::singleline(port)
+                    .desired_width(60.0)
+                    .interactive(editable)
+                    .hint_text("0–65535"),
+            )
+            .labelled_by(l.id);
+        },
+        |ui, port| {
+            let ok = match addr::parse_port(port, true) {
+                Ok(p) if (1..1024).contains(&p) => {
+                    well_known_warning(ui);
+                    Some(p)
+                }
+                Ok(p) => {
+                    port_class_note(ui, p);
+                    Some(p)
+                }
+                Err(e) => {
+                    addr_error(ui, &e);
+                    None
+                }
+            };
+            let mut take = None;
+            if let Some(f) = failure {
+                error_label(ui, &f.text);
+                if let Some(free) = f.free
+                    && editable
+                    && ui
+                        .button(fl!(ui_loader(ui), "field-use-port", port = free))
+                        .clicked()
+                {
+                    take = Some(free);
+                }
+            }
+            (ok, take)
+        },
+    );
+    match take {
+        Some(free) => {
+            *port = free.to_string();
+            Some(free)
+        }
+        None => ok,
+    }
+}
+
+/// Ports 1–1023 on a local field: the lesson says programs should not use them.
+fn well_known_warning(ui: &mut Ui) {
+    let lang = super::lang::lang(ui.ctx());
+    let l = loader(lang);
+    ui.label(RichText::new(fl!(l, "port-well-known-warning")).color(super::style::NOTE_AMBER))
+        .on_hover_text(fl!(l, "port-well-known-tip"));
+}
+
 /// An optional local bind: empty (the OS picks), a port (`7890`) or `HOST:PORT`.
 /// Returns true when acceptable.
 pub fn optional_bind_field(ui: &mut Ui, label: &str, text: &mut String, editable: bool) -> bool {

@@ -183,12 +183,14 @@ fn about_line(ui: &mut Ui, p: &SessionPanel) {
 /// every option in the tab's menus, is good enough to start.
 fn fields(ui: &mut Ui, p: &mut SessionPanel, editable: bool) -> bool {
     let mut valid = false;
+    let failure = super::port_failure::of(p);
+    let failure = failure.as_ref();
     ui.horizontal_wrapped(|ui| {
         valid = match p.role {
             Role::UdpSender => udp_sender::fields(ui, &mut p.settings, editable),
-            Role::UdpReceiver => udp_receiver::fields(ui, &mut p.settings, editable),
+            Role::UdpReceiver => udp_receiver::fields(ui, &mut p.settings, editable, failure),
             Role::TcpClient => tcp_client::fields(ui, &mut p.settings, editable),
-            Role::TcpServer => tcp_server::fields(ui, &mut p.settings, editable),
+            Role::TcpServer => tcp_server::fields(ui, &mut p.settings, editable, failure),
         };
     });
     if !p.role.is_tcp() {

@@ -12,8 +12,15 @@ use crate::ui::tools::action::PanelAction;
 use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
 
-pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
-    let ok = super::local_address_fields(ui, &fl!(ui_loader(ui), "field-listen-host"), s, editable);
+/// The fields; `failure`: the last bind / listen failure, shown under the port.
+pub fn fields(
+    ui: &mut Ui,
+    s: &mut TabSettings,
+    editable: bool,
+    failure: Option<&crate::ui::common::address_field::PortFailure>,
+) -> bool {
+    let host = fl!(ui_loader(ui), "field-listen-host");
+    let ok = super::local_address_fields(ui, &host, s, editable, failure);
     let l = ui.label(fl!(ui_loader(ui), "field-backlog"));
     ui.add(
         egui::TextEdit::singleline(&mut s.backlog)
