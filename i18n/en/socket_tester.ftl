@@ -186,6 +186,8 @@ lab-stream-send = ② Send three messages
 lab-stream-send-tip = The client calls send() three times: "one", "two" and "three", each ending in a line feed, each its own write (nothing is merged on the client: its strip says send() ×3).
 lab-stream-frame = ④ Split by lines (LF framing)
 lab-stream-frame-tip = The server cuts what it receives at each line feed, so each message is its own row again. Framing (a delimiter, a length prefix or a fixed size) is how protocols over TCP find their messages.
+lab-stream-queued = waiting in the server's kernel, unread: { $n } B
+lab-stream-result = { $sends } send() on the client, { $reads } recv() on the server ({ $bytes } B)
 lab-stream-raw = Back to raw chunks
 
 ## Engine errors.

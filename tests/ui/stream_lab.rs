@@ -51,6 +51,11 @@ fn paused_round(h: &mut egui_kittest::Harness<'static, App>, rows_before: usize)
         wait_for(h, "14 bytes in the server's receive queue", |a| {
             recv_queue(a) == Some(14)
         });
+        // The bar says so too.
+        assert!(
+            h.query_by_label("waiting in the server's kernel, unread: 14 B")
+                .is_some()
+        );
     }
     assert_eq!(
         server_rx_texts(h.state()).len(),

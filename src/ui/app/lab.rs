@@ -43,84 +43,6 @@ pub fn start_lab(app: &mut App, tcp: bool) {
     pump_lab(app);
 }
 
-/// Opens the "TCP is a stream" lab: the TCP pair, the server showing raw chunks. The
-/// client makes three separate send() calls (its writes are not merged); with the
-/// server's reading paused they pile up in the server's kernel, and on resume one recv()
-/// returns all three: a receiver that reads late is the usual cause of 粘包. "Split by
-/// lines" then turns on LF framing, and the three messages are three rows again.
-pub fn start_stream_lab(app: &mut App) {
-    start_lab(app, true);
-    let Some(lab) = app.classroom.lab.as_mut() else {
-        return;
-    };
-    lab.stream = true;
-    // The lab's three messages are its own: an empty send box.
-    app.panel_mut(Role::TcpClient).settings.send.text = String::new();
-    pump_lab(app);
-}
-
-/// The stream lab's three messages, back to back, in the window's language.
-fn stream_messages(lang: Lang) -> [&'static str; 3] {
-    match lang {
-        Lang::Zh => ["你好\n", "在吗\n", "再见\n"],
-        _ => ["one\n", "two\n", "three\n"],
-    }
-}
-
-/// The stream lab's steps in its bar: pause the server's reading; send the three
-/// messages (three send() calls); resume (one recv()); frame by lines; back to raw.
-fn stream_steps(app: &mut App, ui: &mut Ui) {
-    let lang = app.classroom.lang;
-    let l = loader(lang);
-    let server = app.panel_mut(Role::TcpServer);
-    // The kernel's view of the (first) client: its receive queue while paused.
-    if server.selected_client.is_none() {
-        let first = {
-            let v = server.view();
-            v.store.clients.values().find(|c| c.open).map(|c| c.id)
-        };
-        server.selected_client = first;
-    }
-    let paused = server.reading_paused();
-    let (text, tip) = if paused {
-        (fl!(l, "lab-stream-resume"), fl!(l, "lab-stream-resume-tip"))
-    } else {
-        (fl!(l, "lab-stream-pause"), fl!(l, "lab-stream-pause-tip"))
-    };
-    if ui
-        .add_enabled(server.is_running(), egui::Button::selectable(paused, text))
-        .on_hover_text(tip)
-        .clicked()
-    {
-        server.set_reading_paused(!paused);
-    }
-    let connected = app.panel(Role::TcpClient).st.state == ConnState::Connected;
-    if ui
-        .add_enabled(connected, egui::Button::new(fl!(l, "lab-stream-send")))
-        .on_hover_text(fl!(l, "lab-stream-send-tip"))
-        .clicked()
-    {
-        // Three messages, three send() calls: the client's Writes merge nothing.
-        let client = app.panel_mut(Role::TcpClient);
-        for m in stream_messages(lang) {
-            client.send_bytes(m.as_bytes().to_vec());
-        }
-    }
-    use crate::ui::pickers::framing_picker::FramingMode;
-    let framing = &mut app.panel_mut(Role::TcpServer).settings.framing.mode;
-    if *framing == FramingMode::Raw {
-        if ui
-            .button(fl!(l, "lab-stream-frame"))
-            .on_hover_text(fl!(l, "lab-stream-frame-tip"))
-            .clicked()
-        {
-            *framing = FramingMode::Lf;
-        }
-    } else if ui.button(fl!(l, "lab-stream-raw")).clicked() {
-        *framing = FramingMode::Raw;
-    }
-}
-
 pub(super) fn close_split(app: &mut App) {
     if let Some((a, _)) = app.classroom.split.take() {
         app.tab = a;
@@ -233,7 +155,7 @@ pub fn show_split(app: &mut App, ui: &mut Ui) -> bool {
             if let Some(lab) = app.classroom.lab.clone().filter(|l| l.port != 0) {
                 if lab.stream {
                     ui.label(fl!(loader(lang), "lab-stream-note", port = lab.port));
-                    stream_steps(app, ui);
+                    super::stream_lab::steps(app, ui);
                 } else {
                     ui.label(fl!(loader(lang), "lab-note", port = lab.port));
                 }
