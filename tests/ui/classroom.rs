@@ -110,7 +110,10 @@ fn port_fields_show_the_range_class() {
     assert!(h.query_by_label_contains("dynamic port").is_some());
     // A local well-known port is a warning (the lesson's words), not just a class.
     set_field(&mut h, "Port", "80");
-    assert!(h.query_by_label_contains("Well-known port (0–1023)").is_some());
+    assert!(
+        h.query_by_label_contains("Well-known port (0–1023)")
+            .is_some()
+    );
     set_field(&mut h, "Bind host", "0.0.0.0");
     assert!(
         h.query_by_label_contains("● reachable from the network")

@@ -98,3 +98,36 @@ fn a_well_known_port_is_warned_in_the_lessons_words_before_start() {
             .is_none()
     );
 }
+
+#[test]
+fn the_udp_senders_local_port_in_use_offers_a_free_one_under_its_field() {
+    let held = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = held.local_addr().unwrap().port();
+    let mut h = harness(english());
+    open_tab(&mut h, Role::UdpSender);
+    set_field(&mut h, "Local port", &format!("127.0.0.1:{port}"));
+    h.get_by_label("Bind").click();
+    wait_for(&mut h, "the bind failed", |a| {
+        matches!(a.panel(Role::UdpSender).st.state, ConnState::Error(_))
+            && !a.panel(Role::UdpSender).is_running()
+    });
+    let free = h.state().panel(Role::UdpSender).st.port_advice.clone();
+    let free = free.and_then(|a| a.free).expect("a free port");
+    assert!(
+        h.query_by_label_contains(&format!("holds this port. Port {port} is held by"))
+            .is_some()
+            || !socket_tester::net::port_owner::AVAILABLE
+    );
+    h.get_by_label(&format!("Use port {free}")).click();
+    settle(&mut h);
+    // The host stays; the port is the free one.
+    assert_eq!(
+        h.state().panel(Role::UdpSender).settings.local,
+        format!("127.0.0.1:{free}")
+    );
+    h.get_by_label("Bind").click();
+    wait_for(&mut h, "bound on the free port", |a| {
+        a.panel(Role::UdpSender).st.state == ConnState::Bound
+    });
+    drop(held);
+}

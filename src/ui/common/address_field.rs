@@ -182,19 +182,7 @@ pub fn local_port_field(
                     None
                 }
             };
-            let mut take = None;
-            if let Some(f) = failure {
-                error_label(ui, &f.text);
-                if let Some(free) = f.free
-                    && editable
-                    && ui
-                        .button(fl!(ui_loader(ui), "field-use-port", port = free))
-                        .clicked()
-                {
-                    take = Some(free);
-                }
-            }
-            (ok, take)
+            (ok, failure_words(ui, failure, editable))
         },
     );
     match take {
@@ -216,10 +204,16 @@ fn well_known_warning(ui: &mut Ui) {
 
 /// An optional local bind: empty (the OS picks), a port (`7890`) or `HOST:PORT`.
 /// Returns true when acceptable.
-pub fn optional_bind_field(ui: &mut Ui, label: &str, text: &mut String, editable: bool) -> bool {
+pub fn optional_bind_field(
+    ui: &mut Ui,
+    label: &str,
+    text: &mut String,
+    editable: bool,
+    failure: Option<&PortFailure>,
+) -> bool {
     let hint = fl!(ui_loader(ui), "field-os-picks");
     let tip = fl!(ui_loader(ui), "field-os-picks-tip");
-    field_cell(
+    let (ok, take) = field_cell(
         ui,
         text,
         |ui, text| {
@@ -241,25 +235,54 @@ pub fn optional_bind_field(ui: &mut Ui, label: &str, text: &mut String, editable
                         .weak()
                         .small(),
                 );
-                return true;
+                return (true, None);
             }
-            let res = if v.chars().all(|c| c.is_ascii_digit()) {
-                addr::parse_port(v, true)
-            } else {
-                addr::split_host_port(v).map(|(_, p)| p)
-            };
-            match res {
+            let ok = match bind_port(v) {
                 Ok(p) => {
-                    port_class_note(ui, p);
+                    if (1..1024).contains(&p) {
+                        well_known_warning(ui);
+                    } else {
+                        port_class_note(ui, p);
+                    }
                     true
                 }
                 Err(e) => {
                     addr_error(ui, &e);
                     false
                 }
-            }
+            };
+            (ok, failure_words(ui, failure, editable))
         },
-    )
+    );
+    if let Some(free) = take {
+        // Keep the host a HOST:PORT named; a port alone stays a port.
+        *text = match addr::split_host_port(text.trim()) {
+            Ok((host, _)) if !text.trim().chars().all(|c| c.is_ascii_digit()) => {
+                addr::join_host_port(&host, free)
+            }
+            _ => free.to_string(),
+        };
+    }
+    ok
+}
+
+/// The port of an optional bind field's text: a port alone (`7890`) or `HOST:PORT`.
+pub fn bind_port(v: &str) -> Result<u16, addr::AddrError> {
+    if v.chars().all(|c| c.is_ascii_digit()) {
+        addr::parse_port(v, true)
+    } else {
+        addr::split_host_port(v).map(|(_, p)| p)
+    }
+}
+
+/// A bind failure's words in red, and its "Use port N" button; the port clicked.
+fn failure_words(ui: &mut Ui, failure: Option<&PortFailure>, editable: bool) -> Option<u16> {
+    let f = failure?;
+    error_label(ui, &f.text);
+    let free = f.free.filter(|_| editable)?;
+    ui.button(fl!(ui_loader(ui), "field-use-port", port = free))
+        .clicked()
+        .then_some(free)
 }
 
 /// A short note on what a bind host means.

@@ -6,26 +6,25 @@
 //! watches one server that is slow to read, not a per-client switch. Before Connect /
 //! Listen it makes the session start paused.
 
-use super::tab::SessionPanel;
-use crate::i18n::loader;
+use crate::i18n::{Lang, loader};
 use crate::net::Role;
 use crate::ui::common::style::NOTE_AMBER;
 use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
 
-/// The toggle (TCP tabs only).
-pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
-    if !p.role.is_tcp() {
-        return;
+/// The toggle for a TCP tab in `role` whose reading is `paused` (as the worker said while
+/// it runs, else what the next start does). Some(the new state) when it was clicked.
+pub fn show(ui: &mut Ui, lang: Lang, role: Role, paused: bool) -> Option<bool> {
+    if !role.is_tcp() {
+        return None;
     }
-    let l = loader(p.lang);
-    let paused = p.reading_paused();
+    let l = loader(lang);
     let (text, tip) = if paused {
         (
             fl!(l, "btn-resume-reading"),
             fl!(l, "btn-resume-reading-tip"),
         )
-    } else if p.role == Role::TcpServer {
+    } else if role == Role::TcpServer {
         (
             fl!(l, "btn-pause-reading"),
             fl!(l, "btn-pause-reading-tip-server"),
@@ -33,22 +32,19 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel) {
     } else {
         (fl!(l, "btn-pause-reading"), fl!(l, "btn-pause-reading-tip"))
     };
-    if ui
-        .add(egui::Button::selectable(paused, text))
+    ui.add(egui::Button::selectable(paused, text))
         .on_hover_text(tip)
         .clicked()
-    {
-        p.set_reading_paused(!paused);
-    }
+        .then_some(!paused)
 }
 
 /// The status line's part: "reading paused" in amber while a running session is paused.
-pub fn status(ui: &mut Ui, p: &SessionPanel) {
-    if p.role.is_tcp() && p.is_running() && p.st.reading_paused {
+pub fn status(ui: &mut Ui, lang: Lang, paused_now: bool) {
+    if paused_now {
         ui.separator();
         crate::ui::common::style::whole(
             ui,
-            RichText::new(fl!(loader(p.lang), "status-reading-paused")).color(NOTE_AMBER),
+            RichText::new(fl!(loader(lang), "status-reading-paused")).color(NOTE_AMBER),
         );
     }
 }

@@ -5,16 +5,18 @@
 //! is over and the field still holds the port that failed.
 
 use super::status_words::ConnState;
-use super::tab::SessionPanel;
-use crate::net::{ErrorKind, EventKind, addr};
-use crate::ui::common::address_field::PortFailure;
+use crate::i18n::Lang;
+use crate::net::{ErrorKind, EventKind};
+use crate::session::Status;
+use crate::ui::common::address_field::{self, PortFailure};
 
-/// The failure to show under the port field of `p`, if there is one.
-pub fn of(p: &SessionPanel) -> Option<PortFailure> {
-    if p.is_running() {
+/// The failure to show under the port field that holds `binds` (a port, or the UDP
+/// sender's `HOST:PORT`), from a tab's status `st` (`running`: its session runs).
+pub fn of(lang: Lang, running: bool, st: &Status, binds: &str) -> Option<PortFailure> {
+    if running {
         return None;
     }
-    let ConnState::Error(ev) = &p.st.state else {
+    let ConnState::Error(ev) = &st.state else {
         return None;
     };
     let EventKind::Error { kind, .. } = &ev.kind else {
@@ -24,12 +26,12 @@ pub fn of(p: &SessionPanel) -> Option<PortFailure> {
         return None;
     }
     // The worker tells it only for bind() / listen(), on the port that failed.
-    let advice = p.st.port_advice.as_ref()?;
-    if addr::parse_port(&p.settings.port, true).ok() != Some(advice.port) {
+    let advice = st.port_advice.as_ref()?;
+    if address_field::bind_port(binds.trim()).ok() != Some(advice.port) {
         return None;
     }
-    let reason = crate::i18n::error_sentence(p.lang, *kind);
-    let more = crate::i18n::port_advice(p.lang, advice.port, &advice.owner, advice.free);
+    let reason = crate::i18n::error_sentence(lang, *kind);
+    let more = crate::i18n::port_advice(lang, advice.port, &advice.owner, advice.free);
     // A sentence of its own after the reason (the log's row starts in lower case).
     let mut chars = more.chars();
     let more: String = chars

@@ -44,7 +44,8 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) -> bool {
     }
     let warn = p.settings.tls.warns(p.role);
     super::tls_status::items(ui, lang, warn, &p.st);
-    super::pause_toggle::status(ui, p);
+    let paused_now = p.role.is_tcp() && p.is_running() && p.st.reading_paused;
+    super::pause_toggle::status(ui, lang, paused_now);
     ui.separator();
     let (c, refused, dropped, since_clear) = {
         let v = p.view();
@@ -183,11 +184,17 @@ fn about_line(ui: &mut Ui, p: &SessionPanel) {
 /// every option in the tab's menus, is good enough to start.
 fn fields(ui: &mut Ui, p: &mut SessionPanel, editable: bool) -> bool {
     let mut valid = false;
-    let failure = super::port_failure::of(p);
+    // The field that binds: the UDP sender's local port, else the port.
+    let binds = if p.role == Role::UdpSender {
+        &p.settings.local
+    } else {
+        &p.settings.port
+    };
+    let failure = super::port_failure::of(p.lang, p.is_running(), &p.st, binds);
     let failure = failure.as_ref();
     ui.horizontal_wrapped(|ui| {
         valid = match p.role {
-            Role::UdpSender => udp_sender::fields(ui, &mut p.settings, editable),
+            Role::UdpSender => udp_sender::fields(ui, &mut p.settings, editable, failure),
             Role::UdpReceiver => udp_receiver::fields(ui, &mut p.settings, editable, failure),
             Role::TcpClient => tcp_client::fields(ui, &mut p.settings, editable),
             Role::TcpServer => tcp_server::fields(ui, &mut p.settings, editable, failure),
@@ -304,7 +311,9 @@ fn option_menus(ui: &mut Ui, p: &mut SessionPanel, editable: bool) {
 /// and reset while connected.
 fn role_buttons(ui: &mut Ui, p: &mut SessionPanel) {
     let lang = p.lang;
-    super::pause_toggle::show(ui, p);
+    if let Some(paused) = super::pause_toggle::show(ui, lang, p.role, p.reading_paused()) {
+        p.set_reading_paused(paused);
+    }
     if p.role == Role::TcpServer {
         let listening = p.st.state == ConnState::Listening && !p.st.listen_stopped;
         if let Some(a) = tcp_server::server_buttons(ui, listening) {
