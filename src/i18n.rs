@@ -10,7 +10,9 @@
 //! assert_eq!(fl!(loader(Lang::En), "tl-bytes", n = 5), "5 B");
 //! ```
 
-pub use crate::i18n_events::{describe_in, english, error_sentence, file_stopped, write_problem};
+pub use crate::i18n_events::{
+    describe_in, english, error_sentence, file_stopped, port_advice, write_problem,
+};
 use i18n_embed::LanguageLoader;
 use i18n_embed::fluent::FluentLanguageLoader;
 use i18n_embed::unic_langid::LanguageIdentifier;

@@ -9,6 +9,33 @@ use crate::net::{CloseReason, ErrorKind, Event, EventKind, ResetReason, Role};
 use i18n_embed_fl::fl;
 use std::net::IpAddr;
 
+/// Who holds `port` (where the system told) and a free port to try, in `lang`: the log's
+/// row and the words under the port field.
+pub fn port_advice(
+    lang: Lang,
+    port: u16,
+    owner: &Option<crate::net::port_owner::Owner>,
+    free: Option<u16>,
+) -> String {
+    let l = loader(lang);
+    let mut parts = Vec::new();
+    if let Some(o) = owner {
+        let name = o.name.as_str();
+        parts.push(fl!(
+            l,
+            "ev-port-held-by",
+            port = port,
+            name = name,
+            pid = o.pid
+        ));
+    }
+    match free {
+        Some(f) => parts.push(fl!(l, "ev-port-free", free = f)),
+        None => parts.push(fl!(l, "ev-port-no-free")),
+    }
+    parts.join(fl!(l, "ev-port-sep").as_str())
+}
+
 /// The English line of `ev`: what records, exports, headless output and the rows of the
 /// log say (the [`crate::log::Describe`] every caller of the log gives it).
 pub fn english(ev: &Event) -> String {
@@ -44,6 +71,9 @@ pub fn describe_in(lang: Lang, ev: &Event) -> String {
         EventKind::KernelDrops { total } => fl!(l, "ev-kernel-drops", total = total),
         EventKind::PeerFinHalfOpen => fl!(l, "ev-peer-fin-half-open"),
         EventKind::FinSent => fl!(l, "ev-fin-sent"),
+        EventKind::ReadingPaused => fl!(l, "ev-reading-paused"),
+        EventKind::ReadingResumed => fl!(l, "ev-reading-resumed"),
+        EventKind::PortAdvice { port, owner, free } => port_advice(lang, *port, owner, *free),
         EventKind::Unsent { messages } => fl!(l, "ev-unsent", n = messages),
         EventKind::TlsReady(info) => crate::i18n_tls::ready(lang, info),
         EventKind::TlsServerCert { cert, source } => {
@@ -321,6 +351,21 @@ mod tests {
             K::KernelDrops { total: 9 },
             K::PeerFinHalfOpen,
             K::FinSent,
+            K::ReadingPaused,
+            K::ReadingResumed,
+            K::PortAdvice {
+                port: 7891,
+                owner: Some(crate::net::port_owner::Owner {
+                    pid: 42,
+                    name: "python3".into(),
+                }),
+                free: Some(40000),
+            },
+            K::PortAdvice {
+                port: 80,
+                owner: None,
+                free: None,
+            },
             K::Unsent { messages: 4 },
             K::StoppedListening { clients: 1 },
             K::NotApplicable,

@@ -54,9 +54,9 @@ learn-terms = Terms (point at one)
 learn-stream = TCP is a stream: "sticky" and "split" packets (粘包 / 拆包)
 learn-stream-sticky = • 粘包 (sticky packets): two send() calls arrive in one recv(), e.g. "one\n" and "two\n" read as "one\ntwo\n".
 learn-stream-split = • 拆包 (split packets): one send() arrives over several recv() calls, e.g. "hello" read as "he" then "llo".
-learn-stream-why = • Why: TCP delivers bytes in order but keeps no message boundaries. The sender's writes, Nagle's algorithm, segment sizes and when the receiver reads all decide where the chunks fall. UDP keeps boundaries: one sendto() is one datagram.
+learn-stream-why = • Why: TCP delivers bytes in order but keeps no message boundaries. Most often the receiver reads late — busy, or slower than the sender — and one recv() returns everything that arrived meanwhile. The sender's writes, Nagle's algorithm and segment sizes decide where chunks fall too. UDP keeps boundaries: one sendto() is one datagram.
 learn-stream-fix = • The fix is framing, agreed by both sides: a delimiter (a line feed, 0x03), a length prefix (2 or 4 bytes before each message) or a fixed size. The receiver collects bytes until a whole message is there (Framing on the TCP tabs).
-learn-stream-try = • Try it: Labs ▸ TCP is a stream, or a TCP tab's Writes menu (split each message, or several messages in one write).
+learn-stream-try = • Try it: Labs ▸ TCP is a stream (the server pauses reading, the client sends three times, the server resumes: one recv()), Pause reading on a TCP tab, or a TCP tab's Writes menu (split each message, or several messages in one write).
 term-port = port
 term-port-tip = A number (0–65535) that names one program's socket on a computer; 0–1023 are well-known ports
 term-bind = bind
@@ -83,7 +83,7 @@ menu-zoom-now = Zoom: { $pct }%
 menu-lab-udp = Loopback lab: UDP sender → receiver
 menu-lab-tcp = Loopback lab: TCP client ↔ server
 menu-lab-stream = Loopback lab: TCP is a stream (粘包)
-menu-lab-stream-tip = Three messages sent back to back arrive as one chunk; framing by lines makes them three rows again
+menu-lab-stream-tip = Three send() calls made while the server is not reading come out of one recv() when it resumes; framing by lines makes them three rows again
 menu-lab-close = Close the split view
 menu-preset-save = Save preset…
 menu-preset-load = Open preset…
@@ -118,6 +118,8 @@ explain-unique-local = An IPv6 private address (fc00::/7) for the local network 
 
 ## Address and port fields.
 
+field-use-port = Use port { $port }
+port-well-known-warning = ⚠ Well-known port (0–1023): the lesson says programs should not use these; pick one from 1024 to 65535
 port-well-known = well-known port (0–1023)
 port-registered = registered port (1024–49151)
 port-dynamic = dynamic port (49152–65535)
@@ -142,7 +144,13 @@ tl-rst-sent = ended: RST sent from here (SO_LINGER 0)
 tl-closed-local = ended: closed by this side
 tl-error = failed
 tl-bytes = { $n } B
-tl-times = ×{ $n }
+tl-calls-each = ×{ $calls }, { $each } B each, { $total } B in all
+tl-calls-total = ×{ $calls }, { $total } B in all
+tl-recv-paused = reading paused (data waits in the kernel)
+tl-recv-resumed = reading resumed
+tl-earlier-title = Earlier socket calls
+tl-earlier-dropped = { $n } calls before these are no longer kept
+tl-earlier-tip = Click to list the earlier calls
 
 ## TCP diagram.
 
@@ -173,11 +181,17 @@ preset-filter = Socket Tester preset
 ## Labs.
 
 lab-note = Loopback lab: both ends on 127.0.0.1 port { $port }. Send from one side and watch the other.
-lab-stream-note = TCP is a stream (port { $port }): ① send three messages, and the server gets one chunk; ② split by lines, then ① again: three rows.
-lab-stream-send = ① Send three messages
-lab-stream-send-tip = The client writes "one", "two" and "three" (each ending in a line feed) in one write (Writes: 3 in one). TCP keeps no boundaries, so the server's recv() returns them as one chunk: 粘包.
-lab-stream-frame = ② Split by lines (LF framing)
+lab-stream-note = TCP is a stream (port { $port }): ① pause the server's reading, ② send three messages, ③ resume — three send() calls, one recv(). A receiver that reads late is the usual cause of 粘包. ④ Split by lines, and do it again: three rows.
+lab-stream-pause = ① Pause the server's reading
+lab-stream-pause-tip = The server stops calling recv(). What the client sends now waits in the server's kernel (its receive queue, shown under the client list), not in this program.
+lab-stream-resume = ③ Resume reading
+lab-stream-resume-tip = The server calls recv() again, and one read returns everything that piled up: three send() calls, one recv() (the server's strip). TCP keeps no message boundaries, so a receiver that reads late — busy, or slower than the sender — gets several messages in one chunk: 粘包.
+lab-stream-send = ② Send three messages
+lab-stream-send-tip = The client calls send() three times: "one", "two" and "three", each ending in a line feed, each its own write (nothing is merged on the client: its strip says send() ×3).
+lab-stream-frame = ④ Split by lines (LF framing)
 lab-stream-frame-tip = The server cuts what it receives at each line feed, so each message is its own row again. Framing (a delimiter, a length prefix or a fixed size) is how protocols over TCP find their messages.
+lab-stream-queued = waiting in the server's kernel, unread: { $n } B
+lab-stream-result = { $sends } send() on the client, { $reads } recv() on the server ({ $bytes } B)
 lab-stream-raw = Back to raw chunks
 
 ## Engine errors.
@@ -253,6 +267,12 @@ btn-listen = Listen
 btn-stop = Stop
 btn-stopping = Stopping…
 btn-fix-fields = fix the fields marked in red first
+btn-pause-reading = Pause reading
+btn-resume-reading = ▶ Resume reading
+btn-pause-reading-tip = Stop calling recv(): what the peer sends waits in this computer's kernel (the receive queue; once it is full the window closes and the peer's send queue grows). Resume, and one recv() returns everything that piled up: several send() calls in one read — 粘包. Turned on before Connect, the connection starts paused.
+btn-pause-reading-tip-server = Stop calling recv() on every client (and on clients that connect while it is on): what they send waits in this computer's kernel (the receive queue; once it is full the window closes and the client's send queue grows). Resume, and one recv() returns everything that piled up: several send() calls in one read — 粘包. Turned on before Listen, the server starts paused.
+btn-resume-reading-tip = Call recv() again: the next read returns everything that piled up in the kernel.
+status-reading-paused = reading paused
 btn-half-close = Half-close (FIN)
 btn-half-close-tip = shutdown(SHUT_WR): send FIN, keep reading
 btn-reset = Reset (RST)
@@ -681,7 +701,13 @@ ev-kernel-drops = kernel dropped: { $total ->
    *[other] { $total } datagrams
 } so far (the socket's receive buffer was full, so they never reached the app)
 ev-peer-fin-half-open = the peer sent FIN (it will send no more); this side can still send — Disconnect to close
+ev-port-held-by = port { $port } is held by "{ $name }" (process { $pid })
+ev-port-free = port { $free } is free on this address: try it
+ev-port-no-free = no free port could be found on this address
+ev-port-sep = {"; "}
 ev-fin-sent = shutdown(SHUT_WR): sent FIN; still receiving until the peer closes
+ev-reading-paused = reading paused: recv() is not called; what arrives waits in the kernel's receive queue (when it is full the window closes and the sender's send queue grows)
+ev-reading-resumed = reading resumed: the next recv() returns everything that piled up
 ev-unsent = { $n ->
     [one] { $n } queued message was
    *[other] { $n } queued messages were

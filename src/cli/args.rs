@@ -96,6 +96,28 @@ impl WritesArgs {
     }
 }
 
+/// TCP: Pause reading (暂停接收): no recv() until resumed, so the peer's writes pile up in
+/// the kernel and come out of one read.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ReadArgs {
+    /// Start with reading paused: no recv() is called; what arrives waits in the kernel's
+    /// receive queue (on a server: for every client). In the window, Resume reading reads it.
+    #[arg(long)]
+    pub pause_reading: bool,
+    /// Start with reading paused and resume by itself after DURATION (from the connection,
+    /// or from listen() on a server): one recv() then returns what piled up.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with = "pause_reading")]
+    pub pause_reading_for: Option<Duration>,
+}
+
+impl ReadArgs {
+    /// Sets the session's pause from these flags.
+    pub fn apply(&self, cfg: &mut crate::net::SessionConfig) {
+        cfg.pause_reading = self.pause_reading || self.pause_reading_for.is_some();
+        cfg.resume_reading_after = self.pause_reading_for;
+    }
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct SendArgs {
     /// Send TEXT once the session is ready (a server: to each client as it connects).

@@ -209,6 +209,7 @@ impl RoleCommand {
                 send,
                 expect,
                 writes,
+                reading,
                 tls,
                 ..
             } => {
@@ -216,6 +217,7 @@ impl RoleCommand {
                 let mut cfg = SessionConfig::new(Role::TcpClient, connect.clone());
                 cfg.connect_timeout = *timeout;
                 cfg.shaping = writes.shaping();
+                reading.apply(&mut cfg);
                 cfg.tls = tls.options();
                 (cfg, Some(send), opt("--reply", reply)?)
             }
@@ -226,6 +228,7 @@ impl RoleCommand {
                 max_clients,
                 send,
                 writes,
+                reading,
                 tls,
                 ..
             } => {
@@ -236,6 +239,7 @@ impl RoleCommand {
                 }
                 let mut cfg = SessionConfig::new(Role::TcpServer, listen.clone());
                 cfg.shaping = writes.shaping();
+                reading.apply(&mut cfg);
                 cfg.tls = tls.options();
                 cfg.backlog = *backlog;
                 cfg.max_clients = *max_clients as usize;

@@ -207,6 +207,8 @@ pub enum RoleCommand {
         #[command(flatten)]
         writes: WritesArgs,
         #[command(flatten)]
+        reading: ReadArgs,
+        #[command(flatten)]
         tls: TlsArgs,
         #[command(flatten)]
         rules: RuleArgs,
@@ -240,6 +242,8 @@ pub enum RoleCommand {
         send: SendArgs,
         #[command(flatten)]
         writes: WritesArgs,
+        #[command(flatten)]
+        reading: ReadArgs,
         #[command(flatten)]
         tls: TlsArgs,
         #[command(flatten)]

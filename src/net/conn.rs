@@ -44,6 +44,9 @@ pub(crate) struct Conn {
     tls: Option<Box<TlsStream>>,
     /// Plaintext: something has been received (the first read is checked for a TLS hello).
     rx_seen: bool,
+    /// Reading paused: no recv() and no read interest, so what arrives waits in the
+    /// kernel's receive queue (and, once that is full, the window closes on the sender).
+    paused: bool,
 }
 
 /// What one read of the connection gave.
@@ -85,7 +88,32 @@ impl Conn {
             peer_fin: false,
             tls: None,
             rx_seen: false,
+            paused: false,
         }
+    }
+
+    /// Pauses or resumes reading: while paused the socket is watched for writing only and
+    /// nothing is read. True when this changed anything. After a resume the caller reads
+    /// at once ([`Conn::read_ready`]): one recv() then returns what piled up.
+    pub fn set_paused(
+        &mut self,
+        registry: &mio::Registry,
+        token: mio::Token,
+        paused: bool,
+    ) -> bool {
+        if self.paused == paused {
+            return false;
+        }
+        self.paused = paused;
+        let interest = if paused {
+            mio::Interest::WRITABLE
+        } else {
+            mio::Interest::READABLE | mio::Interest::WRITABLE
+        };
+        // A failure leaves the old interest: paused still reads nothing, and resumed
+        // reads at once anyway.
+        let _ = registry.reregister(&mut self.stream, token, interest);
+        true
     }
 
     /// Speaks TLS on this connection; a client's hello goes out at once.
@@ -171,7 +199,7 @@ impl Conn {
         buf: &mut [u8],
         keep_open_after_fin: bool,
     ) -> ReadEnd {
-        if self.peer_fin {
+        if self.peer_fin || self.paused {
             return ReadEnd::Open;
         }
         loop {

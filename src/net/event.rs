@@ -106,6 +106,19 @@ pub enum EventKind {
     PeerFinHalfOpen,
     /// TCP: shutdown(SHUT_WR) — this side sent FIN and still receives.
     FinSent,
+    /// TCP: this side stopped calling recv() (the TCP client's connection, or every client
+    /// of a server): what arrives waits in the kernel's receive queue.
+    ReadingPaused,
+    /// TCP: recv() again; what piled up comes in the next read.
+    ReadingResumed,
+    /// bind() / listen() on `port` failed (address in use, permission denied): the
+    /// program holding it where the system tells, and a port free on the same address.
+    /// Told just before the error.
+    PortAdvice {
+        port: u16,
+        owner: Option<super::port_owner::Owner>,
+        free: Option<u16>,
+    },
     /// TCP: this many queued messages were not sent before closing.
     Unsent {
         messages: u64,

@@ -111,6 +111,11 @@ pub struct SessionConfig {
     pub tls: Option<tls::TlsOptions>,
     /// SO_RCVBUF, SO_SNDBUF, TTL and (TCP) keep-alive; read back and told once set.
     pub sockopts: sockopts::SockOpts,
+    /// TCP: start with reading paused (see [`Command::PauseReading`]).
+    pub pause_reading: bool,
+    /// TCP, with `pause_reading`: resume by itself this long after the connection is made
+    /// (client) or the server listens (`--pause-reading-for`).
+    pub resume_reading_after: Option<Duration>,
 }
 
 /// UDP multicast options. The receiver joins `group` (binding the wildcard address of the
@@ -163,6 +168,8 @@ impl SessionConfig {
             shaping: shaping::WriteShaping::default(),
             tls: None,
             sockopts: sockopts::SockOpts::default(),
+            pause_reading: false,
+            resume_reading_after: None,
         }
     }
 
@@ -241,6 +248,9 @@ pub enum Command {
     SendFile(Box<file_send::FileSpec>),
     /// Stop the file being sent.
     CancelFile,
+    /// TCP: stop calling recv() (true) or start again (false): the TCP client's
+    /// connection, or every client of a server (and those it accepts while paused).
+    PauseReading(bool),
     /// End the session.
     Stop,
 }

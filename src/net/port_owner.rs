@@ -4,8 +4,10 @@
 //! Other systems have no /proc: there [`AVAILABLE`] is false and [`find`] never finds
 //! one, so "address in use" is told without naming the holder.
 
+use serde::{Deserialize, Serialize};
+
 /// A process that has the port open.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Owner {
     pub pid: u32,
     pub name: String,
@@ -62,6 +64,48 @@ pub fn find(port: u16, tcp: bool) -> Option<Owner> {
 #[cfg(not(target_os = "linux"))]
 pub fn find(_port: u16, _tcp: bool) -> Option<Owner> {
     None
+}
+
+/// After a bind() or listen() on `addr` failed with `kind`: who holds the port (address in
+/// use, where the system tells) and a port that is free on the same address (the system's
+/// pick for port 0 there, bound and closed at once), as an
+/// [`EventKind::PortAdvice`](super::EventKind::PortAdvice). None for other failures, or
+/// when `addr` is not an address and port.
+pub fn advice(kind: super::ErrorKind, addr: &str, tcp: bool) -> Option<super::EventKind> {
+    use super::ErrorKind as K;
+    if !matches!(kind, K::AddrInUse | K::PermissionDenied) {
+        return None;
+    }
+    let at: std::net::SocketAddr = addr.parse().ok()?;
+    let owner = if kind == K::AddrInUse {
+        find(at.port(), tcp)
+    } else {
+        None
+    };
+    Some(super::EventKind::PortAdvice {
+        port: at.port(),
+        owner,
+        free: free_port(at.ip(), tcp),
+    })
+}
+
+/// A port free on `ip` just now: bind port 0 there and read what the system gave.
+pub fn free_port(ip: std::net::IpAddr, tcp: bool) -> Option<u16> {
+    let any = std::net::SocketAddr::new(ip, 0);
+    let port = if tcp {
+        std::net::TcpListener::bind(any)
+            .ok()?
+            .local_addr()
+            .ok()?
+            .port()
+    } else {
+        std::net::UdpSocket::bind(any)
+            .ok()?
+            .local_addr()
+            .ok()?
+            .port()
+    };
+    Some(port).filter(|&p| p != 0)
 }
 
 /// Inodes of sockets bound to `port` in one /proc/net table (TCP: listening ones only).

@@ -45,6 +45,10 @@ struct Client<'a> {
     file: Option<FileSend>,
     /// When the connection was last sampled (TCP_INFO).
     sampled: Option<Instant>,
+    /// Reading was just resumed: read what piled up before waiting again.
+    read_now: bool,
+    /// Started paused for a while: resume then.
+    resume_at: Option<Instant>,
 }
 
 impl<'a> Client<'a> {
@@ -98,6 +102,10 @@ impl<'a> Client<'a> {
                 }
             }
         }
+        if cfg.pause_reading {
+            conn.set_paused(poll.registry(), SOCK, true);
+            ctx.emit(Some(peer), None, EventKind::ReadingPaused);
+        }
         Some(Client {
             cfg,
             poll,
@@ -107,6 +115,11 @@ impl<'a> Client<'a> {
             buf: vec![0u8; 64 * 1024],
             file: None,
             sampled: None,
+            read_now: false,
+            resume_at: cfg
+                .resume_reading_after
+                .filter(|_| cfg.pause_reading)
+                .and_then(|d| Instant::now().checked_add(d)),
         })
     }
 
@@ -127,6 +140,16 @@ impl<'a> Client<'a> {
                 if ctx.gone {
                     return;
                 }
+            }
+            if self.resume_at.is_some_and(|t| t <= Instant::now()) {
+                self.resume_at = None;
+                let _ = self.on_command(ctx, Command::PauseReading(false));
+            }
+            if std::mem::take(&mut self.read_now)
+                && let ReadEnd::Over = self.conn.read_ready(ctx, &mut self.buf, keep_open)
+            {
+                ctx.flush_notify();
+                return;
             }
             // A file: the next chunk only once the previous ones have left.
             if let Some(f) = self.file.as_mut() {
@@ -156,7 +179,11 @@ impl<'a> Client<'a> {
                 .file
                 .as_ref()
                 .map_or(TICK, |f| f.wait(now, !self.conn.has_pending(), TICK))
-                .min(self.conn.next_write_in(now).unwrap_or(TICK));
+                .min(self.conn.next_write_in(now).unwrap_or(TICK))
+                .min(
+                    self.resume_at
+                        .map_or(TICK, |t| t.saturating_duration_since(now)),
+                );
             if let Err(e) = self.poll.poll(&mut self.events, Some(timeout)) {
                 if e.kind() == io::ErrorKind::Interrupted {
                     continue;
@@ -229,6 +256,19 @@ impl<'a> Client<'a> {
             Command::SetShaping(s) => conn.set_shaping(s),
             Command::SendFile(spec) => file_send::start(ctx, &mut self.file, *spec),
             Command::CancelFile => file_send::cancel(ctx, &mut self.file),
+            Command::PauseReading(paused) => {
+                // The user's choice ends a timed pause.
+                self.resume_at = None;
+                if conn.set_paused(self.poll.registry(), SOCK, paused) {
+                    let kind = if paused {
+                        EventKind::ReadingPaused
+                    } else {
+                        self.read_now = true;
+                        EventKind::ReadingResumed
+                    };
+                    ctx.emit(Some(self.peer), None, kind);
+                }
+            }
             Command::SetDestination(_) | Command::StopListening => {
                 ctx.info(EventKind::NotApplicable);
             }

@@ -127,6 +127,11 @@ impl Ctx {
         addr: &str,
     ) {
         let (kind, detail) = describe(e, op, addr);
+        if matches!(op, Op::Bind | Op::Listen)
+            && let Some(advice) = super::port_owner::advice(kind, addr, self.role.is_tcp())
+        {
+            self.emit(peer, client, advice);
+        }
         self.error(peer, client, kind, detail);
     }
 

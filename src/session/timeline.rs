@@ -43,18 +43,28 @@ pub enum Step {
         to: Option<SocketAddr>,
         done: bool,
     },
+    /// `calls` send() / sendto() calls in a row, `bytes` in all; `each` is the size of
+    /// every one of them while they were all the same size (None once two differ).
     Send {
         client: Option<u64>,
         peer: Option<SocketAddr>,
         bytes: u64,
         calls: u64,
+        each: Option<u64>,
     },
+    /// `calls` recv() / recvfrom() calls in a row (as for [`Step::Send`]).
     Recv {
         client: Option<u64>,
         peer: Option<SocketAddr>,
         bytes: u64,
         calls: u64,
+        each: Option<u64>,
     },
+    /// TCP: this side stopped calling recv() (Pause reading): what arrives waits in the
+    /// kernel (the TCP client's connection, or every client of a server).
+    RecvPaused,
+    /// TCP: recv() again (the next read returns what piled up).
+    RecvResumed,
     /// shutdown(SHUT_WR) from this side.
     Shutdown {
         client: Option<u64>,
@@ -186,6 +196,8 @@ impl Timeline {
             EventKind::Rx(d) => self.data(false, ev, d.len() as u64),
             EventKind::FinSent => self.push(Step::Shutdown { client: ev.client }),
             EventKind::PeerFinHalfOpen => self.push(Step::PeerFin { client: ev.client }),
+            EventKind::ReadingPaused => self.push(Step::RecvPaused),
+            EventKind::ReadingResumed => self.push(Step::RecvResumed),
             EventKind::Closed { by, .. } => {
                 let end = match by {
                     ClosedBy::Peer => End::PeerFin,
@@ -234,37 +246,39 @@ impl Timeline {
 
     fn data(&mut self, send: bool, ev: &Event, bytes: u64) {
         let (client, peer) = (ev.client, ev.peer);
-        if let Some(last) = self.steps.last_mut() {
-            match last {
-                Step::Send {
-                    client: c,
-                    peer: p,
-                    bytes: b,
-                    calls,
-                } if send && *c == client && *p == peer => {
-                    *b += bytes;
-                    *calls += 1;
-                    return;
-                }
-                Step::Recv {
-                    client: c,
-                    peer: p,
-                    bytes: b,
-                    calls,
-                } if !send && *c == client && *p == peer => {
-                    *b += bytes;
-                    *calls += 1;
-                    return;
-                }
-                _ => {}
+        let merged = match self.steps.last_mut() {
+            Some(Step::Send {
+                client: c,
+                peer: p,
+                bytes: b,
+                calls,
+                each,
+            }) if send && *c == client && *p == peer => Some((b, calls, each)),
+            Some(Step::Recv {
+                client: c,
+                peer: p,
+                bytes: b,
+                calls,
+                each,
+            }) if !send && *c == client && *p == peer => Some((b, calls, each)),
+            _ => None,
+        };
+        if let Some((b, calls, each)) = merged {
+            *b += bytes;
+            *calls += 1;
+            if *each != Some(bytes) {
+                *each = None;
             }
+            return;
         }
+        let each = Some(bytes);
         self.push(if send {
             Step::Send {
                 client,
                 peer,
                 bytes,
                 calls: 1,
+                each,
             }
         } else {
             Step::Recv {
@@ -272,6 +286,7 @@ impl Timeline {
                 peer,
                 bytes,
                 calls: 1,
+                each,
             }
         });
     }

@@ -71,6 +71,14 @@ pub enum AutoNote {
     Interrupted { ended: bool, progress: String },
 }
 
+/// What the worker said after bind() / listen() failed on `port`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortAdvice {
+    pub port: u16,
+    pub owner: Option<crate::net::port_owner::Owner>,
+    pub free: Option<u16>,
+}
+
 /// The small part of the view, cloned by the window each frame.
 #[derive(Clone, Debug)]
 pub struct Status {
@@ -80,6 +88,11 @@ pub struct Status {
     pub state: ConnState,
     /// TCP server: the listening socket was closed (its clients kept).
     pub listen_stopped: bool,
+    /// TCP: reading is paused (the worker said so; see `Command::PauseReading`).
+    pub reading_paused: bool,
+    /// bind() / listen() failed on this port: its holder and a free port (the worker's
+    /// [`EventKind::PortAdvice`]), for the words under the port field.
+    pub port_advice: Option<PortAdvice>,
     /// The real local address reported by the worker.
     pub local: Option<SocketAddr>,
     /// UDP: sources seen in received datagrams (newest last, at most 100).
@@ -141,6 +154,8 @@ impl Status {
             running: false,
             state: ConnState::Idle,
             listen_stopped: false,
+            reading_paused: false,
+            port_advice: None,
             local: None,
             senders: Vec::new(),
             last_sender: None,
@@ -183,6 +198,8 @@ impl Status {
         self.running = true;
         self.state = ConnState::Starting;
         self.listen_stopped = false;
+        self.reading_paused = false;
+        self.port_advice = None;
         self.local = None;
         self.timeline = Timeline::new(self.role);
         self.tcp = Default::default();
@@ -203,6 +220,15 @@ impl Status {
             EventKind::Bound if own => self.state = ConnState::Bound,
             EventKind::Listening { .. } => self.state = ConnState::Listening,
             EventKind::StoppedListening { .. } => self.listen_stopped = true,
+            EventKind::ReadingPaused => self.reading_paused = true,
+            EventKind::ReadingResumed => self.reading_paused = false,
+            EventKind::PortAdvice { port, owner, free } if own => {
+                self.port_advice = Some(PortAdvice {
+                    port: *port,
+                    owner: owner.clone(),
+                    free: *free,
+                });
+            }
             EventKind::Connecting if own => self.state = ConnState::Connecting,
             EventKind::Connected if own => {
                 self.state = ConnState::Connected;

@@ -13,6 +13,7 @@ mod export_safety;
 mod fault_record;
 mod headless_output;
 mod hostile_bytes;
+mod pause_reading;
 mod privacy;
 mod record_pcapng;
 mod replay;

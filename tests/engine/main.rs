@@ -23,6 +23,7 @@ mod layers;
 mod limits;
 mod many_clients;
 mod multicast;
+mod pause_reading;
 mod payloads;
 mod port_owner;
 mod priority;

@@ -108,8 +108,12 @@ fn port_fields_show_the_range_class() {
     assert!(h.query_by_label_contains("registered port").is_some());
     set_field(&mut h, "Port", "50000");
     assert!(h.query_by_label_contains("dynamic port").is_some());
+    // A local well-known port is a warning (the lesson's words), not just a class.
     set_field(&mut h, "Port", "80");
-    assert!(h.query_by_label_contains("well-known").is_some());
+    assert!(
+        h.query_by_label_contains("Well-known port (0–1023)")
+            .is_some()
+    );
     set_field(&mut h, "Bind host", "0.0.0.0");
     assert!(
         h.query_by_label_contains("● reachable from the network")

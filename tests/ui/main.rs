@@ -21,6 +21,8 @@ mod logs;
 mod multicast;
 mod off_path;
 mod packets;
+mod pause_reading;
+mod port_errors;
 mod replay;
 mod roster;
 mod rule_typing;

@@ -24,8 +24,9 @@ fn bad_port_shows_the_reason_and_disables_start() {
     settle(&mut h);
     assert!(!h.state().panel(Role::UdpReceiver).is_running());
 
+    // A well-known port is warned about, and still allowed (with the rights it needs).
     set_field(&mut h, "Port", "80");
-    assert!(h.query_by_label_contains("well-known").is_some());
+    assert!(h.query_by_label_contains("Well-known port").is_some());
     assert!(!is_disabled(&h, "Bind"));
 
     open_tab(&mut h, Role::TcpClient);

@@ -86,8 +86,31 @@ impl Server<'_> {
                 }
             }
             Command::CancelFile => file_send::cancel(ctx, &mut self.file),
+            Command::PauseReading(paused) => return self.pause_reading(ctx, paused),
         }
         Continue(())
+    }
+
+    /// Pauses or resumes reading on every client (and those accepted while paused); on
+    /// resume each client's queue is read at once.
+    fn pause_reading(&mut self, ctx: &mut Ctx, paused: bool) -> ControlFlow<()> {
+        // The user's choice (or the timer's) ends a timed pause.
+        self.resume_at = None;
+        if self.paused == paused {
+            return Continue(());
+        }
+        self.paused = paused;
+        let registry = self.poll.registry();
+        for (t, c) in self.clients.iter_mut() {
+            c.set_paused(registry, *t, paused);
+        }
+        if paused {
+            ctx.info(EventKind::ReadingPaused);
+            return Continue(());
+        }
+        ctx.info(EventKind::ReadingResumed);
+        let tokens: Vec<Token> = self.by_id.values().copied().collect();
+        self.on_ready(ctx, tokens)
     }
 
     /// Queues `bytes` for one client, or for every client.

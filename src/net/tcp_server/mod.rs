@@ -9,7 +9,7 @@ use super::file_send::FileSend;
 use super::shaping::WriteShaping;
 use super::tls::Built;
 use super::worker::{Ctx, TICK, WAKER};
-use super::{CloseReason, EventKind, SessionConfig};
+use super::{CloseReason, Command, EventKind, SessionConfig};
 use mio::{Events, Interest, Poll, Token};
 use socket2::{Domain, Protocol, Socket, Type};
 use std::collections::{BTreeMap, HashMap};
@@ -54,6 +54,10 @@ struct Server<'a> {
     file: Option<FileSend>,
     /// The read buffer shared by every client.
     buf: Vec<u8>,
+    /// Reading paused for every client (and those accepted while it is).
+    paused: bool,
+    /// Started paused for a while: resume then.
+    resume_at: Option<Instant>,
 }
 
 impl<'a> Server<'a> {
@@ -115,6 +119,9 @@ impl<'a> Server<'a> {
             let report = super::sockopts::report(&r, &cfg.sockopts, true, listen_addr.is_ipv6());
             ctx.info(EventKind::SocketOptions(Box::new(report)));
         }
+        if cfg.pause_reading {
+            ctx.info(EventKind::ReadingPaused);
+        }
         if let Some(Built::Server { cert, source, .. }) = &tls {
             ctx.emit(
                 None,
@@ -140,6 +147,11 @@ impl<'a> Server<'a> {
             sampled: None,
             file: None,
             buf: vec![0u8; 64 * 1024],
+            paused: cfg.pause_reading,
+            resume_at: cfg
+                .resume_reading_after
+                .filter(|_| cfg.pause_reading)
+                .and_then(|d| Instant::now().checked_add(d)),
         })
     }
 
@@ -152,6 +164,14 @@ impl<'a> Server<'a> {
                 if self.on_command(ctx, cmd).is_break() || ctx.gone {
                     return;
                 }
+            }
+            if self.resume_at.is_some_and(|t| t <= Instant::now())
+                && (self
+                    .on_command(ctx, Command::PauseReading(false))
+                    .is_break()
+                    || ctx.gone)
+            {
+                return;
             }
             self.step_file(ctx);
             self.sample(ctx);
@@ -243,6 +263,9 @@ impl<'a> Server<'a> {
         {
             timeout = timeout.min(d);
         }
+        if let Some(t) = self.resume_at {
+            timeout = timeout.min(t.saturating_duration_since(now));
+        }
         timeout
     }
 
@@ -320,6 +343,9 @@ impl<'a> Server<'a> {
         ctx.emit(Some(peer), Some(id), EventKind::Accepted);
         ctx.local = listener_local;
         let mut conn = Conn::new(stream, peer, Some(id), self.shaping);
+        if self.paused {
+            conn.set_paused(self.poll.registry(), token, true);
+        }
         if let Some(built) = &self.tls {
             match super::tls::TlsStream::new(built, TLS_HANDSHAKE_TIMEOUT) {
                 Ok(t) => conn = conn.with_tls(t),

@@ -251,6 +251,7 @@ impl Udp {
             | Command::Disconnect(_)
             | Command::Reset(_)
             | Command::SetShaping(_)
+            | Command::PauseReading(_)
             | Command::StopListening => {
                 ctx.info(EventKind::NotApplicable);
             }

@@ -15,7 +15,7 @@ impl App {
         let lang = self.classroom.lang;
         match cmd {
             AppCommand::StartLab { tcp } => lab::start_lab(self, tcp),
-            AppCommand::StartStreamLab => lab::start_stream_lab(self),
+            AppCommand::StartStreamLab => super::stream_lab::start_stream_lab(self),
             AppCommand::CloseLab => lab::close_split(self),
             AppCommand::AskSavePreset => self.classroom.preset_io.ask(ctx, true),
             AppCommand::AskOpenPreset => self.classroom.preset_io.ask(ctx, false),

@@ -43,63 +43,6 @@ pub fn start_lab(app: &mut App, tcp: bool) {
     pump_lab(app);
 }
 
-/// Opens the "TCP is a stream" lab: the TCP pair, with the client writing three messages
-/// in one write (Writes: 3 in one) and the server showing raw chunks, so that "Send three
-/// messages" arrives as one chunk; "Split by lines" then turns on LF framing.
-pub fn start_stream_lab(app: &mut App) {
-    start_lab(app, true);
-    let Some(lab) = app.classroom.lab.as_mut() else {
-        return;
-    };
-    lab.stream = true;
-    // Set before the client starts (it starts once the server listens).
-    let client = app.panel_mut(Role::TcpClient);
-    client.settings.writes.coalesce_on = true;
-    client.settings.writes.coalesce = "3".into();
-    // An empty send box: a message sent by hand would be held and join the lab's three.
-    client.settings.send.text = String::new();
-    pump_lab(app);
-}
-
-/// The stream lab's three messages, back to back, in the window's language.
-fn stream_messages(lang: Lang) -> [&'static str; 3] {
-    match lang {
-        Lang::Zh => ["你好\n", "在吗\n", "再见\n"],
-        _ => ["one\n", "two\n", "three\n"],
-    }
-}
-
-/// The stream lab's steps in its bar: send the three messages; frame by lines; back to
-/// raw chunks.
-fn stream_steps(app: &mut App, ui: &mut Ui) {
-    let lang = app.classroom.lang;
-    let l = loader(lang);
-    let connected = app.panel(Role::TcpClient).st.state == ConnState::Connected;
-    if ui
-        .add_enabled(connected, egui::Button::new(fl!(l, "lab-stream-send")))
-        .on_hover_text(fl!(l, "lab-stream-send-tip"))
-        .clicked()
-    {
-        let client = app.panel_mut(Role::TcpClient);
-        for m in stream_messages(lang) {
-            client.send_bytes(m.as_bytes().to_vec());
-        }
-    }
-    use crate::ui::pickers::framing_picker::FramingMode;
-    let framing = &mut app.panel_mut(Role::TcpServer).settings.framing.mode;
-    if *framing == FramingMode::Raw {
-        if ui
-            .button(fl!(l, "lab-stream-frame"))
-            .on_hover_text(fl!(l, "lab-stream-frame-tip"))
-            .clicked()
-        {
-            *framing = FramingMode::Lf;
-        }
-    } else if ui.button(fl!(l, "lab-stream-raw")).clicked() {
-        *framing = FramingMode::Raw;
-    }
-}
-
 pub(super) fn close_split(app: &mut App) {
     if let Some((a, _)) = app.classroom.split.take() {
         app.tab = a;
@@ -212,7 +155,7 @@ pub fn show_split(app: &mut App, ui: &mut Ui) -> bool {
             if let Some(lab) = app.classroom.lab.clone().filter(|l| l.port != 0) {
                 if lab.stream {
                     ui.label(fl!(loader(lang), "lab-stream-note", port = lab.port));
-                    stream_steps(app, ui);
+                    super::stream_lab::steps(app, ui);
                 } else {
                     ui.label(fl!(loader(lang), "lab-note", port = lab.port));
                 }
@@ -225,7 +168,9 @@ pub fn show_split(app: &mut App, ui: &mut Ui) -> bool {
     if app.classroom.split.is_none() {
         return true;
     }
-    let show_timeline = app.classroom.settings.timeline;
+    // The stream lab is told by its strips: three send(), one recv().
+    let show_timeline =
+        app.classroom.settings.timeline || app.classroom.lab.as_ref().is_some_and(|l| l.stream);
     egui::CentralPanel::default().show(ui, |ui| {
         ui.columns(2, |cols| {
             for (col, role) in cols.iter_mut().zip([left, right]) {

@@ -6,9 +6,11 @@ mod commands;
 mod fonts;
 mod lab;
 mod packets;
+mod stream_lab;
 
 pub use fonts::install_cjk_font;
-pub use lab::{start_lab, start_stream_lab};
+pub use lab::start_lab;
+pub use stream_lab::start_stream_lab;
 
 use crate::i18n::loader;
 use crate::launch::Launch;

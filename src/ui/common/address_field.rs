@@ -135,12 +135,85 @@ pub fn port_field(
     )
 }
 
+/// A bind or listen that failed on the port a local port field holds, worded in the UI's
+/// language (the reason, who holds the port, a free port), and the free port to offer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortFailure {
+    pub text: String,
+    pub free: Option<u16>,
+}
+
+/// The port a server or receiver binds: checked as you type, with a warning for the
+/// well-known ports 0–1023 (in the lesson's words) before Start, and under it the last
+/// bind or listen failure on this port with a button that puts the free port in the field.
+/// Returns the port when it is acceptable.
+pub fn local_port_field(
+    ui: &mut Ui,
+    label: &str,
+    port: &mut String,
+    editable: bool,
+    failure: Option<&PortFailure>,
+) -> Option<u16> {
+    let (ok, take) = field_cell(
+        ui,
+        port,
+        |ui, port| {
+            let l = ui.label(label);
+            ui.add(
+                TextEdit::singleline(port)
+                    .desired_width(60.0)
+                    .interactive(editable)
+                    .hint_text("0–65535"),
+            )
+            .labelled_by(l.id);
+        },
+        |ui, port| {
+            let ok = match addr::parse_port(port, true) {
+                Ok(p) if (1..1024).contains(&p) => {
+                    well_known_warning(ui);
+                    Some(p)
+                }
+                Ok(p) => {
+                    port_class_note(ui, p);
+                    Some(p)
+                }
+                Err(e) => {
+                    addr_error(ui, &e);
+                    None
+                }
+            };
+            (ok, failure_words(ui, failure, editable))
+        },
+    );
+    match take {
+        Some(free) => {
+            *port = free.to_string();
+            Some(free)
+        }
+        None => ok,
+    }
+}
+
+/// Ports 1–1023 on a local field: the lesson says programs should not use them.
+fn well_known_warning(ui: &mut Ui) {
+    let lang = super::lang::lang(ui.ctx());
+    let l = loader(lang);
+    ui.label(RichText::new(fl!(l, "port-well-known-warning")).color(super::style::NOTE_AMBER))
+        .on_hover_text(fl!(l, "port-well-known-tip"));
+}
+
 /// An optional local bind: empty (the OS picks), a port (`7890`) or `HOST:PORT`.
 /// Returns true when acceptable.
-pub fn optional_bind_field(ui: &mut Ui, label: &str, text: &mut String, editable: bool) -> bool {
+pub fn optional_bind_field(
+    ui: &mut Ui,
+    label: &str,
+    text: &mut String,
+    editable: bool,
+    failure: Option<&PortFailure>,
+) -> bool {
     let hint = fl!(ui_loader(ui), "field-os-picks");
     let tip = fl!(ui_loader(ui), "field-os-picks-tip");
-    field_cell(
+    let (ok, take) = field_cell(
         ui,
         text,
         |ui, text| {
@@ -162,25 +235,54 @@ pub fn optional_bind_field(ui: &mut Ui, label: &str, text: &mut String, editable
                         .weak()
                         .small(),
                 );
-                return true;
+                return (true, None);
             }
-            let res = if v.chars().all(|c| c.is_ascii_digit()) {
-                addr::parse_port(v, true)
-            } else {
-                addr::split_host_port(v).map(|(_, p)| p)
-            };
-            match res {
+            let ok = match bind_port(v) {
                 Ok(p) => {
-                    port_class_note(ui, p);
+                    if (1..1024).contains(&p) {
+                        well_known_warning(ui);
+                    } else {
+                        port_class_note(ui, p);
+                    }
                     true
                 }
                 Err(e) => {
                     addr_error(ui, &e);
                     false
                 }
-            }
+            };
+            (ok, failure_words(ui, failure, editable))
         },
-    )
+    );
+    if let Some(free) = take {
+        // Keep the host a HOST:PORT named; a port alone stays a port.
+        *text = match addr::split_host_port(text.trim()) {
+            Ok((host, _)) if !text.trim().chars().all(|c| c.is_ascii_digit()) => {
+                addr::join_host_port(&host, free)
+            }
+            _ => free.to_string(),
+        };
+    }
+    ok
+}
+
+/// The port of an optional bind field's text: a port alone (`7890`) or `HOST:PORT`.
+pub fn bind_port(v: &str) -> Result<u16, addr::AddrError> {
+    if v.chars().all(|c| c.is_ascii_digit()) {
+        addr::parse_port(v, true)
+    } else {
+        addr::split_host_port(v).map(|(_, p)| p)
+    }
+}
+
+/// A bind failure's words in red, and its "Use port N" button; the port clicked.
+fn failure_words(ui: &mut Ui, failure: Option<&PortFailure>, editable: bool) -> Option<u16> {
+    let f = failure?;
+    error_label(ui, &f.text);
+    let free = f.free.filter(|_| editable)?;
+    ui.button(fl!(ui_loader(ui), "field-use-port", port = free))
+        .clicked()
+        .then_some(free)
 }
 
 /// A short note on what a bind host means.

@@ -28,12 +28,21 @@ fn client_tag(lang: Lang, client: &Option<u64>) -> String {
     }
 }
 
-fn count(lang: Lang, bytes: u64, calls: u64) -> String {
-    let b = fl!(loader(lang), "tl-bytes", n = bytes);
-    if calls > 1 {
-        format!("{b} {}", fl!(loader(lang), "tl-times", n = calls))
-    } else {
-        b
+/// What a run of calls moved: one call's size (`4 B`), or the calls with each one's size
+/// and the total (`×4, 4 B each, 16 B in all`), or, when their sizes differ, the calls
+/// and the total (`×3, 21 B in all`). Never a total that reads as each call's size.
+pub fn count(lang: Lang, bytes: u64, calls: u64, each: Option<u64>) -> String {
+    let l = loader(lang);
+    match (calls, each) {
+        (0 | 1, _) => fl!(l, "tl-bytes", n = bytes),
+        (_, Some(each)) => fl!(
+            l,
+            "tl-calls-each",
+            calls = calls,
+            each = each,
+            total = bytes
+        ),
+        (_, None) => fl!(l, "tl-calls-total", calls = calls, total = bytes),
     }
 }
 
@@ -60,15 +69,13 @@ pub fn step_text(s: &Step, lang: Lang, udp: bool) -> String {
             peer,
             bytes,
             calls,
+            each,
         } => {
+            let n = count(lang, *bytes, *calls, *each);
             if udp {
-                format!("sendto({}) {}", addr(peer), count(lang, *bytes, *calls))
+                format!("sendto({}) {n}", addr(peer))
             } else {
-                format!(
-                    "{}send() {}",
-                    client_tag(lang, client),
-                    count(lang, *bytes, *calls)
-                )
+                format!("{}send() {n}", client_tag(lang, client))
             }
         }
         Step::Recv {
@@ -76,21 +83,17 @@ pub fn step_text(s: &Step, lang: Lang, udp: bool) -> String {
             peer,
             bytes,
             calls,
+            each,
         } => {
+            let n = count(lang, *bytes, *calls, *each);
             if udp {
-                format!(
-                    "recvfrom() ← {} {}",
-                    addr(peer),
-                    count(lang, *bytes, *calls)
-                )
+                format!("recvfrom() ← {} {n}", addr(peer))
             } else {
-                format!(
-                    "{}recv() {}",
-                    client_tag(lang, client),
-                    count(lang, *bytes, *calls)
-                )
+                format!("{}recv() {n}", client_tag(lang, client))
             }
         }
+        Step::RecvPaused => format!("recv() {}", fl!(loader(lang), "tl-recv-paused")),
+        Step::RecvResumed => format!("recv() ▶ {}", fl!(loader(lang), "tl-recv-resumed")),
         Step::Shutdown { client } => format!("{}shutdown(SHUT_WR) → FIN", client_tag(lang, client)),
         Step::PeerFin { client } => {
             format!("{}recv() = 0 ← FIN", client_tag(lang, client))
@@ -122,7 +125,9 @@ fn step_color(s: &Step, ui: &Ui) -> Color32 {
         Step::Close {
             end: End::PeerFin, ..
         }
-        | Step::PeerFin { .. } => crate::ui::common::style::NOTE_AMBER,
+        | Step::PeerFin { .. }
+        | Step::RecvPaused
+        | Step::RecvResumed => crate::ui::common::style::NOTE_AMBER,
         Step::Send { .. } | Step::Recv { .. } => ui.visuals().text_color(),
         _ => ui.visuals().strong_text_color(),
     }
@@ -158,8 +163,11 @@ pub fn fitting(widths: &[f32], gap: f32, marker: f32, width: f32) -> usize {
 }
 
 /// Draws the strip: the newest steps in full, left to right; the earlier ones that do
-/// not fit are counted in a "… N earlier" label at the left (hover lists them).
-pub fn show(ui: &mut Ui, t: &Timeline, lang: Lang, _salt: &str) {
+/// not fit are counted in a "… N earlier" button at the left, which opens them in a
+/// scrollable window (the steps still kept; older ones are counted there).
+pub fn show(ui: &mut Ui, t: &Timeline, lang: Lang, salt: &str) {
+    let list_id = egui::Id::unique(("tl-earlier", salt));
+    let mut hidden_now = 0;
     ui.horizontal(|ui| {
         ui.label(RichText::new(fl!(loader(lang), "tl-title")).strong());
         if t.steps.is_empty() {
@@ -191,41 +199,88 @@ pub fn show(ui: &mut Ui, t: &Timeline, lang: Lang, _salt: &str) {
         let gap = measure(ui, "→", &body) + 2.0 * spacing;
         let most = t.dropped + texts.len() as u64;
         let probe = fl!(loader(lang), "tl-earlier", n = most);
-        let marker = measure(ui, &probe, &body) + spacing;
+        // The marker is a button: its padding too.
+        let marker = measure(ui, &probe, &body) + spacing + 2.0 * ui.spacing().button_padding.x;
         let n = fitting(&widths, gap, marker, ui.available_width());
         let hidden = texts.len() - n;
+        hidden_now = hidden;
         let earlier = t.dropped + hidden as u64;
         if earlier > 0 {
-            let list = texts[hidden.saturating_sub(30)..hidden].join(" → ");
-            let r = ui.label(RichText::new(fl!(loader(lang), "tl-earlier", n = earlier)).weak());
-            if !list.is_empty() {
-                r.on_hover_text(list);
+            let text = RichText::new(fl!(loader(lang), "tl-earlier", n = earlier)).weak();
+            if ui
+                .button(text)
+                .on_hover_text(fl!(loader(lang), "tl-earlier-tip"))
+                .clicked()
+            {
+                let open = ui.data(|d| d.get_temp::<bool>(list_id).unwrap_or(false));
+                ui.data_mut(|d| d.insert_temp(list_id, !open));
             }
         }
         for (i, (s, text)) in t.steps.iter().zip(&texts).enumerate().skip(hidden) {
             if i > hidden {
                 ui.label(RichText::new("→").weak());
             }
-            let rich = RichText::new(text.as_str())
-                .monospace()
-                .color(step_color(s, ui));
-            let last = i + 1 == t.steps.len();
-            egui::Frame::new()
-                .stroke(egui::Stroke::new(
-                    if last { 2.0 } else { 1.0 },
-                    if last {
-                        ui.visuals().selection.stroke.color
-                    } else {
-                        ui.visuals().widgets.noninteractive.bg_stroke.color
-                    },
-                ))
-                .corner_radius(4.0)
-                .inner_margin(egui::Margin::symmetric(6, 2))
-                .show(ui, |ui| {
-                    ui.label(rich);
-                });
+            step_frame(ui, s, text, i + 1 == t.steps.len());
         }
     });
+    earlier_window(ui, t, lang, list_id, hidden_now);
+}
+
+/// One step in its frame (the newest one in the selection colour).
+fn step_frame(ui: &mut Ui, s: &Step, text: &str, last: bool) {
+    let rich = RichText::new(text).monospace().color(step_color(s, ui));
+    egui::Frame::new()
+        .stroke(egui::Stroke::new(
+            if last { 2.0 } else { 1.0 },
+            if last {
+                ui.visuals().selection.stroke.color
+            } else {
+                ui.visuals().widgets.noninteractive.bg_stroke.color
+            },
+        ))
+        .corner_radius(4.0)
+        .inner_margin(egui::Margin::symmetric(6, 2))
+        .show(ui, |ui| {
+            ui.label(rich);
+        });
+}
+
+/// The earlier calls (those the strip has no room for), one a line, numbered from the
+/// session's first call, in a window of their own that scrolls; open while the button
+/// left it open.
+fn earlier_window(ui: &mut Ui, t: &Timeline, lang: Lang, id: egui::Id, hidden: usize) {
+    let mut open = ui.data(|d| d.get_temp::<bool>(id).unwrap_or(false));
+    if !open {
+        return;
+    }
+    let udp = t.role().is_some_and(|r| !r.is_tcp());
+    egui::Window::new(fl!(loader(lang), "tl-earlier-title"))
+        .id(id.with("window"))
+        .open(&mut open)
+        .default_size([420.0, 300.0])
+        .show(ui.ctx(), |ui| {
+            if t.dropped > 0 {
+                ui.label(
+                    RichText::new(fl!(loader(lang), "tl-earlier-dropped", n = t.dropped)).weak(),
+                );
+            }
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .show_rows(
+                    ui,
+                    ui.text_style_height(&egui::TextStyle::Monospace),
+                    hidden,
+                    |ui, range| {
+                        for i in range {
+                            let Some(s) = t.steps.get(i) else { continue };
+                            let n = t.dropped + i as u64 + 1;
+                            let text = format!("{n:>4}. {}", step_text(s, lang, udp));
+                            ui.label(RichText::new(text).monospace().color(step_color(s, ui)));
+                        }
+                    },
+                );
+        });
+    ui.data_mut(|d| d.insert_temp(id, open));
 }
 
 #[cfg(test)]
@@ -276,7 +331,7 @@ mod tests {
                 "bind(127.0.0.1:7891)",
                 "listen(128)",
                 "accept() → client #1 127.0.0.1:50000",
-                "[client #1] recv() 12 B ×2",
+                "[client #1] recv() ×2, 12 B in all",
                 "[client #1] send() 3 B",
                 "[client #1] close() — ended: FIN from the peer",
             ]
@@ -313,6 +368,45 @@ mod tests {
         assert!(zh[2].starts_with("connect() ✗"), "{zh:?}");
         assert!(zh[2].contains("连接被拒绝"), "{zh:?}");
         assert_eq!(t.last_error, Some(ErrorKind::Refused));
+    }
+
+    #[test]
+    fn grouped_calls_say_each_size_and_the_total() {
+        let r = Role::UdpReceiver;
+        let mut t = Timeline::new(r);
+        let p = Some("127.0.0.1:7890");
+        for _ in 0..4 {
+            t.on_event(&ev(r, EventKind::Rx(vec![0; 4]), p, None));
+        }
+        assert_eq!(
+            t.texts(Lang::Zh)[0],
+            "recvfrom() ← 127.0.0.1:7890 ×4, 每次 4 字节, 共 16 字节"
+        );
+        assert_eq!(
+            t.texts(Lang::En)[0],
+            "recvfrom() ← 127.0.0.1:7890 ×4, 4 B each, 16 B in all"
+        );
+        let mut t = Timeline::new(r);
+        t.on_event(&ev(r, EventKind::Rx(vec![0; 4]), p, None));
+        assert_eq!(t.texts(Lang::Zh)[0], "recvfrom() ← 127.0.0.1:7890 4 字节");
+        for n in [7, 10] {
+            t.on_event(&ev(r, EventKind::Rx(vec![0; n]), p, None));
+        }
+        assert_eq!(
+            t.texts(Lang::Zh)[0],
+            "recvfrom() ← 127.0.0.1:7890 ×3, 共 21 字节"
+        );
+        // Pause and resume are steps of their own: the read after them is not merged.
+        let r = Role::TcpClient;
+        let mut t = Timeline::new(r);
+        t.on_event(&ev(r, EventKind::Connected, p, None));
+        t.on_event(&ev(r, EventKind::ReadingPaused, p, None));
+        t.on_event(&ev(r, EventKind::ReadingResumed, p, None));
+        t.on_event(&ev(r, EventKind::Rx(vec![0; 21]), p, None));
+        let zh = t.texts(Lang::Zh);
+        assert_eq!(zh[2], "recv() 暂停接收（数据留在内核里）");
+        assert_eq!(zh[3], "recv() ▶ 恢复接收");
+        assert_eq!(zh[4], "recv() 21 字节");
     }
 
     #[test]

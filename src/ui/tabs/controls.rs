@@ -50,12 +50,21 @@ pub(super) fn settings_column(ui: &mut Ui, p: &mut SessionPanel, notify: &Option
 /// More closed): the multicast section only while it is on, the backlog only when wrong.
 pub(super) fn fields(ui: &mut Ui, p: &mut SessionPanel, editable: bool, compact: bool) -> bool {
     let mut valid = false;
+    // The field that binds: the UDP sender's local port, else the port.
+    let binds = if p.role == Role::UdpSender {
+        &p.settings.local
+    } else {
+        &p.settings.port
+    };
+    let failure = super::port_failure::of(p.lang, p.is_running(), &p.st, binds);
+    let failure = failure.as_ref();
     let role_fields = |ui: &mut Ui| {
+        let s = &mut p.settings;
         valid = match p.role {
-            Role::UdpSender => udp_sender::fields(ui, &mut p.settings, editable),
-            Role::UdpReceiver => udp_receiver::fields(ui, &mut p.settings, editable),
-            Role::TcpClient => tcp_client::fields(ui, &mut p.settings, editable),
-            Role::TcpServer => tcp_server::fields(ui, &mut p.settings, editable, compact),
+            Role::UdpSender => udp_sender::fields(ui, s, editable, failure),
+            Role::UdpReceiver => udp_receiver::fields(ui, s, editable, failure),
+            Role::TcpClient => tcp_client::fields(ui, s, editable),
+            Role::TcpServer => tcp_server::fields(ui, s, editable, compact, failure),
         };
     };
     // Simple mode's column: one field (with its note under it) after the other.
@@ -229,9 +238,12 @@ fn option_menus(ui: &mut Ui, p: &mut SessionPanel, editable: bool) {
     }
 }
 
-/// The TCP client's half-close and reset while connected.
+/// Pause reading (TCP); the TCP client's half-close and reset while connected.
 fn role_buttons(ui: &mut Ui, p: &mut SessionPanel) {
     let lang = p.lang;
+    if let Some(paused) = super::pause_toggle::show(ui, lang, p.role, p.reading_paused()) {
+        p.set_reading_paused(paused);
+    }
     if p.role == Role::TcpClient
         && p.st.state == ConnState::Connected
         && ui

@@ -18,6 +18,8 @@ macro_rules! tools_view {
 }
 
 pub(super) mod controls;
+pub(super) mod pause_toggle;
+pub(super) mod port_failure;
 pub(super) mod session_panel;
 pub(super) mod settings;
 pub(super) mod status_words;
@@ -33,21 +35,23 @@ pub(super) mod udp_receiver;
 pub(super) mod udp_sender;
 
 /// The local address a server or receiver takes: the host field (labelled `host_label`)
-/// and the port, both required. True when both are valid.
+/// and the port, both required, with the last bind / listen failure under the port.
+/// True when both are valid.
 fn local_address_fields(
     ui: &mut egui::Ui,
     host_label: &str,
     s: &mut settings::TabSettings,
     editable: bool,
+    failure: Option<&crate::ui::common::address_field::PortFailure>,
 ) -> bool {
     use crate::ui::common::{address_field, lang::ui_loader};
     let h = address_field::host_field(ui, host_label, &mut s.host, true, editable);
-    let p = address_field::port_field(
+    let p = address_field::local_port_field(
         ui,
         &i18n_embed_fl::fl!(ui_loader(ui), "field-port"),
         &mut s.port,
-        true,
         editable,
+        failure,
     )
     .is_some();
     h && p

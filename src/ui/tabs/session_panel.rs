@@ -42,6 +42,8 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) -> bool {
     }
     let warn = p.settings.tls.warns(p.role);
     super::tls_status::items(ui, lang, warn, &p.st);
+    let paused_now = p.role.is_tcp() && p.is_running() && p.st.reading_paused;
+    super::pause_toggle::status(ui, lang, paused_now);
     ui.separator();
     let (c, refused, dropped, since_clear, checks) = {
         let v = p.view();

@@ -48,6 +48,9 @@ pub struct SessionPanel {
     pub selected_was_open: bool,
     /// Simple mode: the tab's More options are shown.
     pub more_open: bool,
+    /// TCP: Pause reading is on (the next session starts paused; a running one is told).
+    /// Not saved: a tab never opens paused.
+    pub pause_reading: bool,
     /// The window's part of the tools (dialogs, notes, the file being sent).
     pub kit: Toolkit,
     pub(in crate::ui) runtime: Runtime,
@@ -115,6 +118,7 @@ impl SessionPanel {
             selected_client: None,
             selected_was_open: false,
             more_open: false,
+            pause_reading: false,
             kit: Default::default(),
             runtime,
             saves: Vec::new(),
@@ -177,7 +181,26 @@ impl SessionPanel {
 
     /// The session config the fields describe, or None if a field is bad.
     pub fn config_from_fields(&self) -> Option<SessionConfig> {
-        super::tab_config::config_of(self.role, &self.settings)
+        let mut cfg = super::tab_config::config_of(self.role, &self.settings)?;
+        cfg.pause_reading = self.role.is_tcp() && self.pause_reading;
+        Some(cfg)
+    }
+
+    /// Pause reading (true) or resume (false): remembered for the next start, and told
+    /// to the running session. On a server it applies to every client.
+    pub fn set_reading_paused(&mut self, paused: bool) {
+        self.pause_reading = paused;
+        self.send_command(Command::PauseReading(paused));
+    }
+
+    /// Whether reading is paused: as the worker said while the session runs, else what
+    /// the next start will do.
+    pub fn reading_paused(&self) -> bool {
+        if self.is_running() {
+            self.st.reading_paused
+        } else {
+            self.pause_reading
+        }
     }
 
     /// Starts a session with this config (only when idle).

@@ -13,9 +13,17 @@ use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
 
 /// The listening address and the backlog (`compact`, simple mode: the backlog only when
-/// it is wrong; it is under More).
-pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool, compact: bool) -> bool {
-    let ok = super::local_address_fields(ui, &fl!(ui_loader(ui), "field-listen-host"), s, editable);
+/// it is wrong; it is under More); `failure`: the last bind / listen failure, shown under
+/// the port.
+pub fn fields(
+    ui: &mut Ui,
+    s: &mut TabSettings,
+    editable: bool,
+    compact: bool,
+    failure: Option<&crate::ui::common::address_field::PortFailure>,
+) -> bool {
+    let host = fl!(ui_loader(ui), "field-listen-host");
+    let ok = super::local_address_fields(ui, &host, s, editable, failure);
     let b = parse_backlog(&s.backlog).is_some();
     if !compact || !b {
         backlog_field(ui, s, editable);

@@ -10,8 +10,15 @@ use egui::Ui;
 use i18n_embed_fl::fl;
 use std::net::SocketAddr;
 
-pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
-    let ok = super::local_address_fields(ui, &fl!(ui_loader(ui), "field-bind-host"), s, editable);
+/// The fields; `failure`: the last bind / listen failure, shown under the port.
+pub fn fields(
+    ui: &mut Ui,
+    s: &mut TabSettings,
+    editable: bool,
+    failure: Option<&crate::ui::common::address_field::PortFailure>,
+) -> bool {
+    let host = fl!(ui_loader(ui), "field-bind-host");
+    let ok = super::local_address_fields(ui, &host, s, editable, failure);
     address_field::bind_note(ui);
     ok
 }

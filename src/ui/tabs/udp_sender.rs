@@ -11,7 +11,13 @@ use i18n_embed_fl::fl;
 
 /// The address fields. Returns true when Bind can go ahead: binding needs only a valid
 /// local port. The destination stays editable while bound (each `sendto()` names one).
-pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
+/// The fields; `failure`: the last bind failure, shown under the local port.
+pub fn fields(
+    ui: &mut Ui,
+    s: &mut TabSettings,
+    editable: bool,
+    failure: Option<&crate::ui::common::address_field::PortFailure>,
+) -> bool {
     address_field::host_field(
         ui,
         &fl!(ui_loader(ui), "field-destination-host"),
@@ -32,6 +38,7 @@ pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
         &fl!(ui_loader(ui), "field-local-port"),
         &mut s.local,
         editable,
+        failure,
     )
 }
 
