@@ -82,6 +82,9 @@ pub struct StepResult {
     pub what: String,
     /// A send step: how many bytes it put on the wire.
     pub sent: Option<usize>,
+    /// A send step: the first [`SENT_SHOWN`] of those bytes (after `{name}`s and the
+    /// template were filled in), for `run` to print what really went.
+    pub sent_bytes: Vec<u8>,
     /// The step's action (a window words it in its own language).
     pub action: Action,
     pub outcome: Outcome,
@@ -107,6 +110,7 @@ impl StepResult {
         StepResult {
             what: describe(&st.action),
             sent: None,
+            sent_bytes: Vec::new(),
             action: st.action,
             label: st.label,
             name: st.name,
@@ -123,6 +127,9 @@ impl StepResult {
     }
 }
 
+/// How many bytes of each send a result keeps to show.
+pub const SENT_SHOWN: usize = 256;
+
 /// How long a connect or a close may take.
 const IO_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -138,7 +145,9 @@ pub struct SequenceRun {
     expecting: Option<(usize, CompiledMatcher, Option<regex::Regex>)>,
     last_send: Option<Instant>,
     vars: BTreeMap<String, String>,
-    ctx: TemplateCtx,
+    /// Each send step's own template state (its `{seq}` counts 1, 2, 3 … across the rounds
+    /// of a repeat), by the step's [`Step::origin`].
+    ctxs: BTreeMap<usize, TemplateCtx>,
     results: Vec<StepResult>,
     done: bool,
 }
@@ -165,7 +174,6 @@ fn describe(a: &Action) -> String {
 
 impl SequenceRun {
     pub fn new(seq: Sequence) -> SequenceRun {
-        let ctx = TemplateCtx::new(seq.encoding, false);
         SequenceRun {
             seq,
             next: 0,
@@ -174,7 +182,7 @@ impl SequenceRun {
             expecting: None,
             last_send: None,
             vars: BTreeMap::new(),
-            ctx,
+            ctxs: BTreeMap::new(),
             results: Vec::new(),
             done: false,
         }
@@ -329,7 +337,13 @@ impl SequenceRun {
 
     /// The bytes a send step puts on the wire: captured `{name}`s filled in, then hex,
     /// a template, or text in the sequence's encoding.
-    fn bytes(&mut self, text: &str, hex: bool, template: bool) -> Result<Vec<u8>, Failure> {
+    fn bytes(
+        &mut self,
+        origin: usize,
+        text: &str,
+        hex: bool,
+        template: bool,
+    ) -> Result<Vec<u8>, Failure> {
         use crate::codec::PayloadError;
         let mut t = text.to_string();
         for (k, v) in &self.vars {
@@ -339,8 +353,13 @@ impl SequenceRun {
             return parse_hex(&t).map_err(|e| Failure::BadPayload(PayloadError::Hex(e)));
         }
         if template {
+            let enc = self.seq.encoding;
+            let ctx = self
+                .ctxs
+                .entry(origin)
+                .or_insert_with(|| TemplateCtx::new(enc, false));
             return Template::parse(&t)
-                .and_then(|tp| tp.render(&mut self.ctx))
+                .and_then(|tp| tp.render(ctx))
                 .map_err(|e| Failure::BadPayload(PayloadError::Template(e)));
         }
         if let Some(name) = super::unknown_variable(&t) {
@@ -413,18 +432,21 @@ impl SequenceRun {
             starts -= 1;
             let i = self.next;
             self.next += 1;
+            let origin = self.step(i).origin;
             match self.step(i).action.clone() {
                 Action::Send {
                     text,
                     hex,
                     template,
-                } => match self.bytes(&text, hex, template) {
+                } => match self.bytes(origin, &text, hex, template) {
                     Ok(b) => {
                         let n = b.len();
+                        let shown = b[..n.min(SENT_SHOWN)].to_vec();
                         needs.push(Need::Send(b));
                         self.last_send = Some(now);
                         let r = self.finish(i, Outcome::Passed, now, now);
                         r.sent = Some(n);
+                        r.sent_bytes = shown;
                     }
                     Err(e) => {
                         let r = self.finish(i, Outcome::Failed, now, now);
@@ -509,5 +531,31 @@ send = "never"
         assert!(res[3].diff.iter().any(|l| l == "got 2 bytes"));
         assert_eq!(res[3].failure, Some(Failure::NoReply { arrived: 2 }));
         assert_eq!(res[4].outcome, Outcome::Skipped);
+    }
+
+    #[test]
+    fn each_send_step_counts_its_own_seq_across_the_rounds() {
+        let mut r = seq(r#"
+protocol = "tcp"
+[[step]]
+send = "HI {seq}"
+template = true
+[[step]]
+repeat = 3
+steps = [ { send = "PING {seq}", template = true }, { send = "X{seq}", template = true } ]
+"#);
+        let sent: Vec<Vec<u8>> = r
+            .poll(Instant::now())
+            .into_iter()
+            .filter_map(|n| match n {
+                Need::Send(b) => Some(b),
+                _ => None,
+            })
+            .collect();
+        let want: Vec<&[u8]> = vec![
+            b"HI 1", b"PING 1", b"X1", b"PING 2", b"X2", b"PING 3", b"X3",
+        ];
+        assert_eq!(sent, want);
+        assert_eq!(r.results()[3].sent_bytes, b"PING 2");
     }
 }

@@ -23,6 +23,7 @@ mod replay;
 mod roster;
 mod rule_typing;
 mod sequence;
+mod sequence_editor;
 mod shape;
 mod sockopts;
 mod spool_limits;

@@ -3,6 +3,7 @@
 //! UDP senders table, and the [`action::PanelAction`] they return to their tab.
 
 pub(super) mod action;
+pub(super) mod escaped_field;
 pub(super) mod expect_panel;
 pub(super) mod payloads;
 pub(super) mod rate_chart;
