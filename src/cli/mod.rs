@@ -176,6 +176,8 @@ pub enum RoleCommand {
         #[command(flatten)]
         writes: WritesArgs,
         #[command(flatten)]
+        framing: FramingArgs,
+        #[command(flatten)]
         tls: TlsArgs,
         #[command(flatten)]
         rules: RuleArgs,
@@ -201,6 +203,8 @@ pub enum RoleCommand {
         send: SendArgs,
         #[command(flatten)]
         writes: WritesArgs,
+        #[command(flatten)]
+        framing: FramingArgs,
         #[command(flatten)]
         tls: TlsArgs,
         #[command(flatten)]

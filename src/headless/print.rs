@@ -9,9 +9,11 @@
 //! and the runtime waits for stdout, as a user asking for every byte wants.
 
 use crate::auto::expect::{TryResult, fmt_ms};
+use crate::codec::Framing;
 use crate::codec::escape::{is_hostile, push_visible};
 use crate::i18n::english;
 use crate::launch::{PREVIEW_BYTES, Print};
+use crate::log::frames::{VIEW_MAX_FRAME, ViewFramer};
 use crate::log::{Decoders, record::format_ts};
 use crate::net::{Event, EventKind};
 use crate::session::Output;
@@ -89,6 +91,8 @@ pub struct Printer {
     started: Instant,
     /// The last event was an error (a later event clears it).
     failed: Arc<AtomicBool>,
+    /// `--framing`: received TCP data is printed one row per frame.
+    framer: Option<ViewFramer>,
 }
 
 /// Starts the stdout thread; returns the printer to hand the runtime and the thread to
@@ -119,11 +123,32 @@ pub fn start(
         totals: Totals::default(),
         started: Instant::now(),
         failed,
+        framer: None,
     };
     Ok((printer, thread))
 }
 
 impl Printer {
+    /// Prints received TCP data one row per frame of `framing` (`--framing`); the rows
+    /// and the summary then count frames. A frame over [`VIEW_MAX_FRAME`] bytes is cut
+    /// there, and a line says so.
+    pub fn framed(mut self, framing: Framing) -> Printer {
+        self.framer = Some(ViewFramer::new(framing));
+        self
+    }
+
+    /// One event (a row or a state line) to print.
+    fn one(&mut self, ev: &Event) {
+        self.totals.count(ev);
+        let err = matches!(ev.kind, EventKind::Error { .. } | EventKind::TlsFailed(_));
+        self.failed.store(err, Ordering::Relaxed);
+        match ev.kind.data() {
+            None => self.send(Item::State(ev.clone())),
+            Some(_) if self.print == Print::Quiet => {}
+            Some(d) => self.row(ev, d),
+        }
+    }
+
     fn send(&mut self, item: Item) {
         if self.dropped > 0 {
             let n = std::mem::take(&mut self.dropped);
@@ -166,13 +191,18 @@ impl Printer {
 
 impl Output for Printer {
     fn event(&mut self, ev: &Event) {
-        self.totals.count(ev);
-        let err = matches!(ev.kind, EventKind::Error { .. } | EventKind::TlsFailed(_));
-        self.failed.store(err, Ordering::Relaxed);
-        match ev.kind.data() {
-            None => self.send(Item::State(ev.clone())),
-            Some(_) if self.print == Print::Quiet => {}
-            Some(d) => self.row(ev, d),
+        let Some(mut framer) = self.framer.take() else {
+            return self.one(ev);
+        };
+        let rows = framer.split(ev.clone());
+        self.framer = Some(framer);
+        for row in rows {
+            self.one(&row.event);
+            if row.truncated {
+                self.send(Item::Line(format!(
+                    "frame too long: cut at {VIEW_MAX_FRAME} bytes, the rest of it skipped"
+                )));
+            }
         }
     }
 

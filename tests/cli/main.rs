@@ -9,6 +9,7 @@ mod e2e_expect;
 mod e2e_headless;
 mod export_safety;
 mod fault_record;
+mod framing;
 mod headless_output;
 mod hostile_bytes;
 mod privacy;

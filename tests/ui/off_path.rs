@@ -33,6 +33,7 @@ fn a_window_left_alone_still_receives_answers_and_records() {
         },
         record: Some(rec.clone()),
         hex: false,
+        framing: None,
         duration: None,
         print: Default::default(),
     };
@@ -78,6 +79,7 @@ fn a_close_is_seen_with_no_frame_drawn() {
         auto: AutoPlan::default(),
         record: None,
         hex: false,
+        framing: None,
         duration: None,
         print: Default::default(),
     };

@@ -125,6 +125,7 @@ fn launch_opens_the_role_tab_starts_and_records() {
         auto: AutoPlan::default(),
         record: Some(rec.clone()),
         hex: false,
+        framing: None,
         duration: None,
         print: Default::default(),
     };
@@ -163,6 +164,7 @@ fn launch_with_auto_send_sends_on_ready() {
         },
         record: None,
         hex: false,
+        framing: None,
         duration: None,
         print: Default::default(),
     };
