@@ -9,6 +9,7 @@ mod classroom;
 mod counters;
 mod file_dialog;
 mod framing;
+mod framing_mbap;
 mod hostile;
 mod i18n;
 mod issue13;

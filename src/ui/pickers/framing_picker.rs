@@ -211,6 +211,8 @@ pub fn show(ui: &mut Ui, salt: &str, form: &mut FramingForm) {
     let l = ui.label(fl!(ui_loader(ui), "fr-label"));
     egui::ComboBox::from_id_salt(("framing", salt))
         .selected_text(form.mode.name(lang(ui.ctx())))
+        // All eleven choices at once, no scrolling.
+        .height(400.0)
         .show_ui(ui, |ui| {
             for m in FramingMode::ALL {
                 ui.selectable_value(&mut form.mode, m, m.name(lang(ui.ctx())));
