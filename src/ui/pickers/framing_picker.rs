@@ -113,7 +113,7 @@ impl FramingForm {
             FramingMode::Lf => Framing::lf(),
             FramingMode::Crlf => Framing::crlf(),
             FramingMode::DelimiterHex => Framing::delimiter_hex(&self.delimiter_hex)
-                .map_err(|_| FramingError::BadDelimiter)?,
+                .map_err(|_| FramingError::Delimiter)?,
             FramingMode::FixedLength => Framing::FixedLength {
                 len: self
                     .length
@@ -121,7 +121,7 @@ impl FramingForm {
                     .parse::<usize>()
                     .ok()
                     .filter(|n| (1..=DEFAULT_MAX_FRAME).contains(n))
-                    .ok_or(FramingError::BadLength)?,
+                    .ok_or(FramingError::Length)?,
             },
             FramingMode::Prefix1 => prefix(PrefixWidth::One, true),
             FramingMode::Prefix2Be => prefix(PrefixWidth::Two, true),
@@ -129,10 +129,10 @@ impl FramingForm {
             FramingMode::Prefix4Be => prefix(PrefixWidth::Four, true),
             FramingMode::Prefix4Le => prefix(PrefixWidth::Four, false),
             FramingMode::LengthField => Framing::LengthField {
-                offset: parse_offset(&self.field_offset).ok_or(FramingError::BadOffset)?,
+                offset: parse_offset(&self.field_offset).ok_or(FramingError::Offset)?,
                 width: self.field_width,
                 big_endian: self.field_big_endian,
-                adjust: parse_adjust(&self.field_adjust).ok_or(FramingError::BadAdjust)?,
+                adjust: parse_adjust(&self.field_adjust).ok_or(FramingError::Adjust)?,
             },
         })
     }
@@ -185,23 +185,23 @@ impl FramingForm {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FramingError {
     /// The delimiter is not hex bytes.
-    BadDelimiter,
+    Delimiter,
     /// The fixed length is not a number in range.
-    BadLength,
+    Length,
     /// The length field's offset is not a number in range.
-    BadOffset,
+    Offset,
     /// The adjustment is not a whole number in range.
-    BadAdjust,
+    Adjust,
 }
 
 impl FramingError {
     /// The problem as a sentence in `lang`.
     pub fn text(self, lang: Lang) -> String {
         match self {
-            FramingError::BadDelimiter => fl!(loader(lang), "fr-err-hex"),
-            FramingError::BadLength => fl!(loader(lang), "fr-err-len"),
-            FramingError::BadOffset => fl!(loader(lang), "fr-err-offset"),
-            FramingError::BadAdjust => fl!(loader(lang), "fr-err-adjust"),
+            FramingError::Delimiter => fl!(loader(lang), "fr-err-hex"),
+            FramingError::Length => fl!(loader(lang), "fr-err-len"),
+            FramingError::Offset => fl!(loader(lang), "fr-err-offset"),
+            FramingError::Adjust => fl!(loader(lang), "fr-err-adjust"),
         }
     }
 }
@@ -314,12 +314,12 @@ mod tests {
         }
         f.mode = FramingMode::DelimiterHex;
         f.delimiter_hex = "zz".into();
-        assert_eq!(f.framing(), Err(FramingError::BadDelimiter));
+        assert_eq!(f.framing(), Err(FramingError::Delimiter));
         f.delimiter_hex = "0d 0a".into();
         assert_eq!(f.framing(), Ok(Framing::crlf()));
         f.mode = FramingMode::FixedLength;
         f.length = "0".into();
-        assert_eq!(f.framing(), Err(FramingError::BadLength));
+        assert_eq!(f.framing(), Err(FramingError::Length));
         f.mode = FramingMode::Prefix2Le;
         assert_eq!(
             f.framing(),
@@ -347,9 +347,9 @@ mod tests {
             })
         );
         f.field_adjust = "six".into();
-        assert_eq!(f.framing(), Err(FramingError::BadAdjust));
+        assert_eq!(f.framing(), Err(FramingError::Adjust));
         f.field_offset = "-1".into();
-        assert_eq!(f.framing(), Err(FramingError::BadOffset));
+        assert_eq!(f.framing(), Err(FramingError::Offset));
         // Every framing the command line can give shows as itself.
         for arg in [
             "raw",
