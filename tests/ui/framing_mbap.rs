@@ -79,3 +79,24 @@ fn the_mbap_preset_frames_modbus_requests() {
         vec![req(1, 0).to_vec(), req(2, 16).to_vec(), third.to_vec()]
     );
 }
+
+/// `tcp-server --framing mbap` opens the window with the tab's picker set to it.
+#[test]
+fn a_launch_with_framing_sets_the_picker() {
+    let launch = socket_tester::launch::Launch {
+        config: socket_tester::net::SessionConfig::new(Role::TcpServer, "127.0.0.1:0"),
+        auto: Default::default(),
+        record: None,
+        hex: false,
+        framing: Some(Framing::mbap()),
+        duration: None,
+        print: Default::default(),
+    };
+    let mut h = harness(App::new(None, Some(launch)));
+    wait_for(&mut h, "listening", |a| {
+        a.panel(Role::TcpServer).st.state == ConnState::Listening
+    });
+    let form = &h.state().panel(Role::TcpServer).settings.framing;
+    assert_eq!(form.framing(), Ok(Framing::mbap()));
+    assert!(h.query_by_label("Modbus/TCP (MBAP)").is_some());
+}

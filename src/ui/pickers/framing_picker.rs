@@ -112,8 +112,9 @@ impl FramingForm {
             FramingMode::Raw => Framing::Raw,
             FramingMode::Lf => Framing::lf(),
             FramingMode::Crlf => Framing::crlf(),
-            FramingMode::DelimiterHex => Framing::delimiter_hex(&self.delimiter_hex)
-                .map_err(|_| FramingError::Delimiter)?,
+            FramingMode::DelimiterHex => {
+                Framing::delimiter_hex(&self.delimiter_hex).map_err(|_| FramingError::Delimiter)?
+            }
             FramingMode::FixedLength => Framing::FixedLength {
                 len: self
                     .length
