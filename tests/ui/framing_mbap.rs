@@ -89,6 +89,7 @@ fn a_launch_with_framing_sets_the_picker() {
         record: None,
         hex: false,
         framing: Some(Framing::mbap()),
+        check: None,
         duration: None,
         print: Default::default(),
     };
