@@ -236,7 +236,9 @@ impl App {
         let mut commands = Vec::new();
         egui::Panel::top("tabs").show(ui, |ui| {
             ui.add_space(2.0);
-            ui.horizontal(|ui| {
+            // Wrapped: at a high zoom on a small screen the tabs go on a second line instead
+            // of off the window's edge.
+            ui.horizontal_wrapped(|ui| {
                 ui.label(
                     RichText::new(fl!(crate::ui::common::lang::ui_loader(ui), "app-title"))
                         .strong(),
