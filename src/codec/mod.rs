@@ -11,6 +11,7 @@ pub mod escape;
 pub mod framing;
 pub mod hex;
 pub mod payload;
+pub mod sniff;
 pub mod template;
 mod template_error;
 mod template_fill;

@@ -48,6 +48,9 @@ pub struct SessionPanel {
     pub selected_was_open: bool,
     /// Simple mode: the tab's More options are shown.
     pub more_open: bool,
+    /// The session (see `EncodingWatch::session`) whose offer of another encoding was
+    /// taken or hidden.
+    pub enc_hint_hidden: Option<u64>,
     /// TCP: Pause reading is on (the next session starts paused; a running one is told).
     /// Not saved: a tab never opens paused.
     pub pause_reading: bool,
@@ -118,6 +121,7 @@ impl SessionPanel {
             selected_client: None,
             selected_was_open: false,
             more_open: false,
+            enc_hint_hidden: None,
             pause_reading: false,
             kit: Default::default(),
             runtime,

@@ -5,6 +5,7 @@
 pub(super) mod action;
 pub(super) mod diff_view;
 pub(super) mod expect_panel;
+pub(super) mod hex_toggle;
 pub(super) mod packets;
 pub(super) mod packets_panel;
 pub(super) mod payloads;
