@@ -191,7 +191,8 @@ fn table(
     let full = ui.available_width();
     let gap = ui.spacing().item_spacing.x;
     let data_cols = if mode == DisplayMode::Both { 2 } else { 1 };
-    let meta = crate::ui::common::layout::log_columns(full, gap, data_cols, server);
+    let need = peer_need(ui, store, server);
+    let meta = crate::ui::common::layout::log_columns(full, gap, data_cols, server, need);
     let mut table = TableBuilder::new(ui)
         // One id whatever the columns, so a narrow log that drops one keeps its scroll
         // position (egui_extras starts the widths over when the count changes).
@@ -204,8 +205,15 @@ fn table(
         .resizable(true)
         .sense(Sense::click())
         .auto_shrink([false, false]);
-    for &(_, w, max) in &meta {
-        table = table.column(Column::initial(w).range(w.min(14.0)..=max).clip(true));
+    for &(c, w, max) in &meta {
+        // Peer is never narrower than its whole `ip:port` (egui_extras clamps the kept
+        // width to the range each frame, so a longer peer widens it).
+        let min = if c == MetaCol::Peer {
+            need.min(max)
+        } else {
+            w.min(14.0)
+        };
+        table = table.column(Column::initial(w.max(min)).range(min..=max).clip(true));
     }
     let data_min = (0.4 * full - gap * data_cols as f32).max(40.0);
     table = match mode {
@@ -231,6 +239,37 @@ fn table(
             });
         });
     clicked
+}
+
+/// How wide the peer column must be for its whole text: the longest peer among the
+/// newest 64 clients (server) or rows, else a loopback address with a 5-digit port.
+fn peer_need(ui: &Ui, store: &LogStore, server: bool) -> f32 {
+    let widest = if server {
+        store
+            .clients
+            .values()
+            .rev()
+            .take(64)
+            .filter_map(|c| c.peer.map(|p| format!("#{} {p}", c.id)))
+            .max_by_key(|t| t.chars().count())
+    } else {
+        store
+            .iter()
+            .rev()
+            .take(64)
+            .map(peer_text)
+            .max_by_key(|t| t.chars().count())
+    };
+    let text = widest.filter(|t| !t.is_empty()).unwrap_or_else(|| {
+        if server {
+            "#99 127.0.0.1:65535".into()
+        } else {
+            "127.0.0.1:65535".into()
+        }
+    });
+    // The text, and the cell's margins on both sides.
+    crate::ui::common::layout::text_width(ui, text, TextStyle::Body)
+        + 2.0 * ui.spacing().item_spacing.x
 }
 
 /// The table's header: the meta columns shown, then the data column(s) of the mode.
