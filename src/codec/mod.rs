@@ -9,6 +9,7 @@ pub mod checksum;
 pub mod diff;
 pub mod escape;
 pub mod framing;
+pub mod framing_arg;
 pub mod hex;
 pub mod payload;
 pub mod sniff;

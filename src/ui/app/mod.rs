@@ -209,6 +209,9 @@ impl App {
         if let Some(l) = self.launch.take() {
             let notify = self.notify.clone();
             let role = l.config.role;
+            if let Some(f) = &l.framing {
+                self.panel_mut(role).settings.framing.set(f);
+            }
             self.panel_mut(role)
                 .start_launch(l.config, l.auto, l.record, notify);
         }

@@ -218,6 +218,7 @@ impl SessionPanel {
                 &self.settings.kit.sequence,
                 self.role,
                 self.encoding(),
+                super::udp_sender::destination(&self.settings).as_deref(),
             )
             .map(|_| Some(fl!(loader(lang), "seq-saved", path = shown.as_str()))),
             Dialog::TlsFile(field) => {

@@ -4,6 +4,7 @@
 
 pub(super) mod action;
 pub(super) mod diff_view;
+pub(super) mod escaped_field;
 pub(super) mod expect_panel;
 pub(super) mod hex_toggle;
 pub(super) mod packets;
