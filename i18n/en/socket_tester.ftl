@@ -1256,3 +1256,13 @@ pk-client-busy = No connection to { $to }: the TCP Client is connected to { $at 
 pk-no-connection = No TCP connection to { $to } (neither the TCP Client nor a client of the TCP Server).
 pk-connect-and-send = Connect the TCP Client to { $to } and send
 pk-failed = “{ $name }” was not sent: { $why }
+
+# The offer of another encoding above the log, and the send box's Hex toggle.
+enc-hint = The data received looks like { $enc }: { $preview }
+enc-hint-switch = Use { $enc }
+enc-hint-dismiss-tip = Hide this (keep { $enc })
+hex-kept-variables = Kept as it is: with Variables on, the message is a template and is not converted.
+hex-kept-not-text = Kept as hex: these bytes are not text in { $enc }.
+hex-kept-control = Kept as hex: byte { $byte } is a control character that would not show in the box.
+hex-kept-bad-hex = Kept as it is: { $why }
+hex-kept-not-encodable = Kept as it is: { $why }

@@ -1188,3 +1188,13 @@ pk-client-busy = 没有到 { $to } 的连接:TCP 客户端正连着 { $at }。�
 pk-no-connection = 没有到 { $to } 的 TCP 连接(TCP 客户端和 TCP 服务端的客户端都不是)。
 pk-connect-and-send = 让 TCP 客户端连接 { $to } 并发送
 pk-failed = “{ $name }”没有发出:{ $why }
+
+# 日志上方的编码建议，以及发送框的“十六进制”开关。
+enc-hint = 收到的数据像是 { $enc }：{ $preview }
+enc-hint-switch = 改用 { $enc }
+enc-hint-dismiss-tip = 不再提示（保留 { $enc }）
+hex-kept-variables = 保持原样：开启“变量”时消息是模板，不做转换。
+hex-kept-not-text = 保留十六进制：这些字节不是有效的 { $enc } 文本。
+hex-kept-control = 保留十六进制：字节 { $byte } 是控制字符，在文本框里看不见。
+hex-kept-bad-hex = 保持原样：{ $why }
+hex-kept-not-encodable = 保持原样：{ $why }

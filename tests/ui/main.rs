@@ -7,6 +7,7 @@ mod support;
 
 mod classroom;
 mod counters;
+mod encodings;
 mod file_dialog;
 mod framing;
 mod framing_mbap;

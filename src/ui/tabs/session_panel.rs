@@ -284,6 +284,7 @@ fn client_panel(ui: &mut Ui, p: &mut SessionPanel) {
 
 /// The log, with a note on what one row is, and what its toolbar asked for applied.
 fn log_panel(ui: &mut Ui, p: &mut SessionPanel) {
+    super::enc_banner::show(ui, p);
     rows_note(ui, p);
     p.log.live_on = p.st.live.is_some();
     let actions = {

@@ -288,7 +288,10 @@ impl SessionPanel {
             .selected_client
             .is_some_and(|id| self.view().store.clients.get(&id).is_some_and(|c| c.open));
         if self.selected_was_open && !open {
-            self.selected_client = None;
+            // The diagram stays on the connection that just ended (its teardown).
+            self.ended_client = self.selected_client.take();
+        } else if self.selected_client.is_some() {
+            self.ended_client = None;
         }
         self.selected_was_open = open;
     }
