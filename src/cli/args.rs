@@ -141,7 +141,7 @@ pub struct SendArgs {
     /// Repeat --send every DURATION (e.g. 500ms, 2s).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, requires = "send")]
     pub every: Option<Duration>,
-    /// Send --send N times (with --every), then stop sending.
+    /// Send --send N times (every --every, or back to back without it), then stop sending.
     #[arg(long, value_name = "N", requires = "send", value_parser = clap::value_parser!(u64).range(1..))]
     pub count: Option<u64>,
 }

@@ -8,6 +8,7 @@ use crate::auto::rules::{Matcher, Responder, Rule, RuleSet, RuleSpec};
 use crate::codec::{self, Template, TemplateCtx};
 use crate::launch::{Launch, Print};
 use crate::net::{Payload, SessionConfig};
+use std::time::Duration;
 
 /// A validation error that clap did not catch (payload text vs encoding, hex digits).
 #[derive(Debug)]
@@ -121,6 +122,10 @@ impl RoleCommand {
             auto.send = opt("--send", &s.send)?;
             auto.every = s.every;
             auto.count = s.count;
+            // --count N without --every: N sends back to back (then the run ends).
+            if s.count.is_some_and(|n| n > 1) && s.every.is_none() {
+                auto.every = Some(Duration::ZERO);
+            }
         }
         if c.template {
             auto.templates = Some(self.templates(c, send)?);

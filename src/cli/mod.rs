@@ -45,7 +45,7 @@ More:
   socket-tester udp-recv --bind 0.0.0.0:9000 --rule 'regex:REQ (?P<id>\\d+) => ACK {id}' --rule 'contains:PING => PONG {seq}' --reply ERR
   socket-tester tcp-server --listen 0.0.0.0:502 --hex --rule 'bytes:(?s-u)^(..)\\x00\\x00 => {1} 00 00 00 03 01 83 02'
 
-Exit codes (--headless): 0 done; 1 a check failed (an --expect try, the session failed, or the
+Exit codes (--headless): 0 done; 1 a check failed (an --expect try, a wrong --check-sum, the session failed, or the
 --record file stopped early, e.g. a full disk); 2 bad usage or input (said before anything starts).";
 
 #[derive(Parser, Debug)]

@@ -66,6 +66,7 @@ pub fn run(launch: Launch) -> i32 {
             return 1;
         }
     };
+    let bad_check = printer.bad_check_flag();
     let printer = match launch.framing.clone() {
         Some(f) => printer.framed(f, launch.check),
         None => printer,
@@ -143,6 +144,13 @@ pub fn run(launch: Launch) -> i32 {
         i32::from(failed.load(Ordering::Relaxed))
     } else {
         0
+    };
+    // A received checksum that was wrong is a check that failed.
+    let code = if bad_check.load(Ordering::Relaxed) {
+        eprintln!("socket-tester: a received checksum was wrong (see the rows marked)");
+        code.max(1)
+    } else {
+        code
     };
     if incomplete.is_some() {
         code.max(1)

@@ -29,9 +29,10 @@ pub const QUEUE_ROWS: usize = 256;
 
 /// What the runtime thread hands the stdout thread.
 enum Item {
-    /// An rx/tx row: the event holding only the bytes to show, the payload's length, and
-    /// its checksum check (a wrong one is marked at the end of the line).
-    Row(Event, usize, Option<CheckOutcome>),
+    /// An rx/tx row: its event (the payload cut to the preview), the payload's whole length, its
+    /// checksum check (a wrong one is marked at the end of the line), and whether it is a frame (decoded on its own: a frame's text never
+    /// takes bytes from the frame before it).
+    Row(Event, usize, Option<CheckOutcome>, bool),
     /// Any other event (never dropped).
     State(Event),
     /// A line as it is: an Expect try (never dropped).
@@ -120,6 +121,8 @@ pub struct Printer {
     framer: Option<ViewFramer>,
     /// With a framer: the checksum each received frame is checked against.
     frame_check: Option<ChecksumSpec>,
+    /// Set once a received row's checksum was wrong (the run then exits 1).
+    bad_check: Arc<AtomicBool>,
 }
 
 /// Starts the stdout thread; returns the printer to hand the runtime and the thread to
@@ -152,6 +155,7 @@ pub fn start(
         failed,
         framer: None,
         frame_check: None,
+        bad_check: Arc::new(AtomicBool::new(false)),
     };
     Ok((printer, thread))
 }
@@ -160,6 +164,11 @@ impl Printer {
     /// Prints received TCP data one row per frame of `framing` (`--framing`); the rows
     /// and the summary then count frames. A frame over [`VIEW_MAX_FRAME`] bytes is cut
     /// there, and a line says so.
+    /// A flag set once a received row's checksum is wrong.
+    pub fn bad_check_flag(&self) -> Arc<AtomicBool> {
+        self.bad_check.clone()
+    }
+
     /// `check`: each frame's checksum (`--check-sum`), checked here, frame by frame.
     pub fn framed(mut self, framing: Framing, check: Option<ChecksumSpec>) -> Printer {
         self.framer = Some(ViewFramer::new(framing));
@@ -171,6 +180,9 @@ impl Printer {
     fn one(&mut self, ev: &Event, check: Option<CheckOutcome>) {
         self.totals.count(ev);
         self.totals.check(check);
+        if matches!(check, Some(c) if c != CheckOutcome::Good) {
+            self.bad_check.store(true, Ordering::Relaxed);
+        }
         let err = matches!(ev.kind, EventKind::Error { .. } | EventKind::TlsFailed(_));
         self.failed.store(err, Ordering::Relaxed);
         match ev.kind.data() {
@@ -216,7 +228,8 @@ impl Printer {
             client: ev.client,
             kind,
         };
-        self.send(Item::Row(row, d.len(), check));
+        let frame = self.framer.is_some();
+        self.send(Item::Row(row, d.len(), check, frame));
     }
 }
 
@@ -296,12 +309,15 @@ fn write_loop(
         };
         line.clear();
         match item {
-            Item::Row(ev, len, check) => {
+            Item::Row(ev, len, check, frame) => {
                 queued.fetch_sub(1, Ordering::AcqRel);
                 if broken {
                     continue;
                 }
-                let text = dec.text(&ev);
+                let text = match ev.kind.data() {
+                    Some(d) if frame => Some(crate::codec::decode_escaped(dec.encoding(), d)),
+                    _ => dec.text(&ev),
+                };
                 if ev.kind.data().is_some_and(|d| d.len() < len) {
                     // The rest of the payload was not read: start the stream afresh.
                     dec.end_stream(&ev);

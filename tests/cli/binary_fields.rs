@@ -182,7 +182,8 @@ fn a_wrong_checksum_is_marked_on_its_row_and_counted() {
         return;
     };
     assert_eq!(wait_exit(&mut py), 0);
-    assert_eq!(wait_exit(&mut rcv), 0);
+    // A wrong checksum is a check that failed: exit 1.
+    assert_eq!(wait_exit(&mut rcv), 1);
     let all: Vec<String> = out.try_iter().collect();
     let rx: Vec<&String> = all.iter().filter(|l| l.contains(" rx ")).collect();
     assert_eq!(rx.len(), 2, "{all:#?}");

@@ -5,6 +5,7 @@
 use crate::codec::Encoding;
 use crate::files::atomic::{AtomicFile, same_file};
 use crate::i18n::{Lang, english, loader};
+use crate::log::Describe;
 use crate::log::Entry;
 use crate::log::export::{self, ExportReport, Format};
 use crate::log::record::{ReadError, Record, read_records};
@@ -220,7 +221,7 @@ pub fn export_session(
                     err = e.to_string()
                 )
             })?;
-            let records = spool_records(f).map_err(failed_path)?;
+            let records = spool_records(f, words(format, lang)).map_err(failed_path)?;
             let records = records.skip(usize::try_from(skip).unwrap_or(usize::MAX));
             let report = write_out(records, output, format, enc, lang).map_err(|e| failed(&e))?;
             let caveat = (!synced).then(|| fl!(loader(lang), "save-disk-stopped"));
@@ -232,7 +233,7 @@ pub fn export_session(
                     &e.event,
                     Some(e.text.clone()),
                     enc,
-                    english,
+                    words(format, lang),
                 ))
             });
             let report = write_out(records, output, format, enc, lang).map_err(|e| failed(&e))?;
@@ -271,13 +272,22 @@ pub fn export_session(
     }
 }
 
+/// The words of the events' messages in a saved file: the window's language for people
+/// (txt, csv, html), English for programs (JSON Lines, pcapng).
+fn words(format: Format, lang: Lang) -> Describe {
+    match format {
+        Format::Jsonl | Format::Pcapng => english,
+        _ => crate::i18n_export::describe_fn(lang),
+    }
+}
+
 /// The events of a spool file (binary, or JSON Lines from older versions). A record torn
 /// at the end is one the writer is still appending: left for the next save. Damage is
 /// reported.
-fn spool_records(mut f: File) -> io::Result<Records> {
+fn spool_records(mut f: File, words: Describe) -> io::Result<Records> {
     let len = f.metadata()?.len();
     if crate::log::input::file_is_spool(&mut f)? {
-        crate::log::input::open_records(f, len, false, english)
+        crate::log::input::open_records(f, len, false, words)
     } else {
         let cut = complete_prefix(&mut f, len)?;
         Ok(Box::new(read_records(f.take(cut))))
@@ -303,7 +313,7 @@ fn export_stopped(
     use std::cell::{Cell, RefCell};
     // No readable disk copy: the rows in memory are all there is.
     let from_disk: Records = File::open(path)
-        .and_then(spool_records)
+        .and_then(|f| spool_records(f, words(format, lang)))
         .unwrap_or_else(|_| Box::new(std::iter::empty()));
     let last_ts: RefCell<Option<String>> = RefCell::new(None);
     let (disk, memory) = (Cell::new(0u64), Cell::new(0u64));
@@ -316,7 +326,7 @@ fn export_stopped(
     let first_kept = RefCell::new(None);
     let memory_part = rows
         .iter()
-        .map(|e| Record::from_event(&e.event, Some(e.text.clone()), enc, english))
+        .map(|e| Record::from_event(&e.event, Some(e.text.clone()), enc, words(format, lang)))
         .filter(|r| {
             let newer = last_ts.borrow().as_ref().is_none_or(|t| r.ts > *t);
             if newer {
