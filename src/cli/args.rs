@@ -17,16 +17,16 @@ pub struct TlsArgs {
     #[arg(long)]
     pub tls: bool,
     /// Server: its certificate chain (PEM). Client: a certificate for mutual TLS.
-    #[arg(long, value_name = "FILE", requires = "tls")]
+    #[arg(long, value_name = "FILE", requires = "tls", value_parser = parse_pem_file)]
     pub cert: Option<PathBuf>,
     /// The private key (PEM) for --cert (default: the --cert file itself).
-    #[arg(long, value_name = "FILE", requires = "cert")]
+    #[arg(long, value_name = "FILE", requires = "cert", value_parser = parse_pem_file)]
     pub key: Option<PathBuf>,
     /// Client: trust these CA certificates (PEM) instead of the system's. Server: require
     /// a client certificate issued by them (mutual TLS). A certificate of the file that the
     /// peer presents as it is (a device's self-signed one, CA:TRUE or not) is trusted
     /// directly, as OpenSSL does, between its dates.
-    #[arg(long, value_name = "FILE", requires = "tls")]
+    #[arg(long, value_name = "FILE", requires = "tls", value_parser = parse_pem_file)]
     pub ca: Option<PathBuf>,
     /// Client: the server name to send (SNI) and check (default: the host of --connect).
     #[arg(long, value_name = "NAME", requires = "tls")]
@@ -94,6 +94,17 @@ impl WritesArgs {
             coalesce: self.coalesce.map_or(1, |k| k as usize),
         }
     }
+}
+
+/// A PEM file given on the command line (`--ca`, `--cert`, `--key`): it must be readable
+/// and hold a PEM block, so a wrong path is bad usage (exit 2) before anything connects.
+fn parse_pem_file(s: &str) -> Result<PathBuf, String> {
+    let p = PathBuf::from(s);
+    let bytes = std::fs::read(&p).map_err(|e| format!("cannot read {s}: {e}"))?;
+    if !bytes.windows(11).any(|w| w == b"-----BEGIN ") {
+        return Err(format!("{s} holds no PEM block (-----BEGIN …)"));
+    }
+    Ok(p)
 }
 
 /// TCP: Pause reading (暂停接收): no recv() until resumed, so the peer's writes pile up in

@@ -325,6 +325,7 @@ fn show_tool(ui: &mut Ui, tool: Tool, e: ToolsEdit, v: &ToolsView) -> Option<Pan
             &mut e.kit.roster,
             v.st.roster.as_deref(),
             v.running,
+            v.st.rules.active,
             v.lang,
         ),
     }

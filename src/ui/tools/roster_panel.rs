@@ -123,12 +123,14 @@ fn verdict(lang: Lang, v: &Verdict) -> (String, egui::Color32) {
     (text, color)
 }
 
-/// The tool. `running`: the server runs; `view`: the runtime's table.
+/// The tool. `running`: the server runs; `view`: the runtime's table; `rules_on`: the
+/// tab's Auto-reply answers too (each student would get two replies: said).
 pub fn show(
     ui: &mut Ui,
     form: &mut RosterForm,
     view: Option<&RosterView>,
     running: bool,
+    rules_on: bool,
     lang: Lang,
 ) -> Option<PanelAction> {
     let checking = view.is_some_and(|v| v.running);
@@ -138,6 +140,10 @@ pub fn show(
     let action = ui
         .horizontal_wrapped(|ui| buttons(ui, form, view, running, can_start, lang))
         .inner;
+    if rules_on && !form.reply.is_empty() {
+        let warn = fl!(loader(lang), "roster-rules-also-reply");
+        ui.label(RichText::new(warn).color(crate::ui::common::style::NOTE_AMBER));
+    }
     if checking {
         checking_note(ui, form, lang);
     } else {
@@ -187,7 +193,7 @@ fn buttons(
     {
         action = Some(PanelAction::OpenDialog(
             Dialog::ExportRoster,
-            "roster.csv".into(),
+            fl!(l, "roster-file-name"),
         ));
     }
     if let Some(v) = view {
