@@ -252,6 +252,10 @@ impl Status {
                 }
             }
             EventKind::Reset { .. } if own => self.state = ConnState::Reset(Box::new(ev.clone())),
+            // A bound UDP socket stays bound through a failed send (a name that does not
+            // resolve, a datagram too long, an ICMP answer): the error is the send's.
+            EventKind::Error { .. }
+                if own && !self.role.is_tcp() && self.state == ConnState::Bound => {}
             EventKind::Error { .. } | EventKind::TlsFailed(_) if own => {
                 self.state = ConnState::Error(Box::new(ev.clone()))
             }

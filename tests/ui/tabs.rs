@@ -293,3 +293,46 @@ fn udp_sender_binds_without_a_destination_and_follows_the_fields() {
         assert_eq!(&buf[..n], msg.as_bytes());
     }
 }
+
+/// A name that does not resolve fails that one send: the sender stays bound, says so, and
+/// sends again once the host is right (a teacher's typo in class).
+#[test]
+fn a_mistyped_host_fails_one_send_and_the_sender_stays_bound() {
+    let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
+    peer.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let port = peer.local_addr().unwrap().port();
+    let mut h = harness(App::new(None, None));
+    open_tab(&mut h, Role::UdpSender);
+    set_field(&mut h, "Destination host", "127.0.0.1");
+    set_field(&mut h, "Port", &port.to_string());
+    set_field(&mut h, "Local port", "");
+    h.get_by_label("Bind").click();
+    wait_for(&mut h, "bound", |a| {
+        a.panel(Role::UdpSender).st.state == ConnState::Bound
+    });
+    set_field(&mut h, "Destination host", "no-such-host.invalid");
+    h.get_by_label("Message").focus();
+    h.step();
+    h.get_by_label("Message").type_text("hi");
+    settle(&mut h);
+    h.get_by_label("Send").click();
+    wait_for(&mut h, "the send's error", |a| {
+        a.panel(Role::UdpSender)
+            .view()
+            .store
+            .iter()
+            .any(|e| matches!(e.event.kind, socket_tester::net::EventKind::Error { .. }))
+    });
+    settle(&mut h);
+    assert_eq!(h.state().panel(Role::UdpSender).st.state, ConnState::Bound);
+    set_field(&mut h, "Destination host", "127.0.0.1");
+    h.get_by_label("Message").focus();
+    h.step();
+    h.get_by_label("Message").type_text("hi");
+    settle(&mut h);
+    h.get_by_label("Send").click();
+    let mut buf = [0u8; 16];
+    let (n, _) = peer.recv_from(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"hi");
+}
