@@ -32,6 +32,7 @@ pub fn start_lab(app: &mut App, tcp: bool) {
     put_back(app);
     put_aside(app, [first, second]);
     app.classroom.lab = Some(Lab {
+        tx_at_pause: 0,
         first,
         second,
         port: 0,

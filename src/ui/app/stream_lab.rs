@@ -61,6 +61,13 @@ pub(super) fn steps(app: &mut App, ui: &mut Ui) {
         .clicked()
     {
         server.set_reading_paused(!paused);
+        if !paused {
+            // A new round: its send() calls are counted from here.
+            let sent = app.panel(Role::TcpClient).view().store.counters.tx_msgs;
+            if let Some(lab) = app.classroom.lab.as_mut() {
+                lab.tx_at_pause = sent;
+            }
+        }
     }
     let connected = app.panel(Role::TcpClient).st.state == ConnState::Connected;
     if ui
@@ -108,7 +115,10 @@ fn readout(app: &App, ui: &mut Ui) {
         let Some((reads, bytes)) = reads_since_resume(&server.st.timeline) else {
             return;
         };
-        let sends = last_sends(&app.panel(Role::TcpClient).st.timeline);
+        // This round's send() calls: the client's messages since the last pause.
+        let since = app.classroom.lab.as_ref().map_or(0, |l| l.tx_at_pause);
+        let sent = app.panel(Role::TcpClient).view().store.counters.tx_msgs;
+        let sends = sent.saturating_sub(since);
         fl!(
             l,
             "lab-stream-result",
@@ -129,16 +139,4 @@ fn reads_since_resume(t: &Timeline) -> Option<(u64, u64)> {
         _ => (c, b),
     });
     (calls > 0).then_some((calls, bytes))
-}
-
-/// The send() calls of the client's last run of sends.
-fn last_sends(t: &Timeline) -> u64 {
-    t.steps
-        .iter()
-        .rev()
-        .find_map(|s| match s {
-            Step::Send { calls, .. } => Some(*calls),
-            _ => None,
-        })
-        .unwrap_or(0)
 }

@@ -29,6 +29,9 @@ pub struct Lab {
     /// The "TCP is a stream" lab: the client writes three messages at once, the server
     /// shows them as one chunk, then LF framing makes them three rows.
     pub stream: bool,
+    /// The stream lab: the client's messages sent when the server's reading was last
+    /// paused (the readout counts this round's send() calls from here).
+    pub tx_at_pause: u64,
     pub(in crate::ui) stage: LabStage,
 }
 
