@@ -13,7 +13,7 @@ use socket2::{Domain, Protocol, Socket, Type};
 use std::io;
 use std::net::SocketAddr;
 use std::ops::ControlFlow::{self, Break, Continue};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 mod multicast;
 
@@ -42,20 +42,7 @@ struct Udp {
     drops: super::rxq::Drops,
     file: Option<FileSend>,
     file_to: SocketAddr,
-    /// Datagrams the last drain read (a flood when at least [`FLOOD_BATCH`]).
-    drained: usize,
 }
-
-/// A drain that read at least this many datagrams means a flood is arriving.
-const FLOOD_BATCH: usize = super::rxbatch::BATCH;
-
-/// In a flood, how long the worker lets datagrams gather in the socket's buffer before it
-/// waits on the socket again. Waiting at once means the sender's kernel path wakes this
-/// thread for nearly every datagram (a wake-up costs more than reading the datagram);
-/// after this pause one `recvmmsg` takes a full batch. At 1,000,000 datagrams/s it is 200
-/// datagrams, far under the receive buffer. A quiet socket (fewer than a batch read)
-/// waits at once, so a lone datagram is not delayed.
-const FLOOD_PAUSE: Duration = Duration::from_micros(200);
 
 impl Udp {
     /// Resolves the destination (sender), binds, joins or sets up multicast, watches the
@@ -145,7 +132,6 @@ impl Udp {
             drops,
             file: None,
             file_to: any_v4(),
-            drained: 0,
         })
     }
 
@@ -184,10 +170,6 @@ impl Udp {
             // every datagram waiting is read.
             if self.drain(ctx).is_break() {
                 return None;
-            }
-            if self.drained >= FLOOD_BATCH && self.file.is_none() {
-                ctx.flush_notify();
-                std::thread::sleep(FLOOD_PAUSE);
             }
             // Idle (or a tick): the counter is read directly, so the total is exact soon
             // after a flood ends even if no datagram follows it.
@@ -327,11 +309,9 @@ impl Udp {
     /// Reads every datagram waiting (edge-triggered), a batch per call, each one an event
     /// in the order received. Break: the session is gone.
     fn drain(&mut self, ctx: &mut Ctx) -> ControlFlow<()> {
-        self.drained = 0;
         loop {
             match self.batch.recv(&self.socket, &mut self.drops) {
                 Ok(n) => {
-                    self.drained += n;
                     for i in 0..n {
                         let Some((bytes, from)) = self.batch.get(i) else {
                             break;
