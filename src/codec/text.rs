@@ -258,15 +258,25 @@ fn check_round_trip(enc: Encoding, text: &str, out: Vec<u8>) -> Result<Vec<u8>, 
 /// Decodes a whole message (a datagram, or a chunk seen on its own). Never fails:
 /// invalid bytes become U+FFFD. No BOM sniffing: the user's choice of encoding wins.
 pub fn decode(enc: Encoding, bytes: &[u8]) -> String {
+    decode_checked(enc, bytes).0
+}
+
+/// [`decode`], and whether any byte sequence was not valid in `enc` (an invalid sequence
+/// or a character cut short at the end): found in the same pass, for a reader that shows
+/// such data as bytes rather than as U+FFFD.
+pub fn decode_checked(enc: Encoding, bytes: &[u8]) -> (String, bool) {
     if enc.0 == encoding_rs::UTF_8 {
         let mut out = String::with_capacity(bytes.len());
-        if !utf8_into(bytes, &mut out, false).is_empty() {
+        let mut bad = false;
+        if !utf8_into(bytes, &mut out, false, &mut bad).is_empty() {
             // A whole message: a character cut short at its end is one invalid sequence.
             out.push('\u{fffd}');
+            bad = true;
         }
-        return out;
+        return (out, bad);
     }
-    enc.0.decode_without_bom_handling(bytes).0.into_owned()
+    let (text, bad) = enc.0.decode_without_bom_handling(bytes);
+    (text.into_owned(), bad)
 }
 
 /// UTF-8 with each invalid sequence (its maximal subpart, as WHATWG says) as U+FFFD,
@@ -278,8 +288,9 @@ pub fn decode(enc: Encoding, bytes: &[u8]) -> String {
 /// and was most of the cost of recording a binary TCP stream. Text takes the fast check
 /// once; only the bytes after its first error are walked sequence by sequence.
 ///
-/// With `escape`, each invalid byte is written as `\xNN` instead.
-fn utf8_into<'a>(bytes: &'a [u8], out: &mut String, escape: bool) -> &'a [u8] {
+/// With `escape`, each invalid byte is written as `\xNN` instead. `bad_seen` is set when an
+/// invalid sequence was met.
+fn utf8_into<'a>(bytes: &'a [u8], out: &mut String, escape: bool, bad_seen: &mut bool) -> &'a [u8] {
     let rest = match std::str::from_utf8(bytes) {
         Ok(s) => {
             out.push_str(s);
@@ -305,6 +316,7 @@ fn utf8_into<'a>(bytes: &'a [u8], out: &mut String, escape: bool) -> &'a [u8] {
         if cut_short {
             return bad;
         }
+        *bad_seen = true;
         if escape {
             push_escaped(out, bad);
         } else {
@@ -341,6 +353,8 @@ pub struct StreamDecoder {
     carry: Vec<u8>,
     /// Bytes that are not text become `\xNN`, not U+FFFD.
     escape: bool,
+    /// The last piece held a sequence that is not valid in the encoding.
+    malformed: bool,
 }
 
 impl fmt::Debug for StreamDecoder {
@@ -356,6 +370,7 @@ impl StreamDecoder {
             inner: enc.0.new_decoder_without_bom_handling(),
             carry: Vec::new(),
             escape: false,
+            malformed: false,
         }
     }
 
@@ -384,7 +399,15 @@ impl StreamDecoder {
         s
     }
 
+    /// The last [`StreamDecoder::feed`] or [`StreamDecoder::finish`] met a sequence that is
+    /// not valid in the encoding (shown as U+FFFD or `\xNN`); a character cut by the end of
+    /// a piece and finished in the next one is valid.
+    pub fn malformed(&self) -> bool {
+        self.malformed
+    }
+
     fn run(&mut self, bytes: &[u8], last: bool) -> String {
+        self.malformed = false;
         if self.enc.0 == encoding_rs::UTF_8 {
             return self.run_utf8(bytes, last);
         }
@@ -398,10 +421,11 @@ impl StreamDecoder {
         let mut out = String::with_capacity(cap);
         let mut read_total = 0;
         loop {
-            let (result, read, _) =
+            let (result, read, replaced) =
                 self.inner
                     .decode_to_string(&bytes[read_total..], &mut out, last);
             read_total += read;
+            self.malformed |= replaced;
             match result {
                 encoding_rs::CoderResult::InputEmpty => return out,
                 encoding_rs::CoderResult::OutputFull => {
@@ -423,11 +447,14 @@ impl StreamDecoder {
             joined = j;
             &joined
         };
-        let cut = utf8_into(input, &mut out, self.escape);
+        let cut = utf8_into(input, &mut out, self.escape, &mut self.malformed);
         if !cut.is_empty() {
             if !last {
                 self.carry = cut.to_vec();
-            } else if self.escape {
+                return out;
+            }
+            self.malformed = true;
+            if self.escape {
                 push_escaped(&mut out, cut);
             } else {
                 out.push('\u{fffd}');
@@ -451,6 +478,7 @@ impl StreamDecoder {
                 DecoderResult::InputEmpty => return out,
                 DecoderResult::OutputFull => out.reserve(bytes.len() - pos + 16),
                 DecoderResult::Malformed(bad, extra) => {
+                    self.malformed = true;
                     let end = pos.saturating_sub(usize::from(extra));
                     let start = end.saturating_sub(usize::from(bad));
                     push_escaped(&mut out, &bytes[start..end]);

@@ -47,6 +47,10 @@ pub struct Entry {
     pub truncated: bool,
     /// Rx with a checksum check on: how the row's checksum came out.
     pub check: Option<CheckOutcome>,
+    /// The row's bytes are not text in the log's encoding (a control byte other than tab,
+    /// CR, LF, or an invalid sequence: [`super::text::not_text`]), decided once as the
+    /// row comes in (and again on a change of encoding): the view shows it as hex.
+    pub binary: bool,
 }
 
 /// Received rows whose checksum was checked: how many were right and how many wrong.
@@ -211,7 +215,7 @@ impl LogStore {
             self.total += 1;
             return;
         }
-        let text = row_text(&mut self.decoders, self.describe, &ev, truncated);
+        let (text, binary) = row_text(&mut self.decoders, self.describe, &ev, truncated);
         let gap_us = match ev.kind {
             EventKind::Rx(_) => {
                 if self.last_rx.len() >= MAX_GAP_PEERS {
@@ -232,6 +236,7 @@ impl LogStore {
             gap_us,
             truncated,
             check: None,
+            binary,
         });
         self.total += 1;
         self.evict();
@@ -319,7 +324,8 @@ impl LogStore {
         let mut bytes = 0;
         for row in self.rows.iter_mut() {
             if row.event.kind.data().is_some() {
-                row.text = row_text(&mut self.decoders, self.describe, &row.event, row.truncated);
+                (row.text, row.binary) =
+                    row_text(&mut self.decoders, self.describe, &row.event, row.truncated);
             }
             bytes += row.event.kind.data().map_or(0, |d| d.len()) + row.text.len() + 64;
         }
@@ -370,12 +376,18 @@ fn cap_text(mut t: String) -> String {
     t
 }
 
-/// The text of a row: the decoded data (marked when truncated) or the event's message.
-fn row_text(decoders: &mut Decoders, describe: Describe, ev: &Event, truncated: bool) -> String {
-    match decoders.text(ev) {
-        Some(t) if truncated => cap_text(t) + " (truncated)",
-        Some(t) => cap_text(t),
-        None => describe(ev),
+/// The text of a row: the decoded data (marked when truncated) or the event's message;
+/// and whether the data is not text.
+fn row_text(
+    decoders: &mut Decoders,
+    describe: Describe,
+    ev: &Event,
+    truncated: bool,
+) -> (String, bool) {
+    match decoders.text_checked(ev) {
+        Some((t, bin)) if truncated => (cap_text(t) + " (truncated)", bin),
+        Some((t, bin)) => (cap_text(t), bin),
+        None => (describe(ev), false),
     }
 }
 
@@ -526,6 +538,33 @@ pub(crate) mod tests {
         assert_eq!(s.counters.rx_msgs, 10);
         assert_eq!(s.get(0).unwrap().text, "h");
         assert_eq!(s.get(0).unwrap().seq, 7);
+    }
+
+    #[test]
+    fn rows_that_are_not_text_are_marked_once_as_they_come_in() {
+        let mut s = LogStore::new(Encoding::UTF_8, words);
+        s.push(rx(Role::UdpReceiver, &[0x00, 0x01, 0x02, 0xff]));
+        s.push(rx(Role::UdpReceiver, b"plain text\r\n\twith tab"));
+        s.push(rx(Role::UdpReceiver, "收到".as_bytes()));
+        s.push(rx(Role::UdpReceiver, &[b'a', 0xff, b'b']));
+        s.push(rx(Role::UdpReceiver, b"del\x7f"));
+        let bin: Vec<bool> = s.iter().map(|e| e.binary).collect();
+        assert_eq!(bin, [true, false, false, true, true]);
+        // A TCP character split over two reads is text in both.
+        let ok = "好".as_bytes();
+        s.push(rx(Role::TcpClient, &ok[..1]));
+        s.push(rx(Role::TcpClient, &ok[1..]));
+        assert!(!s.get(5).unwrap().binary && !s.get(6).unwrap().binary);
+        // GBK bytes are invalid UTF-8, and text once the encoding is GBK.
+        let gbk = crate::codec::encode(Encoding::GBK, "收到").unwrap();
+        s.push(rx(Role::UdpReceiver, &gbk));
+        assert!(s.get(7).unwrap().binary);
+        s.set_encoding(Encoding::GBK);
+        assert!(!s.get(7).unwrap().binary);
+        assert!(
+            s.get(0).unwrap().binary,
+            "a control byte is binary in any encoding"
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod binary_rows;
 mod classroom;
 mod counters;
 mod file_dialog;
