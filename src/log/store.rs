@@ -65,9 +65,10 @@ impl Entry {
         match self.event.kind {
             EventKind::Rx(_) => Direction::Rx,
             EventKind::Tx(_) => Direction::Tx,
-            EventKind::Error { .. } | EventKind::Reset { .. } | EventKind::TlsFailed(_) => {
-                Direction::Warn
-            }
+            EventKind::Error { .. }
+            | EventKind::Reset { .. }
+            | EventKind::TlsFailed(_)
+            | EventKind::Icmp(_) => Direction::Warn,
             _ => Direction::Info,
         }
     }
@@ -107,6 +108,8 @@ pub struct LogStore {
     pub clients_forgotten: u64,
     /// TCP server: clients refused because the "max clients" limit was reached.
     pub refused: u64,
+    /// UDP: ICMP errors the network answered datagrams with (port unreachable …).
+    pub icmp: u64,
     /// UDP: datagrams the kernel dropped before the app could read them (Linux: SO_MEMINFO
     /// and SO_RXQ_OVFL), in this session since it started — or since the log was cleared.
     pub kernel_dropped: u64,
@@ -149,6 +152,7 @@ impl LogStore {
             closed_clients: VecDeque::new(),
             clients_forgotten: 0,
             refused: 0,
+            icmp: 0,
             kernel_dropped: 0,
             drops_since_clear: false,
             drops_engine: 0,
@@ -162,6 +166,7 @@ impl LogStore {
         self.counters.apply(&ev);
         match ev.kind {
             EventKind::Refused { .. } => self.refused += 1,
+            EventKind::Icmp(_) => self.icmp += 1,
             EventKind::KernelDrops { total } => {
                 self.drops_engine = self.drops_engine.max(total);
                 self.kernel_dropped = self.drops_engine.saturating_sub(self.drops_base);

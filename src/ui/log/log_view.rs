@@ -447,6 +447,7 @@ fn hidden_columns_tip(e: &Entry, lang: Lang, has: &impl Fn(MetaCol) -> bool) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codec::Encoding;
     use crate::net::{Event, EventKind, Role};
 
     fn store_with_two_reads() -> LogStore {

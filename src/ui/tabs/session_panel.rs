@@ -45,11 +45,11 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) -> bool {
     let paused_now = p.role.is_tcp() && p.is_running() && p.st.reading_paused;
     super::pause_toggle::status(ui, lang, paused_now);
     ui.separator();
-    let (c, refused, dropped, since_clear, checks) = {
+    let (c, refused, dropped, since_clear, checks, icmp) = {
         let v = p.view();
         let s = &v.store;
         let d = (s.kernel_dropped, s.drops_since_clear);
-        (s.counters, s.refused, d.0, d.1, s.checks)
+        (s.counters, s.refused, d.0, d.1, s.checks, s.icmp)
     };
     // One piece: wrapped, Chinese breaks between any two characters ("字 / 节").
     let counters = fl!(
@@ -93,6 +93,15 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) -> bool {
             RichText::new(fl!(loader(lang), "status-refused", n = n.as_str())).color(ERROR_RED),
         )
         .on_hover_text(fl!(loader(lang), "status-refused-tip"));
+    }
+    if icmp > 0 {
+        ui.separator();
+        let n = thousands(icmp);
+        whole(
+            ui,
+            RichText::new(fl!(loader(lang), "status-icmp", n = n.as_str())).color(ERROR_RED),
+        )
+        .on_hover_text(fl!(loader(lang), "status-icmp-tip"));
     }
     if dropped > 0 {
         ui.separator();
