@@ -221,6 +221,7 @@ fn send_panel(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, blocked: Opti
         runtime,
         reply_to,
         selected_client,
+        send_to_before,
         role,
         ..
     } = p;
@@ -236,7 +237,10 @@ fn send_panel(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, blocked: Opti
             Role::UdpReceiver => {
                 udp_receiver::reply_target_ui(ui, &st.senders, reply_to, st.last_sender)
             }
-            Role::TcpServer => tcp_server::target_ui(ui, &runtime.view().store, selected_client),
+            Role::TcpServer => {
+                let store = &runtime.view().store;
+                tcp_server::target_ui(ui, store, selected_client, send_to_before);
+            }
             _ => {}
         }),
     );
@@ -272,7 +276,7 @@ fn client_panel(ui: &mut Ui, p: &mut SessionPanel) {
                     ui,
                     &view.store,
                     &stats,
-                    &mut p.selected_client,
+                    (&mut p.selected_client, &mut p.send_to_before),
                     can_send_all,
                 )
             };

@@ -44,6 +44,9 @@ pub struct SessionPanel {
     pub reply_to: Option<SocketAddr>,
     /// TCP server: the selected client (None = all clients).
     pub selected_client: Option<u64>,
+    /// TCP server: "Send to" as it was before a click in the client list changed it, while
+    /// the change is shown with its Undo under the list.
+    pub send_to_before: Option<Option<u64>>,
     /// TCP server: the selected client was open at the last frame.
     pub selected_was_open: bool,
     /// Simple mode: the tab's More options are shown.
@@ -116,6 +119,7 @@ impl SessionPanel {
             replay: Default::default(),
             reply_to: None,
             selected_client: None,
+            send_to_before: None,
             selected_was_open: false,
             more_open: false,
             pause_reading: false,
