@@ -76,17 +76,15 @@ pub fn show(
         select(store, st, seq, modifiers);
     }
     match menu {
-        Some(RowMenu::Flip(seq)) => {
-            if !st.flipped.remove(&seq) {
-                st.flipped.insert(seq);
-            }
+        Some(RowMenu::Flip(seq)) if !st.flipped.remove(&seq) => {
+            st.flipped.insert(seq);
         }
         Some(RowMenu::Copy(seq)) => {
             if let Some(e) = store.iter().rev().find(|e| e.seq == seq) {
                 ui.ctx().copy_text(format_row(e, st.shows_hex(e, *display)));
             }
         }
-        None => {}
+        Some(RowMenu::Flip(_)) | None => {}
     }
     actions
 }

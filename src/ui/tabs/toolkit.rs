@@ -277,13 +277,18 @@ pub fn tool_panel(ui: &mut Ui, e: ToolsEdit, v: &ToolsView, tab_h: f32) -> Optio
             } else if crate::ui::common::layout::panel_header(ui, &tool.label(v.lang)) {
                 e.kit.tool = Tool::None;
             }
-            egui::ScrollArea::vertical()
-                .id_salt(("tool", salt))
-                .auto_shrink([false, false])
-                // Never taller than the panel: egui's 64 px floor would push the panel's
-                // content past its edge, and egui then reserves the wrong strip for it.
-                .min_scrolled_height(0.0)
-                .show(ui, |ui| action = show_tool(ui, tool, e, v));
+            if tool == Tool::Sequence {
+                // Its Run / Load buttons stay in view: it scrolls only its steps.
+                action = show_tool(ui, tool, e, v);
+            } else {
+                egui::ScrollArea::vertical()
+                    .id_salt(("tool", salt))
+                    .auto_shrink([false, false])
+                    // Never taller than the panel: egui's 64 px floor would push the panel's
+                    // content past its edge, and egui then reserves the wrong strip for it.
+                    .min_scrolled_height(0.0)
+                    .show(ui, |ui| action = show_tool(ui, tool, e, v));
+            }
         });
     action
 }
