@@ -271,9 +271,12 @@ impl SessionPanel {
         self.runtime.send(Control::SetEncoding(enc));
     }
 
+    /// Clear: the log, its selection, and the status line's last notice (a "saved N
+    /// events" about rows no longer shown).
     pub fn clear_log(&mut self) {
         self.runtime.send(Control::Clear);
         self.log.reset();
+        self.notice = None;
     }
 
     /// Gives the runtime the tab's rules, framing and checksum check when they changed.

@@ -433,6 +433,9 @@ fn file_ui(ui: &mut Ui, kit: &mut KitSettings, v: &ToolsView) -> Option<PanelAct
         .weak(),
     );
     let active = v.kit.file.as_ref().is_some_and(|f| !f.progress.is_over());
+    // Checked as typed: a chunk too large for one datagram is said under the fields, and
+    // Send file… waits for a good one (not only once the file is picked).
+    let bad = super::tab_tools::file_fields_error(v.role, &kit.file_chunk, &kit.file_delay, lang);
     ui.horizontal_wrapped(|ui| {
         ui.add_enabled_ui(!active, |ui| {
             let chunk = if v.role.is_tcp() {
@@ -452,10 +455,17 @@ fn file_ui(ui: &mut Ui, kit: &mut KitSettings, v: &ToolsView) -> Option<PanelAct
             if ui.button(fl!(loader(lang), "file-cancel")).clicked() {
                 action = Some(PanelAction::Command(Command::CancelFile));
             }
-        } else if start_button(ui, fl!(loader(lang), "file-send"), v.blocked) {
+        } else if start_button(
+            ui,
+            fl!(loader(lang), "file-send"),
+            v.blocked.or(bad.as_deref()),
+        ) {
             action = Some(PanelAction::OpenDialog(Dialog::SendFile, String::new()));
         }
     });
+    if let Some(e) = bad.as_deref().filter(|_| !active) {
+        crate::ui::common::style::error_label(ui, e);
+    }
     if let Some(f) = &v.kit.file {
         let pr = &f.progress;
         let state = match pr.state() {
