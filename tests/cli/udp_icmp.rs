@@ -36,6 +36,8 @@ fn udp_send_headless_tells_port_unreachable() {
     assert!(out.contains(&want), "{out}");
     let line = out.lines().find(|l| l.contains(&want)).unwrap();
     assert!(line.contains(&to), "the line names the destination: {line}");
+    // Counted at the end.
+    assert!(out.contains("network answered (ICMP): 1"), "{out}");
     let rec = std::fs::read_to_string(&rec).unwrap();
     assert!(rec.contains(&want), "{rec}");
 }
