@@ -40,6 +40,7 @@ mod tcp_stats;
 mod tls;
 mod tls_trust;
 mod toolkit;
+mod udp_icmp;
 mod validation;
 mod writes;
 mod zh_errors;
