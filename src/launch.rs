@@ -15,6 +15,8 @@ pub struct Launch {
     pub record: Option<PathBuf>,
     /// TEXT arguments were hex.
     pub hex: bool,
+    /// TCP: how received data is cut into rows (`--framing`; None: raw chunks).
+    pub framing: Option<crate::codec::Framing>,
     /// Headless: stop after this long.
     pub duration: Option<Duration>,
     /// Headless: how much of each data row to print.

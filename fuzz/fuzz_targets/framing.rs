@@ -4,7 +4,8 @@
 //! truncated exactly when it was longer than what it kept; the frames never account for
 //! more bytes than were fed; what is held stays within twice `max_frame` and a delimiter;
 //! how the stream is cut into chunks does not change the frames (but for raw chunks);
-//! and untruncated frames put back together give the stream again.
+//! and untruncated frames put back together give the stream again (a length field's
+//! frames hold their headers, so they are the stream exactly).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use socket_tester::codec::framing::PrefixWidth;
@@ -15,7 +16,7 @@ fn settings(data: &[u8]) -> Option<(Framing, usize, &[u8])> {
     let [mode, a, b, max, rest @ ..] = data else {
         return None;
     };
-    let framing = match mode % 4 {
+    let framing = match mode % 5 {
         0 => Framing::Raw,
         1 => {
             // 0 to 3 delimiter bytes from the input (an empty one is possible in a file).
@@ -29,6 +30,17 @@ fn settings(data: &[u8]) -> Option<(Framing, usize, &[u8])> {
         }
         2 => Framing::FixedLength {
             len: usize::from(u16::from_le_bytes([*a, *b])),
+        },
+        3 => Framing::LengthField {
+            // An offset up to 15, an adjustment from -8 to 7 (the cap is fuzzed by `max`).
+            offset: usize::from(b >> 4),
+            width: match a % 3 {
+                0 => PrefixWidth::One,
+                1 => PrefixWidth::Two,
+                _ => PrefixWidth::Four,
+            },
+            big_endian: b & 1 == 1,
+            adjust: i32::from(a >> 4) - 8,
         },
         _ => Framing::LengthPrefix {
             width: match a % 3 {
@@ -50,6 +62,12 @@ fn run(f: &Framing, max: usize, input: &[u8], cuts: &[u8]) -> (Vec<Frame>, Optio
         Framing::Delimiter { bytes } => bytes.len(),
         _ => 0,
     };
+    // A length field's header (at most MAX_FIELD_OFFSET + 4 bytes) is held whole while
+    // it fills, whatever the cap.
+    let header = match f {
+        Framing::LengthField { offset, width, .. } => offset + width.bytes(),
+        _ => 0,
+    };
     let mut out = Vec::new();
     let mut rest = input;
     let mut i = 0;
@@ -57,7 +75,10 @@ fn run(f: &Framing, max: usize, input: &[u8], cuts: &[u8]) -> (Vec<Frame>, Optio
         let n = cuts.get(i).map_or(rest.len(), |c| usize::from(*c) + 1);
         let (chunk, tail) = rest.split_at(n.min(rest.len()));
         out.extend(framer.push(chunk));
-        assert!(framer.buffered() <= 2 * max + delim.max(1) + 4, "{f:?}");
+        assert!(
+            framer.buffered() <= (2 * max + delim.max(1) + 4).max(header),
+            "{f:?}"
+        );
         rest = tail;
         i += 1;
     }
@@ -116,6 +137,13 @@ fn check(f: &Framing, max: usize, input: &[u8], frames: &[Frame], tail: &Option<
             return;
         }
         Framing::LengthPrefix { .. } => return,
+        // A frame is its header and body as they came: the complete frames start the
+        // stream, and the unfinished tail is the rest of it.
+        Framing::LengthField { .. } => frames
+            .iter()
+            .chain(tail)
+            .flat_map(|fr| fr.data.iter().copied())
+            .collect(),
     };
     assert_eq!(whole, input, "{f:?}");
 }

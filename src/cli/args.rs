@@ -118,6 +118,21 @@ impl ReadArgs {
     }
 }
 
+/// TCP: how received data is cut into rows (display only: `--record` keeps the raw chunks).
+#[derive(Args, Debug, Clone, Default)]
+pub struct FramingArgs {
+    /// Cut received TCP data into frames, one row each: raw, lines, crlf, delimiter:HEX,
+    /// fixed:N, length:OFFSET:WIDTH:be|le[:ADJ] (a length field of 1, 2 or 4 bytes at
+    /// OFFSET; the frame is the header and then length + ADJ bytes), or mbap (Modbus/TCP,
+    /// the same as length:4:2:be).
+    #[arg(long, value_name = "FRAMING", value_parser = parse_framing)]
+    pub framing: Option<crate::codec::Framing>,
+}
+
+pub(super) fn parse_framing(s: &str) -> Result<crate::codec::Framing, String> {
+    crate::codec::Framing::parse_arg(s).map_err(|e| e.to_string())
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct SendArgs {
     /// Send TEXT once the session is ready (a server: to each client as it connects).

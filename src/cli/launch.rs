@@ -153,6 +153,12 @@ impl RoleCommand {
             auto,
             record: c.record.clone(),
             hex: c.hex,
+            framing: match self {
+                RoleCommand::TcpClient { framing, .. } | RoleCommand::TcpServer { framing, .. } => {
+                    framing.framing.clone()
+                }
+                _ => None,
+            },
             duration: c.duration,
             print: match (c.full, c.quiet) {
                 (true, _) => Print::Full,
@@ -294,6 +300,12 @@ impl RoleCommand {
             rules: specs.iter().map(|s| s.rule.clone()).collect(),
             ..RuleSet::default()
         };
+        // `--framing` cuts what the rules match too: each frame, not each received chunk.
+        if let RoleCommand::TcpClient { framing, .. } | RoleCommand::TcpServer { framing, .. } =
+            self
+        {
+            set.framing = framing.framing.clone().unwrap_or_default();
+        }
         if let Some(text) = reply {
             let mut last = if c.template {
                 let mut r = Rule::new(Matcher::Any, text.clone());

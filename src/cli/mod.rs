@@ -209,6 +209,8 @@ pub enum RoleCommand {
         #[command(flatten)]
         reading: ReadArgs,
         #[command(flatten)]
+        framing: FramingArgs,
+        #[command(flatten)]
         tls: TlsArgs,
         #[command(flatten)]
         rules: RuleArgs,
@@ -244,6 +246,8 @@ pub enum RoleCommand {
         writes: WritesArgs,
         #[command(flatten)]
         reading: ReadArgs,
+        #[command(flatten)]
+        framing: FramingArgs,
         #[command(flatten)]
         tls: TlsArgs,
         #[command(flatten)]

@@ -258,3 +258,47 @@ fn bad_rules_name_the_rule_and_the_place() {
     assert!(bad("regex:a( => b").starts_with("--rule 2: position 8: bad regex"));
     assert!(bad("contains:x => {1}").contains("does not match with a regex"));
 }
+
+#[test]
+fn framing_reaches_the_launch_and_the_rules() {
+    let l = launch(&[
+        "st",
+        "tcp-server",
+        "--listen",
+        "127.0.0.1:0",
+        "--framing",
+        "mbap",
+        "--rule",
+        "any => ok",
+    ])
+    .unwrap();
+    assert_eq!(l.framing, Some(codec::Framing::mbap()));
+    assert_eq!(l.auto.rules.unwrap().framing, codec::Framing::mbap());
+    let l = launch(&["st", "tcp-client", "--connect", "127.0.0.1:1"]).unwrap();
+    assert_eq!(l.framing, None);
+    let e = launch(&[
+        "st",
+        "tcp-client",
+        "--connect",
+        "127.0.0.1:1",
+        "--framing",
+        "length:2:2:up",
+    ])
+    .unwrap_err();
+    assert!(
+        e.contains("--framing") && e.contains("byte order \"up\""),
+        "{e}"
+    );
+    // UDP keeps message boundaries: no --framing there.
+    assert!(
+        launch(&[
+            "st",
+            "udp-recv",
+            "--bind",
+            "127.0.0.1:0",
+            "--framing",
+            "lines"
+        ])
+        .is_err()
+    );
+}

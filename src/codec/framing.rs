@@ -1,5 +1,6 @@
 //! Splitting a TCP byte stream into frames for display: raw chunks, a delimiter
-//! (LF, CRLF or any bytes), a fixed length, or a 1-, 2- or 4-byte length prefix.
+//! (LF, CRLF or any bytes), a fixed length, a 1-, 2- or 4-byte length prefix, or a length
+//! field inside a header (at an offset, any byte order, with an adjustment: Modbus/TCP's MBAP).
 //!
 //! [`Framer`] is streaming: feed it chunks as they arrive and it returns whole frames.
 //! Memory stays bounded by twice the maximum frame size (1 MiB by default): a longer frame
@@ -53,9 +54,37 @@ pub enum Framing {
         #[serde(default)]
         includes_prefix: bool,
     },
+    /// A length field inside a header, as real protocols have it (the fields of Netty's
+    /// `LengthFieldBasedFrameDecoder`): `offset` bytes, then the `width`-byte length in
+    /// either byte order, then `length + adjust` bytes. The frame is all of it, header
+    /// included. Modbus/TCP (MBAP): offset 4, 2 bytes big-endian, adjust 0, so a frame is
+    /// 6 + length bytes. A length that with its adjustment is below 0 gives an empty body.
+    LengthField {
+        offset: usize,
+        width: PrefixWidth,
+        big_endian: bool,
+        adjust: i32,
+    },
 }
 
+/// The largest offset of a length field (the header held while it fills stays small).
+pub const MAX_FIELD_OFFSET: usize = 1024;
+
+/// The largest adjustment, either way.
+pub const MAX_ADJUST: i32 = 1 << 24;
+
 impl Framing {
+    /// Modbus/TCP: the MBAP header's length field (bytes 4 and 5, big-endian) counts the
+    /// bytes after it.
+    pub fn mbap() -> Framing {
+        Framing::LengthField {
+            offset: 4,
+            width: PrefixWidth::Two,
+            big_endian: true,
+            adjust: 0,
+        }
+    }
+
     /// Split at `\n`.
     pub fn lf() -> Framing {
         Framing::Delimiter { bytes: vec![b'\n'] }
@@ -108,8 +137,35 @@ impl Framing {
                     ""
                 }
             ),
+            f @ Framing::LengthField { .. } if *f == Framing::mbap() => "Modbus/TCP (MBAP)".into(),
+            Framing::LengthField {
+                offset,
+                width,
+                big_endian,
+                adjust,
+            } => format!(
+                "{}-byte {} length at byte {offset}, {adjust:+}",
+                width.bytes(),
+                if *big_endian {
+                    "big-endian"
+                } else {
+                    "little-endian"
+                },
+            ),
         }
     }
+}
+
+/// Where a length is read and what it counts.
+#[derive(Clone, Copy, Debug)]
+struct Field {
+    offset: usize,
+    width: usize,
+    big_endian: bool,
+    /// Added to the length to give the bytes after the field.
+    adjust: i64,
+    /// The frame holds the header (the bytes before the field, and the field).
+    keep_header: bool,
 }
 
 /// One frame cut from the stream.
@@ -204,7 +260,36 @@ impl Framer {
                 width,
                 big_endian,
                 includes_prefix,
-            } => self.push_prefixed(data, width.bytes(), big_endian, includes_prefix, &mut out),
+            } => {
+                let field = Field {
+                    offset: 0,
+                    width: width.bytes(),
+                    big_endian,
+                    // The length counts the prefix: that much less follows it.
+                    adjust: if includes_prefix {
+                        -(width.bytes() as i64)
+                    } else {
+                        0
+                    },
+                    keep_header: false,
+                };
+                self.push_prefixed(data, field, &mut out)
+            }
+            Framing::LengthField {
+                offset,
+                width,
+                big_endian,
+                adjust,
+            } => {
+                let field = Field {
+                    offset: offset.min(MAX_FIELD_OFFSET),
+                    width: width.bytes(),
+                    big_endian,
+                    adjust: i64::from(adjust.clamp(-MAX_ADJUST, MAX_ADJUST)),
+                    keep_header: true,
+                };
+                self.push_prefixed(data, field, &mut out)
+            }
         }
         out
     }
@@ -228,7 +313,9 @@ impl Framer {
                     })
                 }
             }
-            Framing::FixedLength { .. } | Framing::LengthPrefix { .. } => {
+            Framing::FixedLength { .. }
+            | Framing::LengthPrefix { .. }
+            | Framing::LengthField { .. } => {
                 if self.buf.is_empty() && self.dropped == 0 {
                     None
                 } else {
@@ -323,42 +410,44 @@ impl Framer {
         }
     }
 
-    fn push_prefixed(
-        &mut self,
-        mut data: &[u8],
-        width: usize,
-        big_endian: bool,
-        includes_prefix: bool,
-        out: &mut Vec<Frame>,
-    ) {
+    fn push_prefixed(&mut self, mut data: &[u8], f: Field, out: &mut Vec<Frame>) {
+        let header = f.offset + f.width;
         loop {
             match self.remaining {
                 None => {
                     if data.is_empty() {
                         return;
                     }
-                    let take = (width - self.buf.len()).min(data.len());
+                    // The header (at most MAX_FIELD_OFFSET + 4 bytes) is held whole.
+                    let take = (header - self.buf.len()).min(data.len());
                     self.buf.extend_from_slice(&data[..take]);
                     data = &data[take..];
-                    if self.buf.len() < width {
+                    if self.buf.len() < header {
                         return;
                     }
+                    let field = &self.buf[f.offset..header];
                     let mut v: u64 = 0;
-                    for i in 0..width {
-                        let b = if big_endian {
-                            self.buf[i]
+                    for i in 0..f.width {
+                        let b = if f.big_endian {
+                            field[i]
                         } else {
-                            self.buf[width - 1 - i]
+                            field[f.width - 1 - i]
                         };
                         v = v << 8 | u64::from(b);
                     }
-                    self.buf.clear();
-                    if includes_prefix {
-                        // A length smaller than the prefix is a broken stream; show an empty frame.
-                        v = v.saturating_sub(width as u64);
+                    // A length below 0 once adjusted is a broken stream: an empty body.
+                    let body = (i128::from(v) + i128::from(f.adjust)).max(0) as u64;
+                    if f.keep_header {
+                        // The header is part of the frame, and counts against the cap.
+                        let over = self.buf.len().saturating_sub(self.max_frame);
+                        self.buf.truncate(self.max_frame);
+                        self.dropped += over as u64;
+                        self.frame_len = header as u64 + body;
+                    } else {
+                        self.buf.clear();
+                        self.frame_len = body;
                     }
-                    self.frame_len = v;
-                    self.remaining = Some(v);
+                    self.remaining = Some(body);
                 }
                 Some(0) => {
                     self.emit(self.frame_len, out);
@@ -397,162 +486,5 @@ impl Framer {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn datas(frames: &[Frame]) -> Vec<&[u8]> {
-        frames.iter().map(|f| f.data.as_slice()).collect()
-    }
-
-    /// Feeds `input` one byte at a time and all at once; both must give the same frames.
-    fn both_ways(f: &Framing, max: usize, input: &[u8]) -> Vec<Frame> {
-        let mut a = Framer::with_max_frame(f.clone(), max);
-        let whole = a.push(input);
-        let mut b = Framer::with_max_frame(f.clone(), max);
-        let mut bytewise = Vec::new();
-        for byte in input {
-            bytewise.extend(b.push(std::slice::from_ref(byte)));
-        }
-        assert_eq!(whole, bytewise, "whole vs byte-by-byte for {f:?}");
-        assert_eq!(a.flush(), b.flush());
-        whole
-    }
-
-    #[test]
-    fn raw_chunks() {
-        let mut f = Framer::new(Framing::Raw);
-        assert_eq!(datas(&f.push(b"abc")), vec![b"abc"]);
-        assert!(f.push(b"").is_empty());
-        assert_eq!(f.flush(), None);
-        let mut f = Framer::with_max_frame(Framing::Raw, 2);
-        let fr = f.push(b"abc");
-        assert_eq!(
-            (fr[0].data.as_slice(), fr[0].truncated, fr[0].len),
-            (&b"ab"[..], true, 3)
-        );
-    }
-
-    #[test]
-    fn lines() {
-        let fr = both_ways(&Framing::lf(), 100, b"one\ntwo\n\nthree");
-        assert_eq!(datas(&fr), vec![&b"one"[..], b"two", b""]);
-        let mut f = Framer::new(Framing::lf());
-        f.push(b"one\nthree");
-        let tail = f.flush().unwrap();
-        assert_eq!((tail.data.as_slice(), tail.partial), (&b"three"[..], true));
-        let fr = both_ways(&Framing::crlf(), 100, b"a\r\nb\rc\r\n\r");
-        assert_eq!(datas(&fr), vec![&b"a"[..], b"b\rc"]);
-    }
-
-    #[test]
-    fn hex_delimiter() {
-        let f = Framing::delimiter_hex("7e 7e 00").unwrap();
-        let fr = both_ways(&f, 100, b"ab\x7e\x7e\x00cd\x7e\x7e\x7e\x00e");
-        assert_eq!(datas(&fr), vec![&b"ab"[..], b"cd\x7e"]);
-        assert!(Framing::delimiter_hex("").is_err());
-        assert!(Framing::delimiter_hex("zz").is_err());
-    }
-
-    #[test]
-    fn long_lines_are_truncated_and_skipped() {
-        for max in [1usize, 2, 3, 5, 8] {
-            let fr = both_ways(&Framing::crlf(), max, b"0123456789\r\nab\r\n0123\r");
-            assert_eq!(fr.len(), 2, "max {max}");
-            assert_eq!(
-                fr[0].data,
-                b"0123456789"[..max.min(10)].to_vec(),
-                "max {max}"
-            );
-            assert_eq!((fr[0].truncated, fr[0].len), (max < 10, 10), "max {max}");
-            assert_eq!(fr[1].data, b"ab"[..max.min(2)].to_vec());
-            assert_eq!(fr[1].truncated, max < 2);
-        }
-    }
-
-    #[test]
-    fn a_huge_line_stays_bounded() {
-        let mut f = Framer::with_max_frame(Framing::lf(), 1024);
-        let chunk = vec![b'x'; 64 * 1024];
-        for _ in 0..1600 {
-            // 100 MiB with no newline
-            assert!(f.push(&chunk).is_empty());
-            assert!(f.buffered() <= 2 * 1024 + 1);
-        }
-        let fr = f.push(b"\nnext\n");
-        assert_eq!(fr.len(), 2);
-        assert!(fr[0].truncated);
-        assert_eq!(fr[0].data.len(), 1024);
-        assert_eq!(fr[0].len, 100 * 1024 * 1024);
-        assert_eq!(fr[1].data, b"next");
-    }
-
-    #[test]
-    fn fixed_length() {
-        let f = Framing::FixedLength { len: 3 };
-        let fr = both_ways(&f, 100, b"abcdefgh");
-        assert_eq!(datas(&fr), vec![&b"abc"[..], b"def"]);
-        let mut fx = Framer::new(f.clone());
-        fx.push(b"abcdefgh");
-        assert_eq!(fx.flush().unwrap().data, b"gh");
-        let fr = both_ways(&f, 2, b"abcdef");
-        assert_eq!(datas(&fr), vec![&b"ab"[..], b"de"]);
-        assert!(fr.iter().all(|f| f.truncated && f.len == 3));
-    }
-
-    #[test]
-    fn length_prefixes() {
-        let be2 = Framing::LengthPrefix {
-            width: PrefixWidth::Two,
-            big_endian: true,
-            includes_prefix: false,
-        };
-        let fr = both_ways(&be2, 100, b"\x00\x03abc\x00\x00\x00\x01z\x00");
-        assert_eq!(datas(&fr), vec![&b"abc"[..], b"", b"z"]);
-        let le4 = Framing::LengthPrefix {
-            width: PrefixWidth::Four,
-            big_endian: false,
-            includes_prefix: false,
-        };
-        let fr = both_ways(&le4, 100, b"\x02\x00\x00\x00hi\x01\x00\x00\x00!");
-        assert_eq!(datas(&fr), vec![&b"hi"[..], b"!"]);
-        let one_incl = Framing::LengthPrefix {
-            width: PrefixWidth::One,
-            big_endian: true,
-            includes_prefix: true,
-        };
-        let fr = both_ways(&one_incl, 100, b"\x03ab\x01\x02c");
-        assert_eq!(datas(&fr), vec![&b"ab"[..], b"", b"c"]);
-        // A 4 GiB declared frame is truncated, not buffered.
-        let be4 = Framing::LengthPrefix {
-            width: PrefixWidth::Four,
-            big_endian: true,
-            includes_prefix: false,
-        };
-        let mut f = Framer::with_max_frame(be4, 4);
-        assert!(f.push(b"\xff\xff\xff\xffabcdefgh").is_empty());
-        assert_eq!(f.buffered(), 4);
-        let tail = f.flush().unwrap();
-        assert_eq!(
-            (tail.data.as_slice(), tail.truncated, tail.len),
-            (&b"abcd"[..], true, 8)
-        );
-    }
-
-    #[test]
-    fn serde_round_trip() {
-        for f in [
-            Framing::Raw,
-            Framing::crlf(),
-            Framing::FixedLength { len: 8 },
-            Framing::LengthPrefix {
-                width: PrefixWidth::Two,
-                big_endian: false,
-                includes_prefix: true,
-            },
-        ] {
-            let j = serde_json::to_string(&f).unwrap();
-            assert_eq!(serde_json::from_str::<Framing>(&j).unwrap(), f, "{j}");
-            assert!(!f.describe().is_empty());
-        }
-    }
-}
+#[path = "framing_tests.rs"]
+mod tests;

@@ -127,6 +127,12 @@ impl Encoding {
             .unwrap_or_else(|| self.0.name())
     }
 
+    /// The picker's name without its note: "GBK", not "GBK (简体中文)".
+    pub fn short_name(self) -> &'static str {
+        let n = self.display_name();
+        n.split(" (").next().unwrap_or(n)
+    }
+
     pub fn inner(self) -> &'static encoding_rs::Encoding {
         self.0
     }

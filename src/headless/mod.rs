@@ -66,6 +66,10 @@ pub fn run(launch: Launch) -> i32 {
             return 1;
         }
     };
+    let printer = match launch.framing.clone() {
+        Some(f) => printer.framed(f, launch.check),
+        None => printer,
+    };
     let role = launch.config.role;
     let opts = RuntimeOptions {
         spool_dir: None,

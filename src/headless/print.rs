@@ -9,10 +9,11 @@
 //! and the runtime waits for stdout, as a user asking for every byte wants.
 
 use crate::auto::expect::{TryResult, fmt_ms};
-use crate::codec::CheckOutcome;
 use crate::codec::escape::{is_hostile, push_visible};
+use crate::codec::{CheckOutcome, ChecksumSpec, Framing};
 use crate::i18n::english;
 use crate::launch::{PREVIEW_BYTES, Print};
+use crate::log::frames::{VIEW_MAX_FRAME, ViewFramer};
 use crate::log::{Decoders, record::format_ts};
 use crate::net::{Event, EventKind};
 use crate::session::Output;
@@ -130,6 +131,10 @@ pub struct Printer {
     started: Instant,
     /// The last event was an error (a later event clears it).
     failed: Arc<AtomicBool>,
+    /// `--framing`: received TCP data is printed one row per frame.
+    framer: Option<ViewFramer>,
+    /// With a framer: the checksum each received frame is checked against.
+    frame_check: Option<ChecksumSpec>,
 }
 
 /// Starts the stdout thread; returns the printer to hand the runtime and the thread to
@@ -160,11 +165,36 @@ pub fn start(
         totals: Totals::default(),
         started: Instant::now(),
         failed,
+        framer: None,
+        frame_check: None,
     };
     Ok((printer, thread))
 }
 
 impl Printer {
+    /// Prints received TCP data one row per frame of `framing` (`--framing`); the rows
+    /// and the summary then count frames. A frame over [`VIEW_MAX_FRAME`] bytes is cut
+    /// there, and a line says so.
+    /// `check`: each frame's checksum (`--check-sum`), checked here, frame by frame.
+    pub fn framed(mut self, framing: Framing, check: Option<ChecksumSpec>) -> Printer {
+        self.framer = Some(ViewFramer::new(framing));
+        self.frame_check = check;
+        self
+    }
+
+    /// One event (a row or a state line) to print.
+    fn one(&mut self, ev: &Event, check: Option<CheckOutcome>) {
+        self.totals.count(ev);
+        self.totals.check(check);
+        let err = matches!(ev.kind, EventKind::Error { .. } | EventKind::TlsFailed(_));
+        self.failed.store(err, Ordering::Relaxed);
+        match ev.kind.data() {
+            None => self.send(Item::State(ev.clone())),
+            Some(_) if self.print == Print::Quiet => {}
+            Some(d) => self.row(ev, d, check),
+        }
+    }
+
     fn send(&mut self, item: Item) {
         if self.dropped > 0 {
             let n = std::mem::take(&mut self.dropped);
@@ -211,14 +241,23 @@ impl Output for Printer {
     }
 
     fn event_checked(&mut self, ev: &Event, check: Option<CheckOutcome>) {
-        self.totals.count(ev);
-        self.totals.check(check);
-        let err = matches!(ev.kind, EventKind::Error { .. } | EventKind::TlsFailed(_));
-        self.failed.store(err, Ordering::Relaxed);
-        match ev.kind.data() {
-            None => self.send(Item::State(ev.clone())),
-            Some(_) if self.print == Print::Quiet => {}
-            Some(d) => self.row(ev, d, check),
+        let Some(mut framer) = self.framer.take() else {
+            return self.one(ev, check);
+        };
+        let rows = framer.split(ev.clone());
+        self.framer = Some(framer);
+        for row in rows {
+            // Each frame checked on its own (the runtime checked the chunk as it came).
+            let check = match (&self.frame_check, &row.event.kind) {
+                (Some(spec), EventKind::Rx(d)) => Some(spec.check(d)),
+                _ => None,
+            };
+            self.one(&row.event, check);
+            if row.truncated {
+                self.send(Item::Line(format!(
+                    "frame too long: cut at {VIEW_MAX_FRAME} bytes, the rest of it skipped"
+                )));
+            }
         }
     }
 

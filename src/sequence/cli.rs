@@ -6,7 +6,8 @@
 //! failure, 2 on a bad file (naming the line) or bad arguments.
 
 use super::run::{Failure, Outcome, SequenceRun, StepResult};
-use super::{Proto, Sequence};
+use super::{Action, Proto, Sequence};
+use crate::codec::Encoding;
 use crate::net::{Role, SessionConfig};
 use crate::session::{ConnState, Control, Runtime, RuntimeOptions, Status};
 use std::path::Path;
@@ -15,7 +16,25 @@ use std::time::{Duration, Instant};
 /// How long the session may take to connect (or bind) before the first step fails.
 const READY_WITHIN: Duration = Duration::from_secs(15);
 
-fn print_result(r: &StepResult) {
+/// What a send step put on the wire, as `run` prints it: hex for a hex step, otherwise the
+/// text in the encoding with control bytes and bytes that are not text escaped.
+fn sent_preview(r: &StepResult, enc: Encoding) -> String {
+    let shown = &r.sent_bytes;
+    let more = r.sent.unwrap_or(0).saturating_sub(shown.len());
+    let body = if matches!(r.action, Action::Send { hex: true, .. }) {
+        crate::codec::to_hex_spaced(shown)
+    } else {
+        let text = crate::codec::decode_escaped(enc, shown);
+        format!("\"{}\"", crate::codec::escape::visible(&text))
+    };
+    if more > 0 {
+        format!("{body} … ({more} more bytes)")
+    } else {
+        body
+    }
+}
+
+fn print_result(r: &StepResult, enc: Encoding) {
     let mark = match r.outcome {
         Outcome::Passed => "pass",
         Outcome::Failed => "FAIL",
@@ -23,7 +42,7 @@ fn print_result(r: &StepResult) {
     };
     let mut line = format!("step {} (line {}) {mark} {}", r.label, r.line, r.what);
     if let Some(n) = r.sent {
-        line = format!("{line} ({n} bytes)");
+        line = format!("{line} (sent {n} bytes: {})", sent_preview(r, enc));
     }
     if let Some(n) = &r.name {
         line = format!("{line} [{n}]");
@@ -60,7 +79,10 @@ fn load(args: &RunArgs) -> Result<(Sequence, String), i32> {
         2
     })?;
     let Some(to) = args.to.map(str::to_string).or_else(|| seq.to.clone()) else {
-        eprintln!("error: no address: give --to HOST:PORT, or to = \"HOST:PORT\" in the file");
+        eprintln!(
+            "error: {}: the file has no to = \"HOST:PORT\" line: give one, or --to HOST:PORT",
+            path.display()
+        );
         return Err(2);
     };
     if let Err(e) = crate::net::addr::split_host_port(&to) {
@@ -116,7 +138,7 @@ pub fn run_cli(args: &RunArgs) -> i32 {
             run: Box::new(run),
             step: false,
         });
-        follow(&rt, &woken)
+        follow(&rt, &woken, seq.encoding)
     } else {
         // It never got ready: the first step fails with why, the rest are skipped.
         let why = match st.state {
@@ -126,7 +148,9 @@ pub fn run_cli(args: &RunArgs) -> i32 {
             _ => Failure::NotReady(READY_WITHIN.as_secs()),
         };
         run.on_failure(why, Instant::now());
-        run.results().iter().for_each(print_result);
+        run.results()
+            .iter()
+            .for_each(|r| print_result(r, seq.encoding));
         run.results().to_vec()
     };
     rt.shutdown();
@@ -144,7 +168,7 @@ pub fn run_cli(args: &RunArgs) -> i32 {
 }
 
 /// Prints each step as it ends, until the sequence is done; its results.
-fn follow(rt: &Runtime, woken: &crossbeam_channel::Receiver<()>) -> Vec<StepResult> {
+fn follow(rt: &Runtime, woken: &crossbeam_channel::Receiver<()>, enc: Encoding) -> Vec<StepResult> {
     let mut shown = 0;
     loop {
         let st = wait_status(
@@ -165,7 +189,7 @@ fn follow(rt: &Runtime, woken: &crossbeam_channel::Receiver<()>) -> Vec<StepResu
         };
         s.results[shown.min(s.results.len())..]
             .iter()
-            .for_each(print_result);
+            .for_each(|r| print_result(r, enc));
         shown = s.results.len();
         if !s.running {
             return s.results.clone();

@@ -46,8 +46,8 @@ pub enum Proto {
 pub(crate) struct FileDef {
     pub(crate) name: Option<String>,
     pub(crate) protocol: Proto,
-    pub(crate) to: Option<String>,
-    pub(crate) encoding: Option<String>,
+    pub(crate) to: Option<Spanned<String>>,
+    pub(crate) encoding: Option<Spanned<String>>,
     #[serde(rename = "step", default)]
     pub(crate) steps: Vec<Spanned<StepDef>>,
 }
@@ -106,6 +106,9 @@ pub struct Step {
     pub name: Option<String>,
     pub line: usize,
     pub action: Action,
+    /// Which step as written this is (its place in the file): the rounds of a repeat
+    /// share it, so each send step keeps its own `{seq}` counter across them.
+    pub origin: usize,
 }
 
 /// A checked sequence, repeats unrolled.
@@ -169,12 +172,23 @@ impl Sequence {
             message: e.message().trim().to_string(),
         })?;
         let encoding = match &def.encoding {
-            Some(label) => crate::codec::Encoding::parse(label).map_err(|m| SeqError {
-                line: 0,
-                message: format!("encoding: {m}"),
-            })?,
+            Some(label) => {
+                crate::codec::Encoding::parse(label.get_ref()).map_err(|m| SeqError {
+                    line: line_of(text, label.span().start),
+                    message: format!("encoding: {m}"),
+                })?
+            }
             None => crate::codec::Encoding::UTF_8,
         };
+        // The address is checked now too: a file that loads is one `run` can start.
+        if let Some(to) = &def.to
+            && let Err(e) = crate::net::addr::split_host_port(to.get_ref())
+        {
+            return Err(SeqError {
+                line: line_of(text, to.span().start),
+                message: format!("to = \"{}\": {e}", to.get_ref()),
+            });
+        }
         let mut steps = Vec::new();
         flatten(text, &def.steps, "", def.protocol, &mut steps)?;
         if steps.is_empty() {
@@ -187,7 +201,7 @@ impl Sequence {
         Ok(Sequence {
             name: def.name.unwrap_or_else(|| "sequence".into()),
             proto: def.protocol,
-            to: def.to,
+            to: def.to.map(Spanned::into_inner),
             encoding,
             steps,
         })
@@ -230,6 +244,10 @@ fn check_sends(steps: &[Step], enc: crate::codec::Encoding) -> Result<(), SeqErr
                         crate::codec::Template::parse(&t)
                     };
                     parsed.map_err(|e| err(e.to_string()))?;
+                } else if let Some(name) = unknown_variable(&t).filter(|_| *hex) {
+                    return Err(err(format!(
+                        "{{{name}}} is not captured by an earlier expect_regex (a named group (?P<{name}>…))"
+                    )));
                 } else if *hex {
                     crate::codec::parse_hex(&t).map_err(|e| err(format!("hex: {e}")))?;
                 } else {
@@ -358,6 +376,7 @@ fn flatten(
             name: s.name.clone(),
             line,
             action,
+            origin: d.span().start,
         });
     }
     Ok(())

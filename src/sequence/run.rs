@@ -82,6 +82,9 @@ pub struct StepResult {
     pub what: String,
     /// A send step: how many bytes it put on the wire.
     pub sent: Option<usize>,
+    /// A send step: the first [`SENT_SHOWN`] of those bytes (after `{name}`s and the
+    /// template were filled in), for `run` to print what really went.
+    pub sent_bytes: Vec<u8>,
     /// The step's action (a window words it in its own language).
     pub action: Action,
     pub outcome: Outcome,
@@ -107,6 +110,7 @@ impl StepResult {
         StepResult {
             what: describe(&st.action),
             sent: None,
+            sent_bytes: Vec::new(),
             action: st.action,
             label: st.label,
             name: st.name,
@@ -123,6 +127,9 @@ impl StepResult {
     }
 }
 
+/// How many bytes of each send a result keeps to show.
+pub const SENT_SHOWN: usize = 256;
+
 /// How long a connect or a close may take.
 const IO_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -138,7 +145,9 @@ pub struct SequenceRun {
     expecting: Option<(usize, CompiledMatcher, Option<regex::Regex>)>,
     last_send: Option<Instant>,
     vars: BTreeMap<String, String>,
-    ctx: TemplateCtx,
+    /// Each send step's own template state (its `{seq}` counts 1, 2, 3 … across the rounds
+    /// of a repeat), by the step's [`Step::origin`].
+    ctxs: BTreeMap<usize, TemplateCtx>,
     results: Vec<StepResult>,
     done: bool,
 }
@@ -165,7 +174,6 @@ fn describe(a: &Action) -> String {
 
 impl SequenceRun {
     pub fn new(seq: Sequence) -> SequenceRun {
-        let ctx = TemplateCtx::new(seq.encoding, false);
         SequenceRun {
             seq,
             next: 0,
@@ -174,7 +182,7 @@ impl SequenceRun {
             expecting: None,
             last_send: None,
             vars: BTreeMap::new(),
-            ctx,
+            ctxs: BTreeMap::new(),
             results: Vec::new(),
             done: false,
         }
@@ -328,21 +336,33 @@ impl SequenceRun {
     }
 
     /// The bytes a send step puts on the wire: captured `{name}`s filled in, then hex,
-    /// a template (in hex with `hex`), or text in the sequence's encoding.
-    fn bytes(&mut self, text: &str, hex: bool, template: bool) -> Result<Vec<u8>, Failure> {
+    /// a template (in hex with `hex`; each send step its own `{seq}`, by `origin`), or text
+    /// in the sequence's encoding.
+    fn bytes(
+        &mut self,
+        origin: usize,
+        text: &str,
+        hex: bool,
+        template: bool,
+    ) -> Result<Vec<u8>, Failure> {
         use crate::codec::PayloadError;
         let mut t = text.to_string();
         for (k, v) in &self.vars {
             t = t.replace(&format!("{{{k}}}"), v);
         }
         if template {
+            let enc = self.seq.encoding;
+            let ctx = self
+                .ctxs
+                .entry(origin)
+                .or_insert_with(|| TemplateCtx::new(enc, false));
             let parsed = if hex {
                 Template::parse_hex(&t)
             } else {
                 Template::parse(&t)
             };
             return parsed
-                .and_then(|tp| tp.render(&mut self.ctx))
+                .and_then(|tp| tp.render(ctx))
                 .map_err(|e| Failure::BadPayload(PayloadError::Template(e)));
         }
         if hex {
@@ -418,18 +438,21 @@ impl SequenceRun {
             starts -= 1;
             let i = self.next;
             self.next += 1;
+            let origin = self.step(i).origin;
             match self.step(i).action.clone() {
                 Action::Send {
                     text,
                     hex,
                     template,
-                } => match self.bytes(&text, hex, template) {
+                } => match self.bytes(origin, &text, hex, template) {
                     Ok(b) => {
                         let n = b.len();
+                        let shown = b[..n.min(SENT_SHOWN)].to_vec();
                         needs.push(Need::Send(b));
                         self.last_send = Some(now);
                         let r = self.finish(i, Outcome::Passed, now, now);
                         r.sent = Some(n);
+                        r.sent_bytes = shown;
                     }
                     Err(e) => {
                         let r = self.finish(i, Outcome::Failed, now, now);
@@ -467,52 +490,5 @@ fn expected_bytes(m: &Matcher, enc: crate::codec::Encoding) -> Option<Vec<u8>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn seq(text: &str) -> SequenceRun {
-        SequenceRun::new(Sequence::parse(text).unwrap())
-    }
-
-    #[test]
-    fn a_capture_feeds_a_later_send_and_a_timeout_fails_with_a_diff() {
-        let mut r = seq(r#"
-protocol = "tcp"
-[[step]]
-send = "HELLO"
-[[step]]
-expect_regex = "TOKEN=(?P<token>\\w+)"
-[[step]]
-send = "AUTH {token}"
-[[step]]
-expect = "OK"
-timeout = "100ms"
-[[step]]
-send = "never"
-"#);
-        let t0 = Instant::now();
-        assert_eq!(r.poll(t0), vec![Need::Send(b"HELLO".to_vec())]);
-        assert!(r.poll(t0).is_empty(), "waiting for the token");
-        r.on_rx(b"TOKEN=ab12\n", t0 + Duration::from_millis(3));
-        assert_eq!(r.vars()["token"], "ab12");
-        let t1 = t0 + Duration::from_millis(3);
-        assert_eq!(r.poll(t1), vec![Need::Send(b"AUTH ab12".to_vec())]);
-        r.on_rx(b"NO", t1);
-        assert!(r.poll(t1 + Duration::from_millis(50)).is_empty());
-        r.poll(t1 + Duration::from_millis(101));
-        assert!(r.is_done() && !r.passed());
-        let res = r.results();
-        assert_eq!(res[1].latency, Some(Duration::from_millis(3)));
-        assert_eq!(res[3].outcome, Outcome::Failed);
-        // "contains OK" may match anywhere: what arrived is shown, not diffed from byte 0.
-        assert!(
-            res[3].diff.iter().any(|l| l.contains("got       4e 4f")),
-            "{:#?}",
-            res
-        );
-        assert!(!res[3].diff.iter().any(|l| l.contains("4f 4b")));
-        assert!(res[3].diff.iter().any(|l| l == "got 2 bytes"));
-        assert_eq!(res[3].failure, Some(Failure::NoReply { arrived: 2 }));
-        assert_eq!(res[4].outcome, Outcome::Skipped);
-    }
-}
+#[path = "run_tests.rs"]
+mod tests;

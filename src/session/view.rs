@@ -102,6 +102,9 @@ pub struct Status {
     pub timeline: Timeline,
     /// TCP: each connection's state, as the TCP diagram draws it.
     pub tcp: super::tcp_flow::TcpFlows,
+    /// Whether the session's first received text fits the tab's encoding (the offer of
+    /// another one above the log).
+    pub enc_watch: super::enc_watch::EncodingWatch,
     pub rates: Rates,
     /// UDP: per-source counts (the senders table).
     pub udp_senders: Senders,
@@ -161,6 +164,7 @@ impl Status {
             last_sender: None,
             timeline: Timeline::new(role),
             tcp: Default::default(),
+            enc_watch: Default::default(),
             rates: Rates::default(),
             udp_senders: Senders::default(),
             rules: RulesView::default(),
@@ -203,6 +207,7 @@ impl Status {
         self.local = None;
         self.timeline = Timeline::new(self.role);
         self.tcp = Default::default();
+        self.enc_watch.on_start();
         self.auto_note = None;
         self.tls = None;
         self.tls_refused = None;

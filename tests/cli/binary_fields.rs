@@ -258,11 +258,16 @@ fn a_sequence_sends_a_hex_template_with_binary_fields() {
     });
     let dir = tempfile::tempdir().unwrap();
     let seq = dir.path().join("modbus.toml");
-    let step = "[[step]]\nsend = \"{seq:u16be} 01 03 00 00 00 0a {crc16-modbus:2..-2}\"\nhex = true\ntemplate = true\n";
+    // One send step in a repeat: its {seq} counts its own sends, 1 then 2.
     std::fs::write(
         &seq,
         format!(
-            "protocol = \"udp\"\nto = \"127.0.0.1:{port}\"\n{step}[[step]]\nexpect_hex = \"00 01 01 03\"\n{step}[[step]]\nexpect_hex = \"00 02 01 03\"\n"
+            r#"protocol = "udp"
+to = "127.0.0.1:{port}"
+[[step]]
+repeat = 2
+steps = [ {{ send = "{{seq:u16be}} 01 03 00 00 00 0a {{crc16-modbus:2..-2}}", hex = true, template = true }}, {{ expect_hex = "01 03 00 00" }} ]
+"#
         ),
     )
     .unwrap();

@@ -11,6 +11,7 @@ mod e2e_headless;
 mod export_people;
 mod export_safety;
 mod fault_record;
+mod framing;
 mod headless_output;
 mod hostile_bytes;
 mod pause_reading;

@@ -139,10 +139,12 @@ fn a_login_with_a_captured_token_a_repeat_and_a_reconnect_passes() {
         "{text}"
     );
     // The second token differs from the first, and AUTH used each one.
+    // What is printed is what went: the template filled in with each token.
     assert!(
-        text.contains("send \"AUTH {token}\\n\" (10 bytes)"),
+        text.contains("send \"AUTH {token}\\n\" (sent 10 bytes: \"AUTH t007\\n\")"),
         "{text}"
     );
+    assert!(text.contains("(sent 10 bytes: \"AUTH t014\\n\")"), "{text}");
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert!(
         xml.contains(r#"tests="17" failures="0" skipped="0""#),
@@ -308,4 +310,108 @@ fn sends_that_cannot_be_made_are_a_bad_file() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{out:?}");
+}
+
+/// Each send step counts its own `{seq}` (1, 2, 3 across the rounds of a repeat), and
+/// `run` prints the bytes it sent, hex for a hex step: checked against what a std::net
+/// device read.
+#[test]
+fn seq_counts_per_send_step_and_the_printed_bytes_are_the_sent_ones() {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let got = std::thread::spawn(move || {
+        use std::io::Read;
+        let (mut s, _) = l.accept().unwrap();
+        let mut all = Vec::new();
+        let _ = s.read_to_end(&mut all);
+        all
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let seq = dir.path().join("seq.toml");
+    std::fs::write(
+        &seq,
+        format!(
+            r#"protocol = "tcp"
+to = "127.0.0.1:{port}"
+[[step]]
+repeat = 3
+steps = [ {{ send = "PING {{seq}}\n", template = true }}, {{ send = "X{{seq:02}};", template = true }} ]
+[[step]]
+send = "01 ff"
+hex = true
+[[step]]
+wait = "100ms"
+[[step]]
+close = true
+"#
+        ),
+    )
+    .unwrap();
+    let out = bin().arg("run").arg(&seq).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let all = got.join().unwrap();
+    assert_eq!(
+        all,
+        b"PING 1\nX01;PING 2\nX02;PING 3\nX03;\x01\xff".to_vec(),
+        "{}",
+        String::from_utf8_lossy(&all)
+    );
+    for n in 1..=3 {
+        assert!(
+            text.contains(&format!("(sent 7 bytes: \"PING {n}\\n\")")),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("(sent 4 bytes: \"X0{n};\")")),
+            "{text}"
+        );
+    }
+    assert!(
+        text.contains("send hex 01 ff (sent 2 bytes: 01 FF)"),
+        "{text}"
+    );
+}
+
+/// Every problem a file can have is found when it is read (exit 2, naming the line),
+/// before anything connects: a `to` that is not HOST:PORT, an unknown encoding, a
+/// `{name}` in a hex send that nothing captures, an unknown template token; and a file
+/// with no `to` and no `--to` says so.
+#[test]
+fn file_problems_are_found_at_load_time_naming_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let seq = dir.path().join("bad.toml");
+    for (body, says) in [
+        (
+            "protocol = \"tcp\"\nto = \"127.0.0.1:99999\"\n[[step]]\nsend = \"a\"\n",
+            "line 2: to = \"127.0.0.1:99999\"",
+        ),
+        (
+            "protocol = \"tcp\"\nto = \"127.0.0.1:1\"\nencoding = \"klingon\"\n[[step]]\nsend = \"a\"\n",
+            "line 3: encoding",
+        ),
+        (
+            "protocol = \"tcp\"\nto = \"127.0.0.1:1\"\n\n[[step]]\nsend = \"01 {crc}\"\nhex = true\n",
+            "line 4: step 1: {crc} is not captured",
+        ),
+        (
+            "protocol = \"tcp\"\nto = \"127.0.0.1:1\"\n[[step]]\nwait = \"1ms\"\n[[step]]\nsend = \"A {token}\"\ntemplate = true\n",
+            "line 5: step 2",
+        ),
+    ] {
+        std::fs::write(&seq, body).unwrap();
+        let out = bin().arg("run").arg(&seq).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{body}: {err}");
+        assert!(err.contains(says), "{body}: {err}");
+        assert!(out.stdout.is_empty(), "{body}: nothing ran");
+    }
+    std::fs::write(&seq, "protocol = \"tcp\"\n[[step]]\nsend = \"a\"\n").unwrap();
+    let out = bin().arg("run").arg(&seq).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("the file has no to = \"HOST:PORT\" line"),
+        "{err}"
+    );
 }

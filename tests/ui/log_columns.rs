@@ -121,3 +121,72 @@ fn data_keeps_its_share_in_both_panes_of_the_tcp_lab() {
         }
     }
 }
+
+/// How wide `text` is in the window's body font.
+fn body_width(h: &Harness<'static, App>, text: &str) -> f32 {
+    let font = egui::TextStyle::Body.resolve(&h.ctx.global_style());
+    h.ctx.fonts_mut(|f| {
+        f.layout_no_wrap(text.to_string(), font, egui::Color32::WHITE)
+            .size()
+            .x
+    })
+}
+
+#[test]
+fn the_peer_column_shows_the_whole_ip_and_port_at_1024_and_1280() {
+    for host in ["127.0.0.1", "::1"] {
+        for (w, hgt) in [(1024.0, 600.0), (1280.0, 800.0)] {
+            for simple in [true, false] {
+                let mut a = app();
+                a.tab = Role::TcpServer;
+                a.classroom.settings.simple = Some(simple);
+                let mut h = sized(a, w, hgt);
+                settle(&mut h);
+                set_field(&mut h, "Listen host", host);
+                set_field(&mut h, "Port", "0");
+                h.get_by_label("Listen").click();
+                wait_for(&mut h, "listening", |a| {
+                    a.panel(Role::TcpServer).st.state == ConnState::Listening
+                });
+                let server = a_local(&h);
+                let mut c = std::net::TcpStream::connect(server).unwrap();
+                std::io::Write::write_all(&mut c, b"hi").unwrap();
+                wait_for(&mut h, "2 bytes", |a| {
+                    a.panel(Role::TcpServer).view().store.counters.rx_bytes == 2
+                });
+                settle(&mut h);
+                let peer = format!("#1 {}", c.local_addr().unwrap());
+                let what = format!("{host} {w}x{hgt} simple {simple}: {peer}");
+                let need = body_width(&h, &peer);
+                let cells: Vec<_> = h.query_all_by_label(&peer).map(|n| n.rect()).collect();
+                assert!(cells.len() >= 2, "{what}: the accept and the read rows");
+                for r in &cells {
+                    assert!(
+                        r.width() >= need - 0.5,
+                        "{what}: the cell is {} wide, the text {need}",
+                        r.width()
+                    );
+                }
+                // The next column starts after the whole peer.
+                let next = lefts(&h, "Len")
+                    .into_iter()
+                    .chain(lefts(&h, "Data (text)"))
+                    .filter(|&x| x > cells[0].min.x)
+                    .fold(f32::INFINITY, f32::min);
+                assert!(cells[0].max.x <= next, "{what}: runs into the next column");
+                // Data keeps its 40 %.
+                let left = lefts(&h, "Time")[0];
+                let right = lefts(&h, "Clients")[0];
+                assert_share(&what, lefts(&h, "Data (text)")[0], left, right);
+            }
+        }
+    }
+}
+
+fn a_local(h: &Harness<'static, App>) -> std::net::SocketAddr {
+    h.state()
+        .panel(Role::TcpServer)
+        .st
+        .local
+        .expect("a listening server knows its address")
+}

@@ -205,3 +205,127 @@ fn the_servers_diagram_has_the_real_ports_and_the_clients_counters() {
     });
     assert!(has(&h, "→ 7 B: Data"));
 }
+
+/// Listens on 127.0.0.1 (OS-assigned port) with the diagram open; two std clients
+/// connect; client #1 is selected. Returns the port and the clients.
+fn server_with_two_clients(h: &mut Harness<'static, App>) -> (u16, TcpStream, TcpStream) {
+    set_field(h, "Listen host", "127.0.0.1");
+    set_field(h, "Port", "0");
+    h.get_by_label("Listen").click();
+    wait_for(h, "listening", |a| {
+        a.panel(Role::TcpServer).st.state == ConnState::Listening
+    });
+    let port = h.state().panel(Role::TcpServer).st.local.unwrap().port();
+    let first = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    wait_for(h, "client #1", |a| {
+        a.panel(Role::TcpServer).view().store.clients.len() == 1
+    });
+    let second = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    wait_for(h, "client #2", |a| {
+        a.panel(Role::TcpServer).view().store.clients.len() == 2
+    });
+    h.state_mut().panel_mut(Role::TcpServer).selected_client = Some(1);
+    settle(h);
+    (port, first, second)
+}
+
+#[test]
+fn a_kicked_client_shows_the_servers_fin_and_a_reset_one_its_rst() {
+    for (button, arrow) in [
+        ("Disconnect selected", "← FIN"),
+        ("Reset selected (RST)", "← RST"),
+    ] {
+        let mut h = harness(diagram_app(Role::TcpServer));
+        settle(&mut h);
+        let (port, mut first, second) = server_with_two_clients(&mut h);
+        let first_port = first.local_addr().unwrap().port();
+        let second_port = second.local_addr().unwrap().port();
+        assert!(has(&h, &format!("Client (host A)\n127.0.0.1:{first_port}")));
+        h.get_by_label(button).click();
+        settle(&mut h);
+        // The client sees the end the server caused: EOF after a FIN, an error after RST.
+        first
+            .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .unwrap();
+        let mut buf = [0u8; 8];
+        match first.read(&mut buf) {
+            Ok(0) => assert_eq!(arrow, "← FIN", "EOF: a FIN came"),
+            Err(e) => assert_eq!(
+                (arrow, e.kind()),
+                ("← RST", std::io::ErrorKind::ConnectionReset)
+            ),
+            Ok(n) => panic!("{n} unexpected bytes"),
+        }
+        wait_for(&mut h, "client #1 closed", |a| {
+            !a.panel(Role::TcpServer).view().store.clients[&1].open
+        });
+        // The diagram stays on the kicked client, with the teardown from the server's side,
+        // not on client #2.
+        assert_eq!(h.state().panel(Role::TcpServer).selected_client, None);
+        assert!(
+            has(&h, &format!("Client (host A)\n127.0.0.1:{first_port}")),
+            "{button}: still client #1"
+        );
+        assert!(!has(
+            &h,
+            &format!("Client (host A)\n127.0.0.1:{second_port}")
+        ));
+        assert!(has(&h, &format!("Server (host B)\n127.0.0.1:{port}")));
+        assert!(has(&h, arrow), "{button}: {arrow} from the server");
+        // Selecting client #2 moves the diagram to it.
+        h.state_mut().panel_mut(Role::TcpServer).selected_client = Some(2);
+        settle(&mut h);
+        assert!(has(
+            &h,
+            &format!("Client (host A)\n127.0.0.1:{second_port}")
+        ));
+    }
+}
+
+/// The whole diagram, teardown included, fits the side panel at 1024×600 (full mode)
+/// and simple mode's narrow column, with nothing cut at the sides.
+#[test]
+fn the_diagram_fits_at_1024_by_600() {
+    for simple in [false, true] {
+        let mut app = diagram_app(Role::TcpServer);
+        app.classroom.settings.simple = Some(simple);
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(1024.0, 600.0))
+            .build_ui_state(|ui, app: &mut App| app.frame(ui), app);
+        settle(&mut h);
+        let (_port, _first, _second) = server_with_two_clients(&mut h);
+        h.get_by_label("Disconnect selected").click();
+        wait_for(&mut h, "client #1 closed", |a| {
+            !a.panel(Role::TcpServer).view().store.clients[&1].open
+        });
+        let title = h.get_by_label("TCP connection").rect();
+        let last = h
+            .query_all_by_label_contains("ACK: both directions closed")
+            .next()
+            .expect("the last teardown arrow")
+            .rect();
+        let first = h
+            .query_all_by_label_contains("SYN  ")
+            .next()
+            .expect("the SYN arrow")
+            .rect();
+        let what = if simple {
+            "simple column"
+        } else {
+            "side panel"
+        };
+        assert!(
+            first.width() >= 120.0 && first.min.x >= title.min.x - 1.0,
+            "{what}: the arrows lie in the panel ({first:?}, title {title:?})"
+        );
+        assert!(first.max.x <= 1024.0, "{what}: {first:?}");
+        if !simple {
+            // The side panel: every arrow on screen without scrolling (above the status
+            // line and the socket-calls strip).
+            assert!(
+                last.max.y <= 600.0 - 50.0,
+                "{what}: the teardown ends at {last:?}"
+            );
+        }
+    }
+}

@@ -107,6 +107,8 @@ pub(super) fn apply(v: &mut View, item: Item) {
     match item {
         Item::Event(ev, check) => {
             v.status.on_event(&ev);
+            let (role, enc) = (v.status.role, v.store.encoding());
+            v.status.enc_watch.on_event(role, &ev, enc);
             v.store.push(ev);
             if let Some(c) = check {
                 v.store.mark_check(c);
@@ -114,6 +116,8 @@ pub(super) fn apply(v: &mut View, item: Item) {
         }
         Item::Framed { raw, rows } => {
             v.status.on_event(&raw);
+            let (role, enc) = (v.status.role, v.store.encoding());
+            v.status.enc_watch.on_event(role, &raw, enc);
             if matches!(raw.kind, EventKind::Rx(_)) {
                 v.store.count_rx(&raw);
             }

@@ -209,6 +209,9 @@ impl App {
         if let Some(l) = self.launch.take() {
             let notify = self.notify.clone();
             let role = l.config.role;
+            if let Some(f) = &l.framing {
+                self.panel_mut(role).settings.framing.set(f);
+            }
             self.panel_mut(role)
                 .start_launch(l.config, l.auto, l.record, notify);
         }
@@ -233,7 +236,9 @@ impl App {
         let mut commands = Vec::new();
         egui::Panel::top("tabs").show(ui, |ui| {
             ui.add_space(2.0);
-            ui.horizontal(|ui| {
+            // Wrapped: at a high zoom on a small screen the tabs go on a second line instead
+            // of off the window's edge.
+            ui.horizontal_wrapped(|ui| {
                 ui.label(
                     RichText::new(fl!(crate::ui::common::lang::ui_loader(ui), "app-title"))
                         .strong(),

@@ -141,20 +141,22 @@ pub enum MetaCol {
 
 /// The columns before Data for a log `full` wide (gaps of `gap` beside each column,
 /// `data_cols` data columns), each with its (initial, largest) width. Together they take at
-/// most 60 % of the whole width, gaps included, so Data keeps 40 %. A log too narrow for
-/// every column's floor drops Δt, then Len, then Peer (the time's tooltip shows them);
-/// Time and the direction always stay.
+/// most 60 % of the whole width, gaps included, so Data keeps 40 %. `peer_need`: how wide
+/// the peer column must be for its whole `ip:port` (the port is what a lesson is about):
+/// it is never cut below that; a log too narrow for every column's floor drops Δt, then
+/// Len, then Peer (the time's tooltip shows them); Time and the direction always stay.
 pub fn log_columns(
     full: f32,
     gap: f32,
     data_cols: usize,
     server: bool,
+    peer_need: f32,
 ) -> Vec<(MetaCol, f32, f32)> {
-    let peer = if server { 190.0 } else { 160.0 };
+    let peer = if server { 190.0_f32 } else { 160.0 };
     let all = [
         (MetaCol::Time, 108.0, 96.0),
         (MetaCol::Dir, 18.0, 14.0),
-        (MetaCol::Peer, peer, 50.0),
+        (MetaCol::Peer, peer.max(peer_need), peer_need),
         (MetaCol::Len, 52.0, 30.0),
         (MetaCol::Dt, 64.0, 36.0),
     ];
@@ -213,7 +215,7 @@ mod tests {
         for server in [false, true] {
             for data_cols in [1, 2] {
                 for full in [200.0_f32, 237.0, 320.0, 446.0, 600.0, 1000.0, 1600.0] {
-                    let cols = log_columns(full, 8.0, data_cols, server);
+                    let cols = log_columns(full, 8.0, data_cols, server, 50.0);
                     let taken: f32 = cols.iter().map(|c| c.2 + 8.0).sum();
                     let what = format!("{full} server {server} data {data_cols}");
                     // Below about 230 px only Time and the direction are left, at their floors.
@@ -230,19 +232,35 @@ mod tests {
             }
         }
         // A wide log keeps all five at their natural widths.
-        let cols = log_columns(1600.0, 8.0, 1, true);
+        let cols = log_columns(1600.0, 8.0, 1, true, 50.0);
         assert_eq!(cols.len(), 5);
         assert_eq!(cols[2].1, 190.0);
         // A half-window lab pane drops Δt before Data goes under 40 %.
-        assert_eq!(log_columns(400.0, 8.0, 1, true).len(), 4);
-        assert_eq!(log_columns(320.0, 8.0, 1, true).len(), 3);
+        assert_eq!(log_columns(400.0, 8.0, 1, true, 50.0).len(), 4);
+        assert_eq!(log_columns(320.0, 8.0, 1, true, 50.0).len(), 3);
+    }
+
+    #[test]
+    fn the_peer_column_is_never_cut_below_its_whole_address() {
+        // `#11 127.0.0.1:56789` needs about 140 px; a 500 px log (1024 wide beside the
+        // client list or the diagram) keeps it whole and drops Δt and Len for it.
+        for full in [480.0_f32, 560.0, 830.0] {
+            let cols = log_columns(full, 8.0, 1, true, 140.0);
+            let taken: f32 = cols.iter().map(|c| c.1 + 8.0).sum();
+            assert!(taken <= 0.6 * full + 0.01, "{full}: {taken}");
+            let peer = cols.iter().find(|c| c.0 == MetaCol::Peer).expect("Peer");
+            assert!(peer.1 >= 140.0 - 0.01, "{full}: {peer:?}");
+        }
+        // Too narrow for the whole address: Peer goes to the tooltip rather than be cut.
+        let cols = log_columns(300.0, 8.0, 1, true, 140.0);
+        assert!(cols.iter().all(|c| c.0 != MetaCol::Peer), "{cols:?}");
     }
 
     #[test]
     fn bottom_panels_leave_the_log_its_minimum() {
         // 1024×600: the tab body is about 420 px tall, 300 px left after the send box.
-        let max = bottom_panel_max(300.0, 420.0, 18.0, 80.0);
-        assert!(300.0 - max >= log_min_height(420.0, 18.0) - 0.01);
+        let max = bottom_panel_max(400.0, 420.0, 18.0, 80.0);
+        assert!(400.0 - max >= log_min_height(420.0, 18.0) - 0.01);
         assert!(
             log_min_height(420.0, 18.0) >= 12.0 * 18.0,
             "8 rows and the toolbar"

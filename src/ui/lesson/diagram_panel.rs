@@ -27,7 +27,12 @@ pub fn show(ui: &mut Ui, d: &DiagramData, lang: Lang) {
         Role::TcpServer => d.selected,
         _ => Some(0),
     };
-    super::tcp_stats_view::show(ui, key.and_then(|k| d.stats.get(&k).copied()));
-    ui.separator();
+    let stats = key.and_then(|k| d.stats.get(&k).copied());
+    // Simple mode's narrow column keeps its height for the drawing: the kernel's view
+    // only while there is one to show.
+    if stats.is_some() || !crate::ui::common::layout::simple(ui.ctx()) {
+        super::tcp_stats_view::show(ui, stats);
+        ui.separator();
+    }
     super::tcp_diagram::show(ui, d.flows, d.role, d.selected, d.counts, lang)
 }

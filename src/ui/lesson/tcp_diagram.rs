@@ -48,11 +48,12 @@ pub fn show(
             server: flows.listening,
             ..Flow::default()
         };
-        ends(ui, &server, lang);
+        ends(ui, &server, lang, compact(ui));
         ui.label(RichText::new(fl!(loader(lang), "dg-no-client")).weak());
         return;
     };
-    ends(ui, f, lang);
+    let compact = compact(ui);
+    ends(ui, f, lang, compact);
     let (hs, data, td) = (handshake(f, lang), data_arrows(f, lang), teardown(f, lang));
     // The highlight: the step that happened last; none before anything happened.
     let current = f.last;
@@ -74,8 +75,13 @@ pub fn show(
                 return;
             }
             for (si, (title, arrows)) in sections.iter().enumerate() {
-                ui.add_space(4.0);
-                ui.label(RichText::new(title.as_str()).strong());
+                if compact {
+                    ui.add_space(1.0);
+                    ui.label(RichText::new(title.as_str()).small().strong());
+                } else {
+                    ui.add_space(4.0);
+                    ui.label(RichText::new(title.as_str()).strong());
+                }
                 if si == 0 {
                     failure_note(ui, f, lang);
                 }
@@ -88,17 +94,34 @@ pub fn show(
                 }
                 for (ai, ar) in arrows.iter().enumerate() {
                     let is_current = current == Some((si, ai));
-                    draw_arrow(ui, ar, is_current);
+                    draw_arrow(ui, ar, is_current, compact);
                 }
                 if si == 0 && f.rst {
                     let rst = reset(f, role, lang);
-                    draw_arrow_colored(ui, &rst, crate::ui::common::address_field::ERROR_RED, 2.5);
+                    let red = crate::ui::common::address_field::ERROR_RED;
+                    // The RST is what happened last: its words show, compact or not.
+                    draw_arrow_colored(ui, &rst, red, 2.5, compact);
+                    if compact {
+                        note_line(ui, &rst.note, red);
+                    }
                 }
                 if si == 1 {
                     counts_note(ui, f, role, counts, lang);
                 }
             }
         });
+}
+
+/// A narrow column (simple mode) or a short window: each arrow is one row with its name,
+/// and only the current step's words are written out (the others are on hover and in
+/// each arrow's accessible words).
+fn compact(ui: &Ui) -> bool {
+    ui.available_width() < 260.0 || ui.ctx().content_rect().height() < 760.0
+}
+
+/// The words of the current step under its arrow (compact drawing).
+fn note_line(ui: &mut Ui, note: &str, color: Color32) {
+    ui.label(RichText::new(note).small().color(color));
 }
 
 /// Why a SYN went out and no connection came of it.
@@ -135,8 +158,12 @@ fn counts_note(ui: &mut Ui, f: &Flow, role: Role, counts: Option<Counts>, lang: 
 }
 
 /// The title and the two ends: the client on the left, the server on the right.
-fn ends(ui: &mut Ui, f: &Flow, lang: Lang) {
-    ui.heading(fl!(loader(lang), "dg-title"));
+fn ends(ui: &mut Ui, f: &Flow, lang: Lang, compact: bool) {
+    if compact {
+        ui.label(RichText::new(fl!(loader(lang), "dg-title")).strong());
+    } else {
+        ui.heading(fl!(loader(lang), "dg-title"));
+    }
     ui.horizontal(|ui| {
         ui.label(
             RichText::new(format!(
@@ -249,7 +276,7 @@ fn reset(f: &Flow, role: Role, lang: Lang) -> Arrow {
     }
 }
 
-fn draw_arrow(ui: &mut Ui, ar: &Arrow, current: bool) {
+fn draw_arrow(ui: &mut Ui, ar: &Arrow, current: bool, compact: bool) {
     let v = ui.visuals();
     let (color, width) = if current {
         (v.selection.stroke.color, 3.0)
@@ -258,12 +285,20 @@ fn draw_arrow(ui: &mut Ui, ar: &Arrow, current: bool) {
     } else {
         (v.weak_text_color().gamma_multiply(0.6), 1.0)
     };
-    draw_arrow_colored(ui, ar, color, width);
+    draw_arrow_colored(ui, ar, color, width, compact);
+    if compact && current {
+        note_line(ui, &ar.note, color);
+    }
 }
 
-fn draw_arrow_colored(ui: &mut Ui, ar: &Arrow, color: Color32, width: f32) {
-    let w = ui.available_width().max(160.0);
-    let (rect, resp) = ui.allocate_exact_size(vec2(w, 44.0), egui::Sense::hover());
+/// One arrow between the lifelines: roomy, 44 px with its name over it and its note under
+/// it; compact, 18 px with its name alone (the note on hover).
+fn draw_arrow_colored(ui: &mut Ui, ar: &Arrow, color: Color32, width: f32, compact: bool) {
+    let w = ui
+        .available_width()
+        .max(if compact { 120.0 } else { 160.0 });
+    let h = if compact { 18.0 } else { 44.0 };
+    let (rect, resp) = ui.allocate_exact_size(vec2(w, h), egui::Sense::hover());
     // Painted text is not in the accessibility tree: the arrow says its words itself.
     let words = format!(
         "{} {}: {}",
@@ -273,27 +308,42 @@ fn draw_arrow_colored(ui: &mut Ui, ar: &Arrow, color: Color32, width: f32) {
     );
     resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &words));
     let p = ui.painter_at(rect);
-    let lx = rect.left() + 14.0;
-    let rx = rect.right() - 14.0;
+    let inset = if compact { 6.0 } else { 14.0 };
+    let lx = rect.left() + inset;
+    let rx = rect.right() - inset;
     let life = Stroke::new(1.0, ui.visuals().weak_text_color());
     p.line_segment([pos2(lx, rect.top()), pos2(lx, rect.bottom())], life);
     p.line_segment([pos2(rx, rect.top()), pos2(rx, rect.bottom())], life);
-    let (from, to) = if ar.from_client {
-        (pos2(lx, rect.top() + 14.0), pos2(rx, rect.bottom() - 6.0))
+    // Compact: the name on top, the line under it slanting down 4 px.
+    let (y0, y1) = if compact {
+        (rect.top() + 12.0, rect.bottom() - 2.0)
     } else {
-        (pos2(rx, rect.top() + 14.0), pos2(lx, rect.bottom() - 6.0))
+        (rect.top() + 14.0, rect.bottom() - 6.0)
+    };
+    let (from, to) = if ar.from_client {
+        (pos2(lx, y0), pos2(rx, y1))
+    } else {
+        (pos2(rx, y0), pos2(lx, y1))
     };
     let stroke = Stroke::new(width, color);
     p.line_segment([from, to], stroke);
-    arrow_head(&p, from, to, stroke);
-    let mid = pos2((lx + rx) / 2.0, rect.top() + 2.0);
+    arrow_head(&p, from, to, stroke, if compact { 6.0 } else { 10.0 });
+    let mid = pos2(
+        (lx + rx) / 2.0,
+        rect.top() + if compact { 0.0 } else { 2.0 },
+    );
+    let name_size = if compact { 11.0 } else { 13.0 };
     p.text(
         mid,
         Align2::CENTER_TOP,
         &ar.name,
-        FontId::monospace(13.0),
+        FontId::monospace(name_size),
         color,
     );
+    if compact {
+        resp.on_hover_text(&ar.note);
+        return;
+    }
     p.text(
         pos2(mid.x, rect.bottom() - 2.0),
         Align2::CENTER_BOTTOM,
@@ -303,11 +353,11 @@ fn draw_arrow_colored(ui: &mut Ui, ar: &Arrow, color: Color32, width: f32) {
     );
 }
 
-fn arrow_head(p: &egui::Painter, from: Pos2, to: Pos2, stroke: Stroke) {
+fn arrow_head(p: &egui::Painter, from: Pos2, to: Pos2, stroke: Stroke, len: f32) {
     let dir = (to - from).normalized();
     let n = vec2(-dir.y, dir.x);
-    let a = to - dir * 10.0 + n * 5.0;
-    let b = to - dir * 10.0 - n * 5.0;
+    let a = to - dir * len + n * (len / 2.0);
+    let b = to - dir * len - n * (len / 2.0);
     p.line_segment([to, a], stroke);
     p.line_segment([to, b], stroke);
 }

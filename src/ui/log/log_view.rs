@@ -4,10 +4,7 @@
 //! server, a per-client filter.
 
 pub use super::log_state::{DisplayMode, LogActions, LogViewState};
-pub use super::row_text::{
-    format_row, format_row_text, format_time, peer_text, visible, write_log,
-};
-use crate::codec::to_hex_spaced;
+pub use super::row_text::{format_row, format_row_text, write_log};
 use crate::i18n::{Lang, loader};
 use crate::log::{Direction, Entry, LogStore};
 use crate::ui::common::address_field::ERROR_RED;
@@ -16,10 +13,8 @@ use egui::{Color32, RichText, Sense, TextStyle, Ui};
 use egui_extras::{Column, TableBuilder, TableRow};
 use i18n_embed_fl::fl;
 
-/// Longest text shown in one cell (the full text is in Copy and Save).
-pub const MAX_CELL_CHARS: usize = 2_000;
-/// Most bytes shown as hex in one cell.
-pub const MAX_CELL_HEX_BYTES: usize = 700;
+pub use super::log_cells::{MAX_CELL_CHARS, format_time, gap_text, peer_text, visible};
+use super::log_cells::{hex_cell, len_text, peer_need};
 
 /// The colour of a user's note in the log.
 const NOTE_COLOR: Color32 = crate::ui::common::style::NOTE_AMBER;
@@ -30,26 +25,6 @@ fn dir_color(d: Direction, ui: &Ui) -> Color32 {
         Direction::Tx => crate::ui::common::style::SENT_BLUE,
         Direction::Warn => crate::ui::common::address_field::ERROR_RED,
         Direction::Info => ui.visuals().weak_text_color(),
-    }
-}
-
-/// The inter-arrival column: milliseconds since the previous rx from the same peer.
-pub fn gap_text(e: &Entry) -> String {
-    match e.gap_us {
-        Some(us) if us < 10_000 => format!("{:.3}", us as f64 / 1000.0),
-        Some(us) if us < 1_000_000 => format!("{:.1}", us as f64 / 1000.0),
-        Some(us) => format!("{:.0}", us as f64 / 1000.0),
-        None => String::new(),
-    }
-}
-
-fn hex_cell(e: &Entry) -> String {
-    match e.data() {
-        Some(d) if d.len() > MAX_CELL_HEX_BYTES => {
-            format!("{} …", to_hex_spaced(&d[..MAX_CELL_HEX_BYTES]))
-        }
-        Some(d) => to_hex_spaced(d),
-        None => String::new(),
     }
 }
 
@@ -145,7 +120,8 @@ fn table(
     let full = ui.available_width();
     let gap = ui.spacing().item_spacing.x;
     let data_cols = if mode == DisplayMode::Both { 2 } else { 1 };
-    let meta = crate::ui::common::layout::log_columns(full, gap, data_cols, server);
+    let need = peer_need(ui, store, server);
+    let meta = crate::ui::common::layout::log_columns(full, gap, data_cols, server, need);
     let mut table = TableBuilder::new(ui)
         // One id whatever the columns, so a narrow log that drops one keeps its scroll
         // position (egui_extras starts the widths over when the count changes).
@@ -158,8 +134,15 @@ fn table(
         .resizable(true)
         .sense(Sense::click())
         .auto_shrink([false, false]);
-    for &(_, w, max) in &meta {
-        table = table.column(Column::initial(w).range(w.min(14.0)..=max).clip(true));
+    for &(c, w, max) in &meta {
+        // Peer is never narrower than its whole `ip:port` (egui_extras clamps the kept
+        // width to the range each frame, so a longer peer widens it).
+        let min = if c == MetaCol::Peer {
+            need.min(max)
+        } else {
+            w.min(14.0)
+        };
+        table = table.column(Column::initial(w.max(min)).range(min..=max).clip(true));
     }
     let data_min = (0.4 * full - gap * data_cols as f32).max(40.0);
     table = match mode {
@@ -417,11 +400,6 @@ fn select(store: &LogStore, st: &mut LogViewState, seq: u64, modifiers: egui::Mo
         }
         st.anchor = Some(seq);
     }
-}
-
-/// The length column: how many bytes a data row carries (empty for other rows).
-fn len_text(e: &Entry) -> String {
-    e.data().map(|d| d.len().to_string()).unwrap_or_default()
 }
 
 /// The time's tooltip on a log too narrow for every column: the ones left out, each on

@@ -3,6 +3,7 @@
 //! live feed to Wireshark.
 
 pub(super) mod live_feed;
+pub(super) mod log_cells;
 pub(super) mod log_settings;
 pub(super) mod log_state;
 pub(super) mod log_toolbar;

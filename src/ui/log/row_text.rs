@@ -1,44 +1,11 @@
-//! A log row as a line of text (Copy, the window's .txt save) and the helpers its columns
-//! share with the table: time of day, peer, control characters made visible.
+//! A log row as a line of text: Copy (each row as shown, text or hex) and the window's
+//! .txt save.
 
+use super::log_cells::{format_time, peer_text};
 use crate::codec::{Encoding, to_hex_spaced};
 use crate::log::{Entry, RecordWriter};
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
-
-/// Local time of day, `HH:MM:SS.mmm`.
-pub fn format_time(ts_us: i64) -> String {
-    match chrono::DateTime::from_timestamp_micros(ts_us) {
-        Some(t) => t
-            .with_timezone(&chrono::Local)
-            .format("%H:%M:%S%.3f")
-            .to_string(),
-        None => "--:--:--.---".into(),
-    }
-}
-
-/// Text with control and bidi characters made visible (`\r`, `\n`, `\t`, `\xNN`, `\u{N}`:
-/// [`crate::codec::escape::push_visible`]), cut at `max` chars.
-pub fn visible(text: &str, max: usize) -> String {
-    let mut out = String::with_capacity(text.len().min(max.saturating_add(8)));
-    for (n, c) in text.chars().enumerate() {
-        if n >= max {
-            out.push_str(" …");
-            break;
-        }
-        crate::codec::escape::push_visible(&mut out, c);
-    }
-    out
-}
-
-/// The peer column: `#id addr` for a server's client, else the address.
-pub fn peer_text(e: &Entry) -> String {
-    let peer = e.event.peer.map(|p| p.to_string()).unwrap_or_default();
-    match e.event.client {
-        Some(id) => format!("#{id} {peer}"),
-        None => peer,
-    }
-}
 
 /// One row as a text line: `time  dir  peer  len  text` (for .txt saves).
 pub fn format_row_text(e: &Entry) -> String {

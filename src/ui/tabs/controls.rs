@@ -28,7 +28,7 @@ pub(super) fn settings_column(ui: &mut Ui, p: &mut SessionPanel, notify: &Option
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
                     let editable = !p.is_running();
-                    let valid = fields(ui, p, editable, !p.more_open);
+                    let valid = fields(ui, p, editable, !p.more_open, true);
                     p.follow_destination();
                     ui.add_space(4.0);
                     ui.horizontal_wrapped(|ui| controls(ui, p, valid, editable, notify, true));
@@ -48,7 +48,13 @@ pub(super) fn settings_column(ui: &mut Ui, p: &mut SessionPanel, notify: &Option
 /// The role's address fields and the multicast section (UDP); whether every field, and
 /// every option in the tab's menus, is good enough to start. `compact` (simple mode,
 /// More closed): the multicast section only while it is on, the backlog only when wrong.
-pub(super) fn fields(ui: &mut Ui, p: &mut SessionPanel, editable: bool, compact: bool) -> bool {
+pub(super) fn fields(
+    ui: &mut Ui,
+    p: &mut SessionPanel,
+    editable: bool,
+    compact: bool,
+    column: bool,
+) -> bool {
     let mut valid = false;
     // The field that binds: the UDP sender's local port, else the port.
     let binds = if p.role == Role::UdpSender {
@@ -68,7 +74,7 @@ pub(super) fn fields(ui: &mut Ui, p: &mut SessionPanel, editable: bool, compact:
         };
     };
     // Simple mode's column: one field (with its note under it) after the other.
-    if crate::ui::common::layout::simple(ui.ctx()) {
+    if column {
         ui.vertical(role_fields);
     } else {
         ui.horizontal_wrapped(role_fields);
@@ -137,7 +143,7 @@ pub(super) fn controls(
 }
 
 /// Simple mode's More: the option menus (and the server's backlog and Stop listening).
-fn more_row(ui: &mut Ui, p: &mut SessionPanel, editable: bool) {
+pub(super) fn more_row(ui: &mut Ui, p: &mut SessionPanel, editable: bool) {
     option_menus(ui, p, editable);
     if !p.role.is_tcp() {
         ui.separator();

@@ -148,6 +148,9 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) -> bool {
     save_rest
 }
 
+/// The narrowest pane that takes simple mode's column beside the log.
+const COLUMN_MIN_PANE: f32 = 700.0;
+
 /// The tab's body. `force_send` is Ctrl+Enter; `notify` wakes the window.
 pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option<Notifier>) {
     let tab_h = ui.available_height();
@@ -164,18 +167,24 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
         ui.ctx(),
         simple || tab_h < crate::ui::common::layout::SHORT_TAB,
     );
-    if simple {
+    // A narrow pane (a lab's half window) keeps the rows: a column would leave the log
+    // no width.
+    if simple && ui.available_width() >= COLUMN_MIN_PANE {
         super::controls::settings_column(ui, p, notify);
         about_line(ui, p);
     } else {
         about_line(ui, p);
         // Whether the fields can be edited, as the frame began (before its main button).
         let editable = !p.is_running();
-        let valid = super::controls::fields(ui, p, editable, false);
+        let compact = simple && !p.more_open;
+        let valid = super::controls::fields(ui, p, editable, compact, false);
         p.follow_destination();
         ui.horizontal_wrapped(|ui| {
-            super::controls::controls(ui, p, valid, editable, notify, false)
+            super::controls::controls(ui, p, valid, editable, notify, simple)
         });
+        if simple && p.more_open {
+            ui.horizontal_wrapped(|ui| super::controls::more_row(ui, p, editable));
+        }
         ui.separator();
     }
 
@@ -288,6 +297,7 @@ fn client_panel(ui: &mut Ui, p: &mut SessionPanel) {
 
 /// The log, with a note on what one row is, and what its toolbar asked for applied.
 fn log_panel(ui: &mut Ui, p: &mut SessionPanel) {
+    super::enc_banner::show(ui, p);
     rows_note(ui, p);
     p.log.live_on = p.st.live.is_some();
     let actions = {

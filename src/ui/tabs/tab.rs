@@ -49,8 +49,14 @@ pub struct SessionPanel {
     pub send_to_before: Option<Option<u64>>,
     /// TCP server: the selected client was open at the last frame.
     pub selected_was_open: bool,
+    /// TCP server: the client whose connection ended while it was selected (kicked,
+    /// reset, or gone): the diagram keeps drawing its teardown until another is selected.
+    pub ended_client: Option<u64>,
     /// Simple mode: the tab's More options are shown.
     pub more_open: bool,
+    /// The session (see `EncodingWatch::session`) whose offer of another encoding was
+    /// taken or hidden.
+    pub enc_hint_hidden: Option<u64>,
     /// TCP: Pause reading is on (the next session starts paused; a running one is told).
     /// Not saved: a tab never opens paused.
     pub pause_reading: bool,
@@ -81,9 +87,9 @@ impl SessionPanel {
     /// What the TCP diagram of this tab shows (see `lesson::diagram_panel`).
     pub fn diagram_data(&self) -> crate::ui::lesson::diagram_panel::DiagramData<'_> {
         let v = self.view();
+        let shown = self.diagram_client();
         let counts = match self.role {
-            Role::TcpServer => self
-                .selected_client
+            Role::TcpServer => shown
                 .or_else(|| self.st.tcp.clients.keys().next_back().copied())
                 .and_then(|id| v.store.clients.get(&id))
                 .map(|c| (c.counters.rx_bytes, c.counters.tx_bytes)),
@@ -92,10 +98,18 @@ impl SessionPanel {
         crate::ui::lesson::diagram_panel::DiagramData {
             flows: &self.st.tcp,
             role: self.role,
-            selected: self.selected_client,
+            selected: shown,
             stats: crate::net::tcp_info::read(&v.tcp_stats),
             counts,
         }
+    }
+
+    /// TCP server: the client the diagram draws: the selected one, else the one whose
+    /// connection just ended while selected (its teardown), else None (the newest).
+    pub fn diagram_client(&self) -> Option<u64> {
+        self.selected_client.or(self
+            .ended_client
+            .filter(|id| self.st.tcp.clients.contains_key(id)))
     }
 
     pub fn new(role: Role, settings: TabSettings) -> SessionPanel {
@@ -121,7 +135,9 @@ impl SessionPanel {
             selected_client: None,
             send_to_before: None,
             selected_was_open: false,
+            ended_client: None,
             more_open: false,
+            enc_hint_hidden: None,
             pause_reading: false,
             kit: Default::default(),
             runtime,

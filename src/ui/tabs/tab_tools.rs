@@ -218,6 +218,7 @@ impl SessionPanel {
                 &self.settings.kit.sequence,
                 self.role,
                 self.encoding(),
+                super::udp_sender::destination(&self.settings).as_deref(),
             )
             .map(|_| Some(fl!(loader(lang), "seq-saved", path = shown.as_str()))),
             Dialog::TlsFile(field) => {
@@ -287,7 +288,10 @@ impl SessionPanel {
             .selected_client
             .is_some_and(|id| self.view().store.clients.get(&id).is_some_and(|c| c.open));
         if self.selected_was_open && !open {
-            self.selected_client = None;
+            // The diagram stays on the connection that just ended (its teardown).
+            self.ended_client = self.selected_client.take();
+        } else if self.selected_client.is_some() {
+            self.ended_client = None;
         }
         self.selected_was_open = open;
     }

@@ -4,7 +4,9 @@
 
 pub(super) mod action;
 pub(super) mod diff_view;
+pub(super) mod escaped_field;
 pub(super) mod expect_panel;
+pub(super) mod hex_toggle;
 pub(super) mod packets;
 pub(super) mod packets_panel;
 pub(super) mod payloads;

@@ -116,6 +116,10 @@ pub struct SendState {
     /// The next `{seq}` of this tab's sends (not saved: each run starts at 1).
     #[serde(skip)]
     pub seq: u64,
+    /// Why the last Hex tick kept the message as it was, and the message then (the note
+    /// shows while the message is unchanged).
+    #[serde(skip)]
+    pub hex_note: Option<(super::hex_toggle::HexNote, String)>,
 }
 
 impl SendState {
@@ -193,7 +197,7 @@ pub fn show(
         format!("{} · {why}", describe(st, enc, p, lang))
     });
     ui.horizontal_wrapped(|ui| {
-        options_row(ui, st, id_salt, lang, simple);
+        options_row(ui, st, enc, id_salt, lang, simple);
         // Simple mode or a short tab: the status ends this row instead of taking one of
         // its own.
         if compact && let Some(t) = &status {
@@ -227,6 +231,7 @@ pub fn show(
         }
         _ => {}
     }
+    hex_note(ui, st, lang);
     if want_send && can_send {
         let out = st.take_payload(enc).ok();
         st.remember();
@@ -239,7 +244,14 @@ pub fn show(
 /// The row over the message: Hex, escapes and the line ending, variables, the checksum
 /// and the history. `simple` (simple mode): Hex and the line ending, and each other
 /// option only while it is on (so nothing that changes the bytes is hidden).
-fn options_row(ui: &mut Ui, st: &mut SendState, id_salt: &str, lang: Lang, simple: bool) {
+fn options_row(
+    ui: &mut Ui,
+    st: &mut SendState,
+    enc: Encoding,
+    id_salt: &str,
+    lang: Lang,
+    simple: bool,
+) {
     let le_label = |le: LineEnding| match le {
         LineEnding::None => fl!(loader(lang), "send-le-none"),
         _ => le.label().to_string(),
@@ -247,8 +259,14 @@ fn options_row(ui: &mut Ui, st: &mut SendState, id_salt: &str, lang: Lang, simpl
     // A label that does not fit moves to the next line whole, never split mid-word.
     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
     ui.label(RichText::new(fl!(loader(lang), "send-outgoing")).strong());
-    ui.checkbox(&mut st.hex, fl!(loader(lang), "send-hex"))
-        .on_hover_text(fl!(loader(lang), "send-hex-tip"));
+    if ui
+        .checkbox(&mut st.hex, fl!(loader(lang), "send-hex"))
+        .on_hover_text(fl!(loader(lang), "send-hex-tip"))
+        .changed()
+    {
+        // The message follows: its bytes as hex, or the hex back as text.
+        st.hex_note = super::hex_toggle::on_toggle(st, enc).map(|n| (n, st.text.clone()));
+    }
     ui.add_enabled_ui(!st.hex, |ui| {
         if !simple || st.escapes {
             ui.checkbox(&mut st.escapes, fl!(loader(lang), "send-escapes"))
@@ -284,6 +302,18 @@ fn options_row(ui: &mut Ui, st: &mut SendState, id_salt: &str, lang: Lang, simpl
     }
     if let Some(h) = history_box(ui, st, id_salt, lang) {
         st.load(&h);
+    }
+}
+
+/// Why the last Hex tick kept the message, while the message is as it left it.
+fn hex_note(ui: &mut Ui, st: &mut SendState, lang: Lang) {
+    if st.hex_note.as_ref().is_some_and(|(_, t)| *t != st.text) {
+        st.hex_note = None;
+    }
+    if let Some((n, _)) = &st.hex_note {
+        let text = super::hex_toggle::note_text(lang, n);
+        let color = ui.visuals().warn_fg_color;
+        ui.add(egui::Label::new(RichText::new(text).color(color)).wrap());
     }
 }
 

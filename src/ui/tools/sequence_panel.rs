@@ -7,6 +7,7 @@
 //! `socket-tester run` also reads.
 
 use super::action::{Dialog, PanelAction};
+use super::escaped_field::escaped_field;
 use crate::auto::rules::Matcher;
 use crate::i18n::{Lang, loader};
 use crate::net::Role;
@@ -173,49 +174,6 @@ fn list(ui: &mut Ui, steps: &mut Vec<OutlineStep>, path: &str, v: &SequenceUi, d
     });
 }
 
-/// A one-line field for text that may hold line breaks: `\n`, `\r`, `\t` and `\\` are
-/// shown escaped and typed back the same way.
-fn escaped_field(ui: &mut Ui, text: &mut String, width: f32, hint: String) -> egui::Response {
-    let mut shown = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' => shown.push_str("\\\\"),
-            '\n' => shown.push_str("\\n"),
-            '\r' => shown.push_str("\\r"),
-            '\t' => shown.push_str("\\t"),
-            c => shown.push(c),
-        }
-    }
-    let r = ui.add(
-        TextEdit::singleline(&mut shown)
-            .desired_width(width)
-            .hint_text(hint),
-    );
-    if r.changed() {
-        let mut out = String::with_capacity(shown.len());
-        let mut it = shown.chars().peekable();
-        while let Some(c) = it.next() {
-            if c != '\\' {
-                out.push(c);
-                continue;
-            }
-            match it.peek() {
-                Some('n') => out.push('\n'),
-                Some('r') => out.push('\r'),
-                Some('t') => out.push('\t'),
-                Some('\\') => out.push('\\'),
-                _ => {
-                    out.push('\\');
-                    continue;
-                }
-            }
-            it.next();
-        }
-        *text = out;
-    }
-    r
-}
-
 /// One step's fields.
 fn row(ui: &mut Ui, step: &mut OutlineStep, id: &str, v: &SequenceUi, _depth: usize) {
     let l = loader(v.lang);
@@ -226,7 +184,14 @@ fn row(ui: &mut Ui, step: &mut OutlineStep, id: &str, v: &SequenceUi, _depth: us
             template,
         } => {
             let name = ui.label(fl!(l, "seq-kind-send"));
-            escaped_field(ui, text, 200.0, fl!(l, "seq-send-hint")).labelled_by(name.id);
+            escaped_field(
+                ui,
+                text,
+                ui.make_persistent_id(("seq-send", id)),
+                200.0,
+                fl!(l, "seq-send-hint"),
+            )
+            .labelled_by(name.id);
             ui.checkbox(hex, fl!(l, "seq-hex"));
             ui.checkbox(template, fl!(l, "seq-template"))
                 .on_hover_text(fl!(l, "seq-template-tip"));
@@ -248,9 +213,12 @@ fn row(ui: &mut Ui, step: &mut OutlineStep, id: &str, v: &SequenceUi, _depth: us
                     for k in ExpectKind::ALL {
                         ui.selectable_value(kind, k, kind_label(v.lang, k));
                     }
-                });
+                })
+                .response
+                .labelled_by(name.id);
             if *kind != ExpectKind::Any {
-                escaped_field(ui, value, 170.0, String::new()).labelled_by(name.id);
+                let fid = ui.make_persistent_id(("seq-expect", id));
+                escaped_field(ui, value, fid, 170.0, String::new()).labelled_by(name.id);
             }
             let t = ui.label(fl!(l, "seq-timeout"));
             let mut text = timeout.clone().unwrap_or_default();

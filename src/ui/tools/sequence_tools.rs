@@ -18,18 +18,18 @@ fn proto(role: Role) -> Proto {
     }
 }
 
-fn text(form: &SequenceForm, role: Role, enc: Encoding) -> String {
+fn text(form: &SequenceForm, role: Role, enc: Encoding, to: Option<&str>) -> String {
     let name = match form.name.trim() {
         "" => "sequence",
         n => n,
     };
-    to_toml(name, proto(role), None, &enc.label(), &form.steps)
+    to_toml(name, proto(role), to, &enc.label(), &form.steps)
 }
 
 /// The checked sequence the form describes (its problem, naming the step, otherwise).
 pub fn build(form: &SequenceForm, role: Role, enc: Encoding) -> Result<Sequence, String> {
     // Line numbers of the generated text mean nothing here: the step's label says where.
-    Sequence::parse(&text(form, role, enc)).map_err(|e| e.message)
+    Sequence::parse(&text(form, role, enc, None)).map_err(|e| e.message)
 }
 
 /// Reads a sequence file into the form; returns it and its number of top-level steps.
@@ -45,9 +45,18 @@ pub fn import(path: &Path, _lang: Lang) -> Result<(SequenceForm, usize), String>
     Ok((SequenceForm { name, steps }, n))
 }
 
-/// Writes the form as a sequence file (whole, or the old file stays).
-pub fn export(path: &Path, form: &SequenceForm, role: Role, enc: Encoding) -> Result<(), String> {
-    crate::files::atomic::write(path, text(form, role, enc).as_bytes())
+/// Writes the form as a sequence file (whole, or the old file stays), with everything
+/// `socket-tester run FILE` needs: the protocol, the encoding and, from a TCP Client or
+/// UDP Sender tab, the tab's destination as `to`.
+pub fn export(
+    path: &Path,
+    form: &SequenceForm,
+    role: Role,
+    enc: Encoding,
+    to: Option<&str>,
+) -> Result<(), String> {
+    let to = to.filter(|_| matches!(role, Role::TcpClient | Role::UdpSender));
+    crate::files::atomic::write(path, text(form, role, enc, to).as_bytes())
         .map_err(|e| format!("{}: {e}", path.display()))
 }
 
@@ -62,7 +71,16 @@ mod tests {
         assert_eq!(seq.steps.len(), 2);
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("s.toml");
-        export(&p, &form, Role::UdpSender, Encoding::GBK).unwrap();
+        export(
+            &p,
+            &form,
+            Role::UdpSender,
+            Encoding::GBK,
+            Some("127.0.0.1:9"),
+        )
+        .unwrap();
+        let seq = Sequence::parse(&std::fs::read_to_string(&p).unwrap()).unwrap();
+        assert_eq!(seq.to.as_deref(), Some("127.0.0.1:9"));
         let (back, n) = import(&p, Lang::En).unwrap();
         assert_eq!((back.steps, n), (form.steps, 2));
         assert_eq!(back.name, "sequence");
