@@ -6,7 +6,7 @@ use super::status_words::writer_error_text;
 use super::tab::SessionPanel;
 use super::toolkit::{self, ToolsEdit, ToolsView};
 use super::{tcp_server, udp_receiver};
-use crate::i18n::loader;
+use crate::i18n::{Lang, loader};
 use crate::net::{Notifier, Role};
 use crate::ui::common::address_field::ERROR_RED;
 use crate::ui::common::style::whole;
@@ -85,24 +85,8 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) -> bool {
         };
         whole(ui, t).on_hover_text(fl!(loader(lang), "status-checks-tip"));
     }
-    if refused > 0 {
-        ui.separator();
-        let n = thousands(refused);
-        whole(
-            ui,
-            RichText::new(fl!(loader(lang), "status-refused", n = n.as_str())).color(ERROR_RED),
-        )
-        .on_hover_text(fl!(loader(lang), "status-refused-tip"));
-    }
-    if icmp > 0 {
-        ui.separator();
-        let n = thousands(icmp);
-        whole(
-            ui,
-            RichText::new(fl!(loader(lang), "status-icmp", n = n.as_str())).color(ERROR_RED),
-        )
-        .on_hover_text(fl!(loader(lang), "status-icmp-tip"));
-    }
+    warn_count(ui, lang, refused, WarnCount::Refused);
+    warn_count(ui, lang, icmp, WarnCount::Icmp);
     if dropped > 0 {
         ui.separator();
         let n = thousands(dropped);
@@ -359,4 +343,34 @@ fn rows_note(ui: &mut Ui, p: &SessionPanel) {
         let tip = fl!(loader(lang), "rows-tip");
         ui.add(line).on_hover_text(format!("{note}\n\n{tip}"));
     }
+}
+
+/// A count in the status line that means trouble.
+#[derive(Clone, Copy)]
+enum WarnCount {
+    /// TCP server: clients refused at the "max clients" limit.
+    Refused,
+    /// UDP: ICMP errors the network answered datagrams with.
+    Icmp,
+}
+
+/// A count that means trouble, in red with its tip, when not zero.
+fn warn_count(ui: &mut Ui, lang: Lang, n: u64, what: WarnCount) {
+    if n == 0 {
+        return;
+    }
+    ui.separator();
+    let n = thousands(n);
+    let l = loader(lang);
+    let (text, tip) = match what {
+        WarnCount::Refused => (
+            fl!(l, "status-refused", n = n.as_str()),
+            fl!(l, "status-refused-tip"),
+        ),
+        WarnCount::Icmp => (
+            fl!(l, "status-icmp", n = n.as_str()),
+            fl!(l, "status-icmp-tip"),
+        ),
+    };
+    whole(ui, RichText::new(text).color(ERROR_RED)).on_hover_text(tip);
 }

@@ -56,7 +56,7 @@ impl SessionPanel {
     /// Starts sending a file with the tools' chunk size and delay.
     pub fn send_file(&mut self, path: PathBuf) -> Result<(), String> {
         let k = &self.settings.kit;
-        let max = file_chunk_max(self.role);
+        let max = crate::ui::common::field::file_chunk_max(self.role);
         let lang = self.lang;
         let chunk = parse_num(&k.file_chunk, 1, max)
             .ok_or_else(|| fl!(loader(lang), "file-bad-chunk", max = max))?;
@@ -323,27 +323,4 @@ impl SessionPanel {
             }
         }
     }
-}
-
-/// The largest file chunk a role sends in one go: a UDP datagram's payload (65,507 bytes,
-/// IPv4's limit), or 16 MiB for one TCP write.
-pub fn file_chunk_max(role: crate::net::Role) -> u64 {
-    if role.is_tcp() { 16 << 20 } else { 65_507 }
-}
-
-/// Why the file tool's chunk size or delay, as typed, cannot be used (None: both can).
-pub fn file_fields_error(
-    role: crate::net::Role,
-    chunk: &str,
-    delay: &str,
-    lang: crate::i18n::Lang,
-) -> Option<String> {
-    let max = file_chunk_max(role);
-    if parse_num(chunk, 1, max).is_none() {
-        return Some(fl!(loader(lang), "file-bad-chunk", max = max));
-    }
-    if parse_num(delay, 0, 3_600_000).is_none() {
-        return Some(fl!(loader(lang), "file-bad-delay"));
-    }
-    None
 }

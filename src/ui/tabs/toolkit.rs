@@ -435,7 +435,8 @@ fn file_ui(ui: &mut Ui, kit: &mut KitSettings, v: &ToolsView) -> Option<PanelAct
     let active = v.kit.file.as_ref().is_some_and(|f| !f.progress.is_over());
     // Checked as typed: a chunk too large for one datagram is said under the fields, and
     // Send file… waits for a good one (not only once the file is picked).
-    let bad = super::tab_tools::file_fields_error(v.role, &kit.file_chunk, &kit.file_delay, lang);
+    let bad =
+        crate::ui::common::field::file_fields_error(v.role, &kit.file_chunk, &kit.file_delay, lang);
     ui.horizontal_wrapped(|ui| {
         ui.add_enabled_ui(!active, |ui| {
             let chunk = if v.role.is_tcp() {
