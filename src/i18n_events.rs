@@ -84,6 +84,7 @@ pub fn describe_in(lang: Lang, ev: &Event) -> String {
         EventKind::TlsOnPlainPort => fl!(l, "ev-tls-on-plain-port"),
         EventKind::SocketOptions(r) => crate::i18n_sockopts::report(lang, r),
         EventKind::StoppedListening { clients } => fl!(l, "ev-stopped-listening", n = clients),
+        EventKind::Icmp(r) => crate::i18n_icmp::report(lang, r),
         EventKind::NotApplicable => match ev.role {
             Role::TcpClient => fl!(l, "ev-not-applicable-tcp-client"),
             Role::TcpServer => fl!(l, "ev-not-applicable-tcp-server"),

@@ -7,6 +7,7 @@ pub mod headless;
 pub mod i18n;
 mod i18n_events;
 pub mod i18n_export;
+pub mod i18n_icmp;
 pub mod i18n_sockopts;
 pub mod i18n_tls;
 pub mod launch;

@@ -48,6 +48,7 @@ learn-udp-uses = DNS, streaming, games, device discovery
 learn-tcp-uses = Web, e-mail, file transfer, remote login
 learn-calls = Socket calls
 learn-udp-calls = UDP: socket() → bind() → sendto() / recvfrom() → close()
+learn-udp-answers = UDP has no connection, yet the network still answers: send a datagram to a port where nothing listens and the other host replies with ICMP "port unreachable", which the UDP tab shows in its log.
 learn-tcp-server-calls = TCP server: socket() → bind() → listen(backlog) → accept() → recv()/send() → close()
 learn-tcp-client-calls = TCP client: socket() → connect() → send()/recv() → close()
 learn-terms = Terms (point at one)
@@ -313,6 +314,9 @@ srv-stop-listening-tip = close() the listening socket; connected clients stay
 srv-client = client #{ $id }
 srv-client-peer = client #{ $id } { $peer }
 srv-all-clients = all clients
+srv-send-to-changed = Send to: { $target } (chosen in the list)
+srv-send-to-undo = Undo
+srv-send-to-undo-tip = Send to { $target } again, as before the click
 srv-send-to = Send to
 srv-clients = Clients
 srv-clients-count = { $open } connected, { $seen } seen
@@ -371,6 +375,11 @@ log-col-data-hex = Data (hex)
 log-col-text = Text
 log-col-hex = Hex
 log-note-row = Note: { $text }
+log-hex-tag = hex
+log-hex-tag-tip = These bytes are not text in the tab's encoding (a control byte or an invalid sequence): shown as hex. Right-click the row to show it as text.
+log-row-as-hex = Show this row as hex
+log-row-as-text = Show this row as text
+log-row-copy = Copy this row
 send-outgoing = Outgoing
 send-hex = Hex
 send-hex-tip = Type bytes as hex, such as 48 65 6c 6c 6f or 0x48,0x65
@@ -709,6 +718,16 @@ ev-refused = refused a client: the limit of { $limit ->
     [one] { $limit } client
    *[other] { $limit } clients
 } is reached ({ $total } refused so far)
+ev-icmp-port-unreachable = port unreachable: nothing listens on { $to } ({ $via })
+ev-icmp-host-unreachable = host unreachable: { $to } cannot be reached ({ $via })
+ev-icmp-net-unreachable = network unreachable: no route to { $to } ({ $via })
+ev-icmp-too-big = message too long for the path to { $to }: the path MTU is { $mtu } bytes ({ $via })
+ev-icmp-other = the network refused a datagram to { $to }: ICMP type { $icmp_type } code { $code } ({ $via })
+ev-icmp-via = ICMP
+ev-icmp-via-from = ICMP from { $from }
+ev-icmp-via-errno = told by the system on a later call
+status-icmp = network answered: { $n }
+status-icmp-tip = ICMP errors the network sent back for datagrams from this tab (port unreachable, host unreachable, message too long), each in the log. UDP has no connection, but the network still answers.
 ev-kernel-drops = kernel dropped: { $total ->
     [one] { $total } datagram
    *[other] { $total } datagrams

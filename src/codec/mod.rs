@@ -28,4 +28,6 @@ pub use framing::{Frame, Framer, Framing};
 pub use hex::{HexError, HexProblem, parse_hex, to_hex, to_hex_spaced};
 pub use payload::PayloadError;
 pub use template::{Template, TemplateCtx, TemplateError, TemplateProblem, VarValue, is_var_name};
-pub use text::{EncodeError, Encoding, StreamDecoder, decode, decode_escaped, encode};
+pub use text::{
+    EncodeError, Encoding, StreamDecoder, decode, decode_checked, decode_escaped, encode,
+};

@@ -264,15 +264,25 @@ fn check_round_trip(enc: Encoding, text: &str, out: Vec<u8>) -> Result<Vec<u8>, 
 /// Decodes a whole message (a datagram, or a chunk seen on its own). Never fails:
 /// invalid bytes become U+FFFD. No BOM sniffing: the user's choice of encoding wins.
 pub fn decode(enc: Encoding, bytes: &[u8]) -> String {
+    decode_checked(enc, bytes).0
+}
+
+/// [`decode`], and whether any byte sequence was not valid in `enc` (an invalid sequence
+/// or a character cut short at the end): found in the same pass, for a reader that shows
+/// such data as bytes rather than as U+FFFD.
+pub fn decode_checked(enc: Encoding, bytes: &[u8]) -> (String, bool) {
     if enc.0 == encoding_rs::UTF_8 {
         let mut out = String::with_capacity(bytes.len());
-        if !utf8_into(bytes, &mut out, false).is_empty() {
+        let mut bad = false;
+        if !utf8_into(bytes, &mut out, false, &mut bad).is_empty() {
             // A whole message: a character cut short at its end is one invalid sequence.
             out.push('\u{fffd}');
+            bad = true;
         }
-        return out;
+        return (out, bad);
     }
-    enc.0.decode_without_bom_handling(bytes).0.into_owned()
+    let (text, bad) = enc.0.decode_without_bom_handling(bytes);
+    (text.into_owned(), bad)
 }
 
 /// UTF-8 with each invalid sequence (its maximal subpart, as WHATWG says) as U+FFFD,
@@ -284,8 +294,9 @@ pub fn decode(enc: Encoding, bytes: &[u8]) -> String {
 /// and was most of the cost of recording a binary TCP stream. Text takes the fast check
 /// once; only the bytes after its first error are walked sequence by sequence.
 ///
-/// With `escape`, each invalid byte is written as `\xNN` instead.
-fn utf8_into<'a>(bytes: &'a [u8], out: &mut String, escape: bool) -> &'a [u8] {
+/// With `escape`, each invalid byte is written as `\xNN` instead. `bad_seen` is set when an
+/// invalid sequence was met.
+fn utf8_into<'a>(bytes: &'a [u8], out: &mut String, escape: bool, bad_seen: &mut bool) -> &'a [u8] {
     let rest = match std::str::from_utf8(bytes) {
         Ok(s) => {
             out.push_str(s);
@@ -311,6 +322,7 @@ fn utf8_into<'a>(bytes: &'a [u8], out: &mut String, escape: bool) -> &'a [u8] {
         if cut_short {
             return bad;
         }
+        *bad_seen = true;
         if escape {
             push_escaped(out, bad);
         } else {
@@ -347,6 +359,8 @@ pub struct StreamDecoder {
     carry: Vec<u8>,
     /// Bytes that are not text become `\xNN`, not U+FFFD.
     escape: bool,
+    /// The last piece held a sequence that is not valid in the encoding.
+    malformed: bool,
 }
 
 impl fmt::Debug for StreamDecoder {
@@ -362,6 +376,7 @@ impl StreamDecoder {
             inner: enc.0.new_decoder_without_bom_handling(),
             carry: Vec::new(),
             escape: false,
+            malformed: false,
         }
     }
 
@@ -390,7 +405,15 @@ impl StreamDecoder {
         s
     }
 
+    /// The last [`StreamDecoder::feed`] or [`StreamDecoder::finish`] met a sequence that is
+    /// not valid in the encoding (shown as U+FFFD or `\xNN`); a character cut by the end of
+    /// a piece and finished in the next one is valid.
+    pub fn malformed(&self) -> bool {
+        self.malformed
+    }
+
     fn run(&mut self, bytes: &[u8], last: bool) -> String {
+        self.malformed = false;
         if self.enc.0 == encoding_rs::UTF_8 {
             return self.run_utf8(bytes, last);
         }
@@ -404,10 +427,11 @@ impl StreamDecoder {
         let mut out = String::with_capacity(cap);
         let mut read_total = 0;
         loop {
-            let (result, read, _) =
+            let (result, read, replaced) =
                 self.inner
                     .decode_to_string(&bytes[read_total..], &mut out, last);
             read_total += read;
+            self.malformed |= replaced;
             match result {
                 encoding_rs::CoderResult::InputEmpty => return out,
                 encoding_rs::CoderResult::OutputFull => {
@@ -429,11 +453,14 @@ impl StreamDecoder {
             joined = j;
             &joined
         };
-        let cut = utf8_into(input, &mut out, self.escape);
+        let cut = utf8_into(input, &mut out, self.escape, &mut self.malformed);
         if !cut.is_empty() {
             if !last {
                 self.carry = cut.to_vec();
-            } else if self.escape {
+                return out;
+            }
+            self.malformed = true;
+            if self.escape {
                 push_escaped(&mut out, cut);
             } else {
                 out.push('\u{fffd}');
@@ -457,6 +484,7 @@ impl StreamDecoder {
                 DecoderResult::InputEmpty => return out,
                 DecoderResult::OutputFull => out.reserve(bytes.len() - pos + 16),
                 DecoderResult::Malformed(bad, extra) => {
+                    self.malformed = true;
                     let end = pos.saturating_sub(usize::from(extra));
                     let start = end.saturating_sub(usize::from(bad));
                     push_escaped(&mut out, &bytes[start..end]);
@@ -467,173 +495,5 @@ impl StreamDecoder {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// encoding_rs's own UTF-8 decoding, which the fast path must match exactly.
-    fn reference(bytes: &[u8]) -> String {
-        encoding_rs::UTF_8
-            .decode_without_bom_handling(bytes)
-            .0
-            .into_owned()
-    }
-
-    fn reference_stream(pieces: &[&[u8]]) -> String {
-        let mut d = encoding_rs::UTF_8.new_decoder_without_bom_handling();
-        let mut out = String::new();
-        for (i, p) in pieces.iter().enumerate() {
-            let mut s = String::with_capacity(p.len() * 3 + 16);
-            let _ = d.decode_to_string(p, &mut s, i + 1 == pieces.len());
-            out.push_str(&s);
-        }
-        out
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn utf8_matches_encoding_rs(bytes: Vec<u8>, text: String, cut in 0usize..64) {
-            proptest::prop_assert_eq!(decode(Encoding::UTF_8, &bytes), reference(&bytes));
-            // Text with bytes spliced in: valid runs, then errors.
-            let mut mixed = text.into_bytes();
-            let at = cut.min(mixed.len());
-            mixed.splice(at..at, bytes.iter().copied());
-            proptest::prop_assert_eq!(decode(Encoding::UTF_8, &mixed), reference(&mixed));
-        }
-
-        #[test]
-        fn utf8_streams_match_encoding_rs(bytes: Vec<u8>, text: String, cuts: Vec<usize>) {
-            let mut all = text.into_bytes();
-            all.extend_from_slice(&bytes);
-            let mut at: Vec<usize> = cuts.iter().map(|c| c % (all.len() + 1)).collect();
-            at.sort_unstable();
-            let mut pieces: Vec<&[u8]> = Vec::new();
-            let mut from = 0;
-            for &c in &at {
-                pieces.push(&all[from..c]);
-                from = c;
-            }
-            pieces.push(&all[from..]);
-            let mut d = StreamDecoder::new(Encoding::UTF_8);
-            let mut ours = String::new();
-            for p in &pieces {
-                ours.push_str(&d.feed(p));
-            }
-            ours.push_str(&d.finish());
-            proptest::prop_assert_eq!(ours, reference_stream(&pieces));
-        }
-    }
-
-    #[test]
-    fn bytes_that_are_not_text_can_be_shown_as_what_they_are() {
-        assert_eq!(
-            decode_escaped(Encoding::UTF_8, b"ok\x80\xff \xe5\x8f"),
-            "ok\\x80\\xff \\xe5\\x8f"
-        );
-        assert_eq!(decode_escaped(Encoding::UTF_8, "收".as_bytes()), "收");
-        // GBK: a lead byte with no trail, then text.
-        let mut gbk = vec![0x81, 0x20];
-        gbk.extend_from_slice(&encode(Encoding::GBK, "收到").unwrap());
-        let s = decode_escaped(Encoding::GBK, &gbk);
-        assert!(s.starts_with("\\x81") && s.ends_with("收到"), "{s}");
-        // In pieces: a character cut between them is still carried.
-        let mut d = StreamDecoder::escaping(Encoding::UTF_8);
-        let b = "到".as_bytes();
-        assert_eq!(d.feed(&b[..1]), "");
-        assert_eq!(d.feed(&b[1..]), "到");
-        assert_eq!(d.feed(&[0xe5]), "");
-        assert_eq!(d.finish(), "\\xe5");
-    }
-
-    #[test]
-    fn a_character_cut_between_pieces_is_carried() {
-        let mut d = StreamDecoder::new(Encoding::UTF_8);
-        let bytes = "收到".as_bytes();
-        assert_eq!(d.feed(&bytes[..2]), "");
-        assert_eq!(d.feed(&bytes[2..4]), "收");
-        assert_eq!(d.feed(&bytes[4..]), "到");
-        assert_eq!(d.feed(&[0xe5]), "");
-        assert_eq!(d.finish(), "\u{fffd}");
-        assert_eq!(d.feed(b"ok"), "ok");
-    }
-
-    #[test]
-    fn gbk_round_trip() {
-        let bytes = encode(Encoding::GBK, "收到啦我反馈").unwrap();
-        assert_eq!(to_hex_local(&bytes), "cad5b5bdc0b2ced2b7b4c0a1");
-        assert_eq!(decode(Encoding::GBK, &bytes), "收到啦我反馈");
-    }
-
-    fn to_hex_local(b: &[u8]) -> String {
-        b.iter().map(|x| format!("{x:02x}")).collect()
-    }
-
-    #[test]
-    fn stream_decoder_carries_split_characters() {
-        let bytes = encode(Encoding::GBK, "收到啦我反馈").unwrap();
-        let mut d = StreamDecoder::new(Encoding::GBK);
-        let mut s = String::new();
-        for b in &bytes {
-            s.push_str(&d.feed(std::slice::from_ref(b)));
-        }
-        s.push_str(&d.finish());
-        assert_eq!(s, "收到啦我反馈");
-    }
-
-    #[test]
-    fn invalid_bytes_become_replacement() {
-        assert_eq!(decode(Encoding::UTF_8, &[0x61, 0xff, 0x62]), "a\u{fffd}b");
-        let mut d = StreamDecoder::new(Encoding::UTF_8);
-        assert_eq!(d.feed(&[0xe6, 0x94]), "");
-        assert_eq!(d.finish(), "\u{fffd}");
-    }
-
-    #[test]
-    fn unmappable_character_is_an_error_with_position() {
-        let e = encode(Encoding::LATIN_1, "ab收c").unwrap_err();
-        assert_eq!(e.position, 2);
-        assert_eq!(e.ch, '收');
-        assert!(e.to_string().contains("position 3"));
-    }
-
-    #[test]
-    fn characters_that_would_read_back_differently_are_refused() {
-        let sjis = Encoding::for_label("shift_jis").unwrap();
-        let e = encode(sjis, "a¥b").unwrap_err();
-        assert_eq!(e.position, 1);
-        assert_eq!(e.ch, '¥');
-        let (hex, back) = e.becomes.clone().unwrap();
-        assert_eq!(hex, "5C");
-        assert_eq!(back, "\\");
-        assert!(e.to_string().contains("reads back as '\\'"), "{e}");
-        assert_eq!(encode(sjis, "a\\b").unwrap(), b"a\\b");
-        let eucjp = Encoding::for_label("euc-jp").unwrap();
-        assert_eq!(encode(eucjp, "x−").unwrap_err().position, 1);
-        // GBK's one-byte euro sign reads back as the euro sign: allowed.
-        assert_eq!(
-            decode(Encoding::GBK, &encode(Encoding::GBK, "€").unwrap()),
-            "€"
-        );
-    }
-
-    #[test]
-    fn utf16_encodes_as_utf16_not_utf8() {
-        assert_eq!(
-            encode(Encoding::UTF_16LE, "A收").unwrap(),
-            vec![0x41, 0, 0x36, 0x65]
-        );
-        assert_eq!(encode(Encoding::UTF_16BE, "A").unwrap(), vec![0, 0x41]);
-        assert_eq!(decode(Encoding::UTF_16BE, &[0, 0x41]), "A");
-    }
-
-    #[test]
-    fn labels() {
-        assert_eq!(Encoding::for_label("GB2312"), Some(Encoding::GBK));
-        assert_eq!(Encoding::for_label("latin1"), Some(Encoding::LATIN_1));
-        assert_eq!(Encoding::GBK.label(), "gbk");
-        assert!(Encoding::parse("klingon").is_err());
-        assert!(Encoding::for_label("replacement").is_none());
-        for (e, _) in ALL {
-            assert_eq!(Encoding::for_label(&e.label()), Some(*e));
-        }
-    }
-}
+#[path = "text_tests.rs"]
+mod tests;

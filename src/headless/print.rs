@@ -55,6 +55,8 @@ struct Totals {
     /// Received rows whose checksum was checked: right and wrong.
     check_good: u64,
     check_bad: u64,
+    /// ICMP errors the network answered datagrams with.
+    icmp: u64,
 }
 
 impl Totals {
@@ -69,8 +71,21 @@ impl Totals {
                 self.tx_events += 1;
                 self.tx_bytes += d.len() as u64;
             }
+            EventKind::Icmp(_) => self.icmp += 1,
             _ => {}
         }
+    }
+
+    /// "network answered (ICMP): N", when any ICMP error came (`sep` first if given).
+    fn push_icmp(&self, out: &mut String, sep: bool) -> bool {
+        if self.icmp == 0 {
+            return false;
+        }
+        if sep {
+            out.push('\n');
+        }
+        let _ = write!(out, "network answered (ICMP): {}", self.icmp);
+        true
     }
 
     fn check(&mut self, c: Option<CheckOutcome>) {
@@ -339,12 +354,13 @@ fn write_loop(
             }
             Item::Summary(t) => {
                 let checks = t.push_checks(&mut line);
+                let icmp = t.push_icmp(&mut line, checks);
                 if print == Print::Quiet {
-                    if checks {
+                    if checks || icmp {
                         line.push('\n');
                     }
                     t.push(&mut line);
-                } else if !checks {
+                } else if !checks && !icmp {
                     continue;
                 }
             }

@@ -47,6 +47,10 @@ pub struct Entry {
     pub truncated: bool,
     /// Rx with a checksum check on: how the row's checksum came out.
     pub check: Option<CheckOutcome>,
+    /// The row's bytes are not text in the log's encoding (a control byte other than tab,
+    /// CR, LF, or an invalid sequence: [`super::text::not_text`]), decided once as the
+    /// row comes in (and again on a change of encoding): the view shows it as hex.
+    pub binary: bool,
 }
 
 /// Received rows whose checksum was checked: how many were right and how many wrong.
@@ -61,9 +65,10 @@ impl Entry {
         match self.event.kind {
             EventKind::Rx(_) => Direction::Rx,
             EventKind::Tx(_) => Direction::Tx,
-            EventKind::Error { .. } | EventKind::Reset { .. } | EventKind::TlsFailed(_) => {
-                Direction::Warn
-            }
+            EventKind::Error { .. }
+            | EventKind::Reset { .. }
+            | EventKind::TlsFailed(_)
+            | EventKind::Icmp(_) => Direction::Warn,
             _ => Direction::Info,
         }
     }
@@ -103,6 +108,8 @@ pub struct LogStore {
     pub clients_forgotten: u64,
     /// TCP server: clients refused because the "max clients" limit was reached.
     pub refused: u64,
+    /// UDP: ICMP errors the network answered datagrams with (port unreachable …).
+    pub icmp: u64,
     /// UDP: datagrams the kernel dropped before the app could read them (Linux: SO_MEMINFO
     /// and SO_RXQ_OVFL), in this session since it started — or since the log was cleared.
     pub kernel_dropped: u64,
@@ -145,6 +152,7 @@ impl LogStore {
             closed_clients: VecDeque::new(),
             clients_forgotten: 0,
             refused: 0,
+            icmp: 0,
             kernel_dropped: 0,
             drops_since_clear: false,
             drops_engine: 0,
@@ -158,6 +166,7 @@ impl LogStore {
         self.counters.apply(&ev);
         match ev.kind {
             EventKind::Refused { .. } => self.refused += 1,
+            EventKind::Icmp(_) => self.icmp += 1,
             EventKind::KernelDrops { total } => {
                 self.drops_engine = self.drops_engine.max(total);
                 self.kernel_dropped = self.drops_engine.saturating_sub(self.drops_base);
@@ -211,7 +220,7 @@ impl LogStore {
             self.total += 1;
             return;
         }
-        let text = row_text(&mut self.decoders, self.describe, &ev, truncated);
+        let (text, binary) = row_text(&mut self.decoders, self.describe, &ev, truncated);
         let gap_us = match ev.kind {
             EventKind::Rx(_) => {
                 if self.last_rx.len() >= MAX_GAP_PEERS {
@@ -232,6 +241,7 @@ impl LogStore {
             gap_us,
             truncated,
             check: None,
+            binary,
         });
         self.total += 1;
         self.evict();
@@ -319,7 +329,8 @@ impl LogStore {
         let mut bytes = 0;
         for row in self.rows.iter_mut() {
             if row.event.kind.data().is_some() {
-                row.text = row_text(&mut self.decoders, self.describe, &row.event, row.truncated);
+                (row.text, row.binary) =
+                    row_text(&mut self.decoders, self.describe, &row.event, row.truncated);
             }
             bytes += row.event.kind.data().map_or(0, |d| d.len()) + row.text.len() + 64;
         }
@@ -370,12 +381,18 @@ fn cap_text(mut t: String) -> String {
     t
 }
 
-/// The text of a row: the decoded data (marked when truncated) or the event's message.
-fn row_text(decoders: &mut Decoders, describe: Describe, ev: &Event, truncated: bool) -> String {
-    match decoders.text(ev) {
-        Some(t) if truncated => cap_text(t) + " (truncated)",
-        Some(t) => cap_text(t),
-        None => describe(ev),
+/// The text of a row: the decoded data (marked when truncated) or the event's message;
+/// and whether the data is not text.
+fn row_text(
+    decoders: &mut Decoders,
+    describe: Describe,
+    ev: &Event,
+    truncated: bool,
+) -> (String, bool) {
+    match decoders.text_checked(ev) {
+        Some((t, bin)) if truncated => (cap_text(t) + " (truncated)", bin),
+        Some((t, bin)) => (cap_text(t), bin),
+        None => (describe(ev), false),
     }
 }
 
@@ -395,151 +412,5 @@ pub fn message(ev: &Event, describe: Describe) -> Option<String> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
-    use super::*;
-    use crate::net::Role;
-
-    /// Stand-in words (the English ones come from i18n, above log: `tests/engine/record.rs`
-    /// checks them).
-    pub(crate) fn words(ev: &Event) -> String {
-        format!("{:?}", ev.kind)
-    }
-
-    #[test]
-    fn a_server_running_for_hours_keeps_open_clients_and_the_newest_closed() {
-        use crate::net::{CloseReason, ClosedBy};
-        let mut s = LogStore::new(crate::codec::Encoding::UTF_8, words);
-        let ev = |id: u64, kind: EventKind| Event {
-            ts_us: id as i64,
-            role: Role::TcpServer,
-            local: None,
-            peer: None,
-            client: Some(id),
-            kind,
-        };
-        // Client 0 stays; 1..=1500 come and go.
-        s.push(ev(0, EventKind::Accepted));
-        for id in 1..=1500 {
-            s.push(ev(id, EventKind::Accepted));
-            s.push(ev(
-                id,
-                EventKind::Closed {
-                    by: ClosedBy::Peer,
-                    reason: CloseReason::PeerFin,
-                },
-            ));
-        }
-        assert_eq!(s.clients.len(), 1 + LogStore::MAX_CLOSED_CLIENTS);
-        assert_eq!(s.clients_forgotten, 500);
-        assert!(s.clients[&0].open, "an open client is never forgotten");
-        assert!(!s.clients.contains_key(&500) && s.clients.contains_key(&501));
-        assert!(s.clients.contains_key(&1500));
-    }
-
-    fn rx(role: Role, bytes: &[u8]) -> Event {
-        Event {
-            ts_us: 1,
-            role,
-            local: None,
-            peer: None,
-            client: None,
-            kind: EventKind::Rx(bytes.to_vec()),
-        }
-    }
-
-    #[test]
-    fn engine_counts_come_from_typed_events() {
-        let mut s = LogStore::new(Encoding::UTF_8, words);
-        let ev = |role, kind| Event {
-            ts_us: 1,
-            role,
-            local: None,
-            peer: Some("127.0.0.1:9".parse().unwrap()),
-            client: None,
-            kind,
-        };
-        s.push(ev(
-            Role::TcpServer,
-            EventKind::Refused { limit: 2, total: 1 },
-        ));
-        s.push(ev(
-            Role::TcpServer,
-            EventKind::Refused { limit: 2, total: 2 },
-        ));
-        s.push(ev(
-            Role::UdpReceiver,
-            EventKind::KernelDrops { total: 16360 },
-        ));
-        s.push(ev(
-            Role::UdpReceiver,
-            EventKind::KernelDrops { total: 57502 },
-        ));
-        // A later, smaller figure (never sent by a worker) does not lower the count.
-        s.push(ev(Role::UdpReceiver, EventKind::KernelDrops { total: 10 }));
-        // Words that look like a count are not counted: only typed events are.
-        s.push(ev(
-            Role::TcpServer,
-            EventKind::Note("refused a client: kernel dropped: 5".into()),
-        ));
-        assert_eq!((s.refused, s.kernel_dropped), (2, 57502));
-        let row = s.get(0).unwrap();
-        assert_eq!(row.text, "Refused { limit: 2, total: 1 }");
-        assert_eq!(row.direction(), Direction::Info);
-        assert_eq!(
-            message(&s.get(2).unwrap().event, words).as_deref(),
-            Some("KernelDrops { total: 16360 }")
-        );
-    }
-
-    #[test]
-    fn kernel_drops_count_from_the_session_start_or_the_last_clear() {
-        let drops = |total| Event {
-            ts_us: 1,
-            role: Role::UdpReceiver,
-            local: None,
-            peer: None,
-            client: None,
-            kind: EventKind::KernelDrops { total },
-        };
-        let mut s = LogStore::new(Encoding::UTF_8, words);
-        s.push(drops(100));
-        s.push(drops(250));
-        assert_eq!((s.kernel_dropped, s.drops_since_clear), (250, false));
-        s.clear();
-        assert_eq!((s.kernel_dropped, s.drops_since_clear), (0, true));
-        s.push(drops(260));
-        assert_eq!(s.kernel_dropped, 10, "only the drops after Clear");
-        s.new_session();
-        s.push(drops(3));
-        assert_eq!((s.kernel_dropped, s.drops_since_clear), (3, false));
-    }
-
-    #[test]
-    fn bounded_and_counts_everything() {
-        let mut s = LogStore::new(Encoding::UTF_8, words);
-        s.max_rows = 3;
-        for i in 0..10u8 {
-            s.push(rx(Role::UdpReceiver, &[b'a' + i]));
-        }
-        assert_eq!(s.len(), 3);
-        assert_eq!(s.total(), 10);
-        assert_eq!(s.counters.rx_msgs, 10);
-        assert_eq!(s.get(0).unwrap().text, "h");
-        assert_eq!(s.get(0).unwrap().seq, 7);
-    }
-
-    #[test]
-    fn redecodes_streams_on_encoding_change() {
-        let gbk = crate::codec::encode(Encoding::GBK, "收到啦").unwrap();
-        let mut s = LogStore::new(Encoding::UTF_8, words);
-        for b in &gbk {
-            s.push(rx(Role::TcpClient, &[*b]));
-        }
-        assert!(s.iter().any(|e| e.text.contains('\u{fffd}')));
-        assert_eq!(s.get(0).unwrap().gap_us, None);
-        assert_eq!(s.get(1).unwrap().gap_us, Some(0));
-        s.set_encoding(Encoding::GBK);
-        let joined: String = s.iter().map(|e| e.text.as_str()).collect();
-        assert_eq!(joined, "收到啦");
-    }
-}
+#[path = "store_tests.rs"]
+pub(crate) mod tests;

@@ -27,6 +27,13 @@ pub(crate) fn is_ctl(b: u8) -> bool {
     (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')
 }
 
+/// Decoded data is not text: it held a sequence that is not valid in the encoding
+/// (`malformed`), or it decoded to a control character other than tab, CR and LF (C0 or
+/// DEL). One linear pass over the text; the log shows such a row as hex.
+pub fn not_text(text: &str, malformed: bool) -> bool {
+    malformed || any_byte(text.as_bytes(), |b| is_ctl(b) | (b == 0x7f))
+}
+
 type StreamKey = (Option<u64>, Option<SocketAddr>, bool);
 
 /// Decoding state for one session.
@@ -108,13 +115,23 @@ impl Decoders {
     /// The text of an rx/tx event (None for other events). Also ends streams on
     /// connection boundaries so one connection's leftovers never leak into the next.
     pub fn text(&mut self, ev: &Event) -> Option<String> {
+        self.text_checked(ev).map(|(t, _)| t)
+    }
+
+    /// [`Decoders::text`], and whether the event's bytes are not text in the encoding
+    /// (see [`not_text`]): decided once, in the same pass as the decoding.
+    pub fn text_checked(&mut self, ev: &Event) -> Option<(String, bool)> {
         match &ev.kind {
             EventKind::Rx(d) | EventKind::Tx(d) => {
                 if !ev.role.is_tcp() {
                     return Some(if self.escape {
-                        codec::decode_escaped(self.encoding, d)
+                        let t = codec::decode_escaped(self.encoding, d);
+                        let bad = not_text(&t, false);
+                        (t, bad)
                     } else {
-                        codec::decode(self.encoding, d)
+                        let (t, malformed) = codec::decode_checked(self.encoding, d);
+                        let bad = not_text(&t, malformed);
+                        (t, bad)
                     });
                 }
                 let key = (ev.client, ev.peer, matches!(ev.kind, EventKind::Rx(_)));
@@ -126,7 +143,9 @@ impl Decoders {
                         StreamDecoder::new(enc)
                     }
                 });
-                Some(dec.feed(d))
+                let t = dec.feed(d);
+                let bad = not_text(&t, dec.malformed());
+                Some((t, bad))
             }
             EventKind::Closed { .. }
             | EventKind::Reset { .. }

@@ -127,6 +127,10 @@ pub enum EventKind {
     StoppedListening {
         clients: u64,
     },
+    /// UDP: the network answered a datagram with an ICMP error (Linux: the socket's error
+    /// queue, `IP_RECVERR` / `IPV6_RECVERR`; elsewhere ECONNREFUSED on a later call). The
+    /// event's peer is the datagram's destination.
+    Icmp(IcmpReport),
     /// A command that does not apply to this session's role was ignored.
     NotApplicable,
     /// UDP: SO_BROADCAST is on.
@@ -193,6 +197,36 @@ pub enum EventKind {
     /// A file the session writes stopped growing (a full disk, a size limit): which file,
     /// why, and what is missing from it. Never from a worker: the runtime adds it.
     WriteStopped(Box<FileStopped>),
+}
+
+/// What the network answered a datagram with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IcmpKind {
+    /// Nothing listens on the destination port (ICMP type 3 code 3; ICMPv6 1/4).
+    PortUnreachable,
+    /// The destination host cannot be reached (ICMP 3/1; ICMPv6 1/3).
+    HostUnreachable,
+    /// No route to the destination's network (ICMP 3/0; ICMPv6 1/0).
+    NetUnreachable,
+    /// The datagram is larger than the path allows: `mtu` is the path MTU told (ICMP 3/4,
+    /// ICMPv6 2, or the local interface's MTU).
+    TooBig { mtu: u32 },
+    /// Any other ICMP error, by its numbers.
+    Other { icmp_type: u8, code: u8 },
+}
+
+/// An ICMP error on a UDP socket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IcmpReport {
+    pub kind: IcmpKind,
+    /// Where the datagram that drew it went (None when the system did not say).
+    pub to: Option<SocketAddr>,
+    /// The host that sent the ICMP message, where the system tells (Linux).
+    pub from: Option<IpAddr>,
+    /// Read from the ICMP message itself (Linux's error queue); false: only the error
+    /// number on a later call (ECONNREFUSED) said so.
+    pub icmp: bool,
 }
 
 /// Which of a session's files stopped.

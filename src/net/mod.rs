@@ -38,7 +38,10 @@ use std::time::Duration;
 
 pub use crate::clock::now_us;
 pub use error::ErrorKind;
-pub use event::{CloseReason, ClosedBy, Event, EventKind, FileStopped, ResetReason, StoppedFile};
+pub use event::{
+    CloseReason, ClosedBy, Event, EventKind, FileStopped, IcmpKind, IcmpReport, ResetReason,
+    StoppedFile,
+};
 
 /// Which of the four programs a session plays.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -19,6 +19,10 @@ pub(crate) const BATCH: usize = 32;
 #[cfg(not(target_os = "linux"))]
 pub(crate) const BATCH: usize = 1;
 
+/// A socket address the kernel wrote, as `std` has it (the error queue's reader too).
+#[cfg(target_os = "linux")]
+pub(crate) use imp::to_std as sockaddr_to_std;
+
 /// The datagrams of the last read: [`RecvBatch::get`] `0..n` for the `n` it returned.
 pub(crate) struct RecvBatch {
     /// `BATCH` slots of `SLOT` bytes.
@@ -190,7 +194,7 @@ mod imp {
     }
 
     /// The sender's address, as `std` and socket2 convert it.
-    fn to_std(addr: &libc::sockaddr_storage, len: usize) -> io::Result<SocketAddr> {
+    pub(crate) fn to_std(addr: &libc::sockaddr_storage, len: usize) -> io::Result<SocketAddr> {
         let family = libc::c_int::from(addr.ss_family);
         if family == libc::AF_INET && len >= size_of::<libc::sockaddr_in>() {
             // SAFETY: the family is AF_INET and the kernel wrote a whole sockaddr_in;

@@ -87,10 +87,22 @@ fn tcp_expect_all_pass_exits_zero_with_report() {
         // {seq:03} went out as 001..005 and came back.
         assert!(out.contains(&format!("PING 00{n}")), "{out}");
     }
+    // Every line of the CSV is a row (a spreadsheet reads no comment lines as data); the
+    // summary is in its own file beside it.
     let csv = std::fs::read_to_string(&report).unwrap();
-    let rows: Vec<&str> = csv.lines().filter(|l| !l.starts_with('#')).collect();
+    let rows: Vec<&str> = csv.lines().collect();
     assert_eq!(rows.len(), 6, "{csv}");
     assert!(rows[1..].iter().all(|r| r.contains(",pass,")), "{csv}");
+    assert!(rows.iter().all(|r| r.split(',').count() == 7), "{csv}");
+    let summary = std::fs::read_to_string(report.with_file_name(format!(
+        "{}.summary.txt",
+        report.file_stem().unwrap().to_string_lossy()
+    )))
+    .unwrap();
+    assert!(
+        summary.starts_with("PASS 5/5 passed, 0 failed"),
+        "{summary}"
+    );
 }
 
 #[test]

@@ -21,3 +21,4 @@ mod replay;
 mod rules;
 mod sequence_run;
 mod tls_trust;
+mod udp_icmp;

@@ -51,3 +51,4 @@ mod tls_openssl;
 mod tls_trust;
 mod udp;
 mod udp_batch;
+mod udp_icmp;

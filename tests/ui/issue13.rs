@@ -487,3 +487,36 @@ fn a_lab_starts_clean_and_leaves_the_users_tabs_as_they_were() {
     assert_eq!(after.tcp_server, before.tcp_server);
     assert!(!h.state().panel(Role::TcpClient).is_running());
 }
+
+/// A click in the client list changes "Send to" visibly: the new target is said under the
+/// list with an Undo that puts Send to back; what goes out follows it.
+#[test]
+fn a_click_in_the_client_list_says_send_to_changed_and_undo_puts_it_back() {
+    let mut h = harness(english_app());
+    let addr = listening_server(&mut h);
+    let mut a = client(addr);
+    let mut b = client(addr);
+    wait_for(&mut h, "two clients", |a| open_clients(a) == 2);
+    assert!(h.query_by_label_contains("(chosen in the list)").is_none());
+    click_client_row(&mut h, 1);
+    settle(&mut h);
+    assert_eq!(h.state().panel(Role::TcpServer).selected_client, Some(1));
+    h.get_by_label("Send to: client #1 (chosen in the list)");
+    // Sends go to client 1 only.
+    h.get_by_label("Message").focus();
+    h.step();
+    h.get_by_label("Message").type_text("one");
+    settle(&mut h);
+    h.get_by_label("Send").click();
+    settle(&mut h);
+    assert_eq!(read_n(&mut a, 3), b"one");
+    // Undo: all clients again, and the note goes.
+    h.get_by_label("Undo").click();
+    settle(&mut h);
+    assert_eq!(h.state().panel(Role::TcpServer).selected_client, None);
+    assert!(h.query_by_label_contains("(chosen in the list)").is_none());
+    h.get_by_label("Send").click();
+    settle(&mut h);
+    assert_eq!(read_n(&mut a, 3), b"one");
+    assert_eq!(read_n(&mut b, 3), b"one");
+}

@@ -118,10 +118,13 @@ fn save_log_writes_every_event_beyond_the_memory_cap() {
         }
     }
 
-    // Clear empties the spool too.
+    // Clear empties the spool too, and takes the "saved N events" notice with it.
+    assert!(h.query_by_label_contains("saved 501 events to").is_some());
     h.get_by_label("Clear").click();
     settle(&mut h);
     assert_eq!(h.state().panel(Role::UdpReceiver).view().store.total(), 0);
+    assert!(h.state().panel(Role::UdpReceiver).notice.is_none());
+    assert!(h.query_by_label_contains("saved 501 events").is_none());
     h.get_by_label("Unbind").click();
     wait_for(&mut h, "stopped", |a| {
         !a.panel(Role::UdpReceiver).is_running()

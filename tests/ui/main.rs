@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod binary_rows;
 mod classroom;
 mod counters;
 mod encodings;
@@ -42,6 +43,7 @@ mod tcp_stats;
 mod tls;
 mod tls_trust;
 mod toolkit;
+mod udp_icmp;
 mod validation;
 mod writes;
 mod zh_errors;

@@ -292,3 +292,57 @@ fn close_and_connect_twenty_times_leaves_the_tab_in_step() {
         a.panel(Role::TcpClient).st.state == ConnState::Connected
     });
 }
+
+/// With many steps the Run and Load… buttons stay in view: only the steps scroll.
+#[test]
+fn run_and_load_stay_in_view_over_many_steps() {
+    let mut app = App::new(None, None);
+    app.classroom.set_lang(Lang::En);
+    {
+        let kit = &mut app.panel_mut(Role::TcpClient).settings.kit;
+        kit.sequence.steps = (0..80)
+            .map(|i| OutlineStep::Send {
+                text: format!("step number {i}"),
+                hex: false,
+                template: false,
+            })
+            .collect();
+        kit.tool = Tool::Sequence;
+    }
+    let mut h = harness(app);
+    open_tab(&mut h, Role::TcpClient);
+    settle(&mut h);
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 820.0));
+    let run = h.get_by_label("▶ Run").rect();
+    let load = h.get_by_label("Load…").rect();
+    assert!(screen.contains_rect(run) && screen.contains_rect(load));
+    // Scroll the steps far down (the wheel over the first step).
+    h.query_all_by_value("step number 0")
+        .next()
+        .expect("the first step")
+        .hover();
+    h.step();
+    for _ in 0..30 {
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, -400.0),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Unknown,
+            modifiers: egui::Modifiers::default(),
+        });
+        h.step();
+    }
+    settle(&mut h);
+    // The last step came into view; the buttons did not move.
+    let last = h
+        .query_all_by_value("step number 79")
+        .next()
+        .expect("the last step")
+        .rect();
+    assert!(
+        screen.contains_rect(last),
+        "the last step in view: {last:?}"
+    );
+    assert_eq!(h.get_by_label("▶ Run").rect(), run);
+    assert_eq!(h.get_by_label("Load…").rect(), load);
+}

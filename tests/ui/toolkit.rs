@@ -529,3 +529,34 @@ fn saved_payload_form_builds_bytes_like_the_send_box() {
         .unwrap();
     assert_eq!(b, [0x01, 0x03, 0x00, 0x00, 0x00, 0x0A, 0xC5, 0xCD]);
 }
+
+/// UDP send-file: a datagram size over 65,507 bytes is said under the field as it is
+/// typed, and Send file… waits for a good one (before any file is picked).
+#[test]
+fn a_udp_file_chunk_too_large_for_a_datagram_is_flagged_as_typed() {
+    let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = peer.local_addr().unwrap().port();
+    let mut h = harness(english());
+    open_tab(&mut h, Role::UdpSender);
+    set_field(&mut h, "Destination host", "127.0.0.1");
+    set_field(&mut h, "Port", &port.to_string());
+    set_field(&mut h, "Local port", "");
+    h.get_by_label("Bind").click();
+    wait_for(&mut h, "bound", |a| {
+        a.panel(Role::UdpSender).st.state == ConnState::Bound
+    });
+    h.get_by_label("Send file").click();
+    settle(&mut h);
+    let msg = "chunk size: a number of bytes from 1 to 65507";
+    assert!(h.query_by_label(msg).is_none());
+    assert!(!is_disabled(&h, "Send file…"));
+    set_field(&mut h, "Datagram (bytes)", "65508");
+    h.get_by_label(msg);
+    assert!(
+        is_disabled(&h, "Send file…"),
+        "no file dialog for a bad size"
+    );
+    set_field(&mut h, "Datagram (bytes)", "65507");
+    assert!(h.query_by_label(msg).is_none());
+    assert!(!is_disabled(&h, "Send file…"));
+}

@@ -15,7 +15,7 @@
 mod report;
 mod tries;
 
-pub use report::{Summary, TryFailure, TryResult, fmt_ms};
+pub use report::{Summary, TryFailure, TryResult, fmt_ms, summary_path};
 pub use tries::Tries;
 
 use super::rules::{CompiledMatcher, MatchError, Matcher};
@@ -468,7 +468,17 @@ mod tests {
             lines[2].contains(",fail,,3,455252,no matching reply"),
             "{csv}"
         );
-        assert!(lines[4].starts_with("# FAIL 2/3"), "{csv}");
+        // Only rows: the header and one per try (no comment lines a spreadsheet reads).
+        assert_eq!(lines.len(), 4, "{csv}");
+        assert!(!csv.contains('#'), "{csv}");
+        let summary = x.summary_text();
+        assert!(summary.starts_with("FAIL 2/3"), "{summary}");
+        assert!(
+            summary
+                .lines()
+                .nth(1)
+                .is_some_and(|l| l.starts_with("send "))
+        );
     }
 
     #[test]
@@ -505,7 +515,11 @@ mod tests {
         assert!(x.results()[2].note(x.describer()).contains("<closed>"));
         let s = x.summary();
         assert!(s.to_string().contains("2 not run"), "{s}");
-        assert!(x.to_csv().contains("# stopped: session ended: <closed>"));
+        assert!(
+            x.summary_text()
+                .contains("\nstopped: session ended: <closed>\n")
+        );
+        assert!(!x.to_csv().contains("stopped"));
     }
 
     #[test]

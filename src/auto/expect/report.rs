@@ -164,7 +164,8 @@ impl Expect {
         }
     }
 
-    /// The report as CSV: one row per try, then the summary as `#` comment lines.
+    /// The report as CSV: a header and one row per try, nothing else (every line a
+    /// spreadsheet reads is a row); the summary is [`Expect::summary_text`], written beside it.
     pub fn to_csv(&self) -> String {
         let mut s = String::from("try,sent_at,result,latency_ms,reply_bytes,reply_hex,note\n");
         for r in self.results.iter() {
@@ -186,25 +187,42 @@ impl Expect {
                 )
             ));
         }
-        s.push_str(&format!("# {}\n", csv_comment(&self.summary().to_string())));
+        s
+    }
+
+    /// The run's summary as plain lines: totals and latency, the plan, and why it stopped
+    /// early (if it did).
+    pub fn summary_text(&self) -> String {
+        let mut s = format!("{}\n", one_line(&self.summary().to_string()));
         s.push_str(&format!(
-            "# send {} expect {} timeout {}\n",
-            csv_comment(self.plan.send.source()),
-            csv_comment(&self.plan.expect.describe()),
+            "send {} expect {} timeout {}\n",
+            one_line(self.plan.send.source()),
+            one_line(&self.plan.expect.describe()),
             fmt_ms(self.plan.timeout)
         ));
         if let Some(why) = &self.stopped {
             let why = why.english(self.describe);
-            s.push_str(&format!("# stopped: {}\n", csv_comment(&why)));
+            s.push_str(&format!("stopped: {}\n", one_line(&why)));
         }
         s
     }
 
-    /// Writes [`Expect::to_csv`] to a file (in place of it when complete: a failure leaves
-    /// an existing file as it was).
+    /// Writes [`Expect::to_csv`] to `path` and [`Expect::summary_text`] to
+    /// [`summary_path`] beside it (each in place of the old file when complete: a failure
+    /// leaves an existing file as it was).
     pub fn write_csv(&self, path: &std::path::Path) -> std::io::Result<()> {
-        crate::files::atomic::write(path, self.to_csv().as_bytes())
+        crate::files::atomic::write(path, self.to_csv().as_bytes())?;
+        crate::files::atomic::write(&summary_path(path), self.summary_text().as_bytes())
     }
+}
+
+/// Where an Expect report's summary goes: `report.csv` → `report.summary.txt`, beside it.
+pub fn summary_path(csv: &std::path::Path) -> std::path::PathBuf {
+    let stem = csv
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "expect".into());
+    csv.with_file_name(format!("{stem}.summary.txt"))
 }
 
 fn csv_field(s: &str) -> String {
@@ -215,7 +233,7 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-fn csv_comment(s: &str) -> String {
+fn one_line(s: &str) -> String {
     s.replace(['\r', '\n'], " ")
 }
 
@@ -230,5 +248,15 @@ mod tests {
         assert_eq!(percentile(&v, 95), Some(Duration::from_millis(95)));
         assert_eq!(percentile(&v[..1], 95), Some(Duration::from_millis(1)));
         assert_eq!(percentile(&[], 50), None);
+    }
+
+    #[test]
+    fn the_summary_goes_beside_the_csv() {
+        use std::path::Path;
+        assert_eq!(
+            summary_path(Path::new("/tmp/run/report.csv")),
+            Path::new("/tmp/run/report.summary.txt")
+        );
+        assert_eq!(summary_path(Path::new("out")), Path::new("out.summary.txt"));
     }
 }

@@ -9,13 +9,17 @@ use super::rxbatch::RecvBatch;
 use super::worker::{Ctx, TICK};
 use super::{CloseReason, ClosedBy, Command, EventKind, Payload, Role, SessionConfig, Target};
 use mio::{Events, Interest, Poll, Token};
-use socket2::{Domain, Protocol, Socket, Type};
+use socket2::Socket;
 use std::io;
 use std::net::SocketAddr;
 use std::ops::ControlFlow::{self, Break, Continue};
 use std::time::Instant;
 
+mod icmp;
 mod multicast;
+mod sock;
+
+use sock::{any_v4, bind_address, file_target, open, send_to};
 
 const SOCK: Token = Token(1);
 
@@ -42,6 +46,8 @@ struct Udp {
     drops: super::rxq::Drops,
     file: Option<FileSend>,
     file_to: SocketAddr,
+    /// Where the last datagram went (what an ICMP error with no address is about).
+    last_to: Option<SocketAddr>,
 }
 
 impl Udp {
@@ -132,6 +138,7 @@ impl Udp {
             drops,
             file: None,
             file_to: any_v4(),
+            last_to: dest,
         })
     }
 
@@ -277,7 +284,7 @@ impl Udp {
         let Some(bytes) = ctx.payload_bytes(payload) else {
             return;
         };
-        match send_to(&self.socket, &bytes, target) {
+        match self.send_to(ctx, &bytes, target) {
             Ok(()) => {
                 ctx.emit(Some(target), None, EventKind::Tx(bytes));
             }
@@ -285,18 +292,50 @@ impl Udp {
         }
     }
 
+    /// Sends one datagram. An ICMP error drawn by an earlier datagram can fail this send
+    /// (the system reports it on the next call, and this datagram did not go): it is told,
+    /// and the datagram sent again, once.
+    fn send_to(&mut self, ctx: &mut Ctx, bytes: &[u8], to: SocketAddr) -> io::Result<()> {
+        let r = match send_to(&self.socket, bytes, to) {
+            Err(e) if icmp::is_icmp_error(&e) => {
+                self.report_icmp(ctx, &e);
+                send_to(&self.socket, bytes, to)
+            }
+            r => r,
+        };
+        self.last_to = Some(to);
+        r
+    }
+
+    /// Tells the ICMP errors waiting (Linux: read from the error queue, with their
+    /// addresses); with none there, what the error number `e` says about the last
+    /// destination.
+    fn report_icmp(&mut self, ctx: &mut Ctx, e: &io::Error) {
+        let reports = icmp::read_queue(&self.socket);
+        if reports.is_empty() {
+            let r = icmp::from_errno(e, self.last_to);
+            ctx.emit(r.to, None, EventKind::Icmp(r));
+        }
+        for r in reports {
+            ctx.emit(r.to, None, EventKind::Icmp(r));
+        }
+    }
+
     /// A file: up to 64 datagrams per pass, so commands (Cancel, Stop) stay responsive.
     fn send_file_chunks(&mut self, ctx: &mut Ctx) {
         for _ in 0..64 {
             let Some(f) = self.file.as_mut() else { break };
-            match f.step(ctx, Instant::now(), true) {
-                Step::Chunk(bytes) => match send_to(&self.socket, &bytes, self.file_to) {
+            let step = f.step(ctx, Instant::now(), true);
+            match step {
+                Step::Chunk(bytes) => match self.send_to_file(ctx, &bytes) {
                     Ok(()) => {
                         ctx.emit(Some(self.file_to), None, EventKind::Tx(bytes));
                     }
                     Err(e) => {
                         let (_, m) = describe(&e, Op::Send, &self.file_to.to_string());
-                        f.fail(ctx, format!("file send stopped: {m}"));
+                        if let Some(f) = self.file.as_mut() {
+                            f.fail(ctx, format!("file send stopped: {m}"));
+                        }
                         self.file = None;
                     }
                 },
@@ -306,9 +345,16 @@ impl Udp {
         }
     }
 
+    /// A file's datagram to its target ([`Udp::send_to`]; the file is not borrowed).
+    fn send_to_file(&mut self, ctx: &mut Ctx, bytes: &[u8]) -> io::Result<()> {
+        let to = self.file_to;
+        self.send_to(ctx, bytes, to)
+    }
+
     /// Reads every datagram waiting (edge-triggered), a batch per call, each one an event
     /// in the order received. Break: the session is gone.
     fn drain(&mut self, ctx: &mut Ctx) -> ControlFlow<()> {
+        let mut icmp_told = 0;
         loop {
             match self.batch.recv(&self.socket, &mut self.drops) {
                 Ok(n) => {
@@ -338,6 +384,12 @@ impl Udp {
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                // An ICMP answer to an earlier datagram, reported on this call: told, and
+                // reading goes on (datagrams may be waiting behind it).
+                Err(e) if icmp::is_icmp_error(&e) && icmp_told < icmp::MAX_PER_READ => {
+                    icmp_told += 1;
+                    self.report_icmp(ctx, &e);
+                }
                 Err(e) => {
                     // e.g. ICMP port unreachable reported on a later call: not fatal for UDP.
                     let dest_text = self.dest.map(|d| d.to_string()).unwrap_or_default();
@@ -381,97 +433,4 @@ fn bind(cfg: &SessionConfig, sender: bool, bind_addr: SocketAddr, ctx: &mut Ctx)
         }
     }
     Some(socket)
-}
-
-/// The address to bind: the given text, or (empty) any port on the destination's family.
-fn bind_address(text: &str, dest: Option<SocketAddr>) -> Result<SocketAddr, addr::AddrError> {
-    let t = text.trim();
-    let v6 = dest.is_some_and(|d| d.is_ipv6());
-    if t.is_empty() {
-        return Ok(if v6 {
-            "[::]:0".parse().unwrap_or_else(|_| any_v4())
-        } else {
-            any_v4()
-        });
-    }
-    let (host, port) = addr::split_host_port(t)?;
-    if host.is_empty() {
-        let ip = if v6 {
-            "::".parse().ok()
-        } else {
-            "0.0.0.0".parse().ok()
-        };
-        return Ok(SocketAddr::new(ip.unwrap_or_else(|| any_v4().ip()), port));
-    }
-    addr::resolve(&addr::join_host_port(&host, port))?
-        .first()
-        .copied()
-        .ok_or_else(|| {
-            let p = addr::AddrProblem::HostNoAddress(t.to_string());
-            addr::AddrError(p.english(), p)
-        })
-}
-
-/// Where a file's datagrams go.
-fn file_target(to: &Target, fallback: Option<SocketAddr>) -> Result<SocketAddr, String> {
-    match to {
-        Target::Peer(a) => Ok(*a),
-        Target::Host(h) => addr::resolve(h)
-            .map_err(|e| e.to_string())?
-            .first()
-            .copied()
-            .ok_or_else(|| format!("{h} has no address")),
-        _ => fallback.ok_or_else(|| {
-            "nobody has sent a datagram to this receiver yet, so there is no one to send to".into()
-        }),
-    }
-}
-
-fn any_v4() -> SocketAddr {
-    SocketAddr::from(([0, 0, 0, 0], 0))
-}
-
-fn open(
-    bind: SocketAddr,
-    broadcast: bool,
-    reuse: bool,
-    opts: &super::sockopts::SockOpts,
-) -> io::Result<Socket> {
-    let s = Socket::new(Domain::for_address(bind), Type::DGRAM, Some(Protocol::UDP))?;
-    if broadcast {
-        s.set_broadcast(true)?;
-    }
-    if reuse {
-        // Several receivers on one machine may join the same group and port.
-        s.set_reuse_address(true)?;
-    }
-    // A big receive buffer rides out bursts while the UI is busy.
-    let _ = s.set_recv_buffer_size(8 << 20);
-    let _ = s.set_send_buffer_size(4 << 20);
-    // The user's own choices replace those defaults.
-    super::sockopts::apply(&socket2::SockRef::from(&s), opts, false, bind.is_ipv6());
-    s.bind(&bind.into())?;
-    s.set_nonblocking(true)?;
-    Ok(s)
-}
-
-fn send_to(socket: &mio::net::UdpSocket, bytes: &[u8], to: SocketAddr) -> io::Result<()> {
-    let mut tries = 0;
-    loop {
-        match socket.send_to(bytes, to) {
-            Ok(n) if n == bytes.len() => return Ok(()),
-            Ok(n) => {
-                return Err(io::Error::other(format!(
-                    "only {n} of {} bytes went out",
-                    bytes.len()
-                )));
-            }
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock && tries < 200 => {
-                tries += 1;
-                std::thread::sleep(std::time::Duration::from_millis(1));
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
 }

@@ -89,6 +89,8 @@ pub fn show(ctx: &Context, open: &mut bool, lang: Lang) {
             ] {
                 ui.label(RichText::new(calls).monospace());
             }
+            // No connection, yet the network answers (ICMP port unreachable in the log).
+            ui.label(fl!(loader(lang), "learn-udp-answers"));
             ui.separator();
             // TCP is a stream: 粘包 / 拆包, and why the fix is framing.
             ui.label(RichText::new(fl!(loader(lang), "learn-stream")).strong());

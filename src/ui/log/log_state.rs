@@ -36,13 +36,31 @@ pub struct LogViewState {
     pub note: String,
     /// The live Wireshark feed runs (set by the tab from the runtime's status).
     pub live_on: bool,
+    /// Rows (by sequence number) the user switched from their automatic look in Text
+    /// mode: a row that is not text shown as text, or a text row as hex.
+    pub flipped: BTreeSet<u64>,
 }
 
 impl LogViewState {
+    /// Whether a data row's payload is shown as hex in `mode`: every row in Hex; in Text a
+    /// row that is not text ([`crate::log::Entry::binary`]) unless the user switched it
+    /// (or a text row the user switched); never in Both (it has a hex column).
+    pub fn shows_hex(&self, e: &crate::log::Entry, mode: DisplayMode) -> bool {
+        if e.data().is_none() {
+            return false;
+        }
+        match mode {
+            DisplayMode::Hex => true,
+            DisplayMode::Text => e.binary != self.flipped.contains(&e.seq),
+            DisplayMode::Both => false,
+        }
+    }
+
     /// Forgets selection and the filter cache (after Clear).
     pub fn reset(&mut self) {
         self.selected.clear();
         self.anchor = None;
+        self.flipped.clear();
         self.matches.reset();
     }
 

@@ -4,56 +4,17 @@
 //! server, a per-client filter.
 
 pub use super::log_state::{DisplayMode, LogActions, LogViewState};
-use crate::codec::Encoding;
+pub use super::row_text::{format_row, format_row_text, write_log};
 use crate::i18n::{Lang, loader};
-use crate::log::{Direction, Entry, LogStore, RecordWriter};
+use crate::log::{Direction, Entry, LogStore};
 use crate::ui::common::address_field::ERROR_RED;
 use crate::ui::common::layout::MetaCol;
 use egui::{Color32, RichText, Sense, TextStyle, Ui};
 use egui_extras::{Column, TableBuilder, TableRow};
 use i18n_embed_fl::fl;
-use std::io::{self, BufWriter, Write};
-use std::path::Path;
 
 pub use super::log_cells::{MAX_CELL_CHARS, format_time, gap_text, peer_text, visible};
 use super::log_cells::{hex_cell, len_text, peer_need};
-
-/// One row as a text line: `time  dir  peer  len  text` (for Copy and .txt saves).
-pub fn format_row_text(e: &Entry) -> String {
-    let len = e.data().map(|d| d.len().to_string()).unwrap_or_default();
-    let line = format!(
-        "{}  {}  {}  {}  {}",
-        format_time(e.event.ts_us),
-        e.direction().symbol(),
-        peer_text(e),
-        len,
-        e.text
-    );
-    crate::codec::visible(&line).into_owned()
-}
-
-/// Writes rows to `path`: text lines for `.txt`, otherwise JSON Lines records.
-pub fn write_log(path: &Path, rows: &[Entry], enc: Encoding) -> io::Result<usize> {
-    let txt = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("txt"));
-    // Renamed over `path` only when complete: a failure leaves an existing file as it was.
-    let mut f = BufWriter::new(crate::files::atomic::AtomicFile::create(path)?);
-    if txt {
-        for r in rows {
-            writeln!(f, "{}", format_row_text(r))?;
-        }
-    } else {
-        let mut w = RecordWriter::new(&mut f, enc, crate::i18n::english);
-        w.flush_each = false;
-        for r in rows {
-            w.write_event(&r.event)?;
-        }
-        w.flush()?;
-    }
-    f.into_inner().map_err(|e| e.into_error())?.commit()?;
-    Ok(rows.len())
-}
 
 /// The colour of a user's note in the log.
 const NOTE_COLOR: Color32 = crate::ui::common::style::NOTE_AMBER;
@@ -79,30 +40,53 @@ pub fn show(
     let mut actions = LogActions::default();
     super::log_toolbar::show(ui, store, st, display, server, id_salt, &mut actions);
     if actions.copy {
-        copy_rows(ui, store, st);
+        copy_rows(ui, store, st, *display);
     }
     if st.matches.refresh(store, st.client_filter, &st.search) {
         ui.ctx().request_repaint();
     }
     let modifiers = ui.input(|i| i.modifiers);
-    if let Some(seq) = table(ui, store, st, *display, server, id_salt) {
+    let (clicked, menu) = table(ui, store, st, *display, server, id_salt);
+    if let Some(seq) = clicked {
         select(store, st, seq, modifiers);
+    }
+    match menu {
+        Some(RowMenu::Flip(seq)) if !st.flipped.remove(&seq) => {
+            st.flipped.insert(seq);
+        }
+        Some(RowMenu::Copy(seq)) => {
+            if let Some(e) = store.iter().rev().find(|e| e.seq == seq) {
+                ui.ctx().copy_text(format_row(e, st.shows_hex(e, *display)));
+            }
+        }
+        Some(RowMenu::Flip(_)) | None => {}
     }
     actions
 }
 
-/// Copy: the selected rows (or all), as far as the search lets them through, as text.
-fn copy_rows(ui: &Ui, store: &LogStore, st: &LogViewState) {
+/// What a row's context menu asked for.
+#[derive(Clone, Copy, Debug)]
+enum RowMenu {
+    /// Show this row the other way (text / hex) in Text mode.
+    Flip(u64),
+    /// Copy this row as shown.
+    Copy(u64),
+}
+
+/// Copy: the selected rows (or all), as far as the search lets them through, each as
+/// shown (text, or hex for a row shown as hex).
+fn copy_rows(ui: &Ui, store: &LogStore, st: &LogViewState, mode: DisplayMode) {
     let lines: Vec<String> = store
         .iter()
         .filter(|e| st.selected.is_empty() || st.selected.contains(&e.seq))
         .filter(|e| st.matches.passes(e))
-        .map(format_row_text)
+        .map(|e| format_row(e, st.shows_hex(e, mode)))
         .collect();
     ui.ctx().copy_text(lines.join("\n"));
 }
 
-/// The table of the rows the search lets through (all without one); the row clicked.
+/// The table of the rows the search lets through (all without one); the row clicked and
+/// what a row's context menu asked for.
 fn table(
     ui: &mut Ui,
     store: &LogStore,
@@ -110,7 +94,7 @@ fn table(
     mode: DisplayMode,
     server: bool,
     id_salt: &str,
-) -> Option<u64> {
+) -> (Option<u64>, Option<RowMenu>) {
     let lang = crate::ui::common::lang::lang(ui.ctx());
     let first_seq = store.get(0).map_or(0, |e| e.seq);
     let filtering = st.matches.active();
@@ -130,6 +114,7 @@ fn table(
 
     let row_h = ui.text_style_height(&TextStyle::Monospace).max(16.0) + 2.0;
     let mut clicked: Option<u64> = None;
+    let mut menu: Option<RowMenu> = None;
     // Time, direction, peer, length, Δt: at most 60 % of the whole width, each resizable
     // within that; a narrow log drops the least needed (see `layout::log_columns`).
     let full = ui.available_width();
@@ -177,12 +162,12 @@ fn table(
                 let Some(e) = row_index(row.index()).and_then(|i| store.get(i)) else {
                     return;
                 };
-                if let Some(seq) = table_row(row, e, st, &meta, mode, lang) {
-                    clicked = Some(seq);
-                }
+                let (c, m) = table_row(row, e, st, &meta, mode, lang);
+                clicked = clicked.or(c);
+                menu = menu.or(m);
             });
         });
-    clicked
+    (clicked, menu)
 }
 
 /// The table's header: the meta columns shown, then the data column(s) of the mode.
@@ -223,7 +208,8 @@ fn header(mut h: TableRow<'_, '_>, meta: &[(MetaCol, f32, f32)], mode: DisplayMo
     }
 }
 
-/// One event's row; its sequence number when it was clicked.
+/// One event's row; its sequence number when it was clicked, and what its context menu
+/// asked for.
 fn table_row(
     mut row: TableRow<'_, '_>,
     e: &Entry,
@@ -231,12 +217,13 @@ fn table_row(
     meta: &[(MetaCol, f32, f32)],
     mode: DisplayMode,
     lang: Lang,
-) -> Option<u64> {
+) -> (Option<u64>, Option<RowMenu>) {
     row.set_selected(st.selected.contains(&e.seq));
     for &(c, _, _) in meta {
         row.col(|ui| meta_cell(ui, c, e));
     }
-    data_cells(&mut row, e, mode, lang);
+    let as_hex = st.shows_hex(e, mode);
+    data_cells(&mut row, e, mode, as_hex, lang);
     let mut response = row.response();
     // The columns a narrow log left out, on the row's tooltip.
     let has = |c: MetaCol| meta.iter().any(|m| m.0 == c);
@@ -246,7 +233,28 @@ fn table_row(
     {
         response = response.on_hover_text(tip);
     }
-    response.clicked().then_some(e.seq)
+    let mut menu = None;
+    if e.data().is_some() {
+        response.context_menu(|ui| {
+            let l = loader(lang);
+            if mode == DisplayMode::Text {
+                let flip = if as_hex {
+                    fl!(l, "log-row-as-text")
+                } else {
+                    fl!(l, "log-row-as-hex")
+                };
+                if ui.button(flip).clicked() {
+                    menu = Some(RowMenu::Flip(e.seq));
+                    ui.close();
+                }
+            }
+            if ui.button(fl!(l, "log-row-copy")).clicked() {
+                menu = Some(RowMenu::Copy(e.seq));
+                ui.close();
+            }
+        });
+    }
+    (response.clicked().then_some(e.seq), menu)
 }
 
 /// One of a row's meta columns: time, direction, peer, length or Δt.
@@ -276,8 +284,9 @@ fn meta_cell(ui: &mut Ui, c: MetaCol, e: &Entry) {
     }
 }
 
-/// A row's data: as text, as hex, or both; a non-data row as its words.
-fn data_cells(row: &mut TableRow<'_, '_>, e: &Entry, mode: DisplayMode, lang: Lang) {
+/// A row's data: as text, as hex, or both; a non-data row as its words. In Text mode a
+/// row `as_hex` shows its hex after a small "hex" tag.
+fn data_cells(row: &mut TableRow<'_, '_>, e: &Entry, mode: DisplayMode, as_hex: bool, lang: Lang) {
     let dir = e.direction();
     // Non-data rows in the window's language (the stored text is English).
     let shown: std::borrow::Cow<str> = if e.data().is_some() {
@@ -322,7 +331,24 @@ fn data_cells(row: &mut TableRow<'_, '_>, e: &Entry, mode: DisplayMode, lang: La
             );
         }
     };
+    let tagged_hex = |ui: &mut Ui| {
+        mark_cell(ui);
+        ui.horizontal(|ui| {
+            let l = loader(lang);
+            let tag = RichText::new(fl!(l, "log-hex-tag")).small().weak();
+            ui.add(egui::Label::new(tag).selectable(false))
+                .on_hover_text(fl!(l, "log-hex-tag-tip"));
+            ui.add(
+                egui::Label::new(RichText::new(hex_cell(e)).monospace())
+                    .selectable(false)
+                    .truncate(),
+            );
+        });
+    };
     match mode {
+        DisplayMode::Text if as_hex => {
+            row.col(tagged_hex);
+        }
         DisplayMode::Text => {
             row.col(text_cell);
         }
@@ -397,6 +423,7 @@ fn hidden_columns_tip(e: &Entry, lang: Lang, has: &impl Fn(MetaCol) -> bool) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codec::Encoding;
     use crate::net::{Event, EventKind, Role};
 
     fn store_with_two_reads() -> LogStore {

@@ -9,4 +9,5 @@ pub(super) mod log_state;
 pub(super) mod log_toolbar;
 pub(super) mod log_view;
 pub(super) mod marks;
+pub(super) mod row_text;
 pub(super) mod search;

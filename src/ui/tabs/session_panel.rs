@@ -6,7 +6,7 @@ use super::status_words::writer_error_text;
 use super::tab::SessionPanel;
 use super::toolkit::{self, ToolsEdit, ToolsView};
 use super::{tcp_server, udp_receiver};
-use crate::i18n::loader;
+use crate::i18n::{Lang, loader};
 use crate::net::{Notifier, Role};
 use crate::ui::common::address_field::ERROR_RED;
 use crate::ui::common::style::whole;
@@ -45,11 +45,11 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) -> bool {
     let paused_now = p.role.is_tcp() && p.is_running() && p.st.reading_paused;
     super::pause_toggle::status(ui, lang, paused_now);
     ui.separator();
-    let (c, refused, dropped, since_clear, checks) = {
+    let (c, refused, dropped, since_clear, checks, icmp) = {
         let v = p.view();
         let s = &v.store;
         let d = (s.kernel_dropped, s.drops_since_clear);
-        (s.counters, s.refused, d.0, d.1, s.checks)
+        (s.counters, s.refused, d.0, d.1, s.checks, s.icmp)
     };
     // One piece: wrapped, Chinese breaks between any two characters ("字 / 节").
     let counters = fl!(
@@ -85,15 +85,8 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) -> bool {
         };
         whole(ui, t).on_hover_text(fl!(loader(lang), "status-checks-tip"));
     }
-    if refused > 0 {
-        ui.separator();
-        let n = thousands(refused);
-        whole(
-            ui,
-            RichText::new(fl!(loader(lang), "status-refused", n = n.as_str())).color(ERROR_RED),
-        )
-        .on_hover_text(fl!(loader(lang), "status-refused-tip"));
-    }
+    warn_count(ui, lang, refused, WarnCount::Refused);
+    warn_count(ui, lang, icmp, WarnCount::Icmp);
     if dropped > 0 {
         ui.separator();
         let n = thousands(dropped);
@@ -221,6 +214,7 @@ fn send_panel(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, blocked: Opti
         runtime,
         reply_to,
         selected_client,
+        send_to_before,
         role,
         ..
     } = p;
@@ -236,7 +230,10 @@ fn send_panel(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, blocked: Opti
             Role::UdpReceiver => {
                 udp_receiver::reply_target_ui(ui, &st.senders, reply_to, st.last_sender)
             }
-            Role::TcpServer => tcp_server::target_ui(ui, &runtime.view().store, selected_client),
+            Role::TcpServer => {
+                let store = &runtime.view().store;
+                tcp_server::target_ui(ui, store, selected_client, send_to_before);
+            }
             _ => {}
         }),
     );
@@ -272,7 +269,7 @@ fn client_panel(ui: &mut Ui, p: &mut SessionPanel) {
                     ui,
                     &view.store,
                     &stats,
-                    &mut p.selected_client,
+                    (&mut p.selected_client, &mut p.send_to_before),
                     can_send_all,
                 )
             };
@@ -346,4 +343,34 @@ fn rows_note(ui: &mut Ui, p: &SessionPanel) {
         let tip = fl!(loader(lang), "rows-tip");
         ui.add(line).on_hover_text(format!("{note}\n\n{tip}"));
     }
+}
+
+/// A count in the status line that means trouble.
+#[derive(Clone, Copy)]
+enum WarnCount {
+    /// TCP server: clients refused at the "max clients" limit.
+    Refused,
+    /// UDP: ICMP errors the network answered datagrams with.
+    Icmp,
+}
+
+/// A count that means trouble, in red with its tip, when not zero.
+fn warn_count(ui: &mut Ui, lang: Lang, n: u64, what: WarnCount) {
+    if n == 0 {
+        return;
+    }
+    ui.separator();
+    let n = thousands(n);
+    let l = loader(lang);
+    let (text, tip) = match what {
+        WarnCount::Refused => (
+            fl!(l, "status-refused", n = n.as_str()),
+            fl!(l, "status-refused-tip"),
+        ),
+        WarnCount::Icmp => (
+            fl!(l, "status-icmp", n = n.as_str()),
+            fl!(l, "status-icmp-tip"),
+        ),
+    };
+    whole(ui, RichText::new(text).color(ERROR_RED)).on_hover_text(tip);
 }

@@ -44,6 +44,9 @@ pub struct SessionPanel {
     pub reply_to: Option<SocketAddr>,
     /// TCP server: the selected client (None = all clients).
     pub selected_client: Option<u64>,
+    /// TCP server: "Send to" as it was before a click in the client list changed it, while
+    /// the change is shown with its Undo under the list.
+    pub send_to_before: Option<Option<u64>>,
     /// TCP server: the selected client was open at the last frame.
     pub selected_was_open: bool,
     /// TCP server: the client whose connection ended while it was selected (kicked,
@@ -130,6 +133,7 @@ impl SessionPanel {
             replay: Default::default(),
             reply_to: None,
             selected_client: None,
+            send_to_before: None,
             selected_was_open: false,
             ended_client: None,
             more_open: false,
@@ -283,9 +287,12 @@ impl SessionPanel {
         self.runtime.send(Control::SetEncoding(enc));
     }
 
+    /// Clear: the log, its selection, and the status line's last notice (a "saved N
+    /// events" about rows no longer shown).
     pub fn clear_log(&mut self) {
         self.runtime.send(Control::Clear);
         self.log.reset();
+        self.notice = None;
     }
 
     /// Gives the runtime the tab's rules, framing and checksum check when they changed.

@@ -56,7 +56,7 @@ impl SessionPanel {
     /// Starts sending a file with the tools' chunk size and delay.
     pub fn send_file(&mut self, path: PathBuf) -> Result<(), String> {
         let k = &self.settings.kit;
-        let max = if self.role.is_tcp() { 16 << 20 } else { 65_507 };
+        let max = crate::ui::common::field::file_chunk_max(self.role);
         let lang = self.lang;
         let chunk = parse_num(&k.file_chunk, 1, max)
             .ok_or_else(|| fl!(loader(lang), "file-bad-chunk", max = max))?;

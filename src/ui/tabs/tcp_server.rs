@@ -74,8 +74,14 @@ pub fn server_buttons(ui: &mut Ui, listening: bool) -> Option<PanelAction> {
         .then_some(PanelAction::StopListening)
 }
 
-/// "Send to": all clients or one.
-pub fn target_ui(ui: &mut Ui, store: &LogStore, selected: &mut Option<u64>) {
+/// "Send to": all clients or one. A choice made here ends the Undo of a list click.
+pub fn target_ui(
+    ui: &mut Ui,
+    store: &LogStore,
+    selected: &mut Option<u64>,
+    before: &mut Option<Option<u64>>,
+) {
+    let was = *selected;
     let lang = crate::ui::common::lang::lang(ui.ctx());
     let all = fl!(loader(lang), "srv-all-clients");
     let current = match *selected {
@@ -100,17 +106,65 @@ pub fn target_ui(ui: &mut Ui, store: &LogStore, selected: &mut Option<u64>) {
         })
         .response
         .labelled_by(l.id);
+    if *selected != was {
+        *before = None;
+    }
 }
 
-/// The client list with per-client counters; a click selects a client. `can_send_all`:
-/// a session runs and the send box holds a valid message.
+/// "client #3" or "all clients": a Send to target in words.
+fn target_words(lang: Lang, target: Option<u64>) -> String {
+    match target {
+        Some(id) => fl!(loader(lang), "srv-client", id = id),
+        None => fl!(loader(lang), "srv-all-clients"),
+    }
+}
+
+/// Under the list, while a click in it has changed "Send to": what it is now, and Undo
+/// (back to what it was).
+fn send_to_changed(
+    ui: &mut Ui,
+    lang: Lang,
+    selected: &mut Option<u64>,
+    before: &mut Option<Option<u64>>,
+) {
+    let Some(was) = *before else { return };
+    if *selected == was {
+        *before = None;
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        let now = target_words(lang, *selected);
+        let t = fl!(loader(lang), "srv-send-to-changed", target = now.as_str());
+        ui.label(
+            RichText::new(t)
+                .strong()
+                .color(crate::ui::common::style::SENT_BLUE),
+        );
+        let then = target_words(lang, was);
+        let tip = fl!(loader(lang), "srv-send-to-undo-tip", target = then.as_str());
+        if ui
+            .button(fl!(loader(lang), "srv-send-to-undo"))
+            .on_hover_text(tip)
+            .clicked()
+        {
+            *selected = was;
+            *before = None;
+        }
+    });
+}
+
+/// The client list with per-client counters; a click selects a client, which is also
+/// where "Send to" goes: the change is said under the list, with an Undo. `target`: the
+/// selected client and Send to before a list click changed it. `can_send_all`: a session
+/// runs and the send box holds a valid message.
 pub fn client_list_ui(
     ui: &mut Ui,
     store: &LogStore,
     stats: &Stats,
-    selected: &mut Option<u64>,
+    target: (&mut Option<u64>, &mut Option<Option<u64>>),
     can_send_all: bool,
 ) -> Option<PanelAction> {
+    let (selected, before) = target;
     let clients = &store.clients;
     let open = clients.values().filter(|c| c.open).count();
     let lang = crate::ui::common::lang::lang(ui.ctx());
@@ -130,6 +184,7 @@ pub fn client_list_ui(
     let action = ui
         .horizontal_wrapped(|ui| client_buttons(ui, *selected, sel_open, send_all))
         .inner;
+    send_to_changed(ui, lang, selected, before);
     // The kernel's view of the selected client, on one line so the list keeps its room
     // (another client stays in reach); the whole of it is in the TCP diagram's panel and
     // on hover.
@@ -151,6 +206,9 @@ pub fn client_list_ui(
         ui.label(RichText::new(fl!(ui_loader(ui), "srv-no-clients")).weak());
     }
     if let Some(id) = client_rows(ui, store, stats, *selected, lang) {
+        if before.is_none() {
+            *before = Some(*selected);
+        }
         *selected = if *selected == Some(id) {
             None
         } else {

@@ -277,13 +277,18 @@ pub fn tool_panel(ui: &mut Ui, e: ToolsEdit, v: &ToolsView, tab_h: f32) -> Optio
             } else if crate::ui::common::layout::panel_header(ui, &tool.label(v.lang)) {
                 e.kit.tool = Tool::None;
             }
-            egui::ScrollArea::vertical()
-                .id_salt(("tool", salt))
-                .auto_shrink([false, false])
-                // Never taller than the panel: egui's 64 px floor would push the panel's
-                // content past its edge, and egui then reserves the wrong strip for it.
-                .min_scrolled_height(0.0)
-                .show(ui, |ui| action = show_tool(ui, tool, e, v));
+            if tool == Tool::Sequence {
+                // Its Run / Load buttons stay in view: it scrolls only its steps.
+                action = show_tool(ui, tool, e, v);
+            } else {
+                egui::ScrollArea::vertical()
+                    .id_salt(("tool", salt))
+                    .auto_shrink([false, false])
+                    // Never taller than the panel: egui's 64 px floor would push the panel's
+                    // content past its edge, and egui then reserves the wrong strip for it.
+                    .min_scrolled_height(0.0)
+                    .show(ui, |ui| action = show_tool(ui, tool, e, v));
+            }
         });
     action
 }
@@ -429,6 +434,10 @@ fn file_ui(ui: &mut Ui, kit: &mut KitSettings, v: &ToolsView) -> Option<PanelAct
         .weak(),
     );
     let active = v.kit.file.as_ref().is_some_and(|f| !f.progress.is_over());
+    // Checked as typed: a chunk too large for one datagram is said under the fields, and
+    // Send file… waits for a good one (not only once the file is picked).
+    let bad =
+        crate::ui::common::field::file_fields_error(v.role, &kit.file_chunk, &kit.file_delay, lang);
     ui.horizontal_wrapped(|ui| {
         ui.add_enabled_ui(!active, |ui| {
             let chunk = if v.role.is_tcp() {
@@ -448,10 +457,17 @@ fn file_ui(ui: &mut Ui, kit: &mut KitSettings, v: &ToolsView) -> Option<PanelAct
             if ui.button(fl!(loader(lang), "file-cancel")).clicked() {
                 action = Some(PanelAction::Command(Command::CancelFile));
             }
-        } else if start_button(ui, fl!(loader(lang), "file-send"), v.blocked) {
+        } else if start_button(
+            ui,
+            fl!(loader(lang), "file-send"),
+            v.blocked.or(bad.as_deref()),
+        ) {
             action = Some(PanelAction::OpenDialog(Dialog::SendFile, String::new()));
         }
     });
+    if let Some(e) = bad.as_deref().filter(|_| !active) {
+        crate::ui::common::style::error_label(ui, e);
+    }
     if let Some(f) = &v.kit.file {
         let pr = &f.progress;
         let state = match pr.state() {

@@ -341,11 +341,37 @@ fn result_row(ui: &mut Ui, r: &StepResult, lang: Lang) {
     }
 }
 
-/// The tool. Returns what the tab should do (run, step, stop, a file dialog).
+/// The tool. Returns what the tab should do (run, step, stop, a file dialog). Its buttons
+/// (name, Run, Step, Stop, Load…, Save…) and any error stay at the top; the run's results
+/// and the steps scroll under them, however many steps there are.
 pub fn show(ui: &mut Ui, form: &mut SequenceForm, v: &SequenceUi) -> Option<PanelAction> {
+    let running = v.run.is_some_and(|r| r.running);
+    let action = buttons(ui, form, v, running);
+    if let Some(e) = v.error {
+        crate::ui::common::style::error_label(ui, e);
+    }
+    egui::ScrollArea::vertical()
+        .id_salt(("sequence_steps", v.role.as_str()))
+        .auto_shrink([false, false])
+        .min_scrolled_height(0.0)
+        .show(ui, |ui| {
+            if let Some(r) = v.run {
+                run_status(ui, r, v.lang);
+            }
+            ui.add_enabled_ui(!running, |ui| list(ui, &mut form.steps, "", v, 0));
+        });
+    action
+}
+
+/// The row of buttons: name, Run, Step, Stop, Load…, Save….
+fn buttons(
+    ui: &mut Ui,
+    form: &mut SequenceForm,
+    v: &SequenceUi,
+    running: bool,
+) -> Option<PanelAction> {
     let l = loader(v.lang);
     let mut action = None;
-    let running = v.run.is_some_and(|r| r.running);
     ui.horizontal_wrapped(|ui| {
         let name = ui.label(fl!(l, "seq-name"));
         ui.add(
@@ -406,10 +432,13 @@ pub fn show(ui: &mut Ui, form: &mut SequenceForm, v: &SequenceUi) -> Option<Pane
             action = Some(PanelAction::OpenDialog(Dialog::ExportSequence, file));
         }
     });
-    if let Some(e) = v.error {
-        crate::ui::common::style::error_label(ui, e);
-    }
-    if let Some(r) = v.run {
+    action
+}
+
+/// How the run went: its status, the variables it captured, one row per step done.
+fn run_status(ui: &mut Ui, r: &SequenceView, lang: Lang) {
+    let l = loader(lang);
+    {
         let done = r.results.len();
         let passed = r
             .results
@@ -435,10 +464,8 @@ pub fn show(ui: &mut Ui, form: &mut SequenceForm, v: &SequenceUi) -> Option<Pane
             ui.label(RichText::new(fl!(l, "seq-vars", vars = vars.join(", "))).weak());
         }
         for res in &r.results {
-            result_row(ui, res, v.lang);
+            result_row(ui, res, lang);
         }
         ui.separator();
     }
-    ui.add_enabled_ui(!running, |ui| list(ui, &mut form.steps, "", v, 0));
-    action
 }

@@ -1,0 +1,43 @@
+//! The network's answer on the command line: `udp-send --headless` to the port of a
+//! Python UDP peer that has closed its socket prints "port unreachable", and the
+//! `--record` keeps it.
+
+use std::process::Command;
+
+/// A UDP port a Python 3 peer bound and closed (None when Python 3 is missing).
+fn python_closed_port() -> Option<u16> {
+    let o = Command::new("python3")
+        .args([
+            "-c",
+            "import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n\
+             s.bind(('127.0.0.1',0))\nprint(s.getsockname()[1])\ns.close()",
+        ])
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&o.stdout).trim().parse().ok()
+}
+
+#[test]
+fn udp_send_headless_tells_port_unreachable() {
+    let Some(port) = python_closed_port() else {
+        eprintln!("python3 missing: skipped");
+        return;
+    };
+    let to = format!("127.0.0.1:{port}");
+    let dir = tempfile::tempdir().unwrap();
+    let rec = dir.path().join("rec.jsonl");
+    let o = Command::new(env!("CARGO_BIN_EXE_socket-tester"))
+        .args(["udp-send", "--to", &to, "--send", "anyone?", "--headless"])
+        .args(["--record", rec.to_str().unwrap(), "--duration", "10s"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    let want = format!("port unreachable: nothing listens on {to} (ICMP");
+    assert!(out.contains(&want), "{out}");
+    let line = out.lines().find(|l| l.contains(&want)).unwrap();
+    assert!(line.contains(&to), "the line names the destination: {line}");
+    // Counted at the end.
+    assert!(out.contains("network answered (ICMP): 1"), "{out}");
+    let rec = std::fs::read_to_string(&rec).unwrap();
+    assert!(rec.contains(&want), "{rec}");
+}
