@@ -31,6 +31,7 @@ mod prop_parsers;
 mod prop_spool;
 mod record;
 mod record_throughput;
+mod relay;
 mod resources;
 mod rule_captures;
 mod rx_check;

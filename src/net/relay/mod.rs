@@ -131,14 +131,14 @@ pub enum RelayKind {
     Seed { seed: u64 },
     /// A client connected (TCP), or a new source sent its first datagram (UDP).
     Accepted,
-    /// The pair's upstream socket is connected (TCP) or bound (UDP): `local` → `upstream`.
+    /// The pair's upstream socket is connected (TCP) or bound (UDP): `from` → `upstream`.
     Upstream {
-        local: SocketAddr,
+        from: SocketAddr,
         upstream: SocketAddr,
     },
     /// The upstream connection failed; the client was closed.
     UpstreamFailed { kind: ErrorKind, detail: String },
-    /// Bytes forwarded in `dir` (after faults; as written to the far side).
+    /// Bytes forwarded in `dir` (after faults; told as they are handed to the far side).
     Data {
         dir: Dir,
         #[serde(with = "hex_bytes")]

@@ -256,13 +256,14 @@ impl Pipe {
         d: Vec<u8>,
         write: &mut dyn FnMut(&[u8]) -> io::Result<()>,
     ) -> io::Result<()> {
+        let twice = self.dice.chance(self.faults.duplicate);
+        self.told(d.clone());
         write(&d)?;
-        if self.dice.chance(self.faults.duplicate) {
-            write(&d)?;
+        if twice {
             self.fault(FaultDone::Duplicated { len: d.len() });
             self.told(d.clone());
+            write(&d)?;
         }
-        self.told(d);
         Ok(())
     }
 
@@ -283,6 +284,9 @@ impl Pipe {
         if self.datagrams {
             return self.datagram_out(bytes, write);
         }
+        // Told first, so a reply never shows before the request it answers.
+        let len = bytes.len();
+        self.told(bytes.clone());
         match self.faults.slice {
             Some((n, gap)) if n > 0 && bytes.len() > n => {
                 let pieces = bytes.len().div_ceil(n);
@@ -297,14 +301,13 @@ impl Pipe {
             _ => write(&bytes)?,
         }
         if let Some(bw) = self.faults.bandwidth.filter(|b| *b > 0) {
-            let wait = Duration::from_secs_f64(bytes.len() as f64 / bw as f64);
+            let wait = Duration::from_secs_f64(len as f64 / bw as f64);
             if self.nap(Instant::now() + wait, closing) && wait >= Duration::from_millis(1) {
                 self.fault(FaultDone::Throttled {
                     ms: wait.as_millis() as u64,
                 });
             }
         }
-        self.told(bytes);
         Ok(())
     }
 

@@ -160,7 +160,10 @@ fn pair(c: TcpStream, peer: SocketAddr, id: u64, config: &RelayConfig, hub: &Hub
         hub.emit(
             Some(id),
             Some(peer),
-            RelayKind::Upstream { local, upstream },
+            RelayKind::Upstream {
+                from: local,
+                upstream,
+            },
         );
     }
     for sock in [&c, &s] {

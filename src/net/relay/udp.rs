@@ -191,7 +191,7 @@ fn open(
             Some(id),
             Some(src),
             RelayKind::Upstream {
-                local,
+                from: local,
                 upstream: to,
             },
         );

@@ -1,0 +1,172 @@
+//! `socket-tester relay`: runs the relay, prints one line per event (the pair, the arrow
+//! of its direction, the bytes escaped), writes the `--record` file (JSON Lines, both
+//! directions, each data row with its `dir`), and ends with the counters per direction.
+
+use crate::cli::relay::RelayArgs;
+use crate::net::relay::{Dir, FAULT_COUNTERS, Relay, RelayEvent, RelayKind};
+use crossbeam_channel::{RecvTimeoutError, bounded};
+use std::io::{BufWriter, Write};
+use std::time::{Duration, Instant};
+
+/// How many bytes of a data row the line shows.
+const SHOWN: usize = 256;
+
+/// One event as a line: time, pair and peer, then what happened.
+pub fn format_line(ev: &RelayEvent) -> String {
+    let ts = chrono::DateTime::from_timestamp_micros(ev.ts_us)
+        .map(|t| t.format("%H:%M:%S%.6f").to_string())
+        .unwrap_or_default();
+    let who = match (ev.pair, ev.peer) {
+        (Some(p), Some(a)) => format!("#{p} {a}"),
+        (Some(p), None) => format!("#{p}"),
+        (None, Some(a)) => a.to_string(),
+        (None, None) => match ev.local {
+            Some(a) => format!("relay {a}"),
+            None => "relay".into(),
+        },
+    };
+    format!("{ts} {who} {}", describe(&ev.kind))
+}
+
+fn shown(bytes: &[u8]) -> String {
+    let cut = &bytes[..bytes.len().min(SHOWN)];
+    let more = if bytes.len() > SHOWN { " …" } else { "" };
+    format!("{}{more}", cut.escape_ascii())
+}
+
+/// The words of an event (English; the record keeps the typed fields).
+pub fn describe(kind: &RelayKind) -> String {
+    match kind {
+        RelayKind::Listening { to, udp } => {
+            format!(
+                "listening ({}), forwarding to {to}",
+                if *udp { "UDP" } else { "TCP" }
+            )
+        }
+        RelayKind::Seed { seed } => format!("fault seed {seed} (--seed {seed} repeats this run)"),
+        RelayKind::Accepted => "new client".into(),
+        RelayKind::Upstream { from, upstream } => format!("upstream {from} → {upstream}"),
+        RelayKind::UpstreamFailed { detail, .. } => {
+            format!("upstream failed, client closed: {detail}")
+        }
+        RelayKind::Data { dir, bytes } => {
+            format!("{} {} B: {}", dir.arrow(), bytes.len(), shown(bytes))
+        }
+        RelayKind::Fin { dir } => format!("{} FIN carried (half-close)", dir.arrow()),
+        RelayKind::Reset { dir, reason } => {
+            format!("{} RST carried ({reason:?})", dir.arrow())
+        }
+        RelayKind::Fault { dir, what } => format!("{} fault: {what:?}", dir.arrow()),
+        RelayKind::TooManySources { limit } => {
+            format!("datagram dropped: {limit} sources are mapped already")
+        }
+        RelayKind::QueueFull { dir, len } => {
+            format!("{} queue full: a datagram of {len} B dropped", dir.arrow())
+        }
+        RelayKind::Expired { idle_ms } => format!("mapping ended after {idle_ms} ms idle"),
+        RelayKind::PairClosed => "pair closed".into(),
+        RelayKind::Error { detail, .. } => format!("error: {detail}"),
+        RelayKind::Stopped => "relay stopped".into(),
+    }
+}
+
+/// The counters, one line per direction.
+fn summary(relay: &Relay) -> Vec<String> {
+    let c = relay.counters();
+    let mut lines = vec![format!(
+        "relay: {} pairs",
+        c.pairs.load(std::sync::atomic::Ordering::Relaxed)
+    )];
+    for d in [Dir::Up, Dir::Down] {
+        let faults: Vec<String> = FAULT_COUNTERS
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| c.fault(d, *i) > 0)
+            .map(|(i, name)| format!("{name} {}", c.fault(d, i)))
+            .collect();
+        let faults = if faults.is_empty() {
+            String::new()
+        } else {
+            format!("; faults: {}", faults.join(", "))
+        };
+        lines.push(format!(
+            "relay: {} ({}): {} B in {} chunks{faults}",
+            d.as_str(),
+            d.arrow(),
+            c.bytes(d),
+            c.chunks(d)
+        ));
+    }
+    lines
+}
+
+/// Runs `relay` from the command line; the exit code.
+pub fn run_cli(args: &RelayArgs) -> i32 {
+    let config = match args.to_config() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let mut record = None;
+    if let Some(path) = &args.record {
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("pcapng"))
+        {
+            eprintln!("error: --record: the relay writes JSON Lines only (pcapng is not done yet)");
+            return 2;
+        }
+        match std::fs::File::create(path) {
+            Ok(f) => record = Some(BufWriter::new(f)),
+            Err(e) => {
+                eprintln!("error: --record: cannot write {}: {e}", path.display());
+                return 2;
+            }
+        }
+    }
+    let (int_tx, int_rx) = bounded::<()>(1);
+    let _ = ctrlc::set_handler(move || {
+        let _ = int_tx.try_send(());
+    });
+    let mut relay = Relay::start(config);
+    let end_at = args.duration.map(|d| Instant::now() + d);
+    let mut listening = false;
+    let mut record_failed = false;
+    let mut take = |ev: RelayEvent, listening: &mut bool| {
+        *listening |= matches!(ev.kind, RelayKind::Listening { .. });
+        super::print_line(&format_line(&ev));
+        if let Some(w) = record.as_mut()
+            && !record_failed
+        {
+            let line = serde_json::to_string(&ev).unwrap_or_default();
+            if writeln!(w, "{line}").is_err() {
+                record_failed = true;
+                eprintln!("socket-tester: the record stopped (cannot write); going on without it");
+            }
+        }
+    };
+    loop {
+        if int_rx.try_recv().is_ok() || end_at.is_some_and(|e| Instant::now() >= e) {
+            break;
+        }
+        match relay.events().recv_timeout(Duration::from_millis(20)) {
+            Ok(ev) => take(ev, &mut listening),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    for ev in relay.stop_and_join() {
+        take(ev, &mut listening);
+    }
+    if let Some(mut w) = record.take()
+        && w.flush().is_err()
+    {
+        record_failed = true;
+    }
+    for line in summary(&relay) {
+        super::print_line(&line);
+    }
+    i32::from(!listening || record_failed)
+}
