@@ -100,6 +100,49 @@ fn summary(relay: &Relay) -> Vec<String> {
     lines
 }
 
+/// The `--record` file: JSON Lines, or pcapng when its name ends in `.pcapng`.
+enum RecordFile {
+    Jsonl(BufWriter<std::fs::File>),
+    Pcap(Box<super::relay_pcap::RelayPcap<BufWriter<std::fs::File>>>),
+}
+
+impl RecordFile {
+    fn write(&mut self, ev: &RelayEvent) -> std::io::Result<()> {
+        match self {
+            RecordFile::Jsonl(w) => {
+                let line = serde_json::to_string(ev).map_err(std::io::Error::other)?;
+                writeln!(w, "{line}")
+            }
+            RecordFile::Pcap(p) => p.write(ev),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            RecordFile::Jsonl(w) => w.flush(),
+            RecordFile::Pcap(p) => p.flush(),
+        }
+    }
+}
+
+fn open_record(args: &RelayArgs) -> Result<Option<RecordFile>, String> {
+    let Some(path) = &args.record else {
+        return Ok(None);
+    };
+    let file =
+        std::fs::File::create(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let out = BufWriter::new(file);
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pcapng"))
+    {
+        let p = super::relay_pcap::RelayPcap::new(out, args.udp)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        return Ok(Some(RecordFile::Pcap(Box::new(p))));
+    }
+    Ok(Some(RecordFile::Jsonl(out)))
+}
+
 /// Runs `relay` from the command line; the exit code.
 pub fn run_cli(args: &RelayArgs) -> i32 {
     let config = match args.to_config() {
@@ -109,23 +152,13 @@ pub fn run_cli(args: &RelayArgs) -> i32 {
             return 2;
         }
     };
-    let mut record = None;
-    if let Some(path) = &args.record {
-        if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("pcapng"))
-        {
-            eprintln!("error: --record: the relay writes JSON Lines only (pcapng is not done yet)");
+    let mut record = match open_record(args) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: --record: {e}");
             return 2;
         }
-        match std::fs::File::create(path) {
-            Ok(f) => record = Some(BufWriter::new(f)),
-            Err(e) => {
-                eprintln!("error: --record: cannot write {}: {e}", path.display());
-                return 2;
-            }
-        }
-    }
+    };
     let (int_tx, int_rx) = bounded::<()>(1);
     let _ = ctrlc::set_handler(move || {
         let _ = int_tx.try_send(());
@@ -139,12 +172,10 @@ pub fn run_cli(args: &RelayArgs) -> i32 {
         super::print_line(&format_line(&ev));
         if let Some(w) = record.as_mut()
             && !record_failed
+            && w.write(&ev).is_err()
         {
-            let line = serde_json::to_string(&ev).unwrap_or_default();
-            if writeln!(w, "{line}").is_err() {
-                record_failed = true;
-                eprintln!("socket-tester: the record stopped (cannot write); going on without it");
-            }
+            record_failed = true;
+            eprintln!("socket-tester: the record stopped (cannot write); going on without it");
         }
     };
     loop {

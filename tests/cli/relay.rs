@@ -28,23 +28,13 @@ fn echo_server() -> String {
     a
 }
 
-#[test]
-fn relay_prints_both_directions_and_records_them() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let record = dir.path().join("relay.jsonl");
+/// Runs the relay (3 s) with `args` in front of an echo server, sends `hello` through it
+/// and reads the echo; its stdout and exit code.
+fn run_relay(args: &[&std::ffi::OsStr]) -> (String, Option<i32>) {
     let mut child = bin()
         .args(["relay", "--listen", "127.0.0.1:0", "--to", &echo_server()])
-        .args([
-            "--headless",
-            "--duration",
-            "3s",
-            "--seed",
-            "5",
-            "--latency",
-            "up:50",
-        ])
-        .arg("--record")
-        .arg(&record)
+        .args(["--headless", "--duration", "3s"])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -70,12 +60,28 @@ fn relay_prints_both_directions_and_records_them() {
     let mut back = [0u8; 5];
     c.read_exact(&mut back).expect("echo");
     assert_eq!(&back, b"hello");
-    drop(c);
-    let mut rest = String::new();
-    out.read_to_string(&mut rest).expect("read");
+    c.shutdown(Shutdown::Write).expect("FIN");
+    let mut rest = Vec::new();
+    let _ = c.read_to_end(&mut rest);
+    let mut tail = String::new();
+    out.read_to_string(&mut tail).expect("read");
     let status = child.wait().expect("wait");
-    let all = lines.concat() + &rest;
-    assert_eq!(status.code(), Some(0), "{all}");
+    (lines.concat() + &tail, status.code())
+}
+
+#[test]
+fn relay_prints_both_directions_and_records_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let record = dir.path().join("relay.jsonl");
+    let (all, code) = run_relay(&[
+        "--seed".as_ref(),
+        "5".as_ref(),
+        "--latency".as_ref(),
+        "up:50".as_ref(),
+        "--record".as_ref(),
+        record.as_os_str(),
+    ]);
+    assert_eq!(code, Some(0), "{all}");
     assert!(all.contains("fault seed 5"), "{all}");
     assert!(
         all.contains("#1 127.0.0.1:") && all.contains("client → server 5 B: hello"),
@@ -83,6 +89,7 @@ fn relay_prints_both_directions_and_records_them() {
     );
     assert!(all.contains("server → client 5 B: hello"), "{all}");
     assert!(all.contains("client → server fault: Delayed"), "{all}");
+    assert!(all.contains("client → server FIN carried"), "{all}");
     assert!(
         all.contains("relay: up (client → server): 5 B in 1 chunks; faults: delayed 1"),
         "{all}"
@@ -98,6 +105,53 @@ fn relay_prints_both_directions_and_records_them() {
         })
     };
     assert!(data("up") && data("down"), "{rec}");
+}
+
+#[test]
+fn relay_pcapng_holds_both_streams_for_tshark() {
+    if Command::new("tshark").arg("--version").output().is_err() {
+        eprintln!("no tshark: skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let record = dir.path().join("relay.pcapng");
+    let (all, code) = run_relay(&["--record".as_ref(), record.as_os_str()]);
+    assert_eq!(code, Some(0), "{all}");
+    let o = Command::new("tshark")
+        .arg("-r")
+        .arg(&record)
+        .args([
+            "-Y",
+            "tcp.len > 0",
+            "-T",
+            "fields",
+            "-e",
+            "tcp.stream",
+            "-e",
+            "tcp.payload",
+        ])
+        .output()
+        .expect("tshark");
+    let rows = String::from_utf8_lossy(&o.stdout);
+    let rows: Vec<&str> = rows.lines().collect();
+    // Each stream (client ↔ relay, relay ↔ server) holds hello both ways.
+    for stream in ["0", "1"] {
+        let n = rows
+            .iter()
+            .filter(|r| **r == format!("{stream}\t68656c6c6f"))
+            .count();
+        assert_eq!(n, 2, "stream {stream}: {rows:?}");
+    }
+    let bad = Command::new("tshark")
+        .arg("-r")
+        .arg(&record)
+        .args(["-Y", "_ws.malformed || _ws.expert.severity >= error"])
+        .output()
+        .expect("tshark");
+    assert!(
+        String::from_utf8_lossy(&bad.stdout).trim().is_empty(),
+        "no malformed packets"
+    );
 }
 
 #[test]
