@@ -3,7 +3,8 @@
 //! directions, each data row with its `dir`), and ends with the counters per direction.
 
 use crate::cli::relay::RelayArgs;
-use crate::net::relay::{Dir, FAULT_COUNTERS, Relay, RelayEvent, RelayKind};
+use crate::net::ResetReason;
+use crate::net::relay::{Dir, FAULT_COUNTERS, FaultDone, Relay, RelayEvent, RelayKind};
 use crossbeam_channel::{RecvTimeoutError, bounded};
 use std::io::{BufWriter, Write};
 use std::time::{Duration, Instant};
@@ -54,9 +55,9 @@ pub fn describe(kind: &RelayKind) -> String {
         }
         RelayKind::Fin { dir } => format!("{} FIN carried (half-close)", dir.arrow()),
         RelayKind::Reset { dir, reason } => {
-            format!("{} RST carried ({reason:?})", dir.arrow())
+            format!("{} RST carried ({})", dir.arrow(), reset_words(*reason))
         }
-        RelayKind::Fault { dir, what } => format!("{} fault: {what:?}", dir.arrow()),
+        RelayKind::Fault { dir, what } => format!("{} fault: {}", dir.arrow(), fault_words(what)),
         RelayKind::TooManySources { limit } => {
             format!("datagram dropped: {limit} sources are mapped already")
         }
@@ -67,6 +68,38 @@ pub fn describe(kind: &RelayKind) -> String {
         RelayKind::PairClosed => "pair closed".into(),
         RelayKind::Error { detail, .. } => format!("error: {detail}"),
         RelayKind::Stopped => "relay stopped".into(),
+    }
+}
+
+fn reset_words(r: ResetReason) -> &'static str {
+    match r {
+        ResetReason::PeerReset => "connection reset by the peer",
+        ResetReason::Aborted => "connection aborted",
+        ResetReason::BrokenPipe => "broken pipe",
+        ResetReason::ResetHere => "reset here",
+        ResetReason::Unknown => "failed",
+    }
+}
+
+/// What a fault did, in words.
+pub fn fault_words(what: &FaultDone) -> String {
+    match what {
+        FaultDone::Delayed { ms } => format!("delayed {ms} ms"),
+        FaultDone::Dropped { len } => format!("dropped a datagram of {len} B"),
+        FaultDone::Duplicated { len } => format!("duplicated a datagram of {len} B"),
+        FaultDone::Reordered { behind } => {
+            format!("reordered: sent after {behind} later datagrams")
+        }
+        FaultDone::Corrupted { offset, was, now } => {
+            format!("corrupted the byte at offset {offset} ({was:02x} → {now:02x})")
+        }
+        FaultDone::Sliced { pieces } => format!("sliced into {pieces} writes"),
+        FaultDone::Merged { chunks } => format!("merged {chunks} reads into one write"),
+        FaultDone::Throttled { ms } => format!("throttled {ms} ms"),
+        FaultDone::Reset => "reset both sides (RST)".into(),
+        FaultDone::Closed => "closed both sides (FIN)".into(),
+        FaultDone::BlackHoled => "black hole: nothing more is forwarded this way".into(),
+        FaultDone::Swallowed { len } => format!("swallowed {len} B"),
     }
 }
 

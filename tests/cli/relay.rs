@@ -88,7 +88,7 @@ fn relay_prints_both_directions_and_records_them() {
         "{all}"
     );
     assert!(all.contains("server → client 5 B: hello"), "{all}");
-    assert!(all.contains("client → server fault: Delayed"), "{all}");
+    assert!(all.contains("client → server fault: delayed 5"), "{all}");
     assert!(all.contains("client → server FIN carried"), "{all}");
     assert!(
         all.contains("relay: up (client → server): 5 B in 1 chunks; faults: delayed 1"),

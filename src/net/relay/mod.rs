@@ -341,7 +341,7 @@ impl Relay {
         let thread = std::thread::Builder::new()
             .name("relay".into())
             .spawn(move || {
-                let end = hub.clone();
+                let mut end = hub.clone();
                 let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
                     if config.udp {
                         udp::run(config, hub)
@@ -349,7 +349,9 @@ impl Relay {
                         tcp::run(config, hub)
                     }
                 }));
-                if run.is_err() {
+                if let Ok(local) = run {
+                    end.local = local;
+                } else {
                     end.emit(
                         None,
                         None,

@@ -45,13 +45,12 @@ fn bind(config: &RelayConfig, hub: &Hub) -> Option<TcpListener> {
     None
 }
 
-pub(super) fn run(config: RelayConfig, mut hub: Hub) {
-    let Some(listener) = bind(&config, &hub) else {
-        return;
-    };
+/// Runs until the relay stops; the address it listened on (None if it could not).
+pub(super) fn run(config: RelayConfig, mut hub: Hub) -> Option<SocketAddr> {
+    let listener = bind(&config, &hub)?;
     if let Err(e) = listener.set_nonblocking(true) {
         hub.error(None, None, &e, Op::Listen, &config.listen);
-        return;
+        return None;
     }
     hub.local = listener.local_addr().ok();
     let seed = config.seed.unwrap_or_else(|| fastrand::u64(..));
@@ -119,6 +118,7 @@ pub(super) fn run(config: RelayConfig, mut hub: Hub) {
     while live.load(Ordering::Relaxed) > 0 && Instant::now() < until {
         std::thread::sleep(Duration::from_millis(10));
     }
+    hub.local
 }
 
 /// Opens the upstream connection: each address `to` resolves to, in turn.

@@ -55,7 +55,8 @@ fn first_bound(text: &str, hub: &Hub) -> Option<UdpSocket> {
     None
 }
 
-pub(super) fn run(config: RelayConfig, mut hub: Hub) {
+/// Runs until the relay stops; the address it listened on (None if it could not).
+pub(super) fn run(config: RelayConfig, mut hub: Hub) -> Option<SocketAddr> {
     let to = match crate::net::addr::resolve(&config.to).map(|a| a.into_iter().next()) {
         Ok(Some(a)) => a,
         _ => {
@@ -67,12 +68,10 @@ pub(super) fn run(config: RelayConfig, mut hub: Hub) {
                     detail: format!("cannot send to {}: the address does not resolve", config.to),
                 },
             );
-            return;
+            return None;
         }
     };
-    let Some(sock) = first_bound(&config.listen, &hub) else {
-        return;
-    };
+    let sock = first_bound(&config.listen, &hub)?;
     let _ = sock.set_read_timeout(Some(STEP));
     hub.local = sock.local_addr().ok();
     let seed = config.seed.unwrap_or_else(|| fastrand::u64(..));
@@ -157,6 +156,7 @@ pub(super) fn run(config: RelayConfig, mut hub: Hub) {
             let _ = t.join();
         }
     }
+    hub.local
 }
 
 /// A new source: its upstream socket and the thread that runs its two directions.
