@@ -233,3 +233,113 @@ fn eight_mib_go_through_byte_exact_both_ways() {
     relay.stop_and_join();
     let _ = drain.join();
 }
+
+#[test]
+fn an_rst_from_the_client_reaches_the_server_as_rst() {
+    let (server, got) = one_server(|mut s| {
+        let mut buf = [0u8; 8];
+        let first = s.read(&mut buf).map(|n| buf[..n].to_vec());
+        let then = s.read(&mut buf);
+        (
+            first.ok(),
+            matches!(&then, Err(e) if e.kind() == IoKind::ConnectionReset),
+        )
+    });
+    let (mut relay, at) = start(RelayConfig::new("127.0.0.1:0", server.to_string()));
+    let mut c = client(at);
+    c.write_all(b"x").expect("write");
+    std::thread::sleep(Duration::from_millis(100));
+    socket2::SockRef::from(&c)
+        .set_linger(Some(Duration::ZERO))
+        .expect("linger");
+    drop(c);
+    assert_eq!(
+        got.join().expect("server"),
+        (Some(b"x".to_vec()), true),
+        "the server sees RST"
+    );
+    assert!(seen(&relay, |k| matches!(
+        k,
+        RelayKind::Reset { dir: Dir::Up, .. }
+    )));
+    relay.stop_and_join();
+}
+
+#[test]
+fn bandwidth_slows_the_transfer() {
+    let (server, got) = one_server(|mut s| {
+        let mut all = Vec::new();
+        let t = Instant::now();
+        s.read_to_end(&mut all).expect("read");
+        (all.len(), t.elapsed())
+    });
+    let mut cfg = RelayConfig::new("127.0.0.1:0", server.to_string());
+    cfg.faults.up.bandwidth = Some(20_000);
+    let (mut relay, at) = start(cfg);
+    let mut c = client(at);
+    c.write_all(&[7u8; 10_000]).expect("write");
+    c.shutdown(Shutdown::Write).expect("FIN");
+    let (n, took) = got.join().expect("server");
+    assert_eq!(n, 10_000);
+    assert!(
+        took >= Duration::from_millis(450),
+        "10 kB at 20 kB/s: {took:?}"
+    );
+    relay.stop_and_join();
+}
+
+#[test]
+fn reordering_changes_the_order_and_loses_nothing() {
+    let server = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    server
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .expect("timeout");
+    let mut cfg = RelayConfig::new(
+        "127.0.0.1:0",
+        server.local_addr().expect("addr").to_string(),
+    );
+    cfg.udp = true;
+    cfg.seed = Some(3);
+    cfg.faults.up.reorder = 4;
+    let (mut relay, at) = start(cfg);
+    let c = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    for i in 0..30u8 {
+        c.send_to(&[i], at).expect("send");
+    }
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4];
+    while let Ok(n) = server.recv(&mut buf) {
+        got.extend_from_slice(&buf[..n]);
+    }
+    let mut sorted = got.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, (0..30).collect::<Vec<u8>>(), "every datagram, once");
+    assert_ne!(got, sorted, "some came out of order");
+    assert!(relay.counters().fault(Dir::Up, 3) > 0);
+    relay.stop_and_join();
+}
+
+#[test]
+fn udp_from_ipv6_reaches_an_ipv4_server() {
+    if UdpSocket::bind("[::1]:0").is_err() {
+        return; // no IPv6 on this machine
+    }
+    let server = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    let s_addr = server.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 64];
+        while let Ok((n, from)) = server.recv_from(&mut buf) {
+            let _ = server.send_to(&buf[..n], from);
+        }
+    });
+    let mut cfg = RelayConfig::new("[::1]:0", s_addr.to_string());
+    cfg.udp = true;
+    let (mut relay, at) = start(cfg);
+    let c = UdpSocket::bind("[::1]:0").expect("bind");
+    c.set_read_timeout(Some(WAIT)).expect("timeout");
+    c.send_to(b"v6", at).expect("send");
+    let mut buf = [0u8; 8];
+    let (n, from) = c.recv_from(&mut buf).expect("reply");
+    assert_eq!((&buf[..n], from), (&b"v6"[..], at));
+    relay.stop_and_join();
+}
