@@ -22,7 +22,8 @@ pub struct RelayArgs {
     /// Print events on stdout (the relay has no window tab yet: it always runs so).
     #[arg(long)]
     pub headless: bool,
-    /// Write every event, both directions, as JSON Lines to FILE.
+    /// Write every event, both directions, as JSON Lines to FILE; FILE.pcapng: both legs
+    /// of each pair as their own streams, for Wireshark.
     #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
     /// Stop after this long (default: run until Ctrl-C).
