@@ -279,11 +279,29 @@ fn a_udp_mapping_ends_when_idle() {
         c
     });
     let a = udp_client();
+    let mut buf = [0u8; 128];
     a.send_to(b"x", at).expect("send");
+    let (n, _) = a.recv_from(&mut buf).expect("a reply");
+    assert!(buf[..n].ends_with(b"|x"));
     let ev = wait_for(&relay, &mut seen, |k| {
         matches!(k, RelayKind::Expired { .. })
     });
     assert!(matches!(ev.kind, RelayKind::Expired { idle_ms } if idle_ms >= 200));
+    // The same source again: a new mapping (pair 2), and its reply comes back.
+    std::thread::sleep(Duration::from_millis(100));
+    a.send_to(b"again", at).expect("send");
+    let (n, _) = a
+        .recv_from(&mut buf)
+        .expect("a reply after the mapping ended");
+    assert!(buf[..n].ends_with(b"|again"));
+    let second = |e: &RelayEvent| e.pair == Some(2) && matches!(e.kind, RelayKind::Upstream { .. });
+    let end = Instant::now() + WAIT;
+    while !seen.iter().any(second) && Instant::now() < end {
+        if let Ok(ev) = relay.events().recv_timeout(Duration::from_millis(50)) {
+            seen.push(ev);
+        }
+    }
+    assert!(seen.iter().any(second), "{seen:?}");
     relay.stop_and_join();
 }
 

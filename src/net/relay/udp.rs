@@ -89,14 +89,13 @@ pub(super) fn run(config: RelayConfig, mut hub: Hub) -> Option<SocketAddr> {
     let mut map: HashMap<SocketAddr, Mapping> = HashMap::new();
     let mut next = 0u64;
     let mut buf = vec![0u8; MAX_DATAGRAM];
+    let mut swept = Instant::now();
     while !hub.stopping() {
-        map.retain(|_, m| {
-            let keep = !m.done.load(Ordering::Relaxed);
-            if !keep && let Some(t) = m.thread.take() {
-                let _ = t.join();
-            }
-            keep
-        });
+        // Ended mappings go, at most every STEP (not per datagram: a flood stays linear).
+        if swept.elapsed() >= STEP {
+            swept = Instant::now();
+            sweep(&mut map);
+        }
         let (n, src) = match listener.recv_from(&mut buf) {
             Ok(x) => x,
             Err(e)
@@ -115,6 +114,15 @@ pub(super) fn run(config: RelayConfig, mut hub: Hub) -> Option<SocketAddr> {
                 continue;
             }
         };
+        // A mapping that just ended is replaced by a new one (the source starts afresh).
+        if map
+            .get(&src)
+            .is_some_and(|m| m.done.load(Ordering::Relaxed))
+            && let Some(mut m) = map.remove(&src)
+            && let Some(t) = m.thread.take()
+        {
+            let _ = t.join();
+        }
         if !map.contains_key(&src) {
             if map.len() >= config.max_sources {
                 hub.emit(
@@ -157,6 +165,17 @@ pub(super) fn run(config: RelayConfig, mut hub: Hub) -> Option<SocketAddr> {
         }
     }
     hub.local
+}
+
+/// Forgets the mappings that ended (idle), joining their threads.
+fn sweep(map: &mut HashMap<SocketAddr, Mapping>) {
+    map.retain(|_, m| {
+        let keep = !m.done.load(Ordering::Relaxed);
+        if !keep && let Some(t) = m.thread.take() {
+            let _ = t.join();
+        }
+        keep
+    });
 }
 
 /// A new source: its upstream socket and the thread that runs its two directions.
