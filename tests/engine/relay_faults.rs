@@ -72,7 +72,7 @@ fn reads(s: &mut TcpStream, total: usize) -> Vec<Vec<u8>> {
 fn slicing_is_seen_as_separate_reads() {
     let (server, got) = one_server(|mut s| reads(&mut s, 10));
     let mut cfg = RelayConfig::new("127.0.0.1:0", server.to_string());
-    cfg.faults.up.slice = Some((4, Duration::from_millis(60)));
+    cfg.faults.up.slice = Some((4, Duration::from_millis(100)));
     let (mut relay, at) = start(cfg);
     let mut c = client(at);
     c.write_all(b"abcdefghij").expect("write");
