@@ -67,6 +67,9 @@ fn main() {
             },
         ));
     }
+    if let Some(RoleCommand::Relay(args)) = &cli.command {
+        std::process::exit(socket_tester::headless::relay::run_cli(args));
+    }
     // A bad preset stops here, before anything opens.
     let preset = match &cli.preset {
         Some(path) => match socket_tester::ui::load_preset(path) {

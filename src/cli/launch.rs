@@ -81,7 +81,10 @@ impl RoleCommand {
     /// The options shared by the role subcommands (None for `export`).
     pub fn common(&self) -> Option<&Common> {
         Some(match self {
-            RoleCommand::Export { .. } | RoleCommand::Replay { .. } | RoleCommand::Run { .. } => {
+            RoleCommand::Export { .. }
+            | RoleCommand::Replay { .. }
+            | RoleCommand::Run { .. }
+            | RoleCommand::Relay(_) => {
                 return None;
             }
             RoleCommand::UdpSend { common, .. }
@@ -191,7 +194,10 @@ impl RoleCommand {
     > {
         let mut expect_args: Option<&ExpectArgs> = None;
         let (config, send, reply) = match self {
-            RoleCommand::Export { .. } | RoleCommand::Replay { .. } | RoleCommand::Run { .. } => {
+            RoleCommand::Export { .. }
+            | RoleCommand::Replay { .. }
+            | RoleCommand::Run { .. }
+            | RoleCommand::Relay(_) => {
                 return Err(ArgError("export, replay and run do not open a tab".into()));
             }
             RoleCommand::UdpSend {

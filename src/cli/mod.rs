@@ -10,6 +10,7 @@ use std::time::Duration;
 
 mod args;
 mod launch;
+pub mod relay;
 #[cfg(test)]
 mod tests;
 
@@ -153,6 +154,12 @@ pub enum RoleCommand {
         #[arg(long, value_name = "FILE")]
         record: Option<PathBuf>,
     },
+    /// Relay: listen on ADDR:PORT, forward each client (TCP) or source (UDP) to HOST:PORT,
+    /// print both directions, and bend the traffic on purpose (latency, loss, resets…).
+    #[command(
+        after_help = "Examples:\n  socket-tester relay --listen 127.0.0.1:9000 --to 127.0.0.1:7 --headless\n  socket-tester relay --listen 0.0.0.0:5020 --to 192.168.1.20:502 --latency up:100ms±20ms --record relay.jsonl\n  socket-tester relay --udp --listen 0.0.0.0:9000 --to 127.0.0.1:9001 --drop 10 --seed 1\n\nEach fault takes an optional up: (client → server) or down: (server → client) prefix;\nwithout one it applies both ways.\n\nExit codes: 0 stopped (Ctrl-C or --duration); 1 the relay could not start (a port in use) or the record stopped; 2 bad usage."
+    )]
+    Relay(relay::RelayArgs),
     /// UDP sender: send datagrams to HOST:PORT (and show replies).
     #[command(name = "udp-send", after_help = EXAMPLES)]
     UdpSend {

@@ -17,6 +17,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 mod print;
+pub mod relay;
+pub mod relay_pcap;
 
 pub use print::{QUEUE_ROWS, format_line, push_line};
 

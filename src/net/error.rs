@@ -50,7 +50,7 @@ impl Op {
 /// The kind of a failed [`super::addr::resolve`]: an address that is not even well formed
 /// (no port, a missing `]`) is [`ErrorKind::BadAddress`]; a well-formed name that cannot
 /// be looked up is [`ErrorKind::HostNotFound`]. (`resolve` reports both as one error type.)
-pub(crate) fn resolve_failure_kind(text: &str) -> ErrorKind {
+pub fn resolve_failure_kind(text: &str) -> ErrorKind {
     if super::addr::split_host_port(text).is_ok() {
         ErrorKind::HostNotFound
     } else {

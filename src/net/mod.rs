@@ -16,6 +16,7 @@ mod event;
 pub mod file_send;
 pub mod interfaces;
 pub mod port_owner;
+pub mod relay;
 mod rxbatch;
 mod rxq;
 pub mod sched;

@@ -17,6 +17,7 @@ mod hostile_bytes;
 mod pause_reading;
 mod privacy;
 mod record_pcapng;
+mod relay;
 mod replay;
 mod rules;
 mod sequence_run;

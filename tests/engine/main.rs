@@ -31,6 +31,8 @@ mod prop_parsers;
 mod prop_spool;
 mod record;
 mod record_throughput;
+mod relay;
+mod relay_faults;
 mod resources;
 mod rule_captures;
 mod rx_check;

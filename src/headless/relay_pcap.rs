@@ -1,0 +1,149 @@
+//! `relay --record FILE.pcapng`: both legs of each pair as their own stream, through the
+//! same writer as the roles' pcapng (synthesised handshakes, real sequence numbers, FIN or
+//! RST from the side that sent it). The client's leg is written as a TCP server's
+//! connection (the relay's listening address and the client), the upstream leg as a TCP
+//! client's (the relay's upstream socket and the server); UDP likewise as a receiver's and
+//! a sender's datagrams. Each leg carries the bytes as forwarded (after faults).
+
+use crate::log::pcap::PcapWriter;
+use crate::net::relay::{Dir, FaultDone, RelayEvent, RelayKind};
+use crate::net::{CloseReason, ClosedBy, Event, EventKind, ResetReason, Role};
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::net::SocketAddr;
+
+pub struct RelayPcap<W: Write> {
+    w: PcapWriter<W>,
+    udp: bool,
+    /// Per pair: the relay's upstream socket and the server.
+    ups: HashMap<u64, (SocketAddr, SocketAddr)>,
+    /// Per pair: the direction whose FIN came first.
+    first_fin: HashMap<u64, Dir>,
+}
+
+impl<W: Write> RelayPcap<W> {
+    pub fn new(out: W, udp: bool) -> io::Result<RelayPcap<W>> {
+        Ok(RelayPcap {
+            w: PcapWriter::new(out)?,
+            udp,
+            ups: HashMap::new(),
+            first_fin: HashMap::new(),
+        })
+    }
+
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.w.flush()
+    }
+
+    /// The client's leg: (role, local, peer).
+    fn client_leg(&self, ev: &RelayEvent) -> (Role, Option<SocketAddr>, Option<SocketAddr>) {
+        let role = if self.udp {
+            Role::UdpReceiver
+        } else {
+            Role::TcpServer
+        };
+        (role, ev.local, ev.peer)
+    }
+
+    /// The upstream leg, once its socket is known.
+    fn upstream_leg(&self, pair: u64) -> Option<(Role, Option<SocketAddr>, Option<SocketAddr>)> {
+        let role = if self.udp {
+            Role::UdpSender
+        } else {
+            Role::TcpClient
+        };
+        self.ups
+            .get(&pair)
+            .map(|(from, to)| (role, Some(*from), Some(*to)))
+    }
+
+    fn put(
+        &mut self,
+        ev: &RelayEvent,
+        leg: Option<(Role, Option<SocketAddr>, Option<SocketAddr>)>,
+        kind: EventKind,
+    ) -> io::Result<()> {
+        let Some((role, local, peer)) = leg else {
+            return Ok(());
+        };
+        self.w.write_event(&Event {
+            ts_us: ev.ts_us,
+            role,
+            local,
+            peer,
+            client: ev.pair,
+            kind,
+        })
+    }
+
+    /// Writes the packets of one relay event (none for most).
+    pub fn write(&mut self, ev: &RelayEvent) -> io::Result<()> {
+        let Some(pair) = ev.pair else { return Ok(()) };
+        let client = Some(self.client_leg(ev));
+        let up = self.upstream_leg(pair);
+        match &ev.kind {
+            RelayKind::Accepted if !self.udp => self.put(ev, client, EventKind::Accepted),
+            RelayKind::Upstream { from, upstream } => {
+                self.ups.insert(pair, (*from, *upstream));
+                if self.udp {
+                    return Ok(());
+                }
+                let up = self.upstream_leg(pair);
+                self.put(ev, up, EventKind::Connected)
+            }
+            RelayKind::Data { dir, bytes } => {
+                let (c, u) = match dir {
+                    Dir::Up => (EventKind::Rx(bytes.clone()), EventKind::Tx(bytes.clone())),
+                    Dir::Down => (EventKind::Tx(bytes.clone()), EventKind::Rx(bytes.clone())),
+                };
+                self.put(ev, client, c)?;
+                self.put(ev, up, u)
+            }
+            RelayKind::Fin { dir } => {
+                self.first_fin.entry(pair).or_insert(*dir);
+                Ok(())
+            }
+            RelayKind::Reset { dir, .. } => {
+                // The side `dir` starts at reset; the relay carried it to the other.
+                let (c, u) = match dir {
+                    Dir::Up => (ResetReason::PeerReset, ResetReason::ResetHere),
+                    Dir::Down => (ResetReason::ResetHere, ResetReason::PeerReset),
+                };
+                self.put(ev, client, EventKind::Reset { reason: c })?;
+                self.put(ev, up, EventKind::Reset { reason: u })
+            }
+            RelayKind::Fault {
+                what: FaultDone::Reset,
+                ..
+            } => {
+                let here = || EventKind::Reset {
+                    reason: ResetReason::ResetHere,
+                };
+                self.put(ev, client, here())?;
+                self.put(ev, up, here())
+            }
+            RelayKind::PairClosed if !self.udp => {
+                // Whoever sent the first FIN closed first; the relay's cuts close from here.
+                let client_first = self.first_fin.remove(&pair) == Some(Dir::Up);
+                let closed = |by| EventKind::Closed {
+                    by,
+                    reason: CloseReason::Unknown,
+                };
+                let (cb, ub) = if client_first {
+                    (ClosedBy::Peer, ClosedBy::Local)
+                } else {
+                    (ClosedBy::Local, ClosedBy::Peer)
+                };
+                self.put(ev, client, closed(cb))?;
+                self.put(ev, up, closed(ub))?;
+                self.ups.remove(&pair);
+                Ok(())
+            }
+            RelayKind::PairClosed => {
+                self.ups.remove(&pair);
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,414 @@
+//! The relay: listen on A, forward to B, and report both directions as typed events.
+//!
+//! TCP: each accepted client gets its own upstream connection, opened when it connects; a
+//! refused upstream closes the client with the typed reason; FIN and RST are carried to the
+//! other side as they happen. UDP: each source address gets its own upstream socket (like a
+//! NAT) that ends after an idle timeout; replies go back to that source. Each direction of
+//! each pair runs a reader and a writer thread joined by a bounded queue, so a side whose
+//! peer cannot take more stops being read (back-pressure) and the faults of
+//! [`faults::DirFaults`] (latency, slicing, corruption, a reset after N bytes…) are applied
+//! by the writer. Events go out on a bounded channel: a slow reader slows the relay.
+
+pub mod faults;
+mod pipe;
+mod tcp;
+mod udp;
+
+use super::{ErrorKind, ResetReason};
+use crossbeam_channel::{Receiver, Sender};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+pub use faults::{DirFaults, Faults, Trigger};
+
+/// Which way data goes through the relay.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dir {
+    /// Client → server.
+    Up,
+    /// Server → client.
+    Down,
+}
+
+impl Dir {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dir::Up => "up",
+            Dir::Down => "down",
+        }
+    }
+
+    /// "client → server" or "server → client".
+    pub fn arrow(self) -> &'static str {
+        match self {
+            Dir::Up => "client → server",
+            Dir::Down => "server → client",
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Dir::Up => 0,
+            Dir::Down => 1,
+        }
+    }
+}
+
+/// What a fault did to the data going one way.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "fault", rename_all = "kebab-case")]
+pub enum FaultDone {
+    /// This chunk was held `ms` milliseconds (latency ± jitter).
+    Delayed { ms: u64 },
+    /// A datagram of `len` bytes was dropped.
+    Dropped { len: usize },
+    /// A datagram was sent twice.
+    Duplicated { len: usize },
+    /// A datagram was held back and sent after `behind` later ones.
+    Reordered { behind: usize },
+    /// The byte at `offset` (counted from the start of this direction) was changed.
+    Corrupted { offset: u64, was: u8, now: u8 },
+    /// A chunk went out as this many writes.
+    Sliced { pieces: usize },
+    /// This many chunks went out as one write.
+    Merged { chunks: usize },
+    /// Waited `ms` to keep to the bandwidth limit.
+    Throttled { ms: u64 },
+    /// Both sides reset (RST) on purpose.
+    Reset,
+    /// Both sides closed (FIN) on purpose.
+    Closed,
+    /// From now on this direction forwards nothing (the connection stays open).
+    BlackHoled,
+    /// Black-holed: `len` bytes were swallowed.
+    Swallowed { len: usize },
+}
+
+impl FaultDone {
+    /// The counter this fault adds to.
+    pub fn counter(&self) -> usize {
+        match self {
+            FaultDone::Delayed { .. } => 0,
+            FaultDone::Dropped { .. } => 1,
+            FaultDone::Duplicated { .. } => 2,
+            FaultDone::Reordered { .. } => 3,
+            FaultDone::Corrupted { .. } => 4,
+            FaultDone::Sliced { .. } => 5,
+            FaultDone::Merged { .. } => 6,
+            FaultDone::Throttled { .. } => 7,
+            FaultDone::Reset | FaultDone::Closed | FaultDone::BlackHoled => 8,
+            FaultDone::Swallowed { .. } => 9,
+        }
+    }
+}
+
+/// The names of [`FaultDone::counter`]'s counters, in order.
+pub const FAULT_COUNTERS: [&str; 10] = [
+    "delayed",
+    "dropped",
+    "duplicated",
+    "reordered",
+    "corrupted",
+    "sliced",
+    "merged",
+    "throttled",
+    "cut",
+    "swallowed",
+];
+
+/// What happened in the relay.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum RelayKind {
+    /// Listening (TCP) or bound (UDP) on `Event::local`; forwarding to `to`.
+    Listening { to: String, udp: bool },
+    /// The seed of the random faults (give it to `--seed` to repeat the run).
+    Seed { seed: u64 },
+    /// A client connected (TCP), or a new source sent its first datagram (UDP).
+    Accepted,
+    /// The pair's upstream socket is connected (TCP) or bound (UDP): `from` → `upstream`.
+    Upstream {
+        from: SocketAddr,
+        upstream: SocketAddr,
+    },
+    /// The upstream connection failed; the client was closed.
+    UpstreamFailed { kind: ErrorKind, detail: String },
+    /// Bytes forwarded in `dir` (after faults; told as they are handed to the far side).
+    Data {
+        dir: Dir,
+        #[serde(with = "hex_bytes")]
+        bytes: Vec<u8>,
+    },
+    /// A FIN from the side `dir` starts at, carried to the other side (half-close).
+    Fin { dir: Dir },
+    /// An RST (or a failure) on the side `dir` starts at, carried to the other side as RST.
+    Reset { dir: Dir, reason: ResetReason },
+    /// A fault acted on `dir`.
+    Fault { dir: Dir, what: FaultDone },
+    /// UDP: a datagram from a new source was dropped: this many sources are mapped already.
+    TooManySources { limit: usize },
+    /// UDP: the queue of `dir` was full; a datagram of `len` bytes was dropped.
+    QueueFull { dir: Dir, len: usize },
+    /// UDP: the source's mapping ended after `idle_ms` without traffic.
+    Expired { idle_ms: u64 },
+    /// The pair ended: both directions finished (TCP) or the mapping is gone (UDP).
+    PairClosed,
+    /// Something failed (bind, accept, a read or a write). Shown, never parsed.
+    Error { kind: ErrorKind, detail: String },
+    /// The relay stopped.
+    Stopped,
+}
+
+/// One thing that happened, stamped with wall-clock time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelayEvent {
+    /// Microseconds since the Unix epoch.
+    pub ts_us: i64,
+    /// The pair (1, 2, …): a TCP client and its upstream, or a UDP source and its socket.
+    pub pair: Option<u64>,
+    /// The client (TCP) or source (UDP) of the pair; for relay-wide events, None.
+    pub peer: Option<SocketAddr>,
+    /// The relay's listening address.
+    pub local: Option<SocketAddr>,
+    #[serde(flatten)]
+    pub kind: RelayKind,
+}
+
+mod hex_bytes {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&crate::codec::to_hex(b).replace(' ', ""))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let s = String::deserialize(d)?;
+        crate::codec::parse_hex(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// What the relay is asked to do.
+#[derive(Clone, Debug)]
+pub struct RelayConfig {
+    /// `ADDR:PORT` to listen on (TCP) or bind (UDP).
+    pub listen: String,
+    /// `HOST:PORT` to forward to.
+    pub to: String,
+    pub udp: bool,
+    pub faults: Faults,
+    /// The seed of the random faults (None: one is picked and told).
+    pub seed: Option<u64>,
+    /// TCP: how long to wait for the upstream connection.
+    pub connect_timeout: Duration,
+    /// UDP: a source's mapping ends after this long without traffic either way.
+    pub idle_timeout: Duration,
+    /// UDP: the most sources mapped at once.
+    pub max_sources: usize,
+    /// TCP: the most pairs at once (more clients are closed at once).
+    pub max_pairs: usize,
+}
+
+impl RelayConfig {
+    pub fn new(listen: impl Into<String>, to: impl Into<String>) -> RelayConfig {
+        RelayConfig {
+            listen: listen.into(),
+            to: to.into(),
+            udp: false,
+            faults: Faults::default(),
+            seed: None,
+            connect_timeout: Duration::from_secs(5),
+            idle_timeout: Duration::from_secs(60),
+            max_sources: 1024,
+            max_pairs: 1000,
+        }
+    }
+}
+
+/// Counters per direction: [up, down].
+#[derive(Debug, Default)]
+pub struct Counters {
+    pub bytes: [AtomicU64; 2],
+    pub chunks: [AtomicU64; 2],
+    pub pairs: AtomicU64,
+    /// Per direction, per [`FAULT_COUNTERS`] entry.
+    pub faults: [[AtomicU64; 10]; 2],
+}
+
+impl Counters {
+    pub fn bytes(&self, d: Dir) -> u64 {
+        self.bytes[d.index()].load(Ordering::Relaxed)
+    }
+    pub fn chunks(&self, d: Dir) -> u64 {
+        self.chunks[d.index()].load(Ordering::Relaxed)
+    }
+    pub fn fault(&self, d: Dir, counter: usize) -> u64 {
+        self.faults[d.index()][counter].load(Ordering::Relaxed)
+    }
+}
+
+/// What every relay thread shares: the event channel, the stop flag and the counters.
+#[derive(Clone)]
+pub(crate) struct Hub {
+    events: Sender<RelayEvent>,
+    pub stop: Arc<AtomicBool>,
+    pub counters: Arc<Counters>,
+    pub local: Option<SocketAddr>,
+}
+
+impl Hub {
+    /// Sends an event; waits while the channel is full (back-pressure) unless stopping.
+    pub fn emit(&self, pair: Option<u64>, peer: Option<SocketAddr>, kind: RelayKind) {
+        match &kind {
+            RelayKind::Data { dir, bytes } => {
+                self.counters.bytes[dir.index()].fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                self.counters.chunks[dir.index()].fetch_add(1, Ordering::Relaxed);
+            }
+            RelayKind::Fault { dir, what } => {
+                self.counters.faults[dir.index()][what.counter()].fetch_add(1, Ordering::Relaxed);
+            }
+            RelayKind::Accepted => {
+                self.counters.pairs.fetch_add(1, Ordering::Relaxed);
+            }
+            _ => {}
+        }
+        let mut ev = RelayEvent {
+            ts_us: super::now_us(),
+            pair,
+            peer,
+            local: self.local,
+            kind,
+        };
+        loop {
+            match self.events.send_timeout(ev, Duration::from_millis(50)) {
+                Ok(()) => return,
+                Err(crossbeam_channel::SendTimeoutError::Disconnected(_)) => {
+                    self.stop.store(true, Ordering::Relaxed);
+                    return;
+                }
+                Err(crossbeam_channel::SendTimeoutError::Timeout(back)) => {
+                    if self.stopping() {
+                        return;
+                    }
+                    ev = back;
+                }
+            }
+        }
+    }
+
+    pub fn stopping(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+
+    pub fn error(
+        &self,
+        pair: Option<u64>,
+        peer: Option<SocketAddr>,
+        e: &std::io::Error,
+        op: super::error::Op,
+        addr: &str,
+    ) {
+        let (kind, detail) = super::error::describe(e, op, addr);
+        self.emit(pair, peer, RelayKind::Error { kind, detail });
+    }
+}
+
+/// A running relay: its thread, its events and its counters.
+pub struct Relay {
+    events: Receiver<RelayEvent>,
+    stop: Arc<AtomicBool>,
+    counters: Arc<Counters>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Relay {
+    /// Starts the relay. Never fails: a bad address or a port in use arrives as an
+    /// [`RelayKind::Error`], then [`RelayKind::Stopped`], and the channel closes.
+    pub fn start(config: RelayConfig) -> Relay {
+        let (tx, rx) = crossbeam_channel::bounded(4096);
+        let stop = Arc::new(AtomicBool::new(false));
+        let counters = Arc::new(Counters::default());
+        let hub = Hub {
+            events: tx,
+            stop: stop.clone(),
+            counters: counters.clone(),
+            local: None,
+        };
+        let thread = std::thread::Builder::new()
+            .name("relay".into())
+            .spawn(move || {
+                let mut end = hub.clone();
+                let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+                    if config.udp {
+                        udp::run(config, hub)
+                    } else {
+                        tcp::run(config, hub)
+                    }
+                }));
+                if let Ok(local) = run {
+                    end.local = local;
+                } else {
+                    end.emit(
+                        None,
+                        None,
+                        RelayKind::Error {
+                            kind: ErrorKind::Internal,
+                            detail: "internal error (a bug; please report it): the relay stopped"
+                                .into(),
+                        },
+                    );
+                }
+                end.emit(None, None, RelayKind::Stopped);
+            })
+            .ok();
+        Relay {
+            events: rx,
+            stop,
+            counters,
+            thread,
+        }
+    }
+
+    pub fn events(&self) -> &Receiver<RelayEvent> {
+        &self.events
+    }
+
+    pub fn counters(&self) -> &Counters {
+        &self.counters
+    }
+
+    /// True once the relay's main thread has ended.
+    pub fn is_finished(&self) -> bool {
+        self.thread.as_ref().is_none_or(|t| t.is_finished())
+    }
+
+    /// Asks the relay to stop and waits for it, returning the events still queued.
+    pub fn stop_and_join(&mut self) -> Vec<RelayEvent> {
+        self.stop.store(true, Ordering::Relaxed);
+        let mut rest = Vec::new();
+        while let Some(t) = &self.thread {
+            while let Ok(ev) = self.events.try_recv() {
+                rest.push(ev);
+            }
+            if t.is_finished() {
+                if let Some(t) = self.thread.take() {
+                    let _ = t.join();
+                }
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        rest.extend(self.events.try_iter());
+        rest
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}

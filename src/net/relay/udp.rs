@@ -1,0 +1,334 @@
+//! The UDP relay: one upstream socket per source address (like a NAT), each with its own
+//! two directions (bounded queues; a full queue drops the datagram and says so), ended
+//! after an idle timeout. Replies go back to the source their socket belongs to.
+
+use super::pipe::{Msg, Pipe, QUEUE};
+use super::{Dir, Hub, RelayConfig, RelayKind};
+use crate::net::error::{ErrorKind, Op};
+use crossbeam_channel::{Sender, TrySendError};
+use std::collections::HashMap;
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+const STEP: Duration = Duration::from_millis(50);
+const MAX_DATAGRAM: usize = 65_536;
+
+/// One source's mapping, as the main loop holds it.
+struct Mapping {
+    id: u64,
+    tx: Sender<Msg>,
+    /// Milliseconds since `base` of the last datagram either way.
+    last: Arc<AtomicU64>,
+    done: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+fn first_bound(text: &str, hub: &Hub) -> Option<UdpSocket> {
+    let addrs = match crate::net::addr::resolve(text) {
+        Ok(a) => a,
+        Err(e) => {
+            hub.emit(
+                None,
+                None,
+                RelayKind::Error {
+                    kind: ErrorKind::BadAddress,
+                    detail: format!("cannot bind {text}: {}", e),
+                },
+            );
+            return None;
+        }
+    };
+    let mut last = None;
+    for a in addrs {
+        match UdpSocket::bind(a) {
+            Ok(s) => return Some(s),
+            Err(e) => last = Some(e),
+        }
+    }
+    if let Some(e) = last {
+        hub.error(None, None, &e, Op::Bind, text);
+    }
+    None
+}
+
+/// Runs until the relay stops; the address it listened on (None if it could not).
+pub(super) fn run(config: RelayConfig, mut hub: Hub) -> Option<SocketAddr> {
+    let to = match crate::net::addr::resolve(&config.to).map(|a| a.into_iter().next()) {
+        Ok(Some(a)) => a,
+        _ => {
+            hub.emit(
+                None,
+                None,
+                RelayKind::Error {
+                    kind: crate::net::error::resolve_failure_kind(&config.to),
+                    detail: format!("cannot send to {}: the address does not resolve", config.to),
+                },
+            );
+            return None;
+        }
+    };
+    let sock = first_bound(&config.listen, &hub)?;
+    let _ = sock.set_read_timeout(Some(STEP));
+    hub.local = sock.local_addr().ok();
+    let seed = config.seed.unwrap_or_else(|| fastrand::u64(..));
+    hub.emit(None, None, RelayKind::Seed { seed });
+    hub.emit(
+        None,
+        None,
+        RelayKind::Listening {
+            to: config.to.clone(),
+            udp: true,
+        },
+    );
+    let listener = Arc::new(sock);
+    let base = Instant::now();
+    let mut map: HashMap<SocketAddr, Mapping> = HashMap::new();
+    let mut next = 0u64;
+    let mut buf = vec![0u8; MAX_DATAGRAM];
+    let mut swept = Instant::now();
+    while !hub.stopping() {
+        // Ended mappings go, at most every STEP (not per datagram: a flood stays linear).
+        if swept.elapsed() >= STEP {
+            swept = Instant::now();
+            sweep(&mut map);
+        }
+        let (n, src) = match listener.recv_from(&mut buf) {
+            Ok(x) => x,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock
+                        | io::ErrorKind::TimedOut
+                        | io::ErrorKind::Interrupted
+                ) =>
+            {
+                continue;
+            }
+            Err(e) => {
+                hub.error(None, None, &e, Op::Recv, &config.listen);
+                std::thread::sleep(STEP);
+                continue;
+            }
+        };
+        // A mapping that just ended is replaced by a new one (the source starts afresh).
+        if map
+            .get(&src)
+            .is_some_and(|m| m.done.load(Ordering::Relaxed))
+            && let Some(mut m) = map.remove(&src)
+            && let Some(t) = m.thread.take()
+        {
+            let _ = t.join();
+        }
+        if !map.contains_key(&src) {
+            if map.len() >= config.max_sources {
+                hub.emit(
+                    None,
+                    Some(src),
+                    RelayKind::TooManySources {
+                        limit: config.max_sources,
+                    },
+                );
+                continue;
+            }
+            next += 1;
+            match open(&config, &hub, &listener, src, to, next, seed, base) {
+                Some(m) => {
+                    map.insert(src, m);
+                }
+                None => continue,
+            }
+        }
+        let Some(m) = map.get(&src) else { continue };
+        m.last
+            .store(base.elapsed().as_millis() as u64, Ordering::Relaxed);
+        let data = buf[..n].to_vec();
+        if let Err(TrySendError::Full(_)) = m.tx.try_send(Msg::Data(data, Instant::now())) {
+            hub.emit(
+                Some(m.id),
+                Some(src),
+                RelayKind::QueueFull {
+                    dir: Dir::Up,
+                    len: n,
+                },
+            );
+        }
+    }
+    for (_, mut m) in map.drain() {
+        m.done.store(true, Ordering::Relaxed);
+        drop(m.tx);
+        if let Some(t) = m.thread.take() {
+            let _ = t.join();
+        }
+    }
+    hub.local
+}
+
+/// Forgets the mappings that ended (idle), joining their threads.
+fn sweep(map: &mut HashMap<SocketAddr, Mapping>) {
+    map.retain(|_, m| {
+        let keep = !m.done.load(Ordering::Relaxed);
+        if !keep && let Some(t) = m.thread.take() {
+            let _ = t.join();
+        }
+        keep
+    });
+}
+
+/// A new source: its upstream socket and the thread that runs its two directions.
+#[allow(clippy::too_many_arguments)]
+fn open(
+    config: &RelayConfig,
+    hub: &Hub,
+    listener: &Arc<UdpSocket>,
+    src: SocketAddr,
+    to: SocketAddr,
+    id: u64,
+    seed: u64,
+    base: Instant,
+) -> Option<Mapping> {
+    hub.emit(Some(id), Some(src), RelayKind::Accepted);
+    let any: IpAddr = if to.is_ipv4() {
+        Ipv4Addr::UNSPECIFIED.into()
+    } else {
+        Ipv6Addr::UNSPECIFIED.into()
+    };
+    let up = match UdpSocket::bind((any, 0)).and_then(|s| s.connect(to).map(|_| s)) {
+        Ok(s) => s,
+        Err(e) => {
+            hub.error(Some(id), Some(src), &e, Op::Connect, &config.to);
+            hub.emit(Some(id), Some(src), RelayKind::PairClosed);
+            return None;
+        }
+    };
+    let _ = up.set_read_timeout(Some(STEP));
+    if let Ok(local) = up.local_addr() {
+        hub.emit(
+            Some(id),
+            Some(src),
+            RelayKind::Upstream {
+                from: local,
+                upstream: to,
+            },
+        );
+    }
+    let (tx, rx) = crossbeam_channel::bounded(QUEUE * 4);
+    let last = Arc::new(AtomicU64::new(base.elapsed().as_millis() as u64));
+    let done = Arc::new(AtomicBool::new(false));
+    let (h, l, d, lis) = (hub.clone(), last.clone(), done.clone(), listener.clone());
+    let faults = config.faults.clone();
+    let idle = config.idle_timeout;
+    let to_text = config.to.clone();
+    let thread = std::thread::Builder::new()
+        .name(format!("relay-udp-{id}"))
+        .spawn(move || {
+            std::thread::scope(|scope| {
+                let (up, h, d) = (&up, &h, &*d);
+                let (dtx, drx) = crossbeam_channel::bounded(QUEUE * 4);
+                scope.spawn(move || {
+                    let mut pipe =
+                        Pipe::new(Dir::Up, id, src, h.clone(), faults.up.clone(), seed, true);
+                    let mut write = |b: &[u8]| {
+                        if let Err(e) = up.send(b) {
+                            h.error(Some(id), Some(src), &e, Op::Send, &to_text);
+                        }
+                        Ok(())
+                    };
+                    pipe.run(&rx, &mut write, d);
+                });
+                scope.spawn(move || {
+                    let mut pipe = Pipe::new(
+                        Dir::Down,
+                        id,
+                        src,
+                        h.clone(),
+                        faults.down.clone(),
+                        seed,
+                        true,
+                    );
+                    let mut write = |b: &[u8]| lis.send_to(b, src).map(|_| ());
+                    pipe.run(&drx, &mut write, d);
+                });
+                read_replies(up, &dtx, h, d, &l, base, idle, id, src);
+            });
+            h.emit(Some(id), Some(src), RelayKind::PairClosed);
+        });
+    match thread {
+        Ok(t) => Some(Mapping {
+            id,
+            tx,
+            last,
+            done,
+            thread: Some(t),
+        }),
+        Err(_) => {
+            hub.emit(
+                Some(id),
+                Some(src),
+                RelayKind::Error {
+                    kind: ErrorKind::Internal,
+                    detail: "cannot start a thread for this source; its datagram was dropped"
+                        .into(),
+                },
+            );
+            None
+        }
+    }
+}
+
+/// Reads the server's replies for one source until the mapping is idle too long.
+#[allow(clippy::too_many_arguments)]
+fn read_replies(
+    up: &UdpSocket,
+    dtx: &Sender<Msg>,
+    hub: &Hub,
+    done: &AtomicBool,
+    last: &AtomicU64,
+    base: Instant,
+    idle: Duration,
+    id: u64,
+    src: SocketAddr,
+) {
+    let mut buf = vec![0u8; MAX_DATAGRAM];
+    while !done.load(Ordering::Relaxed) && !hub.stopping() {
+        match up.recv(&mut buf) {
+            Ok(n) => {
+                last.store(base.elapsed().as_millis() as u64, Ordering::Relaxed);
+                let msg = Msg::Data(buf[..n].to_vec(), Instant::now());
+                if let Err(TrySendError::Full(_)) = dtx.try_send(msg) {
+                    hub.emit(
+                        Some(id),
+                        Some(src),
+                        RelayKind::QueueFull {
+                            dir: Dir::Down,
+                            len: n,
+                        },
+                    );
+                }
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock
+                        | io::ErrorKind::TimedOut
+                        | io::ErrorKind::Interrupted
+                ) =>
+            {
+                let quiet = (base.elapsed().as_millis() as u64)
+                    .saturating_sub(last.load(Ordering::Relaxed));
+                if quiet >= idle.as_millis() as u64 {
+                    hub.emit(Some(id), Some(src), RelayKind::Expired { idle_ms: quiet });
+                    done.store(true, Ordering::Relaxed);
+                }
+            }
+            // An ICMP port unreachable from the server: told, and the mapping stays.
+            Err(e) => {
+                hub.error(Some(id), Some(src), &e, Op::Recv, "the server");
+                std::thread::sleep(STEP);
+            }
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! `socket-tester relay` as a user runs it: a std::net echo server behind it, a std::net
+//! client in front; the lines on stdout, the JSON Lines record with both directions, and
+//! the exit codes (2 for bad arguments, 1 when it cannot listen).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_socket-tester"))
+}
+
+fn echo_server() -> String {
+    let l = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let a = l.local_addr().expect("addr").to_string();
+    std::thread::spawn(move || {
+        for mut c in l.incoming().flatten() {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = c.read(&mut buf) {
+                if n == 0 || c.write_all(&buf[..n]).is_err() {
+                    break;
+                }
+            }
+            let _ = c.shutdown(Shutdown::Write);
+        }
+    });
+    a
+}
+
+/// Runs the relay (3 s) with `args` in front of an echo server, sends `hello` through it
+/// and reads the echo; its stdout and exit code.
+fn run_relay(args: &[&std::ffi::OsStr]) -> (String, Option<i32>) {
+    let mut child = bin()
+        .args(["relay", "--listen", "127.0.0.1:0", "--to", &echo_server()])
+        .args(["--headless", "--duration", "3s"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start");
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut lines = Vec::new();
+    let at = loop {
+        let mut line = String::new();
+        assert!(
+            out.read_line(&mut line).expect("read") > 0,
+            "ended early: {lines:?}"
+        );
+        lines.push(line.clone());
+        if line.contains("listening") {
+            let addr = line.split_whitespace().nth(2).expect("the address");
+            break addr.to_string();
+        }
+    };
+    let mut c = TcpStream::connect(&at).expect("connect");
+    c.set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    c.write_all(b"hello").expect("write");
+    let mut back = [0u8; 5];
+    c.read_exact(&mut back).expect("echo");
+    assert_eq!(&back, b"hello");
+    c.shutdown(Shutdown::Write).expect("FIN");
+    let mut rest = Vec::new();
+    let _ = c.read_to_end(&mut rest);
+    let mut tail = String::new();
+    out.read_to_string(&mut tail).expect("read");
+    let status = child.wait().expect("wait");
+    (lines.concat() + &tail, status.code())
+}
+
+#[test]
+fn relay_prints_both_directions_and_records_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let record = dir.path().join("relay.jsonl");
+    let (all, code) = run_relay(&[
+        "--seed".as_ref(),
+        "5".as_ref(),
+        "--latency".as_ref(),
+        "up:50".as_ref(),
+        "--record".as_ref(),
+        record.as_os_str(),
+    ]);
+    assert_eq!(code, Some(0), "{all}");
+    assert!(all.contains("fault seed 5"), "{all}");
+    assert!(
+        all.contains("#1 127.0.0.1:") && all.contains("client → server 5 B: hello"),
+        "{all}"
+    );
+    assert!(all.contains("server → client 5 B: hello"), "{all}");
+    assert!(all.contains("client → server fault: delayed 5"), "{all}");
+    assert!(all.contains("client → server FIN carried"), "{all}");
+    assert!(
+        all.contains("relay: up (client → server): 5 B in 1 chunks; faults: delayed 1"),
+        "{all}"
+    );
+    let rec = std::fs::read_to_string(&record).expect("record");
+    let rows: Vec<serde_json::Value> = rec
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    let data = |dir: &str| {
+        rows.iter().any(|r| {
+            r["event"] == "data" && r["dir"] == dir && r["pair"] == 1 && r["bytes"] == "68656c6c6f"
+        })
+    };
+    assert!(data("up") && data("down"), "{rec}");
+}
+
+#[test]
+fn relay_pcapng_holds_both_streams_for_tshark() {
+    if Command::new("tshark").arg("--version").output().is_err() {
+        eprintln!("no tshark: skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let record = dir.path().join("relay.pcapng");
+    let (all, code) = run_relay(&["--record".as_ref(), record.as_os_str()]);
+    assert_eq!(code, Some(0), "{all}");
+    let o = Command::new("tshark")
+        .arg("-r")
+        .arg(&record)
+        .args([
+            "-Y",
+            "tcp.len > 0",
+            "-T",
+            "fields",
+            "-e",
+            "tcp.stream",
+            "-e",
+            "tcp.payload",
+        ])
+        .output()
+        .expect("tshark");
+    let rows = String::from_utf8_lossy(&o.stdout);
+    let rows: Vec<&str> = rows.lines().collect();
+    // Each stream (client ↔ relay, relay ↔ server) holds hello both ways.
+    for stream in ["0", "1"] {
+        let n = rows
+            .iter()
+            .filter(|r| **r == format!("{stream}\t68656c6c6f"))
+            .count();
+        assert_eq!(n, 2, "stream {stream}: {rows:?}");
+    }
+    let bad = Command::new("tshark")
+        .arg("-r")
+        .arg(&record)
+        .args(["-Y", "_ws.malformed || _ws.expert.severity >= error"])
+        .output()
+        .expect("tshark");
+    assert!(
+        String::from_utf8_lossy(&bad.stdout).trim().is_empty(),
+        "no malformed packets"
+    );
+}
+
+#[test]
+fn bad_relay_arguments_exit_2_naming_the_problem() {
+    let run = |args: &[&str]| {
+        let o = bin()
+            .args(["relay", "--listen", "127.0.0.1:0", "--to", "127.0.0.1:9"])
+            .args(args)
+            .output()
+            .expect("run");
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let (code, err) = run(&["--drop", "10"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--drop") && err.contains("--udp"), "{err}");
+    let (code, err) = run(&["--latency", "soon"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--latency"), "{err}");
+    let (code, err) = run(&["--udp", "--corrupt", "101"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("percentage"), "{err}");
+    let o = bin()
+        .args(["relay", "--listen", "127.0.0.1:0"])
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(2), "--to is required");
+}
+
+#[test]
+fn a_relay_that_cannot_listen_exits_1() {
+    let held = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let at = held.local_addr().expect("addr").to_string();
+    let o = bin()
+        .args([
+            "relay",
+            "--listen",
+            &at,
+            "--to",
+            "127.0.0.1:9",
+            "--duration",
+            "5s",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("error:"), "{out}");
+}
