@@ -177,8 +177,10 @@ fn ui_widgets_do_not_take_the_whole_tab() {
         "tab_tools",
         "tab_save",
         "session_panel",
-        // The tab's top (fields and controls), split from its drawing.
+        // The tab's top (fields and controls) and its encoding banner, split from its
+        // drawing.
         "controls",
+        "enc_banner",
         "mode",
         "app",
         "action",

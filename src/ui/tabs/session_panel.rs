@@ -132,8 +132,13 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) -> bool {
     save_rest
 }
 
-/// The narrowest pane that takes simple mode's column beside the log.
-const COLUMN_MIN_PANE: f32 = 700.0;
+/// A tab narrower than this share of the window is a pane of a split (a lab's half
+/// window): it keeps the rows, since a column would leave its log no width. (A side panel
+/// such as the Network panel takes less.)
+const SPLIT_PANE_SHARE: f32 = 0.6;
+
+/// A tab shorter than this (points) is very short: 150 % zoom on a 1024×600 projector.
+const TINY_TAB: f32 = 400.0;
 
 /// The tab's body. `force_send` is Ctrl+Enter; `notify` wakes the window.
 pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option<Notifier>) {
@@ -153,11 +158,12 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
     );
     // A narrow pane (a lab's half window) keeps the rows: a column would leave the log
     // no width.
-    if simple && ui.available_width() >= COLUMN_MIN_PANE {
+    let window_w = ui.ctx().content_rect().width();
+    if simple && ui.available_width() >= SPLIT_PANE_SHARE * window_w {
         super::controls::settings_column(ui, p, notify);
-        about_line(ui, p);
+        about_line(ui, p, tab_h < TINY_TAB);
     } else {
-        about_line(ui, p);
+        about_line(ui, p, tab_h < TINY_TAB);
         // Whether the fields can be edited, as the frame began (before its main button).
         let editable = !p.is_running();
         let compact = simple && !p.more_open;
@@ -188,19 +194,28 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
     if p.role == Role::TcpServer {
         client_panel(ui, p);
     }
-    egui::CentralPanel::no_frame().show(ui, |ui| log_panel(ui, p));
+    // A very short tab (150 % zoom on a 1024×600 projector): the note on what a row is
+    // moves into the lesson line's hover, and the log keeps its line.
+    let tiny = tab_h < TINY_TAB;
+    egui::CentralPanel::no_frame().show(ui, |ui| log_panel(ui, p, tiny));
 }
 
 /// The lesson's hint for this role: one line, cut to the width on a narrow pane; the
 /// whole text and more on hover.
-fn about_line(ui: &mut Ui, p: &SessionPanel) {
+fn about_line(ui: &mut Ui, p: &SessionPanel, tiny: bool) {
     let (hint, more) = crate::ui::lesson::learn::about(p.lang, p.role);
     let about = fl!(loader(p.lang), "about-prefix", hint = hint);
     let about_line = egui::Label::new(RichText::new(&about).weak())
         .truncate()
         .show_tooltip_when_elided(false);
+    // On a very short tab the note on what a row is is not drawn: it is here.
+    let rows = tiny
+        .then(|| rows_note_text(p))
+        .flatten()
+        .map(|n| format!("\n\n{n}"))
+        .unwrap_or_default();
     ui.add(about_line)
-        .on_hover_text(format!("{about}\n\n{more}"));
+        .on_hover_text(format!("{about}\n\n{more}{rows}"));
 }
 
 /// The bottom panel: the send box (with the reply target of the receiving roles) and the
@@ -280,9 +295,11 @@ fn client_panel(ui: &mut Ui, p: &mut SessionPanel) {
 }
 
 /// The log, with a note on what one row is, and what its toolbar asked for applied.
-fn log_panel(ui: &mut Ui, p: &mut SessionPanel) {
+fn log_panel(ui: &mut Ui, p: &mut SessionPanel, tiny: bool) {
     super::enc_banner::show(ui, p);
-    rows_note(ui, p);
+    if !tiny {
+        rows_note(ui, p);
+    }
     p.log.live_on = p.st.live.is_some();
     let actions = {
         let view = p.runtime.shared();
@@ -327,21 +344,26 @@ fn log_panel(ui: &mut Ui, p: &mut SessionPanel) {
 /// line, cut on a narrow pane; all of it and the tip on hover.
 fn rows_note(ui: &mut Ui, p: &SessionPanel) {
     let lang = p.lang;
-    let raw_tcp =
-        p.role.is_tcp() && matches!(p.settings.framing.framing(), Ok(crate::codec::Framing::Raw));
-    let rows_note = if !p.role.is_tcp() {
-        Some(fl!(loader(lang), "rows-udp"))
-    } else if raw_tcp {
-        Some(fl!(loader(lang), "rows-tcp-raw"))
-    } else {
-        None
-    };
-    if let Some(note) = rows_note {
+    if let Some(note) = rows_note_text(p) {
         let line = egui::Label::new(RichText::new(&note).weak().small())
             .truncate()
             .show_tooltip_when_elided(false);
         let tip = fl!(loader(lang), "rows-tip");
         ui.add(line).on_hover_text(format!("{note}\n\n{tip}"));
+    }
+}
+
+/// The note on what one row is: a datagram (UDP) or one recv()'s bytes (raw TCP).
+fn rows_note_text(p: &SessionPanel) -> Option<String> {
+    let lang = p.lang;
+    let raw_tcp =
+        p.role.is_tcp() && matches!(p.settings.framing.framing(), Ok(crate::codec::Framing::Raw));
+    if !p.role.is_tcp() {
+        Some(fl!(loader(lang), "rows-udp"))
+    } else if raw_tcp {
+        Some(fl!(loader(lang), "rows-tcp-raw"))
+    } else {
+        None
     }
 }
 

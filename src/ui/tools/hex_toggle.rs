@@ -3,7 +3,6 @@
 //! text where that loses nothing (the bytes are text in the encoding and read back as the
 //! same bytes), else keeps the hex and says why under the field.
 
-use super::send_box::{PayloadForm, SendState};
 use crate::codec::{self, Encoding, PayloadError};
 use crate::i18n::{Lang, loader};
 use i18n_embed_fl::fl;
@@ -21,9 +20,26 @@ pub enum HexNote {
     Bad(PayloadError),
 }
 
-/// Converts the box after its Hex tick changed (`st.hex` is the new value); why not,
-/// when it could not.
-pub fn on_toggle(st: &mut SendState, enc: Encoding) -> Option<HexNote> {
+/// The send box's fields the Hex tick converts: its text (changed in place) and the
+/// modes that say how the text reads (`hex` is the tick's new value).
+pub struct BoxText<'a> {
+    pub text: &'a mut String,
+    pub hex: bool,
+    pub escapes: bool,
+    pub variables: bool,
+}
+
+/// The bytes a text stands for (with escapes: as they read it), in `enc`.
+fn text_bytes(text: &str, escapes: bool, enc: Encoding) -> Result<Vec<u8>, PayloadError> {
+    if escapes {
+        Ok(codec::parse_escapes(text, enc)?)
+    } else {
+        Ok(codec::encode(enc, text)?)
+    }
+}
+
+/// Converts the box after its Hex tick changed; why not, when it could not.
+pub fn on_toggle(st: BoxText, enc: Encoding) -> Option<HexNote> {
     if st.text.is_empty() {
         return None;
     }
@@ -31,20 +47,15 @@ pub fn on_toggle(st: &mut SendState, enc: Encoding) -> Option<HexNote> {
         return Some(HexNote::Variables);
     }
     if st.hex {
-        let text_form = PayloadForm {
-            text: st.text.clone(),
-            escapes: st.escapes,
-            ..PayloadForm::default()
-        };
-        return match text_form.data(enc, &mut 1) {
+        return match text_bytes(st.text, st.escapes, enc) {
             Ok(b) => {
-                st.text = codec::to_hex_spaced(&b);
+                *st.text = codec::to_hex_spaced(&b);
                 None
             }
             Err(e) => Some(HexNote::Bad(e)),
         };
     }
-    let bytes = match codec::parse_hex(&st.text) {
+    let bytes = match codec::parse_hex(st.text) {
         Ok(b) => b,
         Err(e) => return Some(HexNote::Bad(PayloadError::Hex(e))),
     };
@@ -63,15 +74,10 @@ pub fn on_toggle(st: &mut SendState, enc: Encoding) -> Option<HexNote> {
         return Some(HexNote::Control(u32::from(c)));
     }
     // The text must stand for the same bytes (with escapes: as they read it).
-    let back = PayloadForm {
-        text: shown.clone(),
-        escapes: st.escapes,
-        ..PayloadForm::default()
-    };
-    if back.data(enc, &mut 1).ok().as_deref() != Some(&bytes[..]) {
+    if text_bytes(&shown, st.escapes, enc).ok().as_deref() != Some(&bytes[..]) {
         return Some(HexNote::NotText(enc));
     }
-    st.text = shown;
+    *st.text = shown;
     None
 }
 
@@ -117,49 +123,64 @@ pub fn note_text(lang: Lang, n: &HexNote) -> String {
 mod tests {
     use super::*;
 
-    fn state(text: &str, hex: bool, escapes: bool) -> SendState {
-        SendState {
+    struct St {
+        text: String,
+        hex: bool,
+        escapes: bool,
+    }
+
+    fn state(text: &str, hex: bool, escapes: bool) -> St {
+        St {
             text: text.into(),
             hex,
             escapes,
-            ..SendState::default()
         }
+    }
+
+    fn toggle(st: &mut St, enc: Encoding) -> Option<HexNote> {
+        let b = BoxText {
+            text: &mut st.text,
+            hex: st.hex,
+            escapes: st.escapes,
+            variables: false,
+        };
+        on_toggle(b, enc)
     }
 
     #[test]
     fn gbk_text_goes_to_hex_and_back() {
         let mut st = state("你好", true, false);
-        assert_eq!(on_toggle(&mut st, Encoding::GBK), None);
+        assert_eq!(toggle(&mut st, Encoding::GBK), None);
         assert_eq!(st.text, "C4 E3 BA C3");
         st.hex = false;
-        assert_eq!(on_toggle(&mut st, Encoding::GBK), None);
+        assert_eq!(toggle(&mut st, Encoding::GBK), None);
         assert_eq!(st.text, "你好");
     }
 
     #[test]
     fn escapes_survive_the_round_trip_and_bad_bytes_stay_hex() {
         let mut st = state("a\\r\\n\\\\b", true, true);
-        assert_eq!(on_toggle(&mut st, Encoding::UTF_8), None);
+        assert_eq!(toggle(&mut st, Encoding::UTF_8), None);
         assert_eq!(st.text, "61 0D 0A 5C 62");
         st.hex = false;
-        assert_eq!(on_toggle(&mut st, Encoding::UTF_8), None);
+        assert_eq!(toggle(&mut st, Encoding::UTF_8), None);
         assert_eq!(st.text, "a\\r\n\\\\b");
         // Without escapes a CR would not show: kept.
         let mut st = state("61 0D", false, false);
         assert_eq!(
-            on_toggle(&mut st, Encoding::UTF_8),
+            toggle(&mut st, Encoding::UTF_8),
             Some(HexNote::Control(0x0d))
         );
         assert_eq!(st.text, "61 0D");
         // GBK bytes on a UTF-8 tab are not text: kept, and said why.
         let mut st = state("C4 E3", false, false);
-        let n = on_toggle(&mut st, Encoding::UTF_8).expect("a note");
+        let n = toggle(&mut st, Encoding::UTF_8).expect("a note");
         assert_eq!(n, HexNote::NotText(Encoding::UTF_8));
         assert!(note_text(Lang::Zh, &n).contains("UTF-8"));
         // A character GBK cannot write: kept as text.
         let mut st = state("😀", true, false);
         assert!(matches!(
-            on_toggle(&mut st, Encoding::GBK),
+            toggle(&mut st, Encoding::GBK),
             Some(HexNote::Bad(PayloadError::Encode(_)))
         ));
         assert_eq!(st.text, "😀");

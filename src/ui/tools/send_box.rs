@@ -265,7 +265,13 @@ fn options_row(
         .changed()
     {
         // The message follows: its bytes as hex, or the hex back as text.
-        st.hex_note = super::hex_toggle::on_toggle(st, enc).map(|n| (n, st.text.clone()));
+        let b = super::hex_toggle::BoxText {
+            text: &mut st.text,
+            hex: st.hex,
+            escapes: st.escapes,
+            variables: st.variables,
+        };
+        st.hex_note = super::hex_toggle::on_toggle(b, enc).map(|n| (n, st.text.clone()));
     }
     ui.add_enabled_ui(!st.hex, |ui| {
         if !simple || st.escapes {
