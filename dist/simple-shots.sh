@@ -30,3 +30,4 @@ for z in 100 150; do
   HOME=$H LANG=zh_CN.UTF-8 $S $OUT/zh-simple-tcp-client-$z.png --wait 6 --size 1024x600 -- $B tcp-client --connect 127.0.0.1:17893 --send 你好 --encoding gbk
   wait
 done
+rm -f "$OUT"/zh-simple-*.png.log
