@@ -69,7 +69,8 @@ pub fn show(
             // One box instead of three buttons, so the row stays one row.
             let current = modes.iter().find(|m| m.0 == *display).map(|m| m.1.clone());
             egui::ComboBox::from_id_salt(("display_mode", id_salt))
-                .width(80.0)
+                // Compact: as wide as "Text + Hex" needs and no more.
+                .width(if simple { 64.0 } else { 80.0 })
                 .selected_text(current.unwrap_or_default())
                 .show_ui(ui, |ui| {
                     for (mode, name) in &modes {
@@ -83,7 +84,9 @@ pub fn show(
                 ui.selectable_value(display, *mode, name);
             }
         }
-        ui.separator();
+        if !(simple && narrow) {
+            ui.separator();
+        }
         if simple && !filtering {
             ui.toggle_value(&mut st.filter_open, fl!(loader(lang), "log-filter-toggle"))
                 .on_hover_text(fl!(loader(lang), "log-filter-hint"));
