@@ -234,6 +234,8 @@ impl Timeline {
         if bound {
             return match kind {
                 ErrorKind::BadPayload | ErrorKind::MessageTooLong => "send",
+                // A destination that does not resolve fails before any send: the lookup.
+                ErrorKind::HostNotFound => "getaddrinfo",
                 _ => "recv",
             };
         }

@@ -351,6 +351,18 @@ mod tests {
         ));
         let texts = t.texts(Lang::En);
         assert_eq!(texts[2], "sendto(127.0.0.1:8080) 4 B");
+        // A mistyped host fails its lookup, not a recv().
+        t.on_event(&ev(
+            r,
+            EventKind::Error {
+                kind: ErrorKind::HostNotFound,
+                detail: "x".into(),
+            },
+            None,
+            None,
+        ));
+        let texts = t.texts(Lang::En);
+        assert!(texts[3].starts_with("getaddrinfo() ✗"), "{texts:?}");
 
         let r = Role::TcpClient;
         let mut t = Timeline::new(r);
