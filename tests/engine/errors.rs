@@ -135,6 +135,17 @@ fn malformed_addresses_are_bad_address_and_the_worker_ends() {
 }
 
 #[test]
+fn a_bind_host_that_does_not_resolve_is_host_not_found_not_a_bad_address() {
+    let mut w = Watch::start(SessionConfig::new(
+        Role::UdpReceiver,
+        "no-such-host.invalid:0",
+    ));
+    let (kind, message) = w.wait_error();
+    assert_eq!(kind, ErrorKind::HostNotFound, "{message}");
+    w.wait_end();
+}
+
+#[test]
 fn udp_set_destination_to_a_malformed_address_keeps_the_old_one() {
     let r = UdpSocket::bind("127.0.0.1:0").unwrap();
     r.set_read_timeout(Some(WAIT)).unwrap();

@@ -86,10 +86,11 @@ impl Udp {
         let mut bind_addr = match bind_address(&bind_text, dest) {
             Ok(a) => a,
             Err(e) => {
+                // A name that does not resolve is that, not a malformed address.
                 ctx.error(
                     None,
                     None,
-                    ErrorKind::BadAddress,
+                    resolve_failure_kind(&bind_text),
                     format!("local address {bind_text}: {e}"),
                 );
                 return None;
