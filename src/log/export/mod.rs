@@ -329,7 +329,7 @@ pub fn run_cli(
                 output.display()
             );
             for b in &r.bad_lines {
-                eprintln!("skipped unreadable record {b}");
+                eprintln!("skipped {b}");
             }
             if !r.bad_lines.is_empty() {
                 eprintln!("skipped {} unreadable record(s)", r.bad_lines.len());
