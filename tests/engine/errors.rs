@@ -146,23 +146,32 @@ fn a_bind_host_that_does_not_resolve_is_host_not_found_not_a_bad_address() {
 }
 
 #[test]
-fn udp_set_destination_to_a_malformed_address_keeps_the_old_one() {
+fn udp_set_destination_that_fails_sends_nothing_to_the_old_one() {
     let r = UdpSocket::bind("127.0.0.1:0").unwrap();
-    r.set_read_timeout(Some(WAIT)).unwrap();
-    let mut w = Watch::start(SessionConfig::new(
-        Role::UdpSender,
-        r.local_addr().unwrap().to_string(),
-    ));
+    r.set_read_timeout(Some(std::time::Duration::from_millis(300)))
+        .unwrap();
+    let at = r.local_addr().unwrap().to_string();
+    let mut w = Watch::start(SessionConfig::new(Role::UdpSender, at.clone()));
     w.wait_local();
     w.send(Command::SetDestination("127.0.0.1".into()));
     let (kind, message) = w.wait_error();
     assert_eq!(kind, ErrorKind::BadAddress, "{message}");
+    // The field no longer names the old destination: nothing goes there.
     w.send(Command::Send {
-        payload: Payload::Bytes(b"same dest".to_vec()),
+        payload: Payload::Bytes(b"not to the old one".to_vec()),
         to: Target::Default,
     });
+    let (_, message) = w.wait_error();
     let mut buf = [0u8; 64];
+    assert!(r.recv_from(&mut buf).is_err(), "sent anyway ({message})");
+    // A good destination again: sent.
+    w.send(Command::SetDestination(at));
+    w.send(Command::Send {
+        payload: Payload::Bytes(b"here".to_vec()),
+        to: Target::Default,
+    });
+    r.set_read_timeout(Some(WAIT)).unwrap();
     let (n, _) = r.recv_from(&mut buf).unwrap();
-    assert_eq!(&buf[..n], b"same dest");
+    assert_eq!(&buf[..n], b"here");
     w.session.stop_and_join();
 }

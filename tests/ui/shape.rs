@@ -176,6 +176,7 @@ fn ui_widgets_do_not_take_the_whole_tab() {
         "tab",
         "tab_tools",
         "tab_save",
+        "tab_dest",
         "session_panel",
         // The tab's top (fields and controls) and its encoding banner, split from its
         // drawing.

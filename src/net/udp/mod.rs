@@ -213,12 +213,17 @@ impl Udp {
                     self.dest = v.first().copied();
                     ctx.info(EventKind::Destination { to: d });
                 }
-                Err(e) => ctx.error(
-                    None,
-                    None,
-                    resolve_failure_kind(&d),
-                    format!("destination {d}: {e}"),
-                ),
+                // No destination rather than the old one: nothing goes where the field no
+                // longer says (a send says there is no destination until a good one).
+                Err(e) => {
+                    self.dest = None;
+                    ctx.error(
+                        None,
+                        None,
+                        resolve_failure_kind(&d),
+                        format!("destination {d}: {e}"),
+                    );
+                }
             },
             Command::Send { payload, to } => self.send(ctx, payload, to),
             Command::SendFile(spec) => {

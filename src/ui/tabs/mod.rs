@@ -26,6 +26,7 @@ pub(super) mod settings;
 pub(super) mod status_words;
 pub(super) mod tab;
 pub(super) mod tab_config;
+pub(super) mod tab_dest;
 pub(super) mod tab_save;
 pub(super) mod tab_tools;
 pub(super) mod tcp_client;

@@ -72,11 +72,13 @@ pub struct SessionPanel {
     pub(super) save_rest_from: Option<u64>,
     /// UDP Sender: the destination the session was started with, and the one last handed
     /// to the worker.
-    started_dest: Option<String>,
-    dest_applied: Option<String>,
+    pub(super) started_dest: Option<String>,
+    pub(super) dest_applied: Option<String>,
+    /// The destination as last typed and since when (applied once it stays unchanged).
+    pub(super) dest_typed: Option<(String, std::time::Instant)>,
     /// Where spools go (the app's data directory).
     spool_dir: PathBuf,
-    notify: Option<Notifier>,
+    pub(super) notify: Option<Notifier>,
     /// What the runtime was last given (sent again only when the fields change).
     sent_rules: Option<(RuleSet, Encoding)>,
     sent_framing: Option<crate::codec::Framing>,
@@ -146,6 +148,7 @@ impl SessionPanel {
             save_rest_from: None,
             started_dest: None,
             dest_applied: None,
+            dest_typed: None,
             spool_dir,
             notify: None,
             sent_rules: None,
@@ -387,6 +390,8 @@ impl SessionPanel {
 
     /// Sends bytes to the current target.
     pub fn send_bytes(&mut self, bytes: Vec<u8>) {
+        // The destination as it reads now, even if it was typed a moment ago.
+        self.apply_destination(true);
         let to = self.target();
         self.send_command(Command::Send {
             payload: Payload::Bytes(bytes),
@@ -430,27 +435,6 @@ impl SessionPanel {
     /// The spool file of this log, if there is one.
     pub fn spool_path(&self) -> Option<PathBuf> {
         self.st.spool_path.clone()
-    }
-
-    /// A bound UDP sender sends to what its destination fields say now: a new valid
-    /// destination is handed to the worker once.
-    pub(in crate::ui) fn follow_destination(&mut self) {
-        if self.role != Role::UdpSender || self.st.state != ConnState::Bound {
-            self.dest_applied = None;
-            return;
-        }
-        let Some(d) = udp_sender::destination(&self.settings) else {
-            return;
-        };
-        if self.dest_applied.as_deref() == Some(d.as_str()) {
-            return;
-        }
-        // The destination the session was started with needs no command.
-        let started = self.dest_applied.is_none() && self.started_dest.as_deref() == Some(&d);
-        if !started {
-            self.send_command(Command::SetDestination(d.clone()));
-        }
-        self.dest_applied = Some(d);
     }
 
     /// What the status line says about the log: rows held, events seen, what is on disk.
