@@ -61,6 +61,19 @@ impl SessionPanel {
         self.save_dialog = Some(PendingDialog::open(req, ctx));
     }
 
+    /// The start of a saved log's name: the tab's name in the window's language
+    /// (`TCP服务端`, `TCP-Server`), without spaces.
+    fn file_stem(&self) -> String {
+        crate::ui::common::lang::tab_label(self.lang, self.role)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(if self.lang == crate::i18n::Lang::Zh {
+                ""
+            } else {
+                "-"
+            })
+    }
+
     /// Asks where to save (rfd, one filter per format) and exports the whole session
     /// from the spool in the encoding chosen now, both off the UI thread.
     pub fn save_log(&mut self, ctx: &egui::Context) {
@@ -81,7 +94,7 @@ impl SessionPanel {
         let Some(output) = output else {
             self.save_rest_from = None;
             // First the file: the answer comes back through poll_save_dialog.
-            let name = save::suggested_name(self.role.as_str(), crate::log::export::Format::Txt);
+            let name = save::suggested_name(&self.file_stem(), crate::log::export::Format::Txt);
             let title = fl!(loader(self.lang), "save-dialog-title");
             let req = save::save_request(&title, &name);
             self.save_dialog = Some(PendingDialog::open(req, ctx));
