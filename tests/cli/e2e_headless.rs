@@ -2,45 +2,17 @@
 //! against std::net peers on loopback. The GBK reply 收到啦我反馈 must come back in the
 //! record with the right text and hex.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use crate::support::cli::*;
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::mpsc;
 use std::time::Duration;
 
 const REPLY: &str = "收到啦我反馈";
 const REPLY_HEX: &str = "cad5b5bdc0b2ced2b7b4c0a1";
 const HELLO_GBK: [u8; 4] = [0xc4, 0xe3, 0xba, 0xc3]; // 你好
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_socket-tester"))
-}
-
-/// Starts the binary; returns the child and a channel of its stdout lines.
-fn spawn(args: &[&str]) -> (Child, mpsc::Receiver<String>) {
-    spawn_cmd(bin(), args)
-}
-
-/// [`spawn`] with a command already set up (an environment variable, say).
-fn spawn_cmd(mut cmd: Command, args: &[&str]) -> (Child, mpsc::Receiver<String>) {
-    let mut child = cmd
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start socket-tester");
-    let out = child.stdout.take().expect("stdout");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    (child, rx)
-}
 
 /// Waits for a stdout line containing `needle`.
 fn wait_line(rx: &mpsc::Receiver<String>, needle: &str) -> String {

@@ -4,47 +4,11 @@
 //! shows a response split across two writes as one row, and two responses in one write as
 //! two. A bad `--framing` exits 2 naming the part that is wrong.
 
+use crate::support::cli::*;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_socket-tester"))
-}
-
-fn spawn(args: &[&str]) -> (Child, mpsc::Receiver<String>) {
-    let mut child = bin()
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start socket-tester");
-    let out = child.stdout.take().expect("stdout");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    (child, rx)
-}
-
-fn port_from(rx: &mpsc::Receiver<String>, needle: &str) -> u16 {
-    loop {
-        let l = rx
-            .recv_timeout(Duration::from_secs(10))
-            .unwrap_or_else(|e| panic!("no {needle:?} line: {e}"));
-        if l.contains(needle) {
-            let at = l.find("local=").expect("local= in line") + "local=".len();
-            let addr: std::net::SocketAddr =
-                l[at..].split_whitespace().next().unwrap().parse().unwrap();
-            return addr.port();
-        }
-    }
-}
 
 /// Every stdout line until the process ends (at most 20 s).
 fn rest(child: &mut Child, rx: &mpsc::Receiver<String>) -> (i32, Vec<String>) {

@@ -3,30 +3,12 @@
 //! resume one recv() returns all three (one rx line, one rx record of every byte). Bad
 //! combinations exit 2.
 
-use std::io::{BufRead, BufReader, Write};
+use crate::support::cli::*;
+use std::io::Write;
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::mpsc;
 use std::time::Duration;
-
-fn spawn(args: &[&str]) -> (Child, mpsc::Receiver<String>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_socket-tester"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start socket-tester");
-    let out = child.stdout.take().expect("stdout");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    (child, rx)
-}
 
 /// The lines up to and including the first containing `needle`.
 fn lines_until(rx: &mpsc::Receiver<String>, needle: &str) -> Vec<String> {

@@ -3,50 +3,11 @@
 //! Python peers on loopback with OS-assigned ports; a bad rule, or a group the regex does
 //! not have, exits 2 naming the rule and the place before anything starts.
 
+use crate::support::cli::*;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpStream, UdpSocket};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::Duration;
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_socket-tester"))
-}
-
-/// Starts the binary; returns the child and a channel of its stdout lines.
-fn spawn(args: &[&str]) -> (Child, mpsc::Receiver<String>) {
-    let mut child = bin()
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start socket-tester");
-    let out = child.stdout.take().expect("stdout");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    (child, rx)
-}
-
-/// The port in the first stdout line containing `needle` ("… local=127.0.0.1:PORT").
-fn port_from(rx: &mpsc::Receiver<String>, needle: &str) -> u16 {
-    loop {
-        let l = rx
-            .recv_timeout(Duration::from_secs(10))
-            .unwrap_or_else(|e| panic!("no {needle:?} line: {e}"));
-        if l.contains(needle) {
-            let at = l.find("local=").expect("local= in line") + "local=".len();
-            let addr: std::net::SocketAddr =
-                l[at..].split_whitespace().next().unwrap().parse().unwrap();
-            return addr.port();
-        }
-    }
-}
 
 fn wait_exit(child: &mut Child) -> i32 {
     for _ in 0..300 {

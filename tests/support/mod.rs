@@ -360,6 +360,7 @@ macro_rules! test_path {
     }};
 }
 
+pub mod cli;
 pub mod tls;
 pub mod ui;
 pub mod zh;
