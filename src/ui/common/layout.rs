@@ -5,28 +5,37 @@
 use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
 
+/// A yes/no of this frame kept in egui's memory under `key` (set by whoever decides it
+/// at the frame's start; false until then).
+fn set_flag(ctx: &egui::Context, key: &str, on: bool) {
+    ctx.data_mut(|d| d.insert_temp(egui::Id::unique(key), on));
+}
+
+fn flag(ctx: &egui::Context, key: &str) -> bool {
+    ctx.data(|d| d.get_temp::<bool>(egui::Id::unique(key)))
+        .unwrap_or(false)
+}
+
 /// Simple mode (see [`crate::ui::tabs::settings::ClassroomSettings::simple`]) for this
 /// frame, as the app set it at its start.
 pub fn set_simple(ctx: &egui::Context, on: bool) {
-    ctx.data_mut(|d| d.insert_temp(egui::Id::unique("socket-tester-simple"), on));
+    set_flag(ctx, "socket-tester-simple", on);
 }
 
 /// Whether this frame is in simple mode.
 pub fn simple(ctx: &egui::Context) -> bool {
-    ctx.data(|d| d.get_temp::<bool>(egui::Id::unique("socket-tester-simple")))
-        .unwrap_or(false)
+    flag(ctx, "socket-tester-simple")
 }
 
 /// Whether the TCP diagram is on (View ▸ TCP diagram) in this frame: simple mode draws
 /// it in the tab's column.
 pub fn set_diagram(ctx: &egui::Context, on: bool) {
-    ctx.data_mut(|d| d.insert_temp(egui::Id::unique("socket-tester-diagram"), on));
+    set_flag(ctx, "socket-tester-diagram", on);
 }
 
 /// See [`set_diagram`].
 pub fn diagram(ctx: &egui::Context) -> bool {
-    ctx.data(|d| d.get_temp::<bool>(egui::Id::unique("socket-tester-diagram")))
-        .unwrap_or(false)
+    flag(ctx, "socket-tester-diagram")
 }
 
 /// A tab shorter than this (in points) is short: 1024×600 at 100 %, or any zoom above.
@@ -35,13 +44,12 @@ pub const SHORT_TAB: f32 = 560.0;
 /// Whether the tab drawn in this frame is compact: simple mode, or a short tab (the
 /// filter row, the tools' row and the multicast section fold so the log keeps its rows).
 pub fn set_compact(ctx: &egui::Context, on: bool) {
-    ctx.data_mut(|d| d.insert_temp(egui::Id::unique("socket-tester-compact"), on));
+    set_flag(ctx, "socket-tester-compact", on);
 }
 
 /// See [`set_compact`].
 pub fn compact(ctx: &egui::Context) -> bool {
-    ctx.data(|d| d.get_temp::<bool>(egui::Id::unique("socket-tester-compact")))
-        .unwrap_or(false)
+    flag(ctx, "socket-tester-compact")
 }
 
 /// The smallest height the log keeps when bottom panels (send box, tool panel, timeline)

@@ -29,7 +29,7 @@ pub(super) fn settings_column(ui: &mut Ui, p: &mut SessionPanel, notify: &Option
                 .show(ui, |ui| {
                     let editable = !p.is_running();
                     let valid = fields(ui, p, editable, !p.more_open, true);
-                    p.follow_destination();
+                    p.follow_destination(ui.ctx());
                     ui.add_space(4.0);
                     ui.horizontal_wrapped(|ui| controls(ui, p, valid, editable, notify, true));
                     if p.more_open {

@@ -168,7 +168,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
         let editable = !p.is_running();
         let compact = simple && !p.more_open;
         let valid = super::controls::fields(ui, p, editable, compact, false);
-        p.follow_destination();
+        p.follow_destination(ui.ctx());
         ui.horizontal_wrapped(|ui| {
             super::controls::controls(ui, p, valid, editable, notify, simple)
         });

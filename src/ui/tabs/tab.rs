@@ -78,7 +78,7 @@ pub struct SessionPanel {
     pub(super) dest_typed: Option<(String, std::time::Instant)>,
     /// Where spools go (the app's data directory).
     spool_dir: PathBuf,
-    pub(super) notify: Option<Notifier>,
+    notify: Option<Notifier>,
     /// What the runtime was last given (sent again only when the fields change).
     sent_rules: Option<(RuleSet, Encoding)>,
     sent_framing: Option<crate::codec::Framing>,

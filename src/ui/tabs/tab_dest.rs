@@ -13,8 +13,13 @@ const DEST_SETTLE: std::time::Duration = std::time::Duration::from_millis(600);
 impl SessionPanel {
     /// A bound UDP sender sends to what its destination fields say now: a new valid
     /// destination is handed to the worker once.
-    pub(in crate::ui) fn follow_destination(&mut self) {
+    pub(in crate::ui) fn follow_destination(&mut self, ctx: &egui::Context) {
         self.apply_destination(false);
+        // A destination still settling: look again when it has (nothing else may wake
+        // the window).
+        if let Some((_, since)) = &self.dest_typed {
+            ctx.request_repaint_after(DEST_SETTLE.saturating_sub(since.elapsed()));
+        }
     }
 
     /// Hands the UDP sender's destination field to the session once it has stayed the same
@@ -43,15 +48,6 @@ impl SessionPanel {
             Some((typed, since)) if *typed == d => *since,
             _ => {
                 self.dest_typed = Some((d.clone(), t));
-                // Look again once it has settled (nothing else may wake the window).
-                if let Some(n) = self.notify.clone() {
-                    let _ = std::thread::Builder::new()
-                        .name("dest-settle".into())
-                        .spawn(move || {
-                            std::thread::sleep(DEST_SETTLE + std::time::Duration::from_millis(20));
-                            n();
-                        });
-                }
                 t
             }
         };
