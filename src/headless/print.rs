@@ -261,10 +261,7 @@ impl Output for Printer {
         self.framer = Some(framer);
         for row in rows {
             // Each frame checked on its own (the runtime checked the chunk as it came).
-            let check = match (&self.frame_check, &row.event.kind) {
-                (Some(spec), EventKind::Rx(d)) => Some(spec.check(d)),
-                _ => None,
-            };
+            let check = crate::session::rx_check(self.frame_check.as_ref(), &row.event);
             self.one(&row.event, check);
             if row.truncated {
                 self.send(Item::Line(format!(

@@ -293,3 +293,15 @@ impl Drop for Runtime {
 pub fn lock(v: &Mutex<View>) -> MutexGuard<'_, View> {
     v.lock().unwrap_or_else(|e| e.into_inner())
 }
+
+/// The checksum check of a received event under `spec` (None: no check, or not received
+/// data). The runtime checks rows with it, and headless output its own frames.
+pub fn rx_check(
+    spec: Option<&crate::codec::ChecksumSpec>,
+    ev: &Event,
+) -> Option<crate::codec::CheckOutcome> {
+    match (spec, &ev.kind) {
+        (Some(spec), crate::net::EventKind::Rx(d)) => Some(spec.check(d)),
+        _ => None,
+    }
+}

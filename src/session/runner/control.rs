@@ -176,10 +176,7 @@ impl Runner {
 impl Runner {
     /// The checksum check of a received event, when the session checks them.
     pub(super) fn check(&self, ev: &Event) -> Option<CheckOutcome> {
-        match (&self.rx_check, &ev.kind) {
-            (Some(spec), EventKind::Rx(d)) => Some(spec.check(d)),
-            _ => None,
-        }
+        crate::session::rx_check(self.rx_check.as_ref(), ev)
     }
 
     pub(super) fn check_rows(&self, rows: &mut [ViewRow]) {
