@@ -158,6 +158,14 @@ fn a_tcp_peer_cannot_drive_a_terminal_through_headless_output_or_the_txt_export(
             break;
         }
     }
+    // The session ends by itself once the peer closed; killing it at once could beat the
+    // record's last write (the export below reads the record).
+    let t = std::time::Instant::now();
+    while child.try_wait().ok().flatten().is_none()
+        && t.elapsed() < std::time::Duration::from_secs(10)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     let _ = child.kill();
     let _ = child.wait();
     peer.join().unwrap();
