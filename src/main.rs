@@ -5,6 +5,7 @@ use clap::Parser;
 use socket_tester::cli::{Cli, RoleCommand};
 
 fn main() {
+    socket_tester::sys::limit_software_renderer();
     socket_tester::sys::tune_allocator();
     socket_tester::sys::raise_fd_limit();
     let cli = Cli::parse();

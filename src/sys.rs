@@ -13,6 +13,14 @@
 //! the other way round. Threads inherit their creator's priority, so the threads of the
 //! data path are started by a small thread that keeps the normal one
 //! ([`spawn_data_thread`]).
+//!
+//! Without a GPU the window draws with Mesa's software renderer (llvmpipe), which starts one
+//! rasterizing thread per core. A frame then takes every core at once, and the kernel's
+//! scheduler (EEVDF, Linux 6.6 on) lets a running thread finish its slice before a woken
+//! one runs, however low its priority: on two cores a datagram that needed an auto-reply
+//! waited up to a slice (about 2 ms at p95, against 0.3 ms headless). So unless the user
+//! chose (`LP_NUM_THREADS` set), drawing gets at most half the cores
+//! ([`limit_software_renderer`]); hardware drivers ignore the variable.
 
 use std::io;
 use std::sync::OnceLock;
@@ -30,6 +38,29 @@ pub fn tune_allocator() {
         libc::mallopt(libc::M_TRIM_THRESHOLD, 8 << 20);
         libc::mallopt(libc::M_MMAP_THRESHOLD, 4 << 20);
     }
+}
+
+/// The environment variable Mesa's llvmpipe reads for its rasterizing threads.
+pub const RENDER_THREADS_VAR: &str = "LP_NUM_THREADS";
+
+/// How many rasterizing threads llvmpipe gets on a machine with `cores` cores: together
+/// with the window's own thread (which rasterizes when the number is 0), at most half.
+pub fn render_threads(cores: usize) -> usize {
+    (cores / 2).saturating_sub(1)
+}
+
+/// Sets [`RENDER_THREADS_VAR`] to [`render_threads`] unless it is set already. Returns the
+/// number set, or None when the user's own value was kept. Call it first thing in `main`.
+pub fn limit_software_renderer() -> Option<usize> {
+    if std::env::var_os(RENDER_THREADS_VAR).is_some() {
+        return None;
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let n = render_threads(cores);
+    // SAFETY: called at the start of `main`, before any other thread exists, so nothing
+    // reads the environment at the same time.
+    unsafe { std::env::set_var(RENDER_THREADS_VAR, n.to_string()) };
+    Some(n)
 }
 
 type Job = Box<dyn FnOnce() + Send>;
@@ -141,5 +172,20 @@ pub fn raise_fd_limit() -> Option<u64> {
     #[cfg(not(target_os = "linux"))]
     {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render_threads;
+
+    #[test]
+    fn drawing_gets_at_most_half_the_cores() {
+        // The window's thread rasterizes itself when llvmpipe gets 0 threads.
+        assert_eq!(render_threads(1), 0);
+        assert_eq!(render_threads(2), 0);
+        assert_eq!(render_threads(4), 1);
+        assert_eq!(render_threads(8), 3);
+        assert_eq!(render_threads(64), 31);
     }
 }
