@@ -15,6 +15,7 @@ pub mod error;
 mod event;
 pub mod file_send;
 pub mod interfaces;
+pub(crate) mod pace;
 pub mod port_owner;
 pub mod relay;
 mod rxbatch;

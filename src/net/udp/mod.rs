@@ -48,6 +48,9 @@ struct Udp {
     file_to: SocketAddr,
     /// Where the last datagram went (what an ICMP error with no address is about).
     last_to: Option<SocketAddr>,
+    /// Datagrams the last drain read, and the flood pacing they feed.
+    drained: usize,
+    pace: super::pace::Pace,
 }
 
 impl Udp {
@@ -140,6 +143,8 @@ impl Udp {
             file: None,
             file_to: any_v4(),
             last_to: dest,
+            drained: 0,
+            pace: super::pace::Pace::default(),
         })
     }
 
@@ -178,6 +183,17 @@ impl Udp {
             // every datagram waiting is read.
             if self.drain(ctx).is_break() {
                 return None;
+            }
+            // In a flood, let datagrams gather in the socket's buffer before waiting on it
+            // again (see `pace`); a file being sent is not held up.
+            let now = Instant::now();
+            self.pace.taken(self.drained as u64, now);
+            if self.drained > 0
+                && self.file.is_none()
+                && let Some(p) = self.pace.pause(now)
+            {
+                ctx.flush_notify();
+                std::thread::sleep(p);
             }
             // Idle (or a tick): the counter is read directly, so the total is exact soon
             // after a flood ends even if no datagram follows it.
@@ -361,9 +377,11 @@ impl Udp {
     /// in the order received. Break: the session is gone.
     fn drain(&mut self, ctx: &mut Ctx) -> ControlFlow<()> {
         let mut icmp_told = 0;
+        self.drained = 0;
         loop {
             match self.batch.recv(&self.socket, &mut self.drops) {
                 Ok(n) => {
+                    self.drained += n;
                     for i in 0..n {
                         let Some((bytes, from)) = self.batch.get(i) else {
                             break;

@@ -4,6 +4,9 @@ use super::*;
 
 impl Runner {
     pub(super) fn on_control(&mut self, c: Control) {
+        // What the writers have not been handed yet goes first, in order, before a
+        // control changes them (record, encoding, clear).
+        self.write_out();
         let now = Instant::now();
         match c {
             Control::Start {

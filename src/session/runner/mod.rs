@@ -111,6 +111,9 @@ pub(super) struct Runner {
     /// The live pcapng feed (Wireshark), and its events of this batch.
     live: Option<Spool>,
     to_live: Vec<Event>,
+    /// When the writers were last handed events ([`HANDOFF_EVERY`]).
+    handed_at: Option<Instant>,
+    pace: crate::net::pace::Pace,
     tools: Tools,
     replay: ReplaySlot,
     pending: Vec<Item>,
@@ -164,6 +167,8 @@ impl Runner {
             to_record: Vec::new(),
             live: None,
             to_live: Vec::new(),
+            handed_at: None,
+            pace: crate::net::pace::Pace::default(),
             tools: Tools::default(),
             replay: ReplaySlot::default(),
             pending: Vec::new(),
@@ -194,6 +199,9 @@ impl Runner {
                 self.replay.events()
             };
             let wait = self.wait_until(now, behind).saturating_duration_since(now);
+            if let Some(p) = self.pace.pause(now) {
+                std::thread::sleep(p);
+            }
             crossbeam_channel::select! {
                 recv(events) -> m => match m {
                     Ok(ev) => self.take_batch(ev, &events),
@@ -258,6 +266,7 @@ impl Runner {
         }
         let unsaved = (self.spool.is_some() && self.spooled > self.spool_written)
             || (self.recorder.is_some() && self.recorded > self.record_written);
+        at = earliest(at, self.handoff_at());
         if behind || unsaved {
             at = earliest(at, Some(now + if behind { RETRY } else { POLL_WRITERS }));
         }
@@ -318,6 +327,7 @@ impl Runner {
         let now = Instant::now();
         let mut bytes = first.kind.data().map_or(0, <[u8]>::len);
         self.on_event(first, now);
+        let mut n = 1;
         for _ in 0..BATCH {
             if bytes > BATCH_BYTES {
                 break;
@@ -326,6 +336,7 @@ impl Runner {
                 Ok(ev) => {
                     bytes += ev.kind.data().map_or(0, <[u8]>::len);
                     self.on_event(ev, now);
+                    n += 1;
                 }
                 Err(TryRecvError::Empty) => break,
                 Err(TryRecvError::Disconnected) => {
@@ -334,6 +345,7 @@ impl Runner {
                 }
             }
         }
+        self.pace.taken(n, now);
     }
 
     /// One event: spool, record, automation and output now; the view later.
@@ -441,8 +453,8 @@ impl Runner {
 
     /// After any wake-up: automation that is due, the writers' progress, the view, the window.
     fn after_wake(&mut self) {
-        self.write_out();
         let now = Instant::now();
+        self.write_out_due(now);
         self.next_tick = match &self.session {
             Some(s) => self.tools.tick(s, now),
             // No session (a sequence between close and connect): only the sequence.

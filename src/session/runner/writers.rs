@@ -6,6 +6,11 @@ use super::*;
 use crate::files::WriteStop;
 use crate::net::{FileStopped, StoppedFile};
 
+/// Shortest time between two hand-overs to the writers under a flood (a crash loses at
+/// most this much more than it would anyway), unless [`HANDOFF_EVENTS`] wait.
+pub(super) const HANDOFF_EVERY: Duration = Duration::from_millis(2);
+pub(super) const HANDOFF_EVENTS: usize = 4096;
+
 impl Runner {
     pub(super) fn writers_behind(&self) -> bool {
         self.spool.as_ref().is_some_and(Spool::is_behind)
@@ -14,6 +19,7 @@ impl Runner {
 
     /// The record is complete: its writer finishes; a write that failed is said.
     pub(super) fn finish_record(&mut self) {
+        self.write_out();
         if let Some(mut r) = self.recorder.take() {
             r.finish();
             let path = r.path().to_path_buf();
@@ -111,8 +117,43 @@ impl Runner {
         self.dirty = true;
     }
 
-    /// Hands this batch's events to the writers (one message each).
+    /// Hands the events waiting to the writers if enough wait, or the last hand-over was
+    /// [`HANDOFF_EVERY`] ago: under a flood the writers' threads wake a few hundred times a
+    /// second instead of once per batch (a batch is often a handful of datagrams), which
+    /// leaves the CPU to the worker and the peer.
+    pub(super) fn write_out_due(&mut self, now: Instant) {
+        let waiting = self
+            .to_spool
+            .len()
+            .max(self.to_record.len())
+            .max(self.to_live.len());
+        if waiting == 0 {
+            return;
+        }
+        let due = self
+            .handed_at
+            .is_none_or(|t| now.saturating_duration_since(t) >= HANDOFF_EVERY);
+        if due || waiting >= HANDOFF_EVENTS {
+            self.write_out();
+        }
+    }
+
+    /// When the events waiting for the writers are due (None: none wait).
+    pub(super) fn handoff_at(&self) -> Option<Instant> {
+        let waiting =
+            !self.to_spool.is_empty() || !self.to_record.is_empty() || !self.to_live.is_empty();
+        match (waiting, self.handed_at) {
+            (false, _) => None,
+            (true, None) => Some(Instant::now()),
+            (true, Some(t)) => Some(t + HANDOFF_EVERY),
+        }
+    }
+
+    /// Hands the events waiting to the writers now (one message each).
     pub(super) fn write_out(&mut self) {
+        if !self.to_spool.is_empty() || !self.to_record.is_empty() || !self.to_live.is_empty() {
+            self.handed_at = Some(Instant::now());
+        }
         if let Some(s) = &mut self.spool {
             s.write_all(std::mem::take(&mut self.to_spool));
         }
