@@ -77,8 +77,9 @@ pub fn run(n: u64, dir: &Path) {
         t.elapsed().as_secs_f64()
     );
     let csv = dir.join("search-bench.csv");
-    let r = socket_tester::log::export::export_file(&spool, &csv, None, socket_tester::i18n::english)
-        .unwrap();
+    let r =
+        socket_tester::log::export::export_file(&spool, &csv, None, socket_tester::i18n::english)
+            .unwrap();
     assert_eq!(r.events, n);
     let csv_mib = std::fs::metadata(&csv).map_or(0, |m| m.len()) >> 20;
     let filter = Filter {
@@ -98,7 +99,13 @@ pub fn run(n: u64, dir: &Path) {
             spool: Some(spool.clone()),
             tail: Vec::new(),
         };
-        let out = search(src, &filter, socket_tester::i18n::english, &Control::default()).unwrap();
+        let out = search(
+            src,
+            &filter,
+            socket_tester::i18n::english,
+            &Control::default(),
+        )
+        .unwrap();
         let s = t.elapsed().as_secs_f64();
         assert_eq!((out.matches, out.events), (want, n), "the search's count");
         ours.push(s);
@@ -113,7 +120,13 @@ pub fn run(n: u64, dir: &Path) {
     );
     let rate = n as f64 / s;
     let base = n as f64 / g;
-    super::report("spool_search", rate, "events/s", base, "events/s(grep -c hex csv)");
+    super::report(
+        "spool_search",
+        rate,
+        "events/s",
+        base,
+        "events/s(grep -c hex csv)",
+    );
     super::info("spool_search_time", s * 1000.0, "ms");
     let pass = s <= 2.0 && rate / base >= 0.5;
     println!(

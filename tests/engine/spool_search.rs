@@ -133,11 +133,12 @@ fn a_million_event_flood_counted_as_an_independent_reader_counts() {
     let out = run(&spool, Query::parse("de ad be ef"));
     assert!(out.cut.is_none(), "{:?}", out.cut);
     assert_eq!((out.events, out.matches), (events, hex), "hex bytes");
-    assert!(out.hits.iter().all(|h| h
-        .event
-        .kind
-        .data()
-        .is_some_and(|d| d.windows(4).any(|w| w == [0xde, 0xad, 0xbe, 0xef]))));
+    assert!(out.hits.iter().all(|h| {
+        h.event
+            .kind
+            .data()
+            .is_some_and(|d| d.windows(4).any(|w| w == [0xde, 0xad, 0xbe, 0xef]))
+    }));
 
     let (_, re) = python_count(&spool, r"re.search(rb'^id=\d*42;', p) is not None");
     let out = run(&spool, Query::parse_mode(r"^id=\d*42;", true).unwrap());
@@ -153,8 +154,8 @@ fn a_million_event_flood_counted_as_an_independent_reader_counts() {
         spool: Some(spool.clone()),
         tail: Vec::new(),
     };
-    let job = SearchJob::start(src, f, socket_tester::i18n::english, None, Box::new(|| {}))
-        .unwrap();
+    let job =
+        SearchJob::start(src, f, socket_tester::i18n::english, None, Box::new(|| {})).unwrap();
     let deadline = Instant::now() + Duration::from_secs(60);
     while job.control().progress().0 == 0 {
         assert!(Instant::now() < deadline, "no progress");

@@ -93,7 +93,15 @@ fn a_match_that_left_memory_opens_with_its_neighbours() {
     let texts: Vec<&str> = rows.iter().map(|r| r.text.as_str()).collect();
     assert_eq!(
         texts,
-        ["msg 39", "msg 40", "msg 41", "needle in the spool", "msg 43", "msg 44", "msg 45"]
+        [
+            "msg 39",
+            "msg 40",
+            "msg 41",
+            "needle in the spool",
+            "msg 43",
+            "msg 44",
+            "msg 45"
+        ]
     );
 }
 
@@ -120,7 +128,13 @@ fn regex_and_time_range_say_what_is_wrong() {
     h.get_by_label_contains("\"From\" is not a time of day");
     let now = chrono::Local::now() + chrono::Duration::minutes(10);
     set_field(&mut h, "From", &now.format("%H:%M:%S").to_string());
-    set_field(&mut h, "To", &(now + chrono::Duration::minutes(1)).format("%H:%M:%S").to_string());
+    set_field(
+        &mut h,
+        "To",
+        &(now + chrono::Duration::minutes(1))
+            .format("%H:%M:%S")
+            .to_string(),
+    );
     // (Near midnight the range wraps to the next day: still after every row.)
     h.get_by_label("0 of 4 match");
 }
