@@ -131,7 +131,7 @@ pub fn search(
     if !out.cancelled {
         let first = out.events;
         for (i, e) in source.tail.iter().enumerate() {
-            if i as u64 % REPORT_EVERY == 0 {
+            if (i as u64).is_multiple_of(REPORT_EVERY) {
                 ctl.done.store(spool_bytes + i as u64, Ordering::Relaxed);
                 if ctl.cancelled() {
                     out.cancelled = true;
@@ -237,10 +237,10 @@ fn search_spool(
                 hit(out, index, ev, len, || text);
             }
         }
-        if (index + 1) % RESUME_EVERY == 0 && sc.addrs_len() <= RESUME_MAX_ADDRS {
+        if (index + 1).is_multiple_of(RESUME_EVERY) && sc.addrs_len() <= RESUME_MAX_ADDRS {
             points.push(sc.resume_point());
         }
-        if index % REPORT_EVERY == 0 {
+        if index.is_multiple_of(REPORT_EVERY) {
             ctl.done.store(sc.offset(), Ordering::Relaxed);
             if ctl.cancelled() {
                 out.cancelled = true;

@@ -14,7 +14,7 @@ fn ev(i: u64) -> Event {
         local: Some(([127, 0, 0, 1], 7000).into()),
         peer: Some(([127, 0, 0, 1], 9000 + (i % 3) as u16).into()),
         client: None,
-        kind: if i % 10 == 0 {
+        kind: if i.is_multiple_of(10) {
             EventKind::Note(format!("note {i}"))
         } else {
             EventKind::Rx(format!("msg {i} \u{1}").into_bytes())

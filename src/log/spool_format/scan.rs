@@ -202,9 +202,7 @@ impl<R: Read> Scanner<R> {
             if self.done {
                 return None;
             }
-            let Some((tag, hlen, blen)) = self.frame() else {
-                return None;
-            };
+            let (tag, hlen, blen) = self.frame()?;
             let start = self.pos;
             let offset = self.offset();
             self.pos += hlen + blen + 4;
