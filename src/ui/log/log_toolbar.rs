@@ -103,7 +103,9 @@ pub fn show(
     if simple && !filtering && !st.filter_open {
         return;
     }
-    ui.horizontal(|ui| {
+    // Wraps rather than runs past the log's right edge (beside a client list, in a lab's
+    // half window).
+    ui.horizontal_wrapped(|ui| {
         // The client filter leads the second row, so the first never wraps it in two.
         if server {
             client_filter(ui, store, st, lang, id_salt);
@@ -129,10 +131,12 @@ fn search_row(
     actions: &mut LogActions,
 ) {
     let l = ui.label(fl!(loader(lang), "log-filter"));
+    // The box gives way first, so what follows it stays on the row where it can.
+    let after = trailing_width(ui, store, st, lang);
     ui.add(
         egui::TextEdit::singleline(&mut st.search)
             .hint_text(fl!(loader(lang), "log-filter-hint"))
-            .desired_width(ui.available_width().clamp(80.0, 320.0) - 30.0),
+            .desired_width((ui.available_width() - after).clamp(80.0, 290.0)),
     )
     .labelled_by(l.id);
     if !st.search.is_empty()
@@ -164,6 +168,28 @@ fn search_row(
     {
         actions.search_whole = true;
     }
+}
+
+/// How wide the search box's followers are: ✖, Regex, Time…, the count, Search whole
+/// session, each with its padding and spacing.
+fn trailing_width(ui: &Ui, store: &LogStore, st: &LogViewState, lang: Lang) -> f32 {
+    let l = loader(lang);
+    let mut texts = vec![
+        "✖".to_string(),
+        fl!(l, "log-regex"),
+        l.get("log-time-on"),
+        fl!(l, "log-search-whole"),
+    ];
+    texts.extend(st.match_text(store, lang));
+    let s = ui.spacing();
+    let each = s.item_spacing.x + 2.0 * s.button_padding.x;
+    texts
+        .iter()
+        .map(|t| {
+            crate::ui::common::layout::text_width(ui, t.as_str(), egui::TextStyle::Button) + each
+        })
+        .sum::<f32>()
+        + 8.0
 }
 
 /// The time range's two fields, each labelled.
