@@ -109,3 +109,38 @@ fn a_torn_tail_is_reported_and_cancel_stops() {
     let out = search(src, &filter("msg"), words, &ctl).unwrap();
     assert!(out.cancelled && out.events < 49_999);
 }
+
+#[test]
+fn the_scanner_stops_where_the_reader_does() {
+    let (_d, path) = spool(300);
+    let whole = std::fs::read(&path).unwrap();
+    let mut cases: Vec<Vec<u8>> = Vec::new();
+    for cut in [0, 5, 19, 30, 31, 32, 40, whole.len() / 2, whole.len() - 1] {
+        cases.push(whole[..cut.min(whole.len())].to_vec());
+    }
+    for at in [30, 33, 35, 60, 200, whole.len() / 3, whole.len() - 2] {
+        let mut b = whole.clone();
+        b[at] ^= 0x5a;
+        cases.push(b);
+    }
+    for bytes in cases {
+        let rd = SpoolReader::new(&bytes[..]);
+        let sc = Scanner::new(&bytes[..]);
+        let (Ok(mut rd), Ok(mut sc)) = (rd, sc) else {
+            assert!(SpoolReader::new(&bytes[..]).is_err() && Scanner::new(&bytes[..]).is_err());
+            continue;
+        };
+        let want = rd.by_ref().count() as u64;
+        let mut got = 0;
+        while sc.next_event().is_some() {
+            got += 1;
+        }
+        assert_eq!(got, want, "events of a file of {} bytes", bytes.len());
+        let (a, b) = (rd.cut(), sc.cut());
+        assert_eq!(
+            a.map(|c| (c.offset, c.bytes, c.torn)),
+            b.map(|c| (c.offset, c.bytes, c.torn)),
+            "{a:?} / {b:?}"
+        );
+    }
+}
