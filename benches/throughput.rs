@@ -21,13 +21,14 @@ mod gui;
 #[path = "headless_rec/mod.rs"]
 mod headless_rec;
 mod server_app;
+mod spool_search;
 
 fn quick() -> bool {
     std::env::var_os("BENCH_QUICK").is_some()
 }
 
 /// `BENCH_ONLY=udp,tcp` runs only the named groups (udp, tcp, tcp_norec, server, export,
-/// frame, window, gui, headless); unset runs them all.
+/// spool_search, frame, window, gui, headless); unset runs them all.
 fn wanted(group: &str) -> bool {
     match std::env::var("BENCH_ONLY") {
         Ok(v) if !v.trim().is_empty() => v.split(',').any(|g| g.trim() == group),
@@ -833,6 +834,10 @@ fn main() {
 
     if wanted("export") {
         export_bench(if q { 100_000 } else { 1_000_000 }, dir.path());
+    }
+
+    if wanted("spool_search") {
+        spool_search::run(if q { 200_000 } else { 1_000_000 }, dir.path());
     }
 
     if wanted("frame") {

@@ -9,9 +9,11 @@ pub mod export;
 pub mod frames;
 pub mod input;
 pub mod pcap;
+pub mod query;
 pub mod record;
 pub mod spool;
 pub mod spool_format;
+pub mod spool_search;
 pub mod store;
 pub mod text;
 

@@ -41,6 +41,7 @@ mod session_runtime;
 mod session_sequence;
 mod sockopts;
 mod spool_format;
+mod spool_search;
 mod stop;
 mod tcp_client;
 mod tcp_info;

@@ -168,7 +168,7 @@ fn ui_folders_are_layers_without_a_circle() {
 
 #[test]
 fn ui_widgets_do_not_take_the_whole_tab() {
-    // Only the tab itself (with its tools' requests and Save log…), its drawing (and its
+    // Only the tab itself (with its tools' requests, Save log… and Search whole session), its drawing (and its
     // top, `tabs/controls.rs`), the
     // classroom's side panels (`classroom/mode.rs`) and the app know the tab's type;
     // widgets get their own state and return actions.
@@ -176,6 +176,7 @@ fn ui_widgets_do_not_take_the_whole_tab() {
         "tab",
         "tab_tools",
         "tab_save",
+        "tab_search",
         "tab_dest",
         "session_panel",
         // The tab's top (fields and controls) and its encoding banner, split from its

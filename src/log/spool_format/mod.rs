@@ -22,8 +22,10 @@
 //! (only an API caller can send one) is written as several of that size.
 
 mod reader;
+mod scan;
 
 pub use reader::{Cut, Header, SpoolReader, is_spool};
+pub use scan::{RawEvent, Resume, Scanner};
 
 use crate::codec::Encoding;
 use crate::net::{Event, EventKind, Role};
@@ -48,9 +50,9 @@ pub(crate) const TAG_ENCODING: u8 = 1;
 pub(crate) const TAG_ADDR: u8 = 2;
 pub(crate) const TAG_ADDR_RESET: u8 = 3;
 pub(crate) const TAG_ROLE: u8 = 4;
-pub(crate) const TAG_RX: u8 = 16;
-pub(crate) const TAG_TX: u8 = 17;
-pub(crate) const TAG_EVENT: u8 = 18;
+pub const TAG_RX: u8 = 16;
+pub const TAG_TX: u8 = 17;
+pub const TAG_EVENT: u8 = 18;
 
 pub(crate) const F_LOCAL: u8 = 1;
 pub(crate) const F_PEER: u8 = 2;

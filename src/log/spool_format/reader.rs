@@ -44,10 +44,21 @@ impl std::fmt::Display for Cut {
 }
 
 /// A record that cannot be used: torn (the file ends) or damaged.
-enum Bad {
+pub(super) enum Bad {
     Torn(&'static str),
     Corrupt(String),
     Io(io::Error),
+}
+
+impl Bad {
+    /// What is wrong, as a cut's reason says it.
+    pub(super) fn message(self) -> String {
+        match self {
+            Bad::Torn(what) => format!("the file ends inside a {what} (torn write)"),
+            Bad::Corrupt(m) => m,
+            Bad::Io(e) => format!("read error: {e}"),
+        }
+    }
 }
 
 /// Reads exactly `buf.len()` bytes, or reports how the file ended.
@@ -60,7 +71,7 @@ fn fill<R: Read>(r: &mut R, buf: &mut [u8], what: &'static str) -> Result<(), Ba
 }
 
 /// A cursor over a record body.
-struct Body<'a>(&'a [u8]);
+pub(super) struct Body<'a>(pub(super) &'a [u8]);
 
 impl<'a> Body<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8], Bad> {
@@ -72,11 +83,11 @@ impl<'a> Body<'a> {
         Ok(a)
     }
 
-    fn u8(&mut self) -> Result<u8, Bad> {
+    pub(super) fn u8(&mut self) -> Result<u8, Bad> {
         Ok(self.take(1)?[0])
     }
 
-    fn varint(&mut self) -> Result<u64, Bad> {
+    pub(super) fn varint(&mut self) -> Result<u64, Bad> {
         let mut v = 0u64;
         for i in 0..10 {
             let b = self.u8()?;
@@ -92,7 +103,7 @@ impl<'a> Body<'a> {
     }
 }
 
-fn parse_addr(b: &mut Body<'_>) -> Result<SocketAddr, Bad> {
+pub(super) fn parse_addr(b: &mut Body<'_>) -> Result<SocketAddr, Bad> {
     let port = |b: &mut Body<'_>| -> Result<u16, Bad> {
         let p = b.take(2)?;
         Ok(u16::from_le_bytes([p[0], p[1]]))
@@ -236,6 +247,24 @@ impl<R: Read> SpoolReader<R> {
         Ok(rd)
     }
 
+    /// Reads on from a record boundary a [`super::Scanner`] passed: `r` is positioned at
+    /// `at.offset`.
+    pub fn resume(r: R, at: &super::Resume) -> Self {
+        SpoolReader {
+            r,
+            header: at.header.clone(),
+            encoding: at.encoding,
+            role: at.role,
+            last_ts: at.last_ts,
+            addrs: at.addrs.to_vec(),
+            body: Vec::new(),
+            offset: at.offset,
+            cut: None,
+            done: false,
+            records: 0,
+        }
+    }
+
     pub fn header(&self) -> &Header {
         &self.header
     }
@@ -255,11 +284,8 @@ impl<R: Read> SpoolReader<R> {
         self.done = true;
         let rest = io::copy(&mut self.r, &mut io::sink()).unwrap_or(0);
         let io = matches!(bad, Bad::Io(_));
-        let (torn, reason) = match bad {
-            Bad::Torn(what) => (true, format!("the file ends inside a {what} (torn write)")),
-            Bad::Corrupt(m) => (false, m),
-            Bad::Io(e) => (false, format!("read error: {e}")),
-        };
+        let torn = matches!(bad, Bad::Torn(_));
+        let reason = bad.message();
         self.cut = Some(Cut {
             offset: start,
             bytes: self.offset + rest - start,

@@ -28,6 +28,13 @@ pub struct LogViewState {
     pub client_filter: Option<u64>,
     /// The search/filter box (text, hex bytes, peer, → / ←).
     pub search: String,
+    /// The search box is a regular expression.
+    pub regex: bool,
+    /// The time range's ends (local times of day; blank: open).
+    pub time_from: String,
+    pub time_to: String,
+    /// The whole-session search (over the spool on disk) and its results.
+    pub whole: super::whole_search::WholeSearch,
     /// Simple mode: the filter row is shown (it always is while a filter is set).
     pub filter_open: bool,
     /// Rows passing the client filter and the search, kept up to date incrementally.
@@ -56,17 +63,32 @@ impl LogViewState {
         }
     }
 
+    /// The filter the user set.
+    pub fn filter_key(&self) -> super::search::FilterKey {
+        super::search::FilterKey {
+            client: self.client_filter,
+            search: self.search.clone(),
+            regex: self.regex,
+            from: self.time_from.clone(),
+            to: self.time_to.clone(),
+        }
+    }
+
     /// Forgets selection and the filter cache (after Clear).
     pub fn reset(&mut self) {
         self.selected.clear();
         self.anchor = None;
         self.flipped.clear();
         self.matches.reset();
+        self.whole.reset();
     }
 
     /// The "k of n match" text, or None without a search.
     pub fn match_text(&self, store: &LogStore, lang: Lang) -> Option<String> {
-        if self.search.trim().is_empty() {
+        if self.search.trim().is_empty()
+            && self.time_from.trim().is_empty()
+            && self.time_to.trim().is_empty()
+        {
             return None;
         }
         let more = if self.matches.done {
@@ -97,4 +119,6 @@ pub struct LogActions {
     pub live: Option<bool>,
     /// Add this note at this moment.
     pub note: Option<String>,
+    /// Search the whole session (the spool on disk) with the filter in force.
+    pub search_whole: bool,
 }

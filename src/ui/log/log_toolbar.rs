@@ -56,7 +56,7 @@ pub fn show(
     // Simple mode or a short tab: the filter row only on request (or while a filter is
     // set).
     let simple = crate::ui::common::layout::compact(ui.ctx());
-    let filtering = !st.search.is_empty() || st.client_filter.is_some();
+    let filtering = !st.filter_key().is_blank() || st.matches.error.is_some();
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(fl!(loader(lang), "log-title")).strong());
         let l = ui.label(fl!(loader(lang), "log-show"));
@@ -103,31 +103,133 @@ pub fn show(
     if simple && !filtering && !st.filter_open {
         return;
     }
-    ui.horizontal(|ui| {
+    // Wraps rather than runs past the log's right edge (beside a client list, in a lab's
+    // half window).
+    ui.horizontal_wrapped(|ui| {
         // The client filter leads the second row, so the first never wraps it in two.
         if server {
             client_filter(ui, store, st, lang, id_salt);
             ui.separator();
         }
-        let l = ui.label(fl!(loader(lang), "log-filter"));
-        ui.add(
-            egui::TextEdit::singleline(&mut st.search)
-                .hint_text(fl!(loader(lang), "log-filter-hint"))
-                .desired_width(ui.available_width().clamp(80.0, 320.0) - 30.0),
-        )
-        .labelled_by(l.id);
-        if !st.search.is_empty()
-            && ui
-                .small_button("✖")
-                .on_hover_text(fl!(loader(lang), "log-clear-filter"))
-                .clicked()
-        {
-            st.search.clear();
-        }
-        if let Some(t) = st.match_text(store, lang) {
-            ui.label(t);
-        }
+        search_row(ui, store, st, lang, actions);
     });
+    if let Some(e) = &st.matches.error {
+        ui.colored_label(
+            crate::ui::common::address_field::ERROR_RED,
+            filter_error(e, lang),
+        );
+    }
+}
+
+/// The search box, its regex switch, the time range, the match count and "Search whole
+/// session".
+fn search_row(
+    ui: &mut Ui,
+    store: &LogStore,
+    st: &mut LogViewState,
+    lang: Lang,
+    actions: &mut LogActions,
+) {
+    let l = ui.label(fl!(loader(lang), "log-filter"));
+    // The box gives way first, so what follows it stays on the row where it can.
+    let after = trailing_width(ui, store, st, lang);
+    ui.add(
+        egui::TextEdit::singleline(&mut st.search)
+            .hint_text(fl!(loader(lang), "log-filter-hint"))
+            .desired_width((ui.available_width() - after).clamp(80.0, 290.0)),
+    )
+    .labelled_by(l.id);
+    if !st.search.is_empty()
+        && ui
+            .small_button("✖")
+            .on_hover_text(fl!(loader(lang), "log-clear-filter"))
+            .clicked()
+    {
+        st.search.clear();
+    }
+    ui.toggle_value(&mut st.regex, fl!(loader(lang), "log-regex"))
+        .on_hover_text(fl!(loader(lang), "log-regex-tip"));
+    let timed = !st.time_from.trim().is_empty() || !st.time_to.trim().is_empty();
+    let time_label = if timed { "log-time-on" } else { "log-time" };
+    ui.menu_button(loader(lang).get(time_label), |ui| time_range(ui, st, lang))
+        .response
+        .on_hover_text(fl!(loader(lang), "log-time-tip"));
+    if let Some(t) = st.match_text(store, lang) {
+        ui.label(t);
+    }
+    if ui
+        .add_enabled(
+            st.matches.active(),
+            egui::Button::new(fl!(loader(lang), "log-search-whole")),
+        )
+        .on_hover_text(fl!(loader(lang), "log-search-whole-tip"))
+        .on_disabled_hover_text(fl!(loader(lang), "log-search-whole-off"))
+        .clicked()
+    {
+        actions.search_whole = true;
+    }
+}
+
+/// How wide the search box's followers are: ✖, Regex, Time…, the count, Search whole
+/// session, each with its padding and spacing.
+fn trailing_width(ui: &Ui, store: &LogStore, st: &LogViewState, lang: Lang) -> f32 {
+    let l = loader(lang);
+    let mut texts = vec![
+        "✖".to_string(),
+        fl!(l, "log-regex"),
+        l.get("log-time-on"),
+        fl!(l, "log-search-whole"),
+    ];
+    texts.extend(st.match_text(store, lang));
+    let s = ui.spacing();
+    let each = s.item_spacing.x + 2.0 * s.button_padding.x;
+    texts
+        .iter()
+        .map(|t| {
+            crate::ui::common::layout::text_width(ui, t.as_str(), egui::TextStyle::Button) + each
+        })
+        .sum::<f32>()
+        + 8.0
+}
+
+/// The time range's two fields, each labelled.
+fn time_range(ui: &mut Ui, st: &mut LogViewState, lang: Lang) {
+    egui::Grid::new("log_time_range")
+        .num_columns(2)
+        .show(ui, |ui| {
+            for (key, value) in [
+                ("log-time-from", &mut st.time_from),
+                ("log-time-to", &mut st.time_to),
+            ] {
+                let l = ui.label(loader(lang).get(key));
+                ui.add(
+                    egui::TextEdit::singleline(value)
+                        .hint_text("HH:MM:SS")
+                        .desired_width(110.0),
+                )
+                .labelled_by(l.id);
+                ui.end_row();
+            }
+        });
+    ui.label(
+        RichText::new(fl!(loader(lang), "log-time-hint"))
+            .weak()
+            .small(),
+    );
+    if ui.button(fl!(loader(lang), "log-time-clear")).clicked() {
+        st.time_from.clear();
+        st.time_to.clear();
+    }
+}
+
+/// A filter that cannot be used, in the window's language.
+fn filter_error(e: &crate::log::query::FilterError, lang: Lang) -> String {
+    use crate::log::query::FilterError;
+    match e {
+        FilterError::Regex(why) => fl!(loader(lang), "log-regex-bad", err = why.as_str()),
+        FilterError::Time { to: false } => fl!(loader(lang), "log-time-bad-from"),
+        FilterError::Time { to: true } => fl!(loader(lang), "log-time-bad-to"),
+    }
 }
 
 /// Clear, Copy all / Copy selected, Select none, Save log…, Note….

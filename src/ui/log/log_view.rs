@@ -42,7 +42,7 @@ pub fn show(
     if actions.copy {
         copy_rows(ui, store, st, *display);
     }
-    if st.matches.refresh(store, st.client_filter, &st.search) {
+    if st.matches.refresh(store, &st.filter_key()) {
         ui.ctx().request_repaint();
     }
     let modifiers = ui.input(|i| i.modifiers);

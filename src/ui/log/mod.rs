@@ -11,3 +11,4 @@ pub(super) mod log_view;
 pub(super) mod marks;
 pub(super) mod row_text;
 pub(super) mod search;
+pub(crate) mod whole_search;

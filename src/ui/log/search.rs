@@ -1,110 +1,52 @@
-//! The log view's search/filter box: a query matches a row's text (case-insensitive),
-//! its bytes (`ca d5`), its peer (`127.0.0.1:5000`, `#3`) or its direction (`→`, `tx`,
-//! `←`, `rx`, `note`). Matches are kept as a list of sequence numbers that is extended
-//! with new rows only, so a frame never scans the whole log (a new query rescans in chunks).
+//! The log view's search/filter box over the rows in memory: the shared filter of
+//! [`crate::log::query`] (text, hex bytes, peer, direction, regex, client, time range).
+//! Matches are kept as a list of sequence numbers that is extended with new rows only, so
+//! a frame never scans the whole log (a new filter rescans in chunks).
 
-use crate::log::{Direction, Entry, LogStore};
-use crate::net::EventKind;
+use crate::log::query::{Filter, FilterError, Query, TimeRange};
+use crate::log::{Entry, LogStore};
 
 /// Most rows examined in one frame.
 pub const SCAN_CHUNK: usize = 50_000;
 
-/// A parsed query.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Query {
-    /// Lowercased text to look for.
-    lower: String,
-    /// The bytes, when the query reads as hex bytes.
-    bytes: Option<Vec<u8>>,
-    /// A direction token (→ tx, ← rx, note…) matches rows of that kind only.
-    dir: Option<DirFilter>,
+/// What the user set: the search box, its regex switch, the time range and the client.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FilterKey {
+    pub client: Option<u64>,
+    pub search: String,
+    pub regex: bool,
+    pub from: String,
+    pub to: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum DirFilter {
-    Dir(Direction),
-    Note,
-}
-
-impl Query {
-    /// Parses a query; None when it is blank (no filtering).
-    pub fn parse(q: &str) -> Option<Query> {
-        let t = q.trim();
-        if t.is_empty() {
-            return None;
-        }
-        let lower = t.to_lowercase();
-        let dir = match lower.as_str() {
-            "→" | "->" | "tx" | "sent" => Some(DirFilter::Dir(Direction::Tx)),
-            "←" | "<-" | "rx" | "received" => Some(DirFilter::Dir(Direction::Rx)),
-            "⚠" | "warn" | "error" => Some(DirFilter::Dir(Direction::Warn)),
-            "note" | "notes" => Some(DirFilter::Note),
-            _ => None,
-        };
-        let looks_hex = t
-            .chars()
-            .all(|c| c.is_ascii_hexdigit() || c == ' ' || c == ',' || c == 'x' || c == 'X');
-        let bytes = if dir.is_none() && looks_hex {
-            crate::codec::parse_hex(t).ok().filter(|b| !b.is_empty())
-        } else {
-            None
-        };
-        Some(Query { lower, bytes, dir })
+impl FilterKey {
+    /// True when nothing is set.
+    pub fn is_blank(&self) -> bool {
+        self.client.is_none()
+            && self.search.trim().is_empty()
+            && self.from.trim().is_empty()
+            && self.to.trim().is_empty()
     }
 
-    /// Whether a row matches.
-    pub fn matches(&self, e: &Entry) -> bool {
-        if let Some(d) = self.dir {
-            return match d {
-                DirFilter::Note => matches!(e.event.kind, EventKind::Note(_)),
-                DirFilter::Dir(d) => e.direction() == d,
-            };
-        }
-        if let (Some(b), Some(data)) = (&self.bytes, e.data())
-            && contains_bytes(data, b)
-        {
-            return true;
-        }
-        if contains_ci(&e.text, &self.lower) {
-            return true;
-        }
-        if let Some(p) = e.event.peer {
-            let peer = p.to_string();
-            if contains_ci(&peer, &self.lower) {
-                return true;
-            }
-        }
-        if let Some(id) = e.event.client
-            && self.lower.strip_prefix('#') == Some(id.to_string().as_str())
-        {
-            return true;
-        }
-        false
+    /// The filter, with the time range on the local day of `day_us`.
+    pub fn filter(&self, day_us: i64) -> Result<Filter, FilterError> {
+        Ok(Filter {
+            query: Query::parse_mode(&self.search, self.regex)?,
+            client: self.client,
+            time: TimeRange::parse(&self.from, &self.to, day_us)?,
+        })
     }
 }
 
-fn contains_bytes(hay: &[u8], needle: &[u8]) -> bool {
-    needle.len() <= hay.len() && hay.windows(needle.len()).any(|w| w == needle)
-}
-
-/// Case-insensitive `contains`; `needle` is already lowercase. ASCII needles need no
-/// allocation.
-fn contains_ci(hay: &str, needle: &str) -> bool {
-    if needle.is_ascii() {
-        let (h, n) = (hay.as_bytes(), needle.as_bytes());
-        n.len() <= h.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
-    } else {
-        hay.to_lowercase().contains(needle)
-    }
-}
-
-/// The rows that pass the client filter and the query, kept up to date incrementally.
+/// The rows that pass the filter, kept up to date incrementally.
 #[derive(Debug, Default)]
 pub struct Matches {
     /// Sequence numbers of matching rows, ascending.
     pub seqs: Vec<u64>,
-    key: Option<(Option<u64>, String)>,
-    query: Option<Query>,
+    key: Option<FilterKey>,
+    filter: Filter,
+    /// Why the filter set cannot be used (nothing is filtered meanwhile).
+    pub error: Option<FilterError>,
     /// The next sequence number to examine.
     next: u64,
     /// Rows examined so far were all there were (false while a new query is being scanned).
@@ -121,32 +63,46 @@ impl Matches {
         self.key.is_some()
     }
 
+    /// The filter in force (for the whole-session search: the same one).
+    pub fn filter(&self) -> Option<&Filter> {
+        self.key.as_ref().map(|_| &self.filter)
+    }
+
     /// Whether a row passes the filters in force.
     pub fn passes(&self, e: &Entry) -> bool {
-        let Some((client, _)) = &self.key else {
-            return true;
-        };
-        client.is_none_or(|id| e.event.client == Some(id))
-            && self.query.as_ref().is_none_or(|q| q.matches(e))
+        self.key.is_none() || self.filter.passes(e)
     }
 
     /// Brings the list up to date with the store: only rows not seen yet are examined
     /// (at most [`SCAN_CHUNK`] per call). Returns true while more scanning remains.
-    pub fn refresh(&mut self, store: &LogStore, client: Option<u64>, query: &str) -> bool {
-        let q = Query::parse(query);
-        if client.is_none() && q.is_none() {
-            if self.key.is_some() {
+    pub fn refresh(&mut self, store: &LogStore, key: &FilterKey) -> bool {
+        if key.is_blank() {
+            if self.key.is_some() || self.error.is_some() {
                 self.reset();
             }
             self.done = true;
             return false;
         }
-        let key = (client, query.trim().to_string());
         let first = store.get(0).map_or(store.total(), |e| e.seq);
-        if self.key.as_ref() != Some(&key) || store.total() < self.next {
+        if self.key.as_ref() != Some(key) || store.total() < self.next {
             self.seqs.clear();
-            self.key = Some(key);
-            self.query = q;
+            let day = store
+                .get(0)
+                .map_or_else(crate::net::now_us, |e| e.event.ts_us);
+            match key.filter(day) {
+                Ok(f) => {
+                    self.filter = f;
+                    self.error = None;
+                    self.key = Some(key.clone());
+                }
+                Err(e) => {
+                    // Nothing filtered until it is right; said under the field.
+                    self.key = None;
+                    self.error = Some(e);
+                    self.done = true;
+                    return false;
+                }
+            }
             self.next = first;
         }
         let gone = self.seqs.partition_point(|s| *s < first);
@@ -156,7 +112,7 @@ impl Matches {
         let end_idx = store.len().min(start_idx.saturating_add(SCAN_CHUNK));
         for i in start_idx..end_idx {
             if let Some(e) = store.get(i)
-                && self.passes(e)
+                && self.filter.passes(e)
             {
                 self.seqs.push(e.seq);
             }
@@ -171,7 +127,7 @@ impl Matches {
 mod tests {
     use super::*;
     use crate::codec::Encoding;
-    use crate::net::{Event, Role};
+    use crate::net::{Event, EventKind, Role};
 
     fn ev(kind: EventKind, port: u16) -> Event {
         Event {
@@ -193,9 +149,16 @@ mod tests {
         s
     }
 
+    fn key(q: &str) -> FilterKey {
+        FilterKey {
+            search: q.into(),
+            ..FilterKey::default()
+        }
+    }
+
     fn seqs(s: &LogStore, q: &str) -> Vec<u64> {
         let mut m = Matches::default();
-        m.refresh(s, None, q);
+        m.refresh(s, &key(q));
         m.seqs
     }
 
@@ -217,16 +180,16 @@ mod tests {
         let mut s = store();
         s.max_rows = 4;
         let mut m = Matches::default();
-        m.refresh(&s, None, "b");
+        m.refresh(&s, &key("b"));
         assert_eq!(m.seqs, vec![2, 3]);
         s.push(ev(EventKind::Rx(b"abc".to_vec()), 1));
         s.push(ev(EventKind::Rx(b"xyz".to_vec()), 1));
-        m.refresh(&s, None, "b");
+        m.refresh(&s, &key("b"));
         assert_eq!(m.seqs, vec![2, 3, 4]);
         s.push(ev(EventKind::Rx(b"zzz".to_vec()), 1));
-        m.refresh(&s, None, "b");
+        m.refresh(&s, &key("b"));
         assert_eq!(m.seqs, vec![3, 4]);
-        m.refresh(&s, None, "");
+        m.refresh(&s, &key(""));
         assert!(!m.active());
     }
 }

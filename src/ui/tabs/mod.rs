@@ -28,6 +28,7 @@ pub(super) mod tab;
 pub(super) mod tab_config;
 pub(super) mod tab_dest;
 pub(super) mod tab_save;
+pub(super) mod tab_search;
 pub(super) mod tab_tools;
 pub(super) mod tcp_client;
 pub(super) mod tcp_server;

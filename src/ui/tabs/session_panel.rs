@@ -322,6 +322,10 @@ fn log_panel(ui: &mut Ui, p: &mut SessionPanel, tiny: bool) {
     if actions.replay {
         p.replay.open = true;
     }
+    if actions.search_whole {
+        p.search_whole(ui.ctx());
+    }
+    crate::ui::log::whole_search::show(ui.ctx(), &mut p.log.whole, p.lang, p.role.as_str());
     match actions.live {
         Some(true) => match crate::ui::log::live_feed::start(p.data_dir(), p.role, p.lang) {
             Ok((path, notice)) => {
