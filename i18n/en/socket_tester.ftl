@@ -622,6 +622,7 @@ exp-latency = latency min { $min } · p50 { $p50 } · p95 { $p95 } · max { $max
 exp-fail-no-reply = no reply within { $within }
 exp-fail-no-match = no matching reply within { $within }; got { $n } bytes: { $hex }
 exp-fail-send = not sent: { $why }
+exp-fail-icmp = the network answered: { $why }
 exp-fail-ended = the session ended: { $why }
 exp-fail-ended-plain = the session ended
 exp-fail-cancelled = cancelled

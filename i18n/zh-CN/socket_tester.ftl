@@ -578,6 +578,7 @@ exp-latency = 延迟 最小 { $min } · p50 { $p50 } · p95 { $p95 } · 最大 {
 exp-fail-no-reply = { $within } 内没有回复
 exp-fail-no-match = { $within } 内没有匹配的回复；收到 { $n } 字节：{ $hex }
 exp-fail-send = 未发送：{ $why }
+exp-fail-icmp = 网络回答了：{ $why }
 exp-fail-ended = 会话已结束：{ $why }
 exp-fail-ended-plain = 会话已结束
 exp-fail-cancelled = 已取消

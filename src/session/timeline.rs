@@ -81,6 +81,9 @@ pub enum Step {
         call: &'static str,
         kind: ErrorKind,
     },
+    /// UDP: the network answered an earlier sendto() with an ICMP error (told on the
+    /// error queue, or as ECONNREFUSED on a later call).
+    Icmp(crate::net::IcmpReport),
 }
 
 /// The steps of one session.
@@ -216,6 +219,7 @@ impl Timeline {
                     End::Rst
                 },
             }),
+            EventKind::Icmp(r) => self.push(Step::Icmp(*r)),
             EventKind::Error { kind, .. } if own => {
                 self.last_error = Some(*kind);
                 let call = self.failed_call(role, *kind);

@@ -6,7 +6,8 @@ use crate::support::ui as support;
 
 use egui_kittest::kittest::Queryable;
 use socket_tester::i18n::Lang;
-use socket_tester::net::{EventKind, Role};
+use socket_tester::net::{EventKind, IcmpKind, Role};
+use socket_tester::session::timeline::Step;
 use socket_tester::ui::ConnState;
 use std::net::UdpSocket;
 use support::*;
@@ -41,13 +42,22 @@ fn the_udp_sender_shows_port_unreachable_and_counts_it() {
             .any(|e| matches!(e.event.kind, EventKind::Icmp(_))),
         "a row for it"
     );
+    // The socket-calls strip shows it after the sendto() it answers.
+    let steps = &p.st.timeline.steps;
+    let icmp = steps
+        .iter()
+        .position(|s| matches!(s, Step::Icmp(r) if r.kind == IcmpKind::PortUnreachable));
+    let send = steps.iter().position(|s| matches!(s, Step::Send { .. }));
+    assert!(icmp.is_some() && send < icmp, "{steps:?}");
     let want = format!("port unreachable: nothing listens on 127.0.0.1:{port} (ICMP");
-    h.get_by_label_contains(&want);
+    // The log's row and the socket-calls strip.
+    assert_eq!(h.get_all_by_label_contains(&want).count(), 2);
     h.get_by_label("network answered: 1");
     // The session goes on: still bound.
     assert_eq!(h.state().panel(Role::UdpSender).st.state, ConnState::Bound);
     h.state_mut().classroom.set_lang(Lang::Zh);
     settle(&mut h);
-    h.get_by_label_contains(&format!("端口不可达：127.0.0.1:{port} 上没有程序在监听"));
+    let zh = format!("端口不可达：127.0.0.1:{port} 上没有程序在监听");
+    assert_eq!(h.get_all_by_label_contains(&zh).count(), 2);
     h.get_by_label("网络回应：1");
 }

@@ -246,6 +246,13 @@ impl Expect {
                     self.finish_try(false, None, Some(why), now);
                 }
             }
+            EventKind::Icmp(_) => {
+                // The network said the request cannot arrive: no need to wait for a reply.
+                if matches!(self.state, State::Pending { .. }) {
+                    let why = TryFailure::NetworkAnswered(Box::new(ev.clone()));
+                    self.finish_try(false, None, Some(why), now);
+                }
+            }
             EventKind::Closed { .. } | EventKind::Reset { .. }
                 if ev.client.is_none() || ev.role != Role::TcpServer =>
             {

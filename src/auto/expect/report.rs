@@ -46,6 +46,9 @@ pub enum TryFailure {
     },
     /// The request could not be sent (the session's error event).
     SendFailed(Box<crate::net::Event>),
+    /// The network answered the request with an ICMP error (port or host unreachable,
+    /// message too long): nobody will reply, so the try fails at once.
+    NetworkAnswered(Box<crate::net::Event>),
     /// The connection (or the session) ended: its close or reset, if it said one.
     SessionEnded(Option<Box<crate::net::Event>>),
     /// The user cancelled the run.
@@ -68,6 +71,7 @@ impl TryFailure {
                 crate::net::EventKind::Error { detail, .. } => format!("error: {detail}"),
                 _ => format!("error: {}", describe(ev)),
             },
+            TryFailure::NetworkAnswered(ev) => format!("the network answered: {}", describe(ev)),
             TryFailure::SessionEnded(Some(ev)) => format!("session ended: {}", describe(ev)),
             TryFailure::SessionEnded(None) => "the session ended".into(),
             TryFailure::Cancelled => "cancelled".into(),

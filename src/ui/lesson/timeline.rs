@@ -112,12 +112,14 @@ pub fn step_text(s: &Step, lang: Lang, udp: bool) -> String {
             fl!(loader(lang), "tl-error"),
             error_sentence(lang, *kind)
         ),
+        Step::Icmp(r) => format!("sendto() ← ICMP ✗ {}", crate::i18n_icmp::report(lang, r)),
     }
 }
 
 fn step_color(s: &Step, ui: &Ui) -> Color32 {
     match s {
         Step::Failed { .. }
+        | Step::Icmp(_)
         | Step::Close {
             end: End::Rst | End::RstSent,
             ..

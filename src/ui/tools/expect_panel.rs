@@ -303,6 +303,9 @@ pub fn failure_text(lang: Lang, f: &TryFailure) -> String {
         TryFailure::SendFailed(ev) => {
             fl!(l, "exp-fail-send", why = crate::i18n::describe_in(lang, ev))
         }
+        TryFailure::NetworkAnswered(ev) => {
+            fl!(l, "exp-fail-icmp", why = crate::i18n::describe_in(lang, ev))
+        }
         TryFailure::SessionEnded(Some(ev)) => fl!(
             l,
             "exp-fail-ended",
@@ -349,6 +352,12 @@ mod tests {
             })),
             TryFailure::SessionEnded(Some(ev(EventKind::Reset {
                 reason: crate::net::ResetReason::PeerReset,
+            }))),
+            TryFailure::NetworkAnswered(ev(EventKind::Icmp(crate::net::IcmpReport {
+                kind: crate::net::IcmpKind::PortUnreachable,
+                to: None,
+                from: None,
+                icmp: true,
             }))),
             TryFailure::SessionEnded(None),
             TryFailure::Cancelled,
