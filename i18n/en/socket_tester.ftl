@@ -1287,3 +1287,19 @@ hex-kept-not-text = Kept as hex: these bytes are not text in { $enc }.
 hex-kept-control = Kept as hex: byte { $byte } is a control character that would not show in the box.
 hex-kept-bad-hex = Kept as it is: { $why }
 hex-kept-not-encodable = Kept as it is: { $why }
+
+## Unix domain sockets (AF_UNIX)
+addr-unix-empty = write a socket path after unix:, as in unix:/tmp/demo.sock (or unix:@name on Linux)
+addr-unix-too-long = the socket path is { $len } bytes long; a unix socket path holds at most { $max }
+addr-unix-nul = a socket path cannot contain a NUL character
+addr-unix-abstract-empty = write a name after unix:@, as in unix:@demo
+addr-unix-abstract-not-here = abstract socket names (unix:@name) exist only on Linux; use a path, as in unix:/tmp/demo.sock
+addr-unix-not-available = unix domain sockets are not available on this system
+field-unix-note = Unix domain socket (AF_UNIX): a path on this machine, no port
+err-unix-path-taken = A file that is not a socket is at that path; it was left alone. Choose another path.
+err-unix-socket-live = Another program is listening on that socket path; it was left alone.
+err-unix-no-socket = No socket at that path: is the server running, and is the path right?
+ev-unix-stale-removed = Removed the stale socket file { $path } (left by an earlier run; nobody listened on it)
+ev-unix-cred = Peer credentials: pid { $pid }, uid { $uid }
+ev-unix-cred-program = Peer credentials: pid { $pid }, uid { $uid }, program { $program }
+ev-unix-cred-unknown = unknown

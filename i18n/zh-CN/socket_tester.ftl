@@ -1219,3 +1219,19 @@ hex-kept-not-text = 保留十六进制：这些字节不是有效的 { $enc } �
 hex-kept-control = 保留十六进制：字节 { $byte } 是控制字符，在文本框里看不见。
 hex-kept-bad-hex = 保持原样：{ $why }
 hex-kept-not-encodable = 保持原样：{ $why }
+
+## Unix 域套接字（AF_UNIX）
+addr-unix-empty = 请在 unix: 后写套接字路径，例如 unix:/tmp/demo.sock（Linux 上也可以写 unix:@名字）
+addr-unix-too-long = 套接字路径有 { $len } 字节长；Unix 套接字路径最多 { $max } 字节
+addr-unix-nul = 套接字路径中不能有 NUL 字符
+addr-unix-abstract-empty = 请在 unix:@ 后写名字，例如 unix:@demo
+addr-unix-abstract-not-here = 抽象套接字名（unix:@名字）只有 Linux 才有；请使用路径，例如 unix:/tmp/demo.sock
+addr-unix-not-available = 这个系统不支持 Unix 域套接字
+field-unix-note = Unix 域套接字（AF_UNIX）：本机上的一个路径，没有端口
+err-unix-path-taken = 这个路径上已有一个不是套接字的文件，程序没有动它。请换一个路径。
+err-unix-socket-live = 另一个程序正在这个套接字路径上监听，程序没有动它。
+err-unix-no-socket = 这个路径上没有套接字：服务端在运行吗？路径对吗？
+ev-unix-stale-removed = 已删除遗留的套接字文件 { $path }（上次运行留下的，没有程序在上面监听）
+ev-unix-cred = 对端身份：进程号 { $pid }，用户号 { $uid }
+ev-unix-cred-program = 对端身份：进程号 { $pid }，用户号 { $uid }，程序 { $program }
+ev-unix-cred-unknown = 未知

@@ -9,6 +9,7 @@
 //! ```
 
 pub mod addr;
+pub mod unix_name;
 pub mod addr_class;
 mod conn;
 pub mod error;
@@ -22,11 +23,14 @@ mod rxq;
 pub mod sched;
 pub mod shaping;
 pub mod sockopts;
+mod stream_sock;
 mod tcp_client;
 pub mod tcp_info;
 mod tcp_server;
 pub mod tls;
 mod udp;
+#[cfg(unix)]
+mod unix;
 mod worker;
 
 use crate::codec::Encoding;
@@ -40,8 +44,8 @@ use std::time::Duration;
 pub use crate::clock::now_us;
 pub use error::ErrorKind;
 pub use event::{
-    CloseReason, ClosedBy, Event, EventKind, FileStopped, IcmpKind, IcmpReport, ResetReason,
-    StoppedFile,
+    CloseReason, ClosedBy, Event, EventKind, FileStopped, IcmpKind, IcmpReport, PeerCred,
+    ResetReason, StoppedFile,
 };
 
 /// Which of the four programs a session plays.

@@ -4,7 +4,7 @@
 use super::settings::TabSettings;
 use crate::i18n::{Lang, loader};
 use crate::log::LogStore;
-use crate::net::{Command, Role, SessionConfig, addr};
+use crate::net::{Command, Role, SessionConfig};
 use crate::ui::common::address_field;
 use crate::ui::common::lang::ui_loader;
 use crate::ui::log::log_view::format_time;
@@ -55,9 +55,7 @@ fn parse_backlog(s: &str) -> Option<i32> {
 }
 
 pub fn config(s: &TabSettings) -> Option<SessionConfig> {
-    addr::check_host(&s.host, true).ok()?;
-    let port = addr::parse_port(&s.port, true).ok()?;
-    let mut cfg = SessionConfig::new(Role::TcpServer, addr::join_host_port(&s.host, port));
+    let mut cfg = SessionConfig::new(Role::TcpServer, super::field_address(s, true)?);
     cfg.backlog = parse_backlog(&s.backlog)?;
     Some(cfg)
 }

@@ -3,7 +3,7 @@
 
 use super::settings::TabSettings;
 use crate::i18n::loader;
-use crate::net::{Role, SessionConfig, addr};
+use crate::net::{Role, SessionConfig};
 use crate::ui::common::address_field;
 use crate::ui::common::lang::ui_loader;
 use egui::Ui;
@@ -24,11 +24,9 @@ pub fn fields(
 }
 
 pub fn config(s: &TabSettings) -> Option<SessionConfig> {
-    addr::check_host(&s.host, true).ok()?;
-    let port = addr::parse_port(&s.port, true).ok()?;
     Some(SessionConfig::new(
         Role::UdpReceiver,
-        addr::join_host_port(&s.host, port),
+        super::field_address(s, true)?,
     ))
 }
 

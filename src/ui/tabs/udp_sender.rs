@@ -25,13 +25,15 @@ pub fn fields(
         false,
         true,
     );
-    address_field::port_field(
-        ui,
-        &fl!(ui_loader(ui), "field-port"),
-        &mut s.port,
-        false,
-        true,
-    );
+    if !addr::is_unix(&s.host) {
+        address_field::port_field(
+            ui,
+            &fl!(ui_loader(ui), "field-port"),
+            &mut s.port,
+            false,
+            true,
+        );
+    }
     ui.separator();
     address_field::optional_bind_field(
         ui,
@@ -44,9 +46,7 @@ pub fn fields(
 
 /// The destination the fields name (HOST:PORT), when they are valid.
 pub fn destination(s: &TabSettings) -> Option<String> {
-    addr::check_host(&s.host, false).ok()?;
-    let port = addr::parse_port(&s.port, false).ok()?;
-    Some(addr::join_host_port(&s.host, port))
+    super::field_address(s, false)
 }
 
 /// The session the fields describe.
@@ -55,7 +55,9 @@ pub fn config(s: &TabSettings) -> Option<SessionConfig> {
     let mut cfg = SessionConfig::new(Role::UdpSender, destination(s).unwrap_or_default());
     let local = s.local.trim();
     if !local.is_empty() {
-        if local.chars().all(|c| c.is_ascii_digit()) {
+        if let Some(r) = addr::unix(local) {
+            r.ok()?;
+        } else if local.chars().all(|c| c.is_ascii_digit()) {
             addr::parse_port(local, true).ok()?;
         } else {
             addr::split_host_port(local).ok()?;
