@@ -262,7 +262,7 @@ impl Pcap {
             if ev.role == Role::TcpClient {
                 None
             } else {
-                ev.peer.map(|p| p.to_string())
+                ev.peer.map(|p| crate::net::addr::show(&p))
             },
         );
         match &ev.kind {

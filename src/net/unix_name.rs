@@ -37,11 +37,24 @@ pub const AVAILABLE: bool = cfg!(unix);
 /// True when this system has the abstract namespace (`unix:@name`).
 pub const ABSTRACT: bool = cfg!(any(target_os = "linux", target_os = "android"));
 
+/// A name as shown: control characters (a peer may bind any name) escaped.
+fn shown(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 impl fmt::Display for UnixName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            UnixName::Path(p) => write!(f, "unix:{}", p.display()),
-            UnixName::Abstract(n) => write!(f, "unix:@{}", String::from_utf8_lossy(n)),
+            UnixName::Path(p) => write!(f, "unix:{}", shown(&p.to_string_lossy())),
+            UnixName::Abstract(n) => write!(f, "unix:@{}", shown(&String::from_utf8_lossy(n))),
             UnixName::Unnamed(0) => f.write_str("unix:(unnamed)"),
             UnixName::Unnamed(n) => write!(f, "unix:(unnamed #{n})"),
         }

@@ -69,7 +69,7 @@ impl Query {
             return true;
         }
         if let Some(p) = e.event.peer {
-            let peer = p.to_string();
+            let peer = crate::net::addr::show(&p);
             if contains_ci(&peer, &self.lower) {
                 return true;
             }

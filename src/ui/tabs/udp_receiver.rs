@@ -39,11 +39,11 @@ pub fn reply_target_ui(
 ) {
     let lang = crate::ui::common::lang::lang(ui.ctx());
     let last_text = match last {
-        Some(a) => fl!(loader(lang), "rx-last-sender-addr", addr = a.to_string()),
+        Some(a) => fl!(loader(lang), "rx-last-sender-addr", addr = crate::net::addr::show(&a)),
         None => fl!(loader(lang), "rx-last-sender"),
     };
     let current = match reply_to {
-        Some(a) => a.to_string(),
+        Some(a) => crate::net::addr::show(a),
         None => last_text.clone(),
     };
     let l = ui.label(fl!(loader(lang), "rx-reply-to"));
@@ -52,7 +52,7 @@ pub fn reply_target_ui(
         .show_ui(ui, |ui| {
             ui.selectable_value(reply_to, None, last_text);
             for a in senders.iter().rev() {
-                ui.selectable_value(reply_to, Some(*a), a.to_string());
+                ui.selectable_value(reply_to, Some(*a), crate::net::addr::show(a));
             }
         })
         .response
