@@ -242,6 +242,8 @@ fn datagram_receiver_takes_socat_sendto_and_answers_a_named_python_sender() {
     assert_eq!(shown(tx.peer), unix(&me), "the reply goes to the last sender");
     let out = py.wait_with_output().unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "reply");
+    w.session.stop_and_join();
+    assert!(!path.exists(), "the receiver removes the socket file it made");
 }
 
 #[test]

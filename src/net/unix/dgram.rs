@@ -19,6 +19,8 @@ const MAX_DATAGRAM: usize = 256 * 1024;
 
 struct Dgram {
     sock: UnixDatagram,
+    /// The file our bind made, removed when the session ends.
+    _owned: Option<super::OwnedPath>,
     /// The sender's destination.
     dest: Option<UnixName>,
     /// The receiver's last sender (named: an unnamed one cannot be answered).
@@ -53,6 +55,7 @@ pub(super) fn run(
         .map(|a| UnixName::of_std(&a))
         .or(bind);
     ctx.local = local.as_ref().map(stand_in);
+    let owned = local.as_ref().map(super::OwnedPath::after_bind);
     let fd = std::os::fd::AsRawFd::as_raw_fd(&sock);
     let mut source = mio::unix::SourceFd(&fd);
     if let Err(e) = poll
@@ -67,6 +70,7 @@ pub(super) fn run(
     ctx.encoding = cfg.encoding;
     let mut d = Dgram {
         sock,
+        _owned: owned,
         dest,
         last: None,
         buf: vec![0u8; MAX_DATAGRAM],

@@ -160,26 +160,46 @@ fn server(cfg: &SessionConfig, at: &UnixName, poll: mio::Poll, ctx: &mut Ctx) {
 fn listen(at: &UnixName, backlog: i32) -> io::Result<UnixListen> {
     let s = Socket::new(Domain::UNIX, Type::STREAM, None)?;
     s.bind(&sock_addr(at)?)?;
-    let path = match at {
-        UnixName::Path(p) => Some(p.clone()),
-        _ => None,
-    };
-    // Ours: removed when the server ends, if it is still the file this bind made.
-    let own = path.as_ref().and_then(|p| std::fs::symlink_metadata(p).ok());
-    let owned = path.zip(own.map(|m| (m.dev(), m.ino())));
+    let owned = OwnedPath::after_bind(at);
     s.listen(backlog)?;
     s.set_nonblocking(true)?;
     let std_listener: std::os::unix::net::UnixListener = s.into();
     Ok(UnixListen {
         listener: mio::net::UnixListener::from_std(std_listener),
-        owned,
+        _owned: owned,
     })
 }
 
 /// A listening unix stream socket; its file goes when it does (if still the same file).
 pub(crate) struct UnixListen {
     pub listener: mio::net::UnixListener,
-    owned: Option<(PathBuf, (u64, u64))>,
+    _owned: OwnedPath,
+}
+
+/// The socket file a bind made: removed when this is dropped (the session ends), if the
+/// path still holds that same file (not one another program put there since).
+pub(crate) struct OwnedPath(Option<(PathBuf, (u64, u64))>);
+
+impl OwnedPath {
+    /// Just after bind(): the file at a path name (nothing for an abstract name).
+    pub fn after_bind(name: &UnixName) -> OwnedPath {
+        let UnixName::Path(p) = name else {
+            return OwnedPath(None);
+        };
+        let id = std::fs::symlink_metadata(p).ok().map(|m| (m.dev(), m.ino()));
+        OwnedPath(id.map(|id| (p.clone(), id)))
+    }
+}
+
+impl Drop for OwnedPath {
+    fn drop(&mut self) {
+        if let Some((path, id)) = &self.0
+            && let Ok(m) = std::fs::symlink_metadata(path)
+            && (m.dev(), m.ino()) == *id
+        {
+            let _ = std::fs::remove_file(path);
+        }
+    }
 }
 
 impl UnixListen {
@@ -187,16 +207,5 @@ impl UnixListen {
     pub fn accept(&self) -> io::Result<(StreamSock, SocketAddr)> {
         let (s, a) = self.listener.accept()?;
         Ok((StreamSock::Unix(s), stand_in(&UnixName::of_std(&a))))
-    }
-}
-
-impl Drop for UnixListen {
-    fn drop(&mut self) {
-        if let Some((path, id)) = &self.owned
-            && let Ok(m) = std::fs::symlink_metadata(path)
-            && (m.dev(), m.ino()) == *id
-        {
-            let _ = std::fs::remove_file(path);
-        }
     }
 }
