@@ -36,6 +36,10 @@ pub fn port_advice(
     parts.join(fl!(l, "ev-port-sep").as_str())
 }
 
+fn is_unix(a: Option<std::net::SocketAddr>) -> bool {
+    a.is_some_and(|a| crate::net::unix_name::is_stand_in(&a))
+}
+
 /// The English line of `ev`: what records, exports, headless output and the rows of the
 /// log say (the [`crate::log::Describe`] every caller of the log gives it).
 pub fn english(ev: &Event) -> String {
@@ -52,6 +56,9 @@ pub fn describe_in(lang: Lang, ev: &Event) -> String {
         EventKind::Listening { backlog } => {
             fl!(l, "ev-listening", backlog = backlog, local = local)
         }
+        // A unix stream socket has no SYN and no handshake to speak of.
+        EventKind::Connecting if is_unix(ev.peer) => fl!(l, "ev-connecting-unix", peer = peer),
+        EventKind::Connected if is_unix(ev.peer) => fl!(l, "ev-connected-unix", peer = peer),
         EventKind::Connecting => fl!(l, "ev-connecting", peer = peer),
         EventKind::Connected => fl!(l, "ev-connected", local = local, peer = peer),
         EventKind::Accepted => match ev.client {

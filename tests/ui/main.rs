@@ -45,6 +45,7 @@ mod tls_trust;
 mod toolkit;
 mod udp_icmp;
 mod validation;
+mod unix;
 mod writes;
 mod zh_errors;
 mod zh_words;
