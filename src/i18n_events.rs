@@ -49,8 +49,14 @@ pub fn english(ev: &Event) -> String {
 /// The one-line description of `ev` in `lang` (empty for rx/tx: their text is the data).
 pub fn describe_in(lang: Lang, ev: &Event) -> String {
     let l = loader(lang);
-    let peer = ev.peer.map(|p| crate::net::addr::show(&p)).unwrap_or_default();
-    let local = ev.local.map(|p| crate::net::addr::show(&p)).unwrap_or_default();
+    let peer = ev
+        .peer
+        .map(|p| crate::net::addr::show(&p))
+        .unwrap_or_default();
+    let local = ev
+        .local
+        .map(|p| crate::net::addr::show(&p))
+        .unwrap_or_default();
     match &ev.kind {
         EventKind::Bound => fl!(l, "ev-bound", local = local),
         EventKind::Listening { backlog } => {
@@ -189,7 +195,13 @@ pub fn peer_credentials(lang: Lang, c: &crate::net::PeerCred) -> String {
     let pid = c.pid.map_or_else(unknown, |p| p.to_string());
     let uid = c.uid.map_or_else(unknown, |u| u.to_string());
     match &c.program {
-        Some(p) => fl!(l, "ev-unix-cred-program", pid = pid, uid = uid, program = p.as_str()),
+        Some(p) => fl!(
+            l,
+            "ev-unix-cred-program",
+            pid = pid,
+            uid = uid,
+            program = p.as_str()
+        ),
         None => fl!(l, "ev-unix-cred", pid = pid, uid = uid),
     }
 }

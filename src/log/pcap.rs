@@ -275,7 +275,8 @@ impl Pcap {
     /// Writes the packets of one event; returns how many.
     pub(super) fn event<W: Write>(&mut self, out: &mut W, ev: &Event) -> io::Result<u64> {
         let mut packets = 0;
-        if ev.kind.data().is_some() || matches!(ev.kind, EventKind::Connected | EventKind::Accepted) {
+        if ev.kind.data().is_some() || matches!(ev.kind, EventKind::Connected | EventKind::Accepted)
+        {
             self.name_unix_ends(out, ev)?;
         }
         if !ev.role.is_tcp() {

@@ -358,7 +358,10 @@ mod tests {
             unix("unix:@demo"),
             Some(Ok(UnixName::Abstract(b"demo".to_vec())))
         );
-        assert_eq!(unix("unix:").unwrap().unwrap_err().1, AddrProblem::UnixEmpty);
+        assert_eq!(
+            unix("unix:").unwrap().unwrap_err().1,
+            AddrProblem::UnixEmpty
+        );
         assert_eq!(
             unix("unix:@").unwrap().unwrap_err().1,
             AddrProblem::UnixAbstractEmpty

@@ -202,7 +202,9 @@ pub enum EventKind {
     PeerCredentials(Box<PeerCred>),
     /// A unix socket server removed a socket file nobody listened on (left by an earlier
     /// run) before listening at `path`.
-    StaleSocketRemoved { path: String },
+    StaleSocketRemoved {
+        path: String,
+    },
 }
 
 /// Who is at the other end of a unix stream socket.

@@ -9,7 +9,6 @@
 //! ```
 
 pub mod addr;
-pub mod unix_name;
 pub mod addr_class;
 mod conn;
 pub mod error;
@@ -31,6 +30,7 @@ pub mod tls;
 mod udp;
 #[cfg(unix)]
 mod unix;
+pub mod unix_name;
 mod worker;
 
 use crate::codec::Encoding;

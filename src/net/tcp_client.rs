@@ -263,11 +263,14 @@ impl<'a> Client<'a> {
             .is_none_or(|t| t.elapsed() >= super::tcp_info::SAMPLE_EVERY)
         {
             self.sampled = Some(Instant::now());
-            let now: std::collections::BTreeMap<u64, _> =
-                self.conn.stream.tcp().and_then(super::tcp_info::sample)
-                    .map(|s| (0, s))
-                    .into_iter()
-                    .collect();
+            let now: std::collections::BTreeMap<u64, _> = self
+                .conn
+                .stream
+                .tcp()
+                .and_then(super::tcp_info::sample)
+                .map(|s| (0, s))
+                .into_iter()
+                .collect();
             super::tcp_info::publish(&ctx.stats, now);
         }
     }

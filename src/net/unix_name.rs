@@ -124,7 +124,12 @@ struct Table {
 static TABLE: Mutex<Option<Table>> = Mutex::new(None);
 
 fn v6(tag: u16, n: u64) -> SocketAddr {
-    let [a, b, c, d] = [(n >> 48) as u16, (n >> 32) as u16, (n >> 16) as u16, n as u16];
+    let [a, b, c, d] = [
+        (n >> 48) as u16,
+        (n >> 32) as u16,
+        (n >> 16) as u16,
+        n as u16,
+    ];
     let ip = Ipv6Addr::new(PREFIX, 0, 0, tag, a, b, c, d);
     SocketAddr::V6(SocketAddrV6::new(ip, STAND_IN_PORT, 0, 0))
 }
@@ -155,12 +160,17 @@ pub fn name_of(a: &SocketAddr) -> Option<UnixName> {
     if s[0] != PREFIX || s[1] != 0 || s[2] != 0 || v.port() != STAND_IN_PORT {
         return None;
     }
-    let n = (u64::from(s[4]) << 48) | (u64::from(s[5]) << 32) | (u64::from(s[6]) << 16) | u64::from(s[7]);
+    let n = (u64::from(s[4]) << 48)
+        | (u64::from(s[5]) << 32)
+        | (u64::from(s[6]) << 16)
+        | u64::from(s[7]);
     match s[3] {
         UNNAMED_TAG => Some(UnixName::Unnamed(n)),
         0 => {
             let guard = TABLE.lock().unwrap_or_else(|p| p.into_inner());
-            let name = guard.as_ref().and_then(|t| t.names.get(n as usize).cloned());
+            let name = guard
+                .as_ref()
+                .and_then(|t| t.names.get(n as usize).cloned());
             Some(name.unwrap_or(UnixName::Unnamed(0)))
         }
         _ => None,
@@ -208,9 +218,7 @@ pub(crate) type Names = (Option<UnixName>, Option<UnixName>);
 /// The unix address a session names, if any: its address, or (UDP sender) its bind.
 /// Err: the words of what is wrong (a malformed `unix:` address, a unix end paired with
 /// an IP one, or no unix sockets on this system).
-pub(crate) fn unix_names(
-    cfg: &crate::net::SessionConfig,
-) -> Option<Result<Names, String>> {
+pub(crate) fn unix_names(cfg: &crate::net::SessionConfig) -> Option<Result<Names, String>> {
     let main = cfg.address.trim();
     let bind = cfg.bind.as_deref().map(str::trim).filter(|b| !b.is_empty());
     let main_unix = crate::net::addr::is_unix(main);
@@ -256,7 +264,10 @@ mod tests {
         let b = stand_in(&u);
         assert_eq!(name_of(&b), Some(u.clone()));
         assert_eq!(from_text(&show(&b)), Some(b));
-        assert_eq!(from_text("unix:@abs"), Some(stand_in(&UnixName::Abstract(b"abs".to_vec()))));
+        assert_eq!(
+            from_text("unix:@abs"),
+            Some(stand_in(&UnixName::Abstract(b"abs".to_vec())))
+        );
         let real: SocketAddr = "[::1]:80".parse().unwrap();
         assert_eq!(name_of(&real), None);
         assert_eq!(show(&real), "[::1]:80");

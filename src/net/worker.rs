@@ -261,7 +261,12 @@ pub(crate) fn run(config: SessionConfig, poll: std::io::Result<mio::Poll>, mut c
 
 /// A session on unix sockets (see [`super::unix_name::unix_names`]).
 #[cfg(unix)]
-fn unix_run(config: &SessionConfig, names: super::unix_name::Names, poll: mio::Poll, ctx: &mut Ctx) {
+fn unix_run(
+    config: &SessionConfig,
+    names: super::unix_name::Names,
+    poll: mio::Poll,
+    ctx: &mut Ctx,
+) {
     super::unix::run(config, names, poll, ctx);
 }
 

@@ -15,7 +15,11 @@ fn unix(p: &Path) -> String {
 fn wait_path(path: &Path) {
     let deadline = Instant::now() + Duration::from_secs(10);
     while !path.exists() {
-        assert!(Instant::now() < deadline, "{} never appeared", path.display());
+        assert!(
+            Instant::now() < deadline,
+            "{} never appeared",
+            path.display()
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
 }
@@ -53,7 +57,10 @@ fn tcp_client_expects_an_echo_from_socat_unix_listen() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{out}");
     assert!(out.contains("expect: PASS 1/1 passed"), "{out}");
-    assert!(out.contains(&format!("connected to {}", unix(&path))), "{out}");
+    assert!(
+        out.contains(&format!("connected to {}", unix(&path))),
+        "{out}"
+    );
     let _ = socat.kill();
     let _ = socat.wait();
 }
@@ -125,18 +132,32 @@ fn udp_send_binds_its_path_and_reads_socat_recvfrom_reply() {
     let peer = dir.path().join("peer.sock");
     let me = dir.path().join("me.sock");
     let mut socat = Command::new("socat")
-        .args([&format!("UNIX-RECVFROM:{}", peer.display()), "SYSTEM:read x; echo ack"])
+        .args([
+            &format!("UNIX-RECVFROM:{}", peer.display()),
+            "SYSTEM:read x; echo ack",
+        ])
         .spawn()
         .unwrap();
     wait_path(&peer);
     let o = bin()
         .args(["udp-send", "--to", &unix(&peer), "--bind", &unix(&me)])
-        .args(["--send", "hi\n", "--expect", "ack", "--count", "1", "--headless"])
+        .args([
+            "--send",
+            "hi\n",
+            "--expect",
+            "ack",
+            "--count",
+            "1",
+            "--headless",
+        ])
         .output()
         .unwrap();
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{out}");
-    assert!(out.contains(&format!("rx         {} 4 ack", unix(&peer))), "{out}");
+    assert!(
+        out.contains(&format!("rx         {} 4 ack", unix(&peer))),
+        "{out}"
+    );
     let _ = socat.kill();
     let _ = socat.wait();
 }
@@ -202,7 +223,13 @@ fn bad_unix_addresses_are_usage_errors_and_a_regular_file_is_left_alone() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("at most"));
     let o = bin()
-        .args(["relay", "--listen", "unix:/tmp/r.sock", "--to", "127.0.0.1:1"])
+        .args([
+            "relay",
+            "--listen",
+            "unix:/tmp/r.sock",
+            "--to",
+            "127.0.0.1:1",
+        ])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2), "the relay is TCP/UDP only");
@@ -217,6 +244,9 @@ fn bad_unix_addresses_are_usage_errors_and_a_regular_file_is_left_alone() {
         .unwrap();
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(1), "{out}");
-    assert!(out.contains("a regular file is at that path, and it was left alone"), "{out}");
+    assert!(
+        out.contains("a regular file is at that path, and it was left alone"),
+        "{out}"
+    );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "precious");
 }

@@ -38,7 +38,11 @@ fn spawn(prog: &str, args: &[&str]) -> Option<Child> {
 fn wait_path(path: &Path) {
     let deadline = Instant::now() + WAIT;
     while !path.exists() {
-        assert!(Instant::now() < deadline, "{} never appeared", path.display());
+        assert!(
+            Instant::now() < deadline,
+            "{} never appeared",
+            path.display()
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
 }
@@ -85,7 +89,12 @@ fn stream_client_talks_to_a_python_af_unix_server_and_names_it() {
             unreachable!()
         };
         assert_eq!(c.pid, Some(py.id()), "SO_PEERCRED names the Python process");
-        assert!(c.program.as_deref().is_some_and(|p| p.starts_with("python")), "{c:?}");
+        assert!(
+            c.program
+                .as_deref()
+                .is_some_and(|p| p.starts_with("python")),
+            "{c:?}"
+        );
     }
     send_text(&w, "hi");
     let rx = w.wait("echo", is_rx);
@@ -99,7 +108,9 @@ fn stream_server_serves_socat_clients_shows_credentials_and_removes_its_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("srv.sock");
     let mut w = Watch::start(SessionConfig::new(Role::TcpServer, unix(&path)));
-    let l = w.wait("listening", |e| matches!(e.kind, EventKind::Listening { .. }));
+    let l = w.wait("listening", |e| {
+        matches!(e.kind, EventKind::Listening { .. })
+    });
     assert_eq!(shown(l.local), unix(&path));
     let Some(mut socat) = spawn("socat", &["-", &format!("UNIX-CONNECT:{}", path.display())])
     else {
@@ -108,7 +119,11 @@ fn stream_server_serves_socat_clients_shows_credentials_and_removes_its_file() {
     };
     let acc = w.wait("accepted", |e| e.kind == EventKind::Accepted);
     let id = acc.client.unwrap();
-    assert!(shown(acc.peer).starts_with("unix:(unnamed"), "{:?}", shown(acc.peer));
+    assert!(
+        shown(acc.peer).starts_with("unix:(unnamed"),
+        "{:?}",
+        shown(acc.peer)
+    );
     let cred = w.wait("credentials", |e| {
         matches!(e.kind, EventKind::PeerCredentials(_))
     });
@@ -118,10 +133,17 @@ fn stream_server_serves_socat_clients_shows_credentials_and_removes_its_file() {
         };
         assert_eq!(c.pid, Some(socat.id()));
         assert_eq!(c.program.as_deref(), Some("socat"));
-        assert_eq!(c.uid, Some(std::fs::metadata(dir.path()).map(|m| {
-            use std::os::unix::fs::MetadataExt;
-            m.uid()
-        }).unwrap()));
+        assert_eq!(
+            c.uid,
+            Some(
+                std::fs::metadata(dir.path())
+                    .map(|m| {
+                        use std::os::unix::fs::MetadataExt;
+                        m.uid()
+                    })
+                    .unwrap()
+            )
+        );
     }
     socat.stdin.as_mut().unwrap().write_all(b"ping\n").unwrap();
     let rx = w.wait("rx", is_rx);
@@ -156,7 +178,9 @@ fn a_stale_socket_file_is_removed_and_said_so() {
             path: path.display().to_string()
         }
     );
-    w.wait("listening", |e| matches!(e.kind, EventKind::Listening { .. }));
+    w.wait("listening", |e| {
+        matches!(e.kind, EventKind::Listening { .. })
+    });
     let mut c = UnixStream::connect(&path).expect("the server listens on the path now");
     c.write_all(b"x").unwrap();
     assert_eq!(rx_bytes(&w.wait("rx", is_rx)), b"x");
@@ -175,7 +199,10 @@ fn a_regular_file_at_the_path_is_left_alone_with_an_error() {
     let mut w = Watch::start(SessionConfig::new(Role::TcpServer, unix(&path)));
     let (kind, msg) = w.wait_error();
     assert_eq!(kind, ErrorKind::UnixPathTaken, "{msg}");
-    assert!(msg.contains("regular file") && msg.contains("left alone"), "{msg}");
+    assert!(
+        msg.contains("regular file") && msg.contains("left alone"),
+        "{msg}"
+    );
     w.wait_end();
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "keep me");
 }
@@ -211,12 +238,19 @@ fn datagram_receiver_takes_socat_sendto_and_answers_a_named_python_sender() {
     let mut w = Watch::start(SessionConfig::new(Role::UdpReceiver, unix(&path)));
     let b = w.wait("bound", |e| e.kind == EventKind::Bound);
     assert_eq!(shown(b.local), unix(&path));
-    let Some(mut socat) = spawn("socat", &["-u", "-", &format!("UNIX-SENDTO:{}", path.display())])
-    else {
+    let Some(mut socat) = spawn(
+        "socat",
+        &["-u", "-", &format!("UNIX-SENDTO:{}", path.display())],
+    ) else {
         eprintln!("skipped: socat is not installed");
         return;
     };
-    socat.stdin.as_mut().unwrap().write_all(b"from socat").unwrap();
+    socat
+        .stdin
+        .as_mut()
+        .unwrap()
+        .write_all(b"from socat")
+        .unwrap();
     drop(socat.stdin.take());
     let rx = w.wait("rx", is_rx);
     assert_eq!(rx_bytes(&rx), b"from socat");
@@ -239,11 +273,18 @@ fn datagram_receiver_takes_socat_sendto_and_answers_a_named_python_sender() {
     assert_eq!(shown(rx.peer), unix(&me));
     send_text(&w, "reply");
     let tx = w.wait("tx", is_tx);
-    assert_eq!(shown(tx.peer), unix(&me), "the reply goes to the last sender");
+    assert_eq!(
+        shown(tx.peer),
+        unix(&me),
+        "the reply goes to the last sender"
+    );
     let out = py.wait_with_output().unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "reply");
     w.session.stop_and_join();
-    assert!(!path.exists(), "the receiver removes the socket file it made");
+    assert!(
+        !path.exists(),
+        "the receiver removes the socket file it made"
+    );
 }
 
 #[test]
@@ -286,7 +327,11 @@ fn datagram_sender_without_a_bind_gets_an_abstract_name_and_replies() {
     echo.set_read_timeout(Some(WAIT)).unwrap();
     let mut w = Watch::start(SessionConfig::new(Role::UdpSender, unix(&peer_path)));
     let b = w.wait("bound", |e| e.kind == EventKind::Bound);
-    assert!(shown(b.local).starts_with("unix:@"), "autobind: {}", shown(b.local));
+    assert!(
+        shown(b.local).starts_with("unix:@"),
+        "autobind: {}",
+        shown(b.local)
+    );
     send_text(&w, "q");
     let mut buf = [0u8; 16];
     let (n, from) = echo.recv_from(&mut buf).unwrap();
@@ -300,7 +345,9 @@ fn datagram_sender_without_a_bind_gets_an_abstract_name_and_replies() {
 fn abstract_stream_server_takes_a_python_client() {
     let name = format!("socket-tester-test-{}", std::process::id());
     let mut w = Watch::start(SessionConfig::new(Role::TcpServer, format!("unix:@{name}")));
-    let l = w.wait("listening", |e| matches!(e.kind, EventKind::Listening { .. }));
+    let l = w.wait("listening", |e| {
+        matches!(e.kind, EventKind::Listening { .. })
+    });
     assert_eq!(shown(l.local), format!("unix:@{name}"));
     let py = Proc::new("python3")
         .args([

@@ -26,7 +26,10 @@ fn tcp_server_listens_on_a_unix_path_and_serves_a_client() {
             .is_some(),
         "the note under the field"
     );
-    assert!(h.query_by_label("Port").is_none(), "a unix socket has no port");
+    assert!(
+        h.query_by_label("Port").is_none(),
+        "a unix socket has no port"
+    );
     assert!(!is_disabled(&h, "Listen"));
     h.get_by_label("Listen").click();
     wait_for(&mut h, "listening", |a| {
@@ -42,7 +45,9 @@ fn tcp_server_listens_on_a_unix_path_and_serves_a_client() {
         "the client is listed by its unix name"
     );
     assert!(
-        h.query_all_by_label_contains("Peer credentials: pid").count() >= 1,
+        h.query_all_by_label_contains("Peer credentials: pid")
+            .count()
+            >= 1,
         "the peer's credentials in the log"
     );
     // A reply to every client reaches it.
@@ -58,7 +63,9 @@ fn tcp_server_listens_on_a_unix_path_and_serves_a_client() {
     c.read_exact(&mut got).unwrap();
     assert_eq!(&got, b"hi");
     h.get_by_label("Stop").click();
-    wait_for(&mut h, "stopped", |a| !a.panel(Role::TcpServer).is_running());
+    wait_for(&mut h, "stopped", |a| {
+        !a.panel(Role::TcpServer).is_running()
+    });
     assert!(!path.exists(), "the socket file goes with the server");
 }
 

@@ -122,7 +122,15 @@ impl<'a> Server<'a> {
             let r = socket2::SockRef::from(&listener);
             super::sockopts::report(&r, &cfg.sockopts, true, listen_addr.is_ipv6())
         });
-        Server::listening(cfg, poll, ListenSock::Tcp(listener), local, tls, report, ctx)
+        Server::listening(
+            cfg,
+            poll,
+            ListenSock::Tcp(listener),
+            local,
+            tls,
+            report,
+            ctx,
+        )
     }
 
     /// A listening socket (TCP, or a unix stream socket): watched, told, and the server
@@ -339,12 +347,7 @@ impl<'a> Server<'a> {
 
     /// One accepted connection: refused over the limit, else registered, given an id and
     /// (with TLS) a handshake. Its token, if it became a client.
-    fn admit(
-        &mut self,
-        ctx: &mut Ctx,
-        mut stream: StreamSock,
-        peer: SocketAddr,
-    ) -> Option<Token> {
+    fn admit(&mut self, ctx: &mut Ctx, mut stream: StreamSock, peer: SocketAddr) -> Option<Token> {
         let max = self.cfg.max_clients;
         if self.clients.len() >= max {
             self.refused += 1;
@@ -383,7 +386,11 @@ impl<'a> Server<'a> {
         ctx.emit(Some(peer), Some(id), EventKind::Accepted);
         ctx.local = listener_local;
         if let Some(cred) = stream.peer_cred() {
-            ctx.emit(Some(peer), Some(id), EventKind::PeerCredentials(Box::new(cred)));
+            ctx.emit(
+                Some(peer),
+                Some(id),
+                EventKind::PeerCredentials(Box::new(cred)),
+            );
         }
         let mut conn = Conn::new(stream, peer, Some(id), self.shaping);
         if self.paused {

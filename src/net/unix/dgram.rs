@@ -82,7 +82,9 @@ pub(super) fn run(
 /// (so replies can come back). Err: the error and the address it was about.
 /// True with it: a stale socket file at the path was removed first.
 fn open(bind: Option<&UnixName>) -> Result<(Socket, bool), (io::Error, String)> {
-    let shown = bind.map(|b| b.to_string()).unwrap_or_else(|| "unix:".into());
+    let shown = bind
+        .map(|b| b.to_string())
+        .unwrap_or_else(|| "unix:".into());
     let s = Socket::new(Domain::UNIX, Type::DGRAM, None).map_err(|e| (e, shown.clone()))?;
     s.set_nonblocking(true).map_err(|e| (e, shown.clone()))?;
     let mut stale = false;
@@ -247,9 +249,8 @@ impl Dgram {
 
     /// Where a send goes: the destination, the last sender, or the one named.
     fn target(&self, to: &Target) -> Result<UnixName, String> {
-        let named = |a: &SocketAddr| {
-            name_of(a).ok_or_else(|| format!("{a} is not a unix socket address"))
-        };
+        let named =
+            |a: &SocketAddr| name_of(a).ok_or_else(|| format!("{a} is not a unix socket address"));
         match to {
             Target::Peer(a) => named(a),
             Target::Host(h) => match addr::unix(h) {
@@ -274,10 +275,12 @@ impl Dgram {
             return;
         };
         let peer = stand_in(&name);
-        let sent = name.to_std().and_then(|a| loop {
-            match self.sock.send_to_addr(&bytes, &a) {
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                r => break r,
+        let sent = name.to_std().and_then(|a| {
+            loop {
+                match self.sock.send_to_addr(&bytes, &a) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    r => break r,
+                }
             }
         });
         match sent {

@@ -118,7 +118,10 @@ fn client(cfg: &SessionConfig, to: &UnixName, poll: mio::Poll, ctx: &mut Ctx) {
     super::tcp_client::serve_connected(cfg, poll, StreamSock::Unix(stream), peer, "localhost", ctx);
 }
 
-fn connect(to: &UnixName, timeout: std::time::Duration) -> io::Result<std::os::unix::net::UnixStream> {
+fn connect(
+    to: &UnixName,
+    timeout: std::time::Duration,
+) -> io::Result<std::os::unix::net::UnixStream> {
     let s = Socket::new(Domain::UNIX, Type::STREAM, None)?;
     // A full backlog makes connect() wait: no longer than the connect timeout.
     s.set_write_timeout(Some(timeout.max(std::time::Duration::from_millis(1))))?;
@@ -186,7 +189,9 @@ impl OwnedPath {
         let UnixName::Path(p) = name else {
             return OwnedPath(None);
         };
-        let id = std::fs::symlink_metadata(p).ok().map(|m| (m.dev(), m.ino()));
+        let id = std::fs::symlink_metadata(p)
+            .ok()
+            .map(|m| (m.dev(), m.ino()));
         OwnedPath(id.map(|id| (p.clone(), id)))
     }
 }

@@ -32,7 +32,12 @@ pub fn addr_error_text(lang: Lang, e: &addr::AddrError) -> String {
         HostNotFound(h) => fl!(l, "addr-not-found", host = h.as_str()),
         HostNoAddress(h) => fl!(l, "addr-no-address", host = h.as_str()),
         UnixEmpty => fl!(l, "addr-unix-empty"),
-        UnixTooLong(n, max) => fl!(l, "addr-unix-too-long", len = n.to_string(), max = max.to_string()),
+        UnixTooLong(n, max) => fl!(
+            l,
+            "addr-unix-too-long",
+            len = n.to_string(),
+            max = max.to_string()
+        ),
         UnixNul => fl!(l, "addr-unix-nul"),
         UnixAbstractEmpty => fl!(l, "addr-unix-abstract-empty"),
         UnixAbstractNotHere => fl!(l, "addr-unix-abstract-not-here"),

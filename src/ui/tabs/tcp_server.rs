@@ -92,7 +92,10 @@ pub fn target_ui(
         .show_ui(ui, |ui| {
             ui.selectable_value(selected, None, all);
             for c in store.clients.values().filter(|c| c.open) {
-                let peer = c.peer.map(|p| crate::net::addr::show(&p)).unwrap_or_default();
+                let peer = c
+                    .peer
+                    .map(|p| crate::net::addr::show(&p))
+                    .unwrap_or_default();
                 let text = fl!(
                     loader(lang),
                     "srv-client-peer",
@@ -285,7 +288,10 @@ fn client_rows(
             // list cuts them at its edge, the whole row is on hover.
             ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
             for c in &list[range] {
-                let peer = c.peer.map(|a| crate::net::addr::show(&a)).unwrap_or_default();
+                let peer = c
+                    .peer
+                    .map(|a| crate::net::addr::show(&a))
+                    .unwrap_or_default();
                 let state = if c.open {
                     fl!(ui_loader(ui), "srv-open")
                 } else {

@@ -39,7 +39,11 @@ pub fn reply_target_ui(
 ) {
     let lang = crate::ui::common::lang::lang(ui.ctx());
     let last_text = match last {
-        Some(a) => fl!(loader(lang), "rx-last-sender-addr", addr = crate::net::addr::show(&a)),
+        Some(a) => fl!(
+            loader(lang),
+            "rx-last-sender-addr",
+            addr = crate::net::addr::show(&a)
+        ),
         None => fl!(loader(lang), "rx-last-sender"),
     };
     let current = match reply_to {
