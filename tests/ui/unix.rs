@@ -1,6 +1,6 @@
 //! A unix socket address in the window: `unix:/path` in the host field (the port field
 //! goes, a note says what it is), Listen and a std client exchanging bytes, the client
-//! list naming it; a malformed `unix:` disables Listen with the reason under the field,
+//! list naming it; the UDP Receiver on a unix datagram socket answering its sender; a malformed `unix:` disables Listen with the reason under the field,
 //! in English and in Chinese.
 #![cfg(unix)]
 
@@ -93,4 +93,50 @@ fn a_malformed_unix_address_is_refused_under_the_field_in_both_languages() {
         h.query_by_label("Port").is_none(),
         "no port for a unix socket"
     );
+}
+
+#[test]
+fn udp_receiver_binds_a_unix_path_and_answers_a_named_sender() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("recv.sock");
+    let me = dir.path().join("sender.sock");
+    let mut h = harness(english());
+    open_tab(&mut h, Role::UdpReceiver);
+    set_field(&mut h, "Bind host", &format!("unix:{}", path.display()));
+    assert!(
+        h.query_by_label("Port").is_none(),
+        "a unix socket has no port"
+    );
+    h.get_by_label("Bind").click();
+    wait_for(&mut h, "bound", |a| {
+        a.panel(Role::UdpReceiver).st.state == ConnState::Bound
+    });
+    let peer = std::os::unix::net::UnixDatagram::bind(&me).unwrap();
+    peer.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    peer.send_to(b"datagram one", &path).unwrap();
+    wait_for(&mut h, "the datagram in the log", |a| {
+        has_row(a, Role::UdpReceiver, "datagram one")
+    });
+    assert!(
+        h.query_all_by_label_contains(&format!("unix:{}", me.display()))
+            .count()
+            >= 1,
+        "the sender is shown by its path"
+    );
+    // The reply goes to the last sender.
+    h.get_by_label("Message").focus();
+    h.step();
+    h.get_by_label("Message").type_text("back");
+    settle(&mut h);
+    h.get_by_label("Send").click();
+    settle(&mut h);
+    let mut buf = [0u8; 16];
+    let n = peer.recv(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"back");
+    h.get_by_label("Unbind").click();
+    wait_for(&mut h, "unbound", |a| {
+        !a.panel(Role::UdpReceiver).is_running()
+    });
+    assert!(!path.exists(), "the socket file goes with the receiver");
 }
