@@ -41,7 +41,7 @@ pub enum Op {
 }
 
 impl Op {
-    fn verb(self) -> &'static str {
+    pub(crate) fn verb(self) -> &'static str {
         match self {
             Op::Bind => "bind",
             Op::Listen => "listen on",

@@ -4,6 +4,7 @@
 //! abstract name the kernel picks (autobind).
 
 use super::{describe, sock_addr};
+use crate::net::error::Op;
 use crate::net::addr::{self, UnixName};
 use crate::net::unix_name::{name_of, stand_in};
 use crate::net::worker::{Ctx, TICK, WAKER};
@@ -38,7 +39,7 @@ pub(super) fn run(
     let (sock, stale) = match open(bind.as_ref()) {
         Ok(s) => s,
         Err((e, shown)) => {
-            let (kind, msg) = describe(&e, "bind", &shown);
+            let (kind, msg) = describe(&e, Op::Bind, &shown);
             ctx.error(None, None, kind, msg);
             return;
         }
@@ -213,7 +214,7 @@ impl Dgram {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     let shown = ctx.local.map(|a| addr::show(&a)).unwrap_or_default();
-                    let (kind, msg) = describe(&e, "receive on", &shown);
+                    let (kind, msg) = describe(&e, Op::Recv, &shown);
                     ctx.error(None, None, kind, msg);
                     return;
                 }
@@ -288,7 +289,7 @@ impl Dgram {
                 ctx.emit(Some(peer), None, EventKind::Tx(bytes));
             }
             Err(e) => {
-                let (kind, msg) = describe(&e, "send to", &name.to_string());
+                let (kind, msg) = describe(&e, Op::Send, &name.to_string());
                 ctx.error(Some(peer), None, kind, msg);
             }
         }

@@ -8,7 +8,7 @@ mod dgram;
 mod stale;
 
 use super::addr::UnixName;
-use super::error::ErrorKind;
+use super::error::{ErrorKind, Op};
 use super::stream_sock::{ListenSock, StreamSock};
 use super::unix_name::stand_in;
 use super::worker::Ctx;
@@ -55,7 +55,7 @@ pub(crate) fn sock_addr(name: &UnixName) -> io::Result<SockAddr> {
 }
 
 /// An I/O error on a unix socket: its kind and English naming the address.
-pub(crate) fn describe(e: &io::Error, verb: &str, shown: &str) -> (ErrorKind, String) {
+pub(crate) fn describe(e: &io::Error, op: Op, shown: &str) -> (ErrorKind, String) {
     use io::ErrorKind as K;
     let (kind, why) = match e.kind() {
         K::NotFound => (
@@ -78,20 +78,9 @@ pub(crate) fn describe(e: &io::Error, verb: &str, shown: &str) -> (ErrorKind, St
             ErrorKind::Io,
             "the other side's queue is full (it is not reading); nothing was sent".to_string(),
         ),
-        _ => return super::error::describe(e, op_of(verb), shown),
+        _ => return super::error::describe(e, op, shown),
     };
-    (kind, format!("cannot {verb} {shown}: {why}"))
-}
-
-fn op_of(verb: &str) -> super::error::Op {
-    use super::error::Op;
-    match verb {
-        "listen on" => Op::Listen,
-        "connect to" => Op::Connect,
-        "bind" => Op::Bind,
-        "send to" => Op::Send,
-        _ => Op::Recv,
-    }
+    (kind, format!("cannot {} {shown}: {why}", op.verb()))
 }
 
 /// The stream client: connect (bounded by the connect timeout), say who the peer is, then
@@ -104,7 +93,7 @@ fn client(cfg: &SessionConfig, to: &UnixName, poll: mio::Poll, ctx: &mut Ctx) {
     let stream = match connect(to, cfg.connect_timeout) {
         Ok(s) => s,
         Err(e) => {
-            let (kind, msg) = describe(&e, "connect to", &shown);
+            let (kind, msg) = describe(&e, Op::Connect, &shown);
             ctx.error(Some(peer), None, kind, msg);
             return;
         }
@@ -151,7 +140,7 @@ fn server(cfg: &SessionConfig, at: &UnixName, poll: mio::Poll, ctx: &mut Ctx) {
     let listener = match listen(at, cfg.backlog) {
         Ok(l) => l,
         Err(e) => {
-            let (kind, msg) = describe(&e, "listen on", &shown);
+            let (kind, msg) = describe(&e, Op::Listen, &shown);
             ctx.error(None, None, kind, msg);
             return;
         }

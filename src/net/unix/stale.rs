@@ -4,6 +4,7 @@
 //! the server refuses to start with a typed reason.
 
 use crate::net::ErrorKind;
+use crate::net::error::Op;
 use std::io;
 use std::os::unix::fs::FileTypeExt;
 use std::path::Path;
@@ -24,7 +25,7 @@ pub(crate) fn prepare(path: &Path) -> Result<Prepared, (ErrorKind, String)> {
         Ok(m) => m,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Prepared::Free),
         Err(e) => {
-            let (kind, msg) = super::describe(&e, "listen on", &shown);
+            let (kind, msg) = super::describe(&e, Op::Listen, &shown);
             return Err((kind, msg));
         }
     };
@@ -56,9 +57,9 @@ pub(crate) fn prepare(path: &Path) -> Result<Prepared, (ErrorKind, String)> {
             match std::fs::remove_file(path) {
                 Ok(()) => Ok(Prepared::RemovedStale),
                 Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Prepared::Free),
-                Err(e) => Err(super::describe(&e, "listen on", &shown)),
+                Err(e) => Err(super::describe(&e, Op::Listen, &shown)),
             }
         }
-        Err(e) => Err(super::describe(&e, "listen on", &shown)),
+        Err(e) => Err(super::describe(&e, Op::Listen, &shown)),
     }
 }
