@@ -4,8 +4,8 @@
 //! abstract name the kernel picks (autobind).
 
 use super::{describe, sock_addr};
-use crate::net::error::Op;
 use crate::net::addr::{self, UnixName};
+use crate::net::error::Op;
 use crate::net::unix_name::{name_of, stand_in};
 use crate::net::worker::{Ctx, TICK, WAKER};
 use crate::net::{CloseReason, ClosedBy, Command, EventKind, Payload, SessionConfig, Target};
