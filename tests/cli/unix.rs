@@ -167,6 +167,7 @@ fn udp_recv_on_a_unix_path_replies_to_socat_sendto_and_python() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("recv.sock");
     let client = dir.path().join("client.sock");
+    let rec = dir.path().join("recv.jsonl");
     let (mut child, rx) = spawn(&[
         "udp-recv",
         "--bind",
@@ -176,6 +177,8 @@ fn udp_recv_on_a_unix_path_replies_to_socat_sendto_and_python() {
         "--headless",
         "--duration",
         "10s",
+        "--record",
+        rec.to_str().unwrap(),
     ]);
     let line = rx.recv_timeout(Duration::from_secs(10)).unwrap();
     assert!(line.contains("bound"), "{line}");
@@ -201,9 +204,33 @@ fn udp_recv_on_a_unix_path_replies_to_socat_sendto_and_python() {
         .output();
     let _ = child.kill();
     let _ = child.wait();
-    if let Ok(py) = py {
-        assert_eq!(String::from_utf8_lossy(&py.stdout).trim(), "ok");
-    }
+    let Ok(py) = py else {
+        eprintln!("skipped the rest: python3 is not installed");
+        return;
+    };
+    assert_eq!(String::from_utf8_lossy(&py.stdout).trim(), "ok");
+    // The record names the unix ends, and an export made from it by a new process too.
+    let text = std::fs::read_to_string(&rec).unwrap();
+    let peer = format!("\"peer\":\"{}\"", unix(&client));
+    assert!(text.contains(&peer), "{text}");
+    let csv = dir.path().join("recv.csv");
+    let o = bin()
+        .args([
+            "export",
+            rec.to_str().unwrap(),
+            "--to",
+            csv.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let csv = std::fs::read_to_string(&csv).unwrap();
+    assert!(csv.contains(&unix(&client)) && csv.contains("hey"), "{csv}");
 }
 
 #[test]
