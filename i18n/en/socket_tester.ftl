@@ -1312,3 +1312,4 @@ learn-unix-types = • The same two types: SOCK_STREAM (a byte stream, like TCP:
 learn-unix-try = Try it: type unix:/tmp/demo.sock as the host of the TCP Server and of the TCP Client (the port is not used). A socket file left by an earlier run is removed only if nobody listens on it.
 net-unix-title = Unix domain sockets (AF_UNIX)
 net-unix-body = Not every socket has an IP address: AF_UNIX sockets are for processes on this machine and are named by a path (unix:/tmp/demo.sock, or unix:@name on Linux) instead of IP:port. Type one in any host field.
+field-unix-mixed = A unix socket talks only to unix sockets: make the local address unix:/path too, or leave it empty.

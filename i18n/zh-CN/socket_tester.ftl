@@ -1244,3 +1244,4 @@ learn-unix-types = • 同样有两种类型：SOCK_STREAM（字节流，像 TCP
 learn-unix-try = 动手试试：在 TCP 服务端和 TCP 客户端的主机栏里都填 unix:/tmp/demo.sock（端口不用填）。上次运行留下的套接字文件，只有在没有程序监听时才会被删除。
 net-unix-title = Unix 域套接字（AF_UNIX）
 net-unix-body = 不是每个套接字都有 IP 地址：AF_UNIX 套接字用于本机进程之间，用路径命名（unix:/tmp/demo.sock，Linux 上也可以是 unix:@名字），而不是 IP:端口。在任意主机栏里填写即可。
+field-unix-mixed = Unix 套接字只能和 Unix 套接字通信：本地地址也请写成 unix:/路径，或者留空。

@@ -140,3 +140,30 @@ fn udp_receiver_binds_a_unix_path_and_answers_a_named_sender() {
     });
     assert!(!path.exists(), "the socket file goes with the receiver");
 }
+
+#[test]
+fn udp_sender_to_a_unix_path_wants_a_unix_local_address_or_none() {
+    let mut h = harness(english());
+    open_tab(&mut h, Role::UdpSender);
+    set_field(&mut h, "Destination host", "unix:/tmp/demo.sock");
+    set_field(&mut h, "Local port", "7890");
+    assert!(
+        h.query_by_label_contains("A unix socket talks only to unix sockets")
+            .is_some()
+    );
+    assert!(is_disabled(&h, "Bind"));
+    set_field(&mut h, "Local port", "");
+    assert!(
+        !is_disabled(&h, "Bind"),
+        "none: the kernel names it (Linux)"
+    );
+    set_field(&mut h, "Local port", "unix:/tmp/me.sock");
+    assert!(!is_disabled(&h, "Bind"));
+    h.state_mut().classroom.set_lang(Lang::Zh);
+    settle(&mut h);
+    set_field(&mut h, "本地端口", "7890");
+    assert!(
+        h.query_by_label_contains("Unix 套接字只能和 Unix 套接字通信")
+            .is_some()
+    );
+}

@@ -35,13 +35,26 @@ pub fn fields(
         );
     }
     ui.separator();
-    address_field::optional_bind_field(
+    let ok = address_field::optional_bind_field(
         ui,
         &fl!(ui_loader(ui), "field-local-port"),
         &mut s.local,
         editable,
         failure,
-    )
+    );
+    if families_differ(s) {
+        address_field::error_label(ui, &fl!(ui_loader(ui), "field-unix-mixed"));
+        return false;
+    }
+    ok
+}
+
+/// A unix destination with an IP local address, or the other way round: a unix socket
+/// talks only to unix sockets (an empty local address goes with either).
+fn families_differ(s: &TabSettings) -> bool {
+    let local = s.local.trim();
+    let dest_unix = addr::is_unix(&s.host);
+    !local.is_empty() && !s.host.trim().is_empty() && dest_unix != addr::is_unix(local)
 }
 
 /// The destination the fields name (HOST:PORT), when they are valid.
@@ -53,6 +66,9 @@ pub fn destination(s: &TabSettings) -> Option<String> {
 /// The session the fields describe (with no destination yet when its fields are not valid).
 pub fn config(s: &TabSettings) -> Option<SessionConfig> {
     let mut cfg = SessionConfig::new(Role::UdpSender, destination(s).unwrap_or_default());
+    if families_differ(s) {
+        return None;
+    }
     let local = s.local.trim();
     if !local.is_empty() {
         if let Some(r) = addr::unix(local) {
