@@ -380,3 +380,22 @@ fn typed_addresses_and_their_problems() {
     assert_eq!(kind, ErrorKind::BadAddress);
     assert!(msg.contains("unix:"), "{msg}");
 }
+
+#[test]
+fn an_unnamed_datagram_sender_cannot_be_answered_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.sock");
+    let mut w = Watch::start(SessionConfig::new(Role::UdpReceiver, unix(&path)));
+    w.wait("bound", |e| e.kind == EventKind::Bound);
+    let anon = UnixDatagram::unbound().unwrap();
+    anon.send_to(b"anon", &path).unwrap();
+    let rx = w.wait("rx", is_rx);
+    assert_eq!(shown(rx.peer), "unix:(unnamed)");
+    w.send(Command::Send {
+        payload: Payload::Text("back".into()),
+        to: Target::Peer(rx.peer.unwrap()),
+    });
+    let (kind, msg) = w.wait_error();
+    assert_eq!(kind, ErrorKind::NotConnected);
+    assert!(msg.contains("has no name"), "{msg}");
+}

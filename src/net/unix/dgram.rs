@@ -266,6 +266,11 @@ impl Dgram {
 
     fn send(&mut self, ctx: &mut Ctx, payload: Payload, to: Target) {
         let name = match self.target(&to) {
+            Ok(UnixName::Unnamed(_)) => {
+                let msg = "not sent: the sender has no name (it did not bind a path), so nothing can be sent back to it".to_string();
+                ctx.error(None, None, crate::net::ErrorKind::NotConnected, msg);
+                return;
+            }
             Ok(n) => n,
             Err(msg) => {
                 ctx.error(None, None, crate::net::ErrorKind::NotConnected, msg);
