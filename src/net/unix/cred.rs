@@ -5,7 +5,7 @@ use crate::net::PeerCred;
 use std::os::fd::AsRawFd;
 
 /// The peer's credentials; None where the system does not tell.
-#[cfg(any(target_os = "linux", target_os = "android"))]
+#[cfg(target_os = "linux")]
 pub(crate) fn of(sock: &impl AsRawFd) -> Option<PeerCred> {
     let mut cred = libc::ucred {
         pid: 0,
@@ -35,13 +35,13 @@ pub(crate) fn of(sock: &impl AsRawFd) -> Option<PeerCred> {
     })
 }
 
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
+#[cfg(not(target_os = "linux"))]
 pub(crate) fn of(_sock: &impl AsRawFd) -> Option<PeerCred> {
     None
 }
 
 /// The program's name (`/proc/PID/comm`, at most 64 bytes read), where readable.
-#[cfg(any(target_os = "linux", target_os = "android"))]
+#[cfg(target_os = "linux")]
 fn program(pid: u32) -> Option<String> {
     use std::io::Read;
     let f = std::fs::File::open(format!("/proc/{pid}/comm")).ok()?;

@@ -124,7 +124,7 @@ fn dgram_stale(p: &std::path::Path) -> bool {
 
 /// Linux: bind with an empty address, and the kernel gives the socket a unique abstract
 /// name. Elsewhere the socket stays unnamed (it can send, but nobody can answer).
-#[cfg(any(target_os = "linux", target_os = "android"))]
+#[cfg(target_os = "linux")]
 fn autobind(s: &Socket) {
     let addr = libc::sockaddr_un {
         sun_family: libc::AF_UNIX as libc::sa_family_t,
@@ -141,7 +141,7 @@ fn autobind(s: &Socket) {
     };
 }
 
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
+#[cfg(not(target_os = "linux"))]
 fn autobind(_s: &Socket) {}
 
 impl Dgram {
