@@ -30,6 +30,7 @@ pub(crate) fn run(cfg: &SessionConfig, poll: Poll, ctx: &mut Ctx) {
 
 /// Serves a connection made elsewhere (a unix stream socket, connected and told), with
 /// TLS if asked (`host`: the name the server's certificate must carry).
+#[cfg(unix)]
 pub(crate) fn serve_connected(
     cfg: &SessionConfig,
     poll: Poll,

@@ -34,6 +34,7 @@ pub(crate) fn run(cfg: &SessionConfig, poll: Poll, ctx: &mut Ctx) {
 
 /// Serves clients on a listening socket made elsewhere (a unix stream socket), `local`
 /// being its address as events carry it.
+#[cfg(unix)]
 pub(crate) fn serve_listener(
     cfg: &SessionConfig,
     poll: Poll,
