@@ -22,13 +22,14 @@ mod gui;
 mod headless_rec;
 mod server_app;
 mod spool_search;
+mod unix_ingest;
 
 fn quick() -> bool {
     std::env::var_os("BENCH_QUICK").is_some()
 }
 
-/// `BENCH_ONLY=udp,tcp` runs only the named groups (udp, tcp, tcp_norec, server, export,
-/// spool_search, frame, window, gui, headless); unset runs them all.
+/// `BENCH_ONLY=udp,tcp` runs only the named groups (udp, tcp, tls, unix, tcp_norec, server,
+/// export, spool_search, frame, window, gui, headless); unset runs them all.
 fn wanted(group: &str) -> bool {
     match std::env::var("BENCH_ONLY") {
         Ok(v) if !v.trim().is_empty() => v.split(',').any(|g| g.trim() == group),
@@ -243,10 +244,22 @@ fn tcp_baseline(total: u64) -> f64 {
 /// the view has every byte and the spool has it on disk. Returns (MiB/s, RSS growth MiB,
 /// peak RSS MiB, bytes the spool wrote).
 fn tcp_engine(total: u64, dir: &std::path::Path, record: bool) -> (f64, f64, f64, u64) {
-    let rss0 = rss_mib();
     let (addr, h) = tcp_server_stream(total);
+    stream_engine(total, dir, record, addr.to_string(), h)
+}
+
+/// [`tcp_engine`] for any stream server already streaming `total` bytes at `address`
+/// (HOST:PORT, or unix:/path), its thread `h`.
+fn stream_engine(
+    total: u64,
+    dir: &std::path::Path,
+    record: bool,
+    address: String,
+    h: std::thread::JoinHandle<()>,
+) -> (f64, f64, f64, u64) {
+    let rss0 = rss_mib();
     let t = Instant::now();
-    let cfg = SessionConfig::new(Role::TcpClient, addr.to_string());
+    let cfg = SessionConfig::new(Role::TcpClient, address);
     let mut rt = runtime(cfg, record.then_some(dir));
     let mut peak = 0f64;
     let limit = t + Duration::from_secs(120);
@@ -806,6 +819,23 @@ fn main() {
             tls.push(tls_engine(total, dir.path()));
         }
         report_rounds("tls_ingest", &tls, &plain, "MiB/s", "MiB/s(tcp_ingest)");
+    }
+    if wanted("unix") {
+        // A unix stream socket (the TCP Client tab with unix:/path) against TCP on
+        // loopback, both recorded, back to back in each round.
+        let (mut tcp, mut unix) = (vec![], vec![]);
+        for _ in 0..rounds {
+            tcp.push(tcp_engine(total, dir.path(), true).0);
+            let (address, h) = unix_ingest::server_stream(total, dir.path());
+            unix.push(stream_engine(total, dir.path(), true, address, h).0);
+        }
+        report_rounds(
+            "unix_stream_ingest",
+            &unix,
+            &tcp,
+            "MiB/s",
+            "MiB/s(tcp_ingest)",
+        );
     }
     if wanted("tcp") || wanted("tcp_norec") {
         // The same stream into the view model only (no recording), to show the spool's share.

@@ -162,6 +162,9 @@ mod tests {
             BadPayload,
             NotConnected,
             MessageTooLong,
+            UnixPathTaken,
+            UnixSocketLive,
+            UnixNoSocket,
             Internal,
             Io,
         ] {

@@ -36,6 +36,10 @@ pub fn port_advice(
     parts.join(fl!(l, "ev-port-sep").as_str())
 }
 
+fn is_unix(a: Option<std::net::SocketAddr>) -> bool {
+    a.is_some_and(|a| crate::net::unix_name::is_stand_in(&a))
+}
+
 /// The English line of `ev`: what records, exports, headless output and the rows of the
 /// log say (the [`crate::log::Describe`] every caller of the log gives it).
 pub fn english(ev: &Event) -> String {
@@ -45,13 +49,22 @@ pub fn english(ev: &Event) -> String {
 /// The one-line description of `ev` in `lang` (empty for rx/tx: their text is the data).
 pub fn describe_in(lang: Lang, ev: &Event) -> String {
     let l = loader(lang);
-    let peer = ev.peer.map(|p| p.to_string()).unwrap_or_default();
-    let local = ev.local.map(|p| p.to_string()).unwrap_or_default();
+    let peer = ev
+        .peer
+        .map(|p| crate::net::addr::show(&p))
+        .unwrap_or_default();
+    let local = ev
+        .local
+        .map(|p| crate::net::addr::show(&p))
+        .unwrap_or_default();
     match &ev.kind {
         EventKind::Bound => fl!(l, "ev-bound", local = local),
         EventKind::Listening { backlog } => {
             fl!(l, "ev-listening", backlog = backlog, local = local)
         }
+        // A unix stream socket has no SYN and no handshake to speak of.
+        EventKind::Connecting if is_unix(ev.peer) => fl!(l, "ev-connecting-unix", peer = peer),
+        EventKind::Connected if is_unix(ev.peer) => fl!(l, "ev-connected-unix", peer = peer),
         EventKind::Connecting => fl!(l, "ev-connecting", peer = peer),
         EventKind::Connected => fl!(l, "ev-connected", local = local, peer = peer),
         EventKind::Accepted => match ev.client {
@@ -168,6 +181,28 @@ pub fn describe_in(lang: Lang, ev: &Event) -> String {
         EventKind::NoFileBeingSent => fl!(l, "ev-no-file"),
         EventKind::Info(m) | EventKind::Note(m) => m.clone(),
         EventKind::WriteStopped(f) => file_stopped(lang, f),
+        EventKind::PeerCredentials(c) => peer_credentials(lang, c),
+        EventKind::StaleSocketRemoved { path } => {
+            fl!(l, "ev-unix-stale-removed", path = path.as_str())
+        }
+    }
+}
+
+/// A unix stream peer's credentials (SO_PEERCRED), in `lang`.
+pub fn peer_credentials(lang: Lang, c: &crate::net::PeerCred) -> String {
+    let l = loader(lang);
+    let unknown = || fl!(l, "ev-unix-cred-unknown");
+    let pid = c.pid.map_or_else(unknown, |p| p.to_string());
+    let uid = c.uid.map_or_else(unknown, |u| u.to_string());
+    match &c.program {
+        Some(p) => fl!(
+            l,
+            "ev-unix-cred-program",
+            pid = pid,
+            uid = uid,
+            program = p.as_str()
+        ),
+        None => fl!(l, "ev-unix-cred", pid = pid, uid = uid),
     }
 }
 
@@ -243,6 +278,9 @@ pub fn error_sentence(lang: Lang, kind: ErrorKind) -> String {
         ErrorKind::BadPayload => fl!(l, "err-bad-payload"),
         ErrorKind::NotConnected => fl!(l, "err-not-connected"),
         ErrorKind::MessageTooLong => fl!(l, "err-message-too-long"),
+        ErrorKind::UnixPathTaken => fl!(l, "err-unix-path-taken"),
+        ErrorKind::UnixSocketLive => fl!(l, "err-unix-socket-live"),
+        ErrorKind::UnixNoSocket => fl!(l, "err-unix-no-socket"),
         ErrorKind::Internal => fl!(l, "err-internal"),
         ErrorKind::Io => fl!(l, "err-io"),
     }
@@ -398,6 +436,15 @@ mod tests {
             K::FileCancelled { sent: 1, total: 2 },
             K::NoFileBeingSent,
             K::TlsOnPlainPort,
+            K::PeerCredentials(Box::new(crate::net::PeerCred {
+                pid: Some(42),
+                uid: Some(1000),
+                program: Some("socat".into()),
+            })),
+            K::PeerCredentials(Box::default()),
+            K::StaleSocketRemoved {
+                path: "/tmp/x.sock".into(),
+            },
             K::TlsFailed(crate::net::tls::TlsProblem::NotTls),
             K::TlsRefusedCert(Box::new(crate::net::tls::CertInfo {
                 subject: "CN=gateway.local".into(),

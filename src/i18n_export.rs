@@ -116,7 +116,9 @@ pub fn roster_csv(v: &RosterView, lang: Lang) -> String {
             .unwrap_or_default();
         out.push_str(&row(vec![
             r.client.to_string(),
-            r.peer.map(|p| p.to_string()).unwrap_or_default(),
+            r.peer
+                .map(|p| crate::net::addr::show(&p))
+                .unwrap_or_default(),
             r.student.clone().unwrap_or_default(),
             r.message.clone().unwrap_or_default(),
             roster_verdict(lang, &r.verdict),

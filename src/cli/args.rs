@@ -279,6 +279,17 @@ impl SockArgs {
 }
 
 pub(super) fn parse_addr(s: &str) -> Result<String, String> {
+    match addr::unix(s) {
+        Some(r) => r.map(|_| s.trim().to_string()).map_err(|e| e.to_string()),
+        None => parse_inet_addr(s),
+    }
+}
+
+/// `HOST:PORT` only (the relay has no unix sockets).
+pub(super) fn parse_inet_addr(s: &str) -> Result<String, String> {
+    if addr::is_unix(s) {
+        return Err("the relay speaks TCP and UDP only: give HOST:PORT".into());
+    }
     let (host, port) = addr::split_host_port(s).map_err(|e| e.to_string())?;
     if host.is_empty() {
         return Err("give a host too, as in 127.0.0.1:8080".into());
@@ -290,6 +301,17 @@ pub(super) fn parse_addr(s: &str) -> Result<String, String> {
 }
 
 pub(super) fn parse_bind(s: &str) -> Result<String, String> {
+    match addr::unix(s) {
+        Some(r) => r.map(|_| s.trim().to_string()).map_err(|e| e.to_string()),
+        None => parse_inet_bind(s),
+    }
+}
+
+/// `ADDR:PORT` only (the relay has no unix sockets).
+pub(super) fn parse_inet_bind(s: &str) -> Result<String, String> {
+    if addr::is_unix(s) {
+        return Err("the relay speaks TCP and UDP only: give ADDR:PORT".into());
+    }
     addr::split_host_port(s).map_err(|e| e.to_string())?;
     Ok(s.trim().to_string())
 }

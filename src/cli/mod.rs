@@ -163,10 +163,13 @@ pub enum RoleCommand {
     /// UDP sender: send datagrams to HOST:PORT (and show replies).
     #[command(name = "udp-send", after_help = EXAMPLES)]
     UdpSend {
-        /// Destination, HOST:PORT (IPv6 as [::1]:8080).
+        /// Destination, HOST:PORT (IPv6 as [::1]:8080), or a unix datagram socket:
+        /// unix:/path, or on Linux unix:@name.
         #[arg(long, value_name = "HOST:PORT", value_parser = parse_addr)]
         to: String,
         /// Local address or port to send from (the seed uses 7890). Default: the OS picks.
+        /// With a unix destination: unix:/path to bind, so replies can come back (Linux
+        /// without it: an abstract name the kernel picks).
         #[arg(long, value_name = "ADDR:PORT", value_parser = parse_bind)]
         bind: Option<String>,
         /// Allow sending to broadcast addresses (SO_BROADCAST).
@@ -184,7 +187,8 @@ pub enum RoleCommand {
     /// UDP receiver: bind ADDR:PORT and show every datagram.
     #[command(name = "udp-recv", after_help = EXAMPLES)]
     UdpRecv {
-        /// Address to bind, ADDR:PORT (0.0.0.0 = all interfaces; 127.0.0.1 = this machine only).
+        /// Address to bind, ADDR:PORT (0.0.0.0 = all interfaces; 127.0.0.1 = this machine only),
+        /// or a unix datagram socket: unix:/path (unix:@name on Linux).
         #[arg(long, value_name = "ADDR:PORT", value_parser = parse_bind)]
         bind: String,
         /// Answer every datagram with TEXT.
@@ -198,7 +202,8 @@ pub enum RoleCommand {
     /// TCP client: connect to HOST:PORT.
     #[command(name = "tcp-client", after_help = EXAMPLES)]
     TcpClient {
-        /// Server to connect to, HOST:PORT.
+        /// Server to connect to, HOST:PORT, or a unix stream socket: unix:/path (unix:@name
+        /// on Linux).
         #[arg(long, value_name = "HOST:PORT", value_parser = parse_addr)]
         connect: String,
         /// Give up connecting after this long.
@@ -235,7 +240,9 @@ pub enum RoleCommand {
         mut_arg("sni", |a| a.hide(true))
     )]
     TcpServer {
-        /// Address to listen on, ADDR:PORT (the seed uses port 7891 on all interfaces).
+        /// Address to listen on, ADDR:PORT (the seed uses port 7891 on all interfaces), or a
+        /// unix stream socket: unix:/path (a stale socket file there is removed; anything
+        /// else is left alone, with an error) or, on Linux, unix:@name.
         #[arg(long, value_name = "ADDR:PORT", value_parser = parse_bind)]
         listen: String,
         /// Answer every message with TEXT (the seed's server answers 收到啦我反馈 in GBK).

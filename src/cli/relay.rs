@@ -2,7 +2,7 @@
 //! fault takes an optional direction prefix, `up:` (client → server) or `down:`
 //! (server → client); without one it applies both ways. Every fault is off unless given.
 
-use super::args::{parse_addr, parse_bind, parse_duration};
+use super::args::{parse_duration, parse_inet_addr, parse_inet_bind};
 use crate::net::relay::{DirFaults, RelayConfig, Trigger};
 use clap::Args;
 use std::path::PathBuf;
@@ -11,10 +11,10 @@ use std::time::Duration;
 #[derive(Args, Debug, Clone)]
 pub struct RelayArgs {
     /// Where clients connect (TCP) or send (UDP): ADDR:PORT.
-    #[arg(long, value_name = "ADDR:PORT", value_parser = parse_bind)]
+    #[arg(long, value_name = "ADDR:PORT", value_parser = parse_inet_bind)]
     pub listen: String,
     /// The server to forward to: HOST:PORT.
-    #[arg(long, value_name = "HOST:PORT", value_parser = parse_addr)]
+    #[arg(long, value_name = "HOST:PORT", value_parser = parse_inet_addr)]
     pub to: String,
     /// Relay UDP datagrams (one upstream socket per source) instead of TCP.
     #[arg(long)]

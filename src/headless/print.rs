@@ -392,10 +392,10 @@ pub fn push_line(out: &mut String, ev: &Event, text: Option<&str>, show_hex: boo
     let _ = write!(out, " {:<10}", ev.kind.name());
     match (ev.peer, ev.local) {
         (Some(p), _) => {
-            let _ = write!(out, " {p}");
+            let _ = write!(out, " {}", crate::net::addr::show(&p));
         }
         (None, Some(l)) => {
-            let _ = write!(out, " local={l}");
+            let _ = write!(out, " local={}", crate::net::addr::show(&l));
         }
         _ => {}
     }

@@ -30,6 +30,8 @@ pub(super) struct Pcap {
     flows: HashMap<(String, Option<u64>, Option<String>), TcpFlow>,
     /// The comment for the next packet written.
     comment: Option<String>,
+    /// Unix ends already named in a Name Resolution Block.
+    named: std::collections::HashSet<SocketAddr>,
 }
 
 /// Makes the two ends of a packet the same family (IPv4-mapped IPv6 when they differ) and
@@ -243,9 +245,40 @@ impl Pcap {
         }
     }
 
+    /// A unix end's stand-in address (see [`crate::net::unix_name`]) the first time it
+    /// appears: a Name Resolution Block giving it its name (`unix:/path`), which Wireshark
+    /// and `tshark -N n` show instead of the address.
+    fn name_unix_ends<W: Write>(&mut self, out: &mut W, ev: &Event) -> io::Result<()> {
+        use pcap_file::pcapng::blocks::name_resolution::{
+            Ipv6Record, NameResolutionBlock, Record as NameRecord,
+        };
+        for a in [ev.local, ev.peer].into_iter().flatten() {
+            let (SocketAddr::V6(v6), Some(name)) = (a, crate::net::unix_name::name_of(&a)) else {
+                continue;
+            };
+            if self.named.len() >= 65_536 || !self.named.insert(a) {
+                continue;
+            }
+            let record = NameRecord::Ipv6(Ipv6Record {
+                ip_addr: v6.ip().octets().to_vec().into(),
+                names: vec![name.to_string().into()],
+            });
+            let block = NameResolutionBlock {
+                records: vec![record],
+                options: vec![],
+            };
+            write_block(out, pcap_file::pcapng::Block::NameResolution(block))?;
+        }
+        Ok(())
+    }
+
     /// Writes the packets of one event; returns how many.
     pub(super) fn event<W: Write>(&mut self, out: &mut W, ev: &Event) -> io::Result<u64> {
         let mut packets = 0;
+        if ev.kind.data().is_some() || matches!(ev.kind, EventKind::Connected | EventKind::Accepted)
+        {
+            self.name_unix_ends(out, ev)?;
+        }
         if !ev.role.is_tcp() {
             let (Some(data), Some(peer)) = (ev.kind.data(), ev.peer) else {
                 return Ok(0);
@@ -262,7 +295,7 @@ impl Pcap {
             if ev.role == Role::TcpClient {
                 None
             } else {
-                ev.peer.map(|p| p.to_string())
+                ev.peer.map(|p| crate::net::addr::show(&p))
             },
         );
         match &ev.kind {

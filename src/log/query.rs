@@ -130,7 +130,7 @@ impl Query {
 
     /// Whether a peer address matches (cache it per address: it does not change).
     pub fn peer_matches(&self, p: SocketAddr) -> bool {
-        let s = p.to_string();
+        let s = crate::net::addr::show(&p);
         match &self.regex {
             Some(re) => re.is_match(&s),
             None => self.dir.is_none() && contains_ci(&s, &self.lower),

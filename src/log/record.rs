@@ -102,8 +102,8 @@ impl Record {
             ts: format_ts(ev.ts_us),
             session: ev.role.as_str().to_string(),
             event: ev.kind.name().to_string(),
-            local: ev.local.map(|a| a.to_string()),
-            peer: ev.peer.map(|a| a.to_string()),
+            local: ev.local.map(|a| crate::net::addr::show(&a)),
+            peer: ev.peer.map(|a| crate::net::addr::show(&a)),
             client: ev.client,
             len: data.map(|d| d.len()),
             hex: data.map(to_hex),
@@ -202,7 +202,11 @@ impl AddrText {
     fn get(&mut self, a: std::net::SocketAddr) -> &[u8] {
         if self.addr != Some(a) {
             self.addr = Some(a);
-            self.text = a.to_string();
+            // A unix path may hold quotes or control characters: JSON-escaped.
+            let shown = crate::net::addr::show(&a);
+            self.text = serde_json::to_string(&shown)
+                .map(|q| q[1..q.len() - 1].to_string())
+                .unwrap_or_default();
         }
         self.text.as_bytes()
     }
@@ -471,8 +475,8 @@ impl Record {
         Some(Event {
             ts_us: parse_ts(&self.ts)?,
             role,
-            local: self.local.as_deref().and_then(|a| a.parse().ok()),
-            peer: self.peer.as_deref().and_then(|a| a.parse().ok()),
+            local: self.local.as_deref().and_then(crate::net::addr::from_text),
+            peer: self.peer.as_deref().and_then(crate::net::addr::from_text),
             client: self.client,
             kind,
         })

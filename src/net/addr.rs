@@ -5,6 +5,8 @@
 use std::fmt;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 
+pub use super::unix_name::{UnixName, from_text, show};
+
 /// A problem with an address field: the English words for the person who typed it (records,
 /// headless output) and the typed problem, which the window words in its own language.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +32,18 @@ pub enum AddrProblem {
     V6NeedsBrackets,
     HostNotFound(String),
     HostNoAddress(String),
+    /// `unix:` with nothing after it.
+    UnixEmpty,
+    /// The path is longer than `sockaddr_un` holds (its length, the most).
+    UnixTooLong(usize, usize),
+    /// A NUL byte in a path.
+    UnixNul,
+    /// `unix:@` with no name.
+    UnixAbstractEmpty,
+    /// `unix:@name` where there is no abstract namespace (only Linux has it).
+    UnixAbstractNotHere,
+    /// No unix domain sockets on this system.
+    UnixNotAvailable,
 }
 
 impl AddrProblem {
@@ -62,6 +76,20 @@ impl AddrProblem {
                 format!("host \"{h}\" was not found: check the spelling, or use an IP address")
             }
             HostNoAddress(h) => format!("host \"{h}\" was not found (it has no address)"),
+            UnixEmpty => {
+                "write a socket path after unix:, as in unix:/tmp/demo.sock (or unix:@name on Linux)"
+                    .into()
+            }
+            UnixTooLong(n, max) => {
+                format!("the socket path is {n} bytes long; a unix socket path holds at most {max}")
+            }
+            UnixNul => "a socket path cannot contain a NUL character".into(),
+            UnixAbstractEmpty => "write a name after unix:@, as in unix:@demo".into(),
+            UnixAbstractNotHere => {
+                "abstract socket names (unix:@name) exist only on Linux; use a path, as in unix:/tmp/demo.sock"
+                    .into()
+            }
+            UnixNotAvailable => "unix domain sockets are not available on this system".into(),
         }
     }
 }
@@ -177,6 +205,48 @@ pub fn split_host_port(text: &str) -> Result<(String, u16), AddrError> {
     Ok((host.to_string(), parse_port(port, true)?))
 }
 
+/// True when the text is a unix socket address (`unix:…`), well formed or not.
+pub fn is_unix(text: &str) -> bool {
+    text.trim_start().starts_with("unix:")
+}
+
+/// A unix socket address: None when the text is not `unix:…` at all; else the typed name
+/// (`unix:/path`, or on Linux `unix:@name`) or what is wrong with it. Never touches the disk.
+pub fn unix(text: &str) -> Option<Result<UnixName, AddrError>> {
+    let rest = text.trim().strip_prefix("unix:")?;
+    Some(unix_name(rest))
+}
+
+fn unix_name(rest: &str) -> Result<UnixName, AddrError> {
+    use super::unix_name as u;
+    if !u::AVAILABLE {
+        return Err(err(AddrProblem::UnixNotAvailable));
+    }
+    if rest.contains('\0') {
+        return Err(err(AddrProblem::UnixNul));
+    }
+    if let Some(name) = rest.strip_prefix('@') {
+        if !u::ABSTRACT {
+            return Err(err(AddrProblem::UnixAbstractNotHere));
+        }
+        if name.is_empty() {
+            return Err(err(AddrProblem::UnixAbstractEmpty));
+        }
+        // The leading NUL takes one byte of sun_path; no terminating NUL.
+        if name.len() > u::MAX_PATH {
+            return Err(err(AddrProblem::UnixTooLong(name.len(), u::MAX_PATH)));
+        }
+        return Ok(UnixName::Abstract(name.as_bytes().to_vec()));
+    }
+    if rest.is_empty() {
+        return Err(err(AddrProblem::UnixEmpty));
+    }
+    if rest.len() > u::MAX_PATH {
+        return Err(err(AddrProblem::UnixTooLong(rest.len(), u::MAX_PATH)));
+    }
+    Ok(UnixName::Path(rest.into()))
+}
+
 /// Joins a host and port, bracketing IPv6 literals.
 pub fn join_host_port(host: &str, port: u16) -> String {
     let h = host.trim();
@@ -274,5 +344,33 @@ mod tests {
         assert_eq!(join_host_port("::1", 5), "[::1]:5");
         assert_eq!(join_host_port("a", 5), "a:5");
         assert_eq!(resolve(":0").unwrap()[0].to_string(), "0.0.0.0:0");
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn unix_addresses() {
+        assert_eq!(unix("127.0.0.1:80"), None);
+        assert_eq!(
+            unix(" unix:/tmp/x.sock"),
+            Some(Ok(UnixName::Path("/tmp/x.sock".into())))
+        );
+        assert_eq!(
+            unix("unix:@demo"),
+            Some(Ok(UnixName::Abstract(b"demo".to_vec())))
+        );
+        assert_eq!(
+            unix("unix:").unwrap().unwrap_err().1,
+            AddrProblem::UnixEmpty
+        );
+        assert_eq!(
+            unix("unix:@").unwrap().unwrap_err().1,
+            AddrProblem::UnixAbstractEmpty
+        );
+        let long = format!("unix:/{}", "a".repeat(200));
+        assert_eq!(
+            unix(&long).unwrap().unwrap_err().1,
+            AddrProblem::UnixTooLong(201, 107)
+        );
+        assert!(is_unix("unix:/x") && !is_unix("x:1"));
     }
 }

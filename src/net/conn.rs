@@ -23,7 +23,7 @@ pub(crate) fn close_deadline() -> Instant {
 }
 
 pub(crate) struct Conn {
-    pub stream: mio::net::TcpStream,
+    pub stream: super::stream_sock::StreamSock,
     pub peer: SocketAddr,
     pub client: Option<u64>,
     /// Write units (one message, or several sent in one write), and how far the front
@@ -68,11 +68,12 @@ pub(crate) enum ReadEnd {
 
 impl Conn {
     pub fn new(
-        stream: mio::net::TcpStream,
+        stream: impl Into<super::stream_sock::StreamSock>,
         peer: SocketAddr,
         client: Option<u64>,
         shaping: WriteShaping,
     ) -> Conn {
+        let stream = stream.into();
         let _ = stream.set_nodelay(shaping.nodelay);
         Conn {
             stream,

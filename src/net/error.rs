@@ -19,6 +19,12 @@ pub enum ErrorKind {
     BadPayload,
     NotConnected,
     MessageTooLong,
+    /// A unix socket server: something that is not a socket is at its path (left alone).
+    UnixPathTaken,
+    /// A unix socket server: a live socket is at its path, another program listens there.
+    UnixSocketLive,
+    /// A unix socket client or sender: nothing is at that path.
+    UnixNoSocket,
     Internal,
     Io,
 }
@@ -35,7 +41,7 @@ pub enum Op {
 }
 
 impl Op {
-    fn verb(self) -> &'static str {
+    pub(crate) fn verb(self) -> &'static str {
         match self {
             Op::Bind => "bind",
             Op::Listen => "listen on",

@@ -197,6 +197,23 @@ pub enum EventKind {
     /// A file the session writes stopped growing (a full disk, a size limit): which file,
     /// why, and what is missing from it. Never from a worker: the runtime adds it.
     WriteStopped(Box<FileStopped>),
+    /// A unix stream peer's credentials, as the kernel tells (SO_PEERCRED on Linux,
+    /// getpeereid elsewhere): told after Connected / Accepted.
+    PeerCredentials(Box<PeerCred>),
+    /// A unix socket server removed a socket file nobody listened on (left by an earlier
+    /// run) before listening at `path`.
+    StaleSocketRemoved {
+        path: String,
+    },
+}
+
+/// Who is at the other end of a unix stream socket.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeerCred {
+    pub pid: Option<u32>,
+    pub uid: Option<u32>,
+    /// The program's name (`/proc/PID/comm`) where it can be read.
+    pub program: Option<String>,
 }
 
 /// What the network answered a datagram with.

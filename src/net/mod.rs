@@ -23,11 +23,15 @@ mod rxq;
 pub mod sched;
 pub mod shaping;
 pub mod sockopts;
+mod stream_sock;
 mod tcp_client;
 pub mod tcp_info;
 mod tcp_server;
 pub mod tls;
 mod udp;
+#[cfg(unix)]
+mod unix;
+pub mod unix_name;
 mod worker;
 
 use crate::codec::Encoding;
@@ -41,8 +45,8 @@ use std::time::Duration;
 pub use crate::clock::now_us;
 pub use error::ErrorKind;
 pub use event::{
-    CloseReason, ClosedBy, Event, EventKind, FileStopped, IcmpKind, IcmpReport, ResetReason,
-    StoppedFile,
+    CloseReason, ClosedBy, Event, EventKind, FileStopped, IcmpKind, IcmpReport, PeerCred,
+    ResetReason, StoppedFile,
 };
 
 /// Which of the four programs a session plays.

@@ -5,6 +5,7 @@ use super::addr;
 use super::conn::{Conn, ReadEnd, close_deadline};
 use super::error::{ErrorKind, Op, resolve_failure_kind};
 use super::file_send::{self, FileSend, Step};
+use super::stream_sock::StreamSock;
 use super::worker::{Ctx, TICK, WAKER};
 use super::{Command, EventKind, SessionConfig};
 use mio::{Events, Interest, Poll, Token};
@@ -23,6 +24,43 @@ enum Connect {
 
 pub(crate) fn run(cfg: &SessionConfig, poll: Poll, ctx: &mut Ctx) {
     if let Some(client) = Client::start(cfg, poll, ctx) {
+        client.serve(ctx);
+    }
+}
+
+/// Serves a connection made elsewhere (a unix stream socket, connected and told), with
+/// TLS if asked (`host`: the name the server's certificate must carry).
+#[cfg(unix)]
+pub(crate) fn serve_connected(
+    cfg: &SessionConfig,
+    poll: Poll,
+    mut stream: StreamSock,
+    peer: SocketAddr,
+    host: &str,
+    ctx: &mut Ctx,
+) {
+    let tls = match &cfg.tls {
+        Some(opts) => match super::tls::build(opts, false, host) {
+            Ok(b) => Some(b),
+            Err(p) => {
+                ctx.emit(Some(peer), None, EventKind::TlsFailed(p));
+                return;
+            }
+        },
+        None => None,
+    };
+    let interest = Interest::READABLE | Interest::WRITABLE;
+    if let Err(e) = poll.registry().register(&mut stream, SOCK, interest) {
+        ctx.error(
+            Some(peer),
+            None,
+            ErrorKind::Internal,
+            format!("cannot watch the socket: {e}"),
+        );
+        return;
+    }
+    let events = Events::with_capacity(64);
+    if let Some(client) = Client::connected(cfg, poll, events, stream, peer, tls, ctx) {
         client.serve(ctx);
     }
 }
@@ -92,6 +130,19 @@ impl<'a> Client<'a> {
             let report = super::sockopts::report(&r, &cfg.sockopts, true, peer.is_ipv6());
             ctx.emit(Some(peer), None, EventKind::SocketOptions(Box::new(report)));
         }
+        Client::connected(cfg, poll, events, stream.into(), peer, tls, ctx)
+    }
+
+    /// The connection made (and told): TLS on it, paused if asked; None when TLS failed.
+    fn connected(
+        cfg: &'a SessionConfig,
+        poll: Poll,
+        events: Events,
+        stream: StreamSock,
+        peer: SocketAddr,
+        tls: Option<super::tls::Built>,
+        ctx: &mut Ctx,
+    ) -> Option<Client<'a>> {
         let mut conn = Conn::new(stream, peer, None, cfg.shaping);
         if let Some(built) = &tls {
             match super::tls::TlsStream::new(built, cfg.connect_timeout) {
@@ -213,11 +264,14 @@ impl<'a> Client<'a> {
             .is_none_or(|t| t.elapsed() >= super::tcp_info::SAMPLE_EVERY)
         {
             self.sampled = Some(Instant::now());
-            let now: std::collections::BTreeMap<u64, _> =
-                super::tcp_info::sample(&self.conn.stream)
-                    .map(|s| (0, s))
-                    .into_iter()
-                    .collect();
+            let now: std::collections::BTreeMap<u64, _> = self
+                .conn
+                .stream
+                .tcp()
+                .and_then(super::tcp_info::sample)
+                .map(|s| (0, s))
+                .into_iter()
+                .collect();
             super::tcp_info::publish(&ctx.stats, now);
         }
     }

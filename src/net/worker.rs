@@ -214,6 +214,14 @@ pub(crate) fn run(config: SessionConfig, poll: std::io::Result<mio::Poll>, mut c
     let stats = ctx.stats.clone();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
         let mut ctx = ctx;
+        if let Some(names) = super::unix_name::unix_names(&config) {
+            match names {
+                Ok(names) => unix_run(&config, names, poll, &mut ctx),
+                Err(msg) => ctx.error(None, None, ErrorKind::BadAddress, msg),
+            }
+            ctx.flush_notify();
+            return;
+        }
         match config.role {
             Role::UdpSender | Role::UdpReceiver => super::udp::run(&config, poll, &mut ctx),
             Role::TcpClient => super::tcp_client::run(&config, poll, &mut ctx),
@@ -250,3 +258,18 @@ pub(crate) fn run(config: SessionConfig, poll: std::io::Result<mio::Poll>, mut c
         }
     }
 }
+
+/// A session on unix sockets (see [`super::unix_name::unix_names`]).
+#[cfg(unix)]
+fn unix_run(
+    config: &SessionConfig,
+    names: super::unix_name::Names,
+    poll: mio::Poll,
+    ctx: &mut Ctx,
+) {
+    super::unix::run(config, names, poll, ctx);
+}
+
+/// No unix sockets here: [`super::unix_name::unix_names`] has already said so.
+#[cfg(not(unix))]
+fn unix_run(_: &SessionConfig, _: super::unix_name::Names, _: mio::Poll, _: &mut Ctx) {}

@@ -55,3 +55,4 @@ mod tls_trust;
 mod udp;
 mod udp_batch;
 mod udp_icmp;
+mod unix;

@@ -33,6 +33,9 @@ const ALLOWED: &[&str] = &[
     "Wireshark", "wireshark", "tshark",
     // The roster's regex group name for the student number, as it is typed: (?P<id>…).
     "id",
+    // Unix domain sockets (Unix 域套接字, as Chinese texts name them), the `unix:` of an
+    // address as it is typed, and the system that has abstract names.
+    "Unix", "unix", "Linux",
     // listen()'s argument, as the man page names it.
     "backlog",
     // Encodings and formats.

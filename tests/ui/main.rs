@@ -44,6 +44,7 @@ mod tls;
 mod tls_trust;
 mod toolkit;
 mod udp_icmp;
+mod unix;
 mod validation;
 mod whole_search;
 mod writes;

@@ -7,6 +7,7 @@ use super::conn::{Conn, ReadEnd, close_deadline};
 use super::error::{ErrorKind, Op};
 use super::file_send::FileSend;
 use super::shaping::WriteShaping;
+use super::stream_sock::{ListenSock, StreamSock};
 use super::tls::Built;
 use super::worker::{Ctx, TICK, WAKER};
 use super::{CloseReason, Command, EventKind, SessionConfig};
@@ -31,13 +32,45 @@ pub(crate) fn run(cfg: &SessionConfig, poll: Poll, ctx: &mut Ctx) {
     }
 }
 
+/// Serves clients on a listening socket made elsewhere (a unix stream socket), `local`
+/// being its address as events carry it.
+#[cfg(unix)]
+pub(crate) fn serve_listener(
+    cfg: &SessionConfig,
+    poll: Poll,
+    listener: ListenSock,
+    local: Option<SocketAddr>,
+    ctx: &mut Ctx,
+) {
+    let Some(tls) = server_tls(cfg, ctx) else {
+        return;
+    };
+    if let Some(mut server) = Server::listening(cfg, poll, listener, local, tls, None, ctx) {
+        server.serve(ctx);
+    }
+}
+
+/// The server's TLS, when asked for: Some(None) without TLS, None when it failed (told).
+fn server_tls(cfg: &SessionConfig, ctx: &mut Ctx) -> Option<Option<Built>> {
+    match &cfg.tls {
+        Some(opts) => match super::tls::build(opts, true, "") {
+            Ok(b) => Some(Some(b)),
+            Err(p) => {
+                ctx.emit(None, None, EventKind::TlsFailed(p));
+                None
+            }
+        },
+        None => Some(None),
+    }
+}
+
 /// The server's worker: the listener, its clients and what the loop remembers between
 /// passes. `Break` from a method means the worker is over (stopped, or the session gone).
 struct Server<'a> {
     cfg: &'a SessionConfig,
     poll: Poll,
     /// None once the user stopped listening (the clients stay).
-    listener: Option<mio::net::TcpListener>,
+    listener: Option<ListenSock>,
     tls: Option<Built>,
     /// Clients by token; ids by token for lookups from commands (ids are what users see).
     clients: HashMap<Token, Conn>,
@@ -76,16 +109,7 @@ impl<'a> Server<'a> {
             }
         };
         // TLS: the certificate (the user's, or the self-signed one) before listening.
-        let tls = match &cfg.tls {
-            Some(opts) => match super::tls::build(opts, true, "") {
-                Ok(b) => Some(b),
-                Err(p) => {
-                    ctx.emit(None, None, EventKind::TlsFailed(p));
-                    return None;
-                }
-            },
-            None => None,
-        };
+        let tls = server_tls(cfg, ctx)?;
         let listener = match open(listen_addr, cfg.backlog, &cfg.sockopts) {
             Ok(l) => l,
             Err(e) => {
@@ -93,7 +117,34 @@ impl<'a> Server<'a> {
                 return None;
             }
         };
-        let mut listener = mio::net::TcpListener::from_std(listener);
+        let listener = mio::net::TcpListener::from_std(listener);
+        let local = listener.local_addr().ok();
+        let report = (!cfg.sockopts.is_empty()).then(|| {
+            let r = socket2::SockRef::from(&listener);
+            super::sockopts::report(&r, &cfg.sockopts, true, listen_addr.is_ipv6())
+        });
+        Server::listening(
+            cfg,
+            poll,
+            ListenSock::Tcp(listener),
+            local,
+            tls,
+            report,
+            ctx,
+        )
+    }
+
+    /// A listening socket (TCP, or a unix stream socket): watched, told, and the server
+    /// around it; None when it cannot be watched (told).
+    fn listening(
+        cfg: &'a SessionConfig,
+        poll: Poll,
+        mut listener: ListenSock,
+        local: Option<SocketAddr>,
+        tls: Option<Built>,
+        report: Option<super::sockopts::SockReport>,
+        ctx: &mut Ctx,
+    ) -> Option<Server<'a>> {
         if let Err(e) = poll
             .registry()
             .register(&mut listener, LISTENER, Interest::READABLE)
@@ -106,7 +157,7 @@ impl<'a> Server<'a> {
             );
             return None;
         }
-        ctx.local = listener.local_addr().ok();
+        ctx.local = local;
         ctx.emit(
             None,
             None,
@@ -114,9 +165,7 @@ impl<'a> Server<'a> {
                 backlog: cfg.backlog,
             },
         );
-        if !cfg.sockopts.is_empty() {
-            let r = socket2::SockRef::from(&listener);
-            let report = super::sockopts::report(&r, &cfg.sockopts, true, listen_addr.is_ipv6());
+        if let Some(report) = report {
             ctx.info(EventKind::SocketOptions(Box::new(report)));
         }
         if cfg.pause_reading {
@@ -219,7 +268,7 @@ impl<'a> Server<'a> {
             let now = self
                 .clients
                 .values()
-                .filter_map(|c| Some((c.client?, super::tcp_info::sample(&c.stream)?)))
+                .filter_map(|c| Some((c.client?, super::tcp_info::sample(c.stream.tcp()?)?)))
                 .collect();
             super::tcp_info::publish(&ctx.stats, now);
         }
@@ -299,12 +348,7 @@ impl<'a> Server<'a> {
 
     /// One accepted connection: refused over the limit, else registered, given an id and
     /// (with TLS) a handshake. Its token, if it became a client.
-    fn admit(
-        &mut self,
-        ctx: &mut Ctx,
-        mut stream: mio::net::TcpStream,
-        peer: SocketAddr,
-    ) -> Option<Token> {
+    fn admit(&mut self, ctx: &mut Ctx, mut stream: StreamSock, peer: SocketAddr) -> Option<Token> {
         let max = self.cfg.max_clients;
         if self.clients.len() >= max {
             self.refused += 1;
@@ -339,9 +383,16 @@ impl<'a> Server<'a> {
         // The accepted connection's own local address (the listener's may be 0.0.0.0):
         // the diagram and the record show the real ends of the connection.
         let listener_local = ctx.local;
-        ctx.local = stream.local_addr().ok().or(listener_local);
+        ctx.local = stream.local_addr().or(listener_local);
         ctx.emit(Some(peer), Some(id), EventKind::Accepted);
         ctx.local = listener_local;
+        if let Some(cred) = stream.peer_cred() {
+            ctx.emit(
+                Some(peer),
+                Some(id),
+                EventKind::PeerCredentials(Box::new(cred)),
+            );
+        }
         let mut conn = Conn::new(stream, peer, Some(id), self.shaping);
         if self.paused {
             conn.set_paused(self.poll.registry(), token, true);

@@ -262,12 +262,20 @@ fn line_of_key(text: &str, section: &str, key: &str) -> Option<usize> {
 fn check_tab(role: Role, s: &TabSettings) -> Result<(), (&'static str, FieldProblem)> {
     let bind_side = matches!(role, Role::UdpReceiver | Role::TcpServer);
     let bad = |key: &'static str| move |e| (key, FieldProblem::Addr(e));
-    addr::check_host(&s.host, bind_side).map_err(bad("host"))?;
-    addr::parse_port(&s.port, bind_side).map_err(bad("port"))?;
+    // A unix socket address (`unix:/path`) has no port.
+    match addr::unix(&s.host) {
+        Some(r) => r.map(|_| ()).map_err(bad("host"))?,
+        None => {
+            addr::check_host(&s.host, bind_side).map_err(bad("host"))?;
+            addr::parse_port(&s.port, bind_side).map_err(bad("port"))?;
+        }
+    }
     if role == Role::UdpSender {
         let l = s.local.trim();
         if !l.is_empty() {
-            let r = if l.chars().all(|c| c.is_ascii_digit()) {
+            let r = if let Some(u) = addr::unix(l) {
+                u.map(|_| ())
+            } else if l.chars().all(|c| c.is_ascii_digit()) {
                 addr::parse_port(l, true).map(|_| ())
             } else {
                 addr::split_host_port(l).map(|_| ())
@@ -401,5 +409,15 @@ mod tests {
                 .unwrap();
         assert_eq!(short.tcp_client.host, "::1");
         assert_eq!(short.udp_sender.local, "7890");
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn unix_addresses_need_no_port() {
+        let p = Preset::parse("tab = \"tcp-server\"\n[tcp_server]\nhost = \"unix:/tmp/x.sock\"\nport = \"\"\n[udp_sender]\nhost = \"unix:/tmp/r.sock\"\nlocal = \"unix:/tmp/s.sock\"\n")
+            .unwrap();
+        assert_eq!(p.tcp_server.host, "unix:/tmp/x.sock");
+        let e = Preset::parse("[tcp_client]\nhost = \"unix:\"\n").unwrap_err();
+        assert!(e.message().contains("[tcp_client] host"), "{e}");
     }
 }

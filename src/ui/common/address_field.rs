@@ -31,6 +31,17 @@ pub fn addr_error_text(lang: Lang, e: &addr::AddrError) -> String {
         V6NeedsBrackets => fl!(l, "addr-v6-brackets"),
         HostNotFound(h) => fl!(l, "addr-not-found", host = h.as_str()),
         HostNoAddress(h) => fl!(l, "addr-no-address", host = h.as_str()),
+        UnixEmpty => fl!(l, "addr-unix-empty"),
+        UnixTooLong(n, max) => fl!(
+            l,
+            "addr-unix-too-long",
+            len = n.to_string(),
+            max = max.to_string()
+        ),
+        UnixNul => fl!(l, "addr-unix-nul"),
+        UnixAbstractEmpty => fl!(l, "addr-unix-abstract-empty"),
+        UnixAbstractNotHere => fl!(l, "addr-unix-abstract-not-here"),
+        UnixNotAvailable => fl!(l, "addr-unix-not-available"),
     }
 }
 
@@ -67,8 +78,12 @@ pub fn host_field(
             )
             .labelled_by(l.id);
         },
-        |ui, host| match addr::check_host(host, allow_empty) {
-            Ok(()) => {
+        |ui, host| match check_host_or_unix(host, allow_empty) {
+            Ok(true) => {
+                unix_note(ui);
+                true
+            }
+            Ok(false) => {
                 if allow_empty {
                     bind_reach_note(ui, host);
                 }
@@ -80,6 +95,24 @@ pub fn host_field(
             }
         },
     )
+}
+
+/// A host field's value: a unix socket address (`unix:/path`, `unix:@name`: Ok(true), the
+/// port is then not used) or a host (Ok(false)).
+pub fn check_host_or_unix(host: &str, allow_empty: bool) -> Result<bool, addr::AddrError> {
+    match addr::unix(host) {
+        Some(r) => r.map(|_| true),
+        None => addr::check_host(host, allow_empty).map(|()| false),
+    }
+}
+
+/// Under a unix socket address: what it is, and that the port is not used.
+fn unix_note(ui: &mut Ui) {
+    ui.label(
+        RichText::new(fl!(ui_loader(ui), "field-unix-note"))
+            .weak()
+            .small(),
+    );
 }
 
 /// A field as a cell: its label and input on one row, and its note or error *below* it,
@@ -236,6 +269,19 @@ pub fn optional_bind_field(
                         .small(),
                 );
                 return (true, None);
+            }
+            if let Some(r) = addr::unix(v) {
+                let ok = match r {
+                    Ok(_) => {
+                        unix_note(ui);
+                        true
+                    }
+                    Err(e) => {
+                        addr_error(ui, &e);
+                        false
+                    }
+                };
+                return (ok, failure_words(ui, failure, editable));
             }
             let ok = match bind_port(v) {
                 Ok(p) => {

@@ -92,6 +92,17 @@ pub fn show(ctx: &Context, open: &mut bool, lang: Lang) {
             // No connection, yet the network answers (ICMP port unreachable in the log).
             ui.label(fl!(loader(lang), "learn-udp-answers"));
             ui.separator();
+            // The address family: AF_INET / AF_INET6 across a network, AF_UNIX on one machine.
+            ui.label(RichText::new(fl!(loader(lang), "learn-unix-title")).strong());
+            for id in [
+                fl!(loader(lang), "learn-unix-inet"),
+                fl!(loader(lang), "learn-unix-unix"),
+                fl!(loader(lang), "learn-unix-types"),
+                fl!(loader(lang), "learn-unix-try"),
+            ] {
+                ui.label(id);
+            }
+            ui.separator();
             // TCP is a stream: 粘包 / 拆包, and why the fix is framing.
             ui.label(RichText::new(fl!(loader(lang), "learn-stream")).strong());
             for id in [

@@ -173,6 +173,10 @@ pub fn show(ui: &mut Ui, state: &mut NetworkPanel, lang: Lang) -> Option<IpAddr>
                     picked = Some(ip);
                 }
             }
+            // Not every socket has an IP address: AF_UNIX, as in the lesson.
+            ui.separator();
+            ui.label(RichText::new(fl!(loader(lang), "net-unix-title")).strong());
+            ui.label(RichText::new(fl!(loader(lang), "net-unix-body")).weak());
             if let Some(m) = &state.last_fill {
                 ui.separator();
                 ui.label(RichText::new(m).weak());

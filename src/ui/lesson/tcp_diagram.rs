@@ -29,7 +29,8 @@ struct Arrow {
 }
 
 fn endpoint(a: Option<SocketAddr>) -> String {
-    a.map(|a| a.to_string()).unwrap_or_else(|| "?".into())
+    a.map(|a| crate::net::addr::show(&a))
+        .unwrap_or_else(|| "?".into())
 }
 
 /// Draws the diagram of a tab's connection (on the TCP server: of the selected client).

@@ -18,7 +18,8 @@ impl Timeline {
 }
 
 fn addr(a: &Option<SocketAddr>) -> String {
-    a.map(|a| a.to_string()).unwrap_or_else(|| "?".into())
+    a.map(|a| crate::net::addr::show(&a))
+        .unwrap_or_else(|| "?".into())
 }
 
 fn client_tag(lang: Lang, client: &Option<u64>) -> String {

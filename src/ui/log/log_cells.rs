@@ -37,7 +37,11 @@ pub fn visible(text: &str, max: usize) -> String {
 
 /// The peer column: `#id addr` for a server's client, else the address.
 pub fn peer_text(e: &Entry) -> String {
-    let peer = e.event.peer.map(|p| p.to_string()).unwrap_or_default();
+    let peer = e
+        .event
+        .peer
+        .map(|p| crate::net::addr::show(&p))
+        .unwrap_or_default();
     match e.event.client {
         Some(id) => format!("#{id} {peer}"),
         None => peer,
@@ -73,7 +77,10 @@ pub(super) fn peer_need(ui: &Ui, store: &LogStore, server: bool) -> f32 {
             .values()
             .rev()
             .take(64)
-            .filter_map(|c| c.peer.map(|p| format!("#{} {p}", c.id)))
+            .filter_map(|c| {
+                c.peer
+                    .map(|p| format!("#{} {}", c.id, crate::net::addr::show(&p)))
+            })
             .max_by_key(|t| t.chars().count())
     } else {
         store

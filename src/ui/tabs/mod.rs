@@ -37,6 +37,18 @@ pub(super) mod toolkit;
 pub(super) mod udp_receiver;
 pub(super) mod udp_sender;
 
+/// The address the host and port fields name: `unix:…` as typed (the port unused), or
+/// HOST:PORT. None when they are not valid (`local`: an empty host and port 0 allowed).
+fn field_address(s: &settings::TabSettings, local: bool) -> Option<String> {
+    use crate::net::addr;
+    if let Some(r) = addr::unix(&s.host) {
+        return r.ok().map(|_| s.host.trim().to_string());
+    }
+    addr::check_host(&s.host, local).ok()?;
+    let port = addr::parse_port(&s.port, local).ok()?;
+    Some(addr::join_host_port(&s.host, port))
+}
+
 /// The local address a server or receiver takes: the host field (labelled `host_label`)
 /// and the port, both required, with the last bind / listen failure under the port.
 /// True when both are valid.
@@ -49,6 +61,10 @@ fn local_address_fields(
 ) -> bool {
     use crate::ui::common::{address_field, lang::ui_loader};
     let h = address_field::host_field(ui, host_label, &mut s.host, true, editable);
+    // A unix socket address has no port.
+    if crate::net::addr::is_unix(&s.host) {
+        return h;
+    }
     let p = address_field::local_port_field(
         ui,
         &i18n_embed_fl::fl!(ui_loader(ui), "field-port"),

@@ -38,7 +38,14 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) -> bool {
     crate::ui::common::style::shortened(ui, state, 0.45);
     if let Some(l) = p.st.local {
         ui.separator();
-        whole(ui, fl!(loader(lang), "status-local", addr = l.to_string()));
+        whole(
+            ui,
+            fl!(
+                loader(lang),
+                "status-local",
+                addr = crate::net::addr::show(&l)
+            ),
+        );
     }
     let warn = p.settings.tls.warns(p.role);
     super::tls_status::items(ui, lang, warn, &p.st);

@@ -15,6 +15,9 @@ pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
         false,
         editable,
     );
+    if addr::is_unix(&s.host) {
+        return h;
+    }
     let p = address_field::port_field(
         ui,
         &fl!(ui_loader(ui), "field-port"),
@@ -27,10 +30,8 @@ pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
 }
 
 pub fn config(s: &TabSettings) -> Option<SessionConfig> {
-    addr::check_host(&s.host, false).ok()?;
-    let port = addr::parse_port(&s.port, false).ok()?;
     Some(SessionConfig::new(
         Role::TcpClient,
-        addr::join_host_port(&s.host, port),
+        super::field_address(s, false)?,
     ))
 }

@@ -4,7 +4,7 @@
 use super::settings::TabSettings;
 use crate::i18n::{Lang, loader};
 use crate::log::LogStore;
-use crate::net::{Command, Role, SessionConfig, addr};
+use crate::net::{Command, Role, SessionConfig};
 use crate::ui::common::address_field;
 use crate::ui::common::lang::ui_loader;
 use crate::ui::log::log_view::format_time;
@@ -55,9 +55,7 @@ fn parse_backlog(s: &str) -> Option<i32> {
 }
 
 pub fn config(s: &TabSettings) -> Option<SessionConfig> {
-    addr::check_host(&s.host, true).ok()?;
-    let port = addr::parse_port(&s.port, true).ok()?;
-    let mut cfg = SessionConfig::new(Role::TcpServer, addr::join_host_port(&s.host, port));
+    let mut cfg = SessionConfig::new(Role::TcpServer, super::field_address(s, true)?);
     cfg.backlog = parse_backlog(&s.backlog)?;
     Some(cfg)
 }
@@ -94,7 +92,10 @@ pub fn target_ui(
         .show_ui(ui, |ui| {
             ui.selectable_value(selected, None, all);
             for c in store.clients.values().filter(|c| c.open) {
-                let peer = c.peer.map(|p| p.to_string()).unwrap_or_default();
+                let peer = c
+                    .peer
+                    .map(|p| crate::net::addr::show(&p))
+                    .unwrap_or_default();
                 let text = fl!(
                     loader(lang),
                     "srv-client-peer",
@@ -287,7 +288,10 @@ fn client_rows(
             // list cuts them at its edge, the whole row is on hover.
             ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
             for c in &list[range] {
-                let peer = c.peer.map(|a| a.to_string()).unwrap_or_default();
+                let peer = c
+                    .peer
+                    .map(|a| crate::net::addr::show(&a))
+                    .unwrap_or_default();
                 let state = if c.open {
                     fl!(ui_loader(ui), "srv-open")
                 } else {

@@ -3,7 +3,7 @@
 
 use super::settings::TabSettings;
 use crate::i18n::loader;
-use crate::net::{Role, SessionConfig, addr};
+use crate::net::{Role, SessionConfig};
 use crate::ui::common::address_field;
 use crate::ui::common::lang::ui_loader;
 use egui::Ui;
@@ -24,11 +24,9 @@ pub fn fields(
 }
 
 pub fn config(s: &TabSettings) -> Option<SessionConfig> {
-    addr::check_host(&s.host, true).ok()?;
-    let port = addr::parse_port(&s.port, true).ok()?;
     Some(SessionConfig::new(
         Role::UdpReceiver,
-        addr::join_host_port(&s.host, port),
+        super::field_address(s, true)?,
     ))
 }
 
@@ -41,11 +39,15 @@ pub fn reply_target_ui(
 ) {
     let lang = crate::ui::common::lang::lang(ui.ctx());
     let last_text = match last {
-        Some(a) => fl!(loader(lang), "rx-last-sender-addr", addr = a.to_string()),
+        Some(a) => fl!(
+            loader(lang),
+            "rx-last-sender-addr",
+            addr = crate::net::addr::show(&a)
+        ),
         None => fl!(loader(lang), "rx-last-sender"),
     };
     let current = match reply_to {
-        Some(a) => a.to_string(),
+        Some(a) => crate::net::addr::show(a),
         None => last_text.clone(),
     };
     let l = ui.label(fl!(loader(lang), "rx-reply-to"));
@@ -54,7 +56,7 @@ pub fn reply_target_ui(
         .show_ui(ui, |ui| {
             ui.selectable_value(reply_to, None, last_text);
             for a in senders.iter().rev() {
-                ui.selectable_value(reply_to, Some(*a), a.to_string());
+                ui.selectable_value(reply_to, Some(*a), crate::net::addr::show(a));
             }
         })
         .response

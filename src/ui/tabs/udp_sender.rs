@@ -25,37 +25,55 @@ pub fn fields(
         false,
         true,
     );
-    address_field::port_field(
-        ui,
-        &fl!(ui_loader(ui), "field-port"),
-        &mut s.port,
-        false,
-        true,
-    );
+    if !addr::is_unix(&s.host) {
+        address_field::port_field(
+            ui,
+            &fl!(ui_loader(ui), "field-port"),
+            &mut s.port,
+            false,
+            true,
+        );
+    }
     ui.separator();
-    address_field::optional_bind_field(
+    let ok = address_field::optional_bind_field(
         ui,
         &fl!(ui_loader(ui), "field-local-port"),
         &mut s.local,
         editable,
         failure,
-    )
+    );
+    if families_differ(s) {
+        address_field::error_label(ui, &fl!(ui_loader(ui), "field-unix-mixed"));
+        return false;
+    }
+    ok
+}
+
+/// A unix destination with an IP local address, or the other way round: a unix socket
+/// talks only to unix sockets (an empty local address goes with either).
+fn families_differ(s: &TabSettings) -> bool {
+    let local = s.local.trim();
+    let dest_unix = addr::is_unix(&s.host);
+    !local.is_empty() && !s.host.trim().is_empty() && dest_unix != addr::is_unix(local)
 }
 
 /// The destination the fields name (HOST:PORT), when they are valid.
 pub fn destination(s: &TabSettings) -> Option<String> {
-    addr::check_host(&s.host, false).ok()?;
-    let port = addr::parse_port(&s.port, false).ok()?;
-    Some(addr::join_host_port(&s.host, port))
+    super::field_address(s, false)
 }
 
 /// The session the fields describe.
 /// The session the fields describe (with no destination yet when its fields are not valid).
 pub fn config(s: &TabSettings) -> Option<SessionConfig> {
     let mut cfg = SessionConfig::new(Role::UdpSender, destination(s).unwrap_or_default());
+    if families_differ(s) {
+        return None;
+    }
     let local = s.local.trim();
     if !local.is_empty() {
-        if local.chars().all(|c| c.is_ascii_digit()) {
+        if let Some(r) = addr::unix(local) {
+            r.ok()?;
+        } else if local.chars().all(|c| c.is_ascii_digit()) {
             addr::parse_port(local, true).ok()?;
         } else {
             addr::split_host_port(local).ok()?;

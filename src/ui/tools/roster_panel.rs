@@ -255,7 +255,11 @@ fn table(ui: &mut Ui, v: &RosterView, lang: Lang) {
             ui.end_row();
             for r in &v.rows {
                 ui.label(format!("#{}", r.client));
-                ui.label(r.peer.map(|p| p.to_string()).unwrap_or_default());
+                ui.label(
+                    r.peer
+                        .map(|p| crate::net::addr::show(&p))
+                        .unwrap_or_default(),
+                );
                 ui.label(r.student.clone().unwrap_or_else(|| "–".into()));
                 let sent = r.message.as_deref().unwrap_or("–");
                 ui.add(egui::Label::new(sent).truncate())

@@ -61,7 +61,10 @@ pub fn show(
             rows.sort_by_key(|(_, s)| std::cmp::Reverse(s.last_us));
             for (a, s) in rows {
                 let selected = *reply_to == Some(*a);
-                if ui.selectable_label(selected, a.to_string()).clicked() {
+                if ui
+                    .selectable_label(selected, crate::net::addr::show(a))
+                    .clicked()
+                {
                     picked = Some(*a);
                 }
                 ui.label(s.count.to_string());
@@ -79,7 +82,7 @@ pub fn show(
                             egui::Button::new(fl!(
                                 loader(lang),
                                 "senders-reply-to",
-                                addr = a.to_string()
+                                addr = crate::net::addr::show(a)
                             ))
                             .small(),
                         )
