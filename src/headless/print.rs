@@ -242,6 +242,7 @@ impl Printer {
             peer: ev.peer,
             client: ev.client,
             kind,
+            opcode: None,
         };
         let frame = self.framer.is_some();
         self.send(Item::Row(row, d.len(), check, frame));

@@ -475,6 +475,7 @@ impl Record {
             peer: self.peer.as_deref().and_then(|a| a.parse().ok()),
             client: self.client,
             kind,
+            opcode: None,
         })
     }
 }

@@ -448,6 +448,7 @@ fn mark_the_cut(
             path: path.display().to_string(),
             stop: stop.clone(),
         })),
+        opcode: None,
     };
     let mut line = Vec::new();
     if RecordWriter::new(&mut line, enc, describe)

@@ -28,6 +28,7 @@ mod tcp_server;
 pub mod tls;
 mod udp;
 mod worker;
+pub mod ws;
 
 use crate::codec::Encoding;
 use crossbeam_channel::{Receiver, Sender};
@@ -120,6 +121,8 @@ pub struct SessionConfig {
     /// TCP, with `pause_reading`: resume by itself this long after the connection is made
     /// (client) or the server listens (`--pause-reading-for`).
     pub resume_reading_after: Option<Duration>,
+    /// TCP: speak WebSocket on the connection (with `tls`, wss). None: raw TCP.
+    pub ws: Option<ws::WsOptions>,
 }
 
 /// UDP multicast options. The receiver joins `group` (binding the wildcard address of the
@@ -174,6 +177,7 @@ impl SessionConfig {
             sockopts: sockopts::SockOpts::default(),
             pause_reading: false,
             resume_reading_after: None,
+            ws: None,
         }
     }
 
@@ -255,6 +259,9 @@ pub enum Command {
     /// TCP: stop calling recv() (true) or start again (false): the TCP client's
     /// connection, or every client of a server (and those it accepts while paused).
     PauseReading(bool),
+    /// WebSocket: send a ping (the TCP client's connection, one server client, or with
+    /// None every server client); the pong's round trip is told.
+    WsPing(Option<u64>),
     /// End the session.
     Stop,
 }

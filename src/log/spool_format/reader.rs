@@ -398,6 +398,7 @@ impl<R: Read> SpoolReader<R> {
                     peer,
                     client,
                     kind,
+                    opcode: None,
                 }))
             }
             t => Err(Bad::Corrupt(format!("unknown record tag {t}"))),
