@@ -55,6 +55,9 @@ pub(crate) const TAG_EVENT: u8 = 18;
 pub(crate) const F_LOCAL: u8 = 1;
 pub(crate) const F_PEER: u8 = 2;
 pub(crate) const F_CLIENT: u8 = 4;
+/// rx/tx: a WebSocket text (or binary) message.
+pub(crate) const F_WS_TEXT: u8 = 8;
+pub(crate) const F_WS_BINARY: u8 = 16;
 
 /// No role known (the header of a spool whose session name is not a role).
 const NO_ROLE: u8 = 0xff;
@@ -253,7 +256,12 @@ impl<W: Write> SpoolWriter<W> {
         };
         let flags = local.map_or(0, |_| F_LOCAL)
             | peer.map_or(0, |_| F_PEER)
-            | ev.client.map_or(0, |_| F_CLIENT);
+            | ev.client.map_or(0, |_| F_CLIENT)
+            | match ev.opcode {
+                Some(crate::net::ws::Opcode::Text) => F_WS_TEXT,
+                Some(crate::net::ws::Opcode::Binary) => F_WS_BINARY,
+                None => 0,
+            };
         let mut rest = data;
         loop {
             let n = if tag == TAG_EVENT {

@@ -398,7 +398,13 @@ impl<R: Read> SpoolReader<R> {
                     peer,
                     client,
                     kind,
-                    opcode: None,
+                    opcode: if flags & F_WS_TEXT != 0 {
+                        Some(crate::net::ws::Opcode::Text)
+                    } else if flags & F_WS_BINARY != 0 {
+                        Some(crate::net::ws::Opcode::Binary)
+                    } else {
+                        None
+                    },
                 }))
             }
             t => Err(Bad::Corrupt(format!("unknown record tag {t}"))),

@@ -9,6 +9,7 @@
 pub mod handshake;
 pub(crate) mod layer;
 pub mod url;
+pub mod wire;
 
 use super::ClosedBy;
 use serde::{Deserialize, Serialize};
