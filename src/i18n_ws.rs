@@ -29,9 +29,15 @@ pub fn event(lang: Lang, ev: &WsEvent) -> String {
                 None => fl!(l, "ws-code-none"),
             };
             let reason = reason.as_str();
-            match by {
-                ClosedBy::Peer => fl!(l, "ws-close-peer", code = code, reason = reason),
-                ClosedBy::Local => fl!(l, "ws-close-local", code = code, reason = reason),
+            match (by, reason.is_empty()) {
+                (ClosedBy::Peer, true) => fl!(l, "ws-close-peer", code = code),
+                (ClosedBy::Local, true) => fl!(l, "ws-close-local", code = code),
+                (ClosedBy::Peer, false) => {
+                    fl!(l, "ws-close-peer-reason", code = code, reason = reason)
+                }
+                (ClosedBy::Local, false) => {
+                    fl!(l, "ws-close-local-reason", code = code, reason = reason)
+                }
             }
         }
         WsEvent::TooBig { size, limit } => fl!(l, "ws-too-big", size = size, limit = limit),

@@ -9,12 +9,14 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 mod args;
+mod ws_args;
 mod launch;
 pub mod relay;
 #[cfg(test)]
 mod tests;
 
 pub use args::*;
+pub use ws_args::WsArgs;
 use args::{parse_addr, parse_bind, parse_duration, parse_encoding};
 
 /// `--lang en|zh-CN` (also zh, zh_CN, en-US …).
@@ -196,10 +198,15 @@ pub enum RoleCommand {
         common: Common,
     },
     /// TCP client: connect to HOST:PORT.
-    #[command(name = "tcp-client", after_help = EXAMPLES)]
+    #[command(
+        name = "tcp-client",
+        after_help = EXAMPLES,
+        mut_arg("websocket", |a| a.hide(true)),
+        mut_arg("ws_paths", |a| a.hide(true))
+    )]
     TcpClient {
-        /// Server to connect to, HOST:PORT.
-        #[arg(long, value_name = "HOST:PORT", value_parser = parse_addr)]
+        /// Server to connect to: HOST:PORT, or ws://HOST:PORT/PATH (wss:// with TLS).
+        #[arg(long, value_name = "HOST:PORT|ws://HOST:PORT/PATH", value_parser = ws_args::parse_connect)]
         connect: String,
         /// Give up connecting after this long.
         #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
@@ -219,6 +226,8 @@ pub enum RoleCommand {
         framing: FramingArgs,
         #[command(flatten)]
         tls: TlsArgs,
+        #[command(flatten)]
+        ws: WsArgs,
         #[command(flatten)]
         rules: RuleArgs,
         #[command(flatten)]
@@ -257,6 +266,8 @@ pub enum RoleCommand {
         framing: FramingArgs,
         #[command(flatten)]
         tls: TlsArgs,
+        #[command(flatten)]
+        ws: WsArgs,
         #[command(flatten)]
         rules: RuleArgs,
         #[command(flatten)]
