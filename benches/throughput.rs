@@ -511,6 +511,7 @@ fn export_bench(n: usize, dir: &std::path::Path) {
                 } else {
                     EventKind::Tx(format!("reply {i}").into_bytes())
                 },
+                opcode: None,
             };
             w.write_event(&ev).unwrap();
         }
@@ -565,6 +566,7 @@ fn log_frame(rows: u32) -> (f64, f64) {
                 peer: Some("127.0.0.1:5000".parse().unwrap()),
                 client: None,
                 kind: EventKind::Rx(format!("datagram number {i}").into_bytes()),
+                opcode: None,
             });
         }
     }

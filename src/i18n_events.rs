@@ -301,6 +301,7 @@ mod tests {
             peer: None,
             client: None,
             kind,
+            opcode: None,
         }
     }
 

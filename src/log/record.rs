@@ -518,6 +518,7 @@ mod tests {
             kind: EventKind::Rx(vec![
                 0xca, 0xd5, 0xb5, 0xbd, 0xc0, 0xb2, 0xce, 0xd2, 0xb7, 0xb4, 0xc0, 0xa1,
             ]),
+            opcode: None,
         };
         let mut w = RecordWriter::new(Vec::new(), Encoding::GBK, words);
         w.write_event(&ev).unwrap();
@@ -575,6 +576,7 @@ mod tests {
                 peer: None,
                 client: None,
                 kind: kind.clone(),
+                opcode: None,
             };
             w.write_event(&ev).unwrap();
         }
@@ -626,6 +628,7 @@ mod tests {
                 by: ClosedBy::Peer,
                 reason: crate::net::CloseReason::PeerFin,
             },
+            opcode: None,
         };
         let r = Record::from_event(&ev, None, Encoding::UTF_8, words);
         assert_eq!(r.by.as_deref(), Some("peer"));

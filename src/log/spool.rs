@@ -721,6 +721,7 @@ mod tests {
             peer: Some("127.0.0.1:9".parse().unwrap()),
             client: None,
             kind: EventKind::Rx(vec![i; 3]),
+            opcode: None,
         }
     }
 

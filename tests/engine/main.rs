@@ -54,3 +54,5 @@ mod tls_trust;
 mod udp;
 mod udp_batch;
 mod udp_icmp;
+mod websocket;
+mod websocket_limits;

@@ -362,6 +362,7 @@ macro_rules! test_path {
 
 pub mod cli;
 pub mod tls;
+pub mod ws;
 pub mod ui;
 pub mod zh;
 

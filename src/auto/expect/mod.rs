@@ -387,6 +387,7 @@ mod tests {
             peer: None,
             client: None,
             kind,
+            opcode: None,
         }
     }
 

@@ -332,6 +332,7 @@ mod tests {
                 peer: Some((std::net::Ipv4Addr::from(0x0a00_0000 + i), 9).into()),
                 client: None,
                 kind: EventKind::Rx(vec![i as u8]),
+                opcode: None,
             })
             .collect();
         let mut w = SpoolWriter::new(Vec::new(), Encoding::UTF_8, None, 0).unwrap();
@@ -356,6 +357,7 @@ mod tests {
             peer: Some(([127, 0, 0, 1], 9).into()),
             client: None,
             kind: EventKind::Tx(data.clone()),
+            opcode: None,
         };
         let mut w = SpoolWriter::new(Vec::new(), Encoding::UTF_8, None, 0).unwrap();
         w.write_event(&ev).unwrap();

@@ -439,6 +439,7 @@ mod tests {
                 peer: "127.0.0.1:40000".parse().ok(),
                 client: Some(1),
                 kind: EventKind::Rx(data),
+                opcode: None,
             });
         }
         store

@@ -333,6 +333,7 @@ mod tests {
                 peer: None,
                 client: None,
                 kind,
+                opcode: None,
             })
         };
         let within = Duration::from_millis(200);
