@@ -22,6 +22,10 @@ struct TcpFlow {
     closed: bool,
     /// TLS: the comment each data packet carries (its bytes are decrypted plaintext).
     tls: Option<String>,
+    /// The comment of the next data packet only (a WebSocket handshake).
+    note: Option<String>,
+    /// WebSocket: a close frame has gone one way.
+    ws_closing: bool,
 }
 
 /// A TCP flow: the role, the server's client id, the peer (server side).
@@ -168,6 +172,7 @@ impl Pcap {
             return Ok(());
         };
         let tls = self.flows.get(key).and_then(|f| f.tls.clone());
+        let mut note = self.flows.get_mut(key).and_then(|f| f.note.take());
         for chunk in d.chunks(MAX_SEGMENT) {
             let (seq, ack) = match self.flows.get(key) {
                 Some(f) if from_a => (f.seq_a, f.seq_b),
@@ -175,7 +180,10 @@ impl Pcap {
                 None => break,
             };
             let (src, dst) = if from_a { (a, b) } else { (b, a) };
-            self.comment = tls.clone();
+            self.comment = match note.take() {
+                Some(n) => Some(tls.as_ref().map_or(n.clone(), |t| format!("{t}\n{n}"))),
+                None => tls.clone(),
+            };
             self.tcp(out, ev.ts_us, src, dst, seq, ack, Flags::PshAck, chunk)?;
             *packets += 1;
             if let Some(f) = self.flows.get_mut(key) {
@@ -225,6 +233,8 @@ impl Pcap {
                 seq_b: isn_b + 1,
                 closed: false,
                 tls: None,
+                note: None,
+                ws_closing: false,
             },
         );
         Ok(Some((a, b)))
@@ -336,9 +346,26 @@ impl Pcap {
                 let bytes = framed.as_deref().unwrap_or(d);
                 self.segments(out, ev, &key, from_a, bytes, &mut packets)?;
             }
+            // The opening handshake is not put on the stream (so `-d tcp.port==P,websocket`
+            // reads every segment as frames): the next frame's comment holds it.
+            EventKind::Ws(crate::net::ws::WsEvent::Open(hs)) => {
+                if let Some(f) = self.flows.get_mut(&key).filter(|f| !f.closed) {
+                    f.note = Some(format!(
+                        "WebSocket opening handshake:\n{}{}",
+                        hs.request, hs.response
+                    ));
+                }
+            }
             EventKind::Ws(w) => {
                 let is_client = ev.role == Role::TcpClient;
-                for (local, bytes) in crate::net::ws::wire::of_event(w, is_client, WS_MASK) {
+                let Some(f) = self.flows.get_mut(&key).filter(|f| !f.closed) else {
+                    return Ok(0);
+                };
+                let closing = f.ws_closing;
+                if matches!(w, crate::net::ws::WsEvent::Close { .. }) {
+                    f.ws_closing = true;
+                }
+                for (local, bytes) in crate::net::ws::wire::of_event(w, is_client, closing, WS_MASK) {
                     // This side is A on a client, B on a server.
                     let from_a = local == is_client;
                     self.segments(out, ev, &key, from_a, &bytes, &mut packets)?;

@@ -23,3 +23,4 @@ mod rules;
 mod sequence_run;
 mod tls_trust;
 mod udp_icmp;
+mod websocket;

@@ -44,10 +44,13 @@ impl Conn {
         match layer.message(bytes) {
             Ok(Some((op, payload, wire))) => self.queue_frame(op, payload, wire),
             Ok(None) => {}
-            Err(e) => {
-                ctx.emit(Some(self.peer), self.client, EventKind::Ws(e));
-            }
+            Err(detail) => self.ws_not_sent(ctx, detail),
         }
+    }
+
+    fn ws_not_sent(&mut self, ctx: &mut Ctx, detail: String) {
+        let kind = crate::net::ErrorKind::NotConnected;
+        ctx.error(Some(self.peer), self.client, kind, detail);
     }
 
     /// A unit left: its message told sent, with its opcode (none for control bytes).
@@ -125,6 +128,7 @@ impl Conn {
                 Out::Wire(w) => self.queue_wire(w),
                 Out::Send(op, payload, wire) => self.queue_frame(op, payload, wire),
                 Out::Finish => self.shutdown_after_flush = true,
+                Out::NotSent(detail) => self.ws_not_sent(ctx, detail),
                 Out::Refused(why, answer) => return self.ws_refused(ctx, why, answer),
             }
         }

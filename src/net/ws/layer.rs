@@ -34,6 +34,8 @@ pub(crate) enum Out {
     Send(Opcode, Vec<u8>, Vec<u8>),
     /// The close handshake is done (or the connection failed): FIN once written.
     Finish,
+    /// A held message could not go (the detail, in English).
+    NotSent(String),
     /// The opening handshake was refused: write `answer` (if any), then close.
     Refused(Refusal, Option<Vec<u8>>),
 }
@@ -189,7 +191,7 @@ impl Layer {
             match self.message(m) {
                 Ok(Some((op, payload, wire))) => outs.push(Out::Send(op, payload, wire)),
                 Ok(None) => {}
-                Err(e) => outs.push(Out::Event(e)),
+                Err(e) => outs.push(Out::NotSent(e)),
             }
         }
         self.frames(&after, outs);
@@ -271,9 +273,10 @@ impl Layer {
     }
 
     /// Frames one message to send: Ok(None) when held until the handshake finishes;
-    /// Err when it cannot go (the connection is closing).
+    /// Err (why, in English for the error's detail) when it cannot go: the connection is
+    /// closing.
     #[allow(clippy::type_complexity)]
-    pub fn message(&mut self, bytes: Vec<u8>) -> Result<Option<(Opcode, Vec<u8>, Vec<u8>)>, WsEvent> {
+    pub fn message(&mut self, bytes: Vec<u8>) -> Result<Option<(Opcode, Vec<u8>, Vec<u8>)>, String> {
         let send_as = self.opts.send_as;
         let ctx = match &mut self.state {
             State::Open(ctx) => ctx,
@@ -281,7 +284,9 @@ impl Layer {
                 self.held.push(bytes);
                 return Ok(None);
             }
-            State::Done => return Ok(None),
+            State::Done => {
+                return Err("not sent: the WebSocket connection is closing (close frame sent or received)".into());
+            }
         };
         let (op, msg) = match (send_as, String::from_utf8(bytes)) {
             (SendAs::Auto, Ok(s)) => {
@@ -305,10 +310,7 @@ impl Layer {
         let sent = ctx.write(&mut pipe, msg.0).and_then(|_| ctx.flush(&mut pipe));
         match sent {
             Ok(()) => Ok(Some((op, msg.1, wire))),
-            Err(e) => Err(WsEvent::Protocol {
-                detail: format!("not sent: {e}"),
-                code: 1000,
-            }),
+            Err(e) => Err(format!("not sent: {e}")),
         }
     }
 

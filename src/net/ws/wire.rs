@@ -2,7 +2,7 @@
 //! the fact (the pcapng export): one frame per message or control frame, masked when the
 //! client sent it, so a dissector reads the same protocol the wire carried.
 
-use super::{Handshake, Opcode, WsEvent};
+use super::{Opcode, WsEvent};
 use crate::net::ClosedBy;
 
 /// One frame: FIN set, `opcode` (1 text, 2 binary, 8 close, 9 ping, 10 pong), masked
@@ -41,13 +41,20 @@ pub fn message(op: Opcode, payload: &[u8], mask: Option<[u8; 4]>) -> Vec<u8> {
     frame(code, payload, mask)
 }
 
-/// What an event put on the TCP stream, and whether this side (`local`) sent it:
-/// (sent by this side, bytes). The handshake is two pieces: request then response.
-pub fn of_event(ev: &WsEvent, is_client: bool, mask: [u8; 4]) -> Vec<(bool, Vec<u8>)> {
+/// The control frames an event put on the TCP stream, and whether this side sent each:
+/// (sent by this side, bytes). The opening handshake is not among them (the export
+/// notes it instead: see `log::pcap`).
+/// `closing`: this side had already sent its close frame (a peer's close is then the
+/// answer; otherwise this side answered it with the same code).
+pub fn of_event(
+    ev: &WsEvent,
+    is_client: bool,
+    closing: bool,
+    mask: [u8; 4],
+) -> Vec<(bool, Vec<u8>)> {
     // Frames from the client are masked.
     let masked = |local: bool| (local == is_client).then_some(mask);
     match ev {
-        WsEvent::Open(hs) => handshake(hs, is_client),
         WsEvent::Close { by, code, reason } => {
             let local = *by == ClosedBy::Local;
             let mut p = Vec::new();
@@ -55,7 +62,11 @@ pub fn of_event(ev: &WsEvent, is_client: bool, mask: [u8; 4]) -> Vec<(bool, Vec<
                 p.extend_from_slice(&c.to_be_bytes());
                 p.extend_from_slice(reason.as_bytes());
             }
-            vec![(local, frame(8, &p, masked(local)))]
+            let mut v = vec![(local, frame(8, &p, masked(local)))];
+            if !local && !closing {
+                v.push((true, frame(8, &p, masked(true))));
+            }
+            v
         }
         WsEvent::PingSent { len } => vec![(true, frame(9, &vec![0; *len], masked(true)))],
         WsEvent::Ping { len } => vec![
@@ -65,13 +76,6 @@ pub fn of_event(ev: &WsEvent, is_client: bool, mask: [u8; 4]) -> Vec<(bool, Vec<
         WsEvent::Pong { .. } => vec![(false, frame(10, &[0; 8], masked(false)))],
         _ => Vec::new(),
     }
-}
-
-fn handshake(hs: &Handshake, is_client: bool) -> Vec<(bool, Vec<u8>)> {
-    vec![
-        (is_client, hs.request.clone().into_bytes()),
-        (!is_client, hs.response.clone().into_bytes()),
-    ]
 }
 
 #[cfg(test)]
