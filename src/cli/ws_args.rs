@@ -112,22 +112,15 @@ pub(super) fn parse_connect(s: &str) -> Result<String, String> {
 }
 
 fn parse_path(s: &str) -> Result<String, String> {
-    if !s.starts_with('/') || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if !ws::parse::is_path(s) {
         return Err(format!("{s:?} is not a path: it starts with / and has no spaces"));
     }
     Ok(s.to_string())
 }
 
-/// An HTTP token (a header name, a subprotocol): letters, digits and !#$%&'*+-.^_`|~.
-fn is_token(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-}
-
 fn parse_token(s: &str) -> Result<String, String> {
     let t = s.trim();
-    if !is_token(t) {
+    if !ws::parse::is_token(t) {
         return Err(format!(
             "{s:?} is not a token: letters, digits and !#$%&'*+-.^_`|~ only"
         ));
@@ -135,35 +128,13 @@ fn parse_token(s: &str) -> Result<String, String> {
     Ok(t.to_string())
 }
 
-pub(crate) fn parse_header(s: &str) -> Result<(String, String), String> {
-    let Some((name, value)) = s.split_once(':') else {
-        return Err(format!("{s:?}: write NAME: VALUE, as in \"Authorization: Bearer x\""));
-    };
-    let name = name.trim();
-    if !is_token(name) {
-        return Err(format!("{name:?} is not a header name (letters, digits, -)"));
-    }
-    let value = value.trim();
-    if value.chars().any(|c| c.is_control()) {
-        return Err(format!("the value of {name} has a control character (a line break?)"));
-    }
-    Ok((name.to_string(), value.to_string()))
+fn parse_header(s: &str) -> Result<(String, String), String> {
+    ws::parse::header(s).ok_or_else(|| {
+        format!("{s:?}: write NAME: VALUE, as in \"Authorization: Bearer x\" (the name letters, digits and -; no line breaks)")
+    })
 }
 
-pub(crate) fn parse_max(s: &str) -> Result<usize, String> {
-    let t = s.trim();
-    let (num, mul) = match t.char_indices().last() {
-        Some((i, 'K' | 'k')) => (&t[..i], 1024),
-        Some((i, 'M' | 'm')) => (&t[..i], 1024 * 1024),
-        _ => (t, 1),
-    };
-    let n: usize = num
-        .trim()
-        .parse()
-        .map_err(|_| format!("{s:?} is not a size: write e.g. 65536, 64K or 1M"))?;
-    let n = n.saturating_mul(mul);
-    if n == 0 || n > ws::MAX_MAX_MESSAGE {
-        return Err(format!("{s:?}: the bound is from 1 byte to 64M"));
-    }
-    Ok(n)
+fn parse_max(s: &str) -> Result<usize, String> {
+    ws::parse::size(s)
+        .ok_or_else(|| format!("{s:?} is not a size from 1 byte to 64M: write e.g. 65536, 64K or 1M"))
 }

@@ -86,6 +86,8 @@ pub struct ClientInfo {
     pub connected_us: i64,
     pub counters: Counters,
     pub open: bool,
+    /// WebSocket: the path, subprotocol and headers of the client's opening handshake.
+    pub ws: Option<Box<crate::net::ws::Handshake>>,
 }
 
 /// A bounded log of one session.
@@ -184,8 +186,14 @@ impl LogStore {
                             connected_us: ev.ts_us,
                             counters: Counters::default(),
                             open: true,
+                            ws: None,
                         },
                     );
+                }
+                EventKind::Ws(crate::net::ws::WsEvent::Open(hs)) => {
+                    if let Some(c) = self.clients.get_mut(&id) {
+                        c.ws = Some(hs.clone());
+                    }
                 }
                 EventKind::Closed { .. } | EventKind::Reset { .. } => {
                     if let Some(c) = self.clients.get_mut(&id)

@@ -7,6 +7,7 @@
 //! [`WebSocketContext`]: tungstenite::protocol::WebSocketContext
 
 pub mod handshake;
+pub mod parse;
 pub(crate) mod layer;
 pub mod url;
 pub mod wire;
