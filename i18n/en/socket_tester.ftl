@@ -1352,3 +1352,4 @@ ws-bad-max = a size from 1 byte to { $max }M (e.g. 65536, 64K, 1M)
 ws-ping-btn = Ping
 ws-ping-tip = Send a WebSocket ping; the pong's round trip shows in the log
 srv-client-ws = WebSocket { $path } ({ $sub })
+log-col-op = Opcode

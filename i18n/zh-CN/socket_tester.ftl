@@ -1284,3 +1284,4 @@ ws-bad-max = 大小应在 1 字节到 { $max }M 之间（如 65536、64K、1M）
 ws-ping-btn = Ping
 ws-ping-tip = 发送 WebSocket ping；pong 的往返时间显示在日志中
 srv-client-ws = WebSocket { $path }（{ $sub }）
+log-col-op = 操作码

@@ -103,6 +103,8 @@ pub struct LogStore {
     describe: Describe,
     pub counters: Counters,
     pub clients: BTreeMap<u64, ClientInfo>,
+    /// A WebSocket message has been logged: the view shows the opcode column.
+    pub opcodes: bool,
     /// TCP server: closed clients, oldest first; past [`LogStore::MAX_CLOSED_CLIENTS`] the
     /// oldest leave [`LogStore::clients`] (a server running for hours stays the same size).
     closed_clients: VecDeque<u64>,
@@ -161,11 +163,13 @@ impl LogStore {
             drops_base: 0,
             checks: CheckCounts::default(),
             last_rx: HashMap::new(),
+            opcodes: false,
         }
     }
 
     pub fn push(&mut self, ev: Event) {
         self.counters.apply(&ev);
+        self.opcodes |= ev.opcode.is_some();
         match ev.kind {
             EventKind::Refused { .. } => self.refused += 1,
             EventKind::Icmp(_) => self.icmp += 1,

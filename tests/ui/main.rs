@@ -47,4 +47,5 @@ mod udp_icmp;
 mod validation;
 mod writes;
 mod zh_errors;
+mod websocket;
 mod zh_words;
