@@ -21,13 +21,15 @@ mod gui;
 #[path = "headless_rec/mod.rs"]
 mod headless_rec;
 mod server_app;
+#[path = "ws/mod.rs"]
+mod ws;
 
 fn quick() -> bool {
     std::env::var_os("BENCH_QUICK").is_some()
 }
 
-/// `BENCH_ONLY=udp,tcp` runs only the named groups (udp, tcp, tcp_norec, server, export,
-/// frame, window, gui, headless); unset runs them all.
+/// `BENCH_ONLY=udp,tcp` runs only the named groups (udp, tcp, tcp_norec, tls, ws, server,
+/// export, frame, window, gui, headless); unset runs them all.
 fn wanted(group: &str) -> bool {
     match std::env::var("BENCH_ONLY") {
         Ok(v) if !v.trim().is_empty() => v.split(',').any(|g| g.trim() == group),
@@ -807,6 +809,9 @@ fn main() {
             tls.push(tls_engine(total, dir.path()));
         }
         report_rounds("tls_ingest", &tls, &plain, "MiB/s", "MiB/s(tcp_ingest)");
+    }
+    if wanted("ws") {
+        ws::figures(dir.path(), rounds);
     }
     if wanted("tcp") || wanted("tcp_norec") {
         // The same stream into the view model only (no recording), to show the spool's share.

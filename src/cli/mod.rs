@@ -9,15 +9,15 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 mod args;
-mod ws_args;
 mod launch;
 pub mod relay;
 #[cfg(test)]
 mod tests;
+mod ws_args;
 
 pub use args::*;
-pub use ws_args::WsArgs;
 use args::{parse_addr, parse_bind, parse_duration, parse_encoding};
+pub use ws_args::WsArgs;
 
 /// `--lang en|zh-CN` (also zh, zh_CN, en-US …).
 fn parse_lang(s: &str) -> Result<crate::i18n::Lang, String> {

@@ -113,7 +113,9 @@ pub(super) fn parse_connect(s: &str) -> Result<String, String> {
 
 fn parse_path(s: &str) -> Result<String, String> {
     if !ws::parse::is_path(s) {
-        return Err(format!("{s:?} is not a path: it starts with / and has no spaces"));
+        return Err(format!(
+            "{s:?} is not a path: it starts with / and has no spaces"
+        ));
     }
     Ok(s.to_string())
 }
@@ -135,6 +137,7 @@ fn parse_header(s: &str) -> Result<(String, String), String> {
 }
 
 fn parse_max(s: &str) -> Result<usize, String> {
-    ws::parse::size(s)
-        .ok_or_else(|| format!("{s:?} is not a size from 1 byte to 64M: write e.g. 65536, 64K or 1M"))
+    ws::parse::size(s).ok_or_else(|| {
+        format!("{s:?} is not a size from 1 byte to 64M: write e.g. 65536, 64K or 1M")
+    })
 }

@@ -365,7 +365,8 @@ impl Pcap {
                 if matches!(w, crate::net::ws::WsEvent::Close { .. }) {
                     f.ws_closing = true;
                 }
-                for (local, bytes) in crate::net::ws::wire::of_event(w, is_client, closing, WS_MASK) {
+                for (local, bytes) in crate::net::ws::wire::of_event(w, is_client, closing, WS_MASK)
+                {
                     // This side is A on a client, B on a server.
                     let from_a = local == is_client;
                     self.segments(out, ev, &key, from_a, &bytes, &mut packets)?;

@@ -450,9 +450,7 @@ impl Record {
         let role = Role::from_name(&self.session)?;
         let msg = || self.message.clone().unwrap_or_default();
         let kind = match self.event.as_str() {
-            "info" | "error" if self.ws.is_some() => {
-                EventKind::Ws(self.ws.as_deref().cloned()?)
-            }
+            "info" | "error" if self.ws.is_some() => EventKind::Ws(self.ws.as_deref().cloned()?),
             "bound" => EventKind::Bound,
             "listening" => EventKind::Listening {
                 backlog: self.backlog.unwrap_or(0),

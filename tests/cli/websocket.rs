@@ -18,7 +18,13 @@ fn bad_websocket_input_exits_2_with_the_reason() {
         (&["tcp-client", "--connect", "ws://h:0/"], "port"),
         (&["tcp-client", "--connect", "wss://h:99999/"], "port"),
         (
-            &["tcp-client", "--connect", "ws://127.0.0.1:9/", "--header", "NoColon"],
+            &[
+                "tcp-client",
+                "--connect",
+                "ws://127.0.0.1:9/",
+                "--header",
+                "NoColon",
+            ],
             "NAME: VALUE",
         ),
         (
@@ -30,23 +36,55 @@ fn bad_websocket_input_exits_2_with_the_reason() {
             "wss://",
         ),
         (
-            &["tcp-client", "--connect", "ws://127.0.0.1:9/", "--websocket"],
+            &[
+                "tcp-client",
+                "--connect",
+                "ws://127.0.0.1:9/",
+                "--websocket",
+            ],
             "for tcp-server",
         ),
         (
-            &["tcp-server", "--listen", "127.0.0.1:0", "--subprotocol", "chat"],
+            &[
+                "tcp-server",
+                "--listen",
+                "127.0.0.1:0",
+                "--subprotocol",
+                "chat",
+            ],
             "need --websocket",
         ),
         (
-            &["tcp-server", "--listen", "127.0.0.1:0", "--websocket", "--ws-path", "x"],
+            &[
+                "tcp-server",
+                "--listen",
+                "127.0.0.1:0",
+                "--websocket",
+                "--ws-path",
+                "x",
+            ],
             "not a path",
         ),
         (
-            &["tcp-server", "--listen", "127.0.0.1:0", "--websocket", "--max-message", "65M"],
+            &[
+                "tcp-server",
+                "--listen",
+                "127.0.0.1:0",
+                "--websocket",
+                "--max-message",
+                "65M",
+            ],
             "64M",
         ),
         (
-            &["tcp-server", "--listen", "127.0.0.1:0", "--websocket", "--subprotocol", "a b"],
+            &[
+                "tcp-server",
+                "--listen",
+                "127.0.0.1:0",
+                "--websocket",
+                "--subprotocol",
+                "a b",
+            ],
             "not a token",
         ),
     ];
@@ -99,28 +137,52 @@ fn a_websocket_server_records_messages_and_pcapng_tshark_decodes() {
         .collect();
     assert_eq!(
         rx,
-        [
-            ("text", "68656c6c6f20e4bda0e5a5bd"),
-            ("binary", "0001feff")
-        ]
+        [("text", "68656c6c6f20e4bda0e5a5bd"), ("binary", "0001feff")]
     );
     let open = recs
         .iter()
         .find(|r| r["ws"]["open"].is_object())
         .expect("the handshake's record");
     assert_eq!(open["ws"]["open"]["path"], "/rec");
-    assert!(open["ws"]["open"]["request"].as_str().unwrap().contains("X-Who: py"));
+    assert!(
+        open["ws"]["open"]["request"]
+            .as_str()
+            .unwrap()
+            .contains("X-Who: py")
+    );
     assert!(recs.iter().any(|r| r["ws"]["close"]["code"] == 4001));
 
     // The export to pcapng; tshark (where installed) reads the frames.
-    let out = run(&["export", jsonl.to_str().unwrap(), "--to", pcap.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&[
+        "export",
+        jsonl.to_str().unwrap(),
+        "--to",
+        pcap.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let Ok(o) = Command::new("tshark")
         .arg("-r")
         .arg(&pcap)
         .args(["-d", &format!("tcp.port=={port},websocket")])
-        .args(["-T", "fields", "-e", "websocket.opcode", "-e", "websocket.mask"])
-        .args(["-e", "websocket.payload.text", "-e", "websocket.payload.close.status_code"])
+        .args([
+            "-T",
+            "fields",
+            "-e",
+            "websocket.opcode",
+            "-e",
+            "websocket.mask",
+        ])
+        .args([
+            "-e",
+            "websocket.payload.text",
+            "-e",
+            "websocket.payload.close.status_code",
+        ])
         .args(["-Y", "websocket"])
         .output()
     else {

@@ -7,7 +7,7 @@ use crate::support::ws::WsPy;
 use crate::support::*;
 use socket_tester::net::ws::{Opcode, Refusal, WsEvent, WsOptions};
 use socket_tester::net::{
-    ClosedBy, CloseReason, Command, Event, EventKind, Payload, Role, SessionConfig, Target,
+    CloseReason, ClosedBy, Command, Event, EventKind, Payload, Role, SessionConfig, Target,
 };
 use std::io::{Read, Write};
 
@@ -58,7 +58,11 @@ fn client_against_python_server() {
         unreachable!()
     };
     assert_eq!(hs.subprotocol.as_deref(), Some("chat"));
-    assert!(hs.request.starts_with("GET /chat HTTP/1.1\r\n"), "{}", hs.request);
+    assert!(
+        hs.request.starts_with("GET /chat HTTP/1.1\r\n"),
+        "{}",
+        hs.request
+    );
     assert!(hs.response.starts_with("HTTP/1.1 101"), "{}", hs.response);
     assert_eq!(py.until("OPEN"), "OPEN /chat chat socket-tester");
 
@@ -76,8 +80,14 @@ fn client_against_python_server() {
     rx_msg(&mut w, Opcode::Binary, &[0, 1, 0xfe, 0xff]);
     assert_eq!(py.until("BINARY"), "BINARY 0001feff");
     // Told sent before the echo came back, with its opcode.
-    let tx = w.seen.iter().find(|e| is_tx(e) && e.opcode == Some(Opcode::Binary));
-    assert_eq!(tx.map(|e| &e.kind), Some(&EventKind::Tx(vec![0, 1, 0xfe, 0xff])));
+    let tx = w
+        .seen
+        .iter()
+        .find(|e| is_tx(e) && e.opcode == Some(Opcode::Binary));
+    assert_eq!(
+        tx.map(|e| &e.kind),
+        Some(&EventKind::Tx(vec![0, 1, 0xfe, 0xff]))
+    );
 
     // Three fragments from the peer: one message, one row.
     send(&w, Payload::Text("frag".into()));
@@ -92,7 +102,9 @@ fn client_against_python_server() {
 
     // Our ping: the pong's round trip.
     w.send(Command::WsPing(None));
-    let pong = w.wait("pong", |e| matches!(ws_event(e), Some(WsEvent::Pong { .. })));
+    let pong = w.wait("pong", |e| {
+        matches!(ws_event(e), Some(WsEvent::Pong { .. }))
+    });
     assert!(
         matches!(ws_event(&pong), Some(WsEvent::Pong { rtt_us: Some(us) }) if *us < 5_000_000),
         "{pong:?}"
@@ -178,7 +190,10 @@ fn server_refuses_plain_tcp_and_unlisted_paths() {
     });
     s.set_read_timeout(Some(WAIT)).unwrap();
     let mut rest = Vec::new();
-    assert!(s.read_to_end(&mut rest).is_ok_and(|_| rest.is_empty()), "{rest:?}");
+    assert!(
+        s.read_to_end(&mut rest).is_ok_and(|_| rest.is_empty()),
+        "{rest:?}"
+    );
 
     // A path that is not listed: HTTP 404 to the client, the path in the reason.
     let url = format!("ws://127.0.0.1:{port}/other");

@@ -17,7 +17,11 @@ fn too_big(e: &socket_tester::net::Event) -> bool {
 fn close_1009_sent(e: &socket_tester::net::Event) -> bool {
     matches!(
         ws_event(e),
-        Some(WsEvent::Close { by: ClosedBy::Local, code: Some(1009), .. })
+        Some(WsEvent::Close {
+            by: ClosedBy::Local,
+            code: Some(1009),
+            ..
+        })
     )
 }
 
@@ -105,7 +109,9 @@ fn wss_both_ways_with_an_openssl_certificate() {
         return;
     };
     assert_eq!(py.until("OPEN"), "OPEN chat");
-    let ev = w.wait("text over wss", |e| is_rx(e) && rx_bytes(e) == "hello 你好".as_bytes());
+    let ev = w.wait("text over wss", |e| {
+        is_rx(e) && rx_bytes(e) == "hello 你好".as_bytes()
+    });
     assert_eq!(ev.opcode, Some(Opcode::Text));
     assert_eq!(py.until("CLOSED"), "CLOSED 4001 bye");
 }

@@ -111,7 +111,9 @@ pub fn have_websockets() -> bool {
         .status()
         .is_ok_and(|s| s.success());
     if !ok {
-        eprintln!("skipped: python3's websockets package is not installed (pip install websockets)");
+        eprintln!(
+            "skipped: python3's websockets package is not installed (pip install websockets)"
+        );
     }
     ok
 }

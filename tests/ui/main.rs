@@ -45,7 +45,7 @@ mod tls_trust;
 mod toolkit;
 mod udp_icmp;
 mod validation;
+mod websocket;
 mod writes;
 mod zh_errors;
-mod websocket;
 mod zh_words;

@@ -72,7 +72,8 @@ fn websocket_through_the_protocol_menu() {
     assert_eq!(py.until("CLOSED"), "CLOSED 4001 bye");
     assert!(h.query_by_label("Opcode").is_some(), "the opcode column");
     assert!(
-        h.query_by_label_contains("WebSocket /chat?room=7 (-)").is_some(),
+        h.query_by_label_contains("WebSocket /chat?room=7 (-)")
+            .is_some(),
         "the client list shows the path"
     );
 
@@ -115,7 +116,8 @@ fn the_protocol_menu_in_chinese_names_a_bad_header() {
     assert!(h.query_by_label("原始 TCP").is_some());
     set_field(&mut h, "附加请求头（名称: 值，每行一个）", "bad header");
     assert!(
-        h.query_by_label_contains("第 1 行：请写成 名称: 值").is_some(),
+        h.query_by_label_contains("第 1 行：请写成 名称: 值")
+            .is_some(),
         "the problem under the field, in Chinese"
     );
     h.key_press(egui::Key::Escape);
@@ -125,7 +127,11 @@ fn the_protocol_menu_in_chinese_names_a_bad_header() {
     // Fixed: WebSocket, and Connect can be pressed.
     h.get_by_label("协议: 请检查字段 ▾").click();
     settle(&mut h);
-    set_field(&mut h, "附加请求头（名称: 值，每行一个）", "X-Class: 三年二班");
+    set_field(
+        &mut h,
+        "附加请求头（名称: 值，每行一个）",
+        "X-Class: 三年二班",
+    );
     h.key_press(egui::Key::Escape);
     settle(&mut h);
     assert!(h.query_by_label("协议: WebSocket ▾").is_some());

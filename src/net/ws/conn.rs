@@ -3,10 +3,10 @@
 //! per message once its frame is in the kernel), and closing sends a close frame.
 
 use super::{Conn, ReadEnd};
-use crate::net::ws::layer::{Layer, Out};
-use crate::net::ws::{Opcode, Refusal, WsEvent};
 use crate::net::shaping::Unit;
 use crate::net::worker::Ctx;
+use crate::net::ws::layer::{Layer, Out};
+use crate::net::ws::{Opcode, Refusal, WsEvent};
 use crate::net::{CloseReason, ClosedBy, EventKind};
 use std::io::Write;
 use std::net::Shutdown;
@@ -56,7 +56,12 @@ impl Conn {
     /// A unit left: its message told sent, with its opcode (none for control bytes).
     pub(crate) fn ws_sent(&mut self, ctx: &mut Ctx) {
         if let Some(Some((op, payload))) = self.ws_tx.pop_front() {
-            ctx.emit_op(Some(self.peer), self.client, EventKind::Tx(payload), Some(op));
+            ctx.emit_op(
+                Some(self.peer),
+                self.client,
+                EventKind::Tx(payload),
+                Some(op),
+            );
         }
     }
 
@@ -71,7 +76,11 @@ impl Conn {
             Some(wire) => {
                 let len = 8;
                 self.queue_wire(wire);
-                ctx.emit(Some(self.peer), self.client, EventKind::Ws(WsEvent::PingSent { len }));
+                ctx.emit(
+                    Some(self.peer),
+                    self.client,
+                    EventKind::Ws(WsEvent::PingSent { len }),
+                );
             }
             None => {
                 ctx.info(EventKind::NotApplicable);
@@ -137,12 +146,7 @@ impl Conn {
 
     /// Refuses the opening handshake: the HTTP answer (best effort), the typed reason,
     /// and (a server's client) closed.
-    fn ws_refused(
-        &mut self,
-        ctx: &mut Ctx,
-        why: Refusal,
-        answer: Option<Vec<u8>>,
-    ) -> ReadEnd {
+    fn ws_refused(&mut self, ctx: &mut Ctx, why: Refusal, answer: Option<Vec<u8>>) -> ReadEnd {
         if let Some(a) = answer {
             match self.tls.as_mut() {
                 Some(t) => {

@@ -151,11 +151,17 @@ pub fn server_check(opts: &WsOptions, buf: &[u8]) -> Head<Handshake> {
     let n = match req.parse(buf) {
         Ok(httparse::Status::Complete(n)) => n,
         Ok(httparse::Status::Partial) if buf.len() > MAX_HANDSHAKE => {
-            return refused(Refusal::TooLarge, http_error("431 Request Header Fields Too Large", ""));
+            return refused(
+                Refusal::TooLarge,
+                http_error("431 Request Header Fields Too Large", ""),
+            );
         }
         Ok(httparse::Status::Partial) => return Head::Partial,
         Err(httparse::Error::TooManyHeaders) => {
-            return refused(Refusal::TooLarge, http_error("431 Request Header Fields Too Large", ""));
+            return refused(
+                Refusal::TooLarge,
+                http_error("431 Request Header Fields Too Large", ""),
+            );
         }
         Err(_) => return refused(Refusal::NotHttp, http_error("400 Bad Request", "")),
     };
@@ -169,7 +175,9 @@ pub fn server_check(opts: &WsOptions, buf: &[u8]) -> Head<Handshake> {
             http_error("426 Upgrade Required", "Upgrade: websocket\r\n"),
         );
     }
-    let version = header(&headers, "sec-websocket-version").unwrap_or("").trim();
+    let version = header(&headers, "sec-websocket-version")
+        .unwrap_or("")
+        .trim();
     if version != "13" {
         return refused(
             Refusal::BadVersion {
@@ -178,7 +186,9 @@ pub fn server_check(opts: &WsOptions, buf: &[u8]) -> Head<Handshake> {
             http_error("426 Upgrade Required", "Sec-WebSocket-Version: 13\r\n"),
         );
     }
-    let Some(key) = header(&headers, "sec-websocket-key").map(str::trim).filter(|k| !k.is_empty())
+    let Some(key) = header(&headers, "sec-websocket-key")
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
     else {
         return refused(Refusal::NoKey, http_error("400 Bad Request", ""));
     };
@@ -254,15 +264,24 @@ mod tests {
         let other = req.text.replace("GET /chat", "GET /other");
         assert!(matches!(
             server_check(&s, other.as_bytes()),
-            Head::Refused { why: Refusal::PathNotAllowed { .. }, answer: Some(_) }
+            Head::Refused {
+                why: Refusal::PathNotAllowed { .. },
+                answer: Some(_)
+            }
         ));
         assert!(matches!(
             server_check(&s, b"hello\n"),
-            Head::Refused { why: Refusal::NotHttp, answer: None }
+            Head::Refused {
+                why: Refusal::NotHttp,
+                answer: None
+            }
         ));
         assert!(matches!(
             client_check(&req, b"HTTP/1.1 404 Not Found\r\n\r\n"),
-            Head::Refused { why: Refusal::Status { code: 404 }, .. }
+            Head::Refused {
+                why: Refusal::Status { code: 404 },
+                ..
+            }
         ));
     }
 }

@@ -18,6 +18,8 @@ use tungstenite::protocol::{Message, Role, WebSocketConfig, WebSocketContext};
 
 /// An opening handshake not finished by then is refused.
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Messages sent before the opening handshake finished, held at most (more are refused).
+const HELD_MAX: usize = 1024;
 /// Pings waiting for their pong, remembered for the round trip (oldest forgotten).
 const PINGS_KEPT: usize = 16;
 
@@ -167,13 +169,7 @@ impl Layer {
     }
 
     /// The handshake is done: answer (server), say so, send what was held, read the rest.
-    fn opened(
-        &mut self,
-        hs: super::Handshake,
-        n: usize,
-        rest: &[u8],
-        outs: &mut Vec<Out>,
-    ) {
+    fn opened(&mut self, hs: super::Handshake, n: usize, rest: &[u8], outs: &mut Vec<Out>) {
         let role = match self.state {
             State::Server => {
                 outs.push(Out::Wire(hs.response.clone().into_bytes()));
@@ -276,16 +272,27 @@ impl Layer {
     /// Err (why, in English for the error's detail) when it cannot go: the connection is
     /// closing.
     #[allow(clippy::type_complexity)]
-    pub fn message(&mut self, bytes: Vec<u8>) -> Result<Option<(Opcode, Vec<u8>, Vec<u8>)>, String> {
+    pub fn message(
+        &mut self,
+        bytes: Vec<u8>,
+    ) -> Result<Option<(Opcode, Vec<u8>, Vec<u8>)>, String> {
         let send_as = self.opts.send_as;
         let ctx = match &mut self.state {
             State::Open(ctx) => ctx,
             State::Client(_) | State::Server => {
+                if self.held.len() >= HELD_MAX {
+                    return Err(format!(
+                        "not sent: {HELD_MAX} messages already wait for the WebSocket handshake"
+                    ));
+                }
                 self.held.push(bytes);
                 return Ok(None);
             }
             State::Done => {
-                return Err("not sent: the WebSocket connection is closing (close frame sent or received)".into());
+                return Err(
+                    "not sent: the WebSocket connection is closing (close frame sent or received)"
+                        .into(),
+                );
             }
         };
         let (op, msg) = match (send_as, String::from_utf8(bytes)) {
@@ -307,7 +314,9 @@ impl Layer {
             input: &[],
             out: &mut wire,
         };
-        let sent = ctx.write(&mut pipe, msg.0).and_then(|_| ctx.flush(&mut pipe));
+        let sent = ctx
+            .write(&mut pipe, msg.0)
+            .and_then(|_| ctx.flush(&mut pipe));
         match sent {
             Ok(()) => Ok(Some((op, msg.1, wire))),
             Err(e) => Err(format!("not sent: {e}")),

@@ -7,8 +7,8 @@
 //! [`WebSocketContext`]: tungstenite::protocol::WebSocketContext
 
 pub mod handshake;
-pub mod parse;
 pub(crate) mod layer;
+pub mod parse;
 pub mod url;
 pub mod wire;
 

@@ -132,14 +132,20 @@ mod tests {
         assert_eq!(u.path, "/chat?x=1");
         assert!(!u.tls);
         let u = parse("WSS://example.org").unwrap();
-        assert_eq!((u.address.as_str(), u.path.as_str()), ("example.org:443", "/"));
+        assert_eq!(
+            (u.address.as_str(), u.path.as_str()),
+            ("example.org:443", "/")
+        );
         assert_eq!(u.host_header, "example.org");
         let u = parse("ws://[::1]:81?q").unwrap();
         assert_eq!((u.address.as_str(), u.path.as_str()), ("[::1]:81", "/?q"));
         assert_eq!(parse("http://x"), Err(UrlError::Scheme));
         assert_eq!(parse("ws://:80/"), Err(UrlError::NoHost));
         assert_eq!(parse("ws://h:0/"), Err(UrlError::BadPort("0".into())));
-        assert_eq!(parse("ws://h:99999"), Err(UrlError::BadPort("99999".into())));
+        assert_eq!(
+            parse("ws://h:99999"),
+            Err(UrlError::BadPort("99999".into()))
+        );
         assert_eq!(parse("ws://h /x"), Err(UrlError::BadChar));
     }
 }

@@ -232,11 +232,17 @@ fn table_row(
     let mut response = row.response();
     // The columns a narrow log left out, on the row's tooltip.
     let has = |c: MetaCol| meta.iter().any(|m| m.0 == c);
-    if meta.len() < 5
+    if meta.len() - usize::from(has(MetaCol::Op)) < 5
         && response.hovered()
         && let Some(tip) = hidden_columns_tip(e, lang, &has)
     {
         response = response.on_hover_text(tip);
+    }
+    // WebSocket: the opening handshake's request and response, on the row's tooltip.
+    if let crate::net::EventKind::Ws(crate::net::ws::WsEvent::Open(hs)) = &e.event.kind
+        && response.hovered()
+    {
+        response = response.on_hover_text(format!("{}{}", hs.request, hs.response));
     }
     let mut menu = None;
     if e.data().is_some() {

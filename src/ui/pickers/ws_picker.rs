@@ -184,8 +184,20 @@ pub fn show(ui: &mut Ui, form: &mut WsForm, role: Role, editable: bool, tls: boo
                 field(ui, &fl!(l, "ws-paths"), &mut form.paths, editable, false);
             }
             field(ui, &fl!(l, "ws-headers"), &mut form.headers, editable, true);
-            field(ui, &fl!(l, "ws-subprotocols"), &mut form.subprotocols, editable, false);
-            field(ui, &fl!(l, "ws-max"), &mut form.max_message, editable, false);
+            field(
+                ui,
+                &fl!(l, "ws-subprotocols"),
+                &mut form.subprotocols,
+                editable,
+                false,
+            );
+            field(
+                ui,
+                &fl!(l, "ws-max"),
+                &mut form.max_message,
+                editable,
+                false,
+            );
             ui.add_enabled_ui(editable, |ui| {
                 ui.checkbox(&mut form.binary, fl!(l, "ws-binary"))
                     .on_hover_text(fl!(l, "ws-binary-tip"));
@@ -215,7 +227,10 @@ mod tests {
         assert_eq!(o.headers.len(), 2);
         assert_eq!(o.subprotocols, ["chat", "v2"]);
         assert_eq!(o.max_message, 1 << 20);
-        assert_eq!(WsForm::from_options(Some(&o)).options(Role::TcpClient, "h:1"), Ok(Some(o)));
+        assert_eq!(
+            WsForm::from_options(Some(&o)).options(Role::TcpClient, "h:1"),
+            Ok(Some(o))
+        );
         f.headers = "ok: 1\nbad header".into();
         assert_eq!(f.options(Role::TcpClient, ""), Err(WsProblem::Header(2)));
         f.headers.clear();

@@ -307,7 +307,12 @@ fn client_rows(
                 let text = match &c.ws {
                     Some(hs) => {
                         let sub = hs.subprotocol.as_deref().unwrap_or("-");
-                        let ws = fl!(loader(lang), "srv-client-ws", path = hs.path.as_str(), sub = sub);
+                        let ws = fl!(
+                            loader(lang),
+                            "srv-client-ws",
+                            path = hs.path.as_str(),
+                            sub = sub
+                        );
                         format!("{text} · {ws}")
                     }
                     None => text,
@@ -326,8 +331,11 @@ fn client_rows(
                 };
                 let tip = match &c.ws {
                     Some(hs) => {
-                        let h: Vec<String> =
-                            hs.headers.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+                        let h: Vec<String> = hs
+                            .headers
+                            .iter()
+                            .map(|(k, v)| format!("{k}: {v}"))
+                            .collect();
                         format!("{tip}\n{}", h.join("\n"))
                     }
                     None => tip,
