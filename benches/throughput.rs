@@ -23,13 +23,15 @@ mod headless_rec;
 mod server_app;
 mod spool_search;
 mod unix_ingest;
+#[path = "ws/mod.rs"]
+mod ws;
 
 fn quick() -> bool {
     std::env::var_os("BENCH_QUICK").is_some()
 }
 
-/// `BENCH_ONLY=udp,tcp` runs only the named groups (udp, tcp, tls, unix, tcp_norec, server,
-/// export, spool_search, frame, window, gui, headless); unset runs them all.
+/// `BENCH_ONLY=udp,tcp` runs only the named groups (udp, tcp, tls, unix, ws, tcp_norec,
+/// server, export, spool_search, frame, window, gui, headless); unset runs them all.
 fn wanted(group: &str) -> bool {
     match std::env::var("BENCH_ONLY") {
         Ok(v) if !v.trim().is_empty() => v.split(',').any(|g| g.trim() == group),
@@ -525,6 +527,7 @@ fn export_bench(n: usize, dir: &std::path::Path) {
                 } else {
                     EventKind::Tx(format!("reply {i}").into_bytes())
                 },
+                opcode: None,
             };
             w.write_event(&ev).unwrap();
         }
@@ -579,6 +582,7 @@ fn log_frame(rows: u32) -> (f64, f64) {
                 peer: Some("127.0.0.1:5000".parse().unwrap()),
                 client: None,
                 kind: EventKind::Rx(format!("datagram number {i}").into_bytes()),
+                opcode: None,
             });
         }
     }
@@ -836,6 +840,9 @@ fn main() {
             "MiB/s",
             "MiB/s(tcp_ingest)",
         );
+    }
+    if wanted("ws") {
+        ws::figures(dir.path(), rounds);
     }
     if wanted("tcp") || wanted("tcp_norec") {
         // The same stream into the view model only (no recording), to show the spool's share.

@@ -95,6 +95,7 @@ pub fn describe_in(lang: Lang, ev: &Event) -> String {
         EventKind::TlsFailed(p) => crate::i18n_tls::problem(lang, p),
         EventKind::TlsRefusedCert(c) => crate::i18n_tls::refused_cert(lang, c),
         EventKind::TlsOnPlainPort => fl!(l, "ev-tls-on-plain-port"),
+        EventKind::Ws(w) => crate::i18n_ws::event(lang, w),
         EventKind::SocketOptions(r) => crate::i18n_sockopts::report(lang, r),
         EventKind::StoppedListening { clients } => fl!(l, "ev-stopped-listening", n = clients),
         EventKind::Icmp(r) => crate::i18n_icmp::report(lang, r),
@@ -297,6 +298,7 @@ pub fn close_reason(lang: Lang, reason: CloseReason) -> String {
         CloseReason::Kicked => fl!(l, "ev-closed-kicked"),
         CloseReason::ConnectCancelled => fl!(l, "ev-closed-connect-cancelled"),
         CloseReason::TlsFailed => fl!(l, "ev-closed-tls-failed"),
+        CloseReason::WsRefused => fl!(l, "ev-closed-ws-refused"),
         CloseReason::ServerEnded { clients } => fl!(l, "ev-closed-server-ended", n = clients),
         CloseReason::SocketClosed => fl!(l, "ev-closed-socket-closed"),
         CloseReason::InternalError => fl!(l, "ev-closed-internal-error"),
@@ -337,6 +339,7 @@ mod tests {
             peer: None,
             client: None,
             kind,
+            opcode: None,
         }
     }
 
@@ -445,6 +448,16 @@ mod tests {
             K::StaleSocketRemoved {
                 path: "/tmp/x.sock".into(),
             },
+            K::Ws(crate::net::ws::WsEvent::Refused(
+                crate::net::ws::Refusal::PathNotAllowed { path: "/x".into() },
+            )),
+            K::Ws(crate::net::ws::WsEvent::Close {
+                by: crate::net::ClosedBy::Peer,
+                code: Some(1009),
+                reason: "too big".into(),
+            }),
+            K::Ws(crate::net::ws::WsEvent::Pong { rtt_us: Some(1500) }),
+            K::Ws(crate::net::ws::WsEvent::TooBig { size: 9, limit: 8 }),
             K::TlsFailed(crate::net::tls::TlsProblem::NotTls),
             K::TlsRefusedCert(Box::new(crate::net::tls::CertInfo {
                 subject: "CN=gateway.local".into(),

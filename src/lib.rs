@@ -10,6 +10,7 @@ pub mod i18n_export;
 pub mod i18n_icmp;
 pub mod i18n_sockopts;
 pub mod i18n_tls;
+pub mod i18n_ws;
 pub mod launch;
 pub mod log;
 pub mod net;

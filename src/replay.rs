@@ -390,6 +390,7 @@ mod tests {
             peer: None,
             client,
             kind,
+            opcode: None,
         }
     }
 

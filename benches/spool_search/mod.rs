@@ -41,6 +41,7 @@ fn make_spool(dir: &Path, n: u64) -> std::path::PathBuf {
             peer: Some(format!("127.0.0.1:{}", 40000 + i % 4).parse().unwrap()),
             client: None,
             kind: EventKind::Rx(payload(i)),
+            opcode: None,
         });
         if batch.len() == 4096 {
             s.write_all(std::mem::take(&mut batch));

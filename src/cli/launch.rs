@@ -228,6 +228,7 @@ impl RoleCommand {
                 writes,
                 reading,
                 tls,
+                ws,
                 ..
             } => {
                 expect_args = Some(expect);
@@ -236,6 +237,7 @@ impl RoleCommand {
                 cfg.shaping = writes.shaping();
                 reading.apply(&mut cfg);
                 cfg.tls = tls.options();
+                ws.apply_client(&mut cfg)?;
                 (cfg, Some(send), opt("--reply", reply)?)
             }
             RoleCommand::TcpServer {
@@ -247,6 +249,7 @@ impl RoleCommand {
                 writes,
                 reading,
                 tls,
+                ws,
                 ..
             } => {
                 if tls.insecure || tls.sni.is_some() || tls.pin.is_some() {
@@ -260,6 +263,7 @@ impl RoleCommand {
                 cfg.tls = tls.options();
                 cfg.backlog = *backlog;
                 cfg.max_clients = *max_clients as usize;
+                ws.apply_server(&mut cfg)?;
                 (cfg, Some(send), opt("--reply", reply)?)
             }
         };

@@ -13,9 +13,11 @@ mod launch;
 pub mod relay;
 #[cfg(test)]
 mod tests;
+mod ws_args;
 
 pub use args::*;
 use args::{parse_addr, parse_bind, parse_duration, parse_encoding};
+pub use ws_args::WsArgs;
 
 /// `--lang en|zh-CN` (also zh, zh_CN, en-US …).
 fn parse_lang(s: &str) -> Result<crate::i18n::Lang, String> {
@@ -200,11 +202,16 @@ pub enum RoleCommand {
         common: Common,
     },
     /// TCP client: connect to HOST:PORT.
-    #[command(name = "tcp-client", after_help = EXAMPLES)]
+    #[command(
+        name = "tcp-client",
+        after_help = EXAMPLES,
+        mut_arg("websocket", |a| a.hide(true)),
+        mut_arg("ws_paths", |a| a.hide(true))
+    )]
     TcpClient {
-        /// Server to connect to, HOST:PORT, or a unix stream socket: unix:/path (unix:@name
-        /// on Linux).
-        #[arg(long, value_name = "HOST:PORT", value_parser = parse_addr)]
+        /// Server to connect to: HOST:PORT, ws://HOST:PORT/PATH (wss:// with TLS), or a unix
+        /// stream socket: unix:/path (unix:@name on Linux).
+        #[arg(long, value_name = "HOST:PORT|ws://HOST:PORT/PATH|unix:/path", value_parser = ws_args::parse_connect)]
         connect: String,
         /// Give up connecting after this long.
         #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
@@ -224,6 +231,8 @@ pub enum RoleCommand {
         framing: FramingArgs,
         #[command(flatten)]
         tls: TlsArgs,
+        #[command(flatten)]
+        ws: WsArgs,
         #[command(flatten)]
         rules: RuleArgs,
         #[command(flatten)]
@@ -264,6 +273,8 @@ pub enum RoleCommand {
         framing: FramingArgs,
         #[command(flatten)]
         tls: TlsArgs,
+        #[command(flatten)]
+        ws: WsArgs,
         #[command(flatten)]
         rules: RuleArgs,
         #[command(flatten)]

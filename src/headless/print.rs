@@ -242,6 +242,7 @@ impl Printer {
             peer: ev.peer,
             client: ev.client,
             kind,
+            opcode: ev.opcode,
         };
         let frame = self.framer.is_some();
         self.send(Item::Row(row, d.len(), check, frame));
@@ -384,7 +385,7 @@ fn push_visible_str(out: &mut String, s: &str) {
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
-/// Appends one event's line (no newline): `time event peer [#client] [len] text`. For
+/// Appends one event's line (no newline): `time event peer [#client] [opcode] [len] text`. For
 /// rx/tx, `ev` holds the bytes to show and `len` is the payload's length: a row showing
 /// fewer ends with "… (N more bytes)". `text` is the shown bytes decoded.
 pub fn push_line(out: &mut String, ev: &Event, text: Option<&str>, show_hex: bool, len: usize) {
@@ -401,6 +402,10 @@ pub fn push_line(out: &mut String, ev: &Event, text: Option<&str>, show_hex: boo
     }
     if let Some(c) = ev.client {
         let _ = write!(out, " #{c}");
+    }
+    // WebSocket: the message's opcode.
+    if let Some(op) = ev.opcode {
+        let _ = write!(out, " {}", op.as_str());
     }
     match ev.kind.data() {
         Some(d) => {

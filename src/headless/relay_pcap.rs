@@ -73,6 +73,7 @@ impl<W: Write> RelayPcap<W> {
             peer,
             client: ev.pair,
             kind,
+            opcode: None,
         })
     }
 

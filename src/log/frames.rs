@@ -180,6 +180,7 @@ mod tests {
             peer: None,
             client,
             kind,
+            opcode: None,
         }
     }
 

@@ -22,12 +22,23 @@ struct TcpFlow {
     closed: bool,
     /// TLS: the comment each data packet carries (its bytes are decrypted plaintext).
     tls: Option<String>,
+    /// The comment of the next data packet only (a WebSocket handshake).
+    note: Option<String>,
+    /// WebSocket: a close frame has gone one way.
+    ws_closing: bool,
 }
+
+/// A TCP flow: the role, the server's client id, the peer (server side).
+type FlowKey = (String, Option<u64>, Option<String>);
+
+/// The masking key of the client's WebSocket frames in the export (RFC 6455's example):
+/// the real keys are not recorded, and any key gives the same unmasked payload.
+const WS_MASK: [u8; 4] = [0x37, 0xfa, 0x21, 0x3d];
 
 #[derive(Default)]
 pub(super) struct Pcap {
     started: bool,
-    flows: HashMap<(String, Option<u64>, Option<String>), TcpFlow>,
+    flows: HashMap<FlowKey, TcpFlow>,
     /// The comment for the next packet written.
     comment: Option<String>,
     /// Unix ends already named in a Name Resolution Block.
@@ -149,12 +160,51 @@ impl Pcap {
         self.packet(out, ts, v)
     }
 
+    /// Data on a TCP flow, in segments with their sequence numbers.
+    fn segments<W: Write>(
+        &mut self,
+        out: &mut W,
+        ev: &Event,
+        key: &FlowKey,
+        from_a: bool,
+        d: &[u8],
+        packets: &mut u64,
+    ) -> io::Result<()> {
+        let Some((a, b)) = self.flow(out, ev, key.clone(), packets)? else {
+            return Ok(());
+        };
+        let tls = self.flows.get(key).and_then(|f| f.tls.clone());
+        let mut note = self.flows.get_mut(key).and_then(|f| f.note.take());
+        for chunk in d.chunks(MAX_SEGMENT) {
+            let (seq, ack) = match self.flows.get(key) {
+                Some(f) if from_a => (f.seq_a, f.seq_b),
+                Some(f) => (f.seq_b, f.seq_a),
+                None => break,
+            };
+            let (src, dst) = if from_a { (a, b) } else { (b, a) };
+            self.comment = match note.take() {
+                Some(n) => Some(tls.as_ref().map_or(n.clone(), |t| format!("{t}\n{n}"))),
+                None => tls.clone(),
+            };
+            self.tcp(out, ev.ts_us, src, dst, seq, ack, Flags::PshAck, chunk)?;
+            *packets += 1;
+            if let Some(f) = self.flows.get_mut(key) {
+                if from_a {
+                    f.seq_a = f.seq_a.wrapping_add(chunk.len() as u32);
+                } else {
+                    f.seq_b = f.seq_b.wrapping_add(chunk.len() as u32);
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The flow for a TCP event, with a synthesised handshake when it is new.
     fn flow<W: Write>(
         &mut self,
         out: &mut W,
         ev: &Event,
-        key: (String, Option<u64>, Option<String>),
+        key: FlowKey,
         packets: &mut u64,
     ) -> io::Result<Option<(SocketAddr, SocketAddr)>> {
         let Some(peer) = ev.peer else { return Ok(None) };
@@ -185,6 +235,8 @@ impl Pcap {
                 seq_b: isn_b + 1,
                 closed: false,
                 tls: None,
+                note: None,
+                ws_closing: false,
             },
         );
         Ok(Some((a, b)))
@@ -315,32 +367,42 @@ impl Pcap {
                 }
             }
             EventKind::Rx(d) | EventKind::Tx(d) => {
-                let Some((a, b)) = self.flow(out, ev, key.clone(), &mut packets)? else {
-                    return Ok(packets);
-                };
-                let tls = self.flows.get(&key).and_then(|f| f.tls.clone());
                 // Does this data go from A (the client) to B?
                 let from_a = matches!(
                     (ev.role, &ev.kind),
                     (Role::TcpClient, EventKind::Tx(_)) | (Role::TcpServer, EventKind::Rx(_))
                 );
-                for chunk in d.chunks(MAX_SEGMENT) {
-                    let (seq, ack) = match self.flows.get(&key) {
-                        Some(f) if from_a => (f.seq_a, f.seq_b),
-                        Some(f) => (f.seq_b, f.seq_a),
-                        None => break,
-                    };
-                    let (src, dst) = if from_a { (a, b) } else { (b, a) };
-                    self.comment = tls.clone();
-                    self.tcp(out, ev.ts_us, src, dst, seq, ack, Flags::PshAck, chunk)?;
-                    packets += 1;
-                    if let Some(f) = self.flows.get_mut(&key) {
-                        if from_a {
-                            f.seq_a = f.seq_a.wrapping_add(chunk.len() as u32);
-                        } else {
-                            f.seq_b = f.seq_b.wrapping_add(chunk.len() as u32);
-                        }
-                    }
+                // WebSocket: the message as the frame that carried it (masked from A).
+                let framed = ev
+                    .opcode
+                    .map(|op| crate::net::ws::wire::message(op, d, from_a.then_some(WS_MASK)));
+                let bytes = framed.as_deref().unwrap_or(d);
+                self.segments(out, ev, &key, from_a, bytes, &mut packets)?;
+            }
+            // The opening handshake is not put on the stream (so `-d tcp.port==P,websocket`
+            // reads every segment as frames): the next frame's comment holds it.
+            EventKind::Ws(crate::net::ws::WsEvent::Open(hs)) => {
+                if let Some(f) = self.flows.get_mut(&key).filter(|f| !f.closed) {
+                    f.note = Some(format!(
+                        "WebSocket opening handshake:\n{}{}",
+                        hs.request, hs.response
+                    ));
+                }
+            }
+            EventKind::Ws(w) => {
+                let is_client = ev.role == Role::TcpClient;
+                let Some(f) = self.flows.get_mut(&key).filter(|f| !f.closed) else {
+                    return Ok(0);
+                };
+                let closing = f.ws_closing;
+                if matches!(w, crate::net::ws::WsEvent::Close { .. }) {
+                    f.ws_closing = true;
+                }
+                for (local, bytes) in crate::net::ws::wire::of_event(w, is_client, closing, WS_MASK)
+                {
+                    // This side is A on a client, B on a server.
+                    let from_a = local == is_client;
+                    self.segments(out, ev, &key, from_a, &bytes, &mut packets)?;
                 }
             }
             EventKind::Closed { by, .. } if ev.peer.is_some() => {

@@ -9,6 +9,7 @@ fn ev(kind: EventKind, port: u16, client: Option<u64>) -> Event {
         peer: Some(([127, 0, 0, 1], port).into()),
         client,
         kind,
+        opcode: None,
     }
 }
 

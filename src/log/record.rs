@@ -23,6 +23,9 @@ pub struct Record {
     pub peer: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client: Option<u64>,
+    /// WebSocket rx/tx: the message's opcode (`text`, `binary`); each record is one message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opcode: Option<crate::net::ws::Opcode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub len: Option<usize>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -59,6 +62,11 @@ pub struct Record {
     /// `--record` cut by a full disk says this of itself, where the space allows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped: Option<Box<crate::net::FileStopped>>,
+    /// A WebSocket happening (an `info` or `error` record), typed: the handshake (with the
+    /// request and response), a refusal and why, ping/pong and the round trip, close
+    /// frames with code and reason, a message over the bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ws: Option<Box<crate::net::ws::WsEvent>>,
 }
 
 /// Formats microseconds since the epoch as RFC 3339 UTC with six decimals.
@@ -105,6 +113,7 @@ impl Record {
             local: ev.local.map(|a| crate::net::addr::show(&a)),
             peer: ev.peer.map(|a| crate::net::addr::show(&a)),
             client: ev.client,
+            opcode: ev.opcode,
             len: data.map(|d| d.len()),
             hex: data.map(to_hex),
             text: data.map(|_| text.unwrap_or_default()),
@@ -149,6 +158,10 @@ impl Record {
             },
             stopped: match &ev.kind {
                 EventKind::WriteStopped(f) => Some(f.clone()),
+                _ => None,
+            },
+            ws: match &ev.kind {
+                EventKind::Ws(w) => Some(Box::new(w.clone())),
                 _ => None,
             },
         }
@@ -299,6 +312,11 @@ impl<W: Write> RecordWriter<W> {
         if let Some(c) = ev.client {
             write!(line, ",\"client\":{c}")?;
         }
+        if let Some(op) = ev.opcode {
+            line.extend_from_slice(b",\"opcode\":\"");
+            line.extend_from_slice(op.as_str().as_bytes());
+            line.push(b'"');
+        }
         write!(line, ",\"len\":{},\"hex\":\"", data.len())?;
         crate::codec::hex::push_hex(line, data);
         line.push(b'"');
@@ -436,6 +454,7 @@ impl Record {
         let role = Role::from_name(&self.session)?;
         let msg = || self.message.clone().unwrap_or_default();
         let kind = match self.event.as_str() {
+            "info" | "error" if self.ws.is_some() => EventKind::Ws(self.ws.as_deref().cloned()?),
             "bound" => EventKind::Bound,
             "listening" => EventKind::Listening {
                 backlog: self.backlog.unwrap_or(0),
@@ -479,6 +498,7 @@ impl Record {
             peer: self.peer.as_deref().and_then(crate::net::addr::from_text),
             client: self.client,
             kind,
+            opcode: self.opcode,
         })
     }
 }
@@ -500,6 +520,7 @@ mod tests {
             kind: EventKind::Rx(vec![
                 0xca, 0xd5, 0xb5, 0xbd, 0xc0, 0xb2, 0xce, 0xd2, 0xb7, 0xb4, 0xc0, 0xa1,
             ]),
+            opcode: None,
         };
         let mut w = RecordWriter::new(Vec::new(), Encoding::GBK, words);
         w.write_event(&ev).unwrap();
@@ -557,6 +578,7 @@ mod tests {
                 peer: None,
                 client: None,
                 kind: kind.clone(),
+                opcode: None,
             };
             w.write_event(&ev).unwrap();
         }
@@ -608,6 +630,7 @@ mod tests {
                 by: ClosedBy::Peer,
                 reason: crate::net::CloseReason::PeerFin,
             },
+            opcode: None,
         };
         let r = Record::from_event(&ev, None, Encoding::UTF_8, words);
         assert_eq!(r.by.as_deref(), Some("peer"));

@@ -448,6 +448,7 @@ fn mark_the_cut(
             path: path.display().to_string(),
             stop: stop.clone(),
         })),
+        opcode: None,
     };
     let mut line = Vec::new();
     if RecordWriter::new(&mut line, enc, describe)
@@ -720,6 +721,7 @@ mod tests {
             peer: Some("127.0.0.1:9".parse().unwrap()),
             client: None,
             kind: EventKind::Rx(vec![i; 3]),
+            opcode: None,
         }
     }
 

@@ -313,6 +313,7 @@ fn event<R: io::Read>(sc: &Scanner<R>, raw: &RawEvent, kind: EventKind) -> Event
         peer: raw.peer.and_then(|i| sc.addr(i)),
         client: raw.client,
         kind,
+        opcode: raw.opcode,
     }
 }
 

@@ -19,6 +19,7 @@ fn ev(i: u64) -> Event {
         } else {
             EventKind::Rx(format!("msg {i} \u{1}").into_bytes())
         },
+        opcode: None,
     }
 }
 

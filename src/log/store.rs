@@ -86,6 +86,8 @@ pub struct ClientInfo {
     pub connected_us: i64,
     pub counters: Counters,
     pub open: bool,
+    /// WebSocket: the path, subprotocol and headers of the client's opening handshake.
+    pub ws: Option<Box<crate::net::ws::Handshake>>,
 }
 
 /// A bounded log of one session.
@@ -101,6 +103,8 @@ pub struct LogStore {
     describe: Describe,
     pub counters: Counters,
     pub clients: BTreeMap<u64, ClientInfo>,
+    /// A WebSocket message has been logged: the view shows the opcode column.
+    pub opcodes: bool,
     /// TCP server: closed clients, oldest first; past [`LogStore::MAX_CLOSED_CLIENTS`] the
     /// oldest leave [`LogStore::clients`] (a server running for hours stays the same size).
     closed_clients: VecDeque<u64>,
@@ -159,11 +163,13 @@ impl LogStore {
             drops_base: 0,
             checks: CheckCounts::default(),
             last_rx: HashMap::new(),
+            opcodes: false,
         }
     }
 
     pub fn push(&mut self, ev: Event) {
         self.counters.apply(&ev);
+        self.opcodes |= ev.opcode.is_some();
         match ev.kind {
             EventKind::Refused { .. } => self.refused += 1,
             EventKind::Icmp(_) => self.icmp += 1,
@@ -184,8 +190,14 @@ impl LogStore {
                             connected_us: ev.ts_us,
                             counters: Counters::default(),
                             open: true,
+                            ws: None,
                         },
                     );
+                }
+                EventKind::Ws(crate::net::ws::WsEvent::Open(hs)) => {
+                    if let Some(c) = self.clients.get_mut(&id) {
+                        c.ws = Some(hs.clone());
+                    }
                 }
                 EventKind::Closed { .. } | EventKind::Reset { .. } => {
                     if let Some(c) = self.clients.get_mut(&id)

@@ -20,6 +20,7 @@ fn a_server_running_for_hours_keeps_open_clients_and_the_newest_closed() {
         peer: None,
         client: Some(id),
         kind,
+        opcode: None,
     };
     // Client 0 stays; 1..=1500 come and go.
     s.push(ev(0, EventKind::Accepted));
@@ -48,6 +49,7 @@ fn rx(role: Role, bytes: &[u8]) -> Event {
         peer: None,
         client: None,
         kind: EventKind::Rx(bytes.to_vec()),
+        opcode: None,
     }
 }
 
@@ -61,6 +63,7 @@ fn engine_counts_come_from_typed_events() {
         peer: Some("127.0.0.1:9".parse().unwrap()),
         client: None,
         kind,
+        opcode: None,
     };
     s.push(ev(
         Role::TcpServer,
@@ -104,6 +107,7 @@ fn kernel_drops_count_from_the_session_start_or_the_last_clear() {
         peer: None,
         client: None,
         kind: EventKind::KernelDrops { total },
+        opcode: None,
     };
     let mut s = LogStore::new(Encoding::UTF_8, words);
     s.push(drops(100));

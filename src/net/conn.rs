@@ -13,6 +13,9 @@ use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr};
 use std::time::{Duration, Instant};
 
+#[path = "ws/conn.rs"]
+mod ws_hooks;
+
 /// How long closing from this side may keep trying to send what is still queued (in
 /// total, however many connections close at once). Short: Stop should take ~100 ms.
 pub(crate) const CLOSE_FLUSH_BUDGET: Duration = Duration::from_millis(50);
@@ -47,6 +50,10 @@ pub(crate) struct Conn {
     /// Reading paused: no recv() and no read interest, so what arrives waits in the
     /// kernel's receive queue (and, once that is full, the window closes on the sender).
     paused: bool,
+    /// WebSocket on this connection (None: raw TCP), and what each unit of `out` is: a
+    /// message of ours (told sent with its opcode) or control bytes (None).
+    ws: Option<Box<super::ws::layer::Layer>>,
+    ws_tx: VecDeque<Option<(super::ws::Opcode, Vec<u8>)>>,
 }
 
 /// What one read of the connection gave.
@@ -90,6 +97,8 @@ impl Conn {
             tls: None,
             rx_seen: false,
             paused: false,
+            ws: None,
+            ws_tx: VecDeque::new(),
         }
     }
 
@@ -182,7 +191,7 @@ impl Conn {
     pub fn check_handshake(&mut self, ctx: &mut Ctx, now: Instant) -> ReadEnd {
         match self.tls.as_ref().and_then(|t| t.timed_out(now)) {
             Some(p) => self.tls_failed(ctx, p),
-            None => ReadEnd::Open,
+            None => self.ws_check_timeout(ctx, now),
         }
     }
 
@@ -207,6 +216,7 @@ impl Conn {
             match self.read_some(ctx, buf) {
                 Got::Eof => {
                     self.peer_fin = true;
+                    self.ws_closed_early(ctx);
                     if keep_open_after_fin && !self.write_shut {
                         ctx.emit(Some(self.peer), self.client, EventKind::PeerFinHalfOpen);
                         return ReadEnd::Open;
@@ -233,7 +243,11 @@ impl Conn {
                             ctx.emit(Some(self.peer), self.client, EventKind::TlsOnPlainPort);
                         }
                     }
-                    if !ctx.emit(
+                    if self.ws.is_some() {
+                        if let ReadEnd::Over = self.ws_feed(ctx, &buf[..n]) {
+                            return ReadEnd::Over;
+                        }
+                    } else if !ctx.emit(
                         Some(self.peer),
                         self.client,
                         EventKind::Rx(buf[..n].to_vec()),
@@ -259,9 +273,12 @@ impl Conn {
     fn report_unsent(&mut self, ctx: &mut Ctx) {
         self.release_held();
         if self.has_pending() {
-            let messages = self.out.iter().map(|u| u.lens.len() as u64).sum();
-            ctx.emit(Some(self.peer), self.client, EventKind::Unsent { messages });
+            let messages = self.unsent_count();
+            if messages > 0 {
+                ctx.emit(Some(self.peer), self.client, EventKind::Unsent { messages });
+            }
             self.out.clear();
+            self.ws_tx.clear();
             self.out_off = 0;
         }
     }
@@ -281,9 +298,20 @@ impl Conn {
         ctx.emit(Some(self.peer), self.client, EventKind::Reset { reason });
     }
 
+    /// Messages still queued (WebSocket: control frames not counted).
+    fn unsent_count(&self) -> u64 {
+        if self.ws.is_some() {
+            return self.ws_unsent();
+        }
+        self.out.iter().map(|u| u.lens.len() as u64).sum()
+    }
+
     /// Queues one message: in its own write, or held until the batch of
-    /// `shaping.coalesce` is full.
-    pub fn queue(&mut self, bytes: Vec<u8>) {
+    /// `shaping.coalesce` is full. WebSocket: one frame, framed now.
+    pub fn queue(&mut self, ctx: &mut Ctx, bytes: Vec<u8>) {
+        if self.ws.is_some() {
+            return self.ws_queue(ctx, bytes);
+        }
         if self.shaping.batch() <= 1 {
             self.out.push_back(Unit::one(bytes));
             return;
@@ -295,7 +323,10 @@ impl Conn {
     }
 
     /// Queues a file's chunk in its own write, after any held messages (order is kept).
-    pub fn queue_chunk(&mut self, bytes: Vec<u8>) {
+    pub fn queue_chunk(&mut self, ctx: &mut Ctx, bytes: Vec<u8>) {
+        if self.ws.is_some() {
+            return self.ws_queue(ctx, bytes);
+        }
         self.release_held();
         let mut unit = Unit::one(bytes);
         unit.whole = true;
@@ -379,7 +410,10 @@ impl Conn {
                     let done = self.out_off == front.bytes.len();
                     if done {
                         self.out_off = 0;
-                        if let Some(unit) = self.out.pop_front() {
+                        if self.ws.is_some() {
+                            self.out.pop_front();
+                            self.ws_sent(ctx);
+                        } else if let Some(unit) = self.out.pop_front() {
                             for msg in unit.into_messages() {
                                 ctx.emit(Some(self.peer), self.client, EventKind::Tx(msg));
                             }
@@ -442,8 +476,8 @@ impl Conn {
             return self.close_local(ctx, CloseReason::LocalClose, close_deadline());
         }
         self.release_held();
-        if self.has_pending() {
-            let messages = self.out.iter().map(|u| u.lens.len() as u64).sum();
+        let messages = self.unsent_count();
+        if messages > 0 {
             ctx.emit(Some(self.peer), self.client, EventKind::Unsent { messages });
         }
         let (peer, client) = (self.peer, self.client);
@@ -465,6 +499,7 @@ impl Conn {
     /// stops within [`CLOSE_FLUSH_BUDGET`] instead of that budget once per client.
     pub fn close_local(mut self, ctx: &mut Ctx, reason: CloseReason, deadline: Instant) {
         let _ = self.stream.set_nodelay(true);
+        self.ws_close(ctx);
         // What is held or split goes out now, whole: closing does not wait for the shaping.
         self.release_held();
         self.shaping.split = 0;
@@ -479,8 +514,8 @@ impl Conn {
             }
             std::thread::sleep(Duration::from_millis(2));
         }
-        if self.has_pending() {
-            let messages = self.out.iter().map(|u| u.lens.len() as u64).sum();
+        let messages = self.unsent_count();
+        if messages > 0 {
             ctx.emit(Some(self.peer), self.client, EventKind::Unsent { messages });
         }
         if let Some(t) = self.tls.as_mut()

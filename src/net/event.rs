@@ -33,6 +33,8 @@ pub enum CloseReason {
     ConnectCancelled,
     /// TLS: closed here because the handshake failed (the problem was told just before).
     TlsFailed,
+    /// WebSocket: closed here because the opening handshake was refused (told just before).
+    WsRefused,
     /// A TCP server session ended, closing this many clients.
     ServerEnded { clients: u64 },
     /// A UDP socket closed (close()) when the session stopped.
@@ -205,6 +207,8 @@ pub enum EventKind {
     StaleSocketRemoved {
         path: String,
     },
+    /// WebSocket: the opening handshake, a refusal, ping/pong, close frames, errors.
+    Ws(super::ws::WsEvent),
 }
 
 /// Who is at the other end of a unix stream socket.
@@ -278,6 +282,7 @@ impl EventKind {
             EventKind::Closed { .. } => "closed",
             EventKind::Reset { .. } => "reset",
             EventKind::Error { .. } | EventKind::TlsFailed(_) => "error",
+            EventKind::Ws(w) if w.is_error() => "error",
             EventKind::Note(_) => "note",
             _ => "info",
         }
@@ -307,4 +312,7 @@ pub struct Event {
     /// TCP server: which client this is about.
     pub client: Option<u64>,
     pub kind: EventKind,
+    /// WebSocket rx/tx: the message's opcode (text or binary). None on raw TCP and UDP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opcode: Option<super::ws::Opcode>,
 }

@@ -33,6 +33,7 @@ mod udp;
 mod unix;
 pub mod unix_name;
 mod worker;
+pub mod ws;
 
 use crate::codec::Encoding;
 use crossbeam_channel::{Receiver, Sender};
@@ -125,6 +126,8 @@ pub struct SessionConfig {
     /// TCP, with `pause_reading`: resume by itself this long after the connection is made
     /// (client) or the server listens (`--pause-reading-for`).
     pub resume_reading_after: Option<Duration>,
+    /// TCP: speak WebSocket on the connection (with `tls`, wss). None: raw TCP.
+    pub ws: Option<ws::WsOptions>,
 }
 
 /// UDP multicast options. The receiver joins `group` (binding the wildcard address of the
@@ -179,6 +182,7 @@ impl SessionConfig {
             sockopts: sockopts::SockOpts::default(),
             pause_reading: false,
             resume_reading_after: None,
+            ws: None,
         }
     }
 
@@ -260,6 +264,9 @@ pub enum Command {
     /// TCP: stop calling recv() (true) or start again (false): the TCP client's
     /// connection, or every client of a server (and those it accepts while paused).
     PauseReading(bool),
+    /// WebSocket: send a ping (the TCP client's connection, one server client, or with
+    /// None every server client); the pong's round trip is told.
+    WsPing(Option<u64>),
     /// End the session.
     Stop,
 }

@@ -153,6 +153,10 @@ impl<'a> Client<'a> {
                 }
             }
         }
+        if let Some(opts) = &cfg.ws {
+            let (layer, request) = super::ws::layer::Layer::client(opts);
+            conn = conn.with_ws(layer, Some(request));
+        }
         if cfg.pause_reading {
             conn.set_paused(poll.registry(), SOCK, true);
             ctx.emit(Some(peer), None, EventKind::ReadingPaused);
@@ -205,7 +209,7 @@ impl<'a> Client<'a> {
             // A file: the next chunk only once the previous ones have left.
             if let Some(f) = self.file.as_mut() {
                 match f.step(ctx, Instant::now(), !self.conn.has_pending()) {
-                    Step::Chunk(b) => self.conn.queue_chunk(b),
+                    Step::Chunk(b) => self.conn.queue_chunk(ctx, b),
                     Step::Wait => {}
                     Step::Over => self.file = None,
                 }
@@ -302,7 +306,7 @@ impl<'a> Client<'a> {
                         "not sent: this side already sent FIN (shutdown write)".into(),
                     );
                 } else if let Some(b) = ctx.payload_bytes(payload) {
-                    conn.queue(b);
+                    conn.queue(ctx, b);
                 }
             }
             Command::ShutdownWrite => conn.shutdown_after_flush = true,
@@ -323,6 +327,7 @@ impl<'a> Client<'a> {
                     ctx.emit(Some(self.peer), None, kind);
                 }
             }
+            Command::WsPing(_) => conn.ws_ping(ctx),
             Command::SetDestination(_) | Command::StopListening => {
                 ctx.info(EventKind::NotApplicable);
             }

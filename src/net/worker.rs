@@ -59,6 +59,17 @@ impl Ctx {
     /// Delivers an event. If the channel is full, waits (this is the back-pressure that keeps
     /// memory bounded) while still noticing Stop. Returns false if nobody is listening any more.
     pub fn emit(&mut self, peer: Option<SocketAddr>, client: Option<u64>, kind: EventKind) -> bool {
+        self.emit_op(peer, client, kind, None)
+    }
+
+    /// [`Ctx::emit`] of a WebSocket message: rx/tx with its opcode.
+    pub fn emit_op(
+        &mut self,
+        peer: Option<SocketAddr>,
+        client: Option<u64>,
+        kind: EventKind,
+        opcode: Option<super::ws::Opcode>,
+    ) -> bool {
         if self.gone {
             return false;
         }
@@ -69,6 +80,7 @@ impl Ctx {
             peer,
             client,
             kind,
+            opcode,
         };
         loop {
             match self.events.try_send(ev) {
@@ -250,6 +262,7 @@ pub(crate) fn run(config: SessionConfig, poll: std::io::Result<mio::Poll>, mut c
                         "internal error (a bug; please report it): the worker stopped: {what}"
                     ),
                 },
+                opcode: None,
             },
             Duration::from_secs(1),
         );

@@ -83,6 +83,7 @@ mod tests {
             peer: None,
             client: None,
             kind: EventKind::Rx(bytes.to_vec()),
+            opcode: None,
         }
     }
 

@@ -181,6 +181,7 @@ mod tests {
             peer: None,
             client: None,
             kind: EventKind::Rx(vec![0; len]),
+            opcode: None,
         }
     }
 

@@ -251,6 +251,7 @@ mod tests {
             peer: peer.map(|p| p.parse().unwrap()),
             client,
             kind,
+            opcode: None,
         }
     }
 

@@ -25,6 +25,7 @@ fn record(path: &Path, n: u32) {
             peer: Some("127.0.0.1:9001".parse().unwrap()),
             client: None,
             kind: EventKind::Rx(format!("datagram {i:05} ").repeat(20).into_bytes()),
+            opcode: None,
         })
         .unwrap();
     }

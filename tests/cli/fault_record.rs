@@ -125,6 +125,7 @@ fn a_spool_sync_on_a_full_disk_does_not_hang() {
         peer: None,
         client: None,
         kind: EventKind::Rx(vec![b'x'; 4 << 20]),
+        opcode: None,
     };
     // 4 MiB overflows the writer's buffer, so the write itself fails, not only the flush.
     spool.write(&ev);
@@ -166,6 +167,7 @@ fn record_writer_on_a_full_disk_returns_an_error() {
         peer: None,
         client: None,
         kind: EventKind::Rx(b"hello".to_vec()),
+        opcode: None,
     };
     let e = w.write_event(&ev).unwrap_err();
     assert_eq!(e.raw_os_error(), Some(28), "ENOSPC: {e}");
@@ -233,6 +235,7 @@ fn export_to_a_full_disk_is_an_error() {
             peer: Some("127.0.0.1:9".parse().unwrap()),
             client: None,
             kind: EventKind::Rx(format!("row {i} ").repeat(50).into_bytes()),
+            opcode: None,
         };
         w.write_event(&ev).unwrap();
         sw.write_event(&ev).unwrap();

@@ -24,3 +24,4 @@ mod sequence_run;
 mod tls_trust;
 mod udp_icmp;
 mod unix;
+mod websocket;

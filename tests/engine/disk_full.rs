@@ -265,6 +265,7 @@ fn a_save_onto_a_full_disk_says_why_in_the_ui_language_and_keeps_the_old_file() 
             peer: Some("127.0.0.1:9".parse().unwrap()),
             client: None,
             kind: EventKind::Rx(format!("{i:04} {}", ".".repeat(100)).into_bytes()),
+            opcode: None,
         });
     }
     let rows: Vec<_> = store.iter().cloned().collect();

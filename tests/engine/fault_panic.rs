@@ -191,6 +191,7 @@ fn the_internal_error_is_written_to_a_record() {
             kind: ErrorKind::Internal,
             detail: "internal error (a bug; please report it): the worker stopped: x".into(),
         },
+        opcode: None,
     };
     let mut w = RecordWriter::new(Vec::new(), Encoding::UTF_8, socket_tester::i18n::english);
     w.write_event(&ev).unwrap();

@@ -56,3 +56,5 @@ mod udp;
 mod udp_batch;
 mod udp_icmp;
 mod unix;
+mod websocket;
+mod websocket_limits;

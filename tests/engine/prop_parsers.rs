@@ -171,6 +171,7 @@ mod record_text {
                     peer: None,
                     client: None,
                     kind: EventKind::Rx(c),
+                    opcode: None,
                 };
                 let want = full.text(&ev).filter(|t| reads_as_text(t));
                 let got = fast.text_unless_binary(&ev).filter(|t| reads_as_text(t));

@@ -69,6 +69,7 @@ fn event() -> impl Strategy<Value = Event> {
             peer,
             client,
             kind,
+            opcode: None,
         })
 }
 

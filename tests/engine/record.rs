@@ -97,6 +97,7 @@ fn rows_and_records_carry_the_english_words_they_are_given() {
         peer: Some("127.0.0.1:9".parse().unwrap()),
         client: None,
         kind,
+        opcode: None,
     };
     let mut s = LogStore::new(Encoding::UTF_8, english);
     s.push(ev(

@@ -17,6 +17,7 @@ fn run(name: &str, mut spool: Spool, chunk: &[u8], total: usize) {
         peer: Some("127.0.0.1:7891".parse().unwrap()),
         client: None,
         kind: EventKind::Rx(chunk.to_vec()),
+        opcode: None,
     };
     let t = Instant::now();
     let mut sent = 0;

@@ -17,6 +17,7 @@ fn at(ts_us: i64, role: Role, kind: EventKind) -> Event {
         peer: None,
         client: None,
         kind,
+        opcode: None,
     }
 }
 
@@ -203,6 +204,7 @@ fn overhead_is_small() {
         peer: Some(peer),
         client: None,
         kind: EventKind::Rx(vec![i as u8]),
+        opcode: None,
     });
     let (per, _) = overhead(dir.path(), "udp-recv", udp);
     eprintln!("1-byte IPv6 datagrams: {per:.2} bytes of overhead per event");
@@ -216,6 +218,7 @@ fn overhead_is_small() {
         peer: Some(SocketAddr::new(peer.ip(), 1024 + i as u16)),
         client: None,
         kind: EventKind::Rx(vec![i as u8]),
+        opcode: None,
     });
     let (per, _) = overhead(dir.path(), "udp-recv", fresh);
     eprintln!("1-byte datagrams, each from a new IPv6 peer: {per:.2} bytes per event");
@@ -230,6 +233,7 @@ fn overhead_is_small() {
         peer: Some(addr("127.0.0.1:50123")),
         client: Some(7),
         kind: EventKind::Rx(chunk.clone()),
+        opcode: None,
     });
     let (per, ratio) = overhead(dir.path(), "tcp-server", tcp);
     eprintln!(

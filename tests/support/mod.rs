@@ -363,6 +363,7 @@ macro_rules! test_path {
 pub mod cli;
 pub mod tls;
 pub mod ui;
+pub mod ws;
 pub mod zh;
 
 /// Runs `c` under a file-size limit of `bytes` (`RLIMIT_FSIZE`, with SIGXFSZ ignored), so a

@@ -27,6 +27,10 @@ const ALLOWED: &[&str] = &[
     // alert's name as the RFC writes it, ALPN ids (h2, http/1.1), the library.
     "TLS", "TLSv1", "SNI", "ALPN", "SHA", "CA", "PEM", "CN", "h2", "handshake_failure",
     "rustls", "ncat", "ssl", "http",
+    // WebSocket: the protocol, its schemes, frames and handshake headers as the RFC names
+    // them (Sec-WebSocket-Key, Upgrade: websocket), and the Ping button named after its frame.
+    "WebSocket", "websocket", "ws", "wss", "Ping", "ping", "pong", "Upgrade", "Sec", "Key",
+    "Version", "Accept",
     // A pin as it is typed (sha256:AB:CD…), and the CA flag as certificates print it.
     "sha256", "TRUE",
     // Programs named as they are: the live feed opens in Wireshark (or tshark).

@@ -65,6 +65,7 @@ fn kernel_drops_are_shown_when_reported() {
         peer: None,
         client: None,
         kind: EventKind::KernelDrops { total: 1234 },
+        opcode: None,
     });
     let mut h = harness(app);
     settle(&mut h);
@@ -82,6 +83,7 @@ fn engine_rows_are_shown_in_the_window_language() {
         peer: None,
         client: None,
         kind: EventKind::KernelDrops { total: 77 },
+        opcode: None,
     };
     let zh = describe_in(Lang::Zh, &ev);
     let en = socket_tester::i18n::english(&ev);

@@ -285,6 +285,7 @@ fn recovery_offers_a_binary_spool_cut_by_the_kill() {
             peer: Some("[2001:db8::5]:40000".parse().unwrap()),
             client: None,
             kind: EventKind::Rx(format!("hi{i}").into_bytes()),
+            opcode: None,
         };
         w.write_event(&ev).unwrap();
     }

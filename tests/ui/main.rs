@@ -46,6 +46,7 @@ mod toolkit;
 mod udp_icmp;
 mod unix;
 mod validation;
+mod websocket;
 mod whole_search;
 mod writes;
 mod zh_errors;

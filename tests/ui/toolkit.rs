@@ -404,6 +404,7 @@ fn a_rate_chart_whose_traffic_has_slid_out_asks_for_no_frames() {
             peer: None,
             client: None,
             kind: socket_tester::net::EventKind::Rx(b"x".to_vec()),
+            opcode: None,
         };
         let mut view = h.state().panel(Role::UdpReceiver).view();
         view.status.rates.push(&ev);

@@ -230,6 +230,7 @@ fn log_export_writes_jsonl_and_text() {
             peer: Some("127.0.0.1:5000".parse().unwrap()),
             client: None,
             kind,
+            opcode: None,
         });
     }
     let rows: Vec<_> = store.iter().cloned().collect();
@@ -279,6 +280,7 @@ fn million_rows_render_one_screenful() {
                 peer: Some("127.0.0.1:5000".parse().unwrap()),
                 client: None,
                 kind: EventKind::Rx(i.to_string().into_bytes()),
+                opcode: None,
             });
         }
     }

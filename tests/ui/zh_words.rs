@@ -31,6 +31,7 @@ fn ev(role: Role, kind: EventKind) -> Event {
             None
         },
         kind,
+        opcode: None,
     }
 }
 

@@ -394,6 +394,7 @@ mod tests {
             peer: None,
             client: None,
             kind,
+            opcode: None,
         }
     }
 

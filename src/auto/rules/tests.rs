@@ -17,6 +17,7 @@ fn rx(role: Role, data: &[u8]) -> Event {
             None
         },
         kind: EventKind::Rx(data.to_vec()),
+        opcode: None,
     }
 }
 

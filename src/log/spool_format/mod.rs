@@ -57,6 +57,20 @@ pub const TAG_EVENT: u8 = 18;
 pub(crate) const F_LOCAL: u8 = 1;
 pub(crate) const F_PEER: u8 = 2;
 pub(crate) const F_CLIENT: u8 = 4;
+/// rx/tx: a WebSocket text (or binary) message.
+pub(crate) const F_WS_TEXT: u8 = 8;
+pub(crate) const F_WS_BINARY: u8 = 16;
+
+/// A WebSocket message's opcode from an event's flags (None: not a WebSocket message).
+pub(crate) fn opcode_of(flags: u8) -> Option<crate::net::ws::Opcode> {
+    if flags & F_WS_TEXT != 0 {
+        Some(crate::net::ws::Opcode::Text)
+    } else if flags & F_WS_BINARY != 0 {
+        Some(crate::net::ws::Opcode::Binary)
+    } else {
+        None
+    }
+}
 
 /// No role known (the header of a spool whose session name is not a role).
 const NO_ROLE: u8 = 0xff;
@@ -255,7 +269,12 @@ impl<W: Write> SpoolWriter<W> {
         };
         let flags = local.map_or(0, |_| F_LOCAL)
             | peer.map_or(0, |_| F_PEER)
-            | ev.client.map_or(0, |_| F_CLIENT);
+            | ev.client.map_or(0, |_| F_CLIENT)
+            | match ev.opcode {
+                Some(crate::net::ws::Opcode::Text) => F_WS_TEXT,
+                Some(crate::net::ws::Opcode::Binary) => F_WS_BINARY,
+                None => 0,
+            };
         let mut rest = data;
         loop {
             let n = if tag == TAG_EVENT {
@@ -326,6 +345,7 @@ mod tests {
                 peer: Some((std::net::Ipv4Addr::from(0x0a00_0000 + i), 9).into()),
                 client: None,
                 kind: EventKind::Rx(vec![i as u8]),
+                opcode: None,
             })
             .collect();
         let mut w = SpoolWriter::new(Vec::new(), Encoding::UTF_8, None, 0).unwrap();
@@ -350,6 +370,7 @@ mod tests {
             peer: Some(([127, 0, 0, 1], 9).into()),
             client: None,
             kind: EventKind::Tx(data.clone()),
+            opcode: None,
         };
         let mut w = SpoolWriter::new(Vec::new(), Encoding::UTF_8, None, 0).unwrap();
         w.write_event(&ev).unwrap();

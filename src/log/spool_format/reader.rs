@@ -424,6 +424,7 @@ impl<R: Read> SpoolReader<R> {
                     peer,
                     client,
                     kind,
+                    opcode: super::opcode_of(flags),
                 }))
             }
             t => Err(Bad::Corrupt(format!("unknown record tag {t}"))),

@@ -40,6 +40,8 @@ pub struct RawEvent {
     pub local: Option<u32>,
     pub peer: Option<u32>,
     pub client: Option<u64>,
+    /// WebSocket rx/tx: the message's opcode, as the spool's flags keep it.
+    pub opcode: Option<crate::net::ws::Opcode>,
     /// Where its bytes are in the scanner's buffer (until the next call).
     body: std::ops::Range<usize>,
 }
@@ -221,6 +223,7 @@ impl<R: Read> Scanner<R> {
                         local: h.local,
                         peer: h.peer,
                         client: h.client,
+                        opcode: h.opcode,
                         body,
                     });
                 }
@@ -369,12 +372,14 @@ impl<R: Read> Scanner<R> {
                     None
                 };
                 self.last_ts = ts;
+                let opcode = super::opcode_of(flags);
                 Ok(Some(Head {
                     role,
                     ts,
                     local,
                     peer,
                     client,
+                    opcode,
                     skip: len - b.0.len(),
                 }))
             }
@@ -390,6 +395,7 @@ struct Head {
     local: Option<u32>,
     peer: Option<u32>,
     client: Option<u64>,
+    opcode: Option<crate::net::ws::Opcode>,
     /// Bytes of the body before the data.
     skip: usize,
 }

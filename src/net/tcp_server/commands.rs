@@ -87,6 +87,7 @@ impl Server<'_> {
             }
             Command::CancelFile => file_send::cancel(ctx, &mut self.file),
             Command::PauseReading(paused) => return self.pause_reading(ctx, paused),
+            Command::WsPing(to) => self.ws_ping(ctx, to),
         }
         Continue(())
     }
@@ -117,7 +118,7 @@ impl Server<'_> {
     fn send(&mut self, ctx: &mut Ctx, bytes: Vec<u8>, to: Target) {
         match to {
             Target::Client(id) => match self.by_id.get(&id).and_then(|t| self.clients.get_mut(t)) {
-                Some(c) => c.queue(bytes),
+                Some(c) => c.queue(ctx, bytes),
                 None => ctx.error(
                     None,
                     Some(id),
@@ -136,7 +137,24 @@ impl Server<'_> {
                 }
                 for t in self.by_id.values() {
                     if let Some(c) = self.clients.get_mut(t) {
-                        c.queue(bytes.clone());
+                        c.queue(ctx, bytes.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    /// WebSocket: pings one client, or every client.
+    fn ws_ping(&mut self, ctx: &mut Ctx, to: Option<u64>) {
+        match to {
+            Some(id) => match self.by_id.get(&id).and_then(|t| self.clients.get_mut(t)) {
+                Some(c) => c.ws_ping(ctx),
+                None => not_connected(ctx, id),
+            },
+            None => {
+                for t in self.by_id.values() {
+                    if let Some(c) = self.clients.get_mut(t) {
+                        c.ws_ping(ctx);
                     }
                 }
             }
@@ -172,7 +190,7 @@ impl Server<'_> {
             Step::Chunk(b) => {
                 for t in &targets {
                     if let Some(c) = self.clients.get_mut(t) {
-                        c.queue_chunk(b.clone());
+                        c.queue_chunk(ctx, b.clone());
                     }
                 }
             }

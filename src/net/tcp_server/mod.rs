@@ -408,6 +408,9 @@ impl<'a> Server<'a> {
                 }
             }
         }
+        if let Some(opts) = &self.cfg.ws {
+            conn = conn.with_ws(super::ws::layer::Layer::server(opts), None);
+        }
         self.clients.insert(token, conn);
         self.by_id.insert(id, token);
         Some(token)

@@ -263,7 +263,8 @@ impl Udp {
             | Command::Reset(_)
             | Command::SetShaping(_)
             | Command::PauseReading(_)
-            | Command::StopListening => {
+            | Command::StopListening
+            | Command::WsPing(_) => {
                 ctx.info(EventKind::NotApplicable);
             }
         }

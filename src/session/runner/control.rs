@@ -170,6 +170,7 @@ impl Runner {
             peer: None,
             client: None,
             kind: EventKind::Note(text),
+            opcode: None,
         };
         self.on_event(ev, now);
     }

@@ -406,6 +406,7 @@ impl Runner {
             peer: None,
             client: None,
             kind: EventKind::Info(String::new()),
+            opcode: None,
         };
         let mut rows = self.framer.flush_all(&template);
         self.check_rows(&mut rows);

@@ -59,6 +59,7 @@ impl Runner {
             peer: None,
             client: None,
             kind: EventKind::WriteStopped(f.clone()),
+            opcode: None,
         };
         self.on_event(ev, Instant::now());
     }

@@ -145,6 +145,8 @@ pub enum MetaCol {
     Peer,
     Len,
     Dt,
+    /// WebSocket: the message's opcode (text, binary).
+    Op,
 }
 
 /// The columns before Data for a log `full` wide (gaps of `gap` beside each column,

@@ -379,6 +379,7 @@ mod tests {
                 peer: None,
                 client: Some(1),
                 kind: crate::net::EventKind::Rx(vec![1, 2, 3]),
+                opcode: None,
             };
             w.write_event(&ev).unwrap();
         }

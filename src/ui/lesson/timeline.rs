@@ -300,6 +300,7 @@ mod tests {
             peer: peer.map(|p| p.parse().unwrap()),
             client,
             kind,
+            opcode: None,
         }
     }
 

@@ -121,7 +121,11 @@ fn table(
     let gap = ui.spacing().item_spacing.x;
     let data_cols = if mode == DisplayMode::Both { 2 } else { 1 };
     let need = peer_need(ui, store, server);
-    let meta = crate::ui::common::layout::log_columns(full, gap, data_cols, server, need);
+    let mut meta = crate::ui::common::layout::log_columns(full, gap, data_cols, server, need);
+    // WebSocket: the opcode after the direction.
+    if store.opcodes {
+        meta.insert(2.min(meta.len()), (MetaCol::Op, 52.0, 60.0));
+    }
     let mut table = TableBuilder::new(ui)
         // One id whatever the columns, so a narrow log that drops one keeps its scroll
         // position (egui_extras starts the widths over when the count changes).
@@ -180,6 +184,7 @@ fn header(mut h: TableRow<'_, '_>, meta: &[(MetaCol, f32, f32)], mode: DisplayMo
                 MetaCol::Dir => ui.strong(""),
                 MetaCol::Peer => ui.strong(fl!(l, "log-col-peer")),
                 MetaCol::Len => ui.strong(fl!(l, "log-col-len")),
+                MetaCol::Op => ui.strong(fl!(l, "log-col-op")),
                 MetaCol::Dt => ui
                     .strong(fl!(l, "log-col-dt"))
                     .on_hover_text(fl!(l, "log-col-dt-tip")),
@@ -227,11 +232,17 @@ fn table_row(
     let mut response = row.response();
     // The columns a narrow log left out, on the row's tooltip.
     let has = |c: MetaCol| meta.iter().any(|m| m.0 == c);
-    if meta.len() < 5
+    if meta.len() - usize::from(has(MetaCol::Op)) < 5
         && response.hovered()
         && let Some(tip) = hidden_columns_tip(e, lang, &has)
     {
         response = response.on_hover_text(tip);
+    }
+    // WebSocket: the opening handshake's request and response, on the row's tooltip.
+    if let crate::net::EventKind::Ws(crate::net::ws::WsEvent::Open(hs)) = &e.event.kind
+        && response.hovered()
+    {
+        response = response.on_hover_text(format!("{}{}", hs.request, hs.response));
     }
     let mut menu = None;
     if e.data().is_some() {
@@ -280,6 +291,10 @@ fn meta_cell(ui: &mut Ui, c: MetaCol, e: &Entry) {
         MetaCol::Dt => {
             let rt = RichText::new(gap_text(e)).monospace().weak();
             ui.add(egui::Label::new(rt).selectable(false));
+        }
+        MetaCol::Op => {
+            let op = e.event.opcode.map_or("", |o| o.as_str());
+            ui.add(egui::Label::new(RichText::new(op).monospace()).selectable(false));
         }
     }
 }
@@ -439,6 +454,7 @@ mod tests {
                 peer: "127.0.0.1:40000".parse().ok(),
                 client: Some(1),
                 kind: EventKind::Rx(data),
+                opcode: None,
             });
         }
         store

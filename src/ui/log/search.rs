@@ -137,6 +137,7 @@ mod tests {
             peer: Some(([127, 0, 0, 1], port).into()),
             client: None,
             kind,
+            opcode: None,
         }
     }
 

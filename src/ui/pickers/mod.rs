@@ -1,6 +1,6 @@
 //! The forms of a session's options, each a menu or section of its own: the encoding,
-//! the TCP framing of the log, the checksum check of received rows, multicast, socket options, TLS (and a refused certificate to trust) and how writes
-//! are cut.
+//! the TCP framing of the log, the checksum check of received rows, multicast, socket options, TLS (and a refused certificate to trust), how writes
+//! are cut, and the protocol (raw TCP or WebSocket).
 
 pub(super) mod check_picker;
 pub(super) mod encoding_picker;
@@ -10,3 +10,4 @@ pub(super) mod sockopts_picker;
 pub(super) mod tls_picker;
 pub(super) mod tls_refused;
 pub(super) mod writes_picker;
+pub(super) mod ws_picker;

@@ -95,6 +95,7 @@ pub(super) fn fields(
         // A bad field in the Writes or TLS menu (named there) keeps Connect / Listen off.
         valid &= p.settings.writes.shaping().is_ok();
         valid &= p.settings.tls.options(p.role).is_ok();
+        valid &= p.settings.ws.options(p.role, "").is_ok();
     }
     // A bad socket option (named in its menu) keeps the main button off.
     valid &= p.settings.sockopts.opts(p.role).is_ok();
@@ -241,6 +242,9 @@ fn option_menus(ui: &mut Ui, p: &mut SessionPanel, editable: bool) {
             let open = PanelAction::OpenDialog(Dialog::TlsFile(field), String::new());
             p.apply(open, ui.ctx());
         }
+        ui.separator();
+        let tls = p.settings.tls.options(role).ok().flatten().is_some();
+        crate::ui::pickers::ws_picker::show(ui, &mut p.settings.ws, role, editable, tls);
     }
 }
 
@@ -249,6 +253,18 @@ fn role_buttons(ui: &mut Ui, p: &mut SessionPanel) {
     let lang = p.lang;
     if let Some(paused) = super::pause_toggle::show(ui, lang, p.role, p.reading_paused()) {
         p.set_reading_paused(paused);
+    }
+    // WebSocket: a ping (the server's: every client), its round trip in the log.
+    let open = matches!(p.st.state, ConnState::Connected | ConnState::Listening);
+    if p.role.is_tcp()
+        && p.settings.ws.on
+        && open
+        && ui
+            .button(fl!(loader(lang), "ws-ping-btn"))
+            .on_hover_text(fl!(loader(lang), "ws-ping-tip"))
+            .clicked()
+    {
+        p.send_command(Command::WsPing(None));
     }
     if p.role == Role::TcpClient
         && p.st.state == ConnState::Connected

@@ -74,6 +74,8 @@ pub struct TabSettings {
     pub writes: crate::ui::pickers::writes_picker::WritesForm,
     /// TCP: TLS, and its files and names.
     pub tls: crate::ui::pickers::tls_picker::TlsForm,
+    /// TCP: raw TCP or WebSocket, and its fields.
+    pub ws: crate::ui::pickers::ws_picker::WsForm,
     /// The Replay window's fields.
     pub replay: crate::ui::tools::replay_window::ReplayForm,
     /// Socket options (buffers, TTL, keep-alive).
@@ -109,6 +111,7 @@ impl TabSettings {
             multicast: Default::default(),
             writes: Default::default(),
             tls: Default::default(),
+            ws: Default::default(),
             sockopts: Default::default(),
             replay: Default::default(),
         }
@@ -129,6 +132,7 @@ impl TabSettings {
         if cfg.role.is_tcp() {
             self.writes = crate::ui::pickers::writes_picker::WritesForm::from_shaping(&cfg.shaping);
             self.tls = crate::ui::pickers::tls_picker::TlsForm::from_options(cfg.tls.as_ref());
+            self.ws = crate::ui::pickers::ws_picker::WsForm::from_options(cfg.ws.as_ref());
         }
     }
 }

@@ -22,6 +22,9 @@ pub fn config_of(role: Role, s: &TabSettings) -> Option<SessionConfig> {
     let cfg = if role.is_tcp() {
         let mut cfg = cfg.shaping(s.writes.shaping().ok()?);
         cfg.tls = s.tls.options(role).ok()?;
+        // The Host header: what the address field says.
+        let host = cfg.address.clone();
+        cfg.ws = s.ws.options(role, &host).ok()?;
         cfg
     } else {
         cfg

@@ -307,6 +307,20 @@ fn client_rows(
                     rx = c.counters.rx_bytes,
                     tx = c.counters.tx_bytes
                 );
+                // WebSocket: the path and subprotocol on the row, the headers on hover.
+                let text = match &c.ws {
+                    Some(hs) => {
+                        let sub = hs.subprotocol.as_deref().unwrap_or("-");
+                        let ws = fl!(
+                            loader(lang),
+                            "srv-client-ws",
+                            path = hs.path.as_str(),
+                            sub = sub
+                        );
+                        format!("{text} · {ws}")
+                    }
+                    None => text,
+                };
                 let mut rt = RichText::new(text);
                 if !c.open {
                     rt = rt.weak();
@@ -318,6 +332,17 @@ fn client_rows(
                         crate::ui::lesson::tcp_stats_view::one_line(s, lang)
                     ),
                     None => rt.text().to_string(),
+                };
+                let tip = match &c.ws {
+                    Some(hs) => {
+                        let h: Vec<String> = hs
+                            .headers
+                            .iter()
+                            .map(|(k, v)| format!("{k}: {v}"))
+                            .collect();
+                        format!("{tip}\n{}", h.join("\n"))
+                    }
+                    None => tip,
                 };
                 if ui
                     .selectable_label(selected == Some(c.id), rt)

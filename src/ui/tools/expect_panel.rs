@@ -336,6 +336,7 @@ mod tests {
                 peer: None,
                 client: None,
                 kind,
+                opcode: None,
             })
         };
         let within = Duration::from_millis(200);

@@ -111,6 +111,7 @@ mod tests {
             peer: None,
             client: None,
             kind: EventKind::Rx(b"x".to_vec()),
+            opcode: None,
         });
         // A quarter into the second: the next frame is just after it ends.
         assert_eq!(next_frame(&r, t0), Some(Duration::from_millis(755)));
