@@ -10,6 +10,7 @@ pub mod frames;
 pub mod input;
 pub mod pcap;
 pub mod record;
+pub mod relay_pcap;
 pub mod spool;
 pub mod spool_format;
 pub mod store;

@@ -30,6 +30,8 @@ pub(super) struct Pcap {
     flows: HashMap<(String, Option<u64>, Option<String>), TcpFlow>,
     /// The comment for the next packet written.
     comment: Option<String>,
+    /// A relay session's legs (its events become each leg's packets).
+    relay: super::relay_pcap::RelayLegs,
 }
 
 /// Makes the two ends of a packet the same family (IPv4-mapped IPv6 when they differ) and
@@ -245,6 +247,14 @@ impl Pcap {
 
     /// Writes the packets of one event; returns how many.
     pub(super) fn event<W: Write>(&mut self, out: &mut W, ev: &Event) -> io::Result<u64> {
+        if ev.role == Role::Relay {
+            // A relay's event is packets on its two legs, each a TCP (UDP) conversation.
+            let mut n = 0;
+            for leg in self.relay.legs(ev) {
+                n += self.event(out, &leg)?;
+            }
+            return Ok(n);
+        }
         let mut packets = 0;
         if !ev.role.is_tcp() {
             let (Some(data), Some(peer)) = (ev.kind.data(), ev.peer) else {

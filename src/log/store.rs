@@ -187,20 +187,10 @@ impl LogStore {
                         },
                     );
                 }
-                EventKind::Closed { .. } | EventKind::Reset { .. } => {
-                    if let Some(c) = self.clients.get_mut(&id)
-                        && c.open
-                    {
-                        c.open = false;
-                        self.closed_clients.push_back(id);
-                    }
-                    while self.closed_clients.len() > Self::MAX_CLOSED_CLIENTS {
-                        if let Some(old) = self.closed_clients.pop_front()
-                            && self.clients.remove(&old).is_some()
-                        {
-                            self.clients_forgotten += 1;
-                        }
-                    }
+                EventKind::Closed { .. } | EventKind::Reset { .. } => self.client_closed(id),
+                // A relay's pair (its client list is the pair list).
+                EventKind::Relay(k) if matches!(**k, crate::net::relay::RelayKind::PairClosed) => {
+                    self.client_closed(id)
                 }
                 _ => {
                     if let Some(c) = self.clients.get_mut(&id) {
@@ -210,6 +200,23 @@ impl LogStore {
             }
         }
         self.push_row(ev, false);
+    }
+
+    /// A client (a relay's pair) closed: kept in the list, the oldest closed ones leave it.
+    fn client_closed(&mut self, id: u64) {
+        if let Some(c) = self.clients.get_mut(&id)
+            && c.open
+        {
+            c.open = false;
+            self.closed_clients.push_back(id);
+        }
+        while self.closed_clients.len() > Self::MAX_CLOSED_CLIENTS {
+            if let Some(old) = self.closed_clients.pop_front()
+                && self.clients.remove(&old).is_some()
+            {
+                self.clients_forgotten += 1;
+            }
+        }
     }
 
     /// Adds a row without counting it: a frame cut from received TCP data for display

@@ -197,6 +197,10 @@ pub enum EventKind {
     /// A file the session writes stopped growing (a full disk, a size limit): which file,
     /// why, and what is missing from it. Never from a worker: the runtime adds it.
     WriteStopped(Box<FileStopped>),
+    /// Relay: what the relay told beyond data, accepts and errors (a pair's upstream, a
+    /// FIN or RST carried, a fault's effect, a pair closed…); the event's `client` is the
+    /// pair. Records call it `relay`, with the typed fields in `relay`.
+    Relay(Box<super::relay::RelayKind>),
 }
 
 /// What the network answered a datagram with.
@@ -262,6 +266,7 @@ impl EventKind {
             EventKind::Reset { .. } => "reset",
             EventKind::Error { .. } | EventKind::TlsFailed(_) => "error",
             EventKind::Note(_) => "note",
+            EventKind::Relay(_) => "relay",
             _ => "info",
         }
     }

@@ -269,7 +269,7 @@ impl<'a> Client<'a> {
                     ctx.emit(Some(self.peer), None, kind);
                 }
             }
-            Command::SetDestination(_) | Command::StopListening => {
+            Command::SetDestination(_) | Command::StopListening | Command::SetFaults(_) => {
                 ctx.info(EventKind::NotApplicable);
             }
         }

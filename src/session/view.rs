@@ -224,6 +224,11 @@ impl Status {
         match &ev.kind {
             EventKind::Bound if own => self.state = ConnState::Bound,
             EventKind::Listening { .. } => self.state = ConnState::Listening,
+            EventKind::Relay(k)
+                if matches!(**k, crate::net::relay::RelayKind::Listening { .. }) =>
+            {
+                self.state = ConnState::Listening
+            }
             EventKind::StoppedListening { .. } => self.listen_stopped = true,
             EventKind::ReadingPaused => self.reading_paused = true,
             EventKind::ReadingResumed => self.reading_paused = false,

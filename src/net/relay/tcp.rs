@@ -182,15 +182,7 @@ fn pair(c: TcpStream, peer: SocketAddr, id: u64, config: &RelayConfig, hub: &Hub
             let (tx, rx) = crossbeam_channel::bounded(QUEUE);
             let closing = &closing;
             scope.spawn(move || read_side(src, &tx, hub, closing));
-            let mut pipe = Pipe::new(
-                dir,
-                id,
-                peer,
-                hub.clone(),
-                config.faults.dir(dir).clone(),
-                seed,
-                false,
-            );
+            let mut pipe = Pipe::new(dir, id, peer, hub.clone(), seed, false);
             scope.spawn(move || {
                 let mut write = |b: &[u8]| write_all(dst, b, closing, hub);
                 let end = pipe.run(&rx, &mut write, closing);

@@ -219,7 +219,6 @@ fn open(
     let last = Arc::new(AtomicU64::new(base.elapsed().as_millis() as u64));
     let done = Arc::new(AtomicBool::new(false));
     let (h, l, d, lis) = (hub.clone(), last.clone(), done.clone(), listener.clone());
-    let faults = config.faults.clone();
     let idle = config.idle_timeout;
     let to_text = config.to.clone();
     let thread = std::thread::Builder::new()
@@ -229,8 +228,7 @@ fn open(
                 let (up, h, d) = (&up, &h, &*d);
                 let (dtx, drx) = crossbeam_channel::bounded(QUEUE * 4);
                 scope.spawn(move || {
-                    let mut pipe =
-                        Pipe::new(Dir::Up, id, src, h.clone(), faults.up.clone(), seed, true);
+                    let mut pipe = Pipe::new(Dir::Up, id, src, h.clone(), seed, true);
                     let mut write = |b: &[u8]| {
                         if let Err(e) = up.send(b) {
                             h.error(Some(id), Some(src), &e, Op::Send, &to_text);
@@ -240,15 +238,7 @@ fn open(
                     pipe.run(&rx, &mut write, d);
                 });
                 scope.spawn(move || {
-                    let mut pipe = Pipe::new(
-                        Dir::Down,
-                        id,
-                        src,
-                        h.clone(),
-                        faults.down.clone(),
-                        seed,
-                        true,
-                    );
+                    let mut pipe = Pipe::new(Dir::Down, id, src, h.clone(), seed, true);
                     let mut write = |b: &[u8]| lis.send_to(b, src).map(|_| ());
                     pipe.run(&drx, &mut write, d);
                 });

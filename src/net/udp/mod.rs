@@ -247,6 +247,7 @@ impl Udp {
             | Command::Reset(_)
             | Command::SetShaping(_)
             | Command::PauseReading(_)
+            | Command::SetFaults(_)
             | Command::StopListening => {
                 ctx.info(EventKind::NotApplicable);
             }

@@ -53,13 +53,10 @@ pub struct App {
     pub packets: packets::Packets,
 }
 
+/// The panel of a role's tab. The window has a tab for each of [`Role::ALL`] (the relay
+/// runs from the command line): any other role is never shown, and reads the first.
 fn index(role: Role) -> usize {
-    match role {
-        Role::UdpSender => 0,
-        Role::UdpReceiver => 1,
-        Role::TcpClient => 2,
-        Role::TcpServer => 3,
-    }
+    Role::ALL.iter().position(|r| *r == role).unwrap_or(0)
 }
 
 impl App {
@@ -81,7 +78,10 @@ impl App {
             panel.set_caps(rows, bytes);
             panel.set_spool_budget(&spool_budget);
         }
-        let mut tab = p.tab;
+        // A saved tab of a role the window has no tab for opens the first.
+        let mut tab = Some(p.tab)
+            .filter(|t| Role::ALL.contains(t))
+            .unwrap_or(Role::UdpSender);
         if let Some(l) = &launch {
             tab = l.config.role;
             let panel = &mut panels[index(tab)];
@@ -343,6 +343,7 @@ pub fn tab_name(role: Role) -> &'static str {
         Role::UdpReceiver => "UDP Receiver",
         Role::TcpClient => "TCP Client",
         Role::TcpServer => "TCP Server",
+        Role::Relay => "Relay",
     }
 }
 

@@ -186,7 +186,8 @@ impl Preset {
             Role::UdpSender => &self.udp_sender,
             Role::UdpReceiver => &self.udp_receiver,
             Role::TcpClient => &self.tcp_client,
-            Role::TcpServer => &self.tcp_server,
+            // No preset holds a relay tab (the window has none): never asked.
+            Role::TcpServer | Role::Relay => &self.tcp_server,
         }
     }
 

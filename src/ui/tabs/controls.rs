@@ -71,6 +71,8 @@ pub(super) fn fields(
             Role::UdpReceiver => udp_receiver::fields(ui, s, editable, failure),
             Role::TcpClient => tcp_client::fields(ui, s, editable),
             Role::TcpServer => tcp_server::fields(ui, s, editable, compact, failure),
+            // No tab of the window is a relay's.
+            Role::Relay => false,
         };
     };
     // Simple mode's column: one field (with its note under it) after the other.
@@ -179,7 +181,7 @@ fn main_button(ui: &mut Ui, p: &mut SessionPanel, valid: bool, notify: &Option<N
             fl!(loader(lang), "btn-connect"),
             fl!(loader(lang), "btn-disconnect"),
         ),
-        Role::TcpServer => (
+        Role::TcpServer | Role::Relay => (
             fl!(loader(lang), "btn-listen"),
             fl!(loader(lang), "btn-stop"),
         ),

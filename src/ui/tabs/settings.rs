@@ -94,6 +94,7 @@ impl TabSettings {
             Role::UdpReceiver => ("127.0.0.1", "8080", ""),
             Role::TcpClient => ("127.0.0.1", "7891", ""),
             Role::TcpServer => ("0.0.0.0", "7891", ""),
+            Role::Relay => ("127.0.0.1", "7892", ""),
         };
         TabSettings {
             host: host.into(),

@@ -348,7 +348,7 @@ impl SessionPanel {
             return Some(match self.role {
                 Role::UdpSender | Role::UdpReceiver => fl!(loader(self.lang), "send-blocked-bind"),
                 Role::TcpClient => fl!(loader(self.lang), "send-blocked-connect"),
-                Role::TcpServer => fl!(loader(self.lang), "send-blocked-listen"),
+                Role::TcpServer | Role::Relay => fl!(loader(self.lang), "send-blocked-listen"),
             });
         }
         match self.role {
@@ -372,6 +372,7 @@ impl SessionPanel {
             }
             Role::TcpClient => (*state != ConnState::Connected)
                 .then(|| fl!(loader(self.lang), "send-not-connected")),
+            Role::Relay => Some(fl!(loader(self.lang), "ev-not-applicable-relay")),
             Role::TcpServer => {
                 let v = self.view();
                 match self.selected_client {

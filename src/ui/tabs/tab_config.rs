@@ -14,6 +14,7 @@ pub fn config_of(role: Role, s: &TabSettings) -> Option<SessionConfig> {
         Role::UdpReceiver => udp_receiver::config(s),
         Role::TcpClient => tcp_client::config(s),
         Role::TcpServer => tcp_server::config(s),
+        Role::Relay => None,
     }?;
     let cfg = multicast::apply(&s.multicast, &s.host, cfg)?;
     let enc = encoding_picker::from_label(&s.encoding);
