@@ -45,6 +45,10 @@ pub fn push_relay_line(out: &mut String, ev: &Event, len: usize) {
         }
         _ => match &ev.kind {
             EventKind::Accepted => out.push_str("new client"),
+            EventKind::Error { .. } => {
+                out.push_str("error: ");
+                out.push_str(&crate::i18n::english(ev));
+            }
             _ => out.push_str(&crate::i18n::english(ev)),
         },
     }
