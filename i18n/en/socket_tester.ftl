@@ -1321,3 +1321,35 @@ ev-fault-reset = reset both sides (RST)
 ev-fault-closed = closed both sides (FIN)
 ev-fault-blackholed = black hole: nothing more is forwarded this way
 ev-fault-swallowed = swallowed { $len } B
+
+## The Relay tab
+field-relay-listen = Listen on
+field-relay-server = Server
+field-relay-server-port = Server port
+relay-proto = Protocol
+relay-faults = Faults
+relay-faults-tip = Every fault is off at 0. A change applies at once, also while the relay runs (each pair takes it before its next chunk).
+relay-dir-up = Up (client → server)
+relay-dir-down = Down (server → client)
+relay-f-latency = Latency (ms)
+relay-f-jitter = Jitter ± (ms)
+relay-f-bandwidth = Bandwidth (bytes/s, 0 = unlimited)
+relay-f-slice = Slice into pieces of (bytes)
+relay-f-slice-gap = Gap between pieces (ms)
+relay-f-merge = Merge what arrives within (ms)
+relay-f-drop = Drop (%)
+relay-f-duplicate = Duplicate (%)
+relay-f-reorder = Reorder window (datagrams)
+relay-f-corrupt = Corrupt a byte (%)
+relay-f-reset-after = Reset (RST) after (bytes)
+relay-f-close-after = Close (FIN) after (bytes)
+relay-f-blackhole-after = Black hole after (bytes)
+relay-f-seed = Seed
+relay-f-seed-tip = The seed of the random faults (drop, duplicate, reorder, corrupt, jitter): the same seed repeats a run. 0: a new one each start, told in the log.
+relay-pairs = Pairs
+relay-pairs-none = No pairs yet
+relay-all-pairs = All pairs
+relay-pair-row = #{ $id } { $peer } · { $state } · → { $up } B · ← { $down } B
+relay-pair-open = open
+relay-pair-closed = closed
+relay-pair-filter-tip = Show only this pair's rows in the log (click again for all). → client → server, ← server → client.

@@ -1253,3 +1253,35 @@ ev-fault-reset = 重置了两端（RST）
 ev-fault-closed = 关闭了两端（FIN）
 ev-fault-blackholed = 黑洞：此方向不再转发任何数据
 ev-fault-swallowed = 吞掉了 { $len } 字节
+
+## 中继标签页
+field-relay-listen = 监听地址
+field-relay-server = 服务器
+field-relay-server-port = 服务器端口
+relay-proto = 协议
+relay-faults = 故障注入
+relay-faults-tip = 每项为 0 时关闭。修改立即生效，中继运行时也一样（每个连接对在下一块数据前采用）。
+relay-dir-up = 上行（客户端 → 服务器）
+relay-dir-down = 下行（服务器 → 客户端）
+relay-f-latency = 延迟（毫秒）
+relay-f-jitter = 抖动 ±（毫秒）
+relay-f-bandwidth = 带宽（字节/秒，0 = 不限）
+relay-f-slice = 拆包：每片字节数
+relay-f-slice-gap = 拆包：片间间隔（毫秒）
+relay-f-merge = 粘包：合并多少毫秒内到达的数据
+relay-f-drop = 丢包（%）
+relay-f-duplicate = 重复（%）
+relay-f-reorder = 乱序窗口（数据报个数）
+relay-f-corrupt = 篡改一个字节（%）
+relay-f-reset-after = 多少字节后重置（RST）
+relay-f-close-after = 多少字节后关闭（FIN）
+relay-f-blackhole-after = 多少字节后黑洞（不再转发）
+relay-f-seed = 随机种子
+relay-f-seed-tip = 随机故障（丢包、重复、乱序、篡改、抖动）的种子：种子相同，运行可以重复。0：每次启动选一个新的，并写在日志里。
+relay-pairs = 连接对
+relay-pairs-none = 还没有连接对
+relay-all-pairs = 全部连接对
+relay-pair-row = #{ $id } { $peer } · { $state } · → { $up } 字节 · ← { $down } 字节
+relay-pair-open = 打开
+relay-pair-closed = 已关闭
+relay-pair-filter-tip = 日志只显示这个连接对的行（再点一次显示全部）。→ 客户端 → 服务器，← 服务器 → 客户端。

@@ -76,6 +76,16 @@ impl Entry {
     pub fn data(&self) -> Option<&[u8]> {
         self.event.kind.data()
     }
+
+    /// The arrow of the direction column: a relay's data goes → client to server (up)
+    /// and ← server to client (down); other rows as [`Direction::symbol`].
+    pub fn arrow(&self) -> &'static str {
+        match crate::net::relay::host::data_dir(&self.event) {
+            Some(crate::net::relay::Dir::Up) => "→",
+            Some(crate::net::relay::Dir::Down) => "←",
+            None => self.direction().symbol(),
+        }
+    }
 }
 
 /// Per-TCP-client summary, for the server's client list.

@@ -248,7 +248,15 @@ fn the_relay_record_is_exported_and_replayed_against_the_server() {
     let o = bin()
         .arg("replay")
         .arg(&record)
-        .args(["--to", &echo_server(), "--side", "rx", "--check", "--speed", "max"])
+        .args([
+            "--to",
+            &echo_server(),
+            "--side",
+            "rx",
+            "--check",
+            "--speed",
+            "max",
+        ])
         .output()
         .expect("replay");
     let out = String::from_utf8_lossy(&o.stdout);

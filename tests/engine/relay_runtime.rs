@@ -136,8 +136,11 @@ fn the_runtime_logs_spools_and_records_both_directions_of_each_pair() {
     let spool = rt.status().spool_path.expect("a spool");
     let events: Vec<_> = read_events(&spool).expect("spool").collect();
     assert!(events.iter().all(|e| e.role == Role::Relay));
-    assert!(events.iter().any(|e| e.kind == EventKind::Rx(b"hello".to_vec())
-        && e.client == Some(1)));
+    assert!(
+        events
+            .iter()
+            .any(|e| e.kind == EventKind::Rx(b"hello".to_vec()) && e.client == Some(1))
+    );
     assert!(events.iter().any(|e| matches!(&e.kind,
         EventKind::Relay(k) if matches!(**k, RelayKind::PairClosed))));
     drop(rt);
@@ -145,16 +148,15 @@ fn the_runtime_logs_spools_and_records_both_directions_of_each_pair() {
     let recs: Vec<_> = read_records(std::fs::File::open(&record).expect("record"))
         .map(|r| r.expect("a record line"))
         .collect();
-    let up = recs
-        .iter()
-        .find(|r| r.event == "rx")
-        .expect("an up row");
+    let up = recs.iter().find(|r| r.event == "rx").expect("an up row");
     assert_eq!((up.pair, up.dir), (Some(1), Some(Dir::Up)));
     let back: Vec<_> = recs.iter().filter_map(|r| r.to_event()).collect();
     assert!(back.iter().any(|e| matches!(&e.kind,
         EventKind::Relay(k) if matches!(**k, RelayKind::Upstream { upstream, .. } if upstream == server))));
-    assert!(back.iter().any(|e| e.kind == EventKind::Tx(b"hello".to_vec())
-        && e.client == Some(1)));
+    assert!(
+        back.iter()
+            .any(|e| e.kind == EventKind::Tx(b"hello".to_vec()) && e.client == Some(1))
+    );
 }
 
 #[test]
@@ -202,7 +204,10 @@ fn latency_changed_while_running_is_measured_then_taken_off() {
     }
     let after = (0..5).map(|_| round_trip(&mut c, b"ping")).max();
     let after = after.unwrap_or_default();
-    assert!(after < Duration::from_millis(80), "faults off again: {after:?}");
+    assert!(
+        after < Duration::from_millis(80),
+        "faults off again: {after:?}"
+    );
     // The log says what the latency did, in the direction it did it.
     let v = rt.view();
     assert!(v.store.iter().any(|e| matches!(&e.event.kind,

@@ -66,7 +66,9 @@ fn cycles(n: usize) {
                 Role::UdpSender => SessionConfig::new(role, "127.0.0.1:9"),
                 Role::UdpReceiver | Role::TcpServer => SessionConfig::new(role, "127.0.0.1:0"),
                 Role::TcpClient => SessionConfig::new(role, server.clone()),
-                Role::Relay => socket_tester::net::relay::host::config("127.0.0.1:0", &server, false),
+                Role::Relay => {
+                    socket_tester::net::relay::host::config("127.0.0.1:0", &server, false)
+                }
             };
             let mut s = Session::start(cfg, None);
             let accepted = (role == Role::TcpClient).then(|| listener.accept().unwrap());

@@ -1,4 +1,4 @@
-//! The application: the tab bar over the four session tabs, the status line, keyboard
+//! The application: the tab bar over the five tabs (the four roles and the Relay), the status line, keyboard
 //! shortcuts, draining every session's events each frame, persistence of the fields,
 //! the CJK font fallback, and opening on a command-line launch.
 
@@ -53,10 +53,9 @@ pub struct App {
     pub packets: packets::Packets,
 }
 
-/// The panel of a role's tab. The window has a tab for each of [`Role::ALL`] (the relay
-/// runs from the command line): any other role is never shown, and reads the first.
+/// The panel of a role's tab: one for each of [`Role::EVERY`], the Relay tab last.
 fn index(role: Role) -> usize {
-    Role::ALL.iter().position(|r| *r == role).unwrap_or(0)
+    Role::EVERY.iter().position(|r| *r == role).unwrap_or(0)
 }
 
 impl App {
@@ -72,16 +71,14 @@ impl App {
             SessionPanel::new(Role::UdpReceiver, p.udp_receiver),
             SessionPanel::new(Role::TcpClient, p.tcp_client),
             SessionPanel::new(Role::TcpServer, p.tcp_server),
+            SessionPanel::new(Role::Relay, p.relay),
         ];
         for panel in &mut panels {
             let (rows, bytes) = p.log.caps();
             panel.set_caps(rows, bytes);
             panel.set_spool_budget(&spool_budget);
         }
-        // A saved tab of a role the window has no tab for opens the first.
-        let mut tab = Some(p.tab)
-            .filter(|t| Role::ALL.contains(t))
-            .unwrap_or(Role::UdpSender);
+        let mut tab = p.tab;
         if let Some(l) = &launch {
             tab = l.config.role;
             let panel = &mut panels[index(tab)];
@@ -174,6 +171,7 @@ impl App {
             udp_receiver: self.user_panel(Role::UdpReceiver).settings.clone(),
             tcp_client: self.user_panel(Role::TcpClient).settings.clone(),
             tcp_server: self.user_panel(Role::TcpServer).settings.clone(),
+            relay: self.user_panel(Role::Relay).settings.clone(),
             classroom: self.classroom.settings.clone(),
             log: self.log_settings,
             last_folder: crate::ui::dialogs::file_dialog::last_dir(),
@@ -259,7 +257,7 @@ impl App {
                 let packets = fl!(crate::ui::common::lang::ui_loader(ui), "pk-title");
                 ui.toggle_value(&mut self.packets.panel.open, packets);
                 ui.separator();
-                for role in Role::ALL {
+                for role in Role::EVERY {
                     let lang = self.classroom.lang;
                     let name = crate::ui::common::lang::tab_label(lang, role);
                     ui.selectable_value(&mut self.tab, role, RichText::new(&name).size(15.0));

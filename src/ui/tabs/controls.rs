@@ -170,7 +170,12 @@ fn stop_listening_button(ui: &mut Ui, p: &mut SessionPanel) {
 
 /// Bind / Connect / Listen, or its opposite while the session runs (off while it stops,
 /// and while a field is bad).
-fn main_button(ui: &mut Ui, p: &mut SessionPanel, valid: bool, notify: &Option<Notifier>) {
+pub(super) fn main_button(
+    ui: &mut Ui,
+    p: &mut SessionPanel,
+    valid: bool,
+    notify: &Option<Notifier>,
+) {
     let lang = p.lang;
     let (start, stop) = match p.role {
         Role::UdpSender | Role::UdpReceiver => (

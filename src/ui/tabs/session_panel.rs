@@ -142,6 +142,9 @@ const TINY_TAB: f32 = 400.0;
 
 /// The tab's body. `force_send` is Ctrl+Enter; `notify` wakes the window.
 pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option<Notifier>) {
+    if p.role == Role::Relay {
+        return super::relay::view::show(ui, p, notify);
+    }
     let tab_h = ui.available_height();
     p.lang = crate::ui::common::lang::lang(ui.ctx());
     p.kit.lang = p.lang;
@@ -202,7 +205,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
 
 /// The lesson's hint for this role: one line, cut to the width on a narrow pane; the
 /// whole text and more on hover.
-fn about_line(ui: &mut Ui, p: &SessionPanel, tiny: bool) {
+pub(super) fn about_line(ui: &mut Ui, p: &SessionPanel, tiny: bool) {
     let (hint, more) = crate::ui::lesson::learn::about(p.lang, p.role);
     let about = fl!(loader(p.lang), "about-prefix", hint = hint);
     let about_line = egui::Label::new(RichText::new(&about).weak())
@@ -295,7 +298,7 @@ fn client_panel(ui: &mut Ui, p: &mut SessionPanel) {
 }
 
 /// The log, with a note on what one row is, and what its toolbar asked for applied.
-fn log_panel(ui: &mut Ui, p: &mut SessionPanel, tiny: bool) {
+pub(super) fn log_panel(ui: &mut Ui, p: &mut SessionPanel, tiny: bool) {
     super::enc_banner::show(ui, p);
     if !tiny {
         rows_note(ui, p);
@@ -309,7 +312,8 @@ fn log_panel(ui: &mut Ui, p: &mut SessionPanel, tiny: bool) {
             &v.store,
             &mut p.log,
             &mut p.settings.display,
-            p.role == Role::TcpServer,
+            // The TCP server's client filter is the relay's pair filter.
+            matches!(p.role, Role::TcpServer | Role::Relay),
             p.role.as_str(),
         )
     };

@@ -24,6 +24,8 @@ pub struct Persisted {
     pub udp_receiver: TabSettings,
     pub tcp_client: TabSettings,
     pub tcp_server: TabSettings,
+    /// The Relay tab.
+    pub relay: TabSettings,
     /// Language, theme, zoom and panels of classroom mode.
     pub classroom: ClassroomSettings,
     /// The in-memory cap of every log.
@@ -40,6 +42,7 @@ impl Default for Persisted {
             udp_receiver: TabSettings::seed(Role::UdpReceiver),
             tcp_client: TabSettings::seed(Role::TcpClient),
             tcp_server: TabSettings::seed(Role::TcpServer),
+            relay: TabSettings::seed(Role::Relay),
             classroom: Default::default(),
             log: LogSettings::default(),
             last_folder: None,
@@ -78,6 +81,8 @@ pub struct TabSettings {
     pub replay: crate::ui::tools::replay_window::ReplayForm,
     /// Socket options (buffers, TTL, keep-alive).
     pub sockopts: crate::ui::pickers::sockopts_picker::SockForm,
+    /// The Relay tab: the server it forwards to, the protocol and the faults.
+    pub relay: super::relay::RelaySettings,
 }
 
 impl Default for TabSettings {
@@ -112,6 +117,7 @@ impl TabSettings {
             tls: Default::default(),
             sockopts: Default::default(),
             replay: Default::default(),
+            relay: Default::default(),
         }
     }
 

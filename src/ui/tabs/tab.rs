@@ -83,6 +83,8 @@ pub struct SessionPanel {
     sent_rules: Option<(RuleSet, Encoding)>,
     sent_framing: Option<crate::codec::Framing>,
     sent_check: Option<Option<crate::codec::ChecksumSpec>>,
+    /// Relay: the faults the running relay was last given (changed live as edited).
+    pub(super) relay_faults: Option<crate::net::relay::Faults>,
 }
 
 impl SessionPanel {
@@ -154,6 +156,7 @@ impl SessionPanel {
             sent_rules: None,
             sent_framing: None,
             sent_check: None,
+            relay_faults: None,
         }
     }
 

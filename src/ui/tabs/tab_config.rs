@@ -9,6 +9,9 @@ use crate::ui::pickers::{encoding_picker, multicast};
 
 /// The session config `s` describes for `role`, or None if a field is bad.
 pub fn config_of(role: Role, s: &TabSettings) -> Option<SessionConfig> {
+    if role == Role::Relay {
+        return super::relay::config(s);
+    }
     let cfg = match role {
         Role::UdpSender => udp_sender::config(s),
         Role::UdpReceiver => udp_receiver::config(s),
