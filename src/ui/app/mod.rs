@@ -1,6 +1,6 @@
-//! The application: the tab bar over the five tabs (the four roles and the Relay), the status line, keyboard
-//! shortcuts, draining every session's events each frame, persistence of the fields,
-//! the CJK font fallback, and opening on a command-line launch.
+//! The application: the tab bar over the five tabs (the four roles and the Relay), the
+//! status line, keyboard shortcuts, draining every session's events each frame,
+//! persistence of the fields, the CJK font fallback, and opening on a command-line launch.
 
 mod commands;
 mod fonts;
@@ -297,7 +297,11 @@ impl App {
         });
         crate::ui::classroom::mode::session_panels(ui, &mut self.classroom, panel);
         egui::CentralPanel::default().show(ui, |ui| {
-            crate::ui::tabs::session_panel::show(ui, panel, send_key, &notify);
+            if tab == Role::Relay {
+                crate::ui::tabs::relay_tab::show(ui, panel, &notify);
+            } else {
+                crate::ui::tabs::session_panel::show(ui, panel, send_key, &notify);
+            }
         });
         self.recovery.show(ui.ctx());
     }

@@ -142,9 +142,6 @@ const TINY_TAB: f32 = 400.0;
 
 /// The tab's body. `force_send` is Ctrl+Enter; `notify` wakes the window.
 pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option<Notifier>) {
-    if p.role == Role::Relay {
-        return super::relay::view::show(ui, p, notify);
-    }
     let tab_h = ui.available_height();
     p.lang = crate::ui::common::lang::lang(ui.ctx());
     p.kit.lang = p.lang;

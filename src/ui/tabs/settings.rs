@@ -82,7 +82,7 @@ pub struct TabSettings {
     /// Socket options (buffers, TTL, keep-alive).
     pub sockopts: crate::ui::pickers::sockopts_picker::SockForm,
     /// The Relay tab: the server it forwards to, the protocol and the faults.
-    pub relay: super::relay::RelaySettings,
+    pub relay: super::relay_form::RelaySettings,
 }
 
 impl Default for TabSettings {

@@ -4,12 +4,12 @@
 //! pair list (each pair's state and bytes each way; a click filters the log to it) and
 //! the log, whose rows show the pair and the direction (→ up, ← down).
 
-use super::{DirFaultForm, MAX_PCT};
+use super::relay_form::{DirFaultForm, MAX_PCT};
+use super::tab::SessionPanel;
 use crate::i18n::{Lang, loader};
 use crate::net::{Command, Notifier};
 use crate::ui::common::address_field;
 use crate::ui::dialogs::save::thousands;
-use crate::ui::tabs::tab::SessionPanel;
 use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
 
@@ -20,13 +20,13 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
     p.kit.lang = p.lang;
     p.refresh();
     let tiny = tab_h < 400.0;
-    crate::ui::tabs::session_panel::about_line(ui, p, tiny);
+    super::session_panel::about_line(ui, p, tiny);
     let editable = !p.is_running();
     let valid = ui
         .horizontal_wrapped(|ui| address_fields(ui, p, editable))
         .inner;
     ui.horizontal_wrapped(|ui| {
-        crate::ui::tabs::controls::main_button(ui, p, valid, notify);
+        super::controls::main_button(ui, p, valid, notify);
         ui.separator();
         protocol(ui, p, editable);
         ui.separator();
@@ -36,17 +36,14 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
     apply_live_faults(p);
     ui.separator();
     pair_panel(ui, p);
-    egui::CentralPanel::no_frame().show(ui, |ui| {
-        crate::ui::tabs::session_panel::log_panel(ui, p, tiny)
-    });
+    egui::CentralPanel::no_frame().show(ui, |ui| super::session_panel::log_panel(ui, p, tiny));
 }
 
 /// Listen host and port, server host and port: true when all four are valid.
 fn address_fields(ui: &mut Ui, p: &mut SessionPanel, editable: bool) -> bool {
     let l = loader(p.lang);
     let s = &mut p.settings;
-    let listen =
-        crate::ui::tabs::local_address_fields(ui, &fl!(l, "field-relay-listen"), s, editable, None);
+    let listen = super::local_address_fields(ui, &fl!(l, "field-relay-listen"), s, editable, None);
     ui.label(RichText::new("→").strong());
     let host = address_field::host_field(
         ui,
@@ -154,7 +151,7 @@ fn faults(ui: &mut Ui, p: &mut SessionPanel) {
     }
 }
 
-fn grid(ui: &mut Ui, lang: Lang, r: &mut super::RelaySettings) {
+fn grid(ui: &mut Ui, lang: Lang, r: &mut super::relay_form::RelaySettings) {
     let l = loader(lang);
     egui::Grid::new("relay-faults-grid")
         .num_columns(3)

@@ -2,13 +2,10 @@
 //! direction on purpose. Its fields are saved with the tab and in presets
 //! ([`RelaySettings`], inside the tab's settings); the faults are numbers, each off at 0,
 //! turned into the relay's [`Faults`] here, and handed to a running relay as they change
-//! (`Command::SetFaults`). Drawing is in [`view`].
+//! (`Command::SetFaults`). Drawing is in `relay_tab`; the session the fields describe is
+//! made in `tab_config`.
 
-pub(super) mod view;
-
-use super::settings::TabSettings;
-use crate::net::relay::{DirFaults, Faults, RelayConfig, Trigger};
-use crate::net::{SessionConfig, addr};
+use crate::net::relay::{DirFaults, Faults, Trigger};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -114,29 +111,6 @@ impl RelaySettings {
             down: self.down.faults(self.udp),
         }
     }
-}
-
-/// The relay session the fields describe, or None while an address field is bad.
-pub fn config(s: &TabSettings) -> Option<SessionConfig> {
-    addr::check_host(&s.host, true).ok()?;
-    let port = addr::parse_port(&s.port, true).ok()?;
-    let r = &s.relay;
-    addr::check_host(&r.to_host, false).ok()?;
-    let to_port = addr::parse_port(&r.to_port, false).ok()?;
-    let host = if s.host.trim().is_empty() {
-        "0.0.0.0"
-    } else {
-        s.host.trim()
-    };
-    let mut rc = RelayConfig::new(
-        addr::join_host_port(host, port),
-        addr::join_host_port(r.to_host.trim(), to_port),
-    );
-    rc.udp = r.udp;
-    rc.faults = r.faults();
-    rc.seed = (r.seed > 0).then_some(r.seed);
-    let enc = crate::ui::pickers::encoding_picker::from_label(&s.encoding);
-    Some(SessionConfig::relay(rc).encoding(enc))
 }
 
 #[cfg(test)]
