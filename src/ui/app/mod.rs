@@ -295,7 +295,11 @@ impl App {
             }
             ui.add_space(2.0);
         });
-        crate::ui::classroom::mode::session_panels(ui, &mut self.classroom, panel);
+        // The lesson's panels (socket calls, the TCP diagram) follow one socket: a relay
+        // has two per pair, and none of them.
+        if tab != Role::Relay {
+            crate::ui::classroom::mode::session_panels(ui, &mut self.classroom, panel);
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             if tab == Role::Relay {
                 crate::ui::tabs::relay_tab::show(ui, panel, &notify);

@@ -46,6 +46,31 @@ fn bytes(n: u64) -> Option<Trigger> {
 }
 
 impl DirFaultForm {
+    /// The fields of a direction's faults (percentages rounded to whole ones).
+    pub fn from_faults(f: &DirFaults) -> DirFaultForm {
+        let ms = |d: Duration| d.as_millis().min(u128::from(u64::MAX)) as u64;
+        let pct = |p: f64| (p * 100.0).round().clamp(0.0, MAX_PCT as f64) as u64;
+        let bytes = |t: Option<Trigger>| match t {
+            Some(Trigger::Bytes(n)) => n,
+            _ => 0,
+        };
+        DirFaultForm {
+            latency_ms: ms(f.latency),
+            jitter_ms: ms(f.jitter),
+            bandwidth: f.bandwidth.unwrap_or(0),
+            slice_bytes: f.slice.map_or(0, |(n, _)| n as u64),
+            slice_gap_ms: f.slice.map_or(0, |(_, g)| ms(g)),
+            merge_ms: f.merge.map_or(0, ms),
+            drop_pct: pct(f.drop),
+            duplicate_pct: pct(f.duplicate),
+            reorder: f.reorder as u64,
+            corrupt_pct: pct(f.corrupt),
+            reset_after: bytes(f.reset_after),
+            close_after: bytes(f.close_after),
+            blackhole_after: bytes(f.blackhole_after),
+        }
+    }
+
     /// The relay's faults of this direction (those of the other protocol stay off).
     pub fn faults(&self, udp: bool) -> DirFaults {
         let ms = Duration::from_millis;
@@ -105,6 +130,22 @@ impl Default for RelaySettings {
 }
 
 impl RelaySettings {
+    /// The fields of a relay launched from the command line (`socket-tester relay`
+    /// without `--headless`). A cut after a time (`--reset-after 5s`) has no field: it
+    /// stays in force in the launched relay and shows as 0.
+    pub fn from_config(rc: &crate::net::relay::RelayConfig) -> RelaySettings {
+        let mut s = RelaySettings::default();
+        if let Ok((host, port)) = crate::net::addr::split_host_port(&rc.to) {
+            s.to_host = host;
+            s.to_port = port.to_string();
+        }
+        s.udp = rc.udp;
+        s.seed = rc.seed.unwrap_or(0);
+        s.up = DirFaultForm::from_faults(&rc.faults.up);
+        s.down = DirFaultForm::from_faults(&rc.faults.down);
+        s
+    }
+
     pub fn faults(&self) -> Faults {
         Faults {
             up: self.up.faults(self.udp),

@@ -151,22 +151,35 @@ fn faults(ui: &mut Ui, p: &mut SessionPanel) {
     }
 }
 
+/// The rows in two halves side by side (the log keeps the height), each half with its
+/// own direction headers.
 fn grid(ui: &mut Ui, lang: Lang, r: &mut super::relay_form::RelaySettings) {
     let l = loader(lang);
+    let rows = rows(lang, r.udp);
+    let half = rows.len().div_ceil(2);
     egui::Grid::new("relay-faults-grid")
-        .num_columns(3)
-        .spacing([12.0, 2.0])
+        .num_columns(6)
+        .spacing([10.0, 2.0])
         .show(ui, |ui| {
-            ui.label("");
-            let up = ui.label(RichText::new(fl!(l, "relay-dir-up")).strong());
-            let down = ui.label(RichText::new(fl!(l, "relay-dir-down")).strong());
+            let mut heads = Vec::new();
+            for _ in 0..2 {
+                ui.label("");
+                let up = ui.label(RichText::new(fl!(l, "relay-dir-up")).strong());
+                let down = ui.label(RichText::new(fl!(l, "relay-dir-down")).strong());
+                heads.push((up.id, down.id));
+            }
             ui.end_row();
-            for (name, field, max) in rows(lang, r.udp) {
-                let row = ui.label(name);
-                for (form, col) in [(&mut r.up, up.id), (&mut r.down, down.id)] {
-                    ui.add(egui::DragValue::new(field(form)).range(0..=max).speed(1.0))
-                        .labelled_by(row.id)
-                        .labelled_by(col);
+            for i in 0..half {
+                for (side, (up, down)) in heads.iter().enumerate() {
+                    let Some((name, field, max)) = rows.get(i + side * half) else {
+                        continue;
+                    };
+                    let row = ui.label(name);
+                    for (form, col) in [(&mut r.up, *up), (&mut r.down, *down)] {
+                        ui.add(egui::DragValue::new(field(form)).range(0..=*max).speed(1.0))
+                            .labelled_by(row.id)
+                            .labelled_by(col);
+                    }
                 }
                 ui.end_row();
             }

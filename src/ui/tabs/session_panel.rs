@@ -359,7 +359,10 @@ fn rows_note_text(p: &SessionPanel) -> Option<String> {
     let lang = p.lang;
     let raw_tcp =
         p.role.is_tcp() && matches!(p.settings.framing.framing(), Ok(crate::codec::Framing::Raw));
-    if !p.role.is_tcp() {
+    if p.role == Role::Relay {
+        // A relay's row is what one side's read gave, forwarded (the faults may cut it).
+        None
+    } else if !p.role.is_tcp() {
         Some(fl!(loader(lang), "rows-udp"))
     } else if raw_tcp {
         Some(fl!(loader(lang), "rows-tcp-raw"))

@@ -123,6 +123,9 @@ impl TabSettings {
 
     /// Fills the fields from a session config (for a command-line launch).
     pub fn apply_config(&mut self, cfg: &SessionConfig) {
+        if let Some(rc) = &cfg.relay {
+            self.relay = super::relay_form::RelaySettings::from_config(rc);
+        }
         if let Ok((host, port)) = crate::net::addr::split_host_port(&cfg.address) {
             self.host = host;
             self.port = port.to_string();
