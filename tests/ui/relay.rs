@@ -157,3 +157,69 @@ fn the_relay_tab_speaks_chinese() {
     );
     zh::assert_no_english(&h, "the Relay tab, UDP");
 }
+
+#[test]
+fn relay_settings_go_into_a_preset_and_come_back() {
+    use socket_tester::ui::{load_preset, save_preset};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("lab.toml");
+    let mut app = english();
+    {
+        let s = &mut app.panel_mut(Role::Relay).settings;
+        s.port = "9100".into();
+        s.relay.to_port = "9200".into();
+        s.relay.udp = true;
+        s.relay.up.drop_pct = 10;
+        s.relay.up.latency_ms = 100;
+        s.relay.seed = 1;
+    }
+    app.tab = Role::Relay;
+    save_preset(&app.preset(), &path).expect("save");
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(text.contains("[relay.relay.up]"), "{text}");
+    let mut fresh = english();
+    fresh
+        .apply_preset(load_preset(&path).expect("load"))
+        .expect("apply");
+    assert_eq!(fresh.tab, Role::Relay);
+    let r = &fresh.panel(Role::Relay).settings;
+    assert_eq!((r.port.as_str(), r.relay.to_port.as_str()), ("9100", "9200"));
+    assert!(r.relay.udp && r.relay.seed == 1);
+    assert_eq!(r.relay.faults().up.drop, 0.1);
+    assert_eq!(r.relay.faults().up.latency, Duration::from_millis(100));
+    // A bad server port in a preset is refused, naming its line.
+    let bad = text.replace("to_port = \"9200\"", "to_port = \"99999\"");
+    std::fs::write(&path, bad).expect("write");
+    assert!(load_preset(&path).is_err());
+}
+
+#[test]
+fn relay_on_the_command_line_opens_the_tab_and_starts() {
+    use clap::Parser;
+    #[derive(Parser)]
+    struct T {
+        #[command(flatten)]
+        a: socket_tester::cli::relay::RelayArgs,
+    }
+    let server = echo_server();
+    let args = T::try_parse_from([
+        "t",
+        "--listen",
+        "127.0.0.1:0",
+        "--to",
+        &server.to_string(),
+        "--latency",
+        "up:30",
+    ])
+    .expect("arguments");
+    let launch = args.a.to_launch().expect("a launch");
+    let mut h = harness(App::new(None, Some(launch)));
+    assert_eq!(h.state().tab, Role::Relay);
+    wait_for(&mut h, "listening", |a| {
+        a.panel(Role::Relay).st.state == ConnState::Listening
+    });
+    let r = &h.state().panel(Role::Relay).settings.relay;
+    assert_eq!(r.to_port, server.port().to_string());
+    assert_eq!(r.up.latency_ms, 30);
+    assert_eq!(r.down.latency_ms, 0);
+}
