@@ -3,7 +3,7 @@
 //! what a fault did to it.
 
 use crate::i18n::{Lang, loader};
-use crate::net::relay::{Dir, FaultDone, RelayKind};
+use crate::net::relay::{Dir, FaultDone, PairEnd, RelayKind};
 use i18n_embed_fl::fl;
 use std::net::SocketAddr;
 
@@ -100,7 +100,17 @@ pub fn describe(lang: Lang, kind: &RelayKind, local: Option<SocketAddr>) -> Stri
             len = len.to_string()
         ),
         RelayKind::Expired { idle_ms } => fl!(l, "ev-relay-expired", ms = idle_ms.to_string()),
-        RelayKind::PairClosed => fl!(l, "ev-relay-pair-closed"),
+        RelayKind::PairClosed { why } => {
+            let why = match why {
+                PairEnd::BothFin => fl!(l, "ev-relay-end-both-fin"),
+                PairEnd::Reset => fl!(l, "ev-relay-end-reset"),
+                PairEnd::Cut => fl!(l, "ev-relay-end-cut"),
+                PairEnd::UpstreamFailed => fl!(l, "ev-relay-end-upstream-failed"),
+                PairEnd::Idle => fl!(l, "ev-relay-end-idle"),
+                PairEnd::Stopped => fl!(l, "ev-relay-end-stopped"),
+            };
+            fl!(l, "ev-relay-pair-closed", why = why)
+        }
         RelayKind::Error { kind, detail } => {
             if lang == Lang::En {
                 detail.clone()

@@ -91,7 +91,10 @@ fn relay(to: SocketAddr, dir: Option<&std::path::Path>) -> (Runtime, SocketAddr)
         if let Some(a) = at {
             return (rt, a);
         }
-        assert!(t.elapsed() < Duration::from_secs(10), "the relay did not listen");
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "the relay did not listen"
+        );
         std::thread::sleep(Duration::from_millis(5));
     }
 }
@@ -140,7 +143,13 @@ pub fn throughput(total: u64, dir: &std::path::Path) {
         ours.push(mibs.min(total as f64 / el / (1 << 20) as f64));
         rt.shutdown();
     }
-    super::report_rounds("relay_tcp_throughput", &ours, &bases, "MiB/s", "MiB/s(socat)");
+    super::report_rounds(
+        "relay_tcp_throughput",
+        &ours,
+        &bases,
+        "MiB/s",
+        "MiB/s(socat)",
+    );
 }
 
 /// An echo server for the round trips.

@@ -122,7 +122,7 @@ impl RelayLegs {
                 self.put(w, ev, client, here());
                 self.put(w, ev, up, here())
             }
-            RelayKind::PairClosed if !self.udp => {
+            RelayKind::PairClosed { .. } if !self.udp => {
                 // Whoever sent the first FIN closed first; the relay's cuts close from here.
                 let client_first = self.first_fin.remove(&pair) == Some(Dir::Up);
                 let closed = |by| EventKind::Closed {
@@ -138,7 +138,7 @@ impl RelayLegs {
                 self.put(w, ev, up, closed(ub));
                 self.ups.remove(&pair);
             }
-            RelayKind::PairClosed => {
+            RelayKind::PairClosed { .. } => {
                 self.ups.remove(&pair);
             }
             _ => {}

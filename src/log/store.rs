@@ -199,7 +199,9 @@ impl LogStore {
                 }
                 EventKind::Closed { .. } | EventKind::Reset { .. } => self.client_closed(id),
                 // A relay's pair (its client list is the pair list).
-                EventKind::Relay(k) if matches!(**k, crate::net::relay::RelayKind::PairClosed) => {
+                EventKind::Relay(k)
+                    if matches!(**k, crate::net::relay::RelayKind::PairClosed { .. }) =>
+                {
                     self.client_closed(id)
                 }
                 _ => {

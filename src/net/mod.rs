@@ -1,6 +1,7 @@
 //! The socket workers. Each running session (UDP sender, UDP receiver, TCP client,
 //! TCP server) is one thread that owns its sockets, takes [`Command`]s and reports
-//! [`Event`]s over crossbeam channels. Plain std + socket2 + mio: no GUI in here.
+//! [`Event`]s over crossbeam channels; a relay session runs [`relay`]'s threads behind the
+//! same channels (`relay::host`). Plain std + socket2 + mio: no GUI in here.
 //!
 //! ```no_run
 //! use socket_tester::net::{Session, SessionConfig, Role, Command, Payload, Target};

@@ -209,6 +209,7 @@ fn a_relay_that_cannot_listen_exits_1() {
             "127.0.0.1:9",
             "--duration",
             "5s",
+            "--headless",
         ])
         .output()
         .expect("run");

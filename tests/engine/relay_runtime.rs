@@ -6,7 +6,7 @@
 
 use socket_tester::log::record::read_records;
 use socket_tester::log::spool::read_events;
-use socket_tester::net::relay::{Dir, Faults, RelayConfig, RelayKind, host};
+use socket_tester::net::relay::{Dir, Faults, PairEnd, RelayConfig, RelayKind, host};
 use socket_tester::net::{Command, EventKind, Role, SessionConfig};
 use socket_tester::session::{ConnState, Control, Runtime};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -142,7 +142,7 @@ fn the_runtime_logs_spools_and_records_both_directions_of_each_pair() {
             .any(|e| e.kind == EventKind::Rx(b"hello".to_vec()) && e.client == Some(1))
     );
     assert!(events.iter().any(|e| matches!(&e.kind,
-        EventKind::Relay(k) if matches!(**k, RelayKind::PairClosed))));
+        EventKind::Relay(k) if matches!(**k, RelayKind::PairClosed { why: PairEnd::BothFin }))));
     drop(rt);
     // The record: each data row's pair and dir; the relay's events read back typed.
     let recs: Vec<_> = read_records(std::fs::File::open(&record).expect("record"))

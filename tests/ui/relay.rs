@@ -183,7 +183,10 @@ fn relay_settings_go_into_a_preset_and_come_back() {
         .expect("apply");
     assert_eq!(fresh.tab, Role::Relay);
     let r = &fresh.panel(Role::Relay).settings;
-    assert_eq!((r.port.as_str(), r.relay.to_port.as_str()), ("9100", "9200"));
+    assert_eq!(
+        (r.port.as_str(), r.relay.to_port.as_str()),
+        ("9100", "9200")
+    );
     assert!(r.relay.udp && r.relay.seed == 1);
     assert_eq!(r.relay.faults().up.drop, 0.1);
     assert_eq!(r.relay.faults().up.latency, Duration::from_millis(100));

@@ -122,6 +122,24 @@ pub const FAULT_COUNTERS: [&str; 10] = [
     "swallowed",
 ];
 
+/// Why a pair ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PairEnd {
+    /// TCP: both directions carried their FIN.
+    BothFin,
+    /// TCP: one side reset (or failed), carried to the other as RST.
+    Reset,
+    /// TCP: a fault cut it (reset-after, close-after).
+    Cut,
+    /// The upstream connection failed (TCP) or its socket could not be made (UDP).
+    UpstreamFailed,
+    /// UDP: the mapping was idle for the idle timeout.
+    Idle,
+    /// The relay stopped.
+    Stopped,
+}
+
 /// What happened in the relay.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "kebab-case")]
@@ -161,7 +179,7 @@ pub enum RelayKind {
     /// UDP: the source's mapping ended after `idle_ms` without traffic.
     Expired { idle_ms: u64 },
     /// The pair ended: both directions finished (TCP) or the mapping is gone (UDP).
-    PairClosed,
+    PairClosed { why: PairEnd },
     /// Something failed (bind, accept, a read or a write). Shown, never parsed.
     Error { kind: ErrorKind, detail: String },
     /// The relay stopped.

@@ -3,7 +3,7 @@
 //! after an idle timeout. Replies go back to the source their socket belongs to.
 
 use super::pipe::{Msg, Pipe, QUEUE};
-use super::{Dir, Hub, RelayConfig, RelayKind};
+use super::{Dir, Hub, PairEnd, RelayConfig, RelayKind};
 use crate::net::error::{ErrorKind, Op};
 use crossbeam_channel::{Sender, TrySendError};
 use std::collections::HashMap;
@@ -200,7 +200,8 @@ fn open(
         Ok(s) => s,
         Err(e) => {
             hub.error(Some(id), Some(src), &e, Op::Connect, &config.to);
-            hub.emit(Some(id), Some(src), RelayKind::PairClosed);
+            let why = PairEnd::UpstreamFailed;
+            hub.emit(Some(id), Some(src), RelayKind::PairClosed { why });
             return None;
         }
     };
@@ -244,7 +245,12 @@ fn open(
                 });
                 read_replies(up, &dtx, h, d, &l, base, idle, id, src);
             });
-            h.emit(Some(id), Some(src), RelayKind::PairClosed);
+            let why = if h.stopping() {
+                PairEnd::Stopped
+            } else {
+                PairEnd::Idle
+            };
+            h.emit(Some(id), Some(src), RelayKind::PairClosed { why });
         });
     match thread {
         Ok(t) => Some(Mapping {
