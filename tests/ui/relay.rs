@@ -226,3 +226,31 @@ fn relay_on_the_command_line_opens_the_tab_and_starts() {
     assert_eq!(r.up.latency_ms, 30);
     assert_eq!(r.down.latency_ms, 0);
 }
+
+#[test]
+fn a_listening_port_in_use_is_said_under_the_port_field() {
+    let held = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = held.local_addr().expect("addr").port();
+    let mut h = harness(english());
+    open_tab(&mut h, Role::Relay);
+    set_field(&mut h, "Listen on", "127.0.0.1");
+    set_field(&mut h, "Port", &port.to_string());
+    h.get_by_label("Listen").click();
+    wait_for(&mut h, "the failure", |a| {
+        matches!(a.panel(Role::Relay).st.state, ConnState::Error(_))
+    });
+    // Under the field: the reason, and a button that takes the free port.
+    assert!(
+        h.get_all_by_label_contains("The address is already in use")
+            .count()
+            >= 1
+    );
+    h.get_by_label_contains("Use port").click();
+    settle(&mut h);
+    let now = h.state().panel(Role::Relay).settings.port.clone();
+    assert_ne!(now, port.to_string(), "the free port was taken");
+    h.get_by_label("Listen").click();
+    wait_for(&mut h, "listening on the free port", |a| {
+        a.panel(Role::Relay).st.state == ConnState::Listening
+    });
+}

@@ -113,12 +113,24 @@ pub(crate) fn run(
         return;
     };
     rc.listen = config.address;
+    let (listen, tcp) = (rc.listen.clone(), !rc.udp);
     let mut relay = Relay::start(rc);
     let from_relay = relay.events().clone();
     loop {
         crossbeam_channel::select! {
             recv(from_relay) -> m => match m {
                 Ok(ev) => {
+                    // It cannot listen (the port is in use…): who holds the port, and a
+                    // free one, as the roles tell it (shown under the port field).
+                    if let (None, RelayKind::Error { kind, .. }) = (ev.pair, &ev.kind)
+                        && let Some(advice) = crate::net::port_owner::advice(*kind, &listen, tcp)
+                    {
+                        let mut told = to_event(ev.clone());
+                        told.kind = advice;
+                        if !hand(&events, told, &notify) {
+                            break;
+                        }
+                    }
                     if !hand(&events, to_event(ev), &notify) {
                         break;
                     }

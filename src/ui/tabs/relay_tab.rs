@@ -42,8 +42,16 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
 /// Listen host and port, server host and port: true when all four are valid.
 fn address_fields(ui: &mut Ui, p: &mut SessionPanel, editable: bool) -> bool {
     let l = loader(p.lang);
+    // Listening failed (the port is in use…): said under the port, with a free one.
+    let failure = super::port_failure::of(p.lang, p.is_running(), &p.st, &p.settings.port);
     let s = &mut p.settings;
-    let listen = super::local_address_fields(ui, &fl!(l, "field-relay-listen"), s, editable, None);
+    let listen = super::local_address_fields(
+        ui,
+        &fl!(l, "field-relay-listen"),
+        s,
+        editable,
+        failure.as_ref(),
+    );
     ui.label(RichText::new("→").strong());
     let host = address_field::host_field(
         ui,
