@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 mod gui;
 #[path = "headless_rec/mod.rs"]
 mod headless_rec;
+mod relay;
 mod server_app;
 mod spool_search;
 mod unix_ingest;
@@ -31,7 +32,7 @@ fn quick() -> bool {
 }
 
 /// `BENCH_ONLY=udp,tcp` runs only the named groups (udp, tcp, tls, unix, ws, tcp_norec,
-/// server, export, spool_search, frame, window, gui, headless); unset runs them all.
+/// server, export, spool_search, frame, window, gui, headless, relay); unset runs them all.
 fn wanted(group: &str) -> bool {
     match std::env::var("BENCH_ONLY") {
         Ok(v) if !v.trim().is_empty() => v.split(',').any(|g| g.trim() == group),
@@ -867,6 +868,11 @@ fn main() {
         info("server_clients_rx_events", rx as f64, "events");
         info("server_clients_peak_rss", peak_rss_mib(), "MiB");
         server_app_figures(if q { 1000 } else { 10_000 });
+    }
+
+    if wanted("relay") {
+        relay::throughput(if q { 64 << 20 } else { 512 << 20 }, dir.path());
+        relay::added_latency(if q { 2_000 } else { 10_000 });
     }
 
     if wanted("export") {

@@ -58,6 +58,7 @@ pub fn describe_in(lang: Lang, ev: &Event) -> String {
         .map(|p| crate::net::addr::show(&p))
         .unwrap_or_default();
     match &ev.kind {
+        EventKind::Relay(k) => crate::i18n_relay::describe(lang, k, ev.local),
         EventKind::Bound => fl!(l, "ev-bound", local = local),
         EventKind::Listening { backlog } => {
             fl!(l, "ev-listening", backlog = backlog, local = local)
@@ -103,6 +104,7 @@ pub fn describe_in(lang: Lang, ev: &Event) -> String {
             Role::TcpClient => fl!(l, "ev-not-applicable-tcp-client"),
             Role::TcpServer => fl!(l, "ev-not-applicable-tcp-server"),
             Role::UdpSender | Role::UdpReceiver => fl!(l, "ev-not-applicable-udp"),
+            Role::Relay => fl!(l, "ev-not-applicable-relay"),
         },
         EventKind::BroadcastOn => fl!(l, "ev-broadcast-on"),
         EventKind::Destination { to } => fl!(l, "ev-destination", to = to),
@@ -306,7 +308,7 @@ pub fn close_reason(lang: Lang, reason: CloseReason) -> String {
     }
 }
 
-fn reset_reason(lang: Lang, reason: ResetReason) -> String {
+pub(crate) fn reset_reason(lang: Lang, reason: ResetReason) -> String {
     let l = loader(lang);
     match reason {
         ResetReason::PeerReset => fl!(l, "ev-reset-peer"),

@@ -8,6 +8,7 @@ pub mod i18n;
 mod i18n_events;
 pub mod i18n_export;
 pub mod i18n_icmp;
+mod i18n_relay;
 pub mod i18n_sockopts;
 pub mod i18n_tls;
 pub mod i18n_ws;

@@ -68,7 +68,9 @@ fn main() {
             },
         ));
     }
-    if let Some(RoleCommand::Relay(args)) = &cli.command {
+    if let Some(RoleCommand::Relay(args)) = &cli.command
+        && args.headless
+    {
         std::process::exit(socket_tester::headless::relay::run_cli(args));
     }
     // A bad preset stops here, before anything opens.

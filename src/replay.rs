@@ -42,7 +42,12 @@ pub struct Step {
 /// The recorded role and the steps of `side` (a TCP server's record: one client, the
 /// first that sent or received data unless `client` names one).
 pub fn steps(events: &[Event], side: Side, client: Option<u64>) -> Option<(Role, Vec<Step>)> {
-    let role = events.first()?.role;
+    let role = match events.first()?.role {
+        // A relay's record: one pair, as the server side of its client's leg (rx is what
+        // the client sent, up); TCP or UDP as the relay said when it started.
+        Role::Relay => relay_role(events),
+        r => r,
+    };
     let client = client.or_else(|| {
         events
             .iter()
@@ -52,7 +57,7 @@ pub fn steps(events: &[Event], side: Side, client: Option<u64>) -> Option<(Role,
     let mut steps: Vec<Step> = Vec::new();
     for e in events
         .iter()
-        .filter(|e| e.client == client || role != Role::TcpServer)
+        .filter(|e| e.client == client || (role != Role::TcpServer && e.role != Role::Relay))
     {
         let (mine, theirs) = match (&e.kind, side) {
             (EventKind::Tx(d), Side::Tx) | (EventKind::Rx(d), Side::Rx) => (Some(d), None),
@@ -70,6 +75,19 @@ pub fn steps(events: &[Event], side: Side, client: Option<u64>) -> Option<(Role,
         }
     }
     Some((role, steps))
+}
+
+/// The role a relay's record replays as: a TCP server's (a UDP receiver's for a UDP relay).
+fn relay_role(events: &[Event]) -> Role {
+    let udp = events.iter().any(|e| {
+        matches!(&e.kind, EventKind::Relay(k)
+            if matches!(**k, crate::net::relay::RelayKind::Listening { udp: true, .. }))
+    });
+    if udp {
+        Role::UdpReceiver
+    } else {
+        Role::TcpServer
+    }
 }
 
 /// What `socket-tester replay` was asked.

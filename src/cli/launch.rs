@@ -96,6 +96,9 @@ impl RoleCommand {
 
     /// Turns the arguments into a launch, checking payloads against the encoding.
     pub fn to_launch(&self) -> Result<Launch, ArgError> {
+        if let RoleCommand::Relay(r) = self {
+            return r.to_launch().map_err(ArgError);
+        }
         let Some(c) = self.common() else {
             return Err(ArgError("export does not start a session".into()));
         };

@@ -19,7 +19,7 @@ pub struct RelayArgs {
     /// Relay UDP datagrams (one upstream socket per source) instead of TCP.
     #[arg(long)]
     pub udp: bool,
-    /// Print events on stdout (the relay has no window tab yet: it always runs so).
+    /// Print events on stdout (no window); without it the window opens on the Relay tab.
     #[arg(long)]
     pub headless: bool,
     /// Write every event, both directions, as JSON Lines to FILE; FILE.pcapng: both legs
@@ -136,6 +136,20 @@ fn latency(s: &str) -> Result<(Duration, Duration), String> {
 type Apply = fn(&mut DirFaults, &str) -> Result<(), String>;
 
 impl RelayArgs {
+    /// The window's launch: the Relay tab with these fields, started at once.
+    pub fn to_launch(&self) -> Result<crate::launch::Launch, String> {
+        Ok(crate::launch::Launch {
+            config: crate::net::SessionConfig::relay(self.to_config()?),
+            auto: Default::default(),
+            record: self.record.clone(),
+            hex: false,
+            framing: None,
+            duration: None,
+            print: Default::default(),
+            check: None,
+        })
+    }
+
     /// The relay's configuration, or what is wrong (exit 2).
     pub fn to_config(&self) -> Result<RelayConfig, String> {
         let mut cfg = RelayConfig::new(self.listen.clone(), self.to.clone());

@@ -18,7 +18,6 @@ use std::time::{Duration, Instant};
 
 mod print;
 pub mod relay;
-pub mod relay_pcap;
 
 pub use print::{QUEUE_ROWS, format_line, push_line};
 

@@ -389,6 +389,9 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 /// rx/tx, `ev` holds the bytes to show and `len` is the payload's length: a row showing
 /// fewer ends with "… (N more bytes)". `text` is the shown bytes decoded.
 pub fn push_line(out: &mut String, ev: &Event, text: Option<&str>, show_hex: bool, len: usize) {
+    if ev.role == crate::net::Role::Relay {
+        return super::relay::push_relay_line(out, ev, len);
+    }
     out.push_str(&format_ts(ev.ts_us));
     let _ = write!(out, " {:<10}", ev.kind.name());
     match (ev.peer, ev.local) {

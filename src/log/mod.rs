@@ -11,6 +11,7 @@ pub mod input;
 pub mod pcap;
 pub mod query;
 pub mod record;
+pub mod relay_pcap;
 pub mod spool;
 pub mod spool_format;
 pub mod spool_search;

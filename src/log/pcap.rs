@@ -43,6 +43,8 @@ pub(super) struct Pcap {
     comment: Option<String>,
     /// Unix ends already named in a Name Resolution Block.
     named: std::collections::HashSet<SocketAddr>,
+    /// A relay session's legs (its events become each leg's packets).
+    relay: super::relay_pcap::RelayLegs,
 }
 
 /// Makes the two ends of a packet the same family (IPv4-mapped IPv6 when they differ) and
@@ -326,6 +328,14 @@ impl Pcap {
 
     /// Writes the packets of one event; returns how many.
     pub(super) fn event<W: Write>(&mut self, out: &mut W, ev: &Event) -> io::Result<u64> {
+        if ev.role == Role::Relay {
+            // A relay's event is packets on its two legs, each a TCP (UDP) conversation.
+            let mut n = 0;
+            for leg in self.relay.legs(ev) {
+                n += self.event(out, &leg)?;
+            }
+            return Ok(n);
+        }
         let mut packets = 0;
         if ev.kind.data().is_some() || matches!(ev.kind, EventKind::Connected | EventKind::Accepted)
         {

@@ -26,6 +26,12 @@ pub struct Record {
     /// WebSocket rx/tx: the message's opcode (`text`, `binary`); each record is one message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opcode: Option<crate::net::ws::Opcode>,
+    /// Relay: the pair (a client and its upstream, or a UDP source and its socket).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pair: Option<u64>,
+    /// Relay: the direction (`up` = client → server, `down` = server → client).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dir: Option<crate::net::relay::Dir>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub len: Option<usize>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -67,6 +73,10 @@ pub struct Record {
     /// frames with code and reason, a message over the bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ws: Option<Box<crate::net::ws::WsEvent>>,
+    /// A relay's own event (`relay` records), typed: `{"event":"fault","dir":"up",
+    /// "what":{"fault":"delayed","ms":100}}`, `{"event":"upstream",…}`…
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relay: Option<Box<crate::net::relay::RelayKind>>,
 }
 
 /// Formats microseconds since the epoch as RFC 3339 UTC with six decimals.
@@ -106,14 +116,21 @@ impl Record {
         describe: Describe,
     ) -> Record {
         let data = ev.kind.data();
+        let relay = ev.role == crate::net::Role::Relay;
         Record {
             ts: format_ts(ev.ts_us),
             session: ev.role.as_str().to_string(),
             event: ev.kind.name().to_string(),
             local: ev.local.map(|a| crate::net::addr::show(&a)),
             peer: ev.peer.map(|a| crate::net::addr::show(&a)),
-            client: ev.client,
+            client: ev.client.filter(|_| !relay),
             opcode: ev.opcode,
+            pair: ev.client.filter(|_| relay),
+            dir: relay_dir(ev),
+            relay: match &ev.kind {
+                EventKind::Relay(k) => Some(k.clone()),
+                _ => None,
+            },
             len: data.map(|d| d.len()),
             hex: data.map(to_hex),
             text: data.map(|_| text.unwrap_or_default()),
@@ -172,6 +189,24 @@ impl Record {
         self.hex
             .as_deref()
             .and_then(|h| crate::codec::parse_hex(h).ok())
+    }
+}
+
+/// A relay event's direction: its data's, or the one its fault, FIN or RST was in.
+fn relay_dir(ev: &Event) -> Option<crate::net::relay::Dir> {
+    use crate::net::relay::RelayKind;
+    if let Some(d) = crate::net::relay::host::data_dir(ev) {
+        return Some(d);
+    }
+    match &ev.kind {
+        EventKind::Relay(k) => match &**k {
+            RelayKind::Fault { dir, .. }
+            | RelayKind::Fin { dir }
+            | RelayKind::Reset { dir, .. }
+            | RelayKind::QueueFull { dir, .. } => Some(*dir),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -309,8 +344,15 @@ impl<W: Write> RecordWriter<W> {
             line.extend_from_slice(self.peer_text.get(p));
             line.push(b'"');
         }
-        if let Some(c) = ev.client {
-            write!(line, ",\"client\":{c}")?;
+        match (ev.client, crate::net::relay::host::data_dir(ev)) {
+            (c, Some(dir)) => {
+                if let Some(c) = c {
+                    write!(line, ",\"pair\":{c}")?;
+                }
+                write!(line, ",\"dir\":\"{}\"", dir.as_str())?;
+            }
+            (Some(c), None) => write!(line, ",\"client\":{c}")?,
+            (None, None) => {}
         }
         if let Some(op) = ev.opcode {
             line.extend_from_slice(b",\"opcode\":\"");
@@ -489,6 +531,7 @@ impl Record {
                 (None, None) => EventKind::Info(msg()),
             },
             "note" => EventKind::Note(msg()),
+            "relay" => EventKind::Relay(self.relay.clone()?),
             _ => return None,
         };
         Some(Event {
@@ -496,7 +539,7 @@ impl Record {
             role,
             local: self.local.as_deref().and_then(crate::net::addr::from_text),
             peer: self.peer.as_deref().and_then(crate::net::addr::from_text),
-            client: self.client,
+            client: self.client.or(self.pair),
             kind,
             opcode: self.opcode,
         })

@@ -76,6 +76,16 @@ impl Entry {
     pub fn data(&self) -> Option<&[u8]> {
         self.event.kind.data()
     }
+
+    /// The arrow of the direction column: a relay's data goes → client to server (up)
+    /// and ← server to client (down); other rows as [`Direction::symbol`].
+    pub fn arrow(&self) -> &'static str {
+        match crate::net::relay::host::data_dir(&self.event) {
+            Some(crate::net::relay::Dir::Up) => "→",
+            Some(crate::net::relay::Dir::Down) => "←",
+            None => self.direction().symbol(),
+        }
+    }
 }
 
 /// Per-TCP-client summary, for the server's client list.
@@ -199,20 +209,12 @@ impl LogStore {
                         c.ws = Some(hs.clone());
                     }
                 }
-                EventKind::Closed { .. } | EventKind::Reset { .. } => {
-                    if let Some(c) = self.clients.get_mut(&id)
-                        && c.open
-                    {
-                        c.open = false;
-                        self.closed_clients.push_back(id);
-                    }
-                    while self.closed_clients.len() > Self::MAX_CLOSED_CLIENTS {
-                        if let Some(old) = self.closed_clients.pop_front()
-                            && self.clients.remove(&old).is_some()
-                        {
-                            self.clients_forgotten += 1;
-                        }
-                    }
+                EventKind::Closed { .. } | EventKind::Reset { .. } => self.client_closed(id),
+                // A relay's pair (its client list is the pair list).
+                EventKind::Relay(k)
+                    if matches!(**k, crate::net::relay::RelayKind::PairClosed { .. }) =>
+                {
+                    self.client_closed(id)
                 }
                 _ => {
                     if let Some(c) = self.clients.get_mut(&id) {
@@ -222,6 +224,23 @@ impl LogStore {
             }
         }
         self.push_row(ev, false);
+    }
+
+    /// A client (a relay's pair) closed: kept in the list, the oldest closed ones leave it.
+    fn client_closed(&mut self, id: u64) {
+        if let Some(c) = self.clients.get_mut(&id)
+            && c.open
+        {
+            c.open = false;
+            self.closed_clients.push_back(id);
+        }
+        while self.closed_clients.len() > Self::MAX_CLOSED_CLIENTS {
+            if let Some(old) = self.closed_clients.pop_front()
+                && self.clients.remove(&old).is_some()
+            {
+                self.clients_forgotten += 1;
+            }
+        }
     }
 
     /// Adds a row without counting it: a frame cut from received TCP data for display

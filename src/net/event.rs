@@ -209,6 +209,10 @@ pub enum EventKind {
     },
     /// WebSocket: the opening handshake, a refusal, ping/pong, close frames, errors.
     Ws(super::ws::WsEvent),
+    /// Relay: what the relay told beyond data, accepts and errors (a pair's upstream, a
+    /// FIN or RST carried, a fault's effect, a pair closed…); the event's `client` is the
+    /// pair. Records call it `relay`, with the typed fields in `relay`.
+    Relay(Box<super::relay::RelayKind>),
 }
 
 /// Who is at the other end of a unix stream socket.
@@ -284,6 +288,7 @@ impl EventKind {
             EventKind::Error { .. } | EventKind::TlsFailed(_) => "error",
             EventKind::Ws(w) if w.is_error() => "error",
             EventKind::Note(_) => "note",
+            EventKind::Relay(_) => "relay",
             _ => "info",
         }
     }

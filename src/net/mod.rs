@@ -1,6 +1,7 @@
 //! The socket workers. Each running session (UDP sender, UDP receiver, TCP client,
 //! TCP server) is one thread that owns its sockets, takes [`Command`]s and reports
-//! [`Event`]s over crossbeam channels. Plain std + socket2 + mio: no GUI in here.
+//! [`Event`]s over crossbeam channels; a relay session runs [`relay`]'s threads behind the
+//! same channels (`relay::host`). Plain std + socket2 + mio: no GUI in here.
 //!
 //! ```no_run
 //! use socket_tester::net::{Session, SessionConfig, Role, Command, Payload, Target};
@@ -61,14 +62,28 @@ pub enum Role {
     TcpClient,
     #[serde(rename = "tcp-server")]
     TcpServer,
+    /// The relay: listens, forwards to an upstream, and reports both directions (each
+    /// event's `client` is the pair; rx is client → server, tx server → client).
+    #[serde(rename = "relay")]
+    Relay,
 }
 
 impl Role {
+    /// The four roles that talk to a peer themselves (the classic tabs).
     pub const ALL: [Role; 4] = [
         Role::UdpSender,
         Role::UdpReceiver,
         Role::TcpClient,
         Role::TcpServer,
+    ];
+
+    /// Every role, the relay last (the spool's role byte is an index in this list).
+    pub const EVERY: [Role; 5] = [
+        Role::UdpSender,
+        Role::UdpReceiver,
+        Role::TcpClient,
+        Role::TcpServer,
+        Role::Relay,
     ];
 
     /// The name used in records and on the command line.
@@ -78,11 +93,12 @@ impl Role {
             Role::UdpReceiver => "udp-recv",
             Role::TcpClient => "tcp-client",
             Role::TcpServer => "tcp-server",
+            Role::Relay => "relay",
         }
     }
 
     pub fn from_name(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
+        Role::EVERY.into_iter().find(|r| r.as_str() == s)
     }
 
     pub fn is_tcp(self) -> bool {
@@ -128,6 +144,9 @@ pub struct SessionConfig {
     pub resume_reading_after: Option<Duration>,
     /// TCP: speak WebSocket on the connection (with `tls`, wss). None: raw TCP.
     pub ws: Option<ws::WsOptions>,
+    /// The relay (role [`Role::Relay`]; `address` is where it listens): where it forwards,
+    /// its faults and their seed.
+    pub relay: Option<Box<relay::RelayConfig>>,
 }
 
 /// UDP multicast options. The receiver joins `group` (binding the wildcard address of the
@@ -183,7 +202,16 @@ impl SessionConfig {
             pause_reading: false,
             resume_reading_after: None,
             ws: None,
+            relay: None,
         }
+    }
+
+    /// A relay session: listens on `config.listen`, forwards to `config.to`.
+    pub fn relay(config: relay::RelayConfig) -> Self {
+        let mut c = SessionConfig::new(Role::Relay, config.listen.clone());
+        c.event_capacity = 4096;
+        c.relay = Some(Box::new(config));
+        c
     }
 
     pub fn encoding(mut self, enc: Encoding) -> Self {
@@ -267,6 +295,9 @@ pub enum Command {
     /// WebSocket: send a ping (the TCP client's connection, one server client, or with
     /// None every server client); the pong's round trip is told.
     WsPing(Option<u64>),
+    /// Relay: the faults of both directions from now on (each pair's writers take them
+    /// before their next chunk).
+    SetFaults(Box<relay::Faults>),
     /// End the session.
     Stop,
 }
@@ -291,6 +322,20 @@ impl Session {
         let (cmd_tx, cmd_rx) = crossbeam_channel::unbounded();
         let (ev_tx, ev_rx) = crossbeam_channel::bounded(config.event_capacity.max(16));
         let role = config.role;
+        if role == Role::Relay {
+            let thread = std::thread::Builder::new()
+                .name("session-relay".into())
+                .spawn(move || relay::host::run(config, cmd_rx, ev_tx, notify))
+                .ok();
+            return Session {
+                role,
+                commands: cmd_tx,
+                events: ev_rx,
+                waker: None,
+                thread,
+                stats: Default::default(),
+            };
+        }
         let poll = mio::Poll::new();
         let (poll, waker) = match poll {
             Ok(p) => match mio::Waker::new(p.registry(), worker::WAKER) {

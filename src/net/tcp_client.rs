@@ -328,7 +328,7 @@ impl<'a> Client<'a> {
                 }
             }
             Command::WsPing(_) => conn.ws_ping(ctx),
-            Command::SetDestination(_) | Command::StopListening => {
+            Command::SetDestination(_) | Command::StopListening | Command::SetFaults(_) => {
                 ctx.info(EventKind::NotApplicable);
             }
         }

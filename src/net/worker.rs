@@ -238,6 +238,8 @@ pub(crate) fn run(config: SessionConfig, poll: std::io::Result<mio::Poll>, mut c
             Role::UdpSender | Role::UdpReceiver => super::udp::run(&config, poll, &mut ctx),
             Role::TcpClient => super::tcp_client::run(&config, poll, &mut ctx),
             Role::TcpServer => super::tcp_server::run(&config, poll, &mut ctx),
+            // A relay session runs `relay::host` instead (see `Session::start`).
+            Role::Relay => {}
         }
         ctx.flush_notify();
     }));

@@ -224,6 +224,11 @@ impl Status {
         match &ev.kind {
             EventKind::Bound if own => self.state = ConnState::Bound,
             EventKind::Listening { .. } => self.state = ConnState::Listening,
+            EventKind::Relay(k)
+                if matches!(**k, crate::net::relay::RelayKind::Listening { .. }) =>
+            {
+                self.state = ConnState::Listening
+            }
             EventKind::StoppedListening { .. } => self.listen_stopped = true,
             EventKind::ReadingPaused => self.reading_paused = true,
             EventKind::ReadingResumed => self.reading_paused = false,
@@ -259,7 +264,7 @@ impl Status {
             EventKind::Error { .. } | EventKind::TlsFailed(_) if own => {
                 self.state = ConnState::Error(Box::new(ev.clone()))
             }
-            EventKind::Rx(d) if !self.role.is_tcp() => {
+            EventKind::Rx(d) if matches!(self.role, Role::UdpSender | Role::UdpReceiver) => {
                 if let Some(p) = ev.peer {
                     self.last_sender = Some(p);
                     if !self.senders.contains(&p) {
@@ -274,8 +279,12 @@ impl Status {
             _ => {}
         }
         self.rates.push(ev);
-        self.timeline.on_event(ev);
-        self.tcp.on_event(self.role, ev);
+        // The socket-call strip and the TCP diagram follow one socket; a relay has two per
+        // pair (its tab shows neither).
+        if self.role != Role::Relay {
+            self.timeline.on_event(ev);
+            self.tcp.on_event(self.role, ev);
+        }
     }
 
     /// The worker ended.

@@ -1,6 +1,7 @@
 //! `socket-tester relay` as a user runs it: a std::net echo server behind it, a std::net
-//! client in front; the lines on stdout, the JSON Lines record with both directions, and
-//! the exit codes (2 for bad arguments, 1 when it cannot listen).
+//! client in front; the lines on stdout, the runtime's JSON Lines record with both
+//! directions (each row's pair and dir), `export` and `replay` reading it, and the exit
+//! codes (2 for bad arguments, 1 when it cannot listen).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -48,8 +49,8 @@ fn run_relay(args: &[&std::ffi::OsStr]) -> (String, Option<i32>) {
             "ended early: {lines:?}"
         );
         lines.push(line.clone());
-        if line.contains("listening") {
-            let addr = line.split_whitespace().nth(2).expect("the address");
+        if let Some((_, rest)) = line.split_once("listening on ") {
+            let addr = rest.split_whitespace().next().expect("the address");
             break addr.to_string();
         }
     };
@@ -99,12 +100,24 @@ fn relay_prints_both_directions_and_records_them() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("a JSON line"))
         .collect();
-    let data = |dir: &str| {
+    // The runtime's record: rx is client → server (up), tx server → client (down).
+    let data = |event: &str, dir: &str| {
         rows.iter().any(|r| {
-            r["event"] == "data" && r["dir"] == dir && r["pair"] == 1 && r["bytes"] == "68656c6c6f"
+            r["session"] == "relay"
+                && r["event"] == event
+                && r["dir"] == dir
+                && r["pair"] == 1
+                && r["hex"] == "68656c6c6f"
         })
     };
-    assert!(data("up") && data("down"), "{rec}");
+    assert!(data("rx", "up") && data("tx", "down"), "{rec}");
+    // The relay's own events keep their typed fields.
+    assert!(
+        rows.iter().any(|r| r["event"] == "relay"
+            && r["dir"] == "up"
+            && r["relay"]["what"]["fault"] == "delayed"),
+        "{rec}"
+    );
 }
 
 #[test]
@@ -196,10 +209,58 @@ fn a_relay_that_cannot_listen_exits_1() {
             "127.0.0.1:9",
             "--duration",
             "5s",
+            "--headless",
         ])
         .output()
         .expect("run");
     assert_eq!(o.status.code(), Some(1));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("error:"), "{out}");
+}
+
+#[test]
+fn the_relay_record_is_exported_and_replayed_against_the_server() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let record = dir.path().join("relay.jsonl");
+    let (all, code) = run_relay(&["--record".as_ref(), record.as_os_str()]);
+    assert_eq!(code, Some(0), "{all}");
+    // CSV: the pair in the client column, the direction in the event column.
+    let csv = dir.path().join("relay.csv");
+    let o = bin()
+        .arg("export")
+        .arg(&record)
+        .arg("--to")
+        .arg(&csv)
+        .output()
+        .expect("export");
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let text = std::fs::read_to_string(&csv).expect("csv");
+    let row = |dir: &str| {
+        text.lines().any(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            cells.get(1) == Some(&"relay")
+                && cells.get(2) == Some(&dir)
+                && cells.get(5) == Some(&"1")
+                && (l.contains("68 65 6c 6c 6f") || l.contains("68656c6c6f"))
+        })
+    };
+    assert!(row("up") && row("down"), "{text}");
+    // Replay what the client sent (rx) straight to the server: its reply is as recorded.
+    let o = bin()
+        .arg("replay")
+        .arg(&record)
+        .args([
+            "--to",
+            &echo_server(),
+            "--side",
+            "rx",
+            "--check",
+            "--speed",
+            "max",
+        ])
+        .output()
+        .expect("replay");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("1 replies as recorded, 0 not"), "{out}");
 }

@@ -143,7 +143,9 @@ fn a_refused_upstream_closes_the_client_with_the_reason() {
         matches!(c.read(&mut buf), Ok(0) | Err(_)),
         "the client is closed"
     );
-    wait_for(&relay, &mut seen, |k| matches!(k, RelayKind::PairClosed));
+    wait_for(&relay, &mut seen, |k| {
+        matches!(k, RelayKind::PairClosed { .. })
+    });
     relay.stop_and_join();
 }
 

@@ -34,6 +34,11 @@ fn wait_ready(s: &Session) {
         match s.events().recv_timeout(left) {
             Ok(ev) => match ev.kind {
                 EventKind::Bound | EventKind::Listening { .. } | EventKind::Connected => return,
+                EventKind::Relay(k)
+                    if matches!(*k, socket_tester::net::relay::RelayKind::Listening { .. }) =>
+                {
+                    return;
+                }
                 EventKind::Error {
                     detail: message, ..
                 } => panic!("{:?}: {message}", s.role()),
@@ -54,13 +59,16 @@ fn cycles(n: usize) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let server = listener.local_addr().unwrap().to_string();
     let (t0, f0) = (threads(), fds());
-    for role in Role::ALL {
+    for role in Role::EVERY {
         let (t_role, f_role) = (threads(), fds());
         for _ in 0..n {
             let cfg = match role {
                 Role::UdpSender => SessionConfig::new(role, "127.0.0.1:9"),
                 Role::UdpReceiver | Role::TcpServer => SessionConfig::new(role, "127.0.0.1:0"),
                 Role::TcpClient => SessionConfig::new(role, server.clone()),
+                Role::Relay => {
+                    socket_tester::net::relay::host::config("127.0.0.1:0", &server, false)
+                }
             };
             let mut s = Session::start(cfg, None);
             let accepted = (role == Role::TcpClient).then(|| listener.accept().unwrap());

@@ -26,6 +26,7 @@ mod off_path;
 mod packets;
 mod pause_reading;
 mod port_errors;
+mod relay;
 mod replay;
 mod roster;
 mod rule_typing;

@@ -183,6 +183,8 @@ fn ui_widgets_do_not_take_the_whole_tab() {
         // drawing.
         "controls",
         "enc_banner",
+        // The Relay tab's drawing (its fields, faults and pair list around the tab's log).
+        "relay_tab",
         "mode",
         "app",
         "action",

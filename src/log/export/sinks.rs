@@ -9,6 +9,12 @@ use crate::log::record::Record;
 use std::io::{self, Write};
 
 fn arrow(rec: &Record) -> &'static str {
+    // A relay's data: → client to server (up), ← server to client (down).
+    match rec.dir.filter(|_| rec.len.is_some()) {
+        Some(crate::net::relay::Dir::Up) => return "→",
+        Some(crate::net::relay::Dir::Down) => return "←",
+        None => {}
+    }
     match rec.event.as_str() {
         "rx" => "←",
         "tx" => "→",
@@ -27,7 +33,7 @@ pub(super) struct Txt(pub Style);
 
 impl<W: Write> Sink<W> for Txt {
     fn record(&mut self, out: &mut W, rec: &Record) -> io::Result<u64> {
-        let peer = match (&rec.peer, rec.client) {
+        let peer = match (&rec.peer, rec.client.or(rec.pair)) {
             (Some(p), Some(c)) => format!("{p} #{c}"),
             (Some(p), None) => p.clone(),
             (None, _) => rec
@@ -91,10 +97,18 @@ impl<W: Write> Sink<W> for Csv {
         let cells = [
             self.0.time(r),
             r.session.clone(),
-            r.event.clone(),
+            // A relay's data says its direction (up = client → server) for rx/tx.
+            match r.dir.filter(|_| r.len.is_some()) {
+                Some(d) => d.as_str().to_string(),
+                None => r.event.clone(),
+            },
             o(&r.local),
             o(&r.peer),
-            r.client.map(|c| c.to_string()).unwrap_or_default(),
+            // A relay's pair in the client column.
+            r.client
+                .or(r.pair)
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
             r.len.map(|c| c.to_string()).unwrap_or_default(),
             o(&r.hex),
             o(&r.text),
@@ -172,7 +186,7 @@ tr.rx td.dir{{color:#06c}} tr.tx td.dir{{color:#080}} tr.warn{{background:#fee}}
             "error" | "reset" => "warn",
             _ => "info",
         };
-        let peer = match (&r.peer, r.client) {
+        let peer = match (&r.peer, r.client.or(r.pair)) {
             (Some(p), Some(c)) => format!("{p} #{c}"),
             (Some(p), None) => p.clone(),
             _ => String::new(),

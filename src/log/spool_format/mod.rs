@@ -14,7 +14,7 @@
 //! Record tags: 1 encoding (body: its label); 2 address, defining the next address index
 //! (body: 4, IPv4, port; or 6, IPv6, port; or 7, IPv6, port, flowinfo and scope id as
 //! varints); 3 address reset (indices start again from 0); 4 role (body: its index in
-//! `Role::ALL`); 16 rx and 17 tx (body: event head, then the raw bytes); 18 any other event
+//! `Role::EVERY`); 16 rx and 17 tx (body: event head, then the raw bytes); 18 any other event
 //! (event head, then the `EventKind` as serde JSON, so new kinds need no format change).
 //! The event head is `flags:u8` (1 local, 2 peer, 4 client), `ts delta:zigzag` (from the
 //! previous event; the first from `start_us`), then the local and peer address indices and
@@ -95,12 +95,12 @@ pub(crate) fn unzigzag(v: u64) -> i64 {
 }
 
 fn role_byte(r: Option<Role>) -> u8 {
-    r.and_then(|r| Role::ALL.iter().position(|x| *x == r))
+    r.and_then(|r| Role::EVERY.iter().position(|x| *x == r))
         .map_or(NO_ROLE, |i| i as u8)
 }
 
 pub(crate) fn role_from(b: u8) -> Option<Role> {
-    Role::ALL.get(b as usize).copied()
+    Role::EVERY.get(b as usize).copied()
 }
 
 fn push_addr(out: &mut Vec<u8>, a: SocketAddr) {

@@ -63,6 +63,41 @@ impl Faults {
     }
 }
 
+/// The faults every pair's writers read, changed while the relay runs: a generation
+/// number (one atomic load per chunk) says when to take a fresh copy under the lock.
+#[derive(Debug, Default)]
+pub(crate) struct LiveFaults {
+    generation: std::sync::atomic::AtomicU64,
+    faults: std::sync::RwLock<Faults>,
+}
+
+impl LiveFaults {
+    pub fn new(f: Faults) -> LiveFaults {
+        LiveFaults {
+            generation: Default::default(),
+            faults: std::sync::RwLock::new(f),
+        }
+    }
+
+    /// The generation of the faults now in force (bumped by each [`LiveFaults::set`]).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// A copy of one direction's faults, with the generation it belongs to.
+    pub fn dir(&self, d: Dir) -> (DirFaults, u64) {
+        let f = self.faults.read().unwrap_or_else(|e| e.into_inner());
+        (f.dir(d).clone(), self.generation())
+    }
+
+    pub fn set(&self, new: Faults) {
+        let mut f = self.faults.write().unwrap_or_else(|e| e.into_inner());
+        *f = new;
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
 /// The random numbers of one direction of one pair: the same seed, pair and direction
 /// give the same sequence.
 pub(crate) struct Dice(fastrand::Rng);

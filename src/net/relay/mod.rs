@@ -10,6 +10,7 @@
 //! by the writer. Events go out on a bounded channel: a slow reader slows the relay.
 
 pub mod faults;
+pub mod host;
 mod pipe;
 mod tcp;
 mod udp;
@@ -121,6 +122,24 @@ pub const FAULT_COUNTERS: [&str; 10] = [
     "swallowed",
 ];
 
+/// Why a pair ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PairEnd {
+    /// TCP: both directions carried their FIN.
+    BothFin,
+    /// TCP: one side reset (or failed), carried to the other as RST.
+    Reset,
+    /// TCP: a fault cut it (reset-after, close-after).
+    Cut,
+    /// The upstream connection failed (TCP) or its socket could not be made (UDP).
+    UpstreamFailed,
+    /// UDP: the mapping was idle for the idle timeout.
+    Idle,
+    /// The relay stopped.
+    Stopped,
+}
+
 /// What happened in the relay.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "kebab-case")]
@@ -150,6 +169,9 @@ pub enum RelayKind {
     Reset { dir: Dir, reason: ResetReason },
     /// A fault acted on `dir`.
     Fault { dir: Dir, what: FaultDone },
+    /// The faults were changed while running: each pair's writers take them before their
+    /// next chunk. `off`: every fault is now off.
+    FaultsChanged { off: bool },
     /// UDP: a datagram from a new source was dropped: this many sources are mapped already.
     TooManySources { limit: usize },
     /// UDP: the queue of `dir` was full; a datagram of `len` bytes was dropped.
@@ -157,7 +179,7 @@ pub enum RelayKind {
     /// UDP: the source's mapping ended after `idle_ms` without traffic.
     Expired { idle_ms: u64 },
     /// The pair ended: both directions finished (TCP) or the mapping is gone (UDP).
-    PairClosed,
+    PairClosed { why: PairEnd },
     /// Something failed (bind, accept, a read or a write). Shown, never parsed.
     Error { kind: ErrorKind, detail: String },
     /// The relay stopped.
@@ -258,6 +280,8 @@ pub(crate) struct Hub {
     pub stop: Arc<AtomicBool>,
     pub counters: Arc<Counters>,
     pub local: Option<SocketAddr>,
+    /// The faults in force (changed live by [`Relay::set_faults`]).
+    pub faults: Arc<faults::LiveFaults>,
 }
 
 impl Hub {
@@ -322,6 +346,7 @@ pub struct Relay {
     events: Receiver<RelayEvent>,
     stop: Arc<AtomicBool>,
     counters: Arc<Counters>,
+    faults: Arc<faults::LiveFaults>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -332,11 +357,13 @@ impl Relay {
         let (tx, rx) = crossbeam_channel::bounded(4096);
         let stop = Arc::new(AtomicBool::new(false));
         let counters = Arc::new(Counters::default());
+        let live = Arc::new(faults::LiveFaults::new(config.faults.clone()));
         let hub = Hub {
             events: tx,
             stop: stop.clone(),
             counters: counters.clone(),
             local: None,
+            faults: live.clone(),
         };
         let thread = std::thread::Builder::new()
             .name("relay".into())
@@ -369,8 +396,15 @@ impl Relay {
             events: rx,
             stop,
             counters,
+            faults: live,
             thread,
         }
+    }
+
+    /// Changes the faults of both directions while running: every pair's writers (those
+    /// open and those to come) take them before their next chunk.
+    pub fn set_faults(&self, f: Faults) {
+        self.faults.set(f);
     }
 
     pub fn events(&self) -> &Receiver<RelayEvent> {

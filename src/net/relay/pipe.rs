@@ -51,6 +51,8 @@ pub(crate) struct Pipe {
     pub peer: SocketAddr,
     pub hub: Hub,
     faults: DirFaults,
+    /// The generation of [`super::faults::LiveFaults`] that `faults` is a copy of.
+    generation: u64,
     dice: Dice,
     started: Instant,
     /// Bytes that went this way so far (offsets of corruption count from here).
@@ -63,21 +65,23 @@ pub(crate) struct Pipe {
 }
 
 impl Pipe {
+    /// The writer of `dir` for a pair; its faults are the relay's live ones.
     pub fn new(
         dir: Dir,
         pair: u64,
         peer: SocketAddr,
         hub: Hub,
-        faults: DirFaults,
         seed: u64,
         datagrams: bool,
     ) -> Pipe {
+        let (faults, generation) = hub.faults.dir(dir);
         Pipe {
             dir,
             pair,
             peer,
             hub,
             faults,
+            generation,
             dice: Dice::new(seed, pair, dir),
             started: Instant::now(),
             offset: 0,
@@ -85,6 +89,13 @@ impl Pipe {
             last_due: None,
             datagrams,
             held: Vec::new(),
+        }
+    }
+
+    /// Takes the relay's faults again if they changed since the last chunk.
+    fn refresh_faults(&mut self) {
+        if self.hub.faults.generation() != self.generation {
+            (self.faults, self.generation) = self.hub.faults.dir(self.dir);
         }
     }
 
@@ -328,6 +339,7 @@ impl Pipe {
                 None => match rx.recv_timeout(STEP) {
                     Ok(m) => m,
                     Err(RecvTimeoutError::Timeout) => {
+                        self.refresh_faults();
                         if let Err(e) = self.flush_held(write) {
                             return End::Failed(e);
                         }
@@ -339,6 +351,7 @@ impl Pipe {
                     Err(RecvTimeoutError::Disconnected) => return End::Gone,
                 },
             };
+            self.refresh_faults();
             let (mut bytes, at) = match msg {
                 Msg::Data(b, at) => (b, at),
                 Msg::Fin => return End::Fin,

@@ -3,7 +3,7 @@
 //! carried their FIN, or one side resets.
 
 use super::pipe::{Cut, End, Msg, Pipe, QUEUE};
-use super::{Dir, FaultDone, Hub, RelayConfig, RelayKind};
+use super::{Dir, FaultDone, Hub, PairEnd, RelayConfig, RelayKind};
 use crate::net::ResetReason;
 use crate::net::error::{ErrorKind, Op, describe};
 use crossbeam_channel::{SendTimeoutError, Sender};
@@ -152,7 +152,8 @@ fn pair(c: TcpStream, peer: SocketAddr, id: u64, config: &RelayConfig, hub: &Hub
                 RelayKind::UpstreamFailed { kind, detail },
             );
             drop(c);
-            hub.emit(Some(id), Some(peer), RelayKind::PairClosed);
+            let why = PairEnd::UpstreamFailed;
+            hub.emit(Some(id), Some(peer), RelayKind::PairClosed { why });
             return;
         }
     };
@@ -173,7 +174,8 @@ fn pair(c: TcpStream, peer: SocketAddr, id: u64, config: &RelayConfig, hub: &Hub
         let _ = sock.set_write_timeout(Some(STEP));
     }
     let closing = AtomicBool::new(false);
-    std::thread::scope(|scope| {
+    let ends: Vec<Option<PairEnd>> = std::thread::scope(|scope| {
+        let mut writers = Vec::new();
         for dir in [Dir::Up, Dir::Down] {
             let (src, dst) = match dir {
                 Dir::Up => (&c, &s),
@@ -182,25 +184,41 @@ fn pair(c: TcpStream, peer: SocketAddr, id: u64, config: &RelayConfig, hub: &Hub
             let (tx, rx) = crossbeam_channel::bounded(QUEUE);
             let closing = &closing;
             scope.spawn(move || read_side(src, &tx, hub, closing));
-            let mut pipe = Pipe::new(
-                dir,
-                id,
-                peer,
-                hub.clone(),
-                config.faults.dir(dir).clone(),
-                seed,
-                false,
-            );
-            scope.spawn(move || {
+            let mut pipe = Pipe::new(dir, id, peer, hub.clone(), seed, false);
+            writers.push(scope.spawn(move || {
                 let mut write = |b: &[u8]| write_all(dst, b, closing, hub);
                 let end = pipe.run(&rx, &mut write, closing);
+                let why = end_reason(&end);
                 finish(&pipe, end, src, dst, closing);
-            });
+                why
+            }));
         }
+        writers
+            .into_iter()
+            .map(|w| w.join().ok().flatten())
+            .collect()
     });
     // Both sockets close here (with SO_LINGER 0 where a reset is carried: RST).
     drop((c, s));
-    hub.emit(Some(id), Some(peer), RelayKind::PairClosed);
+    let why = if ends.contains(&Some(PairEnd::Cut)) {
+        PairEnd::Cut
+    } else if ends.contains(&Some(PairEnd::Reset)) {
+        PairEnd::Reset
+    } else if hub.stopping() {
+        PairEnd::Stopped
+    } else {
+        PairEnd::BothFin
+    };
+    hub.emit(Some(id), Some(peer), RelayKind::PairClosed { why });
+}
+
+/// What a direction's end says of the pair's (None: a FIN, or the other side ended it).
+fn end_reason(end: &End) -> Option<PairEnd> {
+    match end {
+        End::Cut(_) => Some(PairEnd::Cut),
+        End::Reset(_) | End::Failed(_) => Some(PairEnd::Reset),
+        End::Fin | End::Gone => None,
+    }
 }
 
 /// Carries out how a direction ended onto the sockets, and tells it.

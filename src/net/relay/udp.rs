@@ -3,7 +3,7 @@
 //! after an idle timeout. Replies go back to the source their socket belongs to.
 
 use super::pipe::{Msg, Pipe, QUEUE};
-use super::{Dir, Hub, RelayConfig, RelayKind};
+use super::{Dir, Hub, PairEnd, RelayConfig, RelayKind};
 use crate::net::error::{ErrorKind, Op};
 use crossbeam_channel::{Sender, TrySendError};
 use std::collections::HashMap;
@@ -200,7 +200,8 @@ fn open(
         Ok(s) => s,
         Err(e) => {
             hub.error(Some(id), Some(src), &e, Op::Connect, &config.to);
-            hub.emit(Some(id), Some(src), RelayKind::PairClosed);
+            let why = PairEnd::UpstreamFailed;
+            hub.emit(Some(id), Some(src), RelayKind::PairClosed { why });
             return None;
         }
     };
@@ -219,7 +220,6 @@ fn open(
     let last = Arc::new(AtomicU64::new(base.elapsed().as_millis() as u64));
     let done = Arc::new(AtomicBool::new(false));
     let (h, l, d, lis) = (hub.clone(), last.clone(), done.clone(), listener.clone());
-    let faults = config.faults.clone();
     let idle = config.idle_timeout;
     let to_text = config.to.clone();
     let thread = std::thread::Builder::new()
@@ -229,8 +229,7 @@ fn open(
                 let (up, h, d) = (&up, &h, &*d);
                 let (dtx, drx) = crossbeam_channel::bounded(QUEUE * 4);
                 scope.spawn(move || {
-                    let mut pipe =
-                        Pipe::new(Dir::Up, id, src, h.clone(), faults.up.clone(), seed, true);
+                    let mut pipe = Pipe::new(Dir::Up, id, src, h.clone(), seed, true);
                     let mut write = |b: &[u8]| {
                         if let Err(e) = up.send(b) {
                             h.error(Some(id), Some(src), &e, Op::Send, &to_text);
@@ -240,21 +239,18 @@ fn open(
                     pipe.run(&rx, &mut write, d);
                 });
                 scope.spawn(move || {
-                    let mut pipe = Pipe::new(
-                        Dir::Down,
-                        id,
-                        src,
-                        h.clone(),
-                        faults.down.clone(),
-                        seed,
-                        true,
-                    );
+                    let mut pipe = Pipe::new(Dir::Down, id, src, h.clone(), seed, true);
                     let mut write = |b: &[u8]| lis.send_to(b, src).map(|_| ());
                     pipe.run(&drx, &mut write, d);
                 });
                 read_replies(up, &dtx, h, d, &l, base, idle, id, src);
             });
-            h.emit(Some(id), Some(src), RelayKind::PairClosed);
+            let why = if h.stopping() {
+                PairEnd::Stopped
+            } else {
+                PairEnd::Idle
+            };
+            h.emit(Some(id), Some(src), RelayKind::PairClosed { why });
         });
     match thread {
         Ok(t) => Some(Mapping {

@@ -264,6 +264,7 @@ impl Udp {
             | Command::SetShaping(_)
             | Command::PauseReading(_)
             | Command::StopListening
+            | Command::SetFaults(_)
             | Command::WsPing(_) => {
                 ctx.info(EventKind::NotApplicable);
             }

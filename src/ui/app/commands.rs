@@ -59,12 +59,12 @@ impl App {
     /// Puts a preset into the window: every tab's fields and the tab shown. Refused while a
     /// session runs (its fields cannot change under it).
     pub fn apply_preset(&mut self, preset: Preset) -> Result<(), String> {
-        if Role::ALL.iter().any(|r| self.panel(*r).is_running()) {
+        if Role::EVERY.iter().any(|r| self.panel(*r).is_running()) {
             return Err(fl!(loader(self.classroom.lang), "preset-stop-first"));
         }
         lab::close_split(self);
         self.tab = preset.tab;
-        for role in Role::ALL {
+        for role in Role::EVERY {
             let s = preset.settings(role).clone();
             let p = self.panel_mut(role);
             let enc = crate::ui::pickers::encoding_picker::from_label(&s.encoding);

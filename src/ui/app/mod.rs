@@ -1,6 +1,6 @@
-//! The application: the tab bar over the four session tabs, the status line, keyboard
-//! shortcuts, draining every session's events each frame, persistence of the fields,
-//! the CJK font fallback, and opening on a command-line launch.
+//! The application: the tab bar over the five tabs (the four roles and the Relay), the
+//! status line, keyboard shortcuts, draining every session's events each frame,
+//! persistence of the fields, the CJK font fallback, and opening on a command-line launch.
 
 mod commands;
 mod fonts;
@@ -53,13 +53,9 @@ pub struct App {
     pub packets: packets::Packets,
 }
 
+/// The panel of a role's tab: one for each of [`Role::EVERY`], the Relay tab last.
 fn index(role: Role) -> usize {
-    match role {
-        Role::UdpSender => 0,
-        Role::UdpReceiver => 1,
-        Role::TcpClient => 2,
-        Role::TcpServer => 3,
-    }
+    Role::EVERY.iter().position(|r| *r == role).unwrap_or(0)
 }
 
 impl App {
@@ -75,6 +71,7 @@ impl App {
             SessionPanel::new(Role::UdpReceiver, p.udp_receiver),
             SessionPanel::new(Role::TcpClient, p.tcp_client),
             SessionPanel::new(Role::TcpServer, p.tcp_server),
+            SessionPanel::new(Role::Relay, p.relay),
         ];
         for panel in &mut panels {
             let (rows, bytes) = p.log.caps();
@@ -174,6 +171,7 @@ impl App {
             udp_receiver: self.user_panel(Role::UdpReceiver).settings.clone(),
             tcp_client: self.user_panel(Role::TcpClient).settings.clone(),
             tcp_server: self.user_panel(Role::TcpServer).settings.clone(),
+            relay: self.user_panel(Role::Relay).settings.clone(),
             classroom: self.classroom.settings.clone(),
             log: self.log_settings,
             last_folder: crate::ui::dialogs::file_dialog::last_dir(),
@@ -259,7 +257,7 @@ impl App {
                 let packets = fl!(crate::ui::common::lang::ui_loader(ui), "pk-title");
                 ui.toggle_value(&mut self.packets.panel.open, packets);
                 ui.separator();
-                for role in Role::ALL {
+                for role in Role::EVERY {
                     let lang = self.classroom.lang;
                     let name = crate::ui::common::lang::tab_label(lang, role);
                     ui.selectable_value(&mut self.tab, role, RichText::new(&name).size(15.0));
@@ -297,9 +295,17 @@ impl App {
             }
             ui.add_space(2.0);
         });
-        crate::ui::classroom::mode::session_panels(ui, &mut self.classroom, panel);
+        // The lesson's panels (socket calls, the TCP diagram) follow one socket: a relay
+        // has two per pair, and none of them.
+        if tab != Role::Relay {
+            crate::ui::classroom::mode::session_panels(ui, &mut self.classroom, panel);
+        }
         egui::CentralPanel::default().show(ui, |ui| {
-            crate::ui::tabs::session_panel::show(ui, panel, send_key, &notify);
+            if tab == Role::Relay {
+                crate::ui::tabs::relay_tab::show(ui, panel, &notify);
+            } else {
+                crate::ui::tabs::session_panel::show(ui, panel, send_key, &notify);
+            }
         });
         self.recovery.show(ui.ctx());
     }
@@ -343,6 +349,7 @@ pub fn tab_name(role: Role) -> &'static str {
         Role::UdpReceiver => "UDP Receiver",
         Role::TcpClient => "TCP Client",
         Role::TcpServer => "TCP Server",
+        Role::Relay => "Relay",
     }
 }
 

@@ -184,6 +184,8 @@ impl App {
         let to = match p.role {
             Role::UdpSender | Role::TcpClient => typed,
             Role::UdpReceiver => p.reply_to.or(p.st.last_sender).map(|a| a.to_string()),
+            // A relay sends nothing of its own.
+            Role::Relay => None,
             Role::TcpServer => {
                 let v = p.view();
                 p.selected_client

@@ -23,6 +23,8 @@ pub struct Preset {
     pub udp_receiver: TabSettings,
     pub tcp_client: TabSettings,
     pub tcp_server: TabSettings,
+    /// The Relay tab (its listening address, server, protocol and faults).
+    pub relay: TabSettings,
 }
 
 impl Default for Preset {
@@ -163,11 +165,12 @@ impl std::fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
-const SECTIONS: [(&str, Role); 4] = [
+const SECTIONS: [(&str, Role); 5] = [
     ("udp_sender", Role::UdpSender),
     ("udp_receiver", Role::UdpReceiver),
     ("tcp_client", Role::TcpClient),
     ("tcp_server", Role::TcpServer),
+    ("relay", Role::Relay),
 ];
 
 impl Preset {
@@ -178,6 +181,7 @@ impl Preset {
             udp_receiver: p.udp_receiver.clone(),
             tcp_client: p.tcp_client.clone(),
             tcp_server: p.tcp_server.clone(),
+            relay: p.relay.clone(),
         }
     }
 
@@ -187,6 +191,7 @@ impl Preset {
             Role::UdpReceiver => &self.udp_receiver,
             Role::TcpClient => &self.tcp_client,
             Role::TcpServer => &self.tcp_server,
+            Role::Relay => &self.relay,
         }
     }
 
@@ -197,6 +202,7 @@ impl Preset {
         p.udp_receiver = self.udp_receiver;
         p.tcp_client = self.tcp_client;
         p.tcp_server = self.tcp_server;
+        p.relay = self.relay;
         p
     }
 
@@ -260,7 +266,7 @@ fn line_of_key(text: &str, section: &str, key: &str) -> Option<usize> {
 
 /// Checks one tab's fields the way its Start button does: (field, problem) on failure.
 fn check_tab(role: Role, s: &TabSettings) -> Result<(), (&'static str, FieldProblem)> {
-    let bind_side = matches!(role, Role::UdpReceiver | Role::TcpServer);
+    let bind_side = matches!(role, Role::UdpReceiver | Role::TcpServer | Role::Relay);
     let bad = |key: &'static str| move |e| (key, FieldProblem::Addr(e));
     // A unix socket address (`unix:/path`) has no port.
     match addr::unix(&s.host) {

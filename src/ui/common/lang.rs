@@ -34,5 +34,6 @@ pub fn tab_label(lang: Lang, role: Role) -> String {
         Role::UdpReceiver => fl!(loader(lang), "tab-udp-receiver"),
         Role::TcpClient => fl!(loader(lang), "tab-tcp-client"),
         Role::TcpServer => fl!(loader(lang), "tab-tcp-server"),
+        Role::Relay => fl!(loader(lang), "tab-relay"),
     }
 }

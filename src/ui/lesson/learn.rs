@@ -144,5 +144,9 @@ pub fn about(lang: Lang, role: crate::net::Role) -> (String, String) {
             fl!(loader(lang), "about-tcp-server"),
             fl!(loader(lang), "about-tcp-server-more"),
         ),
+        Role::Relay => (
+            fl!(loader(lang), "about-relay"),
+            fl!(loader(lang), "about-relay-more"),
+        ),
     }
 }

@@ -279,7 +279,7 @@ fn meta_cell(ui: &mut Ui, c: MetaCol, e: &Entry) {
             );
         }
         MetaCol::Dir => {
-            let rt = RichText::new(dir.symbol()).color(dir_color(dir, ui));
+            let rt = RichText::new(e.arrow()).color(dir_color(dir, ui));
             ui.add(egui::Label::new(rt).selectable(false));
         }
         MetaCol::Peer => {

@@ -23,7 +23,7 @@ pub fn format_row(e: &Entry, hex: bool) -> String {
     let line = format!(
         "{}  {}  {}  {}  {}",
         format_time(e.event.ts_us),
-        e.direction().symbol(),
+        e.arrow(),
         peer_text(e),
         len,
         data

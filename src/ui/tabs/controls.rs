@@ -71,6 +71,8 @@ pub(super) fn fields(
             Role::UdpReceiver => udp_receiver::fields(ui, s, editable, failure),
             Role::TcpClient => tcp_client::fields(ui, s, editable),
             Role::TcpServer => tcp_server::fields(ui, s, editable, compact, failure),
+            // No tab of the window is a relay's.
+            Role::Relay => false,
         };
     };
     // Simple mode's column: one field (with its note under it) after the other.
@@ -169,7 +171,12 @@ fn stop_listening_button(ui: &mut Ui, p: &mut SessionPanel) {
 
 /// Bind / Connect / Listen, or its opposite while the session runs (off while it stops,
 /// and while a field is bad).
-fn main_button(ui: &mut Ui, p: &mut SessionPanel, valid: bool, notify: &Option<Notifier>) {
+pub(super) fn main_button(
+    ui: &mut Ui,
+    p: &mut SessionPanel,
+    valid: bool,
+    notify: &Option<Notifier>,
+) {
     let lang = p.lang;
     let (start, stop) = match p.role {
         Role::UdpSender | Role::UdpReceiver => (
@@ -180,7 +187,7 @@ fn main_button(ui: &mut Ui, p: &mut SessionPanel, valid: bool, notify: &Option<N
             fl!(loader(lang), "btn-connect"),
             fl!(loader(lang), "btn-disconnect"),
         ),
-        Role::TcpServer => (
+        Role::TcpServer | Role::Relay => (
             fl!(loader(lang), "btn-listen"),
             fl!(loader(lang), "btn-stop"),
         ),

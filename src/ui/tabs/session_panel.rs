@@ -209,7 +209,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
 
 /// The lesson's hint for this role: one line, cut to the width on a narrow pane; the
 /// whole text and more on hover.
-fn about_line(ui: &mut Ui, p: &SessionPanel, tiny: bool) {
+pub(super) fn about_line(ui: &mut Ui, p: &SessionPanel, tiny: bool) {
     let (hint, more) = crate::ui::lesson::learn::about(p.lang, p.role);
     let about = fl!(loader(p.lang), "about-prefix", hint = hint);
     let about_line = egui::Label::new(RichText::new(&about).weak())
@@ -302,7 +302,7 @@ fn client_panel(ui: &mut Ui, p: &mut SessionPanel) {
 }
 
 /// The log, with a note on what one row is, and what its toolbar asked for applied.
-fn log_panel(ui: &mut Ui, p: &mut SessionPanel, tiny: bool) {
+pub(super) fn log_panel(ui: &mut Ui, p: &mut SessionPanel, tiny: bool) {
     super::enc_banner::show(ui, p);
     if !tiny {
         rows_note(ui, p);
@@ -316,7 +316,8 @@ fn log_panel(ui: &mut Ui, p: &mut SessionPanel, tiny: bool) {
             &v.store,
             &mut p.log,
             &mut p.settings.display,
-            p.role == Role::TcpServer,
+            // The TCP server's client filter is the relay's pair filter.
+            matches!(p.role, Role::TcpServer | Role::Relay),
             p.role.as_str(),
         )
     };
@@ -369,7 +370,10 @@ fn rows_note_text(p: &SessionPanel) -> Option<String> {
     let lang = p.lang;
     let raw_tcp =
         p.role.is_tcp() && matches!(p.settings.framing.framing(), Ok(crate::codec::Framing::Raw));
-    if !p.role.is_tcp() {
+    if p.role == Role::Relay {
+        // A relay's row is what one side's read gave, forwarded (the faults may cut it).
+        None
+    } else if !p.role.is_tcp() {
         Some(fl!(loader(lang), "rows-udp"))
     } else if raw_tcp {
         Some(fl!(loader(lang), "rows-tcp-raw"))

@@ -24,6 +24,8 @@ pub struct Persisted {
     pub udp_receiver: TabSettings,
     pub tcp_client: TabSettings,
     pub tcp_server: TabSettings,
+    /// The Relay tab.
+    pub relay: TabSettings,
     /// Language, theme, zoom and panels of classroom mode.
     pub classroom: ClassroomSettings,
     /// The in-memory cap of every log.
@@ -40,6 +42,7 @@ impl Default for Persisted {
             udp_receiver: TabSettings::seed(Role::UdpReceiver),
             tcp_client: TabSettings::seed(Role::TcpClient),
             tcp_server: TabSettings::seed(Role::TcpServer),
+            relay: TabSettings::seed(Role::Relay),
             classroom: Default::default(),
             log: LogSettings::default(),
             last_folder: None,
@@ -80,6 +83,8 @@ pub struct TabSettings {
     pub replay: crate::ui::tools::replay_window::ReplayForm,
     /// Socket options (buffers, TTL, keep-alive).
     pub sockopts: crate::ui::pickers::sockopts_picker::SockForm,
+    /// The Relay tab: the server it forwards to, the protocol and the faults.
+    pub relay: super::relay_form::RelaySettings,
 }
 
 impl Default for TabSettings {
@@ -96,6 +101,7 @@ impl TabSettings {
             Role::UdpReceiver => ("127.0.0.1", "8080", ""),
             Role::TcpClient => ("127.0.0.1", "7891", ""),
             Role::TcpServer => ("0.0.0.0", "7891", ""),
+            Role::Relay => ("127.0.0.1", "7892", ""),
         };
         TabSettings {
             host: host.into(),
@@ -114,11 +120,15 @@ impl TabSettings {
             ws: Default::default(),
             sockopts: Default::default(),
             replay: Default::default(),
+            relay: Default::default(),
         }
     }
 
     /// Fills the fields from a session config (for a command-line launch).
     pub fn apply_config(&mut self, cfg: &SessionConfig) {
+        if let Some(rc) = &cfg.relay {
+            self.relay = super::relay_form::RelaySettings::from_config(rc);
+        }
         if let Ok((host, port)) = crate::net::addr::split_host_port(&cfg.address) {
             self.host = host;
             self.port = port.to_string();

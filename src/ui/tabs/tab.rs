@@ -83,6 +83,8 @@ pub struct SessionPanel {
     sent_rules: Option<(RuleSet, Encoding)>,
     sent_framing: Option<crate::codec::Framing>,
     sent_check: Option<Option<crate::codec::ChecksumSpec>>,
+    /// Relay: the faults the running relay was last given (changed live as edited).
+    pub(super) relay_faults: Option<crate::net::relay::Faults>,
 }
 
 impl SessionPanel {
@@ -154,6 +156,7 @@ impl SessionPanel {
             sent_rules: None,
             sent_framing: None,
             sent_check: None,
+            relay_faults: None,
         }
     }
 
@@ -348,7 +351,7 @@ impl SessionPanel {
             return Some(match self.role {
                 Role::UdpSender | Role::UdpReceiver => fl!(loader(self.lang), "send-blocked-bind"),
                 Role::TcpClient => fl!(loader(self.lang), "send-blocked-connect"),
-                Role::TcpServer => fl!(loader(self.lang), "send-blocked-listen"),
+                Role::TcpServer | Role::Relay => fl!(loader(self.lang), "send-blocked-listen"),
             });
         }
         match self.role {
@@ -372,6 +375,7 @@ impl SessionPanel {
             }
             Role::TcpClient => (*state != ConnState::Connected)
                 .then(|| fl!(loader(self.lang), "send-not-connected")),
+            Role::Relay => Some(fl!(loader(self.lang), "ev-not-applicable-relay")),
             Role::TcpServer => {
                 let v = self.view();
                 match self.selected_client {

@@ -1,19 +1,19 @@
-//! `relay --record FILE.pcapng`: both legs of each pair as their own stream, through the
+//! A relay session's pcapng (`relay --record FILE.pcapng`, the live feed): both legs of each pair as their own stream, through the
 //! same writer as the roles' pcapng (synthesised handshakes, real sequence numbers, FIN or
 //! RST from the side that sent it). The client's leg is written as a TCP server's
 //! connection (the relay's listening address and the client), the upstream leg as a TCP
 //! client's (the relay's upstream socket and the server); UDP likewise as a receiver's and
 //! a sender's datagrams. Each leg carries the bytes as forwarded (after faults).
 
-use crate::log::pcap::PcapWriter;
-use crate::net::relay::{Dir, FaultDone, RelayEvent, RelayKind};
+use crate::net::relay::{Dir, FaultDone, RelayEvent, RelayKind, host};
 use crate::net::{CloseReason, ClosedBy, Event, EventKind, ResetReason, Role};
 use std::collections::HashMap;
-use std::io::{self, Write};
 use std::net::SocketAddr;
 
-pub struct RelayPcap<W: Write> {
-    w: PcapWriter<W>,
+/// What the legs need to know between events: the protocol (from the relay's
+/// `Listening`), each pair's upstream socket and which side sent the first FIN.
+#[derive(Default)]
+pub struct RelayLegs {
     udp: bool,
     /// Per pair: the relay's upstream socket and the server.
     ups: HashMap<u64, (SocketAddr, SocketAddr)>,
@@ -21,18 +21,15 @@ pub struct RelayPcap<W: Write> {
     first_fin: HashMap<u64, Dir>,
 }
 
-impl<W: Write> RelayPcap<W> {
-    pub fn new(out: W, udp: bool) -> io::Result<RelayPcap<W>> {
-        Ok(RelayPcap {
-            w: PcapWriter::new(out)?,
-            udp,
-            ups: HashMap::new(),
-            first_fin: HashMap::new(),
-        })
-    }
-
-    pub fn flush(&mut self) -> io::Result<()> {
-        self.w.flush()
+impl RelayLegs {
+    /// The events of the legs a relay session's event makes packets of (none for most):
+    /// each as a TCP server's or client's (UDP: receiver's, sender's) own event.
+    pub fn legs(&mut self, ev: &Event) -> Vec<Event> {
+        let mut out = Vec::new();
+        if let Some(rev) = host::to_relay(ev) {
+            self.write(&mut out, &rev);
+        }
+        out
     }
 
     /// The client's leg: (role, local, peer).
@@ -59,14 +56,15 @@ impl<W: Write> RelayPcap<W> {
 
     fn put(
         &mut self,
+        w: &mut Vec<Event>,
         ev: &RelayEvent,
         leg: Option<(Role, Option<SocketAddr>, Option<SocketAddr>)>,
         kind: EventKind,
-    ) -> io::Result<()> {
+    ) {
         let Some((role, local, peer)) = leg else {
-            return Ok(());
+            return;
         };
-        self.w.write_event(&Event {
+        w.push(Event {
             ts_us: ev.ts_us,
             role,
             local,
@@ -77,32 +75,34 @@ impl<W: Write> RelayPcap<W> {
         })
     }
 
-    /// Writes the packets of one relay event (none for most).
-    pub fn write(&mut self, ev: &RelayEvent) -> io::Result<()> {
-        let Some(pair) = ev.pair else { return Ok(()) };
+    /// The leg events of one relay event (none for most).
+    fn write(&mut self, w: &mut Vec<Event>, ev: &RelayEvent) {
+        if let RelayKind::Listening { udp, .. } = ev.kind {
+            self.udp = udp;
+        }
+        let Some(pair) = ev.pair else { return };
         let client = Some(self.client_leg(ev));
         let up = self.upstream_leg(pair);
         match &ev.kind {
-            RelayKind::Accepted if !self.udp => self.put(ev, client, EventKind::Accepted),
+            RelayKind::Accepted if !self.udp => self.put(w, ev, client, EventKind::Accepted),
             RelayKind::Upstream { from, upstream } => {
                 self.ups.insert(pair, (*from, *upstream));
                 if self.udp {
-                    return Ok(());
+                    return;
                 }
                 let up = self.upstream_leg(pair);
-                self.put(ev, up, EventKind::Connected)
+                self.put(w, ev, up, EventKind::Connected)
             }
             RelayKind::Data { dir, bytes } => {
                 let (c, u) = match dir {
                     Dir::Up => (EventKind::Rx(bytes.clone()), EventKind::Tx(bytes.clone())),
                     Dir::Down => (EventKind::Tx(bytes.clone()), EventKind::Rx(bytes.clone())),
                 };
-                self.put(ev, client, c)?;
-                self.put(ev, up, u)
+                self.put(w, ev, client, c);
+                self.put(w, ev, up, u)
             }
             RelayKind::Fin { dir } => {
                 self.first_fin.entry(pair).or_insert(*dir);
-                Ok(())
             }
             RelayKind::Reset { dir, .. } => {
                 // The side `dir` starts at reset; the relay carried it to the other.
@@ -110,8 +110,8 @@ impl<W: Write> RelayPcap<W> {
                     Dir::Up => (ResetReason::PeerReset, ResetReason::ResetHere),
                     Dir::Down => (ResetReason::ResetHere, ResetReason::PeerReset),
                 };
-                self.put(ev, client, EventKind::Reset { reason: c })?;
-                self.put(ev, up, EventKind::Reset { reason: u })
+                self.put(w, ev, client, EventKind::Reset { reason: c });
+                self.put(w, ev, up, EventKind::Reset { reason: u })
             }
             RelayKind::Fault {
                 what: FaultDone::Reset,
@@ -120,10 +120,10 @@ impl<W: Write> RelayPcap<W> {
                 let here = || EventKind::Reset {
                     reason: ResetReason::ResetHere,
                 };
-                self.put(ev, client, here())?;
-                self.put(ev, up, here())
+                self.put(w, ev, client, here());
+                self.put(w, ev, up, here())
             }
-            RelayKind::PairClosed if !self.udp => {
+            RelayKind::PairClosed { .. } if !self.udp => {
                 // Whoever sent the first FIN closed first; the relay's cuts close from here.
                 let client_first = self.first_fin.remove(&pair) == Some(Dir::Up);
                 let closed = |by| EventKind::Closed {
@@ -135,16 +135,14 @@ impl<W: Write> RelayPcap<W> {
                 } else {
                     (ClosedBy::Local, ClosedBy::Peer)
                 };
-                self.put(ev, client, closed(cb))?;
-                self.put(ev, up, closed(ub))?;
+                self.put(w, ev, client, closed(cb));
+                self.put(w, ev, up, closed(ub));
                 self.ups.remove(&pair);
-                Ok(())
             }
-            RelayKind::PairClosed => {
+            RelayKind::PairClosed { .. } => {
                 self.ups.remove(&pair);
-                Ok(())
             }
-            _ => Ok(()),
+            _ => {}
         }
     }
 }

@@ -1,0 +1,123 @@
+//! The relay's events in words, in any UI language (`ev-relay-*` and `ev-fault-*`): the
+//! log's rows, records' messages and headless lines say what a pair did, which way, and
+//! what a fault did to it.
+
+use crate::i18n::{Lang, loader};
+use crate::net::relay::{Dir, FaultDone, PairEnd, RelayKind};
+use i18n_embed_fl::fl;
+use std::net::SocketAddr;
+
+/// "client → server" or "server → client" in `lang`.
+pub fn arrow(lang: Lang, d: Dir) -> String {
+    let l = loader(lang);
+    match d {
+        Dir::Up => fl!(l, "ev-relay-up"),
+        Dir::Down => fl!(l, "ev-relay-down"),
+    }
+}
+
+/// What a fault did, in `lang`.
+pub fn fault(lang: Lang, what: &FaultDone) -> String {
+    let l = loader(lang);
+    match what {
+        FaultDone::Delayed { ms } => fl!(l, "ev-fault-delayed", ms = ms.to_string()),
+        FaultDone::Dropped { len } => fl!(l, "ev-fault-dropped", len = len.to_string()),
+        FaultDone::Duplicated { len } => fl!(l, "ev-fault-duplicated", len = len.to_string()),
+        FaultDone::Reordered { behind } => {
+            fl!(l, "ev-fault-reordered", behind = behind.to_string())
+        }
+        FaultDone::Corrupted { offset, was, now } => fl!(
+            l,
+            "ev-fault-corrupted",
+            offset = offset.to_string(),
+            was = format!("{was:02x}"),
+            now = format!("{now:02x}")
+        ),
+        FaultDone::Sliced { pieces } => fl!(l, "ev-fault-sliced", pieces = pieces.to_string()),
+        FaultDone::Merged { chunks } => fl!(l, "ev-fault-merged", chunks = chunks.to_string()),
+        FaultDone::Throttled { ms } => fl!(l, "ev-fault-throttled", ms = ms.to_string()),
+        FaultDone::Reset => fl!(l, "ev-fault-reset"),
+        FaultDone::Closed => fl!(l, "ev-fault-closed"),
+        FaultDone::BlackHoled => fl!(l, "ev-fault-blackholed"),
+        FaultDone::Swallowed { len } => fl!(l, "ev-fault-swallowed", len = len.to_string()),
+    }
+}
+
+/// The line of a relay event other than data (`local`: the relay's listening address).
+pub fn describe(lang: Lang, kind: &RelayKind, local: Option<SocketAddr>) -> String {
+    let l = loader(lang);
+    let local = local.map(|a| a.to_string()).unwrap_or_default();
+    match kind {
+        RelayKind::Listening { to, udp } => {
+            let proto = if *udp { "UDP" } else { "TCP" };
+            fl!(
+                l,
+                "ev-relay-listening",
+                local = local,
+                proto = proto,
+                to = to.as_str()
+            )
+        }
+        RelayKind::Seed { seed } => fl!(l, "ev-relay-seed", seed = seed.to_string()),
+        RelayKind::Accepted => fl!(l, "ev-accepted", peer = ""),
+        RelayKind::Upstream { from, upstream } => fl!(
+            l,
+            "ev-relay-upstream",
+            from = from.to_string(),
+            upstream = upstream.to_string()
+        ),
+        RelayKind::UpstreamFailed { kind, detail } => {
+            let why = if lang == Lang::En {
+                detail.clone()
+            } else {
+                crate::i18n_events::error_sentence(lang, *kind)
+            };
+            fl!(l, "ev-relay-upstream-failed", why = why)
+        }
+        RelayKind::Data { dir, bytes } => format!("{} {} B", arrow(lang, *dir), bytes.len()),
+        RelayKind::Fin { dir } => fl!(l, "ev-relay-fin", arrow = arrow(lang, *dir)),
+        RelayKind::Reset { dir, reason } => fl!(
+            l,
+            "ev-relay-reset",
+            arrow = arrow(lang, *dir),
+            why = crate::i18n_events::reset_reason(lang, *reason)
+        ),
+        RelayKind::Fault { dir, what } => fl!(
+            l,
+            "ev-relay-fault",
+            arrow = arrow(lang, *dir),
+            what = fault(lang, what)
+        ),
+        RelayKind::FaultsChanged { off: false } => fl!(l, "ev-relay-faults-changed"),
+        RelayKind::FaultsChanged { off: true } => fl!(l, "ev-relay-faults-off"),
+        RelayKind::TooManySources { limit } => {
+            fl!(l, "ev-relay-too-many-sources", limit = limit.to_string())
+        }
+        RelayKind::QueueFull { dir, len } => fl!(
+            l,
+            "ev-relay-queue-full",
+            arrow = arrow(lang, *dir),
+            len = len.to_string()
+        ),
+        RelayKind::Expired { idle_ms } => fl!(l, "ev-relay-expired", ms = idle_ms.to_string()),
+        RelayKind::PairClosed { why } => {
+            let why = match why {
+                PairEnd::BothFin => fl!(l, "ev-relay-end-both-fin"),
+                PairEnd::Reset => fl!(l, "ev-relay-end-reset"),
+                PairEnd::Cut => fl!(l, "ev-relay-end-cut"),
+                PairEnd::UpstreamFailed => fl!(l, "ev-relay-end-upstream-failed"),
+                PairEnd::Idle => fl!(l, "ev-relay-end-idle"),
+                PairEnd::Stopped => fl!(l, "ev-relay-end-stopped"),
+            };
+            fl!(l, "ev-relay-pair-closed", why = why)
+        }
+        RelayKind::Error { kind, detail } => {
+            if lang == Lang::En {
+                detail.clone()
+            } else {
+                crate::i18n_events::error_sentence(lang, *kind)
+            }
+        }
+        RelayKind::Stopped => fl!(l, "ev-relay-stopped"),
+    }
+}
