@@ -37,6 +37,11 @@ impl Pace {
         self.count += n;
     }
 
+    /// Whether the last window counted a flood.
+    pub(crate) fn flood(&self) -> bool {
+        self.flood
+    }
+
     /// How long to wait before the next batch: [`PAUSE`] in a flood that is still on.
     pub(crate) fn pause(&mut self, now: Instant) -> Option<Duration> {
         // A flood that stopped (no batch in a window) ends the pacing.

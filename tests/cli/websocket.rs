@@ -121,6 +121,14 @@ fn a_websocket_server_records_messages_and_pcapng_tshark_decodes() {
     assert_eq!(py.until("GOT"), "GOT ok");
     assert_eq!(py.until("GOT"), "GOT ok");
     assert_eq!(py.until("CLOSED"), "CLOSED 4001 bye");
+    // The record is written on its own thread: wait (a while at most) for the last message
+    // to be on disk before the kill.
+    let t = std::time::Instant::now();
+    while !std::fs::read_to_string(&jsonl).is_ok_and(|s| s.contains("0001feff"))
+        && t.elapsed() < std::time::Duration::from_secs(10)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     let _ = app.kill();
     let _ = app.wait();
 

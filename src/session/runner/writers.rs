@@ -118,10 +118,11 @@ impl Runner {
         self.dirty = true;
     }
 
-    /// Hands the events waiting to the writers if enough wait, or the last hand-over was
-    /// [`HANDOFF_EVERY`] ago: under a flood the writers' threads wake a few hundred times a
-    /// second instead of once per batch (a batch is often a handful of datagrams), which
-    /// leaves the CPU to the worker and the peer.
+    /// Hands the events waiting to the writers: at once unless a flood is on (see
+    /// `net::pace`); in a flood if enough wait, or the last hand-over was [`HANDOFF_EVERY`]
+    /// ago, so the writers' threads wake a few hundred times a second instead of once per
+    /// batch (a batch is often a handful of datagrams), which leaves the CPU to the worker
+    /// and the peer.
     pub(super) fn write_out_due(&mut self, now: Instant) {
         let waiting = self
             .to_spool
@@ -131,9 +132,10 @@ impl Runner {
         if waiting == 0 {
             return;
         }
-        let due = self
-            .handed_at
-            .is_none_or(|t| now.saturating_duration_since(t) >= HANDOFF_EVERY);
+        let due = !self.pace.flood()
+            || self
+                .handed_at
+                .is_none_or(|t| now.saturating_duration_since(t) >= HANDOFF_EVERY);
         if due || waiting >= HANDOFF_EVENTS {
             self.write_out();
         }
@@ -145,6 +147,7 @@ impl Runner {
             !self.to_spool.is_empty() || !self.to_record.is_empty() || !self.to_live.is_empty();
         match (waiting, self.handed_at) {
             (false, _) => None,
+            (true, _) if !self.pace.flood() => Some(Instant::now()),
             (true, None) => Some(Instant::now()),
             (true, Some(t)) => Some(t + HANDOFF_EVERY),
         }
