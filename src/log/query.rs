@@ -229,8 +229,9 @@ pub fn direction(k: &EventKind) -> Direction {
     }
 }
 
+/// Linear in the payload (Two-Way, via memchr), whatever the pattern.
 fn contains_bytes(hay: &[u8], needle: &[u8]) -> bool {
-    needle.len() <= hay.len() && hay.windows(needle.len()).any(|w| w == needle)
+    memchr::memmem::find(hay, needle).is_some()
 }
 
 /// Case-insensitive `contains`; `needle` is already lowercase. ASCII needles need no

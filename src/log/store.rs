@@ -62,15 +62,7 @@ pub struct CheckCounts {
 
 impl Entry {
     pub fn direction(&self) -> Direction {
-        match self.event.kind {
-            EventKind::Rx(_) => Direction::Rx,
-            EventKind::Tx(_) => Direction::Tx,
-            EventKind::Error { .. }
-            | EventKind::Reset { .. }
-            | EventKind::TlsFailed(_)
-            | EventKind::Icmp(_) => Direction::Warn,
-            _ => Direction::Info,
-        }
+        super::query::direction(&self.event.kind)
     }
 
     pub fn data(&self) -> Option<&[u8]> {
