@@ -29,6 +29,8 @@ pub enum Step {
     Socket {
         stream: bool,
         v6: bool,
+        /// AF_UNIX (a unix socket's stand-in address).
+        unix: bool,
     },
     Bind(Option<SocketAddr>),
     Listen {
@@ -138,6 +140,7 @@ impl Timeline {
             self.push(Step::Socket {
                 stream: role.is_tcp(),
                 v6: addr.is_some_and(|a| a.is_ipv6()),
+                unix: addr.is_some_and(|a| crate::net::unix_name::is_stand_in(&a)),
             });
         }
     }

@@ -156,6 +156,9 @@ pub(crate) fn run(
                         break;
                     }
                 }
+                // The relay forwards bytes as they are: the encoding is the runtime's and
+                // the view's (the tab's encoding picker and banner), nothing to do here.
+                Ok(Command::SetEncoding(_)) => {}
                 Ok(_) => {
                     let ev = Event {
                         ts_us: crate::net::now_us(),

@@ -50,9 +50,13 @@ pub fn count(lang: Lang, bytes: u64, calls: u64, each: Option<u64>) -> String {
 /// One step as text.
 pub fn step_text(s: &Step, lang: Lang, udp: bool) -> String {
     match s {
-        Step::Socket { stream, v6 } => format!(
+        Step::Socket { stream, v6, unix } => format!(
             "socket({}, {})",
-            if *v6 { "AF_INET6" } else { "AF_INET" },
+            match (*unix, *v6) {
+                (true, _) => "AF_UNIX",
+                (false, true) => "AF_INET6",
+                (false, false) => "AF_INET",
+            },
             if *stream { "SOCK_STREAM" } else { "SOCK_DGRAM" }
         ),
         Step::Bind(a) => format!("bind({})", addr(a)),
@@ -302,6 +306,27 @@ mod tests {
             kind,
             opcode: None,
         }
+    }
+
+    #[test]
+    fn a_unix_socket_is_af_unix_on_the_strip() {
+        let name = crate::net::addr::unix("unix:/tmp/class.sock")
+            .and_then(Result::ok)
+            .expect("a unix address");
+        let mut e = ev(
+            Role::TcpServer,
+            EventKind::Listening { backlog: 128 },
+            None,
+            None,
+        );
+        e.local = Some(crate::net::unix_name::stand_in(&name));
+        let mut t = Timeline::new(Role::TcpServer);
+        t.on_event(&e);
+        let texts = t.texts(Lang::En);
+        assert_eq!(
+            texts.first().map(String::as_str),
+            Some("socket(AF_UNIX, SOCK_STREAM)")
+        );
     }
 
     #[test]

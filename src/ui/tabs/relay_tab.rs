@@ -13,6 +13,9 @@ use crate::ui::dialogs::save::thousands;
 use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
 
+/// The most of the tab's height the faults take.
+const FAULTS_SHARE: f32 = 0.35;
+
 /// The tab's body.
 pub fn show(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
     let tab_h = ui.available_height();
@@ -32,7 +35,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
         ui.separator();
         seed(ui, p, editable);
     });
-    faults(ui, p);
+    faults(ui, p, tab_h);
     apply_live_faults(p);
     ui.separator();
     pair_panel(ui, p);
@@ -141,7 +144,9 @@ fn rows(lang: Lang, udp: bool) -> Vec<Row> {
 
 /// The faults of both directions, in a grid: a row per fault, a column per direction.
 /// Each field is labelled by its row and its column (for screen readers).
-fn faults(ui: &mut Ui, p: &mut SessionPanel) {
+/// At most [`FAULTS_SHARE`] of the tab's height (it scrolls inside), so the log keeps
+/// its rows on a 1024×600 projector at 150 %.
+fn faults(ui: &mut Ui, p: &mut SessionPanel, tab_h: f32) {
     let lang = p.lang;
     let l = loader(lang);
     let r = &mut p.settings.relay;
@@ -150,8 +155,11 @@ fn faults(ui: &mut Ui, p: &mut SessionPanel) {
         .open(Some(r.faults_open))
         .show(ui, |ui| {
             ui.label(RichText::new(fl!(l, "relay-faults-tip")).weak().small());
-            egui::ScrollArea::horizontal()
+            // Solid scroll bars: a floating one would lie over the last column's fields.
+            ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
+            egui::ScrollArea::both()
                 .id_salt("relay-faults-scroll")
+                .max_height((tab_h * FAULTS_SHARE).max(80.0))
                 .show(ui, |ui| grid(ui, lang, r));
         });
     if header.header_response.clicked() {
@@ -184,9 +192,13 @@ fn grid(ui: &mut Ui, lang: Lang, r: &mut super::relay_form::RelaySettings) {
                     };
                     let row = ui.label(name);
                     for (form, col) in [(&mut r.up, *up), (&mut r.down, *down)] {
-                        ui.add(egui::DragValue::new(field(form)).range(0..=*max).speed(1.0))
-                            .labelled_by(row.id)
-                            .labelled_by(col);
+                        // Taken when the edit ends (Enter or leaving the field), not at
+                        // each key: typing 1500 does not apply 1, 15 and 150 on the way.
+                        let value = egui::DragValue::new(field(form))
+                            .range(0..=*max)
+                            .speed(1.0)
+                            .update_while_editing(false);
+                        ui.add(value).labelled_by(row.id).labelled_by(col);
                     }
                 }
                 ui.end_row();

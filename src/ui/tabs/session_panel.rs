@@ -210,7 +210,15 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
 /// The lesson's hint for this role: one line, cut to the width on a narrow pane; the
 /// whole text and more on hover.
 pub(super) fn about_line(ui: &mut Ui, p: &SessionPanel, tiny: bool) {
-    let (hint, more) = crate::ui::lesson::learn::about(p.lang, p.role);
+    let (hint, more) = if p.role == Role::Relay && p.settings.relay.udp {
+        // A UDP relay accepts nobody: it reads datagrams and sends them on.
+        (
+            fl!(loader(p.lang), "about-relay-udp"),
+            fl!(loader(p.lang), "about-relay-udp-more"),
+        )
+    } else {
+        crate::ui::lesson::learn::about(p.lang, p.role)
+    };
     let about = fl!(loader(p.lang), "about-prefix", hint = hint);
     let about_line = egui::Label::new(RichText::new(&about).weak())
         .truncate()
