@@ -219,6 +219,28 @@ fn a_relay_that_cannot_listen_exits_1() {
 }
 
 #[test]
+fn a_relay_to_a_name_that_does_not_resolve_exits_1() {
+    // `.invalid` never resolves (RFC 6761).
+    let o = bin()
+        .args([
+            "relay",
+            "--listen",
+            "127.0.0.1:0",
+            "--to",
+            "no.such.host.invalid:1",
+        ])
+        .args(["--duration", "5s", "--headless"])
+        .output()
+        .expect("run");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("no.such.host.invalid:1 does not resolve"),
+        "{out}"
+    );
+}
+
+#[test]
 fn the_relay_record_is_exported_and_replayed_against_the_server() {
     let dir = tempfile::tempdir().expect("tempdir");
     let record = dir.path().join("relay.jsonl");

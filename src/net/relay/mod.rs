@@ -350,6 +350,16 @@ pub struct Relay {
     thread: Option<JoinHandle<()>>,
 }
 
+/// Whether the server's address resolves to at least one address.
+fn resolves(to: &str) -> Result<(), String> {
+    use std::net::ToSocketAddrs;
+    match to.to_socket_addrs().map(|mut a| a.next()) {
+        Ok(Some(_)) => Ok(()),
+        Ok(None) => Err(format!("{to} does not resolve to any address")),
+        Err(e) => Err(format!("{to} does not resolve: {e}")),
+    }
+}
+
 impl Relay {
     /// Starts the relay. Never fails: a bad address or a port in use arrives as an
     /// [`RelayKind::Error`], then [`RelayKind::Stopped`], and the channel closes.
@@ -369,6 +379,20 @@ impl Relay {
             .name("relay".into())
             .spawn(move || {
                 let mut end = hub.clone();
+                // A server name that does not resolve is a mistake to say at the start
+                // (then "could not start"), not at each client's connect.
+                if let Err(detail) = resolves(&config.to) {
+                    end.emit(
+                        None,
+                        None,
+                        RelayKind::Error {
+                            kind: ErrorKind::HostNotFound,
+                            detail,
+                        },
+                    );
+                    end.emit(None, None, RelayKind::Stopped);
+                    return;
+                }
                 let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
                     if config.udp {
                         udp::run(config, hub)

@@ -129,7 +129,11 @@ impl TabSettings {
         if let Some(rc) = &cfg.relay {
             self.relay = super::relay_form::RelaySettings::from_config(rc);
         }
-        if let Ok((host, port)) = crate::net::addr::split_host_port(&cfg.address) {
+        if crate::net::addr::is_unix(&cfg.address) {
+            // A unix socket: the whole name in the host field, and no port.
+            self.host = cfg.address.trim().to_string();
+            self.port.clear();
+        } else if let Ok((host, port)) = crate::net::addr::split_host_port(&cfg.address) {
             self.host = host;
             self.port = port.to_string();
         }
@@ -252,5 +256,21 @@ impl Default for ClassroomSettings {
             learn: false,
             simple: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_launch_on_a_unix_socket_fills_the_host_with_it_and_no_port() {
+        let mut s = TabSettings::seed(Role::TcpServer);
+        s.apply_config(&SessionConfig::new(Role::TcpServer, "unix:/tmp/class.sock"));
+        assert_eq!(s.host, "unix:/tmp/class.sock");
+        assert_eq!(s.port, "");
+        let mut s = TabSettings::seed(Role::TcpClient);
+        s.apply_config(&SessionConfig::new(Role::TcpClient, "127.0.0.1:9000"));
+        assert_eq!((s.host.as_str(), s.port.as_str()), ("127.0.0.1", "9000"));
     }
 }
