@@ -118,6 +118,8 @@ fn regex_and_time_range_say_what_is_wrong() {
     h.get_by_label("1 of 4 match");
     set_field(&mut h, "Filter", "temp=(");
     h.get_by_label_contains("Not a regular expression:");
+    // A filter that cannot be used filters nothing, and no "0 of 4" says otherwise.
+    assert!(h.query_by_label_contains(" of 4 match").is_none());
     set_field(&mut h, "Filter", "temp");
     h.get_by_label("2 of 4 match");
     // The time range: a bad time is said under the field; a range after every row

@@ -91,6 +91,11 @@ impl LogViewState {
         {
             return None;
         }
+        // A filter that cannot be used filters nothing (its error is under the row): no
+        // "0 of n" beside every row shown.
+        if self.matches.error.is_some() {
+            return None;
+        }
         let more = if self.matches.done {
             String::new()
         } else {
