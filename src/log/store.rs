@@ -377,6 +377,13 @@ impl LogStore {
     }
 
     /// A new session starts: its socket's drop count starts at zero.
+    /// Forgets the client list (a relay's pairs: each run numbers its pairs from #1 again,
+    /// so the last run's would share their numbers). The rows stay.
+    pub fn forget_clients(&mut self) {
+        self.clients.clear();
+        self.closed_clients.clear();
+    }
+
     pub fn new_session(&mut self) {
         self.kernel_dropped = 0;
         self.drops_engine = 0;

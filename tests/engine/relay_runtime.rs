@@ -65,10 +65,16 @@ fn start_relay(rt: &Runtime, to: SocketAddr, record: Option<std::path::PathBuf>)
     });
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let local = rt.view().store.iter().find_map(|e| match &e.event.kind {
-            EventKind::Relay(k) if matches!(**k, RelayKind::Listening { .. }) => e.event.local,
-            _ => None,
-        });
+        // The newest: a relay started again has its last run's row too.
+        let local = rt
+            .view()
+            .store
+            .iter()
+            .filter_map(|e| match &e.event.kind {
+                EventKind::Relay(k) if matches!(**k, RelayKind::Listening { .. }) => e.event.local,
+                _ => None,
+            })
+            .last();
         if let Some(a) = local {
             return a;
         }
@@ -212,4 +218,48 @@ fn latency_changed_while_running_is_measured_then_taken_off() {
     let v = rt.view();
     assert!(v.store.iter().any(|e| matches!(&e.event.kind,
         EventKind::Relay(k) if matches!(**k, RelayKind::Fault { dir: Dir::Up, .. }))));
+}
+
+/// A relay started again numbers its pairs from #1: the pair list is this run's only
+/// (the last run's pair #1 would otherwise stand in for the new one).
+#[test]
+fn a_new_run_starts_with_an_empty_pair_list() {
+    let Some((_py, server)) = PyEcho::start() else {
+        eprintln!("no python3: skipped");
+        return;
+    };
+    let rt = runtime(Role::Relay, None);
+    let at = start_relay(&rt, server, None);
+    let mut c = TcpStream::connect(at).expect("connect");
+    c.set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    round_trip(&mut c, b"first run");
+    until(&rt, "pair 1 listed", |v| v.store.clients.contains_key(&1));
+    drop(c);
+    rt.stop();
+    wait(&rt, "the relay stopped", |st, _| !st.running);
+    let at = start_relay(&rt, server, None);
+    assert!(
+        rt.view().store.clients.is_empty(),
+        "the last run's pairs are gone"
+    );
+    let mut c = TcpStream::connect(at).expect("connect again");
+    c.set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    round_trip(&mut c, b"second");
+    until(&rt, "the new pair 1", |v| {
+        v.store
+            .clients
+            .get(&1)
+            .is_some_and(|p| p.counters.rx_bytes == 6)
+    });
+}
+
+/// Waits (10 s at most) until the runtime's view satisfies `f`.
+fn until(rt: &Runtime, what: &str, f: impl Fn(&socket_tester::session::View) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !f(&rt.view()) {
+        assert!(Instant::now() < deadline, "waited too long for {what}");
+        std::thread::sleep(Duration::from_millis(5));
+    }
 }

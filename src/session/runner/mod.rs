@@ -289,6 +289,9 @@ impl Runner {
             let mut v = lock(&self.view);
             v.status.on_start();
             v.store.new_session();
+            if self.role == Role::Relay {
+                v.store.forget_clients();
+            }
         }
         self.framer.reset();
         self.local = None;
