@@ -70,11 +70,11 @@ fn start_relay(rt: &Runtime, to: SocketAddr, record: Option<std::path::PathBuf>)
             .view()
             .store
             .iter()
-            .filter_map(|e| match &e.event.kind {
+            .rev()
+            .find_map(|e| match &e.event.kind {
                 EventKind::Relay(k) if matches!(**k, RelayKind::Listening { .. }) => e.event.local,
                 _ => None,
-            })
-            .last();
+            });
         if let Some(a) = local {
             return a;
         }

@@ -113,6 +113,8 @@ pub(super) struct Runner {
     to_live: Vec<Event>,
     /// When the writers were last handed events ([`HANDOFF_EVERY`]).
     handed_at: Option<Instant>,
+    /// Payload bytes waiting for the writers ([`writers::HANDOFF_BYTES`]).
+    handoff_bytes: usize,
     pace: crate::net::pace::Pace,
     tools: Tools,
     replay: ReplaySlot,
@@ -168,6 +170,7 @@ impl Runner {
             live: None,
             to_live: Vec::new(),
             handed_at: None,
+            handoff_bytes: 0,
             pace: crate::net::pace::Pace::default(),
             tools: Tools::default(),
             replay: ReplaySlot::default(),

@@ -10,6 +10,8 @@ use crate::net::{FileStopped, StoppedFile};
 /// most this much more than it would anyway), unless [`HANDOFF_EVENTS`] wait.
 pub(super) const HANDOFF_EVERY: Duration = Duration::from_millis(2);
 pub(super) const HANDOFF_EVENTS: usize = 4096;
+/// ... or this many payload bytes wait (a flood of large TCP reads stays bounded).
+pub(super) const HANDOFF_BYTES: usize = 4 << 20;
 
 impl Runner {
     pub(super) fn writers_behind(&self) -> bool {
@@ -87,6 +89,7 @@ impl Runner {
     /// The spool, the record and the live feed take every event, in order.
     pub(super) fn hand_to_writers(&mut self, ev: &Event) {
         self.ensure_spool();
+        self.handoff_bytes += ev.kind.data().map_or(0, <[u8]>::len);
         // A spool that stopped (disk full, or the cap) takes nothing more: `spooled` is
         // then exactly what was handed to it.
         if self.spool.is_some() && self.spool_error.is_none() {
@@ -136,7 +139,7 @@ impl Runner {
             || self
                 .handed_at
                 .is_none_or(|t| now.saturating_duration_since(t) >= HANDOFF_EVERY);
-        if due || waiting >= HANDOFF_EVENTS {
+        if due || waiting >= HANDOFF_EVENTS || self.handoff_bytes >= HANDOFF_BYTES {
             self.write_out();
         }
     }
@@ -158,6 +161,7 @@ impl Runner {
         if !self.to_spool.is_empty() || !self.to_record.is_empty() || !self.to_live.is_empty() {
             self.handed_at = Some(Instant::now());
         }
+        self.handoff_bytes = 0;
         if let Some(s) = &mut self.spool {
             s.write_all(std::mem::take(&mut self.to_spool));
         }
