@@ -350,13 +350,22 @@ pub struct Relay {
     thread: Option<JoinHandle<()>>,
 }
 
-/// Whether the server's address resolves to at least one address.
-fn resolves(to: &str) -> Result<(), String> {
-    use std::net::ToSocketAddrs;
-    match to.to_socket_addrs().map(|mut a| a.next()) {
-        Ok(Some(_)) => Ok(()),
-        Ok(None) => Err(format!("{to} does not resolve to any address")),
-        Err(e) => Err(format!("{to} does not resolve: {e}")),
+/// The server's first address, resolved as the start of a run; None (said) when it does
+/// not resolve: a mistake to say at the start ("could not start"), not at each client.
+fn resolve_upstream(config: &RelayConfig, hub: &Hub) -> Option<SocketAddr> {
+    match super::addr::resolve(&config.to).map(|a| a.into_iter().next()) {
+        Ok(Some(a)) => Some(a),
+        _ => {
+            hub.emit(
+                None,
+                None,
+                RelayKind::Error {
+                    kind: super::error::resolve_failure_kind(&config.to),
+                    detail: format!("{} does not resolve: nothing to forward to", config.to),
+                },
+            );
+            None
+        }
     }
 }
 
@@ -379,20 +388,6 @@ impl Relay {
             .name("relay".into())
             .spawn(move || {
                 let mut end = hub.clone();
-                // A server name that does not resolve is a mistake to say at the start
-                // (then "could not start"), not at each client's connect.
-                if let Err(detail) = resolves(&config.to) {
-                    end.emit(
-                        None,
-                        None,
-                        RelayKind::Error {
-                            kind: ErrorKind::HostNotFound,
-                            detail,
-                        },
-                    );
-                    end.emit(None, None, RelayKind::Stopped);
-                    return;
-                }
                 let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
                     if config.udp {
                         udp::run(config, hub)

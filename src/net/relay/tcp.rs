@@ -47,6 +47,9 @@ fn bind(config: &RelayConfig, hub: &Hub) -> Option<TcpListener> {
 
 /// Runs until the relay stops; the address it listened on (None if it could not).
 pub(super) fn run(config: RelayConfig, mut hub: Hub) -> Option<SocketAddr> {
+    // Each client's upstream connection resolves the name again; this says a name that
+    // never will at the start.
+    super::resolve_upstream(&config, &hub)?;
     let listener = bind(&config, &hub)?;
     if let Err(e) = listener.set_nonblocking(true) {
         hub.error(None, None, &e, Op::Listen, &config.listen);

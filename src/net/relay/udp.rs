@@ -57,20 +57,7 @@ fn first_bound(text: &str, hub: &Hub) -> Option<UdpSocket> {
 
 /// Runs until the relay stops; the address it listened on (None if it could not).
 pub(super) fn run(config: RelayConfig, mut hub: Hub) -> Option<SocketAddr> {
-    let to = match crate::net::addr::resolve(&config.to).map(|a| a.into_iter().next()) {
-        Ok(Some(a)) => a,
-        _ => {
-            hub.emit(
-                None,
-                None,
-                RelayKind::Error {
-                    kind: crate::net::error::resolve_failure_kind(&config.to),
-                    detail: format!("cannot send to {}: the address does not resolve", config.to),
-                },
-            );
-            return None;
-        }
-    };
+    let to = super::resolve_upstream(&config, &hub)?;
     let sock = first_bound(&config.listen, &hub)?;
     let _ = sock.set_read_timeout(Some(STEP));
     hub.local = sock.local_addr().ok();
