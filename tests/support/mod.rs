@@ -360,6 +360,36 @@ macro_rules! test_path {
     }};
 }
 
+/// The lines a Python peer prints on its stdout.
+pub struct PyLines(std::io::BufReader<std::process::ChildStdout>);
+
+impl PyLines {
+    pub fn new(stdout: std::process::ChildStdout) -> PyLines {
+        PyLines(std::io::BufReader::new(stdout))
+    }
+
+    /// The next line the peer printed (empty once it has exited).
+    pub fn line(&mut self) -> String {
+        use std::io::BufRead;
+        let mut s = String::new();
+        let _ = self.0.read_line(&mut s);
+        s.trim_end().to_string()
+    }
+
+    /// Lines until one starts with `prefix` (which is returned); panics on EOF.
+    pub fn until(&mut self, prefix: &str) -> String {
+        let mut seen = Vec::new();
+        loop {
+            let l = self.line();
+            if l.starts_with(prefix) {
+                return l;
+            }
+            assert!(!l.is_empty(), "python ended before {prefix}: {seen:?}");
+            seen.push(l);
+        }
+    }
+}
+
 pub mod cli;
 pub mod tls;
 pub mod ui;

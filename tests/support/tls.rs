@@ -9,7 +9,7 @@ use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
     KeyPair, KeyUsagePurpose,
 };
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -169,7 +169,7 @@ elif mode == "plain-client":
 pub struct Py {
     pub child: Child,
     pub stdin: Option<ChildStdin>,
-    lines: BufReader<ChildStdout>,
+    lines: super::PyLines,
 }
 
 impl Py {
@@ -193,28 +193,18 @@ impl Py {
         Some(Py {
             stdin: child.stdin.take(),
             child,
-            lines: BufReader::new(stdout),
+            lines: super::PyLines::new(stdout),
         })
     }
 
     /// The next line the peer printed (empty once it has exited).
     pub fn line(&mut self) -> String {
-        let mut s = String::new();
-        let _ = self.lines.read_line(&mut s);
-        s.trim_end().to_string()
+        self.lines.line()
     }
 
     /// Lines until one starts with `prefix` (which is returned); panics on EOF.
     pub fn until(&mut self, prefix: &str) -> String {
-        let mut seen = Vec::new();
-        loop {
-            let l = self.line();
-            if l.starts_with(prefix) {
-                return l;
-            }
-            assert!(!l.is_empty(), "python ended before {prefix}: {seen:?}");
-            seen.push(l);
-        }
+        self.lines.until(prefix)
     }
 
     pub fn port(&mut self) -> u16 {

@@ -4,8 +4,7 @@
 
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::{Child, Command, Stdio};
 
 const PY_WS: &str = r#"
 import asyncio, ssl, sys
@@ -121,7 +120,7 @@ pub fn have_websockets() -> bool {
 /// A running Python WebSocket peer and its lines.
 pub struct WsPy {
     child: Child,
-    lines: BufReader<ChildStdout>,
+    lines: super::PyLines,
 }
 
 impl WsPy {
@@ -152,28 +151,18 @@ impl WsPy {
         let stdout = child.stdout.take()?;
         Some(WsPy {
             child,
-            lines: BufReader::new(stdout),
+            lines: super::PyLines::new(stdout),
         })
     }
 
     /// The next line the peer printed (empty once it has exited).
     pub fn line(&mut self) -> String {
-        let mut s = String::new();
-        let _ = self.lines.read_line(&mut s);
-        s.trim_end().to_string()
+        self.lines.line()
     }
 
     /// Lines until one starts with `prefix` (which is returned); panics on EOF.
     pub fn until(&mut self, prefix: &str) -> String {
-        let mut seen = Vec::new();
-        loop {
-            let l = self.line();
-            if l.starts_with(prefix) {
-                return l;
-            }
-            assert!(!l.is_empty(), "python ended before {prefix}: {seen:?}");
-            seen.push(l);
-        }
+        self.lines.until(prefix)
     }
 }
 
