@@ -269,7 +269,7 @@ impl Runner {
         }
         let unsaved = (self.spool.is_some() && self.spooled > self.spool_written)
             || (self.recorder.is_some() && self.recorded > self.record_written);
-        at = earliest(at, self.handoff_at());
+        at = earliest(at, self.handoff_at(now));
         if behind || unsaved {
             at = earliest(at, Some(now + if behind { RETRY } else { POLL_WRITERS }));
         }

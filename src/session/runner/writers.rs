@@ -127,38 +127,36 @@ impl Runner {
     /// batch (a batch is often a handful of datagrams), which leaves the CPU to the worker
     /// and the peer.
     pub(super) fn write_out_due(&mut self, now: Instant) {
-        let waiting = self
-            .to_spool
-            .len()
-            .max(self.to_record.len())
-            .max(self.to_live.len());
-        if waiting == 0 {
-            return;
-        }
-        let due = !self.pace.flood()
-            || self
-                .handed_at
-                .is_none_or(|t| now.saturating_duration_since(t) >= HANDOFF_EVERY);
+        let waiting = self.waiting_for_writers();
+        let due = self.handoff_at(now).is_some_and(|at| at <= now);
         if due || waiting >= HANDOFF_EVENTS || self.handoff_bytes >= HANDOFF_BYTES {
             self.write_out();
         }
     }
 
-    /// When the events waiting for the writers are due (None: none wait).
-    pub(super) fn handoff_at(&self) -> Option<Instant> {
-        let waiting =
-            !self.to_spool.is_empty() || !self.to_record.is_empty() || !self.to_live.is_empty();
-        match (waiting, self.handed_at) {
-            (false, _) => None,
-            (true, _) if !self.pace.flood() => Some(Instant::now()),
-            (true, None) => Some(Instant::now()),
-            (true, Some(t)) => Some(t + HANDOFF_EVERY),
+    /// When the events waiting for the writers are due (None: none wait): now outside a
+    /// flood or before the first hand-over, else [`HANDOFF_EVERY`] after the last one.
+    pub(super) fn handoff_at(&self, now: Instant) -> Option<Instant> {
+        if self.waiting_for_writers() == 0 {
+            return None;
         }
+        match self.handed_at {
+            Some(t) if self.pace.flood() => Some(t + HANDOFF_EVERY),
+            _ => Some(now),
+        }
+    }
+
+    /// The most events waiting for any one writer.
+    fn waiting_for_writers(&self) -> usize {
+        self.to_spool
+            .len()
+            .max(self.to_record.len())
+            .max(self.to_live.len())
     }
 
     /// Hands the events waiting to the writers now (one message each).
     pub(super) fn write_out(&mut self) {
-        if !self.to_spool.is_empty() || !self.to_record.is_empty() || !self.to_live.is_empty() {
+        if self.waiting_for_writers() > 0 {
             self.handed_at = Some(Instant::now());
         }
         self.handoff_bytes = 0;
