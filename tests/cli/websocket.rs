@@ -121,10 +121,16 @@ fn a_websocket_server_records_messages_and_pcapng_tshark_decodes() {
     assert_eq!(py.until("GOT"), "GOT ok");
     assert_eq!(py.until("GOT"), "GOT ok");
     assert_eq!(py.until("CLOSED"), "CLOSED 4001 bye");
-    // The record is written on its own thread: wait (a while at most) for the last message
-    // to be on disk before the kill.
+    // The record is written on its own thread: wait (a while at most) for the last record,
+    // the client's close, to be on disk before the kill.
     let t = std::time::Instant::now();
-    while !std::fs::read_to_string(&jsonl).is_ok_and(|s| s.contains("0001feff"))
+    let closed = |s: String| {
+        s.lines().any(|l| {
+            serde_json::from_str::<serde_json::Value>(l)
+                .is_ok_and(|r| r["ws"]["close"]["code"] == 4001)
+        })
+    };
+    while !std::fs::read_to_string(&jsonl).is_ok_and(closed)
         && t.elapsed() < std::time::Duration::from_secs(10)
     {
         std::thread::sleep(std::time::Duration::from_millis(20));
