@@ -126,7 +126,8 @@ fn modbus_ids_length_and_crc_reach_a_python_device_byte_for_byte() {
     );
     assert_eq!(wait_exit(&mut py), 0);
     let code = wait_exit(&mut st);
-    let out: Vec<String> = st_out.try_iter().collect();
+    // It has exited: every line it printed, up to the end of its stdout.
+    let out: Vec<String> = st_out.iter().collect();
     assert_eq!(code, 0, "{out:#?}");
     // The device's answers carry the ids back (TCP may join them into one chunk).
     let rx: String = out.iter().filter(|l| l.contains(" rx ")).cloned().collect();
@@ -184,7 +185,9 @@ fn a_wrong_checksum_is_marked_on_its_row_and_counted() {
     assert_eq!(wait_exit(&mut py), 0);
     // A wrong checksum is a check that failed: exit 1.
     assert_eq!(wait_exit(&mut rcv), 1);
-    let all: Vec<String> = out.try_iter().collect();
+    // It has exited: every line it printed, up to the end of its stdout (the reader thread
+    // may still be passing on the last ones).
+    let all: Vec<String> = out.iter().collect();
     let rx: Vec<&String> = all.iter().filter(|l| l.contains(" rx ")).collect();
     assert_eq!(rx.len(), 2, "{all:#?}");
     assert!(!rx[0].contains("checksum"), "{}", rx[0]);

@@ -18,8 +18,9 @@ fn rest(child: &mut Child, rx: &mpsc::Receiver<String>) -> (i32, Vec<String>) {
             lines.push(l);
         }
         if let Some(st) = child.try_wait().unwrap() {
-            std::thread::sleep(Duration::from_millis(100));
-            lines.extend(rx.try_iter());
+            // It has exited: the rest of its stdout, to the end (the reader thread may
+            // still be passing on the last lines).
+            lines.extend(rx.iter());
             return (st.code().unwrap_or(-1), lines);
         }
         std::thread::sleep(Duration::from_millis(50));
