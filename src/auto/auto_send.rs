@@ -143,6 +143,16 @@ impl Auto {
         self.plan.send.clone()
     }
 
+    /// Whether the plan answers each message (`--reply`).
+    pub fn answers(&self) -> bool {
+        self.plan.reply.is_some()
+            || self
+                .plan
+                .templates
+                .as_ref()
+                .is_some_and(|t| t.reply.is_some())
+    }
+
     /// The next `reply` payload: rendered from its template, or the fixed one.
     fn next_reply(&mut self) -> Option<Payload> {
         if let Some(t) = self.plan.templates.as_mut()

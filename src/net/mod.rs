@@ -126,6 +126,10 @@ pub struct SessionConfig {
     pub max_clients: usize,
     /// TCP: after the peer's FIN, keep the connection open for sending (half-close).
     pub keep_open_after_peer_fin: bool,
+    /// TCP: after the peer's FIN, wait for the host's [`Command::FinishHalfClose`] before
+    /// sending FIN, so replies to what came just before the FIN still go out. The session
+    /// runtime sets it (and changes it with [`Command::HoldFin`]) while it answers peers.
+    pub hold_fin_for_replies: bool,
     /// Capacity of the event channel. When the reader falls behind, the worker waits
     /// (TCP then pushes back on the peer) instead of growing memory without bound.
     pub event_capacity: usize,
@@ -192,6 +196,7 @@ impl SessionConfig {
             backlog: 128,
             max_clients: 1000,
             keep_open_after_peer_fin: false,
+            hold_fin_for_replies: false,
             // TCP events can carry 64 KiB each: a smaller queue keeps memory bounded
             // (16 MiB at most) before back-pressure reaches the peer.
             event_capacity: if role.is_tcp() { 64 } else { 16_384 },
@@ -298,6 +303,12 @@ pub enum Command {
     /// Relay: the faults of both directions from now on (each pair's writers take them
     /// before their next chunk).
     SetFaults(Box<relay::Faults>),
+    /// TCP: keep a connection half-open after the peer's FIN until the host sends
+    /// [`Command::FinishHalfClose`] (true), or close it at once as before (false).
+    HoldFin(bool),
+    /// TCP: the host has answered what came before this connection's FIN (the client's
+    /// own connection, or one server client): send FIN after what is queued, and close.
+    FinishHalfClose(Option<u64>),
     /// End the session.
     Stop,
 }

@@ -87,6 +87,8 @@ struct Client<'a> {
     read_now: bool,
     /// Started paused for a while: resume then.
     resume_at: Option<Instant>,
+    /// After a peer's FIN, wait for the host's FinishHalfClose (it may still answer).
+    hold_fin: bool,
 }
 
 impl<'a> Client<'a> {
@@ -171,6 +173,7 @@ impl<'a> Client<'a> {
             file: None,
             sampled: None,
             read_now: false,
+            hold_fin: cfg.hold_fin_for_replies,
             resume_at: cfg
                 .resume_reading_after
                 .filter(|_| cfg.pause_reading)
@@ -180,9 +183,8 @@ impl<'a> Client<'a> {
 
     /// The loop: samples, commands, the file's next chunk, writes, then wait and read.
     fn serve(mut self, ctx: &mut Ctx) {
-        let keep_open = self.cfg.keep_open_after_peer_fin;
         // Data may already be waiting (edge-triggered readiness was consumed by connect).
-        if let ReadEnd::Over = self.conn.read_ready(ctx, &mut self.buf, keep_open) {
+        if let ReadEnd::Over = self.read(ctx) {
             ctx.flush_notify();
             return;
         }
@@ -201,7 +203,7 @@ impl<'a> Client<'a> {
                 let _ = self.on_command(ctx, Command::PauseReading(false));
             }
             if std::mem::take(&mut self.read_now)
-                && let ReadEnd::Over = self.conn.read_ready(ctx, &mut self.buf, keep_open)
+                && let ReadEnd::Over = self.read(ctx)
             {
                 ctx.flush_notify();
                 return;
@@ -254,11 +256,18 @@ impl<'a> Client<'a> {
             let readable = self.events.iter().any(|ev| {
                 ev.token() != WAKER && (ev.is_readable() || ev.is_read_closed() || ev.is_error())
             });
-            if readable && let ReadEnd::Over = self.conn.read_ready(ctx, &mut self.buf, keep_open) {
+            if readable && let ReadEnd::Over = self.read(ctx) {
                 ctx.flush_notify();
                 return;
             }
         }
+    }
+
+    /// Reads what the kernel holds. After the peer's FIN the connection stays open for
+    /// sending when the user keeps it half-open, or while the host may still answer.
+    fn read(&mut self, ctx: &mut Ctx) -> ReadEnd {
+        let keep_open = self.cfg.keep_open_after_peer_fin || self.hold_fin;
+        self.conn.read_ready(ctx, &mut self.buf, keep_open)
     }
 
     /// The kernel's view of the connection, a few times a second.
@@ -310,6 +319,13 @@ impl<'a> Client<'a> {
                 }
             }
             Command::ShutdownWrite => conn.shutdown_after_flush = true,
+            Command::HoldFin(hold) => self.hold_fin = hold,
+            Command::FinishHalfClose(_) => {
+                // Only a connection the peer half-closed: the host's answers are queued.
+                if conn.peer_fin && !self.cfg.keep_open_after_peer_fin {
+                    conn.shutdown_after_flush = true;
+                }
+            }
             Command::Reset(_) => return Break(End::Reset),
             Command::SetShaping(s) => conn.set_shaping(s),
             Command::SendFile(spec) => file_send::start(ctx, &mut self.file, *spec),

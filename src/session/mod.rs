@@ -13,6 +13,7 @@
 
 pub mod budget;
 pub mod enc_watch;
+mod half_close;
 
 pub mod replay_host;
 pub mod roster;

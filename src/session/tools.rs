@@ -36,6 +36,8 @@ pub struct Tools {
     roster: Option<super::roster::Roster>,
     /// The roster stopped (its last table stays in the view).
     roster_stopped: bool,
+    /// Connections the peer half-closed, kept open until their replies are out.
+    pub fin: super::half_close::FinHold,
 }
 
 impl Tools {
@@ -81,6 +83,8 @@ impl Tools {
         if let Some(r) = &mut self.roster {
             r.on_event(ev, session, now);
         }
+        self.fin.on_event(ev);
+        self.fin.release(session, &self.outbox);
         let own_end = ev.client.is_none()
             && matches!(ev.kind, EventKind::Closed { .. } | EventKind::Reset { .. });
         if own_end {
@@ -94,6 +98,7 @@ impl Tools {
         for c in self.outbox.due(now) {
             session.send(c);
         }
+        self.fin.release(session, &self.outbox);
         next = earliest(next, self.outbox.next_at());
         if let Some(x) = &mut self.expect {
             let before = (x.results().len(), x.is_done());
@@ -127,6 +132,7 @@ impl Tools {
     pub fn on_ended(&mut self) {
         self.interrupt_auto(true);
         self.outbox.clear();
+        self.fin.on_ended();
         if let Some(a) = &mut self.auto {
             a.cancel();
         }
@@ -228,6 +234,21 @@ impl Tools {
                 self.rules_error = Some(e);
             }
         }
+    }
+
+    /// Whether this session answers what peers send (rules, echo, or the plan's reply):
+    /// then a peer's FIN waits for the answers (see [`super::half_close`]).
+    pub fn answers_peers(&self) -> bool {
+        self.responder
+            .as_ref()
+            .is_some_and(|r| !r.rule_set().is_idle())
+            || self.auto.as_ref().is_some_and(|a| a.answers())
+    }
+
+    /// Tells the worker whether a peer's FIN waits for the answers (after a rules edit).
+    pub fn sync_fin_hold(&mut self, session: &Session) {
+        let hold = self.answers_peers();
+        self.fin.set(session, hold);
     }
 
     /// The encoding changed: the rules match and reply in the new one.

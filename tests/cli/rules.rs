@@ -173,3 +173,37 @@ fn a_bad_rule_exits_2_naming_the_rule_and_the_place() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("does not match with a regex"), "{err}");
 }
+
+/// A client that sends its request and at once half-closes (`shutdown(SHUT_WR)`, as
+/// HTTP/1.0 clients and `nc -N` do) still gets the answer, then the server's FIN: each
+/// of 20 clients, with `--reply` and with a rule. Before, the worker read the request and
+/// the FIN together and closed before the runtime's reply reached it.
+#[test]
+fn a_client_that_half_closes_after_its_request_gets_the_reply() {
+    for answer in [
+        &["--reply", "ok"][..],
+        &["--rule", r"regex:^REQ (\d+)$ => ACK {1}"],
+    ] {
+        let mut args = vec!["tcp-server", "--listen", "127.0.0.1:0", "--headless"];
+        args.extend_from_slice(answer);
+        let (mut child, lines) = spawn(&args);
+        let port = port_from(&lines, "listening");
+        for i in 0..20 {
+            let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            s.write_all(format!("REQ {i}").as_bytes()).unwrap();
+            s.shutdown(std::net::Shutdown::Write).unwrap();
+            let mut got = String::new();
+            s.read_to_string(&mut got)
+                .expect("the server's FIN after its reply");
+            let want = if answer[0] == "--reply" {
+                "ok".to_string()
+            } else {
+                format!("ACK {i}")
+            };
+            assert_eq!(got, want, "client {i} with {answer:?}");
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}

@@ -277,3 +277,34 @@ fn bad_unix_addresses_are_usage_errors_and_a_regular_file_is_left_alone() {
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "precious");
 }
+
+/// A unix stream client that half-closes right after its request (as `socat` does at the
+/// end of its input) still gets `--reply`'s answer, then the server's FIN.
+#[test]
+fn a_unix_client_that_half_closes_gets_the_reply() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("half.sock");
+    let (mut child, rx) = spawn(&[
+        "tcp-server",
+        "--listen",
+        &unix(&path),
+        "--reply",
+        "pong",
+        "--headless",
+    ]);
+    let _ = rx.recv_timeout(Duration::from_secs(10));
+    wait_path(&path);
+    for i in 0..10 {
+        let mut s = std::os::unix::net::UnixStream::connect(&path).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        s.write_all(b"ping").unwrap();
+        s.shutdown(std::net::Shutdown::Write).unwrap();
+        let mut got = String::new();
+        s.read_to_string(&mut got)
+            .expect("the server's FIN after its reply");
+        assert_eq!(got, "pong", "client {i}");
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}

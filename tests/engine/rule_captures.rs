@@ -133,3 +133,50 @@ fn a_group_the_regex_lacks_is_refused_when_loaded() {
     let mut buf = [0u8; 16];
     assert!(peer.recv_from(&mut buf).is_err());
 }
+
+/// Sends `req`, half-closes, and reads to the server's FIN: what came back and how long
+/// it took.
+fn ask_and_half_close(to: std::net::SocketAddr, req: &[u8]) -> (Vec<u8>, Duration) {
+    let mut s = TcpStream::connect(to).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let t = std::time::Instant::now();
+    s.write_all(req).unwrap();
+    s.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut got = Vec::new();
+    s.read_to_end(&mut got).expect("the server's FIN");
+    (got, t.elapsed())
+}
+
+/// Rules set while the server runs: a delayed reply to a client that half-closed right
+/// after its request still goes out (the FIN waits for it), then the server closes; with
+/// the rules off again a half-close is answered by a FIN at once.
+#[test]
+fn a_delayed_reply_reaches_a_client_that_half_closed() {
+    let rt = runtime(Role::TcpServer, None);
+    rt.start(
+        SessionConfig::new(Role::TcpServer, "127.0.0.1:0"),
+        AutoPlan::default(),
+        None,
+    );
+    let st = wait(&rt, "listening", |st, _| st.state == ConnState::Listening);
+    let to = st.local.unwrap();
+    rt.send(Control::SetRules(Box::new(set(vec![
+        Rule::new(Matcher::Regex(r"^REQ (\d+)$".into()), "ACK {1}")
+            .delay(Duration::from_millis(300)),
+    ]))));
+    wait(&rt, "the rules", |st, _| st.rules.active);
+    // The worker hears of the rules through the runtime: give the command a moment.
+    std::thread::sleep(Duration::from_millis(100));
+    let (got, took) = ask_and_half_close(to, b"REQ 42");
+    assert_eq!(got, b"ACK 42");
+    assert!(
+        took >= Duration::from_millis(250),
+        "the reply's delay: {took:?}"
+    );
+    rt.send(Control::SetRules(Box::default()));
+    wait(&rt, "the rules off", |st, _| !st.rules.active);
+    std::thread::sleep(Duration::from_millis(100));
+    let (got, took) = ask_and_half_close(to, b"REQ 43");
+    assert_eq!(got, b"");
+    assert!(took < Duration::from_secs(2), "a FIN at once: {took:?}");
+}

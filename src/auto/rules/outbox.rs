@@ -42,6 +42,11 @@ impl Outbox {
         self.queue.iter().map(|(at, _, _)| *at).min()
     }
 
+    /// The commands waiting, in no particular order.
+    pub fn commands(&self) -> impl Iterator<Item = &Command> {
+        self.queue.iter().map(|(_, _, c)| c)
+    }
+
     pub fn len(&self) -> usize {
         self.queue.len()
     }

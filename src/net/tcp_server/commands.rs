@@ -77,6 +77,19 @@ impl Server<'_> {
                     c.shutdown_after_flush = true;
                 }
             }
+            Command::HoldFin(hold) => self.hold_fin = hold,
+            Command::FinishHalfClose(id) => {
+                // Only a client that half-closed: the host's answers to it are queued.
+                let keep_open = self.cfg.keep_open_after_peer_fin;
+                if let Some(c) = id
+                    .and_then(|id| self.by_id.get(&id))
+                    .and_then(|t| self.clients.get_mut(t))
+                    && c.peer_fin
+                    && !keep_open
+                {
+                    c.shutdown_after_flush = true;
+                }
+            }
             Command::SetDestination(_) | Command::SetFaults(_) => {
                 ctx.info(EventKind::NotApplicable)
             }

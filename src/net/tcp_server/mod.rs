@@ -91,6 +91,8 @@ struct Server<'a> {
     paused: bool,
     /// Started paused for a while: resume then.
     resume_at: Option<Instant>,
+    /// After a peer's FIN, wait for the host's FinishHalfClose (it may still answer).
+    hold_fin: bool,
 }
 
 impl<'a> Server<'a> {
@@ -197,6 +199,7 @@ impl<'a> Server<'a> {
             file: None,
             buf: vec![0u8; 64 * 1024],
             paused: cfg.pause_reading,
+            hold_fin: cfg.hold_fin_for_replies,
             resume_at: cfg
                 .resume_reading_after
                 .filter(|_| cfg.pause_reading)
@@ -418,7 +421,7 @@ impl<'a> Server<'a> {
 
     /// Reads from (and then writes to) each client that became ready.
     fn on_ready(&mut self, ctx: &mut Ctx, ready: Vec<Token>) -> ControlFlow<()> {
-        let keep_open = self.cfg.keep_open_after_peer_fin;
+        let keep_open = self.cfg.keep_open_after_peer_fin || self.hold_fin;
         let mut dead: Vec<Token> = Vec::new();
         for t in ready {
             if let Some(c) = self.clients.get_mut(&t) {

@@ -265,7 +265,9 @@ impl Udp {
             | Command::PauseReading(_)
             | Command::StopListening
             | Command::SetFaults(_)
-            | Command::WsPing(_) => {
+            | Command::WsPing(_)
+            | Command::HoldFin(_)
+            | Command::FinishHalfClose(_) => {
                 ctx.info(EventKind::NotApplicable);
             }
         }

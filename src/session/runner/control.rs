@@ -32,7 +32,12 @@ impl Runner {
                 }
             }
             Control::SetRxCheck(c) => self.rx_check = c,
-            Control::SetRules(rules) => self.tools.set_rules(&rules, self.enc),
+            Control::SetRules(rules) => {
+                self.tools.set_rules(&rules, self.enc);
+                if let Some(s) = &self.session {
+                    self.tools.sync_fin_hold(s);
+                }
+            }
             Control::ResetRuleCounts => self.tools.reset_rule_counts(),
             Control::StartExpect(x) => {
                 self.expect_printed = 0;

@@ -303,6 +303,11 @@ impl Runner {
             self.tools.set_rules(&rules, self.enc);
         }
         self.tools.on_start(plan);
+        let mut config = config;
+        config.hold_fin_for_replies = config.role.is_tcp() && self.tools.answers_peers();
+        self.tools
+            .fin
+            .on_start(config.hold_fin_for_replies, config.keep_open_after_peer_fin);
         // A recorder still open is a sequence's reconnect: it goes on.
         if record.is_some() || !self.tools.seq.is_running() {
             self.finish_record();
