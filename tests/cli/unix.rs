@@ -308,3 +308,28 @@ fn a_unix_client_that_half_closes_gets_the_reply() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// `kill` (SIGTERM) ends a headless server as Ctrl-C does: it stops, and the socket file it
+/// made is gone.
+#[test]
+fn sigterm_ends_a_unix_server_and_removes_its_socket_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("term.sock");
+    let (mut child, _rx) = spawn(&["tcp-server", "--listen", &unix(&path), "--headless"]);
+    wait_path(&path);
+    let st = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(st.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let code = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st.code();
+        }
+        assert!(Instant::now() < deadline, "it did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(code, Some(0), "SIGTERM is a normal stop");
+    assert!(!path.exists(), "the socket file is removed");
+}
