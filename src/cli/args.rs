@@ -211,7 +211,7 @@ pub struct Common {
     /// Stream this session's events to FILE as JSON Lines, from the first event on.
     #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
-    /// No window: print events to stdout, one line each, until Ctrl-C, --duration, or
+    /// No window: print events to stdout, one line each, until Ctrl-C or SIGTERM, --duration, or
     /// until --count sends are done and 1 s has passed with nothing received.
     #[arg(long)]
     pub headless: bool,
