@@ -172,6 +172,9 @@ dg-ack1 = ACK of the FIN
 dg-fin2 = FIN in the other direction
 dg-ack2 = ACK: both directions closed
 dg-no-client = select a client to see its connection
+dg-unix-title = Unix stream connection (AF_UNIX)
+dg-unix-connect = AF_UNIX: connect() and accept() join the two sockets inside the kernel — no SYN, no ACK, no packets, no ports. The ends are file paths (or @names).
+dg-unix-close = Closing: shutdown() or close() on one side makes the other side's recv() return 0 (end of file). No FIN or ACK segments go anywhere.
 
 ## Presets.
 

@@ -167,3 +167,56 @@ fn udp_sender_to_a_unix_path_wants_a_unix_local_address_or_none() {
             .is_some()
     );
 }
+
+/// The lesson's diagram on a unix stream connection: no SYN / SYN + ACK / FIN arrows (there
+/// are no packets), a note that connect() and accept() join the sockets in the kernel, and
+/// the data arrows counting the bytes.
+#[test]
+fn the_diagram_of_a_unix_connection_draws_no_handshake() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("diagram.sock");
+    let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+    let mut app = english();
+    app.classroom.settings.tcp_diagram = true;
+    let mut h = harness(app);
+    open_tab(&mut h, Role::TcpClient);
+    set_field(&mut h, "Server host", &format!("unix:{}", path.display()));
+    h.get_by_label("Connect").click();
+    settle(&mut h);
+    listener.set_nonblocking(true).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut peer = loop {
+        match listener.accept() {
+            Ok((s, _)) => break s,
+            Err(_) => {
+                assert!(std::time::Instant::now() < deadline, "no connect()");
+                h.step();
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+        }
+    };
+    peer.set_nonblocking(false).unwrap();
+    wait_for(&mut h, "connected", |a| {
+        a.panel(Role::TcpClient).st.state == ConnState::Connected
+    });
+    peer.write_all(b"abcd").unwrap();
+    wait_for(&mut h, "the bytes", |a| {
+        a.panel(Role::TcpClient).view().store.counters.rx_bytes == 4
+    });
+    settle(&mut h);
+    assert!(
+        h.query_by_label_contains("Unix stream connection (AF_UNIX)")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("join the two sockets inside the kernel")
+            .is_some()
+    );
+    assert!(h.query_by_label_contains("← 4 B: Data").is_some());
+    let syn: Vec<String> = crate::support::zh::texts(&h)
+        .into_iter()
+        .filter(|t| t.contains("SYN + ACK") || t.contains("SYN  "))
+        .collect();
+    assert!(syn.is_empty(), "no handshake arrows: {syn:?}");
+    assert!(h.query_by_label_contains("Four-way teardown").is_none());
+}

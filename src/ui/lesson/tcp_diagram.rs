@@ -54,6 +54,9 @@ pub fn show(
         return;
     };
     let compact = compact(ui);
+    if is_unix(f) {
+        return unix_flow(ui, f, role, counts, lang, compact);
+    }
     ends(ui, f, lang, compact);
     let (hs, data, td) = (handshake(f, lang), data_arrows(f, lang), teardown(f, lang));
     // The highlight: the step that happened last; none before anything happened.
@@ -113,6 +116,36 @@ pub fn show(
         });
 }
 
+/// A unix socket's connection (its ends are stand-in addresses).
+fn is_unix(f: &Flow) -> bool {
+    [f.client, f.server]
+        .iter()
+        .flatten()
+        .any(crate::net::unix_name::is_stand_in)
+}
+
+/// AF_UNIX: no packets, so no handshake or teardown to draw: the kernel joins the two
+/// sockets at connect()/accept() and a close is seen as recv() returning 0. The data
+/// arrows are the same as TCP's.
+fn unix_flow(ui: &mut Ui, f: &Flow, role: Role, counts: Option<Counts>, lang: Lang, compact: bool) {
+    ends(ui, f, lang, compact);
+    let l = loader(lang);
+    let open = f.handshake >= 3;
+    let note = |ui: &mut Ui, key: String, done: bool| {
+        let text = RichText::new(key).small();
+        ui.label(if done { text } else { text.weak() });
+    };
+    note(ui, fl!(l, "dg-unix-connect"), open);
+    ui.label(RichText::new(fl!(l, "dg-data")).strong());
+    let data = data_arrows(f, lang);
+    for ar in &data {
+        draw_arrow(ui, ar, false, compact);
+    }
+    counts_note(ui, f, role, counts, lang);
+    let closed = f.teardown > 0 || f.rst;
+    note(ui, fl!(l, "dg-unix-close"), closed);
+}
+
 /// A narrow column (simple mode) or a short window: each arrow is one row with its name,
 /// and only the current step's words are written out (the others are on hover and in
 /// each arrow's accessible words).
@@ -160,10 +193,15 @@ fn counts_note(ui: &mut Ui, f: &Flow, role: Role, counts: Option<Counts>, lang: 
 
 /// The title and the two ends: the client on the left, the server on the right.
 fn ends(ui: &mut Ui, f: &Flow, lang: Lang, compact: bool) {
-    if compact {
-        ui.label(RichText::new(fl!(loader(lang), "dg-title")).strong());
+    let title = if is_unix(f) {
+        fl!(loader(lang), "dg-unix-title")
     } else {
-        ui.heading(fl!(loader(lang), "dg-title"));
+        fl!(loader(lang), "dg-title")
+    };
+    if compact {
+        ui.label(RichText::new(title).strong());
+    } else {
+        ui.heading(title);
     }
     ui.horizontal(|ui| {
         ui.label(
