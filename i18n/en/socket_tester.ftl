@@ -195,6 +195,20 @@ lab-stream-frame-tip = The server cuts what it receives at each line feed, so ea
 lab-stream-queued = waiting in the server's kernel, unread: { $n } B
 lab-stream-result = { $sends } send() on the client, { $reads } recv() on the server ({ $bytes } B)
 lab-stream-raw = Back to raw chunks
+menu-lab-relay = TCP reliable vs UDP unreliable through a lossy network
+menu-lab-relay-tip = A UDP sender and a TCP client each send 20 numbered messages through a relay that delays them (and, for UDP, loses some): count what arrives
+lab-relay-title = TCP reliable vs UDP unreliable through a lossy network
+lab-relay-note = Each sender sends { $count } numbered messages, { $every } ms apart, through a relay on 127.0.0.1 that holds everything { $latency } ms each way. The UDP relay also loses { $drop } % of the datagrams (seed { $seed }, so every run loses the same ones): UDP does not notice and sends nothing again. The relay cannot lose a TCP segment: it reads and writes byte streams, and on a real lossy link the kernels' TCP, below the programs, would resend whatever was lost. So the TCP side shows what reliability costs instead: every message arrives, in order, later. The client's TCP_INFO is its own connection to the relay on loopback, where nothing is lost.
+lab-relay-udp-title = UDP: sender → relay ({ $drop } % loss, { $latency } ms) → receiver
+lab-relay-tcp-title = TCP: client → relay ({ $latency } ms; it cannot lose TCP segments) → server
+lab-relay-sending = sending… sent { $sent }, received { $received }
+lab-relay-result = sent { $sent }, received { $received }, { $lost }, { $order }, each ~{ $late } ms late (one way)
+lab-relay-lost = lost { $n } (numbers { $numbers })
+lab-relay-lost-none = lost 0
+lab-relay-in-order = in order
+lab-relay-out-of-order = out of order
+lab-relay-udp-dropped = { $text } — the relay's log: { $n } dropped
+lab-relay-kernel = The TCP client's kernel (TCP_INFO): retransmits { $retrans }, RTT { $rtt } ms
 
 ## Engine errors.
 

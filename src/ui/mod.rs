@@ -16,7 +16,10 @@ mod pickers;
 mod tabs;
 mod tools;
 
-pub use app::{App, install_cjk_font, start_lab, start_stream_lab, tab_name};
+pub use app::{
+    App, LAB_COUNT, LAB_DROP_PCT, LAB_LATENCY_MS, LAB_SEED, LabOutcome, install_cjk_font,
+    lab_relay_settings, start_lab, start_relay_lab, start_stream_lab, tab_name,
+};
 pub use classroom::command::AppCommand;
 pub use classroom::mode::Classroom;
 pub use classroom::preset::{Preset, load as load_preset, save as save_preset};

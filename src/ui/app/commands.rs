@@ -16,6 +16,7 @@ impl App {
         match cmd {
             AppCommand::StartLab { tcp } => lab::start_lab(self, tcp),
             AppCommand::StartStreamLab => super::stream_lab::start_stream_lab(self),
+            AppCommand::StartRelayLab => super::relay_lab::start_relay_lab(self),
             AppCommand::CloseLab => lab::close_split(self),
             AppCommand::AskSavePreset => self.classroom.preset_io.ask(ctx, true),
             AppCommand::AskOpenPreset => self.classroom.preset_io.ask(ctx, false),

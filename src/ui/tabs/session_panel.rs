@@ -310,7 +310,7 @@ fn client_panel(ui: &mut Ui, p: &mut SessionPanel) {
 }
 
 /// The log, with a note on what one row is, and what its toolbar asked for applied.
-pub(super) fn log_panel(ui: &mut Ui, p: &mut SessionPanel, tiny: bool) {
+pub(crate) fn log_panel(ui: &mut Ui, p: &mut SessionPanel, tiny: bool) {
     super::enc_banner::show(ui, p);
     if !tiny {
         rows_note(ui, p);

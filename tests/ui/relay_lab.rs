@@ -1,0 +1,116 @@
+//! The relay lab (TCP 可靠 / UDP 不可靠), opened from the Labs menu in both languages: a UDP
+//! sender → relay (10 % loss, 100 ms each way, a fixed seed) → receiver and a TCP client →
+//! relay (100 ms each way) → server, every socket real on 127.0.0.1 with ports the system
+//! picked. The counts the lab shows are checked against the logs and against the relay's
+//! own log of what it dropped: UDP loses datagrams, TCP loses none and arrives in order.
+
+use crate::support::ui as support;
+
+use egui_kittest::kittest::Queryable;
+use socket_tester::net::Role;
+use socket_tester::ui::{App, LAB_COUNT, LAB_LATENCY_MS, LabOutcome};
+use support::*;
+
+fn settled(a: &App, udp: bool) -> bool {
+    a.relay_lab_outcome(udp).is_some_and(|o| o.settled)
+}
+
+fn outcome(h: &egui_kittest::Harness<'static, App>, udp: bool) -> LabOutcome {
+    h.state()
+        .relay_lab_outcome(udp)
+        .expect("the relay lab is open")
+}
+
+/// Opens the lab from the menu, waits for both chains to finish, and checks the counts.
+fn run(h: &mut egui_kittest::Harness<'static, App>, labs: &str, item: &str) {
+    settle(h);
+    h.get_by_label(labs).click();
+    settle(h);
+    h.get_by_label(item).click();
+    settle(h);
+    // Every port is the system's: the relays forward to the receiving ends' ports.
+    wait_for(h, "both chains to finish", |a| settled(a, true) && settled(a, false));
+    let a = h.state();
+    let udp_end = a.panel(Role::UdpReceiver).st.local.expect("bound").port();
+    let relay = &a.panel(Role::Relay).settings.relay;
+    assert_ne!(udp_end, 0);
+    assert_eq!(relay.to_port, udp_end.to_string());
+    assert!(relay.udp && relay.up.drop_pct == 10 && relay.up.latency_ms == LAB_LATENCY_MS);
+
+    let udp = outcome(h, true);
+    assert_eq!(udp.sent as u64, LAB_COUNT, "{udp:?}");
+    assert!(!udp.lost.is_empty(), "the seed loses datagrams: {udp:?}");
+    assert_eq!(udp.received + udp.lost.len(), udp.sent, "{udp:?}");
+    // What the receiver misses is what the relay's own log says it dropped (nothing
+    // comes back down: the receiver does not answer).
+    assert_eq!(udp.relay_dropped, udp.lost.len() as u64, "{udp:?}");
+    let late = udp.late_ms.expect("some arrived");
+    assert!(late.0 >= LAB_LATENCY_MS - 5, "{udp:?}");
+
+    let tcp = outcome(h, false);
+    assert_eq!(tcp.sent as u64, LAB_COUNT, "{tcp:?}");
+    assert_eq!(tcp.received as u64, LAB_COUNT, "{tcp:?}");
+    assert!(tcp.lost.is_empty() && tcp.in_order && tcp.duplicates == 0, "{tcp:?}");
+    let (min, _, _) = tcp.late_ms.expect("all arrived");
+    assert!(min >= LAB_LATENCY_MS - 5, "each held ~100 ms: {tcp:?}");
+    settle(h);
+}
+
+#[test]
+fn the_relay_lab_loses_udp_datagrams_and_no_tcp_messages_in_english() {
+    let mut h = harness(english());
+    run(
+        &mut h,
+        "Labs",
+        "TCP reliable vs UDP unreliable through a lossy network",
+    );
+    let udp = outcome(&h, true);
+    let list: Vec<String> = udp.lost.iter().map(u32::to_string).collect();
+    let said = format!(
+        "sent 20, received {}, lost {} (numbers {})",
+        udp.received,
+        udp.lost.len(),
+        list.join(", ")
+    );
+    assert!(h.query_by_label_contains(&said).is_some(), "{said}");
+    assert!(
+        h.query_by_label_contains("sent 20, received 20, lost 0, in order, each ~")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("The relay cannot lose a TCP segment")
+            .is_some()
+    );
+    if socket_tester::net::tcp_info::AVAILABLE {
+        assert!(
+            h.query_by_label_contains("The TCP client's kernel (TCP_INFO): retransmits 0")
+                .is_some()
+        );
+    }
+    // Closing gives the user's tabs back: nothing of the lab is left running.
+    h.get_by_label("Close the split view").click();
+    settle(&mut h);
+    for role in Role::EVERY {
+        assert!(!h.state().panel(role).is_running(), "{role:?}");
+    }
+    assert!(h.state().relay_lab_outcome(true).is_none());
+}
+
+#[test]
+fn the_relay_lab_in_chinese_counts_the_same_and_speaks_chinese() {
+    let Some(mut app) = crate::support::zh::chinese_app() else {
+        return;
+    };
+    app.classroom.settings.learn = false;
+    let mut h = harness(app);
+    run(&mut h, "实验", "TCP 可靠 / UDP 不可靠（经过丢包的网络）");
+    let udp = outcome(&h, true);
+    let said = format!("发送 20 条，收到 {} 条，丢失 {} 条", udp.received, udp.lost.len());
+    assert!(h.query_by_label_contains(&said).is_some(), "{said}");
+    assert!(
+        h.query_by_label_contains("发送 20 条，收到 20 条，丢失 0 条，顺序不变")
+            .is_some()
+    );
+    assert!(h.query_by_label_contains("中继无法丢掉 TCP 的报文段").is_some());
+    crate::support::zh::assert_no_english(&h, "the relay lab");
+}
