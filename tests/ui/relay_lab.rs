@@ -114,3 +114,34 @@ fn the_relay_lab_in_chinese_counts_the_same_and_speaks_chinese() {
     assert!(h.query_by_label_contains("中继无法丢掉 TCP 的报文段").is_some());
     crate::support::zh::assert_no_english(&h, "the relay lab");
 }
+
+/// The ready preset in `assets/presets` hands a class the lab; a preset saved while the
+/// lab is open opens it again; and a preset keeps the Relay tab's settings.
+#[test]
+fn a_preset_opens_the_relay_lab_and_keeps_the_relay_settings() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/presets/relay-lab.toml");
+    let preset = socket_tester::ui::load_preset(std::path::Path::new(file)).expect("a good preset");
+    assert_eq!(preset.lab, Some(socket_tester::ui::PresetLab::Relay));
+    let mut h = harness(english());
+    settle(&mut h);
+    h.state_mut().apply_preset(preset).expect("applied");
+    wait_for(&mut h, "the UDP relay listening", |a| {
+        a.panel(Role::Relay).st.local.is_some_and(|l| l.port() != 0)
+    });
+    assert!(
+        h.query_by_label_contains("TCP reliable vs UDP unreliable")
+            .is_some()
+    );
+    let saved = h.state().preset();
+    assert_eq!(saved.lab, Some(socket_tester::ui::PresetLab::Relay));
+    let text = saved.to_toml().expect("toml");
+    assert!(text.contains("lab = \"relay\""), "{text}");
+
+    // The Relay tab's settings go into a preset and come back.
+    let mut p = socket_tester::ui::Preset::default();
+    p.relay.relay = socket_tester::ui::lab_relay_settings(true, 9000);
+    let back = socket_tester::ui::Preset::parse(&p.to_toml().expect("toml")).expect("parsed");
+    assert_eq!(back.relay.relay, p.relay.relay);
+    assert_eq!(back.relay.relay.up.drop_pct, 10);
+    assert_eq!(back.lab, None, "no lab unless asked");
+}

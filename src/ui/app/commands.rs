@@ -53,8 +53,13 @@ impl App {
     }
 
     /// The window's setup as a preset.
+    /// With the relay lab open, the preset opens it too (`lab = "relay"`).
     pub fn preset(&self) -> Preset {
-        Preset::from_persisted(&self.persisted())
+        let mut p = Preset::from_persisted(&self.persisted());
+        if self.relay_lab.is_some() {
+            p.lab = Some(preset::PresetLab::Relay);
+        }
+        p
     }
 
     /// Puts a preset into the window: every tab's fields and the tab shown. Refused while a
@@ -65,12 +70,16 @@ impl App {
         }
         lab::close_split(self);
         self.tab = preset.tab;
+        let open_lab = preset.lab;
         for role in Role::EVERY {
             let s = preset.settings(role).clone();
             let p = self.panel_mut(role);
             let enc = crate::ui::pickers::encoding_picker::from_label(&s.encoding);
             p.settings = s;
             p.set_encoding(enc);
+        }
+        if open_lab == Some(preset::PresetLab::Relay) {
+            super::relay_lab::start_relay_lab(self);
         }
         Ok(())
     }
