@@ -59,6 +59,12 @@ learn-stream-split = • 拆包 (split packets): one send() arrives over several
 learn-stream-why = • Why: TCP delivers bytes in order but keeps no message boundaries. Most often the receiver reads late — busy, or slower than the sender — and one recv() returns everything that arrived meanwhile. The sender's writes, Nagle's algorithm and segment sizes decide where chunks fall too. UDP keeps boundaries: one sendto() is one datagram.
 learn-stream-fix = • The fix is framing, agreed by both sides: a delimiter (a line feed, 0x03), a length prefix (2 or 4 bytes before each message) or a fixed size. The receiver collects bytes until a whole message is there (Framing on the TCP tabs).
 learn-stream-try = • Try it: Labs ▸ TCP is a stream (the server pauses reading, the client sends three times, the server resumes: one recv()), Pause reading on a TCP tab, or a TCP tab's Writes menu (split each message, or several messages in one write).
+learn-lossy = Through a lossy network: TCP is reliable, UDP is not (可靠性, 顺序, 连接)
+learn-lossy-udp = • Reliability, UDP: a datagram lost on the way is gone. Nothing tells the sender, nothing sends it again; the receiver just gets fewer (the table's "best effort").
+learn-lossy-tcp = • Reliability, TCP: every segment is acknowledged; one that is not is sent again by the kernel, below the program. The program gets every byte, later: loss costs time, not data. TCP_INFO counts those resends (retransmits) and the round-trip time (RTT) they depend on.
+learn-lossy-order = • Ordering: TCP hands bytes over in the order they were sent, holding back what came early; UDP hands each datagram over as it comes.
+learn-lossy-connection = • Connection: TCP can resend because the connection keeps state on both sides (sequence numbers, acknowledgements); UDP keeps none, which is also why it is lighter.
+learn-lossy-try = • Try it: Labs ▸ TCP reliable vs UDP unreliable through a lossy network. 20 numbered messages each way through a relay with 100 ms latency; the UDP relay loses 10 %. The lab counts what arrived. The relay works on byte streams and cannot lose a TCP segment itself: it shows TCP's cost (every message, in order, late) and the client's TCP_INFO beside it.
 term-port = port
 term-port-tip = A number (0–65535) that names one program's socket on a computer; 0–1023 are well-known ports
 term-bind = bind
@@ -209,6 +215,8 @@ lab-relay-in-order = in order
 lab-relay-out-of-order = out of order
 lab-relay-udp-dropped = { $text } — the relay's log: { $n } dropped
 lab-relay-kernel = The TCP client's kernel (TCP_INFO): retransmits { $retrans }, RTT { $rtt } ms
+lab-relay-again = Run again
+lab-relay-again-tip = Start the six ends again on new ports: with the same seed, the same datagrams are lost
 
 ## Engine errors.
 

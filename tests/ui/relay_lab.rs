@@ -87,6 +87,16 @@ fn the_relay_lab_loses_udp_datagrams_and_no_tcp_messages_in_english() {
                 .is_some()
         );
     }
+    // Again: new ports, the same seed, the same datagrams lost.
+    let port = h.state().panel(Role::UdpReceiver).st.local.map(|a| a.port());
+    h.get_by_label("Run again").click();
+    settle(&mut h);
+    wait_for(&mut h, "the second run", |a| {
+        a.panel(Role::UdpReceiver).st.local.map(|a| a.port()) != port
+            && settled(a, true)
+            && settled(a, false)
+    });
+    assert_eq!(outcome(&h, true).lost, udp.lost, "the seed repeats the run");
     // Closing gives the user's tabs back: nothing of the lab is left running.
     h.get_by_label("Close the split view").click();
     settle(&mut h);

@@ -30,9 +30,18 @@ pub fn show(app: &mut App, ui: &mut Ui) -> bool {
             drop = LAB_DROP_PCT,
             seed = LAB_SEED
         ));
-        if ui.button(fl!(l, "menu-lab-close")).clicked() {
-            super::lab::close_split(app);
-        }
+        ui.horizontal_wrapped(|ui| {
+            if ui
+                .button(fl!(l, "lab-relay-again"))
+                .on_hover_text(fl!(l, "lab-relay-again-tip"))
+                .clicked()
+            {
+                super::relay_lab::start_relay_lab(app);
+            }
+            if ui.button(fl!(l, "menu-lab-close")).clicked() {
+                super::lab::close_split(app);
+            }
+        });
     });
     if app.relay_lab.is_none() {
         return true;
