@@ -29,7 +29,9 @@ fn run(h: &mut egui_kittest::Harness<'static, App>, labs: &str, item: &str) {
     h.get_by_label(item).click();
     settle(h);
     // Every port is the system's: the relays forward to the receiving ends' ports.
-    wait_for(h, "both chains to finish", |a| settled(a, true) && settled(a, false));
+    wait_for(h, "both chains to finish", |a| {
+        settled(a, true) && settled(a, false)
+    });
     let a = h.state();
     let udp_end = a.panel(Role::UdpReceiver).st.local.expect("bound").port();
     let relay = &a.panel(Role::Relay).settings.relay;
@@ -50,7 +52,10 @@ fn run(h: &mut egui_kittest::Harness<'static, App>, labs: &str, item: &str) {
     let tcp = outcome(h, false);
     assert_eq!(tcp.sent as u64, LAB_COUNT, "{tcp:?}");
     assert_eq!(tcp.received as u64, LAB_COUNT, "{tcp:?}");
-    assert!(tcp.lost.is_empty() && tcp.in_order && tcp.duplicates == 0, "{tcp:?}");
+    assert!(
+        tcp.lost.is_empty() && tcp.in_order && tcp.duplicates == 0,
+        "{tcp:?}"
+    );
     let (min, _, _) = tcp.late_ms.expect("all arrived");
     assert!(min >= LAB_LATENCY_MS - 5, "each held ~100 ms: {tcp:?}");
     settle(h);
@@ -88,7 +93,12 @@ fn the_relay_lab_loses_udp_datagrams_and_no_tcp_messages_in_english() {
         );
     }
     // Again: new ports, the same seed, the same datagrams lost.
-    let port = h.state().panel(Role::UdpReceiver).st.local.map(|a| a.port());
+    let port = h
+        .state()
+        .panel(Role::UdpReceiver)
+        .st
+        .local
+        .map(|a| a.port());
     h.get_by_label("Run again").click();
     settle(&mut h);
     wait_for(&mut h, "the second run", |a| {
@@ -115,13 +125,20 @@ fn the_relay_lab_in_chinese_counts_the_same_and_speaks_chinese() {
     let mut h = harness(app);
     run(&mut h, "实验", "TCP 可靠 / UDP 不可靠（经过丢包的网络）");
     let udp = outcome(&h, true);
-    let said = format!("发送 20 条，收到 {} 条，丢失 {} 条", udp.received, udp.lost.len());
+    let said = format!(
+        "发送 20 条，收到 {} 条，丢失 {} 条",
+        udp.received,
+        udp.lost.len()
+    );
     assert!(h.query_by_label_contains(&said).is_some(), "{said}");
     assert!(
         h.query_by_label_contains("发送 20 条，收到 20 条，丢失 0 条，顺序不变")
             .is_some()
     );
-    assert!(h.query_by_label_contains("中继无法丢掉 TCP 的报文段").is_some());
+    assert!(
+        h.query_by_label_contains("中继无法丢掉 TCP 的报文段")
+            .is_some()
+    );
     crate::support::zh::assert_no_english(&h, "the relay lab");
 }
 

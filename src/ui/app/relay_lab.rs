@@ -222,7 +222,12 @@ fn start_sender(app: &mut App, udp: bool, port: u16, notify: Option<Notifier>) -
     } else {
         crate::ui::tools::send_box::LineEnding::Lf
     };
-    s.send.text = if udp { "UDP #{seq:02}" } else { "TCP #{seq:02}" }.into();
+    s.send.text = if udp {
+        "UDP #{seq:02}"
+    } else {
+        "TCP #{seq:02}"
+    }
+    .into();
     s.kit.auto_every = LAB_EVERY_MS.to_string();
     s.kit.auto_count = LAB_COUNT.to_string();
     if p.start_from_fields(notify) {

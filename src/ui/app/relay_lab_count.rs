@@ -113,7 +113,11 @@ pub fn count(sent: &[(u32, i64)], got: &[(u32, i64)], now_us: i64) -> LabOutcome
     });
     let wait_us = (2 * LAB_LATENCY_MS as i64 + 1000) * 1000;
     let settled = sent.len() as u64 >= LAB_COUNT
-        && sent.iter().map(|(_, at)| *at).max().is_some_and(|t| now_us - t > wait_us);
+        && sent
+            .iter()
+            .map(|(_, at)| *at)
+            .max()
+            .is_some_and(|t| now_us - t > wait_us);
     LabOutcome {
         sent: sent.len(),
         received: seen.len(),
