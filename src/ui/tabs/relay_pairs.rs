@@ -21,7 +21,12 @@ pub(super) fn upstream_failure(ui: &mut Ui, p: &SessionPanel) {
         Some(pair) => format!("#{pair} {text}"),
         None => text,
     };
-    ui.add(egui::Label::new(RichText::new(text).color(ERROR_RED)).wrap());
+    // Wrapped at the visible edge (a wide row above may have widened the tab's area).
+    let w = (ui.clip_rect().right() - ui.cursor().left() - 4.0).max(120.0);
+    ui.scope(|ui| {
+        ui.set_max_width(w);
+        ui.add(egui::Label::new(RichText::new(text).color(ERROR_RED)).wrap());
+    });
 }
 
 /// The pairs, on the right of the log.
