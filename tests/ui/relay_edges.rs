@@ -74,6 +74,8 @@ fn simple_mode_folds_the_seed_and_the_tamper_and_cut_faults_behind_more() {
             "{hidden} in simple mode"
         );
     }
+    // The log's toolbar is the compact one: its filter row on request.
+    assert!(h.query_by_label("Filter…").is_some());
     h.get_by_label("More ▾").click();
     settle(&mut h);
     for shown in [
@@ -99,6 +101,7 @@ fn simple_mode_folds_the_seed_and_the_tamper_and_cut_faults_behind_more() {
     h.state_mut().classroom.settings.simple = Some(false);
     settle(&mut h);
     assert!(h.query_by_label("Seed").is_some() && h.query_by_label("More ▾").is_none());
+    assert!(h.query_by_label("Filter…").is_none(), "the whole toolbar");
 }
 
 #[test]

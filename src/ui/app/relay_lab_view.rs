@@ -64,14 +64,21 @@ pub fn show(app: &mut App, ui: &mut Ui) -> bool {
             for (i, col) in cols.iter_mut().enumerate() {
                 let udp = i == 0;
                 col.push_id(("relay-lab", udp), |ui| {
-                    ui.label(RichText::new(title(lang, udp)).size(15.0).strong());
-                    if let Some(o) = &outcomes[i] {
-                        let text = result(lang, udp, o);
-                        ui.label(RichText::new(text).strong().color(NOTE_AMBER));
-                    }
-                    if !udp {
-                        ui.label(kernel(lang, retrans_rtt));
-                    }
+                    // The same height in both columns, and before and after the counts
+                    // settle: a log following its newest row keeps it in view only while
+                    // the room above it does not grow.
+                    let line = ui.text_style_height(&egui::TextStyle::Body);
+                    ui.vertical(|ui| {
+                        ui.set_min_height(20.0 + 3.0 * line);
+                        ui.label(RichText::new(title(lang, udp)).size(15.0).strong());
+                        if let Some(o) = &outcomes[i] {
+                            let text = result(lang, udp, o);
+                            ui.label(RichText::new(text).strong().color(NOTE_AMBER));
+                        }
+                        if !udp {
+                            ui.label(kernel(lang, retrans_rtt));
+                        }
+                    });
                     ui.separator();
                     let end = if udp {
                         Role::UdpReceiver

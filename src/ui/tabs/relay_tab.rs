@@ -25,8 +25,13 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
         .horizontal_wrapped(|ui| address_fields(ui, p, editable))
         .inner;
     // Simple mode (the classroom's): the seed and the tamper and cut faults wait behind
-    // More, as the other tabs' options do.
+    // More, as the other tabs' options do, and the log's toolbar is the compact one (its
+    // filter row on request).
     let simple = crate::ui::common::layout::simple(ui.ctx());
+    crate::ui::common::layout::set_compact(
+        ui.ctx(),
+        simple || tab_h < crate::ui::common::layout::SHORT_TAB,
+    );
     ui.horizontal_wrapped(|ui| {
         super::controls::main_button(ui, p, valid, notify);
         ui.separator();
