@@ -163,6 +163,15 @@ fn a_preset_opens_the_relay_lab_and_keeps_the_relay_settings() {
     assert_eq!(saved.lab, Some(socket_tester::ui::PresetLab::Relay));
     let text = saved.to_toml().expect("toml");
     assert!(text.contains("lab = \"relay\""), "{text}");
+    // Another preset while the lab runs: the lab closes (its sessions are its own) and
+    // the preset opens it again.
+    let again = socket_tester::ui::Preset::parse(&text).expect("parsed");
+    h.state_mut()
+        .apply_preset(again)
+        .expect("applied over the open lab");
+    wait_for(&mut h, "the new lab's UDP relay", |a| {
+        a.panel(Role::Relay).st.local.is_some_and(|l| l.port() != 0)
+    });
 
     // The Relay tab's settings go into a preset and come back.
     let mut p = socket_tester::ui::Preset::default();

@@ -62,13 +62,15 @@ impl App {
         p
     }
 
-    /// Puts a preset into the window: every tab's fields and the tab shown. Refused while a
-    /// session runs (its fields cannot change under it).
+    /// Puts a preset into the window: every tab's fields and the tab shown, and its lab if
+    /// it names one. An open lab closes first; refused while one of the user's sessions
+    /// runs (its fields cannot change under it).
     pub fn apply_preset(&mut self, preset: Preset) -> Result<(), String> {
+        // A lab's sessions are the lab's: it closes, and the user's own tabs are checked.
+        lab::close_split(self);
         if Role::EVERY.iter().any(|r| self.panel(*r).is_running()) {
             return Err(fl!(loader(self.classroom.lang), "preset-stop-first"));
         }
-        lab::close_split(self);
         self.tab = preset.tab;
         let open_lab = preset.lab;
         for role in Role::EVERY {
