@@ -215,6 +215,7 @@ lab-relay-in-order = in order
 lab-relay-out-of-order = out of order
 lab-relay-udp-dropped = { $text } — the relay's log: { $n } dropped
 lab-relay-kernel = The TCP client's kernel (TCP_INFO): retransmits { $retrans }, RTT { $rtt } ms
+lab-relay-failed = This side could not start: { $why }
 lab-relay-again = Run again
 lab-relay-again-tip = Start the six ends again on new ports: with the same seed, the same datagrams are lost
 

@@ -189,6 +189,7 @@ lab-relay-in-order = 顺序不变
 lab-relay-out-of-order = 顺序乱了
 lab-relay-udp-dropped = { $text }——中继日志：丢弃 { $n } 条
 lab-relay-kernel = TCP 客户端的内核（TCP_INFO）：重传 { $retrans } 次，往返时间 { $rtt } 毫秒
+lab-relay-failed = 这一边没能启动：{ $why }
 lab-relay-again = 再做一次
 lab-relay-again-tip = 用新的端口重新启动六个端点：种子相同，丢掉的还是同样几条数据报
 lab-note = 本机回环实验:两端都在 127.0.0.1 端口 { $port }。从一端发送,看另一端收到。

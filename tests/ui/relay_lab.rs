@@ -181,3 +181,27 @@ fn a_preset_opens_the_relay_lab_and_keeps_the_relay_settings() {
     assert_eq!(back.relay.relay.up.drop_pct, 10);
     assert_eq!(back.lab, None, "no lab unless asked");
 }
+
+/// A chain that stops part way says so in red instead of counting forever: the UDP
+/// receiver is stopped before its relay could start.
+#[test]
+fn a_chain_that_cannot_start_says_so() {
+    let mut app = english();
+    socket_tester::ui::start_relay_lab(&mut app);
+    app.panel_mut(Role::UdpReceiver).stop();
+    let mut h = harness(app);
+    wait_for(&mut h, "the TCP chain to finish", |a| settled(a, false));
+    assert!(
+        h.query_by_label_contains("This side could not start:")
+            .is_some()
+    );
+    assert!(
+        !h.state().panel(Role::UdpSender).is_running(),
+        "nothing sent"
+    );
+    assert!(
+        h.query_by_label_contains("sent 20, received 20, lost 0")
+            .is_some(),
+        "the other side goes on"
+    );
+}

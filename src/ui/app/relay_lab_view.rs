@@ -8,6 +8,7 @@ use super::relay_lab::{LAB_COUNT, LAB_DROP_PCT, LAB_EVERY_MS, LAB_LATENCY_MS, LA
 use super::relay_lab_count::LabOutcome;
 use crate::i18n::{Lang, loader};
 use crate::net::{Role, tcp_info};
+use crate::ui::common::address_field::ERROR_RED;
 use crate::ui::common::style::NOTE_AMBER;
 use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
@@ -71,7 +72,9 @@ pub fn show(app: &mut App, ui: &mut Ui) -> bool {
                     ui.vertical(|ui| {
                         ui.set_min_height(20.0 + 3.0 * line);
                         ui.label(RichText::new(title(lang, udp)).size(15.0).strong());
-                        if let Some(o) = &outcomes[i] {
+                        if let Some(why) = failure(app, udp) {
+                            ui.label(RichText::new(why).strong().color(ERROR_RED));
+                        } else if let Some(o) = &outcomes[i] {
                             let text = result(lang, udp, o);
                             ui.label(RichText::new(text).strong().color(NOTE_AMBER));
                         }
@@ -92,6 +95,33 @@ pub fn show(app: &mut App, ui: &mut Ui) -> bool {
         });
     });
     true
+}
+
+/// Why a chain stopped part way (a port could not be bound…), from the first of its
+/// ends whose session failed; None while it runs.
+fn failure(app: &App, udp: bool) -> Option<String> {
+    let lab = app.relay_lab.as_ref()?;
+    let chain = if udp { lab.udp } else { lab.tcp };
+    if chain != super::relay_lab::Chain::Failed {
+        return None;
+    }
+    let lang = app.classroom.lang;
+    let (end, sender) = if udp {
+        (Role::UdpReceiver, Role::UdpSender)
+    } else {
+        (Role::TcpServer, Role::TcpClient)
+    };
+    let relay = if udp {
+        app.panel(Role::Relay)
+    } else {
+        &lab.tcp_relay
+    };
+    let why = [app.panel(end), relay, app.panel(sender)]
+        .into_iter()
+        .find(|p| !p.is_running() && p.st.state != crate::session::ConnState::Idle)
+        .map(|p| p.st.state.text_in(lang))
+        .unwrap_or_default();
+    Some(fl!(loader(lang), "lab-relay-failed", why = why))
 }
 
 /// "UDP: sender → relay (10 % loss, 100 ms) → receiver".
