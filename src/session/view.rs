@@ -148,6 +148,9 @@ pub struct Status {
     pub tls_refused: Option<Box<crate::net::tls::CertInfo>>,
     /// TLS server: its certificate, and where it came from.
     pub tls_cert: Option<(Box<crate::net::tls::CertInfo>, crate::net::tls::CertSource)>,
+    /// Relay: the latest upstream connection that failed in this run (its client was
+    /// closed), shown whole over the log.
+    pub relay_upstream_failed: Option<Box<Event>>,
 }
 
 impl Status {
@@ -185,6 +188,7 @@ impl Status {
             tls: None,
             tls_refused: None,
             tls_cert: None,
+            relay_upstream_failed: None,
             sockopts: None,
             sequence: None,
             replay: None,
@@ -212,6 +216,7 @@ impl Status {
         self.tls = None;
         self.tls_refused = None;
         self.tls_cert = None;
+        self.relay_upstream_failed = None;
         self.sockopts = None;
     }
 
@@ -228,6 +233,11 @@ impl Status {
                 if matches!(**k, crate::net::relay::RelayKind::Listening { .. }) =>
             {
                 self.state = ConnState::Listening
+            }
+            EventKind::Relay(k)
+                if matches!(**k, crate::net::relay::RelayKind::UpstreamFailed { .. }) =>
+            {
+                self.relay_upstream_failed = Some(Box::new(ev.clone()))
             }
             EventKind::StoppedListening { .. } => self.listen_stopped = true,
             EventKind::ReadingPaused => self.reading_paused = true,

@@ -16,10 +16,13 @@ mod pickers;
 mod tabs;
 mod tools;
 
-pub use app::{App, install_cjk_font, start_lab, start_stream_lab, tab_name};
+pub use app::{
+    App, LAB_COUNT, LAB_DROP_PCT, LAB_LATENCY_MS, LAB_SEED, LabOutcome, install_cjk_font,
+    lab_relay_settings, start_lab, start_relay_lab, start_stream_lab, tab_name,
+};
 pub use classroom::command::AppCommand;
 pub use classroom::mode::Classroom;
-pub use classroom::preset::{Preset, load as load_preset, save as save_preset};
+pub use classroom::preset::{Preset, PresetLab, load as load_preset, save as save_preset};
 pub use common::lang::tab_label;
 pub use common::style::Theme;
 pub use dialogs::file_dialog::use_in_window as use_in_window_file_dialogs;
@@ -82,11 +85,15 @@ pub fn run_with_preset(launch: Option<Launch>, preset: Option<Preset>) -> eframe
             let persisted: Option<Persisted> = cc
                 .storage
                 .and_then(|s| eframe::get_value(s, eframe::APP_KEY));
+            let lab = preset.as_ref().and_then(|p| p.lab);
             let persisted = match preset {
                 Some(p) => Some(p.over(persisted.unwrap_or_default())),
                 None => persisted,
             };
             let mut app = App::new(persisted, launch).with_recovery();
+            if lab == Some(classroom::preset::PresetLab::Relay) {
+                start_relay_lab(&mut app);
+            }
             app.set_fonts_installed(cjk);
             Ok(Box::new(app))
         }),

@@ -38,3 +38,39 @@ fn the_log_says_what_one_row_is() {
             .is_some()
     );
 }
+
+/// The Learn page ties the relay lab to the table's rows, in both languages.
+#[test]
+fn learn_ties_the_relay_lab_to_the_table() {
+    let mut h = harness(App::new(None, None));
+    h.state_mut().classroom.settings.learn = true;
+    h.state_mut()
+        .classroom
+        .set_lang(socket_tester::i18n::Lang::En);
+    settle(&mut h);
+    assert!(
+        h.query_by_label_contains("Through a lossy network: TCP is reliable, UDP is not")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("loss costs time, not data")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("Labs ▸ TCP reliable vs UDP unreliable through a lossy network")
+            .is_some()
+    );
+    let Some(app) = crate::support::zh::chinese_app() else {
+        return;
+    };
+    let mut h = harness(app);
+    settle(&mut h);
+    assert!(
+        h.query_by_label_contains("经过丢包的网络：TCP 可靠，UDP 不可靠")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("实验 ▸ TCP 可靠 / UDP 不可靠（经过丢包的网络）")
+            .is_some()
+    );
+}

@@ -27,6 +27,8 @@ mod packets;
 mod pause_reading;
 mod port_errors;
 mod relay;
+mod relay_edges;
+mod relay_lab;
 mod replay;
 mod roster;
 mod rule_typing;

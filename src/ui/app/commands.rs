@@ -16,6 +16,7 @@ impl App {
         match cmd {
             AppCommand::StartLab { tcp } => lab::start_lab(self, tcp),
             AppCommand::StartStreamLab => super::stream_lab::start_stream_lab(self),
+            AppCommand::StartRelayLab => super::relay_lab::start_relay_lab(self),
             AppCommand::CloseLab => lab::close_split(self),
             AppCommand::AskSavePreset => self.classroom.preset_io.ask(ctx, true),
             AppCommand::AskOpenPreset => self.classroom.preset_io.ask(ctx, false),
@@ -52,24 +53,35 @@ impl App {
     }
 
     /// The window's setup as a preset.
+    /// With the relay lab open, the preset opens it too (`lab = "relay"`).
     pub fn preset(&self) -> Preset {
-        Preset::from_persisted(&self.persisted())
+        let mut p = Preset::from_persisted(&self.persisted());
+        if self.relay_lab.is_some() {
+            p.lab = Some(preset::PresetLab::Relay);
+        }
+        p
     }
 
-    /// Puts a preset into the window: every tab's fields and the tab shown. Refused while a
-    /// session runs (its fields cannot change under it).
+    /// Puts a preset into the window: every tab's fields and the tab shown, and its lab if
+    /// it names one. An open lab closes first; refused while one of the user's sessions
+    /// runs (its fields cannot change under it).
     pub fn apply_preset(&mut self, preset: Preset) -> Result<(), String> {
+        // A lab's sessions are the lab's: it closes, and the user's own tabs are checked.
+        lab::close_split(self);
         if Role::EVERY.iter().any(|r| self.panel(*r).is_running()) {
             return Err(fl!(loader(self.classroom.lang), "preset-stop-first"));
         }
-        lab::close_split(self);
         self.tab = preset.tab;
+        let open_lab = preset.lab;
         for role in Role::EVERY {
             let s = preset.settings(role).clone();
             let p = self.panel_mut(role);
             let enc = crate::ui::pickers::encoding_picker::from_label(&s.encoding);
             p.settings = s;
             p.set_encoding(enc);
+        }
+        if open_lab == Some(preset::PresetLab::Relay) {
+            super::relay_lab::start_relay_lab(self);
         }
         Ok(())
     }

@@ -30,7 +30,7 @@ pub fn start_lab(app: &mut App, tcp: bool) {
     // The lab runs on fresh panels of its own: none of the user's settings, rows or
     // clients, and the user's tabs (their sessions, ports and tools) as they were after.
     put_back(app);
-    put_aside(app, [first, second]);
+    put_aside(app, &[first, second]);
     app.classroom.lab = Some(Lab {
         tx_at_pause: 0,
         first,
@@ -197,7 +197,7 @@ pub fn show_split(app: &mut App, ui: &mut Ui) -> bool {
 }
 
 /// A fresh panel for a lab: seed settings, the window's log caps, spool place and wake-up.
-fn fresh(app: &App, role: Role) -> SessionPanel {
+pub(super) fn fresh(app: &App, role: Role) -> SessionPanel {
     let mut p = SessionPanel::new(role, TabSettings::seed(role));
     let (rows, bytes) = app.log_settings.caps();
     p.set_caps(rows, bytes);
@@ -210,8 +210,8 @@ fn fresh(app: &App, role: Role) -> SessionPanel {
 }
 
 /// Puts the user's panels of `roles` aside and fresh ones in their place.
-fn put_aside(app: &mut App, roles: [Role; 2]) {
-    for role in roles {
+pub(super) fn put_aside(app: &mut App, roles: &[Role]) {
+    for &role in roles {
         let p = fresh(app, role);
         let user = app.swap_panel(p);
         app.lab_stash.push(user);
@@ -220,6 +220,10 @@ fn put_aside(app: &mut App, roles: [Role; 2]) {
 
 /// Ends the lab's panels (their sessions and spools) and gives the user's back.
 pub(super) fn put_back(app: &mut App) {
+    // The relay lab's own panel (its TCP relay) ends with it.
+    if let Some(mut relay_lab) = app.relay_lab.take() {
+        relay_lab.tcp_relay.shutdown();
+    }
     for user in std::mem::take(&mut app.lab_stash) {
         let mut lab = app.swap_panel(user);
         lab.shutdown();

@@ -6,10 +6,17 @@ mod commands;
 mod fonts;
 mod lab;
 mod packets;
+mod relay_lab;
+mod relay_lab_count;
+mod relay_lab_view;
 mod stream_lab;
 
 pub use fonts::install_cjk_font;
 pub use lab::start_lab;
+pub use relay_lab::{
+    LAB_COUNT, LAB_DROP_PCT, LAB_LATENCY_MS, LAB_SEED, lab_relay_settings, start_relay_lab,
+};
+pub use relay_lab_count::LabOutcome;
 pub use stream_lab::start_stream_lab;
 
 use crate::i18n::loader;
@@ -34,6 +41,8 @@ pub struct App {
     panels: Vec<SessionPanel>,
     /// The user's own panels while a loopback lab shows fresh ones in their place.
     lab_stash: Vec<SessionPanel>,
+    /// The relay lab (TCP 可靠 / UDP 不可靠), with its own TCP relay's panel.
+    relay_lab: Option<Box<relay_lab::RelayLab>>,
     launch: Option<Launch>,
     notify: Option<Notifier>,
     fonts_done: bool,
@@ -101,6 +110,7 @@ impl App {
             tab,
             panels,
             lab_stash: Vec::new(),
+            relay_lab: None,
             launch,
             notify: None,
             fonts_done: false,
@@ -155,7 +165,11 @@ impl App {
 
     /// Every panel, the user's put aside by a lab too.
     fn all_panels(&mut self) -> impl Iterator<Item = &mut SessionPanel> {
-        self.panels.iter_mut().chain(self.lab_stash.iter_mut())
+        let lab = self.relay_lab.iter_mut().map(|l| &mut l.tcp_relay);
+        self.panels
+            .iter_mut()
+            .chain(self.lab_stash.iter_mut())
+            .chain(lab)
     }
 
     /// What wakes the window when a worker has news (None before the first frame).
@@ -224,6 +238,7 @@ impl App {
         crate::ui::classroom::mode::begin_frame(&mut self.classroom, &ctx);
         self.poll_presets(&ctx);
         lab::pump_lab(self);
+        relay_lab::pump_relay_lab(self);
         let (send_key, save_key, clear_key) = ui.input_mut(|i| {
             (
                 i.consume_key(Modifiers::COMMAND, Key::Enter),
@@ -276,7 +291,7 @@ impl App {
         for p in self.all_panels() {
             p.poll_dialogs(&ctx);
         }
-        if lab::show_split(self, ui) {
+        if relay_lab_view::show(self, ui) || lab::show_split(self, ui) {
             return;
         }
         let tab = self.tab;

@@ -25,6 +25,18 @@ pub struct Preset {
     pub tcp_server: TabSettings,
     /// The Relay tab (its listening address, server, protocol and faults).
     pub relay: TabSettings,
+    /// A lab to open at once (`lab = "relay"`: TCP 可靠 / UDP 不可靠 through a lossy
+    /// relay), so a teacher hands the class the ready lab.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lab: Option<PresetLab>,
+}
+
+/// A lab a preset opens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PresetLab {
+    /// TCP 可靠 / UDP 不可靠: the relay lab.
+    Relay,
 }
 
 impl Default for Preset {
@@ -182,6 +194,7 @@ impl Preset {
             tcp_client: p.tcp_client.clone(),
             tcp_server: p.tcp_server.clone(),
             relay: p.relay.clone(),
+            lab: None,
         }
     }
 

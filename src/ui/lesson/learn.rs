@@ -1,6 +1,7 @@
 //! The Learn window: TCP against UDP as the lesson compares them (connection, reliability,
-//! ordering, message boundaries, header overhead), the socket calls of each side, and the
-//! lesson's terms with a hover tip each. All text comes from the Fluent files (`learn-*`, `term-*`).
+//! ordering, message boundaries, header overhead), the socket calls of each side, what a
+//! lossy network does to each (the relay lab), and the lesson's terms with a hover tip
+//! each. All text comes from the Fluent files (`learn-*`, `term-*`).
 
 use crate::i18n::{Lang, loader};
 use egui::{Context, RichText};
@@ -111,6 +112,19 @@ pub fn show(ctx: &Context, open: &mut bool, lang: Lang) {
                 fl!(loader(lang), "learn-stream-why"),
                 fl!(loader(lang), "learn-stream-fix"),
                 fl!(loader(lang), "learn-stream-try"),
+            ] {
+                ui.label(id);
+            }
+            ui.separator();
+            // The table's reliability, ordering and connection rows, seen through a lossy
+            // relay (the relay lab).
+            ui.label(RichText::new(fl!(loader(lang), "learn-lossy")).strong());
+            for id in [
+                fl!(loader(lang), "learn-lossy-udp"),
+                fl!(loader(lang), "learn-lossy-tcp"),
+                fl!(loader(lang), "learn-lossy-order"),
+                fl!(loader(lang), "learn-lossy-connection"),
+                fl!(loader(lang), "learn-lossy-try"),
             ] {
                 ui.label(id);
             }

@@ -28,10 +28,25 @@ pub struct DirFaultForm {
     /// UDP: let up to this many later datagrams pass a held one.
     pub reorder: u64,
     pub corrupt_pct: u64,
-    /// TCP: after this many bytes went this way.
+    /// TCP: after this many bytes went this way, or this many milliseconds after the
+    /// pair started (`--reset-after 5s`): each cut's unit says which.
     pub reset_after: u64,
     pub close_after: u64,
     pub blackhole_after: u64,
+    pub reset_unit: CutUnit,
+    pub close_unit: CutUnit,
+    pub blackhole_unit: CutUnit,
+}
+
+/// What a cut (reset, close, black hole) waits for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CutUnit {
+    /// After this many bytes went this way.
+    #[default]
+    Bytes,
+    /// This many milliseconds after the pair started.
+    Ms,
 }
 
 /// The most a percentage field takes.
@@ -41,8 +56,12 @@ fn pct(p: u64) -> f64 {
     p.min(MAX_PCT) as f64 / 100.0
 }
 
-fn bytes(n: u64) -> Option<Trigger> {
-    (n > 0).then_some(Trigger::Bytes(n))
+/// A cut after `n` (0: none) of `unit`.
+fn trigger(n: u64, unit: CutUnit) -> Option<Trigger> {
+    (n > 0).then_some(match unit {
+        CutUnit::Bytes => Trigger::Bytes(n),
+        CutUnit::Ms => Trigger::After(Duration::from_millis(n)),
+    })
 }
 
 impl DirFaultForm {
@@ -50,10 +69,15 @@ impl DirFaultForm {
     pub fn from_faults(f: &DirFaults) -> DirFaultForm {
         let ms = |d: Duration| d.as_millis().min(u128::from(u64::MAX)) as u64;
         let pct = |p: f64| (p * 100.0).round().clamp(0.0, MAX_PCT as f64) as u64;
-        let bytes = |t: Option<Trigger>| match t {
-            Some(Trigger::Bytes(n)) => n,
-            _ => 0,
+        // A cut: its number and what it counts.
+        let cut = |t: Option<Trigger>| match t {
+            Some(Trigger::Bytes(n)) => (n, CutUnit::Bytes),
+            Some(Trigger::After(d)) => (ms(d).max(1), CutUnit::Ms),
+            None => (0, CutUnit::Bytes),
         };
+        let (reset_after, reset_unit) = cut(f.reset_after);
+        let (close_after, close_unit) = cut(f.close_after);
+        let (blackhole_after, blackhole_unit) = cut(f.blackhole_after);
         DirFaultForm {
             latency_ms: ms(f.latency),
             jitter_ms: ms(f.jitter),
@@ -65,9 +89,12 @@ impl DirFaultForm {
             duplicate_pct: pct(f.duplicate),
             reorder: f.reorder as u64,
             corrupt_pct: pct(f.corrupt),
-            reset_after: bytes(f.reset_after),
-            close_after: bytes(f.close_after),
-            blackhole_after: bytes(f.blackhole_after),
+            reset_after,
+            close_after,
+            blackhole_after,
+            reset_unit,
+            close_unit,
+            blackhole_unit,
         }
     }
 
@@ -90,9 +117,9 @@ impl DirFaultForm {
                 0
             },
             corrupt: pct(self.corrupt_pct),
-            reset_after: bytes(self.reset_after).filter(|_| tcp),
-            close_after: bytes(self.close_after).filter(|_| tcp),
-            blackhole_after: bytes(self.blackhole_after),
+            reset_after: trigger(self.reset_after, self.reset_unit).filter(|_| tcp),
+            close_after: trigger(self.close_after, self.close_unit).filter(|_| tcp),
+            blackhole_after: trigger(self.blackhole_after, self.blackhole_unit),
         }
     }
 }
@@ -131,8 +158,8 @@ impl Default for RelaySettings {
 
 impl RelaySettings {
     /// The fields of a relay launched from the command line (`socket-tester relay`
-    /// without `--headless`). A cut after a time (`--reset-after 5s`) has no field: it
-    /// stays in force in the launched relay and shows as 0.
+    /// without `--headless`). A cut after a time (`--reset-after 5s`) shows in
+    /// milliseconds, that cut's unit set to time.
     pub fn from_config(rc: &crate::net::relay::RelayConfig) -> RelaySettings {
         let mut s = RelaySettings::default();
         if let Ok((host, port)) = crate::net::addr::split_host_port(&rc.to) {
@@ -179,5 +206,23 @@ mod tests {
         assert_eq!(udp.drop, 0.2);
         assert_eq!(udp.slice, None, "slicing is TCP's");
         assert_eq!(udp.reset_after, None);
+    }
+
+    #[test]
+    fn a_timed_cut_comes_back_as_milliseconds() {
+        let f = DirFaults {
+            reset_after: Some(Trigger::After(Duration::from_secs(5))),
+            ..Default::default()
+        };
+        let form = DirFaultForm::from_faults(&f);
+        assert_eq!((form.reset_after, form.reset_unit), (5000, CutUnit::Ms));
+        assert_eq!(form.faults(false), f);
+        // Bytes and time side by side in one direction.
+        let mixed = DirFaults {
+            reset_after: Some(Trigger::Bytes(1000)),
+            close_after: Some(Trigger::After(Duration::from_secs(2))),
+            ..Default::default()
+        };
+        assert_eq!(DirFaultForm::from_faults(&mixed).faults(false), mixed);
     }
 }

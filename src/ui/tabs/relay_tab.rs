@@ -4,17 +4,13 @@
 //! pair list (each pair's state and bytes each way; a click filters the log to it) and
 //! the log, whose rows show the pair and the direction (→ up, ← down).
 
-use super::relay_form::{DirFaultForm, MAX_PCT};
 use super::tab::SessionPanel;
-use crate::i18n::{Lang, loader};
+use crate::i18n::loader;
 use crate::net::{Command, Notifier};
 use crate::ui::common::address_field;
-use crate::ui::dialogs::save::thousands;
+use crate::ui::pickers::encoding_picker;
 use egui::{RichText, Ui};
 use i18n_embed_fl::fl;
-
-/// The most of the tab's height the faults take.
-const FAULTS_SHARE: f32 = 0.35;
 
 /// The tab's body.
 pub fn show(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
@@ -28,17 +24,38 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
     let valid = ui
         .horizontal_wrapped(|ui| address_fields(ui, p, editable))
         .inner;
+    // Simple mode (the classroom's): the seed and the tamper and cut faults wait behind
+    // More, as the other tabs' options do, and the log's toolbar is the compact one (its
+    // filter row on request).
+    let simple = crate::ui::common::layout::simple(ui.ctx());
+    crate::ui::common::layout::set_compact(
+        ui.ctx(),
+        simple || tab_h < crate::ui::common::layout::SHORT_TAB,
+    );
     ui.horizontal_wrapped(|ui| {
         super::controls::main_button(ui, p, valid, notify);
         ui.separator();
         protocol(ui, p, editable);
         ui.separator();
-        seed(ui, p, editable);
+        if let Some(enc) = encoding_picker::show(ui, p.role.as_str(), p.encoding()) {
+            p.set_encoding(enc);
+        }
+        ui.separator();
+        if simple {
+            let l = loader(p.lang);
+            ui.toggle_value(&mut p.more_open, fl!(l, "tab-more"))
+                .on_hover_text(fl!(l, "relay-more-tip"));
+        }
+        if !simple || p.more_open {
+            seed(ui, p, editable);
+        }
     });
-    faults(ui, p, tab_h);
+    let advanced = !simple || p.more_open;
+    super::relay_faults::show(ui, p.lang, &mut p.settings.relay, tab_h, advanced);
     apply_live_faults(p);
+    super::relay_pairs::upstream_failure(ui, p);
     ui.separator();
-    pair_panel(ui, p);
+    super::relay_pairs::pair_panel(ui, p);
     egui::CentralPanel::no_frame().show(ui, |ui| super::session_panel::log_panel(ui, p, tiny));
 }
 
@@ -93,119 +110,6 @@ fn seed(ui: &mut Ui, p: &mut SessionPanel, editable: bool) {
     .on_hover_text(fl!(loader(p.lang), "relay-f-seed-tip"));
 }
 
-/// One row of the faults: its label, the field of each direction, and its most.
-type Row = (String, fn(&mut DirFaultForm) -> &mut u64, u64);
-
-/// The rows for this protocol (the other protocol's faults are not shown).
-fn rows(lang: Lang, udp: bool) -> Vec<Row> {
-    let l = loader(lang);
-    let mut rows: Vec<Row> = vec![
-        (fl!(l, "relay-f-latency"), |f| &mut f.latency_ms, 60_000),
-        (fl!(l, "relay-f-jitter"), |f| &mut f.jitter_ms, 60_000),
-        (fl!(l, "relay-f-bandwidth"), |f| &mut f.bandwidth, 1 << 40),
-    ];
-    if udp {
-        rows.extend::<[Row; 3]>([
-            (fl!(l, "relay-f-drop"), |f| &mut f.drop_pct, MAX_PCT),
-            (
-                fl!(l, "relay-f-duplicate"),
-                |f| &mut f.duplicate_pct,
-                MAX_PCT,
-            ),
-            (fl!(l, "relay-f-reorder"), |f| &mut f.reorder, 1024),
-        ]);
-    } else {
-        rows.extend::<[Row; 5]>([
-            (fl!(l, "relay-f-slice"), |f| &mut f.slice_bytes, 1 << 20),
-            (fl!(l, "relay-f-slice-gap"), |f| &mut f.slice_gap_ms, 60_000),
-            (fl!(l, "relay-f-merge"), |f| &mut f.merge_ms, 60_000),
-            (
-                fl!(l, "relay-f-reset-after"),
-                |f| &mut f.reset_after,
-                1 << 40,
-            ),
-            (
-                fl!(l, "relay-f-close-after"),
-                |f| &mut f.close_after,
-                1 << 40,
-            ),
-        ]);
-    }
-    rows.extend::<[Row; 2]>([
-        (fl!(l, "relay-f-corrupt"), |f| &mut f.corrupt_pct, MAX_PCT),
-        (
-            fl!(l, "relay-f-blackhole-after"),
-            |f| &mut f.blackhole_after,
-            1 << 40,
-        ),
-    ]);
-    rows
-}
-
-/// The faults of both directions, in a grid: a row per fault, a column per direction.
-/// Each field is labelled by its row and its column (for screen readers).
-/// At most [`FAULTS_SHARE`] of the tab's height (it scrolls inside), so the log keeps
-/// its rows on a 1024×600 projector at 150 %.
-fn faults(ui: &mut Ui, p: &mut SessionPanel, tab_h: f32) {
-    let lang = p.lang;
-    let l = loader(lang);
-    let r = &mut p.settings.relay;
-    let header = egui::CollapsingHeader::new(fl!(l, "relay-faults"))
-        .id_salt("relay-faults")
-        .open(Some(r.faults_open))
-        .show(ui, |ui| {
-            ui.label(RichText::new(fl!(l, "relay-faults-tip")).weak().small());
-            // Solid scroll bars: a floating one would lie over the last column's fields.
-            ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
-            egui::ScrollArea::both()
-                .id_salt("relay-faults-scroll")
-                .max_height((tab_h * FAULTS_SHARE).max(80.0))
-                .show(ui, |ui| grid(ui, lang, r));
-        });
-    if header.header_response.clicked() {
-        r.faults_open = !r.faults_open;
-    }
-}
-
-/// The rows in two halves side by side (the log keeps the height), each half with its
-/// own direction headers.
-fn grid(ui: &mut Ui, lang: Lang, r: &mut super::relay_form::RelaySettings) {
-    let l = loader(lang);
-    let rows = rows(lang, r.udp);
-    let half = rows.len().div_ceil(2);
-    egui::Grid::new("relay-faults-grid")
-        .num_columns(6)
-        .spacing([10.0, 2.0])
-        .show(ui, |ui| {
-            let mut heads = Vec::new();
-            for _ in 0..2 {
-                ui.label("");
-                let up = ui.label(RichText::new(fl!(l, "relay-dir-up")).strong());
-                let down = ui.label(RichText::new(fl!(l, "relay-dir-down")).strong());
-                heads.push((up.id, down.id));
-            }
-            ui.end_row();
-            for i in 0..half {
-                for (side, (up, down)) in heads.iter().enumerate() {
-                    let Some((name, field, max)) = rows.get(i + side * half) else {
-                        continue;
-                    };
-                    let row = ui.label(name);
-                    for (form, col) in [(&mut r.up, *up), (&mut r.down, *down)] {
-                        // Taken when the edit ends (Enter or leaving the field), not at
-                        // each key: typing 1500 does not apply 1, 15 and 150 on the way.
-                        let value = egui::DragValue::new(field(form))
-                            .range(0..=*max)
-                            .speed(1.0)
-                            .update_while_editing(false);
-                        ui.add(value).labelled_by(row.id).labelled_by(col);
-                    }
-                }
-                ui.end_row();
-            }
-        });
-}
-
 /// A running relay takes the faults as they are edited.
 fn apply_live_faults(p: &mut SessionPanel) {
     if !p.is_running() {
@@ -222,68 +126,4 @@ fn apply_live_faults(p: &mut SessionPanel) {
         }
         Some(_) => {}
     }
-}
-
-/// The pairs, on the right of the log: each one's state and bytes each way. A click
-/// shows only its rows in the log (again: all).
-fn pair_panel(ui: &mut Ui, p: &mut SessionPanel) {
-    let w = ui.available_width();
-    let max = (0.45 * w).max(150.0);
-    egui::Panel::right("relay-pairs")
-        .resizable(true)
-        .default_size((0.3 * w).clamp(150.0, 320.0))
-        .size_range(150.0_f32.min(max)..=max)
-        .show(ui, |ui| pair_list(ui, p));
-}
-
-fn pair_list(ui: &mut Ui, p: &mut SessionPanel) {
-    let lang = p.lang;
-    let l = loader(lang);
-    ui.label(RichText::new(fl!(l, "relay-pairs")).strong());
-    let shared = p.runtime().shared();
-    let filter = &mut p.log.client_filter;
-    let v = crate::session::lock(&shared);
-    let clients = &v.store.clients;
-    if clients.is_empty() {
-        ui.label(RichText::new(fl!(l, "relay-pairs-none")).weak());
-        return;
-    }
-    if ui
-        .selectable_label(filter.is_none(), fl!(l, "relay-all-pairs"))
-        .clicked()
-    {
-        *filter = None;
-    }
-    egui::ScrollArea::vertical()
-        .id_salt("relay-pairs-scroll")
-        .show(ui, |ui| {
-            for (id, c) in clients.iter().rev() {
-                let state = if c.open {
-                    fl!(l, "relay-pair-open")
-                } else {
-                    fl!(l, "relay-pair-closed")
-                };
-                let peer = c.peer.map(|a| a.to_string()).unwrap_or_default();
-                let (up, down) = (
-                    thousands(c.counters.rx_bytes),
-                    thousands(c.counters.tx_bytes),
-                );
-                let text = fl!(
-                    l,
-                    "relay-pair-row",
-                    id = id.to_string(),
-                    peer = peer,
-                    state = state,
-                    up = up.as_str(),
-                    down = down.as_str()
-                );
-                let chosen = *filter == Some(*id);
-                let r = ui
-                    .selectable_label(chosen, text)
-                    .on_hover_text(fl!(l, "relay-pair-filter-tip"));
-                if r.clicked() {
-                    *filter = if chosen { None } else { Some(*id) };
-                }
-            }
-        });
 }

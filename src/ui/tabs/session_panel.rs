@@ -59,16 +59,36 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) -> bool {
         (s.counters, s.refused, d.0, d.1, s.checks, s.icmp)
     };
     // One piece: wrapped, Chinese breaks between any two characters ("字 / 节").
-    let counters = fl!(
-        loader(lang),
-        "status-counters",
-        rx_b = c.rx_bytes,
-        rx_m = c.rx_msgs,
-        tx_b = c.tx_bytes,
-        tx_m = c.tx_msgs
-    );
+    // The relay's rx is up (client → server), its tx down: said so.
+    let l = loader(lang);
+    let (rx_b, rx_m, tx_b, tx_m) = (c.rx_bytes, c.rx_msgs, c.tx_bytes, c.tx_msgs);
+    let (counters, tip) = if p.role == Role::Relay {
+        (
+            fl!(
+                l,
+                "status-counters-relay",
+                rx_b = rx_b,
+                rx_m = rx_m,
+                tx_b = tx_b,
+                tx_m = tx_m
+            ),
+            fl!(l, "status-counters-relay-tip"),
+        )
+    } else {
+        (
+            fl!(
+                l,
+                "status-counters",
+                rx_b = rx_b,
+                rx_m = rx_m,
+                tx_b = tx_b,
+                tx_m = tx_m
+            ),
+            fl!(l, "status-counters-tip"),
+        )
+    };
     ui.add(egui::Label::new(counters).wrap_mode(egui::TextWrapMode::Extend))
-        .on_hover_text(fl!(loader(lang), "status-counters-tip"));
+        .on_hover_text(tip);
     ui.separator();
     let (held, err) = p.held_text();
     if err {
@@ -310,7 +330,7 @@ fn client_panel(ui: &mut Ui, p: &mut SessionPanel) {
 }
 
 /// The log, with a note on what one row is, and what its toolbar asked for applied.
-pub(super) fn log_panel(ui: &mut Ui, p: &mut SessionPanel, tiny: bool) {
+pub(crate) fn log_panel(ui: &mut Ui, p: &mut SessionPanel, tiny: bool) {
     super::enc_banner::show(ui, p);
     if !tiny {
         rows_note(ui, p);
