@@ -327,6 +327,7 @@ addr-port-not-number = "{ $value }" is not a port: use digits only, 1–65535
 addr-port-zero = port 0 is not a real port; use 1–65535
 addr-port-range = port { $value } is out of range: ports go from 1 to 65535
 addr-host-empty = enter a host: an IP address such as 127.0.0.1, or a name
+addr-url-in-host = "{ $scheme }://" is a URL: write only the host here (such as 127.0.0.1). For WebSocket, choose the WebSocket protocol and give the path in its own field.
 addr-bad-ipv6 = "{ $value }" is not a valid IPv6 address (example: ::1)
 addr-bad-ipv4 = "{ $value }" is not a valid IPv4 address: four numbers 0–255 separated by dots, like 192.168.1.1
 addr-bad-name = "{ $value }" is not a valid host name

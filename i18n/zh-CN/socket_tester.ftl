@@ -299,6 +299,7 @@ addr-port-not-number = “{ $value }”不是端口：只能用数字，1–6553
 addr-port-zero = 端口 0 不是真正的端口；请用 1–65535
 addr-port-range = 端口 { $value } 超出范围：端口号从 1 到 65535
 addr-host-empty = 请输入主机：IP 地址（如 127.0.0.1）或主机名
+addr-url-in-host = “{ $scheme }://”是网址：这里只填主机(例如 127.0.0.1)。要用 WebSocket，请把协议选为 WebSocket，并在它自己的栏里填写路径。
 addr-bad-ipv6 = “{ $value }”不是有效的 IPv6 地址（例如 ::1）
 addr-bad-ipv4 = “{ $value }”不是有效的 IPv4 地址：用点分隔的四个 0–255 的数字，如 192.168.1.1
 addr-bad-name = “{ $value }”不是有效的主机名

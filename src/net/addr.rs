@@ -44,6 +44,8 @@ pub enum AddrProblem {
     UnixAbstractNotHere,
     /// No unix domain sockets on this system.
     UnixNotAvailable,
+    /// A URL (`ws://…`, `http://…`) where a host goes: the scheme.
+    UrlInHost(String),
 }
 
 impl AddrProblem {
@@ -57,6 +59,9 @@ impl AddrProblem {
             PortRange(v) => format!("port {v} is out of range: ports go from 1 to 65535"),
             HostEmpty => "enter a host: an IP address such as 127.0.0.1, or a name".into(),
             BadIpv6(v) => format!("\"{v}\" is not a valid IPv6 address (example: ::1)"),
+            UrlInHost(s) => format!(
+                "\"{s}://\" is a URL: write only the host here (such as 127.0.0.1); for WebSocket choose the WebSocket protocol and give the path in its field"
+            ),
             HostTooLong => "host name is too long (at most 253 characters)".into(),
             BadIpv4(v) => format!(
                 "\"{v}\" is not a valid IPv4 address: four numbers 0–255 separated by dots, like 192.168.1.1"
@@ -149,6 +154,14 @@ pub fn check_host(text: &str, allow_empty: bool) -> Result<(), AddrError> {
         .unwrap_or(t);
     if inner.parse::<IpAddr>().is_ok() {
         return Ok(());
+    }
+    if let Some((scheme, _)) = t.split_once("://")
+        && !scheme.is_empty()
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    {
+        return Err(err(AddrProblem::UrlInHost(shorten(scheme))));
     }
     if inner.contains(':') {
         return Err(err(AddrProblem::BadIpv6(shorten(t))));
@@ -297,6 +310,20 @@ fn shorten(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_url_in_a_host_field_is_named_as_a_url() {
+        for (text, scheme) in [("ws://127.0.0.1:9000/chat", "ws"), ("http://x", "http")] {
+            let e = check_host(text, false).unwrap_err();
+            assert_eq!(e.1, AddrProblem::UrlInHost(scheme.into()), "{text}");
+        }
+        // An IPv6 literal is still one.
+        assert!(check_host("::1", false).is_ok());
+        assert!(matches!(
+            check_host("::1::2", false).unwrap_err().1,
+            AddrProblem::BadIpv6(_)
+        ));
+    }
 
     #[test]
     fn ports() {

@@ -42,6 +42,7 @@ pub fn addr_error_text(lang: Lang, e: &addr::AddrError) -> String {
         UnixAbstractEmpty => fl!(l, "addr-unix-abstract-empty"),
         UnixAbstractNotHere => fl!(l, "addr-unix-abstract-not-here"),
         UnixNotAvailable => fl!(l, "addr-unix-not-available"),
+        UrlInHost(s) => fl!(l, "addr-url-in-host", scheme = s.as_str()),
     }
 }
 
