@@ -27,6 +27,10 @@ pub enum UrlError {
     BadPort(String),
     /// A space or control character.
     BadChar,
+    /// A `#fragment`: RFC 6455 says a WebSocket URL must not have one.
+    Fragment,
+    /// A `user:password@` part: WebSocket sends no credentials from the URL.
+    UserInfo,
 }
 
 impl fmt::Display for UrlError {
@@ -36,6 +40,14 @@ impl fmt::Display for UrlError {
             UrlError::NoHost => write!(f, "no host after ws:// (ws://HOST:PORT/PATH)"),
             UrlError::BadPort(p) => write!(f, "port {p:?} is not a number from 1 to 65535"),
             UrlError::BadChar => write!(f, "a URL has no spaces or control characters"),
+            UrlError::Fragment => write!(
+                f,
+                "a WebSocket URL has no #fragment (RFC 6455 section 3): remove the part from #"
+            ),
+            UrlError::UserInfo => write!(
+                f,
+                "user:password@ in a WebSocket URL is not sent to the server: remove it and give the credentials as a header (--header 'Authorization: Basic …')"
+            ),
         }
     }
 }
@@ -61,6 +73,9 @@ pub fn parse(text: &str) -> Result<WsUrl, UrlError> {
     if rest.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(UrlError::BadChar);
     }
+    if rest.contains('#') {
+        return Err(UrlError::Fragment);
+    }
     let split = rest.find(['/', '?']).unwrap_or(rest.len());
     let (authority, path) = rest.split_at(split);
     let path = match path {
@@ -68,8 +83,9 @@ pub fn parse(text: &str) -> Result<WsUrl, UrlError> {
         p if p.starts_with('?') => format!("/{p}"),
         p => p.to_string(),
     };
-    // A user:password@ part is not sent anywhere: drop it.
-    let authority = authority.rsplit('@').next().unwrap_or(authority);
+    if authority.contains('@') {
+        return Err(UrlError::UserInfo);
+    }
     let (host, port) = split_authority(authority)?;
     if host.is_empty() {
         return Err(UrlError::NoHost);
@@ -147,5 +163,9 @@ mod tests {
             Err(UrlError::BadPort("99999".into()))
         );
         assert_eq!(parse("ws://h /x"), Err(UrlError::BadChar));
+        assert_eq!(parse("ws://h:1/x#top"), Err(UrlError::Fragment));
+        assert_eq!(parse("ws://me:pw@h:1/x"), Err(UrlError::UserInfo));
+        // An @ in the path or query is the path's.
+        assert_eq!(parse("ws://h:1/a@b").unwrap().path, "/a@b");
     }
 }
