@@ -373,6 +373,7 @@ log-title = Log
 log-show = Show:
 rows-udp = One row = one datagram: UDP keeps message boundaries, so each sendto() arrives whole, as its own row.
 rows-tcp-raw = One row = one recv() chunk: TCP is a byte stream, so two sends can arrive as one chunk (or one send as two). Pick a framing to split it into messages.
+rows-ws = One row = one WebSocket message: the frames keep message boundaries (a fragmented message is put back together first), so each message the peer sent is its own row.
 rows-tip = Compare the two in the Learn window (View menu).
 log-text = Text
 log-hex-view = Hex view

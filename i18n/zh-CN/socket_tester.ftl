@@ -345,6 +345,7 @@ log-title = 日志
 log-show = 显示：
 rows-udp = 一行 = 一个数据报: UDP 保留消息边界, 每次 sendto() 都完整到达, 各占一行。
 rows-tcp-raw = 一行 = 一次 recv() 收到的数据块: TCP 是字节流, 两次发送可能合成一块到达 (一次发送也可能分成两块)。选择分帧方式可按消息拆分。
+rows-ws = 一行 = 一条 WebSocket 消息：帧保留了消息边界(分片的消息先拼回完整)，所以对方发的每条消息各占一行。
 rows-tip = 在“学习”窗口 (视图菜单) 中比较两者。
 log-text = 文本
 log-hex-view = 十六进制

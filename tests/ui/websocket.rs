@@ -48,6 +48,12 @@ fn websocket_through_the_protocol_menu() {
     h.key_press(egui::Key::Escape);
     settle(&mut h);
     assert!(h.query_by_label("Protocol: WebSocket ▾").is_some());
+    // Above the log: a row is one message here, not one recv() of a byte stream.
+    assert!(
+        h.query_by_label_contains("One row = one WebSocket message")
+            .is_some()
+    );
+    assert!(h.query_by_label_contains("One row = one recv()").is_none());
     h.get_by_label("Listen").click();
     wait_for(&mut h, "listening", |a| {
         a.panel(Role::TcpServer).st.state == ConnState::Listening

@@ -393,7 +393,8 @@ fn rows_note(ui: &mut Ui, p: &SessionPanel) {
     }
 }
 
-/// The note on what one row is: a datagram (UDP) or one recv()'s bytes (raw TCP).
+/// The note on what one row is: a datagram (UDP), one WebSocket message, or one recv()'s
+/// bytes (raw TCP).
 fn rows_note_text(p: &SessionPanel) -> Option<String> {
     let lang = p.lang;
     let raw_tcp =
@@ -401,6 +402,8 @@ fn rows_note_text(p: &SessionPanel) -> Option<String> {
     if p.role == Role::Relay {
         // A relay's row is what one side's read gave, forwarded (the faults may cut it).
         None
+    } else if p.role.is_tcp() && p.settings.ws.on {
+        Some(fl!(loader(lang), "rows-ws"))
     } else if !p.role.is_tcp() {
         Some(fl!(loader(lang), "rows-udp"))
     } else if raw_tcp {
