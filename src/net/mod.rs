@@ -298,6 +298,11 @@ pub enum Command {
     /// Relay: the faults of both directions from now on (each pair's writers take them
     /// before their next chunk).
     SetFaults(Box<relay::Faults>),
+    /// Relay: the rewrite rules of both directions from now on (checked; each pair's
+    /// writers take them before their next message).
+    SetRewrites(Box<relay::CheckedRewrites>),
+    /// Relay: Intercept's switches, or a held message's verdict.
+    Intercept(Box<relay::InterceptCommand>),
     /// End the session.
     Stop,
 }

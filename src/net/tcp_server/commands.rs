@@ -77,7 +77,9 @@ impl Server<'_> {
                     c.shutdown_after_flush = true;
                 }
             }
-            Command::SetDestination(_) | Command::SetFaults(_) => {
+            Command::SetDestination(_) | Command::SetFaults(_)
+            | Command::SetRewrites(_)
+            | Command::Intercept(_) => {
                 ctx.info(EventKind::NotApplicable)
             }
             Command::SendFile(spec) => {

@@ -265,6 +265,8 @@ impl Udp {
             | Command::PauseReading(_)
             | Command::StopListening
             | Command::SetFaults(_)
+            | Command::SetRewrites(_)
+            | Command::Intercept(_)
             | Command::WsPing(_) => {
                 ctx.info(EventKind::NotApplicable);
             }
