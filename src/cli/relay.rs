@@ -69,6 +69,14 @@ pub struct RelayArgs {
     /// [up:|down:]BYTES|DURATION: stop forwarding this way, keeping the connection open.
     #[arg(long, value_name = "BYTES|DURATION")]
     pub blackhole_after: Vec<String>,
+    /// Change client → server messages: 'MATCH => REPLACEMENT' (MATCH as --rule's:
+    /// contains:, regex:, hex:…; the replacement may use {1}, {name} and \r \n \xNN) or
+    /// 'MATCH => patch:OFFSET:HEX'. Repeat for more rules; they apply in order.
+    #[arg(long, value_name = "RULE")]
+    pub rewrite_up: Vec<String>,
+    /// Change server → client messages, as --rewrite-up.
+    #[arg(long, value_name = "RULE")]
+    pub rewrite_down: Vec<String>,
 }
 
 /// The directions a value's prefix picks ([up, down]) and the value without it.
@@ -156,6 +164,7 @@ impl RelayArgs {
         cfg.udp = self.udp;
         cfg.seed = self.seed;
         cfg.idle_timeout = self.idle_timeout;
+        cfg.rewrites = super::relay_rewrite::rewrites(&self.rewrite_up, &self.rewrite_down)?;
         let tcp_only = [
             ("--slice", &self.slice),
             ("--merge", &self.merge),

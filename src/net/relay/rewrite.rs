@@ -405,7 +405,7 @@ mod tests {
 
     #[test]
     fn growth_is_capped_and_bad_rules_are_typed() {
-        let big = RewriteRule::replace(Matcher::Any, "{rand:70000}");
+        let big = RewriteRule::replace(Matcher::Any, "{rand:60000}{rand:60000}");
         let checked = Rewrites {
             up: vec![big],
             down: Vec::new(),
