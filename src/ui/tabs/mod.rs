@@ -22,6 +22,8 @@ pub(super) mod enc_banner;
 pub(super) mod pause_toggle;
 pub(super) mod port_failure;
 pub(super) mod relay_form;
+pub(super) mod relay_rules;
+pub(super) mod relay_rules_form;
 pub(super) mod relay_tab;
 pub(super) mod session_panel;
 pub(super) mod settings;

@@ -27,7 +27,8 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
     let editable = !p.is_running();
     let valid = ui
         .horizontal_wrapped(|ui| address_fields(ui, p, editable))
-        .inner;
+        .inner
+        && super::relay_rules::valid(p);
     ui.horizontal_wrapped(|ui| {
         super::controls::main_button(ui, p, valid, notify);
         ui.separator();
@@ -37,6 +38,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
     });
     faults(ui, p, tab_h);
     apply_live_faults(p);
+    super::relay_rules::show(ui, p, tab_h);
     ui.separator();
     pair_panel(ui, p);
     egui::CentralPanel::no_frame().show(ui, |ui| super::session_panel::log_panel(ui, p, tiny));
