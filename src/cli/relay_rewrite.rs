@@ -84,11 +84,9 @@ pub fn rewrites(up: &[String], down: &[String]) -> Result<CheckedRewrites, Strin
                 };
                 (field, Some(x.spec.position_of(re)), re.reason())
             }
-            (RewriteProblem::Patch { position, problem }, Some(x)) => (
-                "patch",
-                position.map(|p| x.hex_at + p),
-                problem.english(),
-            ),
+            (RewriteProblem::Patch { position, problem }, Some(x)) => {
+                ("patch", position.map(|p| x.hex_at + p), problem.english())
+            }
             _ => return format!("{}: {e}", flag(e.dir)),
         };
         match place {
@@ -143,14 +141,31 @@ mod tests {
     fn lines_become_rules_and_errors_say_where() {
         let r = one(r"regex:ID=(\d+) => ID={1}0").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(r.matcher, Matcher::Regex(r"ID=(\d+)".into()));
-        assert_eq!(r.action, RewriteAction::Replace { with: "ID={1}0".into() });
+        assert_eq!(
+            r.action,
+            RewriteAction::Replace {
+                with: "ID={1}0".into()
+            }
+        );
         let r = one("hex:01 03 => patch:2:ff 00").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(r.action, RewriteAction::Patch { offset: 2, hex: "ff 00".into() });
+        assert_eq!(
+            r.action,
+            RewriteAction::Patch {
+                offset: 2,
+                hex: "ff 00".into()
+            }
+        );
         assert_eq!(to_line(&r), "hex:01 03 => patch:2:ff 00");
         let e = one("regex:a(b => x").unwrap_err();
-        assert!(e.starts_with("--rewrite-up 1: position 8: bad regex"), "{e}");
+        assert!(
+            e.starts_with("--rewrite-up 1: position 8: bad regex"),
+            "{e}"
+        );
         let e = rewrites(&[], &["any => patch:1:0g".into()]).unwrap_err();
-        assert!(e.starts_with("--rewrite-down 1: position 17: bad hex"), "{e}");
+        assert!(
+            e.starts_with("--rewrite-down 1: position 17: bad hex"),
+            "{e}"
+        );
         assert!(e.ends_with("(in the patch)"), "{e}");
         let e = one("any => patch:99999:00").unwrap_err();
         assert!(e.contains("offset is past 65535"), "{e}");
@@ -158,6 +173,10 @@ mod tests {
         assert!(e.contains("\"x\" is not an offset"), "{e}");
         let e = one("contains:a => {1}").unwrap_err();
         assert!(e.contains("(in the replacement)"), "{e}");
-        assert!(one("PING => PONG").unwrap_err().contains("is no match kind"));
+        assert!(
+            one("PING => PONG")
+                .unwrap_err()
+                .contains("is no match kind")
+        );
     }
 }

@@ -91,7 +91,10 @@ fn rewrite_rules_change_each_direction_as_told() {
         lines.contains("server → client rewritten by rule 1: 5 bytes → 5 bytes"),
         "{lines}"
     );
-    assert!(lines.contains("rewritten 1"), "the summary counts it: {lines}");
+    assert!(
+        lines.contains("rewritten 1"),
+        "the summary counts it: {lines}"
+    );
 }
 
 #[test]
@@ -114,9 +117,17 @@ fn a_bad_rewrite_rule_exits_2_with_the_reason() {
         err.contains("--rewrite-up 1: position 10: bad regex") && err.contains("(in the match)"),
         "{err}"
     );
-    let (code, err) = run(&["--rewrite-down", "any => ok", "--rewrite-down", "hex:01 => patch:1:f"]);
+    let (code, err) = run(&[
+        "--rewrite-down",
+        "any => ok",
+        "--rewrite-down",
+        "hex:01 => patch:1:f",
+    ]);
     assert_eq!(code, Some(2), "{err}");
-    assert!(err.contains("--rewrite-down 2: position 19: bad hex"), "{err}");
+    assert!(
+        err.contains("--rewrite-down 2: position 19: bad hex"),
+        "{err}"
+    );
     let (code, err) = run(&["--rewrite-up", "regex:x => {2}"]);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("the regex has no group {2}"), "{err}");

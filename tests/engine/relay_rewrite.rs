@@ -6,8 +6,8 @@
 
 use socket_tester::auto::rules::Matcher;
 use socket_tester::net::relay::{
-    Dir, InterceptCommand, InterceptSettings, Relay, RelayConfig, RelayKind, Released,
-    RewriteRule, Rewrites, Verdict,
+    Dir, InterceptCommand, InterceptSettings, Relay, RelayConfig, RelayKind, Released, RewriteRule,
+    Rewrites, Verdict,
 };
 use socket_tester::net::{Command, EventKind, Role, SessionConfig};
 use socket_tester::session::{ConnState, Control, Runtime};
@@ -138,7 +138,11 @@ fn a_regex_rewrite_with_captures_changes_what_the_server_receives() {
     c.read_to_end(&mut back).expect("the answer");
     assert_eq!(back, b"done");
     let got = py.line();
-    assert_eq!(got, hex(b"SET speed=120\r;"), "the server got the rewritten bytes");
+    assert_eq!(
+        got,
+        hex(b"SET speed=120\r;"),
+        "the server got the rewritten bytes"
+    );
     seen.extend(relay.stop_and_join().into_iter().map(|e| e.kind));
     assert!(
         seen.contains(&RelayKind::Rewritten {
@@ -218,7 +222,9 @@ fn intercept(rt: &Runtime, c: InterceptCommand) {
 
 /// Waits until the runtime's view holds a message; its id and bytes.
 fn held(rt: &Runtime) -> (u64, Dir, Vec<u8>) {
-    let st = wait(rt, "a held message", |st, _| !st.relay_held.items.is_empty());
+    let st = wait(rt, "a held message", |st, _| {
+        !st.relay_held.items.is_empty()
+    });
     let h = &st.relay_held.items[0];
     (h.id, h.dir, h.bytes.clone())
 }
@@ -292,14 +298,20 @@ fn intercept_holds_then_edits_drops_and_times_out_through_the_runtime() {
             timeout: Duration::from_millis(400),
         }),
     );
-    wait(&rt, "the queue empty", |st, _| st.relay_held.items.is_empty());
+    wait(&rt, "the queue empty", |st, _| {
+        st.relay_held.items.is_empty()
+    });
     std::thread::sleep(Duration::from_millis(100));
     let t = Instant::now();
     c.write_all(b"late").expect("write");
     let mut back = [0u8; 4];
     c.read_exact(&mut back).expect("the echo after the timeout");
     assert_eq!(&back, b"late", "unchanged, and nothing of the dropped one");
-    assert!(t.elapsed() >= Duration::from_millis(350), "{:?}", t.elapsed());
+    assert!(
+        t.elapsed() >= Duration::from_millis(350),
+        "{:?}",
+        t.elapsed()
+    );
     let (id, ..) = rt
         .view()
         .store

@@ -35,7 +35,11 @@ fn echo_server() -> SocketAddr {
 }
 
 /// Fills the addresses, clicks `listen` and waits; the relay's listening address.
-fn start(h: &mut egui_kittest::Harness<'_, App>, server: SocketAddr, labels: [&str; 5]) -> SocketAddr {
+fn start(
+    h: &mut egui_kittest::Harness<'_, App>,
+    server: SocketAddr,
+    labels: [&str; 5],
+) -> SocketAddr {
     let [host, port, to, to_port, listen] = labels;
     set_field(h, host, "127.0.0.1");
     set_field(h, port, "0");
@@ -92,7 +96,12 @@ fn rules_and_intercept_from_the_window() {
     h.get_by_label("No rules: messages pass as they are.");
     h.get_by_label("Add rule").click();
     settle(&mut h);
-    h.state_mut().panel_mut(Role::Relay).settings.relay.rewrite.rules[0]
+    h.state_mut()
+        .panel_mut(Role::Relay)
+        .settings
+        .relay
+        .rewrite
+        .rules[0]
         .rule
         .matcher = Matcher::Regex(String::new());
     settle(&mut h);
@@ -149,7 +158,12 @@ fn rules_and_intercept_speak_chinese() {
     settle(&mut h);
     h.get_by_label("添加规则").click();
     settle(&mut h);
-    h.state_mut().panel_mut(Role::Relay).settings.relay.rewrite.rules[0]
+    h.state_mut()
+        .panel_mut(Role::Relay)
+        .settings
+        .relay
+        .rewrite
+        .rules[0]
         .rule
         .action = RewriteAction::Patch {
         offset: 0,
@@ -158,7 +172,12 @@ fn rules_and_intercept_speak_chinese() {
     settle(&mut h);
     h.get_by_label_contains("规则 1 的修补：第 1 个字符");
     zh::assert_no_english(&h, "a bad patch");
-    h.state_mut().panel_mut(Role::Relay).settings.relay.rewrite.rules[0]
+    h.state_mut()
+        .panel_mut(Role::Relay)
+        .settings
+        .relay
+        .rewrite
+        .rules[0]
         .rule
         .action = RewriteAction::Patch {
         offset: 0,
@@ -182,7 +201,9 @@ fn rules_and_intercept_speak_chinese() {
     let names = zh::interface_names();
     let english: Vec<_> = zh::texts(&h)
         .into_iter()
-        .filter(|t| t.contains("拦截") || t.contains("转发") || t.contains("规则") || t.contains("消息"))
+        .filter(|t| {
+            t.contains("拦截") || t.contains("转发") || t.contains("规则") || t.contains("消息")
+        })
         .flat_map(|t| zh::english_words(&t, &names))
         .collect();
     assert!(english.is_empty(), "{english:?}");

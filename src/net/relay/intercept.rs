@@ -63,7 +63,10 @@ pub enum Verdict {
 pub enum InterceptCommand {
     Set(InterceptSettings),
     /// The held message `id`'s fate (ignored when it is no longer held).
-    Decide { id: u64, verdict: Verdict },
+    Decide {
+        id: u64,
+        verdict: Verdict,
+    },
 }
 
 /// How a held message left the queue.
@@ -72,8 +75,13 @@ pub enum InterceptCommand {
 pub enum Released {
     Forwarded,
     /// Edited: `from` bytes became `to` bytes.
-    Edited { from: usize, to: usize },
-    Dropped { len: usize },
+    Edited {
+        from: usize,
+        to: usize,
+    },
+    Dropped {
+        len: usize,
+    },
     /// Nobody decided within the timeout: forwarded unchanged.
     TimedOut,
     /// Intercept was turned off for its direction: forwarded unchanged.

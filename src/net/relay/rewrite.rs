@@ -119,7 +119,7 @@ pub struct RewriteError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RewriteProblem {
     /// The match, or the replacement (a template), as an auto-reply rule's would be.
-    Rule(RuleError),
+    Rule(Box<RuleError>),
     /// The patch's bytes or offset; `position` in the hex.
     Patch {
         position: Option<usize>,
@@ -133,8 +133,12 @@ pub enum PatchProblem {
     Hex(HexProblem),
     /// No bytes to write.
     Empty,
-    OffsetTooFar { max: usize },
-    TooLong { max: usize },
+    OffsetTooFar {
+        max: usize,
+    },
+    TooLong {
+        max: usize,
+    },
 }
 
 impl PatchProblem {
@@ -155,7 +159,11 @@ impl std::fmt::Display for RewriteError {
             RewriteProblem::Rule(e) => (e.field(), e.position, e.reason()),
             RewriteProblem::Patch { position, problem } => ("patch", *position, problem.english()),
         };
-        let field = if field == "reply" { "replacement" } else { field };
+        let field = if field == "reply" {
+            "replacement"
+        } else {
+            field
+        };
         match position {
             Some(p) => write!(f, "{field}: position {}: {reason}", p + 1),
             None => write!(f, "{field}: {reason}"),
@@ -204,19 +212,20 @@ fn check_rule(dir: Dir, i: usize, r: &RewriteRule) -> Result<Step, RewriteError>
             let rule = Rule::new(byte_matcher(&r.matcher), with.clone()).escapes();
             Op::Replace(Responder::check(i, &rule, Encoding::UTF_8).map_err(|e| {
                 // A text "contains" is checked as hex: never a hex error to report.
-                fail(RewriteProblem::Rule(e))
+                fail(RewriteProblem::Rule(Box::new(e)))
             })?)
         }
         RewriteAction::Patch { offset, hex } => {
             let matcher = byte_matcher(&r.matcher).compile().map_err(|e| {
-                fail(RewriteProblem::Rule(RuleError {
+                fail(RewriteProblem::Rule(Box::new(RuleError {
                     rule: i,
                     position: e.position,
                     problem: RuleProblem::Match(e.problem),
-                }))
+                })))
             })?;
             let patch = |position, problem| fail(RewriteProblem::Patch { position, problem });
-            let bytes = parse_hex(hex).map_err(|e| patch(Some(e.position), PatchProblem::Hex(e.problem)))?;
+            let bytes = parse_hex(hex)
+                .map_err(|e| patch(Some(e.position), PatchProblem::Hex(e.problem)))?;
             if bytes.is_empty() {
                 return Err(patch(None, PatchProblem::Empty));
             }
@@ -315,11 +324,18 @@ impl Rewriter {
             match &step.op {
                 Op::Replace(c) => match self.replace(c, &data) {
                     Ok(Some(out)) => {
-                        done.push(Done::Rewritten { rule, from, to: out.len() });
+                        done.push(Done::Rewritten {
+                            rule,
+                            from,
+                            to: out.len(),
+                        });
                         data = out;
                     }
                     Ok(None) => {}
-                    Err(()) => done.push(Done::TooLarge { rule, max: self.cap }),
+                    Err(()) => done.push(Done::TooLarge {
+                        rule,
+                        max: self.cap,
+                    }),
                 },
                 Op::Patch {
                     matcher,
@@ -329,7 +345,11 @@ impl Rewriter {
                     if *offset < data.len() && matcher.is_match(&data, Encoding::UTF_8) {
                         let end = (*offset + bytes.len()).min(data.len());
                         data[*offset..end].copy_from_slice(&bytes[..end - offset]);
-                        done.push(Done::Rewritten { rule, from, to: from });
+                        done.push(Done::Rewritten {
+                            rule,
+                            from,
+                            to: from,
+                        });
                     }
                 }
             }
@@ -386,7 +406,14 @@ mod tests {
         let rule = RewriteRule::replace(Matcher::Regex(r"ID=(?P<n>\d+)".into()), "id:{n}\\n");
         let (out, done) = run(vec![rule], b"a ID=12 b ID=7");
         assert_eq!(out, b"a id:12\n b id:7\n");
-        assert_eq!(done, [Done::Rewritten { rule: 0, from: 14, to: 16 }]);
+        assert_eq!(
+            done,
+            [Done::Rewritten {
+                rule: 0,
+                from: 14,
+                to: 16
+            }]
+        );
         let (out, _) = run(
             vec![RewriteRule::replace(Matcher::Contains("OK".into()), "NO")],
             b"OK, OK",
@@ -396,7 +423,14 @@ mod tests {
         let p = RewriteRule::patch(Matcher::StartsWithHex("01 03".into()), 2, "ff ee dd");
         let (out, done) = run(vec![p.clone()], &[1, 3, 0, 0]);
         assert_eq!(out, [1, 3, 0xff, 0xee]);
-        assert_eq!(done, [Done::Rewritten { rule: 0, from: 4, to: 4 }]);
+        assert_eq!(
+            done,
+            [Done::Rewritten {
+                rule: 0,
+                from: 4,
+                to: 4
+            }]
+        );
         assert_eq!(run(vec![p], &[1, 4, 0, 0]).0, [1, 4, 0, 0]);
         // Binary bytes around the text do not stop a regex.
         let rule = RewriteRule::replace(Matcher::Regex("T=(\\d)".into()), "T={1}{1}");
@@ -414,7 +448,13 @@ mod tests {
         .unwrap_or_else(|e| panic!("{e}"));
         let (out, done) = Rewriter::new(&checked, Dir::Up, true).apply(b"x".to_vec());
         assert_eq!(out, b"x");
-        assert_eq!(done, [Done::TooLarge { rule: 0, max: MAX_DATAGRAM }]);
+        assert_eq!(
+            done,
+            [Done::TooLarge {
+                rule: 0,
+                max: MAX_DATAGRAM
+            }]
+        );
         let bad = |r: RewriteRule| {
             Rewrites {
                 up: Vec::new(),
@@ -425,9 +465,18 @@ mod tests {
         };
         let e = bad(RewriteRule::replace(Matcher::Regex("a(b".into()), "x"));
         assert_eq!((e.dir, e.rule), (Dir::Down, 1));
-        assert!(e.to_string().starts_with("down rule 2, match: position"), "{e}");
+        assert!(
+            e.to_string().starts_with("down rule 2, match: position"),
+            "{e}"
+        );
         let e = bad(RewriteRule::patch(Matcher::Any, 0, "0 1"));
-        assert!(matches!(e.problem, RewriteProblem::Patch { problem: PatchProblem::Hex(_), .. }));
+        assert!(matches!(
+            e.problem,
+            RewriteProblem::Patch {
+                problem: PatchProblem::Hex(_),
+                ..
+            }
+        ));
         let e = bad(RewriteRule::patch(Matcher::Any, MAX_OFFSET + 1, "01"));
         assert!(e.to_string().contains("offset is past 65535"), "{e}");
         let e = bad(RewriteRule::replace(Matcher::Contains("a".into()), "{1}"));

@@ -251,7 +251,10 @@ fn queue(ui: &mut Ui, p: &mut SessionPanel, tab_h: f32) {
         .max_height((tab_h * QUEUE_SHARE).max(80.0))
         .show(ui, |ui| {
             for h in held.iter().take(SHOWN) {
-                let edit = live.edits.entry(h.id).or_insert_with(|| editor(&h.bytes, false));
+                let edit = live
+                    .edits
+                    .entry(h.id)
+                    .or_insert_with(|| editor(&h.bytes, false));
                 if let Some(v) = held_row(ui, lang, h, edit, timeout) {
                     verdicts.push((h.id, v));
                 }

@@ -124,7 +124,7 @@ pub fn error_text(lang: Lang, e: &RowError) -> String {
     let l = loader(lang);
     match &e.error.problem {
         RewriteProblem::Rule(re) => {
-            let mut re = re.clone();
+            let mut re = (**re).clone();
             re.rule = e.row;
             crate::ui::common::payload_words::rule_error_text(lang, &re)
         }
@@ -187,7 +187,10 @@ mod tests {
         let row = |dir, rule| RuleRow { dir, rule };
         f.rules = vec![
             row(Dir::Down, RewriteRule::replace(Matcher::Any, "x")),
-            row(Dir::Up, RewriteRule::replace(Matcher::Contains("a".into()), "b")),
+            row(
+                Dir::Up,
+                RewriteRule::replace(Matcher::Contains("a".into()), "b"),
+            ),
             row(Dir::Down, RewriteRule::patch(Matcher::Any, 0, "0g")),
         ];
         let r = f.rewrites();
@@ -196,7 +199,7 @@ mod tests {
         assert_eq!((e.row, e.error.dir, e.error.rule), (2, Dir::Down, 1));
         let en = error_text(Lang::En, &e);
         assert!(en.starts_with("rule 3, patch: position 2:"), "{en}");
-        let zh = error_text(Lang::ZhCn, &e);
+        let zh = error_text(Lang::Zh, &e);
         assert!(zh.contains('3') && zh != en, "{zh}");
         f.rules.pop();
         assert!(f.check().is_ok());
