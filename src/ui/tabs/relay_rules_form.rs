@@ -110,7 +110,7 @@ impl RewriteForm {
         let mut rules = rows(Dir::Up, &r.up);
         rules.extend(rows(Dir::Down, &r.down));
         RewriteForm {
-            open: !rules.is_empty(),
+            open: !rules.is_empty() || rc.intercept.up || rc.intercept.down,
             rules,
             intercept_up: rc.intercept.up,
             intercept_down: rc.intercept.down,
