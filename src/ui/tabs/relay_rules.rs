@@ -237,6 +237,9 @@ fn queue(ui: &mut Ui, p: &mut SessionPanel, tab_h: f32) {
     let lang = p.lang;
     let l = loader(lang);
     let timeout = p.settings.relay.rewrite.intercept().timeout;
+    // The seconds left count down.
+    ui.ctx()
+        .request_repaint_after(std::time::Duration::from_millis(500));
     let mut verdicts = Vec::new();
     ui.separator();
     ui.horizontal(|ui| {
@@ -336,24 +339,23 @@ fn held_row(
         left = left.to_string()
     );
     let mut out = None;
+    // One row a message, so a 1024×600 window keeps room for the log.
     ui.horizontal_wrapped(|ui| {
         ui.label(head);
+        let m = ui.label(fl!(l, "relay-ic-edit-label"));
+        ui.add(
+            egui::TextEdit::singleline(&mut edit.text)
+                .id(egui::Id::unique(("relay-ic-edit", h.id)))
+                .desired_width(220.0)
+                .code_editor(),
+        )
+        .labelled_by(m.id);
         let mut hex = edit.hex;
         if ui.checkbox(&mut hex, fl!(l, "relay-ic-hex")).changed() {
             // The same bytes shown the other way (what was typed, if it parses).
             let bytes = edited(lang, edit).unwrap_or_else(|_| h.bytes.clone());
             *edit = editor(&bytes, hex);
         }
-    });
-    ui.horizontal_wrapped(|ui| {
-        let m = ui.label(fl!(l, "relay-ic-edit-label"));
-        ui.add(
-            egui::TextEdit::singleline(&mut edit.text)
-                .id(egui::Id::unique(("relay-ic-edit", h.id)))
-                .desired_width(260.0)
-                .code_editor(),
-        )
-        .labelled_by(m.id);
         if ui.button(fl!(l, "relay-ic-forward")).clicked() {
             out = Some(Verdict::Forward);
         }
