@@ -330,3 +330,96 @@ fn intercept_holds_then_edits_drops_and_times_out_through_the_runtime() {
     assert!(!rt.view().store.iter().any(|e| matches!(&e.event.kind,
         EventKind::Relay(k) if matches!(**k, RelayKind::Held { dir: Dir::Down, .. }))));
 }
+
+/// A TCP server that greets each client ("hi\n") and then echoes.
+const TCP_GREET_ECHO: &str = r#"
+import socket, threading
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
+print(s.getsockname()[1], flush=True)
+def serve(c):
+    c.sendall(b"hi\n")
+    while True:
+        d = c.recv(65536)
+        if not d: break
+        c.sendall(d)
+    c.close()
+while True:
+    c, _ = s.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+"#;
+
+#[test]
+fn a_held_message_holds_the_ones_after_it_and_not_the_other_direction() {
+    let Some((_py, port)) = Py::start(TCP_GREET_ECHO) else {
+        eprintln!("no python3: skipped");
+        return;
+    };
+    let mut cfg = RelayConfig::new("127.0.0.1:0", local(port).to_string());
+    cfg.intercept = InterceptSettings {
+        up: true,
+        down: false,
+        timeout: Duration::from_secs(30),
+    };
+    let mut relay = Relay::start(cfg);
+    let mut seen = Vec::new();
+    let at = listening(&relay, &mut seen);
+    let mut c = TcpStream::connect(at).expect("connect");
+    c.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    c.set_nodelay(true).expect("nodelay");
+    c.write_all(b"one").expect("write");
+    // The held message's id, from the events.
+    let next_held = |seen: &mut Vec<RelayKind>| loop {
+        let ev = relay
+            .events()
+            .recv_timeout(Duration::from_secs(10))
+            .expect("an event");
+        if let RelayKind::Held { id, bytes, .. } = &ev.kind {
+            let held = (*id, bytes.clone());
+            seen.push(ev.kind);
+            return held;
+        }
+        seen.push(ev.kind);
+    };
+    let (first, bytes) = next_held(&mut seen);
+    assert_eq!(bytes, b"one");
+    // The server's greeting comes down while "one" is held going up.
+    let mut hi = [0u8; 3];
+    c.read_exact(&mut hi).expect("the greeting");
+    assert_eq!(&hi, b"hi\n");
+    // "two" waits behind "one": not held (not even read from the queue) until "one" goes.
+    std::thread::sleep(Duration::from_millis(100));
+    c.write_all(b"two").expect("write");
+    std::thread::sleep(Duration::from_millis(300));
+    while let Ok(ev) = relay.events().try_recv() {
+        assert!(
+            !matches!(ev.kind, RelayKind::Held { .. }),
+            "a second message held while the first waits"
+        );
+        seen.push(ev.kind);
+    }
+    assert!(relay.intercept(InterceptCommand::Decide {
+        id: first,
+        verdict: Verdict::Forward
+    }));
+    let (second, bytes) = next_held(&mut seen);
+    assert_eq!(bytes, b"two");
+    assert!(relay.intercept(InterceptCommand::Decide {
+        id: second,
+        verdict: Verdict::Forward
+    }));
+    let mut back = [0u8; 6];
+    c.read_exact(&mut back).expect("both echoes");
+    assert_eq!(&back, b"onetwo", "in order");
+    assert!(
+        !relay.intercept(InterceptCommand::Decide {
+            id: second,
+            verdict: Verdict::Drop
+        }),
+        "a verdict for a message no longer held is refused"
+    );
+    drop(c);
+    seen.extend(relay.stop_and_join().into_iter().map(|e| e.kind));
+    assert_eq!(relay.counters().held(Dir::Up), 2);
+    assert_eq!(relay.counters().held(Dir::Down), 0);
+}

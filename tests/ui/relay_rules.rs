@@ -216,3 +216,40 @@ fn rules_and_intercept_speak_chinese() {
     want[0] = 0xe5;
     assert_eq!(client.join().expect("the client"), want);
 }
+
+#[test]
+fn relay_on_the_command_line_brings_its_rules_and_intercept_to_the_tab() {
+    use clap::Parser;
+    #[derive(Parser)]
+    struct T {
+        #[command(flatten)]
+        a: socket_tester::cli::relay::RelayArgs,
+    }
+    let server = echo_server();
+    let args = T::try_parse_from([
+        "t",
+        "--listen",
+        "127.0.0.1:0",
+        "--to",
+        &server.to_string(),
+        "--rewrite-down",
+        "hex:01 => patch:1:ff",
+        "--intercept",
+        "both",
+        "--intercept-timeout",
+        "5s",
+    ])
+    .expect("arguments");
+    let launch = args.a.to_launch().expect("a launch");
+    let mut h = harness(App::new(None, Some(launch)));
+    wait_for(&mut h, "listening", |a| {
+        a.panel(Role::Relay).st.state == ConnState::Listening
+    });
+    let f = &h.state().panel(Role::Relay).settings.relay.rewrite;
+    assert!(f.intercept_up && f.intercept_down && f.open);
+    assert_eq!(f.timeout_s, 5);
+    assert_eq!(f.rules.len(), 1);
+    assert_eq!(f.rules[0].dir, socket_tester::net::relay::Dir::Down);
+    h.get_by_label("Rewrite and Intercept");
+    assert_eq!(h.get_by_label("bytes (hex)").value().as_deref(), Some("ff"));
+}

@@ -125,13 +125,16 @@ fn rule_row(ui: &mut Ui, lang: Lang, i: usize, row: &mut RuleRow) -> bool {
             Dir::Up => fl!(l, "relay-dir-up"),
             Dir::Down => fl!(l, "relay-dir-down"),
         };
+        let way = ui.label(fl!(l, "relay-rw-dir"));
         egui::ComboBox::from_id_salt(id("dir"))
             .selected_text(dir_label(row.dir))
             .show_ui(ui, |ui| {
                 for d in [Dir::Up, Dir::Down] {
                     ui.selectable_value(&mut row.dir, d, dir_label(d));
                 }
-            });
+            })
+            .response
+            .labelled_by(way.id);
         let w = ui.label(fl!(l, "relay-rw-when"));
         let mut kind = r.matcher.kind_index();
         egui::ComboBox::from_id_salt(id("kind"))
@@ -169,6 +172,7 @@ fn action(ui: &mut Ui, lang: Lang, i: usize, a: &mut RewriteAction) {
     let l = loader(lang);
     let id = |what: &str| egui::Id::unique(("relay-rw", what, i));
     let mut patch = matches!(a, RewriteAction::Patch { .. });
+    let then = ui.label(fl!(l, "relay-rw-then"));
     egui::ComboBox::from_id_salt(id("action"))
         .selected_text(if patch {
             fl!(l, "relay-rw-action-patch")
@@ -178,7 +182,9 @@ fn action(ui: &mut Ui, lang: Lang, i: usize, a: &mut RewriteAction) {
         .show_ui(ui, |ui| {
             ui.selectable_value(&mut patch, false, fl!(l, "relay-rw-action-replace"));
             ui.selectable_value(&mut patch, true, fl!(l, "relay-rw-action-patch"));
-        });
+        })
+        .response
+        .labelled_by(then.id);
     match (patch, &*a) {
         (true, RewriteAction::Replace { .. }) => {
             *a = RewriteAction::Patch {
