@@ -153,7 +153,7 @@ fn rule_row(ui: &mut Ui, lang: Lang, i: usize, row: &mut RuleRow) -> bool {
             ui.add(
                 egui::TextEdit::singleline(&mut value)
                     .id(id("match"))
-                    .desired_width(130.0)
+                    .desired_width(110.0)
                     .code_editor(),
             )
             .labelled_by(m.id);
@@ -205,7 +205,7 @@ fn action(ui: &mut Ui, lang: Lang, i: usize, a: &mut RewriteAction) {
             ui.add(
                 egui::TextEdit::singleline(with)
                     .id(id("with"))
-                    .desired_width(150.0)
+                    .desired_width(120.0)
                     .code_editor(),
             )
             .labelled_by(w.id)
