@@ -11,7 +11,8 @@ pub struct Counters {
     pub pairs: AtomicU64,
     /// Per direction, per [`FAULT_COUNTERS`] entry.
     pub faults: [[AtomicU64; 10]; 2],
-    /// Messages a rewrite rule changed, per direction.
+    /// Rewrites done (a rule that changed a message; two rules on one message count
+    /// twice), per direction.
     pub rewritten: [AtomicU64; 2],
     /// Messages Intercept held, per direction.
     pub held: [AtomicU64; 2],
