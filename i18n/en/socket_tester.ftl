@@ -1488,6 +1488,7 @@ relay-rw-hex = bytes (hex)
 relay-rw-remove = Remove
 relay-rw-patch = patch
 relay-rw-patch-empty = the patch has no bytes
+relay-rw-empty-match = nothing to match; give the text, or choose "anything"
 relay-rw-offset-too-far = the offset is past { $max }
 relay-rw-patch-too-long = a patch writes at most { $max } bytes
 relay-ic-label = Intercept:

@@ -1420,6 +1420,7 @@ relay-rw-hex = 字节（十六进制）
 relay-rw-remove = 删除
 relay-rw-patch = 修补
 relay-rw-patch-empty = 修补内容没有字节
+relay-rw-empty-match = 没有要匹配的内容；请填写内容，或选择“任意内容”
 relay-rw-offset-too-far = 偏移超过 { $max }
 relay-rw-patch-too-long = 一次修补最多写 { $max } 字节
 relay-ic-label = 拦截：

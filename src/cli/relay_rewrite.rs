@@ -87,7 +87,12 @@ pub fn rewrites(up: &[String], down: &[String]) -> Result<CheckedRewrites, Strin
             (RewriteProblem::Patch { position, problem }, Some(x)) => {
                 ("patch", position.map(|p| x.hex_at + p), problem.english())
             }
-            _ => return format!("{}: {e}", flag(e.dir)),
+            (RewriteProblem::EmptyMatch, Some(x)) => (
+                "match",
+                Some(x.spec.match_at),
+                "nothing to match; give the text, or write any".to_string(),
+            ),
+            _ => return format!("{} {e}", flag(e.dir)),
         };
         match place {
             Some(p) => format!(

@@ -96,6 +96,10 @@ fn rules_and_intercept_from_the_window() {
     h.get_by_label("No rules: messages pass as they are.");
     h.get_by_label("Add rule").click();
     settle(&mut h);
+    // A rule just added matches nothing yet: said, and Listen waits (an empty match
+    // would otherwise replace every message).
+    h.get_by_label_contains("rule 1, match: nothing to match");
+    assert!(is_disabled(&h, "Listen"));
     h.state_mut()
         .panel_mut(Role::Relay)
         .settings
@@ -158,6 +162,16 @@ fn rules_and_intercept_speak_chinese() {
     settle(&mut h);
     h.get_by_label("添加规则").click();
     settle(&mut h);
+    // A rule just added has nothing to match: said, in Chinese.
+    h.get_by_label_contains("规则 1 的匹配内容：没有要匹配的内容");
+    h.state_mut()
+        .panel_mut(Role::Relay)
+        .settings
+        .relay
+        .rewrite
+        .rules[0]
+        .rule
+        .matcher = Matcher::Any;
     h.state_mut()
         .panel_mut(Role::Relay)
         .settings

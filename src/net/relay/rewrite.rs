@@ -120,6 +120,9 @@ pub struct RewriteError {
 pub enum RewriteProblem {
     /// The match, or the replacement (a template), as an auto-reply rule's would be.
     Rule(Box<RuleError>),
+    /// A kind other than "anything" with nothing to match (a rule just added): it would
+    /// match every message, so say "anything" for that.
+    EmptyMatch,
     /// The patch's bytes or offset; `position` in the hex.
     Patch {
         position: Option<usize>,
@@ -158,6 +161,11 @@ impl std::fmt::Display for RewriteError {
         let (field, position, reason) = match &self.problem {
             RewriteProblem::Rule(e) => (e.field(), e.position, e.reason()),
             RewriteProblem::Patch { position, problem } => ("patch", *position, problem.english()),
+            RewriteProblem::EmptyMatch => (
+                "match",
+                None,
+                "nothing to match; give the text, or choose \"anything\"".to_string(),
+            ),
         };
         let field = if field == "reply" {
             "replacement"
@@ -207,6 +215,9 @@ fn check_rule(dir: Dir, i: usize, r: &RewriteRule) -> Result<Step, RewriteError>
         rule: i,
         problem,
     };
+    if r.matcher != Matcher::Any && r.matcher.value().is_empty() {
+        return Err(fail(RewriteProblem::EmptyMatch));
+    }
     let op = match &r.action {
         RewriteAction::Replace { with } => {
             let rule = Rule::new(byte_matcher(&r.matcher), with.clone()).escapes();
@@ -479,6 +490,8 @@ mod tests {
         ));
         let e = bad(RewriteRule::patch(Matcher::Any, MAX_OFFSET + 1, "01"));
         assert!(e.to_string().contains("offset is past 65535"), "{e}");
+        let e = bad(RewriteRule::replace(Matcher::Contains(String::new()), ""));
+        assert_eq!(e.problem, RewriteProblem::EmptyMatch);
         let e = bad(RewriteRule::replace(Matcher::Contains("a".into()), "{1}"));
         assert!(e.to_string().contains("replacement"), "{e}");
     }

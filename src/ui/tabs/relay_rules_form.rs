@@ -128,6 +128,11 @@ pub fn error_text(lang: Lang, e: &RowError) -> String {
             re.rule = e.row;
             crate::ui::common::payload_words::rule_error_text(lang, &re)
         }
+        RewriteProblem::EmptyMatch => {
+            let n = e.row + 1;
+            let (field, err) = (fl!(l, "parse-rule-match"), fl!(l, "relay-rw-empty-match"));
+            fl!(l, "parse-rule", n = n, field = field, err = err)
+        }
         RewriteProblem::Patch { position, problem } => {
             let what = match problem {
                 PatchProblem::Hex(h) => fl!(
