@@ -267,3 +267,48 @@ fn relay_on_the_command_line_brings_its_rules_and_intercept_to_the_tab() {
     h.get_by_label("Rewrite and Intercept");
     assert_eq!(h.get_by_label("bytes (hex)").value().as_deref(), Some("ff"));
 }
+
+#[test]
+fn rules_and_intercept_go_into_a_preset_and_come_back() {
+    use socket_tester::net::relay::Dir;
+    use socket_tester::ui::{load_preset, save_preset};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("lab.toml");
+    let mut h = harness(english());
+    open_tab(&mut h, Role::Relay);
+    h.get_by_label("Rewrite and Intercept").click();
+    settle(&mut h);
+    h.get_by_label("Add rule").click();
+    settle(&mut h);
+    h.get_by_label("Add rule").click();
+    settle(&mut h);
+    {
+        let f = &mut h.state_mut().panel_mut(Role::Relay).settings.relay.rewrite;
+        f.rules[0].rule.matcher = Matcher::Regex(r"T=(\d+)".into());
+        f.rules[0].rule.action = RewriteAction::Replace {
+            with: "T={1}0".into(),
+        };
+        f.rules[1].dir = Dir::Down;
+        f.rules[1].rule.matcher = Matcher::StartsWithHex("01 03".into());
+        f.rules[1].rule.action = RewriteAction::Patch {
+            offset: 2,
+            hex: "ff".into(),
+        };
+        f.intercept_down = true;
+        f.timeout_s = 12;
+    }
+    settle(&mut h);
+    let app = h.state_mut();
+    app.tab = Role::Relay;
+    save_preset(&app.preset(), &path).expect("save");
+    let mut fresh = english();
+    fresh
+        .apply_preset(load_preset(&path).expect("load"))
+        .expect("apply");
+    let (a, b) = (
+        &h.state().panel(Role::Relay).settings.relay.rewrite,
+        &fresh.panel(Role::Relay).settings.relay.rewrite,
+    );
+    assert_eq!(a, b);
+    assert!(b.check().is_ok() && b.intercept_down && b.timeout_s == 12);
+}
