@@ -423,3 +423,63 @@ fn a_held_message_holds_the_ones_after_it_and_not_the_other_direction() {
     assert_eq!(relay.counters().held(Dir::Up), 2);
     assert_eq!(relay.counters().held(Dir::Down), 0);
 }
+
+#[test]
+fn intercept_holds_udp_replies_one_datagram_at_a_time() {
+    let Some((mut py, port)) = Py::start(UDP_ECHO) else {
+        eprintln!("no python3: skipped");
+        return;
+    };
+    let mut cfg = RelayConfig::new("127.0.0.1:0", local(port).to_string());
+    cfg.udp = true;
+    cfg.intercept = InterceptSettings {
+        up: false,
+        down: true,
+        timeout: Duration::from_secs(30),
+    };
+    let mut relay = Relay::start(cfg);
+    let at = listening(&relay, &mut Vec::new());
+    let held = |relay: &Relay| loop {
+        let ev = relay
+            .events()
+            .recv_timeout(Duration::from_secs(10))
+            .expect("an event");
+        if let RelayKind::Held { id, dir, bytes } = ev.kind {
+            return (id, dir, bytes);
+        }
+    };
+    let c = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    c.set_read_timeout(Some(Duration::from_millis(300)))
+        .expect("timeout");
+    c.send_to(b"first", at).expect("send");
+    // The request went up at once; its reply is held on the way down.
+    assert_eq!(py.line(), hex(b"first"));
+    let (id, dir, bytes) = held(&relay);
+    assert_eq!((dir, bytes.as_slice()), (Dir::Down, &b"first"[..]));
+    let mut buf = [0u8; 64];
+    assert!(c.recv(&mut buf).is_err(), "nothing comes back while held");
+    assert!(relay.intercept(InterceptCommand::Decide {
+        id,
+        verdict: Verdict::Drop
+    }));
+    c.send_to(b"second", at).expect("send");
+    let (id, _, bytes) = held(&relay);
+    assert_eq!(bytes, b"second");
+    let verdict = Verdict::Edit(b"2nd".to_vec());
+    assert!(relay.intercept(InterceptCommand::Decide { id, verdict }));
+    c.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let n = c.recv(&mut buf).expect("the edited reply");
+    assert_eq!(&buf[..n], b"2nd", "the dropped one never came");
+    let kinds: Vec<RelayKind> = relay.stop_and_join().into_iter().map(|e| e.kind).collect();
+    assert!(
+        kinds.iter().any(|k| matches!(
+            k,
+            RelayKind::Released {
+                how: Released::Edited { from: 6, to: 3 },
+                ..
+            }
+        )),
+        "{kinds:?}"
+    );
+}
