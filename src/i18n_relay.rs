@@ -3,7 +3,7 @@
 //! what a fault did to it.
 
 use crate::i18n::{Lang, loader};
-use crate::net::relay::{Dir, FaultDone, PairEnd, RelayKind};
+use crate::net::relay::{Dir, FaultDone, PairEnd, RelayKind, Released};
 use i18n_embed_fl::fl;
 use std::net::SocketAddr;
 
@@ -90,6 +90,13 @@ pub fn describe(lang: Lang, kind: &RelayKind, local: Option<SocketAddr>) -> Stri
         ),
         RelayKind::FaultsChanged { off: false } => fl!(l, "ev-relay-faults-changed"),
         RelayKind::FaultsChanged { off: true } => fl!(l, "ev-relay-faults-off"),
+        RelayKind::RewritesChanged { .. }
+        | RelayKind::Rewritten { .. }
+        | RelayKind::RewriteTooLarge { .. }
+        | RelayKind::InterceptChanged { .. }
+        | RelayKind::Held { .. }
+        | RelayKind::Released { .. }
+        | RelayKind::InterceptFull { .. } => change(lang, kind),
         RelayKind::TooManySources { limit } => {
             fl!(l, "ev-relay-too-many-sources", limit = limit.to_string())
         }
@@ -119,5 +126,99 @@ pub fn describe(lang: Lang, kind: &RelayKind, local: Option<SocketAddr>) -> Stri
             }
         }
         RelayKind::Stopped => fl!(l, "ev-relay-stopped"),
+    }
+}
+
+/// The line of a rewrite or Intercept event (other events: empty).
+fn change(lang: Lang, kind: &RelayKind) -> String {
+    let l = loader(lang);
+    let onoff = |on: bool| {
+        if on {
+            fl!(l, "ev-relay-on")
+        } else {
+            fl!(l, "ev-relay-off")
+        }
+    };
+    match kind {
+        RelayKind::RewritesChanged { up, down } => fl!(
+            l,
+            "ev-relay-rewrites-changed",
+            up = up.to_string(),
+            down = down.to_string()
+        ),
+        RelayKind::Rewritten {
+            dir,
+            rule,
+            from,
+            to,
+        } => fl!(
+            l,
+            "ev-relay-rewritten",
+            arrow = arrow(lang, *dir),
+            rule = (rule + 1).to_string(),
+            from = from.to_string(),
+            to = to.to_string()
+        ),
+        RelayKind::RewriteTooLarge { dir, rule, max } => fl!(
+            l,
+            "ev-relay-rewrite-too-large",
+            arrow = arrow(lang, *dir),
+            rule = (rule + 1).to_string(),
+            max = max.to_string()
+        ),
+        RelayKind::InterceptChanged {
+            up,
+            down,
+            timeout_ms,
+        } => fl!(
+            l,
+            "ev-relay-intercept-changed",
+            up = onoff(*up),
+            down = onoff(*down),
+            secs = (timeout_ms / 1000).to_string()
+        ),
+        RelayKind::Held { id, dir, bytes } => fl!(
+            l,
+            "ev-relay-held",
+            arrow = arrow(lang, *dir),
+            id = id.to_string(),
+            len = bytes.len().to_string()
+        ),
+        RelayKind::Released { id, dir, how } => released(lang, *id, *dir, how),
+        RelayKind::InterceptFull { dir, len } => fl!(
+            l,
+            "ev-relay-intercept-full",
+            arrow = arrow(lang, *dir),
+            len = len.to_string()
+        ),
+        _ => String::new(),
+    }
+}
+
+fn released(lang: Lang, id: u64, dir: Dir, how: &Released) -> String {
+    let l = loader(lang);
+    let (arrow, id) = (arrow(lang, dir), id.to_string());
+    match how {
+        Released::Forwarded => fl!(l, "ev-relay-released-forwarded", arrow = arrow, id = id),
+        Released::Edited { from, to } => fl!(
+            l,
+            "ev-relay-released-edited",
+            arrow = arrow,
+            id = id,
+            from = from.to_string(),
+            to = to.to_string()
+        ),
+        Released::Dropped { len } => fl!(
+            l,
+            "ev-relay-released-dropped",
+            arrow = arrow,
+            id = id,
+            len = len.to_string()
+        ),
+        Released::TimedOut => fl!(l, "ev-relay-released-timed-out", arrow = arrow, id = id),
+        Released::SwitchedOff => {
+            fl!(l, "ev-relay-released-switched-off", arrow = arrow, id = id)
+        }
+        Released::PairGone => fl!(l, "ev-relay-released-pair-gone", arrow = arrow, id = id),
     }
 }

@@ -11,6 +11,7 @@ use std::time::Duration;
 mod args;
 mod launch;
 pub mod relay;
+pub mod relay_rewrite;
 #[cfg(test)]
 mod tests;
 mod ws_args;

@@ -3,7 +3,7 @@
 //! (server → client); without one it applies both ways. Every fault is off unless given.
 
 use super::args::{parse_duration, parse_inet_addr, parse_inet_bind};
-use crate::net::relay::{DirFaults, RelayConfig, Trigger};
+use crate::net::relay::{DirFaults, InterceptSettings, RelayConfig, Trigger};
 use clap::Args;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -69,6 +69,21 @@ pub struct RelayArgs {
     /// [up:|down:]BYTES|DURATION: stop forwarding this way, keeping the connection open.
     #[arg(long, value_name = "BYTES|DURATION")]
     pub blackhole_after: Vec<String>,
+    /// Change client → server messages: 'MATCH => REPLACEMENT' (MATCH as --rule's:
+    /// contains:, regex:, hex:…; the replacement may use {1}, {name} and \r \n \xNN) or
+    /// 'MATCH => patch:OFFSET:HEX'. Repeat for more rules; they apply in order.
+    #[arg(long, value_name = "RULE")]
+    pub rewrite_up: Vec<String>,
+    /// Change server → client messages, as --rewrite-up.
+    #[arg(long, value_name = "RULE")]
+    pub rewrite_down: Vec<String>,
+    /// The window: hold each message going this way (up, down or both) in the Relay tab's
+    /// Intercept queue until it is forwarded, edited or dropped (not with --headless).
+    #[arg(long, value_name = "up|down|both")]
+    pub intercept: Option<String>,
+    /// Intercept: a held message goes on unchanged after this long (default 30s).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub intercept_timeout: Option<Duration>,
 }
 
 /// The directions a value's prefix picks ([up, down]) and the value without it.
@@ -136,6 +151,34 @@ fn latency(s: &str) -> Result<(Duration, Duration), String> {
 type Apply = fn(&mut DirFaults, &str) -> Result<(), String>;
 
 impl RelayArgs {
+    /// `--intercept` and `--intercept-timeout`, for the window only.
+    fn intercept_settings(&self) -> Result<InterceptSettings, String> {
+        let mut s = InterceptSettings::default();
+        if let Some(t) = self.intercept_timeout {
+            if !(Duration::from_secs(1)..=Duration::from_secs(3600)).contains(&t) {
+                return Err("--intercept-timeout: give 1s to 1h".into());
+            }
+            s.timeout = t;
+        }
+        let Some(dir) = &self.intercept else {
+            return Ok(s);
+        };
+        if self.headless {
+            return Err(
+                "--intercept is for the window: with --headless nobody would forward, \
+                 edit or drop the held messages"
+                    .into(),
+            );
+        }
+        (s.up, s.down) = match dir.trim() {
+            "up" => (true, false),
+            "down" => (false, true),
+            "both" => (true, true),
+            other => return Err(format!("--intercept: \"{other}\" is not up, down or both")),
+        };
+        Ok(s)
+    }
+
     /// The window's launch: the Relay tab with these fields, started at once.
     pub fn to_launch(&self) -> Result<crate::launch::Launch, String> {
         Ok(crate::launch::Launch {
@@ -156,6 +199,8 @@ impl RelayArgs {
         cfg.udp = self.udp;
         cfg.seed = self.seed;
         cfg.idle_timeout = self.idle_timeout;
+        cfg.rewrites = super::relay_rewrite::rewrites(&self.rewrite_up, &self.rewrite_down)?;
+        cfg.intercept = self.intercept_settings()?;
         let tcp_only = [
             ("--slice", &self.slice),
             ("--merge", &self.merge),
@@ -297,5 +342,19 @@ mod tests {
                 .contains("--reset-after")
         );
         assert!(cfg(&[]).is_ok_and(|c| c.faults.up.is_off() && c.faults.down.is_off()));
+        let c = cfg(&["--intercept", "down", "--intercept-timeout", "5s"])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!c.intercept.up && c.intercept.down);
+        assert_eq!(c.intercept.timeout, Duration::from_secs(5));
+        assert!(
+            cfg(&["--intercept", "up", "--headless"])
+                .unwrap_err()
+                .contains("for the window")
+        );
+        assert!(
+            cfg(&["--intercept", "sideways"])
+                .unwrap_err()
+                .contains("up, down or both")
+        );
     }
 }

@@ -62,6 +62,8 @@ struct Tally {
     bytes: [u64; 2],
     chunks: [u64; 2],
     faults: [[u64; FAULT_COUNTERS.len()]; 2],
+    rewritten: [u64; 2],
+    held: [u64; 2],
 }
 
 fn index(d: Dir) -> usize {
@@ -82,6 +84,8 @@ impl Tally {
             EventKind::Relay(k) => match &**k {
                 RelayKind::Listening { .. } => self.listening = true,
                 RelayKind::Fault { dir, what } => self.faults[index(*dir)][what.counter()] += 1,
+                RelayKind::Rewritten { dir, .. } => self.rewritten[index(*dir)] += 1,
+                RelayKind::Held { dir, .. } => self.held[index(*dir)] += 1,
                 _ => {}
             },
             _ => {}
@@ -99,11 +103,17 @@ impl Tally {
                 .filter(|(_, n)| *n > 0)
                 .map(|(name, n)| format!("{name} {n}"))
                 .collect();
-            let faults = if faults.is_empty() {
+            let mut faults = if faults.is_empty() {
                 String::new()
             } else {
                 format!("; faults: {}", faults.join(", "))
             };
+            if self.rewritten[i] > 0 {
+                let _ = write!(faults, "; rewritten {}", self.rewritten[i]);
+            }
+            if self.held[i] > 0 {
+                let _ = write!(faults, "; held {}", self.held[i]);
+            }
             lines.push(format!(
                 "relay: {} ({}): {} B in {} chunks{faults}",
                 d.as_str(),

@@ -203,7 +203,12 @@ fn relay_dir(ev: &Event) -> Option<crate::net::relay::Dir> {
             RelayKind::Fault { dir, .. }
             | RelayKind::Fin { dir }
             | RelayKind::Reset { dir, .. }
-            | RelayKind::QueueFull { dir, .. } => Some(*dir),
+            | RelayKind::QueueFull { dir, .. }
+            | RelayKind::Rewritten { dir, .. }
+            | RelayKind::RewriteTooLarge { dir, .. }
+            | RelayKind::Held { dir, .. }
+            | RelayKind::Released { dir, .. }
+            | RelayKind::InterceptFull { dir, .. } => Some(*dir),
             _ => None,
         },
         _ => None,

@@ -309,6 +309,11 @@ pub enum Command {
     /// TCP: the host has answered what came before this connection's FIN (the client's
     /// own connection, or one server client): send FIN after what is queued, and close.
     FinishHalfClose(Option<u64>),
+    /// Relay: the rewrite rules of both directions from now on (checked; each pair's
+    /// writers take them before their next message).
+    SetRewrites(Box<relay::CheckedRewrites>),
+    /// Relay: Intercept's switches, or a held message's verdict.
+    Intercept(Box<relay::InterceptCommand>),
     /// End the session.
     Stop,
 }

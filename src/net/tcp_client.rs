@@ -344,7 +344,11 @@ impl<'a> Client<'a> {
                 }
             }
             Command::WsPing(_) => conn.ws_ping(ctx),
-            Command::SetDestination(_) | Command::StopListening | Command::SetFaults(_) => {
+            Command::SetDestination(_)
+            | Command::StopListening
+            | Command::SetFaults(_)
+            | Command::SetRewrites(_)
+            | Command::Intercept(_) => {
                 ctx.info(EventKind::NotApplicable);
             }
         }

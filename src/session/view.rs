@@ -142,6 +142,8 @@ pub struct Status {
     pub replay: Option<Arc<super::replay_host::ReplayView>>,
     /// The socket options the user set, as the kernel holds them.
     pub sockopts: Option<Box<crate::net::sockopts::SockReport>>,
+    /// Relay: the messages Intercept holds now.
+    pub relay_held: crate::net::relay::intercept::HeldList,
     /// TLS client: what the connection's handshake negotiated.
     pub tls: Option<Box<crate::net::tls::TlsInfo>>,
     /// TLS client: the certificate the server presented and this side refused.
@@ -190,6 +192,7 @@ impl Status {
             tls_cert: None,
             relay_upstream_failed: None,
             sockopts: None,
+            relay_held: Default::default(),
             sequence: None,
             replay: None,
             roster: None,
@@ -218,11 +221,15 @@ impl Status {
         self.tls_cert = None;
         self.relay_upstream_failed = None;
         self.sockopts = None;
+        self.relay_held = Default::default();
     }
 
     /// Follows one event (state machine, sources, timeline, rates).
     pub fn on_event(&mut self, ev: &Event) {
         let own = ev.client.is_none();
+        if ev.role == Role::Relay {
+            self.relay_held.on_event(ev);
+        }
         if own && let Some(l) = ev.local {
             self.local = Some(l);
         }

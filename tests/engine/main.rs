@@ -33,6 +33,7 @@ mod record;
 mod record_throughput;
 mod relay;
 mod relay_faults;
+mod relay_rewrite;
 mod relay_runtime;
 mod resources;
 mod rule_captures;

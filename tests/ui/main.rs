@@ -29,6 +29,7 @@ mod port_errors;
 mod relay;
 mod relay_edges;
 mod relay_lab;
+mod relay_rules;
 mod replay;
 mod roster;
 mod rule_typing;

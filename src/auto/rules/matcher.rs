@@ -283,6 +283,61 @@ impl CompiledMatcher {
     }
 }
 
+impl CompiledMatcher {
+    /// Where it matches in `data`, left to right and not overlapping, each with the values
+    /// of the groups in `want` (a regex's; none for the others): what a relay's rewrite
+    /// replaces. Linear (memchr's substring search, the regex crate). A text regex only
+    /// looks at `data` that is valid UTF-8 (its places are then byte places).
+    pub fn spans(&self, data: &[u8], enc: Encoding, want: &[String]) -> Vec<(Range, Captures)> {
+        let whole = || vec![(0..data.len(), Vec::new())];
+        let every = |needle: &[u8]| -> Vec<(Range, Captures)> {
+            if needle.is_empty() {
+                return whole();
+            }
+            memchr::memmem::find_iter(data, needle)
+                .map(|at| (at..at + needle.len(), Vec::new()))
+                .collect()
+        };
+        match &self.0 {
+            Inner::Any => whole(),
+            Inner::Equals(_) if self.is_match(data, enc) => whole(),
+            Inner::Equals(_) => Vec::new(),
+            Inner::Contains(t) => encode(enc, t).map(|n| every(&n)).unwrap_or_default(),
+            Inner::StartsWith(b) if data.starts_with(b) => vec![(0..b.len(), Vec::new())],
+            Inner::StartsWith(_) => Vec::new(),
+            Inner::ContainsBytes(b) => every(b),
+            Inner::Regex(r) => match std::str::from_utf8(data) {
+                Ok(text) => r
+                    .captures_iter(text)
+                    .filter_map(|c| {
+                        let m = c.get(0)?;
+                        let vals = pick(want, |w| {
+                            group(w, |i| c.get(i), |n| c.name(n))
+                                .map(|g| VarValue::Text(g.as_str().to_string()))
+                        });
+                        Some((m.range(), vals))
+                    })
+                    .collect(),
+                Err(_) => Vec::new(),
+            },
+            Inner::Bytes(r) => r
+                .captures_iter(data)
+                .filter_map(|c| {
+                    let m = c.get(0)?;
+                    let vals = pick(want, |w| {
+                        group(w, |i| c.get(i), |n| c.name(n))
+                            .map(|g| VarValue::Bytes(g.as_bytes().to_vec()))
+                    });
+                    Some((m.range(), vals))
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A place in the bytes: start..end.
+pub type Range = std::ops::Range<usize>;
+
 /// A regex's groups' values by name, for a reply's render.
 pub type Captures = Vec<(String, VarValue)>;
 

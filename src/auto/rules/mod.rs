@@ -127,12 +127,13 @@ impl RuleSet {
     }
 }
 
-#[derive(Debug)]
-struct Compiled {
-    matcher: CompiledMatcher,
-    reply: Template,
+/// A checked rule: its matcher, its reply, and the regex groups the reply uses.
+#[derive(Clone, Debug)]
+pub(crate) struct Compiled {
+    pub matcher: CompiledMatcher,
+    pub reply: Template,
     /// The regex groups the reply uses, each once.
-    groups: Vec<String>,
+    pub groups: Vec<String>,
 }
 
 /// Runs a [`RuleSet`] against received events. Owns no thread and no session.
@@ -168,7 +169,7 @@ impl Responder {
 
     /// Checks and compiles rule `i`: its matcher, its reply, and that each regex group the
     /// reply names is one the rule's regex has.
-    fn check(i: usize, r: &Rule, enc: Encoding) -> Result<Compiled, RuleError> {
+    pub(crate) fn check(i: usize, r: &Rule, enc: Encoding) -> Result<Compiled, RuleError> {
         let at = |position: Option<usize>, problem: RuleProblem| RuleError {
             rule: i,
             position,

@@ -63,38 +63,50 @@ impl Faults {
     }
 }
 
-/// The faults every pair's writers read, changed while the relay runs: a generation
-/// number (one atomic load per chunk) says when to take a fresh copy under the lock.
+/// What every pair's writers read, changed while the relay runs (the faults, the rewrite
+/// rules): a generation number (one atomic load per chunk) says when to take a fresh copy
+/// under the lock.
 #[derive(Debug, Default)]
-pub(crate) struct LiveFaults {
+pub(crate) struct Live<T> {
     generation: std::sync::atomic::AtomicU64,
-    faults: std::sync::RwLock<Faults>,
+    value: std::sync::RwLock<T>,
 }
 
-impl LiveFaults {
-    pub fn new(f: Faults) -> LiveFaults {
-        LiveFaults {
+/// The faults in force.
+pub(crate) type LiveFaults = Live<Faults>;
+
+impl<T: Clone> Live<T> {
+    pub fn new(v: T) -> Live<T> {
+        Live {
             generation: Default::default(),
-            faults: std::sync::RwLock::new(f),
+            value: std::sync::RwLock::new(v),
         }
     }
 
-    /// The generation of the faults now in force (bumped by each [`LiveFaults::set`]).
+    /// The generation of the value now in force (bumped by each [`Live::set`]).
     pub fn generation(&self) -> u64 {
         self.generation.load(std::sync::atomic::Ordering::Acquire)
     }
 
-    /// A copy of one direction's faults, with the generation it belongs to.
-    pub fn dir(&self, d: Dir) -> (DirFaults, u64) {
-        let f = self.faults.read().unwrap_or_else(|e| e.into_inner());
-        (f.dir(d).clone(), self.generation())
+    /// A copy of the value, with the generation it belongs to.
+    pub fn get(&self) -> (T, u64) {
+        let v = self.value.read().unwrap_or_else(|e| e.into_inner());
+        (v.clone(), self.generation())
     }
 
-    pub fn set(&self, new: Faults) {
-        let mut f = self.faults.write().unwrap_or_else(|e| e.into_inner());
-        *f = new;
+    pub fn set(&self, new: T) {
+        let mut v = self.value.write().unwrap_or_else(|e| e.into_inner());
+        *v = new;
         self.generation
             .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
+impl Live<Faults> {
+    /// A copy of one direction's faults, with the generation it belongs to.
+    pub fn dir(&self, d: Dir) -> (DirFaults, u64) {
+        let f = self.value.read().unwrap_or_else(|e| e.into_inner());
+        (f.dir(d).clone(), self.generation())
     }
 }
 

@@ -9,7 +9,7 @@
 //! `Accepted`, a failure `Error`, and everything else the relay tells is typed as
 //! [`EventKind::Relay`]. [`to_relay`] turns such an event back (headless lines, pcapng).
 
-use super::{Dir, Relay, RelayConfig, RelayEvent, RelayKind};
+use super::{Dir, InterceptCommand, Relay, RelayConfig, RelayEvent, RelayKind};
 use crate::net::{Command, ErrorKind, Event, EventKind, Notifier, Role, SessionConfig};
 use crossbeam_channel::{Receiver, Sender};
 use std::time::Duration;
@@ -156,6 +156,31 @@ pub(crate) fn run(
                         break;
                     }
                 }
+                Ok(Command::SetRewrites(r)) => {
+                    let [up, down] = r.enabled();
+                    relay.set_rewrites(*r);
+                    let ev = own_event(RelayKind::RewritesChanged { up, down });
+                    if !hand(&events, to_event(ev), &notify) {
+                        break;
+                    }
+                }
+                Ok(Command::Intercept(c)) => {
+                    let told = match &*c {
+                        InterceptCommand::Set(s) => Some(RelayKind::InterceptChanged {
+                            up: s.up,
+                            down: s.down,
+                            timeout_ms: s.timeout.as_millis().min(u128::from(u64::MAX)) as u64,
+                        }),
+                        // The writer holding it tells how it left (or it left already).
+                        InterceptCommand::Decide { .. } => None,
+                    };
+                    relay.intercept(*c);
+                    if let Some(k) = told
+                        && !hand(&events, to_event(own_event(k)), &notify)
+                    {
+                        break;
+                    }
+                }
                 // The relay forwards bytes as they are: the encoding is the runtime's and
                 // the view's (the tab's encoding picker and banner), nothing to do here.
                 Ok(Command::SetEncoding(_)) => {}
@@ -181,6 +206,17 @@ pub(crate) fn run(
         if !hand(&events, to_event(ev), &notify) {
             return;
         }
+    }
+}
+
+/// An event of the relay itself (no pair), stamped now.
+fn own_event(kind: RelayKind) -> RelayEvent {
+    RelayEvent {
+        ts_us: crate::net::now_us(),
+        pair: None,
+        peer: None,
+        local: None,
+        kind,
     }
 }
 

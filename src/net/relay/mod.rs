@@ -11,7 +11,9 @@
 
 pub mod faults;
 pub mod host;
+pub mod intercept;
 mod pipe;
+pub mod rewrite;
 mod tcp;
 mod udp;
 
@@ -20,11 +22,13 @@ use crossbeam_channel::{Receiver, Sender};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 pub use faults::{DirFaults, Faults, Trigger};
+pub use intercept::{InterceptCommand, InterceptSettings, Released, Verdict};
+pub use rewrite::{CheckedRewrites, RewriteAction, RewriteError, RewriteRule, Rewrites};
 
 /// Which way data goes through the relay.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -52,7 +56,7 @@ impl Dir {
         }
     }
 
-    fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         match self {
             Dir::Up => 0,
             Dir::Down => 1,
@@ -172,6 +176,38 @@ pub enum RelayKind {
     /// The faults were changed while running: each pair's writers take them before their
     /// next chunk. `off`: every fault is now off.
     FaultsChanged { off: bool },
+    /// The rewrite rules were changed while running: this many are on each way.
+    RewritesChanged { up: usize, down: usize },
+    /// Rewrite rule `rule` (0-based) of `dir` changed a message of `from` bytes into `to`.
+    Rewritten {
+        dir: Dir,
+        rule: usize,
+        from: usize,
+        to: usize,
+    },
+    /// Rewrite rule `rule` would have made a message larger than `max`: left as it was.
+    RewriteTooLarge { dir: Dir, rule: usize, max: usize },
+    /// Intercept was changed: which directions hold their messages, and the timeout.
+    InterceptChanged {
+        up: bool,
+        down: bool,
+        timeout_ms: u64,
+    },
+    /// A message going `dir` is held (Intercept); `id` names it to the verdict.
+    Held {
+        id: u64,
+        dir: Dir,
+        #[serde(with = "hex_bytes")]
+        bytes: Vec<u8>,
+    },
+    /// The held message `id` left the queue.
+    Released {
+        id: u64,
+        dir: Dir,
+        how: intercept::Released,
+    },
+    /// Intercept's queue was full: a message of `len` bytes went on unchanged.
+    InterceptFull { dir: Dir, len: usize },
     /// UDP: a datagram from a new source was dropped: this many sources are mapped already.
     TooManySources { limit: usize },
     /// UDP: the queue of `dir` was full; a datagram of `len` bytes was dropped.
@@ -201,18 +237,10 @@ pub struct RelayEvent {
     pub kind: RelayKind,
 }
 
-mod hex_bytes {
-    use serde::{Deserialize, Deserializer, Serializer};
+mod counters;
+mod hex_bytes;
 
-    pub fn serialize<S: Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&crate::codec::to_hex(b).replace(' ', ""))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        let s = String::deserialize(d)?;
-        crate::codec::parse_hex(&s).map_err(serde::de::Error::custom)
-    }
-}
+pub use counters::Counters;
 
 /// What the relay is asked to do.
 #[derive(Clone, Debug)]
@@ -223,6 +251,10 @@ pub struct RelayConfig {
     pub to: String,
     pub udp: bool,
     pub faults: Faults,
+    /// The rewrite rules of both directions (changed live with [`Relay::set_rewrites`]).
+    pub rewrites: CheckedRewrites,
+    /// Intercept's switches and timeout (changed live with [`Relay::intercept`]).
+    pub intercept: InterceptSettings,
     /// The seed of the random faults (None: one is picked and told).
     pub seed: Option<u64>,
     /// TCP: how long to wait for the upstream connection.
@@ -242,34 +274,14 @@ impl RelayConfig {
             to: to.into(),
             udp: false,
             faults: Faults::default(),
+            rewrites: CheckedRewrites::default(),
+            intercept: InterceptSettings::default(),
             seed: None,
             connect_timeout: Duration::from_secs(5),
             idle_timeout: Duration::from_secs(60),
             max_sources: 1024,
             max_pairs: 1000,
         }
-    }
-}
-
-/// Counters per direction: [up, down].
-#[derive(Debug, Default)]
-pub struct Counters {
-    pub bytes: [AtomicU64; 2],
-    pub chunks: [AtomicU64; 2],
-    pub pairs: AtomicU64,
-    /// Per direction, per [`FAULT_COUNTERS`] entry.
-    pub faults: [[AtomicU64; 10]; 2],
-}
-
-impl Counters {
-    pub fn bytes(&self, d: Dir) -> u64 {
-        self.bytes[d.index()].load(Ordering::Relaxed)
-    }
-    pub fn chunks(&self, d: Dir) -> u64 {
-        self.chunks[d.index()].load(Ordering::Relaxed)
-    }
-    pub fn fault(&self, d: Dir, counter: usize) -> u64 {
-        self.faults[d.index()][counter].load(Ordering::Relaxed)
     }
 }
 
@@ -282,6 +294,8 @@ pub(crate) struct Hub {
     pub local: Option<SocketAddr>,
     /// The faults in force (changed live by [`Relay::set_faults`]).
     pub faults: Arc<faults::LiveFaults>,
+    pub rewrites: Arc<faults::Live<CheckedRewrites>>,
+    pub intercept: Arc<intercept::Board>,
 }
 
 impl Hub {
@@ -297,6 +311,12 @@ impl Hub {
             }
             RelayKind::Accepted => {
                 self.counters.pairs.fetch_add(1, Ordering::Relaxed);
+            }
+            RelayKind::Rewritten { dir, .. } => {
+                self.counters.rewritten[dir.index()].fetch_add(1, Ordering::Relaxed);
+            }
+            RelayKind::Held { dir, .. } => {
+                self.counters.held[dir.index()].fetch_add(1, Ordering::Relaxed);
             }
             _ => {}
         }
@@ -347,6 +367,8 @@ pub struct Relay {
     stop: Arc<AtomicBool>,
     counters: Arc<Counters>,
     faults: Arc<faults::LiveFaults>,
+    rewrites: Arc<faults::Live<CheckedRewrites>>,
+    intercept: Arc<intercept::Board>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -377,12 +399,16 @@ impl Relay {
         let stop = Arc::new(AtomicBool::new(false));
         let counters = Arc::new(Counters::default());
         let live = Arc::new(faults::LiveFaults::new(config.faults.clone()));
+        let rewrites = Arc::new(faults::Live::new(config.rewrites.clone()));
+        let board = Arc::new(intercept::Board::new(config.intercept));
         let hub = Hub {
             events: tx,
             stop: stop.clone(),
             counters: counters.clone(),
             local: None,
             faults: live.clone(),
+            rewrites: rewrites.clone(),
+            intercept: board.clone(),
         };
         let thread = std::thread::Builder::new()
             .name("relay".into())
@@ -416,7 +442,27 @@ impl Relay {
             stop,
             counters,
             faults: live,
+            rewrites,
+            intercept: board,
             thread,
+        }
+    }
+
+    /// Changes the rewrite rules while running: each pair's writers take them before
+    /// their next message.
+    pub fn set_rewrites(&self, r: CheckedRewrites) {
+        self.rewrites.set(r);
+    }
+
+    /// Changes Intercept's switches, or decides a held message's fate (false: the message
+    /// is no longer held).
+    pub fn intercept(&self, c: InterceptCommand) -> bool {
+        match c {
+            InterceptCommand::Set(s) => {
+                self.intercept.set(s);
+                true
+            }
+            InterceptCommand::Decide { id, verdict } => self.intercept.decide(id, verdict),
         }
     }
 

@@ -3,6 +3,8 @@
 //! and writes to the far side, telling each chunk and each fault as an event.
 
 use super::faults::{Dice, DirFaults, Trigger};
+use super::intercept::{Released, Verdict};
+use super::rewrite::{Done, Rewriter};
 use super::{Dir, FaultDone, Hub, RelayKind};
 use crate::net::ResetReason;
 use crossbeam_channel::{Receiver, RecvTimeoutError};
@@ -62,6 +64,9 @@ pub(crate) struct Pipe {
     /// UDP: each chunk is a datagram (drop, duplicate, reorder apply).
     datagrams: bool,
     held: Vec<Vec<u8>>,
+    rewriter: Rewriter,
+    /// The generation of the relay's rewrite rules that `rewriter` runs.
+    rw_generation: u64,
 }
 
 impl Pipe {
@@ -75,7 +80,11 @@ impl Pipe {
         datagrams: bool,
     ) -> Pipe {
         let (faults, generation) = hub.faults.dir(dir);
+        let (rules, rw_generation) = hub.rewrites.get();
+        let rewriter = Rewriter::new(&rules, dir, datagrams);
         Pipe {
+            rewriter,
+            rw_generation,
             dir,
             pair,
             peer,
@@ -97,6 +106,32 @@ impl Pipe {
         if self.hub.faults.generation() != self.generation {
             (self.faults, self.generation) = self.hub.faults.dir(self.dir);
         }
+        if self.hub.rewrites.generation() != self.rw_generation {
+            let (rules, g) = self.hub.rewrites.get();
+            self.rewriter.set(&rules, self.dir);
+            self.rw_generation = g;
+        }
+    }
+
+    /// The message after the rewrite rules, each change told.
+    fn rewrite(&mut self, bytes: Vec<u8>) -> Vec<u8> {
+        if self.rewriter.is_empty() {
+            return bytes;
+        }
+        let (out, done) = self.rewriter.apply(bytes);
+        let dir = self.dir;
+        for d in done {
+            self.tell(match d {
+                Done::Rewritten { rule, from, to } => RelayKind::Rewritten {
+                    dir,
+                    rule,
+                    from,
+                    to,
+                },
+                Done::TooLarge { rule, max } => RelayKind::RewriteTooLarge { dir, rule, max },
+            });
+        }
+        out
     }
 
     fn tell(&self, kind: RelayKind) {
@@ -322,6 +357,60 @@ impl Pipe {
         Ok(())
     }
 
+    /// Intercept: holds the message until its verdict (or the timeout, or the switch going
+    /// off); what to forward then, read at (for latency) the moment it was let go. None:
+    /// dropped, or the pair closed meanwhile.
+    fn intercept(
+        &mut self,
+        bytes: Vec<u8>,
+        at: Instant,
+        closing: &AtomicBool,
+    ) -> Option<(Vec<u8>, Instant)> {
+        let board = self.hub.intercept.clone();
+        if !board.settings().on(self.dir) {
+            return Some((bytes, at));
+        }
+        let (dir, len) = (self.dir, bytes.len());
+        let Some(ticket) = board.hold(len) else {
+            self.tell(RelayKind::InterceptFull { dir, len });
+            return Some((bytes, at));
+        };
+        let id = ticket.id;
+        self.tell(RelayKind::Held {
+            id,
+            dir,
+            bytes: bytes.clone(),
+        });
+        let held_at = Instant::now();
+        let (how, out) = loop {
+            if (self.hub.stopping() || closing.load(Ordering::Relaxed)) && board.release(id) {
+                break (Released::PairGone, None);
+            }
+            match ticket.verdict.recv_timeout(STEP) {
+                Ok(Verdict::Forward) | Err(RecvTimeoutError::Disconnected) => {
+                    break (Released::Forwarded, Some(bytes));
+                }
+                Ok(Verdict::Edit(b)) => {
+                    let to = b.len();
+                    break (Released::Edited { from: len, to }, Some(b));
+                }
+                Ok(Verdict::Drop) => break (Released::Dropped { len }, None),
+                Err(RecvTimeoutError::Timeout) => {
+                    let s = board.settings();
+                    // A verdict that took it first arrives on the next turn.
+                    if !s.on(dir) && board.release(id) {
+                        break (Released::SwitchedOff, Some(bytes));
+                    }
+                    if held_at.elapsed() >= s.timeout && board.release(id) {
+                        break (Released::TimedOut, Some(bytes));
+                    }
+                }
+            }
+        };
+        self.tell(RelayKind::Released { id, dir, how });
+        out.map(|b| (b, Instant::now()))
+    }
+
     /// Runs the writer until its queue ends: what it got, with `write` to the far side.
     pub fn run(
         &mut self,
@@ -378,6 +467,10 @@ impl Pipe {
                     self.fault(FaultDone::Merged { chunks });
                 }
             }
+            let bytes = self.rewrite(bytes);
+            let Some((bytes, at)) = self.intercept(bytes, at, closing) else {
+                continue;
+            };
             match self.forward(bytes, at, write, closing) {
                 Ok(Some(cut)) => return End::Cut(cut),
                 Ok(None) => {}

@@ -90,9 +90,10 @@ impl Server<'_> {
                     c.shutdown_after_flush = true;
                 }
             }
-            Command::SetDestination(_) | Command::SetFaults(_) => {
-                ctx.info(EventKind::NotApplicable)
-            }
+            Command::SetDestination(_)
+            | Command::SetFaults(_)
+            | Command::SetRewrites(_)
+            | Command::Intercept(_) => ctx.info(EventKind::NotApplicable),
             Command::SendFile(spec) => {
                 if self.clients.is_empty() {
                     file_send::start_failed(ctx, *spec, "no client is connected".into());

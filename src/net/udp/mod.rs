@@ -267,7 +267,9 @@ impl Udp {
             | Command::SetFaults(_)
             | Command::WsPing(_)
             | Command::HoldFin(_)
-            | Command::FinishHalfClose(_) => {
+            | Command::FinishHalfClose(_)
+            | Command::SetRewrites(_)
+            | Command::Intercept(_) => {
                 ctx.info(EventKind::NotApplicable);
             }
         }

@@ -24,6 +24,8 @@ pub(super) mod port_failure;
 pub(super) mod relay_faults;
 pub(super) mod relay_form;
 mod relay_pairs;
+pub(super) mod relay_rules;
+pub(super) mod relay_rules_form;
 pub(super) mod relay_tab;
 pub(super) mod session_panel;
 pub(super) mod settings;

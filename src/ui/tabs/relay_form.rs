@@ -140,6 +140,8 @@ pub struct RelaySettings {
     pub seed: u64,
     /// The Faults section is open.
     pub faults_open: bool,
+    /// The rewrite rules and Intercept's switches.
+    pub rewrite: super::relay_rules_form::RewriteForm,
 }
 
 impl Default for RelaySettings {
@@ -152,6 +154,7 @@ impl Default for RelaySettings {
             down: DirFaultForm::default(),
             seed: 0,
             faults_open: true,
+            rewrite: Default::default(),
         }
     }
 }
@@ -170,6 +173,7 @@ impl RelaySettings {
         s.seed = rc.seed.unwrap_or(0);
         s.up = DirFaultForm::from_faults(&rc.faults.up);
         s.down = DirFaultForm::from_faults(&rc.faults.down);
+        s.rewrite = super::relay_rules_form::RewriteForm::from_config(rc);
         s
     }
 

@@ -23,7 +23,8 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
     let editable = !p.is_running();
     let valid = ui
         .horizontal_wrapped(|ui| address_fields(ui, p, editable))
-        .inner;
+        .inner
+        && super::relay_rules::valid(p);
     // Simple mode (the classroom's): the seed and the tamper and cut faults wait behind
     // More, as the other tabs' options do, and the log's toolbar is the compact one (its
     // filter row on request).
@@ -53,6 +54,9 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
     let advanced = !simple || p.more_open;
     super::relay_faults::show(ui, p.lang, &mut p.settings.relay, tab_h, advanced);
     apply_live_faults(p);
+    if advanced {
+        super::relay_rules::show(ui, p, tab_h);
+    }
     super::relay_pairs::upstream_failure(ui, p);
     ui.separator();
     super::relay_pairs::pair_panel(ui, p);

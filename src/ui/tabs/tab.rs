@@ -85,6 +85,8 @@ pub struct SessionPanel {
     sent_check: Option<Option<crate::codec::ChecksumSpec>>,
     /// Relay: the faults the running relay was last given (changed live as edited).
     pub(super) relay_faults: Option<crate::net::relay::Faults>,
+    /// Relay: the rewrite rules and Intercept the running relay was last given.
+    pub(super) relay_rules: super::relay_rules_form::RulesLive,
 }
 
 impl SessionPanel {
@@ -157,6 +159,7 @@ impl SessionPanel {
             sent_framing: None,
             sent_check: None,
             relay_faults: None,
+            relay_rules: Default::default(),
         }
     }
 

@@ -54,6 +54,9 @@ fn relay_config(s: &TabSettings) -> Option<SessionConfig> {
     );
     rc.udp = r.udp;
     rc.faults = r.faults();
+    // Bad rules are said under their row; the relay does not start with them.
+    rc.rewrites = r.rewrite.check().ok()?;
+    rc.intercept = r.rewrite.intercept();
     rc.seed = (r.seed > 0).then_some(r.seed);
     let enc = encoding_picker::from_label(&s.encoding);
     Some(SessionConfig::relay(rc).encoding(enc))
