@@ -91,8 +91,19 @@ fn rules_and_intercept_from_the_window() {
     let server = echo_server();
     let mut h = harness(english());
     open_tab(&mut h, Role::Relay);
+    let open = |a: &App| {
+        let r = &a.panel(Role::Relay).settings.relay;
+        (r.faults_open, r.rewrite.open)
+    };
+    assert_eq!(open(h.state()), (true, false), "the faults open at first");
     h.get_by_label("Rewrite and Intercept").click();
     settle(&mut h);
+    // One section at a time, so the log keeps its rows on a 1024×600 projector.
+    assert_eq!(
+        open(h.state()),
+        (false, true),
+        "opening Rewrite closes Faults"
+    );
     h.get_by_label("No rules: messages pass as they are.");
     h.get_by_label("Add rule").click();
     settle(&mut h);

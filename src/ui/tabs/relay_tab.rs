@@ -52,11 +52,13 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
         }
     });
     let advanced = !simple || p.more_open;
+    let faults_were_open = p.settings.relay.faults_open;
     super::relay_faults::show(ui, p.lang, &mut p.settings.relay, tab_h, advanced);
     apply_live_faults(p);
     if advanced {
         super::relay_rules::show(ui, p, tab_h);
     }
+    one_section_open(&mut p.settings.relay, faults_were_open);
     super::relay_pairs::upstream_failure(ui, p);
     ui.separator();
     super::relay_pairs::pair_panel(ui, p);
@@ -129,5 +131,17 @@ fn apply_live_faults(p: &mut SessionPanel) {
             p.relay_faults = Some(now);
         }
         Some(_) => {}
+    }
+}
+
+/// Faults and Rewrite are open one at a time (the one just opened closes the other), so
+/// the log keeps its rows on a 1024×600 projector.
+fn one_section_open(r: &mut crate::ui::tabs::relay_form::RelaySettings, faults_were_open: bool) {
+    if r.faults_open && r.rewrite.open {
+        if faults_were_open {
+            r.faults_open = false;
+        } else {
+            r.rewrite.open = false;
+        }
     }
 }
