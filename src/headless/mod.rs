@@ -123,7 +123,15 @@ pub fn run(launch: Launch) -> i32 {
         let quiet_exit =
             sends && st.plan_done && (count_given || role != Role::TcpServer) && st.plan_sent > 0;
         let last = st.last_event.unwrap_or(started);
-        if quiet_exit && now >= last + QUIET {
+        // Sends still queued in the worker (a WebSocket's wait for the server's answer to
+        // the upgrade, say) are not done yet: wait for them, or for the handshake's own
+        // time limit to end the session.
+        let quiet = if quiet_exit && rt.view().store.counters.tx_msgs < st.plan_sent {
+            QUIET + crate::net::ws::layer::HANDSHAKE_TIMEOUT
+        } else {
+            QUIET
+        };
+        if quiet_exit && now >= last + quiet {
             break false;
         }
     };

@@ -198,7 +198,7 @@ impl Printer {
         if matches!(check, Some(c) if c != CheckOutcome::Good) {
             self.bad_check.store(true, Ordering::Relaxed);
         }
-        let err = matches!(ev.kind, EventKind::Error { .. } | EventKind::TlsFailed(_));
+        let err = failure(ev);
         self.failed.store(err, Ordering::Relaxed);
         match ev.kind.data() {
             None => self.send(Item::State(ev.clone())),
@@ -438,4 +438,22 @@ pub fn format_line(ev: &Event, text: Option<&str>, show_hex: bool) -> String {
     let mut s = String::new();
     push_line(&mut s, ev, text, show_hex, 0);
     s
+}
+
+/// An event that makes the session a failure if it is the last: an error, a TLS
+/// handshake that failed, or this side's own connection closed because its TLS or
+/// WebSocket handshake failed.
+fn failure(ev: &Event) -> bool {
+    use crate::net::CloseReason;
+    match &ev.kind {
+        EventKind::Error { .. } | EventKind::TlsFailed(_) => true,
+        EventKind::Closed { reason, .. } => {
+            ev.client.is_none()
+                && matches!(
+                    reason,
+                    CloseReason::TlsFailed | CloseReason::WsRefused | CloseReason::InternalError
+                )
+        }
+        _ => false,
+    }
 }

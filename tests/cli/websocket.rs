@@ -15,6 +15,11 @@ fn run(args: &[&str]) -> std::process::Output {
 fn bad_websocket_input_exits_2_with_the_reason() {
     let cases: &[(&[&str], &str)] = &[
         (&["tcp-client", "--connect", "ws://:80/"], "no host"),
+        (&["tcp-client", "--connect", "ws://h:1/x#top"], "#fragment"),
+        (
+            &["tcp-client", "--connect", "ws://me:pw@h:1/"],
+            "as a header",
+        ),
         (&["tcp-client", "--connect", "ws://h:0/"], "port"),
         (&["tcp-client", "--connect", "wss://h:99999/"], "port"),
         (
@@ -215,4 +220,50 @@ fn a_websocket_server_records_messages_and_pcapng_tshark_decodes() {
         vec!["8", "0", "", "4001"],
     ];
     assert_eq!(rows, want, "{lines}");
+}
+
+/// A server that is no WebSocket server: its HTTP 404 to the upgrade is a refusal with the
+/// status, and the session a failure (exit 1); one that never answers is refused after the
+/// handshake's 10 s, not ended quietly as if the send were done.
+#[test]
+fn a_refused_or_unanswered_upgrade_is_a_failure() {
+    use std::io::{Read, Write};
+    for answer in [true, false] {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        let server = std::thread::spawn(move || {
+            let (mut c, _) = l.accept().unwrap();
+            let mut b = [0u8; 1024];
+            let _ = c.read(&mut b);
+            if answer {
+                let _ = c.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+            }
+            // Hold the connection open until the client gives up.
+            let _ = c.read(&mut b);
+        });
+        let t = std::time::Instant::now();
+        let out = run(&[
+            "tcp-client",
+            "--connect",
+            &format!("ws://127.0.0.1:{port}/x"),
+            "--send",
+            "hi",
+            "--headless",
+            "--duration",
+            "30s",
+        ]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{text}");
+        let why = if answer {
+            "HTTP 404"
+        } else {
+            "no handshake within 10 s"
+        };
+        assert!(text.contains(why), "{text}");
+        assert!(!text.contains(" tx "), "nothing was sent: {text}");
+        if !answer {
+            assert!(t.elapsed() >= std::time::Duration::from_secs(9), "{text}");
+        }
+        server.join().unwrap();
+    }
 }
