@@ -211,6 +211,7 @@ err-bad-payload = The message cannot be encoded.
 err-not-connected = Not connected.
 err-message-too-long = Message too long for one UDP datagram.
 err-internal = Internal error.
+err-too-many-open-files = Too many open files: raise the limit (ulimit -n) before starting.
 err-io = Input/output error.
 state-idle = idle
 state-starting = starting…

@@ -183,6 +183,7 @@ err-bad-payload = 消息无法编码。
 err-not-connected = 尚未连接。
 err-message-too-long = 消息太长,一个 UDP 数据报装不下。
 err-internal = 内部错误。
+err-too-many-open-files = 打开的文件太多：启动前请用 ulimit -n 调高上限。
 err-io = 输入/输出错误。
 state-idle = 空闲
 state-starting = 正在启动…
