@@ -148,6 +148,8 @@ pub struct Status {
     pub tls_refused: Option<Box<crate::net::tls::CertInfo>>,
     /// TLS server: its certificate, and where it came from.
     pub tls_cert: Option<(Box<crate::net::tls::CertInfo>, crate::net::tls::CertSource)>,
+    /// A crowd (`--connections`): its live counts and summary.
+    pub crowd: Option<Arc<super::crowd::CrowdView>>,
 }
 
 impl Status {
@@ -189,6 +191,7 @@ impl Status {
             sequence: None,
             replay: None,
             roster: None,
+            crowd: None,
         }
     }
 
@@ -213,6 +216,7 @@ impl Status {
         self.tls_refused = None;
         self.tls_cert = None;
         self.sockopts = None;
+        self.crowd = None;
     }
 
     /// Follows one event (state machine, sources, timeline, rates).
