@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 mod args;
+mod crowd_args;
 mod launch;
 pub mod relay;
 #[cfg(test)]
@@ -16,6 +17,7 @@ mod tests;
 mod ws_args;
 
 pub use args::*;
+pub use crowd_args::CrowdArgs;
 use args::{parse_addr, parse_bind, parse_duration, parse_encoding};
 pub use ws_args::WsArgs;
 
@@ -182,6 +184,8 @@ pub enum RoleCommand {
         #[command(flatten)]
         expect: ExpectArgs,
         #[command(flatten)]
+        crowd: CrowdArgs,
+        #[command(flatten)]
         rules: RuleArgs,
         #[command(flatten)]
         common: Common,
@@ -223,6 +227,8 @@ pub enum RoleCommand {
         send: SendArgs,
         #[command(flatten)]
         expect: ExpectArgs,
+        #[command(flatten)]
+        crowd: CrowdArgs,
         #[command(flatten)]
         writes: WritesArgs,
         #[command(flatten)]

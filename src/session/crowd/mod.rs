@@ -76,6 +76,8 @@ pub struct CrowdView {
     /// Connections asked for.
     pub planned: u64,
     pub connecting: u64,
+    /// Opened (connected, or bound) so far.
+    pub opened: u64,
     pub open: u64,
     /// The most open at one moment.
     pub max_open: u64,
@@ -262,6 +264,7 @@ impl CrowdTally {
         match to {
             Phase::Connecting => v.connecting += 1,
             Phase::Open => {
+                v.opened += 1;
                 v.open += 1;
                 v.max_open = v.max_open.max(v.open);
             }
