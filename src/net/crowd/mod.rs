@@ -201,6 +201,40 @@ fn nofile() -> (Option<u64>, Option<u64>) {
     (None, None)
 }
 
+/// A crowd of `n` needs about `n` descriptors: the soft RLIMIT_NOFILE is raised towards
+/// the hard limit when it is lower (as a shell's `ulimit -n` would); past the hard limit
+/// the connections that find none fail with [`ErrorKind::TooManyOpenFiles`], told.
+#[cfg(target_os = "linux")]
+pub(crate) fn raise_nofile(n: u32) {
+    let want = u64::from(n) + 64;
+    let mut r = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit / setrlimit read and write the struct they are given.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut r) != 0 {
+            return;
+        }
+        let cur = r.rlim_cur as u64;
+        if r.rlim_cur == libc::RLIM_INFINITY || cur >= want {
+            return;
+        }
+        let max = if r.rlim_max == libc::RLIM_INFINITY {
+            want
+        } else {
+            (r.rlim_max as u64).min(want)
+        };
+        if max > cur {
+            r.rlim_cur = max as libc::rlim_t;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &r);
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn raise_nofile(_: u32) {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

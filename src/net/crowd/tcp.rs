@@ -43,6 +43,7 @@ pub(crate) fn run(cfg: &SessionConfig, poll: Poll, ctx: &mut Ctx) {
     let Some(crowd_cfg) = cfg.crowd else {
         return;
     };
+    super::raise_nofile(crowd_cfg.connections);
     let target = match addr::resolve(&cfg.address) {
         Ok(v) if !v.is_empty() => v[0],
         Ok(_) | Err(_) => {
