@@ -187,8 +187,10 @@ impl Crowd<'_> {
             return;
         };
         if slot.state == State::Connecting {
+            // Writable with no SO_ERROR: the handshake is done (no getpeername needed).
             let err = match sock.take_error() {
                 Ok(Some(e)) | Err(e) => Some(e),
+                Ok(None) if writable => None,
                 Ok(None) => match sock.peer_addr() {
                     Ok(_) => None,
                     Err(e) if e.kind() == io::ErrorKind::NotConnected => return,
@@ -431,8 +433,19 @@ impl Crowd<'_> {
 /// A non-blocking socket with the user's options, its connect() under way.
 fn open(target: SocketAddr, opts: &crate::net::sockopts::SockOpts) -> io::Result<mio::net::TcpStream> {
     use socket2::{Domain, Protocol, Socket, Type};
-    let s = Socket::new(Domain::for_address(target), Type::STREAM, Some(Protocol::TCP))?;
-    s.set_nonblocking(true)?;
+    // Linux: non-blocking from the start (one call less per connection).
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let s = Socket::new(
+        Domain::for_address(target),
+        Type::STREAM.nonblocking(),
+        Some(Protocol::TCP),
+    )?;
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let s = {
+        let s = Socket::new(Domain::for_address(target), Type::STREAM, Some(Protocol::TCP))?;
+        s.set_nonblocking(true)?;
+        s
+    };
     crate::net::sockopts::apply(&socket2::SockRef::from(&s), opts, true, target.is_ipv6());
     let _ = s.set_tcp_nodelay(true);
     match s.connect(&target.into()) {
