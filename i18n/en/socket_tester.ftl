@@ -1479,3 +1479,21 @@ relay-pair-row = #{ $id } { $peer } · { $state } · → { $up } B · ← { $dow
 relay-pair-open = open
 relay-pair-closed = closed
 relay-pair-filter-tip = Show only this pair's rows in the log (click again for all). → client → server, ← server → client.
+
+## A crowd of connections (TCP Client)
+crowd-connections = Connections
+crowd-connections-tip = How many connections to open at once, each a client (#1, #2, …) in the log. 1 is a single client.
+crowd-ramp = Ramp /s
+crowd-ramp-hint = max
+crowd-ramp-tip = New connections a second; empty or 0: as fast as the system takes them.
+crowd-bad-connections = Give a whole number from 1 to { $max }.
+crowd-bad-ramp = Give new connections a second: a number, 0 or more.
+crowd-not-with-layers = A crowd does not speak TLS, WebSocket or unix sockets yet: give 1 connection.
+crowd-title = Crowd
+crowd-counts = { $planned } planned · { $connecting } connecting · { $open } open (at most { $max_open }) · { $closed } closed · { $failed } failed
+crowd-connect-time = Connect time: p50 { $p50 } · p95 { $p95 } · p99 { $p99 }
+crowd-replies = { $sends } sent · { $replies } replies · latency p50 { $p50 } · p95 { $p95 } · p99 { $p99 }
+crowd-errors = Errors:
+crowd-error-count = { $n } × { $what }
+crowd-expect = Expect: { $passed } passed · { $failed } failed · { $waiting } waiting
+crowd-none = none

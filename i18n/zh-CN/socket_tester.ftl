@@ -1411,3 +1411,21 @@ relay-pair-row = #{ $id } { $peer } · { $state } · → { $up } 字节 · ← {
 relay-pair-open = 打开
 relay-pair-closed = 已关闭
 relay-pair-filter-tip = 日志只显示这个连接对的行（再点一次显示全部）。→ 客户端 → 服务器，← 服务器 → 客户端。
+
+## 一组连接（TCP 客户端）
+crowd-connections = 连接数
+crowd-connections-tip = 同时打开多少个连接，每个在日志里是一个客户端（#1、#2…）。1 就是单个客户端。
+crowd-ramp = 每秒新建
+crowd-ramp-hint = 最快
+crowd-ramp-tip = 每秒新建多少个连接；留空或 0：系统能接多快就多快。
+crowd-bad-connections = 请填 1 到 { $max } 之间的整数。
+crowd-bad-ramp = 请填每秒新建的连接数：0 或更大的数。
+crowd-not-with-layers = 多连接暂不支持 TLS、WebSocket 或 Unix 套接字：请填 1 个连接。
+crowd-title = 多连接
+crowd-counts = 计划 { $planned } · 连接中 { $connecting } · 已连接 { $open }（最多同时 { $max_open }）· 已关闭 { $closed } · 失败 { $failed }
+crowd-connect-time = 连接耗时：p50 { $p50 } · p95 { $p95 } · p99 { $p99 }
+crowd-replies = 已发送 { $sends } · 回复 { $replies } · 延迟 p50 { $p50 } · p95 { $p95 } · p99 { $p99 }
+crowd-errors = 错误：
+crowd-error-count = { $n } × { $what }
+crowd-expect = 期望：通过 { $passed } · 失败 { $failed } · 等待中 { $waiting }
+crowd-none = 无

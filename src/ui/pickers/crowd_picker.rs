@@ -1,0 +1,141 @@
+//! The TCP Client's crowd fields: how many connections (1: a single client, as before)
+//! and how many open a second (empty or 0: as fast as possible). A bad value is named under
+//! its field and keeps Connect off; a crowd with TLS or WebSocket is refused the same way.
+
+use crate::net::crowd::{CrowdConfig, MAX_CONNECTIONS};
+use crate::ui::common::lang::ui_loader;
+use crate::ui::common::style::error_label;
+use egui::{TextEdit, Ui};
+use i18n_embed_fl::fl;
+use serde::{Deserialize, Serialize};
+
+/// The saved fields.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CrowdForm {
+    pub connections: String,
+    pub ramp: String,
+}
+
+impl Default for CrowdForm {
+    fn default() -> Self {
+        CrowdForm {
+            connections: "1".into(),
+            ramp: String::new(),
+        }
+    }
+}
+
+/// What is wrong with the fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CrowdProblem {
+    Connections,
+    Ramp,
+    /// A crowd with TLS or WebSocket on (not available yet).
+    NotWithLayers,
+}
+
+impl CrowdForm {
+    /// The fields that give `c` (a command-line launch).
+    pub fn from_config(c: Option<&CrowdConfig>) -> CrowdForm {
+        match c {
+            Some(c) => CrowdForm {
+                connections: c.connections.to_string(),
+                ramp: c.ramp.map(|r| r.to_string()).unwrap_or_default(),
+            },
+            None => CrowdForm::default(),
+        }
+    }
+
+    /// The crowd (None: one connection), or what is wrong. `layers`: TLS or WebSocket on.
+    pub fn config(&self, layers: bool) -> Result<Option<CrowdConfig>, CrowdProblem> {
+        let t = self.connections.trim();
+        let n: u64 = if t.is_empty() {
+            1
+        } else {
+            t.parse().map_err(|_| CrowdProblem::Connections)?
+        };
+        let r = self.ramp.trim();
+        let ramp = if r.is_empty() {
+            None
+        } else {
+            Some(r.parse::<f64>().map_err(|_| CrowdProblem::Ramp)?)
+        };
+        let c = CrowdConfig::new(n, ramp).map_err(|e| match e {
+            crate::net::crowd::CrowdError::Connections(_) => CrowdProblem::Connections,
+            crate::net::crowd::CrowdError::Ramp(_) => CrowdProblem::Ramp,
+        })?;
+        if c.connections <= 1 {
+            return Ok(None);
+        }
+        if layers {
+            return Err(CrowdProblem::NotWithLayers);
+        }
+        Ok(Some(c))
+    }
+}
+
+/// The two fields, each labelled; true when they are good.
+pub fn fields(ui: &mut Ui, form: &mut CrowdForm, editable: bool, layers: bool) -> bool {
+    let l = ui_loader(ui);
+    let problem = form.config(layers).err();
+    ui.add_enabled_ui(editable, |ui| {
+        ui.vertical(|ui| {
+            ui.horizontal(|ui| {
+                let name = ui.label(fl!(l, "crowd-connections"));
+                ui.add(TextEdit::singleline(&mut form.connections).desired_width(60.0))
+                    .labelled_by(name.id)
+                    .on_hover_text(fl!(l, "crowd-connections-tip"));
+            });
+            match problem {
+                Some(CrowdProblem::Connections) => error_label(
+                    ui,
+                    &fl!(l, "crowd-bad-connections", max = MAX_CONNECTIONS),
+                ),
+                Some(CrowdProblem::NotWithLayers) => {
+                    error_label(ui, &fl!(l, "crowd-not-with-layers"))
+                }
+                _ => {}
+            }
+        });
+        ui.vertical(|ui| {
+            ui.horizontal(|ui| {
+                let name = ui.label(fl!(l, "crowd-ramp"));
+                ui.add(
+                    TextEdit::singleline(&mut form.ramp)
+                        .hint_text(fl!(l, "crowd-ramp-hint"))
+                        .desired_width(60.0),
+                )
+                .labelled_by(name.id)
+                .on_hover_text(fl!(l, "crowd-ramp-tip"));
+            });
+            if problem == Some(CrowdProblem::Ramp) {
+                error_label(ui, &fl!(l, "crowd-bad-ramp"));
+            }
+        });
+    });
+    problem.is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_give_a_crowd_or_a_problem() {
+        let f = |c: &str, r: &str| CrowdForm {
+            connections: c.into(),
+            ramp: r.into(),
+        };
+        assert_eq!(f("1", "").config(false), Ok(None));
+        assert_eq!(f("", "").config(true), Ok(None));
+        assert_eq!(
+            f("40", "10").config(false).map(|c| c.map(|c| c.connections)),
+            Ok(Some(40))
+        );
+        assert_eq!(f("0", "").config(false), Err(CrowdProblem::Connections));
+        assert_eq!(f("x", "").config(false), Err(CrowdProblem::Connections));
+        assert_eq!(f("5", "-1").config(false), Err(CrowdProblem::Ramp));
+        assert_eq!(f("5", "").config(true), Err(CrowdProblem::NotWithLayers));
+    }
+}
