@@ -1497,3 +1497,6 @@ crowd-errors = Errors:
 crowd-error-count = { $n } × { $what }
 crowd-expect = Expect: { $passed } passed · { $failed } failed · { $waiting } waiting
 crowd-none = none
+crowd-hello = Each sends
+crowd-hello-hint = e.g. {"{"}seq{"}"} hello
+crowd-hello-tip = What each connection sends as it opens (a template: {"{"}seq{"}"} gives each its own number). Empty: nothing; Send then goes to every connection.

@@ -1429,3 +1429,6 @@ crowd-errors = 错误：
 crowd-error-count = { $n } × { $what }
 crowd-expect = 期望：通过 { $passed } · 失败 { $failed } · 等待中 { $waiting }
 crowd-none = 无
+crowd-hello = 每个发送
+crowd-hello-hint = 例如 {"{"}seq{"}"} 你好
+crowd-hello-tip = 每个连接一建立就发送的内容（模板：{"{"}seq{"}"} 让每个连接有自己的编号）。留空：不发送；之后“发送”会发给所有连接。

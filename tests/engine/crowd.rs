@@ -94,3 +94,60 @@ fn the_crowd_ends_once_every_connection_has_ended() {
         .count();
     assert_eq!(fins, 5);
 }
+
+/// "40 students": a crowd of 40 on one TCP Client runtime, each introducing itself by its
+/// own number (`{seq} 你好`), against the TCP Server runtime's class roster: 40 rows, each
+/// passed with a different student number, and 40 replies counted by the crowd.
+#[test]
+fn forty_students_fill_the_roster() {
+    use crate::support::{runtime, wait_runtime};
+    use socket_tester::auto::auto_send::{AutoPlan, AutoTemplates};
+    use socket_tester::codec::{Encoding, Template, TemplateCtx};
+    use socket_tester::session::Control;
+    use socket_tester::session::roster::{RosterCheck, RosterSpec, Verdict};
+
+    let server = runtime(Role::TcpServer, None);
+    server.start(
+        SessionConfig::new(Role::TcpServer, "127.0.0.1:0"),
+        AutoPlan::default(),
+        None,
+    );
+    let st = wait_runtime(&server, "listening", |st, _| st.local.is_some());
+    let addr = st.local.expect("listening");
+    server.send(Control::StartRoster(Box::new(RosterSpec {
+        check: RosterCheck::Regex(r"(?P<id>\d+)\D*你好".into()),
+        reply: Some("收到啦我反馈".into()),
+        within: Duration::from_secs(20),
+    })));
+    let hello = Template::parse("{seq} 你好").expect("a template");
+    let plan = AutoPlan {
+        send: Some(Payload::Bytes(b"1 hello".to_vec())),
+        templates: Some(AutoTemplates {
+            send: Some(hello),
+            reply: None,
+            ctx: TemplateCtx::new(Encoding::UTF_8, false),
+        }),
+        ..AutoPlan::default()
+    };
+    let client = runtime(Role::TcpClient, None);
+    let cfg = SessionConfig::new(Role::TcpClient, addr.to_string()).crowd(crowd(40, Some(200.0)));
+    client.start(cfg, plan, None);
+    let st = wait_runtime(&server, "forty passed", |st, _| {
+        st.roster
+            .as_ref()
+            .is_some_and(|r| r.rows.iter().filter(|x| x.verdict == Verdict::Passed).count() == 40)
+    });
+    let roster = st.roster.expect("the roster");
+    let mut ids: Vec<u64> = roster
+        .rows
+        .iter()
+        .filter_map(|r| r.student.as_deref()?.parse().ok())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids, (1..=40).collect::<Vec<_>>());
+    let st = wait_runtime(&client, "forty replies", |st, _| {
+        st.crowd.as_ref().is_some_and(|c| c.replies == 40)
+    });
+    let c = st.crowd.expect("the crowd's counts");
+    assert_eq!((c.opened, c.sends, c.failed.total()), (40, 40, 0));
+}

@@ -1,6 +1,8 @@
-//! The TCP Client's crowd fields: how many connections (1: a single client, as before)
-//! and how many open a second (empty or 0: as fast as possible). A bad value is named under
-//! its field and keeps Connect off; a crowd with TLS or WebSocket is refused the same way.
+//! The TCP Client's crowd fields: how many connections (1: a single client, as before),
+//! how many open a second (empty or 0: as fast as possible), and what each sends as it
+//! opens (a template: `{seq}` gives each its own number, so 40 "students" introduce
+//! themselves by 40 numbers). A bad value is named under its field and keeps Connect off;
+//! a crowd with TLS or WebSocket is refused the same way.
 
 use crate::net::crowd::{CrowdConfig, MAX_CONNECTIONS};
 use crate::ui::common::lang::ui_loader;
@@ -15,6 +17,8 @@ use serde::{Deserialize, Serialize};
 pub struct CrowdForm {
     pub connections: String,
     pub ramp: String,
+    /// Sent by each connection as it opens (a template; empty: nothing).
+    pub hello: String,
 }
 
 impl Default for CrowdForm {
@@ -22,17 +26,20 @@ impl Default for CrowdForm {
         CrowdForm {
             connections: "1".into(),
             ramp: String::new(),
+            hello: String::new(),
         }
     }
 }
 
 /// What is wrong with the fields.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CrowdProblem {
     Connections,
     Ramp,
     /// A crowd with TLS or WebSocket on (not available yet).
     NotWithLayers,
+    /// The greeting is not a template (the error, for its words).
+    Hello(crate::codec::TemplateError),
 }
 
 impl CrowdForm {
@@ -42,6 +49,7 @@ impl CrowdForm {
             Some(c) => CrowdForm {
                 connections: c.connections.to_string(),
                 ramp: c.ramp.map(|r| r.to_string()).unwrap_or_default(),
+                hello: String::new(),
             },
             None => CrowdForm::default(),
         }
@@ -71,7 +79,39 @@ impl CrowdForm {
         if layers {
             return Err(CrowdProblem::NotWithLayers);
         }
+        self.greeting().map_err(CrowdProblem::Hello)?;
         Ok(Some(c))
+    }
+
+    /// The greeting as a template (None when empty).
+    pub fn greeting(&self) -> Result<Option<crate::codec::Template>, crate::codec::TemplateError> {
+        if self.hello.is_empty() {
+            return Ok(None);
+        }
+        crate::codec::Template::parse(&self.hello).map(Some)
+    }
+
+    /// What each connection sends as it opens: a launch plan rendering the greeting at
+    /// each send in `enc` (empty without a greeting or a crowd).
+    pub fn plan(&self, enc: crate::codec::Encoding) -> crate::auto::auto_send::AutoPlan {
+        use crate::auto::auto_send::{AutoPlan, AutoTemplates};
+        let Ok(Some(t)) = self.greeting() else {
+            return AutoPlan::default();
+        };
+        let mut ctx = crate::codec::TemplateCtx::new(enc, false);
+        // The preview says there is something to send; each send renders anew.
+        let Ok(preview) = t.render(&mut ctx.clone()) else {
+            return AutoPlan::default();
+        };
+        AutoPlan {
+            send: Some(crate::net::Payload::Bytes(preview)),
+            templates: Some(AutoTemplates {
+                send: Some(t),
+                reply: None,
+                ctx,
+            }),
+            ..AutoPlan::default()
+        }
     }
 }
 
@@ -113,6 +153,22 @@ pub fn fields(ui: &mut Ui, form: &mut CrowdForm, editable: bool, layers: bool) -
                 error_label(ui, &fl!(l, "crowd-bad-ramp"));
             }
         });
+        ui.vertical(|ui| {
+            ui.horizontal(|ui| {
+                let name = ui.label(fl!(l, "crowd-hello"));
+                ui.add(
+                    TextEdit::singleline(&mut form.hello)
+                        .hint_text(fl!(l, "crowd-hello-hint"))
+                        .desired_width(120.0),
+                )
+                .labelled_by(name.id)
+                .on_hover_text(fl!(l, "crowd-hello-tip"));
+            });
+            if let Some(CrowdProblem::Hello(e)) = &problem {
+                let lang = crate::ui::common::lang::lang(ui.ctx());
+                error_label(ui, &crate::ui::common::payload_words::template_error_text(lang, e));
+            }
+        });
     });
     problem.is_none()
 }
@@ -126,6 +182,7 @@ mod tests {
         let f = |c: &str, r: &str| CrowdForm {
             connections: c.into(),
             ramp: r.into(),
+            hello: String::new(),
         };
         assert_eq!(f("1", "").config(false), Ok(None));
         assert_eq!(f("", "").config(true), Ok(None));
@@ -137,5 +194,12 @@ mod tests {
         assert_eq!(f("x", "").config(false), Err(CrowdProblem::Connections));
         assert_eq!(f("5", "-1").config(false), Err(CrowdProblem::Ramp));
         assert_eq!(f("5", "").config(true), Err(CrowdProblem::NotWithLayers));
+        let mut g = f("3", "");
+        g.hello = "{seq} 你好".into();
+        assert!(g.config(false).is_ok());
+        let plan = g.plan(crate::codec::Encoding::UTF_8);
+        assert!(plan.send.is_some() && plan.templates.is_some());
+        g.hello = "{nope".into();
+        assert!(matches!(g.config(false), Err(CrowdProblem::Hello(_))));
     }
 }
