@@ -85,3 +85,43 @@ fn chinese_fields_and_their_problems() {
     set_field(&mut h, "每秒新建", "快");
     assert!(h.query_by_label_contains("请填每秒新建的连接数").is_some());
 }
+
+/// The classroom menu's "40 students": the TCP Server with its Roster open and the TCP
+/// Client with a crowd of 40 greeting by number; Listen, Start checking, Connect, and
+/// the roster fills with 40 passes, numbers 1 to 40.
+#[test]
+fn forty_students_from_the_classroom_menu_fill_the_roster() {
+    use socket_tester::session::roster::Verdict;
+    let mut h = harness(english());
+    settle(&mut h);
+    h.get_by_label("Labs").click();
+    settle(&mut h);
+    h.get_by_label("40 students (a crowd against the roster)").click();
+    settle(&mut h);
+    assert_eq!(h.state().tab, Role::TcpServer);
+    assert!(h.query_by_label_contains("40 students: on the TCP Server").is_some());
+    set_field(&mut h, "Port", "0");
+    h.get_by_label("Listen").click();
+    wait_for(&mut h, "listening", |a| a.panel(Role::TcpServer).st.local.is_some());
+    h.get_by_label("▶ Start checking").click();
+    settle(&mut h);
+    let port = h.state().panel(Role::TcpServer).st.local.expect("listening").port();
+    open_tab(&mut h, Role::TcpClient);
+    set_field(&mut h, "Port", &port.to_string());
+    set_field(&mut h, "Ramp /s", "200");
+    h.get_by_label("Connect").click();
+    wait_for(&mut h, "forty passes", |a| {
+        a.panel(Role::TcpServer).st.roster.as_ref().is_some_and(|r| {
+            r.rows.iter().filter(|x| x.verdict == Verdict::Passed).count() == 40
+        })
+    });
+    let st = &h.state().panel(Role::TcpServer).st;
+    let roster = st.roster.as_ref().expect("the roster");
+    let mut ids: Vec<u64> = roster
+        .rows
+        .iter()
+        .filter_map(|r| r.student.as_deref()?.parse().ok())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids, (1..=40).collect::<Vec<_>>());
+}

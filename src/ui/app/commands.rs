@@ -17,6 +17,13 @@ impl App {
             AppCommand::StartLab { tcp } => lab::start_lab(self, tcp),
             AppCommand::StartStreamLab => super::stream_lab::start_stream_lab(self),
             AppCommand::CloseLab => lab::close_split(self),
+            AppCommand::FortyStudents => {
+                let p = preset::Preset::forty_students(self.preset());
+                self.classroom.notice = Some(match self.apply_preset(p) {
+                    Ok(()) => (fl!(loader(lang), "forty-students-ready"), false),
+                    Err(e) => (fl!(loader(lang), "preset-failed", err = e.as_str()), true),
+                });
+            }
             AppCommand::AskSavePreset => self.classroom.preset_io.ask(ctx, true),
             AppCommand::AskOpenPreset => self.classroom.preset_io.ask(ctx, false),
             AppCommand::SavePreset(path) => {

@@ -11,6 +11,8 @@ pub enum AppCommand {
     StartLab { tcp: bool },
     /// The "TCP is a stream" lab (粘包 made visible, then fixed by framing).
     StartStreamLab,
+    /// The "40 students" preset: a crowd of 40 against the TCP Server's roster.
+    FortyStudents,
     /// Close the lab's split view and give the user's tabs back.
     CloseLab,
     /// Ask where to save the window's setup as a preset.

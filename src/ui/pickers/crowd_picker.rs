@@ -98,7 +98,7 @@ impl CrowdForm {
         let Ok(Some(t)) = self.greeting() else {
             return AutoPlan::default();
         };
-        let mut ctx = crate::codec::TemplateCtx::new(enc, false);
+        let ctx = crate::codec::TemplateCtx::new(enc, false);
         // The preview says there is something to send; each send renders anew.
         let Ok(preview) = t.render(&mut ctx.clone()) else {
             return AutoPlan::default();
