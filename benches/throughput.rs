@@ -16,6 +16,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+#[path = "crowd/mod.rs"]
 mod crowd;
 #[path = "gui/mod.rs"]
 mod gui;

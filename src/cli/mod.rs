@@ -17,8 +17,8 @@ mod tests;
 mod ws_args;
 
 pub use args::*;
-pub use crowd_args::CrowdArgs;
 use args::{parse_addr, parse_bind, parse_duration, parse_encoding};
+pub use crowd_args::CrowdArgs;
 pub use ws_args::WsArgs;
 
 /// `--lang en|zh-CN` (also zh, zh_CN, en-US …).

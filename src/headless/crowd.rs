@@ -79,7 +79,10 @@ pub fn summary_lines(v: &CrowdView) -> Vec<String> {
         format!("crowd summary: errors by kind: {}", by_kind(&v.errors)),
     ];
     if !v.udp {
-        out.insert(1, format!("crowd summary: connect time: {}", pct(&v.connect)));
+        out.insert(
+            1,
+            format!("crowd summary: connect time: {}", pct(&v.connect)),
+        );
     }
     if let Some((p, f, w)) = v.expect {
         out.push(format!(
@@ -107,7 +110,13 @@ mod tests {
         let l = counts_line(&v);
         assert!(l.contains("7 open") && l.contains("refused 2"), "{l}");
         let s = summary_lines(&v).join("\n");
-        assert!(s.contains("at most 8 open at once") && s.contains("2 failed"), "{s}");
-        assert_eq!(kind_name(ErrorKind::TooManyOpenFiles), "too-many-open-files");
+        assert!(
+            s.contains("at most 8 open at once") && s.contains("2 failed"),
+            "{s}"
+        );
+        assert_eq!(
+            kind_name(ErrorKind::TooManyOpenFiles),
+            "too-many-open-files"
+        );
     }
 }

@@ -60,10 +60,16 @@ fn python(script: &str, idle: &str) -> (std::process::Child, PyLines, String) {
 
 /// The number after `word` in `line` ("1000 opened" → 1000 for "opened").
 fn count_before(line: &str, word: &str) -> u64 {
-    let i = line.find(&format!(" {word}")).unwrap_or_else(|| panic!("{word} in {line}"));
+    let i = line
+        .find(&format!(" {word}"))
+        .unwrap_or_else(|| panic!("{word} in {line}"));
     let head = &line[..i];
-    let n = head.rsplit(|c: char| !c.is_ascii_digit()).next().unwrap_or("");
-    n.parse().unwrap_or_else(|_| panic!("a number before {word} in {line}"))
+    let n = head
+        .rsplit(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap_or("");
+    n.parse()
+        .unwrap_or_else(|_| panic!("a number before {word} in {line}"))
 }
 
 #[test]
@@ -89,7 +95,8 @@ fn a_thousand_connections_match_the_servers_count() {
     assert_eq!(count_before(summary, "closed"), counted, "{summary}");
     assert!(summary.contains("0 failed"), "{summary}");
     assert!(
-        out.contains("1000 sends, 1000 replies") && out.contains("expect: 1000 connections passed, 0 failed"),
+        out.contains("1000 sends, 1000 replies")
+            && out.contains("expect: 1000 connections passed, 0 failed"),
         "{out}"
     );
     assert!(out.contains("crowd summary: connect time: p50 "), "{out}");
@@ -102,7 +109,14 @@ fn refused_connections_are_counted_by_reason_and_recorded_per_connection() {
     let rec = dir.path().join("crowd.jsonl");
     let o = bin()
         .args(["tcp-client", "--connect", &format!("127.0.0.1:{port}")])
-        .args(["--connections", "30", "--ramp", "0", "--headless", "--quiet"])
+        .args([
+            "--connections",
+            "30",
+            "--ramp",
+            "0",
+            "--headless",
+            "--quiet",
+        ])
         .arg("--record")
         .arg(&rec)
         .output()
@@ -155,7 +169,10 @@ fn bad_numbers_are_refused_with_a_reason() {
         (vec!["--connections", "many"], "not a number of connections"),
         (vec!["--connections", "5", "--ramp", "-2"], "0 or more"),
         (vec!["--connections", "5", "--ramp", "fast"], "not a rate"),
-        (vec!["--connections", "5", "--tls"], "--tls is not available"),
+        (
+            vec!["--connections", "5", "--tls"],
+            "--tls is not available",
+        ),
     ] {
         let o = bin()
             .args(["tcp-client", "--connect", "127.0.0.1:9", "--headless"])

@@ -27,7 +27,11 @@ fn the_ramp_paces_connects_and_sends_go_to_one_connection() {
     }
     let connected = w.wait_n("connected", 10, |e| matches!(e.kind, EventKind::Connected));
     // Ten at 40 a second: the last may start 9/40 s = 225 ms after the first.
-    assert!(started.elapsed() >= Duration::from_millis(200), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(200),
+        "{:?}",
+        started.elapsed()
+    );
     let mut ids: Vec<u64> = connected.iter().filter_map(|e| e.client).collect();
     ids.sort_unstable();
     assert_eq!(ids, (1..=10).collect::<Vec<_>>());
@@ -133,9 +137,13 @@ fn forty_students_fill_the_roster() {
     let cfg = SessionConfig::new(Role::TcpClient, addr.to_string()).crowd(crowd(40, Some(200.0)));
     client.start(cfg, plan, None);
     let st = wait_runtime(&server, "forty passed", |st, _| {
-        st.roster
-            .as_ref()
-            .is_some_and(|r| r.rows.iter().filter(|x| x.verdict == Verdict::Passed).count() == 40)
+        st.roster.as_ref().is_some_and(|r| {
+            r.rows
+                .iter()
+                .filter(|x| x.verdict == Verdict::Passed)
+                .count()
+                == 40
+        })
     });
     let roster = st.roster.expect("the roster");
     let mut ids: Vec<u64> = roster

@@ -7,8 +7,8 @@ use crate::support::ui as support;
 use egui_kittest::kittest::Queryable;
 use socket_tester::net::Role;
 use std::net::TcpListener;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 use support::*;
 
@@ -61,11 +61,17 @@ fn a_bad_count_is_named_under_the_field_and_keeps_connect_off() {
     let mut h = harness(english());
     open_tab(&mut h, Role::TcpClient);
     set_field(&mut h, "Connections", "0");
-    assert!(h.query_by_label_contains("Give a whole number from 1 to").is_some());
+    assert!(
+        h.query_by_label_contains("Give a whole number from 1 to")
+            .is_some()
+    );
     assert!(is_disabled(&h, "Connect"));
     set_field(&mut h, "Connections", "5");
     set_field(&mut h, "Ramp /s", "-4");
-    assert!(h.query_by_label_contains("Give new connections a second").is_some());
+    assert!(
+        h.query_by_label_contains("Give new connections a second")
+            .is_some()
+    );
     assert!(is_disabled(&h, "Connect"));
     set_field(&mut h, "Ramp /s", "");
     assert!(!is_disabled(&h, "Connect"));
@@ -96,24 +102,44 @@ fn forty_students_from_the_classroom_menu_fill_the_roster() {
     settle(&mut h);
     h.get_by_label("Labs").click();
     settle(&mut h);
-    h.get_by_label("40 students (a crowd against the roster)").click();
+    h.get_by_label("40 students (a crowd against the roster)")
+        .click();
     settle(&mut h);
     assert_eq!(h.state().tab, Role::TcpServer);
-    assert!(h.query_by_label_contains("40 students: on the TCP Server").is_some());
+    assert!(
+        h.query_by_label_contains("40 students: on the TCP Server")
+            .is_some()
+    );
     set_field(&mut h, "Port", "0");
     h.get_by_label("Listen").click();
-    wait_for(&mut h, "listening", |a| a.panel(Role::TcpServer).st.local.is_some());
+    wait_for(&mut h, "listening", |a| {
+        a.panel(Role::TcpServer).st.local.is_some()
+    });
     h.get_by_label("▶ Start checking").click();
     settle(&mut h);
-    let port = h.state().panel(Role::TcpServer).st.local.expect("listening").port();
+    let port = h
+        .state()
+        .panel(Role::TcpServer)
+        .st
+        .local
+        .expect("listening")
+        .port();
     open_tab(&mut h, Role::TcpClient);
     set_field(&mut h, "Port", &port.to_string());
     set_field(&mut h, "Ramp /s", "200");
     h.get_by_label("Connect").click();
     wait_for(&mut h, "forty passes", |a| {
-        a.panel(Role::TcpServer).st.roster.as_ref().is_some_and(|r| {
-            r.rows.iter().filter(|x| x.verdict == Verdict::Passed).count() == 40
-        })
+        a.panel(Role::TcpServer)
+            .st
+            .roster
+            .as_ref()
+            .is_some_and(|r| {
+                r.rows
+                    .iter()
+                    .filter(|x| x.verdict == Verdict::Passed)
+                    .count()
+                    == 40
+            })
     });
     let st = &h.state().panel(Role::TcpServer).st;
     let roster = st.roster.as_ref().expect("the roster");

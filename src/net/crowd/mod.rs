@@ -71,7 +71,7 @@ impl CrowdConfig {
         }
         let ramp = match ramp {
             Some(r) if !r.is_finite() || r < 0.0 => return Err(CrowdError::Ramp(r)),
-            Some(r) if r == 0.0 => None,
+            Some(0.0) => None,
             r => r,
         };
         Ok(CrowdConfig {
@@ -183,6 +183,8 @@ const ENFILE: i32 = 23;
 
 /// RLIMIT_NOFILE (soft, hard), where the system tells.
 #[cfg(target_os = "linux")]
+// rlim_t is u64 here, but not on every Linux target.
+#[allow(clippy::useless_conversion)]
 fn nofile() -> (Option<u64>, Option<u64>) {
     let mut r = libc::rlimit {
         rlim_cur: 0,
@@ -192,7 +194,7 @@ fn nofile() -> (Option<u64>, Option<u64>) {
     if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut r) } != 0 {
         return (None, None);
     }
-    let v = |x: libc::rlim_t| (x != libc::RLIM_INFINITY).then_some(x as u64);
+    let v = |x: libc::rlim_t| (x != libc::RLIM_INFINITY).then_some(u64::from(x));
     (v(r.rlim_cur), v(r.rlim_max))
 }
 
@@ -206,7 +208,7 @@ fn nofile() -> (Option<u64>, Option<u64>) {
 /// the connections that find none fail with [`ErrorKind::TooManyOpenFiles`], told.
 #[cfg(target_os = "linux")]
 pub(crate) fn raise_nofile(n: u32) {
-    let want = u64::from(n) + 64;
+    let want = libc::rlim_t::from(n) + 64;
     let mut r = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,
@@ -216,17 +218,13 @@ pub(crate) fn raise_nofile(n: u32) {
         if libc::getrlimit(libc::RLIMIT_NOFILE, &mut r) != 0 {
             return;
         }
-        let cur = r.rlim_cur as u64;
-        if r.rlim_cur == libc::RLIM_INFINITY || cur >= want {
+        if r.rlim_cur == libc::RLIM_INFINITY || r.rlim_cur >= want {
             return;
         }
-        let max = if r.rlim_max == libc::RLIM_INFINITY {
-            want
-        } else {
-            (r.rlim_max as u64).min(want)
-        };
-        if max > cur {
-            r.rlim_cur = max as libc::rlim_t;
+        // RLIM_INFINITY is the largest value: min() keeps `want` then.
+        let to = r.rlim_max.min(want);
+        if to > r.rlim_cur {
+            r.rlim_cur = to;
             libc::setrlimit(libc::RLIMIT_NOFILE, &r);
         }
     }
@@ -246,7 +244,10 @@ mod tests {
         assert!(CrowdConfig::new(5, Some(-1.0)).is_err());
         assert!(CrowdConfig::new(5, Some(f64::NAN)).is_err());
         assert_eq!(CrowdConfig::new(5, Some(0.0)).map(|c| c.ramp), Ok(None));
-        assert_eq!(CrowdConfig::new(100_000, Some(10.0)).map(|c| c.connections), Ok(100_000));
+        assert_eq!(
+            CrowdConfig::new(100_000, Some(10.0)).map(|c| c.connections),
+            Ok(100_000)
+        );
     }
 
     #[test]

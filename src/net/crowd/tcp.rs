@@ -51,7 +51,10 @@ pub(crate) fn run(cfg: &SessionConfig, poll: Poll, ctx: &mut Ctx) {
                 None,
                 None,
                 resolve_failure_kind(&cfg.address),
-                format!("cannot connect to {}: the address does not resolve", cfg.address),
+                format!(
+                    "cannot connect to {}: the address does not resolve",
+                    cfg.address
+                ),
             );
             return;
         }
@@ -172,7 +175,12 @@ impl Crowd<'_> {
                     self.target
                 );
                 self.end(ctx, id, None);
-                ctx.error(Some(self.target), Some(u64::from(id)), ErrorKind::TimedOut, detail);
+                ctx.error(
+                    Some(self.target),
+                    Some(u64::from(id)),
+                    ErrorKind::TimedOut,
+                    detail,
+                );
             }
         }
     }
@@ -336,7 +344,11 @@ impl Crowd<'_> {
         }
         slot.out.extend_from_slice(bytes);
         ctx.local = local;
-        ctx.emit(Some(target), Some(u64::from(id)), EventKind::Tx(bytes.to_vec()));
+        ctx.emit(
+            Some(target),
+            Some(u64::from(id)),
+            EventKind::Tx(bytes.to_vec()),
+        );
         self.flush(ctx, id);
         true
     }
@@ -431,7 +443,10 @@ impl Crowd<'_> {
 }
 
 /// A non-blocking socket with the user's options, its connect() under way.
-fn open(target: SocketAddr, opts: &crate::net::sockopts::SockOpts) -> io::Result<mio::net::TcpStream> {
+fn open(
+    target: SocketAddr,
+    opts: &crate::net::sockopts::SockOpts,
+) -> io::Result<mio::net::TcpStream> {
     use socket2::{Domain, Protocol, Socket, Type};
     // Linux: non-blocking from the start (one call less per connection).
     #[cfg(any(target_os = "linux", target_os = "android"))]
@@ -442,7 +457,11 @@ fn open(target: SocketAddr, opts: &crate::net::sockopts::SockOpts) -> io::Result
     )?;
     #[cfg(not(any(target_os = "linux", target_os = "android")))]
     let s = {
-        let s = Socket::new(Domain::for_address(target), Type::STREAM, Some(Protocol::TCP))?;
+        let s = Socket::new(
+            Domain::for_address(target),
+            Type::STREAM,
+            Some(Protocol::TCP),
+        )?;
         s.set_nonblocking(true)?;
         s
     };

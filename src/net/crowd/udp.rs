@@ -231,7 +231,12 @@ fn bind_one(
     if cfg.broadcast {
         s.set_broadcast(true)?;
     }
-    crate::net::sockopts::apply(&socket2::SockRef::from(&s), &cfg.sockopts, false, bind.is_ipv6());
+    crate::net::sockopts::apply(
+        &socket2::SockRef::from(&s),
+        &cfg.sockopts,
+        false,
+        bind.is_ipv6(),
+    );
     s.set_nonblocking(true)?;
     s.bind(&bind.into())?;
     let mut m = mio::net::UdpSocket::from_std(s.into());

@@ -66,7 +66,10 @@ impl ByKind {
     }
 
     pub fn get(&self, k: ErrorKind) -> u64 {
-        self.0.iter().find(|(kind, _)| *kind == k).map_or(0, |p| p.1)
+        self.0
+            .iter()
+            .find(|(kind, _)| *kind == k)
+            .map_or(0, |p| p.1)
     }
 }
 
@@ -300,7 +303,9 @@ impl CrowdTally {
             .iter()
             .enumerate()
             .filter(|(_, t)| {
-                t.check == Check::Waiting && t.first_sent_at != 0 && now_us - t.first_sent_at > timeout
+                t.check == Check::Waiting
+                    && t.first_sent_at != 0
+                    && now_us - t.first_sent_at > timeout
             })
             .map(|(i, _)| i as u64 + 1)
             .collect();

@@ -507,7 +507,10 @@ impl Runner {
         const EVERY: Duration = Duration::from_millis(100);
         let c = self.crowd.as_mut()?;
         self.session.as_ref()?;
-        if self.crowd_ticked.is_none_or(|t| now.saturating_duration_since(t) >= EVERY) {
+        if self
+            .crowd_ticked
+            .is_none_or(|t| now.saturating_duration_since(t) >= EVERY)
+        {
             self.crowd_ticked = Some(now);
             c.tick(crate::net::now_us());
             self.dirty |= c.dirty;

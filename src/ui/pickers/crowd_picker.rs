@@ -128,10 +128,9 @@ pub fn fields(ui: &mut Ui, form: &mut CrowdForm, editable: bool, layers: bool) -
                     .on_hover_text(fl!(l, "crowd-connections-tip"));
             });
             match problem {
-                Some(CrowdProblem::Connections) => error_label(
-                    ui,
-                    &fl!(l, "crowd-bad-connections", max = MAX_CONNECTIONS),
-                ),
+                Some(CrowdProblem::Connections) => {
+                    error_label(ui, &fl!(l, "crowd-bad-connections", max = MAX_CONNECTIONS))
+                }
                 Some(CrowdProblem::NotWithLayers) => {
                     error_label(ui, &fl!(l, "crowd-not-with-layers"))
                 }
@@ -166,7 +165,10 @@ pub fn fields(ui: &mut Ui, form: &mut CrowdForm, editable: bool, layers: bool) -
             });
             if let Some(CrowdProblem::Hello(e)) = &problem {
                 let lang = crate::ui::common::lang::lang(ui.ctx());
-                error_label(ui, &crate::ui::common::payload_words::template_error_text(lang, e));
+                error_label(
+                    ui,
+                    &crate::ui::common::payload_words::template_error_text(lang, e),
+                );
             }
         });
     });
@@ -187,7 +189,9 @@ mod tests {
         assert_eq!(f("1", "").config(false), Ok(None));
         assert_eq!(f("", "").config(true), Ok(None));
         assert_eq!(
-            f("40", "10").config(false).map(|c| c.map(|c| c.connections)),
+            f("40", "10")
+                .config(false)
+                .map(|c| c.map(|c| c.connections)),
             Ok(Some(40))
         );
         assert_eq!(f("0", "").config(false), Err(CrowdProblem::Connections));

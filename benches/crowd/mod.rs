@@ -53,7 +53,12 @@ fn bare(addr: &str, n: u64) -> i32 {
         }
     }
     let secs = t0.elapsed().as_secs_f64();
-    println!("RESULT {} {} 0 {secs:.6} {:.0}", held.len(), held.len(), vmhwm_kib());
+    println!(
+        "RESULT {} {} 0 {secs:.6} {:.0}",
+        held.len(),
+        held.len(),
+        vmhwm_kib()
+    );
     0
 }
 
@@ -121,10 +126,14 @@ fn crowd(addr: &str, n: u64) -> i32 {
 }
 
 /// A listener (backlog 4096) that accepts and holds every connection until `stop`.
-fn listener(held: Arc<AtomicU64>, stop: Arc<AtomicBool>) -> (SocketAddr, std::thread::JoinHandle<()>) {
+fn listener(
+    held: Arc<AtomicU64>,
+    stop: Arc<AtomicBool>,
+) -> (SocketAddr, std::thread::JoinHandle<()>) {
     use socket2::{Domain, Socket, Type};
     let s = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
-    s.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into()).unwrap();
+    s.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())
+        .unwrap();
     s.listen(4096).unwrap();
     let l: TcpListener = s.into();
     l.set_nonblocking(true).unwrap();
@@ -177,7 +186,14 @@ fn run_side(side: &str, n: u64) -> Option<Side> {
         eprintln!("{side}: {text} {}", String::from_utf8_lossy(&out.stderr));
         return None;
     }
-    Some((f[0] as u64, f[1] as u64, f[2] as u64, f[3], f[4], held.load(Ordering::Relaxed)))
+    Some((
+        f[0] as u64,
+        f[1] as u64,
+        f[2] as u64,
+        f[3],
+        f[4],
+        held.load(Ordering::Relaxed),
+    ))
 }
 
 /// Raises the soft limit on open files to the hard one; returns the hard one.
@@ -230,7 +246,13 @@ pub fn figures(quick: bool) {
     }
     let unit = "connections/s(bare connect loop)";
     super::report_rounds("crowd_connect", &crowds, &bares, "connections/s", unit);
-    super::report_rounds("crowd_connect_engine", &engines, &bares, "connections/s", unit);
+    super::report_rounds(
+        "crowd_connect_engine",
+        &engines,
+        &bares,
+        "connections/s",
+        unit,
+    );
     super::info("crowd_connect_peak_rss", rss, "MiB");
     println!(
         "BENCH crowd_connect_max_open {max_open} open baseline {n} planned ratio {:.3}",
