@@ -69,6 +69,9 @@ impl Hist {
             return None;
         }
         let rank = ((p / 100.0) * self.n as f64).ceil().max(1.0) as u64;
+        if rank >= self.n {
+            return Some(self.max);
+        }
         let mut seen = 0;
         for (i, c) in self.counts.iter().enumerate() {
             seen += c;
