@@ -24,6 +24,8 @@ pub const MAX_CONNECTIONS: u32 = 100_000;
 /// The most new sockets opened in one turn of the loop (at full ramp), so the replies and
 /// commands of those already open are looked at in between.
 const BURST: u32 = 256;
+/// Reads of one connection (source) in one turn of the loop.
+const READS_PER_TURN: usize = 16;
 /// The shared read buffer.
 const READ_BUF: usize = 16 * 1024;
 /// What one connection may hold that the kernel has not taken yet; past it a send to

@@ -1,6 +1,6 @@
 //! The TCP crowd: N non-blocking connections on one mio poll, token = client id.
 
-use super::{OUT_CAP, READ_BUF, Ramp, failure};
+use super::{OUT_CAP, READ_BUF, READS_PER_TURN, Ramp, failure};
 use crate::net::addr;
 use crate::net::error::{ErrorKind, Op, resolve_failure_kind};
 use crate::net::worker::{Ctx, TICK, WAKER};
@@ -37,6 +37,9 @@ struct Crowd<'a> {
     buf: Vec<u8>,
     /// Connections still connecting or open.
     live: u32,
+    /// Connections that had more to read when their turn ended (read again next turn, so
+    /// one busy connection does not starve the others).
+    again: Vec<u32>,
 }
 
 pub(crate) fn run(cfg: &SessionConfig, poll: Poll, ctx: &mut Ctx) {
@@ -68,6 +71,7 @@ pub(crate) fn run(cfg: &SessionConfig, poll: Poll, ctx: &mut Ctx) {
         ramp: Ramp::new(&crowd_cfg, Instant::now()),
         buf: vec![0u8; READ_BUF],
         live: 0,
+        again: Vec::new(),
     };
     let mut events = Events::with_capacity(1024);
     loop {
@@ -97,6 +101,9 @@ pub(crate) fn run(cfg: &SessionConfig, poll: Poll, ctx: &mut Ctx) {
         if let Some((at, _)) = c.deadlines.front() {
             wait = wait.min(at.saturating_duration_since(now));
         }
+        if !c.again.is_empty() {
+            wait = std::time::Duration::ZERO;
+        }
         if let Err(e) = c.poll.poll(&mut events, Some(wait)) {
             if e.kind() == io::ErrorKind::Interrupted {
                 continue;
@@ -111,6 +118,9 @@ pub(crate) fn run(cfg: &SessionConfig, poll: Poll, ctx: &mut Ctx) {
             }
             let id = ev.token().0 as u32;
             c.ready(ctx, id, ev.is_writable());
+        }
+        for id in std::mem::take(&mut c.again) {
+            c.read(ctx, id);
         }
     }
 }
@@ -226,8 +236,11 @@ impl Crowd<'_> {
     fn read(&mut self, ctx: &mut Ctx, id: u32) {
         let target = self.target;
         let client = Some(u64::from(id));
-        loop {
-            let Some(slot) = self.slots.get_mut(id as usize - 1) else {
+        let Some(i) = (id as usize).checked_sub(1) else {
+            return;
+        };
+        for _ in 0..READS_PER_TURN {
+            let Some(slot) = self.slots.get_mut(i) else {
                 return;
             };
             let Some(sock) = slot.sock.as_mut() else {
@@ -251,6 +264,7 @@ impl Crowd<'_> {
                 Err(e) => return self.broken(ctx, id, &e, Op::Recv),
             }
         }
+        self.again.push(id);
     }
 
     /// A read or write failed: a reset, or an error.

@@ -1,7 +1,7 @@
 //! The UDP crowd: N sources, each a socket on its own ephemeral port, sending to one
 //! destination and showing what comes back to it; token = source id.
 
-use super::{READ_BUF, Ramp, failure};
+use super::{READ_BUF, READS_PER_TURN, Ramp, failure};
 use crate::net::addr;
 use crate::net::error::{ErrorKind, Op, resolve_failure_kind};
 use crate::net::worker::{Ctx, TICK, WAKER};
@@ -23,6 +23,8 @@ struct Crowd<'a> {
     sources: Vec<Source>,
     ramp: Ramp,
     buf: Vec<u8>,
+    /// Sources that had more to read when their turn ended.
+    again: Vec<u32>,
 }
 
 pub(crate) fn run(cfg: &SessionConfig, poll: Poll, ctx: &mut Ctx) {
@@ -49,6 +51,7 @@ pub(crate) fn run(cfg: &SessionConfig, poll: Poll, ctx: &mut Ctx) {
         sources: Vec::new(),
         ramp: Ramp::new(&crowd_cfg, Instant::now()),
         buf: vec![0u8; READ_BUF.max(65_536)],
+        again: Vec::new(),
     };
     let mut events = Events::with_capacity(1024);
     loop {
@@ -65,7 +68,10 @@ pub(crate) fn run(cfg: &SessionConfig, poll: Poll, ctx: &mut Ctx) {
             c.open(ctx);
         }
         ctx.flush_notify();
-        let wait = c.ramp.wait(Instant::now()).map_or(TICK, |w| w.min(TICK));
+        let mut wait = c.ramp.wait(Instant::now()).map_or(TICK, |w| w.min(TICK));
+        if !c.again.is_empty() {
+            wait = std::time::Duration::ZERO;
+        }
         if let Err(e) = c.poll.poll(&mut events, Some(wait)) {
             if e.kind() == io::ErrorKind::Interrupted {
                 continue;
@@ -78,6 +84,9 @@ pub(crate) fn run(cfg: &SessionConfig, poll: Poll, ctx: &mut Ctx) {
             if ev.token() != WAKER {
                 c.read(ctx, ev.token().0 as u32);
             }
+        }
+        for id in std::mem::take(&mut c.again) {
+            c.read(ctx, id);
         }
     }
 }
@@ -125,7 +134,7 @@ impl Crowd<'_> {
             return;
         };
         ctx.local = src.local;
-        loop {
+        for _ in 0..READS_PER_TURN {
             match sock.recv_from(&mut self.buf) {
                 Ok((n, from)) => {
                     let data = self.buf[..n].to_vec();
@@ -142,6 +151,8 @@ impl Crowd<'_> {
                 }
             }
         }
+        // More may wait: read again next turn (one busy source does not starve the rest).
+        self.again.push(id);
     }
 
     fn send_one(&mut self, ctx: &mut Ctx, id: u32, bytes: &[u8]) -> bool {
