@@ -209,6 +209,12 @@ impl CrowdTally {
                 if matches!(t.phase, Phase::Open | Phase::Connecting) {
                     t.phase = Phase::Ended;
                 }
+                // A reset from the peer (not one asked for here) is an error of its own.
+                if let EventKind::Reset { reason } = &ev.kind
+                    && *reason != crate::net::ResetReason::ResetHere
+                {
+                    error = Some(ErrorKind::Reset);
+                }
             }
             EventKind::Error { kind, .. } => {
                 error = Some(*kind);

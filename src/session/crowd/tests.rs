@@ -81,3 +81,24 @@ fn ids_past_the_plan_are_ignored() {
     assert_eq!((v.open, v.expect), (1, None));
     assert!(!v.any_failed());
 }
+
+#[test]
+fn a_peer_reset_is_an_error_of_its_own() {
+    let mut t = CrowdTally::new(2, false, None);
+    for id in 1..=2 {
+        t.on_event(&ev(id, 0, EventKind::Connecting));
+        t.on_event(&ev(id, 5, EventKind::Connected));
+    }
+    let peer = EventKind::Reset {
+        reason: crate::net::ResetReason::PeerReset,
+    };
+    let here = EventKind::Reset {
+        reason: crate::net::ResetReason::ResetHere,
+    };
+    t.on_event(&ev(1, 9, peer));
+    t.on_event(&ev(2, 9, here));
+    let v = t.view();
+    assert_eq!((v.closed, v.open), (2, 0));
+    assert_eq!(v.errors.get(ErrorKind::Reset), 1);
+    assert_eq!(v.failed.total(), 0);
+}
