@@ -225,8 +225,14 @@ impl Status {
         if own && let Some(l) = ev.local {
             self.local = Some(l);
         }
+        // A crowd's connections (sources) are clients of a TCP client (UDP sender): the
+        // first one up makes the session connected (bound).
+        let crowd_first = !own
+            && matches!(self.role, Role::TcpClient | Role::UdpSender)
+            && matches!(self.state, ConnState::Starting | ConnState::Connecting);
         match &ev.kind {
-            EventKind::Bound if own => self.state = ConnState::Bound,
+            EventKind::Bound if own || crowd_first => self.state = ConnState::Bound,
+            EventKind::Connected if crowd_first => self.state = ConnState::Connected,
             EventKind::Listening { .. } => self.state = ConnState::Listening,
             EventKind::Relay(k)
                 if matches!(**k, crate::net::relay::RelayKind::Listening { .. }) =>

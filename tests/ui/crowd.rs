@@ -51,6 +51,11 @@ fn a_crowd_of_twenty_connects_and_its_counts_show_in_the_tab() {
         "the counts line in the tab"
     );
     assert!(h.query_by_label_contains("Connect time: p50").is_some());
+    assert_eq!(
+        h.state().panel(Role::TcpClient).st.state,
+        socket_tester::ui::ConnState::Connected,
+        "the first connection up makes the tab connected"
+    );
     stop.store(true, Ordering::Relaxed);
     let _ = peer.join();
     assert_eq!(held.load(Ordering::Relaxed), 20);
