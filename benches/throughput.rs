@@ -16,6 +16,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+#[path = "crowd/mod.rs"]
+mod crowd;
 #[path = "gui/mod.rs"]
 mod gui;
 #[path = "headless_rec/mod.rs"]
@@ -32,7 +34,8 @@ fn quick() -> bool {
 }
 
 /// `BENCH_ONLY=udp,tcp` runs only the named groups (udp, tcp, tls, unix, ws, tcp_norec,
-/// server, export, spool_search, frame, window, gui, headless, relay); unset runs them all.
+/// server, crowd, export, spool_search, frame, window, gui, headless, relay); unset runs
+/// them all.
 fn wanted(group: &str) -> bool {
     match std::env::var("BENCH_ONLY") {
         Ok(v) if !v.trim().is_empty() => v.split(',').any(|g| g.trim() == group),
@@ -743,6 +746,10 @@ fn main() {
     if let Some(code) = gui::peer_main() {
         std::process::exit(code);
     }
+    // Started as the crowd group's child (one side of crowd_connect).
+    if let Some(code) = crowd::child_main() {
+        std::process::exit(code);
+    }
     // As the app does at start (see `socket_tester::sys`); BENCH_NO_TUNE=1 shows without.
     if std::env::var_os("BENCH_NO_TUNE").is_none() {
         socket_tester::sys::tune_allocator();
@@ -868,6 +875,10 @@ fn main() {
         info("server_clients_rx_events", rx as f64, "events");
         info("server_clients_peak_rss", peak_rss_mib(), "MiB");
         server_app_figures(if q { 1000 } else { 10_000 });
+    }
+
+    if wanted("crowd") {
+        crowd::figures(q);
     }
 
     if wanted("relay") {

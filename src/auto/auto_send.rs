@@ -28,6 +28,9 @@ pub struct AutoPlan {
     /// Auto-reply rules (`--rule`) the session starts with, run by a
     /// [`super::rules::Responder`] like the window's rules (they replace `reply`).
     pub rules: Option<super::rules::RuleSet>,
+    /// A crowd (`--connections` with `--expect`): what each connection must receive after
+    /// its first send, checked by the runtime's crowd tally.
+    pub crowd_expect: Option<crate::session::crowd::CrowdExpect>,
 }
 
 /// Templates for [`AutoPlan::send`] and [`AutoPlan::reply`], with the context they render in
@@ -88,7 +91,10 @@ impl Auto {
                 self.ready = true;
                 self.fire(session, Target::Default, now);
             }
-            EventKind::Accepted => {
+            // A server's client, or a crowd's connection (source): each gets the send.
+            EventKind::Accepted | EventKind::Connected | EventKind::Bound
+                if ev.client.is_some() =>
+            {
                 if let (Some(_), Some(id)) = (&self.plan.send, ev.client)
                     && self.plan.every.is_none()
                     && !self.limit_reached()
@@ -111,7 +117,9 @@ impl Auto {
             EventKind::Rx(_) => {
                 if let Some(r) = self.next_reply() {
                     let to = match (ev.role, ev.client, ev.peer) {
-                        (Role::TcpServer, Some(id), _) => Target::Client(id),
+                        (Role::TcpServer | Role::TcpClient | Role::UdpSender, Some(id), _) => {
+                            Target::Client(id)
+                        }
                         (Role::UdpSender | Role::UdpReceiver, _, Some(p)) => Target::Peer(p),
                         _ => Target::Default,
                     };

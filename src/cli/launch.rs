@@ -144,7 +144,9 @@ impl RoleCommand {
                 t.reply = None;
             }
         }
-        if let (Some(x), Some(s)) = (expect_args, send)
+        if config.crowd.is_some() {
+            crowd_plan(c, &mut auto, expect_args)?;
+        } else if let (Some(x), Some(s)) = (expect_args, send)
             && let (Some(want), Some(text)) = (&x.expect, &s.send)
         {
             auto.expect = Some(expect_plan(c, x, s, want, text)?);
@@ -209,12 +211,16 @@ impl RoleCommand {
                 broadcast,
                 send,
                 expect,
+                crowd,
                 ..
             } => {
                 expect_args = Some(expect);
                 let mut cfg = SessionConfig::new(Role::UdpSender, to.clone());
                 cfg.bind = bind.clone();
                 cfg.broadcast = *broadcast;
+                if let Some(c) = crowd.config(&cfg)? {
+                    cfg = cfg.crowd(c);
+                }
                 (cfg, Some(send), None)
             }
             RoleCommand::UdpRecv { bind, reply, .. } => (
@@ -232,6 +238,7 @@ impl RoleCommand {
                 reading,
                 tls,
                 ws,
+                crowd,
                 ..
             } => {
                 expect_args = Some(expect);
@@ -241,6 +248,9 @@ impl RoleCommand {
                 reading.apply(&mut cfg);
                 cfg.tls = tls.options();
                 ws.apply_client(&mut cfg)?;
+                if let Some(c) = crowd.config(&cfg)? {
+                    cfg = cfg.crowd(c);
+                }
                 (cfg, Some(send), opt("--reply", reply)?)
             }
             RoleCommand::TcpServer {
@@ -357,6 +367,20 @@ impl RoleCommand {
             })),
         }
     }
+}
+
+/// A crowd's plan: `--send` to each connection as it opens, `--every` to every open one
+/// (`--count` bounds those rounds), `--expect` checked per connection.
+fn crowd_plan(c: &Common, auto: &mut AutoPlan, x: Option<&ExpectArgs>) -> Result<(), ArgError> {
+    if auto.count.is_some() && auto.every == Some(Duration::ZERO) {
+        return Err(ArgError(
+            "--connections: --count needs --every (each connection gets --send once as it opens; --every repeats it to every open one, --count times)".into(),
+        ));
+    }
+    if let Some(x) = x {
+        auto.crowd_expect = super::crowd_args::crowd_expect(c, x)?;
+    }
+    Ok(())
 }
 
 /// `--expect`: the run that sends `--send` and checks each reply.

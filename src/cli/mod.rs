@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 mod args;
+mod crowd_args;
 mod launch;
 pub mod relay;
 pub mod relay_rewrite;
@@ -18,6 +19,7 @@ mod ws_args;
 
 pub use args::*;
 use args::{parse_addr, parse_bind, parse_duration, parse_encoding};
+pub use crowd_args::CrowdArgs;
 pub use ws_args::WsArgs;
 
 /// `--lang en|zh-CN` (also zh, zh_CN, en-US …).
@@ -46,10 +48,11 @@ More:
   socket-tester udp-send --to 127.0.0.1:9000 --send 'ping' --every 100ms --count 50 --headless
   socket-tester tcp-client --connect 127.0.0.1:7 --send 'PING {seq}' --template --expect PING --count 100 --headless
   socket-tester udp-send --to 192.168.1.20:502 --hex --send '01 03 00 00 00 0a c5 cd' --expect '01 03' --expect-timeout 500ms --count 10 --headless
+  socket-tester tcp-client --connect 127.0.0.1:7891 --connections 1000 --ramp 200 --send 'hi {seq}' --template --expect hi --headless --quiet
   socket-tester udp-recv --bind 0.0.0.0:9000 --rule 'regex:REQ (?P<id>\\d+) => ACK {id}' --rule 'contains:PING => PONG {seq}' --reply ERR
   socket-tester tcp-server --listen 0.0.0.0:502 --hex --rule 'bytes:(?s-u)^(..)\\x00\\x00 => {1} 00 00 00 03 01 83 02'
 
-Exit codes (--headless): 0 done; 1 a check failed (an --expect try, a wrong --check-sum, the session failed, or the
+Exit codes (--headless): 0 done; 1 a check failed (an --expect try, a wrong --check-sum, the session failed, a --connections connection failed, or the
 --record file stopped early, e.g. a full disk); 2 bad usage or input (said before anything starts).";
 
 #[derive(Parser, Debug)]
@@ -183,6 +186,8 @@ pub enum RoleCommand {
         #[command(flatten)]
         expect: ExpectArgs,
         #[command(flatten)]
+        crowd: CrowdArgs,
+        #[command(flatten)]
         rules: RuleArgs,
         #[command(flatten)]
         common: Common,
@@ -224,6 +229,8 @@ pub enum RoleCommand {
         send: SendArgs,
         #[command(flatten)]
         expect: ExpectArgs,
+        #[command(flatten)]
+        crowd: CrowdArgs,
         #[command(flatten)]
         writes: WritesArgs,
         #[command(flatten)]

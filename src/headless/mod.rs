@@ -16,6 +16,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+mod crowd;
 mod print;
 pub mod relay;
 
@@ -100,6 +101,9 @@ pub fn run(launch: Launch) -> i32 {
     let end_at = launch.duration.map(|d| started + d);
     let mut record_told = false;
     let mut expect_done = false;
+    let crowd = launch.config.crowd.is_some();
+    let repeating = launch.auto.every.is_some();
+    let mut counts_at = started;
     let ended_by_itself = loop {
         let interrupted = int_rx.recv_timeout(Duration::from_millis(10)).is_ok();
         let now = Instant::now();
@@ -120,8 +124,21 @@ pub fn run(launch: Launch) -> i32 {
             expect_done = true;
             break false;
         }
-        let quiet_exit =
-            sends && st.plan_done && (count_given || role != Role::TcpServer) && st.plan_sent > 0;
+        let quiet_exit = if let Some(cv) = st.crowd.as_deref() {
+            if now >= counts_at + QUIET {
+                counts_at = now;
+                print_line(&crowd::counts_line(cv));
+            }
+            // Every connection opened or failed, its sends done, no expectation waiting.
+            let waiting = cv.expect.is_some_and(|(_, _, w)| w > 0);
+            cv.settled && !waiting && (!repeating || st.plan_done)
+        } else {
+            !crowd
+                && sends
+                && st.plan_done
+                && (count_given || role != Role::TcpServer)
+                && st.plan_sent > 0
+        };
         let last = st.last_event.unwrap_or(started);
         // Sends still queued in the worker (a WebSocket's wait for the server's answer to
         // the upgrade, say) are not done yet: wait for them, or for the handshake's own
@@ -147,7 +164,14 @@ pub fn run(launch: Launch) -> i32 {
     let incomplete = st.record_error.as_ref().inspect(|e| {
         eprintln!("socket-tester: the record is incomplete: {e}");
     });
-    let code = if let Some(x) = &st.expect {
+    let code = if let Some(cv) = st.crowd.as_deref() {
+        let mut out = std::io::stdout().lock();
+        for line in crowd::summary_lines(cv) {
+            let _ = writeln!(out, "{line}");
+        }
+        let _ = out.flush();
+        i32::from(cv.any_failed())
+    } else if let Some(x) = &st.expect {
         finish_expect(x, &mut std::io::stdout().lock())
     } else if ended_by_itself {
         i32::from(failed.load(Ordering::Relaxed))

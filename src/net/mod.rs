@@ -12,6 +12,7 @@
 pub mod addr;
 pub mod addr_class;
 mod conn;
+pub mod crowd;
 pub mod error;
 mod event;
 pub mod file_send;
@@ -151,6 +152,9 @@ pub struct SessionConfig {
     /// The relay (role [`Role::Relay`]; `address` is where it listens): where it forwards,
     /// its faults and their seed.
     pub relay: Option<Box<relay::RelayConfig>>,
+    /// TCP client and UDP sender: a crowd of this many connections (sources) at a ramp
+    /// rate, each a `client` in the events (see [`crowd`]). None: one, as before.
+    pub crowd: Option<crowd::CrowdConfig>,
 }
 
 /// UDP multicast options. The receiver joins `group` (binding the wildcard address of the
@@ -208,7 +212,15 @@ impl SessionConfig {
             resume_reading_after: None,
             ws: None,
             relay: None,
+            crowd: None,
         }
+    }
+
+    /// A crowd (see [`crowd`]): its events are small and many, so the queue is longer.
+    pub fn crowd(mut self, c: crowd::CrowdConfig) -> Self {
+        self.crowd = Some(c);
+        self.event_capacity = 4096;
+        self
     }
 
     /// A relay session: listens on `config.listen`, forwards to `config.to`.

@@ -489,8 +489,8 @@ fn open(target: SocketAddr, opts: &super::sockopts::SockOpts) -> io::Result<mio:
 /// BSDs' and macOS's 36 on other Unix systems. Windows says WSAEWOULDBLOCK, which std
 /// reports as `WouldBlock`.
 #[cfg(target_os = "linux")]
-const EINPROGRESS: i32 = libc::EINPROGRESS;
+pub(crate) const EINPROGRESS: i32 = libc::EINPROGRESS;
 #[cfg(target_os = "android")]
-const EINPROGRESS: i32 = 115;
+pub(crate) const EINPROGRESS: i32 = 115;
 #[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
-const EINPROGRESS: i32 = 36;
+pub(crate) const EINPROGRESS: i32 = 36;

@@ -235,6 +235,12 @@ pub(crate) fn run(config: SessionConfig, poll: std::io::Result<mio::Poll>, mut c
             return;
         }
         match config.role {
+            Role::TcpClient if config.crowd.is_some() => {
+                super::crowd::run_tcp(&config, poll, &mut ctx)
+            }
+            Role::UdpSender if config.crowd.is_some() => {
+                super::crowd::run_udp(&config, poll, &mut ctx)
+            }
             Role::UdpSender | Role::UdpReceiver => super::udp::run(&config, poll, &mut ctx),
             Role::TcpClient => super::tcp_client::run(&config, poll, &mut ctx),
             Role::TcpServer => super::tcp_server::run(&config, poll, &mut ctx),

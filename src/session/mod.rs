@@ -12,6 +12,7 @@
 //! ```
 
 pub mod budget;
+pub mod crowd;
 pub mod enc_watch;
 mod half_close;
 

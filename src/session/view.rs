@@ -153,6 +153,8 @@ pub struct Status {
     /// Relay: the latest upstream connection that failed in this run (its client was
     /// closed), shown whole over the log.
     pub relay_upstream_failed: Option<Box<Event>>,
+    /// A crowd (`--connections`): its live counts and summary.
+    pub crowd: Option<Arc<super::crowd::CrowdView>>,
 }
 
 impl Status {
@@ -196,6 +198,7 @@ impl Status {
             sequence: None,
             replay: None,
             roster: None,
+            crowd: None,
         }
     }
 
@@ -222,6 +225,7 @@ impl Status {
         self.relay_upstream_failed = None;
         self.sockopts = None;
         self.relay_held = Default::default();
+        self.crowd = None;
     }
 
     /// Follows one event (state machine, sources, timeline, rates).
@@ -233,8 +237,14 @@ impl Status {
         if own && let Some(l) = ev.local {
             self.local = Some(l);
         }
+        // A crowd's connections (sources) are clients of a TCP client (UDP sender): the
+        // first one up makes the session connected (bound).
+        let crowd_first = !own
+            && matches!(self.role, Role::TcpClient | Role::UdpSender)
+            && matches!(self.state, ConnState::Starting | ConnState::Connecting);
         match &ev.kind {
-            EventKind::Bound if own => self.state = ConnState::Bound,
+            EventKind::Bound if own || crowd_first => self.state = ConnState::Bound,
+            EventKind::Connected if crowd_first => self.state = ConnState::Connected,
             EventKind::Listening { .. } => self.state = ConnState::Listening,
             EventKind::Relay(k)
                 if matches!(**k, crate::net::relay::RelayKind::Listening { .. }) =>

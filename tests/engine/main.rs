@@ -7,6 +7,7 @@
 mod support;
 
 mod addr_class;
+mod crowd;
 mod disk_full;
 mod errors;
 mod export_roundtrip;

@@ -8,6 +8,7 @@ mod support;
 mod binary_rows;
 mod classroom;
 mod counters;
+mod crowd;
 mod encodings;
 mod file_dialog;
 mod framing;

@@ -275,10 +275,12 @@ impl Responder {
         self.echoed = 0;
     }
 
-    /// Where a reply to this event goes.
+    /// Where a reply to this event goes (a crowd's connection or source answers from itself).
     pub fn reply_target(ev: &Event) -> Target {
         match (ev.role, ev.client, ev.peer) {
-            (Role::TcpServer, Some(id), _) => Target::Client(id),
+            (Role::TcpServer | Role::TcpClient | Role::UdpSender, Some(id), _) => {
+                Target::Client(id)
+            }
             (Role::UdpSender | Role::UdpReceiver, _, Some(p)) => Target::Peer(p),
             _ => Target::Default,
         }

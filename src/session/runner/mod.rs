@@ -130,6 +130,9 @@ pub(super) struct Runner {
     retry_at: Option<Instant>,
     last_flush: Option<Instant>,
     expect_printed: usize,
+    /// A crowd's counts and summary, and when its expectation was last timed.
+    crowd: Option<super::crowd::CrowdTally>,
+    crowd_ticked: Option<Instant>,
 }
 
 impl Runner {
@@ -184,6 +187,8 @@ impl Runner {
             retry_at: None,
             last_flush: None,
             expect_printed: 0,
+            crowd: None,
+            crowd_ticked: None,
         }
     }
 
@@ -299,6 +304,10 @@ impl Runner {
         self.framer.reset();
         self.local = None;
         let mut plan = *plan;
+        self.crowd = config.crowd.map(|c| {
+            let udp = self.role == Role::UdpSender;
+            super::crowd::CrowdTally::new(c.connections, udp, plan.crowd_expect.take())
+        });
         if let Some(rules) = plan.rules.take() {
             self.tools.set_rules(&rules, self.enc);
         }
@@ -367,6 +376,10 @@ impl Runner {
             self.local = Some(l);
         }
         self.hand_to_writers(&ev);
+        if let Some(c) = &mut self.crowd {
+            c.on_event(&ev);
+            self.dirty |= c.dirty;
+        }
         if let Some(s) = &self.session {
             self.tools.on_event(&ev, s, now);
         }
@@ -409,6 +422,9 @@ impl Runner {
         self.write_out();
         drop(session);
         self.tools.on_ended();
+        if let Some(c) = &mut self.crowd {
+            c.ended();
+        }
         let restart = std::mem::take(&mut self.restart_pending);
         let template = Event {
             ts_us: crate::net::now_us(),
@@ -477,6 +493,8 @@ impl Runner {
         }
         let at = self.replay.tick(now, self.output.as_mut());
         self.next_tick = earliest(self.next_tick, at);
+        let at = self.tick_crowd(now);
+        self.next_tick = earliest(self.next_tick, at);
         if self.replay.changed() {
             self.dirty = true;
         }
@@ -487,6 +505,22 @@ impl Runner {
         }
         self.flush(false);
         self.wake_window(now);
+    }
+
+    /// A crowd's expectation times out (looked at ten times a second while it runs).
+    fn tick_crowd(&mut self, now: Instant) -> Option<Instant> {
+        const EVERY: Duration = Duration::from_millis(100);
+        let c = self.crowd.as_mut()?;
+        self.session.as_ref()?;
+        if self
+            .crowd_ticked
+            .is_none_or(|t| now.saturating_duration_since(t) >= EVERY)
+        {
+            self.crowd_ticked = Some(now);
+            c.tick(crate::net::now_us());
+            self.dirty |= c.dirty;
+        }
+        self.crowd_ticked.map(|t| t + EVERY)
     }
 
     /// The runtime ends: the worker's last events are taken, the writers finish.

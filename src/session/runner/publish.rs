@@ -74,6 +74,11 @@ impl Runner {
             st.record_error = self.record_error.clone();
         }
         st.last_event = self.last_event;
+        if let Some(c) = &mut self.crowd
+            && c.dirty
+        {
+            st.crowd = Some(std::sync::Arc::new(c.view()));
+        }
         if let Some(a) = self.tools.auto() {
             st.plan_sent = a.sent();
             st.plan_done = a.sends_done();

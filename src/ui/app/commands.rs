@@ -18,6 +18,13 @@ impl App {
             AppCommand::StartStreamLab => super::stream_lab::start_stream_lab(self),
             AppCommand::StartRelayLab => super::relay_lab::start_relay_lab(self),
             AppCommand::CloseLab => lab::close_split(self),
+            AppCommand::FortyStudents => {
+                let p = preset::Preset::forty_students(self.preset());
+                self.classroom.notice = Some(match self.apply_preset(p) {
+                    Ok(()) => (fl!(loader(lang), "forty-students-ready"), false),
+                    Err(e) => (fl!(loader(lang), "preset-failed", err = e.as_str()), true),
+                });
+            }
             AppCommand::AskSavePreset => self.classroom.preset_io.ask(ctx, true),
             AppCommand::AskOpenPreset => self.classroom.preset_io.ask(ctx, false),
             AppCommand::SavePreset(path) => {

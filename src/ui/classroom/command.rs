@@ -13,6 +13,8 @@ pub enum AppCommand {
     StartStreamLab,
     /// The relay lab: TCP 可靠 / UDP 不可靠 through a lossy relay.
     StartRelayLab,
+    /// The "40 students" preset: a crowd of 40 against the TCP Server's roster.
+    FortyStudents,
     /// Close the lab's split view and give the user's tabs back.
     CloseLab,
     /// Ask where to save the window's setup as a preset.

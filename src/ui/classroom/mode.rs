@@ -192,6 +192,14 @@ pub fn menus(ui: &mut Ui, c: &mut Classroom) -> Option<AppCommand> {
             cmd = Some(AppCommand::StartRelayLab);
             ui.close();
         }
+        if ui
+            .button(fl!(loader(lang), "menu-forty-students"))
+            .on_hover_text(fl!(loader(lang), "menu-forty-students-tip"))
+            .clicked()
+        {
+            cmd = Some(AppCommand::FortyStudents);
+            ui.close();
+        }
         if c.split.is_some() && ui.button(fl!(loader(lang), "menu-lab-close")).clicked() {
             cmd = Some(AppCommand::CloseLab);
             ui.close();

@@ -219,6 +219,32 @@ impl Preset {
         p
     }
 
+    /// "40 students" (classroom menu): the TCP Server on 127.0.0.1:7891 with its Roster
+    /// tool open on the default exercise (a student number and 你好, the reply 收到啦我反馈),
+    /// and the TCP Client with a crowd of 40 connections, 10 a second, each introducing
+    /// itself as `{seq} 你好` (numbers 1 to 40). Listen, start the roster, then Connect on
+    /// the TCP Client tab: the roster fills. Built on `base` (the other tabs stay).
+    pub fn forty_students(base: Preset) -> Preset {
+        use crate::ui::tabs::settings::Tool;
+        let mut p = base;
+        p.tab = Role::TcpServer;
+        let seed = |role| {
+            let mut s = TabSettings::seed(role);
+            s.host = "127.0.0.1".into();
+            s.port = "7891".into();
+            s
+        };
+        p.tcp_server = seed(Role::TcpServer);
+        p.tcp_server.kit.tool = Tool::Roster;
+        p.tcp_client = seed(Role::TcpClient);
+        p.tcp_client.crowd = crate::ui::pickers::crowd_picker::CrowdForm {
+            connections: "40".into(),
+            ramp: "10".into(),
+            hello: "{seq} 你好".into(),
+        };
+        p
+    }
+
     /// The preset as TOML.
     pub fn to_toml(&self) -> Result<String, String> {
         let body = toml::to_string_pretty(self).map_err(|e| e.to_string())?;

@@ -3,6 +3,7 @@
 //! are cut, and the protocol (raw TCP or WebSocket).
 
 pub(super) mod check_picker;
+pub(super) mod crowd_picker;
 pub(super) mod encoding_picker;
 pub(super) mod framing_picker;
 pub(super) mod multicast;

@@ -18,6 +18,7 @@ macro_rules! tools_view {
 }
 
 pub(super) mod controls;
+pub(super) mod crowd_view;
 pub(super) mod enc_banner;
 pub(super) mod pause_toggle;
 pub(super) mod port_failure;

@@ -204,6 +204,10 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
         }
         ui.separator();
     }
+    if let Some(cv) = p.st.crowd.clone() {
+        super::crowd_view::show(ui, p.lang, &cv);
+        ui.separator();
+    }
 
     let blocked = p.send_blocked();
     egui::Panel::bottom(("send_panel", p.role.as_str()))

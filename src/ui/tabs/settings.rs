@@ -79,6 +79,8 @@ pub struct TabSettings {
     pub tls: crate::ui::pickers::tls_picker::TlsForm,
     /// TCP: raw TCP or WebSocket, and its fields.
     pub ws: crate::ui::pickers::ws_picker::WsForm,
+    /// TCP client: a crowd of connections (1: a single client).
+    pub crowd: crate::ui::pickers::crowd_picker::CrowdForm,
     /// The Replay window's fields.
     pub replay: crate::ui::tools::replay_window::ReplayForm,
     /// Socket options (buffers, TTL, keep-alive).
@@ -118,6 +120,7 @@ impl TabSettings {
             writes: Default::default(),
             tls: Default::default(),
             ws: Default::default(),
+            crowd: Default::default(),
             sockopts: Default::default(),
             replay: Default::default(),
             relay: Default::default(),
@@ -147,6 +150,10 @@ impl TabSettings {
             self.writes = crate::ui::pickers::writes_picker::WritesForm::from_shaping(&cfg.shaping);
             self.tls = crate::ui::pickers::tls_picker::TlsForm::from_options(cfg.tls.as_ref());
             self.ws = crate::ui::pickers::ws_picker::WsForm::from_options(cfg.ws.as_ref());
+        }
+        if cfg.role == Role::TcpClient {
+            self.crowd =
+                crate::ui::pickers::crowd_picker::CrowdForm::from_config(cfg.crowd.as_ref());
         }
     }
 }

@@ -241,7 +241,13 @@ impl SessionPanel {
     pub fn start_from_fields(&mut self, notify: Option<Notifier>) -> bool {
         match self.config_from_fields() {
             Some(cfg) => {
-                self.start(cfg, notify);
+                // A crowd's greeting: each connection sends it as it opens.
+                let plan = if cfg.crowd.is_some() {
+                    self.settings.crowd.plan(cfg.encoding)
+                } else {
+                    AutoPlan::default()
+                };
+                self.start_launch(cfg, plan, None, notify);
                 true
             }
             None => false,

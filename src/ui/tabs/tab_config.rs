@@ -29,6 +29,11 @@ pub fn config_of(role: Role, s: &TabSettings) -> Option<SessionConfig> {
         // The Host header: what the address field says.
         let host = cfg.address.clone();
         cfg.ws = s.ws.options(role, &host).ok()?;
+        if role == Role::TcpClient
+            && let Some(c) = s.crowd.config(tcp_client::single_only(s)).ok()?
+        {
+            cfg = cfg.crowd(c);
+        }
         cfg
     } else {
         cfg

@@ -16,7 +16,8 @@ pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
         editable,
     );
     if addr::is_unix(&s.host) {
-        return h;
+        let c = crate::ui::pickers::crowd_picker::fields(ui, &mut s.crowd, editable, true);
+        return h && c;
     }
     let p = address_field::port_field(
         ui,
@@ -26,7 +27,16 @@ pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
         editable,
     )
     .is_some();
-    h && p
+    let single = single_only(s);
+    let c = crate::ui::pickers::crowd_picker::fields(ui, &mut s.crowd, editable, single);
+    h && p && c
+}
+
+/// TLS, WebSocket or a unix socket: a single connection only (no crowd yet).
+pub fn single_only(s: &TabSettings) -> bool {
+    addr::is_unix(&s.host)
+        || s.tls.options(Role::TcpClient).ok().flatten().is_some()
+        || s.ws.options(Role::TcpClient, "").ok().flatten().is_some()
 }
 
 pub fn config(s: &TabSettings) -> Option<SessionConfig> {

@@ -1,0 +1,122 @@
+//! A crowd's live counts (one line a second) and its summary at the end, in English on
+//! stdout, from the runtime's typed [`CrowdView`].
+
+use crate::net::ErrorKind;
+use crate::session::crowd::{ByKind, CrowdView, Percentiles};
+
+/// The short name of an error kind (the record's `error_kind`).
+pub fn kind_name(k: ErrorKind) -> String {
+    serde_json::to_value(k)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_else(|| format!("{k:?}"))
+}
+
+fn by_kind(b: &ByKind) -> String {
+    if b.0.is_empty() {
+        return "none".into();
+    }
+    b.0.iter()
+        .map(|(k, n)| format!("{} {n}", kind_name(*k)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn ms(us: Option<u64>) -> String {
+    us.map_or("-".into(), |u| format!("{:.2} ms", u as f64 / 1000.0))
+}
+
+fn pct(p: &Percentiles) -> String {
+    format!(
+        "p50 {}, p95 {}, p99 {}, max {} ({} measured)",
+        ms(p.p50_us),
+        ms(p.p95_us),
+        ms(p.p99_us),
+        ms(p.max_us),
+        p.count
+    )
+}
+
+/// The live counts, one line.
+pub fn counts_line(v: &CrowdView) -> String {
+    let what = if v.udp { "sources" } else { "connections" };
+    let mut line = format!(
+        "crowd: {} {what}: {} connecting, {} open, {} closed, {} failed ({})",
+        v.planned,
+        v.connecting,
+        v.open,
+        v.closed,
+        v.failed.total(),
+        by_kind(&v.failed)
+    );
+    if let Some((p, f, w)) = v.expect {
+        line.push_str(&format!("; expect {p} passed, {f} failed, {w} waiting"));
+    }
+    line
+}
+
+/// The summary, a few lines.
+pub fn summary_lines(v: &CrowdView) -> Vec<String> {
+    let what = if v.udp { "sources" } else { "connections" };
+    let opened = if v.udp { "bound" } else { "opened" };
+    let mut out = vec![
+        format!(
+            "crowd summary: {} {what}: {} {opened} (at most {} open at once), {} closed, {} still open, {} failed ({})",
+            v.planned,
+            v.opened,
+            v.max_open,
+            v.closed,
+            v.open,
+            v.failed.total(),
+            by_kind(&v.failed)
+        ),
+        format!(
+            "crowd summary: {} sends, {} replies; reply latency (first reply after a send): {}",
+            v.sends,
+            v.replies,
+            pct(&v.reply)
+        ),
+        format!("crowd summary: errors by kind: {}", by_kind(&v.errors)),
+    ];
+    if !v.udp {
+        out.insert(
+            1,
+            format!("crowd summary: connect time: {}", pct(&v.connect)),
+        );
+    }
+    if let Some((p, f, w)) = v.expect {
+        out.push(format!(
+            "crowd summary: expect: {p} {what} passed, {} failed",
+            f + w
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_name_counts_and_kinds() {
+        let mut v = CrowdView {
+            planned: 10,
+            open: 7,
+            max_open: 8,
+            closed: 1,
+            ..CrowdView::default()
+        };
+        v.failed.0.push((ErrorKind::Refused, 2));
+        let l = counts_line(&v);
+        assert!(l.contains("7 open") && l.contains("refused 2"), "{l}");
+        let s = summary_lines(&v).join("\n");
+        assert!(
+            s.contains("at most 8 open at once") && s.contains("2 failed"),
+            "{s}"
+        );
+        assert_eq!(
+            kind_name(ErrorKind::TooManyOpenFiles),
+            "too-many-open-files"
+        );
+    }
+}

@@ -1,0 +1,352 @@
+//! A crowd's live counts and summary (see [`crate::net::crowd`]), kept by the runtime from
+//! the events: connecting, open, closed, failed by reason; connect time and reply latency
+//! percentiles (bounded histograms); errors by kind; and, with an expectation, each
+//! connection's pass or fail. A few bytes per connection, nothing per event.
+
+mod hist;
+
+pub use hist::{Hist, Percentiles};
+
+use crate::net::{ErrorKind, Event, EventKind};
+use std::time::Duration;
+
+/// What each connection of a crowd must receive after its first send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CrowdExpect {
+    /// Bytes a reply must contain (looked for in each received chunk).
+    pub needle: Vec<u8>,
+    /// How long after its first send a connection may wait for it.
+    pub timeout: Duration,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Phase {
+    #[default]
+    Unseen,
+    Connecting,
+    Open,
+    Failed,
+    Ended,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Check {
+    #[default]
+    Waiting,
+    Passed,
+    Failed,
+}
+
+/// One connection: when it started connecting, its last unanswered send, its check.
+#[derive(Clone, Copy, Default)]
+struct Track {
+    connecting_at: i64,
+    /// The send still waiting for its first reply (0: none).
+    sent_at: i64,
+    /// Its first send (0: none yet), for the expectation's timeout.
+    first_sent_at: i64,
+    phase: Phase,
+    check: Check,
+}
+
+/// A count per kind (a short list: there are few kinds).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ByKind(pub Vec<(ErrorKind, u64)>);
+
+impl ByKind {
+    fn add(&mut self, k: ErrorKind) {
+        match self.0.iter_mut().find(|(kind, _)| *kind == k) {
+            Some((_, n)) => *n += 1,
+            None => self.0.push((k, 1)),
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.0.iter().map(|(_, n)| n).sum()
+    }
+
+    pub fn get(&self, k: ErrorKind) -> u64 {
+        self.0
+            .iter()
+            .find(|(kind, _)| *kind == k)
+            .map_or(0, |p| p.1)
+    }
+}
+
+/// What the window and headless mode show of a crowd (a copy, cheap to take).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CrowdView {
+    /// Connections asked for.
+    pub planned: u64,
+    pub connecting: u64,
+    /// Opened (connected, or bound) so far.
+    pub opened: u64,
+    pub open: u64,
+    /// The most open at one moment.
+    pub max_open: u64,
+    /// Opened, then ended (closed by either side, reset, or broken).
+    pub closed: u64,
+    /// Never opened, by reason.
+    pub failed: ByKind,
+    /// Every error told on a connection, by kind (failed connects among them).
+    pub errors: ByKind,
+    pub connect: Percentiles,
+    pub sends: u64,
+    /// First replies after a send, and their latency.
+    pub replies: u64,
+    pub reply: Percentiles,
+    /// With an expectation: connections that passed, failed, still wait.
+    pub expect: Option<(u64, u64, u64)>,
+    /// UDP: sources rather than connections.
+    pub udp: bool,
+    /// Every planned connection has opened or failed; none is connecting.
+    pub settled: bool,
+}
+
+impl CrowdView {
+    /// True when a connection failed to connect or failed its expectation.
+    pub fn any_failed(&self) -> bool {
+        self.failed.total() > 0 || self.expect.is_some_and(|(_, f, w)| f + w > 0)
+    }
+}
+
+/// The runtime's tally of a running crowd.
+pub struct CrowdTally {
+    tracks: Vec<Track>,
+    view: CrowdView,
+    connect: Hist,
+    reply: Hist,
+    expect: Option<CrowdExpect>,
+    /// Something changed since the last [`CrowdTally::view`].
+    pub dirty: bool,
+}
+
+impl CrowdTally {
+    pub fn new(planned: u32, udp: bool, expect: Option<CrowdExpect>) -> CrowdTally {
+        CrowdTally {
+            tracks: Vec::new(),
+            view: CrowdView {
+                planned: u64::from(planned),
+                udp,
+                expect: expect.as_ref().map(|_| (0, 0, u64::from(planned))),
+                ..CrowdView::default()
+            },
+            connect: Hist::default(),
+            reply: Hist::default(),
+            expect,
+            dirty: true,
+        }
+    }
+
+    /// The index of connection `id` (1..=planned), its track made if new.
+    fn index(&mut self, id: u64) -> Option<usize> {
+        let i = usize::try_from(id).ok()?.checked_sub(1)?;
+        if i >= self.view.planned as usize {
+            return None;
+        }
+        if i >= self.tracks.len() {
+            self.tracks.resize(i + 1, Track::default());
+        }
+        Some(i)
+    }
+
+    fn track(&mut self, id: u64) -> Option<&mut Track> {
+        let i = self.index(id)?;
+        self.tracks.get_mut(i)
+    }
+
+    /// Follows one event of the crowd's worker.
+    pub fn on_event(&mut self, ev: &Event) {
+        let Some(id) = ev.client else {
+            return;
+        };
+        let ts = ev.ts_us;
+        let udp = self.view.udp;
+        let Some(i) = self.index(id) else {
+            return;
+        };
+        let needle = self.expect.as_ref().map(|x| x.needle.as_slice());
+        let Some(t) = self.tracks.get_mut(i) else {
+            return;
+        };
+        let before = *t;
+        let mut connect_us = None;
+        let mut reply_us = None;
+        let mut failed = None;
+        let mut error = None;
+        let mut sent = false;
+        let mut matched = false;
+        match &ev.kind {
+            EventKind::Connecting => {
+                t.phase = Phase::Connecting;
+                t.connecting_at = ts;
+            }
+            EventKind::Connected | EventKind::Bound => {
+                if t.phase == Phase::Connecting {
+                    connect_us = Some((ts - t.connecting_at).max(0) as u64);
+                }
+                t.phase = Phase::Open;
+            }
+            EventKind::Tx(_) => {
+                sent = true;
+                if t.sent_at == 0 {
+                    t.sent_at = ts;
+                }
+                if t.first_sent_at == 0 {
+                    t.first_sent_at = ts;
+                }
+            }
+            EventKind::Rx(d) => {
+                if t.sent_at != 0 {
+                    reply_us = Some((ts - t.sent_at).max(0) as u64);
+                    t.sent_at = 0;
+                }
+                matched = t.check == Check::Waiting
+                    && t.first_sent_at != 0
+                    && needle.is_some_and(|n| memchr::memmem::find(d, n).is_some());
+            }
+            EventKind::Closed { .. } | EventKind::Reset { .. } => {
+                if matches!(t.phase, Phase::Open | Phase::Connecting) {
+                    t.phase = Phase::Ended;
+                }
+                // A reset from the peer (not one asked for here) is an error of its own.
+                if let EventKind::Reset { reason } = &ev.kind
+                    && *reason != crate::net::ResetReason::ResetHere
+                {
+                    error = Some(ErrorKind::Reset);
+                }
+            }
+            EventKind::Error { kind, .. } => {
+                error = Some(*kind);
+                match t.phase {
+                    Phase::Connecting | Phase::Unseen => {
+                        t.phase = Phase::Failed;
+                        failed = Some(*kind);
+                    }
+                    // A send's error (a UDP source's ICMP answer) leaves it open; a TCP
+                    // connection's read or write error ends it.
+                    Phase::Open if !udp => t.phase = Phase::Ended,
+                    _ => {}
+                }
+            }
+            _ => return,
+        }
+        let after = *t;
+        if matched {
+            self.set_check(id, Check::Passed);
+        } else if self.expect.is_some()
+            && matches!(after.phase, Phase::Failed | Phase::Ended)
+            && after.check == Check::Waiting
+        {
+            self.set_check(id, Check::Failed);
+        }
+        self.count_phase(before.phase, after.phase);
+        if let Some(us) = connect_us {
+            self.connect.add(us);
+        }
+        if let Some(us) = reply_us {
+            self.reply.add(us);
+            self.view.replies += 1;
+        }
+        if let Some(k) = failed {
+            self.view.failed.add(k);
+        }
+        if let Some(k) = error {
+            self.view.errors.add(k);
+        }
+        if sent {
+            self.view.sends += 1;
+        }
+        self.dirty = true;
+    }
+
+    fn count_phase(&mut self, from: Phase, to: Phase) {
+        if from == to {
+            return;
+        }
+        let v = &mut self.view;
+        match from {
+            Phase::Connecting => v.connecting = v.connecting.saturating_sub(1),
+            Phase::Open => v.open = v.open.saturating_sub(1),
+            _ => {}
+        }
+        match to {
+            Phase::Connecting => v.connecting += 1,
+            Phase::Open => {
+                v.opened += 1;
+                v.open += 1;
+                v.max_open = v.max_open.max(v.open);
+            }
+            Phase::Ended if from == Phase::Open => v.closed += 1,
+            _ => {}
+        }
+    }
+
+    fn set_check(&mut self, id: u64, to: Check) {
+        let Some(t) = self.track(id) else {
+            return;
+        };
+        if t.check != Check::Waiting {
+            return;
+        }
+        t.check = to;
+        if let Some((p, f, w)) = &mut self.view.expect {
+            *w = w.saturating_sub(1);
+            match to {
+                Check::Passed => *p += 1,
+                _ => *f += 1,
+            }
+        }
+    }
+
+    /// The expectation's timeouts, at `now_us` (wall clock, as the events).
+    pub fn tick(&mut self, now_us: i64) {
+        let Some(timeout) = self.expect.as_ref().map(|x| x.timeout.as_micros() as i64) else {
+            return;
+        };
+        let late: Vec<u64> = self
+            .tracks
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| {
+                t.check == Check::Waiting
+                    && t.first_sent_at != 0
+                    && now_us - t.first_sent_at > timeout
+            })
+            .map(|(i, _)| i as u64 + 1)
+            .collect();
+        for id in late {
+            self.set_check(id, Check::Failed);
+            self.dirty = true;
+        }
+    }
+
+    /// The worker ended: what still waits has failed.
+    pub fn ended(&mut self) {
+        if self.expect.is_none() {
+            return;
+        }
+        for id in 1..=self.view.planned {
+            self.set_check(id, Check::Failed);
+        }
+        self.dirty = true;
+    }
+
+    /// True when every planned connection has opened or failed, none is connecting.
+    pub fn settled(&self) -> bool {
+        let v = &self.view;
+        v.connecting == 0 && self.tracks.len() as u64 == v.planned
+    }
+
+    pub fn view(&mut self) -> CrowdView {
+        self.dirty = false;
+        let mut v = self.view.clone();
+        v.connect = self.connect.summary();
+        v.reply = self.reply.summary();
+        v.settled = self.settled();
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests;

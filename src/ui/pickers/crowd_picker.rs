@@ -1,0 +1,209 @@
+//! The TCP Client's crowd fields: how many connections (1: a single client, as before),
+//! how many open a second (empty or 0: as fast as possible), and what each sends as it
+//! opens (a template: `{seq}` gives each its own number, so 40 "students" introduce
+//! themselves by 40 numbers). A bad value is named under its field and keeps Connect off;
+//! a crowd with TLS or WebSocket is refused the same way.
+
+use crate::net::crowd::{CrowdConfig, MAX_CONNECTIONS};
+use crate::ui::common::lang::ui_loader;
+use crate::ui::common::style::error_label;
+use egui::{TextEdit, Ui};
+use i18n_embed_fl::fl;
+use serde::{Deserialize, Serialize};
+
+/// The saved fields.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CrowdForm {
+    pub connections: String,
+    pub ramp: String,
+    /// Sent by each connection as it opens (a template; empty: nothing).
+    pub hello: String,
+}
+
+impl Default for CrowdForm {
+    fn default() -> Self {
+        CrowdForm {
+            connections: "1".into(),
+            ramp: String::new(),
+            hello: String::new(),
+        }
+    }
+}
+
+/// What is wrong with the fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CrowdProblem {
+    Connections,
+    Ramp,
+    /// A crowd with TLS or WebSocket on (not available yet).
+    NotWithLayers,
+    /// The greeting is not a template (the error, for its words).
+    Hello(crate::codec::TemplateError),
+}
+
+impl CrowdForm {
+    /// The fields that give `c` (a command-line launch).
+    pub fn from_config(c: Option<&CrowdConfig>) -> CrowdForm {
+        match c {
+            Some(c) => CrowdForm {
+                connections: c.connections.to_string(),
+                ramp: c.ramp.map(|r| r.to_string()).unwrap_or_default(),
+                hello: String::new(),
+            },
+            None => CrowdForm::default(),
+        }
+    }
+
+    /// The crowd (None: one connection), or what is wrong. `layers`: TLS or WebSocket on.
+    pub fn config(&self, layers: bool) -> Result<Option<CrowdConfig>, CrowdProblem> {
+        let t = self.connections.trim();
+        let n: u64 = if t.is_empty() {
+            1
+        } else {
+            t.parse().map_err(|_| CrowdProblem::Connections)?
+        };
+        let r = self.ramp.trim();
+        let ramp = if r.is_empty() {
+            None
+        } else {
+            Some(r.parse::<f64>().map_err(|_| CrowdProblem::Ramp)?)
+        };
+        let c = CrowdConfig::new(n, ramp).map_err(|e| match e {
+            crate::net::crowd::CrowdError::Connections(_) => CrowdProblem::Connections,
+            crate::net::crowd::CrowdError::Ramp(_) => CrowdProblem::Ramp,
+        })?;
+        if c.connections <= 1 {
+            return Ok(None);
+        }
+        if layers {
+            return Err(CrowdProblem::NotWithLayers);
+        }
+        self.greeting().map_err(CrowdProblem::Hello)?;
+        Ok(Some(c))
+    }
+
+    /// The greeting as a template (None when empty).
+    pub fn greeting(&self) -> Result<Option<crate::codec::Template>, crate::codec::TemplateError> {
+        if self.hello.is_empty() {
+            return Ok(None);
+        }
+        crate::codec::Template::parse(&self.hello).map(Some)
+    }
+
+    /// What each connection sends as it opens: a launch plan rendering the greeting at
+    /// each send in `enc` (empty without a greeting or a crowd).
+    pub fn plan(&self, enc: crate::codec::Encoding) -> crate::auto::auto_send::AutoPlan {
+        use crate::auto::auto_send::{AutoPlan, AutoTemplates};
+        let Ok(Some(t)) = self.greeting() else {
+            return AutoPlan::default();
+        };
+        let ctx = crate::codec::TemplateCtx::new(enc, false);
+        // The preview says there is something to send; each send renders anew.
+        let Ok(preview) = t.render(&mut ctx.clone()) else {
+            return AutoPlan::default();
+        };
+        AutoPlan {
+            send: Some(crate::net::Payload::Bytes(preview)),
+            templates: Some(AutoTemplates {
+                send: Some(t),
+                reply: None,
+                ctx,
+            }),
+            ..AutoPlan::default()
+        }
+    }
+}
+
+/// The two fields, each labelled; true when they are good.
+pub fn fields(ui: &mut Ui, form: &mut CrowdForm, editable: bool, layers: bool) -> bool {
+    let l = ui_loader(ui);
+    let problem = form.config(layers).err();
+    ui.add_enabled_ui(editable, |ui| {
+        ui.vertical(|ui| {
+            ui.horizontal(|ui| {
+                let name = ui.label(fl!(l, "crowd-connections"));
+                ui.add(TextEdit::singleline(&mut form.connections).desired_width(60.0))
+                    .labelled_by(name.id)
+                    .on_hover_text(fl!(l, "crowd-connections-tip"));
+            });
+            match problem {
+                Some(CrowdProblem::Connections) => {
+                    error_label(ui, &fl!(l, "crowd-bad-connections", max = MAX_CONNECTIONS))
+                }
+                Some(CrowdProblem::NotWithLayers) => {
+                    error_label(ui, &fl!(l, "crowd-not-with-layers"))
+                }
+                _ => {}
+            }
+        });
+        ui.vertical(|ui| {
+            ui.horizontal(|ui| {
+                let name = ui.label(fl!(l, "crowd-ramp"));
+                ui.add(
+                    TextEdit::singleline(&mut form.ramp)
+                        .hint_text(fl!(l, "crowd-ramp-hint"))
+                        .desired_width(60.0),
+                )
+                .labelled_by(name.id)
+                .on_hover_text(fl!(l, "crowd-ramp-tip"));
+            });
+            if problem == Some(CrowdProblem::Ramp) {
+                error_label(ui, &fl!(l, "crowd-bad-ramp"));
+            }
+        });
+        ui.vertical(|ui| {
+            ui.horizontal(|ui| {
+                let name = ui.label(fl!(l, "crowd-hello"));
+                ui.add(
+                    TextEdit::singleline(&mut form.hello)
+                        .hint_text(fl!(l, "crowd-hello-hint"))
+                        .desired_width(120.0),
+                )
+                .labelled_by(name.id)
+                .on_hover_text(fl!(l, "crowd-hello-tip"));
+            });
+            if let Some(CrowdProblem::Hello(e)) = &problem {
+                let lang = crate::ui::common::lang::lang(ui.ctx());
+                error_label(
+                    ui,
+                    &crate::ui::common::payload_words::template_error_text(lang, e),
+                );
+            }
+        });
+    });
+    problem.is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_give_a_crowd_or_a_problem() {
+        let f = |c: &str, r: &str| CrowdForm {
+            connections: c.into(),
+            ramp: r.into(),
+            hello: String::new(),
+        };
+        assert_eq!(f("1", "").config(false), Ok(None));
+        assert_eq!(f("", "").config(true), Ok(None));
+        assert_eq!(
+            f("40", "10")
+                .config(false)
+                .map(|c| c.map(|c| c.connections)),
+            Ok(Some(40))
+        );
+        assert_eq!(f("0", "").config(false), Err(CrowdProblem::Connections));
+        assert_eq!(f("x", "").config(false), Err(CrowdProblem::Connections));
+        assert_eq!(f("5", "-1").config(false), Err(CrowdProblem::Ramp));
+        assert_eq!(f("5", "").config(true), Err(CrowdProblem::NotWithLayers));
+        let mut g = f("3", "");
+        g.hello = "{seq} 你好".into();
+        assert!(g.config(false).is_ok());
+        let plan = g.plan(crate::codec::Encoding::UTF_8);
+        assert!(plan.send.is_some() && plan.templates.is_some());
+        g.hello = "{nope".into();
+        assert!(matches!(g.config(false), Err(CrowdProblem::Hello(_))));
+    }
+}
