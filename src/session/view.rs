@@ -153,6 +153,9 @@ pub struct Status {
     /// Relay: the latest upstream connection that failed in this run (its client was
     /// closed), shown whole over the log.
     pub relay_upstream_failed: Option<Box<Event>>,
+    /// Relay: the protocol of this run (true: UDP), from its listening event; its pairs
+    /// keep it whatever the tab's protocol choice says now.
+    pub relay_udp: Option<bool>,
     /// A crowd (`--connections`): its live counts and summary.
     pub crowd: Option<Arc<super::crowd::CrowdView>>,
 }
@@ -193,6 +196,7 @@ impl Status {
             tls_refused: None,
             tls_cert: None,
             relay_upstream_failed: None,
+            relay_udp: None,
             sockopts: None,
             relay_held: Default::default(),
             sequence: None,
@@ -223,6 +227,7 @@ impl Status {
         self.tls_refused = None;
         self.tls_cert = None;
         self.relay_upstream_failed = None;
+        self.relay_udp = None;
         self.sockopts = None;
         self.relay_held = Default::default();
         self.crowd = None;
@@ -247,9 +252,10 @@ impl Status {
             EventKind::Connected if crowd_first => self.state = ConnState::Connected,
             EventKind::Listening { .. } => self.state = ConnState::Listening,
             EventKind::Relay(k)
-                if matches!(**k, crate::net::relay::RelayKind::Listening { .. }) =>
+                if let crate::net::relay::RelayKind::Listening { udp, .. } = **k =>
             {
-                self.state = ConnState::Listening
+                self.state = ConnState::Listening;
+                self.relay_udp = Some(udp);
             }
             EventKind::Relay(k)
                 if matches!(**k, crate::net::relay::RelayKind::UpstreamFailed { .. }) =>

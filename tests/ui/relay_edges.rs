@@ -239,6 +239,11 @@ fn the_pair_list_marks_udp_sources_and_the_status_line_says_up_and_down() {
             .label()
             .is_some_and(|l| l.contains("ended (relay stopped)"))
     }));
+    // The pairs are that run's: switching the tab to TCP does not make them TCP pairs.
+    h.state_mut().panel_mut(Role::Relay).settings.relay.udp = false;
+    settle(&mut h);
+    assert!(h.query_by_label_contains("UDP #1").is_some());
+    assert!(h.query_by_label_contains("TCP #1").is_none());
 }
 
 #[test]

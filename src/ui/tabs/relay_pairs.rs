@@ -16,6 +16,10 @@ pub(super) fn upstream_failure(ui: &mut Ui, p: &SessionPanel) {
     let Some(ev) = &p.st.relay_upstream_failed else {
         return;
     };
+    // A TCP run's failure is not shown once the tab is switched to UDP.
+    if p.st.relay_udp != Some(p.settings.relay.udp) {
+        return;
+    }
     let text = crate::i18n::describe_in(p.lang, ev);
     let text = match ev.client {
         Some(pair) => format!("#{pair} {text}"),
@@ -43,7 +47,8 @@ pub(super) fn pair_panel(ui: &mut Ui, p: &mut SessionPanel) {
 fn pair_list(ui: &mut Ui, p: &mut SessionPanel) {
     let lang = p.lang;
     let l = loader(lang);
-    let udp = p.settings.relay.udp;
+    // The pairs are the last run's: its protocol, not the tab's choice now.
+    let udp = p.st.relay_udp.unwrap_or(p.settings.relay.udp);
     let running = p.is_running();
     ui.label(RichText::new(fl!(l, "relay-pairs")).strong());
     let shared = p.runtime().shared();
