@@ -129,3 +129,39 @@ fn simple_mode_is_on_at_a_first_start_in_chinese_and_stays_as_chosen() {
     c.set_lang(Lang::Zh);
     assert_eq!(c.settings.simple, Some(false));
 }
+
+/// The Relay tab on a projector, in 简体中文 simple mode with its faults open (as it
+/// starts): the settings over the log scroll within half of the tab, so the log (from its
+/// toolbar to the status line) keeps at least 40 % at 100 %, 125 % and 150 %.
+#[test]
+fn the_relay_tab_keeps_its_log_on_a_projector_with_the_faults_open() {
+    for zoom in [1.0_f32, 1.25, 1.5] {
+        let Some(mut app) = zh::chinese_app() else {
+            return;
+        };
+        app.classroom.settings.network_panel = false;
+        app.classroom.settings.learn = false;
+        app.classroom.settings.simple = Some(true);
+        app.tab = Role::Relay;
+        let mut h = sized(app, 1024.0 / zoom, 600.0 / zoom);
+        settle(&mut h);
+        assert!(
+            h.state().panel(Role::Relay).settings.relay.faults_open,
+            "the faults start open"
+        );
+        let tab_top = top(&h, "关于套接字");
+        let log_top = top(&h, "日志");
+        let status = top(&h, "自清除以来");
+        assert!(
+            tab_top < log_top && log_top < status,
+            "{tab_top} {log_top} {status}"
+        );
+        let share = (status - log_top) / (status - tab_top);
+        assert!(
+            share >= 0.4,
+            "at {:.0} %: the log has {:.1} % of the tab",
+            zoom * 100.0,
+            share * 100.0
+        );
+    }
+}

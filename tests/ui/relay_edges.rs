@@ -278,7 +278,9 @@ fn a_failed_upstream_is_said_whole_and_wrapped_at_150_percent() {
     );
     // The whole reason is there (the system's words name the address).
     assert!(
-        h.query_by_label_contains(&format!("{closed}")).is_some(),
+        h.query_all_by_label_contains(&format!("{closed}"))
+            .next()
+            .is_some(),
         "the reason names the port"
     );
 }

@@ -177,7 +177,7 @@ pub(super) fn show(ui: &mut Ui, lang: Lang, r: &mut RelaySettings, tab_h: f32, a
             ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
             egui::ScrollArea::both()
                 .id_salt("relay-faults-scroll")
-                .max_height((tab_h * FAULTS_SHARE).max(80.0))
+                .max_height(section_height(ui, tab_h, FAULTS_SHARE))
                 .show(ui, |ui| grid(ui, lang, r, advanced));
         });
     if header.header_response.clicked() {
@@ -306,4 +306,14 @@ fn unit_picker(ui: &mut Ui, lang: Lang, id: Id, unit: &mut CutUnit) {
         })
         .response
         .on_hover_text(fl!(l, "relay-unit-tip"));
+}
+
+/// The height a scrolling section over the log may take: its share of the tab, but never
+/// so much that the log below (with its toolbar and the status line) drops under about
+/// eight rows; at least two rows of its own.
+pub(super) fn section_height(ui: &Ui, tab_h: f32, share: f32) -> f32 {
+    let row = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
+    let keep_for_log = 10.0 * row;
+    let room = ui.available_height() - keep_for_log;
+    (tab_h * share).min(room).max(2.0 * row)
 }

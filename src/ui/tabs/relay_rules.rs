@@ -57,7 +57,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, tab_h: f32) {
             ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
             egui::ScrollArea::vertical()
                 .id_salt("relay-rw-scroll")
-                .max_height((tab_h * RULES_SHARE).max(60.0))
+                .max_height(super::relay_faults::section_height(ui, tab_h, RULES_SHARE))
                 .show(ui, |ui| rules(ui, p));
         });
     if header.header_response.clicked() {
@@ -257,7 +257,7 @@ fn queue(ui: &mut Ui, p: &mut SessionPanel, tab_h: f32) {
     });
     egui::ScrollArea::vertical()
         .id_salt("relay-ic-scroll")
-        .max_height((tab_h * QUEUE_SHARE).max(80.0))
+        .max_height(super::relay_faults::section_height(ui, tab_h, QUEUE_SHARE))
         .show(ui, |ui| {
             for h in held.iter().take(SHOWN) {
                 let edit = live

@@ -19,6 +19,32 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
     p.kit.lang = p.lang;
     p.refresh();
     let tiny = tab_h < 400.0;
+    // On a short tab (1024×600, or zoomed) the settings over the log scroll within half of
+    // it, so the log keeps its rows for the class whatever is open above it.
+    let top_max = if tab_h < crate::ui::common::layout::SHORT_TAB {
+        (tab_h * 0.5).max(120.0)
+    } else {
+        f32::INFINITY
+    };
+    ui.scope(|ui| {
+        // A solid bar: a floating one would lie over the fields at the right.
+        ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
+        egui::ScrollArea::vertical()
+            .id_salt("relay-top")
+            .max_height(top_max)
+            .auto_shrink([false, true])
+            .show(ui, |ui| settings(ui, p, notify, tab_h, tiny));
+    });
+    // Over the log, outside the scrolling settings: always in sight.
+    super::relay_pairs::upstream_failure(ui, p);
+    ui.separator();
+    super::relay_pairs::pair_panel(ui, p);
+    egui::CentralPanel::no_frame().show(ui, |ui| super::session_panel::log_panel(ui, p, tiny));
+}
+
+/// The settings over the log: the about line, the addresses, the toolbar, the faults and
+/// the rewrite rules.
+fn settings(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>, tab_h: f32, tiny: bool) {
     super::session_panel::about_line(ui, p, tiny);
     let editable = !p.is_running();
     let valid = ui
@@ -59,10 +85,6 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
         super::relay_rules::show(ui, p, tab_h);
     }
     one_section_open(&mut p.settings.relay, faults_were_open);
-    super::relay_pairs::upstream_failure(ui, p);
-    ui.separator();
-    super::relay_pairs::pair_panel(ui, p);
-    egui::CentralPanel::no_frame().show(ui, |ui| super::session_panel::log_panel(ui, p, tiny));
 }
 
 /// Listen host and port, server host and port: true when all four are valid.
