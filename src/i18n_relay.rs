@@ -3,7 +3,7 @@
 //! what a fault did to it.
 
 use crate::i18n::{Lang, loader};
-use crate::net::relay::{Dir, FaultDone, PairEnd, RelayKind};
+use crate::net::relay::{Dir, FaultDone, Leg, PairEnd, RelayKind};
 use i18n_embed_fl::fl;
 use std::net::SocketAddr;
 
@@ -13,6 +13,15 @@ pub fn arrow(lang: Lang, d: Dir) -> String {
     match d {
         Dir::Up => fl!(l, "ev-relay-up"),
         Dir::Down => fl!(l, "ev-relay-down"),
+    }
+}
+
+/// "client side" or "server side" in `lang`.
+pub fn leg_name(lang: Lang, leg: Leg) -> String {
+    let l = loader(lang);
+    match leg {
+        Leg::Client => fl!(l, "ev-relay-leg-client"),
+        Leg::Server => fl!(l, "ev-relay-leg-server"),
     }
 }
 
@@ -74,6 +83,19 @@ pub fn describe(lang: Lang, kind: &RelayKind, local: Option<SocketAddr>) -> Stri
             };
             fl!(l, "ev-relay-upstream-failed", why = why)
         }
+        RelayKind::TlsCert { cert, source } => crate::i18n_tls::server_cert(lang, cert, source),
+        RelayKind::TlsReady { leg, info } => fl!(
+            l,
+            "ev-relay-tls-ready",
+            leg = leg_name(lang, *leg),
+            what = crate::i18n_tls::ready(lang, info)
+        ),
+        RelayKind::TlsFailed { leg, problem } => fl!(
+            l,
+            "ev-relay-tls-failed",
+            leg = leg_name(lang, *leg),
+            what = crate::i18n_tls::problem(lang, problem)
+        ),
         RelayKind::Data { dir, bytes } => format!("{} {} B", arrow(lang, *dir), bytes.len()),
         RelayKind::Fin { dir } => fl!(l, "ev-relay-fin", arrow = arrow(lang, *dir)),
         RelayKind::Reset { dir, reason } => fl!(
@@ -107,6 +129,7 @@ pub fn describe(lang: Lang, kind: &RelayKind, local: Option<SocketAddr>) -> Stri
                 PairEnd::Cut => fl!(l, "ev-relay-end-cut"),
                 PairEnd::UpstreamFailed => fl!(l, "ev-relay-end-upstream-failed"),
                 PairEnd::Idle => fl!(l, "ev-relay-end-idle"),
+                PairEnd::TlsFailed => fl!(l, "ev-relay-end-tls-failed"),
                 PairEnd::Stopped => fl!(l, "ev-relay-end-stopped"),
             };
             fl!(l, "ev-relay-pair-closed", why = why)

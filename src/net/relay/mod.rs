@@ -12,6 +12,7 @@
 pub mod faults;
 pub mod host;
 mod pipe;
+mod side;
 mod tcp;
 mod udp;
 
@@ -25,6 +26,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 pub use faults::{DirFaults, Faults, Trigger};
+pub use side::Leg;
 
 /// Which way data goes through the relay.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -136,6 +138,9 @@ pub enum PairEnd {
     UpstreamFailed,
     /// UDP: the mapping was idle for the idle timeout.
     Idle,
+    /// TCP: the TLS handshake with the client or the server failed (the
+    /// [`RelayKind::TlsFailed`] before it says which and why).
+    TlsFailed,
     /// The relay stopped.
     Stopped,
 }
@@ -157,6 +162,23 @@ pub enum RelayKind {
     },
     /// The upstream connection failed; the client was closed.
     UpstreamFailed { kind: ErrorKind, detail: String },
+    /// TLS is on at the listening side: the certificate shown to clients.
+    TlsCert {
+        cert: Box<crate::net::tls::CertInfo>,
+        source: crate::net::tls::CertSource,
+    },
+    /// The TLS handshake on `leg` finished: from here that leg's bytes are shown as the
+    /// plaintext they carry.
+    TlsReady {
+        leg: Leg,
+        info: Box<crate::net::tls::TlsInfo>,
+    },
+    /// TLS on `leg` failed (the handshake, or a record later): the pair is closed. With
+    /// no pair: the relay's TLS could not be set up (a certificate file…) and it stops.
+    TlsFailed {
+        leg: Leg,
+        problem: crate::net::tls::TlsProblem,
+    },
     /// Bytes forwarded in `dir` (after faults; told as they are handed to the far side).
     Data {
         dir: Dir,
@@ -233,6 +255,12 @@ pub struct RelayConfig {
     pub max_sources: usize,
     /// TCP: the most pairs at once (more clients are closed at once).
     pub max_pairs: usize,
+    /// TCP: end TLS from the clients (the TCP Server tab's TLS: a certificate and key, or
+    /// a self-signed one).
+    pub tls_listen: Option<crate::net::tls::TlsOptions>,
+    /// TCP: start TLS to the server (the TCP Client tab's TLS: a CA file, a pin or
+    /// insecure; SNI from the host of `to` unless set).
+    pub tls_upstream: Option<crate::net::tls::TlsOptions>,
 }
 
 impl RelayConfig {
@@ -247,6 +275,8 @@ impl RelayConfig {
             idle_timeout: Duration::from_secs(60),
             max_sources: 1024,
             max_pairs: 1000,
+            tls_listen: None,
+            tls_upstream: None,
         }
     }
 }

@@ -24,6 +24,8 @@ pub(crate) enum Msg {
     Fin,
     /// The reader's side reset (or failed).
     Reset(ResetReason),
+    /// TLS on the reader's side failed (told by the reader).
+    Tls,
 }
 
 /// A deliberate end of the pair, from a fault.
@@ -37,6 +39,8 @@ pub(crate) enum Cut {
 pub(crate) enum End {
     Fin,
     Reset(ResetReason),
+    /// TLS on the reading side failed.
+    Tls,
     Cut(Cut),
     /// Writing to the far side failed.
     Failed(io::Error),
@@ -356,6 +360,7 @@ impl Pipe {
                 Msg::Data(b, at) => (b, at),
                 Msg::Fin => return End::Fin,
                 Msg::Reset(r) => return End::Reset(r),
+                Msg::Tls => return End::Tls,
             };
             if let Some(hold) = self.faults.merge.filter(|_| !self.datagrams) {
                 let mut chunks = 1;

@@ -3,18 +3,19 @@
 //! carried their FIN, or one side resets.
 
 use super::pipe::{Cut, End, Msg, Pipe, QUEUE};
+use super::side::{Got, Leg, Side};
 use super::{Dir, FaultDone, Hub, PairEnd, RelayConfig, RelayKind};
+use crate::net::tls::{Built, TlsProblem};
 use crate::net::ResetReason;
 use crate::net::error::{ErrorKind, Op, describe};
 use crossbeam_channel::{SendTimeoutError, Sender};
-use std::io::{self, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::io;
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 const STEP: Duration = Duration::from_millis(50);
-const CHUNK: usize = 16 * 1024;
 
 /// Binds `listen`, returning the listener or telling why not.
 fn bind(config: &RelayConfig, hub: &Hub) -> Option<TcpListener> {
@@ -45,11 +46,37 @@ fn bind(config: &RelayConfig, hub: &Hub) -> Option<TcpListener> {
     None
 }
 
+/// What every pair of a relay shares.
+struct PairCtx {
+    config: RelayConfig,
+    hub: Hub,
+    seed: u64,
+    tls: TlsSides,
+}
+
+/// The relay's TLS, built at its start; None (told) if a file or a name is wrong.
+fn tls_sides(config: &RelayConfig, hub: &Hub) -> Option<TlsSides> {
+    match TlsSides::build(config) {
+        Ok(t) => {
+            if let Some(Built::Server { cert, source, .. }) = &t.listen {
+                let (cert, source) = (cert.clone(), source.clone());
+                hub.emit(None, None, RelayKind::TlsCert { cert, source });
+            }
+            Some(t)
+        }
+        Err((leg, problem)) => {
+            hub.emit(None, None, RelayKind::TlsFailed { leg, problem });
+            None
+        }
+    }
+}
+
 /// Runs until the relay stops; the address it listened on (None if it could not).
 pub(super) fn run(config: RelayConfig, mut hub: Hub) -> Option<SocketAddr> {
     // Each client's upstream connection resolves the name again; this says a name that
     // never will at the start.
     super::resolve_upstream(&config, &hub)?;
+    let tls = tls_sides(&config, &hub)?;
     let listener = bind(&config, &hub)?;
     if let Err(e) = listener.set_nonblocking(true) {
         hub.error(None, None, &e, Op::Listen, &config.listen);
@@ -66,33 +93,38 @@ pub(super) fn run(config: RelayConfig, mut hub: Hub) -> Option<SocketAddr> {
             udp: false,
         },
     );
-    let config = Arc::new(config);
+    let max_pairs = config.max_pairs;
+    let ctx = Arc::new(PairCtx {
+        config,
+        hub: hub.clone(),
+        seed,
+        tls,
+    });
     let live = Arc::new(AtomicUsize::new(0));
     let mut next = 0u64;
     while !hub.stopping() {
         match listener.accept() {
             Ok((c, peer)) => {
                 next += 1;
-                if live.load(Ordering::Relaxed) >= config.max_pairs {
+                if live.load(Ordering::Relaxed) >= max_pairs {
                     hub.emit(
                         Some(next),
                         Some(peer),
                         RelayKind::Error {
                             kind: ErrorKind::Refused,
                             detail: format!(
-                                "client {peer} closed at once: {} pairs are open already",
-                                config.max_pairs
+                                "client {peer} closed at once: {max_pairs} pairs are open already"
                             ),
                         },
                     );
                     continue;
                 }
                 live.fetch_add(1, Ordering::Relaxed);
-                let (cfg, h, l, id) = (config.clone(), hub.clone(), live.clone(), next);
+                let (ctx, l, id) = (ctx.clone(), live.clone(), next);
                 let spawned = std::thread::Builder::new()
                     .name(format!("relay-pair-{id}"))
                     .spawn(move || {
-                        pair(c, peer, id, &cfg, &h, seed);
+                        pair(c, peer, id, &ctx);
                         l.fetch_sub(1, Ordering::Relaxed);
                     });
                 if spawned.is_err() {
@@ -111,7 +143,7 @@ pub(super) fn run(config: RelayConfig, mut hub: Hub) -> Option<SocketAddr> {
                 std::thread::sleep(Duration::from_millis(5));
             }
             Err(e) => {
-                hub.error(None, None, &e, Op::Accept, &config.listen);
+                hub.error(None, None, &e, Op::Accept, &ctx.config.listen);
                 std::thread::sleep(STEP);
             }
         }
@@ -143,9 +175,60 @@ fn connect(to: &str, timeout: Duration) -> Result<TcpStream, (ErrorKind, String)
     Err(describe(&e, Op::Connect, to))
 }
 
-/// One client and its upstream, from accept to the end of both directions.
-fn pair(c: TcpStream, peer: SocketAddr, id: u64, config: &RelayConfig, hub: &Hub, seed: u64) {
-    hub.emit(Some(id), Some(peer), RelayKind::Accepted);
+/// The pair's TLS: what the relay built at its start for each side (None: plain).
+pub(super) struct TlsSides {
+    pub listen: Option<Built>,
+    pub upstream: Option<Built>,
+}
+
+impl TlsSides {
+    /// Builds the TLS the configuration asks for; the problem (with the leg) if it cannot.
+    pub fn build(config: &RelayConfig) -> Result<TlsSides, (Leg, TlsProblem)> {
+        let listen = match &config.tls_listen {
+            Some(o) => Some(crate::net::tls::build(o, true, "").map_err(|p| (Leg::Client, p))?),
+            None => None,
+        };
+        let host = crate::net::addr::split_host_port(&config.to)
+            .map(|(h, _)| h)
+            .unwrap_or_default();
+        let upstream = match &config.tls_upstream {
+            Some(o) => Some(crate::net::tls::build(o, false, &host).map_err(|p| (Leg::Server, p))?),
+            None => None,
+        };
+        Ok(TlsSides { listen, upstream })
+    }
+}
+
+/// Wraps a socket of the pair in its TLS (if any), telling the handshake's end; None
+/// (told, with the pair closed) if the handshake failed.
+fn wrap(
+    sock: TcpStream,
+    built: Option<&Built>,
+    leg: Leg,
+    ids: (u64, SocketAddr),
+    hub: &Hub,
+) -> Option<(Side, Vec<u8>)> {
+    let Some(built) = built else {
+        return Some((Side::plain(sock), Vec::new()));
+    };
+    let (id, peer) = ids;
+    match Side::tls(sock, built, &hub.stop) {
+        Ok((side, info, early)) => {
+            let info = Box::new(info);
+            hub.emit(Some(id), Some(peer), RelayKind::TlsReady { leg, info });
+            Some((side, early))
+        }
+        Err(problem) => {
+            hub.emit(Some(id), Some(peer), RelayKind::TlsFailed { leg, problem });
+            let why = PairEnd::TlsFailed;
+            hub.emit(Some(id), Some(peer), RelayKind::PairClosed { why });
+            None
+        }
+    }
+}
+
+/// The upstream connection, told; None (told, with the pair closed) if it failed.
+fn upstream(peer: SocketAddr, id: u64, config: &RelayConfig, hub: &Hub) -> Option<TcpStream> {
     let s = match connect(&config.to, config.connect_timeout) {
         Ok(s) => s,
         Err((kind, detail)) => {
@@ -154,10 +237,9 @@ fn pair(c: TcpStream, peer: SocketAddr, id: u64, config: &RelayConfig, hub: &Hub
                 Some(peer),
                 RelayKind::UpstreamFailed { kind, detail },
             );
-            drop(c);
             let why = PairEnd::UpstreamFailed;
             hub.emit(Some(id), Some(peer), RelayKind::PairClosed { why });
-            return;
+            return None;
         }
     };
     if let (Ok(local), Ok(upstream)) = (s.local_addr(), s.peer_addr()) {
@@ -170,26 +252,50 @@ fn pair(c: TcpStream, peer: SocketAddr, id: u64, config: &RelayConfig, hub: &Hub
             },
         );
     }
+    Some(s)
+}
+
+/// One client and its upstream, from accept to the end of both directions.
+fn pair(c: TcpStream, peer: SocketAddr, id: u64, ctx: &PairCtx) {
+    let hub = &ctx.hub;
+    hub.emit(Some(id), Some(peer), RelayKind::Accepted);
+    let Some(s) = upstream(peer, id, &ctx.config, hub) else {
+        return;
+    };
     for sock in [&c, &s] {
         let _ = sock.set_nonblocking(false);
         let _ = sock.set_nodelay(true);
         let _ = sock.set_read_timeout(Some(STEP));
         let _ = sock.set_write_timeout(Some(STEP));
     }
+    let Some((c, early_up)) = wrap(c, ctx.tls.listen.as_ref(), Leg::Client, (id, peer), hub)
+    else {
+        return;
+    };
+    let Some((s, early_down)) = wrap(s, ctx.tls.upstream.as_ref(), Leg::Server, (id, peer), hub)
+    else {
+        return;
+    };
     let closing = AtomicBool::new(false);
     let ends: Vec<Option<PairEnd>> = std::thread::scope(|scope| {
         let mut writers = Vec::new();
-        for dir in [Dir::Up, Dir::Down] {
+        for (dir, early) in [(Dir::Up, early_up), (Dir::Down, early_down)] {
             let (src, dst) = match dir {
                 Dir::Up => (&c, &s),
                 Dir::Down => (&s, &c),
             };
             let (tx, rx) = crossbeam_channel::bounded(QUEUE);
             let closing = &closing;
-            scope.spawn(move || read_side(src, &tx, hub, closing));
-            let mut pipe = Pipe::new(dir, id, peer, hub.clone(), seed, false);
+            let leg = match dir {
+                Dir::Up => Leg::Client,
+                Dir::Down => Leg::Server,
+            };
+            let ids = (id, peer);
+            scope.spawn(move || read_side(src, early, &tx, hub, closing, (leg, ids)));
+            let mut pipe = Pipe::new(dir, id, peer, hub.clone(), ctx.seed, false);
             writers.push(scope.spawn(move || {
-                let mut write = |b: &[u8]| write_all(dst, b, closing, hub);
+                let gone = || closing.load(Ordering::Relaxed) || hub.stopping();
+                let mut write = |b: &[u8]| dst.write_all(b, &gone);
                 let end = pipe.run(&rx, &mut write, closing);
                 let why = end_reason(&end);
                 finish(&pipe, end, src, dst, closing);
@@ -205,6 +311,8 @@ fn pair(c: TcpStream, peer: SocketAddr, id: u64, config: &RelayConfig, hub: &Hub
     drop((c, s));
     let why = if ends.contains(&Some(PairEnd::Cut)) {
         PairEnd::Cut
+    } else if ends.contains(&Some(PairEnd::TlsFailed)) {
+        PairEnd::TlsFailed
     } else if ends.contains(&Some(PairEnd::Reset)) {
         PairEnd::Reset
     } else if hub.stopping() {
@@ -220,41 +328,45 @@ fn end_reason(end: &End) -> Option<PairEnd> {
     match end {
         End::Cut(_) => Some(PairEnd::Cut),
         End::Reset(_) | End::Failed(_) => Some(PairEnd::Reset),
+        End::Tls => Some(PairEnd::TlsFailed),
         End::Fin | End::Gone => None,
     }
 }
 
 /// Carries out how a direction ended onto the sockets, and tells it.
-fn finish(pipe: &Pipe, end: End, src: &TcpStream, dst: &TcpStream, closing: &AtomicBool) {
+fn finish(pipe: &Pipe, end: End, src: &Side, dst: &Side, closing: &AtomicBool) {
     let tell = |kind| pipe.hub.emit(Some(pipe.pair), Some(pipe.peer), kind);
-    let rst = |s: &TcpStream| {
-        let _ = socket2::SockRef::from(s).set_linger(Some(Duration::ZERO));
-    };
     match end {
         End::Fin => {
-            let _ = dst.shutdown(Shutdown::Write);
+            dst.shutdown_write();
             tell(RelayKind::Fin { dir: pipe.dir });
         }
         End::Reset(reason) => {
             if !closing.swap(true, Ordering::Relaxed) {
-                rst(dst);
+                dst.reset_on_close();
                 tell(RelayKind::Reset {
                     dir: pipe.dir,
                     reason,
                 });
             }
         }
+        End::Tls => {
+            // Told by the reader (TlsFailed): the other side is reset.
+            if !closing.swap(true, Ordering::Relaxed) {
+                dst.reset_on_close();
+            }
+        }
         End::Cut(cut) => {
             if !closing.swap(true, Ordering::Relaxed) {
                 let what = match cut {
                     Cut::Reset => {
-                        rst(src);
-                        rst(dst);
+                        src.reset_on_close();
+                        dst.reset_on_close();
                         FaultDone::Reset
                     }
                     Cut::Close => {
-                        let _ = src.shutdown(Shutdown::Write);
-                        let _ = dst.shutdown(Shutdown::Write);
+                        src.shutdown_write();
+                        dst.shutdown_write();
                         FaultDone::Closed
                     }
                 };
@@ -267,7 +379,7 @@ fn finish(pipe: &Pipe, end: End, src: &TcpStream, dst: &TcpStream, closing: &Ato
         End::Failed(e) => {
             // The far side is gone (reset): carried back to the side this data came from.
             if !closing.swap(true, Ordering::Relaxed) {
-                rst(src);
+                src.reset_on_close();
                 let reason = reset_reason(&e);
                 let back = match pipe.dir {
                     Dir::Up => Dir::Down,
@@ -289,29 +401,6 @@ fn reset_reason(e: &io::Error) -> ResetReason {
     }
 }
 
-fn waiting(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
-    )
-}
-
-/// Writes all of `b`, a step at a time, giving up (quietly) once the pair closes.
-fn write_all(mut s: &TcpStream, mut b: &[u8], closing: &AtomicBool, hub: &Hub) -> io::Result<()> {
-    while !b.is_empty() {
-        if closing.load(Ordering::Relaxed) || hub.stopping() {
-            return Ok(());
-        }
-        match s.write(b) {
-            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-            Ok(n) => b = &b[n..],
-            Err(e) if waiting(&e) => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
-}
-
 /// Hands a message to the writer, waiting while its queue is full (back-pressure).
 fn hand(tx: &Sender<Msg>, mut m: Msg, closing: &AtomicBool, hub: &Hub) -> bool {
     loop {
@@ -328,18 +417,34 @@ fn hand(tx: &Sender<Msg>, mut m: Msg, closing: &AtomicBool, hub: &Hub) -> bool {
     }
 }
 
-/// Reads one side until FIN, a reset, or the pair closing.
-fn read_side(mut src: &TcpStream, tx: &Sender<Msg>, hub: &Hub, closing: &AtomicBool) {
-    let mut buf = vec![0u8; CHUNK];
+/// Reads one side until FIN, a reset, or the pair closing; `early`: plaintext that came
+/// with the end of the TLS handshake, handed on first.
+fn read_side(
+    src: &Side,
+    early: Vec<u8>,
+    tx: &Sender<Msg>,
+    hub: &Hub,
+    closing: &AtomicBool,
+    (leg, (id, peer)): (Leg, (u64, SocketAddr)),
+) {
+    if !early.is_empty() && !hand(tx, Msg::Data(early, Instant::now()), closing, hub) {
+        return;
+    }
+    let mut buf = vec![0u8; super::side::RAW];
     loop {
         if closing.load(Ordering::Relaxed) || hub.stopping() {
             return;
         }
         let msg = match src.read(&mut buf) {
-            Ok(0) => Msg::Fin,
-            Ok(n) => Msg::Data(buf[..n].to_vec(), Instant::now()),
-            Err(e) if waiting(&e) => continue,
-            Err(e) => Msg::Reset(reset_reason(&e)),
+            Got::Fin => Msg::Fin,
+            Got::Data(d) if d.is_empty() => continue,
+            Got::Data(d) => Msg::Data(d, Instant::now()),
+            Got::Wait => continue,
+            Got::Failed(e) => Msg::Reset(reset_reason(&e)),
+            Got::Tls(problem) => {
+                hub.emit(Some(id), Some(peer), RelayKind::TlsFailed { leg, problem });
+                Msg::Tls
+            }
         };
         let last = !matches!(msg, Msg::Data(..));
         if !hand(tx, msg, closing, hub) || last {

@@ -57,6 +57,12 @@ fn first_bound(text: &str, hub: &Hub) -> Option<UdpSocket> {
 
 /// Runs until the relay stops; the address it listened on (None if it could not).
 pub(super) fn run(config: RelayConfig, mut hub: Hub) -> Option<SocketAddr> {
+    if config.tls_listen.is_some() || config.tls_upstream.is_some() {
+        let detail = "TLS is for a TCP relay: a UDP relay forwards datagrams as they are".into();
+        let kind = crate::net::ErrorKind::BadPayload;
+        hub.emit(None, None, RelayKind::Error { kind, detail });
+        return None;
+    }
     let to = super::resolve_upstream(&config, &hub)?;
     let sock = first_bound(&config.listen, &hub)?;
     let _ = sock.set_read_timeout(Some(STEP));
