@@ -34,6 +34,7 @@ mod record_throughput;
 mod relay;
 mod relay_faults;
 mod relay_runtime;
+mod relay_tls;
 mod resources;
 mod rule_captures;
 mod rx_check;

@@ -371,6 +371,12 @@ impl Hub {
     }
 }
 
+/// Reads the TLS files and checks the SNI name a TCP relay's start will use: the leg and
+/// the problem of the first that is wrong.
+pub fn check_tls(config: &RelayConfig) -> Result<(), (Leg, crate::net::tls::TlsProblem)> {
+    tcp::check_tls(config)
+}
+
 /// A running relay: its thread, its events and its counters.
 pub struct Relay {
     events: Receiver<RelayEvent>,

@@ -5,9 +5,9 @@
 use super::pipe::{Cut, End, Msg, Pipe, QUEUE};
 use super::side::{Got, Leg, Side};
 use super::{Dir, FaultDone, Hub, PairEnd, RelayConfig, RelayKind};
-use crate::net::tls::{Built, TlsProblem};
 use crate::net::ResetReason;
 use crate::net::error::{ErrorKind, Op, describe};
+use crate::net::tls::{Built, TlsProblem};
 use crossbeam_channel::{SendTimeoutError, Sender};
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -199,6 +199,15 @@ impl TlsSides {
     }
 }
 
+/// Reads the TLS files and checks the names the relay's start will use, to say a wrong
+/// one first (a listening side without a certificate is left to the start, which makes
+/// the self-signed one).
+pub(super) fn check_tls(config: &RelayConfig) -> Result<(), (Leg, TlsProblem)> {
+    let mut c = config.clone();
+    c.tls_listen = c.tls_listen.filter(|o| o.cert.is_some());
+    TlsSides::build(&c).map(|_| ())
+}
+
 /// Wraps a socket of the pair in its TLS (if any), telling the handshake's end; None
 /// (told, with the pair closed) if the handshake failed.
 fn wrap(
@@ -268,8 +277,7 @@ fn pair(c: TcpStream, peer: SocketAddr, id: u64, ctx: &PairCtx) {
         let _ = sock.set_read_timeout(Some(STEP));
         let _ = sock.set_write_timeout(Some(STEP));
     }
-    let Some((c, early_up)) = wrap(c, ctx.tls.listen.as_ref(), Leg::Client, (id, peer), hub)
-    else {
+    let Some((c, early_up)) = wrap(c, ctx.tls.listen.as_ref(), Leg::Client, (id, peer), hub) else {
         return;
     };
     let Some((s, early_down)) = wrap(s, ctx.tls.upstream.as_ref(), Leg::Server, (id, peer), hub)
