@@ -27,6 +27,7 @@ mod packets;
 mod pause_reading;
 mod port_errors;
 mod relay;
+mod relay_tls;
 mod replay;
 mod roster;
 mod rule_typing;

@@ -23,6 +23,7 @@ pub(super) mod pause_toggle;
 pub(super) mod port_failure;
 pub(super) mod relay_form;
 pub(super) mod relay_tab;
+pub(super) mod relay_tls;
 pub(super) mod session_panel;
 pub(super) mod settings;
 pub(super) mod status_words;

@@ -27,13 +27,16 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
     let editable = !p.is_running();
     let valid = ui
         .horizontal_wrapped(|ui| address_fields(ui, p, editable))
-        .inner;
+        .inner
+        && p.settings.relay.tls().is_ok();
     ui.horizontal_wrapped(|ui| {
         super::controls::main_button(ui, p, valid, notify);
         ui.separator();
         protocol(ui, p, editable);
         ui.separator();
         seed(ui, p, editable);
+        ui.separator();
+        super::relay_tls::show(ui, p, editable);
     });
     faults(ui, p, tab_h);
     apply_live_faults(p);
