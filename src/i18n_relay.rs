@@ -29,7 +29,7 @@ pub fn leg_name(lang: Lang, leg: Leg) -> String {
 pub fn fault(lang: Lang, what: &FaultDone) -> String {
     let l = loader(lang);
     match what {
-        FaultDone::Delayed { ms } => fl!(l, "ev-fault-delayed", ms = ms.to_string()),
+        FaultDone::Delayed { ms, .. } => fl!(l, "ev-fault-delayed", ms = ms.to_string()),
         FaultDone::Dropped { len } => fl!(l, "ev-fault-dropped", len = len.to_string()),
         FaultDone::Duplicated { len } => fl!(l, "ev-fault-duplicated", len = len.to_string()),
         FaultDone::Reordered { behind } => {
@@ -97,7 +97,7 @@ pub fn describe(lang: Lang, kind: &RelayKind, local: Option<SocketAddr>) -> Stri
             what = crate::i18n_tls::problem(lang, problem)
         ),
         RelayKind::Data { dir, bytes } => format!("{} {} B", arrow(lang, *dir), bytes.len()),
-        RelayKind::Fin { dir } => fl!(l, "ev-relay-fin", arrow = arrow(lang, *dir)),
+        RelayKind::Fin { dir, .. } => fl!(l, "ev-relay-fin", arrow = arrow(lang, *dir)),
         RelayKind::Reset { dir, reason } => fl!(
             l,
             "ev-relay-reset",

@@ -18,6 +18,7 @@ mod pause_reading;
 mod privacy;
 mod record_pcapng;
 mod relay;
+mod relay_pcap;
 mod relay_tls;
 mod replay;
 mod rules;

@@ -66,8 +66,14 @@ impl Dir {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "fault", rename_all = "kebab-case")]
 pub enum FaultDone {
-    /// This chunk was held `ms` milliseconds (latency ± jitter).
-    Delayed { ms: u64 },
+    /// This chunk was held `ms` milliseconds (latency ± jitter): it was read from its
+    /// side at `read_us` (µs since the Unix epoch; 0 in records made before it was kept)
+    /// and is written to the other now (the pcapng puts each leg's packet at its time).
+    Delayed {
+        ms: u64,
+        #[serde(default, skip_serializing_if = "is_zero")]
+        read_us: i64,
+    },
     /// A datagram of `len` bytes was dropped.
     Dropped { len: usize },
     /// A datagram was sent twice.
@@ -185,8 +191,13 @@ pub enum RelayKind {
         #[serde(with = "hex_bytes")]
         bytes: Vec<u8>,
     },
-    /// A FIN from the side `dir` starts at, carried to the other side (half-close).
-    Fin { dir: Dir },
+    /// A FIN from the side `dir` starts at, carried to the other side (half-close): read
+    /// at `read_us` (µs since the Unix epoch; 0 in older records), carried now.
+    Fin {
+        dir: Dir,
+        #[serde(default, skip_serializing_if = "is_zero")]
+        read_us: i64,
+    },
     /// An RST (or a failure) on the side `dir` starts at, carried to the other side as RST.
     Reset { dir: Dir, reason: ResetReason },
     /// A fault acted on `dir`.
@@ -221,6 +232,10 @@ pub struct RelayEvent {
     pub local: Option<SocketAddr>,
     #[serde(flatten)]
     pub kind: RelayKind,
+}
+
+fn is_zero(v: &i64) -> bool {
+    *v == 0
 }
 
 mod hex_bytes {

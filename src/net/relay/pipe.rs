@@ -20,8 +20,8 @@ const STEP: Duration = Duration::from_millis(50);
 /// What a reader hands its writer.
 pub(crate) enum Msg {
     Data(Vec<u8>, Instant),
-    /// The reader's side sent FIN.
-    Fin,
+    /// The reader's side sent FIN (read then).
+    Fin(Instant),
     /// The reader's side reset (or failed).
     Reset(ResetReason),
     /// TLS on the reader's side failed (told by the reader).
@@ -37,7 +37,8 @@ pub(crate) enum Cut {
 
 /// Why a writer stopped.
 pub(crate) enum End {
-    Fin,
+    /// The FIN read then was carried.
+    Fin(Instant),
     Reset(ResetReason),
     /// TLS on the reading side failed.
     Tls,
@@ -222,8 +223,10 @@ impl Pipe {
             if !self.nap(due, closing) {
                 return Ok(());
             }
-            let ms = read_at.elapsed().as_millis() as u64;
-            self.fault(FaultDone::Delayed { ms });
+            let held = read_at.elapsed();
+            let ms = held.as_millis() as u64;
+            let read_us = crate::net::now_us() - held.as_micros() as i64;
+            self.fault(FaultDone::Delayed { ms, read_us });
         }
         if !bytes.is_empty() && self.dice.chance(self.faults.corrupt) {
             let k = self.dice.below(bytes.len());
@@ -358,7 +361,7 @@ impl Pipe {
             self.refresh_faults();
             let (mut bytes, at) = match msg {
                 Msg::Data(b, at) => (b, at),
-                Msg::Fin => return End::Fin,
+                Msg::Fin(at) => return End::Fin(at),
                 Msg::Reset(r) => return End::Reset(r),
                 Msg::Tls => return End::Tls,
             };

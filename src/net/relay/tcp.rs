@@ -337,7 +337,7 @@ fn end_reason(end: &End) -> Option<PairEnd> {
         End::Cut(_) => Some(PairEnd::Cut),
         End::Reset(_) | End::Failed(_) => Some(PairEnd::Reset),
         End::Tls => Some(PairEnd::TlsFailed),
-        End::Fin | End::Gone => None,
+        End::Fin(_) | End::Gone => None,
     }
 }
 
@@ -345,9 +345,13 @@ fn end_reason(end: &End) -> Option<PairEnd> {
 fn finish(pipe: &Pipe, end: End, src: &Side, dst: &Side, closing: &AtomicBool) {
     let tell = |kind| pipe.hub.emit(Some(pipe.pair), Some(pipe.peer), kind);
     match end {
-        End::Fin => {
+        End::Fin(at) => {
             dst.shutdown_write();
-            tell(RelayKind::Fin { dir: pipe.dir });
+            let read_us = crate::net::now_us() - at.elapsed().as_micros() as i64;
+            tell(RelayKind::Fin {
+                dir: pipe.dir,
+                read_us,
+            });
         }
         End::Reset(reason) => {
             if !closing.swap(true, Ordering::Relaxed) {
@@ -444,7 +448,7 @@ fn read_side(
             return;
         }
         let msg = match src.read(&mut buf) {
-            Got::Fin => Msg::Fin,
+            Got::Fin => Msg::Fin(Instant::now()),
             Got::Data(d) if d.is_empty() => continue,
             Got::Data(d) => Msg::Data(d, Instant::now()),
             Got::Wait => continue,
