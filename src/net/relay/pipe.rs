@@ -67,6 +67,8 @@ pub(crate) struct Pipe {
     /// UDP: each chunk is a datagram (drop, duplicate, reorder apply).
     datagrams: bool,
     held: Vec<Vec<u8>>,
+    /// UDP: the bytes waiting in this writer's queue (its reader adds, this takes off).
+    pub budget: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
 }
 
 impl Pipe {
@@ -94,6 +96,7 @@ impl Pipe {
             last_due: None,
             datagrams,
             held: Vec::new(),
+            budget: None,
         }
     }
 
@@ -360,7 +363,12 @@ impl Pipe {
             };
             self.refresh_faults();
             let (mut bytes, at) = match msg {
-                Msg::Data(b, at) => (b, at),
+                Msg::Data(b, at) => {
+                    if let Some(q) = &self.budget {
+                        q.fetch_sub(b.len(), Ordering::AcqRel);
+                    }
+                    (b, at)
+                }
                 Msg::Fin(at) => return End::Fin(at),
                 Msg::Reset(r) => return End::Reset(r),
                 Msg::Tls => return End::Tls,

@@ -285,8 +285,11 @@ fn pair(c: TcpStream, peer: SocketAddr, id: u64, ctx: &PairCtx) {
         return;
     };
     let closing = AtomicBool::new(false);
+    // Four jobs a pair: a reader and a writer per direction. The down writer runs on this
+    // (the pair's) thread, which would otherwise only wait: three threads more, not four.
     let ends: Vec<Option<PairEnd>> = std::thread::scope(|scope| {
         let mut writers = Vec::new();
+        let mut here = None;
         for (dir, early) in [(Dir::Up, early_up), (Dir::Down, early_down)] {
             let (src, dst) = match dir {
                 Dir::Up => (&c, &s),
@@ -301,19 +304,30 @@ fn pair(c: TcpStream, peer: SocketAddr, id: u64, ctx: &PairCtx) {
             let ids = (id, peer);
             scope.spawn(move || read_side(src, early, &tx, hub, closing, (leg, ids)));
             let mut pipe = Pipe::new(dir, id, peer, hub.clone(), ctx.seed, false);
-            writers.push(scope.spawn(move || {
+            let writer = move || {
                 let gone = || closing.load(Ordering::Relaxed) || hub.stopping();
                 let mut write = |b: &[u8]| dst.write_all(b, &gone);
                 let end = pipe.run(&rx, &mut write, closing);
                 let why = end_reason(&end);
                 finish(&pipe, end, src, dst, closing);
                 why
-            }));
+            };
+            match dir {
+                Dir::Up => writers.push(scope.spawn(writer)),
+                Dir::Down => here = Some(writer),
+            }
         }
-        writers
-            .into_iter()
-            .map(|w| w.join().ok().flatten())
-            .collect()
+        let mut ends = Vec::new();
+        if let Some(writer) = here {
+            // A bug in it must not take the pair's thread (and its count) with it.
+            let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(writer));
+            if run.is_err() {
+                closing.store(true, Ordering::Relaxed);
+            }
+            ends.push(run.ok().flatten());
+        }
+        ends.extend(writers.into_iter().map(|w| w.join().ok().flatten()));
+        ends
     });
     // Both sockets close here (with SO_LINGER 0 where a reset is carried: RST).
     drop((c, s));

@@ -1,0 +1,87 @@
+//! `relay_pairs`: 1,000 concurrent TCP pairs echoing through the relay, the relay being a
+//! child process (`socket-tester relay --headless`, the binary this bench was built with)
+//! so its memory is its own: its peak RSS (VmHWM) against the goal of 150 MiB, with what
+//! it held before the first client, the cost per pair, and its threads.
+
+use super::{connect_retrying, echo};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn threads(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Threads:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// One 64-byte message each way on every client: all written, then all read back.
+fn echo_round(clients: &mut [TcpStream]) {
+    let msg = [b'p'; 64];
+    for c in clients.iter_mut() {
+        c.write_all(&msg).expect("write");
+    }
+    let mut back = [0u8; 64];
+    for c in clients.iter_mut() {
+        c.read_exact(&mut back).expect("echo");
+        assert_eq!(back, msg);
+    }
+}
+
+pub fn pairs(n: usize) {
+    let _ = rlimit::increase_nofile_limit(u64::from(u32::MAX));
+    let server = echo();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let at = SocketAddr::from(([127, 0, 0, 1], port));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_socket-tester"))
+        .args(["relay", "--headless", "--listen", &at.to_string()])
+        .args(["--to", &server.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the relay");
+    let pid = child.id();
+    // The first connection says it listens (and is a pair of its own, closed at once).
+    drop(connect_retrying(at));
+    std::thread::sleep(Duration::from_millis(300));
+    let idle = crate::proc_status_kib(Some(pid), "VmRSS:").unwrap_or(0.0) / 1024.0;
+    let t = Instant::now();
+    let mut clients = Vec::with_capacity(n);
+    for _ in 0..n {
+        let c = connect_retrying(at);
+        let _ = c.set_nodelay(true);
+        let _ = c.set_read_timeout(Some(Duration::from_secs(30)));
+        clients.push(c);
+    }
+    echo_round(&mut clients);
+    let connected = t.elapsed();
+    let rounds = 20;
+    let t = Instant::now();
+    for _ in 0..rounds {
+        echo_round(&mut clients);
+    }
+    let rate = (rounds * n) as f64 / t.elapsed().as_secs_f64();
+    let peak = crate::proc_status_kib(Some(pid), "VmHWM:").unwrap_or(0.0) / 1024.0;
+    let held = threads(pid);
+    drop(clients);
+    let _ = child.kill();
+    let _ = child.wait();
+    println!(
+        "BENCH relay_pairs_peak_rss {peak:.1} MiB baseline 150.0 MiB(goal) ratio {:.3}",
+        peak / 150.0
+    );
+    println!(
+        "# relay_pairs: {n} pairs open and echoing: peak RSS {peak:.1} MiB (goal ≤ 150: {}), {idle:.1} MiB before the first client, {:.1} KiB a pair, {held} threads; all connected and echoed once in {:.2} s; then {rate:.0} round trips/s",
+        if peak <= 150.0 { "within" } else { "OUTSIDE" },
+        (peak - idle) * 1024.0 / n as f64,
+        connected.as_secs_f64()
+    );
+}
