@@ -33,9 +33,34 @@ fn echo_round(clients: &mut [TcpStream]) {
     }
 }
 
+/// `n` clients to `at`, each echoed once, then `rounds` rounds: round trips a second, and
+/// the clients (still open).
+fn echo_rate(at: SocketAddr, n: usize, rounds: usize) -> (f64, Vec<TcpStream>, Duration) {
+    let t = Instant::now();
+    let mut clients = Vec::with_capacity(n);
+    for _ in 0..n {
+        let c = connect_retrying(at);
+        let _ = c.set_nodelay(true);
+        let _ = c.set_read_timeout(Some(Duration::from_secs(30)));
+        clients.push(c);
+    }
+    echo_round(&mut clients);
+    let connected = t.elapsed();
+    let t = Instant::now();
+    for _ in 0..rounds {
+        echo_round(&mut clients);
+    }
+    let rate = (rounds * n) as f64 / t.elapsed().as_secs_f64();
+    (rate, clients, connected)
+}
+
 pub fn pairs(n: usize) {
     let _ = rlimit::increase_nofile_limit(u64::from(u32::MAX));
     let server = echo();
+    let rounds = 20;
+    // The same clients straight to the echo server: the rate's baseline.
+    let (direct, clients, _) = echo_rate(server, n, rounds);
+    drop(clients);
     let port = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -53,22 +78,7 @@ pub fn pairs(n: usize) {
     drop(connect_retrying(at));
     std::thread::sleep(Duration::from_millis(300));
     let idle = crate::proc_status_kib(Some(pid), "VmRSS:").unwrap_or(0.0) / 1024.0;
-    let t = Instant::now();
-    let mut clients = Vec::with_capacity(n);
-    for _ in 0..n {
-        let c = connect_retrying(at);
-        let _ = c.set_nodelay(true);
-        let _ = c.set_read_timeout(Some(Duration::from_secs(30)));
-        clients.push(c);
-    }
-    echo_round(&mut clients);
-    let connected = t.elapsed();
-    let rounds = 20;
-    let t = Instant::now();
-    for _ in 0..rounds {
-        echo_round(&mut clients);
-    }
-    let rate = (rounds * n) as f64 / t.elapsed().as_secs_f64();
+    let (rate, clients, connected) = echo_rate(at, n, rounds);
     let peak = crate::proc_status_kib(Some(pid), "VmHWM:").unwrap_or(0.0) / 1024.0;
     let held = threads(pid);
     drop(clients);
@@ -79,7 +89,11 @@ pub fn pairs(n: usize) {
         peak / 150.0
     );
     println!(
-        "# relay_pairs: {n} pairs open and echoing: peak RSS {peak:.1} MiB (goal ≤ 150: {}), {idle:.1} MiB before the first client, {:.1} KiB a pair, {held} threads; all connected and echoed once in {:.2} s; then {rate:.0} round trips/s",
+        "BENCH relay_pairs_echo_rate {rate:.0} round-trips/s baseline {direct:.0} round-trips/s(direct) ratio {:.3}",
+        rate / direct
+    );
+    println!(
+        "# relay_pairs: {n} pairs open and echoing: peak RSS {peak:.1} MiB (goal ≤ 150: {}), {idle:.1} MiB before the first client, {:.1} KiB a pair, {held} threads; all connected and echoed once in {:.2} s",
         if peak <= 150.0 { "within" } else { "OUTSIDE" },
         (peak - idle) * 1024.0 / n as f64,
         connected.as_secs_f64()
