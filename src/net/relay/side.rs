@@ -234,6 +234,11 @@ impl Side {
         let _ = self.sock.shutdown(Shutdown::Write);
     }
 
+    /// Wakes this side's reader (blocked in a read): the pair is closing.
+    pub fn wake_reader(&self) {
+        let _ = self.sock.shutdown(Shutdown::Read);
+    }
+
     /// Closing resets this side (SO_LINGER 0: RST).
     pub fn reset_on_close(&self) {
         let _ = socket2::SockRef::from(&self.sock).set_linger(Some(Duration::ZERO));

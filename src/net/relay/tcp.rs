@@ -274,7 +274,9 @@ fn pair(c: TcpStream, peer: SocketAddr, id: u64, ctx: &PairCtx) {
     for sock in [&c, &s] {
         let _ = sock.set_nonblocking(false);
         let _ = sock.set_nodelay(true);
-        let _ = sock.set_read_timeout(Some(STEP));
+        // A reader waits for its side as long as it is quiet (a closing pair wakes it, see
+        // `Side::wake_reader`), looking at the relay's stop flag each IDLE.
+        let _ = sock.set_read_timeout(Some(super::pipe::IDLE));
         let _ = sock.set_write_timeout(Some(STEP));
     }
     let Some((c, early_up)) = wrap(c, ctx.tls.listen.as_ref(), Leg::Client, (id, peer), hub) else {
@@ -310,6 +312,11 @@ fn pair(c: TcpStream, peer: SocketAddr, id: u64, ctx: &PairCtx) {
                 let end = pipe.run(&rx, &mut write, closing);
                 let why = end_reason(&end);
                 finish(&pipe, end, src, dst, closing);
+                if closing.load(Ordering::Relaxed) {
+                    // The other direction's reader may wait in a quiet read: wake both.
+                    src.wake_reader();
+                    dst.wake_reader();
+                }
                 why
             };
             match dir {
@@ -323,6 +330,8 @@ fn pair(c: TcpStream, peer: SocketAddr, id: u64, ctx: &PairCtx) {
             let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(writer));
             if run.is_err() {
                 closing.store(true, Ordering::Relaxed);
+                c.wake_reader();
+                s.wake_reader();
             }
             ends.push(run.ok().flatten());
         }
@@ -359,6 +368,8 @@ fn end_reason(end: &End) -> Option<PairEnd> {
 fn finish(pipe: &Pipe, end: End, src: &Side, dst: &Side, closing: &AtomicBool) {
     let tell = |kind| pipe.hub.emit(Some(pipe.pair), Some(pipe.peer), kind);
     match end {
+        // A FIN read as the pair closes is not carried (the close is).
+        End::Fin(_) if closing.load(Ordering::Relaxed) => {}
         End::Fin(at) => {
             dst.shutdown_write();
             let read_us = crate::net::now_us() - at.elapsed().as_micros() as i64;
@@ -461,7 +472,13 @@ fn read_side(
         if closing.load(Ordering::Relaxed) || hub.stopping() {
             return;
         }
-        let msg = match src.read(&mut buf) {
+        let got = src.read(&mut buf);
+        if closing.load(Ordering::Relaxed) {
+            // Woken because the pair closes (`Side::wake_reader`): what the read says
+            // (an EOF of our own making) is not the peer's.
+            return;
+        }
+        let msg = match got {
             Got::Fin => Msg::Fin(Instant::now()),
             Got::Data(d) if d.is_empty() => continue,
             Got::Data(d) => Msg::Data(d, Instant::now()),

@@ -144,10 +144,14 @@ pub(super) fn run(config: RelayConfig, mut hub: Hub) -> Option<SocketAddr> {
         if map
             .get(&src)
             .is_some_and(|m| m.done.load(Ordering::Relaxed))
-            && let Some(mut m) = map.remove(&src)
-            && let Some(t) = m.thread.take()
+            && let Some(m) = map.remove(&src)
         {
-            let _ = t.join();
+            let Mapping { tx, thread, .. } = m;
+            // The up writer wakes at once (its queue is gone), then the thread ends.
+            drop(tx);
+            if let Some(t) = thread {
+                let _ = t.join();
+            }
         }
         if !map.contains_key(&src) {
             if map.len() >= config.max_sources {
@@ -196,6 +200,10 @@ pub(super) fn run(config: RelayConfig, mut hub: Hub) -> Option<SocketAddr> {
 fn sweep(map: &mut HashMap<SocketAddr, Mapping>) {
     map.retain(|_, m| {
         let keep = !m.done.load(Ordering::Relaxed);
+        if !keep {
+            // The up writer wakes at once (its queue is gone), then the thread ends.
+            m.tx = crossbeam_channel::bounded(0).0;
+        }
         if !keep && let Some(t) = m.thread.take() {
             let _ = t.join();
         }
@@ -231,7 +239,9 @@ fn open(
         }
     };
     big_buffers(&up);
-    let _ = up.set_read_timeout(Some(STEP));
+    // The replies' reader looks at the idle clock (and the stop flag) this often.
+    let look = (config.idle_timeout / 4).clamp(STEP, super::pipe::IDLE);
+    let _ = up.set_read_timeout(Some(look));
     if let Ok(local) = up.local_addr() {
         hub.emit(
             Some(id),
@@ -276,6 +286,8 @@ fn open(
                 });
                 let queue = (&dtx, &*up_queued);
                 read_replies(up, queue, h, d, &l, base, idle, id, src);
+                // The down writer wakes at once (its queue is gone).
+                drop(dtx);
             });
             let why = if h.stopping() {
                 PairEnd::Stopped
