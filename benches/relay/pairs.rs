@@ -9,6 +9,20 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// The CPU time the process `pid` has used, in seconds (utime + stime).
+fn cpu_s(pid: u32) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0.0;
+    };
+    // After the command's closing parenthesis: state is field 3, utime 14, stime 15.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // SAFETY: sysconf only reads a configuration value.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+    (ticks(11) + ticks(12)) / hz
+}
+
 fn threads(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
@@ -81,6 +95,10 @@ pub fn pairs(n: usize) {
     let (rate, clients, connected) = echo_rate(at, n, rounds);
     let peak = crate::proc_status_kib(Some(pid), "VmHWM:").unwrap_or(0.0) / 1024.0;
     let held = threads(pid);
+    // The pairs open and quiet: what the relay burns waiting.
+    let (c0, t0) = (cpu_s(pid), Instant::now());
+    std::thread::sleep(Duration::from_secs(3));
+    let idle_cpu = 100.0 * (cpu_s(pid) - c0) / t0.elapsed().as_secs_f64();
     drop(clients);
     let _ = child.kill();
     let _ = child.wait();
@@ -92,6 +110,7 @@ pub fn pairs(n: usize) {
         "BENCH relay_pairs_echo_rate {rate:.0} round-trips/s baseline {direct:.0} round-trips/s(direct) ratio {:.3}",
         rate / direct
     );
+    println!("BENCH relay_pairs_idle_cpu {idle_cpu:.1} % baseline - - ratio -");
     println!(
         "# relay_pairs: {n} pairs open and echoing: peak RSS {peak:.1} MiB (goal ≤ 150: {}), {idle:.1} MiB before the first client, {:.1} KiB a pair, {held} threads; all connected and echoed once in {:.2} s",
         if peak <= 150.0 { "within" } else { "OUTSIDE" },

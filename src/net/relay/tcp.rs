@@ -17,6 +17,22 @@ use std::time::{Duration, Instant};
 
 const STEP: Duration = Duration::from_millis(50);
 
+/// How many connections may wait to be accepted: a burst of clients (a class, a load test)
+/// fits.
+const BACKLOG: i32 = 1024;
+
+/// A listener on `a` with room for a burst of clients.
+fn listen_on(a: SocketAddr) -> io::Result<TcpListener> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let s = Socket::new(Domain::for_address(a), Type::STREAM, Some(Protocol::TCP))?;
+    // As std's bind: a stopped relay listens again at once (TIME_WAIT).
+    #[cfg(unix)]
+    s.set_reuse_address(true)?;
+    s.bind(&a.into())?;
+    s.listen(BACKLOG)?;
+    Ok(s.into())
+}
+
 /// Binds `listen`, returning the listener or telling why not.
 fn bind(config: &RelayConfig, hub: &Hub) -> Option<TcpListener> {
     let addrs = match crate::net::addr::resolve(&config.listen) {
@@ -35,7 +51,7 @@ fn bind(config: &RelayConfig, hub: &Hub) -> Option<TcpListener> {
     };
     let mut last = None;
     for a in addrs {
-        match TcpListener::bind(a) {
+        match listen_on(a) {
             Ok(l) => return Some(l),
             Err(e) => last = Some(e),
         }
@@ -78,7 +94,10 @@ pub(super) fn run(config: RelayConfig, mut hub: Hub) -> Option<SocketAddr> {
     super::resolve_upstream(&config, &hub)?;
     let tls = tls_sides(&config, &hub)?;
     let listener = bind(&config, &hub)?;
-    if let Err(e) = listener.set_nonblocking(true) {
+    // accept() waits (a burst of clients is taken as fast as they come, not one sleep
+    // apart, which let the backlog overflow and cost a SYN retransmit of 1 s), giving up
+    // each STEP to look at the stop flag (Linux applies SO_RCVTIMEO to accept).
+    if let Err(e) = socket2::SockRef::from(&listener).set_read_timeout(Some(STEP)) {
         hub.error(None, None, &e, Op::Listen, &config.listen);
         return None;
     }
@@ -139,9 +158,13 @@ pub(super) fn run(config: RelayConfig, mut hub: Hub) -> Option<SocketAddr> {
                     );
                 }
             }
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                std::thread::sleep(Duration::from_millis(5));
-            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock
+                        | io::ErrorKind::TimedOut
+                        | io::ErrorKind::Interrupted
+                ) => {}
             Err(e) => {
                 hub.error(None, None, &e, Op::Accept, &ctx.config.listen);
                 std::thread::sleep(STEP);
