@@ -11,13 +11,15 @@
 
 pub mod faults;
 pub mod host;
+mod hub;
 mod pipe;
 mod side;
 mod tcp;
+mod tls;
 mod udp;
 
 use super::{ErrorKind, ResetReason};
-use crossbeam_channel::{Receiver, Sender};
+use crossbeam_channel::Receiver;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -26,6 +28,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 pub use faults::{DirFaults, Faults, Trigger};
+pub(crate) use hub::Hub;
 pub use side::Leg;
 
 /// Which way data goes through the relay.
@@ -318,78 +321,10 @@ impl Counters {
     }
 }
 
-/// What every relay thread shares: the event channel, the stop flag and the counters.
-#[derive(Clone)]
-pub(crate) struct Hub {
-    events: Sender<RelayEvent>,
-    pub stop: Arc<AtomicBool>,
-    pub counters: Arc<Counters>,
-    pub local: Option<SocketAddr>,
-    /// The faults in force (changed live by [`Relay::set_faults`]).
-    pub faults: Arc<faults::LiveFaults>,
-}
-
-impl Hub {
-    /// Sends an event; waits while the channel is full (back-pressure) unless stopping.
-    pub fn emit(&self, pair: Option<u64>, peer: Option<SocketAddr>, kind: RelayKind) {
-        match &kind {
-            RelayKind::Data { dir, bytes } => {
-                self.counters.bytes[dir.index()].fetch_add(bytes.len() as u64, Ordering::Relaxed);
-                self.counters.chunks[dir.index()].fetch_add(1, Ordering::Relaxed);
-            }
-            RelayKind::Fault { dir, what } => {
-                self.counters.faults[dir.index()][what.counter()].fetch_add(1, Ordering::Relaxed);
-            }
-            RelayKind::Accepted => {
-                self.counters.pairs.fetch_add(1, Ordering::Relaxed);
-            }
-            _ => {}
-        }
-        let mut ev = RelayEvent {
-            ts_us: super::now_us(),
-            pair,
-            peer,
-            local: self.local,
-            kind,
-        };
-        loop {
-            match self.events.send_timeout(ev, Duration::from_millis(50)) {
-                Ok(()) => return,
-                Err(crossbeam_channel::SendTimeoutError::Disconnected(_)) => {
-                    self.stop.store(true, Ordering::Relaxed);
-                    return;
-                }
-                Err(crossbeam_channel::SendTimeoutError::Timeout(back)) => {
-                    if self.stopping() {
-                        return;
-                    }
-                    ev = back;
-                }
-            }
-        }
-    }
-
-    pub fn stopping(&self) -> bool {
-        self.stop.load(Ordering::Relaxed)
-    }
-
-    pub fn error(
-        &self,
-        pair: Option<u64>,
-        peer: Option<SocketAddr>,
-        e: &std::io::Error,
-        op: super::error::Op,
-        addr: &str,
-    ) {
-        let (kind, detail) = super::error::describe(e, op, addr);
-        self.emit(pair, peer, RelayKind::Error { kind, detail });
-    }
-}
-
 /// Reads the TLS files and checks the SNI name a TCP relay's start will use: the leg and
 /// the problem of the first that is wrong.
 pub fn check_tls(config: &RelayConfig) -> Result<(), (Leg, crate::net::tls::TlsProblem)> {
-    tcp::check_tls(config)
+    tls::check_tls(config)
 }
 
 /// A running relay: its thread, its events and its counters.

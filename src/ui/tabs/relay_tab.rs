@@ -36,7 +36,11 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>) {
         ui.separator();
         seed(ui, p, editable);
         ui.separator();
-        super::relay_tls::show(ui, p, editable);
+        let (lang, r) = (p.lang, &mut p.settings.relay);
+        if let Some(dialog) = super::relay_tls::show(ui, lang, r, editable) {
+            let open = crate::ui::tools::action::PanelAction::OpenDialog(dialog, String::new());
+            p.apply(open, ui.ctx());
+        }
     });
     faults(ui, p, tab_h);
     apply_live_faults(p);

@@ -5,35 +5,35 @@
 //! from the server's host unless set). Each bad field is named under it in the menu, and
 //! keeps Listen off. With TLS, the log shows the plaintext the two ends exchange.
 
-use super::tab::SessionPanel;
-use crate::i18n::loader;
+use super::relay_form::RelaySettings;
+use crate::i18n::{Lang, loader};
 use crate::net::Role;
 use crate::net::relay::Leg;
 use crate::ui::pickers::tls_picker::{self, TlsAction};
-use crate::ui::tools::action::{Dialog, PanelAction};
+use crate::ui::tools::action::Dialog;
 use egui::Ui;
 use i18n_embed_fl::fl;
 
-/// The two menus (nothing for a UDP relay).
-pub fn show(ui: &mut Ui, p: &mut SessionPanel, editable: bool) {
-    if p.settings.relay.udp {
-        return;
+/// The two menus (nothing for a UDP relay); a file dialog to open, if one was asked for.
+pub fn show(ui: &mut Ui, lang: Lang, r: &mut RelaySettings, editable: bool) -> Option<Dialog> {
+    if r.udp {
+        return None;
     }
-    let l = loader(p.lang);
+    let l = loader(lang);
     let menus = [
         (Leg::Client, fl!(l, "relay-tls-listen"), Role::TcpServer),
         (Leg::Server, fl!(l, "relay-tls-upstream"), Role::TcpClient),
     ];
+    let mut open = None;
     for (leg, label, role) in menus {
         ui.label(label).on_hover_text(fl!(l, "relay-tls-tip"));
-        let r = &mut p.settings.relay;
         let form = match leg {
             Leg::Client => &mut r.tls_listen,
             Leg::Server => &mut r.tls_upstream,
         };
         if let Some(TlsAction::Browse(field)) = tls_picker::show(ui, form, role, editable, None) {
-            let open = PanelAction::OpenDialog(Dialog::RelayTlsFile(leg, field), String::new());
-            p.apply(open, ui.ctx());
+            open = Some(Dialog::RelayTlsFile(leg, field));
         }
     }
+    open
 }
