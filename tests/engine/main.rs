@@ -33,6 +33,7 @@ mod record;
 mod record_throughput;
 mod relay;
 mod relay_faults;
+mod relay_idle;
 mod relay_runtime;
 mod relay_tls;
 mod resources;
