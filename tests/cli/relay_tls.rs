@@ -43,10 +43,13 @@ fn tls_upstream_with_a_pin_prints_the_plaintext() {
     let pair = default_cert(dir.path());
     let mut server = SServer::start(&pair);
     let pin = format!("sha256:{}", fingerprint(&pair.cert));
+    let record = dir.path().join("relay.pcapng");
     let mut child = bin()
         .args(["relay", "--listen", "127.0.0.1:0"])
         .args(["--to", &format!("127.0.0.1:{}", server.port)])
         .args(["--tls-upstream", "--pin", &pin])
+        .arg("--record")
+        .arg(&record)
         .args(["--headless", "--duration", "4s"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
