@@ -884,6 +884,9 @@ fn main() {
     if wanted("relay") {
         relay::throughput(if q { 64 << 20 } else { 512 << 20 }, dir.path());
         relay::added_latency(if q { 2_000 } else { 10_000 });
+        relay::latency_accuracy(if q { 50 } else { 200 });
+        relay::udp_kept(if q { 50_000 } else { 200_000 });
+        relay::pairs(1_000);
     }
 
     if wanted("export") {

@@ -3,7 +3,7 @@
 //! what a fault did to it.
 
 use crate::i18n::{Lang, loader};
-use crate::net::relay::{Dir, FaultDone, PairEnd, RelayKind, Released};
+use crate::net::relay::{Dir, FaultDone, Leg, PairEnd, RelayKind, Released};
 use i18n_embed_fl::fl;
 use std::net::SocketAddr;
 
@@ -16,11 +16,20 @@ pub fn arrow(lang: Lang, d: Dir) -> String {
     }
 }
 
+/// "client side" or "server side" in `lang`.
+pub fn leg_name(lang: Lang, leg: Leg) -> String {
+    let l = loader(lang);
+    match leg {
+        Leg::Client => fl!(l, "ev-relay-leg-client"),
+        Leg::Server => fl!(l, "ev-relay-leg-server"),
+    }
+}
+
 /// What a fault did, in `lang`.
 pub fn fault(lang: Lang, what: &FaultDone) -> String {
     let l = loader(lang);
     match what {
-        FaultDone::Delayed { ms } => fl!(l, "ev-fault-delayed", ms = ms.to_string()),
+        FaultDone::Delayed { ms, .. } => fl!(l, "ev-fault-delayed", ms = ms.to_string()),
         FaultDone::Dropped { len } => fl!(l, "ev-fault-dropped", len = len.to_string()),
         FaultDone::Duplicated { len } => fl!(l, "ev-fault-duplicated", len = len.to_string()),
         FaultDone::Reordered { behind } => {
@@ -74,8 +83,21 @@ pub fn describe(lang: Lang, kind: &RelayKind, local: Option<SocketAddr>) -> Stri
             };
             fl!(l, "ev-relay-upstream-failed", why = why)
         }
+        RelayKind::TlsCert { cert, source } => crate::i18n_tls::server_cert(lang, cert, source),
+        RelayKind::TlsReady { leg, info } => fl!(
+            l,
+            "ev-relay-tls-ready",
+            leg = leg_name(lang, *leg),
+            what = crate::i18n_tls::ready(lang, info)
+        ),
+        RelayKind::TlsFailed { leg, problem } => fl!(
+            l,
+            "ev-relay-tls-failed",
+            leg = leg_name(lang, *leg),
+            what = crate::i18n_tls::problem(lang, problem)
+        ),
         RelayKind::Data { dir, bytes } => format!("{} {} B", arrow(lang, *dir), bytes.len()),
-        RelayKind::Fin { dir } => fl!(l, "ev-relay-fin", arrow = arrow(lang, *dir)),
+        RelayKind::Fin { dir, .. } => fl!(l, "ev-relay-fin", arrow = arrow(lang, *dir)),
         RelayKind::Reset { dir, reason } => fl!(
             l,
             "ev-relay-reset",
@@ -114,6 +136,7 @@ pub fn describe(lang: Lang, kind: &RelayKind, local: Option<SocketAddr>) -> Stri
                 PairEnd::Cut => fl!(l, "ev-relay-end-cut"),
                 PairEnd::UpstreamFailed => fl!(l, "ev-relay-end-upstream-failed"),
                 PairEnd::Idle => fl!(l, "ev-relay-end-idle"),
+                PairEnd::TlsFailed => fl!(l, "ev-relay-end-tls-failed"),
                 PairEnd::Stopped => fl!(l, "ev-relay-end-stopped"),
             };
             fl!(l, "ev-relay-pair-closed", why = why)

@@ -3,7 +3,16 @@
 //!   runtime, the always-on spool recording every byte) into a std::net sink, against
 //!   `socat TCP-LISTEN:…,reuseaddr TCP:…` on the same path (skipped, and said, without socat);
 //! - `relay_added_latency`: a 64-byte echo round trip through the relay (no spool) minus the
-//!   same round trip straight to the echo server, p50 and p95.
+//!   same round trip straight to the echo server, p50 and p95;
+//! - `relay_latency_accuracy` and `relay_udp_kept` (`accuracy`): faults measured against
+//!   what was asked;
+//! - `relay_pairs` (`pairs`): 1,000 pairs through a relay child process, its peak RSS.
+
+mod accuracy;
+mod pairs;
+
+pub use accuracy::{latency_accuracy, udp_kept};
+pub use pairs::pairs;
 
 use socket_tester::codec::Encoding;
 use socket_tester::net::relay::{RelayConfig, RelayKind};
@@ -51,7 +60,7 @@ fn push(to: SocketAddr, total: u64, sink: std::thread::JoinHandle<u64>) -> f64 {
     total as f64 / el / (1 << 20) as f64
 }
 
-fn connect_retrying(to: SocketAddr) -> TcpStream {
+pub(super) fn connect_retrying(to: SocketAddr) -> TcpStream {
     let t = Instant::now();
     loop {
         match TcpStream::connect(to) {
@@ -67,6 +76,11 @@ fn connect_retrying(to: SocketAddr) -> TcpStream {
 
 /// A relay session runtime to `to` (spool in `dir`, or none); its listening address.
 fn relay(to: SocketAddr, dir: Option<&std::path::Path>) -> (Runtime, SocketAddr) {
+    relay_with(RelayConfig::new("127.0.0.1:0", to.to_string()), dir)
+}
+
+/// A relay session runtime running `rc` (spool in `dir`, or none); its listening address.
+pub(super) fn relay_with(rc: RelayConfig, dir: Option<&std::path::Path>) -> (Runtime, SocketAddr) {
     let rt = Runtime::new(
         socket_tester::net::Role::Relay,
         RuntimeOptions {
@@ -80,7 +94,7 @@ fn relay(to: SocketAddr, dir: Option<&std::path::Path>) -> (Runtime, SocketAddr)
         rows: 2000,
         bytes: 1 << 20,
     });
-    let cfg = SessionConfig::relay(RelayConfig::new("127.0.0.1:0", to.to_string()));
+    let cfg = SessionConfig::relay(rc);
     rt.start(cfg, Default::default(), None);
     let t = Instant::now();
     loop {
@@ -153,7 +167,7 @@ pub fn throughput(total: u64, dir: &std::path::Path) {
 }
 
 /// An echo server for the round trips.
-fn echo() -> SocketAddr {
+pub(super) fn echo() -> SocketAddr {
     let l = TcpListener::bind("127.0.0.1:0").expect("bind");
     let a = l.local_addr().expect("addr");
     std::thread::spawn(move || {
@@ -173,7 +187,7 @@ fn echo() -> SocketAddr {
 }
 
 /// `n` 64-byte round trips to `to`: their times in µs, sorted.
-fn round_trips(to: SocketAddr, n: usize) -> Vec<f64> {
+pub(super) fn round_trips(to: SocketAddr, n: usize) -> Vec<f64> {
     let mut c = connect_retrying(to);
     let _ = c.set_nodelay(true);
     let msg = [b'x'; 64];
@@ -192,7 +206,7 @@ fn round_trips(to: SocketAddr, n: usize) -> Vec<f64> {
     v
 }
 
-fn pct(v: &[f64], p: f64) -> f64 {
+pub(super) fn pct(v: &[f64], p: f64) -> f64 {
     v.get(((v.len() as f64 - 1.0) * p).round() as usize)
         .copied()
         .unwrap_or(0.0)

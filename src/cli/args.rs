@@ -98,7 +98,7 @@ impl WritesArgs {
 
 /// A PEM file given on the command line (`--ca`, `--cert`, `--key`): it must be readable
 /// and hold a PEM block, so a wrong path is bad usage (exit 2) before anything connects.
-fn parse_pem_file(s: &str) -> Result<PathBuf, String> {
+pub(super) fn parse_pem_file(s: &str) -> Result<PathBuf, String> {
     let p = PathBuf::from(s);
     let bytes = std::fs::read(&p).map_err(|e| format!("cannot read {s}: {e}"))?;
     if !bytes.windows(11).any(|w| w == b"-----BEGIN ") {

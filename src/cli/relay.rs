@@ -2,8 +2,9 @@
 //! fault takes an optional direction prefix, `up:` (client → server) or `down:`
 //! (server → client); without one it applies both ways. Every fault is off unless given.
 
-use super::args::{parse_duration, parse_inet_addr, parse_inet_bind};
+use super::args::{parse_duration, parse_inet_addr, parse_inet_bind, parse_pem_file, parse_pin};
 use crate::net::relay::{DirFaults, InterceptSettings, RelayConfig, Trigger};
+use crate::net::tls::TlsOptions;
 use clap::Args;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -84,6 +85,61 @@ pub struct RelayArgs {
     /// Intercept: a held message goes on unchanged after this long (default 30s).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub intercept_timeout: Option<Duration>,
+    #[command(flatten)]
+    pub tls: RelayTlsArgs,
+}
+
+/// TCP: TLS on the relay's listening side and/or to the server, so the log shows the
+/// plaintext a TLS client and server exchange.
+#[derive(Args, Debug, Clone, Default)]
+pub struct RelayTlsArgs {
+    /// End TLS from clients: the relay is their TLS server (with --cert/--key, or a
+    /// self-signed certificate made on first use and kept in the data folder).
+    #[arg(long)]
+    pub tls_listen: bool,
+    /// --tls-listen: the certificate chain shown to clients (PEM).
+    #[arg(long, value_name = "FILE", requires = "tls_listen", value_parser = parse_pem_file)]
+    pub cert: Option<PathBuf>,
+    /// The private key (PEM) for --cert (default: the --cert file itself).
+    #[arg(long, value_name = "FILE", requires = "cert", value_parser = parse_pem_file)]
+    pub key: Option<PathBuf>,
+    /// Start TLS to the server: the relay is its TLS client (SNI: the host of --to).
+    #[arg(long)]
+    pub tls_upstream: bool,
+    /// --tls-upstream: trust these CA certificates (PEM) instead of the system's; a
+    /// certificate of the file presented as it is is trusted directly.
+    #[arg(long, value_name = "FILE", requires = "tls_upstream", value_parser = parse_pem_file)]
+    pub ca: Option<PathBuf>,
+    /// --tls-upstream: accept exactly the server certificate with this SHA-256 fingerprint.
+    #[arg(long, value_name = "sha256:HEX", requires = "tls_upstream", conflicts_with_all = ["ca", "insecure"], value_parser = parse_pin)]
+    pub pin: Option<crate::net::tls::Pin>,
+    /// --tls-upstream: accept any server certificate. Still encrypted, but nobody checks
+    /// who is on the other end.
+    #[arg(long, requires = "tls_upstream", conflicts_with = "ca")]
+    pub insecure: bool,
+    /// --tls-upstream: the server name to send (SNI) and check (default: the host of --to).
+    #[arg(long, value_name = "NAME", requires = "tls_upstream")]
+    pub sni: Option<String>,
+}
+
+impl RelayTlsArgs {
+    /// The TLS of the listening side and of the upstream side (None: plain).
+    pub fn options(&self) -> (Option<TlsOptions>, Option<TlsOptions>) {
+        let listen = self.tls_listen.then(|| TlsOptions {
+            cert: self.cert.clone(),
+            key: self.key.clone(),
+            self_signed_dir: Some(crate::files::default_data_dir()),
+            ..Default::default()
+        });
+        let upstream = self.tls_upstream.then(|| TlsOptions {
+            ca: self.ca.clone(),
+            pin: self.pin,
+            insecure: self.insecure,
+            sni: self.sni.clone(),
+            ..Default::default()
+        });
+        (listen, upstream)
+    }
 }
 
 /// The directions a value's prefix picks ([up, down]) and the value without it.
@@ -201,6 +257,20 @@ impl RelayArgs {
         cfg.idle_timeout = self.idle_timeout;
         cfg.rewrites = super::relay_rewrite::rewrites(&self.rewrite_up, &self.rewrite_down)?;
         cfg.intercept = self.intercept_settings()?;
+        (cfg.tls_listen, cfg.tls_upstream) = self.tls.options();
+        if self.udp && (self.tls.tls_listen || self.tls.tls_upstream) {
+            return Err(
+                "--tls-listen and --tls-upstream are for a TCP relay; leave them out with --udp"
+                    .into(),
+            );
+        }
+        if let Some(name) = &self.tls.sni
+            && !crate::net::tls::valid_server_name(name)
+        {
+            return Err(format!(
+                "--sni: \"{name}\" is not a valid server name (a DNS name or an IP address)"
+            ));
+        }
         let tcp_only = [
             ("--slice", &self.slice),
             ("--merge", &self.merge),

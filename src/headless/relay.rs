@@ -160,6 +160,14 @@ pub fn run_cli(args: &RelayArgs) -> i32 {
             return 2;
         }
     };
+    if let Err((leg, p)) = crate::net::relay::check_tls(&config) {
+        let flag = match leg {
+            crate::net::relay::Leg::Client => "--tls-listen",
+            crate::net::relay::Leg::Server => "--tls-upstream",
+        };
+        eprintln!("error: {flag}: {}", p.english());
+        return 2;
+    }
     if let Some(path) = &args.record
         && let Err(e) = crate::files::private::create_file(path)
     {

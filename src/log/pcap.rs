@@ -26,6 +26,8 @@ struct TcpFlow {
     note: Option<String>,
     /// WebSocket: a close frame has gone one way.
     ws_closing: bool,
+    /// A (the client) and B have sent their FIN.
+    fin: [bool; 2],
 }
 
 /// A TCP flow: the role, the server's client id, the peer (server side).
@@ -88,6 +90,9 @@ fn ip_builder(
         }
     }
 }
+
+#[path = "pcap_fin.rs"]
+mod fin;
 
 #[derive(Clone, Copy)]
 enum Flags {
@@ -239,6 +244,7 @@ impl Pcap {
                 tls: None,
                 note: None,
                 ws_closing: false,
+                fin: [false; 2],
             },
         );
         Ok(Some((a, b)))
@@ -416,31 +422,21 @@ impl Pcap {
                 }
             }
             EventKind::Closed { by, .. } if ev.peer.is_some() => {
-                let Some(f) = self.flows.get(&key).filter(|f| !f.closed) else {
-                    return Ok(0);
-                };
-                let (a, b, sa, sb) = (f.a, f.b, f.seq_a, f.seq_b);
-                // The side that closes first sends FIN; four-way teardown.
+                // The side that closes first sends FIN (if it has not yet), then the other.
                 let closer_is_a = matches!(
                     (ev.role, by),
                     (Role::TcpClient, ClosedBy::Local) | (Role::TcpServer, ClosedBy::Peer)
                 );
-                let ts = ev.ts_us;
-                if closer_is_a {
-                    self.tcp(out, ts, a, b, sa, sb, Flags::FinAck, &[])?;
-                    self.tcp(out, ts, b, a, sb, sa + 1, Flags::Ack, &[])?;
-                    self.tcp(out, ts, b, a, sb, sa + 1, Flags::FinAck, &[])?;
-                    self.tcp(out, ts, a, b, sa + 1, sb + 1, Flags::Ack, &[])?;
-                } else {
-                    self.tcp(out, ts, b, a, sb, sa, Flags::FinAck, &[])?;
-                    self.tcp(out, ts, a, b, sa, sb + 1, Flags::Ack, &[])?;
-                    self.tcp(out, ts, a, b, sa, sb + 1, Flags::FinAck, &[])?;
-                    self.tcp(out, ts, b, a, sb + 1, sa + 1, Flags::Ack, &[])?;
-                }
-                packets += 4;
+                packets += self.fin(out, ev.ts_us, &key, closer_is_a)?;
+                packets += self.fin(out, ev.ts_us, &key, !closer_is_a)?;
                 if let Some(f) = self.flows.get_mut(&key) {
                     f.closed = true;
                 }
+            }
+            // A half-close: this side's FIN (FinSent) or the peer's, when it happened.
+            EventKind::FinSent | EventKind::PeerFinHalfOpen if ev.peer.is_some() => {
+                let from_a = (ev.role == Role::TcpClient) == matches!(ev.kind, EventKind::FinSent);
+                packets += self.fin(out, ev.ts_us, &key, from_a)?;
             }
             EventKind::Reset { reason } if ev.peer.is_some() => {
                 let Some(f) = self.flows.get(&key).filter(|f| !f.closed) else {

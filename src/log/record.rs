@@ -201,7 +201,7 @@ fn relay_dir(ev: &Event) -> Option<crate::net::relay::Dir> {
     match &ev.kind {
         EventKind::Relay(k) => match &**k {
             RelayKind::Fault { dir, .. }
-            | RelayKind::Fin { dir }
+            | RelayKind::Fin { dir, .. }
             | RelayKind::Reset { dir, .. }
             | RelayKind::QueueFull { dir, .. }
             | RelayKind::Rewritten { dir, .. }

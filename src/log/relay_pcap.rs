@@ -3,12 +3,18 @@
 //! RST from the side that sent it). The client's leg is written as a TCP server's
 //! connection (the relay's listening address and the client), the upstream leg as a TCP
 //! client's (the relay's upstream socket and the server); UDP likewise as a receiver's and
-//! a sender's datagrams. Each leg carries the bytes as forwarded (after faults).
+//! a sender's datagrams. Each leg carries the bytes as forwarded (after faults), each
+//! packet at the time it really went on its leg: the leg a chunk came in on at the time
+//! the relay read it, the other at the time it wrote it (a latency shows as the gap
+//! between them); a FIN on the leg it came in on when it was read, then the FIN carried.
 
-use crate::net::relay::{Dir, FaultDone, RelayEvent, RelayKind, host};
+use crate::net::relay::{Dir, FaultDone, Leg, RelayEvent, RelayKind, host};
 use crate::net::{CloseReason, ClosedBy, Event, EventKind, ResetReason, Role};
 use std::collections::HashMap;
 use std::net::SocketAddr;
+
+/// A leg: the role its packets are written as, the relay's end and the far end.
+type LegOf = (Role, Option<SocketAddr>, Option<SocketAddr>);
 
 /// What the legs need to know between events: the protocol (from the relay's
 /// `Listening`), each pair's upstream socket and which side sent the first FIN.
@@ -19,6 +25,8 @@ pub struct RelayLegs {
     ups: HashMap<u64, (SocketAddr, SocketAddr)>,
     /// Per pair: the direction whose FIN came first.
     first_fin: HashMap<u64, Dir>,
+    /// Per pair and direction: when the chunk a latency held was read (its next data).
+    read_at: HashMap<(u64, Dir), i64>,
 }
 
 impl RelayLegs {
@@ -33,7 +41,7 @@ impl RelayLegs {
     }
 
     /// The client's leg: (role, local, peer).
-    fn client_leg(&self, ev: &RelayEvent) -> (Role, Option<SocketAddr>, Option<SocketAddr>) {
+    fn client_leg(&self, ev: &RelayEvent) -> LegOf {
         let role = if self.udp {
             Role::UdpReceiver
         } else {
@@ -43,7 +51,7 @@ impl RelayLegs {
     }
 
     /// The upstream leg, once its socket is known.
-    fn upstream_leg(&self, pair: u64) -> Option<(Role, Option<SocketAddr>, Option<SocketAddr>)> {
+    fn upstream_leg(&self, pair: u64) -> Option<LegOf> {
         let role = if self.udp {
             Role::UdpSender
         } else {
@@ -54,18 +62,24 @@ impl RelayLegs {
             .map(|(from, to)| (role, Some(*from), Some(*to)))
     }
 
-    fn put(
+    fn put(&mut self, w: &mut Vec<Event>, ev: &RelayEvent, leg: Option<LegOf>, kind: EventKind) {
+        self.put_at(w, ev, leg, kind, ev.ts_us)
+    }
+
+    /// A leg's event at `ts_us` (when that leg's packet really went: read or written).
+    fn put_at(
         &mut self,
         w: &mut Vec<Event>,
         ev: &RelayEvent,
-        leg: Option<(Role, Option<SocketAddr>, Option<SocketAddr>)>,
+        leg: Option<LegOf>,
         kind: EventKind,
+        ts_us: i64,
     ) {
         let Some((role, local, peer)) = leg else {
             return;
         };
         w.push(Event {
-            ts_us: ev.ts_us,
+            ts_us,
             role,
             local,
             peer,
@@ -73,6 +87,12 @@ impl RelayLegs {
             kind,
             opcode: None,
         })
+    }
+
+    fn forget(&mut self, pair: u64) {
+        self.ups.remove(&pair);
+        self.read_at.remove(&(pair, Dir::Up));
+        self.read_at.remove(&(pair, Dir::Down));
     }
 
     /// The leg events of one relay event (none for most).
@@ -93,16 +113,46 @@ impl RelayLegs {
                 let up = self.upstream_leg(pair);
                 self.put(w, ev, up, EventKind::Connected)
             }
-            RelayKind::Data { dir, bytes } => {
-                let (c, u) = match dir {
-                    Dir::Up => (EventKind::Rx(bytes.clone()), EventKind::Tx(bytes.clone())),
-                    Dir::Down => (EventKind::Tx(bytes.clone()), EventKind::Rx(bytes.clone())),
-                };
-                self.put(w, ev, client, c);
-                self.put(w, ev, up, u)
+            RelayKind::Fault {
+                dir,
+                what: FaultDone::Delayed { read_us, .. },
+            } if *read_us > 0 => {
+                self.read_at.insert((pair, *dir), *read_us);
             }
-            RelayKind::Fin { dir } => {
+            RelayKind::Data { dir, bytes } => {
+                // The leg it came from got it when it was read (before a latency held it),
+                // the other when it was written.
+                let read = self.read_at.remove(&(pair, *dir)).unwrap_or(ev.ts_us);
+                let (rx, tx) = (EventKind::Rx(bytes.clone()), EventKind::Tx(bytes.clone()));
+                match dir {
+                    Dir::Up => {
+                        self.put_at(w, ev, client, rx, read);
+                        self.put(w, ev, up, tx)
+                    }
+                    Dir::Down => {
+                        self.put_at(w, ev, up, rx, read);
+                        self.put(w, ev, client, tx)
+                    }
+                }
+            }
+            RelayKind::Fin { dir, read_us } => {
+                // The FIN that came in (when it was read), then the one carried (now).
                 self.first_fin.entry(pair).or_insert(*dir);
+                let read = if *read_us > 0 { *read_us } else { ev.ts_us };
+                let (from, to) = match dir {
+                    Dir::Up => (client, up),
+                    Dir::Down => (up, client),
+                };
+                self.put_at(w, ev, from, EventKind::PeerFinHalfOpen, read);
+                self.put(w, ev, to, EventKind::FinSent)
+            }
+            RelayKind::TlsReady { leg, info } => {
+                // From here the leg's bytes are the plaintext TLS carried.
+                let leg = match leg {
+                    Leg::Client => client,
+                    Leg::Server => up,
+                };
+                self.put(w, ev, leg, EventKind::TlsReady(info.clone()))
             }
             RelayKind::Reset { dir, .. } => {
                 // The side `dir` starts at reset; the relay carried it to the other.
@@ -137,11 +187,9 @@ impl RelayLegs {
                 };
                 self.put(w, ev, client, closed(cb));
                 self.put(w, ev, up, closed(ub));
-                self.ups.remove(&pair);
+                self.forget(pair);
             }
-            RelayKind::PairClosed { .. } => {
-                self.ups.remove(&pair);
-            }
+            RelayKind::PairClosed { .. } => self.forget(pair),
             _ => {}
         }
     }

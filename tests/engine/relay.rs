@@ -174,10 +174,10 @@ fn a_half_close_is_carried_both_ways() {
     c.read_to_end(&mut back).expect("read to the server's FIN");
     assert_eq!(back, b"bye", "the client still received after its FIN");
     wait_for(&relay, &mut seen, |k| {
-        matches!(k, RelayKind::Fin { dir: Dir::Up })
+        matches!(k, RelayKind::Fin { dir: Dir::Up, .. })
     });
     wait_for(&relay, &mut seen, |k| {
-        matches!(k, RelayKind::Fin { dir: Dir::Down })
+        matches!(k, RelayKind::Fin { dir: Dir::Down, .. })
     });
     relay.stop_and_join();
 }
@@ -332,7 +332,7 @@ fn latency_delays_the_round_trip() {
         )
     });
     assert!(
-        matches!(ev.kind, RelayKind::Fault { what: FaultDone::Delayed { ms }, .. } if ms >= 150)
+        matches!(ev.kind, RelayKind::Fault { what: FaultDone::Delayed { ms, .. }, .. } if ms >= 150)
     );
     relay.stop_and_join();
 }

@@ -135,7 +135,7 @@ fn the_runtime_logs_spools_and_records_both_directions_of_each_pair() {
             .collect();
         assert_eq!(dirs, vec![(Dir::Up, 1), (Dir::Down, 1)]);
         assert!(v.store.iter().any(|e| matches!(&e.event.kind,
-            EventKind::Relay(k) if matches!(**k, RelayKind::Fin { dir: Dir::Up }))));
+            EventKind::Relay(k) if matches!(**k, RelayKind::Fin { dir: Dir::Up, .. }))));
     }
     // The spool holds the same, typed, before the runtime ends (it is removed then).
     assert!(rt.syncer(Duration::from_secs(10))(), "the spool synced");

@@ -31,6 +31,7 @@ mod relay;
 mod relay_edges;
 mod relay_lab;
 mod relay_rules;
+mod relay_tls;
 mod replay;
 mod roster;
 mod rule_typing;

@@ -11,14 +11,17 @@
 
 pub mod faults;
 pub mod host;
+mod hub;
 pub mod intercept;
 mod pipe;
 pub mod rewrite;
+mod side;
 mod tcp;
+mod tls;
 mod udp;
 
 use super::{ErrorKind, ResetReason};
-use crossbeam_channel::{Receiver, Sender};
+use crossbeam_channel::Receiver;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -27,8 +30,10 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 pub use faults::{DirFaults, Faults, Trigger};
+pub(crate) use hub::Hub;
 pub use intercept::{InterceptCommand, InterceptSettings, Released, Verdict};
 pub use rewrite::{CheckedRewrites, RewriteAction, RewriteError, RewriteRule, Rewrites};
+pub use side::Leg;
 
 /// Which way data goes through the relay.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -68,8 +73,14 @@ impl Dir {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "fault", rename_all = "kebab-case")]
 pub enum FaultDone {
-    /// This chunk was held `ms` milliseconds (latency ± jitter).
-    Delayed { ms: u64 },
+    /// This chunk was held `ms` milliseconds (latency ± jitter): it was read from its
+    /// side at `read_us` (µs since the Unix epoch; 0 in records made before it was kept)
+    /// and is written to the other now (the pcapng puts each leg's packet at its time).
+    Delayed {
+        ms: u64,
+        #[serde(default, skip_serializing_if = "is_zero")]
+        read_us: i64,
+    },
     /// A datagram of `len` bytes was dropped.
     Dropped { len: usize },
     /// A datagram was sent twice.
@@ -140,6 +151,9 @@ pub enum PairEnd {
     UpstreamFailed,
     /// UDP: the mapping was idle for the idle timeout.
     Idle,
+    /// TCP: the TLS handshake with the client or the server failed (the
+    /// [`RelayKind::TlsFailed`] before it says which and why).
+    TlsFailed,
     /// The relay stopped.
     Stopped,
 }
@@ -161,14 +175,36 @@ pub enum RelayKind {
     },
     /// The upstream connection failed; the client was closed.
     UpstreamFailed { kind: ErrorKind, detail: String },
+    /// TLS is on at the listening side: the certificate shown to clients.
+    TlsCert {
+        cert: Box<crate::net::tls::CertInfo>,
+        source: crate::net::tls::CertSource,
+    },
+    /// The TLS handshake on `leg` finished: from here that leg's bytes are shown as the
+    /// plaintext they carry.
+    TlsReady {
+        leg: Leg,
+        info: Box<crate::net::tls::TlsInfo>,
+    },
+    /// TLS on `leg` failed (the handshake, or a record later): the pair is closed. With
+    /// no pair: the relay's TLS could not be set up (a certificate file…) and it stops.
+    TlsFailed {
+        leg: Leg,
+        problem: crate::net::tls::TlsProblem,
+    },
     /// Bytes forwarded in `dir` (after faults; told as they are handed to the far side).
     Data {
         dir: Dir,
         #[serde(with = "hex_bytes")]
         bytes: Vec<u8>,
     },
-    /// A FIN from the side `dir` starts at, carried to the other side (half-close).
-    Fin { dir: Dir },
+    /// A FIN from the side `dir` starts at, carried to the other side (half-close): read
+    /// at `read_us` (µs since the Unix epoch; 0 in older records), carried now.
+    Fin {
+        dir: Dir,
+        #[serde(default, skip_serializing_if = "is_zero")]
+        read_us: i64,
+    },
     /// An RST (or a failure) on the side `dir` starts at, carried to the other side as RST.
     Reset { dir: Dir, reason: ResetReason },
     /// A fault acted on `dir`.
@@ -240,6 +276,10 @@ pub struct RelayEvent {
 mod counters;
 mod hex_bytes;
 
+fn is_zero(v: &i64) -> bool {
+    *v == 0
+}
+
 pub use counters::Counters;
 
 /// What the relay is asked to do.
@@ -265,6 +305,12 @@ pub struct RelayConfig {
     pub max_sources: usize,
     /// TCP: the most pairs at once (more clients are closed at once).
     pub max_pairs: usize,
+    /// TCP: end TLS from the clients (the TCP Server tab's TLS: a certificate and key, or
+    /// a self-signed one).
+    pub tls_listen: Option<crate::net::tls::TlsOptions>,
+    /// TCP: start TLS to the server (the TCP Client tab's TLS: a CA file, a pin or
+    /// insecure; SNI from the host of `to` unless set).
+    pub tls_upstream: Option<crate::net::tls::TlsOptions>,
 }
 
 impl RelayConfig {
@@ -281,84 +327,16 @@ impl RelayConfig {
             idle_timeout: Duration::from_secs(60),
             max_sources: 1024,
             max_pairs: 1000,
+            tls_listen: None,
+            tls_upstream: None,
         }
     }
 }
 
-/// What every relay thread shares: the event channel, the stop flag and the counters.
-#[derive(Clone)]
-pub(crate) struct Hub {
-    events: Sender<RelayEvent>,
-    pub stop: Arc<AtomicBool>,
-    pub counters: Arc<Counters>,
-    pub local: Option<SocketAddr>,
-    /// The faults in force (changed live by [`Relay::set_faults`]).
-    pub faults: Arc<faults::LiveFaults>,
-    pub rewrites: Arc<faults::Live<CheckedRewrites>>,
-    pub intercept: Arc<intercept::Board>,
-}
-
-impl Hub {
-    /// Sends an event; waits while the channel is full (back-pressure) unless stopping.
-    pub fn emit(&self, pair: Option<u64>, peer: Option<SocketAddr>, kind: RelayKind) {
-        match &kind {
-            RelayKind::Data { dir, bytes } => {
-                self.counters.bytes[dir.index()].fetch_add(bytes.len() as u64, Ordering::Relaxed);
-                self.counters.chunks[dir.index()].fetch_add(1, Ordering::Relaxed);
-            }
-            RelayKind::Fault { dir, what } => {
-                self.counters.faults[dir.index()][what.counter()].fetch_add(1, Ordering::Relaxed);
-            }
-            RelayKind::Accepted => {
-                self.counters.pairs.fetch_add(1, Ordering::Relaxed);
-            }
-            RelayKind::Rewritten { dir, .. } => {
-                self.counters.rewritten[dir.index()].fetch_add(1, Ordering::Relaxed);
-            }
-            RelayKind::Held { dir, .. } => {
-                self.counters.held[dir.index()].fetch_add(1, Ordering::Relaxed);
-            }
-            _ => {}
-        }
-        let mut ev = RelayEvent {
-            ts_us: super::now_us(),
-            pair,
-            peer,
-            local: self.local,
-            kind,
-        };
-        loop {
-            match self.events.send_timeout(ev, Duration::from_millis(50)) {
-                Ok(()) => return,
-                Err(crossbeam_channel::SendTimeoutError::Disconnected(_)) => {
-                    self.stop.store(true, Ordering::Relaxed);
-                    return;
-                }
-                Err(crossbeam_channel::SendTimeoutError::Timeout(back)) => {
-                    if self.stopping() {
-                        return;
-                    }
-                    ev = back;
-                }
-            }
-        }
-    }
-
-    pub fn stopping(&self) -> bool {
-        self.stop.load(Ordering::Relaxed)
-    }
-
-    pub fn error(
-        &self,
-        pair: Option<u64>,
-        peer: Option<SocketAddr>,
-        e: &std::io::Error,
-        op: super::error::Op,
-        addr: &str,
-    ) {
-        let (kind, detail) = super::error::describe(e, op, addr);
-        self.emit(pair, peer, RelayKind::Error { kind, detail });
-    }
+/// Reads the TLS files and checks the SNI name a TCP relay's start will use: the leg and
+/// the problem of the first that is wrong.
+pub fn check_tls(config: &RelayConfig) -> Result<(), (Leg, crate::net::tls::TlsProblem)> {
+    tls::check_tls(config)
 }
 
 /// A running relay: its thread, its events and its counters.

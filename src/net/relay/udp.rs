@@ -2,25 +2,57 @@
 //! two directions (bounded queues; a full queue drops the datagram and says so), ended
 //! after an idle timeout. Replies go back to the source their socket belongs to.
 
-use super::pipe::{Msg, Pipe, QUEUE};
+use super::pipe::{Msg, Pipe};
 use super::{Dir, Hub, PairEnd, RelayConfig, RelayKind};
 use crate::net::error::{ErrorKind, Op};
-use crossbeam_channel::{Sender, TrySendError};
+use crossbeam_channel::Sender;
 use std::collections::HashMap;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 const STEP: Duration = Duration::from_millis(50);
 const MAX_DATAGRAM: usize = 65_536;
+/// The most datagrams that wait between a direction's reader and its writer…
+const QUEUE_DATAGRAMS: usize = 8192;
+/// …and the most bytes they hold: a writer that stalls a moment (the machine is busy, the
+/// log's runtime is behind) loses nothing at 50,000 small datagrams a second, and a flood
+/// of big ones is still bounded.
+const QUEUE_BYTES: usize = 4 << 20;
+/// The kernel's receive and send buffers of the relay's sockets (as the UDP roles'; the
+/// kernel caps them at net.core.rmem_max / wmem_max).
+const SOCK_BUFFER: usize = 8 << 20;
+
+/// Sets the big buffers on a relay socket.
+fn big_buffers(s: &UdpSocket) {
+    let r = socket2::SockRef::from(s);
+    let _ = r.set_recv_buffer_size(SOCK_BUFFER);
+    let _ = r.set_send_buffer_size(SOCK_BUFFER);
+}
+
+/// Queues a datagram for a writer within [`QUEUE_BYTES`]: false (dropped) when full.
+fn queue(tx: &Sender<Msg>, queued: &AtomicUsize, data: Vec<u8>) -> bool {
+    let n = data.len();
+    if queued.fetch_add(n, Ordering::AcqRel) + n > QUEUE_BYTES {
+        queued.fetch_sub(n, Ordering::AcqRel);
+        return false;
+    }
+    if tx.try_send(Msg::Data(data, Instant::now())).is_err() {
+        queued.fetch_sub(n, Ordering::AcqRel);
+        return false;
+    }
+    true
+}
 
 /// One source's mapping, as the main loop holds it.
 struct Mapping {
     id: u64,
     tx: Sender<Msg>,
+    /// The bytes waiting in `tx`'s queue.
+    queued: Arc<AtomicUsize>,
     /// Milliseconds since `base` of the last datagram either way.
     last: Arc<AtomicU64>,
     done: Arc<AtomicBool>,
@@ -57,8 +89,15 @@ fn first_bound(text: &str, hub: &Hub) -> Option<UdpSocket> {
 
 /// Runs until the relay stops; the address it listened on (None if it could not).
 pub(super) fn run(config: RelayConfig, mut hub: Hub) -> Option<SocketAddr> {
+    if config.tls_listen.is_some() || config.tls_upstream.is_some() {
+        let detail = "TLS is for a TCP relay: a UDP relay forwards datagrams as they are".into();
+        let kind = crate::net::ErrorKind::BadPayload;
+        hub.emit(None, None, RelayKind::Error { kind, detail });
+        return None;
+    }
     let to = super::resolve_upstream(&config, &hub)?;
     let sock = first_bound(&config.listen, &hub)?;
+    big_buffers(&sock);
     let _ = sock.set_read_timeout(Some(STEP));
     hub.local = sock.local_addr().ok();
     let seed = config.seed.unwrap_or_else(|| fastrand::u64(..));
@@ -105,10 +144,14 @@ pub(super) fn run(config: RelayConfig, mut hub: Hub) -> Option<SocketAddr> {
         if map
             .get(&src)
             .is_some_and(|m| m.done.load(Ordering::Relaxed))
-            && let Some(mut m) = map.remove(&src)
-            && let Some(t) = m.thread.take()
+            && let Some(m) = map.remove(&src)
         {
-            let _ = t.join();
+            let Mapping { tx, thread, .. } = m;
+            // The up writer wakes at once (its queue is gone), then the thread ends.
+            drop(tx);
+            if let Some(t) = thread {
+                let _ = t.join();
+            }
         }
         if !map.contains_key(&src) {
             if map.len() >= config.max_sources {
@@ -132,8 +175,7 @@ pub(super) fn run(config: RelayConfig, mut hub: Hub) -> Option<SocketAddr> {
         let Some(m) = map.get(&src) else { continue };
         m.last
             .store(base.elapsed().as_millis() as u64, Ordering::Relaxed);
-        let data = buf[..n].to_vec();
-        if let Err(TrySendError::Full(_)) = m.tx.try_send(Msg::Data(data, Instant::now())) {
+        if !queue(&m.tx, &m.queued, buf[..n].to_vec()) {
             hub.emit(
                 Some(m.id),
                 Some(src),
@@ -158,6 +200,10 @@ pub(super) fn run(config: RelayConfig, mut hub: Hub) -> Option<SocketAddr> {
 fn sweep(map: &mut HashMap<SocketAddr, Mapping>) {
     map.retain(|_, m| {
         let keep = !m.done.load(Ordering::Relaxed);
+        if !keep {
+            // The up writer wakes at once (its queue is gone), then the thread ends.
+            m.tx = crossbeam_channel::bounded(0).0;
+        }
         if !keep && let Some(t) = m.thread.take() {
             let _ = t.join();
         }
@@ -192,7 +238,10 @@ fn open(
             return None;
         }
     };
-    let _ = up.set_read_timeout(Some(STEP));
+    big_buffers(&up);
+    // The replies' reader looks at the idle clock (and the stop flag) this often.
+    let look = (config.idle_timeout / 4).clamp(STEP, super::pipe::IDLE);
+    let _ = up.set_read_timeout(Some(look));
     if let Ok(local) = up.local_addr() {
         hub.emit(
             Some(id),
@@ -203,7 +252,10 @@ fn open(
             },
         );
     }
-    let (tx, rx) = crossbeam_channel::bounded(QUEUE * 4);
+    let (tx, rx) = crossbeam_channel::bounded(QUEUE_DATAGRAMS);
+    let (queued, up_queued) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let down_queued = up_queued.clone();
+    let mine = queued.clone();
     let last = Arc::new(AtomicU64::new(base.elapsed().as_millis() as u64));
     let done = Arc::new(AtomicBool::new(false));
     let (h, l, d, lis) = (hub.clone(), last.clone(), done.clone(), listener.clone());
@@ -214,9 +266,10 @@ fn open(
         .spawn(move || {
             std::thread::scope(|scope| {
                 let (up, h, d) = (&up, &h, &*d);
-                let (dtx, drx) = crossbeam_channel::bounded(QUEUE * 4);
+                let (dtx, drx) = crossbeam_channel::bounded(QUEUE_DATAGRAMS);
                 scope.spawn(move || {
                     let mut pipe = Pipe::new(Dir::Up, id, src, h.clone(), seed, true);
+                    pipe.budget = Some(mine);
                     let mut write = |b: &[u8]| {
                         if let Err(e) = up.send(b) {
                             h.error(Some(id), Some(src), &e, Op::Send, &to_text);
@@ -227,10 +280,14 @@ fn open(
                 });
                 scope.spawn(move || {
                     let mut pipe = Pipe::new(Dir::Down, id, src, h.clone(), seed, true);
+                    pipe.budget = Some(down_queued);
                     let mut write = |b: &[u8]| lis.send_to(b, src).map(|_| ());
                     pipe.run(&drx, &mut write, d);
                 });
-                read_replies(up, &dtx, h, d, &l, base, idle, id, src);
+                let queue = (&dtx, &*up_queued);
+                read_replies(up, queue, h, d, &l, base, idle, id, src);
+                // The down writer wakes at once (its queue is gone).
+                drop(dtx);
             });
             let why = if h.stopping() {
                 PairEnd::Stopped
@@ -243,6 +300,7 @@ fn open(
         Ok(t) => Some(Mapping {
             id,
             tx,
+            queued,
             last,
             done,
             thread: Some(t),
@@ -266,7 +324,7 @@ fn open(
 #[allow(clippy::too_many_arguments)]
 fn read_replies(
     up: &UdpSocket,
-    dtx: &Sender<Msg>,
+    (dtx, queued): (&Sender<Msg>, &AtomicUsize),
     hub: &Hub,
     done: &AtomicBool,
     last: &AtomicU64,
@@ -280,8 +338,7 @@ fn read_replies(
         match up.recv(&mut buf) {
             Ok(n) => {
                 last.store(base.elapsed().as_millis() as u64, Ordering::Relaxed);
-                let msg = Msg::Data(buf[..n].to_vec(), Instant::now());
-                if let Err(TrySendError::Full(_)) = dtx.try_send(msg) {
+                if !queue(dtx, queued, buf[..n].to_vec()) {
                     hub.emit(
                         Some(id),
                         Some(src),

@@ -28,6 +28,7 @@ mod relay_pairs;
 pub(super) mod relay_rules;
 pub(super) mod relay_rules_form;
 pub(super) mod relay_tab;
+pub(super) mod relay_tls;
 pub(super) mod session_panel;
 pub(super) mod settings;
 pub(super) mod status_words;

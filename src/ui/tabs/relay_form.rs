@@ -5,7 +5,10 @@
 //! (`Command::SetFaults`). Drawing is in `relay_tab`; the session the fields describe is
 //! made in `tab_config`.
 
-use crate::net::relay::{DirFaults, Faults, Trigger};
+use crate::net::Role;
+use crate::net::relay::{DirFaults, Faults, Leg, Trigger};
+use crate::net::tls::TlsOptions;
+use crate::ui::pickers::tls_picker::{TlsFieldProblem, TlsForm};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -48,6 +51,9 @@ pub enum CutUnit {
     /// This many milliseconds after the pair started.
     Ms,
 }
+
+/// The TLS of a relay's listening side and of its upstream side.
+pub type RelayTls = (Option<TlsOptions>, Option<TlsOptions>);
 
 /// The most a percentage field takes.
 pub const MAX_PCT: u64 = 100;
@@ -142,6 +148,10 @@ pub struct RelaySettings {
     pub faults_open: bool,
     /// The rewrite rules and Intercept's switches.
     pub rewrite: super::relay_rules_form::RewriteForm,
+    /// TCP: TLS ended from clients (the TCP Server tab's fields).
+    pub tls_listen: TlsForm,
+    /// TCP: TLS started to the server (the TCP Client tab's fields).
+    pub tls_upstream: TlsForm,
 }
 
 impl Default for RelaySettings {
@@ -155,6 +165,8 @@ impl Default for RelaySettings {
             seed: 0,
             faults_open: true,
             rewrite: Default::default(),
+            tls_listen: TlsForm::default(),
+            tls_upstream: TlsForm::default(),
         }
     }
 }
@@ -174,7 +186,26 @@ impl RelaySettings {
         s.up = DirFaultForm::from_faults(&rc.faults.up);
         s.down = DirFaultForm::from_faults(&rc.faults.down);
         s.rewrite = super::relay_rules_form::RewriteForm::from_config(rc);
+        s.tls_listen = TlsForm::from_options(rc.tls_listen.as_ref());
+        s.tls_upstream = TlsForm::from_options(rc.tls_upstream.as_ref());
         s
+    }
+
+    /// The TLS of the listening side and of the upstream side (both None for UDP), or
+    /// the side and the first bad field.
+    pub fn tls(&self) -> Result<RelayTls, (Leg, TlsFieldProblem)> {
+        if self.udp {
+            return Ok((None, None));
+        }
+        let listen = self
+            .tls_listen
+            .options(Role::TcpServer)
+            .map_err(|p| (Leg::Client, p))?;
+        let upstream = self
+            .tls_upstream
+            .options(Role::TcpClient)
+            .map_err(|p| (Leg::Server, p))?;
+        Ok((listen, upstream))
     }
 
     pub fn faults(&self) -> Faults {

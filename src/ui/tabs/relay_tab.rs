@@ -50,7 +50,8 @@ fn settings(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>, tab_h:
     let valid = ui
         .horizontal_wrapped(|ui| address_fields(ui, p, editable))
         .inner
-        && super::relay_rules::valid(p);
+        && super::relay_rules::valid(p)
+        && p.settings.relay.tls().is_ok();
     // Simple mode (the classroom's): the seed and the tamper and cut faults wait behind
     // More, as the other tabs' options do, and the log's toolbar is the compact one (its
     // filter row on request).
@@ -75,6 +76,12 @@ fn settings(ui: &mut Ui, p: &mut SessionPanel, notify: &Option<Notifier>, tab_h:
         }
         if !simple || p.more_open {
             seed(ui, p, editable);
+        }
+        ui.separator();
+        let (lang, r) = (p.lang, &mut p.settings.relay);
+        if let Some(dialog) = super::relay_tls::show(ui, lang, r, editable) {
+            let open = crate::ui::tools::action::PanelAction::OpenDialog(dialog, String::new());
+            p.apply(open, ui.ctx());
         }
     });
     let advanced = !simple || p.more_open;

@@ -272,6 +272,11 @@ impl SessionPanel {
         {
             t.self_signed_dir = Some(self.spool_dir.clone());
         }
+        if let Some(t) = cfg.relay.as_mut().and_then(|r| r.tls_listen.as_mut())
+            && t.self_signed_dir.is_none()
+        {
+            t.self_signed_dir = Some(self.spool_dir.clone());
+        }
         self.started_dest = Some(cfg.address.clone()).filter(|a| !a.is_empty());
         self.dest_applied = None;
         if let Some(n) = notify

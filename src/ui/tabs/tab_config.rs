@@ -63,6 +63,7 @@ fn relay_config(s: &TabSettings) -> Option<SessionConfig> {
     rc.rewrites = r.rewrite.check().ok()?;
     rc.intercept = r.rewrite.intercept();
     rc.seed = (r.seed > 0).then_some(r.seed);
+    (rc.tls_listen, rc.tls_upstream) = r.tls().ok()?;
     let enc = encoding_picker::from_label(&s.encoding);
     Some(SessionConfig::relay(rc).encoding(enc))
 }

@@ -221,9 +221,17 @@ impl SessionPanel {
                 super::udp_sender::destination(&self.settings).as_deref(),
             )
             .map(|_| Some(fl!(loader(lang), "seq-saved", path = shown.as_str()))),
-            Dialog::TlsFile(field) => {
+            Dialog::TlsFile(field) | Dialog::RelayTlsFile(_, field) => {
                 use crate::ui::pickers::tls_picker::TlsField;
-                let t = &mut self.settings.tls;
+                let t = match kind {
+                    Dialog::RelayTlsFile(crate::net::relay::Leg::Client, _) => {
+                        &mut self.settings.relay.tls_listen
+                    }
+                    Dialog::RelayTlsFile(crate::net::relay::Leg::Server, _) => {
+                        &mut self.settings.relay.tls_upstream
+                    }
+                    _ => &mut self.settings.tls,
+                };
                 match field {
                     TlsField::Cert => t.cert = shown.clone(),
                     TlsField::Key => t.key = shown.clone(),

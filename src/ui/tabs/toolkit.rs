@@ -63,7 +63,7 @@ impl Toolkit {
                 fl!(l, "dialog-export-report"),
                 vec![("CSV (*.csv)".to_string(), vec!["csv"])],
             ),
-            Dialog::TlsFile(_) => (fl!(l, "dialog-tls-file"), vec![]),
+            Dialog::TlsFile(_) | Dialog::RelayTlsFile(..) => (fl!(l, "dialog-tls-file"), vec![]),
             Dialog::ExportRoster => (
                 fl!(l, "dialog-export-roster"),
                 vec![("CSV (*.csv)".to_string(), vec!["csv"])],

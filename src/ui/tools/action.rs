@@ -19,6 +19,11 @@ pub enum Dialog {
     ExportSequence,
     /// A certificate, key or CA file for the TLS menu.
     TlsFile(crate::ui::pickers::tls_picker::TlsField),
+    /// A certificate, key or CA file for one of the relay's TLS menus.
+    RelayTlsFile(
+        crate::net::relay::Leg,
+        crate::ui::pickers::tls_picker::TlsField,
+    ),
 }
 
 /// One request from a widget to its tab.
