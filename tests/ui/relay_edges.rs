@@ -123,7 +123,7 @@ fn a_typed_5x_is_refused_under_its_field_and_the_fault_keeps_its_value() {
     let r = &h.state().panel(Role::Relay).settings.relay;
     assert_eq!(r.up.latency_ms, 0, "5x is not 5");
     assert!(
-        h.query_by_label("Not a whole number from 0 to 60,000: “5x” (the fault keeps its value)")
+        h.query_by_label("Not a whole number from 0 to 60,000: “5x” (the fault stays at 0)")
             .is_some()
     );
     type_fault(&mut h, "Latency (ms) Up (client → server)", "150");
@@ -132,6 +132,17 @@ fn a_typed_5x_is_refused_under_its_field_and_the_fault_keeps_its_value() {
         150
     );
     assert!(h.query_by_label_contains("Not a whole number").is_none());
+    // A wrong value over a set one says the value still in force.
+    type_fault(&mut h, "Latency (ms) Up (client → server)", "2OO");
+    assert_eq!(
+        h.state().panel(Role::Relay).settings.relay.up.latency_ms,
+        150
+    );
+    assert!(
+        h.query_by_label_contains("“2OO” (the fault stays at 150)")
+            .is_some()
+    );
+    type_fault(&mut h, "Latency (ms) Up (client → server)", "150");
     // Too big is refused too.
     type_fault(&mut h, "Jitter ± (ms) Down (server → client)", "70000");
     assert_eq!(
@@ -154,7 +165,7 @@ fn a_typed_5x_is_refused_in_chinese() {
     type_fault(&mut h, "延迟（毫秒） 上行（客户端 → 服务器）", "5，");
     assert_eq!(h.state().panel(Role::Relay).settings.relay.up.latency_ms, 0);
     assert!(
-        h.query_by_label("不是 0 到 60,000 之间的整数：“5，”（故障保持原值）")
+        h.query_by_label("不是 0 到 60,000 之间的整数：“5，”（故障仍为 0）")
             .is_some()
     );
     // The status line says up and down, in Chinese.

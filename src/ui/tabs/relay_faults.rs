@@ -225,7 +225,8 @@ fn grid(ui: &mut Ui, lang: Lang, r: &mut RelaySettings, advanced: bool) {
                                     unit_picker(ui, lang, id, unit(form));
                                 }
                             });
-                            cell_error(ui, lang, id, row.max);
+                            let now = *(row.field)(form);
+                            cell_error(ui, lang, id, row.max, now);
                         });
                     }
                 }
@@ -272,7 +273,7 @@ fn parse(text: &str, max: u64) -> Option<u64> {
 }
 
 /// The message under a field whose text is refused.
-fn cell_error(ui: &mut Ui, lang: Lang, id: Id, max: u64) {
+fn cell_error(ui: &mut Ui, lang: Lang, id: Id, max: u64, now: u64) {
     let Some(text) = typed(ui, id) else {
         return;
     };
@@ -284,7 +285,8 @@ fn cell_error(ui: &mut Ui, lang: Lang, id: Id, max: u64) {
         loader(lang),
         "relay-f-bad",
         text = text.trim(),
-        max = max.as_str()
+        max = max.as_str(),
+        now = crate::ui::dialogs::save::thousands(now)
     );
     ui.add(egui::Label::new(RichText::new(msg).color(ERROR_RED).small()).wrap());
 }
