@@ -63,7 +63,10 @@ fn run(h: &mut egui_kittest::Harness<'static, App>, labs: &str, item: &str) {
 
 #[test]
 fn the_relay_lab_loses_udp_datagrams_and_no_tcp_messages_in_english() {
-    let mut h = harness(english());
+    let mut app = english();
+    // The user was on the TCP Server tab: they come back to it after the lab.
+    app.tab = Role::TcpServer;
+    let mut h = harness(app);
     run(
         &mut h,
         "Labs",
@@ -114,6 +117,7 @@ fn the_relay_lab_loses_udp_datagrams_and_no_tcp_messages_in_english() {
         assert!(!h.state().panel(role).is_running(), "{role:?}");
     }
     assert!(h.state().relay_lab_outcome(true).is_none());
+    assert_eq!(h.state().tab, Role::TcpServer, "back to the user's tab");
 }
 
 #[test]

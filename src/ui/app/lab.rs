@@ -211,6 +211,9 @@ pub(super) fn fresh(app: &App, role: Role) -> SessionPanel {
 
 /// Puts the user's panels of `roles` aside and fresh ones in their place.
 pub(super) fn put_aside(app: &mut App, roles: &[Role]) {
+    if app.lab_stash.is_empty() {
+        app.lab_tab = Some(app.tab);
+    }
     for &role in roles {
         let p = fresh(app, role);
         let user = app.swap_panel(p);
@@ -227,5 +230,9 @@ pub(super) fn put_back(app: &mut App) {
     for user in std::mem::take(&mut app.lab_stash) {
         let mut lab = app.swap_panel(user);
         lab.shutdown();
+    }
+    // Back to the tab the user was on before the lab.
+    if let Some(t) = app.lab_tab.take() {
+        app.tab = t;
     }
 }

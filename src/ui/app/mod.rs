@@ -41,6 +41,8 @@ pub struct App {
     panels: Vec<SessionPanel>,
     /// The user's own panels while a loopback lab shows fresh ones in their place.
     lab_stash: Vec<SessionPanel>,
+    /// The tab the user was on when a lab put their panels aside: shown again after it.
+    lab_tab: Option<Role>,
     /// The relay lab (TCP 可靠 / UDP 不可靠), with its own TCP relay's panel.
     relay_lab: Option<Box<relay_lab::RelayLab>>,
     launch: Option<Launch>,
@@ -110,6 +112,7 @@ impl App {
             tab,
             panels,
             lab_stash: Vec::new(),
+            lab_tab: None,
             relay_lab: None,
             launch,
             notify: None,
