@@ -119,6 +119,8 @@ impl CrowdForm {
 pub fn fields(ui: &mut Ui, form: &mut CrowdForm, editable: bool, layers: bool) -> bool {
     let l = ui_loader(ui);
     let problem = form.config(layers).err();
+    // Each field an item of its own in the row, so the row wraps (a half-width lab pane)
+    // instead of widening the tab.
     ui.add_enabled_ui(editable, |ui| {
         ui.vertical(|ui| {
             ui.horizontal(|ui| {
@@ -136,7 +138,9 @@ pub fn fields(ui: &mut Ui, form: &mut CrowdForm, editable: bool, layers: bool) -
                 }
                 _ => {}
             }
-        });
+        })
+    });
+    ui.add_enabled_ui(editable, |ui| {
         ui.vertical(|ui| {
             ui.horizontal(|ui| {
                 let name = ui.label(fl!(l, "crowd-ramp"));
@@ -151,7 +155,9 @@ pub fn fields(ui: &mut Ui, form: &mut CrowdForm, editable: bool, layers: bool) -
             if problem == Some(CrowdProblem::Ramp) {
                 error_label(ui, &fl!(l, "crowd-bad-ramp"));
             }
-        });
+        })
+    });
+    ui.add_enabled_ui(editable, |ui| {
         ui.vertical(|ui| {
             ui.horizontal(|ui| {
                 let name = ui.label(fl!(l, "crowd-hello"));
@@ -170,7 +176,7 @@ pub fn fields(ui: &mut Ui, form: &mut CrowdForm, editable: bool, layers: bool) -
                     &crate::ui::common::payload_words::template_error_text(lang, e),
                 );
             }
-        });
+        })
     });
     problem.is_none()
 }

@@ -94,6 +94,18 @@ pub(super) fn fields(
             );
         }
     } else {
+        // Simple mode (More closed): the crowd's fields only when a crowd is set.
+        let crowd_set = p.settings.crowd.connections.trim() != "1";
+        if p.role == Role::TcpClient && (!compact || crowd_set) {
+            // The crowd's fields on a row of their own (a half-width lab pane wraps them).
+            let single = tcp_client::single_only(&p.settings);
+            let crowd = &mut p.settings.crowd;
+            valid &= ui
+                .horizontal_wrapped(|ui| {
+                    crate::ui::pickers::crowd_picker::fields(ui, crowd, editable, single)
+                })
+                .inner;
+        }
         // A bad field in the Writes or TLS menu (named there) keeps Connect / Listen off.
         valid &= p.settings.writes.shaping().is_ok();
         valid &= p.settings.tls.options(p.role).is_ok();

@@ -16,8 +16,7 @@ pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
         editable,
     );
     if addr::is_unix(&s.host) {
-        let c = crate::ui::pickers::crowd_picker::fields(ui, &mut s.crowd, editable, true);
-        return h && c;
+        return h;
     }
     let p = address_field::port_field(
         ui,
@@ -27,9 +26,7 @@ pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
         editable,
     )
     .is_some();
-    let single = single_only(s);
-    let c = crate::ui::pickers::crowd_picker::fields(ui, &mut s.crowd, editable, single);
-    h && p && c
+    h && p
 }
 
 /// TLS, WebSocket or a unix socket: a single connection only (no crowd yet).
