@@ -73,6 +73,15 @@ pub fn describe_in(lang: Lang, ev: &Event) -> String {
             None => fl!(l, "ev-accepted", peer = peer),
         },
         EventKind::Rx(_) | EventKind::Tx(_) => String::new(),
+        // AF_UNIX has no FIN segments: a close is an end of file.
+        EventKind::Closed {
+            reason: CloseReason::PeerFin,
+            ..
+        } if is_unix(ev.peer) => fl!(l, "ev-closed-peer-eof-unix"),
+        EventKind::Closed {
+            reason: CloseReason::BothFin,
+            ..
+        } if is_unix(ev.peer) => fl!(l, "ev-closed-both-eof-unix"),
         EventKind::Closed { reason, .. } => close_reason(lang, *reason),
         EventKind::Reset { reason } => reset_reason(lang, *reason),
         // The detail is the worker's English explanation: in English it says it all; other
@@ -83,6 +92,8 @@ pub fn describe_in(lang: Lang, ev: &Event) -> String {
             fl!(l, "ev-refused", limit = limit, total = total)
         }
         EventKind::KernelDrops { total } => fl!(l, "ev-kernel-drops", total = total),
+        EventKind::PeerFinHalfOpen if is_unix(ev.peer) => fl!(l, "ev-peer-eof-half-open-unix"),
+        EventKind::FinSent if is_unix(ev.peer) => fl!(l, "ev-shut-wr-unix"),
         EventKind::PeerFinHalfOpen => fl!(l, "ev-peer-fin-half-open"),
         EventKind::FinSent => fl!(l, "ev-fin-sent"),
         EventKind::ReadingPaused => fl!(l, "ev-reading-paused"),

@@ -30,7 +30,7 @@ pub struct AutoPlan {
     pub rules: Option<super::rules::RuleSet>,
     /// A crowd (`--connections` with `--expect`): what each connection must receive after
     /// its first send, checked by the runtime's crowd tally.
-    pub crowd_expect: Option<crate::session::crowd::CrowdExpect>,
+    pub crowd_expect: Option<crate::net::crowd::CrowdExpect>,
 }
 
 /// Templates for [`AutoPlan::send`] and [`AutoPlan::reply`], with the context they render in

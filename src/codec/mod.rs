@@ -12,6 +12,7 @@ pub mod framing;
 pub mod framing_arg;
 pub mod hex;
 pub mod payload;
+pub mod rule;
 pub mod sniff;
 pub mod template;
 mod template_error;

@@ -183,8 +183,11 @@ fn ui_widgets_do_not_take_the_whole_tab() {
         // drawing.
         "controls",
         "enc_banner",
-        // The Relay tab's drawing (its fields, faults and pair list around the tab's log).
+        // The Relay tab's drawing (its fields, faults and pair list around the tab's log),
+        // with its pair list and its Rewrite and Intercept section in files of their own.
         "relay_tab",
+        "relay_pairs",
+        "relay_rules",
         "mode",
         "app",
         "action",

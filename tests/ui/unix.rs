@@ -219,4 +219,27 @@ fn the_diagram_of_a_unix_connection_draws_no_handshake() {
         .collect();
     assert!(syn.is_empty(), "no handshake arrows: {syn:?}");
     assert!(h.query_by_label_contains("Four-way teardown").is_none());
+    // The about line and the half-close button speak of AF_UNIX, not of FIN.
+    assert!(
+        h.query_by_label_contains("socket(AF_UNIX, SOCK_STREAM) + connect(path)")
+            .is_some()
+    );
+    assert!(h.query_by_label("Half-close (shutdown)").is_some());
+    assert!(h.query_by_label("Half-close (FIN)").is_none());
+    // The peer closes: an end of file, no FIN, in the log.
+    drop(peer);
+    wait_for(&mut h, "closed", |a| {
+        a.panel(Role::TcpClient).st.state != ConnState::Connected
+    });
+    settle(&mut h);
+    assert!(
+        h.query_all_by_label_contains("recv() returned 0: end of file")
+            .next()
+            .is_some()
+    );
+    assert!(
+        h.query_all_by_label_contains("FIN received")
+            .next()
+            .is_none()
+    );
 }

@@ -235,6 +235,16 @@ pub(crate) fn raise_nofile(n: u32) {
 #[cfg(not(target_os = "linux"))]
 pub(crate) fn raise_nofile(_: u32) {}
 
+/// What each connection of a crowd must receive after its first send (checked by the
+/// session's tally, `crate::session::crowd`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CrowdExpect {
+    /// Bytes a reply must contain (looked for in each received chunk).
+    pub needle: Vec<u8>,
+    /// How long after its first send a connection may wait for it.
+    pub timeout: std::time::Duration,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

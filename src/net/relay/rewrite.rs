@@ -12,7 +12,7 @@
 //! says so.
 
 use super::Dir;
-use crate::auto::rules::{Matcher, Responder, Rule, RuleError, RuleProblem, text_as_hex};
+use crate::codec::rule::{Matcher, Rule, RuleError, RuleProblem, text_as_hex};
 use crate::codec::{Encoding, HexProblem, TemplateCtx, parse_hex};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -190,9 +190,9 @@ struct Step {
 
 #[derive(Debug)]
 enum Op {
-    Replace(crate::auto::rules::Compiled),
+    Replace(crate::codec::rule::Compiled),
     Patch {
-        matcher: crate::auto::rules::CompiledMatcher,
+        matcher: crate::codec::rule::CompiledMatcher,
         offset: usize,
         bytes: Vec<u8>,
     },
@@ -221,10 +221,12 @@ fn check_rule(dir: Dir, i: usize, r: &RewriteRule) -> Result<Step, RewriteError>
     let op = match &r.action {
         RewriteAction::Replace { with } => {
             let rule = Rule::new(byte_matcher(&r.matcher), with.clone()).escapes();
-            Op::Replace(Responder::check(i, &rule, Encoding::UTF_8).map_err(|e| {
-                // A text "contains" is checked as hex: never a hex error to report.
-                fail(RewriteProblem::Rule(Box::new(e)))
-            })?)
+            Op::Replace(
+                crate::codec::rule::check(i, &rule, Encoding::UTF_8).map_err(|e| {
+                    // A text "contains" is checked as hex: never a hex error to report.
+                    fail(RewriteProblem::Rule(Box::new(e)))
+                })?,
+            )
         }
         RewriteAction::Patch { offset, hex } => {
             let matcher = byte_matcher(&r.matcher).compile().map_err(|e| {
@@ -371,7 +373,7 @@ impl Rewriter {
     /// Each match replaced: None when nothing matched; Err when it would pass the cap.
     fn replace(
         &mut self,
-        c: &crate::auto::rules::Compiled,
+        c: &crate::codec::rule::Compiled,
         data: &[u8],
     ) -> Result<Option<Vec<u8>>, ()> {
         let spans = c.matcher.spans(data, Encoding::UTF_8, &c.groups);

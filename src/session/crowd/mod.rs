@@ -8,16 +8,8 @@ mod hist;
 pub use hist::{Hist, Percentiles};
 
 use crate::net::{ErrorKind, Event, EventKind};
-use std::time::Duration;
 
-/// What each connection of a crowd must receive after its first send.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CrowdExpect {
-    /// Bytes a reply must contain (looked for in each received chunk).
-    pub needle: Vec<u8>,
-    /// How long after its first send a connection may wait for it.
-    pub timeout: Duration,
-}
+pub use crate::net::crowd::CrowdExpect;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 enum Phase {

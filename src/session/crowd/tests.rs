@@ -1,5 +1,6 @@
 use super::*;
 use crate::net::{CloseReason, ClosedBy, Role};
+use std::time::Duration;
 
 fn ev(client: u64, ts_us: i64, kind: EventKind) -> Event {
     Event {

@@ -285,12 +285,21 @@ fn role_buttons(ui: &mut Ui, p: &mut SessionPanel) {
     {
         p.send_command(Command::WsPing(None));
     }
+    // AF_UNIX: no FIN segment, the peer reads an end of file.
+    let (half, half_tip) = if crate::net::addr::is_unix(&p.settings.host) {
+        (
+            fl!(loader(lang), "btn-half-close-unix"),
+            fl!(loader(lang), "btn-half-close-unix-tip"),
+        )
+    } else {
+        (
+            fl!(loader(lang), "btn-half-close"),
+            fl!(loader(lang), "btn-half-close-tip"),
+        )
+    };
     if p.role == Role::TcpClient
         && p.st.state == ConnState::Connected
-        && ui
-            .button(fl!(loader(lang), "btn-half-close"))
-            .on_hover_text(fl!(loader(lang), "btn-half-close-tip"))
-            .clicked()
+        && ui.button(half).on_hover_text(half_tip).clicked()
     {
         p.send_command(Command::ShutdownWrite);
     }

@@ -59,34 +59,7 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) -> bool {
         (s.counters, s.refused, d.0, d.1, s.checks, s.icmp)
     };
     // One piece: wrapped, Chinese breaks between any two characters ("字 / 节").
-    // The relay's rx is up (client → server), its tx down: said so.
-    let l = loader(lang);
-    let (rx_b, rx_m, tx_b, tx_m) = (c.rx_bytes, c.rx_msgs, c.tx_bytes, c.tx_msgs);
-    let (counters, tip) = if p.role == Role::Relay {
-        (
-            fl!(
-                l,
-                "status-counters-relay",
-                rx_b = rx_b,
-                rx_m = rx_m,
-                tx_b = tx_b,
-                tx_m = tx_m
-            ),
-            fl!(l, "status-counters-relay-tip"),
-        )
-    } else {
-        (
-            fl!(
-                l,
-                "status-counters",
-                rx_b = rx_b,
-                rx_m = rx_m,
-                tx_b = tx_b,
-                tx_m = tx_m
-            ),
-            fl!(l, "status-counters-tip"),
-        )
-    };
+    let (counters, tip) = counters_text(lang, p.role, &c);
     ui.add(egui::Label::new(counters).wrap_mode(egui::TextWrapMode::Extend))
         .on_hover_text(tip);
     ui.separator();
@@ -157,6 +130,38 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) -> bool {
         }
     }
     save_rest
+}
+
+/// The status line's byte and message counts, and their tip. The relay's rx is up
+/// (client → server), its tx down: said so.
+fn counters_text(lang: Lang, role: Role, c: &crate::log::Counters) -> (String, String) {
+    let l = loader(lang);
+    let (rx_b, rx_m, tx_b, tx_m) = (c.rx_bytes, c.rx_msgs, c.tx_bytes, c.tx_msgs);
+    if role == Role::Relay {
+        (
+            fl!(
+                l,
+                "status-counters-relay",
+                rx_b = rx_b,
+                rx_m = rx_m,
+                tx_b = tx_b,
+                tx_m = tx_m
+            ),
+            fl!(l, "status-counters-relay-tip"),
+        )
+    } else {
+        (
+            fl!(
+                l,
+                "status-counters",
+                rx_b = rx_b,
+                rx_m = rx_m,
+                tx_b = tx_b,
+                tx_m = tx_m
+            ),
+            fl!(l, "status-counters-tip"),
+        )
+    }
 }
 
 /// A tab narrower than this share of the window is a pane of a split (a lab's half
@@ -240,6 +245,16 @@ pub(super) fn about_line(ui: &mut Ui, p: &SessionPanel, tiny: bool) {
             fl!(loader(p.lang), "about-relay-udp"),
             fl!(loader(p.lang), "about-relay-udp-more"),
         )
+    } else if p.role != Role::Relay && crate::net::addr::is_unix(&p.settings.host) {
+        // AF_UNIX: a path, not an IP address and a port; no handshake.
+        let l = loader(p.lang);
+        let hint = match p.role {
+            Role::TcpClient => fl!(l, "about-unix-client"),
+            Role::TcpServer => fl!(l, "about-unix-server"),
+            Role::UdpSender => fl!(l, "about-unix-dgram-sender"),
+            _ => fl!(l, "about-unix-dgram-receiver"),
+        };
+        (hint, fl!(l, "about-unix-more"))
     } else {
         crate::ui::lesson::learn::about(p.lang, p.role)
     };
