@@ -41,7 +41,7 @@ fn pct(p: &Percentiles) -> String {
 pub fn counts_line(v: &CrowdView) -> String {
     let what = if v.udp { "sources" } else { "connections" };
     let mut line = format!(
-        "crowd: {} {what}: {} connecting, {} open, {} closed, {} failed ({})",
+        "crowd: {} {what}: {} connecting, {} open, {} closed, {} failed to open ({})",
         v.planned,
         v.connecting,
         v.open,
@@ -61,18 +61,20 @@ pub fn summary_lines(v: &CrowdView) -> Vec<String> {
     let opened = if v.udp { "bound" } else { "opened" };
     let mut out = vec![
         format!(
-            "crowd summary: {} {what}: {} {opened} (at most {} open at once), {} closed, {} still open, {} failed ({})",
+            "crowd summary: {} {what}: {} {opened} (at most {} open at once), {} closed, {} still open, {} failed to open ({}), {} not started (the session ended first)",
             v.planned,
             v.opened,
             v.max_open,
             v.closed,
             v.open,
             v.failed.total(),
-            by_kind(&v.failed)
+            by_kind(&v.failed),
+            v.not_started
         ),
         format!(
-            "crowd summary: {} sends, {} replies; reply latency (first reply after a send): {}",
+            "crowd summary: {} sends, {} not sent (no connection open), {} replies; reply latency (first reply after a send): {}",
             v.sends,
+            v.unsent,
             v.replies,
             pct(&v.reply)
         ),

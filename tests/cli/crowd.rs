@@ -95,7 +95,7 @@ fn a_thousand_connections_match_the_servers_count() {
     assert_eq!(count_before(summary, "closed"), counted, "{summary}");
     assert!(summary.contains("0 failed"), "{summary}");
     assert!(
-        out.contains("1000 sends, 1000 replies")
+        out.contains("1000 sends, 0 not sent (no connection open), 1000 replies")
             && out.contains("expect: 1000 connections passed, 0 failed"),
         "{out}"
     );
@@ -124,7 +124,7 @@ fn refused_connections_are_counted_by_reason_and_recorded_per_connection() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(
-        out.contains("0 opened") && out.contains("30 failed (refused 30)"),
+        out.contains("0 opened") && out.contains("30 failed to open (refused 30)"),
         "{out}"
     );
     assert!(out.contains("errors by kind: refused 30"), "{out}");
@@ -225,4 +225,53 @@ fn too_many_open_files_is_its_own_reason() {
         "{summary}"
     );
     assert!(out.contains("ulimit -n"), "{out}");
+}
+
+/// A crowd cut short by `--duration` says how many connections it never started, and
+/// that is a failure (exit 1); a send that found no connection open is counted as not
+/// sent.
+#[test]
+fn connections_never_started_and_sends_never_made_are_counted() {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    // Accept and hold: the crowd's connections stay open.
+    let _hold = std::thread::spawn(move || {
+        let mut kept = Vec::new();
+        for s in l.incoming().flatten() {
+            kept.push(s);
+        }
+    });
+    let o = bin()
+        .args(["tcp-client", "--connect", &format!("127.0.0.1:{port}")])
+        .args([
+            "--connections",
+            "10",
+            "--ramp",
+            "2",
+            "--duration",
+            "1500ms",
+            "--headless",
+            "--quiet",
+        ])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    let summary = out
+        .lines()
+        .find(|l| l.starts_with("crowd summary: 10 connections"))
+        .unwrap_or_default();
+    assert!(summary.contains("0 failed to open"), "{out}");
+    let at = summary
+        .find(" not started")
+        .expect("the count of those not started");
+    let n: u64 = summary[..at]
+        .rsplit(' ')
+        .next()
+        .and_then(|w| w.parse().ok())
+        .unwrap_or(0);
+    assert!(
+        (4..=8).contains(&n),
+        "about 10 - 1.5 s × 2/s not started: {summary}"
+    );
 }

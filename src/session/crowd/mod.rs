@@ -80,6 +80,11 @@ pub struct CrowdView {
     pub closed: u64,
     /// Never opened, by reason.
     pub failed: ByKind,
+    /// Never even tried: the session ended (Stop, `--duration`) before the ramp reached
+    /// them. Counted when the crowd ends.
+    pub not_started: u64,
+    /// Sends that found no connection open (said on no connection of their own).
+    pub unsent: u64,
     /// Every error told on a connection, by kind (failed connects among them).
     pub errors: ByKind,
     pub connect: Percentiles,
@@ -98,7 +103,9 @@ pub struct CrowdView {
 impl CrowdView {
     /// True when a connection failed to connect or failed its expectation.
     pub fn any_failed(&self) -> bool {
-        self.failed.total() > 0 || self.expect.is_some_and(|(_, f, w)| f + w > 0)
+        self.failed.total() > 0
+            || self.not_started > 0
+            || self.expect.is_some_and(|(_, f, w)| f + w > 0)
     }
 }
 
@@ -150,6 +157,15 @@ impl CrowdTally {
     /// Follows one event of the crowd's worker.
     pub fn on_event(&mut self, ev: &Event) {
         let Some(id) = ev.client else {
+            // A send of the whole crowd that found no connection open.
+            if let EventKind::Error {
+                kind: ErrorKind::NotConnected,
+                ..
+            } = ev.kind
+            {
+                self.view.unsent += 1;
+                self.dirty = true;
+            }
             return;
         };
         let ts = ev.ts_us;
@@ -313,8 +329,16 @@ impl CrowdTally {
         }
     }
 
-    /// The worker ended: what still waits has failed.
+    /// The worker ended: the connections never tried are counted, and (with an
+    /// expectation) what still waits has failed.
     pub fn ended(&mut self) {
+        let seen = self
+            .tracks
+            .iter()
+            .filter(|t| t.phase != Phase::Unseen)
+            .count() as u64;
+        self.view.not_started = self.view.planned.saturating_sub(seen);
+        self.dirty = true;
         if self.expect.is_none() {
             return;
         }

@@ -25,10 +25,11 @@ pub fn show(ui: &mut Ui, lang: Lang, v: &CrowdView) {
             open = v.open,
             max_open = v.max_open,
             closed = v.closed,
-            failed = v.failed.total()
+            failed = v.failed.total(),
+            not_started = v.not_started
         );
         let counts = RichText::new(counts);
-        ui.label(if v.failed.total() > 0 {
+        ui.label(if v.failed.total() + v.not_started > 0 {
             counts.color(ERROR_RED)
         } else {
             counts
