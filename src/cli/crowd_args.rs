@@ -16,7 +16,7 @@ pub struct CrowdArgs {
     /// open one), --reply and --rule answer each on its own, and --expect is checked per
     /// connection. Prints live counts once a second and a summary at the end; exits 1 if
     /// any connection failed to connect or its --expect. 1 is a single client. 1 to 100000.
-    #[arg(long, value_name = "N", value_parser = parse_connections)]
+    #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = parse_connections)]
     pub connections: Option<u64>,
     /// With --connections: open this many a second (0: as fast as the system takes them).
     #[arg(long, value_name = "PER_SECOND", requires = "connections", allow_hyphen_values = true, value_parser = parse_ramp)]

@@ -167,6 +167,7 @@ fn bad_numbers_are_refused_with_a_reason() {
         (vec!["--connections", "0"], "give 1 to 100000"),
         (vec!["--connections", "100001"], "give 1 to 100000"),
         (vec!["--connections", "many"], "not a number of connections"),
+        (vec!["--connections", "-1"], "not a number of connections"),
         (vec!["--connections", "5", "--ramp", "-2"], "0 or more"),
         (vec!["--connections", "5", "--ramp", "fast"], "not a rate"),
         (

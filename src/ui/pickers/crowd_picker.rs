@@ -83,6 +83,15 @@ impl CrowdForm {
         Ok(Some(c))
     }
 
+    /// Whether the ramp field is wrong on its own (so it is said even while the
+    /// connections field is wrong too).
+    pub fn ramp_wrong(&self) -> bool {
+        let r = self.ramp.trim();
+        !r.is_empty()
+            && r.parse::<f64>()
+                .map_or(true, |v| CrowdConfig::new(2, Some(v)).is_err())
+    }
+
     /// The greeting as a template (None when empty).
     pub fn greeting(&self) -> Result<Option<crate::codec::Template>, crate::codec::TemplateError> {
         if self.hello.is_empty() {
@@ -152,7 +161,7 @@ pub fn fields(ui: &mut Ui, form: &mut CrowdForm, editable: bool, layers: bool) -
                 .labelled_by(name.id)
                 .on_hover_text(fl!(l, "crowd-ramp-tip"));
             });
-            if problem == Some(CrowdProblem::Ramp) {
+            if problem == Some(CrowdProblem::Ramp) || form.ramp_wrong() {
                 error_label(ui, &fl!(l, "crowd-bad-ramp"));
             }
         })
@@ -204,6 +213,15 @@ mod tests {
         assert_eq!(f("x", "").config(false), Err(CrowdProblem::Connections));
         assert_eq!(f("5", "-1").config(false), Err(CrowdProblem::Ramp));
         assert_eq!(f("5", "").config(true), Err(CrowdProblem::NotWithLayers));
+        // Both fields wrong: each is said under its own field.
+        assert_eq!(
+            f("1e6", "abc").config(false),
+            Err(CrowdProblem::Connections)
+        );
+        assert!(f("1e6", "abc").ramp_wrong());
+        assert!(f("1e6", "-1").ramp_wrong());
+        assert!(!f("1e6", "10").ramp_wrong());
+        assert!(!f("5", "").ramp_wrong());
         let mut g = f("3", "");
         g.hello = "{seq} 你好".into();
         assert!(g.config(false).is_ok());
