@@ -56,7 +56,8 @@ impl CrowdForm {
     }
 
     /// The crowd (None: one connection), or what is wrong. `layers`: TLS or WebSocket on.
-    pub fn config(&self, layers: bool) -> Result<Option<CrowdConfig>, CrowdProblem> {
+    /// `hex`: the send box's Hex is on, so the greeting is a hex template.
+    pub fn config(&self, layers: bool, hex: bool) -> Result<Option<CrowdConfig>, CrowdProblem> {
         let t = self.connections.trim();
         let n: u64 = if t.is_empty() {
             1
@@ -79,7 +80,7 @@ impl CrowdForm {
         if layers {
             return Err(CrowdProblem::NotWithLayers);
         }
-        self.greeting().map_err(CrowdProblem::Hello)?;
+        self.greeting(hex).map_err(CrowdProblem::Hello)?;
         Ok(Some(c))
     }
 
@@ -92,22 +93,31 @@ impl CrowdForm {
                 .map_or(true, |v| CrowdConfig::new(2, Some(v)).is_err())
     }
 
-    /// The greeting as a template (None when empty).
-    pub fn greeting(&self) -> Result<Option<crate::codec::Template>, crate::codec::TemplateError> {
+    /// The greeting as a template (None when empty); a hex template with `hex`.
+    pub fn greeting(
+        &self,
+        hex: bool,
+    ) -> Result<Option<crate::codec::Template>, crate::codec::TemplateError> {
         if self.hello.is_empty() {
             return Ok(None);
         }
-        crate::codec::Template::parse(&self.hello).map(Some)
+        crate::codec::Template::parse_with(&self.hello, hex, &|_| false).map(Some)
     }
 
     /// What each connection sends as it opens: a launch plan rendering the greeting at
-    /// each send in `enc` (empty without a greeting or a crowd).
-    pub fn plan(&self, enc: crate::codec::Encoding) -> crate::auto::auto_send::AutoPlan {
+    /// each send in `enc` (empty without a greeting or a crowd), as hex and with escapes
+    /// as the send box's Hex and Escapes say.
+    pub fn plan(
+        &self,
+        enc: crate::codec::Encoding,
+        hex: bool,
+        escapes: bool,
+    ) -> crate::auto::auto_send::AutoPlan {
         use crate::auto::auto_send::{AutoPlan, AutoTemplates};
-        let Ok(Some(t)) = self.greeting() else {
+        let Ok(Some(t)) = self.greeting(hex) else {
             return AutoPlan::default();
         };
-        let ctx = crate::codec::TemplateCtx::new(enc, false);
+        let ctx = crate::codec::TemplateCtx::new(enc, escapes);
         // The preview says there is something to send; each send renders anew.
         let Ok(preview) = t.render(&mut ctx.clone()) else {
             return AutoPlan::default();
@@ -125,9 +135,9 @@ impl CrowdForm {
 }
 
 /// The two fields, each labelled; true when they are good.
-pub fn fields(ui: &mut Ui, form: &mut CrowdForm, editable: bool, layers: bool) -> bool {
+pub fn fields(ui: &mut Ui, form: &mut CrowdForm, editable: bool, layers: bool, hex: bool) -> bool {
     let l = ui_loader(ui);
-    let problem = form.config(layers).err();
+    let problem = form.config(layers, hex).err();
     // Each field an item of its own in the row, so the row wraps (a half-width lab pane)
     // instead of widening the tab.
     ui.add_enabled_ui(editable, |ui| {
@@ -201,21 +211,30 @@ mod tests {
             ramp: r.into(),
             hello: String::new(),
         };
-        assert_eq!(f("1", "").config(false), Ok(None));
-        assert_eq!(f("", "").config(true), Ok(None));
+        assert_eq!(f("1", "").config(false, false), Ok(None));
+        assert_eq!(f("", "").config(true, false), Ok(None));
         assert_eq!(
             f("40", "10")
-                .config(false)
+                .config(false, false)
                 .map(|c| c.map(|c| c.connections)),
             Ok(Some(40))
         );
-        assert_eq!(f("0", "").config(false), Err(CrowdProblem::Connections));
-        assert_eq!(f("x", "").config(false), Err(CrowdProblem::Connections));
-        assert_eq!(f("5", "-1").config(false), Err(CrowdProblem::Ramp));
-        assert_eq!(f("5", "").config(true), Err(CrowdProblem::NotWithLayers));
+        assert_eq!(
+            f("0", "").config(false, false),
+            Err(CrowdProblem::Connections)
+        );
+        assert_eq!(
+            f("x", "").config(false, false),
+            Err(CrowdProblem::Connections)
+        );
+        assert_eq!(f("5", "-1").config(false, false), Err(CrowdProblem::Ramp));
+        assert_eq!(
+            f("5", "").config(true, false),
+            Err(CrowdProblem::NotWithLayers)
+        );
         // Both fields wrong: each is said under its own field.
         assert_eq!(
-            f("1e6", "abc").config(false),
+            f("1e6", "abc").config(false, false),
             Err(CrowdProblem::Connections)
         );
         assert!(f("1e6", "abc").ramp_wrong());
@@ -224,10 +243,26 @@ mod tests {
         assert!(!f("5", "").ramp_wrong());
         let mut g = f("3", "");
         g.hello = "{seq} 你好".into();
-        assert!(g.config(false).is_ok());
-        let plan = g.plan(crate::codec::Encoding::UTF_8);
+        assert!(g.config(false, false).is_ok());
+        let plan = g.plan(crate::codec::Encoding::UTF_8, false, false);
         assert!(plan.send.is_some() && plan.templates.is_some());
+        // The send box's Hex and Escapes apply to the greeting.
+        g.hello = "00 01 ff".into();
+        let hex = g.plan(crate::codec::Encoding::UTF_8, true, false);
+        assert_eq!(hex.send, Some(crate::net::Payload::Bytes(vec![0, 1, 0xff])));
+        assert!(matches!(g.config(false, true), Ok(Some(_))));
+        g.hello = "hi\\r\\n".into();
+        let esc = g.plan(crate::codec::Encoding::UTF_8, false, true);
+        assert_eq!(
+            esc.send,
+            Some(crate::net::Payload::Bytes(b"hi\r\n".to_vec()))
+        );
+        g.hello = "zz".into();
+        assert!(matches!(g.config(false, true), Err(CrowdProblem::Hello(_))));
         g.hello = "{nope".into();
-        assert!(matches!(g.config(false), Err(CrowdProblem::Hello(_))));
+        assert!(matches!(
+            g.config(false, false),
+            Err(CrowdProblem::Hello(_))
+        ));
     }
 }

@@ -99,10 +99,11 @@ pub(super) fn fields(
         if p.role == Role::TcpClient && (!compact || crowd_set) {
             // The crowd's fields on a row of their own (a half-width lab pane wraps them).
             let single = tcp_client::single_only(&p.settings);
+            let hex = p.settings.send.hex;
             let crowd = &mut p.settings.crowd;
             valid &= ui
                 .horizontal_wrapped(|ui| {
-                    crate::ui::pickers::crowd_picker::fields(ui, crowd, editable, single)
+                    crate::ui::pickers::crowd_picker::fields(ui, crowd, editable, single, hex)
                 })
                 .inner;
         }

@@ -243,7 +243,11 @@ impl SessionPanel {
             Some(cfg) => {
                 // A crowd's greeting: each connection sends it as it opens.
                 let plan = if cfg.crowd.is_some() {
-                    self.settings.crowd.plan(cfg.encoding)
+                    self.settings.crowd.plan(
+                        cfg.encoding,
+                        self.settings.send.hex,
+                        self.settings.send.escapes,
+                    )
                 } else {
                     AutoPlan::default()
                 };

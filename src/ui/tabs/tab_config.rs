@@ -30,7 +30,10 @@ pub fn config_of(role: Role, s: &TabSettings) -> Option<SessionConfig> {
         let host = cfg.address.clone();
         cfg.ws = s.ws.options(role, &host).ok()?;
         if role == Role::TcpClient
-            && let Some(c) = s.crowd.config(tcp_client::single_only(s)).ok()?
+            && let Some(c) = s
+                .crowd
+                .config(tcp_client::single_only(s), s.send.hex)
+                .ok()?
         {
             cfg = cfg.crowd(c);
         }
