@@ -127,6 +127,16 @@ fn rules_and_intercept_from_the_window() {
     set_field(&mut h, "match", "h(e)llo");
     set_field(&mut h, "with", "J{1}LLO");
     assert!(h.query_by_label_contains("bad regex").is_none());
+    // A new rule starts off (half-typed, it would change traffic): ticked when ready.
+    let on = |a: &App| {
+        a.panel(Role::Relay).settings.relay.rewrite.rules[0]
+            .rule
+            .enabled
+    };
+    assert!(!on(h.state()), "a new rule starts off");
+    h.get_by_label("Rule 1").click();
+    settle(&mut h);
+    assert!(on(h.state()));
     let at = start(
         &mut h,
         server,
@@ -144,6 +154,19 @@ fn rules_and_intercept_from_the_window() {
     h.get_by_label("Held messages: 1");
     // The rule ran first: the held message is the rewritten one, shown as text.
     assert_eq!(h.get_by_label("Message").value().as_deref(), Some("JeLLO"));
+    // A wrong escape is said under the row, and what was typed stays.
+    set_field(&mut h, "Message", r"bad\x4");
+    h.get_by_label("Forward edited").click();
+    settle(&mut h);
+    assert!(
+        h.query_all_by_label_contains("\\x").next().is_some(),
+        "the escape's reason"
+    );
+    assert_eq!(
+        h.get_by_label("Message").value().as_deref(),
+        Some(r"bad\x4"),
+        "what was typed stays"
+    );
     set_field(&mut h, "Message", r"edited\r\n");
     h.get_by_label("Forward edited").click();
     while !client.is_finished() {
@@ -208,6 +231,8 @@ fn rules_and_intercept_speak_chinese() {
         offset: 0,
         hex: "e5".into(),
     };
+    // Ready: switched on (a new rule starts off).
+    h.get_by_label("规则 1").click();
     h.state_mut()
         .panel_mut(Role::Relay)
         .settings

@@ -106,10 +106,11 @@ fn rules(ui: &mut Ui, p: &mut SessionPanel) {
         f.rules.remove(i);
     }
     if ui.button(fl!(l, "relay-rw-add")).clicked() {
-        f.rules.push(RuleRow {
-            dir: Dir::Up,
-            rule: RewriteRule::replace(Matcher::Contains(String::new()), ""),
-        });
+        // A new rule starts off: a running relay would apply it half-typed (an empty
+        // replacement deletes what it matches). Its switch turns it on when it is ready.
+        let mut rule = RewriteRule::replace(Matcher::Contains(String::new()), "");
+        rule.enabled = false;
+        f.rules.push(RuleRow { dir: Dir::Up, rule });
     }
 }
 
