@@ -60,7 +60,7 @@ impl AddrProblem {
             HostEmpty => "enter a host: an IP address such as 127.0.0.1, or a name".into(),
             BadIpv6(v) => format!("\"{v}\" is not a valid IPv6 address (example: ::1)"),
             UrlInHost(s) => format!(
-                "\"{s}://\" is a URL: write only the host here (such as 127.0.0.1); for WebSocket choose the WebSocket protocol and give the path in its field"
+                "\"{s}://\" is a URL: give HOST:PORT (such as 127.0.0.1:8080), or ws://HOST:PORT/PATH for WebSocket"
             ),
             HostTooLong => "host name is too long (at most 253 characters)".into(),
             BadIpv4(v) => format!(
@@ -155,12 +155,7 @@ pub fn check_host(text: &str, allow_empty: bool) -> Result<(), AddrError> {
     if inner.parse::<IpAddr>().is_ok() {
         return Ok(());
     }
-    if let Some((scheme, _)) = t.split_once("://")
-        && !scheme.is_empty()
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-    {
+    if let Some(scheme) = url_scheme(t) {
         return Err(err(AddrProblem::UrlInHost(shorten(scheme))));
     }
     if inner.contains(':') {
@@ -187,6 +182,16 @@ pub fn check_host(text: &str, allow_empty: bool) -> Result<(), AddrError> {
     Ok(())
 }
 
+/// The scheme of a URL (`http` of `http://…`), if `t` is one.
+fn url_scheme(t: &str) -> Option<&str> {
+    let (scheme, _) = t.split_once("://")?;
+    (!scheme.is_empty()
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
+    .then_some(scheme)
+}
+
 /// Splits `host:port`, `[v6]:port` or a bare `port` (host then empty).
 pub fn split_host_port(text: &str) -> Result<(String, u16), AddrError> {
     let t = text.trim();
@@ -195,6 +200,9 @@ pub fn split_host_port(text: &str) -> Result<(String, u16), AddrError> {
     }
     if t.chars().all(|c| c.is_ascii_digit()) {
         return Ok((String::new(), parse_port(t, true)?));
+    }
+    if let Some(scheme) = url_scheme(t) {
+        return Err(err(AddrProblem::UrlInHost(shorten(scheme))));
     }
     if let Some(rest) = t.strip_prefix('[') {
         let Some(end) = rest.find(']') else {
@@ -317,6 +325,9 @@ mod tests {
             let e = check_host(text, false).unwrap_err();
             assert_eq!(e.1, AddrProblem::UrlInHost(scheme.into()), "{text}");
         }
+        // As HOST:PORT too (the command line's --connect).
+        let e = split_host_port("http://127.0.0.1:23360/").unwrap_err();
+        assert_eq!(e.1, AddrProblem::UrlInHost("http".into()));
         // An IPv6 literal is still one.
         assert!(check_host("::1", false).is_ok());
         assert!(matches!(
