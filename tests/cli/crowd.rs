@@ -276,3 +276,36 @@ fn connections_never_started_and_sends_never_made_are_counted() {
         "about 10 - 1.5 s × 2/s not started: {summary}"
     );
 }
+
+/// A UDP crowd to a port where nothing listens hears the network's answer (ICMP port
+/// unreachable) per source, as the UDP tabs do: each source's row, the errors by kind, and
+/// with `--expect` a failure at once (exit 1).
+#[test]
+fn a_udp_crowd_hears_port_unreachable_per_source() {
+    let port = {
+        let s = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        s.local_addr().unwrap().port()
+    };
+    let t = std::time::Instant::now();
+    let o = bin()
+        .args(["udp-send", "--to", &format!("127.0.0.1:{port}")])
+        .args(["--connections", "3", "--send", "x", "--expect", "y"])
+        .args(["--expect-timeout", "20s", "--headless"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    for id in 1..=3 {
+        assert!(
+            out.lines()
+                .any(|l| l.contains(&format!("#{id} port unreachable"))),
+            "source {id}: {out}"
+        );
+    }
+    assert!(out.contains("errors by kind: refused 3"), "{out}");
+    assert!(out.contains("expect: 0 sources passed, 3 failed"), "{out}");
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(15),
+        "at once, not after the timeout"
+    );
+}

@@ -4,6 +4,7 @@
 use super::{READ_BUF, READS_PER_TURN, Ramp, failure};
 use crate::net::addr;
 use crate::net::error::{ErrorKind, Op, resolve_failure_kind};
+use crate::net::udp::icmp;
 use crate::net::worker::{Ctx, TICK, WAKER};
 use crate::net::{CloseReason, ClosedBy, Command, EventKind, SessionConfig, Target};
 use mio::{Events, Interest, Poll, Token};
@@ -142,9 +143,21 @@ impl Crowd<'_> {
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if icmp::is_icmp_error(&e) => {
+                    // An ICMP answer to an earlier datagram (port unreachable…): said with
+                    // what the error queue tells, as the UDP tabs do; the source goes on.
+                    let client = Some(u64::from(id));
+                    let reports = icmp::read_queue(sock);
+                    if reports.is_empty() {
+                        let r = icmp::from_errno(&e, Some(self.dest));
+                        ctx.emit(r.to, client, EventKind::Icmp(r));
+                    }
+                    for r in reports {
+                        ctx.emit(r.to, client, EventKind::Icmp(r));
+                    }
+                    return;
+                }
                 Err(e) => {
-                    // An ICMP answer to an earlier datagram (port unreachable…): said, and
-                    // the source goes on.
                     let (kind, detail) = failure(&e, Op::Recv, &self.dest.to_string());
                     ctx.error(Some(self.dest), Some(u64::from(id)), kind, detail);
                     return;
@@ -248,6 +261,8 @@ fn bind_one(
         false,
         bind.is_ipv6(),
     );
+    // ICMP errors (port unreachable…) are read from the socket's error queue.
+    icmp::enable(&s, bind.is_ipv6());
     s.set_nonblocking(true)?;
     s.bind(&bind.into())?;
     let mut m = mio::net::UdpSocket::from_std(s.into());

@@ -15,7 +15,7 @@ use std::net::SocketAddr;
 
 /// Error numbers a UDP socket gets from an ICMP answer on a later call (EMSGSIZE is
 /// left out: on a send it is this datagram being too large, a local error).
-pub(super) fn is_icmp_error(e: &io::Error) -> bool {
+pub(crate) fn is_icmp_error(e: &io::Error) -> bool {
     matches!(
         e.kind(),
         io::ErrorKind::ConnectionRefused
@@ -26,7 +26,7 @@ pub(super) fn is_icmp_error(e: &io::Error) -> bool {
 
 /// What an error number alone says (no error queue): `to` is the datagram's destination
 /// as far as the socket knows it.
-pub(super) fn from_errno(e: &io::Error, to: Option<SocketAddr>) -> IcmpReport {
+pub(crate) fn from_errno(e: &io::Error, to: Option<SocketAddr>) -> IcmpReport {
     let kind = match e.kind() {
         io::ErrorKind::HostUnreachable => IcmpKind::HostUnreachable,
         io::ErrorKind::NetworkUnreachable => IcmpKind::NetUnreachable,
@@ -42,7 +42,7 @@ pub(super) fn from_errno(e: &io::Error, to: Option<SocketAddr>) -> IcmpReport {
 
 /// Asks the system for ICMP errors on the socket's error queue.
 #[cfg(target_os = "linux")]
-pub(super) fn enable(s: &socket2::Socket, v6: bool) {
+pub(crate) fn enable(s: &socket2::Socket, v6: bool) {
     use std::os::fd::AsRawFd;
     let on: libc::c_int = 1;
     let set = |level: libc::c_int, name: libc::c_int| {
@@ -65,14 +65,14 @@ pub(super) fn enable(s: &socket2::Socket, v6: bool) {
 }
 
 #[cfg(not(target_os = "linux"))]
-pub(super) fn enable(_s: &socket2::Socket, _v6: bool) {}
+pub(crate) fn enable(_s: &socket2::Socket, _v6: bool) {}
 
 /// Most reports read from the error queue in one call (the rest wait for the next).
 pub(super) const MAX_PER_READ: usize = 64;
 
 /// Reads the socket's error queue: the ICMP errors waiting, oldest first.
 #[cfg(target_os = "linux")]
-pub(super) fn read_queue(sock: &impl std::os::fd::AsRawFd) -> Vec<IcmpReport> {
+pub(crate) fn read_queue(sock: &impl std::os::fd::AsRawFd) -> Vec<IcmpReport> {
     let mut out = Vec::new();
     while out.len() < MAX_PER_READ {
         match read_one(sock.as_raw_fd()) {
@@ -86,7 +86,7 @@ pub(super) fn read_queue(sock: &impl std::os::fd::AsRawFd) -> Vec<IcmpReport> {
 }
 
 #[cfg(not(target_os = "linux"))]
-pub(super) fn read_queue<T>(_sock: &T) -> Vec<IcmpReport> {
+pub(crate) fn read_queue<T>(_sock: &T) -> Vec<IcmpReport> {
     Vec::new()
 }
 

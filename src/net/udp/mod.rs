@@ -15,7 +15,7 @@ use std::net::SocketAddr;
 use std::ops::ControlFlow::{self, Break, Continue};
 use std::time::Instant;
 
-mod icmp;
+pub(crate) mod icmp;
 mod multicast;
 mod sock;
 

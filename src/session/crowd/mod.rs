@@ -184,6 +184,7 @@ impl CrowdTally {
         let mut error = None;
         let mut sent = false;
         let mut matched = false;
+        let mut answered_by_network = false;
         match &ev.kind {
             EventKind::Connecting => {
                 t.phase = Phase::Connecting;
@@ -224,6 +225,17 @@ impl CrowdTally {
                     error = Some(ErrorKind::Reset);
                 }
             }
+            // The network answered a source's datagram (port unreachable…): an error of
+            // that source, which goes on.
+            EventKind::Icmp(r) => {
+                error = Some(match r.kind {
+                    crate::net::IcmpKind::PortUnreachable => ErrorKind::Refused,
+                    crate::net::IcmpKind::TooBig { .. } => ErrorKind::MessageTooLong,
+                    _ => ErrorKind::Unreachable,
+                });
+                // With an expectation, the answer will not come: failed at once.
+                answered_by_network = t.first_sent_at != 0;
+            }
             EventKind::Error { kind, .. } => {
                 error = Some(*kind);
                 match t.phase {
@@ -243,7 +255,7 @@ impl CrowdTally {
         if matched {
             self.set_check(id, Check::Passed);
         } else if self.expect.is_some()
-            && matches!(after.phase, Phase::Failed | Phase::Ended)
+            && (matches!(after.phase, Phase::Failed | Phase::Ended) || answered_by_network)
             && after.check == Check::Waiting
         {
             self.set_check(id, Check::Failed);
