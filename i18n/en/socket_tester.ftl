@@ -1607,4 +1607,5 @@ crowd-hello-hint = e.g. {"{"}seq{"}"} hello
 crowd-hello-tip = What each connection sends as it opens (a template: {"{"}seq{"}"} gives each its own number). Empty: nothing; Send then goes to every connection.
 menu-forty-students = 40 students (a crowd against the roster)
 menu-forty-students-tip = Sets up the TCP Server with its Roster and the TCP Client with 40 connections, each introducing itself by its own number
+client-followed-port = The TCP Client tab pointed at port { $old } on this computer: it now connects to { $new } as well.
 forty-students-ready = 40 students: on the TCP Server, Listen, then ▶ Start checking in the Roster; then Connect on the TCP Client tab.

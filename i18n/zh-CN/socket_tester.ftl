@@ -1539,4 +1539,5 @@ crowd-hello-hint = 例如 {"{"}seq{"}"} 你好
 crowd-hello-tip = 每个连接一建立就发送的内容（模板：{"{"}seq{"}"} 让每个连接有自己的编号）。留空：不发送；之后“发送”会发给所有连接。
 menu-forty-students = 40 名学生（多连接对点名表）
 menu-forty-students-tip = 设置好带点名表的 TCP 服务端，以及有 40 个连接的 TCP 客户端，每个连接用自己的编号报到
+client-followed-port = TCP 客户端标签页原本连接本机端口 { $old }：现在也改为连接 { $new }。
 forty-students-ready = 40 名学生：在 TCP 服务端点“监听”，再在点名表里点“▶ 开始检查”；然后到 TCP 客户端标签页点“连接”。

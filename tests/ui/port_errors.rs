@@ -16,7 +16,14 @@ use support::*;
 fn address_in_use_is_told_under_the_port_field_with_a_free_port_to_use() {
     let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = held.local_addr().unwrap().port();
-    let mut h = harness(english());
+    let mut app = english();
+    // The TCP Client tab points at the same port on this computer (as 40 students do).
+    {
+        let c = app.panel_mut(Role::TcpClient);
+        c.settings.host = "127.0.0.1".into();
+        c.settings.port = port.to_string();
+    }
+    let mut h = harness(app);
     open_tab(&mut h, Role::TcpServer);
     set_field(&mut h, "Listen host", "127.0.0.1");
     set_field(&mut h, "Port", &port.to_string());
@@ -58,6 +65,15 @@ fn address_in_use_is_told_under_the_port_field_with_a_free_port_to_use() {
     assert_eq!(
         h.state().panel(Role::TcpServer).settings.port,
         free.to_string()
+    );
+    // The client that pointed at the old port follows, and says so.
+    assert_eq!(
+        h.state().panel(Role::TcpClient).settings.port,
+        free.to_string()
+    );
+    assert!(
+        h.query_by_label_contains(&format!("it now connects to {free} as well"))
+            .is_some()
     );
     assert!(
         h.query_by_label(&format!("Use port {free}")).is_none(),

@@ -333,6 +333,34 @@ impl App {
         let ctx = ui.ctx().clone();
         self.pump(&ctx);
         self.show(ui);
+        self.follow_moved_port(&ctx);
+    }
+
+    /// The TCP Server's listening port was moved with "Use port N" (the old one was
+    /// taken): a stopped TCP Client tab that pointed at it on this machine follows, and
+    /// says so (40 students would otherwise knock on the program that holds the old port).
+    fn follow_moved_port(&mut self, ctx: &egui::Context) {
+        let Some((old, new)) = crate::ui::common::address_field::take_port_moved(ctx) else {
+            return;
+        };
+        let lang = self.classroom.lang;
+        let c = self.panel_mut(Role::TcpClient);
+        let local = matches!(
+            c.settings.host.trim(),
+            "127.0.0.1" | "localhost" | "::1" | "[::1]"
+        );
+        if local && !c.is_running() && c.settings.port.trim() == old.to_string() {
+            c.settings.port = new.to_string();
+            self.classroom.notice = Some((
+                fl!(
+                    crate::i18n::loader(lang),
+                    "client-followed-port",
+                    old = old.to_string(),
+                    new = new.to_string()
+                ),
+                false,
+            ));
+        }
     }
 }
 

@@ -221,11 +221,24 @@ pub fn local_port_field(
     );
     match take {
         Some(free) => {
+            // Said to the app, which moves a client tab that pointed at the old port.
+            if let Ok(old) = addr::parse_port(port, true) {
+                ui.ctx()
+                    .data_mut(|d| d.insert_temp(egui::Id::unique(PORT_MOVED), (old, free)));
+            }
             *port = free.to_string();
             Some(free)
         }
         None => ok,
     }
+}
+
+/// Where a "Use port N" click leaves `(old port, new port)` for the app for one frame.
+pub const PORT_MOVED: &str = "port-moved";
+
+/// The `(old, new)` port a "Use port N" click moved a listening field to in this frame.
+pub fn take_port_moved(ctx: &egui::Context) -> Option<(u16, u16)> {
+    ctx.data_mut(|d| d.remove_temp::<(u16, u16)>(egui::Id::unique(PORT_MOVED)))
 }
 
 /// Ports 1–1023 on a local field: the lesson says programs should not use them.
