@@ -36,6 +36,10 @@ pub struct RelayArgs {
     /// The seed of the random faults, to repeat a run (default: a new one, printed).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// Which way the faults without an up:/down: prefix apply: both (default), up
+    /// (client → server) or down (server → client).
+    #[arg(long, value_name = "both|up|down", default_value = "both", value_parser = ["both", "up", "down"])]
+    pub direction: String,
     /// [up:|down:]MS[±JITTER]: hold each chunk this long (e.g. 100, 100ms±20ms, up:2s).
     #[arg(long, value_name = "DELAY")]
     pub latency: Vec<String>,
@@ -142,8 +146,9 @@ impl RelayTlsArgs {
     }
 }
 
-/// The directions a value's prefix picks ([up, down]) and the value without it.
-fn split_dir(s: &str) -> ([bool; 2], &str) {
+/// The directions a value's prefix picks ([up, down]) and the value without it; without
+/// a prefix, `default` (`--direction`).
+fn split_dir(s: &str, default: [bool; 2]) -> ([bool; 2], &str) {
     let s = s.trim();
     if let Some(rest) = s.strip_prefix("up:") {
         ([true, false], rest)
@@ -152,7 +157,7 @@ fn split_dir(s: &str) -> ([bool; 2], &str) {
     } else if let Some(rest) = s.strip_prefix("both:") {
         ([true, true], rest)
     } else {
-        ([true, true], s)
+        (default, s)
     }
 }
 
@@ -343,9 +348,14 @@ impl RelayArgs {
                 Ok(())
             }),
         ];
+        let default = match self.direction.as_str() {
+            "up" => [true, false],
+            "down" => [false, true],
+            _ => [true, true],
+        };
         for (values, apply) in all {
             for v in values {
-                let (dirs, rest) = split_dir(v);
+                let (dirs, rest) = split_dir(v, default);
                 if dirs[0] {
                     apply(&mut cfg.faults.up, rest)?;
                 }
@@ -387,6 +397,20 @@ mod tests {
         assert!(c.faults.down.latency.is_zero());
         assert_eq!(c.faults.down.corrupt, 0.5);
         assert_eq!(c.faults.up.corrupt, 0.0);
+        // --direction: where the values without a prefix go (a prefix still wins).
+        let c = cfg(&[
+            "--latency",
+            "50",
+            "--corrupt",
+            "down:10",
+            "--direction",
+            "up",
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.faults.up.latency, Duration::from_millis(50));
+        assert!(c.faults.down.latency.is_zero());
+        assert_eq!(c.faults.down.corrupt, 0.1);
+        assert!(cfg(&["--latency", "50", "--direction", "sideways"]).is_err());
         let c = cfg(&["--reset-after", "1000", "--close-after", "down:2s"])
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(c.faults.up.reset_after, Some(Trigger::Bytes(1000)));
