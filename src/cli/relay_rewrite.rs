@@ -22,7 +22,13 @@ struct Read {
 }
 
 fn read(line: &str) -> Result<Read, String> {
-    let spec = RuleSpec::parse(line).map_err(|e| e.to_string())?;
+    let spec = RuleSpec::parse(line).map_err(|e| {
+        format!(
+            "position {}: {}",
+            e.position + 1,
+            e.problem.english_rewrite()
+        )
+    })?;
     let reply = spec.rule.reply.clone();
     let matcher = spec.rule.matcher.clone();
     let Some(rest) = reply.strip_prefix(PATCH) else {

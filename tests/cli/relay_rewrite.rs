@@ -131,4 +131,14 @@ fn a_bad_rewrite_rule_exits_2_with_the_reason() {
     let (code, err) = run(&["--rewrite-up", "regex:x => {2}"]);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("the regex has no group {2}"), "{err}");
+    // In a rewrite's words: a replacement, not a reply.
+    let (code, err) = run(&["--rewrite-up", "contains:SET"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("between the match and the replacement") && !err.contains("reply"),
+        "{err}"
+    );
+    let (code, err) = run(&["--rewrite-up", "contains: => x"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("to match every message"), "{err}");
 }

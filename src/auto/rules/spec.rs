@@ -81,6 +81,20 @@ impl RuleSpecProblem {
     }
 }
 
+impl RuleSpecProblem {
+    /// The English sentence for a relay's rewrite rule (a replacement, not a reply).
+    pub fn english_rewrite(&self) -> String {
+        match self {
+            RuleSpecProblem::NoArrow => "no \"=>\" between the match and the replacement; write MATCH => REPLACEMENT or MATCH => patch:OFFSET:HEX".into(),
+            RuleSpecProblem::EmptyReply => "the replacement after \"=>\" is empty".into(),
+            RuleSpecProblem::EmptyMatch(k) => format!(
+                "nothing to match after \"{k}:\"; give the text, or write \"any\" to match every message"
+            ),
+            other => other.english(),
+        }
+    }
+}
+
 impl std::fmt::Display for RuleSpecError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
