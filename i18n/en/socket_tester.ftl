@@ -1573,6 +1573,7 @@ relay-pair-row = { $proto } #{ $id } { $peer } · { $state } · → { $up } B ·
 relay-pair-open = open
 relay-pair-closed = closed
 relay-pair-filter-tip = Show only this pair's rows in the log (click again for all). → client → server, ← server → client.
+relay-pair-tls-failed = closed: TLS failed (the reason is in the log)
 relay-source-active = active
 relay-source-idle = idle timeout
 relay-source-ended = ended (relay stopped)

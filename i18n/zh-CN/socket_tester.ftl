@@ -1505,6 +1505,7 @@ relay-pair-row = { $proto } #{ $id } { $peer } · { $state } · → { $up } 字�
 relay-pair-open = 打开
 relay-pair-closed = 已关闭
 relay-pair-filter-tip = 日志只显示这个连接对的行（再点一次显示全部）。→ 客户端 → 服务器，← 服务器 → 客户端。
+relay-pair-tls-failed = 已关闭：TLS 失败(原因见日志)
 relay-source-active = 活动
 relay-source-idle = 空闲超时
 relay-source-ended = 已结束（中继已停止）

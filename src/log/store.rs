@@ -90,6 +90,8 @@ pub struct ClientInfo {
     pub open: bool,
     /// WebSocket: the path, subprotocol and headers of the client's opening handshake.
     pub ws: Option<Box<crate::net::ws::Handshake>>,
+    /// Its TLS failed (a server's client, or a relay's pair on either leg).
+    pub tls_failed: bool,
 }
 
 /// A bounded log of one session.
@@ -193,6 +195,7 @@ impl LogStore {
                             counters: Counters::default(),
                             open: true,
                             ws: None,
+                            tls_failed: false,
                         },
                     );
                 }
@@ -202,6 +205,18 @@ impl LogStore {
                     }
                 }
                 EventKind::Closed { .. } | EventKind::Reset { .. } => self.client_closed(id),
+                EventKind::TlsFailed(_) => {
+                    if let Some(c) = self.clients.get_mut(&id) {
+                        c.tls_failed = true;
+                    }
+                }
+                EventKind::Relay(k)
+                    if matches!(**k, crate::net::relay::RelayKind::TlsFailed { .. }) =>
+                {
+                    if let Some(c) = self.clients.get_mut(&id) {
+                        c.tls_failed = true;
+                    }
+                }
                 // A relay's pair (its client list is the pair list).
                 EventKind::Relay(k)
                     if matches!(**k, crate::net::relay::RelayKind::PairClosed { .. }) =>

@@ -177,3 +177,36 @@ fn redecodes_streams_on_encoding_change() {
     let joined: String = s.iter().map(|e| e.text.as_str()).collect();
     assert_eq!(joined, "收到啦");
 }
+
+#[test]
+fn a_client_whose_tls_failed_is_marked_so() {
+    use crate::net::relay::{Leg, RelayKind};
+    use crate::net::tls::TlsProblem;
+    let mut s = LogStore::new(crate::codec::Encoding::UTF_8, words);
+    let ev = |id: u64, role: Role, kind: EventKind| Event {
+        ts_us: id as i64,
+        role,
+        local: None,
+        peer: None,
+        client: Some(id),
+        kind,
+        opcode: None,
+    };
+    s.push(ev(1, Role::TcpServer, EventKind::Accepted));
+    s.push(ev(2, Role::TcpServer, EventKind::Accepted));
+    s.push(ev(
+        1,
+        Role::TcpServer,
+        EventKind::TlsFailed(TlsProblem::UnknownIssuer),
+    ));
+    // A relay's pair: its TLS failed on the server's leg.
+    s.push(ev(
+        2,
+        Role::Relay,
+        EventKind::Relay(Box::new(RelayKind::TlsFailed {
+            leg: Leg::Server,
+            problem: TlsProblem::Expired,
+        })),
+    ));
+    assert!(s.clients[&1].tls_failed && s.clients[&2].tls_failed);
+}

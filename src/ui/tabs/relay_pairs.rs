@@ -70,6 +70,8 @@ fn pair_list(ui: &mut Ui, p: &mut SessionPanel) {
         .show(ui, |ui| {
             for (id, c) in clients.iter().rev() {
                 let state = match (udp, c.open, running) {
+                    // Its TLS failed on either leg (the reason is in the log).
+                    (false, false, _) if c.tls_failed => fl!(l, "relay-pair-tls-failed"),
                     (false, true, _) => fl!(l, "relay-pair-open"),
                     (false, false, _) => fl!(l, "relay-pair-closed"),
                     (true, true, _) => fl!(l, "relay-source-active"),
