@@ -138,6 +138,32 @@ impl Ramp {
 
 /// A socket that could not be made or could not connect, typed and worded: the number of
 /// open files (with how to raise it) and the ephemeral ports running out are said as such.
+/// A Send to one member of the crowd (`Target::Client`) or to every member (`send_one`
+/// says whether that member took it); when none took it, `none` is said as a
+/// "not connected" error (counted by the tally as not sent).
+pub(crate) fn send_to_members(
+    ctx: &mut super::worker::Ctx,
+    to: super::Target,
+    members: u32,
+    peer: std::net::SocketAddr,
+    none: &str,
+    mut send_one: impl FnMut(&mut super::worker::Ctx, u32) -> bool,
+) {
+    let sent = match to {
+        super::Target::Client(id) => send_one(ctx, id as u32),
+        _ => {
+            let mut any = false;
+            for id in 1..=members {
+                any |= send_one(ctx, id);
+            }
+            any
+        }
+    };
+    if !sent {
+        ctx.error(Some(peer), None, ErrorKind::NotConnected, none.into());
+    }
+}
+
 pub(crate) fn failure(e: &io::Error, op: Op, addr: &str) -> (ErrorKind, String) {
     let code = e.raw_os_error();
     if code == Some(EMFILE) || code == Some(ENFILE) {

@@ -4,7 +4,7 @@ use super::{OUT_CAP, READ_BUF, READS_PER_TURN, Ramp, failure};
 use crate::net::addr;
 use crate::net::error::{ErrorKind, Op, resolve_failure_kind};
 use crate::net::worker::{Ctx, TICK, WAKER};
-use crate::net::{CloseReason, ClosedBy, Command, EventKind, ResetReason, SessionConfig, Target};
+use crate::net::{CloseReason, ClosedBy, Command, EventKind, ResetReason, SessionConfig};
 use mio::{Events, Interest, Poll, Token};
 use std::collections::VecDeque;
 use std::io::{self, Read, Write};
@@ -376,24 +376,11 @@ impl Crowd<'_> {
                 let Some(bytes) = ctx.payload_bytes(payload) else {
                     return false;
                 };
-                let sent = match to {
-                    Target::Client(id) => self.send_one(ctx, id as u32, &bytes),
-                    _ => {
-                        let mut any = false;
-                        for id in 1..=self.slots.len() as u32 {
-                            any |= self.send_one(ctx, id, &bytes);
-                        }
-                        any
-                    }
-                };
-                if !sent {
-                    ctx.error(
-                        Some(self.target),
-                        None,
-                        ErrorKind::NotConnected,
-                        "not sent: no connection of the crowd is open".into(),
-                    );
-                }
+                let (n, target) = (self.slots.len() as u32, self.target);
+                let none = "not sent: no connection of the crowd is open";
+                super::send_to_members(ctx, to, n, target, none, |ctx, id| {
+                    self.send_one(ctx, id, &bytes)
+                });
             }
             Command::Disconnect(id) => {
                 let closed = EventKind::Closed {

@@ -6,7 +6,7 @@ use crate::net::addr;
 use crate::net::error::{ErrorKind, Op, resolve_failure_kind};
 use crate::net::udp::icmp;
 use crate::net::worker::{Ctx, TICK, WAKER};
-use crate::net::{CloseReason, ClosedBy, Command, EventKind, SessionConfig, Target};
+use crate::net::{CloseReason, ClosedBy, Command, EventKind, SessionConfig};
 use mio::{Events, Interest, Poll, Token};
 use std::io;
 use std::net::SocketAddr;
@@ -201,24 +201,11 @@ impl Crowd<'_> {
                 let Some(bytes) = ctx.payload_bytes(payload) else {
                     return false;
                 };
-                let sent = match to {
-                    Target::Client(id) => self.send_one(ctx, id as u32, &bytes),
-                    _ => {
-                        let mut any = false;
-                        for id in 1..=self.sources.len() as u32 {
-                            any |= self.send_one(ctx, id, &bytes);
-                        }
-                        any
-                    }
-                };
-                if !sent {
-                    ctx.error(
-                        Some(self.dest),
-                        None,
-                        ErrorKind::NotConnected,
-                        "not sent: no source of the crowd is bound".into(),
-                    );
-                }
+                let (n, dest) = (self.sources.len() as u32, self.dest);
+                let none = "not sent: no source of the crowd is bound";
+                super::send_to_members(ctx, to, n, dest, none, |ctx, id| {
+                    self.send_one(ctx, id, &bytes)
+                });
             }
             _ => ctx.info(EventKind::NotApplicable),
         }
