@@ -200,7 +200,17 @@ impl Printer {
         }
         let err = failure(ev);
         self.failed.store(err, Ordering::Relaxed);
+        // A crowd's members (clients of a TCP client or UDP sender): with --quiet, their
+        // comings and goings are in the counts line and the summary; errors still show.
+        let crowd_member = ev.client.is_some()
+            && matches!(
+                ev.role,
+                crate::net::Role::TcpClient | crate::net::Role::UdpSender
+            );
         match ev.kind.data() {
+            None if self.print == Print::Quiet
+                && crowd_member
+                && !matches!(ev.kind, EventKind::Error { .. }) => {}
             None => self.send(Item::State(ev.clone())),
             Some(_) if self.print == Print::Quiet => {}
             Some(d) => self.row(ev, d, check),

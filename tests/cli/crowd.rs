@@ -100,6 +100,9 @@ fn a_thousand_connections_match_the_servers_count() {
         "{out}"
     );
     assert!(out.contains("crowd summary: connect time: p50 "), "{out}");
+    // --quiet: the members' comings and goings are in the counts and the summary only.
+    let lines = out.lines().count();
+    assert!(lines < 100, "{lines} lines with --quiet");
 }
 
 #[test]
