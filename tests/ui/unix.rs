@@ -30,6 +30,10 @@ fn tcp_server_listens_on_a_unix_path_and_serves_a_client() {
         h.query_by_label("Port").is_none(),
         "a unix socket has no port"
     );
+    assert!(
+        h.query_by_label_contains("0.0.0.0 = all interfaces").is_none(),
+        "no word of network interfaces under a path"
+    );
     assert!(!is_disabled(&h, "Listen"));
     h.get_by_label("Listen").click();
     wait_for(&mut h, "listening", |a| {

@@ -413,6 +413,8 @@ impl eframe::App for App {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
+        // The same after-frame step as [`App::frame`] (the tests' entry).
+        self.follow_moved_port(&ui.ctx().clone());
         // For measuring cold start: `SOCKET_TESTER_EXIT_AFTER_FIRST_FRAME=1 socket-tester`
         // prints the time from process start to the end of the first frame, then quits.
         if std::env::var_os("SOCKET_TESTER_EXIT_AFTER_FIRST_FRAME").is_some() {

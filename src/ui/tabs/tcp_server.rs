@@ -32,7 +32,10 @@ pub fn fields(
         let e = fl!(ui_loader(ui), "field-backlog-error");
         address_field::error_label(ui, &e);
     }
-    address_field::bind_note(ui);
+    // What 0.0.0.0 and 127.0.0.1 mean: not for a unix socket's path.
+    if !crate::net::addr::is_unix(&s.host) {
+        address_field::bind_note(ui);
+    }
     ok && b
 }
 

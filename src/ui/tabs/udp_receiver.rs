@@ -19,7 +19,10 @@ pub fn fields(
 ) -> bool {
     let host = fl!(ui_loader(ui), "field-bind-host");
     let ok = super::local_address_fields(ui, &host, s, editable, failure);
-    address_field::bind_note(ui);
+    // What 0.0.0.0 and 127.0.0.1 mean: not for a unix socket's path.
+    if !crate::net::addr::is_unix(&s.host) {
+        address_field::bind_note(ui);
+    }
     ok
 }
 
