@@ -31,7 +31,8 @@ fn tcp_server_listens_on_a_unix_path_and_serves_a_client() {
         "a unix socket has no port"
     );
     assert!(
-        h.query_by_label_contains("0.0.0.0 = all interfaces").is_none(),
+        h.query_by_label_contains("0.0.0.0 = all interfaces")
+            .is_none(),
         "no word of network interfaces under a path"
     );
     assert!(!is_disabled(&h, "Listen"));
