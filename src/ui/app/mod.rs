@@ -326,6 +326,7 @@ impl App {
             }
         });
         self.recovery.show(ui.ctx());
+        self.follow_moved_port(ui.ctx());
     }
 
     /// One frame: [`App::pump`] then [`App::show`] (what tests call).
@@ -333,7 +334,6 @@ impl App {
         let ctx = ui.ctx().clone();
         self.pump(&ctx);
         self.show(ui);
-        self.follow_moved_port(&ctx);
     }
 
     /// The TCP Server's listening port was moved with "Use port N" (the old one was
@@ -413,8 +413,6 @@ impl eframe::App for App {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
-        // The same after-frame step as [`App::frame`] (the tests' entry).
-        self.follow_moved_port(&ui.ctx().clone());
         // For measuring cold start: `SOCKET_TESTER_EXIT_AFTER_FIRST_FRAME=1 socket-tester`
         // prints the time from process start to the end of the first frame, then quits.
         if std::env::var_os("SOCKET_TESTER_EXIT_AFTER_FIRST_FRAME").is_some() {
