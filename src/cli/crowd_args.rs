@@ -35,7 +35,7 @@ fn parse_ramp(s: &str) -> Result<f64, String> {
     let r: f64 = s.trim().parse().map_err(|_| {
         format!("\"{s}\" is not a rate: give new connections a second, e.g. 100 or 0.5 (0: as fast as possible)")
     })?;
-    CrowdConfig::new(1, Some(r)).map_err(|e| e.to_string())?;
+    crate::net::crowd::ramp_rate(Some(r)).map_err(|e| e.to_string())?;
     Ok(r)
 }
 

@@ -71,15 +71,21 @@ impl CrowdConfig {
         if connections == 0 || connections > u64::from(MAX_CONNECTIONS) {
             return Err(CrowdError::Connections(connections));
         }
-        let ramp = match ramp {
-            Some(r) if !r.is_finite() || r < 0.0 => return Err(CrowdError::Ramp(r)),
-            Some(0.0) => None,
-            r => r,
-        };
+        let ramp = ramp_rate(ramp)?;
         Ok(CrowdConfig {
             connections: connections as u32,
             ramp,
         })
+    }
+}
+
+/// A ramp as given (new connections a second): a finite number, 0 or more; 0 (or none)
+/// is as fast as possible (None).
+pub fn ramp_rate(ramp: Option<f64>) -> Result<Option<f64>, CrowdError> {
+    match ramp {
+        Some(r) if !r.is_finite() || r < 0.0 => Err(CrowdError::Ramp(r)),
+        Some(0.0) => Ok(None),
+        r => Ok(r),
     }
 }
 

@@ -90,7 +90,7 @@ impl CrowdForm {
         let r = self.ramp.trim();
         !r.is_empty()
             && r.parse::<f64>()
-                .map_or(true, |v| CrowdConfig::new(2, Some(v)).is_err())
+                .map_or(true, |v| crate::net::crowd::ramp_rate(Some(v)).is_err())
     }
 
     /// The greeting as a template (None when empty); a hex template with `hex`.
