@@ -518,6 +518,9 @@ impl Conn {
         if messages > 0 {
             ctx.emit(Some(self.peer), self.client, EventKind::Unsent { messages });
         }
+        if let ws_hooks::CloseWait::Over = self.ws_await_close(ctx) {
+            return;
+        }
         if let Some(t) = self.tls.as_mut()
             && !self.write_shut
         {

@@ -124,6 +124,47 @@ fn client_against_python_server() {
     assert_eq!(py.until("CLOSED"), "CLOSED 4000 done");
 }
 
+/// Stop on a client: our close frame, then the server's answer and the server's end of the
+/// TCP connection are waited for (RFC 6455 7.1.1), so the close handshake completes.
+#[test]
+fn a_client_that_stops_waits_for_the_servers_close() {
+    let Some((mut py, port)) = WsPy::server(None) else {
+        return;
+    };
+    let mut w = Watch::start(ws_client(port, "/"));
+    w.wait("open", |e| matches!(ws_event(e), Some(WsEvent::Open(_))));
+    assert_eq!(py.until("OPEN"), "OPEN / chat socket-tester");
+    w.send(Command::Stop);
+    let ours = WsEvent::Close {
+        by: ClosedBy::Local,
+        code: Some(1000),
+        reason: String::new(),
+    };
+    w.wait("our close frame", |e| ws_event(e) == Some(&ours));
+    let answer = w.wait("the server's close frame", |e| {
+        matches!(
+            ws_event(e),
+            Some(WsEvent::Close {
+                by: ClosedBy::Peer,
+                ..
+            })
+        )
+    });
+    assert!(
+        matches!(
+            ws_event(&answer),
+            Some(WsEvent::Close {
+                code: Some(1000),
+                ..
+            })
+        ),
+        "{answer:?}"
+    );
+    w.wait("closed", |e| matches!(e.kind, EventKind::Closed { .. }));
+    // The server saw a clean close handshake, ours and its own.
+    assert_eq!(py.until("CLOSED"), "CLOSED 1000 -");
+}
+
 #[test]
 fn server_against_python_client() {
     let mut w = Watch::start(ws_server(&["/chat"]));

@@ -2,7 +2,7 @@
 //! (one rx event per message, with its opcode), what is sent is framed by it (one tx event
 //! per message once its frame is in the kernel), and closing sends a close frame.
 
-use super::{Conn, ReadEnd};
+use super::{Conn, Got, ReadEnd};
 use crate::net::shaping::Unit;
 use crate::net::worker::Ctx;
 use crate::net::ws::layer::{Layer, Out};
@@ -10,6 +10,24 @@ use crate::net::ws::{Opcode, Refusal, WsEvent};
 use crate::net::{CloseReason, ClosedBy, EventKind};
 use std::io::Write;
 use std::net::Shutdown;
+use std::time::{Duration, Instant};
+
+/// How long a WebSocket client, once its close frame is out, waits for the server's close
+/// frame and for the server to end the TCP connection (RFC 6455 7.1.1: the server closes
+/// first). Stop takes at most this long more against a server that never answers.
+const WS_CLOSE_WAIT: Duration = Duration::from_secs(1);
+
+/// How a client's wait for the close handshake ended.
+pub(crate) enum CloseWait {
+    /// Not a WebSocket client that sent a close frame: nothing to wait for.
+    NotWaiting,
+    /// The server ended the stream (its close frame, if any, is told).
+    PeerEnded,
+    /// The wait ran out, or the read failed: the client closes now.
+    GaveUp,
+    /// The connection's end has been reported already.
+    Over,
+}
 
 impl Conn {
     /// Speaks WebSocket on this connection (after TLS, if any). A client's request is
@@ -98,6 +116,41 @@ impl Conn {
                 reason: String::new(),
             };
             ctx.emit(Some(self.peer), self.client, EventKind::Ws(ev));
+        }
+    }
+
+    /// A client that sent a close frame waits (at most [`WS_CLOSE_WAIT`]) for the server's
+    /// close frame and end of stream, passing on what arrives meanwhile, so the close
+    /// handshake completes and the server closes TCP first. A server's client is not
+    /// waited for: a server stopping with many clients must not wait on each.
+    pub(crate) fn ws_await_close(&mut self, ctx: &mut Ctx) -> CloseWait {
+        if self.client.is_some() || self.peer_fin || !self.ws.as_ref().is_some_and(|l| l.closing())
+        {
+            return CloseWait::NotWaiting;
+        }
+        let deadline = Instant::now() + WS_CLOSE_WAIT;
+        let mut buf = vec![0u8; 16 * 1024];
+        loop {
+            match self.read_some(ctx, &mut buf) {
+                Got::Data(n) => {
+                    if let ReadEnd::Over = self.ws_feed(ctx, &buf[..n]) {
+                        return CloseWait::Over;
+                    }
+                    if self.has_pending()
+                        && let ReadEnd::Over = self.flush(ctx)
+                    {
+                        return CloseWait::Over;
+                    }
+                }
+                Got::Eof => {
+                    self.peer_fin = true;
+                    return CloseWait::PeerEnded;
+                }
+                Got::WouldBlock if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+                Got::WouldBlock | Got::Failed(_) | Got::Io(_) => return CloseWait::GaveUp,
+            }
         }
     }
 

@@ -121,6 +121,11 @@ impl Layer {
         matches!(self.state, State::Client(_) | State::Server)
     }
 
+    /// Our close frame is out and the peer's answer has not come yet.
+    pub fn closing(&self) -> bool {
+        matches!(&self.state, State::Open(ctx) if !ctx.can_write())
+    }
+
     /// The opening handshake took too long.
     pub fn timed_out(&mut self, now: Instant) -> Option<Refusal> {
         if self.opening() && self.deadline.is_some_and(|d| now >= d) {
