@@ -165,6 +165,7 @@ mod tests {
             UnixPathTaken,
             UnixSocketLive,
             UnixNoSocket,
+            UnixNoFolder,
             TooManyOpenFiles,
             Internal,
             Io,

@@ -295,6 +295,7 @@ pub fn error_sentence(lang: Lang, kind: ErrorKind) -> String {
         ErrorKind::UnixPathTaken => fl!(l, "err-unix-path-taken"),
         ErrorKind::UnixSocketLive => fl!(l, "err-unix-socket-live"),
         ErrorKind::UnixNoSocket => fl!(l, "err-unix-no-socket"),
+        ErrorKind::UnixNoFolder => fl!(l, "err-unix-no-folder"),
         ErrorKind::TooManyOpenFiles => fl!(l, "err-too-many-open-files"),
         ErrorKind::Internal => fl!(l, "err-internal"),
         ErrorKind::Io => fl!(l, "err-io"),

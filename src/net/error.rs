@@ -25,6 +25,8 @@ pub enum ErrorKind {
     UnixSocketLive,
     /// A unix socket client or sender: nothing is at that path.
     UnixNoSocket,
+    /// A unix socket's bind or listen: the folder of its path does not exist.
+    UnixNoFolder,
     /// EMFILE / ENFILE: the process (or the system) holds as many open files as it may.
     TooManyOpenFiles,
     Internal,

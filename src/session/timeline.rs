@@ -239,8 +239,17 @@ impl Timeline {
             .iter()
             .any(|s| matches!(s, Step::Bind(_) | Step::Connect { done: true, .. }));
         if bound {
+            let udp = matches!(role, Role::UdpSender | Role::UdpReceiver);
             return match kind {
-                ErrorKind::BadPayload | ErrorKind::MessageTooLong => "send",
+                // Nothing to send to (an unnamed unix sender, a client gone): a send.
+                ErrorKind::BadPayload | ErrorKind::MessageTooLong | ErrorKind::NotConnected
+                    if udp =>
+                {
+                    "sendto"
+                }
+                ErrorKind::BadPayload | ErrorKind::MessageTooLong | ErrorKind::NotConnected => {
+                    "send"
+                }
                 // A destination that does not resolve fails before any send: the lookup.
                 ErrorKind::HostNotFound => "getaddrinfo",
                 _ => "recv",

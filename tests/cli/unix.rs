@@ -333,3 +333,68 @@ fn sigterm_ends_a_unix_server_and_removes_its_socket_file() {
     assert_eq!(code, Some(0), "SIGTERM is a normal stop");
     assert!(!path.exists(), "the socket file is removed");
 }
+
+/// A datagram socket's path as a stream server's: a regular file or a folder is left
+/// alone and named, a missing folder is named, a socket another program has bound is left
+/// alone, and a stale one (nobody has it bound) is removed and said so.
+#[test]
+fn udp_recv_names_what_is_at_its_path_and_clears_only_a_stale_socket() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |path: &Path| {
+        let o = bin()
+            .args(["udp-recv", "--bind", &unix(path), "--headless"])
+            .args(["--duration", "300ms"])
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+        )
+    };
+    let file = dir.path().join("data.txt");
+    std::fs::write(&file, "precious").unwrap();
+    let (code, out) = run(&file);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("cannot bind"), "{out}");
+    assert!(
+        out.contains("a regular file is at that path, and it was left alone"),
+        "{out}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "precious");
+
+    let folder = dir.path().join("folder");
+    std::fs::create_dir(&folder).unwrap();
+    let (code, out) = run(&folder);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("a folder is at that path"), "{out}");
+    assert!(folder.is_dir());
+
+    let missing = dir.path().join("no-such-folder").join("x.sock");
+    let (code, out) = run(&missing);
+    assert_eq!(code, Some(1), "{out}");
+    let want = format!(
+        "the folder {} does not exist",
+        missing.parent().unwrap().display()
+    );
+    assert!(out.contains(&want), "{out}");
+
+    // Bound by another program (held here while the receiver tries).
+    let live = dir.path().join("live.sock");
+    let _held = std::os::unix::net::UnixDatagram::bind(&live).unwrap();
+    let (code, out) = run(&live);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("another program is bound to that socket"),
+        "{out}"
+    );
+    assert!(live.exists());
+
+    // Left by a program that ended: removed, and the receiver binds.
+    let stale = dir.path().join("stale.sock");
+    drop(std::os::unix::net::UnixDatagram::bind(&stale).unwrap());
+    assert!(stale.exists());
+    let (code, out) = run(&stale);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("Removed the stale socket file"), "{out}");
+    assert!(out.contains("bound"), "{out}");
+}

@@ -38,8 +38,7 @@ pub(super) fn run(
 ) {
     let (sock, stale) = match open(bind.as_ref()) {
         Ok(s) => s,
-        Err((e, shown)) => {
-            let (kind, msg) = describe(&e, Op::Bind, &shown);
+        Err((kind, msg)) => {
             ctx.error(None, None, kind, msg);
             return;
         }
@@ -80,46 +79,28 @@ pub(super) fn run(
 }
 
 /// A datagram socket, bound to `bind`; with none, on Linux, autobound to an abstract name
-/// (so replies can come back). Err: the error and the address it was about.
-/// True with it: a stale socket file at the path was removed first.
-fn open(bind: Option<&UnixName>) -> Result<(Socket, bool), (io::Error, String)> {
+/// (so replies can come back). True with it: a stale socket file at the path was removed
+/// first (as a stream server does); anything else at the path is left alone and named.
+fn open(bind: Option<&UnixName>) -> Result<(Socket, bool), (crate::net::ErrorKind, String)> {
     let shown = bind
         .map(|b| b.to_string())
         .unwrap_or_else(|| "unix:".into());
-    let s = Socket::new(Domain::UNIX, Type::DGRAM, None).map_err(|e| (e, shown.clone()))?;
-    s.set_nonblocking(true).map_err(|e| (e, shown.clone()))?;
+    let io_err = |e: io::Error| describe(&e, Op::Bind, &shown);
+    let s = Socket::new(Domain::UNIX, Type::DGRAM, None).map_err(io_err)?;
+    s.set_nonblocking(true).map_err(io_err)?;
     let mut stale = false;
     match bind {
         Some(name) => {
-            // A socket file left from an earlier run, nobody bound to it: as a server does.
             if let UnixName::Path(p) = name {
-                stale = dgram_stale(p);
+                stale = super::stale::prepare(p, super::stale::Kind::Dgram)?
+                    == super::stale::Prepared::RemovedStale;
             }
-            let a = sock_addr(name).map_err(|e| (e, shown.clone()))?;
-            s.bind(&a).map_err(|e| (e, shown))?;
+            let a = sock_addr(name).map_err(io_err)?;
+            s.bind(&a).map_err(io_err)?;
         }
         None => autobind(&s),
     }
     Ok((s, stale))
-}
-
-/// A datagram socket's path is refused (ECONNREFUSED) when nobody has it bound: such a
-/// file is stale and may go. Anything else stays (and bind then says address in use).
-fn dgram_stale(p: &std::path::Path) -> bool {
-    use std::os::unix::fs::FileTypeExt;
-    let Ok(m) = std::fs::symlink_metadata(p) else {
-        return false;
-    };
-    if !m.file_type().is_socket() {
-        return false;
-    }
-    let Ok(probe) = UnixDatagram::unbound() else {
-        return false;
-    };
-    match probe.connect(p) {
-        Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => std::fs::remove_file(p).is_ok(),
-        _ => false,
-    }
 }
 
 /// Linux: bind with an empty address, and the kernel gives the socket a unique abstract

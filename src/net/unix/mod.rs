@@ -58,6 +58,14 @@ pub(crate) fn sock_addr(name: &UnixName) -> io::Result<SockAddr> {
 pub(crate) fn describe(e: &io::Error, op: Op, shown: &str) -> (ErrorKind, String) {
     use io::ErrorKind as K;
     let (kind, why) = match e.kind() {
+        // bind()/listen() on a path: what is missing is the folder it would go in.
+        K::NotFound if matches!(op, Op::Bind | Op::Listen) => (
+            ErrorKind::UnixNoFolder,
+            format!(
+                "the folder {} does not exist (create it first, or choose another path)",
+                folder_of(shown)
+            ),
+        ),
         K::NotFound => (
             ErrorKind::UnixNoSocket,
             "no socket at that path (is the server running, and is the path right?)".to_string(),
@@ -81,6 +89,15 @@ pub(crate) fn describe(e: &io::Error, op: Op, shown: &str) -> (ErrorKind, String
         _ => return super::error::describe(e, op, shown),
     };
     (kind, format!("cannot {} {shown}: {why}", op.verb()))
+}
+
+/// The folder part of a shown `unix:/a/b/c.sock` (`/a/b`).
+fn folder_of(shown: &str) -> String {
+    let path = std::path::Path::new(shown.strip_prefix("unix:").unwrap_or(shown));
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.display().to_string(),
+        _ => ".".into(),
+    }
 }
 
 /// The stream client: connect (bounded by the connect timeout), say who the peer is, then
@@ -125,7 +142,7 @@ fn connect(
 fn server(cfg: &SessionConfig, at: &UnixName, poll: mio::Poll, ctx: &mut Ctx) {
     let shown = at.to_string();
     if let UnixName::Path(p) = at {
-        match stale::prepare(p) {
+        match stale::prepare(p, stale::Kind::Stream) {
             Ok(stale::Prepared::Free) => {}
             Ok(stale::Prepared::RemovedStale) => {
                 let path = p.display().to_string();

@@ -1,7 +1,8 @@
-//! Before a unix socket server binds its path: a socket file left by an earlier run (a
-//! socket nobody listens on: connect() is refused) is removed, and said so. Anything
-//! else at the path, a regular file or a socket someone listens on, is left alone and
-//! the server refuses to start with a typed reason.
+//! Before a unix socket binds its path (a stream server's listen, a datagram socket's
+//! bind): a socket file left by an earlier run (a socket nobody listens on or has bound:
+//! connect() is refused) is removed, and said so. Anything else at the path, a regular
+//! file, a folder, or a socket in use, is left alone and the session refuses to start
+//! with a typed reason.
 
 use crate::net::ErrorKind;
 use crate::net::error::Op;
@@ -18,16 +19,27 @@ pub(crate) enum Prepared {
     RemovedStale,
 }
 
+/// The socket that will bind the path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// SOCK_STREAM: a server's listen.
+    Stream,
+    /// SOCK_DGRAM: a bind.
+    Dgram,
+}
+
 /// Clears the way for binding `path`, or says why not: the error's kind and its English.
-pub(crate) fn prepare(path: &Path) -> Result<Prepared, (ErrorKind, String)> {
+pub(crate) fn prepare(path: &Path, sock: Kind) -> Result<Prepared, (ErrorKind, String)> {
     let shown = format!("unix:{}", path.display());
+    let op = match sock {
+        Kind::Stream => Op::Listen,
+        Kind::Dgram => Op::Bind,
+    };
+    let cannot = format!("cannot {} {shown}", op.verb());
     let meta = match std::fs::symlink_metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Prepared::Free),
-        Err(e) => {
-            let (kind, msg) = super::describe(&e, Op::Listen, &shown);
-            return Err((kind, msg));
-        }
+        Err(e) => return Err(super::describe(&e, op, &shown)),
     };
     if !meta.file_type().is_socket() {
         let what = if meta.is_file() {
@@ -41,25 +53,31 @@ pub(crate) fn prepare(path: &Path) -> Result<Prepared, (ErrorKind, String)> {
         };
         return Err((
             ErrorKind::UnixPathTaken,
-            format!(
-                "cannot listen on {shown}: {what} is at that path, and it was left alone; choose another path"
-            ),
+            format!("{cannot}: {what} is at that path, and it was left alone; choose another path"),
         ));
     }
-    match std::os::unix::net::UnixStream::connect(path) {
-        Ok(_) => Err((
+    let probe = match sock {
+        Kind::Stream => std::os::unix::net::UnixStream::connect(path).map(drop),
+        Kind::Dgram => std::os::unix::net::UnixDatagram::unbound().and_then(|d| d.connect(path)),
+    };
+    match probe {
+        Ok(()) => Err((
             ErrorKind::UnixSocketLive,
             format!(
-                "cannot listen on {shown}: another program is listening on that socket, and it was left alone"
+                "{cannot}: another program is {} that socket, and it was left alone",
+                match sock {
+                    Kind::Stream => "listening on",
+                    Kind::Dgram => "bound to",
+                }
             ),
         )),
         Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
             match std::fs::remove_file(path) {
                 Ok(()) => Ok(Prepared::RemovedStale),
                 Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Prepared::Free),
-                Err(e) => Err(super::describe(&e, Op::Listen, &shown)),
+                Err(e) => Err(super::describe(&e, op, &shown)),
             }
         }
-        Err(e) => Err(super::describe(&e, Op::Listen, &shown)),
+        Err(e) => Err(super::describe(&e, op, &shown)),
     }
 }

@@ -117,6 +117,18 @@ fn udp_and_errors() {
     ));
     let texts = t.texts(Lang::En);
     assert!(texts[3].starts_with("getaddrinfo() ✗"), "{texts:?}");
+    // A reply with nobody to send it to (an unnamed unix sender) fails a sendto().
+    t.on_event(&ev(
+        r,
+        EventKind::Error {
+            kind: ErrorKind::NotConnected,
+            detail: "x".into(),
+        },
+        None,
+        None,
+    ));
+    let texts = t.texts(Lang::En);
+    assert!(texts[4].starts_with("sendto() ✗"), "{texts:?}");
 
     let r = Role::TcpClient;
     let mut t = Timeline::new(r);
