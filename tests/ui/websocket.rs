@@ -126,6 +126,24 @@ fn the_protocol_menu_in_chinese_names_a_bad_header() {
             .is_some(),
         "the problem under the field, in Chinese"
     );
+    // Three bad fields: three reasons at once, not one after each fix.
+    set_field(&mut h, "路径（及查询串）", "chat room");
+    set_field(&mut h, "单条消息上限（字节，或 64K、1M）", "100M");
+    assert!(
+        h.query_by_label_contains("第 1 行：请写成 名称: 值")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("路径以 / 开头，且不能有空格")
+            .is_some(),
+        "the path's reason"
+    );
+    assert!(
+        h.query_by_label_contains("大小应在 1 字节到").is_some(),
+        "the size's reason"
+    );
+    set_field(&mut h, "路径（及查询串）", "/chat");
+    set_field(&mut h, "单条消息上限（字节，或 64K、1M）", "64K");
     h.key_press(egui::Key::Escape);
     settle(&mut h);
     assert!(h.query_by_label("协议: 请检查字段 ▾").is_some());

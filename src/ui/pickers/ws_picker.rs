@@ -81,39 +81,59 @@ impl WsForm {
         }
     }
 
+    /// Every bad field of the menu, in the menu's order (each header line on its own).
+    pub fn problems(&self, role: Role) -> Vec<WsProblem> {
+        let mut out = Vec::new();
+        if !self.on {
+            return out;
+        }
+        let client = role == Role::TcpClient;
+        if client && !parse::is_path(self.path.trim()) {
+            out.push(WsProblem::Path);
+        }
+        if !client && list(&self.paths).any(|p| !parse::is_path(p)) {
+            out.push(WsProblem::Paths);
+        }
+        for (i, line) in self.headers.lines().enumerate() {
+            if !line.trim().is_empty() && parse::header(line).is_none() {
+                out.push(WsProblem::Header(i + 1));
+            }
+        }
+        if list(&self.subprotocols).any(|p| !parse::is_token(p)) {
+            out.push(WsProblem::Subprotocol);
+        }
+        if parse::size(&self.max_message).is_none() {
+            out.push(WsProblem::MaxMessage);
+        }
+        out
+    }
+
     /// The engine's options (None: raw TCP), or the first bad field. `host`: the Host
     /// header (the client's `HOST:PORT`).
     pub fn options(&self, role: Role, host: &str) -> Result<Option<WsOptions>, WsProblem> {
         if !self.on {
             return Ok(None);
         }
+        if let Some(p) = self.problems(role).into_iter().next() {
+            return Err(p);
+        }
         let client = role == Role::TcpClient;
-        let path = self.path.trim();
-        if client && !parse::is_path(path) {
-            return Err(WsProblem::Path);
-        }
-        let paths: Vec<String> = list(&self.paths).map(str::to_string).collect();
-        if !client && paths.iter().any(|p| !parse::is_path(p)) {
-            return Err(WsProblem::Paths);
-        }
-        let mut headers = Vec::new();
-        for (i, line) in self.headers.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            headers.push(parse::header(line).ok_or(WsProblem::Header(i + 1))?);
-        }
-        let subprotocols: Vec<String> = list(&self.subprotocols).map(str::to_string).collect();
-        if subprotocols.iter().any(|p| !parse::is_token(p)) {
-            return Err(WsProblem::Subprotocol);
-        }
+        let headers = self.headers.lines().filter_map(parse::header).collect();
         let max_message = parse::size(&self.max_message).ok_or(WsProblem::MaxMessage)?;
         Ok(Some(WsOptions {
-            path: if client { path.to_string() } else { "/".into() },
+            path: if client {
+                self.path.trim().to_string()
+            } else {
+                "/".into()
+            },
             host: host.to_string(),
-            paths: if client { Vec::new() } else { paths },
+            paths: if client {
+                Vec::new()
+            } else {
+                list(&self.paths).map(str::to_string).collect()
+            },
             headers,
-            subprotocols,
+            subprotocols: list(&self.subprotocols).map(str::to_string).collect(),
             max_message,
             send_as: if self.binary {
                 SendAs::Binary
@@ -138,8 +158,16 @@ impl WsForm {
     }
 }
 
-/// One labelled field, its problem (if it is the one) under it.
-fn field(ui: &mut Ui, label: &str, text: &mut String, editable: bool, multi: bool) {
+/// One labelled field, and under it each of `problems` that names it.
+fn field(
+    ui: &mut Ui,
+    label: &str,
+    text: &mut String,
+    editable: bool,
+    multi: bool,
+    problems: &[WsProblem],
+    names: impl Fn(&WsProblem) -> bool,
+) {
     let l = ui.label(label);
     let edit = if multi {
         TextEdit::multiline(text).desired_rows(3)
@@ -148,6 +176,9 @@ fn field(ui: &mut Ui, label: &str, text: &mut String, editable: bool, multi: boo
     };
     ui.add(edit.desired_width(300.0).interactive(editable))
         .labelled_by(l.id);
+    for p in problems.iter().filter(|p| names(p)) {
+        error_label(ui, &WsForm::problem_text(ui, p));
+    }
 }
 
 /// The "Protocol" menu: "Protocol: TCP ▾" / "Protocol: WebSocket ▾" (wss with TLS).
@@ -178,33 +209,46 @@ pub fn show(ui: &mut Ui, form: &mut WsForm, role: Role, editable: bool, tls: boo
                 return;
             }
             ui.separator();
+            let bad = form.problems(role);
             if role == Role::TcpClient {
-                field(ui, &fl!(l, "ws-path"), &mut form.path, editable, false);
+                let path = fl!(l, "ws-path");
+                field(ui, &path, &mut form.path, editable, false, &bad, |p| {
+                    *p == WsProblem::Path
+                });
             } else {
-                field(ui, &fl!(l, "ws-paths"), &mut form.paths, editable, false);
+                let paths = fl!(l, "ws-paths");
+                field(ui, &paths, &mut form.paths, editable, false, &bad, |p| {
+                    *p == WsProblem::Paths
+                });
             }
-            field(ui, &fl!(l, "ws-headers"), &mut form.headers, editable, true);
+            let headers = fl!(l, "ws-headers");
+            field(ui, &headers, &mut form.headers, editable, true, &bad, |p| {
+                matches!(p, WsProblem::Header(_))
+            });
+            let subs = fl!(l, "ws-subprotocols");
             field(
                 ui,
-                &fl!(l, "ws-subprotocols"),
+                &subs,
                 &mut form.subprotocols,
                 editable,
                 false,
+                &bad,
+                |p| *p == WsProblem::Subprotocol,
             );
+            let max = fl!(l, "ws-max");
             field(
                 ui,
-                &fl!(l, "ws-max"),
+                &max,
                 &mut form.max_message,
                 editable,
                 false,
+                &bad,
+                |p| *p == WsProblem::MaxMessage,
             );
             ui.add_enabled_ui(editable, |ui| {
                 ui.checkbox(&mut form.binary, fl!(l, "ws-binary"))
                     .on_hover_text(fl!(l, "ws-binary-tip"));
             });
-            if let Err(p) = form.options(role, "") {
-                error_label(ui, &WsForm::problem_text(ui, &p));
-            }
         });
     button.on_hover_text(fl!(ui_loader(ui), "ws-tip"));
 }
@@ -241,5 +285,24 @@ mod tests {
         assert_eq!(f.options(Role::TcpServer, ""), Err(WsProblem::Paths));
         f.on = false;
         assert_eq!(f.options(Role::TcpServer, ""), Ok(None));
+        // Every bad field at once, each header line on its own.
+        let f = WsForm {
+            on: true,
+            path: "chat room".into(),
+            headers: "X-Dev 1\nok: 1\nbad".into(),
+            subprotocols: "a b".into(),
+            max_message: "100M".into(),
+            ..WsForm::default()
+        };
+        assert_eq!(
+            f.problems(Role::TcpClient),
+            [
+                WsProblem::Path,
+                WsProblem::Header(1),
+                WsProblem::Header(3),
+                WsProblem::Subprotocol,
+                WsProblem::MaxMessage
+            ]
+        );
     }
 }
