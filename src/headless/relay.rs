@@ -64,6 +64,9 @@ struct Tally {
     faults: [[u64; FAULT_COUNTERS.len()]; 2],
     rewritten: [u64; 2],
     held: [u64; 2],
+    /// Pairs whose upstream connection failed, and pairs ended by a TLS failure.
+    upstream_failed: u64,
+    tls_failed: u64,
 }
 
 fn index(d: Dir) -> usize {
@@ -86,15 +89,32 @@ impl Tally {
                 RelayKind::Fault { dir, what } => self.faults[index(*dir)][what.counter()] += 1,
                 RelayKind::Rewritten { dir, .. } => self.rewritten[index(*dir)] += 1,
                 RelayKind::Held { dir, .. } => self.held[index(*dir)] += 1,
+                RelayKind::UpstreamFailed { .. } => self.upstream_failed += 1,
+                RelayKind::TlsFailed { .. } if ev.client.is_some() => self.tls_failed += 1,
                 _ => {}
             },
             _ => {}
         }
     }
 
+    /// Pairs that failed: their upstream connection, or TLS on either leg.
+    fn failed(&self) -> u64 {
+        self.upstream_failed + self.tls_failed
+    }
+
     /// One line for the pairs, one per direction.
     fn lines(&self) -> Vec<String> {
-        let mut lines = vec![format!("relay: {} pairs", self.pairs)];
+        let mut pairs = format!("relay: {} pairs", self.pairs);
+        if self.failed() > 0 {
+            let _ = write!(
+                pairs,
+                " ({} failed: upstream connection {}, TLS {})",
+                self.failed(),
+                self.upstream_failed,
+                self.tls_failed
+            );
+        }
+        let mut lines = vec![pairs];
         for d in [Dir::Up, Dir::Down] {
             let i = index(d);
             let faults: Vec<String> = FAULT_COUNTERS
@@ -151,7 +171,8 @@ impl Output for Counting {
 }
 
 /// Runs `relay` from the command line; the exit code: 0 stopped (Ctrl-C or
-/// `--duration`), 1 it could not listen or the record is incomplete, 2 bad arguments.
+/// `--duration`), 1 it could not listen, a pair failed (its upstream connection, or TLS
+/// on either leg) or the record is incomplete, 2 bad arguments.
 pub fn run_cli(args: &RelayArgs) -> i32 {
     let config = match args.to_config() {
         Ok(c) => c,
@@ -234,5 +255,5 @@ pub fn run_cli(args: &RelayArgs) -> i32 {
     let incomplete = st.record_error.as_ref().inspect(|e| {
         eprintln!("socket-tester: the record is incomplete: {e}");
     });
-    i32::from(!tally.listening || incomplete.is_some())
+    i32::from(!tally.listening || tally.failed() > 0 || incomplete.is_some())
 }

@@ -132,3 +132,48 @@ fn tls_flag_mistakes_exit_2_naming_them() {
         "{err}"
     );
 }
+
+/// A pair whose TLS fails (here the "TLS" server is a plain TCP listener that closes) is a
+/// failure: counted in the last lines, exit 1.
+#[test]
+fn a_pair_that_fails_tls_makes_the_relay_exit_1() {
+    let plain = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = plain.local_addr().expect("addr").port();
+    let server = std::thread::spawn(move || {
+        if let Ok((mut s, _)) = plain.accept() {
+            let _ = s.write_all(b"not tls at all\r\n");
+        }
+    });
+    let mut child = bin()
+        .args(["relay", "--listen", "127.0.0.1:0"])
+        .args(["--to", &format!("127.0.0.1:{port}")])
+        .args(["--tls-upstream", "--insecure"])
+        .args(["--headless", "--duration", "2s"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start");
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    let at = loop {
+        let mut line = String::new();
+        assert!(out.read_line(&mut line).expect("read") > 0, "ended early");
+        if let Some((_, rest)) = line.split_once("listening on ") {
+            break rest.split_whitespace().next().expect("address").to_string();
+        }
+    };
+    let mut c = TcpStream::connect(&at).expect("connect");
+    c.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let _ = c.write_all(b"hello\n");
+    let mut sink = Vec::new();
+    let _ = c.read_to_end(&mut sink);
+    let mut rest = String::new();
+    out.read_to_string(&mut rest).expect("read");
+    let status = child.wait().expect("wait");
+    server.join().expect("server");
+    assert_eq!(status.code(), Some(1), "{rest}");
+    assert!(
+        rest.contains("relay: 1 pairs (1 failed: upstream connection 0, TLS 1)"),
+        "{rest}"
+    );
+}
