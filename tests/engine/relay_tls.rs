@@ -270,3 +270,68 @@ fn an_untrusted_server_certificate_is_the_pairs_typed_end() {
     assert!(matches!(c.read(&mut buf), Ok(0) | Err(_)));
     relay.stop_and_join();
 }
+
+/// Stopping the relay ends each TLS client's session in order: close_notify before the FIN,
+/// so a strict client (Python with `suppress_ragged_eofs=False`) reads a clean end, not a
+/// truncation.
+#[test]
+fn stopping_the_relay_sends_close_notify_to_a_tls_client() {
+    if !have_openssl() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (cert, key) = default_cert(dir.path(), "relay");
+    let l = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let to = l.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        if let Ok((mut c, _)) = l.accept() {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = c.read(&mut buf) {
+                if n == 0 || c.write_all(&buf[..n]).is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    let mut cfg = RelayConfig::new("127.0.0.1:0", to.to_string());
+    cfg.tls_listen = Some(TlsOptions {
+        cert: Some(cert.clone()),
+        key: Some(key),
+        ..Default::default()
+    });
+    let (mut relay, at, mut seen) = start(cfg);
+    const STRICT: &str = r#"
+import socket, ssl, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.load_verify_locations(sys.argv[2])
+ctx.check_hostname = False
+raw = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
+s = ctx.wrap_socket(raw, suppress_ragged_eofs=False)
+s.sendall(b"hi")
+print("GOT", s.recv(10).decode(), flush=True)
+try:
+    print("END", "clean" if s.recv(10) == b"" else "data", flush=True)
+except ssl.SSLError as e:
+    print("END", "truncated", type(e).__name__, flush=True)
+"#;
+    let child = Command::new("python3")
+        .args(["-c", STRICT, &at.port().to_string(), s(&cert)])
+        .stdout(Stdio::piped())
+        .spawn();
+    let Ok(mut child) = child else {
+        eprintln!("skipped: python3 is not installed");
+        return;
+    };
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    out.read_line(&mut line).expect("read");
+    assert_eq!(line.trim(), "GOT hi");
+    wait_for(&relay, &mut seen, |k| {
+        matches!(k, RelayKind::Data { dir: Dir::Down, .. })
+    });
+    relay.stop_and_join();
+    line.clear();
+    out.read_line(&mut line).expect("read");
+    assert_eq!(line.trim(), "END clean", "close_notify came before the FIN");
+    let _ = child.wait();
+}

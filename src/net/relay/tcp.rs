@@ -283,8 +283,6 @@ fn pair(c: TcpStream, peer: SocketAddr, id: u64, ctx: &PairCtx) {
         ends.extend(writers.into_iter().map(|w| w.join().ok().flatten()));
         ends
     });
-    // Both sockets close here (with SO_LINGER 0 where a reset is carried: RST).
-    drop((c, s));
     let why = if ends.contains(&Some(PairEnd::Cut)) {
         PairEnd::Cut
     } else if ends.contains(&Some(PairEnd::TlsFailed)) {
@@ -296,6 +294,13 @@ fn pair(c: TcpStream, peer: SocketAddr, id: u64, ctx: &PairCtx) {
     } else {
         PairEnd::BothFin
     };
+    if why == PairEnd::Stopped {
+        // The relay stops: each side is told in order (TLS close_notify, then FIN).
+        c.shutdown_write();
+        s.shutdown_write();
+    }
+    // Both sockets close here (with SO_LINGER 0 where a reset is carried: RST).
+    drop((c, s));
     hub.emit(Some(id), Some(peer), RelayKind::PairClosed { why });
 }
 
