@@ -115,6 +115,7 @@ pub fn describe(lang: Lang, kind: &RelayKind, local: Option<SocketAddr>) -> Stri
         RelayKind::RewritesChanged { .. }
         | RelayKind::Rewritten { .. }
         | RelayKind::RewriteTooLarge { .. }
+        | RelayKind::PatchPastEnd { .. }
         | RelayKind::InterceptChanged { .. }
         | RelayKind::Held { .. }
         | RelayKind::Released { .. }
@@ -188,6 +189,19 @@ fn change(lang: Lang, kind: &RelayKind) -> String {
             arrow = arrow(lang, *dir),
             rule = (rule + 1).to_string(),
             max = max.to_string()
+        ),
+        RelayKind::PatchPastEnd {
+            dir,
+            rule,
+            offset,
+            len,
+        } => fl!(
+            l,
+            "ev-relay-patch-past-end",
+            arrow = arrow(lang, *dir),
+            rule = (rule + 1).to_string(),
+            offset = offset.to_string(),
+            len = len.to_string()
         ),
         RelayKind::InterceptChanged {
             up,

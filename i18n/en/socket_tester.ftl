@@ -1487,6 +1487,7 @@ ev-relay-faults-off = faults changed: every fault is off
 ev-relay-rewrites-changed = rewrite rules changed: { $up } on client → server, { $down } on server → client
 ev-relay-rewritten = { $arrow } rewritten by rule { $rule }: { $from } bytes → { $to } bytes
 ev-relay-rewrite-too-large = { $arrow } rule { $rule } would make the message larger than { $max } bytes: left as it was
+ev-relay-patch-past-end = { $arrow } rule { $rule } matched, but its offset { $offset } is past the end of this { $len }-byte message: left as it was
 ev-relay-intercept-changed = Intercept: client → server { $up }, server → client { $down }; timeout { $secs } s
 ev-relay-on = on
 ev-relay-off = off

@@ -1419,6 +1419,7 @@ ev-relay-faults-off = 故障设置已更改：全部关闭
 ev-relay-rewrites-changed = 改写规则已更改：客户端 → 服务器 { $up } 条启用，服务器 → 客户端 { $down } 条启用
 ev-relay-rewritten = { $arrow } 被规则 { $rule } 改写：{ $from } 字节 → { $to } 字节
 ev-relay-rewrite-too-large = { $arrow } 规则 { $rule } 会使消息超过 { $max } 字节：保持原样
+ev-relay-patch-past-end = { $arrow } 规则 { $rule } 已匹配，但偏移量 { $offset } 超出了这条 { $len } 字节消息的末尾：保持原样
 ev-relay-intercept-changed = 拦截：客户端 → 服务器 { $up }，服务器 → 客户端 { $down }；超时 { $secs } 秒
 ev-relay-on = 开
 ev-relay-off = 关

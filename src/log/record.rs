@@ -206,6 +206,7 @@ fn relay_dir(ev: &Event) -> Option<crate::net::relay::Dir> {
             | RelayKind::QueueFull { dir, .. }
             | RelayKind::Rewritten { dir, .. }
             | RelayKind::RewriteTooLarge { dir, .. }
+            | RelayKind::PatchPastEnd { dir, .. }
             | RelayKind::Held { dir, .. }
             | RelayKind::Released { dir, .. }
             | RelayKind::InterceptFull { dir, .. } => Some(*dir),

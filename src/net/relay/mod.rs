@@ -223,6 +223,14 @@ pub enum RelayKind {
     },
     /// Rewrite rule `rule` would have made a message larger than `max`: left as it was.
     RewriteTooLarge { dir: Dir, rule: usize, max: usize },
+    /// Patch rule `rule` matched a message of `len` bytes, but its `offset` is past the
+    /// end: the message was left as it was.
+    PatchPastEnd {
+        dir: Dir,
+        rule: usize,
+        offset: usize,
+        len: usize,
+    },
     /// Intercept was changed: which directions hold their messages, and the timeout.
     InterceptChanged {
         up: bool,

@@ -141,6 +141,12 @@ impl Pipe {
                     to,
                 },
                 Done::TooLarge { rule, max } => RelayKind::RewriteTooLarge { dir, rule, max },
+                Done::PastEnd { rule, offset, len } => RelayKind::PatchPastEnd {
+                    dir,
+                    rule,
+                    offset,
+                    len,
+                },
             });
         }
         out

@@ -301,6 +301,12 @@ pub(crate) enum Done {
     Rewritten { rule: usize, from: usize, to: usize },
     /// Rule `rule` would have made the message larger than `max`: left as it was.
     TooLarge { rule: usize, max: usize },
+    /// Patch rule `rule` matched, but its offset is past the end of the `len` bytes.
+    PastEnd {
+        rule: usize,
+        offset: usize,
+        len: usize,
+    },
 }
 
 /// The rules one direction of one pair runs, with their template counter.
@@ -355,15 +361,21 @@ impl Rewriter {
                     offset,
                     bytes,
                 } => {
-                    if *offset < data.len() && matcher.is_match(&data, Encoding::UTF_8) {
-                        let end = (*offset + bytes.len()).min(data.len());
-                        data[*offset..end].copy_from_slice(&bytes[..end - offset]);
-                        done.push(Done::Rewritten {
-                            rule,
-                            from,
-                            to: from,
-                        });
+                    if !matcher.is_match(&data, Encoding::UTF_8) {
+                        continue;
                     }
+                    if *offset >= data.len() {
+                        let (offset, len) = (*offset, data.len());
+                        done.push(Done::PastEnd { rule, offset, len });
+                        continue;
+                    }
+                    let end = (*offset + bytes.len()).min(data.len());
+                    data[*offset..end].copy_from_slice(&bytes[..end - offset]);
+                    done.push(Done::Rewritten {
+                        rule,
+                        from,
+                        to: from,
+                    });
                 }
             }
         }
@@ -444,7 +456,18 @@ mod tests {
                 to: 4
             }]
         );
-        assert_eq!(run(vec![p], &[1, 4, 0, 0]).0, [1, 4, 0, 0]);
+        assert_eq!(run(vec![p.clone()], &[1, 4, 0, 0]).0, [1, 4, 0, 0]);
+        // A match too short for the offset is said, and left as it was.
+        let (out, done) = run(vec![p], &[1, 3]);
+        assert_eq!(out, [1, 3]);
+        assert_eq!(
+            done,
+            [Done::PastEnd {
+                rule: 0,
+                offset: 2,
+                len: 2
+            }]
+        );
         // Binary bytes around the text do not stop a regex.
         let rule = RewriteRule::replace(Matcher::Regex("T=(\\d)".into()), "T={1}{1}");
         assert_eq!(run(vec![rule], b"\xff\x00T=5\xfe").0, b"\xff\x00T=55\xfe");
