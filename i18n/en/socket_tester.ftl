@@ -1166,6 +1166,7 @@ seq-fail-no-answer = no answer within 10 s
 seq-fail-not-captured = {"{"}{ $name }{"}"} is not a captured variable (yet)
 seq-fail-no-session = not sent: no session runs (connect first)
 seq-fail-not-tcp-client = connect and close are for the TCP client
+seq-fail-not-in-crowd = a crowd's connection is not opened again: a connect step is not for a crowd
 seq-fail-not-ready = the session did not become ready in { $s } s
 seq-diff-expected = expected
 seq-diff-got = received

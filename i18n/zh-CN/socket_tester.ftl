@@ -1098,6 +1098,7 @@ seq-fail-no-answer = 10 秒内没有应答
 seq-fail-not-captured = {"{"}{ $name }{"}"} 还不是已捕获的变量
 seq-fail-no-session = 未发送：会话没有运行（请先连接）
 seq-fail-not-tcp-client = 连接和关闭步骤只用于 TCP 客户端
+seq-fail-not-in-crowd = 并发连接不会重新打开：连接步骤不能用于多连接（并发）
 seq-fail-not-ready = 会话在 { $s } 秒内没有就绪
 seq-diff-expected = 期望
 seq-diff-got = 收到
