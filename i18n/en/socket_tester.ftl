@@ -1611,3 +1611,20 @@ menu-forty-students = 40 students (a crowd against the roster)
 menu-forty-students-tip = Sets up the TCP Server with its Roster and the TCP Client with 40 connections, each introducing itself by its own number
 client-followed-port = The TCP Client tab pointed at port { $old } on this computer: it now connects to { $new } as well.
 forty-students-ready = 40 students: on the TCP Server, Listen, then ▶ Start checking in the Roster; then Connect on the TCP Client tab.
+
+## The Sequence tool with a crowd: once per connection
+seq-crowd-note = A crowd is running: Run runs the sequence once per connection.
+seq-crowd-running = Per connection: { $passed } passed, { $failed } failed, { $running } running, { $waiting } not open yet
+seq-crowd-all-passed = All { $planned } connections passed
+seq-crowd-done = { $planned } connections: { $passed } passed, { $failed } failed, { $unfinished } did not finish
+seq-crowd-by-step = Failures by step:
+seq-crowd-step-row = Step { $label } ({ $what }): { $why }: { $n } connections
+seq-crowd-kind-timed-out = timed out
+seq-crowd-kind-closed = the connection ended
+seq-crowd-kind-no-answer = no answer
+seq-crowd-kind-not-sent = not sent (the connection had closed)
+seq-crowd-kind-bad-payload = the bytes could not be made
+seq-crowd-kind-not-for-crowd = not for a crowd
+seq-crowd-kind-stopped = stopped
+seq-crowd-connect = A connect step is not for a crowd: each connection opens once. Remove the step, or set Connections to 1.
+seq-crowd-no-step = Step is for one connection: with a crowd, use Run.

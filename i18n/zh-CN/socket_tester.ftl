@@ -1543,3 +1543,20 @@ menu-forty-students = 40 名学生（多连接对点名表）
 menu-forty-students-tip = 设置好带点名表的 TCP 服务端，以及有 40 个连接的 TCP 客户端，每个连接用自己的编号报到
 client-followed-port = TCP 客户端标签页原本连接本机端口 { $old }：现在也改为连接 { $new }。
 forty-students-ready = 40 名学生：在 TCP 服务端点“监听”，再在点名表里点“▶ 开始检查”；然后到 TCP 客户端标签页点“连接”。
+
+## 多连接（并发）时的测试序列：每个连接各运行一次
+seq-crowd-note = 正在运行多个连接：点“运行”会让每个连接各自运行一次测试序列。
+seq-crowd-running = 按连接统计：{ $passed } 个通过，{ $failed } 个失败，{ $running } 个运行中，{ $waiting } 个尚未连上
+seq-crowd-all-passed = 全部 { $planned } 个连接都通过了
+seq-crowd-done = 共 { $planned } 个连接：{ $passed } 个通过，{ $failed } 个失败，{ $unfinished } 个未完成
+seq-crowd-by-step = 按步骤统计的失败：
+seq-crowd-step-row = 第 { $label } 步（{ $what }）：{ $why }：{ $n } 个连接
+seq-crowd-kind-timed-out = 等待超时
+seq-crowd-kind-closed = 连接已结束
+seq-crowd-kind-no-answer = 没有响应
+seq-crowd-kind-not-sent = 未发送（连接已关闭）
+seq-crowd-kind-bad-payload = 无法生成要发送的字节
+seq-crowd-kind-not-for-crowd = 不适用于多连接
+seq-crowd-kind-stopped = 已停止
+seq-crowd-connect = 连接步骤不能用于多连接：每个连接只打开一次。请删除该步骤，或把连接数设为 1。
+seq-crowd-no-step = 单步执行只用于单个连接：多连接时请用“运行”。

@@ -234,6 +234,7 @@ impl Status {
         self.sockopts = None;
         self.relay_held = Default::default();
         self.crowd = None;
+        self.crowd_sequence = None;
     }
 
     /// Follows one event (state machine, sources, timeline, rates).

@@ -16,5 +16,6 @@ pub(super) mod roster_panel;
 pub(super) mod rules_panel;
 pub(super) mod send_box;
 pub(super) mod senders_table;
+pub(super) mod crowd_sequence_view;
 pub(super) mod sequence_panel;
 pub(super) mod sequence_tools;
