@@ -42,7 +42,9 @@ pub fn run_crowd(seq: &Sequence, to: &str, crowd: CrowdConfig, args: &RunArgs) -
     let (opts, woken) = RuntimeOptions::woken(Some(seq.encoding));
     let mut rt = Runtime::new(role, opts);
     rt.start(
-        SessionConfig::new(role, to).encoding(seq.encoding).crowd(crowd),
+        SessionConfig::new(role, to)
+            .encoding(seq.encoding)
+            .crowd(crowd),
         Default::default(),
         args.record.map(Path::to_path_buf),
     );

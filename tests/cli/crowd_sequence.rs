@@ -103,7 +103,12 @@ fn two_hundred_connections_each_pass_their_sequence() {
     let (mut py, mut lines, port) = python(ECHO, &["2", "0"]);
     let o = run(dir.path(), &port, &["--connections", "200"]);
     let out = String::from_utf8_lossy(&o.stdout);
-    assert_eq!(o.status.code(), Some(0), "{out}\n{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{out}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(
         out.contains("crowd summary: sequence: 200 connections passed, 0 failed"),
         "{out}"

@@ -63,7 +63,8 @@ fn a_reply_to_one_member_advances_only_that_member() {
     let mut buf = [0u8; 8];
     assert_eq!(peers[2].read(&mut buf).unwrap(), 0, "member 3 closed");
     for (i, p) in peers.iter_mut().enumerate().filter(|(i, _)| *i != 2) {
-        p.set_read_timeout(Some(Duration::from_millis(150))).unwrap();
+        p.set_read_timeout(Some(Duration::from_millis(150)))
+            .unwrap();
         match p.read(&mut buf) {
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
             other => panic!("member {} was not left open: {other:?}", i + 1),

@@ -78,7 +78,13 @@ fn run_with_a_crowd_shows_the_per_connection_summary() {
     assert!(is_disabled(&h, "Step"), "step mode is for one connection");
     h.get_by_label("▶ Run").click();
     wait_for(&mut h, "every connection's run", crowd_seq_done);
-    let v = h.state().panel(Role::TcpClient).st.crowd_sequence.clone().unwrap();
+    let v = h
+        .state()
+        .panel(Role::TcpClient)
+        .st
+        .crowd_sequence
+        .clone()
+        .unwrap();
     assert_eq!((v.passed, v.failed, v.not_finished), (4, 2, 0), "{v:?}");
     assert!(
         h.query_by_label("6 connections: 4 passed, 2 failed, 0 did not finish")
@@ -86,8 +92,10 @@ fn run_with_a_crowd_shows_the_per_connection_summary() {
     );
     assert!(h.query_by_label("Failures by step:").is_some());
     assert!(
-        h.query_by_label("Step 2 (expect contains text \"PONG\" within 1s): timed out: 2 connections")
-            .is_some()
+        h.query_by_label(
+            "Step 2 (expect contains text \"PONG\" within 1s): timed out: 2 connections"
+        )
+        .is_some()
     );
     // One connection's step list is not shown.
     assert!(h.query_by_label_contains("passed: all 2 steps").is_none());

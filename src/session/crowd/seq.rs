@@ -188,11 +188,8 @@ impl CrowdSeq {
         };
         self.open[i] = true;
         if matches!(self.members[i], Member::Waiting) {
-            let run = SequenceRun::shared(
-                self.seq.clone(),
-                Some(self.compiled.clone()),
-                MEMBER_WINDOW,
-            );
+            let run =
+                SequenceRun::shared(self.seq.clone(), Some(self.compiled.clone()), MEMBER_WINDOW);
             self.members[i] = Member::Running(Box::new(run));
             self.view.waiting = self.view.waiting.saturating_sub(1);
             self.view.running += 1;

@@ -111,7 +111,11 @@ impl SessionPanel {
         .map_err(|e| fl!(loader(self.lang), "seq-bad", why = e))?;
         // A crowd runs it once per connection; each connection opens once.
         if self.st.crowd.is_some() {
-            if seq.steps.iter().any(|s| s.action == crate::sequence::Action::Connect) {
+            if seq
+                .steps
+                .iter()
+                .any(|s| s.action == crate::sequence::Action::Connect)
+            {
                 return Err(fl!(loader(self.lang), "seq-crowd-connect"));
             }
             if step {

@@ -3,6 +3,7 @@
 //! UDP senders table, and the [`action::PanelAction`] they return to their tab.
 
 pub(super) mod action;
+pub(super) mod crowd_sequence_view;
 pub(super) mod diff_view;
 pub(super) mod escaped_field;
 pub(super) mod expect_panel;
@@ -16,6 +17,5 @@ pub(super) mod roster_panel;
 pub(super) mod rules_panel;
 pub(super) mod send_box;
 pub(super) mod senders_table;
-pub(super) mod crowd_sequence_view;
 pub(super) mod sequence_panel;
 pub(super) mod sequence_tools;
