@@ -57,6 +57,8 @@ fn main() {
         to,
         junit,
         record,
+        connections,
+        ramp,
     }) = &cli.command
     {
         std::process::exit(socket_tester::sequence::cli::run_cli(
@@ -65,6 +67,8 @@ fn main() {
                 to: to.as_deref(),
                 junit: junit.as_deref(),
                 record: record.as_deref(),
+                connections: *connections,
+                ramp: *ramp,
             },
         ));
     }

@@ -23,7 +23,7 @@ pub struct CrowdArgs {
     pub ramp: Option<f64>,
 }
 
-fn parse_connections(s: &str) -> Result<u64, String> {
+pub(super) fn parse_connections(s: &str) -> Result<u64, String> {
     let n: u64 = s.trim().parse().map_err(|_| {
         format!("\"{s}\" is not a number of connections: give a whole number from 1 to {MAX_CONNECTIONS}")
     })?;
@@ -31,7 +31,7 @@ fn parse_connections(s: &str) -> Result<u64, String> {
     Ok(n)
 }
 
-fn parse_ramp(s: &str) -> Result<f64, String> {
+pub(super) fn parse_ramp(s: &str) -> Result<f64, String> {
     let r: f64 = s.trim().parse().map_err(|_| {
         format!("\"{s}\" is not a rate: give new connections a second, e.g. 100 or 0.5 (0: as fast as possible)")
     })?;

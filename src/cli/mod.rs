@@ -159,6 +159,14 @@ pub enum RoleCommand {
         /// Record the session as the roles do: JSON Lines, or pcapng if FILE ends in .pcapng.
         #[arg(long, value_name = "FILE")]
         record: Option<PathBuf>,
+        /// Run the sequence once per connection of a crowd of N (udp: N sources): counts
+        /// once a second and a summary; the JUnit report has one test case per connection
+        /// (#k). A connect step is refused with it. 1 to 100000 (1: one connection).
+        #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = crowd_args::parse_connections)]
+        connections: Option<u64>,
+        /// With --connections: open this many a second (0: as fast as the system takes them).
+        #[arg(long, value_name = "PER_SECOND", requires = "connections", allow_hyphen_values = true, value_parser = crowd_args::parse_ramp)]
+        ramp: Option<f64>,
     },
     /// Relay: listen on ADDR:PORT, forward each client (TCP) or source (UDP) to HOST:PORT,
     /// print both directions, and bend the traffic on purpose (latency, loss, resets…).

@@ -2,6 +2,7 @@
 //! stdout, from the runtime's typed [`CrowdView`].
 
 use crate::net::ErrorKind;
+use crate::session::crowd::seq::CrowdSeqView;
 use crate::session::crowd::{ByKind, CrowdView, Percentiles};
 
 /// The short name of an error kind (the record's `error_kind`).
@@ -93,6 +94,29 @@ pub fn summary_lines(v: &CrowdView) -> Vec<String> {
         ));
     }
     out
+}
+
+/// The summary of a crowd's sequence, one line: passed, failed (by step and kind),
+/// not finished.
+pub fn sequence_line(v: &CrowdSeqView, udp: bool) -> String {
+    let what = if udp { "sources" } else { "connections" };
+    let mut line = format!(
+        "crowd summary: sequence: {} {what} passed, {} failed",
+        v.passed, v.failed
+    );
+    if !v.by_step.is_empty() {
+        let rows: Vec<String> = v
+            .by_step
+            .iter()
+            .map(|r| format!("{}: {}", r.english(), r.count))
+            .collect();
+        line.push_str(&format!(" ({})", rows.join(", ")));
+    }
+    line.push_str(&format!(
+        ", {} not finished (the session ended first, or never opened)",
+        v.not_finished
+    ));
+    line
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-mod crowd;
+pub mod crowd;
 mod print;
 pub mod relay;
 

@@ -65,6 +65,10 @@ pub struct RunArgs<'a> {
     pub to: Option<&'a str>,
     pub junit: Option<&'a Path>,
     pub record: Option<&'a Path>,
+    /// `--connections N` (more than 1: the sequence runs once per connection).
+    pub connections: Option<u64>,
+    /// `--ramp PER_SECOND` with it.
+    pub ramp: Option<f64>,
 }
 
 /// Reads and checks the file and the address; `Err(2)` after saying what is wrong.
@@ -93,7 +97,7 @@ fn load(args: &RunArgs) -> Result<(Sequence, String), i32> {
 }
 
 /// Waits (woken by the runtime) until `done` holds for its status, or `until` passes.
-fn wait_status(
+pub(super) fn wait_status(
     rt: &Runtime,
     woken: &crossbeam_channel::Receiver<()>,
     until: Option<Instant>,
@@ -114,6 +118,20 @@ pub fn run_cli(args: &RunArgs) -> i32 {
         Ok(x) => x,
         Err(code) => return code,
     };
+    if let Some(n) = args.connections.filter(|&n| n > 1) {
+        let crowd = match crate::net::crowd::CrowdConfig::new(n, args.ramp) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("error: --connections: {e}");
+                return 2;
+            }
+        };
+        if let Err(e) = super::crowd_cli::refuse(&seq, &to, args.file) {
+            eprintln!("error: {e}");
+            return 2;
+        }
+        return super::crowd_cli::run_crowd(&seq, &to, crowd, args);
+    }
     let started = Instant::now();
     let role = match seq.proto {
         Proto::Tcp => Role::TcpClient,

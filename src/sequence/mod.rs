@@ -24,6 +24,7 @@
 //! ```
 
 pub mod cli;
+pub mod crowd_cli;
 pub mod outline;
 pub mod run;
 

@@ -10,7 +10,32 @@ use crate::codec::diff::hex_diff_in;
 use crate::codec::window::MatchWindow;
 use crate::codec::{Template, TemplateCtx, encode, parse_hex};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// Each expect step's matcher (and capture regex), compiled once for every run that
+/// shares the sequence (a crowd's members): by step index, None for other steps.
+pub type Compiled = Arc<Vec<Option<(CompiledMatcher, Option<regex::Regex>)>>>;
+
+/// Compiles the expect steps of `seq` once (see [`SequenceRun::shared`]).
+pub fn compile(seq: &Sequence) -> Compiled {
+    Arc::new(
+        seq.steps
+            .iter()
+            .map(|st| match &st.action {
+                Action::Expect { matcher, .. } => {
+                    let m = matcher.compile().ok()?;
+                    let re = match matcher {
+                        Matcher::Regex(r) => regex::Regex::new(r).ok(),
+                        _ => None,
+                    };
+                    Some((m, re))
+                }
+                _ => None,
+            })
+            .collect(),
+    )
+}
 
 /// I/O the host must do now.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,6 +67,8 @@ pub enum Failure {
     Session(Box<crate::net::Event>),
     /// The session did not become ready (connected, bound) within this many seconds.
     NotReady(u64),
+    /// A `connect` step in a crowd's sequence: a member is not opened again.
+    NotInCrowd,
 }
 
 impl Failure {
@@ -60,6 +87,9 @@ impl Failure {
             Failure::NotTcpClient => "connect and close are for the TCP client".into(),
             Failure::Session(ev) => crate::i18n::english(ev),
             Failure::NotReady(s) => format!("the session did not become ready in {s} s"),
+            Failure::NotInCrowd => {
+                "a crowd's connection is not opened again: connect is not for a crowd".into()
+            }
         }
     }
 }
@@ -134,7 +164,10 @@ pub const SENT_SHOWN: usize = 256;
 const IO_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub struct SequenceRun {
-    seq: Sequence,
+    /// Shared by every run of the same sequence (a crowd's members): never copied.
+    seq: Arc<Sequence>,
+    /// The expect steps compiled once for all runs that share them.
+    compiled: Option<Compiled>,
     next: usize,
     /// The step under way (waiting on time or on the peer) and when it began.
     current: Option<(usize, Instant)>,
@@ -174,11 +207,18 @@ fn describe(a: &Action) -> String {
 
 impl SequenceRun {
     pub fn new(seq: Sequence) -> SequenceRun {
+        SequenceRun::shared(Arc::new(seq), None, crate::codec::window::WINDOW)
+    }
+
+    /// A run of a sequence others run too (a crowd's members): the sequence and its
+    /// compiled matchers are shared; expects look at the newest `window` bytes.
+    pub fn shared(seq: Arc<Sequence>, compiled: Option<Compiled>, window: usize) -> SequenceRun {
         SequenceRun {
             seq,
+            compiled,
             next: 0,
             current: None,
-            rx: MatchWindow::default(),
+            rx: MatchWindow::new(window),
             expecting: None,
             last_send: None,
             vars: BTreeMap::new(),
@@ -194,6 +234,17 @@ impl SequenceRun {
 
     pub fn results(&self) -> &[StepResult] {
         &self.results
+    }
+
+    /// Takes the results so far (a host that keeps its own short account of them: a
+    /// crowd's member keeps none). [`SequenceRun::passed`] then looks at what is left.
+    pub fn take_results(&mut self) -> Vec<StepResult> {
+        std::mem::take(&mut self.results)
+    }
+
+    /// The step a run is at (the index of the step under way, or the next to start).
+    pub fn at(&self) -> usize {
+        self.current.map_or(self.next, |(i, _)| i)
     }
 
     pub fn is_done(&self) -> bool {
@@ -296,6 +347,11 @@ impl SequenceRun {
         let Some((i, began)) = self.current else {
             return;
         };
+        if self.expecting.as_ref().is_none_or(|(at, ..)| *at != i)
+            && let Some(Some((m, re))) = self.compiled.as_ref().and_then(|c| c.get(i))
+        {
+            self.expecting = Some((i, m.clone(), re.clone()));
+        }
         let Action::Expect { matcher, .. } = &self.step(i).action else {
             return;
         };

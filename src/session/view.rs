@@ -158,6 +158,8 @@ pub struct Status {
     pub relay_udp: Option<bool>,
     /// A crowd (`--connections`): its live counts and summary.
     pub crowd: Option<Arc<super::crowd::CrowdView>>,
+    /// A crowd's test sequence, run once per connection: its summary.
+    pub crowd_sequence: Option<Arc<super::crowd::seq::CrowdSeqView>>,
 }
 
 impl Status {
@@ -203,6 +205,7 @@ impl Status {
             replay: None,
             roster: None,
             crowd: None,
+            crowd_sequence: None,
         }
     }
 
@@ -231,6 +234,7 @@ impl Status {
         self.sockopts = None;
         self.relay_held = Default::default();
         self.crowd = None;
+        self.crowd_sequence = None;
     }
 
     /// Follows one event (state machine, sources, timeline, rates).

@@ -4,6 +4,7 @@
 //! connection's pass or fail. A few bytes per connection, nothing per event.
 
 mod hist;
+pub mod seq;
 
 pub use hist::{Hist, Percentiles};
 
@@ -358,6 +359,19 @@ impl CrowdTally {
             self.set_check(id, Check::Failed);
         }
         self.dirty = true;
+    }
+
+    /// Connections asked for.
+    pub fn view_planned(&self) -> u32 {
+        self.view.planned as u32
+    }
+
+    /// The connections open now (a sequence started mid-way starts on them at once).
+    pub fn open_ids(&self) -> Vec<u64> {
+        (self.tracks.iter().enumerate())
+            .filter(|(_, t)| t.phase == Phase::Open)
+            .map(|(i, _)| i as u64 + 1)
+            .collect()
     }
 
     /// True when every planned connection has opened or failed, none is connecting.

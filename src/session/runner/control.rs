@@ -44,6 +44,9 @@ impl Runner {
                 self.tools.start_expect(*x);
             }
             Control::CancelExpect => self.tools.cancel_expect(now),
+            Control::StartSequence { run, .. } if self.crowd.is_some() => {
+                self.start_crowd_seq(&run, now);
+            }
             Control::StartSequence { run, step } => {
                 self.tools.seq.start(*run, step);
                 self.after_sequence(now);
@@ -52,7 +55,12 @@ impl Runner {
                 self.tools.seq.step();
                 self.after_sequence(now);
             }
-            Control::StopSequence => self.tools.seq.stop(),
+            Control::StopSequence => {
+                self.tools.seq.stop();
+                if let Some(c) = &mut self.crowd_seq {
+                    c.ended();
+                }
+            }
             Control::StartReplay(job) => self.replay.start(*job, now, self.output.as_mut()),
             Control::StopReplay => self.replay.stop(self.output.as_mut()),
             Control::StartRoster(spec) => {

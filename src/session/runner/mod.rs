@@ -5,6 +5,7 @@
 //! queue instead of the runtime waiting: a slow frame never slows receiving.
 
 mod control;
+mod crowd_seq;
 mod publish;
 mod writers;
 
@@ -133,6 +134,9 @@ pub(super) struct Runner {
     /// A crowd's counts and summary, and when its expectation was last timed.
     crowd: Option<super::crowd::CrowdTally>,
     crowd_ticked: Option<Instant>,
+    /// A crowd's test sequence (one run per connection), and how many were started.
+    crowd_seq: Option<super::crowd::seq::CrowdSeq>,
+    crowd_seq_runs: u64,
 }
 
 impl Runner {
@@ -189,6 +193,8 @@ impl Runner {
             expect_printed: 0,
             crowd: None,
             crowd_ticked: None,
+            crowd_seq: None,
+            crowd_seq_runs: 0,
         }
     }
 
@@ -304,6 +310,7 @@ impl Runner {
         self.framer.reset();
         self.local = None;
         let mut plan = *plan;
+        self.crowd_seq = None;
         self.crowd = config.crowd.map(|c| {
             let udp = self.role == Role::UdpSender;
             super::crowd::CrowdTally::new(c.connections, udp, plan.crowd_expect.take())
@@ -380,6 +387,10 @@ impl Runner {
             c.on_event(&ev);
             self.dirty |= c.dirty;
         }
+        if let Some(c) = &mut self.crowd_seq {
+            c.on_event(&ev, self.session.as_ref(), now);
+            self.dirty |= c.dirty;
+        }
         if let Some(s) = &self.session {
             self.tools.on_event(&ev, s, now);
         }
@@ -423,6 +434,9 @@ impl Runner {
         drop(session);
         self.tools.on_ended();
         if let Some(c) = &mut self.crowd {
+            c.ended();
+        }
+        if let Some(c) = &mut self.crowd_seq {
             c.ended();
         }
         let restart = std::mem::take(&mut self.restart_pending);
@@ -494,6 +508,8 @@ impl Runner {
         let at = self.replay.tick(now, self.output.as_mut());
         self.next_tick = earliest(self.next_tick, at);
         let at = self.tick_crowd(now);
+        self.next_tick = earliest(self.next_tick, at);
+        let at = self.tick_crowd_seq(now);
         self.next_tick = earliest(self.next_tick, at);
         if self.replay.changed() {
             self.dirty = true;

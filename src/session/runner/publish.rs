@@ -79,6 +79,11 @@ impl Runner {
         {
             st.crowd = Some(std::sync::Arc::new(c.view()));
         }
+        if let Some(c) = &mut self.crowd_seq
+            && c.dirty
+        {
+            st.crowd_sequence = Some(std::sync::Arc::new(c.view()));
+        }
         if let Some(a) = self.tools.auto() {
             st.plan_sent = a.sent();
             st.plan_done = a.sends_done();

@@ -318,6 +318,7 @@ fn show_tool(ui: &mut Ui, tool: Tool, e: ToolsEdit, v: &ToolsView) -> Option<Pan
         Tool::Sequence => {
             let sv = crate::ui::tools::sequence_panel::SequenceUi {
                 run: v.st.sequence.as_deref(),
+                crowd: v.st.crowd.as_ref().map(|_| v.st.crowd_sequence.as_deref()),
                 error: v.kit.sequence_error.as_deref(),
                 blocked: v.blocked,
                 role: v.role,

@@ -3,6 +3,7 @@
 //! UDP senders table, and the [`action::PanelAction`] they return to their tab.
 
 pub(super) mod action;
+pub(super) mod crowd_sequence_view;
 pub(super) mod diff_view;
 pub(super) mod escaped_field;
 pub(super) mod expect_panel;

@@ -51,6 +51,9 @@ impl Default for SequenceForm {
 /// What the panel shows besides the form.
 pub struct SequenceUi<'a> {
     pub run: Option<&'a SequenceView>,
+    /// The session is a crowd: Run runs the sequence once per connection, and the tool
+    /// shows this summary (None until a run) instead of one connection's steps.
+    pub crowd: Option<Option<&'a crate::session::crowd::seq::CrowdSeqView>>,
     /// Why the last Run did not start.
     pub error: Option<&'a str>,
     /// Why nothing can be sent now (no session).
@@ -249,7 +252,7 @@ fn row(ui: &mut Ui, step: &mut OutlineStep, id: &str, v: &SequenceUi, _depth: us
 }
 
 /// A step in the window's language: "send \"PING\"", "expect contains \"PONG\" within 1s".
-fn describe(lang: Lang, a: &Action) -> String {
+pub(super) fn describe(lang: Lang, a: &Action) -> String {
     let l = loader(lang);
     match a {
         Action::Send { text, .. } => fl!(l, "seq-desc-send", text = format!("{text:?}")),
@@ -293,6 +296,7 @@ pub fn failure_text(lang: Lang, f: &Failure) -> String {
         Failure::NotTcpClient => fl!(l, "seq-fail-not-tcp-client"),
         Failure::Session(ev) => crate::i18n::describe_in(lang, ev),
         Failure::NotReady(s) => fl!(l, "seq-fail-not-ready", s = s),
+        Failure::NotInCrowd => fl!(l, "seq-fail-not-in-crowd"),
     }
 }
 
@@ -345,7 +349,10 @@ fn result_row(ui: &mut Ui, r: &StepResult, lang: Lang) {
 /// (name, Run, Step, Stop, Load…, Save…) and any error stay at the top; the run's results
 /// and the steps scroll under them, however many steps there are.
 pub fn show(ui: &mut Ui, form: &mut SequenceForm, v: &SequenceUi) -> Option<PanelAction> {
-    let running = v.run.is_some_and(|r| r.running);
+    let running = match v.crowd {
+        Some(c) => c.is_some_and(|c| !c.done),
+        None => v.run.is_some_and(|r| r.running),
+    };
     let action = buttons(ui, form, v, running);
     if let Some(e) = v.error {
         crate::ui::common::style::error_label(ui, e);
@@ -355,7 +362,9 @@ pub fn show(ui: &mut Ui, form: &mut SequenceForm, v: &SequenceUi) -> Option<Pane
         .auto_shrink([false, false])
         .min_scrolled_height(0.0)
         .show(ui, |ui| {
-            if let Some(r) = v.run {
+            if let Some(c) = v.crowd {
+                super::crowd_sequence_view::show(ui, c, v.lang);
+            } else if let Some(r) = v.run {
                 run_status(ui, r, v.lang);
             }
             ui.add_enabled_ui(!running, |ui| list(ui, &mut form.steps, "", v, 0));
@@ -394,7 +403,9 @@ fn buttons(
         } else {
             fl!(l, "seq-step")
         };
-        let can_step = if running {
+        let can_step = if v.crowd.is_some() {
+            false
+        } else if running {
             v.run.is_some_and(|r| r.paused)
         } else {
             can_run

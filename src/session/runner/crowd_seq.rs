@@ -1,0 +1,33 @@
+//! A crowd's test sequence on the runtime: one run per connection ([`CrowdSeq`]).
+
+use super::*;
+use crate::sequence::run::SequenceRun;
+use crate::session::crowd::seq::CrowdSeq;
+
+impl Runner {
+    /// Starts the sequence of `run` on every member of the running crowd: those open now
+    /// at once, the others when they open. With no crowd running, none can finish.
+    pub(super) fn start_crowd_seq(&mut self, run: &SequenceRun, now: Instant) {
+        let Some(tally) = &self.crowd else { return };
+        self.crowd_seq_runs += 1;
+        let planned = tally.view_planned();
+        let mut c = CrowdSeq::new(run.sequence().clone(), planned, self.crowd_seq_runs);
+        if self.session.is_none() {
+            c.ended();
+        } else {
+            for id in tally.open_ids() {
+                c.opened(id, self.session.as_ref(), now);
+            }
+        }
+        self.crowd_seq = Some(c);
+        self.dirty = true;
+    }
+
+    /// The members whose step's time has come move on.
+    pub(super) fn tick_crowd_seq(&mut self, now: Instant) -> Option<Instant> {
+        let c = self.crowd_seq.as_mut()?;
+        let at = c.tick(self.session.as_ref(), now);
+        self.dirty |= c.dirty;
+        at
+    }
+}

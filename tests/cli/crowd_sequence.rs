@@ -1,0 +1,219 @@
+//! `run SEQ.toml --connections N`: the sequence runs once per connection, against Python
+//! peers; the summary, the JUnit report (one case per connection) and the exit code say
+//! which connections failed.
+
+use crate::support::PyLines;
+use crate::support::cli::bin;
+use std::collections::BTreeSet;
+use std::process::{Command, Stdio};
+
+/// An echo server that answers `NOPE` instead on every `every`-th connection it accepts
+/// (0: never); once none came for `idle` seconds it prints how many it accepted and
+/// which it answered wrong (their numbers in the order they were accepted).
+const ECHO: &str = r#"
+import selectors, socket, sys, time
+idle = float(sys.argv[1]); every = int(sys.argv[2])
+sel = selectors.DefaultSelector()
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0)); s.listen(4096); s.setblocking(False)
+sel.register(s, selectors.EVENT_READ)
+print("PORT", s.getsockname()[1], flush=True)
+count = 0; last = time.time(); wrong = []
+while time.time() - last < idle:
+    for key, _ in sel.select(0.2):
+        if key.fileobj is s:
+            while True:
+                try: c, _ = s.accept()
+                except BlockingIOError: break
+                count += 1; last = time.time()
+                c.setblocking(False); sel.register(c, selectors.EVENT_READ, count)
+        else:
+            c = key.fileobj; k = key.data
+            try: d = c.recv(4096)
+            except OSError: d = b""
+            last = time.time()
+            if not d:
+                sel.unregister(c); c.close(); continue
+            bad = every and k % every == 0
+            if bad: wrong.append(k)
+            try: c.sendall(b"NOPE\n" if bad else d)
+            except OSError: pass
+print("COUNT", count, flush=True)
+print("WRONG", " ".join(str(k) for k in sorted(set(wrong))), flush=True)
+"#;
+
+const SEQ: &str = r#"
+name = "ping"
+protocol = "tcp"
+[[step]]
+send = "PING {seq}\n"
+template = true
+[[step]]
+expect = "PING 1"
+timeout = "2s"
+[[step]]
+close = true
+"#;
+
+fn python(script: &str, args: &[&str]) -> (std::process::Child, PyLines, String) {
+    let mut py = Command::new("python3")
+        .args(["-c", script])
+        .args(args)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3");
+    let mut lines = PyLines::new(py.stdout.take().expect("stdout"));
+    let port = lines.until("PORT ")["PORT ".len()..].to_string();
+    (py, lines, port)
+}
+
+/// The `#k` of each failed test case in a JUnit report.
+fn failed_cases(xml: &str) -> BTreeSet<u64> {
+    let mut out = BTreeSet::new();
+    let mut name = None;
+    for line in xml.lines() {
+        if let Some(i) = line.find("name=\"#") {
+            let rest = &line[i + 7..];
+            name = rest[..rest.find('"').unwrap()].parse::<u64>().ok();
+        }
+        if line.contains("<failure") {
+            out.insert(name.expect("a failure inside a test case"));
+        }
+    }
+    out
+}
+
+fn run(dir: &std::path::Path, port: &str, extra: &[&str]) -> std::process::Output {
+    let seq = dir.join("ping.toml");
+    std::fs::write(&seq, SEQ).unwrap();
+    bin()
+        .arg("run")
+        .arg(&seq)
+        .args(["--to", &format!("127.0.0.1:{port}")])
+        .arg("--junit")
+        .arg(dir.join("report.xml"))
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn two_hundred_connections_each_pass_their_sequence() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut py, mut lines, port) = python(ECHO, &["2", "0"]);
+    let o = run(dir.path(), &port, &["--connections", "200"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{out}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        out.contains("crowd summary: sequence: 200 connections passed, 0 failed"),
+        "{out}"
+    );
+    // One summary, not a line per step per connection.
+    assert!(out.lines().count() < 20, "{out}");
+    assert!(!out.contains("step 1 (line"), "{out}");
+    assert_eq!(lines.until("COUNT "), "COUNT 200");
+    let xml = std::fs::read_to_string(dir.path().join("report.xml")).unwrap();
+    assert_eq!(xml.matches("<testcase ").count(), 200, "{xml}");
+    assert!(xml.contains("name=\"#200\"") && failed_cases(&xml).is_empty());
+    let _ = py.wait();
+}
+
+#[test]
+fn the_connections_answered_wrong_fail_and_the_report_names_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut py, mut lines, port) = python(ECHO, &["2", "10"]);
+    // Paced, so the server accepts them in the order they were opened (#k is its k-th).
+    let o = run(
+        dir.path(),
+        &port,
+        &["--connections", "200", "--ramp", "400"],
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains(
+            "crowd summary: sequence: 180 connections passed, 20 failed (step 2 expect timed out: 20)"
+        ),
+        "{out}"
+    );
+    assert_eq!(lines.until("COUNT "), "COUNT 200");
+    let wrong: BTreeSet<u64> = lines.until("WRONG")["WRONG".len()..]
+        .split_whitespace()
+        .map(|k| k.parse().unwrap())
+        .collect();
+    assert_eq!(wrong, (1..=20).map(|k| k * 10).collect());
+    let xml = std::fs::read_to_string(dir.path().join("report.xml")).unwrap();
+    assert_eq!(failed_cases(&xml), wrong, "{xml}");
+    assert!(
+        xml.contains("step 2 (line 7) failed: no matching reply in time (5 bytes arrived)"),
+        "{xml}"
+    );
+    let _ = py.wait();
+}
+
+#[test]
+fn a_connect_step_is_refused_with_a_crowd() {
+    let dir = tempfile::tempdir().unwrap();
+    let seq = dir.path().join("c.toml");
+    std::fs::write(
+        &seq,
+        "name = \"c\"\nprotocol = \"tcp\"\nto = \"127.0.0.1:9\"\n[[step]]\nclose = true\n[[step]]\nconnect = true\n",
+    )
+    .unwrap();
+    let o = bin()
+        .arg("run")
+        .arg(&seq)
+        .args(["--connections", "5"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("line 6: a connect step is not for a crowd"),
+        "{err}"
+    );
+}
+
+/// A UDP echo: every datagram back to its source; prints how many sources it saw.
+const UDP_ECHO: &str = r#"
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0))
+print("PORT", s.getsockname()[1], flush=True)
+s.settimeout(float(sys.argv[1])); ports = set()
+try:
+    while True:
+        d, a = s.recvfrom(65536); ports.add(a[1]); s.sendto(d, a)
+except socket.timeout: pass
+print("SOURCES", len(ports), flush=True)
+"#;
+
+#[test]
+fn a_udp_crowd_runs_the_sequence_per_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut py, mut lines, port) = python(UDP_ECHO, &["2"]);
+    let seq = dir.path().join("u.toml");
+    std::fs::write(
+        &seq,
+        "name = \"u\"\nprotocol = \"udp\"\n[[step]]\nsend = \"HELLO\"\n[[step]]\nexpect = \"HELLO\"\ntimeout = \"3s\"\n[[step]]\nsend = \"AGAIN\"\n[[step]]\nexpect = \"AGAIN\"\ntimeout = \"3s\"\n",
+    )
+    .unwrap();
+    let o = bin()
+        .arg("run")
+        .arg(&seq)
+        .args(["--to", &format!("127.0.0.1:{port}"), "--connections", "50"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(
+        out.contains("crowd summary: sequence: 50 sources passed, 0 failed"),
+        "{out}"
+    );
+    assert_eq!(lines.until("SOURCES "), "SOURCES 50");
+    let _ = py.wait();
+}
