@@ -109,6 +109,19 @@ fn build(lang: Lang) -> FluentLanguageLoader {
     loader
 }
 
+/// An address as the window shows it in `lang`: an unnamed unix end in its words
+/// (`unix:(未命名 #3)`), anything else as [`crate::net::addr::show`] (records and exports
+/// to other tools keep `unix:(unnamed #3)`).
+pub fn addr_in(lang: Lang, a: &std::net::SocketAddr) -> String {
+    use crate::net::unix_name::{UnixName, name_of};
+    let l = loader(lang);
+    match name_of(a) {
+        Some(UnixName::Unnamed(0)) => i18n_embed_fl::fl!(l, "unix-unnamed"),
+        Some(UnixName::Unnamed(n)) => i18n_embed_fl::fl!(l, "unix-unnamed-n", n = n.to_string()),
+        _ => crate::net::addr::show(a),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,6 +187,17 @@ mod tests {
             assert!(!en.is_empty() && en != zh, "{k:?}: {en} / {zh}");
         }
         assert!(error_sentence(Lang::Zh, AddrInUse).contains("占用"));
+        assert!(error_sentence(Lang::Zh, UnixNoFolder).contains("文件夹"));
+    }
+
+    #[test]
+    fn an_unnamed_unix_end_is_named_in_the_windows_language() {
+        use crate::net::unix_name::{UnixName, stand_in};
+        let a = stand_in(&UnixName::Unnamed(3));
+        assert_eq!(addr_in(Lang::En, &a), "unix:(unnamed #3)");
+        assert_eq!(addr_in(Lang::Zh, &a), "unix:(未命名 #3)");
+        let ip: std::net::SocketAddr = "127.0.0.1:7891".parse().unwrap();
+        assert_eq!(addr_in(Lang::Zh, &ip), "127.0.0.1:7891");
     }
 
     #[test]

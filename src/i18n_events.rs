@@ -51,11 +51,11 @@ pub fn describe_in(lang: Lang, ev: &Event) -> String {
     let l = loader(lang);
     let peer = ev
         .peer
-        .map(|p| crate::net::addr::show(&p))
+        .map(|p| crate::i18n::addr_in(lang, &p))
         .unwrap_or_default();
     let local = ev
         .local
-        .map(|p| crate::net::addr::show(&p))
+        .map(|p| crate::i18n::addr_in(lang, &p))
         .unwrap_or_default();
     match &ev.kind {
         EventKind::Relay(k) => crate::i18n_relay::describe(lang, k, ev.local),

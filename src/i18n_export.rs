@@ -117,7 +117,7 @@ pub fn roster_csv(v: &RosterView, lang: Lang) -> String {
         out.push_str(&row(vec![
             r.client.to_string(),
             r.peer
-                .map(|p| crate::net::addr::show(&p))
+                .map(|p| crate::i18n::addr_in(lang, &p))
                 .unwrap_or_default(),
             r.student.clone().unwrap_or_default(),
             r.message.clone().unwrap_or_default(),

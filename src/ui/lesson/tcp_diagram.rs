@@ -28,8 +28,8 @@ struct Arrow {
     done: bool,
 }
 
-fn endpoint(a: Option<SocketAddr>) -> String {
-    a.map(|a| crate::net::addr::show(&a))
+fn endpoint(lang: Lang, a: Option<SocketAddr>) -> String {
+    a.map(|a| crate::i18n::addr_in(lang, &a))
         .unwrap_or_else(|| "?".into())
 }
 
@@ -208,7 +208,7 @@ fn ends(ui: &mut Ui, f: &Flow, lang: Lang, compact: bool) {
             RichText::new(format!(
                 "{}\n{}",
                 fl!(loader(lang), "dg-client"),
-                endpoint(f.client)
+                endpoint(lang, f.client)
             ))
             .strong(),
         );
@@ -217,7 +217,7 @@ fn ends(ui: &mut Ui, f: &Flow, lang: Lang, compact: bool) {
                 RichText::new(format!(
                     "{}\n{}",
                     fl!(loader(lang), "dg-server"),
-                    endpoint(f.server)
+                    endpoint(lang, f.server)
                 ))
                 .strong(),
             );

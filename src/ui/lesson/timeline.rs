@@ -21,8 +21,8 @@ impl Timeline {
     }
 }
 
-fn addr(a: &Option<SocketAddr>) -> String {
-    a.map(|a| crate::net::addr::show(&a))
+fn addr(lang: Lang, a: &Option<SocketAddr>) -> String {
+    a.map(|a| crate::i18n::addr_in(lang, &a))
         .unwrap_or_else(|| "?".into())
 }
 
@@ -84,15 +84,19 @@ pub fn step_text_in(s: &Step, lang: Lang, udp: bool, unix: bool) -> String {
             },
             if *stream { "SOCK_STREAM" } else { "SOCK_DGRAM" }
         ),
-        Step::Bind(a) => format!("bind({})", addr(a)),
+        Step::Bind(a) => format!("bind({})", addr(lang, a)),
         Step::Listen { backlog } => format!("listen({backlog})"),
         Step::Accept { client, peer } => format!(
             "accept() → {} #{client} {}",
             fl!(loader(lang), "tl-client"),
-            addr(peer)
+            addr(lang, peer)
         ),
         Step::Connect { to, done } => {
-            format!("connect({}){}", addr(to), if *done { " ✓" } else { " …" })
+            format!(
+                "connect({}){}",
+                addr(lang, to),
+                if *done { " ✓" } else { " …" }
+            )
         }
         Step::Send {
             client,
@@ -103,7 +107,7 @@ pub fn step_text_in(s: &Step, lang: Lang, udp: bool, unix: bool) -> String {
         } => {
             let n = count(lang, *bytes, *calls, *each);
             if udp {
-                format!("sendto({}) {n}", addr(peer))
+                format!("sendto({}) {n}", addr(lang, peer))
             } else {
                 format!("{}send() {n}", client_tag(lang, client))
             }
@@ -117,7 +121,7 @@ pub fn step_text_in(s: &Step, lang: Lang, udp: bool, unix: bool) -> String {
         } => {
             let n = count(lang, *bytes, *calls, *each);
             if udp {
-                format!("recvfrom() ← {} {n}", addr(peer))
+                format!("recvfrom() ← {} {n}", addr(lang, peer))
             } else {
                 format!("{}recv() {n}", client_tag(lang, client))
             }

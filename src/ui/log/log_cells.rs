@@ -36,11 +36,11 @@ pub fn visible(text: &str, max: usize) -> String {
 }
 
 /// The peer column: `#id addr` for a server's client, else the address.
-pub fn peer_text(e: &Entry) -> String {
+pub fn peer_text(e: &Entry, lang: crate::i18n::Lang) -> String {
     let peer = e
         .event
         .peer
-        .map(|p| crate::net::addr::show(&p))
+        .map(|p| crate::i18n::addr_in(lang, &p))
         .unwrap_or_default();
     match e.event.client {
         Some(id) => format!("#{id} {peer}"),
@@ -71,6 +71,7 @@ pub(super) fn hex_cell(e: &Entry) -> String {
 /// How wide the peer column must be for its whole text: the longest peer among the
 /// newest 64 clients (server) or rows, else a loopback address with a 5-digit port.
 pub(super) fn peer_need(ui: &Ui, store: &LogStore, server: bool) -> f32 {
+    let lang = crate::ui::common::lang::lang(ui.ctx());
     let widest = if server {
         store
             .clients
@@ -79,7 +80,7 @@ pub(super) fn peer_need(ui: &Ui, store: &LogStore, server: bool) -> f32 {
             .take(64)
             .filter_map(|c| {
                 c.peer
-                    .map(|p| format!("#{} {}", c.id, crate::net::addr::show(&p)))
+                    .map(|p| format!("#{} {}", c.id, crate::i18n::addr_in(lang, &p)))
             })
             .max_by_key(|t| t.chars().count())
     } else {
@@ -87,7 +88,7 @@ pub(super) fn peer_need(ui: &Ui, store: &LogStore, server: bool) -> f32 {
             .iter()
             .rev()
             .take(64)
-            .map(peer_text)
+            .map(|e| peer_text(e, lang))
             .max_by_key(|t| t.chars().count())
     };
     let text = widest.filter(|t| !t.is_empty()).unwrap_or_else(|| {

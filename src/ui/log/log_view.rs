@@ -283,7 +283,8 @@ fn meta_cell(ui: &mut Ui, c: MetaCol, e: &Entry) {
             ui.add(egui::Label::new(rt).selectable(false));
         }
         MetaCol::Peer => {
-            ui.add(egui::Label::new(peer_text(e)).selectable(false).truncate());
+            let peer = peer_text(e, crate::ui::common::lang::lang(ui.ctx()));
+            ui.add(egui::Label::new(peer).selectable(false).truncate());
         }
         MetaCol::Len => {
             ui.add(egui::Label::new(len_text(e)).selectable(false));
@@ -423,7 +424,11 @@ fn hidden_columns_tip(e: &Entry, lang: Lang, has: &impl Fn(MetaCol) -> bool) -> 
     let l = loader(lang);
     let mut lines = Vec::new();
     if !has(MetaCol::Peer) {
-        lines.push(format!("{}: {}", fl!(l, "log-col-peer"), peer_text(e)));
+        lines.push(format!(
+            "{}: {}",
+            fl!(l, "log-col-peer"),
+            peer_text(e, lang)
+        ));
     }
     if !has(MetaCol::Len) && e.data().is_some() {
         lines.push(format!("{}: {}", fl!(l, "log-col-len"), len_text(e)));

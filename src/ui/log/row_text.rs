@@ -24,7 +24,8 @@ pub fn format_row(e: &Entry, hex: bool) -> String {
         "{}  {}  {}  {}  {}",
         format_time(e.event.ts_us),
         e.arrow(),
-        peer_text(e),
+        // Copied text keeps the record's spelling of an address (`unix:(unnamed #3)`).
+        peer_text(e, crate::i18n::Lang::En),
         len,
         data
     );

@@ -43,7 +43,7 @@ pub fn status_items(ui: &mut Ui, p: &SessionPanel) -> bool {
             fl!(
                 loader(lang),
                 "status-local",
-                addr = crate::net::addr::show(&l)
+                addr = crate::i18n::addr_in(lang, &l)
             ),
         );
     }

@@ -97,7 +97,7 @@ pub fn target_ui(
             for c in store.clients.values().filter(|c| c.open) {
                 let peer = c
                     .peer
-                    .map(|p| crate::net::addr::show(&p))
+                    .map(|p| crate::i18n::addr_in(lang, &p))
                     .unwrap_or_default();
                 let text = fl!(
                     loader(lang),
@@ -293,7 +293,7 @@ fn client_rows(
             for c in &list[range] {
                 let peer = c
                     .peer
-                    .map(|a| crate::net::addr::show(&a))
+                    .map(|a| crate::i18n::addr_in(crate::ui::common::lang::lang(ui.ctx()), &a))
                     .unwrap_or_default();
                 let state = if c.open {
                     fl!(ui_loader(ui), "srv-open")

@@ -45,12 +45,12 @@ pub fn reply_target_ui(
         Some(a) => fl!(
             loader(lang),
             "rx-last-sender-addr",
-            addr = crate::net::addr::show(&a)
+            addr = crate::i18n::addr_in(lang, &a)
         ),
         None => fl!(loader(lang), "rx-last-sender"),
     };
     let current = match reply_to {
-        Some(a) => crate::net::addr::show(a),
+        Some(a) => crate::i18n::addr_in(lang, a),
         None => last_text.clone(),
     };
     let l = ui.label(fl!(loader(lang), "rx-reply-to"));
@@ -59,7 +59,7 @@ pub fn reply_target_ui(
         .show_ui(ui, |ui| {
             ui.selectable_value(reply_to, None, last_text);
             for a in senders.iter().rev() {
-                ui.selectable_value(reply_to, Some(*a), crate::net::addr::show(a));
+                ui.selectable_value(reply_to, Some(*a), crate::i18n::addr_in(lang, a));
             }
         })
         .response

@@ -257,7 +257,7 @@ fn table(ui: &mut Ui, v: &RosterView, lang: Lang) {
                 ui.label(format!("#{}", r.client));
                 ui.label(
                     r.peer
-                        .map(|p| crate::net::addr::show(&p))
+                        .map(|p| crate::i18n::addr_in(lang, &p))
                         .unwrap_or_default(),
                 );
                 ui.label(r.student.clone().unwrap_or_else(|| "–".into()));

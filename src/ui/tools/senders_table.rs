@@ -62,7 +62,7 @@ pub fn show(
             for (a, s) in rows {
                 let selected = *reply_to == Some(*a);
                 if ui
-                    .selectable_label(selected, crate::net::addr::show(a))
+                    .selectable_label(selected, crate::i18n::addr_in(lang, a))
                     .clicked()
                 {
                     picked = Some(*a);
@@ -82,7 +82,7 @@ pub fn show(
                             egui::Button::new(fl!(
                                 loader(lang),
                                 "senders-reply-to",
-                                addr = crate::net::addr::show(a)
+                                addr = crate::i18n::addr_in(lang, a)
                             ))
                             .small(),
                         )
