@@ -310,10 +310,15 @@ fn unit_picker(ui: &mut Ui, lang: Lang, id: Id, unit: &mut CutUnit) {
         .on_hover_text(fl!(l, "relay-unit-tip"));
 }
 
-/// The height a scrolling section over the log may take: its share of the tab, but never
-/// so much that the log below (with its toolbar and the status line) drops under about
-/// eight rows; at least two rows of its own.
+/// The height a scrolling section over the log may take. On a short tab (1024×600, or
+/// zoomed) the tab's settings already scroll within half of it (`relay_tab::show`), which
+/// keeps the log's rows: the section takes what it needs there, one scroll bar for all.
+/// On a taller tab: its share of the tab, but never so much that the log below (with its
+/// toolbar and the status line) drops under about eight rows; at least two rows of its own.
 pub(super) fn section_height(ui: &Ui, tab_h: f32, share: f32) -> f32 {
+    if tab_h < crate::ui::common::layout::SHORT_TAB {
+        return f32::INFINITY;
+    }
     let row = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
     let keep_for_log = 10.0 * row;
     let room = ui.available_height() - keep_for_log;
