@@ -150,9 +150,9 @@ pub struct Status {
     pub tls_refused: Option<Box<crate::net::tls::CertInfo>>,
     /// TLS server: its certificate, and where it came from.
     pub tls_cert: Option<(Box<crate::net::tls::CertInfo>, crate::net::tls::CertSource)>,
-    /// Relay: the latest upstream connection that failed in this run (its client was
-    /// closed), shown whole over the log.
-    pub relay_upstream_failed: Option<Box<Event>>,
+    /// Relay: the latest pair that failed in this run, its upstream connection or TLS on
+    /// either leg (its client was closed or reset), shown whole over the log.
+    pub relay_pair_failed: Option<Box<Event>>,
     /// Relay: the protocol of this run (true: UDP), from its listening event; its pairs
     /// keep it whatever the tab's protocol choice says now.
     pub relay_udp: Option<bool>,
@@ -197,7 +197,7 @@ impl Status {
             tls: None,
             tls_refused: None,
             tls_cert: None,
-            relay_upstream_failed: None,
+            relay_pair_failed: None,
             relay_udp: None,
             sockopts: None,
             relay_held: Default::default(),
@@ -229,7 +229,7 @@ impl Status {
         self.tls = None;
         self.tls_refused = None;
         self.tls_cert = None;
-        self.relay_upstream_failed = None;
+        self.relay_pair_failed = None;
         self.relay_udp = None;
         self.sockopts = None;
         self.relay_held = Default::default();
@@ -262,9 +262,11 @@ impl Status {
                 self.relay_udp = Some(udp);
             }
             EventKind::Relay(k)
-                if matches!(**k, crate::net::relay::RelayKind::UpstreamFailed { .. }) =>
+                if matches!(**k, crate::net::relay::RelayKind::UpstreamFailed { .. })
+                    || (ev.client.is_some()
+                        && matches!(**k, crate::net::relay::RelayKind::TlsFailed { .. })) =>
             {
-                self.relay_upstream_failed = Some(Box::new(ev.clone()))
+                self.relay_pair_failed = Some(Box::new(ev.clone()))
             }
             EventKind::StoppedListening { .. } => self.listen_stopped = true,
             EventKind::ReadingPaused => self.reading_paused = true,

@@ -276,7 +276,7 @@ fn a_failed_upstream_is_said_whole_and_wrapped_at_150_percent() {
     let at = listen(&mut h, false, closed);
     let _c = TcpStream::connect(("127.0.0.1", at)).expect("connect");
     wait_for(&mut h, "the upstream failure", |a| {
-        a.panel(Role::Relay).st.relay_upstream_failed.is_some()
+        a.panel(Role::Relay).st.relay_pair_failed.is_some()
     });
     let n = h.get_by_label_contains("#1 upstream failed, client closed:");
     let r = n.rect();

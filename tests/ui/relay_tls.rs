@@ -8,6 +8,8 @@ use crate::support::ui as support;
 use crate::support::zh;
 
 use egui_kittest::kittest::Queryable;
+use socket_tester::i18n::Lang;
+use socket_tester::net::relay::RelayKind;
 use socket_tester::net::{EventKind, Role};
 use socket_tester::ui::ConnState;
 use std::io::{Read, Write};
@@ -151,4 +153,60 @@ fn the_relay_tls_menus_speak_chinese() {
     h.get_by_label_contains("⚠ TLS").click();
     settle(&mut h);
     zh::assert_no_english(&h, "the Relay tab's upstream TLS menu");
+}
+
+/// A client that does not speak TLS to the relay's TLS listener: the pair's TLS failure
+/// is the whole red line over the log (as a refused upstream's is), not only a log row.
+#[test]
+fn a_pairs_tls_failure_is_said_whole_over_the_log() {
+    let l = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let server = l.local_addr().expect("addr");
+    let mut h = harness(english());
+    open_tab(&mut h, Role::Relay);
+    {
+        let s = &mut h.state_mut().panel_mut(Role::Relay).settings;
+        s.host = "127.0.0.1".into();
+        s.port = "0".into();
+        s.relay.to_host = "127.0.0.1".into();
+        s.relay.to_port = server.port().to_string();
+        // No certificate given: the relay makes its own.
+        s.relay.tls_listen.on = true;
+    }
+    settle(&mut h);
+    h.get_by_label("Listen").click();
+    wait_for(&mut h, "listening", |a| {
+        a.panel(Role::Relay).st.state == ConnState::Listening
+    });
+    let at = h
+        .state()
+        .panel(Role::Relay)
+        .view()
+        .store
+        .iter()
+        .find_map(|e| matches!(e.event.kind, EventKind::Relay(_)).then_some(e.event.local)?)
+        .expect("the listening address");
+    let mut c = std::net::TcpStream::connect(at).expect("connect");
+    c.write_all(b"GET / HTTP/1.0\r\n\r\n").expect("write");
+    wait_for(&mut h, "the pair's failure kept", |a| {
+        a.panel(Role::Relay).st.relay_pair_failed.is_some()
+    });
+    settle(&mut h);
+    let line = {
+        let a = h.state();
+        let ev = a.panel(Role::Relay).st.relay_pair_failed.clone();
+        let ev = ev.expect("the failure");
+        assert!(
+            matches!(&ev.kind, EventKind::Relay(k) if matches!(**k, RelayKind::TlsFailed { .. })),
+            "{ev:?}"
+        );
+        format!("#1 {}", socket_tester::i18n::describe_in(Lang::En, &ev))
+    };
+    assert!(
+        h.query_by_label(&line).is_some(),
+        "the red line names the pair and the reason: {line}"
+    );
+    drop(c);
+    h.get_by_label("Stop").click();
+    wait_for(&mut h, "stopped", |a| !a.panel(Role::Relay).is_running());
+    drop(l);
 }

@@ -13,7 +13,7 @@ use i18n_embed_fl::fl;
 
 /// The latest upstream connection that failed in this run, whole and wrapped.
 pub(super) fn upstream_failure(ui: &mut Ui, p: &SessionPanel) {
-    let Some(ev) = &p.st.relay_upstream_failed else {
+    let Some(ev) = &p.st.relay_pair_failed else {
         return;
     };
     // A TCP run's failure is not shown once the tab is switched to UDP.
