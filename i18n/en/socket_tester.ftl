@@ -474,6 +474,7 @@ send-bytes = { $n ->
 send-next-seq = next {"{"}seq{"}"} = { $n }
 enc-label = Encoding
 enc-tip = How text is turned into bytes when sending, and bytes into text in the log
+enc-more = More encodings…
 
 ## Multicast (UDP tabs).
 

@@ -443,6 +443,7 @@ send-bytes = { $n } 字节
 send-next-seq = 下一个 {"{"}seq{"}"} = { $n }
 enc-label = 编码
 enc-tip = 发送时文本如何变成字节，以及日志中字节如何变回文本
+enc-more = 更多编码…
 
 ## 组播(UDP 标签页)。
 

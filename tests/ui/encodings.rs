@@ -102,3 +102,28 @@ fn hex_ticks_convert_gbk_text_to_bytes_and_back() {
     set_field(&mut h, "Message", "ok");
     assert!(!has(&h, "Kept as hex"));
 }
+
+/// Simple mode (the classroom's) lists the common encodings; the rest wait behind "More
+/// encodings…", and the full list is there at once outside simple mode.
+#[test]
+fn simple_mode_lists_the_common_encodings_first() {
+    let mut app = english();
+    app.classroom.settings.simple = Some(true);
+    app.tab = Role::UdpReceiver;
+    let mut h = harness(app);
+    settle(&mut h);
+    h.get_by_label("Encoding").click();
+    settle(&mut h);
+    assert!(has(&h, "GBK (简体中文)"), "a common one is listed");
+    assert!(!has(&h, "KOI8-R"), "a rare one waits behind More");
+    assert!(!has(&h, "ISO-8859-2"), "a rare one waits behind More");
+    h.get_by_label("More encodings…").click();
+    settle(&mut h);
+    assert!(has(&h, "KOI8-R"), "listed after More");
+    h.get_by_label("ISO-8859-2 (Central European)").click();
+    settle(&mut h);
+    assert_eq!(
+        h.state().panel(Role::UdpReceiver).encoding(),
+        Encoding::for_label("iso-8859-2").expect("ISO-8859-2")
+    );
+}
