@@ -17,7 +17,7 @@ pub fn show(ui: &mut Ui, id_salt: &str, current: Encoding) -> Option<Encoding> {
     let loader = crate::ui::common::lang::ui_loader(ui);
     let l = ui.label(fl!(loader, "enc-label"));
     let tip = fl!(loader, "enc-tip");
-    let more_id = egui::Id::new(("encoding-more", id_salt));
+    let more_id = egui::Id::unique(("encoding-more", id_salt));
     let simple = crate::ui::common::layout::simple(ui.ctx());
     egui::ComboBox::from_id_salt(("encoding", id_salt))
         .selected_text(current.display_name())
