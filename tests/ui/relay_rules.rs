@@ -348,3 +348,29 @@ fn rules_and_intercept_go_into_a_preset_and_come_back() {
     assert_eq!(a, b);
     assert!(b.check().is_ok() && b.intercept_down && b.timeout_s == 12);
 }
+
+/// The tab numbers rules within their direction, as the log and `--rewrite-up/-down` do:
+/// up, down, up is Rule 1, Rule 1, Rule 2.
+#[test]
+fn rules_are_numbered_within_their_direction() {
+    use socket_tester::net::relay::Dir;
+    let mut h = harness(english());
+    open_tab(&mut h, Role::Relay);
+    h.get_by_label("Rewrite and Intercept").click();
+    settle(&mut h);
+    for _ in 0..3 {
+        h.get_by_label("Add rule").click();
+        settle(&mut h);
+    }
+    h.state_mut()
+        .panel_mut(Role::Relay)
+        .settings
+        .relay
+        .rewrite
+        .rules[1]
+        .dir = Dir::Down;
+    settle(&mut h);
+    assert_eq!(h.get_all_by_label("Rule 1").count(), 2);
+    assert_eq!(h.get_all_by_label("Rule 2").count(), 1);
+    assert!(h.query_by_label("Rule 3").is_none());
+}

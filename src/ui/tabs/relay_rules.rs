@@ -94,8 +94,12 @@ fn rules(ui: &mut Ui, p: &mut SessionPanel) {
         ui.label(RichText::new(fl!(l, "relay-rw-none")).weak());
     }
     let mut remove = None;
+    // Numbered within their direction, as the log and the command line number them
+    // ("client → server rule 2" is the second rule going up).
+    let mut per_dir = [0usize; 2];
     for (i, row) in f.rules.iter_mut().enumerate() {
-        if rule_row(ui, lang, i, row) {
+        per_dir[row.dir.index()] += 1;
+        if rule_row(ui, lang, (i, per_dir[row.dir.index()]), row) {
             remove = Some(i);
         }
         if let Some(e) = bad.as_ref().filter(|e| e.row == i) {
@@ -114,13 +118,13 @@ fn rules(ui: &mut Ui, p: &mut SessionPanel) {
     }
 }
 
-/// One rule's fields; true when its Remove was clicked.
-fn rule_row(ui: &mut Ui, lang: Lang, i: usize, row: &mut RuleRow) -> bool {
+/// One rule's fields (`i`: its row; `n`: its number within its direction); true when
+/// its Remove was clicked.
+fn rule_row(ui: &mut Ui, lang: Lang, (i, n): (usize, usize), row: &mut RuleRow) -> bool {
     let l = loader(lang);
     let id = |what: &str| egui::Id::unique(("relay-rw", what, i));
     ui.horizontal_wrapped(|ui| {
         let r = &mut row.rule;
-        let n = i + 1;
         ui.checkbox(&mut r.enabled, fl!(l, "relay-rw-rule", n = n));
         let dir_label = |d: Dir| match d {
             Dir::Up => fl!(l, "relay-dir-up"),
