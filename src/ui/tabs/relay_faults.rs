@@ -288,8 +288,16 @@ fn cell_error(ui: &mut Ui, lang: Lang, id: Id, max: u64, now: u64) {
         max = max.as_str(),
         now = crate::ui::dialogs::save::thousands(now)
     );
-    ui.add(egui::Label::new(RichText::new(msg).color(ERROR_RED).small()).wrap());
+    // Wrapped at a cell's width: the grid's column would otherwise take the whole sentence
+    // and push it past the tab's edge at 1024×600.
+    ui.scope(|ui| {
+        ui.set_max_width(CELL_TEXT_W);
+        ui.add(egui::Label::new(RichText::new(msg).color(ERROR_RED).small()).wrap());
+    });
 }
+
+/// How wide a cell's message may be (a little over the field and its unit picker).
+const CELL_TEXT_W: f32 = 150.0;
 
 /// Bytes or milliseconds, for a cut.
 fn unit_picker(ui: &mut Ui, lang: Lang, id: Id, unit: &mut CutUnit) {
