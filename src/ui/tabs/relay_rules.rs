@@ -350,6 +350,7 @@ fn held_row(
         left = left.to_string()
     );
     let mut out = None;
+    let mut refused = false;
     // One row a message, so a 1024×600 window keeps room for the log.
     ui.horizontal_wrapped(|ui| {
         ui.label(head);
@@ -373,7 +374,10 @@ fn held_row(
         if ui.button(fl!(l, "relay-ic-send-edit")).clicked() {
             match edited(lang, edit) {
                 Ok(b) => out = Some(Verdict::Edit(b)),
-                Err(e) => edit.error = Some(e),
+                Err(e) => {
+                    edit.error = Some(e);
+                    refused = true;
+                }
             }
         }
         if ui.button(fl!(l, "relay-ic-drop")).clicked() {
@@ -381,7 +385,12 @@ fn held_row(
         }
     });
     if let Some(e) = &edit.error {
-        ui.colored_label(ui.visuals().error_fg_color, e);
+        let r = ui.colored_label(ui.visuals().error_fg_color, e);
+        if refused {
+            // On a short tab the queue sits low in the settings' scroll area: the reason
+            // is brought into sight, not left under its edge.
+            r.scroll_to_me(None);
+        }
     }
     out
 }
