@@ -203,24 +203,20 @@ fn ends(ui: &mut Ui, f: &Flow, lang: Lang, compact: bool) {
     } else {
         ui.heading(title);
     }
-    ui.horizontal(|ui| {
-        ui.label(
-            RichText::new(format!(
-                "{}\n{}",
-                fl!(loader(lang), "dg-client"),
-                endpoint(lang, f.client)
-            ))
-            .strong(),
-        );
+    // Each end in its half, wrapped at its edge: two long unix paths would otherwise
+    // overlap.
+    let half = (ui.available_width() - ui.spacing().item_spacing.x).max(0.0) / 2.0;
+    let end = |ui: &mut Ui, who: String, a: Option<SocketAddr>| {
+        ui.set_max_width(half);
+        let text = format!("{who}\n{}", endpoint(lang, a));
+        ui.add(egui::Label::new(RichText::new(text).strong()).wrap());
+    };
+    ui.horizontal_top(|ui| {
+        ui.vertical(|ui| end(ui, fl!(loader(lang), "dg-client"), f.client));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
-            ui.label(
-                RichText::new(format!(
-                    "{}\n{}",
-                    fl!(loader(lang), "dg-server"),
-                    endpoint(lang, f.server)
-                ))
-                .strong(),
-            );
+            ui.with_layout(egui::Layout::top_down(egui::Align::Max), |ui| {
+                end(ui, fl!(loader(lang), "dg-server"), f.server)
+            });
         });
     });
 }
