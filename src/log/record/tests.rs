@@ -3,8 +3,8 @@
 
 use super::writer::push_json_str;
 use super::*;
-use crate::log::store::tests::words;
 use crate::codec::Encoding;
+use crate::log::store::tests::words;
 use crate::net::{ClosedBy, Event, EventKind, Role};
 
 #[test]
