@@ -21,6 +21,7 @@
 //! the client id as varints when their flag is set. A data event larger than [`MAX_DATA`]
 //! (only an API caller can send one) is written as several of that size.
 
+mod body;
 mod reader;
 mod scan;
 

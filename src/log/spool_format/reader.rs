@@ -1,9 +1,9 @@
 //! Reading the binary spool back: events in order, stopping at the first torn or damaged
 //! record and saying what was cut.
 
+use super::body::{Bad, State};
 use super::*;
 use std::io::Read;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddrV6};
 
 /// What the header says.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,24 +43,6 @@ impl std::fmt::Display for Cut {
     }
 }
 
-/// A record that cannot be used: torn (the file ends) or damaged.
-pub(super) enum Bad {
-    Torn(&'static str),
-    Corrupt(String),
-    Io(io::Error),
-}
-
-impl Bad {
-    /// What is wrong, as a cut's reason says it.
-    pub(super) fn message(self) -> String {
-        match self {
-            Bad::Torn(what) => format!("the file ends inside a {what} (torn write)"),
-            Bad::Corrupt(m) => m,
-            Bad::Io(e) => format!("read error: {e}"),
-        }
-    }
-}
-
 /// Reads exactly `buf.len()` bytes, or reports how the file ended.
 fn fill<R: Read>(r: &mut R, buf: &mut [u8], what: &'static str) -> Result<(), Bad> {
     match r.read_exact(buf) {
@@ -70,78 +52,13 @@ fn fill<R: Read>(r: &mut R, buf: &mut [u8], what: &'static str) -> Result<(), Ba
     }
 }
 
-/// A cursor over a record body.
-pub(super) struct Body<'a>(pub(super) &'a [u8]);
-
-impl<'a> Body<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], Bad> {
-        if self.0.len() < n {
-            return Err(Bad::Corrupt("record body too short".into()));
-        }
-        let (a, b) = self.0.split_at(n);
-        self.0 = b;
-        Ok(a)
-    }
-
-    pub(super) fn u8(&mut self) -> Result<u8, Bad> {
-        Ok(self.take(1)?[0])
-    }
-
-    pub(super) fn varint(&mut self) -> Result<u64, Bad> {
-        let mut v = 0u64;
-        for i in 0..10 {
-            let b = self.u8()?;
-            if i == 9 && b > 1 {
-                break;
-            }
-            v |= ((b & 0x7f) as u64) << (7 * i);
-            if b & 0x80 == 0 {
-                return Ok(v);
-            }
-        }
-        Err(Bad::Corrupt("varint too long".into()))
-    }
-}
-
-pub(super) fn parse_addr(b: &mut Body<'_>) -> Result<SocketAddr, Bad> {
-    let port = |b: &mut Body<'_>| -> Result<u16, Bad> {
-        let p = b.take(2)?;
-        Ok(u16::from_le_bytes([p[0], p[1]]))
-    };
-    match b.u8()? {
-        4 => {
-            let ip: [u8; 4] = b.take(4)?.try_into().unwrap_or_default();
-            Ok(SocketAddr::new(IpAddr::V4(Ipv4Addr::from(ip)), port(b)?))
-        }
-        f @ (6 | 7) => {
-            let ip: [u8; 16] = b.take(16)?.try_into().unwrap_or_default();
-            let port = port(b)?;
-            if f == 6 {
-                return Ok(SocketAddr::V6(SocketAddrV6::new(ip.into(), port, 0, 0)));
-            }
-            let flow =
-                u32::try_from(b.varint()?).map_err(|_| Bad::Corrupt("bad flowinfo".into()))?;
-            let scope = u32::try_from(b.varint()?).map_err(|_| Bad::Corrupt("bad scope".into()))?;
-            Ok(SocketAddr::V6(SocketAddrV6::new(
-                Ipv6Addr::from(ip),
-                port,
-                flow,
-                scope,
-            )))
-        }
-        f => Err(Bad::Corrupt(format!("unknown address family {f}"))),
-    }
-}
-
 /// Reads a binary spool: an iterator of its events, stopping at the first torn or damaged
 /// record (see [`SpoolReader::cut`]). Never panics; every step consumes input, so it ends.
 pub struct SpoolReader<R: Read> {
     r: R,
     header: Header,
-    encoding: Encoding,
-    role: Option<Role>,
-    last_ts: i64,
-    addrs: Vec<SocketAddr>,
+    /// The encoding, role, time and addresses the records so far have set.
+    state: State,
     body: Vec<u8>,
     /// Offset of the next record.
     offset: u64,
@@ -185,10 +102,7 @@ impl<R: Read> SpoolReader<R> {
                 start_us: 0,
                 encoding_label: Encoding::UTF_8.label(),
             },
-            encoding: Encoding::UTF_8,
-            role: None,
-            last_ts: 0,
-            addrs: Vec::new(),
+            state: State::new(Encoding::UTF_8, None, 0),
             body: Vec::new(),
             offset: got as u64,
             cut: None,
@@ -235,12 +149,12 @@ impl<R: Read> SpoolReader<R> {
         }
         let label = String::from_utf8_lossy(label).into_owned();
         let start_us = i64::from_le_bytes(fixed[10..18].try_into().unwrap_or_default());
-        rd.encoding = Encoding::for_label(&label).unwrap_or(Encoding::UTF_8);
-        rd.role = role_from(fixed[9]);
-        rd.last_ts = start_us;
+        let role = role_from(fixed[9]);
+        let encoding = Encoding::for_label(&label).unwrap_or(Encoding::UTF_8);
+        rd.state = State::new(encoding, role, start_us);
         rd.header = Header {
             version,
-            role: rd.role,
+            role,
             start_us,
             encoding_label: label,
         };
@@ -253,10 +167,10 @@ impl<R: Read> SpoolReader<R> {
         SpoolReader {
             r,
             header: at.header.clone(),
-            encoding: at.encoding,
-            role: at.role,
-            last_ts: at.last_ts,
-            addrs: at.addrs.to_vec(),
+            state: State {
+                addrs: at.addrs.to_vec(),
+                ..State::new(at.encoding, at.role, at.last_ts)
+            },
             body: Vec::new(),
             offset: at.offset,
             cut: None,
@@ -271,7 +185,7 @@ impl<R: Read> SpoolReader<R> {
 
     /// The encoding in effect for the last event returned.
     pub fn encoding(&self) -> Encoding {
-        self.encoding
+        self.state.encoding
     }
 
     /// Where reading stopped early, once the iterator has ended (None: the file was whole).
@@ -352,83 +266,25 @@ impl<R: Read> SpoolReader<R> {
 
     /// Applies one intact record; an event if it was one.
     fn apply(&mut self, tag: u8) -> Result<Option<Event>, Bad> {
-        let body = std::mem::take(&mut self.body);
-        let r = self.apply_body(tag, &body);
-        self.body = body;
-        r
-    }
-
-    fn apply_body(&mut self, tag: u8, body: &[u8]) -> Result<Option<Event>, Bad> {
-        let mut b = Body(body);
-        match tag {
-            TAG_ENCODING => {
-                let label = String::from_utf8_lossy(body);
-                self.encoding = Encoding::for_label(&label).unwrap_or(Encoding::UTF_8);
-                Ok(None)
-            }
-            TAG_ADDR => {
-                if self.addrs.len() >= MAX_ADDRS {
-                    return Err(Bad::Corrupt("too many addresses".into()));
-                }
-                let a = parse_addr(&mut b)?;
-                if !b.0.is_empty() {
-                    return Err(Bad::Corrupt("trailing bytes in an address record".into()));
-                }
-                self.addrs.push(a);
-                Ok(None)
-            }
-            TAG_ADDR_RESET => {
-                self.addrs.clear();
-                Ok(None)
-            }
-            TAG_ROLE => {
-                let r = role_from(b.u8()?).ok_or_else(|| Bad::Corrupt("unknown role".into()))?;
-                self.role = Some(r);
-                Ok(None)
-            }
-            TAG_RX | TAG_TX | TAG_EVENT => {
-                let role = self
-                    .role
-                    .ok_or_else(|| Bad::Corrupt("event before any role".into()))?;
-                let flags = b.u8()?;
-                let ts = self.last_ts.wrapping_add(unzigzag(b.varint()?));
-                let addr = |b: &mut Body<'_>, on: bool| -> Result<Option<SocketAddr>, Bad> {
-                    if !on {
-                        return Ok(None);
-                    }
-                    let i = b.varint()?;
-                    usize::try_from(i)
-                        .ok()
-                        .and_then(|i| self.addrs.get(i).copied())
-                        .map(Some)
-                        .ok_or_else(|| Bad::Corrupt(format!("undefined address index {i}")))
-                };
-                let local = addr(&mut b, flags & F_LOCAL != 0)?;
-                let peer = addr(&mut b, flags & F_PEER != 0)?;
-                let client = if flags & F_CLIENT != 0 {
-                    Some(b.varint()?)
-                } else {
-                    None
-                };
-                let kind = match tag {
-                    TAG_RX => EventKind::Rx(b.0.to_vec()),
-                    TAG_TX => EventKind::Tx(b.0.to_vec()),
-                    _ => serde_json::from_slice(b.0)
-                        .map_err(|e| Bad::Corrupt(format!("unreadable event: {e}")))?,
-                };
-                self.last_ts = ts;
-                Ok(Some(Event {
-                    ts_us: ts,
-                    role,
-                    local,
-                    peer,
-                    client,
-                    kind,
-                    opcode: super::opcode_of(flags),
-                }))
-            }
-            t => Err(Bad::Corrupt(format!("unknown record tag {t}"))),
-        }
+        let Some(h) = self.state.apply(tag, &self.body)? else {
+            return Ok(None);
+        };
+        let data = &self.body[h.skip..];
+        let kind = match tag {
+            TAG_RX => EventKind::Rx(data.to_vec()),
+            TAG_TX => EventKind::Tx(data.to_vec()),
+            _ => serde_json::from_slice(data)
+                .map_err(|e| Bad::Corrupt(format!("unreadable event: {e}")))?,
+        };
+        Ok(Some(Event {
+            ts_us: h.ts,
+            role: h.role,
+            local: self.state.addr(h.local),
+            peer: self.state.addr(h.peer),
+            client: h.client,
+            kind,
+            opcode: h.opcode,
+        }))
     }
 }
 
@@ -454,21 +310,5 @@ impl<R: Read> Iterator for SpoolReader<R> {
             }
         }
         None
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn varints_round_trip() {
-        for v in [0u64, 1, 127, 128, 300, u32::MAX as u64, u64::MAX] {
-            let mut o = Vec::new();
-            push_varint(&mut o, v);
-            assert_eq!(Body(&o).varint().ok(), Some(v));
-        }
-        assert!(Body(&[0xff; 11]).varint().is_err());
-        assert!(Body(&[0x80]).varint().is_err());
     }
 }

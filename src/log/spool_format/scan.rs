@@ -4,7 +4,7 @@
 //! record, as [`SpoolReader`] does, and can say where to resume reading whole events
 //! ([`Scanner::resume_point`], [`SpoolReader::resume`]).
 
-use super::reader::{Body, parse_addr};
+use super::body::{Bad, State};
 use super::*;
 use std::io::Read;
 use std::sync::Arc;
@@ -63,12 +63,9 @@ pub struct Scanner<R: Read> {
     base: u64,
     eof: bool,
     header: Header,
-    role: Option<Role>,
-    last_ts: i64,
-    encoding: Encoding,
-    addrs: Vec<SocketAddr>,
-    /// Bumped whenever the address table changes (a resume point copies it only then).
-    addrs_gen: u64,
+    /// The encoding, role, time and addresses the records so far have set (a resume point
+    /// copies the table only when its generation changed).
+    state: State,
     shared: (u64, Arc<Vec<SocketAddr>>),
     index: u64,
     cut: Option<Cut>,
@@ -93,12 +90,8 @@ impl<R: Read> Scanner<R> {
             end: 0,
             base: head.len() as u64,
             eof: false,
-            encoding: rd.encoding(),
-            role: header.role,
-            last_ts: header.start_us,
+            state: State::new(rd.encoding(), header.role, header.start_us),
             header,
-            addrs: Vec::new(),
-            addrs_gen: 0,
             shared: (0, Arc::new(Vec::new())),
             index: 0,
             done: cut.is_some(),
@@ -108,17 +101,17 @@ impl<R: Read> Scanner<R> {
 
     /// The encoding in effect for the last event returned.
     pub fn encoding(&self) -> Encoding {
-        self.encoding
+        self.state.encoding
     }
 
     /// An address by its index in the table.
     pub fn addr(&self, i: u32) -> Option<SocketAddr> {
-        self.addrs.get(i as usize).copied()
+        self.state.addr(Some(i))
     }
 
     /// Bumped when the address table changes (cached answers per index are then stale).
     pub fn addrs_generation(&self) -> u64 {
-        self.addrs_gen
+        self.state.addrs_gen
     }
 
     /// Bytes of the file consumed so far.
@@ -134,15 +127,16 @@ impl<R: Read> Scanner<R> {
     /// Where to resume reading whole events: the next record. The address table is copied
     /// only when it changed since the last call.
     pub fn resume_point(&mut self) -> Resume {
-        if self.shared.0 != self.addrs_gen || self.shared.1.len() != self.addrs.len() {
-            self.shared = (self.addrs_gen, Arc::new(self.addrs.clone()));
+        let st = &self.state;
+        if self.shared.0 != st.addrs_gen || self.shared.1.len() != st.addrs.len() {
+            self.shared = (st.addrs_gen, Arc::new(st.addrs.clone()));
         }
         Resume {
             offset: self.offset(),
             index: self.index,
-            last_ts: self.last_ts,
-            role: self.role,
-            encoding: self.encoding,
+            last_ts: self.state.last_ts,
+            role: self.state.role,
+            encoding: self.state.encoding,
             addrs: self.shared.1.clone(),
             header: self.header.clone(),
         }
@@ -150,7 +144,7 @@ impl<R: Read> Scanner<R> {
 
     /// The size of the address table now.
     pub fn addrs_len(&self) -> usize {
-        self.addrs.len()
+        self.state.addrs.len()
     }
 
     fn stop(&mut self, bytes: u64, torn: bool, io: bool, reason: String) {
@@ -209,7 +203,8 @@ impl<R: Read> Scanner<R> {
             let offset = self.offset();
             self.pos += hlen + blen + 4;
             let body_at = start + hlen;
-            match self.apply(tag, body_at, blen) {
+            let head = self.state.apply(tag, &self.buf[body_at..body_at + blen]);
+            match head.map_err(Bad::message) {
                 Ok(Some(h)) => {
                     let index = self.index;
                     self.index += 1;
@@ -313,89 +308,4 @@ impl<R: Read> Scanner<R> {
         }
         Some((s[0], i, blen))
     }
-
-    /// Applies a record whose body is `buf[at..at + len]`; the head of an event.
-    fn apply(&mut self, tag: u8, at: usize, len: usize) -> Result<Option<Head>, String> {
-        let body = &self.buf[at..at + len];
-        let mut b = Body(body);
-        let bad = |e: super::reader::Bad| e.message();
-        match tag {
-            TAG_ENCODING => {
-                let label = String::from_utf8_lossy(body);
-                self.encoding = Encoding::for_label(&label).unwrap_or(Encoding::UTF_8);
-                Ok(None)
-            }
-            TAG_ADDR => {
-                if self.addrs.len() >= MAX_ADDRS {
-                    return Err("too many addresses".into());
-                }
-                let a = parse_addr(&mut b).map_err(bad)?;
-                if !b.0.is_empty() {
-                    return Err("trailing bytes in an address record".into());
-                }
-                self.addrs.push(a);
-                self.addrs_gen += 1;
-                Ok(None)
-            }
-            TAG_ADDR_RESET => {
-                self.addrs.clear();
-                self.addrs_gen += 1;
-                Ok(None)
-            }
-            TAG_ROLE => {
-                let r = role_from(b.u8().map_err(bad)?).ok_or("unknown role")?;
-                self.role = Some(r);
-                Ok(None)
-            }
-            TAG_RX | TAG_TX | TAG_EVENT => {
-                let role = self.role.ok_or("event before any role")?;
-                let flags = b.u8().map_err(bad)?;
-                let ts = self
-                    .last_ts
-                    .wrapping_add(unzigzag(b.varint().map_err(bad)?));
-                let n = self.addrs.len() as u64;
-                let addr = |b: &mut Body<'_>, on: bool| -> Result<Option<u32>, String> {
-                    if !on {
-                        return Ok(None);
-                    }
-                    let i = b.varint().map_err(bad)?;
-                    if i >= n {
-                        return Err(format!("undefined address index {i}"));
-                    }
-                    Ok(Some(i as u32))
-                };
-                let local = addr(&mut b, flags & F_LOCAL != 0)?;
-                let peer = addr(&mut b, flags & F_PEER != 0)?;
-                let client = if flags & F_CLIENT != 0 {
-                    Some(b.varint().map_err(bad)?)
-                } else {
-                    None
-                };
-                self.last_ts = ts;
-                let opcode = super::opcode_of(flags);
-                Ok(Some(Head {
-                    role,
-                    ts,
-                    local,
-                    peer,
-                    client,
-                    opcode,
-                    skip: len - b.0.len(),
-                }))
-            }
-            t => Err(format!("unknown record tag {t}")),
-        }
-    }
-}
-
-/// An event's head, parsed.
-struct Head {
-    role: Role,
-    ts: i64,
-    local: Option<u32>,
-    peer: Option<u32>,
-    client: Option<u64>,
-    opcode: Option<crate::net::ws::Opcode>,
-    /// Bytes of the body before the data.
-    skip: usize,
 }
