@@ -60,7 +60,7 @@ pub fn show(ui: &mut Ui, v: Option<&CrowdSeqView>, lang: Lang) {
                 l,
                 "seq-crowd-step-row",
                 label = r.label.as_str(),
-                what = super::sequence_panel::describe(lang, &r.action),
+                what = super::sequence_words::describe(lang, &r.action),
                 why = kind_text(lang, r.kind),
                 n = r.count
             ));

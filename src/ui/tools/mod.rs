@@ -19,3 +19,4 @@ pub(super) mod send_box;
 pub(super) mod senders_table;
 pub(super) mod sequence_panel;
 pub(super) mod sequence_tools;
+pub(super) mod sequence_words;

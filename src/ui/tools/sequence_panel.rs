@@ -8,10 +8,9 @@
 
 use super::action::{Dialog, PanelAction};
 use super::escaped_field::escaped_field;
-use crate::auto::rules::Matcher;
+use super::sequence_words::{describe, failure_text, kind_label};
 use crate::i18n::{Lang, loader};
 use crate::net::Role;
-use crate::sequence::Action;
 use crate::sequence::outline::{ExpectKind, OutlineStep};
 use crate::sequence::run::{Failure, Outcome, StepResult};
 use crate::session::Control;
@@ -60,18 +59,6 @@ pub struct SequenceUi<'a> {
     pub blocked: Option<&'a str>,
     pub role: Role,
     pub lang: Lang,
-}
-
-fn kind_label(lang: Lang, k: ExpectKind) -> String {
-    let l = loader(lang);
-    match k {
-        ExpectKind::Contains => fl!(l, "seq-exp-contains"),
-        ExpectKind::Equals => fl!(l, "seq-exp-equals"),
-        ExpectKind::Hex => fl!(l, "seq-exp-hex"),
-        ExpectKind::Regex => fl!(l, "seq-exp-regex"),
-        ExpectKind::BytesRegex => fl!(l, "seq-exp-bytes-regex"),
-        ExpectKind::Any => fl!(l, "seq-exp-any"),
-    }
 }
 
 /// What a row asks of its list.
@@ -248,55 +235,6 @@ fn row(ui: &mut Ui, step: &mut OutlineStep, id: &str, v: &SequenceUi, _depth: us
         OutlineStep::Close => {
             ui.label(fl!(l, "seq-kind-close"));
         }
-    }
-}
-
-/// A step in the window's language: "send \"PING\"", "expect contains \"PONG\" within 1s".
-pub(super) fn describe(lang: Lang, a: &Action) -> String {
-    let l = loader(lang);
-    match a {
-        Action::Send { text, .. } => fl!(l, "seq-desc-send", text = format!("{text:?}")),
-        Action::Wait(d) => fl!(
-            l,
-            "seq-desc-wait",
-            d = humantime::format_duration(*d).to_string()
-        ),
-        Action::Expect { matcher, timeout } => {
-            let kind = match matcher {
-                Matcher::Contains(_) => ExpectKind::Contains,
-                Matcher::Equals(_) => ExpectKind::Equals,
-                Matcher::ContainsHex(_) | Matcher::StartsWithHex(_) => ExpectKind::Hex,
-                Matcher::Regex(_) => ExpectKind::Regex,
-                Matcher::BytesRegex(_) => ExpectKind::BytesRegex,
-                Matcher::Any => ExpectKind::Any,
-            };
-            fl!(
-                l,
-                "seq-desc-expect",
-                kind = kind_label(lang, kind),
-                value = format!("{:?}", matcher.value()),
-                timeout = humantime::format_duration(*timeout).to_string()
-            )
-        }
-        Action::Connect => fl!(l, "seq-kind-connect"),
-        Action::Close => fl!(l, "seq-kind-close"),
-    }
-}
-
-/// Why a step failed, in the window's language.
-pub fn failure_text(lang: Lang, f: &Failure) -> String {
-    let l = loader(lang);
-    match f {
-        Failure::Stopped => fl!(l, "seq-stopped"),
-        Failure::NoReply { arrived } => fl!(l, "seq-failed-expect", n = arrived),
-        Failure::NoAnswer => fl!(l, "seq-fail-no-answer"),
-        Failure::BadPayload(e) => crate::ui::common::payload_words::payload_error_text(lang, e),
-        Failure::NotCaptured(name) => fl!(l, "seq-fail-not-captured", name = name.as_str()),
-        Failure::NoSession => fl!(l, "seq-fail-no-session"),
-        Failure::NotTcpClient => fl!(l, "seq-fail-not-tcp-client"),
-        Failure::Session(ev) => crate::i18n::describe_in(lang, ev),
-        Failure::NotReady(s) => fl!(l, "seq-fail-not-ready", s = s),
-        Failure::NotInCrowd => fl!(l, "seq-fail-not-in-crowd"),
     }
 }
 
