@@ -1,5 +1,7 @@
 //! The UDP crowd: N sources, each a socket on its own ephemeral port, sending to one
-//! destination and showing what comes back to it; token = source id.
+//! destination and showing what comes back to it; token = source id. A source may be
+//! opened again ([`Command::CrowdReopen`]): its socket closes and a new one is bound (a
+//! new ephemeral port), under the same number.
 
 use super::{READ_BUF, READS_PER_TURN, Ramp, failure};
 use crate::net::addr;
@@ -96,32 +98,66 @@ impl Crowd<'_> {
     /// Binds the next source (told: Bound with its port, or the failure).
     fn open(&mut self, ctx: &mut Ctx) {
         self.ramp.opened();
-        let id = self.sources.len() as u32 + 1;
+        self.sources.push(Source {
+            sock: None,
+            local: None,
+        });
+        self.bind(ctx, self.sources.len() as u32);
+    }
+
+    /// Binds a new socket for source `id` (whose slot holds none): told Bound with its
+    /// port, or the failure.
+    fn bind(&mut self, ctx: &mut Ctx, id: u32) {
         let bind: SocketAddr = if self.dest.is_ipv6() {
             SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, 0))
         } else {
             SocketAddr::from(([0, 0, 0, 0], 0))
         };
-        match bind_one(bind, self.cfg, &self.poll, id) {
+        let made = bind_one(bind, self.cfg, &self.poll, id);
+        let Some(src) = (id as usize)
+            .checked_sub(1)
+            .and_then(|i| self.sources.get_mut(i))
+        else {
+            return;
+        };
+        match made {
             Ok(s) => {
                 let local = s.local_addr().ok();
                 ctx.local = local;
-                self.sources.push(Source {
-                    sock: Some(s),
-                    local,
-                });
+                src.sock = Some(s);
+                src.local = local;
                 ctx.emit(Some(self.dest), Some(u64::from(id)), EventKind::Bound);
             }
             Err(e) => {
-                self.sources.push(Source {
-                    sock: None,
-                    local: None,
-                });
+                src.local = None;
                 let (kind, detail) = failure(&e, Op::Bind, &bind.to_string());
                 ctx.local = None;
                 ctx.error(Some(self.dest), Some(u64::from(id)), kind, detail);
             }
         }
+    }
+
+    /// Source `id` again: its socket (if any) closes, told, and a new one is bound. Only
+    /// sources the ramp has opened; one socket a source at any time.
+    fn reopen(&mut self, ctx: &mut Ctx, id: u64) {
+        let Some(src) = usize::try_from(id)
+            .ok()
+            .and_then(|k| k.checked_sub(1))
+            .and_then(|i| self.sources.get_mut(i))
+        else {
+            return ctx.info(EventKind::NotApplicable);
+        };
+        if let Some(mut s) = src.sock.take() {
+            let _ = self.poll.registry().deregister(&mut s);
+            ctx.local = src.local;
+            let closed = EventKind::Closed {
+                by: ClosedBy::Local,
+                reason: CloseReason::SocketClosed,
+            };
+            ctx.emit(Some(self.dest), Some(id), closed);
+        }
+        // The number fits: it named a source.
+        self.bind(ctx, id as u32);
     }
 
     fn read(&mut self, ctx: &mut Ctx, id: u32) {
@@ -207,6 +243,9 @@ impl Crowd<'_> {
                     self.send_one(ctx, id, &bytes)
                 });
             }
+            Command::CrowdReopen(id) => self.reopen(ctx, id),
+            // A UDP crowd runs until it is stopped: nothing to hold.
+            Command::CrowdHold(_) => {}
             _ => ctx.info(EventKind::NotApplicable),
         }
         false
