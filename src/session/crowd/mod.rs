@@ -72,14 +72,16 @@ pub struct CrowdView {
     /// Connections asked for.
     pub planned: u64,
     pub connecting: u64,
-    /// Opened (connected, or bound) so far.
+    /// Opens (connected, or bound) so far: a member opened again (a sequence's `connect`
+    /// step, [`crate::net::Command::CrowdReopen`]) counts once more.
     pub opened: u64,
     pub open: u64,
     /// The most open at one moment.
     pub max_open: u64,
-    /// Opened, then ended (closed by either side, reset, or broken).
+    /// Opened, then ended (closed by either side, reset, or broken): each close of a
+    /// member opened again counts.
     pub closed: u64,
-    /// Never opened, by reason.
+    /// Opens that failed, by reason (a member's first, or one opening it again).
     pub failed: ByKind,
     /// Never even tried: the session ended (Stop, `--duration`) before the ramp reached
     /// them. Counted when the crowd ends.
@@ -190,10 +192,15 @@ impl CrowdTally {
             EventKind::Connecting => {
                 t.phase = Phase::Connecting;
                 t.connecting_at = ts;
+                // A new connection (a member opened again) answers none of the old one's sends.
+                t.sent_at = 0;
             }
             EventKind::Connected | EventKind::Bound => {
                 if t.phase == Phase::Connecting {
                     connect_us = Some((ts - t.connecting_at).max(0) as u64);
+                } else {
+                    // A UDP source bound again: a new socket.
+                    t.sent_at = 0;
                 }
                 t.phase = Phase::Open;
             }
@@ -240,7 +247,13 @@ impl CrowdTally {
             EventKind::Error { kind, .. } => {
                 error = Some(*kind);
                 match t.phase {
+                    // A UDP source opened again has no connecting phase: an error once
+                    // it has ended is its new socket's failed bind.
                     Phase::Connecting | Phase::Unseen => {
+                        t.phase = Phase::Failed;
+                        failed = Some(*kind);
+                    }
+                    Phase::Ended | Phase::Failed if udp => {
                         t.phase = Phase::Failed;
                         failed = Some(*kind);
                     }
