@@ -78,6 +78,9 @@ pub struct CrowdView {
     pub open: u64,
     /// The most open at one moment.
     pub max_open: u64,
+    /// Members opened again after they had ended (a sequence's `connect` step): each such
+    /// try also counts in `opened`, or in `failed` when it failed.
+    pub reopens: u64,
     /// Opened, then ended (closed by either side, reset, or broken): each close of a
     /// member opened again counts.
     pub closed: u64,
@@ -266,6 +269,16 @@ impl CrowdTally {
             _ => return,
         }
         let after = *t;
+        let again = matches!(before.phase, Phase::Ended | Phase::Failed);
+        // A UDP source's failed bind once it had ended is a try to open it again.
+        let tried = match ev.kind {
+            EventKind::Connecting | EventKind::Bound => true,
+            EventKind::Error { .. } => udp && failed.is_some(),
+            _ => false,
+        };
+        if again && tried {
+            self.view.reopens += 1;
+        }
         if matched {
             self.set_check(id, Check::Passed);
         } else if self.expect.is_some()
