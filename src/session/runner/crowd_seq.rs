@@ -21,11 +21,13 @@ impl Runner {
         if self.session.is_none() {
             c.ended();
         } else {
+            // Held before any member's close reaches the worker.
+            c.hold(self.session.as_ref());
             for id in tally.open_ids() {
                 c.opened(id, self.session.as_ref(), now);
             }
+            c.hold(self.session.as_ref());
         }
-        c.hold(self.session.as_ref());
         self.crowd_seq = Some(c);
         self.dirty = true;
     }
