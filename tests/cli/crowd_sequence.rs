@@ -221,7 +221,10 @@ fn a_connect_step_opens_each_connection_again() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("{counts}"));
     assert!((1..=50).contains(&most), "{counts}");
-    assert!(out.contains("again: 50 connections, 50 passed, 0 failed"), "{out}");
+    assert!(
+        out.contains("again: 50 connections, 50 passed, 0 failed"),
+        "{out}"
+    );
     // The server accepted exactly two connections a member.
     assert_eq!(lines.until("COUNT "), "COUNT 100");
     let xml = std::fs::read_to_string(dir.path().join("report.xml")).unwrap();

@@ -58,8 +58,14 @@ fn reopening_member_three_leaves_member_four_alone() {
     let (mut new3, _) = l.accept().unwrap();
     // The old connection of member 3 was closed; the new one comes from another port.
     let mut buf = [0u8; 8];
-    peers[2].set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    assert_eq!(peers[2].read(&mut buf).unwrap(), 0, "member 3's old connection");
+    peers[2]
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    assert_eq!(
+        peers[2].read(&mut buf).unwrap(),
+        0,
+        "member 3's old connection"
+    );
     assert_ne!(
         new3.peer_addr().unwrap().port(),
         peers[2].peer_addr().unwrap().port()
@@ -148,9 +154,7 @@ fn a_reopened_udp_source_sends_from_a_new_port() {
     });
     all(&rt);
     // The echo answers each new port: its reply reaches the new socket.
-    let st = wait_runtime(&rt, "ten more replies", |st, _| {
-        crowd_of(st).replies == 20
-    });
+    let st = wait_runtime(&rt, "ten more replies", |st, _| crowd_of(st).replies == 20);
     let c = crowd_of(&st);
     assert_eq!(
         (c.opened, c.closed, c.open, c.max_open, c.reopens),
@@ -212,7 +216,11 @@ fn a_connect_step_while_open_opens_a_new_connection() {
     let v = st.crowd_sequence.clone().unwrap();
     assert_eq!((v.passed, v.failed, v.not_finished), (3, 0, 0), "{v:?}");
     let c = crowd_of(&st);
-    assert_eq!((c.opened, c.closed, c.open, c.reopens), (6, 3, 3, 3), "{c:?}");
+    assert_eq!(
+        (c.opened, c.closed, c.open, c.reopens),
+        (6, 3, 3, 3),
+        "{c:?}"
+    );
     rt.send(Control::Stop);
 }
 
@@ -249,13 +257,18 @@ fn a_refused_reconnect_fails_that_member() {
         step: false,
     });
     let st = wait_runtime(&rt, "every member's end", |st, _| {
-        st.crowd_sequence.as_ref().is_some_and(|s| s.members.is_some())
+        st.crowd_sequence
+            .as_ref()
+            .is_some_and(|s| s.members.is_some())
     });
     let v = st.crowd_sequence.clone().unwrap();
     assert_eq!((v.passed, v.failed), (0, 2), "{v:?}");
     assert_eq!(v.by_step.len(), 1, "{:?}", v.by_step);
     let row = &v.by_step[0];
-    assert_eq!((row.step, row.kind, row.count), (1, FailKind::NotConnected, 2));
+    assert_eq!(
+        (row.step, row.kind, row.count),
+        (1, FailKind::NotConnected, 2)
+    );
     assert_eq!(row.english(), "step 2 connect did not connect");
     let members = v.members.clone().unwrap();
     assert!(

@@ -103,7 +103,13 @@ fn run_with_a_crowd_shows_the_per_connection_summary() {
 
     // Close, then connect: each member that got its PONG opens a new connection, the
     // others failed before; nothing is refused under the tool.
-    let steps = &mut h.state_mut().panel_mut(Role::TcpClient).settings.kit.sequence.steps;
+    let steps = &mut h
+        .state_mut()
+        .panel_mut(Role::TcpClient)
+        .settings
+        .kit
+        .sequence
+        .steps;
     steps.push(OutlineStep::Close);
     steps.push(OutlineStep::Connect);
     settle(&mut h);

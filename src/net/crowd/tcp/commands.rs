@@ -110,4 +110,3 @@ impl Crowd<'_> {
         ctx.flush_notify();
     }
 }
-
