@@ -3,6 +3,7 @@
 //! percentiles (bounded histograms); errors by kind; and, with an expectation, each
 //! connection's pass or fail. A few bytes per connection, nothing per event.
 
+mod follow;
 mod hist;
 pub mod seq;
 
@@ -184,124 +185,43 @@ impl CrowdTally {
             return;
         };
         let before = *t;
-        let mut connect_us = None;
-        let mut reply_us = None;
-        let mut failed = None;
-        let mut error = None;
-        let mut sent = false;
-        let mut matched = false;
-        let mut answered_by_network = false;
-        match &ev.kind {
-            EventKind::Connecting => {
-                t.phase = Phase::Connecting;
-                t.connecting_at = ts;
-                // A new connection (a member opened again) answers none of the old one's sends.
-                t.sent_at = 0;
-            }
-            EventKind::Connected | EventKind::Bound => {
-                if t.phase == Phase::Connecting {
-                    connect_us = Some((ts - t.connecting_at).max(0) as u64);
-                } else {
-                    // A UDP source bound again: a new socket.
-                    t.sent_at = 0;
-                }
-                t.phase = Phase::Open;
-            }
-            EventKind::Tx(_) => {
-                sent = true;
-                if t.sent_at == 0 {
-                    t.sent_at = ts;
-                }
-                if t.first_sent_at == 0 {
-                    t.first_sent_at = ts;
-                }
-            }
-            EventKind::Rx(d) => {
-                if t.sent_at != 0 {
-                    reply_us = Some((ts - t.sent_at).max(0) as u64);
-                    t.sent_at = 0;
-                }
-                matched = t.check == Check::Waiting
-                    && t.first_sent_at != 0
-                    && needle.is_some_and(|n| memchr::memmem::find(d, n).is_some());
-            }
-            EventKind::Closed { .. } | EventKind::Reset { .. } => {
-                if matches!(t.phase, Phase::Open | Phase::Connecting) {
-                    t.phase = Phase::Ended;
-                }
-                // A reset from the peer (not one asked for here) is an error of its own.
-                if let EventKind::Reset { reason } = &ev.kind
-                    && *reason != crate::net::ResetReason::ResetHere
-                {
-                    error = Some(ErrorKind::Reset);
-                }
-            }
-            // The network answered a source's datagram (port unreachable…): an error of
-            // that source, which goes on.
-            EventKind::Icmp(r) => {
-                error = Some(match r.kind {
-                    crate::net::IcmpKind::PortUnreachable => ErrorKind::Refused,
-                    crate::net::IcmpKind::TooBig { .. } => ErrorKind::MessageTooLong,
-                    _ => ErrorKind::Unreachable,
-                });
-                // With an expectation, the answer will not come: failed at once.
-                answered_by_network = t.first_sent_at != 0;
-            }
-            EventKind::Error { kind, .. } => {
-                error = Some(*kind);
-                match t.phase {
-                    // A UDP source opened again has no connecting phase: an error once
-                    // it has ended is its new socket's failed bind.
-                    Phase::Connecting | Phase::Unseen => {
-                        t.phase = Phase::Failed;
-                        failed = Some(*kind);
-                    }
-                    Phase::Ended | Phase::Failed if udp => {
-                        t.phase = Phase::Failed;
-                        failed = Some(*kind);
-                    }
-                    // A send's error (a UDP source's ICMP answer) leaves it open; a TCP
-                    // connection's read or write error ends it.
-                    Phase::Open if !udp => t.phase = Phase::Ended,
-                    _ => {}
-                }
-            }
-            _ => return,
-        }
+        let Some(x) = follow::follow(t, &ev.kind, ts, udp, needle) else {
+            return;
+        };
         let after = *t;
         let again = matches!(before.phase, Phase::Ended | Phase::Failed);
         // A UDP source's failed bind once it had ended is a try to open it again.
         let tried = match ev.kind {
             EventKind::Connecting | EventKind::Bound => true,
-            EventKind::Error { .. } => udp && failed.is_some(),
+            EventKind::Error { .. } => udp && x.failed.is_some(),
             _ => false,
         };
         if again && tried {
             self.view.reopens += 1;
         }
-        if matched {
+        if x.matched {
             self.set_check(id, Check::Passed);
         } else if self.expect.is_some()
-            && (matches!(after.phase, Phase::Failed | Phase::Ended) || answered_by_network)
+            && (matches!(after.phase, Phase::Failed | Phase::Ended) || x.answered_by_network)
             && after.check == Check::Waiting
         {
             self.set_check(id, Check::Failed);
         }
         self.count_phase(before.phase, after.phase);
-        if let Some(us) = connect_us {
+        if let Some(us) = x.connect_us {
             self.connect.add(us);
         }
-        if let Some(us) = reply_us {
+        if let Some(us) = x.reply_us {
             self.reply.add(us);
             self.view.replies += 1;
         }
-        if let Some(k) = failed {
+        if let Some(k) = x.failed {
             self.view.failed.add(k);
         }
-        if let Some(k) = error {
+        if let Some(k) = x.error {
             self.view.errors.add(k);
         }
-        if sent {
+        if x.sent {
             self.view.sends += 1;
         }
         self.dirty = true;
