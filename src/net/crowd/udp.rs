@@ -105,15 +105,30 @@ impl Crowd<'_> {
         self.bind(ctx, self.sources.len() as u32);
     }
 
-    /// Binds a new socket for source `id` (whose slot holds none): told Bound with its
-    /// port, or the failure.
-    fn bind(&mut self, ctx: &mut Ctx, id: u32) {
+    /// A new socket for source `id` (on an ephemeral port), and the address it binds.
+    fn fresh(&self, id: u32) -> (SocketAddr, io::Result<mio::net::UdpSocket>) {
         let bind: SocketAddr = if self.dest.is_ipv6() {
             SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, 0))
         } else {
             SocketAddr::from(([0, 0, 0, 0], 0))
         };
-        let made = bind_one(bind, self.cfg, &self.poll, id);
+        (bind, bind_one(bind, self.cfg, &self.poll, id))
+    }
+
+    /// Binds a new socket for source `id` (whose slot holds none).
+    fn bind(&mut self, ctx: &mut Ctx, id: u32) {
+        let (bind, made) = self.fresh(id);
+        self.install(ctx, id, bind, made);
+    }
+
+    /// Puts `made` in source `id`'s slot: told Bound with its port, or the failure.
+    fn install(
+        &mut self,
+        ctx: &mut Ctx,
+        id: u32,
+        bind: SocketAddr,
+        made: io::Result<mio::net::UdpSocket>,
+    ) {
         let Some(src) = (id as usize)
             .checked_sub(1)
             .and_then(|i| self.sources.get_mut(i))
@@ -137,15 +152,19 @@ impl Crowd<'_> {
         }
     }
 
-    /// Source `id` again: its socket (if any) closes, told, and a new one is bound. Only
-    /// sources the ramp has opened; one socket a source at any time.
+    /// Source `id` again: a new socket is bound while the old one still holds its port
+    /// (so the new port differs), then the old one closes, told, and the new one is
+    /// told. Only sources the ramp has opened; two sockets a source for that moment.
     fn reopen(&mut self, ctx: &mut Ctx, id: u64) {
-        let Some(src) = usize::try_from(id)
+        let Some(k) = u32::try_from(id)
             .ok()
-            .and_then(|k| k.checked_sub(1))
-            .and_then(|i| self.sources.get_mut(i))
+            .filter(|&k| k >= 1 && k as usize <= self.sources.len())
         else {
             return ctx.info(EventKind::NotApplicable);
+        };
+        let (bind, made) = self.fresh(k);
+        let Some(src) = self.sources.get_mut(k as usize - 1) else {
+            return;
         };
         if let Some(mut s) = src.sock.take() {
             let _ = self.poll.registry().deregister(&mut s);
@@ -156,8 +175,7 @@ impl Crowd<'_> {
             };
             ctx.emit(Some(self.dest), Some(id), closed);
         }
-        // The number fits: it named a source.
-        self.bind(ctx, id as u32);
+        self.install(ctx, k, bind, made);
     }
 
     fn read(&mut self, ctx: &mut Ctx, id: u32) {
