@@ -2,9 +2,10 @@
 //! [`SequenceRun`] (the parsed sequence and its compiled matchers shared, never copied),
 //! fed only that member's events (the crowd's events carry its client id), sending,
 //! closing and opening again (a `connect` step: [`Command::CrowdReopen`]) only that
-//! member. A member's run starts when it opens (or at once, when it is open already). What is kept of a member once it ends is its outcome (and, when it
-//! failed, the step and why); the summary counts them, with failures by step (a table
-//! bounded by the steps, not by the connections).
+//! member. A member's run starts when it opens (or at once, when it is open already).
+//! What is kept of a member once it ends is its outcome (and, when it failed, the step
+//! and why); the summary counts them, with failures by step (a table bounded by the
+//! steps, not by the connections).
 
 use crate::net::{Command, Event, EventKind, Payload, Session, Target};
 use crate::sequence::run::{Compiled, Failure, Need, Outcome, SequenceRun, compile};
