@@ -161,7 +161,7 @@ pub enum RoleCommand {
         record: Option<PathBuf>,
         /// Run the sequence once per connection of a crowd of N (udp: N sources): counts
         /// once a second and a summary; the JUnit report has one test case per connection
-        /// (#k). A connect step is refused with it. 1 to 100000 (1: one connection).
+        /// (#k). A connect step opens that connection again. 1 to 100000 (1: one connection).
         #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = crowd_args::parse_connections)]
         connections: Option<u64>,
         /// With --connections: open this many a second (0: as fast as the system takes them).

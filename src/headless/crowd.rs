@@ -60,9 +60,13 @@ pub fn counts_line(v: &CrowdView) -> String {
 pub fn summary_lines(v: &CrowdView) -> Vec<String> {
     let what = if v.udp { "sources" } else { "connections" };
     let opened = if v.udp { "bound" } else { "opened" };
+    let again = match v.reopens {
+        0 => String::new(),
+        n => format!("; {n} opened again"),
+    };
     let mut out = vec![
         format!(
-            "crowd summary: {} {what}: {} {opened} (at most {} open at once), {} closed, {} still open, {} failed to open ({}), {} not started (the session ended first)",
+            "crowd summary: {} {what}: {} {opened} (at most {} open at once{again}), {} closed, {} still open, {} failed to open ({}), {} not started (the session ended first)",
             v.planned,
             v.opened,
             v.max_open,

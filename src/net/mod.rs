@@ -326,6 +326,13 @@ pub enum Command {
     SetRewrites(Box<relay::CheckedRewrites>),
     /// Relay: Intercept's switches, or a held message's verdict.
     Intercept(Box<relay::InterceptCommand>),
+    /// A crowd: close member `k` (if open or connecting) and open it again, keeping its
+    /// number: a new TCP connection, or a new UDP source socket (a new port). Told as for
+    /// any member: Closed, then Connecting and Connected (UDP: Bound), or the failure.
+    CrowdReopen(u64),
+    /// A crowd: keep running when every member has ended (true: a sequence may reopen
+    /// them), or end then as usual (false, the default).
+    CrowdHold(bool),
     /// End the session.
     Stop,
 }

@@ -348,7 +348,9 @@ impl<'a> Client<'a> {
             | Command::StopListening
             | Command::SetFaults(_)
             | Command::SetRewrites(_)
-            | Command::Intercept(_) => {
+            | Command::Intercept(_)
+            | Command::CrowdReopen(_)
+            | Command::CrowdHold(_) => {
                 ctx.info(EventKind::NotApplicable);
             }
         }

@@ -126,7 +126,7 @@ pub fn run_cli(args: &RunArgs) -> i32 {
                 return 2;
             }
         };
-        if let Err(e) = super::crowd_cli::refuse(&seq, &to, args.file) {
+        if let Err(e) = super::crowd_cli::refuse(&to) {
             eprintln!("error: {e}");
             return 2;
         }

@@ -6,7 +6,7 @@
 //! did not open.
 
 use super::cli::{RunArgs, wait_status};
-use super::{Action, Proto, Sequence};
+use super::{Proto, Sequence};
 use crate::headless::crowd::{counts_line, sequence_line, summary_lines};
 use crate::net::crowd::CrowdConfig;
 use crate::net::{Role, SessionConfig};
@@ -16,16 +16,8 @@ use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// What a crowd cannot run, said (exit 2): a `connect` step, a unix socket.
-pub fn refuse(seq: &Sequence, to: &str, file: &Path) -> Result<(), String> {
-    if let Some(st) = seq.steps.iter().find(|s| s.action == Action::Connect) {
-        return Err(format!(
-            "{}: line {}: a connect step is not for a crowd (--connections): each connection \
-             opens once; run it without --connections, or leave the step out",
-            file.display(),
-            st.line
-        ));
-    }
+/// What a crowd cannot run, said (exit 2): a unix socket.
+pub fn refuse(to: &str) -> Result<(), String> {
     if crate::net::addr::is_unix(to) {
         return Err("--connections: a unix socket is not available with a crowd".into());
     }

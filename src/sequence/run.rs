@@ -67,8 +67,6 @@ pub enum Failure {
     Session(Box<crate::net::Event>),
     /// The session did not become ready (connected, bound) within this many seconds.
     NotReady(u64),
-    /// A `connect` step in a crowd's sequence: a member is not opened again.
-    NotInCrowd,
 }
 
 impl Failure {
@@ -87,9 +85,6 @@ impl Failure {
             Failure::NotTcpClient => "connect and close are for the TCP client".into(),
             Failure::Session(ev) => crate::i18n::english(ev),
             Failure::NotReady(s) => format!("the session did not become ready in {s} s"),
-            Failure::NotInCrowd => {
-                "a crowd's connection is not opened again: connect is not for a crowd".into()
-            }
         }
     }
 }

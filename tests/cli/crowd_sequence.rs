@@ -1,6 +1,6 @@
 //! `run SEQ.toml --connections N`: the sequence runs once per connection, against Python
 //! peers; the summary, the JUnit report (one case per connection) and the exit code say
-//! which connections failed.
+//! which connections failed; a `connect` step opens a connection again.
 
 use crate::support::PyLines;
 use crate::support::cli::bin;
@@ -156,27 +156,81 @@ fn the_connections_answered_wrong_fail_and_the_report_names_them() {
     let _ = py.wait();
 }
 
+/// Each connection closes and connects again: its second expect waits for the new
+/// connection's bytes.
+const AGAIN: &str = r#"
+name = "again"
+protocol = "tcp"
+[[step]]
+send = "ONE {seq}\n"
+template = true
+[[step]]
+expect = "ONE 1"
+timeout = "3s"
+[[step]]
+close = true
+[[step]]
+connect = true
+[[step]]
+send = "TWO\n"
+[[step]]
+expect = "TWO"
+timeout = "3s"
+"#;
+
 #[test]
-fn a_connect_step_is_refused_with_a_crowd() {
+fn a_connect_step_opens_each_connection_again() {
     let dir = tempfile::tempdir().unwrap();
-    let seq = dir.path().join("c.toml");
-    std::fs::write(
-        &seq,
-        "name = \"c\"\nprotocol = \"tcp\"\nto = \"127.0.0.1:9\"\n[[step]]\nclose = true\n[[step]]\nconnect = true\n",
-    )
-    .unwrap();
+    let (mut py, mut lines, port) = python(ECHO, &["2", "0"]);
+    let seq = dir.path().join("again.toml");
+    std::fs::write(&seq, AGAIN).unwrap();
     let o = bin()
         .arg("run")
         .arg(&seq)
-        .args(["--connections", "5"])
+        .args(["--to", &format!("127.0.0.1:{port}"), "--connections", "50"])
+        .arg("--junit")
+        .arg(dir.path().join("report.xml"))
         .output()
         .unwrap();
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(
-        err.contains("line 6: a connect step is not for a crowd"),
-        "{err}"
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{out}\n{}",
+        String::from_utf8_lossy(&o.stderr)
     );
+    assert!(
+        out.contains("crowd summary: sequence: 50 connections passed, 0 failed"),
+        "{out}"
+    );
+    // Each connection opened twice: the summary counts every open and every close, and
+    // never more open at once than the crowd's 50 (one socket a member).
+    let counts = out
+        .lines()
+        .find(|l| l.starts_with("crowd summary: 50 connections: 100 opened (at most "))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        counts.ends_with(
+            " open at once; 50 opened again), 100 closed, 0 still open, 0 failed to open (none), 0 not started (the session ended first)"
+        ),
+        "{counts}"
+    );
+    let most: u64 = counts["crowd summary: 50 connections: 100 opened (at most ".len()..]
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{counts}"));
+    assert!((1..=50).contains(&most), "{counts}");
+    assert!(
+        out.contains("again: 50 connections, 50 passed, 0 failed"),
+        "{out}"
+    );
+    // The server accepted exactly two connections a member.
+    assert_eq!(lines.until("COUNT "), "COUNT 100");
+    let xml = std::fs::read_to_string(dir.path().join("report.xml")).unwrap();
+    assert_eq!(xml.matches("<testcase ").count(), 50, "{xml}");
+    assert!(failed_cases(&xml).is_empty(), "{xml}");
+    let _ = py.wait();
 }
 
 /// A UDP echo: every datagram back to its source; prints how many sources it saw.

@@ -8,6 +8,7 @@ mod support;
 
 mod addr_class;
 mod crowd;
+mod crowd_reopen;
 mod crowd_sequence;
 mod disk_full;
 mod errors;

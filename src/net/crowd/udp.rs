@@ -1,5 +1,7 @@
 //! The UDP crowd: N sources, each a socket on its own ephemeral port, sending to one
-//! destination and showing what comes back to it; token = source id.
+//! destination and showing what comes back to it; token = source id. A source may be
+//! opened again ([`Command::CrowdReopen`]): its socket closes and a new one is bound (a
+//! new ephemeral port), under the same number.
 
 use super::{READ_BUF, READS_PER_TURN, Ramp, failure};
 use crate::net::addr;
@@ -96,32 +98,84 @@ impl Crowd<'_> {
     /// Binds the next source (told: Bound with its port, or the failure).
     fn open(&mut self, ctx: &mut Ctx) {
         self.ramp.opened();
-        let id = self.sources.len() as u32 + 1;
+        self.sources.push(Source {
+            sock: None,
+            local: None,
+        });
+        self.bind(ctx, self.sources.len() as u32);
+    }
+
+    /// A new socket for source `id` (on an ephemeral port), and the address it binds.
+    fn fresh(&self, id: u32) -> (SocketAddr, io::Result<mio::net::UdpSocket>) {
         let bind: SocketAddr = if self.dest.is_ipv6() {
             SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, 0))
         } else {
             SocketAddr::from(([0, 0, 0, 0], 0))
         };
-        match bind_one(bind, self.cfg, &self.poll, id) {
+        (bind, bind_one(bind, self.cfg, &self.poll, id))
+    }
+
+    /// Binds a new socket for source `id` (whose slot holds none).
+    fn bind(&mut self, ctx: &mut Ctx, id: u32) {
+        let (bind, made) = self.fresh(id);
+        self.install(ctx, id, bind, made);
+    }
+
+    /// Puts `made` in source `id`'s slot: told Bound with its port, or the failure.
+    fn install(
+        &mut self,
+        ctx: &mut Ctx,
+        id: u32,
+        bind: SocketAddr,
+        made: io::Result<mio::net::UdpSocket>,
+    ) {
+        let Some(src) = (id as usize)
+            .checked_sub(1)
+            .and_then(|i| self.sources.get_mut(i))
+        else {
+            return;
+        };
+        match made {
             Ok(s) => {
                 let local = s.local_addr().ok();
                 ctx.local = local;
-                self.sources.push(Source {
-                    sock: Some(s),
-                    local,
-                });
+                src.sock = Some(s);
+                src.local = local;
                 ctx.emit(Some(self.dest), Some(u64::from(id)), EventKind::Bound);
             }
             Err(e) => {
-                self.sources.push(Source {
-                    sock: None,
-                    local: None,
-                });
+                src.local = None;
                 let (kind, detail) = failure(&e, Op::Bind, &bind.to_string());
                 ctx.local = None;
                 ctx.error(Some(self.dest), Some(u64::from(id)), kind, detail);
             }
         }
+    }
+
+    /// Source `id` again: a new socket is bound while the old one still holds its port
+    /// (so the new port differs), then the old one closes, told, and the new one is
+    /// told. Only sources the ramp has opened; two sockets a source for that moment.
+    fn reopen(&mut self, ctx: &mut Ctx, id: u64) {
+        let Some(k) = u32::try_from(id)
+            .ok()
+            .filter(|&k| k >= 1 && k as usize <= self.sources.len())
+        else {
+            return ctx.info(EventKind::NotApplicable);
+        };
+        let (bind, made) = self.fresh(k);
+        let Some(src) = self.sources.get_mut(k as usize - 1) else {
+            return;
+        };
+        if let Some(mut s) = src.sock.take() {
+            let _ = self.poll.registry().deregister(&mut s);
+            ctx.local = src.local;
+            let closed = EventKind::Closed {
+                by: ClosedBy::Local,
+                reason: CloseReason::SocketClosed,
+            };
+            ctx.emit(Some(self.dest), Some(id), closed);
+        }
+        self.install(ctx, k, bind, made);
     }
 
     fn read(&mut self, ctx: &mut Ctx, id: u32) {
@@ -207,6 +261,9 @@ impl Crowd<'_> {
                     self.send_one(ctx, id, &bytes)
                 });
             }
+            Command::CrowdReopen(id) => self.reopen(ctx, id),
+            // A UDP crowd runs until it is stopped: nothing to hold.
+            Command::CrowdHold(_) => {}
             _ => ctx.info(EventKind::NotApplicable),
         }
         false

@@ -93,7 +93,9 @@ impl Server<'_> {
             Command::SetDestination(_)
             | Command::SetFaults(_)
             | Command::SetRewrites(_)
-            | Command::Intercept(_) => ctx.info(EventKind::NotApplicable),
+            | Command::Intercept(_)
+            | Command::CrowdReopen(_)
+            | Command::CrowdHold(_) => ctx.info(EventKind::NotApplicable),
             Command::SendFile(spec) => {
                 if self.clients.is_empty() {
                     file_send::start_failed(ctx, *spec, "no client is connected".into());

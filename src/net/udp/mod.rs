@@ -269,7 +269,9 @@ impl Udp {
             | Command::HoldFin(_)
             | Command::FinishHalfClose(_)
             | Command::SetRewrites(_)
-            | Command::Intercept(_) => {
+            | Command::Intercept(_)
+            | Command::CrowdReopen(_)
+            | Command::CrowdHold(_) => {
                 ctx.info(EventKind::NotApplicable);
             }
         }

@@ -3,6 +3,7 @@
 //! percentiles (bounded histograms); errors by kind; and, with an expectation, each
 //! connection's pass or fail. A few bytes per connection, nothing per event.
 
+mod follow;
 mod hist;
 pub mod seq;
 
@@ -72,14 +73,19 @@ pub struct CrowdView {
     /// Connections asked for.
     pub planned: u64,
     pub connecting: u64,
-    /// Opened (connected, or bound) so far.
+    /// Opens (connected, or bound) so far: a member opened again (a sequence's `connect`
+    /// step, [`crate::net::Command::CrowdReopen`]) counts once more.
     pub opened: u64,
     pub open: u64,
     /// The most open at one moment.
     pub max_open: u64,
-    /// Opened, then ended (closed by either side, reset, or broken).
+    /// Members opened again after they had ended (a sequence's `connect` step): each such
+    /// try also counts in `opened`, or in `failed` when it failed.
+    pub reopens: u64,
+    /// Opened, then ended (closed by either side, reset, or broken): each close of a
+    /// member opened again counts.
     pub closed: u64,
-    /// Never opened, by reason.
+    /// Opens that failed, by reason (a member's first, or one opening it again).
     pub failed: ByKind,
     /// Never even tried: the session ended (Stop, `--duration`) before the ramp reached
     /// them. Counted when the crowd ends.
@@ -179,103 +185,43 @@ impl CrowdTally {
             return;
         };
         let before = *t;
-        let mut connect_us = None;
-        let mut reply_us = None;
-        let mut failed = None;
-        let mut error = None;
-        let mut sent = false;
-        let mut matched = false;
-        let mut answered_by_network = false;
-        match &ev.kind {
-            EventKind::Connecting => {
-                t.phase = Phase::Connecting;
-                t.connecting_at = ts;
-            }
-            EventKind::Connected | EventKind::Bound => {
-                if t.phase == Phase::Connecting {
-                    connect_us = Some((ts - t.connecting_at).max(0) as u64);
-                }
-                t.phase = Phase::Open;
-            }
-            EventKind::Tx(_) => {
-                sent = true;
-                if t.sent_at == 0 {
-                    t.sent_at = ts;
-                }
-                if t.first_sent_at == 0 {
-                    t.first_sent_at = ts;
-                }
-            }
-            EventKind::Rx(d) => {
-                if t.sent_at != 0 {
-                    reply_us = Some((ts - t.sent_at).max(0) as u64);
-                    t.sent_at = 0;
-                }
-                matched = t.check == Check::Waiting
-                    && t.first_sent_at != 0
-                    && needle.is_some_and(|n| memchr::memmem::find(d, n).is_some());
-            }
-            EventKind::Closed { .. } | EventKind::Reset { .. } => {
-                if matches!(t.phase, Phase::Open | Phase::Connecting) {
-                    t.phase = Phase::Ended;
-                }
-                // A reset from the peer (not one asked for here) is an error of its own.
-                if let EventKind::Reset { reason } = &ev.kind
-                    && *reason != crate::net::ResetReason::ResetHere
-                {
-                    error = Some(ErrorKind::Reset);
-                }
-            }
-            // The network answered a source's datagram (port unreachable…): an error of
-            // that source, which goes on.
-            EventKind::Icmp(r) => {
-                error = Some(match r.kind {
-                    crate::net::IcmpKind::PortUnreachable => ErrorKind::Refused,
-                    crate::net::IcmpKind::TooBig { .. } => ErrorKind::MessageTooLong,
-                    _ => ErrorKind::Unreachable,
-                });
-                // With an expectation, the answer will not come: failed at once.
-                answered_by_network = t.first_sent_at != 0;
-            }
-            EventKind::Error { kind, .. } => {
-                error = Some(*kind);
-                match t.phase {
-                    Phase::Connecting | Phase::Unseen => {
-                        t.phase = Phase::Failed;
-                        failed = Some(*kind);
-                    }
-                    // A send's error (a UDP source's ICMP answer) leaves it open; a TCP
-                    // connection's read or write error ends it.
-                    Phase::Open if !udp => t.phase = Phase::Ended,
-                    _ => {}
-                }
-            }
-            _ => return,
-        }
+        let Some(x) = follow::follow(t, &ev.kind, ts, udp, needle) else {
+            return;
+        };
         let after = *t;
-        if matched {
+        let again = matches!(before.phase, Phase::Ended | Phase::Failed);
+        // A UDP source's failed bind once it had ended is a try to open it again.
+        let tried = match ev.kind {
+            EventKind::Connecting | EventKind::Bound => true,
+            EventKind::Error { .. } => udp && x.failed.is_some(),
+            _ => false,
+        };
+        if again && tried {
+            self.view.reopens += 1;
+        }
+        if x.matched {
             self.set_check(id, Check::Passed);
         } else if self.expect.is_some()
-            && (matches!(after.phase, Phase::Failed | Phase::Ended) || answered_by_network)
+            && (matches!(after.phase, Phase::Failed | Phase::Ended) || x.answered_by_network)
             && after.check == Check::Waiting
         {
             self.set_check(id, Check::Failed);
         }
         self.count_phase(before.phase, after.phase);
-        if let Some(us) = connect_us {
+        if let Some(us) = x.connect_us {
             self.connect.add(us);
         }
-        if let Some(us) = reply_us {
+        if let Some(us) = x.reply_us {
             self.reply.add(us);
             self.view.replies += 1;
         }
-        if let Some(k) = failed {
+        if let Some(k) = x.failed {
             self.view.failed.add(k);
         }
-        if let Some(k) = error {
+        if let Some(k) = x.error {
             self.view.errors.add(k);
         }
-        if sent {
+        if x.sent {
             self.view.sends += 1;
         }
         self.dirty = true;

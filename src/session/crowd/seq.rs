@@ -1,10 +1,11 @@
 //! A test sequence run once per connection of a crowd: each member its own small
 //! [`SequenceRun`] (the parsed sequence and its compiled matchers shared, never copied),
-//! fed only that member's events (the crowd's events carry its client id), sending and
-//! closing only that member. A member's run starts when it opens (or at once, when it is
-//! open already). What is kept of a member once it ends is its outcome (and, when it
-//! failed, the step and why); the summary counts them, with failures by step (a table
-//! bounded by the steps, not by the connections).
+//! fed only that member's events (the crowd's events carry its client id), sending,
+//! closing and opening again (a `connect` step: [`Command::CrowdReopen`]) only that
+//! member. A member's run starts when it opens (or at once, when it is open already).
+//! What is kept of a member once it ends is its outcome (and, when it failed, the step
+//! and why); the summary counts them, with failures by step (a table bounded by the
+//! steps, not by the connections).
 
 use crate::net::{Command, Event, EventKind, Payload, Session, Target};
 use crate::sequence::run::{Compiled, Failure, Need, Outcome, SequenceRun, compile};
@@ -30,8 +31,11 @@ pub enum FailKind {
     NotSent,
     /// A send's bytes could not be made (a bad template, an uncaptured `{name}`).
     BadPayload,
-    /// A step a crowd's member cannot take (`connect`).
+    /// A step a crowd's member cannot take (`connect` or `close` where the protocol has
+    /// no connection).
     NotForCrowd,
+    /// A `connect` step's new connection failed (refused, timed out…).
+    NotConnected,
     /// Anything else (stopped by the user).
     Other,
 }
@@ -44,7 +48,7 @@ impl FailKind {
             Failure::NoAnswer => FailKind::NoAnswer,
             Failure::NoSession => FailKind::NotSent,
             Failure::BadPayload(_) | Failure::NotCaptured(_) => FailKind::BadPayload,
-            Failure::NotTcpClient | Failure::NotInCrowd => FailKind::NotForCrowd,
+            Failure::NotTcpClient => FailKind::NotForCrowd,
             Failure::Stopped | Failure::NotReady(_) => FailKind::Other,
         }
     }
@@ -58,6 +62,7 @@ impl FailKind {
             FailKind::NotSent => "not sent",
             FailKind::BadPayload => "bad payload",
             FailKind::NotForCrowd => "not for a crowd",
+            FailKind::NotConnected => "did not connect",
             FailKind::Other => "stopped",
         }
     }
@@ -143,6 +148,11 @@ pub struct CrowdSeq {
     members: Vec<Member>,
     /// A member is open (connected or bound; a close step ended it).
     open: Vec<bool>,
+    /// The sequence has a `connect` step: the crowd is held running while it runs (a
+    /// member may be opened again after every one has closed).
+    reopens: bool,
+    /// [`Command::CrowdHold`] was sent and not yet let go.
+    held: bool,
     /// When each member's run wants to be polled next (entries may be stale: a member
     /// is polled then for nothing), and what was last put in for it.
     due: BinaryHeap<Reverse<(Instant, u32)>>,
@@ -156,6 +166,7 @@ impl CrowdSeq {
     pub fn new(seq: Sequence, planned: u32, run: u64) -> CrowdSeq {
         let n = planned as usize;
         let compiled = compile(&seq);
+        let reopens = seq.steps.iter().any(|s| s.action == Action::Connect);
         let view = CrowdSeqView {
             name: seq.name.clone(),
             steps: seq.steps.len(),
@@ -169,6 +180,8 @@ impl CrowdSeq {
             compiled,
             members: (0..n).map(|_| Member::Waiting).collect(),
             open: vec![false; n],
+            reopens,
+            held: false,
             due: BinaryHeap::new(),
             scheduled: vec![None; n],
             view,
@@ -187,14 +200,34 @@ impl CrowdSeq {
             return;
         };
         self.open[i] = true;
-        if matches!(self.members[i], Member::Waiting) {
-            let run =
-                SequenceRun::shared(self.seq.clone(), Some(self.compiled.clone()), MEMBER_WINDOW);
-            self.members[i] = Member::Running(Box::new(run));
-            self.view.waiting = self.view.waiting.saturating_sub(1);
-            self.view.running += 1;
-            self.dirty = true;
-            self.advance(i, session, now);
+        match &mut self.members[i] {
+            Member::Waiting => {
+                let run = SequenceRun::shared(
+                    self.seq.clone(),
+                    Some(self.compiled.clone()),
+                    MEMBER_WINDOW,
+                );
+                self.members[i] = Member::Running(Box::new(run));
+                self.view.waiting = self.view.waiting.saturating_sub(1);
+                self.view.running += 1;
+                self.dirty = true;
+            }
+            // Opened again: its connect step passes.
+            Member::Running(r) => r.on_connected(now),
+            Member::Ended(_) => return,
+        }
+        self.advance(i, session, now);
+    }
+
+    /// Holds the crowd running while a sequence that opens members again runs (a worker
+    /// would end once none is open); let go once every member has ended.
+    pub fn hold(&mut self, session: Option<&Session>) {
+        let want = self.reopens && !self.view.done;
+        if want != self.held
+            && let Some(s) = session
+        {
+            s.send(Command::CrowdHold(want));
+            self.held = want;
         }
     }
 
@@ -218,13 +251,18 @@ impl CrowdSeq {
         let Member::Running(r) = &mut self.members[i] else {
             return;
         };
+        let step = r.sequence().steps.get(r.at()).map(|s| &s.action);
+        let now_at = |a: Action| step == Some(&a) && r.waiting();
         match &ev.kind {
             EventKind::Rx(d) => r.on_rx(d, now),
             EventKind::Closed { .. } | EventKind::Reset { .. } => {
                 self.open[i] = false;
-                let closing = r.sequence().steps.get(r.at()).map(|s| &s.action);
-                if closing == Some(&Action::Close) && r.waiting() {
+                if now_at(Action::Close) {
                     r.on_closed(now);
+                } else if now_at(Action::Connect) {
+                    // The connection a connect step replaces (or an old one's end):
+                    // the step waits for the new one.
+                    return;
                 } else {
                     r.on_failure(Failure::Session(Box::new(ev.clone())), now);
                 }
@@ -273,7 +311,13 @@ impl CrowdSeq {
                 }
                 // Closed already: the close step has nothing to wait for.
                 (Need::Close, _) => r.on_closed(now),
-                (Need::Connect, _) => r.on_failure(Failure::NotInCrowd, now),
+                // As a single client's connect step: a new connection, the open one (if
+                // any) closed first; the step passes when it opens.
+                (Need::Connect, Some(s)) => {
+                    self.open[i] = false;
+                    s.send(Command::CrowdReopen(id));
+                }
+                (Need::Connect, None) => r.on_failure(Failure::NoSession, now),
             }
         }
         // What ended while handing out the needs (a failed send) moves on too.
@@ -301,7 +345,16 @@ impl CrowdSeq {
             MemberOutcome::NotFinished => self.view.not_finished += 1,
             MemberOutcome::Failed(step, why) => {
                 self.view.failed += 1;
-                self.count_failure(*step, FailKind::of(why));
+                let connecting = self
+                    .seq
+                    .steps
+                    .get(*step)
+                    .is_some_and(|s| s.action == Action::Connect);
+                let kind = match FailKind::of(why) {
+                    FailKind::Closed if connecting => FailKind::NotConnected,
+                    k => k,
+                };
+                self.count_failure(*step, kind);
             }
         }
         self.members[i] = Member::Ended(outcome);

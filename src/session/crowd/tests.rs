@@ -103,3 +103,38 @@ fn a_peer_reset_is_an_error_of_its_own() {
     assert_eq!(v.errors.get(ErrorKind::Reset), 1);
     assert_eq!(v.failed.total(), 0);
 }
+
+#[test]
+fn a_member_opened_again_counts_once_more() {
+    let local = EventKind::Closed {
+        by: ClosedBy::Local,
+        reason: CloseReason::LocalClose,
+    };
+    // TCP: closed, connecting again, open; an unanswered send of the old connection is
+    // not answered by the new one's first bytes.
+    let mut t = CrowdTally::new(2, false, None);
+    for id in 1..=2 {
+        t.on_event(&ev(id, 0, EventKind::Connecting));
+        t.on_event(&ev(id, 5, EventKind::Connected));
+    }
+    t.on_event(&ev(1, 10, EventKind::Tx(b"q".to_vec())));
+    t.on_event(&ev(1, 20, local.clone()));
+    t.on_event(&ev(1, 30, EventKind::Connecting));
+    t.on_event(&ev(1, 40, EventKind::Connected));
+    t.on_event(&ev(1, 50, EventKind::Rx(b"hello".to_vec())));
+    let v = t.view();
+    assert_eq!((v.opened, v.closed, v.open, v.max_open), (3, 1, 2, 2));
+    assert_eq!((v.reopens, v.replies, v.connect.count), (1, 0, 3));
+    // UDP: a source bound again, then one whose new socket could not be bound.
+    let mut t = CrowdTally::new(2, true, None);
+    for id in 1..=2 {
+        t.on_event(&ev(id, 0, EventKind::Bound));
+        t.on_event(&ev(id, 10, local.clone()));
+    }
+    t.on_event(&ev(1, 20, EventKind::Bound));
+    t.on_event(&ev(2, 20, err(ErrorKind::TooManyOpenFiles)));
+    let v = t.view();
+    assert_eq!((v.opened, v.closed, v.open, v.reopens), (3, 2, 1, 2));
+    assert_eq!(v.failed.get(ErrorKind::TooManyOpenFiles), 1);
+    assert!(v.any_failed());
+}

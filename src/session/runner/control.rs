@@ -59,6 +59,7 @@ impl Runner {
                 self.tools.seq.stop();
                 if let Some(c) = &mut self.crowd_seq {
                     c.ended();
+                    c.hold(self.session.as_ref());
                 }
             }
             Control::StartReplay(job) => self.replay.start(*job, now, self.output.as_mut()),

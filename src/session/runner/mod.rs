@@ -389,6 +389,7 @@ impl Runner {
         }
         if let Some(c) = &mut self.crowd_seq {
             c.on_event(&ev, self.session.as_ref(), now);
+            c.hold(self.session.as_ref());
             self.dirty |= c.dirty;
         }
         if let Some(s) = &self.session {

@@ -109,18 +109,10 @@ impl SessionPanel {
             self.encoding(),
         )
         .map_err(|e| fl!(loader(self.lang), "seq-bad", why = e))?;
-        // A crowd runs it once per connection; each connection opens once.
-        if self.st.crowd.is_some() {
-            if seq
-                .steps
-                .iter()
-                .any(|s| s.action == crate::sequence::Action::Connect)
-            {
-                return Err(fl!(loader(self.lang), "seq-crowd-connect"));
-            }
-            if step {
-                return Err(fl!(loader(self.lang), "seq-crowd-no-step"));
-            }
+        // A crowd runs it once per connection (a connect step opens that one again); step
+        // mode is for one connection.
+        if self.st.crowd.is_some() && step {
+            return Err(fl!(loader(self.lang), "seq-crowd-no-step"));
         }
         let run = Box::new(crate::sequence::run::SequenceRun::new(seq));
         if !self.runtime().send(Control::StartSequence { run, step }) {

@@ -19,6 +19,7 @@ pub fn kind_text(lang: Lang, k: FailKind) -> String {
         FailKind::NotSent => fl!(l, "seq-crowd-kind-not-sent"),
         FailKind::BadPayload => fl!(l, "seq-crowd-kind-bad-payload"),
         FailKind::NotForCrowd => fl!(l, "seq-crowd-kind-not-for-crowd"),
+        FailKind::NotConnected => fl!(l, "seq-crowd-kind-not-connected"),
         FailKind::Other => fl!(l, "seq-crowd-kind-stopped"),
     }
 }

@@ -67,6 +67,5 @@ pub(super) fn failure_text(lang: Lang, f: &Failure) -> String {
         Failure::NotTcpClient => fl!(l, "seq-fail-not-tcp-client"),
         Failure::Session(ev) => crate::i18n::describe_in(lang, ev),
         Failure::NotReady(s) => fl!(l, "seq-fail-not-ready", s = s),
-        Failure::NotInCrowd => fl!(l, "seq-fail-not-in-crowd"),
     }
 }

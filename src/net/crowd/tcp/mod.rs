@@ -1,10 +1,14 @@
-//! The TCP crowd: N non-blocking connections on one mio poll, token = client id.
+//! The TCP crowd: N non-blocking connections on one mio poll, token = client id. A member
+//! may be opened again ([`Command::CrowdReopen`]): the same slot, number and token, a new
+//! socket.
 
 use super::{OUT_CAP, READ_BUF, READS_PER_TURN, Ramp, failure};
+
+mod commands;
 use crate::net::addr;
 use crate::net::error::{ErrorKind, Op, resolve_failure_kind};
 use crate::net::worker::{Ctx, TICK, WAKER};
-use crate::net::{CloseReason, ClosedBy, Command, EventKind, ResetReason, SessionConfig};
+use crate::net::{CloseReason, ClosedBy, EventKind, ResetReason, SessionConfig};
 use mio::{Events, Interest, Poll, Token};
 use std::collections::VecDeque;
 use std::io::{self, Read, Write};
@@ -24,6 +28,9 @@ struct Slot {
     local: Option<SocketAddr>,
     state: State,
     out: Vec<u8>,
+    /// How many connects this member has started (a connect deadline names the one it
+    /// is for: a reopen's connect is not timed out by the first one's deadline).
+    turn: u32,
 }
 
 struct Crowd<'a> {
@@ -31,8 +38,9 @@ struct Crowd<'a> {
     poll: Poll,
     target: SocketAddr,
     slots: Vec<Slot>,
-    /// Connect deadlines, in the order the connects started (the timeout is one for all).
-    deadlines: VecDeque<(Instant, u32)>,
+    /// Connect deadlines (when, member, its turn), in the order the connects started
+    /// (the timeout is one for all).
+    deadlines: VecDeque<(Instant, u32, u32)>,
     ramp: Ramp,
     buf: Vec<u8>,
     /// Connections still connecting or open.
@@ -40,6 +48,8 @@ struct Crowd<'a> {
     /// Connections that had more to read when their turn ended (read again next turn, so
     /// one busy connection does not starve the others).
     again: Vec<u32>,
+    /// Keep running when every connection has ended ([`Command::CrowdHold`]).
+    hold: bool,
 }
 
 pub(crate) fn run(cfg: &SessionConfig, poll: Poll, ctx: &mut Ctx) {
@@ -72,6 +82,7 @@ pub(crate) fn run(cfg: &SessionConfig, poll: Poll, ctx: &mut Ctx) {
         buf: vec![0u8; READ_BUF],
         live: 0,
         again: Vec::new(),
+        hold: false,
     };
     let mut events = Events::with_capacity(1024);
     loop {
@@ -90,7 +101,7 @@ pub(crate) fn run(cfg: &SessionConfig, poll: Poll, ctx: &mut Ctx) {
         }
         c.time_out(ctx, now);
         ctx.flush_notify();
-        if c.ramp.done() && c.live == 0 {
+        if c.ramp.done() && c.live == 0 && !c.hold {
             return;
         }
         let now = Instant::now();
@@ -98,7 +109,7 @@ pub(crate) fn run(cfg: &SessionConfig, poll: Poll, ctx: &mut Ctx) {
         if let Some(w) = c.ramp.wait(now) {
             wait = wait.min(w);
         }
-        if let Some((at, _)) = c.deadlines.front() {
+        if let Some((at, ..)) = c.deadlines.front() {
             wait = wait.min(at.saturating_duration_since(now));
         }
         if !c.again.is_empty() {
@@ -133,7 +144,19 @@ impl Crowd<'_> {
     /// Opens the next connection (its connect under way, or failed at once: told).
     fn open(&mut self, ctx: &mut Ctx) {
         self.ramp.opened();
-        let id = self.slots.len() as u32 + 1;
+        self.slots.push(Slot {
+            sock: None,
+            local: None,
+            state: State::Done,
+            out: Vec::new(),
+            turn: 0,
+        });
+        self.connect(ctx, self.slots.len() as u32);
+    }
+
+    /// Starts a connect for member `id`, whose slot has ended (or was just made): told
+    /// Connecting, then the failure at once, or later Connected or the failure.
+    fn connect(&mut self, ctx: &mut Ctx, id: u32) {
         let client = Some(u64::from(id));
         let peer = Some(self.target);
         ctx.local = None;
@@ -146,25 +169,21 @@ impl Crowd<'_> {
             )?;
             Ok(s)
         });
+        let deadline = Instant::now() + self.cfg.connect_timeout;
+        let Some(slot) = self.slot(id) else {
+            return;
+        };
         match made {
             Ok(s) => {
-                self.slots.push(Slot {
-                    sock: Some(s),
-                    local: None,
-                    state: State::Connecting,
-                    out: Vec::new(),
-                });
+                slot.sock = Some(s);
+                slot.local = None;
+                slot.state = State::Connecting;
+                slot.turn = slot.turn.wrapping_add(1);
+                let turn = slot.turn;
                 self.live += 1;
-                let deadline = Instant::now() + self.cfg.connect_timeout;
-                self.deadlines.push_back((deadline, id));
+                self.deadlines.push_back((deadline, id, turn));
             }
             Err(e) => {
-                self.slots.push(Slot {
-                    sock: None,
-                    local: None,
-                    state: State::Done,
-                    out: Vec::new(),
-                });
                 let (kind, detail) = failure(&e, Op::Connect, &self.target.to_string());
                 ctx.error(peer, client, kind, detail);
             }
@@ -173,12 +192,15 @@ impl Crowd<'_> {
 
     /// Connects that took longer than the timeout fail.
     fn time_out(&mut self, ctx: &mut Ctx, now: Instant) {
-        while let Some(&(at, id)) = self.deadlines.front() {
+        while let Some(&(at, id, turn)) = self.deadlines.front() {
             if at > now {
                 break;
             }
             self.deadlines.pop_front();
-            if self.slot(id).is_some_and(|s| s.state == State::Connecting) {
+            if self
+                .slot(id)
+                .is_some_and(|s| s.state == State::Connecting && s.turn == turn)
+            {
                 let secs = self.cfg.connect_timeout.as_secs_f64();
                 let detail = format!(
                     "cannot connect to {}: timed out after {secs:.1} s with no answer to the SYN",
@@ -365,83 +387,6 @@ impl Crowd<'_> {
         );
         self.flush(ctx, id);
         true
-    }
-
-    /// One command. True: stop.
-    fn on_command(&mut self, ctx: &mut Ctx, cmd: Command) -> bool {
-        match cmd {
-            Command::Stop => return true,
-            Command::SetEncoding(e) => ctx.encoding = e,
-            Command::Send { payload, to } => {
-                let Some(bytes) = ctx.payload_bytes(payload) else {
-                    return false;
-                };
-                let (n, target) = (self.slots.len() as u32, self.target);
-                let none = "not sent: no connection of the crowd is open";
-                super::send_to_members(ctx, to, n, target, none, |ctx, id| {
-                    self.send_one(ctx, id, &bytes)
-                });
-            }
-            Command::Disconnect(id) => {
-                let closed = EventKind::Closed {
-                    by: ClosedBy::Local,
-                    reason: CloseReason::Kicked,
-                };
-                self.end(ctx, id as u32, Some(closed));
-            }
-            Command::Reset(which) => {
-                let ids: Vec<u32> = match which {
-                    Some(id) => vec![id as u32],
-                    None => (1..=self.slots.len() as u32).collect(),
-                };
-                for id in ids {
-                    self.abort(ctx, id);
-                }
-            }
-            // A crowd closes on the peer's FIN (its replies go out as they are made).
-            Command::HoldFin(_) | Command::FinishHalfClose(_) => {}
-            _ => ctx.info(EventKind::NotApplicable),
-        }
-        false
-    }
-
-    /// RST instead of FIN (SO_LINGER 0, then close).
-    fn abort(&mut self, ctx: &mut Ctx, id: u32) {
-        if let Some(slot) = self.slot(id)
-            && slot.state == State::Open
-            && let Some(s) = &slot.sock
-        {
-            let _ = socket2::SockRef::from(s).set_linger(Some(std::time::Duration::ZERO));
-            let reset = EventKind::Reset {
-                reason: ResetReason::ResetHere,
-            };
-            self.end(ctx, id, Some(reset));
-        }
-    }
-
-    /// Stop: every connection closes (a connect under way is cancelled).
-    fn close_all(&mut self, ctx: &mut Ctx) {
-        for id in 1..=self.slots.len() as u32 {
-            let reason = match self.slot(id).map(|s| s.state) {
-                Some(State::Connecting) => CloseReason::ConnectCancelled,
-                Some(State::Open) => CloseReason::LocalClose,
-                _ => continue,
-            };
-            if let Some(s) = self.slot(id)
-                && let Some(sock) = s.sock.as_mut()
-            {
-                let _ = sock.flush();
-            }
-            let closed = EventKind::Closed {
-                by: ClosedBy::Local,
-                reason,
-            };
-            self.end(ctx, id, Some(closed));
-            if ctx.gone {
-                return;
-            }
-        }
-        ctx.flush_notify();
     }
 }
 
