@@ -25,6 +25,7 @@
 
 pub mod cli;
 pub mod crowd_cli;
+pub mod outcome;
 pub mod outline;
 pub mod run;
 
