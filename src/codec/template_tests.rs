@@ -355,7 +355,11 @@ fn binary_field_errors_name_the_token() {
 fn conn_is_the_connections_number_with_seqs_forms() {
     let t = Template::parse("c{conn} z{conn:03} s{conn:3}|{seq}").unwrap();
     let mut ctx = TemplateCtx::default();
-    assert_eq!(t.render(&mut ctx).unwrap(), b"c1 z001 s  1|1", "one client is #1");
+    assert_eq!(
+        t.render(&mut ctx).unwrap(),
+        b"c1 z001 s  1|1",
+        "one client is #1"
+    );
     ctx.conn = 42;
     assert_eq!(t.render(&mut ctx).unwrap(), b"c42 z042 s 42|2");
     assert_eq!(ctx.conn, 42, "a render does not move {{conn}}");

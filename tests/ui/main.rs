@@ -9,6 +9,7 @@ mod binary_rows;
 mod classroom;
 mod counters;
 mod crowd;
+mod crowd_udp;
 mod encodings;
 mod file_dialog;
 mod framing;
