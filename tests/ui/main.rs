@@ -35,6 +35,7 @@ mod relay_rules;
 mod relay_tls;
 mod replay;
 mod roster;
+mod roster_height;
 mod rule_typing;
 mod rx_check;
 mod sequence;

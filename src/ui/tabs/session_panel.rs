@@ -224,7 +224,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
         send: &mut p.settings.send,
         reply_to: &mut p.reply_to,
     };
-    if let Some(a) = toolkit::tool_panel(ui, edit, &v, tab_h) {
+    if let Some(a) = super::tool_panel::tool_panel(ui, edit, &v, tab_h) {
         p.apply(a, ui.ctx());
     }
     if p.role == Role::TcpServer {

@@ -1,0 +1,112 @@
+//! The Roster on a projector (egui_kittest, the real window): 40 students (the Labs
+//! preset's crowd) fill the TCP Server's roster, and at 1024×600 the Roster panel shows
+//! at least 8 of their rows while the log over it keeps at least 5; at 150 % zoom (the
+//! same layout in 1024/1.5 × 600/1.5 points) each keeps at least 3. The menu bar's
+//! "40 students" note leaves the tab strip on one line.
+
+use crate::support::ui as support;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use socket_tester::net::Role;
+use socket_tester::session::roster::Verdict;
+use socket_tester::ui::{App, tab_name};
+use support::*;
+
+fn sized(app: App, w: f32, h: f32) -> Harness<'static, App> {
+    Harness::builder()
+        .with_size(egui::vec2(w, h))
+        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
+}
+
+/// Labs ▸ 40 students, Listen, Start checking, and the TCP Client's crowd of 40
+/// connects: back on the TCP Server once the roster has 40 passes.
+fn forty_students(h: &mut Harness<'static, App>) {
+    settle(h);
+    h.get_by_label("Labs").click();
+    settle(h);
+    h.get_by_label("40 students (a crowd against the roster)")
+        .click();
+    settle(h);
+    h.state_mut().panel_mut(Role::TcpServer).settings.port = "0".into();
+    h.get_by_label("Listen").click();
+    wait_for(h, "listening", |a| {
+        a.panel(Role::TcpServer).st.local.is_some()
+    });
+    h.get_by_label("▶ Start checking").click();
+    settle(h);
+    let port = h.state().panel(Role::TcpServer).st.local.map(|a| a.port());
+    let c = h.state_mut().panel_mut(Role::TcpClient);
+    c.settings.port = port.unwrap_or_default().to_string();
+    c.settings.crowd.ramp = "400".into();
+    h.state_mut().tab = Role::TcpClient;
+    settle(h);
+    h.get_by_label("Connect").click();
+    wait_for(h, "forty passes", |a| {
+        a.panel(Role::TcpServer)
+            .st
+            .roster
+            .as_ref()
+            .is_some_and(|r| {
+                r.rows
+                    .iter()
+                    .filter(|x| x.verdict == Verdict::Passed)
+                    .count()
+                    == 40
+            })
+    });
+    h.state_mut().tab = Role::TcpServer;
+    settle(h);
+}
+
+/// (roster rows, log rows) in view: the roster's rows (their bytes column) between its
+/// Stop button and the send box, the log's rows (their direction column) above that
+/// button.
+fn rows_in_view(h: &Harness<'static, App>) -> (usize, usize) {
+    let stop = h.get_by_label("■ Stop checking").rect();
+    let send_top = h.get_by_label("Hex").rect().min.y;
+    let roster = h
+        .query_all_by_label_contains(" / tx ")
+        .filter(|n| n.rect().min.y > stop.max.y && n.rect().max.y <= send_top + 1.0)
+        .count();
+    // A log row's direction: → sent, ← received, • a connection's event.
+    let log = ["→", "←", "•"]
+        .into_iter()
+        .flat_map(|d| h.query_all_by_label(d))
+        .filter(|n| n.rect().max.y <= stop.min.y && n.rect().height() > 1.0)
+        .count();
+    (roster, log)
+}
+
+#[test]
+fn the_roster_and_the_log_share_a_projectors_height() {
+    for (zoom, least_roster, least_log) in [(1.0_f32, 8, 5), (1.5, 3, 3)] {
+        let mut app = english();
+        app.classroom.settings.simple = Some(true);
+        let mut h = sized(app, 1024.0 / zoom, 600.0 / zoom);
+        forty_students(&mut h);
+        let (roster, log) = rows_in_view(&h);
+        for n in h.query_all_by_label_contains("") {
+            let r = n.rect();
+            if r.width() > 0.0 && std::env::var("DUMP").is_ok() {
+                eprintln!("NODE {:?} {:.0},{:.0}-{:.0},{:.0} {:?}", n.accesskit_node().role(), r.min.x, r.min.y, r.max.x, r.max.y, n.accesskit_node().label().or(n.accesskit_node().value()).map(|l| l.chars().take(40).collect::<String>()));
+            }
+        }
+        eprintln!("zoom {zoom}: roster {roster} log {log}");
+        assert!(
+            roster >= least_roster && log >= least_log,
+            "at {:.0} %: {roster} roster rows and {log} log rows in view",
+            zoom * 100.0
+        );
+        // The tab strip is one line: every tab's name on the line of the first.
+        let y = |role| h.get_by_label(tab_name(role)).rect().center().y;
+        let first = y(Role::UdpSender);
+        for role in [Role::UdpReceiver, Role::TcpClient, Role::TcpServer] {
+            assert!((y(role) - first).abs() < 4.0, "{role:?} on another line");
+        }
+        assert!(
+            h.query_by_label_contains("40 students: on the TCP Server")
+                .is_some()
+        );
+    }
+}
