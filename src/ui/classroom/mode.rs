@@ -219,7 +219,7 @@ pub fn menus(ui: &mut Ui, c: &mut Classroom) -> Option<AppCommand> {
 
 /// The last menu command's note (a preset loaded, "40 students" set up…), after the tabs:
 /// cut to what is left of their line (the whole of it on hover), so it never pushes the
-/// tabs onto a second line; where nothing is left, an ℹ with the note on hover.
+/// tabs onto a second line; where nothing is left, a ⋯ with the note on hover.
 pub fn notice(ui: &mut Ui, c: &Classroom) {
     let Some((m, err)) = &c.notice else {
         return;
@@ -230,9 +230,11 @@ pub fn notice(ui: &mut Ui, c: &Classroom) {
     } else {
         text.weak()
     };
-    let w = ui.available_width();
+    // What is left of the tabs' line (not the next line's width).
+    let w = ui.available_rect_before_wrap().width();
     if w < 80.0 {
-        ui.label(RichText::new("ℹ").weak()).on_hover_text(m.as_str());
+        ui.label(RichText::new("⋯").weak())
+            .on_hover_text(m.as_str());
         return;
     }
     let h = ui.spacing().interact_size.y;

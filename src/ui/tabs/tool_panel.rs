@@ -21,8 +21,11 @@ fn sizes(tool: Tool, avail: f32, tab_h: f32, row_h: f32, compact: bool) -> (f32,
     let min = if compact { 60.0 } else { 80.0 };
     if tool == Tool::Roster {
         // The roster's rows are what the class looks at: half of the height, and on a
-        // short tab all that leaves the log its header and five rows.
-        let max = (avail - LOG_ROWS_UNDER_ROSTER * row_h).max(min);
+        // short tab all that leaves the log its header and five rows (on a very short one,
+        // half).
+        let max = (avail - LOG_ROWS_UNDER_ROSTER * row_h)
+            .max(0.5 * avail)
+            .max(min);
         let first = (0.5 * avail).max(220.0).min(max);
         return (min.min(max), first, max);
     }
@@ -39,8 +42,15 @@ fn sizes(tool: Tool, avail: f32, tab_h: f32, row_h: f32, compact: bool) -> (f32,
     (min.min(max), natural.min(max), max)
 }
 
-/// The open tool's panel; `tab_h` is the tab's height.
-pub fn tool_panel(ui: &mut Ui, e: ToolsEdit, v: &ToolsView, tab_h: f32) -> Option<PanelAction> {
+/// The open tool's panel; `tab_h` is the tab's height. `side`: a very short tab with the
+/// Roster open: the roster goes beside the log (each keeps the height) instead of under it.
+pub fn tool_panel(
+    ui: &mut Ui,
+    e: ToolsEdit,
+    v: &ToolsView,
+    tab_h: f32,
+    side: bool,
+) -> Option<PanelAction> {
     let tool = e.kit.tool;
     if tool == Tool::None {
         return None;
@@ -48,72 +58,98 @@ pub fn tool_panel(ui: &mut Ui, e: ToolsEdit, v: &ToolsView, tab_h: f32) -> Optio
     let salt = v.role.as_str();
     let row_h = layout::row_height(ui);
     let compact = layout::compact(ui.ctx());
+    if side {
+        let w = ui.available_width();
+        return egui::Panel::right(("tool_panel_side", salt, tool))
+            .resizable(true)
+            .default_size(0.5 * w)
+            .size_range((0.3 * w)..=(0.7 * w))
+            .show(ui, |ui| content(ui, e, v, compact, true))
+            .inner;
+    }
     let (min, first, max) = sizes(tool, ui.available_height(), tab_h, row_h, compact);
-    let mut action = None;
     egui::Panel::bottom(("tool_panel", salt, tool))
         .resizable(true)
         .default_size(first)
         .size_range(min..=max)
-        .show(ui, |ui| {
-            ui.add_space(4.0);
-            // A compact tab has no row of tools: this panel's title switches them (and
-            // holds the Roster's buttons, so its rows get the line).
-            let in_title = compact && tool == Tool::Roster;
-            if compact {
-                let mut hide = false;
-                let mut title = |ui: &mut Ui| {
-                    tools_menu(ui, e.kit, v);
-                    if !v.role.is_tcp() && !layout::simple(ui.ctx()) {
-                        broadcast_checkbox(ui, e.kit, v);
-                    }
-                    if in_title {
-                        action = crate::ui::tools::roster_panel::buttons(
-                            ui,
-                            &e.kit.roster,
-                            v.st.roster.as_deref(),
-                            v.running,
-                            v.lang,
-                        );
-                    }
-                    let hide_button = |ui: &mut Ui| {
-                        ui.small_button(fl!(loader(v.lang), "panel-hide"))
-                            .on_hover_text(fl!(loader(v.lang), "panel-hide-tip"))
-                            .clicked()
-                    };
-                    if in_title {
-                        // A narrow tab wraps the row: Hide follows the buttons.
-                        hide = hide_button(ui);
-                    } else {
-                        let rtl = egui::Layout::right_to_left(egui::Align::Center);
-                        ui.with_layout(rtl, |ui| hide = hide_button(ui));
-                    }
-                };
-                if in_title {
-                    ui.horizontal_wrapped(|ui| title(ui));
-                } else {
-                    ui.horizontal(|ui| title(ui));
-                }
-                if hide {
-                    e.kit.tool = Tool::None;
-                }
-            } else if layout::panel_header(ui, &tool.label(v.lang)) {
-                e.kit.tool = Tool::None;
+        .show(ui, |ui| content(ui, e, v, compact, false))
+        .inner
+}
+
+/// The panel's title (with Hide) and the tool; `side`: beside the log (it scrolls both
+/// ways).
+fn content(
+    ui: &mut Ui,
+    e: ToolsEdit,
+    v: &ToolsView,
+    compact: bool,
+    side: bool,
+) -> Option<PanelAction> {
+    let tool = e.kit.tool;
+    let salt = v.role.as_str();
+    let mut action = None;
+    ui.add_space(4.0);
+    // A compact tab has no row of tools: this panel's title switches them (and holds the
+    // Roster's buttons, so its rows get the line).
+    let in_title = compact && tool == Tool::Roster;
+    if compact {
+        let mut hide = false;
+        let mut title = |ui: &mut Ui| {
+            tools_menu(ui, e.kit, v);
+            if !v.role.is_tcp() && !layout::simple(ui.ctx()) {
+                broadcast_checkbox(ui, e.kit, v);
             }
-            if tool == Tool::Sequence {
-                // Its Run / Load buttons stay in view: it scrolls only its steps.
-                action = show_tool(ui, tool, e, v, false);
+            if in_title {
+                action = crate::ui::tools::roster_panel::buttons(
+                    ui,
+                    &e.kit.roster,
+                    v.st.roster.as_deref(),
+                    v.running,
+                    v.lang,
+                );
+            }
+            let hide_button = |ui: &mut Ui| {
+                ui.small_button(fl!(loader(v.lang), "panel-hide"))
+                    .on_hover_text(fl!(loader(v.lang), "panel-hide-tip"))
+                    .clicked()
+            };
+            if in_title {
+                // A narrow tab wraps the row: Hide follows the buttons.
+                hide = hide_button(ui);
             } else {
-                egui::ScrollArea::vertical()
-                    .id_salt(("tool", salt))
-                    .auto_shrink([false, false])
-                    // Never taller than the panel: egui's 64 px floor would push the panel's
-                    // content past its edge, and egui then reserves the wrong strip for it.
-                    .min_scrolled_height(0.0)
-                    .show(ui, |ui| {
-                        if let Some(a) = show_tool(ui, tool, e, v, in_title) {
-                            action = Some(a);
-                        }
-                    });
+                let rtl = egui::Layout::right_to_left(egui::Align::Center);
+                ui.with_layout(rtl, |ui| hide = hide_button(ui));
+            }
+        };
+        if in_title {
+            ui.horizontal_wrapped(|ui| title(ui));
+        } else {
+            ui.horizontal(|ui| title(ui));
+        }
+        if hide {
+            e.kit.tool = Tool::None;
+        }
+    } else if layout::panel_header(ui, &tool.label(v.lang)) {
+        e.kit.tool = Tool::None;
+    }
+    if tool == Tool::Sequence {
+        // Its Run / Load buttons stay in view: it scrolls only its steps.
+        return show_tool(ui, tool, e, v, false);
+    }
+    let scroll = if side {
+        egui::ScrollArea::both()
+    } else {
+        egui::ScrollArea::vertical()
+    };
+    scroll
+        .id_salt(("tool", salt))
+        .auto_shrink([false, false])
+        // Never taller than the panel: egui's 64 px floor would push the panel's content
+        // past its edge, and egui then reserves the wrong strip for it.
+        .min_scrolled_height(0.0)
+        .show(ui, |ui| {
+            if let Some(a) = show_tool(ui, tool, e, v, in_title) {
+                action = Some(a);
             }
         });
     action

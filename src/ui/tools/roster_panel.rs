@@ -264,13 +264,14 @@ fn table(ui: &mut Ui, v: &RosterView, lang: Lang) {
         .min_row_height(line)
         .num_columns(7)
         .show(ui, |ui| {
+            // Who and how first: a narrow panel shows them, the rest scrolls in.
             let heads = [
                 fl!(l, "roster-col-client"),
-                fl!(l, "roster-col-address"),
                 fl!(l, "roster-col-student"),
-                fl!(l, "roster-col-message"),
                 fl!(l, "roster-col-result"),
+                fl!(l, "roster-col-message"),
                 fl!(l, "roster-col-time"),
+                fl!(l, "roster-col-address"),
                 fl!(l, "roster-col-bytes"),
             ];
             for h in heads {
@@ -279,17 +280,12 @@ fn table(ui: &mut Ui, v: &RosterView, lang: Lang) {
             ui.end_row();
             for r in &v.rows {
                 ui.label(format!("#{}", r.client));
-                ui.label(
-                    r.peer
-                        .map(|p| crate::net::addr::show(&p))
-                        .unwrap_or_default(),
-                );
                 ui.label(r.student.clone().unwrap_or_else(|| "–".into()));
+                let (text, color) = verdict(lang, &r.verdict);
+                ui.label(RichText::new(text).color(color));
                 let sent = r.message.as_deref().unwrap_or("–");
                 ui.add(egui::Label::new(sent).truncate())
                     .on_hover_text(sent);
-                let (text, color) = verdict(lang, &r.verdict);
-                ui.label(RichText::new(text).color(color));
                 ui.label(match r.took {
                     None => String::new(),
                     Some(d) if d < Duration::from_secs(1) => {
@@ -301,6 +297,11 @@ fn table(ui: &mut Ui, v: &RosterView, lang: Lang) {
                         fl!(l, "roster-seconds", s = s)
                     }
                 });
+                ui.label(
+                    r.peer
+                        .map(|p| crate::net::addr::show(&p))
+                        .unwrap_or_default(),
+                );
                 ui.label(fl!(l, "roster-bytes", rx = r.rx_bytes, tx = r.tx_bytes));
                 ui.end_row();
             }
