@@ -3,7 +3,7 @@
 //! at least 8 of their rows while the log over it keeps at least 5; at 150 % zoom (the
 //! same layout in 1024/1.5 × 600/1.5 points) each keeps at least 3 (the roster beside
 //! the log, the send box folded). The menu bar's "40 students" note leaves the tab strip
-//! on one line. Simple mode, as a projector's class has it.
+//! on one line. In simple mode (as a class has it) and, at 100 %, in full mode too.
 
 use crate::support::ui as support;
 
@@ -96,15 +96,17 @@ fn rows_in_view(h: &Harness<'static, App>) -> (usize, usize) {
 
 #[test]
 fn the_roster_and_the_log_share_a_projectors_height() {
-    for (zoom, least_roster, least_log) in [(1.0_f32, 8, 5), (1.5, 3, 3)] {
+    for (simple, zoom, least_roster, least_log) in
+        [(true, 1.0_f32, 8, 5), (false, 1.0, 8, 5), (true, 1.5, 3, 3)]
+    {
         let mut app = english();
-        app.classroom.settings.simple = Some(true);
+        app.classroom.settings.simple = Some(simple);
         let mut h = sized(app, 1024.0 / zoom, 600.0 / zoom);
         forty_students(&mut h);
         let (roster, log) = rows_in_view(&h);
         assert!(
             roster >= least_roster && log >= least_log,
-            "at {:.0} %: {roster} roster rows and {log} log rows in view",
+            "at {:.0} % (simple {simple}): {roster} roster rows and {log} log rows in view",
             zoom * 100.0
         );
         if zoom > 1.0 {

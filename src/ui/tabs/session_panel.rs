@@ -215,11 +215,10 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
     }
 
     let blocked = p.send_blocked();
-    // A very short tab (150 % zoom on a projector) with the Roster open: the send box folds
-    // to one button and the roster goes beside the log (in the client list's place: it
-    // lists the clients too), so the roster and the log keep their rows.
-    let tiny = tab_h < TINY_TAB;
-    let roster_side = tiny && p.settings.kit.tool == super::settings::Tool::Roster;
+    // A short tab (a projector's 1024×600 with the fields in rows, or 150 % zoom) with the
+    // Roster open: the send box folds to one button and the roster goes beside the log (in
+    // the client list's place: it lists the clients too), so both keep their rows.
+    let roster_side = super::tool_panel::roster_beside(ui, p.settings.kit.tool);
     let folded = roster_side && !p.send_unfolded;
     egui::Panel::bottom(("send_panel", p.role.as_str()))
         .resizable(false)
@@ -244,6 +243,7 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
     }
     // A very short tab (150 % zoom on a 1024×600 projector): the note on what a row is
     // moves into the lesson line's hover, and the log keeps its line.
+    let tiny = tab_h < TINY_TAB;
     egui::CentralPanel::no_frame().show(ui, |ui| log_panel(ui, p, tiny));
 }
 

@@ -15,6 +15,17 @@ use i18n_embed_fl::fl;
 /// toolbar, its header and five rows.
 const LOG_ROWS_UNDER_ROSTER: f32 = 8.0;
 
+/// Under this many rows of room for the send box, the log and the Roster (a 1024×600
+/// projector with the tab's fields in rows, or at 150 %), the roster goes beside the log
+/// and the send box folds: stacked, neither would keep its rows.
+const ROSTER_STACKED_ROWS: f32 = 21.0;
+
+/// Whether the open tool is the Roster and goes beside the log (see
+/// [`ROSTER_STACKED_ROWS`]); call with the room left for the send box and below.
+pub fn roster_beside(ui: &Ui, tool: Tool) -> bool {
+    tool == Tool::Roster && ui.available_height() < ROSTER_STACKED_ROWS * layout::row_height(ui)
+}
+
 /// The panel's (least, first, largest) height with `avail` left for it and the log.
 fn sizes(tool: Tool, avail: f32, tab_h: f32, row_h: f32, compact: bool) -> (f32, f32, f32) {
     // A short tab lets the panel shrink to its title and a line (it scrolls).
@@ -42,8 +53,9 @@ fn sizes(tool: Tool, avail: f32, tab_h: f32, row_h: f32, compact: bool) -> (f32,
     (min.min(max), natural.min(max), max)
 }
 
-/// The open tool's panel; `tab_h` is the tab's height. `side`: a very short tab with the
-/// Roster open: the roster goes beside the log (each keeps the height) instead of under it.
+/// The open tool's panel; `tab_h` is the tab's height. `side`: a short tab with the Roster
+/// open ([`roster_beside`]): the roster goes beside the log (each keeps the height)
+/// instead of under it.
 pub fn tool_panel(
     ui: &mut Ui,
     e: ToolsEdit,
