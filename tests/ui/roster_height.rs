@@ -8,7 +8,7 @@
 use crate::support::ui as support;
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::Queryable;
 use socket_tester::net::Role;
 use socket_tester::session::roster::Verdict;
 use socket_tester::ui::{App, tab_name};
