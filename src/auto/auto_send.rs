@@ -7,6 +7,7 @@
 use super::expect::ExpectPlan;
 use crate::codec::{Template, TemplateCtx};
 use crate::net::{Command, Event, EventKind, Payload, Role, Session, Target};
+use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
 /// What to send by itself.
@@ -50,6 +51,18 @@ pub struct Auto {
     sent: u64,
     next_at: Option<Instant>,
     pub replies: u64,
+    /// A crowd's members (TCP client connections, UDP sender sources), each sending as a
+    /// single client would: `--send` as it opens, then every `every`, `count` times.
+    members: Members,
+}
+
+/// Each open member's own send count, and when each is next due (in time order: every
+/// member repeats at the same interval, so the queue stays sorted).
+#[derive(Debug, Default)]
+struct Members {
+    seen: bool,
+    sent: HashMap<u64, u64>,
+    due: VecDeque<(Instant, u64)>,
 }
 
 impl Auto {
@@ -60,6 +73,7 @@ impl Auto {
             sent: 0,
             next_at: None,
             replies: 0,
+            members: Members::default(),
         }
     }
 
@@ -70,6 +84,10 @@ impl Auto {
 
     /// True when all planned sends are done (or none were planned).
     pub fn sends_done(&self) -> bool {
+        if self.members.seen && self.plan.every.is_some() && self.plan.send.is_some() {
+            // A crowd: done when no member has a send left (forever without a count).
+            return self.plan.count.is_some() && self.members.due.is_empty();
+        }
         match (&self.plan.send, self.plan.every, self.plan.count) {
             (None, _, _) => true,
             (Some(_), None, None) => self.sent >= 1,
@@ -91,10 +109,21 @@ impl Auto {
                 self.ready = true;
                 self.fire(session, Target::Default, now);
             }
-            // A server's client, or a crowd's connection (source): each gets the send.
-            EventKind::Accepted | EventKind::Connected | EventKind::Bound
-                if ev.client.is_some() =>
+            // A crowd's connection (source): it sends as one client would.
+            EventKind::Connected | EventKind::Bound if ev.client.is_some() && is_crowd(ev.role) => {
+                if let Some(id) = ev.client {
+                    self.member_opened(session, id, now);
+                }
+            }
+            EventKind::Closed { .. } | EventKind::Reset { .. }
+                if ev.client.is_some() && is_crowd(ev.role) =>
             {
+                if let Some(id) = ev.client {
+                    self.members.sent.remove(&id);
+                }
+            }
+            // A server's client: each gets the send.
+            EventKind::Accepted if ev.client.is_some() => {
                 if let (Some(_), Some(id)) = (&self.plan.send, ev.client)
                     && self.plan.every.is_none()
                     && !self.limit_reached()
@@ -115,7 +144,8 @@ impl Auto {
                 }
             }
             EventKind::Rx(_) => {
-                if let Some(r) = self.next_reply() {
+                let conn = ev.client.filter(|_| is_crowd(ev.role));
+                if let Some(r) = self.next_reply(conn) {
                     let to = match (ev.role, ev.client, ev.peer) {
                         (Role::TcpServer | Role::TcpClient | Role::UdpSender, Some(id), _) => {
                             Target::Client(id)
@@ -161,14 +191,82 @@ impl Auto {
                 .is_some_and(|t| t.reply.is_some())
     }
 
-    /// The next `reply` payload: rendered from its template, or the fixed one.
-    fn next_reply(&mut self) -> Option<Payload> {
+    /// The next `reply` payload: rendered from its template (`{conn}`: the crowd's member
+    /// that received, else 1), or the fixed one.
+    fn next_reply(&mut self, conn: Option<u64>) -> Option<Payload> {
         if let Some(t) = self.plan.templates.as_mut()
             && let Some(tpl) = &t.reply
         {
+            t.ctx.conn = conn.unwrap_or(1);
             return tpl.render(&mut t.ctx).ok().map(Payload::Bytes);
         }
         self.plan.reply.clone()
+    }
+
+    /// Member `id`'s send number `n`: `{conn}` is `id`, `{seq}` is `n` (its own count).
+    fn member_send(&self, id: u64, n: u64) -> Option<Payload> {
+        if let Some(t) = &self.plan.templates
+            && let Some(tpl) = &t.send
+        {
+            let mut ctx = t.ctx.clone();
+            ctx.seq = n;
+            ctx.conn = id;
+            return tpl.render(&mut ctx).ok().map(Payload::Bytes);
+        }
+        self.plan.send.clone()
+    }
+
+    /// A crowd's member opened: its first send now, the next after `every`.
+    fn member_opened(&mut self, session: &Session, id: u64, now: Instant) {
+        self.members.seen = true;
+        if self.plan.send.is_none() || self.members.sent.contains_key(&id) {
+            return;
+        }
+        self.members.sent.insert(id, 0);
+        self.member_fire(session, id, now, now);
+    }
+
+    /// Member `id` sends its next (if it is open and has one left), due at `at`.
+    fn member_fire(&mut self, session: &Session, id: u64, at: Instant, now: Instant) {
+        let Some(&n) = self.members.sent.get(&id) else {
+            return;
+        };
+        if self.plan.count.is_some_and(|c| n >= c) {
+            return;
+        }
+        if let Some(payload) = self.member_send(id, n + 1) {
+            session.send(Command::Send {
+                payload,
+                to: Target::Client(id),
+            });
+            self.sent += 1;
+        }
+        self.members.sent.insert(id, n + 1);
+        let more = self.plan.count.is_none_or(|c| n + 1 < c);
+        if let Some(every) = self.plan.every
+            && more
+        {
+            // Keep the schedule (no drift) unless far behind.
+            let planned = at + every;
+            let next = if planned + every < now {
+                now + every
+            } else {
+                planned
+            };
+            self.members.due.push_back((next, id));
+        }
+    }
+
+    /// The crowd's members whose next send is due.
+    fn members_tick(&mut self, session: &Session, now: Instant) -> Option<Instant> {
+        while let Some(&(at, id)) = self.members.due.front() {
+            if at > now {
+                return Some(at);
+            }
+            self.members.due.pop_front();
+            self.member_fire(session, id, at, now);
+        }
+        None
     }
 
     fn fire(&mut self, session: &Session, to: Target, now: Instant) {
@@ -188,6 +286,9 @@ impl Auto {
 
     /// Call regularly; sends what is due. Returns when it next wants to be called.
     pub fn tick(&mut self, session: &Session, now: Instant) -> Option<Instant> {
+        if self.members.seen {
+            return self.members_tick(session, now);
+        }
         while let Some(at) = self.next_at {
             if at > now || !self.ready {
                 break;
@@ -212,5 +313,11 @@ impl Auto {
     pub fn cancel(&mut self) {
         self.next_at = None;
         self.plan.send = None;
+        self.members.due.clear();
     }
+}
+
+/// The roles whose events with a client id are a crowd's members.
+fn is_crowd(role: Role) -> bool {
+    matches!(role, Role::TcpClient | Role::UdpSender)
 }

@@ -198,7 +198,7 @@ pub struct Common {
     #[arg(long, conflicts_with = "hex")]
     pub escapes: bool,
     /// TEXT arguments (--send, --reply) expand variables at each send: {seq} {seq:04}
-    /// {time} {unix_ms} {rand:N} {hex:..}, binary fields {seq:u16be} {len:u16be}
+    /// {conn} (a crowd's connection number) {time} {unix_ms} {rand:N} {hex:..}, binary fields {seq:u16be} {len:u16be}
     /// {len:u16be:after} and checksums {crc16-modbus} {crc32:be:0..-4}; write {{ and }}
     /// for literal braces. With --hex the text between them is hex.
     #[arg(long)]

@@ -48,7 +48,7 @@ More:
   socket-tester udp-send --to 127.0.0.1:9000 --send 'ping' --every 100ms --count 50 --headless
   socket-tester tcp-client --connect 127.0.0.1:7 --send 'PING {seq}' --template --expect PING --count 100 --headless
   socket-tester udp-send --to 192.168.1.20:502 --hex --send '01 03 00 00 00 0a c5 cd' --expect '01 03' --expect-timeout 500ms --count 10 --headless
-  socket-tester tcp-client --connect 127.0.0.1:7891 --connections 1000 --ramp 200 --send 'hi {seq}' --template --expect hi --headless --quiet
+  socket-tester tcp-client --connect 127.0.0.1:7891 --connections 1000 --ramp 200 --send 'hi {conn}' --template --expect hi --headless --quiet
   socket-tester udp-recv --bind 0.0.0.0:9000 --rule 'regex:REQ (?P<id>\\d+) => ACK {id}' --rule 'contains:PING => PONG {seq}' --reply ERR
   socket-tester tcp-server --listen 0.0.0.0:502 --hex --rule 'bytes:(?s-u)^(..)\\x00\\x00 => {1} 00 00 00 03 01 83 02'
 

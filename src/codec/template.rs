@@ -4,6 +4,7 @@
 //! |----------------|--------------------------------------------------------------------|
 //! | `{seq}`        | the per-session send counter in decimal (`{seq:04}` zero-pads to 4, `{seq:4}` space-pads) |
 //! | `{seq:u16be}`  | the counter as raw bytes, wrapping: `u8`, `u16be`, `u16le`, `u32be`, `u32le` |
+//! | `{conn}`       | the connection's number in a crowd (1 for a single client); `{conn:03}`, `{conn:u16be}` as `{seq}` |
 //! | `{len:u16be}`  | the length of the whole message, as raw bytes (`{len:u16be:after}`: of the bytes after the field) |
 //! | `{crc16-modbus}` | a checksum of the bytes before it, in the algorithm's order; `{crc32:be}`, `{xor8:1..}`, `{sum8:0..-2}` choose the order and the bytes (see [`super::binfield`]) |
 //! | `{time}`       | local time `HH:MM:SS.mmm`                                          |
@@ -73,6 +74,13 @@ pub(super) enum Part {
     Rand(usize),
     /// `{seq:u16be}`: the counter as raw bytes.
     SeqBin(IntField),
+    /// `{conn}`: the connection's number (a crowd's #k; 1 for one client).
+    Conn {
+        width: usize,
+        zero: bool,
+    },
+    /// `{conn:u16be}`: the connection's number as raw bytes.
+    ConnBin(IntField),
     /// `{len:…}`: filled in once the message is known.
     Len {
         field: IntField,
@@ -121,6 +129,8 @@ pub struct Template {
 pub struct TemplateCtx {
     /// The value `{seq}` renders as next.
     pub seq: u64,
+    /// The connection's number `{conn}` renders as: a crowd's #k, 1 for a single client.
+    pub conn: u64,
     pub enc: Encoding,
     pub escapes: bool,
     /// The values of the caller's variables for the next render (a rule's regex groups),
@@ -133,6 +143,7 @@ impl TemplateCtx {
     pub fn new(enc: Encoding, escapes: bool) -> TemplateCtx {
         TemplateCtx {
             seq: 1,
+            conn: 1,
             enc,
             escapes,
             vars: Vec::new(),
@@ -254,8 +265,8 @@ impl Template {
                     fixed_size = fixed_size.saturating_add(match &part {
                         Part::Rand(n) => *n,
                         Part::Bytes(b) => b.len(),
-                        Part::Seq { width, .. } => *width,
-                        Part::SeqBin(f) | Part::Len { field: f, .. } => f.bytes,
+                        Part::Seq { width, .. } | Part::Conn { width, .. } => *width,
+                        Part::SeqBin(f) | Part::ConnBin(f) | Part::Len { field: f, .. } => f.bytes,
                         Part::Check { spec, .. } => spec.width(),
                         _ => 0,
                     });
@@ -367,14 +378,8 @@ impl Template {
             match part {
                 Part::Text(t) => out.extend(Self::render_text(t, ctx)?),
                 Part::Bytes(b) => out.extend_from_slice(b),
-                Part::Seq { width, zero } => {
-                    let s = if *zero {
-                        format!("{:0w$}", ctx.seq, w = *width)
-                    } else {
-                        format!("{:w$}", ctx.seq, w = *width)
-                    };
-                    out.extend(ascii(ctx.enc, &s));
-                }
+                Part::Seq { width, zero } => out.extend(padded(ctx, ctx.seq, *width, *zero)),
+                Part::Conn { width, zero } => out.extend(padded(ctx, ctx.conn, *width, *zero)),
                 Part::Time => {
                     let s = chrono::Local::now().format("%H:%M:%S%.3f").to_string();
                     out.extend(ascii(ctx.enc, &s));
@@ -389,6 +394,7 @@ impl Template {
                     fastrand::fill(&mut out[start..]);
                 }
                 Part::SeqBin(f) => out.extend(f.bytes_of(ctx.seq)),
+                Part::ConnBin(f) => out.extend(f.bytes_of(ctx.conn)),
                 Part::Len { field: f, .. } => {
                     fills.push((out.len(), part));
                     out.resize(out.len() + f.bytes, 0);
@@ -441,6 +447,16 @@ fn encode_err(position: usize, e: EncodeError) -> TemplateError {
         position,
         TemplateProblem::Encode(EncodeError { position, ..e }),
     )
+}
+
+/// A number in decimal, `width` wide (zero- or space-padded), in the context's encoding.
+fn padded(ctx: &TemplateCtx, n: u64, width: usize, zero: bool) -> Vec<u8> {
+    let s = if zero {
+        format!("{n:0width$}")
+    } else {
+        format!("{n:width$}")
+    };
+    ascii(ctx.enc, &s)
 }
 
 /// Digits and punctuation in the session's encoding (so `{seq}` is right in UTF-16 too).

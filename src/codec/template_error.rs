@@ -8,7 +8,7 @@ use super::hex::HexProblem;
 use super::text::EncodeError;
 use std::fmt;
 
-const VARIABLES: &str = "use {seq}, {seq:04}, {seq:u16be}, {len:u16be}, {crc16-modbus}, {time}, {unix_ms}, {rand:N}, {hex:..}, or {{ and }} for literal braces";
+const VARIABLES: &str = "use {seq}, {seq:04}, {seq:u16be}, {conn}, {conn:03}, {len:u16be}, {crc16-modbus}, {time}, {unix_ms}, {rand:N}, {hex:..}, or {{ and }} for literal braces";
 
 /// What is wrong with a template, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]

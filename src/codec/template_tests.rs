@@ -350,3 +350,23 @@ fn binary_field_errors_name_the_token() {
         TemplateProblem::TooManyFields { max: MAX_FILLED }
     );
 }
+
+#[test]
+fn conn_is_the_connections_number_with_seqs_forms() {
+    let t = Template::parse("c{conn} z{conn:03} s{conn:3}|{seq}").unwrap();
+    let mut ctx = TemplateCtx::default();
+    assert_eq!(
+        t.render(&mut ctx).unwrap(),
+        b"c1 z001 s  1|1",
+        "one client is #1"
+    );
+    ctx.conn = 42;
+    assert_eq!(t.render(&mut ctx).unwrap(), b"c42 z042 s 42|2");
+    assert_eq!(ctx.conn, 42, "a render does not move {{conn}}");
+    let b = Template::parse("{conn:u16be}{conn:u8}").unwrap();
+    ctx.conn = 0x0102;
+    assert_eq!(b.render(&mut ctx).unwrap(), [1, 2, 2]);
+    assert_eq!(Template::parse("{conn:x}").unwrap_err().position, 6);
+    assert!(Template::parse("{conn:99}").is_err());
+    assert!(Template::parse("{conn:u24}").is_err());
+}

@@ -22,12 +22,15 @@ pub(super) fn variable(body: &str, at: usize) -> Result<Part, TemplateError> {
     };
     let arg_at = at + name.chars().count() + 1;
     match (name, arg) {
-        ("seq", None) => Ok(Part::Seq {
-            width: 0,
-            zero: false,
-        }),
-        ("seq", Some(a)) if a.starts_with('u') => IntField::parse(a)
-            .map(Part::SeqBin)
+        ("seq" | "conn", None) => Ok(counter(name, 0, false)),
+        ("seq" | "conn", Some(a)) if a.starts_with('u') => IntField::parse(a)
+            .map(|f| {
+                if name == "seq" {
+                    Part::SeqBin(f)
+                } else {
+                    Part::ConnBin(f)
+                }
+            })
             .ok_or_else(|| err(arg_at, field(FieldProblem::UnknownInt(a.into())))),
         ("len", None) => Err(err(at, TemplateProblem::LenNeedsWidth)),
         ("len", Some(a)) => len_field(a, arg_at, at, body),
@@ -44,7 +47,7 @@ pub(super) fn variable(body: &str, at: usize) -> Result<Part, TemplateError> {
                     token: body.into(),
                 }),
             }),
-        ("seq", Some(a)) => {
+        ("seq" | "conn", Some(a)) => {
             let zero = a.starts_with('0') && a.len() > 1;
             let width: usize = a
                 .parse()
@@ -53,7 +56,7 @@ pub(super) fn variable(body: &str, at: usize) -> Result<Part, TemplateError> {
                 let max = MAX_WIDTH;
                 return Err(err(arg_at, TemplateProblem::WidthTooBig { width, max }));
             }
-            Ok(Part::Seq { width, zero })
+            Ok(counter(name, width, zero))
         }
         ("time", None) => Ok(Part::Time),
         ("unix_ms", None) => Ok(Part::UnixMs),
@@ -74,6 +77,15 @@ pub(super) fn variable(body: &str, at: usize) -> Result<Part, TemplateError> {
             .map_err(|e| err(arg_at + e.position, TemplateProblem::Hex(e.problem))),
         ("time" | "unix_ms", Some(_)) => Err(err(arg_at, TemplateProblem::NoArgument(name.into()))),
         _ => Err(err(at, TemplateProblem::UnknownVariable(body.into()))),
+    }
+}
+
+/// `{seq}` or `{conn}` in decimal, `width` wide.
+fn counter(name: &str, width: usize, zero: bool) -> Part {
+    if name == "seq" {
+        Part::Seq { width, zero }
+    } else {
+        Part::Conn { width, zero }
     }
 }
 

@@ -7,6 +7,7 @@ mod support;
 
 mod binary_fields;
 mod crowd;
+mod crowd_conn;
 mod crowd_sequence;
 mod e2e_expect;
 mod e2e_headless;

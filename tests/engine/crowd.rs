@@ -100,7 +100,7 @@ fn the_crowd_ends_once_every_connection_has_ended() {
 }
 
 /// "40 students": a crowd of 40 on one TCP Client runtime, each introducing itself by its
-/// own number (`{seq} 你好`), against the TCP Server runtime's class roster: 40 rows, each
+/// own number (`{conn} 你好`), against the TCP Server runtime's class roster: 40 rows, each
 /// passed with a different student number, and 40 replies counted by the crowd.
 #[test]
 fn forty_students_fill_the_roster() {
@@ -123,7 +123,7 @@ fn forty_students_fill_the_roster() {
         reply: Some("收到啦我反馈".into()),
         within: Duration::from_secs(20),
     })));
-    let hello = Template::parse("{seq} 你好").expect("a template");
+    let hello = Template::parse("{conn} 你好").expect("a template");
     let plan = AutoPlan {
         send: Some(Payload::Bytes(b"1 hello".to_vec())),
         templates: Some(AutoTemplates {

@@ -49,7 +49,7 @@ const ALLOWED: &[&str] = &[
     // Checksums.
     "sum8", "xor8", "CRC", "MODBUS", "CCITT", "FALSE",
     // Template variables of the send box (`{seq}`, `{time}`…), as the user types them.
-    "seq", "time", "unix_ms", "rand", "xNN",
+    "seq", "conn", "time", "unix_ms", "rand", "xNN",
     // Binary fields and checksum ids in templates and the Rx checksum check, as typed
     // (`{seq:u16be}`, `{len:u16be:after}`, `{crc16-modbus:le}`).
     "u8", "u16be", "u16le", "u32be", "u32le", "len", "after", "be", "le", "crc16", "crc32",

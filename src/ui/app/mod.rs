@@ -284,6 +284,7 @@ impl App {
                             .on_hover_text(fl!(loader(lang), "tab-running", name = name));
                     }
                 }
+                crate::ui::classroom::mode::notice(ui, &self.classroom);
             });
             ui.add_space(2.0);
         });

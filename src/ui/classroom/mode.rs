@@ -214,15 +214,33 @@ pub fn menus(ui: &mut Ui, c: &mut Classroom) -> Option<AppCommand> {
             ui.close();
         }
     });
-    if let Some((m, err)) = &c.notice {
-        let text = RichText::new(m).small();
-        ui.label(if *err {
-            text.color(crate::ui::common::address_field::ERROR_RED)
-        } else {
-            text.weak()
-        });
-    }
     cmd
+}
+
+/// The last menu command's note (a preset loaded, "40 students" set up…), after the tabs:
+/// cut to what is left of their line (the whole of it on hover), so it never pushes the
+/// tabs onto a second line; where nothing is left, a ⋯ with the note on hover.
+pub fn notice(ui: &mut Ui, c: &Classroom) {
+    let Some((m, err)) = &c.notice else {
+        return;
+    };
+    let text = RichText::new(m).small();
+    let text = if *err {
+        text.color(crate::ui::common::address_field::ERROR_RED)
+    } else {
+        text.weak()
+    };
+    // What is left of the tabs' line (not the next line's width).
+    let w = ui.available_rect_before_wrap().width();
+    if w < 80.0 {
+        ui.label(RichText::new("⋯").weak())
+            .on_hover_text(m.as_str());
+        return;
+    }
+    let h = ui.spacing().interact_size.y;
+    ui.allocate_ui(egui::vec2(w, h), |ui| {
+        ui.add(egui::Label::new(text).truncate());
+    });
 }
 
 /// The Network panel (left), the TCP diagram (right, TCP tabs) and the timeline strip

@@ -222,7 +222,7 @@ impl Preset {
     /// "40 students" (classroom menu): the TCP Server on 127.0.0.1:7891 with its Roster
     /// tool open on the default exercise (a student number and 你好, the reply 收到啦我反馈),
     /// and the TCP Client with a crowd of 40 connections, 10 a second, each introducing
-    /// itself as `{seq} 你好` (numbers 1 to 40). Listen, start the roster, then Connect on
+    /// itself as `{conn} 你好` (its connection number, 1 to 40). Listen, start the roster, then Connect on
     /// the TCP Client tab: the roster fills. Built on `base` (the other tabs stay).
     pub fn forty_students(base: Preset) -> Preset {
         use crate::ui::tabs::settings::Tool;
@@ -240,7 +240,7 @@ impl Preset {
         p.tcp_client.crowd = crate::ui::pickers::crowd_picker::CrowdForm {
             connections: "40".into(),
             ramp: "10".into(),
-            hello: "{seq} 你好".into(),
+            hello: "{conn} 你好".into(),
         };
         p
     }

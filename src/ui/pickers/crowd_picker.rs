@@ -1,8 +1,9 @@
-//! The TCP Client's crowd fields: how many connections (1: a single client, as before),
-//! how many open a second (empty or 0: as fast as possible), and what each sends as it
-//! opens (a template: `{seq}` gives each its own number, so 40 "students" introduce
-//! themselves by 40 numbers). A bad value is named under its field and keeps Connect off;
-//! a crowd with TLS or WebSocket is refused the same way.
+//! The crowd fields of the TCP Client and the UDP Sender: how many connections (sources;
+//! 1: a single client, as before), how many open a second (empty or 0: as fast as
+//! possible), and what each sends as it opens (a template: `{conn}` is each one's own
+//! number, so 40 "students" introduce themselves by 40 numbers; `{seq}` counts each one's
+//! own sends). A bad value is named under its field and keeps Connect / Bind off; a crowd
+//! with TLS, WebSocket, a unix socket or a fixed local port is refused the same way.
 
 use crate::net::crowd::{CrowdConfig, MAX_CONNECTIONS};
 use crate::ui::common::lang::ui_loader;
@@ -31,13 +32,22 @@ impl Default for CrowdForm {
     }
 }
 
+/// Why a tab's other fields allow one connection (source) only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SingleOnly {
+    /// TLS, WebSocket or a unix socket (not available in a crowd yet).
+    Layers,
+    /// A fixed local port or address (each source of a crowd binds its own).
+    OwnPort,
+}
+
 /// What is wrong with the fields.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CrowdProblem {
     Connections,
     Ramp,
-    /// A crowd with TLS or WebSocket on (not available yet).
-    NotWithLayers,
+    /// A crowd where the tab's other fields allow one connection only.
+    NotWith(SingleOnly),
     /// The greeting is not a template (the error, for its words).
     Hello(crate::codec::TemplateError),
 }
@@ -55,9 +65,14 @@ impl CrowdForm {
         }
     }
 
-    /// The crowd (None: one connection), or what is wrong. `layers`: TLS or WebSocket on.
-    /// `hex`: the send box's Hex is on, so the greeting is a hex template.
-    pub fn config(&self, layers: bool, hex: bool) -> Result<Option<CrowdConfig>, CrowdProblem> {
+    /// The crowd (None: one connection), or what is wrong. `single`: why the tab's other
+    /// fields allow one connection only, if they do. `hex`: the send box's Hex is on, so
+    /// the greeting is a hex template.
+    pub fn config(
+        &self,
+        single: Option<SingleOnly>,
+        hex: bool,
+    ) -> Result<Option<CrowdConfig>, CrowdProblem> {
         let t = self.connections.trim();
         let n: u64 = if t.is_empty() {
             1
@@ -77,8 +92,8 @@ impl CrowdForm {
         if c.connections <= 1 {
             return Ok(None);
         }
-        if layers {
-            return Err(CrowdProblem::NotWithLayers);
+        if let Some(why) = single {
+            return Err(CrowdProblem::NotWith(why));
         }
         self.greeting(hex).map_err(CrowdProblem::Hello)?;
         Ok(Some(c))
@@ -135,9 +150,15 @@ impl CrowdForm {
 }
 
 /// The two fields, each labelled; true when they are good.
-pub fn fields(ui: &mut Ui, form: &mut CrowdForm, editable: bool, layers: bool, hex: bool) -> bool {
+pub fn fields(
+    ui: &mut Ui,
+    form: &mut CrowdForm,
+    editable: bool,
+    single: Option<SingleOnly>,
+    hex: bool,
+) -> bool {
     let l = ui_loader(ui);
-    let problem = form.config(layers, hex).err();
+    let problem = form.config(single, hex).err();
     // Each field an item of its own in the row, so the row wraps (a half-width lab pane)
     // instead of widening the tab.
     ui.add_enabled_ui(editable, |ui| {
@@ -152,8 +173,11 @@ pub fn fields(ui: &mut Ui, form: &mut CrowdForm, editable: bool, layers: bool, h
                 Some(CrowdProblem::Connections) => {
                     error_label(ui, &fl!(l, "crowd-bad-connections", max = MAX_CONNECTIONS))
                 }
-                Some(CrowdProblem::NotWithLayers) => {
+                Some(CrowdProblem::NotWith(SingleOnly::Layers)) => {
                     error_label(ui, &fl!(l, "crowd-not-with-layers"))
+                }
+                Some(CrowdProblem::NotWith(SingleOnly::OwnPort)) => {
+                    error_label(ui, &fl!(l, "crowd-not-with-bind"))
                 }
                 _ => {}
             }
@@ -211,30 +235,34 @@ mod tests {
             ramp: r.into(),
             hello: String::new(),
         };
-        assert_eq!(f("1", "").config(false, false), Ok(None));
-        assert_eq!(f("", "").config(true, false), Ok(None));
+        assert_eq!(f("1", "").config(None, false), Ok(None));
+        assert_eq!(f("", "").config(Some(SingleOnly::Layers), false), Ok(None));
         assert_eq!(
             f("40", "10")
-                .config(false, false)
+                .config(None, false)
                 .map(|c| c.map(|c| c.connections)),
             Ok(Some(40))
         );
         assert_eq!(
-            f("0", "").config(false, false),
+            f("0", "").config(None, false),
             Err(CrowdProblem::Connections)
         );
         assert_eq!(
-            f("x", "").config(false, false),
+            f("x", "").config(None, false),
             Err(CrowdProblem::Connections)
         );
-        assert_eq!(f("5", "-1").config(false, false), Err(CrowdProblem::Ramp));
+        assert_eq!(f("5", "-1").config(None, false), Err(CrowdProblem::Ramp));
         assert_eq!(
-            f("5", "").config(true, false),
-            Err(CrowdProblem::NotWithLayers)
+            f("5", "").config(Some(SingleOnly::Layers), false),
+            Err(CrowdProblem::NotWith(SingleOnly::Layers))
+        );
+        assert_eq!(
+            f("5", "").config(Some(SingleOnly::OwnPort), false),
+            Err(CrowdProblem::NotWith(SingleOnly::OwnPort))
         );
         // Both fields wrong: each is said under its own field.
         assert_eq!(
-            f("1e6", "abc").config(false, false),
+            f("1e6", "abc").config(None, false),
             Err(CrowdProblem::Connections)
         );
         assert!(f("1e6", "abc").ramp_wrong());
@@ -242,15 +270,15 @@ mod tests {
         assert!(!f("1e6", "10").ramp_wrong());
         assert!(!f("5", "").ramp_wrong());
         let mut g = f("3", "");
-        g.hello = "{seq} 你好".into();
-        assert!(g.config(false, false).is_ok());
+        g.hello = "{conn} 你好 {seq}".into();
+        assert!(g.config(None, false).is_ok());
         let plan = g.plan(crate::codec::Encoding::UTF_8, false, false);
         assert!(plan.send.is_some() && plan.templates.is_some());
         // The send box's Hex and Escapes apply to the greeting.
         g.hello = "00 01 ff".into();
         let hex = g.plan(crate::codec::Encoding::UTF_8, true, false);
         assert_eq!(hex.send, Some(crate::net::Payload::Bytes(vec![0, 1, 0xff])));
-        assert!(matches!(g.config(false, true), Ok(Some(_))));
+        assert!(matches!(g.config(None, true), Ok(Some(_))));
         g.hello = "hi\\r\\n".into();
         let esc = g.plan(crate::codec::Encoding::UTF_8, false, true);
         assert_eq!(
@@ -258,11 +286,8 @@ mod tests {
             Some(crate::net::Payload::Bytes(b"hi\r\n".to_vec()))
         );
         g.hello = "zz".into();
-        assert!(matches!(g.config(false, true), Err(CrowdProblem::Hello(_))));
+        assert!(matches!(g.config(None, true), Err(CrowdProblem::Hello(_))));
         g.hello = "{nope".into();
-        assert!(matches!(
-            g.config(false, false),
-            Err(CrowdProblem::Hello(_))
-        ));
+        assert!(matches!(g.config(None, false), Err(CrowdProblem::Hello(_))));
     }
 }

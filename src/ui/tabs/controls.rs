@@ -81,6 +81,25 @@ pub(super) fn fields(
     } else {
         ui.horizontal_wrapped(role_fields);
     }
+    // Simple mode (More closed): the crowd's fields only when a crowd is set.
+    let crowd_set = p.settings.crowd.connections.trim() != "1";
+    let single = match p.role {
+        Role::TcpClient => Some(tcp_client::single_only(&p.settings)),
+        Role::UdpSender => Some(udp_sender::single_only(&p.settings)),
+        _ => None,
+    };
+    if let Some(single) = single
+        && (!compact || crowd_set)
+    {
+        // The crowd's fields on a row of their own (a half-width lab pane wraps them).
+        let hex = p.settings.send.hex;
+        let crowd = &mut p.settings.crowd;
+        valid &= ui
+            .horizontal_wrapped(|ui| {
+                crate::ui::pickers::crowd_picker::fields(ui, crowd, editable, single, hex)
+            })
+            .inner;
+    }
     if !p.role.is_tcp() {
         let s = &mut p.settings;
         // Off, the section has nothing that could be wrong.
@@ -94,19 +113,6 @@ pub(super) fn fields(
             );
         }
     } else {
-        // Simple mode (More closed): the crowd's fields only when a crowd is set.
-        let crowd_set = p.settings.crowd.connections.trim() != "1";
-        if p.role == Role::TcpClient && (!compact || crowd_set) {
-            // The crowd's fields on a row of their own (a half-width lab pane wraps them).
-            let single = tcp_client::single_only(&p.settings);
-            let hex = p.settings.send.hex;
-            let crowd = &mut p.settings.crowd;
-            valid &= ui
-                .horizontal_wrapped(|ui| {
-                    crate::ui::pickers::crowd_picker::fields(ui, crowd, editable, single, hex)
-                })
-                .inner;
-        }
         // A bad field in the Writes or TLS menu (named there) keeps Connect / Listen off.
         valid &= p.settings.writes.shaping().is_ok();
         valid &= p.settings.tls.options(p.role).is_ok();

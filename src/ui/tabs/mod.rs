@@ -41,6 +41,7 @@ pub(super) mod tab_tools;
 pub(super) mod tcp_client;
 pub(super) mod tcp_server;
 pub(super) mod tls_status;
+pub(super) mod tool_panel;
 pub(super) mod toolkit;
 pub(super) mod udp_receiver;
 pub(super) mod udp_sender;

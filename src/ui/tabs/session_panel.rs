@@ -215,19 +215,30 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
     }
 
     let blocked = p.send_blocked();
+    // A short tab (a projector's 1024×600 with the fields in rows, or 150 % zoom) with the
+    // Roster open: the send box folds to one button and the roster goes beside the log (in
+    // the client list's place: it lists the clients too), so both keep their rows.
+    let roster_side = super::tool_panel::roster_beside(ui, p.settings.kit.tool);
+    let folded = roster_side && !p.send_unfolded;
     egui::Panel::bottom(("send_panel", p.role.as_str()))
         .resizable(false)
-        .show(ui, |ui| send_panel(ui, p, force_send, blocked.as_deref()));
+        .show(ui, |ui| {
+            if folded {
+                folded_send(ui, p);
+            } else {
+                send_panel(ui, p, force_send, blocked.as_deref());
+            }
+        });
     let v = tools_view!(p, blocked.as_deref());
     let edit = ToolsEdit {
         kit: &mut p.settings.kit,
         send: &mut p.settings.send,
         reply_to: &mut p.reply_to,
     };
-    if let Some(a) = toolkit::tool_panel(ui, edit, &v, tab_h) {
+    if let Some(a) = super::tool_panel::tool_panel(ui, edit, &v, tab_h, roster_side) {
         p.apply(a, ui.ctx());
     }
-    if p.role == Role::TcpServer {
+    if p.role == Role::TcpServer && !roster_side {
         client_panel(ui, p);
     }
     // A very short tab (150 % zoom on a 1024×600 projector): the note on what a row is
@@ -315,6 +326,20 @@ fn send_panel(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, blocked: Opti
     if let Some(a) = action {
         p.apply(a, ui.ctx());
     }
+}
+
+/// The send box folded to one button (it opens for good on this tab).
+fn folded_send(ui: &mut Ui, p: &mut SessionPanel) {
+    let l = loader(p.lang);
+    ui.add_space(2.0);
+    if ui
+        .button(fl!(l, "send-unfold"))
+        .on_hover_text(fl!(l, "send-unfold-tip"))
+        .clicked()
+    {
+        p.send_unfolded = true;
+    }
+    ui.add_space(2.0);
 }
 
 /// The TCP server's client list, on the right of the log.

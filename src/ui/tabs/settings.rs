@@ -79,7 +79,7 @@ pub struct TabSettings {
     pub tls: crate::ui::pickers::tls_picker::TlsForm,
     /// TCP: raw TCP or WebSocket, and its fields.
     pub ws: crate::ui::pickers::ws_picker::WsForm,
-    /// TCP client: a crowd of connections (1: a single client).
+    /// TCP client and UDP sender: a crowd of connections or sources (1: a single one).
     pub crowd: crate::ui::pickers::crowd_picker::CrowdForm,
     /// The Replay window's fields.
     pub replay: crate::ui::tools::replay_window::ReplayForm,
@@ -151,7 +151,7 @@ impl TabSettings {
             self.tls = crate::ui::pickers::tls_picker::TlsForm::from_options(cfg.tls.as_ref());
             self.ws = crate::ui::pickers::ws_picker::WsForm::from_options(cfg.ws.as_ref());
         }
-        if cfg.role == Role::TcpClient {
+        if matches!(cfg.role, Role::TcpClient | Role::UdpSender) {
             self.crowd =
                 crate::ui::pickers::crowd_picker::CrowdForm::from_config(cfg.crowd.as_ref());
         }

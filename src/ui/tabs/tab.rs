@@ -54,6 +54,9 @@ pub struct SessionPanel {
     pub ended_client: Option<u64>,
     /// Simple mode: the tab's More options are shown.
     pub more_open: bool,
+    /// On a very short tab with the Roster open the send box folds to one button (the
+    /// roster and the log keep their rows); true once it was opened there.
+    pub send_unfolded: bool,
     /// The session (see `EncodingWatch::session`) whose offer of another encoding was
     /// taken or hidden.
     pub enc_hint_hidden: Option<u64>,
@@ -143,6 +146,7 @@ impl SessionPanel {
             selected_was_open: false,
             ended_client: None,
             more_open: false,
+            send_unfolded: false,
             enc_hint_hidden: None,
             pause_reading: false,
             kit: Default::default(),

@@ -38,6 +38,13 @@ pub fn config_of(role: Role, s: &TabSettings) -> Option<SessionConfig> {
             cfg = cfg.crowd(c);
         }
         cfg
+    } else if role == Role::UdpSender
+        && let Some(c) = s
+            .crowd
+            .config(udp_sender::single_only(s), s.send.hex)
+            .ok()?
+    {
+        cfg.crowd(c)
     } else {
         cfg
     };

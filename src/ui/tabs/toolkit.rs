@@ -114,7 +114,7 @@ pub struct ToolsEdit<'a> {
 
 impl Tool {
     /// The tool's name in `lang`.
-    fn label(self, lang: Lang) -> String {
+    pub(super) fn label(self, lang: Lang) -> String {
         let l = loader(lang);
         match self {
             Tool::None => String::new(),
@@ -224,76 +224,15 @@ pub fn broadcast_checkbox(ui: &mut Ui, kit: &mut KitSettings, v: &ToolsView) {
     });
 }
 
-/// The open tool's panel, above the send box: resizable, never taller than what leaves the
-/// log its minimum height of the tab's `tab_h`, with a Hide button.
-pub fn tool_panel(ui: &mut Ui, e: ToolsEdit, v: &ToolsView, tab_h: f32) -> Option<PanelAction> {
-    let tool = e.kit.tool;
-    if tool == Tool::None {
-        return None;
-    }
-    let salt = v.role.as_str();
-    let row_h = crate::ui::common::layout::row_height(ui);
-    // A short tab lets the panel shrink to its title and a line (it scrolls).
-    let min = if crate::ui::common::layout::compact(ui.ctx()) {
-        60.0
-    } else {
-        80.0
-    };
-    let max = crate::ui::common::layout::bottom_panel_max(ui.available_height(), tab_h, row_h, min);
-    let mut action = None;
-    // Each tool has its own panel (and remembered height), starting at what it needs, so a
-    // short form does not take the log's rows.
-    let natural: f32 = match tool {
-        Tool::AutoSend | Tool::Payloads => 130.0,
-        Tool::File | Tool::Expect => 150.0,
-        Tool::None | Tool::Rules | Tool::Senders | Tool::Rates | Tool::Sequence | Tool::Roster => {
-            220.0
-        }
-    };
-    egui::Panel::bottom(("tool_panel", salt, tool))
-        .resizable(true)
-        .default_size(natural.min(max))
-        .size_range(min.min(max)..=max)
-        .show(ui, |ui| {
-            ui.add_space(4.0);
-            // A compact tab has no row of tools: this panel's title switches them.
-            if crate::ui::common::layout::compact(ui.ctx()) {
-                let mut hide = false;
-                ui.horizontal(|ui| {
-                    tools_menu(ui, e.kit, v);
-                    if !v.role.is_tcp() && !crate::ui::common::layout::simple(ui.ctx()) {
-                        broadcast_checkbox(ui, e.kit, v);
-                    }
-                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        hide = ui
-                            .small_button(fl!(loader(v.lang), "panel-hide"))
-                            .on_hover_text(fl!(loader(v.lang), "panel-hide-tip"))
-                            .clicked();
-                    });
-                });
-                if hide {
-                    e.kit.tool = Tool::None;
-                }
-            } else if crate::ui::common::layout::panel_header(ui, &tool.label(v.lang)) {
-                e.kit.tool = Tool::None;
-            }
-            if tool == Tool::Sequence {
-                // Its Run / Load buttons stay in view: it scrolls only its steps.
-                action = show_tool(ui, tool, e, v);
-            } else {
-                egui::ScrollArea::vertical()
-                    .id_salt(("tool", salt))
-                    .auto_shrink([false, false])
-                    // Never taller than the panel: egui's 64 px floor would push the panel's
-                    // content past its edge, and egui then reserves the wrong strip for it.
-                    .min_scrolled_height(0.0)
-                    .show(ui, |ui| action = show_tool(ui, tool, e, v));
-            }
-        });
-    action
-}
-
-fn show_tool(ui: &mut Ui, tool: Tool, e: ToolsEdit, v: &ToolsView) -> Option<PanelAction> {
+/// The tool's content. `header_buttons`: the Roster's buttons are in the panel's title
+/// row already (a compact tab).
+pub(super) fn show_tool(
+    ui: &mut Ui,
+    tool: Tool,
+    e: ToolsEdit,
+    v: &ToolsView,
+    header_buttons: bool,
+) -> Option<PanelAction> {
     let salt = v.role.as_str();
     match tool {
         Tool::None => None,
@@ -329,10 +268,13 @@ fn show_tool(ui: &mut Ui, tool: Tool, e: ToolsEdit, v: &ToolsView) -> Option<Pan
         Tool::Roster => crate::ui::tools::roster_panel::show(
             ui,
             &mut e.kit.roster,
-            v.st.roster.as_deref(),
-            v.running,
-            v.st.rules.active,
-            v.lang,
+            crate::ui::tools::roster_panel::Shown {
+                view: v.st.roster.as_deref(),
+                running: v.running,
+                rules_on: v.st.rules.active,
+                lang: v.lang,
+                buttons: !header_buttons,
+            },
         ),
     }
 }

@@ -6,6 +6,7 @@ use super::settings::TabSettings;
 use crate::net::{Role, SessionConfig, addr};
 use crate::ui::common::address_field;
 use crate::ui::common::lang::ui_loader;
+use crate::ui::pickers::crowd_picker::SingleOnly;
 use egui::Ui;
 use i18n_embed_fl::fl;
 
@@ -57,12 +58,23 @@ fn families_differ(s: &TabSettings) -> bool {
     !local.is_empty() && !s.host.trim().is_empty() && dest_unix != addr::is_unix(local)
 }
 
+/// A unix socket, or a fixed local port or address: a single source only (each source
+/// of a crowd binds a port of its own).
+pub fn single_only(s: &TabSettings) -> Option<SingleOnly> {
+    if addr::is_unix(&s.host) || addr::is_unix(s.local.trim()) {
+        Some(SingleOnly::Layers)
+    } else if !s.local.trim().is_empty() {
+        Some(SingleOnly::OwnPort)
+    } else {
+        None
+    }
+}
+
 /// The destination the fields name (HOST:PORT), when they are valid.
 pub fn destination(s: &TabSettings) -> Option<String> {
     super::field_address(s, false)
 }
 
-/// The session the fields describe.
 /// The session the fields describe (with no destination yet when its fields are not valid).
 pub fn config(s: &TabSettings) -> Option<SessionConfig> {
     let mut cfg = SessionConfig::new(Role::UdpSender, destination(s).unwrap_or_default());

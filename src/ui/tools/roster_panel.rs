@@ -123,29 +123,46 @@ fn verdict(lang: Lang, v: &Verdict) -> (String, egui::Color32) {
     (text, color)
 }
 
-/// The tool. `running`: the server runs; `view`: the runtime's table; `rules_on`: the
-/// tab's Auto-reply answers too (each student would get two replies: said).
-pub fn show(
-    ui: &mut Ui,
-    form: &mut RosterForm,
-    view: Option<&RosterView>,
-    running: bool,
-    rules_on: bool,
-    lang: Lang,
-) -> Option<PanelAction> {
+/// What the tool shows besides its form: the runtime's table, whether the server runs,
+/// whether the tab's Auto-reply answers too (each student would get two replies: said),
+/// and whether the buttons are drawn here (a compact tab has them in the panel's title).
+pub struct Shown<'a> {
+    pub view: Option<&'a RosterView>,
+    pub running: bool,
+    pub rules_on: bool,
+    pub lang: Lang,
+    pub buttons: bool,
+}
+
+/// The tool.
+pub fn show(ui: &mut Ui, form: &mut RosterForm, s: Shown) -> Option<PanelAction> {
+    let Shown {
+        view,
+        running,
+        rules_on,
+        lang,
+        buttons: with_buttons,
+    } = s;
     let checking = view.is_some_and(|v| v.running);
     let problems = form.spec(lang).err().unwrap_or_default();
     // The buttons first, so Start is in reach in a short panel.
-    let can_start = running && !problems.any();
-    let action = ui
-        .horizontal_wrapped(|ui| buttons(ui, form, view, running, can_start, lang))
-        .inner;
+    let action = if with_buttons {
+        ui.horizontal_wrapped(|ui| buttons(ui, form, view, running, lang))
+            .inner
+    } else {
+        None
+    };
     if rules_on && !form.reply.is_empty() {
         let warn = fl!(loader(lang), "roster-rules-also-reply");
         ui.label(RichText::new(warn).color(crate::ui::common::style::NOTE_AMBER));
     }
     if checking {
-        checking_note(ui, form, lang);
+        // With the buttons in the title, the exercise is the summary's hover: the rows
+        // get the line.
+        if with_buttons {
+            let line = checking_line(form, lang);
+            crate::ui::common::layout::one_line_note(ui, RichText::new(line).weak());
+        }
     } else {
         ui.label(RichText::new(fl!(loader(lang), "roster-intro")).weak());
         form_grid(ui, form, &problems, lang);
@@ -156,17 +173,17 @@ pub fn show(
     action
 }
 
-/// Start (or Stop while checking), Export CSV and the count passed. `can_start`: the
-/// server runs and the exercise is good.
-fn buttons(
+/// Start (or Stop while checking), Export CSV and the count passed (the exercise on its
+/// hover while checking). Start needs the server running and the exercise good.
+pub fn buttons(
     ui: &mut Ui,
     form: &RosterForm,
     view: Option<&RosterView>,
     running: bool,
-    can_start: bool,
     lang: Lang,
 ) -> Option<PanelAction> {
     let checking = view.is_some_and(|v| v.running);
+    let can_start = running && form.spec(lang).is_ok();
     let l = loader(lang);
     let mut action = None;
     if checking {
@@ -197,7 +214,7 @@ fn buttons(
         ));
     }
     if let Some(v) = view {
-        ui.label(
+        let summary = ui.label(
             RichText::new(fl!(
                 l,
                 "roster-summary",
@@ -206,16 +223,19 @@ fn buttons(
             ))
             .strong(),
         );
+        if checking {
+            summary.on_hover_text(checking_line(form, lang));
+        }
     }
     action
 }
 
-/// While checking, the exercise is one line, so the table gets the panel's rows.
-fn checking_note(ui: &mut Ui, form: &RosterForm, lang: Lang) {
+/// While checking, the exercise in one line, so the table gets the panel's rows.
+fn checking_line(form: &RosterForm, lang: Lang) -> String {
     let l = loader(lang);
     let expect = form.expect_words(lang);
     let (expect, within) = (expect.as_str(), form.within_s.as_str());
-    let line = match form.reply.trim() {
+    match form.reply.trim() {
         "" => fl!(
             l,
             "roster-checking-message",
@@ -229,24 +249,29 @@ fn checking_note(ui: &mut Ui, form: &RosterForm, lang: Lang) {
             reply = reply,
             within = within
         ),
-    };
-    crate::ui::common::layout::one_line_note(ui, RichText::new(line).weak());
+    }
 }
 
 /// One row per client: its address, student number, verdict, time and bytes.
 fn table(ui: &mut Ui, v: &RosterView, lang: Lang) {
     let l = loader(lang);
+    // Rows closer than a form's: more students in a short panel.
+    let gap = ui.spacing().item_spacing.x;
+    let line = ui.text_style_height(&egui::TextStyle::Body);
     egui::Grid::new("roster-table")
         .striped(true)
+        .spacing([gap, 2.0])
+        .min_row_height(line)
         .num_columns(7)
         .show(ui, |ui| {
+            // Who and how first: a narrow panel shows them, the rest scrolls in.
             let heads = [
                 fl!(l, "roster-col-client"),
-                fl!(l, "roster-col-address"),
                 fl!(l, "roster-col-student"),
-                fl!(l, "roster-col-message"),
                 fl!(l, "roster-col-result"),
+                fl!(l, "roster-col-message"),
                 fl!(l, "roster-col-time"),
+                fl!(l, "roster-col-address"),
                 fl!(l, "roster-col-bytes"),
             ];
             for h in heads {
@@ -255,17 +280,12 @@ fn table(ui: &mut Ui, v: &RosterView, lang: Lang) {
             ui.end_row();
             for r in &v.rows {
                 ui.label(format!("#{}", r.client));
-                ui.label(
-                    r.peer
-                        .map(|p| crate::i18n::addr_in(lang, &p))
-                        .unwrap_or_default(),
-                );
                 ui.label(r.student.clone().unwrap_or_else(|| "–".into()));
+                let (text, color) = verdict(lang, &r.verdict);
+                ui.label(RichText::new(text).color(color));
                 let sent = r.message.as_deref().unwrap_or("–");
                 ui.add(egui::Label::new(sent).truncate())
                     .on_hover_text(sent);
-                let (text, color) = verdict(lang, &r.verdict);
-                ui.label(RichText::new(text).color(color));
                 ui.label(match r.took {
                     None => String::new(),
                     Some(d) if d < Duration::from_secs(1) => {
@@ -277,6 +297,11 @@ fn table(ui: &mut Ui, v: &RosterView, lang: Lang) {
                         fl!(l, "roster-seconds", s = s)
                     }
                 });
+                ui.label(
+                    r.peer
+                        .map(|p| crate::i18n::addr_in(lang, &p))
+                        .unwrap_or_default(),
+                );
                 ui.label(fl!(l, "roster-bytes", rx = r.rx_bytes, tx = r.tx_bytes));
                 ui.end_row();
             }
