@@ -37,8 +37,6 @@ impl Default for CrowdForm {
 pub enum SingleOnly {
     /// TLS, WebSocket or a unix socket (not available in a crowd yet).
     Layers,
-    /// A fixed local port or address (each source of a crowd binds its own).
-    OwnPort,
 }
 
 /// What is wrong with the fields.
@@ -176,9 +174,6 @@ pub fn fields(
                 Some(CrowdProblem::NotWith(SingleOnly::Layers)) => {
                     error_label(ui, &fl!(l, "crowd-not-with-layers"))
                 }
-                Some(CrowdProblem::NotWith(SingleOnly::OwnPort)) => {
-                    error_label(ui, &fl!(l, "crowd-not-with-bind"))
-                }
                 _ => {}
             }
         })
@@ -255,10 +250,6 @@ mod tests {
         assert_eq!(
             f("5", "").config(Some(SingleOnly::Layers), false),
             Err(CrowdProblem::NotWith(SingleOnly::Layers))
-        );
-        assert_eq!(
-            f("5", "").config(Some(SingleOnly::OwnPort), false),
-            Err(CrowdProblem::NotWith(SingleOnly::OwnPort))
         );
         // Both fields wrong: each is said under its own field.
         assert_eq!(

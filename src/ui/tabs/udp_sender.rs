@@ -36,13 +36,20 @@ pub fn fields(
         );
     }
     ui.separator();
+    // A crowd: each source binds a port of its own, so the local port waits (kept for
+    // when the crowd is one source again) and is said to.
+    let crowd = crowd_on(s);
     let ok = address_field::optional_bind_field(
         ui,
         &fl!(ui_loader(ui), "field-local-port"),
         &mut s.local,
-        editable,
+        editable && !crowd,
         failure,
-    );
+    ) || crowd;
+    if crowd && !s.local.trim().is_empty() {
+        let note = fl!(ui_loader(ui), "crowd-own-ports");
+        ui.label(egui::RichText::new(note).weak().small());
+    }
     if families_differ(s) {
         address_field::error_label(ui, &fl!(ui_loader(ui), "field-unix-mixed"));
         return false;
@@ -58,16 +65,19 @@ fn families_differ(s: &TabSettings) -> bool {
     !local.is_empty() && !s.host.trim().is_empty() && dest_unix != addr::is_unix(local)
 }
 
-/// A unix socket, or a fixed local port or address: a single source only (each source
-/// of a crowd binds a port of its own).
+/// A unix socket: a single source only.
 pub fn single_only(s: &TabSettings) -> Option<SingleOnly> {
-    if addr::is_unix(&s.host) || addr::is_unix(s.local.trim()) {
-        Some(SingleOnly::Layers)
-    } else if !s.local.trim().is_empty() {
-        Some(SingleOnly::OwnPort)
-    } else {
-        None
-    }
+    (addr::is_unix(&s.host) || addr::is_unix(s.local.trim())).then_some(SingleOnly::Layers)
+}
+
+/// More than one source asked for (each binds a port of its own: the local port is not
+/// used).
+fn crowd_on(s: &TabSettings) -> bool {
+    s.crowd
+        .connections
+        .trim()
+        .parse::<u64>()
+        .is_ok_and(|n| n > 1)
 }
 
 /// The destination the fields name (HOST:PORT), when they are valid.
@@ -82,7 +92,7 @@ pub fn config(s: &TabSettings) -> Option<SessionConfig> {
         return None;
     }
     let local = s.local.trim();
-    if !local.is_empty() {
+    if !local.is_empty() && !crowd_on(s) {
         if let Some(r) = addr::unix(local) {
             r.ok()?;
         } else if local.chars().all(|c| c.is_ascii_digit()) {
