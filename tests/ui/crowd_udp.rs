@@ -80,6 +80,7 @@ fn twenty_sources(mut h: Harness<'static, App>, w: &Words) {
     // and Bind goes ahead.
     assert!(!h.state().panel(Role::UdpSender).settings.local.is_empty());
     assert!(h.query_by_label_contains(w.own_port).is_some());
+    assert!(is_disabled(&h, w.local), "the local port waits");
     assert!(!is_disabled(&h, w.bind));
     set_field(&mut h, w.hello, "hi {conn} {seq}");
     h.get_by_label(w.bind).click();

@@ -39,13 +39,13 @@ pub fn fields(
     // A crowd: each source binds a port of its own, so the local port waits (kept for
     // when the crowd is one source again) and is said to.
     let crowd = crowd_on(s);
-    let ok = address_field::optional_bind_field(
-        ui,
-        &fl!(ui_loader(ui), "field-local-port"),
-        &mut s.local,
-        editable && !crowd,
-        failure,
-    ) || crowd;
+    let label = fl!(ui_loader(ui), "field-local-port");
+    let ok = ui
+        .add_enabled_ui(!crowd, |ui| {
+            address_field::optional_bind_field(ui, &label, &mut s.local, editable, failure)
+        })
+        .inner
+        || crowd;
     if crowd && !s.local.trim().is_empty() {
         let note = fl!(ui_loader(ui), "crowd-own-ports");
         ui.label(egui::RichText::new(note).weak().small());
