@@ -1604,6 +1604,7 @@ crowd-bad-ramp = Give new connections a second: a number, 0 or more.
 crowd-not-with-layers = A crowd does not speak TLS, WebSocket or unix sockets yet: give 1 connection.
 crowd-own-ports = A crowd: each source binds a port of its own (this local port is used again with 1 source).
 crowd-title = Crowd
+crowd-reopens = · { $n } opened again (a sequence's connect)
 crowd-counts = { $planned } planned · { $connecting } connecting · { $open } open (at most { $max_open }) · { $closed } closed · { $failed } failed to open · { $not_started } not started
 crowd-connect-time = Connect time: p50 { $p50 } · p95 { $p95 } · p99 { $p99 }
 crowd-replies = { $sends } sent · { $replies } replies · latency p50 { $p50 } · p95 { $p95 } · p99 { $p99 }

@@ -1536,6 +1536,7 @@ crowd-bad-ramp = 请填每秒新建的连接数：0 或更大的数。
 crowd-not-with-layers = 多连接暂不支持 TLS、WebSocket 或 Unix 套接字：请填 1 个连接。
 crowd-own-ports = 多个源：每个源各自绑定自己的端口（只填 1 个源时才使用这个本地端口）。
 crowd-title = 多连接
+crowd-reopens = · 重新连接 { $n } 次（序列的 connect 步骤）
 crowd-counts = 计划 { $planned } · 连接中 { $connecting } · 已连接 { $open }（最多同时 { $max_open }）· 已关闭 { $closed } · 未能连接 { $failed } · 未开始 { $not_started }
 crowd-connect-time = 连接耗时：p50 { $p50 } · p95 { $p95 } · p99 { $p99 }
 crowd-replies = 已发送 { $sends } · 回复 { $replies } · 延迟 p50 { $p50 } · p95 { $p95 } · p99 { $p99 }

@@ -126,6 +126,11 @@ fn run_with_a_crowd_shows_the_per_connection_summary() {
     let c = p.st.crowd.clone().unwrap();
     assert_eq!((c.opened, c.reopens, c.failed.total()), (10, 4, 0), "{c:?}");
     assert!(h.query_by_label_contains("not for a crowd").is_none());
+    settle(&mut h);
+    assert!(
+        h.query_by_label_contains("4 opened again").is_some(),
+        "the tab's counts say the reopens"
+    );
 }
 
 #[test]

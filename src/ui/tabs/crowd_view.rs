@@ -34,6 +34,10 @@ pub fn show(ui: &mut Ui, lang: Lang, v: &CrowdView) {
         } else {
             counts
         });
+        // A sequence's connect steps open connections again.
+        if v.reopens > 0 {
+            ui.label(fl!(l, "crowd-reopens", n = v.reopens));
+        }
     });
     ui.horizontal_wrapped(|ui| {
         let c = &v.connect;
