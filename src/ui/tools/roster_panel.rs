@@ -284,8 +284,12 @@ fn table(ui: &mut Ui, v: &RosterView, lang: Lang) {
                 let (text, color) = verdict(lang, &r.verdict);
                 ui.label(RichText::new(text).color(color));
                 let sent = r.message.as_deref().unwrap_or("–");
-                ui.add(egui::Label::new(sent).truncate())
-                    .on_hover_text(sent);
+                // Room for a short greeting ("10 你好") before the cut; the whole on hover.
+                ui.scope(|ui| {
+                    ui.set_min_width(SENT_MIN_W);
+                    ui.add(egui::Label::new(sent).truncate())
+                        .on_hover_text(sent);
+                });
                 ui.label(match r.took {
                     None => String::new(),
                     Some(d) if d < Duration::from_secs(1) => {
@@ -367,3 +371,6 @@ fn form_grid(ui: &mut Ui, form: &mut RosterForm, problems: &FormProblems, lang: 
             }
         });
 }
+
+/// The Sent column's least width before its text is cut (about ten characters).
+const SENT_MIN_W: f32 = 96.0;
