@@ -237,6 +237,28 @@ fn nofile() -> (Option<u64>, Option<u64>) {
     (None, None)
 }
 
+/// The crowd's destination (its first address), or None once the session has been told
+/// why not (`cannot`: the message's start, e.g. "cannot connect to 10.0.0.9:502").
+pub(crate) fn destination(
+    cfg: &crate::net::SessionConfig,
+    ctx: &mut crate::net::worker::Ctx,
+    cannot: &str,
+) -> Option<std::net::SocketAddr> {
+    match crate::net::addr::resolve(&cfg.address) {
+        Ok(v) if !v.is_empty() => Some(v[0]),
+        Ok(_) | Err(_) => {
+            let kind = crate::net::error::resolve_failure_kind(&cfg.address);
+            ctx.error(
+                None,
+                None,
+                kind,
+                format!("{cannot}: the address does not resolve"),
+            );
+            None
+        }
+    }
+}
+
 /// A crowd of `n` needs about `n` descriptors: the soft RLIMIT_NOFILE is raised towards
 /// the hard limit when it is lower (as a shell's `ulimit -n` would); past the hard limit
 /// the connections that find none fail with [`ErrorKind::TooManyOpenFiles`], told.

@@ -4,8 +4,7 @@
 //! new ephemeral port), under the same number.
 
 use super::{READ_BUF, READS_PER_TURN, Ramp, failure};
-use crate::net::addr;
-use crate::net::error::{ErrorKind, Op, resolve_failure_kind};
+use crate::net::error::{ErrorKind, Op};
 use crate::net::udp::icmp;
 use crate::net::worker::{Ctx, TICK, WAKER};
 use crate::net::{CloseReason, ClosedBy, Command, EventKind, SessionConfig};
@@ -35,17 +34,9 @@ pub(crate) fn run(cfg: &SessionConfig, poll: Poll, ctx: &mut Ctx) {
         return;
     };
     super::raise_nofile(crowd_cfg.connections);
-    let dest = match addr::resolve(&cfg.address) {
-        Ok(v) if !v.is_empty() => v[0],
-        Ok(_) | Err(_) => {
-            ctx.error(
-                None,
-                None,
-                resolve_failure_kind(&cfg.address),
-                format!("destination {}: the address does not resolve", cfg.address),
-            );
-            return;
-        }
+    let cannot = format!("destination {}", cfg.address);
+    let Some(dest) = super::destination(cfg, ctx, &cannot) else {
+        return;
     };
     let mut c = Crowd {
         cfg,

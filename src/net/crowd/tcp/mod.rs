@@ -5,8 +5,7 @@
 use super::{OUT_CAP, READ_BUF, READS_PER_TURN, Ramp, failure};
 
 mod commands;
-use crate::net::addr;
-use crate::net::error::{ErrorKind, Op, resolve_failure_kind};
+use crate::net::error::{ErrorKind, Op};
 use crate::net::worker::{Ctx, TICK, WAKER};
 use crate::net::{CloseReason, ClosedBy, EventKind, ResetReason, SessionConfig};
 use mio::{Events, Interest, Poll, Token};
@@ -57,20 +56,9 @@ pub(crate) fn run(cfg: &SessionConfig, poll: Poll, ctx: &mut Ctx) {
         return;
     };
     super::raise_nofile(crowd_cfg.connections);
-    let target = match addr::resolve(&cfg.address) {
-        Ok(v) if !v.is_empty() => v[0],
-        Ok(_) | Err(_) => {
-            ctx.error(
-                None,
-                None,
-                resolve_failure_kind(&cfg.address),
-                format!(
-                    "cannot connect to {}: the address does not resolve",
-                    cfg.address
-                ),
-            );
-            return;
-        }
+    let cannot = format!("cannot connect to {}", cfg.address);
+    let Some(target) = super::destination(cfg, ctx, &cannot) else {
+        return;
     };
     let mut c = Crowd {
         cfg,
