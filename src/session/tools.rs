@@ -251,10 +251,14 @@ impl Tools {
         self.fin.set(session, hold);
     }
 
-    /// The encoding changed: the rules match and reply in the new one.
-    pub fn set_encoding(&mut self, enc: Encoding) {
+    /// The encoding changed: the rules match and reply in the new one, and the roster
+    /// reads its students again in it (a GBK class on a UTF-8 tab, switched).
+    pub fn set_encoding(&mut self, enc: Encoding, session: Option<&Session>, now: Instant) {
         if let Some(r) = &mut self.responder {
             r.set_encoding(enc);
+        }
+        if let Some(r) = &mut self.roster {
+            r.set_encoding(enc, session, now);
         }
     }
 

@@ -225,3 +225,57 @@ fn the_simple_form_takes_what_students_type_and_tells_failures_apart() {
         Some("2024004")
     );
 }
+
+/// A GBK class on a UTF-8 tab: students fail as wrong text; the teacher switches the tab
+/// to GBK and the roster reads what they sent again: they pass and get the reply in GBK.
+#[test]
+fn switching_the_encoding_reads_the_students_again() {
+    let rt = socket_tester::session::Runtime::new(
+        Role::TcpServer,
+        socket_tester::session::RuntimeOptions {
+            spool_dir: None,
+            notify: None,
+            encoding: Some(Encoding::UTF_8),
+        },
+    );
+    rt.start(
+        SessionConfig::new(Role::TcpServer, "127.0.0.1:0"),
+        Default::default(),
+        None,
+    );
+    let st = wait_runtime(&rt, "listening", |st, _| st.local.is_some());
+    let port = st.local.unwrap().port();
+    rt.send(Control::StartRoster(Box::new(RosterSpec {
+        check: RosterCheck::Text {
+            text: "你好".into(),
+            number: true,
+        },
+        reply: Some("收到啦我反馈".into()),
+        within: Duration::from_secs(20),
+    })));
+    wait_runtime(&rt, "checking", |st, _| st.roster.is_some());
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let (b, _, _) = encoding_rs::GBK.encode("学号:2024001 你好");
+    s.write_all(&b).unwrap();
+    wait_runtime(&rt, "wrong text in UTF-8", |st, _| {
+        st.roster.as_ref().is_some_and(|r| {
+            r.rows
+                .first()
+                .is_some_and(|x| x.verdict == Verdict::WrongText)
+        })
+    });
+    rt.send(Control::SetEncoding(Encoding::GBK));
+    let st = wait_runtime(&rt, "passed in GBK", |st, _| {
+        st.roster
+            .as_ref()
+            .is_some_and(|r| r.rows.first().is_some_and(|x| x.verdict == Verdict::Passed))
+    });
+    let row = st.roster.unwrap().rows[0].clone();
+    assert_eq!(row.student.as_deref(), Some("2024001"));
+    assert_eq!(row.message.as_deref(), Some("学号:2024001 你好"));
+    let want = encoding_rs::GBK.encode("收到啦我反馈").0.into_owned();
+    let mut got = vec![0u8; want.len()];
+    s.read_exact(&mut got).unwrap();
+    assert_eq!(got, want, "the reply in GBK");
+}

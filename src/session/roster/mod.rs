@@ -97,6 +97,8 @@ struct Client {
     buf: MatchWindow,
     /// The reply's bytes, while it is on its way.
     reply: Option<Vec<u8>>,
+    /// The connection ended (nothing more can be sent to it).
+    ended: bool,
 }
 
 /// The running roster.
@@ -118,6 +120,26 @@ impl Roster {
             clients: BTreeMap::new(),
             dirty: true,
         })
+    }
+
+    /// The tab's encoding changed: what each student not yet passed has sent is read
+    /// again in it (a wrong text may now pass and get its reply, in the new encoding).
+    pub fn set_encoding(&mut self, enc: Encoding, session: Option<&Session>, now: Instant) {
+        if enc == self.enc {
+            return;
+        }
+        self.enc = enc;
+        let Some(session) = session else { return };
+        for c in self.clients.values_mut() {
+            let open = matches!(
+                c.row.verdict,
+                Verdict::Waiting | Verdict::WrongText | Verdict::NoNumber
+            );
+            if open && !c.ended && c.row.rx_bytes > 0 {
+                judge(c, &[], &self.check, &self.spec, enc, session, now);
+            }
+        }
+        self.dirty = true;
     }
 
     fn done(row: &mut RosterRow, v: Verdict, since: Instant, now: Instant) {
@@ -146,6 +168,7 @@ impl Roster {
                         since: now,
                         buf: MatchWindow::new(ROSTER_WINDOW),
                         reply: None,
+                        ended: false,
                     },
                 );
             }
@@ -175,6 +198,7 @@ impl Roster {
                 let Some(c) = self.clients.get_mut(&id) else {
                     return;
                 };
+                c.ended = true;
                 // A wrong text or a missing number stays the reason: it says more than
                 // that the student left.
                 if matches!(c.row.verdict, Verdict::Waiting | Verdict::Replying) {

@@ -344,7 +344,8 @@ impl Runner {
         if let Some(s) = &self.session {
             s.send(Command::SetEncoding(enc));
         }
-        self.tools.set_encoding(enc);
+        self.tools
+            .set_encoding(enc, self.session.as_ref(), Instant::now());
         self.news = true;
     }
 
