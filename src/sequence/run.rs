@@ -60,6 +60,8 @@ pub struct SequenceRun {
     /// Each send step's own template state (its `{seq}` counts 1, 2, 3 … across the rounds
     /// of a repeat), by the step's [`Step::origin`].
     ctxs: BTreeMap<usize, TemplateCtx>,
+    /// `{conn}` in its sends: a crowd's member number (1 for a single connection).
+    conn: u64,
     results: Vec<StepResult>,
     done: bool,
 }
@@ -82,9 +84,16 @@ impl SequenceRun {
             last_send: None,
             vars: BTreeMap::new(),
             ctxs: BTreeMap::new(),
+            conn: 1,
             results: Vec::new(),
             done: false,
         }
+    }
+
+    /// The run of a crowd's member `id`: its sends' `{conn}` is `id`.
+    pub fn with_conn(mut self, id: u64) -> SequenceRun {
+        self.conn = id;
+        self
     }
 
     pub fn sequence(&self) -> &Sequence {
@@ -267,10 +276,12 @@ impl SequenceRun {
         }
         if template {
             let enc = self.seq.encoding;
-            let ctx = self
-                .ctxs
-                .entry(origin)
-                .or_insert_with(|| TemplateCtx::new(enc, false));
+            let conn = self.conn;
+            let ctx = self.ctxs.entry(origin).or_insert_with(|| {
+                let mut c = TemplateCtx::new(enc, false);
+                c.conn = conn;
+                c
+            });
             let parsed = if hex {
                 Template::parse_hex(&t)
             } else {

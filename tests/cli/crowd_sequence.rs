@@ -271,3 +271,43 @@ fn a_udp_crowd_runs_the_sequence_per_source() {
     assert_eq!(lines.until("SOURCES "), "SOURCES 50");
     let _ = py.wait();
 }
+
+/// `{conn}` in a sequence's send is each connection's own number (the record shows what
+/// each one sent).
+#[test]
+fn conn_in_a_sequence_is_each_connections_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut py, _lines, port) = python(ECHO, &["2", "0"]);
+    let seq = dir.path().join("id.toml");
+    std::fs::write(
+        &seq,
+        "name = \"id\"\nprotocol = \"tcp\"\n[[step]]\nsend = \"ID {conn} {seq}\\n\"\ntemplate = true\n[[step]]\nexpect = \"ID \"\ntimeout = \"2s\"\n[[step]]\nclose = true\n",
+    )
+    .unwrap();
+    let record = dir.path().join("rec.jsonl");
+    let o = bin()
+        .arg("run")
+        .arg(&seq)
+        .args(["--to", &format!("127.0.0.1:{port}"), "--connections", "5"])
+        .arg("--record")
+        .arg(&record)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    let sent: BTreeSet<(u64, String)> = std::fs::read_to_string(&record)
+        .unwrap()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|r| r["event"] == "tx")
+        .map(|r| {
+            (
+                r["client"].as_u64().unwrap_or(0),
+                r["text"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let want: BTreeSet<(u64, String)> = (1..=5).map(|k| (k, format!("ID {k} 1\n"))).collect();
+    assert_eq!(sent, want);
+    let _ = py.wait();
+}

@@ -206,7 +206,8 @@ impl CrowdSeq {
                     self.seq.clone(),
                     Some(self.compiled.clone()),
                     MEMBER_WINDOW,
-                );
+                )
+                .with_conn(id);
                 self.members[i] = Member::Running(Box::new(run));
                 self.view.waiting = self.view.waiting.saturating_sub(1);
                 self.view.running += 1;
