@@ -112,12 +112,39 @@ pub(super) fn wait_status(
     }
 }
 
+/// Ctrl-C and SIGTERM, as a channel: a run told to stop stops its sequence (the rest
+/// skipped, or not finished) and still prints its summary and writes its report.
+pub(super) fn interrupts() -> crossbeam_channel::Receiver<()> {
+    let (tx, rx) = crossbeam_channel::bounded::<()>(1);
+    let _ = ctrlc::set_handler(move || {
+        let _ = tx.try_send(());
+    });
+    rx
+}
+
+/// A `--junit` path that cannot be written, said before anything runs.
+fn junit_unwritable(path: &Path) -> Option<String> {
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    if path.is_dir() {
+        return Some(format!("{} is a folder", path.display()));
+    }
+    match parent {
+        Some(p) if !p.is_dir() => Some(format!("the folder {} does not exist", p.display())),
+        _ => None,
+    }
+}
+
 /// Runs the sequence; returns the exit code.
 pub fn run_cli(args: &RunArgs) -> i32 {
     let (seq, to) = match load(args) {
         Ok(x) => x,
         Err(code) => return code,
     };
+    if let Some(why) = args.junit.and_then(junit_unwritable) {
+        eprintln!("error: --junit: cannot write the report: {why}");
+        return 2;
+    }
+    let stop = interrupts();
     if let Some(n) = args.connections.filter(|&n| n > 1) {
         let crowd = match crate::net::crowd::CrowdConfig::new(n, args.ramp) {
             Ok(c) => c,
@@ -130,7 +157,7 @@ pub fn run_cli(args: &RunArgs) -> i32 {
             eprintln!("error: {e}");
             return 2;
         }
-        return super::crowd_cli::run_crowd(&seq, &to, crowd, args);
+        return super::crowd_cli::run_crowd(&seq, &to, crowd, args, &stop);
     }
     let started = Instant::now();
     let role = match seq.proto {
@@ -156,7 +183,7 @@ pub fn run_cli(args: &RunArgs) -> i32 {
             run: Box::new(run),
             step: false,
         });
-        follow(&rt, &woken, seq.encoding)
+        follow(&rt, &woken, seq.encoding, &stop)
     } else {
         // It never got ready: the first step fails with why, the rest are skipped.
         let why = match st.state {
@@ -186,9 +213,17 @@ pub fn run_cli(args: &RunArgs) -> i32 {
 }
 
 /// Prints each step as it ends, until the sequence is done; its results.
-fn follow(rt: &Runtime, woken: &crossbeam_channel::Receiver<()>, enc: Encoding) -> Vec<StepResult> {
+fn follow(
+    rt: &Runtime,
+    woken: &crossbeam_channel::Receiver<()>,
+    enc: Encoding,
+    stop: &crossbeam_channel::Receiver<()>,
+) -> Vec<StepResult> {
     let mut shown = 0;
     loop {
+        if stop.try_recv().is_ok() {
+            rt.send(Control::StopSequence);
+        }
         let st = wait_status(
             rt,
             woken,

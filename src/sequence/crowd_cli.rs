@@ -25,7 +25,13 @@ pub fn refuse(to: &str) -> Result<(), String> {
 }
 
 /// Runs `seq` once per connection of `crowd`; returns the exit code.
-pub fn run_crowd(seq: &Sequence, to: &str, crowd: CrowdConfig, args: &RunArgs) -> i32 {
+pub fn run_crowd(
+    seq: &Sequence,
+    to: &str,
+    crowd: CrowdConfig,
+    args: &RunArgs,
+    stop: &crossbeam_channel::Receiver<()>,
+) -> i32 {
     let started = Instant::now();
     let role = match seq.proto {
         Proto::Tcp => Role::TcpClient,
@@ -46,8 +52,19 @@ pub fn run_crowd(seq: &Sequence, to: &str, crowd: CrowdConfig, args: &RunArgs) -
     });
     let mut printed = Instant::now();
     let done = |st: &crate::session::Status| st.crowd_sequence.as_ref().is_some_and(|s| s.done);
+    let mut stopping = false;
     loop {
-        let until = Some(printed + Duration::from_secs(1));
+        // Ctrl-C / SIGTERM: what runs is stopped (counted not finished), then the summary
+        // and the report as at the end.
+        if !stopping && stop.try_recv().is_ok() {
+            stopping = true;
+            rt.send(Control::StopSequence);
+        }
+        let until = Some(if stopping {
+            Instant::now() + Duration::from_millis(100)
+        } else {
+            printed + Duration::from_secs(1)
+        });
         let st = wait_status(&rt, &woken, until, done);
         if done(&st) || rt.is_finished() {
             break;

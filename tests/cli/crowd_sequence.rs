@@ -311,3 +311,77 @@ fn conn_in_a_sequence_is_each_connections_number() {
     assert_eq!(sent, want);
     let _ = py.wait();
 }
+
+/// Ctrl-C (or SIGTERM, as a CI job's cancel sends) during `run`: the sequence stops, and
+/// the summary and the JUnit report are still written, saying what did not finish.
+#[test]
+fn an_interrupted_run_still_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut py, _lines, port) = python(ECHO, &["4", "0"]);
+    let seq = dir.path().join("long.toml");
+    std::fs::write(
+        &seq,
+        "name = \"long\"\nprotocol = \"tcp\"\n[[step]]\nsend = \"hi\\n\"\n[[step]]\nwait = \"20s\"\n[[step]]\nclose = true\n",
+    )
+    .unwrap();
+    for (connections, junit) in [("3", "crowd.xml"), ("1", "single.xml")] {
+        let report = dir.path().join(junit);
+        let mut child = bin()
+            .arg("run")
+            .arg(&seq)
+            .args([
+                "--to",
+                &format!("127.0.0.1:{port}"),
+                "--connections",
+                connections,
+            ])
+            .arg("--junit")
+            .arg(&report)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        let killed = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let out = child.wait_with_output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{connections}: {text}");
+        assert!(
+            text.contains("long: "),
+            "{connections}: the summary: {text}"
+        );
+        let xml = std::fs::read_to_string(&report).expect("the report was written");
+        assert!(xml.contains("<testsuite"), "{xml}");
+    }
+    let _ = py.kill();
+}
+
+/// A `--junit` path that cannot be written is said before anything connects (exit 2).
+#[test]
+fn an_unwritable_junit_path_is_refused_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let seq = dir.path().join("s.toml");
+    std::fs::write(
+        &seq,
+        "name = \"s\"\nprotocol = \"tcp\"\n[[step]]\nsend = \"hi\"\n",
+    )
+    .unwrap();
+    let missing = dir.path().join("no-such-folder").join("r.xml");
+    let o = bin()
+        .arg("run")
+        .arg(&seq)
+        .args(["--to", "127.0.0.1:1", "--junit"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--junit") && err.contains("does not exist"),
+        "{err}"
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).is_empty(), "nothing ran");
+}
