@@ -326,7 +326,7 @@ fn an_interrupted_run_still_reports() {
     .unwrap();
     for (connections, junit) in [("3", "crowd.xml"), ("1", "single.xml")] {
         let report = dir.path().join(junit);
-        let mut child = bin()
+        let child = bin()
             .arg("run")
             .arg(&seq)
             .args([
