@@ -1626,7 +1626,10 @@ seq-crowd-running = Per connection: { $passed } passed, { $failed } failed, { $r
 seq-crowd-all-passed = All { $planned } connections passed
 seq-crowd-done = { $planned } connections: { $passed } passed, { $failed } failed, { $unfinished } did not finish
 seq-crowd-by-step = Failures by step:
-seq-crowd-step-row = Step { $label } ({ $what }): { $why }: { $n } connections
+seq-crowd-step-row = Step { $label } ({ $what }): { $why }: { $n ->
+    [one] { $n } connection
+   *[other] { $n } connections
+}
 seq-crowd-kind-timed-out = timed out
 seq-crowd-kind-closed = the connection ended
 seq-crowd-kind-no-answer = no answer

@@ -134,9 +134,10 @@ fn describe(a: &Action) -> String {
             }
         }
         Action::Wait(d) => format!("wait {}", humantime::format_duration(*d)),
+        // On one line whatever the matcher holds (a regex may hold a newline).
         Action::Expect { matcher, timeout } => format!(
             "expect {} within {}",
-            matcher.describe(),
+            crate::codec::visible(&matcher.describe()),
             humantime::format_duration(*timeout)
         ),
         Action::Connect => "connect".into(),

@@ -26,7 +26,10 @@ pub(super) fn kind_label(lang: Lang, k: ExpectKind) -> String {
 pub(super) fn describe(lang: Lang, a: &Action) -> String {
     let l = loader(lang);
     match a {
-        Action::Send { text, .. } => fl!(l, "seq-desc-send", text = format!("{text:?}")),
+        Action::Send { text, .. } => {
+            let text = format!("\"{}\"", crate::codec::visible(text));
+            fl!(l, "seq-desc-send", text = text)
+        }
         Action::Wait(d) => fl!(
             l,
             "seq-desc-wait",
@@ -45,7 +48,8 @@ pub(super) fn describe(lang: Lang, a: &Action) -> String {
                 l,
                 "seq-desc-expect",
                 kind = kind_label(lang, kind),
-                value = format!("{:?}", matcher.value()),
+                // As typed (a regex's `\d` stays `\d`), control characters made visible.
+                value = format!("\"{}\"", crate::codec::visible(matcher.value())),
                 timeout = humantime::format_duration(*timeout).to_string()
             )
         }
@@ -67,5 +71,28 @@ pub(super) fn failure_text(lang: Lang, f: &Failure) -> String {
         Failure::NotTcpClient => fl!(l, "seq-fail-not-tcp-client"),
         Failure::Session(ev) => crate::i18n::describe_in(lang, ev),
         Failure::NotReady(s) => fl!(l, "seq-fail-not-ready", s = s),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_step_reads_as_typed_on_one_line() {
+        let a = Action::Expect {
+            matcher: Matcher::Regex("VAL (?P<v>\\d+)\n".into()),
+            timeout: std::time::Duration::from_secs(1),
+        };
+        let d = describe(Lang::En, &a);
+        assert!(d.contains(r#""VAL (?P<v>\d+)\n""#), "{d}");
+        assert!(!d.contains('\n'), "{d}");
+        let send = Action::Send {
+            text: "C:\\x\r\n".into(),
+            hex: false,
+            template: false,
+        };
+        let s = describe(Lang::En, &send);
+        assert!(s.contains(r#""C:\x\r\n""#), "{s}");
     }
 }
