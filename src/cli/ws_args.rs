@@ -114,7 +114,7 @@ pub(super) fn parse_connect(s: &str) -> Result<String, String> {
 fn parse_path(s: &str) -> Result<String, String> {
     if !ws::parse::is_path(s) {
         return Err(format!(
-            "{s:?} is not a path: it starts with / and has no spaces"
+            "{s:?} is not a path: it starts with / and has no spaces and no #fragment"
         ));
     }
     Ok(s.to_string())

@@ -11,7 +11,11 @@ pub fn is_token(s: &str) -> bool {
 
 /// A request path: starts with `/`, no spaces or control characters.
 pub fn is_path(s: &str) -> bool {
-    s.starts_with('/') && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+    // No `#fragment`: it is never sent in a WebSocket request (RFC 6455 section 3).
+    s.starts_with('/')
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '#')
 }
 
 /// `NAME: VALUE` (the name a token, the value without control characters), trimmed.
@@ -53,5 +57,6 @@ mod tests {
         assert_eq!(header("nocolon"), None);
         assert!(is_token("chat.v2") && !is_token("a b") && !is_token(""));
         assert!(is_path("/a?b=1") && !is_path("a") && !is_path("/a b"));
+        assert!(!is_path("/x#frag"), "no fragment");
     }
 }
