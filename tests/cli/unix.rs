@@ -389,6 +389,14 @@ fn udp_recv_names_what_is_at_its_path_and_clears_only_a_stale_socket() {
     );
     assert!(live.exists());
 
+    // A stream socket listening there (the other type): in use, named, left alone.
+    let stream = dir.path().join("stream.sock");
+    let _listening = std::os::unix::net::UnixListener::bind(&stream).unwrap();
+    let (code, out) = run(&stream);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("a socket of the other type there"), "{out}");
+    assert!(stream.exists());
+
     // Left by a program that ended: removed, and the receiver binds.
     let stale = dir.path().join("stale.sock");
     drop(std::os::unix::net::UnixDatagram::bind(&stale).unwrap());

@@ -60,7 +60,20 @@ pub(crate) fn prepare(path: &Path, sock: Kind) -> Result<Prepared, (ErrorKind, S
         Kind::Stream => std::os::unix::net::UnixStream::connect(path).map(drop),
         Kind::Dgram => std::os::unix::net::UnixDatagram::unbound().and_then(|d| d.connect(path)),
     };
+    // EPROTOTYPE: a live socket of the other type (a stream server where a datagram
+    // socket would bind, or the other way round) — in use all the same.
+    let other_type = |e: &io::Error| e.raw_os_error() == Some(libc::EPROTOTYPE);
     match probe {
+        Err(e) if other_type(&e) => Err((
+            ErrorKind::UnixSocketLive,
+            format!(
+                "{cannot}: another program has a socket of the other type there ({}), and it was left alone",
+                match sock {
+                    Kind::Stream => "a datagram socket",
+                    Kind::Dgram => "a stream socket, listening",
+                }
+            ),
+        )),
         Ok(()) => Err((
             ErrorKind::UnixSocketLive,
             format!(
