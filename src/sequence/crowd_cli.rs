@@ -94,8 +94,9 @@ pub fn run_crowd(
     let udp = role == Role::UdpSender;
     crate::headless::print_line(&sequence_line(&view, udp));
     let secs = started.elapsed().as_secs_f64();
+    let what = if udp { "sources" } else { "connections" };
     crate::headless::print_line(&format!(
-        "{}: {} connections, {} passed, {} failed, {} not finished in {secs:.2} s",
+        "{}: {} {what}, {} passed, {} failed, {} not finished in {secs:.2} s",
         seq.name, view.planned, view.passed, view.failed, view.not_finished
     ));
     let record_failed = st.record_error.inspect(|e| eprintln!("error: {e}"));

@@ -25,30 +25,33 @@ struct Words {
     send: &'static str,
     planned: &'static str,
     own_port: &'static str,
+    connect_time: &'static str,
 }
 
 const EN: Words = Words {
     dest: "Destination host",
     local: "Local port",
-    connections: "Connections",
+    connections: "Sources",
     hello: "Each sends",
     bind: "Bind",
     message: "Message",
     send: "Send",
-    planned: "20 planned",
+    planned: "20 planned · 20 bound",
     own_port: "A crowd: each source binds a port of its own",
+    connect_time: "Connect time",
 };
 
 const ZH: Words = Words {
     dest: "目的主机",
     local: "本地端口",
-    connections: "连接数",
+    connections: "发送源数",
     hello: "每个发送",
     bind: "绑定",
     message: "消息",
     send: "发送",
-    planned: "计划 20",
+    planned: "计划 20 · 已绑定 20",
     own_port: "多个源：每个源各自绑定自己的端口",
+    connect_time: "连接耗时",
 };
 
 /// Datagrams that reach `peer` until `n` have come (or 20 s pass): (source port, text).
@@ -116,7 +119,11 @@ fn twenty_sources(mut h: Harness<'static, App>, w: &Words) {
     });
     assert!(
         h.query_by_label_contains(w.planned).is_some(),
-        "the counts line in the tab"
+        "the counts line in the tab, in UDP's words"
+    );
+    assert!(
+        h.query_by_label_contains(w.connect_time).is_none(),
+        "no connect time: UDP has no connection"
     );
 }
 

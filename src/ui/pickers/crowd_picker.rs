@@ -153,7 +153,7 @@ pub fn fields(
     form: &mut CrowdForm,
     editable: bool,
     single: Option<SingleOnly>,
-    hex: bool,
+    (hex, udp): (bool, bool),
 ) -> bool {
     let l = ui_loader(ui);
     let problem = form.config(single, hex).err();
@@ -162,10 +162,16 @@ pub fn fields(
     ui.add_enabled_ui(editable, |ui| {
         ui.vertical(|ui| {
             ui.horizontal(|ui| {
-                let name = ui.label(fl!(l, "crowd-connections"));
+                // UDP: sources (it has no connections).
+                let (name, tip) = if udp {
+                    (fl!(l, "crowd-sources"), fl!(l, "crowd-sources-tip"))
+                } else {
+                    (fl!(l, "crowd-connections"), fl!(l, "crowd-connections-tip"))
+                };
+                let name = ui.label(name);
                 ui.add(TextEdit::singleline(&mut form.connections).desired_width(60.0))
                     .labelled_by(name.id)
-                    .on_hover_text(fl!(l, "crowd-connections-tip"));
+                    .on_hover_text(tip);
             });
             match problem {
                 Some(CrowdProblem::Connections) => {

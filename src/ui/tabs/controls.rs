@@ -92,11 +92,11 @@ pub(super) fn fields(
         && (!compact || crowd_set)
     {
         // The crowd's fields on a row of their own (a half-width lab pane wraps them).
-        let hex = p.settings.send.hex;
+        let kind = (p.settings.send.hex, p.role == Role::UdpSender);
         let crowd = &mut p.settings.crowd;
         valid &= ui
             .horizontal_wrapped(|ui| {
-                crate::ui::pickers::crowd_picker::fields(ui, crowd, editable, single, hex)
+                crate::ui::pickers::crowd_picker::fields(ui, crowd, editable, single, kind)
             })
             .inner;
     }

@@ -16,18 +16,34 @@ fn ms(us: Option<u64>) -> String {
 pub fn show(ui: &mut Ui, lang: Lang, v: &CrowdView) {
     let l = loader(lang);
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(fl!(l, "crowd-title")).strong());
-        let counts = fl!(
-            l,
-            "crowd-counts",
-            planned = v.planned,
-            connecting = v.connecting,
-            open = v.open,
-            max_open = v.max_open,
-            closed = v.closed,
-            failed = v.failed.total(),
-            not_started = v.not_started
-        );
+        // UDP has no connection: its sources are bound, not connected (the lesson's words).
+        let (title, counts) = if v.udp {
+            let counts = fl!(
+                l,
+                "crowd-counts-udp",
+                planned = v.planned,
+                open = v.open,
+                max_open = v.max_open,
+                closed = v.closed,
+                failed = v.failed.total(),
+                not_started = v.not_started
+            );
+            (fl!(l, "crowd-title-udp"), counts)
+        } else {
+            let counts = fl!(
+                l,
+                "crowd-counts",
+                planned = v.planned,
+                connecting = v.connecting,
+                open = v.open,
+                max_open = v.max_open,
+                closed = v.closed,
+                failed = v.failed.total(),
+                not_started = v.not_started
+            );
+            (fl!(l, "crowd-title"), counts)
+        };
+        ui.label(RichText::new(title).strong());
         let counts = RichText::new(counts);
         ui.label(if v.failed.total() + v.not_started > 0 {
             counts.color(ERROR_RED)
@@ -40,15 +56,17 @@ pub fn show(ui: &mut Ui, lang: Lang, v: &CrowdView) {
         }
     });
     ui.horizontal_wrapped(|ui| {
-        let c = &v.connect;
-        ui.label(fl!(
-            l,
-            "crowd-connect-time",
-            p50 = ms(c.p50_us),
-            p95 = ms(c.p95_us),
-            p99 = ms(c.p99_us)
-        ));
-        ui.separator();
+        if !v.udp {
+            let c = &v.connect;
+            ui.label(fl!(
+                l,
+                "crowd-connect-time",
+                p50 = ms(c.p50_us),
+                p95 = ms(c.p95_us),
+                p99 = ms(c.p99_us)
+            ));
+            ui.separator();
+        }
         let r = &v.reply;
         ui.label(fl!(
             l,
