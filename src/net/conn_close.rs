@@ -62,9 +62,16 @@ impl Conn {
         if messages > 0 {
             ctx.emit(Some(self.peer), self.client, EventKind::Unsent { messages });
         }
-        if let ws_hooks::CloseWait::Over = self.ws_await_close(ctx) {
+        let waited = self.ws_await_close(ctx);
+        if let ws_hooks::CloseWait::Over = waited {
             return;
         }
+        // A WebSocket client's close: the server ended TCP first, as the RFC has it (its
+        // FIN came before ours: the diagram and the log say so).
+        let (by, reason) = match waited {
+            ws_hooks::CloseWait::PeerEnded => (ClosedBy::Peer, CloseReason::PeerFin),
+            _ => (ClosedBy::Local, reason),
+        };
         if let Some(t) = self.tls.as_mut()
             && !self.write_shut
         {
@@ -74,10 +81,7 @@ impl Conn {
         ctx.emit(
             Some(self.peer),
             self.client,
-            EventKind::Closed {
-                by: ClosedBy::Local,
-                reason,
-            },
+            EventKind::Closed { by, reason },
         );
     }
 }

@@ -160,7 +160,15 @@ fn a_client_that_stops_waits_for_the_servers_close() {
         ),
         "{answer:?}"
     );
-    w.wait("closed", |e| matches!(e.kind, EventKind::Closed { .. }));
+    // The server ended TCP first (its FIN before ours), as RFC 6455 7.1.1 has it.
+    let closed = w.wait("closed", |e| matches!(e.kind, EventKind::Closed { .. }));
+    assert_eq!(
+        closed.kind,
+        EventKind::Closed {
+            by: ClosedBy::Peer,
+            reason: CloseReason::PeerFin
+        }
+    );
     // The server saw a clean close handshake, ours and its own.
     assert_eq!(py.until("CLOSED"), "CLOSED 1000 -");
 }
