@@ -385,3 +385,32 @@ fn an_unwritable_junit_path_is_refused_first() {
     );
     assert!(String::from_utf8_lossy(&o.stdout).is_empty(), "nothing ran");
 }
+
+/// A record that cannot be made is said and fails the run, also when the sequence closes
+/// and connects again (the reconnect used to forget the failure: exit 0, nothing said).
+#[test]
+fn a_record_that_cannot_be_made_fails_a_run_that_reconnects() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut py, _lines, port) = python(ECHO, &["2", "0"]);
+    let seq = dir.path().join("re.toml");
+    std::fs::write(
+        &seq,
+        "name = \"re\"\nprotocol = \"tcp\"\n[[step]]\nsend = \"a\\n\"\n[[step]]\nexpect = \"a\"\ntimeout = \"2s\"\n[[step]]\nclose = true\n[[step]]\nconnect = true\n[[step]]\nsend = \"b\\n\"\n[[step]]\nexpect = \"b\"\ntimeout = \"2s\"\n",
+    )
+    .unwrap();
+    let file = dir.path().join("plain.txt");
+    std::fs::write(&file, "not a folder").unwrap();
+    let o = bin()
+        .arg("run")
+        .arg(&seq)
+        .args(["--to", &format!("127.0.0.1:{port}")])
+        .arg("--record")
+        .arg(file.join("rec.jsonl"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("record"), "said: {err}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "not a folder");
+    let _ = py.wait();
+}

@@ -81,12 +81,14 @@ impl Runner {
         self.tools
             .fin
             .on_start(config.hold_fin_for_replies, config.keep_open_after_peer_fin);
-        // A recorder still open is a sequence's reconnect: it goes on.
-        if record.is_some() || !self.tools.seq.is_running() {
+        // A sequence's reconnect goes on with the record as it is: the one still open, or
+        // the failure to make it (which must still be said at the end, and exit 1).
+        let reconnect = record.is_none() && self.tools.seq.is_running();
+        if !reconnect {
             self.finish_record();
-        }
-        if self.recorder.is_none() {
-            self.open_record(record);
+            if self.recorder.is_none() {
+                self.open_record(record);
+            }
         }
         self.last_config = Some(config.clone());
         let session = Session::start(*config, None);
