@@ -102,7 +102,9 @@ pub fn summary_lines(v: &CrowdView) -> Vec<String> {
 
 /// The summary of a crowd's sequence, one line: passed, failed (by step and kind),
 /// not finished.
-pub fn sequence_line(v: &CrowdSeqView, udp: bool) -> String {
+/// `never_opened`: the crowd's connections that failed to open (their sequence never
+/// started), with why, so "not finished" is not the only word for a refused connection.
+pub fn sequence_line(v: &CrowdSeqView, udp: bool, never_opened: Option<&ByKind>) -> String {
     let what = if udp { "sources" } else { "connections" };
     let mut line = format!(
         "crowd summary: sequence: {} {what} passed, {} failed",
@@ -116,10 +118,18 @@ pub fn sequence_line(v: &CrowdSeqView, udp: bool) -> String {
             .collect();
         line.push_str(&format!(" ({})", rows.join(", ")));
     }
-    line.push_str(&format!(
-        ", {} not finished (the session ended first, or never opened)",
-        v.not_finished
-    ));
+    match never_opened.filter(|b| b.total() > 0) {
+        Some(b) => line.push_str(&format!(
+            ", {} not finished ({} never opened: {}; the rest: the session ended first)",
+            v.not_finished,
+            b.total(),
+            by_kind(b)
+        )),
+        None => line.push_str(&format!(
+            ", {} not finished (the session ended first, or never opened)",
+            v.not_finished
+        )),
+    }
     line
 }
 

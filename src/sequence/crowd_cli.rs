@@ -92,7 +92,8 @@ pub fn run_crowd(
     }
     let view = st.crowd_sequence.as_deref().cloned().unwrap_or_default();
     let udp = role == Role::UdpSender;
-    crate::headless::print_line(&sequence_line(&view, udp));
+    let never_opened = st.crowd.as_ref().map(|c| &c.failed);
+    crate::headless::print_line(&sequence_line(&view, udp, never_opened));
     let secs = started.elapsed().as_secs_f64();
     let what = if udp { "sources" } else { "connections" };
     crate::headless::print_line(&format!(

@@ -414,3 +414,33 @@ fn a_record_that_cannot_be_made_fails_a_run_that_reconnects() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "not a folder");
     let _ = py.wait();
 }
+
+/// Connections that never opened say why in the sequence's line, not only "not finished".
+#[test]
+fn connections_that_never_opened_say_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let seq = dir.path().join("s.toml");
+    std::fs::write(
+        &seq,
+        "name = \"s\"\nprotocol = \"tcp\"\n[[step]]\nsend = \"hi\"\n",
+    )
+    .unwrap();
+    // A port nobody listens on: bound, then closed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let o = bin()
+        .arg("run")
+        .arg(&seq)
+        .args(["--to", &format!("127.0.0.1:{port}"), "--connections", "5"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("5 not finished (5 never opened: refused 5;"),
+        "{out}"
+    );
+}
