@@ -113,7 +113,9 @@ impl std::error::Error for AddrError {}
 
 /// Checks a port field: a number from 1 to 65535 (or 0 when `allow_zero`, meaning "any free port").
 pub fn parse_port(text: &str, allow_zero: bool) -> Result<u16, AddrError> {
-    let t = text.trim();
+    // A Chinese input method's full-width digits (８０８０) are the port they look like.
+    let ascii = crate::codec::text::ascii_digits(text);
+    let t = ascii.trim();
     if t.is_empty() {
         return Err(err(AddrProblem::PortEmpty));
     }

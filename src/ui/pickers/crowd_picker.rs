@@ -71,13 +71,16 @@ impl CrowdForm {
         single: Option<SingleOnly>,
         hex: bool,
     ) -> Result<Option<CrowdConfig>, CrowdProblem> {
-        let t = self.connections.trim();
+        // Full-width digits (２０, from a Chinese input method) count as typed.
+        let connections = crate::codec::text::ascii_digits(&self.connections);
+        let t = connections.trim();
         let n: u64 = if t.is_empty() {
             1
         } else {
             t.parse().map_err(|_| CrowdProblem::Connections)?
         };
-        let r = self.ramp.trim();
+        let ramp_text = crate::codec::text::ascii_digits(&self.ramp);
+        let r = ramp_text.trim();
         let ramp = if r.is_empty() {
             None
         } else {
@@ -100,7 +103,8 @@ impl CrowdForm {
     /// Whether the ramp field is wrong on its own (so it is said even while the
     /// connections field is wrong too).
     pub fn ramp_wrong(&self) -> bool {
-        let r = self.ramp.trim();
+        let ramp = crate::codec::text::ascii_digits(&self.ramp);
+        let r = ramp.trim();
         !r.is_empty()
             && r.parse::<f64>()
                 .map_or(true, |v| crate::net::crowd::ramp_rate(Some(v)).is_err())
@@ -256,6 +260,13 @@ mod tests {
         assert_eq!(
             f("5", "").config(Some(SingleOnly::Layers), false),
             Err(CrowdProblem::NotWith(SingleOnly::Layers))
+        );
+        // A Chinese input method's full-width digits are the number they look like.
+        assert_eq!(
+            f("２０", "１０")
+                .config(None, false)
+                .map(|c| c.map(|c| c.connections)),
+            Ok(Some(20))
         );
         // Both fields wrong: each is said under its own field.
         assert_eq!(
