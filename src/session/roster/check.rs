@@ -26,6 +26,10 @@ pub enum Judged {
     WrongText(Option<String>),
     /// The text is there, but no student number.
     NoNumber,
+    /// Not the text yet, but what came so far may become it (`2024010 ` or `2024010 你`
+    /// for 你好, with no line end): the student is still typing (its letters sent one
+    /// by one). The number, if one was found.
+    Typing(Option<String>),
 }
 
 /// Why a check cannot be used.
@@ -96,7 +100,11 @@ impl Compiled {
                         _ => Some(m),
                     })
                     .map(|m| m.as_str().to_string());
-                if !msg.to_lowercase().contains(text.as_str()) {
+                let lower = msg.to_lowercase();
+                if !lower.contains(text.as_str()) {
+                    if still_typing(&lower, text, digits) {
+                        return Judged::Typing(found);
+                    }
                     Judged::WrongText(found)
                 } else if *number && found.is_none() {
                     Judged::NoNumber
@@ -112,6 +120,21 @@ impl Compiled {
     }
 }
 
+/// What came so far, with no line end yet, may still become the text: after its last
+/// run of digits (the number) there is nothing but separators, or the start of the text.
+fn still_typing(msg: &str, text: &str, digits: &regex::Regex) -> bool {
+    if msg.ends_with(['\n', '\r']) {
+        return false;
+    }
+    let after = match digits.find_iter(msg).last() {
+        Some(m) => &msg[m.end()..],
+        None => msg,
+    };
+    let sep = |c: char| c.is_whitespace() || c.is_ascii_punctuation() || "，。：；、".contains(c);
+    let tail = after.trim_start_matches(sep);
+    (after.len() != msg.len() || !tail.is_empty()) && text.starts_with(tail)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +146,21 @@ mod tests {
         }
         .compile()
         .unwrap()
+    }
+
+    #[test]
+    fn a_student_still_typing_waits() {
+        let c = hello();
+        let typing = |m: &str| matches!(c.judge(m), Judged::Typing(_));
+        assert!(typing("2024010 "), "the number, then a space");
+        assert!(typing("学号:2024010，你"), "half the text");
+        assert!(typing("你"), "the text's start, no number yet");
+        assert!(!typing("2024004 hello"), "wrong text is said at once");
+        assert!(!typing("2024010 \n"), "a line end: what was sent is all");
+        assert_eq!(
+            c.judge("2024010 你好"),
+            Judged::Pass(Some("2024010".into()))
+        );
     }
 
     #[test]

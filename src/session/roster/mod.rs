@@ -275,5 +275,12 @@ fn judge(
             Roster::done(&mut c.row, Verdict::WrongText, c.since, now);
         }
         Judged::NoNumber => Roster::done(&mut c.row, Verdict::NoNumber, c.since, now),
+        // Still typing: it waits (its time limit still runs).
+        Judged::Typing(student) => {
+            if student.is_some() {
+                c.row.student = student;
+            }
+            c.row.verdict = Verdict::Waiting;
+        }
     }
 }
