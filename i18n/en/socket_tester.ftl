@@ -1604,6 +1604,7 @@ crowd-bad-ramp = Give new connections a second: a number, 0 or more.
 crowd-not-with-layers = A crowd does not speak TLS, WebSocket or unix sockets yet: give 1 connection.
 crowd-own-ports = A crowd: each source binds a port of its own (this local port is used again with 1 source).
 crowd-title = Crowd
+crowd-details = Times, replies and errors
 crowd-title-udp = Sources
 crowd-counts-udp = { $planned } planned · { $open } bound (at most { $max_open }) · { $closed } closed · { $failed } failed to bind · { $not_started } not started
 crowd-sources = Sources

@@ -1536,6 +1536,7 @@ crowd-bad-ramp = 请填每秒新建的连接数：0 或更大的数。
 crowd-not-with-layers = 多连接暂不支持 TLS、WebSocket 或 Unix 套接字：请填 1 个连接。
 crowd-own-ports = 多个源：每个源各自绑定自己的端口（只填 1 个源时才使用这个本地端口）。
 crowd-title = 多连接
+crowd-details = 耗时、回复与错误
 crowd-title-udp = 多个发送源
 crowd-counts-udp = 计划 { $planned } · 已绑定 { $open }（最多同时 { $max_open }）· 已关闭 { $closed } · 未能绑定 { $failed } · 未开始 { $not_started }
 crowd-sources = 发送源数

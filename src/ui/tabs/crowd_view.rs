@@ -13,7 +13,7 @@ fn ms(us: Option<u64>) -> String {
 }
 
 /// The crowd's lines, under the tab's fields.
-pub fn show(ui: &mut Ui, lang: Lang, v: &CrowdView) {
+pub fn show(ui: &mut Ui, lang: Lang, v: &CrowdView, short: bool) {
     let l = loader(lang);
     ui.horizontal_wrapped(|ui| {
         // UDP has no connection: its sources are bound, not connected (the lesson's words).
@@ -55,6 +55,17 @@ pub fn show(ui: &mut Ui, lang: Lang, v: &CrowdView) {
             ui.label(fl!(l, "crowd-reopens", n = v.reopens));
         }
     });
+    // On a short tab (1024×600, 150 %) the details fold under one line, so the log
+    // keeps its rows; open on a tall one.
+    egui::CollapsingHeader::new(fl!(l, "crowd-details"))
+        .id_salt("crowd-details")
+        .default_open(!short)
+        .show(ui, |ui| details(ui, lang, v));
+}
+
+/// Connect time, replies and their latency, the expect's results, errors by kind.
+fn details(ui: &mut Ui, lang: Lang, v: &CrowdView) {
+    let l = loader(lang);
     ui.horizontal_wrapped(|ui| {
         if !v.udp {
             let c = &v.connect;

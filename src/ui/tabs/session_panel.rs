@@ -210,7 +210,8 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
         ui.separator();
     }
     if let Some(cv) = p.st.crowd.clone() {
-        super::crowd_view::show(ui, p.lang, &cv);
+        let short = tab_h < crate::ui::common::layout::SHORT_TAB;
+        super::crowd_view::show(ui, p.lang, &cv, short);
         ui.separator();
     }
 
