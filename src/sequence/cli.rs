@@ -42,7 +42,8 @@ fn print_result(r: &StepResult, enc: Encoding) {
     };
     let mut line = format!("step {} (line {}) {mark} {}", r.label, r.line, r.what);
     if let Some(n) = r.sent {
-        line = format!("{line} (sent {n} bytes: {})", sent_preview(r, enc));
+        let unit = if n == 1 { "byte" } else { "bytes" };
+        line = format!("{line} (sent {n} {unit}: {})", sent_preview(r, enc));
     }
     if let Some(n) = &r.name {
         line = format!("{line} [{n}]");
