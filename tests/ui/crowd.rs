@@ -78,6 +78,24 @@ fn a_bad_count_is_named_under_the_field_and_keeps_connect_off() {
             .is_some()
     );
     assert!(is_disabled(&h, "Connect"));
+    // Three bad fields: three reasons at once.
+    set_field(&mut h, "Connections", "-1");
+    set_field(&mut h, "Each sends", "dev{bogus}");
+    assert!(
+        h.query_by_label_contains("Give a whole number from 1 to")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("Give new connections a second")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("unknown variable {bogus}")
+            .is_some(),
+        "the greeting's reason, with the other two"
+    );
+    set_field(&mut h, "Connections", "5");
+    set_field(&mut h, "Each sends", "");
     set_field(&mut h, "Ramp /s", "");
     assert!(!is_disabled(&h, "Connect"));
 }

@@ -217,7 +217,12 @@ pub fn fields(
                 .labelled_by(name.id)
                 .on_hover_text(fl!(l, "crowd-hello-tip"));
             });
-            if let Some(CrowdProblem::Hello(e)) = &problem {
+            // Said whatever else is wrong too (each field its own reason, at once).
+            let hello = match &problem {
+                Some(CrowdProblem::Hello(e)) => Some(e.clone()),
+                _ => form.greeting(hex).err(),
+            };
+            if let Some(e) = &hello {
                 let lang = crate::ui::common::lang::lang(ui.ctx());
                 error_label(
                     ui,
