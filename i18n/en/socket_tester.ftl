@@ -1183,6 +1183,7 @@ seq-bad = The sequence cannot run: { $why }
 dialog-import-sequence = Load a sequence (TOML)
 dialog-export-sequence = Save the sequence (TOML)
 seq-loaded = Loaded { $n } steps from { $path }
+seq-loaded-to = ; the destination is now the file's { $to }
 seq-saved = Saved to { $path }
 
 ## The Roster tool (ui/roster_panel.rs)

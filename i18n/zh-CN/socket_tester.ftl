@@ -1115,6 +1115,7 @@ seq-bad = 序列无法运行：{ $why }
 dialog-import-sequence = 载入测试序列（TOML）
 dialog-export-sequence = 保存测试序列（TOML）
 seq-loaded = 已从 { $path } 载入 { $n } 步
+seq-loaded-to = ；目的地址已改为文件中的 { $to }
 seq-saved = 已保存到 { $path }
 
 ## The Roster tool (ui/roster_panel.rs)

@@ -206,16 +206,17 @@ impl SessionPanel {
                 None => Ok(None),
             },
             Dialog::ImportSequence => {
-                crate::ui::tools::sequence_tools::import(&path, lang).map(|(form, n)| {
+                crate::ui::tools::sequence_tools::import(&path, lang).map(|(form, n, to)| {
                     self.settings.kit.sequence = form;
                     // The last Run's complaint was about the steps that are gone.
                     self.kit.sequence_error = None;
-                    Some(fl!(
-                        loader(lang),
-                        "seq-loaded",
-                        n = n,
-                        path = shown.as_str()
-                    ))
+                    let loaded = fl!(loader(lang), "seq-loaded", n = n, path = shown.as_str());
+                    Some(match self.take_sequence_to(to) {
+                        Some(to) => {
+                            format!("{loaded}{}", fl!(loader(lang), "seq-loaded-to", to = to))
+                        }
+                        None => loaded,
+                    })
                 })
             }
             Dialog::ExportSequence => crate::ui::tools::sequence_tools::export(
@@ -335,5 +336,28 @@ impl SessionPanel {
                 self.send_command(Command::StopListening);
             }
         }
+    }
+
+    /// A loaded sequence's `to` becomes the tab's destination (so Save… writes it back,
+    /// and Run goes where `socket-tester run FILE` would), when the tab is stopped and
+    /// sends to one: a TCP Client or UDP Sender. The destination taken, if any.
+    fn take_sequence_to(&mut self, to: Option<String>) -> Option<String> {
+        let to = to?;
+        if self.is_running()
+            || !matches!(
+                self.role,
+                crate::net::Role::TcpClient | crate::net::Role::UdpSender
+            )
+        {
+            return None;
+        }
+        if crate::net::addr::is_unix(&to) {
+            self.settings.host = to.clone();
+            return Some(to);
+        }
+        let (host, port) = crate::net::addr::split_host_port(&to).ok()?;
+        self.settings.host = host;
+        self.settings.port = port.to_string();
+        Some(to)
     }
 }

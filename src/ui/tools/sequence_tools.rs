@@ -33,16 +33,18 @@ pub fn build(form: &SequenceForm, role: Role, enc: Encoding) -> Result<Sequence,
 }
 
 /// Reads a sequence file into the form; returns it and its number of top-level steps.
-pub fn import(path: &Path, _lang: Lang) -> Result<(SequenceForm, usize), String> {
+/// A loaded file: its form, its number of steps, and its `to` (if it names one).
+pub fn import(path: &Path, _lang: Lang) -> Result<(SequenceForm, usize, Option<String>), String> {
     let t = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let (name, _, steps) = outline(&t).map_err(|e| format!("{}: {e}", path.display()))?;
+    let to = crate::sequence::Sequence::parse(&t).ok().and_then(|s| s.to);
     let n = steps.len();
     let name = name.unwrap_or_else(|| {
         path.file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default()
     });
-    Ok((SequenceForm { name, steps }, n))
+    Ok((SequenceForm { name, steps }, n, to))
 }
 
 /// Writes the form as a sequence file (whole, or the old file stays), with everything
@@ -81,8 +83,10 @@ mod tests {
         .unwrap();
         let seq = Sequence::parse(&std::fs::read_to_string(&p).unwrap()).unwrap();
         assert_eq!(seq.to.as_deref(), Some("127.0.0.1:9"));
-        let (back, n) = import(&p, Lang::En).unwrap();
+        let (back, n, to) = import(&p, Lang::En).unwrap();
         assert_eq!((back.steps, n), (form.steps, 2));
+        // The file's destination comes back with it (the tab takes it).
+        assert_eq!(to.as_deref(), Some("127.0.0.1:9"));
         assert_eq!(back.name, "sequence");
     }
 }
