@@ -119,12 +119,19 @@ pub fn sequence_line(v: &CrowdSeqView, udp: bool, never_opened: Option<&ByKind>)
         line.push_str(&format!(" ({})", rows.join(", ")));
     }
     match never_opened.filter(|b| b.total() > 0) {
-        Some(b) => line.push_str(&format!(
-            ", {} not finished ({} never opened: {}; the rest: the session ended first)",
-            v.not_finished,
-            b.total(),
-            by_kind(b)
-        )),
+        Some(b) => {
+            let rest = if v.not_finished > b.total() {
+                "; the rest: the session ended first"
+            } else {
+                ""
+            };
+            line.push_str(&format!(
+                ", {} not finished ({} never opened: {}{rest})",
+                v.not_finished,
+                b.total(),
+                by_kind(b)
+            ))
+        }
         None => line.push_str(&format!(
             ", {} not finished (the session ended first, or never opened)",
             v.not_finished

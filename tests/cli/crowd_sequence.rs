@@ -440,7 +440,7 @@ fn connections_that_never_opened_say_why() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(
-        out.contains("5 not finished (5 never opened: refused 5;"),
+        out.contains("5 not finished (5 never opened: refused 5)"),
         "{out}"
     );
 }

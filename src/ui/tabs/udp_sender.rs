@@ -73,8 +73,7 @@ pub fn single_only(s: &TabSettings) -> Option<SingleOnly> {
 /// More than one source asked for (each binds a port of its own: the local port is not
 /// used).
 fn crowd_on(s: &TabSettings) -> bool {
-    s.crowd
-        .connections
+    crate::codec::text::ascii_digits(&s.crowd.connections)
         .trim()
         .parse::<u64>()
         .is_ok_and(|n| n > 1)
