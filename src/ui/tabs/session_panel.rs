@@ -219,7 +219,8 @@ pub fn show(ui: &mut Ui, p: &mut SessionPanel, force_send: bool, notify: &Option
     // A short tab (a projector's 1024×600 with the fields in rows, or 150 % zoom) with the
     // Roster open: the send box folds to one button and the roster goes beside the log (in
     // the client list's place: it lists the clients too), so both keep their rows.
-    let roster_side = super::tool_panel::roster_beside(ui, p.settings.kit.tool);
+    let crowd = p.st.crowd.is_some();
+    let roster_side = super::tool_panel::roster_beside(ui, p.settings.kit.tool, crowd);
     let folded = roster_side && !p.send_unfolded;
     egui::Panel::bottom(("send_panel", p.role.as_str()))
         .resizable(false)

@@ -20,10 +20,12 @@ const LOG_ROWS_UNDER_ROSTER: f32 = 8.0;
 /// and the send box folds: stacked, neither would keep its rows.
 const ROSTER_STACKED_ROWS: f32 = 21.0;
 
-/// Whether the open tool is the Roster and goes beside the log (see
-/// [`ROSTER_STACKED_ROWS`]); call with the room left for the send box and below.
-pub fn roster_beside(ui: &Ui, tool: Tool) -> bool {
-    tool == Tool::Roster && ui.available_height() < ROSTER_STACKED_ROWS * layout::row_height(ui)
+/// Whether the open tool goes beside the log (see [`ROSTER_STACKED_ROWS`]): the Roster,
+/// or the Sequence tool with a crowd (its per-connection summary is what is watched);
+/// call with the room left for the send box and below.
+pub fn roster_beside(ui: &Ui, tool: Tool, crowd: bool) -> bool {
+    let watched = tool == Tool::Roster || (tool == Tool::Sequence && crowd);
+    watched && ui.available_height() < ROSTER_STACKED_ROWS * layout::row_height(ui)
 }
 
 /// The panel's (least, first, largest) height with `avail` left for it and the log.
@@ -144,8 +146,9 @@ fn content(
     } else if layout::panel_header(ui, &tool.label(v.lang)) {
         e.kit.tool = Tool::None;
     }
-    if tool == Tool::Sequence {
-        // Its Run / Load buttons stay in view: it scrolls only its steps.
+    if tool == Tool::Sequence && !side {
+        // Its Run / Load buttons stay in view: it scrolls only its steps. (Beside the log
+        // it scrolls whole, both ways, so its rows never widen it over the log.)
         return show_tool(ui, tool, e, v, false);
     }
     let scroll = if side {
