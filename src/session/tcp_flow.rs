@@ -50,6 +50,8 @@ pub struct ConnFlow {
     /// The step that happened last, as (section, arrow): 0 handshake, 1 data (0 client →
     /// server, 1 back), 2 teardown. None before anything happened (and after an RST).
     pub last: Option<(usize, usize)>,
+    /// A crowd's connection (its member number): the diagram follows that one only.
+    pub member: Option<u64>,
 }
 
 impl ConnFlow {
@@ -141,24 +143,30 @@ impl TcpFlows {
 
     fn client_event(&mut self, ev: &Event) {
         let f = &mut self.own;
+        // A crowd: the diagram follows its newest connection, and only that one's events
+        // (the others' bytes and ends are theirs, not its).
+        let other_member = f.member.is_some() && ev.client != f.member;
         match &ev.kind {
             EventKind::Connecting => {
                 *f = ConnFlow {
                     server: ev.peer,
                     handshake: 1,
                     last: Some((0, 0)),
+                    member: ev.client,
                     ..ConnFlow::default()
                 };
             }
             EventKind::Connected => {
-                if f.handshake == 0 || f.ended {
+                if f.handshake == 0 || f.ended || other_member {
                     *f = ConnFlow::default();
                 }
+                f.member = ev.client;
                 f.server = ev.peer.or(f.server);
                 f.client = ev.local;
                 f.handshake = 3;
                 f.last = Some((0, 2));
             }
+            _ if other_member => {}
             EventKind::Error { kind, .. } if f.handshake < 3 && !f.ended => {
                 f.ended = true;
                 f.last = None;
@@ -253,6 +261,25 @@ mod tests {
             kind,
             opcode: None,
         }
+    }
+
+    #[test]
+    fn a_crowd_is_drawn_as_its_newest_connection_only() {
+        let r = Role::TcpClient;
+        let mut f = TcpFlows::default();
+        let peer = Some("127.0.0.1:7891");
+        for id in 1..=3 {
+            f.on_event(r, &ev(r, EventKind::Connecting, peer, Some(id)));
+        }
+        for id in 1..=3 {
+            f.on_event(r, &ev(r, EventKind::Connected, peer, Some(id)));
+        }
+        f.on_event(r, &ev(r, EventKind::Rx(vec![0; 5]), peer, Some(1)));
+        f.on_event(r, &ev(r, EventKind::Rx(vec![0; 3]), peer, Some(3)));
+        f.on_event(r, &ev(r, EventKind::Tx(vec![0; 4]), peer, Some(2)));
+        let c = f.pick(r, None).unwrap();
+        assert_eq!((c.member, c.s2c_bytes, c.c2s_bytes), (Some(3), 3, 0));
+        assert!(c.is_open());
     }
 
     #[test]
