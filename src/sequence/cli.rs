@@ -135,6 +135,16 @@ fn junit_unwritable(path: &Path) -> Option<String> {
     }
 }
 
+/// A `--record` path that cannot be made (missing folders are made; a file where a folder
+/// must be is not), said before anything runs.
+fn record_unwritable(path: &Path) -> Option<String> {
+    if path.is_dir() {
+        return Some(format!("{} is a folder", path.display()));
+    }
+    let existing = path.ancestors().skip(1).find(|a| a.exists())?;
+    (!existing.is_dir()).then(|| format!("{} is a file, not a folder", existing.display()))
+}
+
 /// Runs the sequence; returns the exit code.
 pub fn run_cli(args: &RunArgs) -> i32 {
     let (seq, to) = match load(args) {
@@ -143,6 +153,10 @@ pub fn run_cli(args: &RunArgs) -> i32 {
     };
     if let Some(why) = args.junit.and_then(junit_unwritable) {
         eprintln!("error: --junit: cannot write the report: {why}");
+        return 2;
+    }
+    if let Some(why) = args.record.and_then(record_unwritable) {
+        eprintln!("error: --record: cannot write the record: {why}");
         return 2;
     }
     let stop = interrupts();

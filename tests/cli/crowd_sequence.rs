@@ -388,7 +388,9 @@ fn an_unwritable_junit_path_is_refused_first() {
 
 /// A record that cannot be made is said and fails the run, also when the sequence closes
 /// and connects again (the reconnect used to forget the failure: exit 0, nothing said).
+/// A file where a folder must be is refused before anything runs.
 #[test]
+#[cfg(target_os = "linux")]
 fn a_record_that_cannot_be_made_fails_a_run_that_reconnects() {
     let dir = tempfile::tempdir().unwrap();
     let (mut py, _lines, port) = python(ECHO, &["2", "0"]);
@@ -398,20 +400,34 @@ fn a_record_that_cannot_be_made_fails_a_run_that_reconnects() {
         "name = \"re\"\nprotocol = \"tcp\"\n[[step]]\nsend = \"a\\n\"\n[[step]]\nexpect = \"a\"\ntimeout = \"2s\"\n[[step]]\nclose = true\n[[step]]\nconnect = true\n[[step]]\nsend = \"b\\n\"\n[[step]]\nexpect = \"b\"\ntimeout = \"2s\"\n",
     )
     .unwrap();
+    let run = |record: &std::path::Path| {
+        bin()
+            .arg("run")
+            .arg(&seq)
+            .args(["--to", &format!("127.0.0.1:{port}")])
+            .arg("--record")
+            .arg(record)
+            .output()
+            .unwrap()
+    };
     let file = dir.path().join("plain.txt");
     std::fs::write(&file, "not a folder").unwrap();
-    let o = bin()
-        .arg("run")
-        .arg(&seq)
-        .args(["--to", &format!("127.0.0.1:{port}")])
-        .arg("--record")
-        .arg(file.join("rec.jsonl"))
-        .output()
-        .unwrap();
+    let o = run(&file.join("rec.jsonl"));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{err}");
-    assert!(err.contains("record"), "said: {err}");
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--record") && err.contains("is a file, not a folder"),
+        "{err}"
+    );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "not a folder");
+    // /proc takes no new file: the check passes, the record fails when made, and the
+    // reconnect must not forget it.
+    let o = run(std::path::Path::new("/proc/socket-tester-rec.jsonl"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("6 passed"), "the steps ran: {out}");
+    assert_eq!(o.status.code(), Some(1), "{out}\n{err}");
+    assert!(err.contains("cannot write the record"), "said: {err}");
     let _ = py.wait();
 }
 
