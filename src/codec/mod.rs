@@ -7,6 +7,7 @@
 pub mod binfield;
 pub mod checksum;
 pub mod diff;
+mod digits;
 pub mod escape;
 pub mod framing;
 pub mod framing_arg;
