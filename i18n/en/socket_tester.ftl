@@ -853,7 +853,7 @@ dialog-export-payloads = Export payloads
 dialog-export-report = Export report
 pay-kind-hex = hex
 pay-kind-text = text
-preset-stop-first = stop the running sessions first
+preset-stop-first = stop what runs first: { $tabs }
 
 ## Address classes from the IANA special-purpose registries.
 class-this-network = this network (0.0.0.0/8)

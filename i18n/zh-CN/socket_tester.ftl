@@ -785,7 +785,7 @@ dialog-export-payloads = 导出消息
 dialog-export-report = 导出报告
 pay-kind-hex = hex
 pay-kind-text = 文本
-preset-stop-first = 请先停止正在运行的会话
+preset-stop-first = 请先停止正在运行的会话：{ $tabs }
 
 ## Address classes from the IANA special-purpose registries.
 class-this-network = 本网络（0.0.0.0/8）

@@ -318,3 +318,15 @@ fn bad_preset_on_the_command_line_exits_2_naming_the_line() {
         "{err}"
     );
 }
+
+/// A preset (a lab) is refused while one of the user's sessions runs, and the refusal
+/// names the tab to stop.
+#[test]
+fn a_preset_refused_names_the_running_tab() {
+    let mut h = harness(english());
+    bind_udp_receiver(&mut h);
+    let preset = h.state().preset();
+    let err = h.state_mut().apply_preset(preset).unwrap_err();
+    assert!(err.contains("UDP Receiver"), "{err}");
+    assert!(!err.contains("TCP Server"), "{err}");
+}

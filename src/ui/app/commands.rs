@@ -75,8 +75,20 @@ impl App {
     pub fn apply_preset(&mut self, preset: Preset) -> Result<(), String> {
         // A lab's sessions are the lab's: it closes, and the user's own tabs are checked.
         lab::close_split(self);
-        if Role::EVERY.iter().any(|r| self.panel(*r).is_running()) {
-            return Err(fl!(loader(self.classroom.lang), "preset-stop-first"));
+        let lang = self.classroom.lang;
+        let busy: Vec<String> = Role::EVERY
+            .iter()
+            .filter(|r| self.panel(**r).is_running())
+            .map(|r| crate::ui::common::lang::tab_label(lang, *r))
+            .collect();
+        if !busy.is_empty() {
+            // Named, so the teacher knows which tab to stop.
+            let tabs = busy.join(if lang == crate::i18n::Lang::Zh {
+                "、"
+            } else {
+                ", "
+            });
+            return Err(fl!(loader(lang), "preset-stop-first", tabs = tabs));
         }
         self.tab = preset.tab;
         let open_lab = preset.lab;
