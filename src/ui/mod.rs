@@ -81,6 +81,13 @@ pub fn run_with_preset(launch: Option<Launch>, preset: Option<Preset>) -> eframe
         APP_NAME,
         options,
         Box::new(move |cc| {
+            // SIGTERM or Ctrl-C closes the window as its close button does: sessions end in
+            // order (a WebSocket's close frame, a unix socket's file removed).
+            let ctx = cc.egui_ctx.clone();
+            let _ = ctrlc::set_handler(move || {
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                ctx.request_repaint();
+            });
             let cjk = install_cjk_font(&cc.egui_ctx);
             let persisted: Option<Persisted> = cc
                 .storage
