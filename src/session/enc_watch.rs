@@ -1,14 +1,19 @@
-//! What the first received text of a session says about the tab's encoding: when its
+//! What the first received text of each peer says about the tab's encoding: when its
 //! bytes are not text in the tab's encoding but are in one a class meets (see
 //! [`crate::codec::sniff::suggest`]), the tab offers that one, with the text as it would
-//! read. Decided once per session, from the first received message with bytes beyond
-//! ASCII (at most [`crate::codec::sniff::SNIFF_MAX`] of its bytes). No GUI here.
+//! read. Decided once per peer (a UDP sender, a server's client, a crowd's member), from
+//! its first received message with bytes beyond ASCII (at most
+//! [`crate::codec::sniff::SNIFF_MAX`] of its bytes), until one offer is made in the
+//! session; at most [`PEERS_WATCHED`] peers a session. No GUI here.
 
 use crate::codec::{Encoding, StreamDecoder, sniff};
 use crate::net::{Event, EventKind, Role};
 
 /// Most characters of the preview.
 pub const PREVIEW_CHARS: usize = 40;
+
+/// Peers whose first text is looked at, a session (a crowd of students is 40).
+pub const PEERS_WATCHED: usize = 1024;
 
 /// An encoding the received bytes look like.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,7 +30,8 @@ pub struct Suggestion {
 pub struct EncodingWatch {
     /// Counts the sessions started, so a window can tell a new offer from one it hid.
     pub session: u64,
-    decided: bool,
+    /// The peers whose first text has been looked at (bounded).
+    decided: std::collections::BTreeSet<(Option<std::net::SocketAddr>, Option<u64>)>,
     suggestion: Option<Suggestion>,
 }
 
@@ -33,7 +39,7 @@ impl EncodingWatch {
     /// A session starts: the next message decides again.
     pub fn on_start(&mut self) {
         self.session = self.session.wrapping_add(1);
-        self.decided = false;
+        self.decided.clear();
         self.suggestion = None;
     }
 
@@ -44,17 +50,18 @@ impl EncodingWatch {
 
     /// Follows a received message (`enc`: the tab's encoding now).
     pub fn on_event(&mut self, role: Role, ev: &Event, enc: Encoding) {
-        if self.decided {
+        if self.suggestion.is_some() || self.decided.len() >= PEERS_WATCHED {
             return;
         }
         let EventKind::Rx(bytes) = &ev.kind else {
             return;
         };
         let cut = &bytes[..bytes.len().min(sniff::SNIFF_MAX)];
-        if cut.is_ascii() {
+        // Each peer's first text decides for that peer (a crowd of UTF-8 students, then
+        // one GBK program, still brings the offer).
+        if cut.is_ascii() || !self.decided.insert((ev.peer, ev.client)) {
             return;
         }
-        self.decided = true;
         // A datagram is whole; a TCP read may end inside a character.
         let whole = !role.is_tcp();
         self.suggestion = sniff::suggest(enc, bytes, whole).map(|to| {
@@ -93,7 +100,7 @@ mod tests {
         let mut w = EncodingWatch::default();
         w.on_start();
         w.on_event(r, &rx(b"hello"), Encoding::UTF_8);
-        assert!(!w.decided, "ASCII says nothing");
+        assert!(w.decided.is_empty(), "ASCII says nothing");
         let gbk = crate::codec::encode(Encoding::GBK, "收到啦我反馈").unwrap();
         w.on_event(r, &rx(&gbk), Encoding::UTF_8);
         let s = w.suggestion().expect("an offer");
@@ -105,6 +112,26 @@ mod tests {
         w.on_start();
         assert!(w.suggestion().is_none());
         w.on_event(r, &rx("好".as_bytes()), Encoding::UTF_8);
-        assert!(w.decided && w.suggestion().is_none(), "it fits");
+        assert!(!w.decided.is_empty() && w.suggestion().is_none(), "it fits");
+    }
+
+    #[test]
+    fn each_peers_first_text_decides_for_it() {
+        let r = Role::UdpReceiver;
+        let mut w = EncodingWatch::default();
+        w.on_start();
+        let from = |port: u16, bytes: &[u8]| {
+            let mut e = rx(bytes);
+            e.peer = Some(std::net::SocketAddr::from(([127, 0, 0, 1], port)));
+            e
+        };
+        // Twenty UTF-8 students fit; a GBK program after them brings the offer.
+        for p in 0..20 {
+            w.on_event(r, &from(40000 + p, "你好".as_bytes()), Encoding::UTF_8);
+        }
+        assert!(w.suggestion().is_none());
+        let gbk = crate::codec::encode(Encoding::GBK, "收到啦我反馈").unwrap();
+        w.on_event(r, &from(7890, &gbk), Encoding::UTF_8);
+        assert_eq!(w.suggestion().map(|s| s.to), Some(Encoding::GBK));
     }
 }
