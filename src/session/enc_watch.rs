@@ -12,8 +12,9 @@ use crate::net::{Event, EventKind, Role};
 /// Most characters of the preview.
 pub const PREVIEW_CHARS: usize = 40;
 
-/// Peers whose first text is looked at, a session (a crowd of students is 40).
-pub const PEERS_WATCHED: usize = 1024;
+/// Peers whose first text is looked at, a session (a class of 40 students fits; kept
+/// small: the status that holds it is copied for the window).
+pub const PEERS_WATCHED: usize = 64;
 
 /// An encoding the received bytes look like.
 #[derive(Clone, Debug, PartialEq, Eq)]
