@@ -6,9 +6,9 @@
 //! failure, 2 on a bad file (naming the line) or bad arguments.
 
 use super::run::{Failure, Outcome, SequenceRun, StepResult};
-use super::{Action, Proto, Sequence};
+use super::{Action, Sequence};
 use crate::codec::Encoding;
-use crate::net::{Role, SessionConfig};
+use crate::net::SessionConfig;
 use crate::session::{ConnState, Control, Runtime, RuntimeOptions, Status};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -123,26 +123,20 @@ pub(super) fn interrupts() -> crossbeam_channel::Receiver<()> {
     rx
 }
 
-/// A `--junit` path that cannot be written, said before anything runs.
-fn junit_unwritable(path: &Path) -> Option<String> {
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+/// Why an output file cannot be written at `path`, said before anything runs.
+/// `makes_folders`: its missing folders are made (the record), so only a file where a
+/// folder must be stops it; else its folder must exist (the JUnit report).
+fn unwritable(path: &Path, makes_folders: bool) -> Option<String> {
     if path.is_dir() {
         return Some(format!("{} is a folder", path.display()));
     }
-    match parent {
-        Some(p) if !p.is_dir() => Some(format!("the folder {} does not exist", p.display())),
-        _ => None,
+    if makes_folders {
+        let existing = path.ancestors().skip(1).find(|a| a.exists())?;
+        return (!existing.is_dir())
+            .then(|| format!("{} is a file, not a folder", existing.display()));
     }
-}
-
-/// A `--record` path that cannot be made (missing folders are made; a file where a folder
-/// must be is not), said before anything runs.
-fn record_unwritable(path: &Path) -> Option<String> {
-    if path.is_dir() {
-        return Some(format!("{} is a folder", path.display()));
-    }
-    let existing = path.ancestors().skip(1).find(|a| a.exists())?;
-    (!existing.is_dir()).then(|| format!("{} is a file, not a folder", existing.display()))
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty())?;
+    (!parent.is_dir()).then(|| format!("the folder {} does not exist", parent.display()))
 }
 
 /// Runs the sequence; returns the exit code.
@@ -151,11 +145,11 @@ pub fn run_cli(args: &RunArgs) -> i32 {
         Ok(x) => x,
         Err(code) => return code,
     };
-    if let Some(why) = args.junit.and_then(junit_unwritable) {
+    if let Some(why) = args.junit.and_then(|p| unwritable(p, false)) {
         eprintln!("error: --junit: cannot write the report: {why}");
         return 2;
     }
-    if let Some(why) = args.record.and_then(record_unwritable) {
+    if let Some(why) = args.record.and_then(|p| unwritable(p, true)) {
         eprintln!("error: --record: cannot write the record: {why}");
         return 2;
     }
@@ -175,10 +169,7 @@ pub fn run_cli(args: &RunArgs) -> i32 {
         return super::crowd_cli::run_crowd(&seq, &to, crowd, args, &stop);
     }
     let started = Instant::now();
-    let role = match seq.proto {
-        Proto::Tcp => Role::TcpClient,
-        Proto::Udp => Role::UdpSender,
-    };
+    let role = seq.proto.role();
     let (opts, woken) = RuntimeOptions::woken(Some(seq.encoding));
     let mut rt = Runtime::new(role, opts);
     rt.start(

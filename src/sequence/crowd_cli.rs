@@ -5,8 +5,8 @@
 //! 0 when every connection passed, 1 when one failed its sequence, did not finish it, or
 //! did not open.
 
+use super::Sequence;
 use super::cli::{RunArgs, wait_status};
-use super::{Proto, Sequence};
 use crate::headless::crowd::{counts_line, sequence_line, summary_lines};
 use crate::net::crowd::CrowdConfig;
 use crate::net::{Role, SessionConfig};
@@ -33,10 +33,7 @@ pub fn run_crowd(
     stop: &crossbeam_channel::Receiver<()>,
 ) -> i32 {
     let started = Instant::now();
-    let role = match seq.proto {
-        Proto::Tcp => Role::TcpClient,
-        Proto::Udp => Role::UdpSender,
-    };
+    let role = seq.proto.role();
     let (opts, woken) = RuntimeOptions::woken(Some(seq.encoding));
     let mut rt = Runtime::new(role, opts);
     rt.start(

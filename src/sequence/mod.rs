@@ -42,6 +42,16 @@ pub enum Proto {
     Udp,
 }
 
+impl Proto {
+    /// The role that runs a sequence over it: a TCP client, or a UDP sender.
+    pub fn role(self) -> crate::net::Role {
+        match self {
+            Proto::Tcp => crate::net::Role::TcpClient,
+            Proto::Udp => crate::net::Role::UdpSender,
+        }
+    }
+}
+
 /// A sequence file as written.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

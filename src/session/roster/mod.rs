@@ -47,6 +47,16 @@ pub enum Verdict {
     LeftEarly,
 }
 
+impl Verdict {
+    /// Not yet passed and not over: what the client sends (or sent) is still judged.
+    fn may_still_pass(&self) -> bool {
+        matches!(
+            self,
+            Verdict::Waiting | Verdict::WrongText | Verdict::NoNumber
+        )
+    }
+}
+
 /// One client's row.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RosterRow {
@@ -131,11 +141,7 @@ impl Roster {
         self.enc = enc;
         let Some(session) = session else { return };
         for c in self.clients.values_mut() {
-            let open = matches!(
-                c.row.verdict,
-                Verdict::Waiting | Verdict::WrongText | Verdict::NoNumber
-            );
-            if open && !c.ended && c.row.rx_bytes > 0 {
+            if c.row.verdict.may_still_pass() && !c.ended && c.row.rx_bytes > 0 {
                 judge(c, &[], &self.check, &self.spec, enc, session, now);
             }
         }
@@ -177,10 +183,7 @@ impl Roster {
                     return;
                 };
                 c.row.rx_bytes += d.len() as u64;
-                if matches!(
-                    c.row.verdict,
-                    Verdict::Waiting | Verdict::WrongText | Verdict::NoNumber
-                ) {
+                if c.row.verdict.may_still_pass() {
                     judge(c, d, &self.check, &self.spec, self.enc, session, now);
                 }
             }
