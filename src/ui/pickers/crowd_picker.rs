@@ -3,7 +3,8 @@
 //! possible), and what each sends as it opens (a template: `{conn}` is each one's own
 //! number, so 40 "students" introduce themselves by 40 numbers; `{seq}` counts each one's
 //! own sends). A bad value is named under its field and keeps Connect / Bind off; a crowd
-//! with TLS, WebSocket, a unix socket or a fixed local port is refused the same way.
+//! with TLS, WebSocket or a unix socket is refused the same way. (The UDP Sender's local
+//! port waits while a crowd is set: each source binds its own.)
 
 use crate::net::crowd::{CrowdConfig, MAX_CONNECTIONS};
 use crate::ui::common::lang::ui_loader;
@@ -32,20 +33,13 @@ impl Default for CrowdForm {
     }
 }
 
-/// Why a tab's other fields allow one connection (source) only.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SingleOnly {
-    /// TLS, WebSocket or a unix socket (not available in a crowd yet).
-    Layers,
-}
-
 /// What is wrong with the fields.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CrowdProblem {
     Connections,
     Ramp,
-    /// A crowd where the tab's other fields allow one connection only.
-    NotWith(SingleOnly),
+    /// A crowd with TLS, WebSocket or a unix socket (not available in a crowd yet).
+    NotWithLayers,
     /// The greeting is not a template (the error, for its words).
     Hello(crate::codec::TemplateError),
 }
@@ -63,14 +57,10 @@ impl CrowdForm {
         }
     }
 
-    /// The crowd (None: one connection), or what is wrong. `single`: why the tab's other
-    /// fields allow one connection only, if they do. `hex`: the send box's Hex is on, so
-    /// the greeting is a hex template.
-    pub fn config(
-        &self,
-        single: Option<SingleOnly>,
-        hex: bool,
-    ) -> Result<Option<CrowdConfig>, CrowdProblem> {
+    /// The crowd (None: one connection), or what is wrong. `layers`: the tab's other
+    /// fields allow one connection only (TLS, WebSocket or a unix socket). `hex`: the send
+    /// box's Hex is on, so the greeting is a hex template.
+    pub fn config(&self, layers: bool, hex: bool) -> Result<Option<CrowdConfig>, CrowdProblem> {
         // Full-width digits (２０, from a Chinese input method) count as typed.
         let connections = crate::codec::text::ascii_digits(&self.connections);
         let t = connections.trim();
@@ -93,8 +83,8 @@ impl CrowdForm {
         if c.connections <= 1 {
             return Ok(None);
         }
-        if let Some(why) = single {
-            return Err(CrowdProblem::NotWith(why));
+        if layers {
+            return Err(CrowdProblem::NotWithLayers);
         }
         self.greeting(hex).map_err(CrowdProblem::Hello)?;
         Ok(Some(c))
@@ -156,11 +146,11 @@ pub fn fields(
     ui: &mut Ui,
     form: &mut CrowdForm,
     editable: bool,
-    single: Option<SingleOnly>,
+    layers: bool,
     (hex, udp): (bool, bool),
 ) -> bool {
     let l = ui_loader(ui);
-    let problem = form.config(single, hex).err();
+    let problem = form.config(layers, hex).err();
     // Each field an item of its own in the row, so the row wraps (a half-width lab pane)
     // instead of widening the tab.
     ui.add_enabled_ui(editable, |ui| {
@@ -181,7 +171,7 @@ pub fn fields(
                 Some(CrowdProblem::Connections) => {
                     error_label(ui, &fl!(l, "crowd-bad-connections", max = MAX_CONNECTIONS))
                 }
-                Some(CrowdProblem::NotWith(SingleOnly::Layers)) => {
+                Some(CrowdProblem::NotWithLayers) => {
                     error_label(ui, &fl!(l, "crowd-not-with-layers"))
                 }
                 _ => {}
@@ -245,37 +235,37 @@ mod tests {
             ramp: r.into(),
             hello: String::new(),
         };
-        assert_eq!(f("1", "").config(None, false), Ok(None));
-        assert_eq!(f("", "").config(Some(SingleOnly::Layers), false), Ok(None));
+        assert_eq!(f("1", "").config(false, false), Ok(None));
+        assert_eq!(f("", "").config(true, false), Ok(None));
         assert_eq!(
             f("40", "10")
-                .config(None, false)
+                .config(false, false)
                 .map(|c| c.map(|c| c.connections)),
             Ok(Some(40))
         );
         assert_eq!(
-            f("0", "").config(None, false),
+            f("0", "").config(false, false),
             Err(CrowdProblem::Connections)
         );
         assert_eq!(
-            f("x", "").config(None, false),
+            f("x", "").config(false, false),
             Err(CrowdProblem::Connections)
         );
-        assert_eq!(f("5", "-1").config(None, false), Err(CrowdProblem::Ramp));
+        assert_eq!(f("5", "-1").config(false, false), Err(CrowdProblem::Ramp));
         assert_eq!(
-            f("5", "").config(Some(SingleOnly::Layers), false),
-            Err(CrowdProblem::NotWith(SingleOnly::Layers))
+            f("5", "").config(true, false),
+            Err(CrowdProblem::NotWithLayers)
         );
         // A Chinese input method's full-width digits are the number they look like.
         assert_eq!(
             f("２０", "１０")
-                .config(None, false)
+                .config(false, false)
                 .map(|c| c.map(|c| c.connections)),
             Ok(Some(20))
         );
         // Both fields wrong: each is said under its own field.
         assert_eq!(
-            f("1e6", "abc").config(None, false),
+            f("1e6", "abc").config(false, false),
             Err(CrowdProblem::Connections)
         );
         assert!(f("1e6", "abc").ramp_wrong());
@@ -284,14 +274,14 @@ mod tests {
         assert!(!f("5", "").ramp_wrong());
         let mut g = f("3", "");
         g.hello = "{conn} 你好 {seq}".into();
-        assert!(g.config(None, false).is_ok());
+        assert!(g.config(false, false).is_ok());
         let plan = g.plan(crate::codec::Encoding::UTF_8, false, false);
         assert!(plan.send.is_some() && plan.templates.is_some());
         // The send box's Hex and Escapes apply to the greeting.
         g.hello = "00 01 ff".into();
         let hex = g.plan(crate::codec::Encoding::UTF_8, true, false);
         assert_eq!(hex.send, Some(crate::net::Payload::Bytes(vec![0, 1, 0xff])));
-        assert!(matches!(g.config(None, true), Ok(Some(_))));
+        assert!(matches!(g.config(false, true), Ok(Some(_))));
         g.hello = "hi\\r\\n".into();
         let esc = g.plan(crate::codec::Encoding::UTF_8, false, true);
         assert_eq!(
@@ -299,8 +289,11 @@ mod tests {
             Some(crate::net::Payload::Bytes(b"hi\r\n".to_vec()))
         );
         g.hello = "zz".into();
-        assert!(matches!(g.config(None, true), Err(CrowdProblem::Hello(_))));
+        assert!(matches!(g.config(false, true), Err(CrowdProblem::Hello(_))));
         g.hello = "{nope".into();
-        assert!(matches!(g.config(None, false), Err(CrowdProblem::Hello(_))));
+        assert!(matches!(
+            g.config(false, false),
+            Err(CrowdProblem::Hello(_))
+        ));
     }
 }

@@ -4,7 +4,6 @@ use super::settings::TabSettings;
 use crate::net::{Role, SessionConfig, addr};
 use crate::ui::common::address_field;
 use crate::ui::common::lang::ui_loader;
-use crate::ui::pickers::crowd_picker::SingleOnly;
 use egui::Ui;
 use i18n_embed_fl::fl;
 
@@ -31,11 +30,10 @@ pub fn fields(ui: &mut Ui, s: &mut TabSettings, editable: bool) -> bool {
 }
 
 /// TLS, WebSocket or a unix socket: a single connection only (no crowd yet).
-pub fn single_only(s: &TabSettings) -> Option<SingleOnly> {
-    let layers = addr::is_unix(&s.host)
+pub fn single_only(s: &TabSettings) -> bool {
+    addr::is_unix(&s.host)
         || s.tls.options(Role::TcpClient).ok().flatten().is_some()
-        || s.ws.options(Role::TcpClient, "").ok().flatten().is_some();
-    layers.then_some(SingleOnly::Layers)
+        || s.ws.options(Role::TcpClient, "").ok().flatten().is_some()
 }
 
 pub fn config(s: &TabSettings) -> Option<SessionConfig> {

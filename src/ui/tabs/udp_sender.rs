@@ -6,7 +6,6 @@ use super::settings::TabSettings;
 use crate::net::{Role, SessionConfig, addr};
 use crate::ui::common::address_field;
 use crate::ui::common::lang::ui_loader;
-use crate::ui::pickers::crowd_picker::SingleOnly;
 use egui::Ui;
 use i18n_embed_fl::fl;
 
@@ -66,8 +65,8 @@ fn families_differ(s: &TabSettings) -> bool {
 }
 
 /// A unix socket: a single source only.
-pub fn single_only(s: &TabSettings) -> Option<SingleOnly> {
-    (addr::is_unix(&s.host) || addr::is_unix(s.local.trim())).then_some(SingleOnly::Layers)
+pub fn single_only(s: &TabSettings) -> bool {
+    addr::is_unix(&s.host) || addr::is_unix(s.local.trim())
 }
 
 /// More than one source asked for (each binds a port of its own: the local port is not
