@@ -86,9 +86,7 @@ impl Runner {
         let reconnect = record.is_none() && self.tools.seq.is_running();
         if !reconnect {
             self.finish_record();
-            if self.recorder.is_none() {
-                self.open_record(record);
-            }
+            self.open_record(record);
         }
         self.last_config = Some(config.clone());
         let session = Session::start(*config, None);
